@@ -1,0 +1,60 @@
+# Coso — the two commands: `make run` (set up and serve the demo) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Development settings for `make run` (override any of them in the environment).
+export DEBUG ?= 1
+export COSO_DEMO_PASSWORD ?= coso-demo-2026
+
+.PHONY: run setup test test-sqlite test-postgres lint bench demo migrate messages clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+migrate: setup
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_units
+	$(PY) manage.py demo
+
+run: demo
+	@echo "Coso: http://$(HOST):$(PORT)/"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL (or DATABASE_URL
+# pointing at postgres) is set. .ci/run sets TEST_DATABASE_URL.
+test: setup
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
+	  else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped (CI sets it)."; fi
+
+test-sqlite: setup
+	env -u DATABASE_URL DEBUG=0 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: setup
+	DEBUG=0 DATABASE_URL="$$TEST_DATABASE_URL" TEST_DB_NAME="$${TEST_DB_NAME:-test_coso}" $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	DEBUG=0 $(VENV)/bin/mypy src/coso
+	DEBUG=0 SECRET_KEY=x-lint-only-0123456789abcdefghijklmnopqrstuvwxyz-0123456789 $(PY) manage.py makemigrations --check --dry-run
+
+bench: migrate
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+messages: setup
+	cd src/coso && ../../$(PY) ../../manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,156 @@
+"""Shared fixtures: units, users per role, API and browser helpers.
+
+Every test runs on the database DATABASE_URL points at: SQLite by default, PostgreSQL in
+CI (`make test` runs the suite on both).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+@pytest.fixture
+def province(db):
+    from coso.units.models import AdministrativeUnit
+
+    return AdministrativeUnit.objects.create(code="79", name="Thành phố Hồ Chí Minh", name_folded="thanh pho ho chi minh", level="province", kind="thanh_pho_tw", province_code="79")
+
+
+@pytest.fixture
+def other_province(db):
+    from coso.units.models import AdministrativeUnit
+
+    return AdministrativeUnit.objects.create(code="01", name="Thành phố Hà Nội", name_folded="thanh pho ha noi", level="province", kind="thanh_pho_tw", province_code="01")
+
+
+def _commune(province, code: str, name: str, kind: str = "phuong", classification: str = "I"):  # type: ignore[no-untyped-def]
+    from coso.core.text import fold
+    from coso.units.models import AdministrativeUnit
+
+    return AdministrativeUnit.objects.create(
+        code=code, name=name, name_folded=fold(name), level="commune", kind=kind, parent=province, province_code=province.code,
+        classification=classification, population=50_000, agency_code=f"H{province.code}.{code}",
+    )
+
+
+@pytest.fixture
+def commune(province):
+    return _commune(province, "26734", "Phường Sài Gòn")
+
+
+@pytest.fixture
+def other_commune(province):
+    return _commune(province, "26737", "Phường Tân Định")
+
+
+@pytest.fixture
+def foreign_commune(other_province):
+    return _commune(other_province, "00004", "Phường Ba Đình")
+
+
+@pytest.fixture
+def make_user(db):
+    from coso.accounts.models import User
+
+    def make(username: str, role: str, unit=None, **extra):  # type: ignore[no-untyped-def]
+        user = User(username=username, role=role, unit=unit, full_name=extra.pop("full_name", username), **extra)
+        if unit is not None:
+            user.province_code = unit.province_code or unit.code
+            user.commune_code = unit.code if unit.level == "commune" else ""
+        user.set_password("pw-Coso-2026!")
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def users(make_user, province, commune, other_commune):  # type: ignore[no-untyped-def]
+    """One user per role: commune roles in `commune`, province roles in `province`."""
+    from coso.accounts.roles import Role
+
+    return {
+        "citizen": make_user("citizen", Role.CITIZEN, phone="0909123456", email="c@example.vn"),
+        "citizen2": make_user("citizen2", Role.CITIZEN, phone="0912000111"),
+        "onestop": make_user("onestop", Role.ONESTOP_OFFICER, commune),
+        "specialist": make_user("specialist", Role.SPECIALIST, commune),
+        "leader": make_user("leader", Role.COMMUNE_LEADER, commune),
+        "home_affairs": make_user("home_affairs", Role.COMMUNE_HOME_AFFAIRS, commune),
+        "finance": make_user("finance", Role.COMMUNE_FINANCE, commune),
+        "other_onestop": make_user("other_onestop", Role.ONESTOP_OFFICER, other_commune),
+        "other_leader": make_user("other_leader", Role.COMMUNE_LEADER, other_commune),
+        "province_home_affairs": make_user("province_home_affairs", Role.PROVINCE_HOME_AFFAIRS, province),
+        "province_finance": make_user("province_finance", Role.PROVINCE_FINANCE, province),
+        "province_admin": make_user("province_admin", Role.PROVINCE_ADMIN, province),
+        "sysadmin": make_user("sysadmin", Role.SYSTEM_ADMIN, None, is_superuser=True, is_staff=True),
+    }
+
+
+@pytest.fixture
+def login(client):  # type: ignore[no-untyped-def]
+    """login(user) → the Django test client, logged in as that user."""
+
+    def do(user):  # type: ignore[no-untyped-def]
+        client.force_login(user)
+        return client
+
+    return do
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """The system Chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not os.path.exists(path):
+        pytest.skip(f"Chromium not found at {path}")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=path,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):  # type: ignore[no-untyped-def]
+    """A phone-sized page (360×740) on the live server; ``page.base`` is the server URL."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+    pg = context.new_page()
+    pg.base = live_server.url  # type: ignore[attr-defined]
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser, live_server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    pg = context.new_page()
+    pg.base = live_server.url  # type: ignore[attr-defined]
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+
+
+def browser_login(page, username: str, password: str = "pw-Coso-2026!") -> None:  # type: ignore[no-untyped-def]
+    page.goto(page.base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def blogin():  # type: ignore[no-untyped-def]
+    """blogin(page, username) logs the browser page in through the login form."""
+    return browser_login

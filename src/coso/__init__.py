@@ -1,0 +1,1 @@
+"""Coso: grassroots-government platform for Vietnamese communes and provinces."""

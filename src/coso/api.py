@@ -1,0 +1,111 @@
+"""The one JSON API (django-ninja), mounted at /api/v1/. Authenticated by default.
+
+Every error answers with one shape: {"code": str, "message": str, "details": {...}}.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError as NinjaValidationError
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from coso.accounts.models import ApiToken
+from coso.core.exceptions import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
+        user = ApiToken.resolve(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class HeaderToken(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None):  # type: ignore[no-untyped-def]
+        user = ApiToken.resolve(key or "")
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Coso API",
+    version="1",
+    description="JSON API of Coso. Session (with CSRF token) or bearer-token authentication. "
+    "Errors: {code, message, details}.",
+    urls_namespace="api-v1",
+    auth=[django_auth, BearerToken(), HeaderToken()],
+)
+
+
+def error(request: HttpRequest, status: int, code: str, message: str, details: dict | None = None):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"code": code, "message": message, "details": details or {}}, status=status)
+
+
+@api.exception_handler(ApplicationError)
+def _application_error(request, exc: ApplicationError):  # type: ignore[no-untyped-def]
+    return error(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_validation(request, exc: DjangoValidationError):  # type: ignore[no-untyped-def]
+    if hasattr(exc, "message_dict"):
+        fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+    else:
+        fields = {"__all__": [str(m) for m in exc.messages]}
+    first = next(iter(fields.values()))[0] if fields else "Dữ liệu không hợp lệ."
+    return error(request, 400, "validation-error", first, {"fields": fields})
+
+
+@api.exception_handler(NinjaValidationError)
+def _ninja_validation(request, exc: NinjaValidationError):  # type: ignore[no-untyped-def]
+    fields: dict[str, list[str]] = {}
+    for item in exc.errors:
+        loc = ".".join(str(p) for p in item.get("loc", []) if p not in ("body", "query", "path", "form", "payload"))
+        fields.setdefault(loc or "__all__", []).append(str(item.get("msg", "invalid")))
+    return error(request, 422, "validation-error", "Dữ liệu gửi lên không hợp lệ.", {"fields": fields})
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request, exc):  # type: ignore[no-untyped-def]
+    return error(request, 401, "not-authenticated", "Bạn cần đăng nhập hoặc gửi mã truy cập (token).")
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):  # type: ignore[no-untyped-def]
+    return error(request, 404, "not-found", "Không tìm thấy.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):  # type: ignore[no-untyped-def]
+    return error(request, 403, "forbidden", "Bạn không có quyền thực hiện thao tác này.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):  # type: ignore[no-untyped-def]
+    return error(request, exc.status_code, "http-error", str(exc))
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc):  # type: ignore[no-untyped-def]
+    logger.exception("Unhandled API error")
+    return error(request, 500, "server-error", "Lỗi hệ thống. Thao tác chưa được thực hiện; vui lòng thử lại.")
+
+
+api.add_router("/core/", "coso.core.api.router")
+api.add_router("/units/", "coso.units.api.router")
+api.add_router("/calendar/", "coso.workcalendar.api.router")
+api.add_router("/procedures/", "coso.procedures.api.router")
+api.add_router("/dossiers/", "coso.dossiers.api.router")
+api.add_router("/workforce/", "coso.workforce.api.router")
+api.add_router("/funding/", "coso.funding.api.router")
+api.add_router("/feedback/", "coso.feedback.api.router")

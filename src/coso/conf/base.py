@@ -1,0 +1,229 @@
+"""Settings for every environment. Environments differ only by environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from coso.conf.env import config
+
+SRC_DIR = Path(__file__).resolve().parent.parent  # src/coso
+BASE_DIR = SRC_DIR.parent.parent  # repository root
+VAR_DIR = Path(config("COSO_VAR_DIR", str(BASE_DIR / "var"), help_text="Folder for the SQLite database, uploads and generated files."))
+
+DEBUG = config("DEBUG", False, help_text="Development mode. Never true in production.")
+SECRET_KEY = config(
+    "SECRET_KEY",
+    "insecure-dev-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz" if DEBUG else "",
+    help_text="Django secret key. Required in production (50+ random characters).",
+    required_in_production=True,
+)
+if not SECRET_KEY:
+    raise RuntimeError("SECRET_KEY must be set when DEBUG is off (see README, Configuration).")
+ALLOWED_HOSTS = config(
+    "ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost"] if DEBUG else [],
+    split=True,
+    help_text="Comma-separated host names the site answers to. Required in production.",
+    required_in_production=True,
+)
+CSRF_TRUSTED_ORIGINS = config("CSRF_TRUSTED_ORIGINS", [], split=True, help_text="Comma-separated origins (https://host) trusted for CSRF.")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "coso.core",
+    "coso.accounts",
+    "coso.units",
+    "coso.workcalendar",
+    "coso.procedures",
+    "coso.dossiers",
+    "coso.workforce",
+    "coso.funding",
+    "coso.feedback",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "coso.core.middleware.NoStoreForAuthenticatedMiddleware",
+]
+
+ROOT_URLCONF = "coso.urls"
+WSGI_APPLICATION = "coso.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "coso.core.context_processors.coso",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------
+DATABASE_URL = config(
+    "DATABASE_URL",
+    f"sqlite:///{VAR_DIR / 'coso.sqlite3'}",
+    help_text="Database URL. Default: embedded SQLite in var/. Production: postgres://user:pass@host:5432/coso",
+    required_in_production=True,
+)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=config("DB_CONN_MAX_AGE", 60, help_text="Seconds to keep database connections open."))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL keeps readers and one writer apart; IMMEDIATE takes the write lock at BEGIN
+        # so that two writers queue (busy timeout) instead of failing half-way.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+_test_db_name = config("TEST_DB_NAME", "", help_text="Name of the throw-away test database on PostgreSQL (tests only).")
+if _test_db_name:
+    DATABASES["default"]["TEST"] = {"NAME": _test_db_name}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth and security ----------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = ["coso.accounts.backends.LockoutModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_MAX_FAILURES = config("LOGIN_MAX_FAILURES", 5, help_text="Failed logins before an account is locked.")
+LOGIN_LOCKOUT_MINUTES = config("LOGIN_LOCKOUT_MINUTES", 15, help_text="Minutes an account stays locked after too many failures.")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = config("SESSION_COOKIE_AGE", 8 * 3600, help_text="Session lifetime in seconds (default: one working day).")
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+SESSION_COOKIE_SECURE = config("SESSION_COOKIE_SECURE", not DEBUG, help_text="Send the session cookie only over HTTPS.")
+CSRF_COOKIE_SECURE = config("CSRF_COOKIE_SECURE", not DEBUG, help_text="Send the CSRF cookie only over HTTPS.")
+SECURE_SSL_REDIRECT = config("SECURE_SSL_REDIRECT", not DEBUG, help_text="Redirect HTTP to HTTPS.")
+SECURE_HSTS_SECONDS = config("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, help_text="HSTS max-age in seconds.")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if config("BEHIND_PROXY", False, help_text="Trust X-Forwarded-Proto from a reverse proxy.") else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# --- Internationalisation ---------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
+FORMAT_MODULE_PATH = ["coso.formats"]
+
+# --- Static and media -------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [SRC_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = config("WHITENOISE_USE_FINDERS", DEBUG, help_text="Serve static files straight from the source folders (no collectstatic).")
+MEDIA_ROOT = Path(config("MEDIA_ROOT", str(VAR_DIR / "media"), help_text="Folder for uploaded attachments (served only through access-checked views)."))
+MEDIA_URL = "/media/"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+COSO_MAX_ATTACHMENT_BYTES = config("COSO_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, help_text="Largest accepted attachment, in bytes (default 10 MB).")
+
+# --- E-mail and notifications -------------------------------------------------
+EMAIL_BACKEND = config(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend",
+    help_text="Django e-mail backend, e.g. django.core.mail.backends.smtp.EmailBackend.",
+)
+EMAIL_HOST = config("EMAIL_HOST", "localhost", help_text="SMTP host.")
+EMAIL_PORT = config("EMAIL_PORT", 25, help_text="SMTP port.")
+EMAIL_HOST_USER = config("EMAIL_HOST_USER", "", help_text="SMTP user.")
+EMAIL_HOST_PASSWORD = config("EMAIL_HOST_PASSWORD", "", help_text="SMTP password.")
+EMAIL_USE_TLS = config("EMAIL_USE_TLS", False, help_text="Use STARTTLS for SMTP.")
+DEFAULT_FROM_EMAIL = config("DEFAULT_FROM_EMAIL", "coso@localhost", help_text="Sender address of notifications.")
+COSO_SMS_BACKEND = config("COSO_SMS_BACKEND", "coso.core.notify.FileBackend", help_text="Dotted path of the SMS adapter (default writes to var/outbox).")
+COSO_ZALO_BACKEND = config("COSO_ZALO_BACKEND", "coso.core.notify.FileBackend", help_text="Dotted path of the Zalo adapter (default writes to var/outbox).")
+COSO_PUBLIC_BASE_URL = config("COSO_PUBLIC_BASE_URL", "http://127.0.0.1:8000", help_text="Public address used in QR codes and links in notifications.")
+
+# --- API --------------------------------------------------------------------
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
+
+# --- Demo -------------------------------------------------------------------
+COSO_DEMO_PROVINCE = config("COSO_DEMO_PROVINCE", "79", help_text="Code of the province the demo data is built for (79 = Thành phố Hồ Chí Minh).")
+COSO_DEMO_PASSWORD = config("COSO_DEMO_PASSWORD", "coso-demo-2026", help_text="Password of every demo account.")
+# Order matters: each module's demo builder may use what earlier ones created.
+COSO_DEMO_MODULES = [
+    "coso.units.demo",
+    "coso.accounts.demo",
+    "coso.workcalendar.demo",
+    "coso.procedures.demo",
+    "coso.dossiers.demo",
+    "coso.workforce.demo",
+    "coso.funding.demo",
+    "coso.feedback.demo",
+]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": config("LOG_LEVEL", "INFO", help_text="Log level.")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

@@ -1,0 +1,89 @@
+"""Cross-cutting models: the append-only audit log, the folded-text search index, tenant base."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TenantModel(models.Model):
+    """Every tenant row carries its province and commune codes (partitioning / sharding key)."""
+
+    province_code = models.CharField(_("mã tỉnh"), max_length=8, db_index=True, blank=True, default="")
+    commune_code = models.CharField(_("mã xã"), max_length=8, db_index=True, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+class AuditLog(models.Model):
+    """Append-only: who did what, when, in which unit, with before/after values.
+
+    On PostgreSQL and SQLite a trigger rejects UPDATE and DELETE (migration 0002).
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Tạo")
+        UPDATE = "update", _("Sửa")
+        DELETE = "delete", _("Xoá")
+        VIEW = "view", _("Xem dữ liệu cá nhân")
+        ACTION = "action", _("Thao tác nghiệp vụ")
+        LOGIN = "login", _("Đăng nhập")
+        LOGIN_FAILED = "login_failed", _("Đăng nhập thất bại")
+
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    actor_name = models.CharField(_("người thực hiện"), max_length=200, blank=True, default="")
+    province_code = models.CharField(max_length=8, blank=True, default="", db_index=True)
+    commune_code = models.CharField(max_length=8, blank=True, default="", db_index=True)
+    action = models.CharField(_("thao tác"), max_length=20, choices=Action.choices)
+    verb = models.CharField(_("nghiệp vụ"), max_length=80, blank=True, default="")
+    object_type = models.CharField(_("loại đối tượng"), max_length=80, db_index=True)
+    object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True, default="")
+    object_repr = models.CharField(_("đối tượng"), max_length=300, blank=True, default="")
+    before = models.JSONField(_("trước"), null=True, blank=True)
+    after = models.JSONField(_("sau"), null=True, blank=True)
+    reason = models.TextField(_("lý do"), blank=True, default="")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        verbose_name = _("nhật ký thao tác")
+        verbose_name_plural = _("nhật ký thao tác")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"
+
+
+class SearchEntry(models.Model):
+    """Folded word index for accent-insensitive search: one row per (object, word).
+
+    A query word matches by prefix with a range condition on (kind, token), which both
+    SQLite and PostgreSQL answer from the index instead of scanning the table.
+    """
+
+    kind = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    token = models.CharField(max_length=64)
+    province_code = models.CharField(max_length=8, blank=True, default="")
+    commune_code = models.CharField(max_length=8, blank=True, default="")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "token", "object_id"], name="search_kind_token_idx"),
+            models.Index(fields=["kind", "object_id"], name="search_kind_object_idx"),
+        ]
+
+
+class DemoMarker(models.Model):
+    """Which demo builders have run (so `make run` a second time starts in seconds)."""
+
+    module = models.CharField(max_length=100)
+    scale = models.CharField(max_length=20)
+    province_code = models.CharField(max_length=8)
+    done_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["module", "scale", "province_code"], name="demo_marker_unique")]

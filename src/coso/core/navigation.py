@@ -1,0 +1,47 @@
+"""Navigation menu per role. Apps register their entries here (label, url name, roles)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from coso.accounts.roles import ADMIN_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, Role
+
+ALL_STAFF = COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN}
+
+# (label, url name, roles that see it; None = everyone incl. anonymous)
+MENU: list[tuple[Any, str, frozenset[str] | None]] = [
+    (_("Trang chủ"), "core:home", None),
+    (_("Thủ tục hành chính"), "procedures:list", None),
+    (_("Tra cứu hồ sơ"), "dossiers:lookup", None),
+    (_("Hồ sơ của tôi"), "dossiers:my", frozenset({Role.CITIZEN})),
+    (_("Hồ sơ cần xử lý"), "dossiers:inbox", frozenset(COMMUNE_ROLES)),
+    (_("Thống kê một cửa"), "dossiers:stats", ALL_STAFF),
+    (_("Phản ánh, kiến nghị"), "feedback:public_list", None),
+    (_("Kiểm duyệt phản ánh"), "feedback:moderation", ALL_STAFF),
+    (_("Đội ngũ CBCC"), "workforce:people", frozenset(COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
+    (_("Rà soát tiêu chuẩn"), "workforce:review", frozenset(COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
+    (_("Đánh giá, xếp loại"), "workforce:evaluations", frozenset(COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
+    (_("Kinh phí"), "funding:allocation", frozenset({Role.COMMUNE_FINANCE, Role.COMMUNE_LEADER, Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})),
+    (_("Kịch bản nâng mức"), "funding:scenarios", frozenset({Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})),
+    (_("Đơn vị hành chính"), "units:list", ALL_STAFF),
+    (_("Lịch làm việc"), "workcalendar:overrides", frozenset(ADMIN_ROLES)),
+    (_("Nhật ký thao tác"), "core:audit", frozenset(ADMIN_ROLES)),
+]
+
+
+def menu_for(user: Any) -> list[dict[str, str]]:
+    items = []
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    for label, url_name, roles in MENU:
+        if roles is not None:
+            if not authenticated or not (user.is_superuser or user.role in roles):
+                continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue  # the app has not built this page yet
+        items.append({"label": str(label), "url": url})
+    return items

@@ -1,0 +1,80 @@
+"""The one scoping mechanism every selector uses.
+
+- system administrators see everything;
+- province staff see rows whose ``province_code`` is their province's;
+- commune staff see rows whose ``commune_code`` is their commune's;
+- citizens see only rows they own (``owner_field``), nothing else;
+- anonymous users see nothing (public pages use their own, explicitly public selectors).
+
+Reaching an object outside the scope answers 404 (``get_scoped_or_404``), never 403,
+so that the existence of another unit's data is not revealed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+
+NOTHING = Q(pk__in=[])
+
+
+def scope_q(
+    user: Any,
+    *,
+    province_field: str = "province_code",
+    commune_field: str = "commune_code",
+    owner_field: str | None = None,
+) -> Q:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        return Q()
+    if user.role in PROVINCE_ROLES:
+        return Q(**{province_field: user.province_code}) if user.province_code else NOTHING
+    if user.role in COMMUNE_ROLES:
+        return Q(**{commune_field: user.commune_code}) if user.commune_code else NOTHING
+    if user.role == Role.CITIZEN and owner_field:
+        return Q(**{owner_field: user})
+    return NOTHING
+
+
+def scoped(queryset: QuerySet, user: Any, **kwargs: Any) -> QuerySet:
+    return queryset.filter(scope_q(user, **kwargs))
+
+
+def get_scoped_or_404(queryset: QuerySet, user: Any, scope: dict[str, Any] | None = None, **lookup: Any) -> Model:
+    try:
+        return scoped(queryset, user, **(scope or {})).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def unit_codes_for(user: Any) -> tuple[str, str]:
+    """(province_code, commune_code) the user acts for."""
+    return getattr(user, "province_code", "") or "", getattr(user, "commune_code", "") or ""
+
+
+def can_see_unit(user: Any, *, province_code: str, commune_code: str = "") -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        return True
+    if user.role in PROVINCE_ROLES:
+        return bool(user.province_code) and user.province_code == province_code
+    if user.role in COMMUNE_ROLES:
+        return bool(user.commune_code) and user.commune_code == commune_code
+    return False
+
+
+def require_roles(user: Any, *roles: str) -> None:
+    """Raise PermissionDeniedError unless the user has one of ``roles``."""
+    from coso.core.exceptions import PermissionDeniedError
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise PermissionDeniedError("Bạn cần đăng nhập.", code="not-authenticated")
+    if not (user.is_superuser or user.role in roles):
+        raise PermissionDeniedError()

@@ -1,0 +1,30 @@
+"""Vietnamese display filters: {{ amount|money }}, {{ day|vdate }}, {{ cccd|masked:request.user }}."""
+
+from django import template
+
+from coso.core.masking import mask_citizen_id
+from coso.core.text import format_date, format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(value):  # type: ignore[no-untyped-def]
+    return format_money(value)
+
+
+@register.filter
+def vdate(value):  # type: ignore[no-untyped-def]
+    return format_date(value)
+
+
+@register.filter
+def masked(value, user):  # type: ignore[no-untyped-def]
+    return mask_citizen_id(value, user)
+
+
+@register.filter
+def percent(value, digits=1):  # type: ignore[no-untyped-def]
+    if value is None:
+        return "N/A"
+    return f"{float(value):.{int(digits)}f}".replace(".", ",") + " %"

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from coso.accounts.roles import ADMIN_ROLES
+from coso.core.selectors import audit_list
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {})
+
+
+@login_required
+def audit(request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_superuser or request.user.role in ADMIN_ROLES):
+        return page_not_found(request, None)
+    qs = audit_list(
+        fetched_by=request.user,
+        object_type=request.GET.get("object_type", ""),
+        actor=request.GET.get("actor", ""),
+        action=request.GET.get("action", ""),
+        date_from=request.GET.get("from", ""),
+        date_to=request.GET.get("to", ""),
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit.html", {"page": page, "filters": request.GET})
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)

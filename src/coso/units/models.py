@@ -1,0 +1,143 @@
+"""Administrative units (province, commune, legacy district) and villages / residential groups."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from coso.core.models import TenantModel
+
+TWO_LEVEL_START = dt.date(2025, 7, 1)
+
+
+class AdministrativeUnit(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Tỉnh/thành phố")
+        DISTRICT = "district", _("Quận/huyện (trước 1/7/2025)")
+        COMMUNE = "commune", _("Xã/phường/đặc khu")
+
+    class Kind(models.TextChoices):
+        TINH = "tinh", _("Tỉnh")
+        THANH_PHO_TW = "thanh_pho_tw", _("Thành phố trực thuộc trung ương")
+        QUAN = "quan", _("Quận")
+        HUYEN = "huyen", _("Huyện")
+        THI_XA = "thi_xa", _("Thị xã")
+        THANH_PHO = "thanh_pho", _("Thành phố thuộc tỉnh")
+        XA = "xa", _("Xã")
+        PHUONG = "phuong", _("Phường")
+        THI_TRAN = "thi_tran", _("Thị trấn")
+        DAC_KHU = "dac_khu", _("Đặc khu")
+
+    class Classification(models.TextChoices):
+        SPECIAL = "special", _("Loại đặc biệt")
+        I = "I", _("Loại I")  # noqa: E741
+        II = "II", _("Loại II")
+        III = "III", _("Loại III")
+
+    code = models.CharField(_("mã"), max_length=8, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    codename = models.CharField(max_length=120, blank=True, default="")
+    name_folded = models.CharField(max_length=200, db_index=True, editable=False, default="")
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices, db_index=True)
+    kind = models.CharField(_("loại hình"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("trực thuộc"))
+    legacy_district = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="legacy_communes", verbose_name=_("quận/huyện cũ (trước 1/7/2025)")
+    )
+    province_code = models.CharField(max_length=8, db_index=True, blank=True, default="")
+    valid_from = models.DateField(_("hiệu lực từ"), default=TWO_LEVEL_START)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    # Attributes used by later rules (staffing quotas, funding, standards).
+    classification = models.CharField(_("phân loại"), max_length=8, choices=Classification.choices, blank=True, default="")
+    population = models.PositiveIntegerField(_("dân số"), null=True, blank=True)
+    area_km2 = models.DecimalField(_("diện tích tự nhiên (km²)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    is_border_or_island = models.BooleanField(_("biên giới/hải đảo"), default=False)
+    is_difficult_area = models.BooleanField(_("vùng khó khăn"), default=False)
+    is_security_hotspot = models.BooleanField(_("trọng điểm an ninh trật tự"), default=False)
+    agency_code = models.CharField(
+        _("mã định danh cơ quan"), max_length=40, blank=True, default="", help_text=_("Mã dùng làm tiền tố mã hồ sơ (V1V2V3.Z1Z2.Y1Y2.MX1X2).")
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")), name="unit_valid_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def commune_code(self) -> str:
+        return self.code if self.level == self.Level.COMMUNE else ""
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+
+class UnitParentLink(models.Model):
+    """Dated parent links, so a commune's history across merges and splits is kept."""
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="parent_links")
+    parent = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="child_links")
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit", "valid_from"]
+
+
+class UnitSuccession(models.Model):
+    """A merge or split: predecessor became (part of) successor on a date."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", _("Sáp nhập")
+        SPLIT = "split", _("Chia tách")
+        RENAME = "rename", _("Đổi tên")
+
+    predecessor = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="successions_out")
+    successor = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="successions_in")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    effective_on = models.DateField()
+    legal_basis = models.CharField(max_length=200, blank=True, default="")
+
+
+class Village(TenantModel):
+    """Thôn, ấp, bản, tổ dân phố, khu phố under a commune."""
+
+    class Kind(models.TextChoices):
+        THON = "thon", _("Thôn")
+        AP = "ap", _("Ấp")
+        BAN = "ban", _("Bản")
+        TO_DAN_PHO = "to_dan_pho", _("Tổ dân phố")
+        KHU_PHO = "khu_pho", _("Khu phố")
+
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="villages", limit_choices_to={"level": "commune"})
+    name = models.CharField(_("tên"), max_length=200)
+    name_folded = models.CharField(max_length=200, db_index=True, editable=False, default="")
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    households = models.PositiveIntegerField(_("số hộ"), default=0)
+    population = models.PositiveIntegerField(_("số dân"), default=0)
+    is_border_or_island = models.BooleanField(_("biên giới/hải đảo"), default=False)
+    is_security_hotspot = models.BooleanField(_("trọng điểm an ninh trật tự"), default=False)
+    converted_from_thon = models.BooleanField(_("chuyển từ thôn (≥350 hộ) thành tổ dân phố"), default=False)
+    valid_from = models.DateField(_("hiệu lực từ"), default=TWO_LEVEL_START)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["commune_id", "name"]
+        verbose_name = _("thôn, tổ dân phố")
+        verbose_name_plural = _("thôn, tổ dân phố")
+        constraints = [models.UniqueConstraint(fields=["commune", "name"], name="village_unique_name_per_commune")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}" if not self.name.lower().startswith(str(self.get_kind_display()).lower()) else self.name
+
+    @property
+    def is_urban_group(self) -> bool:
+        return self.kind in (self.Kind.TO_DAN_PHO, self.Kind.KHU_PHO)

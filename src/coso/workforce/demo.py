@@ -1,0 +1,7 @@
+"""Demo data for the workforce app (called by `manage.py demo`)."""
+
+from coso.core.demo import DemoContext
+
+
+def build(ctx: DemoContext) -> None:
+    return None
