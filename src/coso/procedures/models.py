@@ -1,1 +1,105 @@
-"""Models of the procedures app."""
+"""Procedure catalogue (thủ tục hành chính): effective-dated versions with their processing steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from coso.accounts.roles import Role
+
+
+class Procedure(models.Model):
+    """A procedure as published in the national database (CSDL quốc gia về TTHC)."""
+
+    class Level(models.TextChoices):
+        COMMUNE = "commune", _("Cấp xã")
+        PROVINCE = "province", _("Cấp tỉnh")
+
+    code = models.CharField(_("mã thủ tục"), max_length=40, unique=True)
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    name_folded = models.CharField(max_length=500, db_index=True, editable=False, default="")
+    field = models.CharField(_("lĩnh vực"), max_length=200, db_index=True)
+    decision_level = models.CharField(_("cấp thực hiện"), max_length=20, choices=Level.choices, default=Level.COMMUNE)
+    is_active = models.BooleanField(_("đang áp dụng"), default=True)
+
+    class Meta:
+        ordering = ["field", "name"]
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def version_on(self, day: dt.date, province_code: str = "") -> ProcedureVersion | None:
+        """The version in force on ``day``: a province's own version wins over the national one."""
+        qs = self.versions.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        if province_code:
+            own = qs.filter(province_code=province_code).order_by("-valid_from").first()
+            if own is not None:
+                return own
+        return qs.filter(province_code="").order_by("-valid_from").first()
+
+
+class ProcedureVersion(models.Model):
+    """The rules of a procedure valid from a date. A dossier keeps the version it was received under."""
+
+    class TimeUnit(models.TextChoices):
+        WORKING_DAYS = "working_days", _("ngày làm việc")
+        WORKING_HOURS = "working_hours", _("giờ làm việc")
+        CALENDAR_DAYS = "calendar_days", _("ngày")
+        SAME_DAY = "same_day", _("trong ngày (sau giờ giới hạn: ngày làm việc tiếp theo)")
+
+    class Online(models.TextChoices):
+        NONE = "none", _("Không trực tuyến")
+        PARTIAL = "partial", _("Trực tuyến một phần")
+        FULL = "full", _("Trực tuyến toàn trình")
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions")
+    province_code = models.CharField(_("tỉnh (để trống: toàn quốc)"), max_length=8, blank=True, default="")
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    time_limit = models.DecimalField(_("thời hạn giải quyết"), max_digits=6, decimal_places=1)
+    time_unit = models.CharField(_("đơn vị thời hạn"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS)
+    cutoff_time = models.TimeField(_("giờ giới hạn tiếp nhận trong ngày"), null=True, blank=True, help_text=_("Ví dụ 15:00: nhận sau giờ này tính từ ngày làm việc tiếp theo."))
+    fee = models.PositiveIntegerField(_("phí, lệ phí (đồng)"), default=0)
+    fee_note = models.CharField(_("ghi chú phí"), max_length=500, blank=True, default="")
+    required_documents = models.JSONField(_("thành phần hồ sơ"), default=list, help_text=_('Danh sách {"name": ..., "copies": 1, "required": true}'))
+    result_type = models.CharField(_("kết quả"), max_length=300, blank=True, default="")
+    online = models.CharField(_("dịch vụ công trực tuyến"), max_length=10, choices=Online.choices, default=Online.PARTIAL)
+    applicant = models.CharField(_("đối tượng thực hiện"), max_length=300, blank=True, default="")
+    legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True, default="")
+    source = models.CharField(_("nguồn"), max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ["procedure", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")), name="procversion_valid_range"),
+            models.CheckConstraint(condition=Q(time_limit__gte=0), name="procversion_time_limit_nonneg"),
+            models.UniqueConstraint(fields=["procedure", "province_code", "valid_from"], name="procversion_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} từ {self.valid_from:%d/%m/%Y}"
+
+
+class ProcedureStep(models.Model):
+    """An internal processing step: who performs it and its share of the time limit."""
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    name = models.CharField(_("tên bước"), max_length=200)
+    role = models.CharField(_("vai trò thực hiện"), max_length=32, choices=Role.choices)
+    share_percent = models.DecimalField(_("tỷ lệ thời hạn (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["version", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "order"], name="procstep_unique_order"),
+            models.CheckConstraint(condition=Q(share_percent__gte=0) & Q(share_percent__lte=100), name="procstep_share_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
