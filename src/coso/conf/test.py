@@ -22,3 +22,11 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "test-media"
 COSO_SMS_BACKEND = "coso.core.notify.MemoryBackend"
 COSO_ZALO_BACKEND = "coso.core.notify.MemoryBackend"
+
+# Test databases are thrown away: let teardown flush the append-only audit table.
+COSO_AUDIT_PURGE_ALLOWED = True
+from coso.core.apps import AUDIT_LOCK  # noqa: E402
+
+AUDIT_LOCK["locked"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c coso.audit_purge=on"  # noqa: F405
