@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import holidays
 
@@ -17,6 +17,10 @@ DEFAULT_WORKING_HOURS: tuple[tuple[dt.time, dt.time], ...] = (
     (dt.time(7, 30), dt.time(11, 30)),
     (dt.time(13, 30), dt.time(17, 0)),
 )
+
+
+class CalendarRangeError(ValueError):
+    """A date (or a result) outside the years the calendar was built for."""
 
 
 class WorkCalendar:
@@ -27,17 +31,22 @@ class WorkCalendar:
         last_year: int = 2040,
         days_off: Iterable[dt.date] = (),
         working_days: Iterable[dt.date] = (),
+        reasons: Mapping[dt.date, str] | None = None,
         working_hours: tuple[tuple[dt.time, dt.time], ...] = DEFAULT_WORKING_HOURS,
     ):
         self.first_year = first_year
         self.last_year = last_year
         self.working_hours = working_hours
         years = list(range(first_year, last_year + 1))
-        vn = holidays.country_holidays("VN", years=years)
+        # Vietnamese names whatever the process locale is (the default follows $LANG).
+        vn = holidays.country_holidays("VN", years=years, language="vi")
         self.holidays: dict[dt.date, str] = dict(vn.items())
-        self.makeup_days: set[dt.date] = set(getattr(vn, "weekend_workdays", set()) or set())
+        self.makeup_days: set[dt.date] = {
+            d for d in (getattr(vn, "weekend_workdays", set()) or set()) if first_year <= d.year <= last_year
+        }
         self.extra_off = set(days_off)
         self.extra_work = set(working_days)
+        self.reasons: dict[dt.date, str] = dict(reasons or {})
         start = dt.date(first_year, 1, 1)
         end = dt.date(last_year, 12, 31)
         ordinals = []
@@ -64,7 +73,10 @@ class WorkCalendar:
 
     def _check(self, d: dt.date) -> None:
         if not (self._min <= d.toordinal() <= self._max):
-            raise ValueError(f"{d} is outside the calendar ({self.first_year}–{self.last_year})")
+            raise CalendarRangeError(f"{d} is outside the calendar ({self.first_year}–{self.last_year})")
+
+    def covers(self, d: dt.date) -> bool:
+        return self._min <= d.toordinal() <= self._max
 
     def is_working_day(self, d: dt.date) -> bool:
         self._check(d)
@@ -76,17 +88,36 @@ class WorkCalendar:
         if self.is_working_day(d):
             return ""
         if d in self.extra_off:
-            return "Nghỉ theo thông báo"
+            return self.reasons.get(d) or "Nghỉ theo thông báo"
         if d in self.holidays:
             return self.holidays[d]
         return "Thứ Bảy" if d.weekday() == 5 else "Chủ nhật"
+
+    def day_reason(self, d: dt.date) -> str:
+        """Like :meth:`day_name`, but also explains working days that are unusual
+        (a make-up Saturday, an override); '' for an ordinary weekday."""
+        if not self.is_working_day(d):
+            return self.day_name(d)
+        if d in self.extra_work:
+            return self.reasons.get(d) or "Làm việc theo thông báo"
+        if d in self.makeup_days:
+            return "Làm bù"
+        return ""
+
+    def day_source(self, d: dt.date) -> str:
+        """Where the status of ``d`` comes from: override, holidays package or weekday rule."""
+        if d in self.extra_work or d in self.extra_off:
+            return "override"
+        if d in self.makeup_days or d in self.holidays:
+            return "holidays"
+        return "weekday"
 
     def next_working_day(self, d: dt.date, *, include_self: bool = True) -> dt.date:
         self._check(d)
         o = d.toordinal()
         i = bisect.bisect_left(self._working, o) if include_self else bisect.bisect_right(self._working, o)
         if i >= len(self._working):
-            raise ValueError("beyond calendar range")
+            raise CalendarRangeError("beyond calendar range")
         return dt.date.fromordinal(self._working[i])
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
@@ -103,7 +134,7 @@ class WorkCalendar:
         else:
             i = bisect.bisect_left(self._working, o) + n
         if i < 0 or i >= len(self._working):
-            raise ValueError("beyond calendar range")
+            raise CalendarRangeError("beyond calendar range")
         return dt.date.fromordinal(self._working[i])
 
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
@@ -125,7 +156,13 @@ class WorkCalendar:
         return day
 
     def add_working_hours(self, start: dt.datetime, hours: float) -> dt.datetime:
-        """Add working hours inside the office hours of working days (naive local datetimes)."""
+        """Add working hours inside the office hours of working days (naive local datetimes).
+
+        A start outside office hours counts from the next opening; the result of a
+        positive duration is never outside office hours (it may be a closing time).
+        """
+        if hours < 0:
+            raise ValueError("hours must not be negative")
         remaining = dt.timedelta(hours=hours)
         current = start
         while True:

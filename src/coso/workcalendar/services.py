@@ -11,14 +11,15 @@ import threading
 import time
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from coso.core.audit import audited_create, audited_delete
+from coso.core.audit import audited_create, audited_delete, audited_update
 from coso.core.exceptions import ApplicationError
 from coso.workcalendar.calendar import WorkCalendar
 from coso.workcalendar.models import CalendarOverride
+from coso.workcalendar.shipped import read_overrides_csv
 
 REFRESH_SECONDS = 30
 _lock = threading.Lock()
@@ -38,10 +39,11 @@ def get_calendar() -> WorkCalendar:
     with _lock:
         stamp = _stamp()
         if _cache["calendar"] is None or stamp != _cache["stamp"]:
-            overrides = list(CalendarOverride.objects.filter(province_code="").values_list("date", "kind"))
+            overrides = list(CalendarOverride.objects.filter(province_code="").values_list("date", "kind", "reason"))
             _cache["calendar"] = WorkCalendar(
-                days_off=[d for d, k in overrides if k == CalendarOverride.Kind.DAY_OFF],
-                working_days=[d for d, k in overrides if k == CalendarOverride.Kind.WORKING_DAY],
+                days_off=[d for d, k, _ in overrides if k == CalendarOverride.Kind.DAY_OFF],
+                working_days=[d for d, k, _ in overrides if k == CalendarOverride.Kind.WORKING_DAY],
+                reasons={d: r for d, _, r in overrides},
             )
             _cache["stamp"] = stamp
         _cache["checked"] = now
@@ -85,16 +87,109 @@ def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
     return timezone.make_aware(result) if aware else result
 
 
+def base_calendar() -> WorkCalendar:
+    """The calendar without any override (the `holidays` package and weekends only)."""
+    cal = _cache.get("base")
+    if cal is None:
+        cal = _cache["base"] = WorkCalendar()
+    return cal
+
+
+def _validate_override(*, date: dt.date, kind: str, reason: str, exclude_pk: int | None = None) -> None:
+    errors: dict[str, list[str]] = {}
+    base = base_calendar()
+    if kind not in CalendarOverride.Kind.values:
+        errors.setdefault("kind", []).append("Loại điều chỉnh không hợp lệ.")
+    if not (reason or "").strip():
+        errors.setdefault("reason", []).append("Hãy nhập lý do (ví dụ: tên văn bản thông báo nghỉ, làm bù).")
+    if not base.covers(date):
+        errors.setdefault("date", []).append(f"Ngày phải nằm trong các năm {base.first_year}–{base.last_year}.")
+    elif kind == CalendarOverride.Kind.DAY_OFF and not base.is_working_day(date):
+        errors.setdefault("date", []).append(
+            f"Ngày {date:%d/%m/%Y} vốn đã là ngày nghỉ ({base.day_name(date)}); không cần thêm ngày nghỉ."
+        )
+    elif kind == CalendarOverride.Kind.WORKING_DAY and base.is_working_day(date):
+        errors.setdefault("date", []).append(f"Ngày {date:%d/%m/%Y} vốn đã là ngày làm việc; không cần thêm ngày làm bù.")
+    if "date" not in errors:
+        clash = CalendarOverride.objects.filter(date=date, province_code="")
+        if exclude_pk is not None:
+            clash = clash.exclude(pk=exclude_pk)
+        if clash.exists():
+            errors.setdefault("date", []).append(f"Ngày {date:%d/%m/%Y} đã có điều chỉnh; hãy sửa hoặc xoá điều chỉnh đó.")
+    if errors:
+        first = next(iter(errors.values()))[0]
+        code = "override-exists" if any("đã có điều chỉnh" in m for m in errors.get("date", [])) else "invalid-override"
+        raise ApplicationError(first, code=code, details={"fields": errors})
+
+
 def override_create(*, actor: Any, date: dt.date, kind: str, reason: str, source: str = "") -> CalendarOverride:
-    if CalendarOverride.objects.filter(date=date, province_code="").exists():
-        raise ApplicationError("Ngày này đã có điều chỉnh; hãy sửa hoặc xoá điều chỉnh cũ.", code="override-exists", details={"fields": {"date": ["exists"]}})
-    with transaction.atomic():
-        obj = audited_create(CalendarOverride(date=date, kind=kind, reason=reason, source=source, created_by=actor if getattr(actor, "pk", None) else None), actor=actor)
+    """Add a nationwide override (an extra day off, or a make-up working day)."""
+    reason = (reason or "").strip()
+    source = (source or "").strip()
+    _validate_override(date=date, kind=kind, reason=reason)
+    try:
+        with transaction.atomic():
+            obj = audited_create(
+                CalendarOverride(date=date, kind=kind, reason=reason, source=source, created_by=actor if getattr(actor, "pk", None) else None),
+                actor=actor,
+            )
+    except IntegrityError:  # a concurrent request added the same day first
+        raise ApplicationError(
+            f"Ngày {date:%d/%m/%Y} đã có điều chỉnh; hãy sửa hoặc xoá điều chỉnh đó.",
+            code="override-exists",
+            details={"fields": {"date": ["exists"]}},
+        ) from None
     calendar_invalidate()
     return obj
+
+
+def override_update(*, actor: Any, override: CalendarOverride, **changes: Any) -> CalendarOverride:
+    """Change date, kind, reason or source of an override (only the keys given)."""
+    allowed = {"date", "kind", "reason", "source"}
+    changes = {k: v for k, v in changes.items() if k in allowed and v is not None}
+    for key in ("reason", "source"):
+        if key in changes:
+            changes[key] = (changes[key] or "").strip()
+    _validate_override(
+        date=changes.get("date", override.date),
+        kind=changes.get("kind", override.kind),
+        reason=changes.get("reason", override.reason),
+        exclude_pk=override.pk,
+    )
+    try:
+        with transaction.atomic():
+            locked = CalendarOverride.objects.select_for_update().get(pk=override.pk)
+            audited_update(locked, actor=actor, changes=changes)
+    except IntegrityError:
+        raise ApplicationError("Ngày này đã có điều chỉnh.", code="override-exists", details={"fields": {"date": ["exists"]}}) from None
+    calendar_invalidate()
+    return locked
 
 
 def override_delete(*, actor: Any, override: CalendarOverride) -> None:
     with transaction.atomic():
         audited_delete(override, actor=actor)
     calendar_invalidate()
+
+
+def overrides_load_shipped(*, actor: Any = None, path: Any = None) -> dict[str, int]:
+    """Load data/overrides.csv (or ``path``): insert missing days, update changed ones. Idempotent.
+
+    Everything is applied or nothing (one transaction); every write is audited.
+    """
+    rows = read_overrides_csv(path)
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    with transaction.atomic():
+        for row in rows:
+            obj = CalendarOverride.objects.select_for_update().filter(date=row["date"], province_code="").first()
+            if obj is None:
+                audited_create(CalendarOverride(province_code="", **row), actor=actor, verb="load_calendar_overrides")
+                counts["created"] += 1
+            elif any(getattr(obj, k) != row[k] for k in ("kind", "reason", "source")):
+                audited_update(obj, actor=actor, changes={k: row[k] for k in ("kind", "reason", "source")}, verb="load_calendar_overrides")
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+    calendar_invalidate()
+    return counts
+

@@ -1,0 +1,88 @@
+"""Reads for the calendar pages and API."""
+
+from __future__ import annotations
+
+import calendar as _stdcal
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+
+from coso.accounts.roles import ADMIN_ROLES
+from coso.core.exceptions import ApplicationError, PermissionDeniedError
+from coso.workcalendar.models import CalendarOverride
+from coso.workcalendar.services import get_calendar
+
+WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def can_manage_overrides(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and (user.is_superuser or user.role in ADMIN_ROLES))
+
+
+def require_override_admin(user: Any) -> None:
+    if not can_manage_overrides(user):
+        raise PermissionDeniedError()
+
+
+def override_list(*, fetched_by: Any, year: int | None = None) -> QuerySet[CalendarOverride]:
+    """Nationwide overrides (optionally of one year); only administrators may list them."""
+    require_override_admin(fetched_by)
+    qs = CalendarOverride.objects.filter(province_code="").select_related("created_by").order_by("date")
+    if year is not None:
+        qs = qs.filter(date__year=year)
+    return qs
+
+
+def override_get(*, fetched_by: Any, pk: int) -> CalendarOverride:
+    require_override_admin(fetched_by)
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(CalendarOverride, pk=pk, province_code="")
+
+
+def check_month(year: int, month: int) -> None:
+    cal = get_calendar()
+    if not (1 <= month <= 12) or not (cal.first_year <= year <= cal.last_year):
+        raise ApplicationError(
+            f"Tháng phải từ 1 đến 12 và năm trong khoảng {cal.first_year}–{cal.last_year}.",
+            code="month-out-of-range",
+            details={"fields": {"year": ["range"], "month": ["range"]}},
+        )
+
+
+def month_days(*, year: int, month: int) -> list[dict[str, Any]]:
+    """Every day of a month: date, weekday label, working or not, and why."""
+    check_month(year, month)
+    cal = get_calendar()
+    overrides = {o.date: o for o in CalendarOverride.objects.filter(province_code="", date__year=year, date__month=month)}
+    days = []
+    for day in range(1, _stdcal.monthrange(year, month)[1] + 1):
+        d = dt.date(year, month, day)
+        days.append(
+            {
+                "date": d,
+                "weekday": d.weekday(),
+                "weekday_label": WEEKDAYS_VI[d.weekday()],
+                "working": cal.is_working_day(d),
+                "reason": cal.day_reason(d),
+                "origin": cal.day_source(d),
+                "override": overrides.get(d),
+            }
+        )
+    return days
+
+
+def month_grid(*, year: int, month: int) -> list[list[dict[str, Any] | None]]:
+    """The month as weeks (Monday first) for a calendar table; None pads the first and last week."""
+    days = month_days(year=year, month=month)
+    weeks: list[list[dict[str, Any] | None]] = []
+    week: list[dict[str, Any] | None] = [None] * days[0]["weekday"]
+    for d in days:
+        week.append(d)
+        if len(week) == 7:
+            weeks.append(week)
+            week = []
+    if week:
+        weeks.append(week + [None] * (7 - len(week)))
+    return weeks

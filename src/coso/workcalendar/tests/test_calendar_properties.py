@@ -1,0 +1,166 @@
+"""Property-based tests of the working-day arithmetic (pure WorkCalendar and the services)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coso.workcalendar.calendar import WorkCalendar
+
+FIRST, LAST = 2015, 2040
+# Keep starts and results well inside the calendar years.
+starts = st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2038, 12, 31))
+counts = st.integers(min_value=1, max_value=400)
+
+CAL = WorkCalendar(first_year=FIRST, last_year=LAST)
+
+# A calendar with overrides: extra days off on weekdays, make-up Saturdays.
+OFF = [dt.date(2026, 1, 2), dt.date(2027, 3, 10), dt.date(2030, 6, 14)]
+WORK = [dt.date(2026, 1, 10), dt.date(2027, 3, 13), dt.date(2030, 6, 22)]
+CAL_OVR = WorkCalendar(first_year=FIRST, last_year=LAST, days_off=OFF, working_days=WORK)
+
+
+@given(a=starts, n=counts)
+def test_between_inverts_add(a, n):
+    assert CAL.working_days_between(a, CAL.add_working_days(a, n)) == n
+    assert CAL_OVR.working_days_between(a, CAL_OVR.add_working_days(a, n)) == n
+
+
+@given(a=starts, n=counts)
+def test_results_are_working_days_after_start(a, n):
+    for cal in (CAL, CAL_OVR):
+        r = cal.add_working_days(a, n)
+        assert r > a
+        assert cal.is_working_day(r)
+
+
+@given(a=starts, n=st.integers(min_value=-400, max_value=-1))
+def test_backwards_lands_on_working_day_before_start(a, n):
+    r = CAL.add_working_days(a, n)
+    assert r < a and CAL.is_working_day(r)
+    if CAL.is_working_day(a):
+        assert CAL.working_days_between(a, r) == n
+
+
+@given(a=starts, n=st.integers(min_value=0, max_value=300), k=st.integers(min_value=1, max_value=50))
+def test_monotonic_in_n(a, n, k):
+    # strictly increasing from n = 1; n = 0 on a non-working day equals n = 1 (next working day)
+    lo, hi = CAL_OVR.add_working_days(a, n), CAL_OVR.add_working_days(a, n + k)
+    assert lo < hi if n >= 1 or CAL_OVR.is_working_day(a) else lo <= hi
+
+
+@given(a=starts)
+def test_zero_is_start_or_next_working_day(a):
+    r = CAL.add_working_days(a, 0)
+    assert CAL.is_working_day(r) and r >= a
+    assert CAL.working_days_between(a, r) == (0 if CAL.is_working_day(a) else 1)
+
+
+@given(a=starts, b=starts)
+def test_between_is_antisymmetric_and_counts_days(a, b):
+    assert CAL.working_days_between(a, b) == -CAL.working_days_between(b, a)
+    lo, hi = min(a, b), max(a, b)
+    if (hi - lo).days <= 120:
+        brute = sum(1 for i in range(1, (hi - lo).days + 1) if CAL.is_working_day(lo + dt.timedelta(days=i)))
+        assert CAL.working_days_between(lo, hi) == brute
+
+
+@given(a=starts, n=counts)
+def test_overrides_respected(a, n):
+    r = CAL_OVR.add_working_days(a, n)
+    assert r not in OFF
+    # every override falling inside (a, r] shifts the count by exactly one
+    inside_off = sum(1 for d in OFF if a < d <= r)
+    inside_work = sum(1 for d in WORK if a < d <= r)
+    assert CAL.working_days_between(a, r) == n + inside_off - inside_work
+
+
+def test_override_days_themselves():
+    for d in OFF:
+        assert d.weekday() < 5 and not CAL_OVR.is_working_day(d)
+    for d in WORK:
+        assert d.weekday() == 5 and CAL_OVR.is_working_day(d)
+    # Friday 2/1/2026 off: the working day after Wed 31/12/2025 is Mon 5/1/2026
+    assert CAL_OVR.add_working_days(dt.date(2025, 12, 31), 1) == dt.date(2026, 1, 5)
+    # Saturday 10/1/2026 worked: one working day after Fri 9/1 is Sat 10/1
+    assert CAL_OVR.add_working_days(dt.date(2026, 1, 9), 1) == dt.date(2026, 1, 10)
+
+
+times = st.times()
+
+
+@given(day=starts, t=times)
+def test_effective_start_with_cutoff(day, t):
+    received = dt.datetime.combine(day, t)
+    start = CAL.effective_start(received, cutoff=dt.time(15, 0))
+    assert CAL.is_working_day(start)
+    if CAL.is_working_day(day) and t <= dt.time(15, 0):
+        assert start == day
+    else:
+        assert start > day
+        assert CAL.working_days_between(day, start) == 1
+    # without a cutoff only non-working days move
+    assert CAL.effective_start(received) == (day if CAL.is_working_day(day) else CAL.next_working_day(day))
+
+
+def _in_office_hours(cal: WorkCalendar, moment: dt.datetime) -> bool:
+    if not cal.is_working_day(moment.date()):
+        return False
+    return any(dt.datetime.combine(moment.date(), b) <= moment <= dt.datetime.combine(moment.date(), e) for b, e in cal.working_hours)
+
+
+def _worked_between(cal: WorkCalendar, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
+    total = dt.timedelta()
+    d = a.date()
+    while d <= b.date():
+        if cal.is_working_day(d):
+            for begin, end in cal.working_hours:
+                lo = max(a, dt.datetime.combine(d, begin))
+                hi = min(b, dt.datetime.combine(d, end))
+                if hi > lo:
+                    total += hi - lo
+        d += dt.timedelta(days=1)
+    return total
+
+
+@given(day=starts, t=times, minutes=st.integers(min_value=1, max_value=60 * 40))
+def test_add_working_hours_stays_in_office_hours(day, t, minutes):
+    start = dt.datetime.combine(day, t.replace(microsecond=0))
+    end = CAL_OVR.add_working_hours(start, minutes / 60)
+    assert end > start
+    assert _in_office_hours(CAL_OVR, end)
+    assert abs(_worked_between(CAL_OVR, start, end) - dt.timedelta(minutes=minutes)) < dt.timedelta(seconds=1)
+
+
+def test_add_working_hours_rejects_negative():
+    with pytest.raises(ValueError):
+        CAL.add_working_hours(dt.datetime(2026, 3, 2, 9), -1)
+
+
+# --- the services, with overrides stored in the database -----------------------------------
+
+
+@pytest.mark.django_db
+def test_services_respect_stored_overrides(users):
+    from coso.workcalendar import services
+
+    admin = users["sysadmin"]
+    services.override_create(actor=admin, date=dt.date(2027, 3, 10), kind="day_off", reason="Nghỉ thử")
+    services.override_create(actor=admin, date=dt.date(2027, 3, 13), kind="working_day", reason="Làm bù thử")
+    assert not services.is_working_day(dt.date(2027, 3, 10))
+    assert services.is_working_day(dt.date(2027, 3, 13))
+
+    @settings(max_examples=60, deadline=None)
+    @given(a=st.dates(min_value=dt.date(2027, 1, 1), max_value=dt.date(2027, 6, 30)), n=st.integers(min_value=1, max_value=60))
+    def check(a, n):
+        r = services.add_working_days(a, n)
+        assert services.working_days_between(a, r) == n
+        assert services.is_working_day(r)
+        assert r != dt.date(2027, 3, 10)
+        if a < dt.date(2027, 3, 13) <= services.add_working_days(a, n - 1 or 1) and n > 1:
+            assert dt.date(2027, 3, 13) <= r
+
+    check()
