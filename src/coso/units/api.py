@@ -1,12 +1,29 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Router, Schema
-from ninja.pagination import paginate
+from decimal import Decimal
+from typing import Literal
 
-from coso.units.selectors import unit_list, village_list
+from django.http import HttpRequest
+
+from ninja import File, Router, Schema, UploadedFile
+from ninja.pagination import paginate
+from pydantic import Field
+
+from coso.core.exceptions import ApplicationError
+from coso.units import services
+from coso.units.models import AdministrativeUnit, Village
+from coso.units.selectors import commune_get, unit_list, village_get, village_list
 
 router = Router(tags=["units"])
+
+VillageKind = Literal["thon", "ap", "ban", "to_dan_pho", "khu_pho"]
+Classification = Literal["", "special", "I", "II", "III"]
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: dict
 
 
 class UnitOut(Schema):
@@ -18,15 +35,65 @@ class UnitOut(Schema):
     classification: str
 
 
+class CommuneOut(UnitOut):
+    population: int | None
+    area_km2: Decimal | None
+    is_border_or_island: bool
+    is_difficult_area: bool
+    is_security_hotspot: bool
+    agency_code: str
+
+
+class CommunePatch(Schema):
+    classification: Classification | None = None
+    population: int | None = Field(None, ge=0)
+    area_km2: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
+    is_border_or_island: bool | None = None
+    is_difficult_area: bool | None = None
+    is_security_hotspot: bool | None = None
+    agency_code: str | None = Field(None, max_length=40)
+
+
 class VillageOut(Schema):
     id: int
     name: str
     kind: str
     commune_code: str
+    province_code: str
     households: int
     population: int
     is_border_or_island: bool
     is_security_hotspot: bool
+    converted_from_thon: bool
+
+
+class VillageIn(Schema):
+    commune_code: str = Field(..., max_length=8)
+    name: str = Field(..., min_length=1, max_length=200)
+    kind: VillageKind
+    households: int = Field(0, ge=0, le=2_000_000_000)
+    population: int = Field(0, ge=0, le=2_000_000_000)
+    is_border_or_island: bool = False
+    is_security_hotspot: bool = False
+    converted_from_thon: bool = False
+
+
+class VillagePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    kind: VillageKind | None = None
+    households: int | None = Field(None, ge=0, le=2_000_000_000)
+    population: int | None = Field(None, ge=0, le=2_000_000_000)
+    is_border_or_island: bool | None = None
+    is_security_hotspot: bool | None = None
+    converted_from_thon: bool | None = None
+
+
+class ImportOut(Schema):
+    created: int
+    communes: list[str]
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 @router.get("/provinces", response=list[UnitOut], auth=None, summary="All 34 provinces (public reference data)")
@@ -41,7 +108,51 @@ def list_communes(request: HttpRequest, province_code: str = "", q: str = ""):  
     return unit_list(fetched_by=None, level="commune", province_code=province_code, query=q)
 
 
+@router.get("/communes/{code}", response={200: CommuneOut, **ERRORS}, summary="One commune with its attributes (staff, scoped)")
+def get_commune(request: HttpRequest, code: str) -> AdministrativeUnit:
+    return commune_get(fetched_by=request.user, code=code)
+
+
+@router.patch("/communes/{code}", response={200: CommuneOut, **ERRORS}, summary="Edit a commune's attributes (province / system admins)")
+def update_commune(request: HttpRequest, code: str, payload: CommunePatch) -> AdministrativeUnit:
+    commune = commune_get(fetched_by=request.user, code=code)
+    return services.commune_update_attributes(actor=request.user, commune=commune, **payload.dict(exclude_unset=True))
+
+
 @router.get("/villages", response=list[VillageOut], summary="Villages and residential groups in the caller's scope")
 @paginate
-def list_villages(request: HttpRequest, commune_code: str = ""):  # type: ignore[no-untyped-def]
-    return village_list(fetched_by=request.user, commune_code=commune_code)
+def list_villages(request: HttpRequest, commune_code: str = "", kind: str = "", q: str = ""):  # type: ignore[no-untyped-def]
+    return village_list(fetched_by=request.user, commune_code=commune_code, kind=kind, query=q)
+
+
+@router.post("/villages", response={201: VillageOut, **ERRORS}, summary="Create a village or residential group")
+def create_village(request: HttpRequest, payload: VillageIn):  # type: ignore[no-untyped-def]
+    data = payload.dict()
+    commune = commune_get(fetched_by=request.user, code=data.pop("commune_code"))
+    return 201, services.village_create(actor=request.user, commune=commune, **data)
+
+
+@router.get("/villages/{int:village_id}", response={200: VillageOut, **ERRORS}, summary="One village (scoped)")
+def get_village(request: HttpRequest, village_id: int) -> Village:
+    return village_get(fetched_by=request.user, pk=village_id)
+
+
+@router.patch("/villages/{int:village_id}", response={200: VillageOut, **ERRORS}, summary="Edit a village")
+def update_village(request: HttpRequest, village_id: int, payload: VillagePatch) -> Village:
+    village = village_get(fetched_by=request.user, pk=village_id)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    return services.village_update(actor=request.user, village=village, **changes)
+
+
+@router.delete("/villages/{int:village_id}", response={204: None, **ERRORS}, summary="Delete a village (if nothing refers to it)")
+def delete_village(request: HttpRequest, village_id: int):  # type: ignore[no-untyped-def]
+    village = village_get(fetched_by=request.user, pk=village_id)
+    services.village_delete(actor=request.user, village=village)
+    return 204, None
+
+
+@router.post("/villages/import", response={201: ImportOut, **ERRORS}, summary="Import villages from an .xlsx (all rows or none)")
+def import_villages(request: HttpRequest, file: UploadedFile = File(...)):  # type: ignore[no-untyped-def]  # noqa: B008
+    if file.size and file.size > 5 * 1024 * 1024:
+        raise ApplicationError("Tệp lớn hơn 5 MB.", code="file-too-large")
+    return 201, services.villages_import(actor=request.user, data=file.read())

@@ -91,6 +91,9 @@ class UnitParentLink(models.Model):
     class Meta:
         ordering = ["unit", "valid_from"]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id} → {self.parent_id} ({self.valid_from})"
+
 
 class UnitSuccession(models.Model):
     """A merge or split: predecessor became (part of) successor on a date."""
@@ -105,6 +108,9 @@ class UnitSuccession(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     effective_on = models.DateField()
     legal_basis = models.CharField(max_length=200, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.successor_id} ({self.kind}, {self.effective_on})"
 
 
 class Village(TenantModel):

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
-from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, STAFF_ROLES, Role
+from coso.core.scoping import NOTHING, get_scoped_or_404, scoped
+from coso.core.text import fold
 from coso.units.models import AdministrativeUnit, Village
 
 
@@ -22,19 +25,61 @@ def unit_list(*, fetched_by: Any, level: str = "commune", province_code: str = "
     if province_code:
         qs = qs.filter(province_code=province_code)
     if query:
-        from coso.core.text import fold
-
         qs = qs.filter(name_folded__contains=fold(query))
     return qs.order_by("code")
 
 
-def village_list(*, fetched_by: Any, commune_code: str = "") -> QuerySet[Village]:
-    from coso.core.scoping import scoped
+def is_staff_user(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active and (user.is_superuser or user.role in STAFF_ROLES)
 
+
+def commune_scope_q(user: Any) -> Q:
+    """Communes a staff user may open: system admins all; province staff their province; commune staff their commune."""
+    if not is_staff_user(user):
+        return NOTHING
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        return Q()
+    if user.role in PROVINCE_ROLES:
+        return Q(province_code=user.province_code) if user.province_code else NOTHING
+    return Q(code=user.commune_code) if user.commune_code else NOTHING
+
+
+def commune_list(
+    *, fetched_by: Any, query: str = "", province_code: str = "", kind: str = "", classification: str = ""
+) -> QuerySet[AdministrativeUnit]:
+    qs = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE).filter(commune_scope_q(fetched_by))
+    if province_code:
+        qs = qs.filter(province_code=province_code)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if classification:
+        qs = qs.filter(classification=classification)
+    if query:
+        qs = qs.filter(Q(name_folded__contains=fold(query)) | Q(code=query.strip()))
+    return qs.annotate(village_count=Count("villages")).order_by("code")
+
+
+def commune_get(*, fetched_by: Any, code: str) -> AdministrativeUnit:
+    """One commune in the user's scope; another unit's commune → 404."""
+    obj = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, code=str(code)).filter(commune_scope_q(fetched_by)).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def village_list(*, fetched_by: Any, commune_code: str = "", kind: str = "", query: str = "") -> QuerySet[Village]:
     qs = scoped(Village.objects.select_related("commune"), fetched_by)
     if commune_code:
         qs = qs.filter(commune_code=commune_code)
-    return qs
+    if kind:
+        qs = qs.filter(kind=kind)
+    if query:
+        qs = qs.filter(name_folded__contains=fold(query))
+    return qs.order_by("commune_code", "name", "pk")
+
+
+def village_get(*, fetched_by: Any, pk: Any) -> Village:
+    return get_scoped_or_404(Village.objects.select_related("commune"), fetched_by, pk=pk)  # type: ignore[return-value]
 
 
 def is_public_unit_reader(user: Any) -> bool:

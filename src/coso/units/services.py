@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
-import vietnam_provinces as vp
 from django.db import transaction
+from django.db.models import ProtectedError
 
-from coso.core.audit import audited_create, audited_update
+import vietnam_provinces as vp
+
+from coso.accounts.roles import PROVINCE_ROLES, Role
+from coso.core.audit import audited_create, audited_delete, audited_update, snapshot
+from coso.core.excel import read_rows, workbook_bytes
+from coso.core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from coso.core.models import AuditLog
+from coso.core.scoping import can_see_unit
 from coso.core.text import fold, nfc
 from coso.units.models import TWO_LEVEL_START, AdministrativeUnit, Village
+
+VILLAGE_EDITOR_ROLES = frozenset(
+    {Role.COMMUNE_LEADER, Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN}
+)
 
 _PROVINCE_KIND = {
     vp.VietNamDivisionType.TINH: AdministrativeUnit.Kind.TINH,
@@ -98,25 +110,328 @@ def units_import_official(*, progress: Callable[[int, int], None] | None = None)
     return {"created": created, "updated": updated, "provinces": len(provinces), "communes": len(wards)}
 
 
+# --- Permissions ------------------------------------------------------------------------------
+
+def can_edit_villages(user: Any, commune: AdministrativeUnit) -> bool:
+    """Village editors: commune leader / home affairs of that commune, province home affairs /
+    admins of its province, system administrators."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        return True
+    if user.role not in VILLAGE_EDITOR_ROLES:
+        return False
+    if user.role in PROVINCE_ROLES:
+        return bool(user.province_code) and user.province_code == commune.province_code
+    return bool(user.commune_code) and user.commune_code == commune.code
+
+
+def can_edit_commune_attributes(user: Any, commune: AdministrativeUnit) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        return True
+    return user.role == Role.PROVINCE_ADMIN and bool(user.province_code) and user.province_code == commune.province_code
+
+
+def _require(allowed: bool, user: Any, commune: AdministrativeUnit) -> None:
+    if allowed:
+        return
+    if not can_see_unit(user, province_code=commune.province_code, commune_code=commune.code):
+        raise NotFoundError()
+    raise PermissionDeniedError()
+
+
+# --- Villages ---------------------------------------------------------------------------------
+
+VILLAGE_FIELDS = ("name", "kind", "households", "population", "is_border_or_island", "is_security_hotspot", "converted_from_thon")
+
+
+def _same_name(a: str, b: str) -> bool:
+    return nfc(a).casefold() == nfc(b).casefold()
+
+
+def _check_village_rules(*, commune: AdministrativeUnit, name: str, kind: str, converted_from_thon: bool, exclude_pk: int | None = None) -> None:
+    if not name:
+        raise ApplicationError("Tên thôn, tổ dân phố không được để trống.", code="village-name-required", details={"fields": {"name": ["Bắt buộc."]}})
+    others = Village.objects.filter(commune=commune).exclude(pk=exclude_pk).values_list("name", flat=True)
+    if any(_same_name(other, name) for other in others):
+        message = f"Xã/phường đã có thôn, tổ dân phố tên “{name}”."
+        raise ConflictError(message, code="village-name-taken", details={"fields": {"name": [message]}})
+    if converted_from_thon and kind not in (Village.Kind.TO_DAN_PHO, Village.Kind.KHU_PHO):
+        message = "Chỉ tổ dân phố hoặc khu phố mới có thể là đơn vị chuyển từ thôn."
+        raise ApplicationError(message, code="village-conversion-kind", details={"fields": {"converted_from_thon": [message]}})
+
+
 def village_create(*, actor: Any, commune: AdministrativeUnit, **fields: Any) -> Village:
+    unknown = set(fields) - set(VILLAGE_FIELDS)
+    if unknown:
+        raise ApplicationError(f"Trường không được phép: {', '.join(sorted(unknown))}", code="unknown-fields")
+    _require(can_edit_villages(actor, commune), actor, commune)
+    if commune.level != AdministrativeUnit.Level.COMMUNE:
+        raise ApplicationError("Thôn, tổ dân phố phải thuộc một xã, phường hoặc đặc khu.", code="not-a-commune")
     fields["name"] = nfc(fields.get("name", ""))
     village = Village(commune=commune, province_code=commune.province_code, commune_code=commune.code, name_folded=fold(fields["name"]), **fields)
     with transaction.atomic():
-        return audited_create(village, actor=actor)
+        AdministrativeUnit.objects.select_for_update().filter(pk=commune.pk).first()  # serialise name checks per commune
+        _check_village_rules(commune=commune, name=village.name, kind=village.kind, converted_from_thon=village.converted_from_thon)
+        audited_create(village, actor=actor, verb="village_create")
+    return village
 
 
 def village_update(*, actor: Any, village: Village, **changes: Any) -> Village:
+    unknown = set(changes) - set(VILLAGE_FIELDS)
+    if unknown:
+        raise ApplicationError(f"Trường không được phép: {', '.join(sorted(unknown))}", code="unknown-fields")
+    commune = village.commune
+    _require(can_edit_villages(actor, commune), actor, commune)
     if "name" in changes:
         changes["name"] = nfc(changes["name"])
         changes["name_folded"] = fold(changes["name"])
     with transaction.atomic():
-        return audited_update(village, actor=actor, changes=changes)
+        village = Village.objects.select_for_update().get(pk=village.pk)
+        _check_village_rules(
+            commune=commune,
+            name=changes.get("name", village.name),
+            kind=changes.get("kind", village.kind),
+            converted_from_thon=changes.get("converted_from_thon", village.converted_from_thon),
+            exclude_pk=village.pk,
+        )
+        return audited_update(village, actor=actor, changes=changes, verb="village_update")
+
+
+def village_delete(*, actor: Any, village: Village) -> None:
+    commune = village.commune
+    _require(can_edit_villages(actor, commune), actor, commune)
+    try:
+        with transaction.atomic():
+            audited_delete(Village.objects.select_for_update().get(pk=village.pk), actor=actor, verb="village_delete")
+    except ProtectedError:
+        raise ConflictError("Thôn, tổ dân phố đang được dùng ở dữ liệu khác nên không xoá được.", code="village-in-use") from None
 
 
 def commune_update_attributes(*, actor: Any, commune: AdministrativeUnit, **changes: Any) -> AdministrativeUnit:
     allowed = {"classification", "population", "area_km2", "is_border_or_island", "is_difficult_area", "is_security_hotspot", "agency_code"}
     unknown = set(changes) - allowed
     if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
+        raise ApplicationError(f"Trường không được phép sửa: {', '.join(sorted(unknown))}", code="unknown-fields")
+    _require(can_edit_commune_attributes(actor, commune), actor, commune)
+    if "agency_code" in changes:
+        changes["agency_code"] = nfc(changes["agency_code"] or "")
     with transaction.atomic():
-        return audited_update(commune, actor=actor, changes=changes)
+        commune = AdministrativeUnit.objects.select_for_update().get(pk=commune.pk)
+        return audited_update(commune, actor=actor, changes=changes, verb="commune_update_attributes")
+
+
+# --- Excel import / export of villages ------------------------------------------------------
+
+COL_COMMUNE = "Mã xã"
+COL_NAME = "Tên thôn, tổ dân phố"
+COL_KIND = "Loại"
+COL_HOUSEHOLDS = "Số hộ"
+COL_POPULATION = "Số dân"
+COL_BORDER = "Biên giới, hải đảo"
+COL_SECURITY = "Trọng điểm an ninh"
+COL_CONVERTED = "Chuyển từ thôn"
+IMPORT_HEADERS = [COL_COMMUNE, COL_NAME, COL_KIND, COL_HOUSEHOLDS, COL_POPULATION, COL_BORDER, COL_SECURITY, COL_CONVERTED]
+REQUIRED_HEADERS = [COL_COMMUNE, COL_NAME, COL_KIND, COL_HOUSEHOLDS, COL_POPULATION]
+_KIND_BY_TEXT = {fold(str(label)): value for value, label in Village.Kind.choices} | {fold(value): value for value in Village.Kind.values}
+_TRUE = {"x", "co", "1", "true", "yes", "c"}
+_FALSE = {"", "khong", "0", "false", "no", "k"}
+_THOUSANDS = re.compile(r"^\d{1,3}([.\s]\d{3})+$")
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return nfc(str(value))
+
+
+def _parse_count(value: Any) -> int | None:
+    """A non-negative integer: 12, 12.0, "12", "1.234" (thousands separators); None when invalid."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and value >= 0 else None
+    text = nfc(str(value))
+    if text.isdigit():
+        return int(text)
+    if _THOUSANDS.match(text):
+        return int(re.sub(r"[.\s]", "", text))
+    return None
+
+
+def _parse_flag(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = fold(_cell_text(value))
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return None
+
+
+def _commune_code(value: Any) -> str:
+    text = _cell_text(value)
+    return text.zfill(5) if text.isdigit() and len(text) <= 5 else text
+
+
+def villages_import(*, actor: Any, data: bytes) -> dict[str, Any]:
+    """Import villages from an .xlsx: every row is valid and created, or nothing is.
+
+    Errors list every bad row: ``details["rows"] = [{"row", "column", "value", "message"}]``.
+    """
+    rows = read_rows(data, expected_headers=REQUIRED_HEADERS, max_rows=20_000)
+    if not rows:
+        raise ApplicationError("Tệp không có dòng dữ liệu nào.", code="import-empty", details={"rows": []})
+    errors: list[dict[str, Any]] = []
+
+    def bad(row: int, column: str, value: Any, message: str) -> None:
+        errors.append({"row": row, "column": column, "value": "" if value is None else str(value), "message": message})
+
+    codes = {_commune_code(r.get(COL_COMMUNE)) for r in rows}
+    communes = {c.code: c for c in AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, code__in=codes)}
+    existing: dict[str, dict[str, str]] = {}
+    for commune_code, name in Village.objects.filter(commune_code__in=communes.keys()).values_list("commune_code", "name"):
+        existing.setdefault(commune_code, {})[nfc(name).casefold()] = name
+    seen: dict[tuple[str, str], int] = {}
+    villages: list[Village] = []
+    for r in rows:
+        n = r["_row"]
+        row_ok = True
+        code = _commune_code(r.get(COL_COMMUNE))
+        commune = communes.get(code)
+        if not code:
+            bad(n, COL_COMMUNE, r.get(COL_COMMUNE), "Chưa nhập mã xã.")
+            row_ok = False
+        elif commune is None or not can_see_unit(actor, province_code=commune.province_code, commune_code=commune.code):
+            bad(n, COL_COMMUNE, r.get(COL_COMMUNE), f"Mã xã {code} không có hoặc không thuộc phạm vi của bạn.")
+            row_ok = False
+        elif not can_edit_villages(actor, commune):
+            bad(n, COL_COMMUNE, r.get(COL_COMMUNE), f"Bạn không có quyền thêm thôn, tổ dân phố cho xã {code}.")
+            row_ok = False
+        name = _cell_text(r.get(COL_NAME))
+        if not name:
+            bad(n, COL_NAME, r.get(COL_NAME), "Chưa nhập tên.")
+            row_ok = False
+        elif len(name) > 200:
+            bad(n, COL_NAME, name[:50] + "…", "Tên dài quá 200 ký tự.")
+            row_ok = False
+        elif commune is not None:
+            key = (code, name.casefold())
+            if key in seen:
+                bad(n, COL_NAME, name, f"Trùng tên với dòng {seen[key]} trong tệp.")
+                row_ok = False
+            else:
+                seen[key] = n
+            if name.casefold() in existing.get(code, {}):
+                bad(n, COL_NAME, name, f"Xã {code} đã có “{existing[code][name.casefold()]}”.")
+                row_ok = False
+        kind = _KIND_BY_TEXT.get(fold(_cell_text(r.get(COL_KIND))))
+        if kind is None:
+            bad(n, COL_KIND, r.get(COL_KIND), "Loại phải là một trong: " + ", ".join(str(label) for label in Village.Kind.labels) + ".")
+            row_ok = False
+        counts = {}
+        for column in (COL_HOUSEHOLDS, COL_POPULATION):
+            counts[column] = _parse_count(r.get(column))
+            if counts[column] is None:
+                bad(n, column, r.get(column), "Phải là số nguyên không âm.")
+                row_ok = False
+            elif counts[column] > 2_000_000_000:
+                bad(n, column, r.get(column), "Số quá lớn.")
+                row_ok = False
+        flags = {}
+        for column in (COL_BORDER, COL_SECURITY, COL_CONVERTED):
+            flags[column] = _parse_flag(r.get(column))
+            if flags[column] is None:
+                bad(n, column, r.get(column), "Ghi “x” (có) hoặc để trống (không).")
+                row_ok = False
+        if row_ok and flags[COL_CONVERTED] and kind not in (Village.Kind.TO_DAN_PHO, Village.Kind.KHU_PHO):
+            bad(n, COL_CONVERTED, r.get(COL_CONVERTED), "Chỉ tổ dân phố hoặc khu phố mới có thể là đơn vị chuyển từ thôn.")
+            row_ok = False
+        if row_ok and commune is not None:
+            villages.append(
+                Village(
+                    commune=commune, province_code=commune.province_code, commune_code=commune.code, name=name, name_folded=fold(name),
+                    kind=kind, households=counts[COL_HOUSEHOLDS], population=counts[COL_POPULATION],
+                    is_border_or_island=bool(flags[COL_BORDER]), is_security_hotspot=bool(flags[COL_SECURITY]),
+                    converted_from_thon=bool(flags[COL_CONVERTED]),
+                )
+            )
+    if errors:
+        bad_rows = len({e["row"] for e in errors})
+        raise ApplicationError(
+            f"Tệp có {bad_rows} dòng không hợp lệ; chưa nhập dòng nào. Sửa các lỗi được liệt kê rồi tải lên lại.",
+            code="import-invalid",
+            details={"rows": errors, "total_rows": len(rows)},
+        )
+    with transaction.atomic():
+        # Re-check names under the lock of the communes touched, then write everything at once.
+        list(AdministrativeUnit.objects.select_for_update().filter(pk__in=[c.pk for c in communes.values()]).values_list("pk", flat=True))
+        clash = Village.objects.filter(commune_code__in=communes.keys(), name__in=[v.name for v in villages]).first()
+        if clash is not None:
+            raise ConflictError(f"Xã {clash.commune_code} vừa có thêm “{clash.name}”. Vui lòng tải lên lại.", code="import-conflict", details={"rows": []})
+        created = Village.objects.bulk_create(villages, batch_size=1000)
+        if any(v.pk is None for v in created):  # backends that do not return ids from bulk inserts
+            lookup = {(v.commune_code, v.name): v.pk for v in Village.objects.filter(commune_code__in=communes.keys(), name__in=[v.name for v in villages])}
+            for v in created:
+                v.pk = lookup[(v.commune_code, v.name)]
+        authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+        AuditLog.objects.bulk_create(
+            [
+                AuditLog(
+                    actor=actor if authenticated else None,
+                    actor_name=getattr(actor, "display_name", "") if authenticated else "anonymous",
+                    province_code=v.province_code, commune_code=v.commune_code, action=AuditLog.Action.CREATE, verb="village_import",
+                    object_type=Village._meta.label, object_id=str(v.pk), object_repr=str(v)[:300], after=snapshot(v),
+                )
+                for v in created
+            ],
+            batch_size=1000,
+        )
+    return {"created": len(created), "communes": sorted({v.commune_code for v in created})}
+
+
+def villages_template_bytes() -> bytes:
+    example = [
+        ["26734", "Khu phố 1", "Khu phố", 420, 1560, "", "", ""],
+        ["26734", "Tổ dân phố Bình An", "Tổ dân phố", 380, 1320, "", "x", "x"],
+    ]
+    return workbook_bytes(
+        [
+            {"title": "Thôn, tổ dân phố", "headers": IMPORT_HEADERS, "rows": example, "widths": [10, 32, 14, 10, 10, 18, 20, 16]},
+            {
+                "title": "Hướng dẫn",
+                "headers": ["Cột", "Cách ghi"],
+                "rows": [
+                    [COL_COMMUNE, "Mã xã, phường, đặc khu (5 chữ số) thuộc phạm vi của bạn."],
+                    [COL_NAME, "Không trùng với tên đã có trong xã và không trùng trong tệp."],
+                    [COL_KIND, "Một trong: " + ", ".join(str(label) for label in Village.Kind.labels) + "."],
+                    [COL_HOUSEHOLDS, "Số nguyên không âm."],
+                    [COL_POPULATION, "Số nguyên không âm."],
+                    [COL_BORDER, "Ghi x nếu có, để trống nếu không."],
+                    [COL_SECURITY, "Ghi x nếu có, để trống nếu không."],
+                    [COL_CONVERTED, "Ghi x nếu tổ dân phố/khu phố được chuyển từ thôn."],
+                ],
+                "widths": [22, 80],
+            },
+        ]
+    )
+
+
+def villages_export_bytes(villages: Iterable[Village]) -> bytes:
+    def x(flag: bool) -> str:
+        return "x" if flag else ""
+
+    rows = [
+        [v.commune_code, v.name, str(v.get_kind_display()), v.households, v.population, x(v.is_border_or_island), x(v.is_security_hotspot), x(v.converted_from_thon)]
+        for v in villages
+    ]
+    return workbook_bytes([{"title": "Thôn, tổ dân phố", "headers": IMPORT_HEADERS, "rows": rows, "widths": [10, 32, 14, 10, 10, 18, 20, 16]}])

@@ -1,15 +1,178 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from coso.units.selectors import unit_list
+from coso.core.exceptions import ApplicationError
+from coso.units import services
+from coso.units.forms import CommuneAttributesForm, CommuneFilterForm, VillageFilterForm, VillageForm, VillageImportForm
+from coso.units.selectors import commune_get, commune_list, is_staff_user, village_get, village_list
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not is_staff_user(request.user):
+        raise Http404
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _apply_error(form, exc: ApplicationError) -> None:  # type: ignore[no-untyped-def]
+    fields = exc.details.get("fields") or {}
+    placed = False
+    for name, msgs in fields.items():
+        if name in form.fields:
+            for m in msgs:
+                form.add_error(name, m)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
 
 
 @login_required
 def unit_list_view(request: HttpRequest) -> HttpResponse:
-    qs = unit_list(fetched_by=request.user, level="commune", query=request.GET.get("q", ""))
+    _staff_only(request)
+    form = CommuneFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = commune_list(
+        fetched_by=request.user, query=filters.get("q", ""), kind=filters.get("kind", ""), classification=filters.get("classification", "")
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "units/unit_list.html", {"page": page, "q": request.GET.get("q", "")})
+    return render(request, "units/unit_list.html", {"page": page, "form": form})
+
+
+@login_required
+def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
+    commune = commune_get(fetched_by=request.user, code=code)
+    villages = village_list(fetched_by=request.user, commune_code=commune.code)
+    return render(
+        request,
+        "units/commune_detail.html",
+        {
+            "commune": commune,
+            "villages": villages[:200],
+            "village_count": villages.count(),
+            "can_edit": services.can_edit_commune_attributes(request.user, commune),
+            "can_edit_villages": services.can_edit_villages(request.user, commune),
+        },
+    )
+
+
+@login_required
+def commune_edit(request: HttpRequest, code: str) -> HttpResponse:
+    commune = commune_get(fetched_by=request.user, code=code)
+    if not services.can_edit_commune_attributes(request.user, commune):
+        return render(request, "errors/403.html", status=403)
+    form = CommuneAttributesForm(request.POST or None, instance=commune)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commune_update_attributes(actor=request.user, commune=commune, **form.cleaned_data)
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Đã lưu thông tin đơn vị."))
+            return redirect("units:commune_detail", code=commune.code)
+    return render(request, "units/commune_form.html", {"commune": commune, "form": form})
+
+
+def _village_filters(request: HttpRequest) -> tuple[VillageFilterForm, dict]:
+    form = VillageFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, {"commune_code": (filters.get("commune") or "").strip(), "kind": filters.get("kind", ""), "query": filters.get("q", "")}
+
+
+@login_required
+def village_list_view(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    form, filters = _village_filters(request)
+    qs = village_list(fetched_by=request.user, **filters)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    can_create = _editable_communes(request.user).exists()
+    return render(
+        request, "units/village_list.html", {"page": page, "form": form, "can_create": can_create, "query_string": request.GET.urlencode()}
+    )
+
+
+@login_required
+def village_export(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    _form, filters = _village_filters(request)
+    return _xlsx(services.villages_export_bytes(village_list(fetched_by=request.user, **filters).iterator()), "thon-to-dan-pho.xlsx")
+
+
+def _editable_communes(user):  # type: ignore[no-untyped-def]
+    ids = [c.pk for c in commune_list(fetched_by=user) if services.can_edit_villages(user, c)]
+    return commune_list(fetched_by=user).filter(pk__in=ids)
+
+
+@login_required
+def village_create(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    communes = _editable_communes(request.user)
+    if not communes.exists():
+        return render(request, "errors/403.html", status=403)
+    initial = {}
+    if request.GET.get("commune"):
+        initial["commune"] = communes.filter(code=request.GET["commune"]).first()
+    elif communes.count() == 1:
+        initial["commune"] = communes.first()
+    form = VillageForm(request.POST or None, communes=communes, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        commune = data.pop("commune")
+        try:
+            village = services.village_create(actor=request.user, commune=commune, **data)
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Đã thêm %(name)s.") % {"name": village})
+            return redirect("units:commune_detail", code=commune.code)
+    return render(request, "units/village_form.html", {"form": form, "village": None})
+
+
+@login_required
+def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    village = village_get(fetched_by=request.user, pk=pk)
+    if not services.can_edit_villages(request.user, village.commune):
+        return render(request, "errors/403.html", status=403)
+    form = VillageForm(request.POST or None, instance=village)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.village_update(actor=request.user, village=village, **form.cleaned_data)
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Đã lưu %(name)s.") % {"name": village.name})
+            return redirect("units:commune_detail", code=village.commune_code)
+    return render(request, "units/village_form.html", {"form": form, "village": village})
+
+
+@login_required
+def village_import(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    form = VillageImportForm(request.POST or None, request.FILES or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.villages_import(actor=request.user, data=form.cleaned_data["file"].read())
+        except ApplicationError as exc:
+            error = exc
+        else:
+            messages.success(request, _("Đã nhập %(n)s thôn, tổ dân phố.") % {"n": result["created"]})
+            return redirect("units:village_list")
+    return render(request, "units/village_import.html", {"form": form, "error": error})
+
+
+@login_required
+def village_template(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    return _xlsx(services.villages_template_bytes(), "mau-nhap-thon-to-dan-pho.xlsx")
