@@ -1,0 +1,344 @@
+"""Workforce rules as effective-dated data (ruledata/*.json) and the pure functions that apply them.
+
+Nothing here touches the database: every function takes plain values, so the rules are
+tested directly (with dated cases and hypothesis) and the review runs over hundreds of
+thousands of rows without an ORM object per person.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+RULE_DIR = Path(__file__).parent / "ruledata"
+
+# Ordered levels (index = rank). A requirement is met when the person's rank >= the required rank.
+LEVELS: dict[str, list[str]] = {
+    "general_education": ["none", "thcs", "thpt"],
+    "degree_level": ["none", "so_cap", "trung_cap", "cao_dang", "dai_hoc", "thac_si", "tien_si"],
+    "political_theory": ["none", "so_cap", "trung_cap", "cao_cap"],
+    "state_management": ["none", "chuyen_vien", "chuyen_vien_chinh", "chuyen_vien_cao_cap"],
+    "it": ["none", "co_ban", "nang_cao"],
+    "foreign_language": ["none", "bac1", "bac2", "bac3", "bac4", "bac5", "bac6"],
+}
+LEVEL_LABELS: dict[str, dict[str, str]] = {
+    "general_education": {"none": "Chưa tốt nghiệp THCS", "thcs": "THCS (9/12)", "thpt": "THPT (12/12)"},
+    "degree_level": {"none": "Chưa qua đào tạo", "so_cap": "Sơ cấp", "trung_cap": "Trung cấp", "cao_dang": "Cao đẳng",
+                     "dai_hoc": "Đại học", "thac_si": "Thạc sĩ", "tien_si": "Tiến sĩ"},
+    "political_theory": {"none": "Chưa có", "so_cap": "Sơ cấp", "trung_cap": "Trung cấp", "cao_cap": "Cao cấp/Cử nhân"},
+    "state_management": {"none": "Chưa có", "chuyen_vien": "Chuyên viên", "chuyen_vien_chinh": "Chuyên viên chính",
+                         "chuyen_vien_cao_cap": "Chuyên viên cao cấp"},
+    "it": {"none": "Chưa có", "co_ban": "Cơ bản", "nang_cao": "Nâng cao"},
+    "foreign_language": {"none": "Chưa có", "bac1": "Bậc 1", "bac2": "Bậc 2", "bac3": "Bậc 3", "bac4": "Bậc 4", "bac5": "Bậc 5", "bac6": "Bậc 6"},
+}
+DEGREE_FIELDS: dict[str, str] = {
+    "luat": "Luật", "kinh_te": "Kinh tế", "tai_chinh_ke_toan": "Tài chính – kế toán", "hanh_chinh": "Hành chính",
+    "dia_chinh": "Địa chính – quản lý đất đai", "xay_dung": "Xây dựng", "moi_truong": "Môi trường", "nong_nghiep": "Nông nghiệp",
+    "van_hoa": "Văn hóa", "xa_hoi": "Xã hội học, công tác xã hội", "giao_duc": "Sư phạm – giáo dục", "y_te": "Y tế",
+    "cntt": "Công nghệ thông tin", "van_thu": "Văn thư – lưu trữ", "quan_su": "Quân sự cơ sở", "khac": "Ngành khác",
+}
+STANDARD_LABELS: dict[str, str] = {
+    "age": "Tuổi", "general_education": "Giáo dục phổ thông", "degree_level": "Trình độ chuyên môn",
+    "degree_field": "Chuyên ngành phù hợp", "political_theory": "Lý luận chính trị", "state_management": "Quản lý nhà nước",
+    "it": "Tin học", "foreign_language": "Ngoại ngữ",
+}
+STANDARD_KEYS = list(STANDARD_LABELS)
+KINDS: dict[str, str] = {
+    "cadre": "Cán bộ", "civil_servant": "Công chức",
+    "commune_part_time": "Người hoạt động không chuyên trách cấp xã", "village_part_time": "Người hoạt động không chuyên trách ở thôn, tổ dân phố",
+}
+
+_overrides: dict[str, list[dict[str, Any]]] = {}
+
+
+@cache
+def _load(name: str) -> dict[str, Any]:
+    data = json.loads((RULE_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    # Province files: ruledata/provinces/<code>/<name>.json add their rule sets.
+    for extra in sorted((RULE_DIR / "provinces").glob(f"*/{name}.json")):
+        data.setdefault("rule_sets", []).extend(json.loads(extra.read_text(encoding="utf-8")).get("rule_sets", []))
+    return data
+
+
+def rule_sets(name: str) -> list[dict[str, Any]]:
+    return list(_load(name).get("rule_sets", [])) + _overrides.get(name, [])
+
+
+@contextmanager
+def override_rule_sets(name: str, sets: list[dict[str, Any]]) -> Iterator[None]:
+    """Add rule sets for a block (tests; a province preview before saving its file)."""
+    _overrides.setdefault(name, []).extend(sets)
+    try:
+        yield
+    finally:
+        for s in sets:
+            _overrides[name].remove(s)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def sets_in_force(name: str, on: dt.date, province_code: str) -> list[dict[str, Any]]:
+    """National ('*') set first, then the province's set, both in force on ``on``."""
+    found = []
+    for s in rule_sets(name):
+        if s.get("province", "*") not in ("*", province_code):
+            continue
+        start, end = _date(s.get("valid_from")), _date(s.get("valid_to"))
+        if start and on < start:
+            continue
+        if end and on >= end:
+            continue
+        found.append(s)
+    found.sort(key=lambda s: (s.get("province", "*") != "*", s.get("valid_from") or ""))
+    return found
+
+
+# ---------------------------------------------------------------- positions
+@lru_cache(maxsize=1)
+def positions() -> dict[str, dict[str, Any]]:
+    return {p["code"]: p for p in _load("positions")["positions"]}
+
+
+@lru_cache(maxsize=1)
+def offices() -> dict[str, dict[str, Any]]:
+    return {o["code"]: o for o in _load("positions")["offices"]}
+
+
+def position_name(code: str) -> str:
+    return positions().get(code, {}).get("name", code)
+
+
+def office_of(position_code: str) -> str:
+    return positions().get(position_code, {}).get("office", "")
+
+
+# ---------------------------------------------------------------- retirement
+def add_months(day: dt.date, months: int) -> dt.date:
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def retirement_age_months(year: int, gender: str) -> int:
+    """Retirement age in months for someone who reaches it in ``year`` (Labour Code 2019 Art. 169; Decree 135/2020)."""
+    if gender == "female":
+        base, step, start, cap, before = 55 * 12 + 4, 4, 2021, 60 * 12, 55 * 12
+    else:
+        base, step, start, cap, before = 60 * 12 + 3, 3, 2021, 62 * 12, 60 * 12
+    if year < start:
+        return before
+    return min(base + step * (year - start), cap)
+
+
+def retirement_age(birth: dt.date, gender: str) -> int:
+    """Months of age at retirement: the roadmap age of the year in which the person reaches it (Decree 135/2020 Annex I)."""
+    if add_months(birth, retirement_age_months(2020, gender)).year < 2021:
+        return retirement_age_months(2020, gender)
+    year = 2021
+    while True:
+        months = retirement_age_months(year, gender)
+        if add_months(birth, months).year <= year:
+            return months
+        year += 1
+
+
+def retirement_date(birth: dt.date, gender: str) -> dt.date:
+    """The day after the last day of the month in which the retirement age is reached (Decree 135/2020 Art. 6)."""
+    reached = add_months(dt.date(birth.year, birth.month, 1), retirement_age(birth, gender))
+    return add_months(reached, 1)
+
+
+def age_on(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+# ---------------------------------------------------------------- standards
+def standard_for(position_code: str, kind: str, on: dt.date, province_code: str, *, difficult_area: bool = False) -> dict[str, Any] | None:
+    """The requirements for a position on a date in a province, or None when no rule set is in force."""
+    sets = sets_in_force("standards", on, province_code)
+    if not sets:
+        return None
+    req: dict[str, Any] = {}
+    sources: list[str] = []
+    floor_level = None
+    for s in sets:
+        for part in (s.get("defaults", {}).get(kind), s.get("positions", {}).get(position_code)):
+            if part:
+                req.update({k: v for k, v in part.items() if k != "source"})
+                if part.get("source"):
+                    sources.append(part["source"])
+        floor_level = s.get("difficult_area_degree_level", floor_level)
+        req["_rule_set"] = s["id"]
+    if difficult_area and floor_level and req.get("degree_level"):
+        ranks = LEVELS["degree_level"]
+        if ranks.index(req["degree_level"]) > ranks.index(floor_level):
+            req["degree_level"] = floor_level
+            sources.append("Ngoại lệ vùng khó khăn (NĐ 33/2023 Đ.10(3))")
+    req["_sources"] = sources
+    return req
+
+
+def _rank(key: str, value: str | None) -> int:
+    try:
+        return LEVELS[key].index(value or "none")
+    except ValueError:
+        return 0
+
+
+def check_standards(person: dict[str, Any], req: dict[str, Any] | None, on: dt.date) -> list[dict[str, str]]:
+    """Gaps of one person against a requirement: [{standard, required, actual}], empty when every standard is met.
+
+    ``person`` holds birth_date and the qualification codes (general_education, degree_level,
+    degree_field, political_theory, state_management, it, foreign_language).
+    """
+    if not req:
+        return []
+    gaps: list[dict[str, str]] = []
+    age_min = req.get("age_min")
+    if age_min and person.get("birth_date") and age_on(person["birth_date"], on) < age_min:
+        gaps.append({"standard": "age", "required": f"≥ {age_min}", "actual": str(age_on(person["birth_date"], on))})
+    for key in ("general_education", "degree_level", "political_theory", "state_management", "it", "foreign_language"):
+        need = req.get(key)
+        if need and _rank(key, person.get(key)) < _rank(key, need):
+            gaps.append({"standard": key, "required": LEVEL_LABELS[key][need], "actual": LEVEL_LABELS[key].get(person.get(key) or "none", "")})
+    fields = req.get("degree_fields")
+    has_level = bool(req.get("degree_level")) and _rank("degree_level", person.get("degree_level")) >= _rank("degree_level", req.get("degree_level"))
+    if fields and has_level and person.get("degree_field") not in fields:
+        gaps.append({"standard": "degree_field", "required": ", ".join(DEGREE_FIELDS.get(f, f) for f in fields),
+                     "actual": DEGREE_FIELDS.get(person.get("degree_field") or "", "—")})
+    return gaps
+
+
+def gap_text(gap: dict[str, str]) -> str:
+    return f"{STANDARD_LABELS[gap['standard']]}: cần {gap['required']}, hiện có {gap['actual'] or '—'}"
+
+
+def checked_standards(req: dict[str, Any] | None) -> list[str]:
+    """The standards a requirement actually asks for (the denominators of compliance rates)."""
+    if not req:
+        return []
+    out = []
+    if req.get("age_min"):
+        out.append("age")
+    for key in ("general_education", "degree_level"):
+        if req.get(key):
+            out.append(key)
+    if req.get("degree_fields") and req.get("degree_level"):
+        out.append("degree_field")
+    for key in ("political_theory", "state_management", "it", "foreign_language"):
+        if req.get(key):
+            out.append(key)
+    return out
+
+
+# ---------------------------------------------------------------- quotas
+def quota_rule(on: dt.date, province_code: str) -> dict[str, Any] | None:
+    sets = sets_in_force("quotas", on, province_code)
+    return sets[-1] if sets else None
+
+
+def decree33_quota(rule: dict[str, Any], *, unit_kind: str, classification: str, population: int | None, area_km2: float | None,
+                   phuong_thuoc_quan: bool = False) -> dict[str, int]:
+    """Decree 33/2023 Art. 6: cadres + civil servants by type and class, plus population and area add-ons."""
+    family = "phuong" if unit_kind == "phuong" else "xa"  # "Xã, thị trấn" share a row; đặc khu counted as xã [I]
+    cls = classification if classification in ("I", "II", "III") else "III"
+    base = rule["base"][family][cls]
+    extra_pop = 0
+    pop_std = rule["population_standard"][family]
+    if population and population > pop_std:
+        step = rule["population_step"]["phuong_thuoc_quan" if phuong_thuoc_quan else "other"] * pop_std
+        extra_pop = math.floor((population - pop_std) / step + 1e-9)
+    extra_area = 0
+    area_std = rule["area_standard_km2"][family]
+    if area_km2 and float(area_km2) > area_std:
+        extra_area = math.floor((float(area_km2) - area_std) / (area_std * rule["area_step"]) + 1e-9)
+    return {"base": base, "population": extra_pop, "area": extra_area, "total": base + extra_pop + extra_area,
+            "part_time_max": rule["part_time_max"][cls] + extra_pop + extra_area}
+
+
+# ---------------------------------------------------------------- evaluation
+LEVEL_NAMES = {
+    "xuat_sac": "Hoàn thành xuất sắc nhiệm vụ", "tot": "Hoàn thành tốt nhiệm vụ",
+    "hoan_thanh": "Hoàn thành nhiệm vụ", "khong_hoan_thanh": "Không hoàn thành nhiệm vụ",
+}
+DISCIPLINE_FORMS = {
+    "khien_trach": "Khiển trách", "canh_cao": "Cảnh cáo", "ha_bac_luong": "Hạ bậc lương", "giang_chuc": "Giáng chức",
+    "cach_chuc": "Cách chức", "buoc_thoi_viec": "Buộc thôi việc",
+}
+
+
+def evaluation_rule(year: int) -> dict[str, Any]:
+    for s in rule_sets("evaluation"):
+        if s["from_year"] <= year and (s.get("to_year") is None or year <= s["to_year"]):
+            return s
+    return rule_sets("evaluation")[0]
+
+
+def item_points(points: float, *, completed: bool, failed_reviews: int = 0, delays: int = 0, excused: bool = False,
+                penalty: float = 0.25) -> tuple[float, float]:
+    """(earned, counted) points of one work item under Decree 335/2025.
+
+    A completed item loses ``penalty`` (25%) of its points per failed quality review and per delay,
+    never below zero. An excused cause (confirmed objective reason) removes the deductions, and an
+    unfinished excused item leaves the denominator.
+    """
+    if excused:
+        return (points, points) if completed else (0.0, 0.0)
+    if not completed:
+        return 0.0, points
+    return max(0.0, points * (1 - penalty * (failed_reviews + delays))), points
+
+
+def task_score(items: Iterable[dict[str, Any]], rule: dict[str, Any]) -> float:
+    earned = counted = 0.0
+    for it in items:
+        e, c = item_points(float(it["points"]), completed=bool(it["completed"]), failed_reviews=int(it.get("failed_reviews") or 0),
+                           delays=int(it.get("delays") or 0), excused=bool(it.get("excused")), penalty=rule["penalty_per_event"])
+        earned += e
+        counted += c
+    if counted <= 0:
+        return 0.0
+    return round(rule["task_max"] * earned / counted, 2)
+
+
+def classify_335(score: float, rule: dict[str, Any], *, disciplined: bool = False, degradation: bool = False,
+                 leader_corruption: bool = False) -> tuple[str, list[str]]:
+    """Level and the reasons for an automatic 'không hoàn thành' (Decree 335/2025)."""
+    reasons = []
+    if disciplined:
+        reasons.append("Bị kỷ luật từ khiển trách trở lên trong năm")
+    if degradation:
+        reasons.append("Có kết luận suy thoái, “tự diễn biến”, “tự chuyển hóa”")
+    if leader_corruption:
+        reasons.append("Để xảy ra tham nhũng, lãng phí trong đơn vị phụ trách")
+    t = rule["thresholds"]
+    if score < t["hoan_thanh"]:
+        reasons.append(f"Điểm {score:g} dưới {t['hoan_thanh']}")
+    if reasons:
+        return "khong_hoan_thanh", reasons
+    if score >= t["xuat_sac"]:
+        return "xuat_sac", []
+    if score >= t["tot"]:
+        return "tot", []
+    return "hoan_thanh", []
+
+
+def quota_excess(levels: Iterable[str], rule: dict[str, Any]) -> dict[str, Any] | None:
+    """None when the 'excellent' count respects the quota, otherwise the figures of the excess."""
+    levels = list(levels)
+    q = rule["quota"]
+    excellent = levels.count("xuat_sac")
+    basis = levels.count(q["basis"])
+    allowed = math.floor(q["max_ratio"] * basis + 1e-9)
+    if excellent <= allowed:
+        return None
+    return {"excellent": excellent, "basis": basis, "allowed": allowed, "excess": excellent - allowed, "ratio": q["max_ratio"]}

@@ -1,0 +1,500 @@
+"""Writes of the workforce app: register, Excel import, evaluation workflow. Every write is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from coso.accounts.roles import Role
+from coso.core.audit import audit_log, audited_create, audited_update, snapshot
+from coso.core.excel import read_rows, workbook_bytes
+from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from coso.core.models import AuditLog
+from coso.core.scoping import can_see_unit, require_roles
+from coso.core.search import search_index_bulk, search_index_set
+from coso.core.text import fold, format_date, nfc
+from coso.workforce import rules
+from coso.workforce.models import Discipline, Evaluation, EvaluationStep, Person, PositionHolding, WorkItem
+
+SEARCH_KIND = "workforce.person"
+REGISTER_EDIT_ROLES = (Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.SYSTEM_ADMIN)
+LEADER_ROLES = (Role.COMMUNE_LEADER, Role.PROVINCE_HOME_AFFAIRS, Role.SYSTEM_ADMIN)
+
+# ---------------------------------------------------------------- import / export columns
+COLUMNS: list[tuple[str, str]] = [
+    ("full_name", "Họ và tên"), ("birth_date", "Ngày sinh"), ("gender", "Giới tính"), ("ethnicity", "Dân tộc"),
+    ("citizen_id", "Số CCCD"), ("party_member", "Đảng viên"), ("kind", "Loại"), ("position_code", "Chức vụ"),
+    ("started_on", "Ngày bắt đầu"), ("commune_code", "Mã xã"), ("general_education", "Phổ thông"), ("degree_level", "Chuyên môn"),
+    ("degree_field", "Chuyên ngành"), ("political_theory", "Lý luận chính trị"), ("state_management", "Quản lý nhà nước"),
+    ("it", "Tin học"), ("foreign_language", "Ngoại ngữ"), ("transition_end_date", "Ngày kết thúc chuyển tiếp"),
+]
+HEADER = dict(COLUMNS)
+REQUIRED_HEADERS = [HEADER[k] for k in ("full_name", "birth_date", "gender", "citizen_id", "kind", "position_code")]
+_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_CCCD_RE = re.compile(r"^\d{12}$")
+
+
+def _code_lookup(choices: dict[str, str]) -> dict[str, str]:
+    out = {}
+    for code, label in choices.items():
+        out[fold(code)] = code
+        out[fold(label)] = code
+    return out
+
+
+LOOKUPS: dict[str, dict[str, str]] = {
+    "kind": _code_lookup(rules.KINDS),
+    "gender": {"nam": "male", "male": "male", "nu": "female", "female": "female"},
+    "degree_field": _code_lookup(rules.DEGREE_FIELDS),
+    **{k: _code_lookup(rules.LEVEL_LABELS[k]) for k in rules.LEVELS},
+}
+
+
+def parse_vn_date(value: Any) -> dt.date:
+    """dd/mm/yyyy text or an Excel date cell; raises ValueError with a Vietnamese reason."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    m = _DATE_RE.match(str(value or "").strip())
+    if not m:
+        raise ValueError("Ngày phải theo định dạng dd/mm/yyyy")
+    try:
+        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        raise ValueError("Ngày không tồn tại") from None
+
+
+def _cell(record: dict[str, Any], key: str) -> str:
+    value = record.get(HEADER[key])
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return nfc(str(value))
+
+
+def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(clean rows, errors). Each error: {row, column, value, reason}. Checks every row, stops at none."""
+    from coso.units.models import AdministrativeUnit
+
+    today = today or timezone.localdate()
+    errors: list[dict[str, Any]] = []
+    clean: list[dict[str, Any]] = []
+    seen_cccd: dict[str, int] = {}
+    cccds = [_cell(r, "citizen_id") for r in records]
+    existing = set(Person.objects.filter(citizen_id__in=[c for c in cccds if c]).values_list("citizen_id", flat=True))
+    communes = {u.code: u for u in AdministrativeUnit.objects.filter(level="commune", code__in={_cell(r, "commune_code") for r in records} | {actor.commune_code or ""})}
+    positions = rules.positions()
+
+    for record in records:
+        row = record["_row"]
+        data: dict[str, Any] = {}
+
+        def err(key: str, reason: str, value: Any = None, _row: int = row) -> None:
+            errors.append({"row": _row, "column": HEADER[key], "value": "" if value is None else str(value), "reason": reason})
+
+        name = _cell(record, "full_name")
+        if not name:
+            err("full_name", "Thiếu họ và tên")
+        elif len(name) > 120 or any(ch.isdigit() for ch in name):
+            err("full_name", "Họ và tên không hợp lệ", name)
+        data["full_name"] = name
+        for key, required in (("birth_date", True), ("started_on", False), ("transition_end_date", False)):
+            raw = record.get(HEADER[key])
+            if raw in (None, ""):
+                if required:
+                    err(key, "Thiếu ngày")
+                data[key] = None
+                continue
+            try:
+                data[key] = parse_vn_date(raw)
+            except ValueError as exc:
+                err(key, str(exc), raw)
+                data[key] = None
+        if data.get("birth_date") and not (dt.date(1940, 1, 1) <= data["birth_date"] <= today - dt.timedelta(days=365 * 15)):
+            err("birth_date", "Ngày sinh không hợp lý (phải từ 1940 và đủ 15 tuổi)", format_date(data["birth_date"]))
+        for key in ("gender", "kind", "general_education", "degree_level", "degree_field", "political_theory", "state_management", "it", "foreign_language"):
+            raw = _cell(record, key)
+            if not raw:
+                if key in ("gender", "kind"):
+                    err(key, "Thiếu giá trị")
+                continue
+            code = LOOKUPS[key].get(fold(raw))
+            if code is None:
+                err(key, "Mã không có trong danh mục", raw)
+            else:
+                data[key] = code
+        cccd = _cell(record, "citizen_id")
+        if not _CCCD_RE.match(cccd):
+            err("citizen_id", "Số CCCD phải gồm đúng 12 chữ số", cccd)
+        elif cccd in seen_cccd:
+            err("citizen_id", f"Trùng số CCCD với dòng {seen_cccd[cccd]} trong tệp", cccd)
+        elif cccd in existing:
+            err("citizen_id", "Số CCCD đã có trong cơ sở dữ liệu", cccd)
+        else:
+            seen_cccd[cccd] = row
+        data["citizen_id"] = cccd
+        pos = _cell(record, "position_code")
+        if pos not in positions:
+            err("position_code", "Mã chức vụ/chức danh không có trong danh mục", pos)
+        elif data.get("kind") and positions[pos]["kind"] != data["kind"]:
+            err("position_code", f"Chức vụ thuộc loại “{rules.KINDS[positions[pos]['kind']]}”, không khớp cột Loại", pos)
+        data["position_code"] = pos
+        commune_code = _cell(record, "commune_code") or (actor.commune_code or "")
+        unit = communes.get(commune_code)
+        if unit is None:
+            err("commune_code", "Mã xã không tồn tại", commune_code)
+        elif not can_see_unit(actor, province_code=unit.province_code, commune_code=unit.code):
+            err("commune_code", "Xã ngoài phạm vi quản lý của bạn", commune_code)
+        else:
+            data["commune_code"], data["province_code"] = unit.code, unit.province_code
+        data["ethnicity"] = _cell(record, "ethnicity") or "Kinh"
+        data["party_member"] = fold(_cell(record, "party_member")) in ("x", "co", "1", "true", "dang vien")
+        data["_row"] = row
+        clean.append(data)
+    return clean, errors
+
+
+@transaction.atomic
+def import_people(*, actor: Any, data: bytes) -> int:
+    """Import every row or none. Raises ApplicationError(code="import-invalid", details={"rows": [...]})."""
+    require_roles(actor, *REGISTER_EDIT_ROLES)
+    records = read_rows(data, expected_headers=REQUIRED_HEADERS, max_rows=20_000)
+    if not records:
+        raise ApplicationError("Tệp không có dòng dữ liệu nào.", code="import-empty", details={"rows": []})
+    clean, errors = validate_rows(records, actor=actor)
+    if errors:
+        raise ApplicationError(
+            f"Tệp có {len(errors)} lỗi ở {len({e['row'] for e in errors})} dòng; chưa nhập dòng nào.",
+            code="import-invalid", details={"rows": errors},
+        )
+    people = []
+    for d in clean:
+        p = Person(**{k: v for k, v in d.items() if not k.startswith("_")})
+        p.office_code = rules.office_of(p.position_code)
+        p.full_clean(validate_unique=False, validate_constraints=False)
+        p.save()  # save() computes folded and sort keys; ids are needed for positions and search
+        people.append(p)
+    PositionHolding.objects.bulk_create([
+        PositionHolding(person=p, position_code=p.position_code, office_code=p.office_code, started_on=p.started_on or timezone.localdate(),
+                        province_code=p.province_code, commune_code=p.commune_code) for p in people
+    ])
+    search_index_bulk(kind=SEARCH_KIND, rows=((p.pk, [p.full_name, p.citizen_id], p.province_code, p.commune_code) for p in people))
+    audit_log(actor=actor, action=AuditLog.Action.CREATE, object_type="workforce.Person", verb="import",
+              object_repr=f"Nhập {len(people)} người từ Excel", after={"ids": [p.pk for p in people]})
+    return len(people)
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def template_bytes() -> bytes:
+    example = ["Nguyễn Văn An", "15/03/1985", "Nam", "Kinh", "079085001234", "x", "civil_servant", "cv_vp", "01/07/2025", "",
+               "thpt", "dai_hoc", "hanh_chinh", "trung_cap", "chuyen_vien", "co_ban", "bac2", ""]
+    catalogue: list[list[Any]] = []
+    for code, label in rules.KINDS.items():
+        catalogue.append(["Loại", code, label])
+    for code, p in rules.positions().items():
+        catalogue.append(["Chức vụ", code, f"{p['name']} ({rules.KINDS[p['kind']]})"])
+    for key, header in (("general_education", "Phổ thông"), ("degree_level", "Chuyên môn"), ("political_theory", "Lý luận chính trị"),
+                        ("state_management", "Quản lý nhà nước"), ("it", "Tin học"), ("foreign_language", "Ngoại ngữ")):
+        for code, label in rules.LEVEL_LABELS[key].items():
+            catalogue.append([header, code, label])
+    for code, label in rules.DEGREE_FIELDS.items():
+        catalogue.append(["Chuyên ngành", code, label])
+    return workbook_bytes([
+        {"title": "Danh sách", "headers": [h for _, h in COLUMNS], "rows": [example]},
+        {"title": "Danh mục", "headers": ["Cột", "Mã", "Ý nghĩa"], "rows": catalogue, "widths": [20, 22, 60]},
+        {"title": "Hướng dẫn", "headers": ["Hướng dẫn"], "widths": [110], "rows": [
+            ["Mỗi dòng một người. Ngày ghi dd/mm/yyyy. Số CCCD 12 chữ số, không trùng. Mã xã để trống = xã của bạn."],
+            ["Cột mã nhận mã hoặc tên trong trang Danh mục (có dấu hoặc không dấu). Đảng viên: ghi x."],
+            ["Tệp có bất kỳ dòng lỗi nào sẽ bị từ chối toàn bộ, kèm danh sách từng dòng, cột và lý do."],
+        ]},
+    ])
+
+
+def export_bytes(people: Any, *, user: Any) -> bytes:
+    from coso.core.masking import mask_citizen_id
+
+    rows = []
+    for p in people:
+        rows.append([_safe(p.full_name), p.birth_date, "Nam" if p.gender == "male" else "Nữ", p.ethnicity, mask_citizen_id(p.citizen_id, user),
+                     "x" if p.party_member else "", p.kind, p.position_code, p.started_on, p.commune_code, p.general_education, p.degree_level,
+                     p.degree_field, p.political_theory, p.state_management, p.it, p.foreign_language, p.transition_end_date])
+    return workbook_bytes([{"title": "Danh sách", "headers": [h for _, h in COLUMNS], "rows": rows}])
+
+
+# ---------------------------------------------------------------- register
+@transaction.atomic
+def person_create(*, actor: Any, **fields: Any) -> Person:
+    require_roles(actor, *REGISTER_EDIT_ROLES)
+    if not can_see_unit(actor, province_code=fields.get("province_code", ""), commune_code=fields.get("commune_code", "")):
+        raise PermissionDeniedError("Xã ngoài phạm vi quản lý của bạn.", code="out-of-scope")
+    if fields.get("citizen_id") and Person.objects.filter(citizen_id=fields["citizen_id"]).exists():
+        raise ApplicationError("Số CCCD đã có trong cơ sở dữ liệu.", code="duplicate-cccd", details={"fields": {"citizen_id": ["Trùng số CCCD"]}})
+    person = Person(**fields)
+    person.office_code = rules.office_of(person.position_code)
+    audited_create(person, actor=actor)
+    if person.position_code:
+        PositionHolding.objects.create(person=person, position_code=person.position_code, office_code=person.office_code,
+                                       started_on=person.started_on or timezone.localdate(), province_code=person.province_code,
+                                       commune_code=person.commune_code)
+    search_index_set(kind=SEARCH_KIND, object_id=person.pk, texts=[person.full_name, person.citizen_id],
+                     province_code=person.province_code, commune_code=person.commune_code)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, version: int, **changes: Any) -> Person:
+    require_roles(actor, *REGISTER_EDIT_ROLES)
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.version != version:
+        raise ConflictError("Hồ sơ đã được người khác sửa; vui lòng tải lại.", details={"version": locked.version})
+    changes["version"] = locked.version + 1
+    audited_update(locked, actor=actor, changes=changes)
+    search_index_set(kind=SEARCH_KIND, object_id=locked.pk, texts=[locked.full_name, locked.citizen_id],
+                     province_code=locked.province_code, commune_code=locked.commune_code)
+    return locked
+
+
+@transaction.atomic
+def discipline_add(*, actor: Any, person: Person, form: str, decided_on: dt.date, valid_until: dt.date | None = None, reason: str = "") -> Discipline:
+    require_roles(actor, *REGISTER_EDIT_ROLES, Role.COMMUNE_LEADER)
+    d = Discipline(person=person, form=form, decided_on=decided_on, valid_until=valid_until, reason=nfc(reason),
+                   province_code=person.province_code, commune_code=person.commune_code)
+    return audited_create(d, actor=actor)  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- evaluation
+def _step(evaluation: Evaluation, actor: Any, step: str, comment: str = "") -> None:
+    EvaluationStep.objects.create(evaluation=evaluation, actor=actor, actor_name=getattr(actor, "display_name", "") or actor.username,
+                                  step=step, level=evaluation.level or evaluation.self_level, score=evaluation.total_score, comment=comment)
+
+
+def disciplined_in_year(person: Person, year: int) -> bool:
+    forms = rules.evaluation_rule(year).get("discipline_forms_not_completed") or list(rules.DISCIPLINE_FORMS)
+    return person.disciplines.filter(form__in=forms, decided_on__year=year).exists()
+
+
+def recompute(evaluation: Evaluation) -> dict[str, Any]:
+    """Task score (Decree 335) from the work log; total and automatic level when a general score is set."""
+    rule = rules.evaluation_rule(evaluation.year)
+    if rule["regime"] != "nd335":
+        return {}
+    items = list(evaluation.person.work_items.filter(year=evaluation.year).values("points", "completed", "failed_reviews", "delays", "excused"))
+    task = Decimal(str(rules.task_score(items, rule)))
+    out: dict[str, Any] = {"task_score": task}
+    if evaluation.general_score is not None:
+        total = min(Decimal(rule["general_max"]), evaluation.general_score) + task
+        level, reasons = rules.classify_335(float(total), rule, disciplined=disciplined_in_year(evaluation.person, evaluation.year),
+                                            degradation=evaluation.degradation, leader_corruption=evaluation.leader_corruption)
+        out.update(total_score=total, level=level, auto_reasons=reasons)
+    return out
+
+
+def _lock(evaluation: Evaluation, version: int | None) -> Evaluation:
+    locked = Evaluation.objects.select_for_update().select_related("person").get(pk=evaluation.pk)
+    if version is not None and locked.version != version:
+        raise ConflictError("Phiếu đánh giá đã được người khác cập nhật; vui lòng tải lại.", details={"version": locked.version})
+    return locked
+
+
+@transaction.atomic
+def evaluation_open(*, actor: Any, person: Person, year: int) -> Evaluation:
+    if not (person.user_id == actor.pk or actor.is_superuser or actor.role in (*REGISTER_EDIT_ROLES, Role.COMMUNE_LEADER)):
+        raise PermissionDeniedError()
+    existing = Evaluation.objects.filter(person=person, year=year).first()
+    if existing:
+        return existing
+    ev = Evaluation(person=person, year=year, regime=rules.evaluation_rule(year)["regime"], province_code=person.province_code, commune_code=person.commune_code)
+    audited_create(ev, actor=actor, verb="evaluation-open")
+    _step(ev, actor, "open")
+    return ev
+
+
+@transaction.atomic
+def work_item_add(*, actor: Any, evaluation: Evaluation, title: str, points: Decimal | float = 1, month: int | None = None, quarter: int | None = None,
+                  completed: bool = True, failed_reviews: int = 0, delays: int = 0, excused: bool = False,
+                  source: str = WorkItem.Source.MANUAL, source_ref: str = "") -> WorkItem:
+    ev = _lock(evaluation, None)
+    if ev.status == Evaluation.Status.APPROVED:
+        raise ApplicationError("Phiếu đã được phê duyệt; không thể thêm công việc.", code="evaluation-closed")
+    if not (ev.person.user_id == actor.pk or actor.is_superuser or actor.role in (*REGISTER_EDIT_ROLES, Role.COMMUNE_LEADER)):
+        raise PermissionDeniedError()
+    if not month and not quarter:
+        raise ApplicationError("Cần chọn tháng hoặc quý.", code="period-required", details={"fields": {"month": ["Cần chọn tháng hoặc quý"]}})
+    item = WorkItem(person=ev.person, year=ev.year, month=month, quarter=quarter, title=nfc(title), points=Decimal(str(points)), completed=completed,
+                    failed_reviews=failed_reviews, delays=delays, excused=excused, source=source, source_ref=source_ref,
+                    province_code=ev.province_code, commune_code=ev.commune_code)
+    audited_create(item, actor=actor, verb="work-item")
+    audited_update(ev, actor=actor, verb="work-item", changes={**recompute(ev), "version": ev.version + 1})
+    return item
+
+
+@transaction.atomic
+def self_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: str = "", level: str = "", general_score: Decimal | None = None) -> Evaluation:
+    ev = _lock(evaluation, version)
+    if not (ev.person.user_id == actor.pk or actor.is_superuser or actor.role in REGISTER_EDIT_ROLES):
+        raise PermissionDeniedError("Chỉ người được đánh giá (hoặc cán bộ nội vụ nhập thay) được tự đánh giá.")
+    if ev.status not in (Evaluation.Status.DRAFT, Evaluation.Status.SELF_ASSESSED):
+        raise ApplicationError("Phiếu đã được lãnh đạo đánh giá.", code="wrong-status")
+    rule = rules.evaluation_rule(ev.year)
+    if rule["regime"] == "nd335":
+        if general_score is None or not (0 <= general_score <= rule["general_max"]):
+            raise ApplicationError(f"Điểm tiêu chí chung phải từ 0 đến {rule['general_max']}.", code="invalid-score",
+                                   details={"fields": {"general_score": [f"Từ 0 đến {rule['general_max']}"]}})
+    elif level not in rules.LEVEL_NAMES:
+        raise ApplicationError("Chọn mức tự xếp loại.", code="invalid-level", details={"fields": {"level": ["Chọn mức xếp loại"]}})
+    audited_update(ev, actor=actor, verb="self-assess", changes={
+        "self_comment": nfc(comment), "self_level": level, "self_general_score": general_score, "status": Evaluation.Status.SELF_ASSESSED,
+        "version": ev.version + 1, **recompute(ev)})
+    _step(ev, actor, "self_assessed", nfc(comment))
+    return ev
+
+
+def _leader_can(actor: Any, ev: Evaluation) -> bool:
+    if actor.is_superuser or actor.role == Role.SYSTEM_ADMIN:
+        return True
+    if actor.role == Role.COMMUNE_LEADER and actor.commune_code == ev.commune_code:
+        return ev.person.user_id != actor.pk  # nobody approves themselves
+    return actor.role == Role.PROVINCE_HOME_AFFAIRS and actor.province_code == ev.province_code
+
+
+@transaction.atomic
+def leader_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: str = "", level: str = "", general_score: Decimal | None = None,
+                  degradation: bool = False, leader_corruption: bool = False) -> Evaluation:
+    ev = _lock(evaluation, version)
+    if not _leader_can(actor, ev):
+        raise PermissionDeniedError("Chỉ lãnh đạo cơ quan được đánh giá.")
+    if ev.status not in (Evaluation.Status.SELF_ASSESSED, Evaluation.Status.LEADER_ASSESSED):
+        raise ApplicationError("Người được đánh giá chưa tự đánh giá.", code="wrong-status")
+    rule = rules.evaluation_rule(ev.year)
+    changes: dict[str, Any] = {"leader_comment": nfc(comment), "degradation": degradation, "leader_corruption": leader_corruption,
+                               "status": Evaluation.Status.LEADER_ASSESSED, "version": ev.version + 1}
+    if rule["regime"] == "nd335":
+        if general_score is None or not (0 <= general_score <= rule["general_max"]):
+            raise ApplicationError(f"Điểm tiêu chí chung phải từ 0 đến {rule['general_max']}.", code="invalid-score",
+                                   details={"fields": {"general_score": [f"Từ 0 đến {rule['general_max']}"]}})
+        ev.general_score, ev.degradation, ev.leader_corruption = general_score, degradation, leader_corruption
+        changes["general_score"] = general_score
+        changes.update(recompute(ev))
+    else:
+        if level not in rules.LEVEL_NAMES:
+            raise ApplicationError("Chọn mức xếp loại.", code="invalid-level", details={"fields": {"level": ["Chọn mức xếp loại"]}})
+        reasons = []
+        if disciplined_in_year(ev.person, ev.year) and level != "khong_hoan_thanh":
+            reasons.append("Bị kỷ luật trong năm: không xếp loại từ hoàn thành tốt trở lên")
+            level = "hoan_thanh" if level in ("xuat_sac", "tot") else level
+        changes.update(level=level, auto_reasons=reasons)
+    audited_update(ev, actor=actor, verb="leader-assess", changes=changes)
+    _step(ev, actor, "leader_assessed", nfc(comment))
+    return ev
+
+
+def quota_check(*, commune_code: str, year: int, adding: list[Evaluation]) -> None:
+    """Raise when approving ``adding`` would break the excellence quota of the agency (commune) for the year."""
+    rule = rules.evaluation_rule(year)
+    adding_ids = [e.pk for e in adding]
+    approved = list(Evaluation.objects.filter(commune_code=commune_code, year=year, status=Evaluation.Status.APPROVED)
+                    .exclude(pk__in=adding_ids).values_list("level", flat=True))
+    levels = approved + [e.level for e in adding]
+    excess = rules.quota_excess(levels, rule)
+    if excess:
+        names = [e.person.full_name for e in adding if e.level == "xuat_sac"]
+        raise ApplicationError(
+            f"Vượt tỷ lệ “Hoàn thành xuất sắc”: {excess['excellent']} người xuất sắc trong khi tối đa {excess['allowed']} "
+            f"(= {int(excess['ratio'] * 100)}% của {excess['basis']} người “Hoàn thành tốt”); thừa {excess['excess']} người. "
+            f"Nguồn: {rule['quota']['source']}",
+            code="excellence-quota-exceeded", details={**excess, "candidates": names, "rule": rule["id"]})
+
+
+@transaction.atomic
+def approve(*, actor: Any, evaluations: list[Evaluation], versions: dict[int, int] | None = None) -> list[Evaluation]:
+    """Approve one or several assessed evaluations of one agency and year, checking the quota on the whole batch."""
+    if not evaluations:
+        raise ApplicationError("Chưa chọn phiếu nào.", code="nothing-selected")
+    locked = [_lock(e, (versions or {}).get(e.pk)) for e in evaluations]
+    agencies = {(e.commune_code, e.year) for e in locked}
+    if len(agencies) > 1:
+        raise ApplicationError("Chỉ phê duyệt các phiếu của cùng một cơ quan và một năm.", code="mixed-agencies")
+    for ev in locked:
+        if not _leader_can(actor, ev):
+            raise PermissionDeniedError("Chỉ lãnh đạo cơ quan được phê duyệt.")
+        if ev.status != Evaluation.Status.LEADER_ASSESSED or not ev.level:
+            raise ApplicationError(f"Phiếu của {ev.person.full_name} chưa được lãnh đạo đánh giá.", code="wrong-status")
+    (commune_code, year), = agencies
+    quota_check(commune_code=commune_code, year=year, adding=locked)
+    now = timezone.now()
+    for ev in locked:
+        audited_update(ev, actor=actor, verb="approve", changes={"status": Evaluation.Status.APPROVED, "approved_at": now, "version": ev.version + 1})
+        _step(ev, actor, "approved")
+    return locked
+
+
+def dossier_stats_available() -> bool:
+    try:
+        from coso.dossiers import selectors as ds
+
+        return callable(getattr(ds, "officer_dossier_stats", None))
+    except ImportError:
+        return False
+
+
+@transaction.atomic
+def import_dossier_items(*, actor: Any, evaluation: Evaluation) -> int:
+    """Fill the work log from the one-stop shop: one item per month with the dossiers the person handled (on-time count as completed)."""
+    try:
+        from coso.dossiers.selectors import officer_dossier_stats  # type: ignore[attr-defined]
+    except (ImportError, AttributeError):
+        raise ApplicationError("Chưa có dữ liệu một cửa để nhập.", code="dossiers-unavailable") from None
+    ev = _lock(evaluation, None)
+    if ev.person.user_id is None:
+        raise ApplicationError("Người này chưa gắn với tài khoản nên không lấy được số liệu một cửa.", code="no-user")
+    try:
+        stats = officer_dossier_stats(user=ev.person.user, year=ev.year, fetched_by=actor)
+    except TypeError:
+        stats = officer_dossier_stats(ev.person.user, ev.year)
+    months = _normalise_stats(stats)
+    WorkItem.objects.filter(person=ev.person, year=ev.year, source=WorkItem.Source.DOSSIERS).delete()
+    created = 0
+    for month, handled, on_time in months:
+        if handled <= 0:
+            continue
+        late = max(0, handled - on_time)
+        for done_on_time in (True, False):
+            n = on_time if done_on_time else late
+            if n <= 0:
+                continue
+            WorkItem.objects.create(person=ev.person, year=ev.year, month=month, points=Decimal(n), completed=True, delays=0 if done_on_time else 1,
+                                    title=f"Giải quyết {n} hồ sơ {'đúng hạn' if done_on_time else 'quá hạn'} (một cửa) tháng {month}",
+                                    source=WorkItem.Source.DOSSIERS, source_ref=f"{ev.year}-{month:02d}-{'ok' if done_on_time else 'late'}",
+                                    province_code=ev.province_code, commune_code=ev.commune_code)
+            created += 1
+    changes = recompute(ev)
+    audited_update(ev, actor=actor, verb="import-dossiers", changes={**changes, "version": ev.version + 1})
+    audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=ev, verb="import-dossier-stats", after={"items": created})
+    return created
+
+
+def _normalise_stats(stats: Any) -> list[tuple[int, int, int]]:
+    """Accept {month: {handled, on_time}}, a list of dicts with month/handled/on_time, or one dict for the year."""
+    out = []
+    if isinstance(stats, dict) and ("handled" in stats or "on_time" in stats):
+        return [(12, int(stats.get("handled", 0)), int(stats.get("on_time", 0)))]
+    if isinstance(stats, dict):
+        stats = [{"month": k, **v} for k, v in stats.items()]
+    for row in stats or []:
+        out.append((int(row.get("month") or 12), int(row.get("handled") or 0), int(row.get("on_time") or 0)))
+    return out
+
+
+__all__ = ["snapshot"]
