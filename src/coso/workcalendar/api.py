@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from coso.core.exceptions import ApplicationError
 from coso.workcalendar import services
@@ -126,7 +127,7 @@ def list_overrides(request: HttpRequest, year: int | None = None):  # type: igno
 def create_override(request: HttpRequest, payload: OverrideIn):  # type: ignore[no-untyped-def]
     require_override_admin(request.user)
     obj = services.override_create(actor=request.user, date=payload.date, kind=payload.kind, reason=payload.reason, source=payload.source)
-    return 201, obj
+    return Status(201, obj)
 
 
 @router.get("/overrides/{override_id}", response={200: OverrideOut, 403: ErrorOut, 404: ErrorOut}, summary="One override (administrators)")
@@ -148,4 +149,4 @@ def update_override(request: HttpRequest, override_id: int, payload: OverridePat
 def delete_override(request: HttpRequest, override_id: int):  # type: ignore[no-untyped-def]
     obj = override_get(fetched_by=request.user, pk=override_id)
     services.override_delete(actor=request.user, override=obj)
-    return 204, None
+    return Status(204, None)

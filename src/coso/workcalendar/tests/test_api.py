@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from coso.workcalendar.models import CalendarOverride
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/calendar"
+
+
+def test_working_days(login, users):
+    c = login(users["onestop"])
+    r = c.get(f"{URL}/working-days", {"start": "2026-02-13", "n": 1})
+    assert r.status_code == 200
+    assert r.json()["result"] == "2026-02-23" and r.json()["working_days_between"] == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"start": "13/02/2026", "n": 1}, 422),
+        ({"start": "2026-02-30", "n": 1}, 422),
+        ({"start": "2026-02-13", "n": "x"}, 422),
+        ({"start": "2026-02-13"}, 422),
+        ({"start": "2026-02-13", "n": 10**6}, 422),
+        ({"start": "2040-12-20", "n": 300}, 400),
+        ({"start": "1999-01-01", "n": 1}, 400),
+    ],
+)
+def test_working_days_bad_input(login, users, params, status):
+    r = login(users["onestop"]).get(f"{URL}/working-days", params)
+    assert r.status_code == status
+    assert set(r.json()) == {"code", "message", "details"}
+
+
+def test_working_days_needs_login(client):
+    r = client.get(f"{URL}/working-days", {"start": "2026-02-13", "n": 1})
+    assert r.status_code == 401 and r.json()["code"] == "not-authenticated"
+
+
+def test_days_of_month(login, users):
+    r = login(users["specialist"]).get(f"{URL}/days", {"year": 2026, "month": 11})
+    assert r.status_code == 200
+    data = r.json()
+    assert len(data["days"]) == 30
+    d24 = data["days"][23]
+    assert d24["date"] == "2026-11-24" and d24["working"] is False and d24["reason"] == "Ngày Văn hóa Việt Nam"
+    assert data["working_days"] == 20
+
+
+@pytest.mark.parametrize("params", [{"year": 2026, "month": 13}, {"year": 1990, "month": 1}, {"year": "x", "month": 1}])
+def test_days_bad_input(login, users, params):
+    r = login(users["specialist"]).get(f"{URL}/days", params)
+    assert r.status_code in (400, 422)
+    assert set(r.json()) == {"code", "message", "details"}
+
+
+def test_override_crud(login, users):
+    c = login(users["province_admin"])
+    r = c.post(f"{URL}/overrides", {"date": "2027-03-10", "kind": "day_off", "reason": "Nghỉ thử", "source": "TB 1"}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    oid = r.json()["id"]
+    assert r.json()["kind_label"] == "Ngày nghỉ"
+    r = c.get(f"{URL}/working-days", {"start": "2027-03-09", "n": 1})
+    assert r.json()["result"] == "2027-03-11"
+    r = c.get(f"{URL}/overrides", {"year": 2027})
+    assert r.status_code == 200 and [o["id"] for o in r.json()["items"]] == [oid]
+    r = c.patch(f"{URL}/overrides/{oid}", {"reason": "Lý do mới"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["reason"] == "Lý do mới"
+    r = c.delete(f"{URL}/overrides/{oid}")
+    assert r.status_code == 204
+    assert c.get(f"{URL}/overrides/{oid}").status_code == 404
+
+
+def test_override_create_errors(login, users):
+    c = login(users["sysadmin"])
+    r = c.post(f"{URL}/overrides", {"date": "2027-03-14", "kind": "day_off", "reason": "x"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid-override"
+    assert "date" in r.json()["details"]["fields"]
+    r = c.post(f"{URL}/overrides", {"date": "không phải ngày", "kind": "day_off", "reason": "x"}, content_type="application/json")
+    assert r.status_code == 422 and r.json()["code"] == "validation-error"
+    assert not CalendarOverride.objects.filter(date__year=2027).exists()
+
+
+@pytest.mark.parametrize("who", ["onestop", "leader", "province_home_affairs", "citizen"])
+def test_override_admin_only(login, users, who):
+    c = login(users[who])
+    assert c.get(f"{URL}/overrides").status_code == 403
+    r = c.post(f"{URL}/overrides", {"date": "2027-03-10", "kind": "day_off", "reason": "x"}, content_type="application/json")
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+    assert not CalendarOverride.objects.filter(date=dt.date(2027, 3, 10)).exists()
