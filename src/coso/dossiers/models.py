@@ -1,1 +1,200 @@
-"""Models of the dossiers app."""
+"""Dossiers (hồ sơ thủ tục hành chính): intake, processing, clock, apologies, ratings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from coso.core.models import TenantModel
+from coso.dossiers.constants import Channel, Satisfaction, Status, Timeliness
+
+
+class DossierCounter(models.Model):
+    """Per-(agency, day) sequence behind the national code; the row is locked while a code is taken."""
+
+    agency_code = models.CharField(max_length=40)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency_code", "day"], name="dossier_counter_unique")]
+
+
+class Dossier(TenantModel):
+    code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
+    procedure_version = models.ForeignKey("procedures.ProcedureVersion", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("thủ tục"))
+    # Applicant
+    applicant_name = models.CharField(_("họ và tên người nộp"), max_length=200)
+    applicant_name_folded = models.CharField(max_length=200, default="", editable=False)
+    applicant_phone = models.CharField(_("số điện thoại"), max_length=20)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True, default="")
+    applicant_citizen_id = models.CharField(_("số CCCD"), max_length=12, blank=True, default="")
+    applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True, default="")
+    zalo_opt_in = models.BooleanField(_("nhận thông báo qua Zalo"), default=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="own_dossiers")
+    channel = models.CharField(_("kênh nộp"), max_length=10, choices=Channel.choices, default=Channel.COUNTER)
+    note = models.TextField(_("ghi chú"), blank=True, default="")
+    # Clock
+    submitted_at = models.DateTimeField(_("thời điểm nộp"))
+    received_at = models.DateTimeField(_("thời điểm tiếp nhận"), null=True, blank=True)
+    start_date = models.DateField(_("ngày bắt đầu tính hạn"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hạn trả kết quả"), null=True, blank=True)
+    due_date = models.DateField(_("ngày hẹn trả"), null=True, blank=True, db_index=True)
+    near_date = models.DateField(_("bắt đầu sắp đến hạn"), null=True, blank=True)
+    original_due_date = models.DateField(_("ngày hẹn ban đầu"), null=True, blank=True)
+    apology_due_date = models.DateField(_("ngày hẹn lại (sau xin lỗi)"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("tạm dừng từ"), null=True, blank=True)
+    paused_working_days = models.PositiveIntegerField(_("số ngày làm việc tạm dừng"), default=0)
+    supplement_count = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
+    finished_at = models.DateTimeField(_("thời điểm kết thúc xử lý"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
+    timeliness = models.CharField(_("tiến độ"), max_length=10, choices=Timeliness.choices, blank=True, default="")
+    processing_working_days = models.IntegerField(_("số ngày làm việc xử lý"), null=True, blank=True)
+    # Workflow
+    status = models.CharField(_("trạng thái"), max_length=24, choices=Status.choices, default=Status.RECEIVED)
+    is_open = models.BooleanField(default=True)
+    current_step = models.PositiveSmallIntegerField(_("bước hiện tại"), default=1)
+    current_step_name = models.CharField(_("tên bước"), max_length=200, blank=True, default="")
+    waiting_role = models.CharField(_("vai trò xử lý"), max_length=32, blank=True, default="")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_dossiers")
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="received_dossiers")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        indexes = [
+            models.Index(fields=["commune_code", "is_open", "waiting_role", "due_date"], name="dossier_inbox_idx"),
+            models.Index(fields=["commune_code", "received_at"], name="dossier_commune_recv_idx"),
+            models.Index(fields=["province_code", "received_at"], name="dossier_prov_recv_idx"),
+            models.Index(fields=["commune_code", "finished_at"], name="dossier_commune_fin_idx"),
+            models.Index(fields=["assignee", "is_open"], name="dossier_assignee_idx"),
+            models.Index(fields=["owner", "submitted_at"], name="dossier_owner_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(supplement_count__gte=0), name="dossier_supplements_nonneg"),
+            models.CheckConstraint(condition=Q(due_date__isnull=True) | Q(start_date__isnull=False), name="dossier_due_has_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def procedure(self):  # type: ignore[no-untyped-def]
+        return self.procedure_version.procedure
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status == Status.SUPPLEMENT_REQUESTED
+
+    @property
+    def promised_date(self):  # type: ignore[no-untyped-def]
+        """The date the citizen was last promised (apology date if any)."""
+        return self.apology_due_date or self.due_date
+
+    @property
+    def phone_suffix(self) -> str:
+        digits = "".join(ch for ch in self.applicant_phone if ch.isdigit())
+        return digits[-4:]
+
+
+class DossierStep(models.Model):
+    """The steps copied from the procedure version at intake (the dossier keeps them)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=32)
+    share_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    due_date = models.DateField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["dossier", "order"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "order"], name="dossier_step_unique")]
+
+
+class DossierEvent(models.Model):
+    """Every transition and action: who, when, from/to, why (the national index needs them all)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=200, blank=True, default="")
+    actor_role = models.CharField(max_length=32, blank=True, default="")
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=24, blank=True, default="")
+    to_status = models.CharField(max_length=24, blank=True, default="")
+    from_step = models.PositiveSmallIntegerField(null=True, blank=True)
+    to_step = models.PositiveSmallIntegerField(null=True, blank=True)
+    reason = models.TextField(blank=True, default="")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "at", "id"]
+        indexes = [models.Index(fields=["actor", "at"], name="dossier_event_actor_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+def _upload_to(instance: DossierAttachment, filename: str) -> str:
+    return f"dossiers/{instance.dossier.commune_code or 'x'}/{instance.dossier_id}/{filename}"
+
+
+class DossierAttachment(models.Model):
+    class Kind(models.TextChoices):
+        INPUT = "input", _("Thành phần hồ sơ")
+        SUPPLEMENT = "supplement", _("Hồ sơ bổ sung")
+        RESULT = "result", _("Kết quả")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INPUT)
+    document_name = models.CharField(_("tên giấy tờ"), max_length=300)
+    file = models.FileField(upload_to=_upload_to, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["dossier", "id"]
+
+
+class DossierApology(TenantModel):
+    """Mẫu 04: apology and new return date, issued before the due date."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apologies")
+    number = models.PositiveIntegerField(_("số phiếu"))
+    old_due_date = models.DateField(_("ngày hẹn cũ"))
+    new_due_date = models.DateField(_("ngày hẹn mới"))
+    reason = models.TextField(_("lý do"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["dossier", "issued_at"]
+        constraints = [models.CheckConstraint(condition=Q(new_due_date__gt=models.F("old_due_date")), name="apology_new_after_old")]
+
+
+class DossierRating(TenantModel):
+    """Citizen satisfaction after the result is returned; ``officer_ids`` are the officers who handled it."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    level = models.CharField(_("mức độ hài lòng"), max_length=20, choices=Satisfaction.choices)
+    criteria = models.JSONField(_("tiêu chí"), default=dict, blank=True)
+    comment = models.TextField(_("ý kiến"), blank=True, default="")
+    officer_ids = models.JSONField(default=list, blank=True)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    rated_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-rated_at"]

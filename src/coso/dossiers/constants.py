@@ -1,0 +1,151 @@
+"""The dossier state machine as data (DIGIT-style: state → action → next state, roles per action).
+
+Every action an officer or a citizen can take on a dossier is one row of ``ACTIONS``: the
+states it may start from, the state it leads to (``None`` = the state does not change),
+the roles allowed to take it, and whether a reason is required. Services read this table;
+nothing else in the code decides which transition is legal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from coso.accounts.roles import Role
+
+
+class Status(models.TextChoices):
+    ONLINE_SUBMITTED = "online_submitted", _("Đã nộp trực tuyến, chờ tiếp nhận")
+    RECEIVED = "received", _("Đã tiếp nhận")
+    PROCESSING = "processing", _("Đang xử lý")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Chờ bổ sung hồ sơ")
+    APPROVED = "approved", _("Đã phê duyệt")
+    RESULT_READY = "result_ready", _("Đã có kết quả, chờ trả")
+    RETURNED = "returned", _("Đã trả kết quả")
+    REFUSED = "refused", _("Từ chối giải quyết")
+    WITHDRAWN = "withdrawn", _("Công dân rút hồ sơ")
+    STOPPED = "stopped", _("Dừng xử lý")
+
+
+class Channel(models.TextChoices):
+    COUNTER = "counter", _("Trực tiếp")
+    ONLINE = "online", _("Trực tuyến")
+    POST = "post", _("Bưu chính")
+
+
+class Timeliness(models.TextChoices):
+    EARLY = "early", _("Trước hạn")
+    ON_TIME = "on_time", _("Đúng hạn")
+    LATE = "late", _("Trễ hạn")
+
+
+class Satisfaction(models.TextChoices):
+    VERY_SATISFIED = "very_satisfied", _("Rất hài lòng")
+    SATISFIED = "satisfied", _("Hài lòng")
+    UNSATISFIED = "unsatisfied", _("Không hài lòng")
+
+
+# DOMAIN.md §3.5: the 12 criteria of the provincial portal; each scored Tốt / Trung bình / Kém (2/1/0).
+RATING_CRITERIA: list[tuple[str, str]] = [
+    ("overall", _("Đánh giá chung")),
+    ("convenience", _("Sự thuận tiện")),
+    ("on_time", _("Giải quyết đúng hẹn")),
+    ("attitude", _("Thái độ của cán bộ")),
+    ("time_vs_limit", _("Thời gian so với quy định")),
+    ("actual_time", _("Thời gian thực tế so với quy định")),
+    ("contacts", _("Số lần phải liên hệ để hoàn thành hồ sơ")),
+    ("agencies", _("Số cơ quan phải liên hệ")),
+    ("organisation", _("Tổ chức bộ phận một cửa")),
+    ("publicity", _("Công khai thủ tục hành chính")),
+    ("feedback_handling", _("Tiếp nhận, xử lý phản ánh, kiến nghị")),
+    ("online_quality", _("Tiến độ, chất lượng dịch vụ công trực tuyến")),
+]
+CRITERION_SCORES = [(2, _("Tốt")), (1, _("Trung bình")), (0, _("Kém"))]
+
+OPEN_STATUSES = frozenset({Status.ONLINE_SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.APPROVED})
+# "Đã xử lý xong" and the other end states of DOMAIN §3.4: the processing clock stops here.
+FINISHED_STATUSES = frozenset({Status.RESULT_READY, Status.RETURNED, Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})
+CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.PROCESSING, Status.APPROVED})
+
+STAFF_ACTORS = frozenset({Role.ONESTOP_OFFICER, Role.SPECIALIST, Role.COMMUNE_LEADER})
+
+
+class Action(models.TextChoices):
+    SUBMIT_ONLINE = "submit_online", _("Nộp trực tuyến")
+    RECEIVE = "receive", _("Tiếp nhận tại quầy")
+    ACCEPT = "accept", _("Tiếp nhận hồ sơ trực tuyến")
+    FORWARD = "forward", _("Chuyển bước tiếp theo")
+    SEND_BACK = "send_back", _("Trả lại bước trước")
+    REQUEST_SUPPLEMENT = "request_supplement", _("Yêu cầu bổ sung hồ sơ")
+    RECEIVE_SUPPLEMENT = "receive_supplement", _("Nhận hồ sơ bổ sung")
+    REFUSE = "refuse", _("Từ chối giải quyết")
+    APPROVE = "approve", _("Phê duyệt, ký")
+    STOP = "stop", _("Dừng xử lý")
+    WITHDRAW = "withdraw", _("Rút hồ sơ theo đề nghị của công dân")
+    RESULT_READY = "result_ready", _("Xác nhận đã có kết quả")
+    RETURN_RESULT = "return_result", _("Trả kết quả")
+    APOLOGY = "apology", _("Phiếu xin lỗi, hẹn lại ngày trả")
+    ASSIGN = "assign", _("Phân công xử lý")
+    RATE = "rate", _("Đánh giá mức độ hài lòng")
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str | None
+    roles: frozenset[str]
+    reason_required: bool = False
+    # The acting officer must hold the role of the dossier's current step (forward / send back).
+    step_role: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+_ONESTOP = frozenset({Role.ONESTOP_OFFICER})
+_PROCESSORS = frozenset({Role.ONESTOP_OFFICER, Role.SPECIALIST, Role.COMMUNE_LEADER})
+_DECIDERS = frozenset({Role.SPECIALIST, Role.COMMUNE_LEADER})
+_IN_PROCESS = frozenset({Status.RECEIVED, Status.PROCESSING})
+
+ACTIONS: dict[str, Transition] = {
+    Action.ACCEPT: Transition(frozenset({Status.ONLINE_SUBMITTED}), Status.RECEIVED, _ONESTOP),
+    Action.FORWARD: Transition(_IN_PROCESS, Status.PROCESSING, _PROCESSORS, step_role=True),
+    Action.SEND_BACK: Transition(frozenset({Status.PROCESSING}), Status.PROCESSING, _PROCESSORS, reason_required=True, step_role=True),
+    Action.REQUEST_SUPPLEMENT: Transition(_IN_PROCESS, Status.SUPPLEMENT_REQUESTED, _PROCESSORS, reason_required=True),
+    Action.RECEIVE_SUPPLEMENT: Transition(frozenset({Status.SUPPLEMENT_REQUESTED}), Status.PROCESSING, _ONESTOP),
+    Action.REFUSE: Transition(frozenset({Status.ONLINE_SUBMITTED}) | _IN_PROCESS, Status.REFUSED, _PROCESSORS, reason_required=True),
+    Action.APPROVE: Transition(_IN_PROCESS, Status.APPROVED, frozenset({Role.COMMUNE_LEADER})),
+    Action.STOP: Transition(_IN_PROCESS | {Status.SUPPLEMENT_REQUESTED}, Status.STOPPED, _DECIDERS, reason_required=True),
+    Action.WITHDRAW: Transition(OPEN_STATUSES, Status.WITHDRAWN, _ONESTOP | {Role.CITIZEN}, reason_required=True),
+    Action.RESULT_READY: Transition(frozenset({Status.APPROVED}), Status.RESULT_READY, _PROCESSORS),
+    Action.RETURN_RESULT: Transition(frozenset({Status.RESULT_READY}), Status.RETURNED, _ONESTOP),
+    Action.APOLOGY: Transition(OPEN_STATUSES - {Status.ONLINE_SUBMITTED}, None, _PROCESSORS, reason_required=True),
+    Action.ASSIGN: Transition(_IN_PROCESS, None, frozenset({Role.COMMUNE_LEADER, Role.ONESTOP_OFFICER, Role.SPECIALIST})),
+}
+
+# Default internal steps when a procedure version configures none.
+DEFAULT_STEPS: list[tuple[int, str, str, int]] = [
+    (1, "Tiếp nhận hồ sơ", Role.ONESTOP_OFFICER, 10),
+    (2, "Thẩm định, xử lý", Role.SPECIALIST, 60),
+    (3, "Phê duyệt, ký", Role.COMMUNE_LEADER, 20),
+    (4, "Trả kết quả", Role.ONESTOP_OFFICER, 10),
+]
+
+# Who must act next when the dossier is in a status that has no step (inbox routing).
+WAITING_ROLE_BY_STATUS = {
+    Status.ONLINE_SUBMITTED: Role.ONESTOP_OFFICER,
+    Status.SUPPLEMENT_REQUESTED: Role.ONESTOP_OFFICER,
+    Status.APPROVED: Role.ONESTOP_OFFICER,
+    Status.RESULT_READY: Role.ONESTOP_OFFICER,
+}
+
+ALLOWED_ATTACHMENT_MIME = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/webp": "WEBP",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+}
+
+PHONE_SUFFIX_DIGITS = 4
+NEAR_DEADLINE_PERCENT = 40  # DIGIT's "last 40 %" rule; override with settings.COSO_DOSSIER_NEAR_PERCENT

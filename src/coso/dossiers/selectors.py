@@ -1,0 +1,220 @@
+"""Reads on dossiers: always scoped to the caller (another unit's dossier answers 404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from coso.accounts.roles import COMMUNE_ROLES, Role
+from coso.core.scoping import get_scoped_or_404, scoped
+from coso.core.search import search_filter
+from coso.dossiers.constants import FINISHED_STATUSES, Channel, Satisfaction, Status, Timeliness
+from coso.dossiers.models import Dossier, DossierApology, DossierEvent, DossierRating
+from coso.workcalendar import services as cal
+
+SCOPE = {"owner_field": "owner"}
+
+
+def dossier_qs() -> QuerySet:
+    return Dossier.objects.select_related("procedure_version__procedure", "assignee")
+
+
+def dossier_get(*, fetched_by: Any, pk: Any) -> Dossier:
+    return get_scoped_or_404(dossier_qs(), fetched_by, scope=SCOPE, pk=pk)
+
+
+def dossier_list(*, fetched_by: Any, query: str = "", status: str = "", procedure_code: str = "") -> QuerySet:
+    qs = scoped(dossier_qs(), fetched_by, **SCOPE)
+    if status:
+        qs = qs.filter(status=status)
+    if procedure_code:
+        qs = qs.filter(procedure_version__procedure__code=procedure_code)
+    if query.strip():
+        qs = search_filter(qs, kind="dossier", query=query)
+    return qs
+
+
+def my_dossiers(*, fetched_by: Any) -> QuerySet:
+    if not getattr(fetched_by, "is_authenticated", False):
+        return Dossier.objects.none()
+    return dossier_qs().filter(owner=fetched_by).order_by("-submitted_at")
+
+
+@dataclass
+class Inbox:
+    mine: QuerySet
+    near: QuerySet
+    overdue: QuerySet
+    warnings: QuerySet
+    today: dt.date
+
+
+def _waiting_for(user: Any) -> Q:
+    return Q(assignee=user) | Q(assignee__isnull=True, waiting_role=user.role)
+
+
+def inbox(*, fetched_by: Any, query: str = "", near_days: int | None = None, warn_days: int = 2, limit: int = 200) -> Inbox:
+    """What waits for the officer (personally or for their role), near the deadline, overdue.
+
+    ``near_days``: near = due within N working days; by default the last 40 % of the time limit.
+    """
+    today = timezone.localdate()
+    base = scoped(dossier_qs(), fetched_by).filter(is_open=True)
+    if getattr(fetched_by, "role", None) in COMMUNE_ROLES and fetched_by.role != Role.COMMUNE_LEADER:
+        mine = base.filter(_waiting_for(fetched_by))
+    elif getattr(fetched_by, "role", None) == Role.COMMUNE_LEADER:
+        mine = base.filter(_waiting_for(fetched_by))
+    else:
+        mine = base
+    if query.strip():
+        mine = search_filter(scoped(dossier_qs(), fetched_by), kind="dossier", query=query)
+    running = base.exclude(status__in=[Status.SUPPLEMENT_REQUESTED, Status.ONLINE_SUBMITTED])
+    if near_days is not None:
+        limit_day = cal.add_working_days(today, max(0, int(near_days)))
+        near = running.filter(due_date__gte=today, due_date__lte=limit_day)
+    else:
+        near = running.filter(due_date__gte=today, near_date__lte=today)
+    overdue = running.filter(due_date__lt=today)
+    warn_limit = cal.add_working_days(today, max(1, warn_days))
+    warnings = running.filter(due_date__gt=today, due_date__lte=warn_limit, apology_due_date__isnull=True)
+    order = ["due_date", "id"]
+    return Inbox(
+        mine=mine.order_by(*order)[:limit], near=near.order_by(*order)[:limit], overdue=overdue.order_by(*order)[:limit],
+        warnings=warnings.order_by(*order)[:limit], today=today,
+    )
+
+
+def public_lookup(*, code: str, phone_suffix: str) -> Dossier | None:
+    """Public status: the code and the last 4 digits of the phone must both match; nothing otherwise."""
+    code = (code or "").strip().upper()
+    digits = "".join(ch for ch in (phone_suffix or "") if ch.isdigit())
+    if not code or len(digits) != 4:
+        return None
+    d = dossier_qs().filter(code=code).first()
+    if d is None or d.phone_suffix != digits:
+        return None
+    return d
+
+
+def public_events(dossier: Dossier) -> list[dict[str, Any]]:
+    """Status history without officers' names or reasons that could carry personal data."""
+    out = []
+    for e in dossier.events.order_by("at", "id"):
+        if e.to_status and (e.to_status != e.from_status or e.action == "apology"):
+            out.append({"at": e.at, "status": Status(e.to_status).label if e.to_status in Status.values else e.to_status, "action": e.action})
+    return out
+
+
+def masked_name(name: str) -> str:
+    parts = name.split()
+    if not parts:
+        return ""
+    return " ".join([p[0] + "*" * (len(p) - 1) for p in parts[:-1]] + [parts[-1]])
+
+
+def apology_warnings(*, fetched_by: Any, days: int = 2) -> QuerySet:
+    return inbox(fetched_by=fetched_by, warn_days=days).warnings
+
+
+# ---------------------------------------------------------------- statistics
+def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    return (dt.datetime.combine(start, dt.time.min, tzinfo=tz), dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+
+
+def _scoped_stats(fetched_by: Any, commune_code: str = "") -> QuerySet:
+    qs = scoped(Dossier.objects.all(), fetched_by)
+    if commune_code:
+        qs = qs.filter(commune_code=commune_code)
+    return qs
+
+
+def stats(*, fetched_by: Any, start: dt.date, end: dt.date, commune_code: str = "", procedure_code: str = "", group_by: str = "") -> dict[str, Any]:
+    """Counts for a period (received in / finished in), optionally broken down by commune or procedure."""
+    a, b = period_bounds(start, end)
+    qs = _scoped_stats(fetched_by, commune_code)
+    if procedure_code:
+        qs = qs.filter(procedure_version__procedure__code=procedure_code)
+    received_q = Q(received_at__gte=a, received_at__lt=b)
+    finished_q = Q(finished_at__gte=a, finished_at__lt=b)
+    agg = dict(
+        received=Count("id", filter=received_q),
+        online=Count("id", filter=received_q & Q(channel=Channel.ONLINE)),
+        finished=Count("id", filter=finished_q & ~Q(timeliness="")),
+        early=Count("id", filter=finished_q & Q(timeliness=Timeliness.EARLY)),
+        on_time=Count("id", filter=finished_q & Q(timeliness=Timeliness.ON_TIME)),
+        late=Count("id", filter=finished_q & Q(timeliness=Timeliness.LATE)),
+        refused=Count("id", filter=finished_q & Q(status=Status.REFUSED)),
+        supplemented=Count("id", filter=received_q & Q(supplement_count__gt=0)),
+        pending=Count("id", filter=Q(received_at__lt=b) & (Q(finished_at__isnull=True) | Q(finished_at__gte=b)) & Q(received_at__isnull=False)),
+        pending_overdue=Count("id", filter=Q(is_open=True, due_date__lt=timezone.localdate(), received_at__lt=b)),
+        avg_days=Avg("processing_working_days", filter=finished_q),
+    )
+    rows: list[dict[str, Any]] = []
+    total = qs.aggregate(**agg)
+    if group_by == "commune":
+        rows = list(qs.values("commune_code").annotate(**agg).order_by("commune_code"))
+    elif group_by == "procedure":
+        rows = list(qs.values("procedure_version__procedure__code", "procedure_version__procedure__name").annotate(**agg).order_by("procedure_version__procedure__code"))
+    ap = DossierApology.objects.filter(dossier__in=qs, issued_at__gte=a, issued_at__lt=b).count()
+    ratings = DossierRating.objects.filter(dossier__in=qs, rated_at__gte=a, rated_at__lt=b).values("level").annotate(n=Count("id"))
+    rating_counts = {r["level"]: r["n"] for r in ratings}
+    total["apologies"] = ap
+    total["ratings"] = {lvl: rating_counts.get(lvl, 0) for lvl in Satisfaction.values}
+    n_ratings = sum(rating_counts.values())
+    total["satisfaction_rate"] = (
+        (rating_counts.get(Satisfaction.VERY_SATISFIED, 0) + rating_counts.get(Satisfaction.SATISFIED, 0)) / n_ratings * 100 if n_ratings else None
+    )
+    for row in [total, *rows]:
+        row["online_share"] = row["online"] / row["received"] * 100 if row["received"] else None
+        row["on_time_rate"] = (row["early"] + row["on_time"]) / row["finished"] * 100 if row["finished"] else None
+        row["avg_days"] = round(row["avg_days"], 1) if row["avg_days"] is not None else None
+    monthly = list(
+        qs.filter(received_q).annotate(m=TruncMonth("received_at")).values("m").annotate(
+            received=Count("id"), late=Count("id", filter=Q(timeliness=Timeliness.LATE)),
+            ok=Count("id", filter=Q(timeliness__in=[Timeliness.EARLY, Timeliness.ON_TIME])),
+        ).order_by("m")
+    )
+    return {"total": total, "rows": rows, "monthly": monthly, "start": start, "end": end}
+
+
+def officer_dossier_stats(user_ids: list[int], period: tuple[dt.date, dt.date]) -> dict[int, dict[str, int]]:
+    """For the workforce evaluation: per officer, dossiers they handled that finished in ``period``.
+
+    Returns {user_id: {"handled": n, "on_time": n (early + on time), "late": n}}. A dossier counts for
+    every officer who took an action on it (an event), once per officer. Unscoped on purpose: the
+    caller (workforce module) passes user ids it is allowed to evaluate.
+    """
+    a, b = period_bounds(*period)
+    out = {int(u): {"handled": 0, "on_time": 0, "late": 0} for u in user_ids}
+    if not out:
+        return out
+    pairs = (
+        DossierEvent.objects.filter(actor_id__in=list(out), dossier__finished_at__gte=a, dossier__finished_at__lt=b)
+        .exclude(dossier__timeliness="")
+        .values("actor_id", "dossier_id", "dossier__timeliness").distinct()
+    )
+    for p in pairs:
+        row = out[p["actor_id"]]
+        row["handled"] += 1
+        if p["dossier__timeliness"] in (Timeliness.EARLY, Timeliness.ON_TIME):
+            row["on_time"] += 1
+        else:
+            row["late"] += 1
+    return out
+
+
+def register_rows(*, fetched_by: Any, start: dt.date, end: dt.date, commune_code: str = "") -> QuerySet:
+    """Mẫu 06: dossiers received in the period, in code order."""
+    a, b = period_bounds(start, end)
+    qs = _scoped_stats(fetched_by, commune_code).filter(received_at__gte=a, received_at__lt=b)
+    return qs.select_related("procedure_version__procedure").order_by("received_at", "id")
+
+
+def finished_statuses() -> frozenset[str]:
+    return FINISHED_STATUSES

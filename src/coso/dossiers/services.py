@@ -1,0 +1,636 @@
+"""Writes on dossiers: intake (counter, online), every workflow action, apologies, ratings.
+
+Concurrency: each action locks the dossier row (``select_for_update``) and checks the version
+number the caller saw; the loser of a race gets a ConflictError (HTTP 409), so two officers can
+never both win and no update is lost. Codes come from a per-(agency, day) counter row locked in
+the same transaction, plus a unique constraint as the last line of defence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from coso.accounts.roles import Role
+from coso.core.audit import audit_log, snapshot
+from coso.core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from coso.core.models import AuditLog
+from coso.core.notify import notify
+from coso.core.search import search_index_set
+from coso.core.text import fold, nfc
+from coso.dossiers import deadlines
+from coso.dossiers.constants import (
+    ACTIONS,
+    ALLOWED_ATTACHMENT_MIME,
+    DEFAULT_STEPS,
+    FINISHED_STATUSES,
+    NEAR_DEADLINE_PERCENT,
+    STAFF_ACTORS,
+    WAITING_ROLE_BY_STATUS,
+    Action,
+    Channel,
+    Satisfaction,
+    Status,
+    RATING_CRITERIA,
+)
+from coso.dossiers.models import Dossier, DossierApology, DossierAttachment, DossierCounter, DossierEvent, DossierRating, DossierStep
+from coso.workcalendar import services as cal
+
+PHONE_RE = re.compile(r"^(0|\+84)\d{9,10}$")
+CCCD_RE = re.compile(r"^\d{12}$")
+
+
+def near_percent() -> int:
+    return int(getattr(settings, "COSO_DOSSIER_NEAR_PERCENT", NEAR_DEADLINE_PERCENT))
+
+
+def public_url(code: str) -> str:
+    from urllib.parse import quote
+
+    return f"{settings.COSO_PUBLIC_BASE_URL.rstrip('/')}/dossiers/lookup/?code={quote(code)}"
+
+
+# ---------------------------------------------------------------- validation
+@dataclass
+class Applicant:
+    name: str
+    phone: str
+    email: str = ""
+    citizen_id: str = ""
+    address: str = ""
+    zalo_opt_in: bool = False
+
+
+def clean_applicant(data: Applicant) -> Applicant:
+    errors: dict[str, list[str]] = {}
+    name = nfc(data.name)
+    phone = re.sub(r"[\s.\-]", "", data.phone or "")
+    email = (data.email or "").strip()
+    cccd = (data.citizen_id or "").strip()
+    if len(name) < 2:
+        errors["applicant_name"] = ["Vui lòng nhập họ và tên người nộp hồ sơ."]
+    elif len(name) > 200:
+        errors["applicant_name"] = ["Họ và tên quá dài (tối đa 200 ký tự)."]
+    if not PHONE_RE.match(phone):
+        errors["applicant_phone"] = ["Số điện thoại không hợp lệ (10–11 chữ số, bắt đầu bằng 0)."]
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["applicant_email"] = ["Địa chỉ thư điện tử không hợp lệ."]
+    if cccd and not CCCD_RE.match(cccd):
+        errors["applicant_citizen_id"] = ["Số CCCD phải gồm đúng 12 chữ số."]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], code="invalid-applicant", details={"fields": errors})
+    return Applicant(name=name, phone=phone, email=email, citizen_id=cccd, address=nfc(data.address)[:300], zalo_opt_in=data.zalo_opt_in)
+
+
+def check_attachment(upload: Any) -> str:
+    """Size and real type (magic bytes, not the file name). Returns the MIME type."""
+    limit = int(settings.COSO_MAX_ATTACHMENT_BYTES)
+    size = getattr(upload, "size", None) or 0
+    name = getattr(upload, "name", "tệp")
+    if size <= 0:
+        raise ApplicationError(f"Tệp «{name}» rỗng.", code="empty-file", details={"file": name})
+    if size > limit:
+        raise ApplicationError(
+            f"Tệp «{name}» quá lớn ({size / 1048576:.1f} MB); tối đa {limit / 1048576:.0f} MB.",
+            code="file-too-large", details={"file": name, "size": size, "limit": limit},
+        )
+    pos = upload.tell() if hasattr(upload, "tell") else 0
+    head = upload.read(8192)
+    upload.seek(pos)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind else ""
+    if mime not in ALLOWED_ATTACHMENT_MIME:
+        allowed = ", ".join(sorted(set(ALLOWED_ATTACHMENT_MIME.values())))
+        raise ApplicationError(f"Tệp «{name}» không đúng định dạng cho phép ({allowed}).", code="file-type", details={"file": name, "mime": mime})
+    return mime
+
+
+# ---------------------------------------------------------------- helpers
+def agency_code_for(commune: Any) -> str:
+    return (getattr(commune, "agency_code", "") or f"H{commune.province_code}.{commune.code}").upper()
+
+
+def take_code(agency_code: str, day: dt.date) -> str:
+    """``<agency>-YYMMDD-XXXX``: the counter row is locked until the surrounding transaction ends."""
+    counter, _ = DossierCounter.objects.select_for_update().get_or_create(agency_code=agency_code, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{agency_code}-{day:%y%m%d}-{counter.last:04d}"
+
+
+def _version_for(procedure_version: Any = None, *, procedure: Any = None, province_code: str, day: dt.date) -> Any:
+    if procedure_version is not None:
+        return procedure_version
+    if procedure is None:
+        raise ApplicationError("Vui lòng chọn thủ tục.", code="no-procedure", details={"fields": {"procedure": ["Bắt buộc."]}})
+    version = procedure.version_on(day, province_code)
+    if version is None or not procedure.is_active:
+        raise ApplicationError("Thủ tục này chưa có phiên bản đang có hiệu lực.", code="no-procedure-version", details={"fields": {"procedure": ["Không có hiệu lực."]}})
+    return version
+
+
+def _copy_steps(dossier: Dossier, version: Any) -> list[DossierStep]:
+    configured = list(version.steps.order_by("order").values_list("order", "name", "role", "share_percent"))
+    rows = configured or DEFAULT_STEPS
+    steps = [DossierStep(dossier=dossier, order=i + 1, name=name, role=role, share_percent=share) for i, (_o, name, role, share) in enumerate(rows)]
+    DossierStep.objects.bulk_create(steps)
+    return steps
+
+
+def _set_clock(dossier: Dossier, version: Any, at: dt.datetime) -> None:
+    appt = deadlines.compute_appointment(at, time_limit=version.time_limit, time_unit=version.time_unit, cutoff=version.cutoff_time)
+    dossier.received_at = at
+    dossier.start_date = appt.start_date
+    dossier.due_at = appt.due_at
+    dossier.due_date = appt.due_date
+    dossier.original_due_date = appt.due_date
+    dossier.near_date = deadlines.near_date(appt.start_date, appt.due_date, appt.working_days, near_percent())
+
+
+def _step_due_dates(dossier: Dossier) -> None:
+    """Per-step SLA: each step's share of the working days, cumulatively from the start."""
+    steps = list(dossier.steps.all())
+    if not dossier.start_date or not dossier.due_date or not steps:
+        return
+    total = max(0, cal.working_days_between(dossier.start_date, dossier.due_date))
+    acc = 0.0
+    for s in steps:
+        acc += float(s.share_percent or 0)
+        s.due_date = cal.add_working_days(dossier.start_date, min(total, round(total * acc / 100))) if total else dossier.due_date
+    steps[-1].due_date = dossier.due_date
+    DossierStep.objects.bulk_update(steps, ["due_date"])
+
+
+def _route(dossier: Dossier) -> None:
+    if dossier.status in WAITING_ROLE_BY_STATUS:
+        dossier.waiting_role = WAITING_ROLE_BY_STATUS[dossier.status]
+    elif dossier.status in (Status.RECEIVED, Status.PROCESSING):
+        step = dossier.steps.filter(order=dossier.current_step).first()
+        dossier.waiting_role = step.role if step else Role.ONESTOP_OFFICER
+        dossier.current_step_name = step.name if step else ""
+    else:
+        dossier.waiting_role = ""
+    dossier.is_open = dossier.status not in FINISHED_STATUSES
+
+
+def _event(dossier: Dossier, *, actor: Any, action: str, from_status: str, from_step: int | None, reason: str = "", data: dict | None = None, at: dt.datetime | None = None) -> DossierEvent:
+    return DossierEvent.objects.create(
+        dossier=dossier, at=at or timezone.now(), actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "display_name", "") or getattr(actor, "username", "") or "",
+        actor_role=getattr(actor, "role", "") or "", action=action, from_status=from_status, to_status=dossier.status,
+        from_step=from_step, to_step=dossier.current_step, reason=reason, data=data or {},
+    )
+
+
+def _notify_status(dossier: Dossier, extra: str = "") -> None:
+    label = Status(dossier.status).label
+    text = f"Hồ sơ {dossier.code}: {label}."
+    if dossier.promised_date and dossier.is_open:
+        text += f" Hẹn trả kết quả: {dossier.promised_date:%d/%m/%Y}."
+    if extra:
+        text += f" {extra}"
+    text += f" Tra cứu: {public_url(dossier.code)}"
+    email, phone, zalo = dossier.applicant_email, dossier.applicant_phone, dossier.applicant_phone if dossier.zalo_opt_in else ""
+    transaction.on_commit(lambda: notify(text=text, subject=f"Hồ sơ {dossier.code}", email=email, phone=phone, zalo=zalo))
+
+
+def _save_files(dossier: Dossier, files: list[tuple[str, Any]], *, actor: Any, kind: str) -> None:
+    for doc_name, upload in files:
+        mime = check_attachment(upload)
+        att = DossierAttachment(
+            dossier=dossier, kind=kind, document_name=nfc(doc_name)[:300] or "Tài liệu", original_name=getattr(upload, "name", "file")[:255],
+            content_type=mime, size=upload.size, uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        att.file.save(getattr(upload, "name", "file"), upload, save=False)
+        att.save()
+
+
+def _index(dossier: Dossier) -> None:
+    search_index_set(
+        kind="dossier", object_id=dossier.pk,
+        texts=[dossier.code, dossier.applicant_name, dossier.applicant_phone, dossier.applicant_citizen_id],
+        province_code=dossier.province_code, commune_code=dossier.commune_code,
+    )
+
+
+def _missing_required(version: Any, provided: set[str]) -> list[str]:
+    names = []
+    for doc in version.required_documents or []:
+        if isinstance(doc, dict) and doc.get("required", True) and doc.get("name") and nfc(doc["name"]) not in provided:
+            names.append(doc["name"])
+    return names
+
+
+# ---------------------------------------------------------------- intake
+def receive_at_counter(
+    *, actor: Any, commune: Any, applicant: Applicant, procedure_version: Any = None, procedure: Any = None,
+    documents: list[str] | None = None, files: list[tuple[str, Any]] | None = None, channel: str = Channel.COUNTER,
+    note: str = "", received_at: dt.datetime | None = None,
+) -> Dossier:
+    """A one-stop officer receives a complete dossier: code, appointment (Mẫu 01), steps, event."""
+    if getattr(actor, "role", None) != Role.ONESTOP_OFFICER and not getattr(actor, "is_superuser", False):
+        raise PermissionDeniedError("Chỉ cán bộ bộ phận một cửa được tiếp nhận hồ sơ.")
+    if not actor.is_superuser and actor.commune_code != commune.code:
+        raise PermissionDeniedError("Bạn chỉ tiếp nhận hồ sơ của đơn vị mình.")
+    if channel not in (Channel.COUNTER, Channel.POST):
+        raise ApplicationError("Kênh nộp không hợp lệ.", code="invalid-channel", details={"fields": {"channel": ["Không hợp lệ."]}})
+    applicant = clean_applicant(applicant)
+    now = received_at or timezone.now()
+    version = _version_for(procedure_version, procedure=procedure, province_code=commune.province_code, day=timezone.localdate(now))
+    files = files or []
+    provided = {nfc(d) for d in (documents or [])} | {nfc(n) for n, _ in files}
+    missing = _missing_required(version, provided)
+    if missing:
+        raise ApplicationError(
+            "Hồ sơ chưa đủ thành phần: " + "; ".join(missing) + ". Hãy hướng dẫn công dân bổ sung một lần (Mẫu 02) trước khi tiếp nhận.",
+            code="incomplete-dossier", details={"missing": missing, "fields": {"documents": missing}},
+        )
+    for _n, upload in files:
+        check_attachment(upload)
+    with transaction.atomic():
+        code = take_code(agency_code_for(commune), timezone.localdate(now))
+        dossier = Dossier(
+            code=code, procedure_version=version, province_code=commune.province_code, commune_code=commune.code,
+            applicant_name=applicant.name, applicant_name_folded=fold(applicant.name), applicant_phone=applicant.phone,
+            applicant_email=applicant.email, applicant_citizen_id=applicant.citizen_id, applicant_address=applicant.address,
+            zalo_opt_in=applicant.zalo_opt_in, channel=channel, note=nfc(note), submitted_at=now, status=Status.RECEIVED,
+            received_by=actor if getattr(actor, "pk", None) else None,
+        )
+        _set_clock(dossier, version, now)
+        dossier.full_clean()
+        dossier.save()
+        _copy_steps(dossier, version)
+        _step_due_dates(dossier)
+        dossier.current_step = 1
+        _route(dossier)
+        dossier.save(update_fields=["waiting_role", "current_step", "current_step_name", "is_open"])
+        _save_files(dossier, files, actor=actor, kind=DossierAttachment.Kind.INPUT)
+        _event(dossier, actor=actor, action=Action.RECEIVE, from_status="", from_step=None, at=now, data={"documents": sorted(provided), "due_date": dossier.due_date.isoformat()})
+        audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=dossier, after=snapshot(dossier), verb="dossier-receive")
+        _index(dossier)
+        _notify_status(dossier)
+    return dossier
+
+
+def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_version: Any = None, procedure: Any = None, files: list[tuple[str, Any]] | None = None, note: str = "") -> Dossier:
+    """A citizen with an account submits online; the code is issued now, the clock starts on acceptance."""
+    if getattr(actor, "role", None) != Role.CITIZEN:
+        raise PermissionDeniedError("Chỉ công dân có tài khoản được nộp hồ sơ trực tuyến.")
+    if commune is None or getattr(commune, "level", "") != "commune":
+        raise ApplicationError("Vui lòng chọn xã/phường nhận hồ sơ.", code="no-commune", details={"fields": {"commune": ["Bắt buộc."]}})
+    applicant = clean_applicant(applicant)
+    now = timezone.now()
+    version = _version_for(procedure_version, procedure=procedure, province_code=commune.province_code, day=timezone.localdate(now))
+    if version.online == "none":
+        raise ApplicationError("Thủ tục này chưa cung cấp dịch vụ công trực tuyến.", code="not-online")
+    files = files or []
+    missing = _missing_required(version, {nfc(n) for n, _ in files})
+    if missing:
+        raise ApplicationError("Thiếu tệp đính kèm: " + "; ".join(missing) + ".", code="incomplete-dossier", details={"missing": missing, "fields": {"files": missing}})
+    for _n, upload in files:
+        check_attachment(upload)
+    with transaction.atomic():
+        code = take_code(agency_code_for(commune), timezone.localdate(now))
+        dossier = Dossier(
+            code=code, procedure_version=version, province_code=commune.province_code, commune_code=commune.code,
+            applicant_name=applicant.name, applicant_name_folded=fold(applicant.name), applicant_phone=applicant.phone,
+            applicant_email=applicant.email, applicant_citizen_id=applicant.citizen_id, applicant_address=applicant.address,
+            zalo_opt_in=applicant.zalo_opt_in, owner=actor, channel=Channel.ONLINE, note=nfc(note), submitted_at=now,
+            status=Status.ONLINE_SUBMITTED,
+        )
+        dossier.full_clean()
+        dossier.save()
+        _copy_steps(dossier, version)
+        _route(dossier)
+        dossier.save(update_fields=["waiting_role", "is_open"])
+        _save_files(dossier, files, actor=actor, kind=DossierAttachment.Kind.INPUT)
+        _event(dossier, actor=actor, action=Action.SUBMIT_ONLINE, from_status="", from_step=None, at=now)
+        audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=dossier, after=snapshot(dossier), verb="dossier-submit-online")
+        _index(dossier)
+        _notify_status(dossier)
+    return dossier
+
+
+# ---------------------------------------------------------------- workflow
+def _finish(dossier: Dossier, now: dt.datetime) -> None:
+    end = now
+    if dossier.status != Status.RESULT_READY and dossier.paused_at is not None:
+        # The citizen never returned the supplement: the request date is the end (DOMAIN §3.4).
+        end = dossier.paused_at
+    dossier.finished_at = end
+    if dossier.received_at is None:
+        dossier.timeliness = ""
+        return
+    dossier.timeliness = deadlines.classify(end_at=end, due_at=dossier.due_at, due_date=dossier.due_date, supplement_count=dossier.supplement_count)
+    end_day = timezone.localdate(end)
+    dossier.processing_working_days = max(0, cal.working_days_between(dossier.start_date, end_day)) if dossier.start_date else None
+
+
+def _check_actor(dossier: Dossier, actor: Any, action: str) -> None:
+    rule = ACTIONS.get(action)
+    if rule is None:
+        raise ApplicationError("Thao tác không hợp lệ.", code="unknown-action")
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise PermissionDeniedError("Bạn cần đăng nhập.", code="not-authenticated")
+    if actor.role == Role.CITIZEN:
+        if dossier.owner_id != actor.pk:
+            raise NotFoundError()
+    elif not actor.is_superuser and actor.commune_code != dossier.commune_code:
+        raise NotFoundError()
+    if not actor.is_superuser and actor.role not in rule.roles:
+        raise PermissionDeniedError(f"Vai trò của bạn không được thực hiện thao tác «{Action(action).label}».")
+    if rule.step_role and not actor.is_superuser and actor.role != Role.COMMUNE_LEADER and actor.role != dossier.waiting_role:
+        raise PermissionDeniedError("Hồ sơ đang ở bước của vai trò khác; bạn chưa được xử lý bước này.")
+
+
+def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int | None, reason: str = "", data: dict | None = None, files: list[tuple[str, Any]] | None = None) -> Dossier:
+    """Apply one workflow action. Bad input or an illegal transition raises and changes nothing."""
+    data = data or {}
+    reason = nfc(reason)
+    rule = ACTIONS.get(action)
+    if rule is None:
+        raise ApplicationError("Thao tác không hợp lệ.", code="unknown-action")
+    if rule.reason_required and len(reason) < 3:
+        raise ApplicationError("Vui lòng ghi rõ lý do.", code="reason-required", details={"fields": {"reason": ["Bắt buộc."]}})
+    for _n, upload in files or []:
+        check_attachment(upload)
+    with transaction.atomic():
+        try:
+            dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+        except (Dossier.DoesNotExist, ValueError, TypeError):
+            raise NotFoundError() from None
+        _check_actor(dossier, actor, action)
+        if expected_version is not None and int(expected_version) != dossier.version:
+            raise ConflictError(
+                "Hồ sơ vừa được người khác cập nhật (trạng thái hiện tại: %s). Vui lòng tải lại trang và kiểm tra trước khi thao tác." % Status(dossier.status).label,
+                details={"current_version": dossier.version, "status": dossier.status},
+            )
+        if dossier.status not in rule.sources:
+            raise ConflictError(
+                f"Không thể «{Action(action).label}» khi hồ sơ đang ở trạng thái «{Status(dossier.status).label}».",
+                code="invalid-transition", details={"status": dossier.status, "action": action},
+            )
+        now = timezone.now()
+        before = snapshot(dossier, ["status", "current_step", "due_date", "assignee", "supplement_count", "apology_due_date", "version"])
+        from_status, from_step = dossier.status, dossier.current_step
+        event_data: dict[str, Any] = {}
+        notify_extra = ""
+        handler = _HANDLERS[action]
+        result = handler(dossier, actor=actor, now=now, reason=reason, data=data, files=files or [])
+        if isinstance(result, dict):
+            event_data.update(result.get("event", {}))
+            notify_extra = result.get("notify", "")
+        if rule.target is not None:
+            dossier.status = rule.target
+        if dossier.status in FINISHED_STATUSES and dossier.finished_at is None:
+            _finish(dossier, now)
+        _route(dossier)
+        dossier.version += 1
+        dossier.save()
+        _event(dossier, actor=actor, action=action, from_status=from_status, from_step=from_step, reason=reason, data=event_data, at=now)
+        after = snapshot(dossier, ["status", "current_step", "due_date", "assignee", "supplement_count", "apology_due_date", "version"])
+        audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=dossier, before=before, after=after, verb=f"dossier-{action}", reason=reason)
+        if dossier.status != from_status or action == Action.APOLOGY:
+            _notify_status(dossier, notify_extra)
+    return dossier
+
+
+def _h_accept(d: Dossier, *, actor: Any, now: dt.datetime, **_: Any) -> dict:
+    _set_clock(d, d.procedure_version, now)
+    d.received_by = actor
+    d.current_step = 1
+    d.save()
+    _step_due_dates(d)
+    return {"event": {"due_date": d.due_date.isoformat()}}
+
+
+def _steps(d: Dossier) -> list[DossierStep]:
+    return list(d.steps.order_by("order"))
+
+
+def _h_forward(d: Dossier, *, actor: Any, now: dt.datetime, data: dict, **_: Any) -> dict:
+    steps = _steps(d)
+    nxt = next((s for s in steps if s.order > d.current_step), None)
+    if nxt is None:
+        raise ApplicationError("Đây là bước cuối; hãy phê duyệt hoặc xác nhận kết quả.", code="last-step")
+    DossierStep.objects.filter(dossier=d, order=d.current_step).update(finished_at=now, handled_by=actor)
+    DossierStep.objects.filter(pk=nxt.pk).update(started_at=now)
+    d.current_step = nxt.order
+    d.assignee = _pick_assignee(d, data.get("assignee_id"), nxt.role)
+    return {"event": {"step": nxt.name, "assignee_id": d.assignee_id}}
+
+
+def _pick_assignee(d: Dossier, assignee_id: Any, role: str) -> Any:
+    if not assignee_id:
+        return None
+    from coso.accounts.models import User
+
+    try:
+        user = User.objects.get(pk=int(assignee_id), commune_code=d.commune_code, is_active=True)
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise ApplicationError("Người được phân công không hợp lệ.", code="invalid-assignee", details={"fields": {"assignee_id": ["Không hợp lệ."]}}) from None
+    if role and user.role != role and user.role != Role.COMMUNE_LEADER:
+        raise ApplicationError("Người được phân công không có vai trò của bước này.", code="invalid-assignee", details={"fields": {"assignee_id": ["Sai vai trò."]}})
+    return user
+
+
+def _h_send_back(d: Dossier, *, now: dt.datetime, data: dict, **_: Any) -> dict:
+    steps = _steps(d)
+    target = data.get("to_step")
+    prev = [s for s in steps if s.order < d.current_step]
+    if not prev:
+        raise ApplicationError("Hồ sơ đang ở bước đầu tiên, không có bước trước.", code="first-step")
+    chosen = prev[-1]
+    if target:
+        chosen = next((s for s in prev if s.order == int(target)), None)
+        if chosen is None:
+            raise ApplicationError("Bước được chọn không hợp lệ.", code="invalid-step", details={"fields": {"to_step": ["Không hợp lệ."]}})
+    d.current_step = chosen.order
+    d.assignee = None
+    return {"event": {"step": chosen.name}}
+
+
+def _h_request_supplement(d: Dossier, *, now: dt.datetime, data: dict, **_: Any) -> dict:
+    d.supplement_count += 1
+    d.paused_at = now
+    d.assignee = None
+    docs = [nfc(x) for x in (data.get("documents") or []) if nfc(x)]
+    ev = {"documents": docs, "request_no": d.supplement_count}
+    if d.supplement_count > 1:
+        ev["counts_as_late"] = True
+    return {"event": ev, "notify": "Vui lòng bổ sung hồ sơ theo phiếu yêu cầu (Mẫu 02)."}
+
+
+def _h_receive_supplement(d: Dossier, *, actor: Any, now: dt.datetime, files: list, **_: Any) -> dict:
+    days = deadlines.paused_working_days(d.paused_at, now) if d.paused_at else 0
+    d.paused_working_days += days
+    if d.due_date:
+        new_due = deadlines.shift_due(d.due_date, days)
+        delta = new_due - d.due_date
+        d.due_date = new_due
+        d.due_at = d.due_at + delta if d.due_at else None
+        if d.near_date:
+            d.near_date = deadlines.shift_due(d.near_date, days)
+        if d.apology_due_date:
+            d.apology_due_date = deadlines.shift_due(d.apology_due_date, days)
+    d.paused_at = None
+    _save_files(d, files, actor=actor, kind=DossierAttachment.Kind.SUPPLEMENT)
+    return {"event": {"paused_working_days": days, "due_date": d.due_date.isoformat() if d.due_date else None}}
+
+
+def _h_plain(d: Dossier, **_: Any) -> dict:
+    return {}
+
+
+def _h_approve(d: Dossier, *, actor: Any, now: dt.datetime, **_: Any) -> dict:
+    DossierStep.objects.filter(dossier=d, order__lte=d.current_step, finished_at__isnull=True).update(finished_at=now, handled_by=actor)
+    nxt = d.steps.filter(order__gt=d.current_step).order_by("order").first()
+    if nxt is not None:
+        d.current_step = nxt.order
+        d.current_step_name = nxt.name
+        DossierStep.objects.filter(pk=nxt.pk).update(started_at=now)
+    d.assignee = None
+    return {}
+
+
+def _h_result_ready(d: Dossier, *, now: dt.datetime, **_: Any) -> dict:
+    d.paused_at = None
+    return {}
+
+
+def _h_return(d: Dossier, *, actor: Any, now: dt.datetime, files: list, **_: Any) -> dict:
+    d.returned_at = now
+    DossierStep.objects.filter(dossier=d, finished_at__isnull=True).update(finished_at=now, handled_by=actor)
+    _save_files(d, files, actor=actor, kind=DossierAttachment.Kind.RESULT)
+    return {"notify": "Cảm ơn ông/bà; mời đánh giá mức độ hài lòng."}
+
+
+def _h_apology(d: Dossier, *, actor: Any, now: dt.datetime, reason: str, data: dict, **_: Any) -> dict:
+    new_date = data.get("new_date")
+    if isinstance(new_date, str):
+        try:
+            new_date = dt.date.fromisoformat(new_date) if "-" in new_date else dt.datetime.strptime(new_date, "%d/%m/%Y").date()
+        except ValueError:
+            new_date = None
+    if not isinstance(new_date, dt.date):
+        raise ApplicationError("Vui lòng nhập ngày hẹn trả mới (dd/mm/yyyy).", code="invalid-date", details={"fields": {"new_date": ["Bắt buộc."]}})
+    if d.apologies.exists():
+        raise ApplicationError("Hồ sơ đã có phiếu xin lỗi; mỗi hồ sơ chỉ xin lỗi một lần, lần trễ tiếp theo cần văn bản giải trình với cấp trên.", code="apology-once")
+    today = timezone.localdate(now)
+    if d.due_date is None or today >= d.due_date:
+        raise ApplicationError(
+            "Phiếu xin lỗi phải được phát hành trước ngày hẹn trả (%s)." % (d.due_date.strftime("%d/%m/%Y") if d.due_date else "—"),
+            code="apology-too-late", details={"due_date": d.due_date.isoformat() if d.due_date else None},
+        )
+    if new_date <= d.due_date:
+        raise ApplicationError("Ngày hẹn mới phải sau ngày hẹn hiện tại.", code="invalid-date", details={"fields": {"new_date": ["Phải sau ngày hẹn hiện tại."]}})
+    if not cal.is_working_day(new_date):
+        raise ApplicationError("Ngày hẹn mới phải là ngày làm việc.", code="invalid-date", details={"fields": {"new_date": ["Không phải ngày làm việc."]}})
+    number = DossierApology.objects.filter(commune_code=d.commune_code, issued_at__year=now.year).count() + 1
+    ap = DossierApology(
+        dossier=d, number=number, old_due_date=d.due_date, new_due_date=new_date, reason=reason, issued_by=actor, issued_at=now,
+        province_code=d.province_code, commune_code=d.commune_code,
+    )
+    ap.full_clean()
+    ap.save()
+    d.apology_due_date = new_date
+    return {"event": {"new_date": new_date.isoformat(), "old_date": d.due_date.isoformat(), "apology_id": ap.pk},
+            "notify": f"Chúng tôi xin lỗi vì chưa trả kết quả đúng hẹn. Lý do: {reason}. Ngày hẹn mới: {new_date:%d/%m/%Y}."}
+
+
+def _h_assign(d: Dossier, *, data: dict, **_: Any) -> dict:
+    d.assignee = _pick_assignee(d, data.get("assignee_id"), d.waiting_role)
+    return {"event": {"assignee_id": d.assignee_id}}
+
+
+_HANDLERS = {
+    Action.ACCEPT: _h_accept,
+    Action.FORWARD: _h_forward,
+    Action.SEND_BACK: _h_send_back,
+    Action.REQUEST_SUPPLEMENT: _h_request_supplement,
+    Action.RECEIVE_SUPPLEMENT: _h_receive_supplement,
+    Action.REFUSE: _h_plain,
+    Action.APPROVE: _h_approve,
+    Action.STOP: _h_plain,
+    Action.WITHDRAW: _h_plain,
+    Action.RESULT_READY: _h_result_ready,
+    Action.RETURN_RESULT: _h_return,
+    Action.APOLOGY: _h_apology,
+    Action.ASSIGN: _h_assign,
+}
+
+
+def allowed_actions(dossier: Dossier, user: Any) -> list[str]:
+    """Actions the user may take now (for buttons); the service re-checks everything."""
+    out = []
+    for action, rule in ACTIONS.items():
+        if dossier.status not in rule.sources:
+            continue
+        try:
+            _check_actor(dossier, user, action)
+        except ApplicationError:
+            continue
+        if action == Action.APOLOGY and (dossier.due_date is None or timezone.localdate() >= dossier.due_date or dossier.apology_due_date):
+            continue
+        out.append(str(action))
+    return out
+
+
+# ---------------------------------------------------------------- rating
+def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = None, comment: str = "") -> DossierRating:
+    if level not in Satisfaction.values:
+        raise ApplicationError("Vui lòng chọn mức độ hài lòng.", code="invalid-level", details={"fields": {"level": ["Bắt buộc."]}})
+    keys = {k for k, _ in RATING_CRITERIA}
+    clean: dict[str, int] = {}
+    for k, v in (criteria or {}).items():
+        if v in (None, ""):
+            continue
+        try:
+            score = int(v)
+        except (TypeError, ValueError):
+            score = -1
+        if k not in keys or score not in (0, 1, 2):
+            raise ApplicationError("Tiêu chí đánh giá không hợp lệ.", code="invalid-criteria", details={"fields": {k: ["Không hợp lệ."]}})
+        clean[k] = score
+    with transaction.atomic():
+        try:
+            d = Dossier.objects.select_for_update().get(pk=dossier_id)
+        except (Dossier.DoesNotExist, ValueError, TypeError):
+            raise NotFoundError() from None
+        if actor is None or not getattr(actor, "is_authenticated", False):
+            raise PermissionDeniedError("Bạn cần đăng nhập.", code="not-authenticated")
+        if actor.role == Role.CITIZEN:
+            if d.owner_id != actor.pk:
+                raise NotFoundError()
+        elif actor.role != Role.ONESTOP_OFFICER or actor.commune_code != d.commune_code:
+            raise NotFoundError() if actor.commune_code != d.commune_code else PermissionDeniedError()
+        if d.status != Status.RETURNED:
+            raise ApplicationError("Chỉ đánh giá được sau khi đã nhận kết quả.", code="not-returned")
+        if DossierRating.objects.filter(dossier=d).exists():
+            raise ConflictError("Hồ sơ này đã được đánh giá.", code="already-rated")
+        officer_ids = sorted(set(
+            d.events.filter(actor__isnull=False, actor_role__in=list(STAFF_ACTORS)).values_list("actor_id", flat=True)
+        ))
+        r = DossierRating(
+            dossier=d, level=level, criteria=clean, comment=nfc(comment)[:2000], officer_ids=officer_ids, rated_by=actor, rated_at=timezone.now(),
+            province_code=d.province_code, commune_code=d.commune_code,
+        )
+        r.full_clean()
+        r.save()
+        d.version += 1
+        d.save(update_fields=["version", "updated_at"])
+        _event(d, actor=actor, action=Action.RATE, from_status=d.status, from_step=d.current_step, data={"level": level})
+        audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=r, after=snapshot(r), verb="dossier-rate")
+    return r
