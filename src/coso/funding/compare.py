@@ -1,0 +1,111 @@
+"""Scenario comparison: the current rules beside up to four scenarios, per province, commune, village, organisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from coso.funding.engine import CATEGORIES, ORG_LABELS, Period, allocate_commune, segments
+from coso.funding.models import Scenario
+from coso.funding.rules import Change, RuleBook
+
+MAX_SCENARIOS = 4
+
+
+@dataclass
+class Row:
+    key: str
+    name: str
+    parent: str
+    values: list[int]
+
+    @property
+    def diffs(self) -> list[int]:
+        return [v - self.values[0] for v in self.values[1:]]
+
+    @property
+    def max_gain(self) -> int:
+        return max(self.diffs, default=0)
+
+
+@dataclass
+class Comparison:
+    period: Period
+    province_code: str
+    columns: list[dict[str, Any]]
+    totals: list[int] = field(default_factory=list)
+    categories: list[Row] = field(default_factory=list)
+    communes: list[Row] = field(default_factory=list)
+    villages: list[Row] = field(default_factory=list)
+    organisations: list[Row] = field(default_factory=list)  # per organisation kind, province-wide
+    recipients: list[Row] = field(default_factory=list)  # every organisation and village
+
+    @property
+    def total_diffs(self) -> list[int]:
+        return [t - self.totals[0] for t in self.totals[1:]]
+
+    def gainers(self, limit: int = 20) -> list[Row]:
+        rows = [r for r in self.recipients if r.max_gain > 0]
+        rows.sort(key=lambda r: (-r.max_gain, r.parent, r.name))
+        return rows[:limit]
+
+
+def compare(*, province_code: str, period: Period, scenarios: list[Scenario | None], inputs_factory: Any) -> Comparison:
+    """``scenarios[0]`` should be None (the rules in force); ``inputs_factory()`` yields engine inputs each call."""
+    books = []
+    columns = []
+    for sc in scenarios:
+        changes = [Change(c.key, c.mode, c.value) for c in sc.changes.all()] if sc is not None else []
+        books.append(RuleBook.load(province_code, changes))
+        columns.append({"id": sc.pk if sc else None, "name": sc.name if sc else "Quy định hiện hành"})
+    n = len(books)
+    result = Comparison(period=period, province_code=province_code, columns=columns, totals=[0] * n)
+    communes: dict[str, Row] = {}
+    villages: dict[int, Row] = {}
+    orgs: dict[str, Row] = {}
+    recipients: dict[str, Row] = {}
+    cats = {k: Row(k, label, "", [0] * n) for k, label in CATEGORIES}
+    # One pass over the data; each commune is computed under every scenario while its rows are in memory.
+    segs = [segments(period, b.boundaries()) for b in books]
+    for commune, vills, organisations in inputs_factory():
+        org_key = {}
+        for org in organisations:
+            key = org.kind if org.kind != "association" else f"association.{org.association_code}"
+            org_key[org.id] = key
+            if key not in orgs:
+                label = ORG_LABELS.get(org.kind, org.kind) if org.kind != "association" else _association_label(org.name)
+                orgs[key] = Row(key, label, "", [0] * n)
+        row = communes.get(commune.code)
+        if row is None:
+            row = communes[commune.code] = Row(commune.code, commune.name, "", [0] * n)
+        for i, book in enumerate(books):
+            res = allocate_commune(book, period, commune, vills, organisations, detail=False, segs=segs[i])
+            for ln in res.lines:
+                amount = ln.amount
+                row.values[i] += amount
+                result.totals[i] += amount
+                cats[ln.category].values[i] += amount
+                rk = ln.recipient_key
+                rec = recipients.get(rk)
+                if rec is None:
+                    rec = recipients[rk] = Row(rk, ln.recipient_name, commune.name, [0] * n)
+                rec.values[i] += amount
+                if ln.recipient_kind == "village":
+                    vr = villages.get(ln.recipient_id)
+                    if vr is None:
+                        vr = villages[ln.recipient_id] = rec
+                elif ln.recipient_kind == "organisation":
+                    orgs[org_key[ln.recipient_id]].values[i] += amount
+    result.categories = list(cats.values())
+    result.communes = list(communes.values())
+    result.villages = list(villages.values())
+    result.organisations = sorted(orgs.values(), key=lambda r: r.key)
+    result.recipients = list(recipients.values())
+    return result
+
+
+def _association_label(name: str) -> str:
+    for sep in (" xã ", " phường ", " đặc khu "):
+        if sep in name:
+            return name.split(sep)[0]
+    return name

@@ -1,0 +1,155 @@
+"""Reads of the funding app. Every function takes ``fetched_by`` and applies the unit scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from coso.accounts.roles import Role
+from coso.core.scoping import can_see_unit, get_scoped_or_404, require_roles, scoped
+from coso.funding.engine import Allocation, CommuneInfo, CommuneResult, OrgInfo, Period, VillageInfo, allocate
+from coso.funding.models import Norm, Organisation, Scenario
+from coso.funding.rules import Change, RuleBook
+from coso.units.models import AdministrativeUnit, Village
+
+READ_ROLES = (Role.COMMUNE_FINANCE, Role.COMMUNE_LEADER, Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN)
+PROVINCE_ROLES = (Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN)
+# Province finance and administrators edit rules and scenarios; commune finance distributes its own funds.
+WRITE_ROLES = PROVINCE_ROLES
+DISTRIBUTE_ROLES = (Role.COMMUNE_FINANCE, Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN)
+
+
+def require_reader(user: Any) -> None:
+    require_roles(user, *READ_ROLES)
+
+
+def is_province_user(user: Any) -> bool:
+    return bool(user.is_superuser or user.role in PROVINCE_ROLES)
+
+
+def province_for(user: Any, province_code: str | None = None) -> str:
+    """The province the user acts for; a system administrator may name any province."""
+    require_reader(user)
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        code = province_code or user.province_code
+        if not code or not AdministrativeUnit.objects.filter(code=code, level="province").exists():
+            raise Http404
+        return code
+    if province_code and province_code != user.province_code:
+        raise Http404
+    return user.province_code
+
+
+def commune_get(*, fetched_by: Any, code: str) -> AdministrativeUnit:
+    require_reader(fetched_by)
+    commune = AdministrativeUnit.objects.filter(level="commune", code=code).first()
+    if commune is None or not can_see_unit(fetched_by, province_code=commune.province_code, commune_code=commune.code):
+        raise Http404
+    return commune
+
+
+def village_get(*, fetched_by: Any, pk: Any) -> Village:
+    require_reader(fetched_by)
+    return get_scoped_or_404(Village.objects.select_related("commune"), fetched_by, pk=pk)
+
+
+def organisation_get(*, fetched_by: Any, pk: Any) -> Organisation:
+    require_reader(fetched_by)
+    return get_scoped_or_404(Organisation.objects.select_related("commune"), fetched_by, pk=pk)
+
+
+# ----------------------------------------------------------------------------- plain data for the engine
+
+COMMUNE_FIELDS = ("id", "code", "name", "province_code", "classification", "is_border_or_island", "is_difficult_area",
+                  "is_security_hotspot", "valid_from", "valid_to", "funding_profile__extra_pt_workers")
+VILLAGE_FIELDS = ("id", "commune_id", "name", "kind", "households", "is_border_or_island", "is_security_hotspot",
+                  "converted_from_thon", "valid_from", "valid_to")
+
+
+def _commune_info(row: dict) -> CommuneInfo:
+    extra = row.pop("funding_profile__extra_pt_workers") or 0
+    return CommuneInfo(**row, extra_pt_workers=extra)
+
+
+def commune_inputs(communes: QuerySet, *, batch: int = 400) -> Iterator[tuple[CommuneInfo, list[VillageInfo], list[OrgInfo]]]:
+    """Stream (commune, villages, organisations) in batches of communes (bounded memory at national scale)."""
+    rows = list(communes.order_by("code").values(*COMMUNE_FIELDS))
+    for i in range(0, len(rows), batch):
+        chunk = [_commune_info(dict(r)) for r in rows[i: i + batch]]
+        ids = [c.id for c in chunk]
+        villages: dict[int, list[VillageInfo]] = {cid: [] for cid in ids}
+        for v in Village.objects.filter(commune_id__in=ids).order_by("commune_id", "name").values_list(*VILLAGE_FIELDS):
+            villages[v[1]].append(VillageInfo(*v))
+        orgs: dict[int, list[OrgInfo]] = {cid: [] for cid in ids}
+        for o in (Organisation.objects.filter(commune_id__in=ids, active=True).order_by("commune_id", "kind", "name")
+                  .values_list("id", "commune_id", "kind", "name", "association_code")):
+            orgs[o[1]].append(OrgInfo(*o))
+        for c in chunk:
+            yield c, villages[c.id], orgs[c.id]
+
+
+def scenario_changes(scenario: Scenario | None) -> list[Change]:
+    if scenario is None:
+        return []
+    return [Change(ch.key, ch.mode, ch.value) for ch in scenario.changes.all()]
+
+
+def allocation_compute(
+    *, province_code: str, period: Period, commune_codes: list[str] | None = None, changes: list[Change] | None = None,
+    detail: bool = True, book: RuleBook | None = None,
+) -> Allocation:
+    """Unscoped computation (callers check access)."""
+    book = book or RuleBook.load(province_code, changes or [])
+    qs = AdministrativeUnit.objects.filter(level="commune", province_code=province_code)
+    if commune_codes is not None:
+        qs = qs.filter(code__in=commune_codes)
+    results: list[CommuneResult] = list(allocate(book, period, commune_inputs(qs), detail=detail))
+    return Allocation(period=period, province_code=province_code, communes=results)
+
+
+def allocation_get(
+    *, fetched_by: Any, period: Period, province_code: str | None = None, commune_code: str | None = None,
+    scenario: Scenario | None = None, detail: bool = True,
+) -> Allocation:
+    """The allocation the user may see: a province user the province (or one of its communes), a commune user its commune."""
+    require_reader(fetched_by)
+    if commune_code:
+        commune = commune_get(fetched_by=fetched_by, code=commune_code)
+        return allocation_compute(province_code=commune.province_code, period=period, commune_codes=[commune.code],
+                                  changes=scenario_changes(scenario), detail=detail)
+    if not is_province_user(fetched_by):
+        # A commune user asking for "the province" gets their own commune.
+        return allocation_get(fetched_by=fetched_by, period=period, commune_code=fetched_by.commune_code, scenario=scenario, detail=detail)
+    code = province_for(fetched_by, province_code)
+    return allocation_compute(province_code=code, period=period, changes=scenario_changes(scenario), detail=detail)
+
+
+def rules_in_force(*, fetched_by: Any, day: dt.date, province_code: str | None = None) -> tuple[str, RuleBook]:
+    require_reader(fetched_by)
+    code = province_code or fetched_by.province_code
+    if not is_province_user(fetched_by):
+        code = fetched_by.province_code
+    code = province_for(fetched_by, code) if is_province_user(fetched_by) else code
+    return code, RuleBook.load(code)
+
+
+def norm_history(*, fetched_by: Any, province_code: str, key: str | None = None) -> QuerySet:
+    require_reader(fetched_by)
+    qs = Norm.objects.filter(province_code__in=["", province_code])
+    if key:
+        qs = qs.filter(key=key)
+    return qs.order_by("key", "province_code", "valid_from")
+
+
+def scenario_list(*, fetched_by: Any) -> QuerySet:
+    require_roles(fetched_by, *PROVINCE_ROLES)
+    return scoped(Scenario.objects.all(), fetched_by).prefetch_related("changes")
+
+
+def scenario_get(*, fetched_by: Any, pk: Any) -> Scenario:
+    require_roles(fetched_by, *PROVINCE_ROLES)
+    return get_scoped_or_404(Scenario.objects.prefetch_related("changes"), fetched_by, pk=pk)
