@@ -24,6 +24,8 @@ class Procedure(models.Model):
     field = models.CharField(_("lĩnh vực"), max_length=200, db_index=True)
     decision_level = models.CharField(_("cấp thực hiện"), max_length=20, choices=Level.choices, default=Level.COMMUNE)
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    code_verified = models.BooleanField(_("mã đã đối chiếu CSDL quốc gia"), default=True)
+    code_note = models.CharField(_("ghi chú về mã"), max_length=300, blank=True, default="")
 
     class Meta:
         ordering = ["field", "name"]
@@ -63,6 +65,7 @@ class ProcedureVersion(models.Model):
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     time_limit = models.DecimalField(_("thời hạn giải quyết"), max_digits=6, decimal_places=1)
     time_unit = models.CharField(_("đơn vị thời hạn"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS)
+    time_limit_note = models.CharField(_("ghi chú thời hạn"), max_length=500, blank=True, default="")
     cutoff_time = models.TimeField(_("giờ giới hạn tiếp nhận trong ngày"), null=True, blank=True, help_text=_("Ví dụ 15:00: nhận sau giờ này tính từ ngày làm việc tiếp theo."))
     fee = models.PositiveIntegerField(_("phí, lệ phí (đồng)"), default=0)
     fee_note = models.CharField(_("ghi chú phí"), max_length=500, blank=True, default="")
@@ -72,6 +75,10 @@ class ProcedureVersion(models.Model):
     applicant = models.CharField(_("đối tượng thực hiện"), max_length=300, blank=True, default="")
     legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True, default="")
     source = models.CharField(_("nguồn"), max_length=500, blank=True, default="")
+    confidence = models.CharField(
+        _("độ tin cậy của số liệu"), max_length=8, blank=True, default="",
+        help_text=_("C: đã đối chiếu văn bản; C-3p: nguồn thứ cấp; I: suy luận; R: ghi nhớ, cần kiểm tra."),
+    )
 
     class Meta:
         ordering = ["procedure", "-valid_from"]

@@ -1,0 +1,818 @@
+"""Writes of the procedure catalogue: procedures, effective-dated versions, steps, import/export.
+
+Rules never change in place once they can have been used: a changed time limit (or fee, documents,
+steps…) becomes a NEW ProcedureVersion valid from a chosen date, and the version it replaces is
+closed with ``valid_to``. Dossiers keep a foreign key to the version they were received under.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from coso.accounts.roles import ADMIN_ROLES, Role
+from coso.core.audit import audit_log, audited_create, audited_update, snapshot
+from coso.core.exceptions import ApplicationError, ConflictError
+from coso.core.models import AuditLog
+from coso.core.scoping import require_roles
+from coso.core.search import search_index_set
+from coso.core.text import fold, nfc
+
+from .models import Procedure, ProcedureStep, ProcedureVersion
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "procedures.json"
+SEARCH_KIND = "procedure"
+
+# Roles that may perform a processing step (staff who handle dossiers, not administrators or citizens).
+STEP_ROLES = frozenset(
+    {
+        Role.ONESTOP_OFFICER, Role.SPECIALIST, Role.COMMUNE_LEADER, Role.COMMUNE_HOME_AFFAIRS,
+        Role.COMMUNE_FINANCE, Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_FINANCE,
+    }
+)
+# Fields of a version that make up "the rules"; any change among them needs a new version.
+RULE_FIELDS = (
+    "time_limit", "time_unit", "time_limit_note", "cutoff_time", "fee", "fee_note", "required_documents",
+    "result_type", "online", "applicant", "legal_basis", "source", "confidence",
+)
+PROCEDURE_FIELDS = ("name", "field", "decision_level", "code_verified", "code_note", "is_active")
+CONFIDENCE_VALUES = ("", "C", "C-3p", "I", "R")
+
+
+# --------------------------------------------------------------------------- permissions
+
+
+def _require_admin(actor: Any) -> None:
+    require_roles(actor, *ADMIN_ROLES)
+
+
+def _check_province_scope(actor: Any, province_code: str) -> None:
+    """A province administrator edits only the national rows' overrides for her own province."""
+    if actor is None or getattr(actor, "is_superuser", False) or getattr(actor, "role", None) == Role.SYSTEM_ADMIN:
+        return
+    if province_code != (actor.province_code or ""):
+        from coso.core.exceptions import PermissionDeniedError
+
+        raise PermissionDeniedError(
+            "Quản trị tỉnh chỉ được tạo phiên bản riêng của tỉnh mình (mã tỉnh %s)." % (actor.province_code or "?"),
+            code="province-scope",
+        )
+
+
+def _is_system(actor: Any) -> bool:
+    return actor is None or getattr(actor, "is_superuser", False) or getattr(actor, "role", None) == Role.SYSTEM_ADMIN
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def validate_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Check a list of steps: at least one, orders unique and positive, roles valid, shares sum to 100.
+
+    Returns the cleaned steps (order, name, role, share_percent as Decimal), sorted by order.
+    Raises ApplicationError(code="invalid-steps") with every problem in ``details["steps"]``.
+    """
+    errors: list[dict[str, Any]] = []
+    clean: list[dict[str, Any]] = []
+    if not steps:
+        raise ApplicationError("Thủ tục phải có ít nhất một bước xử lý.", code="invalid-steps", details={"steps": [{"index": 0, "field": "steps", "message": "Chưa có bước nào."}]})
+    seen_orders: set[int] = set()
+    for i, raw in enumerate(steps, start=1):
+        name = nfc(str(raw.get("name") or ""))
+        role = str(raw.get("role") or "").strip()
+        try:
+            order = int(raw.get("order") if raw.get("order") not in (None, "") else i)
+        except (TypeError, ValueError):
+            errors.append({"index": i, "field": "order", "message": "Thứ tự phải là số nguyên dương."})
+            order = -1
+        if order is not None and order < 1 and order != -1:
+            errors.append({"index": i, "field": "order", "message": "Thứ tự phải là số nguyên dương."})
+        if order in seen_orders:
+            errors.append({"index": i, "field": "order", "message": f"Thứ tự {order} bị trùng."})
+        seen_orders.add(order)
+        if not name:
+            errors.append({"index": i, "field": "name", "message": "Chưa nhập tên bước."})
+        elif len(name) > 200:
+            errors.append({"index": i, "field": "name", "message": "Tên bước dài quá 200 ký tự."})
+        role = _role_value(role)
+        if role not in STEP_ROLES:
+            errors.append({"index": i, "field": "role", "message": f"Vai trò “{raw.get('role')}” không hợp lệ cho bước xử lý."})
+        try:
+            share = Decimal(str(raw.get("share_percent"))).quantize(Decimal("0.01"))
+            if share < 0 or share > 100:
+                raise InvalidOperation
+        except (InvalidOperation, ValueError, TypeError):
+            errors.append({"index": i, "field": "share_percent", "message": "Tỷ lệ thời hạn phải là số từ 0 đến 100."})
+            share = Decimal(0)
+        clean.append({"order": order, "name": name, "role": role, "share_percent": share})
+    total = sum((s["share_percent"] for s in clean), Decimal(0))
+    if not errors and total != Decimal(100):
+        errors.append({"index": 0, "field": "share_percent", "message": f"Tổng tỷ lệ thời hạn của các bước phải bằng 100% (hiện là {total.normalize():f}%)."})
+    if errors:
+        raise ApplicationError(errors[0]["message"] if len(errors) == 1 else "Các bước xử lý chưa hợp lệ: " + "; ".join(e["message"] for e in errors),
+                               code="invalid-steps", details={"steps": errors})
+    return sorted(clean, key=lambda s: s["order"])
+
+
+def _role_value(role: str) -> str:
+    """Accept a role key ("specialist") or its Vietnamese label ("Chuyên viên xử lý")."""
+    role = (role or "").strip()
+    if role in Role.values:
+        return role
+    folded = fold(role)
+    for value, label in Role.choices:
+        if fold(str(label)) == folded or value == folded.replace(" ", "_"):
+            return value
+    return role
+
+
+def _write_steps(version: ProcedureVersion, steps: list[dict[str, Any]]) -> None:
+    version.steps.all().delete()
+    ProcedureStep.objects.bulk_create([ProcedureStep(version=version, **s) for s in steps])
+
+
+def _steps_data(version: ProcedureVersion | None) -> list[dict[str, Any]]:
+    if version is None:
+        return []
+    return [
+        {"order": s.order, "name": s.name, "role": s.role, "share_percent": s.share_percent}
+        for s in version.steps.order_by("order")
+    ]
+
+
+def steps_configure(*, actor: Any, version: ProcedureVersion, steps: list[dict[str, Any]]) -> ProcedureVersion:
+    """Replace the steps of a version (validated, audited).
+
+    Steps belong to the rules of a version. They may be reconfigured in place only while
+    the version has not started yet; otherwise create a new version.
+    """
+    _require_admin(actor)
+    _check_province_scope(actor, version.province_code)
+    clean = validate_steps(steps)
+    with transaction.atomic():
+        version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+        if version.valid_from <= timezone.localdate() and _version_in_use(version):
+            raise ConflictError(
+                "Phiên bản này đã được dùng cho hồ sơ; hãy tạo phiên bản mới với các bước mới.", code="version-in-use"
+            )
+        before = _steps_data(version)
+        _write_steps(version, clean)
+        audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=version, verb="procedure_steps_configure",
+                  before={"steps": before}, after={"steps": clean}, province_code=version.province_code)
+    return version
+
+
+def _version_in_use(version: ProcedureVersion) -> bool:
+    """True when any object (e.g. a dossier) points at this version."""
+    for rel in version._meta.related_objects:
+        if rel.related_model is ProcedureStep or not rel.one_to_many:
+            continue
+        if rel.related_model._default_manager.filter(**{rel.field.name: version}).exists():
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- procedures
+
+
+def _reindex(procedure: Procedure) -> None:
+    search_index_set(kind=SEARCH_KIND, object_id=procedure.pk, texts=[procedure.name, procedure.code, procedure.field])
+
+
+def procedure_create(*, actor: Any, code: str, name: str, field: str, decision_level: str = Procedure.Level.COMMUNE,
+                     code_verified: bool = True, code_note: str = "", is_active: bool = True) -> Procedure:
+    _require_admin(actor)
+    if not _is_system(actor):
+        from coso.core.exceptions import PermissionDeniedError
+
+        raise PermissionDeniedError("Chỉ quản trị hệ thống được thêm thủ tục vào danh mục quốc gia; tỉnh tạo phiên bản riêng.", code="forbidden")
+    code = nfc(code)
+    with transaction.atomic():
+        if Procedure.objects.filter(code=code).exists():
+            raise ConflictError(f"Mã thủ tục {code} đã có trong danh mục.", code="procedure-exists")
+        p = Procedure(code=code, name=nfc(name), name_folded=fold(name)[:500], field=nfc(field), decision_level=decision_level,
+                      code_verified=code_verified, code_note=nfc(code_note), is_active=is_active)
+        audited_create(p, actor=actor, verb="procedure_create")
+        _reindex(p)
+    return p
+
+
+def procedure_update(*, actor: Any, procedure: Procedure, **changes: Any) -> Procedure:
+    _require_admin(actor)
+    if not _is_system(actor):
+        from coso.core.exceptions import PermissionDeniedError
+
+        raise PermissionDeniedError("Chỉ quản trị hệ thống được sửa thông tin chung của thủ tục.", code="forbidden")
+    unknown = set(changes) - set(PROCEDURE_FIELDS)
+    if unknown:
+        raise ApplicationError("Trường không được phép sửa: " + ", ".join(sorted(unknown)), code="invalid-fields")
+    clean = {k: nfc(v) if isinstance(v, str) else v for k, v in changes.items()}
+    with transaction.atomic():
+        procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+        if "name" in clean:
+            clean["name_folded"] = fold(clean["name"])[:500]
+        audited_update(procedure, actor=actor, changes=clean, verb="procedure_update")
+        _reindex(procedure)
+    return procedure
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def _rules_of(version: ProcedureVersion) -> dict[str, Any]:
+    out = {f: getattr(version, f) for f in RULE_FIELDS}
+    out["time_limit"] = Decimal(out["time_limit"]).quantize(Decimal("0.1"))
+    return out
+
+
+def _same_rules(version: ProcedureVersion, rules: dict[str, Any], steps: list[dict[str, Any]] | None) -> bool:
+    current = _rules_of(version)
+    for f in RULE_FIELDS:
+        if f not in rules:
+            continue
+        a, b = current[f], rules[f]
+        if f == "time_limit":
+            b = Decimal(str(b)).quantize(Decimal("0.1"))
+        if a != b:
+            return False
+    if steps is not None:
+        have = [(s["order"], s["name"], s["role"], Decimal(s["share_percent"]).quantize(Decimal("0.01"))) for s in _steps_data(version)]
+        want = [(s["order"], s["name"], s["role"], Decimal(s["share_percent"]).quantize(Decimal("0.01"))) for s in steps]
+        if have != want:
+            return False
+    return True
+
+
+def version_create(*, actor: Any, procedure: Procedure, valid_from: dt.date, province_code: str = "",
+                   steps: list[dict[str, Any]] | None = None, reason: str = "", **rules: Any) -> ProcedureVersion:
+    """Create a version of ``procedure`` valid from ``valid_from`` (audited).
+
+    The version in force before that date in the same scope (national, or the same province) is
+    closed with ``valid_to = valid_from``; a later version, if any, bounds the new one. Rules not
+    given are copied from the version it replaces (or, for a province's first own version, from the
+    national version in force). Steps are copied likewise unless given.
+    """
+    if actor is not None:
+        _require_admin(actor)
+        _check_province_scope(actor, province_code)
+    unknown = set(rules) - set(RULE_FIELDS)
+    if unknown:
+        raise ApplicationError("Trường không hợp lệ: " + ", ".join(sorted(unknown)), code="invalid-fields")
+    clean_steps = validate_steps(steps) if steps is not None else None
+    with transaction.atomic():
+        Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
+        scope = procedure.versions.select_for_update().filter(province_code=province_code)
+        if scope.filter(valid_from=valid_from).exists():
+            raise ConflictError(
+                f"Đã có phiên bản bắt đầu từ ngày {valid_from:%d/%m/%Y}; chọn ngày áp dụng khác.", code="version-exists",
+                details={"fields": {"valid_from": ["Trùng ngày bắt đầu của phiên bản khác."]}},
+            )
+        previous = scope.filter(valid_from__lt=valid_from).order_by("-valid_from").first()
+        following = scope.filter(valid_from__gt=valid_from).order_by("valid_from").first()
+        template = previous
+        if template is None and province_code:
+            template = procedure.version_on(valid_from, "") or procedure.versions.filter(province_code="").order_by("-valid_from").first()
+        if template is None:
+            template = following
+        data = _rules_of(template) if template is not None else {}
+        data.update(rules)
+        if "time_limit" not in data:
+            raise ApplicationError("Chưa nhập thời hạn giải quyết.", code="validation-error",
+                                   details={"fields": {"time_limit": ["Bắt buộc với phiên bản đầu tiên."]}})
+        version = ProcedureVersion(
+            procedure=procedure, province_code=province_code, valid_from=valid_from,
+            valid_to=following.valid_from if following is not None else None, **data,
+        )
+        _clean_text_fields(version)
+        if version.time_unit != ProcedureVersion.TimeUnit.SAME_DAY and version.time_limit <= 0:
+            raise ApplicationError("Thời hạn giải quyết phải lớn hơn 0.", code="validation-error",
+                                   details={"fields": {"time_limit": ["Phải lớn hơn 0."]}})
+        if previous is not None and (previous.valid_to is None or previous.valid_to > valid_from):
+            audited_update(previous, actor=actor, changes={"valid_to": valid_from}, verb="procedure_version_close", reason=reason)
+        audited_create(version, actor=actor, verb="procedure_version_create", reason=reason)
+        if clean_steps is None:
+            clean_steps = _steps_data(template) or default_steps()
+        _write_steps(version, clean_steps)
+    return version
+
+
+def _clean_text_fields(version: ProcedureVersion) -> None:
+    for f in ("time_limit_note", "fee_note", "result_type", "applicant", "legal_basis", "source"):
+        setattr(version, f, nfc(getattr(version, f) or ""))
+    version.required_documents = [
+        {"name": nfc(d.get("name", "")), "copies": int(d.get("copies") or 1), "required": bool(d.get("required", True))}
+        for d in (version.required_documents or [])
+    ]
+
+
+def version_update_text(*, actor: Any, version: ProcedureVersion, **changes: Any) -> ProcedureVersion:
+    """Correct descriptive text of a version (notes, sources) without changing its rules' numbers."""
+    _require_admin(actor)
+    _check_province_scope(actor, version.province_code)
+    allowed = {"time_limit_note", "fee_note", "legal_basis", "source", "confidence", "applicant", "result_type"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ApplicationError("Chỉ được sửa phần mô tả; thay đổi thời hạn, phí, hồ sơ, bước xử lý cần tạo phiên bản mới.",
+                               code="version-immutable", details={"fields": {k: ["Tạo phiên bản mới để thay đổi."] for k in unknown}})
+    with transaction.atomic():
+        version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+        audited_update(version, actor=actor, changes={k: nfc(v) for k, v in changes.items()}, verb="procedure_version_update")
+    return version
+
+
+def default_steps() -> list[dict[str, Any]]:
+    return [
+        {"order": 1, "name": "Tiếp nhận, kiểm tra hồ sơ", "role": Role.ONESTOP_OFFICER.value, "share_percent": Decimal(10)},
+        {"order": 2, "name": "Thẩm định, xử lý hồ sơ", "role": Role.SPECIALIST.value, "share_percent": Decimal(60)},
+        {"order": 3, "name": "Lãnh đạo UBND xã xem xét, ký duyệt", "role": Role.COMMUNE_LEADER.value, "share_percent": Decimal(20)},
+        {"order": 4, "name": "Trả kết quả", "role": Role.ONESTOP_OFFICER.value, "share_percent": Decimal(10)},
+    ]
+
+
+# --------------------------------------------------------------------------- import / export format
+
+# (key, Excel header, required)
+COLUMNS: list[tuple[str, str, bool]] = [
+    ("code", "Mã thủ tục", True),
+    ("name", "Tên thủ tục", True),
+    ("field", "Lĩnh vực", True),
+    ("decision_level", "Cấp thực hiện", False),
+    ("province_code", "Mã tỉnh (trống: toàn quốc)", False),
+    ("valid_from", "Hiệu lực từ", False),
+    ("time_limit", "Thời hạn", True),
+    ("time_unit", "Đơn vị thời hạn", True),
+    ("cutoff_time", "Giờ giới hạn tiếp nhận", False),
+    ("time_limit_note", "Ghi chú thời hạn", False),
+    ("fee", "Phí, lệ phí (đồng)", False),
+    ("fee_note", "Ghi chú phí", False),
+    ("required_documents", "Thành phần hồ sơ", False),
+    ("result_type", "Kết quả", False),
+    ("online", "Dịch vụ công trực tuyến", False),
+    ("applicant", "Đối tượng thực hiện", False),
+    ("legal_basis", "Căn cứ pháp lý", False),
+    ("source", "Nguồn số liệu", False),
+    ("confidence", "Độ tin cậy", False),
+    ("steps", "Các bước xử lý", False),
+    ("code_verified", "Mã đã đối chiếu", False),
+    ("code_note", "Ghi chú về mã", False),
+]
+HEADER = {key: header for key, header, _ in COLUMNS}
+KEY_OF_HEADER = {header: key for key, header, _ in COLUMNS}
+
+_UNIT_WORDS = {
+    "working_days": ["working_days", "ngay lam viec"],
+    "working_hours": ["working_hours", "gio lam viec", "gio"],
+    "calendar_days": ["calendar_days", "ngay", "ngay lich"],
+    "same_day": ["same_day", "trong ngay"],
+}
+_ONLINE_WORDS = {
+    "none": ["none", "khong", "khong truc tuyen"],
+    "partial": ["partial", "mot phan", "truc tuyen mot phan"],
+    "full": ["full", "toan trinh", "truc tuyen toan trinh"],
+}
+_LEVEL_WORDS = {"commune": ["commune", "cap xa", "xa"], "province": ["province", "cap tinh", "tinh"]}
+
+
+def _choice(value: Any, table: dict[str, list[str]]) -> str | None:
+    folded = fold(str(value or "")).strip()
+    if folded.startswith("trong ngay"):
+        folded = "trong ngay"
+    for key, words in table.items():
+        if folded in words or folded == key:
+            return key
+    return None
+
+
+def _parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def _parse_time(value: Any) -> dt.time | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.time().replace(second=0, microsecond=0)
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0)
+    m = re.fullmatch(r"\s*(\d{1,2})\s*[:hH]\s*(\d{2})?\s*", str(value))
+    if not m:
+        raise ValueError
+    return dt.time(int(m.group(1)), int(m.group(2) or 0))
+
+
+_DOC_COPIES = re.compile(r"\s*\[(\d+)\s*bản\]\s*", re.IGNORECASE)
+_DOC_OPTIONAL = "(không bắt buộc)"
+
+
+def documents_to_text(docs: list[dict[str, Any]]) -> str:
+    lines = []
+    for d in docs or []:
+        line = d.get("name", "")
+        if int(d.get("copies") or 1) != 1:
+            line += f" [{int(d['copies'])} bản]"
+        if not d.get("required", True):
+            line += " " + _DOC_OPTIONAL
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _documents_from(value: Any) -> list[dict[str, Any]]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, list):
+        out = []
+        for d in value:
+            if isinstance(d, str):
+                d = {"name": d}
+            if not isinstance(d, dict) or not str(d.get("name") or "").strip():
+                raise ValueError("Mỗi giấy tờ phải có tên.")
+            copies = int(d.get("copies") or 1)
+            if copies < 1 or copies > 99:
+                raise ValueError("Số bản phải từ 1 đến 99.")
+            out.append({"name": nfc(str(d["name"])), "copies": copies, "required": bool(d.get("required", True))})
+        return out
+    out = []
+    for line in str(value).splitlines():
+        line = re.sub(r"^\s*[-•*]\s*", "", line).strip()
+        if not line:
+            continue
+        required = True
+        if line.lower().endswith(_DOC_OPTIONAL):
+            required = False
+            line = line[: -len(_DOC_OPTIONAL)].strip()
+        copies = 1
+        m = _DOC_COPIES.search(line)
+        if m:
+            copies = int(m.group(1))
+            line = _DOC_COPIES.sub(" ", line).strip()
+        out.append({"name": nfc(line), "copies": copies, "required": required})
+    return out
+
+
+def steps_to_text(steps: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{s['name']} | {s['role']} | {Decimal(s['share_percent']).normalize():f}" for s in steps)
+
+
+def _steps_from(value: Any) -> list[dict[str, Any]] | None:
+    if value in (None, "", []):
+        return None
+    if isinstance(value, list):
+        return [dict(s) for s in value]
+    out = []
+    for i, line in enumerate([x for x in str(value).splitlines() if x.strip()], start=1):
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) != 3:
+            raise ValueError(f"Dòng bước {i} phải có dạng “Tên bước | vai trò | tỷ lệ %”.")
+        name = re.sub(r"^\d+[.)]\s*", "", parts[0])
+        out.append({"order": i, "name": name, "role": parts[1], "share_percent": parts[2].rstrip("%").replace(",", ".")})
+    return out
+
+
+def _bool(value: Any, default: bool = True) -> bool:
+    if value in (None, ""):
+        return default
+    if isinstance(value, bool):
+        return value
+    return fold(str(value)) in ("1", "true", "co", "x", "yes", "da doi chieu")
+
+
+def clean_row(raw: dict[str, Any], *, known_provinces: set[str] | None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Validate one catalogue row (JSON keys or Excel headers). Returns (clean, [(column, reason), …])."""
+    row = {KEY_OF_HEADER.get(k, k): v for k, v in raw.items()}
+    errors: list[tuple[str, str]] = []
+    clean: dict[str, Any] = {}
+
+    def err(key: str, message: str) -> None:
+        errors.append((HEADER.get(key, key), message))
+
+    for key, _header, required in COLUMNS:
+        value = row.get(key)
+        if required and (value is None or str(value).strip() == ""):
+            err(key, "Bắt buộc, chưa có giá trị.")
+    for key in ("code", "name", "field", "time_limit_note", "fee_note", "result_type", "applicant", "legal_basis", "source", "code_note"):
+        value = row.get(key)
+        clean[key] = nfc(str(value)) if value not in (None, "") else ""
+    limits = {"code": 40, "name": 500, "field": 200, "time_limit_note": 500, "fee_note": 500, "result_type": 300, "applicant": 300, "source": 500, "code_note": 300}
+    for key, limit in limits.items():
+        if len(clean[key]) > limit:
+            err(key, f"Dài quá {limit} ký tự.")
+    if clean["code"] and not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.\-_]*", clean["code"]):
+        err("code", "Mã thủ tục chỉ gồm chữ, số, dấu chấm, gạch ngang.")
+    level = _choice(row.get("decision_level") or "commune", _LEVEL_WORDS)
+    if level is None:
+        err("decision_level", "Phải là “Cấp xã” hoặc “Cấp tỉnh”.")
+    clean["decision_level"] = level or "commune"
+    province = str(row.get("province_code") or "").strip()
+    if province.isdigit() and len(province) == 1:
+        province = "0" + province
+    if province and known_provinces is not None and province not in known_provinces:
+        err("province_code", f"Không có tỉnh mã “{province}”.")
+    clean["province_code"] = province
+    clean["valid_from"] = None
+    if row.get("valid_from") not in (None, ""):
+        try:
+            clean["valid_from"] = _parse_date(row["valid_from"])
+        except (ValueError, TypeError):
+            err("valid_from", "Ngày không hợp lệ (dạng dd/mm/yyyy).")
+    unit = _choice(row.get("time_unit"), _UNIT_WORDS) if row.get("time_unit") not in (None, "") else None
+    if row.get("time_unit") not in (None, "") and unit is None:
+        err("time_unit", "Phải là một trong: ngày làm việc, giờ làm việc, ngày, trong ngày.")
+    clean["time_unit"] = unit or "working_days"
+    if row.get("time_limit") not in (None, ""):
+        try:
+            limit = Decimal(str(row["time_limit"]).replace(",", ".")).quantize(Decimal("0.1"))
+            if limit < 0 or limit >= Decimal("100000"):
+                raise InvalidOperation
+            if limit == 0 and clean["time_unit"] != "same_day":
+                err("time_limit", "Thời hạn phải lớn hơn 0.")
+            clean["time_limit"] = limit
+        except (InvalidOperation, ValueError):
+            err("time_limit", "Phải là số không âm (ví dụ 5 hoặc 0,5).")
+    try:
+        clean["cutoff_time"] = _parse_time(row.get("cutoff_time"))
+    except (ValueError, TypeError):
+        err("cutoff_time", "Giờ không hợp lệ (dạng 15:00).")
+        clean["cutoff_time"] = None
+    fee = row.get("fee")
+    if fee in (None, ""):
+        clean["fee"] = 0
+    else:
+        try:
+            text = str(fee).replace(".", "").replace(" ", "").replace("đ", "") if isinstance(fee, str) else fee
+            amount = Decimal(str(text))
+            if amount < 0 or amount != amount.to_integral_value() or amount > 2_000_000_000:
+                raise InvalidOperation
+            clean["fee"] = int(amount)
+        except (InvalidOperation, ValueError):
+            err("fee", "Phí phải là số đồng nguyên, không âm.")
+    try:
+        clean["required_documents"] = _documents_from(row.get("required_documents"))
+    except (ValueError, TypeError) as exc:
+        err("required_documents", str(exc) or "Danh sách giấy tờ không hợp lệ.")
+    online = _choice(row.get("online") or "partial", _ONLINE_WORDS)
+    if online is None:
+        err("online", "Phải là “Không”, “Một phần” hoặc “Toàn trình”.")
+    clean["online"] = online or "partial"
+    confidence = str(row.get("confidence") or "").strip()
+    match = {c.lower(): c for c in CONFIDENCE_VALUES}.get(confidence.lower())
+    if match is None:
+        err("confidence", "Phải là C, C-3p, I hoặc R (hoặc để trống).")
+    clean["confidence"] = match or ""
+    clean["code_verified"] = _bool(row.get("code_verified"), True)
+    try:
+        steps = _steps_from(row.get("steps"))
+        clean["steps"] = validate_steps(steps) if steps is not None else None
+    except ValueError as exc:
+        err("steps", str(exc))
+    except ApplicationError as exc:
+        err("steps", exc.message)
+    return clean, errors
+
+
+def _rules_from_clean(clean: dict[str, Any]) -> dict[str, Any]:
+    return {f: clean[f] for f in RULE_FIELDS if f in clean}
+
+
+def catalogue_import(*, actor: Any, rows: list[dict[str, Any]], effective_from: dt.date | None = None,
+                     progress: Callable[[int, int], None] | None = None, reason: str = "") -> dict[str, Any]:
+    """Apply catalogue rows: every row or none.
+
+    ``effective_from`` is the date from which changed rules apply (a new version starts that day and
+    the previous one is closed). Without it (the shipped catalogue), each row's own ``valid_from``
+    is used, and a row whose version already exists with other values is left as it is (an
+    administrator's later edits win over re-running the loader).
+
+    Raises ApplicationError(code="import-invalid", details={"rows": [{row, column, message}, …]})
+    listing every bad row; nothing is written then.
+    """
+    if actor is not None:
+        _require_admin(actor)
+    from coso.units.models import AdministrativeUnit
+
+    known = set(AdministrativeUnit.objects.filter(level="province").values_list("code", flat=True))
+    errors: list[dict[str, Any]] = []
+    cleaned: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[tuple[str, str, Any], int] = {}
+    if not rows:
+        raise ApplicationError("Tệp không có dòng dữ liệu nào.", code="import-empty", details={"rows": []})
+    for raw in rows:
+        n = int(raw.get("_row") or 0)
+        clean, row_errors = clean_row(raw, known_provinces=known)
+        if actor is not None and not _is_system(actor) and clean["province_code"] != (actor.province_code or ""):
+            row_errors.append((HEADER["province_code"], f"Quản trị tỉnh chỉ được nhập phiên bản riêng của tỉnh mình (mã {actor.province_code})."))
+        key = (clean["code"], clean["province_code"], None if effective_from else clean.get("valid_from"))
+        if clean["code"] and key in seen:
+            row_errors.append((HEADER["code"], f"Trùng với dòng {seen[key]}."))
+        seen.setdefault(key, n)
+        if effective_from is None and clean.get("valid_from") is None and not row_errors:
+            row_errors.append((HEADER["valid_from"], "Bắt buộc khi không chọn ngày áp dụng."))
+        for column, message in row_errors:
+            errors.append({"row": n, "column": column, "message": message})
+        cleaned.append((n, clean))
+    if errors:
+        raise _import_error(errors)
+
+    result = {"procedures_created": 0, "procedures_updated": 0, "versions_created": 0, "unchanged": 0, "kept": 0, "rows": len(cleaned)}
+    with transaction.atomic():
+        for i, (n, clean) in enumerate(cleaned, start=1):
+            try:
+                _apply_row(actor, n, clean, effective_from, result, errors, reason)
+            except ApplicationError as exc:
+                errors.append({"row": n, "column": HEADER["valid_from"] if exc.code == "version-exists" else "", "message": exc.message})
+            except ValidationError as exc:
+                for field, messages in getattr(exc, "message_dict", {"": exc.messages}).items():
+                    errors.append({"row": n, "column": HEADER.get(field, field), "message": "; ".join(messages)})
+            if progress is not None:
+                progress(i, len(cleaned))
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise _import_error(errors)
+    return result
+
+
+def _import_error(errors: list[dict[str, Any]]) -> ApplicationError:
+    errors = sorted(errors, key=lambda e: (e["row"], e["column"]))
+    first = errors[0]
+    where = f"dòng {first['row']}" + (f", cột “{first['column']}”" if first["column"] else "")
+    return ApplicationError(
+        f"Tệp có {len(errors)} lỗi, chưa nhập dòng nào. Lỗi đầu tiên ({where}): {first['message']}",
+        code="import-invalid", details={"rows": errors},
+    )
+
+
+def _apply_row(actor: Any, n: int, clean: dict[str, Any], effective_from: dt.date | None, result: dict[str, Any],
+               errors: list[dict[str, Any]], reason: str) -> None:
+    proc = Procedure.objects.select_for_update().filter(code=clean["code"]).first()
+    header = {"name": clean["name"], "field": clean["field"], "decision_level": clean["decision_level"],
+              "code_verified": clean["code_verified"], "code_note": clean["code_note"]}
+    if proc is None:
+        if actor is not None and not _is_system(actor):
+            errors.append({"row": n, "column": HEADER["code"], "message": "Mã thủ tục không có trong danh mục quốc gia; tỉnh chỉ tạo phiên bản riêng cho thủ tục đã có."})
+            return
+        proc = Procedure(code=clean["code"], name_folded=fold(clean["name"])[:500], **header)
+        audited_create(proc, actor=actor, verb="procedure_import")
+        _reindex(proc)
+        result["procedures_created"] += 1
+    elif (
+        clean["province_code"] == ""
+        and effective_from is not None  # an administrator's import edits the header; the loader does not overwrite it
+        and any(getattr(proc, k) != v for k, v in header.items())
+    ):
+        audited_update(proc, actor=actor, changes={**header, "name_folded": fold(clean["name"])[:500]}, verb="procedure_import")
+        _reindex(proc)
+        result["procedures_updated"] += 1
+    start = effective_from or clean["valid_from"]
+    scope = proc.versions.filter(province_code=clean["province_code"])
+    current = scope.filter(valid_from__lte=start).order_by("-valid_from").first()
+    if current is not None and current.valid_to is not None and current.valid_to <= start:
+        current = None
+    rules = _rules_from_clean(clean)
+    steps = clean.get("steps")
+    if current is not None and _same_rules(current, rules, steps):
+        result["unchanged"] += 1
+        return
+    if current is not None and current.valid_from == start:
+        if effective_from is None:
+            result["kept"] += 1  # the loader keeps what an administrator changed
+            return
+        errors.append({"row": n, "column": HEADER["valid_from"],
+                       "message": f"Phiên bản hiện hành cũng bắt đầu từ {start:%d/%m/%Y}; chọn ngày áp dụng sau ngày đó."})
+        return
+    if effective_from is None and current is None and scope.filter(valid_from__gt=start).exists():
+        result["kept"] += 1
+        return
+    version_create(actor=actor, procedure=proc, valid_from=start, province_code=clean["province_code"], steps=steps, reason=reason, **rules)
+    if actor is not None:
+        audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=proc, verb="procedure_import_row",
+                  after={"province_code": clean["province_code"], "valid_from": start.isoformat()}, reason=reason,
+                  province_code=clean["province_code"])
+    result["versions_created"] += 1
+
+
+# --------------------------------------------------------------------------- the shipped catalogue
+
+
+def load_catalogue_file(path: Path | str | None = None) -> list[dict[str, Any]]:
+    data = json.loads(Path(path or DATA_FILE).read_text(encoding="utf-8"))
+    items = data["procedures"] if isinstance(data, dict) else data
+    return [{**item, "_row": i} for i, item in enumerate(items, start=1)]
+
+
+def load_procedures(*, path: Path | str | None = None, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Load the shipped catalogue (idempotent): new procedures and versions are added, nothing is duplicated."""
+    return catalogue_import(actor=None, rows=load_catalogue_file(path), effective_from=None, progress=progress, reason="load_procedures")
+
+
+# --------------------------------------------------------------------------- export
+
+
+def catalogue_export_rows(*, day: dt.date | None = None, province_code: str = "") -> list[dict[str, Any]]:
+    """One row per procedure with the version in force on ``day`` (the province's own version if it has one)."""
+    day = day or timezone.localdate()
+    out = []
+    procedures = Procedure.objects.order_by("field", "code").prefetch_related("versions__steps")
+    for p in procedures:
+        version = _version_on_prefetched(p, day, province_code)
+        if version is None:
+            continue
+        out.append({
+            "code": p.code, "name": p.name, "field": p.field, "decision_level": p.decision_level,
+            "province_code": version.province_code, "valid_from": version.valid_from.isoformat(),
+            "time_limit": float(version.time_limit) if version.time_limit % 1 else int(version.time_limit),
+            "time_unit": version.time_unit, "cutoff_time": version.cutoff_time.strftime("%H:%M") if version.cutoff_time else None,
+            "time_limit_note": version.time_limit_note, "fee": version.fee, "fee_note": version.fee_note,
+            "required_documents": version.required_documents, "result_type": version.result_type, "online": version.online,
+            "applicant": version.applicant, "legal_basis": version.legal_basis, "source": version.source,
+            "confidence": version.confidence,
+            "steps": [{"order": s.order, "name": s.name, "role": s.role, "share_percent": float(s.share_percent)} for s in sorted(version.steps.all(), key=lambda s: s.order)],
+            "code_verified": p.code_verified, "code_note": p.code_note,
+        })
+    return out
+
+
+def _version_on_prefetched(p: Procedure, day: dt.date, province_code: str) -> ProcedureVersion | None:
+    live = [v for v in p.versions.all() if v.valid_from <= day and (v.valid_to is None or v.valid_to > day)]
+    own = sorted([v for v in live if province_code and v.province_code == province_code], key=lambda v: v.valid_from, reverse=True)
+    if own:
+        return own[0]
+    national = sorted([v for v in live if v.province_code == ""], key=lambda v: v.valid_from, reverse=True)
+    return national[0] if national else None
+
+
+def catalogue_json_bytes(**kwargs: Any) -> bytes:
+    data = {"format": "coso.procedures/1", "procedures": catalogue_export_rows(**kwargs)}
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def catalogue_excel_bytes(**kwargs: Any) -> bytes:
+    from coso.core.excel import workbook_bytes
+
+    rows = []
+    for r in catalogue_export_rows(**kwargs):
+        values = []
+        for key, _header, _req in COLUMNS:
+            v = r.get(key)
+            if key == "required_documents":
+                v = documents_to_text(v)
+            elif key == "steps":
+                v = steps_to_text(v)
+            elif key == "valid_from":
+                v = dt.date.fromisoformat(v).strftime("%d/%m/%Y")
+            elif key == "time_unit":
+                v = str(ProcedureVersion.TimeUnit(v).label) if v != "same_day" else "trong ngày"
+            elif key == "online":
+                v = {"none": "Không", "partial": "Một phần", "full": "Toàn trình"}[v]
+            elif key == "decision_level":
+                v = "Cấp xã" if v == "commune" else "Cấp tỉnh"
+            elif key == "code_verified":
+                v = "Có" if v else "Không"
+            values.append(v)
+        rows.append(values)
+    widths = [14, 50, 22, 10, 12, 12, 9, 16, 10, 40, 12, 40, 60, 30, 14, 30, 50, 50, 8, 60, 10, 30]
+    return workbook_bytes([{"title": "Danh mục TTHC", "headers": [h for _k, h, _r in COLUMNS], "rows": rows, "widths": widths}])
+
+
+def rows_from_upload(name: str, data: bytes) -> list[dict[str, Any]]:
+    """Read an uploaded catalogue file (.xlsx or .json) into raw rows with ``_row`` numbers."""
+    if name.lower().endswith(".json"):
+        try:
+            parsed = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ApplicationError("Tệp JSON không hợp lệ.", code="invalid-json") from exc
+        items = parsed.get("procedures") if isinstance(parsed, dict) else parsed
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise ApplicationError("Tệp JSON phải có danh sách “procedures”.", code="invalid-json")
+        return [{**item, "_row": i} for i, item in enumerate(items, start=1)]
+    if name.lower().endswith(".xlsx"):
+        from coso.core.excel import read_rows
+
+        return read_rows(data, expected_headers=[h for _k, h, req in COLUMNS if req], max_rows=5000)
+    raise ApplicationError("Chỉ nhận tệp .xlsx hoặc .json.", code="invalid-file-type")
+
+
+def version_snapshot(version: ProcedureVersion) -> dict[str, Any]:
+    return {**snapshot(version), "steps": _steps_data(version)}
+
+
+def iter_codes(rows: Iterable[dict[str, Any]]) -> list[str]:
+    return [str(r.get("code") or r.get(HEADER["code"]) or "") for r in rows]
