@@ -1,3 +1,246 @@
-from ninja import Router
+"""JSON API of the workforce app (mounted at /api/v1/workforce/). Errors: {code, message, details}."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from coso.core.exceptions import ApplicationError
+from coso.core.masking import log_personal_read, mask_citizen_id
+from coso.workforce import rules, selectors, services
 
 router = Router(tags=["workforce"])
+
+
+class PersonOut(Schema):
+    id: int
+    full_name: str
+    birth_date: dt.date
+    gender: str
+    ethnicity: str
+    citizen_id: str
+    party_member: bool
+    kind: str
+    position_code: str
+    position_name: str
+    office_code: str
+    commune_code: str
+    retirement_date: dt.date
+
+
+def _person_out(p, user) -> dict:  # type: ignore[no-untyped-def]
+    return {"id": p.pk, "full_name": p.full_name, "birth_date": p.birth_date, "gender": p.gender, "ethnicity": p.ethnicity,
+            "citizen_id": mask_citizen_id(p.citizen_id, user), "party_member": p.party_member, "kind": p.kind, "position_code": p.position_code,
+            "position_name": p.position_name, "office_code": p.office_code, "commune_code": p.commune_code, "retirement_date": p.retirement_date}
+
+
+class GapOut(Schema):
+    standard: str
+    required: str
+    actual: str
+    text: str
+
+
+class PersonDetailOut(PersonOut):
+    general_education: str
+    degree_level: str
+    degree_field: str
+    political_theory: str
+    state_management: str
+    it: str
+    foreign_language: str
+    gaps: list[GapOut]
+    rule_set: str
+
+
+class PersonIn(Schema):
+    full_name: str
+    birth_date: dt.date
+    gender: str
+    ethnicity: str = "Kinh"
+    citizen_id: str = ""
+    party_member: bool = False
+    kind: str
+    position_code: str
+    commune_code: str = ""
+    started_on: dt.date | None = None
+    general_education: str = "thpt"
+    degree_level: str = "none"
+    degree_field: str = ""
+    political_theory: str = "none"
+    state_management: str = "none"
+    it: str = "none"
+    foreign_language: str = "none"
+    transition_end_date: dt.date | None = None
+
+
+def _require_register(request: HttpRequest) -> None:
+    if not selectors.can_use_register(request.user):
+        raise Http404
+
+
+@router.get("/people", response=list[PersonOut])
+@paginate
+def people(request: HttpRequest, q: str = "", commune: str = "", kind: str = "", position: str = "", gender: str = "", retiring_within: int | None = None):
+    _require_register(request)
+    qs = selectors.person_list(fetched_by=request.user, q=q, commune=commune, kind=kind, position=position, gender=gender,
+                               retiring_within=retiring_within if retiring_within in (1, 3, 5) else None)
+    return [_person_out(p, request.user) for p in qs[:10_000]]
+
+
+@router.get("/people/{pk}", response=PersonDetailOut)
+def person(request: HttpRequest, pk: int, on: dt.date | None = None):
+    p = selectors.person_get(fetched_by=request.user, pk=pk)
+    log_personal_read(user=request.user, obj=p, reason="API")
+    review = selectors.person_review(p, on=on)
+    return {**_person_out(p, request.user), **{k: getattr(p, k) for k in selectors.QUAL_FIELDS}, "gaps": review["gaps"], "rule_set": review["rule_set"]}
+
+
+@router.post("/people", response={201: PersonOut})
+def person_create(request: HttpRequest, payload: PersonIn):
+    from coso.units.models import AdministrativeUnit
+
+    data = payload.dict()
+    code = data.pop("commune_code") or request.user.commune_code
+    unit = AdministrativeUnit.objects.filter(code=code, level="commune").first()
+    if unit is None:
+        raise ApplicationError("Mã xã không tồn tại.", code="unknown-commune", details={"fields": {"commune_code": ["Không tồn tại"]}})
+    if data["position_code"] not in rules.positions():
+        raise ApplicationError("Mã chức vụ không có trong danh mục.", code="unknown-position", details={"fields": {"position_code": ["Không có"]}})
+    p = services.person_create(actor=request.user, province_code=unit.province_code, commune_code=unit.code, **data)
+    return 201, _person_out(p, request.user)
+
+
+@router.get("/import/template")
+def import_template(request: HttpRequest):
+    _require_register(request)
+    resp = HttpResponse(services.template_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = 'attachment; filename="mau-nhap-can-bo.xlsx"'
+    return resp
+
+
+class ImportOut(Schema):
+    imported: int
+
+
+@router.post("/import", response={201: ImportOut})
+def import_people(request: HttpRequest, file: UploadedFile = File(...)):  # noqa: B008
+    if file.size and file.size > 10 * 1024 * 1024:
+        raise ApplicationError("Tệp lớn hơn 10 MB.", code="file-too-large")
+    return 201, {"imported": services.import_people(actor=request.user, data=file.read())}
+
+
+@router.get("/review")
+def review(request: HttpRequest, on: dt.date | None = None, commune: str = "", standard: str = ""):
+    _require_register(request)
+    result = selectors.review(fetched_by=request.user, on=on, commune=commune, standard=standard)
+    result["on"] = result["on"].isoformat()
+    return result
+
+
+class EvaluationOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    year: int
+    regime: str
+    status: str
+    general_score: Decimal | None
+    task_score: Decimal | None
+    total_score: Decimal | None
+    level: str
+    auto_reasons: list[str]
+    version: int
+
+
+def _ev_out(e) -> dict:  # type: ignore[no-untyped-def]
+    return {"id": e.pk, "person_id": e.person_id, "person_name": e.person.full_name, "year": e.year, "regime": e.regime, "status": e.status,
+            "general_score": e.general_score, "task_score": e.task_score, "total_score": e.total_score, "level": e.level,
+            "auto_reasons": e.auto_reasons or [], "version": e.version}
+
+
+@router.get("/evaluations", response=list[EvaluationOut])
+@paginate
+def evaluations(request: HttpRequest, year: int, commune: str = "", status: str = ""):
+    return [_ev_out(e) for e in selectors.evaluation_list(fetched_by=request.user, year=year, commune=commune, status=status)]
+
+
+class OpenIn(Schema):
+    person_id: int
+    year: int
+
+
+@router.post("/evaluations", response={201: EvaluationOut})
+def evaluation_open(request: HttpRequest, payload: OpenIn):
+    p = selectors.person_get(fetched_by=request.user, pk=payload.person_id)
+    return 201, _ev_out(services.evaluation_open(actor=request.user, person=p, year=payload.year))
+
+
+class ItemIn(Schema):
+    title: str
+    points: Decimal = Decimal(1)
+    month: int | None = None
+    quarter: int | None = None
+    completed: bool = True
+    failed_reviews: int = 0
+    delays: int = 0
+    excused: bool = False
+
+
+@router.post("/evaluations/{pk}/items", response={201: EvaluationOut})
+def add_item(request: HttpRequest, pk: int, payload: ItemIn):
+    ev = selectors.evaluation_get(fetched_by=request.user, pk=pk)
+    if (payload.month is not None and not 1 <= payload.month <= 12) or (payload.quarter is not None and not 1 <= payload.quarter <= 4):
+        raise ApplicationError("Tháng 1–12, quý 1–4.", code="invalid-period")
+    if payload.points <= 0 or payload.failed_reviews < 0 or payload.delays < 0:
+        raise ApplicationError("Điểm phải dương; số lần không âm.", code="invalid-item")
+    services.work_item_add(actor=request.user, evaluation=ev, **payload.dict())
+    ev.refresh_from_db()
+    return 201, _ev_out(ev)
+
+
+class AssessIn(Schema):
+    version: int
+    comment: str = ""
+    level: str = ""
+    general_score: Decimal | None = None
+    degradation: bool = False
+    leader_corruption: bool = False
+
+
+@router.post("/evaluations/{pk}/self", response=EvaluationOut)
+def self_assess(request: HttpRequest, pk: int, payload: AssessIn):
+    ev = selectors.evaluation_get(fetched_by=request.user, pk=pk)
+    d = payload.dict()
+    d.pop("degradation"), d.pop("leader_corruption")
+    return _ev_out(services.self_assess(actor=request.user, evaluation=ev, **d))
+
+
+@router.post("/evaluations/{pk}/leader", response=EvaluationOut)
+def leader_assess(request: HttpRequest, pk: int, payload: AssessIn):
+    ev = selectors.evaluation_get(fetched_by=request.user, pk=pk)
+    return _ev_out(services.leader_assess(actor=request.user, evaluation=ev, **payload.dict()))
+
+
+class ApproveIn(Schema):
+    ids: list[int]
+
+
+@router.post("/evaluations/approve", response=list[EvaluationOut])
+def approve(request: HttpRequest, payload: ApproveIn):
+    evs = [selectors.evaluation_get(fetched_by=request.user, pk=i) for i in payload.ids]
+    return [_ev_out(e) for e in services.approve(actor=request.user, evaluations=evs)]
+
+
+@router.post("/evaluations/{pk}/import-dossiers", response=EvaluationOut)
+def import_dossiers(request: HttpRequest, pk: int):
+    ev = selectors.evaluation_get(fetched_by=request.user, pk=pk)
+    services.import_dossier_items(actor=request.user, evaluation=ev)
+    ev.refresh_from_db()
+    return _ev_out(ev)

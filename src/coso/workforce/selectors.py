@@ -75,7 +75,7 @@ def person_review(person: Person, *, on: dt.date | None = None) -> dict[str, Any
     unit = AdministrativeUnit.objects.filter(code=person.commune_code).first()
     req = rules.standard_for(person.position_code, person.kind, on, person.province_code, difficult_area=bool(unit and unit.is_difficult_area))
     gaps = rules.check_standards(person.qualification_dict(), req, on)
-    return {"requirement": req, "checked": rules.checked_standards(req), "gaps": [{**g, "text": rules.gap_text(g)} for g in gaps]}
+    return {"requirement": req, "rule_set": (req or {}).get("_rule_set", ""), "checked": rules.checked_standards(req), "gaps": [{**g, "text": rules.gap_text(g)} for g in gaps]}
 
 
 # ---------------------------------------------------------------- the review

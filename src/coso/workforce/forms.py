@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coso.workforce import rules
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp Excel (.xlsx)"), help_text=_("Dùng mẫu tải về; tối đa 10 MB."))
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        f = self.cleaned_data["file"]
+        if f.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp lớn hơn 10 MB."))
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx."))
+        return f
+
+
+class WorkItemForm(forms.Form):
+    title = forms.CharField(label=_("Sản phẩm/công việc"), max_length=300)
+    month = forms.TypedChoiceField(label=_("Tháng"), required=False, coerce=int, empty_value=None,
+                                   choices=[("", "—")] + [(m, str(m)) for m in range(1, 13)])
+    quarter = forms.TypedChoiceField(label=_("Quý"), required=False, coerce=int, empty_value=None,
+                                     choices=[("", "—")] + [(q, str(q)) for q in range(1, 5)])
+    points = forms.DecimalField(label=_("Điểm quy đổi"), min_value=0.01, max_value=10000, initial=1, decimal_places=2)
+    completed = forms.BooleanField(label=_("Đã hoàn thành"), required=False, initial=True)
+    failed_reviews = forms.IntegerField(label=_("Số lần không đạt chất lượng"), min_value=0, max_value=10, initial=0)
+    delays = forms.IntegerField(label=_("Số lần chậm tiến độ"), min_value=0, max_value=10, initial=0)
+    excused = forms.BooleanField(label=_("Có nguyên nhân khách quan được xác nhận"), required=False)
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if not data.get("month") and not data.get("quarter"):
+            self.add_error("month", _("Cần chọn tháng hoặc quý."))
+        return data
+
+
+LEVEL_CHOICES = [("", "—")] + list(rules.LEVEL_NAMES.items())
+
+
+class AssessForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    general_score = forms.DecimalField(label=_("Điểm tiêu chí chung (0–30)"), min_value=0, max_value=30, decimal_places=2, required=False)
+    level = forms.ChoiceField(label=_("Xếp loại"), choices=LEVEL_CHOICES, required=False)
+    comment = forms.CharField(label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000)
+    degradation = forms.BooleanField(label=_("Có kết luận suy thoái, “tự diễn biến”, “tự chuyển hóa”"), required=False)
+    leader_corruption = forms.BooleanField(label=_("Để xảy ra tham nhũng, lãng phí trong đơn vị phụ trách"), required=False)
+
+    def __init__(self, *args, regime: str = "nd335", leader: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if regime == "nd335":
+            del self.fields["level"]
+            self.fields["general_score"].required = True
+        else:
+            del self.fields["general_score"]
+            self.fields["level"].required = True
+        if not leader:
+            del self.fields["degradation"]
+            del self.fields["leader_corruption"]

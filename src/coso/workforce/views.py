@@ -1,0 +1,308 @@
+"""Pages of the workforce app (server-rendered; the API in api.py calls the same services)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from coso.core.excel import workbook_bytes
+from coso.core.exceptions import ApplicationError
+from coso.core.masking import log_personal_read, mask_citizen_id
+from coso.core.pdf import OfficialDocument, vn_date_line
+from coso.core.text import format_date
+from coso.workforce import rules, selectors, services
+from coso.workforce.forms import AssessForm, ImportForm, WorkItemForm
+from coso.workforce.models import Evaluation, Person
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_register(request: HttpRequest) -> None:
+    if not selectors.can_use_register(request.user):
+        raise Http404
+
+
+def _on(request: HttpRequest) -> dt.date:
+    raw = request.GET.get("on", "")
+    if raw:
+        try:
+            return services.parse_vn_date(raw)
+        except ValueError:
+            messages.error(request, "Ngày rà soát phải theo định dạng dd/mm/yyyy; đang dùng ngày hôm nay.")
+    return timezone.localdate()
+
+
+def _communes(user: Any) -> list[Any]:
+    from coso.core.scoping import scoped
+    from coso.units.models import AdministrativeUnit
+
+    return list(scoped(AdministrativeUnit.objects.filter(level="commune"), user, commune_field="code").order_by("name").only("code", "name"))
+
+
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    g = request.GET
+    retiring = g.get("retiring", "")
+    return {"q": g.get("q", "")[:100], "commune": g.get("commune", ""), "kind": g.get("kind", ""), "position": g.get("position", ""),
+            "gender": g.get("gender", ""), "retiring_within": int(retiring) if retiring in ("1", "3", "5") else None}
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    _require_register(request)
+    filters = _filters(request)
+    qs = selectors.person_list(fetched_by=request.user, **filters)
+    if request.GET.get("format") == "xlsx":
+        data = services.export_bytes(qs.iterator(chunk_size=2000), user=request.user)
+        resp = HttpResponse(data, content_type=XLSX)
+        resp["Content-Disposition"] = 'attachment; filename="danh-sach-can-bo.xlsx"'
+        return resp
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    export_query = request.GET.copy()
+    export_query["format"] = "xlsx"
+    export_query.pop("page", None)
+    return render(request, "workforce/people.html", {
+        "page": page, "filters": request.GET, "communes": _communes(request.user), "kinds": rules.KINDS,
+        "positions": rules.positions(), "export_query": export_query.urlencode(),
+        "can_import": request.user.is_superuser or request.user.role in services.REGISTER_EDIT_ROLES,
+    })
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(fetched_by=request.user, pk=pk)
+    log_personal_read(user=request.user, obj=person, reason="Xem hồ sơ cán bộ")
+    on = _on(request)
+    return render(request, "workforce/person.html", {
+        "person": person, "cccd": mask_citizen_id(person.citizen_id, request.user), "review": selectors.person_review(person, on=on), "on": on,
+        "positions": person.positions.all(), "trainings": person.trainings.all(), "disciplines": person.disciplines.all(),
+        "evaluations": person.evaluations.all(), "retirement": person.retirement_date, "kind_label": rules.KINDS.get(person.kind, ""),
+        "labels": rules.LEVEL_LABELS, "fields": rules.DEGREE_FIELDS,
+    })
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    _require_register(request)
+    resp = HttpResponse(services.template_bytes(), content_type=XLSX)
+    resp["Content-Disposition"] = 'attachment; filename="mau-nhap-can-bo.xlsx"'
+    return resp
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    _require_register(request)
+    errors: list[dict[str, Any]] = []
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            n = services.import_people(actor=request.user, data=form.cleaned_data["file"].read())
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            errors = exc.details.get("rows", [])
+        else:
+            messages.success(request, f"Đã nhập {n} người.")
+            return redirect("workforce:people")
+    return render(request, "workforce/import.html", {"form": form, "errors": errors}, status=400 if errors else 200)
+
+
+@login_required
+def review_page(request: HttpRequest) -> HttpResponse:
+    _require_register(request)
+    on = _on(request)
+    commune = request.GET.get("commune", "")
+    standard = request.GET.get("standard", "")
+    if standard and standard not in rules.STANDARD_LABELS:
+        standard = ""
+    result = selectors.review(fetched_by=request.user, on=on, commune=commune, standard=standard)
+    selected = next((c for c in result["communes"] if c["code"] == commune), None)
+    if commune and selected is None:
+        raise Http404
+    chart = {
+        "communes": [{"code": c["code"], "name": c["name"], "rate": c["compliance_rate"]} for c in result["communes"]],
+        "standards": [{"key": k, "label": rules.STANDARD_LABELS[k], "rate": v["rate"]} for k, v in (selected or result["total"])["by_standard"].items()],
+        "ages": (selected or result["total"])["ages"], "commune": commune, "on": on.strftime("%d/%m/%Y"),
+    }
+    return render(request, "workforce/review.html", {
+        "r": result, "selected": selected, "scope": selected or result["total"], "commune": commune, "standard": standard,
+        "standard_label": rules.STANDARD_LABELS.get(standard, ""), "chart": chart, "on": on, "labels": rules.STANDARD_LABELS,
+    })
+
+
+def _review_rows(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    keys = rules.STANDARD_KEYS
+    headers = ["Xã/phường", "Số người", "Đạt đủ chuẩn", "Tỷ lệ đạt chuẩn"] + [f"{rules.STANDARD_LABELS[k]} (tỷ lệ)" for k in keys] + [
+        "Biên chế", "Hiện có", "Thừa(+)/thiếu(−)", "Nữ (%)", "DTTS (%)", "Nghỉ hưu 1 năm", "3 năm", "5 năm"]
+    rows = []
+    for c in [*result["communes"], result["total"]]:
+        quota = c.get("quota") or {}
+        rows.append([c["name"], c["staff"], c["compliant"], _pct(c["compliance_rate"])] +
+                    [_pct(c["by_standard"].get(k, {}).get("rate")) for k in keys] +
+                    [quota.get("total_quota", ""), quota.get("total_staff", ""), quota.get("diff", ""), _pct(c["women_share"]),
+                     _pct(c["minority_share"]), c["retire"]["1"], c["retire"]["3"], c["retire"]["5"]])
+    return headers, rows
+
+
+def _pct(v: float | None) -> str:
+    return "" if v is None else f"{v * 100:.1f}%".replace(".", ",")
+
+
+@login_required
+def review_excel(request: HttpRequest) -> HttpResponse:
+    _require_register(request)
+    on = _on(request)
+    commune = request.GET.get("commune", "")
+    result = selectors.review(fetched_by=request.user, on=on, commune=commune, people_limit=100_000)
+    headers, rows = _review_rows(result)
+    sheets = [{"title": "Tổng hợp", "heading": [f"Rà soát đội ngũ theo tiêu chuẩn chức danh – ngày {format_date(on)}"], "headers": headers, "rows": rows}]
+    if commune:
+        sheets.append({"title": "Chưa đạt chuẩn", "headers": ["Họ và tên", "Chức vụ", "Tiêu chuẩn chưa đạt"],
+                       "rows": [[p["full_name"], p["position"], "; ".join(g["text"] for g in p["gaps"])] for p in result["people"]]})
+    resp = HttpResponse(workbook_bytes(sheets), content_type=XLSX)
+    resp["Content-Disposition"] = 'attachment; filename="ra-soat-doi-ngu.xlsx"'
+    return resp
+
+
+@login_required
+def review_pdf(request: HttpRequest) -> HttpResponse:
+    _require_register(request)
+    on = _on(request)
+    result = selectors.review(fetched_by=request.user, on=on)
+    unit = getattr(request.user, "unit", None)
+    doc = OfficialDocument(title="BÁO CÁO RÀ SOÁT ĐỘI NGŨ CÁN BỘ, CÔNG CHỨC", subtitle=f"Theo tiêu chuẩn chức danh, tính đến ngày {format_date(on)}",
+                           agency_lines=[(unit.name if unit else "CƠ QUAN QUẢN LÝ").upper()], place_date=vn_date_line("", timezone.localdate()))
+    t = result["total"]
+    doc.paragraph(f"Tổng số: {t['staff']} người; đạt đủ chuẩn {t['compliant']} ({_pct(t['compliance_rate'])}); nữ {_pct(t['women_share'])}; "
+                  f"dân tộc thiểu số {_pct(t['minority_share'])}; đến tuổi nghỉ hưu trong 1/3/5 năm: {t['retire']['1']}/{t['retire']['3']}/{t['retire']['5']}.")
+    doc.spacer()
+    rows = [["Xã/phường", "Số người", "Tỷ lệ đạt chuẩn", "Biên chế", "Thừa/thiếu", "Nữ", "Nghỉ hưu 5 năm"]]
+    for c in result["communes"]:
+        q = c.get("quota") or {}
+        rows.append([c["name"], c["staff"], _pct(c["compliance_rate"]), q.get("total_quota", ""), q.get("diff", ""), _pct(c["women_share"]), c["retire"]["5"]])
+    doc.table(rows, align_right_cols=(1, 2, 3, 4, 5, 6))
+    doc.spacer()
+    rows = [["Tiêu chuẩn", "Số người áp dụng", "Đạt", "Tỷ lệ"]]
+    for k, v in t["by_standard"].items():
+        rows.append([rules.STANDARD_LABELS[k], v["checked"], v["met"], _pct(v["rate"])])
+    doc.table(rows, align_right_cols=(1, 2, 3))
+    doc.signature(right_title="NGƯỜI LẬP BÁO CÁO", right_name=request.user.display_name)
+    resp = HttpResponse(doc.build(), content_type="application/pdf")
+    resp["Content-Disposition"] = 'inline; filename="ra-soat-doi-ngu.pdf"'
+    return resp
+
+
+# ---------------------------------------------------------------- evaluations
+@login_required
+def evaluations(request: HttpRequest) -> HttpResponse:
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    year = min(max(year, 2020), 2100)
+    commune = request.GET.get("commune", "") or (request.user.commune_code or "")
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        evs = [selectors.evaluation_get(fetched_by=request.user, pk=i) for i in ids]
+        try:
+            services.approve(actor=request.user, evaluations=evs)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            if exc.details.get("candidates"):
+                messages.error(request, "Người được đề nghị xuất sắc: " + ", ".join(exc.details["candidates"]))
+        else:
+            messages.success(request, f"Đã phê duyệt {len(evs)} phiếu.")
+        return redirect(f"{request.path}?year={year}&commune={commune}")
+    qs = selectors.evaluation_list(fetched_by=request.user, year=year, commune=commune if selectors.can_use_register(request.user) else "",
+                                   status=request.GET.get("status", ""))
+    without = []
+    if selectors.can_use_register(request.user) and commune:
+        without = list(selectors.person_list(fetched_by=request.user, commune=commune).filter(kind__in=["cadre", "civil_servant"])
+                       .exclude(evaluations__year=year)[:200])
+    own = Person.objects.filter(user=request.user).exclude(evaluations__year=year).first() if request.user.is_authenticated else None
+    return render(request, "workforce/evaluations.html", {
+        "evaluations": qs, "year": year, "commune": commune, "rule": rules.evaluation_rule(year), "without": without, "own": own,
+        "agency": selectors.agency_levels(commune_code=commune, year=year) if commune else None, "communes": _communes(request.user),
+        "can_approve": request.user.is_superuser or request.user.role in services.LEADER_ROLES, "level_names": rules.LEVEL_NAMES,
+    })
+
+
+@login_required
+@require_POST
+def evaluation_open(request: HttpRequest, person_pk: int) -> HttpResponse:
+    person = selectors.person_get(fetched_by=request.user, pk=person_pk)
+    try:
+        year = int(request.POST.get("year", ""))
+        ev = services.evaluation_open(actor=request.user, person=person, year=year)
+    except (ValueError, ApplicationError) as exc:
+        messages.error(request, getattr(exc, "message", "Năm không hợp lệ."))
+        return redirect("workforce:evaluations")
+    return redirect("workforce:evaluation", pk=ev.pk)
+
+
+@login_required
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ev = selectors.evaluation_get(fetched_by=request.user, pk=pk)
+    rule = rules.evaluation_rule(ev.year)
+    is_leader = request.user.is_superuser or request.user.role in services.LEADER_ROLES
+    item_form = WorkItemForm(prefix="item")
+    self_form = AssessForm(prefix="self", regime=rule["regime"], initial={"version": ev.version, "general_score": ev.self_general_score,
+                                                                           "level": ev.self_level, "comment": ev.self_comment})
+    leader_form = AssessForm(prefix="lead", regime=rule["regime"], leader=True, initial={
+        "version": ev.version, "general_score": ev.general_score, "level": ev.level, "comment": ev.leader_comment,
+        "degradation": ev.degradation, "leader_corruption": ev.leader_corruption})
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "item":
+                item_form = WorkItemForm(request.POST, prefix="item")
+                if item_form.is_valid():
+                    services.work_item_add(actor=request.user, evaluation=ev, **item_form.cleaned_data)
+                    messages.success(request, "Đã thêm công việc.")
+                    return redirect("workforce:evaluation", pk=ev.pk)
+            elif action in ("self", "lead"):
+                form = AssessForm(request.POST, prefix=action, regime=rule["regime"], leader=action == "lead")
+                if action == "self":
+                    self_form = form
+                else:
+                    leader_form = form
+                if form.is_valid():
+                    d = form.cleaned_data
+                    kwargs = {"version": d["version"], "comment": d.get("comment", ""), "level": d.get("level", ""), "general_score": d.get("general_score")}
+                    if action == "self":
+                        services.self_assess(actor=request.user, evaluation=ev, **kwargs)
+                    else:
+                        services.leader_assess(actor=request.user, evaluation=ev, degradation=d.get("degradation", False),
+                                               leader_corruption=d.get("leader_corruption", False), **kwargs)
+                    messages.success(request, "Đã lưu đánh giá.")
+                    return redirect("workforce:evaluation", pk=ev.pk)
+            elif action == "approve":
+                services.approve(actor=request.user, evaluations=[ev], versions={ev.pk: int(request.POST.get("version", "0") or 0)})
+                messages.success(request, "Đã phê duyệt.")
+                return redirect("workforce:evaluation", pk=ev.pk)
+            elif action == "dossiers":
+                n = services.import_dossier_items(actor=request.user, evaluation=ev)
+                messages.success(request, f"Đã lấy {n} mục công việc từ một cửa.")
+                return redirect("workforce:evaluation", pk=ev.pk)
+            status = 400
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            status = exc.status if exc.status < 500 else 400
+        ev.refresh_from_db()
+    return render(request, "workforce/evaluation.html", {
+        "ev": ev, "rule": rule, "items": ev.person.work_items.filter(year=ev.year), "steps": ev.steps.all(), "item_form": item_form,
+        "self_form": self_form, "leader_form": leader_form, "is_leader": is_leader, "is_self": ev.person.user_id == request.user.pk,
+        "can_self": ev.person.user_id == request.user.pk or request.user.is_superuser or request.user.role in services.REGISTER_EDIT_ROLES,
+        "dossiers": services.dossier_stats_available() and ev.person.user_id is not None, "level_names": rules.LEVEL_NAMES,
+        "agency": selectors.agency_levels(commune_code=ev.commune_code, year=ev.year),
+    }, status=status)
+
+
+__all__ = ["Evaluation"]
