@@ -55,7 +55,7 @@ def test_every_units_write_leaves_an_audit_row(users, commune):
     before = AuditLog.objects.count()
     v = services.village_create(actor=users["home_affairs"], commune=commune, name="Tổ 1", kind="to_dan_pho")
     services.village_update(actor=users["home_affairs"], village=v, population=9)
-    services.commune_update_attributes(actor=users["sysadmin"], commune=commune, agency_code="H79.26734")
+    services.commune_update_attributes(actor=users["sysadmin"], commune=commune, agency_code="000.00.79.H26")
     services.villages_import(actor=users["home_affairs"], data=xlsx([["26734", "Tổ 2", "Tổ dân phố", 1, 2, "", "", ""]]))
     services.village_delete(actor=users["home_affairs"], village=v)
     rows = list(AuditLog.objects.order_by("id")[before:])
