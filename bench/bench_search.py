@@ -1,0 +1,183 @@
+"""Accent-insensitive person search: Coso's word index against an unindexed scan.
+
+Data: N person names from coso.core.demo.random_person (deterministic), stored in a plain
+table ``bench_person(id, full_name, name_folded)`` created here with raw SQL (no model is added
+to the project), and indexed with coso.core.search.search_index_bulk into core.SearchEntry.
+
+One "search" = what a list page does: count the matches and fetch the first page (50 rows,
+ordered by id). Coso: search_filter(...) over the index. Baseline: the same page from
+``name_folded LIKE '% word%'`` for each word (word-prefix match, the same semantics as the
+index, full scan), and a pure-Python scan of the folded names in memory.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from typing import Any
+
+from django.db import connection, models
+
+KIND = "bench_person"
+TABLE = "bench_person"
+QUERIES = [
+    "nguyen van duc",
+    "dang thi",
+    "tuan",
+    "le thi thu",
+    "tran",
+    "hoa",
+    "nguyen thi ngoc anh",
+    "huynh van",
+    "pham minh",
+    "vo",
+]
+PAGE = 50
+
+
+def _person_model() -> type[models.Model]:
+    """An unmanaged model over the benchmark table, in an isolated registry (never migrated)."""
+    from django.apps.registry import Apps
+
+    class Meta:
+        apps = Apps()
+        app_label = "bench"
+        db_table = TABLE
+        managed = False
+
+    attrs: dict[str, Any] = {
+        "__module__": __name__,
+        "Meta": Meta,
+        "id": models.BigIntegerField(primary_key=True),
+        "full_name": models.CharField(max_length=100),
+        "name_folded": models.CharField(max_length=100),
+    }
+    return type("BenchPerson", (models.Model,), attrs)
+
+
+def build(size: int, *, seed: int = 2026) -> None:
+    """(Re)create the table and the index entries for ``size`` people."""
+    from coso.core.demo import random_person
+    from coso.core.models import SearchEntry
+    from coso.core.search import search_index_bulk
+    from coso.core.text import fold
+
+    rng = random.Random(seed)
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        cur.execute(f"CREATE TABLE {TABLE} (id BIGINT PRIMARY KEY, full_name VARCHAR(100) NOT NULL, name_folded VARCHAR(100) NOT NULL)")
+    SearchEntry.objects.filter(kind=KIND).delete()
+    batch: list[tuple[int, str, str]] = []
+    insert = f"INSERT INTO {TABLE} (id, full_name, name_folded) VALUES (%s, %s, %s)"
+
+    def people():  # type: ignore[no-untyped-def]
+        nonlocal batch
+        for pk in range(1, size + 1):
+            name = random_person(rng)["full_name"]
+            batch.append((pk, name, fold(name)))
+            if len(batch) >= 5000:
+                with connection.cursor() as cur:
+                    cur.executemany(insert, batch)
+                batch = []
+            yield pk, (name,), "79", ""
+
+    search_index_bulk(kind=KIND, rows=people(), batch_size=20_000)
+    if batch:
+        with connection.cursor() as cur:
+            cur.executemany(insert, batch)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+
+
+def _like_page(words: list[str]) -> tuple[int, list[int]]:
+    where = " AND ".join(["(' ' || name_folded) LIKE %s"] * len(words))
+    params = [f"% {w}%" for w in words]
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COUNT(*) FROM {TABLE} WHERE {where}", params)
+        count = cur.fetchone()[0]
+        cur.execute(f"SELECT id FROM {TABLE} WHERE {where} ORDER BY id LIMIT {PAGE}", params)
+        ids = [r[0] for r in cur.fetchall()]
+    return count, ids
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def run(quick: bool = False) -> list[dict]:
+    from coso.core.search import search_filter
+    from coso.core.text import tokens
+
+    size = 5_000 if quick else 1_000_000
+    repeats = 2 if quick else 5
+    t0 = time.perf_counter()
+    build(size)
+    t_build = time.perf_counter() - t0
+    person = _person_model()
+
+    coso_ms: list[float] = []
+    like_ms: list[float] = []
+    py_ms: list[float] = []
+    mismatches = []
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id, name_folded FROM {TABLE} ORDER BY id")
+        folded = cur.fetchall()
+    for query in QUERIES:
+        words = tokens(query)
+        for _ in range(repeats):
+            t = time.perf_counter()
+            qs = search_filter(person.objects.all(), kind=KIND, query=query)
+            count = qs.count()
+            ids = list(qs.order_by("id").values_list("id", flat=True)[:PAGE])
+            coso_ms.append((time.perf_counter() - t) * 1000)
+
+            t = time.perf_counter()
+            like_count, like_ids = _like_page(words)
+            like_ms.append((time.perf_counter() - t) * 1000)
+
+            t = time.perf_counter()
+            hits = [pk for pk, name in folded if all((" " + name).find(" " + w) >= 0 for w in words)]
+            py_ms.append((time.perf_counter() - t) * 1000)
+        if (count, ids) != (like_count, like_ids) or count != len(hits):
+            mismatches.append(f"{query!r}: index {count}, LIKE {like_count}, python {len(hits)}")
+
+    agree = "all queries agree" if not mismatches else "MISMATCH " + "; ".join(mismatches)
+    label = f"{size:,}"
+    n = len(QUERIES) * repeats
+    return [
+        {
+            "benchmark": f"search: {label} names, count + first {PAGE}, p50",
+            "value": statistics.median(coso_ms),
+            "unit": "ms",
+            "baseline": "LIKE '% word%' scan",
+            "baseline_value": statistics.median(like_ms),
+            "note": f"{n} searches ({len(QUERIES)} queries × {repeats}); {agree}",
+        },
+        {
+            "benchmark": f"search: {label} names, count + first {PAGE}, p95",
+            "value": _percentile(coso_ms, 95),
+            "unit": "ms",
+            "baseline": "LIKE '% word%' scan",
+            "baseline_value": _percentile(like_ms, 95),
+            "note": f"worst query {max(coso_ms):.0f} ms (index) / {max(like_ms):.0f} ms (LIKE)",
+        },
+        {
+            "benchmark": f"search: {label} names, p50 vs Python scan",
+            "value": statistics.median(coso_ms),
+            "unit": "ms",
+            "baseline": "Python scan (in memory)",
+            "baseline_value": statistics.median(py_ms),
+            "note": f"p95 Python {_percentile(py_ms, 95):.0f} ms; names already loaded in memory",
+        },
+        {
+            "benchmark": f"search: build {label} names + index",
+            "value": t_build,
+            "unit": "s",
+            "baseline": "",
+            "baseline_value": float("nan"),
+            "note": "random_person + raw INSERT + search_index_bulk (SearchEntry rows), then ANALYZE",
+        },
+    ]
