@@ -13,7 +13,7 @@ from coso.accounts.roles import Role
 from coso.core.scoping import get_scoped_or_404, scoped
 from coso.core.search import search_filter
 from coso.workforce import rules
-from coso.workforce.models import Evaluation, Person, StaffingQuota
+from coso.workforce.models import Evaluation, Person, PositionHolding, StaffingQuota
 
 SEARCH_KIND = "workforce.person"
 REGISTER_ROLES = frozenset({Role.COMMUNE_LEADER, Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})
@@ -135,9 +135,19 @@ def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", sta
     stats: dict[str, dict[str, Any]] = defaultdict(_empty_stats)
     total = _empty_stats()
     failing: list[dict[str, Any]] = []
+    # A past date is judged with the position held on that date (Decree 33 titles before 1/7/2025).
+    held: dict[int, str] | None = None
+    if on < timezone.localdate() - dt.timedelta(days=1):
+        held = {}
+        hq = PositionHolding.objects.filter(person__in=qs.values("id"), started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        for pid, pos in hq.order_by("started_on").values_list("person_id", "position_code").iterator(chunk_size=5000):
+            held[pid] = pos
     cols = ("id", "full_name", "commune_code", "province_code", "birth_date", "gender", "is_ethnic_minority", "kind", "position_code", "office_code", *QUAL_FIELDS)
     for values in qs.values_list(*cols).order_by().iterator(chunk_size=5000):
         row = dict(zip(cols, values, strict=True))
+        if held is not None and row["id"] in held:
+            row["position_code"] = held[row["id"]]
+            row["office_code"] = rules.office_of(row["position_code"])
         code = row["commune_code"]
         unit = units.get(code) or {}
         key = (row["position_code"], row["kind"], row["province_code"], bool(unit.get("is_difficult_area")))
