@@ -1,3 +1,258 @@
-from ninja import Router
+"""JSON API of the feedback app (mounted at /api/v1/feedback/). Same services and selectors as the pages.
+
+Errors use the project's one shape {code, message, details}.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from coso.feedback import selectors as sel
+from coso.feedback import services as svc
+from coso.feedback.models import Feedback, FeedbackCategory
 
 router = Router(tags=["feedback"])
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    classification: str
+    description: str
+    allow_anonymous: bool
+
+
+class FeedbackPublicOut(Schema):
+    id: int
+    code: str
+    category: str
+    commune_code: str
+    title: str
+    text: str
+    status: str
+    status_label: str
+    published_at: dt.datetime | None
+    answer_text: str | None
+    answer_published_at: dt.datetime | None
+    lat: Decimal | None
+    long: Decimal | None
+
+    @staticmethod
+    def resolve_category(obj: Feedback) -> str:
+        return obj.category.code
+
+    @staticmethod
+    def resolve_status_label(obj: Feedback) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_answer_text(obj: Feedback) -> str | None:
+        return obj.answer_text if obj.status == Feedback.Status.CLOSED else None
+
+
+class FeedbackStaffOut(FeedbackPublicOut):
+    province_code: str
+    is_public: bool
+    hidden: bool
+    hidden_reason: str
+    flagged: bool
+    flag_words: list[str]
+    report_count: int
+    submitted_at: dt.datetime
+    reject_due: dt.date
+    info_due: dt.date
+    answer_due: dt.date
+    publish_due: dt.date | None
+    late: bool
+    escalated: bool
+    anonymous: bool
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    rating: str
+    officer_rating: int | None
+    version: int
+
+    @staticmethod
+    def resolve_answer_text(obj: Feedback) -> str | None:
+        return obj.answer_text or None
+
+
+class SubmitIn(Schema):
+    category: str
+    commune: str
+    text: str
+    title: str = ""
+    village_id: int | None = None
+    lat: Decimal | None = None
+    long: Decimal | None = None
+    address: str = ""
+    anonymous: bool = False
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    confirm_unaccented: bool = False
+
+
+class SubmitOut(Schema):
+    id: int
+    code: str
+    access_key: str
+    status: str
+    answer_due: dt.date
+
+
+class ModerateIn(Schema):
+    action: str  # publish | edit | redact | hide | unhide | reject | request_info | publish_answer
+    title: str | None = None
+    text: str | None = None
+    reason: str = ""
+    phrases: list[str] = []
+    attachment_ids: list[int] = []
+    remove_contact: bool = False
+    version: int | None = None
+
+
+class AnswerIn(Schema):
+    text: str
+    publish: bool = True
+    version: int | None = None
+
+
+class RateIn(Schema):
+    rating: str
+    officer_rating: int | None = None
+    comment: str = ""
+    access_key: str = ""
+
+
+class ReportIn(Schema):
+    reason: str = ""
+
+
+class CommuneStatOut(Schema):
+    commune_code: str
+    commune_name: str
+    total: int
+    on_time: int
+    late: int
+    answered: int
+    rated: int
+    useful: int
+    unsatisfied: int
+    on_time_rate: float | None
+    satisfaction_rate: float | None
+
+
+@router.get("/categories", response=list[CategoryOut], auth=None)  # public
+def list_categories(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return sel.category_list()
+
+
+@router.post("/", response={201: SubmitOut}, auth=None)  # public: citizens may submit without an account
+def create_feedback(request: HttpRequest, payload: Form[SubmitIn], attachments: File[list[UploadedFile]] = None):  # type: ignore[no-untyped-def]
+    from coso.units.models import AdministrativeUnit, Village
+
+    category = FeedbackCategory.objects.filter(code=payload.category, is_active=True).first()
+    commune = AdministrativeUnit.objects.filter(code=payload.commune, level="commune").first()
+    village = Village.objects.filter(pk=payload.village_id).first() if payload.village_id else None
+    fb = svc.feedback_submit(
+        actor=request.user, category=category, commune=commune, village=village, text=payload.text, title=payload.title,
+        lat=payload.lat, long=payload.long, address=payload.address, anonymous=payload.anonymous, contact_name=payload.contact_name,
+        contact_phone=payload.contact_phone, contact_email=payload.contact_email, files=list(attachments or []),
+        confirm_unaccented=payload.confirm_unaccented, channel=Feedback.Channel.API,
+    )
+    return 201, fb
+
+
+@router.get("/public", response=list[FeedbackPublicOut], auth=None)  # public listing
+@paginate
+def list_public_feedback(request: HttpRequest, q: str = "", commune: str = "", category: str = "", status: str = "",
+                         date_from: dt.date | None = None, date_to: dt.date | None = None):  # type: ignore[no-untyped-def]
+    return sel.feedback_public_list(query=q, commune_code=commune, category_code=category, status=status, date_from=date_from, date_to=date_to)
+
+
+@router.get("/public/{int:feedback_id}", response=FeedbackPublicOut, auth=None)  # public
+def get_public_feedback(request: HttpRequest, feedback_id: int):  # type: ignore[no-untyped-def]
+    return sel.feedback_get_public(pk=feedback_id)
+
+
+@router.get("/stats", response=list[CommuneStatOut], auth=None)  # public figures per commune (QĐ 766 5.2/5.3)
+def feedback_stats(request: HttpRequest, province: str = "", commune: str = "", date_from: dt.date | None = None,
+                   date_to: dt.date | None = None):  # type: ignore[no-untyped-def]
+    return sel.commune_stats(province_code=province, commune_codes=[commune] if commune else None, date_from=date_from, date_to=date_to)
+
+
+@router.get("/", response=list[FeedbackStaffOut])
+@paginate
+def list_feedback(request: HttpRequest, tab: str = "all", q: str = "", category: str = ""):  # type: ignore[no-untyped-def]
+    return sel.feedback_list(fetched_by=request.user, tab=tab, query=q, category_code=category)
+
+
+@router.get("/{int:feedback_id}", response=FeedbackStaffOut)
+def get_feedback(request: HttpRequest, feedback_id: int):  # type: ignore[no-untyped-def]
+    return sel.feedback_get(fetched_by=request.user, pk=feedback_id)
+
+
+def _staff_get(request: HttpRequest, feedback_id: int) -> Feedback:
+    fb = sel.feedback_get(fetched_by=request.user, pk=feedback_id)
+    if not request.user.is_staff_role:
+        raise Http404
+    return fb
+
+
+@router.post("/{int:feedback_id}/moderate", response=FeedbackStaffOut)
+def moderate_feedback(request: HttpRequest, feedback_id: int, payload: ModerateIn):  # type: ignore[no-untyped-def]
+    from coso.core.exceptions import ApplicationError
+
+    fb = _staff_get(request, feedback_id)
+    u = request.user
+    a = payload.action
+    if a == "publish":
+        if payload.title is not None and payload.text is not None:
+            return svc.feedback_publish(feedback=fb, actor=u, title=payload.title, text=payload.text, note=payload.reason, version=payload.version)
+        return svc.feedback_publish(feedback=fb, actor=u, note=payload.reason, version=payload.version)
+    if a == "edit":
+        return svc.feedback_edit(feedback=fb, actor=u, title=payload.title or fb.title, text=payload.text or "", note=payload.reason, version=payload.version)
+    if a == "redact":
+        return svc.feedback_redact(feedback=fb, actor=u, phrases=payload.phrases, attachment_ids=payload.attachment_ids,
+                                   remove_contact=payload.remove_contact, note=payload.reason)
+    if a == "hide":
+        return svc.feedback_hide(feedback=fb, actor=u, reason=payload.reason)
+    if a == "unhide":
+        return svc.feedback_unhide(feedback=fb, actor=u, note=payload.reason)
+    if a == "reject":
+        return svc.feedback_reject(feedback=fb, actor=u, reason=payload.reason)
+    if a == "request_info":
+        return svc.feedback_request_info(feedback=fb, actor=u, message=payload.reason)
+    if a == "publish_answer":
+        return svc.feedback_publish_answer(feedback=fb, actor=u)
+    raise ApplicationError("Thao tác không hợp lệ.", code="invalid-action",
+                           details={"allowed": ["publish", "edit", "redact", "hide", "unhide", "reject", "request_info", "publish_answer"]})
+
+
+@router.post("/{int:feedback_id}/answer", response=FeedbackStaffOut)
+def answer_feedback(request: HttpRequest, feedback_id: int, payload: AnswerIn):  # type: ignore[no-untyped-def]
+    fb = _staff_get(request, feedback_id)
+    return svc.feedback_answer(feedback=fb, actor=request.user, text=payload.text, publish=payload.publish, version=payload.version)
+
+
+@router.post("/{int:feedback_id}/rate", response=FeedbackPublicOut, auth=None)  # sender: session or access_key
+def rate_feedback(request: HttpRequest, feedback_id: int, payload: RateIn):  # type: ignore[no-untyped-def]
+    fb = get_object_or_404(Feedback, pk=feedback_id)
+    return svc.feedback_rate(feedback=fb, actor=request.user, rating=payload.rating, officer_rating=payload.officer_rating,
+                             comment=payload.comment, access_key=payload.access_key)
+
+
+@router.post("/{int:feedback_id}/report", response=FeedbackPublicOut, auth=None)  # public report
+def report_feedback(request: HttpRequest, feedback_id: int, payload: ReportIn):  # type: ignore[no-untyped-def]
+    fb = sel.feedback_get_public(pk=feedback_id)
+    return svc.feedback_report(feedback=fb, reporter_key=svc.reporter_key_for(request), reason=payload.reason)

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coso.feedback.models import Feedback, FeedbackCategory
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+def commune_queryset():  # type: ignore[no-untyped-def]
+    from coso.feedback.open311 import _communes
+
+    return _communes().order_by("name")
+
+
+class SubmitForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=FeedbackCategory.objects.filter(is_active=True), empty_label=_("— Chọn lĩnh vực —"))
+    commune = forms.ModelChoiceField(label=_("Xã, phường"), queryset=None, empty_label=_("— Chọn xã, phường —"), to_field_name="code")
+    village = forms.IntegerField(label=_("Thôn, tổ dân phố"), required=False, widget=forms.Select(choices=[("", "—")]))
+    title = forms.CharField(label=_("Tiêu đề (không bắt buộc)"), max_length=200, required=False)
+    text = forms.CharField(label=_("Nội dung phản ánh, kiến nghị"), max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 6, "lang": "vi"}),
+                           help_text=_("Vui lòng gõ tiếng Việt có dấu. Tối đa 4.000 ký tự."))
+    address = forms.CharField(label=_("Địa chỉ, vị trí cụ thể"), max_length=300, required=False)
+    lat = forms.DecimalField(label=_("Vĩ độ"), required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90,
+                             widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+    long = forms.DecimalField(label=_("Kinh độ"), required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180,
+                              widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+    anonymous = forms.BooleanField(label=_("Gửi ẩn danh (không để lại thông tin liên hệ)"), required=False)
+    contact_name = forms.CharField(label=_("Họ và tên"), max_length=200, required=False)
+    contact_phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
+    contact_email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    attachments = forms.FileField(label=_("Tệp đính kèm"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"}),
+                                  help_text=_("Ảnh, PDF, Word, Excel; mỗi tệp không quá 10 MB, tối đa 5 tệp. Thông tin vị trí trong ảnh được xoá."))
+    confirm_unaccented = forms.BooleanField(label=_("Tôi vẫn muốn gửi"), required=False)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = commune_queryset()
+        self.fields["commune"].widget.attrs.update({"hx-get": "villages/", "hx-target": "#id_village", "hx-trigger": "change"})
+
+    def clean_attachments(self):  # type: ignore[no-untyped-def]
+        return None  # read from request.FILES by the view (several files)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EditForm(forms.Form):
+    title = forms.CharField(label=_("Tiêu đề"), max_length=200)
+    text = forms.CharField(label=_("Nội dung"), max_length=4000, widget=forms.Textarea(attrs={"rows": 8}))
+    note = forms.CharField(label=_("Ghi chú biên tập"), max_length=300, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class RedactForm(forms.Form):
+    phrases = forms.CharField(label=_("Cụm từ cần ẩn (mỗi dòng một cụm)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    patterns = forms.BooleanField(label=_("Tự động ẩn số điện thoại, thư điện tử, số CCCD"), required=False, initial=True)
+    remove_contact = forms.BooleanField(label=_("Xoá thông tin liên hệ của người gửi"), required=False)
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(label=_("Nội dung trả lời"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}))
+    publish = forms.BooleanField(label=_("Công khai trả lời ngay"), required=False, initial=True)
+
+
+class InfoForm(forms.Form):
+    message = forms.CharField(label=_("Thông tin cần bổ sung"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(label=_("Trả lời này"), choices=Feedback.Rating.choices, widget=forms.RadioSelect)
+    officer_rating = forms.TypedChoiceField(label=_("Đánh giá cán bộ xử lý"), required=False, coerce=int, empty_value=None,
+                                            choices=[("", "—"), (5, "5 – Rất hài lòng"), (4, "4 – Hài lòng"), (3, "3 – Bình thường"),
+                                                     (2, "2 – Chưa hài lòng"), (1, "1 – Không hài lòng")])
+    comment = forms.CharField(label=_("Ý kiến thêm"), max_length=500, required=False)
+
+
+class SupplementForm(forms.Form):
+    text = forms.CharField(label=_("Nội dung bổ sung"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PublicFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm (không cần dấu)"), required=False)
+    commune = forms.ChoiceField(label=_("Xã, phường"), required=False)
+    category = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
+    status = forms.ChoiceField(label=_("Tình trạng"), required=False,
+                               choices=[("", _("Tất cả")), ("processing", _("Đang xử lý")), ("answered", _("Đã trả lời"))])
+    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].choices = [("", _("Tất cả"))] + [(c.code, c.name) for c in commune_queryset().only("code", "name")]
+        self.fields["category"].choices = [("", _("Tất cả"))] + [(c.code, c.name) for c in FeedbackCategory.objects.filter(is_active=True)]

@@ -1,0 +1,448 @@
+"""Open311 GeoReport v2 facade over the feedback module (ANCHORS.md §0).
+
+- XML (required) and JSON (collections are top-level arrays); UTF-8; datetimes with time zone;
+  ids and codes as strings; errors ``[{"code", "description"}]`` / ``<errors><error>`` with 400/403/404.
+- Services are the feedback categories (type ``realtime``); POST needs an ``api_key`` (ApiToken).
+- Internal statuses fold into open/closed, with the detail in ``status_notes``; ``expected_datetime``
+  is the working-day deadline (end of office hours on the due date).
+- Extensions: ``page``/``page_size`` and ``extensions=true`` (attributes, extended_attributes, notes).
+- Realtime only: ``tokens/{token}`` answers 404.
+- ``jurisdiction_id`` is optional; when given it must be ours (settings.COSO_OPEN311_JURISDICTION_ID,
+  default: the host of COSO_PUBLIC_BASE_URL) or the province code, else 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+from urllib.parse import urlparse
+from xml.etree import ElementTree as ET  # noqa: S405 - used to build XML, never to parse input
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+
+from coso.accounts.models import ApiToken
+from coso.core.exceptions import ApplicationError
+from coso.core.scoping import can_see_unit, scope_q
+from coso.feedback.models import Feedback, FeedbackCategory
+from coso.feedback.services import feedback_submit
+
+SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-27 00:00"
+MAX_RANGE_DAYS = 90
+DEFAULT_LIMIT = 1000
+CLOSED_STATUSES = (Feedback.Status.CLOSED, Feedback.Status.REJECTED)
+OFFICE_END = dt.time(17, 0)
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str, code: int | None = None):
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.code = code or status
+
+
+# --------------------------------------------------------------------------- rendering
+
+def _to_xml(parent: ET.Element, key: str, value: Any, item_names: dict[str, str]) -> None:
+    el = ET.SubElement(parent, key)
+    if value is None:
+        return
+    if isinstance(value, bool):
+        el.text = "true" if value else "false"
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _to_xml(el, k, v, item_names)
+    elif isinstance(value, list):
+        child = item_names.get(key, key.rstrip("s") or "item")
+        for v in value:
+            _to_xml(el, child, v, item_names)
+    else:
+        el.text = str(value)
+
+
+ITEM_NAMES = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute", "values": "value", "notes": "note",
+              "photos": "photo", "service_requests": "request", "services": "service", "errors": "error"}
+
+
+def render(data: Any, fmt: str, *, root: str, status: int = 200) -> HttpResponse:
+    if fmt == "json":
+        return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/json; charset=utf-8", status=status)
+    if isinstance(data, list):
+        top = ET.Element(root)
+        for item in data:
+            _to_xml(top, ITEM_NAMES.get(root, "item"), item, ITEM_NAMES)
+    else:
+        top = ET.Element(root)
+        for k, v in data.items():
+            _to_xml(top, k, v, ITEM_NAMES)
+    body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(top, encoding="utf-8", xml_declaration=False)
+    return HttpResponse(body, content_type="text/xml; charset=utf-8", status=status)
+
+
+def error_response(fmt: str, exc: Open311Error) -> HttpResponse:
+    return render([{"code": exc.code, "description": exc.description}], fmt, root="errors", status=exc.status)
+
+
+def open311_view(methods: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    def wrap(fn):  # type: ignore[no-untyped-def]
+        def inner(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
+            try:
+                if request.method not in methods:
+                    raise Open311Error(400, f"Method {request.method} not supported on this resource.", code=405)
+                return fn(request, fmt, **kwargs)
+            except Open311Error as exc:
+                return error_response(fmt, exc)
+        inner.__name__ = fn.__name__
+        inner.__doc__ = fn.__doc__
+        return csrf_exempt(inner)
+    return wrap
+
+
+# --------------------------------------------------------------------------- helpers
+
+def jurisdiction_ids() -> set[str]:
+    ours = getattr(settings, "COSO_OPEN311_JURISDICTION_ID", "") or (urlparse(settings.COSO_PUBLIC_BASE_URL).hostname or "")
+    ids = {ours}
+    province = _province_code()
+    if province:
+        ids.add(province)
+    return {i for i in ids if i}
+
+
+def _province_code() -> str:
+    return getattr(settings, "COSO_OPEN311_PROVINCE", "") or getattr(settings, "COSO_DEMO_PROVINCE", "")
+
+
+def check_jurisdiction(params: Any) -> None:
+    jid = (params.get("jurisdiction_id") or "").strip()
+    if jid and jid not in jurisdiction_ids():
+        raise Open311Error(404, f"jurisdiction_id '{jid}' not found.")
+
+
+def _dt(value: dt.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def _due(day: dt.date | None) -> str | None:
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, OFFICE_END)).isoformat(timespec="seconds")
+
+
+def _parse_w3c(value: str, name: str) -> dt.datetime:
+    value = value.strip().replace(" ", "+") if "T" in value else value.strip()
+    parsed = parse_datetime(value) if "T" in value else None
+    if parsed is None:
+        try:
+            parsed = dt.datetime.combine(dt.date.fromisoformat(value), dt.time.min)
+        except ValueError:
+            raise Open311Error(400, f"{name} must be a W3C datetime, e.g. 2026-01-01T00:00:00Z.")
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def _api_user(raw: str | None) -> Any:
+    return ApiToken.resolve((raw or "").strip()) if raw else None
+
+
+def _communes() -> QuerySet:
+    from coso.units.models import AdministrativeUnit
+
+    qs = AdministrativeUnit.objects.filter(level="commune", valid_to__isnull=True)
+    province = _province_code()
+    return qs.filter(province_code=province) if province else qs
+
+
+def service_dict(cat: FeedbackCategory) -> dict[str, Any]:
+    return {"service_code": cat.code, "service_name": cat.name, "description": cat.description, "metadata": True,
+            "type": "realtime", "keywords": cat.keywords, "group": cat.get_classification_display()}
+
+
+def service_definition(cat: FeedbackCategory) -> dict[str, Any]:
+    communes = [{"key": c.code, "name": c.name} for c in _communes().order_by("code").only("code", "name")]
+    return {
+        "service_code": cat.code,
+        "attributes": [
+            {"variable": True, "code": "COMMUNE", "datatype": "singlevaluelist", "required": True, "datatype_description": "Mã xã, phường (mã đơn vị hành chính).",
+             "order": 1, "description": "Xã, phường nơi phát sinh phản ánh", "values": communes},
+            {"variable": True, "code": "VILLAGE", "datatype": "string", "required": False, "datatype_description": "Tên thôn, ấp, tổ dân phố, khu phố.",
+             "order": 2, "description": "Thôn, tổ dân phố", "values": []},
+            {"variable": True, "code": "TITLE", "datatype": "string", "required": False, "datatype_description": None,
+             "order": 3, "description": "Tiêu đề ngắn", "values": []},
+            {"variable": True, "code": "ANONYMOUS", "datatype": "singlevaluelist", "required": False, "datatype_description": None,
+             "order": 4, "description": "Gửi ẩn danh", "values": [{"key": "false", "name": "Không"}, {"key": "true", "name": "Có"}]},
+        ],
+    }
+
+
+def _status(fb: Feedback) -> str:
+    return "closed" if fb.status in CLOSED_STATUSES else "open"
+
+
+def _status_notes(fb: Feedback) -> str:
+    label = str(Feedback.Status(fb.status).label)
+    if fb.status == Feedback.Status.CLOSED and fb.answer_text:
+        return f"{label}. {fb.answer_text}"
+    if fb.status == Feedback.Status.REJECTED:
+        return f"{label}. {fb.reject_reason}"
+    if fb.status == Feedback.Status.INFO_REQUESTED:
+        return f"{label}. {fb.info_request}"
+    late = " Quá hạn." if fb.is_overdue() else ""
+    return f"{label}.{late}"
+
+
+def request_dict(fb: Feedback, request: HttpRequest, communes: dict[str, str], *, extensions: bool, full: bool) -> dict[str, Any]:
+    photos = [request.build_absolute_uri(reverse("feedback:attachment", args=[a.pk])) for a in fb.attachments.all() if a.is_image and not a.hidden]
+    address = fb.address or ", ".join(p for p in [str(fb.village) if fb.village_id else "", communes.get(fb.commune_code, "")] if p)
+    item: dict[str, Any] = {
+        "service_request_id": str(fb.pk),
+        "status": _status(fb),
+        "status_notes": _status_notes(fb),
+        "service_name": fb.category.name,
+        "service_code": fb.category.code,
+        "description": fb.text if (full or (fb.is_public and not fb.hidden)) else None,
+        "agency_responsible": f"UBND {communes.get(fb.commune_code, fb.commune_code)}",
+        "service_notice": f"Hạn xử lý {fb.answer_due:%d/%m/%Y} (15 ngày làm việc)." if fb.status not in CLOSED_STATUSES else None,
+        "requested_datetime": _dt(fb.submitted_at),
+        "updated_datetime": _dt(fb.closed_at if fb.status in CLOSED_STATUSES and fb.closed_at else fb.updated_at),
+        "expected_datetime": _due(fb.answer_due),
+        "address": address,
+        "address_id": None,
+        "zipcode": None,
+        "lat": float(fb.lat) if fb.lat is not None else None,
+        "long": float(fb.long) if fb.long is not None else None,
+        "media_url": photos[0] if photos else (fb.media_url or None),
+    }
+    if extensions:
+        item["attributes"] = [
+            {"label": "Mã phản ánh", "name": "code", "value": fb.code, "code": "CODE"},
+            {"label": "Xã, phường", "name": "commune", "value": fb.commune_code, "code": "COMMUNE"},
+            {"label": "Tình trạng chi tiết", "name": "internal_status", "value": fb.status, "code": "STATUS"},
+            {"label": "Quá hạn", "name": "late", "value": "true" if fb.is_overdue() else "false", "code": "LATE"},
+            {"label": "Đánh giá của người gửi", "name": "rating", "value": fb.rating or None, "code": "RATING"},
+        ]
+        item["extended_attributes"] = {"channel": fb.channel, "photos": photos}
+        item["notes"] = [{"datetime": _dt(e.at), "description": e.note, "type": e.kind}
+                         for e in fb.events.all() if e.public]
+    return item
+
+
+def _visible(user: Any) -> Q:
+    q = Q(is_public=True, hidden=False)
+    if user is not None:
+        q |= scope_q(user) if user.is_staff_role else Q(pk__in=[])
+        q |= Q(submitter=user)
+    return q
+
+
+def _full_view(fb: Feedback, user: Any) -> bool:
+    return user is not None and (fb.submitter_id == user.pk or (user.is_staff_role and can_see_unit(user, province_code=fb.province_code, commune_code=fb.commune_code)))
+
+
+def _int_param(params: Any, name: str, default: int, lo: int, hi: int) -> int:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"\d+", raw) or not (lo <= int(raw) <= hi):
+        raise Open311Error(400, f"{name} must be an integer from {lo} to {hi}.")
+    return int(raw)
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes")
+
+
+# --------------------------------------------------------------------------- views
+
+@open311_view(("GET",))
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    base = request.build_absolute_uri(reverse("open311:discovery", args=["json"])).rsplit("/", 1)[0]
+    data = {
+        "changeset": CHANGESET,
+        "contact": "Trung tâm Phục vụ hành chính công / UBND xã, phường. Coso — phản ánh, kiến nghị.",
+        "key_service": "Quản trị hệ thống tỉnh cấp api_key (mã tích hợp) cho từng ứng dụng; liên hệ quản trị tỉnh.",
+        "endpoints": [{"specification": SPEC_URL, "url": base, "changeset": CHANGESET, "type": "production",
+                       "formats": ["text/xml", "application/json"]}],
+    }
+    return render(data, fmt, root="discovery")
+
+
+@open311_view(("GET",))
+def services(request: HttpRequest, fmt: str) -> HttpResponse:
+    check_jurisdiction(request.GET)
+    return render([service_dict(c) for c in FeedbackCategory.objects.filter(is_active=True)], fmt, root="services")
+
+
+@open311_view(("GET",))
+def service_detail(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
+    check_jurisdiction(request.GET)
+    cat = FeedbackCategory.objects.filter(code=code, is_active=True).first()
+    if cat is None:
+        raise Open311Error(404, f"service_code '{code}' not found.")
+    return render(service_definition(cat), fmt, root="service_definition")
+
+
+@open311_view(("GET", "POST"))
+def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _create(request, fmt)
+    return _query(request, fmt)
+
+
+def _attributes(post: Any) -> dict[str, Any]:
+    attrs: dict[str, Any] = {}
+    for key in post:
+        m = re.fullmatch(r"attribute\[([^\]]+)\](\[\])?", key)
+        if m:
+            values = post.getlist(key)
+            attrs[m.group(1).upper()] = values if m.group(2) else (values[-1] if values else "")
+    return attrs
+
+
+def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    post = request.POST
+    user = _api_user(post.get("api_key") or request.GET.get("api_key"))
+    if user is None:
+        raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
+    check_jurisdiction(post)
+    code = (post.get("service_code") or "").strip()
+    if not code:
+        raise Open311Error(400, "service_code is required.")
+    cat = FeedbackCategory.objects.filter(code=code, is_active=True).first()
+    if cat is None:
+        raise Open311Error(404, f"service_code '{code}' not found.")
+    lat = (post.get("lat") or "").strip()
+    long = (post.get("long") or post.get("lon") or "").strip()
+    address = (post.get("address_string") or "").strip()
+    address_id = (post.get("address_id") or "").strip()
+    if not ((lat and long) or address or address_id):
+        raise Open311Error(400, "A location is required: lat and long, address_string or address_id.")
+    attrs = _attributes(post)
+    from coso.units.models import AdministrativeUnit, Village
+
+    commune_code = str(attrs.get("COMMUNE") or "").strip() or (address_id if address_id.isdigit() else "") or user.commune_code
+    commune = AdministrativeUnit.objects.filter(level="commune", code=commune_code).first() if commune_code else None
+    if commune is None:
+        raise Open311Error(400, "attribute[COMMUNE] is required (a commune code listed in the service definition).")
+    if user.is_staff_role and not can_see_unit(user, province_code=commune.province_code, commune_code=commune.code):
+        raise Open311Error(403, "This api_key may not file requests for that commune.")
+    village = None
+    if attrs.get("VILLAGE"):
+        from coso.core.text import fold
+
+        village = Village.objects.filter(commune=commune, name_folded=fold(str(attrs["VILLAGE"]))).first()
+        if village is None:
+            address = ", ".join(p for p in [address, str(attrs["VILLAGE"])] if p)
+    name = " ".join(p for p in [(post.get("first_name") or "").strip(), (post.get("last_name") or "").strip()] if p)
+    email, phone = (post.get("email") or "").strip(), (post.get("phone") or "").strip()
+    anonymous = _truthy(attrs.get("ANONYMOUS")) or not (email or phone)
+    description = (post.get("description") or "").strip()
+    if not description:
+        raise Open311Error(400, "description is required.")
+    if re.search(r"<[a-zA-Z/!]", description):
+        raise Open311Error(400, "description must be plain text (no HTML).")
+    try:
+        fb = feedback_submit(
+            actor=user, category=cat, commune=commune, village=village, text=description, title=str(attrs.get("TITLE") or ""),
+            lat=lat or None, long=long or None, address=address or (f"address_id {address_id}" if address_id and not address_id.isdigit() else ""),
+            anonymous=anonymous, contact_name="" if anonymous else name, contact_phone="" if anonymous else phone,
+            contact_email="" if anonymous else email, confirm_unaccented=True, channel=Feedback.Channel.OPEN311,
+            media_url=(post.get("media_url") or "").strip() if (post.get("media_url") or "").startswith(("http://", "https://")) else "",
+        )
+    except ApplicationError as exc:
+        raise Open311Error(400, exc.message)
+    data = [{"service_request_id": str(fb.pk), "service_notice": f"Đã tiếp nhận, mã {fb.code}. Hạn xử lý {fb.answer_due:%d/%m/%Y}.",
+             "account_id": None}]
+    return render(data, fmt, root="service_requests")
+
+
+def _base_qs() -> QuerySet:
+    return Feedback.objects.select_related("category", "village").prefetch_related(
+        "attachments", "events"
+    ).defer("flag_words")
+
+
+def _communes_map(items: list[Feedback]) -> dict[str, str]:
+    from coso.units.models import AdministrativeUnit
+
+    codes = {f.commune_code for f in items}
+    return dict(AdministrativeUnit.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def _query(request: HttpRequest, fmt: str) -> HttpResponse:
+    params = request.GET
+    check_jurisdiction(params)
+    user = _api_user(params.get("api_key"))
+    extensions = _truthy(params.get("extensions"))
+    qs = Feedback.objects.filter(_visible(user))
+    ids = [i.strip() for i in (params.get("service_request_id") or "").split(",") if i.strip()]
+    if ids:
+        qs = qs.filter(pk__in=[int(i) for i in ids if i.isdigit()])
+    else:
+        codes = [c.strip() for c in (params.get("service_code") or "").split(",") if c.strip()]
+        if codes:
+            qs = qs.filter(category__code__in=codes)
+        start_raw, end_raw = (params.get("start_date") or "").strip(), (params.get("end_date") or "").strip()
+        end = _parse_w3c(end_raw, "end_date") if end_raw else None
+        start = _parse_w3c(start_raw, "start_date") if start_raw else None
+        if start and end and end < start:
+            raise Open311Error(400, "end_date must not be before start_date.")
+        if start and end and end - start > dt.timedelta(days=MAX_RANGE_DAYS):
+            raise Open311Error(400, f"The date range may not exceed {MAX_RANGE_DAYS} days.")
+        if not start and not end:
+            start = timezone.now() - dt.timedelta(days=MAX_RANGE_DAYS)
+        elif start and not end:
+            end = start + dt.timedelta(days=MAX_RANGE_DAYS)
+        elif end and not start:
+            start = end - dt.timedelta(days=MAX_RANGE_DAYS)
+        qs = qs.filter(submitted_at__gte=start)
+        if end:
+            qs = qs.filter(submitted_at__lte=end)
+        statuses = {s.strip().lower() for s in (params.get("status") or "").split(",") if s.strip()}
+        if statuses - {"open", "closed"}:
+            raise Open311Error(400, "status must be open, closed or both.")
+        if statuses == {"open"}:
+            qs = qs.exclude(status__in=CLOSED_STATUSES)
+        elif statuses == {"closed"}:
+            qs = qs.filter(status__in=CLOSED_STATUSES)
+    page_size = _int_param(params, "page_size", DEFAULT_LIMIT, 1, DEFAULT_LIMIT)
+    page = _int_param(params, "page", 1, 1, 1_000_000)
+    offset = (page - 1) * page_size
+    qs = qs.order_by("-submitted_at", "-id")
+    if not extensions:
+        qs = qs.prefetch_related(None).prefetch_related("attachments").select_related("category", "village")
+    else:
+        qs = qs.select_related("category", "village").prefetch_related("attachments", "events")
+    items = list(qs[offset:offset + page_size])
+    communes = _communes_map(items)
+    data = [request_dict(f, request, communes, extensions=extensions, full=_full_view(f, user)) for f in items]
+    return render(data, fmt, root="service_requests")
+
+
+@open311_view(("GET",))
+def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpResponse:
+    check_jurisdiction(request.GET)
+    user = _api_user(request.GET.get("api_key"))
+    lookup = Q(pk=int(request_id)) if request_id.isdigit() else Q(code=request_id)
+    fb = Feedback.objects.filter(_visible(user)).filter(lookup).select_related("category", "village").prefetch_related("attachments", "events").first()
+    if fb is None:
+        raise Open311Error(404, f"service_request_id '{request_id}' not found.")
+    data = [request_dict(fb, request, _communes_map([fb]), extensions=_truthy(request.GET.get("extensions")), full=_full_view(fb, user))]
+    return render(data, fmt, root="service_requests")
+
+
+@open311_view(("GET",))
+def token_detail(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
+    """All our services are realtime: no token is ever issued."""
+    raise Open311Error(404, f"token '{token}' not found (all services are realtime).")
+

@@ -1,0 +1,218 @@
+"""Reads of the feedback app: public listing, moderation queue, figures per commune and per officer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
+
+from coso.core.scoping import get_scoped_or_404, scoped
+from coso.core.search import search_filter
+from coso.feedback.models import Feedback, FeedbackCategory, FeedbackEvent, ResponseTemplate
+from coso.feedback.services import SEARCH_KIND
+
+PUBLIC_STATUSES = {
+    "processing": [Feedback.Status.PROCESSING, Feedback.Status.INFO_REQUESTED, Feedback.Status.ANSWERED],
+    "answered": [Feedback.Status.CLOSED],
+}
+
+
+def category_list(*, active_only: bool = True) -> QuerySet:
+    qs = FeedbackCategory.objects.all()
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def late_q(today: dt.date | None = None) -> Q:
+    """Late: marked late by a service, or still open/unpublished past its deadline."""
+    today = today or timezone.localdate()
+    return (Q(late=True) | Q(status__in=Feedback.OPEN_STATUSES, answer_due__lt=today)
+            | Q(status=Feedback.Status.ANSWERED, publish_due__lt=today))
+
+
+def public_qs() -> QuerySet:
+    return Feedback.objects.filter(is_public=True, hidden=False)
+
+
+def feedback_public_list(
+    *,
+    query: str = "",
+    province_code: str = "",
+    commune_code: str = "",
+    category_code: str = "",
+    status: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet:
+    qs = public_qs()
+    if province_code:
+        qs = qs.filter(province_code=province_code)
+    if commune_code:
+        qs = qs.filter(commune_code=commune_code)
+    if category_code:
+        qs = qs.filter(category__code=category_code)
+    if status in PUBLIC_STATUSES:
+        qs = qs.filter(status__in=PUBLIC_STATUSES[status])
+    if date_from:
+        qs = qs.filter(published_at__gte=_start_of(date_from))
+    if date_to:
+        qs = qs.filter(published_at__lt=_start_of(date_to + dt.timedelta(days=1)))
+    if query:
+        qs = search_filter(qs, kind=SEARCH_KIND, query=query)
+    return qs.select_related("category").order_by("-published_at", "-id")
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def feedback_get_public(*, pk: int) -> Feedback:
+    from django.http import Http404
+
+    fb = public_qs().select_related("category", "village").filter(pk=pk).first()
+    if fb is None:
+        raise Http404
+    return fb
+
+
+def feedback_get_for_viewer(*, pk: int, user: Any, access_key: str = "") -> tuple[Feedback, str]:
+    """The feedback and how the viewer sees it: "staff", "sender" or "public". 404 otherwise."""
+    from django.http import Http404
+
+    fb = Feedback.objects.select_related("category", "village", "submitter").filter(pk=pk).first()
+    if fb is None:
+        raise Http404
+    if user is not None and user.is_authenticated and user.is_staff_role and scoped(Feedback.objects.filter(pk=pk), user).exists():
+        return fb, "staff"
+    if (user is not None and user.is_authenticated and fb.submitter_id == user.pk) or (access_key and access_key == fb.access_key):
+        return fb, "sender"
+    if fb.is_public and not fb.hidden:
+        return fb, "public"
+    raise Http404
+
+
+def feedback_list(*, fetched_by: Any, tab: str = "pending", query: str = "", category_code: str = "") -> QuerySet:
+    """The moderation and handling queue, scoped to the user's unit."""
+    qs = scoped(Feedback.objects.all(), fetched_by, owner_field="submitter")
+    today = timezone.localdate()
+    if tab == "pending":
+        qs = qs.filter(status=Feedback.Status.PENDING)
+    elif tab == "flagged":
+        qs = qs.filter(Q(flagged=True) | Q(report_count__gt=0)).exclude(status=Feedback.Status.REJECTED)
+    elif tab == "hidden":
+        qs = qs.filter(hidden=True)
+    elif tab == "handling":
+        qs = qs.filter(status__in=[Feedback.Status.PROCESSING, Feedback.Status.INFO_REQUESTED, Feedback.Status.ANSWERED])
+    elif tab == "overdue":
+        qs = qs.filter(late_q(today)).exclude(status__in=[Feedback.Status.CLOSED, Feedback.Status.REJECTED])
+    elif tab == "closed":
+        qs = qs.filter(status__in=[Feedback.Status.CLOSED, Feedback.Status.REJECTED])
+    if category_code:
+        qs = qs.filter(category__code=category_code)
+    if query:
+        qs = search_filter(qs, kind=SEARCH_KIND, query=query)
+    order = ["answer_due", "id"] if tab in ("pending", "handling", "overdue") else ["-submitted_at", "-id"]
+    return qs.select_related("category", "assigned_to").order_by(*order)
+
+
+def feedback_get(*, fetched_by: Any, pk: int) -> Feedback:
+    return get_scoped_or_404(Feedback.objects.select_related("category", "village", "submitter", "answered_by"), fetched_by,
+                             scope={"owner_field": "submitter"}, pk=pk)
+
+
+def feedback_history(*, feedback: Feedback, moderator: bool) -> QuerySet:
+    qs = FeedbackEvent.objects.filter(feedback=feedback)
+    return qs if moderator else qs.filter(public=True)
+
+
+def templates_for(category: FeedbackCategory) -> QuerySet:
+    return ResponseTemplate.objects.filter(Q(category=category) | Q(category__isnull=True)).order_by("kind", "title")
+
+
+def my_feedback(*, fetched_by: Any) -> QuerySet:
+    if not fetched_by.is_authenticated:
+        return Feedback.objects.none()
+    return Feedback.objects.filter(submitter=fetched_by).select_related("category").order_by("-submitted_at")
+
+
+# --------------------------------------------------------------------------- national formulas 5.2 / 5.3
+
+def _ratio(num: int, den: int) -> float | None:
+    return None if not den else round(num * 100.0 / den, 2)
+
+
+def commune_stats(*, province_code: str = "", commune_codes: list[str] | None = None, date_from: dt.date | None = None,
+                  date_to: dt.date | None = None) -> list[dict[str, Any]]:
+    """Per commune: feedback handled on time (QĐ 766 indicator 5.2) and satisfaction (5.3).
+
+    5.2 = on-time or early ÷ all feedback under the unit's authority × 100 (open items inside
+          their deadline count as on time; late = past any of the reject/info/answer/publish deadlines).
+    5.3 = (all − rated not useful − re-raised − overdue) ÷ all × 100.
+    Rejected feedback is "under the unit's authority" too (it had a deadline to reject). N/A when 0.
+    """
+    from coso.units.models import AdministrativeUnit
+
+    today = timezone.localdate()
+    qs = Feedback.objects.all()
+    if province_code:
+        qs = qs.filter(province_code=province_code)
+    if commune_codes:
+        qs = qs.filter(commune_code__in=commune_codes)
+    if date_from:
+        qs = qs.filter(submitted_at__gte=_start_of(date_from))
+    if date_to:
+        qs = qs.filter(submitted_at__lt=_start_of(date_to + dt.timedelta(days=1)))
+    late = late_q(today)
+    unsatisfied = late | Q(rating__in=[Feedback.Rating.NOT_USEFUL, Feedback.Rating.RERAISED])
+    rows = (qs.values("commune_code").annotate(n_total=Count("id"), n_late=Count("id", filter=late),
+                                               n_unsatisfied=Count("id", filter=unsatisfied),
+                                               n_answered=Count("id", filter=Q(status=Feedback.Status.CLOSED)),
+                                               n_rated=Count("id", filter=~Q(rating="")),
+                                               n_useful=Count("id", filter=Q(rating=Feedback.Rating.USEFUL)))
+            .order_by("commune_code"))
+    names = dict(AdministrativeUnit.objects.filter(code__in=[r["commune_code"] for r in rows]).values_list("code", "name"))
+    out = []
+    for r in rows:
+        total, n_late = r["n_total"], r["n_late"]
+        out.append({
+            "commune_code": r["commune_code"], "commune_name": names.get(r["commune_code"], r["commune_code"]),
+            "total": total, "on_time": total - n_late, "late": n_late, "answered": r["n_answered"], "rated": r["n_rated"],
+            "useful": r["n_useful"], "unsatisfied": r["n_unsatisfied"],
+            "on_time_rate": _ratio(total - n_late, total), "satisfaction_rate": _ratio(total - r["n_unsatisfied"], total),
+        })
+    return out
+
+
+def officer_feedback_stats(user_ids: list[int], period: tuple[dt.date, dt.date]) -> dict[int, dict[str, Any]]:
+    """Per-officer figures for the workforce evaluation.
+
+    ``period`` = (first day, last day), inclusive, on the date the answer was given.
+    Returns {user_id: {answered, on_time, late, on_time_rate (%), rated, useful, not_useful, reraised,
+    useful_rate (%), officer_ratings, officer_rating_avg (1–5)}}; every requested id is present
+    (zeros and None when the officer answered nothing in the period).
+    """
+    first, last = period
+    qs = Feedback.objects.filter(answered_by_id__in=list(user_ids), answered_at__gte=_start_of(first),
+                                 answered_at__lt=_start_of(last + dt.timedelta(days=1)))
+    rows = qs.values("answered_by_id").annotate(
+        n_answered=Count("id"), n_late=Count("id", filter=Q(late=True)), n_rated=Count("id", filter=~Q(rating="")),
+        n_useful=Count("id", filter=Q(rating=Feedback.Rating.USEFUL)), n_not_useful=Count("id", filter=Q(rating=Feedback.Rating.NOT_USEFUL)),
+        n_reraised=Count("id", filter=Q(rating=Feedback.Rating.RERAISED)), n_officer_ratings=Count("officer_rating"),
+        avg_officer_rating=Avg("officer_rating"),
+    )
+    result: dict[int, dict[str, Any]] = {
+        uid: {"answered": 0, "on_time": 0, "late": 0, "on_time_rate": None, "rated": 0, "useful": 0, "not_useful": 0, "reraised": 0,
+              "useful_rate": None, "officer_ratings": 0, "officer_rating_avg": None}
+        for uid in user_ids
+    }
+    for r in rows:
+        answered, late = r["n_answered"], r["n_late"]
+        avg = r["avg_officer_rating"]
+        result[r["answered_by_id"]] = {
+            "answered": answered, "on_time": answered - late, "late": late, "on_time_rate": _ratio(answered - late, answered),
+            "rated": r["n_rated"], "useful": r["n_useful"], "not_useful": r["n_not_useful"], "reraised": r["n_reraised"],
+            "useful_rate": _ratio(r["n_useful"], r["n_rated"]), "officer_ratings": r["n_officer_ratings"],
+            "officer_rating_avg": round(float(avg), 2) if avg is not None else None,
+        }
+    return result

@@ -1,0 +1,634 @@
+"""Writes of the feedback app: submission, moderation, handling, answers, ratings, reports, escalation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+import secrets
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+from coso.core.audit import audit_log, snapshot
+from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from coso.core.models import AuditLog
+from coso.core.notify import notify
+from coso.core.search import search_index_set
+from coso.core.text import fold, looks_unaccented_vietnamese, nfc, tokens
+from coso.feedback import attachments as att
+from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory, FeedbackEvent, FeedbackReport, FeedbackRule, ResponseTemplate
+from coso.workcalendar.services import add_working_days, effective_start
+
+DATA_DIR = Path(__file__).parent / "data"
+SEARCH_KIND = "feedback"
+REDACTED = "[đã ẩn]"
+# Who may moderate and handle feedback (finance officers only read).
+HANDLER_ROLES = frozenset((COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN}) - {Role.COMMUNE_FINANCE, Role.PROVINCE_FINANCE})
+
+
+# --------------------------------------------------------------------------- defaults (data)
+
+def load_defaults(category_model: Any = FeedbackCategory, template_model: Any = ResponseTemplate, rule_model: Any = FeedbackRule) -> None:
+    """Idempotently load the shipped categories, response templates and deadline rules."""
+    data = json.loads((DATA_DIR / "defaults.json").read_text(encoding="utf-8"))
+    for rule in data["rules"]:
+        rule_model.objects.get_or_create(province_code=rule["province_code"], valid_from=dt.date.fromisoformat(rule["valid_from"]),
+                                         defaults={k: v for k, v in rule.items() if k not in ("province_code", "valid_from")})
+    cats = {}
+    for c in data["categories"]:
+        cats[c["code"]], _ = category_model.objects.get_or_create(code=c["code"], defaults={k: v for k, v in c.items() if k != "code"})
+    for t in data["templates"]:
+        cat = cats.get(t["category"]) if t["category"] else None
+        template_model.objects.get_or_create(category=cat, kind=t["kind"], title=t["title"], defaults={"body": t["body"]})
+
+
+def rule_for(province_code: str, day: dt.date) -> FeedbackRule:
+    """The rule in force on ``day``: the province's own if it has one, else the national default."""
+    qs = FeedbackRule.objects.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+    rule = qs.filter(province_code=province_code).order_by("-valid_from").first() if province_code else None
+    rule = rule or qs.filter(province_code="").order_by("-valid_from").first()
+    if rule is None:  # nothing configured: the national defaults
+        rule = FeedbackRule(province_code="", valid_from=day)
+    return rule
+
+
+def auto_hide_threshold(province_code: str, day: dt.date | None = None) -> int:
+    override = getattr(settings, "COSO_FEEDBACK_AUTO_HIDE_REPORTS", None)
+    if override:
+        return int(override)
+    return rule_for(province_code, day or timezone.localdate()).auto_hide_reports
+
+
+# --------------------------------------------------------------------------- word flags
+
+@functools.lru_cache(maxsize=1)
+def _flag_phrases() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    phrases = []
+    for line in (DATA_DIR / "flag_words.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            phrases.append((line, tuple(tokens(line))))
+    return tuple(phrases)
+
+
+def flagged_words(text: str) -> list[str]:
+    """Abusive or extreme words found in ``text`` (whole words, accent-insensitive)."""
+    words = tokens(text)
+    found = []
+    for phrase, toks in _flag_phrases():
+        n = len(toks)
+        if n and any(tuple(words[i:i + n]) == toks for i in range(len(words) - n + 1)):
+            found.append(phrase)
+    return found
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _event(fb: Feedback, *, actor: Any, kind: str, public: bool = False, note: str = "", title: str = "", text: str = "") -> FeedbackEvent:
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return FeedbackEvent.objects.create(
+        feedback=fb, actor=actor if authenticated else None, actor_name=actor.display_name if authenticated else "",
+        kind=kind, public=public, note=note, title=title, text=text,
+    )
+
+
+def _audit(fb: Feedback, *, actor: Any, verb: str, before: dict | None = None, reason: str = "") -> None:
+    after = snapshot(fb)
+    if before is not None:
+        keys = [k for k in after if before.get(k) != after.get(k)]
+        audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=fb, verb=verb, before={k: before.get(k) for k in keys},
+                  after={k: after[k] for k in keys}, reason=reason)
+    else:
+        audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=fb, verb=verb, after=after, reason=reason)
+
+
+def _reindex(fb: Feedback) -> None:
+    search_index_set(kind=SEARCH_KIND, object_id=fb.pk, texts=[fb.code, fb.title, fb.text, fb.answer_text],
+                     province_code=fb.province_code, commune_code=fb.commune_code)
+
+
+def _local_date(value: dt.datetime) -> dt.date:
+    return timezone.localtime(value).date()
+
+
+def _lock(fb: Feedback, version: int | None = None) -> Feedback:
+    locked = Feedback.objects.select_for_update().get(pk=fb.pk)
+    if version is not None and locked.version != version:
+        raise ConflictError("Phản ánh vừa được người khác cập nhật. Vui lòng tải lại trang.", code="feedback-changed")
+    return locked
+
+
+def _save(fb: Feedback, fields: list[str]) -> None:
+    fb.version = F("version") + 1
+    fb.full_clean(exclude=["version"])
+    fb.save(update_fields=[*fields, "version", "updated_at"])
+    fb.refresh_from_db(fields=["version"])
+
+
+def _can_handle(actor: Any, fb: Feedback) -> None:
+    from coso.core.scoping import can_see_unit
+
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise PermissionDeniedError("Bạn cần đăng nhập.", code="not-authenticated")
+    if not (actor.is_superuser or actor.role in HANDLER_ROLES):
+        raise PermissionDeniedError()
+    if not can_see_unit(actor, province_code=fb.province_code, commune_code=fb.commune_code):
+        raise PermissionDeniedError()
+
+
+def _contact(fb: Feedback) -> dict[str, str]:
+    if fb.anonymous:
+        return {}
+    email = fb.contact_email or (fb.submitter.email if fb.submitter_id else "")
+    phone = fb.contact_phone or (fb.submitter.phone if fb.submitter_id else "")
+    return {"email": email, "phone": phone}
+
+
+def _notify_sender(fb: Feedback, text: str, subject: str) -> None:
+    contact = _contact(fb)
+    if contact.get("email") or contact.get("phone"):
+        notify(text=text, subject=subject, **contact)
+
+
+def _staff_of(fb: Feedback, roles: set[str]) -> list[Any]:
+    from coso.accounts.models import User
+
+    return list(User.objects.filter(is_active=True, commune_code=fb.commune_code, role__in=roles))
+
+
+def _notify_moderators(fb: Feedback, text: str) -> None:
+    for user in _staff_of(fb, {Role.ONESTOP_OFFICER, Role.SPECIALIST, Role.COMMUNE_LEADER}):
+        notify(text=text, subject=f"Phản ánh {fb.code}", email=user.email, phone=user.phone)
+
+
+def _parse_coord(value: Any, name: str, lo: float, hi: float) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        d = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ApplicationError(f"{name} không hợp lệ.", code="invalid-location", details={"fields": {name: ["Không phải số."]}})
+    if not d.is_finite() or not (lo <= float(d) <= hi):
+        raise ApplicationError(f"{name} phải trong khoảng {lo} đến {hi}.", code="invalid-location", details={"fields": {name: ["Ngoài khoảng."]}})
+    return d.quantize(Decimal("0.000001"))
+
+
+PHONE_RE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.-]?\d){8,10}(?!\d)")
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+CCCD_RE = re.compile(r"(?<!\d)\d{9}(?:\d{3})?(?!\d)")
+
+
+def redact_text(text: str, phrases: list[str] | None = None, *, patterns: bool = True) -> str:
+    """Replace phone numbers, e-mail addresses, ID numbers and the given phrases with "[đã ẩn]"."""
+    out = text or ""
+    if patterns:
+        for rx in (EMAIL_RE, PHONE_RE, CCCD_RE):
+            out = rx.sub(REDACTED, out)
+    for phrase in phrases or []:
+        phrase = nfc(phrase)
+        if phrase:
+            out = re.sub(re.escape(phrase), REDACTED, out, flags=re.IGNORECASE)
+    return out
+
+
+# --------------------------------------------------------------------------- submission
+
+def feedback_submit(
+    *,
+    actor: Any,
+    category: FeedbackCategory,
+    commune: Any,
+    text: str,
+    title: str = "",
+    village: Any = None,
+    lat: Any = None,
+    long: Any = None,
+    address: str = "",
+    anonymous: bool = False,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    files: list[Any] | None = None,
+    confirm_unaccented: bool = False,
+    channel: str = Feedback.Channel.WEB,
+    media_url: str = "",
+    submitted_at: dt.datetime | None = None,
+) -> Feedback:
+    text = nfc(text)
+    title = nfc(title)
+    fields: dict[str, list[str]] = {}
+    if not text:
+        fields["text"] = ["Vui lòng nhập nội dung phản ánh."]
+    elif len(text) > 4000:
+        fields["text"] = ["Nội dung tối đa 4.000 ký tự."]
+    if category is None or not category.is_active:
+        fields["category"] = ["Vui lòng chọn lĩnh vực."]
+    if commune is None or getattr(commune, "level", "") != "commune":
+        fields["commune"] = ["Vui lòng chọn xã, phường."]
+    if village is not None and commune is not None and village.commune_id != commune.pk:
+        fields["village"] = ["Thôn, tổ dân phố không thuộc xã đã chọn."]
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    if anonymous and category is not None and not category.allow_anonymous:
+        fields["anonymous"] = ["Lĩnh vực này không nhận phản ánh ẩn danh."]
+    if not anonymous:
+        if authenticated and actor.role == Role.CITIZEN:
+            contact_name = contact_name or actor.display_name
+            contact_phone = contact_phone or actor.phone
+            contact_email = contact_email or actor.email
+        if not nfc(contact_name) and channel != Feedback.Channel.OPEN311:
+            fields["contact_name"] = ["Vui lòng nhập họ tên, hoặc chọn gửi ẩn danh."]
+        if not (contact_phone or contact_email) and channel != Feedback.Channel.OPEN311:
+            fields["contact_phone"] = ["Vui lòng nhập số điện thoại hoặc thư điện tử, hoặc chọn gửi ẩn danh."]
+    if contact_phone and not re.fullmatch(r"\+?\d[\d .-]{7,18}", contact_phone.strip()):
+        fields["contact_phone"] = ["Số điện thoại không hợp lệ."]
+    if fields:
+        first = next(iter(fields.values()))[0]
+        raise ApplicationError(first, code="validation-error", details={"fields": fields})
+    lat_d = _parse_coord(lat, "lat", -90, 90)
+    long_d = _parse_coord(long, "long", -180, 180)
+    if (lat_d is None) != (long_d is None):
+        raise ApplicationError("Vui lòng nhập cả vĩ độ và kinh độ.", code="invalid-location", details={"fields": {"lat": ["Thiếu một toạ độ."]}})
+    if not confirm_unaccented and looks_unaccented_vietnamese(f"{title} {text}"):
+        raise ApplicationError(
+            "Nội dung có vẻ được gõ tiếng Việt không dấu. Vui lòng gõ tiếng Việt có dấu để cán bộ hiểu đúng ý kiến của bạn "
+            "(hoặc xác nhận “Tôi vẫn muốn gửi”).",
+            code="unaccented-text", details={"fields": {"text": ["Vui lòng gõ tiếng Việt có dấu."]}},
+        )
+    now = submitted_at or timezone.now()
+    rule = rule_for(commune.province_code, _local_date(now))
+    prepared = att.prepare_attachments(files or [], max_files=rule.max_attachments)  # raises before anything is stored
+    if not title:
+        title = text.split("\n")[0][:80]
+        if len(text) > 80:
+            title = title.rsplit(" ", 1)[0] + "…"
+    start = effective_start(now)
+    flags = flagged_words(f"{title} {text}")
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            fb = Feedback(
+                code="PA-" + secrets.token_hex(6), access_key=secrets.token_urlsafe(12)[:16], category=category, village=village,
+                title=title[:200], text=text, address=nfc(address)[:300], lat=lat_d, long=long_d, anonymous=anonymous,
+                contact_name="" if anonymous else nfc(contact_name)[:200], contact_phone="" if anonymous else contact_phone.strip()[:20],
+                contact_email="" if anonymous else contact_email.strip()[:254],
+                submitter=actor if authenticated else None, channel=channel, media_url=media_url[:200],
+                province_code=commune.province_code, commune_code=commune.code, submitted_at=now, start_date=start,
+                reject_due=add_working_days(start, rule.reject_days), info_due=add_working_days(start, rule.info_days),
+                answer_due=add_working_days(start, rule.answer_days), handler_role=category.handler_role,
+                flagged=bool(flags), flag_words=flags,
+            )
+            fb.full_clean()
+            fb.save()
+            fb.code = f"PA{now:%y}-{fb.pk:07d}"
+            fb.save(update_fields=["code"])
+            for p in prepared:
+                name = att.store(p)
+                stored.append(name)
+                FeedbackAttachment.objects.create(feedback=fb, file=name, original_name=p.original_name, content_type=p.content_type,
+                                                  size=len(p.data), is_image=p.is_image)
+            _event(fb, actor=actor, kind=FeedbackEvent.Kind.SUBMIT, public=True, note="Đã tiếp nhận phản ánh, chờ kiểm duyệt.")
+            _event(fb, actor=actor, kind=FeedbackEvent.Kind.ORIGINAL, title=fb.title, text=fb.text)
+            if flags:
+                _event(fb, actor=None, kind=FeedbackEvent.Kind.FLAG, note="Từ ngữ cần xem: " + ", ".join(flags))
+            _reindex(fb)
+            _audit(fb, actor=actor, verb="feedback_submit")
+    except Exception:
+        att.remove(stored)
+        raise
+    _notify_sender(fb, f"Coso: đã tiếp nhận phản ánh {fb.code}. Hạn xử lý: {fb.answer_due:%d/%m/%Y}.", "Đã tiếp nhận phản ánh")
+    return fb
+
+
+def feedback_supplement(*, feedback: Feedback, actor: Any, text: str, access_key: str = "") -> Feedback:
+    """The sender adds the information requested."""
+    text = nfc(text)
+    if not text:
+        raise ApplicationError("Vui lòng nhập nội dung bổ sung.", code="validation-error", details={"fields": {"text": ["Bắt buộc."]}})
+    with transaction.atomic():
+        fb = _lock(feedback)
+        _check_sender(fb, actor, access_key)
+        if fb.status != Feedback.Status.INFO_REQUESTED:
+            raise ApplicationError("Phản ánh không ở trạng thái chờ bổ sung.", code="not-info-requested")
+        before = snapshot(fb)
+        fb.status = Feedback.Status.PROCESSING if fb.published_at else Feedback.Status.PENDING
+        _save(fb, ["status"])
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.SUPPLEMENT, text=text, note="Công dân đã bổ sung thông tin.", public=True)
+        _audit(fb, actor=actor, verb="feedback_supplement", before=before)
+    return fb
+
+
+# --------------------------------------------------------------------------- moderation
+
+def feedback_edit(*, feedback: Feedback, actor: Any, title: str, text: str, note: str = "", version: int | None = None,
+                  kind: str = FeedbackEvent.Kind.EDIT) -> Feedback:
+    """Edit the public wording; the original and every edit stay in the history (moderators only)."""
+    _can_handle(actor, feedback)
+    title, text = nfc(title), nfc(text)
+    if not text or not title:
+        raise ApplicationError("Tiêu đề và nội dung không được để trống.", code="validation-error",
+                               details={"fields": {"text" if not text else "title": ["Bắt buộc."]}})
+    with transaction.atomic():
+        fb = _lock(feedback, version)
+        before = snapshot(fb)
+        if fb.title == title and fb.text == text:
+            return fb
+        fb.title, fb.text = title[:200], text
+        _save(fb, ["title", "text"])
+        _event(fb, actor=actor, kind=kind, note=note, title=fb.title, text=fb.text)
+        _reindex(fb)
+        _audit(fb, actor=actor, verb="feedback_edit", before=before, reason=note)
+    return fb
+
+
+def feedback_redact(*, feedback: Feedback, actor: Any, phrases: list[str] | None = None, patterns: bool = True,
+                    attachment_ids: list[int] | None = None, remove_contact: bool = False, note: str = "") -> Feedback:
+    """Hide personal data in the public text (phones, e-mails, ID numbers, named phrases) and chosen attachments."""
+    _can_handle(actor, feedback)
+    with transaction.atomic():
+        fb = _lock(feedback)
+        before = snapshot(fb)
+        fb.title = redact_text(fb.title, phrases, patterns=patterns)[:200]
+        fb.text = redact_text(fb.text, phrases, patterns=patterns)
+        fields = ["title", "text"]
+        if remove_contact:
+            fb.contact_name = fb.contact_phone = fb.contact_email = ""
+            fields += ["contact_name", "contact_phone", "contact_email"]
+        _save(fb, fields)
+        hidden = 0
+        if attachment_ids:
+            hidden = FeedbackAttachment.objects.filter(feedback=fb, pk__in=attachment_ids).update(hidden=True)
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.REDACT, title=fb.title, text=fb.text,
+               note=(note or "Ẩn thông tin cá nhân") + (f"; ẩn {hidden} tệp" if hidden else ""))
+        _reindex(fb)
+        _audit(fb, actor=actor, verb="feedback_redact", before=before, reason=note)
+    return fb
+
+
+def feedback_publish(*, feedback: Feedback, actor: Any, title: str | None = None, text: str | None = None, note: str = "",
+                     version: int | None = None) -> Feedback:
+    """Publish a pending feedback (optionally with an edit first)."""
+    _can_handle(actor, feedback)
+    if title is not None and text is not None:
+        feedback = feedback_edit(feedback=feedback, actor=actor, title=title, text=text, note=note, version=version)
+        version = None
+    with transaction.atomic():
+        fb = _lock(feedback, version)
+        if fb.status != Feedback.Status.PENDING and fb.is_public:
+            raise ConflictError("Phản ánh đã được công khai.", code="already-published")
+        if fb.status == Feedback.Status.REJECTED:
+            raise ApplicationError("Phản ánh đã bị từ chối.", code="feedback-rejected")
+        before = snapshot(fb)
+        fb.is_public = True
+        fb.published_at = fb.published_at or timezone.now()
+        if fb.status == Feedback.Status.PENDING:
+            fb.status = Feedback.Status.PROCESSING
+        _save(fb, ["is_public", "published_at", "status"])
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.PUBLISH, public=True, note="Phản ánh đã được kiểm duyệt và công khai.")
+        _audit(fb, actor=actor, verb="feedback_publish", before=before, reason=note)
+    return fb
+
+
+def feedback_hide(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
+    _can_handle(actor, feedback)
+    reason = nfc(reason)
+    if not reason:
+        raise ApplicationError("Vui lòng nêu lý do ẩn.", code="validation-error", details={"fields": {"reason": ["Bắt buộc."]}})
+    with transaction.atomic():
+        fb = _lock(feedback)
+        before = snapshot(fb)
+        fb.hidden, fb.hidden_reason = True, reason[:300]
+        _save(fb, ["hidden", "hidden_reason"])
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.HIDE, note=reason)
+        _audit(fb, actor=actor, verb="feedback_hide", before=before, reason=reason)
+    return fb
+
+
+def feedback_unhide(*, feedback: Feedback, actor: Any, note: str = "") -> Feedback:
+    _can_handle(actor, feedback)
+    with transaction.atomic():
+        fb = _lock(feedback)
+        before = snapshot(fb)
+        fb.hidden, fb.hidden_reason = False, ""
+        _save(fb, ["hidden", "hidden_reason"])
+        FeedbackReport.objects.filter(feedback=fb).delete()
+        Feedback.objects.filter(pk=fb.pk).update(report_count=0)
+        fb.report_count = 0
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.UNHIDE, note=note)
+        _audit(fb, actor=actor, verb="feedback_unhide", before=before, reason=note)
+    return fb
+
+
+def feedback_reject(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
+    """Refuse the feedback; the reason is sent to the sender."""
+    _can_handle(actor, feedback)
+    reason = nfc(reason)
+    if not reason:
+        raise ApplicationError("Vui lòng nêu lý do từ chối.", code="validation-error", details={"fields": {"reason": ["Bắt buộc."]}})
+    with transaction.atomic():
+        fb = _lock(feedback)
+        if not fb.is_open:
+            raise ConflictError("Phản ánh đã được xử lý xong.", code="feedback-closed")
+        before = snapshot(fb)
+        now = timezone.now()
+        fb.status, fb.reject_reason, fb.closed_at, fb.is_public = Feedback.Status.REJECTED, reason, now, False
+        fb.late = fb.late or _local_date(now) > fb.reject_due
+        _save(fb, ["status", "reject_reason", "closed_at", "is_public", "late"])
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.REJECT, public=True, note=reason)
+        _audit(fb, actor=actor, verb="feedback_reject", before=before, reason=reason)
+    _notify_sender(fb, f"Coso: phản ánh {fb.code} không được tiếp nhận. Lý do: {reason}", "Phản ánh không được tiếp nhận")
+    return fb
+
+
+def feedback_report(*, feedback: Feedback, reporter_key: str, reason: str = "") -> Feedback:
+    """A public report; at the threshold (default 3) the feedback is hidden and moderators are told."""
+    if not reporter_key:
+        raise ApplicationError("Không xác định được người báo.", code="invalid")
+    threshold = auto_hide_threshold(feedback.province_code)
+    auto_hidden = False
+    try:
+        with transaction.atomic():
+            fb = _lock(feedback)
+            if not fb.is_public or fb.hidden:
+                raise ApplicationError("Phản ánh này không hiển thị công khai.", code="not-public")
+            FeedbackReport.objects.create(feedback=fb, reporter_key=reporter_key[:64], reason=nfc(reason)[:300])
+            count = FeedbackReport.objects.filter(feedback=fb).count()
+            fb.report_count = count
+            fields = ["report_count"]
+            _event(fb, actor=None, kind=FeedbackEvent.Kind.REPORT, note=nfc(reason)[:300])
+            if count >= threshold:
+                fb.hidden, fb.hidden_reason = True, f"Tự động ẩn sau {count} lượt báo vi phạm."
+                fields += ["hidden", "hidden_reason"]
+                auto_hidden = True
+            _save(fb, fields)
+            if auto_hidden:
+                _event(fb, actor=None, kind=FeedbackEvent.Kind.AUTO_HIDE, note=fb.hidden_reason)
+                audit_log(actor=None, action=AuditLog.Action.ACTION, obj=fb, verb="feedback_auto_hide", after={"hidden": True, "report_count": count})
+    except IntegrityError:
+        raise ConflictError("Bạn đã báo vi phạm phản ánh này.", code="already-reported")
+    if auto_hidden:
+        _notify_moderators(fb, f"Coso: phản ánh {fb.code} đã tự động ẩn sau {fb.report_count} lượt báo vi phạm. Vui lòng xem lại.")
+    return fb
+
+
+# --------------------------------------------------------------------------- handling
+
+def feedback_assign(*, feedback: Feedback, actor: Any, assignee: Any) -> Feedback:
+    _can_handle(actor, feedback)
+    if assignee is None or assignee.commune_code != feedback.commune_code or assignee.role not in COMMUNE_ROLES:
+        raise ApplicationError("Người được giao phải là cán bộ của xã.", code="invalid-assignee")
+    with transaction.atomic():
+        fb = _lock(feedback)
+        before = snapshot(fb)
+        fb.assigned_to = assignee
+        _save(fb, ["assigned_to"])
+        _audit(fb, actor=actor, verb="feedback_assign", before=before)
+    return fb
+
+
+def feedback_request_info(*, feedback: Feedback, actor: Any, message: str) -> Feedback:
+    _can_handle(actor, feedback)
+    message = nfc(message)
+    if not message:
+        raise ApplicationError("Vui lòng nêu thông tin cần bổ sung.", code="validation-error", details={"fields": {"message": ["Bắt buộc."]}})
+    with transaction.atomic():
+        fb = _lock(feedback)
+        if fb.status not in (Feedback.Status.PENDING, Feedback.Status.PROCESSING):
+            raise ConflictError("Không thể đề nghị bổ sung ở trạng thái này.", code="invalid-status")
+        before = snapshot(fb)
+        fb.status, fb.info_request = Feedback.Status.INFO_REQUESTED, message
+        fb.late = fb.late or timezone.localdate() > fb.info_due
+        _save(fb, ["status", "info_request", "late"])
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.INFO, public=True, note=message)
+        _audit(fb, actor=actor, verb="feedback_request_info", before=before, reason=message)
+    _notify_sender(fb, f"Coso: đề nghị bổ sung thông tin cho phản ánh {fb.code}: {message}", "Đề nghị bổ sung thông tin")
+    return fb
+
+
+def feedback_answer(*, feedback: Feedback, actor: Any, text: str, publish: bool = True, version: int | None = None) -> Feedback:
+    """Record the answer; publish it now (default) or later (publish within the rule's days)."""
+    _can_handle(actor, feedback)
+    text = nfc(text)
+    if not text:
+        raise ApplicationError("Vui lòng nhập nội dung trả lời.", code="validation-error", details={"fields": {"text": ["Bắt buộc."]}})
+    with transaction.atomic():
+        fb = _lock(feedback, version)
+        if not fb.is_open:
+            raise ConflictError("Phản ánh đã được trả lời hoặc đã đóng.", code="feedback-closed")
+        before = snapshot(fb)
+        now = timezone.now()
+        today = _local_date(now)
+        rule = rule_for(fb.province_code, today)
+        fb.answer_text, fb.answered_at, fb.answered_by = text, now, actor
+        fb.publish_due = add_working_days(today, rule.publish_days)
+        fb.status = Feedback.Status.ANSWERED
+        fb.late = fb.late or today > fb.answer_due
+        _save(fb, ["answer_text", "answered_at", "answered_by", "publish_due", "status", "late"])
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.ANSWER, public=False, text=text, note="Đã có nội dung trả lời.")
+        _reindex(fb)
+        _audit(fb, actor=actor, verb="feedback_answer", before=before)
+    if publish:
+        fb = feedback_publish_answer(feedback=fb, actor=actor)
+    return fb
+
+
+def feedback_publish_answer(*, feedback: Feedback, actor: Any) -> Feedback:
+    _can_handle(actor, feedback)
+    with transaction.atomic():
+        fb = _lock(feedback)
+        if fb.status != Feedback.Status.ANSWERED:
+            raise ConflictError("Chưa có trả lời chờ công khai.", code="invalid-status")
+        before = snapshot(fb)
+        now = timezone.now()
+        fb.status, fb.answer_published_at, fb.closed_at = Feedback.Status.CLOSED, now, now
+        fb.late = fb.late or (fb.publish_due is not None and _local_date(now) > fb.publish_due)
+        _save(fb, ["status", "answer_published_at", "closed_at", "late"])
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.PUBLISH_ANSWER, public=True, text=fb.answer_text, note="Đã công khai trả lời.")
+        _audit(fb, actor=actor, verb="feedback_publish_answer", before=before)
+    _notify_sender(fb, f"Coso: phản ánh {fb.code} đã có trả lời: {fb.answer_text[:300]}", "Trả lời phản ánh")
+    return fb
+
+
+def _check_sender(fb: Feedback, actor: Any, access_key: str) -> None:
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    if authenticated and fb.submitter_id and fb.submitter_id == actor.pk:
+        return
+    if access_key and fb.access_key and secrets.compare_digest(access_key, fb.access_key):
+        return
+    raise PermissionDeniedError("Chỉ người gửi phản ánh mới thực hiện được thao tác này.", code="not-sender")
+
+
+def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating: int | None = None, comment: str = "",
+                  access_key: str = "") -> Feedback:
+    """The sender rates the answer (useful / not useful / raise it again) and optionally the officer (1–5)."""
+    if rating not in Feedback.Rating.values:
+        raise ApplicationError("Vui lòng chọn mức đánh giá.", code="validation-error", details={"fields": {"rating": ["Không hợp lệ."]}})
+    if officer_rating is not None and not (1 <= int(officer_rating) <= 5):
+        raise ApplicationError("Điểm cán bộ từ 1 đến 5.", code="validation-error", details={"fields": {"officer_rating": ["Từ 1 đến 5."]}})
+    with transaction.atomic():
+        fb = _lock(feedback)
+        _check_sender(fb, actor, access_key)
+        if fb.status != Feedback.Status.CLOSED:
+            raise ApplicationError("Chỉ đánh giá được khi phản ánh đã có trả lời công khai.", code="not-answered")
+        if fb.rating:
+            raise ConflictError("Bạn đã đánh giá trả lời này.", code="already-rated")
+        if rating == Feedback.Rating.RERAISED and not fb.category.citizen_may_reraise:
+            raise ApplicationError("Lĩnh vực này không cho phép phản ánh lại.", code="reraise-not-allowed")
+        before = snapshot(fb)
+        now = timezone.now()
+        fb.rating, fb.rated_at = rating, now
+        fb.officer_rating = int(officer_rating) if officer_rating else None
+        fields = ["rating", "rated_at", "officer_rating"]
+        label = Feedback.Rating(rating).label
+        if rating == Feedback.Rating.RERAISED:
+            today = _local_date(now)
+            rule = rule_for(fb.province_code, today)
+            start = effective_start(now)
+            fb.status, fb.closed_at, fb.answer_published_at = Feedback.Status.PROCESSING, None, None
+            fb.answer_due, fb.publish_due = add_working_days(start, rule.answer_days), None
+            fields += ["status", "closed_at", "answer_published_at", "answer_due", "publish_due"]
+        _save(fb, fields)
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=True, note=f"Người gửi đánh giá: {label}. {nfc(comment)}".strip())
+        _audit(fb, actor=actor, verb="feedback_rate", before=before)
+    return fb
+
+
+def feedback_escalate_overdue(*, today: dt.date | None = None, actor: Any = None) -> int:
+    """Mark overdue feedback late and tell the unit's leader once. Returns how many were escalated."""
+    today = today or timezone.localdate()
+    overdue = Feedback.objects.filter(escalated=False).filter(
+        Q(status__in=Feedback.OPEN_STATUSES, answer_due__lt=today) | Q(status=Feedback.Status.ANSWERED, publish_due__lt=today)
+    )
+    count = 0
+    for pk in list(overdue.values_list("pk", flat=True)[:10_000]):
+        with transaction.atomic():
+            fb = Feedback.objects.select_for_update().get(pk=pk)
+            if fb.escalated:
+                continue
+            fb.escalated, fb.escalated_at, fb.late = True, timezone.now(), True
+            _save(fb, ["escalated", "escalated_at", "late"])
+            _event(fb, actor=actor, kind=FeedbackEvent.Kind.ESCALATE,
+                   note=f"Quá hạn xử lý ({fb.answer_due:%d/%m/%Y}); đã báo lãnh đạo đơn vị.")
+            audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=fb, verb="feedback_escalate", after={"escalated": True, "late": True})
+            count += 1
+        for leader in _staff_of(fb, {Role.COMMUNE_LEADER}):
+            notify(text=f"Coso: phản ánh {fb.code} “{fb.title[:60]}” đã quá hạn xử lý ({fb.answer_due:%d/%m/%Y}).",
+                   subject="Phản ánh quá hạn", email=leader.email, phone=leader.phone)
+    return count
+
+
+def reporter_key_for(request: Any) -> str:
+    """One report per logged-in user, or per browser session for anonymous visitors."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"u:{user.pk}"
+    if not request.session.session_key:
+        request.session.save()
+    return "s:" + fold(request.session.session_key)

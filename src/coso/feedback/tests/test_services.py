@@ -1,0 +1,370 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+import pytest
+import time_machine
+from PIL import Image
+
+from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from coso.core.notify import MemoryBackend
+from coso.feedback import selectors as sel
+from coso.feedback import services as svc
+from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackEvent, FeedbackRule
+from coso.feedback.tests.conftest import MONDAY, has_gps, jpeg_with_gps
+from coso.workcalendar.services import add_working_days
+
+pytestmark = pytest.mark.django_db
+
+
+def _files_under(root) -> list:  # type: ignore[no-untyped-def]
+    base = root / "feedback"
+    return [p for p in base.rglob("*") if p.is_file()] if base.exists() else []
+
+
+# --------------------------------------------------------------------------- deadlines
+
+@time_machine.travel(MONDAY, tick=False)
+def test_deadlines_follow_working_day_calendar(submit, users):
+    fb = submit(actor=users["citizen"])
+    assert fb.start_date == dt.date(2026, 3, 2)
+    assert fb.reject_due == dt.date(2026, 3, 4)
+    assert fb.info_due == dt.date(2026, 3, 9)
+    assert fb.answer_due == dt.date(2026, 3, 23)
+    assert fb.code.startswith("PA26-")
+    assert fb.status == Feedback.Status.PENDING and not fb.is_public
+
+
+def test_deadline_skips_holidays_and_weekends(submit, users):
+    # Submitted on Saturday 25/4/2026 → counting starts Monday 27/4; 30/4 and 1/5 are public holidays.
+    with time_machine.travel(dt.datetime(2026, 4, 25, 10, 0, tzinfo=MONDAY.tzinfo), tick=False):
+        fb = submit(actor=users["citizen"])
+    assert fb.start_date == add_working_days(dt.date(2026, 4, 25), 0) or fb.start_date >= dt.date(2026, 4, 27)
+    assert fb.answer_due == add_working_days(fb.start_date, 15)
+    assert fb.reject_due == add_working_days(fb.start_date, 2)
+
+
+def test_deadline_rule_is_effective_dated_per_province(submit, users, province):
+    FeedbackRule.objects.create(province_code=province.code, valid_from=dt.date(2026, 6, 1), answer_days=10, reject_days=1)
+    with time_machine.travel(MONDAY, tick=False):
+        before = submit(actor=users["citizen"])
+    with time_machine.travel(dt.datetime(2026, 6, 8, 9, 0, tzinfo=MONDAY.tzinfo), tick=False):
+        after = submit(actor=users["citizen"])
+    assert before.answer_due == add_working_days(before.start_date, 15)
+    assert after.answer_due == add_working_days(after.start_date, 10)
+    assert after.reject_due == add_working_days(after.start_date, 1)
+
+
+def test_answer_on_time_and_late_and_publish_deadline(submit, users):
+    with time_machine.travel(MONDAY, tick=False):
+        fb = submit(actor=users["citizen"])
+        fb = svc.feedback_publish(feedback=fb, actor=users["onestop"])
+    with time_machine.travel(dt.datetime(2026, 3, 20, 10, 0, tzinfo=MONDAY.tzinfo), tick=False):
+        fb = svc.feedback_answer(feedback=fb, actor=users["specialist"], text="Đã thu gom.", publish=False)
+        assert fb.status == Feedback.Status.ANSWERED and fb.publish_due == dt.date(2026, 3, 24)
+        assert not fb.late
+    with time_machine.travel(dt.datetime(2026, 3, 26, 10, 0, tzinfo=MONDAY.tzinfo), tick=False):
+        fb = svc.feedback_publish_answer(feedback=fb, actor=users["specialist"])
+    assert fb.status == Feedback.Status.CLOSED and fb.late  # answer published after the 2-day publish deadline
+
+    with time_machine.travel(MONDAY, tick=False):
+        late = submit(actor=users["citizen"])
+    with time_machine.travel(dt.datetime(2026, 3, 24, 10, 0, tzinfo=MONDAY.tzinfo), tick=False):
+        late = svc.feedback_answer(feedback=late, actor=users["specialist"], text="Trả lời muộn.")
+    assert late.late and late.status == Feedback.Status.CLOSED
+
+
+def test_reject_after_two_working_days_counts_late_and_notifies_sender(submit, users, mailoutbox):
+    MemoryBackend.outbox.clear()
+    with time_machine.travel(MONDAY, tick=False):
+        fb = submit(actor=None, contact_email="an@example.vn")
+    with time_machine.travel(dt.datetime(2026, 3, 5, 9, 0, tzinfo=MONDAY.tzinfo), tick=False):
+        fb = svc.feedback_reject(feedback=fb, actor=users["onestop"], reason="Không thuộc thẩm quyền của xã.")
+    assert fb.status == Feedback.Status.REJECTED and fb.late
+    assert any("Không thuộc thẩm quyền" in m.text for m in MemoryBackend.outbox)
+    assert any("Không thuộc thẩm quyền" in m.body for m in mailoutbox)
+
+
+def test_escalation_marks_overdue_and_notifies_leader_once(submit, users):
+    MemoryBackend.outbox.clear()
+    users["leader"].phone = "0988000111"
+    users["leader"].save()
+    with time_machine.travel(MONDAY, tick=False):
+        fb = submit(actor=users["citizen"])
+    assert svc.feedback_escalate_overdue(today=dt.date(2026, 3, 23)) == 0
+    assert svc.feedback_escalate_overdue(today=dt.date(2026, 3, 24)) == 1
+    assert svc.feedback_escalate_overdue(today=dt.date(2026, 3, 25)) == 0
+    fb.refresh_from_db()
+    assert fb.escalated and fb.late
+    assert [m.to for m in MemoryBackend.outbox if "quá hạn" in m.text] == ["0988000111"]
+    assert fb.events.filter(kind=FeedbackEvent.Kind.ESCALATE).count() == 1
+
+
+def test_escalate_management_command(submit, users, capsys):
+    from django.core.management import call_command
+
+    with time_machine.travel(MONDAY, tick=False):
+        submit(actor=users["citizen"])
+    call_command("feedback_escalate_overdue", "--today", "2026-04-30")
+    assert "1 phản ánh" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- moderation
+
+def test_edit_keeps_original_and_every_edit_for_moderators_only(submit, users):
+    fb = submit(actor=users["citizen"], text="Đường Lê Lợi có ổ gà rất lớn, gọi tôi 0909123456.", title="Ổ gà")
+    fb = svc.feedback_edit(feedback=fb, actor=users["onestop"], title="Ổ gà đường Lê Lợi", text="Đường Lê Lợi có ổ gà rất lớn.", note="Bỏ số điện thoại")
+    fb = svc.feedback_publish(feedback=fb, actor=users["onestop"], title="Ổ gà lớn trên đường Lê Lợi", text=fb.text)
+    texts = list(fb.events.exclude(text="").values_list("kind", "text"))
+    assert texts[0] == ("original", "Đường Lê Lợi có ổ gà rất lớn, gọi tôi 0909123456.")
+    assert [k for k, _ in texts] == ["original", "edit", "edit"]
+    public_events = sel.feedback_history(feedback=fb, moderator=False)
+    assert all(not e.text or e.kind not in ("original", "edit") for e in public_events)
+    assert "0909123456" not in " ".join(e.text + e.note for e in public_events)
+    assert fb.is_public and fb.status == Feedback.Status.PROCESSING and fb.title == "Ổ gà lớn trên đường Lê Lợi"
+
+
+def test_edit_with_stale_version_conflicts(submit, users):
+    fb = submit(actor=users["citizen"])
+    v = fb.version
+    svc.feedback_edit(feedback=fb, actor=users["onestop"], title="A", text="Nội dung đã sửa lần một.", version=v)
+    with pytest.raises(ConflictError):
+        svc.feedback_edit(feedback=fb, actor=users["specialist"], title="B", text="Nội dung đã sửa lần hai.", version=v)
+
+
+def test_redact_personal_data_and_search_index_updated(submit, users):
+    fb = submit(actor=users["citizen"], text="Ông Trần Văn Bình số 0912345678, email binh@example.vn, CCCD 079123456789 lấn chiếm vỉa hè.")
+    fb = svc.feedback_redact(feedback=fb, actor=users["onestop"], phrases=["Trần Văn Bình"])
+    assert "0912345678" not in fb.text and "binh@example.vn" not in fb.text and "079123456789" not in fb.text
+    assert "Trần Văn Bình" not in fb.text and "[đã ẩn]" in fb.text
+    assert fb.events.filter(kind="original", text__contains="0912345678").exists()
+    svc.feedback_publish(feedback=fb, actor=users["onestop"])
+    assert not sel.feedback_public_list(query="tran van binh").exists()
+    assert sel.feedback_public_list(query="lan chiem via he").exists()
+
+
+def test_moderation_scoped_to_unit(submit, users):
+    fb = submit(actor=users["citizen"])
+    with pytest.raises(PermissionDeniedError):
+        svc.feedback_publish(feedback=fb, actor=users["other_onestop"])
+    with pytest.raises(PermissionDeniedError):
+        svc.feedback_publish(feedback=fb, actor=users["citizen"])
+    with pytest.raises(PermissionDeniedError):
+        svc.feedback_publish(feedback=fb, actor=users["finance"])
+    assert not sel.feedback_list(fetched_by=users["other_onestop"], tab="all").filter(pk=fb.pk).exists()
+    assert sel.feedback_list(fetched_by=users["province_admin"], tab="all").filter(pk=fb.pk).exists()
+    svc.feedback_publish(feedback=fb, actor=users["province_admin"])
+
+
+def test_abusive_words_are_flagged(submit, users):
+    fb = submit(actor=users["citizen"], text="Cán bộ phường làm việc như đồ ngu, mất dạy với dân.")
+    assert fb.flagged and "đồ ngu" in fb.flag_words and "mất dạy" in fb.flag_words
+    clean = submit(actor=users["citizen"], text="Người dân mong cán bộ hướng dẫn tận tình hơn.")
+    assert not clean.flagged
+    assert sel.feedback_list(fetched_by=users["onestop"], tab="flagged").filter(pk=fb.pk).exists()
+
+
+def test_auto_hide_after_three_reports_notifies_moderators(submit, users):
+    MemoryBackend.outbox.clear()
+    users["onestop"].phone = "0900000001"
+    users["onestop"].save()
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    svc.feedback_report(feedback=fb, reporter_key="s:a", reason="spam")
+    with pytest.raises(ConflictError):
+        svc.feedback_report(feedback=fb, reporter_key="s:a")
+    svc.feedback_report(feedback=fb, reporter_key="s:b")
+    fb.refresh_from_db()
+    assert not fb.hidden and fb.report_count == 2
+    svc.feedback_report(feedback=fb, reporter_key="s:c")
+    fb.refresh_from_db()
+    assert fb.hidden and fb.report_count == 3
+    assert not sel.feedback_public_list().filter(pk=fb.pk).exists()
+    assert fb.events.filter(kind=FeedbackEvent.Kind.AUTO_HIDE).exists()
+    assert any(m.to == "0900000001" and "tự động ẩn" in m.text for m in MemoryBackend.outbox)
+    svc.feedback_unhide(feedback=fb, actor=users["onestop"], note="Nội dung hợp lệ")
+    fb.refresh_from_db()
+    assert not fb.hidden and fb.report_count == 0
+
+
+def test_auto_hide_threshold_is_a_setting(submit, users, settings):
+    settings.COSO_FEEDBACK_AUTO_HIDE_REPORTS = 1
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    svc.feedback_report(feedback=fb, reporter_key="u:1")
+    fb.refresh_from_db()
+    assert fb.hidden
+
+
+# --------------------------------------------------------------------------- submission checks
+
+def test_unaccented_vietnamese_asks_for_diacritics_but_other_languages_pass(submit, users):
+    with pytest.raises(ApplicationError) as exc:
+        submit(actor=users["citizen"], title="", text="Duong nay co nhieu o ga, xin cac can bo xa giai quyet som cho nguoi dan")
+    assert exc.value.code == "unaccented-text"
+    fb = submit(actor=users["citizen"], title="", text="Duong nay co nhieu o ga, xin cac can bo xa giai quyet som cho nguoi dan",
+                confirm_unaccented=True)
+    assert fb.pk
+    english = submit(actor=users["citizen"], title="", text="The street lights on the main road have been broken for two weeks.")
+    assert english.pk
+
+
+def test_contact_or_anonymous_required(submit, users, cats):
+    with pytest.raises(ApplicationError) as exc:
+        submit(actor=None, contact_name="", contact_phone="")
+    assert "contact_name" in exc.value.details["fields"]
+    fb = submit(actor=None, contact_name="", contact_phone="", anonymous=True)
+    assert fb.anonymous and fb.contact_name == ""
+
+
+def test_village_must_belong_to_commune(submit, users, other_commune):
+    from coso.units.models import Village
+
+    v = Village.objects.create(commune=other_commune, name="Tổ 1", name_folded="to 1", kind="to_dan_pho")
+    with pytest.raises(ApplicationError) as exc:
+        submit(actor=users["citizen"], village=v)
+    assert "village" in exc.value.details["fields"]
+
+
+def test_bad_location_refused(submit, users):
+    with pytest.raises(ApplicationError):
+        submit(actor=users["citizen"], lat="95", long="106.7")
+    with pytest.raises(ApplicationError):
+        submit(actor=users["citizen"], lat="10.7", long=None)
+    fb = submit(actor=users["citizen"], lat="10.776889", long="106.700806")
+    assert float(fb.lat) == pytest.approx(10.776889)
+
+
+# --------------------------------------------------------------------------- attachments
+
+def test_image_gps_metadata_removed_and_stored_under_generated_name(submit, users, media):
+    raw = jpeg_with_gps()
+    assert has_gps(raw)
+    fb = submit(actor=users["citizen"], files=[SimpleUploadedFile("IMG_0001 nhà tôi.jpg", raw, content_type="image/jpeg")])
+    att = fb.attachments.get()
+    assert att.is_image and att.content_type == "image/jpeg"
+    assert "IMG_0001" not in att.file.name and att.file.name.startswith("feedback/")
+    with default_storage.open(att.file.name, "rb") as fh:
+        stored = fh.read()
+    assert not has_gps(stored)
+    assert Image.open(io.BytesIO(stored)).size == (64, 48)
+
+
+def test_disguised_executable_refuses_whole_submission(submit, users, media):
+    good = SimpleUploadedFile("a.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    exe = SimpleUploadedFile("anh-hien-truong.jpg", b"MZ\x90\x00" + b"\x00" * 500, content_type="image/jpeg")
+    with pytest.raises(ApplicationError) as exc:
+        submit(actor=users["citizen"], files=[good, exe])
+    assert exc.value.code == "attachment-type"
+    assert Feedback.objects.count() == 0 and FeedbackAttachment.objects.count() == 0
+    assert _files_under(media) == []
+
+
+def test_oversized_attachment_refused_nothing_stored(submit, users, media, settings):
+    big = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n" + b"0" * (settings.COSO_MAX_ATTACHMENT_BYTES + 1), content_type="application/pdf")
+    with pytest.raises(ApplicationError) as exc:
+        submit(actor=users["citizen"], files=[SimpleUploadedFile("ok.pdf", b"%PDF-1.4\n%%EOF", content_type="application/pdf"), big])
+    assert exc.value.code == "attachment-too-large" and "10 MB" in exc.value.message
+    assert Feedback.objects.count() == 0 and _files_under(media) == []
+
+
+def test_too_many_attachments_and_pdf_accepted(submit, users, media):
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF"
+    with pytest.raises(ApplicationError) as exc:
+        submit(actor=users["citizen"], files=[SimpleUploadedFile(f"{i}.pdf", pdf) for i in range(6)])
+    assert exc.value.code == "too-many-attachments"
+    fb = submit(actor=users["citizen"], files=[SimpleUploadedFile("don.pdf", pdf)])
+    assert fb.attachments.get().content_type == "application/pdf"
+
+
+def test_fake_image_with_jpeg_magic_refused(submit, users, media):
+    bad = SimpleUploadedFile("x.jpg", b"\xff\xd8\xff\xe0" + b"garbage" * 50)
+    with pytest.raises(ApplicationError) as exc:
+        submit(actor=users["citizen"], files=[bad])
+    assert exc.value.code == "attachment-invalid"
+    assert Feedback.objects.count() == 0
+
+
+# --------------------------------------------------------------------------- rating and figures
+
+def _answered(submit, users, when=MONDAY, answer_at=None):  # type: ignore[no-untyped-def]
+    with time_machine.travel(when, tick=False):
+        fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    with time_machine.travel(answer_at or when + dt.timedelta(days=3), tick=False):
+        return svc.feedback_answer(feedback=fb, actor=users["specialist"], text="Đã xử lý xong.")
+
+
+def test_citizen_rates_answer_and_officer(submit, users):
+    fb = _answered(submit, users)
+    with pytest.raises(PermissionDeniedError):
+        svc.feedback_rate(feedback=fb, actor=users["citizen2"], rating="useful")
+    fb = svc.feedback_rate(feedback=fb, actor=users["citizen"], rating="useful", officer_rating=5)
+    assert fb.rating == "useful" and fb.officer_rating == 5
+    with pytest.raises(ConflictError):
+        svc.feedback_rate(feedback=fb, actor=users["citizen"], rating="not_useful")
+
+
+def test_anonymous_sender_rates_with_access_key_and_reraises(submit, users):
+    with time_machine.travel(MONDAY, tick=False):
+        fb = svc.feedback_publish(feedback=submit(actor=None, anonymous=True), actor=users["onestop"])
+        fb = svc.feedback_answer(feedback=fb, actor=users["specialist"], text="Đã xử lý.")
+    with pytest.raises(PermissionDeniedError):
+        svc.feedback_rate(feedback=fb, actor=None, rating="reraised", access_key="wrong")
+    with time_machine.travel(dt.datetime(2026, 3, 10, 9, 0, tzinfo=MONDAY.tzinfo), tick=False):
+        fb = svc.feedback_rate(feedback=fb, actor=None, rating="reraised", access_key=fb.access_key)
+    assert fb.status == Feedback.Status.PROCESSING and fb.answer_due == add_working_days(dt.date(2026, 3, 10), 15)
+
+
+def test_commune_stats_formulas_5_2_and_5_3(submit, users, commune):
+    a = _answered(submit, users)  # on time
+    svc.feedback_rate(feedback=a, actor=users["citizen"], rating="useful")
+    b = _answered(submit, users)  # on time but rated not useful
+    svc.feedback_rate(feedback=b, actor=users["citizen"], rating="not_useful")
+    _answered(submit, users, answer_at=dt.datetime(2026, 4, 1, 9, 0, tzinfo=MONDAY.tzinfo))  # late
+    with time_machine.travel(dt.datetime(2026, 3, 3, 9, 0, tzinfo=MONDAY.tzinfo), tick=False):
+        submit(actor=users["citizen"])  # still open, within deadline
+        [row] = sel.commune_stats(commune_codes=[commune.code])
+    assert row["total"] == 4 and row["late"] == 1 and row["on_time"] == 3
+    assert row["on_time_rate"] == 75.0
+    assert row["unsatisfied"] == 2 and row["satisfaction_rate"] == 50.0
+    assert sel.commune_stats(commune_codes=["99999"]) == []
+
+
+def test_officer_feedback_stats(submit, users):
+    a = _answered(submit, users)
+    svc.feedback_rate(feedback=a, actor=users["citizen"], rating="useful", officer_rating=4)
+    b = _answered(submit, users, answer_at=dt.datetime(2026, 4, 1, 9, 0, tzinfo=MONDAY.tzinfo))
+    svc.feedback_rate(feedback=b, actor=users["citizen"], rating="not_useful", officer_rating=2)
+    stats = svc_stats = sel.officer_feedback_stats([users["specialist"].pk, users["leader"].pk], (dt.date(2026, 1, 1), dt.date(2026, 12, 31)))
+    s = stats[users["specialist"].pk]
+    assert s["answered"] == 2 and s["on_time"] == 1 and s["late"] == 1 and s["on_time_rate"] == 50.0
+    assert s["useful"] == 1 and s["not_useful"] == 1 and s["officer_rating_avg"] == 3.0 and s["officer_ratings"] == 2
+    assert svc_stats[users["leader"].pk]["answered"] == 0 and svc_stats[users["leader"].pk]["on_time_rate"] is None
+    assert sel.officer_feedback_stats([users["specialist"].pk], (dt.date(2025, 1, 1), dt.date(2025, 12, 31)))[users["specialist"].pk]["answered"] == 0
+
+
+def test_public_search_is_accent_insensitive_and_filters(submit, users, cats, other_commune):
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"], text="Đèn đường khu phố Đức Thắng bị hỏng.", title="Đèn đường hỏng",
+                                              category=cats["GT"]), actor=users["onestop"])
+    submit(actor=users["citizen"], text="Đèn đường chưa duyệt bị hỏng.")  # pending: not public
+    assert list(sel.feedback_public_list(query="den duong duc thang")) == [fb]
+    assert list(sel.feedback_public_list(query="den duong")) == [fb]
+    assert list(sel.feedback_public_list(category_code="GT")) == [fb]
+    assert not sel.feedback_public_list(category_code="MT").exists()
+    assert not sel.feedback_public_list(commune_code=other_commune.code).exists()
+    assert not sel.feedback_public_list(status="answered").exists()
+    assert list(sel.feedback_public_list(status="processing")) == [fb]
+    today = fb.published_at.date()
+    assert list(sel.feedback_public_list(date_from=today, date_to=today)) == [fb]
+    assert not sel.feedback_public_list(date_from=today + dt.timedelta(days=2)).exists()
+
+
+def test_audit_rows_written(submit, users):
+    from coso.core.models import AuditLog
+
+    fb = submit(actor=users["citizen"])
+    svc.feedback_publish(feedback=fb, actor=users["onestop"])
+    verbs = set(AuditLog.objects.filter(object_type="feedback.Feedback", object_id=str(fb.pk)).values_list("verb", flat=True))
+    assert {"feedback_submit", "feedback_publish"} <= verbs

@@ -1,0 +1,310 @@
+"""Pages: submission (phone first), public listing, detail, sender actions, moderation and handling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coso.core.exceptions import ApplicationError
+from coso.feedback import forms as f
+from coso.feedback import selectors as sel
+from coso.feedback import services as svc
+from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory
+
+
+def _apply_error(form: Any, exc: ApplicationError) -> None:
+    """Put a service error on the field it concerns, else at the top of the form."""
+    if exc.code.startswith("attachment") or exc.code == "too-many-attachments":
+        form.add_error("attachments", exc.message)
+        return
+    placed = False
+    for name, msgs in ((exc.details or {}).get("fields") or {}).items():
+        if name in form.fields:
+            for m in msgs:
+                form.add_error(name, m)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+# --------------------------------------------------------------------------- citizen side
+
+def submit_view(request: HttpRequest) -> HttpResponse:
+    ask_accents = False
+    initial: dict[str, Any] = {}
+    if request.user.is_authenticated and request.user.is_citizen:
+        initial = {"contact_name": request.user.display_name, "contact_phone": request.user.phone, "contact_email": request.user.email}
+    if request.GET.get("commune"):
+        initial["commune"] = request.GET["commune"]
+    form = f.SubmitForm(request.POST or None, request.FILES or None, initial=initial)
+    form.fields["commune"].widget.attrs["hx-get"] = reverse("feedback:villages")
+    villages = []
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            from coso.units.models import Village
+
+            village = Village.objects.filter(pk=d["village"], commune=d["commune"]).first() if d.get("village") else None
+            try:
+                fb = svc.feedback_submit(
+                    actor=request.user, category=d["category"], commune=d["commune"], village=village, title=d["title"], text=d["text"],
+                    address=d["address"], lat=d["lat"], long=d["long"], anonymous=d["anonymous"], contact_name=d["contact_name"],
+                    contact_phone=d["contact_phone"], contact_email=d["contact_email"], files=request.FILES.getlist("attachments"),
+                    confirm_unaccented=d["confirm_unaccented"], channel=Feedback.Channel.WEB,
+                )
+            except ApplicationError as exc:
+                if exc.code == "unaccented-text":
+                    ask_accents = True
+                else:
+                    _apply_error(form, exc)
+            else:
+                messages.success(request, _("Đã gửi phản ánh %(code)s. Hạn xử lý: %(due)s. Vui lòng lưu đường dẫn này để theo dõi.")
+                                 % {"code": fb.code, "due": fb.answer_due.strftime("%d/%m/%Y")})
+                return redirect(reverse("feedback:detail", args=[fb.pk]) + f"?key={fb.access_key}")
+        if form.data.get("commune"):
+            from coso.units.models import Village
+
+            villages = list(Village.objects.filter(commune__code=form.data.get("commune")).order_by("name"))
+    return render(request, "feedback/submit.html", {"form": form, "ask_accents": ask_accents, "villages": villages,
+                                                     "selected_village": form.data.get("village", "")})
+
+
+def villages_partial(request: HttpRequest) -> HttpResponse:
+    from coso.units.models import Village
+
+    code = request.GET.get("commune", "")
+    villages = Village.objects.filter(commune__code=code).order_by("name") if code else Village.objects.none()
+    return render(request, "feedback/partials/_village_options.html", {"villages": villages})
+
+
+def _viewer(request: HttpRequest, pk: int) -> tuple[Feedback, str, str]:
+    key = request.GET.get("key") or request.POST.get("key") or ""
+    fb, mode = sel.feedback_get_for_viewer(pk=pk, user=request.user, access_key=key)
+    return fb, mode, key
+
+
+def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    fb, mode, key = _viewer(request, pk)
+    ctx = {
+        "fb": fb, "mode": mode, "key": key,
+        "events": sel.feedback_history(feedback=fb, moderator=False),
+        "attachments": [a for a in fb.attachments.all() if not a.hidden or mode == "staff"],
+        "rate_form": f.RateForm() if mode == "sender" and fb.status == Feedback.Status.CLOSED and not fb.rating else None,
+        "supplement_form": f.SupplementForm() if mode == "sender" and fb.status == Feedback.Status.INFO_REQUESTED else None,
+        "overdue": fb.is_overdue(),
+        "commune_name": _commune_name(fb.commune_code),
+    }
+    return render(request, "feedback/detail.html", ctx)
+
+
+def _commune_name(code: str) -> str:
+    from coso.units.models import AdministrativeUnit
+
+    return AdministrativeUnit.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+def _back(fb: Feedback, key: str) -> HttpResponse:
+    return redirect(reverse("feedback:detail", args=[fb.pk]) + (f"?key={key}" if key else ""))
+
+
+@require_POST
+def rate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    fb, _mode, key = _viewer(request, pk)
+    form = f.RateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Vui lòng chọn mức đánh giá."))
+        return _back(fb, key)
+    try:
+        svc.feedback_rate(feedback=fb, actor=request.user, access_key=key, rating=form.cleaned_data["rating"],
+                          officer_rating=form.cleaned_data["officer_rating"], comment=form.cleaned_data["comment"])
+        messages.success(request, _("Cảm ơn bạn đã đánh giá."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return _back(fb, key)
+
+
+@require_POST
+def supplement_view(request: HttpRequest, pk: int) -> HttpResponse:
+    fb, _mode, key = _viewer(request, pk)
+    form = f.SupplementForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ApplicationError(_("Vui lòng nhập nội dung bổ sung."), code="validation-error")
+        svc.feedback_supplement(feedback=fb, actor=request.user, access_key=key, text=form.cleaned_data["text"])
+        messages.success(request, _("Đã gửi thông tin bổ sung."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return _back(fb, key)
+
+
+@require_POST
+def report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    fb = sel.feedback_get_public(pk=pk)
+    try:
+        svc.feedback_report(feedback=fb, reporter_key=svc.reporter_key_for(request), reason=request.POST.get("reason", ""))
+        messages.success(request, _("Cảm ơn bạn. Người kiểm duyệt sẽ xem lại phản ánh này."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    fb.refresh_from_db()
+    if fb.hidden:
+        return redirect("feedback:public_list")
+    return redirect("feedback:detail", pk=fb.pk)
+
+
+@login_required
+def mine_view(request: HttpRequest) -> HttpResponse:
+    page = Paginator(sel.my_feedback(fetched_by=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "feedback/mine.html", {"page": page})
+
+
+def public_list_view(request: HttpRequest) -> HttpResponse:
+    form = f.PublicFilterForm(request.GET or None)
+    d = form.cleaned_data if form.is_valid() else {}
+    qs = sel.feedback_public_list(query=d.get("q", ""), commune_code=d.get("commune", ""), category_code=d.get("category", ""),
+                                  status=d.get("status", ""), date_from=d.get("date_from"), date_to=d.get("date_to"))
+    page = Paginator(qs, 20, allow_empty_first_page=True).get_page(request.GET.get("page"))
+    codes = [d["commune"]] if d.get("commune") else sorted({fb.commune_code for fb in page})
+    stats = sel.commune_stats(commune_codes=codes) if codes else []
+    from coso.units.models import AdministrativeUnit
+
+    names = dict(AdministrativeUnit.objects.filter(code__in={fb.commune_code for fb in page}).values_list("code", "name"))
+    for fb in page:
+        fb.commune_name = names.get(fb.commune_code, fb.commune_code)
+    return render(request, "feedback/public_list.html", {"form": form, "page": page, "stats": stats})
+
+
+def attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
+    att = FeedbackAttachment.objects.select_related("feedback").filter(pk=pk).first()
+    if att is None:
+        raise Http404
+    key = request.GET.get("key", "")
+    try:
+        _fb, mode = sel.feedback_get_for_viewer(pk=att.feedback_id, user=request.user, access_key=key)
+    except Http404:
+        raise
+    if att.hidden and mode != "staff":
+        raise Http404
+    try:
+        fh = default_storage.open(att.file.name, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404
+    inline = att.is_image or att.content_type == "application/pdf"
+    ext = att.file.name.rsplit(".", 1)[-1]
+    resp = FileResponse(fh, content_type=att.content_type, as_attachment=not inline, filename=f"dinh-kem-{att.pk}.{ext}")
+    resp["X-Content-Type-Options"] = "nosniff"
+    resp["Cache-Control"] = "private, max-age=300"
+    return resp
+
+
+# --------------------------------------------------------------------------- moderation and handling
+
+def _require_staff(request: HttpRequest) -> None:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if not (request.user.is_superuser or request.user.is_staff_role):
+        raise PermissionDenied
+
+
+TABS = [("pending", "Chờ kiểm duyệt"), ("flagged", "Gắn cờ / bị báo"), ("handling", "Đang xử lý"), ("overdue", "Quá hạn"),
+        ("hidden", "Đã ẩn"), ("closed", "Đã xong"), ("all", "Tất cả")]
+
+
+@login_required
+def moderation_view(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    tab = request.GET.get("tab", "pending")
+    if tab not in dict(TABS):
+        tab = "pending"
+    qs = sel.feedback_list(fetched_by=request.user, tab=tab, query=request.GET.get("q", ""), category_code=request.GET.get("category", ""))
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "feedback/moderation.html", {
+        "page": page, "tab": tab, "tabs": [(k, _(v)) for k, v in TABS], "q": request.GET.get("q", ""),
+        "categories": FeedbackCategory.objects.filter(is_active=True), "category": request.GET.get("category", ""),
+    })
+
+
+@login_required
+def manage_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_staff(request)
+    fb = sel.feedback_get(fetched_by=request.user, pk=pk)
+    templates = list(sel.templates_for(fb.category))
+    ctx = {
+        "fb": fb,
+        "events": sel.feedback_history(feedback=fb, moderator=True),
+        "attachments": list(fb.attachments.all()),
+        "edit_form": f.EditForm(initial={"title": fb.title, "text": fb.text, "version": fb.version}),
+        "redact_form": f.RedactForm(),
+        "reason_form": f.ReasonForm(),
+        "info_form": f.InfoForm(),
+        "answer_form": f.AnswerForm(initial={"text": fb.answer_text}),
+        "templates": templates,
+        "templates_data": {str(t.pk): t.body for t in templates},
+        "overdue": fb.is_overdue(),
+        "can_act": request.user.is_superuser or request.user.role in svc.HANDLER_ROLES,
+    }
+    return render(request, "feedback/manage.html", ctx)
+
+
+@login_required
+@require_POST
+def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    _require_staff(request)
+    fb = sel.feedback_get(fetched_by=request.user, pk=pk)
+    p = request.POST
+    user = request.user
+    try:
+        if action in ("edit", "publish"):
+            form = f.EditForm(p)
+            if not form.is_valid():
+                raise ApplicationError(_("Tiêu đề và nội dung không được để trống."), code="validation-error")
+            d = form.cleaned_data
+            if action == "edit":
+                svc.feedback_edit(feedback=fb, actor=user, title=d["title"], text=d["text"], note=d["note"], version=d["version"])
+                messages.success(request, _("Đã lưu bản biên tập."))
+            else:
+                svc.feedback_publish(feedback=fb, actor=user, title=d["title"], text=d["text"], note=d["note"], version=d["version"])
+                messages.success(request, _("Đã công khai phản ánh."))
+        elif action == "redact":
+            form = f.RedactForm(p)
+            form.is_valid()
+            phrases = [x for x in (form.cleaned_data.get("phrases") or "").splitlines() if x.strip()]
+            ids = [int(x) for x in p.getlist("attachment") if x.isdigit()]
+            svc.feedback_redact(feedback=fb, actor=user, phrases=phrases, patterns=bool(form.cleaned_data.get("patterns")),
+                                attachment_ids=ids, remove_contact=bool(form.cleaned_data.get("remove_contact")))
+            messages.success(request, _("Đã ẩn thông tin cá nhân."))
+        elif action == "hide":
+            svc.feedback_hide(feedback=fb, actor=user, reason=p.get("reason", ""))
+            messages.success(request, _("Đã ẩn phản ánh."))
+        elif action == "unhide":
+            svc.feedback_unhide(feedback=fb, actor=user, note=p.get("reason", ""))
+            messages.success(request, _("Đã bỏ ẩn phản ánh."))
+        elif action == "reject":
+            svc.feedback_reject(feedback=fb, actor=user, reason=p.get("reason", ""))
+            messages.success(request, _("Đã từ chối và báo lý do cho người gửi."))
+        elif action == "info":
+            svc.feedback_request_info(feedback=fb, actor=user, message=p.get("message", ""))
+            messages.success(request, _("Đã gửi đề nghị bổ sung thông tin."))
+        elif action == "answer":
+            form = f.AnswerForm(p)
+            if not form.is_valid():
+                raise ApplicationError(_("Vui lòng nhập nội dung trả lời."), code="validation-error")
+            svc.feedback_answer(feedback=fb, actor=user, text=form.cleaned_data["text"], publish=form.cleaned_data["publish"])
+            messages.success(request, _("Đã lưu trả lời."))
+        elif action == "publish_answer":
+            svc.feedback_publish_answer(feedback=fb, actor=user)
+            messages.success(request, _("Đã công khai trả lời."))
+        else:
+            raise Http404
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("feedback:manage", pk=fb.pk)
