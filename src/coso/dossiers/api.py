@@ -1,3 +1,285 @@
-from ninja import Router
+"""JSON API of the one-stop shop (same services as the pages). Errors: {code, message, details}; 409 on conflict."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from typing import Any
+
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from coso.dossiers import documents, selectors, services
+from coso.dossiers.constants import Status
+from coso.procedures.models import Procedure
+from coso.units.models import AdministrativeUnit
 
 router = Router(tags=["dossiers"])
+
+
+class FileIn(Schema):
+    document_name: str
+    filename: str
+    content_base64: str
+
+
+class ApplicantIn(Schema):
+    applicant_name: str
+    applicant_phone: str
+    applicant_email: str = ""
+    applicant_citizen_id: str = ""
+    applicant_address: str = ""
+    zalo_opt_in: bool = False
+
+
+class IntakeIn(ApplicantIn):
+    procedure_code: str
+    documents: list[str] = []
+    files: list[FileIn] = []
+    channel: str = "counter"
+    note: str = ""
+
+
+class OnlineIn(ApplicantIn):
+    procedure_code: str
+    commune_code: str
+    files: list[FileIn] = []
+    note: str = ""
+
+
+class ActionIn(Schema):
+    version: int
+    reason: str = ""
+    new_date: dt.date | None = None
+    documents: list[str] = []
+    assignee_id: int | None = None
+    to_step: int | None = None
+
+
+class RatingIn(Schema):
+    level: str
+    criteria: dict[str, int] = {}
+    comment: str = ""
+
+
+class DossierOut(Schema):
+    id: int
+    code: str
+    status: str
+    status_label: str
+    procedure_code: str
+    procedure_name: str
+    applicant_name: str
+    applicant_phone: str
+    channel: str
+    submitted_at: dt.datetime
+    received_at: dt.datetime | None
+    due_date: dt.date | None
+    due_at: dt.datetime | None
+    apology_due_date: dt.date | None
+    current_step: int
+    current_step_name: str
+    waiting_role: str
+    assignee_id: int | None
+    supplement_count: int
+    paused_working_days: int
+    finished_at: dt.datetime | None
+    timeliness: str
+    version: int
+    commune_code: str
+
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return str(Status(obj.status).label)
+
+    @staticmethod
+    def resolve_procedure_code(obj: Any) -> str:
+        return obj.procedure_version.procedure.code
+
+    @staticmethod
+    def resolve_procedure_name(obj: Any) -> str:
+        return obj.procedure_version.procedure.name
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    action: str
+    actor_name: str
+    from_status: str
+    to_status: str
+    reason: str
+    data: dict
+
+
+class DossierDetailOut(DossierOut):
+    events: list[EventOut]
+    allowed_actions: list[str]
+
+    @staticmethod
+    def resolve_events(obj: Any) -> list[Any]:
+        return obj.events_list
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Any) -> list[str]:
+        return obj.allowed_list
+
+
+class PublicStatusOut(Schema):
+    code: str
+    status: str
+    status_label: str
+    procedure_name: str
+    applicant: str
+    submitted_at: dt.datetime
+    due_date: dt.date | None
+    timeliness: str
+    history: list[dict]
+
+
+class InboxOut(Schema):
+    mine: list[DossierOut]
+    near: list[DossierOut]
+    overdue: list[DossierOut]
+    warnings: list[DossierOut]
+
+
+def _files(items: list[FileIn]) -> list[tuple[str, Any]]:
+    out = []
+    for f in items:
+        try:
+            raw = base64.b64decode(f.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ApplicationError(f"Tệp «{f.filename}» không phải base64 hợp lệ.", code="invalid-file", details={"fields": {"files": [f.filename]}}) from None
+        out.append((f.document_name, SimpleUploadedFile(f.filename[:200] or "file", raw)))
+    return out
+
+
+def _procedure(code: str) -> Procedure:
+    proc = Procedure.objects.filter(code=code, is_active=True).first()
+    if proc is None:
+        raise ApplicationError("Không tìm thấy thủ tục.", code="unknown-procedure", details={"fields": {"procedure_code": ["Không tồn tại."]}})
+    return proc
+
+
+def _applicant(p: ApplicantIn) -> services.Applicant:
+    return services.Applicant(name=p.applicant_name, phone=p.applicant_phone, email=p.applicant_email, citizen_id=p.applicant_citizen_id,
+                              address=p.applicant_address, zalo_opt_in=p.zalo_opt_in)
+
+
+def _detail(request: HttpRequest, d: Any) -> Any:
+    d.events_list = list(d.events.order_by("at", "id"))
+    d.allowed_list = services.allowed_actions(d, request.user)
+    return d
+
+
+@router.post("/intake", response={201: DossierOut}, summary="Receive a dossier at the counter (one-stop officer)")
+def intake(request: HttpRequest, payload: IntakeIn):  # type: ignore[no-untyped-def]
+    user = request.user
+    commune = AdministrativeUnit.objects.filter(code=getattr(user, "commune_code", ""), level="commune").first()
+    if commune is None:
+        raise PermissionDeniedError("Chỉ cán bộ bộ phận một cửa của xã được tiếp nhận hồ sơ.")
+    d = services.receive_at_counter(actor=user, commune=commune, applicant=_applicant(payload), procedure=_procedure(payload.procedure_code),
+                                    documents=payload.documents, files=_files(payload.files), channel=payload.channel, note=payload.note)
+    return 201, selectors.dossier_get(fetched_by=user, pk=d.pk)
+
+
+@router.post("/online", response={201: DossierOut}, summary="Submit a dossier online (citizen)")
+def online(request: HttpRequest, payload: OnlineIn):  # type: ignore[no-untyped-def]
+    commune = AdministrativeUnit.objects.filter(code=payload.commune_code, level="commune").first()
+    d = services.submit_online(actor=request.user, commune=commune, applicant=_applicant(payload), procedure=_procedure(payload.procedure_code),
+                               files=_files(payload.files), note=payload.note)
+    return 201, selectors.dossier_get(fetched_by=request.user, pk=d.pk)
+
+
+@router.get("/lookup", response=PublicStatusOut, auth=None, summary="Public status by code + last 4 digits of the phone")
+def lookup(request: HttpRequest, code: str, phone: str):  # type: ignore[no-untyped-def]
+    key = f"dossier-lookup:{request.META.get('REMOTE_ADDR', '?')}"
+    if cache.get(key, 0) >= 20:
+        raise ApplicationError("Tra cứu sai quá nhiều lần; thử lại sau một giờ.", code="too-many-attempts", status=429)
+    d = selectors.public_lookup(code=code, phone_suffix=phone)
+    if d is None:
+        cache.set(key, cache.get(key, 0) + 1, 3600)
+        raise NotFoundError("Không tìm thấy hồ sơ khớp với mã và số điện thoại.")
+    return {
+        "code": d.code, "status": d.status, "status_label": str(Status(d.status).label), "procedure_name": d.procedure_version.procedure.name,
+        "applicant": selectors.masked_name(d.applicant_name), "submitted_at": d.submitted_at, "due_date": d.promised_date, "timeliness": d.timeliness,
+        "history": [{"at": e["at"].isoformat(), "status": str(e["status"])} for e in selectors.public_events(d)],
+    }
+
+
+@router.get("/", response=list[DossierOut], summary="Dossiers in the caller's scope (search by code, name, phone, CCCD)")
+@paginate
+def list_dossiers(request: HttpRequest, q: str = "", status: str = "", procedure: str = ""):  # type: ignore[no-untyped-def]
+    return selectors.dossier_list(fetched_by=request.user, query=q, status=status, procedure_code=procedure)
+
+
+@router.get("/mine", response=list[DossierOut], summary="The citizen's own dossiers")
+@paginate
+def mine(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return selectors.my_dossiers(fetched_by=request.user)
+
+
+@router.get("/inbox", response=InboxOut, summary="Officer inbox: waiting for me / my role, near deadline, overdue, apology warnings")
+def inbox(request: HttpRequest, q: str = "", near_days: int | None = None, limit: int = 100):  # type: ignore[no-untyped-def]
+    box = selectors.inbox(fetched_by=request.user, query=q, near_days=near_days, limit=max(1, min(limit, 500)))
+    return {"mine": list(box.mine), "near": list(box.near), "overdue": list(box.overdue), "warnings": list(box.warnings)}
+
+
+@router.get("/stats", summary="Statistics for a period (commune or province scope)")
+def stats(request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None, group: str = "procedure", procedure: str = "", commune: str = ""):  # type: ignore[no-untyped-def]
+    end = end or timezone.localdate()
+    start = start or end - dt.timedelta(days=364)
+    if start > end:
+        raise ApplicationError("Ngày bắt đầu phải trước ngày kết thúc.", code="invalid-period", details={"fields": {"start": ["Sau ngày kết thúc."]}})
+    data = selectors.stats(fetched_by=request.user, start=start, end=end, commune_code=commune, procedure_code=procedure, group_by=group if group in ("commune", "procedure") else "")
+    data["monthly"] = [{"month": m["m"].strftime("%Y-%m"), "received": m["received"], "ok": m["ok"], "late": m["late"]} for m in data["monthly"] if m["m"]]
+    data["start"], data["end"] = start.isoformat(), end.isoformat()
+    return data
+
+
+@router.get("/register.{fmt}", summary="Dossier register (Mẫu 06) for a period as PDF or Excel")
+def register(request: HttpRequest, fmt: str, start: dt.date, end: dt.date):  # type: ignore[no-untyped-def]
+    if fmt not in ("pdf", "xlsx"):
+        raise NotFoundError()
+    rows = selectors.register_rows(fetched_by=request.user, start=start, end=end)
+    label = request.user.commune_code or request.user.province_code
+    if fmt == "pdf":
+        return HttpResponse(documents.register_pdf(rows, title_unit=label, start=start, end=end), content_type="application/pdf")
+    return HttpResponse(documents.register_xlsx(rows, title_unit=label, start=start, end=end), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@router.get("/{int:dossier_id}", response=DossierDetailOut, summary="One dossier with its event log")
+def get_dossier(request: HttpRequest, dossier_id: int):  # type: ignore[no-untyped-def]
+    return _detail(request, selectors.dossier_get(fetched_by=request.user, pk=dossier_id))
+
+
+@router.post("/{int:dossier_id}/actions/{action}", response=DossierOut, summary="Take a workflow action (409 when someone else acted first)")
+def take_action(request: HttpRequest, dossier_id: int, action: str, payload: ActionIn):  # type: ignore[no-untyped-def]
+    selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
+    data = {"new_date": payload.new_date, "documents": payload.documents, "assignee_id": payload.assignee_id, "to_step": payload.to_step}
+    d = services.perform(actor=request.user, dossier_id=dossier_id, action=action, expected_version=payload.version, reason=payload.reason, data=data)
+    return selectors.dossier_get(fetched_by=request.user, pk=d.pk)
+
+
+@router.post("/{int:dossier_id}/rating", response={201: dict}, summary="Rate the service after the result was returned")
+def rating(request: HttpRequest, dossier_id: int, payload: RatingIn):  # type: ignore[no-untyped-def]
+    selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
+    r = services.rate(actor=request.user, dossier_id=dossier_id, level=payload.level, criteria=payload.criteria, comment=payload.comment)
+    return 201, {"id": r.pk, "level": r.level, "officer_ids": r.officer_ids}
+
+
+@router.get("/{int:dossier_id}/forms/{kind}.pdf", summary="Mẫu 01 receipt, 02 supplement, 03 refusal, 04 apology, 05 control sheet (PDF)")
+def form_pdf(request: HttpRequest, dossier_id: int, kind: str):  # type: ignore[no-untyped-def]
+    if kind not in documents.FORMS:
+        raise NotFoundError()
+    d = selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
+    if kind == "apology" and not d.apologies.exists():
+        raise NotFoundError("Hồ sơ chưa có phiếu xin lỗi.")
+    return HttpResponse(documents.form_pdf(kind, d), content_type="application/pdf")

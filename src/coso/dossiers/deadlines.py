@@ -88,10 +88,9 @@ def classify(*, end_at: dt.datetime, due_at: dt.datetime | None, due_date: dt.da
     if due_date is None or due_at is None:
         return Timeliness.ON_TIME
     end_local = timezone.localtime(end_at)
-    if end_at > due_at and end_local.date() >= due_date:
-        # Day-based limits count the whole due day; hour-based limits compare the exact time.
-        if end_local.date() > due_date or timezone.localtime(due_at).time() != END_OF_DAY:
-            return Timeliness.LATE
+    # Day-based limits count the whole due day; hour-based limits compare the exact time.
+    if end_at > due_at and end_local.date() >= due_date and (end_local.date() > due_date or timezone.localtime(due_at).time() != END_OF_DAY):
+        return Timeliness.LATE
     if end_local.date() < due_date:
         return Timeliness.EARLY
     return Timeliness.ON_TIME

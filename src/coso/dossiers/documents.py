@@ -189,8 +189,8 @@ def _register_row(i: int, d: Dossier) -> list[str]:
     return [
         str(i), d.code, d.procedure_version.procedure.name, d.applicant_name, f"{d.applicant_address} {d.applicant_phone}".strip(),
         format_date(timezone.localdate(d.received_at)) if d.received_at else "", format_date(d.due_date),
-        format_date(timezone.localdate(d.finished_at)) if d.finished_at else "", Status(d.status).label,
-        Timeliness(d.timeliness).label if d.timeliness else "",
+        format_date(timezone.localdate(d.finished_at)) if d.finished_at else "", str(Status(d.status).label),
+        str(Timeliness(d.timeliness).label) if d.timeliness else "",
     ]
 
 

@@ -21,6 +21,9 @@ class DossierCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency_code", "day"], name="dossier_counter_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.agency_code} {self.day}: {self.last}"
+
 
 class Dossier(TenantModel):
     code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
@@ -120,6 +123,9 @@ class DossierStep(models.Model):
         ordering = ["dossier", "order"]
         constraints = [models.UniqueConstraint(fields=["dossier", "order"], name="dossier_step_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
 
 class DossierEvent(models.Model):
     """Every transition and action: who, when, from/to, why (the national index needs them all)."""
@@ -168,6 +174,9 @@ class DossierAttachment(models.Model):
     class Meta:
         ordering = ["dossier", "id"]
 
+    def __str__(self) -> str:
+        return self.document_name
+
 
 class DossierApology(TenantModel):
     """Mẫu 04: apology and new return date, issued before the due date."""
@@ -184,6 +193,9 @@ class DossierApology(TenantModel):
         ordering = ["dossier", "issued_at"]
         constraints = [models.CheckConstraint(condition=Q(new_due_date__gt=models.F("old_due_date")), name="apology_new_after_old")]
 
+    def __str__(self) -> str:
+        return f"{self.number:03d}/PXL"
+
 
 class DossierRating(TenantModel):
     """Citizen satisfaction after the result is returned; ``officer_ids`` are the officers who handled it."""
@@ -198,3 +210,6 @@ class DossierRating(TenantModel):
 
     class Meta:
         ordering = ["-rated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.level}"

@@ -65,9 +65,7 @@ def inbox(*, fetched_by: Any, query: str = "", near_days: int | None = None, war
     """
     today = timezone.localdate()
     base = scoped(dossier_qs(), fetched_by).filter(is_open=True)
-    if getattr(fetched_by, "role", None) in COMMUNE_ROLES and fetched_by.role != Role.COMMUNE_LEADER:
-        mine = base.filter(_waiting_for(fetched_by))
-    elif getattr(fetched_by, "role", None) == Role.COMMUNE_LEADER:
+    if getattr(fetched_by, "role", None) in COMMUNE_ROLES and fetched_by.role != Role.COMMUNE_LEADER or getattr(fetched_by, "role", None) == Role.COMMUNE_LEADER:
         mine = base.filter(_waiting_for(fetched_by))
     else:
         mine = base

@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+
+import filetype
 
 from coso.accounts.roles import Role
 from coso.core.audit import audit_log, snapshot
@@ -34,13 +35,13 @@ from coso.dossiers.constants import (
     DEFAULT_STEPS,
     FINISHED_STATUSES,
     NEAR_DEADLINE_PERCENT,
+    RATING_CRITERIA,
     STAFF_ACTORS,
     WAITING_ROLE_BY_STATUS,
     Action,
     Channel,
     Satisfaction,
     Status,
-    RATING_CRITERIA,
 )
 from coso.dossiers.models import Dossier, DossierApology, DossierAttachment, DossierCounter, DossierEvent, DossierRating, DossierStep
 from coso.workcalendar import services as cal
@@ -374,7 +375,7 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
         _check_actor(dossier, actor, action)
         if expected_version is not None and int(expected_version) != dossier.version:
             raise ConflictError(
-                "Hồ sơ vừa được người khác cập nhật (trạng thái hiện tại: %s). Vui lòng tải lại trang và kiểm tra trước khi thao tác." % Status(dossier.status).label,
+                f"Hồ sơ vừa được người khác cập nhật (trạng thái hiện tại: {Status(dossier.status).label}). Vui lòng tải lại trang và kiểm tra trước khi thao tác.",
                 details={"current_version": dossier.version, "status": dossier.status},
             )
         if dossier.status not in rule.sources:
@@ -531,7 +532,7 @@ def _h_apology(d: Dossier, *, actor: Any, now: dt.datetime, reason: str, data: d
     today = timezone.localdate(now)
     if d.due_date is None or today >= d.due_date:
         raise ApplicationError(
-            "Phiếu xin lỗi phải được phát hành trước ngày hẹn trả (%s)." % (d.due_date.strftime("%d/%m/%Y") if d.due_date else "—"),
+            f"Phiếu xin lỗi phải được phát hành trước ngày hẹn trả ({d.due_date.strftime('%d/%m/%Y') if d.due_date else '—'}).",
             code="apology-too-late", details={"due_date": d.due_date.isoformat() if d.due_date else None},
         )
     if new_date <= d.due_date:

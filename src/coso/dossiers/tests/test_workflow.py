@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 import pytest
 import time_machine
-from django.utils import timezone
 
 from coso.core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from coso.dossiers import services

@@ -1,0 +1,107 @@
+"""Page forms. They only shape input; the services decide and raise ApplicationError."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coso.dossiers.constants import CRITERION_SCORES, RATING_CRITERIA, Channel, Satisfaction
+from coso.units.models import AdministrativeUnit
+
+
+class ApplicantForm(forms.Form):
+    applicant_name = forms.CharField(label=_("Họ và tên người nộp"), max_length=200)
+    applicant_phone = forms.CharField(label=_("Số điện thoại"), max_length=20, widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}))
+    applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    applicant_citizen_id = forms.CharField(label=_("Số CCCD"), max_length=12, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    zalo_opt_in = forms.BooleanField(label=_("Nhận thông báo qua Zalo"), required=False)
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _doc_fields(form: forms.Form, version: object, *, online: bool) -> None:
+    form.doc_names = []  # type: ignore[attr-defined]
+    for i, doc in enumerate(getattr(version, "required_documents", None) or []):
+        if not isinstance(doc, dict) or not doc.get("name"):
+            continue
+        name = doc["name"]
+        required = bool(doc.get("required", True))
+        form.doc_names.append((i, name, required))  # type: ignore[attr-defined]
+        if not online:
+            form.fields[f"doc_{i}"] = forms.BooleanField(label=name, required=False, help_text=_("Đã nhận bản giấy") if required else _("Không bắt buộc"))
+        form.fields[f"file_{i}"] = forms.FileField(
+            label=name if online else _("Bản quét: %(name)s") % {"name": name}, required=False,
+            help_text=_("PDF, JPG, PNG, tối đa %(mb)s MB") % {"mb": int(settings.COSO_MAX_ATTACHMENT_BYTES) // 1048576},
+            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp,.docx"}),
+        )
+
+
+class CounterIntakeForm(ApplicantForm):
+    channel = forms.ChoiceField(label=_("Kênh nộp"), choices=[(Channel.COUNTER, Channel.COUNTER.label), (Channel.POST, Channel.POST.label)])
+
+    def __init__(self, *args, version=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        _doc_fields(self, version, online=False)
+
+
+class OnlineSubmitForm(ApplicantForm):
+    commune = forms.ModelChoiceField(label=_("Nộp tới xã/phường"), queryset=AdministrativeUnit.objects.none())
+
+    def __init__(self, *args, version=None, province_code: str = "", **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = AdministrativeUnit.objects.filter(level="commune", province_code=province_code or settings.COSO_DEMO_PROVINCE).order_by("name")
+        _doc_fields(self, version, online=True)
+        self.order_fields(["commune"])
+
+
+class ActionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Lý do / ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    new_date = forms.DateField(label=_("Ngày hẹn trả mới"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    documents = forms.CharField(label=_("Giấy tờ cần bổ sung (mỗi dòng một loại)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    assignee_id = forms.IntegerField(required=False)
+    to_step = forms.IntegerField(required=False)
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(label=_("Mã hồ sơ"), max_length=60)
+    phone = forms.CharField(label=_("4 số cuối điện thoại"), max_length=4, min_length=4, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{4}"}))
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"]
+        if not value.isdigit():
+            raise forms.ValidationError(_("Nhập đúng 4 chữ số cuối của số điện thoại."))
+        return value
+
+
+class RatingForm(forms.Form):
+    level = forms.ChoiceField(label=_("Mức độ hài lòng chung"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Ý kiến khác"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for key, label in RATING_CRITERIA:
+            self.fields[f"c_{key}"] = forms.TypedChoiceField(label=label, required=False, coerce=int, empty_value=None,
+                                                           choices=[("", "—")] + [(v, lab) for v, lab in CRITERION_SCORES])
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("Từ ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("Đến ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    group = forms.ChoiceField(label=_("Chi tiết theo"), required=False, choices=[("procedure", _("Thủ tục")), ("commune", _("Xã/phường"))])
+    procedure = forms.CharField(label=_("Mã thủ tục"), required=False)
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        today = timezone.localdate()
+        data["end"] = data.get("end") or today
+        data["start"] = data.get("start") or (data["end"] - dt.timedelta(days=364))
+        if data["start"] > data["end"]:
+            self.add_error("start", _("Ngày bắt đầu phải trước ngày kết thúc."))
+        elif (data["end"] - data["start"]).days > 3 * 366:
+            self.add_error("start", _("Khoảng thời gian tối đa 3 năm."))
+        return data

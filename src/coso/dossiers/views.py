@@ -1,0 +1,374 @@
+"""Pages of the one-stop shop: lookup, my dossiers, online submission, counter intake, inbox, detail, stats."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+from coso.core.exceptions import ApplicationError, ConflictError
+from coso.core.masking import log_personal_read
+from coso.dossiers import documents, selectors, services
+from coso.dossiers.constants import ACTIONS, RATING_CRITERIA, Action, Status, Timeliness
+from coso.dossiers.forms import ActionForm, CounterIntakeForm, LookupForm, OnlineSubmitForm, PeriodForm, RatingForm
+from coso.dossiers.models import DossierAttachment
+from coso.procedures.models import Procedure
+from coso.units.models import AdministrativeUnit
+
+LOOKUP_LIMIT = 20  # failed look-ups per client per hour (the 4-digit suffix must not be guessable)
+
+
+def _staff(user: Any) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in COMMUNE_ROLES or user.role in PROVINCE_ROLES or user.role == Role.SYSTEM_ADMIN)
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "?"
+
+
+def _procedure_choices(online_only: bool = False) -> list[Any]:
+    qs = Procedure.objects.filter(is_active=True).order_by("field", "name")
+    return list(qs)
+
+
+def _version(code: str, province_code: str) -> Any:
+    if not code:
+        return None, None
+    proc = Procedure.objects.filter(code=code, is_active=True).first()
+    if proc is None:
+        return None, None
+    return proc, proc.version_on(timezone.localdate(), province_code)
+
+
+def _apply_errors(form: Any, exc: ApplicationError) -> None:
+    fields = (exc.details or {}).get("fields") or {}
+    placed = False
+    for name, errs in fields.items():
+        if name in form.fields:
+            for e in errs if isinstance(errs, list) else [errs]:
+                form.add_error(name, e if len(str(e)) > 12 else exc.message)
+            placed = True
+    if not placed or exc.code not in ("invalid-applicant",):
+        form.add_error(None, exc.message)
+
+
+def _files(form: Any, request: HttpRequest) -> list[tuple[str, Any]]:
+    out = []
+    for i, name, _req in getattr(form, "doc_names", []):
+        f = request.FILES.get(f"file_{i}")
+        if f:
+            out.append((name, f))
+    return out
+
+
+def _applicant(cd: dict[str, Any]) -> services.Applicant:
+    return services.Applicant(
+        name=cd.get("applicant_name", ""), phone=cd.get("applicant_phone", ""), email=cd.get("applicant_email", ""),
+        citizen_id=cd.get("applicant_citizen_id", ""), address=cd.get("applicant_address", ""), zalo_opt_in=bool(cd.get("zalo_opt_in")),
+    )
+
+
+# ---------------------------------------------------------------- citizens
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Public status page (also the QR target): code + last 4 digits of the phone."""
+    initial = {"code": request.GET.get("code", "")}
+    form = LookupForm(request.GET if "phone" in request.GET else None, initial=initial)
+    dossier = None
+    not_found = False
+    status = 200
+    if form.is_bound and form.is_valid():
+        key = f"dossier-lookup:{_client_ip(request)}"
+        failures = cache.get(key, 0)
+        if failures >= LOOKUP_LIMIT:
+            form.add_error(None, _("Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau một giờ."))
+            status = 429
+        else:
+            dossier = selectors.public_lookup(code=form.cleaned_data["code"], phone_suffix=form.cleaned_data["phone"])
+            if dossier is None:
+                cache.set(key, failures + 1, 3600)
+                not_found = True
+    ctx = {"form": form, "dossier": dossier, "not_found": not_found}
+    if dossier is not None:
+        ctx["events"] = selectors.public_events(dossier)
+        ctx["masked_name"] = selectors.masked_name(dossier.applicant_name)
+    return render(request, "dossiers/lookup.html", ctx, status=status)
+
+
+@login_required
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.my_dossiers(fetched_by=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "dossiers/my.html", {"page": page})
+
+
+@login_required
+def submit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role != Role.CITIZEN:
+        messages.warning(request, _("Nộp trực tuyến dành cho tài khoản công dân; cán bộ tiếp nhận tại quầy."))
+        return redirect("dossiers:intake") if user.role == Role.ONESTOP_OFFICER else redirect("core:home")
+    code = request.GET.get("procedure", "") or request.POST.get("procedure", "")
+    province = settings.COSO_DEMO_PROVINCE
+    proc, version = _version(code, province)
+    if proc is None:
+        today = timezone.localdate()
+        procs = [p for p in _procedure_choices() if getattr(p.version_on(today, province), "online", "none") != "none"]
+        return render(request, "dossiers/choose_procedure.html", {"procedures": procs, "target": "dossiers:submit", "unknown": bool(code)})
+    initial = {"applicant_name": user.full_name, "applicant_phone": user.phone, "applicant_email": user.email, "applicant_citizen_id": user.citizen_id}
+    form = OnlineSubmitForm(request.POST or None, request.FILES or None, version=version, province_code=province, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                d = services.submit_online(actor=user, commune=form.cleaned_data["commune"], applicant=_applicant(form.cleaned_data),
+                                           procedure_version=version, files=_files(form, request), note=form.cleaned_data.get("note", ""))
+            except ApplicationError as exc:
+                _apply_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("Đã nộp hồ sơ %(code)s. Bộ phận một cửa sẽ kiểm tra và tiếp nhận.") % {"code": d.code})
+                return redirect("dossiers:detail", pk=d.pk)
+        else:
+            status = 400
+    return render(request, "dossiers/submit.html", {"form": form, "procedure": proc, "version": version}, status=status)
+
+
+@login_required
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    d = selectors.dossier_get(fetched_by=request.user, pk=pk)
+    form = RatingForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        criteria = {k: form.cleaned_data.get(f"c_{k}") for k, _l in RATING_CRITERIA}
+        try:
+            services.rate(actor=request.user, dossier_id=d.pk, level=form.cleaned_data["level"], criteria=criteria, comment=form.cleaned_data.get("comment", ""))
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, _("Cảm ơn ông/bà đã đánh giá."))
+            return redirect("dossiers:detail", pk=d.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(request, "dossiers/rate.html", {"form": form, "d": d}, status=status)
+
+
+# ---------------------------------------------------------------- officers
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role != Role.ONESTOP_OFFICER or not user.commune_code:
+        raise Http404
+    commune = AdministrativeUnit.objects.get(code=user.commune_code)
+    code = request.GET.get("procedure", "") or request.POST.get("procedure", "")
+    proc, version = _version(code, commune.province_code)
+    if proc is None:
+        return render(request, "dossiers/choose_procedure.html", {"procedures": _procedure_choices(), "target": "dossiers:intake", "unknown": bool(code)})
+    form = CounterIntakeForm(request.POST or None, request.FILES or None, version=version)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            docs = [name for i, name, _r in form.doc_names if form.cleaned_data.get(f"doc_{i}")]
+            try:
+                d = services.receive_at_counter(
+                    actor=user, commune=commune, applicant=_applicant(form.cleaned_data), procedure_version=version, documents=docs,
+                    files=_files(form, request), channel=form.cleaned_data["channel"], note=form.cleaned_data.get("note", ""),
+                )
+            except ApplicationError as exc:
+                _apply_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s, hẹn trả ngày %(date)s.") % {"code": d.code, "date": d.due_date.strftime("%d/%m/%Y")})
+                return redirect("dossiers:detail", pk=d.pk)
+        else:
+            status = 400
+    return render(request, "dossiers/intake.html", {"form": form, "procedure": proc, "version": version}, status=status)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    if not _staff(request.user):
+        raise Http404
+    near_days = request.GET.get("near_days", "")
+    try:
+        nd = int(near_days) if near_days else None
+        if nd is not None and not 0 <= nd <= 60:
+            nd = None
+    except ValueError:
+        nd = None
+    box = selectors.inbox(fetched_by=request.user, query=request.GET.get("q", ""), near_days=nd)
+    tab = request.GET.get("tab", "mine")
+    if tab not in ("mine", "near", "overdue", "warnings"):
+        tab = "mine"
+    return render(request, "dossiers/inbox.html", {"box": box, "tab": tab, "rows": getattr(box, tab), "q": request.GET.get("q", ""), "near_days": near_days})
+
+
+def _detail_context(request: HttpRequest, d: Any) -> dict[str, Any]:
+    actions = services.allowed_actions(d, request.user)
+    from coso.accounts.models import User
+
+    assignable = []
+    if "forward" in actions or "assign" in actions:
+        assignable = list(User.objects.filter(commune_code=d.commune_code, is_active=True, role__in=[Role.SPECIALIST, Role.COMMUNE_LEADER, Role.ONESTOP_OFFICER]).order_by("role", "full_name"))
+    forms_available = ["receipt", "control"] + (["supplement"] if d.supplement_count else []) + (["refusal"] if d.status == Status.REFUSED else []) + (["apology"] if d.apology_due_date else [])
+    return {
+        "d": d, "actions": [(a, Action(a).label, ACTIONS[a].reason_required) for a in actions], "events": d.events.order_by("at", "id"),
+        "steps": d.steps.order_by("order"), "attachments": d.attachments.all(), "apologies": d.apologies.all(), "assignable": assignable,
+        "forms_available": forms_available, "can_rate": d.status == Status.RETURNED and not hasattr(d, "rating") and (d.owner_id == request.user.pk or request.user.role == Role.ONESTOP_OFFICER),
+        "rating": getattr(d, "rating", None), "staff": _staff(request.user), "Timeliness": Timeliness,
+    }
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    d = selectors.dossier_get(fetched_by=request.user, pk=pk)
+    if _staff(request.user) and d.applicant_citizen_id:
+        log_personal_read(user=request.user, obj=d, reason="dossier-detail")
+    return render(request, "dossiers/detail.html", _detail_context(request, d))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    d = selectors.dossier_get(fetched_by=request.user, pk=pk)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        ctx = _detail_context(request, d)
+        ctx["action_error"] = "; ".join(f"{form.fields[k].label if k in form.fields else ''}: {v[0]}" for k, v in form.errors.items())
+        return render(request, "dossiers/detail.html", ctx, status=400)
+    cd = form.cleaned_data
+    data = {
+        "new_date": cd.get("new_date"), "assignee_id": cd.get("assignee_id"), "to_step": cd.get("to_step"),
+        "documents": [x.strip() for x in (cd.get("documents") or "").splitlines() if x.strip()],
+    }
+    files = [(f"Tệp {i + 1}", f) for i, f in enumerate(request.FILES.getlist("files"))]
+    try:
+        services.perform(actor=request.user, dossier_id=d.pk, action=action, expected_version=cd["version"], reason=cd.get("reason") or "", data=data, files=files)
+    except ApplicationError as exc:
+        d.refresh_from_db()
+        ctx = _detail_context(request, d)
+        ctx["action_error"] = exc.message
+        ctx["conflict"] = isinstance(exc, ConflictError)
+        return render(request, "dossiers/detail.html", ctx, status=exc.status)
+    label = Action(action).label if action in Action.values else action
+    messages.success(request, _("Đã thực hiện: %(label)s.") % {"label": label})
+    if action in (Action.REQUEST_SUPPLEMENT, Action.REFUSE, Action.APOLOGY):
+        messages.info(request, _("In phiếu cho công dân từ mục «Biểu mẫu» bên dưới."))
+    if _staff(request.user) and action in (Action.RETURN_RESULT, Action.REFUSE, Action.STOP, Action.WITHDRAW, Action.RESULT_READY) and request.user.role != Role.ONESTOP_OFFICER:
+        return redirect("dossiers:inbox")
+    return redirect("dossiers:detail", pk=d.pk)
+
+
+@login_required
+def form_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in documents.FORMS:
+        raise Http404
+    d = selectors.dossier_get(fetched_by=request.user, pk=pk)
+    if kind == "apology" and not d.apologies.exists():
+        raise Http404
+    pdf = documents.form_pdf(kind, d)
+    resp = HttpResponse(pdf, content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="mau{documents.FORMS[kind]}-{d.code}.pdf"'
+    return resp
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int, att_id: int) -> HttpResponse:
+    d = selectors.dossier_get(fetched_by=request.user, pk=pk)
+    try:
+        att = d.attachments.get(pk=att_id)
+    except DossierAttachment.DoesNotExist:
+        raise Http404 from None
+    return FileResponse(att.file.open("rb"), content_type=att.content_type, filename=att.original_name, as_attachment=False)
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date]:
+    form = PeriodForm(request.GET or None)
+    end = timezone.localdate()
+    start = end - dt.timedelta(days=364)
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    elif not form.is_bound:
+        form = PeriodForm(initial={"start": start, "end": end, "group": "procedure"})
+    return form, start, end
+
+
+def _unit_label(user: Any) -> str:
+    code = user.commune_code or user.province_code
+    unit = AdministrativeUnit.objects.filter(code=code).first()
+    return unit.name if unit else _("Toàn quốc")
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    if not _staff(request.user):
+        raise Http404
+    form, start, end = _period(request)
+    rows = selectors.register_rows(fetched_by=request.user, start=start, end=end)
+    fmt = request.GET.get("format", "")
+    label = _unit_label(request.user)
+    if fmt in ("pdf", "xlsx") and not form.errors:
+        if rows.count() > 20000:
+            messages.error(request, _("Quá nhiều hồ sơ để in một lần (tối đa 20.000); hãy thu hẹp khoảng thời gian."))
+        elif fmt == "pdf":
+            resp = HttpResponse(documents.register_pdf(rows, title_unit=label, start=start, end=end), content_type="application/pdf")
+            resp["Content-Disposition"] = f'inline; filename="mau06-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
+            return resp
+        else:
+            resp = HttpResponse(documents.register_xlsx(rows, title_unit=label, start=start, end=end), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            resp["Content-Disposition"] = f'attachment; filename="mau06-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+            return resp
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "dossiers/register.html", {"form": form, "page": page, "start": start, "end": end, "query": request.GET.urlencode()})
+
+
+@login_required
+def stats(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not _staff(user):
+        raise Http404
+    form, start, end = _period(request)
+    group = request.GET.get("group") or ("commune" if user.role in PROVINCE_ROLES else "procedure")
+    if group not in ("commune", "procedure"):
+        group = "procedure"
+    data = selectors.stats(fetched_by=user, start=start, end=end, procedure_code=request.GET.get("procedure", ""), group_by=group)
+    names = {}
+    if group == "commune":
+        names = dict(AdministrativeUnit.objects.filter(code__in=[r["commune_code"] for r in data["rows"]]).values_list("code", "name"))
+        for r in data["rows"]:
+            r["label"] = names.get(r["commune_code"], r["commune_code"])
+    else:
+        for r in data["rows"]:
+            r["label"] = r["procedure_version__procedure__name"]
+    label = _unit_label(user)
+    if request.GET.get("format") == "xlsx":
+        body = documents.stats_xlsx(data, label=label, group_label="Xã/phường" if group == "commune" else "Thủ tục", group_key=lambda r: r["label"])
+        resp = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        resp["Content-Disposition"] = f'attachment; filename="thong-ke-ho-so-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+        return resp
+    chart = {
+        "labels": [m["m"].strftime("%m/%Y") for m in data["monthly"] if m["m"]],
+        "received": [m["received"] for m in data["monthly"] if m["m"]],
+        "ok": [m["ok"] for m in data["monthly"] if m["m"]],
+        "late": [m["late"] for m in data["monthly"] if m["m"]],
+    }
+    return render(request, "dossiers/stats.html", {"form": form, "data": data, "t": data["total"], "chart": chart, "group": group, "label": label,
+                                                   "xlsx_url": reverse("dossiers:stats") + "?" + _with(request, format="xlsx")})
+
+
+def _with(request: HttpRequest, **kw: str) -> str:
+    q = request.GET.copy()
+    for k, v in kw.items():
+        q[k] = v
+    return q.urlencode()
