@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coso.funding.models import ScenarioChange
+
+GROUP_PATTERNS = [
+    ("village.coef.*", _("Quỹ phụ cấp thôn/TDP (cả hai mức)")),
+    ("commune_pt.coef.*", _("Quỹ phụ cấp NHĐKCT cấp xã (mọi loại xã)")),
+    ("org.*", _("Khoán kinh phí MTTQ và mọi tổ chức CT-XH")),
+    ("org.mttq.*", _("Khoán kinh phí UB MTTQ (mọi loại xã)")),
+    ("org.doan.*", _("Khoán kinh phí Đoàn TN")),
+    ("org.phu_nu.*", _("Khoán kinh phí Hội LHPN")),
+    ("org.nong_dan.*", _("Khoán kinh phí Hội Nông dân")),
+    ("org.ccb.*", _("Khoán kinh phí Hội CCB")),
+    ("mttq_campaign.*", _("Kinh phí Cuộc vận động (MTTQ xã)")),
+    ("association.*", _("Hỗ trợ mọi hội đặc thù")),
+]
+CHANGE_ROWS = 5
+
+
+def key_choices(refs) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    choices: list[tuple[str, str]] = [("", _("— chọn định mức —"))]
+    choices += [(k, f"{label} [{k}]") for k, label in GROUP_PATTERNS]
+    choices += [(r.key, f"{r.label} [{r.key}]") for r in refs]
+    return choices
+
+
+class ScenarioForm(forms.Form):
+    name = forms.CharField(label=_("Tên kịch bản"), max_length=200)
+    description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, keys=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for i in range(CHANGE_ROWS):
+            self.fields[f"key_{i}"] = forms.ChoiceField(label=_("Định mức %(n)s") % {"n": i + 1}, choices=keys, required=False)
+            self.fields[f"mode_{i}"] = forms.ChoiceField(label=_("Cách thay đổi %(n)s") % {"n": i + 1}, choices=ScenarioChange.Mode.choices, required=False)
+            self.fields[f"value_{i}"] = forms.DecimalField(label=_("Giá trị %(n)s") % {"n": i + 1}, required=False, max_digits=18, decimal_places=4)
+
+    def change_rows(self):  # type: ignore[no-untyped-def]
+        return [(self[f"key_{i}"], self[f"mode_{i}"], self[f"value_{i}"]) for i in range(CHANGE_ROWS)]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        changes = []
+        for i in range(CHANGE_ROWS):
+            key = data.get(f"key_{i}")
+            value = data.get(f"value_{i}")
+            if key and value is None:
+                self.add_error(f"value_{i}", _("Nhập giá trị mới."))
+            elif value is not None and not key:
+                self.add_error(f"key_{i}", _("Chọn định mức cần thay đổi."))
+            elif key:
+                changes.append({"key": key, "mode": data.get(f"mode_{i}") or "set", "value": value})
+        if not changes and not self.errors:
+            raise forms.ValidationError(_("Cần ít nhất một thay đổi định mức."))
+        data["changes"] = changes
+        return data
+
+
+class AdoptForm(forms.Form):
+    effective_from = forms.DateField(label=_("Áp dụng từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.CharField(label=_("Căn cứ (số nghị quyết HĐND / quyết định)"), max_length=300)
+
+
+class NormForm(forms.Form):
+    key = forms.ChoiceField(label=_("Định mức"))
+    value = forms.DecimalField(label=_("Giá trị mới"), min_value=0, max_digits=18, decimal_places=4)
+    valid_from = forms.DateField(label=_("Hiệu lực từ"), widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.CharField(label=_("Căn cứ"), max_length=300)
+
+    def __init__(self, *args, keys=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = keys
+
+
+class VillageDistributionForm(forms.Form):
+    month = forms.DateField(label=_("Tháng"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"])
+    bi_thu = forms.DecimalField(label=_("Hệ số Bí thư chi bộ"), required=False, min_value=0, max_digits=6, decimal_places=3)
+    truong_thon = forms.DecimalField(label=_("Hệ số Trưởng thôn/Tổ trưởng TDP"), required=False, min_value=0, max_digits=6, decimal_places=3)
+    truong_ban_ctmt = forms.DecimalField(label=_("Hệ số Trưởng Ban công tác Mặt trận"), required=False, min_value=0, max_digits=6, decimal_places=3)
+
+    @staticmethod
+    def default_month() -> str:
+        return timezone.localdate().strftime("%Y-%m")

@@ -1,0 +1,266 @@
+"""Pages: allocation drill-down (province → commune → village/organisation), rules, scenarios, comparison, distribution."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from coso.funding import selectors, services
+from coso.funding.compare import MAX_SCENARIOS, compare
+from coso.funding.engine import CATEGORIES, Period
+from coso.funding.exports import allocation_pdf, allocation_xlsx, comparison_xlsx
+from coso.funding.forms import AdoptForm, NormForm, ScenarioForm, VillageDistributionForm, key_choices
+from coso.funding.rules import RuleBook, read_qd68
+from coso.units.models import AdministrativeUnit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def funding_view(fn):  # type: ignore[no-untyped-def]
+    """Login required; permission errors → 403, not-found → 404 (never a 500)."""
+
+    @login_required
+    @functools.wraps(fn)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return fn(request, *args, **kwargs)
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except NotFoundError:
+            raise Http404 from None
+
+    return wrapper
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    resp = HttpResponse(data, content_type=content_type)
+    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
+
+
+def _period(request: HttpRequest) -> Period:
+    text = request.GET.get("period") or str(timezone.localdate().year)
+    try:
+        return Period.parse(text)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return Period.parse(str(timezone.localdate().year))
+
+
+def _period_choices(period: Period) -> list[tuple[str, str]]:
+    y = period.start.year
+    out = []
+    for year in range(y - 2, y + 2):
+        out.append((str(year), f"Năm {year}"))
+    out += [(f"{y}-Q{q}", f"Quý {q}/{y}") for q in range(1, 5)]
+    out += [(f"{y}-{m:02d}", f"Tháng {m:02d}/{y}") for m in range(1, 13)]
+    return out
+
+
+@funding_view
+def allocation_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    selectors.require_reader(user)
+    period = _period(request)
+    village = org = None
+    commune_code = request.GET.get("commune") or ""
+    if request.GET.get("village"):
+        village = selectors.village_get(fetched_by=user, pk=request.GET["village"])
+        commune_code = village.commune_code
+    elif request.GET.get("org"):
+        org = selectors.organisation_get(fetched_by=user, pk=request.GET["org"])
+        commune_code = org.commune_code
+    if not selectors.is_province_user(user):
+        commune_code = commune_code or user.commune_code
+    province_code = selectors.province_for(user, request.GET.get("province") or None) if selectors.is_province_user(user) else user.province_code
+    if commune_code:
+        commune = selectors.commune_get(fetched_by=user, code=commune_code)
+        province_code = commune.province_code
+    else:
+        commune = None
+    alloc = selectors.allocation_get(fetched_by=user, period=period, province_code=province_code, commune_code=commune_code or None,
+                                     detail=commune is not None or request.GET.get("format") == "xlsx")
+    province = AdministrativeUnit.objects.filter(code=province_code).first()
+    unit_name = commune.name if commune else (province.name if province else province_code)
+    fmt = request.GET.get("format")
+    if fmt == "xlsx":
+        return _download(allocation_xlsx(alloc, unit_name=unit_name), f"phan-bo-kinh-phi-{commune_code or province_code}-{period.code}.xlsx", XLSX)
+    if fmt == "pdf":
+        return _download(allocation_pdf(alloc, unit_name=unit_name, province_name=province.name if province else ""),
+                         f"phan-bo-kinh-phi-{commune_code or province_code}-{period.code}.pdf", "application/pdf")
+    ctx: dict[str, Any] = {"period": period, "period_choices": _period_choices(period), "alloc": alloc, "province": province,
+                           "commune": commune, "village": village, "org": org, "categories": CATEGORIES,
+                           "is_province_user": selectors.is_province_user(user)}
+    if commune is None:
+        ctx["rows"] = [(c, [c.by_category()[k] for k, _ in CATEGORIES]) for c in alloc.communes]
+        ctx["totals"] = [alloc.by_category()[k] for k, _ in CATEGORIES]
+    else:
+        res = alloc.communes[0] if alloc.communes else None
+        ctx["result"] = res
+        lines = res.lines if res else []
+        if village is not None:
+            ctx["lines"] = [ln for ln in lines if ln.recipient_kind == "village" and ln.recipient_id == village.pk]
+        elif org is not None:
+            ctx["lines"] = [ln for ln in lines if ln.recipient_kind == "organisation" and ln.recipient_id == org.pk]
+        else:
+            ctx["commune_lines"] = [ln for ln in lines if ln.recipient_kind != "village"]
+            vrows: dict[int, dict] = {}
+            for ln in lines:
+                if ln.recipient_kind == "village":
+                    row = vrows.setdefault(ln.recipient_id, {"id": ln.recipient_id, "name": ln.recipient_name, "total": 0})
+                    row[ln.item] = ln.amount
+                    row["total"] += ln.amount
+                    if ln.item == "village_fund":
+                        row["note"] = ln.note
+            ctx["village_rows"] = list(vrows.values())
+        ctx["detail_total"] = sum(ln.amount for ln in ctx.get("lines", []))
+    query = {"period": period.code}
+    ctx["export_query"] = "&".join(f"{k}={v}" for k, v in {**query, **({"commune": commune.code} if commune else {})}.items())
+    return render(request, "funding/allocation.html", ctx)
+
+
+@funding_view
+def rules_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    selectors.require_reader(user)
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date") or "")
+    except ValueError:
+        day = timezone.localdate()
+    code, book = selectors.rules_in_force(fetched_by=user, day=day)
+    refs = book.in_force(day)
+    can_edit = user.is_superuser or user.role in selectors.WRITE_ROLES
+    form = None
+    if can_edit:
+        form = NormForm(request.POST or None, keys=[(r.key, f"{r.label} [{r.key}]") for r in refs])
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.norm_set(actor=user, key=form.cleaned_data["key"], value=form.cleaned_data["value"],
+                                  valid_from=form.cleaned_data["valid_from"], source=form.cleaned_data["source"], province_code=code)
+                messages.success(request, _("Đã lưu định mức mới; giá trị trước được giữ trong lịch sử."))
+                return redirect(reverse("funding:rules") + f"?date={form.cleaned_data['valid_from'].isoformat()}")
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+    history = selectors.norm_history(fetched_by=user, province_code=code, key=request.GET.get("key") or None) if request.GET.get("key") else None
+    return render(request, "funding/rules.html", {"refs": refs, "day": day, "form": form, "province_code": code, "history": history,
+                                                   "qd68": read_qd68()})
+
+
+@funding_view
+def scenario_list_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scenarios = selectors.scenario_list(fetched_by=user)
+    code = selectors.province_for(user)
+    refs = RuleBook.load(code).in_force(timezone.localdate())
+    form = ScenarioForm(request.POST or None, keys=key_choices(refs))
+    if request.method == "POST" and form.is_valid():
+        try:
+            sc = services.scenario_create(actor=user, name=form.cleaned_data["name"], description=form.cleaned_data["description"],
+                                          changes=form.cleaned_data["changes"])
+            messages.success(request, _("Đã tạo kịch bản “%(name)s”.") % {"name": sc.name})
+            return redirect("funding:scenario", pk=sc.pk)
+        except ApplicationError as exc:
+            for field, errs in (exc.details.get("fields") or {}).items():
+                name = field.replace("changes.", "").replace(".", "_")
+                parts = name.split("_")
+                target = f"{parts[1]}_{parts[0]}" if len(parts) == 2 and parts[0].isdigit() else field
+                form.add_error(target if target in form.fields else None, errs[0])
+            if not exc.details.get("fields"):
+                form.add_error(None, exc.message)
+    return render(request, "funding/scenarios.html", {"scenarios": scenarios, "form": form, "max": MAX_SCENARIOS})
+
+
+@funding_view
+def scenario_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    sc = selectors.scenario_get(fetched_by=user, pk=pk)
+    adopt = AdoptForm(request.POST or None) if request.POST.get("action") == "adopt" else AdoptForm()
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "delete":
+                services.scenario_delete(actor=user, scenario=sc)
+                messages.success(request, _("Đã xoá kịch bản."))
+                return redirect("funding:scenarios")
+            if request.POST.get("action") == "adopt" and adopt.is_valid():
+                norms = services.scenario_adopt(actor=user, scenario=sc, effective_from=adopt.cleaned_data["effective_from"],
+                                                source=adopt.cleaned_data["source"])
+                messages.success(request, _("Đã áp dụng kịch bản: %(n)s định mức mới từ %(d)s.") % {
+                    "n": len(norms), "d": adopt.cleaned_data["effective_from"].strftime("%d/%m/%Y")})
+                return redirect("funding:scenario", pk=sc.pk)
+        except ApplicationError as exc:
+            adopt.add_error(None, exc.message)
+    book = RuleBook.load(sc.province_code, selectors.scenario_changes(sc))
+    changed = [r for r in book.in_force(timezone.localdate()) if r.original_value is not None]
+    return render(request, "funding/scenario_detail.html", {"scenario": sc, "adopt": adopt, "changed": changed})
+
+
+@funding_view
+def compare_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    all_scenarios = list(selectors.scenario_list(fetched_by=user))
+    code = selectors.province_for(user)
+    period = _period(request)
+    ids = [i for i in request.GET.getlist("s") if i.isdigit()]
+    if len(ids) > MAX_SCENARIOS:
+        messages.error(request, _("Chỉ so sánh tối đa %(n)s kịch bản cùng lúc; đã lấy %(n)s kịch bản đầu.") % {"n": MAX_SCENARIOS})
+        ids = ids[:MAX_SCENARIOS]
+    chosen = [selectors.scenario_get(fetched_by=user, pk=i) for i in ids]
+    cmp = None
+    chart = None
+    if chosen:
+        qs = AdministrativeUnit.objects.filter(level="commune", province_code=code)
+        cmp = compare(province_code=code, period=period, scenarios=[None, *chosen], inputs_factory=lambda: selectors.commune_inputs(qs))
+        if request.GET.get("format") == "xlsx":
+            province = AdministrativeUnit.objects.filter(code=code).first()
+            return _download(comparison_xlsx(cmp, unit_name=province.name if province else code), f"so-sanh-kich-ban-{period.code}.xlsx", XLSX)
+        top = sorted(cmp.communes, key=lambda r: -max(r.diffs or [0]))[:15]
+        chart = {
+            "scenarios": [c["name"] for c in cmp.columns],
+            "categories": [r.name for r in cmp.categories],
+            "category_values": [[r.values[i] for r in cmp.categories] for i in range(len(cmp.columns))],
+            "communes": [r.name for r in top],
+            "commune_diffs": [[r.diffs[i] for r in top] for i in range(len(cmp.columns) - 1)],
+        }
+        changed_villages = sorted((r for r in cmp.villages if any(cmp_d != 0 for cmp_d in r.diffs)), key=lambda r: -r.max_gain)
+    export_query = "&".join([f"period={period.code}"] + [f"s={i}" for i in ids])
+    return render(request, "funding/compare.html", {
+        "all_scenarios": all_scenarios, "ids": [int(i) for i in ids], "cmp": cmp, "chart": chart, "period": period,
+        "period_choices": _period_choices(period), "export_query": export_query, "max": MAX_SCENARIOS,
+        "changed_villages": changed_villages[:100] if cmp else [], "changed_villages_count": len(changed_villages) if cmp else 0,
+        "gainers": cmp.gainers(20) if cmp else [],
+    })
+
+
+@funding_view
+def village_distribution_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    village = selectors.village_get(fetched_by=user, pk=pk)
+    data = request.POST or {"month": request.GET.get("month") or VillageDistributionForm.default_month()}
+    form = VillageDistributionForm(data)
+    preview = None
+    if form.is_valid():
+        coefs = {k: form.cleaned_data[k] for k in ("bi_thu", "truong_thon", "truong_ban_ctmt") if form.cleaned_data.get(k) is not None}
+        if request.method == "POST" and not request.POST.get("use_defaults"):
+            coefs = {k: form.cleaned_data.get(k) for k in ("bi_thu", "truong_thon", "truong_ban_ctmt")}
+        try:
+            preview = services.village_distribution_preview(fetched_by=user, village_id=village.pk, month=form.cleaned_data["month"], coefficients=coefs or None)
+            if request.method == "POST":
+                services.village_fund_distribute(actor=user, village_id=village.pk, month=form.cleaned_data["month"], coefficients=coefs or None)
+                messages.success(request, _("Đã lưu phân phối quỹ phụ cấp của thôn."))
+                return redirect(reverse("funding:village_distribution", args=[village.pk]) + f"?month={form.cleaned_data['month']:%Y-%m}")
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            if exc.details.get("lines"):
+                preview = {"lines": exc.details["lines"], "fund": exc.details.get("fund"), "total": exc.details.get("requested"), "refused": True}
+    return render(request, "funding/village_distribution.html", {"village": village, "form": form, "preview": preview})
