@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from coso.core.exceptions import ApplicationError
@@ -17,7 +18,15 @@ from coso.workcalendar import services
 from coso.workcalendar.forms import MonthForm, OverrideForm
 from coso.workcalendar.selectors import can_manage_overrides, month_grid, override_get, override_list
 
-WEEKDAY_HEADERS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
+WEEKDAY_HEADERS = (
+    pgettext_lazy("weekday", "T2"),
+    pgettext_lazy("weekday", "T3"),
+    pgettext_lazy("weekday", "T4"),
+    pgettext_lazy("weekday", "T5"),
+    pgettext_lazy("weekday", "T6"),
+    pgettext_lazy("weekday", "T7"),
+    pgettext_lazy("weekday", "CN"),
+)
 
 
 def _year_month(request: HttpRequest) -> tuple[int, int]:
