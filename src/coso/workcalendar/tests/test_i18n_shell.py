@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from django.utils import translation
+
+import pytest
 
 pytestmark = pytest.mark.django_db
 
