@@ -1,0 +1,194 @@
+"""Register: import all-or-nothing, export, search and sort, masking and read log, scoping, review."""
+
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+
+from coso.core.exceptions import ApplicationError
+from coso.core.models import AuditLog
+from coso.workforce import selectors, services
+from coso.workforce.models import Person, PositionHolding
+
+from .helpers import person, row, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def test_import_valid_file_creates_everyone(users, commune, other_commune):
+    data = xlsx([row(), row(full_name="Lê Thị Hoa", citizen_id="079190005678", gender="Nữ", commune_code="26737", birth_date="02/12/1990"),
+                 row(full_name="Phạm Đức", citizen_id="079080000001", kind="Cán bộ", position_code="ct_ubnd", degree_field="Hành chính")])
+    n = services.import_people(actor=users["province_home_affairs"], data=data)
+    assert n == 3
+    hoa = Person.objects.get(citizen_id="079190005678")
+    assert hoa.commune_code == "26737" and hoa.gender == "female" and hoa.birth_date == dt.date(1990, 12, 2)
+    assert PositionHolding.objects.filter(person=hoa, position_code="cv_vp").exists()
+    assert Person.objects.get(citizen_id="079080000001").kind == "cadre"
+    assert AuditLog.objects.filter(object_type="workforce.Person", verb="import").count() == 1
+
+
+def test_import_bad_file_changes_nothing_and_lists_every_error(users, commune):
+    person(commune, citizen_id="079099999999")
+    data = xlsx([
+        row(),                                                       # fine
+        row(full_name="", citizen_id="079085001235"),                # missing name
+        row(citizen_id="079085001234", full_name="Trùng CCCD"),      # duplicate in the file (row 2)
+        row(citizen_id="12345", birth_date="1985-03-15"),            # bad CCCD, bad date format
+        row(citizen_id="079099999999"),                              # already in the database
+        row(citizen_id="079085001236", position_code="xyz", degree_level="tiến sĩ giả"),  # unknown codes
+        row(citizen_id="079085001237", commune_code="00004"),        # unknown commune (not loaded)
+        row(citizen_id="079085001238", birth_date="31/02/1985"),     # impossible date
+    ])
+    with pytest.raises(ApplicationError) as exc:
+        services.import_people(actor=users["province_home_affairs"], data=data)
+    assert exc.value.code == "import-invalid"
+    got = {(e["row"], e["column"]) for e in exc.value.details["rows"]}
+    assert got >= {(3, "Họ và tên"), (4, "Số CCCD"), (5, "Số CCCD"), (5, "Ngày sinh"), (6, "Số CCCD"), (7, "Chức vụ"), (7, "Chuyên môn"),
+                   (8, "Mã xã"), (9, "Ngày sinh")}
+    assert (2, "Họ và tên") not in got
+    assert Person.objects.count() == 1  # nothing imported
+
+
+def test_import_refuses_other_commune_for_commune_officer(users, commune, other_commune):
+    with pytest.raises(ApplicationError) as exc:
+        services.import_people(actor=users["home_affairs"], data=xlsx([row(commune_code="26737")]))
+    assert exc.value.details["rows"][0]["reason"] == "Xã ngoài phạm vi quản lý của bạn"
+    assert services.import_people(actor=users["home_affairs"], data=xlsx([row(commune_code="")])) == 1
+    assert Person.objects.get().commune_code == "26734"
+
+
+def test_import_rejects_non_excel_and_missing_columns(users, commune):
+    with pytest.raises(ApplicationError) as exc:
+        services.import_people(actor=users["home_affairs"], data=b"not a workbook")
+    assert exc.value.code == "invalid-excel"
+
+
+def test_template_reimports_and_export_roundtrip(users, commune, login):
+    template = load_workbook(__import__("io").BytesIO(services.template_bytes()))
+    assert template.sheetnames == ["Danh sách", "Danh mục", "Hướng dẫn"]
+    services.import_people(actor=users["home_affairs"], data=services.template_bytes())
+    client = login(users["home_affairs"])
+    resp = client.get("/workforce/?format=xlsx&q=nguyen+van")
+    assert resp.status_code == 200
+    ws = load_workbook(__import__("io").BytesIO(resp.content)).active
+    assert ws.cell(2, 1).value == "Nguyễn Văn An"
+    # The export reimports cleanly once the person is gone (same columns as the template).
+    Person.objects.all().delete()
+    assert services.import_people(actor=users["home_affairs"], data=resp.content) == 1
+
+
+def test_search_accent_insensitive_and_vietnamese_sort(users, commune):
+    for i, name in enumerate(["Nguyễn Văn Đức", "Trần Thị Ánh", "Lê Văn Dũng", "Phạm Thị An", "Nguyễn Thị Anh"]):
+        services.person_create(actor=users["home_affairs"], full_name=name, birth_date=dt.date(1985, 1, 1), gender="male", kind="civil_servant",
+                               position_code="cv_vp", citizen_id=f"0790850000{i:02d}", province_code="79", commune_code="26734")
+    found = selectors.person_list(fetched_by=users["home_affairs"], q="nguyen van duc")
+    assert [p.full_name for p in found] == ["Nguyễn Văn Đức"]
+    names = [p.full_name for p in selectors.person_list(fetched_by=users["home_affairs"])]
+    assert names == ["Phạm Thị An", "Nguyễn Thị Anh", "Trần Thị Ánh", "Lê Văn Dũng", "Nguyễn Văn Đức"]
+
+
+def test_masking_and_personal_read_log(users, commune, login):
+    p = person(commune, citizen_id="079188001122")
+    resp = login(users["leader"]).get(f"/workforce/nguoi/{p.pk}/")
+    assert "079188001122" in resp.content.decode()
+    assert AuditLog.objects.filter(action="view", object_id=str(p.pk), actor=users["leader"]).count() == 1
+    resp = login(users["province_admin"]).get(f"/workforce/nguoi/{p.pk}/")
+    body = resp.content.decode()
+    assert resp.status_code == 200 and "079188001122" not in body and "*********122" in body
+    assert AuditLog.objects.filter(action="view", object_id=str(p.pk)).count() == 2
+
+
+def test_scoping_other_commune_is_404(users, commune, other_commune, login):
+    p = person(other_commune)
+    assert login(users["leader"]).get(f"/workforce/nguoi/{p.pk}/").status_code == 404
+    assert login(users["province_home_affairs"]).get(f"/workforce/nguoi/{p.pk}/").status_code == 200
+    assert login(users["onestop"]).get("/workforce/").status_code == 404
+    assert login(users["citizen"]).get(f"/api/v1/workforce/people/{p.pk}").status_code == 404
+    assert login(users["leader"]).get(f"/api/v1/workforce/people/{p.pk}").json()["code"] == "not-found"
+
+
+def test_retiring_filter(users, commune):
+    person(commune, full_name="Sắp Hưu", gender="male", birth_date=dt.date(1965, 8, 1))  # 61y6m in 2026 → 02/2027
+    person(commune, full_name="Còn Trẻ", birth_date=dt.date(1995, 1, 1))
+    on = dt.date(2026, 6, 1)
+    assert [p.full_name for p in selectors.person_list(fetched_by=users["home_affairs"], retiring_within=1, on=on)] == ["Sắp Hưu"]
+
+
+def test_review_rates_quota_and_drilldown(users, commune, other_commune):
+    on = dt.date(2026, 6, 1)
+    ok = person(commune, full_name="Đạt Chuẩn", degree_field="hanh_chinh")
+    weak = person(commune, full_name="Thiếu Bằng", degree_level="trung_cap", political_theory="none", position_code="cv_kinh_te", degree_field="kinh_te")
+    person(commune, full_name="Phó Chủ Tịch", kind="cadre", position_code="pct_ubnd", political_theory="trung_cap", state_management="chuyen_vien",
+           ethnicity="Khmer", gender="male", birth_date=dt.date(1965, 8, 1))
+    person(other_commune, full_name="Xã Khác")
+    r = selectors.review(fetched_by=users["province_home_affairs"], on=on)
+    saigon = next(c for c in r["communes"] if c["code"] == "26734")
+    assert saigon["staff"] == 3 and saigon["compliant"] == 2 and saigon["compliance_rate"] == round(2 / 3, 4)
+    assert saigon["by_standard"]["degree_level"] == {"checked": 3, "met": 2, "rate": round(2 / 3, 4)}
+    assert saigon["women"] == 2 and saigon["minority"] == 1 and saigon["retire"] == {"1": 1, "3": 1, "5": 1}
+    office = {line["office"]: line for line in saigon["quota"]["lines"]}
+    assert office["Văn phòng HĐND và UBND"]["quota"] == 8 and office["Văn phòng HĐND và UBND"]["staff"] == 1
+    assert r["total"]["staff"] == 4
+    drill = selectors.review(fetched_by=users["province_home_affairs"], on=on, commune="26734", standard="degree_level")
+    assert [p["full_name"] for p in drill["people"]] == ["Thiếu Bằng"]
+    assert drill["people"][0]["gaps"][0]["text"] == "Trình độ chuyên môn: cần Đại học, hiện có Trung cấp"
+    # A commune leader sees only the commune.
+    assert [c["code"] for c in selectors.review(fetched_by=users["leader"], on=on)["communes"]] == ["26734"]
+    assert ok.pk and weak.pk
+
+
+def test_review_past_date_uses_decree33_and_position_held(users, commune):
+    p = person(commune, position_code="cv_tu_phap", degree_level="trung_cap", degree_field="luat", it="none")
+    PositionHolding.objects.create(person=p, position_code="tp_ht", started_on=dt.date(2020, 1, 1), ended_on=dt.date(2025, 6, 30),
+                                   province_code="79", commune_code="26734")
+    r = selectors.review(fetched_by=users["province_home_affairs"], on=dt.date(2024, 6, 1))
+    saigon = r["communes"][0]
+    assert saigon["compliance_rate"] == 1.0 and saigon["quota"]["rule"] == "ND33-2023"
+    assert saigon["quota"]["lines"][0]["quota"] == 23 + 12  # phường loại I, 50,000 people: +1 per full 3,500 (1/2 of 7,000) over 7,000
+    r = selectors.review(fetched_by=users["province_home_affairs"], on=dt.date(2026, 6, 1))
+    assert r["communes"][0]["by_standard"]["it"]["met"] == 0
+
+
+def test_review_pages_excel_pdf(users, commune, login):
+    person(commune, degree_level="trung_cap")
+    client = login(users["province_home_affairs"])
+    assert client.get("/workforce/ra-soat/").status_code == 200
+    resp = client.get("/workforce/ra-soat/?commune=26734&standard=degree_level")
+    assert "Trình độ chuyên môn: cần Đại học" in resp.content.decode()
+    assert client.get("/workforce/ra-soat/?commune=99999").status_code == 404
+    assert client.get("/workforce/ra-soat/bao-cao.xlsx?commune=26734").status_code == 200
+    pdf = client.get("/workforce/ra-soat/bao-cao.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get("/workforce/ra-soat/?on=99/99/9999").status_code == 200
+
+
+def test_import_page_lists_errors(users, commune, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(users["home_affairs"])
+    bad = SimpleUploadedFile("ds.xlsx", xlsx([row(citizen_id="1"), row(citizen_id="079085001299", gender="X")]))
+    resp = client.post("/workforce/nhap/", {"file": bad})
+    body = resp.content.decode()
+    assert resp.status_code == 400 and "Số CCCD phải gồm đúng 12 chữ số" in body and "Giới tính" in body
+    assert Person.objects.count() == 0
+    resp = client.post("/workforce/nhap/", {"file": SimpleUploadedFile("ds.txt", b"x")})
+    assert resp.status_code == 200 and "Chỉ nhận tệp .xlsx" in resp.content.decode()
+
+
+def test_api_create_and_error_shape(users, commune, login):
+    client = login(users["home_affairs"])
+    payload = {"full_name": "Võ Thị Lan", "birth_date": "1991-04-05", "gender": "female", "kind": "civil_servant", "position_code": "cv_vp",
+               "citizen_id": "079191000111"}
+    resp = client.post("/api/v1/workforce/people", payload, content_type="application/json")
+    assert resp.status_code == 201 and resp.json()["citizen_id"] == "079191000111"
+    resp = client.post("/api/v1/workforce/people", payload, content_type="application/json")
+    assert resp.status_code == 400 and resp.json()["code"] == "duplicate-cccd" and "message" in resp.json()
+    resp = client.post("/api/v1/workforce/people", {**payload, "position_code": "nope", "citizen_id": ""}, content_type="application/json")
+    assert resp.json()["code"] == "unknown-position"
+    resp = client.get("/api/v1/workforce/people?q=vo thi")
+    assert resp.json()["count"] == 1
+    assert client.get("/api/v1/workforce/review").status_code == 200
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    resp = client.post("/api/v1/workforce/import", {"file": SimpleUploadedFile("a.xlsx", xlsx([row(citizen_id="x")]))})
+    assert resp.status_code == 400 and resp.json()["code"] == "import-invalid" and resp.json()["details"]["rows"][0]["column"] == "Số CCCD"
