@@ -1,0 +1,84 @@
+"""Hypothesis properties of the allocation arithmetic (pure engine, no database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import given, settings, strategies as st
+
+from coso.funding.engine import CommuneInfo, OrgInfo, Period, VillageInfo, allocate_commune
+from coso.funding.rules import Change, RuleBook, RuleRef, read_norm_file
+
+
+def _refs() -> list[RuleRef]:
+    out = []
+    for row in read_norm_file():
+        out.append(RuleRef(key=row["key"], label=row["label"], value=Decimal(str(row["value"])), unit=row["unit"],
+                           valid_from=dt.date.fromisoformat(row["valid_from"]),
+                           valid_to=dt.date.fromisoformat(row["valid_to"]) if row.get("valid_to") else None,
+                           source=row["source"], confidence=row["confidence"]))
+    return out
+
+
+REFS = _refs()
+KINDS = ["thon", "ap", "ban", "to_dan_pho", "khu_pho"]
+
+communes = st.builds(
+    CommuneInfo, id=st.just(1), code=st.just("00001"), name=st.just("Xã Thử"), province_code=st.just("79"),
+    classification=st.sampled_from(["I", "II", "III", "special", ""]), is_border_or_island=st.booleans(),
+    is_difficult_area=st.booleans(), is_security_hotspot=st.booleans(), valid_from=st.just(dt.date(2019, 1, 1)),
+    extra_pt_workers=st.integers(0, 3),
+)
+villages = st.lists(st.builds(
+    VillageInfo, id=st.integers(1, 10_000), commune_id=st.just(1), name=st.just("Thôn"), kind=st.sampled_from(KINDS),
+    households=st.integers(0, 2500), is_border_or_island=st.booleans(), is_security_hotspot=st.booleans(), converted_from_thon=st.booleans(),
+    valid_from=st.sampled_from([None, dt.date(2019, 1, 1), dt.date(2025, 7, 1), dt.date(2026, 3, 15)]),
+    valid_to=st.sampled_from([None, None, dt.date(2026, 9, 1)]),
+), max_size=6, unique_by=lambda v: v.id)
+ORGS = [OrgInfo(1, 1, "mttq", "MTTQ"), OrgInfo(2, 1, "doan", "Đoàn"), OrgInfo(3, 1, "ccb", "CCB"), OrgInfo(4, 1, "association", "NCT", "nguoi_cao_tuoi")]
+years = st.integers(2019, 2027)
+KEYS = ["village.coef.low", "village.coef.high", "org.mttq.*", "org.*", "mttq_campaign.*", "ctmt.base", "commune_pt.coef.*", "association.*", "base_salary", "village.activist.coef"]
+
+
+def totals(book, period, c, vs):  # type: ignore[no-untyped-def]
+    res = allocate_commune(book, period, c, vs, ORGS, detail=False)
+    return res.by_recipient(), {(ln.recipient_key, ln.item): ln.amount for ln in res.lines}
+
+
+@settings(max_examples=60, deadline=None)
+@given(c=communes, vs=villages, year=years)
+def test_year_equals_sum_of_months(c, vs, year):  # type: ignore[no-untyped-def]
+    book = RuleBook("79", REFS)
+    _, year_items = totals(book, Period.parse(str(year)), c, vs)
+    summed: dict = {}
+    for m in Period.parse(str(year)).split_months():
+        for k, v in totals(book, m, c, vs)[1].items():
+            summed[k] = summed.get(k, 0) + v
+    assert {k: v for k, v in summed.items() if v} == {k: v for k, v in year_items.items() if v}
+    quarters: dict = {}
+    for q in range(1, 5):
+        for k, v in totals(book, Period.parse(f"{year}-Q{q}"), c, vs)[1].items():
+            quarters[k] = quarters.get(k, 0) + v
+    assert {k: v for k, v in quarters.items() if v} == {k: v for k, v in year_items.items() if v}
+
+
+@settings(max_examples=40, deadline=None)
+@given(c=communes, vs=villages, year=years, key=st.sampled_from(KEYS))
+def test_unchanged_levels_equal_baseline(c, vs, year, key):  # type: ignore[no-untyped-def]
+    period = Period.parse(str(year))
+    base = totals(RuleBook("79", REFS), period, c, vs)
+    same = [Change(key, "percent", Decimal(0)), Change(key, "add", Decimal(0))]
+    assert totals(RuleBook("79", REFS, same), period, c, vs) == base
+
+
+@settings(max_examples=60, deadline=None)
+@given(c=communes, vs=villages, year=years, key=st.sampled_from(KEYS),
+       pct=st.decimals(min_value=0, max_value=100, places=1, allow_nan=False, allow_infinity=False))
+def test_raising_a_level_never_lowers_any_recipient(c, vs, year, key, pct):  # type: ignore[no-untyped-def]
+    """Over a calendar year (annual norms are spread with cumulative rounding, exact on whole years)."""
+    period = Period.parse(str(year))
+    before = totals(RuleBook("79", REFS), period, c, vs)[0]
+    after = totals(RuleBook("79", REFS, [Change(key, "percent", pct)]), period, c, vs)[0]
+    for recipient, amount in before.items():
+        assert after.get(recipient, 0) >= amount

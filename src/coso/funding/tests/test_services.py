@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from coso.core.models import AuditLog
+from coso.funding import services
+from coso.funding.compare import compare
+from coso.funding.engine import Period
+from coso.funding.models import FundDistribution, Norm
+from coso.funding.rules import RuleBook
+from coso.funding.selectors import allocation_compute, commune_inputs
+from coso.units.models import AdministrativeUnit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_village_distribution_within_fund(users, old_commune, make_village):
+    v = make_village(old_commune, "Thôn A", 400)
+    d = services.village_fund_distribute(actor=users["finance"], village_id=v.pk, month=dt.date(2025, 3, 1))
+    assert d.fund == 14_040_000
+    assert [ln["amount"] for ln in d.lines] == [4_914_000, 4_914_000, 4_212_000]  # 2.1, 2.1, 1.8 × 2,340,000
+    assert d.total == 14_040_000
+
+
+def test_village_distribution_above_fund_refused(users, old_commune, make_village):
+    v = make_village(old_commune, "Thôn B", 200)  # 4.5 × 2,340,000 = 10,530,000
+    with pytest.raises(ApplicationError) as exc:
+        services.village_fund_distribute(actor=users["finance"], village_id=v.pk, month=dt.date(2025, 3, 1),
+                                         coefficients={"bi_thu": "2.0", "truong_thon": "2.0", "truong_ban_ctmt": "1.0"})
+    assert exc.value.code == "distribution-exceeds-fund"
+    assert exc.value.details["fund"] == 10_530_000
+    assert exc.value.details["requested"] == 11_700_000
+    assert exc.value.details["excess"] == 1_170_000
+    assert "vượt" in exc.value.message
+    assert not FundDistribution.objects.exists()
+
+
+def test_village_distribution_other_commune_is_404(users, old_commune, other_commune, make_village):
+    from django.http import Http404
+
+    v = make_village(other_commune, "Thôn C", 200)
+    with pytest.raises(Http404):
+        services.village_fund_distribute(actor=users["finance"], village_id=v.pk, month=dt.date(2025, 3, 1))
+
+
+def test_commune_pt_distribution_and_refusal(users, old_commune):
+    month = dt.date(2026, 1, 1)
+    fund = 21 * 2_340_000
+    workers = [{"name": f"Người {i}", "coefficient": "1.5"} for i in range(14)]  # 14 × 3,510,000 = 49,140,000 ≤ 49,140,000
+    d = services.commune_pt_fund_distribute(actor=users["finance"], commune_code=old_commune.code, month=month, workers=workers)
+    assert d.fund == fund and d.total == 49_140_000
+    workers.append({"name": "Người 15", "coefficient": "1.0"})
+    with pytest.raises(ApplicationError) as exc:
+        services.commune_pt_fund_distribute(actor=users["finance"], commune_code=old_commune.code, month=month, workers=workers)
+    assert exc.value.code == "distribution-exceeds-fund" and exc.value.details["excess"] == 2_340_000
+    with pytest.raises(ApplicationError) as exc:
+        services.commune_pt_fund_distribute(actor=users["finance"], commune_code=old_commune.code, month=dt.date(2026, 6, 1), workers=workers[:1])
+    assert exc.value.code == "no-fund"
+
+
+def test_norm_set_province_override_keeps_history(users, old_commune, make_village):
+    v = make_village(old_commune, "Thôn D", 200)
+    n = services.norm_set(actor=users["province_finance"], key="village.coef.low", value="5.0", valid_from=dt.date(2026, 1, 1), source="NQ 01/2026/NQ-HĐND")
+    assert n.province_code == "79" and n.valid_to is None and n.confidence == "P"
+    alloc = allocation_compute(province_code="79", period=Period.parse("2026-01"))
+    assert [ln.amount for c in alloc.communes for ln in c.lines if ln.recipient_id == v.pk and ln.item == "village_fund"] == [11_700_000]
+    assert allocation_compute(province_code="01", period=Period.parse("2026-01")).total == 0
+    assert Norm.objects.filter(key="village.coef.low", province_code="").count() == 2  # national rows untouched
+    assert AuditLog.objects.filter(verb="funding-norm-set").exists()
+    with pytest.raises(PermissionDeniedError):
+        services.norm_set(actor=users["finance"], key="village.coef.low", value="6", valid_from=dt.date(2026, 2, 1), source="x")
+
+
+def test_norm_set_inherits_end_of_commune_pt_fund(users):
+    n = services.norm_set(actor=users["province_finance"], key="commune_pt.coef.I", value="22", valid_from=dt.date(2026, 1, 1), source="NQ")
+    assert n.valid_to == dt.date(2026, 6, 1)
+
+
+def test_scenario_create_adopt_history(users, old_commune, make_village):
+    v = make_village(old_commune, "Thôn E", 200)
+    sc = services.scenario_create(actor=users["province_finance"], name="Thôn 5,0", changes=[{"key": "village.coef.low", "mode": "set", "value": "5.0"}])
+    with pytest.raises(ConflictError):
+        services.scenario_create(actor=users["province_finance"], name="Thôn 5,0", changes=[{"key": "village.coef.low", "mode": "set", "value": "5"}])
+    with pytest.raises(ApplicationError) as exc:
+        services.scenario_create(actor=users["province_finance"], name="Sai", changes=[{"key": "khong.co", "mode": "set", "value": "5"}])
+    assert exc.value.code == "invalid-scenario-change"
+    norms = services.scenario_adopt(actor=users["province_finance"], scenario=sc, effective_from=dt.date(2027, 1, 1), source="NQ 5/2026")
+    assert len(norms) == 1 and norms[0].value == Decimal("5.0")
+    book = RuleBook.load("79")
+    assert book.value("village.coef.low", dt.date(2026, 12, 1)) == Decimal("4.5")
+    assert book.value("village.coef.low", dt.date(2027, 1, 1)) == Decimal("5.0")
+    sc.refresh_from_db()
+    assert sc.status == "adopted" and sc.adopted_from == dt.date(2027, 1, 1)
+    assert AuditLog.objects.filter(verb="funding-scenario-adopted").exists()
+    with pytest.raises(ConflictError):
+        services.scenario_adopt(actor=users["province_finance"], scenario=sc, effective_from=dt.date(2027, 1, 1), source="x")
+    alloc = allocation_compute(province_code="79", period=Period.parse("2027-01"))
+    assert [ln.amount for c in alloc.communes for ln in c.lines if ln.recipient_id == v.pk and ln.item == "village_fund"] == [11_700_000]
+
+
+def test_scenario_update_optimistic_lock(users):
+    sc = services.scenario_create(actor=users["province_finance"], name="A", changes=[{"key": "org.*", "mode": "percent", "value": "10"}])
+    services.scenario_update(actor=users["province_finance"], scenario=sc, version=1, name="B")
+    with pytest.raises(ConflictError):
+        services.scenario_update(actor=users["province_finance"], scenario=sc, version=1, name="C")
+
+
+def test_compare_front_plus_20_percent(users, old_commune, make_village):
+    services.organisations_ensure(actor=None, commune=old_commune)
+    make_village(old_commune, "Thôn F", 200)
+    sc = services.scenario_create(actor=users["province_finance"], name="MTTQ +20%",
+                                  changes=[{"key": "org.mttq.*", "mode": "percent", "value": "20"}, {"key": "mttq_campaign.*", "mode": "percent", "value": "20"}])
+    qs = AdministrativeUnit.objects.filter(level="commune", province_code="79")
+    cmp = compare(province_code="79", period=Period.parse("2025"), scenarios=[None, sc], inputs_factory=lambda: commune_inputs(qs))
+    assert cmp.total_diffs == [12_000_000 + 4_000_000]  # 20% of 60M operating + 20% of 20M campaign
+    mttq = next(r for r in cmp.organisations if r.key == "mttq")
+    assert mttq.values == [80_000_000, 96_000_000]
+    gain = cmp.gainers()
+    assert gain[0].diffs == [16_000_000]
+    assert all(r.diffs == [0] for r in cmp.villages)

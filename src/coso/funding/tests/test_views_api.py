@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from coso.funding import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(users, old_commune, other_commune, foreign_commune, make_village):  # type: ignore[no-untyped-def]
+    services.organisations_ensure(actor=None, commune=old_commune, associations=["khuyen_hoc"])
+    services.organisations_ensure(actor=None, commune=other_commune)
+    return {
+        "v1": make_village(old_commune, "Thôn 1", 400),
+        "v2": make_village(other_commune, "Tổ 7", 300, kind="to_dan_pho"),
+        "vf": make_village(foreign_commune, "Tổ 9", 300, kind="to_dan_pho"),
+    }
+
+
+def test_province_page_and_drilldown(login, users, data, old_commune):
+    c = login(users["province_finance"])
+    r = c.get("/funding/?period=2025")
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert "Phường Sài Gòn" in body and "Phường Tân Định" in body and "Phường Ba Đình" not in body
+    r = c.get(f"/funding/?period=2025&commune={old_commune.code}")
+    assert "Thôn 1" in r.content.decode()
+    r = c.get(f"/funding/?period=2025&village={data['v1'].pk}")
+    body = r.content.decode()
+    assert "6,0 × 2.340.000 đ × 12 tháng" in body
+    assert "168.480.000 đ" in body  # 14,040,000 × 12
+    assert "Nghị định 33/2023" in body
+
+
+def test_scoping_pages(login, users, data, other_commune, foreign_commune):
+    c = login(users["finance"])
+    assert c.get(f"/funding/?commune={other_commune.code}").status_code == 404
+    assert c.get(f"/funding/?village={data['v2'].pk}").status_code == 404
+    assert c.get("/funding/").status_code == 200
+    assert c.get("/funding/scenarios/").status_code == 403
+    assert login(users["province_finance"]).get(f"/funding/?commune={foreign_commune.code}").status_code == 404
+    assert login(users["onestop"]).get("/funding/").status_code == 403
+
+
+def test_exports(login, users, data, old_commune):
+    c = login(users["province_finance"])
+    r = c.get("/funding/?period=2025&format=xlsx")
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["Tổng hợp", "Chi tiết"]
+    r = c.get(f"/funding/?period=2025&commune={old_commune.code}&format=pdf")
+    assert r.content.startswith(b"%PDF")
+    r = c.get("/funding/?period=garbage")
+    assert r.status_code == 200
+
+
+def test_rules_page_and_edit(login, users, data):
+    c = login(users["province_finance"])
+    r = c.get("/funding/rules/?date=2025-01-01")
+    assert "2.340.000" in r.content.decode() or "2340000" in r.content.decode()
+    r = c.post("/funding/rules/", {"key": "village.coef.low", "value": "-1", "valid_from": "2026-01-01", "source": "NQ"})
+    assert r.status_code == 200 and "has-error" in r.content.decode()
+    r = c.post("/funding/rules/", {"key": "village.coef.low", "value": "5", "valid_from": "2026-01-01", "source": "NQ 1"})
+    assert r.status_code == 302
+
+
+def test_scenario_pages(login, users, data):
+    c = login(users["province_finance"])
+    r = c.post("/funding/scenarios/", {"name": "", "key_0": "village.coef.low", "mode_0": "set", "value_0": "5.0"})
+    assert r.status_code == 200 and "has-error" in r.content.decode()
+    r = c.post("/funding/scenarios/", {"name": "Thôn 5", "key_0": "village.coef.low", "mode_0": "set", "value_0": "5.0"})
+    assert r.status_code == 302
+    pk = int(r["Location"].rstrip("/").split("/")[-1])
+    r = c.get(f"/funding/scenarios/compare/?s={pk}&period=2025")
+    body = r.content.decode()
+    assert r.status_code == 200 and "compare-data" in body
+    # Tổ 7 (300 households, 4.5 → 5.0) in a commune formed 1/7/2025: +0.5 × 2,340,000 × 6 = 7,020,000
+    assert "7.020.000 đ" in body
+    r = c.get(f"/funding/scenarios/compare/?s={pk}&period=2025&format=xlsx")
+    wb = load_workbook(io.BytesIO(r.content))
+    assert "Theo xã" in wb.sheetnames
+    r = c.post(f"/funding/scenarios/{pk}/", {"action": "adopt", "effective_from": "2027-01-01", "source": "NQ 9"})
+    assert r.status_code == 302
+
+
+def test_village_distribution_page(login, users, data):
+    c = login(users["finance"])
+    url = f"/funding/villages/{data['v1'].pk}/distribution/"
+    r = c.get(url + "?month=2025-03")
+    assert "14.040.000 đ" in r.content.decode()
+    r = c.post(url, {"month": "2025-03", "bi_thu": "3", "truong_thon": "3", "truong_ban_ctmt": "1"})
+    assert r.status_code == 200 and "vượt" in r.content.decode()
+    r = c.post(url, {"month": "2025-03", "bi_thu": "2", "truong_thon": "2", "truong_ban_ctmt": "2"})
+    assert r.status_code == 302
+
+
+def test_api_allocation_and_scoping(login, users, data, old_commune, other_commune, foreign_commune):
+    c = login(users["province_finance"])
+    r = c.get("/api/v1/funding/allocation?period=2025")
+    assert r.status_code == 200
+    assert {x["code"] for x in r.json()["communes"]} == {old_commune.code, other_commune.code}
+    r = c.get(f"/api/v1/funding/allocation?period=2025-Q1&commune={old_commune.code}")
+    lines = r.json()["communes"][0]["lines"]
+    v = next(ln for ln in lines if ln["item"] == "village_fund")
+    assert v["amount"] == 14_040_000 * 3 and v["formula"] == "6,0 × 2.340.000 đ × 3 tháng"
+    assert r.json()["communes"][0]["by_category"]["commune_pt"] == 21 * 2_340_000 * 3
+    assert c.get(f"/api/v1/funding/allocation?commune={foreign_commune.code}").status_code == 404
+    r = c.get("/api/v1/funding/allocation?period=2025-Q9")
+    assert r.status_code == 400 and r.json()["code"] == "invalid-period"
+    cf = login(users["finance"])
+    assert cf.get(f"/api/v1/funding/allocation?commune={other_commune.code}").status_code == 404
+    r = cf.get("/api/v1/funding/allocation?period=2025")
+    assert [x["code"] for x in r.json()["communes"]] == [old_commune.code]
+    assert cf.get("/api/v1/funding/scenarios").status_code == 403
+    assert login(users["citizen"]).get("/api/v1/funding/allocation").status_code == 403
+    r = login(users["leader"]).get("/api/v1/funding/allocation/export?format=pdf&period=2025")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+
+
+def test_api_scenarios_crud_compare_adopt(login, users, data):
+    c = login(users["province_finance"])
+    r = c.post("/api/v1/funding/scenarios", {"name": "Thôn 5", "changes": [{"key": "village.coef.low", "mode": "set", "value": "5.0"}]},
+               content_type="application/json")
+    assert r.status_code == 201, r.content
+    sid = r.json()["id"]
+    r = c.post("/api/v1/funding/scenarios", {"name": "X", "changes": [{"key": "nope", "value": "1"}]}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid-scenario-change" and "details" in r.json()
+    r = c.patch(f"/api/v1/funding/scenarios/{sid}", {"version": 1, "description": "mô tả"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["version"] == 2
+    r = c.patch(f"/api/v1/funding/scenarios/{sid}", {"version": 1, "description": "x"}, content_type="application/json")
+    assert r.status_code == 409
+    r = c.get(f"/api/v1/funding/scenarios/compare?ids={sid}&period=2025")
+    assert r.status_code == 200 and r.json()["total_diffs"] == [7_020_000]
+    r = c.get(f"/api/v1/funding/scenarios/compare/export?ids={sid}&period=2025")
+    assert r.status_code == 200
+    r = c.get("/api/v1/funding/scenarios/compare?ids=1&ids=2&ids=3&ids=4&ids=5")
+    assert r.status_code == 400
+    r = c.post(f"/api/v1/funding/scenarios/{sid}/adopt", {"effective_from": "2027-01-01", "source": "NQ 3/2026"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "adopted"
+    assert c.delete(f"/api/v1/funding/scenarios/{sid}").status_code == 400
+    other = login(users["sysadmin"])
+    assert other.get(f"/api/v1/funding/scenarios/{sid}").status_code == 200
+    c = login(users["province_finance"])
+    r = c.post("/api/v1/funding/distributions/village", {"village_id": data["v1"].pk, "month": "2025-03-01",
+               "coefficients": {"bi_thu": "5", "truong_thon": "2"}}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "distribution-exceeds-fund" and r.json()["details"]["excess"] > 0
+    r = c.get("/api/v1/funding/rules?date=2025-01-01")
+    assert any(x["key"] == "base_salary" and x["value"] == "2340000.0000" for x in r.json())
