@@ -1,3 +1,288 @@
-from ninja import Router
+"""Procedure catalogue API: public reads (the version in force on a date), admin writes, import/export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from ninja import File, Form, Router, Schema, UploadedFile
+from ninja.pagination import paginate
+from pydantic import Field
+
+from coso.accounts.roles import ADMIN_ROLES
+from coso.core.exceptions import ApplicationError, NotFoundError
+from coso.core.scoping import require_roles
+
+from . import services
+from .models import Procedure, ProcedureVersion
+from .selectors import current_version, procedure_get, procedure_list, procedure_versions, province_for
 
 router = Router(tags=["procedures"])
+
+TimeUnit = Literal["working_days", "working_hours", "calendar_days", "same_day"]
+Online = Literal["none", "partial", "full"]
+Confidence = Literal["", "C", "C-3p", "I", "R"]
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: dict
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class StepOut(Schema):
+    order: int
+    name: str
+    role: str
+    share_percent: Decimal
+
+
+class DocumentOut(Schema):
+    name: str
+    copies: int = 1
+    required: bool = True
+
+
+class VersionOut(Schema):
+    id: int
+    province_code: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    time_limit: Decimal
+    time_unit: str
+    time_limit_label: str
+    time_limit_note: str
+    cutoff_time: dt.time | None
+    fee: int
+    fee_note: str
+    required_documents: list[DocumentOut]
+    result_type: str
+    online: str
+    applicant: str
+    legal_basis: str
+    source: str
+    confidence: str
+    steps: list[StepOut]
+
+
+class ProcedureSummaryOut(Schema):
+    code: str
+    name: str
+    field: str
+    decision_level: str
+    code_verified: bool
+    version_id: int
+    valid_from: dt.date
+    time_limit: Decimal
+    time_unit: str
+    time_limit_label: str
+    cutoff_time: dt.time | None
+    fee: int
+    online: str
+
+
+class ProcedureDetailOut(Schema):
+    code: str
+    name: str
+    field: str
+    decision_level: str
+    code_verified: bool
+    code_note: str
+    is_active: bool
+    version: VersionOut
+
+
+class StepIn(Schema):
+    order: int = Field(..., ge=1, le=100)
+    name: str = Field(..., min_length=1, max_length=200)
+    role: str
+    share_percent: Decimal = Field(..., ge=0, le=100)
+
+
+class DocumentIn(Schema):
+    name: str = Field(..., min_length=1, max_length=500)
+    copies: int = Field(1, ge=1, le=99)
+    required: bool = True
+
+
+class VersionIn(Schema):
+    valid_from: dt.date
+    province_code: str = Field("", max_length=8)
+    time_limit: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=1)
+    time_unit: TimeUnit | None = None
+    cutoff_time: dt.time | None = None
+    time_limit_note: str | None = Field(None, max_length=500)
+    fee: int | None = Field(None, ge=0, le=2_000_000_000)
+    fee_note: str | None = Field(None, max_length=500)
+    required_documents: list[DocumentIn] | None = None
+    result_type: str | None = Field(None, max_length=300)
+    online: Online | None = None
+    applicant: str | None = Field(None, max_length=300)
+    legal_basis: str | None = None
+    source: str | None = Field(None, max_length=500)
+    confidence: Confidence | None = None
+    steps: list[StepIn] | None = None
+    reason: str = Field("", max_length=500)
+
+
+class StepsIn(Schema):
+    steps: list[StepIn]
+
+
+class ProcedureIn(Schema):
+    code: str = Field(..., min_length=1, max_length=40, pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-_]*$")
+    name: str = Field(..., min_length=1, max_length=500)
+    field: str = Field(..., min_length=1, max_length=200)
+    decision_level: Literal["commune", "province"] = "commune"
+    code_verified: bool = True
+    code_note: str = Field("", max_length=300)
+
+
+class ProcedurePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=500)
+    field: str | None = Field(None, min_length=1, max_length=200)
+    decision_level: Literal["commune", "province"] | None = None
+    code_verified: bool | None = None
+    code_note: str | None = Field(None, max_length=300)
+    is_active: bool | None = None
+
+
+class ImportOut(Schema):
+    rows: int
+    procedures_created: int
+    procedures_updated: int
+    versions_created: int
+    unchanged: int
+    kept: int
+
+
+def _version_out(v: ProcedureVersion) -> dict:
+    return {
+        "id": v.pk, "province_code": v.province_code, "valid_from": v.valid_from, "valid_to": v.valid_to,
+        "time_limit": v.time_limit, "time_unit": v.time_unit, "time_limit_label": v.time_limit_label,
+        "time_limit_note": v.time_limit_note, "cutoff_time": v.cutoff_time, "fee": v.fee, "fee_note": v.fee_note,
+        "required_documents": v.required_documents, "result_type": v.result_type, "online": v.online,
+        "applicant": v.applicant, "legal_basis": v.legal_basis, "source": v.source, "confidence": v.confidence,
+        "steps": [{"order": s.order, "name": s.name, "role": s.role, "share_percent": s.share_percent} for s in sorted(v.steps.all(), key=lambda s: s.order)],
+    }
+
+
+def _detail_out(p: Procedure, v: ProcedureVersion) -> dict:
+    return {"code": p.code, "name": p.name, "field": p.field, "decision_level": p.decision_level, "code_verified": p.code_verified,
+            "code_note": p.code_note, "is_active": p.is_active, "version": _version_out(v)}
+
+
+def _province(request: HttpRequest, province_code: str | None) -> str:
+    return province_code if province_code is not None else province_for(request.user)
+
+
+def _admin(request: HttpRequest) -> None:
+    require_roles(request.user, *ADMIN_ROLES)
+
+
+# ---- import / export first: "/import" must not be taken for a procedure code
+
+
+@router.post("/import", response={200: ImportOut, **ERRORS}, summary="Import the catalogue (.xlsx or .json); all rows or none")
+def import_catalogue(request: HttpRequest, file: UploadedFile = File(...), effective_from: dt.date = Form(...), reason: str = Form("")):  # type: ignore[no-untyped-def]  # noqa: B008
+    _admin(request)
+    if file.size and file.size > 5 * 1024 * 1024:
+        raise ApplicationError("Tệp lớn hơn 5 MB.", code="file-too-large")
+    rows = services.rows_from_upload(file.name or "", file.read())
+    return services.catalogue_import(actor=request.user, rows=rows, effective_from=effective_from, reason=reason)
+
+
+@router.get("/export", summary="The catalogue in force on a date, in the import format (JSON)")
+def export_catalogue(request: HttpRequest, date: dt.date | None = None, province_code: str | None = None) -> dict:
+    _admin(request)
+    return {"format": "coso.procedures/1", "procedures": services.catalogue_export_rows(day=date, province_code=_province(request, province_code))}
+
+
+@router.put("/versions/{int:version_id}/steps", response={200: VersionOut, **ERRORS}, summary="Replace the steps of a version that has not started yet")
+def put_steps(request: HttpRequest, version_id: int, payload: StepsIn):  # type: ignore[no-untyped-def]
+    _admin(request)
+    version = ProcedureVersion.objects.filter(pk=version_id).first()
+    if version is None:
+        raise NotFoundError()
+    version = services.steps_configure(actor=request.user, version=version, steps=[s.dict() for s in payload.steps])
+    return _version_out(version)
+
+
+# ---- public reads
+
+
+@router.get("/", response=list[ProcedureSummaryOut], auth=None, summary="Procedures with the version in force on a date (public)")
+@paginate
+def list_procedures(request: HttpRequest, q: str = "", field: str = "", online: Online | None = None,  # type: ignore[no-untyped-def]
+                    date: dt.date | None = None, province_code: str | None = None):
+    province = _province(request, province_code)
+    day = date or timezone.localdate()
+    out = []
+    for p in procedure_list(fetched_by=request.user, query=q, field=field, online=online or "", day=day, province_code=province):
+        v = current_version(p, province)
+        if v is None:
+            continue
+        out.append({"code": p.code, "name": p.name, "field": p.field, "decision_level": p.decision_level, "code_verified": p.code_verified,
+                    "version_id": v.pk, "valid_from": v.valid_from, "time_limit": v.time_limit, "time_unit": v.time_unit,
+                    "time_limit_label": v.time_limit_label, "cutoff_time": v.cutoff_time, "fee": v.fee, "online": v.online})
+    return out
+
+
+@router.post("/", response={201: ProcedureDetailOut, **ERRORS}, summary="Add a procedure with its first version (system admin)")
+def create_procedure(request: HttpRequest, payload: ProcedureIn, version: VersionIn):  # type: ignore[no-untyped-def]
+    _admin(request)
+    from django.db import transaction
+
+    with transaction.atomic():
+        p = services.procedure_create(actor=request.user, **payload.dict())
+        v = _create_version(request, p, version)
+    return 201, _detail_out(p, v)
+
+
+@router.get("/{code}", response={200: ProcedureDetailOut, **ERRORS}, auth=None, summary="One procedure with the version in force on a date (public)")
+def get_procedure(request: HttpRequest, code: str, date: dt.date | None = None, province_code: str | None = None):  # type: ignore[no-untyped-def]
+    p = procedure_get(code=code)
+    v = p.version_on(date or timezone.localdate(), _province(request, province_code))
+    if v is None:
+        raise NotFoundError("Thủ tục chưa có phiên bản hiệu lực vào ngày này.", code="no-version")
+    return _detail_out(p, v)
+
+
+@router.put("/{code}", response={200: ProcedureDetailOut, **ERRORS}, summary="Edit a procedure's name, field, level (system admin)")
+def update_procedure(request: HttpRequest, code: str, payload: ProcedurePatch):  # type: ignore[no-untyped-def]
+    _admin(request)
+    p = procedure_get(code=code, include_inactive=True)
+    p = services.procedure_update(actor=request.user, procedure=p, **{k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None})
+    v = p.version_on(timezone.localdate(), province_for(request.user)) or p.versions.order_by("-valid_from").first()
+    return _detail_out(p, v)
+
+
+@router.get("/{code}/versions", response={200: list[VersionOut], **ERRORS}, auth=None, summary="All versions of a procedure (history, public)")
+def list_versions(request: HttpRequest, code: str, province_code: str | None = None):  # type: ignore[no-untyped-def]
+    p = procedure_get(code=code)
+    return [_version_out(v) for v in procedure_versions(procedure=p, province_code=province_code)]
+
+
+@router.post("/{code}/versions", response={201: VersionOut, **ERRORS}, summary="Create a version from a date; the previous one is closed")
+def create_version(request: HttpRequest, code: str, payload: VersionIn):  # type: ignore[no-untyped-def]
+    _admin(request)
+    p = procedure_get(code=code, include_inactive=True)
+    return 201, _version_out(_create_version(request, p, payload))
+
+
+def _create_version(request: HttpRequest, p: Procedure, payload: VersionIn) -> ProcedureVersion:
+    data = payload.dict(exclude_unset=True)
+    valid_from = data.pop("valid_from")
+    province_code = data.pop("province_code", "") or ""
+    reason = data.pop("reason", "")
+    steps = data.pop("steps", None)
+    rules = {k: v for k, v in data.items() if v is not None or k == "cutoff_time"}
+    return services.version_create(actor=request.user, procedure=p, valid_from=valid_from, province_code=province_code,
+                                   steps=steps, reason=reason, **rules)

@@ -69,7 +69,7 @@ class ProcedureVersion(models.Model):
     cutoff_time = models.TimeField(_("giờ giới hạn tiếp nhận trong ngày"), null=True, blank=True, help_text=_("Ví dụ 15:00: nhận sau giờ này tính từ ngày làm việc tiếp theo."))
     fee = models.PositiveIntegerField(_("phí, lệ phí (đồng)"), default=0)
     fee_note = models.CharField(_("ghi chú phí"), max_length=500, blank=True, default="")
-    required_documents = models.JSONField(_("thành phần hồ sơ"), default=list, help_text=_('Danh sách {"name": ..., "copies": 1, "required": true}'))
+    required_documents = models.JSONField(_("thành phần hồ sơ"), default=list, blank=True, help_text=_('Danh sách {"name": ..., "copies": 1, "required": true}'))
     result_type = models.CharField(_("kết quả"), max_length=300, blank=True, default="")
     online = models.CharField(_("dịch vụ công trực tuyến"), max_length=10, choices=Online.choices, default=Online.PARTIAL)
     applicant = models.CharField(_("đối tượng thực hiện"), max_length=300, blank=True, default="")
@@ -90,6 +90,16 @@ class ProcedureVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.code} từ {self.valid_from:%d/%m/%Y}"
+
+    @property
+    def time_limit_label(self) -> str:
+        """Human text of the legal time limit: "5 ngày làm việc", "Trong ngày (nhận sau 15:00: …)"."""
+        if self.time_unit == self.TimeUnit.SAME_DAY:
+            if self.cutoff_time:
+                return str(_("Trong ngày (nhận sau %(t)s: ngày làm việc tiếp theo)")) % {"t": self.cutoff_time.strftime("%H:%M")}
+            return str(_("Trong ngày"))
+        number = f"{self.time_limit:f}".rstrip("0").rstrip(".").replace(".", ",")
+        return f"{number} {self.get_time_unit_display()}"
 
 
 class ProcedureStep(models.Model):

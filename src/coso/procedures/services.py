@@ -435,7 +435,7 @@ def documents_to_text(docs: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _documents_from(value: Any) -> list[dict[str, Any]]:
+def parse_documents(value: Any) -> list[dict[str, Any]]:
     if value in (None, ""):
         return []
     if isinstance(value, list):
@@ -472,7 +472,7 @@ def steps_to_text(steps: list[dict[str, Any]]) -> str:
     return "\n".join(f"{s['name']} | {s['role']} | {Decimal(s['share_percent']).normalize():f}" for s in steps)
 
 
-def _steps_from(value: Any) -> list[dict[str, Any]] | None:
+def parse_steps(value: Any) -> list[dict[str, Any]] | None:
     if value in (None, "", []):
         return None
     if isinstance(value, list):
@@ -565,7 +565,7 @@ def clean_row(raw: dict[str, Any], *, known_provinces: set[str] | None) -> tuple
         except (InvalidOperation, ValueError):
             err("fee", "Phí phải là số đồng nguyên, không âm.")
     try:
-        clean["required_documents"] = _documents_from(row.get("required_documents"))
+        clean["required_documents"] = parse_documents(row.get("required_documents"))
     except (ValueError, TypeError) as exc:
         err("required_documents", str(exc) or "Danh sách giấy tờ không hợp lệ.")
     online = _choice(row.get("online") or "partial", _ONLINE_WORDS)
@@ -579,7 +579,7 @@ def clean_row(raw: dict[str, Any], *, known_provinces: set[str] | None) -> tuple
     clean["confidence"] = match or ""
     clean["code_verified"] = _bool(row.get("code_verified"), True)
     try:
-        steps = _steps_from(row.get("steps"))
+        steps = parse_steps(row.get("steps"))
         clean["steps"] = validate_steps(steps) if steps is not None else None
     except ValueError as exc:
         err("steps", str(exc))
@@ -635,7 +635,8 @@ def catalogue_import(*, actor: Any, rows: list[dict[str, Any]], effective_from: 
     with transaction.atomic():
         for i, (n, clean) in enumerate(cleaned, start=1):
             try:
-                _apply_row(actor, n, clean, effective_from, result, errors, reason)
+                with transaction.atomic():  # a savepoint per row: a failed row never poisons the transaction
+                    _apply_row(actor, n, clean, effective_from, result, errors, reason)
             except ApplicationError as exc:
                 errors.append({"row": n, "column": HEADER["valid_from"] if exc.code == "version-exists" else "", "message": exc.message})
             except ValidationError as exc:

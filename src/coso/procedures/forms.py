@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import ProcedureVersion
+from .services import CONFIDENCE_VALUES, documents_to_text, parse_documents, parse_steps, steps_to_text
+
+
+class ProcedureFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm thủ tục"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Ví dụ: khai sinh"), "autocomplete": "off"}))
+    field = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
+    online = forms.ChoiceField(label=_("Nộp trực tuyến"), required=False,
+                               choices=[("", _("Tất cả"))] + [(k, v) for k, v in ProcedureVersion.Online.choices])
+
+    def __init__(self, *args: Any, fields: list[str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [("", _("Tất cả lĩnh vực"))] + [(f, f) for f in (fields or [])]
+
+
+class CatalogueImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp danh mục (.xlsx hoặc .json)"), help_text=_("Tải tệp xuất ra ở trên, sửa rồi tải lên; tối đa 5 MB."))
+    effective_from = forms.DateField(label=_("Áp dụng thay đổi từ ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                                     help_text=_("Thời hạn, phí, hồ sơ hoặc các bước thay đổi sẽ thành phiên bản mới từ ngày này (dd/mm/yyyy); hồ sơ đã nhận giữ phiên bản cũ."),
+                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label=_("Lý do, căn cứ thay đổi"), required=False, max_length=500)
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        f = self.cleaned_data["file"]
+        if f.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp lớn hơn 5 MB."))
+        if not f.name.lower().endswith((".xlsx", ".json")):
+            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx hoặc .json."))
+        return f
+
+
+class VersionForm(forms.Form):
+    """A new version of a procedure's rules, from a date."""
+
+    valid_from = forms.DateField(label=_("Hiệu lực từ ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    province_code = forms.ChoiceField(label=_("Phạm vi"), required=False)
+    time_limit = forms.DecimalField(label=_("Thời hạn giải quyết"), min_value=0, max_digits=6, decimal_places=1)
+    time_unit = forms.ChoiceField(label=_("Đơn vị thời hạn"), choices=ProcedureVersion.TimeUnit.choices)
+    cutoff_time = forms.TimeField(label=_("Giờ giới hạn tiếp nhận"), required=False, input_formats=["%H:%M"],
+                                  widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                                  help_text=_("Ví dụ 15:00: nhận sau giờ này tính từ ngày làm việc tiếp theo."))
+    time_limit_note = forms.CharField(label=_("Ghi chú thời hạn"), required=False, max_length=500)
+    fee = forms.IntegerField(label=_("Phí, lệ phí (đồng)"), min_value=0, max_value=2_000_000_000)
+    fee_note = forms.CharField(label=_("Ghi chú phí"), required=False, max_length=500)
+    required_documents = forms.CharField(label=_("Thành phần hồ sơ"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                                         help_text=_("Mỗi giấy tờ một dòng; thêm “[2 bản]” nếu nhiều bản, “(không bắt buộc)” nếu tùy trường hợp."))
+    result_type = forms.CharField(label=_("Kết quả"), required=False, max_length=300)
+    online = forms.ChoiceField(label=_("Dịch vụ công trực tuyến"), choices=ProcedureVersion.Online.choices)
+    applicant = forms.CharField(label=_("Đối tượng thực hiện"), required=False, max_length=300)
+    legal_basis = forms.CharField(label=_("Căn cứ pháp lý"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    source = forms.CharField(label=_("Nguồn số liệu"), required=False, max_length=500)
+    confidence = forms.ChoiceField(label=_("Độ tin cậy"), required=False, choices=[(c, c or "—") for c in CONFIDENCE_VALUES])
+    steps = forms.CharField(label=_("Các bước xử lý"), widget=forms.Textarea(attrs={"rows": 5}),
+                            help_text=_("Mỗi bước một dòng: “Tên bước | vai trò | tỷ lệ %”; tổng tỷ lệ bằng 100."))
+    reason = forms.CharField(label=_("Lý do thay đổi"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, province_choices: list[tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["province_code"].choices = province_choices or [("", _("Toàn quốc"))]
+
+    @classmethod
+    def initial_from(cls, version: ProcedureVersion | None) -> dict[str, Any]:
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        if version is None:
+            return {"valid_from": tomorrow, "time_unit": "working_days", "online": "partial", "fee": 0}
+        return {
+            "valid_from": tomorrow, "province_code": version.province_code, "time_limit": version.time_limit,
+            "time_unit": version.time_unit, "cutoff_time": version.cutoff_time, "time_limit_note": version.time_limit_note,
+            "fee": version.fee, "fee_note": version.fee_note, "required_documents": documents_to_text(version.required_documents),
+            "result_type": version.result_type, "online": version.online, "applicant": version.applicant,
+            "legal_basis": version.legal_basis, "source": version.source, "confidence": version.confidence,
+            "steps": steps_to_text([{"name": s.name, "role": s.role, "share_percent": s.share_percent} for s in version.steps.order_by("order")]),
+        }
+
+    def clean_required_documents(self) -> list[dict[str, Any]]:
+        try:
+            return parse_documents(self.cleaned_data.get("required_documents"))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_steps(self) -> list[dict[str, Any]]:
+        try:
+            return parse_steps(self.cleaned_data.get("steps")) or []
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class StepsForm(forms.Form):
+    steps = forms.CharField(label=_("Các bước xử lý"), widget=forms.Textarea(attrs={"rows": 6}),
+                            help_text=_("Mỗi bước một dòng: “Tên bước | vai trò | tỷ lệ %”; tổng tỷ lệ bằng 100."))
+
+    def clean_steps(self) -> list[dict[str, Any]]:
+        try:
+            return parse_steps(self.cleaned_data.get("steps")) or []
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc

@@ -1,0 +1,100 @@
+"""Reads of the procedure catalogue. The catalogue is public: anyone may read it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from coso.core.search import search_filter
+
+from .models import Procedure, ProcedureStep, ProcedureVersion
+from .services import SEARCH_KIND
+
+
+def _live(day: dt.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+
+
+def province_for(user: Any) -> str:
+    """The province whose own versions a reader sees (her own; anonymous readers see the national rules)."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        return getattr(user, "province_code", "") or ""
+    return ""
+
+
+def procedure_list(*, fetched_by: Any, query: str = "", field: str = "", online: str = "", day: dt.date | None = None,
+                   province_code: str | None = None, include_inactive: bool = False) -> QuerySet[Procedure]:
+    """Procedures matching an accent-insensitive ``query`` ("khai sinh" = "khai sinh" without marks), a field
+    and an online level of the version in force on ``day``. Each row carries ``current_versions`` (prefetched
+    candidates); use :func:`current_version` to pick the one that applies."""
+    day = day or timezone.localdate()
+    province_code = province_for(fetched_by) if province_code is None else province_code
+    qs = Procedure.objects.all()
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    if query:
+        qs = search_filter(qs, kind=SEARCH_KIND, query=query)
+    if field:
+        qs = qs.filter(field=field)
+    own = ProcedureVersion.objects.filter(_live(day), procedure=OuterRef("pk"), province_code=province_code) if province_code else None
+    national = ProcedureVersion.objects.filter(_live(day), procedure=OuterRef("pk"), province_code="")
+    if online:
+        if own is not None:
+            qs = qs.filter(Exists(own.filter(online=online)) | (~Exists(own) & Exists(national.filter(online=online))))
+        else:
+            qs = qs.filter(Exists(national.filter(online=online)))
+    else:
+        qs = qs.filter(Exists(national) | Exists(own) if own is not None else Exists(national))
+    candidates = ProcedureVersion.objects.filter(_live(day), province_code__in={"", province_code}).order_by("-valid_from")
+    return qs.order_by("field", "name").prefetch_related(Prefetch("versions", queryset=candidates, to_attr="current_versions"))
+
+
+def current_version(procedure: Procedure, province_code: str = "") -> ProcedureVersion | None:
+    """Pick from prefetched ``current_versions``: the province's own wins over the national one."""
+    versions = getattr(procedure, "current_versions", None)
+    if versions is None:
+        return procedure.version_on(timezone.localdate(), province_code)
+    if province_code:
+        for v in versions:
+            if v.province_code == province_code:
+                return v
+    for v in versions:
+        if v.province_code == "":
+            return v
+    return None
+
+
+def procedure_fields() -> list[str]:
+    return list(Procedure.objects.filter(is_active=True).order_by("field").values_list("field", flat=True).distinct())
+
+
+def procedure_get(*, code: str, include_inactive: bool = False) -> Procedure:
+    qs = Procedure.objects.all() if include_inactive else Procedure.objects.filter(is_active=True)
+    try:
+        return qs.get(code=code)
+    except Procedure.DoesNotExist:
+        raise Http404 from None
+
+
+def procedure_version_on(procedure: Procedure, day: dt.date, province_code: str = "") -> ProcedureVersion | None:
+    """The version in force on ``day`` for ``province_code``: a province's own version wins over the national one.
+
+    A dossier received on ``day`` uses this version and keeps it afterwards.
+    """
+    return procedure.version_on(day, province_code)
+
+
+def version_steps(version: ProcedureVersion) -> list[ProcedureStep]:
+    return list(version.steps.order_by("order"))
+
+
+def procedure_versions(*, procedure: Procedure, province_code: str | None = None) -> QuerySet[ProcedureVersion]:
+    """All versions of a procedure (history), newest first; optionally one scope only."""
+    qs = procedure.versions.prefetch_related("steps").order_by("province_code", "-valid_from")
+    if province_code is not None:
+        qs = qs.filter(province_code__in={"", province_code})
+    return qs

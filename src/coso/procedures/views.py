@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coso.accounts.roles import ADMIN_ROLES, Role
+from coso.core.exceptions import ApplicationError
+
+from . import services
+from .forms import CatalogueImportForm, ProcedureFilterForm, StepsForm, VersionForm
+from .models import ProcedureVersion
+from .selectors import current_version, procedure_fields, procedure_get, procedure_list, procedure_versions, province_for, version_steps
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def submit_url(code: str) -> str | None:
+    """The online-submission page of the dossiers app for this procedure, if that page exists."""
+    try:
+        return reverse("dossiers:submit") + "?" + urlencode({"procedure": code})
+    except NoReverseMatch:
+        return None
+
+
+def procedure_list_view(request: HttpRequest) -> HttpResponse:
+    form = ProcedureFilterForm(request.GET or None, fields=procedure_fields())
+    filters = form.cleaned_data if form.is_valid() else {}
+    province = province_for(request.user)
+    qs = procedure_list(fetched_by=request.user, query=filters.get("q", ""), field=filters.get("field", ""),
+                        online=filters.get("online", ""), province_code=province)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    rows = [(p, current_version(p, province)) for p in page]
+    return render(request, "procedures/procedure_list.html", {"form": form, "page": page, "rows": rows})
+
+
+def procedure_detail_view(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = procedure_get(code=code)
+    province = province_for(request.user)
+    today = timezone.localdate()
+    version = procedure.version_on(today, province)
+    if version is None:
+        raise Http404
+    online_link = submit_url(procedure.code) if version.online != ProcedureVersion.Online.NONE else None
+    return render(request, "procedures/procedure_detail.html", {
+        "procedure": procedure, "version": version, "steps": version_steps(version), "today": today,
+        "submit_url": online_link, "is_admin": _is_admin(request.user),
+    })
+
+
+# --------------------------------------------------------------------------- administration
+
+
+def _is_admin(user) -> bool:  # type: ignore[no-untyped-def]
+    return bool(getattr(user, "is_authenticated", False) and (user.is_superuser or user.role in ADMIN_ROLES))
+
+
+def _admin_only(request: HttpRequest) -> None:
+    if not _is_admin(request.user):
+        raise Http404
+
+
+def _province_choices(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    from coso.units.models import AdministrativeUnit
+
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        provinces = AdministrativeUnit.objects.filter(level="province").order_by("code").values_list("code", "name")
+        return [("", _("Toàn quốc"))] + [(c, f"{c} · {n}") for c, n in provinces]
+    name = AdministrativeUnit.objects.filter(code=user.province_code).values_list("name", flat=True).first() or user.province_code
+    return [(user.province_code, _("Riêng %(name)s") % {"name": name})]
+
+
+@login_required
+def admin_list_view(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    form = ProcedureFilterForm(request.GET or None, fields=procedure_fields())
+    filters = form.cleaned_data if form.is_valid() else {}
+    province = province_for(request.user)
+    qs = procedure_list(fetched_by=request.user, query=filters.get("q", ""), field=filters.get("field", ""),
+                        online=filters.get("online", ""), province_code=province, include_inactive=True)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [(p, current_version(p, province)) for p in page]
+    return render(request, "procedures/admin_list.html", {"form": form, "page": page, "rows": rows})
+
+
+@login_required
+def admin_detail_view(request: HttpRequest, code: str) -> HttpResponse:
+    _admin_only(request)
+    procedure = procedure_get(code=code, include_inactive=True)
+    user = request.user
+    province = province_for(user)
+    scope = None if (user.is_superuser or user.role == Role.SYSTEM_ADMIN) else province
+    current = procedure.version_on(timezone.localdate(), province)
+    choices = _province_choices(user)
+    if request.method == "POST":
+        form = VersionForm(request.POST, province_choices=choices)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.version_create(
+                    actor=user, procedure=procedure, valid_from=d["valid_from"], province_code=d["province_code"] or "",
+                    steps=d["steps"], reason=d["reason"], time_limit=d["time_limit"], time_unit=d["time_unit"],
+                    cutoff_time=d["cutoff_time"], time_limit_note=d["time_limit_note"], fee=d["fee"], fee_note=d["fee_note"],
+                    required_documents=d["required_documents"], result_type=d["result_type"], online=d["online"],
+                    applicant=d["applicant"], legal_basis=d["legal_basis"], source=d["source"], confidence=d["confidence"] or "",
+                )
+            except ApplicationError as exc:
+                _apply_error(form, exc)
+            else:
+                messages.success(request, _("Đã tạo phiên bản mới từ ngày %(d)s.") % {"d": d["valid_from"].strftime("%d/%m/%Y")})
+                return redirect("procedures:admin_detail", code=procedure.code)
+    else:
+        initial = VersionForm.initial_from(current)
+        if scope:
+            initial["province_code"] = scope
+        form = VersionForm(initial=initial, province_choices=choices)
+    versions = list(procedure_versions(procedure=procedure, province_code=scope))
+    for v in versions:
+        v.steps_text = services.steps_to_text([{"name": s.name, "role": s.role, "share_percent": s.share_percent} for s in v.steps.all()])
+        v.editable_steps = v.valid_from > timezone.localdate() and (scope is None or v.province_code == scope)
+    return render(request, "procedures/admin_detail.html", {"procedure": procedure, "form": form, "versions": versions, "current": current})
+
+
+def _apply_error(form, exc: ApplicationError) -> None:  # type: ignore[no-untyped-def]
+    placed = False
+    for name, msgs in (exc.details.get("fields") or {}).items():
+        if name in form.fields:
+            for m in msgs:
+                form.add_error(name, m)
+            placed = True
+    if exc.code == "invalid-steps" and "steps" in form.fields:
+        form.add_error("steps", exc.message)
+        placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+@login_required
+def admin_steps_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin_only(request)
+    version = get_object_or_404(ProcedureVersion.objects.select_related("procedure"), pk=pk)
+    if request.method != "POST":
+        return redirect("procedures:admin_detail", code=version.procedure.code)
+    form = StepsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.steps_configure(actor=request.user, version=version, steps=form.cleaned_data["steps"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Đã lưu các bước xử lý."))
+    else:
+        messages.error(request, "; ".join(form.errors.get("steps", [])) or _("Các bước xử lý chưa hợp lệ."))
+    return redirect("procedures:admin_detail", code=version.procedure.code)
+
+
+@login_required
+def import_view(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    form = CatalogueImportForm(request.POST or None, request.FILES or None,
+                               initial={"effective_from": timezone.localdate() + dt.timedelta(days=1)})
+    error = None
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            rows = services.rows_from_upload(f.name, f.read())
+            result = services.catalogue_import(actor=request.user, rows=rows, effective_from=form.cleaned_data["effective_from"],
+                                               reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            error = exc
+        else:
+            messages.success(request, _("Đã nhập %(rows)s dòng: %(new)s phiên bản mới, %(same)s dòng không thay đổi, %(proc)s thủ tục mới.") % {
+                "rows": result["rows"], "new": result["versions_created"], "same": result["unchanged"], "proc": result["procedures_created"]})
+            return redirect("procedures:admin")
+    return render(request, "procedures/import.html", {"form": form, "error": error})
+
+
+@login_required
+def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    _admin_only(request)
+    if fmt not in ("json", "xlsx"):
+        raise Http404
+    province = province_for(request.user)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if fmt == "json":
+        response = HttpResponse(services.catalogue_json_bytes(province_code=province), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="danh-muc-tthc-{stamp}.json"'
+        return response
+    response = HttpResponse(services.catalogue_excel_bytes(province_code=province), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="danh-muc-tthc-{stamp}.xlsx"'
+    return response
