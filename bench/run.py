@@ -151,8 +151,6 @@ def _number(value: Any) -> float:
 
 def run_modules(modules: list[tuple[str, Path]], *, quick: bool, log: Any = None) -> list[dict[str, Any]]:
     """Call every module's run(quick=...); a module that fails becomes an error row."""
-    from django.db import close_old_connections
-
     rows: list[dict[str, Any]] = []
     for name, path in modules:
         started = time.perf_counter()
@@ -166,8 +164,6 @@ def run_modules(modules: list[tuple[str, Path]], *, quick: bool, log: Any = None
             rows.append(_error_row(name, exc))
             if log:
                 log("".join(traceback.format_exception(exc)).rstrip())
-        finally:
-            close_old_connections()
         if log:
             log(f"  bench_{name} done in {time.perf_counter() - started:.1f} s")
     return rows
