@@ -235,6 +235,16 @@ def _missing_required(version: Any, provided: set[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------- intake
+def _citizen_account(citizen_id: str) -> Any:
+    """A counter dossier joins the citizen's "my dossiers" when the CCCD matches exactly one citizen account."""
+    if not citizen_id:
+        return None
+    from coso.accounts.models import User
+
+    matches = list(User.objects.filter(role=Role.CITIZEN, citizen_id=citizen_id, is_active=True)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
 def receive_at_counter(
     *, actor: Any, commune: Any, applicant: Applicant, procedure_version: Any = None, procedure: Any = None,
     documents: list[str] | None = None, files: list[tuple[str, Any]] | None = None, channel: str = Channel.COUNTER,
@@ -260,6 +270,7 @@ def receive_at_counter(
         )
     for _n, upload in files:
         check_attachment(upload)
+    owner = _citizen_account(applicant.citizen_id)
     with transaction.atomic():
         code = take_code(agency_code_for(commune), timezone.localdate(now))
         dossier = Dossier(
@@ -267,7 +278,7 @@ def receive_at_counter(
             applicant_name=applicant.name, applicant_name_folded=fold(applicant.name), applicant_phone=applicant.phone,
             applicant_email=applicant.email, applicant_citizen_id=applicant.citizen_id, applicant_address=applicant.address,
             zalo_opt_in=applicant.zalo_opt_in, channel=channel, note=nfc(note), submitted_at=now, status=Status.RECEIVED,
-            received_by=actor if getattr(actor, "pk", None) else None,
+            received_by=actor if getattr(actor, "pk", None) else None, owner=owner,
         )
         _set_clock(dossier, version, now)
         dossier.full_clean()
