@@ -440,61 +440,58 @@ def approve(*, actor: Any, evaluations: list[Evaluation], versions: dict[int, in
     return locked
 
 
-def dossier_stats_available() -> bool:
-    try:
-        from coso.dossiers import selectors as ds
+def _dossier_stats_function() -> Any:
+    """coso.dossiers.selectors.officer_dossier_stats(user_ids, period) when the one-stop module provides it, else None."""
+    import importlib
 
-        return callable(getattr(ds, "officer_dossier_stats", None))
+    try:
+        module = importlib.import_module("coso.dossiers.selectors")
     except ImportError:
-        return False
+        return None
+    fn = getattr(module, "officer_dossier_stats", None)
+    return fn if callable(fn) else None
+
+
+def dossier_stats_available() -> bool:
+    return _dossier_stats_function() is not None
 
 
 @transaction.atomic
-def import_dossier_items(*, actor: Any, evaluation: Evaluation) -> int:
-    """Fill the work log from the one-stop shop: one item per month with the dossiers the person handled (on-time count as completed)."""
-    try:
-        from coso.dossiers.selectors import officer_dossier_stats  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
-        raise ApplicationError("Chưa có dữ liệu một cửa để nhập.", code="dossiers-unavailable") from None
+def import_dossier_items(*, actor: Any, evaluation: Evaluation, today: dt.date | None = None) -> int:
+    """Fill the work log from the one-stop shop without double entry: per month, the dossiers the person
+    handled that finished on time (completed items) and late (one delay each, −25%)."""
+    fn = _dossier_stats_function()
+    if fn is None:
+        raise ApplicationError("Chưa có dữ liệu một cửa để nhập.", code="dossiers-unavailable")
     ev = _lock(evaluation, None)
+    if not _leader_can(actor, ev) and not (actor.is_superuser or actor.role in REGISTER_EDIT_ROLES):
+        raise PermissionDeniedError()
+    if ev.status == Evaluation.Status.APPROVED:
+        raise ApplicationError("Phiếu đã được phê duyệt; không thể thêm công việc.", code="evaluation-closed")
     if ev.person.user_id is None:
         raise ApplicationError("Người này chưa gắn với tài khoản nên không lấy được số liệu một cửa.", code="no-user")
-    try:
-        stats = officer_dossier_stats(user=ev.person.user, year=ev.year, fetched_by=actor)
-    except TypeError:
-        stats = officer_dossier_stats(ev.person.user, ev.year)
-    months = _normalise_stats(stats)
+    today = today or timezone.localdate()
+    uid = ev.person.user_id
     WorkItem.objects.filter(person=ev.person, year=ev.year, source=WorkItem.Source.DOSSIERS).delete()
     created = 0
-    for month, handled, on_time in months:
-        if handled <= 0:
-            continue
-        late = max(0, handled - on_time)
-        for done_on_time in (True, False):
-            n = on_time if done_on_time else late
+    for month in range(1, 13):
+        first = dt.date(ev.year, month, 1)
+        if first > today:
+            break
+        last = rules.add_months(first, 1) - dt.timedelta(days=1)
+        row = (fn([uid], (first, last)) or {}).get(uid) or {}
+        on_time, late = int(row.get("on_time", 0)), int(row.get("late", max(0, int(row.get("handled", 0)) - int(row.get("on_time", 0)))))
+        for n, delayed in ((on_time, False), (late, True)):
             if n <= 0:
                 continue
-            WorkItem.objects.create(person=ev.person, year=ev.year, month=month, points=Decimal(n), completed=True, delays=0 if done_on_time else 1,
-                                    title=f"Giải quyết {n} hồ sơ {'đúng hạn' if done_on_time else 'quá hạn'} (một cửa) tháng {month}",
-                                    source=WorkItem.Source.DOSSIERS, source_ref=f"{ev.year}-{month:02d}-{'ok' if done_on_time else 'late'}",
+            WorkItem.objects.create(person=ev.person, year=ev.year, month=month, points=Decimal(n), completed=True, delays=1 if delayed else 0,
+                                    title=f"Giải quyết {n} hồ sơ {'quá hạn' if delayed else 'đúng hạn'} (một cửa) tháng {month}",
+                                    source=WorkItem.Source.DOSSIERS, source_ref=f"{ev.year}-{month:02d}-{'late' if delayed else 'ok'}",
                                     province_code=ev.province_code, commune_code=ev.commune_code)
             created += 1
-    changes = recompute(ev)
-    audited_update(ev, actor=actor, verb="import-dossiers", changes={**changes, "version": ev.version + 1})
+    audited_update(ev, actor=actor, verb="import-dossiers", changes={**recompute(ev), "version": ev.version + 1})
     audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=ev, verb="import-dossier-stats", after={"items": created})
     return created
-
-
-def _normalise_stats(stats: Any) -> list[tuple[int, int, int]]:
-    """Accept {month: {handled, on_time}}, a list of dicts with month/handled/on_time, or one dict for the year."""
-    out = []
-    if isinstance(stats, dict) and ("handled" in stats or "on_time" in stats):
-        return [(12, int(stats.get("handled", 0)), int(stats.get("on_time", 0)))]
-    if isinstance(stats, dict):
-        stats = [{"month": k, **v} for k, v in stats.items()]
-    for row in stats or []:
-        out.append((int(row.get("month") or 12), int(row.get("handled") or 0), int(row.get("on_time") or 0)))
-    return out
 
 
 __all__ = ["snapshot"]

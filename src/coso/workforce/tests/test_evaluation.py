@@ -1,0 +1,221 @@
+"""Annual evaluation: Decree 90/48 (≤2025) and Decree 335 (2026+), workflow, quota at approval, one-stop evidence."""
+
+import datetime as dt
+import sys
+import types
+from decimal import Decimal
+
+import pytest
+
+from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from coso.core.models import AuditLog
+from coso.workforce import services
+from coso.workforce.models import Discipline, Evaluation, WorkItem
+
+from .helpers import person
+
+pytestmark = pytest.mark.django_db
+
+
+def _assessed(users, commune, *, name, year=2026, general=Decimal(28), items=((10, True, 0, 0),), level="tot"):
+    p = person(commune, full_name=name)
+    ev = services.evaluation_open(actor=users["home_affairs"], person=p, year=year)
+    for pts, done, failed, delays in items:
+        services.work_item_add(actor=users["home_affairs"], evaluation=ev, title="Việc", points=pts, month=1, completed=done,
+                               failed_reviews=failed, delays=delays) if year >= 2026 else None
+    ev.refresh_from_db()
+    ev = services.self_assess(actor=users["home_affairs"], evaluation=ev, version=ev.version, general_score=general if year >= 2026 else None,
+                              level="" if year >= 2026 else level, comment="Tự nhận xét")
+    ev = services.leader_assess(actor=users["leader"], evaluation=ev, version=ev.version, general_score=general if year >= 2026 else None,
+                                level="" if year >= 2026 else level, comment="Đồng ý")
+    return ev
+
+
+def test_335_score_and_levels(users, commune):
+    ev = _assessed(users, commune, name="A", general=Decimal(30))
+    assert ev.task_score == Decimal(70) and ev.total_score == Decimal(100) and ev.level == "xuat_sac"
+    # 10 points, 1 failed review and 1 delay: 10·(1−0.5)=5 of 10 → 35; +28 → 63 → hoàn thành.
+    ev = _assessed(users, commune, name="B", items=((10, True, 1, 1),))
+    assert ev.task_score == Decimal(35) and ev.total_score == Decimal(63) and ev.level == "hoan_thanh"
+    # 2 items of 5, one unfinished: 35 + 20 = 55.
+    ev = _assessed(users, commune, name="C", general=Decimal(20), items=((5, True, 0, 0), (5, False, 0, 0)))
+    assert ev.total_score == Decimal(55) and ev.level == "hoan_thanh"
+    ev = _assessed(users, commune, name="D", general=Decimal(10), items=((5, True, 0, 0), (5, False, 0, 0)))
+    assert ev.total_score == Decimal(45) and ev.level == "khong_hoan_thanh" and "dưới 50" in ev.auto_reasons[0]
+
+
+def test_335_discipline_in_year_forces_not_completed(users, commune):
+    p = person(commune, full_name="Kỷ Luật")
+    Discipline.objects.create(person=p, form="khien_trach", decided_on=dt.date(2026, 4, 1), province_code="79", commune_code="26734")
+    ev = services.evaluation_open(actor=users["home_affairs"], person=p, year=2026)
+    services.work_item_add(actor=users["home_affairs"], evaluation=ev, title="Việc", points=1, month=2)
+    ev.refresh_from_db()
+    ev = services.self_assess(actor=users["home_affairs"], evaluation=ev, version=ev.version, general_score=Decimal(30))
+    ev = services.leader_assess(actor=users["leader"], evaluation=ev, version=ev.version, general_score=Decimal(30))
+    assert ev.total_score == Decimal(100) and ev.level == "khong_hoan_thanh"
+    assert ev.auto_reasons == ["Bị kỷ luật từ khiển trách trở lên trong năm"]
+    # A discipline decided in another year does not count.
+    q = person(commune, full_name="Kỷ Luật Cũ")
+    Discipline.objects.create(person=q, form="canh_cao", decided_on=dt.date(2025, 4, 1), province_code="79", commune_code="26734")
+    assert services.disciplined_in_year(q, 2026) is False
+
+
+def test_335_leader_flags(users, commune):
+    p = person(commune, full_name="Cờ")
+    ev = services.evaluation_open(actor=users["home_affairs"], person=p, year=2026)
+    services.work_item_add(actor=users["home_affairs"], evaluation=ev, title="Việc", points=1, month=2)
+    ev.refresh_from_db()
+    ev = services.self_assess(actor=users["home_affairs"], evaluation=ev, version=ev.version, general_score=Decimal(30))
+    ev = services.leader_assess(actor=users["leader"], evaluation=ev, version=ev.version, general_score=Decimal(30), degradation=True)
+    assert ev.level == "khong_hoan_thanh"
+
+
+def test_workflow_order_versions_and_history(users, commune):
+    p = person(commune)
+    ev = services.evaluation_open(actor=users["home_affairs"], person=p, year=2026)
+    with pytest.raises(ApplicationError, match="chưa tự đánh giá"):
+        services.leader_assess(actor=users["leader"], evaluation=ev, version=ev.version, general_score=Decimal(20))
+    with pytest.raises(ApplicationError) as exc:
+        services.self_assess(actor=users["home_affairs"], evaluation=ev, version=ev.version, general_score=Decimal(31))
+    assert exc.value.code == "invalid-score"
+    with pytest.raises(ConflictError):
+        services.self_assess(actor=users["home_affairs"], evaluation=ev, version=ev.version + 5, general_score=Decimal(20))
+    with pytest.raises(PermissionDeniedError):
+        services.self_assess(actor=users["finance"], evaluation=ev, version=ev.version, general_score=Decimal(20))
+    ev = services.self_assess(actor=users["home_affairs"], evaluation=ev, version=ev.version, general_score=Decimal(20))
+    with pytest.raises(PermissionDeniedError):
+        services.leader_assess(actor=users["other_leader"], evaluation=ev, version=ev.version, general_score=Decimal(20))
+    with pytest.raises(ApplicationError, match="chưa được lãnh đạo"):
+        services.approve(actor=users["leader"], evaluations=[ev])
+    ev = services.leader_assess(actor=users["leader"], evaluation=ev, version=ev.version, general_score=Decimal(20))
+    services.approve(actor=users["leader"], evaluations=[ev])
+    ev.refresh_from_db()
+    assert ev.status == "approved" and ev.approved_at
+    assert [s.step for s in ev.steps.all()] == ["open", "self_assessed", "leader_assessed", "approved"]
+    assert AuditLog.objects.filter(object_type="workforce.Evaluation", object_id=str(ev.pk), verb="approve").exists()
+    with pytest.raises(ApplicationError, match="đã được phê duyệt"):
+        services.work_item_add(actor=users["home_affairs"], evaluation=ev, title="Muộn", points=1, month=3)
+
+
+def test_excellent_quota_20_percent_of_good(users, commune):
+    goods = [_assessed(users, commune, name=f"Tốt {i}", general=Decimal(10)) for i in range(10)]   # 10 + 70 = 80 → tốt
+    assert all(g.level == "tot" for g in goods)
+    excellent = [_assessed(users, commune, name=f"Giỏi {i}", general=Decimal(25)) for i in range(3)]  # 95 → xuất sắc
+    assert all(e.level == "xuat_sac" for e in excellent)
+    services.approve(actor=users["leader"], evaluations=goods)
+    services.approve(actor=users["leader"], evaluations=excellent[:2])   # 2 ≤ 20% of 10
+    with pytest.raises(ApplicationError) as exc:
+        services.approve(actor=users["leader"], evaluations=excellent[2:])
+    err = exc.value
+    assert err.code == "excellence-quota-exceeded"
+    assert err.details["excellent"] == 3 and err.details["allowed"] == 2 and err.details["excess"] == 1
+    assert err.details["candidates"] == ["Giỏi 2"]
+    assert "thừa 1 người" in err.message
+    excellent[2].refresh_from_db()
+    assert excellent[2].status == "leader_assessed"
+    # A batch is judged as a whole: all 3 excellent with only 10 good fails, nothing is approved.
+
+
+def test_quota_batch_all_or_nothing_and_per_agency(users, commune, other_commune, make_user):
+    from coso.accounts.roles import Role
+
+    goods = [_assessed(users, commune, name=f"T{i}", general=Decimal(10)) for i in range(4)]
+    ex = _assessed(users, commune, name="X", general=Decimal(25))
+    with pytest.raises(ApplicationError):
+        services.approve(actor=users["leader"], evaluations=[*goods, ex])  # 1 excellent > floor(0.2·4) = 0
+    assert Evaluation.objects.filter(status="approved").count() == 0
+    # Another agency's approvals do not count towards this one.
+    other_ha = make_user("other_ha", Role.COMMUNE_HOME_AFFAIRS, other_commune)
+    others = []
+    for i in range(10):
+        p = person(other_commune, full_name=f"O{i}")
+        ev = services.evaluation_open(actor=other_ha, person=p, year=2026)
+        services.work_item_add(actor=other_ha, evaluation=ev, title="V", points=1, month=1)
+        ev.refresh_from_db()
+        ev = services.self_assess(actor=other_ha, evaluation=ev, version=ev.version, general_score=Decimal(10))
+        others.append(services.leader_assess(actor=users["other_leader"], evaluation=ev, version=ev.version, general_score=Decimal(10)))
+    services.approve(actor=users["other_leader"], evaluations=others)
+    with pytest.raises(ApplicationError):
+        services.approve(actor=users["leader"], evaluations=[ex])
+    with pytest.raises(ApplicationError, match="cùng một cơ quan"):
+        services.approve(actor=users["sysadmin"], evaluations=[goods[0], others[0]])
+    goods.append(_assessed(users, commune, name="T5", general=Decimal(10)))
+    services.approve(actor=users["leader"], evaluations=[*goods, ex])  # 1 ≤ floor(0.2·5) = 1
+    assert Evaluation.objects.filter(status="approved", commune_code="26734").count() == 6
+
+
+def test_decree_90_48_years_use_levels_and_quota(users, commune):
+    goods = [_assessed(users, commune, name=f"T{i}", year=2024, level="tot") for i in range(4)]
+    ex = _assessed(users, commune, name="XS", year=2024, level="xuat_sac")
+    assert ex.regime == "nd90" and ex.total_score is None
+    services.approve(actor=users["leader"], evaluations=goods)
+    with pytest.raises(ApplicationError) as exc:
+        services.approve(actor=users["leader"], evaluations=[ex])  # 1 > floor(0.2·4)=0
+    assert exc.value.details["rule"] == "ND48-2023"
+    # Disciplined in the year: not rated good or better.
+    p = person(commune, full_name="KL 2024")
+    Discipline.objects.create(person=p, form="khien_trach", decided_on=dt.date(2024, 4, 1), province_code="79", commune_code="26734")
+    ev = services.evaluation_open(actor=users["home_affairs"], person=p, year=2024)
+    ev = services.self_assess(actor=users["home_affairs"], evaluation=ev, version=ev.version, level="tot")
+    ev = services.leader_assess(actor=users["leader"], evaluation=ev, version=ev.version, level="tot")
+    assert ev.level == "hoan_thanh" and ev.auto_reasons
+
+
+def test_dossier_evidence_guarded_and_imported(users, commune, monkeypatch):
+    p = person(commune, user=users["onestop"])
+    ev = services.evaluation_open(actor=users["leader"], person=p, year=2026)
+    fake = types.ModuleType("coso.dossiers.selectors")
+    monkeypatch.setitem(sys.modules, "coso.dossiers.selectors", fake)
+    assert services.dossier_stats_available() is False
+    with pytest.raises(ApplicationError) as exc:
+        services.import_dossier_items(actor=users["leader"], evaluation=ev)
+    assert exc.value.code == "dossiers-unavailable"
+
+    def officer_dossier_stats(user_ids, period):
+        assert user_ids == [users["onestop"].pk] and period[0].year == 2026
+        data = {1: {"handled": 12, "on_time": 10, "late": 2}, 2: {"handled": 8, "on_time": 8, "late": 0}}
+        return {user_ids[0]: data.get(period[0].month, {"handled": 0, "on_time": 0, "late": 0})}
+
+    fake.officer_dossier_stats = officer_dossier_stats
+    assert services.dossier_stats_available() is True
+    assert services.import_dossier_items(actor=users["leader"], evaluation=ev, today=dt.date(2026, 11, 27)) == 3
+    items = WorkItem.objects.filter(person=p, source="dossiers")
+    assert sum(i.points for i in items) == 20 and items.filter(delays=1).get().points == 2
+    ev.refresh_from_db()
+    # 18 on time + 2 late at −25%: (18 + 1.5) / 20 · 70 = 68.25
+    assert ev.task_score == Decimal("68.25")
+    # Importing again replaces, never doubles.
+    services.import_dossier_items(actor=users["leader"], evaluation=ev, today=dt.date(2026, 11, 27))
+    assert WorkItem.objects.filter(person=p, source="dossiers").count() == 3
+    q = person(commune, full_name="Không tài khoản")
+    ev2 = services.evaluation_open(actor=users["leader"], person=q, year=2026)
+    with pytest.raises(ApplicationError) as exc:
+        services.import_dossier_items(actor=users["leader"], evaluation=ev2)
+    assert exc.value.code == "no-user"
+
+
+def test_evaluation_pages_and_api(users, commune, other_commune, login):
+    p = person(commune, user=users["specialist"])
+    client = login(users["specialist"])
+    resp = client.post(f"/workforce/danh-gia/mo/{p.pk}/", {"year": "2026"})
+    ev = Evaluation.objects.get()
+    assert resp.status_code == 302
+    resp = client.post(f"/workforce/danh-gia/{ev.pk}/", {"action": "item", "item-title": "", "item-points": "1"})
+    assert resp.status_code == 400 and "Cần chọn tháng hoặc quý" in resp.content.decode()
+    resp = client.post(f"/workforce/danh-gia/{ev.pk}/", {"action": "item", "item-title": "Báo cáo", "item-points": "2", "item-month": "3",
+                                                          "item-completed": "on", "item-failed_reviews": "0", "item-delays": "0"})
+    assert resp.status_code == 302 and WorkItem.objects.count() == 1
+    resp = client.post(f"/workforce/danh-gia/{ev.pk}/", {"action": "self", "self-version": str(Evaluation.objects.get().version),
+                                                          "self-general_score": "27", "self-comment": "Tốt"})
+    assert resp.status_code == 302 and Evaluation.objects.get().status == "self_assessed"
+    api = login(users["leader"])
+    ev.refresh_from_db()
+    resp = api.post(f"/api/v1/workforce/evaluations/{ev.pk}/leader", {"version": ev.version, "general_score": "40"}, content_type="application/json")
+    assert resp.status_code == 400 and resp.json()["code"] == "invalid-score"
+    resp = api.post(f"/api/v1/workforce/evaluations/{ev.pk}/leader", {"version": ev.version, "general_score": "26"}, content_type="application/json")
+    assert resp.status_code == 200 and Decimal(resp.json()["total_score"]) == 96 and resp.json()["level"] == "xuat_sac"
+    resp = api.post("/api/v1/workforce/evaluations/approve", {"ids": [ev.pk]}, content_type="application/json")
+    assert resp.status_code == 400 and resp.json()["code"] == "excellence-quota-exceeded"
+    assert login(users["other_leader"]).get(f"/workforce/danh-gia/{ev.pk}/").status_code == 404
+    assert login(users["leader"]).get("/workforce/danh-gia/?year=2026").status_code == 200
+    assert login(users["onestop"]).get(f"/workforce/danh-gia/{ev.pk}/").status_code == 404
