@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coso.funding.engine import CATEGORIES, ORG_LABELS, Period, allocate_commune, segments
-from coso.funding.models import Scenario
 from coso.funding.rules import Change, RuleBook
 
 MAX_SCENARIOS = 4
@@ -50,11 +49,16 @@ class Comparison:
         return rows[:limit]
 
 
-def compare(*, province_code: str, period: Period, scenarios: list[Scenario | None], inputs_factory: Any) -> Comparison:
+def compare(*, province_code: str, period: Period, scenarios: list[Any], inputs_factory: Any) -> Comparison:
     """``scenarios[0]`` should be None (the rules in force); ``inputs_factory()`` yields engine inputs each call."""
     books = []
     columns = []
     for sc in scenarios:
+        if isinstance(sc, tuple):  # (name, [Change, ...]) — an unsaved scenario (benchmarks, previews)
+            name, changes = sc
+            books.append(RuleBook.load(province_code, changes))
+            columns.append({"id": None, "name": name})
+            continue
         changes = [Change(c.key, c.mode, c.value) for c in sc.changes.all()] if sc is not None else []
         books.append(RuleBook.load(province_code, changes))
         columns.append({"id": sc.pk if sc else None, "name": sc.name if sc else "Quy định hiện hành"})

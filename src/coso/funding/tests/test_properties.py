@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coso.funding.engine import CommuneInfo, OrgInfo, Period, VillageInfo, allocate_commune
 from coso.funding.rules import Change, RuleBook, RuleRef, read_norm_file
