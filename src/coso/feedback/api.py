@@ -3,8 +3,6 @@
 Errors use the project's one shape {code, message, details}.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 

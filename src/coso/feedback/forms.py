@@ -10,6 +10,13 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Renders a multiple file input; the service checks the files (read from request.FILES)."""
+
+    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
+        return None
+
+
 def commune_queryset():  # type: ignore[no-untyped-def]
     from coso.feedback.open311 import _communes
 
@@ -33,7 +40,7 @@ class SubmitForm(forms.Form):
     contact_name = forms.CharField(label=_("Họ và tên"), max_length=200, required=False)
     contact_phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
     contact_email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    attachments = forms.FileField(label=_("Tệp đính kèm"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"}),
+    attachments = MultipleFileField(label=_("Tệp đính kèm"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"}),
                                   help_text=_("Ảnh, PDF, Word, Excel; mỗi tệp không quá 10 MB, tối đa 5 tệp. Thông tin vị trí trong ảnh được xoá."))
     confirm_unaccented = forms.BooleanField(label=_("Tôi vẫn muốn gửi"), required=False)
 
@@ -41,9 +48,6 @@ class SubmitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = commune_queryset()
         self.fields["commune"].widget.attrs.update({"hx-get": "villages/", "hx-target": "#id_village", "hx-trigger": "change"})
-
-    def clean_attachments(self):  # type: ignore[no-untyped-def]
-        return None  # read from request.FILES by the view (several files)
 
 
 class ReasonForm(forms.Form):

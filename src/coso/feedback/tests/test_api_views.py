@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+import pytest
+
+from coso.feedback import services as svc
+from coso.feedback.models import Feedback, FeedbackAttachment
+from coso.feedback.tests.conftest import jpeg_with_gps
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/feedback"
+
+
+# --------------------------------------------------------------------------- JSON API
+
+def test_api_submit_anonymous_multipart_with_photo(client, cats, commune, media):
+    r = client.post(f"{API}/", {"category": "MT", "commune": commune.code, "text": "Cống thoát nước bị tắc, nước tràn lên đường.",
+                                "anonymous": "true", "attachments": SimpleUploadedFile("a.jpg", jpeg_with_gps(), content_type="image/jpeg")})
+    assert r.status_code == 201, r.content
+    body = r.json()
+    fb = Feedback.objects.get(pk=body["id"])
+    assert fb.channel == "api" and fb.anonymous and fb.attachments.count() == 1 and body["access_key"] == fb.access_key
+
+
+def test_api_errors_use_standard_shape(client, cats, commune, media):
+    r = client.post(f"{API}/", {"category": "MT", "commune": commune.code, "text": "Duong nay co nhieu o ga xin cac can bo xa giai quyet cho nguoi dan",
+                                "anonymous": "true"})
+    assert r.status_code == 400 and r.json()["code"] == "unaccented-text" and set(r.json()) == {"code", "message", "details"}
+    r = client.post(f"{API}/", {"category": "MT", "commune": commune.code, "text": "Có tệp lạ.", "anonymous": "true",
+                                "attachments": SimpleUploadedFile("x.jpg", b"MZ" + b"\0" * 100)})
+    assert r.status_code == 400 and r.json()["code"] == "attachment-type"
+    assert Feedback.objects.count() == 0
+    r = client.post(f"{API}/", {"category": "NOPE", "commune": commune.code, "text": "Có nội dung.", "anonymous": "true"})
+    assert r.status_code == 400 and "category" in r.json()["details"]["fields"]
+
+
+def test_api_moderation_answer_rating_listing(client, login, cats, users, submit):
+    fb = submit(actor=users["citizen"], text="Đèn chiếu sáng hẻm 5 bị hỏng nhiều tuần.")
+    assert client.get(f"{API}/{fb.pk}").status_code == 401
+    c = login(users["other_onestop"])
+    assert c.get(f"{API}/{fb.pk}").status_code == 404
+    assert c.post(f"{API}/{fb.pk}/moderate", {"action": "publish"}, content_type="application/json").status_code == 404
+    c = login(users["onestop"])
+    r = c.post(f"{API}/{fb.pk}/moderate", {"action": "publish", "title": "Đèn hẻm 5 hỏng", "text": "Đèn chiếu sáng hẻm 5 bị hỏng."},
+               content_type="application/json")
+    assert r.status_code == 200 and r.json()["is_public"] and r.json()["title"] == "Đèn hẻm 5 hỏng"
+    assert c.post(f"{API}/{fb.pk}/moderate", {"action": "fly"}, content_type="application/json").json()["code"] == "invalid-action"
+    items = c.get(f"{API}/", {"tab": "handling"}).json()
+    assert items["count"] == 1
+    r = c.post(f"{API}/{fb.pk}/answer", {"text": "Đã thay bóng đèn."}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+    c = login(users["citizen"])
+    r = c.post(f"{API}/{fb.pk}/rate", {"rating": "useful", "officer_rating": 5}, content_type="application/json")
+    assert r.status_code == 200
+    assert c.post(f"{API}/{fb.pk}/rate", {"rating": "useful"}, content_type="application/json").status_code == 409
+    pub = client.get(f"{API}/public", {"q": "den hem"}).json()
+    assert pub["count"] == 1 and pub["items"][0]["answer_text"] == "Đã thay bóng đèn."
+    stats = client.get(f"{API}/stats").json()
+    assert stats[0]["on_time_rate"] == 100.0 and stats[0]["satisfaction_rate"] == 100.0
+    assert client.get(f"{API}/categories").status_code == 200
+
+
+def test_api_report_auto_hide(client, cats, users, submit):
+    from django.test import Client
+
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    for _ in range(3):
+        r = Client().post(f"{API}/{fb.pk}/report", {"reason": "xúc phạm"}, content_type="application/json")
+        assert r.status_code == 200
+    fb.refresh_from_db()
+    assert fb.hidden
+    assert client.get(f"{API}/public/{fb.pk}").status_code == 404
+
+
+# --------------------------------------------------------------------------- pages
+
+def test_submit_page_diacritics_prompt_then_confirm(client, cats, commune, media):
+    url = reverse("feedback:submit")
+    assert client.get(url).status_code == 200
+    data = {"category": cats["MT"].pk, "commune": commune.code, "text": "Rac thai o dau hem khong ai thu gom, xin xa giai quyet cho nguoi dan",
+            "anonymous": "on"}
+    r = client.post(url, data)
+    assert r.status_code == 200 and "Tôi vẫn muốn gửi" in r.content.decode()
+    assert Feedback.objects.count() == 0
+    r = client.post(url, {**data, "confirm_unaccented": "on"})
+    assert r.status_code == 302 and Feedback.objects.count() == 1
+
+
+def test_submit_page_refuses_disguised_file_with_message(client, cats, commune, media):
+    r = client.post(reverse("feedback:submit"), {"category": cats["MT"].pk, "commune": commune.code, "text": "Có ảnh hiện trường.",
+                                                 "anonymous": "on", "attachments": [SimpleUploadedFile("anh.jpg", b"MZ" + b"\0" * 64)]})
+    assert r.status_code == 200 and "không thuộc loại được nhận" in r.content.decode()
+    assert Feedback.objects.count() == 0
+
+
+def test_attachment_access_is_checked(client, login, users, submit, media):
+    fb = submit(actor=users["citizen"], files=[SimpleUploadedFile("a.jpg", jpeg_with_gps())])
+    att = FeedbackAttachment.objects.get()
+    url = reverse("feedback:attachment", args=[att.pk])
+    assert client.get(url).status_code == 404  # not published yet
+    assert client.get(url, {"key": fb.access_key}).status_code == 200
+    assert login(users["other_onestop"]).get(url).status_code == 404
+    r = login(users["onestop"]).get(url)
+    assert r.status_code == 200 and r["Content-Type"] == "image/jpeg" and r["X-Content-Type-Options"] == "nosniff"
+    svc.feedback_publish(feedback=fb, actor=users["onestop"])
+    client.logout()
+    assert client.get(url).status_code == 200
+    svc.feedback_redact(feedback=fb, actor=users["onestop"], attachment_ids=[att.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_moderation_pages_scoped(client, login, users, submit, cats):
+    fb = submit(actor=users["citizen"], text="Lấn chiếm vỉa hè trước chợ, mất dạy quá.")
+    assert client.get(reverse("feedback:moderation")).status_code == 302
+    assert login(users["citizen"]).get(reverse("feedback:moderation")).status_code == 403
+    c = login(users["onestop"])
+    page = c.get(reverse("feedback:moderation")).content.decode()
+    assert fb.code in page
+    r = c.get(reverse("feedback:manage", args=[fb.pk]))
+    assert r.status_code == 200 and "mất dạy" in r.content.decode()
+    r = c.post(reverse("feedback:action", args=[fb.pk, "publish"]), {"title": "Lấn chiếm vỉa hè", "text": "Lấn chiếm vỉa hè trước chợ.",
+                                                                     "version": fb.version})
+    assert r.status_code == 302
+    fb.refresh_from_db()
+    assert fb.is_public and fb.text == "Lấn chiếm vỉa hè trước chợ."
+    assert login(users["other_onestop"]).get(reverse("feedback:manage", args=[fb.pk])).status_code == 404
+    r = login(users["onestop"]).post(reverse("feedback:action", args=[fb.pk, "reject"]), {"reason": ""}, follow=True)
+    assert "lý do" in r.content.decode()
+    fb.refresh_from_db()
+    assert fb.status == Feedback.Status.PROCESSING
+
+
+def test_public_list_and_detail(client, users, submit, cats):
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"], title="Cây đổ chắn đường", text="Cây xanh đổ chắn ngang đường Đức Thắng."),
+                              actor=users["onestop"])
+    svc.feedback_answer(feedback=fb, actor=users["specialist"], text="Đã cưa dọn cây đổ.")
+    r = client.get(reverse("feedback:public_list"), {"q": "duc thang"})
+    page = r.content.decode()
+    assert r.status_code == 200 and "Cây đổ chắn đường" in page and "Đã cưa dọn" in page and "100,0 %" in page
+    assert "Cây đổ" not in client.get(reverse("feedback:public_list"), {"q": "khong co"}).content.decode()
+    r = client.get(reverse("feedback:detail", args=[fb.pk]))
+    assert r.status_code == 200 and "0909123456" not in r.content.decode()
+    assert client.get(reverse("feedback:public_list"), {"date_from": "không phải ngày"}).status_code == 200

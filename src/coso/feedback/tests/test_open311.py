@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import time_machine
+from defusedxml import ElementTree as SafeET
+
+from coso.accounts.models import ApiToken
+from coso.feedback import services as svc
+from coso.feedback.models import Feedback
+from coso.feedback.tests.conftest import MONDAY
+
+pytestmark = pytest.mark.django_db
+BASE = "/open311/v2"
+
+
+@pytest.fixture
+def api_key(users):
+    _token, raw = ApiToken.issue(user=users["onestop"], name="Ứng dụng 311")
+    return raw
+
+
+@pytest.fixture
+def citizen_key(users):
+    _token, raw = ApiToken.issue(user=users["citizen"], name="App công dân")
+    return raw
+
+
+def xml(resp):  # type: ignore[no-untyped-def]
+    assert resp["Content-Type"] == "text/xml; charset=utf-8"
+    return SafeET.fromstring(resp.content)
+
+
+def js(resp):  # type: ignore[no-untyped-def]
+    assert resp["Content-Type"] == "application/json; charset=utf-8"
+    return json.loads(resp.content)
+
+
+def test_discovery_json_and_xml(client, cats):
+    for path in ("/open311/discovery.json", f"{BASE}/discovery.json"):
+        d = js(client.get(path))
+        assert set(d) == {"changeset", "contact", "key_service", "endpoints"}
+        ep = d["endpoints"][0]
+        assert ep["specification"] == "http://wiki.open311.org/GeoReport_v2"
+        assert ep["url"].endswith("/open311/v2") and ep["type"] == "production"
+        assert ep["formats"] == ["text/xml", "application/json"]
+    root = xml(client.get(f"{BASE}/discovery.xml"))
+    assert root.tag == "discovery"
+    assert [f.text for f in root.findall("endpoints/endpoint/formats/format")] == ["text/xml", "application/json"]
+
+
+def test_services_list_and_definition(client, cats, commune):
+    data = js(client.get(f"{BASE}/services.json"))
+    assert isinstance(data, list)
+    codes = {s["service_code"] for s in data}
+    assert {"QD", "CB", "MT", "GT", "TT"} <= codes
+    s = next(s for s in data if s["service_code"] == "MT")
+    assert s["type"] == "realtime" and s["metadata"] is True and isinstance(s["keywords"], str)
+    root = xml(client.get(f"{BASE}/services.xml"))
+    assert root.tag == "services" and root.find("service/service_code").text in codes
+    assert root.find("service/metadata").text == "true"
+    d = js(client.get(f"{BASE}/services/MT.json"))
+    assert d["service_code"] == "MT"
+    attrs = {a["code"]: a for a in d["attributes"]}
+    assert attrs["COMMUNE"]["required"] is True and attrs["COMMUNE"]["datatype"] == "singlevaluelist"
+    assert {"key": commune.code, "name": commune.name} in attrs["COMMUNE"]["values"]
+    assert sorted(a["order"] for a in d["attributes"]) == [1, 2, 3, 4]
+    root = xml(client.get(f"{BASE}/services/MT.xml"))
+    assert root.tag == "service_definition"
+    assert root.find("attributes/attribute/values/value/key") is not None
+
+
+def test_errors_have_spec_shape(client, cats, api_key):
+    r = client.get(f"{BASE}/services/NOPE.json")
+    assert r.status_code == 404 and js(r) == [{"code": 404, "description": "service_code 'NOPE' not found."}]
+    r = client.get(f"{BASE}/services/NOPE.xml")
+    root = xml(r)
+    assert r.status_code == 404 and root.tag == "errors" and root.find("error/code").text == "404"
+    assert root.find("error/description").text
+    r = client.get(f"{BASE}/services.json", {"jurisdiction_id": "unknown.example"})
+    assert r.status_code == 404
+    assert client.get(f"{BASE}/services.json", {"jurisdiction_id": "79"}).status_code == 200
+    assert client.get(f"{BASE}/services.json", {"jurisdiction_id": ""}).status_code == 200  # empty = not passed
+    r = client.post(f"{BASE}/requests.json", {"service_code": "MT", "lat": "10.7", "long": "106.7", "description": "x"})
+    assert r.status_code == 403 and js(r)[0]["code"] == 403
+    r = client.post(f"{BASE}/requests.xml", {"api_key": "wrong", "service_code": "MT"})
+    assert r.status_code == 403 and xml(r).find("error/code").text == "403"
+    r = client.post(f"{BASE}/requests.json", {"api_key": api_key, "lat": "10.7", "long": "106.7", "description": "Rác"})
+    assert r.status_code == 400
+    r = client.post(f"{BASE}/requests.json", {"api_key": api_key, "service_code": "ZZ", "lat": "10.7", "long": "106.7"})
+    assert r.status_code == 404
+    r = client.post(f"{BASE}/requests.json", {"api_key": api_key, "service_code": "MT", "description": "Rác thải ùn ứ."})
+    assert r.status_code == 400 and "location" in js(r)[0]["description"]
+    r = client.get(f"{BASE}/requests.json", {"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"})
+    assert r.status_code == 400 and "90" in js(r)[0]["description"]
+    assert client.get(f"{BASE}/requests.json", {"start_date": "yesterday"}).status_code == 400
+    assert client.get(f"{BASE}/requests.json", {"status": "pending"}).status_code == 400
+    assert client.get(f"{BASE}/requests.json", {"page_size": "0"}).status_code == 400
+    assert client.get(f"{BASE}/requests/999999.json").status_code == 404
+    r = client.get(f"{BASE}/tokens/abc.xml")
+    assert r.status_code == 404 and xml(r).tag == "errors"
+
+
+def test_create_and_read_request_json_and_xml(client, cats, commune, api_key, users):
+    with time_machine.travel(MONDAY, tick=False):
+        r = client.post(f"{BASE}/requests.json", {
+            "api_key": api_key, "service_code": "GT", "lat": "10.776889", "lon": "106.700806",
+            "description": "Ổ gà lớn trước số 12 Lê Lợi, xe máy dễ té ngã.", "attribute[COMMUNE]": commune.code,
+            "attribute[TITLE]": "Ổ gà Lê Lợi", "first_name": "Lan", "last_name": "Trần", "email": "lan@example.vn",
+        })
+    assert r.status_code == 200, r.content
+    [created] = js(r)
+    rid = created["service_request_id"]
+    assert isinstance(rid, str) and "service_notice" in created
+    fb = Feedback.objects.get(pk=int(rid))
+    assert fb.channel == "open311" and fb.commune_code == commune.code and float(fb.long) == pytest.approx(106.700806)
+    assert fb.contact_name == "Lan Trần" and not fb.anonymous
+
+    # Not yet moderated: hidden from anonymous readers, visible with the creating key.
+    assert client.get(f"{BASE}/requests/{rid}.json").status_code == 404
+    [mine] = js(client.get(f"{BASE}/requests/{rid}.json", {"api_key": api_key}))
+    assert mine["status"] == "open" and mine["description"].startswith("Ổ gà")
+
+    svc.feedback_publish(feedback=fb, actor=users["onestop"])
+    [item] = js(client.get(f"{BASE}/requests/{rid}.json"))
+    assert item["service_request_id"] == rid and item["service_code"] == "GT"
+    assert item["status"] == "open" and "Đang xử lý" in item["status_notes"]
+    assert item["lat"] == pytest.approx(10.776889) and item["long"] == pytest.approx(106.700806)
+    assert item["requested_datetime"].endswith("+07:00")
+    assert item["expected_datetime"] == "2026-03-23T17:00:00+07:00"
+    assert "lon" not in item
+
+    svc.feedback_answer(feedback=fb, actor=users["specialist"], text="Đã vá ổ gà.")
+    root = xml(client.get(f"{BASE}/requests/{rid}.xml", {"extensions": "true"}))
+    assert root.tag == "service_requests"
+    req = root.find("request")
+    assert req.find("service_request_id").text == rid
+    assert req.find("status").text == "closed" and "Đã vá ổ gà" in req.find("status_notes").text
+    assert req.find("long").text.startswith("106.7")
+    notes = [n.find("type").text for n in req.findall("notes/note")]
+    assert "submit" in notes and "publish_answer" in notes
+    assert req.find("attributes/attribute/code") is not None
+    assert req.find("extended_attributes/channel").text == "open311"
+
+
+def test_create_xml_with_address_and_multivalue_attribute(client, cats, commune, api_key):
+    r = client.post(f"{BASE}/requests.xml", {
+        "api_key": api_key, "service_code": "MT", "address_string": "Hẻm 45 Nguyễn Trãi, Phường Sài Gòn",
+        "description": "Nước thải chảy tràn ra hẻm.", "attribute[ANONYMOUS]": "true",
+    })
+    assert r.status_code == 200, r.content
+    root = xml(r)
+    assert root.tag == "service_requests" and root.find("request/service_request_id").text.isdigit()
+    fb = Feedback.objects.get(pk=int(root.find("request/service_request_id").text))
+    assert fb.anonymous and fb.address.startswith("Hẻm 45") and fb.commune_code == commune.code  # key's own commune
+
+
+def test_key_scoped_to_its_commune(client, cats, other_commune, api_key):
+    r = client.post(f"{BASE}/requests.json", {"api_key": api_key, "service_code": "MT", "lat": "10.7", "long": "106.7",
+                                              "description": "Rác thải.", "attribute[COMMUNE]": other_commune.code})
+    assert r.status_code == 403
+
+
+def test_query_filters_paging_and_override(client, cats, commune, users, submit):
+    made = []
+    with time_machine.travel(MONDAY, tick=False):
+        for i in range(5):
+            fb = submit(actor=users["citizen"], category=cats["MT" if i % 2 else "GT"], text=f"Phản ánh số {i} về môi trường.")
+            made.append(svc.feedback_publish(feedback=fb, actor=users["onestop"]))
+        svc.feedback_answer(feedback=made[0], actor=users["specialist"], text="Xong.")
+        hidden = submit(actor=users["citizen"], text="Chưa kiểm duyệt.")
+    with time_machine.travel(MONDAY + dt.timedelta(days=1), tick=False):
+        all_items = js(client.get(f"{BASE}/requests.json"))
+        assert len(all_items) == 5 and str(hidden.pk) not in {i["service_request_id"] for i in all_items}
+        assert {i["service_code"] for i in js(client.get(f"{BASE}/requests.json", {"service_code": "MT"}))} == {"MT"}
+        assert [i["service_request_id"] for i in js(client.get(f"{BASE}/requests.json", {"status": "closed"}))] == [str(made[0].pk)]
+        assert len(js(client.get(f"{BASE}/requests.json", {"status": "open"}))) == 4
+        assert len(js(client.get(f"{BASE}/requests.json", {"status": "open,closed"}))) == 5
+        p1 = js(client.get(f"{BASE}/requests.json", {"page_size": "2", "page": "1"}))
+        p3 = js(client.get(f"{BASE}/requests.json", {"page_size": "2", "page": "3"}))
+        assert len(p1) == 2 and len(p3) == 1
+        ids = f"{made[1].pk},{made[2].pk}"
+        got = js(client.get(f"{BASE}/requests.json", {"service_request_id": ids, "service_code": "NONE", "status": "closed"}))
+        assert {i["service_request_id"] for i in got} == {str(made[1].pk), str(made[2].pk)}
+        window = js(client.get(f"{BASE}/requests.json", {"start_date": "2026-03-01T00:00:00+07:00", "end_date": "2026-03-03T00:00:00+07:00"}))
+        assert len(window) == 5
+        assert js(client.get(f"{BASE}/requests.json", {"start_date": "2026-03-02T10:00:00Z"})) == []
+        root = xml(client.get(f"{BASE}/requests.xml"))
+        assert root.tag == "service_requests" and len(root.findall("request")) == 5
+        staff_key = ApiToken.issue(user=users["province_admin"], name="tỉnh")[1]
+        assert len(js(client.get(f"{BASE}/requests.json", {"api_key": staff_key}))) == 6
+        assert len(js(client.get(f"{BASE}/requests.json", {"api_key": ApiToken.issue(user=users["other_onestop"], name="x")[1]}))) == 5
+
+
+def test_post_is_csrf_exempt(cats, commune, api_key):
+    from django.test import Client
+
+    c = Client(enforce_csrf_checks=True)
+    r = c.post(f"{BASE}/requests.json", {"api_key": api_key, "service_code": "MT", "lat": "10.7", "long": "106.7",
+                                         "description": "Rác thải ùn ứ.", "attribute[COMMUNE]": commune.code})
+    assert r.status_code == 200
