@@ -36,6 +36,8 @@ def province_for(user: Any, province_code: str | None = None) -> str:
     require_reader(user)
     if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
         code = province_code or user.province_code
+        if not code:  # a national administrator without a province: the first province that has communes
+            code = AdministrativeUnit.objects.filter(level="commune").order_by("province_code").values_list("province_code", flat=True).first() or ""
         if not code or not AdministrativeUnit.objects.filter(code=code, level="province").exists():
             raise Http404
         return code
