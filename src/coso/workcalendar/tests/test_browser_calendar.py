@@ -1,0 +1,27 @@
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_admin_adds_a_make_up_saturday_on_a_phone(page, users, blogin):
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    blogin(page, "province_admin")
+    page.goto(page.base + "/calendar/?year=2026&month=11")
+    assert page.locator("table.cal-month td.cal-off", has_text="Ngày Văn hóa Việt Nam").count() == 1
+    # a bad submission keeps the form with a Vietnamese error next to the field
+    page.fill("#id_date", "2027-03-14")
+    page.select_option("#id_kind", "day_off")
+    page.fill("#id_reason", "Thử")
+    page.click("form button.primary")
+    assert "vốn đã là ngày nghỉ" in page.locator("#id_date_error").inner_text()
+    # a make-up Saturday
+    page.fill("#id_date", "2027-03-13")
+    page.select_option("#id_kind", "working_day")
+    page.fill("#id_reason", "Làm bù thử")
+    page.click("form button.primary")
+    page.wait_for_load_state()
+    assert "Tháng 3/2027" in page.content()
+    assert page.locator("td.cal-work.cal-override", has_text="Làm bù thử").count() == 1
+    page.screenshot(path="/tmp/calendar-phone.png", full_page=True)
+    assert not [e for e in errors if "Content Security Policy" in e]
