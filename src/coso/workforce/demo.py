@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterator
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +36,7 @@ USER_POSITIONS = {"lanhdao": "ct_ubnd", "noivu.xa": "cv_vp", "motcua": "cv_ttphc
                   "lanhdao2": "ct_ubnd", "motcua2": "cv_ttphc"}
 
 
+@lru_cache(maxsize=None)
 def _fields_for(position: str) -> list[str]:
     req = rules.standard_for(position, rules.positions()[position]["kind"], dt.date(2026, 1, 1), "*") or {}
     return req.get("degree_fields") or ["hanh_chinh", "luat", "kinh_te"]
