@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterator
-from functools import lru_cache
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from coso.core.demo import DemoContext, random_citizen_id, random_person
@@ -36,7 +36,7 @@ USER_POSITIONS = {"lanhdao": "ct_ubnd", "noivu.xa": "cv_vp", "motcua": "cv_ttphc
                   "lanhdao2": "ct_ubnd", "motcua2": "cv_ttphc"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fields_for(position: str) -> list[str]:
     req = rules.standard_for(position, rules.positions()[position]["kind"], dt.date(2026, 1, 1), "*") or {}
     return req.get("degree_fields") or ["hanh_chinh", "luat", "kinh_te"]
