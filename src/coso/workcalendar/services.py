@@ -127,12 +127,10 @@ def override_create(*, actor: Any, date: dt.date, kind: str, reason: str, source
     reason = (reason or "").strip()
     source = (source or "").strip()
     _validate_override(date=date, kind=kind, reason=reason)
+    obj = CalendarOverride(date=date, kind=kind, reason=reason, source=source, created_by=actor if getattr(actor, "pk", None) else None)
     try:
         with transaction.atomic():
-            obj = audited_create(
-                CalendarOverride(date=date, kind=kind, reason=reason, source=source, created_by=actor if getattr(actor, "pk", None) else None),
-                actor=actor,
-            )
+            audited_create(obj, actor=actor)
     except IntegrityError:  # a concurrent request added the same day first
         raise ApplicationError(
             f"Ngày {date:%d/%m/%Y} đã có điều chỉnh; hãy sửa hoặc xoá điều chỉnh đó.",
