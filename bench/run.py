@@ -60,6 +60,22 @@ def recreate_postgres(url: str, db_name: str) -> None:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db_name)))
 
 
+_LOCKS: list[Any] = []
+
+
+def lock_database(path: Path) -> None:
+    """Refuse to start while another run uses the same SQLite file (it would be deleted under it)."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(str(path) + ".lock", "w")  # noqa: SIM115  (held for the life of the process)
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise SystemExit(f"Another benchmark run is using {path}; wait for it or pass --sqlite OTHER_FILE.") from None
+    _LOCKS.append(fh)
+
+
 def recreate_sqlite(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -283,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         url = postgres_bench_url(args.postgres, args.db_name)
     else:
         path = Path(args.sqlite).resolve()
+        lock_database(path)
         recreate_sqlite(path)
         url = f"sqlite:///{path}"
     configure_environment(url)
