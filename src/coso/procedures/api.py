@@ -1,7 +1,5 @@
 """Procedure catalogue API: public reads (the version in force on a date), admin writes, import/export."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from typing import Literal

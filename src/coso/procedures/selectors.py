@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Length
 from django.http import Http404
 from django.utils import timezone
 
@@ -50,7 +51,9 @@ def procedure_list(*, fetched_by: Any, query: str = "", field: str = "", online:
     else:
         qs = qs.filter(Exists(national) | Exists(own) if own is not None else Exists(national))
     candidates = ProcedureVersion.objects.filter(_live(day), province_code__in={"", province_code}).order_by("-valid_from")
-    return qs.order_by("field", "name").prefetch_related(Prefetch("versions", queryset=candidates, to_attr="current_versions"))
+    # with a query, the shortest matching names first ("Đăng ký khai sinh" before the long linked procedures)
+    ordering = [Length("name"), "name_folded"] if query else ["field", "name_folded"]
+    return qs.order_by(*ordering).prefetch_related(Prefetch("versions", queryset=candidates, to_attr="current_versions"))
 
 
 def current_version(procedure: Procedure, province_code: str = "") -> ProcedureVersion | None:

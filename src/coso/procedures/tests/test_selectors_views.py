@@ -1,0 +1,147 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.urls import reverse
+
+import pytest
+
+from coso.procedures import services
+from coso.procedures.models import Procedure
+from coso.procedures.selectors import current_version, procedure_list
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("query", ["ket hon", "kết hôn", "KET HON", "Kết Hôn"])
+def test_search_finds_marked_names_from_unmarked_queries(catalogue, query):
+    names = [p.name for p in procedure_list(fetched_by=None, query=query)]
+    assert "Đăng ký kết hôn" in names and "Đăng ký lại kết hôn" in names
+
+
+@pytest.mark.parametrize("query", ["khai sinh", "KHAI SINH", "Khai Sinh", "khai sin", "đăng ký khai sinh", "dang ky khai sinh"])
+def test_search_is_accent_insensitive(catalogue, query):
+    names = [p.name for p in procedure_list(fetched_by=None, query=query)]
+    assert "Đăng ký khai sinh" in names
+    assert all("khai sinh" in p.lower() or "khai sinh" in p.lower() for p in names)
+
+
+def test_search_by_code_field_and_online_filters(catalogue):
+    assert [p.code for p in procedure_list(fetched_by=None, query="2.000815")] == ["2.000815"]
+    fields = {p.field for p in procedure_list(fetched_by=None, field="Chứng thực")}
+    assert fields == {"Chứng thực"}
+    full = list(procedure_list(fetched_by=None, online="full"))
+    assert full and all(current_version(p).online == "full" for p in full)
+    none = list(procedure_list(fetched_by=None, online="none"))
+    assert "2.000884" in [p.code for p in none]  # chứng thực chữ ký: phải có mặt
+
+
+def test_list_uses_province_override(catalogue, users, province):
+    proc = Procedure.objects.get(code="2.000884")
+    services.version_create(actor=users["province_admin"], procedure=proc, valid_from=dt.date(2026, 1, 1), province_code="79", online="partial")
+    codes79 = [p.code for p in procedure_list(fetched_by=users["province_admin"], online="none", day=dt.date(2026, 6, 1))]
+    assert "2.000884" not in codes79
+    codes_national = [p.code for p in procedure_list(fetched_by=None, online="none", day=dt.date(2026, 6, 1))]
+    assert "2.000884" in codes_national
+    p79 = next(p for p in procedure_list(fetched_by=users["province_admin"], query="chung thuc chu ky", day=dt.date(2026, 6, 1)))
+    assert current_version(p79, "79").province_code == "79"
+
+
+def test_time_limit_labels(catalogue):
+    today = dt.date(2026, 11, 27)
+    assert Procedure.objects.get(code="1.004873").version_on(today).time_limit_label == "3 ngày làm việc"
+    assert Procedure.objects.get(code="2.000815").version_on(today).time_limit_label == "Trong ngày (nhận sau 15:00: ngày làm việc tiếp theo)"
+    assert Procedure.objects.get(code="1.003005").version_on(today).time_limit_label == "30 ngày"
+
+
+def test_public_list_page(client, catalogue):
+    r = client.get(reverse("procedures:list"), {"q": "chung thuc ban sao"})
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "Chứng thực bản sao từ bản chính" in html
+    assert "2.000 đ" in html
+    assert "Trong ngày" in html
+    r = client.get(reverse("procedures:list"), {"q": "xac nhan tinh trang hon nhan"})
+    assert "3 ngày làm việc" in r.content.decode() and "Trực tuyến toàn trình" in r.content.decode()
+    # bad filter values never break the page
+    assert client.get(reverse("procedures:list"), {"field": "không có", "online": "x", "page": "zz"}).status_code == 200
+
+
+def test_public_detail_page(client, catalogue):
+    r = client.get(reverse("procedures:detail", args=["2.000815"]))
+    html = r.content.decode()
+    assert r.status_code == 200
+    for text in ("Thành phần hồ sơ", "Bản chính giấy tờ", "Các bước giải quyết", "Cán bộ một cửa", "Nghị định 23/2015/NĐ-CP", "Nguồn số liệu", "2.000 đ"):
+        assert text in html, text
+    assert client.get(reverse("procedures:detail", args=["khong-co"])).status_code == 404
+
+
+def test_detail_submit_link_only_if_dossiers_submit_exists(client, catalogue):
+    from django.urls import NoReverseMatch
+
+    from coso.procedures.views import submit_url
+
+    html = client.get(reverse("procedures:detail", args=["1.001193"])).content.decode()
+    try:
+        target = reverse("dossiers:submit")
+    except NoReverseMatch:
+        assert submit_url("1.001193") is None
+        assert "Nộp hồ sơ trực tuyến" not in html
+    else:
+        assert f'{target}?procedure=1.001193' in html
+    # no online link for a procedure that must be done in person
+    assert "Nộp hồ sơ trực tuyến" not in client.get(reverse("procedures:detail", args=["2.000884"])).content.decode()
+
+
+def test_admin_pages_need_admin_role(login, users, catalogue):
+    for name in ("onestop", "leader", "citizen"):
+        c = login(users[name])
+        assert c.get(reverse("procedures:admin")).status_code == 404
+        assert c.get(reverse("procedures:import")).status_code == 404
+    c = login(users["province_admin"])
+    assert c.get(reverse("procedures:admin")).status_code == 200
+    assert c.get(reverse("procedures:admin_detail", args=["1.004873"])).status_code == 200
+    r = c.get(reverse("procedures:export", args=["xlsx"]))
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert c.get(reverse("procedures:export", args=["json"])).json()["procedures"]
+    assert c.get(reverse("procedures:export", args=["csv"])).status_code == 404
+
+
+def test_admin_creates_province_version_through_the_form(login, users, catalogue, province):
+    c = login(users["province_admin"])
+    url = reverse("procedures:admin_detail", args=["1.004873"])
+    form = c.get(url).context["form"]
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data.update({"valid_from": "2027-01-01", "time_limit": "2", "province_code": "79", "reason": "Quyết định của tỉnh"})
+    r = c.post(url, data)
+    assert r.status_code == 302, r.context["form"].errors
+    proc = Procedure.objects.get(code="1.004873")
+    assert proc.version_on(dt.date(2027, 1, 2), "79").time_limit == 2
+    assert proc.version_on(dt.date(2027, 1, 2)).time_limit == 3
+    # steps that do not sum to 100 are shown on the field, nothing changes
+    data.update({"valid_from": "2027-02-01", "steps": "Tiếp nhận | onestop_officer | 50\nKý | commune_leader | 40"})
+    r = c.post(url, data)
+    assert r.status_code == 200
+    assert "100%" in " ".join(r.context["form"].errors["steps"])
+    assert proc.versions.count() == 2
+
+
+def test_import_page_lists_row_errors_and_changes_nothing(login, users, catalogue):
+    import io
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = login(users["sysadmin"])
+    rows = json.loads(services.catalogue_json_bytes())["procedures"]
+    rows[0]["time_limit"] = 77
+    rows[2]["fee"] = -5
+    upload = SimpleUploadedFile("danh-muc.json", json.dumps({"procedures": rows}).encode(), content_type="application/json")
+    r = c.post(reverse("procedures:import"), {"file": upload, "effective_from": "2027-01-01"})
+    html = r.content.decode()
+    assert r.status_code == 200 and "import-error" in html and "Phí, lệ phí (đồng)" in html
+    assert Procedure.objects.get(code=rows[0]["code"]).versions.count() == 1
+    del rows[2]["fee"]
+    upload = SimpleUploadedFile("danh-muc.json", io.BytesIO(json.dumps({"procedures": rows}).encode()).read())
+    r = c.post(reverse("procedures:import"), {"file": upload, "effective_from": "01/01/2027"})
+    assert r.status_code == 302
+    assert Procedure.objects.get(code=rows[0]["code"]).version_on(dt.date(2027, 1, 1)).time_limit == Decimal(77)
