@@ -185,6 +185,12 @@ def build(ctx: DemoContext) -> None:
         people.extend(generate(rng, [commune], today=today))
         if i % 20 == 0:
             bar.update(i, len(communes) * 2)
+    # CCCD numbers are unique: re-draw the random tail on a (rare) collision.
+    seen: set[str] = set()
+    for p in people:
+        while p.citizen_id in seen:
+            p.citizen_id = p.citizen_id[:6] + f"{rng.randrange(10**6):06d}"
+        seen.add(p.citizen_id)
     # Demo staff users: their own Person record in their commune.
     for username, position in USER_POSITIONS.items():
         user = ctx.users.get(username)

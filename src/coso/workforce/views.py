@@ -226,8 +226,9 @@ def evaluations(request: HttpRequest) -> HttpResponse:
         without = list(selectors.person_list(fetched_by=request.user, commune=commune).filter(kind__in=["cadre", "civil_servant"])
                        .exclude(evaluations__year=year)[:200])
     own = Person.objects.filter(user=request.user).exclude(evaluations__year=year).first() if request.user.is_authenticated else None
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
     return render(request, "workforce/evaluations.html", {
-        "evaluations": qs, "year": year, "commune": commune, "rule": rules.evaluation_rule(year), "without": without, "own": own,
+        "evaluations": page, "page": page, "filters": request.GET, "year": year, "commune": commune, "rule": rules.evaluation_rule(year), "without": without, "own": own,
         "agency": selectors.agency_levels(commune_code=commune, year=year) if commune else None, "communes": _communes(request.user),
         "can_approve": request.user.is_superuser or request.user.role in services.LEADER_ROLES, "level_names": rules.LEVEL_NAMES,
     })
