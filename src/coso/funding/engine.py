@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from coso.funding.rules import RuleBook, RuleRef
@@ -44,8 +44,12 @@ def rnd(x: Decimal) -> int:
     return int(x.quantize(ONE, rounding=ROUND_HALF_UP))
 
 
-def annual_share(annual: Decimal, m1: int, m2: int) -> int:
+def annual_share(annual: Decimal | int, m1: int, m2: int) -> int:
     """The part of an annual norm for months m1..m2 (1-based, inclusive) of one calendar year."""
+    whole = int(annual)
+    if whole == annual and whole >= 0:  # integers: round half up of A·m/12 is (2·A·m + 12) // 24
+        return (2 * whole * m2 + 12) // 24 - (2 * whole * (m1 - 1) + 12) // 24
+    annual = Decimal(annual)
     return rnd(annual * m2 / TWELVE) - rnd(annual * (m1 - 1) / TWELVE)
 
 
@@ -191,20 +195,20 @@ class Line:
     item_label: str
     amount: int = 0
     months: int = 0
-    formula_parts: list[str] = field(default_factory=list)
-    rules: dict[tuple, RuleRef] = field(default_factory=dict)
+    formula_parts: list[str] | None = None  # only with detail=True
+    rules: dict[tuple, RuleRef] | None = None
     note: str = ""
 
     @property
     def formula(self) -> str:
-        return " + ".join(self.formula_parts)
+        return " + ".join(self.formula_parts or ())
 
     @property
     def recipient_key(self) -> str:
         return f"{self.recipient_kind}:{self.recipient_id}"
 
     def rule_list(self) -> list[RuleRef]:
-        return list(self.rules.values())
+        return list(self.rules.values()) if self.rules else []
 
     def as_dict(self) -> dict:
         return {
@@ -277,14 +281,17 @@ class _Acc:
         ln = self.lines.get(k)
         if ln is None:
             ln = self.lines[k] = Line(kind, rid, rname, item, category, label)
+            if self.detail:
+                ln.formula_parts = []
+                ln.rules = {}
         ln.amount += amount
         ln.months += months
         if self.detail:
             if formula:
-                ln.formula_parts.append(formula)
+                ln.formula_parts.append(formula)  # type: ignore[union-attr]
             for r in rules:
                 if r is not None:
-                    ln.rules.setdefault((r.key, r.valid_from, r.province_code), r)
+                    ln.rules.setdefault((r.key, r.valid_from, r.province_code), r)  # type: ignore[union-attr]
             if note and note not in ln.note:
                 ln.note = f"{ln.note}; {note}" if ln.note else note
 

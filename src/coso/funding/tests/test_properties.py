@@ -83,3 +83,15 @@ def test_raising_a_level_never_lowers_any_recipient(c, vs, year, key, pct):  # t
     after = totals(RuleBook("79", REFS, [Change(key, "percent", pct)]), period, c, vs)[0]
     for recipient, amount in before.items():
         assert after.get(recipient, 0) >= amount
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=st.integers(0, 10**10), m1=st.integers(1, 12), span=st.integers(0, 11))
+def test_annual_share_integer_path_equals_decimal_rounding(a, m1, span):  # type: ignore[no-untyped-def]
+    from decimal import ROUND_HALF_UP
+
+    from coso.funding.engine import annual_share
+
+    m2 = min(12, m1 + span)
+    exact = (Decimal(a) * m2 / 12).quantize(Decimal(1), ROUND_HALF_UP) - (Decimal(a) * (m1 - 1) / 12).quantize(Decimal(1), ROUND_HALF_UP)
+    assert annual_share(a, m1, m2) == exact == annual_share(Decimal(a) + Decimal("0.0"), m1, m2)
