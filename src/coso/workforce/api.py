@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from coso.core.exceptions import ApplicationError
 from coso.core.masking import log_personal_read, mask_citizen_id
@@ -114,7 +115,7 @@ def person_create(request: HttpRequest, payload: PersonIn):
     if data["position_code"] not in rules.positions():
         raise ApplicationError("Mã chức vụ không có trong danh mục.", code="unknown-position", details={"fields": {"position_code": ["Không có"]}})
     p = services.person_create(actor=request.user, province_code=unit.province_code, commune_code=unit.code, **data)
-    return 201, _person_out(p, request.user)
+    return Status(201, _person_out(p, request.user))
 
 
 @router.get("/import/template")
@@ -133,7 +134,7 @@ class ImportOut(Schema):
 def import_people(request: HttpRequest, file: UploadedFile = File(...)):  # noqa: B008
     if file.size and file.size > 10 * 1024 * 1024:
         raise ApplicationError("Tệp lớn hơn 10 MB.", code="file-too-large")
-    return 201, {"imported": services.import_people(actor=request.user, data=file.read())}
+    return Status(201, {"imported": services.import_people(actor=request.user, data=file.read())})
 
 
 @router.get("/review")
@@ -179,7 +180,7 @@ class OpenIn(Schema):
 @router.post("/evaluations", response={201: EvaluationOut})
 def evaluation_open(request: HttpRequest, payload: OpenIn):
     p = selectors.person_get(fetched_by=request.user, pk=payload.person_id)
-    return 201, _ev_out(services.evaluation_open(actor=request.user, person=p, year=payload.year))
+    return Status(201, _ev_out(services.evaluation_open(actor=request.user, person=p, year=payload.year)))
 
 
 class ItemIn(Schema):
@@ -202,7 +203,7 @@ def add_item(request: HttpRequest, pk: int, payload: ItemIn):
         raise ApplicationError("Điểm phải dương; số lần không âm.", code="invalid-item")
     services.work_item_add(actor=request.user, evaluation=ev, **payload.dict())
     ev.refresh_from_db()
-    return 201, _ev_out(ev)
+    return Status(201, _ev_out(ev))
 
 
 class AssessIn(Schema):
