@@ -167,6 +167,7 @@ class Feedback(TenantModel):
         verbose_name_plural = _("phản ánh, kiến nghị")
         indexes = [
             models.Index(fields=["is_public", "hidden", "published_at"], name="fb_public_idx"),
+            models.Index(fields=["is_public", "hidden", "submitted_at"], name="fb_public_submitted_idx"),  # Open311 queries
             models.Index(fields=["commune_code", "is_public", "published_at"], name="fb_commune_public_idx"),
             models.Index(fields=["province_code", "status", "submitted_at"], name="fb_province_status_idx"),
             models.Index(fields=["commune_code", "status", "answer_due"], name="fb_commune_due_idx"),
