@@ -174,13 +174,15 @@ def _open311_raw(since: dt.datetime, limit: int) -> bytes:
 
 
 def run(quick: bool = False) -> list[dict]:
+    import os
+
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
     from coso.feedback.selectors import feedback_public_list
 
-    size = QUICK_SIZE if quick else FULL_SIZE
+    size = QUICK_SIZE if quick else int(os.environ.get("COSO_BENCH_FEEDBACK_SIZE", FULL_SIZE))
     t0 = time.perf_counter()
     n = build(size)
     build_s = time.perf_counter() - t0
