@@ -195,13 +195,16 @@ class Line:
     item_label: str
     amount: int = 0
     months: int = 0
-    formula_parts: list[str] | None = None  # only with detail=True
+    formula_parts: list[list] | None = None  # only with detail=True: [prefix, "m"|"y", months]
     rules: dict[tuple, RuleRef] | None = None
     note: str = ""
 
     @property
     def formula(self) -> str:
-        return " + ".join(self.formula_parts or ())
+        parts = []
+        for prefix, kind, n in self.formula_parts or ():
+            parts.append(f"{prefix} × {n} tháng" if kind == "m" else f"{prefix}/năm × {n}/12 tháng")
+        return " + ".join(parts)
 
     @property
     def recipient_key(self) -> str:
@@ -276,7 +279,7 @@ class _Acc:
         self.lines: dict[tuple, Line] = {}
 
     def add(self, kind: str, rid: int, rname: str, item: str, category: str, label: str, amount: int, months: int,
-            formula: str | None, rules: Iterable[RuleRef | None], note: str = "") -> None:
+            formula: tuple[str, str] | None, rules: Iterable[RuleRef | None], note: str = "") -> None:
         k = (kind, rid, item)
         ln = self.lines.get(k)
         if ln is None:
@@ -288,7 +291,11 @@ class _Acc:
         ln.months += months
         if self.detail:
             if formula:
-                ln.formula_parts.append(formula)  # type: ignore[union-attr]
+                parts = ln.formula_parts
+                if parts and parts[-1][0] == formula[0] and parts[-1][1] == formula[1]:
+                    parts[-1][2] += months  # same rate in consecutive segments: one term
+                else:
+                    parts.append([formula[0], formula[1], months])  # type: ignore[union-attr]
             for r in rules:
                 if r is not None:
                     ln.rules.setdefault((r.key, r.valid_from, r.province_code), r)  # type: ignore[union-attr]
@@ -333,7 +340,7 @@ def allocate_commune(
             formula = None
             if detail:
                 inner = fmt_coef(pt_ref.value) + (f" + {extra_n} × {fmt_coef(extra_ref.value)}" if extra_n else "")
-                formula = f"{'(' + inner + ')' if extra_n else inner} × {fmt_money(base)} × {n_c} tháng"
+                formula = (f"{'(' + inner + ')' if extra_n else inner} × {fmt_money(base)}", "m")
             acc.add("commune", commune.id, f"Quỹ phụ cấp NHĐKCT {commune.name}", "commune_pt", "commune_pt",
                     "Quỹ phụ cấp người hoạt động không chuyên trách cấp xã", monthly * n_c, n_c, formula,
                     (pt_ref, extra_ref if extra_n else None, base_ref), cls_note)
@@ -352,7 +359,7 @@ def allocate_commune(
                 if ref is None:
                     continue
                 amount = annual_share(ref.value, m1, m2)
-                formula = f"{fmt_money(ref.value)}/năm × {n_c}/12 tháng" if detail else None
+                formula = (fmt_money(ref.value), "y") if detail else None
                 acc.add("organisation", org.id, org.name, item, cat, label, amount, n_c, formula, (ref,), cls_note if item == "org_operating" else "")
 
         # 3. Villages: allowance fund, activist support, Front work committee (Ban CTMT).
@@ -390,13 +397,13 @@ def allocate_commune(
                 ref = hi if high else lo
                 formula = note = None
                 if detail:
-                    formula = f"{fmt_coef(ref.value)} × {fmt_money(base)} × {n} tháng"
+                    formula = (f"{fmt_coef(ref.value)} × {fmt_money(base)}", "m")
                     note = _village_reason(v, is_thon, high, t_thon, t_tdp, commune)
                 acc.add("village", v.id, v.name, "village_fund", "village_fund", "Quỹ phụ cấp thôn, tổ dân phố",
                         (hi_month if high else lo_month) * n, n, formula, (ref, thr_thon if is_thon else thr_tdp, base_ref), note or "")
             if act is not None:
                 acc.add("village", v.id, v.name, "village_activist", "village_activist", "Hỗ trợ người trực tiếp tham gia hoạt động ở thôn",
-                        act_month * n, n, f"{fmt_coef(act.value)} × {fmt_money(base)} × {n} tháng" if detail else None, (act, base_ref))
+                        act_month * n, n, (f"{fmt_coef(act.value)} × {fmt_money(base)}", "m") if detail else None, (act, base_ref))
             if ct_base is not None:
                 steps = 0
                 if ct_thr is not None and ct_step is not None and ct_step_h is not None and v.households >= ct_thr.value:
@@ -410,7 +417,7 @@ def allocate_commune(
                     if ct_add:
                         parts.append(f"{fmt_money(ct_add.value)} vùng khó khăn")
                     inner = " + ".join(parts)
-                    formula = f"{'(' + inner + ')' if len(parts) > 1 else inner}/năm × {n}/12 tháng"
+                    formula = ('(' + inner + ')' if len(parts) > 1 else inner, "y")
                 acc.add("village", v.id, v.name, "ctmt", "ctmt", "Kinh phí Ban công tác Mặt trận khu dân cư",
                         annual_share(annual, vm1, vm2), n, formula, (ct_base, ct_thr if steps else None, ct_step if steps else None, ct_add),
                         f"{v.households} hộ" if detail else "")

@@ -44,6 +44,22 @@ class RuleRef:
     def scope_label(self) -> str:
         return f"tỉnh {self.province_code}" if self.province_code else "toàn quốc"
 
+    @property
+    def unit_label(self) -> str:
+        return {"vnd_month": "đ/tháng", "vnd_year": "đ/năm", "vnd": "đ", "coef": "× lương cơ sở/tháng", "count": "số lượng"}.get(self.unit, self.unit)
+
+    @property
+    def display_value(self) -> str:
+        """4,5 for coefficients, 2.340.000 đ for money, 350 for counts."""
+        v = self.value.normalize()
+        if self.unit in ("vnd", "vnd_month", "vnd_year"):
+            text = f"{int(v):,}".replace(",", ".") + " đ" if v == int(v) else str(v).replace(".", ",") + " đ"
+            return text + ("/tháng" if self.unit == "vnd_month" else "/năm" if self.unit == "vnd_year" else "")
+        if self.unit == "coef":
+            text = format(v, "f")
+            return (text if "." in text else text + ".0").replace(".", ",") + " ×"
+        return format(v, "f").replace(".", ",")
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key, "label": self.label, "value": str(self.value), "unit": self.unit,

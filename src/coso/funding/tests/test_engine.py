@@ -145,3 +145,22 @@ def test_period_parse_errors():
     with pytest.raises(ApplicationError):
         Period.parse("abc")
     assert Period.parse("2026-Q2").start == dt.date(2026, 4, 1)
+
+
+def test_formula_merges_segments_with_the_same_rate(old_commune, make_village):
+    """2026 has a rule boundary on 1/6 (end of the commune part-time fund); the village formula stays one term."""
+    organisations_ensure(actor=None, commune=old_commune)
+    v = make_village(old_commune, "Thôn 7", 400)
+    alloc = allocation_compute(province_code="79", period=Period.parse("2026"))
+    (ln,) = lines_of(alloc, "village_fund", v.pk)
+    assert ln.formula == "6,0 × 2.340.000 đ × 12 tháng" and ln.amount == 168_480_000
+    (camp,) = lines_of(alloc, "mttq_campaign")
+    assert camp.formula == "20.000.000 đ/năm × 12/12 tháng" and camp.amount == 20_000_000
+
+
+def test_rule_display_values():
+    book = RuleBook.load("79")
+    day = dt.date(2025, 1, 1)
+    assert book.get("base_salary", day).display_value == "2.340.000 đ/tháng"
+    assert book.get("village.coef.low", day).display_value == "4,5 ×"
+    assert book.get("village.threshold.thon", day).display_value == "350"
