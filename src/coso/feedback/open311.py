@@ -212,7 +212,7 @@ def request_dict(fb: Feedback, request: HttpRequest, communes: dict[str, str], *
         "service_code": fb.category.code,
         "description": fb.text if (full or (fb.is_public and not fb.hidden)) else None,
         "agency_responsible": f"UBND {communes.get(fb.commune_code, fb.commune_code)}",
-        "service_notice": f"Hạn xử lý {fb.answer_due:%d/%m/%Y} (15 ngày làm việc)." if fb.status not in CLOSED_STATUSES else None,
+        "service_notice": f"Hạn xử lý {fb.answer_due:%d/%m/%Y}." if fb.status not in CLOSED_STATUSES else None,
         "requested_datetime": _dt(fb.submitted_at),
         "updated_datetime": _dt(fb.closed_at if fb.status in CLOSED_STATUSES and fb.closed_at else fb.updated_at),
         "expected_datetime": _due(fb.answer_due),

@@ -201,6 +201,18 @@ def redact_text(text: str, phrases: list[str] | None = None, *, patterns: bool =
 
 # --------------------------------------------------------------------------- submission
 
+def route(*, category: FeedbackCategory, commune_code: str) -> Any:
+    """The officer a new feedback goes to: the commune (place) and the category's handling role.
+
+    Falls back to the commune's leader, then to nobody (the commune's queue).
+    """
+    from coso.accounts.models import User
+
+    staff = User.objects.filter(is_active=True, commune_code=commune_code)
+    return (staff.filter(role=category.handler_role).order_by("id").first()
+            or staff.filter(role=Role.COMMUNE_LEADER).order_by("id").first())
+
+
 def feedback_submit(
     *,
     actor: Any,
@@ -271,6 +283,7 @@ def feedback_submit(
             title = title.rsplit(" ", 1)[0] + "…"
     start = effective_start(now)
     flags = flagged_words(f"{title} {text}")
+    assignee = route(category=category, commune_code=commune.code)
     stored: list[str] = []
     try:
         with transaction.atomic():
@@ -282,7 +295,7 @@ def feedback_submit(
                 submitter=actor if authenticated else None, channel=channel, media_url=media_url[:200],
                 province_code=commune.province_code, commune_code=commune.code, submitted_at=now, start_date=start,
                 reject_due=add_working_days(start, rule.reject_days), info_due=add_working_days(start, rule.info_days),
-                answer_due=add_working_days(start, rule.answer_days), handler_role=category.handler_role,
+                answer_due=add_working_days(start, rule.answer_days), handler_role=category.handler_role, assigned_to=assignee,
                 flagged=bool(flags), flag_words=flags,
             )
             fb.full_clean()
@@ -475,6 +488,8 @@ def feedback_report(*, feedback: Feedback, reporter_key: str, reason: str = "") 
         raise ConflictError("Bạn đã báo vi phạm phản ánh này.", code="already-reported")
     if auto_hidden:
         _notify_moderators(fb, f"Coso: phản ánh {fb.code} đã tự động ẩn sau {fb.report_count} lượt báo vi phạm. Vui lòng xem lại.")
+        _notify_sender(fb, f"Coso: phản ánh {fb.code} tạm ẩn do có {fb.report_count} lượt báo vi phạm; người kiểm duyệt sẽ xem lại.",
+                       "Phản ánh tạm ẩn")
     return fb
 
 

@@ -251,8 +251,16 @@ def manage_view(request: HttpRequest, pk: int) -> HttpResponse:
         "templates_data": {str(t.pk): t.body for t in templates},
         "overdue": fb.is_overdue(),
         "can_act": request.user.is_superuser or request.user.role in svc.HANDLER_ROLES,
+        "staff": _commune_staff(fb.commune_code),
     }
     return render(request, "feedback/manage.html", ctx)
+
+
+def _commune_staff(commune_code: str) -> list[Any]:
+    from coso.accounts.models import User
+    from coso.accounts.roles import COMMUNE_ROLES
+
+    return list(User.objects.filter(is_active=True, commune_code=commune_code, role__in=COMMUNE_ROLES).order_by("full_name"))
 
 
 @login_required
@@ -300,6 +308,12 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 raise ApplicationError(_("Vui lòng nhập nội dung trả lời."), code="validation-error")
             svc.feedback_answer(feedback=fb, actor=user, text=form.cleaned_data["text"], publish=form.cleaned_data["publish"])
             messages.success(request, _("Đã lưu trả lời."))
+        elif action == "assign":
+            from coso.accounts.models import User
+
+            assignee = User.objects.filter(pk=p.get("assignee") if (p.get("assignee") or "").isdigit() else None).first()
+            svc.feedback_assign(feedback=fb, actor=user, assignee=assignee)
+            messages.success(request, _("Đã giao người xử lý."))
         elif action == "publish_answer":
             svc.feedback_publish_answer(feedback=fb, actor=user)
             messages.success(request, _("Đã công khai trả lời."))

@@ -143,3 +143,15 @@ def test_public_list_and_detail(client, users, submit, cats):
     r = client.get(reverse("feedback:detail", args=[fb.pk]))
     assert r.status_code == 200 and "0909123456" not in r.content.decode()
     assert client.get(reverse("feedback:public_list"), {"date_from": "không phải ngày"}).status_code == 200
+
+
+def test_assign_from_manage_page(login, users, submit):
+    fb = submit(actor=users["citizen"])
+    c = login(users["leader"])
+    assert "specialist" in c.get(reverse("feedback:manage", args=[fb.pk])).content.decode()
+    c.post(reverse("feedback:action", args=[fb.pk, "assign"]), {"assignee": users["onestop"].pk})
+    fb.refresh_from_db()
+    assert fb.assigned_to == users["onestop"]
+    c.post(reverse("feedback:action", args=[fb.pk, "assign"]), {"assignee": "x"})
+    fb.refresh_from_db()
+    assert fb.assigned_to == users["onestop"]

@@ -368,3 +368,13 @@ def test_audit_rows_written(submit, users):
     svc.feedback_publish(feedback=fb, actor=users["onestop"])
     verbs = set(AuditLog.objects.filter(object_type="feedback.Feedback", object_id=str(fb.pk)).values_list("verb", flat=True))
     assert {"feedback_submit", "feedback_publish"} <= verbs
+
+
+def test_routing_by_category_and_place(submit, users, cats, other_commune):
+    assert submit(actor=users["citizen"], category=cats["MT"]).assigned_to == users["specialist"]
+    assert submit(actor=users["citizen"], category=cats["CB"]).assigned_to == users["leader"]
+    assert submit(actor=users["citizen"], category=cats["MT"], commune=other_commune).assigned_to == users["other_leader"]
+    fb = submit(actor=users["citizen"])
+    with pytest.raises(ApplicationError):
+        svc.feedback_assign(feedback=fb, actor=users["onestop"], assignee=users["other_onestop"])
+    assert svc.feedback_assign(feedback=fb, actor=users["onestop"], assignee=users["onestop"]).assigned_to == users["onestop"]
