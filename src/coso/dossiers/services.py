@@ -143,9 +143,11 @@ def _version_for(procedure_version: Any = None, *, procedure: Any = None, provin
 
 
 def _copy_steps(dossier: Dossier, version: Any) -> list[DossierStep]:
+    """Copy the version's steps (the dossier keeps them) with each step's due date (per-step SLA)."""
     configured = list(version.steps.order_by("order").values_list("order", "name", "role", "share_percent"))
     rows = configured or DEFAULT_STEPS
     steps = [DossierStep(dossier=dossier, order=i + 1, name=name, role=role, share_percent=share) for i, (_o, name, role, share) in enumerate(rows)]
+    _step_due_dates(dossier, steps)
     DossierStep.objects.bulk_create(steps)
     return steps
 
@@ -160,9 +162,8 @@ def _set_clock(dossier: Dossier, version: Any, at: dt.datetime) -> None:
     dossier.near_date = deadlines.near_date(appt.start_date, appt.due_date, appt.working_days, near_percent())
 
 
-def _step_due_dates(dossier: Dossier) -> None:
+def _step_due_dates(dossier: Dossier, steps: list[DossierStep]) -> None:
     """Per-step SLA: each step's share of the working days, cumulatively from the start."""
-    steps = list(dossier.steps.all())
     if not dossier.start_date or not dossier.due_date or not steps:
         return
     total = max(0, cal.working_days_between(dossier.start_date, dossier.due_date))
@@ -171,14 +172,16 @@ def _step_due_dates(dossier: Dossier) -> None:
         acc += float(s.share_percent or 0)
         s.due_date = cal.add_working_days(dossier.start_date, min(total, round(total * acc / 100))) if total else dossier.due_date
     steps[-1].due_date = dossier.due_date
-    DossierStep.objects.bulk_update(steps, ["due_date"])
 
 
-def _route(dossier: Dossier) -> None:
+def _route(dossier: Dossier, steps: list[DossierStep] | None = None) -> None:
     if dossier.status in WAITING_ROLE_BY_STATUS:
         dossier.waiting_role = WAITING_ROLE_BY_STATUS[dossier.status]
     elif dossier.status in (Status.RECEIVED, Status.PROCESSING):
-        step = dossier.steps.filter(order=dossier.current_step).first()
+        if steps is not None:
+            step = next((s for s in steps if s.order == dossier.current_step), None)
+        else:
+            step = dossier.steps.filter(order=dossier.current_step).first()
         dossier.waiting_role = step.role if step else Role.ONESTOP_OFFICER
         dossier.current_step_name = step.name if step else ""
     else:
@@ -235,6 +238,12 @@ def _missing_required(version: Any, provided: set[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------- intake
+def _clean(dossier: Dossier) -> None:
+    """Field validation; uniqueness and check constraints are enforced by the database in the same transaction,
+    and the foreign keys come from objects the caller already loaded."""
+    dossier.full_clean(exclude=["procedure_version", "owner", "received_by", "assignee"], validate_unique=False, validate_constraints=False)
+
+
 def _citizen_account(citizen_id: str) -> Any:
     """A counter dossier joins the citizen's "my dossiers" when the CCCD matches exactly one citizen account."""
     if not citizen_id:
@@ -281,13 +290,12 @@ def receive_at_counter(
             received_by=actor if getattr(actor, "pk", None) else None, owner=owner,
         )
         _set_clock(dossier, version, now)
-        dossier.full_clean()
-        dossier.save()
-        _copy_steps(dossier, version)
-        _step_due_dates(dossier)
         dossier.current_step = 1
-        _route(dossier)
-        dossier.save(update_fields=["waiting_role", "current_step", "current_step_name", "is_open"])
+        _clean(dossier)
+        dossier.save()
+        steps = _copy_steps(dossier, version)
+        _route(dossier, steps)
+        dossier.save(update_fields=["waiting_role", "current_step_name", "is_open"])
         _save_files(dossier, files, actor=actor, kind=DossierAttachment.Kind.INPUT)
         _event(dossier, actor=actor, action=Action.RECEIVE, from_status="", from_step=None, at=now, data={"documents": sorted(provided), "due_date": dossier.due_date.isoformat()})
         audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=dossier, after=snapshot(dossier), verb="dossier-receive")
@@ -322,10 +330,10 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
             zalo_opt_in=applicant.zalo_opt_in, owner=actor, channel=Channel.ONLINE, note=nfc(note), submitted_at=now,
             status=Status.ONLINE_SUBMITTED,
         )
-        dossier.full_clean()
+        _clean(dossier)
         dossier.save()
-        _copy_steps(dossier, version)
-        _route(dossier)
+        steps = _copy_steps(dossier, version)
+        _route(dossier, steps)
         dossier.save(update_fields=["waiting_role", "is_open"])
         _save_files(dossier, files, actor=actor, kind=DossierAttachment.Kind.INPUT)
         _event(dossier, actor=actor, action=Action.SUBMIT_ONLINE, from_status="", from_step=None, at=now)
@@ -423,8 +431,9 @@ def _h_accept(d: Dossier, *, actor: Any, now: dt.datetime, **_: Any) -> dict:
     _set_clock(d, d.procedure_version, now)
     d.received_by = actor
     d.current_step = 1
-    d.save()
-    _step_due_dates(d)
+    steps = list(d.steps.order_by("order"))
+    _step_due_dates(d, steps)
+    DossierStep.objects.bulk_update(steps, ["due_date"])
     return {"event": {"due_date": d.due_date.isoformat()}}
 
 
