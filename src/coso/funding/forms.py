@@ -85,3 +85,34 @@ class VillageDistributionForm(forms.Form):
     @staticmethod
     def default_month() -> str:
         return timezone.localdate().strftime("%Y-%m")
+
+
+class CommunePtDistributionForm(forms.Form):
+    month = forms.DateField(label=_("Tháng"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"])
+    workers = forms.CharField(
+        label=_("Người hưởng (mỗi dòng: Họ tên | Chức danh | Hệ số)"), widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Để trống hệ số để dùng hệ số mặc định do tỉnh quy định."),
+    )
+
+    def clean_workers(self):  # type: ignore[no-untyped-def]
+        out = []
+        for n, line in enumerate(self.cleaned_data["workers"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            if not parts[0]:
+                raise forms.ValidationError(_("Dòng %(n)s: thiếu họ tên.") % {"n": n})
+            coef = parts[2].replace(",", ".") if len(parts) > 2 and parts[2] else None
+            if coef is not None:
+                try:
+                    float(coef)
+                except ValueError:
+                    raise forms.ValidationError(_("Dòng %(n)s: hệ số “%(v)s” không phải là số.") % {"n": n, "v": parts[2]}) from None
+            out.append({"name": parts[0], "title": parts[1] if len(parts) > 1 else "", "coefficient": coef})
+        if not out:
+            raise forms.ValidationError(_("Nhập ít nhất một người."))
+        return out
+
+
+class CommuneProfileForm(forms.Form):
+    extra_pt_workers = forms.IntegerField(label=_("Số người hoạt động không chuyên trách cấp xã tăng thêm"), min_value=0, max_value=50)

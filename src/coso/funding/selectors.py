@@ -66,6 +66,7 @@ def organisation_get(*, fetched_by: Any, pk: Any) -> Organisation:
 
 # ----------------------------------------------------------------------------- plain data for the engine
 
+ORG_ORDER = {"mttq": 0, "doan": 1, "phu_nu": 2, "nong_dan": 3, "ccb": 4, "association": 5}
 COMMUNE_FIELDS = ("id", "code", "name", "province_code", "classification", "is_border_or_island", "is_difficult_area",
                   "is_security_hotspot", "valid_from", "valid_to", "funding_profile__extra_pt_workers")
 VILLAGE_FIELDS = ("id", "commune_id", "name", "kind", "households", "is_border_or_island", "is_security_hotspot",
@@ -91,7 +92,7 @@ def commune_inputs(communes: QuerySet, *, batch: int = 400) -> Iterator[tuple[Co
                   .values_list("id", "commune_id", "kind", "name", "association_code")):
             orgs[o[1]].append(OrgInfo(*o))
         for c in chunk:
-            yield c, villages[c.id], orgs[c.id]
+            yield c, villages[c.id], sorted(orgs[c.id], key=lambda o: (ORG_ORDER.get(o.kind, 9), o.name))
 
 
 def scenario_changes(scenario: Scenario | None) -> list[Change]:

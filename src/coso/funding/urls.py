@@ -11,3 +11,7 @@ urlpatterns = [
     path("scenarios/compare/", views.compare_view, name="compare"),
     path("villages/<int:pk>/distribution/", views.village_distribution_view, name="village_distribution"),
 ]
+urlpatterns += [
+    path("communes/<str:code>/pt-distribution/", views.commune_pt_distribution_view, name="commune_pt_distribution"),
+    path("communes/<str:code>/profile/", views.commune_profile_view, name="commune_profile"),
+]

@@ -20,7 +20,16 @@ from coso.funding import selectors, services
 from coso.funding.compare import MAX_SCENARIOS, compare
 from coso.funding.engine import CATEGORIES, Period
 from coso.funding.exports import allocation_pdf, allocation_xlsx, comparison_xlsx
-from coso.funding.forms import AdoptForm, NormForm, ScenarioForm, VillageDistributionForm, key_choices
+from coso.funding.forms import (
+    AdoptForm,
+    CommuneProfileForm,
+    CommunePtDistributionForm,
+    NormForm,
+    ScenarioForm,
+    VillageDistributionForm,
+    key_choices,
+)
+from coso.funding.models import FundDistribution
 from coso.funding.rules import RuleBook, read_qd68
 from coso.units.models import AdministrativeUnit
 
@@ -108,6 +117,9 @@ def allocation_view(request: HttpRequest) -> HttpResponse:
     else:
         res = alloc.communes[0] if alloc.communes else None
         ctx["result"] = res
+        profile = getattr(commune, "funding_profile", None) if hasattr(commune, "funding_profile") else None
+        ctx["extra_pt_workers"] = profile.extra_pt_workers if profile else 0
+        ctx["can_edit_profile"] = user.is_superuser or user.role in selectors.WRITE_ROLES
         lines = res.lines if res else []
         if village is not None:
             ctx["lines"] = [ln for ln in lines if ln.recipient_kind == "village" and ln.recipient_id == village.pk]
@@ -264,3 +276,40 @@ def village_distribution_view(request: HttpRequest, pk: int) -> HttpResponse:
             if exc.details.get("lines"):
                 preview = {"lines": exc.details["lines"], "fund": exc.details.get("fund"), "total": exc.details.get("requested"), "refused": True}
     return render(request, "funding/village_distribution.html", {"village": village, "form": form, "preview": preview})
+
+
+@funding_view
+def commune_pt_distribution_view(request: HttpRequest, code: str) -> HttpResponse:
+    user = request.user
+    commune = selectors.commune_get(fetched_by=user, code=code)
+    form = CommunePtDistributionForm(request.POST or None, initial={"month": timezone.localdate().strftime("%Y-%m")})
+    saved = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.commune_pt_fund_distribute(actor=user, commune_code=commune.code, month=form.cleaned_data["month"],
+                                                        workers=form.cleaned_data["workers"])
+            messages.success(request, _("Đã lưu phân phối quỹ phụ cấp."))
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+    recent = FundDistribution.objects.filter(commune=commune, kind=FundDistribution.Kind.COMMUNE_PT)[:5]
+    return render(request, "funding/commune_pt_distribution.html", {"commune": commune, "form": form, "saved": saved, "recent": recent})
+
+
+@funding_view
+def commune_profile_view(request: HttpRequest, code: str) -> HttpResponse:
+    user = request.user
+    commune = selectors.commune_get(fetched_by=user, code=code)
+    if not (user.is_superuser or user.role in selectors.WRITE_ROLES):
+        raise PermissionDenied
+    if request.method != "POST":
+        return redirect(reverse("funding:allocation") + f"?commune={commune.code}")
+    form = CommuneProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            services.commune_profile_set(actor=user, commune=commune, extra_pt_workers=form.cleaned_data["extra_pt_workers"])
+            messages.success(request, _("Đã cập nhật số người hoạt động không chuyên trách tăng thêm."))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(reverse("funding:allocation") + f"?commune={commune.code}&period={request.POST.get('period', '')}")

@@ -149,3 +149,29 @@ def test_api_scenarios_crud_compare_adopt(login, users, data):
     assert r.status_code == 400 and r.json()["code"] == "distribution-exceeds-fund" and r.json()["details"]["excess"] > 0
     r = c.get("/api/v1/funding/rules?date=2025-01-01")
     assert any(x["key"] == "base_salary" and x["value"] == "2340000.0000" for x in r.json())
+
+
+def test_commune_pt_distribution_page(login, users, data, old_commune, other_commune):
+    c = login(users["finance"])
+    url = f"/funding/communes/{old_commune.code}/pt-distribution/"
+    assert c.get(url).status_code == 200
+    assert c.get(f"/funding/communes/{other_commune.code}/pt-distribution/").status_code == 404
+    r = c.post(url, {"month": "2026-01", "workers": "Nguyễn Văn A | Phó Chỉ huy trưởng Quân sự | 25\nTrần Thị B | | 1,5"})
+    assert r.status_code == 200 and "vượt" in r.content.decode()
+    r = c.post(url, {"month": "2026-01", "workers": "Nguyễn Văn A | Phó Chỉ huy trưởng Quân sự | 1,5\nTrần Thị B | Văn thư |"})
+    body = r.content.decode()
+    assert "49.140.000 đ" in body and "3.510.000 đ" in body  # 21 × 2,340,000; 1.5 × 2,340,000 (default coefficient 1.5)
+    r = c.post(url, {"month": "2026-01", "workers": "Nguyễn Văn A | x | abc"})
+    assert "không phải là số" in r.content.decode()
+
+
+def test_commune_profile_form(login, users, data, old_commune):
+    r = login(users["finance"]).post(f"/funding/communes/{old_commune.code}/profile/", {"extra_pt_workers": "2"})
+    assert r.status_code == 403
+    c = login(users["province_finance"])
+    r = c.post(f"/funding/communes/{old_commune.code}/profile/", {"extra_pt_workers": "2", "period": "2025"})
+    assert r.status_code == 302
+    r = c.get("/api/v1/funding/allocation?period=2025-01&commune=" + old_commune.code)
+    assert r.json()["communes"][0]["by_category"]["commune_pt"] == (21 + 2 * 1.5) * 2_340_000
+    r = c.post(f"/funding/communes/{old_commune.code}/profile/", {"extra_pt_workers": "-1"})
+    assert r.status_code == 302
