@@ -138,7 +138,9 @@ class RuleBook:
             return self._memo[memo_key]
         found = None
         for source in (self._province, self._national):
-            for ref in source.get(key, ()):
+            # The latest start wins: adding a new row (e.g. a new base salary) to the data file works even if the
+            # previous row was left open-ended.
+            for ref in reversed(source.get(key, ())):
                 if ref.covers(day):
                     found = ref
                     break

@@ -164,3 +164,31 @@ def test_rule_display_values():
     assert book.get("base_salary", day).display_value == "2.340.000 đ/tháng"
     assert book.get("village.coef.low", day).display_value == "4,5 ×"
     assert book.get("village.threshold.thon", day).display_value == "350"
+
+
+def test_a_new_base_salary_added_as_data_applies_from_its_date(old_commune, make_village):
+    """Later changes are data: one more row in the file (or the command), the open-ended row need not be edited."""
+    from coso.funding.models import Norm
+    from coso.funding.rules import read_norm_file
+    from coso.funding.services import norms_load_defaults
+
+    rows = read_norm_file() + [{"key": "base_salary", "label": "Mức lương cơ sở", "unit": "vnd_month", "value": "2530000",
+                                "valid_from": "2026-07-01", "valid_to": None, "source": "test", "confidence": "R"}]
+    assert norms_load_defaults(rows=rows) == (1, 0)
+    assert norms_load_defaults(rows=rows) == (0, 0)  # idempotent
+    assert Norm.objects.filter(key="base_salary").count() == 6
+    v = make_village(old_commune, "Thôn 8", 400)
+    alloc = allocation_compute(province_code="79", period=Period.parse("2026"))
+    (ln,) = lines_of(alloc, "village_fund", v.pk)
+    assert ln.amount == 6 * (6 * 2_340_000 + 6 * 2_530_000)
+    assert ln.formula == "6,0 × 2.340.000 đ × 6 tháng + 6,0 × 2.530.000 đ × 6 tháng"
+
+
+def test_load_command_is_idempotent():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_funding_norms", stdout=out)
+    assert "0 tạo mới, 0 cập nhật" in out.getvalue()
