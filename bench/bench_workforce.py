@@ -32,21 +32,22 @@ def _ensure_people(target: int, quick: bool) -> tuple[int, float]:
     if not communes:
         raise RuntimeError("no communes: run load_units first")
     per_commune = sum(c for _, _, c in demo.STRUCTURE)
-    scale = max(1.0, target / (per_commune * len(communes)))
+    scale = max(1.0, float(int(target / (per_commune * len(communes)))))
     rng = random.Random(320_000)
     today = dt.date(2026, 11, 1)
     t0 = time.perf_counter()
     batch: list[Any] = []
     made = have
-    for p in demo.generate(rng, communes, today=today, scale=scale + 1e-9):
-        made += 1
-        p.citizen_id = f"9{made:011d}"  # unique without a lookup
-        batch.append(p)
-        if len(batch) >= 5000:
-            Person.objects.bulk_create(batch, batch_size=5000)
-            batch = []
-        if made >= target:
-            break
+    while made < target:  # several passes over the communes until the target is reached
+        for p in demo.generate(rng, communes, today=today, scale=scale):
+            made += 1
+            p.citizen_id = f"9{made:011d}"  # unique without a lookup
+            batch.append(p)
+            if len(batch) >= 5000:
+                Person.objects.bulk_create(batch, batch_size=5000)
+                batch = []
+            if made >= target:
+                break
     if batch:
         Person.objects.bulk_create(batch, batch_size=5000)
     return Person.objects.count(), time.perf_counter() - t0

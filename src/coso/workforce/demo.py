@@ -238,11 +238,16 @@ def build(ctx: DemoContext) -> None:
     Evaluation.objects.bulk_create(evs)
     for ev in Evaluation.objects.filter(year=2026, commune_code=communes[0].code).select_related("person"):
         Evaluation.objects.filter(pk=ev.pk).update(**recompute(ev))
+    # Province-assigned quotas per office: around the staff in post (after the 2025 mergers some offices have a surplus, others a shortage).
     quota_rule = rules.quota_rule(dt.date(2026, 1, 1), ctx.province.code) or {"offices": {}}
+    in_post: dict[tuple[str, str], int] = {}
+    for p in people:
+        if p.kind in ("cadre", "civil_servant"):
+            in_post[(p.commune_code, p.office_code)] = in_post.get((p.commune_code, p.office_code), 0) + 1
     StaffingQuota.objects.bulk_create([
-        StaffingQuota(office_code=office, number=n + (1 if rng.random() < 0.3 else 0), valid_from=REFORM, decision="Quyết định giao biên chế năm 2025 (demo)",
-                      province_code=c.province_code, commune_code=c.code)
-        for c in communes for office, n in quota_rule.get("offices", {}).items()
+        StaffingQuota(office_code=office, number=max(1, in_post.get((c.code, office), 0) + rng.choice([-1, 0, 0, 1, 1, 2])), valid_from=REFORM,
+                      decision="Quyết định giao biên chế năm 2025 (demo)", province_code=c.province_code, commune_code=c.code)
+        for c in communes for office in quota_rule.get("offices", {})
     ], batch_size=5000)
     search_index_bulk(kind="workforce.person", rows=((p.pk, [p.full_name, p.citizen_id], p.province_code, p.commune_code) for p in people))
     bar.update(len(communes) * 2, len(communes) * 2)

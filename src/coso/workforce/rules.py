@@ -143,7 +143,12 @@ def retirement_age(birth: dt.date, gender: str) -> int:
     """Months of age at retirement: the roadmap age of the year in which the person reaches it (Decree 135/2020 Annex I)."""
     if add_months(birth, retirement_age_months(2020, gender)).year < 2021:
         return retirement_age_months(2020, gender)
-    year = 2021
+    first = retirement_age_months(2021, gender)
+    cap, cap_year = (62 * 12, 2028) if gender != "female" else (60 * 12, 2035)
+    earliest = add_months(birth, first).year  # no roadmap age is reached before the 2021 age is
+    if earliest > cap_year:
+        return cap
+    year = max(2021, earliest)
     while True:
         months = retirement_age_months(year, gender)
         if add_months(birth, months).year <= year:

@@ -142,55 +142,73 @@ def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", sta
         hq = PositionHolding.objects.filter(person__in=qs.values("id"), started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
         for pid, pos in hq.order_by("started_on").values_list("person_id", "position_code").iterator(chunk_size=5000):
             held[pid] = pos
-    cols = ("id", "full_name", "commune_code", "province_code", "birth_date", "gender", "is_ethnic_minority", "kind", "position_code", "office_code", *QUAL_FIELDS)
+    cols = ("id", "commune_code", "province_code", "birth_date", "gender", "is_ethnic_minority", "kind", "position_code", "office_code", *QUAL_FIELDS)
+    # Rows are reduced to a signature (commune, kind, office, requirement, failed standards, sex, minority, age band,
+    # retirement band) counted in one Counter; the statistics are expanded once per signature afterwards.
+    signatures: Counter = Counter()
+    fail_cache: dict[tuple, tuple[str, ...]] = {}
+    unit_difficult = {code: bool(u.get("is_difficult_area")) for code, u in units.items()}
+    h1, h3, h5 = horizons[1], horizons[3], horizons[5]
+    drill_ids: dict[int, tuple] = {}
     for values in qs.values_list(*cols).order_by().iterator(chunk_size=5000):
-        row = dict(zip(cols, values, strict=True))
-        if held is not None and row["id"] in held:
-            row["position_code"] = held[row["id"]]
-            row["office_code"] = rules.office_of(row["position_code"])
-        code = row["commune_code"]
-        unit = units.get(code) or {}
-        key = (row["position_code"], row["kind"], row["province_code"], bool(unit.get("is_difficult_area")))
+        pid, code, province, b, gender, minority, kind, position, office = values[:9]
+        quals = values[9:]
+        if held is not None and pid in held:
+            position = held[pid]
+            office = rules.office_of(position)
+        key = (position, kind, province, unit_difficult.get(code, False))
         c = compiled.get(key)
         if c is None:
-            c = compiled[key] = _Compiled(rules.standard_for(key[0], key[1], on, key[2], difficult_area=key[3]))
-        b = row["birth_date"]
+            c = compiled[key] = _Compiled(rules.standard_for(position, kind, on, province, difficult_area=key[3]))
         age = on.year - b.year - ((on.month, on.day) < (b.month, b.day))
-        failed = _failed(c, row, age)
-        rk = (b.year, b.month, row["gender"])
+        young = bool(c.age_min) and age < c.age_min
+        fkey = (key, young, quals)
+        failed = fail_cache.get(fkey)
+        if failed is None:
+            row = dict(zip(QUAL_FIELDS, quals, strict=True))
+            failed = fail_cache[fkey] = tuple(_failed(c, row, 0 if young else 200))
+        rk = (b.year, b.month, gender)
         rd = retire_cache.get(rk)
         if rd is None:
-            rd = retire_cache[rk] = rules.retirement_date(dt.date(b.year, b.month, 1), row["gender"])
+            rd = retire_cache[rk] = rules.retirement_date(dt.date(b.year, b.month, 1), gender)
+        band = 0 if age < 30 else 1 if age < 40 else 2 if age < 50 else 3 if age < 60 else 4
+        retire = 1 if rd <= h1 else 3 if rd <= h3 else 5 if rd <= h5 else 0
+        signatures[(code, kind, office, key, failed, gender == "female", minority, band, retire)] += 1
+        if commune and code == commune and failed and (not standard or standard in failed) and len(drill_ids) < people_limit:
+            drill_ids[pid] = (key, position, quals, b)
+    for (code, kind, office, key, failed, female, minority, band, retire), n in signatures.items():
+        c = compiled[key]
         for s in (stats[code], total):
-            s["staff"] += 1
-            s["kinds"][row["kind"]] += 1
-            if row["kind"] in ("cadre", "civil_servant"):
-                s["offices"][row["office_code"]] += 1
+            s["staff"] += n
+            s["kinds"][kind] += n
+            if kind in ("cadre", "civil_servant"):
+                s["offices"][office] += n
             if not failed:
-                s["compliant"] += 1
+                s["compliant"] += n
             for std in c.standards:
-                s["checked"][std] += 1
+                s["checked"][std] += n
                 if std not in failed:
-                    s["met"][std] += 1
-            if row["gender"] == "female":
-                s["women"] += 1
-            if row["is_ethnic_minority"]:
-                s["minority"] += 1
-            for label, lo, hi in AGE_BUCKETS:
-                if lo <= age < hi:
-                    s["ages"][label] += 1
-                    break
-            for n, h in horizons.items():
-                if rd <= h:
-                    s["retire"][n] += 1
-        if commune and code == commune and failed and (not standard or standard in failed) and len(failing) < people_limit:
-            gaps = [g for g in rules.check_standards(row, c.req, on) if not standard or g["standard"] == standard]
-            failing.append({"id": row["id"], "full_name": row["full_name"], "position": rules.position_name(row["position_code"]),
+                    s["met"][std] += n
+            if female:
+                s["women"] += n
+            if minority:
+                s["minority"] += n
+            s["ages"][AGE_BUCKETS[band][0]] += n
+            for horizon in (1, 3, 5):
+                if retire and retire <= horizon:
+                    s["retire"][horizon] += n
+    if drill_ids:
+        names = dict(Person.objects.filter(pk__in=list(drill_ids)).values_list("id", "full_name"))
+        for pid, (key, position, quals, b) in drill_ids.items():
+            row = {**dict(zip(QUAL_FIELDS, quals, strict=True)), "birth_date": b}
+            gaps = [g for g in rules.check_standards(row, compiled[key].req, on) if not standard or g["standard"] == standard]
+            failing.append({"id": pid, "full_name": names.get(pid, ""), "position": rules.position_name(position),
                             "gaps": [{**g, "text": rules.gap_text(g)} for g in gaps]})
     communes = []
+    assigned = assigned_quotas(None if len(stats) > 500 else list(stats), on)
     for code, s in sorted(stats.items(), key=lambda kv: units.get(kv[0], {}).get("name", kv[0])):
         unit = units.get(code, {"code": code, "name": code})
-        communes.append(_summarise(s, unit=unit, on=on))
+        communes.append(_summarise(s, unit=unit, on=on, assigned=assigned))
     failing.sort(key=lambda p: p["full_name"])
     return {"on": on, "communes": communes, "total": _summarise(total, unit=None, on=on), "people": failing,
             "commune": commune, "standard": standard, "standard_labels": rules.STANDARD_LABELS}
@@ -200,7 +218,7 @@ def _rate(met: int, checked: int) -> float | None:
     return round(met / checked, 4) if checked else None
 
 
-def _summarise(s: dict[str, Any], *, unit: dict[str, Any] | None, on: dt.date) -> dict[str, Any]:
+def _summarise(s: dict[str, Any], *, unit: dict[str, Any] | None, on: dt.date, assigned: dict[str, dict[str, int]] | None = None) -> dict[str, Any]:
     staff = s["staff"]
     out = {
         "code": unit["code"] if unit else "", "name": unit["name"] if unit else "Toàn tỉnh", "staff": staff,
@@ -213,11 +231,22 @@ def _summarise(s: dict[str, Any], *, unit: dict[str, Any] | None, on: dt.date) -
         "kinds": dict(s["kinds"]),
     }
     if unit:
-        out["quota"] = quota_for(unit, on=on, offices=s["offices"], kinds=s["kinds"])
+        out["quota"] = quota_for(unit, on=on, offices=s["offices"], kinds=s["kinds"], assigned=(assigned or {}).get(unit["code"], {}) if assigned is not None else None)
     return out
 
 
-def quota_for(unit: dict[str, Any], *, on: dt.date, offices: Counter, kinds: Counter) -> dict[str, Any]:
+def assigned_quotas(codes: Any, on: dt.date) -> dict[str, dict[str, int]]:
+    """Province-assigned quotas in force on ``on``: {commune_code: {office_code: number}} (one query)."""
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    qs = StaffingQuota.objects.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+    if codes is not None:
+        qs = qs.filter(commune_code__in=list(codes))
+    for code, office, number in qs.order_by("valid_from").values_list("commune_code", "office_code", "number").iterator(chunk_size=10000):
+        out[code][office] = number
+    return out
+
+
+def quota_for(unit: dict[str, Any], *, on: dt.date, offices: Counter, kinds: Counter, assigned: dict[str, int] | None = None) -> dict[str, Any]:
     """Staff against quota: Decree 33 totals before 1/7/2025, province-assigned office quotas after."""
     rule = rules.quota_rule(on, unit.get("province_code", ""))
     if rule is None:
@@ -231,9 +260,8 @@ def quota_for(unit: dict[str, Any], *, on: dt.date, offices: Counter, kinds: Cou
         lines.append({"office": "Không chuyên trách cấp xã (tối đa)", "quota": q["part_time_max"], "staff": kinds.get("commune_part_time", 0),
                       "diff": kinds.get("commune_part_time", 0) - q["part_time_max"]})
     else:
-        assigned = {}
-        for row in StaffingQuota.objects.filter(commune_code=unit["code"], valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on)).order_by("valid_from"):
-            assigned[row.office_code] = row.number
+        if assigned is None:
+            assigned = assigned_quotas([unit["code"]], on).get(unit["code"], {})
         defaults = rule.get("offices", {})
         for office in sorted(set(defaults) | set(assigned) | {o for o in offices if o}):
             quota = assigned.get(office, defaults.get(office, 0))
