@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+
 from ninja import Router, Schema
 
 router = Router(tags=["core"])

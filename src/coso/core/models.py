@@ -76,6 +76,9 @@ class SearchEntry(models.Model):
             models.Index(fields=["kind", "object_id"], name="search_kind_object_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.object_id}:{self.token}"
+
 
 class DemoMarker(models.Model):
     """Which demo builders have run (so `make run` a second time starts in seconds)."""
@@ -87,3 +90,6 @@ class DemoMarker(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["module", "scale", "province_code"], name="demo_marker_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.module} ({self.scale}, {self.province_code})"

@@ -36,9 +36,8 @@ def menu_for(user: Any) -> list[dict[str, str]]:
     items = []
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     for label, url_name, roles in MENU:
-        if roles is not None:
-            if not authenticated or not (user.is_superuser or user.role in roles):
-                continue
+        if roles is not None and not (authenticated and (user.is_superuser or user.role in roles)):
+            continue
         try:
             url = reverse(url_name)
         except NoReverseMatch:

@@ -7,6 +7,7 @@ a real SMS/Zalo gateway is a class with ``send(to, text)`` named in settings.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -64,12 +67,12 @@ def notify(*, text: str, subject: str = "", email: str = "", phone: str = "", za
             send_mail(subject or text[:80], text, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=False)
             used.append("email")
         except Exception:  # noqa: BLE001 - a channel failure must not undo the action
-            pass
+            logger.warning("e-mail notification failed", exc_info=True)
     for channel, to in (("sms", phone), ("zalo", zalo)):
         if to:
             try:
                 _backend(channel).send(to, text)
                 used.append(channel)
             except Exception:  # noqa: BLE001
-                pass
+                logger.warning("%s notification failed", channel, exc_info=True)
     return used

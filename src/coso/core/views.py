@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from coso.accounts.roles import ADMIN_ROLES
@@ -29,17 +29,26 @@ def audit(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit.html", {"page": page, "filters": request.GET})
 
 
+def _api_error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse | None:
+    """Paths under /api/ that no operation answers still get the API's error shape."""
+    if not request.path.startswith("/api/"):
+        return None
+    return JsonResponse({"code": code, "message": message, "details": {}}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    return _api_error(request, 404, "not-found", "Không tìm thấy.") or render(request, "errors/404.html", status=404)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    return _api_error(request, 403, "forbidden", "Bạn không có quyền thực hiện thao tác này.") or render(request, "errors/403.html", status=403)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    return _api_error(request, 400, "bad-request", "Yêu cầu không hợp lệ.") or render(request, "errors/400.html", status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    return _api_error(request, 500, "server-error", "Lỗi hệ thống. Thao tác chưa được thực hiện; vui lòng thử lại.") or render(
+        request, "errors/500.html", status=500
+    )

@@ -30,7 +30,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
@@ -38,7 +37,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+import pytest
+
+from coso.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -353,7 +354,6 @@ def test_every_route_is_scoped_and_never_500(world, quiet_logs, capsys):  # type
         "home_affairs": users["home_affairs"], "finance": users["finance"], "province_home_affairs": users["province_home_affairs"],
         "province_finance": users["province_finance"], "province_admin": users["province_admin"], "sysadmin": users["sysadmin"],
     }
-    every_user = {**{k: v for k, v in users.items()}, "foreign_admin": world["foreign_admin"], "foreign_leader": world["foreign_leader"], "nobody": world["nobody"]}
 
     def outsiders(obj: models.Model) -> dict[str, Any]:
         """Who must not see ``obj``: anonymous, a citizen who owns nothing, a province user of another province

@@ -44,6 +44,6 @@ class Command(BaseCommand):
                 module.build(ctx)
                 DemoMarker.objects.get_or_create(module=path, scale=scale, province_code=province.code)
         if ctx.accounts:
-            self.stdout.write("\nTài khoản demo (mật khẩu: %s):" % settings.COSO_DEMO_PASSWORD)
+            self.stdout.write(f"\nTài khoản demo (mật khẩu: {settings.COSO_DEMO_PASSWORD}):")
             for label, username, unit in ctx.accounts:
                 self.stdout.write(f"  {label:<34} {username:<28} {unit}")
