@@ -59,7 +59,7 @@ def build(size: int, *, seed: int = 2026) -> int:
     cats = {c.code: c for c in FeedbackCategory.objects.prefetch_related("templates")}
     batch: list[Any] = []
     done = 0
-    for pair in demo.generate(rng=rng, communes=communes, per_commune=per, end=timezone.localdate(), categories=cats, code_prefix="B"):
+    for pair in demo.generate(rng=rng, communes=communes, per_commune=per, end=timezone.localdate(), categories=cats, code_prefix="B", with_events=False):
         batch.append(pair)
         if len(batch) >= 5000:
             done += demo.insert(batch, events=False)

@@ -58,6 +58,18 @@ REJECT_REASONS = ["Nội dung không thuộc thẩm quyền giải quyết của
                   "Phản ánh có ngôn từ không phù hợp."]
 
 
+class _EventList(list):
+    """Collects events, or drops them (benchmarks that never read events)."""
+
+    def __init__(self, keep: bool):
+        super().__init__()
+        self.keep = keep
+
+    def add(self, **fields: Any) -> None:
+        if self.keep:
+            self.append(FeedbackEvent(**fields))
+
+
 def _at(day: dt.date, rng: random.Random, lo: int = 7, hi: int = 20) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, rng.randrange(lo, hi), rng.randrange(60), tzinfo=VN)
 
@@ -73,6 +85,7 @@ def generate(
     answerers: dict[str, list[Any]] | None = None,
     submitters: dict[str, Any] | None = None,
     code_prefix: str = "D",
+    with_events: bool = True,
 ) -> Iterator[tuple[Feedback, list[FeedbackEvent]]]:
     """Yield unsaved (feedback, events) pairs: ``per_commune`` items per (province_code, commune_code)."""
     cal = get_calendar()
@@ -108,16 +121,16 @@ def generate(
             if rng.random() < 0.4:
                 fb.lat = round(10.70 + rng.random() * 0.2, 6)
                 fb.long = round(106.60 + rng.random() * 0.2, 6)
-            events = [FeedbackEvent(kind="submit", public=True, note="Đã tiếp nhận phản ánh, chờ kiểm duyệt."),
-                      FeedbackEvent(kind="original", title=title, text=text)]
-            events[0].at = events[1].at = submitted
+            events = _EventList(with_events)
+            events.add(kind="submit", public=True, note="Đã tiếp nhận phản ánh, chờ kiểm duyệt.", at=submitted)
+            events.add(kind="original", title=title, text=text, at=submitted)
             age = cal.working_days_between(start, today) if start <= today else 0
             roll = rng.random()
             if roll < 0.04 and age >= 2:  # rejected (mostly on time)
                 when = cal.add_working_days(start, rng.choice([1, 1, 2, 3]))
                 fb.status, fb.reject_reason, fb.closed_at = Feedback.Status.REJECTED, rng.choice(REJECT_REASONS), _at(when, rng, 8, 16)
                 fb.late = when > fb.reject_due
-                events.append(FeedbackEvent(kind="reject", public=True, note=fb.reject_reason, at=fb.closed_at))
+                events.add(kind="reject", public=True, note=fb.reject_reason, at=fb.closed_at)
             elif age < 2 and roll < 0.6:  # fresh: still pending moderation
                 pass
             else:
@@ -126,8 +139,8 @@ def generate(
                 fb.status = Feedback.Status.PROCESSING
                 if rng.random() < 0.08:  # edited before publishing
                     fb.text = text.split(",")[0].rstrip(".") + "."
-                    events.append(FeedbackEvent(kind="edit", title=title, text=fb.text, note="Biên tập ngắn gọn", at=fb.published_at))
-                events.append(FeedbackEvent(kind="publish", public=True, note="Phản ánh đã được kiểm duyệt và công khai.", at=fb.published_at))
+                    events.add(kind="edit", title=title, text=fb.text, note="Biên tập ngắn gọn", at=fb.published_at)
+                events.add(kind="publish", public=True, note="Phản ánh đã được kiểm duyệt và công khai.", at=fb.published_at)
                 late_roll = rng.random()
                 answer_wd = rng.randrange(3, 15) if late_roll > 0.12 else rng.randrange(16, 25)
                 answer_day = cal.add_working_days(start, answer_wd)
@@ -140,23 +153,23 @@ def generate(
                     fb.status, fb.answer_published_at = Feedback.Status.CLOSED, fb.answered_at
                     fb.closed_at = fb.answered_at
                     fb.late = answer_day > answer_due
-                    events.append(FeedbackEvent(kind="answer", text=fb.answer_text, note="Đã có nội dung trả lời.", at=fb.answered_at))
-                    events.append(FeedbackEvent(kind="publish_answer", public=True, text=fb.answer_text, note="Đã công khai trả lời.", at=fb.answered_at))
+                    events.add(kind="answer", text=fb.answer_text, note="Đã có nội dung trả lời.", at=fb.answered_at)
+                    events.add(kind="publish_answer", public=True, text=fb.answer_text, note="Đã công khai trả lời.", at=fb.answered_at)
                     if rng.random() < 0.55:
                         r = rng.random()
                         fb.rating = "useful" if r < 0.78 else ("not_useful" if r < 0.94 else "reraised")
                         fb.rated_at = fb.answered_at + dt.timedelta(days=rng.randrange(1, 5))
                         if rng.random() < 0.7:
                             fb.officer_rating = rng.choices([5, 4, 3, 2, 1], weights=[45, 30, 12, 8, 5])[0]
-                        events.append(FeedbackEvent(kind="rate", public=True, note=f"Người gửi đánh giá: {Feedback.Rating(fb.rating).label}.", at=fb.rated_at))
+                        events.add(kind="rate", public=True, note=f"Người gửi đánh giá: {Feedback.Rating(fb.rating).label}.", at=fb.rated_at)
                 elif today > answer_due:
                     fb.late = fb.escalated = True
                     fb.escalated_at = _at(cal.next_working_day(answer_due, include_self=False), rng, 7, 8)
-                    events.append(FeedbackEvent(kind="escalate", note="Quá hạn xử lý; đã báo lãnh đạo đơn vị.", at=fb.escalated_at))
+                    events.add(kind="escalate", note="Quá hạn xử lý; đã báo lãnh đạo đơn vị.", at=fb.escalated_at)
                 if fb.is_public and rng.random() < 0.02:  # hidden after three public reports
                     fb.hidden, fb.report_count = True, 3
                     fb.hidden_reason = "Tự động ẩn sau 3 lượt báo vi phạm."
-                    events.append(FeedbackEvent(kind="auto_hide", note=fb.hidden_reason, at=fb.published_at + dt.timedelta(days=1)))
+                    events.add(kind="auto_hide", note=fb.hidden_reason, at=fb.published_at + dt.timedelta(days=1))
             yield fb, events
 
 

@@ -31,7 +31,7 @@ from django.views.decorators.csrf import csrf_exempt
 from coso.accounts.models import ApiToken
 from coso.core.exceptions import ApplicationError
 from coso.core.scoping import can_see_unit, scope_q
-from coso.feedback.models import Feedback, FeedbackCategory
+from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory
 from coso.feedback.services import feedback_submit
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
@@ -202,7 +202,11 @@ def _status_notes(fb: Feedback) -> str:
 
 
 def request_dict(fb: Feedback, request: HttpRequest, communes: dict[str, str], *, extensions: bool, full: bool) -> dict[str, Any]:
-    photos = [request.build_absolute_uri(reverse("feedback:attachment", args=[a.pk])) for a in fb.attachments.all() if a.is_image and not a.hidden]
+    if extensions or not hasattr(fb, "first_photo_id"):
+        photo_ids = [a.pk for a in fb.attachments.all() if a.is_image and not a.hidden]
+    else:  # list queries: only the first photo, from a subquery (no prefetch)
+        photo_ids = [fb.first_photo_id] if fb.first_photo_id else []
+    photos = [request.build_absolute_uri(reverse("feedback:attachment", args=[pk])) for pk in photo_ids]
     address = fb.address or ", ".join(p for p in [str(fb.village) if fb.village_id else "", communes.get(fb.commune_code, "")] if p)
     item: dict[str, Any] = {
         "service_request_id": str(fb.pk),
@@ -420,7 +424,10 @@ def _query(request: HttpRequest, fmt: str) -> HttpResponse:
     offset = (page - 1) * page_size
     qs = qs.order_by("-submitted_at", "-id")
     if not extensions:
-        qs = qs.prefetch_related(None).prefetch_related("attachments").select_related("category", "village")
+        from django.db.models import OuterRef, Subquery
+
+        first_photo = FeedbackAttachment.objects.filter(feedback=OuterRef("pk"), is_image=True, hidden=False).order_by("id").values("id")[:1]
+        qs = qs.select_related("category", "village").annotate(first_photo_id=Subquery(first_photo)).defer("flag_words", "access_key")
     else:
         qs = qs.select_related("category", "village").prefetch_related("attachments", "events")
     items = list(qs[offset:offset + page_size])
