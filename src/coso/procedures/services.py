@@ -617,6 +617,8 @@ def catalogue_import(*, actor: Any, rows: list[dict[str, Any]], effective_from: 
     for raw in rows:
         n = int(raw.get("_row") or 0)
         clean, row_errors = clean_row(raw, known_provinces=known)
+        if actor is not None and not _is_system(actor) and clean["province_code"] == "":
+            clean["province_code"] = actor.province_code or ""  # a province administrator's rows are her province's rules
         if actor is not None and not _is_system(actor) and clean["province_code"] != (actor.province_code or ""):
             row_errors.append((HEADER["province_code"], f"Quản trị tỉnh chỉ được nhập phiên bản riêng của tỉnh mình (mã {actor.province_code})."))
         key = (clean["code"], clean["province_code"], None if effective_from else clean.get("valid_from"))
@@ -692,6 +694,11 @@ def _apply_row(actor: Any, n: int, clean: dict[str, Any], effective_from: dt.dat
     if current is not None and _same_rules(current, rules, steps):
         result["unchanged"] += 1
         return
+    if current is None and clean["province_code"]:
+        national = proc.version_on(start, "")
+        if national is not None and _same_rules(national, rules, steps):
+            result["unchanged"] += 1  # same as the national rule: no province version needed
+            return
     if current is not None and current.valid_from == start:
         if effective_from is None:
             result["kept"] += 1  # the loader keeps what an administrator changed

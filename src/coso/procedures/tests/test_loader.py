@@ -47,3 +47,37 @@ def test_copy_certification_is_same_day_with_1500_cutoff():
     assert v.cutoff_time == dt.time(15, 0)
     assert v.fee == 2000
     assert [s.share_percent for s in v.steps.all()] and sum(s.share_percent for s in v.steps.all()) == 100
+
+
+def test_loader_adds_a_newer_shipped_version_and_keeps_admin_changes(tmp_path, users):
+    import json
+
+    from coso.procedures import services
+
+    load_procedures()
+    rows = services.load_catalogue_file()
+    changed = [dict(r) for r in rows]
+    changed[0] = {**changed[0], "valid_from": "2027-01-01", "time_limit": 2, "time_unit": "working_days", "cutoff_time": None}
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"procedures": changed}, ensure_ascii=False), encoding="utf-8")
+    result = load_procedures(path=path)
+    assert result["versions_created"] == 1
+    proc = Procedure.objects.get(code=changed[0]["code"])
+    assert proc.versions.count() == 2 and proc.version_on(dt.date(2027, 1, 2)).time_limit == 2
+    # a shipped row with other values for an existing start date is kept as the database has it
+    again = [dict(r) for r in rows]
+    again[1] = {**again[1], "time_limit": 99}
+    path.write_text(json.dumps({"procedures": again}, ensure_ascii=False), encoding="utf-8")
+    result = load_procedures(path=path)
+    assert result["kept"] == 1 and result["versions_created"] == 0
+    assert Procedure.objects.get(code=again[1]["code"]).versions.get().time_limit != 99
+
+
+def test_demo_builder_loads_catalogue(province):
+    import io
+
+    from coso.core.demo import DemoContext
+    from coso.procedures.demo import build
+
+    build(DemoContext(province=province, communes=[], stdout=io.StringIO()))
+    assert Procedure.objects.count() >= 30

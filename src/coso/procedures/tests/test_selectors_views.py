@@ -145,3 +145,17 @@ def test_import_page_lists_row_errors_and_changes_nothing(login, users, catalogu
     r = c.post(reverse("procedures:import"), {"file": upload, "effective_from": "01/01/2027"})
     assert r.status_code == 302
     assert Procedure.objects.get(code=rows[0]["code"]).version_on(dt.date(2027, 1, 1)).time_limit == Decimal(77)
+
+
+def test_admin_steps_form_on_future_version(login, users, catalogue):
+    proc = Procedure.objects.get(code="1.004873")
+    future = services.version_create(actor=users["sysadmin"], procedure=proc, valid_from=dt.date(2030, 1, 1))
+    c = login(users["sysadmin"])
+    url = reverse("procedures:admin_steps", args=[future.pk])
+    r = c.post(url, {"steps": "Tiếp nhận | Cán bộ một cửa | 30\nKý | commune_leader | 70"}, follow=True)
+    assert "Đã lưu các bước xử lý" in r.content.decode()
+    assert list(future.steps.values_list("role", "share_percent")) == [("onestop_officer", 30), ("commune_leader", 70)]
+    r = c.post(url, {"steps": "Tiếp nhận | Cán bộ một cửa | 30"}, follow=True)
+    assert "100%" in r.content.decode()
+    assert future.steps.count() == 2
+    assert login(users["leader"]).post(url, {"steps": "A | specialist | 100"}).status_code == 404

@@ -176,21 +176,30 @@ def test_excel_round_trip_and_province_admin_override(catalogue, users, province
     ws.parent.save(out)
     rows = services.rows_from_upload("danh-muc.xlsx", out.getvalue())
     result = services.catalogue_import(actor=users["province_admin"], rows=rows, effective_from=dt.date(2027, 1, 1))
-    # every row becomes a province version (a province's first own version), only XN differs in content
-    assert result["versions_created"] == len(rows)
+    # only the changed row becomes a province version; the others equal the national rule
+    assert result["versions_created"] == 1 and result["unchanged"] == len(rows) - 1
     proc = Procedure.objects.get(code=XN)
     assert proc.version_on(dt.date(2027, 2, 1), "79").time_limit == 1
     assert proc.version_on(dt.date(2027, 2, 1), "01").time_limit == 3
-    ks = Procedure.objects.get(code=KS).version_on(dt.date(2027, 2, 1), "79")
-    assert ks.province_code == "79" and ks.cutoff_time == dt.time(15, 0) and ks.time_unit == "same_day"
-    assert [d["name"] for d in ks.required_documents] == [d["name"] for d in Procedure.objects.get(code=KS).version_on(dt.date(2027, 2, 1)).required_documents]
+    assert Procedure.objects.get(code=KS).version_on(dt.date(2027, 2, 1), "79").province_code == ""
 
 
-def test_province_admin_cannot_import_national_rows(catalogue, users, province):
-    rows = _export_rows()[:2]
+def test_province_admin_import_makes_province_versions_only_for_changed_rows(catalogue, users, province):
+    rows = _export_rows()
+    n = ProcedureVersion.objects.count()
+    result = services.catalogue_import(actor=users["province_admin"], rows=[{**r, "_row": i} for i, r in enumerate(rows, 1)], effective_from=dt.date(2027, 1, 1))
+    assert result["versions_created"] == 0 and ProcedureVersion.objects.count() == n
+    rows[0]["fee"] = 1234
+    rows[1]["province_code"] = "01"
     with pytest.raises(ApplicationError) as exc:
         services.catalogue_import(actor=users["province_admin"], rows=[{**r, "_row": i} for i, r in enumerate(rows, 1)], effective_from=dt.date(2027, 1, 1))
-    assert {e["column"] for e in exc.value.details["rows"]} == {"Mã tỉnh (trống: toàn quốc)"}
+    assert {(e["row"], e["column"]) for e in exc.value.details["rows"]} == {(2, "Mã tỉnh (trống: toàn quốc)")}
+    rows[1]["province_code"] = ""
+    result = services.catalogue_import(actor=users["province_admin"], rows=[{**r, "_row": i} for i, r in enumerate(rows, 1)], effective_from=dt.date(2027, 1, 1))
+    assert result["versions_created"] == 1
+    own = Procedure.objects.get(code=rows[0]["code"]).version_on(dt.date(2027, 1, 1), "79")
+    assert own.province_code == "79" and own.fee == 1234
+    assert Procedure.objects.get(code=rows[0]["code"]).version_on(dt.date(2027, 1, 1), "01").fee != 1234
 
 
 def test_non_admin_cannot_import(catalogue, users):
@@ -224,3 +233,11 @@ def test_procedure_create_and_update_are_audited_and_searchable(db, users):
     with pytest.raises(PermissionDeniedError):
         services.procedure_create(actor=users["province_admin"], code="9.1", name="x", field="y")
     assert ProcedureStep.objects.filter(version__procedure=p).count() == 4
+
+
+def test_unchanged_excel_and_json_round_trips_create_nothing(catalogue, users):
+    for name, data in (("c.xlsx", services.catalogue_excel_bytes()), ("c.json", services.catalogue_json_bytes())):
+        rows = services.rows_from_upload(name, data)
+        result = services.catalogue_import(actor=users["sysadmin"], rows=rows, effective_from=dt.date(2027, 1, 1))
+        assert result["versions_created"] == 0 and result["procedures_updated"] == 0, name
+        assert result["unchanged"] == Procedure.objects.count()
