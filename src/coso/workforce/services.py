@@ -483,7 +483,7 @@ def import_dossier_items(*, actor: Any, evaluation: Evaluation, today: dt.date |
     if fn is None:
         raise ApplicationError("Chưa có dữ liệu một cửa để nhập.", code="dossiers-unavailable")
     ev = _lock(evaluation, None)
-    if not _leader_can(actor, ev) and not (actor.is_superuser or actor.role in REGISTER_EDIT_ROLES):
+    if not (ev.person.user_id == actor.pk or _leader_can(actor, ev) or actor.is_superuser or actor.role in REGISTER_EDIT_ROLES):
         raise PermissionDeniedError()
     if ev.status == Evaluation.Status.APPROVED:
         raise ApplicationError("Phiếu đã được phê duyệt; không thể thêm công việc.", code="evaluation-closed")

@@ -185,7 +185,9 @@ def test_dossier_evidence_guarded_and_imported(users, commune, monkeypatch):
     # 18 on time + 2 late at −25%: (18 + 1.5) / 20 · 70 = 68.25
     assert ev.task_score == Decimal("68.25")
     # Importing again replaces, never doubles.
-    services.import_dossier_items(actor=users["leader"], evaluation=ev, today=dt.date(2026, 11, 27))
+    services.import_dossier_items(actor=users["onestop"], evaluation=ev, today=dt.date(2026, 11, 27))  # the officer can fetch their own evidence
+    with pytest.raises(PermissionDeniedError):
+        services.import_dossier_items(actor=users["specialist"], evaluation=ev)
     assert WorkItem.objects.filter(person=p, source="dossiers").count() == 3
     q = person(commune, full_name="Không tài khoản")
     ev2 = services.evaluation_open(actor=users["leader"], person=q, year=2026)
