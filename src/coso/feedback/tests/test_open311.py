@@ -201,3 +201,18 @@ def test_post_is_csrf_exempt(cats, commune, api_key):
     r = c.post(f"{BASE}/requests.json", {"api_key": api_key, "service_code": "MT", "lat": "10.7", "long": "106.7",
                                          "description": "Rác thải ùn ứ.", "attribute[COMMUNE]": commune.code})
     assert r.status_code == 200
+
+
+def test_media_url_points_to_checked_attachment_view(client, cats, users, submit, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coso.feedback.tests.conftest import jpeg_with_gps
+
+    fb = submit(actor=users["citizen"], files=[SimpleUploadedFile("a.jpg", jpeg_with_gps())])
+    svc.feedback_publish(feedback=fb, actor=users["onestop"])
+    [listed] = js(client.get(f"{BASE}/requests.json"))
+    [single] = js(client.get(f"{BASE}/requests/{fb.pk}.json"))
+    assert listed["media_url"] == single["media_url"] and "/feedback/attachments/" in listed["media_url"]
+    assert client.get(listed["media_url"]).status_code == 200
+    [ext] = js(client.get(f"{BASE}/requests.json", {"extensions": "true"}))
+    assert ext["extended_attributes"]["photos"] == [listed["media_url"]]
