@@ -70,12 +70,18 @@ def parse_vn_date(value: Any) -> dt.date:
         raise ValueError("Ngày không tồn tại") from None
 
 
+_NUMERIC_WIDTH = {"citizen_id": 12, "commune_code": 5}
+
+
 def _cell(record: dict[str, Any], key: str) -> str:
     value = record.get(HEADER[key])
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, int) and key in _NUMERIC_WIDTH:
+        # A number cell loses the leading zeros of a CCCD ("079…") or a commune code ("00004").
+        return str(value).zfill(_NUMERIC_WIDTH[key])
     return nfc(str(value))
 
 

@@ -55,6 +55,9 @@ def test_import_refuses_other_commune_for_commune_officer(users, commune, other_
     assert exc.value.details["rows"][0]["reason"] == "Xã ngoài phạm vi quản lý của bạn"
     assert services.import_people(actor=users["home_affairs"], data=xlsx([row(commune_code="")])) == 1
     assert Person.objects.get().commune_code == "26734"
+    # Number cells lose leading zeros; they are restored for CCCD and commune codes.
+    assert services.import_people(actor=users["home_affairs"], data=xlsx([row(commune_code=26734, citizen_id=79085007777)])) == 1
+    assert Person.objects.filter(citizen_id="079085007777").exists()
 
 
 def test_import_rejects_non_excel_and_missing_columns(users, commune):
