@@ -39,7 +39,7 @@ def procedure_list_view(request: HttpRequest) -> HttpResponse:
                         online=filters.get("online", ""), province_code=province)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     rows = [(p, current_version(p, province)) for p in page]
-    return render(request, "procedures/procedure_list.html", {"form": form, "page": page, "rows": rows})
+    return render(request, "procedures/procedure_list.html", {"form": form, "page": page, "rows": rows, "is_admin": _is_admin(request.user)})
 
 
 def procedure_detail_view(request: HttpRequest, code: str) -> HttpResponse:
