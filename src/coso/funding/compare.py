@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from coso.funding.engine import CATEGORIES, ORG_LABELS, Period, allocate_commune, segments
+from coso.funding.engine import CATEGORIES, ORG_LABELS, Period, allocate_commune, family_segments
 from coso.funding.rules import Change, RuleBook
 
 MAX_SCENARIOS = 4
@@ -70,7 +70,7 @@ def compare(*, province_code: str, period: Period, scenarios: list[Any], inputs_
     recipients: dict[str, Row] = {}
     cats = {k: Row(k, label, "", [0] * n) for k, label in CATEGORIES}
     # One pass over the data; each commune is computed under every scenario while its rows are in memory.
-    segs = [segments(period, b.boundaries()) for b in books]
+    segs = [family_segments(period, b) for b in books]
     for commune, vills, organisations in inputs_factory():
         org_key = {}
         for org in organisations:

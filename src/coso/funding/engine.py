@@ -313,16 +313,16 @@ def _active_range(months: list[dt.date], valid_from: dt.date | None, valid_to: d
 
 def allocate_commune(
     book: RuleBook, period: Period, commune: CommuneInfo, villages: list[VillageInfo], orgs: list[OrgInfo],
-    *, detail: bool = True, segs: list[list[dt.date]] | None = None,
+    *, detail: bool = True, segs: tuple[list[list[dt.date]], list[list[dt.date]]] | None = None,
 ) -> CommuneResult:
+    """One commune's lines. ``segs`` = (segments for commune/organisation rules, segments for village rules)."""
     acc = _Acc(detail)
     cls, cls_note = _cls(commune.classification)
-    for seg in segs if segs is not None else segments(period, book.boundaries()):
+    commune_segs, village_segs = segs if segs is not None else family_segments(period, book)
+    for seg in commune_segs:
         day = seg[0]
         base_ref = book.get("base_salary", day)
-        if base_ref is None:
-            continue
-        base = base_ref.value
+        base = base_ref.value if base_ref is not None else None
         rng = _active_range(seg, commune.valid_from, commune.valid_to)
         if rng is None:
             continue
@@ -332,7 +332,7 @@ def allocate_commune(
 
         # 1. Commune part-time worker fund (ends with the transition: no rule → no line).
         pt_ref = book.get(f"commune_pt.coef.{cls}", day)
-        if pt_ref is not None:
+        if pt_ref is not None and base is not None:
             extra_ref = book.get("commune_pt.extra_worker_coef", day)
             extra_n = commune.extra_pt_workers if extra_ref is not None else 0
             coef = pt_ref.value + (extra_ref.value * extra_n if extra_ref is not None else 0)
@@ -362,7 +362,16 @@ def allocate_commune(
                 formula = (fmt_money(ref.value), "y") if detail else None
                 acc.add("organisation", org.id, org.name, item, cat, label, amount, n_c, formula, (ref,), cls_note if item == "org_operating" else "")
 
-        # 3. Villages: allowance fund, activist support, Front work committee (Ban CTMT).
+    # 3. Villages: allowance fund, activist support, Front work committee (Ban CTMT).
+    for seg in village_segs:
+        day = seg[0]
+        base_ref = book.get("base_salary", day)
+        if base_ref is None:
+            continue
+        base = base_ref.value
+        rng = _active_range(seg, commune.valid_from, commune.valid_to)
+        if rng is None:
+            continue
         hi = book.get("village.coef.high", day)
         lo = book.get("village.coef.low", day)
         thr_thon = book.get("village.threshold.thon", day)
@@ -441,9 +450,18 @@ def _village_reason(v: VillageInfo, is_thon: bool, high: bool, t_thon: Decimal, 
     return "mức cao: " + ", ".join(reasons)
 
 
+VILLAGE_FAMILY = ("village.", "ctmt.", "base_salary")
+
+
+def family_segments(period: Period, book: RuleBook) -> tuple[list[list[dt.date]], list[list[dt.date]]]:
+    """Month groups for commune/organisation rules and, separately, for village rules: a change of one family
+    (e.g. the end of the commune part-time fund) does not split the other's computation."""
+    return (segments(period, book.boundaries(exclude=VILLAGE_FAMILY[:2])), segments(period, book.boundaries(only=VILLAGE_FAMILY)))
+
+
 def allocate(
     book: RuleBook, period: Period, communes: Iterable[tuple[CommuneInfo, list[VillageInfo], list[OrgInfo]]], *, detail: bool = True
 ) -> Iterator[CommuneResult]:
-    segs = segments(period, book.boundaries())
+    segs = family_segments(period, book)
     for commune, villages, orgs in communes:
         yield allocate_commune(book, period, commune, villages, orgs, detail=detail, segs=segs)

@@ -153,10 +153,13 @@ class RuleBook:
         ref = self.get(key, day)
         return ref.value if ref is not None else default
 
-    def boundaries(self) -> set[dt.date]:
+    def boundaries(self, *, only: tuple[str, ...] | None = None, exclude: tuple[str, ...] = ()) -> set[dt.date]:
+        """Dates where some rule starts or ends (restricted to keys starting with ``only``, minus ``exclude``)."""
         out: set[dt.date] = set()
         for d in (self._province, self._national):
-            for rows in d.values():
+            for key, rows in d.items():
+                if (only is not None and not key.startswith(only)) or (exclude and key.startswith(exclude)):
+                    continue
                 for r in rows:
                     out.add(r.valid_from)
                     if r.valid_to:
