@@ -49,6 +49,28 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
     """
     words = tokens(query)
     for word in words:
-        ids = SearchEntry.objects.filter(kind=kind, token__gte=word, token__lt=word + "\x7f").values("object_id")
-        queryset = queryset.filter(**{f"{field}__in": ids})
+        entries = SearchEntry.objects.filter(kind=kind, token__gte=word)
+        upper = prefix_upper_bound(word)
+        if upper:
+            entries = entries.filter(token__lt=upper)
+        queryset = queryset.filter(**{f"{field}__in": entries.values("object_id")})
     return queryset
+
+
+_WORD_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def prefix_upper_bound(word: str) -> str:
+    """The smallest token that sorts after every token starting with ``word`` ("duc" → "dud",
+    "anz" → "ao"; "" when there is none). Tokens use only [0-9a-z], whose order is the same in
+    the C collation and in linguistic ones (en_US, ICU), so the range [word, upper) selects
+    exactly the prefix matches on SQLite and on PostgreSQL whatever the database's collation.
+    (A "\x7f" sentinel would not: linguistic collations ignore control characters.)"""
+    chars = list(word)
+    while chars:
+        i = _WORD_CHARS.find(chars[-1])
+        if 0 <= i < len(_WORD_CHARS) - 1:
+            chars[-1] = _WORD_CHARS[i + 1]
+            return "".join(chars)
+        chars.pop()
+    return ""

@@ -7,7 +7,9 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
-_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
+# Đ/đ do not decompose; Ð/ð (U+00D0/U+00F0, eth) is what legacy TCVN3/VNI converters often produce for them.
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
+_ETH_TO_D_STROKE = str.maketrans({"ð": "đ", "Ð": "Đ"})
 _SPACES = re.compile(r"\s+")
 
 # Vietnamese alphabet order (29 letters); f, j, w, z sort after their Latin neighbours.
@@ -43,7 +45,7 @@ def tokens(value: str | None) -> list[str]:
 
 def _split_letter(ch: str) -> tuple[str, int]:
     """Return the base Vietnamese letter (with ă â ê ô ơ ư đ kept) and its tone number."""
-    decomposed = unicodedata.normalize("NFD", ch.lower())
+    decomposed = unicodedata.normalize("NFD", ch.lower().translate(_ETH_TO_D_STROKE))
     tone = 0
     kept = []
     for c in decomposed:

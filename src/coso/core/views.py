@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from coso.accounts.roles import ADMIN_ROLES
+from coso.core.models import AuditLog
 from coso.core.selectors import audit_list
 
 
@@ -26,7 +27,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         date_to=request.GET.get("to", ""),
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit.html", {"page": page, "filters": request.GET})
+    return render(request, "core/audit.html", {"page": page, "filters": request.GET, "actions": AuditLog.Action.choices})
 
 
 def _api_error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse | None:
