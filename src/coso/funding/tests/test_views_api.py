@@ -51,6 +51,13 @@ def test_exports(login, users, data, old_commune):
     r = c.get("/funding/?period=2025&format=xlsx")
     wb = load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames == ["Tổng hợp", "Chi tiết"]
+    api_total = c.get("/api/v1/funding/allocation?period=2025").json()["total"]
+    rows = [[cell.value for cell in row] for row in wb["Tổng hợp"].iter_rows()]
+    total_row = next(r for r in rows if r[1] == "TỔNG CỘNG")
+    assert total_row[-1] == api_total > 0
+    assert wb["Tổng hợp"].cell(row=len(rows), column=len(total_row)).number_format == '#,##0" đ"'
+    detail = [[cell.value for cell in row] for row in wb["Chi tiết"].iter_rows()]
+    assert any(r[3] == "6,0 × 2.340.000 đ × 12 tháng" and r[6] == 168_480_000 for r in detail)
     r = c.get(f"/funding/?period=2025&commune={old_commune.code}&format=pdf")
     assert r.content.startswith(b"%PDF")
     r = c.get("/funding/?period=garbage")
