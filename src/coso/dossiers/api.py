@@ -262,7 +262,7 @@ def get_dossier(request: HttpRequest, dossier_id: int):  # type: ignore[no-untyp
 
 @router.post("/{int:dossier_id}/actions/{action}", response=DossierOut, summary="Take a workflow action (409 when someone else acted first)")
 def take_action(request: HttpRequest, dossier_id: int, action: str, payload: ActionIn):  # type: ignore[no-untyped-def]
-    selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
+    # perform() checks the scope itself: another unit's dossier answers 404 before anything else.
     data = {"new_date": payload.new_date, "documents": payload.documents, "assignee_id": payload.assignee_id, "to_step": payload.to_step}
     d = services.perform(actor=request.user, dossier_id=dossier_id, action=action, expected_version=payload.version, reason=payload.reason, data=data)
     return selectors.dossier_get(fetched_by=request.user, pk=d.pk)

@@ -94,6 +94,8 @@ def build(ctx: DemoContext) -> None:
     versions = _ensure_procedures(ctx)
     if not versions or not ctx.communes:
         return
+    if Dossier.objects.filter(commune_code=ctx.communes[0].code).exists():
+        return  # already built (e.g. `demo --force`): codes must stay unique, so do not add a second year on top
     rng = ctx.rng("dossiers")
     weights = [1.0 / (i + 1) ** 0.9 for i in range(len(versions))]
     rng.shuffle(weights)
