@@ -60,6 +60,13 @@ def rule_for(province_code: str, day: dt.date) -> FeedbackRule:
     return rule
 
 
+def deadlines_for(submitted_at: dt.datetime, rule: FeedbackRule) -> dict[str, dt.date]:
+    """Working-day deadlines counted from the day the clock starts (next working day if received on a day off)."""
+    start = effective_start(submitted_at)
+    return {"start_date": start, "reject_due": add_working_days(start, rule.reject_days), "info_due": add_working_days(start, rule.info_days),
+            "answer_due": add_working_days(start, rule.answer_days)}
+
+
 def auto_hide_threshold(province_code: str, day: dt.date | None = None) -> int:
     override = getattr(settings, "COSO_FEEDBACK_AUTO_HIDE_REPORTS", None)
     if override:
@@ -281,7 +288,7 @@ def feedback_submit(
         title = text.split("\n")[0][:80]
         if len(text) > 80:
             title = title.rsplit(" ", 1)[0] + "…"
-    start = effective_start(now)
+    due = deadlines_for(now, rule)
     flags = flagged_words(f"{title} {text}")
     assignee = route(category=category, commune_code=commune.code)
     stored: list[str] = []
@@ -293,9 +300,8 @@ def feedback_submit(
                 contact_name="" if anonymous else nfc(contact_name)[:200], contact_phone="" if anonymous else contact_phone.strip()[:20],
                 contact_email="" if anonymous else contact_email.strip()[:254],
                 submitter=actor if authenticated else None, channel=channel, media_url=media_url[:200],
-                province_code=commune.province_code, commune_code=commune.code, submitted_at=now, start_date=start,
-                reject_due=add_working_days(start, rule.reject_days), info_due=add_working_days(start, rule.info_days),
-                answer_due=add_working_days(start, rule.answer_days), handler_role=category.handler_role, assigned_to=assignee,
+                province_code=commune.province_code, commune_code=commune.code, submitted_at=now, **due,
+                handler_role=category.handler_role, assigned_to=assignee,
                 flagged=bool(flags), flag_words=flags,
             )
             fb.full_clean()

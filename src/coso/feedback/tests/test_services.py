@@ -8,6 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 import pytest
 import time_machine
+from hypothesis import given
+from hypothesis import settings as settings_hyp
+from hypothesis import strategies as st
 from PIL import Image
 
 from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
@@ -378,3 +381,18 @@ def test_routing_by_category_and_place(submit, users, cats, other_commune):
     with pytest.raises(ApplicationError):
         svc.feedback_assign(feedback=fb, actor=users["onestop"], assignee=users["other_onestop"])
     assert svc.feedback_assign(feedback=fb, actor=users["onestop"], assignee=users["onestop"]).assigned_to == users["onestop"]
+
+
+@settings_hyp(max_examples=150, deadline=None)
+@given(st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 12, 31)),
+       st.integers(1, 5), st.integers(1, 10), st.integers(5, 30))
+def test_deadline_arithmetic_property(naive, reject_days, info_days, answer_days):
+    from coso.workcalendar.services import is_working_day, working_days_between
+
+    submitted = naive.replace(tzinfo=MONDAY.tzinfo)
+    rule = FeedbackRule(valid_from=dt.date(2025, 1, 1), reject_days=reject_days, info_days=info_days, answer_days=answer_days)
+    due = svc.deadlines_for(submitted, rule)
+    assert due["start_date"] >= submitted.date() and is_working_day(due["start_date"])
+    for key, n in (("reject_due", reject_days), ("info_due", info_days), ("answer_due", answer_days)):
+        assert is_working_day(due[key])
+        assert working_days_between(due["start_date"], due[key]) == n
