@@ -126,6 +126,12 @@ class DossierStep(models.Model):
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
 
+    @property
+    def role_label(self) -> str:
+        from coso.accounts.roles import Role
+
+        return str(Role(self.role).label) if self.role in Role.values else self.role
+
 
 class DossierEvent(models.Model):
     """Every transition and action: who, when, from/to, why (the national index needs them all)."""
@@ -149,6 +155,20 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def action_label(self) -> str:
+        from coso.dossiers.constants import Action
+
+        return str(Action(self.action).label) if self.action in Action.values else self.action
+
+    @property
+    def from_label(self) -> str:
+        return str(Status(self.from_status).label) if self.from_status in Status.values else ""
+
+    @property
+    def to_label(self) -> str:
+        return str(Status(self.to_status).label) if self.to_status in Status.values else ""
 
 
 def _upload_to(instance: DossierAttachment, filename: str) -> str:
