@@ -213,3 +213,32 @@ def test_officer_dossier_stats(users, receive):
     out = selectors.officer_dossier_stats([users["specialist"].pk, users["finance"].pk], (dt.date(2026, 3, 1), dt.date(2026, 3, 31)))
     assert out[users["specialist"].pk] == {"handled": 2, "on_time": 2, "late": 0}
     assert out[users["finance"].pk] == {"handled": 0, "on_time": 0, "late": 0}
+
+
+def test_bad_action_input_on_page_changes_nothing(login, users, receive):
+    d = receive()
+    c = login(users["onestop"])
+    r = c.post(f"/dossiers/{d.pk}/act/apology/", {"version": d.version, "reason": "Chờ xác minh", "new_date": "không phải ngày"})
+    assert r.status_code == 400 and "Ngày hẹn trả mới" in r.content.decode()
+    r = c.post(f"/dossiers/{d.pk}/act/refuse/", {"version": d.version, "reason": ""})
+    assert r.status_code == 400 and "Vui lòng ghi rõ lý do" in r.content.decode()
+    r = c.post(f"/dossiers/{d.pk}/act/return_result/", {"version": d.version})
+    assert r.status_code == 409 and "Không thể" in r.content.decode()
+    r = c.post(f"/dossiers/{d.pk}/act/forward/", {})
+    assert r.status_code == 400
+    d2 = Dossier.objects.get(pk=d.pk)
+    assert (d2.status, d2.version, d2.events.count()) == (d.status, d.version, 1)
+    api = c.post(f"/api/v1/dossiers/{d.pk}/actions/return_result", {"version": d.version}, content_type="application/json")
+    assert api.status_code == 409 and api.json()["code"] == "invalid-transition"
+    api = c.post(f"/api/v1/dossiers/{d.pk}/actions/forward", {"version": "x"}, content_type="application/json")
+    assert api.status_code == 422 and api.json()["code"] == "validation-error"
+
+
+def test_province_stats_by_commune(login, users, receive, other_commune):
+    receive()
+    receive(actor=users["other_onestop"], commune=other_commune)
+    r = login(users["province_admin"]).get("/api/v1/dossiers/stats", {"group": "commune"})
+    body = r.json()
+    assert body["total"]["received"] == 2 and {row["commune_code"] for row in body["rows"]} == {"26734", "26737"}
+    r = login(users["leader"]).get("/api/v1/dossiers/stats")
+    assert r.json()["total"]["received"] == 1
