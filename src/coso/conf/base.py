@@ -179,6 +179,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = config("WHITENOISE_USE_FINDERS", DEBUG, help_text="Serve static files straight from the source folders (no collectstatic).")
+if WHITENOISE_USE_FINDERS:
+    # WhiteNoise looks at STATIC_ROOT even when it serves from the finders; keep it present.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(config("MEDIA_ROOT", str(VAR_DIR / "media"), help_text="Folder for uploaded attachments (served only through access-checked views)."))
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
