@@ -382,12 +382,19 @@ def allocate_commune(
         ct_step_h = book.get("ctmt.step_households", day)
         ct_step = book.get("ctmt.step_amount", day)
         ct_add = book.get("ctmt.difficult_addon", day) if commune.is_difficult_area else None
-        t_thon = thr_thon.value if thr_thon else Decimal(350)
-        t_tdp = thr_tdp.value if thr_tdp else Decimal(500)
+        t_thon = int(thr_thon.value) if thr_thon else 350  # counts of households
+        t_tdp = int(thr_tdp.value) if thr_tdp else 500
         hi_month = rnd(hi.value * base) if hi else 0
         lo_month = rnd(lo.value * base) if lo else 0
         act_month = rnd(act.value * base) if act else 0
         commune_high = commune.is_border_or_island or commune.is_security_hotspot
+        # Per-segment constants (formula texts, Ban CTMT amounts by number of steps) computed once, not per village.
+        hi_f = (f"{fmt_coef(hi.value)} × {fmt_money(base)}", "m") if detail and hi else None
+        lo_f = (f"{fmt_coef(lo.value)} × {fmt_money(base)}", "m") if detail and lo else None
+        act_f = (f"{fmt_coef(act.value)} × {fmt_money(base)}", "m") if detail and act else None
+        ct_thr_i = int(ct_thr.value) if ct_thr is not None and ct_step is not None and ct_step_h is not None else None
+        ct_step_h_i = int(ct_step_h.value) if ct_step_h is not None else 1
+        ct_cache: dict[int, tuple[Decimal | int, tuple[str, str] | None]] = {}
         for v in villages:
             vr = rng if (v.valid_from is None or v.valid_from <= seg[0]) and v.valid_to is None else _active_range(seg, v.valid_from, v.valid_to)
             if vr is None:
@@ -406,34 +413,37 @@ def allocate_commune(
                 ref = hi if high else lo
                 formula = note = None
                 if detail:
-                    formula = (f"{fmt_coef(ref.value)} × {fmt_money(base)}", "m")
+                    formula = hi_f if high else lo_f
                     note = _village_reason(v, is_thon, high, t_thon, t_tdp, commune)
                 acc.add("village", v.id, v.name, "village_fund", "village_fund", "Quỹ phụ cấp thôn, tổ dân phố",
                         (hi_month if high else lo_month) * n, n, formula, (ref, thr_thon if is_thon else thr_tdp, base_ref), note or "")
             if act is not None:
                 acc.add("village", v.id, v.name, "village_activist", "village_activist", "Hỗ trợ người trực tiếp tham gia hoạt động ở thôn",
-                        act_month * n, n, (f"{fmt_coef(act.value)} × {fmt_money(base)}", "m") if detail else None, (act, base_ref))
+                        act_month * n, n, act_f, (act, base_ref))
             if ct_base is not None:
-                steps = 0
-                if ct_thr is not None and ct_step is not None and ct_step_h is not None and v.households >= ct_thr.value:
-                    steps = int((v.households - ct_thr.value) // ct_step_h.value) + 1
-                annual = ct_base.value + (steps * ct_step.value if steps else 0) + (ct_add.value if ct_add else 0)
-                formula = None
-                if detail:
-                    parts = [fmt_money(ct_base.value)]
-                    if steps:
-                        parts.append(f"{steps} × {fmt_money(ct_step.value)}")
-                    if ct_add:
-                        parts.append(f"{fmt_money(ct_add.value)} vùng khó khăn")
-                    inner = " + ".join(parts)
-                    formula = ('(' + inner + ')' if len(parts) > 1 else inner, "y")
+                steps = (v.households - ct_thr_i) // ct_step_h_i + 1 if ct_thr_i is not None and v.households >= ct_thr_i else 0
+                cached = ct_cache.get(steps)
+                if cached is None:
+                    annual = ct_base.value + (steps * ct_step.value if steps else 0) + (ct_add.value if ct_add else 0)
+                    annual = int(annual) if annual == int(annual) else annual
+                    formula = None
+                    if detail:
+                        parts = [fmt_money(ct_base.value)]
+                        if steps:
+                            parts.append(f"{steps} × {fmt_money(ct_step.value)}")
+                        if ct_add:
+                            parts.append(f"{fmt_money(ct_add.value)} vùng khó khăn")
+                        inner = " + ".join(parts)
+                        formula = ("(" + inner + ")" if len(parts) > 1 else inner, "y")
+                    cached = ct_cache[steps] = (annual, formula)
+                annual, formula = cached
                 acc.add("village", v.id, v.name, "ctmt", "ctmt", "Kinh phí Ban công tác Mặt trận khu dân cư",
                         annual_share(annual, vm1, vm2), n, formula, (ct_base, ct_thr if steps else None, ct_step if steps else None, ct_add),
                         f"{v.households} hộ" if detail else "")
     return CommuneResult(commune, list(acc.lines.values()))
 
 
-def _village_reason(v: VillageInfo, is_thon: bool, high: bool, t_thon: Decimal, t_tdp: Decimal, c: CommuneInfo) -> str:
+def _village_reason(v: VillageInfo, is_thon: bool, high: bool, t_thon: int, t_tdp: int, c: CommuneInfo) -> str:
     kind = "thôn" if is_thon else "tổ dân phố"
     thr = int(t_thon if is_thon else t_tdp)
     if not high:
