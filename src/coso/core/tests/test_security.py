@@ -127,3 +127,14 @@ def test_unexpected_error_is_500_with_shape_and_no_traceback(login, users, monke
     c.force_login(users["leader"])
     r = c.get("/api/v1/units/villages")
     assert r.status_code == 500 and r.json()["code"] == "server-error" and "secret internals" not in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_refused_not_500(login, users):
+    c = login(users["sysadmin"])
+    for path in ("/api/v1/units/communes/%00", "/api/v1/units/villages?q=a%00b", "/units/communes/%00/", "/units/villages/?q=%00"):
+        r = c.get(path)
+        assert r.status_code == 400, path
+    assert c.get("/api/v1/units/communes/%00").json()["code"] == "bad-request"
+    r = c.post("/api/v1/units/villages", '{"commune_code": "26734", "name": "A\\u0000", "kind": "thon"}', content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "bad-request"
