@@ -101,7 +101,7 @@ def test_bogus_ids_never_500(login, users, commune):
     assert c.get(f"{API}/villages/abc").status_code == 404
     assert c.get(f"{API}/villages/99999999999999999999999").status_code in (404, 422)
     assert c.get(f"{API}/villages/-1").status_code == 404
-    assert c.get(f"{API}/communes/%00").status_code == 404
+    assert c.get(f"{API}/communes/%00").status_code == 400
     assert c.get(f"{API}/villages?limit=-5").status_code == 422
 
 
