@@ -109,6 +109,22 @@ def _failed(c: _Compiled, row: dict[str, Any], age: int) -> list[str]:
     return failed
 
 
+def _raw_rows(qs: QuerySet) -> Any:
+    """Stream the rows of a values_list queryset without per-value ORM converters (dates may come back as
+    ISO strings on SQLite, booleans as 0/1). PostgreSQL uses a server-side cursor (bounded memory)."""
+    from django.db import connections
+
+    sql, params = qs.query.sql_with_params()
+    connection = connections[qs.db]
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            rows = cursor.fetchmany(5000)
+            if not rows:
+                break
+            yield from rows
+
+
 def _empty_stats() -> dict[str, Any]:
     return {"staff": 0, "compliant": 0, "checked": Counter(), "met": Counter(), "women": 0, "minority": 0,
             "ages": Counter(), "retire": Counter(), "offices": Counter(), "kinds": Counter()}
@@ -150,7 +166,8 @@ def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", sta
     unit_difficult = {code: bool(u.get("is_difficult_area")) for code, u in units.items()}
     h1, h3, h5 = horizons[1], horizons[3], horizons[5]
     drill_ids: dict[int, tuple] = {}
-    for values in qs.values_list(*cols).order_by().iterator(chunk_size=5000):
+    person_cache: dict[tuple, tuple[int, int, int]] = {}
+    for values in _raw_rows(qs.values_list(*cols).order_by()):
         pid, code, province, b, gender, minority, kind, position, office = values[:9]
         quals = values[9:]
         if held is not None and pid in held:
@@ -160,22 +177,28 @@ def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", sta
         c = compiled.get(key)
         if c is None:
             c = compiled[key] = _Compiled(rules.standard_for(position, kind, on, province, difficult_area=key[3]))
-        age = on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+        # (age, age band, retirement band) per birth date and sex, computed once.
+        pk_ = (b, gender)
+        info = person_cache.get(pk_)
+        if info is None:
+            bd = b if isinstance(b, dt.date) else dt.date.fromisoformat(str(b)[:10])
+            age = on.year - bd.year - ((on.month, on.day) < (bd.month, bd.day))
+            rk = (bd.year, bd.month, gender)
+            rd = retire_cache.get(rk)
+            if rd is None:
+                rd = retire_cache[rk] = rules.retirement_date(dt.date(bd.year, bd.month, 1), gender)
+            info = person_cache[pk_] = (age, 0 if age < 30 else 1 if age < 40 else 2 if age < 50 else 3 if age < 60 else 4,
+                                        1 if rd <= h1 else 3 if rd <= h3 else 5 if rd <= h5 else 0)
+        age, band, retire = info
         young = bool(c.age_min) and age < c.age_min
         fkey = (key, young, quals)
         failed = fail_cache.get(fkey)
         if failed is None:
             row = dict(zip(QUAL_FIELDS, quals, strict=True))
             failed = fail_cache[fkey] = tuple(_failed(c, row, 0 if young else 200))
-        rk = (b.year, b.month, gender)
-        rd = retire_cache.get(rk)
-        if rd is None:
-            rd = retire_cache[rk] = rules.retirement_date(dt.date(b.year, b.month, 1), gender)
-        band = 0 if age < 30 else 1 if age < 40 else 2 if age < 50 else 3 if age < 60 else 4
-        retire = 1 if rd <= h1 else 3 if rd <= h3 else 5 if rd <= h5 else 0
         signatures[(code, kind, office, key, failed, gender == "female", minority, band, retire)] += 1
         if commune and code == commune and failed and (not standard or standard in failed) and len(drill_ids) < people_limit:
-            drill_ids[pid] = (key, position, quals, b)
+            drill_ids[pid] = (key, position, quals, b if isinstance(b, dt.date) else dt.date.fromisoformat(str(b)[:10]))
     for (code, kind, office, key, failed, female, minority, band, retire), n in signatures.items():
         c = compiled[key]
         for s in (stats[code], total):
