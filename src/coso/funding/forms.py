@@ -69,11 +69,21 @@ class NormForm(forms.Form):
     key = forms.ChoiceField(label=_("Định mức"))
     value = forms.DecimalField(label=_("Giá trị mới"), min_value=0, max_digits=18, decimal_places=4)
     valid_from = forms.DateField(label=_("Hiệu lực từ"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(
+        label=_("Hết hiệu lực từ ngày (không bắt buộc)"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Ví dụ: tỉnh kéo dài hoặc rút ngắn quỹ phụ cấp NHĐKCT cấp xã. Để trống: theo quy định chung."),
+    )
     source = forms.CharField(label=_("Căn cứ"), max_length=300)
 
     def __init__(self, *args, keys=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["key"].choices = keys
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data.get("valid_to") and data.get("valid_from") and data["valid_to"] <= data["valid_from"]:
+            self.add_error("valid_to", _("Phải sau ngày bắt đầu hiệu lực."))
+        return data
 
 
 class VillageDistributionForm(forms.Form):

@@ -166,6 +166,10 @@ class RuleBook:
                         out.add(r.valid_to)
         return out
 
+    def latest(self, key: str) -> RuleRef | None:
+        rows = self._province.get(key) or self._national.get(key) or []
+        return rows[-1] if rows else None
+
     def keys(self) -> list[str]:
         return sorted(set(self._province) | set(self._national))
 

@@ -155,11 +155,18 @@ def rules_view(request: HttpRequest) -> HttpResponse:
     can_edit = user.is_superuser or user.role in selectors.WRITE_ROLES
     form = None
     if can_edit:
-        form = NormForm(request.POST or None, keys=[(r.key, f"{r.label} [{r.key}]") for r in refs])
+        all_refs = {r.key: r for r in book.in_force(day)}
+        for key in book.keys():  # noqa: SIM118 - RuleBook.keys() is a method, not a dict
+            if key not in all_refs:
+                latest = book.latest(key)
+                if latest is not None:
+                    all_refs[key] = latest
+        form = NormForm(request.POST or None, keys=[(k, f"{r.label} [{k}]") for k, r in sorted(all_refs.items())])
         if request.method == "POST" and form.is_valid():
             try:
                 services.norm_set(actor=user, key=form.cleaned_data["key"], value=form.cleaned_data["value"],
-                                  valid_from=form.cleaned_data["valid_from"], source=form.cleaned_data["source"], province_code=code)
+                                  valid_from=form.cleaned_data["valid_from"], source=form.cleaned_data["source"], province_code=code,
+                                  valid_to=form.cleaned_data.get("valid_to"))
                 messages.success(request, _("Đã lưu định mức mới; giá trị trước được giữ trong lịch sử."))
                 return redirect(reverse("funding:rules") + f"?date={form.cleaned_data['valid_from'].isoformat()}")
             except ApplicationError as exc:

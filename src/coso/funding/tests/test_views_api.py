@@ -182,3 +182,14 @@ def test_commune_profile_form(login, users, data, old_commune):
     assert r.json()["communes"][0]["by_category"]["commune_pt"] == (21 + 2 * 1.5) * 2_340_000
     r = c.post(f"/funding/communes/{old_commune.code}/profile/", {"extra_pt_workers": "-1"})
     assert r.status_code == 302
+
+
+def test_province_extends_commune_pt_fund_on_rules_page(login, users, data, old_commune):
+    c = login(users["province_finance"])
+    r = c.post("/funding/rules/", {"key": "commune_pt.coef.I", "value": "21", "valid_from": "2026-06-01", "valid_to": "2026-01-01", "source": "NQ"})
+    assert r.status_code == 200 and "has-error" in r.content.decode()
+    r = c.post("/funding/rules/", {"key": "commune_pt.coef.I", "value": "21", "valid_from": "2026-06-01", "valid_to": "2026-09-01", "source": "NQ 7/2026"})
+    assert r.status_code == 302
+    r = c.get(f"/api/v1/funding/allocation?period=2026&commune={old_commune.code}")
+    # Jan–May national rule + Jun–Aug province extension (no extra-worker rule after 31/5): 8 × 21 × 2,340,000
+    assert r.json()["communes"][0]["by_category"]["commune_pt"] == 8 * 21 * 2_340_000
