@@ -108,7 +108,11 @@ def build(ctx: DemoContext) -> None:
     days = [first + dt.timedelta(days=i) for i in range(366)]
     work_days = [d for d in days if cal.is_working_day(d)]
     national = ctx.scale == "national"
-    users = ctx.users or {}
+    users = dict(ctx.users or {})
+    if not users:  # run alone (`demo --only coso.dossiers.demo`): find the demo accounts by name
+        from coso.accounts.models import User
+
+        users = {u.username: u for u in User.objects.filter(username__in=["motcua", "chuyenvien", "lanhdao", "motcua2", "lanhdao2", "congdan"])}
     staff_by_commune: dict[str, dict[str, Any]] = defaultdict(dict)
     for name in ("motcua", "chuyenvien", "lanhdao", "motcua2", "lanhdao2"):
         u = users.get(name)
