@@ -25,6 +25,7 @@ import importlib
 import inspect
 import json
 import re
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -151,12 +152,14 @@ def world(users, make_user, province, commune, other_commune, foreign_commune): 
     ctx = DemoContext(province=province, communes=[commune, other_commune], scale="province")
     ctx.stdout = open("/dev/null", "w")  # noqa: SIM115
     for path in settings.COSO_DEMO_MODULES:
+        started = time.perf_counter()
         try:
             module = importlib.import_module(path)
             with transaction.atomic():
                 module.build(ctx)
         except Exception as exc:  # noqa: BLE001 - a builder under construction must not hide the others
             notes.append(f"demo {path}: {type(exc).__name__}: {exc}"[:200])
+        notes.append(f"demo {path}: {time.perf_counter() - started:.1f}s")
     ctx.stdout.close()
     for config in apps.get_app_configs():
         if not config.name.startswith("coso."):
