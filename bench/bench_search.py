@@ -87,7 +87,13 @@ def build(size: int, *, seed: int = 2026) -> None:
         with connection.cursor() as cur:
             cur.executemany(insert, batch)
     with connection.cursor() as cur:
-        cur.execute("ANALYZE")
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # what autovacuum does after a bulk load: statistics plus the visibility map, so
+            # that index-only scans on core_searchentry need no heap fetches
+            cur.execute(f"VACUUM ANALYZE {TABLE}")
+            cur.execute("VACUUM ANALYZE core_searchentry")
+        else:
+            cur.execute("ANALYZE")
 
 
 def _like_page(words: list[str]) -> tuple[int, list[int]]:
@@ -183,6 +189,6 @@ def run(quick: bool = False) -> list[dict]:
             "unit": "s",
             "baseline": "",
             "baseline_value": float("nan"),
-            "note": "random_person + raw INSERT + search_index_bulk (SearchEntry rows), then ANALYZE",
+            "note": "random_person + raw INSERT + search_index_bulk (SearchEntry rows), then (VACUUM) ANALYZE",
         },
     ]
