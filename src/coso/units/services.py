@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 
 import vietnam_provinces as vp
 
@@ -124,6 +124,19 @@ def can_edit_villages(user: Any, commune: AdministrativeUnit) -> bool:
     if user.role in PROVINCE_ROLES:
         return bool(user.province_code) and user.province_code == commune.province_code
     return bool(user.commune_code) and user.commune_code == commune.code
+
+
+def editable_communes_q(user: Any) -> Q:
+    """Communes where ``user`` may add or edit villages (same rule as can_edit_villages, as a filter)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        return Q()
+    if user.role not in VILLAGE_EDITOR_ROLES:
+        return Q(pk__in=[])
+    if user.role in PROVINCE_ROLES:
+        return Q(province_code=user.province_code) if user.province_code else Q(pk__in=[])
+    return Q(code=user.commune_code) if user.commune_code else Q(pk__in=[])
 
 
 def can_edit_commune_attributes(user: Any, commune: AdministrativeUnit) -> bool:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from coso.core.exceptions import ApplicationError
 from coso.units import services
 from coso.units.forms import CommuneAttributesForm, CommuneFilterForm, VillageFilterForm, VillageForm, VillageImportForm
+from coso.units.models import AdministrativeUnit
 from coso.units.selectors import commune_get, commune_list, is_staff_user, village_get, village_list
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -110,8 +111,7 @@ def village_export(request: HttpRequest) -> HttpResponse:
 
 
 def _editable_communes(user):  # type: ignore[no-untyped-def]
-    ids = [c.pk for c in commune_list(fetched_by=user) if services.can_edit_villages(user, c)]
-    return commune_list(fetched_by=user).filter(pk__in=ids)
+    return AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE).filter(services.editable_communes_q(user)).order_by("code")
 
 
 @login_required

@@ -1,3 +1,4 @@
+import io
 import unicodedata
 
 import pytest
@@ -134,12 +135,18 @@ def test_village_create_refuses_unknown_fields_and_provinces(users, commune, pro
 def test_load_units_is_idempotent():
     from django.core.management import call_command
 
-    call_command("load_units", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    first = (AdministrativeUnit.objects.filter(level="province").count(), AdministrativeUnit.objects.filter(level="commune").count())
+    def counts():  # type: ignore[no-untyped-def]
+        return AdministrativeUnit.objects.filter(level="province").count(), AdministrativeUnit.objects.filter(level="commune").count()
+
+    out = io.StringIO()
+    call_command("load_units", stdout=out)
+    assert "tạo mới 3355" in out.getvalue()
+    first = counts()
     ids = dict(AdministrativeUnit.objects.values_list("code", "pk"))
-    result = services.units_import_official()
-    assert result["created"] == 0 and result["updated"] == 0
-    assert first == (34, 3321)
+    out = io.StringIO()
+    call_command("load_units", stdout=out)
+    assert "tạo mới 0, cập nhật 0" in out.getvalue()
+    assert first == counts() == (34, 3321)
     assert dict(AdministrativeUnit.objects.values_list("code", "pk")) == ids
     kinds = dict.fromkeys(["xa", "phuong", "dac_khu"], 0)
     for kind in AdministrativeUnit.objects.filter(level="commune").values_list("kind", flat=True):
