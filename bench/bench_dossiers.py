@@ -10,9 +10,10 @@
    they saw (row lock + version check, event, audit). Baseline: raw SQL UPDATE … WHERE version = ?
    plus the event and the audit row.
 3. Officer inbox with 1,000,000 dossiers (quick: 20,000) spread over 3,321 communes, one busy
-   commune holding 5 %: coso.dossiers.selectors.inbox (waiting for me, near deadline, overdue,
-   apology warnings; 200 rows each) against the same four queries written so that the index
-   cannot be used (a full scan), as a database without the inbox index would run them.
+   commune holding 5 %: what the inbox page asks of coso.dossiers.selectors.inbox (the four tab
+   counts — waiting for me, near deadline, overdue, apology warnings — and the first 50 rows),
+   against the same SQL written so that the index cannot be used (full scans), as a database
+   without the inbox index would run it.
 """
 
 from __future__ import annotations
@@ -238,7 +239,7 @@ def build_inbox_data(size: int, version_id: int) -> None:
     def ts(expr: str) -> str:
         return f"(TIMESTAMP '{base} 09:00' - ({expr}) * INTERVAL '1 day')" if pg else f"datetime('{base} 02:00:00', '-' || ({expr}) || ' days')"
 
-    age = "(i * 7919 % 365)"
+    age = "(i * 37 % 365)"
     commune = "CASE WHEN i % 20 = 0 THEN 'B0' ELSE 'B' || (i % 3321) END"
     open_ = f"({age} < 12)"
     status = f"CASE WHEN {age} < 12 THEN CASE WHEN i % 11 = 0 THEN 'supplement_requested' ELSE 'processing' END ELSE 'returned' END"
@@ -262,17 +263,26 @@ def build_inbox_data(size: int, version_id: int) -> None:
         cur.execute("ANALYZE dossiers_dossier" if pg else "ANALYZE")
 
 
-def inbox_queries_unindexed(box: Any) -> int:
-    """The inbox's own four queries (same SQL, same columns and joins), with the commune filter rewritten
-    so that no index applies: what the database does without the inbox index (full scans)."""
+def inbox_page(box: Any) -> int:
+    """What the inbox page asks: the four counts (tabs) and the first page (50 rows) of "waiting for me"."""
+    counts = [q.count() for q in (box.mine, box.near, box.overdue, box.warnings)]
+    return sum(counts) + len(list(box.mine[:50]))
+
+
+def inbox_page_unindexed(box: Any) -> int:
+    """The same SQL (same columns and joins), with the commune filter rewritten so that no index applies:
+    what the database does without the inbox index (full scans)."""
+    col = f'{connection.ops.quote_name("dossiers_dossier")}.{connection.ops.quote_name("commune_code")}'
+    statements = [q.order_by().values("id").query for q in (box.mine, box.near, box.overdue, box.warnings)]
     n = 0
     with connection.cursor() as cur:
-        for qs in (box.mine, box.near, box.overdue, box.warnings):
-            sql, params = qs.query.sql_with_params()
-            col = f'{connection.ops.quote_name("dossiers_dossier")}.{connection.ops.quote_name("commune_code")}'
-            sql = sql.replace(f"{col} = %s", f"({col} || '') = %s")
-            cur.execute(sql, params)
-            n += len(cur.fetchall())
+        for query in statements:
+            sql, params = query.sql_with_params()
+            cur.execute(f"SELECT COUNT(*) FROM ({sql.replace(f'{col} = %s', f'({col} || {chr(39)}{chr(39)}) = %s')}) AS sub", params)
+            n += cur.fetchone()[0]
+        sql, params = box.mine[:50].query.sql_with_params()
+        cur.execute(sql.replace(f"{col} = %s", f"({col} || '') = %s"), params)
+        n += len(cur.fetchall())
     return n
 
 
@@ -328,15 +338,14 @@ def run(quick: bool = False) -> list[dict]:
     found = 0
     for _ in range(repeats):
         t = time.perf_counter()
-        box = selectors.inbox(fetched_by=user)
-        found = sum(len(list(q)) for q in (box.mine, box.near, box.overdue, box.warnings))
+        found = inbox_page(selectors.inbox(fetched_by=user))
         coso_ms.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
-        inbox_queries_unindexed(selectors.inbox(fetched_by=user))
+        inbox_page_unindexed(selectors.inbox(fetched_by=user))
         scan_ms.append((time.perf_counter() - t) * 1000)
     total = Dossier.objects.count()
     busy = Dossier.objects.filter(commune_code="B0").count()
-    note = f"{vendor}; {total:,} dossiers, busy commune {busy:,} ({found} rows listed); data built in {t_build:.1f} s"
+    note = f"{vendor}; {total:,} dossiers, busy commune {busy:,} (4 counts + 50 rows, total {found}); data built in {t_build:.1f} s"
     rows += [
         {"benchmark": f"dossiers: officer inbox p50 ({inbox_size:,})", "value": statistics.median(coso_ms), "unit": "ms",
          "baseline": "same 4 queries, no usable index (scan)", "baseline_value": statistics.median(scan_ms), "note": note},

@@ -144,6 +144,7 @@ class PublicStatusOut(Schema):
 
 
 class InboxOut(Schema):
+    counts: dict[str, int]
     mine: list[DossierOut]
     near: list[DossierOut]
     overdue: list[DossierOut]
@@ -228,8 +229,10 @@ def mine(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.get("/inbox", response=InboxOut, summary="Officer inbox: waiting for me / my role, near deadline, overdue, apology warnings")
 def inbox(request: HttpRequest, q: str = "", near_days: int | None = None, limit: int = 100):  # type: ignore[no-untyped-def]
-    box = selectors.inbox(fetched_by=request.user, query=q, near_days=near_days, limit=max(1, min(limit, 500)))
-    return {"mine": list(box.mine), "near": list(box.near), "overdue": list(box.overdue), "warnings": list(box.warnings)}
+    box = selectors.inbox(fetched_by=request.user, query=q, near_days=near_days)
+    n = max(1, min(limit, 500))
+    names = ("mine", "near", "overdue", "warnings")
+    return {"counts": {k: getattr(box, k).count() for k in names}, **{k: list(getattr(box, k)[:n]) for k in names}}
 
 
 @router.get("/stats", summary="Statistics for a period (commune or province scope)")

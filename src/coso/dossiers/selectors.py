@@ -58,7 +58,7 @@ def _waiting_for(user: Any) -> Q:
     return Q(assignee=user) | Q(assignee__isnull=True, waiting_role=user.role)
 
 
-def inbox(*, fetched_by: Any, query: str = "", near_days: int | None = None, warn_days: int = 2, limit: int = 200) -> Inbox:
+def inbox(*, fetched_by: Any, query: str = "", near_days: int | None = None, warn_days: int = 2, limit: int | None = None) -> Inbox:
     """What waits for the officer (personally or for their role), near the deadline, overdue.
 
     ``near_days``: near = due within N working days; by default the last 40 % of the time limit.
@@ -81,10 +81,10 @@ def inbox(*, fetched_by: Any, query: str = "", near_days: int | None = None, war
     warn_limit = cal.add_working_days(today, max(1, warn_days))
     warnings = running.filter(due_date__gt=today, due_date__lte=warn_limit, apology_due_date__isnull=True)
     order = ["due_date", "id"]
-    return Inbox(
-        mine=mine.order_by(*order)[:limit], near=near.order_by(*order)[:limit], overdue=overdue.order_by(*order)[:limit],
-        warnings=warnings.order_by(*order)[:limit], today=today,
-    )
+    lists = [q.order_by(*order) for q in (mine, near, overdue, warnings)]
+    if limit is not None:
+        lists = [q[:limit] for q in lists]
+    return Inbox(mine=lists[0], near=lists[1], overdue=lists[2], warnings=lists[3], today=today)
 
 
 def public_lookup(*, code: str, phone_suffix: str) -> Dossier | None:

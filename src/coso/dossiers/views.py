@@ -211,7 +211,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "mine")
     if tab not in ("mine", "near", "overdue", "warnings"):
         tab = "mine"
-    return render(request, "dossiers/inbox.html", {"box": box, "tab": tab, "rows": getattr(box, tab), "q": request.GET.get("q", ""), "near_days": near_days})
+    counts = {name: getattr(box, name).count() for name in ("mine", "near", "overdue", "warnings")}
+    page = Paginator(getattr(box, tab), 50).get_page(request.GET.get("page"))
+    return render(request, "dossiers/inbox.html", {"box": box, "tab": tab, "rows": page, "page": page, "counts": counts,
+                                                   "q": request.GET.get("q", ""), "near_days": near_days})
 
 
 def _detail_context(request: HttpRequest, d: Any) -> dict[str, Any]:
