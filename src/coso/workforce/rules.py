@@ -281,9 +281,14 @@ DISCIPLINE_FORMS = {
 }
 
 
-def evaluation_rule(year: int) -> dict[str, Any]:
-    for s in rule_sets("evaluation"):
-        if s["from_year"] <= year and (s.get("to_year") is None or year <= s["to_year"]):
+def evaluation_rule(year: int, kind: str | None = None) -> dict[str, Any]:
+    """The rule set for a year; a set limited to some kinds (e.g. elected cadres) wins for those kinds."""
+    in_force = [s for s in rule_sets("evaluation") if s["from_year"] <= year and (s.get("to_year") is None or year <= s["to_year"])]
+    for s in in_force:
+        if kind and kind in s.get("kinds", []):
+            return s
+    for s in in_force:
+        if not s.get("kinds"):
             return s
     return rule_sets("evaluation")[0]
 

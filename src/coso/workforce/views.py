@@ -250,7 +250,7 @@ def evaluation_open(request: HttpRequest, person_pk: int) -> HttpResponse:
 @login_required
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ev = selectors.evaluation_get(fetched_by=request.user, pk=pk)
-    rule = rules.evaluation_rule(ev.year)
+    rule = rules.evaluation_rule(ev.year, ev.person.kind)
     is_leader = request.user.is_superuser or request.user.role in services.LEADER_ROLES
     item_form = WorkItemForm(prefix="item")
     self_form = AssessForm(prefix="self", regime=rule["regime"], initial={"version": ev.version, "general_score": ev.self_general_score,

@@ -221,3 +221,17 @@ def test_evaluation_pages_and_api(users, commune, other_commune, login):
     assert login(users["other_leader"]).get(f"/workforce/danh-gia/{ev.pk}/").status_code == 404
     assert login(users["leader"]).get("/workforce/danh-gia/?year=2026").status_code == 200
     assert login(users["onestop"]).get(f"/workforce/danh-gia/{ev.pk}/").status_code == 404
+
+
+def test_2026_cadres_use_levels_and_their_own_quota_group(users, commune):
+    goods = [_assessed(users, commune, name=f"CC {i}", general=Decimal(10)) for i in range(5)]   # civil servants, "tốt"
+    services.approve(actor=users["leader"], evaluations=goods)
+    p = person(commune, full_name="Phó Chủ tịch", kind="cadre", position_code="pct_ubnd")
+    ev = services.evaluation_open(actor=users["home_affairs"], person=p, year=2026)
+    assert ev.regime == "nd90"
+    ev = services.self_assess(actor=users["home_affairs"], evaluation=ev, version=ev.version, level="xuat_sac")
+    ev = services.leader_assess(actor=users["sysadmin"], evaluation=ev, version=ev.version, level="xuat_sac")
+    # The five civil servants rated "tốt" are another group: the only cadre cannot be "xuất sắc" with no "tốt" cadre.
+    with pytest.raises(ApplicationError) as exc:
+        services.approve(actor=users["sysadmin"], evaluations=[ev])
+    assert exc.value.details["rule"] == "ND48-CADRES-2026" and exc.value.details["basis"] == 0

@@ -153,6 +153,10 @@ def test_evaluation_regime_by_year():
     assert rules.evaluation_rule(2025)["regime"] == "nd90"
     assert rules.evaluation_rule(2026)["regime"] == "nd335"
     assert rules.evaluation_rule(2030)["id"] == "ND335-2025"
+    # Elected cadres stay on the Decree 90/48 levels after 2025 ([R] rule set limited to cadres).
+    assert rules.evaluation_rule(2026, "cadre")["id"] == "ND48-CADRES-2026"
+    assert rules.evaluation_rule(2026, "civil_servant")["id"] == "ND335-2025"
+    assert rules.evaluation_rule(2024, "cadre")["id"] == "ND48-2023"
 
 
 def test_item_points_deductions():
