@@ -122,3 +122,14 @@ def test_compare_front_plus_20_percent(users, old_commune, make_village):
     gain = cmp.gainers()
     assert gain[0].diffs == [16_000_000]
     assert all(r.diffs == [0] for r in cmp.villages)
+
+
+def test_compare_unchanged_scenario_equals_baseline(users, old_commune, make_village):
+    services.organisations_ensure(actor=None, commune=old_commune, associations=["chu_thap_do"])
+    make_village(old_commune, "Thôn G", 720)
+    sc = services.scenario_create(actor=users["province_finance"], name="Không đổi", changes=[{"key": "org.*", "mode": "percent", "value": "0"}])
+    qs = AdministrativeUnit.objects.filter(level="commune", province_code="79")
+    cmp = compare(province_code="79", period=Period.parse("2026"), scenarios=[None, sc], inputs_factory=lambda: commune_inputs(qs))
+    assert cmp.total_diffs == [0]
+    assert all(r.diffs == [0] for r in cmp.recipients)
+    assert cmp.totals[0] == allocation_compute(province_code="79", period=Period.parse("2026")).total
