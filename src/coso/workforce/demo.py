@@ -245,7 +245,7 @@ def build(ctx: DemoContext) -> None:
         if p.kind in ("cadre", "civil_servant"):
             in_post[(p.commune_code, p.office_code)] = in_post.get((p.commune_code, p.office_code), 0) + 1
     StaffingQuota.objects.bulk_create([
-        StaffingQuota(office_code=office, number=max(1, in_post.get((c.code, office), 0) + rng.choice([-1, 0, 0, 1, 1, 2])), valid_from=REFORM,
+        StaffingQuota(office_code=office, number=max(1, in_post.get((c.code, office), 0) + rng.choice([-2, -1, 0, 0, 1, 1])), valid_from=REFORM,
                       decision="Quyết định giao biên chế năm 2025 (demo)", province_code=c.province_code, commune_code=c.code)
         for c in communes for office in quota_rule.get("offices", {})
     ], batch_size=5000)
