@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 
 from ninja import Router, Schema
@@ -18,7 +20,7 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, summary="The authenticated user")
 def me(request: HttpRequest) -> dict:
-    u = request.user
+    u: Any = request.user
     return {
         "username": u.username,
         "full_name": u.display_name,

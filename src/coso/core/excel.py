@@ -81,7 +81,7 @@ def read_rows(data: bytes, *, expected_headers: Iterable[str], max_rows: int = 1
         raise ApplicationError(
             "Thiếu cột: " + ", ".join(missing), code="missing-columns", details={"missing": missing, "rows": []}
         )
-    out = []
+    out: list[dict[str, Any]] = []
     for i, values in enumerate(rows, start=2):
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -16,7 +18,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_superuser or request.user.role in ADMIN_ROLES):
+    user: Any = request.user
+    if not (user.is_superuser or user.role in ADMIN_ROLES):
         return page_not_found(request, None)
     qs = audit_list(
         fetched_by=request.user,

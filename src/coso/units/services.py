@@ -167,8 +167,10 @@ def _same_name(a: str, b: str) -> bool:
 def _check_village_rules(*, commune: AdministrativeUnit, name: str, kind: str, converted_from_thon: bool, exclude_pk: int | None = None) -> None:
     if not name:
         raise ApplicationError("Tên thôn, tổ dân phố không được để trống.", code="village-name-required", details={"fields": {"name": ["Bắt buộc."]}})
-    others = Village.objects.filter(commune=commune).exclude(pk=exclude_pk).values_list("name", flat=True)
-    if any(_same_name(other, name) for other in others):
+    others = Village.objects.filter(commune=commune)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if any(_same_name(other, name) for other in others.values_list("name", flat=True)):
         message = f"Xã/phường đã có thôn, tổ dân phố tên “{name}”."
         raise ConflictError(message, code="village-name-taken", details={"fields": {"name": [message]}})
     if converted_from_thon and kind not in (Village.Kind.TO_DAN_PHO, Village.Kind.KHU_PHO):
@@ -210,7 +212,8 @@ def village_update(*, actor: Any, village: Village, **changes: Any) -> Village:
             converted_from_thon=changes.get("converted_from_thon", village.converted_from_thon),
             exclude_pk=village.pk,
         )
-        return audited_update(village, actor=actor, changes=changes, verb="village_update")
+        audited_update(village, actor=actor, changes=changes, verb="village_update")
+    return village
 
 
 def village_delete(*, actor: Any, village: Village) -> None:
@@ -233,7 +236,8 @@ def commune_update_attributes(*, actor: Any, commune: AdministrativeUnit, **chan
         changes["agency_code"] = nfc(changes["agency_code"] or "")
     with transaction.atomic():
         commune = AdministrativeUnit.objects.select_for_update().get(pk=commune.pk)
-        return audited_update(commune, actor=actor, changes=changes, verb="commune_update_attributes")
+        audited_update(commune, actor=actor, changes=changes, verb="commune_update_attributes")
+    return commune
 
 
 # --- Excel import / export of villages ------------------------------------------------------
@@ -351,15 +355,17 @@ def villages_import(*, actor: Any, data: bytes) -> dict[str, Any]:
         if kind is None:
             bad(n, COL_KIND, r.get(COL_KIND), "Loại phải là một trong: " + ", ".join(str(label) for label in Village.Kind.labels) + ".")
             row_ok = False
-        counts = {}
+        counts: dict[str, int] = {}
         for column in (COL_HOUSEHOLDS, COL_POPULATION):
-            counts[column] = _parse_count(r.get(column))
-            if counts[column] is None:
+            count = _parse_count(r.get(column))
+            if count is None:
                 bad(n, column, r.get(column), "Phải là số nguyên không âm.")
                 row_ok = False
-            elif counts[column] > 2_000_000_000:
+            elif count > 2_000_000_000:
                 bad(n, column, r.get(column), "Số quá lớn.")
                 row_ok = False
+            else:
+                counts[column] = count
         flags = {}
         for column in (COL_BORDER, COL_SECURITY, COL_CONVERTED):
             flags[column] = _parse_flag(r.get(column))
@@ -369,7 +375,7 @@ def villages_import(*, actor: Any, data: bytes) -> dict[str, Any]:
         if row_ok and flags[COL_CONVERTED] and kind not in (Village.Kind.TO_DAN_PHO, Village.Kind.KHU_PHO):
             bad(n, COL_CONVERTED, r.get(COL_CONVERTED), "Chỉ tổ dân phố hoặc khu phố mới có thể là đơn vị chuyển từ thôn.")
             row_ok = False
-        if row_ok and commune is not None:
+        if row_ok and commune is not None and kind is not None:
             villages.append(
                 Village(
                     commune=commune, province_code=commune.province_code, commune_code=commune.code, name=name, name_folded=fold(name),
