@@ -224,6 +224,8 @@ def _compare(request: HttpRequest, ids: list[int], period: str):  # type: ignore
     if not ids or len(ids) > MAX_SCENARIOS:
         raise ApplicationError(f"Chọn từ 1 đến {MAX_SCENARIOS} kịch bản.", code="invalid-scenario-count", details={"fields": {"ids": [str(len(ids))]}})
     chosen = [selectors.scenario_get(fetched_by=request.user, pk=i) for i in ids]
+    if len({sc.province_code for sc in chosen}) > 1:
+        raise ApplicationError("Chỉ so sánh các kịch bản của cùng một tỉnh.", code="scenarios-of-different-provinces")
     code = chosen[0].province_code
     qs = AdministrativeUnit.objects.filter(level="commune", province_code=code)
     return compare(province_code=code, period=_period(period), scenarios=[None, *chosen], inputs_factory=lambda: selectors.commune_inputs(qs))

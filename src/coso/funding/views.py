@@ -235,6 +235,11 @@ def compare_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Chỉ so sánh tối đa %(n)s kịch bản cùng lúc; đã lấy %(n)s kịch bản đầu.") % {"n": MAX_SCENARIOS})
         ids = ids[:MAX_SCENARIOS]
     chosen = [selectors.scenario_get(fetched_by=user, pk=i) for i in ids]
+    if len({sc.province_code for sc in chosen}) > 1:
+        messages.error(request, _("Chỉ so sánh các kịch bản của cùng một tỉnh."))
+        chosen = [sc for sc in chosen if sc.province_code == chosen[0].province_code]
+    if chosen:
+        code = chosen[0].province_code
     cmp = None
     chart = None
     if chosen:
