@@ -348,7 +348,7 @@ def run(quick: bool = False) -> list[dict]:
     note = f"{vendor}; {total:,} dossiers, busy commune {busy:,} (4 counts + 50 rows, total {found}); data built in {t_build:.1f} s"
     rows += [
         {"benchmark": f"dossiers: officer inbox p50 ({inbox_size:,})", "value": statistics.median(coso_ms), "unit": "ms",
-         "baseline": "same 4 queries, no usable index (scan)", "baseline_value": statistics.median(scan_ms), "note": note},
+         "baseline": "same SQL, no usable index (scan)", "baseline_value": statistics.median(scan_ms), "note": note},
         {"benchmark": f"dossiers: officer inbox p95 ({inbox_size:,})", "value": _pct(coso_ms, 95), "unit": "ms",
          "baseline": "scan p95", "baseline_value": _pct(scan_ms, 95), "note": note},
     ]
