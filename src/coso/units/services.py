@@ -12,7 +12,7 @@ from django.db.models import ProtectedError, Q
 import vietnam_provinces as vp
 
 from coso.accounts.roles import PROVINCE_ROLES, Role
-from coso.core.audit import audited_create, audited_delete, audited_update, snapshot
+from coso.core.audit import audit_log, audited_create, audited_delete, audited_update, diff, snapshot
 from coso.core.excel import read_rows, workbook_bytes
 from coso.core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from coso.core.models import AuditLog
@@ -43,6 +43,15 @@ def commune_code_str(code: int) -> str:
     return f"{int(code):05d}"
 
 
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("vietnam-provinces")
+    except PackageNotFoundError:
+        return "?"
+
+
 def units_import_official(*, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """Create or update the 34 provinces and 3,321 communes from `vietnam-provinces`.
 
@@ -53,6 +62,7 @@ def units_import_official(*, progress: Callable[[int, int], None] | None = None)
     wards = sorted(vp.Ward.iter_all(), key=lambda w: int(w.code))
     existing = {u.code: u for u in AdministrativeUnit.objects.filter(level__in=["province", "commune"])}
     created = updated = 0
+    changes: list[tuple[AdministrativeUnit, dict[str, Any]]] = []
     total = len(provinces) + len(wards)
     with transaction.atomic():
         province_objs: dict[str, AdministrativeUnit] = {}
@@ -71,9 +81,11 @@ def units_import_official(*, progress: Callable[[int, int], None] | None = None)
                 obj = AdministrativeUnit.objects.create(code=code, valid_from=TWO_LEVEL_START, **values)
                 created += 1
             elif any(getattr(obj, k) != v for k, v in values.items()):
+                before = snapshot(obj)
                 for k, v in values.items():
                     setattr(obj, k, v)
                 obj.save()
+                changes.append((obj, before))
                 updated += 1
             province_objs[code] = obj
         to_create = []
@@ -97,14 +109,26 @@ def units_import_official(*, progress: Callable[[int, int], None] | None = None)
                 )
                 created += 1
             elif any(getattr(obj, k) != v for k, v in values.items()) or obj.parent_id != province_objs[pcode].pk:
+                before = snapshot(obj)
                 for k, v in values.items():
                     setattr(obj, k, v)
                 obj.parent = province_objs[pcode]
                 obj.save()
+                changes.append((obj, before))
                 updated += 1
             if progress and i % 200 == 0:
                 progress(len(provinces) + i, total)
         AdministrativeUnit.objects.bulk_create(to_create, batch_size=1000)
+        # Audit: each changed unit with before/after; the creations as one summary row.
+        for obj, before in changes:
+            b, a = diff(before, snapshot(obj))
+            audit_log(actor=None, action=AuditLog.Action.UPDATE, obj=obj, before=b, after=a, verb="units_import_official")
+        if created:
+            audit_log(
+                actor=None, action=AuditLog.Action.CREATE, object_type=AdministrativeUnit._meta.label, object_repr="vietnam-provinces",
+                verb="units_import_official", after={"created": created, "source": f"vietnam-provinces {_package_version()}"},
+                province_code="", commune_code="",
+            )
     if progress:
         progress(total, total)
     return {"created": created, "updated": updated, "provinces": len(provinces), "communes": len(wards)}

@@ -155,6 +155,19 @@ def test_load_units_is_idempotent():
     assert AdministrativeUnit.objects.filter(level="commune", parent__isnull=True).count() == 0
 
 
+def test_load_units_audits_what_it_changes():
+    services.units_import_official()
+    summary = AuditLog.objects.get(verb="units_import_official")
+    assert summary.action == "create" and summary.after["created"] == 3355 and summary.actor_id is None
+    AdministrativeUnit.objects.filter(code="26737").update(name="Tên cũ", name_folded="ten cu")
+    services.units_import_official()
+    row = AuditLog.objects.filter(verb="units_import_official", action="update").get()
+    assert row.before == {"name": "Tên cũ", "name_folded": "ten cu"} and row.after["name"] == "Phường Tân Định"
+    assert (row.province_code, row.commune_code) == ("79", "26737")
+    services.units_import_official()
+    assert AuditLog.objects.filter(verb="units_import_official").count() == 2  # nothing changed, nothing recorded
+
+
 def test_load_units_keeps_local_attributes(users):
     services.units_import_official()
     c = AdministrativeUnit.objects.get(code="26734")
