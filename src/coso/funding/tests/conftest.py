@@ -27,3 +27,21 @@ def make_village(db):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _funding_norms(request):  # type: ignore[no-untyped-def]
+    """The shipped norms come from a data migration; a transactional test elsewhere in the suite flushes them.
+
+    Reload them (idempotent) for every database test of this app.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    transactional = marker.kwargs.get("transaction", False)
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from coso.funding.models import Norm
+    from coso.funding.services import norms_load_defaults
+
+    if not Norm.objects.filter(province_code="", key="base_salary").exists():
+        norms_load_defaults()
