@@ -154,3 +154,27 @@ def browser_login(page, username: str, password: str = "pw-Coso-2026!") -> None:
 def blogin():  # type: ignore[no-untyped-def]
     """blogin(page, username) logs the browser page in through the login form."""
     return browser_login
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):  # type: ignore[no-untyped-def]
+    """Reference data shipped by data migrations (calendar overrides, feedback categories and
+    deadline rules, funding norms) is wiped when a transactional (browser) test flushes the
+    database. Reload it, idempotently, before every database test."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction", False) else "db")
+    from coso.feedback.models import FeedbackCategory
+    from coso.feedback.services import load_defaults
+    from coso.funding.models import Norm
+    from coso.funding.services import norms_load_defaults
+    from coso.workcalendar.models import CalendarOverride
+    from coso.workcalendar.shipped import apply_rows, read_overrides_csv
+
+    if not FeedbackCategory.objects.exists():
+        load_defaults()
+    if not Norm.objects.filter(province_code="", key="base_salary").exists():
+        norms_load_defaults()
+    if not CalendarOverride.objects.exists():
+        apply_rows(CalendarOverride, read_overrides_csv())
