@@ -78,15 +78,11 @@ def run(quick: bool = False) -> list[dict]:
     t_np_count = time.perf_counter() - t0
     agree_count = int((np.array(coso_count) == np_count).sum())
 
-    # --- vectorised lookup over Coso's own working-day table (what a bulk recompute could use)
-    ordinals = np.array(cal.working_day_ordinals(), dtype=np.int64)
-    epoch = dt.date(1970, 1, 1).toordinal()
+    # --- the same pairs in one call (numpy searchsorted over Coso's working-day table)
     t0 = time.perf_counter()
-    so = s64.astype(np.int64) + epoch
-    idx = np.searchsorted(ordinals, so, side="right") + n64 - 1
-    vec = ordinals[idx] - epoch
+    vec = cal.add_working_days_many(starts, ns)
     t_vec = time.perf_counter() - t0
-    agree_vec = int((vec.astype("datetime64[D]") == coso64).sum())
+    agree_vec = sum(1 for x, y in zip(vec, coso, strict=True) if x == y)
 
     label = f"{size:,}"
     per = 1e6 / size  # report per million pairs
@@ -108,11 +104,11 @@ def run(quick: bool = False) -> list[dict]:
             "note": f"agree {agree_count}/{size}",
         },
         {
-            "benchmark": f"calendar: add_working_days vectorised (searchsorted), {label} pairs (per 1M)",
+            "benchmark": f"calendar: add_working_days_many, {label} pairs (per 1M)",
             "value": t_vec * per,
             "unit": "s",
             "baseline": "numpy.busday_offset",
             "baseline_value": t_np * per,
-            "note": f"agree {agree_vec}/{size}; np.searchsorted over WorkCalendar.working_day_ordinals()",
+            "note": f"agree {agree_vec}/{size}; WorkCalendar.add_working_days_many (np.searchsorted), date objects in and out",
         },
     ]

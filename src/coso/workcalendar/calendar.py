@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import holidays
 
@@ -136,6 +136,34 @@ class WorkCalendar:
         if i < 0 or i >= len(self._working):
             raise CalendarRangeError("beyond calendar range")
         return dt.date.fromordinal(self._working[i])
+
+    def add_working_days_many(self, starts: Sequence[dt.date], ns: Sequence[int]) -> list[dt.date]:
+        """``add_working_days`` for many (start, n ≥ 1) pairs at once (numpy, for bulk recomputes)."""
+        import numpy as np
+
+        if len(starts) != len(ns):
+            raise ValueError("starts and ns must have the same length")
+        if not len(starts):
+            return []
+        n = np.asarray(ns, dtype=np.int64)
+        if (n < 1).any():
+            raise ValueError("add_working_days_many needs n ≥ 1")
+        o = np.fromiter((d.toordinal() for d in starts), dtype=np.int64, count=len(starts))
+        if o.min() < self._min or o.max() > self._max:
+            raise CalendarRangeError(f"a start date is outside the calendar ({self.first_year}–{self.last_year})")
+        table = self._working_array()
+        idx = np.searchsorted(table, o, side="right") + n - 1
+        if idx.max() >= len(table):
+            raise CalendarRangeError("beyond calendar range")
+        return [dt.date.fromordinal(int(x)) for x in table[idx]]
+
+    def _working_array(self):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        arr = getattr(self, "_working_np", None)
+        if arr is None:
+            arr = self._working_np = np.asarray(self._working, dtype=np.int64)
+        return arr
 
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
         """Working days in (a, b]; negative when b < a. add_working_days(a, n) → n."""

@@ -37,6 +37,23 @@ def test_results_are_working_days_after_start(a, n):
         assert cal.is_working_day(r)
 
 
+@settings(max_examples=30)
+@given(pairs=st.lists(st.tuples(starts, counts), min_size=1, max_size=50))
+def test_many_equals_one_by_one(pairs):
+    got = CAL_OVR.add_working_days_many([a for a, _ in pairs], [n for _, n in pairs])
+    assert got == [CAL_OVR.add_working_days(a, n) for a, n in pairs]
+
+
+def test_many_rejects_bad_input():
+    from coso.workcalendar.calendar import CalendarRangeError
+
+    assert CAL.add_working_days_many([], []) == []
+    with pytest.raises(ValueError):
+        CAL.add_working_days_many([dt.date(2026, 1, 5)], [0])
+    with pytest.raises(CalendarRangeError):
+        CAL.add_working_days_many([dt.date(2040, 12, 20)], [30])
+
+
 @given(a=starts, n=st.integers(min_value=-400, max_value=-1))
 def test_backwards_lands_on_working_day_before_start(a, n):
     r = CAL.add_working_days(a, n)
