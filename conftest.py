@@ -162,9 +162,11 @@ def _reference_data(request):  # type: ignore[no-untyped-def]
     deadline rules, funding norms) is wiped when a transactional (browser) test flushes the
     database. Reload it, idempotently, before every database test."""
     marker = request.node.get_closest_marker("django_db")
-    if marker is None:
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
         return
-    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction", False) else "db")
+    transactional = (marker is not None and marker.kwargs.get("transaction", False)) or bool(names & {"transactional_db", "live_server"})
+    request.getfixturevalue("transactional_db" if transactional else "db")
     from coso.feedback.models import FeedbackCategory
     from coso.feedback.services import load_defaults
     from coso.funding.models import Norm
