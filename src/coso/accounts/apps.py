@@ -5,3 +5,16 @@ class AccountsConfig(AppConfig):
     name = "coso.accounts"
     label = "accounts"
     verbose_name = "Tài khoản"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.connect(_audit_login, dispatch_uid="coso_audit_login")
+
+
+def _audit_login(sender, request, user, **kwargs):  # type: ignore[no-untyped-def]
+    from coso.core.audit import audit_log
+    from coso.core.models import AuditLog
+
+    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    audit_log(actor=user, action=AuditLog.Action.LOGIN, obj=user, object_repr=user.username, ip=ip or None)

@@ -21,11 +21,16 @@ _TONE_MARKS = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 
 
+# Invisible characters that copy-paste from Word/web pages leaves behind, and control characters.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def nfc(value: str | None) -> str:
-    """NFC-normalise and trim; collapse runs of white space inside one line."""
+    """NFC-normalise and trim; collapse runs of white space inside one line; drop invisible
+    characters (zero-width spaces, soft hyphens, byte-order marks, control characters)."""
     if value is None:
         return ""
-    value = unicodedata.normalize("NFC", value)
+    value = _INVISIBLE.sub("", unicodedata.normalize("NFC", value)).replace("\r\n", "\n").replace("\r", "\n")
     return "\n".join(_SPACES.sub(" ", line).strip() for line in value.strip().splitlines())
 
 

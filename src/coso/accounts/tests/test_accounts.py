@@ -36,6 +36,7 @@ def test_lockout_after_max_failures_then_unlocks(client, users):
         traveller.shift(dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES, seconds=1))
         r = _login(client, PASSWORD)
         assert r.status_code == 302
+        assert AuditLog.objects.filter(action="login", actor=user).count() == 1
         user.refresh_from_db()
         assert user.failed_logins == 0 and user.locked_until is None
 

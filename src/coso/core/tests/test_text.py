@@ -33,6 +33,8 @@ def test_nfc_normalises_and_trims():
     assert nfc(decomposed) == "Nguyễn Thị Thủy" and unicodedata.is_normalized("NFC", nfc(decomposed))
     assert nfc("dòng 1  \n  dòng   2") == "dòng 1\ndòng 2"
     assert nfc(None) == ""
+    assert nfc("Khu\u200b phố\u00a0Bình\ufeff An\x00") == "Khu phố Bình An"
+    assert nfc("a\r\nb\rc") == "a\nb\nc"
 
 
 def test_split_name():
