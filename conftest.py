@@ -14,6 +14,14 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar(monkeypatch):  # type: ignore[no-untyped-def]
+    """Tests roll back overrides; let the calendar cache re-check the database on every call."""
+    from coso.workcalendar import services
+
+    monkeypatch.setattr(services, "REFRESH_SECONDS", 0)
+
+
 @pytest.fixture
 def province(db):
     from coso.units.models import AdministrativeUnit
