@@ -72,7 +72,9 @@ class Dossier(TenantModel):
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
         indexes = [
-            models.Index(fields=["commune_code", "is_open", "waiting_role", "due_date"], name="dossier_inbox_idx"),
+            # Inbox: only open dossiers are indexed (a few per cent of the table), in due-date order.
+            models.Index(fields=["commune_code", "due_date"], condition=Q(is_open=True), name="dossier_open_due_idx"),
+            models.Index(fields=["province_code", "due_date"], condition=Q(is_open=True), name="dossier_open_prov_due_idx"),
             models.Index(fields=["commune_code", "received_at"], name="dossier_commune_recv_idx"),
             models.Index(fields=["province_code", "received_at"], name="dossier_prov_recv_idx"),
             models.Index(fields=["commune_code", "finished_at"], name="dossier_commune_fin_idx"),
