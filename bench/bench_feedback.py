@@ -46,15 +46,15 @@ def build(size: int, *, seed: int = 2026) -> int:
     from coso.units.models import AdministrativeUnit
 
     load_defaults()
-    have = Feedback.objects.filter(code__contains="-B").count()
-    if have >= size:
-        return have
     communes = list(AdministrativeUnit.objects.filter(level="commune").values_list("province_code", "code").order_by("code"))
     if not communes:
         raise RuntimeError("No communes: run load_units first.")
     if size < len(communes) * 100:  # quick sizes: fewer communes, each with a realistic year
         communes = communes[: max(1, size // 100)]
     per = max(1, size // len(communes))
+    have = Feedback.objects.filter(code__contains="-B").count()
+    if have >= per * len(communes):
+        return have
     rng = random.Random(seed)
     cats = {c.code: c for c in FeedbackCategory.objects.prefetch_related("templates")}
     batch: list[Any] = []

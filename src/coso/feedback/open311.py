@@ -242,7 +242,7 @@ def request_dict(fb: Feedback, request: HttpRequest, communes: dict[str, str], *
 
 
 def _visible(user: Any) -> Q:
-    q = Q(is_public=True, hidden=False)
+    q = Q(is_public__in=[True], hidden__in=[False])  # equalities: SQLite can use the (is_public, hidden, …) indexes
     if user is not None:
         q |= scope_q(user) if user.is_staff_role else Q(pk__in=[])
         q |= Q(submitter=user)

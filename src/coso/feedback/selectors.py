@@ -33,7 +33,9 @@ def late_q(today: dt.date | None = None) -> Q:
 
 
 def public_qs() -> QuerySet:
-    return Feedback.objects.filter(is_public=True, hidden=False)
+    # ``__in=[...]`` compiles to "= 1" / "= 0": SQLite's planner needs equalities to walk the
+    # (is_public, hidden, published_at) index in order; a bare boolean column it cannot use.
+    return Feedback.objects.filter(is_public__in=[True], hidden__in=[False])
 
 
 def feedback_public_list(
@@ -61,7 +63,8 @@ def feedback_public_list(
         qs = qs.filter(published_at__lt=_start_of(date_to + dt.timedelta(days=1)))
     if query:
         qs = search_filter(qs, kind=SEARCH_KIND, query=query)
-    return qs.select_related("category").order_by("-published_at", "-id")
+    # No JOIN: with one, SQLite picks the category index and sorts every public row (2 s at 1M rows).
+    return qs.prefetch_related("category").order_by("-published_at", "-id")
 
 
 def _start_of(day: dt.date) -> dt.datetime:
