@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 
-from ninja import File, Router, Schema, UploadedFile
+from ninja import File, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -129,7 +129,7 @@ def list_villages(request: HttpRequest, commune_code: str = "", kind: str = "", 
 def create_village(request: HttpRequest, payload: VillageIn):  # type: ignore[no-untyped-def]
     data = payload.dict()
     commune = commune_get(fetched_by=request.user, code=data.pop("commune_code"))
-    return 201, services.village_create(actor=request.user, commune=commune, **data)
+    return Status(201, services.village_create(actor=request.user, commune=commune, **data))
 
 
 @router.get("/villages/{int:village_id}", response={200: VillageOut, **ERRORS}, summary="One village (scoped)")
@@ -148,11 +148,11 @@ def update_village(request: HttpRequest, village_id: int, payload: VillagePatch)
 def delete_village(request: HttpRequest, village_id: int):  # type: ignore[no-untyped-def]
     village = village_get(fetched_by=request.user, pk=village_id)
     services.village_delete(actor=request.user, village=village)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/villages/import", response={201: ImportOut, **ERRORS}, summary="Import villages from an .xlsx (all rows or none)")
 def import_villages(request: HttpRequest, file: UploadedFile = File(...)):  # type: ignore[no-untyped-def]  # noqa: B008
     if file.size and file.size > 5 * 1024 * 1024:
         raise ApplicationError("Tệp lớn hơn 5 MB.", code="file-too-large")
-    return 201, services.villages_import(actor=request.user, data=file.read())
+    return Status(201, services.villages_import(actor=request.user, data=file.read()))
