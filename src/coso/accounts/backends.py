@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import F
 from django.utils import timezone
 
 from coso.accounts.models import User
@@ -25,11 +26,12 @@ class LockoutModelBackend(ModelBackend):
         if user is None:
             return result
         if result is None:
-            user.failed_logins += 1
-            if user.failed_logins >= settings.LOGIN_MAX_FAILURES:
-                user.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-                user.failed_logins = 0
-            User.objects.filter(pk=user.pk).update(failed_logins=user.failed_logins, locked_until=user.locked_until)
+            # Count in the database (F expression) so that parallel attempts cannot under-count.
+            User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+            failures = User.objects.filter(pk=user.pk).values_list("failed_logins", flat=True).first() or 0
+            if failures >= settings.LOGIN_MAX_FAILURES:
+                locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+                User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=locked_until)
             return None
         if user.failed_logins or user.locked_until:
             User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
