@@ -1,6 +1,6 @@
 from reportlab.pdfbase.ttfonts import TTFont
 
-from coso.core.pdf import FONT_DIR, A5, OfficialDocument
+from coso.core.pdf import A5, FONT_DIR, OfficialDocument
 
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxy" + "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
 
