@@ -44,15 +44,20 @@ def search_index_remove(*, kind: str, object_id: int) -> None:
 def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: str = "pk") -> models.QuerySet:
     """Narrow ``queryset`` to objects whose indexed words match every word of ``query``.
 
-    Each query word matches indexed words that start with it ("duc" finds "Đức",
-    "nguy" finds "Nguyễn"). An empty query leaves the queryset unchanged.
+    Each query word of two or more letters matches indexed words that start with it ("duc"
+    finds "Đức", "nguy" finds "Nguyễn"); a one-letter word matches only that whole word, so
+    that "o" or "a" does not match most of the index.
+    An empty query leaves the queryset unchanged.
     """
     words = tokens(query)
     for word in words:
-        entries = SearchEntry.objects.filter(kind=kind, token__gte=word)
-        upper = prefix_upper_bound(word)
-        if upper:
-            entries = entries.filter(token__lt=upper)
+        if len(word) >= 2:
+            entries = SearchEntry.objects.filter(kind=kind, token__gte=word)
+            upper = prefix_upper_bound(word)
+            if upper:
+                entries = entries.filter(token__lt=upper)
+        else:
+            entries = SearchEntry.objects.filter(kind=kind, token=word)
         queryset = queryset.filter(**{f"{field}__in": entries.values("object_id")})
     return queryset
 
