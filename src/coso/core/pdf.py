@@ -103,8 +103,15 @@ class OfficialDocument:
         left.append(Paragraph("―――――――", s["center"]))
         if number:
             left.append(Paragraph(_esc(number), s["center"]))
+        # The national motto stays on one line (as on every official form): shrink it to fit.
+        motto = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+        column = self.width * 0.58 - 12
+        size = self.font_size
+        while size > 7 and pdfmetrics.stringWidth(motto, "Serif-Bold", size) > column:
+            size -= 0.5
+        motto_style = ParagraphStyle("motto", parent=s["center"], fontSize=size, leading=size * 1.3)
         right = [
-            Paragraph("<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>", s["center"]),
+            Paragraph(f"<b>{motto}</b>", motto_style),
             Paragraph("<b>Độc lập - Tự do - Hạnh phúc</b>", s["center"]),
             Paragraph("―――――――――――――", s["center"]),
         ]

@@ -145,8 +145,6 @@ def test_form_pdfs(kind, login, users, receive, tmp_path):
     assert login(users["other_onestop"]).get(f"/dossiers/{d.pk}/forms/{kind}.pdf").status_code == 404
 
 
-@pytest.mark.xfail(reason="core/fonts ships Liberation Serif 1.07 (668 glyphs): no ơ, ư, ễ, ộ … — Vietnamese letters print as "
-                          ".notdef boxes until core bundles a font with Vietnamese coverage (Liberation Serif 2.x or DejaVu Serif)", strict=False)
 @pytest.mark.parametrize("kind", ["receipt", "apology"])
 def test_form_pdfs_show_every_vietnamese_letter(kind, login, users, receive, tmp_path):
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, tzinfo=TZ), tick=False):
