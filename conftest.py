@@ -150,7 +150,7 @@ def desktop_page(browser, live_server):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def browser_login(page, username: str, password: str = "pw-Coso-2026!") -> None:  # type: ignore[no-untyped-def]
+def browser_login(page, username: str, password: str = "pw-Coso-2026!") -> None:  # type: ignore[no-untyped-def]  # noqa: S107 -- the documented test-fixture password, not a secret
     page.goto(page.base + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-REGISTRY: dict[str, "EnvVar"] = {}
+REGISTRY: dict[str, EnvVar] = {}
 
 
 @dataclass
