@@ -28,3 +28,9 @@ handler400 = "coso.core.views.bad_request"
 
 if settings.DEBUG:
     pass
+
+# Browsers ask for /favicon.ico whatever the page says; answer with the static icon.
+from django.templatetags.static import static as _static  # noqa: E402
+from django.views.generic.base import RedirectView  # noqa: E402
+
+urlpatterns.insert(0, path("favicon.ico", RedirectView.as_view(url=_static("favicon.svg"), permanent=True)))

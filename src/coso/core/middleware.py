@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 
@@ -45,3 +48,15 @@ class RejectNullCharactersMiddleware:
                 return False
             return b"\x00" in body or b"\\u0000" in body
         return False
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """The UI is Vietnamese unless the user chose another language (language cookie set by
+    /i18n/setlang/). The browser's Accept-Language is ignored on purpose: commune PCs often run
+    an English Windows, and the working language of the administration is Vietnamese."""
+
+    def process_request(self, request):  # type: ignore[no-untyped-def]
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
