@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 
 from coso.core.models import AuditLog
+
+_M = TypeVar("_M", bound=models.Model)
 
 SENSITIVE_FIELDS = {"password", "token_hash", "secret"}
 
@@ -99,7 +101,7 @@ def audit_log(
     )
 
 
-def audited_create(obj: models.Model, *, actor: Any, verb: str = "", reason: str = "") -> models.Model:
+def audited_create(obj: _M, *, actor: Any, verb: str = "", reason: str = "") -> _M:
     """full_clean + save a new object and record it."""
     obj.full_clean()
     obj.save()
@@ -107,7 +109,7 @@ def audited_create(obj: models.Model, *, actor: Any, verb: str = "", reason: str
     return obj
 
 
-def audited_update(obj: models.Model, *, actor: Any, changes: dict[str, Any], verb: str = "", reason: str = "") -> models.Model:
+def audited_update(obj: _M, *, actor: Any, changes: dict[str, Any], verb: str = "", reason: str = "") -> _M:
     """Apply ``changes``, full_clean, save, and record only the fields that changed."""
     before = snapshot(obj)
     for key, value in changes.items():

@@ -12,7 +12,7 @@ so that the existence of another unit's data is not revealed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -20,6 +20,8 @@ from django.http import Http404
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 
 NOTHING = Q(pk__in=[])
+
+_M = TypeVar("_M", bound=Model)
 
 
 def scope_q(
@@ -42,14 +44,14 @@ def scope_q(
     return NOTHING
 
 
-def scoped(queryset: QuerySet, user: Any, **kwargs: Any) -> QuerySet:
+def scoped(queryset: QuerySet[_M], user: Any, **kwargs: Any) -> QuerySet[_M]:
     return queryset.filter(scope_q(user, **kwargs))
 
 
-def get_scoped_or_404(queryset: QuerySet, user: Any, scope: dict[str, Any] | None = None, **lookup: Any) -> Model:
+def get_scoped_or_404(queryset: QuerySet[_M], user: Any, scope: dict[str, Any] | None = None, **lookup: Any) -> _M:
     try:
         return scoped(queryset, user, **(scope or {})).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (cast(Any, queryset.model).DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

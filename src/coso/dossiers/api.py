@@ -16,6 +16,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from coso.core.types import AuthedHttpRequest
 from coso.dossiers import documents, selectors, services
 from coso.dossiers.constants import Status
 from coso.procedures.models import Procedure
@@ -248,7 +249,7 @@ def stats(request: HttpRequest, start: dt.date | None = None, end: dt.date | Non
 
 
 @router.get("/register.{fmt}", summary="Dossier register (Mẫu 06) for a period as PDF or Excel")
-def register(request: HttpRequest, fmt: str, start: dt.date, end: dt.date):  # type: ignore[no-untyped-def]
+def register(request: AuthedHttpRequest, fmt: str, start: dt.date, end: dt.date):  # type: ignore[no-untyped-def]
     if fmt not in ("pdf", "xlsx"):
         raise NotFoundError()
     rows = selectors.register_rows(fetched_by=request.user, start=start, end=end)

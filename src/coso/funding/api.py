@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ninja import Field, Query, Router, Schema
 
+from coso.core.types import AuthedHttpRequest
 from coso.funding import selectors, services
 from coso.funding.compare import MAX_SCENARIOS, compare
 from coso.funding.engine import CATEGORIES, Period
@@ -143,7 +144,7 @@ def list_rules(request: HttpRequest, date: dt.date | None = None, province: str 
 
 
 @router.get("/rules/history", response={200: list[RuleOut], **ERRORS})
-def rule_history(request: HttpRequest, key: str | None = None):  # type: ignore[no-untyped-def]
+def rule_history(request: AuthedHttpRequest, key: str | None = None):  # type: ignore[no-untyped-def]
     code = selectors.province_for(request.user) if selectors.is_province_user(request.user) else request.user.province_code
     return [{"key": n.key, "label": n.label, "value": str(n.value.normalize()), "unit": n.unit, "valid_from": n.valid_from,
              "valid_to": n.valid_to, "source": n.source, "confidence": n.confidence, "province_code": n.province_code}

@@ -14,6 +14,7 @@ from ninja.responses import Status
 
 from coso.core.exceptions import ApplicationError
 from coso.core.masking import log_personal_read, mask_citizen_id
+from coso.core.types import AuthedHttpRequest
 from coso.workforce import rules, selectors, services
 
 router = Router(tags=["workforce"])
@@ -104,7 +105,7 @@ def person(request: HttpRequest, pk: int, on: dt.date | None = None):
 
 
 @router.post("/people", response={201: PersonOut})
-def person_create(request: HttpRequest, payload: PersonIn):
+def person_create(request: AuthedHttpRequest, payload: PersonIn):
     from coso.units.models import AdministrativeUnit
 
     data = payload.dict()

@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import json
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache, lru_cache
 from pathlib import Path
@@ -308,7 +308,7 @@ def item_points(points: float, *, completed: bool, failed_reviews: int = 0, dela
     return max(0.0, points * (1 - penalty * (failed_reviews + delays))), points
 
 
-def task_score(items: Iterable[dict[str, Any]], rule: dict[str, Any]) -> float:
+def task_score(items: Iterable[Mapping[str, Any]], rule: dict[str, Any]) -> float:
     earned = counted = 0.0
     for it in items:
         e, c = item_points(float(it["points"]), completed=bool(it["completed"]), failed_reviews=int(it.get("failed_reviews") or 0),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -88,7 +88,7 @@ class _Compiled:
         self.req = req
         self.standards = rules.checked_standards(req)
         req = req or {}
-        self.age_min = req.get("age_min")
+        self.age_min: int = req.get("age_min") or 0  # 0 = no minimum age
         self.checks = [(k, rules.LEVELS[k].index(req[k])) for k in ("general_education", "degree_level", "political_theory", "state_management", "it", "foreign_language") if req.get(k)]
         self.fields = set(req.get("degree_fields") or []) if req.get("degree_level") else set()
         self.field_rank = rules.LEVELS["degree_level"].index(req["degree_level"]) if req.get("degree_level") else 0
@@ -144,7 +144,7 @@ def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", sta
     qs = queryset if queryset is not None else scoped(Person.objects.all(), fetched_by)
     qs = qs.filter(active_q(on))
     units_qs = scoped(AdministrativeUnit.objects.filter(level="commune"), fetched_by, commune_field="code") if queryset is None else AdministrativeUnit.objects.filter(level="commune")
-    units = {u["code"]: u for u in units_qs.values("code", "name", "kind", "classification", "population", "area_km2", "is_difficult_area", "province_code")}
+    units = cast(dict[str, dict[str, Any]], {u["code"]: u for u in units_qs.values("code", "name", "kind", "classification", "population", "area_km2", "is_difficult_area", "province_code")})
     horizons = {n: rules.add_months(on, 12 * n) for n in (1, 3, 5)}
     compiled: dict[tuple, _Compiled] = {}
     retire_cache: dict[tuple, dt.date] = {}
@@ -274,7 +274,7 @@ def quota_for(unit: dict[str, Any], *, on: dt.date, offices: Counter, kinds: Cou
     rule = rules.quota_rule(on, unit.get("province_code", ""))
     if rule is None:
         return {"rule": None, "lines": []}
-    lines = []
+    lines: list[dict[str, Any]] = []
     if rule["kind"] == "decree33":
         q = rules.decree33_quota(rule, unit_kind=unit.get("kind", "xa"), classification=unit.get("classification", ""),
                                  population=unit.get("population"), area_km2=unit.get("area_km2"))

@@ -18,6 +18,7 @@ from coso.core.exceptions import ApplicationError
 from coso.core.masking import log_personal_read, mask_citizen_id
 from coso.core.pdf import OfficialDocument, vn_date_line
 from coso.core.text import format_date
+from coso.core.types import AuthedHttpRequest
 from coso.workforce import rules, selectors, services
 from coso.workforce.forms import AssessForm, ImportForm, WorkItemForm
 from coso.workforce.models import Evaluation, Person
@@ -55,7 +56,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthedHttpRequest) -> HttpResponse:
     _require_register(request)
     filters = _filters(request)
     qs = selectors.person_list(fetched_by=request.user, **filters)
@@ -171,7 +172,7 @@ def review_excel(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review_pdf(request: HttpRequest) -> HttpResponse:
+def review_pdf(request: AuthedHttpRequest) -> HttpResponse:
     _require_register(request)
     on = _on(request)
     result = selectors.review(fetched_by=request.user, on=on)
@@ -200,7 +201,7 @@ def review_pdf(request: HttpRequest) -> HttpResponse:
 
 # ---------------------------------------------------------------- evaluations
 @login_required
-def evaluations(request: HttpRequest) -> HttpResponse:
+def evaluations(request: AuthedHttpRequest) -> HttpResponse:
     try:
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
@@ -248,7 +249,7 @@ def evaluation_open(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @login_required
-def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     ev = selectors.evaluation_get(fetched_by=request.user, pk=pk)
     rule = rules.evaluation_rule(ev.year, ev.person.kind)
     is_leader = request.user.is_superuser or request.user.role in services.LEADER_ROLES
