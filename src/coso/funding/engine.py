@@ -84,13 +84,13 @@ class Period:
                 y = int(t)
                 return cls(dt.date(y, 1, 1), 12, f"Năm {y}")
             if "-Q" in t:
-                y, q = t.split("-Q")
+                ys, q = t.split("-Q")
                 qi = int(q)
                 if not 1 <= qi <= 4:
                     raise ValueError
-                return cls(dt.date(int(y), 3 * qi - 2, 1), 3, f"Quý {qi}/{int(y)}")
-            y, m = t.split("-")
-            return cls(dt.date(int(y), int(m), 1), 1, f"Tháng {int(m):02d}/{int(y)}")
+                return cls(dt.date(int(ys), 3 * qi - 2, 1), 3, f"Quý {qi}/{int(ys)}")
+            ys, m = t.split("-")
+            return cls(dt.date(int(ys), int(m), 1), 1, f"Tháng {int(m):02d}/{int(ys)}")
         except (ValueError, TypeError):
             raise ApplicationError(
                 "Kỳ không hợp lệ: dùng năm (2026), quý (2026-Q2) hoặc tháng (2026-05).", code="invalid-period", details={"fields": {"period": [text]}}
@@ -135,6 +135,7 @@ def segments(period: Period, boundaries: Iterable[dt.date]) -> list[list[dt.date
     for start in period.month_starts():
         new = prev is None or start.year != prev.year
         if not new:
+            assert prev is not None  # `new` is true whenever prev is None
             i = bisect.bisect_right(bounds, prev)
             new = i < len(bounds) and bounds[i] <= start
         if new:
@@ -339,7 +340,7 @@ def allocate_commune(
             monthly = rnd(coef * base)
             formula = None
             if detail:
-                inner = fmt_coef(pt_ref.value) + (f" + {extra_n} × {fmt_coef(extra_ref.value)}" if extra_n else "")
+                inner = fmt_coef(pt_ref.value) + (f" + {extra_n} × {fmt_coef(extra_ref.value)}" if extra_n and extra_ref is not None else "")
                 formula = (f"{'(' + inner + ')' if extra_n else inner} × {fmt_money(base)}", "m")
             acc.add("commune", commune.id, f"Quỹ phụ cấp NHĐKCT {commune.name}", "commune_pt", "commune_pt",
                     "Quỹ phụ cấp người hoạt động không chuyên trách cấp xã", monthly * n_c, n_c, formula,
@@ -424,12 +425,12 @@ def allocate_commune(
                 steps = (v.households - ct_thr_i) // ct_step_h_i + 1 if ct_thr_i is not None and v.households >= ct_thr_i else 0
                 cached = ct_cache.get(steps)
                 if cached is None:
-                    annual = ct_base.value + (steps * ct_step.value if steps else 0) + (ct_add.value if ct_add else 0)
+                    annual: Decimal | int = ct_base.value + (steps * ct_step.value if steps and ct_step is not None else 0) + (ct_add.value if ct_add else 0)
                     annual = int(annual) if annual == int(annual) else annual
                     formula = None
                     if detail:
                         parts = [fmt_money(ct_base.value)]
-                        if steps:
+                        if steps and ct_step is not None:  # steps > 0 only when ct_step is set
                             parts.append(f"{steps} × {fmt_money(ct_step.value)}")
                         if ct_add:
                             parts.append(f"{fmt_money(ct_add.value)} vùng khó khăn")

@@ -78,7 +78,8 @@ def allocation_pdf(alloc: Allocation, *, unit_name: str, province_name: str) -> 
     else:
         headers, body = allocation_rows(alloc)
         rows = [headers] + [[str(r[0]), r[1], r[2]] + [format_money(v) for v in r[3:]] for r in body]
-        doc.table(rows, col_widths=[9, 42, 14] + [27] * (len(CATEGORIES) + 1), align_right_cols=tuple(range(3, 4 + len(CATEGORIES))))
+        widths: list[float] = [9.0, 42.0, 14.0] + [27.0] * (len(CATEGORIES) + 1)
+        doc.table(rows, col_widths=widths, align_right_cols=tuple(range(3, 4 + len(CATEGORIES))))
     doc.spacer(4)
     doc.paragraph("Đơn vị tính: đồng. Cách tính và căn cứ của từng khoản: xem bảng Excel (trang “Chi tiết”) hoặc trang Phân bổ kinh phí.", "left")
     doc.signature("NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG ĐƠN VỊ")

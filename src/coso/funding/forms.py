@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from coso.funding.models import ScenarioChange
@@ -21,8 +22,8 @@ GROUP_PATTERNS = [
 CHANGE_ROWS = 5
 
 
-def key_choices(refs) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    choices: list[tuple[str, str]] = [("", _("— chọn định mức —"))]
+def key_choices(refs) -> list[tuple[str, str | Promise]]:  # type: ignore[no-untyped-def]
+    choices: list[tuple[str, str | Promise]] = [("", _("— chọn định mức —"))]
     choices += [(k, f"{label} [{k}]") for k, label in GROUP_PATTERNS]
     choices += [(r.key, f"{r.label} [{r.key}]") for r in refs]
     return choices

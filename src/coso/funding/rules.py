@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NORMS_FILE = DATA_DIR / "norms.json"
@@ -149,6 +149,10 @@ class RuleBook:
         self._memo[memo_key] = found
         return found
 
+    @overload
+    def value(self, key: str, day: dt.date, default: Decimal) -> Decimal: ...
+    @overload
+    def value(self, key: str, day: dt.date, default: None = None) -> Decimal | None: ...
     def value(self, key: str, day: dt.date, default: Decimal | None = None) -> Decimal | None:
         ref = self.get(key, day)
         return ref.value if ref is not None else default

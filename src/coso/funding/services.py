@@ -286,13 +286,15 @@ def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.
     book = RuleBook.load(village.province_code)
     tier = "high" if any(r.key == "village.coef.high" for r in line.rule_list()) else "low"
     base = book.value("base_salary", month)
+    assert base is not None, "base_salary rule missing"  # the national rule book always defines it
     max_positions = int(book.value("village.max_positions", month, Decimal(3)))
     coefficients = coefficients or {}
     unknown = [k for k in coefficients if k not in dict(VILLAGE_POSITIONS)]
     if unknown:
         raise ApplicationError("Chức danh không hưởng phụ cấp từ quỹ thôn: " + ", ".join(unknown), code="unknown-position", details={"positions": unknown})
-    lines = []
+    lines: list[dict[str, Any]] = []
     for code, label in VILLAGE_POSITIONS:
+        coef: Decimal | None
         if code in coefficients:
             if coefficients[code] in (None, ""):
                 continue
@@ -341,8 +343,9 @@ def commune_pt_fund_distribute(*, actor: Any, commune_code: str, month: dt.date,
             code="no-fund", details={"month": month.isoformat()},
         )
     base = RuleBook.load(commune.province_code).value("base_salary", month)
+    assert base is not None, "base_salary rule missing"  # the national rule book always defines it
     default = RuleBook.load(commune.province_code).value("commune_pt.position.default", month, Decimal("1.0"))
-    lines = []
+    lines: list[dict[str, Any]] = []
     for i, w in enumerate(workers):
         name = (w.get("name") or "").strip()
         if not name:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from coso.core.types import AuthedHttpRequest
 from coso.funding import selectors, services
 from coso.funding.compare import MAX_SCENARIOS, compare
 from coso.funding.engine import CATEGORIES, Period
@@ -78,7 +79,7 @@ def _period_choices(period: Period) -> list[tuple[str, str]]:
 
 
 @funding_view
-def allocation_view(request: HttpRequest) -> HttpResponse:
+def allocation_view(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     selectors.require_reader(user)
     period = _period(request)
@@ -143,7 +144,7 @@ def allocation_view(request: HttpRequest) -> HttpResponse:
 
 
 @funding_view
-def rules_view(request: HttpRequest) -> HttpResponse:
+def rules_view(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     selectors.require_reader(user)
     try:
@@ -308,7 +309,7 @@ def commune_pt_distribution_view(request: HttpRequest, code: str) -> HttpRespons
 
 
 @funding_view
-def commune_profile_view(request: HttpRequest, code: str) -> HttpResponse:
+def commune_profile_view(request: AuthedHttpRequest, code: str) -> HttpResponse:
     user = request.user
     commune = selectors.commune_get(fetched_by=user, code=code)
     if not (user.is_superuser or user.role in selectors.WRITE_ROLES):
@@ -323,5 +324,5 @@ def commune_profile_view(request: HttpRequest, code: str) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect(reverse("funding:allocation") + f"?commune={commune.code}&period={request.POST.get('period', '')}")
