@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from coso.accounts.roles import Role
@@ -48,7 +49,7 @@ class Satisfaction(models.TextChoices):
 
 
 # DOMAIN.md §3.5: the 12 criteria of the provincial portal; each scored Tốt / Trung bình / Kém (2/1/0).
-RATING_CRITERIA: list[tuple[str, str]] = [
+RATING_CRITERIA: list[tuple[str, str | Promise]] = [
     ("overall", _("Đánh giá chung")),
     ("convenience", _("Sự thuận tiện")),
     ("on_time", _("Giải quyết đúng hẹn")),
@@ -132,7 +133,7 @@ DEFAULT_STEPS: list[tuple[int, str, str, int]] = [
 ]
 
 # Who must act next when the dossier is in a status that has no step (inbox routing).
-WAITING_ROLE_BY_STATUS = {
+WAITING_ROLE_BY_STATUS: dict[str, str] = {
     Status.ONLINE_SUBMITTED: Role.ONESTOP_OFFICER,
     Status.SUPPLEMENT_REQUESTED: Role.ONESTOP_OFFICER,
     Status.APPROVED: Role.ONESTOP_OFFICER,

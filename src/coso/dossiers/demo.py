@@ -203,7 +203,8 @@ def _build_commune(ctx: DemoContext, commune: Any, rng: random.Random, versions:
 
 
 def _role_label(role: str | None) -> str:
-    return {Role.ONESTOP_OFFICER: "Cán bộ một cửa", Role.SPECIALIST: "Chuyên viên", Role.COMMUNE_LEADER: "Lãnh đạo UBND"}.get(role or "", "Công dân")
+    labels: dict[str, str] = {Role.ONESTOP_OFFICER: "Cán bộ một cửa", Role.SPECIALIST: "Chuyên viên", Role.COMMUNE_LEADER: "Lãnh đạo UBND"}
+    return labels.get(role or "", "Công dân")
 
 
 def _plan(rng: random.Random, day: dt.date, today: dt.date, versions: list[Any], weights: list[float], steps_of: dict[int, list]) -> dict[str, Any]:
@@ -252,7 +253,7 @@ def _plan(rng: random.Random, day: dt.date, today: dt.date, versions: list[Any],
     else:
         used = n + rng.randint(1, 5)
     cursor_day = appt.start_date
-    status = Status.RECEIVED
+    status: str = Status.RECEIVED
     sup_events = []
     for s in range(supplements):
         ask_day = cal.add_working_days(cursor_day, rng.randint(0, max(0, min(n, 2))))
@@ -305,6 +306,7 @@ def _plan(rng: random.Random, day: dt.date, today: dt.date, versions: list[Any],
         events.append((Action.APOLOGY, p["apology_at"], status, status, step, p["apology_reason"], {"new_date": apology[1].isoformat()}, Role.SPECIALIST))
     p["due_date"] = cal.add_working_days(due, paused_done) if paused_done else due
     if status == Status.SUPPLEMENT_REQUESTED and (outcome == "withdrawn"):
+        assert paused_at is not None  # set when the supplement request was replayed
         end_at = _at_day(min(today, cal.add_working_days(paused_at.date(), 5)), rng)
         ev(Action.WITHDRAW, max(end_at, paused_at + dt.timedelta(hours=1)), Status.WITHDRAWN, Role.ONESTOP_OFFICER, "Công dân xin rút hồ sơ")
         finished, open_ = paused_at, False

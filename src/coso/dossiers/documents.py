@@ -161,7 +161,7 @@ def control_pdf(d: Dossier) -> bytes:
     )
     doc.paragraph(f"Kèm theo hồ sơ của: {d.applicant_name}. Thủ tục: {d.procedure_version.procedure.name}")
     doc.paragraph(f"Ngày nhận: {_d(d.received_at)}; ngày hẹn trả: {_d(d.due_date)}" + (f"; hẹn lại: {_d(d.apology_due_date)}" if d.apology_due_date else ""))
-    rows = [["Thời điểm", "Thao tác", "Người thực hiện", "Trạng thái", "Ghi chú"]]
+    rows: list[list[Any]] = [["Thời điểm", "Thao tác", "Người thực hiện", "Trạng thái", "Ghi chú"]]
     for e in d.events.order_by("at", "id"):
         label = Action(e.action).label if e.action in Action.values else e.action
         status = Status(e.to_status).label if e.to_status in Status.values else e.to_status

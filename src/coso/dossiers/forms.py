@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -14,6 +15,8 @@ from coso.units.models import AdministrativeUnit
 
 
 class ApplicantForm(forms.Form):
+    doc_names: list[tuple[int, str, bool]]  # (index, document name, required), set by _doc_fields
+
     applicant_name = forms.CharField(label=_("Họ và tên người nộp"), max_length=200)
     applicant_phone = forms.CharField(label=_("Số điện thoại"), max_length=20, widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}))
     applicant_email = forms.EmailField(label=_("Thư điện tử"), required=False)
@@ -53,7 +56,7 @@ class OnlineSubmitForm(ApplicantForm):
 
     def __init__(self, *args, version=None, province_code: str = "", **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = AdministrativeUnit.objects.filter(level="commune", province_code=province_code or settings.COSO_DEMO_PROVINCE).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["commune"]).queryset = AdministrativeUnit.objects.filter(level="commune", province_code=province_code or settings.COSO_DEMO_PROVINCE).order_by("name")
         _doc_fields(self, version, online=True)
         self.order_fields(["commune"])
 

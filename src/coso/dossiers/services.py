@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -297,6 +298,7 @@ def receive_at_counter(
         _route(dossier, steps)
         dossier.save(update_fields=["waiting_role", "current_step_name", "is_open"])
         _save_files(dossier, files, actor=actor, kind=DossierAttachment.Kind.INPUT)
+        assert dossier.due_date is not None  # set by _set_clock above
         _event(dossier, actor=actor, action=Action.RECEIVE, from_status="", from_step=None, at=now, data={"documents": sorted(provided), "due_date": dossier.due_date.isoformat()})
         audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=dossier, after=snapshot(dossier), verb="dossier-receive")
         _index(dossier)
@@ -434,6 +436,7 @@ def _h_accept(d: Dossier, *, actor: Any, now: dt.datetime, **_: Any) -> dict:
     steps = list(d.steps.order_by("order"))
     _step_due_dates(d, steps)
     DossierStep.objects.bulk_update(steps, ["due_date"])
+    assert d.due_date is not None  # a received dossier always has a due date
     return {"event": {"due_date": d.due_date.isoformat()}}
 
 
@@ -475,9 +478,10 @@ def _h_send_back(d: Dossier, *, now: dt.datetime, data: dict, **_: Any) -> dict:
         raise ApplicationError("Hồ sơ đang ở bước đầu tiên, không có bước trước.", code="first-step")
     chosen = prev[-1]
     if target:
-        chosen = next((s for s in prev if s.order == int(target)), None)
-        if chosen is None:
+        found = next((s for s in prev if s.order == int(target)), None)
+        if found is None:
             raise ApplicationError("Bước được chọn không hợp lệ.", code="invalid-step", details={"fields": {"to_step": ["Không hợp lệ."]}})
+        chosen = found
     d.current_step = chosen.order
     d.assignee = None
     return {"event": {"step": chosen.name}}
@@ -576,7 +580,7 @@ def _h_assign(d: Dossier, *, data: dict, **_: Any) -> dict:
     return {"event": {"assignee_id": d.assignee_id}}
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Callable[..., Any]] = {
     Action.ACCEPT: _h_accept,
     Action.FORWARD: _h_forward,
     Action.SEND_BACK: _h_send_back,

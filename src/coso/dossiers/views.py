@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core.exceptions import ApplicationError, ConflictError
 from coso.core.masking import log_personal_read
+from coso.core.types import AuthedHttpRequest
 from coso.dossiers import documents, selectors, services
 from coso.dossiers.constants import ACTIONS, RATING_CRITERIA, Action, Status, Timeliness
 from coso.dossiers.forms import ActionForm, CounterIntakeForm, LookupForm, OnlineSubmitForm, PeriodForm, RatingForm
@@ -99,7 +100,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             if dossier is None:
                 cache.set(key, failures + 1, 3600)
                 not_found = True
-    ctx = {"form": form, "dossier": dossier, "not_found": not_found}
+    ctx: dict[str, Any] = {"form": form, "dossier": dossier, "not_found": not_found}
     if dossier is not None:
         ctx["events"] = selectors.public_events(dossier)
         ctx["masked_name"] = selectors.masked_name(dossier.applicant_name)
@@ -113,7 +114,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def submit(request: HttpRequest) -> HttpResponse:
+def submit(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if user.role != Role.CITIZEN:
         messages.warning(request, _("Nộp trực tuyến dành cho tài khoản công dân; cán bộ tiếp nhận tại quầy."))
@@ -166,7 +167,7 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------- officers
 @login_required
-def intake(request: HttpRequest) -> HttpResponse:
+def intake(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if user.role != Role.ONESTOP_OFFICER or not user.commune_code:
         raise Http404
@@ -189,6 +190,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 _apply_errors(form, exc)
                 status = 400
             else:
+                assert d.due_date is not None  # set on receipt
                 messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s, hẹn trả ngày %(date)s.") % {"code": d.code, "date": d.due_date.strftime("%d/%m/%Y")})
                 return redirect("dossiers:detail", pk=d.pk)
         else:
@@ -217,7 +219,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                                                    "q": request.GET.get("q", ""), "near_days": near_days})
 
 
-def _detail_context(request: HttpRequest, d: Any) -> dict[str, Any]:
+def _detail_context(request: AuthedHttpRequest, d: Any) -> dict[str, Any]:
     actions = services.allowed_actions(d, request.user)
     from coso.accounts.models import User
 
@@ -234,7 +236,7 @@ def _detail_context(request: HttpRequest, d: Any) -> dict[str, Any]:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     d = selectors.dossier_get(fetched_by=request.user, pk=pk)
     if _staff(request.user) and d.applicant_citizen_id:
         log_personal_read(user=request.user, obj=d, reason="dossier-detail")
@@ -243,7 +245,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
     d = selectors.dossier_get(fetched_by=request.user, pk=pk)
     form = ActionForm(request.POST)
     if not form.is_valid():
@@ -287,7 +289,7 @@ def form_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, pk: int, att_id: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int, att_id: int) -> FileResponse:
     d = selectors.dossier_get(fetched_by=request.user, pk=pk)
     try:
         att = d.attachments.get(pk=att_id)
@@ -337,7 +339,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def stats(request: HttpRequest) -> HttpResponse:
+def stats(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if not _staff(user):
         raise Http404
