@@ -13,6 +13,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from coso.core.types import AuthedHttpRequest
 from coso.feedback import selectors as sel
 from coso.feedback import services as svc
 from coso.feedback.models import Feedback, FeedbackCategory
@@ -156,7 +157,7 @@ def list_categories(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @router.post("/", response={201: SubmitOut}, auth=None)  # public: citizens may submit without an account
-def create_feedback(request: HttpRequest, payload: Form[SubmitIn], attachments: File[list[UploadedFile]] = None):  # type: ignore[no-untyped-def]
+def create_feedback(request: HttpRequest, payload: Form[SubmitIn], attachments: File[list[UploadedFile]] = None):  # type: ignore[no-untyped-def, assignment]  # ninja: optional upload list, declared its documented way
     from coso.units.models import AdministrativeUnit, Village
 
     category = FeedbackCategory.objects.filter(code=payload.category, is_active=True).first()
@@ -200,7 +201,7 @@ def get_feedback(request: HttpRequest, feedback_id: int):  # type: ignore[no-unt
     return sel.feedback_get(fetched_by=request.user, pk=feedback_id)
 
 
-def _staff_get(request: HttpRequest, feedback_id: int) -> Feedback:
+def _staff_get(request: AuthedHttpRequest, feedback_id: int) -> Feedback:
     fb = sel.feedback_get(fetched_by=request.user, pk=feedback_id)
     if not request.user.is_staff_role:
         raise Http404
@@ -208,7 +209,7 @@ def _staff_get(request: HttpRequest, feedback_id: int) -> Feedback:
 
 
 @router.post("/{int:feedback_id}/moderate", response=FeedbackStaffOut)
-def moderate_feedback(request: HttpRequest, feedback_id: int, payload: ModerateIn):  # type: ignore[no-untyped-def]
+def moderate_feedback(request: AuthedHttpRequest, feedback_id: int, payload: ModerateIn):  # type: ignore[no-untyped-def]
     from coso.core.exceptions import ApplicationError
 
     fb = _staff_get(request, feedback_id)
@@ -238,7 +239,7 @@ def moderate_feedback(request: HttpRequest, feedback_id: int, payload: ModerateI
 
 
 @router.post("/{int:feedback_id}/answer", response=FeedbackStaffOut)
-def answer_feedback(request: HttpRequest, feedback_id: int, payload: AnswerIn):  # type: ignore[no-untyped-def]
+def answer_feedback(request: AuthedHttpRequest, feedback_id: int, payload: AnswerIn):  # type: ignore[no-untyped-def]
     fb = _staff_get(request, feedback_id)
     return svc.feedback_answer(feedback=fb, actor=request.user, text=payload.text, publish=payload.publish, version=payload.version)
 

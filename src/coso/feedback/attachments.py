@@ -63,7 +63,7 @@ def _reencode(data: bytes, kind: str, name: str) -> tuple[bytes, str, str]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
+            img: Image.Image = Image.open(io.BytesIO(data))
             if img.width * img.height > MAX_PIXELS:
                 raise ApplicationError(f"Ảnh “{name}” quá lớn (quá {MAX_PIXELS // 1_000_000} triệu điểm ảnh).", code="attachment-too-large")
             img.load()

@@ -13,7 +13,7 @@ import functools
 import json
 import random
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -188,6 +188,7 @@ def _converters(model: Any) -> list[tuple[str, str, Any]]:
     ops = connection.ops
     out = []
     for f in model._meta.concrete_fields:
+        conv: Callable[..., Any] | None
         if isinstance(f, models.DateTimeField):
             conv = ops.adapt_datetimefield_value
         elif isinstance(f, models.DateField):
@@ -244,7 +245,7 @@ def reset_sequences(*models_: Any) -> None:
 
 def index_rows(items: list[Feedback]) -> list[tuple[str, int, str, str, str]]:
     """Rows of the core search index (same words as coso.core.search.search_index_set)."""
-    out = []
+    out: list[tuple[str, int, str, str, str]] = []
     for fb in items:
         words = {t[:64] for text in (fb.code, fb.title, fb.text, fb.answer_text) for t in tokens(text)}
         out.extend((SEARCH_KIND, fb.pk, w, fb.province_code, fb.commune_code) for w in sorted(words))

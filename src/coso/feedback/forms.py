@@ -25,7 +25,7 @@ def commune_queryset():  # type: ignore[no-untyped-def]
 
 class SubmitForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=FeedbackCategory.objects.filter(is_active=True), empty_label=_("— Chọn lĩnh vực —"))
-    commune = forms.ModelChoiceField(label=_("Xã, phường"), queryset=None, empty_label=_("— Chọn xã, phường —"), to_field_name="code")
+    commune: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Xã, phường"), queryset=None, empty_label=_("— Chọn xã, phường —"), to_field_name="code")
     village = forms.IntegerField(label=_("Thôn, tổ dân phố"), required=False, widget=forms.Select(choices=[("", "—")]))
     title = forms.CharField(label=_("Tiêu đề (không bắt buộc)"), max_length=200, required=False)
     text = forms.CharField(label=_("Nội dung phản ánh, kiến nghị"), max_length=4000,

@@ -266,4 +266,4 @@ class FeedbackAttachment(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.file.name or ""

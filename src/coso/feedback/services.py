@@ -154,8 +154,8 @@ def _can_handle(actor: Any, fb: Feedback) -> None:
 def _contact(fb: Feedback) -> dict[str, str]:
     if fb.anonymous:
         return {}
-    email = fb.contact_email or (fb.submitter.email if fb.submitter_id else "")
-    phone = fb.contact_phone or (fb.submitter.phone if fb.submitter_id else "")
+    email = fb.contact_email or (fb.submitter.email if fb.submitter is not None else "")
+    phone = fb.contact_phone or (fb.submitter.phone if fb.submitter is not None else "")
     return {"email": email, "phone": phone}
 
 
@@ -223,7 +223,7 @@ def route(*, category: FeedbackCategory, commune_code: str) -> Any:
 def feedback_submit(
     *,
     actor: Any,
-    category: FeedbackCategory,
+    category: FeedbackCategory | None,
     commune: Any,
     text: str,
     title: str = "",
@@ -271,6 +271,7 @@ def feedback_submit(
     if fields:
         first = next(iter(fields.values()))[0]
         raise ApplicationError(first, code="validation-error", details={"fields": fields})
+    assert category is not None  # a missing category is a field error above
     lat_d = _parse_coord(lat, "lat", -90, 90)
     long_d = _parse_coord(long, "long", -180, 180)
     if (lat_d is None) != (long_d is None):

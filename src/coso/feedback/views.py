@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coso.core.exceptions import ApplicationError
+from coso.core.types import AuthedHttpRequest
 from coso.feedback import forms as f
 from coso.feedback import selectors as sel
 from coso.feedback import services as svc
@@ -183,7 +184,7 @@ def public_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/public_list.html", {"form": form, "page": page, "stats": stats})
 
 
-def attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_view(request: HttpRequest, pk: int) -> FileResponse:
     att = FeedbackAttachment.objects.select_related("feedback").filter(pk=pk).first()
     if att is None:
         raise Http404
@@ -194,12 +195,15 @@ def attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise
     if att.hidden and mode != "staff":
         raise Http404
+    name = att.file.name
+    if not name:  # no stored file: same answer as a missing one
+        raise Http404
     try:
-        fh = default_storage.open(att.file.name, "rb")
+        fh = default_storage.open(name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404
     inline = att.is_image or att.content_type == "application/pdf"
-    ext = att.file.name.rsplit(".", 1)[-1]
+    ext = name.rsplit(".", 1)[-1]
     resp = FileResponse(fh, content_type=att.content_type, as_attachment=not inline, filename=f"dinh-kem-{att.pk}.{ext}")
     resp["X-Content-Type-Options"] = "nosniff"
     resp["Cache-Control"] = "private, max-age=300"
@@ -234,7 +238,7 @@ def moderation_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def manage_view(request: HttpRequest, pk: int) -> HttpResponse:
+def manage_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
     fb = sel.feedback_get(fetched_by=request.user, pk=pk)
     templates = list(sel.templates_for(fb.category))
@@ -283,12 +287,12 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 svc.feedback_publish(feedback=fb, actor=user, title=d["title"], text=d["text"], note=d["note"], version=d["version"])
                 messages.success(request, _("Đã công khai phản ánh."))
         elif action == "redact":
-            form = f.RedactForm(p)
-            form.is_valid()
-            phrases = [x for x in (form.cleaned_data.get("phrases") or "").splitlines() if x.strip()]
+            redact_form = f.RedactForm(p)
+            redact_form.is_valid()
+            phrases = [x for x in (redact_form.cleaned_data.get("phrases") or "").splitlines() if x.strip()]
             ids = [int(x) for x in p.getlist("attachment") if x.isdigit()]
-            svc.feedback_redact(feedback=fb, actor=user, phrases=phrases, patterns=bool(form.cleaned_data.get("patterns")),
-                                attachment_ids=ids, remove_contact=bool(form.cleaned_data.get("remove_contact")))
+            svc.feedback_redact(feedback=fb, actor=user, phrases=phrases, patterns=bool(redact_form.cleaned_data.get("patterns")),
+                                attachment_ids=ids, remove_contact=bool(redact_form.cleaned_data.get("remove_contact")))
             messages.success(request, _("Đã ẩn thông tin cá nhân."))
         elif action == "hide":
             svc.feedback_hide(feedback=fb, actor=user, reason=p.get("reason", ""))
@@ -303,15 +307,16 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             svc.feedback_request_info(feedback=fb, actor=user, message=p.get("message", ""))
             messages.success(request, _("Đã gửi đề nghị bổ sung thông tin."))
         elif action == "answer":
-            form = f.AnswerForm(p)
-            if not form.is_valid():
+            answer_form = f.AnswerForm(p)
+            if not answer_form.is_valid():
                 raise ApplicationError(_("Vui lòng nhập nội dung trả lời."), code="validation-error")
-            svc.feedback_answer(feedback=fb, actor=user, text=form.cleaned_data["text"], publish=form.cleaned_data["publish"])
+            svc.feedback_answer(feedback=fb, actor=user, text=answer_form.cleaned_data["text"], publish=answer_form.cleaned_data["publish"])
             messages.success(request, _("Đã lưu trả lời."))
         elif action == "assign":
             from coso.accounts.models import User
 
-            assignee = User.objects.filter(pk=p.get("assignee") if (p.get("assignee") or "").isdigit() else None).first()
+            assignee_pk = p.get("assignee") or ""
+            assignee = User.objects.filter(pk=assignee_pk).first() if assignee_pk.isdigit() else None
             svc.feedback_assign(feedback=fb, actor=user, assignee=assignee)
             messages.success(request, _("Đã giao người xử lý."))
         elif action == "publish_answer":
