@@ -259,6 +259,7 @@ def update_procedure(request: HttpRequest, code: str, payload: ProcedurePatch): 
     p = procedure_get(code=code, include_inactive=True)
     p = services.procedure_update(actor=request.user, procedure=p, **{k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None})
     v = p.version_on(timezone.localdate(), province_for(request.user)) or p.versions.order_by("-valid_from").first()
+    assert v is not None  # a procedure always has at least one version
     return _detail_out(p, v)
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -20,7 +20,7 @@ class ProcedureFilterForm(forms.Form):
 
     def __init__(self, *args: Any, fields: list[str] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = [("", _("Tất cả lĩnh vực"))] + [(f, f) for f in (fields or [])]
+        cast(forms.ChoiceField, self.fields["field"]).choices = [("", _("Tất cả lĩnh vực"))] + [(f, f) for f in (fields or [])]
 
 
 class CatalogueImportForm(forms.Form):
@@ -67,7 +67,7 @@ class VersionForm(forms.Form):
 
     def __init__(self, *args: Any, province_choices: list[tuple[str, str]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["province_code"].choices = province_choices or [("", _("Toàn quốc"))]
+        cast(forms.ChoiceField, self.fields["province_code"]).choices = province_choices or [("", _("Toàn quốc"))]
 
     @classmethod
     def initial_from(cls, version: ProcedureVersion | None) -> dict[str, Any]:

@@ -90,7 +90,7 @@ def validate_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
         name = nfc(str(raw.get("name") or ""))
         role = str(raw.get("role") or "").strip()
         try:
-            order = int(raw.get("order") if raw.get("order") not in (None, "") else i)
+            order = int(raw["order"] if raw.get("order") not in (None, "") else i)
         except (TypeError, ValueError):
             errors.append({"index": i, "field": "order", "message": "Thứ tự phải là số nguyên dương."})
             order = -1
@@ -512,9 +512,9 @@ def clean_row(raw: dict[str, Any], *, known_provinces: set[str] | None) -> tuple
         value = row.get(key)
         clean[key] = nfc(str(value)) if value not in (None, "") else ""
     limits = {"code": 40, "name": 500, "field": 200, "time_limit_note": 500, "fee_note": 500, "result_type": 300, "applicant": 300, "source": 500, "code_note": 300}
-    for key, limit in limits.items():
-        if len(clean[key]) > limit:
-            err(key, f"Dài quá {limit} ký tự.")
+    for key, max_len in limits.items():
+        if len(clean[key]) > max_len:
+            err(key, f"Dài quá {max_len} ký tự.")
     if clean["code"] and not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.\-_]*", clean["code"]):
         err("code", "Mã thủ tục chỉ gồm chữ, số, dấu chấm, gạch ngang.")
     level = _choice(row.get("decision_level") or "commune", _LEVEL_WORDS)
@@ -779,7 +779,7 @@ def catalogue_excel_bytes(**kwargs: Any) -> bytes:
     for r in catalogue_export_rows(**kwargs):
         values = []
         for key, _header, _req in COLUMNS:
-            v = r.get(key)
+            v: Any = r.get(key)
             if key == "required_documents":
                 v = documents_to_text(v)
             elif key == "steps":

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from coso.accounts.roles import ADMIN_ROLES, Role
 from coso.core.exceptions import ApplicationError
+from coso.core.types import AuthedHttpRequest
 
 from . import services
 from .forms import CatalogueImportForm, ProcedureFilterForm, StepsForm, VersionForm
@@ -92,7 +93,7 @@ def admin_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def admin_detail_view(request: HttpRequest, code: str) -> HttpResponse:
+def admin_detail_view(request: AuthedHttpRequest, code: str) -> HttpResponse:
     _admin_only(request)
     procedure = procedure_get(code=code, include_inactive=True)
     user = request.user
@@ -124,8 +125,9 @@ def admin_detail_view(request: HttpRequest, code: str) -> HttpResponse:
         form = VersionForm(initial=initial, province_choices=choices)
     versions = list(procedure_versions(procedure=procedure, province_code=scope))
     for v in versions:
-        v.steps_text = services.steps_to_text([{"name": s.name, "role": s.role, "share_percent": s.share_percent} for s in v.steps.all()])
-        v.editable_steps = v.valid_from > timezone.localdate() and (scope is None or v.province_code == scope)
+        # template-only attributes set on the fetched rows
+        v.steps_text = services.steps_to_text([{"name": s.name, "role": s.role, "share_percent": s.share_percent} for s in v.steps.all()])  # type: ignore[attr-defined]
+        v.editable_steps = v.valid_from > timezone.localdate() and (scope is None or v.province_code == scope)  # type: ignore[attr-defined]
     return render(request, "procedures/admin_detail.html", {"procedure": procedure, "form": form, "versions": versions, "current": current})
 
 
@@ -158,7 +160,7 @@ def admin_steps_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu các bước xử lý."))
     else:
-        messages.error(request, "; ".join(form.errors.get("steps", [])) or _("Các bước xử lý chưa hợp lệ."))
+        messages.error(request, "; ".join(str(e) for e in form.errors.get("steps", [])) or _("Các bước xử lý chưa hợp lệ."))
     return redirect("procedures:admin_detail", code=version.procedure.code)
 
 
