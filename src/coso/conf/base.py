@@ -18,23 +18,11 @@ DEBUG = config("DEBUG", False, help_text="Development mode. Never true in produc
 SECRET_KEY = config(
     "SECRET_KEY",
     "insecure-dev-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz" if DEBUG else "",
-    help_text="Django secret key (50+ random characters). Set it in production; if unset, a random key is created once in var/secret_key.",
+    help_text="Django secret key. Required in production (50+ random characters).",
     required_in_production=True,
 )
 if not SECRET_KEY:
-    # No key given: use (or create once) a random key kept in var/secret_key, readable by the
-    # owner only, so that management commands and a single server work without set-up.
-    # Production should still set SECRET_KEY (several servers must share one key).
-    import secrets
-
-    _key_file = VAR_DIR / "secret_key"
-    if _key_file.exists():
-        SECRET_KEY = _key_file.read_text().strip()
-    else:
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        SECRET_KEY = secrets.token_urlsafe(50)
-        _key_file.touch(mode=0o600)
-        _key_file.write_text(SECRET_KEY)
+    raise RuntimeError("SECRET_KEY must be set when DEBUG is off (see README, Configuration).")
 ALLOWED_HOSTS = config(
     "ALLOWED_HOSTS",
     ["127.0.0.1", "localhost"] if DEBUG else [],
