@@ -12,6 +12,7 @@ index, full scan), and a pure-Python scan of the folded names in memory.
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import time
@@ -117,8 +118,9 @@ def run(quick: bool = False) -> list[dict]:
     from coso.core.search import search_filter
     from coso.core.text import tokens
 
-    size = 5_000 if quick else 1_000_000
-    repeats = 2 if quick else 5
+    # BENCH_SEARCH_SIZE overrides the size (e.g. 200000); unset, quick mode stays small
+    size = int(os.environ.get("BENCH_SEARCH_SIZE") or (5_000 if quick else 1_000_000))
+    repeats = 2 if quick else int(os.environ.get("BENCH_SEARCH_REPEATS") or 5)
     t0 = time.perf_counter()
     build(size)
     t_build = time.perf_counter() - t0

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.expressions import RawSQL
 
 from coso.core.models import SearchEntry
 from coso.core.text import tokens
@@ -48,18 +51,52 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
     finds "Đức", "nguy" finds "Nguyễn"); a one-letter word matches only that whole word, so
     that "o" or "a" does not match most of the index.
     An empty query leaves the queryset unchanged.
+
+    One word becomes a single ``IN (SELECT object_id …)`` subquery. Several words are
+    intersected inside the index first, in one query run now: when at most
+    ``ID_LIST_LIMIT`` objects match every word (the usual case for a name), the queryset is
+    filtered by that list of ids, so that counting and paging it no longer repeat the
+    intersection; otherwise by the intersection as a subquery.
     """
-    words = tokens(query)
-    for word in words:
-        if len(word) >= 2:
-            entries = SearchEntry.objects.filter(kind=kind, token__gte=word)
-            upper = prefix_upper_bound(word)
-            if upper:
-                entries = entries.filter(token__lt=upper)
-        else:
-            entries = SearchEntry.objects.filter(kind=kind, token=word)
-        queryset = queryset.filter(**{f"{field}__in": entries.values("object_id")})
-    return queryset
+    words = _query_words(query)
+    if not words:
+        return queryset
+    if len(words) == 1:
+        return queryset.filter(**{f"{field}__in": _word_entries(kind, words[0]).values("object_id")})
+    subqueries = [_word_entries(kind, w).values("object_id") for w in words]
+    matching = subqueries[0].intersection(*subqueries[1:])
+    ids = list(matching.values_list("object_id", flat=True)[: ID_LIST_LIMIT + 1])
+    if len(ids) <= ID_LIST_LIMIT:
+        return queryset.filter(**{f"{field}__in": _id_list(connections[queryset.db], ids)})
+    return queryset.filter(**{f"{field}__in": matching})
+
+
+ID_LIST_LIMIT = 20_000
+
+
+def _query_words(query: str) -> list[str]:
+    """The folded words of ``query`` without repeats and without a word of two or more
+    letters that starts another word (every match of "nguyen" also matches "ng")."""
+    words = list(dict.fromkeys(tokens(query)))
+    return [w for w in words if len(w) < 2 or not any(o != w and o.startswith(w) for o in words)]
+
+
+def _word_entries(kind: str, word: str) -> models.QuerySet:
+    """Index entries matching one query word: by prefix, or exactly for a one-letter word."""
+    if len(word) < 2:
+        return SearchEntry.objects.filter(kind=kind, token=word)
+    entries = SearchEntry.objects.filter(kind=kind, token__gte=word)
+    upper = prefix_upper_bound(word)
+    return entries.filter(token__lt=upper) if upper else entries
+
+
+def _id_list(connection: BaseDatabaseWrapper, ids: list[int]) -> RawSQL | list[int]:
+    """A list of ids as one query parameter (a JSON array on SQLite, an array on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+    return ids
 
 
 _WORD_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"

@@ -108,6 +108,34 @@ def test_search_without_diacritics_finds_vietnamese_names(users):
     assert len(find("")) == User.objects.count()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("id_list_limit", [20_000, 1, 0])
+def test_search_several_words_by_id_list_or_by_subquery(users, monkeypatch, id_list_limit):
+    """Several words are intersected in the index: a short result becomes a list of ids, a
+    long one (over ID_LIST_LIMIT) a subquery; both give the same answer."""
+    from coso.accounts.models import User
+    from coso.core import search
+
+    monkeypatch.setattr(search, "ID_LIST_LIMIT", id_list_limit)
+    names = {"onestop": "Nguyễn Văn Đức", "specialist": "Nguyễn Thị A", "leader": "Nguyễn Văn Anh", "finance": "Lê Thị Thu"}
+    for key, full_name in names.items():
+        users[key].full_name = full_name
+        users[key].save(update_fields=["full_name"])
+        search_index_set(kind="test.person2", object_id=users[key].pk, texts=[full_name])
+    qs = User.objects.all()
+
+    def find(q, field="pk"):  # type: ignore[no-untyped-def]
+        return sorted(search_filter(qs, kind="test.person2", query=q, field=field).values_list("full_name", flat=True))
+
+    assert find("nguyen van") == ["Nguyễn Văn Anh", "Nguyễn Văn Đức"]
+    assert find("nguyen van", field="id") == ["Nguyễn Văn Anh", "Nguyễn Văn Đức"]
+    assert find("nguyen a") == ["Nguyễn Thị A"]  # a one-letter word matches exactly
+    assert find("ng nguyen van van") == ["Nguyễn Văn Anh", "Nguyễn Văn Đức"]  # repeated and implied words
+    assert find("an nguyen") == ["Nguyễn Văn Anh"]
+    assert find("nguyen van thi") == [] and find("le thi thu") == ["Lê Thị Thu"]
+    assert search_filter(qs, kind="test.person2", query="nguyen van").count() == 2
+
+
 @pytest.mark.parametrize(("word", "upper"), [("duc", "dud"), ("anz", "ao"), ("a9", "aa"), ("zz", ""), ("x", "y"), ("9", "a")])
 def test_prefix_upper_bound(word, upper):
     assert prefix_upper_bound(word) == upper
