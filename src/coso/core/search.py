@@ -71,7 +71,9 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
     return queryset.filter(**{f"{field}__in": matching})
 
 
-ID_LIST_LIMIT = 20_000
+# Measured at 1,000,000 names: "nguyen van" (76,000 ids) takes 175 ms on SQLite and 179 ms on
+# PostgreSQL with this limit, 455 and 395 ms with a limit of 20,000 (the subquery runs twice).
+ID_LIST_LIMIT = 100_000
 
 
 def _query_words(query: str) -> list[str]:
