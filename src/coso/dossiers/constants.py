@@ -124,14 +124,6 @@ ACTIONS: dict[str, Transition] = {
     Action.ASSIGN: Transition(_IN_PROCESS, None, frozenset({Role.COMMUNE_LEADER, Role.ONESTOP_OFFICER, Role.SPECIALIST})),
 }
 
-# Default internal steps when a procedure version configures none.
-DEFAULT_STEPS: list[tuple[int, str, str, int]] = [
-    (1, "Tiếp nhận hồ sơ", Role.ONESTOP_OFFICER, 10),
-    (2, "Thẩm định, xử lý", Role.SPECIALIST, 60),
-    (3, "Phê duyệt, ký", Role.COMMUNE_LEADER, 20),
-    (4, "Trả kết quả", Role.ONESTOP_OFFICER, 10),
-]
-
 # Who must act next when the dossier is in a status that has no step (inbox routing).
 WAITING_ROLE_BY_STATUS: dict[str, str] = {
     Status.ONLINE_SUBMITTED: Role.ONESTOP_OFFICER,
@@ -149,4 +141,3 @@ ALLOWED_ATTACHMENT_MIME = {
 }
 
 PHONE_SUFFIX_DIGITS = 4
-NEAR_DEADLINE_PERCENT = 40  # DIGIT's "last 40 %" rule; override with settings.COSO_DOSSIER_NEAR_PERCENT

@@ -196,6 +196,31 @@ class RuleIndex:
         return {p for (p, _c) in self._rows.get(key, {}) if p}
 
 
+def select_in_force(rows: Iterable[Any], on: dt.date, province_code: str = "", commune_code: str = "") -> Any | None:
+    """The rule book's precedence for other dated, scoped records (e.g. procedure versions): among ``rows`` with
+    ``valid_from``/``valid_to`` (exclusive) and ``province_code`` (and optionally ``commune_code``), the commune's
+    own row covering ``on``, else the province's, else the national one; the latest ``valid_from`` wins."""
+    best: dict[int, Any] = {}
+    for r in rows:
+        if r.valid_from > on or (r.valid_to is not None and on >= r.valid_to):
+            continue
+        p, c = getattr(r, "province_code", "") or "", getattr(r, "commune_code", "") or ""
+        if c:
+            rank = 2 if (p, c) == (province_code, commune_code) else -1
+        elif p:
+            rank = 1 if p == province_code else -1
+        else:
+            rank = 0
+        if rank < 0:
+            continue
+        if rank not in best or r.valid_from > best[rank].valid_from:
+            best[rank] = r
+    for rank in (2, 1, 0):
+        if rank in best:
+            return best[rank]
+    return None
+
+
 # ---------------------------------------------------------------------- process cache
 _lock = threading.Lock()
 _state: dict[str, Any] = {"index": None, "stamp": None, "checked": float("-inf")}
