@@ -76,11 +76,13 @@ def rule_for(province_code: str, day: dt.date, commune_code: str = "") -> Feedba
     )
 
 
-def deadlines_for(submitted_at: dt.datetime, rule: FeedbackRules) -> dict[str, dt.date]:
-    """Working-day deadlines counted from the day the clock starts (next working day if received on a day off)."""
-    start = effective_start(submitted_at)
-    return {"start_date": start, "reject_due": add_working_days(start, rule.reject_days), "info_due": add_working_days(start, rule.info_days),
-            "answer_due": add_working_days(start, rule.answer_days)}
+def deadlines_for(submitted_at: dt.datetime, rule: FeedbackRules, province_code: str = "") -> dict[str, dt.date]:
+    """Working-day deadlines on the province's calendar, counted from the day the clock starts (next working day if
+    received on a day off)."""
+    p = province_code
+    start = effective_start(submitted_at, province_code=p)
+    return {"start_date": start, "reject_due": add_working_days(start, rule.reject_days, province_code=p),
+            "info_due": add_working_days(start, rule.info_days, province_code=p), "answer_due": add_working_days(start, rule.answer_days, province_code=p)}
 
 
 def auto_hide_threshold(province_code: str, day: dt.date | None = None, commune_code: str = "") -> int:
@@ -302,7 +304,7 @@ def feedback_submit(
         title = text.split("\n")[0][:80]
         if len(text) > 80:
             title = title.rsplit(" ", 1)[0] + "…"
-    due = deadlines_for(now, rule)
+    due = deadlines_for(now, rule, commune.province_code)
     flags = flagged_words(f"{title} {text}")
     assignee = route(category=category, commune_code=commune.code)
     stored: list[str] = []
@@ -562,7 +564,7 @@ def feedback_answer(*, feedback: Feedback, actor: Any, text: str, publish: bool 
         today = _local_date(now)
         rule = rule_for(fb.province_code, today, fb.commune_code)
         fb.answer_text, fb.answered_at, fb.answered_by = text, now, actor
-        fb.publish_due = add_working_days(today, rule.publish_days)
+        fb.publish_due = add_working_days(today, rule.publish_days, province_code=fb.province_code)
         fb.status = Feedback.Status.ANSWERED
         fb.late = fb.late or today > fb.answer_due
         _save(fb, ["answer_text", "answered_at", "answered_by", "publish_due", "status", "late"])
@@ -625,9 +627,9 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
         if rating == Feedback.Rating.RERAISED:
             today = _local_date(now)
             rule = rule_for(fb.province_code, today, fb.commune_code)
-            start = effective_start(now)
+            start = effective_start(now, province_code=fb.province_code)
             fb.status, fb.closed_at, fb.answer_published_at = Feedback.Status.PROCESSING, None, None
-            fb.answer_due, fb.publish_due = add_working_days(start, rule.answer_days), None
+            fb.answer_due, fb.publish_due = add_working_days(start, rule.answer_days, province_code=fb.province_code), None
             fields += ["status", "closed_at", "answer_published_at", "answer_due", "publish_due"]
         _save(fb, fields)
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=True, note=f"Người gửi đánh giá: {label}. {nfc(comment)}".strip())
