@@ -127,7 +127,7 @@ def rule_diff(*, fetched_by: Any, date_from: dt.date, date_to: dt.date, province
     p, c = viewer_scope(fetched_by, province_code, commune_code)
     b = book()
     out = []
-    for key in b.keys():
+    for key in b.keys(""):
         try:
             decl = declaration(key)
         except KeyError:

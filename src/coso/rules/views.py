@@ -56,8 +56,9 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
         return _error_page(request, exc)
     decl = data["declaration"]
     # Editors change the value of their own unit (a province administrator: the province; a system administrator: the scope viewed).
-    edit_p = data["province_code"] if selectors._is_sysadmin(request.user) else (request.user.province_code or "")
-    edit_c = data["commune_code"] if selectors._is_sysadmin(request.user) else (request.user.commune_code or "")
+    user = request.user
+    edit_p = data["province_code"] if selectors._is_sysadmin(user) else (getattr(user, "province_code", "") or "")
+    edit_c = data["commune_code"] if selectors._is_sysadmin(user) else (getattr(user, "commune_code", "") or "")
     editable = selectors.can_edit(request.user, decl, edit_p, edit_c) and (bool(edit_p) or selectors._is_sysadmin(request.user))
     form = None
     warnings: list[str] = []
