@@ -48,7 +48,7 @@ class Satisfaction(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("Không hài lòng")
 
 
-# DOMAIN.md §3.5: the 12 criteria of the provincial portal; each scored Tốt / Trung bình / Kém (2/1/0).
+# The 12 criteria of the provincial portals (e.g. dichvucong.thuathienhue.gov.vn), after Decree 61/2018 Art. 31; each scored Tốt / Trung bình / Kém (2/1/0).
 RATING_CRITERIA: list[tuple[str, str | Promise]] = [
     ("overall", _("Đánh giá chung")),
     ("convenience", _("Sự thuận tiện")),
@@ -66,7 +66,7 @@ RATING_CRITERIA: list[tuple[str, str | Promise]] = [
 CRITERION_SCORES = [(2, _("Tốt")), (1, _("Trung bình")), (0, _("Kém"))]
 
 OPEN_STATUSES = frozenset({Status.ONLINE_SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.APPROVED})
-# "Đã xử lý xong" and the other end states of DOMAIN §3.4: the processing clock stops here.
+# "Đã xử lý xong" and the other end states counted by the national portal (Decision 766/QĐ-TTg formulas): the processing clock stops here.
 FINISHED_STATUSES = frozenset({Status.RESULT_READY, Status.RETURNED, Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})
 CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.PROCESSING, Status.APPROVED})
 

@@ -358,7 +358,7 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
 def _finish(dossier: Dossier, now: dt.datetime) -> None:
     end = now
     if dossier.status != Status.RESULT_READY and dossier.paused_at is not None:
-        # The citizen never returned the supplement: the request date is the end (DOMAIN §3.4).
+        # The citizen never returned the supplement: the request date is the end (national portal formula for Decision 766/QĐ-TTg).
         end = dossier.paused_at
     dossier.finished_at = end
     if dossier.received_at is None:
