@@ -105,6 +105,7 @@ class CandidateOut(Schema):
     province_name: str
     is_primary: bool
     succession: str
+    old_name: str
 
 
 class ConversionOut(Schema):
@@ -114,9 +115,11 @@ class ConversionOut(Schema):
     old_province: UnitRefOut | None
     old_district: UnitRefOut | None
     old_commune: UnitRefOut | None
+    old_communes: list[UnitRefOut]
     new_province: UnitRefOut | None
     candidates: list[CandidateOut]
     divided: bool
+    ambiguous: bool
     legal_basis: str
     matched_by: str
     message: str

@@ -225,6 +225,7 @@ class Candidate:
     province_name: str
     is_primary: bool
     succession: str
+    old_name: str = ""
 
 
 @dataclass
@@ -234,9 +235,11 @@ class AddressConversion:
     old_province: UnitRef | None = None
     old_district: UnitRef | None = None
     old_commune: UnitRef | None = None
+    old_communes: list[UnitRef] = field(default_factory=list)
     new_province: UnitRef | None = None
     candidates: list[Candidate] = field(default_factory=list)
     divided: bool = False
+    ambiguous: bool = False
     legal_basis: str = ""
     matched_by: str = ""  # "vietnamadminunits" | "coso"
     message: str = ""
@@ -251,21 +254,23 @@ class AddressConversion:
         return data
 
 
-def _own_match(text: str, province: AdministrativeUnit | None, district: AdministrativeUnit | None) -> AdministrativeUnit | None:
-    """Coso's fallback: an old commune whose folded name (with or without its type) occurs in the
-    folded address, inside the district (or province) already recognised. Unique matches only."""
+def _own_match(text: str, province: AdministrativeUnit | None, district: AdministrativeUnit | None) -> list[AdministrativeUnit]:
+    """Coso's fallback: old communes whose folded name (with or without its type) occurs in the
+    folded address, inside the district (or province) already recognised. Without diacritics two
+    communes can read the same ("Đồng Thành" / "Đông Thành"): all of them are returned (at most 5)."""
     haystack = fold(text)
     for pattern, replacement in _ABBREV:
         haystack = pattern.sub(replacement, haystack)
     if district is None and province is None:
-        return None
-    qs = _ended_communes()
+        return []
+    qs = _ended_communes().select_related("parent__parent")
     qs = qs.filter(parent=district) if district is not None else qs.filter(province_code=province.code)  # type: ignore[union-attr]
-    full = [u for u in qs if _contains_name(haystack, u.name_folded)]
+    units = list(qs)
+    full = [u for u in units if _contains_name(haystack, u.name_folded)]
     if len(full) == 1:
-        return full[0]
-    short = [u for u in (full or qs) if _contains_name(haystack, _short(u.name_folded))]
-    return short[0] if len(short) == 1 else None
+        return full
+    short = [u for u in (full or units) if _contains_name(haystack, _short(u.name_folded))]
+    return short[:5] if len(short) <= 5 else []
 
 
 def convert_old_address(text: str) -> AddressConversion:
@@ -273,8 +278,9 @@ def convert_old_address(text: str) -> AddressConversion:
 
     The `vietnamadminunits` legacy parser reads the address (with or without diacritics,
     abbreviations like "p15", "tp hcm"); Coso's own folding matches the commune inside the district
-    when the parser finds none. The lineage loaded in the database gives the current communes: one,
-    or all of them when the old commune was divided. Never geocodes (no network)."""
+    when the parser finds none (and lists every old commune that reads the same without diacritics).
+    The lineage loaded in the database gives the current communes: one, or all of them when the old
+    commune was divided. Never geocodes (no network)."""
     from vietnamadminunits import parse_address
 
     query = nfc(text)[:300]
@@ -284,48 +290,53 @@ def convert_old_address(text: str) -> AddressConversion:
     result = AddressConversion(query=query)
     parsed = parse_address(query.replace("–", "-"), mode="LEGACY", level=3, keep_street=True)
     result.street = parsed.street or ""
-    ended = AdministrativeUnit.all_objects.filter(valid_to=EFFECTIVE_2025)
+    ended = AdministrativeUnit.all_objects.filter(valid_to=EFFECTIVE_2025).select_related("parent__parent")
     province = ended.filter(level=AdministrativeUnit.Level.PROVINCE, code=parsed.province_code).first() if parsed.province_code else None
     district = ended.filter(level=AdministrativeUnit.Level.DISTRICT, code=parsed.district_code).first() if parsed.district_code else None
-    old: AdministrativeUnit | None = None
+    olds: list[AdministrativeUnit] = []
     if parsed.ward_code:
-        old = ended.filter(level=COMMUNE, code=parsed.ward_code).first()
+        olds = list(ended.filter(level=COMMUNE, code=parsed.ward_code))
+        result.matched_by = "vietnamadminunits" if olds else ""
+    if not olds and (district is not None or province is not None):
+        olds = _own_match(query, province, district)
+        result.matched_by = "coso" if olds else ""
+    if olds:
+        district = olds[0].parent if all(o.parent_id == olds[0].parent_id for o in olds) else None
+        province = olds[0].parent.parent if olds[0].parent is not None else province
+    elif district is not None and not ended.filter(parent=district).exists():
+        olds = [district]  # island district without communes → special zone
         result.matched_by = "vietnamadminunits"
-    if old is None and (district is not None or province is not None):
-        old = _own_match(query, province, district)
-        result.matched_by = "coso" if old is not None else ""
-    if old is not None:
-        district = old.parent
-        province = district.parent if district is not None else province
-    elif district is not None and district.kind == AdministrativeUnit.Kind.HUYEN and not ended.filter(parent=district).exists():
-        old = district  # island district without communes → special zone
-        result.matched_by = "vietnamadminunits"
-    result.old_province, result.old_district = UnitRef.of(province), UnitRef.of(district if district is not old else None)
-    result.old_commune = UnitRef.of(old)
+    result.old_province = UnitRef.of(province)
+    result.old_district = UnitRef.of(district if district is not None and olds != [district] else None)
+    result.old_communes = [UnitRef(o.code, o.name) for o in olds]
+    result.old_commune = result.old_communes[0] if len(olds) == 1 else None
     if province is not None:
         new_province = UnitSuccession.objects.filter(predecessor=province).select_related("successor").first()
         result.new_province = UnitRef.of(new_province.successor if new_province else None)
-    if old is None:
+    if not olds:
         result.message = (
             "Không nhận ra tỉnh/thành phố cũ trong địa chỉ." if province is None
             else "Đã nhận ra tỉnh/huyện cũ nhưng chưa nhận ra xã, phường, thị trấn cũ. Ghi rõ tên xã, phường."
         )
         return result
-    successions = ended_unit_successors(old)
+    successions = [s for old in olds for s in ended_unit_successors(old) if s.successor.valid_to is None]
     province_names = dict(
         AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE, code__in={s.successor.province_code for s in successions})
         .values_list("code", "name")
     )
+    old_names = {o.pk: o.name for o in olds}
     result.candidates = [
         Candidate(s.successor.code, s.successor.name, s.successor.province_code, province_names.get(s.successor.province_code, ""), s.is_primary,
-                  s.kind)
+                  s.kind, old_names[s.predecessor_id])
         for s in successions
-        if s.successor.valid_to is None
     ]
-    result.divided = len(result.candidates) > 1
+    result.divided = any(s.kind == UnitSuccession.Kind.SPLIT for s in successions)
+    result.ambiguous = len(olds) > 1
     result.legal_basis = successions[0].legal_basis if successions else ""
     if not result.candidates:
         result.message = "Chưa có dữ liệu sắp xếp cho đơn vị cũ này."
+    elif result.ambiguous:
+        result.message = "Không dấu nên có nhiều xã cũ trùng tên: chọn đúng xã, hoặc gõ có dấu."
     elif result.divided:
         result.message = "Đơn vị cũ đã được chia cho nhiều xã, phường mới: chọn đúng nơi theo địa chỉ cụ thể."
     return result
