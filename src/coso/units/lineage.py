@@ -290,40 +290,52 @@ def convert_old_address(text: str) -> AddressConversion:
     result = AddressConversion(query=query)
     parsed = parse_address(query.replace("–", "-"), mode="LEGACY", level=3, keep_street=True)
     result.street = parsed.street or ""
-    ended = AdministrativeUnit.all_objects.filter(valid_to=EFFECTIVE_2025).select_related("parent__parent")
-    province = ended.filter(level=AdministrativeUnit.Level.PROVINCE, code=parsed.province_code).first() if parsed.province_code else None
-    district = ended.filter(level=AdministrativeUnit.Level.DISTRICT, code=parsed.district_code).first() if parsed.district_code else None
+    ended = AdministrativeUnit.all_objects.filter(valid_to=EFFECTIVE_2025)
+    wanted = Q(pk__in=[])
+    for level, code in ((AdministrativeUnit.Level.PROVINCE, parsed.province_code), (AdministrativeUnit.Level.DISTRICT, parsed.district_code),
+                        (COMMUNE, parsed.ward_code)):
+        if code:
+            wanted |= Q(level=level, code=code)
+    found = {u.level: u for u in ended.filter(wanted)} if parsed.province_code else {}
+    province, district = found.get(AdministrativeUnit.Level.PROVINCE), found.get(AdministrativeUnit.Level.DISTRICT)
     olds: list[AdministrativeUnit] = []
-    if parsed.ward_code:
-        olds = list(ended.filter(level=COMMUNE, code=parsed.ward_code))
-        result.matched_by = "vietnamadminunits" if olds else ""
+    if COMMUNE in found:
+        olds = [found[COMMUNE]]
+        result.matched_by = "vietnamadminunits"
     if not olds and (district is not None or province is not None):
         olds = _own_match(query, province, district)
         result.matched_by = "coso" if olds else ""
-    if olds:
-        district = olds[0].parent if all(o.parent_id == olds[0].parent_id for o in olds) else None
-        province = olds[0].parent.parent if olds[0].parent is not None else province
-    elif district is not None and not ended.filter(parent=district).exists():
+    if olds and olds[0].parent_id is not None and (district is None or olds[0].parent_id != district.pk):
+        first = AdministrativeUnit.all_objects.select_related("parent__parent").get(pk=olds[0].pk)
+        district = first.parent if all(o.parent_id == first.parent_id for o in olds) else None
+        province = first.parent.parent if first.parent is not None else province
+    elif olds and not all(o.parent_id == olds[0].parent_id for o in olds):
+        district = None
+    elif not olds and district is not None and not ended.filter(parent=district).exists():
         olds = [district]  # island district without communes → special zone
         result.matched_by = "vietnamadminunits"
     result.old_province = UnitRef.of(province)
     result.old_district = UnitRef.of(district if district is not None and olds != [district] else None)
     result.old_communes = [UnitRef(o.code, o.name) for o in olds]
     result.old_commune = result.old_communes[0] if len(olds) == 1 else None
+    keys = [o.pk for o in olds] + ([province.pk] if province is not None else [])
+    successions = list(
+        UnitSuccession.objects.filter(predecessor_id__in=keys, successor__valid_to__isnull=True).select_related("successor__parent")
+        .order_by("-is_primary", "successor__code")
+    )
     if province is not None:
-        new_province = UnitSuccession.objects.filter(predecessor=province).select_related("successor").first()
+        new_province = next((s for s in successions if s.predecessor_id == province.pk), None)
         result.new_province = UnitRef.of(new_province.successor if new_province else None)
+        successions = [s for s in successions if s.predecessor_id != province.pk]
     if not olds:
         result.message = (
             "Không nhận ra tỉnh/thành phố cũ trong địa chỉ." if province is None
             else "Đã nhận ra tỉnh/huyện cũ nhưng chưa nhận ra xã, phường, thị trấn cũ. Ghi rõ tên xã, phường."
         )
         return result
-    successions = [s for old in olds for s in ended_unit_successors(old) if s.successor.valid_to is None]
-    province_names = dict(
-        AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE, code__in={s.successor.province_code for s in successions})
-        .values_list("code", "name")
-    )
+    order = {o.pk: i for i, o in enumerate(olds)}
+    successions.sort(key=lambda s: order[s.predecessor_id])
+    province_names = {s.successor.province_code: s.successor.parent.name for s in successions if s.successor.parent is not None}
     old_names = {o.pk: o.name for o in olds}
     result.candidates = [
         Candidate(s.successor.code, s.successor.name, s.successor.province_code, province_names.get(s.successor.province_code, ""), s.is_primary,

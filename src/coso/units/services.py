@@ -171,7 +171,9 @@ def units_import_lineage_2025(
     data = read_lineage_2025()
     only = {str(c) for c in province_codes} if province_codes is not None else None
     current = {
-        u.code: u for u in AdministrativeUnit.objects.filter(level__in=[AdministrativeUnit.Level.PROVINCE, AdministrativeUnit.Level.COMMUNE])
+        u.code: u
+        for u in AdministrativeUnit.objects.filter(level__in=[AdministrativeUnit.Level.PROVINCE, AdministrativeUnit.Level.COMMUNE])
+        .only("id", "code", "level", "name", "name_folded", "province_code", "area_km2")
     }
     current_communes = {code: (u.province_code, u.name) for code, u in current.items() if u.level == AdministrativeUnit.Level.COMMUNE}
     match = match_communes(data, current_communes)
@@ -197,9 +199,10 @@ def units_import_lineage_2025(
     created_units = updated_units = 0
     changes: list[tuple[AdministrativeUnit, dict[str, Any]]] = []
     with transaction.atomic():
+        unit_fields = ("id", "code", "level", "name", "name_folded", "kind", "province_code", "parent_id", "legacy_district_id")
         ended = {
             (u.level, u.code): u
-            for u in AdministrativeUnit.all_objects.filter(valid_to=EFFECTIVE_2025, level__in=["province", "district", "commune"])
+            for u in AdministrativeUnit.all_objects.filter(valid_to=EFFECTIVE_2025, level__in=["province", "district", "commune"]).only(*unit_fields)
         }
 
         def sync(level_units: list[Any], parents: dict[str, AdministrativeUnit]) -> dict[str, AdministrativeUnit]:
@@ -226,11 +229,15 @@ def units_import_lineage_2025(
             created_units += len(to_create)
             level = level_units[0].level if level_units else ""
             codes = [lu.code for lu in level_units]
-            objs = {
-                u.code: u
-                for i in range(0, len(codes), 900)
-                for u in AdministrativeUnit.all_objects.filter(level=level, valid_to=EFFECTIVE_2025, code__in=codes[i : i + 900])
-            }
+            if to_create:  # fetch the ids of the new rows (not every backend returns them from a bulk insert)
+                objs = {
+                    u.code: u
+                    for i in range(0, len(codes), 900)
+                    for u in AdministrativeUnit.all_objects.filter(level=level, valid_to=EFFECTIVE_2025, code__in=codes[i : i + 900])
+                    .only(*unit_fields)
+                }
+            else:
+                objs = {code: ended[(level, code)] for code in codes}
             tick(len(level_units))
             return objs
 
@@ -282,28 +289,27 @@ def units_import_lineage_2025(
                 "decision_date": PROVINCE_RESOLUTION_DATE,
             }
         old_pks = [u.pk for u in (*old_provinces.values(), *old_districts.values(), *old_communes.values())]
-        existing: dict[tuple[int, int], UnitSuccession] = {}
+        fields = ["kind", "is_primary", "legal_basis", "decision_number", "decision_date"]
+        existing: dict[tuple[int, int], tuple[Any, ...]] = {}  # (predecessor, successor) → (pk, *fields)
         for i in range(0, len(old_pks), 900):
-            for s in UnitSuccession.objects.filter(effective_on=EFFECTIVE_2025, source=SOURCE, predecessor_id__in=old_pks[i : i + 900]):
-                existing[(s.predecessor_id, s.successor_id)] = s
+            rows = UnitSuccession.objects.filter(effective_on=EFFECTIVE_2025, source=SOURCE, predecessor_id__in=old_pks[i : i + 900])
+            for pk, pred, succ, *values_now in rows.values_list("pk", "predecessor_id", "successor_id", *fields):
+                existing[(pred, succ)] = (pk, *values_now)
         new_rows = []
         updated_rows: list[UnitSuccession] = []
-        fields = ["kind", "is_primary", "legal_basis", "decision_number", "decision_date"]
         for pair_key, values in desired.items():
             row = existing.pop(pair_key, None)
             if row is None:
                 new_rows.append(
                     UnitSuccession(predecessor_id=pair_key[0], successor_id=pair_key[1], effective_on=EFFECTIVE_2025, source=SOURCE, **values)
                 )
-            elif any(getattr(row, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(row, k, v)
-                updated_rows.append(row)
+            elif tuple(row[1:]) != tuple(values[f] for f in fields):
+                updated_rows.append(UnitSuccession(pk=row[0], predecessor_id=pair_key[0], successor_id=pair_key[1], **values))
         UnitSuccession.objects.bulk_create(new_rows, batch_size=1000)
         UnitSuccession.objects.bulk_update(updated_rows, fields, batch_size=1000)
         removed = len(existing)
         if existing:
-            UnitSuccession.objects.filter(pk__in=[s.pk for s in existing.values()]).delete()
+            UnitSuccession.objects.filter(pk__in=[row[0] for row in existing.values()]).delete()
         tick(len(pairs))
 
         # Area of the current communes (km², from the package) where none is recorded yet.
