@@ -5,6 +5,7 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, STAFF_ROLES, Role
@@ -90,3 +91,33 @@ class ApiToken(models.Model):
         if token is None or not token.user.is_active:
             return None
         return token.user
+
+
+class SignupCode(models.Model):
+    """A one-time code sent to a phone or e-mail address to verify a citizen's self-registration.
+
+    Only a hash of the code is stored; a code expires, allows a few attempts and is used once.
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("Tin nhắn SMS")
+        EMAIL = "email", _("Thư điện tử")
+
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    destination = models.CharField(max_length=254, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.destination}"
+
+    @staticmethod
+    def hash(destination: str, code: str) -> str:
+        # Keyed with SECRET_KEY: a copy of the table does not reveal codes (a 6-digit space is small).
+        return salted_hmac("coso.accounts.SignupCode", f"{destination}:{code}", algorithm="sha256").hexdigest()

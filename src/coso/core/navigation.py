@@ -29,6 +29,8 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Đơn vị hành chính"), "units:list", ALL_STAFF),
     (_("Lịch làm việc"), "workcalendar:overrides", frozenset(ADMIN_ROLES)),
     (_("Nhật ký thao tác"), "core:audit", frozenset(ADMIN_ROLES)),
+    (_("Tài khoản cán bộ"), "accounts:staff_list", frozenset(ADMIN_ROLES)),
+    (_("Bảo mật tài khoản"), "accounts:security", ALL_STAFF),
 ]
 
 

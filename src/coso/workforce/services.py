@@ -292,6 +292,18 @@ def person_update(*, actor: Any, person: Person, version: int, **changes: Any) -
 
 
 @transaction.atomic
+def person_link_user(*, actor: Any, person: Person, user: Any) -> Person:
+    """Link a register entry to the staff account created for that person (called by the accounts app,
+    whose service checks the actor manages the account's unit)."""
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.user_id is not None and locked.user_id != user.pk:
+        raise ConflictError("Người này đã gắn với một tài khoản khác.", code="person-linked")
+    if not can_see_unit(actor, province_code=locked.province_code, commune_code=locked.commune_code):
+        raise PermissionDeniedError("Xã ngoài phạm vi quản lý của bạn.", code="out-of-scope")
+    return audited_update(locked, actor=actor, changes={"user": user, "version": locked.version + 1}, verb="person_link_user")  # type: ignore[return-value]
+
+
+@transaction.atomic
 def discipline_add(*, actor: Any, person: Person, form: str, decided_on: dt.date, valid_until: dt.date | None = None, reason: str = "") -> Discipline:
     require_roles(actor, *REGISTER_EDIT_ROLES, Role.COMMUNE_LEADER)
     d = Discipline(person=person, form=form, decided_on=decided_on, valid_until=valid_until, reason=nfc(reason),
