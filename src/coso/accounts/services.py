@@ -300,7 +300,8 @@ def staff_reactivate(*, actor: Any, user: User, reason: str = "") -> User:
 @transaction.atomic
 def password_reset_send(*, actor: Any, user: User) -> dict[str, Any]:
     """An administrator sends a one-time link to set a new password. The old password keeps working
-    until the link is used (nobody is locked out by a mistaken click)."""
+    until the link is used (nobody is locked out by a mistaken click); the link dies once used, once
+    the user signs in, or after PASSWORD_RESET_TIMEOUT."""
     _require_manager(actor)
     if not can_manage_user(actor, user):
         raise NotFoundError()
