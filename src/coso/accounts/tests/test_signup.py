@@ -171,3 +171,18 @@ def test_external_identity_links_or_creates_a_citizen(users):
     # A staff account is never taken over by an external identity.
     User.objects.filter(pk=users["onestop"].pk).update(citizen_id="079090002222")
     assert backend.authenticate(None, assertion="ok", cccd="079090002222") is None
+
+
+def test_pages_in_english(users, login, client):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    r = client.post("/accounts/register/", {"contact": "12"})
+    body = r.content.decode()
+    assert "Citizen account registration" in body and "Enter a mobile phone number" in body
+    c = login(users["province_admin"])
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = c.get("/accounts/staff/").content.decode()
+    assert "Staff accounts" in body and "Create from the workforce register" in body
+    body = c.get("/accounts/security/").content.decode()
+    assert "Account security" in body and "Create new recovery codes" in body
