@@ -656,8 +656,8 @@ def parse_contact(value: str) -> tuple[str, str]:
         phone = normalize_phone(value)
         if PHONE_RE.match(phone):
             return SignupCode.Channel.SMS, phone
-    raise ApplicationError(_("Nhập số điện thoại di động (10 chữ số) hoặc địa chỉ thư điện tử."), code="validation-error",
-                           details={"fields": {"contact": [_("Không hợp lệ.")]}})
+    message = _("Nhập số điện thoại di động (10 chữ số) hoặc địa chỉ thư điện tử.")
+    raise ApplicationError(message, code="validation-error", details={"fields": {"contact": [message]}})
 
 
 def _contact_taken(channel: str, destination: str) -> bool:
@@ -671,8 +671,8 @@ def signup_send_code(*, contact: str, ip: str = "") -> SignupCode:
     COSO_SIGNUP_RESEND_SECONDS and COSO_SIGNUP_MAX_PER_HOUR per destination, COSO_SIGNUP_MAX_PER_IP_HOUR per IP."""
     channel, destination = parse_contact(contact)
     if _contact_taken(channel, destination):
-        raise ApplicationError(_("Số điện thoại hoặc thư điện tử này đã có tài khoản. Hãy đăng nhập hoặc dùng “Quên mật khẩu”."),
-                               code="contact-taken", details={"fields": {"contact": [_("Đã có tài khoản.")]}})
+        message = _("Số điện thoại hoặc thư điện tử này đã có tài khoản. Hãy đăng nhập hoặc dùng “Quên mật khẩu”.")
+        raise ApplicationError(message, code="contact-taken", details={"fields": {"contact": [message]}})
     dest_key = _digest(destination)
     wait = settings.COSO_SIGNUP_RESEND_SECONDS
     if not cache.add(f"coso:signup:wait:{dest_key}", 1, wait):
