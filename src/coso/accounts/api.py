@@ -12,8 +12,8 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from coso.accounts import services
-from coso.accounts.models import User
-from coso.accounts.selectors import staff_get, staff_list
+from coso.accounts.models import Delegation, User
+from coso.accounts.selectors import delegate_choices, delegation_get, delegation_list, staff_get, staff_list
 from coso.core.exceptions import ApplicationError
 from coso.core.types import AuthedHttpRequest
 
@@ -234,3 +234,80 @@ def signup(request: HttpRequest, payload: SignupIn) -> Any:
     user = services.signup_complete(contact=payload.contact, code=payload.code, full_name=payload.full_name, password=payload.password,
                                     ip=str(request.META.get("REMOTE_ADDR") or ""))
     return Status(201, {"id": user.pk, "username": user.username, "full_name": user.full_name, "role": user.role})
+
+
+# ------------------------------------------------------------------ delegation of authority
+class DelegationOut(Schema):
+    id: int
+    delegator: str
+    delegator_title: str
+    delegate_id: int
+    delegate: str
+    delegate_title: str
+    kind: str
+    actions: list[str]
+    procedure_codes: list[str]
+    starts_on: dt.date
+    ends_on: dt.date
+    last_day: dt.date
+    revoked_on: dt.date | None
+    decision_number: str
+    signing_block: list[str]
+
+    @staticmethod
+    def resolve_delegator(obj: Delegation) -> str:
+        return obj.delegator.display_name
+
+    @staticmethod
+    def resolve_delegate(obj: Delegation) -> str:
+        return obj.delegate.display_name
+
+    @staticmethod
+    def resolve_signing_block(obj: Delegation) -> list[str]:
+        return obj.signing_block()
+
+
+class DelegationIn(Schema):
+    delegate_id: int
+    kind: str = Field(..., max_length=4)
+    actions: list[str] = Field(..., max_length=10)
+    procedure_codes: list[str] = Field(default_factory=list, max_length=500)
+    starts_on: dt.date
+    ends_on: dt.date
+    delegator_title: str = Field("", max_length=100)
+    delegate_title: str = Field("", max_length=100)
+    decision_number: str = Field("", max_length=100)
+    note: str = Field("", max_length=1000)
+
+
+class DelegationEndIn(Schema):
+    reason: str = Field(..., max_length=500)
+    on: dt.date | None = None
+
+
+@router.get("/delegations", response=list[DelegationOut], summary="Delegations of the caller's unit")
+@paginate
+def delegations(request: AuthedHttpRequest, state: str = "") -> Any:
+    return delegation_list(fetched_by=request.user, state=state)
+
+
+@router.post("/delegations", response={201: DelegationOut, 400: ErrorOut, 403: ErrorOut}, summary="A leader delegates named actions for a date range")
+def delegation_create(request: AuthedHttpRequest, payload: DelegationIn) -> Any:
+    data = payload.dict()
+    delegate = delegate_choices(fetched_by=request.user).filter(pk=data.pop("delegate_id")).first()
+    if delegate is None:
+        raise ApplicationError("Người được ủy quyền phải là cán bộ đang làm việc của cùng xã.", code="validation-error",
+                               details={"fields": {"delegate_id": ["Không hợp lệ."]}})
+    return Status(201, services.delegation_create(actor=request.user, delegate=delegate, **data))
+
+
+@router.post("/delegations/{int:pk}/end", response={200: DelegationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="End a delegation early")
+def delegation_end(request: AuthedHttpRequest, pk: int, payload: DelegationEndIn) -> Any:
+    return services.delegation_end(actor=request.user, delegation=delegation_get(fetched_by=request.user, pk=pk), reason=payload.reason, on=payload.on)
+
+
+@router.get("/delegations/active", response={200: DelegationOut | None}, summary="The caller's delegation for an action on a day, if any")
+def delegation_active(request: AuthedHttpRequest, action: str, on: dt.date | None = None, procedure_code: str | None = None) -> Any:
+    from django.utils import timezone
+
+    return services.delegation_active(request.user, action, on or timezone.localdate(), procedure_code=procedure_code)

@@ -103,3 +103,36 @@ class SignupFinishForm(forms.Form):
 
 class ForgotForm(forms.Form):
     identifier = forms.CharField(label=_("Tên đăng nhập, thư điện tử hoặc số điện thoại"), max_length=254)
+
+
+class DelegationForm(forms.Form):
+    delegate: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Người được ủy quyền"), queryset=None)  # type: ignore[type-arg,arg-type]
+    kind = forms.ChoiceField(label=_("Hình thức"))
+    actions = forms.MultipleChoiceField(label=_("Việc được ủy quyền"), widget=forms.CheckboxSelectMultiple)
+    procedure_codes = forms.CharField(label=_("Mã thủ tục"), required=False, max_length=2000,
+                                      help_text=_("Cách nhau bằng dấu phẩy; để trống là mọi thủ tục."))
+    starts_on = forms.DateField(label=_("Từ ngày"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ends_on = forms.DateField(label=_("Đến ngày"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    delegator_title = forms.CharField(label=_("Chức vụ của bạn"), max_length=100, initial="Chủ tịch")
+    delegate_title = forms.CharField(label=_("Chức vụ người được ủy quyền"), max_length=100, required=False,
+                                     help_text=_("Ví dụ: Phó Chủ tịch (KT.), Chánh Văn phòng (TUQ.)."))
+    decision_number = forms.CharField(label=_("Số văn bản ủy quyền"), max_length=100, required=False,
+                                      help_text=_("Bắt buộc với thừa ủy quyền (TUQ.)."))
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any):
+        from coso.accounts.models import Delegation
+        from coso.accounts.selectors import delegate_choices
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["delegate"]).queryset = delegate_choices(fetched_by=actor)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = Delegation.Kind.choices
+        cast(forms.ChoiceField, self.fields["actions"]).choices = Delegation.Action.choices
+
+    def clean_procedure_codes(self) -> list[str]:
+        raw = self.cleaned_data.get("procedure_codes") or ""
+        return [c.strip() for c in raw.replace(";", ",").replace("\n", ",").split(",") if c.strip()]
+
+
+class DelegationEndForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do chấm dứt"), max_length=500)

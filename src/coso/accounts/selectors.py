@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from coso.accounts.models import User
+from coso.accounts.models import Delegation, User
 from coso.accounts.roles import STAFF_ROLES, Role
 from coso.accounts.services import can_manage_accounts
 from coso.core.text import nfc
@@ -49,3 +49,37 @@ def staff_get(*, fetched_by: Any, pk: Any) -> User:
         return User.objects.filter(staff_scope_q(fetched_by)).select_related("unit").get(pk=int(pk))
     except (User.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def delegation_list(*, fetched_by: Any, state: str = "", on: Any = None) -> QuerySet[Delegation]:
+    """Delegations of the user's unit (commune staff: their commune; province staff: their province;
+    system administrators: all). Not secret inside the unit: everyone should know who signs for whom."""
+    from django.utils import timezone
+
+    from coso.core.scoping import scoped
+
+    qs = scoped(Delegation.objects.select_related("delegator", "delegate", "revoked_by"), fetched_by)
+    on = on or timezone.localdate()
+    if state == "current":
+        qs = qs.filter(starts_on__lte=on, ends_on__gte=on).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=on))
+    elif state == "upcoming":
+        qs = qs.filter(starts_on__gt=on).filter(revoked_on__isnull=True)
+    elif state == "past":
+        qs = qs.filter(Q(ends_on__lt=on) | Q(revoked_on__lte=on))
+    return qs.order_by("-starts_on", "-id")
+
+
+def delegation_get(*, fetched_by: Any, pk: Any) -> Delegation:
+    from coso.core.scoping import get_scoped_or_404
+
+    return get_scoped_or_404(Delegation.objects.select_related("delegator", "delegate", "revoked_by"), fetched_by, pk=pk)
+
+
+def delegate_choices(*, fetched_by: Any) -> QuerySet[User]:
+    """Whom a leader may delegate to: active staff of the same commune, except themselves."""
+    from coso.accounts.roles import COMMUNE_ROLES
+
+    if not getattr(fetched_by, "commune_code", ""):
+        return User.objects.none()
+    return (User.objects.filter(is_active=True, commune_code=fetched_by.commune_code, role__in=COMMUNE_ROLES)
+            .exclude(pk=fetched_by.pk).order_by("full_name", "username"))

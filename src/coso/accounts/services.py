@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from coso.accounts.models import SignupCode, User
+from coso.accounts.models import Delegation, SignupCode, User
 from coso.accounts.roles import ADMIN_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, STAFF_ROLES, Role
 from coso.core.audit import audit_log, audited_create, audited_update
 from coso.core.excel import read_rows, workbook_bytes
@@ -739,3 +739,135 @@ def signup_complete(*, contact: str, code: str, full_name: str, password: str, i
     if not matched:
         raise invalid
     return user
+
+
+# ------------------------------------------------------------------ delegation of authority (ủy quyền)
+DELEGATOR_ROLES = frozenset({Role.COMMUNE_LEADER})
+
+
+def can_delegate(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active and user.role in DELEGATOR_ROLES
+                and user.commune_code)
+
+
+def _overlapping(delegator: User, actions: list[str], procedure_codes: list[str], starts_on: dt.date, ends_on: dt.date,
+                 exclude: int | None = None) -> Delegation | None:
+    """A live delegation of the same leader that covers one of the same actions (and procedures) on a common day."""
+    candidates = Delegation.objects.select_related("delegate").filter(delegator=delegator, starts_on__lte=ends_on, ends_on__gte=starts_on)
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude)
+    for other in candidates:
+        if other.last_day < max(starts_on, other.starts_on):
+            continue  # ended before the common days
+        if not set(other.actions) & set(actions):
+            continue
+        if other.procedure_codes and procedure_codes and not set(other.procedure_codes) & set(procedure_codes):
+            continue
+        return other
+    return None
+
+
+@transaction.atomic
+def delegation_create(*, actor: Any, delegate: User, kind: str, actions: list[str], starts_on: dt.date, ends_on: dt.date,
+                      procedure_codes: list[str] | None = None, delegator_title: str = "", delegate_title: str = "",
+                      decision_number: str = "", note: str = "", today: dt.date | None = None) -> Delegation:
+    """A leader hands named actions to a deputy (KT.) or to the head of a subordinate unit (TUQ.) for a date
+    range. Refused: no actions, dates backwards or in the past, a delegate of another unit, oneself, a
+    TUQ. without the written decision, and any overlap with the leader's other live delegations."""
+    today = today or timezone.localdate()
+    if not can_delegate(actor):
+        raise PermissionDeniedError(_("Chỉ lãnh đạo UBND xã được ủy quyền."))
+    errors: dict[str, list[str]] = {}
+    actions = sorted(set(actions or []))
+    codes = sorted({c.strip() for c in (procedure_codes or []) if c and c.strip()})
+    if not actions:
+        errors["actions"] = [_("Chọn ít nhất một việc được ủy quyền.")]
+    elif set(actions) - set(Delegation.Action.values):
+        errors["actions"] = [_("Việc được ủy quyền không hợp lệ.")]
+    if kind not in Delegation.Kind.values:
+        errors["kind"] = [_("Chọn hình thức ủy quyền.")]
+    if delegate is None or delegate.pk == actor.pk:
+        errors["delegate"] = [_("Chọn người khác để ủy quyền.")]
+    elif not delegate.is_active or delegate.commune_code != actor.commune_code or delegate.role not in COMMUNE_ROLES:
+        errors["delegate"] = [_("Người được ủy quyền phải là cán bộ đang làm việc của cùng xã.")]
+    elif kind == Delegation.Kind.DEPUTY and delegate.role != Role.COMMUNE_LEADER:
+        errors["delegate"] = [_("Ký thay (KT.) chỉ giao cho cấp phó (lãnh đạo UBND xã).")]
+    if kind == Delegation.Kind.AUTHORISED and not decision_number.strip():
+        errors["decision_number"] = [_("Ủy quyền ký (TUQ.) phải bằng văn bản: ghi số văn bản ủy quyền.")]
+    if starts_on is None or ends_on is None:
+        errors["starts_on"] = [_("Nhập thời hạn ủy quyền.")]
+    else:
+        if ends_on < starts_on:
+            errors["ends_on"] = [_("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")]
+        if starts_on < today:
+            errors["starts_on"] = [_("Không ủy quyền lùi ngày (bắt đầu trước hôm nay).")]
+    if codes and Delegation.Action.DOSSIER_APPROVE not in actions:
+        errors["procedure_codes"] = [_("Danh sách thủ tục chỉ dùng cho việc phê duyệt hồ sơ.")]
+    elif codes:
+        from coso.procedures.selectors import procedure_codes_exist
+
+        unknown = sorted(set(codes) - procedure_codes_exist(codes))
+        if unknown:
+            errors["procedure_codes"] = [_("Không có thủ tục mã: %(c)s") % {"c": ", ".join(unknown)}]
+    _raise_fields(errors)
+    delegator_title = delegator_title.strip() or "Chủ tịch"
+    if kind == Delegation.Kind.DEPUTY:
+        delegate_title = delegate_title.strip() or "Phó Chủ tịch"
+    elif not delegate_title.strip():
+        raise ApplicationError(_("Ghi chức vụ của người được ủy quyền (ví dụ: Chánh Văn phòng)."), code="validation-error",
+                               details={"fields": {"delegate_title": [_("Bắt buộc.")]}})
+    other = _overlapping(actor, actions, codes, starts_on, ends_on)
+    if other is not None:
+        raise ApplicationError(
+            _("Trùng với ủy quyền cho %(name)s từ %(a)s đến %(b)s; chấm dứt ủy quyền đó trước hoặc chọn thời gian, việc khác.") % {
+                "name": other.delegate.display_name, "a": other.starts_on.strftime("%d/%m/%Y"), "b": other.last_day.strftime("%d/%m/%Y")},
+            code="delegation-overlap", details={"delegation": other.pk})
+    delegation = Delegation(
+        delegator=actor, delegate=delegate, kind=kind, actions=actions, procedure_codes=codes, starts_on=starts_on, ends_on=ends_on,
+        delegator_title=nfc(delegator_title.strip()), delegate_title=nfc(delegate_title.strip()), decision_number=nfc(decision_number.strip()),
+        note=nfc(note.strip()), province_code=actor.province_code, commune_code=actor.commune_code,
+    )
+    return audited_create(delegation, actor=actor, verb="delegation_create")
+
+
+@transaction.atomic
+def delegation_end(*, actor: Any, delegation: Delegation, reason: str, on: dt.date | None = None) -> Delegation:
+    """End a delegation early: from ``on`` (default today) the delegate can no longer use it. What the
+    delegate did before stays valid. Only the leader who gave it (or a system administrator) ends it."""
+    today = timezone.localdate()
+    on = on or today
+    locked = Delegation.objects.select_for_update().select_related("delegator", "delegate").get(pk=delegation.pk)
+    if not (actor.pk == locked.delegator_id or actor.is_system_admin):
+        raise PermissionDeniedError(_("Chỉ người đã ủy quyền được chấm dứt ủy quyền."))
+    if locked.revoked_on is not None:
+        raise ApplicationError(_("Ủy quyền đã được chấm dứt từ ngày %(d)s.") % {"d": locked.revoked_on.strftime("%d/%m/%Y")}, code="already-ended")
+    if locked.ends_on < today:
+        raise ApplicationError(_("Ủy quyền đã hết hạn ngày %(d)s; không cần chấm dứt.") % {"d": locked.ends_on.strftime("%d/%m/%Y")},
+                               code="already-expired")
+    if on < today:
+        raise ApplicationError(_("Không chấm dứt lùi ngày: những việc đã làm theo ủy quyền vẫn có giá trị."), code="validation-error",
+                               details={"fields": {"on": [_("Từ hôm nay trở đi.")]}})
+    if on > locked.ends_on:
+        raise ApplicationError(_("Ngày chấm dứt sau ngày hết hạn của ủy quyền."), code="validation-error", details={"fields": {"on": [_("Quá ngày hết hạn.")]}})
+    if not reason.strip():
+        raise ApplicationError(_("Ghi lý do chấm dứt."), code="validation-error", details={"fields": {"reason": [_("Bắt buộc.")]}})
+    return audited_update(locked, actor=actor, changes={"revoked_on": on, "revoked_by": actor, "revoke_reason": nfc(reason.strip())},
+                          verb="delegation_end", reason=nfc(reason.strip()))
+
+
+def delegation_active(user: Any, action: str, on: dt.date, procedure_code: str | None = None) -> Delegation | None:
+    """The delegation under which ``user`` may do ``action`` on day ``on`` (for a procedure, when the
+    delegation lists procedures), or None. Dossier and workforce services call this before refusing
+    someone who lacks the role, and to record in whose name a leader signs."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    candidates = (Delegation.objects.select_related("delegator", "delegate")
+                  .filter(delegate=user, starts_on__lte=on, ends_on__gte=on, commune_code=user.commune_code)
+                  .order_by("starts_on", "id"))
+    for d in candidates:
+        if not d.covers(on) or action not in d.actions or not d.delegator.is_active:
+            continue
+        if d.procedure_codes and (procedure_code is None or procedure_code not in d.procedure_codes):
+            continue
+        return d
+    return None

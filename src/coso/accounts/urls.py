@@ -26,4 +26,7 @@ urlpatterns = [
     path("staff/<int:pk>/reactivate/", views.staff_reactivate, name="staff_reactivate"),
     path("staff/<int:pk>/password/", views.staff_password, name="staff_password"),
     path("staff/<int:pk>/otp-reset/", views.staff_otp_reset, name="staff_otp_reset"),
+    path("delegations/", views.delegation_list_view, name="delegations"),
+    path("delegations/new/", views.delegation_create_view, name="delegation_create"),
+    path("delegations/<int:pk>/end/", views.delegation_end_view, name="delegation_end"),
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -11,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +21,8 @@ from django.views.decorators.http import require_POST
 from coso.accounts import services, twofactor
 from coso.accounts.forms import (
     DeactivateForm,
+    DelegationEndForm,
+    DelegationForm,
     ForgotForm,
     ImportForm,
     OtpResetForm,
@@ -29,8 +33,8 @@ from coso.accounts.forms import (
     StaffForm,
     TokenForm,
 )
-from coso.accounts.roles import Role
-from coso.accounts.selectors import staff_get, staff_list
+from coso.accounts.roles import STAFF_ROLES, Role
+from coso.accounts.selectors import delegation_get, delegation_list, staff_get, staff_list
 from coso.core.audit import audit_log
 from coso.core.exceptions import ApplicationError
 from coso.core.models import AuditLog
@@ -422,3 +426,61 @@ def staff_from_register(request: HttpRequest) -> HttpResponse:
             else:
                 return render(request, "accounts/handover.html", {"rows": _handover(request, results), "created": results})
     return render(request, "accounts/staff_from_register.html", {"form": form, "people": people})
+
+
+# ------------------------------------------------------------------ delegation of authority
+def _staff_only(request: HttpRequest) -> None:
+    user: Any = request.user
+    if not (user.is_superuser or user.role in STAFF_ROLES):
+        raise Http404
+
+
+@login_required
+def delegation_list_view(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    state = request.GET.get("state", "")
+    page = Paginator(delegation_list(fetched_by=request.user, state=state), 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    user: Any = request.user
+    for d in page:
+        d.can_end = (d.delegator_id == user.pk or user.is_system_admin) and d.revoked_on is None and d.ends_on >= today  # type: ignore[attr-defined]
+        d.is_current = d.covers(today)  # type: ignore[attr-defined]
+    return render(request, "accounts/delegations.html", {
+        "page": page, "state": state, "can_delegate": services.can_delegate(request.user), "end_form": DelegationEndForm(),
+    })
+
+
+@login_required
+def delegation_create_view(request: HttpRequest) -> HttpResponse:
+    if not services.can_delegate(request.user):
+        raise Http404
+    today = timezone.localdate()
+    form = DelegationForm(request.POST or None, actor=request.user,
+                          initial={"starts_on": today, "ends_on": today + dt.timedelta(days=6), "kind": "kt"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delegation_create(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Đã ủy quyền cho %(n)s.") % {"n": form.cleaned_data["delegate"].display_name})
+            return redirect("accounts:delegations")
+    return render(request, "accounts/delegation_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def delegation_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
+    delegation = delegation_get(fetched_by=request.user, pk=pk)
+    form = DelegationEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ghi lý do chấm dứt."))
+    else:
+        try:
+            services.delegation_end(actor=request.user, delegation=delegation, reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Đã chấm dứt ủy quyền cho %(n)s.") % {"n": delegation.delegate.display_name})
+    return redirect("accounts:delegations")
