@@ -90,6 +90,25 @@ def build(ctx: DemoContext) -> None:
     for username, role, unit_kind, full_name in DEMO_ACCOUNTS:
         _ensure(ctx, username, role, unit_kind, full_name)
     attach(ctx)
+    _delegation(ctx)
+
+
+def _delegation(ctx: DemoContext) -> None:
+    """The chair of the demo commune (lanhdao) lets the vice-chair (phochutich) approve and sign dossiers
+    for a week from the day the demo is built ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH")."""
+    import contextlib
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from coso.accounts.services import delegation_create
+    from coso.core.exceptions import ApplicationError
+
+    today = timezone.localdate()
+    with contextlib.suppress(ApplicationError):  # already delegated for these days (demo rebuilt)
+        delegation_create(actor=ctx.users["lanhdao"], delegate=ctx.users["phochutich"], kind="kt", actions=["dossier_approve"],
+                          starts_on=today, ends_on=today + dt.timedelta(days=6), decision_number="01/QĐ-UBND",
+                          note="Chủ tịch đi công tác (dữ liệu demo).")
 
 
 def attach(ctx: DemoContext) -> None:

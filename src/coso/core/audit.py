@@ -115,7 +115,7 @@ def audited_create(obj: _M, *, actor: Any, verb: str = "", reason: str = "") -> 
     return obj
 
 
-def audited_update(obj: _M, *, actor: Any, changes: dict[str, Any], verb: str = "", reason: str = "") -> _M:
+def audited_update(obj: _M, *, actor: Any, changes: dict[str, Any], verb: str = "", reason: str = "", on_behalf_of: str = "") -> _M:
     """Apply ``changes``, full_clean, save, and record only the fields that changed."""
     before = snapshot(obj)
     for key, value in changes.items():
@@ -124,7 +124,7 @@ def audited_update(obj: _M, *, actor: Any, changes: dict[str, Any], verb: str = 
     obj.save()
     b, a = diff(before, snapshot(obj))
     if a:
-        audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=obj, before=b, after=a, verb=verb, reason=reason)
+        audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=obj, before=b, after=a, verb=verb, reason=reason, on_behalf_of=on_behalf_of)
     return obj
 
 

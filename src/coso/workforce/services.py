@@ -469,18 +469,32 @@ def approve(*, actor: Any, evaluations: list[Evaluation], versions: dict[int, in
     agencies = {(e.commune_code, e.year) for e in locked}
     if len(agencies) > 1:
         raise ApplicationError("Chỉ phê duyệt các phiếu của cùng một cơ quan và một năm.", code="mixed-agencies")
+    delegation = None
     for ev in locked:
         if not _leader_can(actor, ev):
-            raise PermissionDeniedError("Chỉ lãnh đạo cơ quan được phê duyệt.")
+            delegation = _approval_delegation(actor, ev)
+            if delegation is None:
+                raise PermissionDeniedError("Chỉ lãnh đạo cơ quan (hoặc người được lãnh đạo ủy quyền) được phê duyệt.")
         if ev.status != Evaluation.Status.LEADER_ASSESSED or not ev.level:
             raise ApplicationError(f"Phiếu của {ev.person.full_name} chưa được lãnh đạo đánh giá.", code="wrong-status")
     (commune_code, year), = agencies
     quota_check(commune_code=commune_code, year=year, adding=locked)
     now = timezone.now()
+    on_behalf_of = delegation.capacity() if delegation is not None else ""
     for ev in locked:
-        audited_update(ev, actor=actor, verb="approve", changes={"status": Evaluation.Status.APPROVED, "approved_at": now, "version": ev.version + 1})
-        _step(ev, actor, "approved")
+        audited_update(ev, actor=actor, verb="approve", changes={"status": Evaluation.Status.APPROVED, "approved_at": now, "version": ev.version + 1},
+                       on_behalf_of=on_behalf_of)
+        _step(ev, actor, "approved", on_behalf_of)
     return locked
+
+
+def _approval_delegation(actor: Any, ev: Evaluation) -> Any:
+    """The commune leader's delegation (ủy quyền) under which ``actor`` approves evaluations today, if any."""
+    from coso.accounts.services import delegation_active
+
+    if actor.commune_code != ev.commune_code or ev.person.user_id == actor.pk:
+        return None
+    return delegation_active(actor, "evaluation_approve", timezone.localdate())
 
 
 def _dossier_stats_function() -> Any:

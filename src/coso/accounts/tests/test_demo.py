@@ -21,6 +21,12 @@ def test_demo_accounts_with_phu_loi_finance_officer_and_admin_authenticators(pro
     assert finance.role == Role.COMMUNE_FINANCE and finance.commune_code == other_commune.code
     assert ("Cán bộ tài chính xã", "taichinh2", other_commune.name) in ctx.accounts
     assert User.objects.get(username="phochutich").commune_code == commune.code
+    from django.utils import timezone
+
+    from coso.accounts.services import delegation_active
+
+    assert delegation_active(User.objects.get(username="phochutich"), "dossier_approve", timezone.localdate()) is not None
+    demo.build(DemoContext(province=province, communes=[commune, other_commune]))  # rebuilt: no error, no second delegation
     secret = demo.demo_totp_secret("quantri")
     assert any(secret in note and "quantri:" in note for note in ctx.notes)
     # The demo administrators sign in like real ones: password, then the code.
