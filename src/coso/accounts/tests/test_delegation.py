@@ -191,3 +191,12 @@ def test_api_and_pages(users, deputy, travel, login, client):
     assert "Đã chấm dứt ủy quyền" in r.content.decode()
     assert login(users["specialist"]).get("/accounts/delegations/new/").status_code == 404
     assert login(users["citizen"]).get("/accounts/delegations/").status_code == 404
+
+
+def test_delegation_pages_in_english(users, login):
+    from django.conf import settings
+
+    c = login(users["leader"])
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = c.get("/accounts/delegations/new/").content.decode()
+    assert "New delegation" in body and "Approve and sign administrative-procedure dossiers" in body
