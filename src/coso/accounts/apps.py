@@ -18,3 +18,4 @@ def _audit_login(sender, request, user, **kwargs):  # type: ignore[no-untyped-de
 
     ip = request.META.get("REMOTE_ADDR") if request is not None else None
     audit_log(actor=user, action=AuditLog.Action.LOGIN, obj=user, object_repr=user.username, ip=ip or None)
+

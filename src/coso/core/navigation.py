@@ -31,6 +31,9 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Lịch làm việc"), "workcalendar:overrides", frozenset(ADMIN_ROLES)),
     (_("Căn cứ pháp lý"), "rules:index", ALL_STAFF),
     (_("Nhật ký thao tác"), "core:audit", frozenset(ADMIN_ROLES)),
+    (_("Tài khoản cán bộ"), "accounts:staff_list", frozenset(ADMIN_ROLES)),
+    (_("Bảo mật tài khoản"), "accounts:security", ALL_STAFF),
+    (_("Ủy quyền"), "accounts:delegations", frozenset(COMMUNE_ROLES | ADMIN_ROLES)),
 ]
 
 

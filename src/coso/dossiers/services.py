@@ -199,10 +199,12 @@ def _route(dossier: Dossier, steps: list[DossierStep] | None = None) -> None:
     dossier.is_open = dossier.status not in FINISHED_STATUSES
 
 
-def _event(dossier: Dossier, *, actor: Any, action: str, from_status: str, from_step: int | None, reason: str = "", data: dict | None = None, at: dt.datetime | None = None) -> DossierEvent:
+def _event(dossier: Dossier, *, actor: Any, action: str, from_status: str, from_step: int | None, reason: str = "", data: dict | None = None,
+           at: dt.datetime | None = None, on_behalf_of: str = "") -> DossierEvent:
+    name = getattr(actor, "display_name", "") or getattr(actor, "username", "") or ""
     return DossierEvent.objects.create(
         dossier=dossier, at=at or timezone.now(), actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=getattr(actor, "display_name", "") or getattr(actor, "username", "") or "",
+        actor_name=(f"{name} ({on_behalf_of})" if on_behalf_of else name)[:200],
         actor_role=getattr(actor, "role", "") or "", action=action, from_status=from_status, to_status=dossier.status,
         from_step=from_step, to_step=dossier.current_step, reason=reason, data=data or {},
     )
@@ -386,10 +388,21 @@ def _check_actor(dossier: Dossier, actor: Any, action: str) -> None:
             raise NotFoundError()
     elif not actor.is_superuser and actor.commune_code != dossier.commune_code:
         raise NotFoundError()
-    if not actor.is_superuser and actor.role not in rule.roles:
+    if not actor.is_superuser and actor.role not in rule.roles and _delegation_for(dossier, actor, action) is None:
         raise PermissionDeniedError(f"Vai trò của bạn không được thực hiện thao tác «{Action(action).label}».")
     if rule.step_role and not actor.is_superuser and actor.role != Role.COMMUNE_LEADER and actor.role != dossier.waiting_role:
         raise PermissionDeniedError("Hồ sơ đang ở bước của vai trò khác; bạn chưa được xử lý bước này.")
+
+
+def _delegation_for(dossier: Dossier, actor: Any, action: str) -> Any:
+    """The leader's delegation (ủy quyền) under which ``actor`` approves and signs this dossier today, if any
+    (coso.accounts.services.delegation_active): it lets a delegate without the leader role approve the
+    listed procedures inside the date range, and records "KT./TUQ." with the leader's name."""
+    if action != Action.APPROVE or actor is None or actor.role == Role.CITIZEN:
+        return None
+    from coso.accounts.services import delegation_active
+
+    return delegation_active(actor, "dossier_approve", timezone.localdate(), procedure_code=dossier.procedure_version.procedure.code)
 
 
 def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int | None, reason: str = "", data: dict | None = None, files: list[tuple[str, Any]] | None = None) -> Dossier:
@@ -424,6 +437,11 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
         from_status, from_step = dossier.status, dossier.current_step
         event_data: dict[str, Any] = {}
         notify_extra = ""
+        delegation = _delegation_for(dossier, actor, action)
+        on_behalf_of = delegation.capacity() if delegation is not None else ""
+        if delegation is not None:
+            event_data["delegation"] = {"id": delegation.pk, "kind": delegation.kind, "delegator": delegation.delegator.display_name,
+                                        "signing_block": delegation.signing_block()}
         handler = _HANDLERS[action]
         result = handler(dossier, actor=actor, now=now, reason=reason, data=data, files=files or [])
         if isinstance(result, dict):
@@ -436,9 +454,11 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
         _route(dossier)
         dossier.version += 1
         dossier.save()
-        _event(dossier, actor=actor, action=action, from_status=from_status, from_step=from_step, reason=reason, data=event_data, at=now)
+        _event(dossier, actor=actor, action=action, from_status=from_status, from_step=from_step, reason=reason, data=event_data, at=now,
+               on_behalf_of=on_behalf_of)
         after = snapshot(dossier, ["status", "current_step", "due_date", "assignee", "supplement_count", "apology_due_date", "version"])
-        audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=dossier, before=before, after=after, verb=f"dossier-{action}", reason=reason)
+        audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=dossier, before=before, after=after, verb=f"dossier-{action}", reason=reason,
+                  on_behalf_of=on_behalf_of)
         if dossier.status != from_status or action == Action.APOLOGY:
             _notify_status(dossier, notify_extra)
     return dossier
