@@ -1,4 +1,11 @@
-"""Excel helpers (openpyxl): write a titled table, read an uploaded sheet safely."""
+"""Excel helpers (openpyxl): write a titled table, read an uploaded sheet safely.
+
+Every string written by these helpers is stored as a text cell, never as a formula: a value typed by a
+user (an applicant's name, a village, a note) that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return would otherwise be run by Excel or LibreOffice when the export is opened (CSV/formula
+injection, OWASP). Such cells also carry Excel's own "quote prefix" flag, the same flag Excel sets when a
+user types ``'=...``, so editing the cell in Excel keeps it text. Numbers, money and dates stay real cells.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,11 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
+
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -17,6 +28,42 @@ from coso.core.exceptions import ApplicationError
 THIN = Side(style="thin", color="999999")
 MONEY_FORMAT = '#,##0" đ"'
 DATE_FORMAT = "dd/mm/yyyy"
+# A leading character that makes a spreadsheet treat the cell as a formula (or part of one).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def clean_text(value: Any) -> str:
+    """A string for a cell: control characters that .xlsx cannot hold are dropped."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def set_value(cell: Cell | WriteOnlyCell, value: Any) -> Cell | WriteOnlyCell:
+    """Put ``value`` in ``cell``; strings always become text cells (never a formula)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, str):
+        text = clean_text(value)
+        cell.value = text
+        cell.data_type = "s"  # openpyxl turns "=..." into a formula; force a plain string
+        if text.lstrip(" ")[:1] in FORMULA_TRIGGERS:
+            cell.quotePrefix = True
+        return cell
+    cell.value = value
+    return cell
+
+
+def text_cell(ws: Any, value: Any) -> Any:
+    """A cell for a write-only sheet (``ws.append``): strings as text, other values unchanged."""
+    if isinstance(value, (str, Promise, Decimal)):
+        return set_value(WriteOnlyCell(ws), value)
+    return value
+
+
+def safe_row(ws: Any, values: Iterable[Any]) -> list[Any]:
+    """A row for ``ws.append`` on a write-only sheet, with every string written as text."""
+    return [text_cell(ws, v) for v in values]
 
 
 def workbook_bytes(sheets: Sequence[dict[str, Any]]) -> bytes:
@@ -27,13 +74,13 @@ def workbook_bytes(sheets: Sequence[dict[str, Any]]) -> bytes:
         ws = wb.create_sheet(title=str(spec["title"])[:31])
         row = 1
         for line in spec.get("heading", []):
-            ws.cell(row=row, column=1, value=line).font = Font(bold=True, name="Times New Roman", size=12)
+            set_value(ws.cell(row=row, column=1), line).font = Font(bold=True, name="Times New Roman", size=12)
             row += 1
         if spec.get("heading"):
             row += 1
         headers = list(spec["headers"])
         for c, h in enumerate(headers, start=1):
-            cell = ws.cell(row=row, column=c, value=str(h))
+            cell = set_value(ws.cell(row=row, column=c), str(h))
             cell.font = Font(bold=True, name="Times New Roman")
             cell.fill = PatternFill("solid", fgColor="EEEEEE")
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -43,9 +90,7 @@ def workbook_bytes(sheets: Sequence[dict[str, Any]]) -> bytes:
         for values in spec["rows"]:
             row += 1
             for c, v in enumerate(values, start=1):
-                if isinstance(v, Decimal):
-                    v = float(v)
-                cell = ws.cell(row=row, column=c, value=v)
+                cell = set_value(ws.cell(row=row, column=c), v)
                 cell.font = Font(name="Times New Roman")
                 cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
                 if (c - 1) in money_cols:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from coso.accounts.roles import Role
 from coso.core.audit import audit_log, audited_create, audited_update, snapshot
-from coso.core.excel import read_rows, workbook_bytes
+from coso.core.excel import read_rows, safe_row, workbook_bytes
 from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from coso.core.models import AuditLog
 from coso.core.scoping import can_see_unit, require_roles
@@ -197,12 +197,6 @@ def import_people(*, actor: Any, data: bytes) -> int:
     return len(people)
 
 
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def template_bytes() -> bytes:
     example = ["Nguyễn Văn An", "15/03/1985", "Nam", "Kinh", "079085001234", "x", "civil_servant", "cv_vp", "01/07/2025", "",
                "thpt", "dai_hoc", "hanh_chinh", "trung_cap", "chuyen_vien", "co_ban", "bac2", ""]
@@ -249,10 +243,10 @@ def export_bytes(people: Any, *, user: Any) -> bytes:
         header.append(cell)
     ws.append(header)
     for p in people:
-        ws.append([_safe(p.full_name), format_date(p.birth_date), "Nam" if p.gender == "male" else "Nữ", _safe(p.ethnicity),
+        ws.append(safe_row(ws, [p.full_name, format_date(p.birth_date), "Nam" if p.gender == "male" else "Nữ", p.ethnicity,
                    mask_citizen_id(p.citizen_id, user), "x" if p.party_member else "", p.kind, p.position_code, format_date(p.started_on),
                    p.commune_code, p.general_education, p.degree_level, p.degree_field, p.political_theory, p.state_management, p.it,
-                   p.foreign_language, format_date(p.transition_end_date)])
+                   p.foreign_language, format_date(p.transition_end_date)]))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
