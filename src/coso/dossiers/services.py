@@ -20,9 +20,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-import filetype
-
 from coso.accounts.roles import Role
+from coso.core import attachments as att
 from coso.core.audit import audit_log, snapshot
 from coso.core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from coso.core.models import AuditLog
@@ -32,7 +31,7 @@ from coso.core.text import fold, nfc
 from coso.dossiers import deadlines
 from coso.dossiers.constants import (
     ACTIONS,
-    ALLOWED_ATTACHMENT_MIME,
+    ALLOWED_ATTACHMENT_KINDS,
     DEFAULT_STEPS,
     FINISHED_STATUSES,
     NEAR_DEADLINE_PERCENT,
@@ -49,6 +48,7 @@ from coso.workcalendar import services as cal
 
 PHONE_RE = re.compile(r"^(0|\+84)\d{9,10}$")
 CCCD_RE = re.compile(r"^\d{12}$")
+MAX_FILES = 30  # files in one submission or action (each within COSO_MAX_ATTACHMENT_BYTES)
 
 
 def near_percent() -> int:
@@ -96,27 +96,21 @@ def clean_applicant(data: Applicant) -> Applicant:
     return Applicant(name=name, phone=phone, email=email, citizen_id=cccd, address=nfc(data.address)[:300], zalo_opt_in=data.zalo_opt_in)
 
 
-def check_attachment(upload: Any) -> str:
-    """Size and real type (magic bytes, not the file name). Returns the MIME type."""
-    limit = int(settings.COSO_MAX_ATTACHMENT_BYTES)
-    size = getattr(upload, "size", None) or 0
-    name = getattr(upload, "name", "tệp")
-    if size <= 0:
-        raise ApplicationError(f"Tệp «{name}» rỗng.", code="empty-file", details={"file": name})
-    if size > limit:
-        raise ApplicationError(
-            f"Tệp «{name}» quá lớn ({size / 1048576:.1f} MB); tối đa {limit / 1048576:.0f} MB.",
-            code="file-too-large", details={"file": name, "size": size, "limit": limit},
-        )
-    pos = upload.tell() if hasattr(upload, "tell") else 0
-    head = upload.read(8192)
-    upload.seek(pos)
-    kind = filetype.guess(head)
-    mime = kind.mime if kind else ""
-    if mime not in ALLOWED_ATTACHMENT_MIME:
-        allowed = ", ".join(sorted(set(ALLOWED_ATTACHMENT_MIME.values())))
-        raise ApplicationError(f"Tệp «{name}» không đúng định dạng cho phép ({allowed}).", code="file-type", details={"file": name, "mime": mime})
-    return mime
+def prepare_files(files: list[tuple[str, Any]] | None) -> list[tuple[str, att.PreparedFile]]:
+    """Check every file of a submission (size, type by content, images cleaned of GPS/EXIF) before anything is
+    written; one bad file refuses the whole submission. Returns (document name, cleaned file) pairs."""
+    files = [(n, f) for n, f in (files or []) if f is not None]
+    if len(files) > MAX_FILES:
+        raise ApplicationError(f"Chỉ được gửi tối đa {MAX_FILES} tệp trong một lần.", code="too-many-attachments",
+                               details={"max": MAX_FILES, "fields": {"files": [f"Tối đa {MAX_FILES} tệp."]}})
+    prepared = []
+    for doc_name, upload in files:
+        try:
+            prepared.append((doc_name, att.prepare_one(upload, allowed=ALLOWED_ATTACHMENT_KINDS)))
+        except ApplicationError as exc:
+            exc.details = {**(exc.details or {}), "document": doc_name, "fields": {"files": [exc.message]}}
+            raise
+    return prepared
 
 
 # ---------------------------------------------------------------- helpers
@@ -211,15 +205,16 @@ def _notify_status(dossier: Dossier, extra: str = "") -> None:
     transaction.on_commit(lambda: notify(text=text, subject=f"Hồ sơ {dossier.code}", email=email, phone=phone, zalo=zalo))
 
 
-def _save_files(dossier: Dossier, files: list[tuple[str, Any]], *, actor: Any, kind: str) -> None:
-    for doc_name, upload in files:
-        mime = check_attachment(upload)
-        att = DossierAttachment(
-            dossier=dossier, kind=kind, document_name=nfc(doc_name)[:300] or "Tài liệu", original_name=getattr(upload, "name", "file")[:255],
-            content_type=mime, size=upload.size, uploaded_by=actor if getattr(actor, "pk", None) else None,
+def _save_files(dossier: Dossier, files: list[tuple[str, att.PreparedFile]], *, actor: Any, kind: str, stored: att.StoredFiles) -> None:
+    """Write the checked files through the storage API under generated names; ``stored`` deletes them again
+    if the submission fails before it is committed."""
+    folder = f"dossiers/{dossier.commune_code or 'x'}/{dossier.pk}"
+    for doc_name, prepared in files:
+        name = stored.save(prepared, folder=folder)
+        DossierAttachment.objects.create(
+            dossier=dossier, kind=kind, document_name=nfc(doc_name)[:300] or "Tài liệu", original_name=prepared.original_name,
+            file=name, content_type=prepared.content_type, size=prepared.size, uploaded_by=actor if getattr(actor, "pk", None) else None,
         )
-        att.file.save(getattr(upload, "name", "file"), upload, save=False)
-        att.save()
 
 
 def _index(dossier: Dossier) -> None:
@@ -278,10 +273,9 @@ def receive_at_counter(
             "Hồ sơ chưa đủ thành phần: " + "; ".join(missing) + ". Hãy hướng dẫn công dân bổ sung một lần (Mẫu 02) trước khi tiếp nhận.",
             code="incomplete-dossier", details={"missing": missing, "fields": {"documents": missing}},
         )
-    for _n, upload in files:
-        check_attachment(upload)
+    prepared = prepare_files(files)
     owner = _citizen_account(applicant.citizen_id)
-    with transaction.atomic():
+    with att.StoredFiles() as stored, transaction.atomic():
         code = take_code(agency_code_for(commune), timezone.localdate(now))
         dossier = Dossier(
             code=code, procedure_version=version, province_code=commune.province_code, commune_code=commune.code,
@@ -297,7 +291,7 @@ def receive_at_counter(
         steps = _copy_steps(dossier, version)
         _route(dossier, steps)
         dossier.save(update_fields=["waiting_role", "current_step_name", "is_open"])
-        _save_files(dossier, files, actor=actor, kind=DossierAttachment.Kind.INPUT)
+        _save_files(dossier, prepared, actor=actor, kind=DossierAttachment.Kind.INPUT, stored=stored)
         assert dossier.due_date is not None  # set by _set_clock above
         _event(dossier, actor=actor, action=Action.RECEIVE, from_status="", from_step=None, at=now, data={"documents": sorted(provided), "due_date": dossier.due_date.isoformat()})
         audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=dossier, after=snapshot(dossier), verb="dossier-receive")
@@ -321,9 +315,8 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
     missing = _missing_required(version, {nfc(n) for n, _ in files})
     if missing:
         raise ApplicationError("Thiếu tệp đính kèm: " + "; ".join(missing) + ".", code="incomplete-dossier", details={"missing": missing, "fields": {"files": missing}})
-    for _n, upload in files:
-        check_attachment(upload)
-    with transaction.atomic():
+    prepared = prepare_files(files)
+    with att.StoredFiles() as stored, transaction.atomic():
         code = take_code(agency_code_for(commune), timezone.localdate(now))
         dossier = Dossier(
             code=code, procedure_version=version, province_code=commune.province_code, commune_code=commune.code,
@@ -337,7 +330,7 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
         steps = _copy_steps(dossier, version)
         _route(dossier, steps)
         dossier.save(update_fields=["waiting_role", "is_open"])
-        _save_files(dossier, files, actor=actor, kind=DossierAttachment.Kind.INPUT)
+        _save_files(dossier, prepared, actor=actor, kind=DossierAttachment.Kind.INPUT, stored=stored)
         _event(dossier, actor=actor, action=Action.SUBMIT_ONLINE, from_status="", from_step=None, at=now)
         audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=dossier, after=snapshot(dossier), verb="dossier-submit-online")
         _index(dossier)
@@ -386,9 +379,8 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
         raise ApplicationError("Thao tác không hợp lệ.", code="unknown-action")
     if rule.reason_required and len(reason) < 3:
         raise ApplicationError("Vui lòng ghi rõ lý do.", code="reason-required", details={"fields": {"reason": ["Bắt buộc."]}})
-    for _n, upload in files or []:
-        check_attachment(upload)
-    with transaction.atomic():
+    prepared = prepare_files(files)
+    with att.StoredFiles() as stored, transaction.atomic():
         try:
             dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
         except (Dossier.DoesNotExist, ValueError, TypeError):
@@ -410,7 +402,7 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
         event_data: dict[str, Any] = {}
         notify_extra = ""
         handler = _HANDLERS[action]
-        result = handler(dossier, actor=actor, now=now, reason=reason, data=data, files=files or [])
+        result = handler(dossier, actor=actor, now=now, reason=reason, data=data, files=prepared, stored=stored)
         if isinstance(result, dict):
             event_data.update(result.get("event", {}))
             notify_extra = result.get("notify", "")
@@ -498,7 +490,7 @@ def _h_request_supplement(d: Dossier, *, now: dt.datetime, data: dict, **_: Any)
     return {"event": ev, "notify": "Vui lòng bổ sung hồ sơ theo phiếu yêu cầu (Mẫu 02)."}
 
 
-def _h_receive_supplement(d: Dossier, *, actor: Any, now: dt.datetime, files: list, **_: Any) -> dict:
+def _h_receive_supplement(d: Dossier, *, actor: Any, now: dt.datetime, files: list, stored: att.StoredFiles, **_: Any) -> dict:
     days = deadlines.paused_working_days(d.paused_at, now) if d.paused_at else 0
     d.paused_working_days += days
     if d.due_date:
@@ -511,7 +503,7 @@ def _h_receive_supplement(d: Dossier, *, actor: Any, now: dt.datetime, files: li
         if d.apology_due_date:
             d.apology_due_date = deadlines.shift_due(d.apology_due_date, days)
     d.paused_at = None
-    _save_files(d, files, actor=actor, kind=DossierAttachment.Kind.SUPPLEMENT)
+    _save_files(d, files, actor=actor, kind=DossierAttachment.Kind.SUPPLEMENT, stored=stored)
     return {"event": {"paused_working_days": days, "due_date": d.due_date.isoformat() if d.due_date else None}}
 
 
@@ -535,10 +527,10 @@ def _h_result_ready(d: Dossier, *, now: dt.datetime, **_: Any) -> dict:
     return {}
 
 
-def _h_return(d: Dossier, *, actor: Any, now: dt.datetime, files: list, **_: Any) -> dict:
+def _h_return(d: Dossier, *, actor: Any, now: dt.datetime, files: list, stored: att.StoredFiles, **_: Any) -> dict:
     d.returned_at = now
     DossierStep.objects.filter(dossier=d, finished_at__isnull=True).update(finished_at=now, handled_by=actor)
-    _save_files(d, files, actor=actor, kind=DossierAttachment.Kind.RESULT)
+    _save_files(d, files, actor=actor, kind=DossierAttachment.Kind.RESULT, stored=stored)
     return {"notify": "Cảm ơn ông/bà; mời đánh giá mức độ hài lòng."}
 
 

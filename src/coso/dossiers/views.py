@@ -54,7 +54,14 @@ def _version(code: str, province_code: str) -> Any:
 
 
 def _apply_errors(form: Any, exc: ApplicationError) -> None:
-    fields = (exc.details or {}).get("fields") or {}
+    fields = dict((exc.details or {}).get("fields") or {})
+    document = (exc.details or {}).get("document")
+    if document:  # a refused file: show the error at its own file field
+        for i, name, _req in getattr(form, "doc_names", []):
+            if name == document and f"file_{i}" in form.fields:
+                fields.pop("files", None)
+                fields[f"file_{i}"] = [exc.message]
+                break
     placed = False
     for name, errs in fields.items():
         if name in form.fields:
