@@ -45,9 +45,14 @@ class ApplicantIn(Schema):
     zalo_opt_in: bool = False
 
 
+class PaperIn(Schema):
+    name: str
+    copies: int = pydantic.Field(1, ge=1, le=99)
+
+
 class IntakeIn(ApplicantIn):
     procedure_code: str
-    documents: list[str] = []
+    documents: list[str | PaperIn] = []  # papers received: a name, or {"name", "copies"}
     files: list[FileIn] = []
     channel: str = "counter"
     note: str = ""
@@ -262,7 +267,8 @@ def intake(request: HttpRequest):  # type: ignore[no-untyped-def]
         raise PermissionDeniedError("Chỉ cán bộ bộ phận một cửa của xã được tiếp nhận hồ sơ.")
     payload, files = _submission(request, IntakeIn)
     d = services.receive_at_counter(actor=user, commune=commune, applicant=_applicant(payload), procedure=_procedure(payload.procedure_code),
-                                    documents=payload.documents, files=files, channel=payload.channel, note=payload.note)
+                                    documents=[d if isinstance(d, str) else d.dict() for d in payload.documents], files=files,
+                                    channel=payload.channel, note=payload.note)
     return 201, selectors.dossier_get(fetched_by=user, pk=d.pk)
 
 

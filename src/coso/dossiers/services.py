@@ -225,6 +225,36 @@ def _index(dossier: Dossier) -> None:
     )
 
 
+MAX_COPIES = 99
+
+
+def received_papers(version: Any, documents: list[Any] | None) -> list[dict[str, Any]]:
+    """The papers ticked at the counter as [{"name", "copies"}], in the procedure's order, then any other.
+    Copies default to the number the procedure asks for (1 when it does not say)."""
+    asked = {nfc(doc["name"]): doc.get("copies", 1) for doc in (version.required_documents or []) if isinstance(doc, dict) and doc.get("name")}
+    given: dict[str, int] = {}
+    for item in documents or []:
+        if isinstance(item, dict):
+            name, copies = item.get("name", ""), item.get("copies")
+        elif isinstance(item, (tuple, list)):
+            name, copies = (item[0], item[1]) if len(item) > 1 else (item[0], None)
+        else:
+            name, copies = item, None
+        name = nfc(str(name or ""))
+        if not name:
+            continue
+        try:
+            count = int(copies) if copies not in (None, "") else int(asked.get(name) or 1)
+        except (TypeError, ValueError):
+            count = 0
+        if not 1 <= count <= MAX_COPIES:
+            raise ApplicationError(f"Số bản của “{name[:80]}” phải từ 1 đến {MAX_COPIES}.", code="invalid-copies",
+                                   details={"fields": {"documents": [name]}, "document": name})
+        given[name] = given.get(name, 0) + count
+    ordered = [n for n in asked if n in given] + [n for n in given if n not in asked]
+    return [{"name": n, "copies": given[n]} for n in ordered]
+
+
 def _missing_required(version: Any, provided: set[str]) -> list[str]:
     names = []
     for doc in version.required_documents or []:
@@ -252,10 +282,15 @@ def _citizen_account(citizen_id: str) -> Any:
 
 def receive_at_counter(
     *, actor: Any, commune: Any, applicant: Applicant, procedure_version: Any = None, procedure: Any = None,
-    documents: list[str] | None = None, files: list[tuple[str, Any]] | None = None, channel: str = Channel.COUNTER,
+    documents: list[Any] | None = None, files: list[tuple[str, Any]] | None = None, channel: str = Channel.COUNTER,
     note: str = "", received_at: dt.datetime | None = None,
 ) -> Dossier:
-    """A one-stop officer receives a complete dossier: code, appointment (Mẫu 01), steps, event."""
+    """A one-stop officer receives a complete dossier: code, appointment (Mẫu 01), steps, event.
+
+    ``documents`` are the papers the officer ticked as received: names, or (name, copies) pairs, or
+    {"name", "copies"} dicts. Every mandatory paper must be ticked; a scan attached to the form does not
+    replace the paper (the online channel is where files are the dossier). The receipt (Mẫu 01) lists
+    exactly these papers with their counts, then the attached files."""
     if getattr(actor, "role", None) != Role.ONESTOP_OFFICER and not getattr(actor, "is_superuser", False):
         raise PermissionDeniedError("Chỉ cán bộ bộ phận một cửa được tiếp nhận hồ sơ.")
     if not actor.is_superuser and actor.commune_code != commune.code:
@@ -266,11 +301,12 @@ def receive_at_counter(
     now = received_at or timezone.now()
     version = _version_for(procedure_version, procedure=procedure, province_code=commune.province_code, day=timezone.localdate(now))
     files = files or []
-    provided = {nfc(d) for d in (documents or [])} | {nfc(n) for n, _ in files}
+    papers = received_papers(version, documents)
+    provided = {p["name"] for p in papers}
     missing = _missing_required(version, provided)
     if missing:
         raise ApplicationError(
-            "Hồ sơ chưa đủ thành phần: " + "; ".join(missing) + ". Hãy hướng dẫn công dân bổ sung một lần (Mẫu 02) trước khi tiếp nhận.",
+            "Hồ sơ chưa đủ thành phần: " + "; ".join(missing) + ". Hãy đánh dấu các giấy tờ đã nhận, hoặc hướng dẫn công dân bổ sung một lần (Mẫu 02) trước khi tiếp nhận.",
             code="incomplete-dossier", details={"missing": missing, "fields": {"documents": missing}},
         )
     prepared = prepare_files(files)
@@ -293,7 +329,8 @@ def receive_at_counter(
         dossier.save(update_fields=["waiting_role", "current_step_name", "is_open"])
         _save_files(dossier, prepared, actor=actor, kind=DossierAttachment.Kind.INPUT, stored=stored)
         assert dossier.due_date is not None  # set by _set_clock above
-        _event(dossier, actor=actor, action=Action.RECEIVE, from_status="", from_step=None, at=now, data={"documents": sorted(provided), "due_date": dossier.due_date.isoformat()})
+        _event(dossier, actor=actor, action=Action.RECEIVE, from_status="", from_step=None, at=now,
+               data={"documents": sorted(provided), "papers": papers, "due_date": dossier.due_date.isoformat()})
         audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=dossier, after=snapshot(dossier), verb="dossier-receive")
         _index(dossier)
         _notify_status(dossier)

@@ -217,3 +217,111 @@ def test_failure_after_files_were_written_removes_them(receive, monkeypatch, tmp
     with pytest.raises(RuntimeError):
         receive(files=[("Tờ khai đăng ký khai sinh", pdf_upload()), ("Ảnh", SimpleUploadedFile("a.jpg", jpeg_with_gps()))])
     assert Dossier.objects.count() == 0 and _stored(tmp_path) == []
+
+
+# ---------------------------------------------------------------- Mẫu 01 at the counter (item 19)
+BIRTH_DOCS = [
+    {"name": "Tờ khai đăng ký khai sinh theo mẫu", "copies": 1, "required": True},
+    {"name": "Giấy chứng sinh; hoặc văn bản của người làm chứng; hoặc giấy cam đoan về việc sinh (sinh ngoài cơ sở y tế)", "copies": 1, "required": True},
+    {"name": "Văn bản ủy quyền có chứng thực (nếu ủy quyền nộp hồ sơ thay)", "copies": 1, "required": False},
+    {"name": "Giấy tờ chứng minh nơi cư trú của người yêu cầu (trường hợp đăng ký tại nơi cư trú của cha hoặc mẹ)", "copies": 2, "required": False},
+]
+
+
+def _pdf_text(data: bytes) -> str:
+    from coso.dossiers.tests.pdftext import extract_text
+
+    return " ".join(extract_text(data).split())
+
+
+def _pages(data: bytes) -> int:
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page(?!s)", data))
+
+
+@pytest.fixture
+def birth(db):  # type: ignore[no-untyped-def]
+    from coso.dossiers.tests.conftest import make_procedure
+
+    return make_procedure(code="1.999001", name="Đăng ký khai sinh (có yếu tố đủ điều kiện đăng ký tại nơi cư trú của cha, mẹ)", docs=BIRTH_DOCS)
+
+
+def _intake_form(birth, **extra) -> dict:  # type: ignore[no-untyped-def]
+    return {"procedure": birth.procedure.code, "applicant_name": "Nguyễn Thị Phương Thảo Uyên Nhi", "applicant_phone": "0909000111",
+            "applicant_address": "Số 123/45/6 đường Nguyễn Thị Minh Khai, Khu phố 3, Phường Sài Gòn, Thành phố Hồ Chí Minh",
+            "applicant_email": "thao.nguyen@example.vn", "channel": "counter", **extra}
+
+
+def test_receipt_lists_only_the_papers_received_with_counts(login, users, birth):
+    c = login(users["onestop"])
+    page = c.get(f"/dossiers/intake/?procedure={birth.procedure.code}").content.decode()
+    assert 'name="count_0"' in page and 'name="count_3"' in page
+    r = c.post(f"/dossiers/intake/?procedure={birth.procedure.code}", _intake_form(birth, doc_0="on", count_0="2", doc_1="on", count_1="1"))
+    assert r.status_code == 302, r.content.decode()[:2000]
+    d = Dossier.objects.get()
+    text = _pdf_text(c.get(f"/dossiers/{d.pk}/forms/receipt.pdf").content)
+    assert "Tờ khai đăng ký khai sinh theo mẫu 02" in text
+    assert "Giấy chứng sinh" in text
+    assert "Văn bản ủy quyền" not in text and "nơi cư trú của người yêu cầu" not in text  # not handed in: not on the receipt
+    # The API records counts the same way: a name, or {"name", "copies"}.
+    api = c.post("/api/v1/dossiers/intake", {"procedure_code": birth.procedure.code, "applicant_name": "Phạm Minh Tuấn", "applicant_phone": "0912345678",
+                                             "documents": [BIRTH_DOCS[0]["name"], {"name": BIRTH_DOCS[1]["name"], "copies": 3}, {"name": BIRTH_DOCS[3]["name"], "copies": 2}]},
+                 content_type="application/json")
+    assert api.status_code == 201, api.content
+    text = _pdf_text(c.get(f"/api/v1/dossiers/{api.json()['id']}/forms/receipt.pdf").content)
+    assert "(sinh ngoài cơ sở y tế) 03" in text and "cha hoặc mẹ) 02" in text and "Văn bản ủy quyền" not in text
+    bad = c.post("/api/v1/dossiers/intake", {"procedure_code": birth.procedure.code, "applicant_name": "Phạm Minh Tuấn", "applicant_phone": "0912345678",
+                                             "documents": [{"name": BIRTH_DOCS[0]["name"], "copies": 0}, BIRTH_DOCS[1]["name"]]}, content_type="application/json")
+    assert bad.status_code == 422
+
+
+def test_counter_refuses_a_dossier_without_its_mandatory_papers_ticked(login, users, birth):
+    c = login(users["onestop"])
+    # Scans attached for both mandatory papers, but no paper ticked as received: refused, like online submission refuses missing files.
+    r = c.post(f"/dossiers/intake/?procedure={birth.procedure.code}", _intake_form(
+        birth, doc_2="on", file_0=pdf_upload("to-khai.pdf"), file_1=pdf_upload("giay-chung-sinh.pdf")))
+    html = r.content.decode()
+    assert r.status_code == 400 and "chưa đủ thành phần" in html
+    assert html.count("Giấy tờ bắt buộc: đánh dấu khi đã nhận bản giấy") == 2
+    api = c.post("/api/v1/dossiers/intake", _intake_fields(birth, documents=[], files=[_b64("to-khai.pdf", PDF_BYTES, BIRTH_DOCS[0]["name"]),
+                                                                                          _b64("cs.pdf", PDF_BYTES, BIRTH_DOCS[1]["name"])]),
+                 content_type="application/json")
+    assert api.status_code == 400 and api.json()["code"] == "incomplete-dossier"
+    assert Dossier.objects.count() == 0
+
+
+@pytest.mark.parametrize("papers", [2, 4])
+def test_receipt_signatures_stay_on_the_first_page(login, users, birth, papers):
+    c = login(users["onestop"])
+    ticks = {f"doc_{i}": "on" for i in range(papers)}
+    r = c.post(f"/dossiers/intake/?procedure={birth.procedure.code}", _intake_form(birth, **ticks))
+    assert r.status_code == 302, r.content.decode()[:2000]
+    pdf = c.get(f"/dossiers/{Dossier.objects.get().pk}/forms/receipt.pdf").content
+    assert _pages(pdf) == 1
+    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in _pdf_text(pdf)
+
+
+def test_receipt_with_a_long_list_keeps_signatures_with_it(login, users, db):
+    from coso.dossiers.tests.conftest import make_procedure
+
+    docs = [{"name": f"Giấy tờ số {i}: bản sao có chứng thực hoặc bản chụp kèm bản chính để đối chiếu của giấy tờ liên quan", "copies": 1, "required": True}
+            for i in range(1, 15)]
+    v = make_procedure(code="1.999002", name="Thủ tục nhiều giấy tờ", docs=docs)
+    c = login(users["onestop"])
+    r = c.post(f"/dossiers/intake/?procedure={v.procedure.code}", _intake_form(v, **{f"doc_{i}": "on" for i in range(len(docs))}))
+    assert r.status_code == 302, r.content.decode()[:2000]
+    pdf = c.get(f"/dossiers/{Dossier.objects.get().pk}/forms/receipt.pdf").content
+    assert _pages(pdf) == 1
+
+
+def test_intake_redirects_to_print_the_receipt(login, users, birth):
+    c = login(users["onestop"])
+    r = c.post(f"/dossiers/intake/?procedure={birth.procedure.code}", _intake_form(birth, doc_0="on", doc_1="on"))
+    d = Dossier.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/dossiers/{d.pk}/?print=receipt"
+    page = c.get(r["Location"]).content.decode()
+    assert 'id="print-receipt"' in page and f'data-pdf="/dossiers/{d.pk}/forms/receipt.pdf"' in page and "print-receipt.js" in page
+    assert 'id="print-receipt"' not in c.get(f"/dossiers/{d.pk}/").content.decode()
+    pdf = c.get(f"/dossiers/{d.pk}/forms/receipt.pdf")
+    assert pdf["X-Frame-Options"] == "SAMEORIGIN" and "frame-ancestors 'self'" in pdf["Content-Security-Policy"]
