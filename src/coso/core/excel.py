@@ -58,9 +58,17 @@ def set_value(cell: Cell | WriteOnlyCell, value: Any) -> Cell | WriteOnlyCell:
 
 
 def text_cell(ws: Any, value: Any) -> Any:
-    """A cell for a write-only sheet (``ws.append``): strings as text, other values unchanged."""
-    if isinstance(value, (str, Promise, Decimal)):
-        return set_value(WriteOnlyCell(ws), value)
+    """A value for a write-only sheet (``ws.append``): a string that could start a formula (or holds a
+    character .xlsx cannot store) becomes a text cell; ordinary strings and other values pass as they are
+    (openpyxl writes them as plain strings, numbers, dates — and a cell object per value would halve the speed)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        if value.lstrip(" ")[:1] in FORMULA_TRIGGERS or ILLEGAL_CHARACTERS_RE.search(value):
+            return set_value(WriteOnlyCell(ws), value)
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
     return value
 
 

@@ -231,6 +231,8 @@ def _body_doc(schema: type[Schema]) -> dict[str, Any]:
     json_schema = schema.model_json_schema()
     json_schema = _inline_refs(json_schema, json_schema.get("$defs", {}))
     form_props = {k: v for k, v in json_schema.get("properties", {}).items() if k != "files"}
+    if "documents" in form_props:  # repeated form fields: paper names only
+        form_props["documents"] = {"type": "array", "items": {"type": "string"}, "description": "Papers received (repeat the field)."}
     form_props["files"] = {"type": "array", "items": {"type": "string", "format": "binary"}, "description": "One part per file."}
     form_props["document_names"] = {"type": "array", "items": {"type": "string"}, "description": "The paper each file is (same order as files)."}
     form_schema = {"type": "object", "properties": form_props, "required": json_schema.get("required", [])}

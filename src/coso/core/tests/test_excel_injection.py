@@ -82,3 +82,12 @@ def test_villages_export_keeps_numbers(login, users, commune):
     assert r.status_code == 200
     assert_text(r.content, ["+Khu phố 1"])
     assert any(c.value == 420 and c.data_type == "n" for c in _cells(r.content))
+
+
+def test_procedure_catalogue_export(login, users, province):
+    from coso.dossiers.tests.conftest import make_procedure
+
+    make_procedure(code="1.000001", name="=1+2 Đăng ký khai sinh")
+    r = login(users["sysadmin"]).get("/procedures/manage/export.xlsx")
+    assert r.status_code == 200
+    assert_text(r.content, ["=1+2 Đăng ký khai sinh"])
