@@ -43,7 +43,7 @@ def _doc_fields(form: forms.Form, version: object, *, online: bool) -> None:
         form.fields[f"file_{i}"] = forms.FileField(
             label=name if online else _("Bản quét: %(name)s") % {"name": name}, required=False,
             help_text=_("PDF, JPG, PNG, tối đa %(mb)s MB") % {"mb": int(settings.COSO_MAX_ATTACHMENT_BYTES) // 1048576},
-            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp,.docx"}),
+            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp,.gif,.bmp,.tif,.tiff,.docx,.odt"}),
         )
 
 
