@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 
@@ -96,6 +97,23 @@ def _forbidden(request, exc):  # type: ignore[no-untyped-def]
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):  # type: ignore[no-untyped-def]
     return error(request, exc.status_code, "http-error", str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):  # type: ignore[no-untyped-def]
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    attachment = settings.COSO_MAX_ATTACHMENT_BYTES
+    return error(
+        request, 413, "request-too-large",
+        f"Yêu cầu quá lớn (tối đa {limit / 1048576:.0f} MB). Mỗi tệp đính kèm tối đa {attachment / 1048576:.0f} MB; "
+        "gửi tệp dạng multipart/form-data thay vì base64 trong JSON.",
+        {"max_bytes": limit, "max_attachment_bytes": attachment},
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request, exc):  # type: ignore[no-untyped-def]
+    return error(request, 400, "bad-request", "Yêu cầu không hợp lệ (quá nhiều trường hoặc tệp, hoặc dữ liệu sai định dạng).")
 
 
 @api.exception_handler(Exception)

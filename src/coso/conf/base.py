@@ -205,9 +205,17 @@ if WHITENOISE_USE_FINDERS:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(config("MEDIA_ROOT", str(VAR_DIR / "media"), help_text="Folder for uploaded attachments (served only through access-checked views)."))
 MEDIA_URL = "/media/"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 COSO_MAX_ATTACHMENT_BYTES = config("COSO_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, help_text="Largest accepted attachment, in bytes (default 10 MB).")
+# Request limits follow the attachment limit (coso.core.uploads.request_body_limit): a JSON body may carry one
+# attachment of the largest size as base64 (4/3 of it) plus 1 MiB of fields; multipart files do not count.
+DATA_UPLOAD_MAX_MEMORY_SIZE = (int(COSO_MAX_ATTACHMENT_BYTES) + 2) // 3 * 4 + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "coso.core.uploads.SafeNamesUploadHandler",  # keeps files named "..": refused or stored, never silently dropped
+    "coso.core.uploads.SizeLimitUploadHandler",  # stops keeping bytes of a file larger than any form accepts
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- E-mail and notifications -------------------------------------------------
 EMAIL_BACKEND = config(

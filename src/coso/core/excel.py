@@ -1,14 +1,28 @@
-"""Excel helpers (openpyxl): write a titled table, read an uploaded sheet safely."""
+"""Excel helpers (openpyxl): write a titled table, read an uploaded sheet safely.
+
+Every string written by these helpers is stored as a text cell, never as a formula: a value typed by a
+user (an applicant's name, a village, a note) that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return would otherwise be run by Excel or LibreOffice when the export is opened (CSV/formula
+injection, OWASP). Such cells also carry Excel's own "quote prefix" flag, the same flag Excel sets when a
+user types ``'=...``, so editing the cell in Excel keeps it text. Numbers, money and dates stay real cells.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import time
+import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
+
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -17,6 +31,50 @@ from coso.core.exceptions import ApplicationError
 THIN = Side(style="thin", color="999999")
 MONEY_FORMAT = '#,##0" đ"'
 DATE_FORMAT = "dd/mm/yyyy"
+# A leading character that makes a spreadsheet treat the cell as a formula (or part of one).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def clean_text(value: Any) -> str:
+    """A string for a cell: control characters that .xlsx cannot hold are dropped."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def set_value(cell: Cell | WriteOnlyCell, value: Any) -> Cell | WriteOnlyCell:
+    """Put ``value`` in ``cell``; strings always become text cells (never a formula)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, str):
+        text = clean_text(value)
+        cell.value = text
+        cell.data_type = "s"  # openpyxl turns "=..." into a formula; force a plain string
+        if text.lstrip(" ")[:1] in FORMULA_TRIGGERS:
+            cell.quotePrefix = True
+        return cell
+    cell.value = value
+    return cell
+
+
+def text_cell(ws: Any, value: Any) -> Any:
+    """A value for a write-only sheet (``ws.append``): a string that could start a formula (or holds a
+    character .xlsx cannot store) becomes a text cell; ordinary strings and other values pass as they are
+    (openpyxl writes them as plain strings, numbers, dates — and a cell object per value would halve the speed)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        if value.lstrip(" ")[:1] in FORMULA_TRIGGERS or ILLEGAL_CHARACTERS_RE.search(value):
+            return set_value(WriteOnlyCell(ws), value)
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def safe_row(ws: Any, values: Iterable[Any]) -> list[Any]:
+    """A row for ``ws.append`` on a write-only sheet, with every string written as text."""
+    return [text_cell(ws, v) for v in values]
 
 
 def workbook_bytes(sheets: Sequence[dict[str, Any]]) -> bytes:
@@ -27,13 +85,13 @@ def workbook_bytes(sheets: Sequence[dict[str, Any]]) -> bytes:
         ws = wb.create_sheet(title=str(spec["title"])[:31])
         row = 1
         for line in spec.get("heading", []):
-            ws.cell(row=row, column=1, value=line).font = Font(bold=True, name="Times New Roman", size=12)
+            set_value(ws.cell(row=row, column=1), line).font = Font(bold=True, name="Times New Roman", size=12)
             row += 1
         if spec.get("heading"):
             row += 1
         headers = list(spec["headers"])
         for c, h in enumerate(headers, start=1):
-            cell = ws.cell(row=row, column=c, value=str(h))
+            cell = set_value(ws.cell(row=row, column=c), str(h))
             cell.font = Font(bold=True, name="Times New Roman")
             cell.fill = PatternFill("solid", fgColor="EEEEEE")
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -43,9 +101,7 @@ def workbook_bytes(sheets: Sequence[dict[str, Any]]) -> bytes:
         for values in spec["rows"]:
             row += 1
             for c, v in enumerate(values, start=1):
-                if isinstance(v, Decimal):
-                    v = float(v)
-                cell = ws.cell(row=row, column=c, value=v)
+                cell = set_value(ws.cell(row=row, column=c), v)
                 cell.font = Font(name="Times New Roman")
                 cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
                 if (c - 1) in money_cols:
@@ -61,33 +117,119 @@ def workbook_bytes(sheets: Sequence[dict[str, Any]]) -> bytes:
     return out.getvalue()
 
 
-def read_rows(data: bytes, *, expected_headers: Iterable[str], max_rows: int = 100_000) -> list[dict[str, Any]]:
+# Bounds of an uploaded sheet, checked before and while reading (a small .xlsx can hold millions of blank
+# styled cells: 250 KB zipped, 40 MB of XML, half a minute of CPU if read blindly).
+MAX_COLUMNS = 40  # columns the sheet may declare or use (the importers' templates have up to 22)
+BLANK_ROW_SLACK = 1_000  # blank rows tolerated beyond the data-row limit (spacers, trailing formatted rows)
+MAX_SHEET_XML_BYTES = 64 * 1024 * 1024  # uncompressed XML of all sheets and shared strings together
+READ_SECONDS = 20.0  # wall-clock budget for reading one file
+
+
+def _too_big(message: str, **details: Any) -> ApplicationError:
+    return ApplicationError(message, code="excel-too-large", details={"rows": [], **details})
+
+
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")  # <c ...>, <c/>, <x:c ...> (not <col>, <cfRule>)
+
+
+def _check_package(data: bytes, *, max_cells: int) -> None:
+    """Refuse, before openpyxl parses anything, a zip whose sheets expand to too much XML or hold more cells
+    (blank styled cells included) than ``max_cells``. The sheets are streamed and counted, never parsed:
+    a bomb of two million blank cells is refused in well under a second."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            parts = [i for i in z.infolist() if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+            strings = [i for i in z.infolist() if i.filename == "xl/sharedStrings.xml"]
+            declared = sum(i.file_size for i in parts + strings)
+            if declared > MAX_SHEET_XML_BYTES:
+                raise _too_big(
+                    f"Bảng tính quá lớn khi giải nén ({declared // (1024 * 1024)} MB dữ liệu bảng). Hãy xoá các dòng, cột trống "
+                    "hoặc định dạng thừa bên dưới, bên phải dữ liệu rồi lưu lại.", expanded_bytes=declared,
+                )
+            cells = expanded = 0
+            for info in parts:
+                tail = b""
+                with z.open(info) as fh:
+                    while chunk := fh.read(1 << 20):
+                        expanded += len(chunk)
+                        block = tail + chunk
+                        cut = block.rfind(b"<")  # a tag is never split: count up to the last "<", keep the rest
+                        cut = len(block) if cut < 0 else cut
+                        cells += len(_CELL_TAG.findall(block, 0, cut))
+                        tail = block[cut:]
+                        if cells > max_cells or expanded > MAX_SHEET_XML_BYTES:
+                            raise _too_big(
+                                f"Bảng tính có quá nhiều ô (hơn {max_cells:_} ô, kể cả ô trống có định dạng). Hãy xoá các dòng, cột "
+                                "trống bên dưới, bên phải dữ liệu rồi lưu lại.".replace("_", "."), max_cells=max_cells,
+                            )
+                cells += len(_CELL_TAG.findall(tail))
+    except ApplicationError:
+        raise
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
+        raise ApplicationError("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.", code="invalid-excel") from exc
+
+
+def read_rows(data: bytes, *, expected_headers: Iterable[str], max_rows: int = 100_000, max_columns: int = MAX_COLUMNS,
+              seconds: float = READ_SECONDS) -> list[dict[str, Any]]:
     """Read the first sheet: the first row holds headers; returns dicts with ``_row`` (Excel row number).
 
-    Refuses files that are not .xlsx or whose headers lack a required column.
+    Refuses files that are not .xlsx or whose headers lack a required column, and refuses early (before or
+    while reading, never after minutes of CPU) a sheet that declares or holds more than ``max_rows`` data rows
+    plus a little slack of blank rows, more than ``max_columns`` columns, too much XML, or takes longer than
+    ``seconds`` to read. Blank rows count towards the bound: they cost as much to read as full ones.
     """
+    _check_package(data, max_cells=(max_rows + BLANK_ROW_SLACK + 1) * max_columns)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
         raise ApplicationError("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.", code="invalid-excel") from exc
+    try:
+        return _read_sheet(wb, expected_headers=expected_headers, max_rows=max_rows, max_columns=max_columns, seconds=seconds)
+    finally:
+        wb.close()
+
+
+def _read_sheet(wb: Any, *, expected_headers: Iterable[str], max_rows: int, max_columns: int, seconds: float) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + seconds
     ws = wb.worksheets[0]
+    row_bound = max_rows + BLANK_ROW_SLACK + 1  # + the header row
+    declared_rows, declared_cols = ws.max_row, ws.max_column  # from the sheet's <dimension>, when present
+    if (declared_rows or 0) > row_bound or (declared_cols or 0) > max_columns:
+        raise _too_big(
+            f"Bảng tính khai báo {declared_rows or 0} dòng × {declared_cols or 0} cột (kể cả ô trống có định dạng); tối đa {max_rows} dòng dữ liệu "
+            f"và {max_columns} cột. Hãy xoá các dòng, cột trống bên dưới và bên phải dữ liệu rồi lưu lại.",
+            declared_rows=declared_rows, declared_columns=declared_cols,
+        )
     rows = ws.iter_rows(values_only=True)
     try:
-        header = [str(h).strip() if h is not None else "" for h in next(rows)]
+        first = next(rows)
     except StopIteration:
         raise ApplicationError("Bảng tính trống.", code="empty-excel") from None
+    if len(first) > max_columns:
+        raise _too_big(f"Dòng tiêu đề có {len(first)} cột; tối đa {max_columns} cột.", declared_columns=len(first))
+    header = [str(h).strip() if h is not None else "" for h in first]
+    while header and not header[-1]:
+        header.pop()
     missing = [h for h in expected_headers if h not in header]
     if missing:
         raise ApplicationError(
             "Thiếu cột: " + ", ".join(missing), code="missing-columns", details={"missing": missing, "rows": []}
         )
+    width = len(header)
     out: list[dict[str, Any]] = []
-    for i, values in enumerate(rows, start=2):
+    for i, values in enumerate(ws.iter_rows(min_row=2, max_col=max(width, 1), values_only=True), start=2):
+        if i > row_bound:
+            raise _too_big(
+                f"Bảng tính có quá {max_rows} dòng (kể cả {BLANK_ROW_SLACK} dòng trống cho phép). Hãy xoá các dòng trống bên dưới dữ liệu rồi lưu lại.",
+                declared_rows=i,
+            )
+        if time.monotonic() > deadline:
+            raise _too_big(f"Đọc bảng tính quá {seconds:.0f} giây; hãy chia tệp nhỏ hơn hoặc xoá các ô trống có định dạng.")
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
         if len(out) >= max_rows:
-            raise ApplicationError(f"Tệp có quá {max_rows} dòng.", code="too-many-rows")
-        record = {header[j]: values[j] if j < len(values) else None for j in range(len(header)) if header[j]}
+            raise ApplicationError(f"Tệp có quá {max_rows} dòng.", code="too-many-rows", details={"rows": []})
+        record = {header[j]: values[j] if j < len(values) else None for j in range(width) if header[j]}
         record["_row"] = i
         out.append(record)
     return out

@@ -86,6 +86,7 @@ class OfficialDocument:
             "cell_bold": ParagraphStyle("cellb", fontName="Serif-Bold", fontSize=font_size - 2, leading=(font_size - 2) * 1.25, alignment=TA_CENTER),
         }
         self.story: list[Any] = []
+        self.page_count = 0
         self._header(agency_lines, number, place_date)
         self.story.append(Paragraph(_esc(title), self.styles["title"]))
         if subtitle:
@@ -161,7 +162,7 @@ class OfficialDocument:
         self.story.append(Spacer(1, 5 * mm))
         self.story.append(t)
 
-    def image_qr(self, url: str, size_mm: float = 28) -> None:
+    def qr_flowable(self, url: str, size_mm: float = 28) -> Image:
         import segno
 
         buf = io.BytesIO()
@@ -169,7 +170,17 @@ class OfficialDocument:
         buf.seek(0)
         img = Image(buf, width=size_mm * mm, height=size_mm * mm)
         img.hAlign = "RIGHT"
-        self.story.append(img)
+        return img
+
+    def image_qr(self, url: str, size_mm: float = 28) -> None:
+        self.story.append(self.qr_flowable(url, size_mm))
+
+    def paragraph_with_qr(self, text: str, url: str, size_mm: float = 22) -> None:
+        """A paragraph with a QR code beside it (saves the height of a QR on its own line)."""
+        t = Table([[Paragraph(_esc(text), self.styles["left"]), self.qr_flowable(url, size_mm)]],
+                  colWidths=[self.width - size_mm * mm - 4, size_mm * mm + 4])
+        t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        self.story.append(t)
 
     def build(self) -> bytes:
         out = io.BytesIO()
@@ -178,4 +189,5 @@ class OfficialDocument:
             title="Coso", author="Coso",
         )
         doc.build(self.story)
+        self.page_count = doc.page  # pages written (callers fitting a form on one page check it)
         return out.getvalue()

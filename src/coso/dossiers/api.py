@@ -5,14 +5,18 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from typing import Any
+import json
+import typing
+from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.base import ContentFile
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+import pydantic
 from ninja import Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
 from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
@@ -23,6 +27,7 @@ from coso.procedures.models import Procedure
 from coso.units.models import AdministrativeUnit
 
 router = Router(tags=["dossiers"])
+TSchema = TypeVar("TSchema", bound=Schema)
 
 
 class FileIn(Schema):
@@ -40,9 +45,14 @@ class ApplicantIn(Schema):
     zalo_opt_in: bool = False
 
 
+class PaperIn(Schema):
+    name: str
+    copies: int = pydantic.Field(1, ge=1, le=99)
+
+
 class IntakeIn(ApplicantIn):
     procedure_code: str
-    documents: list[str] = []
+    documents: list[str | PaperIn] = []  # papers received: a name, or {"name", "copies"}
     files: list[FileIn] = []
     channel: str = "counter"
     note: str = ""
@@ -158,9 +168,78 @@ def _files(items: list[FileIn]) -> list[tuple[str, Any]]:
         try:
             raw = base64.b64decode(f.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            raise ApplicationError(f"Tệp «{f.filename}» không phải base64 hợp lệ.", code="invalid-file", details={"fields": {"files": [f.filename]}}) from None
-        out.append((f.document_name, SimpleUploadedFile(f.filename[:200] or "file", raw)))
+            raise ApplicationError(f"Tệp «{f.filename[:200]}» không phải base64 hợp lệ.", code="invalid-file", details={"fields": {"files": [f.filename[:200]]}}) from None
+        # ContentFile keeps the name as sent ("..", "???", a Windows path): the pipeline derives a safe display
+        # name from it and stores the content under a generated name.
+        out.append((f.document_name, ContentFile(raw, name=f.filename)))
     return out
+
+
+def _is_list(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is list
+
+
+def _submission(request: HttpRequest, schema: type[TSchema]) -> tuple[TSchema, list[tuple[str, Any]]]:
+    """The body of a submission: JSON (files as base64, kept for compatibility) or multipart/form-data
+    (fields as form fields, lists repeated; files as repeated ``files`` parts with the matching repeated
+    ``document_names``), the way the HTML form sends them. Returns the payload and (document name, file) pairs."""
+    if request.content_type == "multipart/form-data":
+        post, uploads = request.POST, request.FILES.getlist("files")
+        raw: dict[str, Any] = {}
+        for key, field in schema.model_fields.items():
+            if key == "files":
+                continue
+            if _is_list(field.annotation):
+                if key in post:
+                    raw[key] = post.getlist(key)
+            elif key in post:
+                raw[key] = post[key]
+        if any("\x00" in v for values in post.lists() for v in values[1]):
+            raise ApplicationError("Dữ liệu có ký tự không hợp lệ (NUL).", code="invalid-characters")
+        names = post.getlist("document_names")
+        files = [(names[i] if i < len(names) and names[i].strip() else f"Tệp {i + 1}", f) for i, f in enumerate(uploads)]
+    else:
+        try:
+            raw = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise ApplicationError("Nội dung gửi lên không phải JSON hợp lệ.", code="invalid-json") from None
+        if not isinstance(raw, dict):
+            raise ApplicationError("Nội dung gửi lên phải là một đối tượng JSON.", code="invalid-json")
+        files = []
+    try:
+        payload = schema.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        raise NinjaValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False, include_context=False)]) from None
+    if request.content_type != "multipart/form-data":
+        files = _files(getattr(payload, "files", []))
+    return payload, files
+
+
+def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            return _inline_refs(defs[ref.rsplit("/", 1)[-1]], defs)
+        return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline_refs(v, defs) for v in node]
+    return node
+
+
+def _body_doc(schema: type[Schema]) -> dict[str, Any]:
+    """OpenAPI request body of a submission: the JSON schema, and the same fields as multipart/form-data."""
+    json_schema = schema.model_json_schema()
+    json_schema = _inline_refs(json_schema, json_schema.get("$defs", {}))
+    form_props = {k: v for k, v in json_schema.get("properties", {}).items() if k != "files"}
+    if "documents" in form_props:  # repeated form fields: paper names only
+        form_props["documents"] = {"type": "array", "items": {"type": "string"}, "description": "Papers received (repeat the field)."}
+    form_props["files"] = {"type": "array", "items": {"type": "string", "format": "binary"}, "description": "One part per file."}
+    form_props["document_names"] = {"type": "array", "items": {"type": "string"}, "description": "The paper each file is (same order as files)."}
+    form_schema = {"type": "object", "properties": form_props, "required": json_schema.get("required", [])}
+    return {"requestBody": {"required": True, "content": {
+        "application/json": {"schema": json_schema},
+        "multipart/form-data": {"schema": form_schema, "encoding": {"files": {"contentType": "application/octet-stream"}}},
+    }}}
 
 
 def _procedure(code: str) -> Procedure:
@@ -181,22 +260,27 @@ def _detail(request: HttpRequest, d: Any) -> Any:
     return d
 
 
-@router.post("/intake", response={201: DossierOut}, summary="Receive a dossier at the counter (one-stop officer)")
-def intake(request: HttpRequest, payload: IntakeIn):  # type: ignore[no-untyped-def]
+@router.post("/intake", response={201: DossierOut}, openapi_extra=_body_doc(IntakeIn),
+             summary="Receive a dossier at the counter (one-stop officer); JSON with base64 files, or multipart/form-data")
+def intake(request: HttpRequest):  # type: ignore[no-untyped-def]
     user = request.user
     commune = AdministrativeUnit.objects.filter(code=getattr(user, "commune_code", ""), level="commune").first()
     if commune is None:
         raise PermissionDeniedError("Chỉ cán bộ bộ phận một cửa của xã được tiếp nhận hồ sơ.")
+    payload, files = _submission(request, IntakeIn)
     d = services.receive_at_counter(actor=user, commune=commune, applicant=_applicant(payload), procedure=_procedure(payload.procedure_code),
-                                    documents=payload.documents, files=_files(payload.files), channel=payload.channel, note=payload.note)
+                                    documents=[d if isinstance(d, str) else d.dict() for d in payload.documents], files=files,
+                                    channel=payload.channel, note=payload.note)
     return 201, selectors.dossier_get(fetched_by=user, pk=d.pk)
 
 
-@router.post("/online", response={201: DossierOut}, summary="Submit a dossier online (citizen)")
-def online(request: HttpRequest, payload: OnlineIn):  # type: ignore[no-untyped-def]
+@router.post("/online", response={201: DossierOut}, openapi_extra=_body_doc(OnlineIn),
+             summary="Submit a dossier online (citizen); JSON with base64 files, or multipart/form-data")
+def online(request: HttpRequest):  # type: ignore[no-untyped-def]
+    payload, files = _submission(request, OnlineIn)
     commune = AdministrativeUnit.objects.filter(code=payload.commune_code, level="commune").first()
     d = services.submit_online(actor=request.user, commune=commune, applicant=_applicant(payload), procedure=_procedure(payload.procedure_code),
-                               files=_files(payload.files), note=payload.note)
+                               files=files, note=payload.note)
     return 201, selectors.dossier_get(fetched_by=request.user, pk=d.pk)
 
 

@@ -132,12 +132,8 @@ WAITING_ROLE_BY_STATUS: dict[str, str] = {
     Status.RESULT_READY: Role.ONESTOP_OFFICER,
 }
 
-ALLOWED_ATTACHMENT_MIME = {
-    "application/pdf": "PDF",
-    "image/jpeg": "JPEG",
-    "image/png": "PNG",
-    "image/webp": "WEBP",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
-}
+# Kinds sniffed from the content (coso.core.attachments): scans and photos of papers, PDF, Word.
+# Photos are re-encoded without EXIF/GPS; GIF/BMP/TIFF scans are stored as PNG.
+ALLOWED_ATTACHMENT_KINDS = frozenset({"pdf", "jpg", "png", "webp", "gif", "bmp", "tif", "docx", "odt"})
 
 PHONE_SUFFIX_DIGITS = 4

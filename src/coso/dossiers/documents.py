@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from reportlab.platypus import KeepTogether
+
 from coso.core.excel import workbook_bytes
 from coso.core.pdf import A4, A5, OfficialDocument, landscape, vn_date_line
 from coso.core.text import format_date
@@ -47,16 +49,30 @@ def _d(value: Any) -> str:
     return format_date(value) if value else "…/…/……"
 
 
+def received_papers(d: Dossier) -> list[tuple[str, int]]:
+    """What the citizen actually handed in, with counts: the papers ticked at the counter (Mẫu 01 lists
+    only these), then files sent electronically for papers not handed in on paper (online submission)."""
+    rows: list[tuple[str, int]] = []
+    ev = d.events.filter(action=Action.RECEIVE).order_by("at", "id").first()
+    if ev is not None:
+        papers = ev.data.get("papers")
+        if papers is None:  # received before counts were recorded: the ticked names, with the copies asked for
+            asked = {doc.get("name"): doc.get("copies", 1) for doc in (d.procedure_version.required_documents or []) if isinstance(doc, dict)}
+            papers = [{"name": n, "copies": asked.get(n, 1)} for n in ev.data.get("documents", [])]
+        rows = [(str(p["name"]), int(p.get("copies") or 1)) for p in papers]
+    listed = {name for name, _n in rows}
+    files: dict[str, int] = {}
+    for a in d.attachments.filter(kind="input").order_by("id"):
+        if a.document_name not in listed:
+            files[a.document_name] = files.get(a.document_name, 0) + 1
+    rows += [(f"{name} (bản điện tử)", n) for name, n in files.items()]
+    return rows
+
+
 def _docs(d: Dossier) -> list[list[str]]:
     rows = [["STT", "Tên giấy tờ", "Số lượng"]]
-    version = d.procedure_version
-    names = [doc.get("name", "") for doc in (version.required_documents or []) if isinstance(doc, dict)]
-    copies = [str(doc.get("copies", 1)) for doc in (version.required_documents or []) if isinstance(doc, dict)]
-    for i, (n, c) in enumerate(zip(names, copies, strict=False), start=1):
-        rows.append([str(i), n, c])
-    if len(rows) == 1:
-        for i, a in enumerate(d.attachments.all(), start=1):
-            rows.append([str(i), a.document_name, "1"])
+    for i, (name, count) in enumerate(received_papers(d), start=1):
+        rows.append([str(i), name, f"{count:02d}"])
     return rows
 
 
@@ -65,11 +81,23 @@ def _event(d: Dossier, action: str) -> Any:
 
 
 def receipt_pdf(d: Dossier) -> bytes:
+    """Mẫu 01 on one A5 sheet (signatures included): the text shrinks a little for a long list of papers,
+    and only a list too long for A5 moves to A4. A list too long even for that runs over, with the closing
+    lines and the signatures kept together on the last page."""
+    for pagesize, font in ((A5, 10), (A5, 9), (A5, 8.5), (A4, 11), (A4, 10), (A4, 9), (A4, 8.5)):
+        doc = _receipt(d, pagesize=pagesize, font_size=font)
+        pdf = doc.build()
+        if doc.page_count <= 1:
+            return pdf
+    return pdf
+
+
+def _receipt(d: Dossier, *, pagesize: Any, font_size: float) -> OfficialDocument:
     agency, place, _u = _header(d)
     recv = d.received_at or d.submitted_at
     doc = OfficialDocument(
         title="GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", agency_lines=agency, number=f"Mã hồ sơ: {d.code}",
-        place_date=vn_date_line(place, timezone.localdate(recv)), pagesize=A5, font_size=10, subtitle="Mẫu số 01",
+        place_date=vn_date_line(place, timezone.localdate(recv)), pagesize=pagesize, font_size=font_size, subtitle="Mẫu số 01",
     )
     doc.paragraph(f"Trung tâm Phục vụ hành chính công tiếp nhận hồ sơ của: <b>{_e(d.applicant_name)}</b>", markup=True)
     doc.paragraph(f"Địa chỉ: {d.applicant_address or '…'}")
@@ -77,16 +105,17 @@ def receipt_pdf(d: Dossier) -> bytes:
     doc.paragraph(f"Nội dung yêu cầu giải quyết: {d.procedure_version.procedure.name}")
     doc.paragraph("Thành phần hồ sơ nộp gồm:")
     doc.table(_docs(d), col_widths=[12, 90, 20])
-    doc.spacer(2)
+    closing = len(doc.story)
+    doc.spacer(1.5)
     doc.paragraph(f"Số lượng hồ sơ: 01 bộ. Kênh nộp: {Channel(d.channel).label}.")
     doc.paragraph(f"Thời gian giải quyết hồ sơ theo quy định: {d.procedure_version.time_limit.normalize()} {d.procedure_version.get_time_unit_display()}.")
     doc.paragraph(f"Thời gian nhận hồ sơ: {format_date(recv)}.")
     doc.paragraph(f"<b>Thời gian trả kết quả giải quyết hồ sơ: {_d(d.due_at) if d.procedure_version.time_unit == 'working_hours' else _d(d.due_date)}</b>", markup=True)
-    doc.paragraph("Tra cứu tình trạng hồ sơ bằng mã QR hoặc tại trang tra cứu với mã hồ sơ và 4 số cuối điện thoại.", style="left")
-    doc.image_qr(public_url(d.code), size_mm=24)
+    doc.paragraph_with_qr("Tra cứu tình trạng hồ sơ bằng mã QR hoặc tại trang tra cứu với mã hồ sơ và 4 số cuối điện thoại.", public_url(d.code), size_mm=20)
     officer = d.received_by.display_name if d.received_by else ""
     doc.signature("NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", officer)
-    return doc.build()
+    doc.story[closing:] = [KeepTogether(doc.story[closing:])]
+    return doc
 
 
 def _e(text: str) -> str:

@@ -35,11 +35,15 @@ def _doc_fields(form: forms.Form, version: object, *, online: bool) -> None:
         required = bool(doc.get("required", True))
         form.doc_names.append((i, name, required))  # type: ignore[attr-defined]
         if not online:
-            form.fields[f"doc_{i}"] = forms.BooleanField(label=name, required=False, help_text=_("Đã nhận bản giấy") if required else _("Không bắt buộc"))
+            form.fields[f"doc_{i}"] = forms.BooleanField(label=name, required=False, help_text=_("Bắt buộc — đánh dấu khi đã nhận bản giấy") if required else _("Không bắt buộc"))
+            asked = doc.get("copies")
+            copies = asked if isinstance(asked, int) and 1 <= asked <= 99 else 1
+            form.fields[f"count_{i}"] = forms.IntegerField(label=_("Số bản đã nhận: %(name)s") % {"name": name}, required=False, min_value=1, max_value=99,
+                                                           initial=copies, widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "count"}))
         form.fields[f"file_{i}"] = forms.FileField(
             label=name if online else _("Bản quét: %(name)s") % {"name": name}, required=False,
             help_text=_("PDF, JPG, PNG, tối đa %(mb)s MB") % {"mb": int(settings.COSO_MAX_ATTACHMENT_BYTES) // 1048576},
-            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp,.docx"}),
+            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp,.gif,.bmp,.tif,.tiff,.docx,.odt"}),
         )
 
 

@@ -21,9 +21,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-import filetype
-
 from coso.accounts.roles import Role
+from coso.core import attachments as att
 from coso.core.audit import audit_log, snapshot
 from coso.core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from coso.core.models import AuditLog
@@ -33,7 +32,7 @@ from coso.core.text import fold, nfc
 from coso.dossiers import deadlines
 from coso.dossiers.constants import (
     ACTIONS,
-    ALLOWED_ATTACHMENT_MIME,
+    ALLOWED_ATTACHMENT_KINDS,
     FINISHED_STATUSES,
     RATING_CRITERIA,
     STAFF_ACTORS,
@@ -49,6 +48,7 @@ from coso.workcalendar import services as cal
 
 PHONE_RE = re.compile(r"^(0|\+84)\d{9,10}$")
 CCCD_RE = re.compile(r"^\d{12}$")
+MAX_FILES = 30  # files in one submission or action (each within COSO_MAX_ATTACHMENT_BYTES)
 
 
 def near_percent(province_code: str = "", commune_code: str = "", on: dt.date | None = None) -> Decimal:
@@ -102,27 +102,21 @@ def clean_applicant(data: Applicant) -> Applicant:
     return Applicant(name=name, phone=phone, email=email, citizen_id=cccd, address=nfc(data.address)[:300], zalo_opt_in=data.zalo_opt_in)
 
 
-def check_attachment(upload: Any) -> str:
-    """Size and real type (magic bytes, not the file name). Returns the MIME type."""
-    limit = int(settings.COSO_MAX_ATTACHMENT_BYTES)
-    size = getattr(upload, "size", None) or 0
-    name = getattr(upload, "name", "tệp")
-    if size <= 0:
-        raise ApplicationError(f"Tệp «{name}» rỗng.", code="empty-file", details={"file": name})
-    if size > limit:
-        raise ApplicationError(
-            f"Tệp «{name}» quá lớn ({size / 1048576:.1f} MB); tối đa {limit / 1048576:.0f} MB.",
-            code="file-too-large", details={"file": name, "size": size, "limit": limit},
-        )
-    pos = upload.tell() if hasattr(upload, "tell") else 0
-    head = upload.read(8192)
-    upload.seek(pos)
-    kind = filetype.guess(head)
-    mime = kind.mime if kind else ""
-    if mime not in ALLOWED_ATTACHMENT_MIME:
-        allowed = ", ".join(sorted(set(ALLOWED_ATTACHMENT_MIME.values())))
-        raise ApplicationError(f"Tệp «{name}» không đúng định dạng cho phép ({allowed}).", code="file-type", details={"file": name, "mime": mime})
-    return mime
+def prepare_files(files: list[tuple[str, Any]] | None) -> list[tuple[str, att.PreparedFile]]:
+    """Check every file of a submission (size, type by content, images cleaned of GPS/EXIF) before anything is
+    written; one bad file refuses the whole submission. Returns (document name, cleaned file) pairs."""
+    files = [(n, f) for n, f in (files or []) if f is not None]
+    if len(files) > MAX_FILES:
+        raise ApplicationError(f"Chỉ được gửi tối đa {MAX_FILES} tệp trong một lần.", code="too-many-attachments",
+                               details={"max": MAX_FILES, "fields": {"files": [f"Tối đa {MAX_FILES} tệp."]}})
+    prepared = []
+    for doc_name, upload in files:
+        try:
+            prepared.append((doc_name, att.prepare_one(upload, allowed=ALLOWED_ATTACHMENT_KINDS)))
+        except ApplicationError as exc:
+            exc.details = {**(exc.details or {}), "document": doc_name, "fields": {"files": [exc.message]}}
+            raise
+    return prepared
 
 
 # ---------------------------------------------------------------- helpers
@@ -222,15 +216,16 @@ def _notify_status(dossier: Dossier, extra: str = "") -> None:
     transaction.on_commit(lambda: notify(text=text, subject=f"Hồ sơ {dossier.code}", email=email, phone=phone, zalo=zalo))
 
 
-def _save_files(dossier: Dossier, files: list[tuple[str, Any]], *, actor: Any, kind: str) -> None:
-    for doc_name, upload in files:
-        mime = check_attachment(upload)
-        att = DossierAttachment(
-            dossier=dossier, kind=kind, document_name=nfc(doc_name)[:300] or "Tài liệu", original_name=getattr(upload, "name", "file")[:255],
-            content_type=mime, size=upload.size, uploaded_by=actor if getattr(actor, "pk", None) else None,
+def _save_files(dossier: Dossier, files: list[tuple[str, att.PreparedFile]], *, actor: Any, kind: str, stored: att.StoredFiles) -> None:
+    """Write the checked files through the storage API under generated names; ``stored`` deletes them again
+    if the submission fails before it is committed."""
+    folder = f"dossiers/{dossier.commune_code or 'x'}/{dossier.pk}"
+    for doc_name, prepared in files:
+        name = stored.save(prepared, folder=folder)
+        DossierAttachment.objects.create(
+            dossier=dossier, kind=kind, document_name=nfc(doc_name)[:300] or "Tài liệu", original_name=prepared.original_name,
+            file=name, content_type=prepared.content_type, size=prepared.size, uploaded_by=actor if getattr(actor, "pk", None) else None,
         )
-        att.file.save(getattr(upload, "name", "file"), upload, save=False)
-        att.save()
 
 
 def _index(dossier: Dossier) -> None:
@@ -239,6 +234,36 @@ def _index(dossier: Dossier) -> None:
         texts=[dossier.code, dossier.applicant_name, dossier.applicant_phone, dossier.applicant_citizen_id],
         province_code=dossier.province_code, commune_code=dossier.commune_code,
     )
+
+
+MAX_COPIES = 99
+
+
+def received_papers(version: Any, documents: list[Any] | None) -> list[dict[str, Any]]:
+    """The papers ticked at the counter as [{"name", "copies"}], in the procedure's order, then any other.
+    Copies default to the number the procedure asks for (1 when it does not say)."""
+    asked = {nfc(doc["name"]): doc.get("copies", 1) for doc in (version.required_documents or []) if isinstance(doc, dict) and doc.get("name")}
+    given: dict[str, int] = {}
+    for item in documents or []:
+        if isinstance(item, dict):
+            name, copies = item.get("name", ""), item.get("copies")
+        elif isinstance(item, (tuple, list)):
+            name, copies = (item[0], item[1]) if len(item) > 1 else (item[0], None)
+        else:
+            name, copies = item, None
+        name = nfc(str(name or ""))
+        if not name:
+            continue
+        try:
+            count = int(copies) if copies not in (None, "") else int(asked.get(name) or 1)
+        except (TypeError, ValueError):
+            count = 0
+        if not 1 <= count <= MAX_COPIES:
+            raise ApplicationError(f"Số bản của “{name[:80]}” phải từ 1 đến {MAX_COPIES}.", code="invalid-copies",
+                                   details={"fields": {"documents": [name]}, "document": name})
+        given[name] = given.get(name, 0) + count
+    ordered = [n for n in asked if n in given] + [n for n in given if n not in asked]
+    return [{"name": n, "copies": given[n]} for n in ordered]
 
 
 def _missing_required(version: Any, provided: set[str]) -> list[str]:
@@ -268,10 +293,15 @@ def _citizen_account(citizen_id: str) -> Any:
 
 def receive_at_counter(
     *, actor: Any, commune: Any, applicant: Applicant, procedure_version: Any = None, procedure: Any = None,
-    documents: list[str] | None = None, files: list[tuple[str, Any]] | None = None, channel: str = Channel.COUNTER,
+    documents: list[Any] | None = None, files: list[tuple[str, Any]] | None = None, channel: str = Channel.COUNTER,
     note: str = "", received_at: dt.datetime | None = None,
 ) -> Dossier:
-    """A one-stop officer receives a complete dossier: code, appointment (Mẫu 01), steps, event."""
+    """A one-stop officer receives a complete dossier: code, appointment (Mẫu 01), steps, event.
+
+    ``documents`` are the papers the officer ticked as received: names, or (name, copies) pairs, or
+    {"name", "copies"} dicts. Every mandatory paper must be ticked; a scan attached to the form does not
+    replace the paper (the online channel is where files are the dossier). The receipt (Mẫu 01) lists
+    exactly these papers with their counts, then the attached files."""
     if getattr(actor, "role", None) != Role.ONESTOP_OFFICER and not getattr(actor, "is_superuser", False):
         raise PermissionDeniedError("Chỉ cán bộ bộ phận một cửa được tiếp nhận hồ sơ.")
     if not actor.is_superuser and actor.commune_code != commune.code:
@@ -282,17 +312,17 @@ def receive_at_counter(
     now = received_at or timezone.now()
     version = _version_for(procedure_version, procedure=procedure, province_code=commune.province_code, day=timezone.localdate(now))
     files = files or []
-    provided = {nfc(d) for d in (documents or [])} | {nfc(n) for n, _ in files}
+    papers = received_papers(version, documents)
+    provided = {p["name"] for p in papers}
     missing = _missing_required(version, provided)
     if missing:
         raise ApplicationError(
-            "Hồ sơ chưa đủ thành phần: " + "; ".join(missing) + ". Hãy hướng dẫn công dân bổ sung một lần (Mẫu 02) trước khi tiếp nhận.",
+            "Hồ sơ chưa đủ thành phần: " + "; ".join(missing) + ". Hãy đánh dấu các giấy tờ đã nhận, hoặc hướng dẫn công dân bổ sung một lần (Mẫu 02) trước khi tiếp nhận.",
             code="incomplete-dossier", details={"missing": missing, "fields": {"documents": missing}},
         )
-    for _n, upload in files:
-        check_attachment(upload)
+    prepared = prepare_files(files)
     owner = _citizen_account(applicant.citizen_id)
-    with transaction.atomic():
+    with att.StoredFiles() as stored, transaction.atomic():
         code = take_code(agency_code_for(commune), timezone.localdate(now))
         dossier = Dossier(
             code=code, procedure_version=version, province_code=commune.province_code, commune_code=commune.code,
@@ -308,9 +338,10 @@ def receive_at_counter(
         steps = _copy_steps(dossier, version)
         _route(dossier, steps)
         dossier.save(update_fields=["waiting_role", "current_step_name", "is_open"])
-        _save_files(dossier, files, actor=actor, kind=DossierAttachment.Kind.INPUT)
+        _save_files(dossier, prepared, actor=actor, kind=DossierAttachment.Kind.INPUT, stored=stored)
         assert dossier.due_date is not None  # set by _set_clock above
-        _event(dossier, actor=actor, action=Action.RECEIVE, from_status="", from_step=None, at=now, data={"documents": sorted(provided), "due_date": dossier.due_date.isoformat()})
+        _event(dossier, actor=actor, action=Action.RECEIVE, from_status="", from_step=None, at=now,
+               data={"documents": sorted(provided), "papers": papers, "due_date": dossier.due_date.isoformat()})
         audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=dossier, after=snapshot(dossier), verb="dossier-receive")
         _index(dossier)
         _notify_status(dossier)
@@ -332,9 +363,8 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
     missing = _missing_required(version, {nfc(n) for n, _ in files})
     if missing:
         raise ApplicationError("Thiếu tệp đính kèm: " + "; ".join(missing) + ".", code="incomplete-dossier", details={"missing": missing, "fields": {"files": missing}})
-    for _n, upload in files:
-        check_attachment(upload)
-    with transaction.atomic():
+    prepared = prepare_files(files)
+    with att.StoredFiles() as stored, transaction.atomic():
         code = take_code(agency_code_for(commune), timezone.localdate(now))
         dossier = Dossier(
             code=code, procedure_version=version, province_code=commune.province_code, commune_code=commune.code,
@@ -348,7 +378,7 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
         steps = _copy_steps(dossier, version)
         _route(dossier, steps)
         dossier.save(update_fields=["waiting_role", "is_open"])
-        _save_files(dossier, files, actor=actor, kind=DossierAttachment.Kind.INPUT)
+        _save_files(dossier, prepared, actor=actor, kind=DossierAttachment.Kind.INPUT, stored=stored)
         _event(dossier, actor=actor, action=Action.SUBMIT_ONLINE, from_status="", from_step=None, at=now)
         audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=dossier, after=snapshot(dossier), verb="dossier-submit-online")
         _index(dossier)
@@ -414,9 +444,8 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
         raise ApplicationError("Thao tác không hợp lệ.", code="unknown-action")
     if rule.reason_required and len(reason) < 3:
         raise ApplicationError("Vui lòng ghi rõ lý do.", code="reason-required", details={"fields": {"reason": ["Bắt buộc."]}})
-    for _n, upload in files or []:
-        check_attachment(upload)
-    with transaction.atomic():
+    prepared = prepare_files(files)
+    with att.StoredFiles() as stored, transaction.atomic():
         try:
             dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
         except (Dossier.DoesNotExist, ValueError, TypeError):
@@ -443,7 +472,7 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
             event_data["delegation"] = {"id": delegation.pk, "kind": delegation.kind, "delegator": delegation.delegator.display_name,
                                         "signing_block": delegation.signing_block()}
         handler = _HANDLERS[action]
-        result = handler(dossier, actor=actor, now=now, reason=reason, data=data, files=files or [])
+        result = handler(dossier, actor=actor, now=now, reason=reason, data=data, files=prepared, stored=stored)
         if isinstance(result, dict):
             event_data.update(result.get("event", {}))
             notify_extra = result.get("notify", "")
@@ -534,7 +563,7 @@ def _h_request_supplement(d: Dossier, *, now: dt.datetime, data: dict, **_: Any)
     return {"event": ev, "notify": "Vui lòng bổ sung hồ sơ theo phiếu yêu cầu (Mẫu 02)."}
 
 
-def _h_receive_supplement(d: Dossier, *, actor: Any, now: dt.datetime, files: list, **_: Any) -> dict:
+def _h_receive_supplement(d: Dossier, *, actor: Any, now: dt.datetime, files: list, stored: att.StoredFiles, **_: Any) -> dict:
     p = d.province_code
     days = deadlines.paused_working_days(d.paused_at, now, province_code=p) if d.paused_at else 0
     d.paused_working_days += days
@@ -548,7 +577,7 @@ def _h_receive_supplement(d: Dossier, *, actor: Any, now: dt.datetime, files: li
         if d.apology_due_date:
             d.apology_due_date = deadlines.shift_due(d.apology_due_date, days, province_code=p)
     d.paused_at = None
-    _save_files(d, files, actor=actor, kind=DossierAttachment.Kind.SUPPLEMENT)
+    _save_files(d, files, actor=actor, kind=DossierAttachment.Kind.SUPPLEMENT, stored=stored)
     return {"event": {"paused_working_days": days, "due_date": d.due_date.isoformat() if d.due_date else None}}
 
 
@@ -572,10 +601,10 @@ def _h_result_ready(d: Dossier, *, now: dt.datetime, **_: Any) -> dict:
     return {}
 
 
-def _h_return(d: Dossier, *, actor: Any, now: dt.datetime, files: list, **_: Any) -> dict:
+def _h_return(d: Dossier, *, actor: Any, now: dt.datetime, files: list, stored: att.StoredFiles, **_: Any) -> dict:
     d.returned_at = now
     DossierStep.objects.filter(dossier=d, finished_at__isnull=True).update(finished_at=now, handled_by=actor)
-    _save_files(d, files, actor=actor, kind=DossierAttachment.Kind.RESULT)
+    _save_files(d, files, actor=actor, kind=DossierAttachment.Kind.RESULT, stored=stored)
     return {"notify": "Cảm ơn ông/bà; mời đánh giá mức độ hài lòng."}
 
 

@@ -15,7 +15,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
+
+from csp.decorators import csp_replace
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core.exceptions import ApplicationError, ConflictError
@@ -54,7 +57,18 @@ def _version(code: str, province_code: str) -> Any:
 
 
 def _apply_errors(form: Any, exc: ApplicationError) -> None:
-    fields = (exc.details or {}).get("fields") or {}
+    fields = dict((exc.details or {}).get("fields") or {})
+    for missing in (exc.details or {}).get("missing") or []:  # a mandatory paper not ticked: say so at its checkbox
+        for i, name, _req in getattr(form, "doc_names", []):
+            if name == missing and f"doc_{i}" in form.fields:
+                fields.setdefault(f"doc_{i}", []).append(_("Giấy tờ bắt buộc: đánh dấu khi đã nhận bản giấy."))
+    document = (exc.details or {}).get("document")
+    if document:  # a refused file: show the error at its own file field
+        for i, name, _req in getattr(form, "doc_names", []):
+            if name == document and f"file_{i}" in form.fields:
+                fields.pop("files", None)
+                fields[f"file_{i}"] = [exc.message]
+                break
     placed = False
     for name, errs in fields.items():
         if name in form.fields:
@@ -180,7 +194,7 @@ def intake(request: AuthedHttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            docs = [name for i, name, _r in form.doc_names if form.cleaned_data.get(f"doc_{i}")]
+            docs = [{"name": name, "copies": form.cleaned_data.get(f"count_{i}") or None} for i, name, _r in form.doc_names if form.cleaned_data.get(f"doc_{i}")]
             try:
                 d = services.receive_at_counter(
                     actor=user, commune=commune, applicant=_applicant(form.cleaned_data), procedure_version=version, documents=docs,
@@ -192,7 +206,8 @@ def intake(request: AuthedHttpRequest) -> HttpResponse:
             else:
                 assert d.due_date is not None  # set on receipt
                 messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s, hẹn trả ngày %(date)s.") % {"code": d.code, "date": d.due_date.strftime("%d/%m/%Y")})
-                return redirect("dossiers:detail", pk=d.pk)
+                # "Tiếp nhận và in giấy hẹn": the detail page opens the receipt (Mẫu 01) and the print dialog.
+                return redirect(reverse("dossiers:detail", args=[d.pk]) + "?print=receipt")
         else:
             status = 400
     return render(request, "dossiers/intake.html", {"form": form, "procedure": proc, "version": version}, status=status)
@@ -240,7 +255,9 @@ def detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     d = selectors.dossier_get(fetched_by=request.user, pk=pk)
     if _staff(request.user) and d.applicant_citizen_id:
         log_personal_read(user=request.user, obj=d, reason="dossier-detail")
-    return render(request, "dossiers/detail.html", _detail_context(request, d))
+    ctx = _detail_context(request, d)
+    ctx["print_receipt"] = request.GET.get("print") == "receipt" and "receipt" in ctx["forms_available"]
+    return render(request, "dossiers/detail.html", ctx)
 
 
 @login_required
@@ -276,6 +293,8 @@ def act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
+@xframe_options_sameorigin  # the detail page prints the receipt from a same-origin frame
+@csp_replace({"frame-ancestors": ["'self'"]})  # type: ignore[arg-type]  # django-csp types the view as (request) only
 def form_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in documents.FORMS:
         raise Http404

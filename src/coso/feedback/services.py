@@ -17,13 +17,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+from coso.core import attachments as att
 from coso.core.audit import audit_log, snapshot
 from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from coso.core.models import AuditLog
 from coso.core.notify import notify
 from coso.core.search import search_index_set
 from coso.core.text import fold, looks_unaccented_vietnamese, nfc, tokens
-from coso.feedback import attachments as att
 from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory, FeedbackEvent, FeedbackReport, ResponseTemplate
 from coso.rules.lookup import book
 from coso.workcalendar.services import add_working_days, effective_start
@@ -325,7 +325,7 @@ def feedback_submit(
             fb.code = f"PA{now:%y}-{fb.pk:07d}"
             fb.save(update_fields=["code"])
             for p in prepared:
-                name = att.store(p)
+                name = att.store(p, folder=f"feedback/{now:%Y/%m}")
                 stored.append(name)
                 FeedbackAttachment.objects.create(feedback=fb, file=name, original_name=p.original_name, content_type=p.content_type,
                                                   size=len(p.data), is_image=p.is_image)

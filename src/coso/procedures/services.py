@@ -791,6 +791,9 @@ def catalogue_excel_bytes(**kwargs: Any) -> bytes:
     return workbook_bytes([{"title": "Danh mục TTHC", "headers": [h for _k, h, _r in COLUMNS], "rows": rows, "widths": widths}])
 
 
+MAX_IMPORT_ROWS = 5000  # rows in one catalogue file (the national catalogue has a few hundred commune-level procedures)
+
+
 def rows_from_upload(name: str, data: bytes) -> list[dict[str, Any]]:
     """Read an uploaded catalogue file (.xlsx or .json) into raw rows with ``_row`` numbers."""
     if name.lower().endswith(".json"):
@@ -801,11 +804,13 @@ def rows_from_upload(name: str, data: bytes) -> list[dict[str, Any]]:
         items = parsed.get("procedures") if isinstance(parsed, dict) else parsed
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
             raise ApplicationError("Tệp JSON phải có danh sách “procedures”.", code="invalid-json")
+        if len(items) > MAX_IMPORT_ROWS:
+            raise ApplicationError(f"Tệp có quá {MAX_IMPORT_ROWS} dòng.", code="too-many-rows", details={"rows": []})
         return [{**item, "_row": i} for i, item in enumerate(items, start=1)]
     if name.lower().endswith(".xlsx"):
         from coso.core.excel import read_rows
 
-        return read_rows(data, expected_headers=[h for _k, h, req in COLUMNS if req], max_rows=5000)
+        return read_rows(data, expected_headers=[h for _k, h, req in COLUMNS if req], max_rows=MAX_IMPORT_ROWS)
     raise ApplicationError("Chỉ nhận tệp .xlsx hoặc .json.", code="invalid-file-type")
 
 

@@ -7,12 +7,13 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from coso.accounts.roles import Role
 from coso.core.audit import audit_log, audited_create, audited_update, snapshot
-from coso.core.excel import read_rows, workbook_bytes
+from coso.core.excel import read_rows, safe_row, workbook_bytes
 from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from coso.core.models import AuditLog
 from coso.core.scoping import can_see_unit, require_roles
@@ -163,8 +164,24 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
         data["ethnicity"] = _cell(record, "ethnicity") or "Kinh"
         data["party_member"] = fold(_cell(record, "party_member")) in ("x", "co", "1", "true", "dang vien")
         data["_row"] = row
+        flagged = {e["column"] for e in errors if e["row"] == row}
+        for key, value in data.items():
+            limit = _max_lengths().get(key)
+            if limit and isinstance(value, str) and len(value) > limit and HEADER.get(key) not in flagged:
+                err(key, f"Dài quá {limit} ký tự (hiện có {len(value)})", value[:60] + "…")
         clean.append(data)
     return clean, errors
+
+
+def _max_lengths() -> dict[str, int]:
+    """Longest text each imported column may hold (the database column sizes)."""
+    return {f.name: f.max_length for f in Person._meta.concrete_fields if isinstance(getattr(f, "max_length", None), int) and f.name in HEADER}  # type: ignore[misc]
+
+
+def _row_errors(exc: ValidationError, row: int, data: dict[str, Any]) -> list[dict[str, Any]]:
+    fields = getattr(exc, "message_dict", None) or {"": exc.messages}
+    return [{"row": row, "column": HEADER.get(key, key), "value": str(data.get(key, ""))[:60], "reason": "; ".join(str(m) for m in messages)}
+            for key, messages in fields.items()]
 
 
 @transaction.atomic
@@ -184,7 +201,11 @@ def import_people(*, actor: Any, data: bytes) -> int:
     for d in clean:
         p = Person(**{k: v for k, v in d.items() if not k.startswith("_")})
         p.office_code = rules.office_of(p.position_code)
-        p.full_clean(validate_unique=False, validate_constraints=False)
+        try:
+            p.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:  # a rule the row checks above missed: still a row error, never a 500
+            rows = _row_errors(exc, d["_row"], d)
+            raise ApplicationError(f"Dòng {d['_row']}: {rows[0]['reason']}; chưa nhập dòng nào.", code="import-invalid", details={"rows": rows}) from None
         p.save()  # save() computes folded and sort keys; ids are needed for positions and search
         people.append(p)
     PositionHolding.objects.bulk_create([
@@ -195,12 +216,6 @@ def import_people(*, actor: Any, data: bytes) -> int:
     audit_log(actor=actor, action=AuditLog.Action.CREATE, object_type="workforce.Person", verb="import",
               object_repr=f"Nhập {len(people)} người từ Excel", after={"ids": [p.pk for p in people]})
     return len(people)
-
-
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def template_bytes() -> bytes:
@@ -249,10 +264,10 @@ def export_bytes(people: Any, *, user: Any) -> bytes:
         header.append(cell)
     ws.append(header)
     for p in people:
-        ws.append([_safe(p.full_name), format_date(p.birth_date), "Nam" if p.gender == "male" else "Nữ", _safe(p.ethnicity),
+        ws.append(safe_row(ws, [p.full_name, format_date(p.birth_date), "Nam" if p.gender == "male" else "Nữ", p.ethnicity,
                    mask_citizen_id(p.citizen_id, user), "x" if p.party_member else "", p.kind, p.position_code, format_date(p.started_on),
                    p.commune_code, p.general_education, p.degree_level, p.degree_field, p.political_theory, p.state_management, p.it,
-                   p.foreign_language, format_date(p.transition_end_date)])
+                   p.foreign_language, format_date(p.transition_end_date)]))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -101,6 +101,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 def import_page(request: HttpRequest) -> HttpResponse:
     _require_register(request)
     errors: list[dict[str, Any]] = []
+    refused = False
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,10 +109,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, exc.message)
             errors = exc.details.get("rows", [])
+            refused = True
         else:
             messages.success(request, f"Đã nhập {n} người.")
             return redirect("workforce:people")
-    return render(request, "workforce/import.html", {"form": form, "errors": errors}, status=400 if errors else 200)
+    return render(request, "workforce/import.html", {"form": form, "errors": errors}, status=400 if refused else 200)
 
 
 @login_required

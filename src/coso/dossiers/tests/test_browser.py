@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from coso.dossiers.models import Dossier
 from coso.dossiers.tests.conftest import PDF_BYTES, make_procedure
@@ -23,6 +24,8 @@ def _as(browser, live_server, username, blogin, phone=False):  # type: ignore[no
     pg = ctx.new_page()
     pg.base = live_server.url
     pg.set_default_timeout(15_000)
+    # Headless Chromium has no printer: the receipt printed after intake (Mẫu 01) must not open a real print job.
+    pg.add_init_script("window.print = function () {};")
     blogin(pg, username)
     return ctx, pg
 
@@ -79,9 +82,9 @@ def test_counter_supplement_apology_approval_return_rating(browser, live_server,
     pg.fill("#reason-request_supplement", "Thiếu bản chính giấy chứng sinh")
     pg.fill("#documents-request_supplement", "Giấy chứng sinh")
     pg.click("#act-request_supplement")
-    assert "Chờ bổ sung" in pg.inner_text("#dossier-status")
+    expect(pg.locator("#dossier-status")).to_contain_text("Chờ bổ sung")  # waits for the page after the action
     pg.click("#act-receive_supplement")
-    assert "Đang xử lý" in pg.inner_text("#dossier-status")
+    expect(pg.locator("#dossier-status")).to_contain_text("Đang xử lý")
     pg.click("#act-forward")
     ctx.close()
     # specialist: it will be late, apologise before the due date with a new date

@@ -209,14 +209,14 @@ def test_attachment_checks(users, commune, version, settings):
     with pytest.raises(ApplicationError) as e:
         services.submit_online(actor=users["citizen"], commune=commune, applicant=services.Applicant(name="Nguyễn Thị Hoa", phone="0909123456"),
                                procedure_version=version, files=[("Tờ khai đăng ký khai sinh", fake)])
-    assert e.value.code == "file-type"
+    assert e.value.code == "attachment-type"
     settings.COSO_MAX_ATTACHMENT_BYTES = 10
     from coso.dossiers.tests.conftest import pdf_upload
 
     with pytest.raises(ApplicationError) as e:
         services.submit_online(actor=users["citizen"], commune=commune, applicant=services.Applicant(name="Nguyễn Thị Hoa", phone="0909123456"),
                                procedure_version=version, files=[("Tờ khai đăng ký khai sinh", pdf_upload())])
-    assert e.value.code == "file-too-large"
+    assert e.value.code == "attachment-too-large"
     assert Dossier.objects.count() == 0
 
 
