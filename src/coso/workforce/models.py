@@ -85,7 +85,9 @@ class Person(TenantModel):
 
     @property
     def retirement_date(self):  # type: ignore[no-untyped-def]
-        return rules.retirement_date(self.birth_date, self.gender)
+        from coso.workforce.policy import retirement_date
+
+        return retirement_date(self.birth_date, self.gender)
 
     def qualification_dict(self) -> dict:
         return {k: getattr(self, k) for k in ("birth_date", "general_education", "degree_level", "degree_field", "political_theory",

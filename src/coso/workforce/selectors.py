@@ -14,6 +14,7 @@ from coso.core.scoping import get_scoped_or_404, scoped
 from coso.core.search import search_filter
 from coso.workforce import rules
 from coso.workforce.models import Evaluation, Person, PositionHolding, StaffingQuota
+from coso.workforce.policy import Policy, evaluation_rule
 
 SEARCH_KIND = "workforce.person"
 REGISTER_ROLES = frozenset({Role.COMMUNE_LEADER, Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})
@@ -49,10 +50,11 @@ def person_list(*, fetched_by: Any, q: str = "", commune: str = "", kind: str = 
     if q:
         qs = search_filter(qs, kind=SEARCH_KIND, query=q)
     if retiring_within:
+        policy = Policy(on)
         horizon = rules.add_months(on, 12 * retiring_within)
-        # Nobody retires younger than 55 (women before 2021): narrow in SQL, decide exactly in Python.
-        candidates = qs.filter(birth_date__lte=rules.add_months(horizon, -55 * 12)).values_list("id", "birth_date", "gender")
-        ids = [pk for pk, b, g in candidates if rules.retirement_date(b, g) <= horizon]
+        # Narrow in SQL by the youngest retirement age of the roadmap, decide exactly in Python.
+        candidates = qs.filter(birth_date__lte=policy.earliest_birth_retiring_by(horizon)).values_list("id", "birth_date", "gender")
+        ids = [pk for pk, b, g in candidates if policy.retirement_date(b, g) <= horizon]
         qs = qs.filter(pk__in=ids)
     return qs.order_by("name_sort_key", "id")
 
@@ -73,19 +75,26 @@ def person_review(person: Person, *, on: dt.date | None = None) -> dict[str, Any
 
     on = on or timezone.localdate()
     unit = AdministrativeUnit.objects.filter(code=person.commune_code).first()
-    req = rules.standard_for(person.position_code, person.kind, on, person.province_code, difficult_area=bool(unit and unit.is_difficult_area))
+    req = Policy(on).standard(person.position_code, person.kind, person.province_code, person.commune_code,
+                              difficult_area=bool(unit and unit.is_difficult_area))
     gaps = rules.check_standards(person.qualification_dict(), req, on)
-    return {"requirement": req, "rule_set": (req or {}).get("_rule_set", ""), "checked": rules.checked_standards(req), "gaps": [{**g, "text": rules.gap_text(g)} for g in gaps]}
+    info = req or {}
+    return {"requirement": req, "rule_set": info.get("_rule_set", ""), "regime": info.get("_regime", ""),
+            "regime_short": rules.REGIME_SHORT.get(info.get("_regime", ""), ""), "placed": info.get("_placed", True),
+            "sources": info.get("_sources", []), "checked": rules.checked_standards(req),
+            "gaps": [{**g, "text": rules.gap_text(g)} for g in gaps]}
 
 
 # ---------------------------------------------------------------- the review
 class _Compiled:
     """A requirement turned into rank comparisons (fast path of rules.check_standards)."""
 
-    __slots__ = ("age_min", "checks", "fields", "field_rank", "standards", "req")
+    __slots__ = ("age_min", "checks", "fields", "field_rank", "standards", "req", "regime", "placed")
 
     def __init__(self, req: dict[str, Any] | None):
         self.req = req
+        self.regime: str = (req or {}).get("_regime", "")
+        self.placed: bool = (req or {}).get("_placed", True)
         self.standards = rules.checked_standards(req)
         req = req or {}
         self.age_min: int = req.get("age_min") or 0  # 0 = no minimum age
@@ -127,15 +136,18 @@ def _raw_rows(qs: QuerySet) -> Any:
 
 def _empty_stats() -> dict[str, Any]:
     return {"staff": 0, "compliant": 0, "checked": Counter(), "met": Counter(), "women": 0, "minority": 0,
-            "ages": Counter(), "retire": Counter(), "offices": Counter(), "kinds": Counter()}
+            "ages": Counter(), "retire": Counter(), "offices": Counter(), "kinds": Counter(),
+            "regimes": defaultdict(lambda: {"staff": 0, "compliant": 0, "unplaced": 0})}
 
 
 def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", standard: str = "", people_limit: int = 500,
            queryset: QuerySet[Person] | None = None) -> dict[str, Any]:
     """The standards and quota review of every active person in scope, by commune and for the province.
 
-    One streamed query over the needed columns; standards are compiled once per (position, kind,
-    province, difficult area). With ``commune`` (and ``standard``) the people failing are listed
+    One streamed query over the needed columns; the rules come from one rule-book snapshot and
+    standards are compiled once per (position, kind, province — or commune when it has standards of
+    its own —, difficult area); each figure says which standards it comes from (Decree 33/2023
+    titles or job positions). With ``commune`` (and ``standard``) the people failing are listed
     with their exact gaps (drill-down).
     """
     from coso.units.models import AdministrativeUnit
@@ -145,9 +157,10 @@ def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", sta
     qs = qs.filter(active_q(on))
     units_qs = scoped(AdministrativeUnit.objects.filter(level="commune"), fetched_by, commune_field="code") if queryset is None else AdministrativeUnit.objects.filter(level="commune")
     units = cast(dict[str, dict[str, Any]], {u["code"]: u for u in units_qs.values("code", "name", "kind", "classification", "population", "area_km2", "is_difficult_area", "province_code")})
+    policy = Policy(on)
+    own_standards = policy.own_standard_communes()
     horizons = {n: rules.add_months(on, 12 * n) for n in (1, 3, 5)}
     compiled: dict[tuple, _Compiled] = {}
-    retire_cache: dict[tuple, dt.date] = {}
     stats: dict[str, dict[str, Any]] = defaultdict(_empty_stats)
     total = _empty_stats()
     failing: list[dict[str, Any]] = []
@@ -173,20 +186,17 @@ def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", sta
         if held is not None and pid in held:
             position = held[pid]
             office = rules.office_of(position)
-        key = (position, kind, province, unit_difficult.get(code, False))
+        key = (position, kind, province, code if code in own_standards else "", unit_difficult.get(code, False))
         c = compiled.get(key)
         if c is None:
-            c = compiled[key] = _Compiled(rules.standard_for(position, kind, on, province, difficult_area=key[3]))
+            c = compiled[key] = _Compiled(policy.standard(position, kind, province, key[3], difficult_area=key[4]))
         # (age, age band, retirement band) per birth date and sex, computed once.
         pk_ = (b, gender)
         info = person_cache.get(pk_)
         if info is None:
             bd = b if isinstance(b, dt.date) else dt.date.fromisoformat(str(b)[:10])
             age = on.year - bd.year - ((on.month, on.day) < (bd.month, bd.day))
-            rk = (bd.year, bd.month, gender)
-            rd = retire_cache.get(rk)
-            if rd is None:
-                rd = retire_cache[rk] = rules.retirement_date(dt.date(bd.year, bd.month, 1), gender)
+            rd = policy.retirement_date(bd, gender)
             info = person_cache[pk_] = (age, 0 if age < 30 else 1 if age < 40 else 2 if age < 50 else 3 if age < 60 else 4,
                                         1 if rd <= h1 else 3 if rd <= h3 else 5 if rd <= h5 else 0)
         age, band, retire = info
@@ -208,6 +218,12 @@ def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", sta
                 s["offices"][office] += n
             if not failed:
                 s["compliant"] += n
+            reg = s["regimes"][c.regime]
+            reg["staff"] += n
+            if not failed:
+                reg["compliant"] += n
+            if not c.placed:
+                reg["unplaced"] += n
             for std in c.standards:
                 s["checked"][std] += n
                 if std not in failed:
@@ -226,22 +242,36 @@ def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", sta
             row = {**dict(zip(QUAL_FIELDS, quals, strict=True)), "birth_date": b}
             gaps = [g for g in rules.check_standards(row, compiled[key].req, on) if not standard or g["standard"] == standard]
             failing.append({"id": pid, "full_name": names.get(pid, ""), "position": rules.position_name(position),
+                            "regime": compiled[key].regime, "regime_short": rules.REGIME_SHORT.get(compiled[key].regime, ""),
                             "gaps": [{**g, "text": rules.gap_text(g)} for g in gaps]})
     communes = []
     assigned = assigned_quotas(None if len(stats) > 500 else list(stats), on)
     for code, s in sorted(stats.items(), key=lambda kv: units.get(kv[0], {}).get("name", kv[0])):
         unit = units.get(code, {"code": code, "name": code})
-        communes.append(_summarise(s, unit=unit, on=on, assigned=assigned))
+        communes.append(_summarise(s, unit=unit, on=on, assigned=assigned, policy=policy))
     failing.sort(key=lambda p: p["full_name"])
-    return {"on": on, "communes": communes, "total": _summarise(total, unit=None, on=on), "people": failing,
-            "commune": commune, "standard": standard, "standard_labels": rules.STANDARD_LABELS}
+    return {"on": on, "communes": communes, "total": _summarise(total, unit=None, on=on, policy=policy), "people": failing,
+            "commune": commune, "standard": standard, "standard_labels": rules.STANDARD_LABELS,
+            "regime_labels": rules.REGIME_LABELS}
 
 
 def _rate(met: int, checked: int) -> float | None:
     return round(met / checked, 4) if checked else None
 
 
-def _summarise(s: dict[str, Any], *, unit: dict[str, Any] | None, on: dt.date, assigned: dict[str, dict[str, int]] | None = None) -> dict[str, Any]:
+def _regimes(s: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Staff, compliance and people not yet placed in a job position, per set of standards ("" = no standard in force)."""
+    out = {}
+    for code in (*rules.REGIME_LABELS, ""):
+        r = s["regimes"].get(code)
+        if r and r["staff"]:
+            out[code or "none"] = {**r, "label": rules.REGIME_LABELS.get(code, "Chưa có tiêu chuẩn áp dụng"),
+                                   "short": rules.REGIME_SHORT.get(code, "—"), "rate": _rate(r["compliant"], r["staff"])}
+    return out
+
+
+def _summarise(s: dict[str, Any], *, unit: dict[str, Any] | None, on: dt.date, assigned: dict[str, dict[str, int]] | None = None,
+               policy: Policy | None = None) -> dict[str, Any]:
     staff = s["staff"]
     out = {
         "code": unit["code"] if unit else "", "name": unit["name"] if unit else "Toàn tỉnh", "staff": staff,
@@ -251,10 +281,11 @@ def _summarise(s: dict[str, Any], *, unit: dict[str, Any] | None, on: dt.date, a
         "women": s["women"], "women_share": _rate(s["women"], staff), "minority": s["minority"], "minority_share": _rate(s["minority"], staff),
         "ages": {label: s["ages"][label] for label, _, _ in AGE_BUCKETS},
         "retire": {str(n): s["retire"][n] for n in (1, 3, 5)},
-        "kinds": dict(s["kinds"]),
+        "kinds": dict(s["kinds"]), "regimes": _regimes(s),
     }
     if unit:
-        out["quota"] = quota_for(unit, on=on, offices=s["offices"], kinds=s["kinds"], assigned=(assigned or {}).get(unit["code"], {}) if assigned is not None else None)
+        out["quota"] = quota_for(unit, on=on, offices=s["offices"], kinds=s["kinds"], policy=policy,
+                                 assigned=(assigned or {}).get(unit["code"], {}) if assigned is not None else None)
     return out
 
 
@@ -269,14 +300,15 @@ def assigned_quotas(codes: Any, on: dt.date) -> dict[str, dict[str, int]]:
     return out
 
 
-def quota_for(unit: dict[str, Any], *, on: dt.date, offices: Counter, kinds: Counter, assigned: dict[str, int] | None = None) -> dict[str, Any]:
+def quota_for(unit: dict[str, Any], *, on: dt.date, offices: Counter, kinds: Counter, assigned: dict[str, int] | None = None,
+              policy: Policy | None = None) -> dict[str, Any]:
     """Staff against quota: Decree 33 totals before 1/7/2025, province-assigned office quotas after."""
-    rule = rules.quota_rule(on, unit.get("province_code", ""))
+    rule = (policy if policy is not None and policy.on == on else Policy(on)).quota(unit.get("province_code", ""))
     if rule is None:
         return {"rule": None, "lines": []}
     lines: list[dict[str, Any]] = []
     if rule["kind"] == "decree33":
-        q = rules.decree33_quota(rule, unit_kind=unit.get("kind", "xa"), classification=unit.get("classification", ""),
+        q = rules.decree33_quota(rule["rule"], rule["standards"], unit_kind=unit.get("kind", "xa"), classification=unit.get("classification", ""),
                                  population=unit.get("population"), area_km2=unit.get("area_km2"))
         staff = kinds.get("cadre", 0) + kinds.get("civil_servant", 0)
         lines.append({"office": "Cán bộ, công chức", "quota": q["total"], "staff": staff, "diff": staff - q["total"]})
@@ -293,8 +325,8 @@ def quota_for(unit: dict[str, Any], *, on: dt.date, offices: Counter, kinds: Cou
                           "assigned": office in assigned})
     total_quota = sum(line["quota"] for line in lines if not line["office"].startswith("Không chuyên trách"))
     total_staff = sum(line["staff"] for line in lines if not line["office"].startswith("Không chuyên trách"))
-    return {"rule": rule["id"], "source": rule["source"], "lines": lines, "total_quota": total_quota, "total_staff": total_staff,
-            "diff": total_staff - total_quota}
+    return {"rule": rule["id"], "label": rule["label"], "source": rule["source"], "lines": lines, "total_quota": total_quota,
+            "total_staff": total_staff, "diff": total_staff - total_quota}
 
 
 # ---------------------------------------------------------------- evaluations
@@ -324,7 +356,10 @@ def evaluation_get(*, fetched_by: Any, pk: int) -> Evaluation:
 
 def agency_levels(*, commune_code: str, year: int) -> dict[str, Any]:
     """Approved and pending levels of an agency, and the quota the rule allows."""
-    rule = rules.evaluation_rule(year)
+    from coso.units.models import AdministrativeUnit
+
+    province_code = AdministrativeUnit.objects.filter(code=commune_code).values_list("province_code", flat=True).first() or ""
+    rule = evaluation_rule(year, province_code=province_code, commune_code=commune_code)
     approved = Counter(Evaluation.objects.filter(commune_code=commune_code, year=year, status="approved").values_list("level", flat=True))
     pending = Counter(Evaluation.objects.filter(commune_code=commune_code, year=year, status="leader_assessed").values_list("level", flat=True))
     allowed = int(rule["quota"]["max_ratio"] * approved.get(rule["quota"]["basis"], 0) + 1e-9)

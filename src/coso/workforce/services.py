@@ -18,8 +18,10 @@ from coso.core.models import AuditLog
 from coso.core.scoping import can_see_unit, require_roles
 from coso.core.search import search_index_bulk, search_index_set
 from coso.core.text import fold, format_date, nfc
+from coso.rules.lookup import RuleIndex, book
 from coso.workforce import rules
 from coso.workforce.models import Discipline, Evaluation, EvaluationStep, Person, PositionHolding, WorkItem
+from coso.workforce.policy import evaluation_rule
 
 SEARCH_KIND = "workforce.person"
 REGISTER_EDIT_ROLES = (Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.SYSTEM_ADMIN)
@@ -305,14 +307,19 @@ def _step(evaluation: Evaluation, actor: Any, step: str, comment: str = "") -> N
                                   step=step, level=evaluation.level or evaluation.self_level, score=evaluation.total_score, comment=comment)
 
 
+def _rule_of(year: int, person: Person, index: RuleIndex | None = None) -> dict[str, Any]:
+    """The evaluation rules of ``year`` for this person's kind and unit (rule book, values of 1 January)."""
+    return evaluation_rule(year, person.kind, person.province_code, person.commune_code, index=index)
+
+
 def disciplined_in_year(person: Person, year: int) -> bool:
-    forms = rules.evaluation_rule(year, person.kind).get("discipline_forms_not_completed") or list(rules.DISCIPLINE_FORMS)
+    forms = _rule_of(year, person).get("discipline_forms_not_completed") or list(rules.DISCIPLINE_FORMS)
     return person.disciplines.filter(form__in=forms, decided_on__year=year).exists()
 
 
 def recompute(evaluation: Evaluation) -> dict[str, Any]:
     """Task score (Decree 335) from the work log; total and automatic level when a general score is set."""
-    rule = rules.evaluation_rule(evaluation.year, evaluation.person.kind)
+    rule = _rule_of(evaluation.year, evaluation.person)
     if rule["regime"] != "nd335":
         return {}
     items = list(evaluation.person.work_items.filter(year=evaluation.year).values("points", "completed", "failed_reviews", "delays", "excused"))
@@ -340,7 +347,7 @@ def evaluation_open(*, actor: Any, person: Person, year: int) -> Evaluation:
     existing = Evaluation.objects.filter(person=person, year=year).first()
     if existing:
         return existing
-    ev = Evaluation(person=person, year=year, regime=rules.evaluation_rule(year, person.kind)["regime"], province_code=person.province_code, commune_code=person.commune_code)
+    ev = Evaluation(person=person, year=year, regime=_rule_of(year, person)["regime"], province_code=person.province_code, commune_code=person.commune_code)
     audited_create(ev, actor=actor, verb="evaluation-open")
     _step(ev, actor, "open")
     return ev
@@ -372,7 +379,7 @@ def self_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: st
         raise PermissionDeniedError("Chỉ người được đánh giá (hoặc cán bộ nội vụ nhập thay) được tự đánh giá.")
     if ev.status not in (Evaluation.Status.DRAFT, Evaluation.Status.SELF_ASSESSED):
         raise ApplicationError("Phiếu đã được lãnh đạo đánh giá.", code="wrong-status")
-    rule = rules.evaluation_rule(ev.year, ev.person.kind)
+    rule = _rule_of(ev.year, ev.person)
     if rule["regime"] == "nd335":
         if general_score is None or not (0 <= general_score <= rule["general_max"]):
             raise ApplicationError(f"Điểm tiêu chí chung phải từ 0 đến {rule['general_max']}.", code="invalid-score",
@@ -402,7 +409,7 @@ def leader_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: 
         raise PermissionDeniedError("Chỉ lãnh đạo cơ quan được đánh giá.")
     if ev.status not in (Evaluation.Status.SELF_ASSESSED, Evaluation.Status.LEADER_ASSESSED):
         raise ApplicationError("Người được đánh giá chưa tự đánh giá.", code="wrong-status")
-    rule = rules.evaluation_rule(ev.year, ev.person.kind)
+    rule = _rule_of(ev.year, ev.person)
     changes: dict[str, Any] = {"leader_comment": nfc(comment), "degradation": degradation, "leader_corruption": leader_corruption,
                                "status": Evaluation.Status.LEADER_ASSESSED, "version": ev.version + 1}
     if rule["regime"] == "nd335":
@@ -430,20 +437,28 @@ def quota_check(*, commune_code: str, year: int, adding: list[Evaluation]) -> No
 
     The quota applies per agency and per group evaluated under the same rule set (civil servants under
     Decree 335 and elected cadres under Decree 90/48 are counted separately)."""
+    index = book()
     groups: dict[str, list[Evaluation]] = {}
     for e in adding:
-        groups.setdefault(rules.evaluation_rule(year, e.person.kind)["id"], []).append(e)
+        groups.setdefault(_rule_of(year, e.person, index)["id"], []).append(e)
     adding_ids = [e.pk for e in adding]
+    province_code = adding[0].province_code if adding else ""
+    regime_of_kind: dict[str, str] = {}
     for rule_id, group in groups.items():
-        rule = rules.evaluation_rule(year, group[0].person.kind)
-        approved = [lv for lv, kind in Evaluation.objects.filter(commune_code=commune_code, year=year, status=Evaluation.Status.APPROVED)
-                    .exclude(pk__in=adding_ids).values_list("level", "person__kind") if rules.evaluation_rule(year, kind)["id"] == rule_id]
+        rule = _rule_of(year, group[0].person, index)
+        approved = []
+        for lv, kind in (Evaluation.objects.filter(commune_code=commune_code, year=year, status=Evaluation.Status.APPROVED)
+                         .exclude(pk__in=adding_ids).values_list("level", "person__kind")):
+            if kind not in regime_of_kind:
+                regime_of_kind[kind] = evaluation_rule(year, kind, province_code, commune_code, index=index)["id"]
+            if regime_of_kind[kind] == rule_id:
+                approved.append(lv)
         excess = rules.quota_excess(approved + [e.level for e in group], rule)
         if excess:
             names = [e.person.full_name for e in group if e.level == "xuat_sac"]
             raise ApplicationError(
                 f"Vượt tỷ lệ “Hoàn thành xuất sắc”: {excess['excellent']} người xuất sắc trong khi tối đa {excess['allowed']} "
-                f"(= {int(excess['ratio'] * 100)}% của {excess['basis']} người “Hoàn thành tốt”); thừa {excess['excess']} người. "
+                f"(= {rule['quota']['percent']:g}% của {excess['basis']} người “Hoàn thành tốt”); thừa {excess['excess']} người. "
                 f"Nguồn: {rule['quota']['source']}",
                 code="excellence-quota-exceeded", details={**excess, "candidates": names, "rule": rule["id"]})
 
