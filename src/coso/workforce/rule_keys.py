@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop as N  # noqa: N812 -- a short mark for the many field titles
+from django.utils.translation import gettext_noop
 
 from pydantic import Field, field_validator, model_validator
 
@@ -36,15 +36,15 @@ def _check_code(key: str, value: str | None) -> str | None:
 class Standard(TableModel):
     """What a kind of staff or a position requires; a level left empty is not required."""
 
-    age_min: int | None = Field(None, ge=15, le=70, title=N("Tuổi tối thiểu"))
-    general_education: str | None = Field(None, title=N("Giáo dục phổ thông"))
-    degree_level: str | None = Field(None, title=N("Trình độ chuyên môn"))
-    degree_fields: list[str] | None = Field(None, title=N("Chuyên ngành phù hợp"))
-    political_theory: str | None = Field(None, title=N("Lý luận chính trị"))
-    state_management: str | None = Field(None, title=N("Quản lý nhà nước"))
-    it: str | None = Field(None, title=N("Tin học"))
-    foreign_language: str | None = Field(None, title=N("Ngoại ngữ"))
-    difficult_area_exempt: bool = Field(False, title=N("Không áp dụng mức hạ chuẩn ở vùng khó khăn"))
+    age_min: int | None = Field(None, ge=15, le=70, title=gettext_noop("Tuổi tối thiểu"))
+    general_education: str | None = Field(None, title=gettext_noop("Giáo dục phổ thông"))
+    degree_level: str | None = Field(None, title=gettext_noop("Trình độ chuyên môn"))
+    degree_fields: list[str] | None = Field(None, title=gettext_noop("Chuyên ngành phù hợp"))
+    political_theory: str | None = Field(None, title=gettext_noop("Lý luận chính trị"))
+    state_management: str | None = Field(None, title=gettext_noop("Quản lý nhà nước"))
+    it: str | None = Field(None, title=gettext_noop("Tin học"))
+    foreign_language: str | None = Field(None, title=gettext_noop("Ngoại ngữ"))
+    difficult_area_exempt: bool = Field(False, title=gettext_noop("Không áp dụng mức hạ chuẩn ở vùng khó khăn"))
 
     @field_validator("general_education", "degree_level", "political_theory", "state_management", "it", "foreign_language")
     @classmethod
@@ -63,8 +63,8 @@ class Standard(TableModel):
 class JobPositionStandard(Standard):
     """The standard of a job position (vị trí việc làm); a province's own position also gives its name and office."""
 
-    name: str | None = Field(None, max_length=200, title=N("Tên vị trí việc làm"))
-    office: str | None = Field(None, title=N("Cơ quan, bộ phận"))
+    name: str | None = Field(None, max_length=200, title=gettext_noop("Tên vị trí việc làm"))
+    office: str | None = Field(None, title=gettext_noop("Cơ quan, bộ phận"))
 
     @field_validator("office")
     @classmethod
@@ -75,11 +75,11 @@ class JobPositionStandard(Standard):
 
 
 class RoadmapGender(TableModel):
-    before_months: int = Field(ge=40 * 12, le=75 * 12, title=N("Tuổi nghỉ hưu trước lộ trình (tháng)"))
-    start_year: int = Field(ge=1990, le=2100, title=N("Năm bắt đầu lộ trình"))
-    start_age_months: int = Field(ge=40 * 12, le=75 * 12, title=N("Tuổi nghỉ hưu năm bắt đầu lộ trình (tháng)"))
-    step_months: int = Field(ge=0, le=24, title=N("Mức tăng mỗi năm (tháng)"))
-    cap_months: int = Field(ge=40 * 12, le=75 * 12, title=N("Tuổi nghỉ hưu cuối lộ trình (tháng)"))
+    before_months: int = Field(ge=40 * 12, le=75 * 12, title=gettext_noop("Tuổi nghỉ hưu trước lộ trình (tháng)"))
+    start_year: int = Field(ge=1990, le=2100, title=gettext_noop("Năm bắt đầu lộ trình"))
+    start_age_months: int = Field(ge=40 * 12, le=75 * 12, title=gettext_noop("Tuổi nghỉ hưu năm bắt đầu lộ trình (tháng)"))
+    step_months: int = Field(ge=0, le=24, title=gettext_noop("Mức tăng mỗi năm (tháng)"))
+    cap_months: int = Field(ge=40 * 12, le=75 * 12, title=gettext_noop("Tuổi nghỉ hưu cuối lộ trình (tháng)"))
 
     @model_validator(mode="after")
     def _order(self) -> RoadmapGender:
@@ -89,45 +89,45 @@ class RoadmapGender(TableModel):
 
 
 class RetirementRoadmap(TableModel):
-    male: RoadmapGender = Field(title=N("Lao động nam"))
-    female: RoadmapGender = Field(title=N("Lao động nữ"))
+    male: RoadmapGender = Field(title=gettext_noop("Lao động nam"))
+    female: RoadmapGender = Field(title=gettext_noop("Lao động nữ"))
 
 
 class ByClass(TableModel):
-    I: int = Field(ge=0, le=500, title=N("Loại I"))  # noqa: E741 -- the class names of Decree 33
-    II: int = Field(ge=0, le=500, title=N("Loại II"))
-    III: int = Field(ge=0, le=500, title=N("Loại III"))
+    I: int = Field(ge=0, le=500, title=gettext_noop("Loại I"))  # noqa: E741 -- the class names of Decree 33
+    II: int = Field(ge=0, le=500, title=gettext_noop("Loại II"))
+    III: int = Field(ge=0, le=500, title=gettext_noop("Loại III"))
 
 
 class ByFamily(TableModel):
-    phuong: ByClass = Field(title=N("Phường"))
-    xa: ByClass = Field(title=N("Xã, thị trấn"))
+    phuong: ByClass = Field(title=gettext_noop("Phường"))
+    xa: ByClass = Field(title=gettext_noop("Xã, thị trấn"))
 
 
 class PopulationStep(TableModel):
-    phuong_thuoc_quan: float = Field(gt=0, le=1, title=N("Phường thuộc quận"))
-    other: float = Field(gt=0, le=1, title=N("Đơn vị khác"))
+    phuong_thuoc_quan: float = Field(gt=0, le=1, title=gettext_noop("Phường thuộc quận"))
+    other: float = Field(gt=0, le=1, title=gettext_noop("Đơn vị khác"))
 
 
 class Decree33Quota(TableModel):
-    base: ByFamily = Field(title=N("Số cán bộ, công chức theo loại đơn vị"))
-    population_step: PopulationStep = Field(title=N("Phần dân số vượt chuẩn để thêm 1 công chức (tỷ lệ của quy mô chuẩn)"))
-    area_step: float = Field(gt=0, le=10, title=N("Phần diện tích vượt chuẩn để thêm 1 công chức (tỷ lệ của diện tích chuẩn)"))
-    part_time_max: ByClass = Field(title=N("Số người hoạt động không chuyên trách tối đa"))
+    base: ByFamily = Field(title=gettext_noop("Số cán bộ, công chức theo loại đơn vị"))
+    population_step: PopulationStep = Field(title=gettext_noop("Phần dân số vượt chuẩn để thêm 1 công chức (tỷ lệ của quy mô chuẩn)"))
+    area_step: float = Field(gt=0, le=10, title=gettext_noop("Phần diện tích vượt chuẩn để thêm 1 công chức (tỷ lệ của diện tích chuẩn)"))
+    part_time_max: ByClass = Field(title=gettext_noop("Số người hoạt động không chuyên trách tối đa"))
 
 
 class FamilyNumber(TableModel):
-    phuong: float = Field(gt=0, title=N("Phường"))
-    xa: float = Field(gt=0, title=N("Xã, thị trấn"))
+    phuong: float = Field(gt=0, title=gettext_noop("Phường"))
+    xa: float = Field(gt=0, title=gettext_noop("Xã, thị trấn"))
 
 
 class UnitStandards(TableModel):
-    population_standard: FamilyNumber = Field(title=N("Quy mô dân số chuẩn (người)"))
-    area_standard_km2: FamilyNumber = Field(title=N("Diện tích tự nhiên chuẩn (km²)"))
+    population_standard: FamilyNumber = Field(title=gettext_noop("Quy mô dân số chuẩn (người)"))
+    area_standard_km2: FamilyNumber = Field(title=gettext_noop("Diện tích tự nhiên chuẩn (km²)"))
 
 
 class OfficeQuota(TableModel):
-    offices: dict[str, int] = Field(title=N("Biên chế theo cơ quan, bộ phận"))
+    offices: dict[str, int] = Field(title=gettext_noop("Biên chế theo cơ quan, bộ phận"))
 
     @field_validator("offices")
     @classmethod
@@ -141,8 +141,8 @@ class OfficeQuota(TableModel):
 
 
 class EvaluationPoints(TableModel):
-    general_max: int = Field(ge=0, le=100, title=N("Điểm tối đa tiêu chí chung"))
-    task_max: int = Field(ge=0, le=100, title=N("Điểm tối đa kết quả thực hiện nhiệm vụ"))
+    general_max: int = Field(ge=0, le=100, title=gettext_noop("Điểm tối đa tiêu chí chung"))
+    task_max: int = Field(ge=0, le=100, title=gettext_noop("Điểm tối đa kết quả thực hiện nhiệm vụ"))
 
     @model_validator(mode="after")
     def _sum(self) -> EvaluationPoints:
@@ -152,9 +152,9 @@ class EvaluationPoints(TableModel):
 
 
 class EvaluationThresholds(TableModel):
-    xuat_sac: float = Field(ge=0, le=100, title=N("Hoàn thành xuất sắc nhiệm vụ (từ … điểm)"))
-    tot: float = Field(ge=0, le=100, title=N("Hoàn thành tốt nhiệm vụ (từ … điểm)"))
-    hoan_thanh: float = Field(ge=0, le=100, title=N("Hoàn thành nhiệm vụ (từ … điểm)"))
+    xuat_sac: float = Field(ge=0, le=100, title=gettext_noop("Hoàn thành xuất sắc nhiệm vụ (từ … điểm)"))
+    tot: float = Field(ge=0, le=100, title=gettext_noop("Hoàn thành tốt nhiệm vụ (từ … điểm)"))
+    hoan_thanh: float = Field(ge=0, le=100, title=gettext_noop("Hoàn thành nhiệm vụ (từ … điểm)"))
 
     @model_validator(mode="after")
     def _order(self) -> EvaluationThresholds:

@@ -75,7 +75,12 @@ def person_review(person: Person, *, on: dt.date | None = None) -> dict[str, Any
 
     on = on or timezone.localdate()
     unit = AdministrativeUnit.objects.filter(code=person.commune_code).first()
-    req = Policy(on).standard(person.position_code, person.kind, person.province_code, person.commune_code,
+    position = person.position_code
+    if on < timezone.localdate():  # a past date is judged with the position held then (as the review does)
+        held = (person.positions.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+                .order_by("started_on", "id").values_list("position_code", flat=True).last())
+        position = held or position
+    req = Policy(on).standard(position, person.kind, person.province_code, person.commune_code,
                               difficult_area=bool(unit and unit.is_difficult_area))
     gaps = rules.check_standards(person.qualification_dict(), req, on)
     info = req or {}

@@ -1,0 +1,180 @@
+"""Workforce rules in the rule book: commune civil servants move from Decree 33/2023 titles to job positions on
+1/7/2025 (Decree 170/2025), cadres stay on Decree 33; a province changes standards, quotas and the evaluation quota
+from a date; the retirement roadmap is one dated rule used everywhere; bad table values are refused in Vietnamese."""
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from openpyxl import load_workbook
+
+from coso.core.exceptions import ApplicationError
+from coso.rules.registry import declarations
+from coso.rules.services import rule_change
+from coso.rules.testing import set_rule
+from coso.workforce import rules, selectors
+from coso.workforce.models import PositionHolding
+from coso.workforce.policy import Policy, evaluation_rule
+
+from .helpers import person
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+def _staff(commune):
+    """A civil servant on a Decree 33 title until 30/6/2025 and an office head after; an elected cadre."""
+    servant = person(commune, full_name="Lê Văn Công", position_code="tp_kinh_te", degree_field="dia_chinh", political_theory="none")
+    PositionHolding.objects.create(person=servant, position_code="dc_xd", started_on=D(2020, 1, 1), ended_on=D(2025, 6, 30),
+                                   province_code=commune.province_code, commune_code=commune.code)
+    PositionHolding.objects.create(person=servant, position_code="tp_kinh_te", started_on=D(2025, 7, 1),
+                                   province_code=commune.province_code, commune_code=commune.code)
+    cadre = person(commune, full_name="Phạm Thị Cán", kind="cadre", position_code="pct_ubnd", political_theory="so_cap")
+    return servant, cadre
+
+
+def _saigon(users, on, **kw):
+    r = selectors.review(fetched_by=users["province_home_affairs"], on=on, **kw)
+    return r, next(c for c in r["communes"] if c["code"] == "26734")
+
+
+def test_civil_servant_decree33_before_1_7_2025_job_position_after_cadre_stays(users, commune):
+    servant, cadre = _staff(commune)
+    # 1/6/2025: both judged by Decree 33; the civil servant holds the land-administration title and meets it.
+    r, saigon = _saigon(users, D(2025, 6, 1))
+    assert {k: (g["staff"], g["compliant"]) for k, g in saigon["regimes"].items()} == {"nd33": (2, 1)}
+    review = selectors.person_review(servant, on=D(2025, 6, 1))
+    assert review["regime"] == "nd33" and review["gaps"] == [] and "Nghị định 33/2023" in review["rule_set"]
+    # 1/8/2025: the civil servant is judged by the job-position standard (an office head needs trung cấp political theory);
+    # the elected cadre still by Decree 33.
+    r, saigon = _saigon(users, D(2025, 8, 1))
+    assert {k: (g["staff"], g["compliant"], g["unplaced"]) for k, g in saigon["regimes"].items()} == {
+        "nd33": (1, 0, 0), "job_position": (1, 0, 0)}
+    review = selectors.person_review(servant, on=D(2025, 8, 1))
+    assert review["regime"] == "job_position" and [g["standard"] for g in review["gaps"]] == ["political_theory"]
+    assert any("29/2024" in s for s in review["sources"])
+    assert selectors.person_review(cadre, on=D(2025, 8, 1))["regime"] == "nd33"
+    drill, _ = _saigon(users, D(2025, 8, 1), commune="26734", standard="political_theory")
+    assert {p["full_name"]: p["regime_short"] for p in drill["people"]} == {"Lê Văn Công": "Vị trí việc làm", "Phạm Thị Cán": "NĐ 33/2023"}
+
+
+def test_pages_and_exports_name_the_regime(users, commune, login):
+    servant, _cadre = _staff(commune)
+    client = login(users["province_home_affairs"])
+    body = client.get("/workforce/ra-soat/?on=01/08/2025&commune=26734").content.decode()
+    assert 'id="regimes-table"' in body and "Vị trí việc làm (Luật Cán bộ, công chức 80/2025/QH15" in body and "Nghị định 33/2023/NĐ-CP" in body
+    body = client.get(f"/workforce/nguoi/{servant.pk}/?on=01/08/2025").content.decode()
+    assert "Bộ tiêu chuẩn" in body and "Vị trí việc làm" in body
+    body = client.get(f"/workforce/nguoi/{servant.pk}/?on=01/06/2025").content.decode()
+    assert "Chức danh, chức vụ theo Nghị định 33/2023/NĐ-CP" in body
+    assert "Vị trí việc làm" in client.get(f"/api/v1/workforce/people/{servant.pk}?on=2025-08-01").json()["rule_set"]
+    wb = load_workbook(io.BytesIO(client.get("/workforce/ra-soat/bao-cao.xlsx?on=01/08/2025&commune=26734").content))
+    headers = [c.value for c in next(wb["Tổng hợp"].iter_rows(min_row=3, max_row=3))]
+    assert "Vị trí việc làm: số người" in headers and "NĐ 33/2023: số người" in headers and "Căn cứ biên chế" in headers
+    notes = [row[0].value for row in wb["Căn cứ"].iter_rows(min_row=2)]
+    assert any(n.startswith("Vị trí việc làm") and "1 người" in n for n in notes)
+    assert [row[2].value for row in wb["Chưa đạt chuẩn"].iter_rows(min_row=2)] == ["Vị trí việc làm", "NĐ 33/2023"]
+    assert client.get("/workforce/ra-soat/bao-cao.pdf?on=01/08/2025").content.startswith(b"%PDF")
+
+
+def test_civil_servant_not_yet_placed_in_a_job_position(users, commune, login):
+    p = person(commune, full_name="Chưa Bố Trí", position_code="tc_kt", degree_field="luat")
+    _r, saigon = _saigon(users, D(2025, 8, 1))
+    assert saigon["regimes"]["job_position"]["unplaced"] == 1 and saigon["compliance_rate"] == 1.0  # the common floor only
+    body = login(users["province_home_affairs"]).get(f"/workforce/nguoi/{p.pk}/?on=01/08/2025").content.decode()
+    assert 'id="not-placed"' in body
+
+
+def test_province_fills_in_a_job_position_standard_from_a_date(users, commune, other_commune, foreign_commune):
+    for c in (commune, other_commune, foreign_commune):
+        person(c, full_name=f"Văn Phòng {c.code}", it="none", foreign_language="none")
+    with time_machine.travel(NOW, tick=False):
+        result = rule_change(actor=users["province_admin"], key="workforce.standards.job_position.cv_vp",
+                             value={"degree_fields": ["hanh_chinh", "luat"], "it": "co_ban"}, valid_from=D(2026, 12, 7),
+                             province_code="79", reason="Quyết định phê duyệt vị trí việc làm số 12/QĐ-UBND",
+                             source_document="Quyết định 12/QĐ-UBND của UBND Thành phố")
+    assert result.rule.scope == "province"
+    # One commune of the province adds a language requirement from 2027 (its own job description).
+    set_rule("workforce.standards.job_position.cv_vp", {"degree_fields": ["hanh_chinh", "luat"], "it": "co_ban", "foreign_language": "bac3"},
+             valid_from=D(2027, 1, 1), province_code="79", commune_code=commune.code)
+
+    def failed(on):
+        r = selectors.review(fetched_by=users["sysadmin"], on=on)
+        return {c["code"]: sorted(k for k, v in c["by_standard"].items() if v["met"] < v["checked"]) for c in r["communes"]}
+
+    assert failed(D(2026, 12, 6)) == {"26734": [], "26737": [], "00004": []}
+    assert failed(D(2026, 12, 7)) == {"26734": ["it"], "26737": ["it"], "00004": []}
+    assert failed(D(2027, 1, 5)) == {"26734": ["foreign_language", "it"], "26737": ["it"], "00004": []}
+    ref = Policy(D(2026, 12, 7)).standard("cv_vp", "civil_servant", "79")
+    assert "Quyết định 12/QĐ-UBND của UBND Thành phố" in ref["_sources"]
+
+
+def test_rule_change_refuses_bad_tables_in_vietnamese(users):
+    with time_machine.travel(NOW, tick=False):
+        with pytest.raises(ApplicationError) as exc:
+            rule_change(actor=users["province_admin"], key="workforce.standards.kind.civil_servant", value={"degree_level": "tien_sy"},
+                        valid_from=D(2027, 1, 1), province_code="79", reason="Quyết định của tỉnh")
+        assert exc.value.code == "rule-bad-value"
+        assert "Trình độ chuyên môn: “tien_sy” không có trong danh mục" in exc.value.message
+        assert exc.value.details["fields"]["value"] == [exc.value.message]
+        with pytest.raises(ApplicationError) as exc:
+            rule_change(actor=users["province_admin"], key="workforce.quota.offices", value={"offices": {"ubnd": "ba"}},
+                        valid_from=D(2027, 1, 1), province_code="79", reason="Quyết định của tỉnh")
+        assert "Biên chế theo cơ quan, bộ phận › ubnd: phải là số nguyên" in exc.value.message
+        with pytest.raises(ApplicationError) as exc:
+            rule_change(actor=users["sysadmin"], key="workforce.evaluation.thresholds", value={"xuat_sac": 60, "tot": 70, "hoan_thanh": 50},
+                        valid_from=D(2027, 1, 1), reason="Thử")
+        assert "ngưỡng xuất sắc > ngưỡng tốt > ngưỡng hoàn thành" in exc.value.message
+        # The retirement roadmap and the evaluation regimes are national law: a province cannot set its own.
+        with pytest.raises(ApplicationError) as exc:
+            rule_change(actor=users["province_admin"], key="workforce.retirement.roadmap", value={}, valid_from=D(2027, 1, 1),
+                        province_code="79", reason="Thử")
+        assert exc.value.code == "rule-bad-scope"
+
+
+def test_province_changes_office_quota_and_excellent_quota(users, commune, foreign_commune):
+    person(commune)
+    offices = {"dang_uy": 3, "hdnd": 2, "ubnd": 3, "mttq": 1, "vp_hdnd_ubnd": 10, "phong_kinh_te": 6, "phong_vhxh": 5, "tt_phvhc": 4}
+    set_rule("workforce.quota.offices", {"offices": offices}, valid_from=D(2026, 3, 1), province_code="79")
+
+    def vp_quota(on):
+        _r, saigon = _saigon(users, on)
+        return {line["office"]: line["quota"] for line in saigon["quota"]["lines"]}["Văn phòng HĐND và UBND"]
+
+    assert (vp_quota(D(2026, 2, 28)), vp_quota(D(2026, 3, 1))) == (8, 10)
+    set_rule("workforce.evaluation.excellent_quota.nd335", 30, valid_from=D(2027, 1, 1), province_code="79")
+    assert evaluation_rule(2026, "civil_servant", "79")["quota"]["max_ratio"] == 0.2
+    rule_2027 = evaluation_rule(2027, "civil_servant", "79", commune.code)
+    assert rule_2027["quota"]["max_ratio"] == 0.3 and rule_2027["quota"]["source"] == "Quy định thử nghiệm"
+    assert rules.quota_excess(["tot"] * 10 + ["xuat_sac"] * 3, rule_2027) is None
+    assert evaluation_rule(2027, "civil_servant", "01")["quota"]["max_ratio"] == 0.2
+
+
+def test_retirement_roadmap_is_one_dated_rule_used_everywhere(users, commune, login):
+    p = person(commune, full_name="Sắp Hưu", gender="male", birth_date=D(1965, 6, 15))
+    roadmap = Policy(D(2026, 1, 1)).roadmap
+    with time_machine.travel(NOW, tick=False):
+        assert p.retirement_date == D(2027, 1, 1)  # 61y6m in 2026 (Labour Code 2019 Art. 169)
+        # A (hypothetical) law from 1/6/2026: +6 months a year up to 65.
+        set_rule("workforce.retirement.roadmap", {**roadmap, "male": {**roadmap["male"], "step_months": 6, "cap_months": 65 * 12}},
+                 valid_from=D(2026, 6, 1))
+        assert p.retirement_date == D(2029, 10, 1)
+        within_1 = {on: [x.full_name for x in selectors.person_list(fetched_by=users["home_affairs"], retiring_within=1, on=on)]
+                    for on in (D(2026, 5, 31), D(2026, 6, 1))}
+        assert within_1 == {D(2026, 5, 31): ["Sắp Hưu"], D(2026, 6, 1): []}
+        assert [_saigon(users, on)[1]["retire"]["1"] for on in (D(2026, 5, 31), D(2026, 6, 1))] == [1, 0]
+        assert "01/10/2029" in login(users["home_affairs"]).get(f"/workforce/nguoi/{p.pk}/").content.decode()
+
+
+def test_every_workforce_key_is_declared_with_a_shipped_value():
+    keys = {d.key for d in declarations("workforce")}
+    assert {"workforce.retirement.roadmap", "workforce.standards.job_position.*", "workforce.quota.decree33",
+            "workforce.evaluation.thresholds"} <= keys
+    book = Policy(D(2026, 1, 1)).book
+    for key in ("workforce.retirement.roadmap", "workforce.quota.offices", "workforce.evaluation.points"):
+        ref = book.ref(key, D(2026, 1, 1))
+        assert ref.source_document and ref.confidence in ("C", "C-3p", "I", "R")
+        assert not any(site in ref.source_text for site in (".vn", ".com", "http"))
