@@ -38,6 +38,7 @@ class Policy:
         self._retire: dict[tuple[int, int, str], dt.date] = {}
         self._standards: dict[tuple[str, str, str, str, bool], dict[str, Any] | None] = {}
         self._own: set[str] | None = None
+        self._quota: dict[str, dict[str, Any] | None] = {}
 
     # ------------------------------------------------------------------ retirement
     @property
@@ -94,6 +95,11 @@ class Policy:
     # ------------------------------------------------------------------ quotas
     def quota(self, province_code: str = "") -> dict[str, Any] | None:
         """The quota rule on the date: Decree 33/2023 numbers before 1/7/2025, office defaults (the province assigns) after."""
+        if province_code not in self._quota:
+            self._quota[province_code] = self._quota_of(province_code)
+        return self._quota[province_code]
+
+    def _quota_of(self, province_code: str) -> dict[str, Any] | None:
         d33 = self.book.get("workforce.quota.decree33", self.on, province_code)
         std = self.book.get("workforce.quota.unit_standards", self.on, province_code)
         if d33 is not None and std is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import Counter, defaultdict
 from typing import Any, cast
 
@@ -91,71 +92,74 @@ def person_review(person: Person, *, on: dt.date | None = None) -> dict[str, Any
 
 
 # ---------------------------------------------------------------- the review
-class _Compiled:
-    """A requirement turned into rank comparisons (fast path of rules.check_standards)."""
-
-    __slots__ = ("age_min", "checks", "fields", "field_rank", "standards", "req", "regime", "placed")
-
-    def __init__(self, req: dict[str, Any] | None):
-        self.req = req
-        self.regime: str = (req or {}).get("_regime", "")
-        self.placed: bool = (req or {}).get("_placed", True)
-        self.standards = rules.checked_standards(req)
-        req = req or {}
-        self.age_min: int = req.get("age_min") or 0  # 0 = no minimum age
-        self.checks = [(k, rules.LEVELS[k].index(req[k])) for k in ("general_education", "degree_level", "political_theory", "state_management", "it", "foreign_language") if req.get(k)]
-        self.fields = set(req.get("degree_fields") or []) if req.get("degree_level") else set()
-        self.field_rank = rules.LEVELS["degree_level"].index(req["degree_level"]) if req.get("degree_level") else 0
-
-
-_RANK = {k: {v: i for i, v in enumerate(levels)} for k, levels in rules.LEVELS.items()}
-
-
-def _failed(c: _Compiled, row: dict[str, Any], age: int) -> list[str]:
-    failed = []
-    if c.age_min and age < c.age_min:
-        failed.append("age")
-    for key, need in c.checks:
-        if _RANK[key].get(row[key] or "none", 0) < need:
-            failed.append(key)
-    if c.fields and _RANK["degree_level"].get(row["degree_level"] or "none", 0) >= c.field_rank and row["degree_field"] not in c.fields:
-        failed.append("degree_field")
-    return failed
-
-
-def _raw_rows(qs: QuerySet) -> Any:
-    """Stream the rows of a values_list queryset without per-value ORM converters (dates may come back as
-    ISO strings on SQLite, booleans as 0/1). PostgreSQL uses a server-side cursor (bounded memory)."""
-    from django.db import connections
-
-    sql, params = qs.query.sql_with_params()
-    connection = connections[qs.db]
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while True:
-            rows = cursor.fetchmany(5000)
-            if not rows:
-                break
-            yield from rows
-
-
 def _empty_stats() -> dict[str, Any]:
     return {"staff": 0, "compliant": 0, "checked": Counter(), "met": Counter(), "women": 0, "minority": 0,
             "ages": Counter(), "retire": Counter(), "offices": Counter(), "kinds": Counter(),
             "regimes": defaultdict(lambda: {"staff": 0, "compliant": 0, "unplaced": 0})}
 
 
+def _stats(names: list[str], vec: list[int], kinds: Counter, offices: Counter) -> dict[str, Any]:
+    """The statistics of a commune (or of the whole scope) from its summed counts."""
+    c = dict(zip(names, vec, strict=True))
+    s = _empty_stats()
+    s.update(staff=c["staff"], compliant=c["compliant"], women=c["women"], minority=c["minority"], kinds=kinds, offices=offices)
+    for std in rules.STANDARD_KEYS:
+        if c[f"checked_{std}"]:
+            s["checked"][std] = c[f"checked_{std}"]
+            s["met"][std] = c[f"met_{std}"]
+    for regime in ("nd33", "job_position", ""):
+        name = regime or "none"
+        if c[f"{name}_staff"]:
+            s["regimes"][regime] = {"staff": c[f"{name}_staff"], "compliant": c[f"{name}_compliant"], "unplaced": c[f"{name}_unplaced"]}
+    for i, (label, _lo, _hi) in enumerate(AGE_BUCKETS):  # age bands: < 30, 30–39, 40–49, 50–59, ≥ 60
+        s["ages"][label] = c[f"age_{i}"]
+    for h in (1, 3, 5):
+        s["retire"][h] = c[f"retire_{h}"]
+    return s
+
+
+def _drill_down(qs: QuerySet[Person], policy: Policy, *, commune: str, standard: str, unit: dict[str, Any] | None, held: bool,
+                limit: int) -> list[dict[str, Any]]:
+    """The people of one commune failing a standard (or any), with their exact gaps."""
+    on = policy.on
+    rows = list(qs.filter(commune_code=commune).values_list("id", "full_name", "kind", "position_code", "province_code", "birth_date",
+                                                             *QUAL_FIELDS).order_by("name_sort_key", "id"))
+    positions: dict[int, str] = {}
+    if held:
+        hq = PositionHolding.objects.filter(person_id__in=[r[0] for r in rows], started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        positions = dict(hq.order_by("started_on", "id").values_list("person_id", "position_code"))
+    own = commune if commune in policy.own_standard_communes() else ""
+    difficult = bool(unit and unit.get("is_difficult_area"))
+    out = []
+    for pid, name, kind, position, province, birth, *quals in rows:
+        position = positions.get(pid, position)
+        req = policy.standard(position, kind, province, own, difficult_area=difficult)
+        person = {**dict(zip(QUAL_FIELDS, quals, strict=True)), "birth_date": birth}
+        gaps = [g for g in rules.check_standards(person, req, on) if not standard or g["standard"] == standard]
+        if not gaps:
+            continue
+        regime = (req or {}).get("_regime", "")
+        out.append({"id": pid, "full_name": name, "position": rules.position_name(position), "regime": regime,
+                    "regime_short": rules.REGIME_SHORT.get(regime, ""), "gaps": [{**g, "text": rules.gap_text(g)} for g in gaps]})
+        if len(out) >= limit:
+            break
+    return out
+
+
 def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", standard: str = "", people_limit: int = 500,
            queryset: QuerySet[Person] | None = None) -> dict[str, Any]:
     """The standards and quota review of every active person in scope, by commune and for the province.
 
-    One streamed query over the needed columns; the rules come from one rule-book snapshot and
-    standards are compiled once per (position, kind, province — or commune when it has standards of
-    its own —, difficult area); each figure says which standards it comes from (Decree 33/2023
-    titles or job positions). With ``commune`` (and ``standard``) the people failing are listed
-    with their exact gaps (drill-down).
+    The database counts (``review_sql.Review``): every person is joined to the requirement of the
+    position held on the date — compiled from one rule-book snapshot once per position, kind,
+    province or commune with standards of their own, and difficult area — and the failures of each
+    standard, the sexes, age bands and retirements in 1/3/5 years are summed per commune, kind and
+    office. Each figure says which standards it comes from (Decree 33/2023 titles or job
+    positions). With ``commune`` (and ``standard``) the people failing are listed with their exact
+    gaps (drill-down).
     """
     from coso.units.models import AdministrativeUnit
+    from coso.workforce.review_sql import Review
 
     on = on or timezone.localdate()
     qs = queryset if queryset is not None else scoped(Person.objects.all(), fetched_by)
@@ -163,98 +167,26 @@ def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", sta
     units_qs = scoped(AdministrativeUnit.objects.filter(level="commune"), fetched_by, commune_field="code") if queryset is None else AdministrativeUnit.objects.filter(level="commune")
     units = cast(dict[str, dict[str, Any]], {u["code"]: u for u in units_qs.values("code", "name", "kind", "classification", "population", "area_km2", "is_difficult_area", "province_code")})
     policy = Policy(on)
-    own_standards = policy.own_standard_communes()
-    horizons = {n: rules.add_months(on, 12 * n) for n in (1, 3, 5)}
-    compiled: dict[tuple, _Compiled] = {}
-    stats: dict[str, dict[str, Any]] = defaultdict(_empty_stats)
-    total = _empty_stats()
-    failing: list[dict[str, Any]] = []
-    # A past date is judged with the position held on that date (Decree 33 titles before 1/7/2025).
-    held: dict[int, str] | None = None
-    if on < timezone.localdate() - dt.timedelta(days=1):
-        held = {}
-        hq = PositionHolding.objects.filter(person__in=qs.values("id"), started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-        for pid, pos in hq.order_by("started_on").values_list("person_id", "position_code").iterator(chunk_size=5000):
-            held[pid] = pos
-    cols = ("id", "commune_code", "province_code", "birth_date", "gender", "is_ethnic_minority", "kind", "position_code", "office_code", *QUAL_FIELDS)
-    # Rows are reduced to a signature (commune, kind, office, requirement, failed standards, sex, minority, age band,
-    # retirement band) counted in one Counter; the statistics are expanded once per signature afterwards.
-    signatures: Counter = Counter()
-    fail_cache: dict[tuple, tuple[str, ...]] = {}
-    unit_difficult = {code: bool(u.get("is_difficult_area")) for code, u in units.items()}
-    h1, h3, h5 = horizons[1], horizons[3], horizons[5]
-    drill_ids: dict[int, tuple] = {}
-    person_cache: dict[tuple, tuple[int, int, int]] = {}
-    for values in _raw_rows(qs.values_list(*cols).order_by()):
-        pid, code, province, b, gender, minority, kind, position, office = values[:9]
-        quals = values[9:]
-        if held is not None and pid in held:
-            position = held[pid]
-            office = rules.office_of(position)
-        key = (position, kind, province, code if code in own_standards else "", unit_difficult.get(code, False))
-        c = compiled.get(key)
-        if c is None:
-            c = compiled[key] = _Compiled(policy.standard(position, kind, province, key[3], difficult_area=key[4]))
-        # (age, age band, retirement band) per birth date and sex, computed once.
-        pk_ = (b, gender)
-        info = person_cache.get(pk_)
-        if info is None:
-            bd = b if isinstance(b, dt.date) else dt.date.fromisoformat(str(b)[:10])
-            age = on.year - bd.year - ((on.month, on.day) < (bd.month, bd.day))
-            rd = policy.retirement_date(bd, gender)
-            info = person_cache[pk_] = (age, 0 if age < 30 else 1 if age < 40 else 2 if age < 50 else 3 if age < 60 else 4,
-                                        1 if rd <= h1 else 3 if rd <= h3 else 5 if rd <= h5 else 0)
-        age, band, retire = info
-        young = bool(c.age_min) and age < c.age_min
-        fkey = (key, young, quals)
-        failed = fail_cache.get(fkey)
-        if failed is None:
-            row = dict(zip(QUAL_FIELDS, quals, strict=True))
-            failed = fail_cache[fkey] = tuple(_failed(c, row, 0 if young else 200))
-        signatures[(code, kind, office, key, failed, gender == "female", minority, band, retire)] += 1
-        if commune and code == commune and failed and (not standard or standard in failed) and len(drill_ids) < people_limit:
-            drill_ids[pid] = (key, position, quals, b if isinstance(b, dt.date) else dt.date.fromisoformat(str(b)[:10]))
-    for (code, kind, office, key, failed, female, minority, band, retire), n in signatures.items():
-        c = compiled[key]
-        for s in (stats[code], total):
-            s["staff"] += n
-            s["kinds"][kind] += n
-            if kind in ("cadre", "civil_servant"):
-                s["offices"][office] += n
-            if not failed:
-                s["compliant"] += n
-            reg = s["regimes"][c.regime]
-            reg["staff"] += n
-            if not failed:
-                reg["compliant"] += n
-            if not c.placed:
-                reg["unplaced"] += n
-            for std in c.standards:
-                s["checked"][std] += n
-                if std not in failed:
-                    s["met"][std] += n
-            if female:
-                s["women"] += n
-            if minority:
-                s["minority"] += n
-            s["ages"][AGE_BUCKETS[band][0]] += n
-            for horizon in (1, 3, 5):
-                if retire and retire <= horizon:
-                    s["retire"][horizon] += n
-    if drill_ids:
-        names = dict(Person.objects.filter(pk__in=list(drill_ids)).values_list("id", "full_name"))
-        for pid, (key, position, quals, b) in drill_ids.items():
-            row = {**dict(zip(QUAL_FIELDS, quals, strict=True)), "birth_date": b}
-            gaps = [g for g in rules.check_standards(row, compiled[key].req, on) if not standard or g["standard"] == standard]
-            failing.append({"id": pid, "full_name": names.get(pid, ""), "position": rules.position_name(position),
-                            "regime": compiled[key].regime, "regime_short": rules.REGIME_SHORT.get(compiled[key].regime, ""),
-                            "gaps": [{**g, "text": rules.gap_text(g)} for g in gaps]})
+    held = on < timezone.localdate() - dt.timedelta(days=1)  # a past date is judged with the position held then
+    names, rows = Review(qs, policy, held_positions=held, unit_table=AdministrativeUnit._meta.db_table).counts()
+    vectors: dict[str, list[int]] = {}
+    kinds: dict[str, Counter] = defaultdict(Counter)
+    offices: dict[str, Counter] = defaultdict(Counter)
+    for code, kind, office, *values in rows:  # a few rows per commune (one per kind and office)
+        vec = vectors.get(code)
+        vectors[code] = values if vec is None else list(map(operator.add, vec, values))
+        kinds[code][kind] += values[0]
+        if kind in ("cadre", "civil_servant"):
+            offices[code][office or ""] += values[0]
+    stats = {code: _stats(names, vec, kinds[code], offices[code]) for code, vec in vectors.items()}
+    total_vec = [sum(col) for col in zip(*vectors.values(), strict=True)] if vectors else [0] * len(names)
+    total = _stats(names, total_vec, sum(kinds.values(), Counter()), sum(offices.values(), Counter())) if vectors else _empty_stats()
+    failing = _drill_down(qs, policy, commune=commune, standard=standard, unit=units.get(commune), held=held, limit=people_limit) if commune in stats else []
     communes = []
     assigned = assigned_quotas(None if len(stats) > 500 else list(stats), on)
     for code, s in sorted(stats.items(), key=lambda kv: units.get(kv[0], {}).get("name", kv[0])):
         unit = units.get(code, {"code": code, "name": code})
         communes.append(_summarise(s, unit=unit, on=on, assigned=assigned, policy=policy))
-    failing.sort(key=lambda p: p["full_name"])
     return {"on": on, "communes": communes, "total": _summarise(total, unit=None, on=on, policy=policy), "people": failing,
             "commune": commune, "standard": standard, "standard_labels": rules.STANDARD_LABELS,
             "regime_labels": rules.REGIME_LABELS}

@@ -76,7 +76,8 @@ def test_pages_and_exports_name_the_regime(users, commune, login):
     assert "Vị trí việc làm: số người" in headers and "NĐ 33/2023: số người" in headers and "Căn cứ biên chế" in headers
     notes = [row[0].value for row in wb["Căn cứ"].iter_rows(min_row=2)]
     assert any(n.startswith("Vị trí việc làm") and "1 người" in n for n in notes)
-    assert [row[2].value for row in wb["Chưa đạt chuẩn"].iter_rows(min_row=2)] == ["Vị trí việc làm", "NĐ 33/2023"]
+    assert {row[0].value: row[2].value for row in wb["Chưa đạt chuẩn"].iter_rows(min_row=2)} == {
+        "Lê Văn Công": "Vị trí việc làm", "Phạm Thị Cán": "NĐ 33/2023"}
     assert client.get("/workforce/ra-soat/bao-cao.pdf?on=01/08/2025").content.startswith(b"%PDF")
 
 
@@ -178,3 +179,54 @@ def test_every_workforce_key_is_declared_with_a_shipped_value():
         ref = book.ref(key, D(2026, 1, 1))
         assert ref.source_document and ref.confidence in ("C", "C-3p", "I", "R")
         assert not any(site in ref.source_text for site in (".vn", ".com", "http"))
+
+
+def test_sql_review_equals_the_pure_rules_person_by_person(users, commune, other_commune):
+    """The database counts of the review agree with check_standards and retirement_date applied to each person."""
+    import random
+
+    from coso.workforce import demo
+    from coso.workforce.models import Person
+
+    other_commune.is_difficult_area = True
+    other_commune.save()
+    rng = random.Random(5)
+    people = demo.bulk_people([p for p in demo.generate(rng, [commune, other_commune], today=D(2026, 11, 1), scale=2.0)])
+    PositionHolding.objects.bulk_create(demo._holdings(people))
+    person(commune, full_name="Không Rõ Chức Vụ", position_code="", kind="civil_servant")  # no position at all
+    set_rule("workforce.standards.job_position.cv_vp", {"degree_fields": ["luat"], "foreign_language": "bac2"}, valid_from=D(2025, 7, 1),
+             province_code="79", commune_code=commune.code)
+    for on in (D(2024, 3, 1), D(2025, 8, 1), D(2026, 11, 27)):
+        policy = Policy(on)
+        expected: dict = {}
+        for p in Person.objects.filter(selectors.active_q(on)):
+            held = (p.positions.filter(started_on__lte=on).exclude(ended_on__lt=on).order_by("started_on", "id").last()
+                    if on < D(2026, 11, 30) else None)
+            position = held.position_code if held else p.position_code
+            unit = commune if p.commune_code == commune.code else other_commune
+            req = policy.standard(position, p.kind, p.province_code, p.commune_code, difficult_area=unit.is_difficult_area)
+            gaps = {g["standard"] for g in rules.check_standards(p.qualification_dict(), req, on)}
+            e = expected.setdefault(p.commune_code, {"staff": 0, "compliant": 0, "checked": {}, "met": {}, "regimes": {}, "retire": [0, 0, 0],
+                                                     "ages": [0] * 5})
+            e["staff"] += 1
+            e["compliant"] += not gaps
+            for std in rules.checked_standards(req):
+                e["checked"][std] = e["checked"].get(std, 0) + 1
+                e["met"][std] = e["met"].get(std, 0) + (std not in gaps)
+            regime = (req or {}).get("_regime", "") or "none"
+            r = e["regimes"].setdefault(regime, [0, 0, 0])
+            r[0], r[1], r[2] = r[0] + 1, r[1] + (not gaps), r[2] + (not (req or {}).get("_placed", True))
+            rd = policy.retirement_date(p.birth_date, p.gender)
+            for i, n in enumerate((1, 3, 5)):
+                e["retire"][i] += rd <= rules.add_months(on, 12 * n)
+            age = rules.age_on(p.birth_date, on)
+            e["ages"][0 if age < 30 else 1 if age < 40 else 2 if age < 50 else 3 if age < 60 else 4] += 1
+        got = {c["code"]: c for c in selectors.review(fetched_by=users["sysadmin"], on=on)["communes"]}
+        assert set(got) == set(expected)
+        for code, e in expected.items():
+            c = got[code]
+            assert (c["staff"], c["compliant"]) == (e["staff"], e["compliant"]), (on, code)
+            assert {k: (v["checked"], v["met"]) for k, v in c["by_standard"].items()} == {k: (n, e["met"][k]) for k, n in e["checked"].items()}
+            assert {k: [v["staff"], v["compliant"], v["unplaced"]] for k, v in c["regimes"].items()} == e["regimes"], (on, code)
+            assert [c["retire"][h] for h in ("1", "3", "5")] == e["retire"]
+            assert list(c["ages"].values()) == e["ages"]
