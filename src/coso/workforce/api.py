@@ -59,6 +59,8 @@ class PersonDetailOut(PersonOut):
     foreign_language: str
     gaps: list[GapOut]
     rule_set: str
+    regime: str  # "nd33" (Decree 33/2023 titles) or "job_position" (from 1/7/2025 for civil servants); "" when none applies
+    placed: bool  # False: a civil servant not yet placed in a job position (checked against the common standard only)
 
 
 class PersonIn(Schema):
@@ -101,7 +103,8 @@ def person(request: HttpRequest, pk: int, on: dt.date | None = None):
     p = selectors.person_get(fetched_by=request.user, pk=pk)
     log_personal_read(user=request.user, obj=p, reason="API")
     review = selectors.person_review(p, on=on)
-    return {**_person_out(p, request.user), **{k: getattr(p, k) for k in selectors.QUAL_FIELDS}, "gaps": review["gaps"], "rule_set": review["rule_set"]}
+    return {**_person_out(p, request.user), **{k: getattr(p, k) for k in selectors.QUAL_FIELDS}, "gaps": review["gaps"], "rule_set": review["rule_set"],
+            "regime": review["regime"], "placed": review["placed"]}
 
 
 @router.post("/people", response={201: PersonOut})

@@ -1,11 +1,12 @@
-"""The national review as two SQL aggregates (SQLite and PostgreSQL).
+"""The national review as SQL aggregates (SQLite and PostgreSQL).
 
 Every standard is a rank comparison, every age or retirement question a comparison of the birth date
-with a threshold date: the database can count them. The requirements are compiled in Python from the
-rule book (``Policy.standard``) once per distinct (position, kind, province with rules of its own,
-commune with rules of its own, difficult area) and handed to the query as two small ``VALUES`` tables;
-the query joins every person to its requirement, computes one failure flag per standard and sums the
-flags per commune, kind and office. Python then only adds up a few rows per commune.
+with a threshold date: the database can count them. A first query lists the distinct (position,
+kind, province with standards of its own, commune with standards of its own, difficult area) of the
+people in scope; for each the requirement is compiled in Python from the rule book
+(``Policy.standard``) and handed to the second query as a small ``VALUES`` table. That query joins
+every person to the requirement, computes one failure bit per standard (once per person, behind an
+optimisation fence) and sums per commune, kind and office. Python then adds up a few rows per commune.
 
 Thresholds (all exact, see ``rules.retirement_date`` and ``rules.age_on``):
 - age < n  ⇔  birth date > the same day n years before the review date (29/2 → 28/2);
@@ -76,12 +77,12 @@ def _in_list(column: str, values: Iterable[str], params: list[Any]) -> str:
 class Review:
     """Counts of the review of ``queryset`` (active people in scope) on ``policy.on``, per commune."""
 
-    def __init__(self, queryset: QuerySet, policy: Policy, *, held_positions: bool, unit_table: str):
+    def __init__(self, queryset: QuerySet, policy: Policy, *, held_positions: bool, difficult: Iterable[str] = ()):
         self.policy = policy
         self.on = policy.on
         self.connection = connections[queryset.db]
         self.pg = self.connection.vendor == "postgresql"
-        self.unit_table = unit_table
+        self.difficult = set(difficult)  # communes in a difficult area (Decree 33/2023 Art. 10(3))
         own_rows = [r for key in policy.book.keys(STANDARDS) for r in policy.book.rows(key) if r.province_code]
         self.own_provinces = {r.province_code for r in own_rows}
         self.own_communes = {r.commune_code for r in own_rows if r.commune_code}
@@ -103,7 +104,17 @@ class Review:
     # ------------------------------------------------------------------ SQL pieces
     def _from(self, params: list[Any]) -> str:
         params.extend(self.inner_params)
-        return (f"FROM ({self.inner_sql}) p LEFT JOIN {self.unit_table} u ON u.code = p.commune_code AND u.level = 'commune'")
+        return f"FROM ({self.inner_sql}) p"
+
+    def _difficult(self, params: list[Any]) -> str:
+        if not self.difficult:
+            return "FALSE"
+        return f"(CASE WHEN {_in_list('p.commune_code', self.difficult, params)} THEN TRUE ELSE FALSE END)"
+
+    def _date(self, iso: str) -> str:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
+            raise ValueError(iso)
+        return f"DATE '{iso}'" if self.pg else f"'{iso}'"
 
     def _position(self) -> str:
         return "COALESCE(p.held_position, p.position_code)" if self.held else "p.position_code"
@@ -123,23 +134,24 @@ class Review:
     def _combos(self) -> list[tuple[str, str, str, str, bool]]:
         params: list[Any] = []
         prov, comm = self._scope_keys(params)
-        head = (f"SELECT DISTINCT {self._position()}, p.kind, {prov}, {comm}, COALESCE(u.is_difficult_area, FALSE) ")
-        # _scope_keys params come before the FROM's in the statement text
-        sql = head + self._from(params)
+        diff = self._difficult(params)
+        # the params of the SELECT list come before the FROM's in the statement text
+        sql = f"SELECT DISTINCT {self._position()}, p.kind, {prov}, {comm}, {diff} " + self._from(params)
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [(pos or "", kind or "", pv or "", cm or "", bool(diff)) for pos, kind, pv, cm, diff in cursor.fetchall()]
 
-    def _requirements(self, combos: list[tuple[str, str, str, str, bool]]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        """(distinct requirement rows, combo → requirement rows) for the VALUES tables."""
-        reqs: dict[tuple[Any, ...], int] = {}
-        mapping = []
+    def _combo_values(self, combos: list[tuple[str, str, str, str, bool]], params: list[Any]) -> str:
+        """The VALUES rows of the requirements: the person's side as parameters, the requirement's as literals made here."""
+        rows = []
         for pos, kind, prov, comm, diff in combos:
-            req = self.policy.standard(pos, kind, prov, comm, difficult_area=diff)
-            row = self._req_row(req)
-            rid = reqs.setdefault(row, len(reqs) + 1)
-            mapping.append((pos, kind, prov, comm, diff, rid))
-        return [(rid, *row) for row, rid in reqs.items()], mapping
+            regime, placed, hmask, age_date, *ranks, fields, field_rank = self._req_row(
+                self.policy.standard(pos, kind, prov, comm, difficult_area=diff))
+            params.extend((pos, kind, prov, comm))
+            literals = [("TRUE" if diff else "FALSE"), f"'{_code(regime)}'", str(int(placed)), str(int(hmask)), self._date(age_date),
+                        *(str(int(r)) for r in ranks), "'" + "|".join(_code(f) for f in fields.split("|")) + "'", str(int(field_rank))]
+            rows.append("(%s, %s, %s, %s, " + ", ".join(literals) + ")")
+        return ", ".join(rows)
 
     def _req_row(self, req: dict[str, Any] | None) -> tuple[Any, ...]:
         """regime, placed, checked-standards bit mask, age date, one required rank per level, fields, field rank.
@@ -164,17 +176,11 @@ class Review:
         combos = self._combos()
         if not combos:
             return [], []
-        reqs, mapping = self._requirements(combos)
-        params: list[Any] = []  # in the order of the statement's text: VALUES tables, SELECT lists, FROM, JOIN
+        params: list[Any] = []  # in the order of the statement's text: VALUES table, SELECT lists, FROM, JOIN
         date = "CAST(%s AS date)" if self.pg else "%s"
-        req_cols = ("rid", "regime", "placed", "hmask", "age_date", *(f"rank_{k}" for k in LEVEL_KEYS), "fields", "field_rank")
-        req_cell = ["%s", "%s", "%s", "%s", date, *(["%s"] * len(LEVEL_KEYS)), "%s", "%s"]
-        values_reqs = ", ".join("(" + ", ".join(req_cell) + ")" for _ in reqs)
-        for row in reqs:
-            params.extend(row)
-        values_combo = ", ".join("(%s, %s, %s, %s, %s, %s)" for _ in mapping)
-        for row in mapping:
-            params.extend(row)
+        combo_cols = ("pos", "kind", "prov", "comm", "diff", "regime", "placed", "hmask", "age_date", *(f"rank_{k}" for k in LEVEL_KEYS),
+                      "fields", "field_rank")
+        values_combo = self._combo_values(combos, params)
         # One failure bit per standard (FLAGS order), computed once per person behind an optimisation fence.
         bit = {flag: 1 << i for i, (_std, flag) in enumerate(FLAGS)}
         deg = _rank_sql("p.degree_level", "degree_level")
@@ -194,6 +200,7 @@ class Review:
         from_params: list[Any] = []
         join_params: list[Any] = []
         prov, comm = self._scope_keys(join_params)
+        diff = self._difficult(join_params)
         fence = " OFFSET 0" if self.pg else " LIMIT -1 OFFSET 0"
         inner = (f"SELECT p.commune_code AS commune_code, p.kind AS kind, {self._office()} AS office, "
                  "(CASE WHEN p.gender = 'female' THEN 1 ELSE 0 END) AS female, (CASE WHEN p.is_ethnic_minority THEN 1 ELSE 0 END) AS minority, "
@@ -201,8 +208,8 @@ class Review:
                  f"COALESCE({' + '.join(failures)}, 0) AS fmask, (CASE {ages} ELSE {len(AGE_LIMITS)} END) AS ageband, "
                  f"(CASE {' '.join(retire)} ELSE 0 END) AS rband "
                  + self._from(from_params)
-                 + f" LEFT JOIN combo c ON c.pos = {self._position()} AND c.kind = p.kind AND c.prov = {prov} AND c.comm = {comm}"
-                 " AND c.diff = COALESCE(u.is_difficult_area, FALSE) LEFT JOIN reqs r ON r.rid = c.rid" + fence)
+                 + f" LEFT JOIN combo r ON r.pos = {self._position()} AND r.kind = p.kind AND r.prov = {prov} AND r.comm = {comm}"
+                 f" AND r.diff = {diff}" + fence)
         sums = ["COUNT(*)", "SUM(CASE WHEN x.fmask = 0 THEN 1 ELSE 0 END)"]
         names = ["staff", "compliant"]
         for std, flag in FLAGS:
@@ -224,7 +231,7 @@ class Review:
             names.append(f"retire_{n}")
         params += select_params + from_params + join_params
         # Only code-made SQL is spliced in (level and catalogue codes checked by _code); every value is a parameter.
-        sql = (f"WITH reqs({', '.join(req_cols)}) AS (VALUES {values_reqs}), combo(pos, kind, prov, comm, diff, rid) AS (VALUES {values_combo}) "  # noqa: S608
+        sql = (f"WITH combo({', '.join(combo_cols)}) AS (VALUES {values_combo}) "  # noqa: S608
                f"SELECT x.commune_code, x.kind, x.office, {', '.join(sums)} FROM ({inner}) x GROUP BY x.commune_code, x.kind, x.office")
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -22,6 +22,7 @@ from coso.rules.registry import ValueType, declare
 from coso.rules.tables import TableModel, table
 from coso.workforce.rules import DEGREE_FIELDS, LEVEL_LABELS, LEVELS, offices
 
+IMPACT = "coso.workforce.selectors.rule_change_impact"
 NATIONAL = ("national",)
 NATIONAL_PROVINCE = ("national", "province")
 
@@ -173,67 +174,67 @@ EVALUATION_REGIMES = (("nd90", _("Nghị định 90/2020/NĐ-CP (sửa đổi b�
                       ("nd335", _("Nghị định 335/2025/NĐ-CP: thang điểm 100")))
 
 declare("workforce.retirement.roadmap", ValueType.TABLE, _("Lộ trình tuổi nghỉ hưu"), unit="table", scopes=NATIONAL,
-        schema=table(RetirementRoadmap), default_source=LABOUR_CODE,
+        schema=table(RetirementRoadmap), impact=IMPACT, default_source=LABOUR_CODE,
         description=_("Tuổi nghỉ hưu trong điều kiện lao động bình thường theo năm đạt tuổi: tuổi năm bắt đầu lộ trình, mỗi năm tăng thêm "
                       "một số tháng đến tuổi cuối lộ trình; ai đủ tuổi trước năm bắt đầu nghỉ theo tuổi trước lộ trình. Thời điểm nghỉ hưu là "
                       "hết ngày cuối cùng của tháng đủ tuổi; rà soát “nghỉ hưu trong 1/3/5 năm” tính từ đây."))
 
 declare("workforce.standards.regime.*", ValueType.CHOICE, _("Căn cứ tiêu chuẩn theo loại cán bộ"), scopes=NATIONAL, choices=STANDARD_REGIMES,
-        default_source="Nghị định 170/2025/NĐ-CP",
+        impact=IMPACT, default_source="Nghị định 170/2025/NĐ-CP",
         description=_("Loại cán bộ (cadre, civil_servant, commune_part_time, village_part_time) được rà soát theo tiêu chuẩn chức danh của "
                       "Nghị định 33/2023 hay theo tiêu chuẩn vị trí việc làm. Từ 1/7/2025 Nghị định 170/2025 bãi bỏ các quy định về công chức "
                       "cấp xã của Nghị định 33/2023."))
 declare("workforce.standards.kind.*", ValueType.TABLE, _("Tiêu chuẩn chung theo loại cán bộ"), unit="table", scopes=NATIONAL_PROVINCE,
-        schema=table(Standard), default_source=DECREE_33,
+        schema=table(Standard), impact=IMPACT, default_source=DECREE_33,
         description=_("Tiêu chuẩn mọi người thuộc loại (mã loại ở cuối khoá) phải đạt: tuổi, giáo dục phổ thông, trình độ chuyên môn, lý "
                       "luận chính trị, quản lý nhà nước, tin học, ngoại ngữ. Tiêu chuẩn của chức danh hoặc vị trí việc làm bổ sung lên trên. "
                       "Tỉnh quy định chi tiết nhưng không thấp hơn quy định chung."))
 declare("workforce.standards.position.*", ValueType.TABLE, _("Tiêu chuẩn chức danh, chức vụ (Nghị định 33/2023)"), unit="table",
-        scopes=NATIONAL_PROVINCE, schema=table(Standard), default_source=DECREE_33,
+        scopes=NATIONAL_PROVINCE, schema=table(Standard), impact=IMPACT, default_source=DECREE_33,
         description=_("Tiêu chuẩn riêng của một chức danh công chức cấp xã hoặc chức vụ cán bộ (mã ở cuối khoá), bổ sung lên tiêu chuẩn chung "
                       "của loại cán bộ. Chỉ áp dụng khi loại cán bộ được rà soát theo Nghị định 33/2023."))
 declare("workforce.standards.job_position.*", ValueType.TABLE, _("Tiêu chuẩn vị trí việc làm"), unit="table",
-        schema=table(JobPositionStandard), default_source="Nghị định 361/2025/NĐ-CP; quyết định phê duyệt vị trí việc làm của tỉnh",
+        schema=table(JobPositionStandard), impact=IMPACT, default_source="Nghị định 361/2025/NĐ-CP; quyết định phê duyệt vị trí việc làm của tỉnh",
         description=_("Tiêu chuẩn của một vị trí việc làm công chức cấp xã (mã ở cuối khoá), theo bản mô tả công việc và khung năng lực "
                       "được phê duyệt (tỉnh phê duyệt chậm nhất 1/7/2026; bố trí xong chậm nhất 1/7/2027). Tỉnh hoặc từng xã nhập tiêu chuẩn "
                       "của mình từ ngày quyết định có hiệu lực; vị trí mới của tỉnh ghi thêm tên và cơ quan. Công chức chưa được bố trí vào "
                       "vị trí việc làm chỉ được rà soát theo tiêu chuẩn chung."))
 declare("workforce.standards.difficult_area_degree_level", ValueType.CHOICE, _("Trình độ chuyên môn tối thiểu ở vùng khó khăn"),
         scopes=NATIONAL_PROVINCE, choices=(("", _("Không hạ chuẩn")), *LEVEL_LABELS["degree_level"].items()),
-        default_source=f"{DECREE_33}, Điều 10 khoản 3",
+        impact=IMPACT, default_source=f"{DECREE_33}, Điều 10 khoản 3",
         description=_("Ở xã miền núi, vùng cao, biên giới, hải đảo, vùng dân tộc thiểu số, đặc biệt khó khăn, yêu cầu trình độ chuyên môn "
                       "được hạ xuống mức này (trừ chức danh ghi “không áp dụng mức hạ chuẩn”)."))
 
 declare("workforce.quota.decree33", ValueType.TABLE, _("Số lượng cán bộ, công chức cấp xã (Nghị định 33/2023)"), unit="table",
-        scopes=NATIONAL_PROVINCE, schema=table(Decree33Quota), default_source=f"{DECREE_33}, Điều 6 và Điều 33",
+        scopes=NATIONAL_PROVINCE, schema=table(Decree33Quota), impact=IMPACT, default_source=f"{DECREE_33}, Điều 6 và Điều 33",
         description=_("Số cán bộ, công chức theo loại đơn vị hành chính và phân loại I/II/III, cộng thêm theo phần dân số và diện tích "
                       "vượt chuẩn; số người hoạt động không chuyên trách tối đa. Chỉ áp dụng cho thời gian trước 1/7/2025."))
 declare("workforce.quota.unit_standards", ValueType.TABLE, _("Quy mô dân số và diện tích chuẩn của xã, phường"), unit="table",
         scopes=NATIONAL_PROVINCE, schema=table(UnitStandards),
-        default_source="Nghị quyết 1211/2016/UBTVQH13, sửa đổi bởi Nghị quyết 27/2022/UBTVQH15",
+        impact=IMPACT, default_source="Nghị quyết 1211/2016/UBTVQH13, sửa đổi bởi Nghị quyết 27/2022/UBTVQH15",
         description=_("Chuẩn dân số và diện tích tự nhiên dùng để tính số công chức tăng thêm theo Nghị định 33/2023 Điều 6. Tỉnh miền núi, "
                       "vùng cao đặt chuẩn của vùng mình."))
 declare("workforce.quota.offices", ValueType.TABLE, _("Biên chế mặc định theo cơ quan, bộ phận cấp xã"), unit="table",
-        scopes=NATIONAL_PROVINCE, schema=table(OfficeQuota), default_source="Công văn 09/CV-BCĐ (định hướng khoảng 32 biên chế mỗi xã)",
+        scopes=NATIONAL_PROVINCE, schema=table(OfficeQuota), impact=IMPACT, default_source="Công văn 09/CV-BCĐ (định hướng khoảng 32 biên chế mỗi xã)",
         description=_("Số biên chế của mỗi cơ quan, bộ phận dùng khi tỉnh chưa giao biên chế cho xã (biên chế tỉnh giao cho từng xã được "
                       "nhập ở danh sách biên chế và luôn được ưu tiên)."))
 
 declare("workforce.evaluation.regime.*", ValueType.CHOICE, _("Căn cứ đánh giá, xếp loại chất lượng theo loại cán bộ"), scopes=NATIONAL,
-        choices=EVALUATION_REGIMES, default_source=DECREE_335,
+        choices=EVALUATION_REGIMES, impact=IMPACT, default_source=DECREE_335,
         description=_("Cán bộ hoặc công chức (mã loại ở cuối khoá) được đánh giá theo bốn mức tiêu chí (Nghị định 90/2020, 48/2023) hay theo "
                       "thang điểm 100 (Nghị định 335/2025). Áp dụng theo năm đánh giá: giá trị có hiệu lực ngày 1/1 của năm."))
 declare("workforce.evaluation.points", ValueType.TABLE, _("Điểm tối đa của tiêu chí chung và kết quả thực hiện nhiệm vụ"), unit="table",
-        scopes=NATIONAL, schema=table(EvaluationPoints), default_source=DECREE_335,
+        scopes=NATIONAL, schema=table(EvaluationPoints), impact=IMPACT, default_source=DECREE_335,
         description=_("Thang điểm 100: tiêu chí chung và kết quả thực hiện nhiệm vụ (theo năm đánh giá, giá trị ngày 1/1)."))
 declare("workforce.evaluation.thresholds", ValueType.TABLE, _("Ngưỡng điểm xếp loại"), unit="table", scopes=NATIONAL,
-        schema=table(EvaluationThresholds), default_source=DECREE_335,
+        schema=table(EvaluationThresholds), impact=IMPACT, default_source=DECREE_335,
         description=_("Điểm tối thiểu của các mức hoàn thành xuất sắc, hoàn thành tốt, hoàn thành nhiệm vụ; dưới ngưỡng hoàn thành là không "
                       "hoàn thành nhiệm vụ (theo năm đánh giá, giá trị ngày 1/1)."))
 declare("workforce.evaluation.penalty_per_event", ValueType.PERCENT, _("Mức trừ điểm mỗi lần không đạt chất lượng hoặc chậm tiến độ"),
-        scopes=NATIONAL, default_source=DECREE_335, minimum=Decimal(0), maximum=Decimal(100),
+        scopes=NATIONAL, impact=IMPACT, default_source=DECREE_335, minimum=Decimal(0), maximum=Decimal(100),
         description=_("Phần điểm của sản phẩm, công việc bị trừ cho mỗi lần không đạt yêu cầu chất lượng và mỗi lần chậm tiến độ, không âm "
                       "(theo năm đánh giá, giá trị ngày 1/1)."))
 declare("workforce.evaluation.excellent_quota.*", ValueType.PERCENT, _("Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” tối đa"),
-        scopes=NATIONAL_PROVINCE, default_source=DECREE_335, minimum=Decimal(0), maximum=Decimal(100),
+        scopes=NATIONAL_PROVINCE, impact=IMPACT, default_source=DECREE_335, minimum=Decimal(0), maximum=Decimal(100),
         description=_("Số người xếp loại “Hoàn thành xuất sắc nhiệm vụ” của một cơ quan không vượt quá tỷ lệ này của số người “Hoàn thành "
                       "tốt nhiệm vụ”, tính riêng cho mỗi căn cứ đánh giá (mã ở cuối khoá: nd90, nd335). Theo năm đánh giá, giá trị ngày 1/1."))

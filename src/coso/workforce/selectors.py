@@ -168,7 +168,8 @@ def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", sta
     units = cast(dict[str, dict[str, Any]], {u["code"]: u for u in units_qs.values("code", "name", "kind", "classification", "population", "area_km2", "is_difficult_area", "province_code")})
     policy = Policy(on)
     held = on < timezone.localdate() - dt.timedelta(days=1)  # a past date is judged with the position held then
-    names, rows = Review(qs, policy, held_positions=held, unit_table=AdministrativeUnit._meta.db_table).counts()
+    difficult = [code for code, u in units.items() if u.get("is_difficult_area")]
+    names, rows = Review(qs, policy, held_positions=held, difficult=difficult).counts()
     vectors: dict[str, list[int]] = {}
     kinds: dict[str, Counter] = defaultdict(Counter)
     offices: dict[str, Counter] = defaultdict(Counter)
@@ -301,3 +302,25 @@ def agency_levels(*, commune_code: str, year: int) -> dict[str, Any]:
     pending = Counter(Evaluation.objects.filter(commune_code=commune_code, year=year, status="leader_assessed").values_list("level", flat=True))
     allowed = int(rule["quota"]["max_ratio"] * approved.get(rule["quota"]["basis"], 0) + 1e-9)
     return {"approved": dict(approved), "pending": dict(pending), "allowed_excellent": allowed, "rule": rule}
+
+
+def rule_change_impact(key: str, province_code: str, commune_code: str, valid_from: dt.date) -> list[str]:
+    """What a change of a workforce rule from ``valid_from`` meets (shown to the editor; nothing already decided changes)."""
+    from django.utils.translation import gettext as _
+
+    out: list[str] = []
+    if key.startswith("workforce.evaluation."):
+        year = valid_from.year if (valid_from.month, valid_from.day) == (1, 1) else valid_from.year + 1
+        if year != valid_from.year:
+            out.append(_("Quy định đánh giá áp dụng theo năm (giá trị có hiệu lực ngày 1/1): giá trị mới áp dụng từ năm %(year)s.") % {"year": year})
+        qs = Evaluation.objects.filter(year__gte=year, status=Evaluation.Status.APPROVED)
+        if province_code:
+            qs = qs.filter(province_code=province_code)
+        if commune_code:
+            qs = qs.filter(commune_code=commune_code)
+        n = qs.count()
+        if n:
+            out.append(_("%(n)s phiếu đánh giá từ năm %(year)s đã được phê duyệt; xếp loại đã phê duyệt được giữ nguyên.") % {"n": n, "year": year})
+    else:
+        out.append(_("Rà soát các ngày trước %(day)s vẫn theo giá trị cũ; từ ngày này theo giá trị mới.") % {"day": valid_from.strftime("%d/%m/%Y")})
+    return out
