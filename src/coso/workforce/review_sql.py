@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connections
-from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import F, Q, QuerySet
 
 from coso.workforce import rules
 from coso.workforce.policy import STANDARDS, Policy
@@ -32,6 +32,7 @@ LEVEL_KEYS = ("general_education", "degree_level", "political_theory", "state_ma
 FLAGS = (("age", "f_age"), ("general_education", "f_ge"), ("degree_level", "f_deg"), ("degree_field", "f_field"),
          ("political_theory", "f_pol"), ("state_management", "f_sm"), ("it", "f_it"), ("foreign_language", "f_fl"))
 REGIMES = ("nd33", "job_position", "")
+KINDS = ("cadre", "civil_servant", "commune_part_time", "village_part_time")
 AGE_LIMITS = (30, 40, 50, 60)
 
 
@@ -86,25 +87,36 @@ class Review:
         own_rows = [r for key in policy.book.keys(STANDARDS) for r in policy.book.rows(key) if r.province_code]
         self.own_provinces = {r.province_code for r in own_rows}
         self.own_communes = {r.commune_code for r in own_rows if r.commune_code}
-        qs = queryset
-        if held_positions:  # a past date is judged with the position held on that date
-            from coso.workforce.models import PositionHolding
-
-            holding = (PositionHolding.objects.filter(person=OuterRef("pk"), started_on__lte=self.on)
-                       .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=self.on)).order_by("-started_on", "-id"))
-            qs = qs.annotate(held_position=Subquery(holding.values("position_code")[:1]))
-        else:
-            qs = qs.annotate(held_position=Value(None, output_field=CharField()))
-        self.held = held_positions
-        self.inner_sql, inner_params = (qs.values_list("commune_code", "province_code", "birth_date", "gender", "is_ethnic_minority", "kind",
-                                                       "position_code", "office_code", "held_position", *LEVEL_KEYS, "degree_field")
+        self.held = held_positions and self._positions_changed()
+        self.inner_sql, inner_params = (queryset.values_list("id", "commune_code", "province_code", "birth_date", "gender", "is_ethnic_minority",
+                                                             "kind", "position_code", "office_code", *LEVEL_KEYS, "degree_field")
                                         .order_by().query.sql_with_params())
         self.inner_params = list(inner_params)
+
+    def _positions_changed(self) -> bool:
+        """Whether someone held, on the date, another position than the one on record (then the holdings are joined)."""
+        from coso.workforce.models import PositionHolding
+
+        return (PositionHolding.objects.filter(started_on__lte=self.on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=self.on))
+                .exclude(position_code=F("person__position_code")).exists())  # anyone, in scope or not: the join is right either way
+
+    def _held_sql(self, params: list[Any]) -> str:
+        """The position each person held on the date: the covering holding that started last (ties: the last entered)."""
+        from coso.workforce.models import PositionHolding
+
+        table = self.connection.ops.quote_name(PositionHolding._meta.db_table)
+        covers = "{h}.started_on <= %s AND ({h}.ended_on IS NULL OR {h}.ended_on >= %s)"
+        params += [self.on, self.on, self.on, self.on]
+        return (f"SELECT h.person_id AS person_id, h.position_code AS position_code FROM {table} h WHERE {covers.format(h='h')} "  # noqa: S608
+                f"AND NOT EXISTS (SELECT 1 FROM {table} h2 WHERE h2.person_id = h.person_id AND {covers.format(h='h2')} "
+                "AND (h2.started_on > h.started_on OR (h2.started_on = h.started_on AND h2.id > h.id)))")
 
     # ------------------------------------------------------------------ SQL pieces
     def _from(self, params: list[Any]) -> str:
         params.extend(self.inner_params)
-        return f"FROM ({self.inner_sql}) p"
+        if not self.held:
+            return f"FROM ({self.inner_sql}) p"
+        return f"FROM ({self.inner_sql}) p LEFT JOIN ({self._held_sql(params)}) hp ON hp.person_id = p.id"
 
     def _difficult(self, params: list[Any]) -> str:
         if not self.difficult:
@@ -117,13 +129,13 @@ class Review:
         return f"DATE '{iso}'" if self.pg else f"'{iso}'"
 
     def _position(self) -> str:
-        return "COALESCE(p.held_position, p.position_code)" if self.held else "p.position_code"
+        return "COALESCE(hp.position_code, p.position_code)" if self.held else "p.position_code"
 
     def _office(self) -> str:
         if not self.held:
             return "p.office_code"
         whens = " ".join(f"WHEN '{_code(code)}' THEN '{_code(pos.get('office', ''))}'" for code, pos in rules.positions().items())
-        return f"(CASE WHEN p.held_position IS NULL THEN p.office_code ELSE (CASE p.held_position {whens} ELSE '' END) END)"
+        return f"(CASE WHEN hp.position_code IS NULL THEN p.office_code ELSE (CASE hp.position_code {whens} ELSE '' END) END)"
 
     def _scope_keys(self, params: list[Any]) -> tuple[str, str]:
         """SQL for the province and commune a requirement depends on ('' when they have no standards of their own)."""
@@ -142,14 +154,21 @@ class Review:
             return [(pos or "", kind or "", pv or "", cm or "", bool(diff)) for pos, kind, pv, cm, diff in cursor.fetchall()]
 
     def _combo_values(self, combos: list[tuple[str, str, str, str, bool]], params: list[Any]) -> str:
-        """The VALUES rows of the requirements: the person's side as parameters, the requirement's as literals made here."""
+        """The VALUES rows of the requirements: the person's side as parameters, the requirement's as literals made here.
+
+        Per requirement, what does not depend on the person is packed in lanes already: which standards it
+        checks (three per column), its set of standards and whether it is a job position not yet held.
+        """
         rows = []
         for pos, kind, prov, comm, diff in combos:
             regime, placed, hmask, age_date, *ranks, fields, field_rank = self._req_row(
                 self.policy.standard(pos, kind, prov, comm, difficult_area=diff))
+            checks = [(hmask >> i) & 1 for i in range(len(FLAGS))]
+            lane = LANES[REGIMES.index(regime)]
             params.extend((pos, kind, prov, comm))
-            literals = [("TRUE" if diff else "FALSE"), f"'{_code(regime)}'", str(int(placed)), str(int(hmask)), self._date(age_date),
-                        *(str(int(r)) for r in ranks), "'" + "|".join(_code(f) for f in fields.split("|")) + "'", str(int(field_rank))]
+            literals = [("TRUE" if diff else "FALSE"), *(str(pack(checks[g:g + 3])) for g in (0, 3, 6)), str(lane), str(0 if placed else lane),
+                        self._date(age_date), *(str(int(r)) for r in ranks), "'" + "|".join(_code(f) for f in fields.split("|")) + "'",
+                        str(int(field_rank))]
             rows.append("(%s, %s, %s, %s, " + ", ".join(literals) + ")")
         return ", ".join(rows)
 
@@ -171,68 +190,123 @@ class Review:
         )
 
     def counts(self) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """(names, rows): one row (commune, kind, office, *counts) per group; ``names`` names the counts (staff, compliant,
-        checked_<std>, met_<std>, <regime>_staff/_compliant/_unplaced, women, minority, age_<band>, retire_<years>)."""
+        """(names, rows): one row (commune, *counts) per commune; ``names`` names the counts (staff, compliant,
+        checked_<std>, met_<std>, <regime>_staff/_compliant/_unplaced, women, minority, age_<band>, retire_<years>,
+        kind_<kind>, office_<office> — cadres and civil servants of each office of the catalogue, "" for others).
+
+        Counts travel packed: each summed column holds three 20-bit lanes (a commune has far fewer than
+        a million staff), so that the database sums 19 plain columns instead of 55 conditions.
+        """
         combos = self._combos()
         if not combos:
-            return [], []
+            return count_names(), []
         params: list[Any] = []  # in the order of the statement's text: VALUES table, SELECT lists, FROM, JOIN
         date = "CAST(%s AS date)" if self.pg else "%s"
-        combo_cols = ("pos", "kind", "prov", "comm", "diff", "regime", "placed", "hmask", "age_date", *(f"rank_{k}" for k in LEVEL_KEYS),
-                      "fields", "field_rank")
+        combo_cols = ("pos", "kind", "prov", "comm", "diff", "chk1", "chk2", "chk3", "reg", "unpl", "age_date",
+                      *(f"rank_{k}" for k in LEVEL_KEYS), "fields", "field_rank")
         values_combo = self._combo_values(combos, params)
-        # One failure bit per standard (FLAGS order), computed once per person behind an optimisation fence.
-        bit = {flag: 1 << i for i, (_std, flag) in enumerate(FLAGS)}
         deg = _rank_sql("p.degree_level", "degree_level")
-        failures = [f"(CASE WHEN p.birth_date > r.age_date THEN {bit['f_age']} ELSE 0 END)",
-                    f"(CASE WHEN {deg} >= r.field_rank AND r.fields <> '' AND r.fields NOT LIKE ('%%|' || COALESCE(p.degree_field, '') || '|%%') "
-                    f"THEN {bit['f_field']} ELSE 0 END)"]
-        for key, flag in zip(LEVEL_KEYS, ("f_ge", "f_deg", "f_pol", "f_sm", "f_it", "f_fl"), strict=True):
-            failures.append(f"(CASE WHEN {_rank_sql('p.' + key, key)} < r.rank_{key} THEN {bit[flag]} ELSE 0 END)")
+        fail = {  # one condition per standard (FLAGS order); a standard not required never fails
+            "f_age": "p.birth_date > r.age_date",
+            "f_ge": f"{_rank_sql('p.general_education', 'general_education')} < r.rank_general_education",
+            "f_deg": f"{deg} < r.rank_degree_level",
+            "f_field": f"{deg} >= r.field_rank AND r.fields <> '' AND r.fields NOT LIKE ('%%|' || COALESCE(p.degree_field, '') || '|%%')",
+            "f_pol": f"{_rank_sql('p.political_theory', 'political_theory')} < r.rank_political_theory",
+            "f_sm": f"{_rank_sql('p.state_management', 'state_management')} < r.rank_state_management",
+            "f_it": f"{_rank_sql('p.it', 'it')} < r.rank_it",
+            "f_fl": f"{_rank_sql('p.foreign_language', 'foreign_language')} < r.rank_foreign_language",
+        }
+        flags = [flag for _std, flag in FLAGS]
+        failed = [" + ".join(f"(CASE WHEN {fail[f]} THEN {LANES[i]} ELSE 0 END)" for i, f in enumerate(flags[g:g + 3])) for g in (0, 3, 6)]
         select_params: list[Any] = []
-        ages = " ".join(f"WHEN p.birth_date > {date} THEN {i}" for i, _n in enumerate(AGE_LIMITS))
-        select_params += [years_before(self.on, n).isoformat() for n in AGE_LIMITS]
+        d = [years_before(self.on, n).isoformat() for n in AGE_LIMITS]  # born after d[i]: younger than AGE_LIMITS[i]
+        ages1 = f"(CASE WHEN p.birth_date > {date} THEN {LANES[0]} WHEN p.birth_date > {date} THEN {LANES[1]} WHEN p.birth_date > {date} THEN {LANES[2]} ELSE 0 END)"
+        ages2 = f"(CASE WHEN p.birth_date > {date} THEN 0 WHEN p.birth_date > {date} THEN {LANES[0]} ELSE {LANES[1]} END)"
+        select_params += [d[0], d[1], d[2], d[2], d[3]]
         retire = []
-        for n in (1, 3, 5):
+        for n, packed in ((1, pack([1, 1, 1])), (3, pack([0, 1, 1])), (5, pack([0, 0, 1]))):
             horizon = rules.add_months(self.on, 12 * n)
-            retire.append(f"WHEN (p.gender = 'female' AND p.birth_date < {date}) OR (p.gender <> 'female' AND p.birth_date < {date}) THEN {n}")
+            retire.append(f"WHEN (p.gender = 'female' AND p.birth_date < {date}) OR (p.gender <> 'female' AND p.birth_date < {date}) THEN {packed}")
             select_params += [retire_threshold(self.policy, "female", horizon).isoformat(), retire_threshold(self.policy, "male", horizon).isoformat()]
+        offices = [*sorted(rules.offices()), ""]
+        office_cols = []
+        known = ", ".join(f"'{_code(o)}'" for o in offices if o)
+        for g in range(0, len(offices), 3):
+            whens = " ".join(f"WHEN '{_code(o)}' THEN {LANES[i]}" for i, o in enumerate(offices[g:g + 3]) if o)
+            if "" in offices[g:g + 3]:  # offices outside the catalogue (or none) count as ""
+                whens = f"WHEN x_office IS NULL OR x_office NOT IN ({known}) THEN {LANES[offices[g:g + 3].index('')]} " + whens.replace("WHEN '", "WHEN x_office = '")
+                office_cols.append(f"(CASE WHEN p.kind IN ('cadre', 'civil_servant') THEN (CASE {whens} ELSE 0 END) ELSE 0 END)")
+            else:
+                office_cols.append(f"(CASE WHEN p.kind IN ('cadre', 'civil_servant') THEN (CASE x_office {whens} ELSE 0 END) ELSE 0 END)")
+        kinds1 = f"(CASE p.kind WHEN '{KINDS[0]}' THEN {LANES[0]} WHEN '{KINDS[1]}' THEN {LANES[1]} WHEN '{KINDS[2]}' THEN {LANES[2]} ELSE 0 END)"
+        kinds2 = f"((CASE p.kind WHEN '{KINDS[3]}' THEN {LANES[0]} ELSE 0 END) + (CASE WHEN p.is_ethnic_minority THEN {LANES[1]} ELSE 0 END))"
         from_params: list[Any] = []
         join_params: list[Any] = []
         prov, comm = self._scope_keys(join_params)
         diff = self._difficult(join_params)
         fence = " OFFSET 0" if self.pg else " LIMIT -1 OFFSET 0"
-        inner = (f"SELECT p.commune_code AS commune_code, p.kind AS kind, {self._office()} AS office, "
-                 "(CASE WHEN p.gender = 'female' THEN 1 ELSE 0 END) AS female, (CASE WHEN p.is_ethnic_minority THEN 1 ELSE 0 END) AS minority, "
-                 "COALESCE(r.regime, '') AS regime, COALESCE(r.placed, 1) AS placed, COALESCE(r.hmask, 0) AS hmask, "
-                 f"COALESCE({' + '.join(failures)}, 0) AS fmask, (CASE {ages} ELSE {len(AGE_LIMITS)} END) AS ageband, "
-                 f"(CASE {' '.join(retire)} ELSE 0 END) AS rband "
+        office = self._office()
+        columns = {
+            "chk1": "COALESCE(r.chk1, 0)", "chk2": "COALESCE(r.chk2, 0)", "chk3": "COALESCE(r.chk3, 0)",
+            "fp1": failed[0], "fp2": failed[1], "fp3": failed[2],
+            "reg": f"COALESCE(r.reg, {LANES[2]})", "unpl": "COALESCE(r.unpl, 0)",
+            "a1": ages1, "a2": ages2, "rp": f"(CASE {' '.join(retire)} ELSE 0 END)", "k1": kinds1, "k2": kinds2,
+            **{f"o{i}": col.replace("x_office", office) for i, col in enumerate(office_cols)},
+        }
+        inner = ("SELECT p.commune_code AS commune_code, p.gender AS gender, "
+                 + ", ".join(f"{expr} AS {name}" for name, expr in columns.items()) + " "
                  + self._from(from_params)
                  + f" LEFT JOIN combo r ON r.pos = {self._position()} AND r.kind = p.kind AND r.prov = {prov} AND r.comm = {comm}"
                  f" AND r.diff = {diff}" + fence)
-        sums = ["COUNT(*)", "SUM(CASE WHEN x.fmask = 0 THEN 1 ELSE 0 END)"]
-        names = ["staff", "compliant"]
-        for std, flag in FLAGS:
-            b = bit[flag]
-            sums += [f"SUM(CASE WHEN (x.hmask & {b}) <> 0 THEN 1 ELSE 0 END)", f"SUM(CASE WHEN (x.hmask & {b}) <> 0 AND (x.fmask & {b}) = 0 THEN 1 ELSE 0 END)"]
-            names += [f"checked_{std}", f"met_{std}"]
-        for regime in REGIMES:
-            sums += [f"SUM(CASE WHEN x.regime = '{regime}' THEN 1 ELSE 0 END)",
-                     f"SUM(CASE WHEN x.regime = '{regime}' AND x.fmask = 0 THEN 1 ELSE 0 END)",
-                     f"SUM(CASE WHEN x.regime = '{regime}' AND x.placed = 0 THEN 1 ELSE 0 END)"]
-            names += [f"{regime or 'none'}_staff", f"{regime or 'none'}_compliant", f"{regime or 'none'}_unplaced"]
-        sums += ["SUM(x.female)", "SUM(x.minority)"]
-        names += ["women", "minority"]
-        for i in range(len(AGE_LIMITS) + 1):
-            sums.append(f"SUM(CASE WHEN x.ageband = {i} THEN 1 ELSE 0 END)")
-            names.append(f"age_{i}")
-        for n in (1, 3, 5):
-            sums.append(f"SUM(CASE WHEN x.rband BETWEEN 1 AND {n} THEN 1 ELSE 0 END)")
-            names.append(f"retire_{n}")
+        # staff, compliant, women in one column; the sets of standards of the compliant
+        base = (f"SUM(1 + (CASE WHEN x.fp1 + x.fp2 + x.fp3 = 0 THEN {LANES[1]} ELSE 0 END) + (CASE WHEN x.gender = 'female' THEN {LANES[2]} ELSE 0 END))")
+        sums = [base, "SUM(CASE WHEN x.fp1 + x.fp2 + x.fp3 = 0 THEN x.reg ELSE 0 END)", *(f"SUM(x.{name})" for name in columns)]
         params += select_params + from_params + join_params
         # Only code-made SQL is spliced in (level and catalogue codes checked by _code); every value is a parameter.
         sql = (f"WITH combo({', '.join(combo_cols)}) AS (VALUES {values_combo}) "  # noqa: S608
-               f"SELECT x.commune_code, x.kind, x.office, {', '.join(sums)} FROM ({inner}) x GROUP BY x.commune_code, x.kind, x.office")
+               f"SELECT x.commune_code, {', '.join(sums)} FROM ({inner}) x GROUP BY x.commune_code")
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return names, cursor.fetchall()
+            rows = cursor.fetchall()
+        out = []
+        for code, base_v, regc, *packed in rows:
+            v = dict(zip(columns, (int(x or 0) for x in packed), strict=True))
+            staff, compliant, women = lanes(int(base_v))
+            checked = [*lanes(v["chk1"]), *lanes(v["chk2"]), *lanes(v["chk3"])]
+            failed_n = [*lanes(v["fp1"]), *lanes(v["fp2"]), *lanes(v["fp3"])]
+            reg, reg_ok, unpl = lanes(v["reg"]), lanes(int(regc or 0)), lanes(v["unpl"])
+            a1, a2, rp, k1, k2 = lanes(v["a1"]), lanes(v["a2"]), lanes(v["rp"]), lanes(v["k1"]), lanes(v["k2"])
+            office_n = [n for i in range(len(office_cols)) for n in lanes(v[f"o{i}"])]
+            row = [staff, compliant]
+            for i in range(len(FLAGS)):
+                row += [checked[i], checked[i] - failed_n[i]]
+            for i in range(len(REGIMES)):
+                row += [reg[i], reg_ok[i], unpl[i]]
+            row += [women, k2[1], a1[0], a1[1], a1[2], a2[0], a2[1], rp[0], rp[1], rp[2], k1[0], k1[1], k1[2], k2[0]]
+            row += office_n[:len(offices)]
+            out.append((code, *row))
+        return count_names(), out
+
+
+LANE_BITS = 20
+LANES = (1, 1 << LANE_BITS, 1 << (2 * LANE_BITS))
+MASK = (1 << LANE_BITS) - 1
+
+
+def pack(values: list[int]) -> int:
+    return sum(v << (LANE_BITS * i) for i, v in enumerate(values))
+
+
+def lanes(value: int) -> tuple[int, int, int]:
+    return value & MASK, (value >> LANE_BITS) & MASK, (value >> (2 * LANE_BITS)) & MASK
+
+
+def count_names() -> list[str]:
+    """The names of the counts of a row of ``Review.counts``, in order."""
+    names = ["staff", "compliant"]
+    for std, _flag in FLAGS:
+        names += [f"checked_{std}", f"met_{std}"]
+    for regime in REGIMES:
+        names += [f"{regime or 'none'}_staff", f"{regime or 'none'}_compliant", f"{regime or 'none'}_unplaced"]
+    names += ["women", "minority", *(f"age_{i}" for i in range(len(AGE_LIMITS) + 1)), *(f"retire_{n}" for n in (1, 3, 5))]
+    return names + [f"kind_{k}" for k in KINDS] + [f"office_{o}" for o in sorted(rules.offices())] + ["office_"]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django.db.models import Q, QuerySet
@@ -92,30 +92,20 @@ def person_review(person: Person, *, on: dt.date | None = None) -> dict[str, Any
 
 
 # ---------------------------------------------------------------- the review
-def _empty_stats() -> dict[str, Any]:
-    return {"staff": 0, "compliant": 0, "checked": Counter(), "met": Counter(), "women": 0, "minority": 0,
-            "ages": Counter(), "retire": Counter(), "offices": Counter(), "kinds": Counter(),
-            "regimes": defaultdict(lambda: {"staff": 0, "compliant": 0, "unplaced": 0})}
+class _Layout:
+    """Where each count sits in a row of ``review_sql.Review.counts``."""
 
-
-def _stats(names: list[str], vec: list[int], kinds: Counter, offices: Counter) -> dict[str, Any]:
-    """The statistics of a commune (or of the whole scope) from its summed counts."""
-    c = dict(zip(names, vec, strict=True))
-    s = _empty_stats()
-    s.update(staff=c["staff"], compliant=c["compliant"], women=c["women"], minority=c["minority"], kinds=kinds, offices=offices)
-    for std in rules.STANDARD_KEYS:
-        if c[f"checked_{std}"]:
-            s["checked"][std] = c[f"checked_{std}"]
-            s["met"][std] = c[f"met_{std}"]
-    for regime in ("nd33", "job_position", ""):
-        name = regime or "none"
-        if c[f"{name}_staff"]:
-            s["regimes"][regime] = {"staff": c[f"{name}_staff"], "compliant": c[f"{name}_compliant"], "unplaced": c[f"{name}_unplaced"]}
-    for i, (label, _lo, _hi) in enumerate(AGE_BUCKETS):  # age bands: < 30, 30–39, 40–49, 50–59, ≥ 60
-        s["ages"][label] = c[f"age_{i}"]
-    for h in (1, 3, 5):
-        s["retire"][h] = c[f"retire_{h}"]
-    return s
+    def __init__(self, names: list[str]):
+        i = {n: k for k, n in enumerate(names)}
+        self.size = len(names)
+        self.staff, self.compliant, self.women, self.minority = i["staff"], i["compliant"], i["women"], i["minority"]
+        self.stds = [(std, i[f"checked_{std}"], i[f"met_{std}"]) for std in rules.STANDARD_KEYS]
+        self.regimes = [(code or "none", code, i[f"{code or 'none'}_staff"], i[f"{code or 'none'}_compliant"], i[f"{code or 'none'}_unplaced"])
+                        for code in (*rules.REGIME_LABELS, "")]
+        self.ages = [(label, i[f"age_{k}"]) for k, (label, _lo, _hi) in enumerate(AGE_BUCKETS)]
+        self.retire = [(str(h), i[f"retire_{h}"]) for h in (1, 3, 5)]
+        self.kinds = [(n[5:], k) for n, k in i.items() if n.startswith("kind_")]
+        self.offices = [(n[7:], k) for n, k in i.items() if n.startswith("office_")]
 
 
 def _drill_down(qs: QuerySet[Person], policy: Policy, *, commune: str, standard: str, unit: dict[str, Any] | None, held: bool,
@@ -170,25 +160,16 @@ def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", sta
     held = on < timezone.localdate() - dt.timedelta(days=1)  # a past date is judged with the position held then
     difficult = [code for code, u in units.items() if u.get("is_difficult_area")]
     names, rows = Review(qs, policy, held_positions=held, difficult=difficult).counts()
-    vectors: dict[str, list[int]] = {}
-    kinds: dict[str, Counter] = defaultdict(Counter)
-    offices: dict[str, Counter] = defaultdict(Counter)
-    for code, kind, office, *values in rows:  # a few rows per commune (one per kind and office)
-        vec = vectors.get(code)
-        vectors[code] = values if vec is None else list(map(operator.add, vec, values))
-        kinds[code][kind] += values[0]
-        if kind in ("cadre", "civil_servant"):
-            offices[code][office or ""] += values[0]
-    stats = {code: _stats(names, vec, kinds[code], offices[code]) for code, vec in vectors.items()}
-    total_vec = [sum(col) for col in zip(*vectors.values(), strict=True)] if vectors else [0] * len(names)
-    total = _stats(names, total_vec, sum(kinds.values(), Counter()), sum(offices.values(), Counter())) if vectors else _empty_stats()
-    failing = _drill_down(qs, policy, commune=commune, standard=standard, unit=units.get(commune), held=held, limit=people_limit) if commune in stats else []
+    lay = _Layout(names)
+    vectors = {code: [int(x or 0) for x in values] for code, *values in rows}  # one row per commune
+    total = [sum(col) for col in zip(*vectors.values(), strict=True)] if vectors else [0] * lay.size
+    failing = _drill_down(qs, policy, commune=commune, standard=standard, unit=units.get(commune), held=held, limit=people_limit) if commune in vectors else []
     communes = []
-    assigned = assigned_quotas(None if len(stats) > 500 else list(stats), on)
-    for code, s in sorted(stats.items(), key=lambda kv: units.get(kv[0], {}).get("name", kv[0])):
+    assigned = assigned_quotas(None if len(vectors) > 500 else list(vectors), on)
+    for code, vec in sorted(vectors.items(), key=lambda kv: units.get(kv[0], {}).get("name", kv[0])):
         unit = units.get(code, {"code": code, "name": code})
-        communes.append(_summarise(s, unit=unit, on=on, assigned=assigned, policy=policy))
-    return {"on": on, "communes": communes, "total": _summarise(total, unit=None, on=on, policy=policy), "people": failing,
+        communes.append(_summarise(lay, vec, unit=unit, on=on, assigned=assigned, policy=policy))
+    return {"on": on, "communes": communes, "total": _summarise(lay, total, unit=None, on=on, policy=policy), "people": failing,
             "commune": commune, "standard": standard, "standard_labels": rules.STANDARD_LABELS,
             "regime_labels": rules.REGIME_LABELS}
 
@@ -197,32 +178,25 @@ def _rate(met: int, checked: int) -> float | None:
     return round(met / checked, 4) if checked else None
 
 
-def _regimes(s: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Staff, compliance and people not yet placed in a job position, per set of standards ("" = no standard in force)."""
-    out = {}
-    for code in (*rules.REGIME_LABELS, ""):
-        r = s["regimes"].get(code)
-        if r and r["staff"]:
-            out[code or "none"] = {**r, "label": rules.REGIME_LABELS.get(code, "Chưa có tiêu chuẩn áp dụng"),
-                                   "short": rules.REGIME_SHORT.get(code, "—"), "rate": _rate(r["compliant"], r["staff"])}
-    return out
-
-
-def _summarise(s: dict[str, Any], *, unit: dict[str, Any] | None, on: dt.date, assigned: dict[str, dict[str, int]] | None = None,
+def _summarise(lay: _Layout, v: list[int], *, unit: dict[str, Any] | None, on: dt.date, assigned: dict[str, dict[str, int]] | None = None,
                policy: Policy | None = None) -> dict[str, Any]:
-    staff = s["staff"]
+    """The figures of a commune (or of the whole scope, ``unit`` None) from its counts; each compliance figure per set of standards."""
+    staff, compliant, women, minority = v[lay.staff], v[lay.compliant], v[lay.women], v[lay.minority]
+    kinds = {k: v[j] for k, j in lay.kinds if v[j]}
     out = {
         "code": unit["code"] if unit else "", "name": unit["name"] if unit else "Toàn tỉnh", "staff": staff,
-        "compliant": s["compliant"], "compliance_rate": _rate(s["compliant"], staff),
-        "by_standard": {k: {"checked": s["checked"][k], "met": s["met"][k], "rate": _rate(s["met"][k], s["checked"][k])}
-                        for k in rules.STANDARD_KEYS if s["checked"][k]},
-        "women": s["women"], "women_share": _rate(s["women"], staff), "minority": s["minority"], "minority_share": _rate(s["minority"], staff),
-        "ages": {label: s["ages"][label] for label, _, _ in AGE_BUCKETS},
-        "retire": {str(n): s["retire"][n] for n in (1, 3, 5)},
-        "kinds": dict(s["kinds"]), "regimes": _regimes(s),
+        "compliant": compliant, "compliance_rate": _rate(compliant, staff),
+        "by_standard": {std: {"checked": v[c], "met": v[m], "rate": _rate(v[m], v[c])} for std, c, m in lay.stds if v[c]},
+        "women": women, "women_share": _rate(women, staff), "minority": minority, "minority_share": _rate(minority, staff),
+        "ages": {label: v[j] for label, j in lay.ages},
+        "retire": {h: v[j] for h, j in lay.retire},
+        "kinds": kinds,
+        "regimes": {name: {"staff": v[a], "compliant": v[b], "unplaced": v[u], "label": rules.REGIME_LABELS.get(code, "Chưa có tiêu chuẩn áp dụng"),
+                           "short": rules.REGIME_SHORT.get(code, "—"), "rate": _rate(v[b], v[a])}
+                    for name, code, a, b, u in lay.regimes if v[a]},
     }
     if unit:
-        out["quota"] = quota_for(unit, on=on, offices=s["offices"], kinds=s["kinds"], policy=policy,
+        out["quota"] = quota_for(unit, on=on, offices={o: v[j] for o, j in lay.offices if v[j]}, kinds=kinds, policy=policy,
                                  assigned=(assigned or {}).get(unit["code"], {}) if assigned is not None else None)
     return out
 
@@ -238,7 +212,7 @@ def assigned_quotas(codes: Any, on: dt.date) -> dict[str, dict[str, int]]:
     return out
 
 
-def quota_for(unit: dict[str, Any], *, on: dt.date, offices: Counter, kinds: Counter, assigned: dict[str, int] | None = None,
+def quota_for(unit: dict[str, Any], *, on: dt.date, offices: Mapping[str, int], kinds: Mapping[str, int], assigned: dict[str, int] | None = None,
               policy: Policy | None = None) -> dict[str, Any]:
     """Staff against quota: Decree 33 totals before 1/7/2025, province-assigned office quotas after."""
     rule = (policy if policy is not None and policy.on == on else Policy(on)).quota(unit.get("province_code", ""))

@@ -219,8 +219,14 @@ def test_sql_review_equals_the_pure_rules_person_by_person(users, commune, other
             req = policy.standard(position, p.kind, p.province_code, p.commune_code, difficult_area=unit.is_difficult_area)
             gaps = {g["standard"] for g in rules.check_standards(p.qualification_dict(), req, on)}
             e = expected.setdefault(p.commune_code, {"staff": 0, "compliant": 0, "checked": {}, "met": {}, "regimes": {}, "retire": [0, 0, 0],
-                                                     "ages": [0] * 5})
+                                                     "ages": [0] * 5, "kinds": {}, "offices": {}, "women": 0, "minority": 0})
             e["staff"] += 1
+            e["kinds"][p.kind] = e["kinds"].get(p.kind, 0) + 1
+            e["women"] += p.gender == "female"
+            e["minority"] += p.is_ethnic_minority
+            if p.kind in ("cadre", "civil_servant"):
+                office = rules.office_of(position) if held else p.office_code
+                e["offices"][office] = e["offices"].get(office, 0) + 1
             e["compliant"] += not gaps
             for std in rules.checked_standards(req):
                 e["checked"][std] = e["checked"].get(std, 0) + 1
@@ -242,6 +248,11 @@ def test_sql_review_equals_the_pure_rules_person_by_person(users, commune, other
             assert {k: [v["staff"], v["compliant"], v["unplaced"]] for k, v in c["regimes"].items()} == e["regimes"], (on, code)
             assert [c["retire"][h] for h in ("1", "3", "5")] == e["retire"]
             assert list(c["ages"].values()) == e["ages"]
+            assert (c["kinds"], c["women"], c["minority"]) == (e["kinds"], e["women"], e["minority"])
+            names = {o: rules.offices()[o]["name"] for o in e["offices"] if o}
+            if c["quota"]["rule"] == "assigned":
+                lines = {line["office"]: line["staff"] for line in c["quota"]["lines"]}
+                assert {names[o]: n for o, n in e["offices"].items() if o} == {k: n for k, n in lines.items() if n}
 
 
 def test_a_change_tells_the_editor_what_it_meets(users, commune):
