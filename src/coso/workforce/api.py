@@ -15,7 +15,8 @@ from ninja.responses import Status
 from coso.core.exceptions import ApplicationError
 from coso.core.masking import log_personal_read, mask_citizen_id
 from coso.core.types import AuthedHttpRequest
-from coso.workforce import rules, selectors, services
+from coso.workforce import selectors, services
+from coso.workforce.policy import positions_for
 
 router = Router(tags=["workforce"])
 
@@ -116,7 +117,7 @@ def person_create(request: AuthedHttpRequest, payload: PersonIn):
     unit = AdministrativeUnit.objects.filter(code=code, level="commune").first()
     if unit is None:
         raise ApplicationError("Mã xã không tồn tại.", code="unknown-commune", details={"fields": {"commune_code": ["Không tồn tại"]}})
-    if data["position_code"] not in rules.positions():
+    if data["position_code"] not in positions_for(unit.province_code, unit.code):
         raise ApplicationError("Mã chức vụ không có trong danh mục.", code="unknown-position", details={"fields": {"position_code": ["Không có"]}})
     p = services.person_create(actor=request.user, province_code=unit.province_code, commune_code=unit.code, **data)
     return Status(201, _person_out(p, request.user))

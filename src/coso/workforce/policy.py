@@ -145,3 +145,39 @@ def evaluation_rule(year: int, kind: str | None = None, province_code: str = "",
                     penalty_per_event=float(Decimal(b.value("workforce.evaluation.penalty_per_event", on, province_code, commune_code)) / 100),
                     thresholds=dict(b.value("workforce.evaluation.thresholds", on, province_code, commune_code)))
     return rule
+
+
+# ---------------------------------------------------------------------- the positions a province can hold
+def job_positions(province_code: str = "", commune_code: str = "", on: dt.date | None = None, *,
+                  index: RuleIndex | None = None) -> dict[str, dict[str, Any]]:
+    """Job positions a province (or commune) defined in the rule book with a name, beyond the catalogue's."""
+    b = index if index is not None else book()
+    day = on or timezone.localdate()
+    out: dict[str, dict[str, Any]] = {}
+    catalogue = rules.positions()
+    for key in b.keys(f"{STANDARDS}job_position."):
+        code = key.rsplit(".", 1)[1]
+        if code in catalogue:
+            continue
+        ref = b.get(key, day, province_code, commune_code)
+        if ref is not None and ref.value.get("name"):
+            out[code] = {"code": code, "name": ref.value["name"], "kind": "civil_servant", "office": ref.value.get("office") or "",
+                         "regime": "2025", "source": ref.source_text}
+    return out
+
+
+def positions_for(province_code: str = "", commune_code: str = "", on: dt.date | None = None) -> dict[str, dict[str, Any]]:
+    """The positions a person of this unit may hold: the catalogue's and the unit's own job positions."""
+    return {**rules.positions(), **job_positions(province_code, commune_code, on)}
+
+
+def position_name(code: str, province_code: str = "") -> str:
+    if not code or code in rules.positions():
+        return rules.position_name(code) if code else ""
+    return str(job_positions(province_code).get(code, {}).get("name", code))
+
+
+def office_of(code: str, province_code: str = "") -> str:
+    if not code or code in rules.positions():
+        return rules.office_of(code) if code else ""
+    return str(job_positions(province_code).get(code, {}).get("office", ""))

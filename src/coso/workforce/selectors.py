@@ -15,7 +15,7 @@ from coso.core.scoping import get_scoped_or_404, scoped
 from coso.core.search import search_filter
 from coso.workforce import rules
 from coso.workforce.models import Evaluation, Person, PositionHolding, StaffingQuota
-from coso.workforce.policy import Policy, evaluation_rule
+from coso.workforce.policy import Policy, evaluation_rule, position_name
 
 SEARCH_KIND = "workforce.person"
 REGISTER_ROLES = frozenset({Role.COMMUNE_LEADER, Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})
@@ -129,7 +129,7 @@ def _drill_down(qs: QuerySet[Person], policy: Policy, *, commune: str, standard:
         if not gaps:
             continue
         regime = (req or {}).get("_regime", "")
-        out.append({"id": pid, "full_name": name, "position": rules.position_name(position), "regime": regime,
+        out.append({"id": pid, "full_name": name, "position": position_name(position, province), "regime": regime,
                     "regime_short": rules.REGIME_SHORT.get(regime, ""), "gaps": [{**g, "text": rules.gap_text(g)} for g in gaps]})
         if len(out) >= limit:
             break

@@ -21,7 +21,7 @@ from coso.core.text import fold, format_date, nfc
 from coso.rules.lookup import RuleIndex, book
 from coso.workforce import rules
 from coso.workforce.models import Discipline, Evaluation, EvaluationStep, Person, PositionHolding, WorkItem
-from coso.workforce.policy import evaluation_rule
+from coso.workforce.policy import evaluation_rule, office_of, positions_for
 
 SEARCH_KIND = "workforce.person"
 REGISTER_EDIT_ROLES = (Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.SYSTEM_ADMIN)
@@ -98,7 +98,7 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
     cccds = [_cell(r, "citizen_id") for r in records]
     existing = set(Person.objects.filter(citizen_id__in=[c for c in cccds if c]).values_list("citizen_id", flat=True))
     communes = {u.code: u for u in AdministrativeUnit.objects.filter(level="commune", code__in={_cell(r, "commune_code") for r in records} | {actor.commune_code or ""})}
-    positions = rules.positions()
+    positions_of: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}  # per unit: the catalogue and the unit's own job positions
 
     for record in records:
         row = record["_row"]
@@ -149,13 +149,17 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
             seen_cccd[cccd] = row
         data["citizen_id"] = cccd
         pos = _cell(record, "position_code")
+        commune_code = _cell(record, "commune_code") or (actor.commune_code or "")
+        unit = communes.get(commune_code)
+        scope = (unit.province_code, unit.code) if unit is not None else (actor.province_code or "", "")
+        if scope not in positions_of:
+            positions_of[scope] = positions_for(*scope)
+        positions = positions_of[scope]
         if pos not in positions:
             err("position_code", "Mã chức vụ/chức danh không có trong danh mục", pos)
         elif data.get("kind") and positions[pos]["kind"] != data["kind"]:
             err("position_code", f"Chức vụ thuộc loại “{rules.KINDS[positions[pos]['kind']]}”, không khớp cột Loại", pos)
         data["position_code"] = pos
-        commune_code = _cell(record, "commune_code") or (actor.commune_code or "")
-        unit = communes.get(commune_code)
         if unit is None:
             err("commune_code", "Mã xã không tồn tại", commune_code)
         elif not can_see_unit(actor, province_code=unit.province_code, commune_code=unit.code):
@@ -185,7 +189,7 @@ def import_people(*, actor: Any, data: bytes) -> int:
     people = []
     for d in clean:
         p = Person(**{k: v for k, v in d.items() if not k.startswith("_")})
-        p.office_code = rules.office_of(p.position_code)
+        p.office_code = office_of(p.position_code, p.province_code)
         p.full_clean(validate_unique=False, validate_constraints=False)
         p.save()  # save() computes folded and sort keys; ids are needed for positions and search
         people.append(p)
@@ -269,7 +273,7 @@ def person_create(*, actor: Any, **fields: Any) -> Person:
     if fields.get("citizen_id") and Person.objects.filter(citizen_id=fields["citizen_id"]).exists():
         raise ApplicationError("Số CCCD đã có trong cơ sở dữ liệu.", code="duplicate-cccd", details={"fields": {"citizen_id": ["Trùng số CCCD"]}})
     person = Person(**fields)
-    person.office_code = rules.office_of(person.position_code)
+    person.office_code = office_of(person.position_code, person.province_code)
     audited_create(person, actor=actor)
     if person.position_code:
         PositionHolding.objects.create(person=person, position_code=person.position_code, office_code=person.office_code,

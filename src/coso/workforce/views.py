@@ -22,7 +22,7 @@ from coso.core.types import AuthedHttpRequest
 from coso.workforce import rules, selectors, services
 from coso.workforce.forms import AssessForm, ImportForm, WorkItemForm
 from coso.workforce.models import Evaluation, Person
-from coso.workforce.policy import evaluation_rule
+from coso.workforce.policy import evaluation_rule, positions_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -72,7 +72,7 @@ def people(request: AuthedHttpRequest) -> HttpResponse:
     export_query.pop("page", None)
     return render(request, "workforce/people.html", {
         "page": page, "filters": request.GET, "communes": _communes(request.user), "kinds": rules.KINDS,
-        "positions": rules.positions(), "export_query": export_query.urlencode(),
+        "positions": positions_for(request.user.province_code or "", request.user.commune_code or ""), "export_query": export_query.urlencode(),
         "can_import": request.user.is_superuser or request.user.role in services.REGISTER_EDIT_ROLES,
     })
 

@@ -265,3 +265,25 @@ def test_a_change_tells_the_editor_what_it_meets(users, commune):
                              value={"age_min": 18, "general_education": "thpt", "degree_level": "dai_hoc", "it": "co_ban"},
                              valid_from=D(2027, 1, 1), province_code="79", reason="Quyết định của UBND tỉnh")
         assert any("trước 01/01/2027 vẫn theo giá trị cũ" in w for w in result.warnings)
+
+
+def test_a_province_defines_a_job_position_of_its_own(users, commune, foreign_commune, login):
+    value = {"name": "Công chức địa chính (Phòng Kinh tế)", "office": "phong_kinh_te", "degree_level": "dai_hoc", "degree_fields": ["dia_chinh"]}
+    with time_machine.travel(NOW, tick=False):
+        rule_change(actor=users["province_admin"], key="workforce.standards.job_position.cv_dia_chinh", value=value, valid_from=D(2026, 12, 7),
+                    province_code="79", reason="Quyết định phê duyệt vị trí việc làm số 12/QĐ-UBND")
+    payload = {"full_name": "Đỗ Văn Địa", "birth_date": "1990-04-05", "gender": "male", "kind": "civil_servant", "position_code": "cv_dia_chinh",
+               "citizen_id": "079090000111", "degree_level": "dai_hoc", "degree_field": "luat"}
+    with time_machine.travel(dt.datetime(2026, 12, 8, 9, 0, tzinfo=NOW.tzinfo), tick=False):
+        client = login(users["home_affairs"])
+        resp = client.post("/api/v1/workforce/people", payload, content_type="application/json")
+        assert resp.status_code == 201 and resp.json()["position_name"] == "Công chức địa chính (Phòng Kinh tế)"
+        assert resp.json()["office_code"] == "phong_kinh_te"
+        pid = resp.json()["id"]
+        # Another province does not have the position.
+        other = login(users["sysadmin"]).post("/api/v1/workforce/people", {**payload, "citizen_id": "", "commune_code": foreign_commune.code},
+                                              content_type="application/json")
+        assert other.json()["code"] == "unknown-position"
+        review = selectors.person_review(selectors.Person.objects.get(pk=pid), on=D(2026, 12, 8))
+        assert review["regime"] == "job_position" and review["placed"] is True
+        assert [g["standard"] for g in review["gaps"]] == ["degree_field"]
