@@ -151,7 +151,9 @@ class RuleKey:
                     except ValidationError as exc:
                         first = exc.errors()[0]
                         where = ".".join(str(p) for p in first.get("loc", ()))
-                        raise RuleValueError(_("Bảng giá trị không đúng cấu trúc (%(where)s: %(msg)s).") % {"where": where or "—", "msg": first.get("msg", "")}) from exc
+                        if not where:  # a schema made with coso.rules.tables.table() names the place itself
+                            raise RuleValueError(_("Bảng giá trị không hợp lệ: %(msg)s.") % {"msg": first.get("msg", "")}) from exc
+                        raise RuleValueError(_("Bảng giá trị không đúng cấu trúc (%(where)s: %(msg)s).") % {"where": where, "msg": first.get("msg", "")}) from exc
         except (InvalidOperation, ValueError, TypeError) as exc:
             if isinstance(exc, RuleValueError):
                 raise

@@ -15,7 +15,8 @@ from ninja.responses import Status
 from coso.core.exceptions import ApplicationError
 from coso.core.masking import log_personal_read, mask_citizen_id
 from coso.core.types import AuthedHttpRequest
-from coso.workforce import rules, selectors, services
+from coso.workforce import selectors, services
+from coso.workforce.policy import positions_for
 
 router = Router(tags=["workforce"])
 
@@ -59,6 +60,8 @@ class PersonDetailOut(PersonOut):
     foreign_language: str
     gaps: list[GapOut]
     rule_set: str
+    regime: str  # "nd33" (Decree 33/2023 titles) or "job_position" (from 1/7/2025 for civil servants); "" when none applies
+    placed: bool  # False: a civil servant not yet placed in a job position (checked against the common standard only)
 
 
 class PersonIn(Schema):
@@ -101,7 +104,8 @@ def person(request: HttpRequest, pk: int, on: dt.date | None = None):
     p = selectors.person_get(fetched_by=request.user, pk=pk)
     log_personal_read(user=request.user, obj=p, reason="API")
     review = selectors.person_review(p, on=on)
-    return {**_person_out(p, request.user), **{k: getattr(p, k) for k in selectors.QUAL_FIELDS}, "gaps": review["gaps"], "rule_set": review["rule_set"]}
+    return {**_person_out(p, request.user), **{k: getattr(p, k) for k in selectors.QUAL_FIELDS}, "gaps": review["gaps"], "rule_set": review["rule_set"],
+            "regime": review["regime"], "placed": review["placed"]}
 
 
 @router.post("/people", response={201: PersonOut})
@@ -113,7 +117,7 @@ def person_create(request: AuthedHttpRequest, payload: PersonIn):
     unit = AdministrativeUnit.objects.filter(code=code, level="commune").first()
     if unit is None:
         raise ApplicationError("Mã xã không tồn tại.", code="unknown-commune", details={"fields": {"commune_code": ["Không tồn tại"]}})
-    if data["position_code"] not in rules.positions():
+    if data["position_code"] not in positions_for(unit.province_code, unit.code):
         raise ApplicationError("Mã chức vụ không có trong danh mục.", code="unknown-position", details={"fields": {"position_code": ["Không có"]}})
     p = services.person_create(actor=request.user, province_code=unit.province_code, commune_code=unit.code, **data)
     return Status(201, _person_out(p, request.user))

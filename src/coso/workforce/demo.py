@@ -12,7 +12,6 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from coso.core.demo import DemoContext, random_citizen_id, random_person
@@ -20,6 +19,7 @@ from coso.core.search import search_index_bulk
 from coso.core.text import fold, name_sort_key, nfc
 from coso.workforce import rules
 from coso.workforce.models import Discipline, Evaluation, Person, PositionHolding, StaffingQuota, Training, WorkItem
+from coso.workforce.policy import Policy
 from coso.workforce.services import recompute
 
 REFORM = dt.date(2025, 7, 1)
@@ -36,13 +36,14 @@ USER_POSITIONS = {"lanhdao": "ct_ubnd", "noivu.xa": "cv_vp", "motcua": "cv_ttphc
                   "lanhdao2": "ct_ubnd", "motcua2": "cv_ttphc", "phochutich": "pct_ubnd", "chuyenvien2": "cv_vp", "taichinh2": "cv_kinh_te"}
 
 
-@cache
-def _fields_for(position: str) -> list[str]:
-    req = rules.standard_for(position, rules.positions()[position]["kind"], dt.date(2026, 1, 1), "*") or {}
+def _fields_for(policy: Policy, position: str) -> list[str]:
+    """The fields the national standard of the position asks for (most demo people hold one of them)."""
+    req = policy.standard(position, rules.positions()[position]["kind"]) or {}
     return req.get("degree_fields") or ["hanh_chinh", "luat", "kinh_te"]
 
 
-def make_person(rng: random.Random, *, commune: Any, position: str, old_position: str, today: dt.date) -> Person:
+def make_person(rng: random.Random, *, commune: Any, position: str, old_position: str, today: dt.date, policy: Policy | None = None) -> Person:
+    policy = policy or Policy(today)
     p = rules.positions()[position]
     info = random_person(rng)
     female = info["gender"] == "female"
@@ -57,7 +58,7 @@ def make_person(rng: random.Random, *, commune: Any, position: str, old_position
             age = rng.uniform(35, 54) if leader else rng.uniform(23, 52)
         birth = today - dt.timedelta(days=int(age * 365.25))
         birth = birth.replace(day=min(birth.day, 28))
-        if rules.retirement_date(birth, info["gender"]) > today:
+        if policy.retirement_date(birth, info["gender"]) > today:
             break
         near = False
     kind = p["kind"]
@@ -67,7 +68,7 @@ def make_person(rng: random.Random, *, commune: Any, position: str, old_position
         degree = "thac_si" if r < 0.1 else ("dai_hoc" if r < 0.86 else rng.choice(["trung_cap", "cao_dang"]))
     else:
         degree = rng.choice(["none", "trung_cap", "cao_dang", "dai_hoc"])
-    fields = _fields_for(position)
+    fields = _fields_for(policy, position)
     field = rng.choice(fields) if rng.random() < 0.88 else rng.choice(["khac", "y_te", "giao_duc"])
     political = "trung_cap" if leader and rng.random() < 0.85 else rng.choice(["none", "so_cap", "so_cap", "trung_cap"])
     if position == "bi_thu" and rng.random() < 0.8:
@@ -100,11 +101,12 @@ def prepare(p: Person) -> Person:
 
 
 def generate(rng: random.Random, communes: list[Any], *, today: dt.date, scale: float = 1.0) -> Iterator[Person]:
+    policy = Policy(today)  # one rule-book snapshot for the whole run
     for commune in communes:
         for position, old, count in STRUCTURE:
             n = max(1, round(count * scale)) if scale != 1.0 else count
             for _ in range(n):
-                yield make_person(rng, commune=commune, position=position, old_position=old, today=today)
+                yield make_person(rng, commune=commune, position=position, old_position=old, today=today, policy=policy)
 
 
 def bulk_people(people: list[Person]) -> list[Person]:
@@ -239,7 +241,7 @@ def build(ctx: DemoContext) -> None:
     for ev in Evaluation.objects.filter(year=2026, commune_code=communes[0].code).select_related("person"):
         Evaluation.objects.filter(pk=ev.pk).update(**recompute(ev))
     # Province-assigned quotas per office: around the staff in post (after the 2025 mergers some offices have a surplus, others a shortage).
-    quota_rule = rules.quota_rule(dt.date(2026, 1, 1), ctx.province.code) or {"offices": {}}
+    quota_rule = Policy(dt.date(2026, 1, 1)).quota(ctx.province.code) or {"offices": {}}
     in_post: dict[tuple[str, str], int] = {}
     for p in people:
         if p.kind in ("cadre", "civil_servant"):

@@ -76,16 +76,22 @@ class Person(TenantModel):
         self.ethnicity = nfc(self.ethnicity) or "Kinh"
         self.is_ethnic_minority = fold(self.ethnicity) != "kinh"
         if self.position_code and not self.office_code:
-            self.office_code = rules.office_of(self.position_code)
+            from coso.workforce.policy import office_of
+
+            self.office_code = office_of(self.position_code, self.province_code)
         super().save(*args, **kwargs)
 
     @property
     def position_name(self) -> str:
-        return rules.position_name(self.position_code) if self.position_code else ""
+        from coso.workforce.policy import position_name
+
+        return position_name(self.position_code, self.province_code)
 
     @property
     def retirement_date(self):  # type: ignore[no-untyped-def]
-        return rules.retirement_date(self.birth_date, self.gender)
+        from coso.workforce.policy import retirement_date
+
+        return retirement_date(self.birth_date, self.gender)
 
     def qualification_dict(self) -> dict:
         return {k: getattr(self, k) for k in ("birth_date", "general_education", "degree_level", "degree_field", "political_theory",
@@ -109,7 +115,9 @@ class PositionHolding(TenantModel):
 
     @property
     def position_name(self) -> str:
-        return rules.position_name(self.position_code)
+        from coso.workforce.policy import position_name
+
+        return position_name(self.position_code, self.province_code)
 
 
 class Training(TenantModel):

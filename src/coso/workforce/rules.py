@@ -1,8 +1,10 @@
-"""Workforce rules as effective-dated data (ruledata/*.json) and the pure functions that apply them.
+"""The pure functions that apply the workforce rules, and the workforce catalogues.
 
-Nothing here touches the database: every function takes plain values, so the rules are
-tested directly (with dated cases and hypothesis) and the review runs over hundreds of
-thousands of rows without an ORM object per person.
+The rule values (standards, quotas, the retirement roadmap, evaluation thresholds) are dated rows of
+the rule book (declared in ``rule_keys.py``, shipped in ``data/rules.json``); ``policy.py`` reads them
+once per run from a rule-book snapshot and hands them to the functions here. Nothing here touches the
+database: every function takes plain values, so the rules are tested directly (with dated cases and
+hypothesis) and the review runs over hundreds of thousands of rows without an ORM object per person.
 """
 
 from __future__ import annotations
@@ -11,13 +13,12 @@ import calendar
 import datetime as dt
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from functools import cache, lru_cache
+from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-RULE_DIR = Path(__file__).parent / "ruledata"
+DATA_DIR = Path(__file__).parent / "data"
 
 # Ordered levels (index = rank). A requirement is met when the person's rank >= the required rank.
 LEVELS: dict[str, list[str]] = {
@@ -55,62 +56,32 @@ KINDS: dict[str, str] = {
     "commune_part_time": "Người hoạt động không chuyên trách cấp xã", "village_part_time": "Người hoạt động không chuyên trách ở thôn, tổ dân phố",
 }
 
-_overrides: dict[str, list[dict[str, Any]]] = {}
+REGIME_LABELS: dict[str, str] = {
+    "nd33": "Chức danh, chức vụ theo Nghị định 33/2023/NĐ-CP",
+    "job_position": "Vị trí việc làm (Luật Cán bộ, công chức 80/2025/QH15; Nghị định 361/2025/NĐ-CP)",
+}
+REGIME_SHORT: dict[str, str] = {"nd33": "NĐ 33/2023", "job_position": "Vị trí việc làm"}
 
 
+# ---------------------------------------------------------------- catalogue (names and offices, not legal numbers)
 @cache
-def _load(name: str) -> dict[str, Any]:
-    data = json.loads((RULE_DIR / f"{name}.json").read_text(encoding="utf-8"))
-    # Province files: ruledata/provinces/<code>/<name>.json add their rule sets.
-    for extra in sorted((RULE_DIR / "provinces").glob(f"*/{name}.json")):
-        data.setdefault("rule_sets", []).extend(json.loads(extra.read_text(encoding="utf-8")).get("rule_sets", []))
+def _catalogue() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DATA_DIR / "positions.json").read_text(encoding="utf-8"))
     return data
 
 
-def rule_sets(name: str) -> list[dict[str, Any]]:
-    return list(_load(name).get("rule_sets", [])) + _overrides.get(name, [])
-
-
-@contextmanager
-def override_rule_sets(name: str, sets: list[dict[str, Any]]) -> Iterator[None]:
-    """Add rule sets for a block (tests; a province preview before saving its file)."""
-    _overrides.setdefault(name, []).extend(sets)
-    try:
-        yield
-    finally:
-        for s in sets:
-            _overrides[name].remove(s)
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
-def sets_in_force(name: str, on: dt.date, province_code: str) -> list[dict[str, Any]]:
-    """National ('*') set first, then the province's set, both in force on ``on``."""
-    found = []
-    for s in rule_sets(name):
-        if s.get("province", "*") not in ("*", province_code):
-            continue
-        start, end = _date(s.get("valid_from")), _date(s.get("valid_to"))
-        if start and on < start:
-            continue
-        if end and on >= end:
-            continue
-        found.append(s)
-    found.sort(key=lambda s: (s.get("province", "*") != "*", s.get("valid_from") or ""))
-    return found
-
-
-# ---------------------------------------------------------------- positions
-@lru_cache(maxsize=1)
 def positions() -> dict[str, dict[str, Any]]:
-    return {p["code"]: p for p in _load("positions")["positions"]}
+    return _positions()
 
 
-@lru_cache(maxsize=1)
+@cache
+def _positions() -> dict[str, dict[str, Any]]:
+    return {p["code"]: p for p in _catalogue()["positions"]}
+
+
+@cache
 def offices() -> dict[str, dict[str, Any]]:
-    return {o["code"]: o for o in _load("positions")["offices"]}
+    return {o["code"]: o for o in _catalogue()["offices"]}
 
 
 def position_name(code: str) -> str:
@@ -128,37 +99,48 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def retirement_age_months(year: int, gender: str) -> int:
-    """Retirement age in months for someone who reaches it in ``year`` (Labour Code 2019 Art. 169; Decree 135/2020)."""
-    if gender == "female":
-        base, step, start, cap, before = 55 * 12 + 4, 4, 2021, 60 * 12, 55 * 12
-    else:
-        base, step, start, cap, before = 60 * 12 + 3, 3, 2021, 62 * 12, 60 * 12
-    if year < start:
-        return before
-    return min(base + step * (year - start), cap)
+def retirement_age_months(year: int, gender: str, roadmap: Mapping[str, Any]) -> int:
+    """Retirement age in months for someone who reaches it in ``year``, by the roadmap of their sex.
+
+    ``roadmap`` is the value of the rule ``workforce.retirement.roadmap`` (Labour Code 2019 Art. 169;
+    Decree 135/2020 Art. 4): per sex the age before the roadmap, its start year and age, the step per
+    year and the cap.
+    """
+    g = roadmap["female" if gender == "female" else "male"]
+    if year < g["start_year"]:
+        return int(g["before_months"])
+    return int(min(g["start_age_months"] + g["step_months"] * (year - g["start_year"]), g["cap_months"]))
 
 
-def retirement_age(birth: dt.date, gender: str) -> int:
+def min_retirement_months(roadmap: Mapping[str, Any]) -> int:
+    """The youngest retirement age of the roadmap (to narrow a query before the exact check)."""
+    return int(min(min(g["before_months"], g["start_age_months"]) for g in roadmap.values()))
+
+
+def retirement_age(birth: dt.date, gender: str, roadmap: Mapping[str, Any]) -> int:
     """Months of age at retirement: the roadmap age of the year in which the person reaches it (Decree 135/2020 Annex I)."""
-    if add_months(birth, retirement_age_months(2020, gender)).year < 2021:
-        return retirement_age_months(2020, gender)
-    first = retirement_age_months(2021, gender)
-    cap, cap_year = (62 * 12, 2028) if gender != "female" else (60 * 12, 2035)
-    earliest = add_months(birth, first).year  # no roadmap age is reached before the 2021 age is
+    g = roadmap["female" if gender == "female" else "male"]
+    start = g["start_year"]
+    if add_months(birth, retirement_age_months(start - 1, gender, roadmap)).year < start:
+        return retirement_age_months(start - 1, gender, roadmap)
+    first = retirement_age_months(start, gender, roadmap)
+    cap = int(g["cap_months"])
+    step = int(g["step_months"])
+    cap_year = start + (math.ceil((cap - first) / step) if step else 0)
+    earliest = add_months(birth, first).year  # no roadmap age is reached before the first one is
     if earliest > cap_year:
         return cap
-    year = max(2021, earliest)
+    year = max(start, earliest)
     while True:
-        months = retirement_age_months(year, gender)
+        months = retirement_age_months(year, gender, roadmap)
         if add_months(birth, months).year <= year:
             return months
         year += 1
 
 
-def retirement_date(birth: dt.date, gender: str) -> dt.date:
+def retirement_date(birth: dt.date, gender: str, roadmap: Mapping[str, Any]) -> dt.date:
     """The day after the last day of the month in which the retirement age is reached (Decree 135/2020 Art. 6)."""
-    reached = add_months(dt.date(birth.year, birth.month, 1), retirement_age(birth, gender))
+    reached = add_months(dt.date(birth.year, birth.month, 1), retirement_age(birth, gender, roadmap))
     return add_months(reached, 1)
 
 
@@ -167,27 +149,38 @@ def age_on(birth: dt.date, on: dt.date) -> int:
 
 
 # ---------------------------------------------------------------- standards
-def standard_for(position_code: str, kind: str, on: dt.date, province_code: str, *, difficult_area: bool = False) -> dict[str, Any] | None:
-    """The requirements for a position on a date in a province, or None when no rule set is in force."""
-    sets = sets_in_force("standards", on, province_code)
-    if not sets:
-        return None
+def compose_standard(parts: Iterable[tuple[Mapping[str, Any] | None, str]], *, regime: str, placed: bool = True,
+                     difficult_floor: str = "", difficult_area: bool = False) -> dict[str, Any]:
+    """One requirement from its parts, each ``(standard, source)``: the kind's standard, then the position's on top.
+
+    ``regime`` says which set of standards the parts come from (``nd33``: Decree 33/2023 titles;
+    ``job_position``: job positions since 1/7/2025). In a difficult area the degree level is lowered
+    to ``difficult_floor`` (Decree 33/2023 Art. 10(3)) unless a part is marked ``difficult_area_exempt``.
+    """
     req: dict[str, Any] = {}
     sources: list[str] = []
-    floor_level = None
-    for s in sets:
-        for part in (s.get("defaults", {}).get(kind), s.get("positions", {}).get(position_code)):
-            if part:
-                req.update({k: v for k, v in part.items() if k != "source"})
-                if part.get("source"):
-                    sources.append(part["source"])
-        floor_level = s.get("difficult_area_degree_level", floor_level)
-        req["_rule_set"] = s["id"]
-    if difficult_area and floor_level and req.get("degree_level"):
+    exempt = False
+    for part, source in parts:
+        if not part:
+            continue
+        for key, value in part.items():
+            if key in ("name", "office", "difficult_area_exempt"):
+                continue
+            if value is None:
+                req.pop(key, None)
+            else:
+                req[key] = value
+        exempt = exempt or bool(part.get("difficult_area_exempt"))
+        if source and source not in sources:
+            sources.append(source)
+    if difficult_area and difficult_floor and not exempt and req.get("degree_level"):
         ranks = LEVELS["degree_level"]
-        if ranks.index(req["degree_level"]) > ranks.index(floor_level):
-            req["degree_level"] = floor_level
-            sources.append("Ngoại lệ vùng khó khăn (NĐ 33/2023 Đ.10(3))")
+        if ranks.index(req["degree_level"]) > ranks.index(difficult_floor):
+            req["degree_level"] = difficult_floor
+            sources.append("Ngoại lệ vùng khó khăn (Nghị định 33/2023/NĐ-CP, Điều 10 khoản 3)")
+    req["_regime"] = regime
+    req["_rule_set"] = REGIME_LABELS.get(regime, regime)
+    req["_placed"] = placed
     req["_sources"] = sources
     return req
 
@@ -246,28 +239,26 @@ def checked_standards(req: dict[str, Any] | None) -> list[str]:
 
 
 # ---------------------------------------------------------------- quotas
-def quota_rule(on: dt.date, province_code: str) -> dict[str, Any] | None:
-    sets = sets_in_force("quotas", on, province_code)
-    return sets[-1] if sets else None
+def decree33_quota(rule: Mapping[str, Any], standards: Mapping[str, Any], *, unit_kind: str, classification: str, population: int | None,
+                   area_km2: float | None, phuong_thuoc_quan: bool = False) -> dict[str, int]:
+    """Decree 33/2023 Art. 6: cadres + civil servants by type and class, plus population and area add-ons.
 
-
-def decree33_quota(rule: dict[str, Any], *, unit_kind: str, classification: str, population: int | None, area_km2: float | None,
-                   phuong_thuoc_quan: bool = False) -> dict[str, int]:
-    """Decree 33/2023 Art. 6: cadres + civil servants by type and class, plus population and area add-ons."""
+    ``rule`` is ``workforce.quota.decree33``, ``standards`` ``workforce.quota.unit_standards``.
+    """
     family = "phuong" if unit_kind == "phuong" else "xa"  # "Xã, thị trấn" share a row; đặc khu counted as xã [I]
     cls = classification if classification in ("I", "II", "III") else "III"
-    base = rule["base"][family][cls]
+    base = int(rule["base"][family][cls])
     extra_pop = 0
-    pop_std = rule["population_standard"][family]
+    pop_std = standards["population_standard"][family]
     if population and population > pop_std:
         step = rule["population_step"]["phuong_thuoc_quan" if phuong_thuoc_quan else "other"] * pop_std
         extra_pop = math.floor((population - pop_std) / step + 1e-9)
     extra_area = 0
-    area_std = rule["area_standard_km2"][family]
+    area_std = standards["area_standard_km2"][family]
     if area_km2 and float(area_km2) > area_std:
         extra_area = math.floor((float(area_km2) - area_std) / (area_std * rule["area_step"]) + 1e-9)
     return {"base": base, "population": extra_pop, "area": extra_area, "total": base + extra_pop + extra_area,
-            "part_time_max": rule["part_time_max"][cls] + extra_pop + extra_area}
+            "part_time_max": int(rule["part_time_max"][cls]) + extra_pop + extra_area}
 
 
 # ---------------------------------------------------------------- evaluation
@@ -281,23 +272,11 @@ DISCIPLINE_FORMS = {
 }
 
 
-def evaluation_rule(year: int, kind: str | None = None) -> dict[str, Any]:
-    """The rule set for a year; a set limited to some kinds (e.g. elected cadres) wins for those kinds."""
-    in_force = [s for s in rule_sets("evaluation") if s["from_year"] <= year and (s.get("to_year") is None or year <= s["to_year"])]
-    for s in in_force:
-        if kind and kind in s.get("kinds", []):
-            return s
-    for s in in_force:
-        if not s.get("kinds"):
-            return s
-    return rule_sets("evaluation")[0]
-
-
-def item_points(points: float, *, completed: bool, failed_reviews: int = 0, delays: int = 0, excused: bool = False,
-                penalty: float = 0.25) -> tuple[float, float]:
+def item_points(points: float, *, completed: bool, penalty: float, failed_reviews: int = 0, delays: int = 0,
+                excused: bool = False) -> tuple[float, float]:
     """(earned, counted) points of one work item under Decree 335/2025.
 
-    A completed item loses ``penalty`` (25%) of its points per failed quality review and per delay,
+    A completed item loses ``penalty`` (a share: 0.25 under Decree 335/2025) of its points per failed quality review and per delay,
     never below zero. An excused cause (confirmed objective reason) removes the deductions, and an
     unfinished excused item leaves the denominator.
     """
@@ -332,7 +311,7 @@ def classify_335(score: float, rule: dict[str, Any], *, disciplined: bool = Fals
         reasons.append("Để xảy ra tham nhũng, lãng phí trong đơn vị phụ trách")
     t = rule["thresholds"]
     if score < t["hoan_thanh"]:
-        reasons.append(f"Điểm {score:g} dưới {t['hoan_thanh']}")
+        reasons.append(f"Điểm {score:g} dưới {float(t['hoan_thanh']):g}")
     if reasons:
         return "khong_hoan_thanh", reasons
     if score >= t["xuat_sac"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django.db.models import Q, QuerySet
@@ -14,6 +15,7 @@ from coso.core.scoping import get_scoped_or_404, scoped
 from coso.core.search import search_filter
 from coso.workforce import rules
 from coso.workforce.models import Evaluation, Person, PositionHolding, StaffingQuota
+from coso.workforce.policy import Policy, evaluation_rule, position_name
 
 SEARCH_KIND = "workforce.person"
 REGISTER_ROLES = frozenset({Role.COMMUNE_LEADER, Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})
@@ -49,10 +51,11 @@ def person_list(*, fetched_by: Any, q: str = "", commune: str = "", kind: str = 
     if q:
         qs = search_filter(qs, kind=SEARCH_KIND, query=q)
     if retiring_within:
+        policy = Policy(on)
         horizon = rules.add_months(on, 12 * retiring_within)
-        # Nobody retires younger than 55 (women before 2021): narrow in SQL, decide exactly in Python.
-        candidates = qs.filter(birth_date__lte=rules.add_months(horizon, -55 * 12)).values_list("id", "birth_date", "gender")
-        ids = [pk for pk, b, g in candidates if rules.retirement_date(b, g) <= horizon]
+        # Narrow in SQL by the youngest retirement age of the roadmap, decide exactly in Python.
+        candidates = qs.filter(birth_date__lte=policy.earliest_birth_retiring_by(horizon)).values_list("id", "birth_date", "gender")
+        ids = [pk for pk, b, g in candidates if policy.retirement_date(b, g) <= horizon]
         qs = qs.filter(pk__in=ids)
     return qs.order_by("name_sort_key", "id")
 
@@ -82,188 +85,128 @@ def person_review(person: Person, *, on: dt.date | None = None) -> dict[str, Any
 
     on = on or timezone.localdate()
     unit = AdministrativeUnit.objects.filter(code=person.commune_code).first()
-    req = rules.standard_for(person.position_code, person.kind, on, person.province_code, difficult_area=bool(unit and unit.is_difficult_area))
+    position = person.position_code
+    if on < timezone.localdate():  # a past date is judged with the position held then (as the review does)
+        held = (person.positions.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+                .order_by("started_on", "id").values_list("position_code", flat=True).last())
+        position = held or position
+    req = Policy(on).standard(position, person.kind, person.province_code, person.commune_code,
+                              difficult_area=bool(unit and unit.is_difficult_area))
     gaps = rules.check_standards(person.qualification_dict(), req, on)
-    return {"requirement": req, "rule_set": (req or {}).get("_rule_set", ""), "checked": rules.checked_standards(req), "gaps": [{**g, "text": rules.gap_text(g)} for g in gaps]}
+    info = req or {}
+    return {"requirement": req, "rule_set": info.get("_rule_set", ""), "regime": info.get("_regime", ""),
+            "regime_short": rules.REGIME_SHORT.get(info.get("_regime", ""), ""), "placed": info.get("_placed", True),
+            "sources": info.get("_sources", []), "checked": rules.checked_standards(req),
+            "gaps": [{**g, "text": rules.gap_text(g)} for g in gaps]}
 
 
 # ---------------------------------------------------------------- the review
-class _Compiled:
-    """A requirement turned into rank comparisons (fast path of rules.check_standards)."""
+class _Layout:
+    """Where each count sits in a row of ``review_sql.Review.counts``."""
 
-    __slots__ = ("age_min", "checks", "fields", "field_rank", "standards", "req")
-
-    def __init__(self, req: dict[str, Any] | None):
-        self.req = req
-        self.standards = rules.checked_standards(req)
-        req = req or {}
-        self.age_min: int = req.get("age_min") or 0  # 0 = no minimum age
-        self.checks = [(k, rules.LEVELS[k].index(req[k])) for k in ("general_education", "degree_level", "political_theory", "state_management", "it", "foreign_language") if req.get(k)]
-        self.fields = set(req.get("degree_fields") or []) if req.get("degree_level") else set()
-        self.field_rank = rules.LEVELS["degree_level"].index(req["degree_level"]) if req.get("degree_level") else 0
-
-
-_RANK = {k: {v: i for i, v in enumerate(levels)} for k, levels in rules.LEVELS.items()}
+    def __init__(self, names: list[str]):
+        i = {n: k for k, n in enumerate(names)}
+        self.size = len(names)
+        self.staff, self.compliant, self.women, self.minority = i["staff"], i["compliant"], i["women"], i["minority"]
+        self.stds = [(std, i[f"checked_{std}"], i[f"met_{std}"]) for std in rules.STANDARD_KEYS]
+        self.regimes = [(code or "none", code, i[f"{code or 'none'}_staff"], i[f"{code or 'none'}_compliant"], i[f"{code or 'none'}_unplaced"])
+                        for code in (*rules.REGIME_LABELS, "")]
+        self.ages = [(label, i[f"age_{k}"]) for k, (label, _lo, _hi) in enumerate(AGE_BUCKETS)]
+        self.retire = [(str(h), i[f"retire_{h}"]) for h in (1, 3, 5)]
+        self.kinds = [(n[5:], k) for n, k in i.items() if n.startswith("kind_")]
+        self.offices = [(n[7:], k) for n, k in i.items() if n.startswith("office_")]
 
 
-def _failed(c: _Compiled, row: dict[str, Any], age: int) -> list[str]:
-    failed = []
-    if c.age_min and age < c.age_min:
-        failed.append("age")
-    for key, need in c.checks:
-        if _RANK[key].get(row[key] or "none", 0) < need:
-            failed.append(key)
-    if c.fields and _RANK["degree_level"].get(row["degree_level"] or "none", 0) >= c.field_rank and row["degree_field"] not in c.fields:
-        failed.append("degree_field")
-    return failed
-
-
-def _raw_rows(qs: QuerySet) -> Any:
-    """Stream the rows of a values_list queryset without per-value ORM converters (dates may come back as
-    ISO strings on SQLite, booleans as 0/1). PostgreSQL uses a server-side cursor (bounded memory)."""
-    from django.db import connections
-
-    sql, params = qs.query.sql_with_params()
-    connection = connections[qs.db]
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while True:
-            rows = cursor.fetchmany(5000)
-            if not rows:
-                break
-            yield from rows
-
-
-def _empty_stats() -> dict[str, Any]:
-    return {"staff": 0, "compliant": 0, "checked": Counter(), "met": Counter(), "women": 0, "minority": 0,
-            "ages": Counter(), "retire": Counter(), "offices": Counter(), "kinds": Counter()}
+def _drill_down(qs: QuerySet[Person], policy: Policy, *, commune: str, standard: str, unit: dict[str, Any] | None, held: bool,
+                limit: int) -> list[dict[str, Any]]:
+    """The people of one commune failing a standard (or any), with their exact gaps."""
+    on = policy.on
+    rows = list(qs.filter(commune_code=commune).values_list("id", "full_name", "kind", "position_code", "province_code", "birth_date",
+                                                             *QUAL_FIELDS).order_by("name_sort_key", "id"))
+    positions: dict[int, str] = {}
+    if held:
+        hq = PositionHolding.objects.filter(person_id__in=[r[0] for r in rows], started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        positions = dict(hq.order_by("started_on", "id").values_list("person_id", "position_code"))
+    own = commune if commune in policy.own_standard_communes() else ""
+    difficult = bool(unit and unit.get("is_difficult_area"))
+    out = []
+    for pid, name, kind, position, province, birth, *quals in rows:
+        position = positions.get(pid, position)
+        req = policy.standard(position, kind, province, own, difficult_area=difficult)
+        person = {**dict(zip(QUAL_FIELDS, quals, strict=True)), "birth_date": birth}
+        gaps = [g for g in rules.check_standards(person, req, on) if not standard or g["standard"] == standard]
+        if not gaps:
+            continue
+        regime = (req or {}).get("_regime", "")
+        out.append({"id": pid, "full_name": name, "position": position_name(position, province), "regime": regime,
+                    "regime_short": rules.REGIME_SHORT.get(regime, ""), "gaps": [{**g, "text": rules.gap_text(g)} for g in gaps]})
+        if len(out) >= limit:
+            break
+    return out
 
 
 def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", standard: str = "", people_limit: int = 500,
            queryset: QuerySet[Person] | None = None) -> dict[str, Any]:
     """The standards and quota review of every active person in scope, by commune and for the province.
 
-    One streamed query over the needed columns; standards are compiled once per (position, kind,
-    province, difficult area). With ``commune`` (and ``standard``) the people failing are listed
-    with their exact gaps (drill-down).
+    The database counts (``review_sql.Review``): every person is joined to the requirement of the
+    position held on the date — compiled from one rule-book snapshot once per position, kind,
+    province or commune with standards of their own, and difficult area — and the failures of each
+    standard, the sexes, age bands and retirements in 1/3/5 years are summed per commune, kind and
+    office. Each figure says which standards it comes from (Decree 33/2023 titles or job
+    positions). With ``commune`` (and ``standard``) the people failing are listed with their exact
+    gaps (drill-down).
     """
     from coso.units.models import AdministrativeUnit
+    from coso.workforce.review_sql import Review
 
     on = on or timezone.localdate()
     qs = queryset if queryset is not None else scoped(Person.objects.all(), fetched_by)
     qs = qs.filter(active_q(on))
     units_qs = scoped(AdministrativeUnit.objects.filter(level="commune"), fetched_by, commune_field="code") if queryset is None else AdministrativeUnit.objects.filter(level="commune")
     units = cast(dict[str, dict[str, Any]], {u["code"]: u for u in units_qs.values("code", "name", "kind", "classification", "population", "area_km2", "is_difficult_area", "province_code")})
-    horizons = {n: rules.add_months(on, 12 * n) for n in (1, 3, 5)}
-    compiled: dict[tuple, _Compiled] = {}
-    retire_cache: dict[tuple, dt.date] = {}
-    stats: dict[str, dict[str, Any]] = defaultdict(_empty_stats)
-    total = _empty_stats()
-    failing: list[dict[str, Any]] = []
-    # A past date is judged with the position held on that date (Decree 33 titles before 1/7/2025).
-    held: dict[int, str] | None = None
-    if on < timezone.localdate() - dt.timedelta(days=1):
-        held = {}
-        hq = PositionHolding.objects.filter(person__in=qs.values("id"), started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-        for pid, pos in hq.order_by("started_on").values_list("person_id", "position_code").iterator(chunk_size=5000):
-            held[pid] = pos
-    cols = ("id", "commune_code", "province_code", "birth_date", "gender", "is_ethnic_minority", "kind", "position_code", "office_code", *QUAL_FIELDS)
-    # Rows are reduced to a signature (commune, kind, office, requirement, failed standards, sex, minority, age band,
-    # retirement band) counted in one Counter; the statistics are expanded once per signature afterwards.
-    signatures: Counter = Counter()
-    fail_cache: dict[tuple, tuple[str, ...]] = {}
-    unit_difficult = {code: bool(u.get("is_difficult_area")) for code, u in units.items()}
-    h1, h3, h5 = horizons[1], horizons[3], horizons[5]
-    drill_ids: dict[int, tuple] = {}
-    person_cache: dict[tuple, tuple[int, int, int]] = {}
-    for values in _raw_rows(qs.values_list(*cols).order_by()):
-        pid, code, province, b, gender, minority, kind, position, office = values[:9]
-        quals = values[9:]
-        if held is not None and pid in held:
-            position = held[pid]
-            office = rules.office_of(position)
-        key = (position, kind, province, unit_difficult.get(code, False))
-        c = compiled.get(key)
-        if c is None:
-            c = compiled[key] = _Compiled(rules.standard_for(position, kind, on, province, difficult_area=key[3]))
-        # (age, age band, retirement band) per birth date and sex, computed once.
-        pk_ = (b, gender)
-        info = person_cache.get(pk_)
-        if info is None:
-            bd = b if isinstance(b, dt.date) else dt.date.fromisoformat(str(b)[:10])
-            age = on.year - bd.year - ((on.month, on.day) < (bd.month, bd.day))
-            rk = (bd.year, bd.month, gender)
-            rd = retire_cache.get(rk)
-            if rd is None:
-                rd = retire_cache[rk] = rules.retirement_date(dt.date(bd.year, bd.month, 1), gender)
-            info = person_cache[pk_] = (age, 0 if age < 30 else 1 if age < 40 else 2 if age < 50 else 3 if age < 60 else 4,
-                                        1 if rd <= h1 else 3 if rd <= h3 else 5 if rd <= h5 else 0)
-        age, band, retire = info
-        young = bool(c.age_min) and age < c.age_min
-        fkey = (key, young, quals)
-        failed = fail_cache.get(fkey)
-        if failed is None:
-            row = dict(zip(QUAL_FIELDS, quals, strict=True))
-            failed = fail_cache[fkey] = tuple(_failed(c, row, 0 if young else 200))
-        signatures[(code, kind, office, key, failed, gender == "female", minority, band, retire)] += 1
-        if commune and code == commune and failed and (not standard or standard in failed) and len(drill_ids) < people_limit:
-            drill_ids[pid] = (key, position, quals, b if isinstance(b, dt.date) else dt.date.fromisoformat(str(b)[:10]))
-    for (code, kind, office, key, failed, female, minority, band, retire), n in signatures.items():
-        c = compiled[key]
-        for s in (stats[code], total):
-            s["staff"] += n
-            s["kinds"][kind] += n
-            if kind in ("cadre", "civil_servant"):
-                s["offices"][office] += n
-            if not failed:
-                s["compliant"] += n
-            for std in c.standards:
-                s["checked"][std] += n
-                if std not in failed:
-                    s["met"][std] += n
-            if female:
-                s["women"] += n
-            if minority:
-                s["minority"] += n
-            s["ages"][AGE_BUCKETS[band][0]] += n
-            for horizon in (1, 3, 5):
-                if retire and retire <= horizon:
-                    s["retire"][horizon] += n
-    if drill_ids:
-        names = dict(Person.objects.filter(pk__in=list(drill_ids)).values_list("id", "full_name"))
-        for pid, (key, position, quals, b) in drill_ids.items():
-            row = {**dict(zip(QUAL_FIELDS, quals, strict=True)), "birth_date": b}
-            gaps = [g for g in rules.check_standards(row, compiled[key].req, on) if not standard or g["standard"] == standard]
-            failing.append({"id": pid, "full_name": names.get(pid, ""), "position": rules.position_name(position),
-                            "gaps": [{**g, "text": rules.gap_text(g)} for g in gaps]})
+    policy = Policy(on)
+    held = on < timezone.localdate() - dt.timedelta(days=1)  # a past date is judged with the position held then
+    difficult = [code for code, u in units.items() if u.get("is_difficult_area")]
+    names, rows = Review(qs, policy, held_positions=held, difficult=difficult).counts()
+    lay = _Layout(names)
+    vectors = {code: [int(x or 0) for x in values] for code, *values in rows}  # one row per commune
+    total = [sum(col) for col in zip(*vectors.values(), strict=True)] if vectors else [0] * lay.size
+    failing = _drill_down(qs, policy, commune=commune, standard=standard, unit=units.get(commune), held=held, limit=people_limit) if commune in vectors else []
     communes = []
-    assigned = assigned_quotas(None if len(stats) > 500 else list(stats), on)
-    for code, s in sorted(stats.items(), key=lambda kv: units.get(kv[0], {}).get("name", kv[0])):
+    assigned = assigned_quotas(None if len(vectors) > 500 else list(vectors), on)
+    for code, vec in sorted(vectors.items(), key=lambda kv: units.get(kv[0], {}).get("name", kv[0])):
         unit = units.get(code, {"code": code, "name": code})
-        communes.append(_summarise(s, unit=unit, on=on, assigned=assigned))
-    failing.sort(key=lambda p: p["full_name"])
-    return {"on": on, "communes": communes, "total": _summarise(total, unit=None, on=on), "people": failing,
-            "commune": commune, "standard": standard, "standard_labels": rules.STANDARD_LABELS}
+        communes.append(_summarise(lay, vec, unit=unit, on=on, assigned=assigned, policy=policy))
+    return {"on": on, "communes": communes, "total": _summarise(lay, total, unit=None, on=on, policy=policy), "people": failing,
+            "commune": commune, "standard": standard, "standard_labels": rules.STANDARD_LABELS,
+            "regime_labels": rules.REGIME_LABELS}
 
 
 def _rate(met: int, checked: int) -> float | None:
     return round(met / checked, 4) if checked else None
 
 
-def _summarise(s: dict[str, Any], *, unit: dict[str, Any] | None, on: dt.date, assigned: dict[str, dict[str, int]] | None = None) -> dict[str, Any]:
-    staff = s["staff"]
+def _summarise(lay: _Layout, v: list[int], *, unit: dict[str, Any] | None, on: dt.date, assigned: dict[str, dict[str, int]] | None = None,
+               policy: Policy | None = None) -> dict[str, Any]:
+    """The figures of a commune (or of the whole scope, ``unit`` None) from its counts; each compliance figure per set of standards."""
+    staff, compliant, women, minority = v[lay.staff], v[lay.compliant], v[lay.women], v[lay.minority]
+    kinds = {k: v[j] for k, j in lay.kinds if v[j]}
     out = {
         "code": unit["code"] if unit else "", "name": unit["name"] if unit else "Toàn tỉnh", "staff": staff,
-        "compliant": s["compliant"], "compliance_rate": _rate(s["compliant"], staff),
-        "by_standard": {k: {"checked": s["checked"][k], "met": s["met"][k], "rate": _rate(s["met"][k], s["checked"][k])}
-                        for k in rules.STANDARD_KEYS if s["checked"][k]},
-        "women": s["women"], "women_share": _rate(s["women"], staff), "minority": s["minority"], "minority_share": _rate(s["minority"], staff),
-        "ages": {label: s["ages"][label] for label, _, _ in AGE_BUCKETS},
-        "retire": {str(n): s["retire"][n] for n in (1, 3, 5)},
-        "kinds": dict(s["kinds"]),
+        "compliant": compliant, "compliance_rate": _rate(compliant, staff),
+        "by_standard": {std: {"checked": v[c], "met": v[m], "rate": _rate(v[m], v[c])} for std, c, m in lay.stds if v[c]},
+        "women": women, "women_share": _rate(women, staff), "minority": minority, "minority_share": _rate(minority, staff),
+        "ages": {label: v[j] for label, j in lay.ages},
+        "retire": {h: v[j] for h, j in lay.retire},
+        "kinds": kinds,
+        "regimes": {name: {"staff": v[a], "compliant": v[b], "unplaced": v[u], "label": rules.REGIME_LABELS.get(code, "Chưa có tiêu chuẩn áp dụng"),
+                           "short": rules.REGIME_SHORT.get(code, "—"), "rate": _rate(v[b], v[a])}
+                    for name, code, a, b, u in lay.regimes if v[a]},
     }
     if unit:
-        out["quota"] = quota_for(unit, on=on, offices=s["offices"], kinds=s["kinds"], assigned=(assigned or {}).get(unit["code"], {}) if assigned is not None else None)
+        out["quota"] = quota_for(unit, on=on, offices={o: v[j] for o, j in lay.offices if v[j]}, kinds=kinds, policy=policy,
+                                 assigned=(assigned or {}).get(unit["code"], {}) if assigned is not None else None)
     return out
 
 
@@ -278,14 +221,15 @@ def assigned_quotas(codes: Any, on: dt.date) -> dict[str, dict[str, int]]:
     return out
 
 
-def quota_for(unit: dict[str, Any], *, on: dt.date, offices: Counter, kinds: Counter, assigned: dict[str, int] | None = None) -> dict[str, Any]:
+def quota_for(unit: dict[str, Any], *, on: dt.date, offices: Mapping[str, int], kinds: Mapping[str, int], assigned: dict[str, int] | None = None,
+              policy: Policy | None = None) -> dict[str, Any]:
     """Staff against quota: Decree 33 totals before 1/7/2025, province-assigned office quotas after."""
-    rule = rules.quota_rule(on, unit.get("province_code", ""))
+    rule = (policy if policy is not None and policy.on == on else Policy(on)).quota(unit.get("province_code", ""))
     if rule is None:
         return {"rule": None, "lines": []}
     lines: list[dict[str, Any]] = []
     if rule["kind"] == "decree33":
-        q = rules.decree33_quota(rule, unit_kind=unit.get("kind", "xa"), classification=unit.get("classification", ""),
+        q = rules.decree33_quota(rule["rule"], rule["standards"], unit_kind=unit.get("kind", "xa"), classification=unit.get("classification", ""),
                                  population=unit.get("population"), area_km2=unit.get("area_km2"))
         staff = kinds.get("cadre", 0) + kinds.get("civil_servant", 0)
         lines.append({"office": "Cán bộ, công chức", "quota": q["total"], "staff": staff, "diff": staff - q["total"]})
@@ -302,8 +246,8 @@ def quota_for(unit: dict[str, Any], *, on: dt.date, offices: Counter, kinds: Cou
                           "assigned": office in assigned})
     total_quota = sum(line["quota"] for line in lines if not line["office"].startswith("Không chuyên trách"))
     total_staff = sum(line["staff"] for line in lines if not line["office"].startswith("Không chuyên trách"))
-    return {"rule": rule["id"], "source": rule["source"], "lines": lines, "total_quota": total_quota, "total_staff": total_staff,
-            "diff": total_staff - total_quota}
+    return {"rule": rule["id"], "label": rule["label"], "source": rule["source"], "lines": lines, "total_quota": total_quota,
+            "total_staff": total_staff, "diff": total_staff - total_quota}
 
 
 # ---------------------------------------------------------------- evaluations
@@ -333,8 +277,33 @@ def evaluation_get(*, fetched_by: Any, pk: int) -> Evaluation:
 
 def agency_levels(*, commune_code: str, year: int) -> dict[str, Any]:
     """Approved and pending levels of an agency, and the quota the rule allows."""
-    rule = rules.evaluation_rule(year)
+    from coso.units.models import AdministrativeUnit
+
+    province_code = AdministrativeUnit.objects.filter(code=commune_code).values_list("province_code", flat=True).first() or ""
+    rule = evaluation_rule(year, province_code=province_code, commune_code=commune_code)
     approved = Counter(Evaluation.objects.filter(commune_code=commune_code, year=year, status="approved").values_list("level", flat=True))
     pending = Counter(Evaluation.objects.filter(commune_code=commune_code, year=year, status="leader_assessed").values_list("level", flat=True))
     allowed = int(rule["quota"]["max_ratio"] * approved.get(rule["quota"]["basis"], 0) + 1e-9)
     return {"approved": dict(approved), "pending": dict(pending), "allowed_excellent": allowed, "rule": rule}
+
+
+def rule_change_impact(key: str, province_code: str, commune_code: str, valid_from: dt.date) -> list[str]:
+    """What a change of a workforce rule from ``valid_from`` meets (shown to the editor; nothing already decided changes)."""
+    from django.utils.translation import gettext as _
+
+    out: list[str] = []
+    if key.startswith("workforce.evaluation."):
+        year = valid_from.year if (valid_from.month, valid_from.day) == (1, 1) else valid_from.year + 1
+        if year != valid_from.year:
+            out.append(_("Quy định đánh giá áp dụng theo năm (giá trị có hiệu lực ngày 1/1): giá trị mới áp dụng từ năm %(year)s.") % {"year": year})
+        qs = Evaluation.objects.filter(year__gte=year, status=Evaluation.Status.APPROVED)
+        if province_code:
+            qs = qs.filter(province_code=province_code)
+        if commune_code:
+            qs = qs.filter(commune_code=commune_code)
+        n = qs.count()
+        if n:
+            out.append(_("%(n)s phiếu đánh giá từ năm %(year)s đã được phê duyệt; xếp loại đã phê duyệt được giữ nguyên.") % {"n": n, "year": year})
+    else:
+        out.append(_("Rà soát các ngày trước %(day)s vẫn theo giá trị cũ; từ ngày này theo giá trị mới.") % {"day": valid_from.strftime("%d/%m/%Y")})
+    return out

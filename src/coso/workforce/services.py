@@ -19,8 +19,10 @@ from coso.core.models import AuditLog
 from coso.core.scoping import can_see_unit, require_roles
 from coso.core.search import search_index_bulk, search_index_set
 from coso.core.text import fold, format_date, nfc
+from coso.rules.lookup import RuleIndex, book
 from coso.workforce import rules
 from coso.workforce.models import Discipline, Evaluation, EvaluationStep, Person, PositionHolding, WorkItem
+from coso.workforce.policy import evaluation_rule, office_of, positions_for
 
 SEARCH_KIND = "workforce.person"
 REGISTER_EDIT_ROLES = (Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.SYSTEM_ADMIN)
@@ -97,7 +99,7 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
     cccds = [_cell(r, "citizen_id") for r in records]
     existing = set(Person.objects.filter(citizen_id__in=[c for c in cccds if c]).values_list("citizen_id", flat=True))
     communes = {u.code: u for u in AdministrativeUnit.objects.filter(level="commune", code__in={_cell(r, "commune_code") for r in records} | {actor.commune_code or ""})}
-    positions = rules.positions()
+    positions_of: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}  # per unit: the catalogue and the unit's own job positions
 
     for record in records:
         row = record["_row"]
@@ -148,13 +150,17 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
             seen_cccd[cccd] = row
         data["citizen_id"] = cccd
         pos = _cell(record, "position_code")
+        commune_code = _cell(record, "commune_code") or (actor.commune_code or "")
+        unit = communes.get(commune_code)
+        scope = (unit.province_code, unit.code) if unit is not None else (actor.province_code or "", "")
+        if scope not in positions_of:
+            positions_of[scope] = positions_for(*scope)
+        positions = positions_of[scope]
         if pos not in positions:
             err("position_code", "Mã chức vụ/chức danh không có trong danh mục", pos)
         elif data.get("kind") and positions[pos]["kind"] != data["kind"]:
             err("position_code", f"Chức vụ thuộc loại “{rules.KINDS[positions[pos]['kind']]}”, không khớp cột Loại", pos)
         data["position_code"] = pos
-        commune_code = _cell(record, "commune_code") or (actor.commune_code or "")
-        unit = communes.get(commune_code)
         if unit is None:
             err("commune_code", "Mã xã không tồn tại", commune_code)
         elif not can_see_unit(actor, province_code=unit.province_code, commune_code=unit.code):
@@ -200,7 +206,7 @@ def import_people(*, actor: Any, data: bytes) -> int:
     people = []
     for d in clean:
         p = Person(**{k: v for k, v in d.items() if not k.startswith("_")})
-        p.office_code = rules.office_of(p.position_code)
+        p.office_code = office_of(p.position_code, p.province_code)
         try:
             p.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as exc:  # a rule the row checks above missed: still a row error, never a 500
@@ -282,7 +288,7 @@ def person_create(*, actor: Any, **fields: Any) -> Person:
     if fields.get("citizen_id") and Person.objects.filter(citizen_id=fields["citizen_id"]).exists():
         raise ApplicationError("Số CCCD đã có trong cơ sở dữ liệu.", code="duplicate-cccd", details={"fields": {"citizen_id": ["Trùng số CCCD"]}})
     person = Person(**fields)
-    person.office_code = rules.office_of(person.position_code)
+    person.office_code = office_of(person.position_code, person.province_code)
     audited_create(person, actor=actor)
     if person.position_code:
         PositionHolding.objects.create(person=person, position_code=person.position_code, office_code=person.office_code,
@@ -332,14 +338,19 @@ def _step(evaluation: Evaluation, actor: Any, step: str, comment: str = "") -> N
                                   step=step, level=evaluation.level or evaluation.self_level, score=evaluation.total_score, comment=comment)
 
 
+def _rule_of(year: int, person: Person, index: RuleIndex | None = None) -> dict[str, Any]:
+    """The evaluation rules of ``year`` for this person's kind and unit (rule book, values of 1 January)."""
+    return evaluation_rule(year, person.kind, person.province_code, person.commune_code, index=index)
+
+
 def disciplined_in_year(person: Person, year: int) -> bool:
-    forms = rules.evaluation_rule(year, person.kind).get("discipline_forms_not_completed") or list(rules.DISCIPLINE_FORMS)
+    forms = _rule_of(year, person).get("discipline_forms_not_completed") or list(rules.DISCIPLINE_FORMS)
     return person.disciplines.filter(form__in=forms, decided_on__year=year).exists()
 
 
 def recompute(evaluation: Evaluation) -> dict[str, Any]:
     """Task score (Decree 335) from the work log; total and automatic level when a general score is set."""
-    rule = rules.evaluation_rule(evaluation.year, evaluation.person.kind)
+    rule = _rule_of(evaluation.year, evaluation.person)
     if rule["regime"] != "nd335":
         return {}
     items = list(evaluation.person.work_items.filter(year=evaluation.year).values("points", "completed", "failed_reviews", "delays", "excused"))
@@ -367,7 +378,7 @@ def evaluation_open(*, actor: Any, person: Person, year: int) -> Evaluation:
     existing = Evaluation.objects.filter(person=person, year=year).first()
     if existing:
         return existing
-    ev = Evaluation(person=person, year=year, regime=rules.evaluation_rule(year, person.kind)["regime"], province_code=person.province_code, commune_code=person.commune_code)
+    ev = Evaluation(person=person, year=year, regime=_rule_of(year, person)["regime"], province_code=person.province_code, commune_code=person.commune_code)
     audited_create(ev, actor=actor, verb="evaluation-open")
     _step(ev, actor, "open")
     return ev
@@ -399,7 +410,7 @@ def self_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: st
         raise PermissionDeniedError("Chỉ người được đánh giá (hoặc cán bộ nội vụ nhập thay) được tự đánh giá.")
     if ev.status not in (Evaluation.Status.DRAFT, Evaluation.Status.SELF_ASSESSED):
         raise ApplicationError("Phiếu đã được lãnh đạo đánh giá.", code="wrong-status")
-    rule = rules.evaluation_rule(ev.year, ev.person.kind)
+    rule = _rule_of(ev.year, ev.person)
     if rule["regime"] == "nd335":
         if general_score is None or not (0 <= general_score <= rule["general_max"]):
             raise ApplicationError(f"Điểm tiêu chí chung phải từ 0 đến {rule['general_max']}.", code="invalid-score",
@@ -429,7 +440,7 @@ def leader_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: 
         raise PermissionDeniedError("Chỉ lãnh đạo cơ quan được đánh giá.")
     if ev.status not in (Evaluation.Status.SELF_ASSESSED, Evaluation.Status.LEADER_ASSESSED):
         raise ApplicationError("Người được đánh giá chưa tự đánh giá.", code="wrong-status")
-    rule = rules.evaluation_rule(ev.year, ev.person.kind)
+    rule = _rule_of(ev.year, ev.person)
     changes: dict[str, Any] = {"leader_comment": nfc(comment), "degradation": degradation, "leader_corruption": leader_corruption,
                                "status": Evaluation.Status.LEADER_ASSESSED, "version": ev.version + 1}
     if rule["regime"] == "nd335":
@@ -457,20 +468,28 @@ def quota_check(*, commune_code: str, year: int, adding: list[Evaluation]) -> No
 
     The quota applies per agency and per group evaluated under the same rule set (civil servants under
     Decree 335 and elected cadres under Decree 90/48 are counted separately)."""
+    index = book()
     groups: dict[str, list[Evaluation]] = {}
     for e in adding:
-        groups.setdefault(rules.evaluation_rule(year, e.person.kind)["id"], []).append(e)
+        groups.setdefault(_rule_of(year, e.person, index)["id"], []).append(e)
     adding_ids = [e.pk for e in adding]
+    province_code = adding[0].province_code if adding else ""
+    regime_of_kind: dict[str, str] = {}
     for rule_id, group in groups.items():
-        rule = rules.evaluation_rule(year, group[0].person.kind)
-        approved = [lv for lv, kind in Evaluation.objects.filter(commune_code=commune_code, year=year, status=Evaluation.Status.APPROVED)
-                    .exclude(pk__in=adding_ids).values_list("level", "person__kind") if rules.evaluation_rule(year, kind)["id"] == rule_id]
+        rule = _rule_of(year, group[0].person, index)
+        approved = []
+        for lv, kind in (Evaluation.objects.filter(commune_code=commune_code, year=year, status=Evaluation.Status.APPROVED)
+                         .exclude(pk__in=adding_ids).values_list("level", "person__kind")):
+            if kind not in regime_of_kind:
+                regime_of_kind[kind] = evaluation_rule(year, kind, province_code, commune_code, index=index)["id"]
+            if regime_of_kind[kind] == rule_id:
+                approved.append(lv)
         excess = rules.quota_excess(approved + [e.level for e in group], rule)
         if excess:
             names = [e.person.full_name for e in group if e.level == "xuat_sac"]
             raise ApplicationError(
                 f"Vượt tỷ lệ “Hoàn thành xuất sắc”: {excess['excellent']} người xuất sắc trong khi tối đa {excess['allowed']} "
-                f"(= {int(excess['ratio'] * 100)}% của {excess['basis']} người “Hoàn thành tốt”); thừa {excess['excess']} người. "
+                f"(= {rule['quota']['percent']:g}% của {excess['basis']} người “Hoàn thành tốt”); thừa {excess['excess']} người. "
                 f"Nguồn: {rule['quota']['source']}",
                 code="excellence-quota-exceeded", details={**excess, "candidates": names, "rule": rule["id"]})
 

@@ -22,6 +22,7 @@ from coso.core.types import AuthedHttpRequest
 from coso.workforce import rules, selectors, services
 from coso.workforce.forms import AssessForm, ImportForm, WorkItemForm
 from coso.workforce.models import Evaluation, Person
+from coso.workforce.policy import evaluation_rule, positions_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -71,7 +72,7 @@ def people(request: AuthedHttpRequest) -> HttpResponse:
     export_query.pop("page", None)
     return render(request, "workforce/people.html", {
         "page": page, "filters": request.GET, "communes": _communes(request.user), "kinds": rules.KINDS,
-        "positions": rules.positions(), "export_query": export_query.urlencode(),
+        "positions": positions_for(request.user.province_code or "", request.user.commune_code or ""), "export_query": export_query.urlencode(),
         "can_import": request.user.is_superuser or request.user.role in services.REGISTER_EDIT_ROLES,
     })
 
@@ -141,16 +142,33 @@ def review_page(request: HttpRequest) -> HttpResponse:
 
 def _review_rows(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     keys = rules.STANDARD_KEYS
+    regimes = list(rules.REGIME_LABELS)
     headers = ["Xã/phường", "Số người", "Đạt đủ chuẩn", "Tỷ lệ đạt chuẩn"] + [f"{rules.STANDARD_LABELS[k]} (tỷ lệ)" for k in keys] + [
-        "Biên chế", "Hiện có", "Thừa(+)/thiếu(−)", "Nữ (%)", "DTTS (%)", "Nghỉ hưu 1 năm", "3 năm", "5 năm"]
+        f"{label}: {what}" for code in regimes for label in (rules.REGIME_SHORT[code],) for what in ("số người", "đạt đủ chuẩn")] + [
+        "Chưa bố trí vị trí việc làm", "Biên chế", "Căn cứ biên chế", "Hiện có", "Thừa(+)/thiếu(−)", "Nữ (%)", "DTTS (%)", "Nghỉ hưu 1 năm",
+        "3 năm", "5 năm"]
     rows = []
     for c in [*result["communes"], result["total"]]:
         quota = c.get("quota") or {}
+        by_regime = c.get("regimes", {})
         rows.append([c["name"], c["staff"], c["compliant"], _pct(c["compliance_rate"])] +
                     [_pct(c["by_standard"].get(k, {}).get("rate")) for k in keys] +
-                    [quota.get("total_quota", ""), quota.get("total_staff", ""), quota.get("diff", ""), _pct(c["women_share"]),
+                    [by_regime.get(code, {}).get(n, 0) for code in regimes for n in ("staff", "compliant")] +
+                    [by_regime.get("job_position", {}).get("unplaced", 0), quota.get("total_quota", ""), quota.get("label", ""),
+                     quota.get("total_staff", ""), quota.get("diff", ""), _pct(c["women_share"]),
                      _pct(c["minority_share"]), c["retire"]["1"], c["retire"]["3"], c["retire"]["5"]])
     return headers, rows
+
+
+def _regime_notes(result: dict[str, Any]) -> list[str]:
+    """One line per set of standards used in the review: what it is, how many people, how many meet it."""
+    out = []
+    for g in result["total"].get("regimes", {}).values():
+        line = f"{g['label']}: {g['staff']} người, đạt đủ chuẩn {g['compliant']} ({_pct(g['rate'])})"
+        if g.get("unplaced"):
+            line += f"; {g['unplaced']} người chưa được bố trí vào vị trí việc làm (chỉ đối chiếu tiêu chuẩn chung)"
+        out.append(line)
+    return out
 
 
 def _pct(v: float | None) -> str:
@@ -164,10 +182,13 @@ def review_excel(request: HttpRequest) -> HttpResponse:
     commune = request.GET.get("commune", "")
     result = selectors.review(fetched_by=request.user, on=on, commune=commune, people_limit=100_000)
     headers, rows = _review_rows(result)
-    sheets = [{"title": "Tổng hợp", "heading": [f"Rà soát đội ngũ theo tiêu chuẩn chức danh – ngày {format_date(on)}"], "headers": headers, "rows": rows}]
+    sheets: list[dict[str, Any]] = [
+              {"title": "Tổng hợp", "heading": [f"Rà soát đội ngũ theo tiêu chuẩn chức danh – ngày {format_date(on)}"], "headers": headers, "rows": rows},
+              {"title": "Căn cứ", "headers": ["Căn cứ tiêu chuẩn và biên chế"], "widths": [140],
+               "rows": [[line] for line in _regime_notes(result)]}]
     if commune:
-        sheets.append({"title": "Chưa đạt chuẩn", "headers": ["Họ và tên", "Chức vụ", "Tiêu chuẩn chưa đạt"],
-                       "rows": [[p["full_name"], p["position"], "; ".join(g["text"] for g in p["gaps"])] for p in result["people"]]})
+        sheets.append({"title": "Chưa đạt chuẩn", "headers": ["Họ và tên", "Chức vụ", "Căn cứ", "Tiêu chuẩn chưa đạt"],
+                       "rows": [[p["full_name"], p["position"], p["regime_short"], "; ".join(g["text"] for g in p["gaps"])] for p in result["people"]]})
     resp = HttpResponse(workbook_bytes(sheets), content_type=XLSX)
     resp["Content-Disposition"] = 'attachment; filename="ra-soat-doi-ngu.xlsx"'
     return resp
@@ -184,6 +205,11 @@ def review_pdf(request: AuthedHttpRequest) -> HttpResponse:
     t = result["total"]
     doc.paragraph(f"Tổng số: {t['staff']} người; đạt đủ chuẩn {t['compliant']} ({_pct(t['compliance_rate'])}); nữ {_pct(t['women_share'])}; "
                   f"dân tộc thiểu số {_pct(t['minority_share'])}; đến tuổi nghỉ hưu trong 1/3/5 năm: {t['retire']['1']}/{t['retire']['3']}/{t['retire']['5']}.")
+    for line in _regime_notes(result):
+        doc.paragraph(f"{line}.")
+    bases = sorted({c["quota"]["label"] for c in result["communes"] if (c.get("quota") or {}).get("label")})
+    if bases:
+        doc.paragraph("Biên chế theo: " + "; ".join(bases) + ".")
     doc.spacer()
     rows = [["Xã/phường", "Số người", "Tỷ lệ đạt chuẩn", "Biên chế", "Thừa/thiếu", "Nữ", "Nghỉ hưu 5 năm"]]
     for c in result["communes"]:
@@ -231,7 +257,7 @@ def evaluations(request: AuthedHttpRequest) -> HttpResponse:
     own = Person.objects.filter(user=request.user).exclude(evaluations__year=year).first() if request.user.is_authenticated else None
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     return render(request, "workforce/evaluations.html", {
-        "evaluations": page, "page": page, "filters": request.GET, "year": year, "commune": commune, "rule": rules.evaluation_rule(year), "without": without, "own": own,
+        "evaluations": page, "page": page, "filters": request.GET, "year": year, "commune": commune, "rule": evaluation_rule(year, province_code=request.user.province_code or "", commune_code=commune), "without": without, "own": own,
         "agency": selectors.agency_levels(commune_code=commune, year=year) if commune else None, "communes": _communes(request.user),
         "can_approve": request.user.is_superuser or request.user.role in services.LEADER_ROLES, "level_names": rules.LEVEL_NAMES,
     })
@@ -253,7 +279,7 @@ def evaluation_open(request: HttpRequest, person_pk: int) -> HttpResponse:
 @login_required
 def evaluation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     ev = selectors.evaluation_get(fetched_by=request.user, pk=pk)
-    rule = rules.evaluation_rule(ev.year, ev.person.kind)
+    rule = evaluation_rule(ev.year, ev.person.kind, ev.province_code, ev.commune_code)
     is_leader = request.user.is_superuser or request.user.role in services.LEADER_ROLES
     item_form = WorkItemForm(prefix="item")
     self_form = AssessForm(prefix="self", regime=rule["regime"], initial={"version": ev.version, "general_score": ev.self_general_score,

@@ -146,10 +146,12 @@ def test_review_past_date_uses_decree33_and_position_held(users, commune):
                                    province_code="79", commune_code="26734")
     r = selectors.review(fetched_by=users["province_home_affairs"], on=dt.date(2024, 6, 1))
     saigon = r["communes"][0]
-    assert saigon["compliance_rate"] == 1.0 and saigon["quota"]["rule"] == "ND33-2023"
+    assert saigon["compliance_rate"] == 1.0 and saigon["quota"]["rule"] == "decree33"
+    assert set(saigon["regimes"]) == {"nd33"}
     assert saigon["quota"]["lines"][0]["quota"] == 23 + 12  # phường loại I, 50,000 people: +1 per full 3,500 (1/2 of 7,000) over 7,000
+    # On 1/6/2026 the same person is judged by the job-position standard (trung cấp luật, Luật Hộ tịch 2014 Art. 72(2)).
     r = selectors.review(fetched_by=users["province_home_affairs"], on=dt.date(2026, 6, 1))
-    assert r["communes"][0]["by_standard"]["it"]["met"] == 0
+    assert r["communes"][0]["regimes"]["job_position"]["staff"] == 1 and r["communes"][0]["compliance_rate"] == 1.0
 
 
 def test_review_pages_excel_pdf(users, commune, login):
