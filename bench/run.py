@@ -101,6 +101,7 @@ def prepare_database(*, verbose: bool = True) -> None:
     out = sys.stdout if verbose else open(os.devnull, "w")  # noqa: SIM115
     call_command("migrate", interactive=False, verbosity=0, stdout=out)
     call_command("load_units", stdout=out)
+    call_command("load_reference", stdout=out)
 
 
 # --- discovery and running ----------------------------------------------------------------
