@@ -10,6 +10,7 @@ os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 os.environ.setdefault("WHITENOISE_USE_FINDERS", "1")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+os.environ.setdefault("HUEY_IMMEDIATE", "1")
 
 from coso.conf.base import *  # noqa: E402,F403
 from coso.conf.base import VAR_DIR  # noqa: E402
@@ -30,3 +31,18 @@ from coso.core.apps import AUDIT_LOCK  # noqa: E402
 AUDIT_LOCK["locked"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c coso.audit_purge=on"  # noqa: F405
+
+# Jobs run inside the test process (huey's immediate mode, in-memory queue).
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
+
+# A second database standing in for the read replica. It is created only for the tests that ask
+# for it (databases=["default", "replica"]); routing to it is off unless a test turns it on
+# (COSO_READ_REPLICA), so every other test reads and writes the primary only.
+if "replica" not in DATABASES:  # noqa: F405
+    _primary = DATABASES["default"]  # noqa: F405
+    _replica = {k: v for k, v in _primary.items() if k != "TEST"}
+    if _primary["ENGINE"] == "django.db.backends.postgresql":
+        _replica["TEST"] = {"NAME": (_primary.get("TEST", {}).get("NAME") or f"test_{_primary['NAME']}") + "_replica"}
+    else:
+        _replica["NAME"] = str(VAR_DIR / "replica.sqlite3")  # never opened by tests: the test copy lives in memory
+    DATABASES["replica"] = _replica  # noqa: F405

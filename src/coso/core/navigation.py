@@ -29,6 +29,8 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Đơn vị hành chính"), "units:list", ALL_STAFF),
     (_("Lịch làm việc"), "workcalendar:overrides", frozenset(ADMIN_ROLES)),
     (_("Nhật ký thao tác"), "core:audit", frozenset(ADMIN_ROLES)),
+    (_("Tác vụ định kỳ"), "jobs:list", frozenset(ADMIN_ROLES)),
+    (_("Tệp xuất của tôi"), "jobs:exports", ALL_STAFF),
 ]
 
 
