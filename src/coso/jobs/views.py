@@ -106,5 +106,4 @@ def export_download(request: HttpRequest, pk: str) -> HttpResponse:
     job = selectors.export_get(fetched_by=request.user, pk=pk)
     if job.status != ExportJob.Status.DONE or not selectors.export_may_download(fetched_by=request.user, job=job):
         raise Http404
-    inline = job.content_type == "application/pdf"
-    return serve_file(request, job.file_name, filename=job.filename, content_type=job.content_type, as_attachment=not inline)
+    return serve_file(request, job.file_name, filename=job.filename, content_type=job.content_type, as_attachment=True)
