@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -203,7 +204,7 @@ FORMAT_MODULE_PATH = ["coso.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [SRC_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -211,17 +212,23 @@ STORAGES = {
 # MEDIA_ROOT by default, S3-compatible object storage when S3_BUCKET is set. Either way files are
 # served only through access-checked views (coso.core.files.serve_file), never by a public URL.
 S3_BUCKET = config("S3_BUCKET", "", help_text="S3-compatible bucket for attachments and generated files. Empty: local folder MEDIA_ROOT.")
+S3_ENDPOINT_URL = config("S3_ENDPOINT_URL", "", help_text="Address of the S3-compatible service (MinIO, Ceph, a cloud provider). Empty: AWS.")
+S3_REGION = config("S3_REGION", "", help_text="Region of the bucket (e.g. ap-southeast-1); often ignored by S3-compatible services.")
+S3_ACCESS_KEY_ID = config("S3_ACCESS_KEY_ID", "", help_text="Access key of the S3 account (empty: the usual AWS credential chain).")
+S3_SECRET_ACCESS_KEY = config("S3_SECRET_ACCESS_KEY", "", help_text="Secret key of the S3 account.")
+S3_PREFIX = config("S3_PREFIX", "", help_text="Key prefix inside the bucket (e.g. coso/), to share a bucket.")
+S3_ADDRESSING_STYLE = config("S3_ADDRESSING_STYLE", "path", help_text="path (MinIO and most S3-compatible services) or virtual.")
 if S3_BUCKET:
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
-            "endpoint_url": config("S3_ENDPOINT_URL", "", help_text="Address of the S3-compatible service (MinIO, Ceph, a cloud provider). Empty: AWS.") or None,
-            "region_name": config("S3_REGION", "", help_text="Region of the bucket (e.g. ap-southeast-1); often ignored by S3-compatible services.") or None,
-            "access_key": config("S3_ACCESS_KEY_ID", "", help_text="Access key of the S3 account (empty: the usual AWS credential chain)."),
-            "secret_key": config("S3_SECRET_ACCESS_KEY", "", help_text="Secret key of the S3 account."),
-            "location": config("S3_PREFIX", "", help_text="Key prefix inside the bucket (e.g. coso/), to share a bucket."),
-            "addressing_style": config("S3_ADDRESSING_STYLE", "path", help_text="path (MinIO and most S3-compatible services) or virtual."),
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": S3_REGION or None,
+            "access_key": S3_ACCESS_KEY_ID,
+            "secret_key": S3_SECRET_ACCESS_KEY,
+            "location": S3_PREFIX.strip("/"),
+            "addressing_style": S3_ADDRESSING_STYLE,
             "default_acl": None,  # private objects: Coso streams them after its own access check
             "querystring_auth": True,
             "querystring_expire": 300,
@@ -281,6 +288,8 @@ HUEY_IMMEDIATE = config("HUEY_IMMEDIATE", False, help_text="Run jobs inside the 
 _huey_consumer = {
     "workers": config("HUEY_WORKERS", 2, help_text="Threads per job worker process (run_huey)."),
     "worker_type": "thread",
+    # An idle consumer polls the SQLite queue at most a second apart (Redis answers at once).
+    "max_delay": 1.0,
     "check_worker_health": True,
     "health_check_interval": 10,
 }
@@ -308,7 +317,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": config("LOG_LEVEL", "INFO", help_text="Log level.")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The job consumer logs through the same handler (and format) instead of adding its own.
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 # Load balancers probe these over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

@@ -1,6 +1,7 @@
 """Test settings: the base settings plus fast hashing. The database still comes from DATABASE_URL."""
 
 import os
+from typing import Any
 
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-0123")
@@ -40,7 +41,7 @@ HUEY = {**HUEY, "immediate": True}  # noqa: F405
 # (COSO_READ_REPLICA), so every other test reads and writes the primary only.
 if "replica" not in DATABASES:  # noqa: F405
     _primary = DATABASES["default"]  # noqa: F405
-    _replica = {k: v for k, v in _primary.items() if k != "TEST"}
+    _replica: Any = {k: v for k, v in _primary.items() if k != "TEST"}
     if _primary["ENGINE"] == "django.db.backends.postgresql":
         _replica["TEST"] = {"NAME": (_primary.get("TEST", {}).get("NAME") or f"test_{_primary['NAME']}") + "_replica"}
     else:

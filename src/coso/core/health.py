@@ -41,8 +41,12 @@ def check_cache() -> None:
 def check_storage() -> None:
     from coso.core.files import get_storage
 
-    # exists() is one metadata request (a stat or an S3 HEAD): it proves the storage answers.
-    get_storage().exists("readyz-probe")
+    storage = get_storage()
+    bucket_name = getattr(storage, "bucket_name", None)
+    if bucket_name:  # object storage: the bucket must exist and answer to our credentials (one HEAD request)
+        storage.connection.meta.client.head_bucket(Bucket=bucket_name)  # type: ignore[attr-defined]
+    else:  # a folder: one stat
+        storage.exists("readyz-probe")
 
 
 def check_queue() -> None:

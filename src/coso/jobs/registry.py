@@ -44,13 +44,13 @@ class PeriodicJob:
     schedule: Callable[[Any], bool]  # huey.crontab(...) or any validate_datetime(datetime) -> bool
     func: Callable[..., Any]
     description: Any = ""
-    schedule_text: str = ""
+    schedule_text: Any = ""
 
 
 PERIODIC: dict[str, PeriodicJob] = {}
 
 
-def periodic_job(name: str, *, title: Any, schedule: Callable[[Any], bool], description: Any = "", schedule_text: str = "") -> Callable:
+def periodic_job(name: str, *, title: Any, schedule: Callable[[Any], bool], description: Any = "", schedule_text: Any = "") -> Callable:
     """Register ``func(ctx)`` as a periodic job run on ``schedule`` by the Huey scheduler."""
 
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:

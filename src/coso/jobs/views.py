@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -102,7 +103,7 @@ def export_progress(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @login_required
-def export_download(request: HttpRequest, pk: str) -> HttpResponse:
+def export_download(request: HttpRequest, pk: str) -> HttpResponseBase:
     job = selectors.export_get(fetched_by=request.user, pk=pk)
     if job.status != ExportJob.Status.DONE or not selectors.export_may_download(fetched_by=request.user, job=job):
         raise Http404
