@@ -306,6 +306,11 @@ COSO_REMINDER_WORKING_DAYS_BEFORE = config("COSO_REMINDER_WORKING_DAYS_BEFORE", 
 # the person 6 months before the retirement date (and decides 3 months before).
 COSO_RETIREMENT_NOTICE_MONTHS = config("COSO_RETIREMENT_NOTICE_MONTHS", 6, help_text="Months before a person's retirement date when home-affairs staff are notified.")
 
+# --- Web server (read by gunicorn.conf.py; registered here so that envdoc lists them) ---------
+WEB_CONCURRENCY = config("WEB_CONCURRENCY", 0, help_text="gunicorn worker processes per machine (0: 2 × CPU cores + 1).")
+WEB_THREADS = config("WEB_THREADS", 1, help_text="Threads per gunicorn worker (more than 1: the gthread worker).")
+WEB_TIMEOUT = config("WEB_TIMEOUT", 60, help_text="Seconds a gunicorn worker may spend on one request before it is restarted.")
+
 # --- Logs ------------------------------------------------------------------------------
 LOG_FORMAT = config("LOG_FORMAT", "text", help_text="text (human-readable) or json (one JSON object per line, for log collectors).")
 LOGGING = {

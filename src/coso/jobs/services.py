@@ -164,13 +164,17 @@ def export_prepare(*, user: Any, kind: str, params: dict[str, Any]) -> Prepared:
 
 
 def export_request(*, actor: Any, kind: str, params: dict[str, Any]) -> ExportJob:
-    """Check rights and parameters, then queue the export (or return the same one already asked for)."""
+    """Check rights and parameters, then queue the export.
+
+    Asking again for the same export while it is still waiting or running returns that job (a
+    double click makes one file); once it has finished, asking again makes a fresh file (the data
+    may have changed since).
+    """
     from coso.jobs.tasks import run_export_task
 
     prepared = export_prepare(user=actor, kind=kind, params=params)
-    now = timezone.now()
-    same = (ExportJob.objects.filter(requested_by=actor, kind=kind, params=prepared.params)
-            .filter(Q(status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]) | Q(status=ExportJob.Status.DONE, expires_at__gt=now))
+    same = (ExportJob.objects.filter(requested_by=actor, kind=kind, params=prepared.params,
+                                     status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING])
             .order_by("-created_at").first())
     if same is not None:
         return same

@@ -70,13 +70,17 @@ def test_queued_job_page_polls_without_inline_script(login, users, data):
     assert c.get(f"/jobs/exports/{job.pk}/download/").status_code == 404  # not ready
 
 
-def test_asking_twice_returns_the_same_job(login, users, data):
+def test_asking_twice_while_it_waits_returns_the_same_job(login, users, data):
     c = login(users["province_finance"])
-    start(c, period="2025", format="xlsx")
-    start(c, period="2025", format="xlsx")
-    assert ExportJob.objects.count() == 1
-    start(c, period="2025", format="pdf")
+    waiting = ExportJob.objects.create(kind="funding.allocation", title="x", requested_by=users["province_finance"], province_code="79",
+                                       params={"format": "xlsx", "period": "2025", "province": "79", "commune": ""})
+    r = start(c, period="2025", format="xlsx")
+    assert r["Location"] == f"/jobs/exports/{waiting.pk}/" and ExportJob.objects.count() == 1
+    start(c, period="2025", format="pdf")  # another file
     assert ExportJob.objects.count() == 2
+    ExportJob.objects.filter(pk=waiting.pk).update(status=ExportJob.Status.DONE)
+    start(c, period="2025", format="xlsx")  # finished: a fresh file (the data may have changed)
+    assert ExportJob.objects.count() == 3
 
 
 def test_only_the_requester_gets_the_file(login, users, data, make_user, province):
