@@ -96,7 +96,7 @@ def _settings_in_subprocess(**env: str) -> dict:
     code = ("import json, django; django.setup(); from django.conf import settings; from huey.contrib.djhuey import HUEY;"
             "print(json.dumps({'huey': type(HUEY).__name__, 'storage': type(HUEY.storage).__name__, 'immediate': HUEY.immediate,"
             "'default_storage': settings.STORAGES['default']['BACKEND'], 'bucket': settings.STORAGES['default'].get('OPTIONS', {}).get('bucket_name'),"
-            "'replica': 'replica' in settings.DATABASES, 'read_replica': settings.COSO_READ_REPLICA, 'log': settings.LOGGING['handlers']['console']['formatter']}))")
+            "'replica': 'replica' in settings.DATABASES, 'session': settings.SESSION_ENGINE, 'read_replica': settings.COSO_READ_REPLICA, 'log': settings.LOGGING['handlers']['console']['formatter']}))")
     base = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "S3_BUCKET", "DATABASE_REPLICA_URL", "LOG_FORMAT", "HUEY_IMMEDIATE", "DATABASE_URL"}}
     out = subprocess.run([sys.executable, "-c", code], env={**base, "DJANGO_SETTINGS_MODULE": "coso.conf.base", "PYTHONPATH": str(ROOT / "src"),
                                                              "DEBUG": "0", "SECRET_KEY": "x" * 60, **env},
@@ -106,9 +106,12 @@ def _settings_in_subprocess(**env: str) -> dict:
 
 def test_settings_choose_the_engines_from_the_environment(tmp_path):
     default = _settings_in_subprocess(COSO_VAR_DIR=str(tmp_path))
+    # Sessions live in the database (a cache in front is fine): every web process sees every session.
+    assert default.pop("session") in {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
     assert default == {"huey": "SqliteHuey", "storage": "SqliteStorage", "immediate": False, "default_storage": "django.core.files.storage.FileSystemStorage",
                        "bucket": None, "replica": False, "read_replica": False, "log": "text"}
     scaled = _settings_in_subprocess(COSO_VAR_DIR=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/3", S3_BUCKET="coso-files",
                                      S3_ENDPOINT_URL="http://127.0.0.1:9000", DATABASE_REPLICA_URL=f"sqlite:///{tmp_path}/replica.sqlite3", LOG_FORMAT="json")
+    scaled.pop("session")
     assert scaled == {"huey": "RedisHuey", "storage": "RedisStorage", "immediate": False, "default_storage": "storages.backends.s3.S3Storage",
                       "bucket": "coso-files", "replica": True, "read_replica": True, "log": "json"}
