@@ -26,3 +26,22 @@ accesslog = "-"
 errorlog = "-"
 # Trust X-Forwarded-* only from the reverse proxy on this machine (override with FORWARDED_ALLOW_IPS).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No runtime control socket (gunicornc): its default path is per user, so two gunicorns of one user
+# on a machine (two sites, or `make serve` beside a service) would take each other's socket.
+control_socket_disable = True
+
+if os.environ.get("LOG_FORMAT") == "json":
+    # The server's own and access logs in the same one-JSON-object-per-line format as Coso's (LOG_FORMAT=json).
+    import sys
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "src"))
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "coso.core.logs.JsonFormatter"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        },
+    }
