@@ -5,7 +5,7 @@ dossier action): a timestamp, province and commune codes, an object reference an
 with an index on (commune_code, at) for the per-commune period queries (register, statistics,
 history) and one on (at).
 
-Two tables with the same rows (36 months, spread evenly; 3,000,000 rows, quick: 60,000):
+Two tables with the same rows (36 months, spread evenly; 3,000,000 rows, quick: 20,000):
 - plain: one table (what Coso has today);
 - partitioned: PARTITION BY RANGE (at), one partition per month, the same indexes.
 
@@ -95,8 +95,8 @@ def _period_query(cur: Any, table: str, repeat: int) -> tuple[float, int]:
 def run(quick: bool = False) -> list[dict[str, Any]]:
     if connection.vendor != "postgresql":
         return []
-    rows = 60_000 if quick else 3_000_000
-    inserts = 5_000 if quick else 100_000
+    rows = 20_000 if quick else 3_000_000
+    inserts = 2_000 if quick else 100_000
     out: list[dict[str, Any]] = []
     with connection.cursor() as cur:
         _create(cur)
@@ -108,7 +108,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         out.append({"benchmark": f"insert rate, {rows:,} rows over {MONTHS} months, partitioned by month", "value": part_rate, "unit": "rows/s",
                     "baseline": "the same rows in one plain table", "baseline_value": plain_rate,
                     "note": f"{inserts:,} new rows of the current month in batches of 1,000; both tables indexed on (commune_code, at) and (at)"})
-        repeat = 50 if quick else 200
+        repeat = 20 if quick else 200
         plain_q, plain_n = _period_query(cur, "bench_growth_plain", repeat)
         part_q, part_n = _period_query(cur, "bench_growth_part", repeat)
         out.append({"benchmark": "a commune's last 30 days (register/statistics query), median", "value": part_q * 1000, "unit": "ms",
