@@ -32,11 +32,26 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------- periodic jobs
+# Labels of the counters the jobs here use (a job may add its own with ``result_labels``).
+COMMON_LABELS: dict[str, Any] = {
+    "near_sent": _("Đã nhắc sắp đến hạn"),
+    "near_already_sent": _("Sắp đến hạn, đã nhắc trước đó"),
+    "overdue_sent": _("Đã nhắc quá hạn"),
+    "overdue_already_sent": _("Quá hạn, đã nhắc trước đó"),
+    "sent": _("Đã gửi"),
+    "already_sent": _("Đã gửi trước đó"),
+    "people": _("Số người"),
+    "escalated": _("Đã báo lãnh đạo"),
+    "expired": _("Tệp đã xoá"),
+    "skipped_non_working_day": _("Bỏ qua: ngày nghỉ"),
+    "reason": _("Lý do"),
+}
 @dataclass
 class PeriodicJob:
     name: str
@@ -45,18 +60,24 @@ class PeriodicJob:
     func: Callable[..., Any]
     description: Any = ""
     schedule_text: Any = ""
+    result_labels: dict[str, Any] = field(default_factory=dict)  # counter key → label shown on the page
+
+    def labelled(self, result: dict[str, Any]) -> list[tuple[Any, Any]]:
+        return [(self.result_labels.get(k) or COMMON_LABELS.get(k) or k, v) for k, v in result.items()]
 
 
 PERIODIC: dict[str, PeriodicJob] = {}
 
 
-def periodic_job(name: str, *, title: Any, schedule: Callable[[Any], bool], description: Any = "", schedule_text: Any = "") -> Callable:
+def periodic_job(name: str, *, title: Any, schedule: Callable[[Any], bool], description: Any = "", schedule_text: Any = "",
+                 result_labels: dict[str, Any] | None = None) -> Callable:
     """Register ``func(ctx)`` as a periodic job run on ``schedule`` by the Huey scheduler."""
 
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
         if name in PERIODIC and PERIODIC[name].func is not func:
             raise ValueError(f"periodic job {name!r} is registered twice")
-        job = PeriodicJob(name=name, title=title, schedule=schedule, func=func, description=description, schedule_text=schedule_text)
+        job = PeriodicJob(name=name, title=title, schedule=schedule, func=func, description=description, schedule_text=schedule_text,
+                          result_labels=dict(result_labels or {}))
         if name not in PERIODIC:
             PERIODIC[name] = job
             _schedule(job)

@@ -29,7 +29,7 @@ class JobStatus:
     last: JobRun | None
     last_ok: JobRun | None
     failures: list[JobRun]  # recent failed runs (newest first)
-    result: dict[str, Any]  # the last run's counts, as the viewer may see them
+    result: list[tuple[Any, Any]]  # the last run's counts (label, value), as the viewer may see them
 
 
 def _visible_result(run: JobRun | None, user: Any) -> dict[str, Any]:
@@ -55,7 +55,7 @@ def periodic_job_status(*, fetched_by: Any, recent: int = 20) -> list[JobStatus]
         if last_ok is None and last is not None:
             last_ok = JobRun.objects.filter(name=name, status=JobRun.Status.OK).order_by("-started_at", "-id").first()
         failures = [r for r in runs if r.status == JobRun.Status.FAILED][:5]
-        out.append(JobStatus(job=job, last=last, last_ok=last_ok, failures=failures, result=_visible_result(last, fetched_by)))
+        out.append(JobStatus(job=job, last=last, last_ok=last_ok, failures=failures, result=job.labelled(_visible_result(last, fetched_by))))
     return out
 
 
@@ -65,8 +65,10 @@ def job_runs(*, fetched_by: Any, name: str) -> QuerySet[JobRun]:
     return JobRun.objects.filter(name=name).select_related("triggered_by").order_by("-started_at", "-id")
 
 
-def visible_result(run: JobRun, user: Any) -> dict[str, Any]:
-    return _visible_result(run, user)
+def visible_result(run: JobRun, user: Any) -> list[tuple[Any, Any]]:
+    job = PERIODIC.get(run.name)
+    result = _visible_result(run, user)
+    return job.labelled(result) if job else list(result.items())
 
 
 # ---------------------------------------------------------------- exports

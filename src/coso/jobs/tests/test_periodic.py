@@ -111,7 +111,7 @@ def test_system_admin_sees_every_job_with_last_run_result_and_failures(login, us
     html = r.content.decode()
     for name in EXPECTED:
         assert f'data-job="{name}"' in html
-    assert "near_sent</code>: 7" in html
+    assert "Đã nhắc sắp đến hạn: <strong>7</strong>" in html
     assert "status-failed" in html and "Chạy ngay" in html
     detail = login(users["sysadmin"]).get("/jobs/periodic/retirement_notices/")
     assert "Traceback: boom" in detail.content.decode()
@@ -121,7 +121,7 @@ def test_province_admin_sees_own_province_counts_only(login, users):
     _runs()
     c = login(users["province_admin"])
     html = c.get("/jobs/").content.decode()
-    assert "near_sent</code>: 5" in html and "near_sent</code>: 7" not in html and "Chạy ngay" not in html
+    assert "Đã nhắc sắp đến hạn: <strong>5</strong>" in html and "<strong>7</strong>" not in html and "Chạy ngay" not in html
     detail = c.get("/jobs/periodic/retirement_notices/").content.decode()
     assert "Traceback" not in detail
     # Running a job by hand is for system administrators.
