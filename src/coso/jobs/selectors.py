@@ -65,6 +65,10 @@ def job_runs(*, fetched_by: Any, name: str) -> QuerySet[JobRun]:
     return JobRun.objects.filter(name=name).select_related("triggered_by").order_by("-started_at", "-id")
 
 
+def visible_result_raw(run: JobRun, user: Any) -> dict[str, Any]:
+    return _visible_result(run, user)
+
+
 def visible_result(run: JobRun, user: Any) -> list[tuple[Any, Any]]:
     job = PERIODIC.get(run.name)
     result = _visible_result(run, user)
