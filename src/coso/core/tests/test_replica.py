@@ -125,3 +125,24 @@ def test_post_requests_never_use_the_replica(settings, two_copies):
 def test_the_replica_is_a_separate_database():
     a, b = connections["default"].settings_dict, connections["replica"].settings_dict
     assert (a["NAME"], a.get("HOST")) != (b["NAME"], b.get("HOST"))
+
+
+def test_the_workforce_dashboard_counts_what_the_replica_holds(settings, users, login, commune):
+    import re
+
+    from coso.workforce.models import Person
+
+    commune.parent.save(using="replica")
+    commune.save(using="replica")
+    for n in range(3):  # three people in the replica only
+        Person.objects.using("replica").create(full_name=f"Người Bản Sao {n}", birth_date=dt.date(1980, 1, 1), gender="male", kind="civil_servant",
+                                               province_code=commune.province_code, commune_code=commune.code)
+
+    def staff(html: str) -> str:
+        return re.search(r'Số người</div><div class="value">(\d+)<', html).group(1)
+
+    c = login(users["province_home_affairs"])
+    settings.COSO_READ_REPLICA = False
+    assert staff(c.get("/workforce/ra-soat/").content.decode()) == "0"
+    settings.COSO_READ_REPLICA = True
+    assert staff(c.get("/workforce/ra-soat/").content.decode()) == "3"
