@@ -26,6 +26,7 @@ migrate: setup
 
 demo: migrate
 	$(PY) manage.py load_units
+	$(PY) manage.py load_reference
 	$(PY) manage.py demo
 
 # The web server plus the job consumer (worker and scheduler) in one command; Ctrl-C stops both.

@@ -175,16 +175,32 @@ def _reference_data(request):  # type: ignore[no-untyped-def]
         return
     transactional = (marker is not None and marker.kwargs.get("transaction", False)) or bool(names & {"transactional_db", "live_server"})
     request.getfixturevalue("transactional_db" if transactional else "db")
-    from coso.feedback.models import FeedbackCategory
-    from coso.feedback.services import load_defaults
+    load_reference_data()
+
+
+def load_reference_data() -> None:
+    """Every app's shipped reference data (rule book first), loaded when missing."""
+    import importlib
+
+    from coso.core.management.commands.load_reference import reference_modules
     from coso.funding.models import Norm
     from coso.funding.services import norms_load_defaults
     from coso.workcalendar.models import CalendarOverride
     from coso.workcalendar.shipped import apply_rows, read_overrides_csv
 
-    if not FeedbackCategory.objects.exists():
-        load_defaults()
+    for path in reference_modules():
+        module = importlib.import_module(path)
+        if not module.is_loaded():
+            module.load()
     if not Norm.objects.filter(province_code="", key="base_salary").exists():
         norms_load_defaults()
     if not CalendarOverride.objects.exists():
         apply_rows(CalendarOverride, read_overrides_csv())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rules(monkeypatch):  # type: ignore[no-untyped-def]
+    """Tests roll back rule changes: check the rule book's stamp on every lookup."""
+    from coso.rules import lookup
+
+    monkeypatch.setattr(lookup, "REFRESH_SECONDS", 0)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "coso.core",
     "coso.accounts",
     "coso.units",
+    "coso.rules",
     "coso.workcalendar",
     "coso.procedures",
     "coso.dossiers",

@@ -28,6 +28,7 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Kịch bản nâng mức"), "funding:scenarios", frozenset({Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})),
     (_("Đơn vị hành chính"), "units:list", ALL_STAFF),
     (_("Lịch làm việc"), "workcalendar:overrides", frozenset(ADMIN_ROLES)),
+    (_("Căn cứ pháp lý"), "rules:index", ALL_STAFF),
     (_("Nhật ký thao tác"), "core:audit", frozenset(ADMIN_ROLES)),
     (_("Tác vụ định kỳ"), "jobs:list", frozenset(ADMIN_ROLES)),
     (_("Tệp xuất của tôi"), "jobs:exports", ALL_STAFF),

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -33,9 +34,7 @@ from coso.dossiers import deadlines
 from coso.dossiers.constants import (
     ACTIONS,
     ALLOWED_ATTACHMENT_MIME,
-    DEFAULT_STEPS,
     FINISHED_STATUSES,
-    NEAR_DEADLINE_PERCENT,
     RATING_CRITERIA,
     STAFF_ACTORS,
     WAITING_ROLE_BY_STATUS,
@@ -45,14 +44,21 @@ from coso.dossiers.constants import (
     Status,
 )
 from coso.dossiers.models import Dossier, DossierApology, DossierAttachment, DossierCounter, DossierEvent, DossierRating, DossierStep
+from coso.rules.lookup import rule
 from coso.workcalendar import services as cal
 
 PHONE_RE = re.compile(r"^(0|\+84)\d{9,10}$")
 CCCD_RE = re.compile(r"^\d{12}$")
 
 
-def near_percent() -> int:
-    return int(getattr(settings, "COSO_DOSSIER_NEAR_PERCENT", NEAR_DEADLINE_PERCENT))
+def near_percent(province_code: str = "", commune_code: str = "", on: dt.date | None = None) -> Decimal:
+    return rule("onestop.near_deadline_percent", on=on, province_code=province_code, commune_code=commune_code)
+
+
+def default_steps(province_code: str = "", commune_code: str = "", on: dt.date | None = None) -> list[tuple[int, str, str, Decimal]]:
+    """(order, name, role, share %) of the default internal steps (rule ``onestop.default_steps``)."""
+    rows = rule("onestop.default_steps", on=on, province_code=province_code, commune_code=commune_code)
+    return [(int(r["order"]), r["name"], r["role"], Decimal(str(r["share_percent"]))) for r in sorted(rows, key=lambda r: int(r["order"]))]
 
 
 def public_url(code: str) -> str:
@@ -146,7 +152,7 @@ def _version_for(procedure_version: Any = None, *, procedure: Any = None, provin
 def _copy_steps(dossier: Dossier, version: Any) -> list[DossierStep]:
     """Copy the version's steps (the dossier keeps them) with each step's due date (per-step SLA)."""
     configured = list(version.steps.order_by("order").values_list("order", "name", "role", "share_percent"))
-    rows = configured or DEFAULT_STEPS
+    rows = configured or default_steps(dossier.province_code, dossier.commune_code, timezone.localdate(dossier.received_at) if dossier.received_at else None)
     steps = [DossierStep(dossier=dossier, order=i + 1, name=name, role=role, share_percent=share) for i, (_o, name, role, share) in enumerate(rows)]
     _step_due_dates(dossier, steps)
     DossierStep.objects.bulk_create(steps)
@@ -154,24 +160,27 @@ def _copy_steps(dossier: Dossier, version: Any) -> list[DossierStep]:
 
 
 def _set_clock(dossier: Dossier, version: Any, at: dt.datetime) -> None:
-    appt = deadlines.compute_appointment(at, time_limit=version.time_limit, time_unit=version.time_unit, cutoff=version.cutoff_time)
+    p, c = dossier.province_code, dossier.commune_code
+    appt = deadlines.compute_appointment(at, time_limit=version.time_limit, time_unit=version.time_unit, cutoff=version.cutoff_time,
+                                         province_code=p, commune_code=c)
     dossier.received_at = at
     dossier.start_date = appt.start_date
     dossier.due_at = appt.due_at
     dossier.due_date = appt.due_date
     dossier.original_due_date = appt.due_date
-    dossier.near_date = deadlines.near_date(appt.start_date, appt.due_date, appt.working_days, near_percent())
+    dossier.near_date = deadlines.near_date(appt.start_date, appt.due_date, appt.working_days, near_percent(p, c, appt.start_date), province_code=p)
 
 
 def _step_due_dates(dossier: Dossier, steps: list[DossierStep]) -> None:
     """Per-step SLA: each step's share of the working days, cumulatively from the start."""
     if not dossier.start_date or not dossier.due_date or not steps:
         return
-    total = max(0, cal.working_days_between(dossier.start_date, dossier.due_date))
+    p = dossier.province_code
+    total = max(0, cal.working_days_between(dossier.start_date, dossier.due_date, province_code=p))
     acc = 0.0
     for s in steps:
         acc += float(s.share_percent or 0)
-        s.due_date = cal.add_working_days(dossier.start_date, min(total, round(total * acc / 100))) if total else dossier.due_date
+        s.due_date = cal.add_working_days(dossier.start_date, min(total, round(total * acc / 100)), province_code=p) if total else dossier.due_date
     steps[-1].due_date = dossier.due_date
 
 
@@ -349,15 +358,21 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
 def _finish(dossier: Dossier, now: dt.datetime) -> None:
     end = now
     if dossier.status != Status.RESULT_READY and dossier.paused_at is not None:
-        # The citizen never returned the supplement: the request date is the end (DOMAIN §3.4).
+        # The citizen never returned the supplement: the request date is the end (national portal formula for Decision 766/QĐ-TTg).
         end = dossier.paused_at
     dossier.finished_at = end
     if dossier.received_at is None:
         dossier.timeliness = ""
         return
-    dossier.timeliness = deadlines.classify(end_at=end, due_at=dossier.due_at, due_date=dossier.due_date, supplement_count=dossier.supplement_count)
+    received = timezone.localdate(dossier.received_at)
+    p, c = dossier.province_code, dossier.commune_code
+    dossier.timeliness = deadlines.classify(
+        end_at=end, due_at=dossier.due_at, due_date=dossier.due_date, supplement_count=dossier.supplement_count,
+        max_supplements_on_time=rule("onestop.supplement.max_requests_on_time", on=received, province_code=p, commune_code=c),
+        closing=cal.closing_time(p, dossier.due_date or received),
+    )
     end_day = timezone.localdate(end)
-    dossier.processing_working_days = max(0, cal.working_days_between(dossier.start_date, end_day)) if dossier.start_date else None
+    dossier.processing_working_days = max(0, cal.working_days_between(dossier.start_date, end_day, province_code=p)) if dossier.start_date else None
 
 
 def _check_actor(dossier: Dossier, actor: Any, action: str) -> None:
@@ -493,23 +508,25 @@ def _h_request_supplement(d: Dossier, *, now: dt.datetime, data: dict, **_: Any)
     d.assignee = None
     docs = [nfc(x) for x in (data.get("documents") or []) if nfc(x)]
     ev = {"documents": docs, "request_no": d.supplement_count}
-    if d.supplement_count > 1:
+    received = timezone.localdate(d.received_at) if d.received_at else timezone.localdate(now)
+    if d.supplement_count > rule("onestop.supplement.max_requests_on_time", on=received, province_code=d.province_code, commune_code=d.commune_code):
         ev["counts_as_late"] = True
     return {"event": ev, "notify": "Vui lòng bổ sung hồ sơ theo phiếu yêu cầu (Mẫu 02)."}
 
 
 def _h_receive_supplement(d: Dossier, *, actor: Any, now: dt.datetime, files: list, **_: Any) -> dict:
-    days = deadlines.paused_working_days(d.paused_at, now) if d.paused_at else 0
+    p = d.province_code
+    days = deadlines.paused_working_days(d.paused_at, now, province_code=p) if d.paused_at else 0
     d.paused_working_days += days
     if d.due_date:
-        new_due = deadlines.shift_due(d.due_date, days)
+        new_due = deadlines.shift_due(d.due_date, days, province_code=p)
         delta = new_due - d.due_date
         d.due_date = new_due
         d.due_at = d.due_at + delta if d.due_at else None
         if d.near_date:
-            d.near_date = deadlines.shift_due(d.near_date, days)
+            d.near_date = deadlines.shift_due(d.near_date, days, province_code=p)
         if d.apology_due_date:
-            d.apology_due_date = deadlines.shift_due(d.apology_due_date, days)
+            d.apology_due_date = deadlines.shift_due(d.apology_due_date, days, province_code=p)
     d.paused_at = None
     _save_files(d, files, actor=actor, kind=DossierAttachment.Kind.SUPPLEMENT)
     return {"event": {"paused_working_days": days, "due_date": d.due_date.isoformat() if d.due_date else None}}
@@ -551,17 +568,20 @@ def _h_apology(d: Dossier, *, actor: Any, now: dt.datetime, reason: str, data: d
             new_date = None
     if not isinstance(new_date, dt.date):
         raise ApplicationError("Vui lòng nhập ngày hẹn trả mới (dd/mm/yyyy).", code="invalid-date", details={"fields": {"new_date": ["Bắt buộc."]}})
-    if d.apologies.exists():
-        raise ApplicationError("Hồ sơ đã có phiếu xin lỗi; mỗi hồ sơ chỉ xin lỗi một lần, lần trễ tiếp theo cần văn bản giải trình với cấp trên.", code="apology-once")
+    received = timezone.localdate(d.received_at) if d.received_at else timezone.localdate(now)
+    p, c = d.province_code, d.commune_code
+    if d.apologies.count() >= rule("onestop.apology.max_per_dossier", on=received, province_code=p, commune_code=c):
+        raise ApplicationError("Hồ sơ đã được hẹn lại ngày trả kết quả; việc hẹn lại không được quá số lần quy định, lần trễ tiếp theo cần văn bản giải trình với cấp trên.",
+                               code="apology-once")
     today = timezone.localdate(now)
-    if d.due_date is None or today >= d.due_date:
+    if d.due_date is None or not _apology_in_time(d, today):
         raise ApplicationError(
             f"Phiếu xin lỗi phải được phát hành trước ngày hẹn trả ({d.due_date.strftime('%d/%m/%Y') if d.due_date else '—'}).",
             code="apology-too-late", details={"due_date": d.due_date.isoformat() if d.due_date else None},
         )
     if new_date <= d.due_date:
         raise ApplicationError("Ngày hẹn mới phải sau ngày hẹn hiện tại.", code="invalid-date", details={"fields": {"new_date": ["Phải sau ngày hẹn hiện tại."]}})
-    if not cal.is_working_day(new_date):
+    if not cal.is_working_day(new_date, province_code=p):
         raise ApplicationError("Ngày hẹn mới phải là ngày làm việc.", code="invalid-date", details={"fields": {"new_date": ["Không phải ngày làm việc."]}})
     number = DossierApology.objects.filter(commune_code=d.commune_code, issued_at__year=now.year).count() + 1
     ap = DossierApology(
@@ -573,6 +593,15 @@ def _h_apology(d: Dossier, *, actor: Any, now: dt.datetime, reason: str, data: d
     d.apology_due_date = new_date
     return {"event": {"new_date": new_date.isoformat(), "old_date": d.due_date.isoformat(), "apology_id": ap.pk},
             "notify": f"Chúng tôi xin lỗi vì chưa trả kết quả đúng hẹn. Lý do: {reason}. Ngày hẹn mới: {new_date:%d/%m/%Y}."}
+
+
+def _apology_in_time(d: Dossier, today: dt.date) -> bool:
+    """The apology must be issued at the latest ``onestop.apology.min_days_before_due`` days before the due date."""
+    if d.due_date is None:
+        return False
+    received = timezone.localdate(d.received_at) if d.received_at else today
+    days = rule("onestop.apology.min_days_before_due", on=received, province_code=d.province_code, commune_code=d.commune_code)
+    return today <= d.due_date - dt.timedelta(days=int(days))
 
 
 def _h_assign(d: Dossier, *, data: dict, **_: Any) -> dict:
@@ -600,14 +629,14 @@ _HANDLERS: dict[str, Callable[..., Any]] = {
 def allowed_actions(dossier: Dossier, user: Any) -> list[str]:
     """Actions the user may take now (for buttons); the service re-checks everything."""
     out = []
-    for action, rule in ACTIONS.items():
-        if dossier.status not in rule.sources:
+    for action, transition in ACTIONS.items():
+        if dossier.status not in transition.sources:
             continue
         try:
             _check_actor(dossier, user, action)
         except ApplicationError:
             continue
-        if action == Action.APOLOGY and (dossier.due_date is None or timezone.localdate() >= dossier.due_date or dossier.apology_due_date):
+        if action == Action.APOLOGY and (dossier.due_date is None or not _apology_in_time(dossier, timezone.localdate()) or dossier.apology_due_date):
             continue
         out.append(str(action))
     return out

@@ -220,3 +220,19 @@ def officer_feedback_stats(user_ids: list[int], period: tuple[dt.date, dt.date])
             "officer_rating_avg": round(float(avg), 2) if avg is not None else None,
         }
     return result
+
+
+def rule_change_impact(key: str, province_code: str, commune_code: str, valid_from: dt.date) -> list[str]:
+    """What a change of a feedback deadline from ``valid_from`` meets: items already received keep their deadlines."""
+    from django.utils.translation import gettext as _
+
+    qs = Feedback.objects.filter(submitted_at__gte=_start_of(valid_from))
+    if province_code:
+        qs = qs.filter(province_code=province_code)
+    if commune_code:
+        qs = qs.filter(commune_code=commune_code)
+    n = qs.count()
+    if not n:
+        return []
+    return [_("%(n)s phản ánh đã nhận từ ngày %(day)s đã có thời hạn tính theo quy định cũ; các thời hạn này được giữ nguyên.")
+            % {"n": n, "day": valid_from.strftime("%d/%m/%Y")}]
