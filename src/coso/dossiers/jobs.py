@@ -42,23 +42,26 @@ def deadline_reminders(ctx: Any) -> None:
     from coso.jobs.services import remind_once
     from coso.workcalendar.services import add_working_days, is_working_day
 
-    if not is_working_day(ctx.today):
-        ctx.count("skipped_non_working_day")
-        return
-    horizon = add_working_days(ctx.today, settings.COSO_REMINDER_WORKING_DAYS_BEFORE)
     # The clock does not run while the citizen supplements, nor before an online dossier is received.
     running = (Dossier.objects.filter(is_open=True, due_date__isnull=False).exclude(status__in=[Status.SUPPLEMENT_REQUESTED, Status.ONLINE_SUBMITTED])
                .select_related("assignee"))
-    for kind, qs in (("near", running.filter(due_date__gte=ctx.today, due_date__lte=horizon)), ("overdue", running.filter(due_date__lt=ctx.today))):
-        for d in qs.order_by("due_date", "id").iterator(chunk_size=500):
-            if kind == "near":
-                text = f"Coso: hồ sơ {d.code} ({d.applicant_name}) sắp đến hạn trả kết quả ({d.due_date:%d/%m/%Y})."
-            else:
-                text = f"Coso: hồ sơ {d.code} ({d.applicant_name}) đã quá hạn trả kết quả ({d.due_date:%d/%m/%Y})."
-            for user in _recipients(d, overdue=kind == "overdue"):
-                sent = remind_once(key=f"dossier:{d.pk}:{kind}:{d.due_date:%Y-%m-%d}", recipient=user, text=text, kind=f"dossier_{kind}",
-                                   subject="Nhắc hạn hồ sơ", obj=d, province_code=d.province_code, commune_code=d.commune_code, run=ctx.run)
-                ctx.count(f"{kind}_sent" if sent else f"{kind}_already_sent", province_code=d.province_code)
+    # Each province's own calendar decides whether today is a working day and where the window ends.
+    for province_code in running.order_by().values_list("province_code", flat=True).distinct():
+        if not is_working_day(ctx.today, province_code=province_code):
+            ctx.count("skipped_non_working_day", province_code=province_code)
+            continue
+        horizon = add_working_days(ctx.today, settings.COSO_REMINDER_WORKING_DAYS_BEFORE, province_code=province_code)
+        mine = running.filter(province_code=province_code)
+        for kind, qs in (("near", mine.filter(due_date__gte=ctx.today, due_date__lte=horizon)), ("overdue", mine.filter(due_date__lt=ctx.today))):
+            for d in qs.order_by("due_date", "id").iterator(chunk_size=500):
+                if kind == "near":
+                    text = f"Coso: hồ sơ {d.code} ({d.applicant_name}) sắp đến hạn trả kết quả ({d.due_date:%d/%m/%Y})."
+                else:
+                    text = f"Coso: hồ sơ {d.code} ({d.applicant_name}) đã quá hạn trả kết quả ({d.due_date:%d/%m/%Y})."
+                for user in _recipients(d, overdue=kind == "overdue"):
+                    sent = remind_once(key=f"dossier:{d.pk}:{kind}:{d.due_date:%Y-%m-%d}", recipient=user, text=text, kind=f"dossier_{kind}",
+                                       subject="Nhắc hạn hồ sơ", obj=d, province_code=d.province_code, commune_code=d.commune_code, run=ctx.run)
+                    ctx.count(f"{kind}_sent" if sent else f"{kind}_already_sent", province_code=d.province_code)
 
 
 # ---------------------------------------------------------------- Mẫu 06 register as an export job

@@ -45,19 +45,21 @@ def deadline_reminders(ctx: Any) -> None:
     from coso.jobs.services import remind_once
     from coso.workcalendar.services import add_working_days, is_working_day
 
-    if not is_working_day(ctx.today):
-        ctx.count("skipped_non_working_day")
-        return
-    horizon = add_working_days(ctx.today, settings.COSO_REMINDER_WORKING_DAYS_BEFORE)
     open_items = Feedback.objects.filter(status__in=Feedback.OPEN_STATUSES, hidden=False).select_related("assigned_to")
-    for kind, qs in (("near", open_items.filter(answer_due__gte=ctx.today, answer_due__lte=horizon)),
-                     ("overdue", open_items.filter(answer_due__lt=ctx.today))):
-        for fb in qs.order_by("answer_due", "id").iterator(chunk_size=500):
-            if kind == "near":
-                text = f"Coso: phản ánh {fb.code} “{fb.title[:60]}” sắp đến hạn xử lý ({fb.answer_due:%d/%m/%Y})."
-            else:
-                text = f"Coso: phản ánh {fb.code} “{fb.title[:60]}” đã quá hạn xử lý ({fb.answer_due:%d/%m/%Y})."
-            for user in _handlers(fb):
-                sent = remind_once(key=f"feedback:{fb.pk}:{kind}:{fb.answer_due:%Y-%m-%d}", recipient=user, text=text, kind=f"feedback_{kind}",
-                                   subject="Nhắc hạn phản ánh", obj=fb, province_code=fb.province_code, commune_code=fb.commune_code, run=ctx.run)
-                ctx.count(f"{kind}_sent" if sent else f"{kind}_already_sent", province_code=fb.province_code)
+    # Each province's own calendar decides whether today is a working day and where the window ends.
+    for province_code in open_items.order_by().values_list("province_code", flat=True).distinct():
+        if not is_working_day(ctx.today, province_code=province_code):
+            ctx.count("skipped_non_working_day", province_code=province_code)
+            continue
+        horizon = add_working_days(ctx.today, settings.COSO_REMINDER_WORKING_DAYS_BEFORE, province_code=province_code)
+        mine = open_items.filter(province_code=province_code)
+        for kind, qs in (("near", mine.filter(answer_due__gte=ctx.today, answer_due__lte=horizon)), ("overdue", mine.filter(answer_due__lt=ctx.today))):
+            for fb in qs.order_by("answer_due", "id").iterator(chunk_size=500):
+                if kind == "near":
+                    text = f"Coso: phản ánh {fb.code} “{fb.title[:60]}” sắp đến hạn xử lý ({fb.answer_due:%d/%m/%Y})."
+                else:
+                    text = f"Coso: phản ánh {fb.code} “{fb.title[:60]}” đã quá hạn xử lý ({fb.answer_due:%d/%m/%Y})."
+                for user in _handlers(fb):
+                    sent = remind_once(key=f"feedback:{fb.pk}:{kind}:{fb.answer_due:%Y-%m-%d}", recipient=user, text=text, kind=f"feedback_{kind}",
+                                       subject="Nhắc hạn phản ánh", obj=fb, province_code=fb.province_code, commune_code=fb.commune_code, run=ctx.run)
+                    ctx.count(f"{kind}_sent" if sent else f"{kind}_already_sent", province_code=fb.province_code)

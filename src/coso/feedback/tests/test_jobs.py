@@ -76,3 +76,20 @@ def test_unassigned_item_reminds_everyone_with_the_handling_role(fb, users):
     fb.save(update_fields=["assigned_to", "handler_role"])
     run_periodic("feedback_deadline_reminders", today=add_working_days(fb.answer_due, 1))
     assert [r.recipient.username for r in Reminder.objects.all()] == ["specialist"]
+
+
+def test_a_province_day_off_skips_reminders_there_only(submit, users, cats, foreign_commune, make_user):
+    from coso.feedback.services import feedback_submit
+    from coso.workcalendar.services import add_working_days, override_create
+
+    with time_machine.travel(MONDAY, tick=False):
+        here = submit(actor=users["citizen"])
+        there = feedback_submit(actor=users["citizen"], category=cats["MT"], commune=foreign_commune, title="Rác ở tỉnh khác",
+                                text="Rác thải ùn ứ đầu hẻm nhiều ngày.", contact_name="Nguyễn Văn An", contact_phone="0909123456")
+    officer = make_user("officer_01", there.handler_role or "onestop_officer", foreign_commune)
+    overdue_day = add_working_days(max(here.answer_due, there.answer_due), 1)
+    override_create(actor=users["province_admin"], date=overdue_day, kind="day_off", reason="Ngày hội của tỉnh")  # province 79 only
+    run = run_periodic("feedback_deadline_reminders", today=overdue_day)
+    assert run.by_province["79"] == {"skipped_non_working_day": 1}
+    assert run.by_province["01"] == {"overdue_sent": 1}
+    assert [r.recipient for r in Reminder.objects.all()] == [officer]
