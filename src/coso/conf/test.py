@@ -42,8 +42,11 @@ HUEY = {**HUEY, "immediate": True}  # noqa: F405
 if "replica" not in DATABASES:  # noqa: F405
     _primary = DATABASES["default"]  # noqa: F405
     _replica: Any = {k: v for k, v in _primary.items() if k != "TEST"}
+    # Tables straight from the models (a real replica is a copy, never migrated): data migrations
+    # that read through the default connection would otherwise run against the primary.
+    _replica["TEST"] = {"MIGRATE": False}
     if _primary["ENGINE"] == "django.db.backends.postgresql":
-        _replica["TEST"] = {"NAME": (_primary.get("TEST", {}).get("NAME") or f"test_{_primary['NAME']}") + "_replica"}
+        _replica["TEST"]["NAME"] = (_primary.get("TEST", {}).get("NAME") or f"test_{_primary['NAME']}") + "_replica"
     else:
         _replica["NAME"] = str(VAR_DIR / "replica.sqlite3")  # never opened by tests: the test copy lives in memory
     DATABASES["replica"] = _replica  # noqa: F405
