@@ -16,6 +16,7 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Trang chủ"), "core:home", None),
     (_("Thủ tục hành chính"), "procedures:list", None),
     (_("Tra cứu hồ sơ"), "dossiers:lookup", None),
+    (_("Tra cứu địa chỉ cũ"), "units:convert", None),
     (_("Hồ sơ của tôi"), "dossiers:my", frozenset({Role.CITIZEN})),
     (_("Hồ sơ cần xử lý"), "dossiers:inbox", frozenset(COMMUNE_ROLES)),
     (_("Thống kê một cửa"), "dossiers:stats", ALL_STAFF),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coso.core.errors import apply_to_form
 from coso.core.exceptions import ApplicationError
 from coso.core.views import page_not_found
 from coso.rules import selectors, services
@@ -77,12 +78,7 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
                     source_url=d["source_url"],
                 )
             except ApplicationError as exc:
-                fields = exc.details.get("fields") or {}
-                for name, errors in fields.items():
-                    if name in form.fields:
-                        for message in errors:
-                            form.add_error(name, message)
-                form.add_error(None, exc.message)
+                apply_to_form(form, exc)
             else:
                 messages.success(request, _("Đã lưu giá trị mới, áp dụng từ %(d)s.") % {"d": result.rule.valid_from.strftime("%d/%m/%Y")})
                 for w in result.warnings:
