@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 
@@ -85,9 +85,7 @@ def export_get(request: HttpRequest, pk: UUID) -> Any:
 
 @router.get("/exports/{pk}/file", response={200: None, **ERRORS}, url_name="jobs_export_file", summary="The file of a finished export job")
 def export_file(request: HttpRequest, pk: UUID) -> HttpResponseBase:
-    job = selectors.export_get(fetched_by=request.user, pk=pk)
-    if job.status != ExportJob.Status.DONE or not selectors.export_may_download(fetched_by=request.user, job=job):
-        raise Http404
+    job = selectors.export_file_for_download(fetched_by=request.user, pk=pk)
     return serve_file(request, job.file_name, filename=job.filename, content_type=job.content_type, as_attachment=True)
 
 

@@ -107,3 +107,15 @@ def export_may_download(*, fetched_by: Any, job: ExportJob) -> bool:
     except (ApplicationError, Http404):
         return False
     return True
+
+
+def export_file_for_download(*, fetched_by: Any, pk: Any) -> ExportJob:
+    """The finished export whose file the user may take now; the download is recorded (exports carry
+    personal data: names, phone numbers — Decree 13/2023/NĐ-CP on personal data protection)."""
+    from coso.core.masking import log_personal_read
+
+    job = export_get(fetched_by=fetched_by, pk=pk)
+    if job.status != ExportJob.Status.DONE or not export_may_download(fetched_by=fetched_by, job=job):
+        raise Http404
+    log_personal_read(user=fetched_by, obj=job, reason=f"Tải tệp xuất {job.filename}")
+    return job

@@ -104,7 +104,5 @@ def export_progress(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 def export_download(request: HttpRequest, pk: str) -> HttpResponseBase:
-    job = selectors.export_get(fetched_by=request.user, pk=pk)
-    if job.status != ExportJob.Status.DONE or not selectors.export_may_download(fetched_by=request.user, job=job):
-        raise Http404
+    job = selectors.export_file_for_download(fetched_by=request.user, pk=pk)
     return serve_file(request, job.file_name, filename=job.filename, content_type=job.content_type, as_attachment=True)

@@ -54,6 +54,10 @@ def test_province_officer_starts_export_sees_progress_and_downloads(login, users
     assert next(r for r in rows if r[1] == "TỔNG CỘNG")[-1] == api_total > 0
     # The file lives in the storage (local folder or object storage), under exports/.
     assert job.file_name.startswith("exports/") and default_storage.exists(job.file_name)
+    # Each download is recorded in the audit log (the file holds personal data).
+    from coso.core.models import AuditLog
+
+    assert AuditLog.objects.filter(object_type="jobs.ExportJob", object_id=str(job.pk), action=AuditLog.Action.VIEW, actor=users["province_finance"]).count() == 1
     assert c.get("/jobs/exports/").content.decode().count(str(job.pk)) >= 1
 
 
