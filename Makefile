@@ -9,7 +9,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 export COSO_DEMO_PASSWORD ?= coso-demo-2026
 
-.PHONY: run setup test test-sqlite test-postgres lint bench demo migrate messages clean
+.PHONY: run serve setup test test-sqlite test-postgres lint bench demo migrate messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,9 +29,20 @@ demo: migrate
 	$(PY) manage.py load_reference
 	$(PY) manage.py demo
 
+# The web server plus the job consumer (worker and scheduler) in one command; Ctrl-C stops both.
 run: demo
-	@echo "Coso: http://$(HOST):$(PORT)/"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Coso: http://$(HOST):$(PORT)/ (web server + job worker and scheduler; Ctrl-C stops all)"
+	$(PY) manage.py runall --bind $(HOST):$(PORT)
+
+# The production layout on this machine: gunicorn (WEB_CONCURRENCY workers), a job worker and the
+# scheduler as separate processes, with production settings (DEBUG=0) and a development secret key.
+SERVE_ENV := DEBUG=0 SECRET_KEY=$${SECRET_KEY:-serve-local-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 \
+	WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2}
+serve: demo
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v 0
+	@echo "Coso (production settings): http://$(HOST):$(PORT)/ (gunicorn + job worker + scheduler; Ctrl-C stops all)"
+	$(SERVE_ENV) $(PY) manage.py runall --production --bind $(HOST):$(PORT)
 
 # The whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL (or DATABASE_URL
 # pointing at postgres) is set. .ci/run sets TEST_DATABASE_URL.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "coso.workforce",
     "coso.funding",
     "coso.feedback",
+    "coso.jobs",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "coso.core.middleware.NoStoreForAuthenticatedMiddleware",
+    "coso.core.dbrouter.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "coso.urls"
@@ -114,6 +118,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 _test_db_name = config("TEST_DB_NAME", "", help_text="Name of the throw-away test database on PostgreSQL (tests only).")
 if _test_db_name:
     DATABASES["default"]["TEST"] = {"NAME": _test_db_name}
+DATABASE_REPLICA_URL = config(
+    "DATABASE_REPLICA_URL",
+    "",
+    help_text="Read replica (PostgreSQL streaming replica). When set, read-heavy pages (dashboards, statistics, public lists, Open311 GET) read from it; writes and the reads after a write go to the primary.",
+)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+# Routing reads to the replica is switched on by the presence of the replica (tests switch it per test).
+COSO_READ_REPLICA = bool(DATABASE_REPLICA_URL)
+DATABASE_ROUTERS = ["coso.core.dbrouter.ReplicaRouter"]
+# URL names (namespace:name) whose GET/HEAD requests read from the replica.
+COSO_REPLICA_VIEWS = [
+    "core:home",
+    "dossiers:stats",
+    "feedback:public_list",
+    "workforce:review",
+    "funding:allocation",
+    "open311:root_discovery",
+    "open311:discovery",
+    "open311:services",
+    "open311:service",
+    "open311:requests",
+    "open311:request",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -195,10 +223,37 @@ FORMAT_MODULE_PATH = ["coso.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [SRC_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Attachments and generated files go through Django's storage API (default_storage): the local
+# MEDIA_ROOT by default, S3-compatible object storage when S3_BUCKET is set. Either way files are
+# served only through access-checked views (coso.core.files.serve_file), never by a public URL.
+S3_BUCKET = config("S3_BUCKET", "", help_text="S3-compatible bucket for attachments and generated files. Empty: local folder MEDIA_ROOT.")
+S3_ENDPOINT_URL = config("S3_ENDPOINT_URL", "", help_text="Address of the S3-compatible service (MinIO, Ceph, a cloud provider). Empty: AWS.")
+S3_REGION = config("S3_REGION", "", help_text="Region of the bucket (e.g. ap-southeast-1); often ignored by S3-compatible services.")
+S3_ACCESS_KEY_ID = config("S3_ACCESS_KEY_ID", "", help_text="Access key of the S3 account (empty: the usual AWS credential chain).")
+S3_SECRET_ACCESS_KEY = config("S3_SECRET_ACCESS_KEY", "", help_text="Secret key of the S3 account.")
+S3_PREFIX = config("S3_PREFIX", "", help_text="Key prefix inside the bucket (e.g. coso/), to share a bucket.")
+S3_ADDRESSING_STYLE = config("S3_ADDRESSING_STYLE", "path", help_text="path (MinIO and most S3-compatible services) or virtual.")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": S3_REGION or None,
+            "access_key": S3_ACCESS_KEY_ID,
+            "secret_key": S3_SECRET_ACCESS_KEY,
+            "location": S3_PREFIX.strip("/"),
+            "addressing_style": S3_ADDRESSING_STYLE,
+            "default_acl": None,  # private objects: Coso streams them after its own access check
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = config("WHITENOISE_USE_FINDERS", DEBUG, help_text="Serve static files straight from the source folders (no collectstatic).")
 if WHITENOISE_USE_FINDERS:
     # WhiteNoise looks at STATIC_ROOT even when it serves from the finders; keep it present.
@@ -252,10 +307,52 @@ COSO_DEMO_MODULES = [
     "coso.feedback.demo",
 ]
 
+# --- Background jobs (Huey) ---------------------------------------------------------
+# Embedded default: the queue lives in a SQLite file in var/ (one machine). With REDIS_URL the
+# queue, schedule and locks live in Redis, so workers on several machines share them.
+REDIS_URL = config("REDIS_URL", "", help_text="Redis for the job queue (redis://host:6379/0). Empty: embedded SQLite queue in var/huey.sqlite3.")
+HUEY_IMMEDIATE = config("HUEY_IMMEDIATE", False, help_text="Run jobs inside the requesting process instead of queueing them (tests; never in production).")
+_huey_consumer = {
+    "workers": config("HUEY_WORKERS", 2, help_text="Threads per job worker process (run_huey)."),
+    "worker_type": "thread",
+    # An idle consumer polls the SQLite queue at most a second apart (Redis answers at once).
+    "max_delay": 1.0,
+    "check_worker_health": True,
+    "health_check_interval": 10,
+}
+if REDIS_URL:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "coso", "url": REDIS_URL, "immediate": HUEY_IMMEDIATE, "utc": False, "consumer": _huey_consumer}
+else:
+    HUEY = {"huey_class": "huey.SqliteHuey", "name": "coso", "filename": str(VAR_DIR / "huey.sqlite3"), "immediate": HUEY_IMMEDIATE, "utc": False,
+            "consumer": _huey_consumer}
+# Generated export files are kept this many hours, then deleted by the cleanup job.
+COSO_EXPORT_KEEP_HOURS = config("COSO_EXPORT_KEEP_HOURS", 24, help_text="Hours a generated export file is kept for download before it is deleted.")
+# Deadline reminders: a dossier or feedback item is "near its deadline" this many working days before it.
+COSO_REMINDER_WORKING_DAYS_BEFORE = config("COSO_REMINDER_WORKING_DAYS_BEFORE", 2, help_text="Working days before a dossier or feedback deadline when the handler is reminded.")
+# Retirement notices: Law on Cadres and Civil Servants 2008 Art. 60(2) — the managing agency notifies
+# the person 6 months before the retirement date (and decides 3 months before).
+
+# --- Web server (read by gunicorn.conf.py; registered here so that envdoc lists them) ---------
+WEB_CONCURRENCY = config("WEB_CONCURRENCY", 0, help_text="gunicorn worker processes per machine (0: 2 × CPU cores + 1).")
+WEB_THREADS = config("WEB_THREADS", 1, help_text="Threads per gunicorn worker (more than 1: the gthread worker).")
+WEB_TIMEOUT = config("WEB_TIMEOUT", 60, help_text="Seconds a gunicorn worker may spend on one request before it is restarted.")
+
+# --- Logs ------------------------------------------------------------------------------
+LOG_FORMAT = config("LOG_FORMAT", "text", help_text="text (human-readable) or json (one JSON object per line, for log collectors).")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "coso.core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": config("LOG_LEVEL", "INFO", help_text="Log level.")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The job consumer logs through the same handler (and format) instead of adding its own.
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+# Load balancers probe these over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

@@ -34,6 +34,8 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Tài khoản cán bộ"), "accounts:staff_list", frozenset(ADMIN_ROLES)),
     (_("Bảo mật tài khoản"), "accounts:security", ALL_STAFF),
     (_("Ủy quyền"), "accounts:delegations", frozenset(COMMUNE_ROLES | ADMIN_ROLES)),
+    (_("Tác vụ định kỳ"), "jobs:list", frozenset(ADMIN_ROLES)),
+    (_("Tệp xuất của tôi"), "jobs:exports", ALL_STAFF),
 ]
 
 

@@ -238,3 +238,6 @@ declare("workforce.evaluation.excellent_quota.*", ValueType.PERCENT, _("Tỷ l�
         scopes=NATIONAL_PROVINCE, impact=IMPACT, default_source=DECREE_335, minimum=Decimal(0), maximum=Decimal(100),
         description=_("Số người xếp loại “Hoàn thành xuất sắc nhiệm vụ” của một cơ quan không vượt quá tỷ lệ này của số người “Hoàn thành "
                       "tốt nhiệm vụ”, tính riêng cho mỗi căn cứ đánh giá (mã ở cuối khoá: nd90, nd335). Theo năm đánh giá, giá trị ngày 1/1."))
+declare("workforce.retirement.notice_months", ValueType.INTEGER, _("Thông báo nghỉ hưu trước"), unit="months", minimum=Decimal(1), maximum=Decimal(24),
+        default_source="Luật Cán bộ, công chức 2008, Điều 60; Nghị định 135/2020/NĐ-CP",
+        description=_("Số tháng trước ngày nghỉ hưu mà cơ quan thông báo cho người sắp nghỉ hưu và chuẩn bị người thay thế."))

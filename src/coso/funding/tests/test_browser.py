@@ -23,11 +23,16 @@ def test_finance_officer_allocation_drilldown_scenario_compare_export(desktop_pa
     page.goto(page.base + "/funding/?period=2025")
     assert page.locator("#allocation-table").is_visible()
     assert "Phường Sài Gòn" in page.inner_text("#allocation-table")
+    # The export runs as a job: its page shows the progress, then offers the file.
+    page.click("text=Tải Excel")
+    page.wait_for_selector("#export-download")
+    assert "/jobs/exports/" in page.url
     with page.expect_download() as dl:
-        page.click("text=Tải Excel")
+        page.click("#export-download")
     wb = load_workbook(io.BytesIO(open(dl.value.path(), "rb").read()))  # noqa: SIM115
     assert "Chi tiết" in wb.sheetnames
 
+    page.goto(page.base + "/funding/?period=2025")
     page.click("#allocation-table >> text=Phường Sài Gòn")
     assert "Thôn Bình An" in page.inner_text("#village-table")
     page.click("#village-table >> text=Thôn Bình An")

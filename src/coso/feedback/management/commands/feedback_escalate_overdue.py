@@ -1,12 +1,17 @@
-"""Mark overdue feedback late and notify the responsible unit's leader (run daily, e.g. from cron)."""
+"""Mark overdue feedback late and notify the responsible unit's leader.
+
+The job scheduler runs this daily (periodic job ``feedback_escalate_overdue``); the command runs the
+same job by hand, with the same run record and lock.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from coso.feedback.services import feedback_escalate_overdue
+from coso.jobs.models import JobRun
+from coso.jobs.services import run_periodic
 
 
 class Command(BaseCommand):
@@ -17,5 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         today = dt.date.fromisoformat(options["today"]) if options.get("today") else None
-        n = feedback_escalate_overdue(today=today)
-        self.stdout.write(f"{n} phản ánh quá hạn đã được báo lãnh đạo.")
+        run = run_periodic("feedback_escalate_overdue", trigger=JobRun.Trigger.COMMAND, today=today)
+        if run.status == JobRun.Status.FAILED:
+            raise CommandError(run.error.strip().splitlines()[-1] if run.error else "failed")
+        if run.status == JobRun.Status.SKIPPED:
+            self.stdout.write("Tác vụ đang chạy ở nơi khác; lần này bỏ qua.")
+            return
+        self.stdout.write(f"{run.result.get('escalated', 0)} phản ánh quá hạn đã được báo lãnh đạo.")

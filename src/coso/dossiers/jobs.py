@@ -1,0 +1,121 @@
+"""Jobs of the dossiers app: deadline reminders, and the Mẫu 06 register (PDF/Excel) as an export job."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from huey import crontab
+
+from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+from coso.core.exceptions import ApplicationError, PermissionDeniedError
+from coso.dossiers.constants import Status
+from coso.jobs.registry import ExportFile, Prepared, export_kind, periodic_job
+
+REGISTER_MAX_ROWS = 20_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _recipients(d: Any, *, overdue: bool) -> list[Any]:
+    from coso.accounts.models import User
+
+    people: list[Any] = []
+    if d.assignee_id and d.assignee.is_active:
+        people.append(d.assignee)
+    elif d.waiting_role:
+        people += list(User.objects.filter(is_active=True, commune_code=d.commune_code, role=d.waiting_role))
+    if overdue:  # an overdue dossier is also brought to the commune leader's attention
+        people += [u for u in User.objects.filter(is_active=True, commune_code=d.commune_code, role=Role.COMMUNE_LEADER) if u not in people]
+    return people
+
+
+@periodic_job("dossier_deadline_reminders", title=_("Nhắc hạn giải quyết hồ sơ"), schedule=crontab(hour="7", minute="30"),
+              schedule_text=_("Hằng ngày lúc 07:30 (ngày làm việc)"),
+              description=_("Nhắc người đang giữ hồ sơ sắp đến hạn trả (trong số ngày làm việc đã cấu hình) và hồ sơ quá hạn "
+                            "(kèm lãnh đạo UBND xã); mỗi ngày hẹn nhắc một lần."))
+def deadline_reminders(ctx: Any) -> None:
+    from coso.dossiers.models import Dossier
+    from coso.jobs.services import remind_once
+    from coso.workcalendar.services import add_working_days, is_working_day
+
+    # The clock does not run while the citizen supplements, nor before an online dossier is received.
+    running = (Dossier.objects.filter(is_open=True, due_date__isnull=False).exclude(status__in=[Status.SUPPLEMENT_REQUESTED, Status.ONLINE_SUBMITTED])
+               .select_related("assignee"))
+    # Each province's own calendar decides whether today is a working day and where the window ends.
+    for province_code in running.order_by().values_list("province_code", flat=True).distinct():
+        if not is_working_day(ctx.today, province_code=province_code):
+            ctx.count("skipped_non_working_day", province_code=province_code)
+            continue
+        horizon = add_working_days(ctx.today, settings.COSO_REMINDER_WORKING_DAYS_BEFORE, province_code=province_code)
+        mine = running.filter(province_code=province_code)
+        for kind, qs in (("near", mine.filter(due_date__gte=ctx.today, due_date__lte=horizon)), ("overdue", mine.filter(due_date__lt=ctx.today))):
+            for d in qs.order_by("due_date", "id").iterator(chunk_size=500):
+                if kind == "near":
+                    text = f"Coso: hồ sơ {d.code} ({d.applicant_name}) sắp đến hạn trả kết quả ({d.due_date:%d/%m/%Y})."
+                else:
+                    text = f"Coso: hồ sơ {d.code} ({d.applicant_name}) đã quá hạn trả kết quả ({d.due_date:%d/%m/%Y})."
+                for user in _recipients(d, overdue=kind == "overdue"):
+                    sent = remind_once(key=f"dossier:{d.pk}:{kind}:{d.due_date:%Y-%m-%d}", recipient=user, text=text, kind=f"dossier_{kind}",
+                                       subject="Nhắc hạn hồ sơ", obj=d, province_code=d.province_code, commune_code=d.commune_code, run=ctx.run)
+                    ctx.count(f"{kind}_sent" if sent else f"{kind}_already_sent", province_code=d.province_code)
+
+
+# ---------------------------------------------------------------- Mẫu 06 register as an export job
+def _is_staff(user: Any) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in COMMUNE_ROLES or user.role in PROVINCE_ROLES or user.role == Role.SYSTEM_ADMIN))
+
+
+def _date(value: Any, name: str) -> dt.date:
+    text = str(value or "").strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ApplicationError(f"Ngày không hợp lệ: {text or '(trống)'}.", code="invalid-date", details={"field": name})
+
+
+@export_kind("dossiers.register", title=_("Sổ theo dõi hồ sơ (Mẫu 06)"))
+class RegisterExport:
+    def prepare(self, user: Any, params: dict[str, Any]) -> Prepared:
+        from coso.dossiers import selectors
+
+        if not _is_staff(user):
+            raise PermissionDeniedError("Bạn không có quyền xuất sổ theo dõi hồ sơ.", code="forbidden")
+        fmt = params.get("format") or "pdf"
+        if fmt not in ("pdf", "xlsx"):
+            raise ApplicationError("Định dạng phải là pdf hoặc xlsx.", code="invalid-format")
+        start, end = _date(params.get("start"), "start"), _date(params.get("end"), "end")
+        if start > end:
+            raise ApplicationError("Ngày bắt đầu phải trước ngày kết thúc.", code="invalid-period")
+        if (end - start).days > 3 * 366:
+            raise ApplicationError("Khoảng thời gian tối đa 3 năm.", code="invalid-period")
+        n = selectors.register_rows(fetched_by=user, start=start, end=end).count()
+        if n > REGISTER_MAX_ROWS:
+            raise ApplicationError("Quá nhiều hồ sơ để in một lần (tối đa 20.000); hãy thu hẹp khoảng thời gian.", code="too-many-rows",
+                                   details={"rows": n, "max": REGISTER_MAX_ROWS})
+        label = "PDF" if fmt == "pdf" else "Excel"
+        return Prepared(params={"format": fmt, "start": start.isoformat(), "end": end.isoformat()},
+                        title=f"Sổ theo dõi hồ sơ (Mẫu 06) {start:%d/%m/%Y}–{end:%d/%m/%Y} ({label})",
+                        province_code=user.province_code or "", commune_code=user.commune_code or "")
+
+    def build(self, user: Any, params: dict[str, Any], progress: Callable[[int], None]) -> ExportFile:
+        from coso.dossiers import documents, selectors
+        from coso.dossiers.views import _unit_label
+        from coso.jobs.services import track
+
+        start, end = dt.date.fromisoformat(params["start"]), dt.date.fromisoformat(params["end"])
+        qs = selectors.register_rows(fetched_by=user, start=start, end=end)
+        total = qs.count()
+        progress(3)
+        rows = track(qs.iterator(chunk_size=2000), total=total, progress=progress, start=5, end=80)
+        label = _unit_label(user)
+        if params["format"] == "pdf":
+            data = documents.register_pdf(rows, title_unit=label, start=start, end=end)
+            return ExportFile(data, f"mau06-{start:%Y%m%d}-{end:%Y%m%d}.pdf", "application/pdf")
+        data = documents.register_xlsx(rows, title_unit=label, start=start, end=end)
+        return ExportFile(data, f"mau06-{start:%Y%m%d}-{end:%Y%m%d}.xlsx", XLSX)

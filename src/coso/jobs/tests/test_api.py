@@ -1,0 +1,51 @@
+"""The jobs API: start an export, follow it, download its file; the periodic jobs for administrators."""
+
+from __future__ import annotations
+
+import pytest
+
+from coso.jobs.models import ExportJob
+
+pytestmark = pytest.mark.django_db
+
+PARAMS = {"format": "xlsx", "start": "2026-01-01", "end": "2026-03-31"}
+
+
+def test_export_through_the_api(login, users, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    c = login(users["onestop"])
+    r = c.post("/api/v1/jobs/exports", {"kind": "dossiers.register", "params": PARAMS}, content_type="application/json")
+    assert r.status_code == 202, r.content
+    body = r.json()
+    assert body["status"] == "done" and body["progress"] == 100 and body["params"] == PARAMS  # immediate mode in tests
+    assert body["file_url"] == f"/api/v1/jobs/exports/{body['id']}/file"
+    assert c.get(f"/api/v1/jobs/exports/{body['id']}").json()["filename"] == "mau06-20260101-20260331.xlsx"
+    assert [j["id"] for j in c.get("/api/v1/jobs/exports").json()["items"]] == [body["id"]]
+    f = c.get(body["file_url"])
+    assert f.status_code == 200 and b"".join(f.streaming_content)[:2] == b"PK"
+    other = login(users["other_onestop"])
+    assert other.get(f"/api/v1/jobs/exports/{body['id']}").json()["code"] == "not-found"
+    assert other.get(body["file_url"]).status_code == 404
+
+
+def test_bad_requests_get_the_error_shape_and_create_nothing(login, users):
+    c = login(users["onestop"])
+    r = c.post("/api/v1/jobs/exports", {"kind": "dossiers.register", "params": {**PARAMS, "start": "2026-05-01"}}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid-period"
+    r = c.post("/api/v1/jobs/exports", {"kind": "nope", "params": {}}, content_type="application/json")
+    assert r.status_code == 404 and set(r.json()) == {"code", "message", "details"}
+    r = login(users["citizen"]).post("/api/v1/jobs/exports", {"kind": "dossiers.register", "params": PARAMS}, content_type="application/json")
+    assert r.status_code == 403
+    assert c.get("/api/v1/jobs/exports/not-a-uuid").status_code == 422
+    assert not ExportJob.objects.exists()
+
+
+def test_periodic_jobs_for_administrators_only(login, users):
+    from coso.jobs.services import run_periodic
+
+    run_periodic("exports_expire")
+    rows = login(users["sysadmin"]).get("/api/v1/jobs/periodic").json()
+    row = next(r for r in rows if r["name"] == "exports_expire")
+    assert row["last_status"] == "ok" and row["result"] == {"expired": 0}
+    assert login(users["province_admin"]).get("/api/v1/jobs/periodic").status_code == 200
+    assert login(users["leader"]).get("/api/v1/jobs/periodic").status_code == 404
