@@ -17,11 +17,12 @@ FIELDS = {
 
 
 def copy_province_rules(apps, schema_editor):
+    db = schema_editor.connection.alias
     FeedbackRule = apps.get_model("feedback", "FeedbackRule")
     Rule = apps.get_model("rules", "Rule")
-    for fr in FeedbackRule.objects.exclude(province_code="").order_by("province_code", "valid_from"):
+    for fr in FeedbackRule.objects.using(db).exclude(province_code="").order_by("province_code", "valid_from"):
         for field, key in FIELDS.items():
-            Rule.objects.get_or_create(
+            Rule.objects.using(db).get_or_create(
                 key=key, province_code=fr.province_code, commune_code="", valid_from=fr.valid_from,
                 defaults={"scope": "province", "valid_to": fr.valid_to, "value": getattr(fr, field), "origin": "edited",
                           "source_document": fr.source or "Quy định của tỉnh", "confidence": "P", "reason": "migrated from feedback rules"},
