@@ -43,10 +43,13 @@ class HeaderToken(APIKeyHeader):
 api = NinjaAPI(
     title="Coso API",
     version="1",
-    description="JSON API of Coso. Session (with CSRF token) or bearer-token authentication. "
+    description="JSON API of Coso. Bearer token (`Authorization: Bearer …` or `X-API-Key`) or session "
+    "authentication; session requests that write must send the CSRF token (`X-CSRFToken`), token requests need none. "
     "Errors: {code, message, details}.",
     urls_namespace="api-v1",
-    auth=[django_auth, BearerToken(), HeaderToken()],
+    # Tokens first: a request that carries a valid token is not a browser session and needs no CSRF
+    # token. Only when no token matches does the session (cookie) authentication run, with its CSRF check.
+    auth=[BearerToken(), HeaderToken(), django_auth],
 )
 
 
