@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest
+from django.http.multipartparser import MultiPartParserError
 
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -99,6 +101,25 @@ def _forbidden(request, exc):  # type: ignore[no-untyped-def]
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):  # type: ignore[no-untyped-def]
     return error(request, exc.status_code, "http-error", str(exc))
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable_body(request, exc):  # type: ignore[no-untyped-def]
+    return error(request, 400, "bad-request", "Không đọc được dữ liệu gửi lên (multipart không hợp lệ).")
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):  # type: ignore[no-untyped-def]
+    return error(request, 413, "request-too-large", "Dữ liệu gửi lên quá lớn.")
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def _out_of_range(request, exc):  # type: ignore[no-untyped-def]
+    # A value the database cannot hold (a number past its range, a malformed literal) is bad input
+    # that a schema let through: refuse it (nothing was written) and log it so the schema gets fixed.
+    logger.warning("Value out of range for the database: %s", exc)
+    return error(request, 400, "invalid-value", "Giá trị gửi lên nằm ngoài phạm vi cho phép.")
 
 
 @api.exception_handler(Exception)

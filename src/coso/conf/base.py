@@ -140,7 +140,11 @@ SECURE_SSL_REDIRECT = config("SECURE_SSL_REDIRECT", not DEBUG, help_text="Redire
 SECURE_HSTS_SECONDS = config("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, help_text="HSTS max-age in seconds.")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if config("BEHIND_PROXY", False, help_text="Trust X-Forwarded-Proto from a reverse proxy.") else None
+BEHIND_PROXY = config(
+    "BEHIND_PROXY", False,
+    help_text="Behind a reverse proxy: trust its X-Forwarded-Proto, and take the client's address from the last X-Forwarded-For entry (rate limits).",
+)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -209,6 +213,7 @@ COSO_PUBLIC_BASE_URL = config("COSO_PUBLIC_BASE_URL", "http://127.0.0.1:8000", h
 # --- API --------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+NINJA_PAGINATION_CLASS = "coso.core.pagination.LimitOffsetPagination"
 
 # --- Demo -------------------------------------------------------------------
 COSO_DEMO_PROVINCE = config("COSO_DEMO_PROVINCE", "79", help_text="Code of the province the demo data is built for (79 = Thành phố Hồ Chí Minh).")

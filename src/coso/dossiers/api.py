@@ -12,10 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from coso.core.params import working_days_query
 from coso.core.types import AuthedHttpRequest
 from coso.dossiers import documents, selectors, services
 from coso.dossiers.constants import Status
@@ -229,9 +230,9 @@ def mine(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @router.get("/inbox", response=InboxOut, summary="Officer inbox: waiting for me / my role, near deadline, overdue, apology warnings")
-def inbox(request: HttpRequest, q: str = "", near_days: int | None = None, limit: int = 100):  # type: ignore[no-untyped-def]
+def inbox(request: HttpRequest, q: str = "", near_days: int | None = working_days_query(None), limit: int = Query(100, ge=1, le=500)):  # type: ignore[no-untyped-def]
     box = selectors.inbox(fetched_by=request.user, query=q, near_days=near_days)
-    n = max(1, min(limit, 500))
+    n = limit
     names = ("mine", "near", "overdue", "warnings")
     return {"counts": {k: getattr(box, k).count() for k in names}, **{k: list(getattr(box, k)[:n]) for k in names}}
 

@@ -22,6 +22,7 @@ from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeni
 from coso.core.models import AuditLog
 from coso.core.notify import notify
 from coso.core.search import search_index_set
+from coso.core.security import same_secret
 from coso.core.text import fold, looks_unaccented_vietnamese, nfc, tokens
 from coso.feedback import attachments as att
 from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory, FeedbackEvent, FeedbackReport, FeedbackRule, ResponseTemplate
@@ -582,7 +583,7 @@ def _check_sender(fb: Feedback, actor: Any, access_key: str) -> None:
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     if authenticated and fb.submitter_id and fb.submitter_id == actor.pk:
         return
-    if access_key and fb.access_key and secrets.compare_digest(access_key, fb.access_key):
+    if same_secret(access_key, fb.access_key):
         return
     raise PermissionDeniedError("Chỉ người gửi phản ánh mới thực hiện được thao tác này.", code="not-sender")
 
