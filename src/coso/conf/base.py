@@ -111,6 +111,23 @@ if _test_db_name:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache (rate limits shared by every web process) ----------------------------
+REDIS_URL = config(
+    "REDIS_URL", "",
+    help_text="Redis URL (redis://host:6379/0) for the shared cache (login and lookup rate limits). "
+    "Default: a table (coso_cache) in the database, created by `migrate`.",
+)
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "coso"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "coso.core.cache.DatabaseCache",  # Django's database cache with an atomic incr
+            "LOCATION": "coso_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
 # --- Auth and security ----------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
@@ -127,8 +144,25 @@ AUTHENTICATION_BACKENDS = ["coso.accounts.backends.LockoutModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
-LOGIN_MAX_FAILURES = config("LOGIN_MAX_FAILURES", 5, help_text="Failed logins before an account is locked.")
-LOGIN_LOCKOUT_MINUTES = config("LOGIN_LOCKOUT_MINUTES", 15, help_text="Minutes an account stays locked after too many failures.")
+LOGIN_MAX_FAILURES = config(
+    "LOGIN_MAX_FAILURES", 5,
+    help_text="Failed logins to one account from one client address before that address is locked out of that account.",
+)
+LOGIN_MAX_FAILURES_PER_ACCOUNT = config(
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT", 50,
+    help_text="Failed logins to one account from all addresses together before the account is locked (its owner unlocks it by the e-mailed/SMS link).",
+)
+LOGIN_MAX_FAILURES_PER_SOURCE = config(
+    "LOGIN_MAX_FAILURES_PER_SOURCE", 100, help_text="Failed logins from one client address to any accounts before that address is locked out."
+)
+LOGIN_LOCKOUT_MINUTES = config("LOGIN_LOCKOUT_MINUTES", 15, help_text="Minutes failures are counted and a lock lasts.")
+LOOKUP_MAX_FAILURES = config(
+    "LOOKUP_MAX_FAILURES", 20, help_text="Failed public dossier look-ups per client address per hour before that address must wait."
+)
+LOOKUP_MAX_FAILURES_PER_CODE = config(
+    "LOOKUP_MAX_FAILURES_PER_CODE", 20,
+    help_text="Failed look-ups of one dossier code per hour (all addresses) after which only addresses that have not failed on it may try.",
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -7,7 +7,6 @@ import binascii
 import datetime as dt
 from typing import Any
 
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from ninja.pagination import paginate
 
 from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from coso.core.params import working_days_query
+from coso.core.security import client_ip
 from coso.core.types import AuthedHttpRequest
 from coso.dossiers import documents, selectors, services
 from coso.dossiers.constants import Status
@@ -203,12 +203,8 @@ def online(request: HttpRequest, payload: OnlineIn):  # type: ignore[no-untyped-
 
 @router.get("/lookup", response=PublicStatusOut, auth=None, summary="Public status by code + last 4 digits of the phone")
 def lookup(request: HttpRequest, code: str, phone: str):  # type: ignore[no-untyped-def]
-    key = f"dossier-lookup:{request.META.get('REMOTE_ADDR', '?')}"
-    if cache.get(key, 0) >= 20:
-        raise ApplicationError("Tra cứu sai quá nhiều lần; thử lại sau một giờ.", code="too-many-attempts", status=429)
-    d = selectors.public_lookup(code=code, phone_suffix=phone)
+    d = selectors.public_lookup_limited(code=code, phone_suffix=phone, client=client_ip(request))
     if d is None:
-        cache.set(key, cache.get(key, 0) + 1, 3600)
         raise NotFoundError("Không tìm thấy hồ sơ khớp với mã và số điện thoại.")
     return {
         "code": d.code, "status": d.status, "status_label": str(Status(d.status).label), "procedure_name": d.procedure_version.procedure.name,
