@@ -24,7 +24,7 @@ class DatabaseCache(DjangoDatabaseCache):
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         qn = connection.ops.quote_name
-        table = qn(self._table)
+        table = qn(self._table)  # type: ignore[attr-defined]  # set by BaseDatabaseCache.__init__
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         with transaction.atomic(using=db), connection.cursor() as cursor:
             cursor.execute(
