@@ -7,4 +7,6 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("unlock/", views.unlock_request, name="unlock"),
+    path("unlock/<str:token>/", views.unlock_confirm, name="unlock_confirm"),
 ]

@@ -33,3 +33,16 @@ def client_ip(request: Any) -> str:
         if parts:
             return parts[-1][:64]
     return (request.META.get("REMOTE_ADDR", "") or "?")[:64]
+
+
+def audit_ip(request: Any) -> str | None:
+    """``client_ip`` when it is a valid IP address (what the audit log's column stores), else None."""
+    import ipaddress
+
+    if request is None:
+        return None
+    value = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
