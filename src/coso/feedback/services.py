@@ -130,7 +130,8 @@ def _local_date(value: dt.datetime) -> dt.date:
 def _lock(fb: Feedback, version: int | None = None) -> Feedback:
     locked = Feedback.objects.select_for_update().get(pk=fb.pk)
     if version is not None and locked.version != version:
-        raise ConflictError("Phản ánh vừa được người khác cập nhật. Vui lòng tải lại trang.", code="feedback-changed")
+        raise ConflictError("Phản ánh vừa được người khác cập nhật. Vui lòng tải lại trang.", code="feedback-changed",
+                            details={"current_version": locked.version, "status": locked.status})
     return locked
 
 
