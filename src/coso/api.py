@@ -6,6 +6,7 @@ Every error answers with one shape: {"code": str, "message": str, "details": {..
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -42,7 +43,33 @@ class HeaderToken(APIKeyHeader):
         return user
 
 
-api = NinjaAPI(
+LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+def _local_times(node: Any) -> None:
+    """OpenAPI's ``format: time`` is RFC 3339's full-time, which needs a UTC offset ("15:00:00+07:00").
+    Coso's times (office hours, the 15:00 cut-off) are wall-clock times in Vietnam and are sent as
+    "15:00:00": describe them as what they are, a pattern, so that the schema and the data agree."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("format") == "time":
+            del node["format"]
+            node["pattern"] = LOCAL_TIME_PATTERN
+            node.setdefault("description", "Local time in Vietnam (Asia/Ho_Chi_Minh), HH:MM or HH:MM:SS, no UTC offset.")
+        for value in node.values():
+            _local_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _local_times(value)
+
+
+class CosoAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        _local_times(schema)
+        return schema
+
+
+api = CosoAPI(
     title="Coso API",
     version="1",
     description="JSON API of Coso. Bearer token (`Authorization: Bearer …` or `X-API-Key`) or session "
