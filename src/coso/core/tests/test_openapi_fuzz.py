@@ -135,6 +135,17 @@ def _failure_text(exc: BaseException) -> str:
     return text[:1500] + ("…" if len(text) > 1500 else "")
 
 
+def _fuzz(strategy: Any, headers: dict[str, str], counter: list[int]) -> Any:
+    @hsettings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
+               suppress_health_check=list(HealthCheck))
+    @given(case=strategy)
+    def call(case: Any) -> None:
+        counter[0] += 1
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    return call
+
+
 def test_api_answers_conform_to_the_published_schema(fuzz_world, wsgi_schema, users, quiet_logs):  # type: ignore[no-untyped-def]
     tokens = {
         "anonymous": None,
@@ -144,7 +155,7 @@ def test_api_answers_conform_to_the_published_schema(fuzz_world, wsgi_schema, us
     operations = [result.ok() for result in wsgi_schema.get_all_operations()]
     assert len(operations) > 60
     failures: list[str] = []
-    calls = 0
+    counter = [0]
     for who, token in tokens.items():
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         for op in operations:
@@ -153,15 +164,7 @@ def test_api_answers_conform_to_the_published_schema(fuzz_world, wsgi_schema, us
             strategies.append(op.as_strategy())
             strategies.append(op.as_strategy(generation_mode=GenerationMode.NEGATIVE))
             for strategy in strategies:
-
-                @hsettings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
-                           suppress_health_check=list(HealthCheck))
-                @given(case=strategy)
-                def call(case: Any, headers: dict[str, str] = headers) -> None:
-                    nonlocal calls
-                    calls += 1
-                    case.call_and_validate(headers=headers, checks=CHECKS)
-
+                call = _fuzz(strategy, headers, counter)
                 try:
                     call()
                 except Unsatisfiable:
@@ -170,7 +173,7 @@ def test_api_answers_conform_to_the_published_schema(fuzz_world, wsgi_schema, us
                     if isinstance(exc, KeyboardInterrupt):
                         raise
                     failures.append(f"[{who}] {op.label}: {_failure_text(exc)}")
-    assert calls >= len(operations) * len(tokens)
+    assert counter[0] >= len(operations) * len(tokens), failures[:3]
     assert not failures, "\n\n".join(failures)
 
 
