@@ -14,6 +14,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from coso.core.security import public_api_caller
 from coso.core.types import AuthedHttpRequest
 from coso.feedback import selectors as sel
 from coso.feedback import services as svc
@@ -191,7 +192,7 @@ def create_feedback(request: HttpRequest, payload: Form[SubmitIn], attachments: 
     commune = AdministrativeUnit.objects.filter(code=payload.commune, level="commune").first()
     village = Village.objects.filter(pk=payload.village_id).first() if payload.village_id else None
     fb = svc.feedback_submit(
-        actor=request.user, category=category, commune=commune, village=village, text=payload.text, title=payload.title,
+        actor=public_api_caller(request), category=category, commune=commune, village=village, text=payload.text, title=payload.title,
         lat=payload.lat, long=payload.long, address=payload.address, anonymous=payload.anonymous, contact_name=payload.contact_name,
         contact_phone=payload.contact_phone, contact_email=payload.contact_email, files=list(attachments or []),
         confirm_unaccented=payload.confirm_unaccented, channel=Feedback.Channel.API,
@@ -316,12 +317,14 @@ def answer_feedback(request: AuthedHttpRequest, feedback_id: int, payload: Answe
 
 @router.post("/{int:feedback_id}/rate", response=FeedbackPublicOut, auth=None)  # sender: session or access_key
 def rate_feedback(request: HttpRequest, feedback_id: int, payload: RateIn):  # type: ignore[no-untyped-def]
+    actor = public_api_caller(request)
     fb = get_object_or_404(Feedback, pk=feedback_id)
-    return svc.feedback_rate(feedback=fb, actor=request.user, rating=payload.rating, officer_rating=payload.officer_rating,
+    return svc.feedback_rate(feedback=fb, actor=actor, rating=payload.rating, officer_rating=payload.officer_rating,
                              comment=payload.comment, access_key=payload.access_key)
 
 
 @router.post("/{int:feedback_id}/report", response=FeedbackPublicOut, auth=None)  # public report
 def report_feedback(request: HttpRequest, feedback_id: int, payload: ReportIn):  # type: ignore[no-untyped-def]
+    public_api_caller(request)
     fb = sel.feedback_get_public(pk=feedback_id)
     return svc.feedback_report(feedback=fb, reporter_key=svc.reporter_key_for(request), reason=payload.reason)
