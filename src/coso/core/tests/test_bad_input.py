@@ -24,11 +24,17 @@ def api_shape(r, *statuses):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def quiet(caplog):  # type: ignore[no-untyped-def]
-    """Server errors are asserted on the response; keep their tracebacks out of the output."""
+def quiet():  # type: ignore[no-untyped-def]
+    """Errors are asserted on the responses; keep the expected 4xx (and any traceback) out of the output."""
     import logging
 
-    caplog.set_level(logging.CRITICAL)
+    loggers = [logging.getLogger(name) for name in ("django.request", "django.security", "coso.api", "coso.feedback.open311")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    yield
+    for lg, level in zip(loggers, levels, strict=True):
+        lg.setLevel(level)
 
 
 @pytest.fixture
