@@ -33,9 +33,13 @@ def account_key(username: str) -> str:
     return (username or "").strip().casefold()[:150]
 
 
+def _epoch_key(account: str) -> str:
+    return ratelimit.cache_key("login-epoch", account)
+
+
 def _epoch(account: str) -> int:
     """Bumped by the unlock link: starts every address's count for the account afresh."""
-    return int(cache.get(f"login-epoch:{ratelimit._key('e', account)}", 0) or 0)
+    return int(cache.get(_epoch_key(account), 0) or 0)
 
 
 def _pair(account: str, source: str) -> str:
@@ -58,8 +62,7 @@ def is_locked(username: str, source: str) -> bool:
 def unlock(username: str) -> None:
     """Lift every lock on the account (the owner proved they read its e-mail or phone)."""
     account = account_key(username)
-    key = f"login-epoch:{ratelimit._key('e', account)}"
-    cache.set(key, _epoch(account) + 1, timeout=None)
+    cache.set(_epoch_key(account), _epoch(account) + 1, timeout=None)
     ratelimit.reset(ACCOUNT, account)
 
 

@@ -13,14 +13,14 @@ import hashlib
 from django.core.cache import cache
 
 
-def _key(scope: str, subject: str) -> str:
+def cache_key(scope: str, subject: str) -> str:
     # Subjects are user input (user names, dossier codes): hash them into a short, safe cache key.
     return f"rl:{scope}:" + hashlib.sha256(subject.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
 def hit(scope: str, subject: str, *, seconds: int) -> int:
     """Count one event; return how many there have been in the current window, this one included."""
-    key = _key(scope, subject)
+    key = cache_key(scope, subject)
     for _attempt in range(3):
         cache.add(key, 0, timeout=seconds)
         try:
@@ -32,14 +32,14 @@ def hit(scope: str, subject: str, *, seconds: int) -> int:
 
 def count(scope: str, subject: str) -> int:
     """Events counted in the current window (0 when there is none)."""
-    return int(cache.get(_key(scope, subject), 0) or 0)
+    return int(cache.get(cache_key(scope, subject), 0) or 0)
 
 
 def undo(scope: str, subject: str) -> None:
     """Take back one event counted by ``hit`` (e.g. an attempt that turned out to be legitimate)."""
     with contextlib.suppress(ValueError):
-        cache.decr(_key(scope, subject))
+        cache.decr(cache_key(scope, subject))
 
 
 def reset(scope: str, subject: str) -> None:
-    cache.delete(_key(scope, subject))
+    cache.delete(cache_key(scope, subject))
