@@ -27,6 +27,7 @@ migrate: setup
 
 demo: migrate
 	$(PY) manage.py load_units
+	$(PY) manage.py load_reference
 	$(PY) manage.py demo
 
 run: demo

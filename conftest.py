@@ -85,9 +85,49 @@ def make_user(db):
             user.commune_code = unit.code if unit.level == "commune" else ""
         user.set_password("pw-Coso-2026!")
         user.save()
+        if user.is_superuser or role in ("province_admin", "system_admin"):
+            # Administrators must sign in with a second factor: give them an enrolled authenticator
+            # (fixed test key; see otp_token) so that `login` and `blogin` can complete the sign-in.
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            TOTPDevice.objects.create(user=user, name="TOTP", confirmed=True, key=TEST_TOTP_KEY)
         return user
 
     return make
+
+
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238 test secret "12345678901234567890"
+
+
+def otp_token(user) -> str:  # type: ignore[no-untyped-def]
+    """A TOTP code the user's authenticator would show now, not yet used (django-otp refuses a code
+    from a time step at or before the last accepted one, so take the next step when needed)."""
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-id").first()
+    assert device is not None, f"{user} has no authenticator"
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += device.step * (device.last_t + 1 - totp.t())
+    return f"{totp.token():0{device.digits}d}"
+
+
+def verify_session(client, user) -> None:  # type: ignore[no-untyped-def]
+    """Mark a test client's session as verified by the user's second factor (what the sign-in form's
+    code step does), for administrators logged in with force_login."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-id").first()
+    if device is None:
+        return
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @pytest.fixture
@@ -118,6 +158,7 @@ def login(client):  # type: ignore[no-untyped-def]
 
     def do(user):  # type: ignore[no-untyped-def]
         client.force_login(user)
+        verify_session(client, user)
         return client
 
     return do
@@ -169,6 +210,12 @@ def browser_login(page, username: str, password: str = "pw-Coso-2026!") -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit].primary")
     page.wait_for_load_state()
+    if "/accounts/2fa/verify/" in page.url:  # administrators: the second factor
+        from coso.accounts.models import User
+
+        page.fill("#id_token", otp_token(User.objects.get(username=username)))
+        page.click("button[type=submit].primary")
+        page.wait_for_load_state()
 
 
 @pytest.fixture
@@ -188,16 +235,32 @@ def _reference_data(request):  # type: ignore[no-untyped-def]
         return
     transactional = (marker is not None and marker.kwargs.get("transaction", False)) or bool(names & {"transactional_db", "live_server"})
     request.getfixturevalue("transactional_db" if transactional else "db")
-    from coso.feedback.models import FeedbackCategory
-    from coso.feedback.services import load_defaults
+    load_reference_data()
+
+
+def load_reference_data() -> None:
+    """Every app's shipped reference data (rule book first), loaded when missing."""
+    import importlib
+
+    from coso.core.management.commands.load_reference import reference_modules
     from coso.funding.models import Norm
     from coso.funding.services import norms_load_defaults
     from coso.workcalendar.models import CalendarOverride
     from coso.workcalendar.shipped import apply_rows, read_overrides_csv
 
-    if not FeedbackCategory.objects.exists():
-        load_defaults()
+    for path in reference_modules():
+        module = importlib.import_module(path)
+        if not module.is_loaded():
+            module.load()
     if not Norm.objects.filter(province_code="", key="base_salary").exists():
         norms_load_defaults()
     if not CalendarOverride.objects.exists():
         apply_rows(CalendarOverride, read_overrides_csv())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rules(monkeypatch):  # type: ignore[no-untyped-def]
+    """Tests roll back rule changes: check the rule book's stamp on every lookup."""
+    from coso.rules import lookup
+
+    monkeypatch.setattr(lookup, "REFRESH_SECONDS", 0)

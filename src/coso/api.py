@@ -156,8 +156,10 @@ def _unexpected(request, exc):  # type: ignore[no-untyped-def]
 
 
 api.add_router("/core/", "coso.core.api.router")
+api.add_router("/accounts/", "coso.accounts.api.router")
 api.add_router("/units/", "coso.units.api.router")
 api.add_router("/calendar/", "coso.workcalendar.api.router")
+api.add_router("/rules/", "coso.rules.api.router")
 api.add_router("/procedures/", "coso.procedures.api.router")
 api.add_router("/dossiers/", "coso.dossiers.api.router")
 api.add_router("/workforce/", "coso.workforce.api.router")

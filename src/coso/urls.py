@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("coso.accounts.urls")),
     path("units/", include("coso.units.urls")),
     path("calendar/", include("coso.workcalendar.urls")),
+    path("quy-dinh/", include("coso.rules.urls")),
     path("procedures/", include("coso.procedures.urls")),
     path("dossiers/", include("coso.dossiers.urls")),
     path("workforce/", include("coso.workforce.urls")),

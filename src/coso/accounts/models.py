@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, STAFF_ROLES, Role
+from coso.core.models import TenantModel
 
 
 class User(AbstractUser):
@@ -90,3 +93,104 @@ class ApiToken(models.Model):
         if token is None or not token.user.is_active:
             return None
         return token.user
+
+
+class SignupCode(models.Model):
+    """A one-time code sent to a phone or e-mail address to verify a citizen's self-registration.
+
+    Only a hash of the code is stored; a code expires, allows a few attempts and is used once.
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("Tin nhắn SMS")
+        EMAIL = "email", _("Thư điện tử")
+
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    destination = models.CharField(max_length=254, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.destination}"
+
+    @staticmethod
+    def hash(destination: str, code: str) -> str:
+        # Keyed with SECRET_KEY: a copy of the table does not reveal codes (a 6-digit space is small).
+        return salted_hmac("coso.accounts.SignupCode", f"{destination}:{code}", algorithm="sha256").hexdigest()
+
+
+class Delegation(TenantModel):
+    """A leader's authority handed to someone else for named actions and a date range (ủy quyền).
+
+    Decree 30/2020/NĐ-CP Art. 13: a deputy signs for the head ("KT.", ký thay); in special cases the head
+    authorises the head of a subordinate unit to sign some documents ("TUQ.", thừa ủy quyền) — in writing,
+    limited in time and content, and the authorised person cannot pass it on.
+    """
+
+    class Kind(models.TextChoices):
+        DEPUTY = "kt", _("Ký thay (KT.)")
+        AUTHORISED = "tuq", _("Thừa ủy quyền (TUQ.)")
+
+    class Action(models.TextChoices):
+        DOSSIER_APPROVE = "dossier_approve", _("Phê duyệt, ký kết quả hồ sơ thủ tục hành chính")
+        EVALUATION_APPROVE = "evaluation_approve", _("Phê duyệt đánh giá, xếp loại cán bộ, công chức")
+
+    delegator = models.ForeignKey(User, on_delete=models.PROTECT, related_name="delegations_given", verbose_name=_("người ủy quyền"))
+    delegate = models.ForeignKey(User, on_delete=models.PROTECT, related_name="delegations_received", verbose_name=_("người được ủy quyền"))
+    kind = models.CharField(_("hình thức"), max_length=4, choices=Kind.choices)
+    delegator_title = models.CharField(_("chức vụ người ủy quyền"), max_length=100)
+    delegate_title = models.CharField(_("chức vụ người được ủy quyền"), max_length=100)
+    actions = models.JSONField(_("việc được ủy quyền"), default=list)
+    procedure_codes = models.JSONField(_("thủ tục"), default=list, blank=True, help_text=_("Để trống: mọi thủ tục."))
+    starts_on = models.DateField(_("từ ngày"))
+    ends_on = models.DateField(_("đến ngày"))
+    decision_number = models.CharField(_("văn bản ủy quyền"), max_length=100, blank=True, default="")
+    note = models.TextField(_("ghi chú"), blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_on = models.DateField(_("chấm dứt từ ngày"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    revoke_reason = models.TextField(_("lý do chấm dứt"), blank=True, default="")
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("ủy quyền")
+        verbose_name_plural = _("ủy quyền")
+        constraints = [models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="delegation_dates")]
+        indexes = [models.Index(fields=["delegate", "ends_on"], name="delegation_delegate_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.delegator} → {self.delegate} ({self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y})"
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day it can be used (the end date, or the day before it was ended)."""
+        if self.revoked_on is not None:
+            return min(self.ends_on, self.revoked_on - dt.timedelta(days=1))
+        return self.ends_on
+
+    def covers(self, day: dt.date) -> bool:
+        return self.starts_on <= day <= self.last_day
+
+    def action_labels(self) -> list[str]:
+        return [str(self.Action(a).label) for a in self.actions if a in self.Action.values]
+
+    def signing_block(self, *, collective: str = "ỦY BAN NHÂN DÂN") -> list[str]:
+        """The signature block of a document signed under this delegation (Decree 30/2020/NĐ-CP Art. 13
+        and Appendix I): for a deputy, "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"; for an
+        authorised head of a subordinate unit, "TUQ. CHỦ TỊCH / CHÁNH VĂN PHÒNG". The signer's name goes
+        under the signature."""
+        head, own = self.delegator_title.upper(), self.delegate_title.upper()
+        if self.kind == self.Kind.DEPUTY:
+            return [f"TM. {collective.upper()}", f"KT. {head}", own] if collective else [f"KT. {head}", own]
+        return [f"TUQ. {head}", own]
+
+    def capacity(self) -> str:
+        """One line for logs and lists: "KT. Chủ tịch Phạm Quốc Dũng"."""
+        prefix = "KT." if self.kind == self.Kind.DEPUTY else "TUQ."
+        return f"{prefix} {self.delegator_title} {self.delegator.display_name}"

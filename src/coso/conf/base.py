@@ -33,7 +33,7 @@ ALLOWED_HOSTS = config(
 CSRF_TRUSTED_ORIGINS = config("CSRF_TRUSTED_ORIGINS", [], split=True, help_text="Comma-separated origins (https://host) trusted for CSRF.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "coso.accounts.admin_apps.CosoAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,9 +41,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "coso.core",
     "coso.accounts",
     "coso.units",
+    "coso.rules",
     "coso.workcalendar",
     "coso.procedures",
     "coso.dossiers",
@@ -61,6 +65,8 @@ MIDDLEWARE = [
     "coso.core.middleware.RejectNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "coso.accounts.middleware.OtpRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -163,6 +169,19 @@ LOOKUP_MAX_FAILURES_PER_CODE = config(
     "LOOKUP_MAX_FAILURES_PER_CODE", 20,
     help_text="Failed look-ups of one dossier code per hour (all addresses) after which only addresses that have not failed on it may try.",
 )
+# Two-factor sign-in (TOTP, django-otp). Administrators must use it; other staff may.
+COSO_OTP_REQUIRED_ROLES = ["province_admin", "system_admin"]
+OTP_TOTP_ISSUER = config("OTP_TOTP_ISSUER", "Coso", help_text="Issuer name shown in authenticator apps for two-factor sign-in.")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+COSO_RECOVERY_CODES = 10
+PASSWORD_RESET_TIMEOUT = config("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600, help_text="Seconds a password (re)set link stays valid (one use only).")
+# Citizen self-registration: one-time code by SMS or e-mail, rate-limited through the cache.
+COSO_SIGNUP_CODE_MINUTES = 10
+COSO_SIGNUP_CODE_ATTEMPTS = 5
+COSO_SIGNUP_RESEND_SECONDS = config("COSO_SIGNUP_RESEND_SECONDS", 60, help_text="Seconds before a new verification code may be sent to the same phone/e-mail.")
+COSO_SIGNUP_MAX_PER_HOUR = config("COSO_SIGNUP_MAX_PER_HOUR", 5, help_text="Verification codes per phone/e-mail per hour.")
+COSO_SIGNUP_MAX_PER_IP_HOUR = config("COSO_SIGNUP_MAX_PER_IP_HOUR", 20, help_text="Verification codes requested from one IP address per hour.")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

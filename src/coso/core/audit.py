@@ -81,12 +81,18 @@ def audit_log(
     province_code: str | None = None,
     commune_code: str | None = None,
     ip: str | None = None,
+    on_behalf_of: str = "",
 ) -> AuditLog:
+    """``on_behalf_of``: whom the actor acted for under a delegation (e.g. "KT. Chủ tịch Phạm Quốc Dũng");
+    it is kept in the actor's name so that the log shows both people."""
     province, commune = _unit_codes(actor, obj)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    actor_name = (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if authenticated else "anonymous"
+    if on_behalf_of:
+        actor_name = f"{actor_name} ({on_behalf_of})"
     return AuditLog.objects.create(
         actor=actor if authenticated else None,
-        actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", "")) if authenticated else "anonymous",
+        actor_name=actor_name[:200],
         province_code=province_code if province_code is not None else province,
         commune_code=commune_code if commune_code is not None else commune,
         action=action,
@@ -109,7 +115,7 @@ def audited_create(obj: _M, *, actor: Any, verb: str = "", reason: str = "") -> 
     return obj
 
 
-def audited_update(obj: _M, *, actor: Any, changes: dict[str, Any], verb: str = "", reason: str = "") -> _M:
+def audited_update(obj: _M, *, actor: Any, changes: dict[str, Any], verb: str = "", reason: str = "", on_behalf_of: str = "") -> _M:
     """Apply ``changes``, full_clean, save, and record only the fields that changed."""
     before = snapshot(obj)
     for key, value in changes.items():
@@ -118,7 +124,7 @@ def audited_update(obj: _M, *, actor: Any, changes: dict[str, Any], verb: str = 
     obj.save()
     b, a = diff(before, snapshot(obj))
     if a:
-        audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=obj, before=b, after=a, verb=verb, reason=reason)
+        audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=obj, before=b, after=a, verb=verb, reason=reason, on_behalf_of=on_behalf_of)
     return obj
 
 

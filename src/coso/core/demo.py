@@ -54,6 +54,7 @@ class DemoContext:
     stdout: TextIO | None = None
     users: dict[str, Any] = field(default_factory=dict)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # (role label, username, unit)
+    notes: list[str] = field(default_factory=list)  # printed after the accounts
 
     def rng(self, salt: str) -> random.Random:
         """A deterministic random generator per builder (independent of build order)."""

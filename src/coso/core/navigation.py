@@ -16,6 +16,7 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Trang chủ"), "core:home", None),
     (_("Thủ tục hành chính"), "procedures:list", None),
     (_("Tra cứu hồ sơ"), "dossiers:lookup", None),
+    (_("Tra cứu địa chỉ cũ"), "units:convert", None),
     (_("Hồ sơ của tôi"), "dossiers:my", frozenset({Role.CITIZEN})),
     (_("Hồ sơ cần xử lý"), "dossiers:inbox", frozenset(COMMUNE_ROLES)),
     (_("Thống kê một cửa"), "dossiers:stats", ALL_STAFF),
@@ -28,7 +29,11 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Kịch bản nâng mức"), "funding:scenarios", frozenset({Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})),
     (_("Đơn vị hành chính"), "units:list", ALL_STAFF),
     (_("Lịch làm việc"), "workcalendar:overrides", frozenset(ADMIN_ROLES)),
+    (_("Căn cứ pháp lý"), "rules:index", ALL_STAFF),
     (_("Nhật ký thao tác"), "core:audit", frozenset(ADMIN_ROLES)),
+    (_("Tài khoản cán bộ"), "accounts:staff_list", frozenset(ADMIN_ROLES)),
+    (_("Bảo mật tài khoản"), "accounts:security", ALL_STAFF),
+    (_("Ủy quyền"), "accounts:delegations", frozenset(COMMUNE_ROLES | ADMIN_ROLES)),
 ]
 
 

@@ -48,7 +48,7 @@ class Satisfaction(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("Không hài lòng")
 
 
-# DOMAIN.md §3.5: the 12 criteria of the provincial portal; each scored Tốt / Trung bình / Kém (2/1/0).
+# The 12 criteria of the provincial portals (e.g. dichvucong.thuathienhue.gov.vn), after Decree 61/2018 Art. 31; each scored Tốt / Trung bình / Kém (2/1/0).
 RATING_CRITERIA: list[tuple[str, str | Promise]] = [
     ("overall", _("Đánh giá chung")),
     ("convenience", _("Sự thuận tiện")),
@@ -66,7 +66,7 @@ RATING_CRITERIA: list[tuple[str, str | Promise]] = [
 CRITERION_SCORES = [(2, _("Tốt")), (1, _("Trung bình")), (0, _("Kém"))]
 
 OPEN_STATUSES = frozenset({Status.ONLINE_SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.APPROVED})
-# "Đã xử lý xong" and the other end states of DOMAIN §3.4: the processing clock stops here.
+# "Đã xử lý xong" and the other end states counted by the national portal (Decision 766/QĐ-TTg formulas): the processing clock stops here.
 FINISHED_STATUSES = frozenset({Status.RESULT_READY, Status.RETURNED, Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})
 CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.PROCESSING, Status.APPROVED})
 
@@ -124,14 +124,6 @@ ACTIONS: dict[str, Transition] = {
     Action.ASSIGN: Transition(_IN_PROCESS, None, frozenset({Role.COMMUNE_LEADER, Role.ONESTOP_OFFICER, Role.SPECIALIST})),
 }
 
-# Default internal steps when a procedure version configures none.
-DEFAULT_STEPS: list[tuple[int, str, str, int]] = [
-    (1, "Tiếp nhận hồ sơ", Role.ONESTOP_OFFICER, 10),
-    (2, "Thẩm định, xử lý", Role.SPECIALIST, 60),
-    (3, "Phê duyệt, ký", Role.COMMUNE_LEADER, 20),
-    (4, "Trả kết quả", Role.ONESTOP_OFFICER, 10),
-]
-
 # Who must act next when the dossier is in a status that has no step (inbox routing).
 WAITING_ROLE_BY_STATUS: dict[str, str] = {
     Status.ONLINE_SUBMITTED: Role.ONESTOP_OFFICER,
@@ -149,4 +141,3 @@ ALLOWED_ATTACHMENT_MIME = {
 }
 
 PHONE_SUFFIX_DIGITS = 4
-NEAR_DEADLINE_PERCENT = 40  # DIGIT's "last 40 %" rule; override with settings.COSO_DOSSIER_NEAR_PERCENT

@@ -19,9 +19,10 @@ from coso.accounts.roles import Role
 from coso.core.demo import DemoContext, random_citizen_id, random_person, random_phone
 from coso.core.text import fold
 from coso.dossiers import deadlines
-from coso.dossiers.constants import DEFAULT_STEPS, Action, Channel, Satisfaction, Status, Timeliness
+from coso.dossiers.constants import Action, Channel, Satisfaction, Status, Timeliness
 from coso.dossiers.models import Dossier, DossierApology, DossierCounter, DossierEvent, DossierRating, DossierStep
-from coso.dossiers.services import agency_code_for
+from coso.dossiers.services import agency_code_for, default_steps, near_percent
+from coso.rules.lookup import rule
 from coso.workcalendar import services as cal
 
 SEASON = {1: 1.25, 2: 0.6, 3: 1.0, 4: 0.95, 5: 1.0, 6: 1.05, 7: 1.1, 8: 1.05, 9: 0.9, 10: 1.0, 11: 1.05, 12: 1.2}
@@ -102,7 +103,7 @@ def build(ctx: DemoContext) -> None:
     steps_of = {}
     for v in versions:
         rows = list(v.steps.order_by("order").values_list("name", "role", "share_percent"))
-        steps_of[v.pk] = rows or [(n, r, s) for _o, n, r, s in DEFAULT_STEPS]
+        steps_of[v.pk] = rows or [(n, r, s) for _o, n, r, s in default_steps(ctx.province.code)]
     today = timezone.localdate()
     first = today - dt.timedelta(days=365)
     days = [first + dt.timedelta(days=i) for i in range(366)]
@@ -168,7 +169,7 @@ def _build_commune(ctx: DemoContext, commune: Any, rng: random.Random, versions:
             a = p["appt"]
             d.start_date, d.due_date, d.original_due_date = a.start_date, p["due_date"], a.due_date
             d.due_at = a.due_at + (p["due_date"] - a.due_date)
-            d.near_date = deadlines.near_date(a.start_date, p["due_date"], a.working_days, 40)
+            d.near_date = deadlines.near_date(a.start_date, p["due_date"], a.working_days, near_percent(d.province_code, d.commune_code, a.start_date), province_code=d.province_code)
             d.apology_due_date = p["apology_date"]
         d.version = len(p["events"]) + 1
         dossiers.append(d)
@@ -332,7 +333,9 @@ def _plan(rng: random.Random, day: dt.date, today: dt.date, versions: list[Any],
         finished, open_ = end_at, False
     if finished is not None:
         p["finished_at"] = finished
-        p["timeliness"] = deadlines.classify(end_at=finished, due_at=appt.due_at + (p["due_date"] - due), due_date=p["due_date"], supplement_count=sup_done)
+        p["timeliness"] = deadlines.classify(
+            end_at=finished, due_at=appt.due_at + (p["due_date"] - due), due_date=p["due_date"], supplement_count=sup_done,
+            max_supplements_on_time=rule("onestop.supplement.max_requests_on_time", on=appt.start_date), closing=cal.closing_time("", p["due_date"]))
         p["proc_days"] = max(0, cal.working_days_between(appt.start_date, timezone.localdate(finished)))
     if status == Status.RETURNED and rng.random() < 0.45:
         late = p["timeliness"] == Timeliness.LATE

@@ -15,6 +15,7 @@ from coso.core.scoping import get_scoped_or_404, scoped
 from coso.core.search import search_filter
 from coso.dossiers.constants import FINISHED_STATUSES, Channel, Satisfaction, Status, Timeliness
 from coso.dossiers.models import Dossier, DossierApology, DossierEvent, DossierRating
+from coso.units.lineage import current_code_expression
 from coso.workcalendar import services as cal
 
 SCOPE = {"owner_field": "owner"}
@@ -192,7 +193,10 @@ def stats(*, fetched_by: Any, start: dt.date, end: dt.date, commune_code: str = 
     rows: list[dict[str, Any]] = []
     total = qs.aggregate(**agg)
     if group_by == "commune":
-        rows = list(qs.values("commune_code").annotate(**agg).order_by("commune_code"))
+        # Dossiers submitted before 1/7/2025 to an old commune count under the current commune.
+        rows = list(qs.annotate(unit_code=current_code_expression("commune_code", "submitted_at")).values("unit_code").annotate(**agg).order_by("unit_code"))
+        for r in rows:
+            r["commune_code"] = r.pop("unit_code")
     elif group_by == "procedure":
         rows = list(qs.values("procedure_version__procedure__code", "procedure_version__procedure__name").annotate(**agg).order_by("procedure_version__procedure__code"))
     ap = DossierApology.objects.filter(dossier__in=qs, issued_at__gte=a, issued_at__lt=b).count()

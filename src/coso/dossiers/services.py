@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -33,9 +34,7 @@ from coso.dossiers import deadlines
 from coso.dossiers.constants import (
     ACTIONS,
     ALLOWED_ATTACHMENT_MIME,
-    DEFAULT_STEPS,
     FINISHED_STATUSES,
-    NEAR_DEADLINE_PERCENT,
     RATING_CRITERIA,
     STAFF_ACTORS,
     WAITING_ROLE_BY_STATUS,
@@ -45,14 +44,21 @@ from coso.dossiers.constants import (
     Status,
 )
 from coso.dossiers.models import Dossier, DossierApology, DossierAttachment, DossierCounter, DossierEvent, DossierRating, DossierStep
+from coso.rules.lookup import rule
 from coso.workcalendar import services as cal
 
 PHONE_RE = re.compile(r"^(0|\+84)\d{9,10}$")
 CCCD_RE = re.compile(r"^\d{12}$")
 
 
-def near_percent() -> int:
-    return int(getattr(settings, "COSO_DOSSIER_NEAR_PERCENT", NEAR_DEADLINE_PERCENT))
+def near_percent(province_code: str = "", commune_code: str = "", on: dt.date | None = None) -> Decimal:
+    return rule("onestop.near_deadline_percent", on=on, province_code=province_code, commune_code=commune_code)
+
+
+def default_steps(province_code: str = "", commune_code: str = "", on: dt.date | None = None) -> list[tuple[int, str, str, Decimal]]:
+    """(order, name, role, share %) of the default internal steps (rule ``onestop.default_steps``)."""
+    rows = rule("onestop.default_steps", on=on, province_code=province_code, commune_code=commune_code)
+    return [(int(r["order"]), r["name"], r["role"], Decimal(str(r["share_percent"]))) for r in sorted(rows, key=lambda r: int(r["order"]))]
 
 
 def public_url(code: str) -> str:
@@ -146,7 +152,7 @@ def _version_for(procedure_version: Any = None, *, procedure: Any = None, provin
 def _copy_steps(dossier: Dossier, version: Any) -> list[DossierStep]:
     """Copy the version's steps (the dossier keeps them) with each step's due date (per-step SLA)."""
     configured = list(version.steps.order_by("order").values_list("order", "name", "role", "share_percent"))
-    rows = configured or DEFAULT_STEPS
+    rows = configured or default_steps(dossier.province_code, dossier.commune_code, timezone.localdate(dossier.received_at) if dossier.received_at else None)
     steps = [DossierStep(dossier=dossier, order=i + 1, name=name, role=role, share_percent=share) for i, (_o, name, role, share) in enumerate(rows)]
     _step_due_dates(dossier, steps)
     DossierStep.objects.bulk_create(steps)
@@ -154,24 +160,27 @@ def _copy_steps(dossier: Dossier, version: Any) -> list[DossierStep]:
 
 
 def _set_clock(dossier: Dossier, version: Any, at: dt.datetime) -> None:
-    appt = deadlines.compute_appointment(at, time_limit=version.time_limit, time_unit=version.time_unit, cutoff=version.cutoff_time)
+    p, c = dossier.province_code, dossier.commune_code
+    appt = deadlines.compute_appointment(at, time_limit=version.time_limit, time_unit=version.time_unit, cutoff=version.cutoff_time,
+                                         province_code=p, commune_code=c)
     dossier.received_at = at
     dossier.start_date = appt.start_date
     dossier.due_at = appt.due_at
     dossier.due_date = appt.due_date
     dossier.original_due_date = appt.due_date
-    dossier.near_date = deadlines.near_date(appt.start_date, appt.due_date, appt.working_days, near_percent())
+    dossier.near_date = deadlines.near_date(appt.start_date, appt.due_date, appt.working_days, near_percent(p, c, appt.start_date), province_code=p)
 
 
 def _step_due_dates(dossier: Dossier, steps: list[DossierStep]) -> None:
     """Per-step SLA: each step's share of the working days, cumulatively from the start."""
     if not dossier.start_date or not dossier.due_date or not steps:
         return
-    total = max(0, cal.working_days_between(dossier.start_date, dossier.due_date))
+    p = dossier.province_code
+    total = max(0, cal.working_days_between(dossier.start_date, dossier.due_date, province_code=p))
     acc = 0.0
     for s in steps:
         acc += float(s.share_percent or 0)
-        s.due_date = cal.add_working_days(dossier.start_date, min(total, round(total * acc / 100))) if total else dossier.due_date
+        s.due_date = cal.add_working_days(dossier.start_date, min(total, round(total * acc / 100)), province_code=p) if total else dossier.due_date
     steps[-1].due_date = dossier.due_date
 
 
@@ -190,10 +199,12 @@ def _route(dossier: Dossier, steps: list[DossierStep] | None = None) -> None:
     dossier.is_open = dossier.status not in FINISHED_STATUSES
 
 
-def _event(dossier: Dossier, *, actor: Any, action: str, from_status: str, from_step: int | None, reason: str = "", data: dict | None = None, at: dt.datetime | None = None) -> DossierEvent:
+def _event(dossier: Dossier, *, actor: Any, action: str, from_status: str, from_step: int | None, reason: str = "", data: dict | None = None,
+           at: dt.datetime | None = None, on_behalf_of: str = "") -> DossierEvent:
+    name = getattr(actor, "display_name", "") or getattr(actor, "username", "") or ""
     return DossierEvent.objects.create(
         dossier=dossier, at=at or timezone.now(), actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=getattr(actor, "display_name", "") or getattr(actor, "username", "") or "",
+        actor_name=(f"{name} ({on_behalf_of})" if on_behalf_of else name)[:200],
         actor_role=getattr(actor, "role", "") or "", action=action, from_status=from_status, to_status=dossier.status,
         from_step=from_step, to_step=dossier.current_step, reason=reason, data=data or {},
     )
@@ -349,15 +360,21 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
 def _finish(dossier: Dossier, now: dt.datetime) -> None:
     end = now
     if dossier.status != Status.RESULT_READY and dossier.paused_at is not None:
-        # The citizen never returned the supplement: the request date is the end (DOMAIN §3.4).
+        # The citizen never returned the supplement: the request date is the end (national portal formula for Decision 766/QĐ-TTg).
         end = dossier.paused_at
     dossier.finished_at = end
     if dossier.received_at is None:
         dossier.timeliness = ""
         return
-    dossier.timeliness = deadlines.classify(end_at=end, due_at=dossier.due_at, due_date=dossier.due_date, supplement_count=dossier.supplement_count)
+    received = timezone.localdate(dossier.received_at)
+    p, c = dossier.province_code, dossier.commune_code
+    dossier.timeliness = deadlines.classify(
+        end_at=end, due_at=dossier.due_at, due_date=dossier.due_date, supplement_count=dossier.supplement_count,
+        max_supplements_on_time=rule("onestop.supplement.max_requests_on_time", on=received, province_code=p, commune_code=c),
+        closing=cal.closing_time(p, dossier.due_date or received),
+    )
     end_day = timezone.localdate(end)
-    dossier.processing_working_days = max(0, cal.working_days_between(dossier.start_date, end_day)) if dossier.start_date else None
+    dossier.processing_working_days = max(0, cal.working_days_between(dossier.start_date, end_day, province_code=p)) if dossier.start_date else None
 
 
 def _check_scope(dossier: Dossier, actor: Any) -> None:
@@ -376,7 +393,7 @@ def _check_actor(dossier: Dossier, actor: Any, action: str) -> None:
     if rule is None:
         raise ApplicationError("Thao tác không hợp lệ.", code="unknown-action")
     _check_scope(dossier, actor)
-    if not actor.is_superuser and actor.role not in rule.roles:
+    if not actor.is_superuser and actor.role not in rule.roles and _delegation_for(dossier, actor, action) is None:
         raise PermissionDeniedError(f"Vai trò của bạn không được thực hiện thao tác «{Action(action).label}».")
     if rule.step_role and not actor.is_superuser and actor.role != Role.COMMUNE_LEADER and actor.role != dossier.waiting_role:
         raise PermissionDeniedError("Hồ sơ đang ở bước của vai trò khác; bạn chưa được xử lý bước này.")
@@ -387,6 +404,17 @@ def _current_state(dossier: Dossier) -> dict[str, Any]:
         "current_version": dossier.version, "status": dossier.status, "status_label": str(Status(dossier.status).label),
         "current_step": dossier.current_step, "waiting_role": dossier.waiting_role, "assignee_id": dossier.assignee_id,
     }
+
+
+def _delegation_for(dossier: Dossier, actor: Any, action: str) -> Any:
+    """The leader's delegation (ủy quyền) under which ``actor`` approves and signs this dossier today, if any
+    (coso.accounts.services.delegation_active): it lets a delegate without the leader role approve the
+    listed procedures inside the date range, and records "KT./TUQ." with the leader's name."""
+    if action != Action.APPROVE or actor is None or actor.role == Role.CITIZEN:
+        return None
+    from coso.accounts.services import delegation_active
+
+    return delegation_active(actor, "dossier_approve", timezone.localdate(), procedure_code=dossier.procedure_version.procedure.code)
 
 
 def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int | None, reason: str = "", data: dict | None = None, files: list[tuple[str, Any]] | None = None) -> Dossier:
@@ -424,6 +452,11 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
         from_status, from_step = dossier.status, dossier.current_step
         event_data: dict[str, Any] = {}
         notify_extra = ""
+        delegation = _delegation_for(dossier, actor, action)
+        on_behalf_of = delegation.capacity() if delegation is not None else ""
+        if delegation is not None:
+            event_data["delegation"] = {"id": delegation.pk, "kind": delegation.kind, "delegator": delegation.delegator.display_name,
+                                        "signing_block": delegation.signing_block()}
         handler = _HANDLERS[action]
         result = handler(dossier, actor=actor, now=now, reason=reason, data=data, files=files or [])
         if isinstance(result, dict):
@@ -436,9 +469,11 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
         _route(dossier)
         dossier.version += 1
         dossier.save()
-        _event(dossier, actor=actor, action=action, from_status=from_status, from_step=from_step, reason=reason, data=event_data, at=now)
+        _event(dossier, actor=actor, action=action, from_status=from_status, from_step=from_step, reason=reason, data=event_data, at=now,
+               on_behalf_of=on_behalf_of)
         after = snapshot(dossier, ["status", "current_step", "due_date", "assignee", "supplement_count", "apology_due_date", "version"])
-        audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=dossier, before=before, after=after, verb=f"dossier-{action}", reason=reason)
+        audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=dossier, before=before, after=after, verb=f"dossier-{action}", reason=reason,
+                  on_behalf_of=on_behalf_of)
         if dossier.status != from_status or action == Action.APOLOGY:
             _notify_status(dossier, notify_extra)
     return dossier
@@ -508,23 +543,25 @@ def _h_request_supplement(d: Dossier, *, now: dt.datetime, data: dict, **_: Any)
     d.assignee = None
     docs = [nfc(x) for x in (data.get("documents") or []) if nfc(x)]
     ev = {"documents": docs, "request_no": d.supplement_count}
-    if d.supplement_count > 1:
+    received = timezone.localdate(d.received_at) if d.received_at else timezone.localdate(now)
+    if d.supplement_count > rule("onestop.supplement.max_requests_on_time", on=received, province_code=d.province_code, commune_code=d.commune_code):
         ev["counts_as_late"] = True
     return {"event": ev, "notify": "Vui lòng bổ sung hồ sơ theo phiếu yêu cầu (Mẫu 02)."}
 
 
 def _h_receive_supplement(d: Dossier, *, actor: Any, now: dt.datetime, files: list, **_: Any) -> dict:
-    days = deadlines.paused_working_days(d.paused_at, now) if d.paused_at else 0
+    p = d.province_code
+    days = deadlines.paused_working_days(d.paused_at, now, province_code=p) if d.paused_at else 0
     d.paused_working_days += days
     if d.due_date:
-        new_due = deadlines.shift_due(d.due_date, days)
+        new_due = deadlines.shift_due(d.due_date, days, province_code=p)
         delta = new_due - d.due_date
         d.due_date = new_due
         d.due_at = d.due_at + delta if d.due_at else None
         if d.near_date:
-            d.near_date = deadlines.shift_due(d.near_date, days)
+            d.near_date = deadlines.shift_due(d.near_date, days, province_code=p)
         if d.apology_due_date:
-            d.apology_due_date = deadlines.shift_due(d.apology_due_date, days)
+            d.apology_due_date = deadlines.shift_due(d.apology_due_date, days, province_code=p)
     d.paused_at = None
     _save_files(d, files, actor=actor, kind=DossierAttachment.Kind.SUPPLEMENT)
     return {"event": {"paused_working_days": days, "due_date": d.due_date.isoformat() if d.due_date else None}}
@@ -566,17 +603,20 @@ def _h_apology(d: Dossier, *, actor: Any, now: dt.datetime, reason: str, data: d
             new_date = None
     if not isinstance(new_date, dt.date):
         raise ApplicationError("Vui lòng nhập ngày hẹn trả mới (dd/mm/yyyy).", code="invalid-date", details={"fields": {"new_date": ["Bắt buộc."]}})
-    if d.apologies.exists():
-        raise ApplicationError("Hồ sơ đã có phiếu xin lỗi; mỗi hồ sơ chỉ xin lỗi một lần, lần trễ tiếp theo cần văn bản giải trình với cấp trên.", code="apology-once")
+    received = timezone.localdate(d.received_at) if d.received_at else timezone.localdate(now)
+    p, c = d.province_code, d.commune_code
+    if d.apologies.count() >= rule("onestop.apology.max_per_dossier", on=received, province_code=p, commune_code=c):
+        raise ApplicationError("Hồ sơ đã được hẹn lại ngày trả kết quả; việc hẹn lại không được quá số lần quy định, lần trễ tiếp theo cần văn bản giải trình với cấp trên.",
+                               code="apology-once")
     today = timezone.localdate(now)
-    if d.due_date is None or today >= d.due_date:
+    if d.due_date is None or not _apology_in_time(d, today):
         raise ApplicationError(
             f"Phiếu xin lỗi phải được phát hành trước ngày hẹn trả ({d.due_date.strftime('%d/%m/%Y') if d.due_date else '—'}).",
             code="apology-too-late", details={"due_date": d.due_date.isoformat() if d.due_date else None},
         )
     if new_date <= d.due_date:
         raise ApplicationError("Ngày hẹn mới phải sau ngày hẹn hiện tại.", code="invalid-date", details={"fields": {"new_date": ["Phải sau ngày hẹn hiện tại."]}})
-    if not cal.is_working_day(new_date):
+    if not cal.is_working_day(new_date, province_code=p):
         raise ApplicationError("Ngày hẹn mới phải là ngày làm việc.", code="invalid-date", details={"fields": {"new_date": ["Không phải ngày làm việc."]}})
     number = DossierApology.objects.filter(commune_code=d.commune_code, issued_at__year=now.year).count() + 1
     ap = DossierApology(
@@ -588,6 +628,15 @@ def _h_apology(d: Dossier, *, actor: Any, now: dt.datetime, reason: str, data: d
     d.apology_due_date = new_date
     return {"event": {"new_date": new_date.isoformat(), "old_date": d.due_date.isoformat(), "apology_id": ap.pk},
             "notify": f"Chúng tôi xin lỗi vì chưa trả kết quả đúng hẹn. Lý do: {reason}. Ngày hẹn mới: {new_date:%d/%m/%Y}."}
+
+
+def _apology_in_time(d: Dossier, today: dt.date) -> bool:
+    """The apology must be issued at the latest ``onestop.apology.min_days_before_due`` days before the due date."""
+    if d.due_date is None:
+        return False
+    received = timezone.localdate(d.received_at) if d.received_at else today
+    days = rule("onestop.apology.min_days_before_due", on=received, province_code=d.province_code, commune_code=d.commune_code)
+    return today <= d.due_date - dt.timedelta(days=int(days))
 
 
 def _h_assign(d: Dossier, *, data: dict, **_: Any) -> dict:
@@ -615,14 +664,14 @@ _HANDLERS: dict[str, Callable[..., Any]] = {
 def allowed_actions(dossier: Dossier, user: Any) -> list[str]:
     """Actions the user may take now (for buttons); the service re-checks everything."""
     out = []
-    for action, rule in ACTIONS.items():
-        if dossier.status not in rule.sources:
+    for action, transition in ACTIONS.items():
+        if dossier.status not in transition.sources:
             continue
         try:
             _check_actor(dossier, user, action)
         except ApplicationError:
             continue
-        if action == Action.APOLOGY and (dossier.due_date is None or timezone.localdate() >= dossier.due_date or dossier.apology_due_date):
+        if action == Action.APOLOGY and (dossier.due_date is None or not _apology_in_time(dossier, timezone.localdate()) or dossier.apology_due_date):
             continue
         out.append(str(action))
     return out

@@ -24,7 +24,7 @@ from coso.core.demo import STREETS, DemoContext, random_person, random_phone
 from coso.core.models import SearchEntry
 from coso.core.text import tokens
 from coso.feedback.models import Feedback, FeedbackCategory, FeedbackEvent
-from coso.feedback.services import SEARCH_KIND, load_defaults
+from coso.feedback.services import SEARCH_KIND, FeedbackRules, load_defaults, rule_for
 from coso.workcalendar.services import get_calendar
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -70,6 +70,11 @@ class _EventList(list):
             self.append(FeedbackEvent(**fields))
 
 
+@functools.lru_cache(maxsize=4096)
+def _rules(province_code: str, day: dt.date) -> FeedbackRules:
+    return rule_for(province_code, day)
+
+
 def _at(day: dt.date, rng: random.Random, lo: int = 7, hi: int = 20) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, rng.randrange(lo, hi), rng.randrange(60), tzinfo=VN)
 
@@ -105,7 +110,8 @@ def generate(
             day = today - dt.timedelta(days=rng.randrange(days))
             submitted = min(_at(day, rng, 6, 22), now - dt.timedelta(hours=1))
             start = cal.effective_start(submitted.replace(tzinfo=None))
-            answer_due = cal.add_working_days(start, 15)
+            rules = _rules(province_code, start)
+            answer_due = cal.add_working_days(start, rules.answer_days)
             anonymous = rng.random() < 0.15
             person = random_person(rng)
             fb = Feedback(
@@ -115,7 +121,7 @@ def generate(
                 submitter=(submitters or {}).get(commune_code) if rng.random() < 0.1 else None,
                 channel=rng.choices(["web", "api", "open311", "counter"], weights=[70, 10, 10, 10])[0],
                 province_code=province_code, commune_code=commune_code, submitted_at=submitted, start_date=start,
-                reject_due=cal.add_working_days(start, 2), info_due=cal.add_working_days(start, 5), answer_due=answer_due,
+                reject_due=cal.add_working_days(start, rules.reject_days), info_due=cal.add_working_days(start, rules.info_days), answer_due=answer_due,
                 handler_role=categories[cat_code].handler_role,
             )
             if rng.random() < 0.4:
@@ -149,7 +155,7 @@ def generate(
                     fb.answered_by = rng.choice(team)
                     fb.answered_at = _at(answer_day, rng, 8, 17)
                     fb.answer_text = rng.choice(answers[cat_code])
-                    fb.publish_due = cal.add_working_days(answer_day, 2)
+                    fb.publish_due = cal.add_working_days(answer_day, rules.publish_days)
                     fb.status, fb.answer_published_at = Feedback.Status.CLOSED, fb.answered_at
                     fb.closed_at = fb.answered_at
                     fb.late = answer_day > answer_due

@@ -62,31 +62,6 @@ class ResponseTemplate(models.Model):
         return self.title
 
 
-class FeedbackRule(models.Model):
-    """Effective-dated deadlines and moderation thresholds (per province, "" = national default)."""
-
-    province_code = models.CharField(max_length=8, blank=True, default="", db_index=True)
-    valid_from = models.DateField(_("hiệu lực từ"))
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
-    reject_days = models.PositiveSmallIntegerField(_("từ chối trong (ngày làm việc)"), default=2)
-    info_days = models.PositiveSmallIntegerField(_("đề nghị bổ sung trong (ngày làm việc)"), default=5)
-    answer_days = models.PositiveSmallIntegerField(_("xử lý trong (ngày làm việc)"), default=15)
-    publish_days = models.PositiveSmallIntegerField(_("công khai trong (ngày làm việc)"), default=2)
-    auto_hide_reports = models.PositiveSmallIntegerField(_("tự ẩn sau số lượt báo vi phạm"), default=3)
-    max_attachments = models.PositiveSmallIntegerField(_("số tệp đính kèm tối đa"), default=5)
-    source = models.CharField(_("nguồn"), max_length=300, blank=True, default="")
-
-    class Meta:
-        ordering = ["province_code", "-valid_from"]
-        constraints = [
-            models.UniqueConstraint(fields=["province_code", "valid_from"], name="feedbackrule_unique_start"),
-            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")), name="feedbackrule_valid_range"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.province_code or 'VN'} từ {self.valid_from:%d/%m/%Y}"
-
-
 class Feedback(TenantModel):
     class Status(models.TextChoices):
         PENDING = "pending", _("Chờ kiểm duyệt")

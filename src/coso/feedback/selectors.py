@@ -13,6 +13,7 @@ from coso.core.search import search_filter
 from coso.core.security import same_secret
 from coso.feedback.models import Feedback, FeedbackCategory, FeedbackEvent, ResponseTemplate
 from coso.feedback.services import SEARCH_KIND
+from coso.units.lineage import current_code_expression
 
 PUBLIC_STATUSES = {
     "processing": [Feedback.Status.PROCESSING, Feedback.Status.INFO_REQUESTED, Feedback.Status.ANSWERED],
@@ -169,12 +170,15 @@ def commune_stats(*, province_code: str = "", commune_codes: list[str] | None = 
         qs = qs.filter(submitted_at__lt=_start_of(date_to + dt.timedelta(days=1)))
     late = late_q(today)
     unsatisfied = late | Q(rating__in=[Feedback.Rating.NOT_USEFUL, Feedback.Rating.RERAISED])
-    rows = (qs.values("commune_code").annotate(n_total=Count("id"), n_late=Count("id", filter=late),
+    # Feedback sent before 1/7/2025 to an old commune counts under the current commune.
+    grouped = (qs.annotate(unit_code=current_code_expression("commune_code", "submitted_at")).values("unit_code")
+            .annotate(n_total=Count("id"), n_late=Count("id", filter=late),
                                                n_unsatisfied=Count("id", filter=unsatisfied),
                                                n_answered=Count("id", filter=Q(status=Feedback.Status.CLOSED)),
                                                n_rated=Count("id", filter=~Q(rating="")),
                                                n_useful=Count("id", filter=Q(rating=Feedback.Rating.USEFUL)))
-            .order_by("commune_code"))
+            .order_by("unit_code"))
+    rows: list[dict[str, Any]] = [{**r, "commune_code": r["unit_code"]} for r in grouped]
     names = dict(AdministrativeUnit.objects.filter(code__in=[r["commune_code"] for r in rows]).values_list("code", "name"))
     out = []
     for r in rows:
@@ -220,3 +224,19 @@ def officer_feedback_stats(user_ids: list[int], period: tuple[dt.date, dt.date])
             "officer_rating_avg": round(float(avg), 2) if avg is not None else None,
         }
     return result
+
+
+def rule_change_impact(key: str, province_code: str, commune_code: str, valid_from: dt.date) -> list[str]:
+    """What a change of a feedback deadline from ``valid_from`` meets: items already received keep their deadlines."""
+    from django.utils.translation import gettext as _
+
+    qs = Feedback.objects.filter(submitted_at__gte=_start_of(valid_from))
+    if province_code:
+        qs = qs.filter(province_code=province_code)
+    if commune_code:
+        qs = qs.filter(commune_code=commune_code)
+    n = qs.count()
+    if not n:
+        return []
+    return [_("%(n)s phản ánh đã nhận từ ngày %(day)s đã có thời hạn tính theo quy định cũ; các thời hạn này được giữ nguyên.")
+            % {"n": n, "day": valid_from.strftime("%d/%m/%Y")}]

@@ -7,11 +7,11 @@ import functools
 import json
 import re
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -25,7 +25,8 @@ from coso.core.search import search_index_set
 from coso.core.security import same_secret
 from coso.core.text import fold, looks_unaccented_vietnamese, nfc, tokens
 from coso.feedback import attachments as att
-from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory, FeedbackEvent, FeedbackReport, FeedbackRule, ResponseTemplate
+from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory, FeedbackEvent, FeedbackReport, ResponseTemplate
+from coso.rules.lookup import book
 from coso.workcalendar.services import add_working_days, effective_start
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -37,12 +38,9 @@ HANDLER_ROLES = frozenset((COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})
 
 # --------------------------------------------------------------------------- defaults (data)
 
-def load_defaults(category_model: Any = FeedbackCategory, template_model: Any = ResponseTemplate, rule_model: Any = FeedbackRule) -> None:
-    """Idempotently load the shipped categories, response templates and deadline rules."""
+def load_defaults(category_model: Any = FeedbackCategory, template_model: Any = ResponseTemplate) -> None:
+    """Idempotently load the shipped categories and response templates (deadlines are rules: data/rules.json)."""
     data = json.loads((DATA_DIR / "defaults.json").read_text(encoding="utf-8"))
-    for rule in data["rules"]:
-        rule_model.objects.get_or_create(province_code=rule["province_code"], valid_from=dt.date.fromisoformat(rule["valid_from"]),
-                                         defaults={k: v for k, v in rule.items() if k not in ("province_code", "valid_from")})
     cats = {}
     for c in data["categories"]:
         cats[c["code"]], _ = category_model.objects.get_or_create(code=c["code"], defaults={k: v for k, v in c.items() if k != "code"})
@@ -51,28 +49,45 @@ def load_defaults(category_model: Any = FeedbackCategory, template_model: Any = 
         template_model.objects.get_or_create(category=cat, kind=t["kind"], title=t["title"], defaults={"body": t["body"]})
 
 
-def rule_for(province_code: str, day: dt.date) -> FeedbackRule:
-    """The rule in force on ``day``: the province's own if it has one, else the national default."""
-    qs = FeedbackRule.objects.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-    rule = qs.filter(province_code=province_code).order_by("-valid_from").first() if province_code else None
-    rule = rule or qs.filter(province_code="").order_by("-valid_from").first()
-    if rule is None:  # nothing configured: the national defaults
-        rule = FeedbackRule(province_code="", valid_from=day)
-    return rule
+@dataclass(frozen=True)
+class FeedbackRules:
+    """The feedback rules in force on one day for one unit (from the rule book)."""
+
+    reject_days: int
+    info_days: int
+    answer_days: int
+    publish_days: int
+    forward_days: int
+    auto_hide_reports: int
+    max_attachments: int
 
 
-def deadlines_for(submitted_at: dt.datetime, rule: FeedbackRule) -> dict[str, dt.date]:
-    """Working-day deadlines counted from the day the clock starts (next working day if received on a day off)."""
-    start = effective_start(submitted_at)
-    return {"start_date": start, "reject_due": add_working_days(start, rule.reject_days), "info_due": add_working_days(start, rule.info_days),
-            "answer_due": add_working_days(start, rule.answer_days)}
+def rule_for(province_code: str, day: dt.date, commune_code: str = "") -> FeedbackRules:
+    """The rules in force on ``day`` for a unit (commune > province > national, by date)."""
+    b = book()
+
+    def v(key: str) -> int:
+        return int(b.value(key, day, province_code, commune_code))
+
+    return FeedbackRules(
+        reject_days=v("feedback.deadline.reject_days"), info_days=v("feedback.deadline.info_days"),
+        answer_days=v("feedback.deadline.answer_days"), publish_days=v("feedback.deadline.publish_days"),
+        forward_days=v("feedback.deadline.forward_days"), auto_hide_reports=v("feedback.moderation.auto_hide_reports"),
+        max_attachments=v("feedback.attachments.max_count"),
+    )
 
 
-def auto_hide_threshold(province_code: str, day: dt.date | None = None) -> int:
-    override = getattr(settings, "COSO_FEEDBACK_AUTO_HIDE_REPORTS", None)
-    if override:
-        return int(override)
-    return rule_for(province_code, day or timezone.localdate()).auto_hide_reports
+def deadlines_for(submitted_at: dt.datetime, rule: FeedbackRules, province_code: str = "") -> dict[str, dt.date]:
+    """Working-day deadlines on the province's calendar, counted from the day the clock starts (next working day if
+    received on a day off)."""
+    p = province_code
+    start = effective_start(submitted_at, province_code=p)
+    return {"start_date": start, "reject_due": add_working_days(start, rule.reject_days, province_code=p),
+            "info_due": add_working_days(start, rule.info_days, province_code=p), "answer_due": add_working_days(start, rule.answer_days, province_code=p)}
+
+
+def auto_hide_threshold(province_code: str, day: dt.date | None = None, commune_code: str = "") -> int:
+    return rule_for(province_code, day or timezone.localdate(), commune_code).auto_hide_reports
 
 
 # --------------------------------------------------------------------------- word flags
@@ -285,13 +300,13 @@ def feedback_submit(
             code="unaccented-text", details={"fields": {"text": ["Vui lòng gõ tiếng Việt có dấu."]}},
         )
     now = submitted_at or timezone.now()
-    rule = rule_for(commune.province_code, _local_date(now))
+    rule = rule_for(commune.province_code, _local_date(now), commune.code)
     prepared = att.prepare_attachments(files or [], max_files=rule.max_attachments)  # raises before anything is stored
     if not title:
         title = text.split("\n")[0][:80]
         if len(text) > 80:
             title = title.rsplit(" ", 1)[0] + "…"
-    due = deadlines_for(now, rule)
+    due = deadlines_for(now, rule, commune.province_code)
     flags = flagged_words(f"{title} {text}")
     assignee = route(category=category, commune_code=commune.code)
     stored: list[str] = []
@@ -473,7 +488,7 @@ def feedback_report(*, feedback: Feedback, reporter_key: str, reason: str = "") 
     """A public report; at the threshold (default 3) the feedback is hidden and moderators are told."""
     if not reporter_key:
         raise ApplicationError("Không xác định được người báo.", code="invalid")
-    threshold = auto_hide_threshold(feedback.province_code)
+    threshold = auto_hide_threshold(feedback.province_code, commune_code=feedback.commune_code)
     auto_hidden = False
     try:
         with transaction.atomic():
@@ -549,9 +564,9 @@ def feedback_answer(*, feedback: Feedback, actor: Any, text: str, publish: bool 
         before = snapshot(fb)
         now = timezone.now()
         today = _local_date(now)
-        rule = rule_for(fb.province_code, today)
+        rule = rule_for(fb.province_code, today, fb.commune_code)
         fb.answer_text, fb.answered_at, fb.answered_by = text, now, actor
-        fb.publish_due = add_working_days(today, rule.publish_days)
+        fb.publish_due = add_working_days(today, rule.publish_days, province_code=fb.province_code)
         fb.status = Feedback.Status.ANSWERED
         fb.late = fb.late or today > fb.answer_due
         _save(fb, ["answer_text", "answered_at", "answered_by", "publish_due", "status", "late"])
@@ -613,10 +628,10 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
         label = Feedback.Rating(rating).label
         if rating == Feedback.Rating.RERAISED:
             today = _local_date(now)
-            rule = rule_for(fb.province_code, today)
-            start = effective_start(now)
+            rule = rule_for(fb.province_code, today, fb.commune_code)
+            start = effective_start(now, province_code=fb.province_code)
             fb.status, fb.closed_at, fb.answer_published_at = Feedback.Status.PROCESSING, None, None
-            fb.answer_due, fb.publish_due = add_working_days(start, rule.answer_days), None
+            fb.answer_due, fb.publish_due = add_working_days(start, rule.answer_days, province_code=fb.province_code), None
             fields += ["status", "closed_at", "answer_published_at", "answer_due", "publish_due"]
         _save(fb, fields)
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=True, note=f"Người gửi đánh giá: {label}. {nfc(comment)}".strip())

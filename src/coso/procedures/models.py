@@ -36,13 +36,10 @@ class Procedure(models.Model):
         return self.name
 
     def version_on(self, day: dt.date, province_code: str = "") -> ProcedureVersion | None:
-        """The version in force on ``day``: a province's own version wins over the national one."""
-        qs = self.versions.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-        if province_code:
-            own = qs.filter(province_code=province_code).order_by("-valid_from").first()
-            if own is not None:
-                return own
-        return qs.filter(province_code="").order_by("-valid_from").first()
+        """The version in force on ``day``: a province's own version wins over the national one (the rule book's precedence)."""
+        from coso.rules.lookup import select_in_force
+
+        return select_in_force(self.versions.filter(province_code__in={"", province_code}), day, province_code)
 
 
 class ProcedureVersion(models.Model):

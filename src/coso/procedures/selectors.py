@@ -75,6 +75,11 @@ def procedure_fields() -> list[str]:
     return list(Procedure.objects.filter(is_active=True).order_by("field").values_list("field", flat=True).distinct())
 
 
+def procedure_codes_exist(codes: Any) -> set[str]:
+    """Which of ``codes`` are procedures in the catalogue (active or not)."""
+    return set(Procedure.objects.filter(code__in=list(codes)).values_list("code", flat=True))
+
+
 def procedure_get(*, code: str, include_inactive: bool = False) -> Procedure:
     qs = Procedure.objects.all() if include_inactive else Procedure.objects.filter(is_active=True)
     try:

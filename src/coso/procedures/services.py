@@ -26,6 +26,7 @@ from coso.core.models import AuditLog
 from coso.core.scoping import require_roles
 from coso.core.search import search_index_set
 from coso.core.text import fold, nfc
+from coso.rules.lookup import rule, select_in_force
 
 from .models import Procedure, ProcedureStep, ProcedureVersion
 
@@ -329,13 +330,10 @@ def version_update_text(*, actor: Any, version: ProcedureVersion, **changes: Any
     return version
 
 
-def default_steps() -> list[dict[str, Any]]:
-    return [
-        {"order": 1, "name": "Tiếp nhận, kiểm tra hồ sơ", "role": Role.ONESTOP_OFFICER.value, "share_percent": Decimal(10)},
-        {"order": 2, "name": "Thẩm định, xử lý hồ sơ", "role": Role.SPECIALIST.value, "share_percent": Decimal(60)},
-        {"order": 3, "name": "Lãnh đạo UBND xã xem xét, ký duyệt", "role": Role.COMMUNE_LEADER.value, "share_percent": Decimal(20)},
-        {"order": 4, "name": "Trả kết quả", "role": Role.ONESTOP_OFFICER.value, "share_percent": Decimal(10)},
-    ]
+def default_steps(on: dt.date | None = None, province_code: str = "") -> list[dict[str, Any]]:
+    """The default internal steps (rule ``onestop.default_steps``)."""
+    rows = rule("onestop.default_steps", on=on, province_code=province_code)
+    return [{"order": int(r["order"]), "name": r["name"], "role": r["role"], "share_percent": Decimal(str(r["share_percent"]))} for r in rows]
 
 
 # --------------------------------------------------------------------------- import / export format
@@ -685,10 +683,8 @@ def _apply_row(actor: Any, n: int, clean: dict[str, Any], effective_from: dt.dat
         _reindex(proc)
         result["procedures_updated"] += 1
     start = effective_from or clean["valid_from"]
-    scope = proc.versions.filter(province_code=clean["province_code"])
-    current = scope.filter(valid_from__lte=start).order_by("-valid_from").first()
-    if current is not None and current.valid_to is not None and current.valid_to <= start:
-        current = None
+    # The version of exactly this scope in force on ``start`` (no fallback to the national one here).
+    current = select_in_force(proc.versions.filter(province_code=clean["province_code"]), start, clean["province_code"])
     rules = _rules_from_clean(clean)
     steps = clean.get("steps")
     if current is not None and _same_rules(current, rules, steps):
@@ -706,7 +702,7 @@ def _apply_row(actor: Any, n: int, clean: dict[str, Any], effective_from: dt.dat
         errors.append({"row": n, "column": HEADER["valid_from"],
                        "message": f"Phiên bản hiện hành cũng bắt đầu từ {start:%d/%m/%Y}; chọn ngày áp dụng sau ngày đó."})
         return
-    if effective_from is None and current is None and scope.filter(valid_from__gt=start).exists():
+    if effective_from is None and current is None and proc.versions.filter(province_code=clean["province_code"], valid_from__gt=start).exists():
         result["kept"] += 1
         return
     version_create(actor=actor, procedure=proc, valid_from=start, province_code=clean["province_code"], steps=steps, reason=reason, **rules)
@@ -759,12 +755,7 @@ def catalogue_export_rows(*, day: dt.date | None = None, province_code: str = ""
 
 
 def _version_on_prefetched(p: Procedure, day: dt.date, province_code: str) -> ProcedureVersion | None:
-    live = [v for v in p.versions.all() if v.valid_from <= day and (v.valid_to is None or v.valid_to > day)]
-    own = sorted([v for v in live if province_code and v.province_code == province_code], key=lambda v: v.valid_from, reverse=True)
-    if own:
-        return own[0]
-    national = sorted([v for v in live if v.province_code == ""], key=lambda v: v.valid_from, reverse=True)
-    return national[0] if national else None
+    return select_in_force(p.versions.all(), day, province_code)
 
 
 def catalogue_json_bytes(**kwargs: Any) -> bytes:

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from coso.core.exceptions import ApplicationError
-from coso.units import services
+from coso.units import lineage, services
 from coso.units.models import AdministrativeUnit, Village
 from coso.units.selectors import commune_get, unit_list, village_get, village_list
 
@@ -93,6 +93,84 @@ class ImportOut(Schema):
     communes: list[str]
 
 
+class UnitRefOut(Schema):
+    code: str
+    name: str
+
+
+class CandidateOut(Schema):
+    code: str
+    name: str
+    province_code: str
+    province_name: str
+    is_primary: bool
+    succession: str
+    old_name: str
+
+
+class ConversionOut(Schema):
+    query: str
+    found: bool
+    street: str
+    old_province: UnitRefOut | None
+    old_district: UnitRefOut | None
+    old_commune: UnitRefOut | None
+    old_communes: list[UnitRefOut]
+    new_province: UnitRefOut | None
+    candidates: list[CandidateOut]
+    divided: bool
+    ambiguous: bool
+    legal_basis: str
+    matched_by: str
+    message: str
+
+
+class HistoryEntryOut(Schema):
+    code: str
+    name: str
+    level: str
+    kind: str
+    district_code: str
+    district_name: str
+    province_code: str
+    province_name: str
+    succession: str
+    is_primary: bool
+    divided_between: list[UnitRefOut]
+    effective_on: str
+    legal_basis: str
+    decision_number: str
+
+
+class HistoryOut(Schema):
+    code: str
+    name: str
+    level: str
+    predecessors: list[HistoryEntryOut]
+
+
+class SuccessorOut(Schema):
+    code: str
+    name: str
+    province_code: str
+    is_primary: bool
+    succession: str
+    effective_on: str
+    legal_basis: str
+    decision_number: str
+
+
+class LegacyUnitOut(Schema):
+    code: str
+    name: str
+    level: str
+    kind: str
+    province_code: str
+    district: UnitRefOut | None
+    valid_to: str | None
+    successors: list[SuccessorOut]
+
+
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
@@ -156,3 +234,65 @@ def import_villages(request: HttpRequest, file: UploadedFile = File(...)):  # ty
     if file.size and file.size > 5 * 1024 * 1024:
         raise ApplicationError("Tệp lớn hơn 5 MB.", code="file-too-large")
     return Status(201, services.villages_import(actor=request.user, data=file.read()))
+
+
+# --- 2025 lineage (public reference data) ---------------------------------------------------------
+
+@router.get("/convert", response={200: ConversionOut, **ERRORS}, auth=None,
+            summary="Old address (units before 1/7/2025) → current commune(s); all candidates when the old commune was divided")
+def convert_address(request: HttpRequest, address: str = ""):  # type: ignore[no-untyped-def]
+    if len(address) > 300:
+        raise ApplicationError("Địa chỉ dài quá 300 ký tự.", code="address-too-long", details={"fields": {"address": ["Tối đa 300 ký tự."]}})
+    return lineage.convert_old_address(address).as_dict()
+
+
+def _history_out(unit: AdministrativeUnit) -> dict:
+    entries = []
+    for h in lineage.unit_history(unit):
+        data = h.as_dict()
+        data["effective_on"] = h.effective_on.isoformat()
+        entries.append(data)
+    return {"code": unit.code, "name": unit.name, "level": unit.level, "predecessors": entries}
+
+
+@router.get("/communes/{code}/history", response={200: HistoryOut, **ERRORS}, auth=None,
+            summary="Which old units a current commune came from (with their districts and provinces)")
+def commune_history(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    from django.http import Http404
+
+    unit = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, code=code).first()
+    if unit is None:
+        raise Http404
+    return _history_out(unit)
+
+
+@router.get("/provinces/{code}/history", response={200: HistoryOut, **ERRORS}, auth=None,
+            summary="Which old provinces a current province came from")
+def province_history(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    from django.http import Http404
+
+    unit = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE, code=code).first()
+    if unit is None:
+        raise Http404
+    return _history_out(unit)
+
+
+@router.get("/legacy/{level}/{code}", response={200: LegacyUnitOut, **ERRORS}, auth=None,
+            summary="A unit in force before 1/7/2025 (province, district or commune) and what it became")
+def legacy_unit(request: HttpRequest, level: Literal["province", "district", "commune"], code: str):  # type: ignore[no-untyped-def]
+    from django.http import Http404
+
+    unit = AdministrativeUnit.all_objects.filter(level=level, code=code, valid_to__isnull=False).select_related("parent").order_by("-valid_to").first()
+    if unit is None:
+        raise Http404
+    successors = [
+        {"code": s.successor.code, "name": s.successor.name, "province_code": s.successor.province_code, "is_primary": s.is_primary,
+         "succession": s.kind, "effective_on": s.effective_on.isoformat(), "legal_basis": s.legal_basis, "decision_number": s.decision_number}
+        for s in lineage.ended_unit_successors(unit)
+    ]
+    district = unit.parent if level == "commune" and unit.parent is not None else None
+    return {
+        "code": unit.code, "name": unit.name, "level": unit.level, "kind": unit.kind, "province_code": unit.province_code,
+        "district": {"code": district.code, "name": district.name} if district else None,
+        "valid_to": unit.valid_to.isoformat() if unit.valid_to else None, "successors": successors,
+    }

@@ -23,7 +23,8 @@ def _commune_attributes(ctx: DemoContext, communes: list[AdministrativeUnit]) ->
     for c in communes:
         urban = c.kind == AdministrativeUnit.Kind.PHUONG
         c.population = rng.randint(25_000, 120_000) if urban else rng.randint(12_000, 60_000)
-        c.area_km2 = Decimal(rng.randint(300, 2_500) if urban else rng.randint(3_000, 30_000)) / 100
+        made_up_area = Decimal(rng.randint(300, 2_500) if urban else rng.randint(3_000, 30_000)) / 100
+        c.area_km2 = c.area_km2 if c.area_km2 is not None else made_up_area  # keep the real area loaded with the lineage
         c.classification = rng.choices(["I", "II", "III"], weights=[5, 3, 2] if urban else [3, 4, 3])[0]
         c.is_border_or_island = c.kind == AdministrativeUnit.Kind.DAC_KHU or rng.random() < 0.03
         c.is_difficult_area = (not urban) and rng.random() < 0.12

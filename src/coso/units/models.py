@@ -13,6 +13,18 @@ from coso.core.models import TenantModel
 TWO_LEVEL_START = dt.date(2025, 7, 1)
 
 
+class CurrentUnitManager(models.Manager["AdministrativeUnit"]):
+    """Units in force now: the 34 provinces and 3,321 communes (and any unit created later).
+
+    Units that ended (the 63 provinces, their districts and 10,035 communes before 1/7/2025, or a
+    unit later merged or split) keep their rows for history and lineage; they are reached through
+    ``AdministrativeUnit.all_objects``, through ``coso.units.lineage`` or through a foreign key.
+    """
+
+    def get_queryset(self) -> models.QuerySet[AdministrativeUnit]:
+        return super().get_queryset().filter(valid_to__isnull=True)
+
+
 class AdministrativeUnit(models.Model):
     class Level(models.TextChoices):
         PROVINCE = "province", _("Tỉnh/thành phố")
@@ -37,7 +49,9 @@ class AdministrativeUnit(models.Model):
         II = "II", _("Loại II")
         III = "III", _("Loại III")
 
-    code = models.CharField(_("mã"), max_length=8, unique=True)
+    # Unique among units in force (see Meta); an ended unit may share its code with the unit that
+    # kept it (e.g. Phường Sài Gòn kept the code of one of the wards merged into it on 1/7/2025).
+    code = models.CharField(_("mã"), max_length=8, db_index=True)
     name = models.CharField(_("tên"), max_length=200)
     codename = models.CharField(max_length=120, blank=True, default="")
     name_folded = models.CharField(max_length=200, db_index=True, editable=False, default="")
@@ -48,7 +62,8 @@ class AdministrativeUnit(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="legacy_communes", verbose_name=_("quận/huyện cũ (trước 1/7/2025)")
     )
     province_code = models.CharField(max_length=8, db_index=True, blank=True, default="")
-    valid_from = models.DateField(_("hiệu lực từ"), default=TWO_LEVEL_START)
+    # Null when the start is not recorded (units in force before 1/7/2025).
+    valid_from = models.DateField(_("hiệu lực từ"), default=TWO_LEVEL_START, null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     # Attributes used by later rules (staffing quotas, funding, standards).
     classification = models.CharField(_("phân loại"), max_length=8, choices=Classification.choices, blank=True, default="")
@@ -61,12 +76,20 @@ class AdministrativeUnit(models.Model):
         _("mã định danh cơ quan"), max_length=40, blank=True, default="", help_text=_("Mã dùng làm tiền tố mã hồ sơ (V1V2V3.Z1Z2.Y1Y2.MX1X2).")
     )
 
+    objects = CurrentUnitManager()
+    all_objects = models.Manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("đơn vị hành chính")
         verbose_name_plural = _("đơn vị hành chính")
+        base_manager_name = "all_objects"
         constraints = [
-            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")), name="unit_valid_range"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gt=models.F("valid_from")), name="unit_valid_range"
+            ),
+            models.UniqueConstraint(fields=["code"], condition=Q(valid_to__isnull=True), name="unit_current_code_unique"),
+            models.UniqueConstraint(fields=["code", "level", "valid_to"], name="unit_code_level_end_unique"),
         ]
 
     def __str__(self) -> str:
@@ -77,7 +100,11 @@ class AdministrativeUnit(models.Model):
         return self.code if self.level == self.Level.COMMUNE else ""
 
     def is_active_on(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day < self.valid_to)
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
 
 
 class UnitParentLink(models.Model):
@@ -96,18 +123,36 @@ class UnitParentLink(models.Model):
 
 
 class UnitSuccession(models.Model):
-    """A merge or split: predecessor became (part of) successor on a date."""
+    """A merge or split: predecessor became (part of) successor on a date.
+
+    One row per (old unit, new unit) pair. An old unit divided between several new units has one
+    row per new unit; exactly one of them is ``is_primary``: the unit its past records are counted
+    under in reports that cross the effective date (see ``coso.units.lineage``).
+    """
 
     class Kind(models.TextChoices):
         MERGE = "merge", _("Sáp nhập")
         SPLIT = "split", _("Chia tách")
         RENAME = "rename", _("Đổi tên")
+        KEEP = "keep", _("Giữ nguyên")
 
     predecessor = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="successions_out")
     successor = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="successions_in")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     effective_on = models.DateField()
     legal_basis = models.CharField(max_length=200, blank=True, default="")
+    decision_number = models.CharField(_("số văn bản"), max_length=60, blank=True, default="")
+    decision_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    is_primary = models.BooleanField(
+        _("đơn vị kế thừa chính"), default=True, help_text=_("Đơn vị mới được tính số liệu cũ khi đơn vị cũ được chia cho nhiều đơn vị mới.")
+    )
+    source = models.CharField(max_length=120, blank=True, default="")
+
+    class Meta:
+        ordering = ["effective_on", "predecessor_id", "-is_primary", "successor_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor", "effective_on"], name="succession_unique_pair"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.predecessor_id} → {self.successor_id} ({self.kind}, {self.effective_on})"

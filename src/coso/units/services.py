@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -52,14 +53,18 @@ def _package_version() -> str:
         return "?"
 
 
-def units_import_official(*, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+def units_import_official(
+    *, progress: Callable[[int, int], None] | None = None, province_codes: Iterable[str] | None = None
+) -> dict[str, int]:
     """Create or update the 34 provinces and 3,321 communes from `vietnam-provinces`.
 
     Idempotent: running it again changes nothing unless the package data changed.
     Attributes edited locally (classification, population, flags) are never overwritten.
+    ``province_codes`` limits the import to some provinces (tests, partial set-ups).
     """
-    provinces = sorted(vp.Province.iter_all(), key=lambda p: int(p.code))
-    wards = sorted(vp.Ward.iter_all(), key=lambda w: int(w.code))
+    only = {str(c) for c in province_codes} if province_codes is not None else None
+    provinces = sorted((p for p in vp.Province.iter_all() if only is None or province_code_str(p.code) in only), key=lambda p: int(p.code))
+    wards = sorted((w for w in vp.Ward.iter_all() if only is None or province_code_str(w.province_code) in only), key=lambda w: int(w.code))
     existing = {u.code: u for u in AdministrativeUnit.objects.filter(level__in=["province", "commune"])}
     created = updated = 0
     changes: list[tuple[AdministrativeUnit, dict[str, Any]]] = []
@@ -132,6 +137,215 @@ def units_import_official(*, progress: Callable[[int, int], None] | None = None)
     if progress:
         progress(total, total)
     return {"created": created, "updated": updated, "provinces": len(provinces), "communes": len(wards)}
+
+
+# --- 2025 lineage -------------------------------------------------------------------------------
+
+def units_import_lineage_2025(
+    *, progress: Callable[[int, int], None] | None = None, province_codes: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """Load the units in force before 1/7/2025 and which current commune(s) each became.
+
+    Source: the `vietnamadminunits` package (installed, never downloaded at run time). Creates the
+    63 old provinces, 696 districts and 10,035 communes as ended units (``valid_to`` = 1/7/2025,
+    reached through ``AdministrativeUnit.all_objects``) and one ``UnitSuccession`` per old → new
+    pair with the province's UBTVQH resolution of 16/6/2025. Needs the current units
+    (``units_import_official``) first. Idempotent: a second run changes nothing; corrections in a
+    newer package version update or remove only the rows this loader made (``source``).
+    ``province_codes`` limits the load to the old units that became part of these current provinces.
+    """
+    from coso.units.lineage_data import (
+        COMMUNE_RESOLUTION_DATE,
+        COMMUNE_RESOLUTIONS,
+        EFFECTIVE_2025,
+        PROVINCE_RESOLUTION,
+        PROVINCE_RESOLUTION_DATE,
+        SOURCE,
+        commune_legal_basis,
+        match_communes,
+        province_legal_basis,
+        read_lineage_2025,
+    )
+    from coso.units.models import UnitSuccession
+
+    data = read_lineage_2025()
+    only = {str(c) for c in province_codes} if province_codes is not None else None
+    current = {
+        u.code: u
+        for u in AdministrativeUnit.objects.filter(level__in=[AdministrativeUnit.Level.PROVINCE, AdministrativeUnit.Level.COMMUNE])
+        .only("id", "code", "level", "name", "name_folded", "province_code", "area_km2")
+    }
+    current_communes = {code: (u.province_code, u.name) for code, u in current.items() if u.level == AdministrativeUnit.Level.COMMUNE}
+    match = match_communes(data, current_communes)
+    new_province_of = {c.code: c.province_code for c in data.new_communes.values()}
+    in_scope_new = {code for code, pcode in new_province_of.items() if only is None or pcode in only}
+    pairs = [p for p in data.pairs if p.new_package_code in in_scope_new]
+    old_communes_in_scope = {p.old_code for p in pairs if p.old_level == "commune"}
+    old_districts_in_scope = {p.old_code for p in pairs if p.old_level == "district"}
+    communes = [c for c in data.communes if c.code in old_communes_in_scope]
+    old_districts_in_scope |= {c.parent_code for c in communes}
+    districts = [d for d in data.districts if d.code in old_districts_in_scope]
+    old_provinces_in_scope = {d.province_code for d in districts}
+    provinces = [p for p in data.provinces if p.code in old_provinces_in_scope]
+    total = len(provinces) + len(districts) + len(communes) + len(pairs)
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    created_units = updated_units = 0
+    changes: list[tuple[AdministrativeUnit, dict[str, Any]]] = []
+    with transaction.atomic():
+        unit_fields = ("id", "code", "level", "name", "name_folded", "kind", "province_code", "parent_id", "legacy_district_id")
+        ended = {
+            (u.level, u.code): u
+            for u in AdministrativeUnit.all_objects.filter(valid_to=EFFECTIVE_2025, level__in=["province", "district", "commune"]).only(*unit_fields)
+        }
+
+        def sync(level_units: list[Any], parents: dict[str, AdministrativeUnit]) -> dict[str, AdministrativeUnit]:
+            nonlocal created_units, updated_units
+            to_create = []
+            for lu in level_units:
+                parent = parents.get(lu.parent_code) if lu.parent_code else None
+                values: dict[str, Any] = {
+                    "name": lu.name, "name_folded": fold(lu.name), "kind": lu.kind, "province_code": lu.province_code,
+                    "parent_id": parent.pk if parent else None,
+                    "legacy_district_id": parent.pk if (parent and lu.level == "commune") else None,
+                }
+                obj = ended.get((lu.level, lu.code))
+                if obj is None:
+                    to_create.append(AdministrativeUnit(code=lu.code, level=lu.level, valid_from=None, valid_to=EFFECTIVE_2025, **values))
+                elif any(getattr(obj, k) != v for k, v in values.items()):
+                    before = snapshot(obj)
+                    for k, v in values.items():
+                        setattr(obj, k, v)
+                    obj.save()
+                    changes.append((obj, before))
+                    updated_units += 1
+            AdministrativeUnit.all_objects.bulk_create(to_create, batch_size=1000)
+            created_units += len(to_create)
+            level = level_units[0].level if level_units else ""
+            codes = [lu.code for lu in level_units]
+            if to_create:  # fetch the ids of the new rows (not every backend returns them from a bulk insert)
+                objs = {
+                    u.code: u
+                    for i in range(0, len(codes), 900)
+                    for u in AdministrativeUnit.all_objects.filter(level=level, valid_to=EFFECTIVE_2025, code__in=codes[i : i + 900])
+                    .only(*unit_fields)
+                }
+            else:
+                objs = {code: ended[(level, code)] for code in codes}
+            tick(len(level_units))
+            return objs
+
+        old_provinces = sync(provinces, {})
+        old_districts = sync(districts, old_provinces)
+        old_communes = sync(communes, old_districts)
+
+        # Successions: commune level (and the 5 island districts that became special zones).
+        successors_of: dict[str, set[str]] = {}
+        predecessors_of: dict[str, set[str]] = {}
+        for p in data.pairs:  # whole country, so the kind does not depend on the scope
+            successors_of.setdefault(f"{p.old_level}:{p.old_code}", set()).add(p.new_package_code)
+            predecessors_of.setdefault(p.new_package_code, set()).add(f"{p.old_level}:{p.old_code}")
+        desired: dict[tuple[int, int], dict[str, Any]] = {}
+        skipped: list[str] = []
+        for p in pairs:
+            coso_code = match.to_coso.get(p.new_package_code)
+            successor = current.get(coso_code or "")
+            old = (old_communes if p.old_level == "commune" else old_districts).get(p.old_code)
+            if successor is None or old is None:
+                skipped.append(f"{p.old_code}→{p.new_package_code}")
+                continue
+            key = f"{p.old_level}:{p.old_code}"
+            if len(successors_of[key]) > 1:
+                kind = UnitSuccession.Kind.SPLIT
+            elif len(predecessors_of[p.new_package_code]) > 1:
+                kind = UnitSuccession.Kind.MERGE
+            elif old.name_folded == successor.name_folded:
+                kind = UnitSuccession.Kind.KEEP
+            else:
+                kind = UnitSuccession.Kind.RENAME
+            number = COMMUNE_RESOLUTIONS.get(successor.province_code, "")
+            desired[(old.pk, successor.pk)] = {
+                "kind": kind, "is_primary": p.is_default, "legal_basis": commune_legal_basis(successor.province_code),
+                "decision_number": number, "decision_date": COMMUNE_RESOLUTION_DATE if number else None,
+            }
+        # Province level: NQ 202/2025/QH15.
+        province_successors: dict[str, set[str]] = {}
+        for old_code, new_code in data.province_pairs:
+            province_successors.setdefault(new_code, set()).add(old_code)
+        for old_code, new_code in data.province_pairs:
+            old = old_provinces.get(old_code)
+            successor = current.get(new_code)
+            if old is None or successor is None or successor.level != AdministrativeUnit.Level.PROVINCE:
+                continue
+            desired[(old.pk, successor.pk)] = {
+                "kind": UnitSuccession.Kind.MERGE if len(province_successors[new_code]) > 1 else UnitSuccession.Kind.KEEP,
+                "is_primary": True, "legal_basis": province_legal_basis(), "decision_number": PROVINCE_RESOLUTION,
+                "decision_date": PROVINCE_RESOLUTION_DATE,
+            }
+        old_pks = [u.pk for u in (*old_provinces.values(), *old_districts.values(), *old_communes.values())]
+        fields = ["kind", "is_primary", "legal_basis", "decision_number", "decision_date"]
+        existing: dict[tuple[int, int], tuple[Any, ...]] = {}  # (predecessor, successor) → (pk, *fields)
+        for i in range(0, len(old_pks), 900):
+            rows = UnitSuccession.objects.filter(effective_on=EFFECTIVE_2025, source=SOURCE, predecessor_id__in=old_pks[i : i + 900])
+            for pk, pred, succ, *values_now in rows.values_list("pk", "predecessor_id", "successor_id", *fields):
+                existing[(pred, succ)] = (pk, *values_now)
+        new_rows = []
+        updated_rows: list[UnitSuccession] = []
+        for pair_key, values in desired.items():
+            row = existing.pop(pair_key, None)
+            if row is None:
+                new_rows.append(
+                    UnitSuccession(predecessor_id=pair_key[0], successor_id=pair_key[1], effective_on=EFFECTIVE_2025, source=SOURCE, **values)
+                )
+            elif tuple(row[1:]) != tuple(values[f] for f in fields):
+                updated_rows.append(UnitSuccession(pk=row[0], predecessor_id=pair_key[0], successor_id=pair_key[1], **values))
+        UnitSuccession.objects.bulk_create(new_rows, batch_size=1000)
+        UnitSuccession.objects.bulk_update(updated_rows, fields, batch_size=1000)
+        removed = len(existing)
+        if existing:
+            UnitSuccession.objects.filter(pk__in=[row[0] for row in existing.values()]).delete()
+        tick(len(pairs))
+
+        # Area of the current communes (km², from the package) where none is recorded yet.
+        area_filled = 0
+        to_fill = []
+        for pkg_code, coso_code in match.to_coso.items():
+            unit = current.get(coso_code)
+            area = data.new_communes[pkg_code].area_km2
+            if unit is not None and unit.area_km2 is None and area and (only is None or unit.province_code in only):
+                unit.area_km2 = Decimal(str(area)).quantize(Decimal("0.01"))
+                to_fill.append(unit)
+        AdministrativeUnit.objects.bulk_update(to_fill, ["area_km2"], batch_size=1000)
+        area_filled = len(to_fill)
+
+        for obj, before in changes:
+            b, a = diff(before, snapshot(obj))
+            audit_log(actor=None, action=AuditLog.Action.UPDATE, obj=obj, before=b, after=a, verb="units_import_lineage_2025")
+        if created_units or new_rows or updated_rows or removed or area_filled:
+            audit_log(
+                actor=None, action=AuditLog.Action.CREATE if (created_units or new_rows) else AuditLog.Action.UPDATE,
+                object_type=UnitSuccession._meta.label, object_repr=f"{SOURCE} {data.package_version}", verb="units_import_lineage_2025",
+                after={
+                    "units_created": created_units, "successions_created": len(new_rows), "successions_updated": len(updated_rows),
+                    "successions_removed": removed, "area_filled": area_filled, "source": f"{SOURCE} {data.package_version}",
+                    "scope": sorted(only) if only is not None else "all",
+                },
+                province_code="", commune_code="",
+            )
+    if progress:
+        progress(total, total)
+    return {
+        "provinces": len(provinces), "districts": len(districts), "communes": len(communes), "successions": len(desired),
+        "units_created": created_units, "units_updated": updated_units, "successions_created": len(new_rows),
+        "successions_updated": len(updated_rows), "successions_removed": removed, "area_filled": area_filled,
+        "skipped": len(skipped), "code_differs": len(match.code_differs), "unmatched": len(match.unmatched),
+    }
 
 
 # --- Permissions ------------------------------------------------------------------------------

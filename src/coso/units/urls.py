@@ -13,4 +13,6 @@ urlpatterns = [
     path("villages/import/", views.village_import, name="village_import"),
     path("villages/import/template.xlsx", views.village_template, name="village_template"),
     path("villages/<int:pk>/edit/", views.village_edit, name="village_edit"),
+    path("convert/", views.convert_address, name="convert"),
+    path("convert/suggest/", views.convert_suggest, name="convert_suggest"),
 ]

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from coso.core.exceptions import ApplicationError
-from coso.units import services
+from coso.units import lineage, services
 from coso.units.forms import CommuneAttributesForm, CommuneFilterForm, VillageFilterForm, VillageForm, VillageImportForm
 from coso.units.models import AdministrativeUnit
 from coso.units.selectors import commune_get, commune_list, is_staff_user, village_get, village_list
@@ -60,6 +60,7 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
         "units/commune_detail.html",
         {
             "commune": commune,
+            "history": lineage.unit_history(commune),
             "villages": villages[:200],
             "village_count": villages.count(),
             "can_edit": services.can_edit_commune_attributes(request.user, commune),
@@ -176,3 +177,31 @@ def village_import(request: HttpRequest) -> HttpResponse:
 def village_template(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     return _xlsx(services.villages_template_bytes(), "mau-nhap-thon-to-dan-pho.xlsx")
+
+
+# --- Old address → current commune (public: citizens use it too) -----------------------------
+
+def _conversion(request: HttpRequest) -> tuple[str, lineage.AddressConversion | None, str]:
+    address = (request.GET.get("address") or request.GET.get("old_address") or "").strip()[:300]
+    if not address:
+        return "", None, ""
+    try:
+        return address, lineage.convert_old_address(address), ""
+    except ApplicationError as exc:
+        return address, None, exc.message
+
+
+def convert_address(request: HttpRequest) -> HttpResponse:
+    """Page: type an address written with the units before 1/7/2025, get the current commune(s)."""
+    address, result, error = _conversion(request)
+    return render(request, "units/convert.html", {"address": address, "result": result, "error": error})
+
+
+def convert_suggest(request: HttpRequest) -> HttpResponse:
+    """htmx partial for the "Địa chỉ cũ" helper field of intake and feedback forms."""
+    address, result, error = _conversion(request)
+    pks = {}
+    if result is not None and result.candidates:
+        pks = dict(AdministrativeUnit.objects.filter(code__in=[c.code for c in result.candidates]).values_list("code", "pk"))
+    return render(request, "units/partials/_convert_result.html", {"address": address, "result": result, "error": error, "pks": pks,
+                                                                    "pick": True})

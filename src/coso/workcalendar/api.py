@@ -14,7 +14,7 @@ from coso.core.exceptions import ApplicationError
 from coso.core.params import month_query, year_query
 from coso.workcalendar import services
 from coso.workcalendar.calendar import CalendarRangeError
-from coso.workcalendar.selectors import WEEKDAYS_VI, month_days, override_get, override_list, require_override_admin
+from coso.workcalendar.selectors import WEEKDAYS_VI, month_days, override_get, override_list, require_override_admin, viewer_province
 
 router = Router(tags=["calendar"])
 
@@ -54,6 +54,7 @@ class MonthOut(Schema):
 
 class OverrideOut(Schema):
     id: int
+    province_code: str = Field(..., description="'' = nationwide; a province code = that province only")
     date: dt.date
     kind: str
     kind_label: str
@@ -67,6 +68,7 @@ class OverrideOut(Schema):
 
 
 class OverrideIn(Schema):
+    province_code: str | None = Field(None, max_length=8, description="Province administrators: always their own province. System administrators: '' for nationwide.")
     date: dt.date
     kind: str = Field(..., description="day_off | working_day")
     reason: str = Field(..., max_length=300)
@@ -94,10 +96,12 @@ def _out_of_range(exc: Exception) -> ApplicationError:
     response={200: WorkingDaysOut, 400: ErrorOut, 422: ErrorOut},
     summary="The n-th working day after start (start not counted; n = 0: start or the next working day)",
 )
-def working_days(request: HttpRequest, start: dt.date, n: int = Query(..., ge=-MAX_N, le=MAX_N)):  # type: ignore[no-untyped-def]
+def working_days(request: HttpRequest, start: dt.date, n: int = Query(..., ge=-MAX_N, le=MAX_N),  # type: ignore[no-untyped-def]
+                 province_code: str | None = Query(None, max_length=8, description="Calendar of this province (default: the caller's)")):
+    province = province_code if province_code is not None else viewer_province(request.user)
     try:
-        result = services.add_working_days(start, n)
-        between = services.working_days_between(start, result)
+        result = services.add_working_days(start, n, province_code=province)
+        between = services.working_days_between(start, result, province_code=province)
     except CalendarRangeError as exc:
         raise _out_of_range(exc) from None
     return {"start": start, "n": n, "result": result, "result_weekday": WEEKDAYS_VI[result.weekday()], "working_days_between": between}
@@ -108,8 +112,8 @@ def working_days(request: HttpRequest, start: dt.date, n: int = Query(..., ge=-M
     response={200: MonthOut, 400: ErrorOut, 422: ErrorOut},
     summary="Every day of a month: working or not, and why",
 )
-def days(request: HttpRequest, year: int = year_query(), month: int = month_query()):  # type: ignore[no-untyped-def]
-    rows = month_days(year=year, month=month)
+def days(request: HttpRequest, year: int = year_query(), month: int = month_query(), province_code: str | None = Query(None, max_length=8)):  # type: ignore[no-untyped-def]
+    rows = month_days(year=year, month=month, province_code=province_code if province_code is not None else viewer_province(request.user))
     return {
         "year": year,
         "month": month,
@@ -127,7 +131,8 @@ def list_overrides(request: HttpRequest, year: int | None = year_query(None)):  
 @router.post("/overrides", response={201: OverrideOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut}, summary="Add an override (administrators)")
 def create_override(request: HttpRequest, payload: OverrideIn):  # type: ignore[no-untyped-def]
     require_override_admin(request.user)
-    obj = services.override_create(actor=request.user, date=payload.date, kind=payload.kind, reason=payload.reason, source=payload.source)
+    obj = services.override_create(actor=request.user, date=payload.date, kind=payload.kind, reason=payload.reason, source=payload.source,
+                                   province_code=payload.province_code)
     return Status(201, obj)
 
 

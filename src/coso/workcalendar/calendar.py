@@ -13,11 +13,6 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import holidays
 
-DEFAULT_WORKING_HOURS: tuple[tuple[dt.time, dt.time], ...] = (
-    (dt.time(7, 30), dt.time(11, 30)),
-    (dt.time(13, 30), dt.time(17, 0)),
-)
-
 
 class CalendarRangeError(ValueError):
     """A date (or a result) outside the years the calendar was built for."""
@@ -32,7 +27,7 @@ class WorkCalendar:
         days_off: Iterable[dt.date] = (),
         working_days: Iterable[dt.date] = (),
         reasons: Mapping[dt.date, str] | None = None,
-        working_hours: tuple[tuple[dt.time, dt.time], ...] = DEFAULT_WORKING_HOURS,
+        working_hours: tuple[tuple[dt.time, dt.time], ...] = (),
     ):
         self.first_year = first_year
         self.last_year = last_year
@@ -191,6 +186,8 @@ class WorkCalendar:
         """
         if hours < 0:
             raise ValueError("hours must not be negative")
+        if not self.working_hours:
+            raise ValueError("no office hours: pass working_hours (the rule calendar.office_hours)")
         remaining = dt.timedelta(hours=hours)
         current = start
         while True:

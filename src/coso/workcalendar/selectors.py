@@ -25,10 +25,23 @@ def require_override_admin(user: Any) -> None:
         raise PermissionDeniedError()
 
 
+def viewer_province(user: Any) -> str:
+    """The province whose calendar a user works with ('' for system administrators and citizens)."""
+    from coso.accounts.roles import Role
+
+    if user is None or not getattr(user, "is_authenticated", False) or getattr(user, "role", "") in (Role.SYSTEM_ADMIN, Role.CITIZEN):
+        return ""
+    return getattr(user, "province_code", "") or ""
+
+
 def override_list(*, fetched_by: Any, year: int | None = None) -> QuerySet[CalendarOverride]:
-    """Nationwide overrides (optionally of one year); only administrators may list them."""
+    """Overrides that apply to the administrator (nationwide ones and their province's; all for system
+    administrators), optionally of one year."""
     require_override_admin(fetched_by)
-    qs = CalendarOverride.objects.filter(province_code="").select_related("created_by").order_by("date")
+    qs = CalendarOverride.objects.select_related("created_by").order_by("date", "province_code")
+    province = viewer_province(fetched_by)
+    if province:
+        qs = qs.filter(province_code__in=["", province])
     if year is not None:
         qs = qs.filter(date__year=year)
     return qs
@@ -38,7 +51,10 @@ def override_get(*, fetched_by: Any, pk: int) -> CalendarOverride:
     require_override_admin(fetched_by)
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(CalendarOverride, pk=pk, province_code="")
+    province = viewer_province(fetched_by)
+    if province:
+        return get_object_or_404(CalendarOverride, pk=pk, province_code__in=["", province])
+    return get_object_or_404(CalendarOverride, pk=pk)
 
 
 def check_month(year: int, month: int) -> None:
@@ -51,11 +67,12 @@ def check_month(year: int, month: int) -> None:
         )
 
 
-def month_days(*, year: int, month: int) -> list[dict[str, Any]]:
-    """Every day of a month: date, weekday label, working or not, and why."""
+def month_days(*, year: int, month: int, province_code: str = "") -> list[dict[str, Any]]:
+    """Every day of a month in a province's calendar: date, weekday label, working or not, and why."""
     check_month(year, month)
-    cal = get_calendar()
-    overrides = {o.date: o for o in CalendarOverride.objects.filter(province_code="", date__year=year, date__month=month)}
+    cal = get_calendar(province_code)
+    overrides = {o.date: o for o in CalendarOverride.objects.filter(province_code__in=["", province_code] if province_code else [""],
+                                                                      date__year=year, date__month=month).order_by("province_code")}
     days = []
     for day in range(1, _stdcal.monthrange(year, month)[1] + 1):
         d = dt.date(year, month, day)
@@ -73,9 +90,9 @@ def month_days(*, year: int, month: int) -> list[dict[str, Any]]:
     return days
 
 
-def month_grid(*, year: int, month: int) -> list[list[dict[str, Any] | None]]:
+def month_grid(*, year: int, month: int, province_code: str = "") -> list[list[dict[str, Any] | None]]:
     """The month as weeks (Monday first) for a calendar table; None pads the first and last week."""
-    days = month_days(year=year, month=month)
+    days = month_days(year=year, month=month, province_code=province_code)
     weeks: list[list[dict[str, Any] | None]] = []
     week: list[dict[str, Any] | None] = [None] * days[0]["weekday"]
     for d in days:

@@ -17,73 +17,107 @@ from django.utils import timezone
 
 from coso.core.audit import audited_create, audited_delete, audited_update
 from coso.core.exceptions import ApplicationError
+from coso.rules.lookup import rule
 from coso.workcalendar.calendar import WorkCalendar
 from coso.workcalendar.models import CalendarOverride
 from coso.workcalendar.shipped import read_overrides_csv
 
 REFRESH_SECONDS = 30
 _lock = threading.Lock()
-_cache: dict[str, Any] = {"calendar": None, "stamp": None, "checked": 0.0}
+_cache: dict[str, Any] = {"calendars": {}, "stamp": None, "checked": float("-inf")}
 
 
 def _stamp() -> tuple[Any, ...]:
-    agg = CalendarOverride.objects.filter(province_code="").aggregate(n=Count("id"), last=Max("updated_at"))
+    agg = CalendarOverride.objects.aggregate(n=Count("id"), last=Max("updated_at"))
     return (agg["n"], agg["last"])
 
 
-def get_calendar() -> WorkCalendar:
+def office_hours(province_code: str = "", on: dt.date | None = None) -> tuple[tuple[dt.time, dt.time], ...]:
+    """Office hours of a working day in a province (rule ``calendar.office_hours``)."""
+    spans = rule("calendar.office_hours", on=on, province_code=province_code)
+    return tuple((dt.time.fromisoformat(a), dt.time.fromisoformat(b)) for a, b in spans)
+
+
+def hours_per_day(province_code: str = "", on: dt.date | None = None) -> float:
+    """Length of a working day in hours: the sum of the office hours."""
+    return sum((dt.datetime.combine(dt.date.min, b) - dt.datetime.combine(dt.date.min, a)).total_seconds() for a, b in office_hours(province_code, on)) / 3600
+
+
+def closing_time(province_code: str = "", on: dt.date | None = None) -> dt.time:
+    return office_hours(province_code, on)[-1][1]
+
+
+def _build(province_code: str, hours: tuple[tuple[dt.time, dt.time], ...]) -> WorkCalendar:
+    """National overrides, then the province's own (which win on the same date)."""
+    rows = CalendarOverride.objects.filter(province_code__in=["", province_code] if province_code else [""]).order_by("province_code")
+    kinds: dict[dt.date, str] = {}
+    reasons: dict[dt.date, str] = {}
+    for day, kind, reason, _prov in rows.values_list("date", "kind", "reason", "province_code"):
+        kinds[day] = kind
+        reasons[day] = reason
+    return WorkCalendar(
+        days_off=[d for d, k in kinds.items() if k == CalendarOverride.Kind.DAY_OFF],
+        working_days=[d for d, k in kinds.items() if k == CalendarOverride.Kind.WORKING_DAY],
+        reasons=reasons,
+        working_hours=hours,
+    )
+
+
+def get_calendar(province_code: str = "") -> WorkCalendar:
+    """The working-day calendar of a province (national days plus the province's own), cached per process."""
+    province_code = province_code or ""
+    hours = office_hours(province_code)
+    key = (province_code, hours)
     now = time.monotonic()
-    cal = _cache["calendar"]
+    cal = _cache["calendars"].get(key)
     if cal is not None and now - _cache["checked"] < REFRESH_SECONDS:
         return cal
     with _lock:
         stamp = _stamp()
-        if _cache["calendar"] is None or stamp != _cache["stamp"]:
-            overrides = list(CalendarOverride.objects.filter(province_code="").values_list("date", "kind", "reason"))
-            _cache["calendar"] = WorkCalendar(
-                days_off=[d for d, k, _ in overrides if k == CalendarOverride.Kind.DAY_OFF],
-                working_days=[d for d, k, _ in overrides if k == CalendarOverride.Kind.WORKING_DAY],
-                reasons={d: r for d, _, r in overrides},
-            )
+        if stamp != _cache["stamp"]:
+            _cache["calendars"] = {}
             _cache["stamp"] = stamp
         _cache["checked"] = now
-        return _cache["calendar"]
+        cal = _cache["calendars"].get(key)
+        if cal is None:
+            cal = _cache["calendars"][key] = _build(province_code, hours)
+        return cal
 
 
 def calendar_invalidate() -> None:
     with _lock:
-        _cache["calendar"] = None
+        _cache["calendars"] = {}
         _cache["stamp"] = None
 
 
-def is_working_day(d: dt.date) -> bool:
-    return get_calendar().is_working_day(d)
+def is_working_day(d: dt.date, *, province_code: str = "") -> bool:
+    return get_calendar(province_code).is_working_day(d)
 
 
-def add_working_days(start: dt.date, n: int) -> dt.date:
-    return get_calendar().add_working_days(start, n)
+def add_working_days(start: dt.date, n: int, *, province_code: str = "") -> dt.date:
+    return get_calendar(province_code).add_working_days(start, n)
 
 
-def working_days_between(a: dt.date, b: dt.date) -> int:
-    return get_calendar().working_days_between(a, b)
+def working_days_between(a: dt.date, b: dt.date, *, province_code: str = "") -> int:
+    return get_calendar(province_code).working_days_between(a, b)
 
 
-def next_working_day(d: dt.date, *, include_self: bool = True) -> dt.date:
-    return get_calendar().next_working_day(d, include_self=include_self)
+def next_working_day(d: dt.date, *, include_self: bool = True, province_code: str = "") -> dt.date:
+    return get_calendar(province_code).next_working_day(d, include_self=include_self)
 
 
-def effective_start(received: dt.datetime, *, cutoff: dt.time | None = None) -> dt.date:
+def effective_start(received: dt.datetime, *, cutoff: dt.time | None = None, province_code: str = "") -> dt.date:
     """Local date counting starts from (aware datetimes are converted to Asia/Ho_Chi_Minh)."""
     if timezone.is_aware(received):
         received = timezone.localtime(received).replace(tzinfo=None)
-    return get_calendar().effective_start(received, cutoff=cutoff)
+    return get_calendar(province_code).effective_start(received, cutoff=cutoff)
 
 
-def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
-    """Aware in → aware out (local office hours)."""
+def add_working_hours(start: dt.datetime, hours: float, *, province_code: str = "") -> dt.datetime:
+    """Aware in → aware out (local office hours of the province)."""
     aware = timezone.is_aware(start)
     local = timezone.localtime(start).replace(tzinfo=None) if aware else start
-    result = get_calendar().add_working_hours(local, hours)
+    result = get_calendar(province_code).add_working_hours(local, hours)
     return timezone.make_aware(result) if aware else result
 
 
@@ -95,9 +129,28 @@ def base_calendar() -> WorkCalendar:
     return cal
 
 
-def _validate_override(*, date: dt.date, kind: str, reason: str, exclude_pk: int | None = None) -> None:
+def override_province_for(actor: Any, province_code: str | None) -> str:
+    """The province an administrator's override applies to: system administrators choose (empty: nationwide);
+    a province administrator only ever changes the calendar of their own province."""
+    from coso.accounts.roles import Role
+
+    if actor is None or getattr(actor, "is_superuser", False) or getattr(actor, "role", "") == Role.SYSTEM_ADMIN:
+        return (province_code or "").strip()
+    if getattr(actor, "role", "") == Role.PROVINCE_ADMIN and getattr(actor, "province_code", ""):
+        if province_code and province_code != actor.province_code:
+            from coso.core.exceptions import PermissionDeniedError
+
+            raise PermissionDeniedError("Bạn chỉ được điều chỉnh lịch làm việc của tỉnh mình.", code="override-forbidden")
+        return actor.province_code
+    from coso.core.exceptions import PermissionDeniedError
+
+    raise PermissionDeniedError()
+
+
+def _validate_override(*, date: dt.date, kind: str, reason: str, exclude_pk: int | None = None, province_code: str = "") -> None:
     errors: dict[str, list[str]] = {}
-    base = base_calendar()
+    # A province's override is checked against the national calendar (with its overrides); a national one against the package.
+    base = get_calendar() if province_code else base_calendar()
     if kind not in CalendarOverride.Kind.values:
         errors.setdefault("kind", []).append("Loại điều chỉnh không hợp lệ.")
     if not (reason or "").strip():
@@ -111,7 +164,7 @@ def _validate_override(*, date: dt.date, kind: str, reason: str, exclude_pk: int
     elif kind == CalendarOverride.Kind.WORKING_DAY and base.is_working_day(date):
         errors.setdefault("date", []).append(f"Ngày {date:%d/%m/%Y} vốn đã là ngày làm việc; không cần thêm ngày làm bù.")
     if "date" not in errors:
-        clash = CalendarOverride.objects.filter(date=date, province_code="")
+        clash = CalendarOverride.objects.filter(date=date, province_code=province_code)
         if exclude_pk is not None:
             clash = clash.exclude(pk=exclude_pk)
         if clash.exists():
@@ -122,12 +175,14 @@ def _validate_override(*, date: dt.date, kind: str, reason: str, exclude_pk: int
         raise ApplicationError(first, code=code, details={"fields": errors})
 
 
-def override_create(*, actor: Any, date: dt.date, kind: str, reason: str, source: str = "") -> CalendarOverride:
-    """Add a nationwide override (an extra day off, or a make-up working day)."""
+def override_create(*, actor: Any, date: dt.date, kind: str, reason: str, source: str = "", province_code: str | None = None) -> CalendarOverride:
+    """Add an override (an extra day off, or a make-up working day): nationwide, or for one province only."""
+    province_code = override_province_for(actor, province_code)
     reason = (reason or "").strip()
     source = (source or "").strip()
-    _validate_override(date=date, kind=kind, reason=reason)
-    obj = CalendarOverride(date=date, kind=kind, reason=reason, source=source, created_by=actor if getattr(actor, "pk", None) else None)
+    _validate_override(date=date, kind=kind, reason=reason, province_code=province_code)
+    obj = CalendarOverride(date=date, kind=kind, reason=reason, source=source, province_code=province_code,
+                           created_by=actor if getattr(actor, "pk", None) else None)
     try:
         with transaction.atomic():
             audited_create(obj, actor=actor)
@@ -143,6 +198,10 @@ def override_create(*, actor: Any, date: dt.date, kind: str, reason: str, source
 
 def override_update(*, actor: Any, override: CalendarOverride, **changes: Any) -> CalendarOverride:
     """Change date, kind, reason or source of an override (only the keys given)."""
+    if override_province_for(actor, override.province_code) != override.province_code:
+        from coso.core.exceptions import PermissionDeniedError
+
+        raise PermissionDeniedError()
     allowed = {"date", "kind", "reason", "source"}
     changes = {k: v for k, v in changes.items() if k in allowed and v is not None}
     for key in ("reason", "source"):
@@ -153,6 +212,7 @@ def override_update(*, actor: Any, override: CalendarOverride, **changes: Any) -
         kind=changes.get("kind", override.kind),
         reason=changes.get("reason", override.reason),
         exclude_pk=override.pk,
+        province_code=override.province_code,
     )
     try:
         with transaction.atomic():
@@ -165,6 +225,10 @@ def override_update(*, actor: Any, override: CalendarOverride, **changes: Any) -
 
 
 def override_delete(*, actor: Any, override: CalendarOverride) -> None:
+    if override_province_for(actor, override.province_code) != override.province_code:
+        from coso.core.exceptions import PermissionDeniedError
+
+        raise PermissionDeniedError()
     with transaction.atomic():
         audited_delete(override, actor=actor)
     calendar_invalidate()

@@ -16,7 +16,7 @@ from coso.core.exceptions import ApplicationError
 from coso.core.views import page_not_found
 from coso.workcalendar import services
 from coso.workcalendar.forms import MonthForm, OverrideForm
-from coso.workcalendar.selectors import can_manage_overrides, month_grid, override_get, override_list
+from coso.workcalendar.selectors import can_manage_overrides, month_grid, override_get, override_list, viewer_province
 
 WEEKDAY_HEADERS = (
     pgettext_lazy("weekday", "T2"),
@@ -66,13 +66,14 @@ def overrides_view(request: HttpRequest) -> HttpResponse:
     first = dt.date(year, month, 1)
     prev_month = (first - dt.timedelta(days=1)).replace(day=1)
     next_month = (first + dt.timedelta(days=32)).replace(day=1)
-    cal = services.get_calendar()
+    cal = services.get_calendar(viewer_province(request.user))
     context = {
         "form": form,
         "year": year,
         "month": month,
         "overrides": override_list(fetched_by=request.user, year=year),
-        "weeks": month_grid(year=year, month=month),
+        "weeks": month_grid(year=year, month=month, province_code=viewer_province(request.user)),
+        "province_code": viewer_province(request.user),
         "weekday_headers": WEEKDAY_HEADERS,
         "prev": prev_month if cal.first_year <= prev_month.year else None,
         "next": next_month if next_month.year <= cal.last_year else None,
@@ -89,6 +90,10 @@ def override_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         return page_not_found(request)
     obj = override_get(fetched_by=request.user, pk=pk)
     day = obj.date
-    services.override_delete(actor=request.user, override=obj)
+    try:
+        services.override_delete(actor=request.user, override=obj)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('workcalendar:overrides')}?year={day.year}&month={day.month}")
     messages.success(request, _("Đã xoá điều chỉnh ngày %(date)s.") % {"date": day.strftime("%d/%m/%Y")})
     return redirect(f"{reverse('workcalendar:overrides')}?year={day.year}&month={day.month}")

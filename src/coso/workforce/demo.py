@@ -33,7 +33,7 @@ STRUCTURE: list[tuple[str, str, int]] = [
 ]
 MINORITIES = ["Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "H'Mông", "Dao", "Chăm", "Ê Đê"]
 USER_POSITIONS = {"lanhdao": "ct_ubnd", "noivu.xa": "cv_vp", "motcua": "cv_ttphc", "chuyenvien": "cv_vp", "taichinh.xa": "cv_kinh_te",
-                  "lanhdao2": "ct_ubnd", "motcua2": "cv_ttphc"}
+                  "lanhdao2": "ct_ubnd", "motcua2": "cv_ttphc", "phochutich": "pct_ubnd", "chuyenvien2": "cv_vp", "taichinh2": "cv_kinh_te"}
 
 
 @cache

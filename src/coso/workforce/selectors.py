@@ -68,6 +68,15 @@ def person_get(*, fetched_by: Any, pk: int) -> Person:
     return get_scoped_or_404(Person.objects.all(), fetched_by, pk=pk)  # type: ignore[return-value]
 
 
+def people_for_accounts(*, fetched_by: Any, commune_code: str, ids: list[int] | None = None, on: dt.date | None = None) -> QuerySet[Person]:
+    """People of a commune's register who are in office and have no account yet (for the accounts app's
+    bulk creation). Scoped like the register: another unit's people are simply absent."""
+    qs = person_list(fetched_by=fetched_by, commune=commune_code, on=on).filter(user__isnull=True).exclude(kind=Person.Kind.VILLAGE_PART_TIME)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs
+
+
 def person_review(person: Person, *, on: dt.date | None = None) -> dict[str, Any]:
     from coso.units.models import AdministrativeUnit
 

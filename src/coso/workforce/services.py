@@ -320,6 +320,18 @@ def person_update(*, actor: Any, person: Person, version: int, **changes: Any) -
 
 
 @transaction.atomic
+def person_link_user(*, actor: Any, person: Person, user: Any) -> Person:
+    """Link a register entry to the staff account created for that person (called by the accounts app,
+    whose service checks the actor manages the account's unit)."""
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.user_id is not None and locked.user_id != user.pk:
+        raise ConflictError("Người này đã gắn với một tài khoản khác.", code="person-linked")
+    if not can_see_unit(actor, province_code=locked.province_code, commune_code=locked.commune_code):
+        raise PermissionDeniedError("Xã ngoài phạm vi quản lý của bạn.", code="out-of-scope")
+    return audited_update(locked, actor=actor, changes={"user": user, "version": locked.version + 1}, verb="person_link_user")  # type: ignore[return-value]
+
+
+@transaction.atomic
 def discipline_add(*, actor: Any, person: Person, form: str, decided_on: dt.date, valid_until: dt.date | None = None, reason: str = "") -> Discipline:
     require_roles(actor, *REGISTER_EDIT_ROLES, Role.COMMUNE_LEADER)
     d = Discipline(person=person, form=form, decided_on=decided_on, valid_until=valid_until, reason=nfc(reason),
@@ -485,18 +497,32 @@ def approve(*, actor: Any, evaluations: list[Evaluation], versions: dict[int, in
     agencies = {(e.commune_code, e.year) for e in locked}
     if len(agencies) > 1:
         raise ApplicationError("Chỉ phê duyệt các phiếu của cùng một cơ quan và một năm.", code="mixed-agencies")
+    delegation = None
     for ev in locked:
         if not _leader_can(actor, ev):
-            raise PermissionDeniedError("Chỉ lãnh đạo cơ quan được phê duyệt.")
+            delegation = _approval_delegation(actor, ev)
+            if delegation is None:
+                raise PermissionDeniedError("Chỉ lãnh đạo cơ quan (hoặc người được lãnh đạo ủy quyền) được phê duyệt.")
         if ev.status != Evaluation.Status.LEADER_ASSESSED or not ev.level:
             raise ApplicationError(f"Phiếu của {ev.person.full_name} chưa được lãnh đạo đánh giá.", code="wrong-status")
     (commune_code, year), = agencies
     quota_check(commune_code=commune_code, year=year, adding=locked)
     now = timezone.now()
+    on_behalf_of = delegation.capacity() if delegation is not None else ""
     for ev in locked:
-        audited_update(ev, actor=actor, verb="approve", changes={"status": Evaluation.Status.APPROVED, "approved_at": now, "version": ev.version + 1})
-        _step(ev, actor, "approved")
+        audited_update(ev, actor=actor, verb="approve", changes={"status": Evaluation.Status.APPROVED, "approved_at": now, "version": ev.version + 1},
+                       on_behalf_of=on_behalf_of)
+        _step(ev, actor, "approved", on_behalf_of)
     return locked
+
+
+def _approval_delegation(actor: Any, ev: Evaluation) -> Any:
+    """The commune leader's delegation (ủy quyền) under which ``actor`` approves evaluations today, if any."""
+    from coso.accounts.services import delegation_active
+
+    if actor.commune_code != ev.commune_code or ev.person.user_id == actor.pk:
+        return None
+    return delegation_active(actor, "evaluation_approve", timezone.localdate())
 
 
 def _dossier_stats_function() -> Any:

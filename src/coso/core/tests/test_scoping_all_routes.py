@@ -39,6 +39,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 import pytest
+from conftest import verify_session
 
 from coso.accounts.roles import Role
 
@@ -351,6 +352,7 @@ def test_every_route_is_scoped_and_never_500(world, quiet_logs, capsys):  # type
             c = Client(raise_request_exception=False)
             if user is not None:
                 c.force_login(user)
+                verify_session(c, user)  # administrators: as after the sign-in's code step
             clients[key] = c
         return clients[key]
 

@@ -76,8 +76,20 @@ def test_supplement_shift_adds_exactly_the_paused_working_days(received, n, paus
 
 
 def test_half_day_limit_uses_hours():
+    # A working day is the office hours of the rule book (7:30–11:30, 13:00–17:00: 8 h); half a day is 4 h:
+    # 8:00 → 11:30 (3.5 h), then 13:00 → 13:30.
     received = timezone.make_aware(dt.datetime(2026, 3, 2, 8, 0))
     a = deadlines.compute_appointment(received, time_limit=Decimal("0.5"), time_unit="working_days")
+    assert timezone.localtime(a.due_at).replace(tzinfo=None) == dt.datetime(2026, 3, 2, 13, 30)
+
+
+def test_half_day_follows_the_province_office_hours(province):
+    from coso.rules.testing import set_rule
+
+    set_rule("calendar.office_hours", [["07:00", "11:00"], ["13:30", "16:30"]], valid_from=dt.date(2020, 1, 1), province_code=province.code)
+    received = timezone.make_aware(dt.datetime(2026, 3, 2, 8, 0))
+    a = deadlines.compute_appointment(received, time_limit=Decimal("0.5"), time_unit="working_days", province_code=province.code)
+    # 7 h a day → 3.5 h: 8:00 → 11:00 (3 h), then 13:30 → 14:00.
     assert timezone.localtime(a.due_at).replace(tzinfo=None) == dt.datetime(2026, 3, 2, 14, 0)
 
 
@@ -101,4 +113,5 @@ def _dt(y, m, d, h=10):  # type: ignore[no-untyped-def]
 ])
 def test_classification(end, supplements, expected):
     due = dt.date(2026, 3, 5)
-    assert deadlines.classify(end_at=end, due_at=deadlines._aware(due), due_date=due, supplement_count=supplements) == expected
+    assert deadlines.classify(end_at=end, due_at=deadlines.end_of_day(due), due_date=due, supplement_count=supplements,
+                              max_supplements_on_time=1, closing=dt.time(17, 0)) == expected

@@ -247,7 +247,8 @@ def test_hour_based_and_same_day(users, commune):
     app = services.Applicant(name="Lê Văn An", phone="0909000111")
     with time_machine.travel(at(2026, 3, 2, 10), tick=False):
         d = services.receive_at_counter(actor=users["onestop"], commune=commune, applicant=app, procedure_version=v_hours, documents=["Tờ khai đăng ký khai sinh"])
-        assert timezone.localtime(d.due_at).replace(tzinfo=None) == dt.datetime(2026, 3, 2, 16, 0)
+        # 10:00 + 4 office hours (7:30–11:30, 13:00–17:00): 1.5 h before noon, 2.5 h after → 15:30.
+        assert timezone.localtime(d.due_at).replace(tzinfo=None) == dt.datetime(2026, 3, 2, 15, 30)
         s1 = services.receive_at_counter(actor=users["onestop"], commune=commune, applicant=app, procedure_version=v_same, documents=["Tờ khai đăng ký khai sinh"])
         assert s1.due_date == dt.date(2026, 3, 2)
     with time_machine.travel(at(2026, 3, 2, 15, 30), tick=False):

@@ -1,13 +1,12 @@
+"""Formerly loaded the shipped categories, templates and deadline rules with live code.
+
+They are now loaded by ``manage.py load_reference`` (categories, templates) and ``manage.py load_rules``
+(deadlines, from the rule book), so that migrations never import application code.
+"""
+
 from django.db import migrations
-
-
-def load(apps, schema_editor):
-    from coso.feedback.services import load_defaults
-
-    load_defaults(apps.get_model("feedback", "FeedbackCategory"), apps.get_model("feedback", "ResponseTemplate"),
-                  apps.get_model("feedback", "FeedbackRule"))
 
 
 class Migration(migrations.Migration):
     dependencies = [("feedback", "0001_initial")]
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -17,8 +17,9 @@ from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeni
 from coso.core.notify import MemoryBackend
 from coso.feedback import selectors as sel
 from coso.feedback import services as svc
-from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackEvent, FeedbackRule
+from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackEvent
 from coso.feedback.tests.conftest import MONDAY, has_gps, jpeg_with_gps
+from coso.rules.testing import set_rule
 from coso.workcalendar.services import add_working_days
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,8 @@ def test_deadline_skips_holidays_and_weekends(submit, users):
 
 
 def test_deadline_rule_is_effective_dated_per_province(submit, users, province):
-    FeedbackRule.objects.create(province_code=province.code, valid_from=dt.date(2026, 6, 1), answer_days=10, reject_days=1)
+    set_rule("feedback.deadline.answer_days", 10, valid_from=dt.date(2026, 6, 1), province_code=province.code)
+    set_rule("feedback.deadline.reject_days", 1, valid_from=dt.date(2026, 6, 1), province_code=province.code)
     with time_machine.travel(MONDAY, tick=False):
         before = submit(actor=users["citizen"])
     with time_machine.travel(dt.datetime(2026, 6, 8, 9, 0, tzinfo=MONDAY.tzinfo), tick=False):
@@ -193,8 +195,8 @@ def test_auto_hide_after_three_reports_notifies_moderators(submit, users):
     assert not fb.hidden and fb.report_count == 0
 
 
-def test_auto_hide_threshold_is_a_setting(submit, users, settings):
-    settings.COSO_FEEDBACK_AUTO_HIDE_REPORTS = 1
+def test_auto_hide_threshold_is_a_rule(submit, users, province):
+    set_rule("feedback.moderation.auto_hide_reports", 1, valid_from=dt.date(2020, 1, 1), province_code=province.code)
     fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
     svc.feedback_report(feedback=fb, reporter_key="u:1")
     fb.refresh_from_db()
@@ -390,7 +392,8 @@ def test_deadline_arithmetic_property(naive, reject_days, info_days, answer_days
     from coso.workcalendar.services import is_working_day, working_days_between
 
     submitted = naive.replace(tzinfo=MONDAY.tzinfo)
-    rule = FeedbackRule(valid_from=dt.date(2025, 1, 1), reject_days=reject_days, info_days=info_days, answer_days=answer_days)
+    rule = svc.FeedbackRules(reject_days=reject_days, info_days=info_days, answer_days=answer_days, publish_days=2, forward_days=5,
+                             auto_hide_reports=3, max_attachments=5)
     due = svc.deadlines_for(submitted, rule)
     assert due["start_date"] >= submitted.date() and is_working_day(due["start_date"])
     for key, n in (("reject_due", reject_days), ("info_due", info_days), ("answer_due", answer_days)):

@@ -15,12 +15,13 @@ FIRST, LAST = 2015, 2040
 starts = st.dates(min_value=dt.date(2017, 1, 1), max_value=dt.date(2038, 12, 31))
 counts = st.integers(min_value=1, max_value=400)
 
-CAL = WorkCalendar(first_year=FIRST, last_year=LAST)
+HOURS = ((dt.time(7, 30), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0)))
+CAL = WorkCalendar(first_year=FIRST, last_year=LAST, working_hours=HOURS)
 
 # A calendar with overrides: extra days off on weekdays, make-up Saturdays.
 OFF = [dt.date(2026, 1, 2), dt.date(2027, 3, 10), dt.date(2030, 6, 14)]
 WORK = [dt.date(2026, 1, 10), dt.date(2027, 3, 13), dt.date(2030, 6, 22)]
-CAL_OVR = WorkCalendar(first_year=FIRST, last_year=LAST, days_off=OFF, working_days=WORK)
+CAL_OVR = WorkCalendar(first_year=FIRST, last_year=LAST, days_off=OFF, working_days=WORK, working_hours=HOURS)
 
 
 @given(a=starts, n=counts)

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 import pytest
 
 from coso.core.exceptions import ApplicationError
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_create_update_delete_are_audited(users):
-    admin = users["province_admin"]
+    admin = users["sysadmin"]
     obj = services.override_create(actor=admin, date=D(2027, 3, 10), kind="day_off", reason="  Nghỉ thử  ")
     assert obj.reason == "Nghỉ thử" and not services.is_working_day(D(2027, 3, 10))
     services.override_update(actor=admin, override=obj, date=D(2027, 3, 11))
@@ -55,3 +57,39 @@ def test_out_of_range_raises_calendar_range_error():
 
     with pytest.raises(CalendarRangeError):
         services.add_working_days(D(2040, 12, 20), 30)
+
+
+def test_province_day_off_changes_only_that_province(users, province, other_province):
+    """A province's extra day off moves deadlines in that province only; province administrators never
+    change the national calendar or another province's."""
+    from coso.core.exceptions import PermissionDeniedError
+
+    admin = users["province_admin"]
+    obj = services.override_create(actor=admin, date=D(2027, 3, 10), kind="day_off", reason="Lễ hội của tỉnh", source="QĐ 1/2027/QĐ-UBND")
+    assert obj.province_code == province.code
+    assert not services.is_working_day(D(2027, 3, 10), province_code=province.code)
+    assert services.is_working_day(D(2027, 3, 10), province_code=other_province.code)
+    assert services.is_working_day(D(2027, 3, 10))
+    assert services.add_working_days(D(2027, 3, 9), 1, province_code=province.code) == D(2027, 3, 11)
+    assert services.add_working_days(D(2027, 3, 9), 1, province_code=other_province.code) == D(2027, 3, 10)
+    with pytest.raises(PermissionDeniedError):
+        services.override_create(actor=admin, date=D(2027, 3, 11), kind="day_off", reason="x", province_code=other_province.code)
+    national = services.override_create(actor=users["sysadmin"], date=D(2027, 3, 12), kind="day_off", reason="Nghỉ toàn quốc", province_code="")
+    with pytest.raises(PermissionDeniedError):
+        services.override_delete(actor=admin, override=national)
+    # The province cannot add a day off that is already off nationally.
+    with pytest.raises(ApplicationError) as exc:
+        services.override_create(actor=admin, date=D(2027, 3, 12), kind="day_off", reason="trùng")
+    assert exc.value.code == "invalid-override"
+
+
+def test_office_hours_come_from_the_rule_book(province):
+    from coso.rules.testing import set_rule
+
+    assert services.hours_per_day() == 8
+    set_rule("calendar.office_hours", [["07:00", "11:30"], ["13:30", "17:00"]], valid_from=D(2020, 1, 1), province_code=province.code)
+    assert services.hours_per_day(province.code) == 8
+    start = timezone.make_aware(dt.datetime(2027, 3, 9, 11, 0))
+    # 1 working hour from 11:00: 30 min to 11:30 (province) then 30 min from 13:30; nationally 11:30 → 13:00.
+    assert timezone.localtime(services.add_working_hours(start, 1, province_code=province.code)).time() == dt.time(14, 0)
+    assert timezone.localtime(services.add_working_hours(start, 1)).time() == dt.time(13, 30)

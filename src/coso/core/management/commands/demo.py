@@ -47,3 +47,5 @@ class Command(BaseCommand):
             self.stdout.write(f"\nTài khoản demo (mật khẩu: {settings.COSO_DEMO_PASSWORD}):")
             for label, username, unit in ctx.accounts:
                 self.stdout.write(f"  {label:<34} {username:<28} {unit}")
+        for note in ctx.notes:
+            self.stdout.write(note)

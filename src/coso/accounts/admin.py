@@ -1,0 +1,64 @@
+"""Django admin for system administrators: the user list (read-only; accounts are created, changed and
+disabled through the audited staff-account pages, which enforce the role/unit rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from coso.accounts.models import ApiToken, User
+
+
+class SystemAdminOnly:
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(getattr(request.user, "is_system_admin", False))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(getattr(request.user, "is_system_admin", False))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(User)
+class UserAdmin(SystemAdminOnly, admin.ModelAdmin):
+    list_display = ("username", "full_name", "role", "unit", "province_code", "commune_code", "is_active", "last_login", "manage")
+    list_filter = ("role", "is_active", "province_code")
+    search_fields = ("username", "full_name", "email", "phone")
+    list_select_related = ("unit",)
+    ordering = ("username",)
+    exclude = ("password", "groups", "user_permissions")
+    show_full_result_count = False
+
+    @admin.display(description=_("Quản lý"))
+    def manage(self, obj: User) -> str:
+        if obj.role == "citizen":
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("accounts:staff_detail", args=[obj.pk]), _("Trang tài khoản"))
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(SystemAdminOnly, admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked")
+    list_filter = ("revoked",)
+    exclude = ("token_hash",)
+
+
+# django-otp registers its device models; device changes go through the audited 2FA pages instead.
+for _model_path in ("django_otp.plugins.otp_totp.models.TOTPDevice", "django_otp.plugins.otp_static.models.StaticDevice"):
+    from django.utils.module_loading import import_string
+
+    _model = import_string(_model_path)
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

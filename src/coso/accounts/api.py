@@ -1,0 +1,313 @@
+"""JSON API of the accounts app (mounted at /api/v1/accounts/). Errors: {code, message, details}."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from ninja import File, Router, Schema, Status, UploadedFile
+from ninja.pagination import paginate
+from pydantic import Field
+
+from coso.accounts import services
+from coso.accounts.models import Delegation, User
+from coso.accounts.selectors import delegate_choices, delegation_get, delegation_list, staff_get, staff_list
+from coso.core.exceptions import ApplicationError
+from coso.core.types import AuthedHttpRequest
+
+router = Router(tags=["accounts"])
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: dict
+
+
+class StaffOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    role: str
+    role_label: str
+    unit_code: str | None
+    unit_name: str | None
+    province_code: str
+    commune_code: str
+    email: str
+    phone: str
+    is_active: bool
+    has_password: bool
+    otp_enabled: bool
+    last_login: dt.datetime | None
+
+    @staticmethod
+    def resolve_role_label(obj: User) -> str:
+        return str(obj.get_role_display())
+
+    @staticmethod
+    def resolve_unit_code(obj: User) -> str | None:
+        return obj.unit.code if obj.unit else None
+
+    @staticmethod
+    def resolve_unit_name(obj: User) -> str | None:
+        return obj.unit.name if obj.unit else None
+
+    @staticmethod
+    def resolve_has_password(obj: User) -> bool:
+        return obj.has_usable_password()
+
+    @staticmethod
+    def resolve_otp_enabled(obj: User) -> bool:
+        return services.otp_enabled(obj)
+
+
+class StaffIn(Schema):
+    username: str = Field(..., max_length=150)
+    full_name: str = Field(..., min_length=1, max_length=200)
+    role: str = Field(..., max_length=32)
+    unit_code: str = Field("", max_length=8)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=20)
+    citizen_id: str = Field("", max_length=12)
+
+
+class StaffPatch(Schema):
+    full_name: str | None = Field(None, max_length=200)
+    role: str | None = Field(None, max_length=32)
+    unit_code: str | None = Field(None, max_length=8)
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=20)
+    citizen_id: str | None = Field(None, max_length=12)
+
+
+class CreatedOut(Schema):
+    account: StaffOut
+    channels: list[str]
+    link: str | None = Field(None, description="Set-password link, only when no channel could deliver it (hand it over in person).")
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class SentOut(Schema):
+    channels: list[str]
+    link: str | None
+
+
+class FromRegisterIn(Schema):
+    commune_code: str = Field(..., max_length=8)
+    person_ids: list[int] = Field(..., min_length=1, max_length=500)
+    role: str = Field("", max_length=32, description="Empty: the role suggested by each person's position.")
+
+
+class SignupCodeIn(Schema):
+    contact: str = Field(..., max_length=254, description="Mobile phone number (10 digits) or e-mail address.")
+
+
+class SignupCodeOut(Schema):
+    channel: str
+    destination: str
+    expires_at: dt.datetime
+
+
+class SignupIn(Schema):
+    contact: str = Field(..., max_length=254)
+    code: str = Field(..., max_length=10)
+    full_name: str = Field(..., max_length=200)
+    password: str = Field(..., max_length=128)
+
+
+class CitizenOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    role: str
+
+
+def _out(user: User) -> User:
+    return user
+
+
+def _unit(actor: Any, code: str | None) -> Any:
+    if not code:
+        return None
+    unit = next((u for u in services.manageable_units(actor) if u.code == code), None)
+    if unit is None:
+        raise ApplicationError("Mã đơn vị không có hoặc ngoài phạm vi quản lý.", code="validation-error",
+                               details={"fields": {"unit_code": ["Không có hoặc ngoài phạm vi quản lý."]}})
+    return unit
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not services.can_manage_accounts(request.user):
+        from django.http import Http404
+
+        raise Http404
+
+
+@router.get("/staff", response=list[StaffOut], summary="Staff accounts the caller manages")
+@paginate
+def staff_index(request: AuthedHttpRequest, q: str = "", role: str = "", unit: str = "", status: str = "") -> Any:
+    _require_manager(request)
+    return staff_list(fetched_by=request.user, q=q, role=role, unit=unit, status=status)
+
+
+@router.get("/staff/{int:pk}", response={200: StaffOut, 404: ErrorOut}, summary="One staff account")
+def staff_show(request: AuthedHttpRequest, pk: int) -> Any:
+    return _out(staff_get(fetched_by=request.user, pk=pk))
+
+
+@router.post("/staff", response={201: CreatedOut, 400: ErrorOut, 403: ErrorOut}, summary="Create a staff account (set-password link sent)")
+def staff_create(request: AuthedHttpRequest, payload: StaffIn) -> Any:
+    data = payload.dict()
+    unit = _unit(request.user, data.pop("unit_code"))
+    user, sent = services.staff_create(actor=request.user, unit=unit, **data)
+    return Status(201, {"account": _out(user), **sent})
+
+
+@router.patch("/staff/{int:pk}", response={200: StaffOut, 400: ErrorOut, 404: ErrorOut}, summary="Edit a staff account")
+def staff_patch(request: AuthedHttpRequest, pk: int, payload: StaffPatch) -> Any:
+    target = staff_get(fetched_by=request.user, pk=pk)
+    changes = payload.dict(exclude_unset=True)
+    if "unit_code" in changes:
+        changes["unit"] = _unit(request.user, changes.pop("unit_code"))
+    changes = {k: v for k, v in changes.items() if v is not None or k == "unit"}
+    return _out(services.staff_update(actor=request.user, user=target, **changes))
+
+
+@router.post("/staff/{int:pk}/deactivate", response={200: StaffOut, 400: ErrorOut, 404: ErrorOut}, summary="Deactivate (sign-in and tokens stop)")
+def staff_deactivate(request: AuthedHttpRequest, pk: int, payload: ReasonIn) -> Any:
+    return _out(services.staff_deactivate(actor=request.user, user=staff_get(fetched_by=request.user, pk=pk), reason=payload.reason))
+
+
+@router.post("/staff/{int:pk}/reactivate", response={200: StaffOut, 400: ErrorOut, 404: ErrorOut}, summary="Reactivate")
+def staff_reactivate(request: AuthedHttpRequest, pk: int, payload: ReasonIn) -> Any:
+    return _out(services.staff_reactivate(actor=request.user, user=staff_get(fetched_by=request.user, pk=pk), reason=payload.reason))
+
+
+@router.post("/staff/{int:pk}/password-reset", response={200: SentOut, 400: ErrorOut, 404: ErrorOut}, summary="Send a one-time set-password link")
+def staff_password_reset(request: AuthedHttpRequest, pk: int) -> Any:
+    return services.password_reset_send(actor=request.user, user=staff_get(fetched_by=request.user, pk=pk))
+
+
+@router.post("/staff/{int:pk}/otp-reset", response={200: StaffOut, 400: ErrorOut, 404: ErrorOut}, summary="Remove someone's authenticator and recovery codes")
+def staff_otp_reset(request: AuthedHttpRequest, pk: int, payload: ReasonIn) -> Any:
+    target = staff_get(fetched_by=request.user, pk=pk)
+    services.otp_reset(actor=request.user, user=target, reason=payload.reason)
+    return _out(target)
+
+
+@router.post("/staff/from-register", response={201: list[CreatedOut], 400: ErrorOut, 404: ErrorOut},
+             summary="Create accounts for people of the workforce register (linked to them)")
+def staff_from_register(request: AuthedHttpRequest, payload: FromRegisterIn) -> Any:
+    results = services.staff_bulk_from_register(actor=request.user, commune_code=payload.commune_code, person_ids=payload.person_ids, role=payload.role)
+    return Status(201, [{"account": _out(r["user"]), "channels": r["channels"], "link": r["link"]} for r in results])
+
+
+@router.post("/staff/import", response={201: list[CreatedOut], 400: ErrorOut}, summary="Create accounts from an Excel file (all or nothing)")
+def staff_import(request: AuthedHttpRequest, file: File[UploadedFile]) -> Any:
+    results = services.staff_import(actor=request.user, data=file.read())
+    return Status(201, [{"account": _out(r["user"]), "channels": r["channels"], "link": r["link"]} for r in results])
+
+
+@router.get("/staff/import/template", summary="Excel template for the import (roles and units sheets for the caller)")
+def staff_import_template(request: AuthedHttpRequest) -> HttpResponse:
+    _require_manager(request)
+    response = HttpResponse(services.import_template_bytes(request.user), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="mau-tai-khoan-can-bo.xlsx"'
+    return response
+
+
+@router.post("/signup/code", auth=None, response={201: SignupCodeOut, 400: ErrorOut, 429: ErrorOut, 503: ErrorOut},
+             summary="Citizens: send a verification code to a phone or e-mail (rate-limited)")
+def signup_code(request: HttpRequest, payload: SignupCodeIn) -> Any:
+    record = services.signup_send_code(contact=payload.contact, ip=str(request.META.get("REMOTE_ADDR") or ""))
+    return Status(201, {"channel": record.channel, "destination": record.destination, "expires_at": record.expires_at})
+
+
+@router.post("/signup", auth=None, response={201: CitizenOut, 400: ErrorOut}, summary="Citizens: create the account with the code")
+def signup(request: HttpRequest, payload: SignupIn) -> Any:
+    user = services.signup_complete(contact=payload.contact, code=payload.code, full_name=payload.full_name, password=payload.password,
+                                    ip=str(request.META.get("REMOTE_ADDR") or ""))
+    return Status(201, {"id": user.pk, "username": user.username, "full_name": user.full_name, "role": user.role})
+
+
+# ------------------------------------------------------------------ delegation of authority
+class DelegationOut(Schema):
+    id: int
+    delegator: str
+    delegator_title: str
+    delegate_id: int
+    delegate: str
+    delegate_title: str
+    kind: str
+    actions: list[str]
+    procedure_codes: list[str]
+    starts_on: dt.date
+    ends_on: dt.date
+    last_day: dt.date
+    revoked_on: dt.date | None
+    decision_number: str
+    signing_block: list[str]
+
+    @staticmethod
+    def resolve_delegator(obj: Delegation) -> str:
+        return obj.delegator.display_name
+
+    @staticmethod
+    def resolve_delegate(obj: Delegation) -> str:
+        return obj.delegate.display_name
+
+    @staticmethod
+    def resolve_signing_block(obj: Delegation) -> list[str]:
+        return obj.signing_block()
+
+
+class DelegationIn(Schema):
+    delegate_id: int
+    kind: str = Field(..., max_length=4)
+    actions: list[str] = Field(..., max_length=10)
+    procedure_codes: list[str] = Field(default_factory=list, max_length=500)
+    starts_on: dt.date
+    ends_on: dt.date
+    delegator_title: str = Field("", max_length=100)
+    delegate_title: str = Field("", max_length=100)
+    decision_number: str = Field("", max_length=100)
+    note: str = Field("", max_length=1000)
+
+
+class DelegationEndIn(Schema):
+    reason: str = Field(..., max_length=500)
+    on: dt.date | None = None
+
+
+@router.get("/delegations", response=list[DelegationOut], summary="Delegations of the caller's unit")
+@paginate
+def delegations(request: AuthedHttpRequest, state: str = "") -> Any:
+    return delegation_list(fetched_by=request.user, state=state)
+
+
+@router.post("/delegations", response={201: DelegationOut, 400: ErrorOut, 403: ErrorOut}, summary="A leader delegates named actions for a date range")
+def delegation_create(request: AuthedHttpRequest, payload: DelegationIn) -> Any:
+    data = payload.dict()
+    delegate = delegate_choices(fetched_by=request.user).filter(pk=data.pop("delegate_id")).first()
+    if delegate is None:
+        raise ApplicationError("Người được ủy quyền phải là cán bộ đang làm việc của cùng xã.", code="validation-error",
+                               details={"fields": {"delegate_id": ["Không hợp lệ."]}})
+    return Status(201, services.delegation_create(actor=request.user, delegate=delegate, **data))
+
+
+@router.post("/delegations/{int:pk}/end", response={200: DelegationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="End a delegation early")
+def delegation_end(request: AuthedHttpRequest, pk: int, payload: DelegationEndIn) -> Any:
+    return services.delegation_end(actor=request.user, delegation=delegation_get(fetched_by=request.user, pk=pk), reason=payload.reason, on=payload.on)
+
+
+@router.get("/delegations/active", response={200: DelegationOut | None}, summary="The caller's delegation for an action on a day, if any")
+def delegation_active(request: AuthedHttpRequest, action: str, on: dt.date | None = None, procedure_code: str | None = None) -> Any:
+    from django.utils import timezone
+
+    return services.delegation_active(request.user, action, on or timezone.localdate(), procedure_code=procedure_code)

@@ -1,0 +1,85 @@
+"""Reads of the accounts app: the staff accounts an administrator manages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from coso.accounts.models import Delegation, User
+from coso.accounts.roles import STAFF_ROLES, Role
+from coso.accounts.services import can_manage_accounts
+from coso.core.text import nfc
+
+
+def staff_scope_q(user: Any) -> Q:
+    """Accounts ``user`` manages: every staff account for a system administrator; the staff of their
+    province, except system administrators, for a province administrator; nothing for anyone else."""
+    if not can_manage_accounts(user):
+        return Q(pk__in=[])
+    q = Q(role__in=STAFF_ROLES)
+    if user.is_system_admin:
+        return q
+    if not user.province_code:
+        return Q(pk__in=[])
+    return q & Q(province_code=user.province_code) & ~Q(role=Role.SYSTEM_ADMIN) & Q(is_superuser=False)
+
+
+def staff_list(*, fetched_by: Any, q: str = "", role: str = "", unit: str = "", status: str = "") -> QuerySet[User]:
+    qs = User.objects.filter(staff_scope_q(fetched_by)).select_related("unit")
+    if q:
+        q = nfc(q.strip())
+        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q) | Q(email__icontains=q) | Q(phone__contains=q))
+    if role:
+        qs = qs.filter(role=role)
+    if unit:
+        qs = qs.filter(Q(commune_code=unit) | Q(unit__code=unit))
+    if status == "active":
+        qs = qs.filter(is_active=True)
+    elif status == "inactive":
+        qs = qs.filter(is_active=False)
+    return qs.order_by("province_code", "commune_code", "username")
+
+
+def staff_get(*, fetched_by: Any, pk: Any) -> User:
+    """One managed account; anything else (another province, a citizen, a system administrator for a
+    province administrator) is a 404."""
+    try:
+        return User.objects.filter(staff_scope_q(fetched_by)).select_related("unit").get(pk=int(pk))
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def delegation_list(*, fetched_by: Any, state: str = "", on: Any = None) -> QuerySet[Delegation]:
+    """Delegations of the user's unit (commune staff: their commune; province staff: their province;
+    system administrators: all). Not secret inside the unit: everyone should know who signs for whom."""
+    from django.utils import timezone
+
+    from coso.core.scoping import scoped
+
+    qs = scoped(Delegation.objects.select_related("delegator", "delegate", "revoked_by"), fetched_by)
+    on = on or timezone.localdate()
+    if state == "current":
+        qs = qs.filter(starts_on__lte=on, ends_on__gte=on).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=on))
+    elif state == "upcoming":
+        qs = qs.filter(starts_on__gt=on).filter(revoked_on__isnull=True)
+    elif state == "past":
+        qs = qs.filter(Q(ends_on__lt=on) | Q(revoked_on__lte=on))
+    return qs.order_by("-starts_on", "-id")
+
+
+def delegation_get(*, fetched_by: Any, pk: Any) -> Delegation:
+    from coso.core.scoping import get_scoped_or_404
+
+    return get_scoped_or_404(Delegation.objects.select_related("delegator", "delegate", "revoked_by"), fetched_by, pk=pk)
+
+
+def delegate_choices(*, fetched_by: Any) -> QuerySet[User]:
+    """Whom a leader may delegate to: active staff of the same commune, except themselves."""
+    from coso.accounts.roles import COMMUNE_ROLES
+
+    if not getattr(fetched_by, "commune_code", ""):
+        return User.objects.none()
+    return (User.objects.filter(is_active=True, commune_code=fetched_by.commune_code, role__in=COMMUNE_ROLES)
+            .exclude(pk=fetched_by.pk).order_by("full_name", "username"))

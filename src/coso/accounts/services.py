@@ -1,0 +1,879 @@
+"""Writes of the accounts app: staff accounts (create, edit, deactivate, reactivate, password links,
+bulk creation from the workforce register or an Excel file), two-factor sign-in (TOTP with recovery
+codes, django-otp) and citizens' self-registration with a one-time code.
+
+Who manages whom: a system administrator manages every staff account; a province administrator
+manages the accounts of their own province's units (province offices and communes) and can never
+grant, edit or disable a system administrator.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from coso.accounts.models import Delegation, SignupCode, User
+from coso.accounts.roles import ADMIN_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, STAFF_ROLES, Role
+from coso.core.audit import audit_log, audited_create, audited_update
+from coso.core.excel import read_rows, workbook_bytes
+from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from coso.core.models import AuditLog
+from coso.core.notify import notify
+from coso.core.text import fold, nfc
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@+-]{2,149}$")
+PHONE_RE = re.compile(r"^0\d{9}$")
+CITIZEN_ID_RE = re.compile(r"^\d{12}$")
+EDITABLE_FIELDS = ("full_name", "email", "phone", "citizen_id", "role", "unit")
+
+# Which account role a person of the workforce register gets by default, from their position
+# (Decree 150/2025 offices; Decree 33/2023 titles). The administrator can choose another role.
+POSITION_ROLES = {
+    "ct_ubnd": Role.COMMUNE_LEADER,
+    "pct_ubnd": Role.COMMUNE_LEADER,
+    "cv_ttphc": Role.ONESTOP_OFFICER,
+    "pgd_ttphc": Role.ONESTOP_OFFICER,
+    "tc_kt": Role.COMMUNE_FINANCE,
+    "cv_kinh_te": Role.COMMUNE_FINANCE,
+    "tp_kinh_te": Role.COMMUNE_FINANCE,
+    "vp_tk": Role.COMMUNE_HOME_AFFAIRS,
+    "cvp": Role.COMMUNE_HOME_AFFAIRS,
+}
+
+
+# ------------------------------------------------------------------ who manages whom
+def can_manage_accounts(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active and (user.is_superuser or user.role in ADMIN_ROLES))
+
+
+def _require_manager(actor: Any) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise PermissionDeniedError(_("Bạn cần đăng nhập."), code="not-authenticated")
+    if not can_manage_accounts(actor):
+        raise PermissionDeniedError(_("Chỉ quản trị hệ thống tỉnh hoặc quản trị hệ thống được quản lý tài khoản."))
+
+
+def grantable_roles(actor: Any) -> list[str]:
+    """Staff roles ``actor`` may give. A province administrator can never grant system administration."""
+    if not can_manage_accounts(actor):
+        return []
+    roles = [r for r in Role.values if r in STAFF_ROLES]
+    if not actor.is_system_admin:
+        roles = [r for r in roles if r != Role.SYSTEM_ADMIN]
+    return roles
+
+
+def manageable_units(actor: Any) -> Any:
+    """Units whose accounts ``actor`` manages (province and commune level), ordered province first."""
+    from coso.units.selectors import unit_list
+
+    if not can_manage_accounts(actor):
+        return []
+    province_code = "" if actor.is_system_admin else actor.province_code
+    if not actor.is_system_admin and not province_code:
+        return []
+    provinces = list(unit_list(fetched_by=actor, level="province", province_code=province_code))
+    communes = list(unit_list(fetched_by=actor, level="commune", province_code=province_code))
+    return provinces + communes
+
+
+def can_manage_user(actor: Any, target: User) -> bool:
+    if not can_manage_accounts(actor) or target.role == Role.CITIZEN:
+        return False
+    if actor.is_system_admin:
+        return True
+    if target.is_system_admin:
+        return False
+    return bool(actor.province_code) and target.province_code == actor.province_code
+
+
+def _unit_codes(role: str, unit: Any) -> tuple[str, str]:
+    if role == Role.SYSTEM_ADMIN or unit is None:
+        return "", ""
+    province = unit.province_code or unit.code
+    return province, unit.code if unit.level == "commune" else ""
+
+
+def _check_role_unit(actor: Any, role: str, unit: Any) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if role not in STAFF_ROLES:
+        errors["role"] = [_("Vai trò không hợp lệ cho tài khoản cán bộ.")]
+        return errors
+    if role not in grantable_roles(actor):
+        errors["role"] = [_("Bạn không được cấp vai trò này.")]
+        return errors
+    if role == Role.SYSTEM_ADMIN:
+        if unit is not None:
+            errors["unit"] = [_("Quản trị hệ thống không gắn với đơn vị nào.")]
+        return errors
+    if unit is None:
+        errors["unit"] = [_("Chọn đơn vị của tài khoản.")]
+    elif role in COMMUNE_ROLES and unit.level != "commune":
+        errors["unit"] = [_("Vai trò cấp xã phải gắn với một xã, phường, đặc khu.")]
+    elif role in PROVINCE_ROLES and unit.level != "province":
+        errors["unit"] = [_("Vai trò cấp tỉnh phải gắn với một tỉnh, thành phố.")]
+    elif not actor.is_system_admin and (unit.province_code or unit.code) != actor.province_code:
+        errors["unit"] = [_("Đơn vị ngoài phạm vi quản lý của bạn.")]
+    return errors
+
+
+def normalize_phone(value: str) -> str:
+    digits = re.sub(r"[\s.\-()]", "", value or "")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def _clean_contact(data: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    if data.get("email"):
+        data["email"] = data["email"].strip().lower()
+        try:
+            validate_email(data["email"])
+        except ValidationError:
+            errors.setdefault("email", []).append(_("Địa chỉ thư điện tử không hợp lệ."))
+    if data.get("phone"):
+        data["phone"] = normalize_phone(data["phone"])
+        if not PHONE_RE.match(data["phone"]):
+            errors.setdefault("phone", []).append(_("Số điện thoại phải có 10 chữ số, bắt đầu bằng 0."))
+    if data.get("citizen_id"):
+        data["citizen_id"] = str(data["citizen_id"]).strip()
+        if not CITIZEN_ID_RE.match(data["citizen_id"]):
+            errors.setdefault("citizen_id", []).append(_("Số CCCD gồm 12 chữ số."))
+    if "full_name" in data:
+        data["full_name"] = nfc(str(data["full_name"] or "").strip())
+        if not data["full_name"]:
+            errors.setdefault("full_name", []).append(_("Nhập họ và tên."))
+
+
+def _raise_fields(errors: dict[str, list[str]]) -> None:
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ApplicationError(first, code="validation-error", details={"fields": errors})
+
+
+def password_link(user: User) -> str:
+    """A one-time link to set a password (Django's token generator: the token stops working once the
+    password changes or the user signs in, and after PASSWORD_RESET_TIMEOUT)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.COSO_PUBLIC_BASE_URL.rstrip("/") + reverse("accounts:password_set", args=[uid, token])
+
+
+def _send_link(user: User, *, new: bool) -> dict[str, Any]:
+    link = password_link(user)
+    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    if new:
+        text = _("Coso: tài khoản %(username)s đã được tạo cho bạn. Đặt mật khẩu tại %(link)s (dùng một lần, trong %(hours)s giờ).")
+    else:
+        text = _("Coso: đặt lại mật khẩu cho tài khoản %(username)s tại %(link)s (dùng một lần, trong %(hours)s giờ).")
+    text = text % {"username": user.username, "link": link, "hours": hours}
+    channels = notify(text=text, subject=_("Coso: đặt mật khẩu"), email=user.email, phone=user.phone)
+    # Without a working channel the administrator hands the link over in person (shown once, never stored).
+    return {"channels": channels, "link": None if channels else link}
+
+
+# ------------------------------------------------------------------ staff accounts
+def _validate_new(actor: Any, data: dict[str, Any], taken: set[str] | None = None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    username = str(data.get("username") or "").strip().lower()
+    data["username"] = username
+    if not USERNAME_RE.match(username):
+        errors["username"] = [_("Tên đăng nhập gồm 3–150 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang.")]
+    elif User.objects.filter(username__iexact=username).exists() or (taken is not None and username in taken):
+        errors["username"] = [_("Tên đăng nhập đã được dùng.")]
+    _clean_contact(data, errors)
+    errors.update({k: v for k, v in _check_role_unit(actor, data.get("role", ""), data.get("unit")).items() if k not in errors})
+    return errors
+
+
+def _build_user(data: dict[str, Any]) -> User:
+    role = data["role"]
+    unit = data.get("unit") if role != Role.SYSTEM_ADMIN else None
+    province, commune = _unit_codes(role, unit)
+    user = User(
+        username=data["username"], full_name=data["full_name"], email=data.get("email", ""), phone=data.get("phone", ""),
+        citizen_id=data.get("citizen_id", ""), role=role, unit=unit, province_code=province, commune_code=commune,
+        is_staff=role == Role.SYSTEM_ADMIN,
+    )
+    user.set_unusable_password()
+    return user
+
+
+@transaction.atomic
+def staff_create(*, actor: Any, username: str, full_name: str, role: str, unit: Any = None, email: str = "", phone: str = "",
+                 citizen_id: str = "") -> tuple[User, dict[str, Any]]:
+    """Create a staff account without a password and send the one-time link to set one.
+
+    Returns the user and ``{"channels": [...], "link": str | None}`` (the link only when no channel
+    could deliver it, so that the administrator hands it over)."""
+    _require_manager(actor)
+    data = {"username": username, "full_name": full_name, "role": role, "unit": unit, "email": email, "phone": phone, "citizen_id": citizen_id}
+    _raise_fields(_validate_new(actor, data))
+    user = audited_create(_build_user(data), actor=actor, verb="staff_create")
+    return user, _send_link(user, new=True)
+
+
+@transaction.atomic
+def staff_update(*, actor: Any, user: User, **changes: Any) -> User:
+    _require_manager(actor)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not can_manage_user(actor, locked):
+        raise NotFoundError()
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ApplicationError(_("Không sửa được các trường: %(f)s") % {"f": ", ".join(sorted(unknown))}, code="invalid-fields")
+    data = {**{k: getattr(locked, k) for k in EDITABLE_FIELDS}, **changes}
+    errors: dict[str, list[str]] = {}
+    _clean_contact(data, errors)
+    role_changed = data["role"] != locked.role or data["unit"] != locked.unit
+    if role_changed:
+        if locked.pk == actor.pk:
+            errors.setdefault("role", []).append(_("Bạn không tự đổi vai trò hoặc đơn vị của mình."))
+        else:
+            for k, v in _check_role_unit(actor, data["role"], data["unit"]).items():
+                errors.setdefault(k, []).extend(v)
+        if locked.is_system_admin and data["role"] != Role.SYSTEM_ADMIN and locked.is_active:
+            _keep_one_system_admin(locked)
+    _raise_fields(errors)
+    province, commune = _unit_codes(data["role"], data["unit"])
+    data.update(province_code=province, commune_code=commune, is_staff=data["role"] == Role.SYSTEM_ADMIN)
+    if data["role"] == Role.SYSTEM_ADMIN:
+        data["unit"] = None
+    return audited_update(locked, actor=actor, changes=data, verb="staff_update")
+
+
+def _keep_one_system_admin(target: User) -> None:
+    others = User.objects.filter(is_active=True).filter(role=Role.SYSTEM_ADMIN).exclude(pk=target.pk).exists()
+    if not others:
+        raise ApplicationError(_("Đây là quản trị hệ thống cuối cùng đang hoạt động."), code="last-system-admin")
+
+
+@transaction.atomic
+def staff_deactivate(*, actor: Any, user: User, reason: str = "") -> User:
+    _require_manager(actor)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not can_manage_user(actor, locked):
+        raise NotFoundError()
+    if locked.pk == actor.pk:
+        raise ApplicationError(_("Bạn không tự khoá tài khoản của mình."), code="self-deactivate")
+    if not locked.is_active:
+        raise ApplicationError(_("Tài khoản đã bị khoá trước đó."), code="already-inactive")
+    if locked.role == Role.SYSTEM_ADMIN:
+        _keep_one_system_admin(locked)
+    return audited_update(locked, actor=actor, changes={"is_active": False}, verb="staff_deactivate", reason=nfc(reason))
+
+
+@transaction.atomic
+def staff_reactivate(*, actor: Any, user: User, reason: str = "") -> User:
+    _require_manager(actor)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not can_manage_user(actor, locked):
+        raise NotFoundError()
+    if locked.is_active:
+        raise ApplicationError(_("Tài khoản đang hoạt động."), code="already-active")
+    from coso.accounts.backends import unlock
+
+    unlock(locked.username)
+    return audited_update(locked, actor=actor, changes={"is_active": True, "failed_logins": 0, "locked_until": None},
+                          verb="staff_reactivate", reason=nfc(reason))
+
+
+@transaction.atomic
+def password_reset_send(*, actor: Any, user: User) -> dict[str, Any]:
+    """An administrator sends a one-time link to set a new password. The old password keeps working
+    until the link is used (nobody is locked out by a mistaken click); the link dies once used, once
+    the user signs in, or after PASSWORD_RESET_TIMEOUT."""
+    _require_manager(actor)
+    if not can_manage_user(actor, user):
+        raise NotFoundError()
+    if not user.is_active:
+        raise ApplicationError(_("Tài khoản đang bị khoá; mở khoá trước khi gửi liên kết."), code="inactive")
+    result = _send_link(user, new=False)
+    audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=user, verb="password_reset_send",
+              after={"channels": result["channels"], "handed_over": result["link"] is not None})
+    return result
+
+
+def password_reset_request(*, identifier: str, ip: str = "") -> None:
+    """Self-service "forgot password": send a link if the username, e-mail or phone matches an active
+    account. Always silent about whether an account exists; rate-limited per identifier and IP."""
+    identifier = (identifier or "").strip()
+    if not identifier:
+        raise ApplicationError(_("Nhập tên đăng nhập, thư điện tử hoặc số điện thoại."), code="validation-error",
+                               details={"fields": {"identifier": [_("Bắt buộc.")]}})
+    key = fold(identifier)
+    _rate(f"coso:pwreset:id:{_digest(key)}", 3, 3600)
+    if ip:
+        _rate(f"coso:pwreset:ip:{ip}", settings.COSO_SIGNUP_MAX_PER_IP_HOUR, 3600)
+    phone = normalize_phone(identifier)
+    user = (User.objects.filter(username__iexact=identifier).first()
+            or User.objects.filter(email__iexact=identifier).exclude(email="").first()
+            or (User.objects.filter(phone=phone).first() if PHONE_RE.match(phone) else None))
+    if user is None or not user.is_active:
+        return
+    _send_link(user, new=False)
+    audit_log(actor=None, action=AuditLog.Action.ACTION, obj=user, verb="password_reset_request", ip=ip or None)
+
+
+def password_set_done(*, user: User, ip: str = "") -> None:
+    from coso.accounts.backends import unlock
+
+    unlock(user.username)  # the one-time link proved the owner: lift any sign-in lock
+    audit_log(actor=user, action=AuditLog.Action.ACTION, obj=user, verb="password_set", ip=ip or None,
+              province_code=user.province_code, commune_code=user.commune_code)
+
+
+# ------------------------------------------------------------------ bulk creation
+def suggest_username(full_name: str, taken: set[str]) -> str:
+    """"Nguyễn Văn An" → "an.nv" (given name, then initials), with a number if taken."""
+    parts = fold(full_name).replace("đ", "d").split()
+    if not parts:
+        parts = ["canbo"]
+    base = parts[-1] + ("." + "".join(p[0] for p in parts[:-1]) if len(parts) > 1 else "")
+    base = re.sub(r"[^a-z0-9.]", "", base) or "canbo"
+    if len(base) < 3:
+        base = base + "cb"
+    candidate, n = base, 1
+    while candidate in taken or User.objects.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def suggest_role(position_code: str) -> str:
+    return POSITION_ROLES.get(position_code, Role.SPECIALIST)
+
+
+@transaction.atomic
+def staff_bulk_from_register(*, actor: Any, commune_code: str, person_ids: Iterable[Any], role: str = "") -> list[dict[str, Any]]:
+    """Create one account per selected person of the workforce register and link the person to it.
+
+    ``role`` empty: each person gets the role suggested by their position. All or nothing.
+    Returns one row per account: username, full name, channels, link (handed over in person)."""
+    from coso.workforce.selectors import people_for_accounts
+    from coso.workforce.services import person_link_user
+
+    _require_manager(actor)
+    unit = next((u for u in manageable_units(actor) if u.code == commune_code and u.level == "commune"), None)
+    if unit is None:
+        raise NotFoundError(_("Không tìm thấy xã trong phạm vi quản lý."))
+    ids = sorted({int(i) for i in person_ids})
+    if not ids:
+        raise ApplicationError(_("Chọn ít nhất một người."), code="nothing-selected")
+    people = {p.pk: p for p in people_for_accounts(fetched_by=actor, commune_code=commune_code, ids=ids)}
+    missing = [i for i in ids if i not in people]
+    if missing:
+        raise ApplicationError(_("Có người không thuộc xã này, đã thôi việc hoặc đã có tài khoản."), code="people-unavailable",
+                               details={"ids": missing})
+    taken: set[str] = set()
+    out = []
+    for pk in ids:
+        person = people[pk]
+        data = {"username": suggest_username(person.full_name, taken), "full_name": person.full_name,
+                "role": role or suggest_role(person.position_code), "unit": unit, "citizen_id": person.citizen_id}
+        errors = _validate_new(actor, data)
+        if errors:
+            raise ApplicationError(_("%(name)s: %(msg)s") % {"name": person.full_name, "msg": next(iter(errors.values()))[0]},
+                                   code="validation-error", details={"person": pk, "fields": errors})
+        if data["citizen_id"] and User.objects.filter(citizen_id=data["citizen_id"]).exclude(role=Role.CITIZEN).exists():
+            raise ApplicationError(_("%(name)s đã có tài khoản cán bộ khác cùng số CCCD.") % {"name": person.full_name},
+                                   code="duplicate-cccd", details={"person": pk})
+        user = audited_create(_build_user(data), actor=actor, verb="staff_create_from_register")
+        person_link_user(actor=actor, person=person, user=user)
+        out.append({"user": user, "person_id": pk, **_send_link(user, new=True)})
+    return out
+
+
+IMPORT_COLUMNS = ["Tên đăng nhập", "Họ và tên", "Vai trò", "Mã đơn vị", "Thư điện tử", "Số điện thoại", "Số CCCD"]
+_COLUMN_FIELDS = dict(zip(IMPORT_COLUMNS, ["username", "full_name", "role", "unit", "email", "phone", "citizen_id"], strict=True))
+
+
+def _role_lookup() -> dict[str, str]:
+    out = {}
+    for value, label in Role.choices:
+        out[value] = value
+        out[fold(str(label))] = value
+    return out
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def import_template_bytes(actor: Any) -> bytes:
+    roles = [[str(Role(r).label), r] for r in grantable_roles(actor)]
+    units = [[u.code, u.name, str(u.get_level_display())] for u in manageable_units(actor)]
+    return workbook_bytes([
+        {"title": "Tai khoan", "headers": IMPORT_COLUMNS,
+         "rows": [["an.nv", "Nguyễn Văn An", str(Role.ONESTOP_OFFICER.label), units[-1][0] if units else "", "an.nv@example.vn", "0912345678", ""]],
+         "widths": [18, 28, 28, 12, 28, 16, 16]},
+        {"title": "Vai tro", "headers": ["Vai trò", "Mã"], "rows": roles, "widths": [34, 24]},
+        {"title": "Don vi", "headers": ["Mã đơn vị", "Tên", "Cấp"], "rows": units, "widths": [12, 40, 28]},
+    ])
+
+
+@transaction.atomic
+def staff_import(*, actor: Any, data: bytes) -> list[dict[str, Any]]:
+    """Create accounts from an Excel file (template: :func:`import_template_bytes`).
+
+    All or nothing: if any row is wrong nothing is created, and every error names its row and column."""
+    _require_manager(actor)
+    records = read_rows(data, expected_headers=IMPORT_COLUMNS, max_rows=5000)
+    if not records:
+        raise ApplicationError(_("Bảng tính không có dòng dữ liệu nào."), code="empty-excel", details={"rows": []})
+    roles = _role_lookup()
+    units = {u.code: u for u in manageable_units(actor)}
+    errors: list[dict[str, Any]] = []
+    prepared: list[dict[str, Any]] = []
+    taken: set[str] = set()
+    field_columns = {v: k for k, v in _COLUMN_FIELDS.items()}
+    for record in records:
+        row = record["_row"]
+        values = {field: _cell(record.get(col)) for col, field in _COLUMN_FIELDS.items()}
+        item: dict[str, Any] = dict(values)
+        row_errors: dict[str, list[str]] = {}
+        role_text = values["role"]
+        item["role"] = roles.get(role_text) or roles.get(fold(role_text)) or ""
+        if not item["role"]:
+            row_errors["role"] = [_("Vai trò không có trong danh mục (xem trang “Vai tro”).")]
+        unit_code = values["unit"]
+        item["unit"] = units.get(unit_code) if unit_code else None
+        if unit_code and item["unit"] is None:
+            row_errors["unit"] = [_("Mã đơn vị không có hoặc ngoài phạm vi quản lý.")]
+        for k, v in _validate_new(actor, item, taken).items():
+            if k not in row_errors and not (k == "role" and "role" in row_errors):
+                row_errors[k] = v
+        for fieldname, msgs in row_errors.items():
+            column = field_columns.get(fieldname, fieldname)
+            for m in msgs:
+                errors.append({"row": row, "column": column, "value": values.get(fieldname, ""), "message": str(m)})
+        taken.add(item["username"])
+        prepared.append(item)
+    if errors:
+        raise ApplicationError(_("Tệp có %(n)s lỗi; chưa tài khoản nào được tạo.") % {"n": len(errors)}, code="import-errors",
+                               details={"rows": errors})
+    out = []
+    for item in prepared:
+        user = audited_create(_build_user(item), actor=actor, verb="staff_import")
+        out.append({"user": user, **_send_link(user, new=True)})
+    audit_log(actor=actor, action=AuditLog.Action.ACTION, object_type="accounts.User", verb="staff_import_file",
+              after={"created": [r["user"].username for r in out]})
+    return out
+
+
+# ------------------------------------------------------------------ two-factor sign-in
+def otp_required_for(user: Any) -> bool:
+    """Administrators must sign in with a second factor (settings.COSO_OTP_REQUIRED_ROLES)."""
+    if user is None or not getattr(user, "is_authenticated", True):
+        return False
+    return bool(user.is_superuser or user.role in settings.COSO_OTP_REQUIRED_ROLES)
+
+
+def otp_allowed_for(user: Any) -> bool:
+    return bool(user is not None and (user.is_superuser or user.role in STAFF_ROLES))
+
+
+def totp_device(user: User, *, confirmed: bool = True) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("-id").first()
+
+
+def otp_enabled(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def totp_begin(*, user: User) -> TOTPDevice:
+    """The device being enrolled (unconfirmed until the user types a code from it)."""
+    if not otp_allowed_for(user):
+        raise PermissionDeniedError(_("Xác thực hai bước dành cho tài khoản cán bộ."))
+    if otp_enabled(user):
+        raise ApplicationError(_("Tài khoản đã bật xác thực hai bước."), code="otp-already-enabled")
+    device = totp_device(user, confirmed=False)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
+    return device
+
+
+def totp_secret(device: TOTPDevice) -> str:
+    """The base32 secret to type into an authenticator app by hand."""
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+def totp_qr_data_uri(device: TOTPDevice) -> str:
+    import segno
+
+    return str(segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2))
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Mã khôi phục", confirmed=True)
+    codes = []
+    for _i in range(settings.COSO_RECOVERY_CODES):
+        raw = secrets.token_hex(5)  # 10 hex characters, 40 bits each
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+        StaticToken.objects.create(device=device, token=raw)
+    return codes
+
+
+@transaction.atomic
+def totp_confirm(*, user: User, token: str, ip: str = "") -> list[str]:
+    """Confirm the enrolment with a code from the app; returns fresh recovery codes (shown once)."""
+    device = totp_device(user, confirmed=False)
+    if device is None:
+        raise ApplicationError(_("Chưa bắt đầu đăng ký xác thực hai bước."), code="otp-not-started")
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+    if not device.verify_token(_digits(token)):
+        raise ApplicationError(_("Mã xác thực không đúng hoặc đã hết hạn."), code="otp-invalid", details={"fields": {"token": [_("Mã không đúng.")]}})
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _new_recovery_codes(user)
+    audit_log(actor=user, action=AuditLog.Action.ACTION, obj=user, verb="otp_enrol", ip=ip or None,
+              province_code=user.province_code, commune_code=user.commune_code)
+    return codes
+
+
+def _digits(token: str) -> str:
+    return re.sub(r"\s", "", str(token or ""))
+
+
+def otp_verify(*, user: User, token: str) -> Any:
+    """The device that accepts ``token`` (the TOTP app or a one-time recovery code), or None.
+
+    django-otp throttles failures per device (growing delays) and refuses a TOTP code already used."""
+    from django_otp import verify_token
+
+    token = _digits(token)
+    if not token:
+        return None
+    if token.isdigit():
+        device = totp_device(user)
+        return verify_token(user, device.persistent_id, token) if device is not None else None
+    static = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if static is None:
+        return None
+    return verify_token(user, static.persistent_id, token.replace("-", "").lower())
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User, token: str) -> list[str]:
+    if not otp_enabled(user):
+        raise ApplicationError(_("Tài khoản chưa bật xác thực hai bước."), code="otp-not-enabled")
+    if otp_verify(user=user, token=token) is None:
+        raise ApplicationError(_("Mã xác thực không đúng hoặc đã hết hạn."), code="otp-invalid", details={"fields": {"token": [_("Mã không đúng.")]}})
+    codes = _new_recovery_codes(user)
+    audit_log(actor=user, action=AuditLog.Action.ACTION, obj=user, verb="otp_recovery_codes",
+              province_code=user.province_code, commune_code=user.commune_code)
+    return codes
+
+
+@transaction.atomic
+def otp_disable(*, user: User, token: str) -> None:
+    """A user for whom 2FA is optional turns it off (proving possession with a current code)."""
+    if otp_required_for(user):
+        raise ApplicationError(_("Tài khoản quản trị bắt buộc dùng xác thực hai bước."), code="otp-required")
+    if otp_verify(user=user, token=token) is None:
+        raise ApplicationError(_("Mã xác thực không đúng hoặc đã hết hạn."), code="otp-invalid", details={"fields": {"token": [_("Mã không đúng.")]}})
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit_log(actor=user, action=AuditLog.Action.ACTION, obj=user, verb="otp_disable",
+              province_code=user.province_code, commune_code=user.commune_code)
+
+
+@transaction.atomic
+def otp_reset(*, actor: Any, user: User, reason: str = "") -> None:
+    """An administrator removes someone's authenticator and recovery codes (lost phone). Administrators
+    then enrol again at their next sign-in; others sign in with the password only until they do."""
+    _require_manager(actor)
+    if not can_manage_user(actor, user):
+        raise NotFoundError()
+    if user.pk == actor.pk:
+        raise ApplicationError(_("Không tự đặt lại xác thực hai bước của mình; nhờ quản trị khác."), code="self-otp-reset")
+    if not reason.strip():
+        raise ApplicationError(_("Ghi lý do đặt lại."), code="validation-error", details={"fields": {"reason": [_("Bắt buộc.")]}})
+    removed = TOTPDevice.objects.filter(user=user).count() + StaticDevice.objects.filter(user=user).count()
+    if not removed:
+        raise ApplicationError(_("Tài khoản chưa bật xác thực hai bước."), code="otp-not-enabled")
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=user, verb="otp_reset", reason=nfc(reason.strip()))
+
+
+# ------------------------------------------------------------------ citizens' self-registration
+def _digest(value: str) -> str:
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("coso.accounts.rate", value).hexdigest()[:24]
+
+
+def _rate(key: str, limit: int, window: int) -> None:
+    """Count one event under ``key`` in the shared cache; refuse beyond ``limit`` per ``window`` seconds."""
+    if cache.add(key, 1, window):
+        return
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        return
+    if count > limit:
+        raise ApplicationError(_("Bạn đã yêu cầu quá nhiều lần. Vui lòng thử lại sau."), code="rate-limited",
+                               details={"retry_after": window}, status=429)
+
+
+def parse_contact(value: str) -> tuple[str, str]:
+    """("sms", "09xxxxxxxx") or ("email", "a@b.vn"); raises for anything else."""
+    value = (value or "").strip()
+    if "@" in value:
+        email = value.lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            pass
+        else:
+            return SignupCode.Channel.EMAIL, email
+    else:
+        phone = normalize_phone(value)
+        if PHONE_RE.match(phone):
+            return SignupCode.Channel.SMS, phone
+    message = _("Nhập số điện thoại di động (10 chữ số) hoặc địa chỉ thư điện tử.")
+    raise ApplicationError(message, code="validation-error", details={"fields": {"contact": [message]}})
+
+
+def _contact_taken(channel: str, destination: str) -> bool:
+    if channel == SignupCode.Channel.EMAIL:
+        return User.objects.filter(email__iexact=destination).exists() or User.objects.filter(username__iexact=destination).exists()
+    return User.objects.filter(phone=destination).exists() or User.objects.filter(username=destination).exists()
+
+
+def signup_send_code(*, contact: str, ip: str = "") -> SignupCode:
+    """Send a 6-digit code to the phone (SMS) or e-mail. Rate limits (shared cache): one code per
+    COSO_SIGNUP_RESEND_SECONDS and COSO_SIGNUP_MAX_PER_HOUR per destination, COSO_SIGNUP_MAX_PER_IP_HOUR per IP."""
+    channel, destination = parse_contact(contact)
+    if _contact_taken(channel, destination):
+        message = _("Số điện thoại hoặc thư điện tử này đã có tài khoản. Hãy đăng nhập hoặc dùng “Quên mật khẩu”.")
+        raise ApplicationError(message, code="contact-taken", details={"fields": {"contact": [message]}})
+    dest_key = _digest(destination)
+    wait = settings.COSO_SIGNUP_RESEND_SECONDS
+    if not cache.add(f"coso:signup:wait:{dest_key}", 1, wait):
+        raise ApplicationError(_("Mã vừa được gửi. Vui lòng chờ %(s)s giây trước khi gửi lại.") % {"s": wait}, code="rate-limited",
+                               details={"retry_after": wait}, status=429)
+    _rate(f"coso:signup:dest:{dest_key}", settings.COSO_SIGNUP_MAX_PER_HOUR, 3600)
+    if ip:
+        _rate(f"coso:signup:ip:{ip}", settings.COSO_SIGNUP_MAX_PER_IP_HOUR, 3600)
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        SignupCode.objects.filter(destination=destination, used_at__isnull=True).update(used_at=timezone.now())
+        record = SignupCode.objects.create(
+            channel=channel, destination=destination, code_hash=SignupCode.hash(destination, code),
+            expires_at=timezone.now() + dt.timedelta(minutes=settings.COSO_SIGNUP_CODE_MINUTES),
+        )
+    text = _("Coso: mã xác minh đăng ký tài khoản của bạn là %(code)s (hiệu lực %(m)s phút). Không chia sẻ mã này với ai.") % {
+        "code": code, "m": settings.COSO_SIGNUP_CODE_MINUTES}
+    used = notify(text=text, subject=_("Coso: mã xác minh"), **({"email": destination} if channel == SignupCode.Channel.EMAIL else {"phone": destination}))
+    if not used:
+        raise ApplicationError(_("Chưa gửi được mã. Vui lòng thử lại sau."), code="delivery-failed", status=503)
+    return record
+
+
+def signup_complete(*, contact: str, code: str, full_name: str, password: str, ip: str = "") -> User:
+    """Check the code and create the citizen account (username = the phone number or e-mail).
+
+    A wrong code counts as an attempt even though the request fails; after
+    COSO_SIGNUP_CODE_ATTEMPTS wrong codes, or COSO_SIGNUP_CODE_MINUTES, the code is dead."""
+    channel, destination = parse_contact(contact)
+    invalid = ApplicationError(_("Mã xác minh không đúng hoặc đã hết hạn. Hãy yêu cầu mã mới."), code="code-invalid",
+                               details={"fields": {"code": [_("Mã không đúng hoặc đã hết hạn.")]}})
+    full_name = nfc((full_name or "").strip())
+    candidate = User(username=destination, full_name=full_name, role=Role.CITIZEN,
+                     email=destination if channel == SignupCode.Channel.EMAIL else "",
+                     phone=destination if channel == SignupCode.Channel.SMS else "")
+    errors: dict[str, list[str]] = {}
+    if not full_name:
+        errors["full_name"] = [_("Nhập họ và tên.")]
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        errors["password"] = [str(m) for m in exc.messages]
+    _raise_fields(errors)  # form errors do not use up an attempt
+    with transaction.atomic():
+        record = SignupCode.objects.select_for_update().filter(destination=destination, used_at__isnull=True).order_by("-id").first()
+        now = timezone.now()
+        if record is None or record.expires_at <= now or record.attempts >= settings.COSO_SIGNUP_CODE_ATTEMPTS:
+            raise invalid
+        if not secrets.compare_digest(record.code_hash, SignupCode.hash(destination, _digits(code))):
+            record.attempts += 1
+            record.save(update_fields=["attempts"])
+            matched = False
+        else:
+            matched = True
+            if _contact_taken(channel, destination):
+                raise ApplicationError(_("Số điện thoại hoặc thư điện tử này đã có tài khoản."), code="contact-taken",
+                                       details={"fields": {"contact": [_("Đã có tài khoản.")]}})
+            record.used_at = now
+            record.save(update_fields=["used_at"])
+            candidate.set_password(password)
+            user = audited_create(candidate, actor=None, verb="citizen_signup")
+            audit_log(actor=user, action=AuditLog.Action.ACTION, obj=user, verb="citizen_signup_verified", ip=ip or None,
+                      after={"channel": channel})
+    if not matched:
+        raise invalid
+    return user
+
+
+# ------------------------------------------------------------------ delegation of authority (ủy quyền)
+DELEGATOR_ROLES = frozenset({Role.COMMUNE_LEADER})
+
+
+def can_delegate(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active and user.role in DELEGATOR_ROLES
+                and user.commune_code)
+
+
+def _overlapping(delegator: User, actions: list[str], procedure_codes: list[str], starts_on: dt.date, ends_on: dt.date,
+                 exclude: int | None = None) -> Delegation | None:
+    """A live delegation of the same leader that covers one of the same actions (and procedures) on a common day."""
+    candidates = Delegation.objects.select_related("delegate").filter(delegator=delegator, starts_on__lte=ends_on, ends_on__gte=starts_on)
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude)
+    for other in candidates:
+        if other.last_day < max(starts_on, other.starts_on):
+            continue  # ended before the common days
+        if not set(other.actions) & set(actions):
+            continue
+        if other.procedure_codes and procedure_codes and not set(other.procedure_codes) & set(procedure_codes):
+            continue
+        return other
+    return None
+
+
+@transaction.atomic
+def delegation_create(*, actor: Any, delegate: User, kind: str, actions: list[str], starts_on: dt.date, ends_on: dt.date,
+                      procedure_codes: list[str] | None = None, delegator_title: str = "", delegate_title: str = "",
+                      decision_number: str = "", note: str = "", today: dt.date | None = None) -> Delegation:
+    """A leader hands named actions to a deputy (KT.) or to the head of a subordinate unit (TUQ.) for a date
+    range. Refused: no actions, dates backwards or in the past, a delegate of another unit, oneself, a
+    TUQ. without the written decision, and any overlap with the leader's other live delegations."""
+    today = today or timezone.localdate()
+    if not can_delegate(actor):
+        raise PermissionDeniedError(_("Chỉ lãnh đạo UBND xã được ủy quyền."))
+    errors: dict[str, list[str]] = {}
+    actions = sorted(set(actions or []))
+    codes = sorted({c.strip() for c in (procedure_codes or []) if c and c.strip()})
+    if not actions:
+        errors["actions"] = [_("Chọn ít nhất một việc được ủy quyền.")]
+    elif set(actions) - set(Delegation.Action.values):
+        errors["actions"] = [_("Việc được ủy quyền không hợp lệ.")]
+    if kind not in Delegation.Kind.values:
+        errors["kind"] = [_("Chọn hình thức ủy quyền.")]
+    if delegate is None or delegate.pk == actor.pk:
+        errors["delegate"] = [_("Chọn người khác để ủy quyền.")]
+    elif not delegate.is_active or delegate.commune_code != actor.commune_code or delegate.role not in COMMUNE_ROLES:
+        errors["delegate"] = [_("Người được ủy quyền phải là cán bộ đang làm việc của cùng xã.")]
+    elif kind == Delegation.Kind.DEPUTY and delegate.role != Role.COMMUNE_LEADER:
+        errors["delegate"] = [_("Ký thay (KT.) chỉ giao cho cấp phó (lãnh đạo UBND xã).")]
+    if kind == Delegation.Kind.AUTHORISED and not decision_number.strip():
+        errors["decision_number"] = [_("Ủy quyền ký (TUQ.) phải bằng văn bản: ghi số văn bản ủy quyền.")]
+    if starts_on is None or ends_on is None:
+        errors["starts_on"] = [_("Nhập thời hạn ủy quyền.")]
+    else:
+        if ends_on < starts_on:
+            errors["ends_on"] = [_("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")]
+        if starts_on < today:
+            errors["starts_on"] = [_("Không ủy quyền lùi ngày (bắt đầu trước hôm nay).")]
+    if codes and Delegation.Action.DOSSIER_APPROVE not in actions:
+        errors["procedure_codes"] = [_("Danh sách thủ tục chỉ dùng cho việc phê duyệt hồ sơ.")]
+    elif codes:
+        from coso.procedures.selectors import procedure_codes_exist
+
+        unknown = sorted(set(codes) - procedure_codes_exist(codes))
+        if unknown:
+            errors["procedure_codes"] = [_("Không có thủ tục mã: %(c)s") % {"c": ", ".join(unknown)}]
+    _raise_fields(errors)
+    delegator_title = delegator_title.strip() or "Chủ tịch"
+    if kind == Delegation.Kind.DEPUTY:
+        delegate_title = delegate_title.strip() or "Phó Chủ tịch"
+    elif not delegate_title.strip():
+        raise ApplicationError(_("Ghi chức vụ của người được ủy quyền (ví dụ: Chánh Văn phòng)."), code="validation-error",
+                               details={"fields": {"delegate_title": [_("Bắt buộc.")]}})
+    other = _overlapping(actor, actions, codes, starts_on, ends_on)
+    if other is not None:
+        raise ApplicationError(
+            _("Trùng với ủy quyền cho %(name)s từ %(a)s đến %(b)s; chấm dứt ủy quyền đó trước hoặc chọn thời gian, việc khác.") % {
+                "name": other.delegate.display_name, "a": other.starts_on.strftime("%d/%m/%Y"), "b": other.last_day.strftime("%d/%m/%Y")},
+            code="delegation-overlap", details={"delegation": other.pk})
+    delegation = Delegation(
+        delegator=actor, delegate=delegate, kind=kind, actions=actions, procedure_codes=codes, starts_on=starts_on, ends_on=ends_on,
+        delegator_title=nfc(delegator_title.strip()), delegate_title=nfc(delegate_title.strip()), decision_number=nfc(decision_number.strip()),
+        note=nfc(note.strip()), province_code=actor.province_code, commune_code=actor.commune_code,
+    )
+    return audited_create(delegation, actor=actor, verb="delegation_create")
+
+
+@transaction.atomic
+def delegation_end(*, actor: Any, delegation: Delegation, reason: str, on: dt.date | None = None) -> Delegation:
+    """End a delegation early: from ``on`` (default today) the delegate can no longer use it. What the
+    delegate did before stays valid. Only the leader who gave it (or a system administrator) ends it."""
+    today = timezone.localdate()
+    on = on or today
+    locked = Delegation.objects.select_for_update().select_related("delegator", "delegate").get(pk=delegation.pk)
+    if not (actor.pk == locked.delegator_id or actor.is_system_admin):
+        raise PermissionDeniedError(_("Chỉ người đã ủy quyền được chấm dứt ủy quyền."))
+    if locked.revoked_on is not None:
+        raise ApplicationError(_("Ủy quyền đã được chấm dứt từ ngày %(d)s.") % {"d": locked.revoked_on.strftime("%d/%m/%Y")}, code="already-ended")
+    if locked.ends_on < today:
+        raise ApplicationError(_("Ủy quyền đã hết hạn ngày %(d)s; không cần chấm dứt.") % {"d": locked.ends_on.strftime("%d/%m/%Y")},
+                               code="already-expired")
+    if on < today:
+        raise ApplicationError(_("Không chấm dứt lùi ngày: những việc đã làm theo ủy quyền vẫn có giá trị."), code="validation-error",
+                               details={"fields": {"on": [_("Từ hôm nay trở đi.")]}})
+    if on > locked.ends_on:
+        raise ApplicationError(_("Ngày chấm dứt sau ngày hết hạn của ủy quyền."), code="validation-error", details={"fields": {"on": [_("Quá ngày hết hạn.")]}})
+    if not reason.strip():
+        raise ApplicationError(_("Ghi lý do chấm dứt."), code="validation-error", details={"fields": {"reason": [_("Bắt buộc.")]}})
+    return audited_update(locked, actor=actor, changes={"revoked_on": on, "revoked_by": actor, "revoke_reason": nfc(reason.strip())},
+                          verb="delegation_end", reason=nfc(reason.strip()))
+
+
+def delegation_active(user: Any, action: str, on: dt.date, procedure_code: str | None = None) -> Delegation | None:
+    """The delegation under which ``user`` may do ``action`` on day ``on`` (for a procedure, when the
+    delegation lists procedures), or None. Dossier and workforce services call this before refusing
+    someone who lacks the role, and to record in whose name a leader signs."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    candidates = (Delegation.objects.select_related("delegator", "delegate")
+                  .filter(delegate=user, starts_on__lte=on, ends_on__gte=on, commune_code=user.commune_code)
+                  .order_by("starts_on", "id"))
+    for d in candidates:
+        if not d.covers(on) or action not in d.actions or not d.delegator.is_active:
+            continue
+        if d.procedure_codes and (procedure_code is None or procedure_code not in d.procedure_codes):
+            continue
+        return d
+    return None

@@ -1,0 +1,188 @@
+"""Citizens register themselves with a one-time code sent by SMS or e-mail (rate-limited), and the
+VNeID extension point links an external identity to a citizen account."""
+
+import datetime as dt
+import re
+
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+import pytest
+import time_machine
+
+from coso.accounts import services
+from coso.accounts.models import SignupCode, User
+from coso.accounts.roles import Role
+from coso.core.exceptions import ApplicationError
+from coso.core.models import AuditLog
+from coso.core.notify import MemoryBackend
+
+pytestmark = pytest.mark.django_db
+GOOD_PASSWORD = "Hoa-sen-2026-xanh"
+
+
+@pytest.fixture(autouse=True)
+def _clean():  # type: ignore[no-untyped-def]
+    cache.clear()
+    MemoryBackend.outbox.clear()
+    yield
+    cache.clear()
+
+
+def _sms_code() -> str:
+    return re.search(r"\b(\d{6})\b", MemoryBackend.outbox[-1].text).group(1)
+
+
+def test_phone_signup_end_to_end_on_pages(client):
+    r = client.post("/accounts/register/", {"contact": "+84 912 345 678"})
+    assert r.status_code == 302 and r["Location"] == "/accounts/register/verify/"
+    assert MemoryBackend.outbox[-1].to == "0912345678" and MemoryBackend.outbox[-1].channel == "sms"
+    code = _sms_code()
+    record = SignupCode.objects.get()
+    assert code not in record.code_hash and record.channel == "sms"
+    r = client.post("/accounts/register/verify/", {"code": code, "full_name": "Nguyễn Thị Hoa", "password1": "123", "password2": "123"})
+    assert r.status_code == 200 and "has-error" in r.content.decode() and not User.objects.filter(username="0912345678").exists()
+    r = client.post("/accounts/register/verify/", {"code": code, "full_name": "Nguyễn Thị Hoa", "password1": GOOD_PASSWORD,
+                                                   "password2": GOOD_PASSWORD})
+    assert r.status_code == 302
+    user = User.objects.get(username="0912345678")
+    assert user.role == Role.CITIZEN and user.phone == "0912345678" and user.check_password(GOOD_PASSWORD) and user.unit is None
+    assert "_auth_user_id" in client.session
+    assert AuditLog.objects.filter(verb="citizen_signup_verified", actor=user).exists()
+    # The code is spent, and the phone now has an account.
+    with pytest.raises(ApplicationError) as exc:
+        services.signup_complete(contact="0912345678", code=code, full_name="X", password=GOOD_PASSWORD)
+    assert exc.value.code == "code-invalid"
+    with pytest.raises(ApplicationError) as exc:
+        services.signup_send_code(contact="0912345678")
+    assert exc.value.code == "contact-taken"
+    assert Client().post("/accounts/login/", {"username": "0912345678", "password": GOOD_PASSWORD}).status_code == 302
+
+
+def test_email_signup_through_the_api(client):
+    r = client.post("/api/v1/accounts/signup/code", {"contact": "Hoa@Example.VN"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["channel"] == "email" and r.json()["destination"] == "hoa@example.vn"
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+    r = client.post("/api/v1/accounts/signup", {"contact": "hoa@example.vn", "code": "000000" if code != "000000" else "111111",
+                                                "full_name": "Hoa", "password": GOOD_PASSWORD}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "code-invalid" and set(r.json()) == {"code", "message", "details"}
+    r = client.post("/api/v1/accounts/signup", {"contact": "hoa@example.vn", "code": code, "full_name": "Lê Thị Hoa", "password": GOOD_PASSWORD},
+                    content_type="application/json")
+    assert r.status_code == 201 and r.json()["username"] == "hoa@example.vn" and r.json()["role"] == "citizen"
+    assert User.objects.get(username="hoa@example.vn").email == "hoa@example.vn"
+
+
+def test_wrong_codes_use_up_the_attempts(users):
+    services.signup_send_code(contact="0933000111")
+    code = _sms_code()
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        with pytest.raises(ApplicationError):
+            services.signup_complete(contact="0933000111", code=wrong, full_name="X", password=GOOD_PASSWORD)
+    assert SignupCode.objects.get().attempts == 5
+    with pytest.raises(ApplicationError) as exc:
+        services.signup_complete(contact="0933000111", code=code, full_name="X", password=GOOD_PASSWORD)
+    assert exc.value.code == "code-invalid" and not User.objects.filter(username="0933000111").exists()
+
+
+def test_code_expires_and_a_new_code_replaces_the_old(users):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        services.signup_send_code(contact="0933000222")
+        first = _sms_code()
+        traveller.shift(dt.timedelta(minutes=11))
+        with pytest.raises(ApplicationError):
+            services.signup_complete(contact="0933000222", code=first, full_name="X", password=GOOD_PASSWORD)
+        services.signup_send_code(contact="0933000222")
+        second = _sms_code()
+        if first != second:
+            with pytest.raises(ApplicationError):
+                services.signup_complete(contact="0933000222", code=first, full_name="X", password=GOOD_PASSWORD)
+        assert services.signup_complete(contact="0933000222", code=second, full_name="Ông X", password=GOOD_PASSWORD).full_name == "Ông X"
+
+
+def test_rate_limits_per_destination_and_per_ip(users, client):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        services.signup_send_code(contact="0944000111")
+        with pytest.raises(ApplicationError) as exc:
+            services.signup_send_code(contact="0944000111")
+        assert exc.value.code == "rate-limited" and exc.value.status == 429
+        for _ in range(4):
+            traveller.shift(dt.timedelta(seconds=61))
+            services.signup_send_code(contact="0944000111")
+        traveller.shift(dt.timedelta(seconds=61))
+        with pytest.raises(ApplicationError) as exc:
+            services.signup_send_code(contact="0944000111")  # the sixth in an hour
+        assert exc.value.code == "rate-limited"
+        assert len(MemoryBackend.outbox) == 5
+        traveller.shift(dt.timedelta(hours=1))
+        services.signup_send_code(contact="0944000111")
+        # Per IP address: 20 an hour whatever the destinations.
+        for i in range(20):
+            services.signup_send_code(contact=f"09550001{i:02d}", ip="10.0.0.9")
+        with pytest.raises(ApplicationError):
+            services.signup_send_code(contact="0955000199", ip="10.0.0.9")
+        r = client.post("/api/v1/accounts/signup/code", {"contact": "0944000111"}, content_type="application/json")
+        assert r.status_code == 429 and r.json()["code"] == "rate-limited" and r.json()["details"]["retry_after"] == 60
+
+
+@pytest.mark.parametrize("contact", ["", "12345", "abc@", "0812 34"])
+def test_bad_contacts_are_refused(contact, client):
+    with pytest.raises(ApplicationError) as exc:
+        services.signup_send_code(contact=contact)
+    assert "contact" in exc.value.details["fields"]
+    r = client.post("/accounts/register/", {"contact": contact or "x"})
+    assert r.status_code == 200 and "has-error" in r.content.decode()
+    assert not SignupCode.objects.exists() and not MemoryBackend.outbox
+
+
+def test_staff_contact_is_taken(users):
+    with pytest.raises(ApplicationError) as exc:
+        services.signup_send_code(contact="c@example.vn")  # the fixture citizen's e-mail
+    assert exc.value.code == "contact-taken"
+
+
+def test_signup_verify_page_needs_the_first_step(client):
+    assert client.get("/accounts/register/verify/").status_code == 302
+
+
+# ------------------------------------------------------------------ VNeID extension point
+def test_external_identity_links_or_creates_a_citizen(users):
+    from coso.accounts.external_identity import ExternalIdentityBackend, IdentityClaims
+
+    class Backend(ExternalIdentityBackend):
+        provider = "test-vneid"
+
+        def verify(self, request, **credentials):  # type: ignore[no-untyped-def]
+            if credentials.get("assertion") != "ok":
+                return None
+            return IdentityClaims(subject="S-1", citizen_id=credentials["cccd"], full_name="Trần Văn Bình", phone="0966000111")
+
+    backend = Backend()
+    assert backend.authenticate(None, assertion="bad", cccd="079090001111") is None
+    user = backend.authenticate(None, assertion="ok", cccd="079090001111")
+    assert user.role == Role.CITIZEN and user.citizen_id == "079090001111" and user.username == "vneid.079090001111"
+    assert not user.has_usable_password()
+    assert backend.authenticate(None, assertion="ok", cccd="079090001111") == user  # the same person next time
+    assert AuditLog.objects.filter(verb="external_identity_create", object_id=str(user.pk)).count() == 1
+    # A staff account is never taken over by an external identity.
+    User.objects.filter(pk=users["onestop"].pk).update(citizen_id="079090002222")
+    assert backend.authenticate(None, assertion="ok", cccd="079090002222") is None
+
+
+def test_pages_in_english(users, login, client):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    r = client.post("/accounts/register/", {"contact": "12"})
+    body = r.content.decode()
+    assert "Citizen account registration" in body and "Enter a mobile phone number" in body
+    c = login(users["province_admin"])
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = c.get("/accounts/staff/").content.decode()
+    assert "Staff accounts" in body and "Create from the workforce register" in body
+    body = c.get("/accounts/security/").content.decode()
+    assert "Account security" in body and "Create new recovery codes" in body

@@ -1,0 +1,142 @@
+"""Reads of the rule book for people: the catalogue of rules by module, one rule's history, what changes between two dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, STAFF_ROLES, Role
+from coso.core.exceptions import NotFoundError, PermissionDeniedError
+from coso.rules.lookup import RuleRef, book
+from coso.rules.models import Rule
+from coso.rules.registry import RuleKey, declaration, declarations, module_label, modules
+
+
+def _is_sysadmin(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False) or getattr(user, "role", "") == Role.SYSTEM_ADMIN)
+
+
+def require_reader(user: Any) -> None:
+    if not (getattr(user, "is_authenticated", False) and (user.is_superuser or user.role in STAFF_ROLES)):
+        raise PermissionDeniedError()
+
+
+def viewer_scope(user: Any, province_code: str | None = None, commune_code: str | None = None) -> tuple[str, str]:
+    """The scope whose rules a staff member reads: their own unit; system administrators choose any."""
+    require_reader(user)
+    if _is_sysadmin(user):
+        p = (province_code or "").strip()
+        return p, (commune_code or "").strip() if p else ""
+    own_p = user.province_code or ""
+    own_c = user.commune_code or "" if user.role in COMMUNE_ROLES else ""
+    if province_code and province_code != own_p:
+        raise NotFoundError()
+    if user.role in PROVINCE_ROLES:
+        return own_p, (commune_code or "").strip()  # a province reads its communes' own values too
+    return own_p, own_c
+
+
+def can_edit(user: Any, decl: RuleKey, province_code: str, commune_code: str = "") -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if _is_sysadmin(user):
+        return True
+    return (user.role in decl.editors and bool(province_code) and province_code == user.province_code
+            and (not user.commune_code or commune_code == user.commune_code))
+
+
+@dataclass
+class RuleLine:
+    key: str
+    declaration: RuleKey
+    ref: RuleRef | None
+
+    @property
+    def label(self) -> str:
+        return str(self.declaration.label)
+
+    @property
+    def scope_label(self) -> str:
+        return scope_label(self.ref) if self.ref else ""
+
+
+def scope_label(ref: Any) -> str:
+    from django.utils.translation import gettext as _
+
+    if getattr(ref, "commune_code", ""):
+        return _("Riêng xã %(code)s") % {"code": ref.commune_code}
+    if getattr(ref, "province_code", ""):
+        return _("Riêng tỉnh %(code)s") % {"code": ref.province_code}
+    return _("Toàn quốc")
+
+
+def _keys_of(decl: RuleKey) -> list[str]:
+    if not decl.is_family:
+        return [decl.key]
+    prefix = decl.key[:-1]
+    return [k for k in book().keys(prefix) if declaration(k) is decl]
+
+
+def rule_catalogue(*, fetched_by: Any, on: dt.date, province_code: str | None = None, commune_code: str | None = None,
+                   module: str | None = None) -> list[dict[str, Any]]:
+    """Modules with their rules and the value in force on ``on`` for the scope."""
+    p, c = viewer_scope(fetched_by, province_code, commune_code)
+    b = book()
+    out = []
+    for mod in modules():
+        if module and mod != module:
+            continue
+        lines = []
+        for decl in declarations(mod):
+            for key in _keys_of(decl):
+                lines.append(RuleLine(key=key, declaration=decl, ref=b.get(key, on, p, c)))
+        if lines:
+            out.append({"module": mod, "label": module_label(mod), "rules": lines})
+    return out
+
+
+def rule_detail(*, fetched_by: Any, key: str, on: dt.date, province_code: str | None = None, commune_code: str | None = None) -> dict[str, Any]:
+    p, c = viewer_scope(fetched_by, province_code, commune_code)
+    try:
+        decl = declaration(key)
+    except KeyError:
+        raise NotFoundError() from None
+    if decl.is_family and key == decl.key:
+        raise NotFoundError()
+    return {"key": key, "declaration": decl, "ref": book().get(key, on, p, c), "province_code": p, "commune_code": c,
+            "history": rule_history(fetched_by=fetched_by, key=key, province_code=p, commune_code=c)}
+
+
+def rule_history(*, fetched_by: Any, key: str, province_code: str | None = None, commune_code: str | None = None) -> QuerySet[Rule]:
+    """Every period of a rule that applies to the scope: national, the province's and the commune's."""
+    p, c = viewer_scope(fetched_by, province_code, commune_code)
+    q = Q(province_code="", commune_code="")
+    if p:
+        q |= Q(province_code=p, commune_code="")
+        if c:
+            q |= Q(province_code=p, commune_code=c)
+    return Rule.objects.filter(q, key=key).select_related("changed_by").order_by("scope", "valid_from")
+
+
+def rule_diff(*, fetched_by: Any, date_from: dt.date, date_to: dt.date, province_code: str | None = None,
+              commune_code: str | None = None) -> list[dict[str, Any]]:
+    """Rules whose value (or applicable row) on ``date_to`` differs from the one on ``date_from`` for the scope."""
+    p, c = viewer_scope(fetched_by, province_code, commune_code)
+    b = book()
+    out = []
+    for key in b.keys(""):
+        try:
+            decl = declaration(key)
+        except KeyError:
+            continue
+        before, after = b.get(key, date_from, p, c), b.get(key, date_to, p, c)
+        if (before.id if before else None) == (after.id if after else None):
+            continue
+        if before is not None and after is not None and before.raw == after.raw and before.source_text == after.source_text:
+            continue
+        out.append({"key": key, "declaration": decl, "before": before, "after": after,
+                    "value_changed": (before.raw if before else None) != (after.raw if after else None)})
+    return sorted(out, key=lambda d: (d["declaration"].module, d["key"]))

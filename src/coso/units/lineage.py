@@ -1,0 +1,359 @@
+"""Lineage of administrative units (reads): which current unit an old unit became, and back.
+
+Other modules use these selectors instead of reading ``UnitSuccession`` themselves:
+
+- ``successor_codes(old_code)``: the current commune code(s) an old commune became, primary first
+  (an old commune divided between several new communes has several).
+- ``lineage_map()``: {old commune code: primary current code} for every old commune, to regroup
+  rows in Python.
+- ``current_code_expression(code_field, date_field)``: the same mapping as a database expression,
+  for reports that group records by commune code across 1/7/2025: a record stamped with an old
+  commune's code before the reorganisation is counted under the current commune.
+- ``commune_with_predecessors_q(code, ...)``: filter for one current commune's records, including
+  the old communes' records from before the reorganisation.
+- ``unit_history(unit)``: the old units a current unit came from (with their districts and provinces).
+- ``convert_old_address(text)``: an old address ("xã X, huyện Y, tỉnh Z") → the current commune(s).
+
+Old commune codes are reused: most new communes kept the code of one of the communes merged into
+them, so "26734" means one ward before 1/7/2025 and another after. The date of the record decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from coso.core.exceptions import ApplicationError
+from coso.core.text import fold, nfc
+from coso.units.lineage_data import EFFECTIVE_2025
+from coso.units.models import AdministrativeUnit, UnitSuccession
+
+COMMUNE = AdministrativeUnit.Level.COMMUNE
+
+
+def _ended_communes(effective_on: dt.date = EFFECTIVE_2025) -> Any:
+    return AdministrativeUnit.all_objects.filter(level=COMMUNE, valid_to=effective_on)
+
+
+def successor_codes(old_code: str, *, effective_on: dt.date = EFFECTIVE_2025) -> list[str]:
+    """Current commune codes an old commune (code in force before ``effective_on``) became, primary first.
+
+    Empty when the code is not an old commune's. An old commune divided between several new
+    communes returns all of them."""
+    rows = (
+        UnitSuccession.objects.filter(
+            predecessor__level=COMMUNE, predecessor__code=str(old_code), predecessor__valid_to=effective_on, effective_on=effective_on
+        )
+        .order_by("-is_primary", "successor__code")
+        .values_list("successor__code", flat=True)
+    )
+    return list(rows)
+
+
+def predecessor_codes(current_code: str, *, effective_on: dt.date = EFFECTIVE_2025, primary_only: bool = False) -> list[str]:
+    """Old commune codes that became (part of) a current commune; with ``primary_only``, only those
+    whose records are counted under it (a divided commune counts under its primary successor)."""
+    qs = UnitSuccession.objects.filter(
+        successor__code=str(current_code), successor__valid_to__isnull=True, predecessor__level=COMMUNE, effective_on=effective_on
+    )
+    if primary_only:
+        qs = qs.filter(is_primary=True)
+    return list(qs.order_by("predecessor__code").values_list("predecessor__code", flat=True))
+
+
+def lineage_map(*, effective_on: dt.date = EFFECTIVE_2025) -> dict[str, str]:
+    """{old commune code: the current commune code its records are counted under}."""
+    return dict(
+        UnitSuccession.objects.filter(predecessor__level=COMMUNE, predecessor__valid_to=effective_on, effective_on=effective_on, is_primary=True)
+        .values_list("predecessor__code", "successor__code")
+    )
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _primary_successor_code(code_field: str, effective_on: dt.date) -> Subquery:
+    return Subquery(
+        UnitSuccession.objects.filter(
+            predecessor__level=COMMUNE, predecessor__code=OuterRef(code_field), predecessor__valid_to=effective_on, effective_on=effective_on,
+            is_primary=True,
+        ).values("successor__code")[:1]
+    )
+
+
+def current_code_expression(code_field: str = "commune_code", date_field: str = "submitted_at", *,
+                            effective_on: dt.date = EFFECTIVE_2025) -> Combinable:
+    """Database expression: the current commune code a record is counted under.
+
+    A record dated before ``effective_on`` whose code is an old commune's → that commune's primary
+    successor; any other record → its own code. Use it in ``.annotate(unit=...).values("unit")``."""
+    when_old = {f"{date_field}__lt": _start_of(effective_on)} if date_field.endswith("_at") else {f"{date_field}__lt": effective_on}
+    return Case(
+        When(Q(**when_old), then=Coalesce(_primary_successor_code(code_field, effective_on), F(code_field))),
+        default=F(code_field),
+    )
+
+
+def commune_with_predecessors_q(current_code: str, code_field: str = "commune_code", date_field: str = "submitted_at", *,
+                                effective_on: dt.date = EFFECTIVE_2025, primary_only: bool = True) -> Q:
+    """Records of a current commune: its own from ``effective_on`` on, and its predecessors' from before.
+
+    With ``primary_only`` (the default, consistent with ``current_code_expression``) a divided old
+    commune's records count only under its primary successor; otherwise under each successor."""
+    old = predecessor_codes(current_code, effective_on=effective_on, primary_only=primary_only)
+    if not old:
+        return Q(**{code_field: current_code})
+    before = Q(**{f"{date_field}__lt": _start_of(effective_on) if date_field.endswith("_at") else effective_on})
+    return (Q(**{code_field: current_code}) & ~before) | (Q(**{f"{code_field}__in": old}) & before)
+
+
+def regroup_counts(counts: dict[str, int], *, before_reorganisation: bool) -> dict[str, int]:
+    """Add up per-code counts under current codes (for rows already aggregated in Python)."""
+    if not before_reorganisation:
+        return dict(counts)
+    mapping = lineage_map()
+    out: dict[str, int] = {}
+    for code, n in counts.items():
+        key = mapping.get(code, code)
+        out[key] = out.get(key, 0) + n
+    return out
+
+
+# --- History -------------------------------------------------------------------------------------
+
+@dataclass
+class HistoryEntry:
+    code: str
+    name: str
+    level: str
+    kind: str
+    district_code: str
+    district_name: str
+    province_code: str
+    province_name: str
+    succession: str  # UnitSuccession.Kind value
+    succession_label: str
+    is_primary: bool
+    divided_between: list[dict[str, str]]  # other current units that received part of a divided unit
+    effective_on: dt.date
+    legal_basis: str
+    decision_number: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def unit_history(unit: AdministrativeUnit) -> list[HistoryEntry]:
+    """The units that became (part of) ``unit``, newest reorganisation first, with their old district and province."""
+    rows = list(
+        UnitSuccession.objects.filter(successor=unit)
+        .select_related("predecessor__parent__parent")
+        .order_by("-effective_on", "predecessor__level", "predecessor__code")
+    )
+    divided_ids = [r.predecessor_id for r in rows if r.kind == UnitSuccession.Kind.SPLIT]
+    others: dict[int, list[dict[str, str]]] = {}
+    for s in UnitSuccession.objects.filter(predecessor_id__in=divided_ids).exclude(successor=unit).select_related("successor").order_by("successor__code"):
+        others.setdefault(s.predecessor_id, []).append({"code": s.successor.code, "name": s.successor.name})
+    out = []
+    for r in rows:
+        old = r.predecessor
+        district = old.parent if old.level == COMMUNE else (old if old.level == AdministrativeUnit.Level.DISTRICT else None)
+        province = district.parent if district is not None else (old if old.level == AdministrativeUnit.Level.PROVINCE else None)
+        out.append(
+            HistoryEntry(
+                code=old.code, name=old.name, level=old.level, kind=old.kind,
+                district_code=district.code if district is not None and district is not old else "",
+                district_name=district.name if district is not None and district is not old else "",
+                province_code=province.code if province is not None and province is not old else old.province_code,
+                province_name=province.name if province is not None and province is not old else "",
+                succession=r.kind, succession_label=str(r.get_kind_display()), is_primary=r.is_primary,
+                divided_between=others.get(old.pk, []), effective_on=r.effective_on, legal_basis=r.legal_basis,
+                decision_number=r.decision_number,
+            )
+        )
+    return out
+
+
+def ended_unit_successors(unit: AdministrativeUnit) -> list[UnitSuccession]:
+    return list(UnitSuccession.objects.filter(predecessor=unit).select_related("successor").order_by("-is_primary", "successor__code"))
+
+
+# --- Old address → current commune ----------------------------------------------------------------
+
+_PREFIXES = ("thanh pho ", "tinh ", "quan ", "huyen ", "thi xa ", "phuong ", "xa ", "thi tran ", "tp. ", "tp ", "tx. ", "tx ", "tt. ", "tt ")
+_ABBREV = [
+    (re.compile(r"\b(tp|t\.p)\s*\.?\s*hcm\b"), "ho chi minh"),
+    (re.compile(r"\btphcm\b"), "ho chi minh"),
+    (re.compile(r"\bhn\b"), "ha noi"),
+]
+
+
+def _short(folded_name: str) -> str:
+    for prefix in _PREFIXES:
+        if folded_name.startswith(prefix):
+            return folded_name[len(prefix):].strip()
+    return folded_name
+
+
+def _contains_name(haystack: str, short_name: str) -> bool:
+    return bool(short_name) and re.search(rf"(^|[\s,]){re.escape(short_name)}($|[\s,])", haystack) is not None
+
+
+@dataclass
+class UnitRef:
+    code: str
+    name: str
+
+    @classmethod
+    def of(cls, unit: AdministrativeUnit | None) -> UnitRef | None:
+        return cls(unit.code, unit.name) if unit is not None else None
+
+
+@dataclass
+class Candidate:
+    code: str
+    name: str
+    province_code: str
+    province_name: str
+    is_primary: bool
+    succession: str
+    old_name: str = ""
+
+
+@dataclass
+class AddressConversion:
+    query: str
+    street: str = ""
+    old_province: UnitRef | None = None
+    old_district: UnitRef | None = None
+    old_commune: UnitRef | None = None
+    old_communes: list[UnitRef] = field(default_factory=list)
+    new_province: UnitRef | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    divided: bool = False
+    ambiguous: bool = False
+    legal_basis: str = ""
+    matched_by: str = ""  # "vietnamadminunits" | "coso"
+    message: str = ""
+
+    @property
+    def found(self) -> bool:
+        return bool(self.candidates)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["found"] = self.found
+        return data
+
+
+def _own_match(text: str, province: AdministrativeUnit | None, district: AdministrativeUnit | None) -> list[AdministrativeUnit]:
+    """Coso's fallback: old communes whose folded name (with or without its type) occurs in the
+    folded address, inside the district (or province) already recognised. Without diacritics two
+    communes can read the same ("Đồng Thành" / "Đông Thành"): all of them are returned (at most 5)."""
+    haystack = fold(text)
+    for pattern, replacement in _ABBREV:
+        haystack = pattern.sub(replacement, haystack)
+    if district is None and province is None:
+        return []
+    qs = _ended_communes().select_related("parent__parent")
+    qs = qs.filter(parent=district) if district is not None else qs.filter(province_code=province.code)  # type: ignore[union-attr]
+    units = list(qs)
+    full = [u for u in units if _contains_name(haystack, u.name_folded)]
+    if len(full) == 1:
+        return full
+    short = [u for u in (full or units) if _contains_name(haystack, _short(u.name_folded))]
+    return short[:5] if len(short) <= 5 else []
+
+
+def convert_old_address(text: str) -> AddressConversion:
+    """Find the current commune(s) of an address written with the units before 1/7/2025.
+
+    The `vietnamadminunits` legacy parser reads the address (with or without diacritics,
+    abbreviations like "p15", "tp hcm"); Coso's own folding matches the commune inside the district
+    when the parser finds none (and lists every old commune that reads the same without diacritics).
+    The lineage loaded in the database gives the current communes: one, or all of them when the old
+    commune was divided. Never geocodes (no network)."""
+    from vietnamadminunits import parse_address
+
+    query = nfc(text)[:300]
+    if len(fold(query)) < 3:
+        raise ApplicationError("Nhập địa chỉ cũ, ví dụ: “xã Tân Thông Hội, huyện Củ Chi, TP Hồ Chí Minh”.", code="address-required",
+                               details={"fields": {"address": ["Bắt buộc."]}})
+    result = AddressConversion(query=query)
+    parsed = parse_address(query.replace("–", "-"), mode="LEGACY", level=3, keep_street=True)
+    result.street = parsed.street or ""
+    ended = AdministrativeUnit.all_objects.filter(valid_to=EFFECTIVE_2025)
+    wanted = Q(pk__in=[])
+    for level, code in ((AdministrativeUnit.Level.PROVINCE, parsed.province_code), (AdministrativeUnit.Level.DISTRICT, parsed.district_code),
+                        (COMMUNE, parsed.ward_code)):
+        if code:
+            wanted |= Q(level=level, code=code)
+    found = {u.level: u for u in ended.filter(wanted)} if parsed.province_code else {}
+    province, district = found.get(AdministrativeUnit.Level.PROVINCE), found.get(AdministrativeUnit.Level.DISTRICT)
+    olds: list[AdministrativeUnit] = []
+    if COMMUNE in found:
+        olds = [found[COMMUNE]]
+        result.matched_by = "vietnamadminunits"
+    if not olds and (district is not None or province is not None):
+        olds = _own_match(query, province, district)
+        result.matched_by = "coso" if olds else ""
+    if olds and olds[0].parent_id is not None and (district is None or olds[0].parent_id != district.pk):
+        first = AdministrativeUnit.all_objects.select_related("parent__parent").get(pk=olds[0].pk)
+        district = first.parent if all(o.parent_id == first.parent_id for o in olds) else None
+        province = first.parent.parent if first.parent is not None else province
+    elif olds and not all(o.parent_id == olds[0].parent_id for o in olds):
+        district = None
+    elif not olds and district is not None and not ended.filter(parent=district).exists():
+        olds = [district]  # island district without communes → special zone
+        result.matched_by = "vietnamadminunits"
+    result.old_province = UnitRef.of(province)
+    result.old_district = UnitRef.of(district if district is not None and olds != [district] else None)
+    result.old_communes = [UnitRef(o.code, o.name) for o in olds]
+    result.old_commune = result.old_communes[0] if len(olds) == 1 else None
+    keys = [o.pk for o in olds] + ([province.pk] if province is not None else [])
+    successions = list(
+        UnitSuccession.objects.filter(predecessor_id__in=keys, successor__valid_to__isnull=True).select_related("successor__parent")
+        .order_by("-is_primary", "successor__code")
+    )
+    if province is not None:
+        new_province = next((s for s in successions if s.predecessor_id == province.pk), None)
+        result.new_province = UnitRef.of(new_province.successor if new_province else None)
+        successions = [s for s in successions if s.predecessor_id != province.pk]
+    if not olds:
+        result.message = (
+            "Không nhận ra tỉnh/thành phố cũ trong địa chỉ." if province is None
+            else "Đã nhận ra tỉnh/huyện cũ nhưng chưa nhận ra xã, phường, thị trấn cũ. Ghi rõ tên xã, phường."
+        )
+        return result
+    order = {o.pk: i for i, o in enumerate(olds)}
+    successions.sort(key=lambda s: order[s.predecessor_id])
+    province_names = {s.successor.province_code: s.successor.parent.name for s in successions if s.successor.parent is not None}
+    old_names = {o.pk: o.name for o in olds}
+    result.candidates = [
+        Candidate(s.successor.code, s.successor.name, s.successor.province_code, province_names.get(s.successor.province_code, ""), s.is_primary,
+                  s.kind, old_names[s.predecessor_id])
+        for s in successions
+    ]
+    result.divided = any(s.kind == UnitSuccession.Kind.SPLIT for s in successions)
+    result.ambiguous = len(olds) > 1
+    result.legal_basis = successions[0].legal_basis if successions else ""
+    if not result.candidates:
+        result.message = "Chưa có dữ liệu sắp xếp cho đơn vị cũ này."
+    elif result.ambiguous:
+        result.message = "Không dấu nên có nhiều xã cũ trùng tên: chọn đúng xã, hoặc gõ có dấu."
+    elif result.divided:
+        result.message = "Đơn vị cũ đã được chia cho nhiều xã, phường mới: chọn đúng nơi theo địa chỉ cụ thể."
+    return result
+
+
+def has_lineage() -> bool:
+    """Whether the 2025 lineage is loaded (``manage.py load_units``)."""
+    return UnitSuccession.objects.filter(effective_on=EFFECTIVE_2025).exists()
