@@ -128,11 +128,11 @@ def import_template(request: HttpRequest):
     return resp
 
 
-class ImportOut(Schema):
+class PeopleImportOut(Schema):
     imported: int
 
 
-@router.post("/import", response={201: ImportOut})
+@router.post("/import", response={201: PeopleImportOut})
 def import_people(request: HttpRequest, file: UploadedFile = File(...)):  # noqa: B008
     if file.size and file.size > 10 * 1024 * 1024:
         raise ApplicationError("Tệp lớn hơn 10 MB.", code="file-too-large")

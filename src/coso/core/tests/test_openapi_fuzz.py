@@ -189,3 +189,27 @@ def quiet_logs():  # type: ignore[no-untyped-def]
     yield
     for lg, level in zip(loggers, levels, strict=True):
         lg.setLevel(level)
+
+
+def test_schema_names_are_unique_across_apps():
+    """The OpenAPI components are keyed by class name: two apps' schemas with one name and different
+    fields publish one of them for both (e.g. funding's and the rule book's RuleOut), so one endpoint's
+    documented answer is wrong. Same name → same JSON schema (shared shapes like ErrorOut are fine)."""
+    from ninja import Schema
+
+    from coso.api import api
+
+    api.get_openapi_schema()  # every router imported
+    seen: dict[str, list[type]] = {}
+    stack = list(Schema.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.startswith("coso."):
+            seen.setdefault(cls.__name__, []).append(cls)
+    clashes = []
+    for name, classes in seen.items():
+        shapes = {repr(sorted(c.model_json_schema().get("properties", {}).items())) for c in classes}
+        if len(shapes) > 1:
+            clashes.append(f"{name}: " + ", ".join(f"{c.__module__}.{c.__qualname__}" for c in classes))
+    assert not clashes, clashes
