@@ -22,6 +22,19 @@ def _fresh_calendar(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(services, "REFRESH_SECONDS", 0)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache(request, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Rate-limit counters live in the database cache table: the rollback of an ordinary test removes
+    them, the flush after a transactional test does not (the table has no model). Empty it then."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if (marker is not None and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(request.fixturenames):
+        from django.core.cache import cache
+
+        with django_db_blocker.unblock():
+            cache.clear()
+
+
 @pytest.fixture
 def province(db):
     from coso.units.models import AdministrativeUnit

@@ -6,11 +6,14 @@ Every error answers with one shape: {"code": str, "message": str, "details": {..
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest
+from django.http.multipartparser import MultiPartParserError
 
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -41,13 +44,42 @@ class HeaderToken(APIKeyHeader):
         return user
 
 
-api = NinjaAPI(
+LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+def _local_times(node: Any) -> None:
+    """OpenAPI's ``format: time`` is RFC 3339's full-time, which needs a UTC offset ("15:00:00+07:00").
+    Coso's times (office hours, the 15:00 cut-off) are wall-clock times in Vietnam and are sent as
+    "15:00:00": describe them as what they are, a pattern, so that the schema and the data agree."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("format") == "time":
+            del node["format"]
+            node["pattern"] = LOCAL_TIME_PATTERN
+            node.setdefault("description", "Local time in Vietnam (Asia/Ho_Chi_Minh), HH:MM or HH:MM:SS, no UTC offset.")
+        for value in node.values():
+            _local_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _local_times(value)
+
+
+class CosoAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        _local_times(schema)
+        return schema
+
+
+api = CosoAPI(
     title="Coso API",
     version="1",
-    description="JSON API of Coso. Session (with CSRF token) or bearer-token authentication. "
+    description="JSON API of Coso. Bearer token (`Authorization: Bearer …` or `X-API-Key`) or session "
+    "authentication; session requests that write must send the CSRF token (`X-CSRFToken`), token requests need none. "
     "Errors: {code, message, details}.",
     urls_namespace="api-v1",
-    auth=[django_auth, BearerToken(), HeaderToken()],
+    # Tokens first: a request that carries a valid token is not a browser session and needs no CSRF
+    # token. Only when no token matches does the session (cookie) authentication run, with its CSRF check.
+    auth=[BearerToken(), HeaderToken(), django_auth],
 )
 
 
@@ -114,6 +146,20 @@ def _too_big(request, exc):  # type: ignore[no-untyped-def]
 @api.exception_handler(SuspiciousOperation)
 def _suspicious(request, exc):  # type: ignore[no-untyped-def]
     return error(request, 400, "bad-request", "Yêu cầu không hợp lệ (quá nhiều trường hoặc tệp, hoặc dữ liệu sai định dạng).")
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable_body(request, exc):  # type: ignore[no-untyped-def]
+    return error(request, 400, "bad-request", "Không đọc được dữ liệu gửi lên (multipart không hợp lệ).")
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def _out_of_range(request, exc):  # type: ignore[no-untyped-def]
+    # A value the database cannot hold (a number past its range, a malformed literal) is bad input
+    # that a schema let through: refuse it (nothing was written) and log it so the schema gets fixed.
+    logger.warning("Value out of range for the database: %s", exc)
+    return error(request, 400, "invalid-value", "Giá trị gửi lên nằm ngoài phạm vi cho phép.")
 
 
 @api.exception_handler(Exception)

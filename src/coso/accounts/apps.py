@@ -15,7 +15,6 @@ class AccountsConfig(AppConfig):
 def _audit_login(sender, request, user, **kwargs):  # type: ignore[no-untyped-def]
     from coso.core.audit import audit_log
     from coso.core.models import AuditLog
+    from coso.core.security import audit_ip
 
-    ip = request.META.get("REMOTE_ADDR") if request is not None else None
-    audit_log(actor=user, action=AuditLog.Action.LOGIN, obj=user, object_repr=user.username, ip=ip or None)
-
+    audit_log(actor=user, action=AuditLog.Action.LOGIN, obj=user, object_repr=user.username, ip=audit_ip(request))

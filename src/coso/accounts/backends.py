@@ -1,38 +1,99 @@
-"""Login with lockout after repeated failures."""
+"""Login with throttling by account and client address together, and a one-time unlock link.
+
+Failures are counted in the shared cache (coso.core.ratelimit), so every web process sees them:
+
+- per (account, client address): LOGIN_MAX_FAILURES in LOGIN_LOCKOUT_MINUTES locks that address out
+  of that account. Someone else cannot lock a user out: their failures lock only their own address.
+- per account, all addresses together: LOGIN_MAX_FAILURES_PER_ACCOUNT (guessing from many
+  addresses) locks the account; its owner unlocks it with the link sent by e-mail/SMS.
+- per client address, all accounts: LOGIN_MAX_FAILURES_PER_SOURCE (password spraying).
+
+An attempt is counted *before* the password is checked (atomically), so parallel attempts can never
+check more passwords than the limit; a successful login takes its count back. User names that do not
+exist are counted and locked exactly like real ones, so the lock message tells nothing about which
+accounts exist.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import F
-from django.utils import timezone
+from django.core.cache import cache
 
-from coso.accounts.models import User
+from coso.core import ratelimit
+from coso.core.security import client_ip
+
+PAIR, ACCOUNT, SOURCE = "login-pair", "login-account", "login-source"
+
+
+def account_key(username: str) -> str:
+    """User names compare case-insensitively here, so that case variants share one counter."""
+    return (username or "").strip().casefold()[:150]
+
+
+def _epoch_key(account: str) -> str:
+    return ratelimit.cache_key("login-epoch", account)
+
+
+def _epoch(account: str) -> int:
+    """Bumped by the unlock link: starts every address's count for the account afresh."""
+    return int(cache.get(_epoch_key(account), 0) or 0)
+
+
+def _pair(account: str, source: str) -> str:
+    return f"{account}\n{_epoch(account)}\n{source}"
+
+
+def _window() -> int:
+    return int(settings.LOGIN_LOCKOUT_MINUTES) * 60
+
+
+def is_locked(username: str, source: str) -> bool:
+    account = account_key(username)
+    return (
+        ratelimit.count(PAIR, _pair(account, source)) >= settings.LOGIN_MAX_FAILURES
+        or ratelimit.count(ACCOUNT, account) >= settings.LOGIN_MAX_FAILURES_PER_ACCOUNT
+        or ratelimit.count(SOURCE, source) >= settings.LOGIN_MAX_FAILURES_PER_SOURCE
+    )
+
+
+def unlock(username: str) -> None:
+    """Lift every lock on the account (the owner proved they read its e-mail or phone)."""
+    account = account_key(username)
+    cache.set(_epoch_key(account), _epoch(account) + 1, timeout=None)
+    ratelimit.reset(ACCOUNT, account)
 
 
 class LockoutModelBackend(ModelBackend):
-    def authenticate(self, request, username=None, password=None, **kwargs):  # type: ignore[no-untyped-def]
+    def authenticate(self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any) -> Any:
         if username is None or password is None:
             return None
-        user = User.objects.filter(username=username).first()
-        now = timezone.now()
-        if user is not None and user.locked_until and user.locked_until > now:
-            if request is not None:
-                request.coso_locked = True
-            return None
-        result = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is None:
-            return result
-        if result is None:
-            # Count in the database (F expression) so that parallel attempts cannot under-count.
-            User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-            failures = User.objects.filter(pk=user.pk).values_list("failed_logins", flat=True).first() or 0
-            if failures >= settings.LOGIN_MAX_FAILURES:
-                locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-                User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=locked_until)
-            return None
-        if user.failed_logins or user.locked_until:
-            User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-        return result
+        account = account_key(username)
+        source = client_ip(request) if request is not None else "-"
+        pair = _pair(account, source)
+        window = _window()
+        if is_locked(username, source):
+            return self._locked(request)
+        # Reserve this attempt in every counter first: of N parallel attempts only the first ones
+        # within the limits reach the password check.
+        n_pair = ratelimit.hit(PAIR, pair, seconds=window)
+        n_account = ratelimit.hit(ACCOUNT, account, seconds=window)
+        n_source = ratelimit.hit(SOURCE, source, seconds=window)
+        if (n_pair > settings.LOGIN_MAX_FAILURES or n_account > settings.LOGIN_MAX_FAILURES_PER_ACCOUNT
+                or n_source > settings.LOGIN_MAX_FAILURES_PER_SOURCE):
+            return self._locked(request)
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
+            # Not a failure: take the reservation back, and forget this address's failures.
+            ratelimit.reset(PAIR, pair)
+            ratelimit.undo(ACCOUNT, account)
+            ratelimit.undo(SOURCE, source)
+        return user
+
+    @staticmethod
+    def _locked(request: Any) -> None:
+        if request is not None:
+            request.coso_locked = True
+        return None

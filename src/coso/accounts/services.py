@@ -293,6 +293,9 @@ def staff_reactivate(*, actor: Any, user: User, reason: str = "") -> User:
         raise NotFoundError()
     if locked.is_active:
         raise ApplicationError(_("Tài khoản đang hoạt động."), code="already-active")
+    from coso.accounts.backends import unlock
+
+    unlock(locked.username)
     return audited_update(locked, actor=actor, changes={"is_active": True, "failed_logins": 0, "locked_until": None},
                           verb="staff_reactivate", reason=nfc(reason))
 
@@ -335,6 +338,9 @@ def password_reset_request(*, identifier: str, ip: str = "") -> None:
 
 
 def password_set_done(*, user: User, ip: str = "") -> None:
+    from coso.accounts.backends import unlock
+
+    unlock(user.username)  # the one-time link proved the owner: lift any sign-in lock
     audit_log(actor=user, action=AuditLog.Action.ACTION, obj=user, verb="password_set", ip=ip or None,
               province_code=user.province_code, commune_code=user.commune_code)
 

@@ -145,6 +145,23 @@ COSO_REPLICA_VIEWS = [
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache (rate limits shared by every web process) ----------------------------
+REDIS_URL = config(
+    "REDIS_URL", "",
+    help_text="Redis URL (redis://host:6379/0) shared by the cache (rate limits) and the job queue. "
+    "Default: the cache is a table (coso_cache) in the database, the queue a SQLite file var/huey.sqlite3.",
+)
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "coso"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "coso.core.cache.DatabaseCache",  # Django's database cache with an atomic incr
+            "LOCATION": "coso_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
 # --- Auth and security ----------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
@@ -161,8 +178,25 @@ AUTHENTICATION_BACKENDS = ["coso.accounts.backends.LockoutModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
-LOGIN_MAX_FAILURES = config("LOGIN_MAX_FAILURES", 5, help_text="Failed logins before an account is locked.")
-LOGIN_LOCKOUT_MINUTES = config("LOGIN_LOCKOUT_MINUTES", 15, help_text="Minutes an account stays locked after too many failures.")
+LOGIN_MAX_FAILURES = config(
+    "LOGIN_MAX_FAILURES", 5,
+    help_text="Failed logins to one account from one client address before that address is locked out of that account.",
+)
+LOGIN_MAX_FAILURES_PER_ACCOUNT = config(
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT", 50,
+    help_text="Failed logins to one account from all addresses together before the account is locked (its owner unlocks it by the e-mailed/SMS link).",
+)
+LOGIN_MAX_FAILURES_PER_SOURCE = config(
+    "LOGIN_MAX_FAILURES_PER_SOURCE", 100, help_text="Failed logins from one client address to any accounts before that address is locked out."
+)
+LOGIN_LOCKOUT_MINUTES = config("LOGIN_LOCKOUT_MINUTES", 15, help_text="Minutes failures are counted and a lock lasts.")
+LOOKUP_MAX_FAILURES = config(
+    "LOOKUP_MAX_FAILURES", 20, help_text="Failed public dossier look-ups per client address per hour before that address must wait."
+)
+LOOKUP_MAX_FAILURES_PER_CODE = config(
+    "LOOKUP_MAX_FAILURES_PER_CODE", 20,
+    help_text="Failed look-ups of one dossier code per hour (all addresses) after which only addresses that have not failed on it may try.",
+)
 # Two-factor sign-in (TOTP, django-otp). Administrators must use it; other staff may.
 COSO_OTP_REQUIRED_ROLES = ["province_admin", "system_admin"]
 OTP_TOTP_ISSUER = config("OTP_TOTP_ISSUER", "Coso", help_text="Issuer name shown in authenticator apps for two-factor sign-in.")
@@ -187,7 +221,11 @@ SECURE_SSL_REDIRECT = config("SECURE_SSL_REDIRECT", not DEBUG, help_text="Redire
 SECURE_HSTS_SECONDS = config("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, help_text="HSTS max-age in seconds.")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if config("BEHIND_PROXY", False, help_text="Trust X-Forwarded-Proto from a reverse proxy.") else None
+BEHIND_PROXY = config(
+    "BEHIND_PROXY", False,
+    help_text="Behind a reverse proxy: trust its X-Forwarded-Proto, and take the client's address from the last X-Forwarded-For entry (rate limits).",
+)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -291,6 +329,7 @@ COSO_PUBLIC_BASE_URL = config("COSO_PUBLIC_BASE_URL", "http://127.0.0.1:8000", h
 # --- API --------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+NINJA_PAGINATION_CLASS = "coso.core.pagination.LimitOffsetPagination"
 
 # --- Demo -------------------------------------------------------------------
 COSO_DEMO_PROVINCE = config("COSO_DEMO_PROVINCE", "79", help_text="Code of the province the demo data is built for (79 = Thành phố Hồ Chí Minh).")
@@ -310,7 +349,6 @@ COSO_DEMO_MODULES = [
 # --- Background jobs (Huey) ---------------------------------------------------------
 # Embedded default: the queue lives in a SQLite file in var/ (one machine). With REDIS_URL the
 # queue, schedule and locks live in Redis, so workers on several machines share them.
-REDIS_URL = config("REDIS_URL", "", help_text="Redis for the job queue (redis://host:6379/0). Empty: embedded SQLite queue in var/huey.sqlite3.")
 HUEY_IMMEDIATE = config("HUEY_IMMEDIATE", False, help_text="Run jobs inside the requesting process instead of queueing them (tests; never in production).")
 _huey_consumer = {
     "workers": config("HUEY_WORKERS", 2, help_text="Threads per job worker process (run_huey)."),

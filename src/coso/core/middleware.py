@@ -18,35 +18,60 @@ class NoStoreForAuthenticatedMiddleware:
 
 
 class RejectNullCharactersMiddleware:
-    """Refuse NUL characters in the URL, the query string and JSON bodies with a 400.
+    """Refuse unreadable request bodies and NUL characters with a 400, before any view runs.
 
-    PostgreSQL cannot store them (the driver raises, which would be a 500), and no
-    legitimate input contains them. Form fields are already covered by Django's
-    ProhibitNullCharactersValidator; uploaded files are not inspected.
+    - NUL characters in the URL, the query string, JSON bodies and form fields (urlencoded and
+      multipart, file contents excepted): PostgreSQL cannot store them (the driver raises, which
+      would be a 500), and no legitimate input contains them.
+    - A multipart body the parser cannot read (e.g. ``Content-Type: multipart/form-data`` without a
+      boundary): Django refuses it only when a view first reads the form, and the JSON API turned
+      that into a 500.
+
+    The answer has the shape of the part of the site asked: the API's JSON error, Open311's error
+    list, or the 400 page.
     """
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
     def __init__(self, get_response):  # type: ignore[no-untyped-def]
         self.get_response = get_response
 
     def __call__(self, request):  # type: ignore[no-untyped-def]
-        if self._has_nul(request):
+        if self._refuse(request):
             from coso.core.views import bad_request
 
             return bad_request(request)
         return self.get_response(request)
 
-    @staticmethod
-    def _has_nul(request) -> bool:  # type: ignore[no-untyped-def]
+    @classmethod
+    def _refuse(cls, request) -> bool:  # type: ignore[no-untyped-def]
         from urllib.parse import unquote
 
         if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
             return True
-        if request.content_type == "application/json" and request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+            return False
+        if request.content_type == "application/json":
             try:
                 body = request.body
             except Exception:  # noqa: BLE001 - too large etc.: let the normal handling answer
                 return False
             return b"\x00" in body or b"\\u0000" in body
+        if request.content_type in cls.FORM_TYPES:
+            from django.http.multipartparser import MultiPartParserError
+
+            try:
+                form = request.POST if request.method == "POST" else None
+                files = request.FILES if request.method == "POST" else None
+            except MultiPartParserError:
+                return True
+            except Exception:  # noqa: BLE001 - too large etc.: let the normal handling answer
+                return False
+            if form is not None:
+                if any("\x00" in key or any("\x00" in v for v in values) for key, values in form.lists()):
+                    return True
+                if files is not None and any("\x00" in key or any("\x00" in (f.name or "") for f in fs) for key, fs in files.lists()):
+                    return True
         return False
 
 

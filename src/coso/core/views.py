@@ -40,8 +40,21 @@ def _api_error(request: HttpRequest, status: int, code: str, message: str) -> Ht
     return JsonResponse({"code": code, "message": message, "details": {}}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+def _open311_error(request: HttpRequest, status: int, description: str) -> HttpResponse | None:
+    """Open311 clients get Open311's error list (JSON or XML by the path's suffix), never an HTML page."""
+    if not request.path.startswith("/open311/"):
+        return None
+    from coso.feedback.open311 import Open311Error, error_response
+
+    return error_response("json" if request.path.endswith(".json") else "xml", Open311Error(status, description))
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _api_error(request, 404, "not-found", "Không tìm thấy.") or render(request, "errors/404.html", status=404)
+    return (
+        _api_error(request, 404, "not-found", "Không tìm thấy.")
+        or _open311_error(request, 404, "Not found.")
+        or render(request, "errors/404.html", status=404)
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -49,10 +62,16 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _api_error(request, 400, "bad-request", "Yêu cầu không hợp lệ.") or render(request, "errors/400.html", status=400)
+    return (
+        _api_error(request, 400, "bad-request", "Yêu cầu không hợp lệ.")
+        or _open311_error(request, 400, "Invalid request (unreadable body or NUL characters).")
+        or render(request, "errors/400.html", status=400)
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _api_error(request, 500, "server-error", "Lỗi hệ thống. Thao tác chưa được thực hiện; vui lòng thử lại.") or render(
-        request, "errors/500.html", status=500
+    return (
+        _api_error(request, 500, "server-error", "Lỗi hệ thống. Thao tác chưa được thực hiện; vui lòng thử lại.")
+        or _open311_error(request, 500, "Internal error; nothing was changed. Please try again.")
+        or render(request, "errors/500.html", status=500)
     )

@@ -9,17 +9,18 @@ import json
 import typing
 from typing import Any, TypeVar
 
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 import pydantic
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
 from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from coso.core.params import working_days_query
+from coso.core.security import client_ip
 from coso.core.types import AuthedHttpRequest
 from coso.dossiers import documents, selectors, services
 from coso.dossiers.constants import Status
@@ -286,12 +287,8 @@ def online(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.get("/lookup", response=PublicStatusOut, auth=None, summary="Public status by code + last 4 digits of the phone")
 def lookup(request: HttpRequest, code: str, phone: str):  # type: ignore[no-untyped-def]
-    key = f"dossier-lookup:{request.META.get('REMOTE_ADDR', '?')}"
-    if cache.get(key, 0) >= 20:
-        raise ApplicationError("Tra cứu sai quá nhiều lần; thử lại sau một giờ.", code="too-many-attempts", status=429)
-    d = selectors.public_lookup(code=code, phone_suffix=phone)
+    d = selectors.public_lookup_limited(code=code, phone_suffix=phone, client=client_ip(request))
     if d is None:
-        cache.set(key, cache.get(key, 0) + 1, 3600)
         raise NotFoundError("Không tìm thấy hồ sơ khớp với mã và số điện thoại.")
     return {
         "code": d.code, "status": d.status, "status_label": str(Status(d.status).label), "procedure_name": d.procedure_version.procedure.name,
@@ -313,9 +310,9 @@ def mine(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @router.get("/inbox", response=InboxOut, summary="Officer inbox: waiting for me / my role, near deadline, overdue, apology warnings")
-def inbox(request: HttpRequest, q: str = "", near_days: int | None = None, limit: int = 100):  # type: ignore[no-untyped-def]
+def inbox(request: HttpRequest, q: str = "", near_days: int | None = working_days_query(None), limit: int = Query(100, ge=1, le=500)):  # type: ignore[no-untyped-def]
     box = selectors.inbox(fetched_by=request.user, query=q, near_days=near_days)
-    n = max(1, min(limit, 500))
+    n = limit
     names = ("mine", "near", "overdue", "warnings")
     return {"counts": {k: getattr(box, k).count() for k in names}, **{k: list(getattr(box, k)[:n]) for k in names}}
 

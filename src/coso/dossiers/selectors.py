@@ -100,6 +100,42 @@ def public_lookup(*, code: str, phone_suffix: str) -> Dossier | None:
     return d
 
 
+LOOKUP_WINDOW_SECONDS = 3600
+
+
+def public_lookup_limited(*, code: str, phone_suffix: str, client: str) -> Dossier | None:
+    """``public_lookup`` with the limits that keep the 4-digit suffix from being guessed.
+
+    Only failures count, in the cache every web process shares (coso.core.ratelimit), per client
+    address (coso.core.security.client_ip: the proxy's X-Forwarded-For when BEHIND_PROXY) and per
+    dossier code:
+    - a client with LOOKUP_MAX_FAILURES failures in the hour must wait (its own correct look-ups too,
+      or guessing would simply go on);
+    - a code with LOOKUP_MAX_FAILURES_PER_CODE failures in the hour (guessed from many addresses)
+      refuses the clients that already failed on it; a citizen who has not is still answered, so
+      other people's failures never lock the owner out of their own dossier.
+    Raises ApplicationError 429 (code "too-many-attempts") when refused.
+    """
+    from django.conf import settings
+
+    from coso.core import ratelimit
+    from coso.core.exceptions import ApplicationError
+
+    norm = (code or "").strip().upper()[:60]
+    pair = f"{norm}\n{client}"
+    if ratelimit.count("lookup-client", client) >= settings.LOOKUP_MAX_FAILURES or (
+        ratelimit.count("lookup-code", norm) >= settings.LOOKUP_MAX_FAILURES_PER_CODE and ratelimit.count("lookup-pair", pair) > 0
+    ):
+        raise ApplicationError("Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau một giờ.", code="too-many-attempts", status=429)
+    dossier = public_lookup(code=code, phone_suffix=phone_suffix)
+    if dossier is None:
+        ratelimit.hit("lookup-client", client, seconds=LOOKUP_WINDOW_SECONDS)
+        if norm:
+            ratelimit.hit("lookup-code", norm, seconds=LOOKUP_WINDOW_SECONDS)
+            ratelimit.hit("lookup-pair", pair, seconds=LOOKUP_WINDOW_SECONDS)
+    return dossier
+
+
 def public_events(dossier: Dossier) -> list[dict[str, Any]]:
     """Status history without officers' names or reasons that could carry personal data."""
     out = []

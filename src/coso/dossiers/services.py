@@ -407,10 +407,8 @@ def _finish(dossier: Dossier, now: dt.datetime) -> None:
     dossier.processing_working_days = max(0, cal.working_days_between(dossier.start_date, end_day, province_code=p)) if dossier.start_date else None
 
 
-def _check_actor(dossier: Dossier, actor: Any, action: str) -> None:
-    rule = ACTIONS.get(action)
-    if rule is None:
-        raise ApplicationError("Thao tác không hợp lệ.", code="unknown-action")
+def _check_scope(dossier: Dossier, actor: Any) -> None:
+    """Another unit's (or another citizen's) dossier does not exist for the actor: 404."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise PermissionDeniedError("Bạn cần đăng nhập.", code="not-authenticated")
     if actor.role == Role.CITIZEN:
@@ -418,10 +416,24 @@ def _check_actor(dossier: Dossier, actor: Any, action: str) -> None:
             raise NotFoundError()
     elif not actor.is_superuser and actor.commune_code != dossier.commune_code:
         raise NotFoundError()
+
+
+def _check_actor(dossier: Dossier, actor: Any, action: str) -> None:
+    rule = ACTIONS.get(action)
+    if rule is None:
+        raise ApplicationError("Thao tác không hợp lệ.", code="unknown-action")
+    _check_scope(dossier, actor)
     if not actor.is_superuser and actor.role not in rule.roles and _delegation_for(dossier, actor, action) is None:
         raise PermissionDeniedError(f"Vai trò của bạn không được thực hiện thao tác «{Action(action).label}».")
     if rule.step_role and not actor.is_superuser and actor.role != Role.COMMUNE_LEADER and actor.role != dossier.waiting_role:
         raise PermissionDeniedError("Hồ sơ đang ở bước của vai trò khác; bạn chưa được xử lý bước này.")
+
+
+def _current_state(dossier: Dossier) -> dict[str, Any]:
+    return {
+        "current_version": dossier.version, "status": dossier.status, "status_label": str(Status(dossier.status).label),
+        "current_step": dossier.current_step, "waiting_role": dossier.waiting_role, "assignee_id": dossier.assignee_id,
+    }
 
 
 def _delegation_for(dossier: Dossier, actor: Any, action: str) -> Any:
@@ -450,12 +462,15 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
             dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
         except (Dossier.DoesNotExist, ValueError, TypeError):
             raise NotFoundError() from None
-        _check_actor(dossier, actor, action)
+        # Scope first (another unit's dossier is a 404), then the version: whoever lost a race sees
+        # 409 and the state the winner left, not a 403 because the dossier has moved to another role.
+        _check_scope(dossier, actor)
         if expected_version is not None and int(expected_version) != dossier.version:
             raise ConflictError(
                 f"Hồ sơ vừa được người khác cập nhật (trạng thái hiện tại: {Status(dossier.status).label}). Vui lòng tải lại trang và kiểm tra trước khi thao tác.",
-                details={"current_version": dossier.version, "status": dossier.status},
+                details=_current_state(dossier),
             )
+        _check_actor(dossier, actor, action)
         if dossier.status not in rule.sources:
             raise ConflictError(
                 f"Không thể «{Action(action).label}» khi hồ sơ đang ở trạng thái «{Status(dossier.status).label}».",

@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from csp.decorators import csp_replace
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core.exceptions import ApplicationError, ConflictError
 from coso.core.masking import log_personal_read
+from coso.core.security import client_ip
 from coso.core.types import AuthedHttpRequest
 from coso.dossiers import documents, selectors, services
 from coso.dossiers.constants import ACTIONS, RATING_CRITERIA, Action, Status, Timeliness
@@ -31,15 +31,9 @@ from coso.dossiers.models import DossierAttachment
 from coso.procedures.models import Procedure
 from coso.units.models import AdministrativeUnit
 
-LOOKUP_LIMIT = 20  # failed look-ups per client per hour (the 4-digit suffix must not be guessable)
-
 
 def _staff(user: Any) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role in COMMUNE_ROLES or user.role in PROVINCE_ROLES or user.role == Role.SYSTEM_ADMIN)
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "?"
 
 
 def _procedure_choices(online_only: bool = False) -> list[Any]:
@@ -104,16 +98,16 @@ def lookup(request: HttpRequest) -> HttpResponse:
     not_found = False
     status = 200
     if form.is_bound and form.is_valid():
-        key = f"dossier-lookup:{_client_ip(request)}"
-        failures = cache.get(key, 0)
-        if failures >= LOOKUP_LIMIT:
+        try:
+            dossier = selectors.public_lookup_limited(code=form.cleaned_data["code"], phone_suffix=form.cleaned_data["phone"],
+                                                      client=client_ip(request))
+        except ApplicationError as exc:
+            if exc.status != 429:
+                raise
             form.add_error(None, _("Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau một giờ."))
             status = 429
         else:
-            dossier = selectors.public_lookup(code=form.cleaned_data["code"], phone_suffix=form.cleaned_data["phone"])
-            if dossier is None:
-                cache.set(key, failures + 1, 3600)
-                not_found = True
+            not_found = dossier is None
     ctx: dict[str, Any] = {"form": form, "dossier": dossier, "not_found": not_found}
     if dossier is not None:
         ctx["events"] = selectors.public_events(dossier)

@@ -5,6 +5,7 @@ Errors use the project's one shape {code, message, details}.
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -13,6 +14,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from coso.core.security import public_api_caller
 from coso.core.types import AuthedHttpRequest
 from coso.feedback import selectors as sel
 from coso.feedback import services as svc
@@ -55,6 +57,32 @@ class FeedbackPublicOut(Schema):
     @staticmethod
     def resolve_answer_text(obj: Feedback) -> str | None:
         return obj.answer_text if obj.status == Feedback.Status.CLOSED else None
+
+
+class FeedbackSenderOut(FeedbackPublicOut):
+    """What the sender sees of their own feedback: their own contact data and the deadlines, the
+    answer only once it is published, no moderation fields (hiding, flags, reports, internal notes)."""
+
+    province_code: str
+    is_public: bool
+    submitted_at: dt.datetime
+    answer_due: dt.date
+    anonymous: bool
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    info_request: str
+    reject_reason: str
+    rating: str
+    officer_rating: int | None
+
+    @staticmethod
+    def resolve_info_request(obj: Feedback) -> str:
+        return obj.info_request if obj.status == Feedback.Status.INFO_REQUESTED else ""
+
+    @staticmethod
+    def resolve_reject_reason(obj: Feedback) -> str:
+        return obj.reject_reason if obj.status == Feedback.Status.REJECTED else ""
 
 
 class FeedbackStaffOut(FeedbackPublicOut):
@@ -164,7 +192,7 @@ def create_feedback(request: HttpRequest, payload: Form[SubmitIn], attachments: 
     commune = AdministrativeUnit.objects.filter(code=payload.commune, level="commune").first()
     village = Village.objects.filter(pk=payload.village_id).first() if payload.village_id else None
     fb = svc.feedback_submit(
-        actor=request.user, category=category, commune=commune, village=village, text=payload.text, title=payload.title,
+        actor=public_api_caller(request), category=category, commune=commune, village=village, text=payload.text, title=payload.title,
         lat=payload.lat, long=payload.long, address=payload.address, anonymous=payload.anonymous, contact_name=payload.contact_name,
         contact_phone=payload.contact_phone, contact_email=payload.contact_email, files=list(attachments or []),
         confirm_unaccented=payload.confirm_unaccented, channel=Feedback.Channel.API,
@@ -190,15 +218,58 @@ def feedback_stats(request: HttpRequest, province: str = "", commune: str = "", 
     return sel.commune_stats(province_code=province, commune_codes=[commune] if commune else None, date_from=date_from, date_to=date_to)
 
 
-@router.get("/", response=list[FeedbackStaffOut])
+class _SenderView:
+    """A feedback item as its sender may see it: only the sender schema's attributes exist, so the
+    response can only validate as FeedbackSenderOut (never as the staff schema)."""
+
+    _ALLOWED = frozenset(FeedbackSenderOut.model_fields) | {"get_status_display"}
+
+    def __init__(self, fb: Feedback) -> None:
+        self._fb = fb
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _SenderView._ALLOWED:
+            return getattr(self._fb, name)
+        raise AttributeError(name)
+
+
+def _as_seen_by(user: Any, fb: Feedback) -> Any:
+    """Staff of the unit see the moderation fields and the draft answer; anyone else (the sender,
+    whose own items the scoping lets through) sees the sender's view."""
+    if getattr(user, "is_staff_role", False) or getattr(user, "is_superuser", False):
+        return fb
+    return _SenderView(fb)
+
+
+@router.get("/", response=list[FeedbackStaffOut | FeedbackSenderOut],
+            summary="Feedback in the caller's scope (staff: with moderation fields; a citizen: their own, sender's view)")
 @paginate
 def list_feedback(request: HttpRequest, tab: str = "all", q: str = "", category: str = ""):  # type: ignore[no-untyped-def]
-    return sel.feedback_list(fetched_by=request.user, tab=tab, query=q, category_code=category)
+    return _LazyMap(sel.feedback_list(fetched_by=request.user, tab=tab, query=q, category_code=category), lambda fb: _as_seen_by(request.user, fb))
 
 
-@router.get("/{int:feedback_id}", response=FeedbackStaffOut)
+@router.get("/{int:feedback_id}", response=FeedbackStaffOut | FeedbackSenderOut,
+            summary="One feedback item (staff: with moderation fields and draft answer; the sender: sender's view)")
 def get_feedback(request: HttpRequest, feedback_id: int):  # type: ignore[no-untyped-def]
-    return sel.feedback_get(fetched_by=request.user, pk=feedback_id)
+    return _as_seen_by(request.user, sel.feedback_get(fetched_by=request.user, pk=feedback_id))
+
+
+class _LazyMap:
+    """A queryset the paginator can count and slice, whose items come out converted."""
+
+    def __init__(self, qs, fn) -> None:  # type: ignore[no-untyped-def]
+        self.qs, self.fn = qs, fn
+
+    def count(self) -> int:
+        return int(self.qs.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item):  # type: ignore[no-untyped-def]
+        if isinstance(item, slice):
+            return [self.fn(x) for x in self.qs[item]]
+        return self.fn(self.qs[item])
 
 
 def _staff_get(request: AuthedHttpRequest, feedback_id: int) -> Feedback:
@@ -246,12 +317,14 @@ def answer_feedback(request: AuthedHttpRequest, feedback_id: int, payload: Answe
 
 @router.post("/{int:feedback_id}/rate", response=FeedbackPublicOut, auth=None)  # sender: session or access_key
 def rate_feedback(request: HttpRequest, feedback_id: int, payload: RateIn):  # type: ignore[no-untyped-def]
+    actor = public_api_caller(request)
     fb = get_object_or_404(Feedback, pk=feedback_id)
-    return svc.feedback_rate(feedback=fb, actor=request.user, rating=payload.rating, officer_rating=payload.officer_rating,
+    return svc.feedback_rate(feedback=fb, actor=actor, rating=payload.rating, officer_rating=payload.officer_rating,
                              comment=payload.comment, access_key=payload.access_key)
 
 
 @router.post("/{int:feedback_id}/report", response=FeedbackPublicOut, auth=None)  # public report
 def report_feedback(request: HttpRequest, feedback_id: int, payload: ReportIn):  # type: ignore[no-untyped-def]
+    public_api_caller(request)
     fb = sel.feedback_get_public(pk=feedback_id)
     return svc.feedback_report(feedback=fb, reporter_key=svc.reporter_key_for(request), reason=payload.reason)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 from typing import Any
 from urllib.parse import urlparse
@@ -23,6 +24,7 @@ from xml.etree import ElementTree as ET  # noqa: S405 - used to build XML, never
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -33,6 +35,8 @@ from coso.core.exceptions import ApplicationError
 from coso.core.scoping import can_see_unit, scope_q
 from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory
 from coso.feedback.services import feedback_submit
+
+logger = logging.getLogger(__name__)
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-27 00:00"
@@ -101,6 +105,11 @@ def open311_view(methods: tuple[str, ...]):  # type: ignore[no-untyped-def]
                 return fn(request, fmt, **kwargs)
             except Open311Error as exc:
                 return error_response(fmt, exc)
+            except MultiPartParserError:
+                return error_response(fmt, Open311Error(400, "Unreadable multipart body."))
+            except Exception:  # noqa: BLE001 - Open311 clients get Open311's error list, never an HTML page
+                logger.exception("Unhandled Open311 error")
+                return error_response(fmt, Open311Error(500, "Internal error; nothing was changed. Please try again."))
         inner.__name__ = fn.__name__
         inner.__doc__ = fn.__doc__
         return csrf_exempt(inner)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from coso.core.scoping import get_scoped_or_404, scoped
 from coso.core.search import search_filter
+from coso.core.security import same_secret
 from coso.feedback.models import Feedback, FeedbackCategory, FeedbackEvent, ResponseTemplate
 from coso.feedback.services import SEARCH_KIND
 from coso.units.lineage import current_code_expression
@@ -90,7 +90,7 @@ def feedback_get_for_viewer(*, pk: int, user: Any, access_key: str = "") -> tupl
         raise Http404
     if user is not None and user.is_authenticated and user.is_staff_role and scoped(Feedback.objects.filter(pk=pk), user).exists():
         return fb, "staff"
-    if (user is not None and user.is_authenticated and fb.submitter_id == user.pk) or (access_key and fb.access_key and secrets.compare_digest(access_key, fb.access_key)):
+    if (user is not None and user.is_authenticated and fb.submitter_id == user.pk) or same_secret(access_key, fb.access_key):
         return fb, "sender"
     if fb.is_public and not fb.hidden:
         return fb, "public"

@@ -23,6 +23,7 @@ from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeni
 from coso.core.models import AuditLog
 from coso.core.notify import notify
 from coso.core.search import search_index_set
+from coso.core.security import same_secret
 from coso.core.text import fold, looks_unaccented_vietnamese, nfc, tokens
 from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory, FeedbackEvent, FeedbackReport, ResponseTemplate
 from coso.rules.lookup import book
@@ -144,7 +145,8 @@ def _local_date(value: dt.datetime) -> dt.date:
 def _lock(fb: Feedback, version: int | None = None) -> Feedback:
     locked = Feedback.objects.select_for_update().get(pk=fb.pk)
     if version is not None and locked.version != version:
-        raise ConflictError("Phản ánh vừa được người khác cập nhật. Vui lòng tải lại trang.", code="feedback-changed")
+        raise ConflictError("Phản ánh vừa được người khác cập nhật. Vui lòng tải lại trang.", code="feedback-changed",
+                            details={"current_version": locked.version, "status": locked.status})
     return locked
 
 
@@ -597,7 +599,7 @@ def _check_sender(fb: Feedback, actor: Any, access_key: str) -> None:
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     if authenticated and fb.submitter_id and fb.submitter_id == actor.pk:
         return
-    if access_key and fb.access_key and secrets.compare_digest(access_key, fb.access_key):
+    if same_secret(access_key, fb.access_key):
         return
     raise PermissionDeniedError("Chỉ người gửi phản ánh mới thực hiện được thao tác này.", code="not-sender")
 

@@ -152,7 +152,7 @@ class ProcedurePatch(Schema):
     is_active: bool | None = None
 
 
-class ImportOut(Schema):
+class ProcedureImportOut(Schema):
     rows: int
     procedures_created: int
     procedures_updated: int
@@ -188,7 +188,7 @@ def _admin(request: HttpRequest) -> None:
 # ---- import / export first: "/import" must not be taken for a procedure code
 
 
-@router.post("/import", response={200: ImportOut, **ERRORS}, summary="Import the catalogue (.xlsx or .json); all rows or none")
+@router.post("/import", response={200: ProcedureImportOut, **ERRORS}, summary="Import the catalogue (.xlsx or .json); all rows or none")
 def import_catalogue(request: HttpRequest, file: UploadedFile = File(...), effective_from: dt.date = Form(...), reason: str = Form("")):  # type: ignore[no-untyped-def]  # noqa: B008
     _admin(request)
     if file.size and file.size > 5 * 1024 * 1024:

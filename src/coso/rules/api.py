@@ -44,7 +44,7 @@ class RefOut(Schema):
     origin: str
 
 
-class RuleOut(Schema):
+class RuleInForceOut(Schema):
     key: str
     module: str
     label: str
@@ -70,7 +70,7 @@ class RowOut(Schema):
     changed_by: str
 
 
-class RuleDetailOut(RuleOut):
+class RuleInForceDetailOut(RuleInForceOut):
     history: list[RowOut]
 
 
@@ -82,7 +82,7 @@ class DiffOut(Schema):
     value_changed: bool
 
 
-class ChangeIn(Schema):
+class RuleChangeIn(Schema):
     key: str = Field(..., max_length=120)
     value: Any
     valid_from: dt.date
@@ -95,7 +95,7 @@ class ChangeIn(Schema):
     source_url: str = Field("", max_length=500)
 
 
-class ChangeOut(Schema):
+class RuleChangeOut(Schema):
     rule: RowOut
     warnings: list[str]
 
@@ -121,7 +121,7 @@ def _rule(key: str, decl: Any, ref: RuleRef | None) -> dict[str, Any]:
             "unit": decl.unit, "default_source": decl.default_source, "in_force": _ref(ref)}
 
 
-@router.get("/", response={200: list[RuleOut], 403: ErrorOut, 404: ErrorOut}, summary="Every rule with its value in force on a date for a scope")
+@router.get("/", response={200: list[RuleInForceOut], 403: ErrorOut, 404: ErrorOut}, summary="Every rule with its value in force on a date for a scope")
 def list_rules(request: HttpRequest, on: dt.date | None = None, module: str | None = Query(None, max_length=40),  # type: ignore[no-untyped-def]
                province_code: str | None = Query(None, max_length=8), commune_code: str | None = Query(None, max_length=8)):
     cat = selectors.rule_catalogue(fetched_by=request.user, on=on or timezone.localdate(), province_code=province_code,
@@ -137,9 +137,9 @@ def diff(request: HttpRequest, date_from: dt.date, date_to: dt.date, province_co
              "value_changed": d["value_changed"]} for d in rows]
 
 
-@router.post("/changes", response={201: ChangeOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+@router.post("/changes", response={201: RuleChangeOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Give a rule a new value for a unit from a date (never in the past; reason required)")
-def change(request: HttpRequest, payload: ChangeIn):  # type: ignore[no-untyped-def]
+def change(request: HttpRequest, payload: RuleChangeIn):  # type: ignore[no-untyped-def]
     selectors.require_reader(request.user)
     province = payload.province_code if payload.province_code is not None else (request.user.province_code or "")  # type: ignore[union-attr]
     result = services.rule_change(
@@ -158,7 +158,7 @@ def withdraw(request: HttpRequest, rule_id: int, reason: str = Query(..., min_le
     return Status(204, None)
 
 
-@router.get("/{key}", response={200: RuleDetailOut, 403: ErrorOut, 404: ErrorOut}, summary="One rule: value on a date and its history")
+@router.get("/{key}", response={200: RuleInForceDetailOut, 403: ErrorOut, 404: ErrorOut}, summary="One rule: value on a date and its history")
 def get_rule(request: HttpRequest, key: str, on: dt.date | None = None, province_code: str | None = Query(None, max_length=8),  # type: ignore[no-untyped-def]
              commune_code: str | None = Query(None, max_length=8)):
     data = selectors.rule_detail(fetched_by=request.user, key=key, on=on or timezone.localdate(), province_code=province_code, commune_code=commune_code)

@@ -88,7 +88,7 @@ class VillagePatch(Schema):
     converted_from_thon: bool | None = None
 
 
-class ImportOut(Schema):
+class VillageImportOut(Schema):
     created: int
     communes: list[str]
 
@@ -229,7 +229,7 @@ def delete_village(request: HttpRequest, village_id: int):  # type: ignore[no-un
     return Status(204, None)
 
 
-@router.post("/villages/import", response={201: ImportOut, **ERRORS}, summary="Import villages from an .xlsx (all rows or none)")
+@router.post("/villages/import", response={201: VillageImportOut, **ERRORS}, summary="Import villages from an .xlsx (all rows or none)")
 def import_villages(request: HttpRequest, file: UploadedFile = File(...)):  # type: ignore[no-untyped-def]  # noqa: B008
     if file.size and file.size > 5 * 1024 * 1024:
         raise ApplicationError("Tệp lớn hơn 5 MB.", code="file-too-large")

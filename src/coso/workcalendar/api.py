@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from coso.core.exceptions import ApplicationError
+from coso.core.params import month_query, year_query
 from coso.workcalendar import services
 from coso.workcalendar.calendar import CalendarRangeError
 from coso.workcalendar.selectors import WEEKDAYS_VI, month_days, override_get, override_list, require_override_admin, viewer_province
@@ -111,7 +112,7 @@ def working_days(request: HttpRequest, start: dt.date, n: int = Query(..., ge=-M
     response={200: MonthOut, 400: ErrorOut, 422: ErrorOut},
     summary="Every day of a month: working or not, and why",
 )
-def days(request: HttpRequest, year: int, month: int, province_code: str | None = Query(None, max_length=8)):  # type: ignore[no-untyped-def]
+def days(request: HttpRequest, year: int = year_query(), month: int = month_query(), province_code: str | None = Query(None, max_length=8)):  # type: ignore[no-untyped-def]
     rows = month_days(year=year, month=month, province_code=province_code if province_code is not None else viewer_province(request.user))
     return {
         "year": year,
@@ -123,7 +124,7 @@ def days(request: HttpRequest, year: int, month: int, province_code: str | None 
 
 @router.get("/overrides", response=list[OverrideOut], summary="Announced overrides (administrators)")
 @paginate
-def list_overrides(request: HttpRequest, year: int | None = None):  # type: ignore[no-untyped-def]
+def list_overrides(request: HttpRequest, year: int | None = year_query(None)):  # type: ignore[no-untyped-def]
     return override_list(fetched_by=request.user, year=year)
 
 

@@ -14,6 +14,7 @@ from ninja.responses import Status
 
 from coso.core.exceptions import ApplicationError
 from coso.core.masking import log_personal_read, mask_citizen_id
+from coso.core.params import Month, Quarter, SmallCount, Year, year_query, years_query
 from coso.core.types import AuthedHttpRequest
 from coso.workforce import selectors, services
 from coso.workforce.policy import positions_for
@@ -92,7 +93,7 @@ def _require_register(request: HttpRequest) -> None:
 
 @router.get("/people", response=list[PersonOut])
 @paginate
-def people(request: HttpRequest, q: str = "", commune: str = "", kind: str = "", position: str = "", gender: str = "", retiring_within: int | None = None):
+def people(request: HttpRequest, q: str = "", commune: str = "", kind: str = "", position: str = "", gender: str = "", retiring_within: int | None = years_query(None)):
     _require_register(request)
     qs = selectors.person_list(fetched_by=request.user, q=q, commune=commune, kind=kind, position=position, gender=gender,
                                retiring_within=retiring_within if retiring_within in (1, 3, 5) else None)
@@ -131,11 +132,11 @@ def import_template(request: HttpRequest):
     return resp
 
 
-class ImportOut(Schema):
+class PeopleImportOut(Schema):
     imported: int
 
 
-@router.post("/import", response={201: ImportOut})
+@router.post("/import", response={201: PeopleImportOut})
 def import_people(request: HttpRequest, file: UploadedFile = File(...)):  # noqa: B008
     if file.size and file.size > 10 * 1024 * 1024:
         raise ApplicationError("Tệp lớn hơn 10 MB.", code="file-too-large")
@@ -173,13 +174,13 @@ def _ev_out(e) -> dict:  # type: ignore[no-untyped-def]
 
 @router.get("/evaluations", response=list[EvaluationOut])
 @paginate
-def evaluations(request: HttpRequest, year: int, commune: str = "", status: str = ""):
+def evaluations(request: HttpRequest, year: int = year_query(), commune: str = "", status: str = ""):
     return [_ev_out(e) for e in selectors.evaluation_list(fetched_by=request.user, year=year, commune=commune, status=status)]
 
 
 class OpenIn(Schema):
     person_id: int
-    year: int
+    year: Year
 
 
 @router.post("/evaluations", response={201: EvaluationOut})
@@ -191,11 +192,11 @@ def evaluation_open(request: HttpRequest, payload: OpenIn):
 class ItemIn(Schema):
     title: str
     points: Decimal = Decimal(1)
-    month: int | None = None
-    quarter: int | None = None
+    month: Month | None = None
+    quarter: Quarter | None = None
     completed: bool = True
-    failed_reviews: int = 0
-    delays: int = 0
+    failed_reviews: SmallCount = 0
+    delays: SmallCount = 0
     excused: bool = False
 
 

@@ -40,6 +40,28 @@ HEADER = dict(COLUMNS)
 REQUIRED_HEADERS = [HEADER[k] for k in ("full_name", "birth_date", "gender", "citizen_id", "kind", "position_code")]
 _DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _CCCD_RE = re.compile(r"^\d{12}$")
+# One answer for a malformed CCCD and for one registered in a unit the user may not see: telling the
+# two apart would confirm that someone with that CCCD works in another commune (an existence oracle).
+CCCD_UNUSABLE = "Số CCCD không hợp lệ hoặc không dùng được cho hồ sơ này (kiểm tra lại 12 chữ số; nếu đúng, liên hệ cơ quan nội vụ cấp tỉnh)"
+CCCD_IN_UNIT = "Số CCCD đã có trong danh sách thuộc phạm vi quản lý của bạn"
+
+
+def cccd_problem(actor: Any, cccd: str, *, owner: tuple[str, str] | None = None) -> tuple[str, str] | None:
+    """Why ``cccd`` cannot be given to a new person, as (error code, message), or None when it can.
+
+    ``owner`` = (province_code, commune_code) of the person who already has it, when known."""
+    if not cccd:
+        return None
+    if not _CCCD_RE.match(cccd):
+        return "invalid-cccd", CCCD_UNUSABLE
+    if owner is None:
+        found = Person.objects.filter(citizen_id=cccd).values_list("province_code", "commune_code").first()
+        owner = (found[0], found[1]) if found else None
+    if owner is None:
+        return None
+    if can_see_unit(actor, province_code=owner[0], commune_code=owner[1]):
+        return "duplicate-cccd", CCCD_IN_UNIT
+    return "invalid-cccd", CCCD_UNUSABLE
 
 
 def _code_lookup(choices: dict[str, str]) -> dict[str, str]:
@@ -97,7 +119,8 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
     clean: list[dict[str, Any]] = []
     seen_cccd: dict[str, int] = {}
     cccds = [_cell(r, "citizen_id") for r in records]
-    existing = set(Person.objects.filter(citizen_id__in=[c for c in cccds if c]).values_list("citizen_id", flat=True))
+    existing = {c: (prov, com) for c, prov, com in
+                Person.objects.filter(citizen_id__in=[c for c in cccds if c]).values_list("citizen_id", "province_code", "commune_code")}
     communes = {u.code: u for u in AdministrativeUnit.objects.filter(level="commune", code__in={_cell(r, "commune_code") for r in records} | {actor.commune_code or ""})}
     positions_of: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}  # per unit: the catalogue and the unit's own job positions
 
@@ -140,12 +163,11 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
             else:
                 data[key] = code
         cccd = _cell(record, "citizen_id")
-        if not _CCCD_RE.match(cccd):
-            err("citizen_id", "Số CCCD phải gồm đúng 12 chữ số", cccd)
-        elif cccd in seen_cccd:
+        problem = cccd_problem(actor, cccd, owner=existing.get(cccd)) if cccd else ("invalid-cccd", CCCD_UNUSABLE)
+        if cccd and cccd in seen_cccd:
             err("citizen_id", f"Trùng số CCCD với dòng {seen_cccd[cccd]} trong tệp", cccd)
-        elif cccd in existing:
-            err("citizen_id", "Số CCCD đã có trong cơ sở dữ liệu", cccd)
+        elif problem is not None:
+            err("citizen_id", problem[1], cccd)
         else:
             seen_cccd[cccd] = row
         data["citizen_id"] = cccd
@@ -285,8 +307,9 @@ def person_create(*, actor: Any, **fields: Any) -> Person:
     require_roles(actor, *REGISTER_EDIT_ROLES)
     if not can_see_unit(actor, province_code=fields.get("province_code", ""), commune_code=fields.get("commune_code", "")):
         raise PermissionDeniedError("Xã ngoài phạm vi quản lý của bạn.", code="out-of-scope")
-    if fields.get("citizen_id") and Person.objects.filter(citizen_id=fields["citizen_id"]).exists():
-        raise ApplicationError("Số CCCD đã có trong cơ sở dữ liệu.", code="duplicate-cccd", details={"fields": {"citizen_id": ["Trùng số CCCD"]}})
+    problem = cccd_problem(actor, fields.get("citizen_id") or "")
+    if problem is not None:
+        raise ApplicationError(problem[1] + ".", code=problem[0], details={"fields": {"citizen_id": [problem[1]]}})
     person = Person(**fields)
     person.office_code = office_of(person.position_code, person.province_code)
     audited_create(person, actor=actor)
@@ -305,6 +328,11 @@ def person_update(*, actor: Any, person: Person, version: int, **changes: Any) -
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if locked.version != version:
         raise ConflictError("Hồ sơ đã được người khác sửa; vui lòng tải lại.", details={"version": locked.version})
+    new_cccd = changes.get("citizen_id")
+    if new_cccd and new_cccd != locked.citizen_id:
+        problem = cccd_problem(actor, new_cccd)
+        if problem is not None:
+            raise ApplicationError(problem[1] + ".", code=problem[0], details={"fields": {"citizen_id": [problem[1]]}})
     changes["version"] = locked.version + 1
     audited_update(locked, actor=actor, changes=changes)
     search_index_set(kind=SEARCH_KIND, object_id=locked.pk, texts=[locked.full_name, locked.citizen_id],

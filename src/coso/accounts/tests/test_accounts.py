@@ -27,7 +27,6 @@ def test_lockout_after_max_failures_then_unlocks(client, users):
             r = _login(client, "wrong-password")
             assert r.status_code == 200 and "không đúng" in r.content.decode()
         user = User.objects.get(username="onestop")
-        assert user.locked_until is not None and user.locked_until > start
         # Even the right password is refused while locked, with the lockout message.
         r = _login(client, PASSWORD)
         assert r.status_code == 200 and "tạm khoá" in r.content.decode()
@@ -37,16 +36,17 @@ def test_lockout_after_max_failures_then_unlocks(client, users):
         r = _login(client, PASSWORD)
         assert r.status_code == 302
         assert AuditLog.objects.filter(action="login", actor=user).count() == 1
-        user.refresh_from_db()
-        assert user.failed_logins == 0 and user.locked_until is None
 
 
 def test_fewer_failures_do_not_lock_and_success_resets(client, users):
     for _ in range(settings.LOGIN_MAX_FAILURES - 1):
         _login(client, "wrong-password")
     assert _login(client, PASSWORD).status_code == 302
-    user = User.objects.get(username="onestop")
-    assert user.failed_logins == 0 and user.locked_until is None
+    client.logout()
+    # The success started the count afresh: as many failures again still do not lock.
+    for _ in range(settings.LOGIN_MAX_FAILURES - 1):
+        _login(client, "wrong-password")
+    assert _login(client, PASSWORD).status_code == 302
 
 
 def test_unknown_username_is_not_an_error(client, users):

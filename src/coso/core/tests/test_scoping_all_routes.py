@@ -240,6 +240,8 @@ def markers(obj: models.Model) -> set[str]:
         if not isinstance(f, (models.CharField, models.TextField)) or f.choices or f.name in _SKIP_MARKER_FIELDS:
             continue
         value = getattr(obj, f.attname)
+        if isinstance(value, str) and re.fullmatch(r"[a-z0-9_]+", value.strip()):
+            continue  # a catalogue code ("dang_uy", "cv_vp"): many objects share it, it identifies none
         if isinstance(value, str) and len(value.strip()) >= 6 and value.strip() not in unit_names:
             out.add(value.strip()[:120])
     return out

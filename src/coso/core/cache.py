@@ -1,0 +1,46 @@
+"""The database cache with an atomic ``incr`` (the default cache: settings.CACHES).
+
+Django's database cache increments with a read and a separate write, so two web processes that
+count the same event at once both write the same number. Rate limits (login, public lookup) must
+count every attempt whichever process serves it: here ``incr`` reads the row with a lock
+(SELECT … FOR UPDATE on PostgreSQL; SQLite takes its write lock when the transaction begins) and
+writes the new value in the same transaction. Redis (REDIS_URL) increments atomically by itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import pickle
+from typing import Any
+
+from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.db import connections, models, router, transaction
+from django.utils.timezone import now as tz_now
+
+
+class DatabaseCache(DjangoDatabaseCache):
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        key = self.make_and_validate_key(key, version=version)
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        qn = connection.ops.quote_name
+        table = qn(self._table)  # type: ignore[attr-defined]  # set by BaseDatabaseCache.__init__
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        with transaction.atomic(using=db), connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {qn('value')}, {qn('expires')} FROM {table} WHERE {qn('cache_key')} = %s{lock}", [key]  # noqa: S608 - names quoted, value bound
+            )
+            row = cursor.fetchone()
+            if row is None:
+                raise ValueError(f"Key '{key}' not found")
+            value, expires = row
+            expression = models.Expression(output_field=models.DateTimeField())
+            for converter in connection.ops.get_db_converters(expression) + expression.get_db_converters(connection):
+                expires = converter(expires, expression, connection)
+            if expires < tz_now():
+                raise ValueError(f"Key '{key}' not found")
+            current = pickle.loads(base64.b64decode(connection.ops.process_clob(value).encode()))  # noqa: S301 - our own table
+            new = current + delta
+            encoded = base64.b64encode(pickle.dumps(new, self.pickle_protocol)).decode("latin1")
+            cursor.execute(f"UPDATE {table} SET {qn('value')} = %s WHERE {qn('cache_key')} = %s", [encoded, key])  # noqa: S608
+        return int(new)

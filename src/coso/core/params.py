@@ -1,0 +1,43 @@
+"""Bounded types for numbers that API clients send in query strings and bodies.
+
+Python integers have no upper bound; dates, the working-day calendar and the database do. An
+endpoint that takes a year, a month or a number of days declares it with one of these types so
+that an impossible value is refused with 422 and the one error shape (never a 500 deeper down).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from ninja import Query
+from pydantic import Field
+
+# Years a commune works with: records back to 1900, plans up to 2200 (datetime.date needs 1–9999).
+Year = Annotated[int, Field(ge=1900, le=2200)]
+Month = Annotated[int, Field(ge=1, le=12)]
+Quarter = Annotated[int, Field(ge=1, le=4)]
+# A span of working days in a filter ("due within N working days"): at most one year's worth.
+WorkingDays = Annotated[int, Field(ge=0, le=366)]
+# A span of calendar years in a filter (e.g. "retiring within N years").
+Years = Annotated[int, Field(ge=0, le=100)]
+# Any other count or identifier a client sends: what a PostgreSQL integer column holds.
+SmallCount = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+# The same bounds for query parameters of view functions. (An ``Annotated`` alias in a view's
+# signature is not resolvable under ``@paginate``, whose wrapper lives in another module, so the
+# bounds are given on the parameter itself.)
+def year_query(default: Any = ..., **kwargs: Any) -> Any:
+    return Query(default, ge=1900, le=2200, **kwargs)
+
+
+def month_query(default: Any = ..., **kwargs: Any) -> Any:
+    return Query(default, ge=1, le=12, **kwargs)
+
+
+def working_days_query(default: Any = ..., **kwargs: Any) -> Any:
+    return Query(default, ge=0, le=366, **kwargs)
+
+
+def years_query(default: Any = ..., **kwargs: Any) -> Any:
+    return Query(default, ge=0, le=100, **kwargs)

@@ -1,0 +1,45 @@
+"""Counting events in a time window, shared by every web process (login, public dossier lookup).
+
+The counters live in Django's default cache: the database (table ``coso_cache``) by default, Redis
+when REDIS_URL is set. A window starts with the first event and lasts ``seconds``; ``hit`` counts
+atomically, so parallel requests can never all see "below the limit".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+
+from django.core.cache import cache
+
+
+def cache_key(scope: str, subject: str) -> str:
+    # Subjects are user input (user names, dossier codes): hash them into a short, safe cache key.
+    return f"rl:{scope}:" + hashlib.sha256(subject.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def hit(scope: str, subject: str, *, seconds: int) -> int:
+    """Count one event; return how many there have been in the current window, this one included."""
+    key = cache_key(scope, subject)
+    for _attempt in range(3):
+        cache.add(key, 0, timeout=seconds)
+        try:
+            return int(cache.incr(key))
+        except ValueError:  # the window ended between add and incr: start a new one
+            continue
+    return int(cache.incr(key))
+
+
+def count(scope: str, subject: str) -> int:
+    """Events counted in the current window (0 when there is none)."""
+    return int(cache.get(cache_key(scope, subject), 0) or 0)
+
+
+def undo(scope: str, subject: str) -> None:
+    """Take back one event counted by ``hit`` (e.g. an attempt that turned out to be legitimate)."""
+    with contextlib.suppress(ValueError):
+        cache.decr(cache_key(scope, subject))
+
+
+def reset(scope: str, subject: str) -> None:
+    cache.delete(cache_key(scope, subject))

@@ -1,0 +1,140 @@
+"""The shared cache behind the rate limits: the database by default (atomic increments), Redis with
+REDIS_URL; the table exists after ``migrate``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from django.core.cache import caches
+from django.db import connection, connections
+
+import pytest
+
+from coso.core import ratelimit
+
+REPO = Path(__file__).resolve().parents[4]
+
+
+@pytest.mark.django_db
+def test_counts_expire_with_their_window(settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    import time_machine
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        assert [ratelimit.hit("t", "a", seconds=60) for _ in range(3)] == [1, 2, 3]
+        assert ratelimit.count("t", "a") == 3 and ratelimit.count("t", "b") == 0
+        ratelimit.undo("t", "a")
+        assert ratelimit.count("t", "a") == 2
+        traveller.shift(dt.timedelta(seconds=61))
+        assert ratelimit.count("t", "a") == 0
+        assert ratelimit.hit("t", "a", seconds=60) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="thread concurrency needs PostgreSQL (SQLite serialises writers)")
+def test_parallel_hits_each_get_their_own_number():
+    barrier = threading.Barrier(20)
+    seen: list[int] = []
+    lock = threading.Lock()
+
+    def hit() -> None:
+        try:
+            barrier.wait()
+            n = ratelimit.hit("parallel", "same-key", seconds=60)
+            with lock:
+                seen.append(n)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=hit) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(seen) == list(range(1, 21))
+
+
+def test_settings_choose_redis_when_redis_url_is_set(tmp_path):
+    code = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "x",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "COSO_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "coso.conf.base",
+            "PYTHONPATH": str(REPO / "src")}
+    out = subprocess.run([sys.executable, "-c", code], env=base, capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+    assert out == "coso.core.cache.DatabaseCache"
+    out = subprocess.run([sys.executable, "-c", code], env={**base, "REDIS_URL": "redis://127.0.0.1:6390/0"}, capture_output=True, text=True,
+                         timeout=60, check=True).stdout.strip()
+    assert out == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_migrate_creates_the_cache_table(tmp_path):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "x",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "COSO_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "coso.conf.base",
+           "PYTHONPATH": str(REPO / "src")}
+    subprocess.run([sys.executable, str(REPO / "manage.py"), "migrate", "--noinput", "-v0"], env=env, capture_output=True, text=True,
+                   timeout=300, check=True, cwd=REPO)
+    code = "import django; django.setup(); from coso.core import ratelimit; print(ratelimit.hit('x', 'y', seconds=60), ratelimit.hit('x', 'y', seconds=60))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+    assert out == "1 2"
+
+
+@pytest.fixture
+def redis_url(tmp_path):  # type: ignore[no-untyped-def]
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.mark.django_db
+def test_rate_limits_work_on_redis(redis_url, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    caches["default"].clear()
+    try:
+        assert [ratelimit.hit("r", "k", seconds=60) for _ in range(3)] == [1, 2, 3]
+        ratelimit.undo("r", "k")
+        assert ratelimit.count("r", "k") == 2
+        ratelimit.reset("r", "k")
+        assert ratelimit.count("r", "k") == 0
+        seen: list[int] = []
+        lock = threading.Lock()
+
+        def hit() -> None:
+            n = ratelimit.hit("r", "parallel", seconds=60)
+            with lock:
+                seen.append(n)
+
+        threads = [threading.Thread(target=hit) for _ in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(seen) == list(range(1, 21))
+    finally:
+        caches["default"].clear()
