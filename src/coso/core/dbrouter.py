@@ -19,7 +19,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
-PRIMARY_ONLY_APPS = frozenset({"sessions", "accounts", "auth", "contenttypes", "admin", "jobs"})
+# The rule book is read from the primary: it is small, cached per process, and must never lag a province's change.
+PRIMARY_ONLY_APPS = frozenset({"sessions", "accounts", "auth", "contenttypes", "admin", "jobs", "rules"})
 
 # (replica allowed for this request, the request has written)
 _state: contextvars.ContextVar[dict[str, bool] | None] = contextvars.ContextVar("coso_replica_state", default=None)
