@@ -8,7 +8,7 @@ or, with --postgres URL, a database of its own (default name "coso_bench") on th
 It is migrated and loaded with the administrative units, then each module's
 ``run(quick=...)`` is called. A module that raises is reported as an error row.
 
-Module interface (see docs/HELPERS.md): ``run(quick: bool = False) -> list[dict]`` where each dict
+Module interface (see CONTRIBUTING.md): ``run(quick: bool = False) -> list[dict]`` where each dict
 has benchmark, value, unit, baseline, baseline_value, note. ``quick=True`` uses small sizes.
 ratio = value ÷ baseline value (for times, below 1 means Coso is faster than the baseline).
 """

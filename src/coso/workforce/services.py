@@ -19,6 +19,7 @@ from coso.core.models import AuditLog
 from coso.core.scoping import can_see_unit, require_roles
 from coso.core.search import search_index_bulk, search_index_set
 from coso.core.text import fold, format_date, nfc
+from coso.dossiers import selectors as dossier_selectors
 from coso.rules.lookup import RuleIndex, book
 from coso.workforce import rules
 from coso.workforce.models import Discipline, Evaluation, EvaluationStep, Person, PositionHolding, WorkItem
@@ -559,29 +560,10 @@ def _approval_delegation(actor: Any, ev: Evaluation) -> Any:
     return delegation_active(actor, "evaluation_approve", timezone.localdate())
 
 
-def _dossier_stats_function() -> Any:
-    """coso.dossiers.selectors.officer_dossier_stats(user_ids, period) when the one-stop module provides it, else None."""
-    import importlib
-
-    try:
-        module = importlib.import_module("coso.dossiers.selectors")
-    except ImportError:
-        return None
-    fn = getattr(module, "officer_dossier_stats", None)
-    return fn if callable(fn) else None
-
-
-def dossier_stats_available() -> bool:
-    return _dossier_stats_function() is not None
-
-
 @transaction.atomic
 def import_dossier_items(*, actor: Any, evaluation: Evaluation, today: dt.date | None = None) -> int:
     """Fill the work log from the one-stop shop without double entry: per month, the dossiers the person
     handled that finished on time (completed items) and late (one delay each, −25%)."""
-    fn = _dossier_stats_function()
-    if fn is None:
-        raise ApplicationError("Chưa có dữ liệu một cửa để nhập.", code="dossiers-unavailable")
     ev = _lock(evaluation, None)
     if not (ev.person.user_id == actor.pk or _leader_can(actor, ev) or actor.is_superuser or actor.role in REGISTER_EDIT_ROLES):
         raise PermissionDeniedError()
@@ -598,7 +580,7 @@ def import_dossier_items(*, actor: Any, evaluation: Evaluation, today: dt.date |
         if first > today:
             break
         last = rules.add_months(first, 1) - dt.timedelta(days=1)
-        row = (fn([uid], (first, last)) or {}).get(uid) or {}
+        row = (dossier_selectors.officer_dossier_stats([uid], (first, last)) or {}).get(uid) or {}
         on_time, late = int(row.get("on_time", 0)), int(row.get("late", max(0, int(row.get("handled", 0)) - int(row.get("on_time", 0)))))
         for n, delayed in ((on_time, False), (late, True)):
             if n <= 0:

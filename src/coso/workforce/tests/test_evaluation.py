@@ -1,8 +1,6 @@
 """Annual evaluation: Decree 90/48 (≤2025) and Decree 335 (2026+), workflow, quota at approval, one-stop evidence."""
 
 import datetime as dt
-import sys
-import types
 from decimal import Decimal
 
 import pytest
@@ -164,20 +162,14 @@ def test_decree_90_48_years_use_levels_and_quota(users, commune):
 def test_dossier_evidence_guarded_and_imported(users, commune, monkeypatch):
     p = person(commune, user=users["onestop"])
     ev = services.evaluation_open(actor=users["leader"], person=p, year=2026)
-    fake = types.ModuleType("coso.dossiers.selectors")
-    monkeypatch.setitem(sys.modules, "coso.dossiers.selectors", fake)
-    assert services.dossier_stats_available() is False
-    with pytest.raises(ApplicationError) as exc:
-        services.import_dossier_items(actor=users["leader"], evaluation=ev)
-    assert exc.value.code == "dossiers-unavailable"
+    from coso.dossiers import selectors as dossier_selectors
 
     def officer_dossier_stats(user_ids, period):
         assert user_ids == [users["onestop"].pk] and period[0].year == 2026
         data = {1: {"handled": 12, "on_time": 10, "late": 2}, 2: {"handled": 8, "on_time": 8, "late": 0}}
         return {user_ids[0]: data.get(period[0].month, {"handled": 0, "on_time": 0, "late": 0})}
 
-    fake.officer_dossier_stats = officer_dossier_stats
-    assert services.dossier_stats_available() is True
+    monkeypatch.setattr(dossier_selectors, "officer_dossier_stats", officer_dossier_stats)
     assert services.import_dossier_items(actor=users["leader"], evaluation=ev, today=dt.date(2026, 11, 27)) == 3
     items = WorkItem.objects.filter(person=p, source="dossiers")
     assert sum(i.points for i in items) == 20 and items.filter(delays=1).get().points == 2
