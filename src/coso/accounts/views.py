@@ -41,6 +41,7 @@ from coso.accounts.roles import STAFF_ROLES, Role
 from coso.accounts.selectors import delegation_get, delegation_list, staff_get, staff_list
 from coso.core import ratelimit
 from coso.core.audit import audit_log
+from coso.core.errors import apply_to_form
 from coso.core.exceptions import ApplicationError
 from coso.core.models import AuditLog
 from coso.core.notify import notify
@@ -58,15 +59,9 @@ def _ip(request: HttpRequest) -> str:
     return audit_ip(request) or ""
 
 
-def _apply_error(form: forms.Form, exc: ApplicationError) -> None:
-    placed = False
-    for name, msgs in (exc.details.get("fields") or {}).items():
-        if name in form.fields:
-            for m in msgs:
-                form.add_error(name, m)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
+
+def _apply_error(form: Any, exc: ApplicationError) -> None:
+    apply_to_form(form, exc, summary=False)
 
 
 # ------------------------------------------------------------------ sign-in

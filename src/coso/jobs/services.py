@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from coso.core.audit import audit_log
-from coso.core.exceptions import ApplicationError, NotFoundError
+from coso.core.exceptions import ApplicationError
 from coso.core.files import delete_quietly, save_bytes
 from coso.core.models import AuditLog
 from coso.core.notify import notify
+from coso.jobs import errors
 from coso.jobs.models import ExportJob, JobLock, JobRun, Reminder
 from coso.jobs.registry import EXPORTS, PERIODIC, ExportFile, Prepared
 
@@ -75,7 +76,7 @@ def run_periodic(name: str, *, trigger: str = JobRun.Trigger.SCHEDULE, actor: An
     A failing job is recorded with its error (and logged); it never raises to the caller.
     """
     if name not in PERIODIC:
-        raise NotFoundError("Không có tác vụ này.", code="job-not-found", details={"name": name})
+        raise errors.JOB_NOT_FOUND(details={"name": name})
     job = PERIODIC[name]
     run = JobRun.objects.create(name=name, trigger=trigger, triggered_by=actor if getattr(actor, "pk", None) else None,
                                 host=_host(), started_at=timezone.now())
@@ -111,13 +112,12 @@ def run_periodic(name: str, *, trigger: str = JobRun.Trigger.SCHEDULE, actor: An
 def request_periodic_run(*, actor: Any, name: str) -> None:
     """Queue a run of a periodic job now (system administrators)."""
     from coso.accounts.roles import Role
-    from coso.core.exceptions import PermissionDeniedError
     from coso.jobs.tasks import run_periodic_task
 
     if not (actor.is_superuser or actor.role == Role.SYSTEM_ADMIN):
-        raise PermissionDeniedError("Chỉ quản trị hệ thống được chạy tác vụ thủ công.", code="forbidden")
+        raise errors.RUN_FORBIDDEN()
     if name not in PERIODIC:
-        raise NotFoundError("Không có tác vụ này.", code="job-not-found", details={"name": name})
+        raise errors.JOB_NOT_FOUND(details={"name": name})
     _after_commit(lambda: run_periodic_task(name, JobRun.Trigger.MANUAL, actor.pk))
 
 
@@ -159,7 +159,7 @@ def _after_commit(fn: Callable[[], Any]) -> None:
 def export_prepare(*, user: Any, kind: str, params: dict[str, Any]) -> Prepared:
     entry = EXPORTS.get(kind)
     if entry is None:
-        raise NotFoundError("Không có loại xuất tệp này.", code="export-kind-not-found", details={"kind": kind})
+        raise errors.EXPORT_KIND_NOT_FOUND(details={"kind": kind})
     return entry.impl.prepare(user, dict(params))
 
 
@@ -226,10 +226,10 @@ def export_run(job_id: Any) -> ExportJob | None:
     logger.info("export %s started", job.kind, extra=extra)
     try:
         if not user.is_active:
-            raise ApplicationError("Tài khoản đã bị khoá.", code="inactive-user")
+            raise errors.INACTIVE_USER()
         entry = EXPORTS.get(job.kind)
         if entry is None:
-            raise ApplicationError("Loại xuất tệp không còn được hỗ trợ.", code="export-kind-not-found")
+            raise errors.EXPORT_KIND_GONE()
         entry.impl.prepare(user, dict(job.params))  # rights are checked again at run time
         result: ExportFile = entry.impl.build(user, dict(job.params), _Progress(job.pk))
         stored = save_bytes(f"exports/{timezone.now():%Y/%m/%d}/{job.pk}/{_safe_name(result.filename)}", result.data)

@@ -9,8 +9,7 @@ from ninja import File, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
-from coso.core.exceptions import ApplicationError
-from coso.units import lineage, services
+from coso.units import errors, lineage, services
 from coso.units.models import AdministrativeUnit, Village
 from coso.units.selectors import commune_get, unit_list, village_get, village_list
 
@@ -232,7 +231,7 @@ def delete_village(request: HttpRequest, village_id: int):  # type: ignore[no-un
 @router.post("/villages/import", response={201: VillageImportOut, **ERRORS}, summary="Import villages from an .xlsx (all rows or none)")
 def import_villages(request: HttpRequest, file: UploadedFile = File(...)):  # type: ignore[no-untyped-def]  # noqa: B008
     if file.size and file.size > 5 * 1024 * 1024:
-        raise ApplicationError("Tệp lớn hơn 5 MB.", code="file-too-large")
+        raise errors.FILE_TOO_LARGE(size=5)
     return Status(201, services.villages_import(actor=request.user, data=file.read()))
 
 
@@ -242,7 +241,7 @@ def import_villages(request: HttpRequest, file: UploadedFile = File(...)):  # ty
             summary="Old address (units before 1/7/2025) → current commune(s); all candidates when the old commune was divided")
 def convert_address(request: HttpRequest, address: str = ""):  # type: ignore[no-untyped-def]
     if len(address) > 300:
-        raise ApplicationError("Địa chỉ dài quá 300 ký tự.", code="address-too-long", details={"fields": {"address": ["Tối đa 300 ký tự."]}})
+        raise errors.ADDRESS_TOO_LONG()
     return lineage.convert_old_address(address).as_dict()
 
 

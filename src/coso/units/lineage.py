@@ -30,8 +30,8 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from coso.core.exceptions import ApplicationError
 from coso.core.text import fold, nfc
+from coso.units import errors
 from coso.units.lineage_data import EFFECTIVE_2025
 from coso.units.models import AdministrativeUnit, UnitSuccession
 
@@ -285,8 +285,7 @@ def convert_old_address(text: str) -> AddressConversion:
 
     query = nfc(text)[:300]
     if len(fold(query)) < 3:
-        raise ApplicationError("Nhập địa chỉ cũ, ví dụ: “xã Tân Thông Hội, huyện Củ Chi, TP Hồ Chí Minh”.", code="address-required",
-                               details={"fields": {"address": ["Bắt buộc."]}})
+        raise errors.ADDRESS_REQUIRED()
     result = AddressConversion(query=query)
     parsed = parse_address(query.replace("–", "-"), mode="LEGACY", level=3, keep_street=True)
     result.street = parsed.street or ""

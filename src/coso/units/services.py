@@ -15,10 +15,11 @@ import vietnam_provinces as vp
 from coso.accounts.roles import PROVINCE_ROLES, Role
 from coso.core.audit import audit_log, audited_create, audited_delete, audited_update, diff, snapshot
 from coso.core.excel import read_rows, workbook_bytes
-from coso.core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from coso.core.exceptions import NotFoundError, PermissionDeniedError
 from coso.core.models import AuditLog
 from coso.core.scoping import can_see_unit
 from coso.core.text import fold, nfc
+from coso.units import errors
 from coso.units.models import TWO_LEVEL_START, AdministrativeUnit, Village
 
 VILLAGE_EDITOR_ROLES = frozenset(
@@ -404,25 +405,23 @@ def _same_name(a: str, b: str) -> bool:
 
 def _check_village_rules(*, commune: AdministrativeUnit, name: str, kind: str, converted_from_thon: bool, exclude_pk: int | None = None) -> None:
     if not name:
-        raise ApplicationError("Tên thôn, tổ dân phố không được để trống.", code="village-name-required", details={"fields": {"name": ["Bắt buộc."]}})
+        raise errors.VILLAGE_NAME_REQUIRED()
     others = Village.objects.filter(commune=commune)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     if any(_same_name(other, name) for other in others.values_list("name", flat=True)):
-        message = f"Xã/phường đã có thôn, tổ dân phố tên “{name}”."
-        raise ConflictError(message, code="village-name-taken", details={"fields": {"name": [message]}})
+        raise errors.VILLAGE_NAME_TAKEN(name=name)
     if converted_from_thon and kind not in (Village.Kind.TO_DAN_PHO, Village.Kind.KHU_PHO):
-        message = "Chỉ tổ dân phố hoặc khu phố mới có thể là đơn vị chuyển từ thôn."
-        raise ApplicationError(message, code="village-conversion-kind", details={"fields": {"converted_from_thon": [message]}})
+        raise errors.VILLAGE_CONVERSION_KIND()
 
 
 def village_create(*, actor: Any, commune: AdministrativeUnit, **fields: Any) -> Village:
     unknown = set(fields) - set(VILLAGE_FIELDS)
     if unknown:
-        raise ApplicationError(f"Trường không được phép: {', '.join(sorted(unknown))}", code="unknown-fields")
+        raise errors.UNKNOWN_FIELDS(fields=", ".join(sorted(unknown)))
     _require(can_edit_villages(actor, commune), actor, commune)
     if commune.level != AdministrativeUnit.Level.COMMUNE:
-        raise ApplicationError("Thôn, tổ dân phố phải thuộc một xã, phường hoặc đặc khu.", code="not-a-commune")
+        raise errors.NOT_A_COMMUNE()
     fields["name"] = nfc(fields.get("name", ""))
     village = Village(commune=commune, province_code=commune.province_code, commune_code=commune.code, name_folded=fold(fields["name"]), **fields)
     with transaction.atomic():
@@ -435,7 +434,7 @@ def village_create(*, actor: Any, commune: AdministrativeUnit, **fields: Any) ->
 def village_update(*, actor: Any, village: Village, **changes: Any) -> Village:
     unknown = set(changes) - set(VILLAGE_FIELDS)
     if unknown:
-        raise ApplicationError(f"Trường không được phép: {', '.join(sorted(unknown))}", code="unknown-fields")
+        raise errors.UNKNOWN_FIELDS(fields=", ".join(sorted(unknown)))
     commune = village.commune
     _require(can_edit_villages(actor, commune), actor, commune)
     if "name" in changes:
@@ -461,14 +460,14 @@ def village_delete(*, actor: Any, village: Village) -> None:
         with transaction.atomic():
             audited_delete(Village.objects.select_for_update().get(pk=village.pk), actor=actor, verb="village_delete")
     except ProtectedError:
-        raise ConflictError("Thôn, tổ dân phố đang được dùng ở dữ liệu khác nên không xoá được.", code="village-in-use") from None
+        raise errors.VILLAGE_IN_USE() from None
 
 
 def commune_update_attributes(*, actor: Any, commune: AdministrativeUnit, **changes: Any) -> AdministrativeUnit:
     allowed = {"classification", "population", "area_km2", "is_border_or_island", "is_difficult_area", "is_security_hotspot", "agency_code"}
     unknown = set(changes) - allowed
     if unknown:
-        raise ApplicationError(f"Trường không được phép sửa: {', '.join(sorted(unknown))}", code="unknown-fields")
+        raise errors.UNKNOWN_FIELDS(fields=", ".join(sorted(unknown)))
     _require(can_edit_commune_attributes(actor, commune), actor, commune)
     if "agency_code" in changes:
         changes["agency_code"] = nfc(changes["agency_code"] or "")
@@ -545,11 +544,11 @@ def villages_import(*, actor: Any, data: bytes) -> dict[str, Any]:
     """
     rows = read_rows(data, expected_headers=REQUIRED_HEADERS, max_rows=20_000)
     if not rows:
-        raise ApplicationError("Tệp không có dòng dữ liệu nào.", code="import-empty", details={"rows": []})
-    errors: list[dict[str, Any]] = []
+        raise errors.IMPORT_EMPTY(details={"rows": []})
+    row_errors: list[dict[str, Any]] = []
 
     def bad(row: int, column: str, value: Any, message: str) -> None:
-        errors.append({"row": row, "column": column, "value": "" if value is None else str(value), "message": message})
+        row_errors.append({"row": row, "column": column, "value": "" if value is None else str(value), "message": message})
 
     codes = {_commune_code(r.get(COL_COMMUNE)) for r in rows}
     communes = {c.code: c for c in AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, code__in=codes)}
@@ -622,19 +621,15 @@ def villages_import(*, actor: Any, data: bytes) -> dict[str, Any]:
                     converted_from_thon=bool(flags[COL_CONVERTED]),
                 )
             )
-    if errors:
-        bad_rows = len({e["row"] for e in errors})
-        raise ApplicationError(
-            f"Tệp có {bad_rows} dòng không hợp lệ; chưa nhập dòng nào. Sửa các lỗi được liệt kê rồi tải lên lại.",
-            code="import-invalid",
-            details={"rows": errors, "total_rows": len(rows)},
-        )
+    if row_errors:
+        bad_rows = len({e["row"] for e in row_errors})
+        raise errors.IMPORT_INVALID(count=bad_rows, details={"rows": row_errors, "total_rows": len(rows)})
     with transaction.atomic():
         # Re-check names under the lock of the communes touched, then write everything at once.
         list(AdministrativeUnit.objects.select_for_update().filter(pk__in=[c.pk for c in communes.values()]).values_list("pk", flat=True))
         clash = Village.objects.filter(commune_code__in=communes.keys(), name__in=[v.name for v in villages]).first()
         if clash is not None:
-            raise ConflictError(f"Xã {clash.commune_code} vừa có thêm “{clash.name}”. Vui lòng tải lên lại.", code="import-conflict", details={"rows": []})
+            raise errors.IMPORT_CONFLICT(commune=clash.commune_code, name=clash.name, details={"rows": []})
         created = Village.objects.bulk_create(villages, batch_size=1000)
         if any(v.pk is None for v in created):  # backends that do not return ids from bulk inserts
             lookup = {(v.commune_code, v.name): v.pk for v in Village.objects.filter(commune_code__in=communes.keys(), name__in=[v.name for v in villages])}

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from coso.core.errors import apply_to_form
 from coso.core.exceptions import ApplicationError
 from coso.units import lineage, services
 from coso.units.forms import CommuneAttributesForm, CommuneFilterForm, VillageFilterForm, VillageForm, VillageImportForm
@@ -27,16 +30,9 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _apply_error(form, exc: ApplicationError) -> None:  # type: ignore[no-untyped-def]
-    fields = exc.details.get("fields") or {}
-    placed = False
-    for name, msgs in fields.items():
-        if name in form.fields:
-            for m in msgs:
-                form.add_error(name, m)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
+
+def _apply_error(form: Any, exc: ApplicationError) -> None:
+    apply_to_form(form, exc, summary=False)
 
 
 @login_required

@@ -12,7 +12,7 @@ from ninja.responses import Status
 
 from coso.core.exceptions import ApplicationError
 from coso.core.params import month_query, year_query
-from coso.workcalendar import services
+from coso.workcalendar import errors, services
 from coso.workcalendar.calendar import CalendarRangeError
 from coso.workcalendar.selectors import WEEKDAYS_VI, month_days, override_get, override_list, require_override_admin, viewer_province
 
@@ -84,11 +84,7 @@ class OverridePatch(Schema):
 
 def _out_of_range(exc: Exception) -> ApplicationError:
     cal = services.get_calendar()
-    return ApplicationError(
-        f"Ngày tính được nằm ngoài lịch ({cal.first_year}–{cal.last_year}).",
-        code="date-out-of-range",
-        details={"error": str(exc)},
-    )
+    return errors.DATE_OUT_OF_RANGE(first=cal.first_year, last=cal.last_year, details={"error": str(exc)})
 
 
 @router.get(

@@ -9,7 +9,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from coso.accounts.roles import ADMIN_ROLES
-from coso.core.exceptions import ApplicationError, PermissionDeniedError
+from coso.core.exceptions import PermissionDeniedError
+from coso.workcalendar import errors
 from coso.workcalendar.models import CalendarOverride
 from coso.workcalendar.services import get_calendar
 
@@ -60,11 +61,7 @@ def override_get(*, fetched_by: Any, pk: int) -> CalendarOverride:
 def check_month(year: int, month: int) -> None:
     cal = get_calendar()
     if not (1 <= month <= 12) or not (cal.first_year <= year <= cal.last_year):
-        raise ApplicationError(
-            f"Tháng phải từ 1 đến 12 và năm trong khoảng {cal.first_year}–{cal.last_year}.",
-            code="month-out-of-range",
-            details={"fields": {"year": ["range"], "month": ["range"]}},
-        )
+        raise errors.MONTH_OUT_OF_RANGE(first=cal.first_year, last=cal.last_year)
 
 
 def month_days(*, year: int, month: int, province_code: str = "") -> list[dict[str, Any]]:

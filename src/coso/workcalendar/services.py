@@ -18,6 +18,7 @@ from django.utils import timezone
 from coso.core.audit import audited_create, audited_delete, audited_update
 from coso.core.exceptions import ApplicationError
 from coso.rules.lookup import rule
+from coso.workcalendar import errors
 from coso.workcalendar.calendar import WorkCalendar
 from coso.workcalendar.models import CalendarOverride
 from coso.workcalendar.shipped import read_overrides_csv
@@ -138,9 +139,7 @@ def override_province_for(actor: Any, province_code: str | None) -> str:
         return (province_code or "").strip()
     if getattr(actor, "role", "") == Role.PROVINCE_ADMIN and getattr(actor, "province_code", ""):
         if province_code and province_code != actor.province_code:
-            from coso.core.exceptions import PermissionDeniedError
-
-            raise PermissionDeniedError("Bạn chỉ được điều chỉnh lịch làm việc của tỉnh mình.", code="override-forbidden")
+            raise errors.OVERRIDE_FORBIDDEN()
         return actor.province_code
     from coso.core.exceptions import PermissionDeniedError
 
@@ -148,31 +147,35 @@ def override_province_for(actor: Any, province_code: str | None) -> str:
 
 
 def _validate_override(*, date: dt.date, kind: str, reason: str, exclude_pk: int | None = None, province_code: str = "") -> None:
-    errors: dict[str, list[str]] = {}
+    """Every problem of the form at once, each at its field; the code is that of the first problem."""
     # A province's override is checked against the national calendar (with its overrides); a national one against the package.
     base = get_calendar() if province_code else base_calendar()
+    found: list[ApplicationError] = []
     if kind not in CalendarOverride.Kind.values:
-        errors.setdefault("kind", []).append("Loại điều chỉnh không hợp lệ.")
+        found.append(errors.BAD_KIND())
     if not (reason or "").strip():
-        errors.setdefault("reason", []).append("Hãy nhập lý do (ví dụ: tên văn bản thông báo nghỉ, làm bù).")
+        found.append(errors.REASON_REQUIRED())
+    day = f"{date:%d/%m/%Y}"
     if not base.covers(date):
-        errors.setdefault("date", []).append(f"Ngày phải nằm trong các năm {base.first_year}–{base.last_year}.")
+        found.append(errors.DATE_NOT_COVERED(first=base.first_year, last=base.last_year))
     elif kind == CalendarOverride.Kind.DAY_OFF and not base.is_working_day(date):
-        errors.setdefault("date", []).append(
-            f"Ngày {date:%d/%m/%Y} vốn đã là ngày nghỉ ({base.day_name(date)}); không cần thêm ngày nghỉ."
-        )
+        found.append(errors.ALREADY_DAY_OFF(date=day, name=base.day_name(date)))
     elif kind == CalendarOverride.Kind.WORKING_DAY and base.is_working_day(date):
-        errors.setdefault("date", []).append(f"Ngày {date:%d/%m/%Y} vốn đã là ngày làm việc; không cần thêm ngày làm bù.")
-    if "date" not in errors:
+        found.append(errors.ALREADY_WORKING(date=day))
+    else:
         clash = CalendarOverride.objects.filter(date=date, province_code=province_code)
         if exclude_pk is not None:
             clash = clash.exclude(pk=exclude_pk)
         if clash.exists():
-            errors.setdefault("date", []).append(f"Ngày {date:%d/%m/%Y} đã có điều chỉnh; hãy sửa hoặc xoá điều chỉnh đó.")
-    if errors:
-        first = next(iter(errors.values()))[0]
-        code = "override-exists" if any("đã có điều chỉnh" in m for m in errors.get("date", [])) else "invalid-override"
-        raise ApplicationError(first, code=code, details={"fields": errors})
+            found.append(errors.OVERRIDE_EXISTS(date=day))
+    if found:
+        first = next((e for e in found if e.code == "override-exists"), found[0])
+        fields: dict[str, list[str]] = {}
+        for e in found:
+            for name, messages in e.details.get("fields", {}).items():
+                fields.setdefault(name, []).extend(messages)
+        code = first.code if first.code == "override-exists" else "invalid-override"
+        raise ApplicationError(first.message, code=code, details={"fields": fields})
 
 
 def override_create(*, actor: Any, date: dt.date, kind: str, reason: str, source: str = "", province_code: str | None = None) -> CalendarOverride:
@@ -187,11 +190,7 @@ def override_create(*, actor: Any, date: dt.date, kind: str, reason: str, source
         with transaction.atomic():
             audited_create(obj, actor=actor)
     except IntegrityError:  # a concurrent request added the same day first
-        raise ApplicationError(
-            f"Ngày {date:%d/%m/%Y} đã có điều chỉnh; hãy sửa hoặc xoá điều chỉnh đó.",
-            code="override-exists",
-            details={"fields": {"date": ["exists"]}},
-        ) from None
+        raise errors.OVERRIDE_EXISTS(date=f"{date:%d/%m/%Y}") from None
     calendar_invalidate()
     return obj
 
@@ -219,7 +218,7 @@ def override_update(*, actor: Any, override: CalendarOverride, **changes: Any) -
             locked = CalendarOverride.objects.select_for_update().get(pk=override.pk)
             audited_update(locked, actor=actor, changes=changes)
     except IntegrityError:
-        raise ApplicationError("Ngày này đã có điều chỉnh.", code="override-exists", details={"fields": {"date": ["exists"]}}) from None
+        raise errors.OVERRIDE_EXISTS(date=f"{changes.get('date', override.date):%d/%m/%Y}") from None
     calendar_invalidate()
     return locked
 

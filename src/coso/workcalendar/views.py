@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from coso.core.errors import apply_to_form
 from coso.core.exceptions import ApplicationError
 from coso.core.views import page_not_found
 from coso.workcalendar import services
@@ -52,12 +53,7 @@ def overrides_view(request: HttpRequest) -> HttpResponse:
         try:
             obj = services.override_create(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            for field, errors in (exc.details.get("fields") or {}).items():
-                if field in form.fields and errors and errors[0] not in ("exists",):
-                    for message in errors:
-                        form.add_error(field, message)
-            if not form.errors:
-                form.add_error(None, exc.message)
+            apply_to_form(form, exc, summary=False)
         else:
             messages.success(request, _("Đã thêm điều chỉnh ngày %(date)s.") % {"date": obj.date.strftime("%d/%m/%Y")})
             url = reverse("workcalendar:overrides")

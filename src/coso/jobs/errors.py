@@ -1,0 +1,11 @@
+"""Error catalogue of background jobs and exports (see coso.core.errors)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from coso.core.errors import ErrorCode
+
+JOB_NOT_FOUND = ErrorCode("job-not-found", _("Không có tác vụ này."), status=404)
+RUN_FORBIDDEN = ErrorCode("job-run-forbidden", _("Chỉ quản trị hệ thống được chạy tác vụ thủ công."), status=403)
+EXPORT_KIND_NOT_FOUND = ErrorCode("export-kind-not-found", _("Không có loại xuất tệp này."), status=404)
+EXPORT_KIND_GONE = ErrorCode("export-kind-unsupported", _("Loại xuất tệp không còn được hỗ trợ."))
+INACTIVE_USER = ErrorCode("inactive-user", _("Tài khoản đã bị khoá."))

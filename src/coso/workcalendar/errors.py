@@ -1,0 +1,16 @@
+"""Error catalogue of the working-day calendar (see coso.core.errors)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from coso.core.errors import ErrorCode
+
+OVERRIDE_FORBIDDEN = ErrorCode("override-forbidden", _("Bạn chỉ được điều chỉnh lịch làm việc của tỉnh mình."), status=403)
+OVERRIDE_EXISTS = ErrorCode("override-exists", _("Ngày %(date)s đã có điều chỉnh; hãy sửa hoặc xoá điều chỉnh đó."), field="date")
+INVALID_OVERRIDE = ErrorCode("invalid-override", _("Điều chỉnh lịch không hợp lệ."))
+BAD_KIND = ErrorCode("invalid-override-kind", _("Loại điều chỉnh không hợp lệ."), field="kind")
+REASON_REQUIRED = ErrorCode("override-reason-required", _("Hãy nhập lý do (ví dụ: tên văn bản thông báo nghỉ, làm bù)."), field="reason")
+DATE_NOT_COVERED = ErrorCode("override-date-range", _("Ngày phải nằm trong các năm %(first)s–%(last)s."), field="date")
+ALREADY_DAY_OFF = ErrorCode("override-already-day-off", _("Ngày %(date)s vốn đã là ngày nghỉ (%(name)s); không cần thêm ngày nghỉ."), field="date")
+ALREADY_WORKING = ErrorCode("override-already-working", _("Ngày %(date)s vốn đã là ngày làm việc; không cần thêm ngày làm bù."), field="date")
+MONTH_OUT_OF_RANGE = ErrorCode("month-out-of-range", _("Tháng phải từ 1 đến 12 và năm trong khoảng %(first)s–%(last)s."), field="month")
+DATE_OUT_OF_RANGE = ErrorCode("date-out-of-range", _("Ngày tính được nằm ngoài lịch (%(first)s–%(last)s)."))
