@@ -12,6 +12,9 @@ from coso.units.models import AdministrativeUnit
 
 
 class Command(BaseCommand):
+    """`manage.py demo`: lives in units because it picks the demo province and its communes; each app builds its own
+    part (`<app>/demo.py: build(ctx)`, listed in COSO_DEMO_MODULES) on the framework in `coso.core.demo`."""
+
     help = "Build deterministic demo data (default: one province) or national-scale data for benchmarks."
 
     def add_arguments(self, parser):
