@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, STAFF_ROLES, Role
+from coso.accounts.roles import ADMIN_ROLES, COMMUNE_ROLES, PERSONAL_DATA_ROLES, PROVINCE_ROLES, STAFF_ROLES, Role
 from coso.core.models import TenantModel
 
 
@@ -56,6 +56,16 @@ class User(AbstractUser):
     @property
     def is_system_admin(self) -> bool:
         return self.role == Role.SYSTEM_ADMIN or self.is_superuser
+
+    @property
+    def is_admin(self) -> bool:
+        """A province or system administrator (or a superuser)."""
+        return self.role in ADMIN_ROLES or self.is_superuser
+
+    @property
+    def sees_personal_data(self) -> bool:
+        """May see full personal identifiers (CCCD); others see them masked (Decree 13/2023)."""
+        return self.role in PERSONAL_DATA_ROLES or self.is_superuser
 
     def has_role(self, *roles: str) -> bool:
         return self.is_superuser or self.role in roles

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from coso.accounts.roles import PERSONAL_DATA_ROLES
-
 
 def mask_citizen_id(value: str | None, user: Any) -> str:
     """Full CCCD for roles that need it; otherwise only the last 3 digits ("*********123")."""
     if not value:
         return ""
-    if user is not None and getattr(user, "is_authenticated", False) and (user.is_superuser or user.role in PERSONAL_DATA_ROLES):
+    if user is not None and getattr(user, "is_authenticated", False) and getattr(user, "sees_personal_data", False):
         return value
     return "*" * max(0, len(value) - 3) + value[-3:]
 

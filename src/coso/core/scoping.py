@@ -8,6 +8,10 @@
 
 Reaching an object outside the scope answers 404 (``get_scoped_or_404``), never 403,
 so that the existence of another unit's data is not revealed.
+
+Which kind of user is which comes from the user model's properties (``is_system_admin``,
+``is_province_staff``, ``is_commune_staff``, ``is_citizen``: the roles are defined in ``coso.accounts``);
+core does not import accounts.
 """
 
 from __future__ import annotations
@@ -16,8 +20,6 @@ from typing import Any, TypeVar, cast
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
-
-from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 
 NOTHING = Q(pk__in=[])
 
@@ -33,13 +35,13 @@ def scope_q(
 ) -> Q:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
-    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+    if user.is_system_admin:
         return Q()
-    if user.role in PROVINCE_ROLES:
+    if user.is_province_staff:
         return Q(**{province_field: user.province_code}) if user.province_code else NOTHING
-    if user.role in COMMUNE_ROLES:
+    if user.is_commune_staff:
         return Q(**{commune_field: user.commune_code}) if user.commune_code else NOTHING
-    if user.role == Role.CITIZEN and owner_field:
+    if user.is_citizen and owner_field:
         return Q(**{owner_field: user})
     return NOTHING
 
@@ -63,11 +65,11 @@ def unit_codes_for(user: Any) -> tuple[str, str]:
 def can_see_unit(user: Any, *, province_code: str, commune_code: str = "") -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+    if user.is_system_admin:
         return True
-    if user.role in PROVINCE_ROLES:
+    if user.is_province_staff:
         return bool(user.province_code) and user.province_code == province_code
-    if user.role in COMMUNE_ROLES:
+    if user.is_commune_staff:
         return bool(user.commune_code) and user.commune_code == commune_code
     return False
 

@@ -46,33 +46,3 @@ def audit_ip(request: Any) -> str | None:
         return str(ipaddress.ip_address(value))
     except ValueError:
         return None
-
-
-def public_api_caller(request: Any) -> Any:
-    """Who calls a public (``auth=None``) API operation that writes.
-
-    The user of a valid API token (Authorization: Bearer … or X-API-Key) first; else the user of
-    the browser session, whose write must carry the CSRF token like every session write (otherwise a
-    page on another site could submit in the user's name); else an anonymous visitor.
-    Raises PermissionDenied (403) when a session write has no valid CSRF token.
-    """
-    from django.contrib.auth.models import AnonymousUser
-    from django.core.exceptions import PermissionDenied
-
-    from coso.accounts.models import ApiToken
-
-    auth = request.headers.get("Authorization", "")
-    raw = auth[7:].strip() if auth[:7].lower() == "bearer " else request.headers.get("X-API-Key", "")
-    if raw:
-        token_user = ApiToken.resolve(raw)
-        if token_user is not None:
-            request.user = token_user
-            return token_user
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        from ninja.utils import check_csrf
-
-        if check_csrf(request) is not None:
-            raise PermissionDenied("CSRF")
-        return user
-    return AnonymousUser()

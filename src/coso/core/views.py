@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from coso.accounts.roles import ADMIN_ROLES
 from coso.core.models import AuditLog
 from coso.core.selectors import audit_list
 
@@ -19,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if not (user.is_superuser or user.role in ADMIN_ROLES):
+    if not user.is_admin:
         return page_not_found(request, None)
     qs = audit_list(
         fetched_by=request.user,

@@ -14,7 +14,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from coso.core.security import public_api_caller
+from coso.accounts.backends import public_api_caller
 from coso.core.types import AuthedHttpRequest
 from coso.feedback import selectors as sel
 from coso.feedback import services as svc
