@@ -11,10 +11,9 @@ from ninja import File, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
-from coso.accounts import services
+from coso.accounts import errors, services
 from coso.accounts.models import Delegation, User
 from coso.accounts.selectors import delegate_choices, delegation_get, delegation_list, staff_get, staff_list
-from coso.core.exceptions import ApplicationError
 from coso.core.types import AuthedHttpRequest
 
 router = Router(tags=["accounts"])
@@ -137,8 +136,7 @@ def _unit(actor: Any, code: str | None) -> Any:
         return None
     unit = next((u for u in services.manageable_units(actor) if u.code == code), None)
     if unit is None:
-        raise ApplicationError("Mã đơn vị không có hoặc ngoài phạm vi quản lý.", code="validation-error",
-                               details={"fields": {"unit_code": ["Không có hoặc ngoài phạm vi quản lý."]}})
+        raise errors.UNIT_VALIDATION_ERROR(details={"fields": {"unit_code": ["Không có hoặc ngoài phạm vi quản lý."]}})
     return unit
 
 
@@ -296,8 +294,7 @@ def delegation_create(request: AuthedHttpRequest, payload: DelegationIn) -> Any:
     data = payload.dict()
     delegate = delegate_choices(fetched_by=request.user).filter(pk=data.pop("delegate_id")).first()
     if delegate is None:
-        raise ApplicationError("Người được ủy quyền phải là cán bộ đang làm việc của cùng xã.", code="validation-error",
-                               details={"fields": {"delegate_id": ["Không hợp lệ."]}})
+        raise errors.DELEGATION_CREATE_VALIDATION_ERROR_2(details={"fields": {"delegate_id": ["Không hợp lệ."]}})
     return Status(201, services.delegation_create(actor=request.user, delegate=delegate, **data))
 
 

@@ -32,11 +32,12 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from coso.accounts import errors as accounts_errors
 from coso.accounts.models import Delegation, SignupCode, User
 from coso.accounts.roles import ADMIN_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, STAFF_ROLES, Role
 from coso.core.audit import audit_log, audited_create, audited_update
 from coso.core.excel import read_rows, workbook_bytes
-from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from coso.core.exceptions import ApplicationError, NotFoundError
 from coso.core.models import AuditLog
 from coso.core.notify import notify
 from coso.core.text import fold, nfc
@@ -68,9 +69,9 @@ def can_manage_accounts(user: Any) -> bool:
 
 def _require_manager(actor: Any) -> None:
     if actor is None or not getattr(actor, "is_authenticated", False):
-        raise PermissionDeniedError(_("Bạn cần đăng nhập."), code="not-authenticated")
+        raise accounts_errors.NOT_AUTHENTICATED()
     if not can_manage_accounts(actor):
-        raise PermissionDeniedError(_("Chỉ quản trị hệ thống tỉnh hoặc quản trị hệ thống được quản lý tài khoản."))
+        raise accounts_errors.REQUIRE_MANAGER_FORBIDDEN()
 
 
 def grantable_roles(actor: Any) -> list[str]:
@@ -243,7 +244,7 @@ def staff_update(*, actor: Any, user: User, **changes: Any) -> User:
         raise NotFoundError()
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ApplicationError(_("Không sửa được các trường: %(f)s") % {"f": ", ".join(sorted(unknown))}, code="invalid-fields")
+        raise accounts_errors.STAFF_UPDATE_INVALID_FIELDS(f=", ".join(sorted(unknown)))
     data = {**{k: getattr(locked, k) for k in EDITABLE_FIELDS}, **changes}
     errors: dict[str, list[str]] = {}
     _clean_contact(data, errors)
@@ -267,7 +268,7 @@ def staff_update(*, actor: Any, user: User, **changes: Any) -> User:
 def _keep_one_system_admin(target: User) -> None:
     others = User.objects.filter(is_active=True).filter(role=Role.SYSTEM_ADMIN).exclude(pk=target.pk).exists()
     if not others:
-        raise ApplicationError(_("Đây là quản trị hệ thống cuối cùng đang hoạt động."), code="last-system-admin")
+        raise accounts_errors.LAST_SYSTEM_ADMIN()
 
 
 @transaction.atomic
@@ -277,9 +278,9 @@ def staff_deactivate(*, actor: Any, user: User, reason: str = "") -> User:
     if not can_manage_user(actor, locked):
         raise NotFoundError()
     if locked.pk == actor.pk:
-        raise ApplicationError(_("Bạn không tự khoá tài khoản của mình."), code="self-deactivate")
+        raise accounts_errors.SELF_DEACTIVATE()
     if not locked.is_active:
-        raise ApplicationError(_("Tài khoản đã bị khoá trước đó."), code="already-inactive")
+        raise accounts_errors.ALREADY_INACTIVE()
     if locked.role == Role.SYSTEM_ADMIN:
         _keep_one_system_admin(locked)
     return audited_update(locked, actor=actor, changes={"is_active": False}, verb="staff_deactivate", reason=nfc(reason))
@@ -292,7 +293,7 @@ def staff_reactivate(*, actor: Any, user: User, reason: str = "") -> User:
     if not can_manage_user(actor, locked):
         raise NotFoundError()
     if locked.is_active:
-        raise ApplicationError(_("Tài khoản đang hoạt động."), code="already-active")
+        raise accounts_errors.ALREADY_ACTIVE()
     from coso.accounts.backends import unlock
 
     unlock(locked.username)
@@ -309,7 +310,7 @@ def password_reset_send(*, actor: Any, user: User) -> dict[str, Any]:
     if not can_manage_user(actor, user):
         raise NotFoundError()
     if not user.is_active:
-        raise ApplicationError(_("Tài khoản đang bị khoá; mở khoá trước khi gửi liên kết."), code="inactive")
+        raise accounts_errors.INACTIVE()
     result = _send_link(user, new=False)
     audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=user, verb="password_reset_send",
               after={"channels": result["channels"], "handed_over": result["link"] is not None})
@@ -321,8 +322,7 @@ def password_reset_request(*, identifier: str, ip: str = "") -> None:
     account. Always silent about whether an account exists; rate-limited per identifier and IP."""
     identifier = (identifier or "").strip()
     if not identifier:
-        raise ApplicationError(_("Nhập tên đăng nhập, thư điện tử hoặc số điện thoại."), code="validation-error",
-                               details={"fields": {"identifier": [_("Bắt buộc.")]}})
+        raise accounts_errors.PASSWORD_RESET_REQUEST_VALIDATION_ERROR(details={"fields": {"identifier": [_("Bắt buộc.")]}})
     key = fold(identifier)
     _rate(f"coso:pwreset:id:{_digest(key)}", 3, 3600)
     if ip:
@@ -379,15 +379,14 @@ def staff_bulk_from_register(*, actor: Any, commune_code: str, person_ids: Itera
     _require_manager(actor)
     unit = next((u for u in manageable_units(actor) if u.code == commune_code and u.level == "commune"), None)
     if unit is None:
-        raise NotFoundError(_("Không tìm thấy xã trong phạm vi quản lý."))
+        raise accounts_errors.STAFF_BULK_FROM_REGISTER_NOT_FOUND()
     ids = sorted({int(i) for i in person_ids})
     if not ids:
-        raise ApplicationError(_("Chọn ít nhất một người."), code="nothing-selected")
+        raise accounts_errors.NOTHING_SELECTED()
     people = {p.pk: p for p in people_for_accounts(fetched_by=actor, commune_code=commune_code, ids=ids)}
     missing = [i for i in ids if i not in people]
     if missing:
-        raise ApplicationError(_("Có người không thuộc xã này, đã thôi việc hoặc đã có tài khoản."), code="people-unavailable",
-                               details={"ids": missing})
+        raise accounts_errors.PEOPLE_UNAVAILABLE(details={"ids": missing})
     taken: set[str] = set()
     out = []
     for pk in ids:
@@ -396,11 +395,9 @@ def staff_bulk_from_register(*, actor: Any, commune_code: str, person_ids: Itera
                 "role": role or suggest_role(person.position_code), "unit": unit, "citizen_id": person.citizen_id}
         errors = _validate_new(actor, data)
         if errors:
-            raise ApplicationError(_("%(name)s: %(msg)s") % {"name": person.full_name, "msg": next(iter(errors.values()))[0]},
-                                   code="validation-error", details={"person": pk, "fields": errors})
+            raise accounts_errors.STAFF_BULK_FROM_REGISTER_VALIDATION_ERROR(name=person.full_name, msg=next(iter(errors.values()))[0], details={"person": pk, "fields": errors})
         if data["citizen_id"] and User.objects.filter(citizen_id=data["citizen_id"]).exclude(role=Role.CITIZEN).exists():
-            raise ApplicationError(_("%(name)s đã có tài khoản cán bộ khác cùng số CCCD.") % {"name": person.full_name},
-                                   code="duplicate-cccd", details={"person": pk})
+            raise accounts_errors.DUPLICATE_CCCD(name=person.full_name, details={"person": pk})
         user = audited_create(_build_user(data), actor=actor, verb="staff_create_from_register")
         person_link_user(actor=actor, person=person, user=user)
         out.append({"user": user, "person_id": pk, **_send_link(user, new=True)})
@@ -447,7 +444,7 @@ def staff_import(*, actor: Any, data: bytes) -> list[dict[str, Any]]:
     _require_manager(actor)
     records = read_rows(data, expected_headers=IMPORT_COLUMNS, max_rows=5000)
     if not records:
-        raise ApplicationError(_("Bảng tính không có dòng dữ liệu nào."), code="empty-excel", details={"rows": []})
+        raise accounts_errors.EMPTY_EXCEL(details={"rows": []})
     roles = _role_lookup()
     units = {u.code: u for u in manageable_units(actor)}
     errors: list[dict[str, Any]] = []
@@ -477,8 +474,7 @@ def staff_import(*, actor: Any, data: bytes) -> list[dict[str, Any]]:
         taken.add(item["username"])
         prepared.append(item)
     if errors:
-        raise ApplicationError(_("Tệp có %(n)s lỗi; chưa tài khoản nào được tạo.") % {"n": len(errors)}, code="import-errors",
-                               details={"rows": errors})
+        raise accounts_errors.IMPORT_ERRORS(n=len(errors), details={"rows": errors})
     out = []
     for item in prepared:
         user = audited_create(_build_user(item), actor=actor, verb="staff_import")
@@ -511,9 +507,9 @@ def otp_enabled(user: User) -> bool:
 def totp_begin(*, user: User) -> TOTPDevice:
     """The device being enrolled (unconfirmed until the user types a code from it)."""
     if not otp_allowed_for(user):
-        raise PermissionDeniedError(_("Xác thực hai bước dành cho tài khoản cán bộ."))
+        raise accounts_errors.TOTP_BEGIN_FORBIDDEN()
     if otp_enabled(user):
-        raise ApplicationError(_("Tài khoản đã bật xác thực hai bước."), code="otp-already-enabled")
+        raise accounts_errors.OTP_ALREADY_ENABLED()
     device = totp_device(user, confirmed=False)
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
@@ -547,10 +543,10 @@ def totp_confirm(*, user: User, token: str, ip: str = "") -> list[str]:
     """Confirm the enrolment with a code from the app; returns fresh recovery codes (shown once)."""
     device = totp_device(user, confirmed=False)
     if device is None:
-        raise ApplicationError(_("Chưa bắt đầu đăng ký xác thực hai bước."), code="otp-not-started")
+        raise accounts_errors.OTP_NOT_STARTED()
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
     if not device.verify_token(_digits(token)):
-        raise ApplicationError(_("Mã xác thực không đúng hoặc đã hết hạn."), code="otp-invalid", details={"fields": {"token": [_("Mã không đúng.")]}})
+        raise accounts_errors.OTP_INVALID(details={"fields": {"token": [_("Mã không đúng.")]}})
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -585,9 +581,9 @@ def otp_verify(*, user: User, token: str) -> Any:
 @transaction.atomic
 def recovery_codes_regenerate(*, user: User, token: str) -> list[str]:
     if not otp_enabled(user):
-        raise ApplicationError(_("Tài khoản chưa bật xác thực hai bước."), code="otp-not-enabled")
+        raise accounts_errors.OTP_NOT_ENABLED()
     if otp_verify(user=user, token=token) is None:
-        raise ApplicationError(_("Mã xác thực không đúng hoặc đã hết hạn."), code="otp-invalid", details={"fields": {"token": [_("Mã không đúng.")]}})
+        raise accounts_errors.OTP_INVALID(details={"fields": {"token": [_("Mã không đúng.")]}})
     codes = _new_recovery_codes(user)
     audit_log(actor=user, action=AuditLog.Action.ACTION, obj=user, verb="otp_recovery_codes",
               province_code=user.province_code, commune_code=user.commune_code)
@@ -598,9 +594,9 @@ def recovery_codes_regenerate(*, user: User, token: str) -> list[str]:
 def otp_disable(*, user: User, token: str) -> None:
     """A user for whom 2FA is optional turns it off (proving possession with a current code)."""
     if otp_required_for(user):
-        raise ApplicationError(_("Tài khoản quản trị bắt buộc dùng xác thực hai bước."), code="otp-required")
+        raise accounts_errors.OTP_REQUIRED()
     if otp_verify(user=user, token=token) is None:
-        raise ApplicationError(_("Mã xác thực không đúng hoặc đã hết hạn."), code="otp-invalid", details={"fields": {"token": [_("Mã không đúng.")]}})
+        raise accounts_errors.OTP_INVALID(details={"fields": {"token": [_("Mã không đúng.")]}})
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     audit_log(actor=user, action=AuditLog.Action.ACTION, obj=user, verb="otp_disable",
@@ -615,12 +611,12 @@ def otp_reset(*, actor: Any, user: User, reason: str = "") -> None:
     if not can_manage_user(actor, user):
         raise NotFoundError()
     if user.pk == actor.pk:
-        raise ApplicationError(_("Không tự đặt lại xác thực hai bước của mình; nhờ quản trị khác."), code="self-otp-reset")
+        raise accounts_errors.SELF_OTP_RESET()
     if not reason.strip():
-        raise ApplicationError(_("Ghi lý do đặt lại."), code="validation-error", details={"fields": {"reason": [_("Bắt buộc.")]}})
+        raise accounts_errors.OTP_RESET_VALIDATION_ERROR(details={"fields": {"reason": [_("Bắt buộc.")]}})
     removed = TOTPDevice.objects.filter(user=user).count() + StaticDevice.objects.filter(user=user).count()
     if not removed:
-        raise ApplicationError(_("Tài khoản chưa bật xác thực hai bước."), code="otp-not-enabled")
+        raise accounts_errors.OTP_NOT_ENABLED()
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=user, verb="otp_reset", reason=nfc(reason.strip()))
@@ -643,8 +639,7 @@ def _rate(key: str, limit: int, window: int) -> None:
         cache.set(key, 1, window)
         return
     if count > limit:
-        raise ApplicationError(_("Bạn đã yêu cầu quá nhiều lần. Vui lòng thử lại sau."), code="rate-limited",
-                               details={"retry_after": window}, status=429)
+        raise accounts_errors.RATE_LIMITED(details={"retry_after": window})
 
 
 def parse_contact(value: str) -> tuple[str, str]:
@@ -682,8 +677,7 @@ def signup_send_code(*, contact: str, ip: str = "") -> SignupCode:
     dest_key = _digest(destination)
     wait = settings.COSO_SIGNUP_RESEND_SECONDS
     if not cache.add(f"coso:signup:wait:{dest_key}", 1, wait):
-        raise ApplicationError(_("Mã vừa được gửi. Vui lòng chờ %(s)s giây trước khi gửi lại.") % {"s": wait}, code="rate-limited",
-                               details={"retry_after": wait}, status=429)
+        raise accounts_errors.SIGNUP_SEND_CODE_RATE_LIMITED(s=wait, details={"retry_after": wait})
     _rate(f"coso:signup:dest:{dest_key}", settings.COSO_SIGNUP_MAX_PER_HOUR, 3600)
     if ip:
         _rate(f"coso:signup:ip:{ip}", settings.COSO_SIGNUP_MAX_PER_IP_HOUR, 3600)
@@ -698,7 +692,7 @@ def signup_send_code(*, contact: str, ip: str = "") -> SignupCode:
         "code": code, "m": settings.COSO_SIGNUP_CODE_MINUTES}
     used = notify(text=text, subject=_("Coso: mã xác minh"), **({"email": destination} if channel == SignupCode.Channel.EMAIL else {"phone": destination}))
     if not used:
-        raise ApplicationError(_("Chưa gửi được mã. Vui lòng thử lại sau."), code="delivery-failed", status=503)
+        raise accounts_errors.DELIVERY_FAILED()
     return record
 
 
@@ -708,8 +702,7 @@ def signup_complete(*, contact: str, code: str, full_name: str, password: str, i
     A wrong code counts as an attempt even though the request fails; after
     COSO_SIGNUP_CODE_ATTEMPTS wrong codes, or COSO_SIGNUP_CODE_MINUTES, the code is dead."""
     channel, destination = parse_contact(contact)
-    invalid = ApplicationError(_("Mã xác minh không đúng hoặc đã hết hạn. Hãy yêu cầu mã mới."), code="code-invalid",
-                               details={"fields": {"code": [_("Mã không đúng hoặc đã hết hạn.")]}})
+    invalid = accounts_errors.CODE_INVALID(details={"fields": {"code": [_("Mã không đúng hoặc đã hết hạn.")]}})
     full_name = nfc((full_name or "").strip())
     candidate = User(username=destination, full_name=full_name, role=Role.CITIZEN,
                      email=destination if channel == SignupCode.Channel.EMAIL else "",
@@ -734,8 +727,7 @@ def signup_complete(*, contact: str, code: str, full_name: str, password: str, i
         else:
             matched = True
             if _contact_taken(channel, destination):
-                raise ApplicationError(_("Số điện thoại hoặc thư điện tử này đã có tài khoản."), code="contact-taken",
-                                       details={"fields": {"contact": [_("Đã có tài khoản.")]}})
+                raise accounts_errors.CONTACT_TAKEN(details={"fields": {"contact": [_("Đã có tài khoản.")]}})
             record.used_at = now
             record.save(update_fields=["used_at"])
             candidate.set_password(password)
@@ -782,7 +774,7 @@ def delegation_create(*, actor: Any, delegate: User, kind: str, actions: list[st
     TUQ. without the written decision, and any overlap with the leader's other live delegations."""
     today = today or timezone.localdate()
     if not can_delegate(actor):
-        raise PermissionDeniedError(_("Chỉ lãnh đạo UBND xã được ủy quyền."))
+        raise accounts_errors.DELEGATION_CREATE_FORBIDDEN()
     errors: dict[str, list[str]] = {}
     actions = sorted(set(actions or []))
     codes = sorted({c.strip() for c in (procedure_codes or []) if c and c.strip()})
@@ -820,14 +812,10 @@ def delegation_create(*, actor: Any, delegate: User, kind: str, actions: list[st
     if kind == Delegation.Kind.DEPUTY:
         delegate_title = delegate_title.strip() or "Phó Chủ tịch"
     elif not delegate_title.strip():
-        raise ApplicationError(_("Ghi chức vụ của người được ủy quyền (ví dụ: Chánh Văn phòng)."), code="validation-error",
-                               details={"fields": {"delegate_title": [_("Bắt buộc.")]}})
+        raise accounts_errors.DELEGATION_CREATE_VALIDATION_ERROR(details={"fields": {"delegate_title": [_("Bắt buộc.")]}})
     other = _overlapping(actor, actions, codes, starts_on, ends_on)
     if other is not None:
-        raise ApplicationError(
-            _("Trùng với ủy quyền cho %(name)s từ %(a)s đến %(b)s; chấm dứt ủy quyền đó trước hoặc chọn thời gian, việc khác.") % {
-                "name": other.delegate.display_name, "a": other.starts_on.strftime("%d/%m/%Y"), "b": other.last_day.strftime("%d/%m/%Y")},
-            code="delegation-overlap", details={"delegation": other.pk})
+        raise accounts_errors.DELEGATION_OVERLAP(name=other.delegate.display_name, a=other.starts_on.strftime("%d/%m/%Y"), b=other.last_day.strftime("%d/%m/%Y"), details={"delegation": other.pk})
     delegation = Delegation(
         delegator=actor, delegate=delegate, kind=kind, actions=actions, procedure_codes=codes, starts_on=starts_on, ends_on=ends_on,
         delegator_title=nfc(delegator_title.strip()), delegate_title=nfc(delegate_title.strip()), decision_number=nfc(decision_number.strip()),
@@ -844,19 +832,17 @@ def delegation_end(*, actor: Any, delegation: Delegation, reason: str, on: dt.da
     on = on or today
     locked = Delegation.objects.select_for_update().select_related("delegator", "delegate").get(pk=delegation.pk)
     if not (actor.pk == locked.delegator_id or actor.is_system_admin):
-        raise PermissionDeniedError(_("Chỉ người đã ủy quyền được chấm dứt ủy quyền."))
+        raise accounts_errors.DELEGATION_END_FORBIDDEN()
     if locked.revoked_on is not None:
-        raise ApplicationError(_("Ủy quyền đã được chấm dứt từ ngày %(d)s.") % {"d": locked.revoked_on.strftime("%d/%m/%Y")}, code="already-ended")
+        raise accounts_errors.ALREADY_ENDED(d=locked.revoked_on.strftime("%d/%m/%Y"))
     if locked.ends_on < today:
-        raise ApplicationError(_("Ủy quyền đã hết hạn ngày %(d)s; không cần chấm dứt.") % {"d": locked.ends_on.strftime("%d/%m/%Y")},
-                               code="already-expired")
+        raise accounts_errors.ALREADY_EXPIRED(d=locked.ends_on.strftime("%d/%m/%Y"))
     if on < today:
-        raise ApplicationError(_("Không chấm dứt lùi ngày: những việc đã làm theo ủy quyền vẫn có giá trị."), code="validation-error",
-                               details={"fields": {"on": [_("Từ hôm nay trở đi.")]}})
+        raise accounts_errors.DELEGATION_END_VALIDATION_ERROR(details={"fields": {"on": [_("Từ hôm nay trở đi.")]}})
     if on > locked.ends_on:
-        raise ApplicationError(_("Ngày chấm dứt sau ngày hết hạn của ủy quyền."), code="validation-error", details={"fields": {"on": [_("Quá ngày hết hạn.")]}})
+        raise accounts_errors.DELEGATION_END_VALIDATION_ERROR_2(details={"fields": {"on": [_("Quá ngày hết hạn.")]}})
     if not reason.strip():
-        raise ApplicationError(_("Ghi lý do chấm dứt."), code="validation-error", details={"fields": {"reason": [_("Bắt buộc.")]}})
+        raise accounts_errors.DELEGATION_END_VALIDATION_ERROR_3(details={"fields": {"reason": [_("Bắt buộc.")]}})
     return audited_update(locked, actor=actor, changes={"revoked_on": on, "revoked_by": actor, "revoke_reason": nfc(reason.strip())},
                           verb="delegation_end", reason=nfc(reason.strip()))
 

@@ -32,6 +32,7 @@ from django.core.files.storage import default_storage
 import filetype
 from PIL import Image, ImageOps
 
+from coso.core import errors
 from coso.core.exceptions import ApplicationError
 
 # Sniffed kind → stored content type. GIF/BMP/TIFF are re-encoded as PNG.
@@ -110,14 +111,13 @@ def _reencode(data: bytes, kind: str, name: str) -> tuple[bytes, str, str]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img: Image.Image = Image.open(io.BytesIO(data))
             if img.width * img.height > MAX_PIXELS:
-                raise ApplicationError(f"Ảnh “{name}” quá lớn (quá {MAX_PIXELS // 1_000_000} triệu điểm ảnh).", code="attachment-too-large",
-                                       details={"file": name})
+                raise errors.REENCODE_ATTACHMENT_TOO_LARGE(name=name, value=MAX_PIXELS // 1_000_000, details={"file": name})
             img.load()
             img = ImageOps.exif_transpose(img)  # keep the visible orientation, then drop EXIF
     except ApplicationError:
         raise
     except Exception:  # noqa: BLE001 - any decoder failure means the file is not a usable image
-        raise ApplicationError(f"Tệp “{name}” không phải là ảnh hợp lệ.", code="attachment-invalid", details={"file": name}) from None
+        raise errors.REENCODE_ATTACHMENT_INVALID(name=name, details={"file": name}) from None
     out = io.BytesIO()
     if kind == "jpg":
         img = img.convert("RGB")
@@ -150,14 +150,12 @@ def prepare_one(upload: Any, *, allowed: Collection[str] = ALL_KINDS, limit: int
     name = display_name(getattr(upload, "name", ""))
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
-        raise ApplicationError(f"Tệp “{name}” vượt quá {_mb(limit)}.", code="attachment-too-large",
-                               details={"file": name, "size": size, "max_bytes": limit})
+        raise errors.ATTACHMENT_TOO_LARGE(name=name, mb=_mb(limit), details={"file": name, "size": size, "max_bytes": limit})
     data = _read(upload)
     if len(data) > limit:
-        raise ApplicationError(f"Tệp “{name}” vượt quá {_mb(limit)}.", code="attachment-too-large",
-                               details={"file": name, "size": len(data), "max_bytes": limit})
+        raise errors.ATTACHMENT_TOO_LARGE(name=name, mb=_mb(limit), details={"file": name, "size": len(data), "max_bytes": limit})
     if not data:
-        raise ApplicationError(f"Tệp “{name}” rỗng.", code="attachment-invalid", details={"file": name})
+        raise errors.ATTACHMENT_INVALID(name=name, details={"file": name})
     kind = filetype.guess(data)
     ext = kind.extension if kind else ""
     if ext in IMAGE_TYPES and ext in allowed:
@@ -165,10 +163,7 @@ def prepare_one(upload: Any, *, allowed: Collection[str] = ALL_KINDS, limit: int
         return PreparedFile(_with_extension(name, ext2), clean, ext2, ctype, True)
     if ext in DOCUMENT_TYPES and ext in allowed:
         return PreparedFile(name, data, ext, DOCUMENT_TYPES[ext], False)
-    raise ApplicationError(
-        f"Tệp “{name}” không thuộc loại được nhận ({allowed_label(allowed)}). Loại tệp được kiểm tra theo nội dung, không theo tên.",
-        code="attachment-type", details={"file": name, "detected": ext or "unknown"},
-    )
+    raise errors.ATTACHMENT_TYPE(name=name, allowed_label=allowed_label(allowed), details={"file": name, "detected": ext or "unknown"})
 
 
 def _with_extension(name: str, ext: str) -> str:
@@ -183,7 +178,7 @@ def prepare(files: Iterable[Any] | None, *, max_files: int | None = None, allowe
     """Check every file; return cleaned contents or raise (nothing has been stored)."""
     items = [f for f in (files or []) if f is not None]
     if max_files is not None and len(items) > max_files:
-        raise ApplicationError(f"Chỉ được gửi tối đa {max_files} tệp đính kèm.", code="too-many-attachments", details={"max": max_files})
+        raise errors.TOO_MANY_ATTACHMENTS(max_files=max_files, details={"max": max_files})
     return [prepare_one(f, allowed=allowed) for f in items]
 
 

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from coso.core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 
-_CATALOGUE: dict[str, ErrorCode] = {}
+_CATALOGUE: dict[str, list[ErrorCode]] = {}
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,11 @@ class ErrorCode:
     field: str | None = None
 
     def __post_init__(self) -> None:
-        existing = _CATALOGUE.get(self.code)
-        if existing is not None and (str(existing.message), existing.status) != (str(self.message), self.status):
-            raise ValueError(f"error code {self.code!r} is declared twice with different messages")
-        _CATALOGUE[self.code] = self
+        # One code may carry several messages (e.g. "validation-error" for different fields), but always one status.
+        variants = _CATALOGUE.setdefault(self.code, [])
+        if any(v.status != self.status for v in variants):
+            raise ValueError(f"error code {self.code!r} is declared with two HTTP statuses")
+        variants.append(self)
 
     def __call__(self, *, details: dict[str, Any] | None = None, field: str | None = None, **params: Any) -> ApplicationError:
         text = str(self.message)
@@ -53,7 +55,7 @@ class ErrorCode:
 
 
 def catalogue() -> list[ErrorCode]:
-    return sorted(_CATALOGUE.values(), key=lambda e: e.code)
+    return sorted((e for variants in _CATALOGUE.values() for e in variants), key=lambda e: (e.code, str(e.message)))
 
 
 def apply_to_form(form: Any, exc: ApplicationError, *, summary: bool = True) -> None:
@@ -67,3 +69,23 @@ def apply_to_form(form: Any, exc: ApplicationError, *, summary: bool = True) -> 
             placed = True
     if summary or not placed:
         form.add_error(None, exc.message)
+
+
+# ---------------------------------------------------------------- core's own errors (attachments, Excel, scoping)
+NOT_AUTHENTICATED = ErrorCode("not-authenticated", _("Bạn cần đăng nhập."), status=403)
+INVALID_EXCEL = ErrorCode("invalid-excel", _("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ."))
+EMPTY_EXCEL = ErrorCode("empty-excel", _("Bảng tính trống."))
+TOO_MANY_ROWS = ErrorCode("too-many-rows", _("Tệp có quá %(max_rows)s dòng."))
+ATTACHMENT_TYPE = ErrorCode("attachment-type", _("Tệp “%(name)s” không thuộc loại được nhận (%(allowed_label)s). Loại tệp được kiểm tra theo nội dung, không theo tên."))
+ATTACHMENT_TOO_LARGE = ErrorCode("attachment-too-large", _("Tệp “%(name)s” vượt quá %(mb)s."))
+ATTACHMENT_INVALID = ErrorCode("attachment-invalid", _("Tệp “%(name)s” rỗng."))
+TOO_MANY_ATTACHMENTS = ErrorCode("too-many-attachments", _("Chỉ được gửi tối đa %(max_files)s tệp đính kèm."))
+REENCODE_ATTACHMENT_INVALID = ErrorCode("attachment-invalid", _("Tệp “%(name)s” không phải là ảnh hợp lệ."))
+REENCODE_ATTACHMENT_TOO_LARGE = ErrorCode("attachment-too-large", _("Ảnh “%(name)s” quá lớn (quá %(value)s triệu điểm ảnh)."))
+EXCEL_EXPANDS_TOO_MUCH = ErrorCode("excel-too-large", _("Bảng tính quá lớn khi giải nén (%(mb)s MB dữ liệu bảng). Hãy xoá các dòng, cột trống hoặc định dạng thừa bên dưới, bên phải dữ liệu rồi lưu lại."))
+EXCEL_TOO_MANY_CELLS = ErrorCode("excel-too-large", _("Bảng tính có quá nhiều ô (hơn %(cells)s ô, kể cả ô trống có định dạng). Hãy xoá các dòng, cột trống bên dưới, bên phải dữ liệu rồi lưu lại."))
+EXCEL_DECLARES_TOO_MUCH = ErrorCode("excel-too-large", _("Bảng tính khai báo %(rows)s dòng × %(columns)s cột (kể cả ô trống có định dạng); tối đa %(max_rows)s dòng dữ liệu và %(max_columns)s cột. Hãy xoá các dòng, cột trống bên dưới và bên phải dữ liệu rồi lưu lại."))
+EXCEL_TOO_MANY_COLUMNS = ErrorCode("excel-too-large", _("Dòng tiêu đề có %(columns)s cột; tối đa %(max_columns)s cột."))
+EXCEL_TOO_MANY_ROWS = ErrorCode("excel-too-large", _("Bảng tính có quá %(max_rows)s dòng (kể cả %(slack)s dòng trống cho phép). Hãy xoá các dòng trống bên dưới dữ liệu rồi lưu lại."))
+EXCEL_TOO_SLOW = ErrorCode("excel-too-large", _("Đọc bảng tính quá %(seconds)s giây; hãy chia tệp nhỏ hơn hoặc xoá các ô trống có định dạng."))
+MISSING_COLUMNS = ErrorCode("missing-columns", _("Thiếu cột: %(columns)s"))

@@ -26,6 +26,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from coso.core import errors
 from coso.core.exceptions import ApplicationError
 
 THIN = Side(style="thin", color="999999")
@@ -125,10 +126,6 @@ MAX_SHEET_XML_BYTES = 64 * 1024 * 1024  # uncompressed XML of all sheets and sha
 READ_SECONDS = 20.0  # wall-clock budget for reading one file
 
 
-def _too_big(message: str, **details: Any) -> ApplicationError:
-    return ApplicationError(message, code="excel-too-large", details={"rows": [], **details})
-
-
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")  # <c ...>, <c/>, <x:c ...> (not <col>, <cfRule>)
 
 
@@ -142,10 +139,7 @@ def _check_package(data: bytes, *, max_cells: int) -> None:
             strings = [i for i in z.infolist() if i.filename == "xl/sharedStrings.xml"]
             declared = sum(i.file_size for i in parts + strings)
             if declared > MAX_SHEET_XML_BYTES:
-                raise _too_big(
-                    f"Bảng tính quá lớn khi giải nén ({declared // (1024 * 1024)} MB dữ liệu bảng). Hãy xoá các dòng, cột trống "
-                    "hoặc định dạng thừa bên dưới, bên phải dữ liệu rồi lưu lại.", expanded_bytes=declared,
-                )
+                raise errors.EXCEL_EXPANDS_TOO_MUCH(mb=declared // (1024 * 1024), details={"rows": [], "expanded_bytes": declared})
             cells = expanded = 0
             for info in parts:
                 tail = b""
@@ -158,15 +152,13 @@ def _check_package(data: bytes, *, max_cells: int) -> None:
                         cells += len(_CELL_TAG.findall(block, 0, cut))
                         tail = block[cut:]
                         if cells > max_cells or expanded > MAX_SHEET_XML_BYTES:
-                            raise _too_big(
-                                f"Bảng tính có quá nhiều ô (hơn {max_cells:_} ô, kể cả ô trống có định dạng). Hãy xoá các dòng, cột "
-                                "trống bên dưới, bên phải dữ liệu rồi lưu lại.".replace("_", "."), max_cells=max_cells,
-                            )
+                            raise errors.EXCEL_TOO_MANY_CELLS(cells=f"{max_cells:_}".replace("_", "."),
+                                                              details={"rows": [], "max_cells": max_cells})
                 cells += len(_CELL_TAG.findall(tail))
     except ApplicationError:
         raise
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
-        raise ApplicationError("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.", code="invalid-excel") from exc
+        raise errors.INVALID_EXCEL() from exc
 
 
 def read_rows(data: bytes, *, expected_headers: Iterable[str], max_rows: int = 100_000, max_columns: int = MAX_COLUMNS,
@@ -182,7 +174,7 @@ def read_rows(data: bytes, *, expected_headers: Iterable[str], max_rows: int = 1
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
-        raise ApplicationError("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.", code="invalid-excel") from exc
+        raise errors.INVALID_EXCEL() from exc
     try:
         return _read_sheet(wb, expected_headers=expected_headers, max_rows=max_rows, max_columns=max_columns, seconds=seconds)
     finally:
@@ -195,40 +187,34 @@ def _read_sheet(wb: Any, *, expected_headers: Iterable[str], max_rows: int, max_
     row_bound = max_rows + BLANK_ROW_SLACK + 1  # + the header row
     declared_rows, declared_cols = ws.max_row, ws.max_column  # from the sheet's <dimension>, when present
     if (declared_rows or 0) > row_bound or (declared_cols or 0) > max_columns:
-        raise _too_big(
-            f"Bảng tính khai báo {declared_rows or 0} dòng × {declared_cols or 0} cột (kể cả ô trống có định dạng); tối đa {max_rows} dòng dữ liệu "
-            f"và {max_columns} cột. Hãy xoá các dòng, cột trống bên dưới và bên phải dữ liệu rồi lưu lại.",
-            declared_rows=declared_rows, declared_columns=declared_cols,
+        raise errors.EXCEL_DECLARES_TOO_MUCH(
+            rows=declared_rows or 0, columns=declared_cols or 0, max_rows=max_rows, max_columns=max_columns,
+            details={"rows": [], "declared_rows": declared_rows, "declared_columns": declared_cols},
         )
     rows = ws.iter_rows(values_only=True)
     try:
         first = next(rows)
     except StopIteration:
-        raise ApplicationError("Bảng tính trống.", code="empty-excel") from None
+        raise errors.EMPTY_EXCEL() from None
     if len(first) > max_columns:
-        raise _too_big(f"Dòng tiêu đề có {len(first)} cột; tối đa {max_columns} cột.", declared_columns=len(first))
+        raise errors.EXCEL_TOO_MANY_COLUMNS(columns=len(first), max_columns=max_columns, details={"rows": [], "declared_columns": len(first)})
     header = [str(h).strip() if h is not None else "" for h in first]
     while header and not header[-1]:
         header.pop()
     missing = [h for h in expected_headers if h not in header]
     if missing:
-        raise ApplicationError(
-            "Thiếu cột: " + ", ".join(missing), code="missing-columns", details={"missing": missing, "rows": []}
-        )
+        raise errors.MISSING_COLUMNS(columns=", ".join(missing), details={"missing": missing, "rows": []})
     width = len(header)
     out: list[dict[str, Any]] = []
     for i, values in enumerate(ws.iter_rows(min_row=2, max_col=max(width, 1), values_only=True), start=2):
         if i > row_bound:
-            raise _too_big(
-                f"Bảng tính có quá {max_rows} dòng (kể cả {BLANK_ROW_SLACK} dòng trống cho phép). Hãy xoá các dòng trống bên dưới dữ liệu rồi lưu lại.",
-                declared_rows=i,
-            )
+            raise errors.EXCEL_TOO_MANY_ROWS(max_rows=max_rows, slack=BLANK_ROW_SLACK, details={"rows": [], "declared_rows": i})
         if time.monotonic() > deadline:
-            raise _too_big(f"Đọc bảng tính quá {seconds:.0f} giây; hãy chia tệp nhỏ hơn hoặc xoá các ô trống có định dạng.")
+            raise errors.EXCEL_TOO_SLOW(seconds=f"{seconds:.0f}", details={"rows": []})
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
         if len(out) >= max_rows:
-            raise ApplicationError(f"Tệp có quá {max_rows} dòng.", code="too-many-rows", details={"rows": []})
+            raise errors.TOO_MANY_ROWS(max_rows=max_rows, details={"rows": []})
         record = {header[j]: values[j] if j < len(values) else None for j in range(width) if header[j]}
         record["_row"] = i
         out.append(record)

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+NOT_FOUND_MESSAGE = _("Không tìm thấy.")
+FORBIDDEN_MESSAGE = _("Bạn không có quyền thực hiện thao tác này.")
+
 
 class ApplicationError(Exception):
     """A business-rule violation with a stable kebab-case ``code``.
@@ -37,12 +42,12 @@ class ConflictError(ApplicationError):
 class NotFoundError(ApplicationError):
     status = 404
 
-    def __init__(self, message: Any = "Không tìm thấy.", *, code: str = "not-found", details: dict[str, Any] | None = None):
+    def __init__(self, message: Any = NOT_FOUND_MESSAGE, *, code: str = "not-found", details: dict[str, Any] | None = None):
         super().__init__(message, code=code, details=details)
 
 
 class PermissionDeniedError(ApplicationError):
     status = 403
 
-    def __init__(self, message: Any = "Bạn không có quyền thực hiện thao tác này.", *, code: str = "forbidden", details: dict[str, Any] | None = None):
+    def __init__(self, message: Any = FORBIDDEN_MESSAGE, *, code: str = "forbidden", details: dict[str, Any] | None = None):
         super().__init__(message, code=code, details=details)

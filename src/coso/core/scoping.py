@@ -21,6 +21,8 @@ from typing import Any, TypeVar, cast
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from coso.core import errors
+
 NOTHING = Q(pk__in=[])
 
 _M = TypeVar("_M", bound=Model)
@@ -79,6 +81,6 @@ def require_roles(user: Any, *roles: str) -> None:
     from coso.core.exceptions import PermissionDeniedError
 
     if user is None or not getattr(user, "is_authenticated", False):
-        raise PermissionDeniedError("Bạn cần đăng nhập.", code="not-authenticated")
+        raise errors.NOT_AUTHENTICATED()
     if not (user.is_superuser or user.role in roles):
         raise PermissionDeniedError()

@@ -19,7 +19,7 @@ def test_error_codes_render_in_the_request_language_and_map_onto_fields():
     assert isinstance(ErrorCode("test-stale", _("Đã có người sửa trước."), status=409)(), ConflictError)
     assert "test-bad-date" in {x.code for x in catalogue()}
     with pytest.raises(ValueError):
-        ErrorCode("test-bad-date", "Another message")
+        ErrorCode("test-bad-date", "Another message", status=409)  # one code, one HTTP status
 
     class F(forms.Form):
         day = forms.DateField()
