@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 
 from coso.accounts.roles import Role
 from coso.core.audit import audit_log, snapshot
-from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from coso.core.exceptions import ApplicationError, ConflictError
 from coso.core.models import AuditLog
 from coso.core.text import nfc
-from coso.rules import lookup
+from coso.rules import errors, lookup
 from coso.rules.models import Confidence, Rule, RuleBookState, Scope
 from coso.rules.registry import RuleKey, RuleValueError, declaration
 
@@ -63,7 +63,7 @@ def _declared(key: str) -> RuleKey:
     try:
         return declaration(key)
     except KeyError:
-        raise ApplicationError(_("Mã quy định “%(key)s” chưa được khai báo.") % {"key": key}, code="rule-unknown-key", details={"key": key}) from None
+        raise errors.RULE_UNKNOWN_KEY(key=key, details={"key": key}) from None
 
 
 def _check_editor(actor: Any, decl: RuleKey, province_code: str, commune_code: str) -> None:
@@ -73,24 +73,20 @@ def _check_editor(actor: Any, decl: RuleKey, province_code: str, commune_code: s
     if getattr(actor, "is_superuser", False) or role == Role.SYSTEM_ADMIN:
         return
     if role not in decl.editors:
-        raise PermissionDeniedError(_("Bạn không có quyền thay đổi quy định này."), code="rule-forbidden")
+        raise errors.RULE_FORBIDDEN()
     if not province_code:
-        raise PermissionDeniedError(_("Chỉ quản trị hệ thống được thay đổi quy định áp dụng toàn quốc."), code="rule-forbidden")
+        raise errors.CHECK_EDITOR_RULE_FORBIDDEN()
     if province_code != (getattr(actor, "province_code", "") or ""):
-        raise PermissionDeniedError(_("Bạn chỉ được thay đổi quy định của tỉnh mình."), code="rule-forbidden")
+        raise errors.CHECK_EDITOR_RULE_FORBIDDEN_2()
     own_commune = getattr(actor, "commune_code", "") or ""
     if own_commune and commune_code != own_commune:
-        raise PermissionDeniedError(_("Bạn chỉ được thay đổi quy định của xã mình."), code="rule-forbidden")
+        raise errors.CHECK_EDITOR_RULE_FORBIDDEN_3()
 
 
 def _overlap_error(key: str, other: Rule) -> ConflictError:
     end = other.valid_to.strftime("%d/%m/%Y") if other.valid_to else _("không thời hạn")
-    return ConflictError(
-        _("Quy định “%(key)s” của phạm vi này đã có giá trị từ %(start)s đến %(end)s, trùng thời gian với thay đổi mới. "
-          "Hãy điều chỉnh hoặc huỷ giá trị đó trước.") % {"key": key, "start": other.valid_from.strftime("%d/%m/%Y"), "end": end},
-        code="rule-overlap", details={"rule_id": other.pk, "valid_from": other.valid_from.isoformat(),
-                                      "valid_to": other.valid_to.isoformat() if other.valid_to else None},
-    )
+    return errors.RULE_OVERLAP(key=key, start=other.valid_from.strftime("%d/%m/%Y"), end=end, details={"rule_id": other.pk, "valid_from": other.valid_from.isoformat(),
+                                      "valid_to": other.valid_to.isoformat() if other.valid_to else None})
 
 
 def impact_of(key: str, province_code: str, commune_code: str, valid_from: dt.date) -> list[str]:
@@ -130,30 +126,27 @@ def rule_change(
     decl = _declared(key)
     province_code, commune_code = (province_code or "").strip(), (commune_code or "").strip()
     if commune_code and not province_code:
-        raise ApplicationError(_("Quy định của xã cần mã tỉnh."), code="rule-bad-scope")
+        raise errors.RULE_BAD_SCOPE()
     scope = _scope_of(province_code, commune_code)
     if scope not in decl.scopes:
-        raise ApplicationError(_("Quy định này không thể đặt riêng cho phạm vi đã chọn."), code="rule-bad-scope",
-                               details={"fields": {"scope": [_("Phạm vi không được phép.")]}})
+        raise errors.RULE_CHANGE_RULE_BAD_SCOPE(details={"fields": {"scope": [_("Phạm vi không được phép.")]}})
     _check_editor(actor, decl, province_code, commune_code)
     reason = nfc(reason or "").strip()
     if not reason:
-        raise ApplicationError(_("Cần ghi lý do thay đổi."), code="rule-reason-required", details={"fields": {"reason": [_("Bắt buộc.")]}})
+        raise errors.RULE_REASON_REQUIRED(details={"fields": {"reason": [_("Bắt buộc.")]}})
     if not isinstance(valid_from, dt.date):
-        raise ApplicationError(_("Ngày hiệu lực không hợp lệ."), code="rule-bad-date", details={"fields": {"valid_from": [_("Ngày không hợp lệ.")]}})
+        raise errors.RULE_BAD_DATE(details={"fields": {"valid_from": [_("Ngày không hợp lệ.")]}})
     today = timezone.localdate()
     if valid_from < today and not allow_past:
-        raise ApplicationError(_("Không được sửa quá khứ: ngày hiệu lực phải từ hôm nay (%(today)s) trở đi.") % {"today": today.strftime("%d/%m/%Y")},
-                               code="rule-past", details={"fields": {"valid_from": [_("Ngày hiệu lực đã qua.")]}})
+        raise errors.RULE_PAST(today=today.strftime("%d/%m/%Y"), details={"fields": {"valid_from": [_("Ngày hiệu lực đã qua.")]}})
     if valid_to is not None and valid_to <= valid_from:
-        raise ApplicationError(_("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."), code="rule-bad-period",
-                               details={"fields": {"valid_to": [_("Phải sau ngày bắt đầu.")]}})
+        raise errors.RULE_BAD_PERIOD(details={"fields": {"valid_to": [_("Phải sau ngày bắt đầu.")]}})
     try:
         stored = decl.to_json(value)
     except RuleValueError as exc:
         raise ApplicationError(str(exc), code="rule-bad-value", details={"fields": {"value": [str(exc)]}}) from None
     if confidence not in Confidence.values:
-        raise ApplicationError(_("Độ tin cậy không hợp lệ."), code="rule-bad-confidence")
+        raise errors.RULE_BAD_CONFIDENCE()
     source_document = nfc(source_document or "").strip() or (_("Quyết định của đơn vị (ghi trong lý do)") if actor is not None else decl.default_source)
 
     with transaction.atomic():
@@ -202,15 +195,15 @@ def rule_withdraw(*, actor: Any, rule_id: int, reason: str) -> None:
     """Withdraw a value that has not taken effect yet; the value before it runs on as it did before the change."""
     reason = nfc(reason or "").strip()
     if not reason:
-        raise ApplicationError(_("Cần ghi lý do."), code="rule-reason-required", details={"fields": {"reason": [_("Bắt buộc.")]}})
+        raise errors.RULE_WITHDRAW_RULE_REASON_REQUIRED(details={"fields": {"reason": [_("Bắt buộc.")]}})
     with transaction.atomic():
         state = _lock_book()
         row = Rule.objects.select_for_update().filter(pk=rule_id).first()
         if row is None:
-            raise ApplicationError(_("Không tìm thấy quy định."), code="not-found", status=404)
+            raise errors.RULE_WITHDRAW_NOT_FOUND()
         _check_editor(actor, _declared(row.key), row.province_code, row.commune_code)
         if row.valid_from <= timezone.localdate():
-            raise ApplicationError(_("Giá trị này đã có hiệu lực; không được xoá quá khứ. Hãy đặt giá trị mới từ một ngày tới."), code="rule-past")
+            raise errors.RULE_WITHDRAW_RULE_PAST()
         previous = (Rule.objects.select_for_update().filter(key=row.key, province_code=row.province_code, commune_code=row.commune_code,
                                                            valid_to=row.valid_from).first())
         if previous is not None:

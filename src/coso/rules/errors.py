@@ -1,0 +1,22 @@
+"""Error catalogue of rules (see coso.core.errors): every service error's stable code and its translatable message."""
+
+from django.utils.translation import gettext_lazy as _
+
+from coso.core.errors import ErrorCode
+
+RULE_OVERLAP = ErrorCode("rule-overlap", _("Quy định “%(key)s” của phạm vi này đã có giá trị từ %(start)s đến %(end)s, trùng thời gian với thay đổi mới. Hãy điều chỉnh hoặc huỷ giá trị đó trước."), status=409)
+RULE_FORBIDDEN = ErrorCode("rule-forbidden", _("Bạn không có quyền thay đổi quy định này."), status=403)
+CHECK_EDITOR_RULE_FORBIDDEN = ErrorCode("rule-forbidden", _("Chỉ quản trị hệ thống được thay đổi quy định áp dụng toàn quốc."), status=403)
+CHECK_EDITOR_RULE_FORBIDDEN_2 = ErrorCode("rule-forbidden", _("Bạn chỉ được thay đổi quy định của tỉnh mình."), status=403)
+CHECK_EDITOR_RULE_FORBIDDEN_3 = ErrorCode("rule-forbidden", _("Bạn chỉ được thay đổi quy định của xã mình."), status=403)
+RULE_BAD_SCOPE = ErrorCode("rule-bad-scope", _("Quy định của xã cần mã tỉnh."))
+RULE_CHANGE_RULE_BAD_SCOPE = ErrorCode("rule-bad-scope", _("Quy định này không thể đặt riêng cho phạm vi đã chọn."))
+RULE_REASON_REQUIRED = ErrorCode("rule-reason-required", _("Cần ghi lý do thay đổi."))
+RULE_BAD_DATE = ErrorCode("rule-bad-date", _("Ngày hiệu lực không hợp lệ."))
+RULE_PAST = ErrorCode("rule-past", _("Không được sửa quá khứ: ngày hiệu lực phải từ hôm nay (%(today)s) trở đi."))
+RULE_BAD_PERIOD = ErrorCode("rule-bad-period", _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."))
+RULE_BAD_CONFIDENCE = ErrorCode("rule-bad-confidence", _("Độ tin cậy không hợp lệ."))
+RULE_WITHDRAW_RULE_REASON_REQUIRED = ErrorCode("rule-reason-required", _("Cần ghi lý do."))
+RULE_UNKNOWN_KEY = ErrorCode("rule-unknown-key", _("Mã quy định “%(key)s” chưa được khai báo."))
+RULE_WITHDRAW_NOT_FOUND = ErrorCode("not-found", _("Không tìm thấy quy định."), status=404)
+RULE_WITHDRAW_RULE_PAST = ErrorCode("rule-past", _("Giá trị này đã có hiệu lực; không được xoá quá khứ. Hãy đặt giá trị mới từ một ngày tới."))
