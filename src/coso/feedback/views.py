@@ -171,11 +171,11 @@ def mine_view(request: HttpRequest) -> HttpResponse:
 def public_list_view(request: HttpRequest) -> HttpResponse:
     form = f.PublicFilterForm(request.GET or None)
     d = form.cleaned_data if form.is_valid() else {}
-    qs = sel.feedback_public_list(query=d.get("q", ""), commune_code=d.get("commune", ""), category_code=d.get("category", ""),
-                                  status=d.get("status", ""), date_from=d.get("date_from"), date_to=d.get("date_to"))
+    filters = {"query": d.get("q", ""), "commune_code": d.get("commune", ""), "category_code": d.get("category", ""),
+               "status": d.get("status", ""), "date_from": d.get("date_from"), "date_to": d.get("date_to")}
+    qs = sel.feedback_public_list(**filters)
     page = Paginator(qs, 20, allow_empty_first_page=True).get_page(request.GET.get("page"))
-    codes = [d["commune"]] if d.get("commune") else sorted({fb.commune_code for fb in page})
-    stats = sel.commune_stats(commune_codes=codes) if codes else []
+    stats = sel.public_commune_stats(**filters)  # all published items of the filter, not only this page's
     from coso.units.models import AdministrativeUnit
 
     names = dict(AdministrativeUnit.objects.filter(code__in={fb.commune_code for fb in page}).values_list("code", "name"))
