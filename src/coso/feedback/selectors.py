@@ -12,12 +12,13 @@ from coso.core.scoping import get_scoped_or_404, scoped
 from coso.core.search import search_filter
 from coso.core.security import same_secret
 from coso.feedback.models import Feedback, FeedbackCategory, FeedbackEvent, ResponseTemplate
-from coso.feedback.services import SEARCH_KIND
+from coso.feedback.services import SEARCH_KIND, forward_overdue_q
 from coso.units.lineage import current_code_expression
 
 PUBLIC_STATUSES = {
     "processing": [Feedback.Status.PROCESSING, Feedback.Status.INFO_REQUESTED, Feedback.Status.ANSWERED],
     "answered": [Feedback.Status.CLOSED],
+    "forwarded": [Feedback.Status.FORWARDED],
 }
 
 
@@ -130,10 +131,13 @@ def feedback_list(*, fetched_by: Any, tab: str = "pending", query: str = "", cat
         qs = qs.filter(hidden=True)
     elif tab == "handling":
         qs = qs.filter(status__in=[Feedback.Status.PROCESSING, Feedback.Status.INFO_REQUESTED, Feedback.Status.ANSWERED])
-    elif tab == "overdue":
-        qs = qs.filter(late_q(today)).exclude(status__in=[Feedback.Status.CLOSED, Feedback.Status.REJECTED])
+    elif tab == "overdue":  # past a 766 deadline, or still unclassified past the forwarding deadline
+        qs = qs.filter(late_q(today) | forward_overdue_q(today)).exclude(
+            status__in=[Feedback.Status.CLOSED, Feedback.Status.REJECTED, Feedback.Status.FORWARDED])
+    elif tab == "forwarded":
+        qs = qs.filter(status=Feedback.Status.FORWARDED)
     elif tab == "closed":
-        qs = qs.filter(status__in=[Feedback.Status.CLOSED, Feedback.Status.REJECTED])
+        qs = qs.filter(status__in=[Feedback.Status.CLOSED, Feedback.Status.REJECTED, Feedback.Status.FORWARDED])
     if category_code:
         qs = qs.filter(category__code=category_code)
     if query:
@@ -182,7 +186,7 @@ def commune_stats(*, province_code: str = "", commune_codes: list[str] | None = 
     from coso.units.models import AdministrativeUnit
 
     today = timezone.localdate()
-    qs = (base if base is not None else Feedback.objects.all()).order_by()
+    qs = (base if base is not None else Feedback.objects.all()).order_by().exclude(status=Feedback.Status.FORWARDED)
     if province_code:
         qs = qs.filter(province_code=province_code)
     if commune_codes:
