@@ -101,7 +101,9 @@ class ForwardForm(forms.Form):
 
         communes = (AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, province_code=province_code)
                     .exclude(code=exclude_commune).order_by("name").values_list("code", "name"))
-        self.fields["target_commune"].choices = [("", _("— Chọn xã, phường —")), *communes]
+        field = self.fields["target_commune"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("— Chọn xã, phường —")), *communes]
 
 
 class RateForm(forms.Form):
