@@ -96,6 +96,7 @@ class ForwardForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, province_code: str = "", exclude_commune: str = "", **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("auto_id", "id_forward_%s")  # unique ids on the moderation page
         super().__init__(*args, **kwargs)
         from coso.units.models import AdministrativeUnit
 
