@@ -244,3 +244,19 @@ def test_api_forward_action(login, fb, users, other_commune):
     )
     assert r.status_code == 200 and r.json()["status"] == "forwarded" and r.json()["forwarded_to"] == "Công ty Cấp nước"
     assert r.json()["forward_due"] == "2026-03-09"
+
+
+def test_attachments_travel_with_the_forwarded_item(login, submit, users, other_commune, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coso.feedback.tests.conftest import jpeg_with_gps
+
+    with time_machine.travel(MONDAY, tick=False):
+        fb = submit(actor=users["citizen"], files=[SimpleUploadedFile("a.jpg", jpeg_with_gps(), content_type="image/jpeg")])
+    copy = forward(fb, users["onestop"], target_commune=other_commune.code).forwarded_copies.get()
+    [original] = fb.attachments.all()
+    [carried] = copy.attachments.all()
+    assert carried.file.name == original.file.name and carried.is_image
+    c = login(users["other_onestop"])
+    assert c.get(reverse("feedback:attachment", args=[carried.pk])).status_code == 200
+    assert c.get(reverse("feedback:attachment", args=[original.pk])).status_code == 404  # the first commune's item stays its own
