@@ -150,7 +150,7 @@ def generate(
                 fb.forward_target, fb.forward_target_name, fb.forward_reason = rng.choice(FORWARD_TARGETS)
                 fb.forward_target_code = province_code if fb.forward_target == "province" else ""
                 fb.status, fb.forwarded_at = Feedback.Status.FORWARDED, _at(when, rng, 8, 16)
-                fb.closed_at, fb.late = fb.forwarded_at, when > fb.forward_due
+                fb.closed_at, fb.late = fb.forwarded_at, when > cal.add_working_days(start, rules.forward_days)
                 events.add(kind="forward", public=True, at=fb.forwarded_at,
                            note=f"Không thuộc thẩm quyền của UBND xã, phường; đã chuyển đến {fb.forward_target_name}. Lý do: {fb.forward_reason}")
             elif age < 2 and roll < 0.6:  # fresh: still pending moderation
