@@ -45,10 +45,16 @@ class FeedbackPublicOut(Schema):
     answer_published_at: dt.datetime | None
     lat: Decimal | None
     long: Decimal | None
+    forwarded_to: str | None = None  # outside the commune's competence: the competent body it went to
+    forwarded_at: dt.datetime | None = None
 
     @staticmethod
     def resolve_category(obj: Feedback) -> str:
         return obj.category.code
+
+    @staticmethod
+    def resolve_forwarded_to(obj: Feedback) -> str | None:
+        return obj.forward_target_name if obj.status == Feedback.Status.FORWARDED else None
 
     @staticmethod
     def resolve_status_label(obj: Feedback) -> str:
@@ -98,6 +104,10 @@ class FeedbackStaffOut(FeedbackPublicOut):
     info_due: dt.date
     answer_due: dt.date
     publish_due: dt.date | None
+    forward_due: dt.date | None
+    forward_target: str
+    forward_target_code: str
+    forward_reason: str
     late: bool
     escalated: bool
     anonymous: bool
@@ -138,7 +148,7 @@ class SubmitOut(Schema):
 
 
 class ModerateIn(Schema):
-    action: str  # publish | edit | redact | hide | unhide | reject | request_info | publish_answer
+    action: str  # publish | edit | redact | hide | unhide | reject | request_info | publish_answer | forward
     title: str | None = None
     text: str | None = None
     reason: str = ""
@@ -146,6 +156,9 @@ class ModerateIn(Schema):
     attachment_ids: list[int] = []
     remove_contact: bool = False
     version: int | None = None
+    target: str = ""  # forward: commune | province | external
+    target_commune: str = ""  # forward to a commune: its code
+    target_name: str = ""  # forward to a department or another body: its name
 
 
 class AnswerIn(Schema):
@@ -305,8 +318,11 @@ def moderate_feedback(request: AuthedHttpRequest, feedback_id: int, payload: Mod
         return svc.feedback_request_info(feedback=fb, actor=u, message=payload.reason)
     if a == "publish_answer":
         return svc.feedback_publish_answer(feedback=fb, actor=u)
+    if a == "forward":
+        return svc.feedback_forward(feedback=fb, actor=u, target=payload.target, target_commune=payload.target_commune,
+                                    target_name=payload.target_name, reason=payload.reason, version=payload.version)
     raise ApplicationError("Thao tác không hợp lệ.", code="invalid-action",
-                           details={"allowed": ["publish", "edit", "redact", "hide", "unhide", "reject", "request_info", "publish_answer"]})
+                           details={"allowed": ["publish", "edit", "redact", "hide", "unhide", "reject", "request_info", "publish_answer", "forward"]})
 
 
 @router.post("/{int:feedback_id}/answer", response=FeedbackStaffOut)

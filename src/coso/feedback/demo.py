@@ -70,6 +70,14 @@ class _EventList(list):
             self.append(FeedbackEvent(**fields))
 
 
+FORWARD_TARGETS = [
+    ("province", "Sở Xây dựng", "Tuyến đường do tỉnh quản lý."),
+    ("province", "Sở Nông nghiệp và Môi trường", "Nội dung về đất đai thuộc thẩm quyền của tỉnh."),
+    ("external", "Công ty Điện lực", "Lưới điện do đơn vị điện lực quản lý."),
+    ("external", "Công ty Cấp nước", "Đường ống cấp nước do công ty cấp nước quản lý."),
+]
+
+
 @functools.lru_cache(maxsize=4096)
 def _rules(province_code: str, day: dt.date) -> FeedbackRules:
     return rule_for(province_code, day)
@@ -122,7 +130,7 @@ def generate(
                 channel=rng.choices(["web", "api", "open311", "counter"], weights=[70, 10, 10, 10])[0],
                 province_code=province_code, commune_code=commune_code, submitted_at=submitted, start_date=start,
                 reject_due=cal.add_working_days(start, rules.reject_days), info_due=cal.add_working_days(start, rules.info_days), answer_due=answer_due,
-                handler_role=categories[cat_code].handler_role,
+                forward_due=cal.add_working_days(start, rules.forward_days), handler_role=categories[cat_code].handler_role,
             )
             if rng.random() < 0.4:
                 fb.lat = round(10.70 + rng.random() * 0.2, 6)
@@ -137,6 +145,14 @@ def generate(
                 fb.status, fb.reject_reason, fb.closed_at = Feedback.Status.REJECTED, rng.choice(REJECT_REASONS), _at(when, rng, 8, 16)
                 fb.late = when > fb.reject_due
                 events.add(kind="reject", public=True, note=fb.reject_reason, at=fb.closed_at)
+            elif roll < 0.06 and age >= 5:  # outside the commune's competence: forwarded to a department or another body
+                when = cal.add_working_days(start, rng.choice([1, 2, 3, 4, 5, 6]))
+                fb.forward_target, fb.forward_target_name, fb.forward_reason = rng.choice(FORWARD_TARGETS)
+                fb.forward_target_code = province_code if fb.forward_target == "province" else ""
+                fb.status, fb.forwarded_at = Feedback.Status.FORWARDED, _at(when, rng, 8, 16)
+                fb.closed_at, fb.late = fb.forwarded_at, when > cal.add_working_days(start, rules.forward_days)
+                events.add(kind="forward", public=True, at=fb.forwarded_at,
+                           note=f"Không thuộc thẩm quyền của UBND xã, phường; đã chuyển đến {fb.forward_target_name}. Lý do: {fb.forward_reason}")
             elif age < 2 and roll < 0.6:  # fresh: still pending moderation
                 pass
             else:

@@ -76,6 +76,37 @@ class InfoForm(forms.Form):
     message = forms.CharField(label=_("Thông tin cần bổ sung"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+DEPARTMENT_SUGGESTIONS = [  # suggestions only: the officer types the competent department's name
+    "Sở Nội vụ", "Sở Tài chính", "Sở Xây dựng", "Sở Nông nghiệp và Môi trường", "Sở Công Thương", "Sở Khoa học và Công nghệ",
+    "Sở Giáo dục và Đào tạo", "Sở Y tế", "Sở Văn hóa, Thể thao và Du lịch", "Sở Tư pháp", "Thanh tra tỉnh", "Công an tỉnh",
+    "Văn phòng Ủy ban nhân dân tỉnh",
+]
+
+
+class ForwardForm(forms.Form):
+    """Forward an item outside the commune's competence to the competent body."""
+
+    target = forms.ChoiceField(label=_("Chuyển đến"), choices=Feedback.ForwardTarget.choices, widget=forms.RadioSelect,
+                               initial=Feedback.ForwardTarget.COMMUNE)
+    target_commune = forms.ChoiceField(label=_("Xã, phường có thẩm quyền"), required=False)
+    target_name = forms.CharField(label=_("Tên sở, ngành hoặc cơ quan có thẩm quyền"), max_length=250, required=False,
+                                  widget=forms.TextInput(attrs={"list": "forward-body-names", "autocomplete": "off"}),
+                                  help_text=_("Bắt buộc khi chuyển đến sở, ngành của tỉnh hoặc cơ quan khác."))
+    reason = forms.CharField(label=_("Lý do không thuộc thẩm quyền (gửi cho người phản ánh)"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, province_code: str = "", exclude_commune: str = "", **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("auto_id", "id_forward_%s")  # unique ids on the moderation page
+        super().__init__(*args, **kwargs)
+        from coso.units.models import AdministrativeUnit
+
+        communes = (AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, province_code=province_code)
+                    .exclude(code=exclude_commune).order_by("name").values_list("code", "name"))
+        field = self.fields["target_commune"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("— Chọn xã, phường —")), *communes]
+
+
 class RateForm(forms.Form):
     rating = forms.ChoiceField(label=_("Trả lời này"), choices=Feedback.Rating.choices, widget=forms.RadioSelect)
     officer_rating = forms.TypedChoiceField(label=_("Đánh giá cán bộ xử lý"), required=False, coerce=int, empty_value=None,
@@ -93,7 +124,8 @@ class PublicFilterForm(forms.Form):
     commune = forms.ChoiceField(label=_("Xã, phường"), required=False)
     category = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
     status = forms.ChoiceField(label=_("Tình trạng"), required=False,
-                               choices=[("", _("Tất cả")), ("processing", _("Đang xử lý")), ("answered", _("Đã trả lời"))])
+                               choices=[("", _("Tất cả")), ("processing", _("Đang xử lý")), ("answered", _("Đã trả lời")),
+                                        ("forwarded", _("Đã chuyển cơ quan có thẩm quyền"))])
     date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

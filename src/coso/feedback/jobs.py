@@ -16,16 +16,22 @@ from coso.jobs.registry import periodic_job
 
 @periodic_job("feedback_escalate_overdue", title=_("Báo lãnh đạo phản ánh quá hạn"), schedule=crontab(hour="6", minute="0"),
               schedule_text=_("Hằng ngày lúc 06:00"),
-              description=_("Đánh dấu phản ánh quá hạn xử lý hoặc quá hạn công khai và báo lãnh đạo đơn vị (mỗi phản ánh một lần)."))
+              description=_("Đánh dấu phản ánh quá hạn xử lý hoặc quá hạn công khai, và phản ánh chưa phân loại sau hạn chuyển cơ quan có "
+                            "thẩm quyền; báo lãnh đạo đơn vị (mỗi phản ánh, mỗi hạn một lần)."))
 def escalate_overdue(ctx: Any) -> None:
     from coso.feedback.models import Feedback
-    from coso.feedback.services import feedback_escalate_overdue
+    from coso.feedback.services import feedback_escalate_forwarding, feedback_escalate_overdue
 
     n = feedback_escalate_overdue(today=ctx.today)
     ctx.count("escalated", n)
     if n:  # the same count per province (for province administrators)
         for row in Feedback.objects.filter(escalated_at__gte=ctx.run.started_at).values("province_code").annotate(n=Count("id")):
             ctx.by_province[row["province_code"]]["escalated"] += row["n"]
+    n = feedback_escalate_forwarding(today=ctx.today)
+    ctx.count("forward_escalated", n)
+    if n:
+        for row in Feedback.objects.filter(forward_escalated_at__gte=ctx.run.started_at).values("province_code").annotate(n=Count("id")):
+            ctx.by_province[row["province_code"]]["forward_escalated"] += row["n"]
 
 
 def _handlers(fb: Any) -> list[Any]:

@@ -70,6 +70,12 @@ class Feedback(TenantModel):
         ANSWERED = "answered", _("Đã trả lời, chờ công khai")
         CLOSED = "closed", _("Đã trả lời, đã công khai")
         REJECTED = "rejected", _("Từ chối tiếp nhận")
+        FORWARDED = "forwarded", _("Đã chuyển cơ quan có thẩm quyền")
+
+    class ForwardTarget(models.TextChoices):
+        COMMUNE = "commune", _("Xã, phường khác trong tỉnh")
+        PROVINCE = "province", _("Sở, ngành của tỉnh")
+        EXTERNAL = "external", _("Cơ quan khác (ngoài Coso)")
 
     class Channel(models.TextChoices):
         WEB = "web", _("Cổng thông tin")
@@ -115,6 +121,17 @@ class Feedback(TenantModel):
     info_due = models.DateField()
     answer_due = models.DateField(_("hạn xử lý"))
     publish_due = models.DateField(null=True, blank=True)
+    # Outside the commune's competence: forwarded to the competent body (Decree 20/2008 Art. 9(1)(d)).
+    forward_due = models.DateField(_("hạn chuyển cơ quan có thẩm quyền"), null=True, blank=True)
+    forwarded_at = models.DateTimeField(null=True, blank=True)
+    forward_target = models.CharField(_("nơi chuyển đến"), max_length=10, choices=ForwardTarget.choices, blank=True, default="")
+    forward_target_code = models.CharField(max_length=12, blank=True, default="")
+    forward_target_name = models.CharField(_("cơ quan có thẩm quyền"), max_length=300, blank=True, default="")
+    forward_reason = models.TextField(_("lý do chuyển"), blank=True, default="")
+    forward_escalated_at = models.DateTimeField(null=True, blank=True)
+    # The item a commune received by forwarding points to the one it came from.
+    forwarded_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="forwarded_copies",
+                                       verbose_name=_("chuyển đến từ"))
     published_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answer_published_at = models.DateTimeField(null=True, blank=True)
@@ -147,6 +164,7 @@ class Feedback(TenantModel):
             models.Index(fields=["province_code", "status", "submitted_at"], name="fb_province_status_idx"),
             models.Index(fields=["commune_code", "status", "answer_due"], name="fb_commune_due_idx"),
             models.Index(fields=["answered_by", "answered_at"], name="fb_officer_idx"),
+            models.Index(fields=["status", "forward_due"], name="fb_status_forward_due_idx"),  # forwarding escalation
         ]
         constraints = [
             models.CheckConstraint(condition=Q(officer_rating__isnull=True) | Q(officer_rating__gte=1, officer_rating__lte=5), name="fb_officer_rating_range"),
@@ -190,6 +208,9 @@ class FeedbackEvent(models.Model):
         RATE = "rate", _("Đánh giá")
         ESCALATE = "escalate", _("Báo lãnh đạo (quá hạn)")
         SUBMIT = "submit", _("Tiếp nhận")
+        FORWARD = "forward", _("Chuyển cơ quan có thẩm quyền")
+        RECEIVE_FORWARD = "receive_forward", _("Nhận chuyển đến")
+        FORWARD_ESCALATE = "forward_escalate", _("Báo lãnh đạo (quá hạn chuyển)")
 
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)

@@ -42,7 +42,7 @@ SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-27 00:00"
 MAX_RANGE_DAYS = 90
 DEFAULT_LIMIT = 1000
-CLOSED_STATUSES = (Feedback.Status.CLOSED, Feedback.Status.REJECTED)
+CLOSED_STATUSES = (Feedback.Status.CLOSED, Feedback.Status.REJECTED, Feedback.Status.FORWARDED)
 OFFICE_END = dt.time(17, 0)
 
 
@@ -206,6 +206,9 @@ def _status_notes(fb: Feedback) -> str:
         return f"{label}. {fb.reject_reason}"
     if fb.status == Feedback.Status.INFO_REQUESTED:
         return f"{label}. {fb.info_request}"
+    if fb.status == Feedback.Status.FORWARDED:  # GeoReport has only open/closed: where it went is in the notes
+        day = f" ngày {timezone.localtime(fb.forwarded_at):%d/%m/%Y}" if fb.forwarded_at else ""
+        return f"{label}: {fb.forward_target_name}{day}. Lý do: {fb.forward_reason}"
     late = " Quá hạn." if fb.is_overdue() else ""
     return f"{label}.{late}"
 
@@ -228,7 +231,7 @@ def request_dict(fb: Feedback, request: HttpRequest, communes: dict[str, str], *
         "service_notice": f"Hạn xử lý {fb.answer_due:%d/%m/%Y}." if fb.status not in CLOSED_STATUSES else None,
         "requested_datetime": _dt(fb.submitted_at),
         "updated_datetime": _dt(fb.closed_at if fb.status in CLOSED_STATUSES and fb.closed_at else fb.updated_at),
-        "expected_datetime": _due(fb.answer_due),
+        "expected_datetime": None if fb.status == Feedback.Status.FORWARDED else _due(fb.answer_due),
         "address": address,
         "address_id": None,
         "zipcode": None,
@@ -244,6 +247,13 @@ def request_dict(fb: Feedback, request: HttpRequest, communes: dict[str, str], *
             {"label": "Quá hạn", "name": "late", "value": "true" if fb.is_overdue() else "false", "code": "LATE"},
             {"label": "Đánh giá của người gửi", "name": "rating", "value": fb.rating or None, "code": "RATING"},
         ]
+        if fb.status == Feedback.Status.FORWARDED:
+            copy_id = next((c.pk for c in fb.forwarded_copies.all()), None)
+            item["attributes"] += [
+                {"label": "Chuyển đến", "name": "forwarded_to", "value": fb.forward_target_name, "code": "FORWARDED_TO"},
+                {"label": "Mã phản ánh tại nơi nhận", "name": "forwarded_request_id", "value": str(copy_id) if copy_id else None,
+                 "code": "FORWARDED_REQUEST_ID"},
+            ]
         item["extended_attributes"] = {"channel": fb.channel, "photos": photos}
         item["notes"] = [{"datetime": _dt(e.at), "description": e.note, "type": e.kind}
                          for e in fb.events.all() if e.public]

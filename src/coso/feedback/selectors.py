@@ -12,12 +12,13 @@ from coso.core.scoping import get_scoped_or_404, scoped
 from coso.core.search import search_filter
 from coso.core.security import same_secret
 from coso.feedback.models import Feedback, FeedbackCategory, FeedbackEvent, ResponseTemplate
-from coso.feedback.services import SEARCH_KIND
+from coso.feedback.services import SEARCH_KIND, forward_overdue_q
 from coso.units.lineage import current_code_expression
 
 PUBLIC_STATUSES = {
     "processing": [Feedback.Status.PROCESSING, Feedback.Status.INFO_REQUESTED, Feedback.Status.ANSWERED],
     "answered": [Feedback.Status.CLOSED],
+    "forwarded": [Feedback.Status.FORWARDED],
 }
 
 
@@ -49,6 +50,23 @@ def feedback_public_list(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> QuerySet:
+    qs = public_filtered(query=query, province_code=province_code, commune_code=commune_code, category_code=category_code,
+                         status=status, date_from=date_from, date_to=date_to)
+    # No JOIN: with one, SQLite picks the category index and sorts every public row (2 s at 1M rows).
+    return qs.prefetch_related("category").order_by("-published_at", "-id")
+
+
+def public_filtered(
+    *,
+    query: str = "",
+    province_code: str = "",
+    commune_code: str = "",
+    category_code: str = "",
+    status: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet:
+    """The published items matching the public filter, unordered (for listing and for aggregates)."""
     qs = public_qs()
     if province_code:
         qs = qs.filter(province_code=province_code)
@@ -64,8 +82,12 @@ def feedback_public_list(
         qs = qs.filter(published_at__lt=_start_of(date_to + dt.timedelta(days=1)))
     if query:
         qs = search_filter(qs, kind=SEARCH_KIND, query=query)
-    # No JOIN: with one, SQLite picks the category index and sorts every public row (2 s at 1M rows).
-    return qs.prefetch_related("category").order_by("-published_at", "-id")
+    return qs
+
+
+def public_commune_stats(**filters: Any) -> list[dict[str, Any]]:
+    """The 766 table of the public page: every published item of the filter, per commune, whatever the page shown."""
+    return commune_stats(base=public_filtered(**filters))
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -109,10 +131,13 @@ def feedback_list(*, fetched_by: Any, tab: str = "pending", query: str = "", cat
         qs = qs.filter(hidden=True)
     elif tab == "handling":
         qs = qs.filter(status__in=[Feedback.Status.PROCESSING, Feedback.Status.INFO_REQUESTED, Feedback.Status.ANSWERED])
-    elif tab == "overdue":
-        qs = qs.filter(late_q(today)).exclude(status__in=[Feedback.Status.CLOSED, Feedback.Status.REJECTED])
+    elif tab == "overdue":  # past a 766 deadline, or still unclassified past the forwarding deadline
+        qs = qs.filter(late_q(today) | forward_overdue_q(today)).exclude(
+            status__in=[Feedback.Status.CLOSED, Feedback.Status.REJECTED, Feedback.Status.FORWARDED])
+    elif tab == "forwarded":
+        qs = qs.filter(status=Feedback.Status.FORWARDED)
     elif tab == "closed":
-        qs = qs.filter(status__in=[Feedback.Status.CLOSED, Feedback.Status.REJECTED])
+        qs = qs.filter(status__in=[Feedback.Status.CLOSED, Feedback.Status.REJECTED, Feedback.Status.FORWARDED])
     if category_code:
         qs = qs.filter(category__code=category_code)
     if query:
@@ -148,18 +173,20 @@ def _ratio(num: int, den: int) -> float | None:
 
 
 def commune_stats(*, province_code: str = "", commune_codes: list[str] | None = None, date_from: dt.date | None = None,
-                  date_to: dt.date | None = None) -> list[dict[str, Any]]:
+                  date_to: dt.date | None = None, base: QuerySet | None = None) -> list[dict[str, Any]]:
     """Per commune: feedback handled on time (QĐ 766 indicator 5.2) and satisfaction (5.3).
 
     5.2 = on-time or early ÷ all feedback under the unit's authority × 100 (open items inside
           their deadline count as on time; late = past any of the reject/info/answer/publish deadlines).
     5.3 = (all − rated not useful − re-raised − overdue) ÷ all × 100.
-    Rejected feedback is "under the unit's authority" too (it had a deadline to reject). N/A when 0.
+    Rejected feedback is "under the unit's authority" too (it had a deadline to reject); feedback forwarded to the
+    competent body (outside the commune's competence) is not. N/A when 0. ``base`` narrows the items (e.g. the
+    public page's filter); the figures are one aggregate query over all of them.
     """
     from coso.units.models import AdministrativeUnit
 
     today = timezone.localdate()
-    qs = Feedback.objects.all()
+    qs = (base if base is not None else Feedback.objects.all()).order_by().exclude(status=Feedback.Status.FORWARDED)
     if province_code:
         qs = qs.filter(province_code=province_code)
     if commune_codes:

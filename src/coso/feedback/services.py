@@ -79,11 +79,13 @@ def rule_for(province_code: str, day: dt.date, commune_code: str = "") -> Feedba
 
 def deadlines_for(submitted_at: dt.datetime, rule: FeedbackRules, province_code: str = "") -> dict[str, dt.date]:
     """Working-day deadlines on the province's calendar, counted from the day the clock starts (next working day if
-    received on a day off)."""
+    received on a day off): the portal's 766 deadlines and the legal deadline to forward an item outside the commune's
+    competence (Decree 20/2008 Art. 9(1)(d))."""
     p = province_code
     start = effective_start(submitted_at, province_code=p)
     return {"start_date": start, "reject_due": add_working_days(start, rule.reject_days, province_code=p),
-            "info_due": add_working_days(start, rule.info_days, province_code=p), "answer_due": add_working_days(start, rule.answer_days, province_code=p)}
+            "info_due": add_working_days(start, rule.info_days, province_code=p), "answer_due": add_working_days(start, rule.answer_days, province_code=p),
+            "forward_due": add_working_days(start, rule.forward_days, province_code=p)}
 
 
 def auto_hide_threshold(province_code: str, day: dt.date | None = None, commune_code: str = "") -> int:
@@ -660,6 +662,160 @@ def feedback_escalate_overdue(*, today: dt.date | None = None, actor: Any = None
         for leader in _staff_of(fb, {Role.COMMUNE_LEADER}):
             notify(text=f"Coso: phản ánh {fb.code} “{fb.title[:60]}” đã quá hạn xử lý ({fb.answer_due:%d/%m/%Y}).",
                    subject="Phản ánh quá hạn", email=leader.email, phone=leader.phone)
+    return count
+
+
+# --------------------------------------------------------------------------- forwarding (outside the commune's competence)
+
+FORWARDABLE = (Feedback.Status.PENDING, Feedback.Status.PROCESSING, Feedback.Status.INFO_REQUESTED)
+
+
+def _unit_name(code: str) -> str:
+    from coso.units.models import AdministrativeUnit
+
+    return AdministrativeUnit.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+def _forward_target(fb: Feedback, target: str, target_commune: Any, target_name: str) -> tuple[str, str, Any]:
+    """(code, name, commune unit or None) of the competent body, or a field error in Vietnamese."""
+    from coso.units.models import AdministrativeUnit
+
+    target_name = nfc(target_name or "")[:300]
+    if target == Feedback.ForwardTarget.COMMUNE:
+        code = getattr(target_commune, "code", target_commune) or ""
+        unit = AdministrativeUnit.objects.filter(code=str(code), level=AdministrativeUnit.Level.COMMUNE).first() if code else None
+        if unit is None:
+            raise ApplicationError("Vui lòng chọn xã, phường có thẩm quyền.", code="validation-error",
+                                   details={"fields": {"target_commune": ["Bắt buộc."]}})
+        if unit.code == fb.commune_code:
+            raise ApplicationError("Không thể chuyển phản ánh cho chính xã, phường đang xử lý.", code="forward-same-unit",
+                                   details={"fields": {"target_commune": ["Chọn xã, phường khác."]}})
+        if unit.province_code != fb.province_code:
+            raise ApplicationError("Chỉ chuyển được cho xã, phường trong cùng tỉnh, thành phố; cơ quan ngoài tỉnh hãy chọn “Cơ quan khác”.",
+                                   code="forward-other-province", details={"fields": {"target_commune": ["Ngoài tỉnh."]}})
+        return unit.code, unit.name, unit
+    if target == Feedback.ForwardTarget.PROVINCE:
+        if not target_name:
+            raise ApplicationError("Vui lòng nhập tên sở, ngành có thẩm quyền.", code="validation-error",
+                                   details={"fields": {"target_name": ["Bắt buộc."]}})
+        return fb.province_code, f"{target_name} ({_unit_name(fb.province_code)})", None
+    if target == Feedback.ForwardTarget.EXTERNAL:
+        if not target_name:
+            raise ApplicationError("Vui lòng nhập tên cơ quan có thẩm quyền.", code="validation-error",
+                                   details={"fields": {"target_name": ["Bắt buộc."]}})
+        return "", target_name, None
+    raise ApplicationError("Vui lòng chọn nơi chuyển đến.", code="validation-error", details={"fields": {"target": ["Không hợp lệ."]}})
+
+
+def _receive_forwarded(origin: Feedback, unit: Any, *, actor: Any, now: dt.datetime, reason: str) -> Feedback:
+    """The item as the competent commune receives it: in its moderation queue, deadlines counted from the transfer
+    (the portal counts a transferred item from the latest transfer)."""
+    rule = rule_for(unit.province_code, _local_date(now), unit.code)
+    due = deadlines_for(now, rule, unit.province_code)
+    flags = flagged_words(f"{origin.title} {origin.text}")
+    copy = Feedback(
+        code="PA-" + secrets.token_hex(6), access_key=origin.access_key, category=origin.category, village=None,
+        title=origin.title, text=origin.text, address=origin.address, lat=origin.lat, long=origin.long, anonymous=origin.anonymous,
+        contact_name=origin.contact_name, contact_phone=origin.contact_phone, contact_email=origin.contact_email,
+        submitter=origin.submitter, channel=origin.channel, media_url=origin.media_url,
+        province_code=unit.province_code, commune_code=unit.code, submitted_at=now, **due,
+        handler_role=origin.category.handler_role, assigned_to=route(category=origin.category, commune_code=unit.code),
+        flagged=bool(flags), flag_words=flags, forwarded_from=origin,
+    )
+    copy.full_clean()
+    copy.save()
+    copy.code = f"PA{now:%y}-{copy.pk:07d}"
+    copy.save(update_fields=["code"])
+    FeedbackAttachment.objects.bulk_create([
+        FeedbackAttachment(feedback=copy, file=a.file.name, original_name=a.original_name, content_type=a.content_type, size=a.size,
+                           is_image=a.is_image, hidden=a.hidden)
+        for a in origin.attachments.all()
+    ])
+    origin_name = _unit_name(origin.commune_code)
+    _event(copy, actor=actor, kind=FeedbackEvent.Kind.RECEIVE_FORWARD, public=True,
+           note=f"Nhận từ UBND {origin_name} (phản ánh {origin.code}), chuyển vì không thuộc thẩm quyền. Lý do: {reason}")
+    _event(copy, actor=actor, kind=FeedbackEvent.Kind.ORIGINAL, title=copy.title, text=copy.text)
+    _reindex(copy)
+    _audit(copy, actor=actor, verb="feedback_receive_forward", reason=reason)
+    return copy
+
+
+def feedback_forward(*, feedback: Feedback, actor: Any, target: str, reason: str, target_commune: Any = None, target_name: str = "",
+                     version: int | None = None) -> Feedback:
+    """Forward an item outside the commune's competence to the competent body (Decree 20/2008 Art. 9(1)(d), as amended by
+    Decree 92/2017: within the working days of ``feedback.deadline.forward_days`` from receipt).
+
+    Targets: another commune of the province (the item enters that commune's moderation queue, its deadlines counted from
+    the transfer), a department of the province, or a body outside Coso (by name). The sender is told where it went.
+    """
+    _can_handle(actor, feedback)
+    reason = nfc(reason or "")
+    if not reason:
+        raise ApplicationError("Vui lòng nêu lý do phản ánh không thuộc thẩm quyền.", code="validation-error",
+                               details={"fields": {"reason": ["Bắt buộc."]}})
+    copy = None
+    with transaction.atomic():
+        fb = _lock(feedback, version)
+        if fb.status not in FORWARDABLE:
+            raise ConflictError("Phản ánh đã được trả lời, từ chối hoặc đã chuyển; không thể chuyển.", code="feedback-closed")
+        code, name, unit = _forward_target(fb, target, target_commune, target_name)
+        before = snapshot(fb)
+        now = timezone.now()
+        today = _local_date(now)
+        if fb.forward_due is None:  # items received before the forwarding deadline existed
+            rule = rule_for(fb.province_code, _local_date(fb.submitted_at), fb.commune_code)
+            fb.forward_due = add_working_days(fb.start_date, rule.forward_days, province_code=fb.province_code)
+        fb.status, fb.forwarded_at, fb.closed_at = Feedback.Status.FORWARDED, now, now
+        fb.forward_target, fb.forward_target_code, fb.forward_target_name, fb.forward_reason = target, code, name, reason
+        fb.late = fb.late or today > fb.forward_due
+        _save(fb, ["status", "forwarded_at", "closed_at", "forward_target", "forward_target_code", "forward_target_name",
+                   "forward_reason", "forward_due", "late"])
+        if unit is not None:
+            copy = _receive_forwarded(fb, unit, actor=actor, now=now, reason=reason)
+        note = f"Không thuộc thẩm quyền của UBND {_unit_name(fb.commune_code)}; đã chuyển đến {name}. Lý do: {reason}"
+        if copy is not None:
+            note += f" Mã phản ánh tại nơi nhận: {copy.code}."
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.FORWARD, public=True, note=note)
+        _audit(fb, actor=actor, verb="feedback_forward", before=before, reason=reason)
+    text = f"Coso: phản ánh {fb.code} không thuộc thẩm quyền của UBND {_unit_name(fb.commune_code)}, đã được chuyển đến {name} " \
+           f"ngày {timezone.localtime(now):%d/%m/%Y}. Lý do: {reason}"
+    if copy is not None:
+        text += f" Mã phản ánh mới: {copy.code}, hạn xử lý {copy.answer_due:%d/%m/%Y}."
+    _notify_sender(fb, text, "Phản ánh đã được chuyển cơ quan có thẩm quyền")
+    if copy is not None:
+        _notify_moderators(copy, f"Coso: UBND {_unit_name(fb.commune_code)} chuyển đến phản ánh {copy.code} “{copy.title[:60]}”; "
+                                 f"vui lòng kiểm duyệt.")
+    return fb
+
+
+def forward_overdue_q(today: dt.date) -> Q:
+    """Not yet classified (neither accepted and published, nor forwarded, nor rejected) past the forwarding deadline."""
+    return Q(forward_due__lt=today) & (Q(status=Feedback.Status.PENDING)
+                                       | Q(status=Feedback.Status.INFO_REQUESTED, published_at__isnull=True))
+
+
+def feedback_escalate_forwarding(*, today: dt.date | None = None, actor: Any = None) -> int:
+    """Tell the commune leader once about items still unclassified past the forwarding deadline: an item outside the
+    commune's competence must be forwarded within that deadline. Returns how many were escalated."""
+    today = today or timezone.localdate()
+    pks = list(Feedback.objects.filter(forward_overdue_q(today), forward_escalated_at__isnull=True).values_list("pk", flat=True)[:10_000])
+    count = 0
+    for pk in pks:
+        with transaction.atomic():
+            fb = Feedback.objects.select_for_update().get(pk=pk)
+            if fb.forward_escalated_at is not None or fb.forward_due is None:
+                continue
+            fb.forward_escalated_at = timezone.now()
+            _save(fb, ["forward_escalated_at"])
+            _event(fb, actor=actor, kind=FeedbackEvent.Kind.FORWARD_ESCALATE,
+                   note=f"Chưa phân loại sau hạn chuyển cơ quan có thẩm quyền ({fb.forward_due:%d/%m/%Y}); đã báo lãnh đạo đơn vị.")
+            audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=fb, verb="feedback_forward_escalate",
+                      after={"forward_escalated_at": fb.forward_escalated_at.isoformat()})
+            count += 1
+        for leader in _staff_of(fb, {Role.COMMUNE_LEADER}):
+            notify(text=f"Coso: phản ánh {fb.code} “{fb.title[:60]}” chưa được phân loại; nếu không thuộc thẩm quyền, hạn chuyển cơ quan "
+                        f"có thẩm quyền là {fb.forward_due:%d/%m/%Y} (Nghị định 20/2008/NĐ-CP, Điều 9).",
+                   subject="Phản ánh quá hạn chuyển", email=leader.email, phone=leader.phone)
     return count
 
 

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -104,8 +105,19 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "supplement_form": f.SupplementForm() if mode == "sender" and fb.status == Feedback.Status.INFO_REQUESTED else None,
         "overdue": fb.is_overdue(),
         "commune_name": _commune_name(fb.commune_code),
+        "forward_copy": _forward_copy(fb, mode),
     }
     return render(request, "feedback/detail.html", ctx)
+
+
+def _forward_copy(fb: Feedback, mode: str) -> Feedback | None:
+    """The item at the commune it was forwarded to: for its sender, or for anyone once published there."""
+    if fb.status != Feedback.Status.FORWARDED:
+        return None
+    copy = fb.forwarded_copies.order_by("id").first()
+    if copy is None or (mode != "sender" and not (copy.is_public and not copy.hidden)):
+        return None
+    return copy
 
 
 def _commune_name(code: str) -> str:
@@ -171,11 +183,11 @@ def mine_view(request: HttpRequest) -> HttpResponse:
 def public_list_view(request: HttpRequest) -> HttpResponse:
     form = f.PublicFilterForm(request.GET or None)
     d = form.cleaned_data if form.is_valid() else {}
-    qs = sel.feedback_public_list(query=d.get("q", ""), commune_code=d.get("commune", ""), category_code=d.get("category", ""),
-                                  status=d.get("status", ""), date_from=d.get("date_from"), date_to=d.get("date_to"))
+    filters = {"query": d.get("q", ""), "commune_code": d.get("commune", ""), "category_code": d.get("category", ""),
+               "status": d.get("status", ""), "date_from": d.get("date_from"), "date_to": d.get("date_to")}
+    qs = sel.feedback_public_list(**filters)
     page = Paginator(qs, 20, allow_empty_first_page=True).get_page(request.GET.get("page"))
-    codes = [d["commune"]] if d.get("commune") else sorted({fb.commune_code for fb in page})
-    stats = sel.commune_stats(commune_codes=codes) if codes else []
+    stats = sel.public_commune_stats(**filters)  # all published items of the filter, not only this page's
     from coso.units.models import AdministrativeUnit
 
     names = dict(AdministrativeUnit.objects.filter(code__in={fb.commune_code for fb in page}).values_list("code", "name"))
@@ -219,7 +231,7 @@ def _require_staff(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-TABS = [("pending", "Chờ kiểm duyệt"), ("flagged", "Gắn cờ / bị báo"), ("handling", "Đang xử lý"), ("overdue", "Quá hạn"),
+TABS = [("pending", "Chờ kiểm duyệt"), ("flagged", "Gắn cờ / bị báo"), ("handling", "Đang xử lý"), ("overdue", "Quá hạn"), ("forwarded", "Đã chuyển"),
         ("hidden", "Đã ẩn"), ("closed", "Đã xong"), ("all", "Tất cả")]
 
 
@@ -251,6 +263,10 @@ def manage_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "reason_form": f.ReasonForm(),
         "info_form": f.InfoForm(),
         "answer_form": f.AnswerForm(initial={"text": fb.answer_text}),
+        "forward_form": f.ForwardForm(province_code=fb.province_code, exclude_commune=fb.commune_code) if fb.is_open else None,
+        "department_names": f.DEPARTMENT_SUGGESTIONS,
+        "forward_overdue": fb.status in svc.FORWARDABLE and fb.forward_due is not None and not fb.published_at
+        and fb.forward_due < timezone.localdate(),
         "templates": templates,
         "templates_data": {str(t.pk): t.body for t in templates},
         "overdue": fb.is_overdue(),
@@ -319,6 +335,16 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             assignee = User.objects.filter(pk=assignee_pk).first() if assignee_pk.isdigit() else None
             svc.feedback_assign(feedback=fb, actor=user, assignee=assignee)
             messages.success(request, _("Đã giao người xử lý."))
+        elif action == "forward":
+            forward_form = f.ForwardForm(p, province_code=fb.province_code, exclude_commune=fb.commune_code)
+            if not forward_form.is_valid():
+                first = next(iter(forward_form.errors.values()))[0]
+                raise ApplicationError(_("Chưa chuyển được: %(error)s") % {"error": first}, code="validation-error")
+            d = forward_form.cleaned_data
+            svc.feedback_forward(feedback=fb, actor=user, target=d["target"], target_commune=d["target_commune"],
+                                 target_name=d["target_name"], reason=d["reason"])
+            fb.refresh_from_db()
+            messages.success(request, _("Đã chuyển phản ánh đến %(name)s và báo cho người gửi.") % {"name": fb.forward_target_name})
         elif action == "publish_answer":
             svc.feedback_publish_answer(feedback=fb, actor=user)
             messages.success(request, _("Đã công khai trả lời."))

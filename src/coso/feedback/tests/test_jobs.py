@@ -28,11 +28,12 @@ def fb(submit, users):  # type: ignore[no-untyped-def]
 def test_escalation_job_records_run_and_is_idempotent(fb, users):
     due = fb.answer_due
     run = run_periodic("feedback_escalate_overdue", today=due + dt.timedelta(days=1))
-    assert run.status == JobRun.Status.OK and run.result == {"escalated": 1}
-    assert run.by_province == {"79": {"escalated": 1}}
+    # Never moderated: past the answer deadline, and still unclassified past the forwarding deadline.
+    assert run.status == JobRun.Status.OK and run.result == {"escalated": 1, "forward_escalated": 1}
+    assert run.by_province == {"79": {"escalated": 1, "forward_escalated": 1}}
     assert run.finished_at is not None and run.trigger == JobRun.Trigger.SCHEDULE
     again = run_periodic("feedback_escalate_overdue", today=due + dt.timedelta(days=2))
-    assert again.status == JobRun.Status.OK and again.result == {"escalated": 0}
+    assert again.status == JobRun.Status.OK and again.result == {"escalated": 0, "forward_escalated": 0}
     assert [m.to for m in MemoryBackend.outbox if "quá hạn" in m.text] == ["0988000111"]
 
 

@@ -29,3 +29,4 @@ class Command(BaseCommand):
             self.stdout.write("Tác vụ đang chạy ở nơi khác; lần này bỏ qua.")
             return
         self.stdout.write(f"{run.result.get('escalated', 0)} phản ánh quá hạn đã được báo lãnh đạo.")
+        self.stdout.write(f"{run.result.get('forward_escalated', 0)} phản ánh chưa phân loại sau hạn chuyển cơ quan có thẩm quyền đã được báo lãnh đạo.")
