@@ -12,8 +12,8 @@ from django.http import Http404
 from coso.accounts.roles import Role
 from coso.core.scoping import can_see_unit, get_scoped_or_404, require_roles, scoped
 from coso.funding.engine import Allocation, CommuneInfo, CommuneResult, OrgInfo, Period, VillageInfo, allocate
-from coso.funding.models import Norm, Organisation, Scenario
-from coso.funding.rules import Change, RuleBook
+from coso.funding.models import Organisation, Scenario
+from coso.funding.rules import Change, RuleBook, RuleRef
 from coso.units.models import AdministrativeUnit, Village
 
 READ_ROLES = (Role.COMMUNE_FINANCE, Role.COMMUNE_LEADER, Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN)
@@ -140,12 +140,18 @@ def rules_in_force(*, fetched_by: Any, day: dt.date, province_code: str | None =
     return code, RuleBook.load(code)
 
 
-def norm_history(*, fetched_by: Any, province_code: str, key: str | None = None) -> QuerySet:
+def rule_history(*, fetched_by: Any, province_code: str, key: str | None = None) -> list[RuleRef]:
+    """Every period of the funding rules (or of one key) that applies to the province: national and the province's own rows."""
     require_reader(fetched_by)
-    qs = Norm.objects.filter(province_code__in=["", province_code])
-    if key:
-        qs = qs.filter(key=key)
-    return qs.order_by("key", "province_code", "valid_from")
+    book = RuleBook.load(province_code)
+    out = []
+    for k in book.rule_keys():
+        if key and k != key:
+            continue
+        for r in book.index.rows(k):
+            if r.province_code in ("", province_code) and not r.commune_code:
+                out.append(book._wrap(r))
+    return out
 
 
 def scenario_list(*, fetched_by: Any) -> QuerySet:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -68,17 +69,26 @@ def test_rules_page_and_edit(login, users, data):
     c = login(users["province_finance"])
     r = c.get("/funding/rules/?date=2025-01-01")
     assert "2.340.000" in r.content.decode() or "2340000" in r.content.decode()
-    r = c.post("/funding/rules/", {"key": "village.coef.low", "value": "-1", "valid_from": "2026-01-01", "source": "NQ"})
+    r = c.post("/funding/rules/", {"key": "funding.village.coef.low", "value": "-1", "valid_from": "2027-01-01", "source": "NQ", "reason": "x"})
     assert r.status_code == 200 and "has-error" in r.content.decode()
-    r = c.post("/funding/rules/", {"key": "village.coef.low", "value": "5", "valid_from": "2026-01-01", "source": "NQ 1"})
+    r = c.post("/funding/rules/", {"key": "funding.village.coef.low", "value": "5", "valid_from": "2025-01-01", "source": "NQ 1", "reason": "x"})
+    assert r.status_code == 200 and "quá khứ" in r.content.decode()  # the past is never rewritten
+    r = c.post("/funding/rules/", {"key": "funding.village.coef.low", "value": "5", "valid_from": "2027-01-01", "source": "NQ 1", "reason": "HĐND tỉnh"})
     assert r.status_code == 302
+    from coso.rules.models import Rule
+
+    row = Rule.objects.get(key="funding.village.coef.low", province_code="79")
+    assert row.value == "5" and row.source_document == "NQ 1" and row.reason == "HĐND tỉnh" and row.valid_from == dt.date(2027, 1, 1)
+    r = c.get("/funding/rules/?date=2027-01-01&key=funding.village.coef.low")
+    body = r.content.decode()
+    assert "5,0 ×" in body and "4,5 ×" in body and "/quy-dinh/" in body
 
 
 def test_scenario_pages(login, users, data):
     c = login(users["province_finance"])
-    r = c.post("/funding/scenarios/", {"name": "", "key_0": "village.coef.low", "mode_0": "set", "value_0": "5.0"})
+    r = c.post("/funding/scenarios/", {"name": "", "key_0": "funding.village.coef.low", "mode_0": "set", "value_0": "5.0"})
     assert r.status_code == 200 and "has-error" in r.content.decode()
-    r = c.post("/funding/scenarios/", {"name": "Thôn 5", "key_0": "village.coef.low", "mode_0": "set", "value_0": "5.0"})
+    r = c.post("/funding/scenarios/", {"name": "Thôn 5", "key_0": "funding.village.coef.low", "mode_0": "set", "value_0": "5.0"})
     assert r.status_code == 302
     pk = int(r["Location"].rstrip("/").split("/")[-1])
     r = c.get(f"/funding/scenarios/compare/?s={pk}&period=2025")
@@ -129,7 +139,7 @@ def test_api_allocation_and_scoping(login, users, data, old_commune, other_commu
 
 def test_api_scenarios_crud_compare_adopt(login, users, data):
     c = login(users["province_finance"])
-    r = c.post("/api/v1/funding/scenarios", {"name": "Thôn 5", "changes": [{"key": "village.coef.low", "mode": "set", "value": "5.0"}]},
+    r = c.post("/api/v1/funding/scenarios", {"name": "Thôn 5", "changes": [{"key": "funding.village.coef.low", "mode": "set", "value": "5.0"}]},
                content_type="application/json")
     assert r.status_code == 201, r.content
     sid = r.json()["id"]
@@ -155,7 +165,9 @@ def test_api_scenarios_crud_compare_adopt(login, users, data):
                "coefficients": {"bi_thu": "5", "truong_thon": "2"}}, content_type="application/json")
     assert r.status_code == 400 and r.json()["code"] == "distribution-exceeds-fund" and r.json()["details"]["excess"] > 0
     r = c.get("/api/v1/funding/rules?date=2025-01-01")
-    assert any(x["key"] == "base_salary" and x["value"] == "2340000.0000" for x in r.json())
+    assert any(x["key"] == "salary.base" and x["value"] == "2340000" for x in r.json())
+    r = c.get("/api/v1/funding/rules?date=2026-07-01")
+    assert any(x["key"] == "salary.base" and x["value"] == "2530000" and "161/2026" in x["source"] for x in r.json())
 
 
 def test_commune_pt_distribution_page(login, users, data, old_commune, other_commune):
@@ -185,11 +197,16 @@ def test_commune_profile_form(login, users, data, old_commune):
 
 
 def test_province_extends_commune_pt_fund_on_rules_page(login, users, data, old_commune):
+    import time_machine
+
     c = login(users["province_finance"])
-    r = c.post("/funding/rules/", {"key": "commune_pt.coef.I", "value": "21", "valid_from": "2026-06-01", "valid_to": "2026-01-01", "source": "NQ"})
-    assert r.status_code == 200 and "has-error" in r.content.decode()
-    r = c.post("/funding/rules/", {"key": "commune_pt.coef.I", "value": "21", "valid_from": "2026-06-01", "valid_to": "2026-09-01", "source": "NQ 7/2026"})
-    assert r.status_code == 302
+    with time_machine.travel(dt.datetime(2026, 5, 20, 9, 0), tick=False):
+        r = c.post("/funding/rules/", {"key": "funding.commune_pt.coef.I", "value": "21", "valid_from": "2026-06-01", "valid_to": "2026-01-01",
+                                       "source": "NQ", "reason": "x"})
+        assert r.status_code == 200 and "has-error" in r.content.decode()
+        r = c.post("/funding/rules/", {"key": "funding.commune_pt.coef.I", "value": "21", "valid_from": "2026-06-01", "valid_to": "2026-09-01",
+                                       "source": "NQ 7/2026", "reason": "Kéo dài đến hết tháng 8"})
+        assert r.status_code == 302
     r = c.get(f"/api/v1/funding/allocation?period=2026&commune={old_commune.code}")
-    # Jan–May national rule + Jun–Aug province extension (no extra-worker rule after 31/5): 8 × 21 × 2,340,000
-    assert r.json()["communes"][0]["by_category"]["commune_pt"] == 8 * 21 * 2_340_000
+    # Jan–May national rule + Jun–Aug province extension (no extra-worker rule after 31/5); base salary 2,530,000 from July
+    assert r.json()["communes"][0]["by_category"]["commune_pt"] == 6 * 21 * 2_340_000 + 2 * 21 * 2_530_000
