@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -101,6 +102,31 @@ def test_scenario_pages(login, users, data):
     assert "Theo xã" in wb.sheetnames
     r = c.post(f"/funding/scenarios/{pk}/", {"action": "adopt", "effective_from": "2027-01-01", "source": "NQ 9"})
     assert r.status_code == 302
+
+
+def test_pages_and_exports_speak_vietnamese(login, users, data):
+    """No rule keys or internal codes on the pages people read and in exports (issue #13, items 20–21)."""
+    c = login(users["province_finance"])
+    r = c.post("/funding/scenarios/", {"name": "MTTQ 20", "key_0": "funding.org.mttq.*", "mode_0": "percent", "value_0": "20",
+                                       "key_1": "salary.base", "mode_1": "set", "value_1": "2700000"})
+    assert r.status_code == 302, r.content.decode()[:500]
+    pk = int(r["Location"].rstrip("/").split("/")[-1])
+    body = re.sub(r'(value|href)="[^"]*"', "", c.get("/funding/scenarios/").content.decode())  # what people read
+    assert "Khoán kinh phí hoạt động UB MTTQ (mọi loại xã): tăng 20 %" in body and "Mức lương cơ sở: đặt 2.700.000 đ/tháng" in body
+    assert "funding.org" not in body and "salary.base" not in body and "Tăng/giảm theo % 20" not in body
+    body = re.sub(r'(value|href)="[^"]*"', "", c.get(f"/funding/scenarios/{pk}/").content.decode())
+    assert "funding.org" not in body and "2.700.000 đ/tháng" in body
+    body = c.get(f"/funding/scenarios/compare/?s={pk}&period=2026").content.decode()
+    assert "× 5 tháng" in body and "cộng toàn tỉnh" in body
+    r = c.get(f"/funding/scenarios/compare/?s={pk}&period=2026&format=xlsx")
+    wb = load_workbook(io.BytesIO(r.content))
+    names = [row[0] for row in wb["Theo tổ chức"].iter_rows(values_only=True)]
+    assert "UB MTTQ" in names
+    r = c.get("/funding/?period=2025&format=xlsx")
+    wb = load_workbook(io.BytesIO(r.content))
+    cells = [str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert not any(code in cell for cell in cells for code in ("funding.", "salary.base", "village_fund", "commune_pt", "[C]", "[R]"))
+    assert any(cell.startswith("Loại ") or cell == "Chưa phân loại" for cell in cells)
 
 
 def test_village_distribution_page(login, users, data):
