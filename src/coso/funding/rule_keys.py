@@ -45,6 +45,10 @@ class VillageTitle(TableModel):
     coef_low: Decimal = Field(ge=0, le=20, title=gettext_noop("Hệ số ở thôn, tổ dân phố mức thường (× lương cơ sở/tháng)"))
 
 
+# A list of titles, each checked with Vietnamese messages (built at run time: the element type is a validator).
+TITLES_SCHEMA: Any = list.__class_getitem__(table(VillageTitle))
+
+
 declare(
     "salary.base",
     ValueType.MONEY,
@@ -143,7 +147,7 @@ _declare(
     _("Chức danh hưởng phụ cấp ở thôn, tổ dân phố và hệ số từng chức danh"),
     unit="table",
     default_source=PROVINCE_HDND,
-    schema=list[table(VillageTitle)],
+    schema=TITLES_SCHEMA,
     description=_(
         "Khi tỉnh quy định phụ cấp theo từng chức danh (hệ số × lương cơ sở mỗi người/tháng) thay cho quỹ khoán của thôn, "
         "kinh phí của thôn là tổng phụ cấp các chức danh này. Danh sách rỗng: dùng quỹ khoán (mức cao/mức thường)."

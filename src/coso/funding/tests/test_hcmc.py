@@ -36,7 +36,11 @@ def test_shipped_rules_day_before_and_day_of(hcmc_rules):
     book = RuleBook.load("79")
     assert book.value("funding.village.titles", START - dt.timedelta(days=1)) == []
     titles = book.value("funding.village.titles", START)
-    assert [(t["code"], t["coef_high"], t["coef_low"]) for t in titles] == [("bi_thu", "2.0", "1.5"), ("truong", "2.0", "1.5"), ("truong_ban_ctmt", "2.0", "1.5")]
+    assert [(t["code"], t["coef_high"], t["coef_low"]) for t in titles] == [
+        ("bi_thu", "2.0", "1.5"),
+        ("truong", "2.0", "1.5"),
+        ("truong_ban_ctmt", "2.0", "1.5"),
+    ]
     ref = book.get("funding.village.titles", START)
     assert ref.province_code == "79" and ref.confidence == "I" and "28/8/2025" in ref.source
     assert book.value("funding.village.activist.count", START - dt.timedelta(days=1)) == 1
@@ -91,9 +95,51 @@ def test_a_province_sets_its_own_titles_from_the_decree_185_date(commune, make_v
     commune.valid_from = dt.date(2019, 1, 1)
     commune.save()
     v = make_village(commune, "Thôn A", 160)
-    set_rule("funding.village.titles", [{"code": "truong_thon", "label": "Trưởng thôn", "coef_high": "2.5", "coef_low": "2.0"}],
-             valid_from=dt.date(2026, 7, 1), province_code="79")
+    set_rule(
+        "funding.village.titles",
+        [{"code": "truong_thon", "label": "Trưởng thôn", "coef_high": "2.5", "coef_low": "2.0"}],
+        valid_from=dt.date(2026, 7, 1),
+        province_code="79",
+    )
     june = allocation_compute(province_code="79", period=Period.parse("2026-06"))
     july = allocation_compute(province_code="79", period=Period.parse("2026-07"))
     assert lines_of(june, "village_fund", v.pk)[0].amount == round(Decimal("4.5") * 2_340_000)
     assert _titles(july, v) == {"village_title.truong_thon": 2 * 2_530_000} and not lines_of(july, "village_fund", v.pk)
+
+
+def test_titles_table_is_checked_with_a_vietnamese_message(users):
+    from coso.core.exceptions import ApplicationError
+    from coso.rules.services import rule_change
+
+    with pytest.raises(ApplicationError) as exc:
+        rule_change(
+            actor=users["province_finance"],
+            key="funding.village.titles",
+            value=[{"code": "x", "label": "X", "coef_high": "-1", "coef_low": "1"}],
+            valid_from=dt.date(2027, 1, 1),
+            reason="thử",
+            province_code="79",
+        )
+    assert exc.value.code == "rule-bad-value" and "Hệ số ở thôn, tổ dân phố mức cao" in exc.value.message
+
+
+def test_village_page_shows_the_titles(hcmc_rules, login, users, commune, make_village):
+    commune.valid_from = dt.date(2019, 1, 1)
+    commune.save()
+    v = make_village(commune, "Khu phố 5", 650, kind="khu_pho")
+    c = login(users["finance"])
+    body = c.get(f"/funding/villages/{v.pk}/distribution/?month=2026-07").content.decode()
+    assert "by-title" in body and "Trưởng Ban công tác Mặt trận khu phố, ấp" in body and "15.180.000 đ" in body  # 3 × 2.0 × 2,530,000
+    body = c.get(f"/funding/?period=2026-07&commune={commune.code}&village={v.pk}").content.decode()
+    assert "Bí thư chi bộ khu phố, ấp" in body
+
+
+def test_rule_book_pages_list_the_funding_rules(login, users):
+    c = login(users["province_admin"])
+    from conftest import verify_session
+
+    verify_session(c, users["province_admin"])
+    body = c.get("/quy-dinh/?module=funding").content.decode()
+    assert "Quỹ phụ cấp thôn, tổ dân phố mức cao" in body
+    body = c.get("/quy-dinh/salary.base/").content.decode()
+    assert "161/2026" in body and "73/2024" in body
