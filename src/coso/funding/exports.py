@@ -31,7 +31,7 @@ def allocation_rows(alloc: Allocation) -> tuple[list[str], list[list]]:
 
 
 def detail_rows(alloc: Allocation) -> tuple[list[str], list[list]]:
-    headers = ["STT", "Đơn vị nhận", "Nội dung", "Cách tính", "Căn cứ (nguồn, độ tin cậy)", "Số tháng", "Số tiền (đ)"]
+    headers = ["STT", "Đơn vị nhận", "Nội dung", "Cách tính", "Căn cứ pháp lý", "Số tháng", "Số tiền (đ)"]
     rows: list[list] = []
     for ci, c in enumerate(alloc.communes, start=1):
         rows.append([_roman(ci), c.commune.name.upper(), "", "", "", "", c.total])

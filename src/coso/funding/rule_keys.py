@@ -35,6 +35,7 @@ EDITORS = frozenset({Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADM
 
 def _declare(key: str, type: ValueType, label: Any, **kwargs: Any) -> Any:  # noqa: A002 -- as coso.rules.registry.declare
     kwargs.setdefault("editors", EDITORS)
+    kwargs.setdefault("impact", "coso.funding.selectors.rule_change_impact")
     return declare(key, type, label, **kwargs)
 
 

@@ -209,6 +209,8 @@ class RuleBook:
             rule_id=ref.id,
         )
         value, notes = out.value, []
+        if isinstance(value, (list, dict)):
+            return out  # tables (a province's paid titles) are not changed by scenarios
         for ch in self.changes:
             if ch.matches(out.key):
                 value = ch.apply(value)

@@ -162,3 +162,25 @@ def scenario_list(*, fetched_by: Any) -> QuerySet:
 def scenario_get(*, fetched_by: Any, pk: Any) -> Scenario:
     require_roles(fetched_by, *PROVINCE_ROLES)
     return get_scoped_or_404(Scenario.objects.prefetch_related("changes"), fetched_by, pk=pk)
+
+
+def rule_change_impact(key: str, province_code: str, commune_code: str, valid_from: dt.date) -> list[str]:
+    """What a change of a funding rule from ``valid_from`` meets: fund distributions already saved keep their amounts;
+    allocations are computed again with the new value for the months from the first month starting on or after it."""
+    from django.utils.translation import gettext as _
+
+    from coso.funding.models import FundDistribution
+
+    out = []
+    qs = FundDistribution.objects.filter(month__gte=valid_from.replace(day=1))
+    if province_code:
+        qs = qs.filter(province_code=province_code)
+    if commune_code:
+        qs = qs.filter(commune_code=commune_code)
+    n = qs.count()
+    if n:
+        out.append(_("%(n)s bảng phân phối quỹ đã lưu từ tháng %(month)s giữ nguyên số tiền đã lưu; hãy lập lại nếu cần.")
+                   % {"n": n, "month": valid_from.strftime("%m/%Y")})
+    if valid_from.day != 1:
+        out.append(_("Kinh phí tính theo tháng: mỗi tháng dùng quy định có hiệu lực ngày đầu tháng, nên giá trị mới áp dụng từ tháng sau."))
+    return out

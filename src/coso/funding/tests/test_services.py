@@ -143,3 +143,15 @@ def test_compare_unchanged_scenario_equals_baseline(users, old_commune, make_vil
     assert cmp.total_diffs == [0]
     assert all(r.diffs == [0] for r in cmp.recipients)
     assert cmp.totals[0] == allocation_compute(province_code="79", period=Period.parse("2026")).total
+
+
+def test_rule_change_says_what_it_meets(users, old_commune, make_village):
+    from coso.rules.services import rule_change
+
+    v = make_village(old_commune, "Thôn W", 200)
+    services.village_fund_distribute(actor=users["finance"], village_id=v.pk, month=dt.date(2027, 3, 1))
+    result = rule_change(actor=users["province_finance"], key="funding.village.coef.low", value="5", valid_from=dt.date(2027, 2, 15),
+                         reason="NQ mới", province_code="79")
+    assert any("1 bảng phân phối quỹ đã lưu từ tháng 02/2027" in w for w in result.warnings)
+    assert any("từ tháng sau" in w for w in result.warnings)
+    assert FundDistribution.objects.get(village=v).fund == round(Decimal("4.5") * 2_530_000)  # kept as saved
