@@ -9,8 +9,9 @@ Measured, for the year 2026 (which crosses the end of the commune part-time fund
 1. national allocation: ``selectors.allocation_compute`` for every province, month by month with the rule of each
    month, totals only (``detail=False``) and with formulas (``detail=True``);
 2. four-scenario comparison: ``compare.compare`` (current rules + 4 scenarios) for every province.
-Baseline in the same run: the same totals computed with numpy (rules resolved per month, recipients as arrays,
-integer arithmetic for the cumulative rounding of annual norms), including reading the rows from the database.
+Baseline in the same run: the same totals computed with numpy (rules resolved per month and per scope with rules of its
+own — the national rules, Ho Chi Minh City's paid village titles, Côn Đảo's — recipients as arrays, integer arithmetic
+for the cumulative rounding of annual norms), including reading the rows from the database. Both read the rule book.
 The totals are checked equal; a mismatch raises.
 """
 
