@@ -227,7 +227,7 @@ def blogin():  # type: ignore[no-untyped-def]
 @pytest.fixture(autouse=True)
 def _reference_data(request):  # type: ignore[no-untyped-def]
     """Reference data shipped by data migrations (calendar overrides, feedback categories and
-    deadline rules, funding norms) is wiped when a transactional (browser) test flushes the
+    deadline rules, funding rules) is wiped when a transactional (browser) test flushes the
     database. Reload it, idempotently, before every database test."""
     marker = request.node.get_closest_marker("django_db")
     names = set(request.fixturenames)
@@ -243,8 +243,6 @@ def load_reference_data() -> None:
     import importlib
 
     from coso.core.management.commands.load_reference import reference_modules
-    from coso.funding.models import Norm
-    from coso.funding.services import norms_load_defaults
     from coso.workcalendar.models import CalendarOverride
     from coso.workcalendar.shipped import apply_rows, read_overrides_csv
 
@@ -252,8 +250,6 @@ def load_reference_data() -> None:
         module = importlib.import_module(path)
         if not module.is_loaded():
             module.load()
-    if not Norm.objects.filter(province_code="", key="base_salary").exists():
-        norms_load_defaults()
     if not CalendarOverride.objects.exists():
         apply_rows(CalendarOverride, read_overrides_csv())
 

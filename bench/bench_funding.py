@@ -3,14 +3,15 @@
 Data (generated here if missing, streamed in batches): every commune of the bench database (3,321 after
 ``load_units``) gets a classification and flags if it has none, about 19 villages each (≈64,000, household
 counts drawn like the units demo), the Front, the four socio-political organisations and 2–4 special
-associations. Norms are the shipped national defaults.
+associations. Rules are the shipped rule book (national values; Ho Chi Minh City's own village titles, Côn Đảo's).
 
 Measured, for the year 2026 (which crosses the end of the commune part-time fund on 31/5/2026):
 1. national allocation: ``selectors.allocation_compute`` for every province, month by month with the rule of each
    month, totals only (``detail=False``) and with formulas (``detail=True``);
 2. four-scenario comparison: ``compare.compare`` (current rules + 4 scenarios) for every province.
-Baseline in the same run: the same totals computed with numpy (rules resolved per month, recipients as arrays,
-integer arithmetic for the cumulative rounding of annual norms), including reading the rows from the database.
+Baseline in the same run: the same totals computed with numpy (rules resolved per month and per scope with rules of its
+own — the national rules, Ho Chi Minh City's paid village titles, Côn Đảo's — recipients as arrays, integer arithmetic
+for the cumulative rounding of annual norms), including reading the rows from the database. Both read the rule book.
 The totals are checked equal; a mismatch raises.
 """
 
@@ -24,10 +25,10 @@ from typing import Any
 
 YEAR = 2026
 SCENARIOS = [
-    ("Nâng quỹ thôn lên 5,0", [("village.coef.low", "set", "5.0")]),
-    ("MTTQ +20%", [("org.mttq.*", "percent", "20"), ("mttq_campaign.*", "percent", "20")]),
-    ("Đoàn thể +10%", [("org.*", "percent", "10")]),
-    ("Lương cơ sở 2.530.000", [("base_salary", "set", "2530000")]),
+    ("Nâng quỹ thôn lên 5,0", [("funding.village.coef.low", "set", "5.0")]),
+    ("MTTQ +20%", [("funding.org.mttq.*", "percent", "20"), ("funding.mttq_campaign.*", "percent", "20")]),
+    ("Đoàn thể +10%", [("funding.org.*", "percent", "10")]),
+    ("Lương cơ sở 2.700.000", [("salary.base", "set", "2700000")]),
 ]
 _NAMES = ["Bình An", "Tân Phú", "Phú Hòa", "An Lạc", "Long Thạnh", "Hòa Bình", "Thạnh Lộc", "Tân Hiệp", "Mỹ Hòa", "Đông Thành"]
 
@@ -46,10 +47,8 @@ def ensure_data(quick: bool) -> dict[str, int]:
     """Classification/flags for communes that lack them, villages for communes without any, organisations."""
     from coso.core.text import fold
     from coso.funding.demo import build_organisations
-    from coso.funding.services import norms_load_defaults
     from coso.units.models import AdministrativeUnit, Village
 
-    norms_load_defaults()
     communes = _communes(quick)
     rng = random.Random(f"bench-funding:{quick}")
     missing_cls = [c for c in communes if not c.classification]
@@ -142,7 +141,8 @@ def load_arrays(quick: bool) -> dict[str, Any]:
     cqs = AdministrativeUnit.objects.filter(level="commune")
     if quick:
         cqs = cqs.filter(code__in=[c.code for c in _communes(True)])
-    rows = list(cqs.values_list("id", "classification", "is_border_or_island", "is_difficult_area", "is_security_hotspot", "valid_from", "valid_to"))
+    rows = list(cqs.values_list("id", "classification", "is_border_or_island", "is_difficult_area", "is_security_hotspot", "valid_from", "valid_to",
+                                "province_code", "code"))
     idx = {r[0]: i for i, r in enumerate(rows)}
     cls_map = {"special": 0, "I": 0, "II": 1, "III": 2}
     extra = dict(CommuneProfile.objects.values_list("commune_id", "extra_pt_workers"))
@@ -152,6 +152,7 @@ def load_arrays(quick: bool) -> dict[str, Any]:
         "hotspot": np.array([r[4] for r in rows], dtype=bool), "extra": np.array([extra.get(r[0], 0) for r in rows], dtype=np.int64),
         "from": np.array([r[5].toordinal() if r[5] else 0 for r in rows], dtype=np.int64),
         "to": np.array([r[6].toordinal() if r[6] else 10**7 for r in rows], dtype=np.int64),
+        "province": np.array([r[7] for r in rows]), "code": np.array([r[8] for r in rows]),
     }
     vqs = Village.objects.filter(commune_id__in=list(idx)) if quick else Village.objects.all()
     vrows = list(vqs.values_list("commune_id", "kind", "households", "is_border_or_island", "is_security_hotspot", "converted_from_thon", "valid_from", "valid_to"))
@@ -168,23 +169,56 @@ def load_arrays(quick: bool) -> dict[str, Any]:
     return {"c": c, "v": v, "o": o}
 
 
+def _rule_groups(c: dict[str, Any], changes: list[Any]) -> list[tuple[Any, str, Any]]:
+    """(rule book, commune code, commune mask): one group per scope with rules of its own, the rest share the national rules."""
+    import numpy as np
+
+    from coso.funding.rules import RuleBook
+    from coso.rules import book as rule_book
+
+    index = rule_book()
+    own_provinces = sorted({r.province_code for k in index.keys("funding.") for r in index.rows(k) if r.province_code})
+    groups = []
+    rest = np.ones(len(c["province"]), dtype=bool)
+    for p in own_provinces:
+        b = RuleBook(p, changes, index=index)
+        in_p = c["province"] == p
+        rest &= ~in_p
+        for cc in sorted(b.communes_with_rules):
+            mask = in_p & (c["code"] == cc)
+            in_p = in_p & ~mask
+            groups.append((b, cc, mask))
+        groups.append((b, "", in_p))
+    groups.append((RuleBook("", changes, index=index), "", rest))
+    return groups
+
+
 def numpy_total(arrays: dict[str, Any], changes: list[Any]) -> int:
-    """The year's national total with numpy (national default rules, as in the bench database)."""
+    """The year's national total with numpy (the rules of each scope resolved per month, recipients as arrays)."""
+    total = 0
+    for book, cc, mask in _rule_groups(arrays["c"], changes):
+        total += _numpy_group(arrays, book, cc, mask)
+    return total
+
+
+def _numpy_group(arrays: dict[str, Any], book: Any, cc: str, cmask: Any) -> int:  # noqa: C901 -- one block per fund
     import numpy as np
 
     from coso.funding.engine import month_end
-    from coso.funding.rules import RuleBook
 
-    book = RuleBook.load("", changes)
     c, v, o = arrays["c"], arrays["v"], arrays["o"]
     total = 0
     okinds = np.array(o["kind"])
     ocodes = np.array(o["code"])
+
+    def val(key: str, day: dt.date) -> Any:
+        return book.value(key, day, commune_code=cc)
+
     for m in range(1, 13):
         day = dt.date(YEAR, m, 1)
         start, end = day.toordinal(), month_end(day).toordinal()
-        base = book.value("base_salary", day)
-        c_act = (c["from"] <= end) & (c["to"] > start)
+        base = val("salary.base", day)
+        c_act = (c["from"] <= end) & (c["to"] > start) & cmask
         v_act = (v["from"] <= end) & (v["to"] > start) & c_act[v["c"]]
 
         def share(annual: np.ndarray, m: int = m) -> np.ndarray:
@@ -192,25 +226,31 @@ def numpy_total(arrays: dict[str, Any], changes: list[Any]) -> int:
             return (2 * annual * m + 12) // 24 - (2 * annual * (m - 1) + 12) // 24
 
         # commune part-time fund
-        ec = book.value("commune_pt.extra_worker_coef", day)
+        ec = val("funding.commune_pt.extra_worker_coef", day)
         for k, name in enumerate(("I", "II", "III")):
-            coef = book.value(f"commune_pt.coef.{name}", day)
+            coef = val(f"funding.commune_pt.coef.{name}", day)
             if coef is None:
                 continue
             for n in np.unique(c["extra"]):
                 monthly = _rhu((coef + (ec * int(n) if ec is not None else 0)) * base)
                 total += monthly * int(np.count_nonzero(c_act & (c["cls"] == k) & (c["extra"] == n)))
-        # villages
-        hi, lo = book.value("village.coef.high", day), book.value("village.coef.low", day)
-        t_thon, t_tdp = book.value("village.threshold.thon", day), book.value("village.threshold.tdp", day)
+        # villages: a lump fund, or the province's paid titles
+        t_thon, t_tdp = val("funding.village.threshold.thon", day), val("funding.village.threshold.tdp", day)
         high = ((v["thon"] & (v["hh"] >= int(t_thon))) | (~v["thon"] & (v["hh"] >= int(t_tdp))) | c["border"][v["c"]] | c["hotspot"][v["c"]]
                 | v["border"] | v["hotspot"] | (~v["thon"] & v["conv"]))
-        total += _rhu(hi * base) * int(np.count_nonzero(v_act & high)) + _rhu(lo * base) * int(np.count_nonzero(v_act & ~high))
-        total += _rhu(book.value("village.activist.coef", day) * base) * int(np.count_nonzero(v_act))
-        thr, step_h = int(book.value("ctmt.threshold", day)), int(book.value("ctmt.step_households", day))
+        titles = val("funding.village.titles", day) or []
+        if titles:
+            hi_m = sum(_rhu(Decimal(str(t["coef_high"])) * base) for t in titles)
+            lo_m = sum(_rhu(Decimal(str(t["coef_low"])) * base) for t in titles)
+        else:
+            hi_m, lo_m = _rhu(val("funding.village.coef.high", day) * base), _rhu(val("funding.village.coef.low", day) * base)
+        total += hi_m * int(np.count_nonzero(v_act & high)) + lo_m * int(np.count_nonzero(v_act & ~high))
+        act_n = val("funding.village.activist.count", day)
+        total += _rhu(val("funding.village.activist.coef", day) * base) * int(act_n if act_n is not None else 1) * int(np.count_nonzero(v_act))
+        thr, step_h = int(val("funding.ctmt.threshold", day)), int(val("funding.ctmt.step_households", day))
         steps = np.where(v["hh"] >= thr, (v["hh"] - thr) // step_h + 1, 0)
-        annual = (int(book.value("ctmt.base", day)) + steps * int(book.value("ctmt.step_amount", day))
-                  + np.where(c["difficult"][v["c"]], int(book.value("ctmt.difficult_addon", day)), 0))
+        annual = (int(val("funding.ctmt.base", day)) + steps * int(val("funding.ctmt.step_amount", day))
+                  + np.where(c["difficult"][v["c"]], int(val("funding.ctmt.difficult_addon", day)), 0))
         total += int(share(annual)[v_act].sum())
         # organisations
         o_act = c_act[o["c"]]
@@ -218,16 +258,16 @@ def numpy_total(arrays: dict[str, Any], changes: list[Any]) -> int:
         annual_o = np.zeros(len(okinds), dtype=np.int64)
         for kind in ("mttq", "doan", "phu_nu", "nong_dan", "ccb"):
             for k, name in enumerate(("I", "II", "III")):
-                val = book.value(f"org.{kind}.{name}", day)
-                if val is not None:
-                    annual_o[(okinds == kind) & (ocls == k)] = int(val)
+                amount = val(f"funding.org.{kind}.{name}", day)
+                if amount is not None:
+                    annual_o[(okinds == kind) & (ocls == k)] = int(amount)
         for code in np.unique(ocodes[okinds == "association"]):
-            val = book.value(f"association.{code}", day)
-            if val is not None:
-                annual_o[(okinds == "association") & (ocodes == code)] = int(val)
+            amount = val(f"funding.association.{code}", day)
+            if amount is not None:
+                annual_o[(okinds == "association") & (ocodes == code)] = int(amount)
         total += int(share(annual_o)[o_act].sum())
         is_mttq = okinds == "mttq"
-        camp = np.where(c["difficult"][o["c"]], int(book.value("mttq_campaign.commune_difficult", day)), int(book.value("mttq_campaign.commune", day)))
+        camp = np.where(c["difficult"][o["c"]], int(val("funding.mttq_campaign.commune_difficult", day)), int(val("funding.mttq_campaign.commune", day)))
         total += int(share(np.where(is_mttq, camp, 0))[o_act].sum())
     return total
 

@@ -34,13 +34,14 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: Error
 class RuleOut(Schema):
     key: str
     label: str
-    value: str
+    value: Any
     unit: str
     valid_from: dt.date
     valid_to: dt.date | None
     source: str
     confidence: str
     province_code: str
+    commune_code: str = ""
 
 
 class NormIn(Schema):
@@ -49,6 +50,7 @@ class NormIn(Schema):
     valid_from: dt.date
     valid_to: dt.date | None = None
     source: str
+    reason: str = ""
 
 
 class ChangeIn(Schema):
@@ -146,17 +148,18 @@ def list_rules(request: HttpRequest, date: dt.date | None = None, province: str 
 @router.get("/rules/history", response={200: list[RuleOut], **ERRORS})
 def rule_history(request: AuthedHttpRequest, key: str | None = None):  # type: ignore[no-untyped-def]
     code = selectors.province_for(request.user) if selectors.is_province_user(request.user) else request.user.province_code
-    return [{"key": n.key, "label": n.label, "value": str(n.value.normalize()), "unit": n.unit, "valid_from": n.valid_from,
-             "valid_to": n.valid_to, "source": n.source, "confidence": n.confidence, "province_code": n.province_code}
-            for n in selectors.norm_history(fetched_by=request.user, province_code=code, key=key)]
+    return [{**r.as_dict(), "valid_from": r.valid_from, "valid_to": r.valid_to}
+            for r in selectors.rule_history(fetched_by=request.user, province_code=code, key=key)]
 
 
-@router.post("/rules", response={201: RuleOut, **ERRORS}, summary="Set the province's own value for a norm from a date")
+@router.post("/rules", response={201: RuleOut, **ERRORS}, summary="Set the province's own value for a funding rule from a date (through the rule book)")
 def set_rule(request: HttpRequest, payload: NormIn):  # type: ignore[no-untyped-def]
-    n = services.norm_set(actor=request.user, key=payload.key, value=payload.value, valid_from=payload.valid_from,
-                          valid_to=payload.valid_to, source=payload.source)
-    return 201, {"key": n.key, "label": n.label, "value": str(n.value.normalize()), "unit": n.unit, "valid_from": n.valid_from,
-                 "valid_to": n.valid_to, "source": n.source, "confidence": n.confidence, "province_code": n.province_code}
+    row = services.funding_rule_set(actor=request.user, key=payload.key, value=payload.value, valid_from=payload.valid_from,
+                                    valid_to=payload.valid_to, source=payload.source, reason=payload.reason or payload.source)
+    _, book = selectors.rules_in_force(fetched_by=request.user, day=payload.valid_from, province_code=row.province_code)
+    ref = book.get(row.key, payload.valid_from)
+    assert ref is not None  # just written
+    return 201, {**ref.as_dict(), "valid_from": ref.valid_from, "valid_to": ref.valid_to}
 
 
 def _allocation(request: HttpRequest, f: AllocationFilter, detail: bool):  # type: ignore[no-untyped-def]

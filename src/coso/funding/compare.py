@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coso.funding.engine import CATEGORIES, ORG_LABELS, Period, allocate_commune, family_segments
+from coso.funding.rule_keys import ASSOCIATION_NAMES
 from coso.funding.rules import Change, RuleBook
 
 MAX_SCENARIOS = 4
@@ -77,7 +78,8 @@ def compare(*, province_code: str, period: Period, scenarios: list[Any], inputs_
             key = org.kind if org.kind != "association" else f"association.{org.association_code}"
             org_key[org.id] = key
             if key not in orgs:
-                label = ORG_LABELS.get(org.kind, org.kind) if org.kind != "association" else _association_label(org.name)
+                # A kind of organisation, summed over the province: named by its kind, never by one commune's organisation.
+                label = ORG_LABELS.get(org.kind, org.kind) if org.kind != "association" else ASSOCIATION_NAMES.get(org.association_code, _association_label(org.name))
                 orgs[key] = Row(key, label, "", [0] * n)
         row = communes.get(commune.code)
         if row is None:
@@ -109,7 +111,8 @@ def compare(*, province_code: str, period: Period, scenarios: list[Any], inputs_
 
 
 def _association_label(name: str) -> str:
+    low = name.lower()
     for sep in (" xã ", " phường ", " đặc khu "):
-        if sep in name:
-            return name.split(sep)[0]
+        if sep in low:
+            return name[: low.index(sep)]
     return name

@@ -6,21 +6,21 @@ from __future__ import annotations
 from decimal import Decimal
 
 from coso.core.demo import DemoContext
-from coso.funding.models import CommuneProfile, Norm, Organisation, Scenario, ScenarioChange
-from coso.funding.services import STANDARD_ORGS, norms_load_defaults
+from coso.funding.models import CommuneProfile, Organisation, Scenario, ScenarioChange
+from coso.funding.rule_keys import ASSOCIATION_NAMES
+from coso.funding.services import STANDARD_ORGS
 
 ASSOCIATIONS = ["nguoi_cao_tuoi", "chu_thap_do", "khuyen_hoc", "bao_tro_nkt", "cuu_tnxp", "nan_nhan_da_cam"]
 SCENARIOS = [
-    ("Nâng quỹ thôn lên 5,0", "Quỹ phụ cấp thôn, tổ dân phố mức thường từ 4,5 lên 5,0 × lương cơ sở.", [("village.coef.low", "set", Decimal("5.0"))]),
+    ("Nâng quỹ thôn lên 5,0", "Quỹ phụ cấp thôn, tổ dân phố mức thường từ 4,5 lên 5,0 × lương cơ sở.", [("funding.village.coef.low", "set", Decimal("5.0"))]),
     ("MTTQ +20%", "Khoán kinh phí hoạt động và kinh phí Cuộc vận động của UB MTTQ xã tăng 20%.",
-     [("org.mttq.*", "percent", Decimal("20")), ("mttq_campaign.*", "percent", Decimal("20"))]),
+     [("funding.org.mttq.*", "percent", Decimal("20")), ("funding.mttq_campaign.*", "percent", Decimal("20"))]),
 ]
 
 
 def build_organisations(communes, rng, progress=None) -> int:  # type: ignore[no-untyped-def]
     """Bulk-create the Front, the four socio-political organisations and 2–4 special associations per commune."""
-    labels = {n.key.split(".", 1)[1]: n.label.replace("Hỗ trợ ", "").replace(" cấp xã", "")
-              for n in Norm.objects.filter(province_code="", key__startswith="association.")}
+    labels = ASSOCIATION_NAMES
     done = set(Organisation.objects.filter(commune__in=communes).values_list("commune_id", flat=True).distinct()) if len(communes) < 5000 else set(
         Organisation.objects.values_list("commune_id", flat=True).distinct())
     batch: list[Organisation] = []
@@ -59,7 +59,6 @@ def build_scenarios(province_code: str, user=None) -> list[Scenario]:  # type: i
 
 
 def build(ctx: DemoContext) -> None:
-    norms_load_defaults()
     bar = ctx.progress("Tổ chức nhận kinh phí")
     build_organisations(ctx.communes, ctx.rng("funding:orgs"), bar)
     bar.finish()

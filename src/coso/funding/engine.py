@@ -21,7 +21,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from coso.funding.rules import RuleBook, RuleRef
+from coso.funding.rules import BASE_SALARY, COMMUNE_PREFIXES, VILLAGE_PREFIXES, RuleBook, RuleRef
+from coso.rules.lookup import RuleMissingError
 
 ONE = Decimal(1)
 TWELVE = Decimal(12)
@@ -319,10 +320,13 @@ def allocate_commune(
     """One commune's lines. ``segs`` = (segments for commune/organisation rules, segments for village rules)."""
     acc = _Acc(detail)
     cls, cls_note = _cls(commune.classification)
-    commune_segs, village_segs = segs if segs is not None else family_segments(period, book)
+    cc = commune.code
+    if segs is None or cc in book.communes_with_rules:
+        segs = family_segments(period, book, cc)
+    commune_segs, village_segs = segs
     for seg in commune_segs:
         day = seg[0]
-        base_ref = book.get("base_salary", day)
+        base_ref = book.get(BASE_SALARY, day, cc)
         base = base_ref.value if base_ref is not None else None
         rng = _active_range(seg, commune.valid_from, commune.valid_to)
         if rng is None:
@@ -332,9 +336,9 @@ def allocate_commune(
         m1, m2 = c_months[0].month, c_months[-1].month
 
         # 1. Commune part-time worker fund (ends with the transition: no rule → no line).
-        pt_ref = book.get(f"commune_pt.coef.{cls}", day)
+        pt_ref = book.get(f"funding.commune_pt.coef.{cls}", day, cc)
         if pt_ref is not None and base is not None:
-            extra_ref = book.get("commune_pt.extra_worker_coef", day)
+            extra_ref = book.get("funding.commune_pt.extra_worker_coef", day, cc)
             extra_n = commune.extra_pt_workers if extra_ref is not None else 0
             coef = pt_ref.value + (extra_ref.value * extra_n if extra_ref is not None else 0)
             monthly = rnd(coef * base)
@@ -349,13 +353,13 @@ def allocate_commune(
         # 2. Organisations: MTTQ campaign + operating norms, socio-political organisations, associations.
         for org in orgs:
             if org.kind == "association":
-                refs = [("association_grant", "associations", "Hỗ trợ hội đặc thù", book.get(f"association.{org.association_code}", day))]
+                refs = [("association_grant", "associations", "Hỗ trợ hội đặc thù", book.get(f"funding.association.{org.association_code}", day, cc))]
             else:
                 cat = "mttq" if org.kind == "mttq" else "orgs"
-                refs = [("org_operating", cat, "Khoán kinh phí hoạt động", book.get(f"org.{org.kind}.{cls}", day))]
+                refs = [("org_operating", cat, "Khoán kinh phí hoạt động", book.get(f"funding.org.{org.kind}.{cls}", day, cc))]
                 if org.kind == "mttq":
-                    key = "mttq_campaign.commune_difficult" if commune.is_difficult_area else "mttq_campaign.commune"
-                    refs.append(("mttq_campaign", "mttq", "Kinh phí Cuộc vận động “Toàn dân đoàn kết…”", book.get(key, day)))
+                    key = "funding.mttq_campaign.commune_difficult" if commune.is_difficult_area else "funding.mttq_campaign.commune"
+                    refs.append(("mttq_campaign", "mttq", "Kinh phí Cuộc vận động “Toàn dân đoàn kết…”", book.get(key, day, cc)))
             for item, cat, label, ref in refs:
                 if ref is None:
                     continue
@@ -363,36 +367,47 @@ def allocate_commune(
                 formula = (fmt_money(ref.value), "y") if detail else None
                 acc.add("organisation", org.id, org.name, item, cat, label, amount, n_c, formula, (ref,), cls_note if item == "org_operating" else "")
 
-    # 3. Villages: allowance fund, activist support, Front work committee (Ban CTMT).
+    # 3. Villages: allowance fund (a lump fund, or each paid title when the province pays titles), activist support,
+    # Front work committee (Ban CTMT).
     for seg in village_segs:
         day = seg[0]
-        base_ref = book.get("base_salary", day)
+        base_ref = book.get(BASE_SALARY, day, cc)
         if base_ref is None:
             continue
         base = base_ref.value
         rng = _active_range(seg, commune.valid_from, commune.valid_to)
         if rng is None:
             continue
-        hi = book.get("village.coef.high", day)
-        lo = book.get("village.coef.low", day)
-        thr_thon = book.get("village.threshold.thon", day)
-        thr_tdp = book.get("village.threshold.tdp", day)
-        act = book.get("village.activist.coef", day)
-        ct_base = book.get("ctmt.base", day)
-        ct_thr = book.get("ctmt.threshold", day)
-        ct_step_h = book.get("ctmt.step_households", day)
-        ct_step = book.get("ctmt.step_amount", day)
-        ct_add = book.get("ctmt.difficult_addon", day) if commune.is_difficult_area else None
-        t_thon = int(thr_thon.value) if thr_thon else 350  # counts of households
-        t_tdp = int(thr_tdp.value) if thr_tdp else 500
+        hi = book.get("funding.village.coef.high", day, cc)
+        lo = book.get("funding.village.coef.low", day, cc)
+        titles_ref = book.get("funding.village.titles", day, cc)
+        titles = _titles(titles_ref, base, detail)
+        thr_thon = book.get("funding.village.threshold.thon", day, cc)
+        thr_tdp = book.get("funding.village.threshold.tdp", day, cc)
+        act = book.get("funding.village.activist.coef", day, cc)
+        act_n_ref = book.get("funding.village.activist.count", day, cc)
+        ct_base = book.get("funding.ctmt.base", day, cc)
+        ct_thr = book.get("funding.ctmt.threshold", day, cc)
+        ct_step_h = book.get("funding.ctmt.step_households", day, cc)
+        ct_step = book.get("funding.ctmt.step_amount", day, cc)
+        ct_add = book.get("funding.ctmt.difficult_addon", day, cc) if commune.is_difficult_area else None
+        funded = bool(titles) or (hi is not None and lo is not None)
+        if funded and (thr_thon is None or thr_tdp is None):  # the household thresholds are rules too: no fallback in code
+            raise RuleMissingError("funding.village.threshold.thon" if thr_thon is None else "funding.village.threshold.tdp", day)
+        t_thon = int(thr_thon.value) if thr_thon is not None else 0  # counts of households
+        t_tdp = int(thr_tdp.value) if thr_tdp is not None else 0
         hi_month = rnd(hi.value * base) if hi else 0
         lo_month = rnd(lo.value * base) if lo else 0
-        act_month = rnd(act.value * base) if act else 0
+        act_n = int(act_n_ref.value) if act_n_ref is not None else 1
+        act_month = rnd(act.value * base) * act_n if act else 0
         commune_high = commune.is_border_or_island or commune.is_security_hotspot
         # Per-segment constants (formula texts, Ban CTMT amounts by number of steps) computed once, not per village.
         hi_f = (f"{fmt_coef(hi.value)} × {fmt_money(base)}", "m") if detail and hi else None
         lo_f = (f"{fmt_coef(lo.value)} × {fmt_money(base)}", "m") if detail and lo else None
-        act_f = (f"{fmt_coef(act.value)} × {fmt_money(base)}", "m") if detail and act else None
+        act_f = None
+        if detail and act:
+            act_f = (f"{act_n} người × {fmt_coef(act.value)} × {fmt_money(base)}" if act_n != 1 else f"{fmt_coef(act.value)} × {fmt_money(base)}", "m")
+        act_rules = (act, act_n_ref, base_ref)
         ct_thr_i = int(ct_thr.value) if ct_thr is not None and ct_step is not None and ct_step_h is not None else None
         ct_step_h_i = int(ct_step_h.value) if ct_step_h is not None else 1
         ct_cache: dict[int, tuple[Decimal | int, tuple[str, str] | None]] = {}
@@ -406,21 +421,24 @@ def allocate_commune(
             n = hi_i - lo_i + 1
             vm1, vm2 = seg[lo_i].month, seg[hi_i].month
             is_thon = v.kind in THON_KINDS
-            if hi is not None and lo is not None:
+            if funded:
                 high = (
                     (is_thon and v.households >= t_thon) or (not is_thon and v.households >= t_tdp) or commune_high
                     or v.is_border_or_island or v.is_security_hotspot or (not is_thon and v.converted_from_thon)
                 )
-                ref = hi if high else lo
-                formula = note = None
-                if detail:
-                    formula = hi_f if high else lo_f
-                    note = _village_reason(v, is_thon, high, t_thon, t_tdp, commune)
-                acc.add("village", v.id, v.name, "village_fund", "village_fund", "Quỹ phụ cấp thôn, tổ dân phố",
-                        (hi_month if high else lo_month) * n, n, formula, (ref, thr_thon if is_thon else thr_tdp, base_ref), note or "")
-            if act is not None:
+                thr_ref = thr_thon if is_thon else thr_tdp
+                note = _village_reason(v, is_thon, high, t_thon, t_tdp, commune) if detail else ""
+                if titles:
+                    for code, label, m_hi, m_lo, f_hi, f_lo in titles:
+                        acc.add("village", v.id, v.name, f"village_title.{code}", "village_fund", label, (m_hi if high else m_lo) * n, n,
+                                f_hi if high else f_lo, (titles_ref, thr_ref, base_ref), note)
+                else:
+                    ref = hi if high else lo
+                    acc.add("village", v.id, v.name, "village_fund", "village_fund", "Quỹ phụ cấp thôn, tổ dân phố",
+                            (hi_month if high else lo_month) * n, n, (hi_f if high else lo_f) if detail else None, (ref, thr_ref, base_ref), note)
+            if act is not None and act_n:
                 acc.add("village", v.id, v.name, "village_activist", "village_activist", "Hỗ trợ người trực tiếp tham gia hoạt động ở thôn",
-                        act_month * n, n, act_f, (act, base_ref))
+                        act_month * n, n, act_f, act_rules)
             if ct_base is not None:
                 steps = (v.households - ct_thr_i) // ct_step_h_i + 1 if ct_thr_i is not None and v.households >= ct_thr_i else 0
                 cached = ct_cache.get(steps)
@@ -457,17 +475,25 @@ def _village_reason(v: VillageInfo, is_thon: bool, high: bool, t_thon: int, t_td
     if c.is_security_hotspot or v.is_security_hotspot:
         reasons.append("trọng điểm an ninh trật tự")
     if not is_thon and v.converted_from_thon:
-        reasons.append("thôn ≥350 hộ chuyển thành tổ dân phố")
+        reasons.append(f"thôn ≥{t_thon} hộ chuyển thành tổ dân phố")
     return "mức cao: " + ", ".join(reasons)
 
 
-VILLAGE_FAMILY = ("village.", "ctmt.", "base_salary")
+def _titles(ref: RuleRef | None, base: Decimal, detail: bool) -> list[tuple[str, str, int, int, tuple[str, str] | None, tuple[str, str] | None]]:
+    """A province's paid village titles: (code, label, monthly amount high, low, formula high, low); empty for a lump fund."""
+    out = []
+    for t in (ref.value if ref is not None else None) or ():
+        c_hi, c_lo = Decimal(str(t["coef_high"])), Decimal(str(t["coef_low"]))
+        f_hi = (f"{fmt_coef(c_hi)} × {fmt_money(base)}", "m") if detail else None
+        f_lo = (f"{fmt_coef(c_lo)} × {fmt_money(base)}", "m") if detail else None
+        out.append((t["code"], t["label"], rnd(c_hi * base), rnd(c_lo * base), f_hi, f_lo))
+    return out
 
 
-def family_segments(period: Period, book: RuleBook) -> tuple[list[list[dt.date]], list[list[dt.date]]]:
+def family_segments(period: Period, book: RuleBook, commune_code: str = "") -> tuple[list[list[dt.date]], list[list[dt.date]]]:
     """Month groups for commune/organisation rules and, separately, for village rules: a change of one family
     (e.g. the end of the commune part-time fund) does not split the other's computation."""
-    return (segments(period, book.boundaries(exclude=VILLAGE_FAMILY[:2])), segments(period, book.boundaries(only=VILLAGE_FAMILY)))
+    return (segments(period, book.boundaries(COMMUNE_PREFIXES, commune_code)), segments(period, book.boundaries(VILLAGE_PREFIXES, commune_code)))
 
 
 def allocate(

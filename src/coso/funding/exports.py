@@ -10,11 +10,12 @@ from coso.core.text import format_money
 from coso.funding.compare import Comparison
 from coso.funding.engine import CATEGORIES, Allocation
 
-CONF = {"C": "[C]", "C-3p": "[C-3p]", "I": "[I]", "R": "[R]", "P": "[P]"}
+CLASS_LABELS = {"special": "Loại đặc biệt", "I": "Loại I", "II": "Loại II", "III": "Loại III"}
 
 
 def _rule_text(ln) -> str:  # type: ignore[no-untyped-def]
-    return "; ".join(f"{r.label}: {r.source} {CONF.get(r.confidence, '')}" + (f" ({r.change_note})" if r.change_note else "") for r in ln.rule_list())
+    """The legal basis of a line: each rule's name and document (no internal codes, no confidence marks)."""
+    return "; ".join(f"{r.label}: {r.source}" + (f" ({r.change_note})" if r.change_note else "") for r in ln.rule_list())
 
 
 def allocation_rows(alloc: Allocation) -> tuple[list[str], list[list]]:
@@ -23,14 +24,14 @@ def allocation_rows(alloc: Allocation) -> tuple[list[str], list[list]]:
     rows: list[list] = []
     for i, c in enumerate(alloc.communes, start=1):
         cats = c.by_category()
-        rows.append([i, c.commune.name, c.commune.classification or "—"] + [cats[k] for k, _ in CATEGORIES] + [c.total])
+        rows.append([i, c.commune.name, CLASS_LABELS.get(c.commune.classification, "Chưa phân loại")] + [cats[k] for k, _ in CATEGORIES] + [c.total])
     totals = alloc.by_category()
     rows.append(["", "TỔNG CỘNG", ""] + [totals[k] for k, _ in CATEGORIES] + [alloc.total])
     return headers, rows
 
 
 def detail_rows(alloc: Allocation) -> tuple[list[str], list[list]]:
-    headers = ["STT", "Đơn vị nhận", "Nội dung", "Cách tính", "Căn cứ (nguồn, độ tin cậy)", "Số tháng", "Số tiền (đ)"]
+    headers = ["STT", "Đơn vị nhận", "Nội dung", "Cách tính", "Căn cứ pháp lý", "Số tháng", "Số tiền (đ)"]
     rows: list[list] = []
     for ci, c in enumerate(alloc.communes, start=1):
         rows.append([_roman(ci), c.commune.name.upper(), "", "", "", "", c.total])

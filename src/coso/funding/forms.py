@@ -8,24 +8,34 @@ from django.utils.translation import gettext_lazy as _
 from coso.funding.models import ScenarioChange
 
 GROUP_PATTERNS = [
-    ("village.coef.*", _("Quỹ phụ cấp thôn/TDP (cả hai mức)")),
-    ("commune_pt.coef.*", _("Quỹ phụ cấp NHĐKCT cấp xã (mọi loại xã)")),
-    ("org.*", _("Khoán kinh phí MTTQ và mọi tổ chức CT-XH")),
-    ("org.mttq.*", _("Khoán kinh phí UB MTTQ (mọi loại xã)")),
-    ("org.doan.*", _("Khoán kinh phí Đoàn TN")),
-    ("org.phu_nu.*", _("Khoán kinh phí Hội LHPN")),
-    ("org.nong_dan.*", _("Khoán kinh phí Hội Nông dân")),
-    ("org.ccb.*", _("Khoán kinh phí Hội CCB")),
-    ("mttq_campaign.*", _("Kinh phí Cuộc vận động (MTTQ xã)")),
-    ("association.*", _("Hỗ trợ mọi hội đặc thù")),
+    ("funding.village.coef.*", _("Quỹ phụ cấp thôn/TDP (cả hai mức)")),
+    ("funding.commune_pt.coef.*", _("Quỹ phụ cấp NHĐKCT cấp xã (mọi loại xã)")),
+    ("funding.org.*", _("Khoán kinh phí MTTQ và mọi tổ chức CT-XH")),
+    ("funding.org.mttq.*", _("Khoán kinh phí hoạt động UB MTTQ (mọi loại xã)")),
+    ("funding.org.doan.*", _("Khoán kinh phí Đoàn TN")),
+    ("funding.org.phu_nu.*", _("Khoán kinh phí Hội LHPN")),
+    ("funding.org.nong_dan.*", _("Khoán kinh phí Hội Nông dân")),
+    ("funding.org.ccb.*", _("Khoán kinh phí Hội CCB")),
+    ("funding.mttq_campaign.*", _("Kinh phí Cuộc vận động (MTTQ xã)")),
+    ("funding.association.*", _("Hỗ trợ mọi hội đặc thù")),
 ]
 CHANGE_ROWS = 5
 
 
+def pattern_label(key: str) -> str:
+    """The Vietnamese name of a scenario key or pattern (never the internal code)."""
+    from coso.funding.rule_keys import label_for
+
+    for k, label in GROUP_PATTERNS:
+        if k == key:
+            return str(label)
+    return label_for(key)
+
+
 def key_choices(refs) -> list[tuple[str, str | Promise]]:  # type: ignore[no-untyped-def]
     choices: list[tuple[str, str | Promise]] = [("", _("— chọn định mức —"))]
-    choices += [(k, f"{label} [{k}]") for k, label in GROUP_PATTERNS]
-    choices += [(r.key, f"{r.label} [{r.key}]") for r in refs]
+    choices += list(GROUP_PATTERNS)
+    choices += [(r.key, r.label) for r in refs if not isinstance(r.value, list)]
     return choices
 
 
@@ -74,7 +84,8 @@ class NormForm(forms.Form):
         label=_("Hết hiệu lực từ ngày (không bắt buộc)"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Ví dụ: tỉnh kéo dài hoặc rút ngắn quỹ phụ cấp NHĐKCT cấp xã. Để trống: theo quy định chung."),
     )
-    source = forms.CharField(label=_("Căn cứ"), max_length=300)
+    source = forms.CharField(label=_("Căn cứ (số, ngày nghị quyết HĐND tỉnh, điều khoản)"), max_length=300)
+    reason = forms.CharField(label=_("Lý do thay đổi"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, keys=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -1,9 +1,7 @@
-"""Models of the funding app: effective-dated norms, organisations, scenarios, distributions.
+"""Models of the funding app: organisations, commune profiles, scenarios, distributions.
 
-Every number of the funding rules is a :class:`Norm` row: (province, key, valid_from → valid_to, value,
-unit, source, confidence). ``province_code == ""`` is the national default; a province row for the same
-key overrides it on the dates it covers. The defaults ship in ``funding/data/norms.json`` and are loaded
-by a data migration and by the idempotent command ``manage.py load_funding_norms``.
+Every number of the funding rules lives in the rule book (``coso.rules``): keys declared in
+``funding/rule_keys.py``, dated values shipped in ``funding/data/rules.json`` and edited per province from a date.
 """
 
 from __future__ import annotations
@@ -11,71 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from coso.core.models import TenantModel
-
-
-class Confidence(models.TextChoices):
-    CONFIRMED = "C", _("[C] đã xác nhận")
-    THIRD_PARTY = "C-3p", _("[C-3p] nguồn thứ cấp")
-    INFERRED = "I", _("[I] suy luận")
-    RECALLED = "R", _("[R] chưa có nguồn, cần kiểm tra")
-    PROVINCE = "P", _("[P] do tỉnh quy định")
-
-
-class NormUnit(models.TextChoices):
-    VND_MONTH = "vnd_month", _("đ/tháng")
-    VND_YEAR = "vnd_year", _("đ/năm")
-    VND = "vnd", _("đ")
-    COEF = "coef", _("× lương cơ sở/tháng")
-    COUNT = "count", _("số lượng")
-
-
-class Norm(models.Model):
-    """One effective-dated value of a funding rule (national default or province override)."""
-
-    class Origin(models.TextChoices):
-        DATA = "data", _("Dữ liệu mặc định")
-        PROVINCE = "province", _("Tỉnh chỉnh sửa")
-        SCENARIO = "scenario", _("Áp dụng từ kịch bản")
-
-    province_code = models.CharField(_("mã tỉnh"), max_length=8, blank=True, default="", db_index=True, help_text=_("Để trống: mặc định toàn quốc."))
-    key = models.CharField(_("mã định mức"), max_length=80)
-    label = models.CharField(_("tên định mức"), max_length=300)
-    value = models.DecimalField(_("giá trị"), max_digits=18, decimal_places=4)
-    unit = models.CharField(_("đơn vị"), max_length=12, choices=NormUnit.choices)
-    valid_from = models.DateField(_("hiệu lực từ"))
-    valid_to = models.DateField(_("hiệu lực đến (không gồm)"), null=True, blank=True)
-    source = models.CharField(_("căn cứ / nguồn"), max_length=500)
-    confidence = models.CharField(_("độ tin cậy"), max_length=4, choices=Confidence.choices)
-    notes = models.TextField(_("ghi chú"), blank=True, default="")
-    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.DATA)
-    scenario = models.ForeignKey("Scenario", null=True, blank=True, on_delete=models.SET_NULL, related_name="adopted_norms")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["province_code", "key", "valid_from"]
-        verbose_name = _("định mức")
-        verbose_name_plural = _("định mức")
-        constraints = [
-            models.UniqueConstraint(fields=["province_code", "key", "valid_from"], name="funding_norm_unique_start"),
-            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")), name="funding_norm_valid_range"),
-            models.CheckConstraint(condition=Q(value__gte=0), name="funding_norm_value_nonnegative"),
-        ]
-        indexes = [models.Index(fields=["province_code", "key", "valid_from"], name="funding_norm_lookup_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.key} = {self.value} ({self.province_code or 'QG'}, {self.valid_from})"
-
-    def clean(self) -> None:
-        if self.valid_to and self.valid_to <= self.valid_from:
-            raise ValidationError({"valid_to": _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")})
-        if self.value is not None and self.value < 0:
-            raise ValidationError({"value": _("Giá trị không được âm.")})
 
 
 class Organisation(TenantModel):
@@ -144,7 +81,7 @@ class Scenario(models.Model):
 
 
 class ScenarioChange(models.Model):
-    """One level change: ``key`` is a norm key or a pattern (``org.mttq.*``); mode set / percent / add."""
+    """One level change: ``key`` is a rule key or a pattern (``funding.org.mttq.*``); mode set / percent / add."""
 
     class Mode(models.TextChoices):
         SET = "set", _("Đặt giá trị mới")
@@ -161,6 +98,13 @@ class ScenarioChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.mode} {self.value}"
+
+    @property
+    def label(self) -> str:
+        """For people: “Khoán kinh phí hoạt động UB MTTQ (mọi loại xã): tăng 20 %”."""
+        from coso.funding.rules import change_label
+
+        return change_label(self.key, self.mode, self.value)
 
     def apply(self, value: Decimal) -> Decimal:
         if self.mode == self.Mode.SET:

@@ -12,8 +12,8 @@ from django.http import Http404
 from coso.accounts.roles import Role
 from coso.core.scoping import can_see_unit, get_scoped_or_404, require_roles, scoped
 from coso.funding.engine import Allocation, CommuneInfo, CommuneResult, OrgInfo, Period, VillageInfo, allocate
-from coso.funding.models import Norm, Organisation, Scenario
-from coso.funding.rules import Change, RuleBook
+from coso.funding.models import Organisation, Scenario
+from coso.funding.rules import Change, RuleBook, RuleRef
 from coso.units.models import AdministrativeUnit, Village
 
 READ_ROLES = (Role.COMMUNE_FINANCE, Role.COMMUNE_LEADER, Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN)
@@ -140,12 +140,18 @@ def rules_in_force(*, fetched_by: Any, day: dt.date, province_code: str | None =
     return code, RuleBook.load(code)
 
 
-def norm_history(*, fetched_by: Any, province_code: str, key: str | None = None) -> QuerySet:
+def rule_history(*, fetched_by: Any, province_code: str, key: str | None = None) -> list[RuleRef]:
+    """Every period of the funding rules (or of one key) that applies to the province: national and the province's own rows."""
     require_reader(fetched_by)
-    qs = Norm.objects.filter(province_code__in=["", province_code])
-    if key:
-        qs = qs.filter(key=key)
-    return qs.order_by("key", "province_code", "valid_from")
+    book = RuleBook.load(province_code)
+    out = []
+    for k in book.rule_keys():
+        if key and k != key:
+            continue
+        for r in book.index.rows(k):
+            if r.province_code in ("", province_code) and not r.commune_code:
+                out.append(book._wrap(r))
+    return out
 
 
 def scenario_list(*, fetched_by: Any) -> QuerySet:
@@ -156,3 +162,25 @@ def scenario_list(*, fetched_by: Any) -> QuerySet:
 def scenario_get(*, fetched_by: Any, pk: Any) -> Scenario:
     require_roles(fetched_by, *PROVINCE_ROLES)
     return get_scoped_or_404(Scenario.objects.prefetch_related("changes"), fetched_by, pk=pk)
+
+
+def rule_change_impact(key: str, province_code: str, commune_code: str, valid_from: dt.date) -> list[str]:
+    """What a change of a funding rule from ``valid_from`` meets: fund distributions already saved keep their amounts;
+    allocations are computed again with the new value for the months from the first month starting on or after it."""
+    from django.utils.translation import gettext as _
+
+    from coso.funding.models import FundDistribution
+
+    out = []
+    qs = FundDistribution.objects.filter(month__gte=valid_from.replace(day=1))
+    if province_code:
+        qs = qs.filter(province_code=province_code)
+    if commune_code:
+        qs = qs.filter(commune_code=commune_code)
+    n = qs.count()
+    if n:
+        out.append(_("%(n)s bảng phân phối quỹ đã lưu từ tháng %(month)s giữ nguyên số tiền đã lưu; hãy lập lại nếu cần.")
+                   % {"n": n, "month": valid_from.strftime("%m/%Y")})
+    if valid_from.day != 1:
+        out.append(_("Kinh phí tính theo tháng: mỗi tháng dùng quy định có hiệu lực ngày đầu tháng, nên giá trị mới áp dụng từ tháng sau."))
+    return out

@@ -1,4 +1,4 @@
-"""Writes of the funding app: province norms, organisations, scenarios (create, change, adopt), distributions."""
+"""Writes of the funding app: province rules (through the rule book), organisations, scenarios (create, change, adopt), distributions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from coso.core.audit import audit_log, audited_create, audited_delete, audited_update
@@ -15,9 +14,14 @@ from coso.core.exceptions import ApplicationError, ConflictError
 from coso.core.models import AuditLog
 from coso.core.scoping import require_roles
 from coso.funding.engine import fmt_coef, fmt_money, rnd
-from coso.funding.models import CommuneProfile, FundDistribution, Norm, Organisation, Scenario, ScenarioChange
-from coso.funding.rules import NORMS_FILE, RuleBook, load_norm_rows, read_norm_file
+from coso.funding.models import CommuneProfile, FundDistribution, Organisation, Scenario, ScenarioChange
+from coso.funding.rule_keys import ASSOCIATION_NAMES
+from coso.funding.rules import BASE_SALARY, Change, RuleBook
 from coso.funding.selectors import DISTRIBUTE_ROLES, WRITE_ROLES, commune_get, province_for, village_get
+from coso.rules.lookup import RuleMissingError
+from coso.rules.models import Confidence, Rule
+from coso.rules.registry import ValueType, declaration
+from coso.rules.services import rule_change
 from coso.units.models import AdministrativeUnit
 
 STANDARD_ORGS = [
@@ -40,57 +44,46 @@ def _dec(value: Any, field: str) -> Decimal:
     return d
 
 
-# ----------------------------------------------------------------------------- norms
+# ----------------------------------------------------------------------------- province rules
 
-def norms_load_defaults(*, rows: list[dict] | None = None) -> tuple[int, int]:
-    """Load the shipped national defaults (idempotent); rows a province edited are left alone."""
-    with transaction.atomic():
-        created, updated = load_norm_rows(Norm, rows if rows is not None else read_norm_file(NORMS_FILE))
-        if created or updated:
-            audit_log(actor=None, action=AuditLog.Action.ACTION, verb="funding-norms-loaded", object_type="funding.Norm",
-                      after={"created": created, "updated": updated, "file": NORMS_FILE.name})
-    return created, updated
+def _stored(key: str, value: Decimal) -> Any:
+    """A value as its declaration stores it: whole đồng for money, a whole number for counts (rounded half up)."""
+    t = declaration(key).type
+    if t in (ValueType.MONEY, ValueType.INTEGER):
+        whole = rnd(Decimal(value))
+        return whole if t == ValueType.INTEGER else Decimal(whole)
+    return value
 
 
-def norm_set(
-    *, actor: Any, key: str, value: Any, valid_from: dt.date, source: str, province_code: str | None = None,
-    label: str = "", notes: str = "", origin: str = Norm.Origin.PROVINCE, scenario: Scenario | None = None,
-    valid_to: dt.date | None = None,
-) -> Norm:
-    """Give a province its own value for ``key`` from ``valid_from``; the previous province row is closed, kept in history."""
+def funding_rule_set(
+    *, actor: Any, key: str, value: Any, valid_from: dt.date, source: str, province_code: str | None = None, reason: str = "",
+    valid_to: dt.date | None = None, origin: str = Rule.Origin.EDITED, note: str = "",
+) -> Rule:
+    """Give a province its own value for a funding rule from ``valid_from``, through the rule book.
+
+    The province's value in force before is closed (kept in history). Without ``valid_to`` the new value ends where
+    the national rule in force ends (e.g. the commune part-time fund after 31/5/2026).
+    """
     require_roles(actor, *WRITE_ROLES)
     code = province_for(actor, province_code)
-    value = _dec(value, "value")
-    if value < 0:
-        raise ApplicationError("Giá trị không được âm.", code="negative-value", details={"fields": {"value": ["Giá trị không được âm."]}})
-    if not source.strip():
-        raise ApplicationError("Cần ghi căn cứ (văn bản, nghị quyết HĐND).", code="source-required", details={"fields": {"source": ["Bắt buộc."]}})
-    template = Norm.objects.filter(key=key, province_code__in=["", code]).order_by("-province_code", "-valid_from").first()
-    if template is None:
+    if not (key.startswith("funding.") or key == BASE_SALARY):
         raise ApplicationError(f"Không có định mức “{key}”.", code="unknown-norm", details={"fields": {"key": [key]}})
-    with transaction.atomic():
-        rows = list(Norm.objects.select_for_update().filter(province_code=code, key=key).order_by("valid_from"))
-        if any(r.valid_from == valid_from for r in rows):
-            raise ConflictError("Định mức này đã có một giá trị bắt đầu đúng ngày đó.", code="norm-exists", details={"key": key, "valid_from": valid_from.isoformat()})
-        later = [r for r in rows if r.valid_from > valid_from]
-        if valid_to is None:
-            # Inherit the end of the national rule in force (e.g. the commune part-time fund ending after 31/5/2026).
-            nat = (Norm.objects.filter(province_code="", key=key, valid_from__lte=valid_from)
-                   .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from)).order_by("-valid_from").first())
-            ends = [later[0].valid_from] if later else []
-            if nat is not None and nat.valid_to:
-                ends.append(nat.valid_to)
-            valid_to = min(ends) if ends else None
-        elif valid_to <= valid_from:
-            raise ApplicationError("Ngày hết hiệu lực phải sau ngày bắt đầu.", code="invalid-range", details={"fields": {"valid_to": ["Phải sau ngày bắt đầu."]}})
-        for r in rows:
-            if r.valid_from < valid_from and (r.valid_to is None or r.valid_to > valid_from):
-                audited_update(r, actor=actor, changes={"valid_to": valid_from}, verb="funding-norm-closed")
-        norm = Norm(
-            province_code=code, key=key, label=label or template.label, value=value, unit=template.unit, valid_from=valid_from,
-            valid_to=valid_to, source=source.strip(), confidence="P", notes=notes, origin=origin, scenario=scenario,
-        )
-        return audited_create(norm, actor=actor, verb="funding-norm-set")
+    if not (source or "").strip():
+        raise ApplicationError("Cần ghi căn cứ (văn bản, nghị quyết HĐND).", code="source-required", details={"fields": {"source": ["Bắt buộc."]}})
+    book = RuleBook.load(code)
+    current = book.get(key, valid_from)
+    if current is None and key not in book.rule_keys():
+        raise ApplicationError(f"Không có định mức “{key}”.", code="unknown-norm", details={"fields": {"key": [key]}})
+    number = _dec(value, "value")
+    if number < 0:
+        raise ApplicationError("Giá trị không được âm.", code="negative-value", details={"fields": {"value": ["Giá trị không được âm."]}})
+    if valid_to is None and current is not None and not current.province_code and current.valid_to:
+        valid_to = current.valid_to
+    result = rule_change(
+        actor=actor, key=key, value=_stored(key, number), valid_from=valid_from, valid_to=valid_to, reason=reason or source,
+        province_code=code, source_document=source.strip(), confidence=Confidence.PROVINCE, origin=origin, note=note,
+    )
+    return result.rule
 
 
 # ----------------------------------------------------------------------------- organisations, profile
@@ -99,8 +92,7 @@ def organisations_ensure(*, actor: Any, commune: AdministrativeUnit, association
     """Create the Front and the four socio-political organisations (and given associations) of a commune, idempotently."""
     wanted = [(k.value, "", f"{label} {commune.name}") for k, label in STANDARD_ORGS]
     for code in associations or []:
-        norm = Norm.objects.filter(key=f"association.{code}").order_by("-valid_from").first()
-        label = norm.label.replace("Hỗ trợ ", "").replace(" cấp xã", "") if norm else code
+        label = ASSOCIATION_NAMES.get(code, code)
         wanted.append((Organisation.Kind.ASSOCIATION.value, code, f"{label} {commune.name}"))
     out = []
     with transaction.atomic():
@@ -134,7 +126,7 @@ def commune_profile_set(*, actor: Any, commune: AdministrativeUnit, extra_pt_wor
 def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
     import fnmatch
 
-    keys = set(Norm.objects.filter(province_code__in=["", province_code]).values_list("key", flat=True))
+    keys = set(RuleBook.load(province_code).rule_keys())
     errors: dict[str, list[str]] = {}
     out = []
     for i, ch in enumerate(changes):
@@ -225,10 +217,10 @@ def scenario_delete(*, actor: Any, scenario: Scenario) -> None:
         audited_delete(scenario, actor=actor, verb="funding-scenario-deleted")
 
 
-def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, source: str) -> list[Norm]:
-    """Make the scenario the province's rules from ``effective_from``: one new province norm per changed key.
+def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, source: str) -> list[Rule]:
+    """Make the scenario the province's rules from ``effective_from``: one new province rule per changed key.
 
-    The rows in force before stay in history (closed the day before); the national defaults are untouched.
+    The rows in force before stay in history (closed the day before); the national values are untouched.
     """
     require_roles(actor, *WRITE_ROLES)
     if not (source or "").strip():
@@ -240,19 +232,15 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
         changes = list(sc.changes.all())
         if not changes:
             raise ApplicationError("Kịch bản không thay đổi định mức nào.", code="scenario-empty")
-        from coso.funding.rules import Change
-
-        current = RuleBook.load(sc.province_code)
         changed = RuleBook.load(sc.province_code, [Change(c.key, c.mode, c.value) for c in changes])
         created = []
         for ref in changed.in_force(effective_from):
-            if ref.original_value is None:
-                continue
-            old = current.get(ref.key, effective_from)
-            created.append(norm_set(
-                actor=actor, key=ref.key, value=ref.value, valid_from=effective_from, province_code=sc.province_code,
-                source=f"{source.strip()} (kịch bản “{sc.name}”; trước: {old.value.normalize() if old else '—'})",
-                origin=Norm.Origin.SCENARIO, scenario=sc, label=ref.label,
+            if ref.original_value is None or ref.key == BASE_SALARY:
+                continue  # the base salary is national: a scenario may test it, never adopt it
+            created.append(funding_rule_set(
+                actor=actor, key=ref.key, value=ref.value, valid_from=effective_from, province_code=sc.province_code, source=source.strip(),
+                reason=f"Áp dụng kịch bản “{sc.name}” (trước: {ref.display_original})", origin=Rule.Origin.SCENARIO,
+                note=f"Kịch bản “{sc.name}”: {ref.change_note}",
             ))
         audited_update(sc, actor=actor, changes={"status": Scenario.Status.ADOPTED, "adopted_from": effective_from,
                                                   "adopted_at": timezone.now(), "version": sc.version + 1}, verb="funding-scenario-adopted")
@@ -280,14 +268,24 @@ def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.
 
     month = month.replace(day=1)
     alloc = allocation_compute(province_code=village.province_code, period=Period(month, 1, ""), commune_codes=[village.commune_code])
-    line = next((ln for c in alloc.communes for ln in c.lines if ln.recipient_kind == "village" and ln.recipient_id == village.pk and ln.item == "village_fund"), None)
+    own = [ln for c in alloc.communes for ln in c.lines if ln.recipient_kind == "village" and ln.recipient_id == village.pk]
+    titles = [ln for ln in own if ln.item.startswith("village_title.")]
+    if titles:
+        # The province pays each title its own coefficient: the split is the rule itself.
+        tlines = [{"position": ln.item.split(".", 1)[1], "label": ln.item_label, "coefficient": "", "amount": ln.amount, "formula": ln.formula}
+                  for ln in titles]
+        fund = sum(ln.amount for ln in titles)
+        return {"village": village, "month": month, "fund": fund, "fund_formula": " + ".join(ln.formula for ln in titles), "tier": "",
+                "lines": tlines, "total": fund, "remaining": 0, "by_title": True}
+    line = next((ln for ln in own if ln.item == "village_fund"), None)
     if line is None:
         raise ApplicationError("Thôn không có quỹ phụ cấp trong tháng này.", code="no-fund")
     book = RuleBook.load(village.province_code)
-    tier = "high" if any(r.key == "village.coef.high" for r in line.rule_list()) else "low"
-    base = book.value("base_salary", month)
-    assert base is not None, "base_salary rule missing"  # the national rule book always defines it
-    max_positions = int(book.value("village.max_positions", month, Decimal(3)))
+    tier = "high" if any(r.key == "funding.village.coef.high" for r in line.rule_list()) else "low"
+    base = book.value(BASE_SALARY, month, commune_code=village.commune_code)
+    if base is None:
+        raise RuleMissingError(BASE_SALARY, month)
+    max_positions = int(book.value("funding.village.max_positions", month, commune_code=village.commune_code) or 0)
     coefficients = coefficients or {}
     unknown = [k for k in coefficients if k not in dict(VILLAGE_POSITIONS)]
     if unknown:
@@ -300,7 +298,7 @@ def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.
                 continue
             coef = _dec(coefficients[code], code)
         else:
-            coef = book.value(f"village.position.{code}.{tier}", month)
+            coef = book.value(f"funding.village.position.{code}.{tier}", month, commune_code=village.commune_code)
             if coef is None:
                 continue
         if coef < 0:
@@ -342,9 +340,11 @@ def commune_pt_fund_distribute(*, actor: Any, commune_code: str, month: dt.date,
             "Không còn quỹ phụ cấp người hoạt động không chuyên trách cấp xã trong tháng này (chế độ kết thúc sau 31/5/2026 hoặc theo quyết định của tỉnh).",
             code="no-fund", details={"month": month.isoformat()},
         )
-    base = RuleBook.load(commune.province_code).value("base_salary", month)
-    assert base is not None, "base_salary rule missing"  # the national rule book always defines it
-    default = RuleBook.load(commune.province_code).value("commune_pt.position.default", month, Decimal("1.0"))
+    book = RuleBook.load(commune.province_code)
+    base = book.value(BASE_SALARY, month, commune_code=commune.code)
+    if base is None:
+        raise RuleMissingError(BASE_SALARY, month)
+    default = book.value("funding.commune_pt.position.default", month, Decimal("1.0"), commune_code=commune.code)
     lines: list[dict[str, Any]] = []
     for i, w in enumerate(workers):
         name = (w.get("name") or "").strip()

@@ -157,22 +157,18 @@ def rules_view(request: AuthedHttpRequest) -> HttpResponse:
     form = None
     if can_edit:
         all_refs = {r.key: r for r in book.in_force(day)}
-        for key in book.keys():  # noqa: SIM118 - RuleBook.keys() is a method, not a dict
-            if key not in all_refs:
-                latest = book.latest(key)
-                if latest is not None:
-                    all_refs[key] = latest
-        form = NormForm(request.POST or None, keys=[(k, f"{r.label} [{k}]") for k, r in sorted(all_refs.items())])
+        keys = [(k, r.label) for k, r in sorted(all_refs.items()) if not isinstance(r.value, list) and k.startswith("funding.")]
+        form = NormForm(request.POST or None, keys=keys)
         if request.method == "POST" and form.is_valid():
             try:
-                services.norm_set(actor=user, key=form.cleaned_data["key"], value=form.cleaned_data["value"],
-                                  valid_from=form.cleaned_data["valid_from"], source=form.cleaned_data["source"], province_code=code,
-                                  valid_to=form.cleaned_data.get("valid_to"))
+                services.funding_rule_set(actor=user, key=form.cleaned_data["key"], value=form.cleaned_data["value"],
+                                          valid_from=form.cleaned_data["valid_from"], source=form.cleaned_data["source"], province_code=code,
+                                          valid_to=form.cleaned_data.get("valid_to"), reason=form.cleaned_data["reason"])
                 messages.success(request, _("Đã lưu định mức mới; giá trị trước được giữ trong lịch sử."))
                 return redirect(reverse("funding:rules") + f"?date={form.cleaned_data['valid_from'].isoformat()}")
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
-    history = selectors.norm_history(fetched_by=user, province_code=code, key=request.GET.get("key") or None) if request.GET.get("key") else None
+    history = selectors.rule_history(fetched_by=user, province_code=code, key=request.GET.get("key")) if request.GET.get("key") else None
     return render(request, "funding/rules.html", {"refs": refs, "day": day, "form": form, "province_code": code, "history": history,
                                                    "qd68": read_qd68()})
 
@@ -213,10 +209,10 @@ def scenario_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Đã xoá kịch bản."))
                 return redirect("funding:scenarios")
             if request.POST.get("action") == "adopt" and adopt.is_valid():
-                norms = services.scenario_adopt(actor=user, scenario=sc, effective_from=adopt.cleaned_data["effective_from"],
-                                                source=adopt.cleaned_data["source"])
+                rows = services.scenario_adopt(actor=user, scenario=sc, effective_from=adopt.cleaned_data["effective_from"],
+                                               source=adopt.cleaned_data["source"])
                 messages.success(request, _("Đã áp dụng kịch bản: %(n)s định mức mới từ %(d)s.") % {
-                    "n": len(norms), "d": adopt.cleaned_data["effective_from"].strftime("%d/%m/%Y")})
+                    "n": len(rows), "d": adopt.cleaned_data["effective_from"].strftime("%d/%m/%Y")})
                 return redirect("funding:scenario", pk=sc.pk)
         except ApplicationError as exc:
             adopt.add_error(None, exc.message)

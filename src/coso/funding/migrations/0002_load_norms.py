@@ -1,14 +1,11 @@
-"""Data migration: the national default norms shipped in funding/data/norms.json."""
+"""Formerly loaded the funding norms from a data file; the rule book's loader (``manage.py load_rules``) ships them now.
+
+Kept as a no-op so that existing databases keep their migration history.
+"""
 
 from django.db import migrations
 
 
-def load(apps, schema_editor):
-    from coso.funding.rules import load_norm_rows, read_norm_file
-
-    load_norm_rows(apps.get_model("funding", "Norm"), read_norm_file())
-
-
 class Migration(migrations.Migration):
     dependencies = [("funding", "0001_initial")]
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    operations = []

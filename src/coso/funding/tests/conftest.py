@@ -30,18 +30,31 @@ def make_village(db):
 
 
 @pytest.fixture(autouse=True)
-def _funding_norms(request):  # type: ignore[no-untyped-def]
-    """The shipped norms come from a data migration; a transactional test elsewhere in the suite flushes them.
+def _national_rules(request):  # type: ignore[no-untyped-def]
+    """The fixture province is Ho Chi Minh City (79), which ships its own village rules (paid titles) from 8/9/2025.
 
-    Reload them (idempotent) for every database test of this app.
+    Tests of the national rules (Decree 33 funds) run without them; a test that wants the city's rules asks for the
+    ``hcmc_rules`` fixture.
     """
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None:
+    names = set(request.fixturenames)
+    if request.node.get_closest_marker("django_db") is None and not names & {"db", "transactional_db", "live_server"}:
         return
-    transactional = marker.kwargs.get("transaction", False)
-    request.getfixturevalue("transactional_db" if transactional else "db")
-    from coso.funding.models import Norm
-    from coso.funding.services import norms_load_defaults
+    if "hcmc_rules" in names:
+        return
+    request.getfixturevalue("_reference_data")
+    from coso.rules import lookup
+    from coso.rules.models import Rule, RuleBookState
 
-    if not Norm.objects.filter(province_code="", key="base_salary").exists():
-        norms_load_defaults()
+    if Rule.objects.filter(province_code="79", key__startswith="funding.", origin=Rule.Origin.DATA).delete()[0]:
+        RuleBookState.objects.update(stamp=RuleBookState.new_stamp())
+        lookup.invalidate()
+
+
+@pytest.fixture
+def hcmc_rules(db):  # type: ignore[no-untyped-def]
+    """Ho Chi Minh City's shipped rules (the default fixture removes them); reloaded when a transactional test removed them."""
+    from coso.rules.models import Rule
+    from coso.rules.services import load_rules
+
+    if not Rule.objects.filter(province_code="79", key="funding.village.titles").exists():
+        load_rules()

@@ -43,7 +43,7 @@ def test_finance_officer_allocation_drilldown_scenario_compare_export(desktop_pa
 
     page.goto(page.base + "/funding/scenarios/")
     page.fill("#id_name", "Nâng quỹ thôn lên 5,0")
-    page.select_option("#id_key_0", "village.coef.low")
+    page.select_option("#id_key_0", "funding.village.coef.low")
     page.select_option("#id_mode_0", "set")
     page.fill("#id_value_0", "5.0")
     page.click("#scenario-form button[type=submit]")

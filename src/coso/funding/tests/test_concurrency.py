@@ -11,7 +11,7 @@ import pytest
 
 from coso.core.exceptions import ConflictError
 from coso.funding import services
-from coso.funding.models import Norm
+from coso.rules.models import Rule
 
 pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks need PostgreSQL")]
@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.django_db(transaction=True),
 
 def test_concurrent_adoption_one_wins(users):
     assert connection.vendor == "postgresql"
-    sc = services.scenario_create(actor=users["province_finance"], name="Thôn 5,0", changes=[{"key": "village.coef.low", "mode": "set", "value": "5.0"}])
+    sc = services.scenario_create(actor=users["province_finance"], name="Thôn 5,0", changes=[{"key": "funding.village.coef.low", "mode": "set", "value": "5.0"}])
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -39,4 +39,4 @@ def test_concurrent_adoption_one_wins(users):
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["conflict", "ok"]
-    assert Norm.objects.filter(province_code="79", key="village.coef.low").count() == 1
+    assert Rule.objects.filter(province_code="79", key="funding.village.coef.low").count() == 1

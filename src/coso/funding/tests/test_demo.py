@@ -21,4 +21,4 @@ def test_demo_builds_organisations_and_two_scenarios_idempotently(province, comm
     assert Organisation.objects.count() == n
     assert Scenario.objects.count() == 2
     sc = Scenario.objects.get(name="MTTQ +20%")
-    assert {c.key for c in sc.changes.all()} == {"org.mttq.*", "mttq_campaign.*"}
+    assert {c.key for c in sc.changes.all()} == {"funding.org.mttq.*", "funding.mttq_campaign.*"}

@@ -26,13 +26,13 @@ def lines_of(alloc, item=None, recipient_id=None):  # type: ignore[no-untyped-de
 
 def test_defaults_loaded_by_data_migration():
     book = RuleBook.load("79")
-    assert book.value("base_salary", dt.date(2019, 7, 1)) == 1_490_000
-    assert book.value("base_salary", dt.date(2023, 7, 1)) == 1_800_000
-    assert book.value("base_salary", dt.date(2025, 3, 1)) == 2_340_000
-    assert book.value("commune_pt.coef.I", dt.date(2026, 5, 1)) == Decimal("21.0")
-    assert book.get("commune_pt.coef.I", dt.date(2026, 6, 1)) is None
-    assert book.get("village.coef.high", dt.date(2025, 1, 1)).confidence == "C"
-    assert "33/2023" in book.get("village.coef.high", dt.date(2025, 1, 1)).source
+    assert book.value("salary.base", dt.date(2019, 7, 1)) == 1_490_000
+    assert book.value("salary.base", dt.date(2023, 7, 1)) == 1_800_000
+    assert book.value("salary.base", dt.date(2025, 3, 1)) == 2_340_000
+    assert book.value("funding.commune_pt.coef.I", dt.date(2026, 5, 1)) == Decimal("21.0")
+    assert book.get("funding.commune_pt.coef.I", dt.date(2026, 6, 1)) is None
+    assert book.get("funding.village.coef.high", dt.date(2025, 1, 1)).confidence == "C"
+    assert "33/2023" in book.get("funding.village.coef.high", dt.date(2025, 1, 1)).source
 
 
 def test_thon_400_households_2025_month(old_commune, make_village):
@@ -41,7 +41,7 @@ def test_thon_400_households_2025_month(old_commune, make_village):
     (ln,) = lines_of(alloc, "village_fund", v.pk)
     assert ln.amount == 14_040_000  # 6.0 × 2,340,000
     assert ln.formula == "6,0 × 2.340.000 đ × 1 tháng"
-    assert {r.key for r in ln.rule_list()} >= {"village.coef.high", "base_salary"}
+    assert {r.key for r in ln.rule_list()} >= {"funding.village.coef.high", "salary.base"}
 
 
 def test_thon_under_threshold_and_tdp_thresholds(old_commune, make_village):
@@ -133,7 +133,7 @@ def test_village_created_mid_year_counts_from_its_month(old_commune, make_villag
 
 def test_segments_split_on_rule_change():
     book = RuleBook.load("79")
-    segs = segments(Period.parse("2024"), book.boundaries())
+    segs = segments(Period.parse("2024"), book.boundaries(("salary.base",)))
     assert [len(s) for s in segs] == [6, 6]
 
 
@@ -153,7 +153,7 @@ def test_formula_merges_segments_with_the_same_rate(old_commune, make_village):
     v = make_village(old_commune, "Thôn 7", 400)
     alloc = allocation_compute(province_code="79", period=Period.parse("2026"))
     (ln,) = lines_of(alloc, "village_fund", v.pk)
-    assert ln.formula == "6,0 × 2.340.000 đ × 12 tháng" and ln.amount == 168_480_000
+    assert ln.formula == "6,0 × 2.340.000 đ × 6 tháng + 6,0 × 2.530.000 đ × 6 tháng" and ln.amount == 6 * 6 * (2_340_000 + 2_530_000)
     (camp,) = lines_of(alloc, "mttq_campaign")
     assert camp.formula == "20.000.000 đ/năm × 12/12 tháng" and camp.amount == 20_000_000
 
@@ -161,34 +161,52 @@ def test_formula_merges_segments_with_the_same_rate(old_commune, make_village):
 def test_rule_display_values():
     book = RuleBook.load("79")
     day = dt.date(2025, 1, 1)
-    assert book.get("base_salary", day).display_value == "2.340.000 đ/tháng"
-    assert book.get("village.coef.low", day).display_value == "4,5 ×"
-    assert book.get("village.threshold.thon", day).display_value == "350"
+    assert book.get("salary.base", day).display_value == "2.340.000 đ/tháng"
+    assert book.get("funding.village.coef.low", day).display_value == "4,5 ×"
+    assert book.get("funding.village.threshold.thon", day).display_value == "350 hộ"
 
 
-def test_a_new_base_salary_added_as_data_applies_from_its_date(old_commune, make_village):
-    """Later changes are data: one more row in the file (or the command), the open-ended row need not be edited."""
-    from coso.funding.models import Norm
-    from coso.funding.rules import read_norm_file
-    from coso.funding.services import norms_load_defaults
-
-    rows = read_norm_file() + [{"key": "base_salary", "label": "Mức lương cơ sở", "unit": "vnd_month", "value": "2530000",
-                                "valid_from": "2026-07-01", "valid_to": None, "source": "test", "confidence": "R"}]
-    assert norms_load_defaults(rows=rows) == (1, 0)
-    assert norms_load_defaults(rows=rows) == (0, 0)  # idempotent
-    assert Norm.objects.filter(key="base_salary").count() == 6
+def test_base_salary_of_decree_161_from_july_2026(old_commune, make_village):
+    """Decree 161/2026: 2,530,000 đ from 1/7/2026; June 2026 still 2,340,000 (Decree 73/2024); a year spans both."""
+    book = RuleBook.load("79")
+    assert book.value("salary.base", dt.date(2026, 6, 30)) == 2_340_000
+    assert book.value("salary.base", dt.date(2026, 7, 1)) == 2_530_000
+    assert "161/2026" in book.get("salary.base", dt.date(2026, 7, 1)).source
+    assert "73/2024" in book.get("salary.base", dt.date(2026, 6, 30)).source
+    assert book.value("salary.base", dt.date(2023, 7, 1)) == 1_800_000
     v = make_village(old_commune, "Thôn 8", 400)
+    june = allocation_compute(province_code="79", period=Period.parse("2026-06"))
+    july = allocation_compute(province_code="79", period=Period.parse("2026-07"))
+    assert lines_of(june, "village_fund", v.pk)[0].amount == 6 * 2_340_000
+    assert lines_of(july, "village_fund", v.pk)[0].amount == 6 * 2_530_000
+    assert lines_of(july, "village_fund", v.pk)[0].formula == "6,0 × 2.530.000 đ × 1 tháng"
     alloc = allocation_compute(province_code="79", period=Period.parse("2026"))
     (ln,) = lines_of(alloc, "village_fund", v.pk)
     assert ln.amount == 6 * (6 * 2_340_000 + 6 * 2_530_000)
     assert ln.formula == "6,0 × 2.340.000 đ × 6 tháng + 6,0 × 2.530.000 đ × 6 tháng"
 
 
-def test_load_command_is_idempotent():
-    from io import StringIO
+def test_decree_185_keeps_the_decree_33_fund_marked_for_verification(old_commune, make_village):
+    book = RuleBook.load("01")
+    before, on = dt.date(2026, 6, 30), dt.date(2026, 7, 1)
+    assert book.value("funding.village.coef.high", before) == book.value("funding.village.coef.high", on) == Decimal("6")
+    assert book.value("funding.village.coef.low", on) == Decimal("4.5") and book.value("funding.village.max_positions", on) == 3
+    assert book.get("funding.village.coef.high", before).confidence == "C" and "33/2023" in book.get("funding.village.coef.high", before).source
+    assert book.get("funding.village.coef.high", on).confidence == "R" and "185/2026" in book.get("funding.village.coef.high", on).source
 
-    from django.core.management import call_command
 
-    out = StringIO()
-    call_command("load_funding_norms", stdout=out)
-    assert "0 tạo mới, 0 cập nhật" in out.getvalue()
+def test_village_thresholds_come_from_the_rule_book(old_commune, make_village):
+    """No household count in code: a province's own threshold moves a thôn between the two levels."""
+    from coso.rules.testing import set_rule
+
+    v = make_village(old_commune, "Thôn 9", 300)
+    assert lines_of(allocation_compute(province_code="79", period=Period.parse("2027-01")), "village_fund", v.pk)[0].amount == rnd_(Decimal("4.5") * 2_530_000)
+    set_rule("funding.village.threshold.thon", 300, valid_from=dt.date(2027, 1, 1), province_code="79")
+    assert lines_of(allocation_compute(province_code="79", period=Period.parse("2026-12")), "village_fund", v.pk)[0].amount == rnd_(Decimal("4.5") * 2_530_000)
+    assert lines_of(allocation_compute(province_code="79", period=Period.parse("2027-01")), "village_fund", v.pk)[0].amount == 6 * 2_530_000
+
+
+def rnd_(x: Decimal) -> int:
+    from coso.funding.engine import rnd
+
+    return rnd(x)

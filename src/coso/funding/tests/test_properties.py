@@ -9,20 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coso.funding.engine import CommuneInfo, OrgInfo, Period, VillageInfo, allocate_commune
-from coso.funding.rules import Change, RuleBook, RuleRef, read_norm_file
+from coso.funding.rules import Change, RuleBook
+from coso.rules.testing import shipped_book
 
-
-def _refs() -> list[RuleRef]:
-    out = []
-    for row in read_norm_file():
-        out.append(RuleRef(key=row["key"], label=row["label"], value=Decimal(str(row["value"])), unit=row["unit"],
-                           valid_from=dt.date.fromisoformat(row["valid_from"]),
-                           valid_to=dt.date.fromisoformat(row["valid_to"]) if row.get("valid_to") else None,
-                           source=row["source"], confidence=row["confidence"]))
-    return out
-
-
-REFS = _refs()
+BOOK = shipped_book()  # the shipped rule book (national rows and Ho Chi Minh City's own), no database
 KINDS = ["thon", "ap", "ban", "to_dan_pho", "khu_pho"]
 
 communes = st.builds(
@@ -39,7 +29,7 @@ villages = st.lists(st.builds(
 ), max_size=6, unique_by=lambda v: v.id)
 ORGS = [OrgInfo(1, 1, "mttq", "MTTQ"), OrgInfo(2, 1, "doan", "Đoàn"), OrgInfo(3, 1, "ccb", "CCB"), OrgInfo(4, 1, "association", "NCT", "nguoi_cao_tuoi")]
 years = st.integers(2019, 2027)
-KEYS = ["village.coef.low", "village.coef.high", "org.mttq.*", "org.*", "mttq_campaign.*", "ctmt.base", "commune_pt.coef.*", "association.*", "base_salary", "village.activist.coef"]
+KEYS = ["funding.village.coef.low", "funding.village.coef.high", "funding.org.mttq.*", "funding.org.*", "funding.mttq_campaign.*", "funding.ctmt.base", "funding.commune_pt.coef.*", "funding.association.*", "salary.base", "funding.village.activist.coef"]
 
 
 def totals(book, period, c, vs):  # type: ignore[no-untyped-def]
@@ -50,7 +40,7 @@ def totals(book, period, c, vs):  # type: ignore[no-untyped-def]
 @settings(max_examples=60, deadline=None)
 @given(c=communes, vs=villages, year=years)
 def test_year_equals_sum_of_months(c, vs, year):  # type: ignore[no-untyped-def]
-    book = RuleBook("79", REFS)
+    book = RuleBook("79", index=BOOK)
     _, year_items = totals(book, Period.parse(str(year)), c, vs)
     summed: dict = {}
     for m in Period.parse(str(year)).split_months():
@@ -68,9 +58,9 @@ def test_year_equals_sum_of_months(c, vs, year):  # type: ignore[no-untyped-def]
 @given(c=communes, vs=villages, year=years, key=st.sampled_from(KEYS))
 def test_unchanged_levels_equal_baseline(c, vs, year, key):  # type: ignore[no-untyped-def]
     period = Period.parse(str(year))
-    base = totals(RuleBook("79", REFS), period, c, vs)
+    base = totals(RuleBook("79", index=BOOK), period, c, vs)
     same = [Change(key, "percent", Decimal(0)), Change(key, "add", Decimal(0))]
-    assert totals(RuleBook("79", REFS, same), period, c, vs) == base
+    assert totals(RuleBook("79", same, index=BOOK), period, c, vs) == base
 
 
 @settings(max_examples=60, deadline=None)
@@ -79,8 +69,8 @@ def test_unchanged_levels_equal_baseline(c, vs, year, key):  # type: ignore[no-u
 def test_raising_a_level_never_lowers_any_recipient(c, vs, year, key, pct):  # type: ignore[no-untyped-def]
     """Over a calendar year (annual norms are spread with cumulative rounding, exact on whole years)."""
     period = Period.parse(str(year))
-    before = totals(RuleBook("79", REFS), period, c, vs)[0]
-    after = totals(RuleBook("79", REFS, [Change(key, "percent", pct)]), period, c, vs)[0]
+    before = totals(RuleBook("79", index=BOOK), period, c, vs)[0]
+    after = totals(RuleBook("79", [Change(key, "percent", pct)], index=BOOK), period, c, vs)[0]
     for recipient, amount in before.items():
         assert after.get(recipient, 0) >= amount
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -68,17 +70,26 @@ def test_rules_page_and_edit(login, users, data):
     c = login(users["province_finance"])
     r = c.get("/funding/rules/?date=2025-01-01")
     assert "2.340.000" in r.content.decode() or "2340000" in r.content.decode()
-    r = c.post("/funding/rules/", {"key": "village.coef.low", "value": "-1", "valid_from": "2026-01-01", "source": "NQ"})
+    r = c.post("/funding/rules/", {"key": "funding.village.coef.low", "value": "-1", "valid_from": "2027-01-01", "source": "NQ", "reason": "x"})
     assert r.status_code == 200 and "has-error" in r.content.decode()
-    r = c.post("/funding/rules/", {"key": "village.coef.low", "value": "5", "valid_from": "2026-01-01", "source": "NQ 1"})
+    r = c.post("/funding/rules/", {"key": "funding.village.coef.low", "value": "5", "valid_from": "2025-01-01", "source": "NQ 1", "reason": "x"})
+    assert r.status_code == 200 and "quá khứ" in r.content.decode()  # the past is never rewritten
+    r = c.post("/funding/rules/", {"key": "funding.village.coef.low", "value": "5", "valid_from": "2027-01-01", "source": "NQ 1", "reason": "HĐND tỉnh"})
     assert r.status_code == 302
+    from coso.rules.models import Rule
+
+    row = Rule.objects.get(key="funding.village.coef.low", province_code="79")
+    assert row.value == "5" and row.source_document == "NQ 1" and row.reason == "HĐND tỉnh" and row.valid_from == dt.date(2027, 1, 1)
+    r = c.get("/funding/rules/?date=2027-01-01&key=funding.village.coef.low")
+    body = r.content.decode()
+    assert "5,0 ×" in body and "4,5 ×" in body and "/quy-dinh/" in body
 
 
 def test_scenario_pages(login, users, data):
     c = login(users["province_finance"])
-    r = c.post("/funding/scenarios/", {"name": "", "key_0": "village.coef.low", "mode_0": "set", "value_0": "5.0"})
+    r = c.post("/funding/scenarios/", {"name": "", "key_0": "funding.village.coef.low", "mode_0": "set", "value_0": "5.0"})
     assert r.status_code == 200 and "has-error" in r.content.decode()
-    r = c.post("/funding/scenarios/", {"name": "Thôn 5", "key_0": "village.coef.low", "mode_0": "set", "value_0": "5.0"})
+    r = c.post("/funding/scenarios/", {"name": "Thôn 5", "key_0": "funding.village.coef.low", "mode_0": "set", "value_0": "5.0"})
     assert r.status_code == 302
     pk = int(r["Location"].rstrip("/").split("/")[-1])
     r = c.get(f"/funding/scenarios/compare/?s={pk}&period=2025")
@@ -91,6 +102,31 @@ def test_scenario_pages(login, users, data):
     assert "Theo xã" in wb.sheetnames
     r = c.post(f"/funding/scenarios/{pk}/", {"action": "adopt", "effective_from": "2027-01-01", "source": "NQ 9"})
     assert r.status_code == 302
+
+
+def test_pages_and_exports_speak_vietnamese(login, users, data):
+    """No rule keys or internal codes on the pages people read and in exports (issue #13, items 20–21)."""
+    c = login(users["province_finance"])
+    r = c.post("/funding/scenarios/", {"name": "MTTQ 20", "key_0": "funding.org.mttq.*", "mode_0": "percent", "value_0": "20",
+                                       "key_1": "salary.base", "mode_1": "set", "value_1": "2700000"})
+    assert r.status_code == 302, r.content.decode()[:500]
+    pk = int(r["Location"].rstrip("/").split("/")[-1])
+    body = re.sub(r'(value|href)="[^"]*"', "", c.get("/funding/scenarios/").content.decode())  # what people read
+    assert "Khoán kinh phí hoạt động UB MTTQ (mọi loại xã): tăng 20 %" in body and "Mức lương cơ sở: đặt 2.700.000 đ/tháng" in body
+    assert "funding.org" not in body and "salary.base" not in body and "Tăng/giảm theo % 20" not in body
+    body = re.sub(r'(value|href)="[^"]*"', "", c.get(f"/funding/scenarios/{pk}/").content.decode())
+    assert "funding.org" not in body and "2.700.000 đ/tháng" in body
+    body = c.get(f"/funding/scenarios/compare/?s={pk}&period=2026").content.decode()
+    assert "× 5 tháng" in body and "cộng toàn tỉnh" in body
+    r = c.get(f"/funding/scenarios/compare/?s={pk}&period=2026&format=xlsx")
+    wb = load_workbook(io.BytesIO(r.content))
+    names = [row[0] for row in wb["Theo tổ chức"].iter_rows(values_only=True)]
+    assert "UB MTTQ" in names
+    r = c.get("/funding/?period=2025&format=xlsx")
+    wb = load_workbook(io.BytesIO(r.content))
+    cells = [str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert not any(code in cell for cell in cells for code in ("funding.", "salary.base", "village_fund", "commune_pt", "[C]", "[R]"))
+    assert any(cell.startswith("Loại ") or cell == "Chưa phân loại" for cell in cells)
 
 
 def test_village_distribution_page(login, users, data):
@@ -129,7 +165,7 @@ def test_api_allocation_and_scoping(login, users, data, old_commune, other_commu
 
 def test_api_scenarios_crud_compare_adopt(login, users, data):
     c = login(users["province_finance"])
-    r = c.post("/api/v1/funding/scenarios", {"name": "Thôn 5", "changes": [{"key": "village.coef.low", "mode": "set", "value": "5.0"}]},
+    r = c.post("/api/v1/funding/scenarios", {"name": "Thôn 5", "changes": [{"key": "funding.village.coef.low", "mode": "set", "value": "5.0"}]},
                content_type="application/json")
     assert r.status_code == 201, r.content
     sid = r.json()["id"]
@@ -155,7 +191,9 @@ def test_api_scenarios_crud_compare_adopt(login, users, data):
                "coefficients": {"bi_thu": "5", "truong_thon": "2"}}, content_type="application/json")
     assert r.status_code == 400 and r.json()["code"] == "distribution-exceeds-fund" and r.json()["details"]["excess"] > 0
     r = c.get("/api/v1/funding/rules?date=2025-01-01")
-    assert any(x["key"] == "base_salary" and x["value"] == "2340000.0000" for x in r.json())
+    assert any(x["key"] == "salary.base" and x["value"] == "2340000" for x in r.json())
+    r = c.get("/api/v1/funding/rules?date=2026-07-01")
+    assert any(x["key"] == "salary.base" and x["value"] == "2530000" and "161/2026" in x["source"] for x in r.json())
 
 
 def test_commune_pt_distribution_page(login, users, data, old_commune, other_commune):
@@ -185,11 +223,16 @@ def test_commune_profile_form(login, users, data, old_commune):
 
 
 def test_province_extends_commune_pt_fund_on_rules_page(login, users, data, old_commune):
+    import time_machine
+
     c = login(users["province_finance"])
-    r = c.post("/funding/rules/", {"key": "commune_pt.coef.I", "value": "21", "valid_from": "2026-06-01", "valid_to": "2026-01-01", "source": "NQ"})
-    assert r.status_code == 200 and "has-error" in r.content.decode()
-    r = c.post("/funding/rules/", {"key": "commune_pt.coef.I", "value": "21", "valid_from": "2026-06-01", "valid_to": "2026-09-01", "source": "NQ 7/2026"})
-    assert r.status_code == 302
+    with time_machine.travel(dt.datetime(2026, 5, 20, 9, 0), tick=False):
+        r = c.post("/funding/rules/", {"key": "funding.commune_pt.coef.I", "value": "21", "valid_from": "2026-06-01", "valid_to": "2026-01-01",
+                                       "source": "NQ", "reason": "x"})
+        assert r.status_code == 200 and "has-error" in r.content.decode()
+        r = c.post("/funding/rules/", {"key": "funding.commune_pt.coef.I", "value": "21", "valid_from": "2026-06-01", "valid_to": "2026-09-01",
+                                       "source": "NQ 7/2026", "reason": "Kéo dài đến hết tháng 8"})
+        assert r.status_code == 302
     r = c.get(f"/api/v1/funding/allocation?period=2026&commune={old_commune.code}")
-    # Jan–May national rule + Jun–Aug province extension (no extra-worker rule after 31/5): 8 × 21 × 2,340,000
-    assert r.json()["communes"][0]["by_category"]["commune_pt"] == 8 * 21 * 2_340_000
+    # Jan–May national rule + Jun–Aug province extension (no extra-worker rule after 31/5); base salary 2,530,000 from July
+    assert r.json()["communes"][0]["by_category"]["commune_pt"] == 6 * 21 * 2_340_000 + 2 * 21 * 2_530_000

@@ -42,8 +42,6 @@ ALLOWED = {
     ("procedures/selectors.py", "dated lookup outside the rule book"),
     # Quotas the province assigned to each commune and office by decision (records, not a precedence of rules).
     ("workforce/selectors.py", "dated lookup outside the rule book"),
-    # Being moved onto the rule book (funding norms): remove when it lands.
-    ("funding/services.py", "dated lookup outside the rule book"),
 }
 
 

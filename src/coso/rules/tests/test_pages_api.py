@@ -88,7 +88,7 @@ def test_api_list_get_diff_change_withdraw(login, users, province, other_provinc
         r = c.get(f"{API}/diff", {"date_from": "2026-12-13", "date_to": "2026-12-14"})
         assert [d["key"] for d in r.json()] == [KEY]
         assert c.delete(f"{API}/changes/{rid}?reason=nhầm").status_code == 204
-    assert not Rule.objects.filter(province_code=province.code).exists()
+    assert not Rule.objects.filter(province_code=province.code, key=KEY).exists()
     # Another province's values are not readable by this province.
     assert c.get(f"{API}/{KEY}", {"province_code": other_province.code}).status_code == 404
     assert c.get(f"{API}/no.such.key").status_code == 404

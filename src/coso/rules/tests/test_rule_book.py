@@ -99,7 +99,7 @@ def test_past_dates_bad_values_reasons_and_scopes_are_refused(province, users):
             with pytest.raises(ApplicationError) as exc:
                 rule_change(**kwargs)
             assert exc.value.code == code, change
-    assert not Rule.objects.filter(province_code=province.code).exists()
+    assert not Rule.objects.filter(province_code=province.code, key=KEY).exists()
 
 
 def test_who_may_change_what(province, other_province, commune, users):
