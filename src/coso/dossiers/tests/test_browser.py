@@ -145,7 +145,7 @@ def test_dossier_page_folds_other_actions_and_asks_before_refusal(browser, live_
     forms = pg.locator("#actions form.action-form")
     visible = [forms.nth(i).get_attribute("id") for i in range(forms.count()) if forms.nth(i).is_visible()]
     assert visible == ["form-approve"]
-    buttons = pg.locator("#actions button").all_inner_texts()
+    buttons = [t.strip() for t in pg.locator("#actions button").all_text_contents()]
     assert buttons.index("Phê duyệt, ký") < buttons.index("Từ chối giải quyết")
     pg.click("#summary-refuse")
     pg.fill("#reason-refuse", "Không đủ điều kiện")
