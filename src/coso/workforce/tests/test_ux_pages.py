@@ -169,3 +169,15 @@ def test_sql_count_of_people_past_retirement_matches_each_persons_date(users, co
         expected = sum(1 for p in Person.objects.all() if policy.retirement_date(p.birth_date, p.gender) <= on)
         result = selectors.review(fetched_by=users["home_affairs"], on=on, commune=commune.code)
         assert result["total"]["retired"] == expected == len(result["retired_people"]), on
+
+
+def test_evaluation_history_shows_steps_and_levels_by_name(login, users, commune):
+    from coso.workforce import services
+
+    p = person(commune, full_name="Lê Văn Tư", citizen_id="079070000009")
+    ev = services.evaluation_open(actor=users["home_affairs"], person=p, year=2025)
+    ev = services.self_assess(actor=users["home_affairs"], evaluation=ev, version=ev.version, general_score=None, level="tot", comment="Tự nhận xét")
+    html = login(users["home_affairs"]).get(f"/workforce/danh-gia/{ev.pk}/").content.decode()
+    history = _text(type("R", (), {"content": html[html.index('id="history"') :].encode()})())
+    assert "Tự đánh giá" in history and "Hoàn thành tốt nhiệm vụ" in history
+    assert not re.search(r"\b(open|self_assessed|tot)\b", history), history
