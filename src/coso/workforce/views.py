@@ -20,7 +20,7 @@ from coso.rules.lookup import book
 from coso.workforce import exports, rules, selectors, services
 from coso.workforce.forms import AssessForm, ImportForm, WorkItemForm
 from coso.workforce.models import Evaluation, Person
-from coso.workforce.policy import ROADMAP, evaluation_rule, positions_for
+from coso.workforce.policy import ROADMAP, Policy, evaluation_rule, positions_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -78,8 +78,11 @@ def people(request: AuthedHttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     communes = _communes(request.user)
     names = {c.code: c.name for c in communes}
+    today = timezone.localdate()
+    policy = Policy(today)
     for p in page:
         p.commune_name = names.get(p.commune_code) or _commune_name(p.commune_code)  # type: ignore[attr-defined]
+        p.past_retirement = policy.retirement_date(p.birth_date, p.gender) <= today  # type: ignore[attr-defined]
     export_query = request.GET.copy()
     export_query["format"] = "xlsx"
     export_query.pop("page", None)

@@ -126,6 +126,9 @@ def test_review_excel_rates_are_numbers_and_the_pdf_names_the_place(login, users
 # ---------------------------------------------------------------- item 22: past retirement flagged
 def test_person_past_retirement_is_flagged(login, users, commune, past):
     c = login(users["home_affairs"])
+    listing = _html(c.get("/workforce/"))
+    row = listing[listing.index("Trần Quốc Hải") :]
+    assert "Quá tuổi nghỉ hưu" in row[: row.index("</tr>")]
     text = _text(c.get(f"/workforce/nguoi/{past.pk}/?on=02/12/2026"))
     assert "Đã đến tuổi nghỉ hưu từ" in text
     young = person(commune, citizen_id="079095000003", birth_date=dt.date(1995, 1, 1))
