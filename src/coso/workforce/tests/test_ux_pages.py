@@ -150,6 +150,8 @@ def test_review_counts_and_lists_people_past_retirement(login, users, commune, o
     early = selectors.review(fetched_by=users["province_home_affairs"], on=dt.date(2019, 1, 1))
     assert early["total"]["retired"] == 0
     c = login(users["home_affairs"])
+    api = c.get(f"/api/v1/workforce/review?commune={commune.code}&on=2026-12-02").json()
+    assert api["total"]["retired"] == 1 and api["retired_people"][0]["full_name"] == "Trần Quốc Hải"
     text = _text(c.get(f"/workforce/ra-soat/?commune={commune.code}&on=02/12/2026"))
     assert "1 người đã qua ngày nghỉ hưu dự kiến" in text and "Trần Quốc Hải" in text
     headers, rows = exports.review_rows(result)
