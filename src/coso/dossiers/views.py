@@ -25,7 +25,7 @@ from coso.core.masking import log_personal_read
 from coso.core.security import client_ip
 from coso.core.types import AuthedHttpRequest
 from coso.dossiers import documents, selectors, services
-from coso.dossiers.constants import ACTIONS, RATING_CRITERIA, Action, Status, Timeliness
+from coso.dossiers.constants import ACTIONS, OPEN_STATUSES, RATING_CRITERIA, Action, Status, Timeliness
 from coso.dossiers.forms import ActionForm, CounterIntakeForm, LookupForm, OnlineSubmitForm, PeriodForm, RatingForm
 from coso.dossiers.models import DossierAttachment
 from coso.procedures.models import Procedure
@@ -112,6 +112,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if dossier is not None:
         ctx["events"] = selectors.public_events(dossier)
         ctx["masked_name"] = selectors.masked_name(dossier.applicant_name)
+        if dossier.status == Status.SUPPLEMENT_REQUESTED:  # what the citizen must bring (the papers listed on Mẫu 02)
+            ev = dossier.events.filter(action=Action.REQUEST_SUPPLEMENT).order_by("-at", "-id").first()
+            if ev is not None:
+                ctx["supplement"] = {"documents": [str(x) for x in (ev.data or {}).get("documents") or []], "reason": ev.reason, "at": ev.at}
     return render(request, "dossiers/lookup.html", ctx, status=status)
 
 
@@ -228,8 +232,33 @@ def inbox(request: HttpRequest) -> HttpResponse:
                                                    "q": request.GET.get("q", ""), "near_days": near_days})
 
 
+# The order of the actions on the dossier page: the usual next step of each status first, then the other
+# steps, then the ones that end the dossier without a result (asked for confirmation). Actions not named here
+# (added later) come after the usual ones and before those that end the dossier.
+ACTION_ORDER = ["accept", "receive_supplement", "approve", "forward", "result_ready", "return_result", "assign", "send_back",
+                "request_supplement", "apology"]
+
+
+def irreversible(action: str) -> bool:
+    """An action that closes the dossier without a result (refusal, stop, withdrawal): the page asks before it."""
+    transition = ACTIONS.get(action)
+    target = transition.target if transition is not None else None
+    return target is not None and target not in OPEN_STATUSES and target != Status.RETURNED and target != Status.RESULT_READY
+
+
+def ordered_actions(actions: list[str]) -> list[str]:
+    def rank(action: str) -> tuple[int, int]:
+        if irreversible(action):
+            return (2, actions.index(action))
+        if action in ACTION_ORDER:
+            return (0, ACTION_ORDER.index(action))
+        return (1, actions.index(action))
+
+    return sorted(actions, key=rank)
+
+
 def _detail_context(request: AuthedHttpRequest, d: Any) -> dict[str, Any]:
-    actions = services.allowed_actions(d, request.user)
+    actions = ordered_actions(services.allowed_actions(d, request.user))
     from coso.accounts.models import User
 
     assignable = []
@@ -237,11 +266,15 @@ def _detail_context(request: AuthedHttpRequest, d: Any) -> dict[str, Any]:
         assignable = list(User.objects.filter(commune_code=d.commune_code, is_active=True, role__in=[Role.SPECIALIST, Role.COMMUNE_LEADER, Role.ONESTOP_OFFICER]).order_by("role", "full_name"))
     forms_available = ["receipt", "control"] + (["supplement"] if d.supplement_count else []) + (["refusal"] if d.status == Status.REFUSED else []) + (["apology"] if d.apology_due_date else [])
     return {
-        "d": d, "actions": [(a, Action(a).label, ACTIONS[a].reason_required) for a in actions], "events": d.events.order_by("at", "id"),
+        "d": d, "actions": [(a, _action_label(a), ACTIONS[a].reason_required, irreversible(a)) for a in actions], "events": d.events.order_by("at", "id"),
         "steps": d.steps.order_by("order"), "attachments": d.attachments.all(), "apologies": d.apologies.all(), "assignable": assignable,
         "forms_available": forms_available, "can_rate": d.status == Status.RETURNED and not hasattr(d, "rating") and (d.owner_id == request.user.pk or request.user.role == Role.ONESTOP_OFFICER),
         "rating": getattr(d, "rating", None), "staff": _staff(request.user), "Timeliness": Timeliness,
     }
+
+
+def _action_label(action: str) -> str:
+    return str(Action(action).label) if action in Action.values else action
 
 
 @login_required
@@ -262,6 +295,15 @@ def act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         ctx = _detail_context(request, d)
         ctx["action_error"] = "; ".join(f"{form.fields[k].label if k in form.fields else ''}: {v[0]}" for k, v in form.errors.items())
+        ctx["failed_action"] = action
+        return render(request, "dossiers/detail.html", ctx, status=400)
+    if irreversible(action) and request.POST.get("confirm_required") and not request.POST.get("confirm"):
+        # The page's form asks for a tick before an action that closes the dossier (the browser enforces it
+        # too; this answers a form sent without it). Clients of the API confirm by calling the action.
+        ctx = _detail_context(request, d)
+        ctx["action_error"] = _("Hãy đánh dấu xác nhận trước khi thực hiện “%(label)s”: thao tác này kết thúc hồ sơ và không hoàn tác được.") % {
+            "label": _action_label(action)}
+        ctx["failed_action"] = action
         return render(request, "dossiers/detail.html", ctx, status=400)
     cd = form.cleaned_data
     data = {
@@ -276,6 +318,7 @@ def act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
         ctx = _detail_context(request, d)
         ctx["action_error"] = exc.message
         ctx["conflict"] = isinstance(exc, ConflictError)
+        ctx["failed_action"] = action
         return render(request, "dossiers/detail.html", ctx, status=exc.status)
     label = Action(action).label if action in Action.values else action
     messages.success(request, _("Đã thực hiện: %(label)s.") % {"label": label})

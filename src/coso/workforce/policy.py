@@ -83,11 +83,12 @@ class Policy:
         if regime and kind_ref is not None:
             family = "job_position" if regime == "job_position" else "position"
             pos_ref = self.book.get(f"{STANDARDS}{family}.{position_code}", self.on, province_code, commune_code) if position_code else None
-            floor = self.book.value(f"{STANDARDS}difficult_area_degree_level", self.on, province_code, commune_code, default="")
+            floor_ref = self.book.get(f"{STANDARDS}difficult_area_degree_level", self.on, province_code, commune_code)
+            floor = floor_ref.value if floor_ref is not None else ""
             req = rules.compose_standard(
                 [(kind_ref.value, _source(kind_ref)), (pos_ref.value if pos_ref else None, _source(pos_ref))],
                 regime=regime, placed=regime != "job_position" or pos_ref is not None, difficult_floor=str(floor or ""),
-                difficult_area=difficult_area,
+                difficult_area=difficult_area, difficult_source=_source(floor_ref),
             )
         self._standards[cache_key] = req
         return req

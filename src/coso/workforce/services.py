@@ -23,7 +23,7 @@ from coso.dossiers import selectors as dossier_selectors
 from coso.rules.lookup import RuleIndex, book
 from coso.workforce import rules
 from coso.workforce.models import Discipline, Evaluation, EvaluationStep, Person, PositionHolding, WorkItem
-from coso.workforce.policy import evaluation_rule, office_of, positions_for
+from coso.workforce.policy import evaluation_rule, office_of, position_name, positions_for
 
 SEARCH_KIND = "workforce.person"
 REGISTER_EDIT_ROLES = (Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.SYSTEM_ADMIN)
@@ -38,6 +38,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("it", "Tin học"), ("foreign_language", "Ngoại ngữ"), ("transition_end_date", "Ngày kết thúc chuyển tiếp"),
 ]
 HEADER = dict(COLUMNS)
+EXPORT_COMMUNE_NAME = "Tên xã/phường"  # export only (the import reads "Mã xã")
 REQUIRED_HEADERS = [HEADER[k] for k in ("full_name", "birth_date", "gender", "citizen_id", "kind", "position_code")]
 _DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _CCCD_RE = re.compile(r"^\d{12}$")
@@ -179,6 +180,9 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
         if scope not in positions_of:
             positions_of[scope] = positions_for(*scope)
         positions = positions_of[scope]
+        if pos not in positions:  # the name (as exported) instead of the code
+            by_name = [code for code, info in positions.items() if fold(str(info.get("name", ""))) == fold(pos)]
+            pos = by_name[0] if len(by_name) == 1 else pos
         if pos not in positions:
             err("position_code", "Mã chức vụ/chức danh không có trong danh mục", pos)
         elif data.get("kind") and positions[pos]["kind"] != data["kind"]:
@@ -273,30 +277,51 @@ def template_bytes() -> bytes:
 
 
 def export_bytes(people: Any, *, user: Any) -> bytes:
-    """The filtered list in the import template's columns (re-importable). Streams rows in write-only mode:
-    a province's whole register (tens of thousands of rows) is written in seconds."""
+    """The filtered list in the import template's columns (re-importable: the import takes labels as well as
+    codes, and date cells), with labels instead of codes, real dates and the commune's name. Streams rows in
+    write-only mode: a province's whole register (tens of thousands of rows) is written in seconds."""
     import io
 
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    from coso.core.excel import DATE_FORMAT
     from coso.core.masking import mask_citizen_id
+    from coso.units.models import AdministrativeUnit
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Danh sách")
     bold = Font(bold=True, name="Times New Roman")
     header = []
-    for _, h in COLUMNS:
+    for h in [*(h for _, h in COLUMNS), EXPORT_COMMUNE_NAME]:
         cell = WriteOnlyCell(ws, value=h)
         cell.font = bold
         header.append(cell)
     ws.append(header)
+
+    def day(value: dt.date | None) -> Any:
+        if value is None:
+            return None
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+
+    names: dict[str, str] = {}
+    position_names: dict[tuple[str, str], str] = {}
     for p in people:
-        ws.append(safe_row(ws, [p.full_name, format_date(p.birth_date), "Nam" if p.gender == "male" else "Nữ", p.ethnicity,
-                   mask_citizen_id(p.citizen_id, user), "x" if p.party_member else "", p.kind, p.position_code, format_date(p.started_on),
-                   p.commune_code, p.general_education, p.degree_level, p.degree_field, p.political_theory, p.state_management, p.it,
-                   p.foreign_language, format_date(p.transition_end_date)]))
+        if p.commune_code not in names:
+            names[p.commune_code] = AdministrativeUnit.objects.filter(code=p.commune_code).values_list("name", flat=True).first() or ""
+        key = (p.position_code, p.province_code)
+        if key not in position_names:
+            position_names[key] = position_name(p.position_code, p.province_code) or p.position_code
+        levels = [rules.LEVEL_LABELS[k].get(getattr(p, k) or "", "") for k in ("general_education", "degree_level")]
+        ws.append(safe_row(ws, [
+                   p.full_name, day(p.birth_date), "Nam" if p.gender == "male" else "Nữ", p.ethnicity, mask_citizen_id(p.citizen_id, user),
+                   "x" if p.party_member else "", rules.KINDS.get(p.kind, p.kind), position_names[key], day(p.started_on),
+                   p.commune_code, *levels, rules.DEGREE_FIELDS.get(p.degree_field or "", ""),
+                   *(rules.LEVEL_LABELS[k].get(getattr(p, k) or "", "") for k in ("political_theory", "state_management", "it", "foreign_language")),
+                   day(p.transition_end_date), names[p.commune_code]]))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
