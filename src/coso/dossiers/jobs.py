@@ -119,3 +119,16 @@ class RegisterExport:
             return ExportFile(data, f"mau06-{start:%Y%m%d}-{end:%Y%m%d}.pdf", "application/pdf")
         data = documents.register_xlsx(rows, title_unit=label, start=start, end=end)
         return ExportFile(data, f"mau06-{start:%Y%m%d}-{end:%Y%m%d}.xlsx", XLSX)
+
+
+# ---------------------------------------------------------------- "đóng hồ sơ" (Decree 118/2025 Art. 19(5))
+@periodic_job("dossier_close_unsupplemented", title=_("Đóng hồ sơ không được bổ sung"), schedule=crontab(hour="6", minute="15"),
+              schedule_text=_("Hằng ngày lúc 06:15"),
+              description=_("Đóng các hồ sơ chờ bổ sung đã quá thời hạn hoàn thiện (15 ngày kể từ khi thông báo, Nghị định 118/2025/NĐ-CP "
+                            "Điều 19 khoản 5) và thông báo cho người nộp; chạy lại không đóng lần hai."),
+              result_labels={"closed": _("Đã đóng hồ sơ")})
+def close_unsupplemented(ctx: Any) -> None:
+    from coso.dossiers import services
+
+    for d in services.close_unsupplemented(today=ctx.today):
+        ctx.count("closed", province_code=d.province_code)
