@@ -329,15 +329,19 @@ def stats(request: HttpRequest, start: dt.date | None = None, end: dt.date | Non
     return data
 
 
-@router.get("/register.{fmt}", summary="Dossier register (Mẫu 06) for a period as PDF or Excel")
+@router.get("/register.{fmt}", summary="Dossier register for a period as PDF or Excel (Mẫu 07 of Circular 03/2025 from 1/7/2025, Mẫu 06 of Circular 01/2018 before)")
 def register(request: AuthedHttpRequest, fmt: str, start: dt.date, end: dt.date):  # type: ignore[no-untyped-def]
     if fmt not in ("pdf", "xlsx"):
         raise NotFoundError()
     rows = selectors.register_rows(fetched_by=request.user, start=start, end=end)
     label = request.user.commune_code or request.user.province_code
     if fmt == "pdf":
-        return HttpResponse(documents.register_pdf(rows, title_unit=label, start=start, end=end), content_type="application/pdf")
-    return HttpResponse(documents.register_xlsx(rows, title_unit=label, start=start, end=end), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        resp = HttpResponse(documents.register_pdf(rows, title_unit=label, start=start, end=end), content_type="application/pdf")
+    else:
+        resp = HttpResponse(documents.register_xlsx(rows, title_unit=label, start=start, end=end),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'inline; filename="{documents.register_filename(start, end, fmt)}"'
+    return resp
 
 
 @router.get("/{int:dossier_id}", response=DossierDetailOut, summary="One dossier with its event log")
@@ -360,11 +364,25 @@ def rating(request: HttpRequest, dossier_id: int, payload: RatingIn):  # type: i
     return 201, {"id": r.pk, "level": r.level, "officer_ids": r.officer_ids}
 
 
-@router.get("/{int:dossier_id}/forms/{kind}.pdf", summary="Mẫu 01 receipt, 02 supplement, 03 refusal, 04 apology, 05 control sheet (PDF)")
+@router.get("/{int:dossier_id}/forms", summary="The forms this dossier has, numbered by its regime (Circular 03/2025 from 1/7/2025, Circular 01/2018 before)")
+def forms_list(request: HttpRequest, dossier_id: int):  # type: ignore[no-untyped-def]
+    d = selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
+    numbers = documents.form_set(d)
+    return [{"kind": k, "number": numbers[k][0], "title": numbers[k][1], "label": label} for k, label in documents.available_forms(d)]
+
+
+@router.get("/{int:dossier_id}/forms/{kind}.pdf",
+            summary="Forms as PDF: receipt, supplement, refusal, apology, stop (Circular 03/2025 only), control — numbered by the dossier's regime")
 def form_pdf(request: HttpRequest, dossier_id: int, kind: str):  # type: ignore[no-untyped-def]
     if kind not in documents.FORMS:
         raise NotFoundError()
     d = selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
-    if kind == "apology" and not d.apologies.exists():
-        raise NotFoundError("Hồ sơ chưa có phiếu xin lỗi.")
-    return HttpResponse(documents.form_pdf(kind, d), content_type="application/pdf")
+    if kind not in documents.form_set(d):
+        raise NotFoundError("Biểu mẫu này không áp dụng cho hồ sơ tiếp nhận trước ngày 01/7/2025.")
+    if kind == "apology" and not documents.form_available(kind, d):
+        raise NotFoundError("Hồ sơ chưa có văn bản xin lỗi.")
+    if kind == "stop" and not documents.form_available(kind, d):
+        raise NotFoundError("Hồ sơ chưa dừng giải quyết.")
+    resp = HttpResponse(documents.form_pdf(kind, d), content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="mau{documents.form_number(kind, d)}-{d.code}.pdf"'
+    return resp

@@ -235,11 +235,12 @@ def _detail_context(request: AuthedHttpRequest, d: Any) -> dict[str, Any]:
     assignable = []
     if "forward" in actions or "assign" in actions:
         assignable = list(User.objects.filter(commune_code=d.commune_code, is_active=True, role__in=[Role.SPECIALIST, Role.COMMUNE_LEADER, Role.ONESTOP_OFFICER]).order_by("role", "full_name"))
-    forms_available = ["receipt", "control"] + (["supplement"] if d.supplement_count else []) + (["refusal"] if d.status == Status.REFUSED else []) + (["apology"] if d.apology_due_date else [])
+    forms = documents.available_forms(d)
+    forms_available = [k for k, _l in forms]
     return {
         "d": d, "actions": [(a, Action(a).label, ACTIONS[a].reason_required) for a in actions], "events": d.events.order_by("at", "id"),
         "steps": d.steps.order_by("order"), "attachments": d.attachments.all(), "apologies": d.apologies.all(), "assignable": assignable,
-        "forms_available": forms_available, "can_rate": d.status == Status.RETURNED and not hasattr(d, "rating") and (d.owner_id == request.user.pk or request.user.role == Role.ONESTOP_OFFICER),
+        "forms_available": forms_available, "forms": forms, "can_rate": d.status == Status.RETURNED and not hasattr(d, "rating") and (d.owner_id == request.user.pk or request.user.role == Role.ONESTOP_OFFICER),
         "rating": getattr(d, "rating", None), "staff": _staff(request.user), "Timeliness": Timeliness,
     }
 
@@ -293,11 +294,11 @@ def form_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in documents.FORMS:
         raise Http404
     d = selectors.dossier_get(fetched_by=request.user, pk=pk)
-    if kind == "apology" and not d.apologies.exists():
+    if kind not in documents.form_set(d) or (kind in ("apology", "stop") and not documents.form_available(kind, d)):
         raise Http404
     pdf = documents.form_pdf(kind, d)
     resp = HttpResponse(pdf, content_type="application/pdf")
-    resp["Content-Disposition"] = f'inline; filename="mau{documents.FORMS[kind]}-{d.code}.pdf"'
+    resp["Content-Disposition"] = f'inline; filename="mau{documents.form_number(kind, d)}-{d.code}.pdf"'
     return resp
 
 
@@ -341,14 +342,16 @@ def register(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Quá nhiều hồ sơ để in một lần (tối đa 20.000); hãy thu hẹp khoảng thời gian."))
         elif fmt == "pdf":
             resp = HttpResponse(documents.register_pdf(rows, title_unit=label, start=start, end=end), content_type="application/pdf")
-            resp["Content-Disposition"] = f'inline; filename="mau06-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
+            resp["Content-Disposition"] = f'inline; filename="{documents.register_filename(start, end, "pdf")}"'
             return resp
         else:
             resp = HttpResponse(documents.register_xlsx(rows, title_unit=label, start=start, end=end), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            resp["Content-Disposition"] = f'attachment; filename="mau06-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+            resp["Content-Disposition"] = f'attachment; filename="{documents.register_filename(start, end, "xlsx")}"'
             return resp
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "dossiers/register.html", {"form": form, "page": page, "start": start, "end": end, "query": request.GET.urlencode()})
+    number, title, circular = documents.register_form(end)
+    return render(request, "dossiers/register.html", {"form": form, "page": page, "start": start, "end": end, "query": request.GET.urlencode(),
+                                                      "register_number": number, "register_circular": circular})
 
 
 @login_required
