@@ -64,6 +64,7 @@ class OnlineIn(ApplicantIn):
     commune_code: str
     files: list[FileIn] = []
     note: str = ""
+    channel: str = "online"  # "online" (national public-service portal) or "vneid" (VNeID app, Decree 367/2025)
 
 
 class ActionIn(Schema):
@@ -106,6 +107,10 @@ class DossierOut(Schema):
     timeliness: str
     version: int
     commune_code: str
+    agency_code: str  # identifier heading the code: the competent body's from 1/7/2025 (Decree 118/2025 Art. 28)
+    answer_due_at: dt.datetime | None  # online dossier: accept or return by (Decree 118/2025 Art. 17(2))
+    forward_due_at: dt.datetime | None  # paper dossier: hand to the competent body by (Art. 18(2))
+    close_due_date: dt.date | None  # waiting for a supplement: closed after this day (Art. 19(5))
 
     @staticmethod
     def resolve_status_label(obj: Any) -> str:
@@ -281,7 +286,7 @@ def online(request: HttpRequest):  # type: ignore[no-untyped-def]
     payload, files = _submission(request, OnlineIn)
     commune = AdministrativeUnit.objects.filter(code=payload.commune_code, level="commune").first()
     d = services.submit_online(actor=request.user, commune=commune, applicant=_applicant(payload), procedure=_procedure(payload.procedure_code),
-                               files=files, note=payload.note)
+                               files=files, note=payload.note, channel=payload.channel)
     return 201, selectors.dossier_get(fetched_by=request.user, pk=d.pk)
 
 
