@@ -78,8 +78,9 @@ class ActionIn(Schema):
 
 class RatingIn(Schema):
     level: str
-    criteria: dict[str, int] = {}
+    criteria: dict[str, int] = {}  # keys of GET /{id}/rating-criteria (Decree 118/2025 Art. 33(1) from 1/7/2025), scores 2/1/0
     comment: str = ""
+    channel: str = ""  # Art. 31(1): form, device, portal, camera, box, other (default: portal for a citizen, form for an officer)
 
 
 class DossierOut(Schema):
@@ -365,8 +366,16 @@ def take_action(request: HttpRequest, dossier_id: int, action: str, payload: Act
 @router.post("/{int:dossier_id}/rating", response={201: dict}, summary="Rate the service after the result was returned")
 def rating(request: HttpRequest, dossier_id: int, payload: RatingIn):  # type: ignore[no-untyped-def]
     selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
-    r = services.rate(actor=request.user, dossier_id=dossier_id, level=payload.level, criteria=payload.criteria, comment=payload.comment)
-    return 201, {"id": r.pk, "level": r.level, "officer_ids": r.officer_ids}
+    r = services.rate(actor=request.user, dossier_id=dossier_id, level=payload.level, criteria=payload.criteria, comment=payload.comment,
+                      channel=payload.channel)
+    return 201, {"id": r.pk, "level": r.level, "channel": r.channel, "criteria": r.criteria, "officer_ids": r.officer_ids}
+
+
+@router.get("/{int:dossier_id}/rating-criteria", summary="The criteria and channels of the dossier's regime (Decree 118/2025 Art. 31, 33 from 1/7/2025)")
+def rating_criteria(request: HttpRequest, dossier_id: int):  # type: ignore[no-untyped-def]
+    d = selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
+    return {"criteria": [{"key": k, "label": label} for k, label in services.rating_criteria(d)], "scores": [2, 1, 0],
+            "channels": services.rating_channels(d)}
 
 
 @router.get("/{int:dossier_id}/forms", summary="The forms this dossier has, numbered by its regime (Circular 03/2025 from 1/7/2025, Circular 01/2018 before)")

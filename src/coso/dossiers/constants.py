@@ -66,6 +66,20 @@ RATING_CRITERIA: list[tuple[str, str | Promise]] = [
     ("online_quality", _("Tiến độ, chất lượng dịch vụ công trực tuyến")),
 ]
 CRITERION_SCORES = [(2, _("Tốt")), (1, _("Trung bình")), (0, _("Kém"))]
+# Since 1/7/2025 the criteria are the nine of Decree 118/2025 Art. 33(1), from the rule book (``onestop.rating.criteria``);
+# RATING_CRITERIA above is the fallback for dossiers the rule book has no row for.
+
+
+class RatingChannel(models.TextChoices):
+    """Ways ratings are collected (Decree 118/2025 Art. 31(1); "survey" only under Decree 61/2018)."""
+
+    FORM = "form", _("Phiếu đánh giá")
+    DEVICE = "device", _("Thiết bị đánh giá điện tử tại Bộ phận Một cửa")
+    PORTAL = "portal", _("Đánh giá trực tuyến tại Cổng Dịch vụ công quốc gia")
+    CAMERA = "camera", _("Camera giám sát")
+    BOX = "box", _("Hòm thư góp ý")
+    SURVEY = "survey", _("Điều tra xã hội học")
+    OTHER = "other", _("Hình thức khác")
 
 OPEN_STATUSES = frozenset({Status.ONLINE_SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.APPROVED})
 # "Đã xử lý xong" and the other end states counted by the national portal (Decision 766/QĐ-TTg formulas): the processing clock stops here.

@@ -343,7 +343,8 @@ def _plan(rng: random.Random, day: dt.date, today: dt.date, versions: list[Any],
         level = Satisfaction.UNSATISFIED if r < (0.25 if late else 0.04) else Satisfaction.SATISFIED if r < (0.6 if late else 0.3) else Satisfaction.VERY_SATISFIED
         p["rating"] = level
         score = {Satisfaction.VERY_SATISFIED: 2, Satisfaction.SATISFIED: 1, Satisfaction.UNSATISFIED: 0}[level]
-        p["criteria"] = {"overall": score, "attitude": min(2, score + (1 if rng.random() < 0.3 else 0)), "on_time": 0 if late else 2}
+        # Decree 118/2025 Art. 33(1) criteria (the demo year is after 1/7/2025)
+        p["criteria"] = {"result_costs": score, "attitude": min(2, score + (1 if rng.random() < 0.3 else 0)), "time": 0 if late else 2}
         p["rated_at"] = p["returned_at"] + dt.timedelta(minutes=rng.randint(5, 600))
     if open_ and status in (Status.RECEIVED, Status.PROCESSING):
         # still being worked on: spread over the steps before approval

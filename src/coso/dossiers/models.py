@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from coso.core.models import TenantModel
-from coso.dossiers.constants import Channel, Satisfaction, Status, Timeliness
+from coso.dossiers.constants import Channel, RatingChannel, Satisfaction, Status, Timeliness
 
 
 class DossierCounter(models.Model):
@@ -233,6 +233,7 @@ class DossierRating(TenantModel):
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
     level = models.CharField(_("mức độ hài lòng"), max_length=20, choices=Satisfaction.choices)
     criteria = models.JSONField(_("tiêu chí"), default=dict, blank=True)
+    channel = models.CharField(_("kênh đánh giá"), max_length=12, choices=RatingChannel.choices, default=RatingChannel.PORTAL)
     comment = models.TextField(_("ý kiến"), blank=True, default="")
     officer_ids = models.JSONField(default=list, blank=True)
     rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -70,3 +70,17 @@ declare("onestop.code.agency", ValueType.CHOICE, _("Mã định danh đứng đ�
 declare("onestop.channels", ValueType.TEXT, _("Các cách thức nộp hồ sơ"),
         description=_("Mã các kênh nộp hồ sơ, cách nhau bởi dấu phẩy (counter: trực tiếp; post: bưu chính; online: Cổng Dịch vụ công quốc gia; vneid: ứng dụng VNeID)."),
         default_source="Nghị định 118/2025/NĐ-CP, Điều 15 (sửa đổi bởi Nghị định 367/2025/NĐ-CP)")
+
+
+class Criterion(BaseModel):
+    key: str = Field(min_length=1, max_length=32, pattern=r"^[a-z_]+$")
+    label: str = Field(min_length=1, max_length=200)
+
+
+declare("onestop.rating.criteria", ValueType.TABLE, _("Tiêu chí đánh giá việc giải quyết thủ tục hành chính"), unit="table",
+        description=_("Các tiêu chí người dân, tổ chức đánh giá (mỗi tiêu chí: Tốt / Trung bình / Kém)."),
+        default_source="Nghị định 118/2025/NĐ-CP, Điều 33 khoản 1", schema=list[Criterion])
+declare("onestop.rating.channels", ValueType.TEXT, _("Các kênh thu thập đánh giá"),
+        description=_("Mã các kênh thu thập đánh giá, cách nhau bởi dấu phẩy (form: phiếu đánh giá; device: thiết bị đánh giá điện tử; portal: đánh giá trực tuyến "
+                      "tại Cổng Dịch vụ công quốc gia; camera; box: hòm thư góp ý; survey: điều tra xã hội học; other: hình thức khác)."),
+        default_source="Nghị định 118/2025/NĐ-CP, Điều 31 khoản 1")

@@ -41,6 +41,7 @@ from coso.dossiers.constants import (
     WAITING_ROLE_BY_STATUS,
     Action,
     Channel,
+    RatingChannel,
     Satisfaction,
     Status,
 )
@@ -873,21 +874,23 @@ def allowed_actions(dossier: Dossier, user: Any) -> list[str]:
 
 
 # ---------------------------------------------------------------- rating
-def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = None, comment: str = "") -> DossierRating:
+def rating_criteria(d: Dossier) -> list[tuple[str, str]]:
+    """(key, label) of the criteria the applicant rates: Decree 118/2025 Art. 33(1)'s nine for dossiers received from 1/7/2025,
+    the twelve of the provincial portals (Decree 61/2018 Art. 31) before (rule ``onestop.rating.criteria``)."""
+    rows = _dossier_rule(d, "onestop.rating.criteria", None)
+    if not rows:
+        return [(k, str(label)) for k, label in RATING_CRITERIA]
+    return [(str(r["key"]), str(r["label"])) for r in rows]
+
+
+def rating_channels(d: Dossier) -> list[str]:
+    raw = _dossier_rule(d, "onestop.rating.channels", "form,device,portal,box,other")
+    return [c.strip() for c in str(raw).split(",") if c.strip() in RatingChannel.values]
+
+
+def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = None, comment: str = "", channel: str = "") -> DossierRating:
     if level not in Satisfaction.values:
         raise ApplicationError("Vui lòng chọn mức độ hài lòng.", code="invalid-level", details={"fields": {"level": ["Bắt buộc."]}})
-    keys = {k for k, _ in RATING_CRITERIA}
-    clean: dict[str, int] = {}
-    for k, v in (criteria or {}).items():
-        if v in (None, ""):
-            continue
-        try:
-            score = int(v)
-        except (TypeError, ValueError):
-            score = -1
-        if k not in keys or score not in (0, 1, 2):
-            raise ApplicationError("Tiêu chí đánh giá không hợp lệ.", code="invalid-criteria", details={"fields": {k: ["Không hợp lệ."]}})
-        clean[k] = score
     with transaction.atomic():
         try:
             d = Dossier.objects.select_for_update().get(pk=dossier_id)
@@ -904,11 +907,27 @@ def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = Non
             raise ApplicationError("Chỉ đánh giá được sau khi đã nhận kết quả.", code="not-returned")
         if DossierRating.objects.filter(dossier=d).exists():
             raise ConflictError("Hồ sơ này đã được đánh giá.", code="already-rated")
+        keys = {k for k, _l in rating_criteria(d)}
+        clean: dict[str, int] = {}
+        for k, v in (criteria or {}).items():
+            if v in (None, ""):
+                continue
+            try:
+                score = int(v)
+            except (TypeError, ValueError):
+                score = -1
+            if k not in keys or score not in (0, 1, 2):
+                raise ApplicationError("Tiêu chí đánh giá không hợp lệ.", code="invalid-criteria", details={"fields": {k: ["Không hợp lệ."]}})
+            clean[k] = score
+        # A citizen rates through the online function; an officer enters a paper form unless told otherwise (Art. 31(1)).
+        channel = channel or (RatingChannel.PORTAL if actor.role == Role.CITIZEN else RatingChannel.FORM)
+        if channel not in rating_channels(d):
+            raise ApplicationError("Kênh đánh giá không hợp lệ.", code="invalid-rating-channel", details={"fields": {"channel": ["Không hợp lệ."]}})
         officer_ids = sorted(set(
             d.events.filter(actor__isnull=False, actor_role__in=list(STAFF_ACTORS)).values_list("actor_id", flat=True)
         ))
         r = DossierRating(
-            dossier=d, level=level, criteria=clean, comment=nfc(comment)[:2000], officer_ids=officer_ids, rated_by=actor, rated_at=timezone.now(),
+            dossier=d, level=level, criteria=clean, channel=channel, comment=nfc(comment)[:2000], officer_ids=officer_ids, rated_by=actor, rated_at=timezone.now(),
             province_code=d.province_code, commune_code=d.commune_code,
         )
         r.full_clean()

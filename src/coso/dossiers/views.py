@@ -25,7 +25,7 @@ from coso.core.masking import log_personal_read
 from coso.core.security import client_ip
 from coso.core.types import AuthedHttpRequest
 from coso.dossiers import documents, selectors, services
-from coso.dossiers.constants import ACTIONS, RATING_CRITERIA, Action, Status, Timeliness
+from coso.dossiers.constants import ACTIONS, Action, Status, Timeliness
 from coso.dossiers.forms import ActionForm, CounterIntakeForm, LookupForm, OnlineSubmitForm, PeriodForm, RatingForm
 from coso.dossiers.models import DossierAttachment
 from coso.procedures.models import Procedure
@@ -156,10 +156,11 @@ def submit(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
     d = selectors.dossier_get(fetched_by=request.user, pk=pk)
-    form = RatingForm(request.POST or None)
+    keys = services.rating_criteria(d)
+    form = RatingForm(request.POST or None, criteria=keys)
     status = 200
     if request.method == "POST" and form.is_valid():
-        criteria = {k: form.cleaned_data.get(f"c_{k}") for k, _l in RATING_CRITERIA}
+        criteria = {k: form.cleaned_data.get(f"c_{k}") for k, _l in keys}
         try:
             services.rate(actor=request.user, dossier_id=d.pk, level=form.cleaned_data["level"], criteria=criteria, comment=form.cleaned_data.get("comment", ""))
         except ApplicationError as exc:
