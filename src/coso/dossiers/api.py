@@ -167,6 +167,7 @@ class InboxOut(Schema):
     near: list[DossierOut]
     overdue: list[DossierOut]
     warnings: list[DossierOut]
+    intake: list[DossierOut]  # Decree 118/2025 intake deadlines: online answer, paper hand-over, closing
 
 
 def _files(items: list[FileIn]) -> list[tuple[str, Any]]:
@@ -319,7 +320,7 @@ def mine(request: HttpRequest):  # type: ignore[no-untyped-def]
 def inbox(request: HttpRequest, q: str = "", near_days: int | None = working_days_query(None), limit: int = Query(100, ge=1, le=500)):  # type: ignore[no-untyped-def]
     box = selectors.inbox(fetched_by=request.user, query=q, near_days=near_days)
     n = limit
-    names = ("mine", "near", "overdue", "warnings")
+    names = ("mine", "near", "overdue", "warnings", "intake")
     return {"counts": {k: getattr(box, k).count() for k in names}, **{k: list(getattr(box, k)[:n]) for k in names}}
 
 

@@ -221,9 +221,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         nd = None
     box = selectors.inbox(fetched_by=request.user, query=request.GET.get("q", ""), near_days=nd)
     tab = request.GET.get("tab", "mine")
-    if tab not in ("mine", "near", "overdue", "warnings"):
+    if tab not in ("mine", "near", "overdue", "warnings", "intake"):
         tab = "mine"
-    counts = {name: getattr(box, name).count() for name in ("mine", "near", "overdue", "warnings")}
+    counts = {name: getattr(box, name).count() for name in ("mine", "near", "overdue", "warnings", "intake")}
     page = Paginator(getattr(box, tab), 50).get_page(request.GET.get("page"))
     return render(request, "dossiers/inbox.html", {"box": box, "tab": tab, "rows": page, "page": page, "counts": counts,
                                                    "q": request.GET.get("q", ""), "near_days": near_days})

@@ -135,3 +135,21 @@ def test_api_online_with_vneid_channel(users, commune, version, login):
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["channel"] == "vneid" and body["answer_due_at"] and body["agency_code"] == commune.agency_code
+
+
+def test_inbox_lists_intake_deadlines(users, commune, version, receive, login):
+    online = _online(users, commune, version, at(2025, 8, 4, 14))
+    with time_machine.travel(at(2025, 8, 4, 15, 30), tick=False):
+        paper = receive()
+        waiting = act(receive(name="Trần Thị Lan", phone="0912345678"), users["onestop"], "request_supplement", reason="Thiếu giấy chứng sinh")
+    from coso.dossiers import selectors
+
+    with time_machine.travel(at(2025, 8, 5, 9), tick=False):
+        box = selectors.inbox(fetched_by=users["onestop"])
+        assert list(box.intake) == [paper, online]  # hand over by 11:30, answer by 14:00; the waiting one is not due to close
+        page = login(users["onestop"]).get("/dossiers/inbox/", {"tab": "intake"}).content.decode()
+        assert paper.code in page and online.code in page
+    with time_machine.travel(at(2025, 8, 20, 9), tick=False):
+        assert waiting in selectors.inbox(fetched_by=users["onestop"]).intake
+        r = login(users["onestop"]).get("/api/v1/dossiers/inbox")
+        assert r.status_code == 200 and r.json()["counts"]["intake"] == 3
