@@ -257,7 +257,7 @@ def officer_dossier_stats(user_ids: list[int], period: tuple[dt.date, dt.date]) 
 
 
 def register_rows(*, fetched_by: Any, start: dt.date, end: dt.date, commune_code: str = "") -> QuerySet:
-    """Mẫu 06: dossiers received in the period, in code order."""
+    """The register (Mẫu 07 from 1/7/2025, Mẫu 06 before): dossiers received in the period, in code order."""
     a, b = period_bounds(start, end)
     qs = _scoped_stats(fetched_by, commune_code).filter(received_at__gte=a, received_at__lt=b)
     return qs.select_related("procedure_version__procedure").order_by("received_at", "id")
