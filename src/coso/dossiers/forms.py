@@ -89,9 +89,10 @@ class RatingForm(forms.Form):
     level = forms.ChoiceField(label=_("Mức độ hài lòng chung"), choices=Satisfaction.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Ý kiến khác"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, criteria=None, **kwargs):  # type: ignore[no-untyped-def]
+        """``criteria``: (key, label) of the dossier's regime (coso.dossiers.services.rating_criteria)."""
         super().__init__(*args, **kwargs)
-        for key, label in RATING_CRITERIA:
+        for key, label in criteria if criteria is not None else RATING_CRITERIA:
             self.fields[f"c_{key}"] = forms.TypedChoiceField(label=label, required=False, coerce=int, empty_value=None,
                                                            choices=[("", "—")] + [(v, lab) for v, lab in CRITERION_SCORES])
 

@@ -1,4 +1,5 @@
-"""Jobs of the dossiers app: deadline reminders, and the Mẫu 06 register (PDF/Excel) as an export job."""
+"""Jobs of the dossiers app: deadline reminders, closing dossiers not supplemented in time, and the register (Mẫu 07 of Circular
+03/2025 from 1/7/2025, Mẫu 06 of Circular 01/2018 before) as an export job."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def deadline_reminders(ctx: Any) -> None:
                     ctx.count(f"{kind}_sent" if sent else f"{kind}_already_sent", province_code=d.province_code)
 
 
-# ---------------------------------------------------------------- Mẫu 06 register as an export job
+# ---------------------------------------------------------------- the register as an export job
 def _is_staff(user: Any) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in COMMUNE_ROLES or user.role in PROVINCE_ROLES or user.role == Role.SYSTEM_ADMIN))
 
@@ -79,7 +80,7 @@ def _date(value: Any, name: str) -> dt.date:
     raise ApplicationError(f"Ngày không hợp lệ: {text or '(trống)'}.", code="invalid-date", details={"field": name})
 
 
-@export_kind("dossiers.register", title=_("Sổ theo dõi hồ sơ (Mẫu 06)"))
+@export_kind("dossiers.register", title=_("Sổ theo dõi hồ sơ"))
 class RegisterExport:
     def prepare(self, user: Any, params: dict[str, Any]) -> Prepared:
         from coso.dossiers import selectors
@@ -99,8 +100,10 @@ class RegisterExport:
             raise ApplicationError("Quá nhiều hồ sơ để in một lần (tối đa 20.000); hãy thu hẹp khoảng thời gian.", code="too-many-rows",
                                    details={"rows": n, "max": REGISTER_MAX_ROWS})
         label = "PDF" if fmt == "pdf" else "Excel"
+        from coso.dossiers.documents import register_form
+
         return Prepared(params={"format": fmt, "start": start.isoformat(), "end": end.isoformat()},
-                        title=f"Sổ theo dõi hồ sơ (Mẫu 06) {start:%d/%m/%Y}–{end:%d/%m/%Y} ({label})",
+                        title=f"Sổ theo dõi hồ sơ (Mẫu {register_form(end)[0]}) {start:%d/%m/%Y}–{end:%d/%m/%Y} ({label})",
                         province_code=user.province_code or "", commune_code=user.commune_code or "")
 
     def build(self, user: Any, params: dict[str, Any], progress: Callable[[int], None]) -> ExportFile:
@@ -116,6 +119,19 @@ class RegisterExport:
         label = _unit_label(user)
         if params["format"] == "pdf":
             data = documents.register_pdf(rows, title_unit=label, start=start, end=end)
-            return ExportFile(data, f"mau06-{start:%Y%m%d}-{end:%Y%m%d}.pdf", "application/pdf")
+            return ExportFile(data, documents.register_filename(start, end, "pdf"), "application/pdf")
         data = documents.register_xlsx(rows, title_unit=label, start=start, end=end)
-        return ExportFile(data, f"mau06-{start:%Y%m%d}-{end:%Y%m%d}.xlsx", XLSX)
+        return ExportFile(data, documents.register_filename(start, end, "xlsx"), XLSX)
+
+
+# ---------------------------------------------------------------- "đóng hồ sơ" (Decree 118/2025 Art. 19(5))
+@periodic_job("dossier_close_unsupplemented", title=_("Đóng hồ sơ không được bổ sung"), schedule=crontab(hour="6", minute="15"),
+              schedule_text=_("Hằng ngày lúc 06:15"),
+              description=_("Đóng các hồ sơ chờ bổ sung đã quá thời hạn hoàn thiện (15 ngày kể từ khi thông báo, Nghị định 118/2025/NĐ-CP "
+                            "Điều 19 khoản 5) và thông báo cho người nộp; chạy lại không đóng lần hai."),
+              result_labels={"closed": _("Đã đóng hồ sơ")})
+def close_unsupplemented(ctx: Any) -> None:
+    from coso.dossiers import services
+
+    for d in services.close_unsupplemented(today=ctx.today):
+        ctx.count("closed", province_code=d.province_code)

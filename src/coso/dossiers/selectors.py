@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from coso.accounts.roles import COMMUNE_ROLES, Role
@@ -53,6 +53,9 @@ class Inbox:
     overdue: QuerySet
     warnings: QuerySet
     today: dt.date
+    # Intake deadlines of Decree 118/2025: online dossiers to accept or return (Art. 17(2)), paper dossiers to hand to the
+    # competent body (Art. 18(2)), dossiers whose supplement period is over (to close, Art. 19(5)); soonest first.
+    intake: QuerySet | None = None
 
 
 def _waiting_for(user: Any) -> Q:
@@ -83,9 +86,15 @@ def inbox(*, fetched_by: Any, query: str = "", near_days: int | None = None, war
     warnings = running.filter(due_date__gt=today, due_date__lte=warn_limit, apology_due_date__isnull=True)
     order = ["due_date", "id"]
     lists = [q.order_by(*order) for q in (mine, near, overdue, warnings)]
+    intake = base.filter(
+        Q(status=Status.ONLINE_SUBMITTED, answer_due_at__isnull=False)
+        | Q(status=Status.RECEIVED, current_step=1, forward_due_at__isnull=False)
+        | Q(status=Status.SUPPLEMENT_REQUESTED, close_due_date__lt=today)
+    ).annotate(intake_due=Coalesce("answer_due_at", "forward_due_at")).order_by(F("intake_due").asc(nulls_first=True), "id")
     if limit is not None:
         lists = [q[:limit] for q in lists]
-    return Inbox(mine=lists[0], near=lists[1], overdue=lists[2], warnings=lists[3], today=today)
+        intake = intake[:limit]
+    return Inbox(mine=lists[0], near=lists[1], overdue=lists[2], warnings=lists[3], today=today, intake=intake)
 
 
 def public_lookup(*, code: str, phone_suffix: str) -> Dossier | None:
@@ -248,7 +257,7 @@ def officer_dossier_stats(user_ids: list[int], period: tuple[dt.date, dt.date]) 
 
 
 def register_rows(*, fetched_by: Any, start: dt.date, end: dt.date, commune_code: str = "") -> QuerySet:
-    """Mẫu 06: dossiers received in the period, in code order."""
+    """The register (Mẫu 07 from 1/7/2025, Mẫu 06 before): dossiers received in the period, in code order."""
     a, b = period_bounds(start, end)
     qs = _scoped_stats(fetched_by, commune_code).filter(received_at__gte=a, received_at__lt=b)
     return qs.select_related("procedure_version__procedure").order_by("received_at", "id")

@@ -25,7 +25,7 @@ from coso.core.masking import log_personal_read
 from coso.core.security import client_ip
 from coso.core.types import AuthedHttpRequest
 from coso.dossiers import documents, selectors, services
-from coso.dossiers.constants import ACTIONS, OPEN_STATUSES, RATING_CRITERIA, Action, Status, Timeliness
+from coso.dossiers.constants import ACTIONS, OPEN_STATUSES, Action, Status, Timeliness
 from coso.dossiers.forms import ActionForm, CounterIntakeForm, LookupForm, OnlineSubmitForm, PeriodForm, RatingForm
 from coso.dossiers.models import DossierAttachment
 from coso.procedures.models import Procedure
@@ -160,10 +160,11 @@ def submit(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
     d = selectors.dossier_get(fetched_by=request.user, pk=pk)
-    form = RatingForm(request.POST or None)
+    keys = services.rating_criteria(d)
+    form = RatingForm(request.POST or None, criteria=keys)
     status = 200
     if request.method == "POST" and form.is_valid():
-        criteria = {k: form.cleaned_data.get(f"c_{k}") for k, _l in RATING_CRITERIA}
+        criteria = {k: form.cleaned_data.get(f"c_{k}") for k, _l in keys}
         try:
             services.rate(actor=request.user, dossier_id=d.pk, level=form.cleaned_data["level"], criteria=criteria, comment=form.cleaned_data.get("comment", ""))
         except ApplicationError as exc:
@@ -224,9 +225,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         nd = None
     box = selectors.inbox(fetched_by=request.user, query=request.GET.get("q", ""), near_days=nd)
     tab = request.GET.get("tab", "mine")
-    if tab not in ("mine", "near", "overdue", "warnings"):
+    if tab not in ("mine", "near", "overdue", "warnings", "intake"):
         tab = "mine"
-    counts = {name: getattr(box, name).count() for name in ("mine", "near", "overdue", "warnings")}
+    counts = {name: getattr(box, name).count() for name in ("mine", "near", "overdue", "warnings", "intake")}
     page = Paginator(getattr(box, tab), 50).get_page(request.GET.get("page"))
     return render(request, "dossiers/inbox.html", {"box": box, "tab": tab, "rows": page, "page": page, "counts": counts,
                                                    "q": request.GET.get("q", ""), "near_days": near_days})
@@ -264,11 +265,12 @@ def _detail_context(request: AuthedHttpRequest, d: Any) -> dict[str, Any]:
     assignable = []
     if "forward" in actions or "assign" in actions:
         assignable = list(User.objects.filter(commune_code=d.commune_code, is_active=True, role__in=[Role.SPECIALIST, Role.COMMUNE_LEADER, Role.ONESTOP_OFFICER]).order_by("role", "full_name"))
-    forms_available = ["receipt", "control"] + (["supplement"] if d.supplement_count else []) + (["refusal"] if d.status == Status.REFUSED else []) + (["apology"] if d.apology_due_date else [])
+    forms = documents.available_forms(d)
+    forms_available = [k for k, _l in forms]
     return {
         "d": d, "actions": [(a, _action_label(a), ACTIONS[a].reason_required, irreversible(a)) for a in actions], "events": d.events.order_by("at", "id"),
         "steps": d.steps.order_by("order"), "attachments": d.attachments.all(), "apologies": d.apologies.all(), "assignable": assignable,
-        "forms_available": forms_available, "can_rate": d.status == Status.RETURNED and not hasattr(d, "rating") and (d.owner_id == request.user.pk or request.user.role == Role.ONESTOP_OFFICER),
+        "forms_available": forms_available, "forms": forms, "can_rate": d.status == Status.RETURNED and not hasattr(d, "rating") and (d.owner_id == request.user.pk or request.user.role == Role.ONESTOP_OFFICER),
         "rating": getattr(d, "rating", None), "staff": _staff(request.user), "Timeliness": Timeliness,
     }
 
@@ -336,11 +338,11 @@ def form_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in documents.FORMS:
         raise Http404
     d = selectors.dossier_get(fetched_by=request.user, pk=pk)
-    if kind == "apology" and not d.apologies.exists():
+    if kind not in documents.form_set(d) or (kind in ("apology", "stop") and not documents.form_available(kind, d)):
         raise Http404
     pdf = documents.form_pdf(kind, d)
     resp = HttpResponse(pdf, content_type="application/pdf")
-    resp["Content-Disposition"] = f'inline; filename="mau{documents.FORMS[kind]}-{d.code}.pdf"'
+    resp["Content-Disposition"] = f'inline; filename="mau{documents.form_number(kind, d)}-{d.code}.pdf"'
     return resp
 
 
@@ -384,14 +386,16 @@ def register(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Quá nhiều hồ sơ để in một lần (tối đa 20.000); hãy thu hẹp khoảng thời gian."))
         elif fmt == "pdf":
             resp = HttpResponse(documents.register_pdf(rows, title_unit=label, start=start, end=end), content_type="application/pdf")
-            resp["Content-Disposition"] = f'inline; filename="mau06-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
+            resp["Content-Disposition"] = f'inline; filename="{documents.register_filename(start, end, "pdf")}"'
             return resp
         else:
             resp = HttpResponse(documents.register_xlsx(rows, title_unit=label, start=start, end=end), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            resp["Content-Disposition"] = f'attachment; filename="mau06-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+            resp["Content-Disposition"] = f'attachment; filename="{documents.register_filename(start, end, "xlsx")}"'
             return resp
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "dossiers/register.html", {"form": form, "page": page, "start": start, "end": end, "query": request.GET.urlencode()})
+    number, title, circular = documents.register_form(end)
+    return render(request, "dossiers/register.html", {"form": form, "page": page, "start": start, "end": end, "query": request.GET.urlencode(),
+                                                      "register_number": number, "register_circular": circular})
 
 
 @login_required
