@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "coso.funding",
     "coso.feedback",
     "coso.jobs",
+    "coso.indices",
     "huey.contrib.djhuey",
 ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IndicesConfig(AppConfig):
+    name = "coso.indices"
+    verbose_name = "Chỉ số"

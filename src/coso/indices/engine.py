@@ -1,0 +1,162 @@
+"""Scoring of Decision 766/QĐ-TTg from numerators and denominators (pure: no database but the rule book).
+
+An indicator Coso cannot feed is "no data" (``status="no_data"``); one whose denominator is 0 is "N/A"
+(``status="na"``). Neither counts as zero nor as full marks: both are left out of ``fed_max``, and the
+score out of 100 (``score100``) is the points earned over the points that could be measured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from coso.indices.catalogue import GROUPS, INDICATORS, Indicator
+from coso.rules import book
+
+Facts = dict[str, tuple[int, int]]  # indicator code → (numerator, denominator)
+
+
+@dataclass
+class IndicatorFigure:
+    code: str
+    label: str
+    formula: str
+    group: str
+    source: str
+    missed_label: str
+    numerator: int | None
+    denominator: int | None
+    rate: float | None  # percent, 2 decimals
+    points: float | None
+    max_points: float
+    full_at: float
+    status: str  # ok | na | no_data
+    drill_url: str = ""  # set by a page that may show the records behind the figure
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            k: getattr(self, k)
+            for k in ("code", "label", "formula", "group", "source", "numerator", "denominator", "rate", "points", "max_points", "full_at", "status")
+        }
+
+
+@dataclass
+class GroupFigure:
+    key: str
+    number: int
+    label: str
+    max_points: float
+    points: float = 0.0
+    fed_max: float = 0.0
+    indicators: list[IndicatorFigure] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "number": self.number,
+            "label": self.label,
+            "max_points": self.max_points,
+            "points": self.points,
+            "fed_max": self.fed_max,
+            "indicators": [i.as_dict() for i in self.indicators],
+        }
+
+
+@dataclass
+class Scorecard:
+    groups: list[GroupFigure]
+    points: float
+    max_points: float
+    fed_max: float
+    on: dt.date
+
+    @property
+    def score100(self) -> float | None:
+        return round(self.points * 100 / self.fed_max, 2) if self.fed_max else None
+
+    @property
+    def coverage(self) -> float:
+        """Share of the 100 points that Coso could measure in the period (percent)."""
+        return round(self.fed_max * 100 / self.max_points, 2) if self.max_points else 0.0
+
+    def indicator(self, code: str) -> IndicatorFigure:
+        for g in self.groups:
+            for i in g.indicators:
+                if i.code == code:
+                    return i
+        raise KeyError(code)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "points": self.points,
+            "max_points": self.max_points,
+            "fed_max": self.fed_max,
+            "score100": self.score100,
+            "coverage": self.coverage,
+            "on": self.on.isoformat(),
+            "groups": [g.as_dict() for g in self.groups],
+        }
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    return None if not denominator else round(numerator * 100 / denominator, 2)
+
+
+def points_for(rate_pct: float, max_points: float, full_at: float) -> float:
+    """Full points at or above ``full_at`` (percent); below it rate × max ÷ threshold."""
+    if rate_pct >= full_at:
+        return round(max_points, 2)
+    return round(rate_pct * max_points / full_at, 2)
+
+
+def _num(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float, Decimal)) else float(Decimal(str(value)))
+
+
+def scorecard(facts: Facts, *, on: dt.date, province_code: str = "", commune_code: str = "") -> Scorecard:
+    """The index for one unit from its facts; points and thresholds as the rule book says on ``on``."""
+    b = book()
+
+    def rule_value(key: str, default: Any) -> float:
+        return _num(b.value(key, on, province_code, commune_code, default))
+
+    groups: list[GroupFigure] = []
+    total = fed = maximum = 0.0
+    for g in GROUPS:
+        gf = GroupFigure(g.key, g.number, str(g.label), rule_value(f"indices.d766.group_max.{g.key}", 0))
+        for ind in (i for i in INDICATORS if i.group == g.key):
+            gf.indicators.append(
+                _figure(ind, facts, rule_value(f"indices.d766.points.{ind.slug}", 0), rule_value(f"indices.d766.full_at.{ind.slug}", 100))
+            )
+        for f in gf.indicators:
+            if f.status == "ok" and f.points is not None:
+                gf.points += f.points
+                gf.fed_max += f.max_points
+        gf.points, gf.fed_max = round(gf.points, 2), round(gf.fed_max, 2)
+        total += gf.points
+        fed += gf.fed_max
+        maximum += gf.max_points
+        groups.append(gf)
+    return Scorecard(groups, round(total, 2), round(maximum, 2), round(fed, 2), on)
+
+
+def _figure(ind: Indicator, facts: Facts, max_points: float, full_at: float) -> IndicatorFigure:
+    common = {
+        "code": ind.code,
+        "label": str(ind.label),
+        "formula": str(ind.formula),
+        "group": ind.group,
+        "source": ind.source,
+        "missed_label": str(ind.missed_label),
+        "max_points": max_points,
+        "full_at": full_at,
+    }
+    if not ind.fed:
+        return IndicatorFigure(**common, numerator=None, denominator=None, rate=None, points=None, status="no_data")
+    num, den = facts.get(ind.code, (0, 0))
+    r = rate(num, den)
+    if r is None:
+        return IndicatorFigure(**common, numerator=num, denominator=den, rate=None, points=None, status="na")
+    return IndicatorFigure(**common, numerator=num, denominator=den, rate=r, points=points_for(r, max_points, full_at), status="ok")
