@@ -267,9 +267,17 @@ INDEX_FACTS_BY_FINISH = ("2.1", "4.1", "5.4")
 
 
 def _index_unit_filter(qs: QuerySet, units: list[str] | None) -> QuerySet:
+    qs = qs.annotate(unit_code=current_code_expression("commune_code", "submitted_at"))
     if units is None:
-        return qs.annotate(unit_code=current_code_expression("commune_code", "submitted_at"))
-    return qs.annotate(unit_code=current_code_expression("commune_code", "submitted_at")).filter(unit_code__in=list(units))
+        return qs
+    from coso.units.lineage import commune_with_predecessors_q
+
+    # The commune code (and its predecessors' before 1/7/2025) in the WHERE clause, so that the
+    # (commune_code, received_at / finished_at) indexes are used.
+    where = Q(pk__in=[])
+    for unit in units:
+        where |= commune_with_predecessors_q(unit)
+    return qs.filter(where).filter(unit_code__in=list(units))
 
 
 def index_facts(*, day_from: dt.date | None = None, day_to: dt.date | None = None, units: list[str] | None = None,

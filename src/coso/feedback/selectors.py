@@ -257,7 +257,12 @@ def index_facts(*, day_from: dt.date | None = None, day_to: dt.date | None = Non
     today = today or timezone.localdate()
     qs = Feedback.objects.annotate(unit_code=current_code_expression("commune_code", "submitted_at"))
     if units is not None:
-        qs = qs.filter(unit_code__in=list(units))
+        from coso.units.lineage import commune_with_predecessors_q
+
+        where = Q(pk__in=[])
+        for unit in units:
+            where |= commune_with_predecessors_q(unit)
+        qs = qs.filter(where).filter(unit_code__in=list(units))
     if day_from:
         qs = qs.filter(submitted_at__gte=_start_of(day_from))
     if day_to:

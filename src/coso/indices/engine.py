@@ -21,11 +21,11 @@ Facts = dict[str, tuple[int, int]]  # indicator code → (numerator, denominator
 @dataclass
 class IndicatorFigure:
     code: str
-    label: str
-    formula: str
+    label: Any  # lazy translation
+    formula: Any
     group: str
     source: str
-    missed_label: str
+    missed_label: Any
     numerator: int | None
     denominator: int | None
     rate: float | None  # percent, 2 decimals
@@ -36,17 +36,17 @@ class IndicatorFigure:
     drill_url: str = ""  # set by a page that may show the records behind the figure
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            k: getattr(self, k)
-            for k in ("code", "label", "formula", "group", "source", "numerator", "denominator", "rate", "points", "max_points", "full_at", "status")
+        out = {
+            k: getattr(self, k) for k in ("code", "group", "source", "numerator", "denominator", "rate", "points", "max_points", "full_at", "status")
         }
+        return {**out, "label": str(self.label), "formula": str(self.formula)}
 
 
 @dataclass
 class GroupFigure:
     key: str
     number: int
-    label: str
+    label: Any  # lazy translation
     max_points: float
     points: float = 0.0
     fed_max: float = 0.0
@@ -56,7 +56,7 @@ class GroupFigure:
         return {
             "key": self.key,
             "number": self.number,
-            "label": self.label,
+            "label": str(self.label),
             "max_points": self.max_points,
             "points": self.points,
             "fed_max": self.fed_max,
@@ -115,21 +115,46 @@ def _num(value: Any) -> float:
     return float(value) if isinstance(value, (int, float, Decimal)) else float(Decimal(str(value)))
 
 
+# Schemes read from one rule-book snapshot (the snapshot is kept here, so a new one is never mistaken for it).
+_CACHE: dict[str, Any] = {"book": None, "scopes": frozenset(), "schemes": {}}
+
+
+def _scheme(on: dt.date, province_code: str, commune_code: str) -> dict[str, float]:
+    """Every ``indices.d766.*`` value in force on ``on`` for the unit, read once per rule-book snapshot.
+
+    Units without values of their own share the province's (or the national) scheme, so that ranking
+    a province's communes reads the rule book once, not once per commune."""
+    b = book()
+    if _CACHE["book"] is not b:
+        scopes = frozenset((r.province_code, r.commune_code) for k in b.keys("indices.d766.") for r in b.rows(k))
+        _CACHE.update(book=b, scopes=scopes, schemes={})
+    scopes, schemes = _CACHE["scopes"], _CACHE["schemes"]
+    commune = commune_code if (province_code, commune_code) in scopes else ""
+    province = province_code if any(p == province_code for p, _ in scopes) else ""
+    cache_key = (on, province, commune)
+    found = schemes.get(cache_key)
+    if found is not None:
+        return found
+    out: dict[str, float] = {}
+    for g in GROUPS:
+        out[f"group_max.{g.key}"] = _num(b.value(f"indices.d766.group_max.{g.key}", on, province, commune, 0))
+    for ind in INDICATORS:
+        out[f"points.{ind.slug}"] = _num(b.value(f"indices.d766.points.{ind.slug}", on, province, commune, 0))
+        out[f"full_at.{ind.slug}"] = _num(b.value(f"indices.d766.full_at.{ind.slug}", on, province, commune, 100))
+    schemes[cache_key] = out
+    return out
+
+
 def scorecard(facts: Facts, *, on: dt.date, province_code: str = "", commune_code: str = "") -> Scorecard:
     """The index for one unit from its facts; points and thresholds as the rule book says on ``on``."""
-    b = book()
-
-    def rule_value(key: str, default: Any) -> float:
-        return _num(b.value(key, on, province_code, commune_code, default))
-
+    scheme = _scheme(on, province_code, commune_code)
     groups: list[GroupFigure] = []
     total = fed = maximum = 0.0
     for g in GROUPS:
-        gf = GroupFigure(g.key, g.number, str(g.label), rule_value(f"indices.d766.group_max.{g.key}", 0))
-        for ind in (i for i in INDICATORS if i.group == g.key):
-            gf.indicators.append(
-                _figure(ind, facts, rule_value(f"indices.d766.points.{ind.slug}", 0), rule_value(f"indices.d766.full_at.{ind.slug}", 100))
-            )
+        gf = GroupFigure(g.key, g.number, g.label, scheme[f"group_max.{g.key}"])
+        for ind in INDICATORS:
+            if ind.group == g.key:
+                gf.indicators.append(_figure(ind, facts, scheme[f"points.{ind.slug}"], scheme[f"full_at.{ind.slug}"]))
         for f in gf.indicators:
             if f.status == "ok" and f.points is not None:
                 gf.points += f.points
@@ -145,11 +170,11 @@ def scorecard(facts: Facts, *, on: dt.date, province_code: str = "", commune_cod
 def _figure(ind: Indicator, facts: Facts, max_points: float, full_at: float) -> IndicatorFigure:
     common = {
         "code": ind.code,
-        "label": str(ind.label),
-        "formula": str(ind.formula),
+        "label": ind.label,
+        "formula": ind.formula,
         "group": ind.group,
         "source": ind.source,
-        "missed_label": str(ind.missed_label),
+        "missed_label": ind.missed_label,
         "max_points": max_points,
         "full_at": full_at,
     }
