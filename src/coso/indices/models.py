@@ -45,3 +45,22 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.refreshed_at}"
+
+
+class ProvinceRollup(models.Model):
+    """The commune rollups summed per province × day × indicator (national figures and province rankings read these)."""
+
+    province_code = models.CharField(_("tỉnh"), max_length=8)
+    day = models.DateField(_("ngày"))
+    indicator = models.CharField(_("chỉ số"), max_length=8)
+    numerator = models.PositiveIntegerField(default=0)
+    denominator = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu chỉ số cấp tỉnh theo ngày")
+        verbose_name_plural = _("số liệu chỉ số cấp tỉnh theo ngày")
+        constraints = [models.UniqueConstraint(fields=["province_code", "day", "indicator"], name="index_prov_rollup_unique")]
+        indexes = [models.Index(fields=["day", "province_code", "indicator"], name="index_prov_rollup_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.province_code} {self.day} {self.indicator}: {self.numerator}/{self.denominator}"

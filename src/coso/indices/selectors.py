@@ -14,8 +14,8 @@ from typing import Any
 from django.db.models import Sum
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
-from coso.indices.engine import Facts, Scorecard, scorecard
-from coso.indices.models import IndexRollup
+from coso.indices.engine import Facts, Scorecard, Totals, scorecard, totals
+from coso.indices.models import IndexRollup, ProvinceRollup
 from coso.indices.periods import Period
 
 LEADER_ROLES = frozenset({Role.COMMUNE_LEADER, Role.SYSTEM_ADMIN} | PROVINCE_ROLES)
@@ -39,14 +39,18 @@ def facts_by_commune(period: Period, province_code: str = "") -> dict[str, Facts
     return _grouped(qs, "commune_code")
 
 
+def _provinces_in(period: Period) -> Any:
+    return ProvinceRollup.objects.filter(day__gte=period.start, day__lte=period.end)
+
+
 def facts_by_province(period: Period) -> dict[str, Facts]:
-    return _grouped(_in_period(period), "province_code")
+    return _grouped(_provinces_in(period), "province_code")
 
 
 def facts_national(period: Period) -> Facts:
     return {
         r["indicator"]: (int(r["n"] or 0), int(r["d"] or 0))
-        for r in _in_period(period).values("indicator").annotate(n=Sum("numerator"), d=Sum("denominator")).order_by()
+        for r in _provinces_in(period).values("indicator").annotate(n=Sum("numerator"), d=Sum("denominator")).order_by()
     }
 
 
@@ -56,7 +60,7 @@ def commune_card(commune_code: str, province_code: str, period: Period) -> Score
 
 
 def province_card(province_code: str, period: Period) -> Scorecard:
-    facts = _grouped(_in_period(period).filter(province_code=province_code), "province_code").get(province_code, {})
+    facts = _grouped(_provinces_in(period).filter(province_code=province_code), "province_code").get(province_code, {})
     return scorecard(facts, on=period.end, province_code=province_code)
 
 
@@ -68,7 +72,7 @@ def national_card(period: Period) -> Scorecard:
 class RankRow:
     code: str
     name: str
-    card: Scorecard
+    card: Totals
     rank: int | None = None
     previous_score: float | None = None
     previous_rank: int | None = None
@@ -97,13 +101,12 @@ class RankRow:
             "score100": self.score,
             "points": self.card.points,
             "fed_max": self.card.fed_max,
-            "coverage": self.card.coverage,
             "rank": self.rank,
             "previous_rank": self.previous_rank,
             "previous_score": self.previous_score,
             "score_change": self.score_change,
             "rank_change": self.rank_change,
-            "groups": {g.key: g.points for g in self.card.groups},
+            "groups": self.card.groups,
         }
 
 
@@ -123,11 +126,11 @@ def _ranking(units: list[tuple[str, str, str]], facts: dict[str, Facts], prev_fa
     """``units``: (code, name, province_code) of the units to rank."""
     prev = period.previous()
     rows = [
-        RankRow(code, name, scorecard(facts.get(code, {}), on=period.end, province_code=prov, commune_code=code if code != prov else ""))
+        RankRow(code, name, totals(facts.get(code, {}), on=period.end, province_code=prov, commune_code=code if code != prov else ""))
         for code, name, prov in units
     ]
     prev_rows = [
-        RankRow(code, name, scorecard(prev_facts.get(code, {}), on=prev.end, province_code=prov, commune_code=code if code != prov else ""))
+        RankRow(code, name, totals(prev_facts.get(code, {}), on=prev.end, province_code=prov, commune_code=code if code != prov else ""))
         for code, name, prov in units
     ]
     now, before = _rank(rows), _rank(prev_rows)

@@ -19,7 +19,7 @@ from coso.core.audit import audit_log
 from coso.core.models import AuditLog
 from coso.dossiers import selectors as dossier_selectors
 from coso.feedback import selectors as feedback_selectors
-from coso.indices.models import IndexRollup, RollupState
+from coso.indices.models import IndexRollup, ProvinceRollup, RollupState
 
 BATCH = 5000
 # Records saved while a refresh runs are seen by the next one: start it a little before the last.
@@ -66,6 +66,25 @@ def _insert(rows: Iterable[tuple[Any, ...]]) -> int:
     return n
 
 
+def _sum_provinces(province_code: str | None = None, first: dt.date | None = None, last: dt.date | None = None) -> None:
+    """(Re)write the province rollups from the commune rollups (all, or one province over a span of days)."""
+    conn = connections[router.db_for_write(IndexRollup)]
+    qn = conn.ops.quote_name
+    src, dst = qn(IndexRollup._meta.db_table), qn(ProvinceRollup._meta.db_table)
+    where, params = "", []
+    target = ProvinceRollup.objects.all()
+    if province_code is not None and first is not None and last is not None:
+        where, params = " WHERE province_code = %s AND day >= %s AND day <= %s", [province_code, first, last]
+        target = target.filter(province_code=province_code, day__gte=first, day__lte=last)
+    target.delete()
+    with conn.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {dst} (province_code, day, indicator, numerator, denominator) "  # noqa: S608 -- model tables, quoted; values are parameters
+            f"SELECT province_code, day, indicator, SUM(numerator), SUM(denominator) FROM {src}{where} GROUP BY province_code, day, indicator",
+            params,
+        )
+
+
 def _chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterable[list[tuple[Any, ...]]]:
     chunk: list[tuple[Any, ...]] = []
     for row in rows:
@@ -84,6 +103,7 @@ def rollups_rebuild(*, actor: Any = None) -> int:
         state = _state()
         IndexRollup.objects.all().delete()
         n = _insert(_rows(collect_facts(by_day=True), _province_map()))
+        _sum_provinces()
         state.rebuilt_at = state.refreshed_at = started
         state.save(update_fields=["rebuilt_at", "refreshed_at"])
         audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=state, verb="indices_rebuild", after={"rows": n})
@@ -124,8 +144,14 @@ def refresh_keys(keys: Iterable[tuple[str, dt.date]], *, today: dt.date | None =
                 *dossier_selectors.index_facts(day_from=first, day_to=last, units=[unit]),
                 *feedback_selectors.index_facts(day_from=first, day_to=last, units=[unit], today=today),
             ]
+            touched = set(
+                IndexRollup.objects.filter(commune_code=unit, day__gte=first, day__lte=last).values_list("province_code", flat=True).distinct()
+            )
             IndexRollup.objects.filter(commune_code=unit, day__gte=first, day__lte=last).delete()
-            _insert(_rows(facts, provinces))
+            rows = list(_rows(facts, provinces))
+            _insert(rows)
+            for province in touched | {r[1] for r in rows}:
+                _sum_provinces(province, first, last)
     return len(by_unit)
 
 
@@ -150,6 +176,17 @@ def rollups_check() -> list[Mismatch]:
         if f["denominator"]:
             fresh[(f["unit_code"] or "", f["indicator"])] = (f["numerator"], f["denominator"])
     out = []
+    by_province: dict[tuple[str, str], tuple[int, int]] = {
+        (r["province_code"], r["indicator"]): (r["n"], r["d"])
+        for r in IndexRollup.objects.values("province_code", "indicator").annotate(n=Sum("numerator"), d=Sum("denominator")).order_by()
+    }
+    provinces = {
+        (r["province_code"], r["indicator"]): (r["n"], r["d"])
+        for r in ProvinceRollup.objects.values("province_code", "indicator").annotate(n=Sum("numerator"), d=Sum("denominator")).order_by()
+    }
+    for key in sorted(set(by_province) | set(provinces)):
+        if by_province.get(key, (0, 0)) != provinces.get(key, (0, 0)):
+            out.append(Mismatch("province " + key[0], key[1], provinces.get(key, (0, 0)), by_province.get(key, (0, 0))))
     for key in sorted(set(stored) | set(fresh)):
         a, b = stored.get(key, (0, 0)), fresh.get(key, (0, 0))
         if a != b:
