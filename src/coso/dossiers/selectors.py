@@ -344,9 +344,11 @@ def index_facts(*, day_from: dt.date | None = None, day_to: dt.date | None = Non
     return out
 
 
-def index_dirty_keys(*, since: dt.datetime) -> set[tuple[str, dt.date]]:
-    """(current commune, local day) pairs whose facts may have changed: dossiers updated since ``since``."""
-    qs = Dossier.objects.filter(updated_at__gte=since).annotate(unit_code=current_code_expression("commune_code", "submitted_at"))
+def index_dirty_keys(*, since: dt.datetime | None = None, pks: list[int] | None = None) -> set[tuple[str, dt.date]]:
+    """(current commune, local day) pairs whose facts may have changed: dossiers updated since ``since``
+    (or the dossiers ``pks``)."""
+    qs = Dossier.objects.filter(pk__in=pks) if pks is not None else Dossier.objects.filter(updated_at__gte=since)
+    qs = qs.annotate(unit_code=current_code_expression("commune_code", "submitted_at"))
     out: set[tuple[str, dt.date]] = set()
     for unit, received, finished in qs.values_list("unit_code", "received_at", "finished_at").iterator():
         for moment in (received, finished):

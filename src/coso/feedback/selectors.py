@@ -282,11 +282,15 @@ def index_facts(*, day_from: dt.date | None = None, day_to: dt.date | None = Non
     return out
 
 
-def index_dirty_keys(*, since: dt.datetime, today: dt.date | None = None) -> set[tuple[str, dt.date]]:
+def index_dirty_keys(*, since: dt.datetime | None = None, today: dt.date | None = None, pks: list[int] | None = None) -> set[tuple[str, dt.date]]:
     """(current commune, day of submission) pairs whose facts may have changed: items updated since
-    ``since``, and items still open or unpublished whose deadline has passed (they turn late with time)."""
+    ``since``, and items still open or unpublished whose deadline has passed (they turn late with time);
+    or the items ``pks``."""
     today = today or timezone.localdate()
-    qs = Feedback.objects.filter(Q(updated_at__gte=since) | (late_q(today) & Q(late=False)))
+    if pks is not None:
+        qs = Feedback.objects.filter(pk__in=pks)
+    else:
+        qs = Feedback.objects.filter(Q(updated_at__gte=since) | (late_q(today) & Q(late=False)))
     qs = qs.annotate(unit_code=current_code_expression("commune_code", "submitted_at"))
     return {(unit, timezone.localtime(at).date()) for unit, at in qs.values_list("unit_code", "submitted_at").iterator()}
 

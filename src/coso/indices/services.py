@@ -155,6 +155,16 @@ def refresh_keys(keys: Iterable[tuple[str, dt.date]], *, today: dt.date | None =
     return len(by_unit)
 
 
+def refresh_records(*, dossier_ids: list[int], feedback_ids: list[int]) -> int:
+    """Re-count the (commune, day) pairs of the given records (the event-driven update)."""
+    keys: set[tuple[str, dt.date]] = set()
+    if dossier_ids:
+        keys |= dossier_selectors.index_dirty_keys(pks=list(dossier_ids))
+    if feedback_ids:
+        keys |= feedback_selectors.index_dirty_keys(pks=list(feedback_ids))
+    return refresh_keys(keys)
+
+
 @dataclass
 class Mismatch:
     commune_code: str

@@ -190,3 +190,28 @@ def test_old_commune_records_count_under_the_successor(commune, make_dossier):
     f = selectors.commune_card(commune.code, "79", periods.month(2025, 6)).indicator("2.1")
     assert (f.numerator, f.denominator) == (1, 1)
     assert services.rollups_check() == []
+
+
+# ---------------------------------------------------------------- event-driven update
+def test_a_saved_dossier_updates_the_rollups_after_commit(commune, make_dossier, django_capture_on_commit_callbacks):
+    services.rollups_rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_dossier(commune, received=dt.date(2026, 11, 2), finished=dt.date(2026, 11, 3), timeliness="late")
+    f = selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1")
+    assert (f.numerator, f.denominator) == (0, 1)
+    assert selectors.province_card(commune.province_code, NOV).indicator("2.1").denominator == 1
+    assert services.rollups_check() == []
+
+
+def test_a_real_dossier_with_a_supplement_pause_returned_late(users, commune, version, django_capture_on_commit_callbacks):
+    """Through the dossier services: a supplement request and receipt, then a late return (Monday 2/3/2026)."""
+    from coso.dossiers.tests.factories import DossierFactory
+
+    services.rollups_rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        d = DossierFactory(staff=users, commune=commune, procedure_version=version, supplemented=True, late=True)
+    assert d.timeliness == "late" and d.paused_working_days >= 0
+    month = periods.month(d.finished_at.year, d.finished_at.month)
+    f = selectors.commune_card(commune.code, commune.province_code, month).indicator("2.1")
+    assert (f.numerator, f.denominator) == (0, 1)
+    assert services.rollups_check() == []
