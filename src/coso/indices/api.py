@@ -97,3 +97,12 @@ def records(
         "count": qs.count(),
         "items": [{"id": pk, "code": c} for pk, c in qs.values_list("pk", "code")[:limit]],
     }
+
+
+@router.get("/strength", summary="Commune-strength index of a commune, with its pillars, inputs and coverage (scoped)")
+def strength(request: AuthedHttpRequest, commune: str, period: str = "", start: str = "", end: str = "") -> dict[str, Any]:
+    p = _period(period, start, end)
+    unit = _unit(commune, "commune")
+    if not selectors.can_view_records(request.user, province_code=unit.province_code, commune_code=unit.code):
+        raise Http404
+    return selectors.province_strengths(unit.province_code, p, request.user, [unit.code])[unit.code].as_dict()

@@ -6,6 +6,10 @@ class IndicesConfig(AppConfig):
     verbose_name = "Chỉ số"
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from coso.indices import signals
 
         signals.connect()
+        # Inputs of the commune-strength index from other apps (``<app>/indices_inputs.py``).
+        autodiscover_modules("indices_inputs")

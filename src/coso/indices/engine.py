@@ -174,6 +174,7 @@ class Totals:
     points: float
     fed_max: float
     groups: dict[str, float]
+    group_fed: dict[str, float] = field(default_factory=dict)
 
     @property
     def score100(self) -> float | None:
@@ -184,6 +185,7 @@ def totals(facts: Facts, *, on: dt.date, province_code: str = "", commune_code: 
     """The same sums as :func:`scorecard` without building every figure (rankings of hundreds of units)."""
     scheme = _scheme(on, province_code, commune_code)
     groups: dict[str, float] = {g.key: 0.0 for g in GROUPS}
+    group_fed: dict[str, float] = {g.key: 0.0 for g in GROUPS}
     points = fed = 0.0
     for ind in INDICATORS:
         if not ind.fed:
@@ -196,11 +198,12 @@ def totals(facts: Facts, *, on: dt.date, province_code: str = "", commune_code: 
         groups[ind.group] += p
         points += p
         fed += scheme[f"points.{ind.slug}"]
-    return Totals(round(points, 2), round(fed, 2), {k: round(v, 2) for k, v in groups.items()})
+        group_fed[ind.group] += scheme[f"points.{ind.slug}"]
+    return Totals(round(points, 2), round(fed, 2), {k: round(v, 2) for k, v in groups.items()}, group_fed)
 
 
 def _figure(ind: Indicator, facts: Facts, max_points: float, full_at: float) -> IndicatorFigure:
-    common = {
+    common: dict[str, Any] = {
         "code": ind.code,
         "label": ind.label,
         "formula": ind.formula,

@@ -43,3 +43,24 @@ declare(
     minimum=Decimal(1),
     maximum=Decimal(100),
 )
+
+# Commune-strength index: pillar weights and bands (no national text sets a commune composite; provinces do).
+declare(
+    "indices.csi.weight.*",
+    ValueType.PERCENT,
+    _("Trọng số trụ cột của chỉ số năng lực xã"),
+    description=_("Trọng số của một trụ cột; trụ cột không có dữ liệu không được tính, các trọng số còn lại được chia lại."),
+    default_source="Quyết định 876/QĐ-BNV; quyết định của UBND tỉnh về chỉ số cấp xã",
+    minimum=Decimal(0),
+    maximum=Decimal(100),
+)
+declare(
+    "indices.csi.band.*",
+    ValueType.DECIMAL,
+    _("Ngưỡng xếp loại chỉ số năng lực xã"),
+    unit="points",
+    description=_("Điểm tối thiểu của loại A, B, C (dưới ngưỡng C: loại D)."),
+    default_source="Quyết định 876/QĐ-BNV",
+    minimum=Decimal(0),
+    maximum=Decimal(100),
+)

@@ -76,6 +76,7 @@ class RankRow:
     rank: int | None = None
     previous_score: float | None = None
     previous_rank: int | None = None
+    strength: Any = None  # the commune-strength index, where the page shows it
 
     @property
     def score(self) -> float | None:
@@ -178,3 +179,16 @@ def dashboard_scope(user: Any) -> tuple[str, str, str]:
     if user.role in PROVINCE_ROLES:
         return "province", user.province_code or "", ""
     return "commune", user.province_code or "", user.commune_code or ""
+
+
+# ---------------------------------------------------------------- commune-strength index
+def province_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None) -> dict[str, Any]:
+    """The commune-strength index of the province's communes (or of ``codes``), with every part."""
+    from coso.indices.strength import strengths
+    from coso.units.models import AdministrativeUnit
+
+    if codes is None:
+        codes = list(
+            AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, province_code=province_code).values_list("code", flat=True)
+        )
+    return strengths(codes, province_code=province_code, period=period, viewer=viewer, facts=facts_by_commune(period, province_code))

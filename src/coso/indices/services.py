@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, router, transaction
 from django.utils import timezone
@@ -71,7 +71,7 @@ def _sum_provinces(province_code: str | None = None, first: dt.date | None = Non
     conn = connections[router.db_for_write(IndexRollup)]
     qn = conn.ops.quote_name
     src, dst = qn(IndexRollup._meta.db_table), qn(ProvinceRollup._meta.db_table)
-    where, params = "", []
+    where, params = "", cast(list[Any], [])
     target = ProvinceRollup.objects.all()
     if province_code is not None and first is not None and last is not None:
         where, params = " WHERE province_code = %s AND day >= %s AND day <= %s", [province_code, first, last]

@@ -100,15 +100,23 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
         ctx["ranked_count"] = sum(1 for r in ranking if r.rank is not None)
         if user.role == Role.COMMUNE_LEADER:
             ctx["todo"] = _todo(user)
+        ctx["strength"] = selectors.province_strengths(unit.province_code, period, user, [unit.code])[unit.code]
+        ctx["previous_strength"] = selectors.province_strengths(unit.province_code, prev, user, [unit.code])[unit.code]
     elif level == "province":
         unit = _unit(province_code, "province")
         card = selectors.province_card(unit.code, period)
         ranking = selectors.commune_ranking(unit.code, period)
+        csi = selectors.province_strengths(unit.code, period, user)
+        for r in ranking:
+            r.strength = csi.get(r.code)
+        if request.GET.get("sort") == "csi":
+            ranking.sort(key=lambda r: (r.strength is None or r.strength.csi is None, -(r.strength.csi or 0) if r.strength else 0, r.code))
         ctx.update(
             unit=unit,
             card=card,
             previous_card=selectors.province_card(unit.code, prev),
             ranking=ranking,
+            show_csi=True,
             chart=_group_chart(card),
             ranking_chart=_ranking_chart(ranking),
             ranking_level="commune",
