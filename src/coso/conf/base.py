@@ -345,6 +345,7 @@ COSO_DEMO_MODULES = [
     "coso.workforce.demo",
     "coso.funding.demo",
     "coso.feedback.demo",
+    "coso.indices.demo",
 ]
 
 # --- Background jobs (Huey) ---------------------------------------------------------

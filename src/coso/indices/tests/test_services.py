@@ -215,3 +215,24 @@ def test_a_real_dossier_with_a_supplement_pause_returned_late(users, commune, ve
     f = selectors.commune_card(commune.code, commune.province_code, month).indicator("2.1")
     assert (f.numerator, f.denominator) == (0, 1)
     assert services.rollups_check() == []
+
+
+def test_province_rollups_drift_is_reported_and_demo_rebuilds(november):
+    from coso.indices import demo
+    from coso.indices.models import ProvinceRollup
+
+    services.rollups_rebuild()
+    ProvinceRollup.objects.filter(indicator="5.2").delete()
+    assert {m.indicator for m in services.rollups_check()} == {"5.2"}
+
+    class Bar:
+        def update(self, done: int, total: int) -> None: ...
+
+        def finish(self) -> None: ...
+
+    class Ctx:
+        def progress(self, label: str) -> Bar:
+            return Bar()
+
+    demo.build(Ctx())
+    assert services.rollups_check() == []
