@@ -111,11 +111,14 @@ def _scan_seconds() -> float:
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
+    import os
+
     from django.test import Client
 
     from coso.indices import engine, periods, selectors, services
 
-    n = 20_000 if quick else 1_000_000
+    # COSO_BENCH_INDICES_N: another size for a full run (e.g. 200000 when a million takes too long to generate).
+    n = 20_000 if quick else int(os.environ.get("COSO_BENCH_INDICES_N", "1000000"))
     t0 = time.perf_counter()
     ctx = _setup(n)
     gen = time.perf_counter() - t0

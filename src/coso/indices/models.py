@@ -28,7 +28,6 @@ class IndexRollup(models.Model):
             models.CheckConstraint(condition=models.Q(numerator__lte=models.F("denominator")), name="index_rollup_num_le_den"),
         ]
         indexes = [
-            models.Index(fields=["day", "province_code"], name="index_rollup_day_prov_idx"),
             models.Index(fields=["province_code", "day"], name="index_rollup_prov_day_idx"),
         ]
 

@@ -22,7 +22,7 @@ def test_leader_clicks_on_time_figure_and_lands_on_late_dossiers(page, blogin, u
     blogin(page, "leader")
     page.goto(page.base + "/chi-so/?period=2026-11")
     page.wait_for_selector("#scorecard")
-    assert "75.0 %" in page.inner_text("#ind-21")
+    assert "75,0 %" in page.inner_text("#ind-21")  # Vietnamese number format
     assert page.locator("#ind-11").get_attribute("data-status") == "no_data"
     page.wait_for_function("document.getElementById('groups-chart').width > 0")
     page.click("#ind-21 a.drill")
