@@ -142,7 +142,23 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
         ctx["keep"] = {"commune": commune_code}
     elif asked_province and level == "province":
         ctx["keep"] = {"province": province_code}
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(ctx)
+    ctx["xlsx_url"] = "?" + urlencode({**request.GET.dict(), "format": "xlsx"})
     return render(request, "indices/dashboard.html", ctx)
+
+
+def _xlsx(ctx: dict[str, Any]) -> HttpResponse:
+    from coso.indices.documents import index_xlsx
+
+    unit, period = ctx.get("unit"), ctx["period"]
+    label = "Xếp hạng xã, phường" if ctx.get("ranking_level") == "commune" else "Xếp hạng tỉnh, thành phố"
+    body = index_xlsx(unit_name=unit.name if unit else "Toàn quốc", period=period, card=ctx["card"], ranking=ctx.get("ranking"), ranking_label=label)
+    resp = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = (
+        f'attachment; filename="chi-so-766-{unit.code if unit else "toan-quoc"}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"'
+    )
+    return resp
 
 
 def _todo(user: Any) -> dict[str, Any]:
@@ -255,4 +271,7 @@ def public(request: HttpRequest) -> HttpResponse:
             chart=_group_chart(card),
             ranking_chart=_ranking_chart(ranking),
         )
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(ctx)
+    ctx["xlsx_url"] = "?" + urlencode({**request.GET.dict(), "format": "xlsx"})
     return render(request, "indices/public.html", ctx)

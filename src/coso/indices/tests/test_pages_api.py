@@ -119,3 +119,18 @@ def test_api_records_are_scoped(built, client, users, login, commune):
     assert r.status_code == 200 and r.json()["count"] == 1
     assert login(users["other_leader"]).get(url).status_code == 404
     assert login(users["leader"]).get(url.replace("2.1", "3.5")).status_code == 400
+
+
+def test_excel_export_with_definitions(built, users, login, client, province):
+    import io
+
+    from openpyxl import load_workbook
+
+    r = login(users["leader"]).get(f"/chi-so/?{NOV}&format=xlsx")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["Chỉ số", "Định nghĩa"]
+    cells = [c.value for row in wb["Chỉ số"].iter_rows() for c in row]
+    assert any(isinstance(v, str) and v.startswith("2.1 ") for v in cells)
+    r = client.get(f"/chi-so/cong-khai/?{NOV}&province={province.code}&format=xlsx")
+    assert load_workbook(io.BytesIO(r.content)).sheetnames == ["Chỉ số", "Xếp hạng", "Định nghĩa"]
