@@ -192,3 +192,32 @@ def province_strengths(province_code: str, period: Period, viewer: Any, codes: l
             AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, province_code=province_code).values_list("code", flat=True)
         )
     return strengths(codes, province_code=province_code, period=period, viewer=viewer, facts=facts_by_commune(period, province_code))
+
+
+def monthly_trend(period: Period, *, commune_code: str = "", province_code: str = "", months: int = 12) -> dict[str, list[Any]]:
+    """Score out of 100 per month for the ``months`` months ending with the period's last month (one query)."""
+    from coso.indices.engine import totals
+    from coso.indices.periods import month
+
+    last = month(period.end.year, period.end.month)
+    spans = [last]
+    for _ in range(months - 1):
+        spans.insert(0, spans[0].previous())
+    whole = Period("range", spans[0].start, spans[-1].end)
+    if commune_code:
+        qs = IndexRollup.objects.filter(commune_code=commune_code)
+    elif province_code:
+        qs = ProvinceRollup.objects.filter(province_code=province_code)
+    else:
+        qs = ProvinceRollup.objects.all()
+    by_month: dict[tuple[int, int], Facts] = defaultdict(dict)
+    rows = qs.filter(day__gte=whole.start, day__lte=whole.end).values("day", "indicator", "numerator", "denominator")
+    for r in rows.iterator():
+        key = (r["day"].year, r["day"].month)
+        n, d = by_month[key].get(r["indicator"], (0, 0))
+        by_month[key][r["indicator"]] = (n + r["numerator"], d + r["denominator"])
+    scores = [
+        totals(by_month.get((p.start.year, p.start.month), {}), on=p.end, province_code=province_code, commune_code=commune_code).score100
+        for p in spans
+    ]
+    return {"labels": [f"{p.start:%m/%Y}" for p in spans], "scores": scores}

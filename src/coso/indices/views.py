@@ -145,6 +145,12 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return _xlsx(ctx)
     ctx["xlsx_url"] = "?" + urlencode({**request.GET.dict(), "format": "xlsx"})
+    unit = ctx.get("unit")
+    ctx["trend"] = selectors.monthly_trend(
+        period,
+        commune_code=unit.code if level == "commune" else "",
+        province_code=(unit.province_code if unit else "") if level != "national" else "",
+    )
     return render(request, "indices/dashboard.html", ctx)
 
 

@@ -236,3 +236,13 @@ def test_province_rollups_drift_is_reported_and_demo_rebuilds(november):
 
     demo.build(Ctx())
     assert services.rollups_check() == []
+
+
+def test_monthly_trend_for_a_commune_and_the_country(november, commune, make_dossier):
+    make_dossier(commune, received=dt.date(2026, 10, 5), finished=dt.date(2026, 10, 6), timeliness="late")
+    services.rollups_rebuild()
+    trend = selectors.monthly_trend(NOV, commune_code=commune.code)
+    assert trend["labels"][-2:] == ["10/2026", "11/2026"] and len(trend["labels"]) == 12
+    nov = selectors.commune_card(commune.code, commune.province_code, NOV).score100
+    assert trend["scores"][-1] == nov and trend["scores"][0] is None
+    assert selectors.monthly_trend(NOV)["scores"][-1] == selectors.national_card(NOV).score100

@@ -17,6 +17,15 @@ document.addEventListener("DOMContentLoaded", function () {
     if (g.compare) { sets.splice(1, 0, { label: g.compare_label, data: g.compare, backgroundColor: "#bf8700" }); }
     new Chart(gc, { type: "bar", data: { labels: g.labels, datasets: sets }, options: opts });
   }
+  var t = data("trend-chart-data");
+  var tc = document.getElementById("trend-chart");
+  if (t && tc) {
+    new Chart(tc, {
+      type: "line",
+      data: { labels: t.labels, datasets: [{ label: "Điểm quy đổi (/100)", data: t.scores, borderColor: "#1f6feb", spanGaps: true }] },
+      options: { responsive: true, maintainAspectRatio: false, animation: false, scales: { y: { min: 0, max: 100 } } }
+    });
+  }
   var r = data("ranking-chart-data");
   var rc = document.getElementById("ranking-chart");
   if (r && rc && r.labels.length) {
