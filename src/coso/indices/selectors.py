@@ -191,7 +191,10 @@ def province_strengths(province_code: str, period: Period, viewer: Any, codes: l
         codes = list(
             AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, province_code=province_code).values_list("code", flat=True)
         )
-    return strengths(codes, province_code=province_code, period=period, viewer=viewer, facts=facts_by_commune(period, province_code))
+        facts = facts_by_commune(period, province_code)
+    else:  # only the communes asked for (a commune's dashboard)
+        facts = _grouped(_in_period(period).filter(commune_code__in=codes), "commune_code")
+    return strengths(codes, province_code=province_code, period=period, viewer=viewer, facts=facts)
 
 
 def monthly_trend(period: Period, *, commune_code: str = "", province_code: str = "", months: int = 12) -> dict[str, list[Any]]:
