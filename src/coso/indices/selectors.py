@@ -207,6 +207,7 @@ def monthly_trend(period: Period, *, commune_code: str = "", province_code: str 
     for _ in range(months - 1):
         spans.insert(0, spans[0].previous())
     whole = Period("range", spans[0].start, spans[-1].end)
+    qs: Any
     if commune_code:
         qs = IndexRollup.objects.filter(commune_code=commune_code)
     elif province_code:

@@ -148,7 +148,7 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     unit = ctx.get("unit")
     ctx["trend"] = selectors.monthly_trend(
         period,
-        commune_code=unit.code if level == "commune" else "",
+        commune_code=unit.code if unit is not None and level == "commune" else "",
         province_code=(unit.province_code if unit else "") if level != "national" else "",
     )
     return render(request, "indices/dashboard.html", ctx)
