@@ -20,6 +20,8 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Hồ sơ của tôi"), "dossiers:my", frozenset({Role.CITIZEN})),
     (_("Hồ sơ cần xử lý"), "dossiers:inbox", frozenset(COMMUNE_ROLES)),
     (_("Thống kê một cửa"), "dossiers:stats", ALL_STAFF),
+    (_("Chỉ số phục vụ (766)"), "indices:dashboard", frozenset({Role.COMMUNE_LEADER} | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
+    (_("Chỉ số công khai"), "indices:public", None),
     (_("Phản ánh, kiến nghị"), "feedback:public_list", None),
     (_("Kiểm duyệt phản ánh"), "feedback:moderation", ALL_STAFF),
     (_("Đội ngũ CBCC"), "workforce:people", frozenset(COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
