@@ -20,6 +20,7 @@ urlpatterns = [
     path("feedback/", include("coso.feedback.urls")),
     path("open311/", include("coso.feedback.open311_urls")),
     path("jobs/", include("coso.jobs.urls")),
+    path("nhiem-vu/", include("coso.tasks.urls")),
     path("", include("coso.core.urls")),
 ]
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "coso.funding",
     "coso.feedback",
     "coso.jobs",
+    "coso.tasks",
     "huey.contrib.djhuey",
 ]
 
@@ -344,6 +345,7 @@ COSO_DEMO_MODULES = [
     "coso.workforce.demo",
     "coso.funding.demo",
     "coso.feedback.demo",
+    "coso.tasks.demo",
 ]
 
 # --- Background jobs (Huey) ---------------------------------------------------------
