@@ -49,13 +49,25 @@ def png_bytes() -> bytes:
 def directive(users, today):  # type: ignore[no-untyped-def]
     from coso.tasks.services import directive_create
 
-    return directive_create(actor=users["province_home_affairs"], number="125/UBND-VX", issued_on=TODAY - dt.timedelta(days=10),
-                            issuer="UBND Thành phố", level="province", summary="Triển khai chuyển đổi số cấp xã")
+    return directive_create(
+        actor=users["province_home_affairs"],
+        number="125/UBND-VX",
+        issued_on=TODAY - dt.timedelta(days=10),
+        issuer="UBND Thành phố",
+        level="province",
+        summary="Triển khai chuyển đổi số cấp xã",
+    )
 
 
 @pytest.fixture
 def two_tasks(users, directive, commune, other_commune, today):  # type: ignore[no-untyped-def]
     from coso.tasks.services import tasks_assign
 
-    return tasks_assign(actor=users["province_home_affairs"], directive=directive, title="Số hóa hồ sơ còn hiệu lực",
-                        commune_codes=[commune.code, other_commune.code], assigned_on=TODAY - dt.timedelta(days=5), due_on=TODAY + dt.timedelta(days=10))
+    return tasks_assign(
+        actor=users["province_home_affairs"],
+        directive=directive,
+        title="Số hóa hồ sơ còn hiệu lực",
+        commune_codes=[commune.code, other_commune.code],
+        assigned_on=TODAY - dt.timedelta(days=5),
+        due_on=TODAY + dt.timedelta(days=10),
+    )

@@ -3,8 +3,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+
+import pytest
 
 from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from coso.core.models import AuditLog
@@ -18,8 +19,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_directive_register_with_file(users, today, media):
-    d = services.directive_create(actor=users["province_home_affairs"], number=" 12/CĐ-TTg ", issued_on=TODAY, issuer="Thủ tướng Chính phủ",
-                                  level="central", summary="Công điện phòng chống bão", file=SimpleUploadedFile("../../cong-dien.pdf", pdf_bytes()))
+    d = services.directive_create(
+        actor=users["province_home_affairs"],
+        number=" 12/CĐ-TTg ",
+        issued_on=TODAY,
+        issuer="Thủ tướng Chính phủ",
+        level="central",
+        summary="Công điện phòng chống bão",
+        file=SimpleUploadedFile("../../cong-dien.pdf", pdf_bytes()),
+    )
     assert d.number == "12/CĐ-TTg" and d.commune_code == "" and d.province_code == "79"
     assert d.file_name == "cong-dien.pdf" and d.file.startswith("tasks/79/directives/") and "cong-dien" not in d.file
     assert AuditLog.objects.filter(verb="directive_register", object_id=str(d.pk)).exists()
@@ -36,8 +44,15 @@ def test_directive_bad_input_is_refused_in_vietnamese(users, today, media):
     with pytest.raises(ApplicationError) as e:
         services.directive_create(actor=actor, number="1/UBND", issued_on=TODAY, issuer="X", level="nope", summary="Y")
     with pytest.raises(ApplicationError) as e:
-        services.directive_create(actor=actor, number="1/UBND", issued_on=TODAY, issuer="X", level="province", summary="Y",
-                                  file=SimpleUploadedFile("a.pdf", b"MZ\x90\x00 not a pdf"))
+        services.directive_create(
+            actor=actor,
+            number="1/UBND",
+            issued_on=TODAY,
+            issuer="X",
+            level="province",
+            summary="Y",
+            file=SimpleUploadedFile("a.pdf", b"MZ\x90\x00 not a pdf"),
+        )
     assert e.value.code == "attachment-type"
     assert not Directive.objects.exists()
     with pytest.raises(PermissionDeniedError):
@@ -46,8 +61,9 @@ def test_directive_bad_input_is_refused_in_vietnamese(users, today, media):
 
 def test_duplicate_directive_is_refused(users, directive, today):
     with pytest.raises(ApplicationError) as e:
-        services.directive_create(actor=users["province_admin"], number="125/ubnd-vx", issued_on=directive.issued_on, issuer="UBND",
-                                  level="province", summary="Z")
+        services.directive_create(
+            actor=users["province_admin"], number="125/ubnd-vx", issued_on=directive.issued_on, issuer="UBND", level="province", summary="Z"
+        )
     assert e.value.code == "duplicate"
 
 
@@ -60,13 +76,25 @@ def test_province_assigns_one_task_per_commune_in_one_transaction(users, two_tas
 
 def test_assign_refuses_communes_outside_the_province_and_writes_nothing(users, directive, commune, foreign_commune, today):
     with pytest.raises(ApplicationError) as e:
-        services.tasks_assign(actor=users["province_home_affairs"], directive=directive, title="X", commune_codes=[commune.code, foreign_commune.code],
-                              assigned_on=TODAY, due_on=TODAY)
+        services.tasks_assign(
+            actor=users["province_home_affairs"],
+            directive=directive,
+            title="X",
+            commune_codes=[commune.code, foreign_commune.code],
+            assigned_on=TODAY,
+            due_on=TODAY,
+        )
     assert e.value.code == "unknown-commune"
     assert not Task.objects.exists()
     with pytest.raises(ApplicationError) as e:
-        services.tasks_assign(actor=users["province_home_affairs"], directive=directive, title="X", commune_codes=[commune.code],
-                              assigned_on=TODAY, due_on=TODAY - dt.timedelta(days=1))
+        services.tasks_assign(
+            actor=users["province_home_affairs"],
+            directive=directive,
+            title="X",
+            commune_codes=[commune.code],
+            assigned_on=TODAY,
+            due_on=TODAY - dt.timedelta(days=1),
+        )
     assert "due_on" in e.value.details["fields"]
     with pytest.raises(PermissionDeniedError):
         services.tasks_assign(actor=users["leader"], directive=directive, title="X", commune_codes=[commune.code], assigned_on=TODAY, due_on=TODAY)
@@ -77,15 +105,23 @@ def test_commune_registers_its_own_directive_and_assigns_itself(users, commune, 
     assert d.commune_code == commune.code
     with pytest.raises(ApplicationError):
         services.tasks_assign(actor=users["leader"], directive=d, title="X", commune_codes=[other_commune.code], assigned_on=TODAY, due_on=TODAY)
-    [t] = services.tasks_assign(actor=users["leader"], directive=d, title="X", commune_codes=[commune.code], assigned_on=TODAY, due_on=TODAY,
-                                assignee=users["specialist"])
+    [t] = services.tasks_assign(
+        actor=users["leader"], directive=d, title="X", commune_codes=[commune.code], assigned_on=TODAY, due_on=TODAY, assignee=users["specialist"]
+    )
     assert t.assignee == users["specialist"]
 
 
 def test_report_progress_then_result_with_attachments(users, two_tasks, commune, media, today):
     task = next(t for t in two_tasks if t.commune_code == commune.code)
-    r = services.task_report(actor=users["specialist"], task=task, kind="progress", content="Đã số hóa 40 %", progress=40,
-                             files=[SimpleUploadedFile("anh.png", png_bytes())], version=task.version)
+    r = services.task_report(
+        actor=users["specialist"],
+        task=task,
+        kind="progress",
+        content="Đã số hóa 40 %",
+        progress=40,
+        files=[SimpleUploadedFile("anh.png", png_bytes())],
+        version=task.version,
+    )
     assert r.attachments.count() == 1 and task.progress == 40 and task.state == "open"
     with pytest.raises(ConflictError):
         services.task_report(actor=users["specialist"], task=task, kind="progress", content="cũ", progress=50, version=task.version - 1)
@@ -108,8 +144,14 @@ def test_other_commune_cannot_report(users, two_tasks, commune):
 def test_bad_report_file_stores_nothing(users, two_tasks, commune, media):
     task = next(t for t in two_tasks if t.commune_code == commune.code)
     with pytest.raises(ApplicationError):
-        services.task_report(actor=users["specialist"], task=task, kind="progress", content="x", progress=10,
-                             files=[SimpleUploadedFile("a.png", png_bytes()), SimpleUploadedFile("b.exe", b"MZ\x90\x00binary")])
+        services.task_report(
+            actor=users["specialist"],
+            task=task,
+            kind="progress",
+            content="x",
+            progress=10,
+            files=[SimpleUploadedFile("a.png", png_bytes()), SimpleUploadedFile("b.exe", b"MZ\x90\x00binary")],
+        )
     assert not task.reports.exists()
     assert not (media / "tasks").exists() or not any((media / "tasks").rglob("*.*"))
 
@@ -178,19 +220,40 @@ def test_scoping(users, two_tasks, commune, other_commune, foreign_commune, make
 
 
 def _bulk(directive, commune_code, n, *, state, due, completed=None, assigned=dt.date(2017, 1, 5)):
-    return [Task(directive=directive, title="t", lead_unit="x", assigned_on=assigned, due_on=due, effective_due=due, state=state,
-                 completed_on=completed, province_code="79", commune_code=commune_code) for _ in range(n)]
+    return [
+        Task(
+            directive=directive,
+            title="t",
+            lead_unit="x",
+            assigned_on=assigned,
+            due_on=due,
+            effective_due=due,
+            state=state,
+            completed_on=completed,
+            province_code="79",
+            commune_code=commune_code,
+        )
+        for _ in range(n)
+    ]
 
 
 def test_21914_tasks_in_the_database_give_98_62_and_1_38(users, commune, other_commune, on_day):
     with on_day(dt.date(2017, 1, 3)):
-        d = services.directive_create(actor=users["province_admin"], number="1/BC", issued_on=dt.date(2017, 1, 2), issuer="Thủ tướng",
-                                      level="central", summary="Số liệu năm 2017")
+        d = services.directive_create(
+            actor=users["province_admin"],
+            number="1/BC",
+            issued_on=dt.date(2017, 1, 2),
+            issuer="Thủ tướng",
+            level="central",
+            summary="Số liệu năm 2017",
+        )
     end = dt.date(2017, 12, 27)
-    rows = (_bulk(d, commune.code, 14_068, state="completed", due=dt.date(2017, 6, 30), completed=dt.date(2017, 6, 1))
-            + _bulk(d, commune.code, 1_983, state="completed", due=dt.date(2017, 6, 30), completed=dt.date(2017, 7, 15))
-            + _bulk(d, other_commune.code, 5_640, state="open", due=dt.date(2018, 3, 31))
-            + _bulk(d, other_commune.code, 223, state="open", due=dt.date(2017, 9, 30)))
+    rows = (
+        _bulk(d, commune.code, 14_068, state="completed", due=dt.date(2017, 6, 30), completed=dt.date(2017, 6, 1))
+        + _bulk(d, commune.code, 1_983, state="completed", due=dt.date(2017, 6, 30), completed=dt.date(2017, 7, 15))
+        + _bulk(d, other_commune.code, 5_640, state="open", due=dt.date(2018, 3, 31))
+        + _bulk(d, other_commune.code, 223, state="open", due=dt.date(2017, 9, 30))
+    )
     Task.objects.bulk_create(rows, batch_size=2000)
     data = selectors.task_report_figures(fetched_by=users["province_home_affairs"], start=dt.date(2017, 1, 1), end=end)
     total = data["total"]
@@ -209,16 +272,35 @@ def test_21914_tasks_in_the_database_give_98_62_and_1_38(users, commune, other_c
 
 
 def test_person_work_items_for_decree_335(users, commune, today):
-    d = services.directive_create(actor=users["leader"], number="9/UBND", issued_on=TODAY - dt.timedelta(days=40), issuer="UBND", level="commune",
-                                  summary="K")
-    a = services.tasks_assign(actor=users["leader"], directive=d, title="Niêm yết TTHC", commune_codes=[commune.code],
-                              assigned_on=TODAY - dt.timedelta(days=40), due_on=TODAY - dt.timedelta(days=20), assignee=users["specialist"])[0]
-    b = services.tasks_assign(actor=users["leader"], directive=d, title="Đối thoại", commune_codes=[commune.code],
-                              assigned_on=TODAY - dt.timedelta(days=40), due_on=TODAY - dt.timedelta(days=10), assignee=users["specialist"])[0]
+    d = services.directive_create(
+        actor=users["leader"], number="9/UBND", issued_on=TODAY - dt.timedelta(days=40), issuer="UBND", level="commune", summary="K"
+    )
+    a = services.tasks_assign(
+        actor=users["leader"],
+        directive=d,
+        title="Niêm yết TTHC",
+        commune_codes=[commune.code],
+        assigned_on=TODAY - dt.timedelta(days=40),
+        due_on=TODAY - dt.timedelta(days=20),
+        assignee=users["specialist"],
+    )[0]
+    b = services.tasks_assign(
+        actor=users["leader"],
+        directive=d,
+        title="Đối thoại",
+        commune_codes=[commune.code],
+        assigned_on=TODAY - dt.timedelta(days=40),
+        due_on=TODAY - dt.timedelta(days=10),
+        assignee=users["specialist"],
+    )[0]
     Task.objects.filter(pk=a.pk).update(state="completed", completed_on=TODAY - dt.timedelta(days=18), progress=100)
     items = selectors.person_work_items(fetched_by=users["leader"], user_ids=[users["specialist"].pk], start=TODAY - dt.timedelta(days=31), end=TODAY)
     got = {i["source_ref"]: i for i in items[users["specialist"].pk]}
     assert got[f"task:{a.pk}"]["completed"] is True and got[f"task:{a.pk}"]["delays"] == 1
     assert got[f"task:{b.pk}"]["completed"] is False and got[f"task:{b.pk}"]["delays"] == 1
-    assert selectors.person_work_items(fetched_by=users["other_leader"], user_ids=[users["specialist"].pk], start=TODAY - dt.timedelta(days=31),
-                                       end=TODAY) == {}
+    assert (
+        selectors.person_work_items(
+            fetched_by=users["other_leader"], user_ids=[users["specialist"].pk], start=TODAY - dt.timedelta(days=31), end=TODAY
+        )
+        == {}
+    )

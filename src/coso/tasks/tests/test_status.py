@@ -58,9 +58,21 @@ def test_rates_add_up_to_100(done, overdue):
         assert Decimal(0) <= a <= 100
 
 
-def _status(state="open", completed=None, cancelled=None, due=D(2026, 3, 10), eff=None, on=D(2026, 3, 2), counts=True):
-    return st.official_status(state=state, assigned_on=D(2026, 2, 1), due_on=due, effective_due=eff or due, completed_on=completed,
-                              cancelled_on=cancelled, on=on, extension_counts=counts)
+DUE = D(2026, 3, 10)
+DAY = D(2026, 3, 2)
+
+
+def _status(state="open", completed=None, cancelled=None, due=DUE, eff=None, on=DAY, counts=True):
+    return st.official_status(
+        state=state,
+        assigned_on=D(2026, 2, 1),
+        due_on=due,
+        effective_due=eff or due,
+        completed_on=completed,
+        cancelled_on=cancelled,
+        on=on,
+        extension_counts=counts,
+    )
 
 
 def test_status_vocabulary():
