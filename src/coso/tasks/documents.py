@@ -48,7 +48,7 @@ def _heading(unit_name: str, period: Period, data: dict[str, Any]) -> list[str]:
     return [
         f"BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ ĐƯỢC GIAO — {period.label.upper()}",
         f"Đơn vị: {unit_name}",
-        f"Nhiệm vụ giao từ {period.start:%d/%m/%Y} đến {period.end:%d/%m/%Y}; tình trạng tính đến ngày {period.end:%d/%m/%Y}.",
+        f"Nhiệm vụ giao từ {period.start:%d/%m/%Y} đến {period.end:%d/%m/%Y}; tình trạng tính đến ngày {data['on']:%d/%m/%Y}.",
         "Tỷ lệ tính trên số nhiệm vụ đến hạn (đã hoàn thành + chưa hoàn thành quá hạn)."
         + (
             " Nhiệm vụ được gia hạn tính theo thời hạn mới."

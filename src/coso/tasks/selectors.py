@@ -166,13 +166,15 @@ def _figures(rows: Any, *, on: dt.date, counts: bool, method: str, key: str = "c
 
 
 def task_report_figures(*, fetched_by: Any, start: dt.date, end: dt.date, province_code: str = "") -> dict[str, Any]:
-    """Tasks assigned in [start, end], each with its status on ``end``: one row per commune and the total."""
+    """Tasks assigned in [start, end], each with its status on ``end`` (today if the period is not over): one row per commune
+    and the total."""
     qs = scoped(Task.objects.all(), fetched_by).filter(assigned_on__gte=start, assigned_on__lte=end)
     province_code = province_code or getattr(fetched_by, "province_code", "") or ""
     if province_code:
         qs = qs.filter(province_code=province_code)
-    counts, method = rule_values(end, province_code)
-    per = _figures(qs.values(*_VALUES).iterator(chunk_size=5000), on=end, counts=counts, method=method)
+    on = min(end, timezone.localdate())  # a period not over yet is looked at today (the future is not known)
+    counts, method = rule_values(on, province_code)
+    per = _figures(qs.values(*_VALUES).iterator(chunk_size=5000), on=on, counts=counts, method=method)
     names = dict(AdministrativeUnit.all_objects.filter(level="commune", code__in=list(per)).order_by("valid_from").values_list("code", "name"))
     rows = []
     total = st.Figures(label="Tổng cộng", method=method)
@@ -180,7 +182,7 @@ def task_report_figures(*, fetched_by: Any, start: dt.date, end: dt.date, provin
         f.code, f.label = code, names.get(code, code)
         rows.append(f)
         total.merge(f)
-    return {"rows": rows, "total": total, "on": end, "start": start, "extension_counts": counts, "method": method}
+    return {"rows": rows, "total": total, "on": on, "start": start, "end": end, "extension_counts": counts, "method": method}
 
 
 def commune_task_figures(*, fetched_by: Any, start: dt.date, end: dt.date) -> dict[str, dict[str, Any]]:
