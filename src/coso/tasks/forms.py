@@ -56,7 +56,8 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, communes: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["communes"].choices = [(u.code, u.name) for u in communes]
+        field: Any = self.fields["communes"]
+        field.choices = [(u.code, u.name) for u in communes]
         if not self.is_bound:
             self.initial.setdefault("assigned_on", timezone.localdate())
 

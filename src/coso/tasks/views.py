@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core.exceptions import ApplicationError
 from coso.core.files import serve_file
+from coso.core.types import AuthedHttpRequest
 from coso.tasks import documents, forms, periods, selectors, services
 from coso.tasks import status as st
 from coso.tasks.models import Extension, TaskAttachment
@@ -46,7 +48,7 @@ def _unit_label(user: Any) -> str:
 
 
 @login_required
-def task_list(request: HttpRequest) -> HttpResponse:
+def task_list(request: AuthedHttpRequest) -> HttpResponse:
     _staff_or_404(request.user)
     form = forms.FilterForm(request.GET or None)
     status, q = "", ""
@@ -84,14 +86,14 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def directive_list(request: HttpRequest) -> HttpResponse:
+def directive_list(request: AuthedHttpRequest) -> HttpResponse:
     _staff_or_404(request.user)
     page = Paginator(selectors.directive_list(fetched_by=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "tasks/directives.html", {"page": page, "can_register": services.can_register(request.user)})
 
 
 @login_required
-def directive_new(request: HttpRequest) -> HttpResponse:
+def directive_new(request: AuthedHttpRequest) -> HttpResponse:
     _staff_or_404(request.user)
     if not services.can_register(request.user):
         raise Http404
@@ -108,7 +110,7 @@ def directive_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def directive_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _staff_or_404(request.user)
     d = selectors.directive_get(fetched_by=request.user, pk=pk)
     can_manage = services.can_manage_directive(request.user, d)
@@ -155,7 +157,7 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def directive_file(request: HttpRequest, pk: int) -> HttpResponse:
+def directive_file(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     _staff_or_404(request.user)
     d = selectors.directive_get(fetched_by=request.user, pk=pk)
     if not d.file:
@@ -163,7 +165,7 @@ def directive_file(request: HttpRequest, pk: int) -> HttpResponse:
     return serve_file(request, d.file, filename=d.file_name or "van-ban", content_type=d.file_content_type, as_attachment=False)
 
 
-def _task_context(request: HttpRequest, task: Any, **forms_: Any) -> dict[str, Any]:
+def _task_context(request: AuthedHttpRequest, task: Any, **forms_: Any) -> dict[str, Any]:
     today = timezone.localdate()
     s = selectors.task_status(task, on=today)
     can_report = services.can_report(request.user, task) and task.state == task.State.OPEN
@@ -189,13 +191,13 @@ def _task_context(request: HttpRequest, task: Any, **forms_: Any) -> dict[str, A
 
 
 @login_required
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _staff_or_404(request.user)
     task = selectors.task_get(fetched_by=request.user, pk=pk)
     return render(request, "tasks/task.html", _task_context(request, task))
 
 
-def _post_action(request: HttpRequest, pk: int, form_cls: Any, form_key: str, action: Any, done: str) -> HttpResponse:
+def _post_action(request: AuthedHttpRequest, pk: int, form_cls: Any, form_key: str, action: Any, done: str) -> HttpResponse:
     _staff_or_404(request.user)
     task = selectors.task_get(fetched_by=request.user, pk=pk)
     form = form_cls(request.POST, request.FILES)
@@ -213,7 +215,7 @@ def _post_action(request: HttpRequest, pk: int, form_cls: Any, form_key: str, ac
 
 @login_required
 @require_POST
-def task_report(request: HttpRequest, pk: int) -> HttpResponse:
+def task_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def act(task: Any, data: dict[str, Any]) -> None:
         services.task_report(
             actor=request.user,
@@ -230,7 +232,7 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_extension(request: HttpRequest, pk: int) -> HttpResponse:
+def task_extension(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def act(task: Any, data: dict[str, Any]) -> None:
         services.extension_request(actor=request.user, task=task, new_due=data["new_due"], reason=data["reason"])
 
@@ -239,7 +241,7 @@ def task_extension(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def task_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def act(task: Any, data: dict[str, Any]) -> None:
         ext = task.extensions.filter(status=Extension.Status.PENDING).first()
         if ext is None:
@@ -251,7 +253,7 @@ def task_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def task_cancel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def act(task: Any, data: dict[str, Any]) -> None:
         services.task_cancel(actor=request.user, task=task, reason=data["reason"])
 
@@ -259,7 +261,7 @@ def task_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     _staff_or_404(request.user)
     try:
         a = TaskAttachment.objects.select_related("report").get(pk=pk)
@@ -270,7 +272,7 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthedHttpRequest) -> HttpResponse:
     _staff_or_404(request.user)
     today = timezone.localdate()
     initial = {"kind": "month", "year": today.year, "number": today.month}
