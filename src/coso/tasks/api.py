@@ -216,8 +216,9 @@ def period_report(request: AuthedHttpRequest, kind: str = "month", year: int | N
     today = timezone.localdate()
     if kind not in periods.KINDS:
         raise ApplicationError("Kỳ báo cáo không hợp lệ (month, quarter, half, year).", code="invalid-period")
-    year = year or today.year
-    number = number or periods.current_number(kind, today)
+    here = periods.period_containing(kind, today, cutoff_day=selectors.cutoff_day(today, request.user.province_code))
+    year = year or here.year
+    number = number or here.number
     if not 2000 <= year <= 2100 or not 1 <= number <= periods.MAX_NUMBER[kind]:
         raise ApplicationError("Năm hoặc số kỳ báo cáo không hợp lệ.", code="invalid-period")
     p = periods.period(kind, year, number, cutoff_day=selectors.cutoff_day(today, request.user.province_code))

@@ -72,3 +72,11 @@ def current_number(kind: str, day: dt.date) -> int:
     if kind == "half":
         return 1 if day.month <= 6 else 2
     return 1
+
+
+def period_containing(kind: str, day: dt.date, *, cutoff_day: int) -> Period:
+    """The period of ``kind`` that holds ``day`` (with a cut-off day, the 20th of March is in April's month)."""
+    year, month = day.year, day.month
+    if 0 < cutoff_day < day.day:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return period(kind, year, current_number(kind, dt.date(year, month, 1)), cutoff_day=cutoff_day)

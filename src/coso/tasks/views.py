@@ -275,7 +275,8 @@ def attachment(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
 def report(request: AuthedHttpRequest) -> HttpResponse:
     _staff_or_404(request.user)
     today = timezone.localdate()
-    initial = {"kind": "month", "year": today.year, "number": today.month}
+    here = periods.period_containing("month", today, cutoff_day=selectors.cutoff_day(today, request.user.province_code))
+    initial = {"kind": "month", "year": here.year, "number": here.number}
     form = forms.PeriodForm(request.GET or initial)
     data = None
     period = None

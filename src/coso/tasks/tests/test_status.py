@@ -125,3 +125,17 @@ def test_consecutive_periods_tile_the_year(kind, year, cutoff):
         assert b.start == a.end + dt.timedelta(days=1)
     nxt = periods.period(kind, year + 1, 1, cutoff_day=cutoff)
     assert nxt.start == ps[-1].end + dt.timedelta(days=1)
+
+
+def test_period_containing_a_day():
+    assert periods.period_containing("month", D(2026, 3, 14), cutoff_day=14).number == 3
+    p = periods.period_containing("month", D(2026, 12, 20), cutoff_day=14)
+    assert (p.year, p.number, p.start) == (2027, 1, D(2026, 12, 15))
+    assert periods.period_containing("quarter", D(2026, 6, 15), cutoff_day=14).number == 3
+    assert periods.period_containing("month", D(2026, 6, 30), cutoff_day=0).number == 6
+
+
+@given(s.dates(dt.date(2001, 1, 1), dt.date(2099, 12, 31)), s.sampled_from(["month", "quarter", "half", "year"]), s.integers(0, 28))
+def test_period_containing_contains_the_day(day, kind, cutoff):
+    p = periods.period_containing(kind, day, cutoff_day=cutoff)
+    assert p.start <= day <= p.end
