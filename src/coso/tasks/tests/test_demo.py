@@ -36,3 +36,20 @@ def test_demo_has_every_status_and_nothing_in_the_future(province, commune, othe
         fetched_by=users["leader"], user_ids=[users["specialist"].pk], start=TODAY.replace(day=1).replace(month=1), end=TODAY
     )
     assert len(items[users["specialist"].pk]) == 2
+
+
+@pytest.mark.parametrize("counts", [True, False])
+def test_grouped_query_agrees_with_the_status_function(province, commune, other_commune, users, today, counts):
+    import datetime as dt
+
+    from coso.rules.testing import set_rule
+
+    ctx = DemoContext(province=province, communes=[commune, other_commune], users={"noivu.tinh": users["province_home_affairs"]})
+    demo.build(ctx)
+    if not counts:
+        set_rule("tasks.extension.counts_on_time", False, valid_from=dt.date(2020, 1, 1))
+    for end in (TODAY - dt.timedelta(days=200), TODAY - dt.timedelta(days=90), TODAY - dt.timedelta(days=20), TODAY):
+        kw = {"fetched_by": users["province_home_affairs"], "start": TODAY - dt.timedelta(days=400), "end": end}
+        sql, py = selectors.task_report_figures(**kw), selectors.task_report_figures(**kw, engine="python")
+        assert [f.as_dict() for f in sql["rows"]] == [f.as_dict() for f in py["rows"]]
+        assert sql["total"].as_dict() == py["total"].as_dict()
