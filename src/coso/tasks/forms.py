@@ -47,7 +47,10 @@ class DirectiveForm(forms.Form):
 
 class AssignForm(forms.Form):
     title = forms.CharField(label=_("Nội dung nhiệm vụ"), max_length=500, widget=forms.Textarea(attrs={"rows": 3, "lang": "vi"}))
-    communes = forms.MultipleChoiceField(label=_("Xã, phường thực hiện (mỗi xã một nhiệm vụ)"), choices=[], widget=forms.CheckboxSelectMultiple)
+    all_communes = forms.BooleanField(label=_("Giao cho tất cả xã, phường của tỉnh"), required=False)
+    communes = forms.MultipleChoiceField(
+        label=_("Xã, phường thực hiện (mỗi xã một nhiệm vụ)"), choices=[], required=False, widget=forms.CheckboxSelectMultiple
+    )
     lead_unit = forms.CharField(label=_("Đơn vị chủ trì"), max_length=200, required=False, help_text=_("Để trống: UBND xã, phường nhận nhiệm vụ."))
     coordinating_units = forms.CharField(label=_("Đơn vị phối hợp"), max_length=500, required=False)
     assigned_on = _date(_("Ngày giao"))
@@ -60,6 +63,16 @@ class AssignForm(forms.Form):
         field.choices = [(u.code, u.name) for u in communes]
         if not self.is_bound:
             self.initial.setdefault("assigned_on", timezone.localdate())
+        if len(self.fields["communes"].choices) <= 1:  # a commune assigns to itself only
+            del self.fields["all_communes"]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data.get("all_communes"):
+            data["communes"] = [code for code, _name in self.fields["communes"].choices]
+        if not data.get("communes") and "communes" not in self.errors:
+            self.add_error("communes", _("Chọn ít nhất một xã, phường nhận nhiệm vụ."))
+        return data
 
 
 class ReportForm(forms.Form):

@@ -139,7 +139,11 @@ def test_pages_register_assign_report_extend_decide(login, users, commune, other
         {"title": "Rà soát", "communes": [commune.code, other_commune.code], "assigned_on": "2026-03-02", "due_on": "2026-03-20"},
     )
     assert r.status_code == 302 and Task.objects.count() == 2
-    task = Task.objects.get(commune_code=commune.code)
+    r = prov.post(f"/nhiem-vu/van-ban/{d.pk}/", {"title": "Báo cáo", "assigned_on": "2026-03-02", "due_on": "2026-03-20"})
+    assert r.status_code == 200 and "Chọn ít nhất một xã" in r.content.decode()
+    r = prov.post(f"/nhiem-vu/van-ban/{d.pk}/", {"title": "Báo cáo", "all_communes": "on", "assigned_on": "2026-03-02", "due_on": "2026-03-20"})
+    assert r.status_code == 302 and Task.objects.filter(title="Báo cáo").count() == 2
+    task = Task.objects.get(commune_code=commune.code, title="Rà soát")
 
     com = login(users["specialist"])
     page = com.get(f"/nhiem-vu/{task.pk}/").content.decode()
