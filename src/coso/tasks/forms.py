@@ -63,13 +63,14 @@ class AssignForm(forms.Form):
         field.choices = [(u.code, u.name) for u in communes]
         if not self.is_bound:
             self.initial.setdefault("assigned_on", timezone.localdate())
-        if len(self.fields["communes"].choices) <= 1:  # a commune assigns to itself only
+        if len(field.choices) <= 1:  # a commune assigns to itself only
             del self.fields["all_communes"]
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
         if data.get("all_communes"):
-            data["communes"] = [code for code, _name in self.fields["communes"].choices]
+            field: Any = self.fields["communes"]
+            data["communes"] = [code for code, _name in field.choices]
         if not data.get("communes") and "communes" not in self.errors:
             self.add_error("communes", _("Chọn ít nhất một xã, phường nhận nhiệm vụ."))
         return data

@@ -80,7 +80,11 @@ class Task(TenantModel):
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ")
         indexes = [
-            models.Index(fields=["province_code", "assigned_on"], name="task_prov_assigned_idx"),
+            # Covers the periodic report (province, period of assignment → commune and status columns): index-only scan.
+            models.Index(
+                fields=["province_code", "assigned_on", "commune_code", "state", "completed_on", "effective_due", "due_on", "cancelled_on"],
+                name="task_report_cover_idx",
+            ),
             models.Index(fields=["commune_code", "assigned_on"], name="task_comm_assigned_idx"),
             models.Index(fields=["state", "effective_due"], name="task_state_due_idx"),
         ]

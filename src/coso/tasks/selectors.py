@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Func, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
@@ -104,21 +104,15 @@ def status_q(status: str, *, on: dt.date, province_code: str = "") -> Q:
     if status == st.STOPPED:
         return assigned & stopped
     if status == st.ON_TIME:
-        return assigned & done & Q(completed_on__lte=_f(due))
+        return assigned & done & Q(completed_on__lte=F(due))
     if status == st.LATE:
-        return assigned & done & Q(completed_on__gt=_f(due))
+        return assigned & done & Q(completed_on__gt=F(due))
     open_ = assigned & ~done & ~stopped
     if status == st.OVERDUE:
         return open_ & Q(**{f"{due}__lt": on})
     if status == st.IN_TERM:
         return open_ & Q(**{f"{due}__gte": on})
     return Q()
-
-
-def _f(name: str) -> Any:
-    from django.db.models import F
-
-    return F(name)
 
 
 def task_get(*, fetched_by: Any, pk: Any) -> Task:
@@ -165,23 +159,63 @@ def _figures(rows: Any, *, on: dt.date, counts: bool, method: str, key: str = "c
     return out
 
 
+class DayNumber(Func):
+    """A date as a whole number of days (differences of two are days between them), on SQLite and PostgreSQL."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="CAST(julianday(%(expressions)s) - 2451544.5 AS INTEGER)", **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="(%(expressions)s - DATE '2000-01-01')", **extra)
+
+
+def _day_number(d: dt.date) -> int:
+    return (d - dt.date(2000, 1, 1)).days
+
+
+def status_case(*, on: dt.date, province_code: str = "") -> Case:
+    """The official status of each row as one SQL CASE expression (same order of tests as ``status.official_status``)."""
+    counts, _m = rule_values(on, province_code)
+    due = "effective_due" if counts else "due_on"
+    return Case(
+        When(assigned_on__gt=on, then=Value(st.NOT_YET)),
+        When(state=Task.State.CANCELLED, cancelled_on__lte=on, then=Value(st.STOPPED)),
+        When(state=Task.State.COMPLETED, completed_on__lte=on, completed_on__gt=F(due), then=Value(st.LATE)),
+        When(state=Task.State.COMPLETED, completed_on__lte=on, then=Value(st.ON_TIME)),
+        When(**{f"{due}__lt": on}, then=Value(st.OVERDUE)),
+        default=Value(st.IN_TERM),
+        output_field=CharField(),
+    )
+
+
 def _aggregate(qs: QuerySet[Task], *, on: dt.date, province_code: str, method: str) -> dict[str, st.Figures]:
-    """Counts per commune and official status in one grouped query (conditions of ``status_q``), plus the days overdue
-    of the late and overdue tasks (a minority) read row by row."""
-    from django.db.models import Count
+    """Counts per commune and official status, and the days overdue, in one grouped query (status as a CASE expression;
+    an index covers the columns it reads)."""
+    from django.db import connection
 
     counts, _m = rule_values(on, province_code)
     due = "effective_due" if counts else "due_on"
-    agg = {s: Count("id", filter=status_q(s, on=on, province_code=province_code)) for s in st.STATUSES}
+    in_sql = connection.vendor in ("sqlite", "postgresql")
+    agg: dict[str, Any] = {"n": Count("id")}
+    if in_sql:
+        agg["done_days"] = Sum(DayNumber(F("completed_on")))
+        agg["due_days"] = Sum(DayNumber(F(due)))
     out: dict[str, st.Figures] = defaultdict(lambda: st.Figures(method=method))
-    for row in qs.order_by().values("commune_code").annotate(**agg):
+    rows: Any = qs.order_by().annotate(official=status_case(on=on, province_code=province_code)).values("commune_code", "official").annotate(**agg)
+    for row in rows:
         f = out[row["commune_code"]]
-        for s in st.STATUSES:
-            f.add(s, row[s])
-    late = qs.filter(status_q(st.LATE, on=on, province_code=province_code) | status_q(st.OVERDUE, on=on, province_code=province_code))
-    for code, deadline, completed_on, state in late.values_list("commune_code", due, "completed_on", "state").iterator(chunk_size=5000):
-        finished = completed_on if state == Task.State.COMPLETED and completed_on is not None and completed_on <= on else None
-        out[code].days_overdue_total += ((finished or on) - deadline).days
+        f.add(row["official"], row["n"])
+        if in_sql and row["official"] == st.LATE:
+            f.days_overdue_total += (row["done_days"] or 0) - (row["due_days"] or 0)
+        elif in_sql and row["official"] == st.OVERDUE:
+            f.days_overdue_total += row["n"] * _day_number(on) - (row["due_days"] or 0)
+    if not in_sql:  # other databases: read the late and overdue tasks (a minority) row by row
+        late = qs.filter(status_q(st.LATE, on=on, province_code=province_code) | status_q(st.OVERDUE, on=on, province_code=province_code))
+        for code, deadline, completed_on, state in late.values_list("commune_code", due, "completed_on", "state").iterator(chunk_size=5000):
+            finished = completed_on if state == Task.State.COMPLETED and completed_on is not None and completed_on <= on else None
+            out[code].days_overdue_total += ((finished or on) - deadline).days
     return out
 
 
