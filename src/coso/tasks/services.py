@@ -227,6 +227,7 @@ def task_report(
         changes: dict[str, Any] = {"progress": progress, "version": t.version + 1}
         if kind == TaskReport.Kind.RESULT:
             changes.update(state=Task.State.COMPLETED, completed_on=today, result=content)
+            _close_pending(t, actor=actor, reason="Nhiệm vụ đã hoàn thành, không cần gia hạn.")
         audited_update(t, actor=actor, changes=changes, verb="task_complete" if kind == TaskReport.Kind.RESULT else "task_progress")
     task.refresh_from_db()
     return report
@@ -249,6 +250,18 @@ def extension_request(*, actor: Any, task: Task, new_due: dt.date, reason: str) 
     return ext
 
 
+def _close_pending(task: Task, *, actor: Any, reason: str) -> None:
+    """A pending extension request ends when the task is completed or stopped (kept in the history, audited)."""
+    for ext in task.extensions.select_for_update().filter(status=Extension.Status.PENDING):
+        audited_update(
+            ext,
+            actor=actor,
+            changes={"status": Extension.Status.REFUSED, "decided_by": actor, "decided_on": _today(), "decision_reason": reason},
+            verb="task_extension_close",
+            reason=reason,
+        )
+
+
 def extension_decide(*, actor: Any, extension: Extension, approve: bool, reason: str = "") -> Extension:
     task = extension.task
     if not can_manage_directive(actor, task.directive):
@@ -259,6 +272,8 @@ def extension_decide(*, actor: Any, extension: Extension, approve: bool, reason:
         if ext.status != Extension.Status.PENDING:
             raise ConflictError("Đề nghị gia hạn này đã được quyết định.", code="extension-decided")
         t = _locked(task, None)
+        if t.state != Task.State.OPEN:
+            raise ConflictError("Nhiệm vụ đã hoàn thành hoặc đã dừng, không thể gia hạn.", code="task-closed")
         status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
         audited_update(
             ext,
@@ -292,9 +307,7 @@ def task_cancel(*, actor: Any, task: Task, reason: str) -> Task:
         t = _locked(task, None)
         if t.state != Task.State.OPEN:
             raise ApplicationError("Chỉ dừng, hủy được nhiệm vụ đang thực hiện.", code="task-closed")
-        t.extensions.filter(status=Extension.Status.PENDING).update(
-            status=Extension.Status.REFUSED, decided_by=actor, decided_on=_today(), decision_reason="Nhiệm vụ đã dừng/hủy."
-        )
+        _close_pending(t, actor=actor, reason="Nhiệm vụ đã dừng/hủy.")
         audited_update(
             t,
             actor=actor,

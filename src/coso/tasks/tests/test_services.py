@@ -304,3 +304,14 @@ def test_person_work_items_for_decree_335(users, commune, today):
         )
         == {}
     )
+
+
+def test_completing_closes_a_pending_extension_request(users, two_tasks, commune, today):
+    task = next(t for t in two_tasks if t.commune_code == commune.code)
+    ext = services.extension_request(actor=users["specialist"], task=task, new_due=task.due_on + dt.timedelta(days=3), reason="x")
+    services.task_report(actor=users["specialist"], task=task, kind="result", content="Xong sớm")
+    ext.refresh_from_db()
+    assert ext.status == "refused" and "đã hoàn thành" in ext.decision_reason
+    assert AuditLog.objects.filter(verb="task_extension_close", object_id=str(ext.pk)).exists()
+    with pytest.raises(ConflictError):
+        services.extension_decide(actor=users["province_home_affairs"], extension=ext, approve=True)
