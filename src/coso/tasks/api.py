@@ -84,7 +84,7 @@ class TaskOut(Schema):
         return str(st.LABELS.get(selectors.task_status(obj), ""))
 
 
-class AssignIn(Schema):
+class TaskAssignIn(Schema):
     title: str
     commune_codes: list[str]
     assigned_on: dt.date
@@ -94,14 +94,14 @@ class AssignIn(Schema):
     expected_product: str = ""
 
 
-class ReportIn(Schema):
+class ProgressReportIn(Schema):
     kind: str
     content: str
     progress: int | None = None
     version: int | None = None
 
 
-class ReportOut(Schema):
+class ProgressReportOut(Schema):
     id: int
     kind: str
     reported_on: dt.date
@@ -114,17 +114,17 @@ class ReportOut(Schema):
         return [a.original_name for a in obj.attachments.all()]
 
 
-class ExtensionIn(Schema):
+class TaskExtensionIn(Schema):
     new_due: dt.date
     reason: str
 
 
-class DecisionIn(Schema):
+class ExtensionDecisionIn(Schema):
     approve: bool
     reason: str = ""
 
 
-class ExtensionOut(Schema):
+class TaskExtensionOut(Schema):
     id: int
     task_id: int
     current_due: dt.date
@@ -136,11 +136,11 @@ class ExtensionOut(Schema):
     decision_reason: str
 
 
-class CancelIn(Schema):
+class TaskCancelIn(Schema):
     reason: str
 
 
-class FiguresOut(Schema):
+class TaskFiguresOut(Schema):
     code: str
     label: str
     total: int
@@ -155,18 +155,18 @@ class FiguresOut(Schema):
     overdue_rate: Decimal | None
 
 
-class TaskReportOut(Schema):
+class TaskPeriodReportOut(Schema):
     period: str
     start: dt.date
     end: dt.date
     extension_counts_on_time: bool
-    total: FiguresOut
-    rows: list[FiguresOut]
+    total: TaskFiguresOut
+    rows: list[TaskFiguresOut]
 
 
 def _fig(f: st.Figures) -> dict[str, Any]:
     d = f.as_dict()
-    return {k: d[k] for k in FiguresOut.model_fields if k in d} | {"code": f.code, "label": f.label}
+    return {k: d[k] for k in TaskFiguresOut.model_fields if k in d} | {"code": f.code, "label": f.label}
 
 
 @router.get("/directives", response=list[DirectiveOut])
@@ -187,7 +187,7 @@ def get_directive(request: AuthedHttpRequest, directive_id: int):  # type: ignor
 
 
 @router.post("/directives/{int:directive_id}/tasks", response={201: list[TaskOut]})
-def assign_tasks(request: AuthedHttpRequest, directive_id: int, payload: AssignIn):  # type: ignore[no-untyped-def]
+def assign_tasks(request: AuthedHttpRequest, directive_id: int, payload: TaskAssignIn):  # type: ignore[no-untyped-def]
     d = selectors.directive_get(fetched_by=request.user, pk=directive_id)
     tasks = services.tasks_assign(
         actor=request.user,
@@ -211,7 +211,7 @@ def list_tasks(request: AuthedHttpRequest, status: str = "", directive_id: int |
     return selectors.task_list(fetched_by=request.user, status=status, directive_id=directive_id, commune_code=commune_code)
 
 
-@router.get("/report", response=TaskReportOut)
+@router.get("/report", response=TaskPeriodReportOut)
 def period_report(request: AuthedHttpRequest, kind: str = "month", year: int | None = None, number: int | None = None):  # type: ignore[no-untyped-def]
     today = timezone.localdate()
     if kind not in periods.KINDS:
@@ -238,8 +238,8 @@ def get_task(request: AuthedHttpRequest, task_id: int):  # type: ignore[no-untyp
     return selectors.task_get(fetched_by=request.user, pk=task_id)
 
 
-@router.post("/{int:task_id}/reports", response={201: ReportOut})
-def report_task(request: AuthedHttpRequest, task_id: int, payload: Form[ReportIn], files: File[list[UploadedFile]] = None):  # type: ignore[no-untyped-def, assignment]  # ninja: optional upload list
+@router.post("/{int:task_id}/reports", response={201: ProgressReportOut})
+def report_task(request: AuthedHttpRequest, task_id: int, payload: Form[ProgressReportIn], files: File[list[UploadedFile]] = None):  # type: ignore[no-untyped-def, assignment]  # ninja: optional upload list
     task = selectors.task_get(fetched_by=request.user, pk=task_id)
     r = services.task_report(
         actor=request.user,
@@ -253,19 +253,19 @@ def report_task(request: AuthedHttpRequest, task_id: int, payload: Form[ReportIn
     return 201, r
 
 
-@router.post("/{int:task_id}/extensions", response={201: ExtensionOut})
-def request_extension(request: AuthedHttpRequest, task_id: int, payload: ExtensionIn):  # type: ignore[no-untyped-def]
+@router.post("/{int:task_id}/extensions", response={201: TaskExtensionOut})
+def request_extension(request: AuthedHttpRequest, task_id: int, payload: TaskExtensionIn):  # type: ignore[no-untyped-def]
     task = selectors.task_get(fetched_by=request.user, pk=task_id)
     return 201, services.extension_request(actor=request.user, task=task, new_due=payload.new_due, reason=payload.reason)
 
 
-@router.get("/{int:task_id}/extensions", response=list[ExtensionOut])
+@router.get("/{int:task_id}/extensions", response=list[TaskExtensionOut])
 def list_extensions(request: AuthedHttpRequest, task_id: int):  # type: ignore[no-untyped-def]
     return list(selectors.task_get(fetched_by=request.user, pk=task_id).extensions.all())
 
 
-@router.post("/{int:task_id}/extensions/{int:extension_id}/decision", response=ExtensionOut)
-def decide_extension(request: AuthedHttpRequest, task_id: int, extension_id: int, payload: DecisionIn):  # type: ignore[no-untyped-def]
+@router.post("/{int:task_id}/extensions/{int:extension_id}/decision", response=TaskExtensionOut)
+def decide_extension(request: AuthedHttpRequest, task_id: int, extension_id: int, payload: ExtensionDecisionIn):  # type: ignore[no-untyped-def]
     task = selectors.task_get(fetched_by=request.user, pk=task_id)
     ext = Extension.objects.filter(task=task, pk=extension_id).first()
     if ext is None:
@@ -274,6 +274,6 @@ def decide_extension(request: AuthedHttpRequest, task_id: int, extension_id: int
 
 
 @router.post("/{int:task_id}/cancel", response=TaskOut)
-def cancel_task(request: AuthedHttpRequest, task_id: int, payload: CancelIn):  # type: ignore[no-untyped-def]
+def cancel_task(request: AuthedHttpRequest, task_id: int, payload: TaskCancelIn):  # type: ignore[no-untyped-def]
     task = selectors.task_get(fetched_by=request.user, pk=task_id)
     return services.task_cancel(actor=request.user, task=task, reason=payload.reason)
