@@ -108,6 +108,7 @@ class CancelForm(forms.Form):
 class FilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=[("", _("Tất cả")), *st.LABELS.items()])
     q = forms.CharField(label=_("Tìm theo nội dung, số văn bản"), required=False, max_length=100)
+    pending = forms.BooleanField(label=_("Có đề nghị gia hạn chờ quyết định"), required=False)
 
 
 class PeriodForm(forms.Form):

@@ -80,8 +80,16 @@ def directive_get(*, fetched_by: Any, pk: Any) -> Directive:
 
 # ---------------------------------------------------------------- tasks
 def task_list(
-    *, fetched_by: Any, directive_id: Any = None, commune_code: str = "", status: str = "", on: dt.date | None = None, query: str = ""
+    *,
+    fetched_by: Any,
+    directive_id: Any = None,
+    commune_code: str = "",
+    status: str = "",
+    on: dt.date | None = None,
+    query: str = "",
+    pending_extension: bool = False,
 ) -> QuerySet[Task]:
+    """Open tasks first (nearest deadline first), then the others."""
     qs = scoped(Task.objects.select_related("directive", "assignee"), fetched_by)
     if directive_id:
         qs = qs.filter(directive_id=directive_id)
@@ -91,7 +99,10 @@ def task_list(
         qs = qs.filter(Q(title__icontains=query) | Q(directive__number__icontains=query))
     if status:
         qs = qs.filter(status_q(status, on=on or timezone.localdate(), province_code=getattr(fetched_by, "province_code", "")))
-    return qs.order_by("effective_due", "id")
+    if pending_extension:
+        qs = qs.filter(pk__in=Extension.objects.filter(status=Extension.Status.PENDING).values("task_id"))
+    open_first = Case(When(state=Task.State.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.order_by(open_first, "effective_due", "id")
 
 
 def status_q(status: str, *, on: dt.date, province_code: str = "") -> Q:

@@ -51,11 +51,11 @@ def _unit_label(user: Any) -> str:
 def task_list(request: AuthedHttpRequest) -> HttpResponse:
     _staff_or_404(request.user)
     form = forms.FilterForm(request.GET or None)
-    status, q = "", ""
+    status, q, pending = "", "", False
     if form.is_valid():
-        status, q = form.cleaned_data["status"], form.cleaned_data["q"]
+        status, q, pending = form.cleaned_data["status"], form.cleaned_data["q"], form.cleaned_data["pending"]
     today = timezone.localdate()
-    qs = selectors.task_list(fetched_by=request.user, status=status, query=q, on=today)
+    qs = selectors.task_list(fetched_by=request.user, status=status, query=q, on=today, pending_extension=pending)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     counts, _m = selectors.rule_values(today, request.user.province_code)
     rows = []

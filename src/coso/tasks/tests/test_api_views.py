@@ -172,6 +172,9 @@ def test_pages_register_assign_report_extend_decide(login, users, commune, other
     prov = login(users["province_home_affairs"])
     r = prov.post(f"/nhiem-vu/{task.pk}/quyet-dinh-gia-han/", {"decision": "refuse", "reason": ""})
     assert r.status_code == 400 and "Vui lòng nhập" in r.content.decode()
+    assert 'id="pending-link"' in prov.get("/nhiem-vu/").content.decode()
+    html = prov.get("/nhiem-vu/", {"pending": "on"}).content.decode()
+    assert html.count('<tr data-commune="') == 1
     r = prov.post(f"/nhiem-vu/{task.pk}/quyet-dinh-gia-han/", {"decision": "approve", "reason": ""})
     assert r.status_code == 302 and Extension.objects.get().status == "approved"
     assert "31/03/2026" in prov.get(f"/nhiem-vu/{task.pk}/").content.decode()
