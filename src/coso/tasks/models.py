@@ -85,7 +85,6 @@ class Task(TenantModel):
                 fields=["province_code", "assigned_on", "commune_code", "state", "completed_on", "effective_due", "due_on", "cancelled_on"],
                 name="task_report_cover_idx",
             ),
-            models.Index(fields=["commune_code", "assigned_on"], name="task_comm_assigned_idx"),
             models.Index(fields=["state", "effective_due"], name="task_state_due_idx"),
         ]
         constraints = [
