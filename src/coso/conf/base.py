@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "coso.feedback",
     "coso.jobs",
     "coso.indices",
+    "coso.tasks",
     "huey.contrib.djhuey",
 ]
 
@@ -345,7 +346,8 @@ COSO_DEMO_MODULES = [
     "coso.workforce.demo",
     "coso.funding.demo",
     "coso.feedback.demo",
-    "coso.indices.demo",
+    "coso.tasks.demo",
+    "coso.indices.demo",  # last: builds the rollups from the other modules' demo data
 ]
 
 # --- Background jobs (Huey) ---------------------------------------------------------
