@@ -18,11 +18,11 @@ from ninja import Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
-from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from coso.core.exceptions import NotFoundError
 from coso.core.params import working_days_query
 from coso.core.security import client_ip
 from coso.core.types import AuthedHttpRequest
-from coso.dossiers import documents, selectors, services
+from coso.dossiers import documents, errors, selectors, services
 from coso.dossiers.constants import Status
 from coso.procedures.models import Procedure
 from coso.units.models import AdministrativeUnit
@@ -176,7 +176,7 @@ def _files(items: list[FileIn]) -> list[tuple[str, Any]]:
         try:
             raw = base64.b64decode(f.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            raise ApplicationError(f"Tệp «{f.filename[:200]}» không phải base64 hợp lệ.", code="invalid-file", details={"fields": {"files": [f.filename[:200]]}}) from None
+            raise errors.INVALID_FILE(value=f.filename[:200], details={"fields": {"files": [f.filename[:200]]}}) from None
         # ContentFile keeps the name as sent ("..", "???", a Windows path): the pipeline derives a safe display
         # name from it and stores the content under a generated name.
         out.append((f.document_name, ContentFile(raw, name=f.filename)))
@@ -203,16 +203,16 @@ def _submission(request: HttpRequest, schema: type[TSchema]) -> tuple[TSchema, l
             elif key in post:
                 raw[key] = post[key]
         if any("\x00" in v for values in post.lists() for v in values[1]):
-            raise ApplicationError("Dữ liệu có ký tự không hợp lệ (NUL).", code="invalid-characters")
+            raise errors.INVALID_CHARACTERS()
         names = post.getlist("document_names")
         files = [(names[i] if i < len(names) and names[i].strip() else f"Tệp {i + 1}", f) for i, f in enumerate(uploads)]
     else:
         try:
             raw = json.loads(request.body or b"{}")
         except (ValueError, UnicodeDecodeError):
-            raise ApplicationError("Nội dung gửi lên không phải JSON hợp lệ.", code="invalid-json") from None
+            raise errors.SUBMISSION_INVALID_JSON() from None
         if not isinstance(raw, dict):
-            raise ApplicationError("Nội dung gửi lên phải là một đối tượng JSON.", code="invalid-json")
+            raise errors.INVALID_JSON()
         files = []
     try:
         payload = schema.model_validate(raw)
@@ -253,7 +253,7 @@ def _body_doc(schema: type[Schema]) -> dict[str, Any]:
 def _procedure(code: str) -> Procedure:
     proc = Procedure.objects.filter(code=code, is_active=True).first()
     if proc is None:
-        raise ApplicationError("Không tìm thấy thủ tục.", code="unknown-procedure", details={"fields": {"procedure_code": ["Không tồn tại."]}})
+        raise errors.UNKNOWN_PROCEDURE(details={"fields": {"procedure_code": ["Không tồn tại."]}})
     return proc
 
 
@@ -274,7 +274,7 @@ def intake(request: HttpRequest):  # type: ignore[no-untyped-def]
     user = request.user
     commune = AdministrativeUnit.objects.filter(code=getattr(user, "commune_code", ""), level="commune").first()
     if commune is None:
-        raise PermissionDeniedError("Chỉ cán bộ bộ phận một cửa của xã được tiếp nhận hồ sơ.")
+        raise errors.INTAKE_FORBIDDEN()
     payload, files = _submission(request, IntakeIn)
     d = services.receive_at_counter(actor=user, commune=commune, applicant=_applicant(payload), procedure=_procedure(payload.procedure_code),
                                     documents=[d if isinstance(d, str) else d.dict() for d in payload.documents], files=files,
@@ -296,7 +296,7 @@ def online(request: HttpRequest):  # type: ignore[no-untyped-def]
 def lookup(request: HttpRequest, code: str, phone: str):  # type: ignore[no-untyped-def]
     d = selectors.public_lookup_limited(code=code, phone_suffix=phone, client=client_ip(request))
     if d is None:
-        raise NotFoundError("Không tìm thấy hồ sơ khớp với mã và số điện thoại.")
+        raise errors.LOOKUP_NOT_FOUND()
     return {
         "code": d.code, "status": d.status, "status_label": str(Status(d.status).label), "procedure_name": d.procedure_version.procedure.name,
         "applicant": selectors.masked_name(d.applicant_name), "submitted_at": d.submitted_at, "due_date": d.promised_date, "timeliness": d.timeliness,
@@ -329,7 +329,7 @@ def stats(request: HttpRequest, start: dt.date | None = None, end: dt.date | Non
     end = end or timezone.localdate()
     start = start or end - dt.timedelta(days=364)
     if start > end:
-        raise ApplicationError("Ngày bắt đầu phải trước ngày kết thúc.", code="invalid-period", details={"fields": {"start": ["Sau ngày kết thúc."]}})
+        raise errors.INVALID_PERIOD(details={"fields": {"start": ["Sau ngày kết thúc."]}})
     data = selectors.stats(fetched_by=request.user, start=start, end=end, commune_code=commune, procedure_code=procedure, group_by=group if group in ("commune", "procedure") else "")
     data["monthly"] = [{"month": m["m"].strftime("%Y-%m"), "received": m["received"], "ok": m["ok"], "late": m["late"]} for m in data["monthly"] if m["m"]]
     data["start"], data["end"] = start.isoformat(), end.isoformat()
@@ -393,11 +393,11 @@ def form_pdf(request: HttpRequest, dossier_id: int, kind: str):  # type: ignore[
         raise NotFoundError()
     d = selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
     if kind not in documents.form_set(d):
-        raise NotFoundError("Biểu mẫu này không áp dụng cho hồ sơ tiếp nhận trước ngày 01/7/2025.")
+        raise errors.FORM_PDF_NOT_FOUND()
     if kind == "apology" and not documents.form_available(kind, d):
-        raise NotFoundError("Hồ sơ chưa có văn bản xin lỗi.")
+        raise errors.FORM_PDF_NOT_FOUND_2()
     if kind == "stop" and not documents.form_available(kind, d):
-        raise NotFoundError("Hồ sơ chưa dừng giải quyết.")
+        raise errors.FORM_PDF_NOT_FOUND_3()
     resp = HttpResponse(documents.form_pdf(kind, d), content_type="application/pdf")
     resp["Content-Disposition"] = f'inline; filename="mau{documents.form_number(kind, d)}-{d.code}.pdf"'
     return resp

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from huey import crontab
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
-from coso.core.exceptions import ApplicationError, PermissionDeniedError
+from coso.dossiers import errors
 from coso.dossiers.constants import Status
 from coso.jobs.registry import ExportFile, Prepared, export_kind, periodic_job
 
@@ -77,7 +77,7 @@ def _date(value: Any, name: str) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ApplicationError(f"Ngày không hợp lệ: {text or '(trống)'}.", code="invalid-date", details={"field": name})
+    raise errors.INVALID_DATE(value=text or '(trống)', details={"field": name})
 
 
 @export_kind("dossiers.register", title=_("Sổ theo dõi hồ sơ"))
@@ -86,19 +86,18 @@ class RegisterExport:
         from coso.dossiers import selectors
 
         if not _is_staff(user):
-            raise PermissionDeniedError("Bạn không có quyền xuất sổ theo dõi hồ sơ.", code="forbidden")
+            raise errors.PREPARE_FORBIDDEN()
         fmt = params.get("format") or "pdf"
         if fmt not in ("pdf", "xlsx"):
-            raise ApplicationError("Định dạng phải là pdf hoặc xlsx.", code="invalid-format")
+            raise errors.INVALID_FORMAT()
         start, end = _date(params.get("start"), "start"), _date(params.get("end"), "end")
         if start > end:
-            raise ApplicationError("Ngày bắt đầu phải trước ngày kết thúc.", code="invalid-period")
+            raise errors.INVALID_PERIOD()
         if (end - start).days > 3 * 366:
-            raise ApplicationError("Khoảng thời gian tối đa 3 năm.", code="invalid-period")
+            raise errors.PREPARE_INVALID_PERIOD()
         n = selectors.register_rows(fetched_by=user, start=start, end=end).count()
         if n > REGISTER_MAX_ROWS:
-            raise ApplicationError("Quá nhiều hồ sơ để in một lần (tối đa 20.000); hãy thu hẹp khoảng thời gian.", code="too-many-rows",
-                                   details={"rows": n, "max": REGISTER_MAX_ROWS})
+            raise errors.TOO_MANY_ROWS(details={"rows": n, "max": REGISTER_MAX_ROWS})
         label = "PDF" if fmt == "pdf" else "Excel"
         from coso.dossiers.documents import register_form
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from coso.accounts.roles import COMMUNE_ROLES, Role
 from coso.core.scoping import get_scoped_or_404, scoped
 from coso.core.search import search_filter
+from coso.dossiers import errors
 from coso.dossiers.constants import FINISHED_STATUSES, Channel, Satisfaction, Status, Timeliness
 from coso.dossiers.models import Dossier, DossierApology, DossierEvent, DossierRating
 from coso.units.lineage import current_code_expression
@@ -128,14 +129,13 @@ def public_lookup_limited(*, code: str, phone_suffix: str, client: str) -> Dossi
     from django.conf import settings
 
     from coso.core import ratelimit
-    from coso.core.exceptions import ApplicationError
 
     norm = (code or "").strip().upper()[:60]
     pair = f"{norm}\n{client}"
     if ratelimit.count("lookup-client", client) >= settings.LOOKUP_MAX_FAILURES or (
         ratelimit.count("lookup-code", norm) >= settings.LOOKUP_MAX_FAILURES_PER_CODE and ratelimit.count("lookup-pair", pair) > 0
     ):
-        raise ApplicationError("Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau một giờ.", code="too-many-attempts", status=429)
+        raise errors.TOO_MANY_ATTEMPTS()
     dossier = public_lookup(code=code, phone_suffix=phone_suffix)
     if dossier is None:
         ratelimit.hit("lookup-client", client, seconds=LOOKUP_WINDOW_SECONDS)

@@ -24,12 +24,13 @@ from django.utils import timezone
 from coso.accounts.roles import Role
 from coso.core import attachments as att
 from coso.core.audit import audit_log, snapshot
-from coso.core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from coso.core.models import AuditLog
 from coso.core.notify import notify
 from coso.core.search import search_index_set
 from coso.core.text import fold, nfc
 from coso.dossiers import deadlines
+from coso.dossiers import errors as dossiers_errors
 from coso.dossiers.constants import (
     ACTIONS,
     ALLOWED_ATTACHMENT_KINDS,
@@ -110,8 +111,7 @@ def prepare_files(files: list[tuple[str, Any]] | None) -> list[tuple[str, att.Pr
     written; one bad file refuses the whole submission. Returns (document name, cleaned file) pairs."""
     files = [(n, f) for n, f in (files or []) if f is not None]
     if len(files) > MAX_FILES:
-        raise ApplicationError(f"Chỉ được gửi tối đa {MAX_FILES} tệp trong một lần.", code="too-many-attachments",
-                               details={"max": MAX_FILES, "fields": {"files": [f"Tối đa {MAX_FILES} tệp."]}})
+        raise dossiers_errors.TOO_MANY_ATTACHMENTS(max_files=MAX_FILES, details={"max": MAX_FILES, "fields": {"files": [f"Tối đa {MAX_FILES} tệp."]}})
     prepared = []
     for doc_name, upload in files:
         try:
@@ -182,10 +182,10 @@ def _version_for(procedure_version: Any = None, *, procedure: Any = None, provin
     if procedure_version is not None:
         return procedure_version
     if procedure is None:
-        raise ApplicationError("Vui lòng chọn thủ tục.", code="no-procedure", details={"fields": {"procedure": ["Bắt buộc."]}})
+        raise dossiers_errors.NO_PROCEDURE(details={"fields": {"procedure": ["Bắt buộc."]}})
     version = procedure.version_on(day, province_code)
     if version is None or not procedure.is_active:
-        raise ApplicationError("Thủ tục này chưa có phiên bản đang có hiệu lực.", code="no-procedure-version", details={"fields": {"procedure": ["Không có hiệu lực."]}})
+        raise dossiers_errors.NO_PROCEDURE_VERSION(details={"fields": {"procedure": ["Không có hiệu lực."]}})
     return version
 
 
@@ -312,8 +312,7 @@ def received_papers(version: Any, documents: list[Any] | None) -> list[dict[str,
         except (TypeError, ValueError):
             count = 0
         if not 1 <= count <= MAX_COPIES:
-            raise ApplicationError(f"Số bản của “{name[:80]}” phải từ 1 đến {MAX_COPIES}.", code="invalid-copies",
-                                   details={"fields": {"documents": [name]}, "document": name})
+            raise dossiers_errors.INVALID_COPIES(value=name[:80], max_copies=MAX_COPIES, details={"fields": {"documents": [name]}, "document": name})
         given[name] = given.get(name, 0) + count
     ordered = [n for n in asked if n in given] + [n for n in given if n not in asked]
     return [{"name": n, "copies": given[n]} for n in ordered]
@@ -370,11 +369,11 @@ def receive_at_counter(
     replace the paper (the online channel is where files are the dossier). The receipt (Mẫu 01) lists
     exactly these papers with their counts, then the attached files."""
     if getattr(actor, "role", None) != Role.ONESTOP_OFFICER and not getattr(actor, "is_superuser", False):
-        raise PermissionDeniedError("Chỉ cán bộ bộ phận một cửa được tiếp nhận hồ sơ.")
+        raise dossiers_errors.RECEIVE_AT_COUNTER_FORBIDDEN()
     if not actor.is_superuser and actor.commune_code != commune.code:
-        raise PermissionDeniedError("Bạn chỉ tiếp nhận hồ sơ của đơn vị mình.")
+        raise dossiers_errors.RECEIVE_AT_COUNTER_FORBIDDEN_2()
     if channel not in PAPER_CHANNELS:
-        raise ApplicationError("Kênh nộp không hợp lệ.", code="invalid-channel", details={"fields": {"channel": ["Không hợp lệ."]}})
+        raise dossiers_errors.INVALID_CHANNEL(details={"fields": {"channel": ["Không hợp lệ."]}})
     applicant = clean_applicant(applicant)
     now = received_at or timezone.now()
     version = _version_for(procedure_version, procedure=procedure, province_code=commune.province_code, day=timezone.localdate(now))
@@ -383,10 +382,7 @@ def receive_at_counter(
     provided = {p["name"] for p in papers}
     missing = _missing_required(version, provided)
     if missing:
-        raise ApplicationError(
-            "Hồ sơ chưa đủ thành phần: " + "; ".join(missing) + ". Hãy đánh dấu các giấy tờ đã nhận, hoặc hướng dẫn công dân bổ sung một lần (Mẫu 02) trước khi tiếp nhận.",
-            code="incomplete-dossier", details={"missing": missing, "fields": {"documents": missing}},
-        )
+        raise dossiers_errors.INCOMPLETE_AT_COUNTER(papers="; ".join(missing), details={"missing": missing, "fields": {"documents": missing}})
     prepared = prepare_files(files)
     owner = _citizen_account(applicant.citizen_id)
     with att.StoredFiles() as stored, transaction.atomic():
@@ -422,20 +418,20 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
     """A citizen with an account submits online (national portal, or VNeID where Decree 367/2025 allows it); the code is
     issued now, the clock starts on acceptance, which is due within the working hours of ``onestop.online.answer_working_hours``."""
     if getattr(actor, "role", None) != Role.CITIZEN:
-        raise PermissionDeniedError("Chỉ công dân có tài khoản được nộp hồ sơ trực tuyến.")
+        raise dossiers_errors.SUBMIT_ONLINE_FORBIDDEN()
     if commune is None or getattr(commune, "level", "") != "commune":
-        raise ApplicationError("Vui lòng chọn xã/phường nhận hồ sơ.", code="no-commune", details={"fields": {"commune": ["Bắt buộc."]}})
+        raise dossiers_errors.NO_COMMUNE(details={"fields": {"commune": ["Bắt buộc."]}})
     applicant = clean_applicant(applicant)
     now = timezone.now()
     if channel not in ONLINE_CHANNELS or channel not in allowed_channels(timezone.localdate(now), commune.province_code, commune.code):
-        raise ApplicationError("Kênh nộp trực tuyến này chưa được áp dụng.", code="invalid-channel", details={"fields": {"channel": ["Không hợp lệ."]}})
+        raise dossiers_errors.SUBMIT_ONLINE_INVALID_CHANNEL(details={"fields": {"channel": ["Không hợp lệ."]}})
     version = _version_for(procedure_version, procedure=procedure, province_code=commune.province_code, day=timezone.localdate(now))
     if version.online == "none":
-        raise ApplicationError("Thủ tục này chưa cung cấp dịch vụ công trực tuyến.", code="not-online")
+        raise dossiers_errors.NOT_ONLINE()
     files = files or []
     missing = _missing_required(version, {nfc(n) for n, _ in files})
     if missing:
-        raise ApplicationError("Thiếu tệp đính kèm: " + "; ".join(missing) + ".", code="incomplete-dossier", details={"missing": missing, "fields": {"files": missing}})
+        raise dossiers_errors.INCOMPLETE_ONLINE(papers="; ".join(missing), details={"missing": missing, "fields": {"files": missing}})
     prepared = prepare_files(files)
     with att.StoredFiles() as stored, transaction.atomic():
         agency = agency_code_for(commune, version, timezone.localdate(now))
@@ -486,7 +482,7 @@ def _finish(dossier: Dossier, now: dt.datetime) -> None:
 def _check_scope(dossier: Dossier, actor: Any) -> None:
     """Another unit's (or another citizen's) dossier does not exist for the actor: 404."""
     if actor is None or not getattr(actor, "is_authenticated", False):
-        raise PermissionDeniedError("Bạn cần đăng nhập.", code="not-authenticated")
+        raise dossiers_errors.NOT_AUTHENTICATED()
     if actor.role == Role.CITIZEN:
         if dossier.owner_id != actor.pk:
             raise NotFoundError()
@@ -497,12 +493,12 @@ def _check_scope(dossier: Dossier, actor: Any) -> None:
 def _check_actor(dossier: Dossier, actor: Any, action: str) -> None:
     rule = ACTIONS.get(action)
     if rule is None:
-        raise ApplicationError("Thao tác không hợp lệ.", code="unknown-action")
+        raise dossiers_errors.UNKNOWN_ACTION()
     _check_scope(dossier, actor)
     if not actor.is_superuser and actor.role not in rule.roles and _delegation_for(dossier, actor, action) is None:
-        raise PermissionDeniedError(f"Vai trò của bạn không được thực hiện thao tác «{Action(action).label}».")
+        raise dossiers_errors.CHECK_ACTOR_FORBIDDEN(label=Action(action).label)
     if rule.step_role and not actor.is_superuser and actor.role != Role.COMMUNE_LEADER and actor.role != dossier.waiting_role:
-        raise PermissionDeniedError("Hồ sơ đang ở bước của vai trò khác; bạn chưa được xử lý bước này.")
+        raise dossiers_errors.CHECK_ACTOR_FORBIDDEN_2()
 
 
 def _current_state(dossier: Dossier) -> dict[str, Any]:
@@ -529,9 +525,9 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
     reason = nfc(reason)
     rule = ACTIONS.get(action)
     if rule is None:
-        raise ApplicationError("Thao tác không hợp lệ.", code="unknown-action")
+        raise dossiers_errors.UNKNOWN_ACTION()
     if rule.reason_required and len(reason) < 3:
-        raise ApplicationError("Vui lòng ghi rõ lý do.", code="reason-required", details={"fields": {"reason": ["Bắt buộc."]}})
+        raise dossiers_errors.REASON_REQUIRED(details={"fields": {"reason": ["Bắt buộc."]}})
     prepared = prepare_files(files)
     with att.StoredFiles() as stored, transaction.atomic():
         try:
@@ -542,16 +538,10 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
         # 409 and the state the winner left, not a 403 because the dossier has moved to another role.
         _check_scope(dossier, actor)
         if expected_version is not None and int(expected_version) != dossier.version:
-            raise ConflictError(
-                f"Hồ sơ vừa được người khác cập nhật (trạng thái hiện tại: {Status(dossier.status).label}). Vui lòng tải lại trang và kiểm tra trước khi thao tác.",
-                details=_current_state(dossier),
-            )
+            raise dossiers_errors.PERFORM_CONFLICT(label=Status(dossier.status).label, details=_current_state(dossier))
         _check_actor(dossier, actor, action)
         if dossier.status not in rule.sources:
-            raise ConflictError(
-                f"Không thể «{Action(action).label}» khi hồ sơ đang ở trạng thái «{Status(dossier.status).label}».",
-                code="invalid-transition", details={"status": dossier.status, "action": action},
-            )
+            raise dossiers_errors.INVALID_TRANSITION(label=Action(action).label, label2=Status(dossier.status).label, details={"status": dossier.status, "action": action})
         now = timezone.now()
         before = snapshot(dossier, ["status", "current_step", "due_date", "assignee", "supplement_count", "apology_due_date", "version"])
         from_status, from_step = dossier.status, dossier.current_step
@@ -610,7 +600,7 @@ def _h_forward(d: Dossier, *, actor: Any, now: dt.datetime, data: dict, **_: Any
     steps = _steps(d)
     nxt = next((s for s in steps if s.order > d.current_step), None)
     if nxt is None:
-        raise ApplicationError("Đây là bước cuối; hãy phê duyệt hoặc xác nhận kết quả.", code="last-step")
+        raise dossiers_errors.LAST_STEP()
     DossierStep.objects.filter(dossier=d, order=d.current_step).update(finished_at=now, handled_by=actor)
     DossierStep.objects.filter(pk=nxt.pk).update(started_at=now)
     flags = {}
@@ -629,9 +619,9 @@ def _pick_assignee(d: Dossier, assignee_id: Any, role: str) -> Any:
     try:
         user = User.objects.get(pk=int(assignee_id), commune_code=d.commune_code, is_active=True)
     except (User.DoesNotExist, ValueError, TypeError):
-        raise ApplicationError("Người được phân công không hợp lệ.", code="invalid-assignee", details={"fields": {"assignee_id": ["Không hợp lệ."]}}) from None
+        raise dossiers_errors.PICK_ASSIGNEE_INVALID_ASSIGNEE(details={"fields": {"assignee_id": ["Không hợp lệ."]}}) from None
     if role and user.role != role and user.role != Role.COMMUNE_LEADER:
-        raise ApplicationError("Người được phân công không có vai trò của bước này.", code="invalid-assignee", details={"fields": {"assignee_id": ["Sai vai trò."]}})
+        raise dossiers_errors.INVALID_ASSIGNEE(details={"fields": {"assignee_id": ["Sai vai trò."]}})
     return user
 
 
@@ -640,12 +630,12 @@ def _h_send_back(d: Dossier, *, now: dt.datetime, data: dict, **_: Any) -> dict:
     target = data.get("to_step")
     prev = [s for s in steps if s.order < d.current_step]
     if not prev:
-        raise ApplicationError("Hồ sơ đang ở bước đầu tiên, không có bước trước.", code="first-step")
+        raise dossiers_errors.FIRST_STEP()
     chosen = prev[-1]
     if target:
         found = next((s for s in prev if s.order == int(target)), None)
         if found is None:
-            raise ApplicationError("Bước được chọn không hợp lệ.", code="invalid-step", details={"fields": {"to_step": ["Không hợp lệ."]}})
+            raise dossiers_errors.INVALID_STEP(details={"fields": {"to_step": ["Không hợp lệ."]}})
         chosen = found
     d.current_step = chosen.order
     d.assignee = None
@@ -747,22 +737,18 @@ def _h_apology(d: Dossier, *, actor: Any, now: dt.datetime, reason: str, data: d
         except ValueError:
             new_date = None
     if not isinstance(new_date, dt.date):
-        raise ApplicationError("Vui lòng nhập ngày hẹn trả mới (dd/mm/yyyy).", code="invalid-date", details={"fields": {"new_date": ["Bắt buộc."]}})
+        raise dossiers_errors.H_APOLOGY_INVALID_DATE(details={"fields": {"new_date": ["Bắt buộc."]}})
     received = timezone.localdate(d.received_at) if d.received_at else timezone.localdate(now)
     p, c = d.province_code, d.commune_code
     if d.apologies.count() >= rule("onestop.apology.max_per_dossier", on=received, province_code=p, commune_code=c):
-        raise ApplicationError("Hồ sơ đã được hẹn lại ngày trả kết quả; việc hẹn lại không được quá số lần quy định, lần trễ tiếp theo cần văn bản giải trình với cấp trên.",
-                               code="apology-once")
+        raise dossiers_errors.APOLOGY_ONCE()
     today = timezone.localdate(now)
     if d.due_date is None or not _apology_in_time(d, today):
-        raise ApplicationError(
-            f"Phiếu xin lỗi phải được phát hành trước ngày hẹn trả ({d.due_date.strftime('%d/%m/%Y') if d.due_date else '—'}).",
-            code="apology-too-late", details={"due_date": d.due_date.isoformat() if d.due_date else None},
-        )
+        raise dossiers_errors.APOLOGY_TOO_LATE(value=d.due_date.strftime('%d/%m/%Y') if d.due_date else '—', details={"due_date": d.due_date.isoformat() if d.due_date else None})
     if new_date <= d.due_date:
-        raise ApplicationError("Ngày hẹn mới phải sau ngày hẹn hiện tại.", code="invalid-date", details={"fields": {"new_date": ["Phải sau ngày hẹn hiện tại."]}})
+        raise dossiers_errors.H_APOLOGY_INVALID_DATE_2(details={"fields": {"new_date": ["Phải sau ngày hẹn hiện tại."]}})
     if not cal.is_working_day(new_date, province_code=p):
-        raise ApplicationError("Ngày hẹn mới phải là ngày làm việc.", code="invalid-date", details={"fields": {"new_date": ["Không phải ngày làm việc."]}})
+        raise dossiers_errors.H_APOLOGY_INVALID_DATE_3(details={"fields": {"new_date": ["Không phải ngày làm việc."]}})
     number = DossierApology.objects.filter(commune_code=d.commune_code, issued_at__year=now.year).count() + 1
     ap = DossierApology(
         dossier=d, number=number, old_due_date=d.due_date, new_due_date=new_date, reason=reason, issued_by=actor, issued_at=now,
@@ -790,9 +776,8 @@ def close_is_due(d: Dossier, today: dt.date) -> bool:
 
 def _h_close(d: Dossier, *, now: dt.datetime, **_: Any) -> dict:
     if not close_is_due(d, timezone.localdate(now)):
-        raise ApplicationError(
-            "Chưa thể đóng hồ sơ: chưa hết thời hạn hoàn thiện hồ sơ bổ sung" + (f" (đến hết ngày {d.close_due_date:%d/%m/%Y})." if d.close_due_date else "."),
-            code="close-not-due", details={"close_due_date": d.close_due_date.isoformat() if d.close_due_date else None})
+        raise dossiers_errors.CLOSE_NOT_DUE(until=f" (đến hết ngày {d.close_due_date:%d/%m/%Y})" if d.close_due_date else "",
+                                   details={"close_due_date": d.close_due_date.isoformat() if d.close_due_date else None})
     return _close_result(d)
 
 
@@ -890,23 +875,23 @@ def rating_channels(d: Dossier) -> list[str]:
 
 def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = None, comment: str = "", channel: str = "") -> DossierRating:
     if level not in Satisfaction.values:
-        raise ApplicationError("Vui lòng chọn mức độ hài lòng.", code="invalid-level", details={"fields": {"level": ["Bắt buộc."]}})
+        raise dossiers_errors.INVALID_LEVEL(details={"fields": {"level": ["Bắt buộc."]}})
     with transaction.atomic():
         try:
             d = Dossier.objects.select_for_update().get(pk=dossier_id)
         except (Dossier.DoesNotExist, ValueError, TypeError):
             raise NotFoundError() from None
         if actor is None or not getattr(actor, "is_authenticated", False):
-            raise PermissionDeniedError("Bạn cần đăng nhập.", code="not-authenticated")
+            raise dossiers_errors.NOT_AUTHENTICATED()
         if actor.role == Role.CITIZEN:
             if d.owner_id != actor.pk:
                 raise NotFoundError()
         elif actor.role != Role.ONESTOP_OFFICER or actor.commune_code != d.commune_code:
             raise NotFoundError() if actor.commune_code != d.commune_code else PermissionDeniedError()
         if d.status != Status.RETURNED:
-            raise ApplicationError("Chỉ đánh giá được sau khi đã nhận kết quả.", code="not-returned")
+            raise dossiers_errors.NOT_RETURNED()
         if DossierRating.objects.filter(dossier=d).exists():
-            raise ConflictError("Hồ sơ này đã được đánh giá.", code="already-rated")
+            raise dossiers_errors.ALREADY_RATED()
         keys = {k for k, _l in rating_criteria(d)}
         clean: dict[str, int] = {}
         for k, v in (criteria or {}).items():
@@ -917,12 +902,12 @@ def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = Non
             except (TypeError, ValueError):
                 score = -1
             if k not in keys or score not in (0, 1, 2):
-                raise ApplicationError("Tiêu chí đánh giá không hợp lệ.", code="invalid-criteria", details={"fields": {k: ["Không hợp lệ."]}})
+                raise dossiers_errors.INVALID_CRITERIA(details={"fields": {k: ["Không hợp lệ."]}})
             clean[k] = score
         # A citizen rates through the online function; an officer enters a paper form unless told otherwise (Art. 31(1)).
         channel = channel or (RatingChannel.PORTAL if actor.role == Role.CITIZEN else RatingChannel.FORM)
         if channel not in rating_channels(d):
-            raise ApplicationError("Kênh đánh giá không hợp lệ.", code="invalid-rating-channel", details={"fields": {"channel": ["Không hợp lệ."]}})
+            raise dossiers_errors.INVALID_RATING_CHANNEL(details={"fields": {"channel": ["Không hợp lệ."]}})
         officer_ids = sorted(set(
             d.events.filter(actor__isnull=False, actor_role__in=list(STAFF_ACTORS)).values_list("actor_id", flat=True)
         ))

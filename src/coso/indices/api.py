@@ -8,9 +8,8 @@ from django.http import Http404, HttpRequest
 
 from ninja import Router
 
-from coso.core.exceptions import ApplicationError
 from coso.core.types import AuthedHttpRequest
-from coso.indices import periods, selectors
+from coso.indices import errors, periods, selectors
 from coso.indices.catalogue import INDICATOR_BY_CODE
 
 router = Router(tags=["indices"])
@@ -42,7 +41,7 @@ def scorecard(request: HttpRequest, level: str = "national", code: str = "", per
         unit = None
         card = selectors.national_card(p)
     else:
-        raise ApplicationError("Cấp không hợp lệ (commune, province, national).", code="bad-level")
+        raise errors.BAD_LEVEL()
     return {
         "level": level,
         "code": unit.code if unit else "",
@@ -77,7 +76,7 @@ def records(
     p = _period(period, start, end)
     ind = INDICATOR_BY_CODE.get(indicator)
     if ind is None or not ind.fed:
-        raise ApplicationError("Chỉ số không hợp lệ hoặc chưa có dữ liệu trong Coso.", code="bad-indicator")
+        raise errors.BAD_INDICATOR()
     unit = _unit(commune, "commune")
     if not selectors.can_view_records(request.user, province_code=unit.province_code, commune_code=unit.code):
         raise Http404

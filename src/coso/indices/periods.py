@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from coso.core.exceptions import ApplicationError
+from coso.indices import errors
 
 MAX_DAYS = 3 * 366
 
@@ -78,9 +78,9 @@ def year(y: int) -> Period:
 
 def date_range(start: dt.date, end: dt.date) -> Period:
     if end < start:
-        raise ApplicationError("Ngày kết thúc phải sau ngày bắt đầu.", code="bad-period")
+        raise errors.BAD_PERIOD()
     if (end - start).days + 1 > MAX_DAYS:
-        raise ApplicationError("Khoảng thời gian tối đa 3 năm.", code="bad-period")
+        raise errors.DATE_RANGE_BAD_PERIOD()
     return Period("range", start, end)
 
 
@@ -89,7 +89,6 @@ def current_month(today: dt.date | None = None) -> Period:
     return month(today.year, today.month)
 
 
-_BAD = "Kỳ báo cáo không hợp lệ (ví dụ: 2026-11, 2026-Q4, 2026 hoặc ngày bắt đầu và kết thúc)."
 
 
 def parse(params: Any, today: dt.date | None = None) -> Period:
@@ -109,4 +108,4 @@ def parse(params: Any, today: dt.date | None = None) -> Period:
             return year(int(m[1]))
     except ValueError:
         pass
-    raise ApplicationError(_BAD, code="bad-period")
+    raise errors.BAD_PERIOD()

@@ -16,9 +16,8 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from coso.core.exceptions import ApplicationError
 from coso.core.types import AuthedHttpRequest
-from coso.tasks import periods, selectors, services
+from coso.tasks import errors, periods, selectors, services
 from coso.tasks import status as st
 from coso.tasks.models import Directive, Extension, Task
 
@@ -207,7 +206,7 @@ def assign_tasks(request: AuthedHttpRequest, directive_id: int, payload: TaskAss
 @paginate
 def list_tasks(request: AuthedHttpRequest, status: str = "", directive_id: int | None = None, commune_code: str = ""):  # type: ignore[no-untyped-def]
     if status and status not in st.STATUSES:
-        raise ApplicationError("Tình trạng không hợp lệ.", code="invalid-status", details={"allowed": list(st.STATUSES)})
+        raise errors.INVALID_STATUS(details={"allowed": list(st.STATUSES)})
     return selectors.task_list(fetched_by=request.user, status=status, directive_id=directive_id, commune_code=commune_code)
 
 
@@ -215,12 +214,12 @@ def list_tasks(request: AuthedHttpRequest, status: str = "", directive_id: int |
 def period_report(request: AuthedHttpRequest, kind: str = "month", year: int | None = None, number: int | None = None):  # type: ignore[no-untyped-def]
     today = timezone.localdate()
     if kind not in periods.KINDS:
-        raise ApplicationError("Kỳ báo cáo không hợp lệ (month, quarter, half, year).", code="invalid-period")
+        raise errors.INVALID_PERIOD()
     here = periods.period_containing(kind, today, cutoff_day=selectors.cutoff_day(today, request.user.province_code))
     year = year or here.year
     number = number or here.number
     if not 2000 <= year <= 2100 or not 1 <= number <= periods.MAX_NUMBER[kind]:
-        raise ApplicationError("Năm hoặc số kỳ báo cáo không hợp lệ.", code="invalid-period")
+        raise errors.PERIOD_REPORT_INVALID_PERIOD()
     p = periods.period(kind, year, number, cutoff_day=selectors.cutoff_day(today, request.user.province_code))
     data = selectors.period_figures(fetched_by=request.user, period=p)
     return {

@@ -15,9 +15,10 @@ from django.utils import timezone
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core import attachments as att
 from coso.core.audit import AuditLog, audit_log, audited_create, audited_update, snapshot
-from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from coso.core.exceptions import ApplicationError
 from coso.core.notify import notify
 from coso.core.text import nfc
+from coso.tasks import errors
 from coso.tasks.models import Directive, Extension, Task, TaskAttachment, TaskReport
 from coso.units.models import AdministrativeUnit
 
@@ -83,7 +84,7 @@ def directive_create(
     *, actor: Any, number: str, issued_on: dt.date, issuer: str, level: str, summary: str, received_on: dt.date | None = None, file: Any = None
 ) -> Directive:
     if not can_register(actor):
-        raise PermissionDeniedError("Chỉ cán bộ cấp tỉnh hoặc cấp xã được đăng ký văn bản chỉ đạo.")
+        raise errors.DIRECTIVE_CREATE_FORBIDDEN()
     today = _today()
     number = _text(number, "number", "số, ký hiệu văn bản", max_length=80)
     issuer = _text(issuer, "issuer", "cơ quan ban hành", max_length=200)
@@ -134,7 +135,7 @@ def tasks_assign(
 ) -> list[Task]:
     """One task per commune, all or nothing, each audited. A province assigns to communes of its province; a commune to itself."""
     if not can_manage_directive(actor, directive):
-        raise PermissionDeniedError("Bạn không được giao nhiệm vụ theo văn bản này.")
+        raise errors.TASKS_ASSIGN_FORBIDDEN()
     title = _text(title, "title", "nội dung nhiệm vụ", max_length=500)
     lead_unit = _text(lead_unit, "lead_unit", "đơn vị chủ trì", max_length=200, required=False)
     coordinating_units = _text(coordinating_units, "coordinating_units", "đơn vị phối hợp", max_length=500, required=False)
@@ -187,7 +188,7 @@ def tasks_assign(
 def _locked(task: Task, version: int | None) -> Task:
     locked = Task.objects.select_for_update().get(pk=task.pk)
     if version is not None and locked.version != version:
-        raise ConflictError("Nhiệm vụ vừa được người khác cập nhật. Vui lòng tải lại trang.", code="task-changed")
+        raise errors.TASK_CHANGED()
     return locked
 
 
@@ -196,7 +197,7 @@ def task_report(
 ) -> TaskReport:
     """A progress report, or a result report that completes the task today."""
     if not can_report(actor, task):
-        raise PermissionDeniedError("Chỉ cán bộ của xã thực hiện nhiệm vụ được báo cáo.")
+        raise errors.TASK_REPORT_FORBIDDEN()
     if kind not in TaskReport.Kind.values:
         raise _field_error("kind", "Loại báo cáo không hợp lệ.")
     content = _text(content, "content", "nội dung báo cáo", max_length=4000)
@@ -210,7 +211,7 @@ def task_report(
     with att.StoredFiles() as stored, transaction.atomic():
         t = _locked(task, version)
         if t.state != Task.State.OPEN:
-            raise ApplicationError("Nhiệm vụ đã hoàn thành hoặc đã dừng, không nhận thêm báo cáo.", code="task-closed")
+            raise errors.TASK_CLOSED()
         report = TaskReport.objects.create(task=t, kind=kind, reported_on=today, progress=progress, content=content, reported_by=actor)
         for p in prepared:
             name = stored.save(p, folder=f"tasks/{t.province_code}/{t.commune_code}/{t.pk}")
@@ -235,16 +236,16 @@ def task_report(
 
 def extension_request(*, actor: Any, task: Task, new_due: dt.date, reason: str) -> Extension:
     if not can_report(actor, task):
-        raise PermissionDeniedError("Chỉ cán bộ của xã thực hiện nhiệm vụ được đề nghị gia hạn.")
+        raise errors.EXTENSION_REQUEST_FORBIDDEN()
     reason = _text(reason, "reason", "lý do đề nghị gia hạn", max_length=2000)
     with transaction.atomic():
         t = _locked(task, None)
         if t.state != Task.State.OPEN:
-            raise ApplicationError("Nhiệm vụ đã hoàn thành hoặc đã dừng, không thể gia hạn.", code="task-closed")
+            raise errors.EXTENSION_REQUEST_TASK_CLOSED()
         if new_due is None or new_due <= t.effective_due:
             raise _field_error("new_due", f"Thời hạn đề nghị phải sau thời hạn hiện tại ({t.effective_due:%d/%m/%Y}).")
         if t.extensions.filter(status=Extension.Status.PENDING).exists():
-            raise ConflictError("Nhiệm vụ đang có đề nghị gia hạn chờ quyết định.", code="extension-pending")
+            raise errors.EXTENSION_PENDING()
         ext = Extension(task=t, current_due=t.effective_due, new_due=new_due, reason=reason, requested_by=actor, requested_on=_today())
         audited_create(ext, actor=actor, verb="task_extension_request")
     return ext
@@ -265,15 +266,15 @@ def _close_pending(task: Task, *, actor: Any, reason: str) -> None:
 def extension_decide(*, actor: Any, extension: Extension, approve: bool, reason: str = "") -> Extension:
     task = extension.task
     if not can_manage_directive(actor, task.directive):
-        raise PermissionDeniedError("Chỉ đơn vị giao nhiệm vụ được quyết định gia hạn.")
+        raise errors.EXTENSION_DECIDE_FORBIDDEN()
     reason = _text(reason, "decision_reason", "lý do", max_length=2000, required=not approve)
     with transaction.atomic():
         ext = Extension.objects.select_for_update().get(pk=extension.pk)
         if ext.status != Extension.Status.PENDING:
-            raise ConflictError("Đề nghị gia hạn này đã được quyết định.", code="extension-decided")
+            raise errors.EXTENSION_DECIDED()
         t = _locked(task, None)
         if t.state != Task.State.OPEN:
-            raise ConflictError("Nhiệm vụ đã hoàn thành hoặc đã dừng, không thể gia hạn.", code="task-closed")
+            raise errors.EXTENSION_DECIDE_TASK_CLOSED()
         status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
         audited_update(
             ext,
@@ -301,12 +302,12 @@ def extension_decide(*, actor: Any, extension: Extension, approve: bool, reason:
 
 def task_cancel(*, actor: Any, task: Task, reason: str) -> Task:
     if not can_manage_directive(actor, task.directive):
-        raise PermissionDeniedError("Chỉ đơn vị giao nhiệm vụ được dừng, hủy nhiệm vụ.")
+        raise errors.TASK_CANCEL_FORBIDDEN()
     reason = _text(reason, "reason", "lý do dừng, hủy", max_length=500)
     with transaction.atomic():
         t = _locked(task, None)
         if t.state != Task.State.OPEN:
-            raise ApplicationError("Chỉ dừng, hủy được nhiệm vụ đang thực hiện.", code="task-closed")
+            raise errors.TASK_CANCEL_TASK_CLOSED()
         _close_pending(t, actor=actor, reason="Nhiệm vụ đã dừng/hủy.")
         audited_update(
             t,
@@ -321,7 +322,7 @@ def task_cancel(*, actor: Any, task: Task, reason: str) -> Task:
 
 def as_application_error(exc: ValidationError) -> ApplicationError:
     fields = getattr(exc, "message_dict", None) or {"__all__": exc.messages}
-    return ApplicationError("Dữ liệu không hợp lệ.", code="invalid", details={"fields": fields})
+    return errors.AS_APPLICATION_ERROR_INVALID(details={"fields": fields})
 
 
 # ---------------------------------------------------------------- reminders

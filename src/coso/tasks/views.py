@@ -18,7 +18,7 @@ from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core.exceptions import ApplicationError
 from coso.core.files import serve_file
 from coso.core.types import AuthedHttpRequest
-from coso.tasks import documents, forms, periods, selectors, services
+from coso.tasks import documents, errors, forms, periods, selectors, services
 from coso.tasks import status as st
 from coso.tasks.models import Extension, TaskAttachment
 from coso.units.models import AdministrativeUnit
@@ -245,7 +245,7 @@ def task_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     def act(task: Any, data: dict[str, Any]) -> None:
         ext = task.extensions.filter(status=Extension.Status.PENDING).first()
         if ext is None:
-            raise ApplicationError(_("Không có đề nghị gia hạn chờ quyết định."), code="extension-decided")
+            raise errors.ACT_EXTENSION_DECIDED()
         services.extension_decide(actor=request.user, extension=ext, approve=data["decision"] == "approve", reason=data["reason"])
 
     return _post_action(request, pk, forms.DecisionForm, "decision_form", act, _("Đã ghi quyết định gia hạn."))

@@ -15,9 +15,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coso.core.exceptions import ApplicationError
 from coso.rules.lookup import RuleIndex, RuleRef, book
-from coso.workforce import rules
+from coso.workforce import errors, rules
 
 ROADMAP = "workforce.retirement.roadmap"
 STANDARDS = "workforce.standards."
@@ -130,8 +129,7 @@ def evaluation_rule(year: int, kind: str | None = None, province_code: str = "",
     regime_ref = b.get(f"workforce.evaluation.regime.{kind}", on, province_code, commune_code) if kind else None
     regime_ref = regime_ref or b.get("workforce.evaluation.regime.civil_servant", on, province_code, commune_code)
     if regime_ref is None:
-        raise ApplicationError(_("Chưa có quy định đánh giá, xếp loại chất lượng áp dụng cho năm %(year)s.") % {"year": year},
-                               code="evaluation-rule-missing", details={"year": year})
+        raise errors.EVALUATION_RULE_MISSING(year=year, details={"year": year})
     regime = str(regime_ref.value)
     quota_ref = b.ref(f"workforce.evaluation.excellent_quota.{regime}", on, province_code, commune_code)
     rule: dict[str, Any] = {

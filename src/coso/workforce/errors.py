@@ -1,0 +1,38 @@
+"""Error catalogue of workforce (see coso.core.errors): every service error's stable code and its translatable message."""
+
+from django.utils.translation import gettext_lazy as _
+
+from coso.core.errors import ErrorCode
+
+INVALID_DATE = ErrorCode("invalid-date", _("Ngày rà soát phải theo định dạng dd/mm/yyyy."))
+PREPARE_FORBIDDEN = ErrorCode("forbidden", _("Bạn không có quyền xuất báo cáo rà soát đội ngũ."), status=403)
+INVALID_FORMAT = ErrorCode("invalid-format", _("Định dạng phải là pdf hoặc xlsx."))
+PREPARE_NOT_FOUND = ErrorCode("not-found", _("Không tìm thấy xã/phường."), status=404)
+IMPORT_EMPTY = ErrorCode("import-empty", _("Tệp không có dòng dữ liệu nào."))
+IMPORT_INVALID = ErrorCode("import-invalid", _("Tệp có %(len)s lỗi ở %(len2)s dòng; chưa nhập dòng nào."))
+OUT_OF_SCOPE = ErrorCode("out-of-scope", _("Xã ngoài phạm vi quản lý của bạn."), status=403)
+PERSON_UPDATE_CONFLICT = ErrorCode("conflict", _("Hồ sơ đã được người khác sửa; vui lòng tải lại."), status=409)
+PERSON_LINKED = ErrorCode("person-linked", _("Người này đã gắn với một tài khoản khác."), status=409)
+LOCK_CONFLICT = ErrorCode("conflict", _("Phiếu đánh giá đã được người khác cập nhật; vui lòng tải lại."), status=409)
+EVALUATION_CLOSED = ErrorCode("evaluation-closed", _("Phiếu đã được phê duyệt; không thể thêm công việc."))
+PERIOD_REQUIRED = ErrorCode("period-required", _("Cần chọn tháng hoặc quý."))
+SELF_ASSESS_FORBIDDEN = ErrorCode("forbidden", _("Chỉ người được đánh giá (hoặc cán bộ nội vụ nhập thay) được tự đánh giá."), status=403)
+WRONG_STATUS = ErrorCode("wrong-status", _("Phiếu đã được lãnh đạo đánh giá."))
+LEADER_ASSESS_FORBIDDEN = ErrorCode("forbidden", _("Chỉ lãnh đạo cơ quan được đánh giá."), status=403)
+LEADER_ASSESS_WRONG_STATUS = ErrorCode("wrong-status", _("Người được đánh giá chưa tự đánh giá."))
+NOTHING_SELECTED = ErrorCode("nothing-selected", _("Chưa chọn phiếu nào."))
+MIXED_AGENCIES = ErrorCode("mixed-agencies", _("Chỉ phê duyệt các phiếu của cùng một cơ quan và một năm."))
+NO_USER = ErrorCode("no-user", _("Người này chưa gắn với tài khoản nên không lấy được số liệu một cửa."))
+INVALID_SCORE = ErrorCode("invalid-score", _("Điểm tiêu chí chung phải từ 0 đến %(value)s."))
+INVALID_LEVEL = ErrorCode("invalid-level", _("Chọn mức tự xếp loại."))
+LEADER_ASSESS_INVALID_LEVEL = ErrorCode("invalid-level", _("Chọn mức xếp loại."))
+EXCELLENCE_QUOTA_EXCEEDED = ErrorCode("excellence-quota-exceeded", _("Vượt tỷ lệ “Hoàn thành xuất sắc”: %(value)s người xuất sắc trong khi tối đa %(value2)s (= %(value3)s%% của %(value4)s người “Hoàn thành tốt”); thừa %(value5)s người. Nguồn: %(value6)s"))
+APPROVE_WRONG_STATUS = ErrorCode("wrong-status", _("Phiếu của %(full_name)s chưa được lãnh đạo đánh giá."))
+IMPORT_PEOPLE_IMPORT_INVALID = ErrorCode("import-invalid", _("Dòng %(value)s: %(value2)s; chưa nhập dòng nào."))
+APPROVE_FORBIDDEN = ErrorCode("forbidden", _("Chỉ lãnh đạo cơ quan (hoặc người được lãnh đạo ủy quyền) được phê duyệt."), status=403)
+UNKNOWN_COMMUNE = ErrorCode("unknown-commune", _("Mã xã không tồn tại."))
+UNKNOWN_POSITION = ErrorCode("unknown-position", _("Mã chức vụ không có trong danh mục."))
+FILE_TOO_LARGE = ErrorCode("file-too-large", _("Tệp lớn hơn 10 MB."))
+INVALID_PERIOD = ErrorCode("invalid-period", _("Tháng 1–12, quý 1–4."))
+INVALID_ITEM = ErrorCode("invalid-item", _("Điểm phải dương; số lần không âm."))
+EVALUATION_RULE_MISSING = ErrorCode("evaluation-rule-missing", _("Chưa có quy định đánh giá, xếp loại chất lượng áp dụng cho năm %(year)s."))
