@@ -28,7 +28,11 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Đội ngũ CBCC"), "workforce:people", WORKFORCE_REGISTER),
     (_("Rà soát tiêu chuẩn"), "workforce:review", WORKFORCE_REGISTER),
     (_("Đánh giá, xếp loại"), "workforce:evaluations", frozenset(COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
-    (_("Kinh phí"), "funding:allocation", frozenset({Role.COMMUNE_FINANCE, Role.COMMUNE_LEADER, Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})),
+    (
+        _("Kinh phí"),
+        "funding:allocation",
+        frozenset({Role.COMMUNE_FINANCE, Role.COMMUNE_LEADER, Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN}),
+    ),
     (_("Kịch bản nâng mức"), "funding:scenarios", frozenset({Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})),
     (_("Đơn vị hành chính"), "units:list", ALL_STAFF),
     (_("Lịch làm việc"), "workcalendar:overrides", frozenset(ADMIN_ROLES)),
