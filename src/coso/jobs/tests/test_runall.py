@@ -34,8 +34,14 @@ def _alive(pid: int) -> bool:
 def _start(tmp_path: Path, port: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "HUEY_IMMEDIATE", "DJANGO_SETTINGS_MODULE"}}
     env.update({"DEBUG": "1", "COSO_VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"})
-    return subprocess.Popen([sys.executable, "manage.py", "runall", "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "runall", "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _read_until(proc: subprocess.Popen, pattern: str, lines: list[str], timeout: float = 120) -> None:
@@ -60,7 +66,12 @@ def test_ctrl_c_stops_the_web_server_and_the_consumer(tmp_path):
     proc = _start(tmp_path, port)
     lines: list[str] = []
     try:
-        _read_until(proc, r"Huey consumer started", lines)
+        # The address is printed once the server answers, not before it listens.
+        _read_until(proc, rf"Coso: http://127.0.0.1:{port}/", lines)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:  # noqa: S310 - loopback
+            assert r.status == 200
+        if not any("Huey consumer started" in x for x in lines):
+            _read_until(proc, r"Huey consumer started", lines)
         pids = {m.group(1): int(m.group(2)) for m in (re.search(r"coso: started (\S+) \(pid (\d+)\)", x) for x in lines) if m}
         assert set(pids) == {"web", "worker+scheduler"}
         for _ in range(120):  # the development server answers
