@@ -15,7 +15,7 @@ class SampleForm(forms.Form):
     agree = forms.BooleanField(label="Tôi đồng ý", help_text="Bắt buộc.")
 
     def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+        super().clean()
         self.add_error("file", "Tệp quá lớn: tối đa 10 MB.")
         raise forms.ValidationError("Hồ sơ chưa đủ giấy tờ bắt buộc.")
 
