@@ -15,7 +15,7 @@ from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.http.multipartparser import MultiPartParserError
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
@@ -80,6 +80,8 @@ api = CosoAPI(
     # Tokens first: a request that carries a valid token is not a browser session and needs no CSRF
     # token. Only when no token matches does the session (cookie) authentication run, with its CSRF check.
     auth=[BearerToken(), HeaderToken(), django_auth],
+    # The docs page loads Swagger UI from the app's static files; no online validator badge (another origin).
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

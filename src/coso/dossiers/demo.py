@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from coso.accounts.roles import Role
-from coso.core.demo import DemoContext, random_citizen_id, random_person, random_phone
+from coso.core.demo import DemoContext, random_citizen_id, random_person, random_phone, squeeze_before
 from coso.core.text import fold
 from coso.dossiers import deadlines
 from coso.dossiers.constants import Action, Channel, Satisfaction, Status, Timeliness
@@ -83,6 +83,10 @@ def _ensure_procedures(ctx: DemoContext) -> list[Any]:
 
 
 def _local(day: dt.date, rng: random.Random, start_h: float = 7.5, end_h: float = 16.8) -> dt.datetime:
+    now = timezone.localtime()
+    if day >= now.date():  # today: only the hours already passed (nothing dated after now)
+        end_h = max(0.0, min(end_h, now.hour + now.minute / 60 - 0.25))
+        start_h = min(start_h, end_h)
     minutes = int(rng.uniform(start_h, end_h) * 60)
     return timezone.make_aware(dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60)))
 
@@ -227,6 +231,9 @@ def _plan(rng: random.Random, day: dt.date, today: dt.date, versions: list[Any],
             p.update(recv_day=day, received_at=None, status=Status.ONLINE_SUBMITTED, open=True, step=1, step_name="", waiting_role=Role.ONESTOP_OFFICER, events=events)
             return p
         received = max(submitted + dt.timedelta(minutes=20), _at_day(accept_day, rng))
+        if received > timezone.now():  # would be accepted later today: still waiting
+            p.update(recv_day=day, received_at=None, status=Status.ONLINE_SUBMITTED, open=True, step=1, step_name="", waiting_role=Role.ONESTOP_OFFICER, events=events)
+            return p
         if rng.random() < 0.02:  # refused at acceptance (not counted for timeliness)
             events.append((Action.REFUSE, received, Status.ONLINE_SUBMITTED, Status.REFUSED, None, rng.choice(REFUSAL_REASONS), {}, Role.ONESTOP_OFFICER))
             p.update(recv_day=day, received_at=None, status=Status.REFUSED, open=False, step=1, step_name="", waiting_role="", events=events, finished_at=received)
@@ -360,4 +367,21 @@ def _plan(rng: random.Random, day: dt.date, today: dt.date, versions: list[Any],
         role = Role.ONESTOP_OFFICER if status in (Status.SUPPLEMENT_REQUESTED, Status.APPROVED, Status.ONLINE_SUBMITTED) else steps[step - 1][1]
     p.update(recv_day=day, received_at=received, status=status, open=open_, step=step, step_name=steps[step - 1][0] if open_ else step_name,
              waiting_role=role, events=events, paused=0, paused_at=paused_at if status == Status.SUPPLEMENT_REQUESTED or not open_ else None)
+    _not_after_now(p)
     return p
+
+
+TIME_KEYS = ("submitted_at", "received_at", "paused_at", "finished_at", "returned_at", "apology_at", "rated_at")
+
+
+def _not_after_now(p: dict[str, Any]) -> None:
+    """Nothing in the demo is dated after the moment it is built: late-in-the-day times of today's
+    events (a return at 16:30 built at 10:00, a rating minutes after it) move before now, in order."""
+    now = timezone.now()
+    mapping = squeeze_before(now, [e[1] for e in p["events"]] + [p.get(k) for k in TIME_KEYS])
+    if not mapping:
+        return
+    p["events"] = [(e[0], mapping.get(e[1], e[1]), *e[2:]) for e in p["events"]]
+    for k in TIME_KEYS:
+        if p.get(k) is not None:
+            p[k] = mapping.get(p[k], p[k])

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -68,7 +67,9 @@ def default_steps(province_code: str = "", commune_code: str = "", on: dt.date |
 def public_url(code: str) -> str:
     from urllib.parse import quote
 
-    return f"{settings.COSO_PUBLIC_BASE_URL.rstrip('/')}/dossiers/lookup/?code={quote(code)}"
+    from coso.core.public_url import absolute
+
+    return absolute(f"/dossiers/lookup/?code={quote(code)}")
 
 
 # ---------------------------------------------------------------- validation
