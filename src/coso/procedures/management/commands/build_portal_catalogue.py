@@ -18,6 +18,9 @@ from coso.procedures.services import load_catalogue_file
 
 # Names of the city's list that differ from the portal's only in wording, checked by hand (list row → code).
 VETTED = {
+    "22": "1.012592",
+    "23": "1.012591",
+    "24": "1.012590",
     "12": "1.003446",
     "114": "1.010736",
     "119": "1.003347",
