@@ -211,3 +211,28 @@ def test_page_crawl_parsers():
     assert [law["doc_code"] for law in laws] == ["35/2013/QH13", "24/2021/QĐ-TTg"]
     docs = crawl.parse_documents("Tên giấy tờMẫu đơn, tờ khaiSố lượngTờ khai đăng ký1 bản chínhGiấy tờ khác0 bản chính,2 bản sao")
     assert [(d["name"], d["original_qty"], d["copy_qty"]) for d in docs] == [("Tờ khai đăng ký", 1, 0), ("Giấy tờ khác", 0, 2)]
+
+
+def test_province_admin_uploads_portal_data_on_the_import_page(login, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    load_procedures()
+    c = login(users["province_admin"])
+    own = _record(code="1.004873", name="Thủ tục cấp Giấy xác nhận tình trạng hôn nhân", domain="Hộ tịch")
+    unknown = _record(code="9.900077")
+    body = (json.dumps(own, ensure_ascii=False) + "\n" + json.dumps(unknown, ensure_ascii=False) + "\n").encode()
+    r = c.post(reverse("procedures:import"), {"source_format": "portal", "effective_from": "2027-01-01",
+                                              "file": SimpleUploadedFile("cong.jsonl", body)})
+    html = r.content.decode()
+    assert r.status_code == 200 and "import-error" in html and "tỉnh chỉ tạo phiên bản riêng" in html
+    assert not Procedure.objects.filter(code="9.900077").exists()
+    assert not ProcedureVersion.objects.filter(procedure__code="1.004873", province_code="79").exists()
+    r = c.post(reverse("procedures:import"), {"source_format": "portal", "effective_from": "2027-01-01",
+                                              "file": SimpleUploadedFile("cong.jsonl", body.split(b"\n")[0])})
+    assert r.status_code == 302
+    v = Procedure.objects.get(code="1.004873").version_on(dt.date(2027, 1, 2), "79")
+    assert (v.province_code, v.time_limit) == ("79", 5)
+    assert Procedure.objects.get(code="1.004873").version_on(dt.date(2027, 1, 2), "01").province_code == ""
+    r = c.post(reverse("procedures:import"), {"source_format": "portal", "effective_from": "2027-01-01",
+                                              "file": SimpleUploadedFile("cong.xlsx", b"x")})
+    assert r.status_code == 200 and "phải là tệp .json hoặc .jsonl" in r.content.decode()
