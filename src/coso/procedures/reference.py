@@ -9,6 +9,10 @@
 
 from __future__ import annotations
 
+# Not loaded before every test by the root conftest: other apps' tests build their own procedures with
+# real codes, and the catalogue's tests load it themselves.
+AUTOLOAD_IN_TESTS = False
+
 
 def load() -> str:
     from coso.procedures.portal import load_shipped

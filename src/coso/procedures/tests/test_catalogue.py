@@ -221,18 +221,22 @@ def test_province_admin_uploads_portal_data_on_the_import_page(login, users):
     own = _record(code="1.004873", name="Thủ tục cấp Giấy xác nhận tình trạng hôn nhân", domain="Hộ tịch")
     unknown = _record(code="9.900077")
     body = (json.dumps(own, ensure_ascii=False) + "\n" + json.dumps(unknown, ensure_ascii=False) + "\n").encode()
-    r = c.post(reverse("procedures:import"), {"source_format": "portal", "effective_from": "2027-01-01",
-                                              "file": SimpleUploadedFile("cong.jsonl", body)})
+    r = c.post(
+        reverse("procedures:import"), {"source_format": "portal", "effective_from": "2027-01-01", "file": SimpleUploadedFile("cong.jsonl", body)}
+    )
     html = r.content.decode()
     assert r.status_code == 200 and "import-error" in html and "tỉnh chỉ tạo phiên bản riêng" in html
     assert not Procedure.objects.filter(code="9.900077").exists()
     assert not ProcedureVersion.objects.filter(procedure__code="1.004873", province_code="79").exists()
-    r = c.post(reverse("procedures:import"), {"source_format": "portal", "effective_from": "2027-01-01",
-                                              "file": SimpleUploadedFile("cong.jsonl", body.split(b"\n")[0])})
+    r = c.post(
+        reverse("procedures:import"),
+        {"source_format": "portal", "effective_from": "2027-01-01", "file": SimpleUploadedFile("cong.jsonl", body.split(b"\n")[0])},
+    )
     assert r.status_code == 302
     v = Procedure.objects.get(code="1.004873").version_on(dt.date(2027, 1, 2), "79")
     assert (v.province_code, v.time_limit) == ("79", 5)
     assert Procedure.objects.get(code="1.004873").version_on(dt.date(2027, 1, 2), "01").province_code == ""
-    r = c.post(reverse("procedures:import"), {"source_format": "portal", "effective_from": "2027-01-01",
-                                              "file": SimpleUploadedFile("cong.xlsx", b"x")})
+    r = c.post(
+        reverse("procedures:import"), {"source_format": "portal", "effective_from": "2027-01-01", "file": SimpleUploadedFile("cong.xlsx", b"x")}
+    )
     assert r.status_code == 200 and "phải là tệp .json hoặc .jsonl" in r.content.decode()
