@@ -124,7 +124,7 @@ def parse_legal_basis(text: str) -> list[dict[str, Any]]:
         name = re.sub(r"(Quyết định|Thông tư|Nghị định|Nghị quyết)?\s*(số)?\s*$", "", name).strip() or name
         if name.endswith("."):
             name = name.rstrip(".")
-        out.append({"doc_code": code, "doc_name": name[:300]})
+        out.append({"doc_code": code, "doc_name": name if len(name) <= 300 else name[:299].rstrip() + "…"})
         start = end
     return out
 
