@@ -167,9 +167,15 @@ def import_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
-            rows = services.rows_from_upload(f.name, f.read())
-            result = services.catalogue_import(actor=request.user, rows=rows, effective_from=form.cleaned_data["effective_from"],
-                                               reason=form.cleaned_data["reason"])
+            if form.cleaned_data["source_format"] == "portal":
+                from .portal import portal_import, read_records
+
+                result = portal_import(actor=request.user, records=read_records(f.read()), effective_from=form.cleaned_data["effective_from"],
+                                       reason=form.cleaned_data["reason"] or f"portal {f.name}")
+            else:
+                rows = services.rows_from_upload(f.name, f.read())
+                result = services.catalogue_import(actor=request.user, rows=rows, effective_from=form.cleaned_data["effective_from"],
+                                                   reason=form.cleaned_data["reason"])
         except ApplicationError as exc:
             error = exc
         else:
