@@ -1,4 +1,4 @@
-"""Open311 GeoReport v2 facade over the feedback module (ANCHORS.md §0).
+"""Open311 GeoReport v2 facade over the feedback module (the Open311 GeoReport v2 specification, wiki.open311.org/GeoReport_v2).
 
 - XML (required) and JSON (collections are top-level arrays); UTF-8; datetimes with time zone;
   ids and codes as strings; errors ``[{"code", "description"}]`` / ``<errors><error>`` with 400/403/404.

@@ -12,8 +12,9 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from coso.accounts.roles import ADMIN_ROLES
-from coso.core.exceptions import ApplicationError, NotFoundError
+from coso.core.exceptions import NotFoundError
 from coso.core.scoping import require_roles
+from coso.procedures import errors
 
 from . import services
 from .models import Procedure, ProcedureVersion
@@ -192,7 +193,7 @@ def _admin(request: HttpRequest) -> None:
 def import_catalogue(request: HttpRequest, file: UploadedFile = File(...), effective_from: dt.date = Form(...), reason: str = Form("")):  # type: ignore[no-untyped-def]  # noqa: B008
     _admin(request)
     if file.size and file.size > 5 * 1024 * 1024:
-        raise ApplicationError("Tệp lớn hơn 5 MB.", code="file-too-large")
+        raise errors.FILE_TOO_LARGE()
     rows = services.rows_from_upload(file.name or "", file.read())
     return services.catalogue_import(actor=request.user, rows=rows, effective_from=effective_from, reason=reason)
 
@@ -249,7 +250,7 @@ def get_procedure(request: HttpRequest, code: str, date: dt.date | None = None, 
     p = procedure_get(code=code)
     v = p.version_on(date or timezone.localdate(), _province(request, province_code))
     if v is None:
-        raise NotFoundError("Thủ tục chưa có phiên bản hiệu lực vào ngày này.", code="no-version")
+        raise errors.NO_VERSION()
     return _detail_out(p, v)
 
 

@@ -24,8 +24,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from coso.core.exceptions import ApplicationError
 from coso.core.text import fold, nfc
+from coso.procedures import errors as procedures_errors
 
 from .services import catalogue_import
 
@@ -263,9 +263,9 @@ def _online(record: dict[str, Any]) -> str:
 def portal_rows(records: list[Any], *, only_level: str | None = None) -> list[dict[str, Any]]:
     """Catalogue rows for every record, or ApplicationError(code="import-invalid") listing each bad record."""
     if not records:
-        raise ApplicationError("Tệp không có bản ghi thủ tục nào.", code="import-empty", details={"rows": []})
+        raise procedures_errors.PORTAL_ROWS_IMPORT_EMPTY(details={"rows": []})
     if len(records) > MAX_RECORDS:
-        raise ApplicationError(f"Tệp có quá {MAX_RECORDS} bản ghi.", code="too-many-rows", details={"rows": []})
+        raise procedures_errors.PORTAL_ROWS_TOO_MANY_ROWS(max_records=MAX_RECORDS, details={"rows": []})
     rows, errors = [], []
     for n, record in enumerate(records, start=1):
         row, problems = portal_row(record)
@@ -276,11 +276,7 @@ def portal_rows(records: list[Any], *, only_level: str | None = None) -> list[di
             errors.append({"row": n, "column": "", "message": f"Dòng {n} (mã {code}): " + "; ".join(problems) + "."})
         rows.append({**row, "_row": n})
     if errors:
-        raise ApplicationError(
-            f"Tệp có {len(errors)} bản ghi lỗi, chưa nhập bản ghi nào. {errors[0]['message']}",
-            code="import-invalid",
-            details={"rows": errors},
-        )
+        raise procedures_errors.PORTAL_ROWS_IMPORT_INVALID(len=len(errors), value=errors[0]['message'], details={"rows": errors})
     return rows
 
 
@@ -290,15 +286,15 @@ def read_records(data: bytes | str) -> list[Any]:
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ApplicationError("Tệp không phải văn bản UTF-8.", code="invalid-json") from exc
+            raise procedures_errors.READ_RECORDS_INVALID_JSON() from exc
     text = data.strip()
     if not text:
-        raise ApplicationError("Tệp không có bản ghi thủ tục nào.", code="import-empty", details={"rows": []})
+        raise procedures_errors.PORTAL_ROWS_IMPORT_EMPTY(details={"rows": []})
     if text.startswith("["):
         try:
             parsed = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ApplicationError(f"Tệp JSON không hợp lệ (dòng {exc.lineno}).", code="invalid-json") from exc
+            raise procedures_errors.READ_RECORDS_INVALID_JSON_2(lineno=exc.lineno) from exc
         return list(parsed)
     if text.startswith("{") and "\n" not in text.rstrip():
         parsed = json.loads(text)
@@ -316,13 +312,9 @@ def read_records(data: bytes | str) -> list[Any]:
                     return list(parsed.get("procedures") or [parsed]) if isinstance(parsed, dict) else [parsed]
                 except json.JSONDecodeError:
                     pass
-            raise ApplicationError(
-                f"Dòng {n}: không phải JSON hợp lệ.",
-                code="invalid-json",
-                details={"rows": [{"row": n, "column": "", "message": f"Dòng {n}: không phải JSON hợp lệ."}]},
-            ) from exc
+            raise procedures_errors.READ_RECORDS_INVALID_JSON_3(n=n, details={"rows": [{"row": n, "column": "", "message": f"Dòng {n}: không phải JSON hợp lệ."}]}) from exc
         if len(records) > MAX_RECORDS:
-            raise ApplicationError(f"Tệp có quá {MAX_RECORDS} bản ghi.", code="too-many-rows", details={"rows": []})
+            raise procedures_errors.PORTAL_ROWS_TOO_MANY_ROWS(max_records=MAX_RECORDS, details={"rows": []})
     return records
 
 

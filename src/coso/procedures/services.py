@@ -21,11 +21,12 @@ from django.utils import timezone
 
 from coso.accounts.roles import ADMIN_ROLES, Role
 from coso.core.audit import audit_log, audited_create, audited_update, snapshot
-from coso.core.exceptions import ApplicationError, ConflictError
+from coso.core.exceptions import ApplicationError
 from coso.core.models import AuditLog
 from coso.core.scoping import require_roles
 from coso.core.search import search_index_set
 from coso.core.text import fold, nfc
+from coso.procedures import errors as procedures_errors
 from coso.rules.lookup import rule, select_in_force
 
 from .models import Procedure, ProcedureStep, ProcedureVersion
@@ -61,12 +62,7 @@ def _check_province_scope(actor: Any, province_code: str) -> None:
     if actor is None or getattr(actor, "is_superuser", False) or getattr(actor, "role", None) == Role.SYSTEM_ADMIN:
         return
     if province_code != (actor.province_code or ""):
-        from coso.core.exceptions import PermissionDeniedError
-
-        raise PermissionDeniedError(
-            "Quản trị tỉnh chỉ được tạo phiên bản riêng của tỉnh mình (mã tỉnh %s)." % (actor.province_code or "?"),
-            code="province-scope",
-        )
+        raise procedures_errors.PROVINCE_SCOPE(province=actor.province_code or "?")
 
 
 def _is_system(actor: Any) -> bool:
@@ -85,7 +81,7 @@ def validate_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     errors: list[dict[str, Any]] = []
     clean: list[dict[str, Any]] = []
     if not steps:
-        raise ApplicationError("Thủ tục phải có ít nhất một bước xử lý.", code="invalid-steps", details={"steps": [{"index": 0, "field": "steps", "message": "Chưa có bước nào."}]})
+        raise procedures_errors.INVALID_STEPS(details={"steps": [{"index": 0, "field": "steps", "message": "Chưa có bước nào."}]})
     seen_orders: set[int] = set()
     for i, raw in enumerate(steps, start=1):
         name = nfc(str(raw.get("name") or ""))
@@ -119,8 +115,9 @@ def validate_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not errors and total != Decimal(100):
         errors.append({"index": 0, "field": "share_percent", "message": f"Tổng tỷ lệ thời hạn của các bước phải bằng 100% (hiện là {total.normalize():f}%)."})
     if errors:
-        raise ApplicationError(errors[0]["message"] if len(errors) == 1 else "Các bước xử lý chưa hợp lệ: " + "; ".join(e["message"] for e in errors),
-                               code="invalid-steps", details={"steps": errors})
+        if len(errors) == 1:
+            raise procedures_errors.STEP_INVALID(message=errors[0]["message"], details={"steps": errors})
+        raise procedures_errors.STEPS_INVALID(messages="; ".join(e["message"] for e in errors), details={"steps": errors})
     return sorted(clean, key=lambda s: s["order"])
 
 
@@ -162,9 +159,7 @@ def steps_configure(*, actor: Any, version: ProcedureVersion, steps: list[dict[s
     with transaction.atomic():
         version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
         if version.valid_from <= timezone.localdate() and _version_in_use(version):
-            raise ConflictError(
-                "Phiên bản này đã được dùng cho hồ sơ; hãy tạo phiên bản mới với các bước mới.", code="version-in-use"
-            )
+            raise procedures_errors.VERSION_IN_USE()
         before = _steps_data(version)
         _write_steps(version, clean)
         audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=version, verb="procedure_steps_configure",
@@ -193,13 +188,12 @@ def procedure_create(*, actor: Any, code: str, name: str, field: str, decision_l
                      code_verified: bool = True, code_note: str = "", is_active: bool = True) -> Procedure:
     _require_admin(actor)
     if not _is_system(actor):
-        from coso.core.exceptions import PermissionDeniedError
 
-        raise PermissionDeniedError("Chỉ quản trị hệ thống được thêm thủ tục vào danh mục quốc gia; tỉnh tạo phiên bản riêng.", code="forbidden")
+        raise procedures_errors.PROCEDURE_CREATE_FORBIDDEN()
     code = nfc(code)
     with transaction.atomic():
         if Procedure.objects.filter(code=code).exists():
-            raise ConflictError(f"Mã thủ tục {code} đã có trong danh mục.", code="procedure-exists")
+            raise procedures_errors.PROCEDURE_EXISTS(code=code)
         p = Procedure(code=code, name=nfc(name), name_folded=fold(name)[:500], field=nfc(field), decision_level=decision_level,
                       code_verified=code_verified, code_note=nfc(code_note), is_active=is_active)
         audited_create(p, actor=actor, verb="procedure_create")
@@ -210,12 +204,11 @@ def procedure_create(*, actor: Any, code: str, name: str, field: str, decision_l
 def procedure_update(*, actor: Any, procedure: Procedure, **changes: Any) -> Procedure:
     _require_admin(actor)
     if not _is_system(actor):
-        from coso.core.exceptions import PermissionDeniedError
 
-        raise PermissionDeniedError("Chỉ quản trị hệ thống được sửa thông tin chung của thủ tục.", code="forbidden")
+        raise procedures_errors.PROCEDURE_UPDATE_FORBIDDEN()
     unknown = set(changes) - set(PROCEDURE_FIELDS)
     if unknown:
-        raise ApplicationError("Trường không được phép sửa: " + ", ".join(sorted(unknown)), code="invalid-fields")
+        raise procedures_errors.FIELDS_NOT_EDITABLE(fields=", ".join(sorted(unknown)))
     clean = {k: nfc(v) if isinstance(v, str) else v for k, v in changes.items()}
     with transaction.atomic():
         procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
@@ -267,16 +260,13 @@ def version_create(*, actor: Any, procedure: Procedure, valid_from: dt.date, pro
         _check_province_scope(actor, province_code)
     unknown = set(rules) - set(RULE_FIELDS)
     if unknown:
-        raise ApplicationError("Trường không hợp lệ: " + ", ".join(sorted(unknown)), code="invalid-fields")
+        raise procedures_errors.FIELDS_INVALID(fields=", ".join(sorted(unknown)))
     clean_steps = validate_steps(steps) if steps is not None else None
     with transaction.atomic():
         Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
         scope = procedure.versions.select_for_update().filter(province_code=province_code)
         if scope.filter(valid_from=valid_from).exists():
-            raise ConflictError(
-                f"Đã có phiên bản bắt đầu từ ngày {valid_from:%d/%m/%Y}; chọn ngày áp dụng khác.", code="version-exists",
-                details={"fields": {"valid_from": ["Trùng ngày bắt đầu của phiên bản khác."]}},
-            )
+            raise procedures_errors.VERSION_EXISTS(valid_from=format(valid_from, '%d/%m/%Y'), details={"fields": {"valid_from": ["Trùng ngày bắt đầu của phiên bản khác."]}})
         previous = scope.filter(valid_from__lt=valid_from).order_by("-valid_from").first()
         following = scope.filter(valid_from__gt=valid_from).order_by("valid_from").first()
         template = previous
@@ -287,16 +277,14 @@ def version_create(*, actor: Any, procedure: Procedure, valid_from: dt.date, pro
         data = _rules_of(template) if template is not None else {}
         data.update(rules)
         if "time_limit" not in data:
-            raise ApplicationError("Chưa nhập thời hạn giải quyết.", code="validation-error",
-                                   details={"fields": {"time_limit": ["Bắt buộc với phiên bản đầu tiên."]}})
+            raise procedures_errors.VERSION_CREATE_VALIDATION_ERROR(details={"fields": {"time_limit": ["Bắt buộc với phiên bản đầu tiên."]}})
         version = ProcedureVersion(
             procedure=procedure, province_code=province_code, valid_from=valid_from,
             valid_to=following.valid_from if following is not None else None, **data,
         )
         _clean_text_fields(version)
         if version.time_unit != ProcedureVersion.TimeUnit.SAME_DAY and version.time_limit <= 0:
-            raise ApplicationError("Thời hạn giải quyết phải lớn hơn 0.", code="validation-error",
-                                   details={"fields": {"time_limit": ["Phải lớn hơn 0."]}})
+            raise procedures_errors.VERSION_CREATE_VALIDATION_ERROR_2(details={"fields": {"time_limit": ["Phải lớn hơn 0."]}})
         if previous is not None and (previous.valid_to is None or previous.valid_to > valid_from):
             audited_update(previous, actor=actor, changes={"valid_to": valid_from}, verb="procedure_version_close", reason=reason)
         audited_create(version, actor=actor, verb="procedure_version_create", reason=reason)
@@ -322,8 +310,7 @@ def version_update_text(*, actor: Any, version: ProcedureVersion, **changes: Any
     allowed = {"time_limit_note", "fee_note", "legal_basis", "source", "confidence", "applicant", "result_type"}
     unknown = set(changes) - allowed
     if unknown:
-        raise ApplicationError("Chỉ được sửa phần mô tả; thay đổi thời hạn, phí, hồ sơ, bước xử lý cần tạo phiên bản mới.",
-                               code="version-immutable", details={"fields": {k: ["Tạo phiên bản mới để thay đổi."] for k in unknown}})
+        raise procedures_errors.VERSION_IMMUTABLE(details={"fields": {k: ["Tạo phiên bản mới để thay đổi."] for k in unknown}})
     with transaction.atomic():
         version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
         audited_update(version, actor=actor, changes={k: nfc(v) for k, v in changes.items()}, verb="procedure_version_update")
@@ -612,7 +599,7 @@ def catalogue_import(*, actor: Any, rows: list[dict[str, Any]], effective_from: 
     cleaned: list[tuple[int, dict[str, Any]]] = []
     seen: dict[tuple[str, str, Any], int] = {}
     if not rows:
-        raise ApplicationError("Tệp không có dòng dữ liệu nào.", code="import-empty", details={"rows": []})
+        raise procedures_errors.IMPORT_EMPTY(details={"rows": []})
     for raw in rows:
         n = int(raw.get("_row") or 0)
         clean, row_errors = clean_row(raw, known_provinces=known)
@@ -656,10 +643,7 @@ def _import_error(errors: list[dict[str, Any]]) -> ApplicationError:
     errors = sorted(errors, key=lambda e: (e["row"], e["column"]))
     first = errors[0]
     where = f"dòng {first['row']}" + (f", cột “{first['column']}”" if first["column"] else "")
-    return ApplicationError(
-        f"Tệp có {len(errors)} lỗi, chưa nhập dòng nào. Lỗi đầu tiên ({where}): {first['message']}",
-        code="import-invalid", details={"rows": errors},
-    )
+    return procedures_errors.IMPORT_INVALID(len=len(errors), where=where, value=first['message'], details={"rows": errors})
 
 
 def _apply_row(actor: Any, n: int, clean: dict[str, Any], effective_from: dt.date | None, result: dict[str, Any],
@@ -755,9 +739,8 @@ def procedures_end(*, actor: Any, items: list[dict[str, Any]], reason: str = "")
     if actor is not None:
         _require_admin(actor)
         if not _is_system(actor):
-            from coso.core.exceptions import PermissionDeniedError
 
-            raise PermissionDeniedError("Chỉ quản trị hệ thống được kết thúc thủ tục của danh mục quốc gia.", code="forbidden")
+            raise procedures_errors.PROCEDURES_END_FORBIDDEN()
     changed = 0
     with transaction.atomic():
         for item in items:
@@ -854,18 +837,18 @@ def rows_from_upload(name: str, data: bytes) -> list[dict[str, Any]]:
         try:
             parsed = json.loads(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ApplicationError("Tệp JSON không hợp lệ.", code="invalid-json") from exc
+            raise procedures_errors.ROWS_FROM_UPLOAD_INVALID_JSON() from exc
         items = parsed.get("procedures") if isinstance(parsed, dict) else parsed
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise ApplicationError("Tệp JSON phải có danh sách “procedures”.", code="invalid-json")
+            raise procedures_errors.INVALID_JSON()
         if len(items) > MAX_IMPORT_ROWS:
-            raise ApplicationError(f"Tệp có quá {MAX_IMPORT_ROWS} dòng.", code="too-many-rows", details={"rows": []})
+            raise procedures_errors.TOO_MANY_ROWS(max_import_rows=MAX_IMPORT_ROWS, details={"rows": []})
         return [{**item, "_row": i} for i, item in enumerate(items, start=1)]
     if name.lower().endswith(".xlsx"):
         from coso.core.excel import read_rows
 
         return read_rows(data, expected_headers=[h for _k, h, req in COLUMNS if req], max_rows=MAX_IMPORT_ROWS)
-    raise ApplicationError("Chỉ nhận tệp .xlsx hoặc .json.", code="invalid-file-type")
+    raise procedures_errors.INVALID_FILE_TYPE()
 
 
 def version_snapshot(version: ProcedureVersion) -> dict[str, Any]:

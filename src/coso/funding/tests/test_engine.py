@@ -1,4 +1,4 @@
-"""Money figures checked against hand-computed values from the rules (DOMAIN.md §1.6-1.7, §2, §8)."""
+"""Money figures checked against hand-computed values from the rules (Decree 33/2023/NĐ-CP Art. 33–34, the base-salary decrees, Decision 68/2010/QĐ-TTg)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_admin_adds_a_make_up_saturday_on_a_phone(page, users, blogin):
+def test_admin_adds_a_make_up_saturday_on_a_phone(page, users, blogin, tmp_path):
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     blogin(page, "province_admin")
@@ -23,5 +23,5 @@ def test_admin_adds_a_make_up_saturday_on_a_phone(page, users, blogin):
     page.wait_for_load_state()
     assert "Tháng 3/2027" in page.content()
     assert page.locator("td.cal-work.cal-override", has_text="Làm bù thử").count() == 1
-    page.screenshot(path="/tmp/calendar-phone.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "calendar-phone.png"), full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e]

@@ -1,0 +1,35 @@
+"""Error catalogue of procedures (see coso.core.errors): every service error's stable code and its translatable message."""
+
+from django.utils.translation import gettext_lazy as _
+
+from coso.core.errors import ErrorCode
+
+IMPORT_INVALID = ErrorCode("import-invalid", _("Tệp có %(len)s lỗi, chưa nhập dòng nào. Lỗi đầu tiên (%(where)s): %(value)s"))
+INVALID_FILE_TYPE = ErrorCode("invalid-file-type", _("Chỉ nhận tệp .xlsx hoặc .json."))
+INVALID_STEPS = ErrorCode("invalid-steps", _("Thủ tục phải có ít nhất một bước xử lý."))
+PROCEDURE_CREATE_FORBIDDEN = ErrorCode("forbidden", _("Chỉ quản trị hệ thống được thêm thủ tục vào danh mục quốc gia; tỉnh tạo phiên bản riêng."), status=403)
+PROCEDURE_UPDATE_FORBIDDEN = ErrorCode("forbidden", _("Chỉ quản trị hệ thống được sửa thông tin chung của thủ tục."), status=403)
+VERSION_IMMUTABLE = ErrorCode("version-immutable", _("Chỉ được sửa phần mô tả; thay đổi thời hạn, phí, hồ sơ, bước xử lý cần tạo phiên bản mới."))
+IMPORT_EMPTY = ErrorCode("import-empty", _("Tệp không có dòng dữ liệu nào."))
+VERSION_IN_USE = ErrorCode("version-in-use", _("Phiên bản này đã được dùng cho hồ sơ; hãy tạo phiên bản mới với các bước mới."), status=409)
+PROCEDURE_EXISTS = ErrorCode("procedure-exists", _("Mã thủ tục %(code)s đã có trong danh mục."), status=409)
+VERSION_EXISTS = ErrorCode("version-exists", _("Đã có phiên bản bắt đầu từ ngày %(valid_from)s; chọn ngày áp dụng khác."), status=409)
+VERSION_CREATE_VALIDATION_ERROR = ErrorCode("validation-error", _("Chưa nhập thời hạn giải quyết."))
+VERSION_CREATE_VALIDATION_ERROR_2 = ErrorCode("validation-error", _("Thời hạn giải quyết phải lớn hơn 0."))
+PROCEDURES_END_FORBIDDEN = ErrorCode("forbidden", _("Chỉ quản trị hệ thống được kết thúc thủ tục của danh mục quốc gia."), status=403)
+INVALID_JSON = ErrorCode("invalid-json", _("Tệp JSON phải có danh sách “procedures”."))
+TOO_MANY_ROWS = ErrorCode("too-many-rows", _("Tệp có quá %(max_import_rows)s dòng."))
+ROWS_FROM_UPLOAD_INVALID_JSON = ErrorCode("invalid-json", _("Tệp JSON không hợp lệ."))
+PORTAL_ROWS_IMPORT_EMPTY = ErrorCode("import-empty", _("Tệp không có bản ghi thủ tục nào."))
+PORTAL_ROWS_TOO_MANY_ROWS = ErrorCode("too-many-rows", _("Tệp có quá %(max_records)s bản ghi."))
+PORTAL_ROWS_IMPORT_INVALID = ErrorCode("import-invalid", _("Tệp có %(len)s bản ghi lỗi, chưa nhập bản ghi nào. %(value)s"))
+READ_RECORDS_INVALID_JSON = ErrorCode("invalid-json", _("Tệp không phải văn bản UTF-8."))
+READ_RECORDS_INVALID_JSON_2 = ErrorCode("invalid-json", _("Tệp JSON không hợp lệ (dòng %(lineno)s)."))
+READ_RECORDS_INVALID_JSON_3 = ErrorCode("invalid-json", _("Dòng %(n)s: không phải JSON hợp lệ."))
+FILE_TOO_LARGE = ErrorCode("file-too-large", _("Tệp lớn hơn 5 MB."))
+NO_VERSION = ErrorCode("no-version", _("Thủ tục chưa có phiên bản hiệu lực vào ngày này."), status=404)
+PROVINCE_SCOPE = ErrorCode("province-scope", _("Quản trị tỉnh chỉ được tạo phiên bản riêng của tỉnh mình (mã tỉnh %(province)s)."), status=403)
+STEP_INVALID = ErrorCode("invalid-steps", _("%(message)s"))
+STEPS_INVALID = ErrorCode("invalid-steps", _("Các bước xử lý chưa hợp lệ: %(messages)s"))
+FIELDS_NOT_EDITABLE = ErrorCode("invalid-fields", _("Trường không được phép sửa: %(fields)s"))
+FIELDS_INVALID = ErrorCode("invalid-fields", _("Trường không hợp lệ: %(fields)s"))
