@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from coso.core.audit import audit_log, audited_create, audited_delete, audited_update
 from coso.core.models import AuditLog
@@ -311,7 +312,7 @@ def village_fund_distribute(*, actor: Any, village_id: Any, month: dt.date, coef
     """Record the split of a village's monthly fund; refuses a split above the fund (and says by how much)."""
     require_roles(actor, *DISTRIBUTE_ROLES)
     preview = village_distribution_preview(fetched_by=actor, village_id=village_id, month=month, coefficients=coefficients)
-    _refuse_if_over(preview["fund"], preview["lines"], what="quỹ phụ cấp của thôn")
+    _refuse_if_over(preview["fund"], preview["lines"], what=str(gettext_lazy("quỹ phụ cấp của thôn")))
     v = preview["village"]
     with transaction.atomic():
         return audited_create(FundDistribution(
@@ -347,7 +348,7 @@ def commune_pt_fund_distribute(*, actor: Any, commune_code: str, month: dt.date,
             raise funding_errors.VILLAGE_DISTRIBUTION_PREVIEW_INVALID_NUMBER(details={"fields": {f"workers.{i}.coefficient": ["Không được âm."]}})
         lines.append({"name": name, "title": w.get("title", ""), "coefficient": str(coef), "amount": rnd(coef * base),
                       "formula": f"{fmt_coef(coef)} × {fmt_money(base)}"})
-    _refuse_if_over(fund, lines, what="quỹ phụ cấp người hoạt động không chuyên trách của xã")
+    _refuse_if_over(fund, lines, what=str(gettext_lazy("quỹ phụ cấp người hoạt động không chuyên trách của xã")))
     with transaction.atomic():
         return audited_create(FundDistribution(
             kind=FundDistribution.Kind.COMMUNE_PT, commune=commune, province_code=commune.province_code, commune_code=commune.code,
