@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "coso.workforce",
     "coso.funding",
     "coso.feedback",
+    "coso.planning",
     "coso.jobs",
     "huey.contrib.djhuey",
 ]
@@ -344,6 +345,7 @@ COSO_DEMO_MODULES = [
     "coso.workforce.demo",
     "coso.funding.demo",
     "coso.feedback.demo",
+    "coso.planning.demo",
 ]
 
 # --- Background jobs (Huey) ---------------------------------------------------------
