@@ -16,7 +16,10 @@ def plist(users, commune):
     return services.list_create(actor=users["home_affairs"], commune_code=commune.code, term="2030-2035", position_code="ct_ubnd")
 
 
-def add(users, plist, p, on=D(2026, 1, 10)):
+JAN_10 = D(2026, 1, 10)
+
+
+def add(users, plist, p, on=JAN_10):
     return services.candidate_add(actor=users["home_affairs"], planning_list=plist, person_id=p.pk, entered_on=on, decision="QĐ 1-QĐ/ĐU")
 
 
