@@ -313,7 +313,7 @@ def rule_change_impact(key: str, province_code: str, commune_code: str, valid_fr
 def person_choices(*, fetched_by: Any, commune: str = "", on: dt.date | None = None, limit: int = 2000) -> list[dict[str, Any]]:
     """People in office in the user's scope as plain values (id, name, position, unit) for pickers of other apps."""
     qs = person_list(fetched_by=fetched_by, commune=commune, on=on).exclude(kind=Person.Kind.VILLAGE_PART_TIME)
-    rows = list(qs.values("id", "full_name", "position_code", "province_code", "commune_code")[:limit])
+    rows: list[dict[str, Any]] = [dict(r) for r in qs.values("id", "full_name", "position_code", "province_code", "commune_code")[:limit]]
     for r in rows:
         r["position_name"] = position_name(r["position_code"], r["province_code"])
     return rows

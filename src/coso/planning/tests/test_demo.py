@@ -1,7 +1,8 @@
 """The demo builder: lists for both terms, the flagged candidates of the demo commune, courses; nothing dated in the future."""
 
-import pytest
 from django.utils import timezone
+
+import pytest
 
 from coso.core.demo import DemoContext
 from coso.planning.models import Candidate, CandidateEvent, Course, PlanningList, RemovalProposal
