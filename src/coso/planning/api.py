@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 
 from ninja import Router, Schema
+from pydantic import Field
 
-from coso.planning import catalogue, selectors, services
+from coso.core.params import SmallCount, Year
+from coso.planning import catalogue, errors, selectors, services
 
 router = Router(tags=["planning"])
+Money = Annotated[int, Field(ge=0, le=10**15)]
 
 
 class ListOut(Schema):
@@ -49,9 +52,9 @@ class DecideIn(Schema):
 
 
 class PlanIn(Schema):
-    year: int
-    budget: int
-    per_person_limit: int | None = None
+    year: Year
+    budget: Money
+    per_person_limit: SmallCount | None = None
     pinned: list[tuple[int, int]] = []
     excluded: list[int] = []
 
@@ -112,11 +115,9 @@ def candidate_remove(request: HttpRequest, pk: int, payload: RemoveIn) -> dict[s
 def review_run(request: HttpRequest) -> dict[str, int]:
     from django.utils import timezone
 
-    from coso.core.exceptions import PermissionDeniedError
-
     user: Any = request.user
     if not (user.is_superuser or user.role in services.EDIT_ROLES):
-        raise PermissionDeniedError("Bạn không có quyền rà soát quy hoạch.", code="forbidden")
+        raise errors.REVIEW_FORBIDDEN()
     return services.review_run(on=timezone.localdate(), actor=user, province_code=user.province_code or "", commune_code=user.commune_code or "")
 
 

@@ -25,8 +25,9 @@ class PlanningRules:
         self.wait = {k: int(x) for k, x in dict(v("planning.discipline.wait_months", {}) or {}).items()}
         self.min_evaluation = str(v("planning.review.min_evaluation", "hoan_thanh"))
         self.young_under = int(v("planning.structure.young_age_under", 40))
+        minority = v("planning.structure.minority_target")
         self.targets = {"young": v("planning.structure.young_target"), "women": v("planning.structure.women_target"),
-                        "minority": v("planning.structure.minority_target")}
+                        "minority": minority or None}  # 0: no national share, the province sets its own
 
 
 def assess(profile: dict[str, Any], *, target: str, term: str, r: PlanningRules, target_name: str = "") -> list[dict[str, Any]]:

@@ -13,9 +13,8 @@ from django.utils import timezone
 
 from coso.accounts.roles import Role
 from coso.core.audit import audit_log, audited_create, audited_update
-from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from coso.core.scoping import can_see_unit
-from coso.planning import catalogue, checks
+from coso.planning import catalogue, checks, errors
 from coso.planning.models import Candidate, CandidateEvent, Course, PlanningList, RemovalProposal, TrainingPlan
 from coso.workforce import selectors as wf
 
@@ -29,7 +28,7 @@ def can_view(user: Any) -> bool:
 
 def require_edit(user: Any, *, province_code: str, commune_code: str) -> None:
     if not (user.is_superuser or user.role in EDIT_ROLES) or not can_see_unit(user, province_code=province_code, commune_code=commune_code):
-        raise PermissionDeniedError("Bạn không có quyền lập, sửa quy hoạch của đơn vị này.", code="forbidden")
+        raise errors.FORBIDDEN()
 
 
 def _unit(code: str) -> Any:
@@ -37,7 +36,7 @@ def _unit(code: str) -> Any:
 
     unit = AdministrativeUnit.objects.filter(code=code, level="commune").first()
     if unit is None:
-        raise ApplicationError("Không tìm thấy xã/phường.", code="unit-not-found", details={"commune": code})
+        raise errors.UNIT_NOT_FOUND(details={"commune": code})
     return unit
 
 
@@ -52,12 +51,11 @@ def list_create(*, actor: Any, commune_code: str, term: str, position_code: str,
     unit = _unit(commune_code)
     require_edit(actor, province_code=unit.province_code, commune_code=unit.code)
     if term not in catalogue.TERMS:
-        raise ApplicationError("Nhiệm kỳ không hợp lệ (chọn 2025–2030 hoặc 2030–2035).", code="invalid-term")
+        raise errors.INVALID_TERM()
     if position_code not in catalogue.RANKS:
-        raise ApplicationError("Chức danh này không thuộc diện quy hoạch lãnh đạo, quản lý cấp xã.", code="not-plannable")
+        raise errors.NOT_PLANNABLE()
     if PlanningList.objects.filter(commune_code=unit.code, term=term, position_code=position_code).exists():
-        raise ConflictError(f"Đã có danh sách quy hoạch “{position_name(position_code)}” {catalogue.term_label(term)} của đơn vị này.",
-                            code="list-exists")
+        raise errors.LIST_EXISTS(position=position_name(position_code), term=catalogue.term_label(term))
     plist = PlanningList(province_code=unit.province_code, commune_code=unit.code, term=term, position_code=position_code,
                          level=catalogue.LEVEL, note=note[:300])
     plist.full_clean()
@@ -76,29 +74,26 @@ def candidate_add(*, actor: Any, planning_list: PlanningList, person_id: int, en
     require_edit(actor, province_code=plist.province_code, commune_code=plist.commune_code)
     person = wf.person_unit(fetched_by=actor, pk=person_id)
     if person["province_code"] != plist.province_code:
-        raise ApplicationError("Người này không thuộc tỉnh của danh sách quy hoạch.", code="other-province")
+        raise errors.OTHER_PROVINCE()
     decision = (decision or "").strip()
     if not decision:
-        raise ApplicationError("Cần ghi số, ngày quyết định phê duyệt quy hoạch.", code="decision-required")
+        raise errors.DECISION_REQUIRED()
     if entered_on > timezone.localdate():
-        raise ApplicationError("Ngày vào quy hoạch không được sau ngày hôm nay.", code="future-date")
+        raise errors.FUTURE_DATE()
     r = checks.PlanningRules(entered_on, plist.province_code, plist.commune_code)
     active = Candidate.objects.filter(status=Candidate.Status.ACTIVE)
     if active.filter(planning_list=plist, person_id=person_id).exists():
-        raise ConflictError(f"{person['full_name']} đã có trong danh sách quy hoạch này.", code="already-planned")
+        raise errors.ALREADY_PLANNED(name=person["full_name"])
     if active.filter(planning_list=plist).count() >= r.max_per_position:
-        raise ApplicationError(f"Mỗi chức danh quy hoạch không quá {r.max_per_position} người: danh sách đã đủ.", code="list-full",
-                               details={"max": r.max_per_position})
+        raise errors.LIST_FULL(max=r.max_per_position, details={"max": r.max_per_position})
     same_level = active.filter(person_id=person_id, planning_list__term=plist.term, planning_list__level=plist.level).count()
     if same_level >= r.max_positions:
-        raise ApplicationError(f"Mỗi người quy hoạch không quá {r.max_positions} chức danh cùng cấp: {person['full_name']} đã có {same_level}.",
-                               code="too-many-positions", details={"max": r.max_positions})
+        raise errors.TOO_MANY_POSITIONS(max=r.max_positions, name=person["full_name"], count=same_level, details={"max": r.max_positions})
     profile = wf.planning_profiles([person_id], on=entered_on, targets={person_id: plist.position_code})[person_id]
     issues = checks.assess(profile, target=plist.position_code, term=plist.term, r=r, target_name=position_name(plist.position_code))
     blocks = checks.blocking(issues)
     if blocks:
-        raise ApplicationError("Không đủ điều kiện quy hoạch: " + " ".join(i["text"] for i in blocks), code="not-eligible",
-                               details={"issues": blocks})
+        raise errors.NOT_ELIGIBLE(reasons=" ".join(i["text"] for i in blocks), details={"issues": blocks})
     cand = Candidate(planning_list=plist, person_id=person_id, entered_on=entered_on, decision=decision[:120],
                      province_code=plist.province_code, commune_code=plist.commune_code,
                      warnings=[{k: v for k, v in i.items() if k in ("code", "text")} for i in issues])
@@ -113,11 +108,11 @@ def candidate_remove(*, actor: Any, candidate: Candidate, on: dt.date, decision:
     cand = Candidate.objects.select_for_update().get(pk=candidate.pk)
     require_edit(actor, province_code=cand.province_code, commune_code=cand.commune_code)
     if cand.status != Candidate.Status.ACTIVE:
-        raise ConflictError("Người này đã được đưa ra khỏi quy hoạch.", code="already-removed")
+        raise errors.ALREADY_REMOVED()
     if not (decision or "").strip() or not (reason or "").strip():
-        raise ApplicationError("Cần ghi quyết định và lý do đưa ra khỏi quy hoạch.", code="decision-required")
+        raise errors.REMOVAL_DECISION_REQUIRED()
     if on < cand.entered_on or on > timezone.localdate():
-        raise ApplicationError("Ngày đưa ra phải từ ngày vào quy hoạch đến hôm nay.", code="invalid-date")
+        raise errors.REMOVAL_DATE()
     audited_update(cand, actor=actor, verb="planning.candidate_remove", reason=reason[:500],
                    changes={"status": Candidate.Status.REMOVED, "removed_on": on, "removal_decision": decision.strip()[:120],
                             "removal_reason": reason.strip()[:500]})
@@ -174,15 +169,15 @@ def proposal_decide(*, actor: Any, proposal: RemovalProposal, accept: bool, deci
     prop = RemovalProposal.objects.select_for_update().select_related("candidate").get(pk=proposal.pk)
     require_edit(actor, province_code=prop.province_code, commune_code=prop.commune_code)
     if prop.status != RemovalProposal.Status.PENDING:
-        raise ConflictError("Đề xuất này đã được quyết định.", code="already-decided")
+        raise errors.ALREADY_DECIDED()
     today = timezone.localdate()
     if accept:
         if not decision.strip():
-            raise ApplicationError("Cần ghi số, ngày quyết định đưa ra khỏi quy hoạch.", code="decision-required")
+            raise errors.PROPOSAL_DECISION_REQUIRED()
         candidate_remove(actor=actor, candidate=prop.candidate, on=today, decision=decision,
                          reason="; ".join(r["text"] for r in prop.reasons)[:500])
     elif not note.strip():
-        raise ApplicationError("Cần ghi lý do giữ lại trong quy hoạch.", code="note-required")
+        raise errors.NOTE_REQUIRED()
     else:
         _event(prop.candidate, on=today, kind="kept", text=f"Giữ lại trong quy hoạch: {note.strip()}", actor=actor)
     audited_update(prop, actor=actor, verb="planning.proposal_decide",
@@ -192,6 +187,14 @@ def proposal_decide(*, actor: Any, proposal: RemovalProposal, accept: bool, deci
 
 
 # ---------------------------------------------------------------- training
+YEARS = (2020, 2100)
+
+
+def _check_year(year: int) -> None:
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise errors.INVALID_YEAR(low=YEARS[0], high=YEARS[1])
+
+
 @transaction.atomic
 def course_create(*, actor: Any, province_code: str, commune_code: str = "", kind: str, name: str, year: int, duration_days: int, seats: int,
                   cost_per_person: int | None = None, starts_on: dt.date | None = None) -> Course:
@@ -199,10 +202,11 @@ def course_create(*, actor: Any, province_code: str, commune_code: str = "", kin
     from coso.rules.lookup import rule
 
     require_edit(actor, province_code=province_code, commune_code=commune_code)
+    _check_year(year)
     if kind not in COURSE_KINDS:
-        raise ApplicationError("Loại khóa học không hợp lệ.", code="invalid-kind")
+        raise errors.INVALID_KIND()
     if seats < 1 or duration_days < 1:
-        raise ApplicationError("Số chỗ và thời gian khóa học phải lớn hơn 0.", code="invalid-course")
+        raise errors.INVALID_COURSE()
     if cost_per_person is None:
         costs = rule("planning.training.cost_per_person", on=dt.date(year, 1, 1), province_code=province_code)
         cost_per_person = int(costs[kind])
@@ -219,12 +223,13 @@ def plan_build(*, actor: Any, province_code: str, commune_code: str = "", year: 
     from coso.rules.lookup import rule
 
     require_edit(actor, province_code=province_code, commune_code=commune_code)
+    _check_year(year)
     if budget < 0:
-        raise ApplicationError("Kinh phí không được âm.", code="invalid-budget")
+        raise errors.INVALID_BUDGET()
     on = dt.date(year, 1, 1)
     limit = per_person_limit or int(rule("planning.training.courses_per_person", on=on, province_code=province_code))
     if limit < 1:
-        raise ApplicationError("Số khóa tối đa một người phải từ 1 trở lên.", code="invalid-limit")
+        raise errors.INVALID_LIMIT()
     data = training.needs_and_courses(province_code=province_code, commune_code=commune_code, year=year, excluded=set(excluded or []))
     result = training.compare(data, budget=budget, per_person_limit=limit, pinned=pinned or [])
     plan = TrainingPlan(province_code=province_code, commune_code=commune_code, year=year, budget=budget, per_person_limit=limit, result=result,

@@ -134,10 +134,9 @@ def milp_plan(gaps: list[dict[str, Any]], courses: list[dict[str, Any]], *, budg
     res = milp(c=-w, constraints=LinearConstraint(a, -np.inf, np.array(ub, dtype=float)), integrality=np.ones(n),
                bounds=Bounds(lower, np.ones(n)), options={"time_limit": time_limit, "mip_rel_gap": 0})
     if res.x is None:
-        from coso.core.exceptions import ApplicationError
+        from coso.planning import errors
 
-        raise ApplicationError("Không lập được kế hoạch: các người, khóa học được chọn cố định vượt kinh phí, số chỗ hoặc số khóa tối đa.",
-                               code="plan-infeasible")
+        raise errors.PLAN_INFEASIBLE()
     return [pairs[k] for k in range(n) if res.x[k] > 0.5]
 
 

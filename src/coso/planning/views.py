@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from coso.core.exceptions import ApplicationError
-from coso.planning import catalogue, selectors, services
+from coso.planning import catalogue, errors, selectors, services
 from coso.workforce import selectors as wf
 
 
@@ -32,16 +32,16 @@ def parse_date(raw: str) -> dt.date:
     try:
         return parse_vn_date(raw)
     except ValueError as exc:
-        raise ApplicationError("Ngày phải theo định dạng dd/mm/yyyy.", code="invalid-date") from exc
+        raise errors.INVALID_DATE() from exc
 
 
 def _int(raw: Any, label: str) -> int:
     try:
         value = int(str(raw).replace(".", "").replace(",", "").strip())
     except (TypeError, ValueError) as exc:
-        raise ApplicationError(f"{label} phải là số nguyên.", code="invalid-number") from exc
+        raise errors.NOT_A_NUMBER(label=label) from exc
     if value < 0 or value > 10**15:
-        raise ApplicationError(f"{label} nằm ngoài phạm vi cho phép.", code="invalid-number")
+        raise errors.OUT_OF_RANGE(label=label)
     return value
 
 
@@ -102,7 +102,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                           decision=request.POST.get("decision", ""), reason=request.POST.get("reason", ""))
                 messages.success(request, "Đã đưa ra khỏi quy hoạch.")
             else:
-                raise ApplicationError("Thao tác không hợp lệ.", code="invalid-action")
+                raise errors.INVALID_ACTION()
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
@@ -123,7 +123,7 @@ def review(request: HttpRequest) -> HttpResponse:
         try:
             if request.POST.get("action") == "run":
                 if not (user.is_superuser or user.role in services.EDIT_ROLES):
-                    raise ApplicationError("Bạn không có quyền rà soát quy hoạch.", code="forbidden")
+                    raise errors.REVIEW_FORBIDDEN()
                 counts = services.review_run(on=timezone.localdate(), actor=user, province_code=user.province_code or "",
                                              commune_code=user.commune_code or "")
                 messages.success(request, f"Đã rà soát {counts['checked']} người trong quy hoạch: {counts['proposed']} đề xuất mới "
@@ -193,7 +193,7 @@ def _pins(raw: str) -> list[tuple[int, int]]:
             continue
         person, sep, course = part.partition(":")
         if not sep:
-            raise ApplicationError("Chọn cố định ghi theo dạng mã người:mã khóa, cách nhau bởi dấu phẩy.", code="invalid-pin")
+            raise errors.INVALID_PIN()
         out.append((_int(person, "Mã người"), _int(course, "Mã khóa")))
     return out
 
