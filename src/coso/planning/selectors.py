@@ -55,7 +55,21 @@ def list_detail(*, fetched_by: Any, pk: int, on: dt.date | None = None) -> dict[
                      "proposals": list(c.proposals.all())})
     active = [profiles[c.person_id] for c in cands if c.status == Candidate.Status.ACTIVE]
     return {"list": plist, "position_name": position_name(plist.position_code), "term_label": catalogue.term_label(plist.term),
-            "rows": rows, "structure": structure_with_targets(active, r=r, on=catalogue.term_start(plist.term)), "rules": r, "on": on}
+            "rows": rows, "structure": structure_with_targets(active, r=r, on=catalogue.term_start(plist.term)), "rules": r, "on": on,
+            "suggestions": suggestions(plist, r=r, exclude={c.person_id for c in cands if c.status == Candidate.Status.ACTIVE})}
+
+
+def suggestions(plist: PlanningList, *, r: checks.PlanningRules, exclude: set[int], limit: int = 5) -> list[dict[str, Any]]:
+    """People of the unit who meet every planning condition for the post (the review's "who could be added"), fewest warnings first."""
+    ids = [pid for pid in wf.active_people_ids(province_code=plist.province_code, commune_code=plist.commune_code, on=r.on) if pid not in exclude]
+    profiles = wf.planning_profiles(ids, on=r.on, targets=dict.fromkeys(ids, plist.position_code))
+    out = []
+    for pid, p in profiles.items():
+        issues = checks.assess(p, target=plist.position_code, term=plist.term, r=r, target_name=position_name(plist.position_code))
+        if not checks.blocking(issues):
+            out.append({"id": pid, "full_name": p["full_name"], "position_name": p["position_name"], "warnings": issues})
+    out.sort(key=lambda x: (len(x["warnings"]), x["full_name"], x["id"]))
+    return out[:limit]
 
 
 def structure_with_targets(members: list[dict[str, Any]], *, r: checks.PlanningRules, on: dt.date) -> dict[str, Any]:

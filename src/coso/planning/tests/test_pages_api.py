@@ -94,3 +94,12 @@ def test_other_roles_do_not_see_planning(login, users, setup):
     c = login(users["onestop"])
     assert c.get("/quy-hoach/").status_code == 404
     assert c.get("/api/v1/planning/lists").status_code == 404
+
+
+def test_list_suggests_people_who_meet_every_condition(login, users, setup, commune):
+    pl, _other, _p = setup
+    fit = person(commune, full_name="Võ Văn Đủ", birth_date=D(1990, 9, 9))
+    unfit = person(commune, full_name="Đỗ Văn Hưu", birth_date=D(1970, 1, 1))
+    page = login(users["home_affairs"]).get(f"/quy-hoach/danh-sach/{pl.pk}/").text
+    suggested = page.split('id="suggestions"')[1].split("</ul>")[0]
+    assert f'data-person="{fit.pk}"' in suggested and f'data-person="{unfit.pk}"' not in suggested
