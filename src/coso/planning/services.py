@@ -239,3 +239,29 @@ def plan_build(*, actor: Any, province_code: str, commune_code: str = "", year: 
         audit_log(actor=actor, action="create", obj=plan, verb="planning.plan_build",
                   after={"year": year, "budget": budget, "milp_closed": result["milp"]["closed"], "greedy_closed": result["greedy"]["closed"]})
     return plan
+
+
+@transaction.atomic
+def attendance_complete(*, actor: Any, plan: TrainingPlan, person_id: int, course_id: int, ended_on: dt.date, certificate: str = "") -> dict[str, Any]:
+    """A person of the plan completed the course: the register records it and raises the qualification (the next review sees the gap closed)."""
+    from coso.planning.catalogue import COURSE_KINDS
+    from coso.workforce import services as wf_services
+
+    locked = TrainingPlan.objects.select_for_update().get(pk=plan.pk)
+    require_edit(actor, province_code=locked.province_code, commune_code=locked.commune_code)
+    row = next((r for r in locked.result.get("milp", {}).get("rows", []) if r["person"] == person_id and r["course"] == course_id), None)
+    if row is None:
+        raise errors.NOT_IN_PLAN()
+    done = locked.result.setdefault("completed", [])
+    if [person_id, course_id] in done:
+        raise errors.ALREADY_COMPLETED()
+    course = Course.objects.filter(pk=course_id).first()
+    if course is None:
+        raise errors.NOT_IN_PLAN()
+    kind = COURSE_KINDS[course.kind]
+    out = wf_services.training_completed(actor=actor, person_id=person_id, standard=kind["standard"], level=kind["level"], name=course.name,
+                                         ended_on=ended_on, certificate=certificate)
+    done.append([person_id, course_id])
+    locked.save(update_fields=["result"])
+    audit_log(actor=actor, action="action", obj=locked, verb="planning.attendance_complete", after={"person": person_id, "course": course_id})
+    return out

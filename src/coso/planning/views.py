@@ -201,5 +201,19 @@ def _pins(raw: str) -> list[tuple[int, int]]:
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request)
-    plan = selectors.plan_get(fetched_by=request.user, pk=pk)
-    return render(request, "planning/plan.html", {"plan": plan, "r": plan.result})
+    user: Any = request.user
+    plan = selectors.plan_get(fetched_by=user, pk=pk)
+    if request.method == "POST":
+        try:
+            services.attendance_complete(actor=user, plan=plan, person_id=_int(request.POST.get("person"), "Mã người"),
+                                         course_id=_int(request.POST.get("course"), "Mã khóa"), ended_on=parse_date(request.POST.get("ended_on", "")),
+                                         certificate=request.POST.get("certificate", "")[:100])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Đã ghi nhận hoàn thành; hồ sơ cán bộ đã được cập nhật trình độ.")
+            return redirect("planning:plan", pk=plan.pk)
+    done = {(p, c) for p, c in plan.result.get("completed", [])}
+    rows = [{**row, "done": (row["person"], row["course"]) in done} for row in plan.result.get("milp", {}).get("rows", [])]
+    return render(request, "planning/plan.html", {"plan": plan, "r": plan.result, "rows": rows, "today": timezone.localdate(),
+                                                  "can_edit": user.is_superuser or user.role in services.EDIT_ROLES})

@@ -78,3 +78,29 @@ def test_plan_from_the_register_puts_planning_candidates_first(users, commune):
     excluded = services.plan_build(actor=ha, province_code=commune.province_code, commune_code=commune.code, year=2027, budget=12_000_000,
                                    excluded=[cand.pk])
     assert [r["person"] for r in excluded.result["milp"]["rows"]] in ([], [other.pk])
+
+
+@pytest.mark.django_db
+def test_completed_training_closes_the_gap_in_the_register(users, commune, login):
+    from coso.workforce import selectors as wf
+    from coso.workforce.models import Person, Training
+
+    ha = users["home_affairs"]
+    cand = person(commune, full_name="Người quy hoạch", political_theory="so_cap")
+    pl = services.list_create(actor=ha, commune_code=commune.code, term="2030-2035", position_code="ct_ubnd")
+    services.candidate_add(actor=ha, planning_list=pl, person_id=cand.pk, entered_on=D(2026, 1, 5), decision="QĐ 2")
+    course = services.course_create(actor=ha, province_code=commune.province_code, commune_code=commune.code, kind="llct_trung_cap", name="",
+                                    year=2026, duration_days=60, seats=5)
+    plan = services.plan_build(actor=ha, province_code=commune.province_code, commune_code=commune.code, year=2026, budget=50_000_000)
+    before = wf.planning_profiles([cand.pk], on=D(2026, 11, 1), targets={cand.pk: "ct_ubnd"})[cand.pk]
+    assert any(g["standard"] == "political_theory" for g in before["gaps_target"])
+    c = login(ha)
+    r = c.post(f"/quy-hoach/dao-tao/ke-hoach/{plan.pk}/", {"person": cand.pk, "course": course.pk, "ended_on": "30/10/2026"}, follow=True)
+    assert "Đã hoàn thành" in r.text
+    assert Person.objects.get(pk=cand.pk).political_theory == "trung_cap" and Training.objects.filter(person=cand).exists()
+    after = wf.planning_profiles([cand.pk], on=D(2026, 11, 1), targets={cand.pk: "ct_ubnd"})[cand.pk]
+    assert not any(g["standard"] == "political_theory" for g in after["gaps_target"])
+    r = c.post(f"/quy-hoach/dao-tao/ke-hoach/{plan.pk}/", {"person": cand.pk, "course": course.pk, "ended_on": "30/10/2026"})
+    assert "Đã ghi nhận hoàn thành khóa học này" in r.text
+    r = c.post(f"/quy-hoach/dao-tao/ke-hoach/{plan.pk}/", {"person": "999", "course": course.pk, "ended_on": "30/10/2026"})
+    assert "không có trong kế hoạch" in r.text
