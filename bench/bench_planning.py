@@ -61,7 +61,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     base = training.greedy_plan(gaps, courses, budget=budget, per_person_limit=2)
     t_greedy = time.perf_counter() - t
     t = time.perf_counter()
-    manual = priority_first(gaps, courses, budget=budget, per_person_limit=2)
+    manual = training.priority_first_plan(gaps, courses, budget=budget, per_person_limit=2)
     t_manual = time.perf_counter() - t
     w_best = sum(gaps[i]["weight"] for i, _ in best)
     w_base = sum(gaps[i]["weight"] for i, _ in base)
@@ -79,29 +79,6 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
          "baseline": "priority-first greedy (same budget)", "baseline_value": float(sum(gaps[i]["weight"] for i, _ in manual)),
          "note": f"cách lập thủ công: ưu tiên cao trước, khóa rẻ nhất trước; khép {len(manual)} thiếu hụt ({t_manual:.3f} s)"},
     ]
-
-
-def priority_first(gaps: list[dict[str, Any]], courses: list[dict[str, Any]], *, budget: int, per_person_limit: int) -> list[tuple[int, int]]:
-    """A second baseline, the plan drawn up by hand: highest priority first, the cheapest course that closes the gap."""
-    from collections import defaultdict
-
-    from coso.planning import training
-
-    pairs = sorted(training.pairs_of(gaps, courses), key=lambda p: (-gaps[p[0]]["weight"], courses[p[1]]["cost"], p))
-    seats = [c["seats"] for c in courses]
-    taken: dict[int, int] = defaultdict(int)
-    closed: set[int] = set()
-    left, out = budget, []
-    for i, j in pairs:
-        person, cost = gaps[i]["person"], courses[j]["cost"]
-        if i in closed or seats[j] <= 0 or taken[person] >= per_person_limit or cost > left:
-            continue
-        closed.add(i)
-        seats[j] -= 1
-        taken[person] += 1
-        left -= cost
-        out.append((i, j))
-    return out
 
 
 if __name__ == "__main__":  # pragma: no cover

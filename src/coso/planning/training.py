@@ -165,6 +165,30 @@ def greedy_plan(gaps: list[dict[str, Any]], courses: list[dict[str, Any]], *, bu
     return out
 
 
+def priority_first_plan(gaps: list[dict[str, Any]], courses: list[dict[str, Any]], *, budget: int, per_person_limit: int,
+                        pinned: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Second baseline, the plan as drawn up by hand: highest priority first, the cheapest course that closes the gap."""
+    pairs = pairs_of(gaps, courses)
+    pins = _pinned_pairs(pairs, gaps, courses, pinned or [])
+    order = sorted(range(len(pairs)), key=lambda k: (k not in pins, -gaps[pairs[k][0]]["weight"], courses[pairs[k][1]]["cost"], k))
+    seats = [c["seats"] for c in courses]
+    taken: dict[int, int] = defaultdict(int)
+    closed: set[int] = set()
+    left = budget
+    out = []
+    for k in order:
+        i, j = pairs[k]
+        person, cost = gaps[i]["person"], courses[j]["cost"]
+        if i in closed or seats[j] <= 0 or taken[person] >= per_person_limit or cost > left:
+            continue
+        closed.add(i)
+        seats[j] -= 1
+        taken[person] += 1
+        left -= cost
+        out.append((i, j))
+    return out
+
+
 ROLE_WHY = {"candidate": "Trong quy hoạch {target}", "leader": "Lãnh đạo đương nhiệm", "staff": "Cán bộ, công chức"}
 
 
@@ -191,6 +215,11 @@ def compare(data: dict[str, Any], *, budget: int, per_person_limit: int, pinned:
     t = time.perf_counter()
     base = greedy_plan(data["gaps"], data["courses"], budget=budget, per_person_limit=per_person_limit, pinned=pinned)
     t_greedy = time.perf_counter() - t
+    t = time.perf_counter()
+    hand = priority_first_plan(data["gaps"], data["courses"], budget=budget, per_person_limit=per_person_limit, pinned=pinned)
+    t_hand = time.perf_counter() - t
     m, g = describe(best, data, t_milp), describe(base, data, t_greedy)
-    return {"needs": len(data["gaps"]), "people": len(data["people"]), "courses": len(data["courses"]), "milp": m, "greedy": g,
+    h = describe(hand, data, t_hand)
+    h["rows"] = []  # the figures only
+    return {"priority_first": h,"needs": len(data["gaps"]), "people": len(data["people"]), "courses": len(data["courses"]), "milp": m, "greedy": g,
             "extra_closed": m["closed"] - g["closed"], "extra_weighted": m["weighted"] - g["weighted"], "pinned": [list(p) for p in pinned or []]}

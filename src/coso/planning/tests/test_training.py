@@ -51,7 +51,9 @@ def test_random_cases_respect_limits_and_dominate_greedy(seed):
         for i, _ in plan:
             per[gaps[i]["person"]] = per.get(gaps[i]["person"], 0) + 1
         assert max(per.values(), default=0) <= limit
-    assert sum(gaps[i]["weight"] for i, _ in best) >= sum(gaps[i]["weight"] for i, _ in base)
+    hand = training.priority_first_plan(gaps, courses, budget=budget, per_person_limit=limit)
+    assert sum(courses[j]["cost"] for _, j in hand) <= budget
+    assert sum(gaps[i]["weight"] for i, _ in best) >= max(sum(gaps[i]["weight"] for i, _ in base), sum(gaps[i]["weight"] for i, _ in hand))
 
 
 def test_pinned_pair_is_kept():
