@@ -32,7 +32,7 @@ demo: migrate
 
 # The web server plus the job consumer (worker and scheduler) in one command; Ctrl-C stops both.
 run: demo
-	@echo "Coso: http://$(HOST):$(PORT)/ (web server + job worker and scheduler; Ctrl-C stops all)"
+	@echo "Coso: starting the web server + job worker and scheduler; the address follows once it answers."
 	$(PY) manage.py runall --bind $(HOST):$(PORT)
 
 # The production layout on this machine: gunicorn (WEB_CONCURRENCY workers), a job worker and the

@@ -248,6 +248,8 @@ def load_reference_data() -> None:
 
     for path in reference_modules():
         module = importlib.import_module(path)
+        if not getattr(module, "AUTOLOAD_IN_TESTS", True):
+            continue  # e.g. the procedure catalogue: tests that need it load it themselves
         if not module.is_loaded():
             module.load()
     if not CalendarOverride.objects.exists():

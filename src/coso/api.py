@@ -15,7 +15,7 @@ from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.http.multipartparser import MultiPartParserError
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
@@ -80,6 +80,8 @@ api = CosoAPI(
     # Tokens first: a request that carries a valid token is not a browser session and needs no CSRF
     # token. Only when no token matches does the session (cookie) authentication run, with its CSRF check.
     auth=[BearerToken(), HeaderToken(), django_auth],
+    # The docs page loads Swagger UI from the app's static files; no online validator badge (another origin).
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
@@ -179,4 +181,6 @@ api.add_router("/workforce/", "coso.workforce.api.router")
 api.add_router("/funding/", "coso.funding.api.router")
 api.add_router("/feedback/", "coso.feedback.api.router")
 api.add_router("/jobs/", "coso.jobs.api.router")
+api.add_router("/indices/", "coso.indices.api.router")
+api.add_router("/tasks/", "coso.tasks.api.router")
 api.add_router("/planning/", "coso.planning.api.router")

@@ -21,6 +21,8 @@ urlpatterns = [
     path("quy-hoach/", include("coso.planning.urls")),
     path("open311/", include("coso.feedback.open311_urls")),
     path("jobs/", include("coso.jobs.urls")),
+    path("chi-so/", include("coso.indices.urls")),
+    path("nhiem-vu/", include("coso.tasks.urls")),
     path("", include("coso.core.urls")),
 ]
 

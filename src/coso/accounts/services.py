@@ -179,7 +179,9 @@ def password_link(user: User) -> str:
     password changes or the user signs in, and after PASSWORD_RESET_TIMEOUT)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return settings.COSO_PUBLIC_BASE_URL.rstrip("/") + reverse("accounts:password_set", args=[uid, token])
+    from coso.core.public_url import absolute
+
+    return absolute(reverse("accounts:password_set", args=[uid, token]))
 
 
 def _send_link(user: User, *, new: bool) -> dict[str, Any]:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its templates and static files: the API docs (Swagger UI) are served from the app, no CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "coso.feedback",
     "coso.planning",
     "coso.jobs",
+    "coso.indices",
+    "coso.tasks",
     "huey.contrib.djhuey",
 ]
 
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "coso.core.public_url.PublicUrlMiddleware",
     "coso.core.middleware.NoStoreForAuthenticatedMiddleware",
     "coso.core.dbrouter.ReplicaMiddleware",
 ]
@@ -325,7 +329,9 @@ EMAIL_USE_TLS = config("EMAIL_USE_TLS", False, help_text="Use STARTTLS for SMTP.
 DEFAULT_FROM_EMAIL = config("DEFAULT_FROM_EMAIL", "coso@localhost", help_text="Sender address of notifications.")
 COSO_SMS_BACKEND = config("COSO_SMS_BACKEND", "coso.core.notify.FileBackend", help_text="Dotted path of the SMS adapter (default writes to var/outbox).")
 COSO_ZALO_BACKEND = config("COSO_ZALO_BACKEND", "coso.core.notify.FileBackend", help_text="Dotted path of the Zalo adapter (default writes to var/outbox).")
-COSO_PUBLIC_BASE_URL = config("COSO_PUBLIC_BASE_URL", "http://127.0.0.1:8000", help_text="Public address used in QR codes and links in notifications.")
+COSO_PUBLIC_BASE_URL = config(
+    "COSO_PUBLIC_BASE_URL", "", help_text="Public address used in QR codes and links in notifications (unset: the address each request came to)."
+)
 
 # --- API --------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
@@ -346,6 +352,8 @@ COSO_DEMO_MODULES = [
     "coso.funding.demo",
     "coso.feedback.demo",
     "coso.planning.demo",
+    "coso.tasks.demo",
+    "coso.indices.demo",  # last: builds the rollups from the other modules' demo data
 ]
 
 # --- Background jobs (Huey) ---------------------------------------------------------

@@ -144,6 +144,17 @@ def allowed_label(allowed: Collection[str] = ALL_KINDS) -> str:
     return ", ".join(labels)
 
 
+def size_validator(upload: Any) -> None:
+    """Form-field validator: the size check of ``prepare_one``, so that a form reports a file that is too
+    large together with its other errors (one submission shows every error), before any service runs."""
+    from django.core.exceptions import ValidationError
+
+    limit = int(settings.COSO_MAX_ATTACHMENT_BYTES)
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(f"Tệp “{display_name(getattr(upload, 'name', ''))}” vượt quá {_mb(limit)}.", code="attachment-too-large")
+
+
 def prepare_one(upload: Any, *, allowed: Collection[str] = ALL_KINDS, limit: int | None = None) -> PreparedFile:
     """Check one file; return its cleaned content or raise ApplicationError (nothing is stored)."""
     limit = int(settings.COSO_MAX_ATTACHMENT_BYTES) if limit is None else limit

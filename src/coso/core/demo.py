@@ -6,7 +6,9 @@ national-sized data for benchmarks in streamed batches (bounded memory).
 
 from __future__ import annotations
 
+import datetime as dt
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -33,6 +35,20 @@ def random_person(rng: random.Random) -> dict[str, Any]:
     middle = rng.choice(FEMALE_MIDDLE if female else MALE_MIDDLE)
     given = rng.choice(FEMALE_GIVEN if female else MALE_GIVEN)
     return {"full_name": f"{family} {middle} {given}", "gender": "female" if female else "male"}
+
+
+def squeeze_before(now: dt.datetime, times: Iterable[dt.datetime | None]) -> dict[dt.datetime, dt.datetime]:
+    """Demo records must not be dated after ``now`` (a builder run at 9:00 would otherwise file today's
+    submissions at 16:00). Map each time after ``now`` to a time between the latest time not after
+    ``now`` (or an hour before it) and ``now``, keeping their order; apply with ``mapping.get(t, t)``."""
+    values = sorted({t for t in times if t is not None})
+    past = [t for t in values if t <= now]
+    future = [t for t in values if t > now]
+    if not future:
+        return {}
+    floor = past[-1] if past else now - dt.timedelta(hours=1)
+    step = (now - floor) / (len(future) + 1)
+    return {t: floor + step * (i + 1) for i, t in enumerate(future)}
 
 
 def random_phone(rng: random.Random) -> str:

@@ -32,6 +32,7 @@ from coso.core.exceptions import ApplicationError
 THIN = Side(style="thin", color="999999")
 MONEY_FORMAT = '#,##0" đ"'
 DATE_FORMAT = "dd/mm/yyyy"
+PERCENT_FORMAT = "0.0%"
 # A leading character that makes a spreadsheet treat the cell as a formula (or part of one).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -79,7 +80,8 @@ def safe_row(ws: Any, values: Iterable[Any]) -> list[Any]:
 
 
 def workbook_bytes(sheets: Sequence[dict[str, Any]]) -> bytes:
-    """Build an .xlsx: each sheet is {"title", "headers", "rows", "heading" (optional lines), "money_cols", "widths"}."""
+    """Build an .xlsx: each sheet is {"title", "headers", "rows", "heading" (optional lines), "money_cols", "percent_cols"
+    (ratios such as 0.692 shown as 69.2 %), "widths"}."""
     wb = Workbook()
     wb.remove(wb.active)
     for spec in sheets:
@@ -99,6 +101,7 @@ def workbook_bytes(sheets: Sequence[dict[str, Any]]) -> bytes:
             cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
         header_row = row
         money_cols = set(spec.get("money_cols", []))
+        percent_cols = set(spec.get("percent_cols", []))
         for values in spec["rows"]:
             row += 1
             for c, v in enumerate(values, start=1):
@@ -107,6 +110,8 @@ def workbook_bytes(sheets: Sequence[dict[str, Any]]) -> bytes:
                 cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
                 if (c - 1) in money_cols:
                     cell.number_format = MONEY_FORMAT
+                elif (c - 1) in percent_cols and isinstance(v, (int, float)):
+                    cell.number_format = PERCENT_FORMAT
                 elif isinstance(v, (dt.date, dt.datetime)):
                     cell.number_format = DATE_FORMAT
         widths = spec.get("widths") or [max(10, min(50, len(str(h)) + 4)) for h in headers]

@@ -10,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from coso.accounts.roles import ADMIN_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, Role
 
 ALL_STAFF = COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN}
+# The staff register and its review are open to these roles only (coso.workforce.selectors.REGISTER_ROLES);
+# the one-stop officer, the specialist and the finance officers would get a 404 there.
+WORKFORCE_REGISTER = frozenset({Role.COMMUNE_LEADER, Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})
+PLANNING = WORKFORCE_REGISTER  # planning lists and training plans: the same roles as the register
 
 # (label, url name, roles that see it; None = everyone incl. anonymous)
 MENU: list[tuple[Any, str, frozenset[str] | None]] = [
@@ -20,17 +24,23 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Hồ sơ của tôi"), "dossiers:my", frozenset({Role.CITIZEN})),
     (_("Hồ sơ cần xử lý"), "dossiers:inbox", frozenset(COMMUNE_ROLES)),
     (_("Thống kê một cửa"), "dossiers:stats", ALL_STAFF),
+    (_("Chỉ số phục vụ (766)"), "indices:dashboard", frozenset({Role.COMMUNE_LEADER} | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
+    (_("Chỉ số công khai"), "indices:public", None),
     (_("Phản ánh, kiến nghị"), "feedback:public_list", None),
     (_("Kiểm duyệt phản ánh"), "feedback:moderation", ALL_STAFF),
-    (_("Đội ngũ CBCC"), "workforce:people", frozenset(COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
-    (_("Rà soát tiêu chuẩn"), "workforce:review", frozenset(COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
+    (_("Đội ngũ CBCC"), "workforce:people", WORKFORCE_REGISTER),
+    (_("Rà soát tiêu chuẩn"), "workforce:review", WORKFORCE_REGISTER),
     (_("Đánh giá, xếp loại"), "workforce:evaluations", frozenset(COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
-    (_("Quy hoạch cán bộ"), "planning:lists", frozenset({Role.COMMUNE_HOME_AFFAIRS, Role.COMMUNE_LEADER, Role.PROVINCE_HOME_AFFAIRS,
-                                                          Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})),
-    (_("Kế hoạch đào tạo"), "planning:training", frozenset({Role.COMMUNE_HOME_AFFAIRS, Role.COMMUNE_LEADER, Role.PROVINCE_HOME_AFFAIRS,
-                                                            Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})),
-    (_("Kinh phí"), "funding:allocation", frozenset({Role.COMMUNE_FINANCE, Role.COMMUNE_LEADER, Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})),
+    (_("Quy hoạch cán bộ"), "planning:lists", PLANNING),
+    (_("Kế hoạch đào tạo"), "planning:training", PLANNING),
+    (
+        _("Kinh phí"),
+        "funding:allocation",
+        frozenset({Role.COMMUNE_FINANCE, Role.COMMUNE_LEADER, Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN}),
+    ),
     (_("Kịch bản nâng mức"), "funding:scenarios", frozenset({Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})),
+    (_("Nhiệm vụ được giao"), "tasks:list", frozenset(COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
+    (_("Báo cáo nhiệm vụ"), "tasks:report", frozenset(COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
     (_("Đơn vị hành chính"), "units:list", ALL_STAFF),
     (_("Lịch làm việc"), "workcalendar:overrides", frozenset(ADMIN_ROLES)),
     (_("Căn cứ pháp lý"), "rules:index", ALL_STAFF),

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from coso.core.audit_display import field_changes
 from coso.core.models import AuditLog
 from coso.core.selectors import audit_list
 
@@ -29,6 +30,8 @@ def audit(request: HttpRequest) -> HttpResponse:
         date_to=request.GET.get("to", ""),
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.changes = field_changes(entry)  # type: ignore[attr-defined]
     return render(request, "core/audit.html", {"page": page, "filters": request.GET, "actions": AuditLog.Action.choices})
 
 

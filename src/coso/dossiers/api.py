@@ -18,11 +18,11 @@ from ninja import Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
-from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from coso.core.exceptions import NotFoundError
 from coso.core.params import working_days_query
 from coso.core.security import client_ip
 from coso.core.types import AuthedHttpRequest
-from coso.dossiers import documents, selectors, services
+from coso.dossiers import documents, errors, selectors, services
 from coso.dossiers.constants import Status
 from coso.procedures.models import Procedure
 from coso.units.models import AdministrativeUnit
@@ -64,6 +64,7 @@ class OnlineIn(ApplicantIn):
     commune_code: str
     files: list[FileIn] = []
     note: str = ""
+    channel: str = "online"  # "online" (national public-service portal) or "vneid" (VNeID app, Decree 367/2025)
 
 
 class ActionIn(Schema):
@@ -77,8 +78,9 @@ class ActionIn(Schema):
 
 class RatingIn(Schema):
     level: str
-    criteria: dict[str, int] = {}
+    criteria: dict[str, int] = {}  # keys of GET /{id}/rating-criteria (Decree 118/2025 Art. 33(1) from 1/7/2025), scores 2/1/0
     comment: str = ""
+    channel: str = ""  # Art. 31(1): form, device, portal, camera, box, other (default: portal for a citizen, form for an officer)
 
 
 class DossierOut(Schema):
@@ -106,6 +108,10 @@ class DossierOut(Schema):
     timeliness: str
     version: int
     commune_code: str
+    agency_code: str  # identifier heading the code: the competent body's from 1/7/2025 (Decree 118/2025 Art. 28)
+    answer_due_at: dt.datetime | None  # online dossier: accept or return by (Decree 118/2025 Art. 17(2))
+    forward_due_at: dt.datetime | None  # paper dossier: hand to the competent body by (Art. 18(2))
+    close_due_date: dt.date | None  # waiting for a supplement: closed after this day (Art. 19(5))
 
     @staticmethod
     def resolve_status_label(obj: Any) -> str:
@@ -161,6 +167,7 @@ class InboxOut(Schema):
     near: list[DossierOut]
     overdue: list[DossierOut]
     warnings: list[DossierOut]
+    intake: list[DossierOut]  # Decree 118/2025 intake deadlines: online answer, paper hand-over, closing
 
 
 def _files(items: list[FileIn]) -> list[tuple[str, Any]]:
@@ -169,7 +176,7 @@ def _files(items: list[FileIn]) -> list[tuple[str, Any]]:
         try:
             raw = base64.b64decode(f.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            raise ApplicationError(f"Tệp «{f.filename[:200]}» không phải base64 hợp lệ.", code="invalid-file", details={"fields": {"files": [f.filename[:200]]}}) from None
+            raise errors.INVALID_FILE(value=f.filename[:200], details={"fields": {"files": [f.filename[:200]]}}) from None
         # ContentFile keeps the name as sent ("..", "???", a Windows path): the pipeline derives a safe display
         # name from it and stores the content under a generated name.
         out.append((f.document_name, ContentFile(raw, name=f.filename)))
@@ -196,16 +203,16 @@ def _submission(request: HttpRequest, schema: type[TSchema]) -> tuple[TSchema, l
             elif key in post:
                 raw[key] = post[key]
         if any("\x00" in v for values in post.lists() for v in values[1]):
-            raise ApplicationError("Dữ liệu có ký tự không hợp lệ (NUL).", code="invalid-characters")
+            raise errors.INVALID_CHARACTERS()
         names = post.getlist("document_names")
         files = [(names[i] if i < len(names) and names[i].strip() else f"Tệp {i + 1}", f) for i, f in enumerate(uploads)]
     else:
         try:
             raw = json.loads(request.body or b"{}")
         except (ValueError, UnicodeDecodeError):
-            raise ApplicationError("Nội dung gửi lên không phải JSON hợp lệ.", code="invalid-json") from None
+            raise errors.SUBMISSION_INVALID_JSON() from None
         if not isinstance(raw, dict):
-            raise ApplicationError("Nội dung gửi lên phải là một đối tượng JSON.", code="invalid-json")
+            raise errors.INVALID_JSON()
         files = []
     try:
         payload = schema.model_validate(raw)
@@ -246,7 +253,7 @@ def _body_doc(schema: type[Schema]) -> dict[str, Any]:
 def _procedure(code: str) -> Procedure:
     proc = Procedure.objects.filter(code=code, is_active=True).first()
     if proc is None:
-        raise ApplicationError("Không tìm thấy thủ tục.", code="unknown-procedure", details={"fields": {"procedure_code": ["Không tồn tại."]}})
+        raise errors.UNKNOWN_PROCEDURE(details={"fields": {"procedure_code": ["Không tồn tại."]}})
     return proc
 
 
@@ -267,7 +274,7 @@ def intake(request: HttpRequest):  # type: ignore[no-untyped-def]
     user = request.user
     commune = AdministrativeUnit.objects.filter(code=getattr(user, "commune_code", ""), level="commune").first()
     if commune is None:
-        raise PermissionDeniedError("Chỉ cán bộ bộ phận một cửa của xã được tiếp nhận hồ sơ.")
+        raise errors.INTAKE_FORBIDDEN()
     payload, files = _submission(request, IntakeIn)
     d = services.receive_at_counter(actor=user, commune=commune, applicant=_applicant(payload), procedure=_procedure(payload.procedure_code),
                                     documents=[d if isinstance(d, str) else d.dict() for d in payload.documents], files=files,
@@ -281,7 +288,7 @@ def online(request: HttpRequest):  # type: ignore[no-untyped-def]
     payload, files = _submission(request, OnlineIn)
     commune = AdministrativeUnit.objects.filter(code=payload.commune_code, level="commune").first()
     d = services.submit_online(actor=request.user, commune=commune, applicant=_applicant(payload), procedure=_procedure(payload.procedure_code),
-                               files=files, note=payload.note)
+                               files=files, note=payload.note, channel=payload.channel)
     return 201, selectors.dossier_get(fetched_by=request.user, pk=d.pk)
 
 
@@ -289,7 +296,7 @@ def online(request: HttpRequest):  # type: ignore[no-untyped-def]
 def lookup(request: HttpRequest, code: str, phone: str):  # type: ignore[no-untyped-def]
     d = selectors.public_lookup_limited(code=code, phone_suffix=phone, client=client_ip(request))
     if d is None:
-        raise NotFoundError("Không tìm thấy hồ sơ khớp với mã và số điện thoại.")
+        raise errors.LOOKUP_NOT_FOUND()
     return {
         "code": d.code, "status": d.status, "status_label": str(Status(d.status).label), "procedure_name": d.procedure_version.procedure.name,
         "applicant": selectors.masked_name(d.applicant_name), "submitted_at": d.submitted_at, "due_date": d.promised_date, "timeliness": d.timeliness,
@@ -313,7 +320,7 @@ def mine(request: HttpRequest):  # type: ignore[no-untyped-def]
 def inbox(request: HttpRequest, q: str = "", near_days: int | None = working_days_query(None), limit: int = Query(100, ge=1, le=500)):  # type: ignore[no-untyped-def]
     box = selectors.inbox(fetched_by=request.user, query=q, near_days=near_days)
     n = limit
-    names = ("mine", "near", "overdue", "warnings")
+    names = ("mine", "near", "overdue", "warnings", "intake")
     return {"counts": {k: getattr(box, k).count() for k in names}, **{k: list(getattr(box, k)[:n]) for k in names}}
 
 
@@ -322,22 +329,26 @@ def stats(request: HttpRequest, start: dt.date | None = None, end: dt.date | Non
     end = end or timezone.localdate()
     start = start or end - dt.timedelta(days=364)
     if start > end:
-        raise ApplicationError("Ngày bắt đầu phải trước ngày kết thúc.", code="invalid-period", details={"fields": {"start": ["Sau ngày kết thúc."]}})
+        raise errors.INVALID_PERIOD(details={"fields": {"start": ["Sau ngày kết thúc."]}})
     data = selectors.stats(fetched_by=request.user, start=start, end=end, commune_code=commune, procedure_code=procedure, group_by=group if group in ("commune", "procedure") else "")
     data["monthly"] = [{"month": m["m"].strftime("%Y-%m"), "received": m["received"], "ok": m["ok"], "late": m["late"]} for m in data["monthly"] if m["m"]]
     data["start"], data["end"] = start.isoformat(), end.isoformat()
     return data
 
 
-@router.get("/register.{fmt}", summary="Dossier register (Mẫu 06) for a period as PDF or Excel")
+@router.get("/register.{fmt}", summary="Dossier register for a period as PDF or Excel (Mẫu 07 of Circular 03/2025 from 1/7/2025, Mẫu 06 of Circular 01/2018 before)")
 def register(request: AuthedHttpRequest, fmt: str, start: dt.date, end: dt.date):  # type: ignore[no-untyped-def]
     if fmt not in ("pdf", "xlsx"):
         raise NotFoundError()
     rows = selectors.register_rows(fetched_by=request.user, start=start, end=end)
     label = request.user.commune_code or request.user.province_code
     if fmt == "pdf":
-        return HttpResponse(documents.register_pdf(rows, title_unit=label, start=start, end=end), content_type="application/pdf")
-    return HttpResponse(documents.register_xlsx(rows, title_unit=label, start=start, end=end), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        resp = HttpResponse(documents.register_pdf(rows, title_unit=label, start=start, end=end), content_type="application/pdf")
+    else:
+        resp = HttpResponse(documents.register_xlsx(rows, title_unit=label, start=start, end=end),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'inline; filename="{documents.register_filename(start, end, fmt)}"'
+    return resp
 
 
 @router.get("/{int:dossier_id}", response=DossierDetailOut, summary="One dossier with its event log")
@@ -356,15 +367,37 @@ def take_action(request: HttpRequest, dossier_id: int, action: str, payload: Act
 @router.post("/{int:dossier_id}/rating", response={201: dict}, summary="Rate the service after the result was returned")
 def rating(request: HttpRequest, dossier_id: int, payload: RatingIn):  # type: ignore[no-untyped-def]
     selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
-    r = services.rate(actor=request.user, dossier_id=dossier_id, level=payload.level, criteria=payload.criteria, comment=payload.comment)
-    return 201, {"id": r.pk, "level": r.level, "officer_ids": r.officer_ids}
+    r = services.rate(actor=request.user, dossier_id=dossier_id, level=payload.level, criteria=payload.criteria, comment=payload.comment,
+                      channel=payload.channel)
+    return 201, {"id": r.pk, "level": r.level, "channel": r.channel, "criteria": r.criteria, "officer_ids": r.officer_ids}
 
 
-@router.get("/{int:dossier_id}/forms/{kind}.pdf", summary="Mẫu 01 receipt, 02 supplement, 03 refusal, 04 apology, 05 control sheet (PDF)")
+@router.get("/{int:dossier_id}/rating-criteria", summary="The criteria and channels of the dossier's regime (Decree 118/2025 Art. 31, 33 from 1/7/2025)")
+def rating_criteria(request: HttpRequest, dossier_id: int):  # type: ignore[no-untyped-def]
+    d = selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
+    return {"criteria": [{"key": k, "label": label} for k, label in services.rating_criteria(d)], "scores": [2, 1, 0],
+            "channels": services.rating_channels(d)}
+
+
+@router.get("/{int:dossier_id}/forms", summary="The forms this dossier has, numbered by its regime (Circular 03/2025 from 1/7/2025, Circular 01/2018 before)")
+def forms_list(request: HttpRequest, dossier_id: int):  # type: ignore[no-untyped-def]
+    d = selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
+    numbers = documents.form_set(d)
+    return [{"kind": k, "number": numbers[k][0], "title": numbers[k][1], "label": label} for k, label in documents.available_forms(d)]
+
+
+@router.get("/{int:dossier_id}/forms/{kind}.pdf",
+            summary="Forms as PDF: receipt, supplement, refusal, apology, stop (Circular 03/2025 only), control — numbered by the dossier's regime")
 def form_pdf(request: HttpRequest, dossier_id: int, kind: str):  # type: ignore[no-untyped-def]
     if kind not in documents.FORMS:
         raise NotFoundError()
     d = selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
-    if kind == "apology" and not d.apologies.exists():
-        raise NotFoundError("Hồ sơ chưa có phiếu xin lỗi.")
-    return HttpResponse(documents.form_pdf(kind, d), content_type="application/pdf")
+    if kind not in documents.form_set(d):
+        raise errors.FORM_PDF_NOT_FOUND()
+    if kind == "apology" and not documents.form_available(kind, d):
+        raise errors.FORM_PDF_NOT_FOUND_2()
+    if kind == "stop" and not documents.form_available(kind, d):
+        raise errors.FORM_PDF_NOT_FOUND_3()
+    resp = HttpResponse(documents.form_pdf(kind, d), content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="mau{documents.form_number(kind, d)}-{d.code}.pdf"'
+    return resp

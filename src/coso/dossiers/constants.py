@@ -28,12 +28,14 @@ class Status(models.TextChoices):
     REFUSED = "refused", _("Từ chối giải quyết")
     WITHDRAWN = "withdrawn", _("Công dân rút hồ sơ")
     STOPPED = "stopped", _("Dừng xử lý")
+    CLOSED = "closed", _("Đóng hồ sơ (không bổ sung)")
 
 
 class Channel(models.TextChoices):
     COUNTER = "counter", _("Trực tiếp")
-    ONLINE = "online", _("Trực tuyến")
+    ONLINE = "online", _("Trực tuyến (Cổng Dịch vụ công)")
     POST = "post", _("Bưu chính")
+    VNEID = "vneid", _("Trực tuyến qua VNeID")
 
 
 class Timeliness(models.TextChoices):
@@ -64,10 +66,26 @@ RATING_CRITERIA: list[tuple[str, str | Promise]] = [
     ("online_quality", _("Tiến độ, chất lượng dịch vụ công trực tuyến")),
 ]
 CRITERION_SCORES = [(2, _("Tốt")), (1, _("Trung bình")), (0, _("Kém"))]
+# Since 1/7/2025 the criteria are the nine of Decree 118/2025 Art. 33(1), from the rule book (``onestop.rating.criteria``);
+# RATING_CRITERIA above is the fallback for dossiers the rule book has no row for.
+
+
+class RatingChannel(models.TextChoices):
+    """Ways ratings are collected (Decree 118/2025 Art. 31(1); "survey" only under Decree 61/2018)."""
+
+    FORM = "form", _("Phiếu đánh giá")
+    DEVICE = "device", _("Thiết bị đánh giá điện tử tại Bộ phận Một cửa")
+    PORTAL = "portal", _("Đánh giá trực tuyến tại Cổng Dịch vụ công quốc gia")
+    CAMERA = "camera", _("Camera giám sát")
+    BOX = "box", _("Hòm thư góp ý")
+    SURVEY = "survey", _("Điều tra xã hội học")
+    OTHER = "other", _("Hình thức khác")
 
 OPEN_STATUSES = frozenset({Status.ONLINE_SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.APPROVED})
 # "Đã xử lý xong" and the other end states counted by the national portal (Decision 766/QĐ-TTg formulas): the processing clock stops here.
-FINISHED_STATUSES = frozenset({Status.RESULT_READY, Status.RETURNED, Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})
+FINISHED_STATUSES = frozenset({Status.RESULT_READY, Status.RETURNED, Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.CLOSED})
+ONLINE_CHANNELS = frozenset({Channel.ONLINE, Channel.VNEID})
+PAPER_CHANNELS = frozenset({Channel.COUNTER, Channel.POST})
 CLOCK_RUNNING = frozenset({Status.RECEIVED, Status.PROCESSING, Status.APPROVED})
 
 STAFF_ACTORS = frozenset({Role.ONESTOP_OFFICER, Role.SPECIALIST, Role.COMMUNE_LEADER})
@@ -87,9 +105,10 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Rút hồ sơ theo đề nghị của công dân")
     RESULT_READY = "result_ready", _("Xác nhận đã có kết quả")
     RETURN_RESULT = "return_result", _("Trả kết quả")
-    APOLOGY = "apology", _("Phiếu xin lỗi, hẹn lại ngày trả")
+    APOLOGY = "apology", _("Xin lỗi và gia hạn thời gian giải quyết")
     ASSIGN = "assign", _("Phân công xử lý")
     RATE = "rate", _("Đánh giá mức độ hài lòng")
+    CLOSE = "close", _("Đóng hồ sơ do không bổ sung")
 
 
 @dataclass(frozen=True)
@@ -117,10 +136,14 @@ ACTIONS: dict[str, Transition] = {
     Action.REFUSE: Transition(frozenset({Status.ONLINE_SUBMITTED}) | _IN_PROCESS, Status.REFUSED, _PROCESSORS, reason_required=True),
     Action.APPROVE: Transition(_IN_PROCESS, Status.APPROVED, frozenset({Role.COMMUNE_LEADER})),
     Action.STOP: Transition(_IN_PROCESS | {Status.SUPPLEMENT_REQUESTED}, Status.STOPPED, _DECIDERS, reason_required=True),
-    Action.WITHDRAW: Transition(OPEN_STATUSES, Status.WITHDRAWN, _ONESTOP | {Role.CITIZEN}, reason_required=True),
+    # The applicant may stop or withdraw until a decision is issued (Decree 118/2025 Art. 21; Mẫu 05 from 1/7/2025).
+    Action.WITHDRAW: Transition(OPEN_STATUSES - {Status.APPROVED}, Status.WITHDRAWN, _ONESTOP | {Role.CITIZEN}, reason_required=True),
     Action.RESULT_READY: Transition(frozenset({Status.APPROVED}), Status.RESULT_READY, _PROCESSORS),
     Action.RETURN_RESULT: Transition(frozenset({Status.RESULT_READY}), Status.RETURNED, _ONESTOP),
-    Action.APOLOGY: Transition(OPEN_STATUSES - {Status.ONLINE_SUBMITTED}, None, _PROCESSORS, reason_required=True),
+    # Issued by the competent processing body, not the one-stop office (Decree 118/2025 Art. 19(6); Decree 61/2018 Art. 19(9)).
+    Action.APOLOGY: Transition(OPEN_STATUSES - {Status.ONLINE_SUBMITTED}, None, _DECIDERS, reason_required=True),
+    # "Đóng hồ sơ": the one-stop office closes a dossier not supplemented in time (Decree 118/2025 Art. 19(5)); the daily job does it too.
+    Action.CLOSE: Transition(frozenset({Status.SUPPLEMENT_REQUESTED}), Status.CLOSED, _ONESTOP),
     Action.ASSIGN: Transition(_IN_PROCESS, None, frozenset({Role.COMMUNE_LEADER, Role.ONESTOP_OFFICER, Role.SPECIALIST})),
 }
 

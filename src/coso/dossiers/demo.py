@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from coso.accounts.roles import Role
-from coso.core.demo import DemoContext, random_citizen_id, random_person, random_phone
+from coso.core.demo import DemoContext, random_citizen_id, random_person, random_phone, squeeze_before
 from coso.core.text import fold
 from coso.dossiers import deadlines
 from coso.dossiers.constants import Action, Channel, Satisfaction, Status, Timeliness
@@ -83,6 +83,10 @@ def _ensure_procedures(ctx: DemoContext) -> list[Any]:
 
 
 def _local(day: dt.date, rng: random.Random, start_h: float = 7.5, end_h: float = 16.8) -> dt.datetime:
+    now = timezone.localtime()
+    if day >= now.date():  # today: only the hours already passed (nothing dated after now)
+        end_h = max(0.0, min(end_h, now.hour + now.minute / 60 - 0.25))
+        start_h = min(start_h, end_h)
     minutes = int(rng.uniform(start_h, end_h) * 60)
     return timezone.make_aware(dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60)))
 
@@ -161,7 +165,7 @@ def _build_commune(ctx: DemoContext, commune: Any, rng: random.Random, versions:
             applicant_address=f"{rng.randint(1, 400)} {rng.choice(STREETS)}, {commune.name}", owner=citizen if own else None,
             channel=p["channel"], submitted_at=p["submitted_at"], received_at=p["received_at"], status=p["status"], is_open=p["open"],
             current_step=p["step"], current_step_name=p["step_name"], waiting_role=p["waiting_role"], supplement_count=p["supplements"],
-            paused_working_days=p["paused"], paused_at=p["paused_at"], finished_at=p["finished_at"], returned_at=p["returned_at"],
+            paused_working_days=p["paused"], paused_at=p["paused_at"], close_due_date=p.get("close_due_date"), finished_at=p["finished_at"], returned_at=p["returned_at"],
             timeliness=p["timeliness"], processing_working_days=p["proc_days"], received_by=staff.get(Role.ONESTOP_OFFICER),
         )
         d.applicant_name_folded = fold(d.applicant_name)
@@ -227,6 +231,9 @@ def _plan(rng: random.Random, day: dt.date, today: dt.date, versions: list[Any],
             p.update(recv_day=day, received_at=None, status=Status.ONLINE_SUBMITTED, open=True, step=1, step_name="", waiting_role=Role.ONESTOP_OFFICER, events=events)
             return p
         received = max(submitted + dt.timedelta(minutes=20), _at_day(accept_day, rng))
+        if received > timezone.now():  # would be accepted later today: still waiting
+            p.update(recv_day=day, received_at=None, status=Status.ONLINE_SUBMITTED, open=True, step=1, step_name="", waiting_role=Role.ONESTOP_OFFICER, events=events)
+            return p
         if rng.random() < 0.02:  # refused at acceptance (not counted for timeliness)
             events.append((Action.REFUSE, received, Status.ONLINE_SUBMITTED, Status.REFUSED, None, rng.choice(REFUSAL_REASONS), {}, Role.ONESTOP_OFFICER))
             p.update(recv_day=day, received_at=None, status=Status.REFUSED, open=False, step=1, step_name="", waiting_role="", events=events, finished_at=received)
@@ -263,7 +270,8 @@ def _plan(rng: random.Random, day: dt.date, today: dt.date, versions: list[Any],
         sup_events.append((ask_day, back_day, wait, s))
         cursor_day = back_day
         paused += wait
-    due_shifted = cal.add_working_days(due, paused) if paused else due
+    # The count restarts once the complete supplement is received (Decree 118/2025 Art. 19(5)).
+    due_shifted = cal.add_working_days(sup_events[-1][1], n) if sup_events else due
     end_day = cal.add_working_days(appt.start_date, used + paused) if used + paused > 0 else appt.start_date
     apology = None
     if end_day > due_shifted and rng.random() < 0.7:
@@ -289,7 +297,7 @@ def _plan(rng: random.Random, day: dt.date, today: dt.date, versions: list[Any],
         step_name = steps[step - 1][0]
         ev(Action.FORWARD, _at_day(first_forward_day, rng) if first_forward_day != timezone.localdate(received) else received + dt.timedelta(minutes=30),
            Status.PROCESSING, Role.ONESTOP_OFFICER)
-    for ask_day, back_day, wait, s in sup_events:
+    for ask_day, back_day, _wait, s in sup_events:
         if ask_day > today:
             break
         ask_at = _at_day(ask_day, rng)
@@ -298,14 +306,16 @@ def _plan(rng: random.Random, day: dt.date, today: dt.date, versions: list[Any],
         paused_at = ask_at
         if back_day > today or outcome == "withdrawn":
             break
-        ev(Action.RECEIVE_SUPPLEMENT, _at_day(back_day, rng), Status.PROCESSING, Role.ONESTOP_OFFICER, "", {"paused_working_days": wait})
+        ev(Action.RECEIVE_SUPPLEMENT, _at_day(back_day, rng), Status.PROCESSING, Role.ONESTOP_OFFICER, "", {"restarted": True, "due_date": cal.add_working_days(back_day, n).isoformat()})
         paused_at = None
     p["supplements"] = sup_done
     paused_done = sum(w for a, b, w, s in sup_events[:sup_done] if b <= today and status != Status.SUPPLEMENT_REQUESTED) if sup_done else 0
     if apology is not None and apology[0] <= today and status != Status.SUPPLEMENT_REQUESTED:
         p["apology_date"], p["apology_at"], p["apology_reason"] = apology[1], _at_day(apology[0], rng), rng.choice(APOLOGY_REASONS)
         events.append((Action.APOLOGY, p["apology_at"], status, status, step, p["apology_reason"], {"new_date": apology[1].isoformat()}, Role.SPECIALIST))
-    p["due_date"] = cal.add_working_days(due, paused_done) if paused_done else due
+    last_back = max((b for a, b, w, s in sup_events[:sup_done] if b <= today), default=None) if paused_done else None
+    p["due_date"] = cal.add_working_days(last_back, n) if last_back else due
+    p["close_due_date"] = paused_at.date() + dt.timedelta(days=15) if status == Status.SUPPLEMENT_REQUESTED and paused_at is not None else None
     if status == Status.SUPPLEMENT_REQUESTED and (outcome == "withdrawn"):
         assert paused_at is not None  # set when the supplement request was replayed
         end_at = _at_day(min(today, cal.add_working_days(paused_at.date(), 5)), rng)
@@ -343,7 +353,8 @@ def _plan(rng: random.Random, day: dt.date, today: dt.date, versions: list[Any],
         level = Satisfaction.UNSATISFIED if r < (0.25 if late else 0.04) else Satisfaction.SATISFIED if r < (0.6 if late else 0.3) else Satisfaction.VERY_SATISFIED
         p["rating"] = level
         score = {Satisfaction.VERY_SATISFIED: 2, Satisfaction.SATISFIED: 1, Satisfaction.UNSATISFIED: 0}[level]
-        p["criteria"] = {"overall": score, "attitude": min(2, score + (1 if rng.random() < 0.3 else 0)), "on_time": 0 if late else 2}
+        # Decree 118/2025 Art. 33(1) criteria (the demo year is after 1/7/2025)
+        p["criteria"] = {"result_costs": score, "attitude": min(2, score + (1 if rng.random() < 0.3 else 0)), "time": 0 if late else 2}
         p["rated_at"] = p["returned_at"] + dt.timedelta(minutes=rng.randint(5, 600))
     if open_ and status in (Status.RECEIVED, Status.PROCESSING):
         # still being worked on: spread over the steps before approval
@@ -355,5 +366,22 @@ def _plan(rng: random.Random, day: dt.date, today: dt.date, versions: list[Any],
     if open_:
         role = Role.ONESTOP_OFFICER if status in (Status.SUPPLEMENT_REQUESTED, Status.APPROVED, Status.ONLINE_SUBMITTED) else steps[step - 1][1]
     p.update(recv_day=day, received_at=received, status=status, open=open_, step=step, step_name=steps[step - 1][0] if open_ else step_name,
-             waiting_role=role, events=events, paused=paused_done, paused_at=paused_at if status == Status.SUPPLEMENT_REQUESTED or not open_ else None)
+             waiting_role=role, events=events, paused=0, paused_at=paused_at if status == Status.SUPPLEMENT_REQUESTED or not open_ else None)
+    _not_after_now(p)
     return p
+
+
+TIME_KEYS = ("submitted_at", "received_at", "paused_at", "finished_at", "returned_at", "apology_at", "rated_at")
+
+
+def _not_after_now(p: dict[str, Any]) -> None:
+    """Nothing in the demo is dated after the moment it is built: late-in-the-day times of today's
+    events (a return at 16:30 built at 10:00, a rating minutes after it) move before now, in order."""
+    now = timezone.now()
+    mapping = squeeze_before(now, [e[1] for e in p["events"]] + [p.get(k) for k in TIME_KEYS])
+    if not mapping:
+        return
+    p["events"] = [(e[0], mapping.get(e[1], e[1]), *e[2:]) for e in p["events"]]
+    for k in TIME_KEYS:
+        if p.get(k) is not None:
+            p[k] = mapping.get(p[k], p[k])

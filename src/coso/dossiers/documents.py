@@ -1,4 +1,10 @@
-"""The one-stop forms of Circular 01/2018/TT-VPCP as PDF (Mẫu 01–06) and the register / statistics as Excel."""
+"""The one-stop forms as PDF and the register / statistics as Excel.
+
+Dossiers received from 1/7/2025 (Decree 118/2025/NĐ-CP) get the seven forms of Circular 03/2025/TT-VPCP, Appendix I:
+01 receipt and appointment, 02 supplement request, 03 refusal, 04 apology and extension, 05 stop notice (new), 06 control
+sheet, 07 register. Dossiers received before keep the six of Circular 01/2018/TT-VPCP (Art. 9): 01–03 the same, 04 apology
+and new date, 05 control sheet, 06 register. The dated rule ``onestop.regime`` decides.
+"""
 
 from __future__ import annotations
 
@@ -14,16 +20,73 @@ from coso.core.pdf import A4, A5, OfficialDocument, landscape, vn_date_line
 from coso.core.text import format_date
 from coso.dossiers.constants import Action, Channel, Status, Timeliness
 from coso.dossiers.models import Dossier
-from coso.dossiers.services import public_url
+from coso.dossiers.services import REGIME_118, REGIME_OLD, public_url, regime, regime_on
 from coso.units.models import AdministrativeUnit
 
-FORMS = {
-    "receipt": "01",
-    "supplement": "02",
-    "refusal": "03",
-    "apology": "04",
-    "control": "05",
+# kind → (number, title) per regime
+FORM_SETS: dict[str, dict[str, tuple[str, str]]] = {
+    REGIME_OLD: {
+        "receipt": ("01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+        "supplement": ("02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+        "refusal": ("03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+        "apology": ("04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+        "control": ("05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+        "register": ("06", "Sổ theo dõi hồ sơ"),
+    },
+    REGIME_118: {
+        "receipt": ("01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+        "supplement": ("02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+        "refusal": ("03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+        "apology": ("04", "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"),
+        "stop": ("05", "Thông báo dừng giải quyết hồ sơ"),
+        "control": ("06", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+        "register": ("07", "Sổ theo dõi hồ sơ"),
+    },
 }
+CIRCULAR = {REGIME_OLD: "Thông tư 01/2018/TT-VPCP", REGIME_118: "Thông tư 03/2025/TT-VPCP"}
+# Every kind a dossier's form URL may name (the register is printed for a period, not per dossier).
+FORMS = frozenset(k for forms in FORM_SETS.values() for k in forms if k != "register")
+
+
+def form_set(d: Dossier) -> dict[str, tuple[str, str]]:
+    return FORM_SETS[regime(d) if regime(d) in FORM_SETS else REGIME_OLD]
+
+
+def form_number(kind: str, d: Dossier) -> str:
+    return form_set(d)[kind][0]
+
+
+def _subtitle(kind: str, d: Dossier) -> str:
+    reg = regime(d) if regime(d) in FORM_SETS else REGIME_OLD
+    return f"Mẫu số {FORM_SETS[reg][kind][0]} ({CIRCULAR[reg]})"
+
+
+def register_form(day: dt.date) -> tuple[str, str, str]:
+    """(number, title, circular) of the register kept on ``day``: Mẫu 06 before 1/7/2025, Mẫu 07 from then."""
+    reg = regime_on(day)
+    reg = reg if reg in FORM_SETS else REGIME_OLD
+    number, title = FORM_SETS[reg]["register"]
+    return number, title, CIRCULAR[reg]
+
+
+def available_forms(d: Dossier) -> list[tuple[str, str]]:
+    """(kind, "Mẫu 0X — title") of the forms this dossier has, in the numbering of its regime."""
+    forms = form_set(d)
+    kinds = ["receipt"]
+    if d.supplement_count:
+        kinds.append("supplement")
+    if d.status == Status.REFUSED:
+        kinds.append("refusal")
+    if d.apology_due_date or d.apologies.exists():
+        kinds.append("apology")
+    if "stop" in forms and d.status in (Status.STOPPED, Status.WITHDRAWN):
+        kinds.append("stop")
+    kinds.append("control")
+    return sorted(((k, f"Mẫu {forms[k][0]} — {forms[k][1]}") for k in kinds), key=lambda kv: kv[1])
+
+
+def form_available(kind: str, d: Dossier) -> bool:
+    return kind in {k for k, _l in available_forms(d)}
 
 
 def _unit(code: str) -> Any:
@@ -97,7 +160,7 @@ def _receipt(d: Dossier, *, pagesize: Any, font_size: float) -> OfficialDocument
     recv = d.received_at or d.submitted_at
     doc = OfficialDocument(
         title="GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", agency_lines=agency, number=f"Mã hồ sơ: {d.code}",
-        place_date=vn_date_line(place, timezone.localdate(recv)), pagesize=pagesize, font_size=font_size, subtitle="Mẫu số 01",
+        place_date=vn_date_line(place, timezone.localdate(recv)), pagesize=pagesize, font_size=font_size, subtitle=_subtitle("receipt", d),
     )
     doc.paragraph(f"Trung tâm Phục vụ hành chính công tiếp nhận hồ sơ của: <b>{_e(d.applicant_name)}</b>", markup=True)
     doc.paragraph(f"Địa chỉ: {d.applicant_address or '…'}")
@@ -128,7 +191,7 @@ def supplement_pdf(d: Dossier) -> bytes:
     at = ev.at if ev else timezone.now()
     doc = OfficialDocument(
         title="PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", agency_lines=agency, number=f"Mã hồ sơ: {d.code}",
-        place_date=vn_date_line(place, timezone.localdate(at)), pagesize=A5, font_size=10, subtitle="Mẫu số 02",
+        place_date=vn_date_line(place, timezone.localdate(at)), pagesize=A5, font_size=10, subtitle=_subtitle("supplement", d),
     )
     doc.paragraph(f"Hồ sơ của: <b>{_e(d.applicant_name)}</b>", markup=True)
     doc.paragraph(f"Nội dung yêu cầu giải quyết: {d.procedure_version.procedure.name}")
@@ -140,7 +203,13 @@ def supplement_pdf(d: Dossier) -> bytes:
     doc.table(rows, col_widths=[12, 110])
     doc.spacer(2)
     doc.paragraph(f"Lý do: {ev.reason if ev else ''}")
-    doc.paragraph("Thời gian chờ bổ sung không tính vào thời hạn giải quyết; ngày hẹn trả được lùi tương ứng khi nhận đủ hồ sơ bổ sung.")
+    if _restarts(d):
+        doc.paragraph("Thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ.")
+    else:
+        doc.paragraph("Thời gian chờ bổ sung không tính vào thời hạn giải quyết; ngày hẹn trả được lùi tương ứng khi nhận đủ hồ sơ bổ sung.")
+    close_after = (ev.data.get("close_after") if ev else None) or (d.close_due_date.isoformat() if d.close_due_date else None)
+    if close_after:
+        doc.paragraph(f"Quá ngày {format_date(dt.date.fromisoformat(close_after))} mà ông/bà chưa hoàn thiện hồ sơ, Bộ phận Một cửa sẽ đóng hồ sơ.")
     doc.paragraph("Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ Trung tâm Phục vụ hành chính công để được hướng dẫn.")
     doc.signature("", "NGƯỜI HƯỚNG DẪN", ev.actor_name if ev else "")
     return doc.build()
@@ -152,7 +221,7 @@ def refusal_pdf(d: Dossier) -> bytes:
     at = ev.at if ev else timezone.now()
     doc = OfficialDocument(
         title="PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", agency_lines=agency, number=f"Mã hồ sơ: {d.code}",
-        place_date=vn_date_line(place, timezone.localdate(at)), pagesize=A5, font_size=10, subtitle="Mẫu số 03",
+        place_date=vn_date_line(place, timezone.localdate(at)), pagesize=A5, font_size=10, subtitle=_subtitle("refusal", d),
     )
     doc.paragraph(f"Trung tâm Phục vụ hành chính công nhận được hồ sơ đề nghị: {d.procedure_version.procedure.name}")
     doc.paragraph(f"Của: <b>{_e(d.applicant_name)}</b>. Địa chỉ: {_e(d.applicant_address or '…')}", markup=True)
@@ -162,14 +231,22 @@ def refusal_pdf(d: Dossier) -> bytes:
     return doc.build()
 
 
+def _restarts(d: Dossier) -> bool:
+    from coso.dossiers.services import _dossier_rule
+
+    return bool(_dossier_rule(d, "onestop.supplement.restart_clock", False))
+
+
 def apology_pdf(d: Dossier) -> bytes:
+    if regime(d) == REGIME_118:
+        return apology_118_pdf(d)
     agency, place, _u = _header(d)
     ap = d.apologies.order_by("-issued_at").first()
     at = ap.issued_at if ap else timezone.now()
     number = f"Số: {ap.number:03d}/PXL" if ap else "Số: …/PXL"
     doc = OfficialDocument(
         title="PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", agency_lines=agency, number=number,
-        place_date=vn_date_line(place, timezone.localdate(at)), pagesize=A5, font_size=10, subtitle="Mẫu số 04",
+        place_date=vn_date_line(place, timezone.localdate(at)), pagesize=A5, font_size=10, subtitle=_subtitle("apology", d),
     )
     doc.paragraph(f"Ngày {_d(d.received_at)}, Trung tâm Phục vụ hành chính công tiếp nhận giải quyết hồ sơ đề nghị: {d.procedure_version.procedure.name}.")
     doc.paragraph(f"Mã hồ sơ: {d.code}, của ông/bà: {d.applicant_name}.")
@@ -182,11 +259,58 @@ def apology_pdf(d: Dossier) -> bytes:
     return doc.build()
 
 
+def _competent_lines(d: Dossier) -> list[str]:
+    unit = _unit(d.commune_code)
+    return [f"UBND {unit.name.upper() if unit else d.commune_code}"]
+
+
+def apology_118_pdf(d: Dossier) -> bytes:
+    """Mẫu 04 of Circular 03/2025: issued by the competent processing body at the latest 1 day before the due date, with the
+    reason and the proposed new date; the one-stop office changes the date and informs the applicant (Decree 118/2025 Art. 19(6))."""
+    _agency, place, _u = _header(d)
+    ap = d.apologies.order_by("-issued_at").first()
+    at = ap.issued_at if ap else timezone.now()
+    doc = OfficialDocument(
+        title="VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT", agency_lines=_competent_lines(d),
+        number=f"Số: {ap.number:03d}/XL" if ap else "Số: …/XL", place_date=vn_date_line(place, timezone.localdate(at)), pagesize=A5, font_size=10,
+        subtitle=_subtitle("apology", d),
+    )
+    doc.paragraph("Kính gửi: Trung tâm Phục vụ hành chính công và ông/bà " + _e(d.applicant_name) + ".", markup=True)
+    doc.paragraph(f"Ngày {_d(d.received_at)}, Trung tâm Phục vụ hành chính công tiếp nhận hồ sơ đề nghị: {d.procedure_version.procedure.name}; mã hồ sơ: {d.code}.")
+    doc.paragraph(f"Thời hạn trả kết quả theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả: {_d(ap.old_due_date if ap else d.due_date)}.")
+    doc.paragraph(f"Hồ sơ dự kiến không giải quyết được đúng hạn. Lý do: {ap.reason if ap else ''}")
+    doc.paragraph("Cơ quan giải quyết xin lỗi ông/bà và đề nghị gia hạn thời gian trả kết quả giải quyết hồ sơ đến ngày:")
+    doc.paragraph(f"<b>{_d(ap.new_due_date if ap else None)}</b>", style="center", markup=True)
+    doc.paragraph("Việc hẹn lại ngày trả kết quả chỉ thực hiện một lần. Mong nhận được sự thông cảm của ông/bà.")
+    doc.signature("", "THỦ TRƯỞNG CƠ QUAN GIẢI QUYẾT", ap.issued_by.display_name if ap and ap.issued_by else "")
+    return doc.build()
+
+
+def stop_pdf(d: Dossier) -> bytes:
+    """Mẫu 05 of Circular 03/2025 (new): processing stopped, or the dossier withdrawn, at the applicant's request (Decree 118/2025 Art. 21)."""
+    agency, place, _u = _header(d)
+    ev = d.events.filter(action__in=[Action.WITHDRAW, Action.STOP]).order_by("-at").first()
+    at = ev.at if ev else timezone.now()
+    doc = OfficialDocument(
+        title="THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ", agency_lines=agency, number=f"Mã hồ sơ: {d.code}",
+        place_date=vn_date_line(place, timezone.localdate(at)), pagesize=A5, font_size=10, subtitle=_subtitle("stop", d),
+    )
+    doc.paragraph(f"Kính gửi: ông/bà <b>{_e(d.applicant_name)}</b>.", markup=True)
+    doc.paragraph(f"Ngày {_d(d.received_at or d.submitted_at)}, Trung tâm Phục vụ hành chính công tiếp nhận hồ sơ đề nghị: {d.procedure_version.procedure.name}.")
+    by_applicant = bool(ev and ev.action == Action.WITHDRAW)
+    what = "rút hồ sơ" if by_applicant else "dừng giải quyết hồ sơ"
+    doc.paragraph(f"Ngày {_d(at)}, hồ sơ được dừng giải quyết ({what}"
+                  + (" theo đề nghị của ông/bà" if by_applicant else "") + f"). Lý do: {ev.reason if ev else ''}")
+    doc.paragraph("Hồ sơ không tiếp tục được giải quyết; giấy tờ đã nộp được trả lại theo đề nghị. Ông/bà có thể nộp hồ sơ mới khi có nhu cầu.")
+    doc.signature("", "NGƯỜI THÔNG BÁO", ev.actor_name if ev else "")
+    return doc.build()
+
+
 def control_pdf(d: Dossier) -> bytes:
     agency, place, _u = _header(d)
     doc = OfficialDocument(
         title="PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", agency_lines=agency, number=f"Mã hồ sơ: {d.code}",
-        place_date=vn_date_line(place, timezone.localdate()), pagesize=A5, font_size=10, subtitle="Mẫu số 05",
+        place_date=vn_date_line(place, timezone.localdate()), pagesize=A5, font_size=10, subtitle=_subtitle("control", d),
     )
     doc.paragraph(f"Kèm theo hồ sơ của: {d.applicant_name}. Thủ tục: {d.procedure_version.procedure.name}")
     doc.paragraph(f"Ngày nhận: {_d(d.received_at)}; ngày hẹn trả: {_d(d.due_date)}" + (f"; hẹn lại: {_d(d.apology_due_date)}" if d.apology_due_date else ""))
@@ -202,10 +326,15 @@ def control_pdf(d: Dossier) -> bytes:
     return doc.build()
 
 
+def register_filename(start: dt.date, end: dt.date, ext: str) -> str:
+    return f"mau{register_form(end)[0]}-{start:%Y%m%d}-{end:%Y%m%d}.{ext}"
+
+
 def register_pdf(rows: Any, *, title_unit: str, start: dt.date, end: dt.date) -> bytes:
+    number, _title, circular = register_form(end)
     doc = OfficialDocument(
         title="SỔ THEO DÕI HỒ SƠ", agency_lines=[f"UBND {title_unit.upper()}", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"],
-        subtitle=f"Mẫu số 06 — từ ngày {format_date(start)} đến ngày {format_date(end)}", pagesize=landscape(A4), font_size=10,
+        subtitle=f"Mẫu số {number} ({circular}) — từ ngày {format_date(start)} đến ngày {format_date(end)}", pagesize=landscape(A4), font_size=10,
     )
     table = [["STT", "Mã hồ sơ", "Tên TTHC", "Tên cá nhân, tổ chức", "Địa chỉ, số điện thoại", "Ngày nhận", "Hẹn trả", "Ngày xong", "Trạng thái", "Tiến độ"]]
     for i, d in enumerate(rows, start=1):
@@ -225,8 +354,9 @@ def _register_row(i: int, d: Dossier) -> list[str]:
 
 def register_xlsx(rows: Any, *, title_unit: str, start: dt.date, end: dt.date) -> bytes:
     headers = ["STT", "Mã hồ sơ", "Tên TTHC", "Tên cá nhân, tổ chức", "Địa chỉ, số điện thoại", "Ngày nhận", "Hẹn trả", "Ngày xong", "Trạng thái", "Tiến độ"]
+    number, _title, circular = register_form(end)
     return workbook_bytes([{
-        "title": "Mẫu 06", "heading": [f"SỔ THEO DÕI HỒ SƠ — {title_unit}", f"Từ {format_date(start)} đến {format_date(end)}"],
+        "title": f"Mẫu {number}", "heading": [f"SỔ THEO DÕI HỒ SƠ — {title_unit}", f"Mẫu số {number} ({circular}). Từ {format_date(start)} đến {format_date(end)}"],
         "headers": headers, "rows": [_register_row(i, d) for i, d in enumerate(rows, start=1)], "widths": [6, 28, 40, 24, 30, 12, 12, 12, 20, 12],
     }])
 
@@ -260,4 +390,4 @@ def stats_xlsx(data: dict[str, Any], *, label: str, group_label: str, group_key:
 
 
 def form_pdf(kind: str, d: Dossier) -> bytes:
-    return {"receipt": receipt_pdf, "supplement": supplement_pdf, "refusal": refusal_pdf, "apology": apology_pdf, "control": control_pdf}[kind](d)
+    return {"receipt": receipt_pdf, "supplement": supplement_pdf, "refusal": refusal_pdf, "apology": apology_pdf, "stop": stop_pdf, "control": control_pdf}[kind](d)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coso.core.attachments import size_validator
 from coso.dossiers.constants import CRITERION_SCORES, RATING_CRITERIA, Channel, Satisfaction
 from coso.units.models import AdministrativeUnit
 
@@ -24,6 +25,25 @@ class ApplicantForm(forms.Form):
     applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
     zalo_opt_in = forms.BooleanField(label=_("Nhận thông báo qua Zalo"), required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        """The service's checks of the applicant (phone, e-mail, CCCD) run here too, so that one submission
+        reports them together with the other fields and the files, not one group per submission."""
+        from coso.core.exceptions import ApplicationError
+        from coso.dossiers import services
+
+        data = super().clean()
+        try:
+            services.clean_applicant(services.Applicant(
+                name=data.get("applicant_name") or "", phone=data.get("applicant_phone") or "", email=data.get("applicant_email") or "",
+                citizen_id=data.get("applicant_citizen_id") or "", address=data.get("applicant_address") or "",
+            ))
+        except ApplicationError as exc:
+            for name, errors in ((exc.details or {}).get("fields") or {}).items():
+                if name in self.fields and name not in self.errors:
+                    for e in errors if isinstance(errors, list) else [errors]:
+                        self.add_error(name, e)
+        return data
 
 
 def _doc_fields(form: forms.Form, version: object, *, online: bool) -> None:
@@ -41,7 +61,7 @@ def _doc_fields(form: forms.Form, version: object, *, online: bool) -> None:
             form.fields[f"count_{i}"] = forms.IntegerField(label=_("Số bản đã nhận: %(name)s") % {"name": name}, required=False, min_value=1, max_value=99,
                                                            initial=copies, widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "count"}))
         form.fields[f"file_{i}"] = forms.FileField(
-            label=name if online else _("Bản quét: %(name)s") % {"name": name}, required=False,
+            label=name if online else _("Bản quét: %(name)s") % {"name": name}, required=False, validators=[size_validator],
             help_text=_("PDF, JPG, PNG, tối đa %(mb)s MB") % {"mb": int(settings.COSO_MAX_ATTACHMENT_BYTES) // 1048576},
             widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.webp,.gif,.bmp,.tif,.tiff,.docx,.odt"}),
         )
@@ -89,9 +109,10 @@ class RatingForm(forms.Form):
     level = forms.ChoiceField(label=_("Mức độ hài lòng chung"), choices=Satisfaction.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Ý kiến khác"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, criteria=None, **kwargs):  # type: ignore[no-untyped-def]
+        """``criteria``: (key, label) of the dossier's regime (coso.dossiers.services.rating_criteria)."""
         super().__init__(*args, **kwargs)
-        for key, label in RATING_CRITERIA:
+        for key, label in criteria if criteria is not None else RATING_CRITERIA:
             self.fields[f"c_{key}"] = forms.TypedChoiceField(label=label, required=False, coerce=int, empty_value=None,
                                                            choices=[("", "—")] + [(v, lab) for v, lab in CRITERION_SCORES])
 

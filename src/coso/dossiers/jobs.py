@@ -1,4 +1,5 @@
-"""Jobs of the dossiers app: deadline reminders, and the Mẫu 06 register (PDF/Excel) as an export job."""
+"""Jobs of the dossiers app: deadline reminders, closing dossiers not supplemented in time, and the register (Mẫu 07 of Circular
+03/2025 from 1/7/2025, Mẫu 06 of Circular 01/2018 before) as an export job."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from huey import crontab
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
-from coso.core.exceptions import ApplicationError, PermissionDeniedError
+from coso.dossiers import errors
 from coso.dossiers.constants import Status
 from coso.jobs.registry import ExportFile, Prepared, export_kind, periodic_job
 
@@ -64,7 +65,7 @@ def deadline_reminders(ctx: Any) -> None:
                     ctx.count(f"{kind}_sent" if sent else f"{kind}_already_sent", province_code=d.province_code)
 
 
-# ---------------------------------------------------------------- Mẫu 06 register as an export job
+# ---------------------------------------------------------------- the register as an export job
 def _is_staff(user: Any) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in COMMUNE_ROLES or user.role in PROVINCE_ROLES or user.role == Role.SYSTEM_ADMIN))
 
@@ -76,31 +77,32 @@ def _date(value: Any, name: str) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ApplicationError(f"Ngày không hợp lệ: {text or '(trống)'}.", code="invalid-date", details={"field": name})
+    raise errors.INVALID_DATE(value=text or '(trống)', details={"field": name})
 
 
-@export_kind("dossiers.register", title=_("Sổ theo dõi hồ sơ (Mẫu 06)"))
+@export_kind("dossiers.register", title=_("Sổ theo dõi hồ sơ"))
 class RegisterExport:
     def prepare(self, user: Any, params: dict[str, Any]) -> Prepared:
         from coso.dossiers import selectors
 
         if not _is_staff(user):
-            raise PermissionDeniedError("Bạn không có quyền xuất sổ theo dõi hồ sơ.", code="forbidden")
+            raise errors.PREPARE_FORBIDDEN()
         fmt = params.get("format") or "pdf"
         if fmt not in ("pdf", "xlsx"):
-            raise ApplicationError("Định dạng phải là pdf hoặc xlsx.", code="invalid-format")
+            raise errors.INVALID_FORMAT()
         start, end = _date(params.get("start"), "start"), _date(params.get("end"), "end")
         if start > end:
-            raise ApplicationError("Ngày bắt đầu phải trước ngày kết thúc.", code="invalid-period")
+            raise errors.INVALID_PERIOD()
         if (end - start).days > 3 * 366:
-            raise ApplicationError("Khoảng thời gian tối đa 3 năm.", code="invalid-period")
+            raise errors.PREPARE_INVALID_PERIOD()
         n = selectors.register_rows(fetched_by=user, start=start, end=end).count()
         if n > REGISTER_MAX_ROWS:
-            raise ApplicationError("Quá nhiều hồ sơ để in một lần (tối đa 20.000); hãy thu hẹp khoảng thời gian.", code="too-many-rows",
-                                   details={"rows": n, "max": REGISTER_MAX_ROWS})
+            raise errors.TOO_MANY_ROWS(details={"rows": n, "max": REGISTER_MAX_ROWS})
         label = "PDF" if fmt == "pdf" else "Excel"
+        from coso.dossiers.documents import register_form
+
         return Prepared(params={"format": fmt, "start": start.isoformat(), "end": end.isoformat()},
-                        title=f"Sổ theo dõi hồ sơ (Mẫu 06) {start:%d/%m/%Y}–{end:%d/%m/%Y} ({label})",
+                        title=f"Sổ theo dõi hồ sơ (Mẫu {register_form(end)[0]}) {start:%d/%m/%Y}–{end:%d/%m/%Y} ({label})",
                         province_code=user.province_code or "", commune_code=user.commune_code or "")
 
     def build(self, user: Any, params: dict[str, Any], progress: Callable[[int], None]) -> ExportFile:
@@ -116,6 +118,19 @@ class RegisterExport:
         label = _unit_label(user)
         if params["format"] == "pdf":
             data = documents.register_pdf(rows, title_unit=label, start=start, end=end)
-            return ExportFile(data, f"mau06-{start:%Y%m%d}-{end:%Y%m%d}.pdf", "application/pdf")
+            return ExportFile(data, documents.register_filename(start, end, "pdf"), "application/pdf")
         data = documents.register_xlsx(rows, title_unit=label, start=start, end=end)
-        return ExportFile(data, f"mau06-{start:%Y%m%d}-{end:%Y%m%d}.xlsx", XLSX)
+        return ExportFile(data, documents.register_filename(start, end, "xlsx"), XLSX)
+
+
+# ---------------------------------------------------------------- "đóng hồ sơ" (Decree 118/2025 Art. 19(5))
+@periodic_job("dossier_close_unsupplemented", title=_("Đóng hồ sơ không được bổ sung"), schedule=crontab(hour="6", minute="15"),
+              schedule_text=_("Hằng ngày lúc 06:15"),
+              description=_("Đóng các hồ sơ chờ bổ sung đã quá thời hạn hoàn thiện (15 ngày kể từ khi thông báo, Nghị định 118/2025/NĐ-CP "
+                            "Điều 19 khoản 5) và thông báo cho người nộp; chạy lại không đóng lần hai."),
+              result_labels={"closed": _("Đã đóng hồ sơ")})
+def close_unsupplemented(ctx: Any) -> None:
+    from coso.dossiers import services
+
+    for d in services.close_unsupplemented(today=ctx.today):
+        ctx.count("closed", province_code=d.province_code)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from coso.core.models import TenantModel
-from coso.dossiers.constants import Channel, Satisfaction, Status, Timeliness
+from coso.dossiers.constants import Channel, RatingChannel, Satisfaction, Status, Timeliness
 
 
 class DossierCounter(models.Model):
@@ -51,6 +51,13 @@ class Dossier(TenantModel):
     paused_at = models.DateTimeField(_("tạm dừng từ"), null=True, blank=True)
     paused_working_days = models.PositiveIntegerField(_("số ngày làm việc tạm dừng"), default=0)
     supplement_count = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
+    # Decree 118/2025: online dossiers answered within 8 working hours (Art. 17(2)); paper dossiers handed to the competent
+    # body the same day or the next morning (Art. 18(2)); a dossier not supplemented in time is closed (Art. 19(5)).
+    answer_due_at = models.DateTimeField(_("hạn tiếp nhận hoặc trả lại hồ sơ trực tuyến"), null=True, blank=True)
+    forward_due_at = models.DateTimeField(_("hạn chuyển hồ sơ giấy cho cơ quan giải quyết"), null=True, blank=True)
+    close_due_date = models.DateField(_("đóng hồ sơ nếu chưa bổ sung sau ngày"), null=True, blank=True)
+    # Identifier of the body the code was issued for (Decree 118/2025 Art. 28: the competent body).
+    agency_code = models.CharField(_("mã định danh cơ quan"), max_length=40, blank=True, default="")
     finished_at = models.DateTimeField(_("thời điểm kết thúc xử lý"), null=True, blank=True)
     returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
     timeliness = models.CharField(_("tiến độ"), max_length=10, choices=Timeliness.choices, blank=True, default="")
@@ -79,6 +86,7 @@ class Dossier(TenantModel):
             models.Index(fields=["province_code", "received_at"], name="dossier_prov_recv_idx"),
             models.Index(fields=["commune_code", "finished_at"], name="dossier_commune_fin_idx"),
             models.Index(fields=["assignee", "is_open"], name="dossier_assignee_idx"),
+            models.Index(fields=["close_due_date"], condition=Q(status="supplement_requested"), name="dossier_close_due_idx"),
             models.Index(fields=["owner", "submitted_at"], name="dossier_owner_idx"),
         ]
         constraints = [
@@ -225,6 +233,7 @@ class DossierRating(TenantModel):
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
     level = models.CharField(_("mức độ hài lòng"), max_length=20, choices=Satisfaction.choices)
     criteria = models.JSONField(_("tiêu chí"), default=dict, blank=True)
+    channel = models.CharField(_("kênh đánh giá"), max_length=12, choices=RatingChannel.choices, default=RatingChannel.PORTAL)
     comment = models.TextField(_("ý kiến"), blank=True, default="")
     officer_ids = models.JSONField(default=list, blank=True)
     rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

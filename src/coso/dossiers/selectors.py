@@ -6,13 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from coso.accounts.roles import COMMUNE_ROLES, Role
 from coso.core.scoping import get_scoped_or_404, scoped
 from coso.core.search import search_filter
+from coso.dossiers import errors
 from coso.dossiers.constants import FINISHED_STATUSES, Channel, Satisfaction, Status, Timeliness
 from coso.dossiers.models import Dossier, DossierApology, DossierEvent, DossierRating
 from coso.units.lineage import current_code_expression
@@ -53,6 +54,9 @@ class Inbox:
     overdue: QuerySet
     warnings: QuerySet
     today: dt.date
+    # Intake deadlines of Decree 118/2025: online dossiers to accept or return (Art. 17(2)), paper dossiers to hand to the
+    # competent body (Art. 18(2)), dossiers whose supplement period is over (to close, Art. 19(5)); soonest first.
+    intake: QuerySet | None = None
 
 
 def _waiting_for(user: Any) -> Q:
@@ -83,9 +87,15 @@ def inbox(*, fetched_by: Any, query: str = "", near_days: int | None = None, war
     warnings = running.filter(due_date__gt=today, due_date__lte=warn_limit, apology_due_date__isnull=True)
     order = ["due_date", "id"]
     lists = [q.order_by(*order) for q in (mine, near, overdue, warnings)]
+    intake = base.filter(
+        Q(status=Status.ONLINE_SUBMITTED, answer_due_at__isnull=False)
+        | Q(status=Status.RECEIVED, current_step=1, forward_due_at__isnull=False)
+        | Q(status=Status.SUPPLEMENT_REQUESTED, close_due_date__lt=today)
+    ).annotate(intake_due=Coalesce("answer_due_at", "forward_due_at")).order_by(F("intake_due").asc(nulls_first=True), "id")
     if limit is not None:
         lists = [q[:limit] for q in lists]
-    return Inbox(mine=lists[0], near=lists[1], overdue=lists[2], warnings=lists[3], today=today)
+        intake = intake[:limit]
+    return Inbox(mine=lists[0], near=lists[1], overdue=lists[2], warnings=lists[3], today=today, intake=intake)
 
 
 def public_lookup(*, code: str, phone_suffix: str) -> Dossier | None:
@@ -119,14 +129,13 @@ def public_lookup_limited(*, code: str, phone_suffix: str, client: str) -> Dossi
     from django.conf import settings
 
     from coso.core import ratelimit
-    from coso.core.exceptions import ApplicationError
 
     norm = (code or "").strip().upper()[:60]
     pair = f"{norm}\n{client}"
     if ratelimit.count("lookup-client", client) >= settings.LOOKUP_MAX_FAILURES or (
         ratelimit.count("lookup-code", norm) >= settings.LOOKUP_MAX_FAILURES_PER_CODE and ratelimit.count("lookup-pair", pair) > 0
     ):
-        raise ApplicationError("Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau một giờ.", code="too-many-attempts", status=429)
+        raise errors.TOO_MANY_ATTEMPTS()
     dossier = public_lookup(code=code, phone_suffix=phone_suffix)
     if dossier is None:
         ratelimit.hit("lookup-client", client, seconds=LOOKUP_WINDOW_SECONDS)
@@ -248,7 +257,7 @@ def officer_dossier_stats(user_ids: list[int], period: tuple[dt.date, dt.date]) 
 
 
 def register_rows(*, fetched_by: Any, start: dt.date, end: dt.date, commune_code: str = "") -> QuerySet:
-    """Mẫu 06: dossiers received in the period, in code order."""
+    """The register (Mẫu 07 from 1/7/2025, Mẫu 06 before): dossiers received in the period, in code order."""
     a, b = period_bounds(start, end)
     qs = _scoped_stats(fetched_by, commune_code).filter(received_at__gte=a, received_at__lt=b)
     return qs.select_related("procedure_version__procedure").order_by("received_at", "id")
@@ -256,3 +265,141 @@ def register_rows(*, fetched_by: Any, start: dt.date, end: dt.date, commune_code
 
 def finished_statuses() -> frozenset[str]:
     return FINISHED_STATUSES
+
+
+# ---------------------------------------------------------------- Decision 766 index facts (for coso.indices)
+# The indices app reads dossiers only through these two functions. A "fact" is one indicator's
+# numerator and denominator for one current commune (records of old communes dated before 1/7/2025
+# count under the successor) and, with ``by_day``, one local day.
+INDEX_FACTS_BY_RECEIPT = ("3.3", "4.2")
+INDEX_FACTS_BY_FINISH = ("2.1", "4.1", "5.4")
+
+
+def _index_unit_filter(qs: QuerySet, units: list[str] | None) -> QuerySet:
+    qs = qs.annotate(unit_code=current_code_expression("commune_code", "submitted_at"))
+    if units is None:
+        return qs
+    from coso.units.lineage import commune_with_predecessors_q
+
+    # The commune code (and its predecessors' before 1/7/2025) in the WHERE clause, so that the
+    # (commune_code, received_at / finished_at) indexes are used.
+    where = Q(pk__in=[])
+    for unit in units:
+        where |= commune_with_predecessors_q(unit)
+    return qs.filter(where).filter(unit_code__in=list(units))
+
+
+def index_facts(*, day_from: dt.date | None = None, day_to: dt.date | None = None, units: list[str] | None = None,
+                by_day: bool = True) -> list[dict[str, Any]]:
+    """Decision 766/QĐ-TTg facts from dossiers, unscoped (the caller publishes only aggregates).
+
+    Returns rows {unit_code, province_code, day (None unless by_day), indicator, numerator, denominator}:
+    - 3.3 received online ÷ received (day of receipt);
+    - 4.2 received with the dossier's components attached as files ÷ received (day of receipt);
+    - 2.1 finished early or on time ÷ finished (day processing ended: result ready, refused, stopped, withdrawn);
+    - 4.1 finished with a result carrying an electronic result file ÷ finished with a result;
+    - 5.4 finished neither late nor rated "not satisfied" ÷ finished (100 % − late rate − dislike rate).
+    """
+    from django.db.models import Exists, Max, OuterRef
+    from django.db.models.functions import TruncDate
+
+    from coso.dossiers.models import DossierAttachment
+
+    tz = timezone.get_current_timezone()
+    out: list[dict[str, Any]] = []
+    base = Dossier.objects.all()
+
+    def keys(field: str) -> list[str]:
+        return ["unit_code", "day"] if by_day else ["unit_code"]
+
+    # By day of receipt.
+    qs = _index_unit_filter(base.filter(received_at__isnull=False), units)
+    if day_from or day_to:
+        a, b = period_bounds(day_from or dt.date(1900, 1, 1), day_to or dt.date(9999, 12, 30))
+        qs = qs.filter(received_at__gte=a, received_at__lt=b)
+    if by_day:
+        qs = qs.annotate(day=TruncDate("received_at", tzinfo=tz))
+    has_input = Exists(DossierAttachment.objects.filter(dossier=OuterRef("pk"), kind=DossierAttachment.Kind.INPUT))
+    rows = qs.values(*keys("received_at")).annotate(
+        received=Count("id"), online=Count("id", filter=Q(channel=Channel.ONLINE)),
+        digitised=Count("id", filter=Q(has_input)), prov=Max("province_code"),
+    ).order_by()
+    for r in rows:
+        common = {"unit_code": r["unit_code"], "province_code": r["prov"], "day": r.get("day")}
+        out.append({**common, "indicator": "3.3", "numerator": r["online"], "denominator": r["received"]})
+        out.append({**common, "indicator": "4.2", "numerator": r["digitised"], "denominator": r["received"]})
+
+    # By day processing ended.
+    qs = _index_unit_filter(base.filter(finished_at__isnull=False), units)
+    if day_from or day_to:
+        a, b = period_bounds(day_from or dt.date(1900, 1, 1), day_to or dt.date(9999, 12, 30))
+        qs = qs.filter(finished_at__gte=a, finished_at__lt=b)
+    if by_day:
+        qs = qs.annotate(day=TruncDate("finished_at", tzinfo=tz))
+    has_result = Exists(DossierAttachment.objects.filter(dossier=OuterRef("pk"), kind=DossierAttachment.Kind.RESULT))
+    timed = ~Q(timeliness="")
+    ok = Q(timeliness__in=[Timeliness.EARLY, Timeliness.ON_TIME])
+    with_result = Q(status__in=[Status.RESULT_READY, Status.RETURNED])
+    disliked = Q(rating__level=Satisfaction.UNSATISFIED)
+    rows = qs.values(*keys("finished_at")).annotate(
+        finished=Count("id", filter=timed), ok=Count("id", filter=ok), satisfied=Count("id", filter=ok & ~disliked),
+        results=Count("id", filter=with_result), e_results=Count("id", filter=with_result & Q(has_result)), prov=Max("province_code"),
+    ).order_by()
+    for r in rows:
+        common = {"unit_code": r["unit_code"], "province_code": r["prov"], "day": r.get("day")}
+        out.append({**common, "indicator": "2.1", "numerator": r["ok"], "denominator": r["finished"]})
+        out.append({**common, "indicator": "4.1", "numerator": r["e_results"], "denominator": r["results"]})
+        out.append({**common, "indicator": "5.4", "numerator": r["satisfied"], "denominator": r["finished"]})
+    return out
+
+
+def index_dirty_keys(*, since: dt.datetime | None = None, pks: list[int] | None = None) -> set[tuple[str, dt.date]]:
+    """(current commune, local day) pairs whose facts may have changed: dossiers updated since ``since``
+    (or the dossiers ``pks``)."""
+    qs = Dossier.objects.filter(pk__in=pks) if pks is not None else Dossier.objects.filter(updated_at__gte=since)
+    qs = qs.annotate(unit_code=current_code_expression("commune_code", "submitted_at"))
+    out: set[tuple[str, dt.date]] = set()
+    for unit, received, finished in qs.values_list("unit_code", "received_at", "finished_at").iterator():
+        for moment in (received, finished):
+            if moment is not None:
+                out.add((unit, timezone.localtime(moment).date()))
+    return out
+
+
+def index_dossiers(*, fetched_by: Any, commune_code: str, indicator: str, start: dt.date, end: dt.date, missed: bool = True) -> QuerySet:
+    """The dossiers behind a commune's Decision 766 figure, scoped to the viewer (drill-down).
+
+    ``missed``: only those that count against the indicator (late, not online, no file attached…);
+    otherwise every dossier in its denominator. An unknown indicator gives no rows.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from coso.dossiers.models import DossierAttachment
+    from coso.units.lineage import commune_with_predecessors_q
+
+    a, b = period_bounds(start, end)
+    qs = scoped(dossier_qs(), fetched_by).filter(commune_with_predecessors_q(commune_code))
+    timed = ~Q(timeliness="")
+    ok = Q(timeliness__in=[Timeliness.EARLY, Timeliness.ON_TIME])
+    with_result = Q(status__in=[Status.RESULT_READY, Status.RETURNED])
+    if indicator in INDEX_FACTS_BY_RECEIPT:
+        qs = qs.filter(received_at__gte=a, received_at__lt=b)
+        if missed and indicator == "3.3":
+            qs = qs.exclude(channel=Channel.ONLINE)
+        elif missed:
+            qs = qs.exclude(Exists(DossierAttachment.objects.filter(dossier=OuterRef("pk"), kind=DossierAttachment.Kind.INPUT)))
+        return qs.order_by("received_at", "id")
+    if indicator in INDEX_FACTS_BY_FINISH:
+        qs = qs.filter(finished_at__gte=a, finished_at__lt=b)
+        if indicator == "4.1":
+            qs = qs.filter(with_result)
+            if missed:
+                qs = qs.exclude(Exists(DossierAttachment.objects.filter(dossier=OuterRef("pk"), kind=DossierAttachment.Kind.RESULT)))
+        else:
+            qs = qs.filter(timed)
+            if missed and indicator == "2.1":
+                qs = qs.exclude(ok)
+            elif missed:
+                qs = qs.exclude(ok & ~Q(rating__level=Satisfaction.UNSATISFIED))
+        return qs.order_by("finished_at", "id")
+    return qs.none()

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -24,21 +23,25 @@ from django.utils import timezone
 from coso.accounts.roles import Role
 from coso.core import attachments as att
 from coso.core.audit import audit_log, snapshot
-from coso.core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from coso.core.models import AuditLog
 from coso.core.notify import notify
 from coso.core.search import search_index_set
 from coso.core.text import fold, nfc
 from coso.dossiers import deadlines
+from coso.dossiers import errors as dossiers_errors
 from coso.dossiers.constants import (
     ACTIONS,
     ALLOWED_ATTACHMENT_KINDS,
     FINISHED_STATUSES,
+    ONLINE_CHANNELS,
+    PAPER_CHANNELS,
     RATING_CRITERIA,
     STAFF_ACTORS,
     WAITING_ROLE_BY_STATUS,
     Action,
     Channel,
+    RatingChannel,
     Satisfaction,
     Status,
 )
@@ -64,7 +67,9 @@ def default_steps(province_code: str = "", commune_code: str = "", on: dt.date |
 def public_url(code: str) -> str:
     from urllib.parse import quote
 
-    return f"{settings.COSO_PUBLIC_BASE_URL.rstrip('/')}/dossiers/lookup/?code={quote(code)}"
+    from coso.core.public_url import absolute
+
+    return absolute(f"/dossiers/lookup/?code={quote(code)}")
 
 
 # ---------------------------------------------------------------- validation
@@ -107,8 +112,7 @@ def prepare_files(files: list[tuple[str, Any]] | None) -> list[tuple[str, att.Pr
     written; one bad file refuses the whole submission. Returns (document name, cleaned file) pairs."""
     files = [(n, f) for n, f in (files or []) if f is not None]
     if len(files) > MAX_FILES:
-        raise ApplicationError(f"Chỉ được gửi tối đa {MAX_FILES} tệp trong một lần.", code="too-many-attachments",
-                               details={"max": MAX_FILES, "fields": {"files": [f"Tối đa {MAX_FILES} tệp."]}})
+        raise dossiers_errors.TOO_MANY_ATTACHMENTS(max_files=MAX_FILES, details={"max": MAX_FILES, "fields": {"files": [f"Tối đa {MAX_FILES} tệp."]}})
     prepared = []
     for doc_name, upload in files:
         try:
@@ -119,9 +123,52 @@ def prepare_files(files: list[tuple[str, Any]] | None) -> list[tuple[str, att.Pr
     return prepared
 
 
+# ---------------------------------------------------------------- regime (Decree 61/2018 before 1/7/2025, Decree 118/2025 from then)
+REGIME_OLD = "nd61_2018"
+REGIME_118 = "nd118_2025"
+
+
+def receipt_day(d: Dossier) -> dt.date:
+    """The day that decides which one-stop regime applies to a dossier: its receipt (or submission) day."""
+    return timezone.localdate(d.received_at or d.submitted_at or timezone.now())
+
+
+def regime_on(day: dt.date, province_code: str = "", commune_code: str = "") -> str:
+    return str(rule("onestop.regime", on=day, province_code=province_code, commune_code=commune_code, default=REGIME_OLD))
+
+
+def regime(d: Dossier) -> str:
+    """``nd61_2018`` (Circular 01/2018's six forms) or ``nd118_2025`` (Circular 03/2025's seven forms)."""
+    return regime_on(receipt_day(d), d.province_code, d.commune_code)
+
+
+def _dossier_rule(d: Dossier, key: str, default: Any) -> Any:
+    return rule(key, on=receipt_day(d), province_code=d.province_code, commune_code=d.commune_code, default=default)
+
+
+def allowed_channels(day: dt.date, province_code: str = "", commune_code: str = "") -> list[str]:
+    """Ways of filing in force on ``day`` (Decree 118/2025 Art. 15; VNeID added by Decree 367/2025)."""
+    raw = rule("onestop.channels", on=day, province_code=province_code, commune_code=commune_code, default="counter,post,online")
+    return [c.strip() for c in str(raw).split(",") if c.strip() in Channel.values]
+
+
 # ---------------------------------------------------------------- helpers
-def agency_code_for(commune: Any) -> str:
-    return (getattr(commune, "agency_code", "") or f"H{commune.province_code}.{commune.code}").upper()
+def _unit_agency_code(unit: Any) -> str:
+    if unit is None:
+        return ""
+    return (getattr(unit, "agency_code", "") or (f"H{unit.code}" if getattr(unit, "level", "") == "province" else f"H{unit.province_code}.{unit.code}")).upper()
+
+
+def agency_code_for(commune: Any, version: Any = None, day: dt.date | None = None) -> str:
+    """The identifier that heads a dossier code. Before 1/7/2025 the receiving body's (Decree 61/2018 Art. 26); from then the
+    competent processing body's (Decree 118/2025 Art. 28): the province's for a provincial procedure received at a commune."""
+    mode = rule("onestop.code.agency", on=day, province_code=commune.province_code, commune_code=commune.code, default="receiving") if day else "receiving"
+    if mode == "competent" and version is not None and getattr(version.procedure, "decision_level", "commune") == "province":
+        from coso.units.models import AdministrativeUnit
+
+        province = AdministrativeUnit.objects.filter(code=commune.province_code, level="province").first()
+        return _unit_agency_code(province) or f"H{commune.province_code}".upper()
+    return _unit_agency_code(commune)
 
 
 def take_code(agency_code: str, day: dt.date) -> str:
@@ -136,10 +183,10 @@ def _version_for(procedure_version: Any = None, *, procedure: Any = None, provin
     if procedure_version is not None:
         return procedure_version
     if procedure is None:
-        raise ApplicationError("Vui lòng chọn thủ tục.", code="no-procedure", details={"fields": {"procedure": ["Bắt buộc."]}})
+        raise dossiers_errors.NO_PROCEDURE(details={"fields": {"procedure": ["Bắt buộc."]}})
     version = procedure.version_on(day, province_code)
     if version is None or not procedure.is_active:
-        raise ApplicationError("Thủ tục này chưa có phiên bản đang có hiệu lực.", code="no-procedure-version", details={"fields": {"procedure": ["Không có hiệu lực."]}})
+        raise dossiers_errors.NO_PROCEDURE_VERSION(details={"fields": {"procedure": ["Không có hiệu lực."]}})
     return version
 
 
@@ -153,10 +200,17 @@ def _copy_steps(dossier: Dossier, version: Any) -> list[DossierStep]:
     return steps
 
 
-def _set_clock(dossier: Dossier, version: Any, at: dt.datetime) -> None:
+def _set_clock(dossier: Dossier, version: Any, at: dt.datetime, *, restart: bool = False) -> None:
+    """The appointment counted from ``at``: the receipt, or (``restart``) the day the complete supplement arrived."""
     p, c = dossier.province_code, dossier.commune_code
     appt = deadlines.compute_appointment(at, time_limit=version.time_limit, time_unit=version.time_unit, cutoff=version.cutoff_time,
                                          province_code=p, commune_code=c)
+    if restart:
+        dossier.start_date = appt.start_date
+        dossier.due_at = appt.due_at
+        dossier.due_date = appt.due_date
+        dossier.near_date = deadlines.near_date(appt.start_date, appt.due_date, appt.working_days, near_percent(p, c, appt.start_date), province_code=p)
+        return
     dossier.received_at = at
     dossier.start_date = appt.start_date
     dossier.due_at = appt.due_at
@@ -195,7 +249,7 @@ def _route(dossier: Dossier, steps: list[DossierStep] | None = None) -> None:
 
 def _event(dossier: Dossier, *, actor: Any, action: str, from_status: str, from_step: int | None, reason: str = "", data: dict | None = None,
            at: dt.datetime | None = None, on_behalf_of: str = "") -> DossierEvent:
-    name = getattr(actor, "display_name", "") or getattr(actor, "username", "") or ""
+    name = (getattr(actor, "display_name", "") or getattr(actor, "username", "") or "") if actor is not None else "Hệ thống (tự động)"
     return DossierEvent.objects.create(
         dossier=dossier, at=at or timezone.now(), actor=actor if getattr(actor, "pk", None) else None,
         actor_name=(f"{name} ({on_behalf_of})" if on_behalf_of else name)[:200],
@@ -259,8 +313,7 @@ def received_papers(version: Any, documents: list[Any] | None) -> list[dict[str,
         except (TypeError, ValueError):
             count = 0
         if not 1 <= count <= MAX_COPIES:
-            raise ApplicationError(f"Số bản của “{name[:80]}” phải từ 1 đến {MAX_COPIES}.", code="invalid-copies",
-                                   details={"fields": {"documents": [name]}, "document": name})
+            raise dossiers_errors.INVALID_COPIES(value=name[:80], max_copies=MAX_COPIES, details={"fields": {"documents": [name]}, "document": name})
         given[name] = given.get(name, 0) + count
     ordered = [n for n in asked if n in given] + [n for n in given if n not in asked]
     return [{"name": n, "copies": given[n]} for n in ordered]
@@ -272,6 +325,20 @@ def _missing_required(version: Any, provided: set[str]) -> list[str]:
         if isinstance(doc, dict) and doc.get("required", True) and doc.get("name") and nfc(doc["name"]) not in provided:
             names.append(doc["name"])
     return names
+
+
+def forward_deadline(at: dt.datetime, *, province_code: str = "", commune_code: str = "") -> dt.datetime | None:
+    """When a paper dossier must reach the competent body (Decree 118/2025 Art. 18(2)): the same working day, or the start
+    of the next working day (end of its morning session) when received after the cut-off or on a day off. None before 1/7/2025."""
+    local = timezone.localtime(at)
+    cutoff = rule("onestop.paper.forward_cutoff", on=local.date(), province_code=province_code, commune_code=commune_code, default=None)
+    if cutoff is None:
+        return None
+    day = local.date()
+    if cal.is_working_day(day, province_code=province_code) and local.time() <= cutoff:
+        return timezone.make_aware(dt.datetime.combine(day, cal.closing_time(province_code, day)))
+    nxt = cal.next_working_day(day + dt.timedelta(days=1), province_code=province_code)
+    return timezone.make_aware(dt.datetime.combine(nxt, cal.office_hours(province_code, nxt)[0][1]))
 
 
 # ---------------------------------------------------------------- intake
@@ -303,11 +370,11 @@ def receive_at_counter(
     replace the paper (the online channel is where files are the dossier). The receipt (Mẫu 01) lists
     exactly these papers with their counts, then the attached files."""
     if getattr(actor, "role", None) != Role.ONESTOP_OFFICER and not getattr(actor, "is_superuser", False):
-        raise PermissionDeniedError("Chỉ cán bộ bộ phận một cửa được tiếp nhận hồ sơ.")
+        raise dossiers_errors.RECEIVE_AT_COUNTER_FORBIDDEN()
     if not actor.is_superuser and actor.commune_code != commune.code:
-        raise PermissionDeniedError("Bạn chỉ tiếp nhận hồ sơ của đơn vị mình.")
-    if channel not in (Channel.COUNTER, Channel.POST):
-        raise ApplicationError("Kênh nộp không hợp lệ.", code="invalid-channel", details={"fields": {"channel": ["Không hợp lệ."]}})
+        raise dossiers_errors.RECEIVE_AT_COUNTER_FORBIDDEN_2()
+    if channel not in PAPER_CHANNELS:
+        raise dossiers_errors.INVALID_CHANNEL(details={"fields": {"channel": ["Không hợp lệ."]}})
     applicant = clean_applicant(applicant)
     now = received_at or timezone.now()
     version = _version_for(procedure_version, procedure=procedure, province_code=commune.province_code, day=timezone.localdate(now))
@@ -316,22 +383,21 @@ def receive_at_counter(
     provided = {p["name"] for p in papers}
     missing = _missing_required(version, provided)
     if missing:
-        raise ApplicationError(
-            "Hồ sơ chưa đủ thành phần: " + "; ".join(missing) + ". Hãy đánh dấu các giấy tờ đã nhận, hoặc hướng dẫn công dân bổ sung một lần (Mẫu 02) trước khi tiếp nhận.",
-            code="incomplete-dossier", details={"missing": missing, "fields": {"documents": missing}},
-        )
+        raise dossiers_errors.INCOMPLETE_AT_COUNTER(papers="; ".join(missing), details={"missing": missing, "fields": {"documents": missing}})
     prepared = prepare_files(files)
     owner = _citizen_account(applicant.citizen_id)
     with att.StoredFiles() as stored, transaction.atomic():
-        code = take_code(agency_code_for(commune), timezone.localdate(now))
+        agency = agency_code_for(commune, version, timezone.localdate(now))
+        code = take_code(agency, timezone.localdate(now))
         dossier = Dossier(
-            code=code, procedure_version=version, province_code=commune.province_code, commune_code=commune.code,
+            code=code, agency_code=agency, procedure_version=version, province_code=commune.province_code, commune_code=commune.code,
             applicant_name=applicant.name, applicant_name_folded=fold(applicant.name), applicant_phone=applicant.phone,
             applicant_email=applicant.email, applicant_citizen_id=applicant.citizen_id, applicant_address=applicant.address,
             zalo_opt_in=applicant.zalo_opt_in, channel=channel, note=nfc(note), submitted_at=now, status=Status.RECEIVED,
             received_by=actor if getattr(actor, "pk", None) else None, owner=owner,
         )
         _set_clock(dossier, version, now)
+        dossier.forward_due_at = forward_deadline(now, province_code=commune.province_code, commune_code=commune.code)
         dossier.current_step = 1
         _clean(dossier)
         dossier.save()
@@ -348,31 +414,38 @@ def receive_at_counter(
     return dossier
 
 
-def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_version: Any = None, procedure: Any = None, files: list[tuple[str, Any]] | None = None, note: str = "") -> Dossier:
-    """A citizen with an account submits online; the code is issued now, the clock starts on acceptance."""
+def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_version: Any = None, procedure: Any = None, files: list[tuple[str, Any]] | None = None, note: str = "",
+                  channel: str = Channel.ONLINE) -> Dossier:
+    """A citizen with an account submits online (national portal, or VNeID where Decree 367/2025 allows it); the code is
+    issued now, the clock starts on acceptance, which is due within the working hours of ``onestop.online.answer_working_hours``."""
     if getattr(actor, "role", None) != Role.CITIZEN:
-        raise PermissionDeniedError("Chỉ công dân có tài khoản được nộp hồ sơ trực tuyến.")
+        raise dossiers_errors.SUBMIT_ONLINE_FORBIDDEN()
     if commune is None or getattr(commune, "level", "") != "commune":
-        raise ApplicationError("Vui lòng chọn xã/phường nhận hồ sơ.", code="no-commune", details={"fields": {"commune": ["Bắt buộc."]}})
+        raise dossiers_errors.NO_COMMUNE(details={"fields": {"commune": ["Bắt buộc."]}})
     applicant = clean_applicant(applicant)
     now = timezone.now()
+    if channel not in ONLINE_CHANNELS or channel not in allowed_channels(timezone.localdate(now), commune.province_code, commune.code):
+        raise dossiers_errors.SUBMIT_ONLINE_INVALID_CHANNEL(details={"fields": {"channel": ["Không hợp lệ."]}})
     version = _version_for(procedure_version, procedure=procedure, province_code=commune.province_code, day=timezone.localdate(now))
     if version.online == "none":
-        raise ApplicationError("Thủ tục này chưa cung cấp dịch vụ công trực tuyến.", code="not-online")
+        raise dossiers_errors.NOT_ONLINE()
     files = files or []
     missing = _missing_required(version, {nfc(n) for n, _ in files})
     if missing:
-        raise ApplicationError("Thiếu tệp đính kèm: " + "; ".join(missing) + ".", code="incomplete-dossier", details={"missing": missing, "fields": {"files": missing}})
+        raise dossiers_errors.INCOMPLETE_ONLINE(papers="; ".join(missing), details={"missing": missing, "fields": {"files": missing}})
     prepared = prepare_files(files)
     with att.StoredFiles() as stored, transaction.atomic():
-        code = take_code(agency_code_for(commune), timezone.localdate(now))
+        agency = agency_code_for(commune, version, timezone.localdate(now))
+        code = take_code(agency, timezone.localdate(now))
         dossier = Dossier(
-            code=code, procedure_version=version, province_code=commune.province_code, commune_code=commune.code,
+            code=code, agency_code=agency, procedure_version=version, province_code=commune.province_code, commune_code=commune.code,
             applicant_name=applicant.name, applicant_name_folded=fold(applicant.name), applicant_phone=applicant.phone,
             applicant_email=applicant.email, applicant_citizen_id=applicant.citizen_id, applicant_address=applicant.address,
-            zalo_opt_in=applicant.zalo_opt_in, owner=actor, channel=Channel.ONLINE, note=nfc(note), submitted_at=now,
+            zalo_opt_in=applicant.zalo_opt_in, owner=actor, channel=channel, note=nfc(note), submitted_at=now,
             status=Status.ONLINE_SUBMITTED,
         )
+        hours = int(rule("onestop.online.answer_working_hours", on=timezone.localdate(now), province_code=commune.province_code, commune_code=commune.code, default=0))
+        dossier.answer_due_at = cal.add_working_hours(now, hours, province_code=commune.province_code) if hours else None
         _clean(dossier)
         dossier.save()
         steps = _copy_steps(dossier, version)
@@ -410,7 +483,7 @@ def _finish(dossier: Dossier, now: dt.datetime) -> None:
 def _check_scope(dossier: Dossier, actor: Any) -> None:
     """Another unit's (or another citizen's) dossier does not exist for the actor: 404."""
     if actor is None or not getattr(actor, "is_authenticated", False):
-        raise PermissionDeniedError("Bạn cần đăng nhập.", code="not-authenticated")
+        raise dossiers_errors.NOT_AUTHENTICATED()
     if actor.role == Role.CITIZEN:
         if dossier.owner_id != actor.pk:
             raise NotFoundError()
@@ -421,12 +494,12 @@ def _check_scope(dossier: Dossier, actor: Any) -> None:
 def _check_actor(dossier: Dossier, actor: Any, action: str) -> None:
     rule = ACTIONS.get(action)
     if rule is None:
-        raise ApplicationError("Thao tác không hợp lệ.", code="unknown-action")
+        raise dossiers_errors.UNKNOWN_ACTION()
     _check_scope(dossier, actor)
     if not actor.is_superuser and actor.role not in rule.roles and _delegation_for(dossier, actor, action) is None:
-        raise PermissionDeniedError(f"Vai trò của bạn không được thực hiện thao tác «{Action(action).label}».")
+        raise dossiers_errors.CHECK_ACTOR_FORBIDDEN(label=Action(action).label)
     if rule.step_role and not actor.is_superuser and actor.role != Role.COMMUNE_LEADER and actor.role != dossier.waiting_role:
-        raise PermissionDeniedError("Hồ sơ đang ở bước của vai trò khác; bạn chưa được xử lý bước này.")
+        raise dossiers_errors.CHECK_ACTOR_FORBIDDEN_2()
 
 
 def _current_state(dossier: Dossier) -> dict[str, Any]:
@@ -453,9 +526,9 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
     reason = nfc(reason)
     rule = ACTIONS.get(action)
     if rule is None:
-        raise ApplicationError("Thao tác không hợp lệ.", code="unknown-action")
+        raise dossiers_errors.UNKNOWN_ACTION()
     if rule.reason_required and len(reason) < 3:
-        raise ApplicationError("Vui lòng ghi rõ lý do.", code="reason-required", details={"fields": {"reason": ["Bắt buộc."]}})
+        raise dossiers_errors.REASON_REQUIRED(details={"fields": {"reason": ["Bắt buộc."]}})
     prepared = prepare_files(files)
     with att.StoredFiles() as stored, transaction.atomic():
         try:
@@ -466,16 +539,10 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
         # 409 and the state the winner left, not a 403 because the dossier has moved to another role.
         _check_scope(dossier, actor)
         if expected_version is not None and int(expected_version) != dossier.version:
-            raise ConflictError(
-                f"Hồ sơ vừa được người khác cập nhật (trạng thái hiện tại: {Status(dossier.status).label}). Vui lòng tải lại trang và kiểm tra trước khi thao tác.",
-                details=_current_state(dossier),
-            )
+            raise dossiers_errors.PERFORM_CONFLICT(label=Status(dossier.status).label, details=_current_state(dossier))
         _check_actor(dossier, actor, action)
         if dossier.status not in rule.sources:
-            raise ConflictError(
-                f"Không thể «{Action(action).label}» khi hồ sơ đang ở trạng thái «{Status(dossier.status).label}».",
-                code="invalid-transition", details={"status": dossier.status, "action": action},
-            )
+            raise dossiers_errors.INVALID_TRANSITION(label=Action(action).label, label2=Status(dossier.status).label, details={"status": dossier.status, "action": action})
         now = timezone.now()
         before = snapshot(dossier, ["status", "current_step", "due_date", "assignee", "supplement_count", "apology_due_date", "version"])
         from_status, from_step = dossier.status, dossier.current_step
@@ -508,7 +575,14 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
     return dossier
 
 
+def _answer_flags(d: Dossier, now: dt.datetime) -> dict:
+    if d.status == Status.ONLINE_SUBMITTED and d.answer_due_at is not None and now > d.answer_due_at:
+        return {"answer_late": True, "answer_due_at": d.answer_due_at.isoformat()}
+    return {}
+
+
 def _h_accept(d: Dossier, *, actor: Any, now: dt.datetime, **_: Any) -> dict:
+    flags = _answer_flags(d, now)
     _set_clock(d, d.procedure_version, now)
     d.received_by = actor
     d.current_step = 1
@@ -516,7 +590,7 @@ def _h_accept(d: Dossier, *, actor: Any, now: dt.datetime, **_: Any) -> dict:
     _step_due_dates(d, steps)
     DossierStep.objects.bulk_update(steps, ["due_date"])
     assert d.due_date is not None  # a received dossier always has a due date
-    return {"event": {"due_date": d.due_date.isoformat()}}
+    return {"event": {"due_date": d.due_date.isoformat(), **flags}}
 
 
 def _steps(d: Dossier) -> list[DossierStep]:
@@ -527,12 +601,15 @@ def _h_forward(d: Dossier, *, actor: Any, now: dt.datetime, data: dict, **_: Any
     steps = _steps(d)
     nxt = next((s for s in steps if s.order > d.current_step), None)
     if nxt is None:
-        raise ApplicationError("Đây là bước cuối; hãy phê duyệt hoặc xác nhận kết quả.", code="last-step")
+        raise dossiers_errors.LAST_STEP()
     DossierStep.objects.filter(dossier=d, order=d.current_step).update(finished_at=now, handled_by=actor)
     DossierStep.objects.filter(pk=nxt.pk).update(started_at=now)
+    flags = {}
+    if d.current_step == 1 and d.forward_due_at is not None and now > d.forward_due_at:
+        flags = {"forward_late": True, "forward_due_at": d.forward_due_at.isoformat()}
     d.current_step = nxt.order
     d.assignee = _pick_assignee(d, data.get("assignee_id"), nxt.role)
-    return {"event": {"step": nxt.name, "assignee_id": d.assignee_id}}
+    return {"event": {"step": nxt.name, "assignee_id": d.assignee_id, **flags}}
 
 
 def _pick_assignee(d: Dossier, assignee_id: Any, role: str) -> Any:
@@ -543,9 +620,9 @@ def _pick_assignee(d: Dossier, assignee_id: Any, role: str) -> Any:
     try:
         user = User.objects.get(pk=int(assignee_id), commune_code=d.commune_code, is_active=True)
     except (User.DoesNotExist, ValueError, TypeError):
-        raise ApplicationError("Người được phân công không hợp lệ.", code="invalid-assignee", details={"fields": {"assignee_id": ["Không hợp lệ."]}}) from None
+        raise dossiers_errors.PICK_ASSIGNEE_INVALID_ASSIGNEE(details={"fields": {"assignee_id": ["Không hợp lệ."]}}) from None
     if role and user.role != role and user.role != Role.COMMUNE_LEADER:
-        raise ApplicationError("Người được phân công không có vai trò của bước này.", code="invalid-assignee", details={"fields": {"assignee_id": ["Sai vai trò."]}})
+        raise dossiers_errors.INVALID_ASSIGNEE(details={"fields": {"assignee_id": ["Sai vai trò."]}})
     return user
 
 
@@ -554,12 +631,12 @@ def _h_send_back(d: Dossier, *, now: dt.datetime, data: dict, **_: Any) -> dict:
     target = data.get("to_step")
     prev = [s for s in steps if s.order < d.current_step]
     if not prev:
-        raise ApplicationError("Hồ sơ đang ở bước đầu tiên, không có bước trước.", code="first-step")
+        raise dossiers_errors.FIRST_STEP()
     chosen = prev[-1]
     if target:
         found = next((s for s in prev if s.order == int(target)), None)
         if found is None:
-            raise ApplicationError("Bước được chọn không hợp lệ.", code="invalid-step", details={"fields": {"to_step": ["Không hợp lệ."]}})
+            raise dossiers_errors.INVALID_STEP(details={"fields": {"to_step": ["Không hợp lệ."]}})
         chosen = found
     d.current_step = chosen.order
     d.assignee = None
@@ -571,14 +648,44 @@ def _h_request_supplement(d: Dossier, *, now: dt.datetime, data: dict, **_: Any)
     d.paused_at = now
     d.assignee = None
     docs = [nfc(x) for x in (data.get("documents") or []) if nfc(x)]
-    ev = {"documents": docs, "request_no": d.supplement_count}
+    ev: dict[str, Any] = {"documents": docs, "request_no": d.supplement_count}
     received = timezone.localdate(d.received_at) if d.received_at else timezone.localdate(now)
     if d.supplement_count > rule("onestop.supplement.max_requests_on_time", on=received, province_code=d.province_code, commune_code=d.commune_code):
         ev["counts_as_late"] = True
-    return {"event": ev, "notify": "Vui lòng bổ sung hồ sơ theo phiếu yêu cầu (Mẫu 02)."}
+    today = timezone.localdate(now)
+    # Notified within 3 working days of receipt (Decree 118/2025 Art. 19(5)); a later notice is recorded as such.
+    notice_days = int(_dossier_rule(d, "onestop.supplement.notice_working_days", 0))
+    if notice_days and d.received_at:
+        notice_by = cal.add_working_days(received, notice_days, province_code=d.province_code)
+        ev["notice_by"] = notice_by.isoformat()
+        if today > notice_by:
+            ev["notice_late"] = True
+    close_days = int(_dossier_rule(d, "onestop.supplement.close_after_days", 0))
+    d.close_due_date = today + dt.timedelta(days=close_days) if close_days else None
+    text = "Vui lòng bổ sung hồ sơ theo phiếu yêu cầu (Mẫu 02)."
+    if d.close_due_date:
+        ev["close_after"] = d.close_due_date.isoformat()
+        text += f" Quá ngày {d.close_due_date:%d/%m/%Y} mà chưa hoàn thiện, hồ sơ sẽ bị đóng."
+    if _dossier_rule(d, "onestop.supplement.restart_clock", False):
+        text += " Thời hạn giải quyết được tính lại từ đầu khi nhận đủ hồ sơ."
+    return {"event": ev, "notify": text}
 
 
 def _h_receive_supplement(d: Dossier, *, actor: Any, now: dt.datetime, files: list, stored: att.StoredFiles, **_: Any) -> dict:
+    d.close_due_date = None
+    if _dossier_rule(d, "onestop.supplement.restart_clock", False):
+        # "Thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ" (Decree 118/2025 Art. 19(5); Decree 61/2018 Art. 19(4)).
+        old_due = d.due_date
+        _set_clock(d, d.procedure_version, now, restart=True)
+        if d.apology_due_date and d.due_date and d.apology_due_date <= d.due_date:
+            d.apology_due_date = None  # the new count supersedes an earlier extension
+        steps = _steps(d)
+        _step_due_dates(d, steps)
+        DossierStep.objects.bulk_update(steps, ["due_date"])
+        d.paused_at = None
+        _save_files(d, files, actor=actor, kind=DossierAttachment.Kind.SUPPLEMENT, stored=stored)
+        return {"event": {"restarted": True, "old_due_date": old_due.isoformat() if old_due else None, "due_date": d.due_date.isoformat() if d.due_date else None},
+                "notify": "Đã nhận đủ hồ sơ bổ sung; thời hạn giải quyết được tính lại từ đầu."}
     p = d.province_code
     days = deadlines.paused_working_days(d.paused_at, now, province_code=p) if d.paused_at else 0
     d.paused_working_days += days
@@ -631,22 +738,18 @@ def _h_apology(d: Dossier, *, actor: Any, now: dt.datetime, reason: str, data: d
         except ValueError:
             new_date = None
     if not isinstance(new_date, dt.date):
-        raise ApplicationError("Vui lòng nhập ngày hẹn trả mới (dd/mm/yyyy).", code="invalid-date", details={"fields": {"new_date": ["Bắt buộc."]}})
+        raise dossiers_errors.H_APOLOGY_INVALID_DATE(details={"fields": {"new_date": ["Bắt buộc."]}})
     received = timezone.localdate(d.received_at) if d.received_at else timezone.localdate(now)
     p, c = d.province_code, d.commune_code
     if d.apologies.count() >= rule("onestop.apology.max_per_dossier", on=received, province_code=p, commune_code=c):
-        raise ApplicationError("Hồ sơ đã được hẹn lại ngày trả kết quả; việc hẹn lại không được quá số lần quy định, lần trễ tiếp theo cần văn bản giải trình với cấp trên.",
-                               code="apology-once")
+        raise dossiers_errors.APOLOGY_ONCE()
     today = timezone.localdate(now)
     if d.due_date is None or not _apology_in_time(d, today):
-        raise ApplicationError(
-            f"Phiếu xin lỗi phải được phát hành trước ngày hẹn trả ({d.due_date.strftime('%d/%m/%Y') if d.due_date else '—'}).",
-            code="apology-too-late", details={"due_date": d.due_date.isoformat() if d.due_date else None},
-        )
+        raise dossiers_errors.APOLOGY_TOO_LATE(value=d.due_date.strftime('%d/%m/%Y') if d.due_date else '—', details={"due_date": d.due_date.isoformat() if d.due_date else None})
     if new_date <= d.due_date:
-        raise ApplicationError("Ngày hẹn mới phải sau ngày hẹn hiện tại.", code="invalid-date", details={"fields": {"new_date": ["Phải sau ngày hẹn hiện tại."]}})
+        raise dossiers_errors.H_APOLOGY_INVALID_DATE_2(details={"fields": {"new_date": ["Phải sau ngày hẹn hiện tại."]}})
     if not cal.is_working_day(new_date, province_code=p):
-        raise ApplicationError("Ngày hẹn mới phải là ngày làm việc.", code="invalid-date", details={"fields": {"new_date": ["Không phải ngày làm việc."]}})
+        raise dossiers_errors.H_APOLOGY_INVALID_DATE_3(details={"fields": {"new_date": ["Không phải ngày làm việc."]}})
     number = DossierApology.objects.filter(commune_code=d.commune_code, issued_at__year=now.year).count() + 1
     ap = DossierApology(
         dossier=d, number=number, old_due_date=d.due_date, new_due_date=new_date, reason=reason, issued_by=actor, issued_at=now,
@@ -668,6 +771,53 @@ def _apology_in_time(d: Dossier, today: dt.date) -> bool:
     return today <= d.due_date - dt.timedelta(days=int(days))
 
 
+def close_is_due(d: Dossier, today: dt.date) -> bool:
+    return d.status == Status.SUPPLEMENT_REQUESTED and d.close_due_date is not None and today > d.close_due_date
+
+
+def _h_close(d: Dossier, *, now: dt.datetime, **_: Any) -> dict:
+    if not close_is_due(d, timezone.localdate(now)):
+        raise dossiers_errors.CLOSE_NOT_DUE(until=f" (đến hết ngày {d.close_due_date:%d/%m/%Y})" if d.close_due_date else "",
+                                   details={"close_due_date": d.close_due_date.isoformat() if d.close_due_date else None})
+    return _close_result(d)
+
+
+def _close_result(d: Dossier) -> dict:
+    assert d.close_due_date is not None
+    return {"event": {"close_after": d.close_due_date.isoformat()},
+            "notify": f"Hồ sơ đã bị đóng do không được bổ sung, hoàn thiện đến hết ngày {d.close_due_date:%d/%m/%Y} (Nghị định 118/2025/NĐ-CP, Điều 19 khoản 5)."}
+
+
+def close_unsupplemented(*, today: dt.date, province_code: str | None = None) -> list[Dossier]:
+    """"Đóng hồ sơ" (Decree 118/2025 Art. 19(5)): close every dossier whose supplement period ended before ``today``.
+    Idempotent: each dossier is re-read under a row lock and closed only while it still waits and is due."""
+    qs = Dossier.objects.filter(status=Status.SUPPLEMENT_REQUESTED, close_due_date__lt=today)
+    if province_code is not None:
+        qs = qs.filter(province_code=province_code)
+    closed = []
+    for pk in list(qs.order_by("id").values_list("pk", flat=True)):
+        with transaction.atomic():
+            d = Dossier.objects.select_for_update().filter(pk=pk).first()
+            if d is None or not close_is_due(d, today):
+                continue
+            now = timezone.now()
+            before = snapshot(d, ["status", "close_due_date", "version"])
+            result = _close_result(d)
+            from_status, from_step = d.status, d.current_step
+            d.status = Status.CLOSED
+            _finish(d, now)
+            _route(d)
+            d.version += 1
+            d.save()
+            reason = "Quá thời hạn hoàn thiện hồ sơ bổ sung (Nghị định 118/2025/NĐ-CP, Điều 19 khoản 5)."
+            _event(d, actor=None, action=Action.CLOSE, from_status=from_status, from_step=from_step, reason=reason, data={**result["event"], "by": "job"}, at=now)
+            audit_log(actor=None, action=AuditLog.Action.ACTION, obj=d, before=before, after=snapshot(d, ["status", "close_due_date", "version"]),
+                      verb="dossier-close", reason=reason)
+            _notify_status(d, result["notify"])
+            closed.append(d)
+    return closed
+
+
 def _h_assign(d: Dossier, *, data: dict, **_: Any) -> dict:
     d.assignee = _pick_assignee(d, data.get("assignee_id"), d.waiting_role)
     return {"event": {"assignee_id": d.assignee_id}}
@@ -687,6 +837,7 @@ _HANDLERS: dict[str, Callable[..., Any]] = {
     Action.RETURN_RESULT: _h_return,
     Action.APOLOGY: _h_apology,
     Action.ASSIGN: _h_assign,
+    Action.CLOSE: _h_close,
 }
 
 
@@ -702,47 +853,67 @@ def allowed_actions(dossier: Dossier, user: Any) -> list[str]:
             continue
         if action == Action.APOLOGY and (dossier.due_date is None or not _apology_in_time(dossier, timezone.localdate()) or dossier.apology_due_date):
             continue
+        if action == Action.CLOSE and not close_is_due(dossier, timezone.localdate()):
+            continue
         out.append(str(action))
     return out
 
 
 # ---------------------------------------------------------------- rating
-def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = None, comment: str = "") -> DossierRating:
+def rating_criteria(d: Dossier) -> list[tuple[str, str]]:
+    """(key, label) of the criteria the applicant rates: Decree 118/2025 Art. 33(1)'s nine for dossiers received from 1/7/2025,
+    the twelve of the provincial portals (Decree 61/2018 Art. 31) before (rule ``onestop.rating.criteria``)."""
+    rows = _dossier_rule(d, "onestop.rating.criteria", None)
+    if not rows:
+        return [(k, str(label)) for k, label in RATING_CRITERIA]
+    return [(str(r["key"]), str(r["label"])) for r in rows]
+
+
+def rating_channels(d: Dossier) -> list[str]:
+    raw = _dossier_rule(d, "onestop.rating.channels", "form,device,portal,box,other")
+    return [c.strip() for c in str(raw).split(",") if c.strip() in RatingChannel.values]
+
+
+def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = None, comment: str = "", channel: str = "") -> DossierRating:
     if level not in Satisfaction.values:
-        raise ApplicationError("Vui lòng chọn mức độ hài lòng.", code="invalid-level", details={"fields": {"level": ["Bắt buộc."]}})
-    keys = {k for k, _ in RATING_CRITERIA}
-    clean: dict[str, int] = {}
-    for k, v in (criteria or {}).items():
-        if v in (None, ""):
-            continue
-        try:
-            score = int(v)
-        except (TypeError, ValueError):
-            score = -1
-        if k not in keys or score not in (0, 1, 2):
-            raise ApplicationError("Tiêu chí đánh giá không hợp lệ.", code="invalid-criteria", details={"fields": {k: ["Không hợp lệ."]}})
-        clean[k] = score
+        raise dossiers_errors.INVALID_LEVEL(details={"fields": {"level": ["Bắt buộc."]}})
     with transaction.atomic():
         try:
             d = Dossier.objects.select_for_update().get(pk=dossier_id)
         except (Dossier.DoesNotExist, ValueError, TypeError):
             raise NotFoundError() from None
         if actor is None or not getattr(actor, "is_authenticated", False):
-            raise PermissionDeniedError("Bạn cần đăng nhập.", code="not-authenticated")
+            raise dossiers_errors.NOT_AUTHENTICATED()
         if actor.role == Role.CITIZEN:
             if d.owner_id != actor.pk:
                 raise NotFoundError()
         elif actor.role != Role.ONESTOP_OFFICER or actor.commune_code != d.commune_code:
             raise NotFoundError() if actor.commune_code != d.commune_code else PermissionDeniedError()
         if d.status != Status.RETURNED:
-            raise ApplicationError("Chỉ đánh giá được sau khi đã nhận kết quả.", code="not-returned")
+            raise dossiers_errors.NOT_RETURNED()
         if DossierRating.objects.filter(dossier=d).exists():
-            raise ConflictError("Hồ sơ này đã được đánh giá.", code="already-rated")
+            raise dossiers_errors.ALREADY_RATED()
+        keys = {k for k, _l in rating_criteria(d)}
+        clean: dict[str, int] = {}
+        for k, v in (criteria or {}).items():
+            if v in (None, ""):
+                continue
+            try:
+                score = int(v)
+            except (TypeError, ValueError):
+                score = -1
+            if k not in keys or score not in (0, 1, 2):
+                raise dossiers_errors.INVALID_CRITERIA(details={"fields": {k: ["Không hợp lệ."]}})
+            clean[k] = score
+        # A citizen rates through the online function; an officer enters a paper form unless told otherwise (Art. 31(1)).
+        channel = channel or (RatingChannel.PORTAL if actor.role == Role.CITIZEN else RatingChannel.FORM)
+        if channel not in rating_channels(d):
+            raise dossiers_errors.INVALID_RATING_CHANNEL(details={"fields": {"channel": ["Không hợp lệ."]}})
         officer_ids = sorted(set(
             d.events.filter(actor__isnull=False, actor_role__in=list(STAFF_ACTORS)).values_list("actor_id", flat=True)
         ))
         r = DossierRating(
-            dossier=d, level=level, criteria=clean, comment=nfc(comment)[:2000], officer_ids=officer_ids, rated_by=actor, rated_at=timezone.now(),
+            dossier=d, level=level, criteria=clean, channel=channel, comment=nfc(comment)[:2000], officer_ids=officer_ids, rated_by=actor, rated_at=timezone.now(),
             province_code=d.province_code, commune_code=d.commune_code,
         )
         r.full_clean()

@@ -25,7 +25,7 @@ from coso.core.masking import log_personal_read
 from coso.core.security import client_ip
 from coso.core.types import AuthedHttpRequest
 from coso.dossiers import documents, selectors, services
-from coso.dossiers.constants import ACTIONS, RATING_CRITERIA, Action, Status, Timeliness
+from coso.dossiers.constants import ACTIONS, OPEN_STATUSES, Action, Status, Timeliness
 from coso.dossiers.forms import ActionForm, CounterIntakeForm, LookupForm, OnlineSubmitForm, PeriodForm, RatingForm
 from coso.dossiers.models import DossierAttachment
 from coso.procedures.models import Procedure
@@ -112,6 +112,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if dossier is not None:
         ctx["events"] = selectors.public_events(dossier)
         ctx["masked_name"] = selectors.masked_name(dossier.applicant_name)
+        if dossier.status == Status.SUPPLEMENT_REQUESTED:  # what the citizen must bring (the papers listed on Mẫu 02)
+            ev = dossier.events.filter(action=Action.REQUEST_SUPPLEMENT).order_by("-at", "-id").first()
+            if ev is not None:
+                ctx["supplement"] = {"documents": [str(x) for x in (ev.data or {}).get("documents") or []], "reason": ev.reason, "at": ev.at}
     return render(request, "dossiers/lookup.html", ctx, status=status)
 
 
@@ -156,10 +160,11 @@ def submit(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
     d = selectors.dossier_get(fetched_by=request.user, pk=pk)
-    form = RatingForm(request.POST or None)
+    keys = services.rating_criteria(d)
+    form = RatingForm(request.POST or None, criteria=keys)
     status = 200
     if request.method == "POST" and form.is_valid():
-        criteria = {k: form.cleaned_data.get(f"c_{k}") for k, _l in RATING_CRITERIA}
+        criteria = {k: form.cleaned_data.get(f"c_{k}") for k, _l in keys}
         try:
             services.rate(actor=request.user, dossier_id=d.pk, level=form.cleaned_data["level"], criteria=criteria, comment=form.cleaned_data.get("comment", ""))
         except ApplicationError as exc:
@@ -220,28 +225,58 @@ def inbox(request: HttpRequest) -> HttpResponse:
         nd = None
     box = selectors.inbox(fetched_by=request.user, query=request.GET.get("q", ""), near_days=nd)
     tab = request.GET.get("tab", "mine")
-    if tab not in ("mine", "near", "overdue", "warnings"):
+    if tab not in ("mine", "near", "overdue", "warnings", "intake"):
         tab = "mine"
-    counts = {name: getattr(box, name).count() for name in ("mine", "near", "overdue", "warnings")}
+    counts = {name: getattr(box, name).count() for name in ("mine", "near", "overdue", "warnings", "intake")}
     page = Paginator(getattr(box, tab), 50).get_page(request.GET.get("page"))
     return render(request, "dossiers/inbox.html", {"box": box, "tab": tab, "rows": page, "page": page, "counts": counts,
                                                    "q": request.GET.get("q", ""), "near_days": near_days})
 
 
+# The order of the actions on the dossier page: the usual next step of each status first, then the other
+# steps, then the ones that end the dossier without a result (asked for confirmation). Actions not named here
+# (added later) come after the usual ones and before those that end the dossier.
+ACTION_ORDER = ["accept", "receive_supplement", "approve", "forward", "result_ready", "return_result", "assign", "send_back",
+                "request_supplement", "apology"]
+
+
+def irreversible(action: str) -> bool:
+    """An action that closes the dossier without a result (refusal, stop, withdrawal): the page asks before it."""
+    transition = ACTIONS.get(action)
+    target = transition.target if transition is not None else None
+    return target is not None and target not in OPEN_STATUSES and target != Status.RETURNED and target != Status.RESULT_READY
+
+
+def ordered_actions(actions: list[str]) -> list[str]:
+    def rank(action: str) -> tuple[int, int]:
+        if irreversible(action):
+            return (2, actions.index(action))
+        if action in ACTION_ORDER:
+            return (0, ACTION_ORDER.index(action))
+        return (1, actions.index(action))
+
+    return sorted(actions, key=rank)
+
+
 def _detail_context(request: AuthedHttpRequest, d: Any) -> dict[str, Any]:
-    actions = services.allowed_actions(d, request.user)
+    actions = ordered_actions(services.allowed_actions(d, request.user))
     from coso.accounts.models import User
 
     assignable = []
     if "forward" in actions or "assign" in actions:
         assignable = list(User.objects.filter(commune_code=d.commune_code, is_active=True, role__in=[Role.SPECIALIST, Role.COMMUNE_LEADER, Role.ONESTOP_OFFICER]).order_by("role", "full_name"))
-    forms_available = ["receipt", "control"] + (["supplement"] if d.supplement_count else []) + (["refusal"] if d.status == Status.REFUSED else []) + (["apology"] if d.apology_due_date else [])
+    forms = documents.available_forms(d)
+    forms_available = [k for k, _l in forms]
     return {
-        "d": d, "actions": [(a, Action(a).label, ACTIONS[a].reason_required) for a in actions], "events": d.events.order_by("at", "id"),
+        "d": d, "actions": [(a, _action_label(a), ACTIONS[a].reason_required, irreversible(a)) for a in actions], "events": d.events.order_by("at", "id"),
         "steps": d.steps.order_by("order"), "attachments": d.attachments.all(), "apologies": d.apologies.all(), "assignable": assignable,
-        "forms_available": forms_available, "can_rate": d.status == Status.RETURNED and not hasattr(d, "rating") and (d.owner_id == request.user.pk or request.user.role == Role.ONESTOP_OFFICER),
+        "forms_available": forms_available, "forms": forms, "can_rate": d.status == Status.RETURNED and not hasattr(d, "rating") and (d.owner_id == request.user.pk or request.user.role == Role.ONESTOP_OFFICER),
         "rating": getattr(d, "rating", None), "staff": _staff(request.user), "Timeliness": Timeliness,
     }
+
+
+def _action_label(action: str) -> str:
+    return str(Action(action).label) if action in Action.values else action
 
 
 @login_required
@@ -262,6 +297,15 @@ def act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         ctx = _detail_context(request, d)
         ctx["action_error"] = "; ".join(f"{form.fields[k].label if k in form.fields else ''}: {v[0]}" for k, v in form.errors.items())
+        ctx["failed_action"] = action
+        return render(request, "dossiers/detail.html", ctx, status=400)
+    if irreversible(action) and request.POST.get("confirm_required") and not request.POST.get("confirm"):
+        # The page's form asks for a tick before an action that closes the dossier (the browser enforces it
+        # too; this answers a form sent without it). Clients of the API confirm by calling the action.
+        ctx = _detail_context(request, d)
+        ctx["action_error"] = _("Hãy đánh dấu xác nhận trước khi thực hiện “%(label)s”: thao tác này kết thúc hồ sơ và không hoàn tác được.") % {
+            "label": _action_label(action)}
+        ctx["failed_action"] = action
         return render(request, "dossiers/detail.html", ctx, status=400)
     cd = form.cleaned_data
     data = {
@@ -276,6 +320,7 @@ def act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
         ctx = _detail_context(request, d)
         ctx["action_error"] = exc.message
         ctx["conflict"] = isinstance(exc, ConflictError)
+        ctx["failed_action"] = action
         return render(request, "dossiers/detail.html", ctx, status=exc.status)
     label = Action(action).label if action in Action.values else action
     messages.success(request, _("Đã thực hiện: %(label)s.") % {"label": label})
@@ -293,11 +338,11 @@ def form_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in documents.FORMS:
         raise Http404
     d = selectors.dossier_get(fetched_by=request.user, pk=pk)
-    if kind == "apology" and not d.apologies.exists():
+    if kind not in documents.form_set(d) or (kind in ("apology", "stop") and not documents.form_available(kind, d)):
         raise Http404
     pdf = documents.form_pdf(kind, d)
     resp = HttpResponse(pdf, content_type="application/pdf")
-    resp["Content-Disposition"] = f'inline; filename="mau{documents.FORMS[kind]}-{d.code}.pdf"'
+    resp["Content-Disposition"] = f'inline; filename="mau{documents.form_number(kind, d)}-{d.code}.pdf"'
     return resp
 
 
@@ -341,14 +386,16 @@ def register(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Quá nhiều hồ sơ để in một lần (tối đa 20.000); hãy thu hẹp khoảng thời gian."))
         elif fmt == "pdf":
             resp = HttpResponse(documents.register_pdf(rows, title_unit=label, start=start, end=end), content_type="application/pdf")
-            resp["Content-Disposition"] = f'inline; filename="mau06-{start:%Y%m%d}-{end:%Y%m%d}.pdf"'
+            resp["Content-Disposition"] = f'inline; filename="{documents.register_filename(start, end, "pdf")}"'
             return resp
         else:
             resp = HttpResponse(documents.register_xlsx(rows, title_unit=label, start=start, end=end), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            resp["Content-Disposition"] = f'attachment; filename="mau06-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+            resp["Content-Disposition"] = f'attachment; filename="{documents.register_filename(start, end, "xlsx")}"'
             return resp
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "dossiers/register.html", {"form": form, "page": page, "start": start, "end": end, "query": request.GET.urlencode()})
+    number, title, circular = documents.register_form(end)
+    return render(request, "dossiers/register.html", {"form": form, "page": page, "start": start, "end": end, "query": request.GET.urlencode(),
+                                                      "register_number": number, "register_circular": circular})
 
 
 @login_required

@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 
 from coso.accounts.backends import public_api_caller
 from coso.core.types import AuthedHttpRequest
+from coso.feedback import errors
 from coso.feedback import selectors as sel
 from coso.feedback import services as svc
 from coso.feedback.models import Feedback, FeedbackCategory
@@ -294,7 +295,6 @@ def _staff_get(request: AuthedHttpRequest, feedback_id: int) -> Feedback:
 
 @router.post("/{int:feedback_id}/moderate", response=FeedbackStaffOut)
 def moderate_feedback(request: AuthedHttpRequest, feedback_id: int, payload: ModerateIn):  # type: ignore[no-untyped-def]
-    from coso.core.exceptions import ApplicationError
 
     fb = _staff_get(request, feedback_id)
     u = request.user
@@ -321,8 +321,7 @@ def moderate_feedback(request: AuthedHttpRequest, feedback_id: int, payload: Mod
     if a == "forward":
         return svc.feedback_forward(feedback=fb, actor=u, target=payload.target, target_commune=payload.target_commune,
                                     target_name=payload.target_name, reason=payload.reason, version=payload.version)
-    raise ApplicationError("Thao tác không hợp lệ.", code="invalid-action",
-                           details={"allowed": ["publish", "edit", "redact", "hide", "unhide", "reject", "request_info", "publish_answer", "forward"]})
+    raise errors.INVALID_ACTION(details={"allowed": ["publish", "edit", "redact", "hide", "unhide", "reject", "request_info", "publish_answer", "forward"]})
 
 
 @router.post("/{int:feedback_id}/answer", response=FeedbackStaffOut)

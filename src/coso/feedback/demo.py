@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from coso.core.demo import STREETS, DemoContext, random_person, random_phone
+from coso.core.demo import STREETS, DemoContext, random_person, random_phone, squeeze_before
 from coso.core.models import SearchEntry
 from coso.core.text import tokens
 from coso.feedback.models import Feedback, FeedbackCategory, FeedbackEvent
@@ -157,7 +157,7 @@ def generate(
                 pass
             else:
                 pub_day = cal.add_working_days(start, rng.choice([0, 1, 1, 2]))
-                fb.is_public, fb.published_at = True, _at(min(pub_day, today), rng, 8, 16)
+                fb.is_public, fb.published_at = True, max(_at(min(pub_day, today), rng, 8, 16), submitted + dt.timedelta(minutes=10))
                 fb.status = Feedback.Status.PROCESSING
                 if rng.random() < 0.08:  # edited before publishing
                     fb.text = text.split(",")[0].rstrip(".") + "."
@@ -192,7 +192,25 @@ def generate(
                     fb.hidden, fb.report_count = True, 3
                     fb.hidden_reason = "Tự động ẩn sau 3 lượt báo vi phạm."
                     events.add(kind="auto_hide", note=fb.hidden_reason, at=fb.published_at + dt.timedelta(days=1))
+            _not_after(now, fb, events)
             yield fb, events
+
+
+FEEDBACK_TIMES = ("submitted_at", "closed_at", "published_at", "answered_at", "answer_published_at", "rated_at", "escalated_at")
+
+
+def _not_after(now: dt.datetime, fb: Feedback, events: list[FeedbackEvent]) -> None:
+    """Nothing in the demo is dated after the moment it is built (a publication at 15:00 of a demo built at
+    9:00, a rating days after an answer given yesterday): those times move before ``now``, in order."""
+    mapping = squeeze_before(now, [getattr(fb, k) for k in FEEDBACK_TIMES] + [e.at for e in events])
+    if not mapping:
+        return
+    for k in FEEDBACK_TIMES:
+        value = getattr(fb, k)
+        if value is not None:
+            setattr(fb, k, mapping.get(value, value))
+    for e in events:
+        e.at = mapping.get(e.at, e.at)
 
 
 def _decimal(v: Any, *, ops: Any, digits: int, places: int) -> Any:

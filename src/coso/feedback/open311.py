@@ -31,6 +31,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from coso.accounts.models import ApiToken
+from coso.core import public_url
 from coso.core.exceptions import ApplicationError
 from coso.core.scoping import can_see_unit, scope_q
 from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory
@@ -119,7 +120,7 @@ def open311_view(methods: tuple[str, ...]):  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- helpers
 
 def jurisdiction_ids() -> set[str]:
-    ours = getattr(settings, "COSO_OPEN311_JURISDICTION_ID", "") or (urlparse(settings.COSO_PUBLIC_BASE_URL).hostname or "")
+    ours = getattr(settings, "COSO_OPEN311_JURISDICTION_ID", "") or (urlparse(public_url.base_url()).hostname or "")
     ids = {ours}
     province = _province_code()
     if province:

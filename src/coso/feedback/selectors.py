@@ -267,3 +267,71 @@ def rule_change_impact(key: str, province_code: str, commune_code: str, valid_fr
         return []
     return [_("%(n)s phản ánh đã nhận từ ngày %(day)s đã có thời hạn tính theo quy định cũ; các thời hạn này được giữ nguyên.")
             % {"n": n, "day": valid_from.strftime("%d/%m/%Y")}]
+
+
+# --------------------------------------------------------------------------- Decision 766 facts (for coso.indices)
+
+def index_facts(*, day_from: dt.date | None = None, day_to: dt.date | None = None, units: list[str] | None = None,
+                by_day: bool = True, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Indicators 5.2 and 5.3 per current commune (and local day of submission when ``by_day``), unscoped.
+
+    Same formulas as :func:`commune_stats`: 5.2 = (all − late) ÷ all; 5.3 = (all − rated not useful,
+    re-raised or late) ÷ all. Rows {unit_code, province_code, day, indicator, numerator, denominator}.
+    """
+    from django.db.models import Max
+    from django.db.models.functions import TruncDate
+
+    today = today or timezone.localdate()
+    qs = Feedback.objects.annotate(unit_code=current_code_expression("commune_code", "submitted_at"))
+    if units is not None:
+        from coso.units.lineage import commune_with_predecessors_q
+
+        where = Q(pk__in=[])
+        for unit in units:
+            where |= commune_with_predecessors_q(unit)
+        qs = qs.filter(where).filter(unit_code__in=list(units))
+    if day_from:
+        qs = qs.filter(submitted_at__gte=_start_of(day_from))
+    if day_to:
+        qs = qs.filter(submitted_at__lt=_start_of(day_to + dt.timedelta(days=1)))
+    keys = ["unit_code"]
+    if by_day:
+        qs = qs.annotate(day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()))
+        keys.append("day")
+    late = late_q(today)
+    unsatisfied = late | Q(rating__in=[Feedback.Rating.NOT_USEFUL, Feedback.Rating.RERAISED])
+    out: list[dict[str, Any]] = []
+    for r in qs.values(*keys).annotate(n=Count("id"), n_late=Count("id", filter=late), n_unsat=Count("id", filter=unsatisfied),
+                                       prov=Max("province_code")).order_by():
+        common = {"unit_code": r["unit_code"], "province_code": r["prov"], "day": r.get("day")}
+        out.append({**common, "indicator": "5.2", "numerator": r["n"] - r["n_late"], "denominator": r["n"]})
+        out.append({**common, "indicator": "5.3", "numerator": r["n"] - r["n_unsat"], "denominator": r["n"]})
+    return out
+
+
+def index_dirty_keys(*, since: dt.datetime | None = None, today: dt.date | None = None, pks: list[int] | None = None) -> set[tuple[str, dt.date]]:
+    """(current commune, day of submission) pairs whose facts may have changed: items updated since
+    ``since``, and items still open or unpublished whose deadline has passed (they turn late with time);
+    or the items ``pks``."""
+    today = today or timezone.localdate()
+    if pks is not None:
+        qs = Feedback.objects.filter(pk__in=pks)
+    else:
+        qs = Feedback.objects.filter(Q(updated_at__gte=since) | (late_q(today) & Q(late=False)))
+    qs = qs.annotate(unit_code=current_code_expression("commune_code", "submitted_at"))
+    return {(unit, timezone.localtime(at).date()) for unit, at in qs.values_list("unit_code", "submitted_at").iterator()}
+
+
+def index_feedback(*, fetched_by: Any, commune_code: str, indicator: str, start: dt.date, end: dt.date, missed: bool = True) -> QuerySet:
+    """The feedback behind a commune's 5.2 / 5.3 figure, scoped to the viewer (drill-down)."""
+    from coso.units.lineage import commune_with_predecessors_q
+
+    if indicator not in ("5.2", "5.3"):
+        return Feedback.objects.none()
+    qs = scoped(Feedback.objects.select_related("category"), fetched_by, owner_field="submitter")
+    qs = qs.filter(commune_with_predecessors_q(commune_code), submitted_at__gte=_start_of(start),
+                   submitted_at__lt=_start_of(end + dt.timedelta(days=1)))
+    if missed:
+        late = late_q()
+        qs = qs.filter(late if indicator == "5.2" else late | Q(rating__in=[Feedback.Rating.NOT_USEFUL, Feedback.Rating.RERAISED]))
+    return qs.order_by("submitted_at", "id")

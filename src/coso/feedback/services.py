@@ -19,12 +19,13 @@ from django.utils import timezone
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core import attachments as att
 from coso.core.audit import audit_log, snapshot
-from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from coso.core.exceptions import ApplicationError, PermissionDeniedError
 from coso.core.models import AuditLog
 from coso.core.notify import notify
 from coso.core.search import search_index_set
 from coso.core.security import same_secret
 from coso.core.text import fold, looks_unaccented_vietnamese, nfc, tokens
+from coso.feedback import errors
 from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory, FeedbackEvent, FeedbackReport, ResponseTemplate
 from coso.rules.lookup import book
 from coso.workcalendar.services import add_working_days, effective_start
@@ -147,8 +148,7 @@ def _local_date(value: dt.datetime) -> dt.date:
 def _lock(fb: Feedback, version: int | None = None) -> Feedback:
     locked = Feedback.objects.select_for_update().get(pk=fb.pk)
     if version is not None and locked.version != version:
-        raise ConflictError("Phản ánh vừa được người khác cập nhật. Vui lòng tải lại trang.", code="feedback-changed",
-                            details={"current_version": locked.version, "status": locked.status})
+        raise errors.FEEDBACK_CHANGED(details={"current_version": locked.version, "status": locked.status})
     return locked
 
 
@@ -163,7 +163,7 @@ def _can_handle(actor: Any, fb: Feedback) -> None:
     from coso.core.scoping import can_see_unit
 
     if actor is None or not getattr(actor, "is_authenticated", False):
-        raise PermissionDeniedError("Bạn cần đăng nhập.", code="not-authenticated")
+        raise errors.NOT_AUTHENTICATED()
     if not (actor.is_superuser or actor.role in HANDLER_ROLES):
         raise PermissionDeniedError()
     if not can_see_unit(actor, province_code=fb.province_code, commune_code=fb.commune_code):
@@ -201,9 +201,9 @@ def _parse_coord(value: Any, name: str, lo: float, hi: float) -> Decimal | None:
     try:
         d = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ApplicationError(f"{name} không hợp lệ.", code="invalid-location", details={"fields": {name: ["Không phải số."]}})
+        raise errors.PARSE_COORD_INVALID_LOCATION(name=name, details={"fields": {name: ["Không phải số."]}})
     if not d.is_finite() or not (lo <= float(d) <= hi):
-        raise ApplicationError(f"{name} phải trong khoảng {lo} đến {hi}.", code="invalid-location", details={"fields": {name: ["Ngoài khoảng."]}})
+        raise errors.INVALID_LOCATION(name=name, lo=lo, hi=hi, details={"fields": {name: ["Ngoài khoảng."]}})
     return d.quantize(Decimal("0.000001"))
 
 
@@ -294,13 +294,9 @@ def feedback_submit(
     lat_d = _parse_coord(lat, "lat", -90, 90)
     long_d = _parse_coord(long, "long", -180, 180)
     if (lat_d is None) != (long_d is None):
-        raise ApplicationError("Vui lòng nhập cả vĩ độ và kinh độ.", code="invalid-location", details={"fields": {"lat": ["Thiếu một toạ độ."]}})
+        raise errors.FEEDBACK_SUBMIT_INVALID_LOCATION(details={"fields": {"lat": ["Thiếu một toạ độ."]}})
     if not confirm_unaccented and looks_unaccented_vietnamese(f"{title} {text}"):
-        raise ApplicationError(
-            "Nội dung có vẻ được gõ tiếng Việt không dấu. Vui lòng gõ tiếng Việt có dấu để cán bộ hiểu đúng ý kiến của bạn "
-            "(hoặc xác nhận “Tôi vẫn muốn gửi”).",
-            code="unaccented-text", details={"fields": {"text": ["Vui lòng gõ tiếng Việt có dấu."]}},
-        )
+        raise errors.UNACCENTED_TEXT(details={"fields": {"text": ["Vui lòng gõ tiếng Việt có dấu."]}})
     now = submitted_at or timezone.now()
     rule = rule_for(commune.province_code, _local_date(now), commune.code)
     prepared = att.prepare_attachments(files or [], max_files=rule.max_attachments)  # raises before anything is stored
@@ -350,12 +346,12 @@ def feedback_supplement(*, feedback: Feedback, actor: Any, text: str, access_key
     """The sender adds the information requested."""
     text = nfc(text)
     if not text:
-        raise ApplicationError("Vui lòng nhập nội dung bổ sung.", code="validation-error", details={"fields": {"text": ["Bắt buộc."]}})
+        raise errors.FEEDBACK_SUPPLEMENT_VALIDATION_ERROR(details={"fields": {"text": ["Bắt buộc."]}})
     with transaction.atomic():
         fb = _lock(feedback)
         _check_sender(fb, actor, access_key)
         if fb.status != Feedback.Status.INFO_REQUESTED:
-            raise ApplicationError("Phản ánh không ở trạng thái chờ bổ sung.", code="not-info-requested")
+            raise errors.NOT_INFO_REQUESTED()
         before = snapshot(fb)
         fb.status = Feedback.Status.PROCESSING if fb.published_at else Feedback.Status.PENDING
         _save(fb, ["status"])
@@ -372,8 +368,7 @@ def feedback_edit(*, feedback: Feedback, actor: Any, title: str, text: str, note
     _can_handle(actor, feedback)
     title, text = nfc(title), nfc(text)
     if not text or not title:
-        raise ApplicationError("Tiêu đề và nội dung không được để trống.", code="validation-error",
-                               details={"fields": {"text" if not text else "title": ["Bắt buộc."]}})
+        raise errors.FEEDBACK_EDIT_VALIDATION_ERROR(details={"fields": {"text" if not text else "title": ["Bắt buộc."]}})
     with transaction.atomic():
         fb = _lock(feedback, version)
         before = snapshot(fb)
@@ -421,9 +416,9 @@ def feedback_publish(*, feedback: Feedback, actor: Any, title: str | None = None
     with transaction.atomic():
         fb = _lock(feedback, version)
         if fb.status != Feedback.Status.PENDING and fb.is_public:
-            raise ConflictError("Phản ánh đã được công khai.", code="already-published")
+            raise errors.ALREADY_PUBLISHED()
         if fb.status == Feedback.Status.REJECTED:
-            raise ApplicationError("Phản ánh đã bị từ chối.", code="feedback-rejected")
+            raise errors.FEEDBACK_REJECTED()
         before = snapshot(fb)
         fb.is_public = True
         fb.published_at = fb.published_at or timezone.now()
@@ -439,7 +434,7 @@ def feedback_hide(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
     _can_handle(actor, feedback)
     reason = nfc(reason)
     if not reason:
-        raise ApplicationError("Vui lòng nêu lý do ẩn.", code="validation-error", details={"fields": {"reason": ["Bắt buộc."]}})
+        raise errors.FEEDBACK_HIDE_VALIDATION_ERROR(details={"fields": {"reason": ["Bắt buộc."]}})
     with transaction.atomic():
         fb = _lock(feedback)
         before = snapshot(fb)
@@ -470,11 +465,11 @@ def feedback_reject(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
     _can_handle(actor, feedback)
     reason = nfc(reason)
     if not reason:
-        raise ApplicationError("Vui lòng nêu lý do từ chối.", code="validation-error", details={"fields": {"reason": ["Bắt buộc."]}})
+        raise errors.FEEDBACK_REJECT_VALIDATION_ERROR(details={"fields": {"reason": ["Bắt buộc."]}})
     with transaction.atomic():
         fb = _lock(feedback)
         if not fb.is_open:
-            raise ConflictError("Phản ánh đã được xử lý xong.", code="feedback-closed")
+            raise errors.FEEDBACK_CLOSED()
         before = snapshot(fb)
         now = timezone.now()
         fb.status, fb.reject_reason, fb.closed_at, fb.is_public = Feedback.Status.REJECTED, reason, now, False
@@ -489,14 +484,14 @@ def feedback_reject(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
 def feedback_report(*, feedback: Feedback, reporter_key: str, reason: str = "") -> Feedback:
     """A public report; at the threshold (default 3) the feedback is hidden and moderators are told."""
     if not reporter_key:
-        raise ApplicationError("Không xác định được người báo.", code="invalid")
+        raise errors.FEEDBACK_REPORT_INVALID()
     threshold = auto_hide_threshold(feedback.province_code, commune_code=feedback.commune_code)
     auto_hidden = False
     try:
         with transaction.atomic():
             fb = _lock(feedback)
             if not fb.is_public or fb.hidden:
-                raise ApplicationError("Phản ánh này không hiển thị công khai.", code="not-public")
+                raise errors.NOT_PUBLIC()
             FeedbackReport.objects.create(feedback=fb, reporter_key=reporter_key[:64], reason=nfc(reason)[:300])
             count = FeedbackReport.objects.filter(feedback=fb).count()
             fb.report_count = count
@@ -511,7 +506,7 @@ def feedback_report(*, feedback: Feedback, reporter_key: str, reason: str = "") 
                 _event(fb, actor=None, kind=FeedbackEvent.Kind.AUTO_HIDE, note=fb.hidden_reason)
                 audit_log(actor=None, action=AuditLog.Action.ACTION, obj=fb, verb="feedback_auto_hide", after={"hidden": True, "report_count": count})
     except IntegrityError:
-        raise ConflictError("Bạn đã báo vi phạm phản ánh này.", code="already-reported")
+        raise errors.ALREADY_REPORTED()
     if auto_hidden:
         _notify_moderators(fb, f"Coso: phản ánh {fb.code} đã tự động ẩn sau {fb.report_count} lượt báo vi phạm. Vui lòng xem lại.")
         _notify_sender(fb, f"Coso: phản ánh {fb.code} tạm ẩn do có {fb.report_count} lượt báo vi phạm; người kiểm duyệt sẽ xem lại.",
@@ -524,7 +519,7 @@ def feedback_report(*, feedback: Feedback, reporter_key: str, reason: str = "") 
 def feedback_assign(*, feedback: Feedback, actor: Any, assignee: Any) -> Feedback:
     _can_handle(actor, feedback)
     if assignee is None or assignee.commune_code != feedback.commune_code or assignee.role not in COMMUNE_ROLES:
-        raise ApplicationError("Người được giao phải là cán bộ của xã.", code="invalid-assignee")
+        raise errors.INVALID_ASSIGNEE()
     with transaction.atomic():
         fb = _lock(feedback)
         before = snapshot(fb)
@@ -538,11 +533,11 @@ def feedback_request_info(*, feedback: Feedback, actor: Any, message: str) -> Fe
     _can_handle(actor, feedback)
     message = nfc(message)
     if not message:
-        raise ApplicationError("Vui lòng nêu thông tin cần bổ sung.", code="validation-error", details={"fields": {"message": ["Bắt buộc."]}})
+        raise errors.FEEDBACK_REQUEST_INFO_VALIDATION_ERROR(details={"fields": {"message": ["Bắt buộc."]}})
     with transaction.atomic():
         fb = _lock(feedback)
         if fb.status not in (Feedback.Status.PENDING, Feedback.Status.PROCESSING):
-            raise ConflictError("Không thể đề nghị bổ sung ở trạng thái này.", code="invalid-status")
+            raise errors.INVALID_STATUS()
         before = snapshot(fb)
         fb.status, fb.info_request = Feedback.Status.INFO_REQUESTED, message
         fb.late = fb.late or timezone.localdate() > fb.info_due
@@ -558,11 +553,11 @@ def feedback_answer(*, feedback: Feedback, actor: Any, text: str, publish: bool 
     _can_handle(actor, feedback)
     text = nfc(text)
     if not text:
-        raise ApplicationError("Vui lòng nhập nội dung trả lời.", code="validation-error", details={"fields": {"text": ["Bắt buộc."]}})
+        raise errors.FEEDBACK_ANSWER_VALIDATION_ERROR(details={"fields": {"text": ["Bắt buộc."]}})
     with transaction.atomic():
         fb = _lock(feedback, version)
         if not fb.is_open:
-            raise ConflictError("Phản ánh đã được trả lời hoặc đã đóng.", code="feedback-closed")
+            raise errors.FEEDBACK_ANSWER_FEEDBACK_CLOSED()
         before = snapshot(fb)
         now = timezone.now()
         today = _local_date(now)
@@ -585,7 +580,7 @@ def feedback_publish_answer(*, feedback: Feedback, actor: Any) -> Feedback:
     with transaction.atomic():
         fb = _lock(feedback)
         if fb.status != Feedback.Status.ANSWERED:
-            raise ConflictError("Chưa có trả lời chờ công khai.", code="invalid-status")
+            raise errors.FEEDBACK_PUBLISH_ANSWER_INVALID_STATUS()
         before = snapshot(fb)
         now = timezone.now()
         fb.status, fb.answer_published_at, fb.closed_at = Feedback.Status.CLOSED, now, now
@@ -603,25 +598,25 @@ def _check_sender(fb: Feedback, actor: Any, access_key: str) -> None:
         return
     if same_secret(access_key, fb.access_key):
         return
-    raise PermissionDeniedError("Chỉ người gửi phản ánh mới thực hiện được thao tác này.", code="not-sender")
+    raise errors.NOT_SENDER()
 
 
 def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating: int | None = None, comment: str = "",
                   access_key: str = "") -> Feedback:
     """The sender rates the answer (useful / not useful / raise it again) and optionally the officer (1–5)."""
     if rating not in Feedback.Rating.values:
-        raise ApplicationError("Vui lòng chọn mức đánh giá.", code="validation-error", details={"fields": {"rating": ["Không hợp lệ."]}})
+        raise errors.FEEDBACK_RATE_VALIDATION_ERROR(details={"fields": {"rating": ["Không hợp lệ."]}})
     if officer_rating is not None and not (1 <= int(officer_rating) <= 5):
-        raise ApplicationError("Điểm cán bộ từ 1 đến 5.", code="validation-error", details={"fields": {"officer_rating": ["Từ 1 đến 5."]}})
+        raise errors.FEEDBACK_RATE_VALIDATION_ERROR_2(details={"fields": {"officer_rating": ["Từ 1 đến 5."]}})
     with transaction.atomic():
         fb = _lock(feedback)
         _check_sender(fb, actor, access_key)
         if fb.status != Feedback.Status.CLOSED:
-            raise ApplicationError("Chỉ đánh giá được khi phản ánh đã có trả lời công khai.", code="not-answered")
+            raise errors.NOT_ANSWERED()
         if fb.rating:
-            raise ConflictError("Bạn đã đánh giá trả lời này.", code="already-rated")
+            raise errors.ALREADY_RATED()
         if rating == Feedback.Rating.RERAISED and not fb.category.citizen_may_reraise:
-            raise ApplicationError("Lĩnh vực này không cho phép phản ánh lại.", code="reraise-not-allowed")
+            raise errors.RERAISE_NOT_ALLOWED()
         before = snapshot(fb)
         now = timezone.now()
         fb.rating, fb.rated_at = rating, now
@@ -685,26 +680,21 @@ def _forward_target(fb: Feedback, target: str, target_commune: Any, target_name:
         code = getattr(target_commune, "code", target_commune) or ""
         unit = AdministrativeUnit.objects.filter(code=str(code), level=AdministrativeUnit.Level.COMMUNE).first() if code else None
         if unit is None:
-            raise ApplicationError("Vui lòng chọn xã, phường có thẩm quyền.", code="validation-error",
-                                   details={"fields": {"target_commune": ["Bắt buộc."]}})
+            raise errors.FORWARD_TARGET_VALIDATION_ERROR_2(details={"fields": {"target_commune": ["Bắt buộc."]}})
         if unit.code == fb.commune_code:
-            raise ApplicationError("Không thể chuyển phản ánh cho chính xã, phường đang xử lý.", code="forward-same-unit",
-                                   details={"fields": {"target_commune": ["Chọn xã, phường khác."]}})
+            raise errors.FORWARD_SAME_UNIT(details={"fields": {"target_commune": ["Chọn xã, phường khác."]}})
         if unit.province_code != fb.province_code:
-            raise ApplicationError("Chỉ chuyển được cho xã, phường trong cùng tỉnh, thành phố; cơ quan ngoài tỉnh hãy chọn “Cơ quan khác”.",
-                                   code="forward-other-province", details={"fields": {"target_commune": ["Ngoài tỉnh."]}})
+            raise errors.FORWARD_OTHER_PROVINCE(details={"fields": {"target_commune": ["Ngoài tỉnh."]}})
         return unit.code, unit.name, unit
     if target == Feedback.ForwardTarget.PROVINCE:
         if not target_name:
-            raise ApplicationError("Vui lòng nhập tên sở, ngành có thẩm quyền.", code="validation-error",
-                                   details={"fields": {"target_name": ["Bắt buộc."]}})
+            raise errors.FORWARD_TARGET_VALIDATION_ERROR_3(details={"fields": {"target_name": ["Bắt buộc."]}})
         return fb.province_code, f"{target_name} ({_unit_name(fb.province_code)})", None
     if target == Feedback.ForwardTarget.EXTERNAL:
         if not target_name:
-            raise ApplicationError("Vui lòng nhập tên cơ quan có thẩm quyền.", code="validation-error",
-                                   details={"fields": {"target_name": ["Bắt buộc."]}})
+            raise errors.FORWARD_TARGET_VALIDATION_ERROR_4(details={"fields": {"target_name": ["Bắt buộc."]}})
         return "", target_name, None
-    raise ApplicationError("Vui lòng chọn nơi chuyển đến.", code="validation-error", details={"fields": {"target": ["Không hợp lệ."]}})
+    raise errors.FORWARD_TARGET_VALIDATION_ERROR(details={"fields": {"target": ["Không hợp lệ."]}})
 
 
 def _receive_forwarded(origin: Feedback, unit: Any, *, actor: Any, now: dt.datetime, reason: str) -> Feedback:
@@ -751,13 +741,12 @@ def feedback_forward(*, feedback: Feedback, actor: Any, target: str, reason: str
     _can_handle(actor, feedback)
     reason = nfc(reason or "")
     if not reason:
-        raise ApplicationError("Vui lòng nêu lý do phản ánh không thuộc thẩm quyền.", code="validation-error",
-                               details={"fields": {"reason": ["Bắt buộc."]}})
+        raise errors.FEEDBACK_FORWARD_VALIDATION_ERROR(details={"fields": {"reason": ["Bắt buộc."]}})
     copy = None
     with transaction.atomic():
         fb = _lock(feedback, version)
         if fb.status not in FORWARDABLE:
-            raise ConflictError("Phản ánh đã được trả lời, từ chối hoặc đã chuyển; không thể chuyển.", code="feedback-closed")
+            raise errors.FEEDBACK_FORWARD_FEEDBACK_CLOSED()
         code, name, unit = _forward_target(fb, target, target_commune, target_name)
         before = snapshot(fb)
         now = timezone.now()

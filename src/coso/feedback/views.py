@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coso.core.errors import apply_to_form
 from coso.core.exceptions import ApplicationError
 from coso.core.types import AuthedHttpRequest
+from coso.feedback import errors
 from coso.feedback import forms as f
 from coso.feedback import selectors as sel
 from coso.feedback import services as svc
@@ -29,14 +31,7 @@ def _apply_error(form: Any, exc: ApplicationError) -> None:
     if exc.code.startswith("attachment") or exc.code == "too-many-attachments":
         form.add_error("attachments", exc.message)
         return
-    placed = False
-    for name, msgs in ((exc.details or {}).get("fields") or {}).items():
-        if name in form.fields:
-            for m in msgs:
-                form.add_error(name, m)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
+    apply_to_form(form, exc, summary=False)
 
 
 # --------------------------------------------------------------------------- citizen side
@@ -152,7 +147,7 @@ def supplement_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.SupplementForm(request.POST)
     try:
         if not form.is_valid():
-            raise ApplicationError(_("Vui lòng nhập nội dung bổ sung."), code="validation-error")
+            raise errors.FEEDBACK_SUPPLEMENT_VALIDATION_ERROR()
         svc.feedback_supplement(feedback=fb, actor=request.user, access_key=key, text=form.cleaned_data["text"])
         messages.success(request, _("Đã gửi thông tin bổ sung."))
     except ApplicationError as exc:
@@ -294,7 +289,7 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action in ("edit", "publish"):
             form = f.EditForm(p)
             if not form.is_valid():
-                raise ApplicationError(_("Tiêu đề và nội dung không được để trống."), code="validation-error")
+                raise errors.FEEDBACK_EDIT_VALIDATION_ERROR()
             d = form.cleaned_data
             if action == "edit":
                 svc.feedback_edit(feedback=fb, actor=user, title=d["title"], text=d["text"], note=d["note"], version=d["version"])
@@ -325,7 +320,7 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "answer":
             answer_form = f.AnswerForm(p)
             if not answer_form.is_valid():
-                raise ApplicationError(_("Vui lòng nhập nội dung trả lời."), code="validation-error")
+                raise errors.FEEDBACK_ANSWER_VALIDATION_ERROR()
             svc.feedback_answer(feedback=fb, actor=user, text=answer_form.cleaned_data["text"], publish=answer_form.cleaned_data["publish"])
             messages.success(request, _("Đã lưu trả lời."))
         elif action == "assign":
@@ -339,7 +334,7 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             forward_form = f.ForwardForm(p, province_code=fb.province_code, exclude_commune=fb.commune_code)
             if not forward_form.is_valid():
                 first = next(iter(forward_form.errors.values()))[0]
-                raise ApplicationError(_("Chưa chuyển được: %(error)s") % {"error": first}, code="validation-error")
+                raise errors.MANAGE_ACTION_VALIDATION_ERROR(error=first)
             d = forward_form.cleaned_data
             svc.feedback_forward(feedback=fb, actor=user, target=d["target"], target_commune=d["target_commune"],
                                  target_name=d["target_name"], reason=d["reason"])

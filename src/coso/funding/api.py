@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from coso.core.types import AuthedHttpRequest
-from coso.funding import selectors, services
+from coso.funding import errors, selectors, services
 from coso.funding.compare import MAX_SCENARIOS, compare
 from coso.funding.engine import CATEGORIES, Period
 from coso.funding.exports import allocation_pdf, allocation_xlsx, comparison_xlsx
@@ -182,10 +182,9 @@ def get_allocation(request: HttpRequest, filters: Query[AllocationFilter]):  # t
 
 @router.get("/allocation/export", response={200: None, **ERRORS}, summary="Allocation table as Excel (format=xlsx) or PDF (format=pdf)")
 def export_allocation(request: HttpRequest, filters: Query[AllocationFilter], format: str = "xlsx"):  # type: ignore[no-untyped-def]
-    from coso.core.exceptions import ApplicationError
 
     if format not in ("xlsx", "pdf"):
-        raise ApplicationError("Định dạng phải là xlsx hoặc pdf.", code="invalid-format", details={"fields": {"format": [format]}})
+        raise errors.EXPORT_ALLOCATION_INVALID_FORMAT(details={"fields": {"format": [format]}})
     alloc = _allocation(request, filters, detail=True)
     province = AdministrativeUnit.objects.filter(code=alloc.province_code).first()
     unit = alloc.communes[0].commune.name if filters.commune and alloc.communes else (province.name if province else alloc.province_code)
@@ -223,13 +222,12 @@ def create_scenario(request: HttpRequest, payload: ScenarioIn):  # type: ignore[
 
 
 def _compare(request: HttpRequest, ids: list[int], period: str):  # type: ignore[no-untyped-def]
-    from coso.core.exceptions import ApplicationError
 
     if not ids or len(ids) > MAX_SCENARIOS:
-        raise ApplicationError(f"Chọn từ 1 đến {MAX_SCENARIOS} kịch bản.", code="invalid-scenario-count", details={"fields": {"ids": [str(len(ids))]}})
+        raise errors.INVALID_SCENARIO_COUNT(max_scenarios=MAX_SCENARIOS, details={"fields": {"ids": [str(len(ids))]}})
     chosen = [selectors.scenario_get(fetched_by=request.user, pk=i) for i in ids]
     if len({sc.province_code for sc in chosen}) > 1:
-        raise ApplicationError("Chỉ so sánh các kịch bản của cùng một tỉnh.", code="scenarios-of-different-provinces")
+        raise errors.SCENARIOS_OF_DIFFERENT_PROVINCES()
     code = chosen[0].province_code
     qs = AdministrativeUnit.objects.filter(level="commune", province_code=code)
     return compare(province_code=code, period=_period(period), scenarios=[None, *chosen], inputs_factory=lambda: selectors.commune_inputs(qs))

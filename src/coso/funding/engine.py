@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from coso.funding import errors
 from coso.funding.rules import BASE_SALARY, COMMUNE_PREFIXES, VILLAGE_PREFIXES, RuleBook, RuleRef
 from coso.rules.lookup import RuleMissingError
 
@@ -77,7 +78,6 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         """"2026" (year), "2026-Q2" (quarter), "2026-05" (month)."""
-        from coso.core.exceptions import ApplicationError
 
         t = (text or "").strip().upper()
         try:
@@ -93,9 +93,7 @@ class Period:
             ys, m = t.split("-")
             return cls(dt.date(int(ys), int(m), 1), 1, f"Tháng {int(m):02d}/{int(ys)}")
         except (ValueError, TypeError):
-            raise ApplicationError(
-                "Kỳ không hợp lệ: dùng năm (2026), quý (2026-Q2) hoặc tháng (2026-05).", code="invalid-period", details={"fields": {"period": [text]}}
-            ) from None
+            raise errors.INVALID_PERIOD(details={"fields": {"period": [text]}}) from None
 
     @property
     def code(self) -> str:

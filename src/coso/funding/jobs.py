@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from coso.core.exceptions import ApplicationError
+from coso.funding import errors
 from coso.jobs.registry import ExportFile, Prepared, export_kind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,7 +22,7 @@ class AllocationExport:
         selectors.require_reader(user)
         fmt = params.get("format") or "xlsx"
         if fmt not in ("pdf", "xlsx"):
-            raise ApplicationError("Định dạng phải là pdf hoặc xlsx.", code="invalid-format")
+            raise errors.INVALID_FORMAT()
         period = Period.parse(str(params.get("period") or ""))
         commune_code = str(params.get("commune") or "")
         if not selectors.is_province_user(user):

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from coso.core.audit import audit_log, audited_create, audited_delete, audited_update
-from coso.core.exceptions import ApplicationError, ConflictError
 from coso.core.models import AuditLog
 from coso.core.scoping import require_roles
+from coso.funding import errors as funding_errors
 from coso.funding.engine import fmt_coef, fmt_money, rnd
 from coso.funding.models import CommuneProfile, FundDistribution, Organisation, Scenario, ScenarioChange
 from coso.funding.rule_keys import ASSOCIATION_NAMES
@@ -38,9 +38,9 @@ def _dec(value: Any, field: str) -> Decimal:
     try:
         d = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
-        raise ApplicationError("Giá trị phải là số.", code="invalid-number", details={"fields": {field: ["Giá trị phải là số."]}}) from None
+        raise funding_errors.INVALID_NUMBER(details={"fields": {field: ["Giá trị phải là số."]}}) from None
     if not d.is_finite():
-        raise ApplicationError("Giá trị phải là số.", code="invalid-number", details={"fields": {field: ["Giá trị phải là số."]}})
+        raise funding_errors.INVALID_NUMBER(details={"fields": {field: ["Giá trị phải là số."]}})
     return d
 
 
@@ -67,16 +67,16 @@ def funding_rule_set(
     require_roles(actor, *WRITE_ROLES)
     code = province_for(actor, province_code)
     if not (key.startswith("funding.") or key == BASE_SALARY):
-        raise ApplicationError(f"Không có định mức “{key}”.", code="unknown-norm", details={"fields": {"key": [key]}})
+        raise funding_errors.UNKNOWN_NORM(key=key, details={"fields": {"key": [key]}})
     if not (source or "").strip():
-        raise ApplicationError("Cần ghi căn cứ (văn bản, nghị quyết HĐND).", code="source-required", details={"fields": {"source": ["Bắt buộc."]}})
+        raise funding_errors.SOURCE_REQUIRED(details={"fields": {"source": ["Bắt buộc."]}})
     book = RuleBook.load(code)
     current = book.get(key, valid_from)
     if current is None and key not in book.rule_keys():
-        raise ApplicationError(f"Không có định mức “{key}”.", code="unknown-norm", details={"fields": {"key": [key]}})
+        raise funding_errors.UNKNOWN_NORM(key=key, details={"fields": {"key": [key]}})
     number = _dec(value, "value")
     if number < 0:
-        raise ApplicationError("Giá trị không được âm.", code="negative-value", details={"fields": {"value": ["Giá trị không được âm."]}})
+        raise funding_errors.NEGATIVE_VALUE(details={"fields": {"value": ["Giá trị không được âm."]}})
     if valid_to is None and current is not None and not current.province_code and current.valid_to:
         valid_to = current.valid_to
     result = rule_change(
@@ -112,7 +112,7 @@ def commune_profile_set(*, actor: Any, commune: AdministrativeUnit, extra_pt_wor
     require_roles(actor, *WRITE_ROLES)
     commune_get(fetched_by=actor, code=commune.code)
     if extra_pt_workers < 0:
-        raise ApplicationError("Số người tăng thêm không được âm.", code="invalid-number")
+        raise funding_errors.COMMUNE_PROFILE_SET_INVALID_NUMBER()
     with transaction.atomic():
         profile = CommuneProfile.objects.select_for_update().filter(commune=commune).first()
         if profile is None:
@@ -156,7 +156,7 @@ def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
         out.append({"key": key, "mode": mode, "value": value})
     if errors:
         first = next(iter(errors.values()))[0]
-        raise ApplicationError(f"Thay đổi định mức không hợp lệ: {first}", code="invalid-scenario-change", details={"fields": errors})
+        raise funding_errors.INVALID_SCENARIO_CHANGE(first=first, details={"fields": errors})
     return out
 
 
@@ -166,9 +166,9 @@ def scenario_create(*, actor: Any, name: str, changes: list[dict], description: 
     code = province_for(actor, province_code)
     name = (name or "").strip()
     if not name:
-        raise ApplicationError("Cần đặt tên kịch bản.", code="name-required", details={"fields": {"name": ["Bắt buộc."]}})
+        raise funding_errors.NAME_REQUIRED(details={"fields": {"name": ["Bắt buộc."]}})
     if Scenario.objects.filter(province_code=code, name=name).exists():
-        raise ConflictError("Đã có kịch bản trùng tên.", code="scenario-name-taken", details={"fields": {"name": ["Tên đã dùng."]}})
+        raise funding_errors.SCENARIO_NAME_TAKEN(details={"fields": {"name": ["Tên đã dùng."]}})
     cleaned = _clean_changes(changes, code)
     with transaction.atomic():
         sc = audited_create(Scenario(province_code=code, name=name, description=description, created_by=actor), actor=actor, verb="funding-scenario-created")
@@ -185,16 +185,16 @@ def scenario_update(*, actor: Any, scenario: Scenario, version: int, name: str |
     with transaction.atomic():
         sc = Scenario.objects.select_for_update().get(pk=scenario.pk)
         if sc.version != version:
-            raise ConflictError("Kịch bản đã được người khác sửa; hãy tải lại.", code="stale-scenario", details={"version": sc.version})
+            raise funding_errors.STALE_SCENARIO(details={"version": sc.version})
         if sc.status == Scenario.Status.ADOPTED:
-            raise ApplicationError("Kịch bản đã áp dụng, không sửa được.", code="scenario-adopted")
+            raise funding_errors.SCENARIO_UPDATE_SCENARIO_ADOPTED()
         upd: dict[str, Any] = {"version": sc.version + 1}
         if name is not None:
             name = name.strip()
             if not name:
-                raise ApplicationError("Cần đặt tên kịch bản.", code="name-required", details={"fields": {"name": ["Bắt buộc."]}})
+                raise funding_errors.NAME_REQUIRED(details={"fields": {"name": ["Bắt buộc."]}})
             if Scenario.objects.filter(province_code=sc.province_code, name=name).exclude(pk=sc.pk).exists():
-                raise ConflictError("Đã có kịch bản trùng tên.", code="scenario-name-taken", details={"fields": {"name": ["Tên đã dùng."]}})
+                raise funding_errors.SCENARIO_NAME_TAKEN(details={"fields": {"name": ["Tên đã dùng."]}})
             upd["name"] = name
         if description is not None:
             upd["description"] = description
@@ -212,7 +212,7 @@ def scenario_update(*, actor: Any, scenario: Scenario, version: int, name: str |
 def scenario_delete(*, actor: Any, scenario: Scenario) -> None:
     require_roles(actor, *WRITE_ROLES)
     if scenario.status == Scenario.Status.ADOPTED:
-        raise ApplicationError("Kịch bản đã áp dụng được giữ lại trong lịch sử, không xoá được.", code="scenario-adopted")
+        raise funding_errors.SCENARIO_ADOPTED()
     with transaction.atomic():
         audited_delete(scenario, actor=actor, verb="funding-scenario-deleted")
 
@@ -224,14 +224,14 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
     """
     require_roles(actor, *WRITE_ROLES)
     if not (source or "").strip():
-        raise ApplicationError("Cần ghi căn cứ áp dụng (số nghị quyết/quyết định).", code="source-required", details={"fields": {"source": ["Bắt buộc."]}})
+        raise funding_errors.SCENARIO_ADOPT_SOURCE_REQUIRED(details={"fields": {"source": ["Bắt buộc."]}})
     with transaction.atomic():
         sc = Scenario.objects.select_for_update().get(pk=scenario.pk)
         if sc.status == Scenario.Status.ADOPTED:
-            raise ConflictError("Kịch bản đã được áp dụng.", code="scenario-already-adopted")
+            raise funding_errors.SCENARIO_ALREADY_ADOPTED()
         changes = list(sc.changes.all())
         if not changes:
-            raise ApplicationError("Kịch bản không thay đổi định mức nào.", code="scenario-empty")
+            raise funding_errors.SCENARIO_EMPTY()
         changed = RuleBook.load(sc.province_code, [Change(c.key, c.mode, c.value) for c in changes])
         created = []
         for ref in changed.in_force(effective_from):
@@ -252,12 +252,7 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
 def _refuse_if_over(fund: int, lines: list[dict], *, what: str) -> None:
     total = sum(ln["amount"] for ln in lines)
     if total > fund:
-        raise ApplicationError(
-            f"Tổng phụ cấp phân phối {fmt_money(total)} vượt {what} {fmt_money(fund)} (vượt {fmt_money(total - fund)}). "
-            "Giảm hệ số hoặc số người hưởng.",
-            code="distribution-exceeds-fund",
-            details={"fund": fund, "requested": total, "excess": total - fund, "lines": lines},
-        )
+        raise funding_errors.DISTRIBUTION_EXCEEDS_FUND(fmt_money=fmt_money(total), what=what, fmt_money2=fmt_money(fund), fmt_money3=fmt_money(total - fund), details={"fund": fund, "requested": total, "excess": total - fund, "lines": lines})
 
 
 def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.date, coefficients: dict[str, Any] | None = None) -> dict:
@@ -279,7 +274,7 @@ def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.
                 "lines": tlines, "total": fund, "remaining": 0, "by_title": True}
     line = next((ln for ln in own if ln.item == "village_fund"), None)
     if line is None:
-        raise ApplicationError("Thôn không có quỹ phụ cấp trong tháng này.", code="no-fund")
+        raise funding_errors.NO_FUND()
     book = RuleBook.load(village.province_code)
     tier = "high" if any(r.key == "funding.village.coef.high" for r in line.rule_list()) else "low"
     base = book.value(BASE_SALARY, month, commune_code=village.commune_code)
@@ -289,7 +284,7 @@ def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.
     coefficients = coefficients or {}
     unknown = [k for k in coefficients if k not in dict(VILLAGE_POSITIONS)]
     if unknown:
-        raise ApplicationError("Chức danh không hưởng phụ cấp từ quỹ thôn: " + ", ".join(unknown), code="unknown-position", details={"positions": unknown})
+        raise funding_errors.UNKNOWN_POSITION(positions=", ".join(unknown), details={"positions": unknown})
     lines: list[dict[str, Any]] = []
     for code, label in VILLAGE_POSITIONS:
         coef: Decimal | None
@@ -302,11 +297,11 @@ def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.
             if coef is None:
                 continue
         if coef < 0:
-            raise ApplicationError("Hệ số không được âm.", code="invalid-number", details={"fields": {code: ["Không được âm."]}})
+            raise funding_errors.VILLAGE_DISTRIBUTION_PREVIEW_INVALID_NUMBER(details={"fields": {code: ["Không được âm."]}})
         lines.append({"position": code, "label": label, "coefficient": str(coef), "amount": rnd(coef * base),
                       "formula": f"{fmt_coef(coef)} × {fmt_money(base)}"})
     if len(lines) > max_positions:
-        raise ApplicationError(f"Thôn chỉ có tối đa {max_positions} chức danh hưởng phụ cấp.", code="too-many-positions", details={"lines": lines})
+        raise funding_errors.TOO_MANY_POSITIONS(max_positions=max_positions, details={"lines": lines})
     fund = line.amount
     return {"village": village, "month": month, "fund": fund, "fund_formula": line.formula, "tier": tier, "lines": lines,
             "total": sum(ln["amount"] for ln in lines), "remaining": fund - sum(ln["amount"] for ln in lines)}
@@ -336,10 +331,7 @@ def commune_pt_fund_distribute(*, actor: Any, commune_code: str, month: dt.date,
     alloc = allocation_compute(province_code=commune.province_code, period=Period(month, 1, ""), commune_codes=[commune.code])
     fund = sum(ln.amount for c in alloc.communes for ln in c.lines if ln.item == "commune_pt")
     if fund == 0:
-        raise ApplicationError(
-            "Không còn quỹ phụ cấp người hoạt động không chuyên trách cấp xã trong tháng này (chế độ kết thúc sau 31/5/2026 hoặc theo quyết định của tỉnh).",
-            code="no-fund", details={"month": month.isoformat()},
-        )
+        raise funding_errors.COMMUNE_PT_FUND_DISTRIBUTE_NO_FUND(details={"month": month.isoformat()})
     book = RuleBook.load(commune.province_code)
     base = book.value(BASE_SALARY, month, commune_code=commune.code)
     if base is None:
@@ -349,10 +341,10 @@ def commune_pt_fund_distribute(*, actor: Any, commune_code: str, month: dt.date,
     for i, w in enumerate(workers):
         name = (w.get("name") or "").strip()
         if not name:
-            raise ApplicationError("Thiếu họ tên người hưởng.", code="invalid-worker", details={"fields": {f"workers.{i}.name": ["Bắt buộc."]}})
+            raise funding_errors.INVALID_WORKER(details={"fields": {f"workers.{i}.name": ["Bắt buộc."]}})
         coef = _dec(w.get("coefficient", default) if w.get("coefficient") not in (None, "") else default, f"workers.{i}.coefficient")
         if coef < 0:
-            raise ApplicationError("Hệ số không được âm.", code="invalid-number", details={"fields": {f"workers.{i}.coefficient": ["Không được âm."]}})
+            raise funding_errors.VILLAGE_DISTRIBUTION_PREVIEW_INVALID_NUMBER(details={"fields": {f"workers.{i}.coefficient": ["Không được âm."]}})
         lines.append({"name": name, "title": w.get("title", ""), "coefficient": str(coef), "amount": rnd(coef * base),
                       "formula": f"{fmt_coef(coef)} × {fmt_money(base)}"})
     _refuse_if_over(fund, lines, what="quỹ phụ cấp người hoạt động không chuyên trách của xã")

@@ -66,7 +66,7 @@ class JobOut(Schema):
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-@router.post("/exports", response={202: ExportOut, **ERRORS}, summary="Start an export job (province funding, Mẫu 06 register, workforce review)")
+@router.post("/exports", response={202: ExportOut, **ERRORS}, summary="Start an export job (province funding, dossier register, workforce review)")
 def export_start(request: HttpRequest, payload: ExportIn) -> Any:
     job = services.export_request(actor=request.user, kind=payload.kind, params={k: str(v) for k, v in payload.params.items()})
     return Status(202, job)

@@ -24,7 +24,11 @@ class ProcedureFilterForm(forms.Form):
 
 
 class CatalogueImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp danh mục (.xlsx hoặc .json)"), help_text=_("Tải tệp xuất ra ở trên, sửa rồi tải lên; tối đa 5 MB."))
+    FORMATS = (("coso", _("Danh mục Coso (.xlsx hoặc .json xuất ra ở trên)")),
+               ("portal", _("Dữ liệu Cổng DVC quốc gia (.json hoặc .jsonl: mã, tên, cấp, lĩnh vực, thời hạn theo hình thức nộp, phí, hồ sơ, căn cứ pháp lý, quyết định công bố)")))
+    source_format = forms.ChoiceField(label=_("Định dạng tệp"), choices=FORMATS, initial="coso", widget=forms.RadioSelect,
+                                      required=False)
+    file = forms.FileField(label=_("Tệp danh mục"), help_text=_("Tối đa 5 MB."))
     effective_from = forms.DateField(label=_("Áp dụng thay đổi từ ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
                                      help_text=_("Thời hạn, phí, hồ sơ hoặc các bước thay đổi sẽ thành phiên bản mới từ ngày này (dd/mm/yyyy); hồ sơ đã nhận giữ phiên bản cũ."),
                                      widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -34,9 +38,19 @@ class CatalogueImportForm(forms.Form):
         f = self.cleaned_data["file"]
         if f.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("Tệp lớn hơn 5 MB."))
-        if not f.name.lower().endswith((".xlsx", ".json")):
-            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx hoặc .json."))
+        if not f.name.lower().endswith((".xlsx", ".json", ".jsonl")):
+            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx, .json hoặc .jsonl."))
         return f
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        f, fmt = data.get("file"), data.get("source_format") or "coso"
+        data["source_format"] = fmt
+        if f is not None and fmt == "portal" and not f.name.lower().endswith((".json", ".jsonl")):
+            self.add_error("file", _("Dữ liệu Cổng DVC quốc gia phải là tệp .json hoặc .jsonl."))
+        if f is not None and fmt == "coso" and f.name.lower().endswith(".jsonl"):
+            self.add_error("file", _("Danh mục Coso là tệp .xlsx hoặc .json."))
+        return data
 
 
 class VersionForm(forms.Form):

@@ -89,6 +89,20 @@ class ProcedureVersion(models.Model):
         return f"{self.procedure.code} từ {self.valid_from:%d/%m/%Y}"
 
     @property
+    def public_source(self) -> str:
+        """The source as the public sees it: the document or portal page, without confidence marks or crawl paths."""
+        import re
+
+        text = re.sub(r"\s*\[(?:C-3p|C|I|R)\b[^\]]*\]", "", self.source or "")
+        text = re.sub(r"\s*\((?:bản thu thập|Database/|scripts/)[^)]*\)", "", text)
+        text = re.sub(r"[;,]?\s*bản thu thập[^;]*", "", text)
+        return re.sub(r"\s{2,}", " ", text).strip(" ;,")
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.confidence in ("I", "R")
+
+    @property
     def time_limit_label(self) -> str:
         """Human text of the legal time limit: "5 ngày làm việc", "Trong ngày (nhận sau 15:00: …)"."""
         if self.time_unit == self.TimeUnit.SAME_DAY:

@@ -576,6 +576,7 @@ def clean_row(raw: dict[str, Any], *, known_provinces: set[str] | None) -> tuple
         err("confidence", "Phải là C, C-3p, I hoặc R (hoặc để trống).")
     clean["confidence"] = match or ""
     clean["code_verified"] = _bool(row.get("code_verified"), True)
+    clean["renamed_from"] = nfc(str(row.get("renamed_from") or ""))  # the shipped catalogue's corrected names
     try:
         steps = parse_steps(row.get("steps"))
         clean["steps"] = validate_steps(steps) if steps is not None else None
@@ -682,6 +683,13 @@ def _apply_row(actor: Any, n: int, clean: dict[str, Any], effective_from: dt.dat
         audited_update(proc, actor=actor, changes={**header, "name_folded": fold(clean["name"])[:500]}, verb="procedure_import")
         _reindex(proc)
         result["procedures_updated"] += 1
+    elif effective_from is None and clean.get("renamed_from") and proc.name == clean["renamed_from"] != clean["name"]:
+        # A shipped name that was wrong for its code is corrected, unless an administrator renamed it since.
+        audited_update(proc, actor=actor, changes={"name": clean["name"], "name_folded": fold(clean["name"])[:500],
+                                                   "code_verified": clean["code_verified"], "code_note": clean["code_note"]},
+                       verb="procedure_rename_shipped")
+        _reindex(proc)
+        result["procedures_updated"] += 1
     start = effective_from or clean["valid_from"]
     # The version of exactly this scope in force on ``start`` (no fallback to the national one here).
     current = select_in_force(proc.versions.filter(province_code=clean["province_code"]), start, clean["province_code"])
@@ -722,9 +730,55 @@ def load_catalogue_file(path: Path | str | None = None) -> list[dict[str, Any]]:
     return [{**item, "_row": i} for i, item in enumerate(items, start=1)]
 
 
+def load_ended_file(path: Path | str | None = None) -> list[dict[str, Any]]:
+    data = json.loads(Path(path or DATA_FILE).read_text(encoding="utf-8"))
+    return list(data.get("ended") or []) if isinstance(data, dict) else []
+
+
 def load_procedures(*, path: Path | str | None = None, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """Load the shipped catalogue (idempotent): new procedures and versions are added, nothing is duplicated."""
-    return catalogue_import(actor=None, rows=load_catalogue_file(path), effective_from=None, progress=progress, reason="load_procedures")
+    """Load the shipped catalogue (idempotent): new procedures and versions are added, nothing is duplicated.
+
+    Procedures listed under ``ended`` (codes no longer on the national portal, or codes that belong to
+    another procedure) stop on their date: their versions are closed and they are marked inactive,
+    never deleted, so dossiers received under them keep their version.
+    """
+    result = catalogue_import(actor=None, rows=load_catalogue_file(path), effective_from=None, progress=progress, reason="load_procedures")
+    result["ended"] = procedures_end(actor=None, items=load_ended_file(path), reason="load_procedures")
+    return result
+
+
+def procedures_end(*, actor: Any, items: list[dict[str, Any]], reason: str = "") -> int:
+    """End procedures on a date (idempotent, audited): close the national versions still open then, mark inactive.
+
+    ``items``: [{"code", "valid_to" (ISO date), "reason", "replaced_by"}]. Returns how many procedures changed.
+    """
+    if actor is not None:
+        _require_admin(actor)
+        if not _is_system(actor):
+            from coso.core.exceptions import PermissionDeniedError
+
+            raise PermissionDeniedError("Chỉ quản trị hệ thống được kết thúc thủ tục của danh mục quốc gia.", code="forbidden")
+    changed = 0
+    with transaction.atomic():
+        for item in items:
+            proc = Procedure.objects.select_for_update().filter(code=item["code"]).first()
+            if proc is None:
+                continue
+            end = dt.date.fromisoformat(str(item["valid_to"]))
+            touched = False
+            for v in proc.versions.select_for_update().filter(province_code="", valid_from__lt=end):
+                if v.valid_to is None or v.valid_to > end:
+                    audited_update(v, actor=actor, changes={"valid_to": end}, verb="procedure_version_close", reason=reason)
+                    touched = True
+            note = nfc(str(item.get("reason") or ""))
+            if item.get("replaced_by"):
+                note = f"{note} Thay bằng thủ tục {item['replaced_by']}.".strip()
+            changes = {"is_active": False, "code_note": note[:300]}
+            if proc.is_active or proc.code_note != changes["code_note"]:
+                audited_update(proc, actor=actor, changes=changes, verb="procedure_end", reason=reason)
+                touched = True
+            changed += touched
+    return changed
 
 
 # --------------------------------------------------------------------------- export

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coso.accounts.roles import ADMIN_ROLES, Role
+from coso.core.errors import apply_to_form
 from coso.core.exceptions import ApplicationError
 from coso.core.types import AuthedHttpRequest
 
@@ -132,17 +133,10 @@ def admin_detail_view(request: AuthedHttpRequest, code: str) -> HttpResponse:
 
 
 def _apply_error(form, exc: ApplicationError) -> None:  # type: ignore[no-untyped-def]
-    placed = False
-    for name, msgs in (exc.details.get("fields") or {}).items():
-        if name in form.fields:
-            for m in msgs:
-                form.add_error(name, m)
-            placed = True
     if exc.code == "invalid-steps" and "steps" in form.fields:
         form.add_error("steps", exc.message)
-        placed = True
-    if not placed:
-        form.add_error(None, exc.message)
+        return
+    apply_to_form(form, exc, summary=False)
 
 
 @login_required
@@ -173,9 +167,15 @@ def import_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
-            rows = services.rows_from_upload(f.name, f.read())
-            result = services.catalogue_import(actor=request.user, rows=rows, effective_from=form.cleaned_data["effective_from"],
-                                               reason=form.cleaned_data["reason"])
+            if form.cleaned_data["source_format"] == "portal":
+                from .portal import portal_import, read_records
+
+                result = portal_import(actor=request.user, records=read_records(f.read()), effective_from=form.cleaned_data["effective_from"],
+                                       reason=form.cleaned_data["reason"] or f"portal {f.name}")
+            else:
+                rows = services.rows_from_upload(f.name, f.read())
+                result = services.catalogue_import(actor=request.user, rows=rows, effective_from=form.cleaned_data["effective_from"],
+                                                   reason=form.cleaned_data["reason"])
         except ApplicationError as exc:
             error = exc
         else:

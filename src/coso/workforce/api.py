@@ -12,11 +12,10 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from coso.core.exceptions import ApplicationError
 from coso.core.masking import log_personal_read, mask_citizen_id
 from coso.core.params import Month, Quarter, SmallCount, Year, year_query, years_query
 from coso.core.types import AuthedHttpRequest
-from coso.workforce import selectors, services
+from coso.workforce import errors, selectors, services
 from coso.workforce.policy import positions_for
 
 router = Router(tags=["workforce"])
@@ -117,9 +116,9 @@ def person_create(request: AuthedHttpRequest, payload: PersonIn):
     code = data.pop("commune_code") or request.user.commune_code
     unit = AdministrativeUnit.objects.filter(code=code, level="commune").first()
     if unit is None:
-        raise ApplicationError("Mã xã không tồn tại.", code="unknown-commune", details={"fields": {"commune_code": ["Không tồn tại"]}})
+        raise errors.UNKNOWN_COMMUNE(details={"fields": {"commune_code": ["Không tồn tại"]}})
     if data["position_code"] not in positions_for(unit.province_code, unit.code):
-        raise ApplicationError("Mã chức vụ không có trong danh mục.", code="unknown-position", details={"fields": {"position_code": ["Không có"]}})
+        raise errors.UNKNOWN_POSITION(details={"fields": {"position_code": ["Không có"]}})
     p = services.person_create(actor=request.user, province_code=unit.province_code, commune_code=unit.code, **data)
     return Status(201, _person_out(p, request.user))
 
@@ -139,7 +138,7 @@ class PeopleImportOut(Schema):
 @router.post("/import", response={201: PeopleImportOut})
 def import_people(request: HttpRequest, file: UploadedFile = File(...)):  # noqa: B008
     if file.size and file.size > 10 * 1024 * 1024:
-        raise ApplicationError("Tệp lớn hơn 10 MB.", code="file-too-large")
+        raise errors.FILE_TOO_LARGE()
     return Status(201, {"imported": services.import_people(actor=request.user, data=file.read())})
 
 
@@ -204,9 +203,9 @@ class ItemIn(Schema):
 def add_item(request: HttpRequest, pk: int, payload: ItemIn):
     ev = selectors.evaluation_get(fetched_by=request.user, pk=pk)
     if (payload.month is not None and not 1 <= payload.month <= 12) or (payload.quarter is not None and not 1 <= payload.quarter <= 4):
-        raise ApplicationError("Tháng 1–12, quý 1–4.", code="invalid-period")
+        raise errors.INVALID_PERIOD()
     if payload.points <= 0 or payload.failed_reviews < 0 or payload.delays < 0:
-        raise ApplicationError("Điểm phải dương; số lần không âm.", code="invalid-item")
+        raise errors.INVALID_ITEM()
     services.work_item_add(actor=request.user, evaluation=ev, **payload.dict())
     ev.refresh_from_db()
     return Status(201, _ev_out(ev))

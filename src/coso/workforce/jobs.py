@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from huey import crontab
 
 from coso.accounts.roles import Role
-from coso.core.exceptions import ApplicationError, PermissionDeniedError
 from coso.core.text import format_date
 from coso.jobs.registry import ExportFile, Prepared, export_kind, periodic_job
 from coso.rules.lookup import rule
+from coso.workforce import errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -81,7 +81,7 @@ def _on(value: Any) -> dt.date:
     try:
         return parse_vn_date(value)
     except ValueError as exc:
-        raise ApplicationError("Ngày rà soát phải theo định dạng dd/mm/yyyy.", code="invalid-date") from exc
+        raise errors.INVALID_DATE() from exc
 
 
 @export_kind("workforce.review", title=_("Rà soát đội ngũ theo tiêu chuẩn (PDF/Excel)"))
@@ -91,10 +91,10 @@ class ReviewExport:
         from coso.workforce import selectors
 
         if not selectors.can_use_register(user):
-            raise PermissionDeniedError("Bạn không có quyền xuất báo cáo rà soát đội ngũ.", code="forbidden")
+            raise errors.PREPARE_FORBIDDEN()
         fmt = params.get("format") or "xlsx"
         if fmt not in ("pdf", "xlsx"):
-            raise ApplicationError("Định dạng phải là pdf hoặc xlsx.", code="invalid-format")
+            raise errors.INVALID_FORMAT()
         on = _on(params.get("on"))
         commune = str(params.get("commune") or "") if fmt == "xlsx" else ""
         if commune:
@@ -102,7 +102,7 @@ class ReviewExport:
 
             unit = AdministrativeUnit.objects.filter(code=commune, level="commune").first()
             if unit is None or not can_see_unit(user, province_code=unit.province_code, commune_code=unit.code):
-                raise ApplicationError("Không tìm thấy xã/phường.", code="not-found")
+                raise errors.PREPARE_NOT_FOUND()
         label = "PDF" if fmt == "pdf" else "Excel"
         return Prepared(params={"format": fmt, "on": on.isoformat(), "commune": commune},
                         title=f"Rà soát đội ngũ ngày {format_date(on)}{' – ' + commune if commune else ''} ({label})",

@@ -220,8 +220,19 @@ class EvaluationStep(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    STEP_LABELS = {"open": _("Lập phiếu"), "self_assessed": _("Tự đánh giá"), "leader_assessed": _("Lãnh đạo đánh giá"),
+                   "approved": _("Phê duyệt")}
+
     def __str__(self) -> str:
         return f"{self.step} {self.actor_name}"
+
+    @property
+    def step_label(self) -> str:
+        return str(self.STEP_LABELS.get(self.step, self.step))
+
+    @property
+    def level_label(self) -> str:
+        return str(dict(Evaluation.Level.choices).get(self.level, self.level))
 
 
 class WorkItem(TenantModel):

@@ -15,9 +15,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coso.core.exceptions import ApplicationError
 from coso.rules.lookup import RuleIndex, RuleRef, book
-from coso.workforce import rules
+from coso.workforce import errors, rules
 
 ROADMAP = "workforce.retirement.roadmap"
 STANDARDS = "workforce.standards."
@@ -83,11 +82,12 @@ class Policy:
         if regime and kind_ref is not None:
             family = "job_position" if regime == "job_position" else "position"
             pos_ref = self.book.get(f"{STANDARDS}{family}.{position_code}", self.on, province_code, commune_code) if position_code else None
-            floor = self.book.value(f"{STANDARDS}difficult_area_degree_level", self.on, province_code, commune_code, default="")
+            floor_ref = self.book.get(f"{STANDARDS}difficult_area_degree_level", self.on, province_code, commune_code)
+            floor = floor_ref.value if floor_ref is not None else ""
             req = rules.compose_standard(
                 [(kind_ref.value, _source(kind_ref)), (pos_ref.value if pos_ref else None, _source(pos_ref))],
                 regime=regime, placed=regime != "job_position" or pos_ref is not None, difficult_floor=str(floor or ""),
-                difficult_area=difficult_area,
+                difficult_area=difficult_area, difficult_source=_source(floor_ref),
             )
         self._standards[cache_key] = req
         return req
@@ -129,8 +129,7 @@ def evaluation_rule(year: int, kind: str | None = None, province_code: str = "",
     regime_ref = b.get(f"workforce.evaluation.regime.{kind}", on, province_code, commune_code) if kind else None
     regime_ref = regime_ref or b.get("workforce.evaluation.regime.civil_servant", on, province_code, commune_code)
     if regime_ref is None:
-        raise ApplicationError(_("Chưa có quy định đánh giá, xếp loại chất lượng áp dụng cho năm %(year)s.") % {"year": year},
-                               code="evaluation-rule-missing", details={"year": year})
+        raise errors.EVALUATION_RULE_MISSING(year=year, details={"year": year})
     regime = str(regime_ref.value)
     quota_ref = b.ref(f"workforce.evaluation.excellent_quota.{regime}", on, province_code, commune_code)
     rule: dict[str, Any] = {

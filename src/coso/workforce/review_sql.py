@@ -192,6 +192,7 @@ class Review:
     def counts(self) -> tuple[list[str], list[tuple[Any, ...]]]:
         """(names, rows): one row (commune, *counts) per commune; ``names`` names the counts (staff, compliant,
         checked_<std>, met_<std>, <regime>_staff/_compliant/_unplaced, women, minority, age_<band>, retire_<years>,
+        retired (past the retirement date on the review date, still in office),
         kind_<kind>, office_<office> — cadres and civil servants of each office of the catalogue, "" for others).
 
         Counts travel packed: each summed column holds three 20-bit lanes (a commune has far fewer than
@@ -228,6 +229,9 @@ class Review:
             horizon = rules.add_months(self.on, 12 * n)
             retire.append(f"WHEN (p.gender = 'female' AND p.birth_date < {date}) OR (p.gender <> 'female' AND p.birth_date < {date}) THEN {packed}")
             select_params += [retire_threshold(self.policy, "female", horizon).isoformat(), retire_threshold(self.policy, "male", horizon).isoformat()]
+        # past retirement: the retirement date is on or before the review date and the person is still in office
+        retired = f"(CASE WHEN (p.gender = 'female' AND p.birth_date < {date}) OR (p.gender <> 'female' AND p.birth_date < {date}) THEN 1 ELSE 0 END)"
+        select_params += [retire_threshold(self.policy, "female", self.on).isoformat(), retire_threshold(self.policy, "male", self.on).isoformat()]
         offices = [*sorted(rules.offices()), ""]
         office_cols = []
         known = ", ".join(f"'{_code(o)}'" for o in offices if o)
@@ -250,7 +254,7 @@ class Review:
             "chk1": "COALESCE(r.chk1, 0)", "chk2": "COALESCE(r.chk2, 0)", "chk3": "COALESCE(r.chk3, 0)",
             "fp1": failed[0], "fp2": failed[1], "fp3": failed[2],
             "reg": f"COALESCE(r.reg, {LANES[2]})", "unpl": "COALESCE(r.unpl, 0)",
-            "a1": ages1, "a2": ages2, "rp": f"(CASE {' '.join(retire)} ELSE 0 END)", "k1": kinds1, "k2": kinds2,
+            "a1": ages1, "a2": ages2, "rp": f"(CASE {' '.join(retire)} ELSE 0 END)", "ov": retired, "k1": kinds1, "k2": kinds2,
             **{f"o{i}": col.replace("x_office", office) for i, col in enumerate(office_cols)},
         }
         inner = ("SELECT p.commune_code AS commune_code, p.gender AS gender, "
@@ -282,7 +286,7 @@ class Review:
                 row += [checked[i], checked[i] - failed_n[i]]
             for i in range(len(REGIMES)):
                 row += [reg[i], reg_ok[i], unpl[i]]
-            row += [women, k2[1], a1[0], a1[1], a1[2], a2[0], a2[1], rp[0], rp[1], rp[2], k1[0], k1[1], k1[2], k2[0]]
+            row += [women, k2[1], a1[0], a1[1], a1[2], a2[0], a2[1], rp[0], rp[1], rp[2], v["ov"], k1[0], k1[1], k1[2], k2[0]]
             row += office_n[:len(offices)]
             out.append((code, *row))
         return count_names(), out
@@ -308,5 +312,5 @@ def count_names() -> list[str]:
         names += [f"checked_{std}", f"met_{std}"]
     for regime in REGIMES:
         names += [f"{regime or 'none'}_staff", f"{regime or 'none'}_compliant", f"{regime or 'none'}_unplaced"]
-    names += ["women", "minority", *(f"age_{i}" for i in range(len(AGE_LIMITS) + 1)), *(f"retire_{n}" for n in (1, 3, 5))]
+    names += ["women", "minority", *(f"age_{i}" for i in range(len(AGE_LIMITS) + 1)), *(f"retire_{n}" for n in (1, 3, 5)), "retired"]
     return names + [f"kind_{k}" for k in KINDS] + [f"office_{o}" for o in sorted(rules.offices())] + ["office_"]

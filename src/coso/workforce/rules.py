@@ -150,7 +150,7 @@ def age_on(birth: dt.date, on: dt.date) -> int:
 
 # ---------------------------------------------------------------- standards
 def compose_standard(parts: Iterable[tuple[Mapping[str, Any] | None, str]], *, regime: str, placed: bool = True,
-                     difficult_floor: str = "", difficult_area: bool = False) -> dict[str, Any]:
+                     difficult_floor: str = "", difficult_area: bool = False, difficult_source: str = "") -> dict[str, Any]:
     """One requirement from its parts, each ``(standard, source)``: the kind's standard, then the position's on top.
 
     ``regime`` says which set of standards the parts come from (``nd33``: Decree 33/2023 titles;
@@ -177,7 +177,7 @@ def compose_standard(parts: Iterable[tuple[Mapping[str, Any] | None, str]], *, r
         ranks = LEVELS["degree_level"]
         if ranks.index(req["degree_level"]) > ranks.index(difficult_floor):
             req["degree_level"] = difficult_floor
-            sources.append("Ngoại lệ vùng khó khăn (Nghị định 33/2023/NĐ-CP, Điều 10 khoản 3)")
+            sources.append(f"Ngoại lệ vùng khó khăn ({difficult_source or 'Nghị định 33/2023/NĐ-CP, Điều 10 khoản 3'})")
     req["_regime"] = regime
     req["_rule_set"] = REGIME_LABELS.get(regime, regime)
     req["_placed"] = placed

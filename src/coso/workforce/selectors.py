@@ -113,6 +113,7 @@ class _Layout:
                         for code in (*rules.REGIME_LABELS, "")]
         self.ages = [(label, i[f"age_{k}"]) for k, (label, _lo, _hi) in enumerate(AGE_BUCKETS)]
         self.retire = [(str(h), i[f"retire_{h}"]) for h in (1, 3, 5)]
+        self.retired = i["retired"]
         self.kinds = [(n[5:], k) for n, k in i.items() if n.startswith("kind_")]
         self.offices = [(n[7:], k) for n, k in i.items() if n.startswith("office_")]
 
@@ -173,14 +174,34 @@ def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", sta
     vectors = {code: [int(x or 0) for x in values] for code, *values in rows}  # one row per commune
     total = [sum(col) for col in zip(*vectors.values(), strict=True)] if vectors else [0] * lay.size
     failing = _drill_down(qs, policy, commune=commune, standard=standard, unit=units.get(commune), held=held, limit=people_limit) if commune in vectors else []
+    retired = retired_people(qs.filter(commune_code=commune), policy) if commune in vectors else []
     communes = []
     assigned = assigned_quotas(None if len(vectors) > 500 else list(vectors), on)
     for code, vec in sorted(vectors.items(), key=lambda kv: units.get(kv[0], {}).get("name", kv[0])):
         unit = units.get(code, {"code": code, "name": code})
         communes.append(_summarise(lay, vec, unit=unit, on=on, assigned=assigned, policy=policy))
     return {"on": on, "communes": communes, "total": _summarise(lay, total, unit=None, on=on, policy=policy), "people": failing,
-            "commune": commune, "standard": standard, "standard_labels": rules.STANDARD_LABELS,
+            "retired_people": retired, "commune": commune, "standard": standard, "standard_labels": rules.STANDARD_LABELS,
             "regime_labels": rules.REGIME_LABELS}
+
+
+def retired_people(qs: QuerySet[Person], policy: Policy, *, limit: int = 500) -> list[dict[str, Any]]:
+    """The people of ``qs`` (active on the policy's date) whose retirement date is on or before it: still in office
+    past retirement age, which needs a decision (retirement, or a recorded extension)."""
+    from coso.workforce.review_sql import retire_threshold
+
+    on = policy.on
+    latest = max(retire_threshold(policy, "female", on), retire_threshold(policy, "male", on))
+    out = []
+    for pid, name, birth, gender, position, province in (qs.filter(birth_date__lt=latest)
+                                                          .values_list("id", "full_name", "birth_date", "gender", "position_code", "province_code")
+                                                          .order_by("name_sort_key", "id")):
+        day = policy.retirement_date(birth, gender)
+        if day <= on:
+            out.append({"id": pid, "full_name": name, "position": position_name(position, province), "retirement_date": day})
+            if len(out) >= limit:
+                break
+    return out
 
 
 def _rate(met: int, checked: int) -> float | None:
@@ -199,6 +220,7 @@ def _summarise(lay: _Layout, v: list[int], *, unit: dict[str, Any] | None, on: d
         "women": women, "women_share": _rate(women, staff), "minority": minority, "minority_share": _rate(minority, staff),
         "ages": {label: v[j] for label, j in lay.ages},
         "retire": {h: v[j] for h, j in lay.retire},
+        "retired": v[lay.retired],  # past the retirement date and still in office: needs a decision
         "kinds": kinds,
         "regimes": {name: {"staff": v[a], "compliant": v[b], "unplaced": v[u], "label": rules.REGIME_LABELS.get(code, "Chưa có tiêu chuẩn áp dụng"),
                            "short": rules.REGIME_SHORT.get(code, "—"), "rate": _rate(v[b], v[a])}

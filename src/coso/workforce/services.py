@@ -10,20 +10,22 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from coso.accounts.roles import Role
 from coso.core.audit import audit_log, audited_create, audited_update, snapshot
 from coso.core.excel import read_rows, safe_row, workbook_bytes
-from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from coso.core.exceptions import ApplicationError, PermissionDeniedError
 from coso.core.models import AuditLog
 from coso.core.scoping import can_see_unit, require_roles
 from coso.core.search import search_index_bulk, search_index_set
 from coso.core.text import fold, format_date, nfc
 from coso.dossiers import selectors as dossier_selectors
 from coso.rules.lookup import RuleIndex, book
+from coso.workforce import errors as workforce_errors
 from coso.workforce import rules
 from coso.workforce.models import Discipline, Evaluation, EvaluationStep, Person, PositionHolding, Training, WorkItem
-from coso.workforce.policy import evaluation_rule, office_of, positions_for
+from coso.workforce.policy import evaluation_rule, office_of, position_name, positions_for
 
 SEARCH_KIND = "workforce.person"
 REGISTER_EDIT_ROLES = (Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.SYSTEM_ADMIN)
@@ -38,13 +40,14 @@ COLUMNS: list[tuple[str, str]] = [
     ("it", "Tin học"), ("foreign_language", "Ngoại ngữ"), ("transition_end_date", "Ngày kết thúc chuyển tiếp"),
 ]
 HEADER = dict(COLUMNS)
+EXPORT_COMMUNE_NAME = "Tên xã/phường"  # export only (the import reads "Mã xã")
 REQUIRED_HEADERS = [HEADER[k] for k in ("full_name", "birth_date", "gender", "citizen_id", "kind", "position_code")]
 _DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _CCCD_RE = re.compile(r"^\d{12}$")
 # One answer for a malformed CCCD and for one registered in a unit the user may not see: telling the
 # two apart would confirm that someone with that CCCD works in another commune (an existence oracle).
-CCCD_UNUSABLE = "Số CCCD không hợp lệ hoặc không dùng được cho hồ sơ này (kiểm tra lại 12 chữ số; nếu đúng, liên hệ cơ quan nội vụ cấp tỉnh)"
-CCCD_IN_UNIT = "Số CCCD đã có trong danh sách thuộc phạm vi quản lý của bạn"
+CCCD_UNUSABLE = gettext_lazy("Số CCCD không hợp lệ hoặc không dùng được cho hồ sơ này (kiểm tra lại 12 chữ số; nếu đúng, liên hệ cơ quan nội vụ cấp tỉnh)")
+CCCD_IN_UNIT = gettext_lazy("Số CCCD đã có trong danh sách thuộc phạm vi quản lý của bạn")
 
 
 def cccd_problem(actor: Any, cccd: str, *, owner: tuple[str, str] | None = None) -> tuple[str, str] | None:
@@ -54,15 +57,15 @@ def cccd_problem(actor: Any, cccd: str, *, owner: tuple[str, str] | None = None)
     if not cccd:
         return None
     if not _CCCD_RE.match(cccd):
-        return "invalid-cccd", CCCD_UNUSABLE
+        return "invalid-cccd", str(CCCD_UNUSABLE)
     if owner is None:
         found = Person.objects.filter(citizen_id=cccd).values_list("province_code", "commune_code").first()
         owner = (found[0], found[1]) if found else None
     if owner is None:
         return None
     if can_see_unit(actor, province_code=owner[0], commune_code=owner[1]):
-        return "duplicate-cccd", CCCD_IN_UNIT
-    return "invalid-cccd", CCCD_UNUSABLE
+        return "duplicate-cccd", str(CCCD_IN_UNIT)
+    return "invalid-cccd", str(CCCD_UNUSABLE)
 
 
 def _code_lookup(choices: dict[str, str]) -> dict[str, str]:
@@ -179,6 +182,9 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
         if scope not in positions_of:
             positions_of[scope] = positions_for(*scope)
         positions = positions_of[scope]
+        if pos not in positions:  # the name (as exported) instead of the code
+            by_name = [code for code, info in positions.items() if fold(str(info.get("name", ""))) == fold(pos)]
+            pos = by_name[0] if len(by_name) == 1 else pos
         if pos not in positions:
             err("position_code", "Mã chức vụ/chức danh không có trong danh mục", pos)
         elif data.get("kind") and positions[pos]["kind"] != data["kind"]:
@@ -219,13 +225,10 @@ def import_people(*, actor: Any, data: bytes) -> int:
     require_roles(actor, *REGISTER_EDIT_ROLES)
     records = read_rows(data, expected_headers=REQUIRED_HEADERS, max_rows=20_000)
     if not records:
-        raise ApplicationError("Tệp không có dòng dữ liệu nào.", code="import-empty", details={"rows": []})
+        raise workforce_errors.IMPORT_EMPTY(details={"rows": []})
     clean, errors = validate_rows(records, actor=actor)
     if errors:
-        raise ApplicationError(
-            f"Tệp có {len(errors)} lỗi ở {len({e['row'] for e in errors})} dòng; chưa nhập dòng nào.",
-            code="import-invalid", details={"rows": errors},
-        )
+        raise workforce_errors.IMPORT_INVALID(len=len(errors), len2=len({e['row'] for e in errors}), details={"rows": errors})
     people = []
     for d in clean:
         p = Person(**{k: v for k, v in d.items() if not k.startswith("_")})
@@ -234,7 +237,7 @@ def import_people(*, actor: Any, data: bytes) -> int:
             p.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as exc:  # a rule the row checks above missed: still a row error, never a 500
             rows = _row_errors(exc, d["_row"], d)
-            raise ApplicationError(f"Dòng {d['_row']}: {rows[0]['reason']}; chưa nhập dòng nào.", code="import-invalid", details={"rows": rows}) from None
+            raise workforce_errors.IMPORT_PEOPLE_IMPORT_INVALID(value=d['_row'], value2=rows[0]['reason'], details={"rows": rows}) from None
         p.save()  # save() computes folded and sort keys; ids are needed for positions and search
         people.append(p)
     PositionHolding.objects.bulk_create([
@@ -273,30 +276,51 @@ def template_bytes() -> bytes:
 
 
 def export_bytes(people: Any, *, user: Any) -> bytes:
-    """The filtered list in the import template's columns (re-importable). Streams rows in write-only mode:
-    a province's whole register (tens of thousands of rows) is written in seconds."""
+    """The filtered list in the import template's columns (re-importable: the import takes labels as well as
+    codes, and date cells), with labels instead of codes, real dates and the commune's name. Streams rows in
+    write-only mode: a province's whole register (tens of thousands of rows) is written in seconds."""
     import io
 
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    from coso.core.excel import DATE_FORMAT
     from coso.core.masking import mask_citizen_id
+    from coso.units.models import AdministrativeUnit
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Danh sách")
     bold = Font(bold=True, name="Times New Roman")
     header = []
-    for _, h in COLUMNS:
+    for h in [*(h for _, h in COLUMNS), EXPORT_COMMUNE_NAME]:
         cell = WriteOnlyCell(ws, value=h)
         cell.font = bold
         header.append(cell)
     ws.append(header)
+
+    def day(value: dt.date | None) -> Any:
+        if value is None:
+            return None
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+
+    names: dict[str, str] = {}
+    position_names: dict[tuple[str, str], str] = {}
     for p in people:
-        ws.append(safe_row(ws, [p.full_name, format_date(p.birth_date), "Nam" if p.gender == "male" else "Nữ", p.ethnicity,
-                   mask_citizen_id(p.citizen_id, user), "x" if p.party_member else "", p.kind, p.position_code, format_date(p.started_on),
-                   p.commune_code, p.general_education, p.degree_level, p.degree_field, p.political_theory, p.state_management, p.it,
-                   p.foreign_language, format_date(p.transition_end_date)]))
+        if p.commune_code not in names:
+            names[p.commune_code] = AdministrativeUnit.objects.filter(code=p.commune_code).values_list("name", flat=True).first() or ""
+        key = (p.position_code, p.province_code)
+        if key not in position_names:
+            position_names[key] = position_name(p.position_code, p.province_code) or p.position_code
+        levels = [rules.LEVEL_LABELS[k].get(getattr(p, k) or "", "") for k in ("general_education", "degree_level")]
+        ws.append(safe_row(ws, [
+                   p.full_name, day(p.birth_date), "Nam" if p.gender == "male" else "Nữ", p.ethnicity, mask_citizen_id(p.citizen_id, user),
+                   "x" if p.party_member else "", rules.KINDS.get(p.kind, p.kind), position_names[key], day(p.started_on),
+                   p.commune_code, *levels, rules.DEGREE_FIELDS.get(p.degree_field or "", ""),
+                   *(rules.LEVEL_LABELS[k].get(getattr(p, k) or "", "") for k in ("political_theory", "state_management", "it", "foreign_language")),
+                   day(p.transition_end_date), names[p.commune_code]]))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -307,7 +331,7 @@ def export_bytes(people: Any, *, user: Any) -> bytes:
 def person_create(*, actor: Any, **fields: Any) -> Person:
     require_roles(actor, *REGISTER_EDIT_ROLES)
     if not can_see_unit(actor, province_code=fields.get("province_code", ""), commune_code=fields.get("commune_code", "")):
-        raise PermissionDeniedError("Xã ngoài phạm vi quản lý của bạn.", code="out-of-scope")
+        raise workforce_errors.OUT_OF_SCOPE()
     problem = cccd_problem(actor, fields.get("citizen_id") or "")
     if problem is not None:
         raise ApplicationError(problem[1] + ".", code=problem[0], details={"fields": {"citizen_id": [problem[1]]}})
@@ -328,7 +352,7 @@ def person_update(*, actor: Any, person: Person, version: int, **changes: Any) -
     require_roles(actor, *REGISTER_EDIT_ROLES)
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if locked.version != version:
-        raise ConflictError("Hồ sơ đã được người khác sửa; vui lòng tải lại.", details={"version": locked.version})
+        raise workforce_errors.PERSON_UPDATE_CONFLICT(details={"version": locked.version})
     new_cccd = changes.get("citizen_id")
     if new_cccd and new_cccd != locked.citizen_id:
         problem = cccd_problem(actor, new_cccd)
@@ -347,9 +371,9 @@ def person_link_user(*, actor: Any, person: Person, user: Any) -> Person:
     whose service checks the actor manages the account's unit)."""
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if locked.user_id is not None and locked.user_id != user.pk:
-        raise ConflictError("Người này đã gắn với một tài khoản khác.", code="person-linked")
+        raise workforce_errors.PERSON_LINKED()
     if not can_see_unit(actor, province_code=locked.province_code, commune_code=locked.commune_code):
-        raise PermissionDeniedError("Xã ngoài phạm vi quản lý của bạn.", code="out-of-scope")
+        raise workforce_errors.OUT_OF_SCOPE()
     return audited_update(locked, actor=actor, changes={"user": user, "version": locked.version + 1}, verb="person_link_user")  # type: ignore[return-value]
 
 
@@ -377,9 +401,9 @@ def training_completed(*, actor: Any, person_id: int, standard: str, level: str,
 
         raise Http404
     if standard not in TRAINING_KINDS or level not in rules.LEVELS[standard]:
-        raise ApplicationError("Loại văn bằng, chứng chỉ không hợp lệ.", code="invalid-training")
+        raise workforce_errors.INVALID_TRAINING()
     if ended_on > timezone.localdate():
-        raise ApplicationError("Ngày hoàn thành không được sau ngày hôm nay.", code="future-date")
+        raise workforce_errors.TRAINING_IN_FUTURE()
     t = Training(person=person, kind=TRAINING_KINDS[standard], name=nfc(name)[:200], institution=nfc(institution)[:200], started_on=started_on,
                  ended_on=ended_on, certificate=nfc(certificate)[:100], province_code=person.province_code, commune_code=person.commune_code)
     t.full_clean()
@@ -425,7 +449,7 @@ def recompute(evaluation: Evaluation) -> dict[str, Any]:
 def _lock(evaluation: Evaluation, version: int | None) -> Evaluation:
     locked = Evaluation.objects.select_for_update().select_related("person").get(pk=evaluation.pk)
     if version is not None and locked.version != version:
-        raise ConflictError("Phiếu đánh giá đã được người khác cập nhật; vui lòng tải lại.", details={"version": locked.version})
+        raise workforce_errors.LOCK_CONFLICT(details={"version": locked.version})
     return locked
 
 
@@ -448,11 +472,11 @@ def work_item_add(*, actor: Any, evaluation: Evaluation, title: str, points: Dec
                   source: str = WorkItem.Source.MANUAL, source_ref: str = "") -> WorkItem:
     ev = _lock(evaluation, None)
     if ev.status == Evaluation.Status.APPROVED:
-        raise ApplicationError("Phiếu đã được phê duyệt; không thể thêm công việc.", code="evaluation-closed")
+        raise workforce_errors.EVALUATION_CLOSED()
     if not (ev.person.user_id == actor.pk or actor.is_superuser or actor.role in (*REGISTER_EDIT_ROLES, Role.COMMUNE_LEADER)):
         raise PermissionDeniedError()
     if not month and not quarter:
-        raise ApplicationError("Cần chọn tháng hoặc quý.", code="period-required", details={"fields": {"month": ["Cần chọn tháng hoặc quý"]}})
+        raise workforce_errors.PERIOD_REQUIRED(details={"fields": {"month": ["Cần chọn tháng hoặc quý"]}})
     item = WorkItem(person=ev.person, year=ev.year, month=month, quarter=quarter, title=nfc(title), points=Decimal(str(points)), completed=completed,
                     failed_reviews=failed_reviews, delays=delays, excused=excused, source=source, source_ref=source_ref,
                     province_code=ev.province_code, commune_code=ev.commune_code)
@@ -465,16 +489,15 @@ def work_item_add(*, actor: Any, evaluation: Evaluation, title: str, points: Dec
 def self_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: str = "", level: str = "", general_score: Decimal | None = None) -> Evaluation:
     ev = _lock(evaluation, version)
     if not (ev.person.user_id == actor.pk or actor.is_superuser or actor.role in REGISTER_EDIT_ROLES):
-        raise PermissionDeniedError("Chỉ người được đánh giá (hoặc cán bộ nội vụ nhập thay) được tự đánh giá.")
+        raise workforce_errors.SELF_ASSESS_FORBIDDEN()
     if ev.status not in (Evaluation.Status.DRAFT, Evaluation.Status.SELF_ASSESSED):
-        raise ApplicationError("Phiếu đã được lãnh đạo đánh giá.", code="wrong-status")
+        raise workforce_errors.WRONG_STATUS()
     rule = _rule_of(ev.year, ev.person)
     if rule["regime"] == "nd335":
         if general_score is None or not (0 <= general_score <= rule["general_max"]):
-            raise ApplicationError(f"Điểm tiêu chí chung phải từ 0 đến {rule['general_max']}.", code="invalid-score",
-                                   details={"fields": {"general_score": [f"Từ 0 đến {rule['general_max']}"]}})
+            raise workforce_errors.INVALID_SCORE(value=rule['general_max'], details={"fields": {"general_score": [f"Từ 0 đến {rule['general_max']}"]}})
     elif level not in rules.LEVEL_NAMES:
-        raise ApplicationError("Chọn mức tự xếp loại.", code="invalid-level", details={"fields": {"level": ["Chọn mức xếp loại"]}})
+        raise workforce_errors.INVALID_LEVEL(details={"fields": {"level": ["Chọn mức xếp loại"]}})
     audited_update(ev, actor=actor, verb="self-assess", changes={
         "self_comment": nfc(comment), "self_level": level, "self_general_score": general_score, "status": Evaluation.Status.SELF_ASSESSED,
         "version": ev.version + 1, **recompute(ev)})
@@ -495,22 +518,21 @@ def leader_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: 
                   degradation: bool = False, leader_corruption: bool = False) -> Evaluation:
     ev = _lock(evaluation, version)
     if not _leader_can(actor, ev):
-        raise PermissionDeniedError("Chỉ lãnh đạo cơ quan được đánh giá.")
+        raise workforce_errors.LEADER_ASSESS_FORBIDDEN()
     if ev.status not in (Evaluation.Status.SELF_ASSESSED, Evaluation.Status.LEADER_ASSESSED):
-        raise ApplicationError("Người được đánh giá chưa tự đánh giá.", code="wrong-status")
+        raise workforce_errors.LEADER_ASSESS_WRONG_STATUS()
     rule = _rule_of(ev.year, ev.person)
     changes: dict[str, Any] = {"leader_comment": nfc(comment), "degradation": degradation, "leader_corruption": leader_corruption,
                                "status": Evaluation.Status.LEADER_ASSESSED, "version": ev.version + 1}
     if rule["regime"] == "nd335":
         if general_score is None or not (0 <= general_score <= rule["general_max"]):
-            raise ApplicationError(f"Điểm tiêu chí chung phải từ 0 đến {rule['general_max']}.", code="invalid-score",
-                                   details={"fields": {"general_score": [f"Từ 0 đến {rule['general_max']}"]}})
+            raise workforce_errors.INVALID_SCORE(value=rule['general_max'], details={"fields": {"general_score": [f"Từ 0 đến {rule['general_max']}"]}})
         ev.general_score, ev.degradation, ev.leader_corruption = general_score, degradation, leader_corruption
         changes["general_score"] = general_score
         changes.update(recompute(ev))
     else:
         if level not in rules.LEVEL_NAMES:
-            raise ApplicationError("Chọn mức xếp loại.", code="invalid-level", details={"fields": {"level": ["Chọn mức xếp loại"]}})
+            raise workforce_errors.LEADER_ASSESS_INVALID_LEVEL(details={"fields": {"level": ["Chọn mức xếp loại"]}})
         reasons = []
         if disciplined_in_year(ev.person, ev.year) and level != "khong_hoan_thanh":
             reasons.append("Bị kỷ luật trong năm: không xếp loại từ hoàn thành tốt trở lên")
@@ -545,30 +567,26 @@ def quota_check(*, commune_code: str, year: int, adding: list[Evaluation]) -> No
         excess = rules.quota_excess(approved + [e.level for e in group], rule)
         if excess:
             names = [e.person.full_name for e in group if e.level == "xuat_sac"]
-            raise ApplicationError(
-                f"Vượt tỷ lệ “Hoàn thành xuất sắc”: {excess['excellent']} người xuất sắc trong khi tối đa {excess['allowed']} "
-                f"(= {rule['quota']['percent']:g}% của {excess['basis']} người “Hoàn thành tốt”); thừa {excess['excess']} người. "
-                f"Nguồn: {rule['quota']['source']}",
-                code="excellence-quota-exceeded", details={**excess, "candidates": names, "rule": rule["id"]})
+            raise workforce_errors.EXCELLENCE_QUOTA_EXCEEDED(value=excess['excellent'], value2=excess['allowed'], value3=format(rule['quota']['percent'], 'g'), value4=excess['basis'], value5=excess['excess'], value6=rule['quota']['source'], details={**excess, "candidates": names, "rule": rule["id"]})
 
 
 @transaction.atomic
 def approve(*, actor: Any, evaluations: list[Evaluation], versions: dict[int, int] | None = None) -> list[Evaluation]:
     """Approve one or several assessed evaluations of one agency and year, checking the quota on the whole batch."""
     if not evaluations:
-        raise ApplicationError("Chưa chọn phiếu nào.", code="nothing-selected")
+        raise workforce_errors.NOTHING_SELECTED()
     locked = [_lock(e, (versions or {}).get(e.pk)) for e in evaluations]
     agencies = {(e.commune_code, e.year) for e in locked}
     if len(agencies) > 1:
-        raise ApplicationError("Chỉ phê duyệt các phiếu của cùng một cơ quan và một năm.", code="mixed-agencies")
+        raise workforce_errors.MIXED_AGENCIES()
     delegation = None
     for ev in locked:
         if not _leader_can(actor, ev):
             delegation = _approval_delegation(actor, ev)
             if delegation is None:
-                raise PermissionDeniedError("Chỉ lãnh đạo cơ quan (hoặc người được lãnh đạo ủy quyền) được phê duyệt.")
+                raise workforce_errors.APPROVE_FORBIDDEN()
         if ev.status != Evaluation.Status.LEADER_ASSESSED or not ev.level:
-            raise ApplicationError(f"Phiếu của {ev.person.full_name} chưa được lãnh đạo đánh giá.", code="wrong-status")
+            raise workforce_errors.APPROVE_WRONG_STATUS(full_name=ev.person.full_name)
     (commune_code, year), = agencies
     quota_check(commune_code=commune_code, year=year, adding=locked)
     now = timezone.now()
@@ -597,9 +615,9 @@ def import_dossier_items(*, actor: Any, evaluation: Evaluation, today: dt.date |
     if not (ev.person.user_id == actor.pk or _leader_can(actor, ev) or actor.is_superuser or actor.role in REGISTER_EDIT_ROLES):
         raise PermissionDeniedError()
     if ev.status == Evaluation.Status.APPROVED:
-        raise ApplicationError("Phiếu đã được phê duyệt; không thể thêm công việc.", code="evaluation-closed")
+        raise workforce_errors.EVALUATION_CLOSED()
     if ev.person.user_id is None:
-        raise ApplicationError("Người này chưa gắn với tài khoản nên không lấy được số liệu một cửa.", code="no-user")
+        raise workforce_errors.NO_USER()
     today = today or timezone.localdate()
     uid = ev.person.user_id
     WorkItem.objects.filter(person=ev.person, year=ev.year, source=WorkItem.Source.DOSSIERS).delete()

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 from coso.core.exceptions import ApplicationError
 from coso.core.masking import log_personal_read, mask_citizen_id
 from coso.core.types import AuthedHttpRequest
+from coso.rules.lookup import book
 from coso.workforce import exports, rules, selectors, services
 from coso.workforce.forms import AssessForm, ImportForm, WorkItemForm
 from coso.workforce.models import Evaluation, Person
-from coso.workforce.policy import evaluation_rule, positions_for
+from coso.workforce.policy import ROADMAP, Policy, evaluation_rule, positions_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -46,6 +47,17 @@ def _communes(user: Any) -> list[Any]:
     return list(scoped(AdministrativeUnit.objects.filter(level="commune"), user, commune_field="code").order_by("name").only("code", "name"))
 
 
+def _commune_name(code: str) -> str:
+    from coso.units.models import AdministrativeUnit
+
+    return AdministrativeUnit.all_objects.filter(code=code).order_by("-valid_from").values_list("name", flat=True).first() or code
+
+
+def _percent(rate: float | None) -> float | None:
+    """A ratio as the percentage the tables print (one decimal): the charts draw the same number."""
+    return None if rate is None else round(rate * 100, 1)
+
+
 def _filters(request: HttpRequest) -> dict[str, Any]:
     g = request.GET
     retiring = g.get("retiring", "")
@@ -64,11 +76,18 @@ def people(request: AuthedHttpRequest) -> HttpResponse:
         resp["Content-Disposition"] = 'attachment; filename="danh-sach-can-bo.xlsx"'
         return resp
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    communes = _communes(request.user)
+    names = {c.code: c.name for c in communes}
+    today = timezone.localdate()
+    policy = Policy(today)
+    for p in page:
+        p.commune_name = names.get(p.commune_code) or _commune_name(p.commune_code)  # type: ignore[attr-defined]
+        p.past_retirement = policy.retirement_date(p.birth_date, p.gender) <= today  # type: ignore[attr-defined]
     export_query = request.GET.copy()
     export_query["format"] = "xlsx"
     export_query.pop("page", None)
     return render(request, "workforce/people.html", {
-        "page": page, "filters": request.GET, "communes": _communes(request.user), "kinds": rules.KINDS,
+        "page": page, "filters": request.GET, "communes": communes, "kinds": rules.KINDS,
         "positions": positions_for(request.user.province_code or "", request.user.commune_code or ""), "export_query": export_query.urlencode(),
         "can_import": request.user.is_superuser or request.user.role in services.REGISTER_EDIT_ROLES,
     })
@@ -79,11 +98,15 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(fetched_by=request.user, pk=pk)
     log_personal_read(user=request.user, obj=person, reason="Xem hồ sơ cán bộ")
     on = _on(request)
+    retirement = person.retirement_date
+    in_office = (person.left_on is None or person.left_on > on) and (person.transition_end_date is None or person.transition_end_date > on)
+    roadmap = book().get(ROADMAP, on)
     return render(request, "workforce/person.html", {
         "person": person, "cccd": mask_citizen_id(person.citizen_id, request.user), "review": selectors.person_review(person, on=on), "on": on,
         "positions": person.positions.all(), "trainings": person.trainings.all(), "disciplines": person.disciplines.all(),
-        "evaluations": person.evaluations.all(), "retirement": person.retirement_date, "kind_label": rules.KINDS.get(person.kind, ""),
+        "evaluations": person.evaluations.all(), "retirement": retirement, "kind_label": rules.KINDS.get(person.kind, ""),
         "labels": rules.LEVEL_LABELS, "fields": rules.DEGREE_FIELDS,
+        "past_retirement": in_office and retirement <= on, "retirement_source": roadmap.source_text if roadmap else "",
     })
 
 
@@ -127,8 +150,9 @@ def review_page(request: HttpRequest) -> HttpResponse:
     if commune and selected is None:
         raise Http404
     chart = {
-        "communes": [{"code": c["code"], "name": c["name"], "rate": c["compliance_rate"]} for c in result["communes"]],
-        "standards": [{"key": k, "label": rules.STANDARD_LABELS[k], "rate": v["rate"]} for k, v in (selected or result["total"])["by_standard"].items()],
+        "communes": [{"code": c["code"], "name": c["name"], "percent": _percent(c["compliance_rate"])} for c in result["communes"]],
+        "standards": [{"key": k, "label": rules.STANDARD_LABELS[k], "percent": _percent(v["rate"]), "met": v["met"], "checked": v["checked"]}
+                      for k, v in (selected or result["total"])["by_standard"].items()],
         "ages": (selected or result["total"])["ages"], "commune": commune, "on": on.strftime("%d/%m/%Y"),
     }
     return render(request, "workforce/review.html", {

@@ -11,7 +11,7 @@ import coso
 ROOT = Path(coso.__file__).parent
 CLASSES = {"ApplicationError", "ConflictError", "NotFoundError", "PermissionDeniedError"}
 # Apps whose service errors still carry their message in place (being moved to their catalogue).
-NOT_YET: set[str] = {"dossiers", "feedback", "workforce", "funding", "procedures"}
+NOT_YET: set[str] = {"procedures"}
 
 
 def _literal_message(node: ast.expr) -> bool:

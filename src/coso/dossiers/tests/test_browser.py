@@ -78,7 +78,8 @@ def test_counter_supplement_apology_approval_return_rating(browser, live_server,
     d = Dossier.objects.get(code=code)
     assert d.owner_id == citizen.pk
     assert pg.request.get(pg.base + f"/dossiers/{d.pk}/forms/receipt.pdf").body().startswith(b"%PDF")
-    # supplement requested, then received
+    # supplement requested, then received (a folded action: unfold it first)
+    pg.click("#summary-request_supplement")
     pg.fill("#reason-request_supplement", "Thiếu bản chính giấy chứng sinh")
     pg.fill("#documents-request_supplement", "Giấy chứng sinh")
     pg.click("#act-request_supplement")
@@ -93,6 +94,7 @@ def test_counter_supplement_apology_approval_return_rating(browser, live_server,
     pg.click(f"text={code}")
     d.refresh_from_db()
     new_date = cal.add_working_days(d.due_date, 3)
+    pg.click("#summary-apology")
     pg.fill("#new_date-apology", new_date.isoformat())
     pg.fill("#reason-apology", "Cần xác minh thông tin với nơi cư trú cũ")
     pg.click("#act-apology")
@@ -125,3 +127,34 @@ def test_counter_supplement_apology_approval_return_rating(browser, live_server,
     ctx.close()
     d.refresh_from_db()
     assert d.rating.officer_ids and users["leader"].pk in d.rating.officer_ids
+
+
+def test_dossier_page_folds_other_actions_and_asks_before_refusal(browser, live_server, blogin, users, commune, proc):
+    """The leader's page: one open form (approval), the rest folded; refusal needs a tick (no script: the browser's own check)."""
+    from coso.dossiers import services
+
+    d = services.receive_at_counter(actor=users["onestop"], commune=commune, procedure_version=proc,
+                                    applicant=services.Applicant(name="Lê Văn Tâm", phone="0909123456"), documents=["Tờ khai đăng ký khai sinh"])
+    for who in ("onestop", "specialist"):
+        d.refresh_from_db()
+        services.perform(actor=users[who], dossier_id=d.pk, action="forward", expected_version=d.version)
+    ctx, pg = _as(browser, live_server, "leader", blogin, phone=True)
+    pg.goto(pg.base + f"/dossiers/{d.pk}/")
+    expect(pg.locator("#act-approve")).to_be_visible()
+    expect(pg.locator("#act-refuse")).to_be_hidden()
+    forms = pg.locator("#actions form.action-form")
+    visible = [forms.nth(i).get_attribute("id") for i in range(forms.count()) if forms.nth(i).is_visible()]
+    assert visible == ["form-approve"]
+    buttons = [t.strip() for t in pg.locator("#actions button").all_text_contents()]
+    assert buttons.index("Phê duyệt, ký") < buttons.index("Từ chối giải quyết")
+    pg.click("#summary-refuse")
+    pg.fill("#reason-refuse", "Không đủ điều kiện")
+    pg.click("#act-refuse")  # not ticked: the browser refuses to send the form
+    d.refresh_from_db()
+    assert d.status == "processing" and pg.locator("#confirm-refuse").evaluate("el => !el.checkValidity()")
+    pg.check("#confirm-refuse")
+    pg.click("#act-refuse")
+    expect(pg).to_have_url(re.compile(r"/dossiers/inbox/"))  # the leader is taken back to the inbox
+    d.refresh_from_db()
+    assert d.status == "refused"
+    ctx.close()

@@ -85,3 +85,31 @@ def test_no_lost_updates_without_versions(users, commune, version):
     d.refresh_from_db()
     assert d.version == 1 + 8 and sorted(results) == list(range(2, 10))
     assert Dossier.objects.count() == 1
+
+
+def test_parallel_intake_at_two_communes_for_the_province_shares_one_sequence(users, commune, other_commune):
+    """Decree 118/2025 Art. 28: a provincial procedure's dossiers carry the province's identifier, whichever commune received
+    them, so intakes at two one-stop offices draw from one (agency, day) sequence: one dossier, one code."""
+    from coso.accounts.models import User
+    from coso.accounts.roles import Role
+    from coso.dossiers.tests.conftest import make_procedure
+    from coso.procedures.models import Procedure
+
+    version = make_procedure(code="2.000001", name="Thủ tục cấp tỉnh")
+    Procedure.objects.filter(pk=version.procedure_id).update(decision_level="province")
+    version.refresh_from_db()
+    officer2 = User.objects.create_user(username="onestop_b", password="pw-Coso-2026!", role=Role.ONESTOP_OFFICER, province_code="79",
+                                        commune_code=other_commune.code, unit=other_commune)
+    pairs = [(users["onestop"], commune), (officer2, other_commune)]
+
+    def intake(i):  # type: ignore[no-untyped-def]
+        actor, unit = pairs[i % 2]
+        return services.receive_at_counter(
+            actor=actor, commune=unit, applicant=services.Applicant(name=f"Nguyễn Văn {i}", phone="0909123456"),
+            procedure_version=version, documents=["Tờ khai đăng ký khai sinh"],
+        ).code
+
+    results, errors = _run(10, intake)
+    assert not errors, errors
+    assert len(set(results)) == 10 and all(c.startswith("H79-") for c in results)
+    assert sorted(int(c.rsplit("-", 1)[1]) for c in results) == list(range(1, 11))

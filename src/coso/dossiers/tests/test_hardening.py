@@ -283,7 +283,7 @@ def test_counter_refuses_a_dossier_without_its_mandatory_papers_ticked(login, us
         birth, doc_2="on", file_0=pdf_upload("to-khai.pdf"), file_1=pdf_upload("giay-chung-sinh.pdf")))
     html = r.content.decode()
     assert r.status_code == 400 and "chưa đủ thành phần" in html
-    assert html.count("Giấy tờ bắt buộc: đánh dấu khi đã nhận bản giấy") == 2
+    assert html.count("Giấy tờ bắt buộc: đánh dấu khi đã nhận bản giấy") == 4  # at both checkboxes and in the summary at the top
     api = c.post("/api/v1/dossiers/intake", _intake_fields(birth, documents=[], files=[_b64("to-khai.pdf", PDF_BYTES, BIRTH_DOCS[0]["name"]),
                                                                                           _b64("cs.pdf", PDF_BYTES, BIRTH_DOCS[1]["name"])]),
                  content_type="application/json")

@@ -1,4 +1,4 @@
-"""Dossier jobs: deadline reminders (near / overdue, each once) and the Mẫu 06 register as an export job."""
+"""Dossier jobs: deadline reminders (near / overdue, each once) and the register (Mẫu 07 from 1/7/2025) as an export job."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ def test_closed_and_paused_dossiers_are_not_reminded(receive):
     assert not Reminder.objects.exists()
 
 
-# ---------------------------------------------------------------- Mẫu 06 register as a job
+# ---------------------------------------------------------------- register as a job
 def test_register_export_job_xlsx_and_pdf(receive, users, login):
     d = receive()
     today = timezone.localdate()
@@ -83,7 +83,7 @@ def test_register_export_job_xlsx_and_pdf(receive, users, login):
         assert r.status_code == 302
     xlsx_job, pdf_job = ExportJob.objects.get(params__format="xlsx"), ExportJob.objects.get(params__format="pdf")
     assert xlsx_job.status == pdf_job.status == ExportJob.Status.DONE
-    assert xlsx_job.commune_code == "26734" and "Mẫu 06" in xlsx_job.title
+    assert xlsx_job.commune_code == "26734" and "Mẫu 07" in xlsx_job.title  # the period ends after 1/7/2025: Circular 03/2025
     body = b"".join(c.get(f"/jobs/exports/{xlsx_job.pk}/download/").streaming_content)
     cells = [c.value for row in load_workbook(io.BytesIO(body)).active.iter_rows() for c in row]
     assert d.code in cells

@@ -135,7 +135,7 @@ def test_form_pdfs(kind, login, users, receive, tmp_path):
         if kind == "refusal":
             act(d, users["onestop"], "refuse", reason="Không thuộc thẩm quyền giải quyết")
         if kind == "apology":
-            act(d, users["onestop"], "apology", reason="Cần xác minh thêm", data={"new_date": "2026-03-10"})
+            act(d, users["specialist"], "apology", reason="Cần xác minh thêm", data={"new_date": "2026-03-10"})
         c = login(users["onestop"])
         r = c.get(f"/dossiers/{d.pk}/forms/{kind}.pdf")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
@@ -150,7 +150,7 @@ def test_form_pdfs_show_every_vietnamese_letter(kind, login, users, receive, tmp
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, tzinfo=TZ), tick=False):
         d = receive(name="Nguyễn Văn Đức")
         if kind == "apology":
-            act(d, users["onestop"], "apology", reason="Cần xác minh thêm", data={"new_date": "2026-03-10"})
+            act(d, users["specialist"], "apology", reason="Cần xác minh thêm", data={"new_date": "2026-03-10"})
         r = login(users["onestop"]).get(f"/dossiers/{d.pk}/forms/{kind}.pdf")
     text = _pdftotext(r.content, tmp_path)
     assert "Nguyễn Văn Đức" in text

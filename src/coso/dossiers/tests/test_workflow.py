@@ -60,6 +60,10 @@ def test_full_lifecycle_returned_rated_on_time(receive, users):
 
 
 def test_supplement_pauses_clock_and_moves_appointment(receive, users):
+    """A province that sets the clock to pause instead of restarting (rule ``onestop.supplement.restart_clock`` = False)."""
+    from coso.rules.testing import set_rule
+
+    set_rule("onestop.supplement.restart_clock", False, valid_from=dt.date(2026, 1, 1), province_code="79")
     with time_machine.travel(at(2026, 3, 2, 9), tick=False):
         d = receive()
         act(d, users["onestop"], "forward")

@@ -19,7 +19,7 @@ def test_export_through_the_api(login, users, settings, tmp_path):
     body = r.json()
     assert body["status"] == "done" and body["progress"] == 100 and body["params"] == PARAMS  # immediate mode in tests
     assert body["file_url"] == f"/api/v1/jobs/exports/{body['id']}/file"
-    assert c.get(f"/api/v1/jobs/exports/{body['id']}").json()["filename"] == "mau06-20260101-20260331.xlsx"
+    assert c.get(f"/api/v1/jobs/exports/{body['id']}").json()["filename"] == "mau07-20260101-20260331.xlsx"  # 2026: the register is Circular 03/2025 Mẫu 07
     assert [j["id"] for j in c.get("/api/v1/jobs/exports").json()["items"]] == [body["id"]]
     f = c.get(body["file_url"])
     assert f.status_code == 200 and b"".join(f.streaming_content)[:2] == b"PK"

@@ -34,25 +34,33 @@ def _alive(pid: int) -> bool:
 def _start(tmp_path: Path, port: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "HUEY_IMMEDIATE", "DJANGO_SETTINGS_MODULE"}}
     env.update({"DEBUG": "1", "COSO_VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"})
-    return subprocess.Popen([sys.executable, "manage.py", "runall", "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "runall", "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _read_until(proc: subprocess.Popen, pattern: str, lines: list[str], timeout: float = 120) -> None:
+    """Read the command's output straight from its pipe (a buffered readline could hold a line that
+    select() no longer reports) until ``pattern`` has been seen; ``lines`` collects the chunks read."""
     import selectors
 
+    fd = proc.stdout.fileno()  # type: ignore[union-attr]
     sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)  # type: ignore[arg-type]
+    sel.register(fd, selectors.EVENT_READ)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while not re.search(pattern, "".join(lines)) and time.monotonic() < deadline:
         if sel.select(timeout=1):
-            line = proc.stdout.readline()  # type: ignore[union-attr]
-            if not line:
+            chunk = os.read(fd, 65536)
+            if not chunk:
                 break
-            lines.append(line)
-            if re.search(pattern, line):
-                return
-    raise AssertionError(f"{pattern!r} not seen in:\n{''.join(lines)}")
+            lines.append(chunk.decode("utf-8", errors="replace"))
+    if not re.search(pattern, "".join(lines)):
+        raise AssertionError(f"{pattern!r} not seen in:\n{''.join(lines)}")
 
 
 def test_ctrl_c_stops_the_web_server_and_the_consumer(tmp_path):
@@ -61,7 +69,7 @@ def test_ctrl_c_stops_the_web_server_and_the_consumer(tmp_path):
     lines: list[str] = []
     try:
         _read_until(proc, r"Huey consumer started", lines)
-        pids = {m.group(1): int(m.group(2)) for m in (re.search(r"coso: started (\S+) \(pid (\d+)\)", x) for x in lines) if m}
+        pids = {m.group(1): int(m.group(2)) for m in re.finditer(r"coso: started (\S+) \(pid (\d+)\)", "".join(lines))}
         assert set(pids) == {"web", "worker+scheduler"}
         for _ in range(120):  # the development server answers
             try:
@@ -72,6 +80,8 @@ def test_ctrl_c_stops_the_web_server_and_the_consumer(tmp_path):
                 time.sleep(0.5)
         else:
             raise AssertionError("the web server never answered")
+        # The address is printed once the server answers (not by make before it listens).
+        _read_until(proc, rf"Coso: http://127.0.0.1:{port}/", lines, timeout=60)
         proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
         out, _ = proc.communicate(timeout=60)
         assert "coso: stopped." in out and proc.returncode == 0
@@ -94,3 +104,23 @@ def test_when_one_process_dies_the_others_are_stopped(tmp_path):
             if proc.poll() is None:
                 proc.kill()
     assert "stopping the others" in out and "coso: stopped." in out and proc.returncode != 0
+
+
+def test_the_address_is_announced_only_when_the_server_answers():
+    import http.server
+    import threading
+
+    from coso.jobs.management.commands.runall import Command
+
+    assert Command._url("0.0.0.0:8123") == "http://127.0.0.1:8123/"
+    assert Command._url("127.0.0.1:8080") == "http://127.0.0.1:8080/"
+    port = _free_port()
+    assert not Command._answers(f"http://127.0.0.1:{port}/")  # nothing listens yet
+    server = http.server.HTTPServer(("127.0.0.1", port), http.server.BaseHTTPRequestHandler)  # answers 501: still an answer
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert Command._answers(f"http://127.0.0.1:{port}/")
+    finally:
+        server.shutdown()
+        server.server_close()

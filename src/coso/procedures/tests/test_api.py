@@ -101,4 +101,4 @@ def test_create_procedure_via_api(login, users, db):
     assert r.json()["version"]["steps"] and r.json()["version"]["time_limit_label"] == "5 ngày làm việc"
     r = c.put(f"{API}/9.000001", json.dumps({"name": "Thủ tục mới đổi tên"}), content_type="application/json")
     assert r.status_code == 200 and r.json()["name"] == "Thủ tục mới đổi tên"
-    assert c.get(f"{API}/", {"q": "doi ten"}).json()["count"] == 1
+    assert c.get(f"{API}/", {"q": "thu tuc moi doi ten"}).json()["count"] == 1

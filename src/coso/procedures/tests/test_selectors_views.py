@@ -50,7 +50,7 @@ def test_time_limit_labels(catalogue):
     today = dt.date(2026, 11, 27)
     assert Procedure.objects.get(code="1.004873").version_on(today).time_limit_label == "3 ngày làm việc"
     assert Procedure.objects.get(code="2.000815").version_on(today).time_limit_label == "Trong ngày (nhận sau 15:00: ngày làm việc tiếp theo)"
-    assert Procedure.objects.get(code="1.003005").version_on(today).time_limit_label == "30 ngày"
+    assert Procedure.objects.get(code="1.003005").version_on(today).time_limit_label == "45 ngày làm việc"
 
 
 def test_public_list_page(client, catalogue):

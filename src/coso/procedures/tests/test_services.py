@@ -240,4 +240,4 @@ def test_unchanged_excel_and_json_round_trips_create_nothing(catalogue, users):
         rows = services.rows_from_upload(name, data)
         result = services.catalogue_import(actor=users["sysadmin"], rows=rows, effective_from=dt.date(2027, 1, 1))
         assert result["versions_created"] == 0 and result["procedures_updated"] == 0, name
-        assert result["unchanged"] == Procedure.objects.count()
+        assert result["unchanged"] == len(services.catalogue_export_rows())  # ended procedures have no version today

@@ -85,7 +85,7 @@ def test_commune_leader_completes_2026_evaluation_checked_by_quota(page, users, 
     page.click("#approve-form button[type=submit]")
     page.wait_for_selector("text=Đã phê duyệt.")
     assert Evaluation.objects.get(pk=first.pk).status == "approved"
-    assert "approved" in page.locator("#history").inner_text()
+    assert "Phê duyệt" in page.locator("#history").inner_text()
 
     # The second "excellent" exceeds 20% of 5 "good": refused with the figures.
     page.goto(page.base + f"/workforce/danh-gia/{second.pk}/")

@@ -69,7 +69,7 @@ def test_review_export_job(login, users, people):
     job = ExportJob.objects.get()
     assert r.status_code == 302 and job.status == ExportJob.Status.DONE
     wb = load_workbook(io.BytesIO(b"".join(c.get(f"/jobs/exports/{job.pk}/download/").streaming_content)))
-    assert wb.sheetnames == ["Tổng hợp", "Căn cứ", "Chưa đạt chuẩn"]
+    assert wb.sheetnames == ["Tổng hợp", "Căn cứ", "Chưa đạt chuẩn", "Quá tuổi nghỉ hưu"]
     c.post("/jobs/exports/start/", {"kind": "workforce.review", "format": "pdf", "on": "02/03/2026"})
     pdf = ExportJob.objects.get(params__format="pdf")
     assert pdf.params["on"] == "2026-03-02"

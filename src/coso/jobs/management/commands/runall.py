@@ -39,8 +39,7 @@ class Command(BaseCommand):
             gunicorn = str(Path(python).with_name("gunicorn"))
             procs = [("web", [gunicorn if Path(gunicorn).exists() else "gunicorn", "--bind", bind, "coso.wsgi:application"])]
             if worker:
-                procs += [("worker", [python, manage, "run_huey", "--no-periodic"]),
-                          ("scheduler", [python, manage, "run_huey", "--workers", "1"])]
+                procs += [("worker", [python, manage, "run_huey", "--no-periodic"]), ("scheduler", [python, manage, "run_huey", "--workers", "1"])]
             return procs
         procs = [("web", [python, manage, "runserver", bind])]
         if worker:
@@ -65,8 +64,14 @@ class Command(BaseCommand):
             self.stdout.write(f"coso: started {name} (pid {proc.pid}): {' '.join(cmd[1:] if cmd[0] == sys.executable else cmd)}")
             procs.append((name, proc))
         code = 0
+        url = self._url(options["bind"])
+        announced = False
         try:
             while not stopping["now"]:
+                if not announced and self._answers(url):
+                    # Only now: the address printed before the server listens would answer "connection refused".
+                    self.stdout.write(f"Coso: {url} (Ctrl-C stops all)")
+                    announced = True
                 for name, proc in procs:
                     rc = proc.poll()
                     if rc is not None:
@@ -79,6 +84,27 @@ class Command(BaseCommand):
             self._stop(procs)
         if code:
             raise SystemExit(code)
+
+    @staticmethod
+    def _url(bind: str) -> str:
+        host, _, port = bind.rpartition(":")
+        if not host or host in ("0.0.0.0", "::", "[::]"):  # noqa: S104 -- reading the bind address, not binding
+            host = "127.0.0.1"
+        return f"http://{host}:{port or '8000'}/"
+
+    @staticmethod
+    def _answers(url: str) -> bool:
+        """The web server answers HTTP (any status) at ``url``."""
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(url + "healthz", timeout=1):  # noqa: S310 -- our own bind address
+                return True
+        except urllib.error.HTTPError:
+            return True
+        except (OSError, ValueError):
+            return False
 
     def _stop(self, procs: list[tuple[str, subprocess.Popen]]) -> None:
         for name, proc in procs:

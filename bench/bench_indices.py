@@ -1,0 +1,208 @@
+"""Decision 766 index: national figures from the rollups, the rollup rebuild, the leader's dashboard.
+
+Data: N dossiers (full 1,000,000; quick 20,000) spread over every commune in force and 12 months
+(received, finished with early / on time / late, 30 % online, some rated), bulk-inserted.
+1. National index for 12 months (the national scorecard and the 34-province ranking with the previous
+   period) read from the rollups. Baseline, same run: the same figures by a full recomputation from
+   the dossier table (the selectors' scan, grouped by commune), then scored.
+2. Full rollup rebuild (manage.py rebuild_indices without the check). Baseline: one sequential scan of
+   the dossier table (SELECT count(*), sum(length(code)), max(finished_at) …). Goal ≤ 3 × the scan.
+3. The commune leader's dashboard page (GET /chi-so/, this month), p95 of 20 requests. Baseline: the
+   one-stop statistics page of the same commune and month (GET /dossiers/stats/), same run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+
+PREFIX = "IDX"
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))]
+
+
+def _setup(n: int) -> dict[str, Any]:
+    from django.apps import apps
+    from django.utils import timezone
+
+    from coso.accounts.models import User
+    from coso.accounts.roles import Role
+    from coso.procedures.models import Procedure, ProcedureVersion
+    from coso.units.models import AdministrativeUnit
+
+    Dossier = apps.get_model("dossiers", "Dossier")
+    communes = list(AdministrativeUnit.objects.filter(level="commune").values_list("code", "province_code").order_by("code"))
+    if not communes:
+        raise RuntimeError("load_units first")
+    proc, _ = Procedure.objects.get_or_create(
+        code=f"{PREFIX}.001", defaults={"name": "Chứng thực bản sao (bench)", "name_folded": "chung thuc", "field": "Chứng thực"}
+    )
+    version = proc.versions.first() or ProcedureVersion.objects.create(
+        procedure=proc, valid_from=dt.date(2020, 1, 1), time_limit=Decimal(3), time_unit="working_days", online="full"
+    )
+    busy_code, busy_prov = communes[0]
+    leader, _ = User.objects.get_or_create(
+        username="bench-idx-leader",
+        defaults={
+            "role": Role.COMMUNE_LEADER,
+            "province_code": busy_prov,
+            "commune_code": busy_code,
+            "full_name": "Bench lãnh đạo",
+            "unit": AdministrativeUnit.objects.get(code=busy_code, level="commune"),
+        },
+    )
+    today = timezone.localdate()
+    first = dt.date(today.year - 1, today.month, 1)
+    span = (today - first).days
+    rng = random.Random(766)
+    tz = timezone.get_current_timezone()
+    batch: list[Any] = []
+    start = Dossier.objects.count()
+    for i in range(n):
+        # 5 % of the dossiers go to the demo commune (the leader's), the rest evenly.
+        code, prov = (busy_code, busy_prov) if rng.random() < 0.05 else communes[rng.randrange(len(communes))]
+        day = first + dt.timedelta(days=rng.randrange(span + 1))
+        received = dt.datetime.combine(day, dt.time(8 + rng.randrange(8), rng.randrange(60)), tzinfo=tz)
+        finished = received + dt.timedelta(days=rng.randrange(1, 12)) if rng.random() < 0.9 else None
+        if finished is not None and finished.date() > today:
+            finished = None
+        t = "" if finished is None else rng.choice(["early", "on_time", "on_time", "on_time", "late"])
+        batch.append(
+            Dossier(
+                code=f"{PREFIX}.{start + i:08d}",
+                procedure_version=version,
+                applicant_name="Nguyễn Văn Bench",
+                applicant_phone="0909000000",
+                channel="online" if rng.random() < 0.3 else "counter",
+                submitted_at=received,
+                received_at=received,
+                start_date=day,
+                due_date=day + dt.timedelta(days=5),
+                finished_at=finished,
+                timeliness=t,
+                status="returned" if finished else "processing",
+                is_open=finished is None,
+                province_code=prov,
+                commune_code=code,
+            )
+        )
+        if len(batch) >= 10_000:
+            Dossier.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        Dossier.objects.bulk_create(batch)
+    return {"leader": leader, "today": today, "busy": busy_code}
+
+
+def _scan_seconds() -> float:
+    with connection.cursor() as cur:
+        t = time.perf_counter()
+        cur.execute("SELECT count(*), sum(length(code)), max(finished_at), max(received_at) FROM dossiers_dossier")
+        cur.fetchall()
+        return time.perf_counter() - t
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    import os
+
+    from django.test import Client
+
+    from coso.indices import engine, periods, selectors, services
+
+    # COSO_BENCH_INDICES_N: another size for a full run (e.g. 200000 when a million takes too long to generate).
+    n = 20_000 if quick else int(os.environ.get("COSO_BENCH_INDICES_N", "1000000"))
+    t0 = time.perf_counter()
+    ctx = _setup(n)
+    gen = time.perf_counter() - t0
+    rows: list[dict[str, Any]] = []
+
+    # 2. Rebuild vs one sequential scan.
+    scan = min(_scan_seconds() for _ in range(3))
+    t = time.perf_counter()
+    written = services.rollups_rebuild()
+    rebuild = time.perf_counter() - t
+    rows.append(
+        {
+            "benchmark": f"indices: full rollup rebuild, {n:,} dossiers",
+            "value": rebuild,
+            "unit": "s",
+            "baseline": "one sequential scan of the dossier table",
+            "baseline_value": scan,
+            "note": f"{written:,} rollup rows; goal ≤ 3 × scan; data generated in {gen:.1f} s",
+        }
+    )
+
+    # 1. National figures for 12 months: rollups vs full recomputation.
+    today = ctx["today"]
+    period = periods.date_range(today - dt.timedelta(days=364), today)
+
+    def from_rollups() -> Any:
+        return selectors.national_card(period), selectors.province_ranking(period)
+
+    def from_scan() -> Any:
+        facts: dict[str, tuple[int, int]] = {}
+        for f in services.collect_facts(day_from=period.start, day_to=period.end, by_day=False):
+            a, b = facts.get(f["indicator"], (0, 0))
+            facts[f["indicator"]] = (a + f["numerator"], b + f["denominator"])
+        return engine.scorecard(facts, on=period.end)
+
+    times_r, times_s = [], []
+    for _ in range(3):
+        t = time.perf_counter()
+        card, _ranking = from_rollups()
+        times_r.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        scanned = from_scan()
+        times_s.append(time.perf_counter() - t)
+    same = card.indicator("2.1").denominator == scanned.indicator("2.1").denominator and card.points == scanned.points
+    rows.append(
+        {
+            "benchmark": "indices: national 766 index, 12 months, + 34-province ranking (rollups)",
+            "value": min(times_r),
+            "unit": "s",
+            "baseline": "same national figures by a full scan of the dossier table",
+            "baseline_value": min(times_s),
+            "note": f"goal < 1 s; figures identical: {same}; the baseline does not even rank the provinces",
+        }
+    )
+
+    # 3. Leader's dashboard p95.
+    c = Client(HTTP_HOST="localhost")
+    c.force_login(ctx["leader"])
+    month = today.strftime("%Y-%m")
+    lat_d, lat_s = [], []
+    stats_url = f"/dossiers/stats/?start={today.replace(day=1).isoformat()}&end={today.isoformat()}"
+    c.get(f"/chi-so/?period={month}", secure=True)  # warm-up (rule book, templates): not measured, for both pages
+    c.get(stats_url, secure=True)
+    for _ in range(20):
+        t = time.perf_counter()
+        r = c.get(f"/chi-so/?period={month}", secure=True)
+        lat_d.append((time.perf_counter() - t) * 1000)
+        if r.status_code != 200:
+            raise RuntimeError(f"dashboard answered {r.status_code}")
+        t = time.perf_counter()
+        c.get(stats_url, secure=True)
+        lat_s.append((time.perf_counter() - t) * 1000)
+    rows.append(
+        {
+            "benchmark": f"indices: commune leader's dashboard p95, {n:,} dossiers",
+            "value": _pct(lat_d, 95),
+            "unit": "ms",
+            "baseline": "one-stop statistics page of the same commune and month (p95)",
+            "baseline_value": _pct(lat_s, 95),
+            "note": "goal < 150 ms; 20 requests each after one warm-up, same run",
+        }
+    )
+    with transaction.atomic():
+        from django.apps import apps
+
+        apps.get_model("indices", "IndexRollup").objects.all().delete()
+    return rows

@@ -1,0 +1,87 @@
+"""The dossier page shows the actions this user may take now, the usual one first and open, the others folded;
+it asks before an action that ends the dossier; the public lookup says what the citizen must bring (issue 13, item 24)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from coso.dossiers.constants import Status
+from coso.dossiers.models import Dossier
+
+from .conftest import act
+
+pytestmark = pytest.mark.django_db
+
+
+def _actions(html: str) -> tuple[list[str], list[str]]:
+    """(open forms, folded actions) in page order."""
+    section = html[html.index('id="actions"') :]
+    section = section[: section.index("</section>")]
+    opened = [m for m in re.findall(r'<form [^>]*id="form-(\w+)"', re.sub(r"<details.*?</details>", "", section, flags=re.S))]
+    folded = re.findall(r'<details class="action-more[^"]*" id="more-(\w+)"', section)
+    return opened, folded
+
+
+def test_leader_sees_approval_first_and_refusal_folded_last(login, users, receive):
+    d = receive()
+    act(d, users["onestop"], "forward")
+    act(d, users["specialist"], "forward")
+    html = login(users["leader"]).get(f"/dossiers/{d.pk}/").content.decode()
+    opened, folded = _actions(html)
+    assert opened == ["approve"], (opened, folded)  # one open form: the usual next step
+    assert "refuse" in folded and "stop" in folded
+    assert folded.index("refuse") > max(folded.index(a) for a in folded if a not in ("refuse", "stop", "withdraw"))
+    assert html.index('id="act-approve"') < html.index('id="act-refuse"')
+
+
+def test_each_role_sees_its_usual_action_first(login, users, receive):
+    d = receive()
+    opened, folded = _actions(login(users["onestop"]).get(f"/dossiers/{d.pk}/").content.decode())
+    assert opened == ["forward"] and "refuse" in folded and "withdraw" in folded
+    act(d, users["onestop"], "request_supplement", reason="Thiếu giấy", data={"documents": ["Giấy chứng sinh"]})
+    opened, folded = _actions(login(users["onestop"]).get(f"/dossiers/{d.pk}/").content.decode())
+    assert opened == ["receive_supplement"]
+    # a citizen on their own dossier: only withdrawal, and it asks first
+    d.refresh_from_db()
+    Dossier.objects.filter(pk=d.pk).update(owner=users["citizen"])
+    html = login(users["citizen"]).get(f"/dossiers/{d.pk}/").content.decode()
+    opened, folded = _actions(html)
+    assert opened == ["withdraw"] and folded == []
+    assert 'id="confirm-withdraw"' in html and "required" in html[html.index('id="confirm-withdraw"') - 80 : html.index('id="confirm-withdraw"') + 80]
+
+
+def test_ending_actions_ask_for_a_tick_and_nothing_changes_without_it(login, users, receive):
+    d = receive()
+    c = login(users["onestop"])
+    html = c.get(f"/dossiers/{d.pk}/").content.decode()
+    for code in ("refuse", "withdraw"):
+        form = html[html.index(f'id="form-{code}"') :]
+        form = form[: form.index("</form>")]
+        assert f'id="confirm-{code}"' in form and 'name="confirm_required"' in form
+    forward = html[html.index('id="form-forward"') :]
+    assert 'name="confirm"' not in forward[: forward.index("</form>")]
+    r = c.post(f"/dossiers/{d.pk}/act/refuse/", {"version": d.version, "reason": "Không đủ điều kiện", "confirm_required": "1"})
+    assert r.status_code == 400 and "Hãy đánh dấu xác nhận" in r.content.decode()
+    assert 'id="more-refuse" open' in r.content.decode()  # the form that failed is unfolded
+    assert Dossier.objects.get(pk=d.pk).status == Status.RECEIVED
+    r = c.post(f"/dossiers/{d.pk}/act/refuse/", {"version": d.version, "reason": "Không đủ điều kiện", "confirm_required": "1", "confirm": "1"})
+    assert r.status_code == 302 and Dossier.objects.get(pk=d.pk).status == Status.REFUSED
+
+
+def test_public_lookup_in_supplement_says_what_to_bring(client, users, receive):
+    d = receive()
+    act(
+        d,
+        users["onestop"],
+        "request_supplement",
+        reason="Bản sao chưa chứng thực",
+        data={"documents": ["Giấy chứng sinh (bản chính)", "Giấy xác nhận cư trú"]},
+    )
+    body = client.get("/dossiers/lookup/", {"code": d.code, "phone": "3456"}).content.decode()
+    assert 'id="lookup-supplement"' in body
+    section = body[body.index('id="lookup-supplement"') :]
+    assert "Giấy chứng sinh (bản chính)" in section and "Giấy xác nhận cư trú" in section and "Bản sao chưa chứng thực" in section
+    act(d, users["onestop"], "receive_supplement")
+    assert 'id="lookup-supplement"' not in client.get("/dossiers/lookup/", {"code": d.code, "phone": "3456"}).content.decode()

@@ -1,0 +1,64 @@
+"""Ratings: Decree 118/2025 Art. 33(1)'s nine criteria through Art. 31(1)'s channels from 1/7/2025; the older twelve before."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from coso.core.exceptions import ApplicationError
+from coso.dossiers import services
+from coso.dossiers.tests.conftest import act
+
+pytestmark = pytest.mark.django_db
+TZ = dt.timezone(dt.timedelta(hours=7))
+
+
+def _returned(receive, users, day):  # type: ignore[no-untyped-def]
+    with time_machine.travel(dt.datetime.combine(day, dt.time(9), tzinfo=TZ), tick=False):
+        d = receive()
+        d.owner = users["citizen"]
+        d.save(update_fields=["owner"])
+        act(d, users["onestop"], "forward")
+        act(d, users["specialist"], "forward")
+        act(d, users["leader"], "approve")
+        act(d, users["onestop"], "result_ready")
+        return act(d, users["onestop"], "return_result")
+
+
+def test_nine_criteria_from_1_7_2025(receive, users, login):
+    d = _returned(receive, users, dt.date(2025, 8, 4))
+    keys = [k for k, _l in services.rating_criteria(d)]
+    assert keys == ["time", "agencies", "contacts", "information", "attitude", "result_costs", "feedback", "online", "other"]
+    c = login(users["citizen"])
+    page = c.get(f"/dossiers/{d.pk}/rate/").content.decode()
+    assert "Thời gian, chất lượng giải trình đối với phản ánh, kiến nghị" in page and "Sự thuận tiện" not in page
+    with pytest.raises(ApplicationError) as e:  # an old criterion is refused
+        services.rate(actor=users["citizen"], dossier_id=d.pk, level="satisfied", criteria={"convenience": 2})
+    assert e.value.code == "invalid-criteria"
+    with pytest.raises(ApplicationError) as e:  # "điều tra xã hội học" is no longer a channel
+        services.rate(actor=users["citizen"], dossier_id=d.pk, level="satisfied", channel="survey")
+    assert e.value.code == "invalid-rating-channel"
+    api = c.get(f"/api/v1/dossiers/{d.pk}/rating-criteria").json()
+    assert len(api["criteria"]) == 9 and api["channels"] == ["form", "device", "portal", "camera", "box", "other"]
+    r = c.post(
+        f"/api/v1/dossiers/{d.pk}/rating",
+        {"level": "very_satisfied", "criteria": {"time": 2, "attitude": 2, "online": 1}},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["channel"] == "portal" and r.json()["criteria"] == {"time": 2, "attitude": 2, "online": 1}
+
+
+def test_officer_enters_a_paper_form_rating(receive, users):
+    d = _returned(receive, users, dt.date(2025, 8, 4))
+    r = services.rate(actor=users["onestop"], dossier_id=d.pk, level="satisfied", criteria={"contacts": 1})
+    assert r.channel == "form"
+
+
+def test_twelve_criteria_before_1_7_2025(receive, users):
+    d = _returned(receive, users, dt.date(2025, 6, 2))
+    assert len(services.rating_criteria(d)) == 12
+    r = services.rate(actor=users["citizen"], dossier_id=d.pk, level="satisfied", criteria={"convenience": 2}, channel="survey")
+    assert r.criteria == {"convenience": 2} and r.channel == "survey"

@@ -1,0 +1,32 @@
+"""Error catalogue of funding (see coso.core.errors): every service error's stable code and its translatable message."""
+
+from django.utils.translation import gettext_lazy as _
+
+from coso.core.errors import ErrorCode
+
+INVALID_FORMAT = ErrorCode("invalid-format", _("Định dạng phải là pdf hoặc xlsx."))
+INVALID_NUMBER = ErrorCode("invalid-number", _("Giá trị phải là số."))
+UNKNOWN_NORM = ErrorCode("unknown-norm", _("Không có định mức “%(key)s”."))
+SOURCE_REQUIRED = ErrorCode("source-required", _("Cần ghi căn cứ (văn bản, nghị quyết HĐND)."))
+NEGATIVE_VALUE = ErrorCode("negative-value", _("Giá trị không được âm."))
+COMMUNE_PROFILE_SET_INVALID_NUMBER = ErrorCode("invalid-number", _("Số người tăng thêm không được âm."))
+INVALID_SCENARIO_CHANGE = ErrorCode("invalid-scenario-change", _("Thay đổi định mức không hợp lệ: %(first)s"))
+NAME_REQUIRED = ErrorCode("name-required", _("Cần đặt tên kịch bản."))
+SCENARIO_NAME_TAKEN = ErrorCode("scenario-name-taken", _("Đã có kịch bản trùng tên."), status=409)
+SCENARIO_ADOPTED = ErrorCode("scenario-adopted", _("Kịch bản đã áp dụng được giữ lại trong lịch sử, không xoá được."))
+SCENARIO_ADOPT_SOURCE_REQUIRED = ErrorCode("source-required", _("Cần ghi căn cứ áp dụng (số nghị quyết/quyết định)."))
+DISTRIBUTION_EXCEEDS_FUND = ErrorCode("distribution-exceeds-fund", _("Tổng phụ cấp phân phối %(fmt_money)s vượt %(what)s %(fmt_money2)s (vượt %(fmt_money3)s). Giảm hệ số hoặc số người hưởng."))
+NO_FUND = ErrorCode("no-fund", _("Thôn không có quỹ phụ cấp trong tháng này."))
+TOO_MANY_POSITIONS = ErrorCode("too-many-positions", _("Thôn chỉ có tối đa %(max_positions)s chức danh hưởng phụ cấp."))
+COMMUNE_PT_FUND_DISTRIBUTE_NO_FUND = ErrorCode("no-fund", _("Không còn quỹ phụ cấp người hoạt động không chuyên trách cấp xã trong tháng này (chế độ kết thúc sau 31/5/2026 hoặc theo quyết định của tỉnh)."))
+STALE_SCENARIO = ErrorCode("stale-scenario", _("Kịch bản đã được người khác sửa; hãy tải lại."), status=409)
+SCENARIO_UPDATE_SCENARIO_ADOPTED = ErrorCode("scenario-adopted", _("Kịch bản đã áp dụng, không sửa được."))
+SCENARIO_ALREADY_ADOPTED = ErrorCode("scenario-already-adopted", _("Kịch bản đã được áp dụng."), status=409)
+SCENARIO_EMPTY = ErrorCode("scenario-empty", _("Kịch bản không thay đổi định mức nào."))
+VILLAGE_DISTRIBUTION_PREVIEW_INVALID_NUMBER = ErrorCode("invalid-number", _("Hệ số không được âm."))
+INVALID_WORKER = ErrorCode("invalid-worker", _("Thiếu họ tên người hưởng."))
+INVALID_PERIOD = ErrorCode("invalid-period", _("Kỳ không hợp lệ: dùng năm (2026), quý (2026-Q2) hoặc tháng (2026-05)."))
+EXPORT_ALLOCATION_INVALID_FORMAT = ErrorCode("invalid-format", _("Định dạng phải là xlsx hoặc pdf."))
+INVALID_SCENARIO_COUNT = ErrorCode("invalid-scenario-count", _("Chọn từ 1 đến %(max_scenarios)s kịch bản."))
+SCENARIOS_OF_DIFFERENT_PROVINCES = ErrorCode("scenarios-of-different-provinces", _("Chỉ so sánh các kịch bản của cùng một tỉnh."))
+UNKNOWN_POSITION = ErrorCode("unknown-position", _("Chức danh không hưởng phụ cấp từ quỹ thôn: %(positions)s"))

@@ -1,0 +1,107 @@
+"""JSON API of the indices: published figures (no sign-in) and the records behind a figure (scoped)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+
+from ninja import Router
+
+from coso.core.types import AuthedHttpRequest
+from coso.indices import errors, periods, selectors
+from coso.indices.catalogue import INDICATOR_BY_CODE
+
+router = Router(tags=["indices"])
+
+
+def _period(period: str, start: str, end: str) -> periods.Period:
+    return periods.parse({"period": period, "start": start, "end": end})
+
+
+def _unit(code: str, level: str) -> Any:
+    from coso.units.models import AdministrativeUnit
+
+    unit = AdministrativeUnit.objects.filter(code=code, level=level).first() if code else None
+    if unit is None:
+        raise Http404
+    return unit
+
+
+@router.get("/scorecard", auth=None, summary="Decision 766 index of a commune, a province or the country (published figures)")
+def scorecard(request: HttpRequest, level: str = "national", code: str = "", period: str = "", start: str = "", end: str = "") -> dict[str, Any]:
+    p = _period(period, start, end)
+    if level == "commune":
+        unit = _unit(code, "commune")
+        card = selectors.commune_card(unit.code, unit.province_code, p)
+    elif level == "province":
+        unit = _unit(code, "province")
+        card = selectors.province_card(unit.code, p)
+    elif level == "national":
+        unit = None
+        card = selectors.national_card(p)
+    else:
+        raise errors.BAD_LEVEL()
+    return {
+        "level": level,
+        "code": unit.code if unit else "",
+        "name": unit.name if unit else "Toàn quốc",
+        "period": p.value,
+        "start": p.start.isoformat(),
+        "end": p.end.isoformat(),
+        **card.as_dict(),
+    }
+
+
+@router.get("/ranking", auth=None, summary="Communes of a province (province=…) or provinces ranked, with the change against the previous period")
+def ranking(request: HttpRequest, province: str = "", period: str = "", start: str = "", end: str = "") -> dict[str, Any]:
+    p = _period(period, start, end)
+    rows = selectors.commune_ranking(_unit(province, "province").code, p) if province else selectors.province_ranking(p)
+    prev = p.previous()
+    return {
+        "period": p.value,
+        "start": p.start.isoformat(),
+        "end": p.end.isoformat(),
+        "previous_start": prev.start.isoformat(),
+        "previous_end": prev.end.isoformat(),
+        "level": "commune" if province else "province",
+        "rows": [r.as_dict() for r in rows],
+    }
+
+
+@router.get("/records", summary="Codes of the dossiers or feedback behind a commune's figure (scoped to the caller)")
+def records(
+    request: AuthedHttpRequest, commune: str, indicator: str, period: str = "", start: str = "", end: str = "", all: bool = False, limit: int = 200
+) -> dict[str, Any]:  # noqa: A002 -- the query parameter's name
+    p = _period(period, start, end)
+    ind = INDICATOR_BY_CODE.get(indicator)
+    if ind is None or not ind.fed:
+        raise errors.BAD_INDICATOR()
+    unit = _unit(commune, "commune")
+    if not selectors.can_view_records(request.user, province_code=unit.province_code, commune_code=unit.code):
+        raise Http404
+    limit = max(1, min(int(limit), 1000))
+    if ind.source == "dossier":
+        from coso.dossiers.selectors import index_dossiers
+
+        qs = index_dossiers(fetched_by=request.user, commune_code=unit.code, indicator=indicator, start=p.start, end=p.end, missed=not all)
+    else:
+        from coso.feedback.selectors import index_feedback
+
+        qs = index_feedback(fetched_by=request.user, commune_code=unit.code, indicator=indicator, start=p.start, end=p.end, missed=not all)
+    return {
+        "indicator": indicator,
+        "source": ind.source,
+        "commune": unit.code,
+        "count": qs.count(),
+        "items": [{"id": pk, "code": c} for pk, c in qs.values_list("pk", "code")[:limit]],
+    }
+
+
+@router.get("/strength", summary="Commune-strength index of a commune, with its pillars, inputs and coverage (scoped)")
+def strength(request: AuthedHttpRequest, commune: str, period: str = "", start: str = "", end: str = "") -> dict[str, Any]:
+    p = _period(period, start, end)
+    unit = _unit(commune, "commune")
+    if not selectors.can_view_records(request.user, province_code=unit.province_code, commune_code=unit.code):
+        raise Http404
+    return selectors.province_strengths(unit.province_code, p, request.user, [unit.code])[unit.code].as_dict()

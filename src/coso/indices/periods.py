@@ -1,0 +1,111 @@
+"""Reporting periods: a month, a quarter, a year or any date range, and the period before it."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from coso.indices import errors
+
+MAX_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # month | quarter | year | range
+    start: dt.date
+    end: dt.date  # inclusive
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return f"Tháng {self.start.month:02d}/{self.start.year}"
+        if self.kind == "quarter":
+            return f"Quý {(self.start.month - 1) // 3 + 1}/{self.start.year}"
+        if self.kind == "year":
+            return f"Năm {self.start.year}"
+        return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+
+    @property
+    def value(self) -> str:
+        if self.kind == "month":
+            return f"{self.start:%Y-%m}"
+        if self.kind == "quarter":
+            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        if self.kind == "year":
+            return str(self.start.year)
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    def query(self) -> dict[str, str]:
+        if self.kind == "range":
+            return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        return {"period": self.value}
+
+    def previous(self) -> Period:
+        if self.kind == "month":
+            return month(*_shift_month(self.start.year, self.start.month, -1))
+        if self.kind == "quarter":
+            y, m = _shift_month(self.start.year, self.start.month, -3)
+            return quarter(y, (m - 1) // 3 + 1)
+        if self.kind == "year":
+            return year(self.start.year - 1)
+        length = (self.end - self.start).days + 1
+        return Period("range", self.start - dt.timedelta(days=length), self.start - dt.timedelta(days=1))
+
+
+def _shift_month(y: int, m: int, delta: int) -> tuple[int, int]:
+    idx = y * 12 + (m - 1) + delta
+    return idx // 12, idx % 12 + 1
+
+
+def month(y: int, m: int) -> Period:
+    return Period("month", dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1]))
+
+
+def quarter(y: int, q: int) -> Period:
+    first = 3 * (q - 1) + 1
+    return Period("quarter", dt.date(y, first, 1), month(y, first + 2).end)
+
+
+def year(y: int) -> Period:
+    return Period("year", dt.date(y, 1, 1), dt.date(y, 12, 31))
+
+
+def date_range(start: dt.date, end: dt.date) -> Period:
+    if end < start:
+        raise errors.BAD_PERIOD()
+    if (end - start).days + 1 > MAX_DAYS:
+        raise errors.DATE_RANGE_BAD_PERIOD()
+    return Period("range", start, end)
+
+
+def current_month(today: dt.date | None = None) -> Period:
+    today = today or timezone.localdate()
+    return month(today.year, today.month)
+
+
+
+
+def parse(params: Any, today: dt.date | None = None) -> Period:
+    """From ?period=2026-11 | 2026-Q4 | 2026, or ?start=YYYY-MM-DD&end=YYYY-MM-DD; default: this month."""
+    raw = (params.get("period") or "").strip()
+    start, end = (params.get("start") or "").strip(), (params.get("end") or "").strip()
+    try:
+        if start or end:
+            return date_range(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+        if not raw:
+            return current_month(today)
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", raw):
+            return month(int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"(\d{4})-[Qq]([1-4])", raw):
+            return quarter(int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"(\d{4})", raw):
+            return year(int(m[1]))
+    except ValueError:
+        pass
+    raise errors.BAD_PERIOD()

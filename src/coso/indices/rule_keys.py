@@ -1,0 +1,66 @@
+"""Rule keys of the indices module (values: indices/data/rules.json).
+
+Decision 766/QĐ-TTg: the maximum points of each group, the points of each indicator and the rate
+from which an indicator earns its full points (below it: rate × points ÷ threshold).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from coso.rules.registry import ValueType, declare
+
+D766 = "Quyết định 766/QĐ-TTg"
+
+declare(
+    "indices.d766.group_max.*",
+    ValueType.INTEGER,
+    _("Điểm tối đa của nhóm chỉ số (Quyết định 766)"),
+    unit="points",
+    description=_("Điểm tối đa của một nhóm trong Bộ chỉ số phục vụ người dân, doanh nghiệp (tổng 100 điểm)."),
+    default_source=D766,
+    minimum=Decimal(0),
+    maximum=Decimal(100),
+)
+declare(
+    "indices.d766.points.*",
+    ValueType.DECIMAL,
+    _("Điểm tối đa của chỉ số (Quyết định 766)"),
+    unit="points",
+    description=_("Điểm tối đa của một chỉ số thành phần; chỉ số đạt ngưỡng thì được trọn điểm."),
+    default_source=D766,
+    minimum=Decimal(0),
+    maximum=Decimal(100),
+)
+declare(
+    "indices.d766.full_at.*",
+    ValueType.PERCENT,
+    _("Ngưỡng đạt trọn điểm của chỉ số (Quyết định 766)"),
+    description=_("Tỷ lệ từ mức này trở lên được trọn điểm; thấp hơn: điểm = tỷ lệ × điểm tối đa ÷ ngưỡng (100 % = tính theo tỷ lệ)."),
+    default_source=D766,
+    minimum=Decimal(1),
+    maximum=Decimal(100),
+)
+
+# Commune-strength index: pillar weights and bands (no national text sets a commune composite; provinces do).
+declare(
+    "indices.csi.weight.*",
+    ValueType.PERCENT,
+    _("Trọng số trụ cột của chỉ số năng lực xã"),
+    description=_("Trọng số của một trụ cột; trụ cột không có dữ liệu không được tính, các trọng số còn lại được chia lại."),
+    default_source="Quyết định 876/QĐ-BNV; quyết định của UBND tỉnh về chỉ số cấp xã",
+    minimum=Decimal(0),
+    maximum=Decimal(100),
+)
+declare(
+    "indices.csi.band.*",
+    ValueType.DECIMAL,
+    _("Ngưỡng xếp loại chỉ số năng lực xã"),
+    unit="points",
+    description=_("Điểm tối thiểu của loại A, B, C (dưới ngưỡng C: loại D)."),
+    default_source="Quyết định 876/QĐ-BNV",
+    minimum=Decimal(0),
+    maximum=Decimal(100),
+)

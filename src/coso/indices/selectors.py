@@ -1,0 +1,227 @@
+"""Reads of the indices app: scorecards and rankings from the rollups, and who may see what.
+
+The 766 figures (scorecards, rankings) are published data: anyone may read them, as on the national
+portal. The records behind a figure (drill-down) are not: they go through the dossier and feedback
+selectors, scoped to the viewer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Sum
+
+from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+from coso.indices.engine import Facts, Scorecard, Totals, scorecard, totals
+from coso.indices.models import IndexRollup, ProvinceRollup
+from coso.indices.periods import Period
+
+LEADER_ROLES = frozenset({Role.COMMUNE_LEADER, Role.SYSTEM_ADMIN} | PROVINCE_ROLES)
+
+
+def _grouped(qs: Any, field: str) -> dict[str, Facts]:
+    out: dict[str, Facts] = defaultdict(dict)
+    for r in qs.values(field, "indicator").annotate(n=Sum("numerator"), d=Sum("denominator")).order_by():
+        out[r[field]][r["indicator"]] = (int(r["n"] or 0), int(r["d"] or 0))
+    return out
+
+
+def _in_period(period: Period) -> Any:
+    return IndexRollup.objects.filter(day__gte=period.start, day__lte=period.end)
+
+
+def facts_by_commune(period: Period, province_code: str = "") -> dict[str, Facts]:
+    qs = _in_period(period)
+    if province_code:
+        qs = qs.filter(province_code=province_code)
+    return _grouped(qs, "commune_code")
+
+
+def _provinces_in(period: Period) -> Any:
+    return ProvinceRollup.objects.filter(day__gte=period.start, day__lte=period.end)
+
+
+def facts_by_province(period: Period) -> dict[str, Facts]:
+    return _grouped(_provinces_in(period), "province_code")
+
+
+def facts_national(period: Period) -> Facts:
+    return {
+        r["indicator"]: (int(r["n"] or 0), int(r["d"] or 0))
+        for r in _provinces_in(period).values("indicator").annotate(n=Sum("numerator"), d=Sum("denominator")).order_by()
+    }
+
+
+def commune_card(commune_code: str, province_code: str, period: Period) -> Scorecard:
+    facts = _grouped(_in_period(period).filter(commune_code=commune_code), "commune_code").get(commune_code, {})
+    return scorecard(facts, on=period.end, province_code=province_code, commune_code=commune_code)
+
+
+def province_card(province_code: str, period: Period) -> Scorecard:
+    facts = _grouped(_provinces_in(period).filter(province_code=province_code), "province_code").get(province_code, {})
+    return scorecard(facts, on=period.end, province_code=province_code)
+
+
+def national_card(period: Period) -> Scorecard:
+    return scorecard(facts_national(period), on=period.end)
+
+
+@dataclass
+class RankRow:
+    code: str
+    name: str
+    card: Totals
+    rank: int | None = None
+    previous_score: float | None = None
+    previous_rank: int | None = None
+    strength: Any = None  # the commune-strength index, where the page shows it
+
+    @property
+    def score(self) -> float | None:
+        return self.card.score100
+
+    @property
+    def score_change(self) -> float | None:
+        if self.score is None or self.previous_score is None:
+            return None
+        return round(self.score - self.previous_score, 2)
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained (positive) or lost (negative) against the previous period."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "score100": self.score,
+            "points": self.card.points,
+            "fed_max": self.card.fed_max,
+            "rank": self.rank,
+            "previous_rank": self.previous_rank,
+            "previous_score": self.previous_score,
+            "score_change": self.score_change,
+            "rank_change": self.rank_change,
+            "groups": self.card.groups,
+        }
+
+
+def _rank(rows: list[RankRow]) -> dict[str, tuple[int | None, float | None]]:
+    """Rank by score out of 100 (highest first); equal scores share a rank; units without data are unranked."""
+    scored = sorted((r for r in rows if r.score is not None), key=lambda r: (-(r.score or 0), r.code))
+    out: dict[str, tuple[int | None, float | None]] = {r.code: (None, None) for r in rows}
+    last_score, last_rank = None, 0
+    for pos, r in enumerate(scored, start=1):
+        if r.score != last_score:
+            last_rank, last_score = pos, r.score
+        out[r.code] = (last_rank, r.score)
+    return out
+
+
+def _ranking(units: list[tuple[str, str, str]], facts: dict[str, Facts], prev_facts: dict[str, Facts], period: Period) -> list[RankRow]:
+    """``units``: (code, name, province_code) of the units to rank."""
+    prev = period.previous()
+    rows = [
+        RankRow(code, name, totals(facts.get(code, {}), on=period.end, province_code=prov, commune_code=code if code != prov else ""))
+        for code, name, prov in units
+    ]
+    prev_rows = [
+        RankRow(code, name, totals(prev_facts.get(code, {}), on=prev.end, province_code=prov, commune_code=code if code != prov else ""))
+        for code, name, prov in units
+    ]
+    now, before = _rank(rows), _rank(prev_rows)
+    for r in rows:
+        r.rank = now[r.code][0]
+        r.previous_rank, r.previous_score = before[r.code]
+    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.code))
+
+
+def commune_ranking(province_code: str, period: Period) -> list[RankRow]:
+    from coso.units.models import AdministrativeUnit
+
+    units = [
+        (c, n, province_code)
+        for c, n in AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, province_code=province_code).values_list("code", "name")
+    ]
+    return _ranking(units, facts_by_commune(period, province_code), facts_by_commune(period.previous(), province_code), period)
+
+
+def province_ranking(period: Period) -> list[RankRow]:
+    from coso.units.models import AdministrativeUnit
+
+    units = [(c, n, c) for c, n in AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE).values_list("code", "name")]
+    return _ranking(units, facts_by_province(period), facts_by_province(period.previous()), period)
+
+
+# ---------------------------------------------------------------- who sees what
+def can_view_records(user: Any, *, province_code: str, commune_code: str) -> bool:
+    """Drill-down to the dossiers/feedback behind a commune's figure: the commune's staff, its province, system administrators."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        return True
+    if user.role in PROVINCE_ROLES:
+        return bool(user.province_code) and user.province_code == province_code
+    if user.role in COMMUNE_ROLES:
+        return bool(user.commune_code) and user.commune_code == commune_code
+    return False
+
+
+def dashboard_scope(user: Any) -> tuple[str, str, str]:
+    """(level, province_code, commune_code) of a user's dashboard: "commune", "province" or "national"."""
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        return "national", "", ""
+    if user.role in PROVINCE_ROLES:
+        return "province", user.province_code or "", ""
+    return "commune", user.province_code or "", user.commune_code or ""
+
+
+# ---------------------------------------------------------------- commune-strength index
+def province_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None) -> dict[str, Any]:
+    """The commune-strength index of the province's communes (or of ``codes``), with every part."""
+    from coso.indices.strength import strengths
+    from coso.units.models import AdministrativeUnit
+
+    if codes is None:
+        codes = list(
+            AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, province_code=province_code).values_list("code", flat=True)
+        )
+        facts = facts_by_commune(period, province_code)
+    else:  # only the communes asked for (a commune's dashboard)
+        facts = _grouped(_in_period(period).filter(commune_code__in=codes), "commune_code")
+    return strengths(codes, province_code=province_code, period=period, viewer=viewer, facts=facts)
+
+
+def monthly_trend(period: Period, *, commune_code: str = "", province_code: str = "", months: int = 12) -> dict[str, list[Any]]:
+    """Score out of 100 per month for the ``months`` months ending with the period's last month (one query)."""
+    from coso.indices.engine import totals
+    from coso.indices.periods import month
+
+    last = month(period.end.year, period.end.month)
+    spans = [last]
+    for _ in range(months - 1):
+        spans.insert(0, spans[0].previous())
+    whole = Period("range", spans[0].start, spans[-1].end)
+    qs: Any
+    if commune_code:
+        qs = IndexRollup.objects.filter(commune_code=commune_code)
+    elif province_code:
+        qs = ProvinceRollup.objects.filter(province_code=province_code)
+    else:
+        qs = ProvinceRollup.objects.all()
+    by_month: dict[tuple[int, int], Facts] = defaultdict(dict)
+    rows = qs.filter(day__gte=whole.start, day__lte=whole.end).values("day", "indicator", "numerator", "denominator")
+    for r in rows.iterator():
+        key = (r["day"].year, r["day"].month)
+        n, d = by_month[key].get(r["indicator"], (0, 0))
+        by_month[key][r["indicator"]] = (n + r["numerator"], d + r["denominator"])
+    scores = [
+        totals(by_month.get((p.start.year, p.start.month), {}), on=p.end, province_code=province_code, commune_code=commune_code).score100
+        for p in spans
+    ]
+    return {"labels": [f"{p.start:%m/%Y}" for p in spans], "scores": scores}

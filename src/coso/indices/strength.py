@@ -1,0 +1,245 @@
+"""Commune-strength index (chỉ số năng lực xã): a composite with transparent parts.
+
+Pillars and their inputs are data here; weights and bands are rules (``indices.csi.*``, editable per
+province from a date). Never a composite without its parts: every pillar carries its inputs (value,
+source, period) and its coverage (inputs with data ÷ inputs expected). A pillar without data is left
+out of the weighting. Capabilities not built yet plug in with :func:`register_input` from their own
+``indices_inputs.py`` module (discovered at start-up), without a change here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from coso.indices.engine import Facts, rate, totals
+from coso.indices.periods import Period
+from coso.rules import book
+
+
+@dataclass(frozen=True)
+class Pillar:
+    key: str
+    label: Promise
+
+
+PILLARS: tuple[Pillar, ...] = (
+    Pillar("service", _("Cung cấp dịch vụ công")),
+    Pillar("satisfaction", _("Sự hài lòng của người dân")),
+    Pillar("tasks", _("Thực hiện nhiệm vụ được giao")),
+    Pillar("workforce", _("Đội ngũ cán bộ, công chức")),
+    Pillar("feedback", _("Tiếp nhận phản ánh, pháp luật")),
+    Pillar("reform", _("Cải cách hành chính nội bộ")),
+)
+
+
+@dataclass
+class InputContext:
+    """What a provider gets: the communes, the period, who looks (scoped reads) and the 766 facts already read."""
+
+    codes: list[str]
+    province_code: str
+    period: Period
+    viewer: Any
+    facts: dict[str, Facts]
+
+
+# provider(ctx) -> {commune code: value 0–100 or None}
+Provider = Callable[[InputContext], dict[str, float | None]]
+
+
+@dataclass(frozen=True)
+class Input:
+    key: str
+    pillar: str
+    label: Promise | str
+    source: Promise | str
+    provider: Provider | None = None  # None: the capability does not exist yet ("no data")
+
+
+INPUTS: dict[str, Input] = {}
+
+
+def register_input(key: str, *, pillar: str, label: Promise | str, source: Promise | str, provider: Provider | None) -> None:
+    """Add (or replace, e.g. when a capability lands) an input of a pillar."""
+    if pillar not in {p.key for p in PILLARS}:
+        raise ValueError(f"unknown pillar {pillar!r}")
+    INPUTS[key] = Input(key, pillar, label, source, provider)
+
+
+# ---------------------------------------------------------------- built-in inputs
+def _d766_total(ctx: InputContext) -> dict[str, float | None]:
+    return {c: totals(ctx.facts.get(c, {}), on=ctx.period.end, province_code=ctx.province_code, commune_code=c).score100 for c in ctx.codes}
+
+
+def _d766_group5(ctx: InputContext) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
+    for c in ctx.codes:
+        t = totals(ctx.facts.get(c, {}), on=ctx.period.end, province_code=ctx.province_code, commune_code=c)
+        fed = t.group_fed.get("satisfaction", 0)
+        out[c] = round(t.groups["satisfaction"] * 100 / fed, 2) if fed else None
+    return out
+
+
+def _d766_5_2(ctx: InputContext) -> dict[str, float | None]:
+    return {c: rate(*ctx.facts.get(c, {}).get("5.2", (0, 0))) for c in ctx.codes}
+
+
+def _workforce_standards(ctx: InputContext) -> dict[str, float | None]:
+    """Share of staff meeting the standards of their position (workforce review), scoped to the viewer."""
+    if ctx.viewer is None:
+        return {}
+    from django.utils import timezone
+
+    from coso.workforce.selectors import review
+
+    on = min(ctx.period.end, timezone.localdate())
+    data = review(fetched_by=ctx.viewer, on=on, people_limit=0)
+    by_code = {row["code"]: row.get("compliance_rate") for row in data["communes"]}
+    return {c: (round(by_code[c] * 100, 2) if by_code.get(c) is not None else None) for c in ctx.codes}
+
+
+register_input(
+    "service.d766", pillar="service", label=_("Chỉ số 766 của UBND xã (điểm quy đổi /100)"), source=_("Quyết định 766/QĐ-TTg"), provider=_d766_total
+)
+register_input(
+    "satisfaction.d766_group5",
+    pillar="satisfaction",
+    label=_("Nhóm 5 — Mức độ hài lòng (÷ điểm đo được × 100)"),
+    source=_("Quyết định 766/QĐ-TTg, nhóm 5"),
+    provider=_d766_group5,
+)
+register_input(
+    "satisfaction.survey",
+    pillar="satisfaction",
+    label=_("Khảo sát sự hài lòng theo 5 yếu tố SIPAS"),
+    source=_("Quyết định 1001/QĐ-BNV"),
+    provider=None,
+)
+register_input(
+    "tasks.on_time", pillar="tasks", label=_("Nhiệm vụ cấp trên giao hoàn thành đúng hạn"), source=_("Theo dõi nhiệm vụ được giao"), provider=None
+)
+register_input(
+    "workforce.standards",
+    pillar="workforce",
+    label=_("Cán bộ, công chức đạt tiêu chuẩn vị trí"),
+    source=_("Nghị định 33/2023/NĐ-CP (rà soát tiêu chuẩn)"),
+    provider=_workforce_standards,
+)
+register_input(
+    "workforce.training", pillar="workforce", label=_("Hoàn thành bồi dưỡng bắt buộc"), source=_("Nghị định 171/2025/NĐ-CP"), provider=None
+)
+register_input(
+    "workforce.planning", pillar="workforce", label=_("Vị trí có người trong quy hoạch"), source=_("Quy định về quy hoạch cán bộ"), provider=None
+)
+register_input(
+    "feedback.d766_5_2",
+    pillar="feedback",
+    label=_("Phản ánh, kiến nghị xử lý đúng hạn (chỉ số 5.2)"),
+    source=_("Quyết định 766/QĐ-TTg, chỉ số 5.2"),
+    provider=_d766_5_2,
+)
+register_input(
+    "feedback.legal_access", pillar="feedback", label=_("Đạt chuẩn tiếp cận pháp luật"), source=_("Quyết định 27/2025/QĐ-TTg"), provider=None
+)
+register_input(
+    "reform.par",
+    pillar="reform",
+    label=_("Chỉ số cải cách hành chính cấp xã của tỉnh"),
+    source=_("Quyết định 876/QĐ-BNV; quyết định của UBND tỉnh"),
+    provider=None,
+)
+
+
+# ---------------------------------------------------------------- the composite
+@dataclass
+class InputValue:
+    key: str
+    label: Any
+    source: Any
+    value: float | None
+    available: bool  # the capability exists (a provider is registered)
+
+
+@dataclass
+class PillarScore:
+    key: str
+    label: Any
+    weight: float
+    score: float | None
+    inputs: list[InputValue] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> float:
+        return round(sum(1 for i in self.inputs if i.value is not None) * 100 / len(self.inputs), 2) if self.inputs else 0.0
+
+
+@dataclass
+class Strength:
+    code: str
+    period: Period
+    pillars: list[PillarScore]
+    csi: float | None
+    band: str
+    weight_covered: float  # share of the total weight that had data (percent)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "start": self.period.start.isoformat(),
+            "end": self.period.end.isoformat(),
+            "csi": self.csi,
+            "band": self.band,
+            "weight_covered": self.weight_covered,
+            "pillars": [
+                {
+                    "key": p.key,
+                    "label": str(p.label),
+                    "weight": p.weight,
+                    "score": p.score,
+                    "coverage": p.coverage,
+                    "inputs": [{"key": i.key, "label": str(i.label), "source": str(i.source), "value": i.value} for i in p.inputs],
+                }
+                for p in self.pillars
+            ],
+        }
+
+
+def _band(csi: float | None, on: dt.date, province_code: str) -> str:
+    if csi is None:
+        return ""
+    b = book()
+    for band in ("a", "b", "c"):
+        if csi >= float(b.value(f"indices.csi.band.{band}", on, province_code, "", 0)):
+            return band.upper()
+    return "D"
+
+
+def strengths(codes: list[str], *, province_code: str, period: Period, viewer: Any, facts: dict[str, Facts]) -> dict[str, Strength]:
+    """The composite for each commune in ``codes`` (all of one province), with its parts."""
+    ctx = InputContext(list(codes), province_code, period, viewer, facts)
+    values: dict[str, dict[str, float | None]] = {}
+    for inp in INPUTS.values():
+        values[inp.key] = inp.provider(ctx) if inp.provider is not None else {}
+    b = book()
+    weights = {p.key: float(b.value(f"indices.csi.weight.{p.key}", period.end, province_code, "", 0)) for p in PILLARS}
+    out: dict[str, Strength] = {}
+    for code in codes:
+        pillars: list[PillarScore] = []
+        for p in PILLARS:
+            inputs = [
+                InputValue(i.key, i.label, i.source, values[i.key].get(code), i.provider is not None) for i in INPUTS.values() if i.pillar == p.key
+            ]
+            have = [i.value for i in inputs if i.value is not None]
+            pillars.append(PillarScore(p.key, p.label, weights[p.key], round(sum(have) / len(have), 2) if have else None, inputs))
+        used = [p for p in pillars if p.score is not None and p.weight > 0]
+        total_w = sum(p.weight for p in pillars) or 1
+        w = sum(p.weight for p in used)
+        csi = round(sum(p.weight * (p.score or 0) for p in used) / w, 2) if w else None
+        out[code] = Strength(code, period, pillars, csi, _band(csi, period.end, province_code), round(w * 100 / total_w, 2))
+    return out

@@ -1,0 +1,12 @@
+"""Huey task: re-count the rollups of the records a request has just changed (event-driven update)."""
+
+from __future__ import annotations
+
+from huey.contrib.djhuey import db_task
+
+
+@db_task(name="coso.indices_refresh_records")
+def refresh_records_task(dossier_ids: list[int], feedback_ids: list[int]) -> int:
+    from coso.indices.services import refresh_records
+
+    return refresh_records(dossier_ids=dossier_ids, feedback_ids=feedback_ids)

@@ -1,0 +1,149 @@
+"""Fixtures of the indices tests: dossiers and feedback written with known figures.
+
+Records are built with ``apps.get_model`` (test data only); the indices code reads them only through
+the dossier and feedback selectors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+
+import pytest
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+_seq = itertools.count(1)
+
+
+def at(day: dt.date, hour: int = 9) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=VN)
+
+
+@pytest.fixture(autouse=True)
+def _media(tmp_path, settings):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def version(db):  # type: ignore[no-untyped-def]
+    from coso.dossiers.tests.conftest import make_procedure
+
+    return make_procedure()
+
+
+@pytest.fixture
+def make_dossier(version):  # type: ignore[no-untyped-def]
+    """make_dossier(commune, received=date, finished=date|None, timeliness="", channel="counter", inputs=True,
+    result_file=False, rating="")."""
+    Dossier = apps.get_model("dossiers", "Dossier")
+    Attachment = apps.get_model("dossiers", "DossierAttachment")
+    Rating = apps.get_model("dossiers", "DossierRating")
+
+    def make(
+        commune: Any,
+        *,
+        received: dt.date,
+        finished: dt.date | None = None,
+        timeliness: str = "",
+        channel: str = "counter",
+        inputs: bool = True,
+        result_file: bool = False,
+        rating: str = "",
+        status: str | None = None,
+    ) -> Any:
+        n = next(_seq)
+        if status is None:
+            status = "returned" if finished else "processing"
+        d = Dossier.objects.create(
+            code=f"T{commune.code}.{n:06d}",
+            procedure_version=version,
+            applicant_name="Nguyễn Văn A",
+            applicant_phone="0909000111",
+            channel=channel,
+            submitted_at=at(received),
+            received_at=at(received),
+            start_date=received,
+            due_date=received + dt.timedelta(days=5),
+            finished_at=at(finished, 10) if finished else None,
+            timeliness=timeliness,
+            status=status,
+            is_open=finished is None,
+            province_code=commune.province_code,
+            commune_code=commune.code,
+        )
+        if inputs:
+            Attachment.objects.create(
+                dossier=d, kind="input", document_name="Tờ khai", file="x/in.pdf", original_name="in.pdf", content_type="application/pdf", size=10
+            )
+        if result_file:
+            Attachment.objects.create(
+                dossier=d, kind="result", document_name="Kết quả", file="x/out.pdf", original_name="out.pdf", content_type="application/pdf", size=10
+            )
+        if rating:
+            Rating.objects.create(
+                dossier=d, level=rating, rated_at=at(finished or received, 11), province_code=commune.province_code, commune_code=commune.code
+            )
+        return d
+
+    return make
+
+
+@pytest.fixture
+def make_feedback(db):  # type: ignore[no-untyped-def]
+    Feedback = apps.get_model("feedback", "Feedback")
+    Category = apps.get_model("feedback", "FeedbackCategory")
+
+    def make(commune: Any, *, submitted: dt.date, late: bool = False, rating: str = "", status: str = "closed") -> Any:
+        n = next(_seq)
+        cat, _ = Category.objects.get_or_create(code="T1", defaults={"name": "Hạ tầng", "classification": "local"})
+        due = submitted + dt.timedelta(days=30)
+        return Feedback.objects.create(
+            code=f"PA{n:06d}",
+            category=cat,
+            title="Đèn đường hỏng",
+            text="Đèn đường hỏng ở khu phố 3",
+            submitted_at=at(submitted),
+            start_date=submitted,
+            reject_due=due,
+            info_due=due,
+            answer_due=due,
+            publish_due=due,
+            late=late,
+            rating=rating,
+            status=status,
+            province_code=commune.province_code,
+            commune_code=commune.code,
+        )
+
+    return make
+
+
+NOV = dt.date(2026, 11, 1)
+
+
+@pytest.fixture
+def november(commune, other_commune, make_dossier, make_feedback):  # type: ignore[no-untyped-def]
+    """Hand-counted November 2026 for ``commune``:
+
+    received 4 (1 online; 3 with files attached); finished 4: 2 on time, 1 early rated "not satisfied", 1 late;
+    3 returned with a result, 1 of them with an electronic result file.
+    2.1 = 3/4 = 75 % → 15/20;  5.4 = 2/4 = 50 % → 50 × 6 ÷ 90 = 3.33;  3.3 = 1/4 = 25 % → 25 × 4 ÷ 50 = 2;
+    4.2 = 3/4 = 75 % → 75 × 6 ÷ 80 = 5.62 (5.625);  4.1 = 1/3 = 33.33 % → 1.33/4.
+    Feedback 2 (1 late, 1 rated not useful): 5.2 = 1/2 = 50 % → 2.5/5;  5.3 = 0/2 → 0/2.
+    ``other_commune``: 2 dossiers finished on time, online, with files → 2.1 = 100 %.
+    """
+    d = [
+        make_dossier(commune, received=dt.date(2026, 11, 2), finished=dt.date(2026, 11, 5), timeliness="on_time", channel="online", result_file=True),
+        make_dossier(commune, received=dt.date(2026, 11, 3), finished=dt.date(2026, 11, 6), timeliness="on_time"),
+        make_dossier(commune, received=dt.date(2026, 11, 4), finished=dt.date(2026, 11, 6), timeliness="early", rating="unsatisfied"),
+        make_dossier(commune, received=dt.date(2026, 11, 5), finished=dt.date(2026, 11, 20), timeliness="late", inputs=False, status="refused"),
+    ]
+    for day in (dt.date(2026, 11, 9), dt.date(2026, 11, 10)):
+        make_dossier(other_commune, received=day, finished=day + dt.timedelta(days=1), timeliness="on_time", channel="online", result_file=True)
+    make_feedback(commune, submitted=dt.date(2026, 11, 3), late=True)
+    make_feedback(commune, submitted=dt.date(2026, 11, 4), rating="not_useful")
+    return d

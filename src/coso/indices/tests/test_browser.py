@@ -1,0 +1,43 @@
+"""Browser journeys (phone size): the leader's dashboard to the late dossiers; the public ranking."""
+
+from __future__ import annotations
+
+import pytest
+
+from coso.indices import services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _errors(page):  # type: ignore[no-untyped-def]
+    seen: list[str] = []
+    page.on("console", lambda msg: seen.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: seen.append(str(exc)))
+    return seen
+
+
+def test_leader_clicks_on_time_figure_and_lands_on_late_dossiers(page, blogin, users, november, commune):
+    services.rollups_rebuild()
+    errors = _errors(page)
+    blogin(page, "leader")
+    page.goto(page.base + "/chi-so/?period=2026-11")
+    page.wait_for_selector("#scorecard")
+    assert "75,0 %" in page.inner_text("#ind-21")  # Vietnamese number format
+    assert page.locator("#ind-11").get_attribute("data-status") == "no_data"
+    page.wait_for_function("document.getElementById('groups-chart').width > 0")
+    page.click("#ind-21 a.drill")
+    page.wait_for_selector("#records")
+    late = [d for d in november if d.timeliness == "late"][0]
+    assert late.code in page.inner_text("#records")
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+
+
+def test_anonymous_visitor_sees_the_public_ranking(page, november, commune, other_commune, province):
+    services.rollups_rebuild()
+    errors = _errors(page)
+    page.goto(page.base + f"/chi-so/cong-khai/?period=2026-11&province={province.code}")
+    page.wait_for_selector("#ranking")
+    rows = page.locator("#ranking tbody tr")
+    assert rows.count() == 2 and other_commune.name in rows.nth(0).inner_text()
+    page.wait_for_function("document.getElementById('ranking-chart').width > 0")
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors

@@ -1,0 +1,136 @@
+"""Pages and API: the leader's dashboard, drill-down, province ranking, public page; scoping and bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from coso.indices import services
+
+pytestmark = pytest.mark.django_db
+NOV = "period=2026-11"
+
+
+@pytest.fixture
+def built(november):  # type: ignore[no-untyped-def]
+    services.rollups_rebuild()
+    return november
+
+
+def test_leader_sees_own_commune_what_waits_and_drills_into_late_dossiers(built, users, login, commune):
+    c = login(users["leader"])
+    r = c.get(f"/chi-so/?{NOV}")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert commune.name in html and 'id="todo"' in html and 'id="scorecard"' in html
+    assert "Không có dữ liệu (Coso chưa ghi nhận)" in html  # 1.1 etc. are "no data", not 0
+    assert 'id="my-rank"' in html
+    late_url = f"/chi-so/ho-so/?commune={commune.code}&amp;indicator=2.1&amp;period=2026-11"
+    assert late_url in html
+    r = c.get(late_url.replace("&amp;", "&"))
+    assert r.status_code == 200
+    body = r.content.decode()
+    late = [d for d in built if d.timeliness == "late"]
+    assert late[0].code in body
+    assert all(d.code not in body for d in built if d.timeliness != "late")
+    r = c.get(late_url.replace("&amp;", "&") + "&all=1")
+    assert all(d.code in r.content.decode() for d in built)
+
+
+def test_feedback_drill_down_lists_the_overdue_items(built, users, login, commune):
+    r = login(users["leader"]).get(f"/chi-so/ho-so/?commune={commune.code}&indicator=5.2&{NOV}")
+    assert r.status_code == 200 and r.content.decode().count("PA") >= 1
+
+
+def test_another_commune_cannot_drill_into_this_commune(built, users, login, commune):
+    c = login(users["other_leader"])
+    assert c.get(f"/chi-so/ho-so/?commune={commune.code}&indicator=2.1&{NOV}").status_code == 404
+    r = c.get(f"/chi-so/?{NOV}&commune={commune.code}")  # the parameter is ignored: own commune only
+    assert r.status_code == 200 and "Phường Tân Định" in r.content.decode()
+    assert f"commune={commune.code}&amp;indicator" not in r.content.decode()
+
+
+def test_province_officer_ranks_communes_and_opens_one(built, users, login, commune, other_commune, foreign_commune):
+    c = login(users["province_home_affairs"])
+    r = c.get(f"/chi-so/?{NOV}")
+    html = r.content.decode()
+    assert r.status_code == 200 and 'id="ranking"' in html and 'id="ranking-chart-data"' in html
+    assert html.index(other_commune.name) < html.index(commune.name)  # 100 % on time ranks first
+    r = c.get(f"/chi-so/?{NOV}&commune={commune.code}")
+    assert r.status_code == 200 and "/chi-so/ho-so/?commune=26734" in r.content.decode()
+    assert c.get(f"/chi-so/?{NOV}&commune={foreign_commune.code}").status_code == 404
+    assert c.get(f"/chi-so/ho-so/?commune={foreign_commune.code}&indicator=2.1&{NOV}").status_code == 404
+
+
+def test_citizens_and_officers_without_a_leader_role_have_no_dashboard(built, users, login):
+    assert login(users["citizen"]).get("/chi-so/").status_code == 404
+    assert login(users["onestop"]).get("/chi-so/").status_code == 404
+
+
+def test_public_page_shows_rankings_without_sign_in(built, client, commune, province):
+    r = client.get(f"/chi-so/cong-khai/?{NOV}")
+    assert r.status_code == 200 and province.name in r.content.decode()
+    r = client.get(f"/chi-so/cong-khai/?{NOV}&province={province.code}")
+    assert r.status_code == 200 and commune.name in r.content.decode()
+    r = client.get(f"/chi-so/cong-khai/?{NOV}&commune={commune.code}")
+    html = r.content.decode()
+    assert r.status_code == 200 and 'class="drill"' not in html and "/chi-so/ho-so/" not in html
+    assert client.get(f"/chi-so/ho-so/?commune={commune.code}&indicator=2.1&{NOV}").status_code == 302  # sign in first
+    assert client.get("/chi-so/cong-khai/?province=99").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["period=2026-13", "period=abc", "start=2026-11-10&end=2026-11-01", "start=x&end=y"])
+def test_bad_period_is_a_clear_vietnamese_error(built, client, users, login, query):
+    r = client.get(f"/chi-so/cong-khai/?{query}")
+    html = r.content.decode()
+    assert r.status_code == 400 and ("Kỳ báo cáo không hợp lệ" in html or "Ngày kết thúc" in html)
+    assert login(users["leader"]).get(f"/chi-so/?{query}").status_code == 400
+
+
+def test_bad_indicator_in_drill_down(built, users, login, commune):
+    c = login(users["leader"])
+    assert c.get(f"/chi-so/ho-so/?commune={commune.code}&indicator=1.1&{NOV}").status_code == 400
+    assert c.get(f"/chi-so/ho-so/?commune={commune.code}&indicator=zzz&{NOV}").status_code == 400
+
+
+# ---------------------------------------------------------------- API
+def test_api_scorecard_and_ranking_are_public(built, client, commune, province):
+    r = client.get(f"/api/v1/indices/scorecard?level=commune&code={commune.code}&{NOV}")
+    assert r.status_code == 200
+    data = r.json()
+    ind = {i["code"]: i for g in data["groups"] for i in g["indicators"]}
+    assert (ind["2.1"]["numerator"], ind["2.1"]["denominator"], ind["2.1"]["points"]) == (3, 4, 15.0)
+    assert ind["1.1"]["status"] == "no_data" and ind["1.1"]["points"] is None
+    r = client.get(f"/api/v1/indices/ranking?province={province.code}&{NOV}")
+    assert r.status_code == 200 and [row["rank"] for row in r.json()["rows"]] == [1, 2]
+    assert client.get(f"/api/v1/indices/scorecard?{NOV}").json()["name"] == "Toàn quốc"
+
+
+def test_api_bad_input_is_4xx_with_a_message(built, client, commune):
+    r = client.get("/api/v1/indices/scorecard?period=2026-99")
+    assert r.status_code == 400 and r.json()["code"] == "bad-period"
+    assert client.get("/api/v1/indices/scorecard?level=district").status_code == 400
+    assert client.get("/api/v1/indices/scorecard?level=commune&code=nope").status_code == 404
+
+
+def test_api_records_are_scoped(built, client, users, login, commune):
+    url = f"/api/v1/indices/records?commune={commune.code}&indicator=2.1&{NOV}"
+    assert client.get(url).status_code == 401
+    r = login(users["leader"]).get(url)
+    assert r.status_code == 200 and r.json()["count"] == 1
+    assert login(users["other_leader"]).get(url).status_code == 404
+    assert login(users["leader"]).get(url.replace("2.1", "3.5")).status_code == 400
+
+
+def test_excel_export_with_definitions(built, users, login, client, province):
+    import io
+
+    from openpyxl import load_workbook
+
+    r = login(users["leader"]).get(f"/chi-so/?{NOV}&format=xlsx")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["Chỉ số", "Định nghĩa"]
+    cells = [c.value for row in wb["Chỉ số"].iter_rows() for c in row]
+    assert any(isinstance(v, str) and v.startswith("2.1 ") for v in cells)
+    r = client.get(f"/chi-so/cong-khai/?{NOV}&province={province.code}&format=xlsx")
+    assert load_workbook(io.BytesIO(r.content)).sheetnames == ["Chỉ số", "Xếp hạng", "Định nghĩa"]

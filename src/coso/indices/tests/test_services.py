@@ -1,0 +1,248 @@
+"""Indicators against hand-counted fixtures, rollups (rebuild, refresh, check), ranking, periods, the job and the command."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management import CommandError, call_command
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coso.core.exceptions import ApplicationError
+from coso.indices import engine, periods, selectors, services
+from coso.indices.models import IndexRollup
+from coso.indices.tests.conftest import at
+
+NOV = periods.month(2026, 11)
+pytestmark = pytest.mark.django_db
+
+
+# ---------------------------------------------------------------- pure parts
+@given(rate=st.floats(0, 100), max_points=st.floats(0, 30), full_at=st.floats(1, 100))
+def test_points_never_exceed_the_maximum_and_are_full_from_the_threshold(rate, max_points, full_at):
+    p = engine.points_for(rate, max_points, full_at)
+    assert 0 <= p <= round(max_points, 2) + 0.01
+    if rate >= full_at:
+        assert p == round(max_points, 2)
+
+
+@given(a=st.floats(0, 100), b=st.floats(0, 100))
+def test_points_grow_with_the_rate(a, b):
+    lo, hi = sorted((a, b))
+    assert engine.points_for(lo, 6, 90) <= engine.points_for(hi, 6, 90)
+
+
+def test_periods_parse_and_previous():
+    assert periods.parse({"period": "2026-11"}) == NOV
+    assert periods.parse({"period": "2026-Q1"}).end == dt.date(2026, 3, 31)
+    assert periods.parse({"period": "2026-q1"}).previous() == periods.quarter(2025, 4)
+    assert periods.parse({"period": "2026"}).previous() == periods.year(2025)
+    assert periods.month(2026, 1).previous() == periods.month(2025, 12)
+    r = periods.parse({"start": "2026-11-01", "end": "2026-11-10"})
+    assert r.previous() == periods.Period("range", dt.date(2026, 10, 22), dt.date(2026, 10, 31))
+    for bad in (
+        {"period": "2026-13"},
+        {"period": "hôm qua"},
+        {"start": "2026-11-10", "end": "2026-11-01"},
+        {"start": "2026-11-01"},
+        {"start": "2020-01-01", "end": "2026-01-01"},
+    ):
+        with pytest.raises(ApplicationError) as exc:
+            periods.parse(bad)
+        assert exc.value.code == "bad-period"
+
+
+def test_indicators_coso_cannot_feed_are_no_data_never_zero():
+    card = engine.scorecard({}, on=dt.date(2026, 11, 30))
+    assert card.indicator("1.1").status == "no_data" and card.indicator("1.1").points is None
+    assert card.indicator("2.1").status == "na" and card.indicator("2.1").points is None
+    assert card.points == 0 and card.fed_max == 0 and card.score100 is None
+    assert card.max_points == 100
+    assert [g.max_points for g in card.groups] == [18, 20, 12, 10, 18, 22]
+
+
+# ---------------------------------------------------------------- hand-counted figures
+def test_commune_figures_match_the_hand_count(november, commune):
+    services.rollups_rebuild()
+    card = selectors.commune_card(commune.code, commune.province_code, NOV)
+    f = {c: card.indicator(c) for c in ("2.1", "3.3", "4.1", "4.2", "5.2", "5.3", "5.4")}
+    assert (f["2.1"].numerator, f["2.1"].denominator, f["2.1"].rate, f["2.1"].points) == (3, 4, 75.0, 15.0)
+    assert (f["5.4"].numerator, f["5.4"].denominator, f["5.4"].points) == (2, 4, 3.33)
+    assert (f["3.3"].numerator, f["3.3"].denominator, f["3.3"].points) == (1, 4, 2.0)
+    assert (f["4.2"].numerator, f["4.2"].denominator) == (3, 4) and f["4.2"].points == pytest.approx(5.625, abs=0.01)
+    assert (f["4.1"].numerator, f["4.1"].denominator, f["4.1"].rate, f["4.1"].points) == (1, 3, 33.33, 1.33)
+    assert (f["5.2"].numerator, f["5.2"].denominator, f["5.2"].points) == (1, 2, 2.5)
+    assert (f["5.3"].numerator, f["5.3"].denominator, f["5.3"].points) == (0, 2, 0.0)
+    assert card.fed_max == 47
+    assert card.points == pytest.approx(15 + 3.33 + 2 + 5.62 + 1.33 + 2.5, abs=0.02)
+    assert card.indicator("3.5").status == "no_data"
+    # Another month has nothing: N/A, not zero.
+    assert selectors.commune_card(commune.code, commune.province_code, periods.month(2026, 10)).score100 is None
+
+
+def test_province_and_national_figures_are_sums_of_the_communes(november, commune, other_commune):
+    services.rollups_rebuild()
+    prov = selectors.province_card(commune.province_code, NOV).indicator("2.1")
+    assert (prov.numerator, prov.denominator) == (5, 6)
+    nat = selectors.national_card(NOV)
+    assert (nat.indicator("2.1").numerator, nat.indicator("2.1").denominator) == (5, 6)
+    assert (nat.indicator("5.2").numerator, nat.indicator("5.2").denominator) == (1, 2)
+
+
+def test_points_follow_the_rule_book_from_a_date(november, commune):
+    from coso.rules.testing import set_rule
+
+    services.rollups_rebuild()
+    set_rule("indices.d766.full_at.i2_1", 75, valid_from=dt.date(2026, 11, 1), province_code=commune.province_code)
+    assert selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1").points == 20
+    assert selectors.commune_card(commune.code, commune.province_code, periods.month(2026, 10)).indicator("2.1").full_at == 100
+
+
+# ---------------------------------------------------------------- rollups
+def test_rebuild_then_check_matches_and_drift_is_reported(november):
+    n = services.rollups_rebuild()
+    assert n == IndexRollup.objects.count() > 0
+    assert services.rollups_check() == []
+    IndexRollup.objects.filter(indicator="2.1").update(numerator=0)
+    drift = services.rollups_check()
+    assert {m.indicator for m in drift} == {"2.1"}
+    with pytest.raises(CommandError):
+        call_command("rebuild_indices", "--check")
+    call_command("rebuild_indices")  # rebuilds and verifies
+    assert services.rollups_check() == []
+
+
+def test_refresh_counts_only_what_changed_and_is_idempotent(november, commune, make_dossier):
+    services.rollups_rebuild()
+    assert services.rollups_refresh() >= 0
+    make_dossier(commune, received=dt.date(2026, 11, 12), finished=dt.date(2026, 11, 25), timeliness="late")
+    assert services.rollups_refresh() >= 1  # the communes touched (the overlap window may re-count recent ones)
+    card = selectors.commune_card(commune.code, commune.province_code, NOV)
+    assert (card.indicator("2.1").numerator, card.indicator("2.1").denominator) == (3, 5)
+    services.rollups_refresh()
+    assert services.rollups_check() == []
+
+
+def test_refresh_follows_a_dossier_that_finishes_later(november, commune, make_dossier):
+    d = make_dossier(commune, received=dt.date(2026, 11, 12))
+    services.rollups_rebuild()
+    type(d).objects.filter(pk=d.pk).update(
+        finished_at=at(dt.date(2026, 12, 1)),
+        timeliness="on_time",
+        status="returned",
+        is_open=False,
+        updated_at=at(dt.date(2026, 12, 1)) + dt.timedelta(days=3650),
+    )
+    services.rollups_refresh()
+    dec = selectors.commune_card(commune.code, commune.province_code, periods.month(2026, 12)).indicator("2.1")
+    assert (dec.numerator, dec.denominator) == (1, 1)
+    assert services.rollups_check() == []
+
+
+def test_first_refresh_rebuilds(november):
+    assert services.rollups_refresh() == -1
+    assert services.rollups_check() == []
+
+
+def test_periodic_job_refreshes(november, commune):
+    from coso.jobs.services import run_periodic
+
+    run = run_periodic("indices_rollups")
+    assert run.status == "ok"
+    assert selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1").denominator == 4
+
+
+# ---------------------------------------------------------------- ranking
+def test_commune_ranking_with_change_against_the_previous_period(november, commune, other_commune, make_dossier):
+    # October: the commune was first (on time), the other commune late.
+    make_dossier(commune, received=dt.date(2026, 10, 5), finished=dt.date(2026, 10, 6), timeliness="on_time", channel="online", result_file=True)
+    make_dossier(other_commune, received=dt.date(2026, 10, 5), finished=dt.date(2026, 10, 20), timeliness="late")
+    services.rollups_rebuild()
+    rows = selectors.commune_ranking(commune.province_code, NOV)
+    assert [r.code for r in rows] == [other_commune.code, commune.code]
+    first, second = rows
+    assert (first.rank, first.previous_rank, first.rank_change) == (1, 2, 1)
+    assert (second.rank, second.previous_rank, second.rank_change) == (2, 1, -1)
+    assert second.score_change is not None and second.score_change < 0
+
+
+def test_province_ranking_ranks_only_provinces_with_data(november, commune, foreign_commune):
+    services.rollups_rebuild()
+    rows = selectors.province_ranking(NOV)
+    assert rows[0].code == commune.province_code and rows[0].rank == 1
+    assert rows[1].code == foreign_commune.province_code and rows[1].rank is None and rows[1].score is None
+
+
+def test_old_commune_records_count_under_the_successor(commune, make_dossier):
+    """A dossier of an old commune dated before 1/7/2025 counts under the current commune."""
+    from django.apps import apps
+
+    Unit = apps.get_model("units", "AdministrativeUnit")
+    Succession = apps.get_model("units", "UnitSuccession")
+    old = Unit.all_objects.create(
+        code="26740", name="Phường Bến Nghé", level="commune", kind="phuong", province_code="79", valid_from=None, valid_to=dt.date(2025, 7, 1)
+    )
+    Succession.objects.create(predecessor=old, successor=commune, effective_on=dt.date(2025, 7, 1), is_primary=True)
+    make_dossier(old, received=dt.date(2025, 6, 2), finished=dt.date(2025, 6, 3), timeliness="on_time")
+    services.rollups_rebuild()
+    f = selectors.commune_card(commune.code, "79", periods.month(2025, 6)).indicator("2.1")
+    assert (f.numerator, f.denominator) == (1, 1)
+    assert services.rollups_check() == []
+
+
+# ---------------------------------------------------------------- event-driven update
+def test_a_saved_dossier_updates_the_rollups_after_commit(commune, make_dossier, django_capture_on_commit_callbacks):
+    services.rollups_rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_dossier(commune, received=dt.date(2026, 11, 2), finished=dt.date(2026, 11, 3), timeliness="late")
+    f = selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1")
+    assert (f.numerator, f.denominator) == (0, 1)
+    assert selectors.province_card(commune.province_code, NOV).indicator("2.1").denominator == 1
+    assert services.rollups_check() == []
+
+
+def test_a_real_dossier_with_a_supplement_pause_returned_late(users, commune, version, django_capture_on_commit_callbacks):
+    """Through the dossier services: a supplement request and receipt, then a late return (Monday 2/3/2026)."""
+    from coso.dossiers.tests.factories import DossierFactory
+
+    services.rollups_rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        d = DossierFactory(staff=users, commune=commune, procedure_version=version, supplemented=True, late=True)
+    assert d.timeliness == "late" and d.paused_working_days >= 0
+    month = periods.month(d.finished_at.year, d.finished_at.month)
+    f = selectors.commune_card(commune.code, commune.province_code, month).indicator("2.1")
+    assert (f.numerator, f.denominator) == (0, 1)
+    assert services.rollups_check() == []
+
+
+def test_province_rollups_drift_is_reported_and_demo_rebuilds(november):
+    from coso.indices import demo
+    from coso.indices.models import ProvinceRollup
+
+    services.rollups_rebuild()
+    ProvinceRollup.objects.filter(indicator="5.2").delete()
+    assert {m.indicator for m in services.rollups_check()} == {"5.2"}
+
+    class Bar:
+        def update(self, done: int, total: int) -> None: ...
+
+        def finish(self) -> None: ...
+
+    class Ctx:
+        def progress(self, label: str) -> Bar:
+            return Bar()
+
+    demo.build(Ctx())
+    assert services.rollups_check() == []
+
+
+def test_monthly_trend_for_a_commune_and_the_country(november, commune, make_dossier):
+    make_dossier(commune, received=dt.date(2026, 10, 5), finished=dt.date(2026, 10, 6), timeliness="late")
+    services.rollups_rebuild()
+    trend = selectors.monthly_trend(NOV, commune_code=commune.code)
+    assert trend["labels"][-2:] == ["10/2026", "11/2026"] and len(trend["labels"]) == 12
+    nov = selectors.commune_card(commune.code, commune.province_code, NOV).score100
+    assert trend["scores"][-1] == nov and trend["scores"][0] is None
+    assert selectors.monthly_trend(NOV)["scores"][-1] == selectors.national_card(NOV).score100

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from coso.indices import views
+
+app_name = "indices"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("ho-so/", views.records, name="records"),
+    path("cong-khai/", views.public, name="public"),
+]

@@ -1,0 +1,283 @@
+"""Pages: the leader's dashboard, the drill-down to the records behind a figure, the public index."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from coso.accounts.roles import PROVINCE_ROLES, Role
+from coso.core.exceptions import ApplicationError
+from coso.core.types import AuthedHttpRequest
+from coso.indices import periods, selectors
+from coso.indices.catalogue import GROUPS, INDICATOR_BY_CODE
+from coso.indices.engine import Scorecard
+from coso.indices.periods import Period
+
+
+def _unit(code: str, level: str) -> Any:
+    from coso.units.models import AdministrativeUnit
+
+    unit = AdministrativeUnit.objects.filter(code=code, level=level).first() if code else None
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _period_or_error(request: HttpRequest) -> tuple[Period | None, str]:
+    try:
+        return periods.parse(request.GET), ""
+    except ApplicationError as exc:
+        return None, exc.message
+
+
+def _error(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "indices/error.html", {"message": message}, status=400)
+
+
+def _group_chart(card: Scorecard, compare: Scorecard | None = None, compare_label: str = "") -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "labels": [f"{g.number}. {g.label}" for g in card.groups],
+        "points": [g.points for g in card.groups],
+        "fed_max": [g.fed_max for g in card.groups],
+        "max": [g.max_points for g in card.groups],
+    }
+    if compare is not None:
+        data["compare"] = [g.points for g in compare.groups]
+        data["compare_label"] = compare_label
+    return data
+
+
+def _ranking_chart(rows: list[selectors.RankRow]) -> dict[str, Any]:
+    ranked = [r for r in rows if r.score is not None]
+    return {"labels": [r.name for r in ranked], "scores": [r.score for r in ranked]}
+
+
+def _drill_url(commune_code: str, period: Period, code: str) -> str:
+    return reverse("indices:records") + "?" + urlencode({"commune": commune_code, "indicator": code, **period.query()})
+
+
+@login_required
+def dashboard(request: AuthedHttpRequest) -> HttpResponse:
+    """Commune leader: own commune against the province and last period. Province roles: the province and its
+    communes ranked (``?commune=`` opens one). System administrators: the provinces ranked (``?province=``)."""
+    user = request.user
+    if not (user.is_superuser or user.role in selectors.LEADER_ROLES):
+        raise Http404
+    period, error = _period_or_error(request)
+    if period is None:
+        return _error(request, error)
+    level, province_code, commune_code = selectors.dashboard_scope(user)
+    asked_commune, asked_province = request.GET.get("commune", "").strip(), request.GET.get("province", "").strip()
+    if level == "national" and asked_province:
+        level, province_code = "province", _unit(asked_province, "province").code
+    if level == "province" and asked_commune:
+        unit = _unit(asked_commune, "commune")
+        if unit.province_code != province_code:
+            raise Http404
+        level, commune_code = "commune", unit.code
+    prev = period.previous()
+    ctx: dict[str, Any] = {"period": period, "previous": prev, "level": level, "groups": GROUPS}
+    if level == "commune":
+        unit = _unit(commune_code, "commune")
+        card = selectors.commune_card(unit.code, unit.province_code, period)
+        province = selectors.province_card(unit.province_code, period)
+        ctx.update(
+            unit=unit,
+            card=card,
+            previous_card=selectors.commune_card(unit.code, unit.province_code, prev),
+            compare=province,
+            chart=_group_chart(card, province, "Bình quân tỉnh"),
+            drill=selectors.can_view_records(user, province_code=unit.province_code, commune_code=unit.code),
+        )
+        ranking = selectors.commune_ranking(unit.province_code, period)
+        ctx["my_rank"] = next((r for r in ranking if r.code == unit.code), None)
+        ctx["ranked_count"] = sum(1 for r in ranking if r.rank is not None)
+        if user.role == Role.COMMUNE_LEADER:
+            ctx["todo"] = _todo(user)
+        ctx["strength"] = selectors.province_strengths(unit.province_code, period, user, [unit.code])[unit.code]
+        ctx["previous_strength"] = selectors.province_strengths(unit.province_code, prev, user, [unit.code])[unit.code]
+    elif level == "province":
+        unit = _unit(province_code, "province")
+        card = selectors.province_card(unit.code, period)
+        ranking = selectors.commune_ranking(unit.code, period)
+        csi = selectors.province_strengths(unit.code, period, user)
+        for r in ranking:
+            r.strength = csi.get(r.code)
+        if request.GET.get("sort") == "csi":
+            ranking.sort(key=lambda r: (r.strength is None or r.strength.csi is None, -(r.strength.csi or 0) if r.strength else 0, r.code))
+        ctx.update(
+            unit=unit,
+            card=card,
+            previous_card=selectors.province_card(unit.code, prev),
+            ranking=ranking,
+            show_csi=True,
+            chart=_group_chart(card),
+            ranking_chart=_ranking_chart(ranking),
+            ranking_level="commune",
+        )
+    else:
+        card = selectors.national_card(period)
+        ranking = selectors.province_ranking(period)
+        ctx.update(
+            unit=None,
+            card=card,
+            previous_card=selectors.national_card(prev),
+            ranking=ranking,
+            chart=_group_chart(card),
+            ranking_chart=_ranking_chart(ranking),
+            ranking_level="province",
+        )
+    if ctx.get("drill"):
+        for g in ctx["card"].groups:
+            for i in g.indicators:
+                if i.status == "ok":
+                    i.drill_url = _drill_url(ctx["unit"].code, period, i.code)
+    if asked_commune and level == "commune":
+        ctx["keep"] = {"commune": commune_code}
+    elif asked_province and level == "province":
+        ctx["keep"] = {"province": province_code}
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(ctx)
+    ctx["xlsx_url"] = "?" + urlencode({**request.GET.dict(), "format": "xlsx"})
+    unit = ctx.get("unit")
+    ctx["trend"] = selectors.monthly_trend(
+        period,
+        commune_code=unit.code if unit is not None and level == "commune" else "",
+        province_code=(unit.province_code if unit else "") if level != "national" else "",
+    )
+    return render(request, "indices/dashboard.html", ctx)
+
+
+def _xlsx(ctx: dict[str, Any]) -> HttpResponse:
+    from coso.indices.documents import index_xlsx
+
+    unit, period = ctx.get("unit"), ctx["period"]
+    label = "Xếp hạng xã, phường" if ctx.get("ranking_level") == "commune" else "Xếp hạng tỉnh, thành phố"
+    body = index_xlsx(unit_name=unit.name if unit else "Toàn quốc", period=period, card=ctx["card"], ranking=ctx.get("ranking"), ranking_label=label)
+    resp = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = (
+        f'attachment; filename="chi-so-766-{unit.code if unit else "toan-quoc"}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"'
+    )
+    return resp
+
+
+def _todo(user: Any) -> dict[str, Any]:
+    """What waits for a commune leader today (counts link to the lists behind them)."""
+    from coso.dossiers.selectors import inbox
+    from coso.feedback.selectors import feedback_list
+
+    box = inbox(fetched_by=user)
+    inbox_url = reverse("dossiers:inbox")
+    return {
+        "mine": box.mine.count(),
+        "near": box.near.count(),
+        "overdue": box.overdue.count(),
+        "feedback_overdue": feedback_list(fetched_by=user, tab="overdue").count(),
+        "mine_url": inbox_url + "?tab=mine",
+        "near_url": inbox_url + "?tab=near",
+        "overdue_url": inbox_url + "?tab=overdue",
+        "feedback_url": reverse("feedback:moderation") + "?tab=overdue",
+    }
+
+
+@login_required
+def records(request: AuthedHttpRequest) -> HttpResponse:
+    """The dossiers (or feedback) behind one commune's figure: by default those counting against it (``?all=1``: all)."""
+    period, error = _period_or_error(request)
+    if period is None:
+        return _error(request, error)
+    code = request.GET.get("indicator", "")
+    indicator = INDICATOR_BY_CODE.get(code)
+    if indicator is None or not indicator.fed:
+        return _error(request, "Chỉ số không hợp lệ hoặc chưa có dữ liệu trong Coso.")
+    commune_code = request.GET.get("commune", "").strip()
+    from coso.units.models import AdministrativeUnit
+
+    unit = AdministrativeUnit.objects.filter(code=commune_code, level=AdministrativeUnit.Level.COMMUNE).first() if commune_code else None
+    if unit is None or not selectors.can_view_records(request.user, province_code=unit.province_code, commune_code=unit.code):
+        raise Http404
+    missed = request.GET.get("all", "") != "1"
+    if indicator.source == "dossier":
+        from coso.dossiers.selectors import index_dossiers
+
+        qs = index_dossiers(fetched_by=request.user, commune_code=unit.code, indicator=code, start=period.start, end=period.end, missed=missed)
+    else:
+        from coso.feedback.selectors import index_feedback
+
+        qs = index_feedback(fetched_by=request.user, commune_code=unit.code, indicator=code, start=period.start, end=period.end, missed=missed)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    base = {"commune": unit.code, "indicator": code, **period.query()}
+    return render(
+        request,
+        "indices/records.html",
+        {
+            "unit": unit,
+            "indicator": indicator,
+            "period": period,
+            "page": page,
+            "missed": missed,
+            "source": indicator.source,
+            "all_url": reverse("indices:records") + "?" + urlencode({**base, "all": "1"}),
+            "missed_url": reverse("indices:records") + "?" + urlencode(base),
+            "back_url": reverse("indices:dashboard")
+            + "?"
+            + urlencode({**period.query(), **({"commune": unit.code} if request.user.role in PROVINCE_ROLES else {})}),
+            "page_query": urlencode({**base, **({"all": "1"} if not missed else {})}),
+        },
+    )
+
+
+def public(request: HttpRequest) -> HttpResponse:
+    """The published index: provinces ranked nationally; ``?province=`` its communes ranked; ``?commune=`` one commune."""
+    period, error = _period_or_error(request)
+    if period is None:
+        return _error(request, error)
+    ctx: dict[str, Any] = {"period": period, "previous": period.previous(), "public": True}
+    commune_code, province_code = request.GET.get("commune", "").strip(), request.GET.get("province", "").strip()
+    if commune_code:
+        unit = _unit(commune_code, "commune")
+        card = selectors.commune_card(unit.code, unit.province_code, period)
+        ctx.update(
+            level="commune",
+            unit=unit,
+            card=card,
+            chart=_group_chart(card),
+            province_unit=_unit(unit.province_code, "province"),
+            keep={"commune": unit.code},
+        )
+    elif province_code:
+        unit = _unit(province_code, "province")
+        card = selectors.province_card(unit.code, period)
+        ranking = selectors.commune_ranking(unit.code, period)
+        ctx.update(
+            level="province",
+            unit=unit,
+            card=card,
+            ranking=ranking,
+            ranking_level="commune",
+            chart=_group_chart(card),
+            ranking_chart=_ranking_chart(ranking),
+            keep={"province": unit.code},
+        )
+    else:
+        card = selectors.national_card(period)
+        ranking = selectors.province_ranking(period)
+        ctx.update(
+            level="national",
+            unit=None,
+            card=card,
+            ranking=ranking,
+            ranking_level="province",
+            chart=_group_chart(card),
+            ranking_chart=_ranking_chart(ranking),
+        )
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(ctx)
+    ctx["xlsx_url"] = "?" + urlencode({**request.GET.dict(), "format": "xlsx"})
+    return render(request, "indices/public.html", ctx)

@@ -1,0 +1,129 @@
+"""Build-time: write data/portal/commune-procedures.jsonl and COVERAGE.md from a local copy of the crawls.
+
+Not run by Coso at run time (nothing loads from the web): a maintainer checks out the public crawl
+repository, runs this command, reviews the diff and commits the data with its source.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from coso.core.text import fold
+from coso.procedures import crawl, portal
+from coso.procedures.services import load_catalogue_file
+
+# Names of the city's list that differ from the portal's only in wording, checked by hand (list row → code).
+VETTED = {
+    "22": "1.012592",
+    "23": "1.012591",
+    "24": "1.012590",
+    "12": "1.003446",
+    "114": "1.010736",
+    "119": "1.003347",
+    "244": "2.000547",
+    "261": "1.004859",
+    "267": "2.002165",
+    "269": "2.000930",
+    "273": "2.001008",
+    "274": "2.000992",
+    "278": "2.000815",
+    "280": "2.000913",
+    "281": "2.000927",
+    "282": "2.000942",
+    "283": "2.001406",
+    "362": "2.000986",
+    "101": "1.001662",
+    "113": "1.011471",
+}
+
+
+def _key(name: str) -> str:
+    import re
+
+    s = fold(name)
+    s = re.sub(r"\(\s*\d\.\d{6}\s*\)", "", s)
+    s = re.sub(r"^\s*thu tuc\s*:?\s*", "", s)
+    return re.sub(r"[^a-z0-9]+", " ", s).strip()
+
+
+class Command(BaseCommand):
+    help = "Build the shipped portal catalogue from a local checkout of chatbot-tthc/chatbot_tthc (maintainers only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--crawl", required=True, help="Folder scripts/crawler/data/raw of the crawl checkout")
+        parser.add_argument("--commit", required=True, help="Commit of the crawl checkout")
+        parser.add_argument("--repo", default="chatbot-tthc/chatbot_tthc")
+        parser.add_argument(
+            "--extra",
+            default=str(portal.DATA_DIR / "portal-api-extracts.jsonl"),
+            help="Records copied from the portal API crawl (already in the portal shape)",
+        )
+
+    def handle(self, *args, **options):
+        raw_dir = Path(options["crawl"])
+        records: dict[str, dict] = {}
+        for f in sorted(raw_dir.glob("*/*.json")):
+            raw = json.loads(f.read_text(encoding="utf-8"))
+            rel = f"scripts/crawler/data/raw/{f.parent.name}/{f.name}"
+            records[raw["ma_thu_tuc"]] = crawl.record_from_page(raw, repo=options["repo"], commit=options["commit"], path=rel)
+        extra = {}
+        if options["extra"] and Path(options["extra"]).exists():
+            for rec in portal.read_records(Path(options["extra"]).read_bytes()):
+                extra[rec["code"]] = rec
+        by_name: dict[str, list[str]] = {}
+        for code, rec in {**records, **extra}.items():
+            by_name.setdefault(_key(rec["name"]), []).append(code)
+        curated = {r["code"] for r in load_catalogue_file()}
+        city = list(csv.DictReader((portal.DATA_DIR / "hcmc-113-2025-xa.csv").open(encoding="utf-8")))
+        shipped: dict[str, dict] = {}
+        lines = []
+        counts: dict[str, int] = {}
+        for row in city:
+            codes = [VETTED[row["stt"]]] if row["stt"] in VETTED else by_name.get(_key(row["name"]), [])
+            status, code, note = "", "", ""
+            if not codes:
+                status = "không có trong bản thu thập"
+            else:
+                code = codes[0]
+                rec = extra.get(code) or records[code]
+                prow, problems = portal.portal_row(rec)
+                if code in curated:
+                    status = "có trong danh mục đã hiệu đính (procedures.json)"
+                elif prow.get("decision_level") != "commune":
+                    status, note = "bỏ qua", "Cổng không ghi cấp xã"
+                elif problems:
+                    status, note = "bỏ qua", "; ".join(problems)
+                else:
+                    status = "đã nhập"
+                    shipped.setdefault(code, rec)
+            counts[status] = counts.get(status, 0) + 1
+            name = row["name"].replace("|", "/")
+            lines.append(f"| {row['stt']} | {name[:120]} | {code} | {status} | {note[:160]} |")
+        out = portal.SHIPPED_FILE
+        with out.open("w", encoding="utf-8") as fh:
+            for code in sorted(shipped):
+                fh.write(json.dumps(shipped[code], ensure_ascii=False) + "\n")
+        head = [
+            "# Thủ tục cấp xã của TP. Hồ Chí Minh (Quyết định 113/QĐ-UBND năm 2025, 363 thủ tục) đối chiếu Cổng DVC quốc gia",
+            "",
+            "Sinh bằng `manage.py build_portal_catalogue`; đừng sửa tay. Tên trong danh sách của Thành phố không có mã: ghép theo tên",
+            "(trùng sau khi bỏ dấu, chữ “Thủ tục” và dấu câu; 17 dòng khác chữ được ghép tay, xem VETTED trong lệnh).",
+            f"Nguồn giá trị: {options['repo']}@{options['commit'][:8]} (bản thu thập trang năm 2026) và các bản ghi API trong",
+            "`portal-api-extracts.jsonl` (3-hWnG/intern-amazing-group_7@a27ed4e Database/staging/procedures.jsonl).",
+            "Bản thu thập không có thư mục của Bộ Nội vụ, Bộ Y tế, Bộ Giáo dục và Đào tạo, Bộ Văn hóa, Thể thao và Du lịch…",
+            "nên phần lớn thủ tục của các bộ này chưa có nguồn.",
+            "",
+            "| Trạng thái | Số dòng |",
+            "|---|---|",
+            *[f"| {k} | {v} |" for k, v in sorted(counts.items())],
+            f"| mã khác nhau đã nhập | {len(shipped)} |",
+            "",
+            "| STT | Tên trong quyết định | Mã | Trạng thái | Ghi chú |",
+            "|---|---|---|---|---|",
+        ]
+        (portal.DATA_DIR / "COVERAGE.md").write_text("\n".join(head + lines) + "\n", encoding="utf-8")
+        self.stdout.write(f"{len(shipped)} thủ tục ghi vào {out.name}; " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))

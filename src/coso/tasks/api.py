@@ -1,0 +1,278 @@
+"""JSON API of the tasks module (mounted at /api/v1/tasks/). Same services and selectors as the pages.
+
+Errors use the project's one shape {code, message, details}.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
+
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from coso.core.types import AuthedHttpRequest
+from coso.tasks import errors, periods, selectors, services
+from coso.tasks import status as st
+from coso.tasks.models import Directive, Extension, Task
+
+router = Router(tags=["tasks"])
+
+
+class DirectiveOut(Schema):
+    id: int
+    number: str
+    issued_on: dt.date
+    received_on: dt.date | None
+    issuer: str
+    level: str
+    summary: str
+    province_code: str
+    commune_code: str
+    has_file: bool
+
+    @staticmethod
+    def resolve_has_file(obj: Directive) -> bool:
+        return bool(obj.file)
+
+
+class DirectiveIn(Schema):
+    number: str
+    issued_on: dt.date
+    received_on: dt.date | None = None
+    issuer: str
+    level: str
+    summary: str
+
+
+class TaskOut(Schema):
+    id: int
+    directive_id: int
+    directive_number: str
+    title: str
+    province_code: str
+    commune_code: str
+    lead_unit: str
+    coordinating_units: str
+    assigned_on: dt.date
+    due_on: dt.date
+    effective_due: dt.date
+    expected_product: str
+    progress: int
+    state: str
+    completed_on: dt.date | None
+    status: str
+    status_label: str
+    version: int
+
+    @staticmethod
+    def resolve_directive_number(obj: Task) -> str:
+        return obj.directive.number
+
+    @staticmethod
+    def resolve_status(obj: Task) -> str:
+        return selectors.task_status(obj)
+
+    @staticmethod
+    def resolve_status_label(obj: Task) -> str:
+        return str(st.LABELS.get(selectors.task_status(obj), ""))
+
+
+class TaskAssignIn(Schema):
+    title: str
+    commune_codes: list[str]
+    assigned_on: dt.date
+    due_on: dt.date
+    lead_unit: str = ""
+    coordinating_units: str = ""
+    expected_product: str = ""
+
+
+class ProgressReportIn(Schema):
+    kind: str
+    content: str
+    progress: int | None = None
+    version: int | None = None
+
+
+class ProgressReportOut(Schema):
+    id: int
+    kind: str
+    reported_on: dt.date
+    progress: int
+    content: str
+    files: list[str]
+
+    @staticmethod
+    def resolve_files(obj: Any) -> list[str]:
+        return [a.original_name for a in obj.attachments.all()]
+
+
+class TaskExtensionIn(Schema):
+    new_due: dt.date
+    reason: str
+
+
+class ExtensionDecisionIn(Schema):
+    approve: bool
+    reason: str = ""
+
+
+class TaskExtensionOut(Schema):
+    id: int
+    task_id: int
+    current_due: dt.date
+    new_due: dt.date
+    reason: str
+    status: str
+    requested_on: dt.date
+    decided_on: dt.date | None
+    decision_reason: str
+
+
+class TaskCancelIn(Schema):
+    reason: str
+
+
+class TaskFiguresOut(Schema):
+    code: str
+    label: str
+    total: int
+    completed_on_time: int
+    completed_late: int
+    open_in_term: int
+    open_overdue: int
+    stopped: int
+    completed: int
+    due: int
+    completion_rate: Decimal | None
+    overdue_rate: Decimal | None
+
+
+class TaskPeriodReportOut(Schema):
+    period: str
+    start: dt.date
+    end: dt.date
+    extension_counts_on_time: bool
+    total: TaskFiguresOut
+    rows: list[TaskFiguresOut]
+
+
+def _fig(f: st.Figures) -> dict[str, Any]:
+    d = f.as_dict()
+    return {k: d[k] for k in TaskFiguresOut.model_fields if k in d} | {"code": f.code, "label": f.label}
+
+
+@router.get("/directives", response=list[DirectiveOut])
+@paginate
+def list_directives(request: AuthedHttpRequest):  # type: ignore[no-untyped-def]
+    return selectors.directive_list(fetched_by=request.user)
+
+
+@router.post("/directives", response={201: DirectiveOut})
+def create_directive(request: AuthedHttpRequest, payload: Form[DirectiveIn], file: File[UploadedFile] = None):  # type: ignore[no-untyped-def, assignment]  # ninja: optional upload
+    d = services.directive_create(actor=request.user, file=file, **payload.dict())
+    return 201, d
+
+
+@router.get("/directives/{int:directive_id}", response=DirectiveOut)
+def get_directive(request: AuthedHttpRequest, directive_id: int):  # type: ignore[no-untyped-def]
+    return selectors.directive_get(fetched_by=request.user, pk=directive_id)
+
+
+@router.post("/directives/{int:directive_id}/tasks", response={201: list[TaskOut]})
+def assign_tasks(request: AuthedHttpRequest, directive_id: int, payload: TaskAssignIn):  # type: ignore[no-untyped-def]
+    d = selectors.directive_get(fetched_by=request.user, pk=directive_id)
+    tasks = services.tasks_assign(
+        actor=request.user,
+        directive=d,
+        title=payload.title,
+        commune_codes=payload.commune_codes,
+        assigned_on=payload.assigned_on,
+        due_on=payload.due_on,
+        lead_unit=payload.lead_unit,
+        coordinating_units=payload.coordinating_units,
+        expected_product=payload.expected_product,
+    )
+    return 201, tasks
+
+
+@router.get("/", response=list[TaskOut])
+@paginate
+def list_tasks(request: AuthedHttpRequest, status: str = "", directive_id: int | None = None, commune_code: str = ""):  # type: ignore[no-untyped-def]
+    if status and status not in st.STATUSES:
+        raise errors.INVALID_STATUS(details={"allowed": list(st.STATUSES)})
+    return selectors.task_list(fetched_by=request.user, status=status, directive_id=directive_id, commune_code=commune_code)
+
+
+@router.get("/report", response=TaskPeriodReportOut)
+def period_report(request: AuthedHttpRequest, kind: str = "month", year: int | None = None, number: int | None = None):  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    if kind not in periods.KINDS:
+        raise errors.INVALID_PERIOD()
+    here = periods.period_containing(kind, today, cutoff_day=selectors.cutoff_day(today, request.user.province_code))
+    year = year or here.year
+    number = number or here.number
+    if not 2000 <= year <= 2100 or not 1 <= number <= periods.MAX_NUMBER[kind]:
+        raise errors.PERIOD_REPORT_INVALID_PERIOD()
+    p = periods.period(kind, year, number, cutoff_day=selectors.cutoff_day(today, request.user.province_code))
+    data = selectors.period_figures(fetched_by=request.user, period=p)
+    return {
+        "period": p.label,
+        "start": p.start,
+        "end": p.end,
+        "extension_counts_on_time": data["extension_counts"],
+        "total": _fig(data["total"]),
+        "rows": [_fig(f) for f in data["rows"]],
+    }
+
+
+@router.get("/{int:task_id}", response=TaskOut)
+def get_task(request: AuthedHttpRequest, task_id: int):  # type: ignore[no-untyped-def]
+    return selectors.task_get(fetched_by=request.user, pk=task_id)
+
+
+@router.post("/{int:task_id}/reports", response={201: ProgressReportOut})
+def report_task(request: AuthedHttpRequest, task_id: int, payload: Form[ProgressReportIn], files: File[list[UploadedFile]] = None):  # type: ignore[no-untyped-def, assignment]  # ninja: optional upload list
+    task = selectors.task_get(fetched_by=request.user, pk=task_id)
+    r = services.task_report(
+        actor=request.user,
+        task=task,
+        kind=payload.kind,
+        content=payload.content,
+        progress=payload.progress,
+        files=files or [],
+        version=payload.version,
+    )
+    return 201, r
+
+
+@router.post("/{int:task_id}/extensions", response={201: TaskExtensionOut})
+def request_extension(request: AuthedHttpRequest, task_id: int, payload: TaskExtensionIn):  # type: ignore[no-untyped-def]
+    task = selectors.task_get(fetched_by=request.user, pk=task_id)
+    return 201, services.extension_request(actor=request.user, task=task, new_due=payload.new_due, reason=payload.reason)
+
+
+@router.get("/{int:task_id}/extensions", response=list[TaskExtensionOut])
+def list_extensions(request: AuthedHttpRequest, task_id: int):  # type: ignore[no-untyped-def]
+    return list(selectors.task_get(fetched_by=request.user, pk=task_id).extensions.all())
+
+
+@router.post("/{int:task_id}/extensions/{int:extension_id}/decision", response=TaskExtensionOut)
+def decide_extension(request: AuthedHttpRequest, task_id: int, extension_id: int, payload: ExtensionDecisionIn):  # type: ignore[no-untyped-def]
+    task = selectors.task_get(fetched_by=request.user, pk=task_id)
+    ext = Extension.objects.filter(task=task, pk=extension_id).first()
+    if ext is None:
+        raise Http404
+    return services.extension_decide(actor=request.user, extension=ext, approve=payload.approve, reason=payload.reason)
+
+
+@router.post("/{int:task_id}/cancel", response=TaskOut)
+def cancel_task(request: AuthedHttpRequest, task_id: int, payload: TaskCancelIn):  # type: ignore[no-untyped-def]
+    task = selectors.task_get(fetched_by=request.user, pk=task_id)
+    return services.task_cancel(actor=request.user, task=task, reason=payload.reason)

@@ -1,0 +1,319 @@
+"""Reads of the tasks module. Communes see their own tasks; provinces their province's (coso.core.scoping).
+
+Selectors for other modules (no double entry):
+- ``commune_task_figures`` — per-commune counts and rates for the task-execution pillar of the indices;
+- ``person_work_items`` — per-person work items (Decree 335/2025 evaluation) in the shape of workforce.WorkItem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Case, CharField, Count, F, Func, IntegerField, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+
+from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+from coso.core.scoping import NOTHING, get_scoped_or_404, scoped
+from coso.rules import book
+from coso.tasks import status as st
+from coso.tasks.models import Directive, Extension, Task
+from coso.tasks.periods import Period
+from coso.units.models import AdministrativeUnit
+
+EXT_KEY = "tasks.extension.counts_on_time"
+METHOD_KEY = "tasks.rate.method"
+CUTOFF_KEY = "tasks.report.cutoff_day"
+
+
+def rule_values(on: dt.date, province_code: str = "") -> tuple[bool, str]:
+    b = book()
+    return bool(b.value(EXT_KEY, on, province_code, "")), str(b.value(METHOD_KEY, on, province_code, ""))
+
+
+def cutoff_day(on: dt.date, province_code: str = "") -> int:
+    return int(book().value(CUTOFF_KEY, on, province_code, ""))
+
+
+def task_status(task: Task, *, on: dt.date | None = None) -> str:
+    on = on or timezone.localdate()
+    counts, _method = rule_values(on, task.province_code)
+    return st.official_status(
+        state=task.state,
+        assigned_on=task.assigned_on,
+        due_on=task.due_on,
+        effective_due=task.effective_due,
+        completed_on=task.completed_on,
+        cancelled_on=task.cancelled_on,
+        on=on,
+        extension_counts=counts,
+    )
+
+
+# ---------------------------------------------------------------- directives
+def directive_q(user: Any) -> Q:
+    """Directives a user may read: the unit's own, and (for a commune) those that gave it a task."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        return Q()
+    if user.role in PROVINCE_ROLES and user.province_code:
+        return Q(province_code=user.province_code)
+    if user.role in COMMUNE_ROLES and user.commune_code:
+        return Q(commune_code=user.commune_code) | Q(pk__in=Task.objects.filter(commune_code=user.commune_code).values("directive_id"))
+    return NOTHING
+
+
+def directive_list(*, fetched_by: Any) -> QuerySet[Directive]:
+    return Directive.objects.filter(directive_q(fetched_by)).order_by("-issued_on", "-id")
+
+
+def directive_get(*, fetched_by: Any, pk: Any) -> Directive:
+    from django.http import Http404
+
+    try:
+        return directive_list(fetched_by=fetched_by).get(pk=pk)
+    except (Directive.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# ---------------------------------------------------------------- tasks
+def task_list(
+    *,
+    fetched_by: Any,
+    directive_id: Any = None,
+    commune_code: str = "",
+    status: str = "",
+    on: dt.date | None = None,
+    query: str = "",
+    pending_extension: bool = False,
+) -> QuerySet[Task]:
+    """Open tasks first (nearest deadline first), then the others."""
+    qs = scoped(Task.objects.select_related("directive", "assignee"), fetched_by)
+    if directive_id:
+        qs = qs.filter(directive_id=directive_id)
+    if commune_code:
+        qs = qs.filter(commune_code=commune_code)
+    if query:
+        qs = qs.filter(Q(title__icontains=query) | Q(directive__number__icontains=query))
+    if status:
+        qs = qs.filter(status_q(status, on=on or timezone.localdate(), province_code=getattr(fetched_by, "province_code", "")))
+    if pending_extension:
+        qs = qs.filter(pk__in=Extension.objects.filter(status=Extension.Status.PENDING).values("task_id"))
+    open_first = Case(When(state=Task.State.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.order_by(open_first, "effective_due", "id")
+
+
+def status_q(status: str, *, on: dt.date, province_code: str = "") -> Q:
+    """The official status as a database condition (same rule as ``status.official_status``)."""
+    counts, _m = rule_values(on, province_code)
+    due = "effective_due" if counts else "due_on"
+    assigned = Q(assigned_on__lte=on)
+    done = Q(state=Task.State.COMPLETED, completed_on__lte=on)
+    stopped = Q(state=Task.State.CANCELLED, cancelled_on__lte=on)
+    if status == st.STOPPED:
+        return assigned & stopped
+    if status == st.ON_TIME:
+        return assigned & done & Q(completed_on__lte=F(due))
+    if status == st.LATE:
+        return assigned & done & Q(completed_on__gt=F(due))
+    open_ = assigned & ~done & ~stopped
+    if status == st.OVERDUE:
+        return open_ & Q(**{f"{due}__lt": on})
+    if status == st.IN_TERM:
+        return open_ & Q(**{f"{due}__gte": on})
+    return Q()
+
+
+def task_get(*, fetched_by: Any, pk: Any) -> Task:
+    return get_scoped_or_404(Task.objects.select_related("directive", "assignee", "created_by"), fetched_by, pk=pk)
+
+
+def task_history(task: Task) -> dict[str, Any]:
+    return {
+        "reports": list(task.reports.select_related("reported_by").prefetch_related("attachments")),
+        "extensions": list(task.extensions.select_related("requested_by", "decided_by")),
+    }
+
+
+def pending_extensions(*, fetched_by: Any) -> QuerySet[Extension]:
+    return (
+        Extension.objects.filter(status=Extension.Status.PENDING)
+        .filter(task__in=scoped(Task.objects.all(), fetched_by))
+        .select_related("task", "task__directive")
+    )
+
+
+# ---------------------------------------------------------------- figures
+_VALUES = ("id", "province_code", "commune_code", "state", "assigned_on", "due_on", "effective_due", "completed_on", "cancelled_on")
+
+
+def _figures(rows: Any, *, on: dt.date, counts: bool, method: str, key: str = "commune_code") -> dict[str, st.Figures]:
+    out: dict[str, st.Figures] = defaultdict(lambda: st.Figures(method=method))
+    for r in rows:
+        s = st.official_status(
+            state=r["state"],
+            assigned_on=r["assigned_on"],
+            due_on=r["due_on"],
+            effective_due=r["effective_due"],
+            completed_on=r["completed_on"],
+            cancelled_on=r["cancelled_on"],
+            on=on,
+            extension_counts=counts,
+        )
+        f = out[r[key]]
+        f.add(s)
+        f.days_overdue_total += st.days_overdue(
+            status=s, due=st.judged_due(r["due_on"], r["effective_due"], extension_counts=counts), completed_on=r["completed_on"], on=on
+        )
+    return out
+
+
+class DayNumber(Func):
+    """A date as a whole number of days (differences of two are days between them), on SQLite and PostgreSQL."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="CAST(julianday(%(expressions)s) - 2451544.5 AS INTEGER)", **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="(%(expressions)s - DATE '2000-01-01')", **extra)
+
+
+def _day_number(d: dt.date) -> int:
+    return (d - dt.date(2000, 1, 1)).days
+
+
+def status_case(*, on: dt.date, province_code: str = "") -> Case:
+    """The official status of each row as one SQL CASE expression (same order of tests as ``status.official_status``)."""
+    counts, _m = rule_values(on, province_code)
+    due = "effective_due" if counts else "due_on"
+    return Case(
+        When(assigned_on__gt=on, then=Value(st.NOT_YET)),
+        When(state=Task.State.CANCELLED, cancelled_on__lte=on, then=Value(st.STOPPED)),
+        When(state=Task.State.COMPLETED, completed_on__lte=on, completed_on__gt=F(due), then=Value(st.LATE)),
+        When(state=Task.State.COMPLETED, completed_on__lte=on, then=Value(st.ON_TIME)),
+        When(**{f"{due}__lt": on}, then=Value(st.OVERDUE)),
+        default=Value(st.IN_TERM),
+        output_field=CharField(),
+    )
+
+
+def _aggregate(qs: QuerySet[Task], *, on: dt.date, province_code: str, method: str) -> dict[str, st.Figures]:
+    """Counts per commune and official status, and the days overdue, in one grouped query (status as a CASE expression;
+    an index covers the columns it reads)."""
+    from django.db import connection
+
+    counts, _m = rule_values(on, province_code)
+    due = "effective_due" if counts else "due_on"
+    in_sql = connection.vendor in ("sqlite", "postgresql")
+    agg: dict[str, Any] = {"n": Count("id")}
+    if in_sql:
+        agg["done_days"] = Sum(DayNumber(F("completed_on")))
+        agg["due_days"] = Sum(DayNumber(F(due)))
+    out: dict[str, st.Figures] = defaultdict(lambda: st.Figures(method=method))
+    rows: Any = qs.order_by().annotate(official=status_case(on=on, province_code=province_code)).values("commune_code", "official").annotate(**agg)
+    for row in rows:
+        f = out[row["commune_code"]]
+        f.add(row["official"], row["n"])
+        if in_sql and row["official"] == st.LATE:
+            f.days_overdue_total += (row["done_days"] or 0) - (row["due_days"] or 0)
+        elif in_sql and row["official"] == st.OVERDUE:
+            f.days_overdue_total += row["n"] * _day_number(on) - (row["due_days"] or 0)
+    if not in_sql:  # other databases: read the late and overdue tasks (a minority) row by row
+        late = qs.filter(status_q(st.LATE, on=on, province_code=province_code) | status_q(st.OVERDUE, on=on, province_code=province_code))
+        for code, deadline, completed_on, state in late.values_list("commune_code", due, "completed_on", "state").iterator(chunk_size=5000):
+            finished = completed_on if state == Task.State.COMPLETED and completed_on is not None and completed_on <= on else None
+            out[code].days_overdue_total += ((finished or on) - deadline).days
+    return out
+
+
+def task_report_figures(*, fetched_by: Any, start: dt.date, end: dt.date, province_code: str = "", engine: str = "sql") -> dict[str, Any]:
+    """Tasks assigned in [start, end], each with its status on ``end`` (today if the period is not over): one row per commune
+    and the total. ``engine="python"`` computes every task's status with ``status.official_status`` (the reference the
+    grouped query is tested against, and the benchmark's baseline)."""
+    qs = scoped(Task.objects.all(), fetched_by).filter(assigned_on__gte=start, assigned_on__lte=end)
+    province_code = province_code or getattr(fetched_by, "province_code", "") or ""
+    if province_code:
+        qs = qs.filter(province_code=province_code)
+    on = min(end, timezone.localdate())  # a period not over yet is looked at today (the future is not known)
+    counts, method = rule_values(on, province_code)
+    if engine == "python":
+        per = _figures(qs.values(*_VALUES).iterator(chunk_size=5000), on=on, counts=counts, method=method)
+    else:
+        per = _aggregate(qs, on=on, province_code=province_code, method=method)
+    names = dict(AdministrativeUnit.all_objects.filter(level="commune", code__in=list(per)).order_by("valid_from").values_list("code", "name"))
+    rows = []
+    total = st.Figures(label="Tổng cộng", method=method)
+    for code, f in sorted(per.items(), key=lambda kv: names.get(kv[0], kv[0])):
+        f.code, f.label = code, names.get(code, code)
+        rows.append(f)
+        total.merge(f)
+    return {"rows": rows, "total": total, "on": on, "start": start, "end": end, "extension_counts": counts, "method": method}
+
+
+def commune_task_figures(*, fetched_by: Any, start: dt.date, end: dt.date) -> dict[str, dict[str, Any]]:
+    """For the indices' task-execution pillar: {commune_code: {completed_on_time, completed_late, open_in_term, open_overdue,
+    stopped, total, completed, due, completion_rate, overdue_rate, on_time_share, days_overdue_total}} for tasks assigned in
+    [start, end] looked at on ``end`` (the user's scope)."""
+    data = task_report_figures(fetched_by=fetched_by, start=start, end=end)
+    return {f.code: f.as_dict() for f in data["rows"]}
+
+
+def person_work_items(*, fetched_by: Any, user_ids: list[int], start: dt.date, end: dt.date) -> dict[int, list[dict[str, Any]]]:
+    """Decree 335/2025 evidence: per account, the tasks it carries whose deadline (after approved extensions, if the rule says
+    so) falls in [start, end] or that were completed in it. Each item has the fields of ``workforce.WorkItem``: title, points (1),
+    completed, delays (1 when completed late or overdue and not completed), failed_reviews (0), source "tasks", source_ref
+    "task:<id>", plus due and completed_on. Stopped tasks are left out."""
+    qs = scoped(Task.objects.all(), fetched_by).filter(assignee_id__in=user_ids).exclude(state=Task.State.CANCELLED)
+    qs = qs.filter(
+        Q(effective_due__gte=start, effective_due__lte=end)
+        | Q(due_on__gte=start, due_on__lte=end)
+        | Q(completed_on__gte=start, completed_on__lte=end)
+    ).filter(assigned_on__lte=end)
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for t in qs.order_by("effective_due", "id"):
+        counts, _m = rule_values(end, t.province_code)
+        s = st.official_status(
+            state=t.state,
+            assigned_on=t.assigned_on,
+            due_on=t.due_on,
+            effective_due=t.effective_due,
+            completed_on=t.completed_on,
+            cancelled_on=t.cancelled_on,
+            on=end,
+            extension_counts=counts,
+        )
+        if s == st.IN_TERM:
+            continue  # still within its term at the end of the period: evidence for a later period
+        assert t.assignee_id is not None
+        out[t.assignee_id].append(
+            {
+                "title": t.title[:300],
+                "points": 1,
+                "completed": s in (st.ON_TIME, st.LATE),
+                "delays": 1 if s in (st.LATE, st.OVERDUE) else 0,
+                "failed_reviews": 0,
+                "source": "tasks",
+                "source_ref": f"task:{t.pk}",
+                "status": s,
+                "due": st.judged_due(t.due_on, t.effective_due, extension_counts=counts),
+                "completed_on": t.completed_on,
+            }
+        )
+    return dict(out)
+
+
+def communes_for(user: Any) -> QuerySet[AdministrativeUnit]:
+    """Communes the user may assign tasks to (a province's communes in force)."""
+    if user.role in PROVINCE_ROLES and user.province_code:
+        return AdministrativeUnit.objects.filter(level="commune", province_code=user.province_code).order_by("name")
+    if user.role in COMMUNE_ROLES and user.commune_code:
+        return AdministrativeUnit.objects.filter(level="commune", code=user.commune_code)
+    return AdministrativeUnit.objects.none()
+
+
+def period_figures(*, fetched_by: Any, period: Period) -> dict[str, Any]:
+    return task_report_figures(fetched_by=fetched_by, start=period.start, end=period.end)

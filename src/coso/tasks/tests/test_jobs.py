@@ -1,0 +1,62 @@
+"""Deadline reminders through the job runner: near, then overdue, each once per deadline and recipient."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from coso.core.notify import MemoryBackend
+from coso.jobs.models import JobRun, Reminder
+from coso.jobs.services import run_periodic
+from coso.tasks import services
+from coso.tasks.tests.conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def test_near_then_overdue_each_once(users, two_tasks, commune, other_commune, settings):
+    from coso.workcalendar.services import add_working_days
+
+    MemoryBackend.outbox.clear()
+    users["leader"].phone = "0988000111"
+    users["leader"].save()
+    due = two_tasks[0].effective_due
+    near_day = due - dt.timedelta(days=1)
+    while add_working_days(near_day, settings.COSO_REMINDER_WORKING_DAYS_BEFORE) < due or near_day.weekday() >= 5:
+        near_day += dt.timedelta(days=1)
+    run = run_periodic("task_deadline_reminders", today=near_day)
+    assert run.status == JobRun.Status.OK
+    assert run.result.get("near_sent") == 2  # the leader of each commune
+    again = run_periodic("task_deadline_reminders", today=near_day)
+    assert again.result.get("near_sent", 0) == 0 and again.result.get("near_already_sent") == 2
+    overdue_day = due + dt.timedelta(days=1)
+    while overdue_day.weekday() >= 5:
+        overdue_day += dt.timedelta(days=1)
+    run = run_periodic("task_deadline_reminders", today=overdue_day)
+    # the commune leader and the province officer who assigned it, for each of the two tasks
+    assert run.result.get("overdue_sent") == 4
+    assert Reminder.objects.filter(kind="task_overdue", recipient=users["province_home_affairs"]).count() == 2
+    assert any("quá hạn" in m.text and m.to == "0988000111" for m in MemoryBackend.outbox)
+    assert run_periodic("task_deadline_reminders", today=overdue_day + dt.timedelta(days=1)).result.get("overdue_sent", 0) == 0
+
+
+def test_an_approved_extension_gets_new_reminders(users, two_tasks, commune, on_day):
+    task = next(t for t in two_tasks if t.commune_code == commune.code)
+    with on_day(TODAY):
+        ext = services.extension_request(actor=users["specialist"], task=task, new_due=task.due_on + dt.timedelta(days=14), reason="x")
+        services.extension_decide(actor=users["province_home_affairs"], extension=ext, approve=True)
+    day = task.due_on + dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    run = run_periodic("task_deadline_reminders", today=day)
+    assert not Reminder.objects.filter(kind="task_overdue", object_id=str(task.pk)).exists()
+    assert run.status == JobRun.Status.OK
+
+
+def test_completed_and_cancelled_tasks_are_not_reminded(users, two_tasks, commune, other_commune, today):
+    a, b = two_tasks
+    services.task_report(actor=users["specialist"] if a.commune_code == commune.code else users["other_leader"], task=a, kind="result", content="x")
+    services.task_cancel(actor=users["province_home_affairs"], task=b, reason="thay thế")
+    run_periodic("task_deadline_reminders", today=a.due_on + dt.timedelta(days=3))
+    assert not Reminder.objects.filter(kind__startswith="task_").exists()

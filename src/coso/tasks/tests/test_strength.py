@@ -1,0 +1,30 @@
+"""The tasks app feeds the task-execution pillar of the commune-strength index without any change to the index code."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from coso.indices.periods import Period
+from coso.indices.strength import INPUTS, InputContext
+from coso.tasks import services
+from coso.tasks.models import Task
+from coso.tasks.tests.test_services import _bulk
+
+
+def test_task_pillar_is_fed_by_the_tasks_app(users, commune, other_commune, on_day):
+    assert INPUTS["tasks.on_time"].provider is not None
+    with on_day(dt.date(2017, 1, 3)):
+        d = services.directive_create(
+            actor=users["province_admin"], number="2/BC", issued_on=dt.date(2017, 1, 2), issuer="UBND tỉnh", level="province", summary="K"
+        )
+    Task.objects.bulk_create(
+        _bulk(d, commune.code, 3, state="completed", due=dt.date(2017, 6, 30), completed=dt.date(2017, 6, 1))
+        + _bulk(d, commune.code, 1, state="open", due=dt.date(2017, 9, 30))
+    )
+    ctx = InputContext(
+        codes=[commune.code, other_commune.code], province_code=commune.province_code,
+        period=Period("year", dt.date(2017, 1, 1), dt.date(2017, 12, 31)), viewer=users["province_home_affairs"], facts={},
+    )
+    values = INPUTS["tasks.on_time"].provider(ctx)
+    # 3 completed on time of 4 due (3 completed + 1 overdue not completed); nothing assigned to the other commune
+    assert values == {commune.code: 75.0, other_commune.code: None}
