@@ -18,6 +18,7 @@ urlpatterns = [
     path("workforce/", include("coso.workforce.urls")),
     path("funding/", include("coso.funding.urls")),
     path("feedback/", include("coso.feedback.urls")),
+    path("quy-hoach/", include("coso.planning.urls")),
     path("open311/", include("coso.feedback.open311_urls")),
     path("jobs/", include("coso.jobs.urls")),
     path("chi-so/", include("coso.indices.urls")),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "coso.workforce",
     "coso.funding",
     "coso.feedback",
+    "coso.planning",
     "coso.jobs",
     "coso.indices",
     "coso.tasks",
@@ -350,6 +351,7 @@ COSO_DEMO_MODULES = [
     "coso.workforce.demo",
     "coso.funding.demo",
     "coso.feedback.demo",
+    "coso.planning.demo",
     "coso.tasks.demo",
     "coso.indices.demo",  # last: builds the rollups from the other modules' demo data
 ]

@@ -13,6 +13,7 @@ ALL_STAFF = COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN}
 # The staff register and its review are open to these roles only (coso.workforce.selectors.REGISTER_ROLES);
 # the one-stop officer, the specialist and the finance officers would get a 404 there.
 WORKFORCE_REGISTER = frozenset({Role.COMMUNE_LEADER, Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})
+PLANNING = WORKFORCE_REGISTER  # planning lists and training plans: the same roles as the register
 
 # (label, url name, roles that see it; None = everyone incl. anonymous)
 MENU: list[tuple[Any, str, frozenset[str] | None]] = [
@@ -30,6 +31,8 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Đội ngũ CBCC"), "workforce:people", WORKFORCE_REGISTER),
     (_("Rà soát tiêu chuẩn"), "workforce:review", WORKFORCE_REGISTER),
     (_("Đánh giá, xếp loại"), "workforce:evaluations", frozenset(COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
+    (_("Quy hoạch cán bộ"), "planning:lists", PLANNING),
+    (_("Kế hoạch đào tạo"), "planning:training", PLANNING),
     (
         _("Kinh phí"),
         "funding:allocation",

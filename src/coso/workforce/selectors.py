@@ -329,3 +329,90 @@ def rule_change_impact(key: str, province_code: str, commune_code: str, valid_fr
     else:
         out.append(_("Rà soát các ngày trước %(day)s vẫn theo giá trị cũ; từ ngày này theo giá trị mới.") % {"day": valid_from.strftime("%d/%m/%Y")})
     return out
+
+
+# ---------------------------------------------------------------- facts for other apps (planning, training)
+def person_choices(*, fetched_by: Any, commune: str = "", on: dt.date | None = None, limit: int = 2000) -> list[dict[str, Any]]:
+    """People in office in the user's scope as plain values (id, name, position, unit) for pickers of other apps."""
+    qs = person_list(fetched_by=fetched_by, commune=commune, on=on).exclude(kind=Person.Kind.VILLAGE_PART_TIME)
+    rows: list[dict[str, Any]] = [dict(r) for r in qs.values("id", "full_name", "position_code", "province_code", "commune_code")[:limit]]
+    for r in rows:
+        r["position_name"] = position_name(r["position_code"], r["province_code"])
+    return rows
+
+
+def person_unit(*, fetched_by: Any, pk: int) -> dict[str, Any]:
+    """The unit of a person the user may see (404 otherwise): {id, full_name, province_code, commune_code}."""
+    p = person_get(fetched_by=fetched_by, pk=pk)
+    if not can_use_register(fetched_by):
+        from django.http import Http404
+
+        raise Http404
+    return {"id": p.pk, "full_name": p.full_name, "province_code": p.province_code, "commune_code": p.commune_code}
+
+
+def _gap_out(gap: dict[str, str]) -> dict[str, str]:
+    """A gap with its text and the code of the level required (training matches courses on the code)."""
+    codes = {label: code for code, label in rules.LEVEL_LABELS.get(gap["standard"], {}).items()}
+    return {**gap, "text": rules.gap_text(gap), "required_code": codes.get(gap["required"], "")}
+
+
+def planning_profiles(ids: Any, *, on: dt.date, targets: Mapping[int, str] | None = None, policy: Policy | None = None) -> dict[int, dict[str, Any]]:
+    """What planning and training need to know of people, as plain values (no model object leaves this app).
+
+    Per person: name, sex, ethnic minority, kind, position held and whether it is a leader post, unit,
+    birth and retirement dates (Decree 135/2020 roadmap in force on ``on``), the disciplines decided by
+    ``on``, approved evaluation levels by year, and the standards gaps against the position held
+    (``gaps_current``) and, when ``targets`` names a position for the person, against that position
+    (``gaps_target``). Four queries whatever the number of people.
+    """
+    from coso.units.models import AdministrativeUnit
+    from coso.workforce.models import Discipline
+
+    ids = list(ids)
+    policy = policy or Policy(on)
+    targets = targets or {}
+    fields = ("id", "full_name", "birth_date", "gender", "is_ethnic_minority", "kind", "position_code", "province_code", "commune_code",
+              "started_on", "left_on", "transition_end_date", *QUAL_FIELDS)
+    out: dict[int, dict[str, Any]] = {}
+    for i in range(0, len(ids), 5000):
+        for row in Person.objects.filter(pk__in=ids[i:i + 5000]).values(*fields):
+            out[row["id"]] = {**row, "disciplines": [], "evaluations": {}}
+    if not out:
+        return out
+    communes = {p["commune_code"] for p in out.values()}
+    difficult = set(AdministrativeUnit.objects.filter(code__in=list(communes), is_difficult_area=True).values_list("code", flat=True))
+    for i in range(0, len(ids), 5000):
+        chunk = ids[i:i + 5000]
+        for pid, form, decided, until in Discipline.objects.filter(person_id__in=chunk, decided_on__lte=on).values_list(
+                "person_id", "form", "decided_on", "valid_until"):
+            out[pid]["disciplines"].append({"form": form, "form_label": rules.DISCIPLINE_FORMS.get(form, form), "decided_on": decided,
+                                            "valid_until": until})
+        for pid, year, level in Evaluation.objects.filter(person_id__in=chunk, status=Evaluation.Status.APPROVED).values_list(
+                "person_id", "year", "level"):
+            out[pid]["evaluations"][year] = level
+    catalogue = rules.positions()
+    for pid, p in out.items():
+        p["retirement_date"] = policy.retirement_date(p["birth_date"], p["gender"])
+        p["position_name"] = position_name(p["position_code"], p["province_code"])
+        p["leader"] = bool(catalogue.get(p["position_code"], {}).get("leader"))
+        quals = {k: p[k] for k in ("birth_date", *QUAL_FIELDS)}
+        hard = p["commune_code"] in difficult
+        own = p["commune_code"] if p["commune_code"] in policy.own_standard_communes() else ""
+        req = policy.standard(p["position_code"], p["kind"], p["province_code"], own, difficult_area=hard)
+        p["gaps_current"] = [_gap_out(g) for g in rules.check_standards(quals, req, on)]
+        target = targets.get(pid)
+        if target:
+            kind = catalogue.get(target, {}).get("kind", "civil_servant")
+            treq = policy.standard(target, kind, p["province_code"], own, difficult_area=hard)
+            p["gaps_target"] = [_gap_out(g) for g in rules.check_standards(quals, treq, on)]
+            p["target_has_standard"] = treq is not None
+    return out
+
+
+def active_people_ids(*, province_code: str, commune_code: str = "", on: dt.date) -> list[int]:
+    """Cadres and civil servants in office on ``on`` in a province (or one commune): the incumbents whose gaps training closes."""
+    qs = Person.objects.filter(active_q(on), province_code=province_code, kind__in=[Person.Kind.CADRE, Person.Kind.CIVIL_SERVANT])
+    if commune_code:
+        qs = qs.filter(commune_code=commune_code)
+    return list(qs.order_by("id").values_list("id", flat=True))

@@ -1,0 +1,149 @@
+"""JSON API of the planning app (mounted at /api/v1/planning/). Errors: {code, message, details}."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+
+from ninja import Router, Schema
+from pydantic import Field
+
+from coso.core.params import SmallCount, Year
+from coso.planning import catalogue, errors, selectors, services
+
+router = Router(tags=["planning"])
+Money = Annotated[int, Field(ge=0, le=10**15)]
+
+
+class ListOut(Schema):
+    id: int
+    commune_code: str
+    term: str
+    position_code: str
+    position_name: str
+    candidates: int
+
+
+class ListIn(Schema):
+    commune_code: str
+    term: str
+    position_code: str
+    note: str = ""
+
+
+class CandidateIn(Schema):
+    person_id: int
+    entered_on: dt.date
+    decision: str
+
+
+class RemoveIn(Schema):
+    on: dt.date
+    decision: str
+    reason: str
+
+
+class DecideIn(Schema):
+    accept: bool
+    decision: str = ""
+    note: str = ""
+
+
+class PlanIn(Schema):
+    year: Year
+    budget: Money
+    per_person_limit: SmallCount | None = None
+    pinned: list[tuple[int, int]] = []
+    excluded: list[int] = []
+
+
+def _list_out(pl: Any) -> dict[str, Any]:
+    return {"id": pl.pk, "commune_code": pl.commune_code, "term": pl.term, "position_code": pl.position_code,
+            "position_name": services.position_name(pl.position_code), "candidates": getattr(pl, "active", 0)}
+
+
+@router.get("/lists", response=list[ListOut])
+def lists(request: HttpRequest, term: str = "", commune: str = "") -> list[dict[str, Any]]:
+    return [_list_out(pl) for pl in selectors.lists(fetched_by=request.user, term=term, commune=commune)[:1000]]
+
+
+@router.post("/lists", response={201: ListOut})
+def list_create(request: HttpRequest, payload: ListIn) -> tuple[int, dict[str, Any]]:
+    pl = services.list_create(actor=request.user, commune_code=payload.commune_code, term=payload.term, position_code=payload.position_code,
+                              note=payload.note)
+    return 201, _list_out(pl)
+
+
+def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    d = selectors.list_detail(fetched_by=request.user, pk=pk)
+    pl = d["list"]
+    return {
+        "id": pl.pk, "commune_code": pl.commune_code, "term": pl.term, "term_label": catalogue.term_label(pl.term),
+        "position_code": pl.position_code, "position_name": d["position_name"],
+        "candidates": [{"id": r["candidate"].pk, "person_id": r["person"]["id"], "full_name": r["person"]["full_name"],
+                        "status": r["candidate"].status, "entered_on": r["candidate"].entered_on, "decision": r["candidate"].decision,
+                        "retirement_date": r["person"]["retirement_date"],
+                        "issues": [{"code": i["code"], "severity": i["severity"], "text": i["text"]} for i in r["issues"]],
+                        "history": [{"on": e.on, "kind": e.kind, "text": e.text} for e in r["events"]]} for r in d["rows"]],
+        "structure": {k: v for k, v in d["structure"].items()},
+    }
+
+
+@router.get("/lists/{pk}")
+def list_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _detail(request, pk)
+
+
+@router.post("/lists/{pk}/candidates", response={201: dict})
+def candidate_add(request: HttpRequest, pk: int, payload: CandidateIn) -> tuple[int, dict[str, Any]]:
+    pl = selectors.list_get(fetched_by=request.user, pk=pk)
+    c = services.candidate_add(actor=request.user, planning_list=pl, person_id=payload.person_id, entered_on=payload.entered_on,
+                               decision=payload.decision)
+    return 201, {"id": c.pk, "warnings": c.warnings}
+
+
+@router.post("/candidates/{pk}/remove")
+def candidate_remove(request: HttpRequest, pk: int, payload: RemoveIn) -> dict[str, Any]:
+    c = selectors.candidate_get(fetched_by=request.user, pk=pk)
+    c = services.candidate_remove(actor=request.user, candidate=c, on=payload.on, decision=payload.decision, reason=payload.reason)
+    return {"id": c.pk, "status": c.status}
+
+
+@router.post("/review")
+def review_run(request: HttpRequest) -> dict[str, int]:
+    from django.utils import timezone
+
+    user: Any = request.user
+    if not (user.is_superuser or user.role in services.EDIT_ROLES):
+        raise errors.REVIEW_FORBIDDEN()
+    return services.review_run(on=timezone.localdate(), actor=user, province_code=user.province_code or "", commune_code=user.commune_code or "")
+
+
+@router.get("/proposals")
+def proposals(request: HttpRequest, status: str = "pending") -> list[dict[str, Any]]:
+    return [{"id": p.pk, "candidate_id": p.candidate_id, "list_id": p.candidate.planning_list_id, "year": p.year, "status": p.status,
+             "reasons": [{"code": r["code"], "text": r["text"]} for r in p.reasons]}
+            for p in selectors.proposals(fetched_by=request.user, status=status)[:1000]]
+
+
+@router.post("/proposals/{pk}/decide")
+def proposal_decide(request: HttpRequest, pk: int, payload: DecideIn) -> dict[str, Any]:
+    p = selectors.proposal_get(fetched_by=request.user, pk=pk)
+    p = services.proposal_decide(actor=request.user, proposal=p, accept=payload.accept, decision=payload.decision, note=payload.note)
+    return {"id": p.pk, "status": p.status}
+
+
+@router.post("/training-plans", response={201: dict})
+def plan_build(request: HttpRequest, payload: PlanIn) -> tuple[int, dict[str, Any]]:
+    user: Any = request.user
+    plan = services.plan_build(actor=user, province_code=user.province_code or "", commune_code=user.commune_code or "", year=payload.year,
+                               budget=payload.budget, per_person_limit=payload.per_person_limit, pinned=payload.pinned, excluded=payload.excluded)
+    return 201, {"id": plan.pk, **plan.result}
+
+
+@router.get("/training-plans/{pk}")
+def plan_get(request: HttpRequest, pk: int) -> dict[str, Any]:
+    plan = selectors.plan_get(fetched_by=request.user, pk=pk)
+    return {"id": plan.pk, "year": plan.year, "budget": plan.budget, "per_person_limit": plan.per_person_limit, **plan.result}

@@ -1,0 +1,120 @@
+"""Models of the planning app: planning lists and candidates, yearly review proposals, courses and training plans.
+
+People are workforce records (``workforce.Person``, referenced by key only); their facts are read
+through ``coso.workforce.selectors``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from coso.core.models import TenantModel
+from coso.planning.catalogue import COURSE_KINDS, TERMS
+
+
+class PlanningList(TenantModel):
+    """The candidates planned for one position of one unit in one term."""
+
+    term = models.CharField(_("nhiệm kỳ"), max_length=9, choices=[(k, v["label"]) for k, v in TERMS.items()])
+    position_code = models.CharField(_("chức danh quy hoạch"), max_length=30)
+    level = models.CharField(_("cấp"), max_length=10, default="xa")
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["commune_code", "term", "position_code"]
+        constraints = [models.UniqueConstraint(fields=["commune_code", "term", "position_code"], name="planning_list_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.position_code} {self.term} ({self.commune_code})"
+
+
+class Candidate(TenantModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Trong quy hoạch")
+        REMOVED = "removed", _("Đã đưa ra khỏi quy hoạch")
+
+    planning_list = models.ForeignKey(PlanningList, on_delete=models.CASCADE, related_name="candidates")
+    person = models.ForeignKey("workforce.Person", on_delete=models.PROTECT, related_name="+")
+    entered_on = models.DateField(_("ngày vào quy hoạch"))
+    decision = models.CharField(_("quyết định phê duyệt"), max_length=120)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    removed_on = models.DateField(_("ngày đưa ra"), null=True, blank=True)
+    removal_decision = models.CharField(_("quyết định đưa ra"), max_length=120, blank=True, default="")
+    removal_reason = models.CharField(_("lý do đưa ra"), max_length=500, blank=True, default="")
+    warnings = models.JSONField(_("lưu ý khi vào quy hoạch"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["entered_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["planning_list", "person"], condition=Q(status="active"), name="planning_candidate_active_unique")]
+
+
+class CandidateEvent(models.Model):
+    """The history of a candidate (shown on the list; the audit log also records every change)."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="events")
+    on = models.DateField(_("ngày"))
+    kind = models.CharField(_("loại"), max_length=20)
+    text = models.CharField(_("nội dung"), max_length=1000)
+    actor_name = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class RemovalProposal(TenantModel):
+    """A removal the yearly review proposes; a person decides (the review never removes anyone)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ quyết định")
+        ACCEPTED = "accepted", _("Đã đưa ra khỏi quy hoạch")
+        REJECTED = "rejected", _("Giữ lại trong quy hoạch")
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="proposals")
+    review_on = models.DateField(_("ngày rà soát"))
+    year = models.PositiveIntegerField(_("năm rà soát"))
+    reasons = models.JSONField(_("lý do"), default=list)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("ghi chú quyết định"), max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ["-review_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["candidate", "year"], name="planning_proposal_year_unique")]
+
+
+class Course(TenantModel):
+    kind = models.CharField(_("loại khóa"), max_length=30, choices=[(k, v["name"]) for k, v in COURSE_KINDS.items()])
+    name = models.CharField(_("tên khóa"), max_length=200)
+    year = models.PositiveIntegerField(_("năm"))
+    starts_on = models.DateField(_("ngày khai giảng"), null=True, blank=True)
+    duration_days = models.PositiveIntegerField(_("thời gian (ngày)"))
+    seats = models.PositiveIntegerField(_("số chỗ"))
+    cost_per_person = models.PositiveBigIntegerField(_("chi phí một người (đồng)"))
+
+    class Meta:
+        ordering = ["year", "kind", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingPlan(TenantModel):
+    """A yearly plan built by the optimiser, with the greedy baseline's result on the same data."""
+
+    year = models.PositiveIntegerField(_("năm"))
+    budget = models.PositiveBigIntegerField(_("kinh phí (đồng)"))
+    per_person_limit = models.PositiveIntegerField(_("số khóa tối đa một người"))
+    result = models.JSONField(default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -1,0 +1,95 @@
+"""Rule keys of the planning app (values: planning/data/rules.json).
+
+Cadre planning follows Quy định 50-QĐ/TW (27/12/2021) until 7/10/2025 and Quy định 377-QĐ/TW from
+8/10/2025, which replaced it and Quy định 80-QĐ/TW (appointment; the discipline waiting periods).
+Training follows Nghị định 171/2025/NĐ-CP from 1/7/2025; course costs are provincial norms under
+Thông tư 36/2018/TT-BTC.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from pydantic import Field
+
+from coso.rules.registry import ValueType, declare
+from coso.rules.tables import TableModel, table
+
+QD377 = "Quy định 377-QĐ/TW ngày 08/10/2025 (trước đó Quy định 50-QĐ/TW ngày 27/12/2021)"
+NATIONAL_PROVINCE = ("national", "province")
+
+
+class DisciplineWait(TableModel):
+    khien_trach: int = Field(ge=0, le=120, title=gettext_noop("Khiển trách (tháng)"))
+    canh_cao: int = Field(ge=0, le=120, title=gettext_noop("Cảnh cáo (tháng)"))
+    cach_chuc: int = Field(ge=0, le=120, title=gettext_noop("Cách chức (tháng)"))
+
+
+class CourseCosts(TableModel):
+    llct_so_cap: int = Field(ge=0, title=gettext_noop("Sơ cấp lý luận chính trị (đồng/người)"))
+    llct_trung_cap: int = Field(ge=0, title=gettext_noop("Trung cấp lý luận chính trị (đồng/người)"))
+    llct_cao_cap: int = Field(ge=0, title=gettext_noop("Cao cấp lý luận chính trị (đồng/người)"))
+    qlnn_chuyen_vien: int = Field(ge=0, title=gettext_noop("Quản lý nhà nước – chuyên viên (đồng/người)"))
+    qlnn_chuyen_vien_chinh: int = Field(ge=0, title=gettext_noop("Quản lý nhà nước – chuyên viên chính (đồng/người)"))
+    tin_hoc_co_ban: int = Field(ge=0, title=gettext_noop("Tin học cơ bản (đồng/người)"))
+    tin_hoc_nang_cao: int = Field(ge=0, title=gettext_noop("Tin học nâng cao (đồng/người)"))
+    ngoai_ngu_bac2: int = Field(ge=0, title=gettext_noop("Ngoại ngữ bậc 2 (đồng/người)"))
+    ngoai_ngu_bac3: int = Field(ge=0, title=gettext_noop("Ngoại ngữ bậc 3 (đồng/người)"))
+    dai_hoc: int = Field(ge=0, title=gettext_noop("Đại học (đồng/người)"))
+
+
+class Priority(TableModel):
+    candidate: int = Field(ge=1, le=100, title=gettext_noop("Người trong quy hoạch"))
+    leader: int = Field(ge=1, le=100, title=gettext_noop("Lãnh đạo đương nhiệm"))
+    staff: int = Field(ge=1, le=100, title=gettext_noop("Cán bộ, công chức khác"))
+
+
+declare("planning.candidates.max_per_position", ValueType.INTEGER, _("Số người tối đa quy hoạch vào một chức danh"), unit="people",
+        default_source=QD377, minimum=Decimal(1), maximum=Decimal(10), scopes=("national",),
+        description=_("Mỗi chức danh lãnh đạo, quản lý quy hoạch không quá số người này trong một nhiệm kỳ."))
+declare("planning.candidates.max_positions_per_level", ValueType.INTEGER, _("Số chức danh tối đa của một người ở cùng cấp"), unit="count",
+        default_source=QD377, minimum=Decimal(1), maximum=Decimal(10), scopes=("national",),
+        description=_("Một người được quy hoạch không quá số chức danh này ở cùng một cấp trong một nhiệm kỳ."))
+declare("planning.age.term_months", ValueType.INTEGER, _("Thời gian một nhiệm kỳ"), unit="months", default_source=QD377,
+        minimum=Decimal(12), maximum=Decimal(120), scopes=("national",),
+        description=_("Người quy hoạch nhiệm kỳ kế tiếp phải còn đủ thời gian công tác đến tuổi nghỉ hưu thực tế cho ít nhất một nhiệm kỳ "
+                      "tính từ đầu nhiệm kỳ."))
+declare("planning.age.preferred_terms", ValueType.INTEGER, _("Số nhiệm kỳ nên còn đủ tuổi công tác"), unit="count", default_source=QD377,
+        minimum=Decimal(1), maximum=Decimal(3), scopes=("national",),
+        description=_("Người quy hoạch nhiệm kỳ kế tiếp nên còn đủ tuổi công tác từ số nhiệm kỳ này trở lên; thiếu thì chỉ cảnh báo."))
+declare("planning.age.first_appointment_months", ValueType.INTEGER, _("Thời gian còn công tác khi bổ nhiệm lần đầu"), unit="months",
+        default_source="Hướng dẫn 06-HD/BTCTW ngày 26/7/2021; Nghị định 33/2023/NĐ-CP Điều 8 khoản 3", minimum=Decimal(0),
+        maximum=Decimal(120), scopes=("national",),
+        description=_("Quy hoạch nhiệm kỳ hiện tại (bổ sung quy hoạch): tính từ ngày xem xét đến ngày nghỉ hưu thực tế phải còn đủ số tháng này."))
+declare("planning.discipline.wait_months", ValueType.TABLE, _("Thời gian chờ sau kỷ luật trước khi bổ nhiệm, quy hoạch chức vụ cao hơn"),
+        unit="table", schema=table(DisciplineWait), default_source="Quy định 377-QĐ/TW (từ 08/10/2025); Quy định 80-QĐ/TW (trước đó)",
+        scopes=("national",),
+        description=_("Số tháng kể từ ngày quyết định kỷ luật mà người bị kỷ luật chưa được bổ nhiệm, giới thiệu ứng cử hoặc quy hoạch "
+                      "vào chức vụ cao hơn, theo hình thức kỷ luật."))
+declare("planning.structure.young_age_under", ValueType.INTEGER, _("Tuổi của cán bộ trẻ trong quy hoạch"), unit="years",
+        default_source="Quy định 50-QĐ/TW (cấp tỉnh, cấp huyện: dưới 40 tuổi); tỉnh quy định cho cấp xã", minimum=Decimal(25),
+        maximum=Decimal(50), scopes=NATIONAL_PROVINCE,
+        description=_("Người dưới tuổi này (tính ở đầu nhiệm kỳ quy hoạch) được tính là cán bộ trẻ trong cơ cấu quy hoạch."))
+declare("planning.structure.young_target", ValueType.PERCENT, _("Tỷ lệ cán bộ trẻ trong quy hoạch (mục tiêu)"), unit="percent",
+        default_source="Quy định 50-QĐ/TW", minimum=Decimal(0), maximum=Decimal(100), scopes=NATIONAL_PROVINCE)
+declare("planning.structure.women_target", ValueType.PERCENT, _("Tỷ lệ cán bộ nữ trong quy hoạch (mục tiêu)"), unit="percent",
+        default_source="Quy định 50-QĐ/TW", minimum=Decimal(0), maximum=Decimal(100), scopes=NATIONAL_PROVINCE)
+declare("planning.structure.minority_target", ValueType.PERCENT, _("Tỷ lệ cán bộ dân tộc thiểu số trong quy hoạch (mục tiêu)"),
+        unit="percent", default_source="Quy định 377-QĐ/TW: phù hợp với từng địa phương (tỉnh quy định)", minimum=Decimal(0),
+        maximum=Decimal(100), scopes=NATIONAL_PROVINCE)
+declare("planning.review.min_evaluation", ValueType.CHOICE, _("Mức xếp loại tối thiểu để ở lại quy hoạch"), default_source=QD377,
+        choices=(("hoan_thanh", _("Hoàn thành nhiệm vụ")), ("tot", _("Hoàn thành tốt nhiệm vụ"))), scopes=NATIONAL_PROVINCE,
+        description=_("Rà soát hằng năm đề xuất đưa ra khỏi quy hoạch người có xếp loại năm trước thấp hơn mức này."))
+declare("planning.training.cost_per_person", ValueType.TABLE, _("Định mức chi phí đào tạo, bồi dưỡng theo loại khóa (đồng/người)"),
+        unit="table", schema=table(CourseCosts), scopes=NATIONAL_PROVINCE,
+        default_source="Thông tư 36/2018/TT-BTC; nghị quyết của HĐND tỉnh về định mức chi đào tạo, bồi dưỡng",
+        description=_("Chi phí một học viên theo loại khóa, dùng khi khóa học chưa ghi chi phí riêng. Tỉnh nhập theo nghị quyết của HĐND tỉnh."))
+declare("planning.training.courses_per_person", ValueType.INTEGER, _("Số khóa tối đa của một người trong năm"), unit="count",
+        default_source="Nghị định 171/2025/NĐ-CP, Điều 2 (đào tạo theo vị trí việc làm, kế hoạch của cơ quan)", minimum=Decimal(1),
+        maximum=Decimal(10), scopes=NATIONAL_PROVINCE)
+declare("planning.training.priority", ValueType.TABLE, _("Trọng số ưu tiên trong kế hoạch đào tạo"), unit="table", schema=table(Priority),
+        scopes=NATIONAL_PROVINCE, default_source="Nghị định 171/2025/NĐ-CP, Điều 2; Quy định 377-QĐ/TW (đào tạo theo quy hoạch)",
+        description=_("Mỗi thiếu hụt tiêu chuẩn được khép lại có giá trị bằng trọng số của người: người trong quy hoạch, lãnh đạo, người khác."))

@@ -1,0 +1,141 @@
+"""Reads of the planning app, scoped to the user's unit (another unit's list answers 404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from coso.core.scoping import get_scoped_or_404, scoped
+from coso.planning import catalogue, checks
+from coso.planning import rules as prules
+from coso.planning.models import Candidate, Course, PlanningList, RemovalProposal, TrainingPlan
+from coso.planning.services import can_view, position_name
+from coso.workforce import selectors as wf
+
+
+def _require(user: Any) -> None:
+    if not can_view(user):
+        raise Http404
+
+
+def lists(*, fetched_by: Any, term: str = "", commune: str = "") -> QuerySet[PlanningList]:
+    _require(fetched_by)
+    qs = scoped(PlanningList.objects.all(), fetched_by)
+    if term:
+        qs = qs.filter(term=term)
+    if commune:
+        qs = qs.filter(commune_code=commune)
+    return qs.annotate(active=Count("candidates", filter=Q(candidates__status=Candidate.Status.ACTIVE))).order_by(
+        "commune_code", "term", "position_code")
+
+
+def list_get(*, fetched_by: Any, pk: int) -> PlanningList:
+    _require(fetched_by)
+    return get_scoped_or_404(PlanningList.objects.all(), fetched_by, pk=pk)
+
+
+def list_detail(*, fetched_by: Any, pk: int, on: dt.date | None = None) -> dict[str, Any]:
+    """A planning list with each candidate's facts, every rule checked today (flags), gaps, history and the structure figures."""
+    plist = list_get(fetched_by=fetched_by, pk=pk)
+    on = on or timezone.localdate()
+    r = checks.PlanningRules(on, plist.province_code, plist.commune_code)
+    cands = list(plist.candidates.prefetch_related("events").order_by("status", "entered_on", "id"))
+    ids = [c.person_id for c in cands]
+    profiles = wf.planning_profiles(ids, on=on, targets=dict.fromkeys(ids, plist.position_code))
+    rows = []
+    for c in cands:
+        p = profiles[c.person_id]
+        issues = checks.assess(p, target=plist.position_code, term=plist.term, r=r, target_name=position_name(plist.position_code))
+        rows.append({"candidate": c, "person": p, "issues": issues, "blocking": [i for i in issues if i["severity"] == prules.BLOCK],
+                     "warnings": [i for i in issues if i["severity"] == prules.WARN], "events": list(c.events.all()),
+                     "proposals": list(c.proposals.all())})
+    active = [profiles[c.person_id] for c in cands if c.status == Candidate.Status.ACTIVE]
+    return {"list": plist, "position_name": position_name(plist.position_code), "term_label": catalogue.term_label(plist.term),
+            "rows": rows, "structure": structure_with_targets(active, r=r, on=catalogue.term_start(plist.term)), "rules": r, "on": on,
+            "suggestions": suggestions(plist, r=r, exclude={c.person_id for c in cands if c.status == Candidate.Status.ACTIVE})}
+
+
+def suggestions(plist: PlanningList, *, r: checks.PlanningRules, exclude: set[int], limit: int = 5) -> list[dict[str, Any]]:
+    """People of the unit who meet every planning condition for the post (the review's "who could be added"), fewest warnings first."""
+    ids = [pid for pid in wf.active_people_ids(province_code=plist.province_code, commune_code=plist.commune_code, on=r.on) if pid not in exclude]
+    profiles = wf.planning_profiles(ids, on=r.on, targets=dict.fromkeys(ids, plist.position_code))
+    out = []
+    for pid, p in profiles.items():
+        issues = checks.assess(p, target=plist.position_code, term=plist.term, r=r, target_name=position_name(plist.position_code))
+        if not checks.blocking(issues):
+            out.append({"id": pid, "full_name": p["full_name"], "position_name": p["position_name"], "warnings": issues})
+    out.sort(key=lambda x: (len(x["warnings"]), x["full_name"], x["id"]))
+    return out[:limit]
+
+
+def structure_with_targets(members: list[dict[str, Any]], *, r: checks.PlanningRules, on: dt.date) -> dict[str, Any]:
+    s = prules.structure(members, on=on, young_under=r.young_under)
+    s["lines"] = [
+        {"key": "young", "label": f"Cán bộ trẻ (dưới {r.young_under} tuổi)", "count": s["young"], "share": s["young_share"], "target": r.targets["young"]},
+        {"key": "women", "label": "Cán bộ nữ", "count": s["women"], "share": s["women_share"], "target": r.targets["women"]},
+        {"key": "minority", "label": "Cán bộ người dân tộc thiểu số", "count": s["minority"], "share": s["minority_share"],
+         "target": r.targets["minority"]},
+    ]
+    for line in s["lines"]:
+        line["below"] = line["target"] is not None and line["share"] is not None and line["share"] < float(line["target"])
+    return s
+
+
+def unit_structure(*, fetched_by: Any, term: str, commune: str = "") -> dict[str, Any] | None:
+    """The structure figures of every active candidate of a term in the user's scope (or one commune)."""
+    if term not in catalogue.TERMS:
+        return None
+    qs = scoped(Candidate.objects.filter(status=Candidate.Status.ACTIVE, planning_list__term=term), fetched_by)
+    if commune:
+        qs = qs.filter(commune_code=commune)
+    ids = sorted(set(qs.values_list("person_id", flat=True)))
+    start = catalogue.term_start(term)
+    province = getattr(fetched_by, "province_code", "") or ""
+    r = checks.PlanningRules(timezone.localdate(), province)
+    return structure_with_targets(list(wf.planning_profiles(ids, on=start).values()), r=r, on=start)
+
+
+def proposals(*, fetched_by: Any, status: str = "pending") -> QuerySet[RemovalProposal]:
+    _require(fetched_by)
+    qs = scoped(RemovalProposal.objects.select_related("candidate", "candidate__planning_list"), fetched_by)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("commune_code", "candidate__planning_list__position_code", "id")
+
+
+def proposal_get(*, fetched_by: Any, pk: int) -> RemovalProposal:
+    _require(fetched_by)
+    return get_scoped_or_404(RemovalProposal.objects.select_related("candidate"), fetched_by, pk=pk)
+
+
+def candidate_get(*, fetched_by: Any, pk: int) -> Candidate:
+    _require(fetched_by)
+    return get_scoped_or_404(Candidate.objects.select_related("planning_list"), fetched_by, pk=pk)
+
+
+def person_names(ids: list[int]) -> dict[int, str]:
+    return {pid: p["full_name"] for pid, p in wf.planning_profiles(ids, on=timezone.localdate()).items()}
+
+
+def courses(*, fetched_by: Any, year: int | None = None) -> QuerySet[Course]:
+    _require(fetched_by)
+    qs = Course.objects.filter(province_code=fetched_by.province_code) if not fetched_by.is_system_admin else Course.objects.all()
+    if fetched_by.commune_code:
+        qs = qs.filter(Q(commune_code="") | Q(commune_code=fetched_by.commune_code))
+    if year:
+        qs = qs.filter(year=year)
+    return qs
+
+
+def plans(*, fetched_by: Any) -> QuerySet[TrainingPlan]:
+    _require(fetched_by)
+    return scoped(TrainingPlan.objects.all(), fetched_by)
+
+
+def plan_get(*, fetched_by: Any, pk: int) -> TrainingPlan:
+    _require(fetched_by)
+    return get_scoped_or_404(TrainingPlan.objects.all(), fetched_by, pk=pk)

@@ -1,0 +1,267 @@
+"""Writes of the planning app: planning lists and candidates, the yearly review, courses and training plans.
+
+Every write is audited; a refusal raises ``ApplicationError`` with a Vietnamese message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from coso.accounts.roles import Role
+from coso.core.audit import audit_log, audited_create, audited_update
+from coso.core.scoping import can_see_unit
+from coso.planning import catalogue, checks, errors
+from coso.planning.models import Candidate, CandidateEvent, Course, PlanningList, RemovalProposal, TrainingPlan
+from coso.workforce import selectors as wf
+
+EDIT_ROLES = frozenset({Role.COMMUNE_HOME_AFFAIRS, Role.COMMUNE_LEADER, Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})
+VIEW_ROLES = EDIT_ROLES
+
+
+def can_view(user: Any) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role in VIEW_ROLES))
+
+
+def require_edit(user: Any, *, province_code: str, commune_code: str) -> None:
+    if not (user.is_superuser or user.role in EDIT_ROLES) or not can_see_unit(user, province_code=province_code, commune_code=commune_code):
+        raise errors.FORBIDDEN()
+
+
+def _unit(code: str) -> Any:
+    from coso.units.models import AdministrativeUnit
+
+    unit = AdministrativeUnit.objects.filter(code=code, level="commune").first()
+    if unit is None:
+        raise errors.UNIT_NOT_FOUND(details={"commune": code})
+    return unit
+
+
+def position_name(code: str) -> str:
+    from coso.workforce.policy import position_name as name
+
+    return name(code)
+
+
+@transaction.atomic
+def list_create(*, actor: Any, commune_code: str, term: str, position_code: str, note: str = "") -> PlanningList:
+    unit = _unit(commune_code)
+    require_edit(actor, province_code=unit.province_code, commune_code=unit.code)
+    if term not in catalogue.TERMS:
+        raise errors.INVALID_TERM()
+    if position_code not in catalogue.RANKS:
+        raise errors.NOT_PLANNABLE()
+    if PlanningList.objects.filter(commune_code=unit.code, term=term, position_code=position_code).exists():
+        raise errors.LIST_EXISTS(position=position_name(position_code), term=catalogue.term_label(term))
+    plist = PlanningList(province_code=unit.province_code, commune_code=unit.code, term=term, position_code=position_code,
+                         level=catalogue.LEVEL, note=note[:300])
+    plist.full_clean()
+    return audited_create(plist, actor=actor, verb="planning.list_create")
+
+
+def _event(candidate: Candidate, *, on: dt.date, kind: str, text: str, actor: Any) -> None:
+    CandidateEvent.objects.create(candidate=candidate, on=on, kind=kind, text=text[:1000],
+                                  actor_name=getattr(actor, "display_name", "") or getattr(actor, "username", "") if actor else "Coso")
+
+
+@transaction.atomic
+def candidate_add(*, actor: Any, planning_list: PlanningList, person_id: int, entered_on: dt.date, decision: str) -> Candidate:
+    """Enter a person in a planning list: refused (with every reason) when a planning rule is not met."""
+    plist = PlanningList.objects.select_for_update().get(pk=planning_list.pk)
+    require_edit(actor, province_code=plist.province_code, commune_code=plist.commune_code)
+    person = wf.person_unit(fetched_by=actor, pk=person_id)
+    if person["province_code"] != plist.province_code:
+        raise errors.OTHER_PROVINCE()
+    decision = (decision or "").strip()
+    if not decision:
+        raise errors.DECISION_REQUIRED()
+    if entered_on > timezone.localdate():
+        raise errors.FUTURE_DATE()
+    r = checks.PlanningRules(entered_on, plist.province_code, plist.commune_code)
+    active = Candidate.objects.filter(status=Candidate.Status.ACTIVE)
+    if active.filter(planning_list=plist, person_id=person_id).exists():
+        raise errors.ALREADY_PLANNED(name=person["full_name"])
+    if active.filter(planning_list=plist).count() >= r.max_per_position:
+        raise errors.LIST_FULL(max=r.max_per_position, details={"max": r.max_per_position})
+    same_level = active.filter(person_id=person_id, planning_list__term=plist.term, planning_list__level=plist.level).count()
+    if same_level >= r.max_positions:
+        raise errors.TOO_MANY_POSITIONS(max=r.max_positions, name=person["full_name"], count=same_level, details={"max": r.max_positions})
+    profile = wf.planning_profiles([person_id], on=entered_on, targets={person_id: plist.position_code})[person_id]
+    issues = checks.assess(profile, target=plist.position_code, term=plist.term, r=r, target_name=position_name(plist.position_code))
+    blocks = checks.blocking(issues)
+    if blocks:
+        raise errors.NOT_ELIGIBLE(reasons=" ".join(i["text"] for i in blocks), details={"issues": blocks})
+    cand = Candidate(planning_list=plist, person_id=person_id, entered_on=entered_on, decision=decision[:120],
+                     province_code=plist.province_code, commune_code=plist.commune_code,
+                     warnings=[{k: v for k, v in i.items() if k in ("code", "text")} for i in issues])
+    cand.full_clean()
+    audited_create(cand, actor=actor, verb="planning.candidate_add")
+    _event(cand, on=entered_on, kind="entered", text=f"Vào quy hoạch theo {cand.decision}.", actor=actor)
+    return cand
+
+
+@transaction.atomic
+def candidate_remove(*, actor: Any, candidate: Candidate, on: dt.date, decision: str, reason: str) -> Candidate:
+    cand = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    require_edit(actor, province_code=cand.province_code, commune_code=cand.commune_code)
+    if cand.status != Candidate.Status.ACTIVE:
+        raise errors.ALREADY_REMOVED()
+    if not (decision or "").strip() or not (reason or "").strip():
+        raise errors.REMOVAL_DECISION_REQUIRED()
+    if on < cand.entered_on or on > timezone.localdate():
+        raise errors.REMOVAL_DATE()
+    audited_update(cand, actor=actor, verb="planning.candidate_remove", reason=reason[:500],
+                   changes={"status": Candidate.Status.REMOVED, "removed_on": on, "removal_decision": decision.strip()[:120],
+                            "removal_reason": reason.strip()[:500]})
+    _event(cand, on=on, kind="removed", text=f"Đưa ra khỏi quy hoạch theo {decision.strip()}: {reason.strip()}", actor=actor)
+    return cand
+
+
+# ---------------------------------------------------------------- yearly review
+def review_run(*, on: dt.date, actor: Any = None, province_code: str = "", commune_code: str = "") -> dict[str, int]:
+    """Propose, for a human decision, the removal of every active candidate who no longer qualifies.
+
+    Reasons: over the planning age, a discipline waiting period, the last evaluation below the
+    minimum, a standard no longer met, no longer in office. One proposal per candidate and year;
+    nobody is removed here.
+    """
+    qs = Candidate.objects.filter(status=Candidate.Status.ACTIVE).select_related("planning_list")
+    if province_code:
+        qs = qs.filter(province_code=province_code)
+    if commune_code:
+        qs = qs.filter(commune_code=commune_code)
+    cands = list(qs)
+    counts = {"checked": len(cands), "proposed": 0, "already": 0}
+    rules_cache: dict[str, checks.PlanningRules] = {}
+    # One target per person per call (profiles differ by target): group the candidates by position.
+    by_target: dict[str, list[Candidate]] = {}
+    for c in cands:
+        by_target.setdefault(c.planning_list.position_code, []).append(c)
+    existing = set(RemovalProposal.objects.filter(candidate__in=cands, year=on.year).values_list("candidate_id", flat=True))
+    for target, group in by_target.items():
+        ids = [c.person_id for c in group]
+        profiles = wf.planning_profiles(ids, on=on, targets=dict.fromkeys(ids, target))
+        for c in group:
+            if c.pk in existing:
+                counts["already"] += 1
+                continue
+            r = rules_cache.get(c.province_code) or rules_cache.setdefault(c.province_code, checks.PlanningRules(on, c.province_code))
+            issues = checks.blocking(checks.assess(profiles[c.person_id], target=target, term=c.planning_list.term, r=r,
+                                                   target_name=position_name(target)))
+            if not issues:
+                continue
+            with transaction.atomic():
+                prop = RemovalProposal.objects.create(candidate=c, review_on=on, year=on.year, reasons=issues, province_code=c.province_code,
+                                                      commune_code=c.commune_code)
+                audit_log(actor=actor, action="action", obj=prop, verb="planning.review_propose", after={"reasons": [i["text"] for i in issues]},
+                          province_code=c.province_code, commune_code=c.commune_code)
+                _event(c, on=on, kind="proposed", text="Rà soát năm {}: đề xuất đưa ra khỏi quy hoạch ({}).".format(
+                    on.year, "; ".join(i["text"] for i in issues)), actor=actor)
+            counts["proposed"] += 1
+    return counts
+
+
+@transaction.atomic
+def proposal_decide(*, actor: Any, proposal: RemovalProposal, accept: bool, decision: str = "", note: str = "") -> RemovalProposal:
+    prop = RemovalProposal.objects.select_for_update().select_related("candidate").get(pk=proposal.pk)
+    require_edit(actor, province_code=prop.province_code, commune_code=prop.commune_code)
+    if prop.status != RemovalProposal.Status.PENDING:
+        raise errors.ALREADY_DECIDED()
+    today = timezone.localdate()
+    if accept:
+        if not decision.strip():
+            raise errors.PROPOSAL_DECISION_REQUIRED()
+        candidate_remove(actor=actor, candidate=prop.candidate, on=today, decision=decision,
+                         reason="; ".join(r["text"] for r in prop.reasons)[:500])
+    elif not note.strip():
+        raise errors.NOTE_REQUIRED()
+    else:
+        _event(prop.candidate, on=today, kind="kept", text=f"Giữ lại trong quy hoạch: {note.strip()}", actor=actor)
+    audited_update(prop, actor=actor, verb="planning.proposal_decide",
+                   changes={"status": RemovalProposal.Status.ACCEPTED if accept else RemovalProposal.Status.REJECTED, "decided_by": actor,
+                            "decided_at": timezone.now(), "decision_note": (note or decision).strip()[:500]})
+    return prop
+
+
+# ---------------------------------------------------------------- training
+YEARS = (2020, 2100)
+
+
+def _check_year(year: int) -> None:
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise errors.INVALID_YEAR(low=YEARS[0], high=YEARS[1])
+
+
+@transaction.atomic
+def course_create(*, actor: Any, province_code: str, commune_code: str = "", kind: str, name: str, year: int, duration_days: int, seats: int,
+                  cost_per_person: int | None = None, starts_on: dt.date | None = None) -> Course:
+    from coso.planning.catalogue import COURSE_KINDS
+    from coso.rules.lookup import rule
+
+    require_edit(actor, province_code=province_code, commune_code=commune_code)
+    _check_year(year)
+    if kind not in COURSE_KINDS:
+        raise errors.INVALID_KIND()
+    if seats < 1 or duration_days < 1:
+        raise errors.INVALID_COURSE()
+    if cost_per_person is None:
+        costs = rule("planning.training.cost_per_person", on=dt.date(year, 1, 1), province_code=province_code)
+        cost_per_person = int(costs[kind])
+    course = Course(province_code=province_code, commune_code=commune_code, kind=kind, name=(name or COURSE_KINDS[kind]["name"])[:200], year=year,
+                    duration_days=duration_days, seats=seats, cost_per_person=cost_per_person, starts_on=starts_on)
+    course.full_clean()
+    return audited_create(course, actor=actor, verb="planning.course_create")
+
+
+def plan_build(*, actor: Any, province_code: str, commune_code: str = "", year: int, budget: int, per_person_limit: int | None = None,
+               pinned: list[tuple[int, int]] | None = None, excluded: list[int] | None = None) -> TrainingPlan:
+    """Build the year's training plan of a province (or one commune) with the MILP optimiser and the greedy baseline."""
+    from coso.planning import training
+    from coso.rules.lookup import rule
+
+    require_edit(actor, province_code=province_code, commune_code=commune_code)
+    _check_year(year)
+    if budget < 0:
+        raise errors.INVALID_BUDGET()
+    on = dt.date(year, 1, 1)
+    limit = per_person_limit or int(rule("planning.training.courses_per_person", on=on, province_code=province_code))
+    if limit < 1:
+        raise errors.INVALID_LIMIT()
+    data = training.needs_and_courses(province_code=province_code, commune_code=commune_code, year=year, excluded=set(excluded or []))
+    result = training.compare(data, budget=budget, per_person_limit=limit, pinned=pinned or [])
+    plan = TrainingPlan(province_code=province_code, commune_code=commune_code, year=year, budget=budget, per_person_limit=limit, result=result,
+                        created_by=actor)
+    with transaction.atomic():
+        plan.save()
+        audit_log(actor=actor, action="create", obj=plan, verb="planning.plan_build",
+                  after={"year": year, "budget": budget, "milp_closed": result["milp"]["closed"], "greedy_closed": result["greedy"]["closed"]})
+    return plan
+
+
+@transaction.atomic
+def attendance_complete(*, actor: Any, plan: TrainingPlan, person_id: int, course_id: int, ended_on: dt.date, certificate: str = "") -> dict[str, Any]:
+    """A person of the plan completed the course: the register records it and raises the qualification (the next review sees the gap closed)."""
+    from coso.planning.catalogue import COURSE_KINDS
+    from coso.workforce import services as wf_services
+
+    locked = TrainingPlan.objects.select_for_update().get(pk=plan.pk)
+    require_edit(actor, province_code=locked.province_code, commune_code=locked.commune_code)
+    row = next((r for r in locked.result.get("milp", {}).get("rows", []) if r["person"] == person_id and r["course"] == course_id), None)
+    if row is None:
+        raise errors.NOT_IN_PLAN()
+    done = locked.result.setdefault("completed", [])
+    if [person_id, course_id] in done:
+        raise errors.ALREADY_COMPLETED()
+    course = Course.objects.filter(pk=course_id).first()
+    if course is None:
+        raise errors.NOT_IN_PLAN()
+    kind = COURSE_KINDS[course.kind]
+    out = wf_services.training_completed(actor=actor, person_id=person_id, standard=kind["standard"], level=kind["level"], name=course.name,
+                                         ended_on=ended_on, certificate=certificate)
+    done.append([person_id, course_id])
+    locked.save(update_fields=["result"])
+    audit_log(actor=actor, action="action", obj=locked, verb="planning.attendance_complete", after={"person": person_id, "course": course_id})
+    return out

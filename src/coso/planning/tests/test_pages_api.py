@@ -1,0 +1,105 @@
+"""Pages and API: Vietnamese pages, scoping (a commune sees its own lists, the province its province's), no 500 on bad input."""
+
+import json
+
+import pytest
+
+from coso.planning import services
+from coso.planning.models import Candidate, PlanningList
+from coso.planning.tests.helpers import D, discipline, person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(users, commune, other_commune):
+    ha = users["home_affairs"]
+    pl = services.list_create(actor=ha, commune_code=commune.code, term="2030-2035", position_code="ct_ubnd")
+    p = person(commune, full_name="Phạm Thị Dung", gender="female", birth_date=D(1990, 2, 2))
+    services.candidate_add(actor=ha, planning_list=pl, person_id=p.pk, entered_on=D(2026, 1, 5), decision="QĐ 3-QĐ/ĐU")
+    other = services.list_create(actor=users["province_home_affairs"], commune_code=other_commune.code, term="2030-2035", position_code="ct_ubnd")
+    return pl, other, p
+
+
+def test_commune_sees_only_its_lists(login, users, setup):
+    pl, other, _p = setup
+    c = login(users["home_affairs"])
+    page = c.get("/quy-hoach/")
+    assert page.status_code == 200 and f'data-list="{pl.pk}"' in page.text and f'data-list="{other.pk}"' not in page.text
+    assert c.get(f"/quy-hoach/danh-sach/{other.pk}/").status_code == 404
+    assert c.get(f"/api/v1/planning/lists/{other.pk}").status_code == 404
+    assert [x["id"] for x in c.get("/api/v1/planning/lists").json()] == [pl.pk]
+
+
+def test_province_sees_the_communes_list_with_flags(login, users, setup, commune):
+    pl, other, p = setup
+    old = person(commune, full_name="Hoàng Văn Già", birth_date=D(1980, 1, 1))
+    services.candidate_add(actor=users["home_affairs"], planning_list=pl, person_id=old.pk, entered_on=D(2026, 1, 5), decision="QĐ 3")
+    discipline(p, "khien_trach", D(2026, 5, 1))
+    c = login(users["province_home_affairs"])
+    lists = c.get("/quy-hoach/")
+    assert f'data-list="{pl.pk}"' in lists.text and f'data-list="{other.pk}"' in lists.text
+    page = c.get(f"/quy-hoach/danh-sach/{pl.pk}/")
+    assert page.status_code == 200 and "Phạm Thị Dung" in page.text and 'data-flag="discipline"' in page.text
+    assert "Cán bộ nữ" in page.text and "≥ 25" in page.text
+    data = c.get(f"/api/v1/planning/lists/{pl.pk}").json()
+    codes = {x["full_name"]: [i["code"] for i in x["issues"]] for x in data["candidates"]}
+    assert "discipline" in codes["Phạm Thị Dung"]
+    assert data["structure"]["women"] == 1
+
+
+def test_forms_refuse_bad_input_without_500(login, users, setup, commune):
+    pl, _other, _p = setup
+    c = login(users["home_affairs"])
+    for body in ({"action": "add", "person": "abc", "entered_on": "01/01/2026", "decision": "x"},
+                 {"action": "add", "person": "999999", "entered_on": "01/01/2026", "decision": "x"},
+                 {"action": "add", "person": str(person(commune, full_name="X").pk), "entered_on": "31/02/2026", "decision": "x"},
+                 {"action": "nope"}):
+        r = c.post(f"/quy-hoach/danh-sach/{pl.pk}/", body)
+        assert r.status_code in (200, 302, 404)
+    assert Candidate.objects.count() == 1
+    r = c.post("/quy-hoach/dao-tao/", {"action": "plan", "year": "2027", "budget": "nhiều"})
+    assert r.status_code == 200 and "Kinh phí phải là số nguyên" in r.text
+    r = c.post("/quy-hoach/dao-tao/", {"action": "course", "kind": "llct_trung_cap", "year": "2027", "duration_days": "0", "seats": "5"})
+    assert r.status_code == 200
+
+
+def test_api_add_refusal_and_review(login, users, setup, commune):
+    pl, _other, _p = setup
+    c = login(users["home_affairs"])
+    too_old = person(commune, full_name="Quá tuổi", birth_date=D(1972, 5, 6))
+    r = c.post(f"/api/v1/planning/lists/{pl.pk}/candidates", json.dumps({"person_id": too_old.pk, "entered_on": "2026-01-05", "decision": "QĐ"}),
+               content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "not-eligible" and "tuổi" in r.json()["message"]
+    assert c.post("/api/v1/planning/review").json()["checked"] == 1
+    r = c.post("/api/v1/planning/lists", json.dumps({"commune_code": commune.code, "term": "2025-2030", "position_code": "pct_ubnd"}),
+               content_type="application/json")
+    assert r.status_code == 201 and PlanningList.objects.count() == 3
+
+
+def test_review_page_and_training_page(login, users, setup, commune):
+    pl, _other, p = setup
+    discipline(p, "cach_chuc", D(2026, 5, 1))
+    c = login(users["home_affairs"])
+    r = c.post("/quy-hoach/ra-soat/", {"action": "run"}, follow=True)
+    assert "1 đề xuất mới" in r.text and "Phạm Thị Dung" in r.text
+    assert Candidate.objects.get().status == "active"
+    r = c.post("/quy-hoach/dao-tao/", {"action": "course", "kind": "tin_hoc_co_ban", "year": "2027", "duration_days": "5", "seats": "10"}, follow=True)
+    assert "Kỹ năng số" in r.text or "Tin học" in r.text
+    r = c.post("/quy-hoach/dao-tao/", {"action": "plan", "year": "2027", "budget": "50000000"}, follow=True)
+    assert r.status_code == 200 and 'id="milp-closed"' in r.text
+
+
+def test_other_roles_do_not_see_planning(login, users, setup):
+    c = login(users["onestop"])
+    assert c.get("/quy-hoach/").status_code == 404
+    assert c.get("/api/v1/planning/lists").status_code == 404
+
+
+def test_list_suggests_people_who_meet_every_condition(login, users, setup, commune):
+    pl, _other, _p = setup
+    fit = person(commune, full_name="Võ Văn Đủ", birth_date=D(1990, 9, 9))
+    unfit = person(commune, full_name="Đỗ Văn Hưu", birth_date=D(1970, 1, 1))
+    page = login(users["home_affairs"]).get(f"/quy-hoach/danh-sach/{pl.pk}/").text
+    suggested = page.split('id="suggestions"')[1].split("</ul>")[0]
+    assert f'data-person="{fit.pk}"' in suggested and f'data-person="{unfit.pk}"' not in suggested

@@ -1,0 +1,142 @@
+"""Planning services: every rule refuses with a Vietnamese message; the review only proposes; scoping; audit."""
+
+import pytest
+
+from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from coso.core.models import AuditLog
+from coso.planning import services
+from coso.planning.models import Candidate, RemovalProposal
+from coso.planning.tests.helpers import D, discipline, evaluation, person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plist(users, commune):
+    return services.list_create(actor=users["home_affairs"], commune_code=commune.code, term="2030-2035", position_code="ct_ubnd")
+
+
+JAN_10 = D(2026, 1, 10)
+
+
+def add(users, plist, p, on=JAN_10):
+    return services.candidate_add(actor=users["home_affairs"], planning_list=plist, person_id=p.pk, entered_on=on, decision="QĐ 1-QĐ/ĐU")
+
+
+def test_add_candidate_with_history_and_audit(users, commune, plist):
+    c = add(users, plist, person(commune))
+    assert c.status == "active" and c.events.get().kind == "entered"
+    assert AuditLog.objects.filter(verb="planning.candidate_add", object_id=str(c.pk)).exists()
+
+
+def test_at_most_three_candidates_per_position(users, commune, plist):
+    for i in range(3):
+        add(users, plist, person(commune, full_name=f"Người {i}"))
+    with pytest.raises(ApplicationError) as e:
+        add(users, plist, person(commune, full_name="Người thứ tư"))
+    assert e.value.code == "list-full" and "không quá 3 người" in e.value.message
+
+
+def test_at_most_three_positions_per_candidate(users, commune):
+    p = person(commune)
+    for pos in ("ct_ubnd", "pct_ubnd", "bi_thu"):
+        pl = services.list_create(actor=users["home_affairs"], commune_code=commune.code, term="2030-2035", position_code=pos)
+        add(users, pl, p)
+    fourth = services.list_create(actor=users["home_affairs"], commune_code=commune.code, term="2030-2035", position_code="ct_hdnd")
+    with pytest.raises(ApplicationError) as e:
+        add(users, fourth, p)
+    assert e.value.code == "too-many-positions"
+
+
+def test_only_higher_positions(users, commune, plist):
+    with pytest.raises(ApplicationError) as e:
+        add(users, plist, person(commune, kind="cadre", position_code="bi_thu"))
+    assert e.value.code == "not-eligible" and "cao hơn" in e.value.message
+
+
+def test_too_old_for_the_next_term(users, commune, plist):
+    # a man born 5/1972 retires at 62 on 1/6/2034: 47 months from 1/7/2030
+    with pytest.raises(ApplicationError) as e:
+        add(users, plist, person(commune, birth_date=D(1972, 5, 6)))
+    assert "Không đủ tuổi công tác trọn nhiệm kỳ" in e.value.message
+
+
+def test_two_terms_is_only_a_warning(users, commune, plist):
+    c = add(users, plist, person(commune, birth_date=D(1975, 1, 6)))
+    assert [w["code"] for w in c.warnings] == ["age_two_terms"]
+
+
+@pytest.mark.parametrize(("decided", "on", "refused"), [
+    (D(2024, 6, 1), D(2025, 7, 1), False),   # QĐ 80: 12 months over
+    (D(2024, 6, 1), D(2025, 11, 1), True),   # QĐ 377 from 8/10/2025: 24 months
+])
+def test_discipline_wait_by_the_rule_in_force(users, commune, plist, decided, on, refused):
+    p = person(commune)
+    discipline(p, "khien_trach", decided)
+    if refused:
+        with pytest.raises(ApplicationError) as e:
+            add(users, plist, p, on=on)
+        assert "thời gian chờ sau kỷ luật" in e.value.message
+    else:
+        assert add(users, plist, p, on=on).pk
+
+
+def test_standards_basically_met_gaps_shown(users, commune, plist):
+    c = add(users, plist, person(commune, political_theory="so_cap"))  # chairman needs trung cấp: shown, not refused
+    assert any(w["code"] == "standard" for w in c.warnings)
+    with pytest.raises(ApplicationError):
+        add(users, plist, person(commune, full_name="Không bằng", degree_level="none"))
+
+
+def test_bad_input_and_scoping(users, commune, other_commune, plist):
+    with pytest.raises(ApplicationError):
+        services.candidate_add(actor=users["home_affairs"], planning_list=plist, person_id=person(commune).pk, entered_on=D(2026, 1, 1), decision=" ")
+    with pytest.raises(ApplicationError):
+        services.list_create(actor=users["home_affairs"], commune_code=commune.code, term="2099-2104", position_code="ct_ubnd")
+    with pytest.raises(ConflictError):
+        services.list_create(actor=users["home_affairs"], commune_code=commune.code, term="2030-2035", position_code="ct_ubnd")
+    with pytest.raises(PermissionDeniedError):
+        services.list_create(actor=users["other_leader"], commune_code=commune.code, term="2025-2030", position_code="ct_ubnd")
+    with pytest.raises(PermissionDeniedError):
+        services.list_create(actor=users["onestop"], commune_code=commune.code, term="2025-2030", position_code="ct_ubnd")
+    stranger = person(other_commune, full_name="Người xã khác")
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        add(users, plist, stranger)  # the commune officer cannot see another commune's register
+
+
+def test_review_proposes_and_never_removes(users, commune, plist):
+    ok = add(users, plist, person(commune, full_name="Đủ điều kiện"))
+    bad = person(commune, full_name="Bị kỷ luật")
+    flagged = add(users, plist, bad)
+    discipline(bad, "canh_cao", D(2026, 3, 1))
+    weak = person(commune, full_name="Xếp loại thấp")
+    weak_c = add(users, plist, weak)
+    evaluation(weak, 2025, "khong_hoan_thanh")
+    counts = services.review_run(on=D(2026, 6, 1))
+    assert counts["proposed"] == 2 and Candidate.objects.filter(status="active").count() == 3
+    props = {p.candidate_id: p for p in RemovalProposal.objects.all()}
+    assert set(props) == {flagged.pk, weak_c.pk} and ok.pk not in props
+    assert services.review_run(on=D(2026, 6, 2))["already"] == 2  # one proposal a year
+    with pytest.raises(ApplicationError):
+        services.proposal_decide(actor=users["home_affairs"], proposal=props[flagged.pk], accept=True, decision="")
+    services.proposal_decide(actor=users["home_affairs"], proposal=props[flagged.pk], accept=True, decision="QĐ 9-QĐ/ĐU ngày 2/6/2026")
+    services.proposal_decide(actor=users["home_affairs"], proposal=props[weak_c.pk], accept=False, note="Đã khắc phục")
+    flagged.refresh_from_db()
+    weak_c.refresh_from_db()
+    assert flagged.status == "removed" and weak_c.status == "active"
+    assert flagged.events.filter(kind="removed").exists()
+    with pytest.raises(ConflictError):
+        services.proposal_decide(actor=users["home_affairs"], proposal=props[weak_c.pk], accept=True, decision="x")
+
+
+def test_review_job_runs(users, commune, plist):
+    from coso.jobs.services import run_periodic
+
+    p = person(commune)
+    add(users, plist, p)
+    discipline(p, "cach_chuc", D(2026, 2, 1))
+    run = run_periodic("planning_review", today=D(2026, 6, 1))
+    assert run.status == "ok" and run.result["proposed"] == 1
+    assert Candidate.objects.get().status == "active"
