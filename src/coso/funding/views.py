@@ -131,10 +131,12 @@ def allocation_view(request: AuthedHttpRequest) -> HttpResponse:
             vrows: dict[int, dict] = {}
             for ln in lines:
                 if ln.recipient_kind == "village":
-                    row = vrows.setdefault(ln.recipient_id, {"id": ln.recipient_id, "name": ln.recipient_name, "total": 0})
-                    row[ln.item] = ln.amount
+                    row = vrows.setdefault(ln.recipient_id, {"id": ln.recipient_id, "name": ln.recipient_name, "total": 0, "note": "",
+                                                             "village_fund": 0, "village_activist": 0, "ctmt": 0})
+                    # per-title lines (a province's own titles) add up in the village fund column
+                    row[ln.category] = row.get(ln.category, 0) + ln.amount
                     row["total"] += ln.amount
-                    if ln.item == "village_fund":
+                    if ln.category == "village_fund" and ln.note:
                         row["note"] = ln.note
             ctx["village_rows"] = list(vrows.values())
         ctx["detail_total"] = sum(ln.amount for ln in ctx.get("lines", []))

@@ -58,7 +58,7 @@ def _seed(users, commune):  # type: ignore[no-untyped-def]
         valid_from=dt.date(2019, 1, 1),
     )
     scenario = funding.scenario_create(
-        actor=users["province_finance"], name="Nâng quỹ thôn", changes=[{"key": "village.coef.low", "mode": "set", "value": "5.0"}]
+        actor=users["province_finance"], name="Nâng quỹ thôn", changes=[{"key": "funding.village.coef.low", "mode": "set", "value": "5.0"}]
     )
     version = make_procedure()
     dossier = dossiers.receive_at_counter(
