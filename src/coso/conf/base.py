@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "coso.core.context_processors.coso",
+                "coso.accounts.context_processors.menu",
             ],
         },
     }

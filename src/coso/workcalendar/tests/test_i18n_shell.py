@@ -32,8 +32,8 @@ def test_anonymous_english_home(client):
 
 
 def test_catalogue_covers_roles_and_menu():
+    from coso.accounts.navigation import MENU
     from coso.accounts.roles import Role
-    from coso.core.navigation import MENU
 
     with translation.override("en"):
         for _value, label in Role.choices:

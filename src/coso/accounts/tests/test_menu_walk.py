@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coso.core.navigation import menu_for
+from coso.accounts.navigation import menu_for
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_every_menu_item_opens_for_every_role(users, login, client):
 
 
 def test_workforce_menu_follows_the_register_roles():
-    from coso.core.navigation import WORKFORCE_REGISTER
+    from coso.accounts.navigation import WORKFORCE_REGISTER
     from coso.workforce.selectors import REGISTER_ROLES
 
     assert set(WORKFORCE_REGISTER) == set(REGISTER_ROLES)
