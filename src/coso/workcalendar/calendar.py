@@ -71,6 +71,7 @@ class WorkCalendar:
         self._upto = upto
         self._dates = [dt.date.fromordinal(o) for o in ordinals]
         self._count = len(ordinals)
+        self._size = len(after)  # days in the calendar
 
     def _compute_is_working(self, d: dt.date) -> bool:
         if d in self.extra_work:
@@ -92,7 +93,7 @@ class WorkCalendar:
 
     def is_working_day(self, d: dt.date) -> bool:
         k = d.toordinal() - self._min
-        if k < 0 or k >= len(self._after):
+        if not 0 <= k < self._size:
             self._check(d)
         return self._after[k] != self._upto[k]
 
@@ -127,7 +128,7 @@ class WorkCalendar:
 
     def next_working_day(self, d: dt.date, *, include_self: bool = True) -> dt.date:
         k = d.toordinal() - self._min
-        if k < 0 or k >= len(self._after):
+        if not 0 <= k < self._size:
             self._check(d)
         i = self._upto[k] if include_self else self._after[k]
         if i >= self._count:
@@ -141,7 +142,7 @@ class WorkCalendar:
         """
         # Plain int arithmetic over the precomputed tables (called once per deadline, often in bulk).
         k = start.toordinal() - self._min
-        if k < 0 or k >= len(self._after):
+        if not 0 <= k < self._size:
             self._check(start)
         if n > 0:
             i = self._after[k] + n - 1
@@ -188,7 +189,7 @@ class WorkCalendar:
         n = np.asarray(ns, dtype=np.int64)
         if n.size and n.min() < 1:
             raise ValueError("add_working_days_many needs n ≥ 1")
-        if k.min() < 0 or k.max() >= len(self._after):
+        if k.min() < 0 or k.max() >= self._size:
             raise CalendarRangeError(f"a start date is outside the calendar ({self.first_year}–{self.last_year})")
         after, _ = self._tables()
         idx = after[k]
@@ -210,8 +211,7 @@ class WorkCalendar:
         """Working days in (a, b]; negative when b < a. add_working_days(a, n) → n."""
         ka = a.toordinal() - self._min
         kb = b.toordinal() - self._min
-        size = len(self._after)
-        if not (0 <= ka < size and 0 <= kb < size):
+        if not (0 <= ka < self._size and 0 <= kb < self._size):
             self._check(a)
             self._check(b)
         return self._after[kb] - self._after[ka]
