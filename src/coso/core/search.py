@@ -53,19 +53,18 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
     An empty query leaves the queryset unchanged.
 
     One word becomes a single ``IN (SELECT object_id …)`` subquery. Several words are
-    intersected inside the index first, in one query run now: when at most
-    ``ID_LIST_LIMIT`` objects match every word (the usual case for a name), the queryset is
-    filtered by that list of ids, so that counting and paging it no longer repeat the
-    intersection; otherwise by the intersection as a subquery.
+    intersected inside the index first, in one query run now (see :func:`_intersection`): when
+    at most ``ID_LIST_LIMIT`` objects match every word (the usual case for a name), the
+    queryset is filtered by that list of ids, so that counting and paging it no longer repeat
+    the intersection; otherwise by the intersection as a subquery.
     """
     words = _query_words(query)
     if not words:
         return queryset
     if len(words) == 1:
         return queryset.filter(**{f"{field}__in": _word_entries(kind, words[0]).values("object_id")})
-    subqueries = [_word_entries(kind, w).values("object_id") for w in words]
-    matching = subqueries[0].intersection(*subqueries[1:])
-    ids = list(matching.values_list("object_id", flat=True)[: ID_LIST_LIMIT + 1])
+    matching = _intersection(kind, words)
+    ids = list(dict.fromkeys(matching.values_list("object_id", flat=True)[: ID_LIST_LIMIT + 1]))
     if len(ids) <= ID_LIST_LIMIT:
         return queryset.filter(**{f"{field}__in": _id_list(connections[queryset.db], ids)})
     return queryset.filter(**{f"{field}__in": matching})
@@ -74,6 +73,29 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
 # Measured at 1,000,000 names: "nguyen van" (76,000 ids) takes 175 ms on SQLite and 179 ms on
 # PostgreSQL with this limit, 455 and 395 ms with a limit of 20,000 (the subquery runs twice).
 ID_LIST_LIMIT = 100_000
+
+# The words of a query are counted in the index up to this many entries to find the rarest.
+ESTIMATE_CAP = 200_000
+
+
+def _intersection(kind: str, words: list[str]) -> models.QuerySet:
+    """Object ids (possibly repeated) matching every word: the entries of the rarest word, each
+    kept when its object also has an entry for every other word (an EXISTS probe on the
+    (kind, object_id, token) index, rarest first). The work is proportional to the rarest
+    word's entries, where an INTERSECT of the words' entries read all of them ("nguyen van duc"
+    over 1,000,000 names: 57,000 entries instead of 495,000, 3–7× faster on both databases)."""
+    counted: list[tuple[int, int, str]] = []
+    cap = ESTIMATE_CAP
+    # last word first: in a name the given name is usually the rarest, so the cap drops early
+    for i, w in enumerate(reversed(words)):
+        n = _word_entries(kind, w).values_list("object_id")[:cap].count()
+        counted.append((n, i, w))
+        cap = min(cap, n + 1)  # a word with more entries than the rarest so far is only "more"
+    ordered = [w for _, _, w in sorted(counted)]
+    matching = _word_entries(kind, ordered[0])
+    for w in ordered[1:]:
+        matching = matching.filter(models.Exists(_word_entries(kind, w).filter(object_id=models.OuterRef("object_id"))))
+    return matching.values("object_id")
 
 
 def _query_words(query: str) -> list[str]:

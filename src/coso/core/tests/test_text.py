@@ -136,6 +136,27 @@ def test_search_several_words_by_id_list_or_by_subquery(users, monkeypatch, id_l
     assert search_filter(qs, kind="test.person2", query="nguyen van").count() == 2
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("id_list_limit", [20_000, 0])
+def test_search_starts_from_the_rarest_word_and_counts_each_object_once(users, monkeypatch, id_list_limit):
+    """The rarest word ("ng": 2 entries of one person) drives the intersection; its two entries
+    for the same person still give that person once, by id list and by subquery."""
+    from coso.accounts.models import User
+    from coso.core import search
+
+    monkeypatch.setattr(search, "ID_LIST_LIMIT", id_list_limit)
+    names = {"onestop": "Nguyễn Ngọc An", "specialist": "Lê An", "leader": "Trần An", "finance": "Lê Ánh"}
+    for key, full_name in names.items():
+        search_index_set(kind="test.person3", object_id=users[key].pk, texts=[full_name])
+    qs = User.objects.all()
+    for q in ("ng an", "an ng", "an ngo ng"):
+        found = search_filter(qs, kind="test.person3", query=q)
+        assert list(found.values_list("pk", flat=True)) == [users["onestop"].pk]
+        assert found.count() == 1
+    assert sorted(search_filter(qs, kind="test.person3", query="le a").values_list("pk", flat=True)) == []
+    assert sorted(search_filter(qs, kind="test.person3", query="le an").values_list("pk", flat=True)) == sorted([users["specialist"].pk, users["finance"].pk])
+
+
 @pytest.mark.parametrize(("word", "upper"), [("duc", "dud"), ("anz", "ao"), ("a9", "aa"), ("zz", ""), ("x", "y"), ("9", "a")])
 def test_prefix_upper_bound(word, upper):
     assert prefix_upper_bound(word) == upper
