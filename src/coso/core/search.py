@@ -78,7 +78,7 @@ ID_LIST_LIMIT = 100_000
 ESTIMATE_CAP = 200_000
 # An EXISTS probe per entry of the rarest word costs about this many entries read by an
 # INTERSECT (measured at 1,000,000 names on SQLite and PostgreSQL: 3–6).
-PROBE_COST = 4
+PROBE_COST = 5
 
 
 def _intersection(kind: str, words: list[str]) -> models.QuerySet:
