@@ -73,7 +73,9 @@ class SearchEntry(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["kind", "token", "object_id"], name="search_kind_token_idx"),
-            models.Index(fields=["kind", "object_id"], name="search_kind_object_idx"),
+            # removal by object, and the probe "has this object a word in [w, upper)?" of a
+            # several-word search, answered from the index alone
+            models.Index(fields=["kind", "object_id", "token"], name="search_kind_object_token_idx"),
         ]
 
     def __str__(self) -> str:

@@ -53,19 +53,18 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
     An empty query leaves the queryset unchanged.
 
     One word becomes a single ``IN (SELECT object_id …)`` subquery. Several words are
-    intersected inside the index first, in one query run now: when at most
-    ``ID_LIST_LIMIT`` objects match every word (the usual case for a name), the queryset is
-    filtered by that list of ids, so that counting and paging it no longer repeat the
-    intersection; otherwise by the intersection as a subquery.
+    intersected inside the index first, in one query run now (see :func:`_intersection`): when
+    at most ``ID_LIST_LIMIT`` objects match every word (the usual case for a name), the
+    queryset is filtered by that list of ids, so that counting and paging it no longer repeat
+    the intersection; otherwise by the intersection as a subquery.
     """
     words = _query_words(query)
     if not words:
         return queryset
     if len(words) == 1:
         return queryset.filter(**{f"{field}__in": _word_entries(kind, words[0]).values("object_id")})
-    subqueries = [_word_entries(kind, w).values("object_id") for w in words]
-    matching = subqueries[0].intersection(*subqueries[1:])
-    ids = list(matching.values_list("object_id", flat=True)[: ID_LIST_LIMIT + 1])
+    matching = _intersection(kind, words)
+    ids = list(dict.fromkeys(matching.values_list("object_id", flat=True)[: ID_LIST_LIMIT + 1]))
     if len(ids) <= ID_LIST_LIMIT:
         return queryset.filter(**{f"{field}__in": _id_list(connections[queryset.db], ids)})
     return queryset.filter(**{f"{field}__in": matching})
@@ -74,6 +73,45 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
 # Measured at 1,000,000 names: "nguyen van" (76,000 ids) takes 175 ms on SQLite and 179 ms on
 # PostgreSQL with this limit, 455 and 395 ms with a limit of 20,000 (the subquery runs twice).
 ID_LIST_LIMIT = 100_000
+
+# The words of a query are counted in the index up to this many entries each.
+ESTIMATE_CAP = 200_000
+# An EXISTS probe per entry of the rarest word costs about this many entries read by an
+# INTERSECT (measured at 1,000,000 names on SQLite and PostgreSQL: 3–6).
+PROBE_COST = 5
+
+
+def _intersection(kind: str, words: list[str]) -> models.QuerySet:
+    """Object ids (possibly repeated) matching every word.
+
+    The words' entries are counted first (each up to ``ESTIMATE_CAP``). When one word is much
+    more common than the rarest (more entries in all than ``PROBE_COST`` × the rarest's),
+    the entries of the rarest word are kept when their object also has an entry for every
+    other word (EXISTS probes on the (kind, object_id, token) index, rarer words first): the
+    work follows the rarest word ("nguyen van duc" over 1,000,000 names: 57,000 driving
+    entries instead of 495,000 read and intersected). Otherwise the words' entries are
+    intersected (INTERSECT), which is cheaper when every word is about as rare.
+    """
+    counted: list[tuple[int, int, str]] = []
+    total = 0
+    driven = False
+    # last word first: in a name the given name is usually the rarest
+    for i, w in enumerate(reversed(words)):
+        # once probing is chosen, a later word only needs counting up to the rarest so far
+        cap = counted[0][0] + 1 if driven else ESTIMATE_CAP
+        n = _word_entries(kind, w).values_list("object_id")[:cap].count()
+        counted.append((n, i, w))
+        counted.sort()
+        total += n
+        driven = driven or total > PROBE_COST * counted[0][0]
+    ordered = [w for _, _, w in counted]
+    if not driven:
+        subqueries = [_word_entries(kind, w).values("object_id") for w in ordered]
+        return subqueries[0].intersection(*subqueries[1:])
+    matching = _word_entries(kind, ordered[0])
+    for w in ordered[1:]:
+        matching = matching.filter(models.Exists(_word_entries(kind, w).filter(object_id=models.OuterRef("object_id"))))
+    return matching.values("object_id")
 
 
 def _query_words(query: str) -> list[str]:

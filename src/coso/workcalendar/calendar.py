@@ -7,11 +7,12 @@ overrides (extra day off / make-up working day) taking precedence over all of th
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 import holidays
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()  # datetime64[D] 0 as a date ordinal
 
 
 class CalendarRangeError(ValueError):
@@ -54,6 +55,23 @@ class WorkCalendar:
         self._working = ordinals  # sorted ordinals of working days
         self._min = start.toordinal()
         self._max = end.toordinal()
+        # Look-up tables for plain int arithmetic (no bisect) on every call, k = ordinal - _min:
+        # _after[k] = working days ≤ that day (bisect_right), _upto[k] = working days < it
+        # (bisect_left); _dates[i] = the i-th working day as a date object (shared, immutable).
+        after: list[int] = []
+        upto: list[int] = []
+        working = set(ordinals)
+        count = 0
+        for o in range(self._min, self._max + 1):
+            upto.append(count)
+            if o in working:
+                count += 1
+            after.append(count)
+        self._after = after
+        self._upto = upto
+        self._dates = [dt.date.fromordinal(o) for o in ordinals]
+        self._count = len(ordinals)
+        self._size = len(after)  # days in the calendar
 
     def _compute_is_working(self, d: dt.date) -> bool:
         if d in self.extra_work:
@@ -74,9 +92,10 @@ class WorkCalendar:
         return self._min <= d.toordinal() <= self._max
 
     def is_working_day(self, d: dt.date) -> bool:
-        self._check(d)
-        i = bisect.bisect_left(self._working, d.toordinal())
-        return i < len(self._working) and self._working[i] == d.toordinal()
+        k = d.toordinal() - self._min
+        if not 0 <= k < self._size:
+            self._check(d)
+        return self._after[k] != self._upto[k]
 
     def day_name(self, d: dt.date) -> str:
         """Why a day is not worked (holiday name, 'Thứ Bảy', …), or '' for a working day."""
@@ -108,65 +127,94 @@ class WorkCalendar:
         return "weekday"
 
     def next_working_day(self, d: dt.date, *, include_self: bool = True) -> dt.date:
-        self._check(d)
-        o = d.toordinal()
-        i = bisect.bisect_left(self._working, o) if include_self else bisect.bisect_right(self._working, o)
-        if i >= len(self._working):
+        k = d.toordinal() - self._min
+        if not 0 <= k < self._size:
+            self._check(d)
+        i = self._upto[k] if include_self else self._after[k]
+        if i >= self._count:
             raise CalendarRangeError("beyond calendar range")
-        return dt.date.fromordinal(self._working[i])
+        return self._dates[i]
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day after ``start`` (start itself not counted); n ≤ 0 goes backwards.
 
         n = 0 returns ``start`` if it is a working day, else the next working day.
         """
-        self._check(start)
-        o = start.toordinal()
-        if n == 0:
-            return self.next_working_day(start)
+        # Plain int arithmetic over the precomputed tables (called once per deadline, often in bulk).
+        k = start.toordinal() - self._min
+        if not 0 <= k < self._size:
+            self._check(start)
         if n > 0:
-            i = bisect.bisect_right(self._working, o) + n - 1
+            i = self._after[k] + n - 1
+        elif n == 0:
+            i = self._upto[k]
         else:
-            i = bisect.bisect_left(self._working, o) + n
-        if i < 0 or i >= len(self._working):
-            raise CalendarRangeError("beyond calendar range")
-        return dt.date.fromordinal(self._working[i])
+            i = self._upto[k] + n
+        if 0 <= i < self._count:
+            return self._dates[i]
+        raise CalendarRangeError("beyond calendar range")
 
     def add_working_days_many(self, starts: Sequence[dt.date], ns: Sequence[int]) -> list[dt.date]:
-        """``add_working_days`` for many (start, n ≥ 1) pairs at once (numpy, for bulk recomputes)."""
+        """``add_working_days`` for many (start, n ≥ 1) pairs at once (numpy, for bulk recomputes).
+
+        Dates in, dates out; for numpy ``datetime64[D]`` arrays use :meth:`add_working_days_array`."""
         import numpy as np
 
         if len(starts) != len(ns):
             raise ValueError("starts and ns must have the same length")
         if not len(starts):
             return []
-        n = np.asarray(ns, dtype=np.int64)
-        if (n < 1).any():
-            raise ValueError("add_working_days_many needs n ≥ 1")
-        o = np.fromiter((d.toordinal() for d in starts), dtype=np.int64, count=len(starts))
-        if o.min() < self._min or o.max() > self._max:
-            raise CalendarRangeError(f"a start date is outside the calendar ({self.first_year}–{self.last_year})")
-        table = self._working_array()
-        idx = np.searchsorted(table, o, side="right") + n - 1
-        if idx.max() >= len(table):
-            raise CalendarRangeError("beyond calendar range")
-        return [dt.date.fromordinal(int(x)) for x in table[idx]]
+        o = np.fromiter(map(dt.date.toordinal, starts), dtype=np.int64, count=len(starts))
+        idx = self._offset_indices(o - self._min, ns)
+        return list(map(self._dates.__getitem__, idx.tolist()))
 
-    def _working_array(self):  # type: ignore[no-untyped-def]
+    def add_working_days_array(self, starts, ns):  # type: ignore[no-untyped-def]
+        """:meth:`add_working_days_many` on numpy arrays: ``datetime64[D]`` starts (and an int
+        array of n ≥ 1) in, ``datetime64[D]`` results out."""
         import numpy as np
 
-        arr = getattr(self, "_working_np", None)
-        if arr is None:
-            arr = self._working_np = np.asarray(self._working, dtype=np.int64)
-        return arr
+        starts = np.asarray(starts, dtype="datetime64[D]")
+        if starts.shape != np.shape(ns):
+            raise ValueError("starts and ns must have the same length")
+        if not starts.size:
+            return starts.copy()
+        k = starts.astype(np.int64) + (_EPOCH_ORDINAL - self._min)
+        idx = self._offset_indices(k, ns)
+        return (self._tables()[1][idx] - _EPOCH_ORDINAL).astype("datetime64[D]")
+
+    def _offset_indices(self, k, ns):  # type: ignore[no-untyped-def]
+        """Indices into the working days of the n-th working day after each day ``k`` (ordinal − _min)."""
+        import numpy as np
+
+        n = np.asarray(ns, dtype=np.int64)
+        if n.size and n.min() < 1:
+            raise ValueError("add_working_days_many needs n ≥ 1")
+        if k.min() < 0 or k.max() >= self._size:
+            raise CalendarRangeError(f"a start date is outside the calendar ({self.first_year}–{self.last_year})")
+        after, _ = self._tables()
+        idx = after[k]
+        idx += n - 1
+        if idx.max() >= self._count:
+            raise CalendarRangeError("beyond calendar range")
+        return idx
+
+    def _tables(self):  # type: ignore[no-untyped-def]
+        """The numpy copies of ``_after`` and of the working-day ordinals (built on first use)."""
+        import numpy as np
+
+        tables = getattr(self, "_np_tables", None)
+        if tables is None:
+            tables = self._np_tables = (np.asarray(self._after, dtype=np.int64), np.asarray(self._working, dtype=np.int64))
+        return tables
 
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
         """Working days in (a, b]; negative when b < a. add_working_days(a, n) → n."""
-        self._check(a)
-        self._check(b)
-        if b < a:
-            return -self.working_days_between(b, a)
-        return bisect.bisect_right(self._working, b.toordinal()) - bisect.bisect_right(self._working, a.toordinal())
+        ka = a.toordinal() - self._min
+        kb = b.toordinal() - self._min
+        if not (0 <= ka < self._size and 0 <= kb < self._size):
+            self._check(a)
+            self._check(b)
+        return self._after[kb] - self._after[ka]
 
     def effective_start(self, received: dt.datetime, *, cutoff: dt.time | None = None) -> dt.date:
         """The day counting starts from: received on a non-working day, or after ``cutoff``

@@ -89,22 +89,57 @@ def calendar_invalidate() -> None:
     with _lock:
         _cache["calendars"] = {}
         _cache["stamp"] = None
+        _days.clear()
+
+
+# The day arithmetic below (no office hours involved) is called once per deadline, often a
+# million times in a bulk recompute: per province, the calendar and the moment its freshness
+# must be checked again (the same REFRESH_SECONDS as get_calendar), so that a call is one dict
+# look-up, one clock read and the calendar's table arithmetic.
+_days: dict[str, tuple[float, WorkCalendar]] = {}
+
+
+def _days_calendar(province_code: str) -> tuple[float, WorkCalendar]:
+    cal = get_calendar(province_code)
+    entry = _days[province_code] = (_cache["checked"] + REFRESH_SECONDS, cal)
+    return entry
 
 
 def is_working_day(d: dt.date, *, province_code: str = "") -> bool:
-    return get_calendar(province_code).is_working_day(d)
+    entry = _days.get(province_code)
+    if entry is None or time.monotonic() >= entry[0]:
+        entry = _days_calendar(province_code)
+    return entry[1].is_working_day(d)
 
 
 def add_working_days(start: dt.date, n: int, *, province_code: str = "") -> dt.date:
-    return get_calendar(province_code).add_working_days(start, n)
+    entry = _days.get(province_code)
+    if entry is None or time.monotonic() >= entry[0]:
+        entry = _days_calendar(province_code)
+    return entry[1].add_working_days(start, n)
 
 
 def working_days_between(a: dt.date, b: dt.date, *, province_code: str = "") -> int:
-    return get_calendar(province_code).working_days_between(a, b)
+    entry = _days.get(province_code)
+    if entry is None or time.monotonic() >= entry[0]:
+        entry = _days_calendar(province_code)
+    return entry[1].working_days_between(a, b)
 
 
 def next_working_day(d: dt.date, *, include_self: bool = True, province_code: str = "") -> dt.date:
-    return get_calendar(province_code).next_working_day(d, include_self=include_self)
+    entry = _days.get(province_code)
+    if entry is None or time.monotonic() >= entry[0]:
+        entry = _days_calendar(province_code)
+    return entry[1].next_working_day(d, include_self=include_self)
+
+
+def add_working_days_many(starts: Any, ns: Any, *, province_code: str = "") -> Any:
+    """``add_working_days`` for many (start, n ≥ 1) pairs in one call: a list of dates for a
+    sequence of dates, a ``datetime64[D]`` array for a numpy array."""
+    cal = get_calendar(province_code)
+    if hasattr(starts, "dtype"):
+        return cal.add_working_days_array(starts, ns)
+    return cal.add_working_days_many(starts, ns)
 
 
 def effective_start(received: dt.datetime, *, cutoff: dt.time | None = None, province_code: str = "") -> dt.date:

@@ -110,13 +110,16 @@ def test_search_without_diacritics_finds_vietnamese_names(users):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("id_list_limit", [20_000, 1, 0])
-def test_search_several_words_by_id_list_or_by_subquery(users, monkeypatch, id_list_limit):
+@pytest.mark.parametrize("probe_cost", [0, 10**9])
+def test_search_several_words_by_id_list_or_by_subquery(users, monkeypatch, id_list_limit, probe_cost):
     """Several words are intersected in the index: a short result becomes a list of ids, a
-    long one (over ID_LIST_LIMIT) a subquery; both give the same answer."""
+    long one (over ID_LIST_LIMIT) a subquery; by probes from the rarest word (PROBE_COST 0)
+    or by INTERSECT (a huge PROBE_COST); all give the same answer."""
     from coso.accounts.models import User
     from coso.core import search
 
     monkeypatch.setattr(search, "ID_LIST_LIMIT", id_list_limit)
+    monkeypatch.setattr(search, "PROBE_COST", probe_cost)
     names = {"onestop": "Nguyễn Văn Đức", "specialist": "Nguyễn Thị A", "leader": "Nguyễn Văn Anh", "finance": "Lê Thị Thu"}
     for key, full_name in names.items():
         users[key].full_name = full_name
@@ -134,6 +137,31 @@ def test_search_several_words_by_id_list_or_by_subquery(users, monkeypatch, id_l
     assert find("an nguyen") == ["Nguyễn Văn Anh"]
     assert find("nguyen van thi") == [] and find("le thi thu") == ["Lê Thị Thu"]
     assert search_filter(qs, kind="test.person2", query="nguyen van").count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("id_list_limit", [20_000, 0])
+@pytest.mark.parametrize(("probe_cost", "cap"), [(0, 200_000), (0, 1), (5, 200_000), (10**9, 200_000)])
+def test_search_starts_from_the_rarest_word_and_counts_each_object_once(users, monkeypatch, id_list_limit, probe_cost, cap):
+    """The rarest word ("ng": 2 entries of one person) drives the probes; its two entries
+    for the same person still give that person once, by id list and by subquery, whatever
+    the strategy and however little of the words was counted."""
+    from coso.accounts.models import User
+    from coso.core import search
+
+    monkeypatch.setattr(search, "ID_LIST_LIMIT", id_list_limit)
+    monkeypatch.setattr(search, "PROBE_COST", probe_cost)
+    monkeypatch.setattr(search, "ESTIMATE_CAP", cap)
+    names = {"onestop": "Nguyễn Ngọc An", "specialist": "Lê An", "leader": "Trần An", "finance": "Lê Ánh"}
+    for key, full_name in names.items():
+        search_index_set(kind="test.person3", object_id=users[key].pk, texts=[full_name])
+    qs = User.objects.all()
+    for q in ("ng an", "an ng", "an ngo ng"):
+        found = search_filter(qs, kind="test.person3", query=q)
+        assert list(found.values_list("pk", flat=True)) == [users["onestop"].pk]
+        assert found.count() == 1
+    assert sorted(search_filter(qs, kind="test.person3", query="le a").values_list("pk", flat=True)) == []
+    assert sorted(search_filter(qs, kind="test.person3", query="le an").values_list("pk", flat=True)) == sorted([users["specialist"].pk, users["finance"].pk])
 
 
 @pytest.mark.parametrize(("word", "upper"), [("duc", "dud"), ("anz", "ao"), ("a9", "aa"), ("zz", ""), ("x", "y"), ("9", "a")])

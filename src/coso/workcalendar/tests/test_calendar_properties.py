@@ -55,6 +55,80 @@ def test_many_rejects_bad_input():
         CAL.add_working_days_many([dt.date(2040, 12, 20)], [30])
 
 
+def _numpy_calendar(cal: WorkCalendar):  # type: ignore[no-untyped-def]
+    """numpy's business-day calendar equal to ``cal``: every day a candidate (weekmask 1111111,
+    so that make-up Saturdays can work) minus every non-working day of ``cal`` as a holiday."""
+    import numpy as np
+
+    working = set(cal.working_day_ordinals())
+    lo, hi = dt.date(cal.first_year, 1, 1).toordinal(), dt.date(cal.last_year, 12, 31).toordinal()
+    off = [dt.date.fromordinal(o) for o in range(lo, hi + 1) if o not in working]
+    return np.busdaycalendar(weekmask="1111111", holidays=np.array(off, dtype="datetime64[D]"))
+
+
+NP_CAL = _numpy_calendar(CAL)
+NP_CAL_OVR = _numpy_calendar(CAL_OVR)
+
+
+@settings(max_examples=40)
+@given(pairs=st.lists(st.tuples(starts, counts), min_size=1, max_size=200))
+def test_same_results_as_numpy_busday_offset(pairs):
+    """One call, many (dates) and array (datetime64) give numpy.busday_offset's days, with and without overrides."""
+    import numpy as np
+
+    s64 = np.array([a for a, _ in pairs], dtype="datetime64[D]")
+    n64 = np.array([n for _, n in pairs], dtype=np.int64)
+    for cal, bdc in ((CAL, NP_CAL), (CAL_OVR, NP_CAL_OVR)):
+        expected = np.busday_offset(s64, n64, roll="backward", busdaycal=bdc)
+        one = [cal.add_working_days(a, n) for a, n in pairs]
+        assert np.array_equal(np.array(one, dtype="datetime64[D]"), expected)
+        assert cal.add_working_days_many([a for a, _ in pairs], [n for _, n in pairs]) == one
+        assert np.array_equal(cal.add_working_days_array(s64, n64), expected)
+
+
+@given(a=starts, b=starts)
+def test_between_same_as_numpy_busday_count(a, b):
+    import numpy as np
+
+    lo, hi = np.datetime64(min(a, b), "D"), np.datetime64(max(a, b), "D")
+    expected = int(np.busday_count(lo + 1, hi + 1, busdaycal=NP_CAL_OVR))
+    assert CAL_OVR.working_days_between(min(a, b), max(a, b)) == expected
+    assert CAL_OVR.working_days_between(max(a, b), min(a, b)) == -expected
+
+
+def test_array_rejects_bad_input():
+    import numpy as np
+
+    from coso.workcalendar.calendar import CalendarRangeError
+
+    empty = CAL.add_working_days_array(np.array([], dtype="datetime64[D]"), np.array([], dtype=np.int64))
+    assert empty.size == 0 and empty.dtype == np.dtype("datetime64[D]")
+    with pytest.raises(ValueError):
+        CAL.add_working_days_array(np.array(["2026-01-05"], dtype="datetime64[D]"), np.array([0]))
+    with pytest.raises(ValueError):
+        CAL.add_working_days_array(np.array(["2026-01-05"], dtype="datetime64[D]"), np.array([1, 2]))
+    with pytest.raises(CalendarRangeError):
+        CAL.add_working_days_array(np.array(["2040-12-20"], dtype="datetime64[D]"), np.array([30]))
+    with pytest.raises(CalendarRangeError):
+        CAL.add_working_days_array(np.array(["2014-12-31"], dtype="datetime64[D]"), np.array([1]))
+
+
+def test_out_of_range_dates_raise():
+    from coso.workcalendar.calendar import CalendarRangeError
+
+    for call in (
+        lambda: CAL.add_working_days(dt.date(2014, 12, 31), 1),
+        lambda: CAL.add_working_days(dt.date(2041, 1, 1), -1),
+        lambda: CAL.add_working_days(dt.date(2040, 12, 28), 10),
+        lambda: CAL.add_working_days(dt.date(2015, 1, 5), -10),
+        lambda: CAL.is_working_day(dt.date(2041, 1, 1)),
+        lambda: CAL.next_working_day(dt.date(2014, 1, 1)),
+        lambda: CAL.working_days_between(dt.date(2026, 1, 1), dt.date(2041, 1, 1)),
+    ):
+        with pytest.raises(CalendarRangeError):
+            call()
+
+
 @given(a=starts, n=st.integers(min_value=-400, max_value=-1))
 def test_backwards_lands_on_working_day_before_start(a, n):
     r = CAL.add_working_days(a, n)
@@ -184,3 +258,11 @@ def test_services_respect_stored_overrides(users):
         assert services.base_calendar().working_days_between(a, r) == n + off_inside - work_inside
 
     check()
+    # the bulk service gives the same days (dates in and out, or datetime64 arrays)
+    import numpy as np
+
+    days = [dt.date(2027, 3, 9), dt.date(2027, 3, 12), dt.date(2027, 3, 13)]
+    one = [services.add_working_days(d, 2) for d in days]
+    assert services.add_working_days_many(days, [2, 2, 2]) == one
+    got = services.add_working_days_many(np.array(days, dtype="datetime64[D]"), np.array([2, 2, 2]))
+    assert got.tolist() == one
