@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from coso.accounts.roles import Role
 from coso.core.audit import audit_log, snapshot
-from coso.core.exceptions import ApplicationError, ConflictError
+from coso.core.exceptions import ApplicationError
 from coso.core.models import AuditLog
 from coso.core.text import nfc
 from coso.rules import errors, lookup
@@ -83,7 +83,7 @@ def _check_editor(actor: Any, decl: RuleKey, province_code: str, commune_code: s
         raise errors.CHECK_EDITOR_RULE_FORBIDDEN_3()
 
 
-def _overlap_error(key: str, other: Rule) -> ConflictError:
+def _overlap_error(key: str, other: Rule) -> ApplicationError:
     end = other.valid_to.strftime("%d/%m/%Y") if other.valid_to else _("không thời hạn")
     return errors.RULE_OVERLAP(key=key, start=other.valid_from.strftime("%d/%m/%Y"), end=end, details={"rule_id": other.pk, "valid_from": other.valid_from.isoformat(),
                                       "valid_to": other.valid_to.isoformat() if other.valid_to else None})

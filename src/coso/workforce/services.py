@@ -167,7 +167,7 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
             else:
                 data[key] = code
         cccd = _cell(record, "citizen_id")
-        problem = cccd_problem(actor, cccd, owner=existing.get(cccd)) if cccd else ("invalid-cccd", CCCD_UNUSABLE)
+        problem = cccd_problem(actor, cccd, owner=existing.get(cccd)) if cccd else ("invalid-cccd", str(CCCD_UNUSABLE))
         if cccd and cccd in seen_cccd:
             err("citizen_id", f"Trùng số CCCD với dòng {seen_cccd[cccd]} trong tệp", cccd)
         elif problem is not None:
