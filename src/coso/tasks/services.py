@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core import attachments as att
@@ -27,16 +28,12 @@ MAX_REPORT_FILES = 5
 LEADER_ROLES = frozenset({Role.COMMUNE_LEADER})
 
 
-def _field_error(field: str, message: str, code: str = "invalid") -> ApplicationError:
-    return ApplicationError(message, code=code, details={"fields": {field: [message]}})
-
-
-def _text(value: Any, field: str, label: str, *, max_length: int, required: bool = True) -> str:
+def _text(value: Any, field: str, label: Any, *, max_length: int, required: bool = True) -> str:
     text = nfc(str(value or "")).strip()
     if required and not text:
-        raise _field_error(field, f"Vui lòng nhập {label}.", "required")
+        raise errors.FIELD_REQUIRED(label=label, field=field)
     if len(text) > max_length:
-        raise _field_error(field, f"{label[:1].upper()}{label[1:]} dài quá {max_length} ký tự.", "too-long")
+        raise errors.FIELD_TOO_LONG(label=str(label)[:1].upper() + str(label)[1:], max_length=max_length, field=field)
     return text
 
 
@@ -86,22 +83,22 @@ def directive_create(
     if not can_register(actor):
         raise errors.DIRECTIVE_CREATE_FORBIDDEN()
     today = _today()
-    number = _text(number, "number", "số, ký hiệu văn bản", max_length=80)
-    issuer = _text(issuer, "issuer", "cơ quan ban hành", max_length=200)
-    summary = _text(summary, "summary", "trích yếu", max_length=2000)
+    number = _text(number, "number", gettext_lazy("số, ký hiệu văn bản"), max_length=80)
+    issuer = _text(issuer, "issuer", gettext_lazy("cơ quan ban hành"), max_length=200)
+    summary = _text(summary, "summary", gettext_lazy("trích yếu"), max_length=2000)
     if level not in Directive.Level.values:
-        raise _field_error("level", "Cấp ban hành không hợp lệ.")
+        raise errors.BAD_LEVEL()
     if issued_on is None or issued_on > today:
-        raise _field_error("issued_on", "Ngày ban hành không được sau ngày hôm nay.")
+        raise errors.ISSUED_IN_FUTURE()
     if received_on is not None and (received_on < issued_on or received_on > today):
-        raise _field_error("received_on", "Ngày đến phải từ ngày ban hành đến ngày hôm nay.")
+        raise errors.BAD_RECEIVED_ON()
     prepared = att.prepare_one(file, allowed=DIRECTIVE_FILE_KINDS) if file is not None else None
     commune_code = actor.commune_code if _is_commune_staff(actor) else ""
     with att.StoredFiles() as stored, transaction.atomic():
         if Directive.objects.filter(
             province_code=actor.province_code, commune_code=commune_code, number__iexact=number, issued_on=issued_on
         ).exists():
-            raise _field_error("number", f"Văn bản số {number} ngày {issued_on:%d/%m/%Y} đã được đăng ký.", "duplicate")
+            raise errors.DUPLICATE_DIRECTIVE(number=number, date=f"{issued_on:%d/%m/%Y}")
         d = Directive(
             number=number,
             issued_on=issued_on,
@@ -136,28 +133,28 @@ def tasks_assign(
     """One task per commune, all or nothing, each audited. A province assigns to communes of its province; a commune to itself."""
     if not can_manage_directive(actor, directive):
         raise errors.TASKS_ASSIGN_FORBIDDEN()
-    title = _text(title, "title", "nội dung nhiệm vụ", max_length=500)
-    lead_unit = _text(lead_unit, "lead_unit", "đơn vị chủ trì", max_length=200, required=False)
-    coordinating_units = _text(coordinating_units, "coordinating_units", "đơn vị phối hợp", max_length=500, required=False)
-    expected_product = _text(expected_product, "expected_product", "sản phẩm dự kiến", max_length=500, required=False)
+    title = _text(title, "title", gettext_lazy("nội dung nhiệm vụ"), max_length=500)
+    lead_unit = _text(lead_unit, "lead_unit", gettext_lazy("đơn vị chủ trì"), max_length=200, required=False)
+    coordinating_units = _text(coordinating_units, "coordinating_units", gettext_lazy("đơn vị phối hợp"), max_length=500, required=False)
+    expected_product = _text(expected_product, "expected_product", gettext_lazy("sản phẩm dự kiến"), max_length=500, required=False)
     today = _today()
     if assigned_on is None or assigned_on > today:
-        raise _field_error("assigned_on", "Ngày giao không được sau ngày hôm nay.")
+        raise errors.ASSIGNED_IN_FUTURE()
     if assigned_on < directive.issued_on:
-        raise _field_error("assigned_on", "Ngày giao không được trước ngày ban hành văn bản.")
+        raise errors.ASSIGNED_BEFORE_ISSUE()
     if due_on is None or due_on < assigned_on:
-        raise _field_error("due_on", "Thời hạn phải từ ngày giao trở đi.")
+        raise errors.DUE_BEFORE_ASSIGNED()
     codes = list(dict.fromkeys(str(c).strip() for c in commune_codes if str(c).strip()))
     if not codes:
-        raise _field_error("communes", "Chọn ít nhất một xã, phường nhận nhiệm vụ.", "required")
+        raise errors.NO_COMMUNE()
     if directive.commune_code and codes != [directive.commune_code]:
-        raise _field_error("communes", "Văn bản của xã chỉ giao nhiệm vụ cho chính xã.")
+        raise errors.COMMUNE_DIRECTIVE_SELF_ONLY()
     units = {u.code: u for u in AdministrativeUnit.objects.filter(level="commune", province_code=directive.province_code, code__in=codes)}
     unknown = [c for c in codes if c not in units]
     if unknown:
-        raise _field_error("communes", f"Mã xã, phường không thuộc tỉnh: {', '.join(unknown[:10])}.", "unknown-commune")
+        raise errors.UNKNOWN_COMMUNE(codes=", ".join(unknown[:10]))
     if assignee is not None and (len(codes) != 1 or getattr(assignee, "commune_code", "") != codes[0]):
-        raise _field_error("assignee", "Người được giao phải là cán bộ của xã nhận nhiệm vụ.")
+        raise errors.BAD_ASSIGNEE()
     batch = uuid.uuid4().hex
     created: list[Task] = []
     with transaction.atomic():
@@ -199,12 +196,12 @@ def task_report(
     if not can_report(actor, task):
         raise errors.TASK_REPORT_FORBIDDEN()
     if kind not in TaskReport.Kind.values:
-        raise _field_error("kind", "Loại báo cáo không hợp lệ.")
-    content = _text(content, "content", "nội dung báo cáo", max_length=4000)
+        raise errors.BAD_REPORT_KIND()
+    content = _text(content, "content", gettext_lazy("nội dung báo cáo"), max_length=4000)
     if kind == TaskReport.Kind.RESULT:
         progress = 100
     if progress is None or not 0 <= int(progress) <= 100:
-        raise _field_error("progress", "Tiến độ phải từ 0 đến 100 %.")
+        raise errors.BAD_PROGRESS()
     progress = int(progress)
     prepared = att.prepare(list(files), max_files=MAX_REPORT_FILES)
     today = _today()
@@ -237,13 +234,13 @@ def task_report(
 def extension_request(*, actor: Any, task: Task, new_due: dt.date, reason: str) -> Extension:
     if not can_report(actor, task):
         raise errors.EXTENSION_REQUEST_FORBIDDEN()
-    reason = _text(reason, "reason", "lý do đề nghị gia hạn", max_length=2000)
+    reason = _text(reason, "reason", gettext_lazy("lý do đề nghị gia hạn"), max_length=2000)
     with transaction.atomic():
         t = _locked(task, None)
         if t.state != Task.State.OPEN:
             raise errors.EXTENSION_REQUEST_TASK_CLOSED()
         if new_due is None or new_due <= t.effective_due:
-            raise _field_error("new_due", f"Thời hạn đề nghị phải sau thời hạn hiện tại ({t.effective_due:%d/%m/%Y}).")
+            raise errors.NEW_DUE_NOT_LATER(due=f"{t.effective_due:%d/%m/%Y}")
         if t.extensions.filter(status=Extension.Status.PENDING).exists():
             raise errors.EXTENSION_PENDING()
         ext = Extension(task=t, current_due=t.effective_due, new_due=new_due, reason=reason, requested_by=actor, requested_on=_today())
@@ -267,7 +264,7 @@ def extension_decide(*, actor: Any, extension: Extension, approve: bool, reason:
     task = extension.task
     if not can_manage_directive(actor, task.directive):
         raise errors.EXTENSION_DECIDE_FORBIDDEN()
-    reason = _text(reason, "decision_reason", "lý do", max_length=2000, required=not approve)
+    reason = _text(reason, "decision_reason", gettext_lazy("lý do"), max_length=2000, required=not approve)
     with transaction.atomic():
         ext = Extension.objects.select_for_update().get(pk=extension.pk)
         if ext.status != Extension.Status.PENDING:
@@ -303,7 +300,7 @@ def extension_decide(*, actor: Any, extension: Extension, approve: bool, reason:
 def task_cancel(*, actor: Any, task: Task, reason: str) -> Task:
     if not can_manage_directive(actor, task.directive):
         raise errors.TASK_CANCEL_FORBIDDEN()
-    reason = _text(reason, "reason", "lý do dừng, hủy", max_length=500)
+    reason = _text(reason, "reason", gettext_lazy("lý do dừng, hủy"), max_length=500)
     with transaction.atomic():
         t = _locked(task, None)
         if t.state != Task.State.OPEN:
