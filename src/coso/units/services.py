@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import ProtectedError, Q
+from django.utils.translation import gettext as _
 
 import vietnam_provinces as vp
 
@@ -563,43 +564,43 @@ def villages_import(*, actor: Any, data: bytes) -> dict[str, Any]:
         code = _commune_code(r.get(COL_COMMUNE))
         commune = communes.get(code)
         if not code:
-            bad(n, COL_COMMUNE, r.get(COL_COMMUNE), "Chưa nhập mã xã.")
+            bad(n, COL_COMMUNE, r.get(COL_COMMUNE), _("Chưa nhập mã xã."))
             row_ok = False
         elif commune is None or not can_see_unit(actor, province_code=commune.province_code, commune_code=commune.code):
-            bad(n, COL_COMMUNE, r.get(COL_COMMUNE), f"Mã xã {code} không có hoặc không thuộc phạm vi của bạn.")
+            bad(n, COL_COMMUNE, r.get(COL_COMMUNE), _("Mã xã %(code)s không có hoặc không thuộc phạm vi của bạn.") % {"code": code})
             row_ok = False
         elif not can_edit_villages(actor, commune):
-            bad(n, COL_COMMUNE, r.get(COL_COMMUNE), f"Bạn không có quyền thêm thôn, tổ dân phố cho xã {code}.")
+            bad(n, COL_COMMUNE, r.get(COL_COMMUNE), _("Bạn không có quyền thêm thôn, tổ dân phố cho xã %(code)s.") % {"code": code})
             row_ok = False
         name = _cell_text(r.get(COL_NAME))
         if not name:
-            bad(n, COL_NAME, r.get(COL_NAME), "Chưa nhập tên.")
+            bad(n, COL_NAME, r.get(COL_NAME), _("Chưa nhập tên."))
             row_ok = False
         elif len(name) > 200:
-            bad(n, COL_NAME, name[:50] + "…", "Tên dài quá 200 ký tự.")
+            bad(n, COL_NAME, name[:50] + "…", _("Tên dài quá 200 ký tự."))
             row_ok = False
         elif commune is not None:
             key = (code, name.casefold())
             if key in seen:
-                bad(n, COL_NAME, name, f"Trùng tên với dòng {seen[key]} trong tệp.")
+                bad(n, COL_NAME, name, _("Trùng tên với dòng %(row)s trong tệp.") % {"row": seen[key]})
                 row_ok = False
             else:
                 seen[key] = n
             if name.casefold() in existing.get(code, {}):
-                bad(n, COL_NAME, name, f"Xã {code} đã có “{existing[code][name.casefold()]}”.")
+                bad(n, COL_NAME, name, _("Xã %(code)s đã có “%(name)s”.") % {"code": code, "name": existing[code][name.casefold()]})
                 row_ok = False
         kind = _KIND_BY_TEXT.get(fold(_cell_text(r.get(COL_KIND))))
         if kind is None:
-            bad(n, COL_KIND, r.get(COL_KIND), "Loại phải là một trong: " + ", ".join(str(label) for label in Village.Kind.labels) + ".")
+            bad(n, COL_KIND, r.get(COL_KIND), _("Loại phải là một trong: %(kinds)s.") % {"kinds": ", ".join(str(label) for label in Village.Kind.labels)})
             row_ok = False
         counts: dict[str, int] = {}
         for column in (COL_HOUSEHOLDS, COL_POPULATION):
             count = _parse_count(r.get(column))
             if count is None:
-                bad(n, column, r.get(column), "Phải là số nguyên không âm.")
+                bad(n, column, r.get(column), _("Phải là số nguyên không âm."))
                 row_ok = False
             elif count > 2_000_000_000:
-                bad(n, column, r.get(column), "Số quá lớn.")
+                bad(n, column, r.get(column), _("Số quá lớn."))
                 row_ok = False
             else:
                 counts[column] = count
@@ -607,10 +608,10 @@ def villages_import(*, actor: Any, data: bytes) -> dict[str, Any]:
         for column in (COL_BORDER, COL_SECURITY, COL_CONVERTED):
             flags[column] = _parse_flag(r.get(column))
             if flags[column] is None:
-                bad(n, column, r.get(column), "Ghi “x” (có) hoặc để trống (không).")
+                bad(n, column, r.get(column), _("Ghi “x” (có) hoặc để trống (không)."))
                 row_ok = False
         if row_ok and flags[COL_CONVERTED] and kind not in (Village.Kind.TO_DAN_PHO, Village.Kind.KHU_PHO):
-            bad(n, COL_CONVERTED, r.get(COL_CONVERTED), "Chỉ tổ dân phố hoặc khu phố mới có thể là đơn vị chuyển từ thôn.")
+            bad(n, COL_CONVERTED, r.get(COL_CONVERTED), _("Chỉ tổ dân phố hoặc khu phố mới có thể là đơn vị chuyển từ thôn."))
             row_ok = False
         if row_ok and commune is not None and kind is not None:
             villages.append(
