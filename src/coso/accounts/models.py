@@ -23,8 +23,6 @@ class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=200, blank=True, default="")
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True, default="")
     citizen_id = models.CharField(_("số CCCD"), max_length=12, blank=True, default="")
-    failed_logins = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("người dùng")

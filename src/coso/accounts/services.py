@@ -299,7 +299,7 @@ def staff_reactivate(*, actor: Any, user: User, reason: str = "") -> User:
     from coso.accounts.backends import unlock
 
     unlock(locked.username)
-    return audited_update(locked, actor=actor, changes={"is_active": True, "failed_logins": 0, "locked_until": None},
+    return audited_update(locked, actor=actor, changes={"is_active": True},
                           verb="staff_reactivate", reason=nfc(reason))
 
 
