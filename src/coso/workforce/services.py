@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from coso.accounts.roles import Role
 from coso.core.audit import audit_log, audited_create, audited_update, snapshot
@@ -92,11 +92,11 @@ def parse_vn_date(value: Any) -> dt.date:
         return value
     m = _DATE_RE.match(str(value or "").strip())
     if not m:
-        raise ValueError("Ngày phải theo định dạng dd/mm/yyyy")
+        raise ValueError(gettext("Ngày phải theo định dạng dd/mm/yyyy"))
     try:
         return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
     except ValueError:
-        raise ValueError("Ngày không tồn tại") from None
+        raise ValueError(gettext("Ngày không tồn tại")) from None
 
 
 _NUMERIC_WIDTH = {"citizen_id": 12, "commune_code": 5}
@@ -137,15 +137,15 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
 
         name = _cell(record, "full_name")
         if not name:
-            err("full_name", "Thiếu họ và tên")
+            err("full_name", gettext("Thiếu họ và tên"))
         elif len(name) > 120 or any(ch.isdigit() for ch in name):
-            err("full_name", "Họ và tên không hợp lệ", name)
+            err("full_name", gettext("Họ và tên không hợp lệ"), name)
         data["full_name"] = name
         for key, required in (("birth_date", True), ("started_on", False), ("transition_end_date", False)):
             raw = record.get(HEADER[key])
             if raw in (None, ""):
                 if required:
-                    err(key, "Thiếu ngày")
+                    err(key, gettext("Thiếu ngày"))
                 data[key] = None
                 continue
             try:
@@ -154,22 +154,22 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
                 err(key, str(exc), raw)
                 data[key] = None
         if data.get("birth_date") and not (dt.date(1940, 1, 1) <= data["birth_date"] <= today - dt.timedelta(days=365 * 15)):
-            err("birth_date", "Ngày sinh không hợp lý (phải từ 1940 và đủ 15 tuổi)", format_date(data["birth_date"]))
+            err("birth_date", gettext("Ngày sinh không hợp lý (phải từ 1940 và đủ 15 tuổi)"), format_date(data["birth_date"]))
         for key in ("gender", "kind", "general_education", "degree_level", "degree_field", "political_theory", "state_management", "it", "foreign_language"):
             raw = _cell(record, key)
             if not raw:
                 if key in ("gender", "kind"):
-                    err(key, "Thiếu giá trị")
+                    err(key, gettext("Thiếu giá trị"))
                 continue
             code = LOOKUPS[key].get(fold(raw))
             if code is None:
-                err(key, "Mã không có trong danh mục", raw)
+                err(key, gettext("Mã không có trong danh mục"), raw)
             else:
                 data[key] = code
         cccd = _cell(record, "citizen_id")
         problem = cccd_problem(actor, cccd, owner=existing.get(cccd)) if cccd else ("invalid-cccd", str(CCCD_UNUSABLE))
         if cccd and cccd in seen_cccd:
-            err("citizen_id", f"Trùng số CCCD với dòng {seen_cccd[cccd]} trong tệp", cccd)
+            err("citizen_id", gettext("Trùng số CCCD với dòng %(row)s trong tệp") % {"row": seen_cccd[cccd]}, cccd)
         elif problem is not None:
             err("citizen_id", problem[1], cccd)
         else:
@@ -186,14 +186,14 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
             by_name = [code for code, info in positions.items() if fold(str(info.get("name", ""))) == fold(pos)]
             pos = by_name[0] if len(by_name) == 1 else pos
         if pos not in positions:
-            err("position_code", "Mã chức vụ/chức danh không có trong danh mục", pos)
+            err("position_code", gettext("Mã chức vụ/chức danh không có trong danh mục"), pos)
         elif data.get("kind") and positions[pos]["kind"] != data["kind"]:
-            err("position_code", f"Chức vụ thuộc loại “{rules.KINDS[positions[pos]['kind']]}”, không khớp cột Loại", pos)
+            err("position_code", gettext("Chức vụ thuộc loại “%(kind)s”, không khớp cột Loại") % {"kind": rules.KINDS[positions[pos]["kind"]]}, pos)
         data["position_code"] = pos
         if unit is None:
-            err("commune_code", "Mã xã không tồn tại", commune_code)
+            err("commune_code", gettext("Mã xã không tồn tại"), commune_code)
         elif not can_see_unit(actor, province_code=unit.province_code, commune_code=unit.code):
-            err("commune_code", "Xã ngoài phạm vi quản lý của bạn", commune_code)
+            err("commune_code", gettext("Xã ngoài phạm vi quản lý của bạn"), commune_code)
         else:
             data["commune_code"], data["province_code"] = unit.code, unit.province_code
         data["ethnicity"] = _cell(record, "ethnicity") or "Kinh"
@@ -203,7 +203,7 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
         for key, value in data.items():
             limit = _max_lengths().get(key)
             if limit and isinstance(value, str) and len(value) > limit and HEADER.get(key) not in flagged:
-                err(key, f"Dài quá {limit} ký tự (hiện có {len(value)})", value[:60] + "…")
+                err(key, gettext("Dài quá %(limit)s ký tự (hiện có %(len)s)") % {"limit": limit, "len": len(value)}, value[:60] + "…")
         clean.append(data)
     return clean, errors
 
