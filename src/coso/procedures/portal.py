@@ -241,9 +241,9 @@ def portal_row(record: dict[str, Any], *, default_valid_from: dt.date = DEFAULT_
             method_name = _text(heads[0].get("submission_method")) or "này"
             if len(units) == 1 and all(q is not None for q, _u, _t in timed):
                 qty, unit, time_text = max(timed, key=lambda t: t[0] or 0)
-                unconfirmed.append(f"Cổng chia hình thức {method_name} thành nhiều giai đoạn ({phases}); lấy giai đoạn dài nhất.")
+                unconfirmed.append(f"Cổng chia hình thức {method_name} thành nhiều giai đoạn ({phases}); lấy giai đoạn dài nhất, chưa xác nhận.")
             else:  # different units: the phases cannot be compared, the first one listed is kept
-                unconfirmed.append(f"Cổng ghi nhiều thời hạn khác đơn vị cho hình thức {method_name} ({phases}); lấy thời hạn ghi đầu tiên.")
+                unconfirmed.append(f"Cổng ghi nhiều thời hạn khác đơn vị cho hình thức {method_name} ({phases}); lấy thời hạn ghi đầu tiên, chưa xác nhận.")
         if qty is None:
             problems.append("thời hạn giải quyết không có số")
         elif qty <= 0:
@@ -301,7 +301,7 @@ def portal_row(record: dict[str, Any], *, default_valid_from: dt.date = DEFAULT_
     if unconfirmed:
         time_note += " " + " ".join(unconfirmed)
     if others:
-        time_note += " Hình thức khác: " + "; ".join(others) + "."
+        time_note += " Hình thức khác: " + "; ".join(dict.fromkeys(others)) + "."
     row = {
         "code": code,
         "name": name,
