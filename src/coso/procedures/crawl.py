@@ -6,7 +6,8 @@ Nothing here runs when Coso runs: ``manage.py build_portal_catalogue`` writes
 
 The page-text crawl (chatbot-tthc/chatbot_tthc, scripts/crawler/data/raw/<ministry>/<code>.json) keeps the
 portal's tables flattened into one string; the parsers below split them back into methods, fees,
-documents and legal bases. A method whose time has no unit is not guessed: the record is left out.
+documents and legal bases. A method whose time has no unit keeps the number without a unit; ``portal.portal_row``
+then marks the record unconfirmed (I) instead of guessing the unit.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ ROWS_FROM_UPLOAD_INVALID_JSON = ErrorCode("invalid-json", _("Tệp JSON không h
 PORTAL_ROWS_IMPORT_EMPTY = ErrorCode("import-empty", _("Tệp không có bản ghi thủ tục nào."))
 PORTAL_ROWS_TOO_MANY_ROWS = ErrorCode("too-many-rows", _("Tệp có quá %(max_records)s bản ghi."))
 PORTAL_ROWS_IMPORT_INVALID = ErrorCode("import-invalid", _("Tệp có %(len)s bản ghi lỗi, chưa nhập bản ghi nào. %(value)s"))
+PORTAL_NO_COMMUNE_RECORDS = ErrorCode("import-empty", _("Tệp có %(len)s bản ghi nhưng không có thủ tục cấp xã nào (Xã/Phường) để nhập."))
 READ_RECORDS_INVALID_JSON = ErrorCode("invalid-json", _("Tệp không phải văn bản UTF-8."))
 READ_RECORDS_INVALID_JSON_2 = ErrorCode("invalid-json", _("Tệp JSON không hợp lệ (dòng %(lineno)s)."))
 READ_RECORDS_INVALID_JSON_3 = ErrorCode("invalid-json", _("Dòng %(n)s: không phải JSON hợp lệ."))

@@ -29,6 +29,10 @@ class CatalogueImportForm(forms.Form):
     source_format = forms.ChoiceField(label=_("Định dạng tệp"), choices=FORMATS, initial="coso", widget=forms.RadioSelect,
                                       required=False)
     file = forms.FileField(label=_("Tệp danh mục"), help_text=_("Tối đa 5 MB."))
+    commune_only = forms.BooleanField(
+        label=_("Chỉ nhập thủ tục cấp xã"), required=False, initial=True,
+        help_text=_("Dữ liệu Cổng: bỏ qua bản ghi không có cấp Xã/Phường và thủ tục riêng của một tỉnh."),
+    )
     effective_from = forms.DateField(label=_("Áp dụng thay đổi từ ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
                                      help_text=_("Thời hạn, phí, hồ sơ hoặc các bước thay đổi sẽ thành phiên bản mới từ ngày này (dd/mm/yyyy); hồ sơ đã nhận giữ phiên bản cũ."),
                                      widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

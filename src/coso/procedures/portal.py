@@ -9,6 +9,22 @@ case_name}]), ``legal_basis`` ([{doc_code, doc_name, doc_year}]), ``decision_num
 ``decision_date``, ``portal_url``; Coso adds ``source`` (where the record was read), ``confidence``
 and optionally ``valid_from``.
 
+The records of the portal API crawl (``Database/staging/procedures.jsonl`` of a public crawl, one
+record a line) are read as they are: ``proc_id``, ``source_id``, ``department_promulgate``,
+``executing_agency``, ``publication_date``, ``source_updated_at``, ``online_services`` and the other
+crawl fields are accepted; ``commune_only`` keeps the records whose ``agency_levels`` include
+"Xã/Phường" and that no single province published for itself (``province`` set, or
+``department_promulgate`` a provincial People's Committee), and skips the rest.
+
+Times: the counter (trực tiếp) method's time is the time limit. A time whose unit the record states
+nowhere (the portal's bare "1") is imported with its number, marked unconfirmed (confidence I), and
+its note says the portal gives no unit; the version's unit field keeps the catalogue's default
+(working days) only because a version must have one, and the public page asks the applicant to
+confirm the time (``ProcedureVersion.needs_confirmation``). When the same record states the same
+number with a unit elsewhere (its summary ``processing_time_text`` or another submission method),
+that unit is used, still marked I. A method listed in several phases
+(e.g. "1 ngày làm việc" to check, "2 ngày làm việc" to decide) keeps its longest phase, marked I.
+
 ``portal_rows`` turns records into catalogue rows (``services.COLUMNS``) and lists every bad record
 with its row number in Vietnamese; ``portal_import`` applies them all or none through
 ``services.catalogue_import`` (versions, audit, a province administrator's scope).
@@ -27,7 +43,10 @@ from typing import Any
 from coso.core.text import fold, nfc
 from coso.procedures import errors as procedures_errors
 
+from .models import ProcedureVersion
 from .services import catalogue_import
+
+ProcedureTimeUnit = ProcedureVersion.TimeUnit
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "portal"
 SHIPPED_FILE = DATA_DIR / "commune-procedures.jsonl"
@@ -78,15 +97,40 @@ def _method_time(method: dict[str, Any]) -> tuple[Decimal | None, str | None, st
     return qty, _UNITS.get(unit_raw.strip()) if unit_raw else None, text
 
 
-def _headline_method(methods: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The counter (trực tiếp) method first: it is the time a one-stop office applies."""
+def _method_name(m: dict[str, Any]) -> str:
+    return fold(_text(m.get("submission_method")))
+
+
+def _headline_methods(methods: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of the counter (trực tiếp) method first: it is the time a one-stop office applies.
+
+    The portal may list one method in several phases (one row each); all rows of the chosen method are returned.
+    """
 
     def rank(m: dict[str, Any]) -> int:
-        name = fold(_text(m.get("submission_method")))
+        name = _method_name(m)
         return _METHOD_ORDER.index(name) if name in _METHOD_ORDER else len(_METHOD_ORDER)
 
     usable = [m for m in methods if isinstance(m, dict)]
-    return sorted(usable, key=rank)[0] if usable else None
+    if not usable:
+        return []
+    best = min(rank(m) for m in usable)
+    first = next(m for m in usable if rank(m) == best)
+    return [m for m in usable if _method_name(m) == _method_name(first)] if best < len(_METHOD_ORDER) else [first]
+
+
+def _stated_unit(record: dict[str, Any], methods: list[dict[str, Any]], qty: Decimal) -> tuple[str | None, str]:
+    """A unit the same record states for the same number elsewhere: (Coso unit, where), or (None, "")."""
+    for part in re.split(r"[;\n]", _text(record.get("processing_time_text"))):
+        q, u, _t = _method_time({"processing_time_text": part})
+        if q == qty and u:
+            return u, "phần thời hạn chung của bản ghi"
+    for m in methods:
+        if isinstance(m, dict):
+            q, u, _t = _method_time(m)
+            if q == qty and u:
+                return u, f"hình thức {_text(m.get('submission_method')) or 'khác'}"
+    return None, ""
 
 
 def _fees(fees: list[dict[str, Any]]) -> tuple[int, str]:
@@ -114,7 +158,7 @@ def _fees(fees: list[dict[str, Any]]) -> tuple[int, str]:
     return counter[1], note[:500]
 
 
-def _documents(checklist: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _documents(checklist: list[dict[str, Any]], *, crawl_flags: bool = False) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for item in checklist or []:
@@ -133,7 +177,11 @@ def _documents(checklist: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         seen.add(key)
         copies = int(item.get("original_qty") or 0) + int(item.get("copy_qty") or 0) or 1
-        out.append({"name": name[:500], "copies": min(max(copies, 1), 99), "required": bool(item.get("required", True))})
+        if crawl_flags:  # the API crawl sets required=false on every paper: only “(nếu có)” marks an optional one
+            required = "neu co" not in fold(name)
+        else:
+            required = bool(item.get("required", True))
+        out.append({"name": name[:500], "copies": min(max(copies, 1), 99), "required": required})
     return out
 
 
@@ -179,20 +227,40 @@ def portal_row(record: dict[str, Any], *, default_valid_from: dt.date = DEFAULT_
     if not isinstance(methods, list) or not methods:
         problems.append("thiếu thời hạn giải quyết theo hình thức nộp (methods)")
         methods = []
-    head = _headline_method(methods)
-    qty, unit, time_text = _method_time(head) if head else (None, None, "")
-    if head is not None:
+    heads = _headline_methods(methods)
+    unconfirmed: list[str] = []
+    qty: Decimal | None = None
+    unit: str | None = None
+    time_text = ""
+    if heads:
+        timed = [_method_time(m) for m in heads]
+        qty, unit, time_text = timed[0]
+        if len({(q, u) for q, u, _t in timed}) > 1:  # one method in several phases
+            units = {u for _q, u, _t in timed}
+            phases = "; ".join(dict.fromkeys(t or str(q) for q, _u, t in timed))
+            method_name = _text(heads[0].get("submission_method")) or "này"
+            if len(units) == 1 and all(q is not None for q, _u, _t in timed):
+                qty, unit, time_text = max(timed, key=lambda t: t[0] or 0)
+                unconfirmed.append(f"Cổng chia hình thức {method_name} thành nhiều giai đoạn ({phases}); lấy giai đoạn dài nhất, chưa xác nhận.")
+            else:  # different units: the phases cannot be compared, the first one listed is kept
+                unconfirmed.append(f"Cổng ghi nhiều thời hạn khác đơn vị cho hình thức {method_name} ({phases}); lấy thời hạn ghi đầu tiên, chưa xác nhận.")
         if qty is None:
             problems.append("thời hạn giải quyết không có số")
-        elif unit is None:
-            problems.append(f"thời hạn “{time_text or qty}” không có đơn vị tính được (ngày làm việc, ngày, giờ)")
         elif qty <= 0:
             problems.append("thời hạn giải quyết phải lớn hơn 0")
+        elif unit is None:
+            unit, where = _stated_unit(record, [m for m in methods if isinstance(m, dict) and m not in heads], qty)
+            if unit:
+                unconfirmed.append(f"Không có đơn vị; đơn vị theo {where} của cùng thủ tục, chưa xác nhận.")
+            else:
+                unit = ProcedureTimeUnit.WORKING_DAYS
+                unconfirmed.append("Không có đơn vị: đơn vị chưa xác nhận, tạm tính theo ngày làm việc.")
+    head_time = (qty, timed[0][1]) if heads else (None, None)
     others = []
     for m in methods:
-        if isinstance(m, dict) and m is not head:
+        if isinstance(m, dict) and m not in heads:
             q, u, t = _method_time(m)
-            if (q, u) != (qty, unit):
+            if (q, u) != head_time and (q, u) != (qty, unit):
                 others.append(f"{_text(m.get('submission_method')) or 'Khác'}: {t or q}")
     try:
         fee, fee_note = _fees(record.get("fees") or [])
@@ -200,7 +268,7 @@ def portal_row(record: dict[str, Any], *, default_valid_from: dt.date = DEFAULT_
         problems.append(str(exc))
         fee, fee_note = 0, ""
     try:
-        documents = _documents(record.get("checklist") or record.get("required_documents") or [])
+        documents = _documents(record.get("checklist") or record.get("required_documents") or [], crawl_flags="proc_id" in record)
     except (ValueError, TypeError) as exc:
         problems.append(str(exc) or "danh sách giấy tờ không hợp lệ")
         documents = []
@@ -218,15 +286,22 @@ def portal_row(record: dict[str, Any], *, default_valid_from: dt.date = DEFAULT_
         except ValueError:
             problems.append("ngày hiệu lực (valid_from) không hợp lệ, cần dạng YYYY-MM-DD")
     confidence = _text(record.get("confidence")) or "C-3p"
+    if unconfirmed and confidence not in ("I", "R"):
+        confidence = "I"
     source = _text(record.get("source"))
     url = _text(record.get("portal_url"))
     if not source:
         source = f"Cổng Dịch vụ công quốc gia, thủ tục {code}" + (f" ({url})" if url else "")
+        updated = _text(record.get("source_updated_at") or record.get("publication_date"))[:10]
+        if updated:
+            source += f", cập nhật trên Cổng ngày {updated}"
     if decision:
         source += f"; công bố: {decision}" + (f" ngày {decision_date}" if decision_date else "")
-    time_note = f"Cổng ghi: {time_text}." if time_text else ""
+    time_note = f"Cổng ghi: “{time_text}”." if time_text else ""
+    if unconfirmed:
+        time_note += " " + " ".join(unconfirmed)
     if others:
-        time_note += " Hình thức khác: " + "; ".join(others) + "."
+        time_note += " Hình thức khác: " + "; ".join(dict.fromkeys(others)) + "."
     row = {
         "code": code,
         "name": name,
@@ -235,7 +310,7 @@ def portal_row(record: dict[str, Any], *, default_valid_from: dt.date = DEFAULT_
         "province_code": "",
         "valid_from": valid_from.isoformat(),
         "time_limit": str(qty) if qty is not None else "",
-        "time_unit": unit or "",
+        "time_unit": str(unit or ""),
         "cutoff_time": None,
         "time_limit_note": time_note.strip()[:500],
         "fee": fee,
@@ -260,14 +335,37 @@ def _online(record: dict[str, Any]) -> str:
     return "partial" if "truc tuyen" in methods else "none"
 
 
-def portal_rows(records: list[Any], *, only_level: str | None = None) -> list[dict[str, Any]]:
-    """Catalogue rows for every record, or ApplicationError(code="import-invalid") listing each bad record."""
+def skip_reason(record: Any) -> str | None:
+    """Why ``commune_only`` leaves a record out (not a commune-level procedure, or one province's own), else None.
+
+    A record whose level cannot be read is not skipped: it is reported as a bad record.
+    """
+    if not isinstance(record, dict):
+        return None
+    level = _level(record)
+    if level is None:
+        return None
+    if level != "commune":
+        return "level"
+    if _text(record.get("province")) or fold(_text(record.get("department_promulgate"))).startswith(("ubnd ", "uy ban nhan dan")):
+        return "province"  # published by one province for itself (e.g. "UBND tỉnh Thanh Hóa"), not a national procedure
+    return None
+
+
+def portal_rows(records: list[Any], *, only_level: str | None = None, commune_only: bool = False) -> list[dict[str, Any]]:
+    """Catalogue rows for every record, or ApplicationError(code="import-invalid") listing each bad record.
+
+    ``only_level`` refuses records of another level; ``commune_only`` skips them (and records published by
+    one province for itself) — row numbers stay those of the file.
+    """
     if not records:
         raise procedures_errors.PORTAL_ROWS_IMPORT_EMPTY(details={"rows": []})
     if len(records) > MAX_RECORDS:
         raise procedures_errors.PORTAL_ROWS_TOO_MANY_ROWS(max_records=MAX_RECORDS, details={"rows": []})
     rows, errors = [], []
     for n, record in enumerate(records, start=1):
+        if commune_only and skip_reason(record):
+            continue
         row, problems = portal_row(record)
         if only_level and not problems and row["decision_level"] != only_level:
             problems.append("không phải thủ tục cấp xã")
@@ -277,6 +375,8 @@ def portal_rows(records: list[Any], *, only_level: str | None = None) -> list[di
         rows.append({**row, "_row": n})
     if errors:
         raise procedures_errors.PORTAL_ROWS_IMPORT_INVALID(len=len(errors), value=errors[0]['message'], details={"rows": errors})
+    if not rows:
+        raise procedures_errors.PORTAL_NO_COMMUNE_RECORDS(len=len(records), details={"rows": []})
     return rows
 
 
@@ -324,12 +424,17 @@ def portal_import(
     records: list[Any],
     effective_from: dt.date | None = None,
     only_level: str | None = None,
+    commune_only: bool = False,
     progress: Callable[[int, int], None] | None = None,
     reason: str = "",
 ) -> dict[str, Any]:
-    """Import portal records: every record or none (audited; versions as ``catalogue_import``)."""
-    rows = portal_rows(records, only_level=only_level)
-    return catalogue_import(actor=actor, rows=rows, effective_from=effective_from, progress=progress, reason=reason or "portal_import")
+    """Import portal records: every record or none (audited; versions as ``catalogue_import``).
+
+    The result adds ``skipped`` (records left out by ``commune_only``) and ``unconfirmed`` (rows marked I).
+    """
+    rows = portal_rows(records, only_level=only_level, commune_only=commune_only)
+    result = catalogue_import(actor=actor, rows=rows, effective_from=effective_from, progress=progress, reason=reason or "portal_import")
+    return {**result, "skipped": len(records) - len(rows), "unconfirmed": sum(1 for r in rows if r["confidence"] in ("I", "R"))}
 
 
 def load_shipped(*, path: Path | str | None = None, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:

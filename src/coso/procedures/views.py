@@ -171,7 +171,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 from .portal import portal_import, read_records
 
                 result = portal_import(actor=request.user, records=read_records(f.read()), effective_from=form.cleaned_data["effective_from"],
-                                       reason=form.cleaned_data["reason"] or f"portal {f.name}")
+                                       commune_only=form.cleaned_data["commune_only"], reason=form.cleaned_data["reason"] or f"portal {f.name}")
             else:
                 rows = services.rows_from_upload(f.name, f.read())
                 result = services.catalogue_import(actor=request.user, rows=rows, effective_from=form.cleaned_data["effective_from"],
@@ -181,6 +181,10 @@ def import_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Đã nhập %(rows)s dòng: %(new)s phiên bản mới, %(same)s dòng không thay đổi, %(proc)s thủ tục mới.") % {
                 "rows": result["rows"], "new": result["versions_created"], "same": result["unchanged"], "proc": result["procedures_created"]})
+            if result.get("skipped"):
+                messages.info(request, _("Bỏ qua %(n)s bản ghi không phải thủ tục cấp xã.") % {"n": result["skipped"]})
+            if result.get("unconfirmed"):
+                messages.warning(request, _("%(n)s thủ tục có thời hạn chưa xác nhận (Cổng không ghi đơn vị hoặc chia nhiều giai đoạn); xem ghi chú thời hạn.") % {"n": result["unconfirmed"]})
             return redirect("procedures:admin")
     return render(request, "procedures/import.html", {"form": form, "error": error})
 

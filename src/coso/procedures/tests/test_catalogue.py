@@ -77,7 +77,11 @@ def test_no_internal_guide_is_cited_and_every_row_has_a_source():
     assert ".md §" not in text  # sources cite legal documents, not internal notes
     for line in portal.SHIPPED_FILE.read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
-        assert rec["source"].startswith("Cổng Dịch vụ công quốc gia") and rec["confidence"] == "C-3p", rec["code"]
+        assert rec["source"].startswith("Cổng Dịch vụ công quốc gia") and rec["confidence"] in ("C-3p", "I"), rec["code"]
+        row, problems = portal.portal_row(rec)
+        assert not problems and row["confidence"] == rec["confidence"], rec["code"]  # I only where the portal's time is unconfirmed
+        if rec["confidence"] == "I":
+            assert "chưa xác nhận" in row["time_limit_note"], rec["code"]
 
 
 def test_ended_procedures_stop_on_their_date_and_keep_old_versions():
@@ -151,14 +155,14 @@ def test_portal_record_becomes_a_version_with_the_counter_time_documents_and_leg
 
 
 def test_portal_import_is_all_or_nothing_with_vietnamese_row_numbers():
-    bad_unit = _record(code="9.900002", methods=[{"submission_method": "Trực tiếp", "processing_time_qty": 1, "processing_time_unit": ""}])
+    bad_unit = _record(code="9.900002", methods=[{"submission_method": "Trực tiếp", "processing_time_qty": None, "processing_time_unit": ""}])
     no_name = _record(code="9.900003", name="")
     province = _record(code="9.900004", agency_levels="Tỉnh")
     with pytest.raises(ApplicationError) as exc:
         portal.portal_import(actor=None, records=[_record(), bad_unit, no_name, province], only_level="commune")
     rows = exc.value.details["rows"]
     assert [r["row"] for r in rows] == [2, 3, 4]
-    assert rows[0]["message"].startswith("Dòng 2 (mã 9.900002): thời hạn") and "đơn vị" in rows[0]["message"]
+    assert rows[0]["message"].startswith("Dòng 2 (mã 9.900002): thời hạn") and "không có số" in rows[0]["message"]
     assert "thiếu tên thủ tục" in rows[1]["message"] and "không phải thủ tục cấp xã" in rows[2]["message"]
     assert exc.value.message.startswith("Tệp có 3 bản ghi lỗi, chưa nhập bản ghi nào.")
     assert not Procedure.objects.filter(code__startswith="9.9000").exists()
@@ -185,10 +189,11 @@ def test_shipped_portal_procedures_load_with_sources():
 
     reference.load()
     codes = [json.loads(line)["code"] for line in portal.SHIPPED_FILE.read_text(encoding="utf-8").splitlines()]
-    assert len(codes) >= 80
+    assert len(codes) >= 125
     for code in codes:
         v = Procedure.objects.get(code=code).version_on(TODAY)
-        assert v is not None and v.source and v.confidence == "C-3p" and v.time_limit > 0, code
+        assert v is not None and v.source and v.confidence in ("C-3p", "I") and v.time_limit > 0, code
+        assert (v.confidence == "I") == ("chưa xác nhận" in v.time_limit_note), code
     religious = Procedure.objects.get(code="1.012590").version_on(TODAY)
     assert (religious.time_limit, religious.time_unit) == (20, ProcedureVersion.TimeUnit.CALENDAR_DAYS)
 

@@ -16,8 +16,9 @@ from coso.core.text import fold
 from coso.procedures import crawl, portal
 from coso.procedures.services import load_catalogue_file
 
-# Names of the city's list that differ from the portal's only in wording, checked by hand (list row → code).
-VETTED = {
+# Names of the city's list that differ from the portal's only in wording, checked by hand (list row → code, or
+# the codes of a city procedure the portal now publishes as several: 343 = receiving / stopping the allowance).
+VETTED: dict[str, str | list[str]] = {
     "22": "1.012592",
     "23": "1.012591",
     "24": "1.012590",
@@ -38,7 +39,12 @@ VETTED = {
     "362": "2.000986",
     "101": "1.001662",
     "113": "1.011471",
+    "21": "1.013798",
+    "51": "1.012968",
+    "144": "1.014150",
+    "343": ["1.014310", "1.014312"],
 }
+UNCONFIRMED = "đã nhập, thời hạn chưa xác nhận (I)"
 
 
 def _key(name: str) -> str:
@@ -83,12 +89,12 @@ class Command(BaseCommand):
         lines = []
         counts: dict[str, int] = {}
         for row in city:
-            codes = [VETTED[row["stt"]]] if row["stt"] in VETTED else by_name.get(_key(row["name"]), [])
-            status, code, note = "", "", ""
+            vetted = VETTED.get(row["stt"])
+            codes = ([vetted] if isinstance(vetted, str) else list(vetted)) if vetted else by_name.get(_key(row["name"]), [])
+            status, note = "", ""
             if not codes:
                 status = "không có trong bản thu thập"
-            else:
-                code = codes[0]
+            for code in codes if vetted and len(codes) > 1 else codes[:1]:
                 rec = extra.get(code) or records[code]
                 prow, problems = portal.portal_row(rec)
                 if code in curated:
@@ -98,11 +104,14 @@ class Command(BaseCommand):
                 elif problems:
                     status, note = "bỏ qua", "; ".join(problems)
                 else:
-                    status = "đã nhập"
-                    shipped.setdefault(code, rec)
+                    status = UNCONFIRMED if prow["confidence"] == "I" else (status if status == UNCONFIRMED else "đã nhập")
+                    if prow["confidence"] == "I":
+                        note = prow["time_limit_note"]
+                    shipped.setdefault(code, {**rec, "confidence": prow["confidence"]})
             counts[status] = counts.get(status, 0) + 1
             name = row["name"].replace("|", "/")
-            lines.append(f"| {row['stt']} | {name[:120]} | {code} | {status} | {note[:160]} |")
+            shown = ", ".join(codes) if vetted and len(codes) > 1 else (codes[0] if codes else "")
+            lines.append(f"| {row['stt']} | {name[:120]} | {shown} | {status} | {note[:160].replace('|', '/')} |")
         out = portal.SHIPPED_FILE
         with out.open("w", encoding="utf-8") as fh:
             for code in sorted(shipped):
@@ -114,8 +123,9 @@ class Command(BaseCommand):
             "(trùng sau khi bỏ dấu, chữ “Thủ tục” và dấu câu; 17 dòng khác chữ được ghép tay, xem VETTED trong lệnh).",
             f"Nguồn giá trị: {options['repo']}@{options['commit'][:8]} (bản thu thập trang năm 2026) và các bản ghi API trong",
             "`portal-api-extracts.jsonl` (3-hWnG/intern-amazing-group_7@a27ed4e Database/staging/procedures.jsonl).",
-            "Bản thu thập không có thư mục của Bộ Nội vụ, Bộ Y tế, Bộ Giáo dục và Đào tạo, Bộ Văn hóa, Thể thao và Du lịch…",
-            "nên phần lớn thủ tục của các bộ này chưa có nguồn.",
+            f"Bản thu thập trang không có thư mục của Bộ Nội vụ, Bộ Y tế, Bộ Giáo dục và Đào tạo, Bộ Văn hóa, Thể thao và Du lịch…; {len(extra)} bản ghi",
+            "của các bộ này được chép từ bản thu thập API (đọc từng trang của tệp 17 MB), phần còn lại chưa có nguồn.",
+            "Thời hạn Cổng ghi không có đơn vị (hoặc chia nhiều giai đoạn) được nhập với độ tin cậy I và ghi chú; không đoán đơn vị.",
             "",
             "| Trạng thái | Số dòng |",
             "|---|---|",

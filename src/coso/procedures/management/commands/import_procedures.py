@@ -18,7 +18,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="Tệp .json hoặc .jsonl")
         parser.add_argument("--effective-from", default=None, help="Ngày áp dụng (YYYY-MM-DD); bỏ trống: ngày của từng bản ghi (mặc định 2025-07-01)")
-        parser.add_argument("--commune-only", action="store_true", help="Từ chối bản ghi không phải cấp xã")
+        parser.add_argument(
+            "--commune-only",
+            action="store_true",
+            help="Chỉ nhập thủ tục cấp xã: bỏ qua bản ghi không có cấp Xã/Phường và thủ tục riêng của một tỉnh (bản thu thập API của Cổng)",
+        )
+        parser.add_argument("--refuse-other-levels", action="store_true", help="Từ chối cả tệp nếu có bản ghi không phải cấp xã")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -37,7 +42,8 @@ class Command(BaseCommand):
                 actor=None,
                 records=records,
                 effective_from=effective,
-                only_level="commune" if options["commune_only"] else None,
+                only_level="commune" if options["refuse_other_levels"] else None,
+                commune_only=options["commune_only"],
                 progress=bar.update,
                 reason=f"import_procedures {path.name}",
             )
@@ -50,5 +56,6 @@ class Command(BaseCommand):
         bar.finish()
         self.stdout.write(
             f"{result['rows']} thủ tục: tạo mới {result['procedures_created']}, phiên bản mới {result['versions_created']}, "
-            f"không đổi {result['unchanged']}, giữ bản đã sửa {result['kept']}."
+            f"không đổi {result['unchanged']}, giữ bản đã sửa {result['kept']}; "
+            f"bỏ qua {result['skipped']} bản ghi không phải cấp xã; {result['unconfirmed']} thủ tục có thời hạn chưa xác nhận (I)."
         )
