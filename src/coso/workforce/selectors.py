@@ -487,3 +487,21 @@ def standard_gaps(pairs: Any, *, on: dt.date, policy: Policy | None = None) -> d
         quals = {k: p[k] for k in ("birth_date", *QUAL_FIELDS)}
         out[(pid, pos)] = [_gap_out(g) for g in rules.check_standards(quals, req, on)]
     return out
+
+
+def office_quotas(codes: Any, *, on: dt.date, province_code: str) -> dict[str, dict[str, int]] | None:
+    """The staff quota of each office of each commune on ``on``: the province-assigned number, else the province's
+    default (rule book). None before 1/7/2025, when the quota was a Decree 33/2023 total, not per office."""
+    rule = Policy(on).quota(province_code)
+    if rule is None or rule["kind"] != "assigned":
+        return None
+    assigned = assigned_quotas(list(codes), on)
+    defaults = dict(rule.get("offices", {}))
+    return {code: {**defaults, **assigned.get(code, {})} for code in codes}
+
+
+def position_catalogue(province_code: str = "", commune_code: str = "", on: dt.date | None = None) -> dict[str, dict[str, Any]]:
+    """The positions of a unit (catalogue and the unit's own job positions): {code: {name, kind, office, leader, regime}}."""
+    from coso.workforce.policy import positions_for
+
+    return positions_for(province_code, commune_code, on)
