@@ -505,3 +505,8 @@ def position_catalogue(province_code: str = "", commune_code: str = "", on: dt.d
     from coso.workforce.policy import positions_for
 
     return positions_for(province_code, commune_code, on)
+
+
+def office_catalogue() -> dict[str, dict[str, Any]]:
+    """The commune offices (cơ quan, bộ phận): {code: {name, regime, source}}."""
+    return rules.offices()
