@@ -346,14 +346,20 @@ def rotation(*, fetched_by: Any, year: int, commune: str = "") -> dict[str, Any]
         for p in staff:
             sector_code, sector = r.sector_of(p["position_code"])  # type: ignore[misc]
             year_end = dt.date(year, 12, 31)
-            months = checks.months_between(p["started_on"], year_end) if p["started_on"] else 0
+            # Counted from the assignment to the position, through the positions of the same list held without a break
+            # (a Decree 33 title and the job position that replaced it on 1/7/2025 are one assignment).
+            same = {pos: 0 for pos in sector["positions"]}
+            history = [h for h in facts.history.get(p["id"], []) if h["started_on"] <= plan_day]
+            since = checks.equivalent_since([h for h in history if h["position_code"] in same] or history, on=plan_day,
+                                            ranks=same, fallback=p["started_on"])
+            months = checks.months_between(since, year_end) if since else 0
             exemption = checks.check_exemption(facts.exemptions.get(p["id"], []), on=plan_day)
             retire = checks.check_retirement(retirement_date=facts.profiles[p["id"]]["retirement_date"], on=plan_day, r=r)
             status = "due" if months >= sector["max_months"] else ("may" if months >= sector["min_months"] else "not_yet")
             row = {"id": p["id"], "full_name": p["full_name"], "commune_code": p["commune_code"], "commune_name": names.get(p["commune_code"], ""),
                    "position_code": p["position_code"], "position_name": str(catalogue.get(p["position_code"], {}).get("name", "")),
-                   "sector": sector["name"], "started_on": p["started_on"], "months_at_year_end": months, "status": status,
-                   "due_on": checks.add_months(p["started_on"], sector["max_months"]) if p["started_on"] else None,
+                   "sector": sector["name"], "started_on": since, "months_at_year_end": months, "status": status,
+                   "due_on": checks.add_months(since, sector["max_months"]) if since else None,
                    "checks": [exemption, retire], "blocked": exemption["status"] == checks.FAIL or retire["status"] == checks.FAIL}
             out["people"].append(row)
             if status == "due" and not row["blocked"]:
