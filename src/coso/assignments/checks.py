@@ -48,6 +48,7 @@ class AssignRules:
     def __init__(self, on: dt.date, province_code: str = "", commune_code: str = "", index: RuleIndex | None = None):
         b = index if index is not None else book()
         self.on = on
+        self.key = (on, province_code, commune_code)
 
         def ref(key: str) -> RuleRef | None:
             return b.get(key, on, province_code, commune_code)

@@ -165,6 +165,7 @@ class Facts:
             pid: {"birth_commune_code": birth, "other_years": years}
             for pid, birth, years in Origin.objects.filter(person_id__in=ids).values_list("person_id", "birth_commune_code", "other_years")}
         self._gaps: dict[tuple[int, str], list[dict[str, Any]]] = {}
+        self.cache: dict[tuple[Any, ...], Any] = {}
 
     def gaps(self, pairs: list[tuple[int, str]]) -> None:
         missing = [p for p in pairs if p not in self._gaps]
@@ -186,23 +187,33 @@ def family(code: str) -> set[str]:
 
 def assess(facts: Facts, pid: int, *, commune_code: str, position_code: str, position_name: str, r: checks.AssignRules,
            names: dict[str, str]) -> dict[str, Any]:
-    """Every rule for one person and one post, and the fit score."""
+    """Every rule for one person and one post, and the fit score. The checks that depend on the person alone (and the
+    local status, on the person and the commune) are computed once per pool and reused for every post."""
     on = facts.on
     p = facts.profiles[pid]
     held = facts.held.get(pid, {})
-    entries = [{**e, "position_name": names.get(e["position_code"], e["position_code"])} for e in facts.planned.get(pid, [])]
     ranks = planning_catalogue.RANKS
-    since = checks.equivalent_since(facts.history.get(pid, []), on=on, ranks=ranks, fallback=held.get("started_on"))
-    origin = facts.origins.get(pid)
-    local, local_reason = checks.local_status(family=family(commune_code), birth_commune=(origin or {}).get("birth_commune_code") or None,
-                                              other_years=(origin or {}).get("other_years") or {}, history=facts.history.get(pid, []), on=on, r=r)
+    own = facts.cache.get((pid, r.key))
+    if own is None:
+        since = checks.equivalent_since(facts.history.get(pid, []), on=on, ranks=ranks, fallback=held.get("started_on"))
+        entries = [{**e, "position_name": names.get(e["position_code"], e["position_code"])} for e in facts.planned.get(pid, [])]
+        own = facts.cache[(pid, r.key)] = {
+            "since": since, "entries": entries,
+            "retirement": checks.check_retirement(retirement_date=p["retirement_date"], on=on, r=r),
+            "exemption": checks.check_exemption(facts.exemptions.get(pid, []), on=on),
+            "time_in_post": checks.check_time_in_post(started_on=since, on=on, held_name=names.get(held.get("position_code", ""), ""), r=r)}
+    since, entries = own["since"], own["entries"]
+    local = facts.cache.get((pid, commune_code, r.key))
+    if local is None:
+        origin = facts.origins.get(pid) or {}
+        local = facts.cache[(pid, commune_code, r.key)] = checks.local_status(
+            family=family(commune_code), birth_commune=origin.get("birth_commune_code") or None, other_years=origin.get("other_years") or {},
+            history=facts.history.get(pid, []), on=on, r=r)
     result = [
         checks.check_planning(target=position_code, target_commune=commune_code, entries=entries, ranks=ranks, target_name=position_name),
         checks.check_standards(facts._gaps.get((pid, position_code), []), target_name=position_name),
-        checks.check_nonlocal(target=position_code, target_name=position_name, local=local, reason=local_reason, r=r),
-        checks.check_retirement(retirement_date=p["retirement_date"], on=on, r=r),
-        checks.check_exemption(facts.exemptions.get(pid, []), on=on),
-        checks.check_time_in_post(started_on=since, on=on, held_name=names.get(held.get("position_code", ""), ""), r=r),
+        checks.check_nonlocal(target=position_code, target_name=position_name, local=local[0], reason=local[1], r=r),
+        own["retirement"], own["exemption"], own["time_in_post"],
     ]
     exact = any(e["position_code"] == position_code and e["commune_code"] == commune_code for e in entries)
     equivalent = position_code in ranks and any(e["rank"] >= ranks[position_code] for e in entries)
@@ -288,11 +299,14 @@ def match(*, fetched_by: Any, keys: list[str], on: dt.date | None = None, ranked
     facts = Facts(people, on=on)
     facts.gaps([(pid, p["position_code"]) for p in posts for pid in people])
     column_of_post: dict[str, dict[int, dict[str, Any]]] = {}
+    rules_of: dict[tuple[str, str], checks.AssignRules] = {}
     for p in posts:
         prov = provinces[p["commune_code"]]
         catalogue = wf.position_catalogue(prov, p["commune_code"], on)
         names = {code: str(info.get("name", code)) for code, info in catalogue.items()}
-        r = checks.AssignRules(on, prov, p["commune_code"])
+        if (prov, p["commune_code"]) not in rules_of:
+            rules_of[(prov, p["commune_code"])] = checks.AssignRules(on, prov, p["commune_code"])
+        r = rules_of[(prov, p["commune_code"])]
         holders = _holders(facts.held, p["commune_code"], p["position_code"])
         column_of_post[p["key"]] = {pid: assess(facts, pid, commune_code=p["commune_code"], position_code=p["position_code"],
                                                 position_name=p["position_name"], r=r, names=names) for pid in people if pid not in holders}
