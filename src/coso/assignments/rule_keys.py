@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -41,7 +42,7 @@ class Sector(TableModel):
     def _order(cls, value: int, info):  # type: ignore[no-untyped-def]
         low = info.data.get("min_months")
         if low is not None and value < low:
-            raise ValueError("thời hạn tối đa phải từ thời hạn tối thiểu trở lên")
+            raise ValueError(_g("thời hạn tối đa phải từ thời hạn tối thiểu trở lên"))
         return value
 
 
@@ -91,7 +92,7 @@ class Slots(TableModel):
     def _range(cls, value: dict[str, int]) -> dict[str, int]:
         for code, number in value.items():
             if number < 0 or number > 10:
-                raise ValueError(f"số người của “{code}” phải từ 0 đến 10")
+                raise ValueError(_g("số người của “%(code)s” phải từ 0 đến 10") % {"code": code})
         return value
 
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 import numpy as np
 
@@ -420,5 +419,3 @@ def names_of(ids: list[int]) -> dict[int, str]:
 def visible(user: Any, province_code: str, commune_code: str) -> bool:
     return can_see_unit(user, province_code=province_code, commune_code=commune_code)
 
-
-__all__ = ["_"]

@@ -35,8 +35,12 @@ def decision_record(*, actor: Any, commune_code: str, position_code: str, person
     """Record an appointment decision for a vacant post. Refused, changing nothing, when the post is not vacant on the
     effective date, the person fails a rule on the day of signing (each failure named), or the number is taken.
     A decision in force today is applied at once; a later one on its effective date (daily job)."""
+    from coso.units.models import AdministrativeUnit
+
     unit = selectors.unit_of(actor, commune_code)
     require_edit(actor, province_code=unit["province_code"], commune_code=unit["code"])
+    # One decision at a time per commune: the vacancy count read below stays true until this transaction ends.
+    AdministrativeUnit.objects.select_for_update().filter(code=unit["code"]).values_list("code", flat=True).first()
     number = nfc((number or "").strip())
     if not number:
         raise errors.NUMBER_REQUIRED()

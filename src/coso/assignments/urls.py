@@ -9,4 +9,5 @@ urlpatterns = [
     path("ghep/", views.match, name="match"),
     path("luan-chuyen/", views.rotation, name="rotation"),
     path("quyet-dinh/", views.decisions, name="decisions"),
+    path("nguoi/<int:pk>/", views.person, name="person"),
 ]

@@ -141,3 +141,36 @@ def decisions(request: HttpRequest) -> HttpResponse:
             "position_name": catalogue.get(d.position_code, {}).get("name", d.position_code),
             "from_name": catalogue.get(d.from_position_code, {}).get("name", d.from_position_code)} for d in rows]
     return render(request, "assignments/decisions.html", {"rows": out})
+
+
+@login_required
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's origin (for the non-local rule) and rotation exemptions (Decree 59/2019 Art. 38), with forms to record them."""
+    from coso.assignments.models import Origin, RotationExemption
+    from coso.workforce import selectors as wf
+
+    user = _require(request)
+    info = wf.person_unit(fetched_by=user, pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "origin":
+                years: dict[str, Any] = {}
+                code, raw = request.POST.get("years_commune", "").strip(), request.POST.get("years", "").strip()
+                if code or raw:
+                    years[code] = raw
+                services.origin_set(actor=user, person_id=pk, birth_commune_code=request.POST.get("birth_commune_code", ""), other_years=years,
+                                    note=request.POST.get("note", ""))
+            else:
+                raw_to = request.POST.get("valid_to", "").strip()
+                services.exemption_add(actor=user, person_id=pk, reason=request.POST.get("reason", ""), valid_from=parse_date(request.POST.get("valid_from")),
+                                       valid_to=parse_date(raw_to) if raw_to else None, note=request.POST.get("note", ""))
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect("assignments:person", pk=pk)
+    origin = Origin.objects.filter(person_id=pk).first()
+    return render(request, "assignments/person.html", {
+        "info": info, "origin": origin, "exemptions": list(selectors.exemptions(fetched_by=user, person_id=pk)),
+        "reasons": RotationExemption.Reason.choices, "error": error}, status=400 if error else 200)

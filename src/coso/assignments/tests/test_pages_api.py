@@ -90,3 +90,22 @@ def test_api(login, users, commune, a):
     assert r.status_code == 200
     r = c.post("/api/v1/assignments/match", {"keys": []}, content_type="application/json")
     assert r.status_code == 400 and r.json()["code"] == "nothing-selected"
+
+
+def test_person_page_records_origin_and_exemption(login, users, commune, a):
+    from coso.assignments.models import Origin, RotationExemption
+
+    c = login(users["province_home_affairs"])
+    assert c.get(f"/bo-tri/nguoi/{a.pk}/").status_code == 200
+    r = c.post(f"/bo-tri/nguoi/{a.pk}/", {"action": "origin", "birth_commune_code": commune.code, "years_commune": commune.code, "years": "4"})
+    assert r.status_code == 302 and Origin.objects.get(person=a).other_years == {commune.code: 4}
+    bad = c.post(f"/bo-tri/nguoi/{a.pk}/", {"action": "origin", "years_commune": commune.code, "years": "nhiều"})
+    assert bad.status_code == 400 and Origin.objects.get(person=a).other_years == {commune.code: 4}
+    r = c.post(f"/bo-tri/nguoi/{a.pk}/", {"action": "exemption", "reason": "seconded", "valid_from": "01/09/2026", "valid_to": ""})
+    assert r.status_code == 302 and RotationExemption.objects.filter(person=a, reason="seconded").exists()
+    bad = c.post(f"/bo-tri/nguoi/{a.pk}/", {"action": "exemption", "reason": "seconded", "valid_from": "hôm qua"})
+    assert bad.status_code == 400 and RotationExemption.objects.count() == 1
+    # The candidate list now shows the exemption as a failed rule.
+    page = c.get(f"/bo-tri/ung-vien/?commune={commune.code}&position=ct_ubnd")
+    assert 'data-rule="exemption" data-status="fail"' in page.text
+    assert login(users["leader"]).get(f"/bo-tri/nguoi/{a.pk}/").status_code == 404  # a works in the other commune
