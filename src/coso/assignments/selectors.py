@@ -283,11 +283,12 @@ def match(*, fetched_by: Any, keys: list[str], on: dt.date | None = None, ranked
     if not keys:
         raise errors.NOTHING_SELECTED()
     posts: list[dict[str, Any]] = []
+    by_commune: dict[str, list[dict[str, Any]]] = {}
     for key in keys:
         code = key.split(":", 1)[0]
-        data = vacancies(fetched_by=fetched_by, on=on, commune=code)
-        found = [p for c in data["communes"] for p in c["posts"] if p["key"] == key and p["count"] > 0]
-        posts += found
+        if code not in by_commune:
+            by_commune[code] = [p for c in vacancies(fetched_by=fetched_by, on=on, commune=code)["communes"] for p in c["posts"]]
+        posts += [p for p in by_commune[code] if p["key"] == key and p["count"] > 0]
     slots = [p for p in posts for _i in range(p["count"])]
     if not slots:
         raise errors.NOTHING_SELECTED()
