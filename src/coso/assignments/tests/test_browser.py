@@ -27,12 +27,12 @@ def test_fill_a_vacancy_from_the_ranked_candidates(page, blogin, users, commune,
     page.goto(page.base + f"/bo-tri/?commune={commune.code}")
     page.click(f'tr[data-post="{commune.code}:ct_ubnd"] a[data-action="rank"]')
     page.wait_for_load_state()
-    row_a = page.locator(f'tr[data-person="{a.pk}"]')
+    row_a = page.locator(f'tbody[data-person="{a.pk}"]')
     assert row_a.get_attribute("data-eligible") == "1"
     for rule in ("planning", "standards", "nonlocal", "retirement", "exemption", "time_in_post"):
         assert row_a.locator(f'[data-rule="{rule}"]').count() == 1
     assert row_a.locator('[data-rule="nonlocal"]').get_attribute("data-status") == "pass"
-    row_b = page.locator(f'tr[data-person="{b.pk}"]')
+    row_b = page.locator(f'tbody[data-person="{b.pk}"]')
     assert row_b.get_attribute("data-eligible") == "0"
     assert row_b.locator('[data-rule="nonlocal"]').get_attribute("data-status") == "fail"
     assert "Sinh ra tại địa phương" in row_b.locator('[data-rule="nonlocal"]').inner_text()
