@@ -10,12 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from coso.rules.lookup import RuleIndex, RuleRef, book
 
 PASS, FAIL, UNVERIFIED, NA = "pass", "fail", "unverified", "na"
+_TRANSLATED: dict[tuple[str | None, str], str] = {}
+
+
+def _(message: str) -> str:
+    """``gettext`` remembered per language: the checks run for every person × post pair (hundreds of thousands when
+    matching), and the catalogue lookup dominated their cost."""
+    key = (get_language(), message)
+    text = _TRANSLATED.get(key)
+    if text is None:
+        text = _TRANSLATED[key] = gettext(message)
+    return text
 ART38 = "Nghị định 59/2019/NĐ-CP, Điều 38"
 ART34 = "Quy định 377-QĐ/TW, Điều 34 (Quy định 80-QĐ/TW, Điều 18 trước 08/10/2025)"
 RULE_LABELS = {  # marked with gettext_noop, translated where shown
