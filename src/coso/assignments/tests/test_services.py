@@ -214,3 +214,19 @@ def test_rotation_due_and_q1_draft_plan(users, commune, other_commune, world):
     joint = {p["id"] for p in data["joint"]}
     assert planned[x.pk]["to_commune_code"] == other_commune.code and planned[y.pk]["to_commune_code"] == commune.code
     assert old.pk not in planned and old.pk not in joint and z.pk not in planned
+
+
+def test_standards_rule_follows_the_province_standard_from_its_date(users, commune, world):
+    from coso.rules.testing import set_rule
+
+    set_rule("workforce.standards.kind.cadre", {"general_education": "thpt", "degree_level": "dai_hoc", "political_theory": "cao_cap"},
+             valid_from=D(2027, 1, 1), province_code="79")
+    pha, a = world["pha"], world["a"]
+
+    def standards(on):
+        rows = selectors.candidates(fetched_by=pha, commune_code=commune.code, position_code="ct_ubnd", on=on)["rows"]
+        return next(c for r in rows if r["id"] == a.pk for c in r["checks"] if c["code"] == "standards")
+
+    assert standards(D(2026, 12, 31))["status"] == "pass"
+    after = standards(D(2027, 1, 1))
+    assert after["status"] == "fail" and "lý luận chính trị" in after["reason"].lower()
