@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from coso.core.errors import ErrorCode
 
 FORBIDDEN = ErrorCode("forbidden", _("Bạn không có quyền bố trí, bổ nhiệm cán bộ của đơn vị này."), status=403)
-UNIT_NOT_FOUND = ErrorCode("unit-not-found", _("Không tìm thấy xã/phường."), field="commune_code")
+UNIT_NOT_FOUND = ErrorCode("not-found", _("Không tìm thấy xã/phường trong phạm vi quản lý của bạn."), status=404)
+INVALID_COMMUNE_CODE = ErrorCode("invalid-commune", _("Mã xã/phường chỉ gồm chữ số."), field="birth_commune_code")
 POSITION_UNKNOWN = ErrorCode("position-unknown", _("Chức vụ/chức danh không có trong danh mục của đơn vị."), field="position_code")
 NO_VACANCY = ErrorCode("no-vacancy", _("“%(position)s” của %(commune)s không còn vị trí trống vào ngày %(day)s."), status=409)
 NOT_ELIGIBLE = ErrorCode("not-eligible", _("Không đủ điều kiện bổ nhiệm: %(reasons)s"))

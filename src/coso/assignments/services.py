@@ -149,7 +149,7 @@ def origin_set(*, actor: Any, person_id: int, birth_commune_code: str = "", othe
         years[str(code)] = n
     birth = (birth_commune_code or "").strip()
     if birth and not birth.isdigit():
-        raise errors.UNIT_NOT_FOUND(field="birth_commune_code")
+        raise errors.INVALID_COMMUNE_CODE()
     existing = Origin.objects.select_for_update().filter(person_id=person["id"]).first()
     if existing is None:
         o = Origin(person_id=person["id"], birth_commune_code=birth, other_years=years, note=nfc(note)[:300],
