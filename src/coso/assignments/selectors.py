@@ -22,6 +22,7 @@ from coso.assignments.models import Decision, Origin, RotationExemption
 from coso.core.scoping import can_see_unit, get_scoped_or_404, scoped
 from coso.planning import catalogue as planning_catalogue
 from coso.planning import selectors as planning
+from coso.units.lineage import EFFECTIVE_2025
 from coso.workforce import selectors as wf
 
 VIEW_ROLES = frozenset({Role.COMMUNE_LEADER, Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})
@@ -175,12 +176,13 @@ class Facts:
 _FAMILIES: dict[str, set[str]] = {}
 
 
-def family(code: str) -> set[str]:
-    """A commune and the old communes it was formed from on 1/7/2025 (one "locality" for the non-local rule)."""
+def old_family(code: str) -> set[str]:
+    """The old communes a commune was formed from on 1/7/2025 (one "locality" with it for the non-local rule); its own code
+    when the lineage has no row for it (a commune that kept its code and boundaries, or lineage data not loaded)."""
     from coso.units.lineage import predecessor_codes
 
     if code not in _FAMILIES:
-        _FAMILIES[code] = {code, *predecessor_codes(code)}
+        _FAMILIES[code] = set(predecessor_codes(code)) or {code}
     return _FAMILIES[code]
 
 
@@ -206,7 +208,7 @@ def assess(facts: Facts, pid: int, *, commune_code: str, position_code: str, pos
     if local is None:
         origin = facts.origins.get(pid) or {}
         local = facts.cache[(pid, commune_code, r.key)] = checks.local_status(
-            family=family(commune_code), birth_commune=origin.get("birth_commune_code") or None, other_years=origin.get("other_years") or {},
+            family={commune_code}, old_family=old_family(commune_code), reform=EFFECTIVE_2025, birth_commune=origin.get("birth_commune_code") or None, other_years=origin.get("other_years") or {},
             history=facts.history.get(pid, []), on=on, r=r)
     result = [
         checks.check_planning(target=position_code, target_commune=commune_code, entries=entries, ranks=ranks, target_name=position_name),
