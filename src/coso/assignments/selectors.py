@@ -167,13 +167,16 @@ class Facts:
         self._gaps: dict[tuple[int, str], list[dict[str, Any]]] = {}
         self.cache: dict[tuple[Any, ...], Any] = {}
 
+    def old_family(self, code: str) -> set[str]:
+        key = ("old_family", code)
+        if key not in self.cache:
+            self.cache[key] = old_family(code)
+        return self.cache[key]  # type: ignore[no-any-return]
+
     def gaps(self, pairs: list[tuple[int, str]]) -> None:
         missing = [p for p in pairs if p not in self._gaps]
         if missing:
             self._gaps.update(wf.standard_gaps(missing, on=self.on))
-
-
-_FAMILIES: dict[str, set[str]] = {}
 
 
 def old_family(code: str) -> set[str]:
@@ -181,9 +184,7 @@ def old_family(code: str) -> set[str]:
     when the lineage has no row for it (a commune that kept its code and boundaries, or lineage data not loaded)."""
     from coso.units.lineage import predecessor_codes
 
-    if code not in _FAMILIES:
-        _FAMILIES[code] = set(predecessor_codes(code)) or {code}
-    return _FAMILIES[code]
+    return set(predecessor_codes(code)) or {code}
 
 
 def assess(facts: Facts, pid: int, *, commune_code: str, position_code: str, position_name: str, r: checks.AssignRules,
@@ -208,7 +209,7 @@ def assess(facts: Facts, pid: int, *, commune_code: str, position_code: str, pos
     if local is None:
         origin = facts.origins.get(pid) or {}
         local = facts.cache[(pid, commune_code, r.key)] = checks.local_status(
-            family={commune_code}, old_family=old_family(commune_code), reform=EFFECTIVE_2025, birth_commune=origin.get("birth_commune_code") or None, other_years=origin.get("other_years") or {},
+            family={commune_code}, old_family=facts.old_family(commune_code), reform=EFFECTIVE_2025, birth_commune=origin.get("birth_commune_code") or None, other_years=origin.get("other_years") or {},
             history=facts.history.get(pid, []), on=on, r=r)
     result = [
         checks.check_planning(target=position_code, target_commune=commune_code, entries=entries, ranks=ranks, target_name=position_name),
