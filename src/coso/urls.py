@@ -19,6 +19,7 @@ urlpatterns = [
     path("funding/", include("coso.funding.urls")),
     path("feedback/", include("coso.feedback.urls")),
     path("quy-hoach/", include("coso.planning.urls")),
+    path("bo-tri/", include("coso.assignments.urls")),
     path("open311/", include("coso.feedback.open311_urls")),
     path("jobs/", include("coso.jobs.urls")),
     path("chi-so/", include("coso.indices.urls")),

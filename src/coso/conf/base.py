@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "coso.funding",
     "coso.feedback",
     "coso.planning",
+    "coso.assignments",
     "coso.jobs",
     "coso.indices",
     "coso.tasks",
@@ -353,6 +354,7 @@ COSO_DEMO_MODULES = [
     "coso.funding.demo",
     "coso.feedback.demo",
     "coso.planning.demo",
+    "coso.assignments.demo",
     "coso.tasks.demo",
     "coso.indices.demo",  # last: builds the rollups from the other modules' demo data
 ]

@@ -139,3 +139,20 @@ def plans(*, fetched_by: Any) -> QuerySet[TrainingPlan]:
 def plan_get(*, fetched_by: Any, pk: int) -> TrainingPlan:
     _require(fetched_by)
     return get_scoped_or_404(TrainingPlan.objects.all(), fetched_by, pk=pk)
+
+
+def planned_posts(person_ids: Any, *, on: dt.date) -> dict[int, list[dict[str, Any]]]:
+    """The planning entries in force on ``on`` of each person, as plain values for the assignment of cadres
+    (QĐ 377-QĐ/TW Art. 34: appointed from the planning for the post or an equivalent one):
+    {id: [{candidate_id, list_id, position_code, rank, term, level, commune_code, entered_on, decision}]}."""
+    ids = list(person_ids)
+    out: dict[int, list[dict[str, Any]]] = {pid: [] for pid in ids}
+    for i in range(0, len(ids), 5000):
+        qs = (Candidate.objects.filter(person_id__in=ids[i:i + 5000], entered_on__lte=on)
+              .filter(Q(status=Candidate.Status.ACTIVE) | Q(removed_on__gt=on))
+              .values_list("id", "person_id", "planning_list_id", "planning_list__position_code", "planning_list__term",
+                           "planning_list__level", "commune_code", "entered_on", "decision").order_by("entered_on", "id"))
+        for cid, pid, lid, pos, term, level, commune, entered, decision in qs:
+            out[pid].append({"candidate_id": cid, "list_id": lid, "position_code": pos, "rank": catalogue.RANKS.get(pos, 0), "term": term,
+                             "level": level, "commune_code": commune, "entered_on": entered, "decision": decision})
+    return out

@@ -120,6 +120,28 @@ def candidate_remove(*, actor: Any, candidate: Candidate, on: dt.date, decision:
     return cand
 
 
+@transaction.atomic
+def close_on_appointment(*, actor: Any, person_id: int, position_code: str, on: dt.date, decision: str) -> list[int]:
+    """A person appointed to ``position_code`` on ``on`` leaves the planning entries that post fulfils: the list of that
+    post and of every post ranked no higher (planning is only for a higher post than the one held). Entries for
+    higher posts stay. Returns the candidate ids closed; each gets a history line and an audit entry."""
+    rank = catalogue.RANKS.get(position_code)
+    closed: list[int] = []
+    qs = Candidate.objects.select_for_update().select_related("planning_list").filter(person_id=person_id, status=Candidate.Status.ACTIVE)
+    for cand in qs:
+        pos = cand.planning_list.position_code
+        if pos != position_code and (rank is None or catalogue.RANKS.get(pos, 0) > rank):
+            continue
+        require_edit(actor, province_code=cand.province_code, commune_code=cand.commune_code)
+        reason = f"Đã được bổ nhiệm {position_name(position_code)} theo {decision}"[:500]
+        audited_update(cand, actor=actor, verb="planning.close_on_appointment", reason=reason,
+                       changes={"status": Candidate.Status.REMOVED, "removed_on": max(on, cand.entered_on), "removal_decision": decision[:120],
+                                "removal_reason": reason})
+        _event(cand, on=max(on, cand.entered_on), kind="appointed", text=reason + ".", actor=actor)
+        closed.append(cand.pk)
+    return closed
+
+
 # ---------------------------------------------------------------- yearly review
 def review_run(*, on: dt.date, actor: Any = None, province_code: str = "", commune_code: str = "") -> dict[str, int]:
     """Propose, for a human decision, the removal of every active candidate who no longer qualifies.

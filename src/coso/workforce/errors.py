@@ -38,3 +38,6 @@ INVALID_ITEM = ErrorCode("invalid-item", _("Điểm phải dương; số lần k
 EVALUATION_RULE_MISSING = ErrorCode("evaluation-rule-missing", _("Chưa có quy định đánh giá, xếp loại chất lượng áp dụng cho năm %(year)s."))
 INVALID_TRAINING = ErrorCode("invalid-training", _("Loại văn bằng, chứng chỉ không hợp lệ."))
 TRAINING_IN_FUTURE = ErrorCode("future-date", _("Ngày hoàn thành không được sau ngày hôm nay."))
+POSITION_UNKNOWN = ErrorCode("position-unknown", _("Chức vụ/chức danh không có trong danh mục của đơn vị."), field="position_code")
+POSITION_CHANGE_FUTURE = ErrorCode("invalid-date", _("Ngày có hiệu lực của quyết định chưa đến: hồ sơ chỉ được cập nhật từ ngày đó."), field="effective_on")
+POSITION_HISTORY_LATER = ErrorCode("position-history-later", _("Hồ sơ đã có chức vụ từ ngày %(day)s, sau ngày có hiệu lực; không ghi đè quá trình công tác."), status=409)

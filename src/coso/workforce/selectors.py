@@ -416,3 +416,97 @@ def active_people_ids(*, province_code: str, commune_code: str = "", on: dt.date
     if commune_code:
         qs = qs.filter(commune_code=commune_code)
     return list(qs.order_by("id").values_list("id", flat=True))
+
+
+# ---------------------------------------------------------------- facts for assignment (coso.assignments)
+def held_positions(ids: Any, *, on: dt.date) -> dict[int, dict[str, Any]]:
+    """The position each person holds on ``on`` from the position history, with the day they took it:
+    {id: {position_code, office_code, commune_code, started_on, decision}} (the register's current position
+    and start date when the history has no row covering the day)."""
+    ids = list(ids)
+    out: dict[int, dict[str, Any]] = {}
+    for i in range(0, len(ids), 5000):
+        chunk = ids[i:i + 5000]
+        for pid, pos, office, commune, started in Person.objects.filter(pk__in=chunk).values_list(
+                "id", "position_code", "office_code", "commune_code", "started_on"):
+            out[pid] = {"position_code": pos, "office_code": office, "commune_code": commune, "started_on": started, "decision": ""}
+        rows = (PositionHolding.objects.filter(person_id__in=chunk, started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+                .order_by("started_on", "id").values_list("person_id", "position_code", "office_code", "commune_code", "started_on", "decision"))
+        for pid, pos, office, commune, started, decision in rows:  # the latest row covering the day wins
+            out[pid] = {"position_code": pos, "office_code": office, "commune_code": commune, "started_on": started, "decision": decision}
+    return out
+
+
+def position_history(ids: Any) -> dict[int, list[dict[str, Any]]]:
+    """Every position held by each person, oldest first: {id: [{position_code, commune_code, started_on, ended_on, decision}]}."""
+    ids = list(ids)
+    out: dict[int, list[dict[str, Any]]] = {pid: [] for pid in ids}
+    for i in range(0, len(ids), 5000):
+        for pid, pos, commune, started, ended, decision in (PositionHolding.objects.filter(person_id__in=ids[i:i + 5000]).order_by("started_on", "id")
+                                                            .values_list("person_id", "position_code", "commune_code", "started_on", "ended_on", "decision")):
+            out[pid].append({"position_code": pos, "commune_code": commune, "started_on": started, "ended_on": ended, "decision": decision})
+    return out
+
+
+def incumbents(*, province_code: str, commune_codes: Any = None, on: dt.date) -> list[dict[str, Any]]:
+    """Cadres and civil servants in office on ``on`` in a province (or some communes) with the position held that day:
+    [{id, full_name, commune_code, position_code, office_code, started_on}] (vacancies = quotas minus these)."""
+    qs = Person.objects.filter(active_q(on), province_code=province_code, kind__in=[Person.Kind.CADRE, Person.Kind.CIVIL_SERVANT])
+    if commune_codes is not None:
+        qs = qs.filter(commune_code__in=list(commune_codes))
+    names = dict(qs.values_list("id", "full_name"))
+    held = held_positions(names, on=on)
+    return [{"id": pid, "full_name": names[pid], **held[pid]} for pid in sorted(names)]
+
+
+def standard_gaps(pairs: Any, *, on: dt.date, policy: Policy | None = None) -> dict[tuple[int, str], list[dict[str, str]]]:
+    """The standards gaps of each (person id, position code) pair against that position's standards in force on ``on``
+    (the review's own requirement: kind, province, commune standards, difficult area). A position with no standard
+    in force gives no gap. Two queries whatever the number of pairs."""
+    from coso.units.models import AdministrativeUnit
+
+    pairs = list(pairs)
+    policy = policy or Policy(on)
+    ids = sorted({pid for pid, _pos in pairs})
+    people: dict[int, dict[str, Any]] = {}
+    for i in range(0, len(ids), 5000):
+        for row in Person.objects.filter(pk__in=ids[i:i + 5000]).values("id", "province_code", "commune_code", "birth_date", *QUAL_FIELDS):
+            people[row["id"]] = row
+    difficult = set(AdministrativeUnit.objects.filter(code__in=list({p["commune_code"] for p in people.values()}), is_difficult_area=True)
+                    .values_list("code", flat=True))
+    catalogue = rules.positions()
+    own = policy.own_standard_communes()
+    out: dict[tuple[int, str], list[dict[str, str]]] = {}
+    for pid, pos in pairs:
+        p = people.get(pid)
+        if p is None:
+            continue
+        kind = catalogue.get(pos, {}).get("kind", "civil_servant")
+        req = policy.standard(pos, kind, p["province_code"], p["commune_code"] if p["commune_code"] in own else "",
+                              difficult_area=p["commune_code"] in difficult)
+        quals = {k: p[k] for k in ("birth_date", *QUAL_FIELDS)}
+        out[(pid, pos)] = [_gap_out(g) for g in rules.check_standards(quals, req, on)]
+    return out
+
+
+def office_quotas(codes: Any, *, on: dt.date, province_code: str) -> dict[str, dict[str, int]] | None:
+    """The staff quota of each office of each commune on ``on``: the province-assigned number, else the province's
+    default (rule book). None before 1/7/2025, when the quota was a Decree 33/2023 total, not per office."""
+    rule = Policy(on).quota(province_code)
+    if rule is None or rule["kind"] != "assigned":
+        return None
+    assigned = assigned_quotas(list(codes), on)
+    defaults = dict(rule.get("offices", {}))
+    return {code: {**defaults, **assigned.get(code, {})} for code in codes}
+
+
+def position_catalogue(province_code: str = "", commune_code: str = "", on: dt.date | None = None) -> dict[str, dict[str, Any]]:
+    """The positions of a unit (catalogue and the unit's own job positions): {code: {name, kind, office, leader, regime}}."""
+    from coso.workforce.policy import positions_for
+
+    return positions_for(province_code, commune_code, on)
+
+
+def office_catalogue() -> dict[str, dict[str, Any]]:
+    """The commune offices (cơ quan, bộ phận): {code: {name, regime, source}}."""
+    return rules.offices()

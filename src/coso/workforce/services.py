@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -412,6 +413,51 @@ def training_completed(*, actor: Any, person_id: int, standard: str, level: str,
     if raised:
         audited_update(person, actor=actor, verb="workforce.qualification_raised", changes={standard: level, "version": person.version + 1})
     return {"training_id": t.pk, "raised": raised}
+
+
+# ---------------------------------------------------------------- position changes (appointment, transfer)
+@transaction.atomic
+def position_change(*, actor: Any, person_id: int, position_code: str, effective_on: dt.date, decision: str,
+                    commune_code: str = "") -> dict[str, Any]:
+    """Record that a person holds ``position_code`` (in ``commune_code``, default the current one) from ``effective_on``
+    under ``decision``: the position held until then ends the day before, a new row of the position history starts,
+    and the register's current position (and unit) follow. The day must have come (a decision with a later effective
+    date is applied on that day); a history row starting on or after it is never overwritten. Used by the
+    appointment decisions of ``coso.assignments``."""
+    from django.http import Http404
+
+    from coso.units.models import AdministrativeUnit
+
+    require_roles(actor, *REGISTER_EDIT_ROLES, Role.COMMUNE_LEADER, Role.PROVINCE_ADMIN)
+    person = Person.objects.select_for_update().filter(pk=person_id).first()
+    if person is None or not can_see_unit(actor, province_code=person.province_code, commune_code=person.commune_code):
+        raise Http404
+    commune_code = commune_code or person.commune_code
+    unit = AdministrativeUnit.objects.filter(code=commune_code, level="commune").values("code", "province_code").first()
+    if unit is None or not can_see_unit(actor, province_code=unit["province_code"], commune_code=unit["code"]):
+        raise workforce_errors.OUT_OF_SCOPE()
+    if position_code not in positions_for(unit["province_code"], unit["code"], effective_on):
+        raise workforce_errors.POSITION_UNKNOWN()
+    if effective_on > timezone.localdate():
+        raise workforce_errors.POSITION_CHANGE_FUTURE()
+    later = person.positions.filter(started_on__gte=effective_on).order_by("started_on").first()
+    if later is not None:
+        raise workforce_errors.POSITION_HISTORY_LATER(day=format_date(later.started_on))
+    ended = []
+    for holding in person.positions.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=effective_on)):
+        audited_update(holding, actor=actor, verb="workforce.position_end", changes={"ended_on": effective_on - dt.timedelta(days=1)})
+        ended.append(holding.pk)
+    office = office_of(position_code, unit["province_code"])
+    holding = PositionHolding(person=person, position_code=position_code, office_code=office, started_on=effective_on, decision=nfc(decision)[:100],
+                              province_code=unit["province_code"], commune_code=unit["code"])
+    holding.full_clean()
+    audited_create(holding, actor=actor, verb="workforce.position_start")
+    audited_update(person, actor=actor, verb="workforce.position_change", changes={
+        "position_code": position_code, "office_code": office, "commune_code": unit["code"], "province_code": unit["province_code"],
+        "version": person.version + 1})
+    search_index_set(kind=SEARCH_KIND, object_id=person.pk, texts=[person.full_name, person.citizen_id],
+                     province_code=person.province_code, commune_code=person.commune_code)
+    return {"holding_id": holding.pk, "ended": ended}
 
 
 # ---------------------------------------------------------------- evaluation

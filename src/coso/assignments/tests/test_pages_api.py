@@ -1,0 +1,111 @@
+"""Pages and API: Vietnamese pages, the one error shape, scoping (404 for another unit), never a 500 on bad input."""
+
+import pytest
+import time_machine
+
+from coso.assignments.models import Decision
+from coso.assignments.tests.helpers import D, person, plan
+
+pytestmark = pytest.mark.django_db
+TODAY = D(2026, 12, 2)
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def a(users, commune, other_commune):
+    p = person(other_commune, full_name="Nguyễn Văn An", position="pct_ubnd", since=D(2020, 1, 1))
+    plan(users["province_home_affairs"], commune, p, "ct_ubnd")
+    return p
+
+
+def test_pages_render_in_vietnamese(login, users, commune, a):
+    c = login(users["province_home_affairs"])
+    page = c.get(f"/bo-tri/?commune={commune.code}")
+    assert page.status_code == 200 and "Vị trí trống" in page.text and f'data-post="{commune.code}:ct_ubnd"' in page.text
+    page = c.get(f"/bo-tri/ung-vien/?commune={commune.code}&position=ct_ubnd")
+    assert page.status_code == 200 and f'data-person="{a.pk}"' in page.text and 'data-rule="nonlocal"' in page.text
+    assert "Chưa xác minh" not in page.text or "?" in page.text
+    assert c.get(f"/bo-tri/ghep/?key={commune.code}:ct_ubnd").status_code == 200
+    assert c.get("/bo-tri/luan-chuyen/?year=2027").status_code == 200
+    assert c.get("/bo-tri/quyet-dinh/").status_code == 200
+    assert c.get("/bo-tri/luan-chuyen/?year=abc").status_code == 200
+    assert c.get("/bo-tri/?on=32/13/2026").status_code == 200
+
+
+def test_record_decision_through_the_page(login, users, commune, a):
+    c = login(users["province_home_affairs"])
+    url = f"/bo-tri/ung-vien/?commune={commune.code}&position=ct_ubnd"
+    bad = c.post(url, {"person": a.pk, "number": "", "decided_on": "20/11/2026", "effective_on": "01/12/2026"})
+    assert bad.status_code == 400 and "Cần ghi số quyết định" in bad.text and not Decision.objects.exists()
+    bad = c.post(url, {"person": a.pk, "number": "1/QĐ", "decided_on": "không phải ngày", "effective_on": "01/12/2026"})
+    assert bad.status_code == 400 and not Decision.objects.exists()
+    ok = c.post(url, {"person": a.pk, "number": "125/QĐ-UBND", "decided_on": "20/11/2026", "effective_on": "01/12/2026"})
+    assert ok.status_code == 302
+    a.refresh_from_db()
+    assert a.position_code == "ct_ubnd"
+    assert "125/QĐ-UBND" in c.get("/bo-tri/quyet-dinh/").text
+
+
+def test_other_unit_gets_404(login, users, commune, a):
+    c = login(users["other_leader"])
+    assert c.get(f"/bo-tri/?commune={commune.code}").status_code == 404
+    assert c.get(f"/bo-tri/ung-vien/?commune={commune.code}&position=ct_ubnd").status_code == 404
+    r = c.get(f"/api/v1/assignments/candidates?commune_code={commune.code}&position_code=ct_ubnd")
+    assert r.status_code == 404 and set(r.json()) >= {"code", "message"}
+    r = c.post("/api/v1/assignments/decisions", {"commune_code": commune.code, "position_code": "ct_ubnd", "person_id": a.pk, "number": "9/QĐ",
+                                                 "decided_on": "2026-11-20", "effective_on": "2026-12-01"}, content_type="application/json")
+    assert r.status_code in (400, 403, 404) and not Decision.objects.exists()
+    assert login(users["onestop"]).get("/bo-tri/").status_code == 404
+
+
+def test_api(login, users, commune, a):
+    c = login(users["province_home_affairs"])
+    v = c.get(f"/api/v1/assignments/vacancies?commune={commune.code}").json()
+    assert any(p["key"] == f"{commune.code}:ct_ubnd" for p in v["communes"][0]["posts"])
+    cands = c.get(f"/api/v1/assignments/candidates?commune_code={commune.code}&position_code=ct_ubnd").json()
+    assert cands["rows"][0]["id"] == a.pk and {x["code"] for x in cands["rows"][0]["checks"]} == {
+        "planning", "standards", "nonlocal", "retirement", "exemption", "time_in_post"}
+    m = c.post("/api/v1/assignments/match", {"keys": [f"{commune.code}:ct_ubnd"]}, content_type="application/json").json()
+    assert m["posts"][0]["chosen"]["id"] == a.pk
+    body = {"commune_code": commune.code, "position_code": "ct_ubnd", "person_id": a.pk, "number": "125/QĐ-UBND",
+            "decided_on": "2026-11-20", "effective_on": "2026-12-01"}
+    r = c.post("/api/v1/assignments/decisions", body, content_type="application/json")
+    assert r.status_code == 201 and r.json()["status"] == "applied"
+    r = c.post("/api/v1/assignments/decisions", body, content_type="application/json")
+    assert r.status_code == 409 and r.json()["code"] == "number-taken"
+    assert c.get(f"/api/v1/assignments/decisions/{Decision.objects.get().pk}").status_code == 200
+    assert c.get("/api/v1/assignments/rotation?year=2027").status_code == 200
+    for bad in ({**body, "decided_on": "x"}, {**body, "person_id": -1}, {**body, "number": "x" * 500}):
+        r = c.post("/api/v1/assignments/decisions", bad, content_type="application/json")
+        assert r.status_code in (400, 422) and "code" in r.json()
+    assert c.get("/api/v1/assignments/rotation?year=99999").status_code == 422
+    r = c.post("/api/v1/assignments/exemptions", {"person_id": a.pk, "reason": "study", "valid_from": "2026-09-01"}, content_type="application/json")
+    assert r.status_code == 201
+    r = c.put("/api/v1/assignments/origins", {"person_id": a.pk, "birth_commune_code": "26734"}, content_type="application/json")
+    assert r.status_code == 200
+    r = c.post("/api/v1/assignments/match", {"keys": []}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "nothing-selected"
+
+
+def test_person_page_records_origin_and_exemption(login, users, commune, a):
+    from coso.assignments.models import Origin, RotationExemption
+
+    c = login(users["province_home_affairs"])
+    assert c.get(f"/bo-tri/nguoi/{a.pk}/").status_code == 200
+    r = c.post(f"/bo-tri/nguoi/{a.pk}/", {"action": "origin", "birth_commune_code": commune.code, "years_commune": commune.code, "years": "4"})
+    assert r.status_code == 302 and Origin.objects.get(person=a).other_years == {commune.code: 4}
+    bad = c.post(f"/bo-tri/nguoi/{a.pk}/", {"action": "origin", "years_commune": commune.code, "years": "nhiều"})
+    assert bad.status_code == 400 and Origin.objects.get(person=a).other_years == {commune.code: 4}
+    r = c.post(f"/bo-tri/nguoi/{a.pk}/", {"action": "exemption", "reason": "seconded", "valid_from": "01/09/2026", "valid_to": ""})
+    assert r.status_code == 302 and RotationExemption.objects.filter(person=a, reason="seconded").exists()
+    bad = c.post(f"/bo-tri/nguoi/{a.pk}/", {"action": "exemption", "reason": "seconded", "valid_from": "hôm qua"})
+    assert bad.status_code == 400 and RotationExemption.objects.count() == 1
+    # The candidate list now shows the exemption as a failed rule.
+    page = c.get(f"/bo-tri/ung-vien/?commune={commune.code}&position=ct_ubnd")
+    assert 'data-rule="exemption" data-status="fail"' in page.text
+    assert login(users["leader"]).get(f"/bo-tri/nguoi/{a.pk}/").status_code == 404  # a works in the other commune
