@@ -93,3 +93,53 @@ declare("planning.training.courses_per_person", ValueType.INTEGER, _("Số khóa
 declare("planning.training.priority", ValueType.TABLE, _("Trọng số ưu tiên trong kế hoạch đào tạo"), unit="table", schema=table(Priority),
         scopes=NATIONAL_PROVINCE, default_source="Nghị định 171/2025/NĐ-CP, Điều 2; Quy định 377-QĐ/TW (đào tạo theo quy hoạch)",
         description=_("Mỗi thiếu hụt tiêu chuẩn được khép lại có giá trị bằng trọng số của người: người trong quy hoạch, lãnh đạo, người khác."))
+
+
+# ---------------------------------------------------------------- postgraduate training (Decree 171/2025 Ch. II; Decree 101/2017 before)
+class PostgradConditions(TableModel):
+    min_service_years: int = Field(ge=0, le=20, title=gettext_noop("Thời gian công tác tối thiểu (năm)"))
+    good_years: int = Field(ge=0, le=10, title=gettext_noop("Số năm liên tục liền kề xếp loại hoàn thành tốt trở lên"))
+    max_age: int = Field(ge=20, le=65, title=gettext_noop("Tuổi tối đa khi được cử đi đào tạo sau đại học lần đầu"))
+    commitment_multiple: int = Field(ge=1, le=10, title=gettext_noop("Thời gian cam kết phục vụ (số lần thời gian đào tạo)"))
+
+
+declare("planning.postgrad.conditions", ValueType.TABLE, _("Điều kiện cử đi đào tạo sau đại học và thời gian cam kết phục vụ"), unit="table",
+        schema=table(PostgradConditions), scopes=("national",),
+        default_source="Nghị định 171/2025/NĐ-CP (từ 01/7/2025); Nghị định 101/2017/NĐ-CP (trước đó)",
+        description=_("Công chức được cử đi đào tạo sau đại học phải đủ thời gian công tác, có các năm liền kề xếp loại hoàn thành tốt nhiệm vụ "
+                      "trở lên, không quá tuổi tối đa khi bắt đầu khóa học, chuyên ngành phù hợp vị trí việc làm; cam kết phục vụ ít nhất "
+                      "số lần thời gian đào tạo."))
+
+
+# ---------------------------------------------------------------- leaving payments after the 2025 merger (Decree 178/2024, amended by Decree 67/2025)
+class EarlyRetirement(TableModel):
+    min_months_early: int = Field(ge=0, le=120, title=gettext_noop("Nghỉ sớm tối thiểu (tháng)"))
+    max_months_early: int = Field(ge=0, le=120, title=gettext_noop("Nghỉ sớm tối đa (tháng)"))
+    first_window_months: int = Field(ge=0, le=60, title=gettext_noop("Thời hạn đầu kể từ quyết định sắp xếp (tháng)"))
+    factor_first: Decimal = Field(ge=0, le=10, title=gettext_noop("Trợ cấp mỗi tháng nghỉ sớm, nghỉ trong thời hạn đầu (tháng lương)"))
+    factor_later: Decimal = Field(ge=0, le=10, title=gettext_noop("Trợ cấp mỗi tháng nghỉ sớm, nghỉ sau thời hạn đầu (tháng lương)"))
+    months_per_year_early: Decimal = Field(ge=0, le=24, title=gettext_noop("Trợ cấp mỗi năm nghỉ sớm (tháng lương)"))
+    base_si_years: int = Field(ge=0, le=40, title=gettext_noop("Số năm đóng bảo hiểm xã hội đầu tiên (năm)"))
+    base_months: Decimal = Field(ge=0, le=24, title=gettext_noop("Trợ cấp cho số năm đóng bảo hiểm đầu tiên (tháng lương)"))
+    months_per_extra_year: Decimal = Field(ge=0, le=12, title=gettext_noop("Trợ cấp mỗi năm đóng bảo hiểm còn lại (tháng lương)"))
+    half_year_max_odd_months: int = Field(ge=0, le=11, title=gettext_noop("Số tháng lẻ tối đa tính là nửa năm"))
+
+
+class Resignation(TableModel):
+    first_window_months: int = Field(ge=0, le=60, title=gettext_noop("Thời hạn đầu kể từ quyết định sắp xếp (tháng)"))
+    factor_first: Decimal = Field(ge=0, le=10, title=gettext_noop("Trợ cấp mỗi tháng đến tuổi nghỉ hưu, nghỉ trong thời hạn đầu (tháng lương)"))
+    factor_later: Decimal = Field(ge=0, le=10, title=gettext_noop("Trợ cấp mỗi tháng đến tuổi nghỉ hưu, nghỉ sau thời hạn đầu (tháng lương)"))
+    max_months: int = Field(ge=0, le=120, title=gettext_noop("Số tháng tính trợ cấp tối đa"))
+    months_per_si_year: Decimal = Field(ge=0, le=12, title=gettext_noop("Trợ cấp mỗi năm đóng bảo hiểm xã hội (tháng lương)"))
+    job_search_months: Decimal = Field(ge=0, le=24, title=gettext_noop("Trợ cấp tìm việc làm (tháng lương)"))
+    half_year_max_odd_months: int = Field(ge=0, le=11, title=gettext_noop("Số tháng lẻ tối đa tính là nửa năm"))
+
+
+ND178 = "Nghị định 178/2024/NĐ-CP, sửa đổi, bổ sung bởi Nghị định 67/2025/NĐ-CP"
+declare("planning.leaving.early_retirement", ValueType.TABLE, _("Chính sách nghỉ hưu trước tuổi khi sắp xếp tổ chức bộ máy"), unit="table",
+        schema=table(EarlyRetirement), scopes=("national",), default_source=ND178,
+        description=_("Nghỉ hưu trước tuổi trong khoảng số tháng nghỉ sớm quy định: trợ cấp một lần cho số tháng nghỉ sớm (hệ số theo thời điểm "
+                      "nghỉ kể từ quyết định sắp xếp), trợ cấp theo số năm nghỉ sớm và theo số năm đóng bảo hiểm xã hội."))
+declare("planning.leaving.resignation", ValueType.TABLE, _("Chính sách nghỉ thôi việc khi sắp xếp tổ chức bộ máy"), unit="table",
+        schema=table(Resignation), scopes=("national",), default_source=ND178,
+        description=_("Nghỉ thôi việc: trợ cấp theo số tháng đến tuổi nghỉ hưu (tối đa), theo số năm đóng bảo hiểm xã hội và trợ cấp tìm việc làm."))
