@@ -33,6 +33,8 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Đánh giá, xếp loại"), "workforce:evaluations", frozenset(COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
     (_("Quy hoạch cán bộ"), "planning:lists", PLANNING),
     (_("Kế hoạch đào tạo"), "planning:training", PLANNING),
+    (_("Đào tạo sau đại học"), "planning:postgrad_list", PLANNING),
+    (_("Dôi dư, nghỉ hưu trước tuổi"), "planning:surplus", PLANNING),
     (
         _("Kinh phí"),
         "funding:allocation",

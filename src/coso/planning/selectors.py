@@ -12,7 +12,7 @@ from django.utils import timezone
 from coso.core.scoping import get_scoped_or_404, scoped
 from coso.planning import catalogue, checks
 from coso.planning import rules as prules
-from coso.planning.models import Candidate, Course, PlanningList, RemovalProposal, TrainingPlan
+from coso.planning.models import Candidate, Course, PlanningList, PostgradRequest, RemovalProposal, TrainingPlan
 from coso.planning.services import can_view, position_name
 from coso.workforce import selectors as wf
 
@@ -139,3 +139,38 @@ def plans(*, fetched_by: Any) -> QuerySet[TrainingPlan]:
 def plan_get(*, fetched_by: Any, pk: int) -> TrainingPlan:
     _require(fetched_by)
     return get_scoped_or_404(TrainingPlan.objects.all(), fetched_by, pk=pk)
+
+
+def postgrad_requests(*, fetched_by: Any, status: str = "") -> QuerySet[PostgradRequest]:
+    _require(fetched_by)
+    qs = scoped(PostgradRequest.objects.select_related("person"), fetched_by)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def postgrad_get(*, fetched_by: Any, pk: int) -> PostgradRequest:
+    _require(fetched_by)
+    return get_scoped_or_404(PostgradRequest.objects.select_related("person"), fetched_by, pk=pk)
+
+
+def surplus(*, fetched_by: Any, commune_code: str, on: dt.date, salary: int | None, si_from_service: bool = True) -> dict[str, Any]:
+    """The surplus people of a commune (offices over quota) with an estimate of each one's early-retirement or leaving payment,
+    at a monthly salary the officer assumes, leaving on ``on``; social-insurance months are estimated from the service start."""
+    from coso.planning import payments
+    from coso.planning.rules import months_between
+
+    _require(fetched_by)
+    data = wf.surplus_people(fetched_by=fetched_by, commune_code=commune_code, on=on)
+    rows = []
+    for p in data["people"]:
+        months_early = months_between(on, p["retirement_date"])
+        row = {**p, "months_early": months_early, "estimate": None}
+        if salary:
+            si = months_between(p["started_on"], on) if p["started_on"] and si_from_service else 0
+            est = payments.estimate(salary=salary, birth_retirement=p["retirement_date"], leave_on=on, si_months=max(si, 0), decision_on=None,
+                                    province_code=p["province_code"])
+            best = est["early"] if est["early"]["eligible"] else est["resignation"]
+            row["estimate"] = {"kind": "early" if est["early"]["eligible"] else "resignation", "total": best["total"], "si_months": max(si, 0)}
+        rows.append(row)
+    return {**data, "people": rows, "total": sum(r["estimate"]["total"] for r in rows if r["estimate"])}

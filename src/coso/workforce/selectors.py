@@ -416,3 +416,51 @@ def active_people_ids(*, province_code: str, commune_code: str = "", on: dt.date
     if commune_code:
         qs = qs.filter(commune_code=commune_code)
     return list(qs.order_by("id").values_list("id", flat=True))
+
+
+def postgrad_profile(*, fetched_by: Any, pk: int, on: dt.date) -> dict[str, Any]:
+    """What a postgraduate-training request needs of a person the user may see (404 otherwise): the planning profile
+    (service start, birth date, approved evaluation levels by year, position) and the degree fields the position
+    held on ``on`` requires (empty when its standard names none)."""
+    unit = person_unit(fetched_by=fetched_by, pk=pk)
+    policy = Policy(on)
+    p = planning_profiles([unit["id"]], on=on, policy=policy)[unit["id"]]
+    req = policy.standard(p["position_code"], p["kind"], p["province_code"], "") or {}
+    return {**p, "degree_fields": list(req.get("degree_fields") or []),
+            "degree_field_names": [rules.DEGREE_FIELDS.get(f, f) for f in req.get("degree_fields") or []]}
+
+
+def surplus_people(*, fetched_by: Any, commune_code: str, on: dt.date) -> dict[str, Any]:
+    """The offices of a commune with more cadres and civil servants in post than their quota on ``on``, and the people
+    in them (closest to retirement first): the people a reorganisation may ask to retire early or leave."""
+    from coso.units.models import AdministrativeUnit
+
+    units = scoped(AdministrativeUnit.objects.filter(level="commune", code=commune_code), fetched_by, commune_field="code")
+    unit = units.values("code", "name", "kind", "classification", "population", "area_km2", "province_code").first()
+    if unit is None or not can_use_register(fetched_by):
+        from django.http import Http404
+
+        raise Http404
+    qs = Person.objects.filter(active_q(on), commune_code=commune_code, kind__in=[Person.Kind.CADRE, Person.Kind.CIVIL_SERVANT])
+    people: list[dict[str, Any]] = [dict(r) for r in qs.values("id", "full_name", "birth_date", "gender", "kind", "position_code", "office_code",
+                                                                "province_code", "started_on")]
+    offices: dict[str, int] = {}
+    kinds: dict[str, int] = {}
+    for p in people:
+        offices[p["office_code"]] = offices.get(p["office_code"], 0) + 1
+        kinds[p["kind"]] = kinds.get(p["kind"], 0) + 1
+    policy = Policy(on)
+    quota = quota_for(dict(unit), on=on, offices=offices, kinds=kinds, policy=policy)
+    office_names = {code: rules.offices().get(code, {}).get("name", code) for code in offices}
+    over = {line["office"]: line for line in quota["lines"] if line["diff"] > 0}
+    whole_unit = "Cán bộ, công chức" in over  # Decree 33 regime: one quota for the whole unit
+    rows = []
+    for p in people:
+        name = office_names.get(p["office_code"], p["office_code"])
+        if whole_unit or name in over:
+            p["office_name"] = name
+            p["position_name"] = position_name(p["position_code"], p["province_code"])
+            p["retirement_date"] = policy.retirement_date(p["birth_date"], p["gender"])
+            rows.append(p)
+    rows.sort(key=lambda r: (r["retirement_date"], r["full_name"]))
+    return {"unit": unit, "quota": quota, "over": list(over.values()), "people": rows}
