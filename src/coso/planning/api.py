@@ -229,3 +229,37 @@ def surplus(request: HttpRequest, commune: str, on: dt.date, salary: Money | Non
     return {"commune": data["unit"]["code"], "over": data["over"], "total": data["total"],
             "people": [{k: p[k] for k in ("id", "full_name", "position_name", "office_name", "retirement_date", "months_early", "estimate")}
                        for p in data["people"]]}
+
+
+# ---------------------------------------------------------------- appointment and nomination proposals
+class ProposalIn(Schema):
+    person_id: int
+    position_code: str
+    proposed_on: dt.date
+    reference: str
+    kind: str = "appointment"
+
+
+class ProposalCloseIn(Schema):
+    outcome: str = ""
+
+
+def _proposal_out(p: Any) -> dict[str, Any]:
+    return {"id": p.pk, "person_id": p.person_id, "position_code": p.position_code, "kind": p.kind, "proposed_on": p.proposed_on,
+            "reference": p.reference, "status": p.status, "closed_on": p.closed_on, "outcome": p.outcome}
+
+
+@router.get("/appointment-proposals")
+def appointment_proposals(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
+    return [_proposal_out(p) for p in selectors.appointment_proposals(fetched_by=request.user, status=status)[:1000]]
+
+
+@router.post("/appointment-proposals", response={201: dict})
+def appointment_proposal_open(request: HttpRequest, payload: ProposalIn) -> tuple[int, dict[str, Any]]:
+    return 201, _proposal_out(services.appointment_proposal_open(actor=request.user, **payload.dict()))
+
+
+@router.post("/appointment-proposals/{pk}/close")
+def appointment_proposal_close(request: HttpRequest, pk: int, payload: ProposalCloseIn) -> dict[str, Any]:
+    p = selectors.appointment_proposal_get(fetched_by=request.user, pk=pk)
+    return _proposal_out(services.appointment_proposal_close(actor=request.user, proposal=p, outcome=payload.outcome))

@@ -54,3 +54,9 @@ POSTGRAD_CONFLICT = ErrorCode("conflict", _("Đề nghị đã được người
 LEAVING_SALARY = ErrorCode("invalid-salary", _("Tiền lương tháng phải lớn hơn 0 đồng."), field="salary")
 LEAVING_SI = ErrorCode("invalid-si", _("Số tháng đóng bảo hiểm xã hội phải từ 0 đến 600."), field="si_months")
 LEAVING_NO_RULE = ErrorCode("no-rule", _("Chưa có chính sách nghỉ hưu trước tuổi, nghỉ thôi việc áp dụng cho ngày %(day)s."), field="leave_on")
+OPEN_PROPOSAL = ErrorCode("open-proposal", _("%(name)s đang có %(kind)s vào chức danh này (%(ref)s): chưa đưa vào quy hoạch chức danh này cho "
+                                             "đến khi kết thúc xem xét đề nghị."), status=409)
+PROPOSAL_REFERENCE = ErrorCode("reference-required", _("Cần ghi số, ngày văn bản đề nghị."), field="reference")
+PROPOSAL_KIND = ErrorCode("invalid-kind", _("Loại đề nghị không hợp lệ."), field="kind")
+PROPOSAL_CLOSED = ErrorCode("already-closed", _("Đề nghị này đã kết thúc."), status=409)
+PROPOSAL_DATE = ErrorCode("invalid-date", _("Ngày đề nghị không được sau ngày hôm nay."), field="proposed_on")

@@ -175,3 +175,28 @@ class PostgradRequest(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} {self.field} ({self.person_id})"
+
+
+class AppointmentProposal(TenantModel):
+    """An appointment or election-nomination proposal for a person and a post. While it is open the person cannot be entered in
+    the planning list of that post (Quy định 377-QĐ/TW: planning is not done at the same time as an appointment proposal)."""
+
+    class Kind(models.TextChoices):
+        APPOINTMENT = "appointment", _("Đề nghị bổ nhiệm")
+        NOMINATION = "nomination", _("Giới thiệu ứng cử")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang xem xét")
+        CLOSED = "closed", _("Đã kết thúc")
+
+    person = models.ForeignKey("workforce.Person", on_delete=models.PROTECT, related_name="+")
+    position_code = models.CharField(_("chức danh đề nghị"), max_length=30)
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices, default=Kind.APPOINTMENT)
+    proposed_on = models.DateField(_("ngày đề nghị"))
+    reference = models.CharField(_("văn bản đề nghị"), max_length=120)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    closed_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    outcome = models.CharField(_("kết quả"), max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["-proposed_on", "-id"]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from coso.core.scoping import get_scoped_or_404, scoped
 from coso.planning import catalogue, checks
 from coso.planning import rules as prules
-from coso.planning.models import Candidate, Course, PlanningList, PostgradRequest, RemovalProposal, TrainingPlan
+from coso.planning.models import AppointmentProposal, Candidate, Course, PlanningList, PostgradRequest, RemovalProposal, TrainingPlan
 from coso.planning.services import can_view, position_name
 from coso.workforce import selectors as wf
 
@@ -174,3 +174,14 @@ def surplus(*, fetched_by: Any, commune_code: str, on: dt.date, salary: int | No
             row["estimate"] = {"kind": "early" if est["early"]["eligible"] else "resignation", "total": best["total"], "si_months": max(si, 0)}
         rows.append(row)
     return {**data, "people": rows, "total": sum(r["estimate"]["total"] for r in rows if r["estimate"])}
+
+
+def appointment_proposals(*, fetched_by: Any, status: str = "") -> QuerySet[AppointmentProposal]:
+    _require(fetched_by)
+    qs = scoped(AppointmentProposal.objects.all(), fetched_by)
+    return qs.filter(status=status) if status else qs
+
+
+def appointment_proposal_get(*, fetched_by: Any, pk: int) -> AppointmentProposal:
+    _require(fetched_by)
+    return get_scoped_or_404(AppointmentProposal.objects.all(), fetched_by, pk=pk)

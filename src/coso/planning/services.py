@@ -15,7 +15,7 @@ from coso.accounts.roles import Role
 from coso.core.audit import audit_log, audited_create, audited_update
 from coso.core.scoping import can_see_unit
 from coso.planning import catalogue, checks, errors, payments, postgrad
-from coso.planning.models import Candidate, CandidateEvent, Course, PlanningList, PostgradRequest, RemovalProposal, TrainingPlan
+from coso.planning.models import AppointmentProposal, Candidate, CandidateEvent, Course, PlanningList, PostgradRequest, RemovalProposal, TrainingPlan
 from coso.workforce import selectors as wf
 
 EDIT_ROLES = frozenset({Role.COMMUNE_HOME_AFFAIRS, Role.COMMUNE_LEADER, Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})
@@ -86,6 +86,10 @@ def candidate_add(*, actor: Any, planning_list: PlanningList, person_id: int, en
         raise errors.ALREADY_PLANNED(name=person["full_name"])
     if active.filter(planning_list=plist).count() >= r.max_per_position:
         raise errors.LIST_FULL(max=r.max_per_position, details={"max": r.max_per_position})
+    proposal = AppointmentProposal.objects.filter(person_id=person_id, position_code=plist.position_code, status=AppointmentProposal.Status.OPEN).first()
+    if proposal is not None:
+        raise errors.OPEN_PROPOSAL(name=person["full_name"], kind=proposal.get_kind_display().lower(), ref=proposal.reference,
+                                   details={"proposal": proposal.pk})
     same_level = active.filter(person_id=person_id, planning_list__term=plist.term, planning_list__level=plist.level).count()
     if same_level >= r.max_positions:
         raise errors.TOO_MANY_POSITIONS(max=r.max_positions, name=person["full_name"], count=same_level, details={"max": r.max_positions})
@@ -378,3 +382,32 @@ def leaving_estimate(*, fetched_by: Any, person_id: int, salary: int, si_months:
     out = payments.estimate(salary=salary, birth_retirement=profile["retirement_date"], leave_on=leave_on, si_months=si_months,
                             decision_on=decision_on, province_code=profile["province_code"])
     return {**out, "person": {k: profile[k] for k in ("id", "full_name", "birth_date", "gender", "position_name", "commune_code")}}
+
+
+# ---------------------------------------------------------------- appointment and nomination proposals (block planning for the same post)
+@transaction.atomic
+def appointment_proposal_open(*, actor: Any, person_id: int, position_code: str, proposed_on: dt.date, reference: str,
+                              kind: str = "appointment") -> AppointmentProposal:
+    unit = wf.person_unit(fetched_by=actor, pk=person_id)
+    require_edit(actor, province_code=unit["province_code"], commune_code=unit["commune_code"])
+    if kind not in AppointmentProposal.Kind.values:
+        raise errors.PROPOSAL_KIND()
+    if position_code not in catalogue.RANKS:
+        raise errors.NOT_PLANNABLE()
+    if not (reference or "").strip():
+        raise errors.PROPOSAL_REFERENCE()
+    if proposed_on > timezone.localdate():
+        raise errors.PROPOSAL_DATE()
+    prop = AppointmentProposal(person_id=person_id, position_code=position_code, kind=kind, proposed_on=proposed_on, reference=reference.strip()[:120],
+                               province_code=unit["province_code"], commune_code=unit["commune_code"])
+    return audited_create(prop, actor=actor, verb="planning.appointment_proposal_open")
+
+
+@transaction.atomic
+def appointment_proposal_close(*, actor: Any, proposal: AppointmentProposal, outcome: str = "") -> AppointmentProposal:
+    prop = AppointmentProposal.objects.select_for_update().get(pk=proposal.pk)
+    require_edit(actor, province_code=prop.province_code, commune_code=prop.commune_code)
+    if prop.status != AppointmentProposal.Status.OPEN:
+        raise errors.PROPOSAL_CLOSED()
+    return audited_update(prop, actor=actor, verb="planning.appointment_proposal_close",
+                          changes={"status": AppointmentProposal.Status.CLOSED, "closed_on": timezone.localdate(), "outcome": (outcome or "").strip()[:300]})

@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coso.planning import payments
@@ -73,6 +73,7 @@ def test_estimate_from_dates_with_the_decision_window():
     assert {s["key"] for s in out["sources"]} == {payments.EARLY_KEY, payments.RESIGN_KEY}
 
 
+@settings(deadline=None)
 @given(salary=st.integers(1, 200_000_000), months=st.integers(24, 60), si=st.integers(0, 480), first=st.booleans())
 def test_early_retirement_total_is_the_sum_of_months_of_salary(salary, months, si, first):
     out = payments.early_retirement(salary=salary, months_early=months, si_months=si, within_first_window=first, rule=rule(payments.EARLY_KEY))
@@ -85,6 +86,7 @@ def test_early_retirement_total_is_the_sum_of_months_of_salary(salary, months, s
         assert more["total"] >= out["total"]
 
 
+@settings(deadline=None)
 @given(salary=st.integers(1, 200_000_000), months=st.integers(0, 600), si=st.integers(0, 480))
 def test_resignation_caps_months_at_sixty(salary, months, si):
     r = rule(payments.RESIGN_KEY)

@@ -2,7 +2,7 @@
 dated cases, the service commitment, the repayment formula S = F / T1 × (T1 − T2) with its exemptions, the API, the pages, audit and scope."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coso.core.models import AuditLog
@@ -86,6 +86,7 @@ def test_repayment_cases():
     assert postgrad.repayment(case="no_degree", cost=90_000_000, commitment_months=72, months_served=0, exemption="illness")["amount"] == 0
 
 
+@settings(deadline=None)
 @given(f=st.integers(0, 10**10), t1=st.integers(1, 240), t2=st.integers(0, 240))
 def test_prorata_repayment_formula(f, t1, t2):
     s = postgrad.repayment(case="left_early", cost=f, commitment_months=t1, months_served=t2)["amount"]
