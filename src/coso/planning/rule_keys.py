@@ -8,6 +8,7 @@ Thông tư 36/2018/TT-BTC.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,7 @@ class CourseCosts(TableModel):
     ngoai_ngu_bac2: int = Field(ge=0, title=gettext_noop("Ngoại ngữ bậc 2 (đồng/người)"))
     ngoai_ngu_bac3: int = Field(ge=0, title=gettext_noop("Ngoại ngữ bậc 3 (đồng/người)"))
     dai_hoc: int = Field(ge=0, title=gettext_noop("Đại học (đồng/người)"))
+    lanh_dao_cap_phong: int = Field(default=0, ge=0, title=gettext_noop("Bồi dưỡng lãnh đạo, quản lý cấp phòng (đồng/người)"))
 
 
 class Priority(TableModel):
@@ -143,3 +145,25 @@ declare("planning.leaving.early_retirement", ValueType.TABLE, _("Chính sách ng
 declare("planning.leaving.resignation", ValueType.TABLE, _("Chính sách nghỉ thôi việc khi sắp xếp tổ chức bộ máy"), unit="table",
         schema=table(Resignation), scopes=("national",), default_source=ND178,
         description=_("Nghỉ thôi việc: trợ cấp theo số tháng đến tuổi nghỉ hưu (tối đa), theo số năm đóng bảo hiểm xã hội và trợ cấp tìm việc làm."))
+
+
+class MandatoryProgrammes(TableModel):
+    positions: dict[str, list[str]] = Field(title=gettext_noop("Chương trình bồi dưỡng bắt buộc theo chức danh (mã chức danh → mã chương trình)"))
+
+
+class TransitionPriority(TableModel):
+    deadline: dt.date = Field(title=gettext_noop("Hạn chuẩn hóa tiêu chuẩn"))
+    window_months: int = Field(ge=0, le=120, title=gettext_noop("Ưu tiên trong số tháng trước hạn"))
+    bonus: int = Field(ge=0, le=100, title=gettext_noop("Trọng số cộng thêm"))
+
+
+declare("planning.training.mandatory_programmes", ValueType.TABLE, _("Chương trình bồi dưỡng bắt buộc theo chức danh"), unit="table",
+        schema=table(MandatoryProgrammes), scopes=NATIONAL_PROVINCE,
+        default_source="Nghị định 171/2025/NĐ-CP (chương trình bồi dưỡng lãnh đạo, quản lý cấp phòng và tương đương: 4 tuần)",
+        description=_("Người giữ hoặc được quy hoạch vào chức danh chưa học chương trình bắt buộc của chức danh có nhu cầu đào tạo; "
+                      "học xong, hồ sơ ghi nhận và nhu cầu được khép lại."))
+declare("planning.training.transition_priority", ValueType.TABLE, _("Ưu tiên người sắp hết hạn chuẩn hóa tiêu chuẩn"), unit="table",
+        schema=table(TransitionPriority), scopes=NATIONAL_PROVINCE,
+        default_source="Nghị định 33/2023/NĐ-CP (cán bộ, công chức chưa đạt chuẩn có 5 năm, đến 01/8/2028)",
+        description=_("Thiếu hụt tiêu chuẩn của chức danh đang giữ được cộng trọng số khi năm kế hoạch bắt đầu trong số tháng này trước hạn "
+                      "chuẩn hóa: người sắp hết hạn được ưu tiên."))

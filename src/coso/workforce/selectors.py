@@ -14,7 +14,7 @@ from coso.accounts.roles import Role
 from coso.core.scoping import get_scoped_or_404, scoped
 from coso.core.search import search_filter
 from coso.workforce import rules
-from coso.workforce.models import Evaluation, Person, PositionHolding, StaffingQuota
+from coso.workforce.models import Evaluation, Person, PositionHolding, StaffingQuota, Training
 from coso.workforce.policy import Policy, evaluation_rule, position_name
 
 SEARCH_KIND = "workforce.person"
@@ -362,7 +362,7 @@ def planning_profiles(ids: Any, *, on: dt.date, targets: Mapping[int, str] | Non
 
     Per person: name, sex, ethnic minority, kind, position held and whether it is a leader post, unit,
     birth and retirement dates (Decree 135/2020 roadmap in force on ``on``), the disciplines decided by
-    ``on``, approved evaluation levels by year, and the standards gaps against the position held
+    ``on``, the mandatory programmes completed by ``on`` (codes), approved evaluation levels by year, and the standards gaps against the position held
     (``gaps_current``) and, when ``targets`` names a position for the person, against that position
     (``gaps_target``). Four queries whatever the number of people.
     """
@@ -377,7 +377,7 @@ def planning_profiles(ids: Any, *, on: dt.date, targets: Mapping[int, str] | Non
     out: dict[int, dict[str, Any]] = {}
     for i in range(0, len(ids), 5000):
         for row in Person.objects.filter(pk__in=ids[i:i + 5000]).values(*fields):
-            out[row["id"]] = {**row, "disciplines": [], "evaluations": {}}
+            out[row["id"]] = {**row, "disciplines": [], "evaluations": {}, "programmes": []}
     if not out:
         return out
     communes = {p["commune_code"] for p in out.values()}
@@ -388,6 +388,8 @@ def planning_profiles(ids: Any, *, on: dt.date, targets: Mapping[int, str] | Non
                 "person_id", "form", "decided_on", "valid_until"):
             out[pid]["disciplines"].append({"form": form, "form_label": rules.DISCIPLINE_FORMS.get(form, form), "decided_on": decided,
                                             "valid_until": until})
+        for pid, code in Training.objects.filter(person_id__in=chunk, ended_on__lte=on).exclude(programme="").values_list("person_id", "programme"):
+            out[pid]["programmes"].append(code)
         for pid, year, level in Evaluation.objects.filter(person_id__in=chunk, status=Evaluation.Status.APPROVED).values_list(
                 "person_id", "year", "level"):
             out[pid]["evaluations"][year] = level

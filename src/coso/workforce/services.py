@@ -459,6 +459,7 @@ def discipline_add(*, actor: Any, person: Person, form: str, decided_on: dt.date
     return audited_create(d, actor=actor)  # type: ignore[return-value]
 
 
+PROGRAMME = "programme"  # a mandatory fostering programme of a post (Nghị định 171/2025/NĐ-CP), recorded by its code, no qualification level
 TRAINING_KINDS = {"political_theory": "political", "state_management": "state_management", "it": "it", "foreign_language": "language",
                   "degree_level": "degree"}
 
@@ -467,21 +468,29 @@ TRAINING_KINDS = {"political_theory": "political", "state_management": "state_ma
 def training_completed(*, actor: Any, person_id: int, standard: str, level: str, name: str, ended_on: dt.date, started_on: dt.date | None = None,
                        institution: str = "", certificate: str = "") -> dict[str, Any]:
     """Record a completed course (a Training row) and raise the person's qualification to ``level`` when it is higher,
-    so that the next standards review sees the gap closed. Used by the training plan of ``coso.planning``."""
+    so that the next standards review sees the gap closed. With ``standard="programme"`` the course is a mandatory
+    programme of a post, recorded under its code ``level``. Used by the training plan of ``coso.planning``."""
     require_roles(actor, *REGISTER_EDIT_ROLES, Role.COMMUNE_LEADER, Role.PROVINCE_ADMIN)
     person = Person.objects.select_for_update().filter(pk=person_id).first()
     if person is None or not can_see_unit(actor, province_code=person.province_code, commune_code=person.commune_code):
         from django.http import Http404
 
         raise Http404
-    if standard not in TRAINING_KINDS or level not in rules.LEVELS[standard]:
+    programme = standard == PROGRAMME
+    if programme:
+        if not level or len(level) > 40:
+            raise workforce_errors.INVALID_TRAINING()
+    elif standard not in TRAINING_KINDS or level not in rules.LEVELS[standard]:
         raise workforce_errors.INVALID_TRAINING()
     if ended_on > timezone.localdate():
         raise workforce_errors.TRAINING_IN_FUTURE()
-    t = Training(person=person, kind=TRAINING_KINDS[standard], name=nfc(name)[:200], institution=nfc(institution)[:200], started_on=started_on,
-                 ended_on=ended_on, certificate=nfc(certificate)[:100], province_code=person.province_code, commune_code=person.commune_code)
+    t = Training(person=person, kind=Training.Kind.REFRESHER if programme else TRAINING_KINDS[standard], name=nfc(name)[:200],
+                 institution=nfc(institution)[:200], started_on=started_on, ended_on=ended_on, certificate=nfc(certificate)[:100],
+                 programme=level if programme else "", province_code=person.province_code, commune_code=person.commune_code)
     t.full_clean()
     audited_create(t, actor=actor, verb="workforce.training_completed")
+    if programme:
+        return {"training_id": t.pk, "raised": False}
     raised = rules.LEVELS[standard].index(level) > rules.LEVELS[standard].index(getattr(person, standard) or "none")
     if raised:
         audited_update(person, actor=actor, verb="workforce.qualification_raised", changes={standard: level, "version": person.version + 1})
