@@ -167,3 +167,15 @@ declare("planning.training.transition_priority", ValueType.TABLE, _("Ưu tiên n
         default_source="Nghị định 33/2023/NĐ-CP (cán bộ, công chức chưa đạt chuẩn có 5 năm, đến 01/8/2028)",
         description=_("Thiếu hụt tiêu chuẩn của chức danh đang giữ được cộng trọng số khi năm kế hoạch bắt đầu trong số tháng này trước hạn "
                       "chuẩn hóa: người sắp hết hạn được ưu tiên."))
+
+
+class ScienceFields(TableModel):
+    fields: list[str] = Field(title=gettext_noop("Chuyên ngành được tính là khoa học, công nghệ (mã chuyên ngành)"))
+
+
+declare("planning.structure.science_fields", ValueType.TABLE, _("Chuyên ngành khoa học, công nghệ trong cơ cấu quy hoạch"), unit="table",
+        schema=table(ScienceFields), scopes=NATIONAL_PROVINCE, default_source="Quy định 377-QĐ/TW (cơ cấu: cán bộ có trình độ khoa học, công nghệ)",
+        description=_("Người có bằng chuyên môn thuộc các chuyên ngành này được tính vào tỷ lệ cán bộ khoa học, công nghệ của danh sách quy hoạch."))
+declare("planning.structure.science_target", ValueType.PERCENT, _("Tỷ lệ cán bộ khoa học, công nghệ trong quy hoạch (mục tiêu)"),
+        unit="percent", default_source="Quy định 377-QĐ/TW: tỷ lệ hợp lý (tỉnh quy định)", minimum=Decimal(0), maximum=Decimal(100),
+        scopes=NATIONAL_PROVINCE)

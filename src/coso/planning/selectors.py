@@ -73,12 +73,14 @@ def suggestions(plist: PlanningList, *, r: checks.PlanningRules, exclude: set[in
 
 
 def structure_with_targets(members: list[dict[str, Any]], *, r: checks.PlanningRules, on: dt.date) -> dict[str, Any]:
-    s = prules.structure(members, on=on, young_under=r.young_under)
+    s = prules.structure(members, on=on, young_under=r.young_under, science_fields=r.science_fields)
     s["lines"] = [
         {"key": "young", "label": f"Cán bộ trẻ (dưới {r.young_under} tuổi)", "count": s["young"], "share": s["young_share"], "target": r.targets["young"]},
         {"key": "women", "label": "Cán bộ nữ", "count": s["women"], "share": s["women_share"], "target": r.targets["women"]},
         {"key": "minority", "label": "Cán bộ người dân tộc thiểu số", "count": s["minority"], "share": s["minority_share"],
          "target": r.targets["minority"]},
+        {"key": "science", "label": "Cán bộ có trình độ khoa học, công nghệ", "count": s["science"], "share": s["science_share"],
+         "target": r.targets["science"]},
     ]
     for line in s["lines"]:
         line["below"] = line["target"] is not None and line["share"] is not None and line["share"] < float(line["target"])
