@@ -2,7 +2,7 @@
 
 Data (generated here, deterministic): the national workforce of ``bench_workforce`` (~320,000 people; ``quick``: 2,000 in
 30 communes), and for the next term (2030–2035) a planning list for each of the 11 plannable commune posts of every commune
-with 3 candidates each, drawn from the commune's cadres and civil servants (~110,000 candidates). About one candidate in
+with 3 candidates each, drawn from the commune's cadres and civil servants holding a lower post (~110,000 candidates). About one candidate in
 ten is born before 1972 (too old for a full next term) or carries a recent discipline, so the review has removals to propose.
 
 Measured: ``review_run`` over the whole country on 1/12/2026 — every active candidate checked against age to retirement,
@@ -38,7 +38,7 @@ def _workforce_bench() -> Any:
 
 
 def _ensure_candidates(seed: int = 2030) -> tuple[int, float]:
-    from coso.planning.catalogue import PLANNABLE, TERMS
+    from coso.planning.catalogue import PLANNABLE, RANKS, TERMS
     from coso.planning.models import Candidate, PlanningList
     from coso.workforce.models import Discipline, Person
 
@@ -48,9 +48,10 @@ def _ensure_candidates(seed: int = 2030) -> tuple[int, float]:
     assert TERM in TERMS
     rng = random.Random(seed)
     t0 = time.perf_counter()
-    by_commune: dict[str, list[tuple[int, str]]] = {}
-    for pid, commune, province in Person.objects.filter(kind__in=["cadre", "civil_servant"]).values_list("id", "commune_code", "province_code"):
-        by_commune.setdefault(commune, []).append((pid, province))
+    by_commune: dict[str, list[tuple[int, str, int]]] = {}
+    for pid, commune, province, pos in Person.objects.filter(kind__in=["cadre", "civil_servant"]).values_list(
+            "id", "commune_code", "province_code", "position_code"):
+        by_commune.setdefault(commune, []).append((pid, province, RANKS.get(pos, 0)))
     lists = [PlanningList(province_code=people[0][1], commune_code=commune, term=TERM, position_code=pos)
              for commune, people in sorted(by_commune.items()) for pos in PLANNABLE]
     PlanningList.objects.bulk_create(lists, batch_size=5000)
@@ -60,7 +61,8 @@ def _ensure_candidates(seed: int = 2030) -> tuple[int, float]:
     count = 0
     for commune, people in sorted(by_commune.items()):
         for pos in PLANNABLE:
-            for pid, province in rng.sample(people, min(3, len(people))):
+            lower = [p for p in people if p[2] < RANKS[pos]]  # only a post higher than the one held is planned
+            for pid, province, _rank in rng.sample(lower, min(3, len(lower))):
                 batch.append(Candidate(planning_list_id=ids[(commune, pos)], person_id=pid, entered_on=dt.date(2026, 1, 5), decision="QĐ bench",
                                        province_code=province, commune_code=commune))
                 count += 1
@@ -112,9 +114,12 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     sample_ids = rng.sample(ids, min(len(ids), 200 if quick else 1_000))
     sample = list(Candidate.objects.filter(id__in=sample_ids).select_related("planning_list"))
     naive = _naive(sample) / max(len(sample), 1) * counts["checked"]
-    note = (f"{people:,} người, {candidates:,} người trong quy hoạch nhiệm kỳ {TERM}; đề xuất đưa ra {counts['proposed']:,} "
+    def n(x: int) -> str:
+        return f"{x:,}".replace(",", ".")
+
+    note = (f"{n(people)} người, {n(candidates)} người trong quy hoạch nhiệm kỳ {TERM}; đề xuất đưa ra {n(counts['proposed'])} "
             f"(mỗi đề xuất ghi nhật ký); tạo dữ liệu {insert_people + insert_candidates:.1f} s; đối chứng: kiểm tra từng người "
-            f"trên mẫu {len(sample):,} người, ngoại suy").replace(",", ".")
+            f"trên mẫu {n(len(sample))} người, ngoại suy")
     return [
         {"benchmark": "planning.review.national_seconds", "value": round(seconds, 3), "unit": "s",
          "baseline": "per-candidate loop (sample, extrapolated)", "baseline_value": round(naive, 3), "note": note},

@@ -148,6 +148,7 @@ def review_run(*, on: dt.date, actor: Any = None, province_code: str = "", commu
     for target, group in by_target.items():
         ids = [c.person_id for c in group]
         profiles = wf.planning_profiles(ids, on=on, targets=dict.fromkeys(ids, target))
+        flagged: list[tuple[Candidate, list[dict[str, Any]]]] = []
         for c in group:
             if c.pk in existing:
                 counts["already"] += 1
@@ -155,17 +156,38 @@ def review_run(*, on: dt.date, actor: Any = None, province_code: str = "", commu
             r = rules_cache.get(c.province_code) or rules_cache.setdefault(c.province_code, checks.PlanningRules(on, c.province_code))
             issues = checks.blocking(checks.assess(profiles[c.person_id], target=target, term=c.planning_list.term, r=r,
                                                    target_name=position_name(target)))
-            if not issues:
-                continue
-            with transaction.atomic():
-                prop = RemovalProposal.objects.create(candidate=c, review_on=on, year=on.year, reasons=issues, province_code=c.province_code,
-                                                      commune_code=c.commune_code)
-                audit_log(actor=actor, action="action", obj=prop, verb="planning.review_propose", after={"reasons": [i["text"] for i in issues]},
-                          province_code=c.province_code, commune_code=c.commune_code)
-                _event(c, on=on, kind="proposed", text="Rà soát năm {}: đề xuất đưa ra khỏi quy hoạch ({}).".format(
-                    on.year, "; ".join(i["text"] for i in issues)), actor=actor)
-            counts["proposed"] += 1
+            if issues:
+                flagged.append((c, issues))
+        for i in range(0, len(flagged), 2000):
+            _propose(flagged[i:i + 2000], on=on, actor=actor)
+        counts["proposed"] += len(flagged)
     return counts
+
+
+def _propose(flagged: list[tuple[Candidate, list[dict[str, Any]]]], *, on: dt.date, actor: Any) -> None:
+    """Write the proposals of a batch, their history lines and audit entries in one transaction (bulk inserts)."""
+    from coso.core.models import AuditLog
+
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    actor_name = ((getattr(actor, "display_name", "") or getattr(actor, "username", "")) if authenticated else "anonymous")[:200]
+    event_actor = (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else "Coso"
+    with transaction.atomic():
+        props = RemovalProposal.objects.bulk_create(
+            [RemovalProposal(candidate=c, review_on=on, year=on.year, reasons=issues, province_code=c.province_code, commune_code=c.commune_code)
+             for c, issues in flagged], batch_size=1000)
+        if any(p.pk is None for p in props):  # backends that do not return ids from bulk inserts
+            ids = dict(RemovalProposal.objects.filter(candidate__in=[c for c, _ in flagged], year=on.year).values_list("candidate_id", "id"))
+            for p in props:
+                p.pk = ids[p.candidate_id]
+        CandidateEvent.objects.bulk_create(
+            [CandidateEvent(candidate=c, on=on, kind="proposed", actor_name=event_actor,
+                            text="Rà soát năm {}: đề xuất đưa ra khỏi quy hoạch ({}).".format(on.year, "; ".join(i["text"] for i in issues))[:1000])
+             for c, issues in flagged], batch_size=1000)
+        AuditLog.objects.bulk_create(
+            [AuditLog(actor=actor if authenticated else None, actor_name=actor_name, province_code=p.province_code, commune_code=p.commune_code,
+                      action="action", verb="planning.review_propose", object_type=RemovalProposal._meta.label, object_id=str(p.pk),
+                      object_repr=str(p)[:300], after={"reasons": [i["text"] for i in issues]})
+             for p, (_c, issues) in zip(props, flagged, strict=True)], batch_size=1000)
 
 
 @transaction.atomic
