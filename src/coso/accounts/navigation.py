@@ -34,6 +34,8 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Quy hoạch cán bộ"), "planning:lists", PLANNING),
     (_("Kế hoạch đào tạo"), "planning:training", PLANNING),
     (_("Bố trí, luân chuyển"), "assignments:vacancies", PLANNING),
+    (_("Đào tạo sau đại học"), "planning:postgrad_list", PLANNING),
+    (_("Dôi dư, nghỉ hưu trước tuổi"), "planning:surplus", PLANNING),
     (
         _("Kinh phí"),
         "funding:allocation",

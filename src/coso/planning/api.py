@@ -147,3 +147,119 @@ def plan_build(request: HttpRequest, payload: PlanIn) -> tuple[int, dict[str, An
 def plan_get(request: HttpRequest, pk: int) -> dict[str, Any]:
     plan = selectors.plan_get(fetched_by=request.user, pk=pk)
     return {"id": plan.pk, "year": plan.year, "budget": plan.budget, "per_person_limit": plan.per_person_limit, **plan.result}
+
+
+# ---------------------------------------------------------------- postgraduate training requests
+class PostgradIn(Schema):
+    person_id: int
+    level: str
+    field: str
+    institution: str
+    starts_on: dt.date
+    ends_on: dt.date
+    cost: Money
+    field_note: str = ""
+
+
+class PostgradDecideIn(Schema):
+    approve: bool
+    decision: str
+    version: int | None = None
+
+
+class RepaymentIn(Schema):
+    case: str
+    actual_cost: Money
+    months_served: Annotated[int, Field(ge=0, le=1200)]
+    exemption: str = ""
+    version: int | None = None
+
+
+def _postgrad_out(r: Any) -> dict[str, Any]:
+    return {"id": r.pk, "person_id": r.person_id, "level": r.level, "field": r.field, "institution": r.institution, "starts_on": r.starts_on,
+            "ends_on": r.ends_on, "cost": r.cost, "eligible": r.eligible, "checks": r.checks, "rule": r.rule_source,
+            "training_months": r.training_months, "commitment_months": r.commitment_months, "commitment_end": r.commitment_end,
+            "status": r.status, "decision": r.decision, "repay_case": r.repay_case, "exemption": r.exemption, "actual_cost": r.actual_cost,
+            "months_served": r.months_served, "repay_amount": r.repay_amount, "version": r.version}
+
+
+@router.get("/postgrad")
+def postgrad_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
+    return [_postgrad_out(r) for r in selectors.postgrad_requests(fetched_by=request.user, status=status)[:1000]]
+
+
+@router.post("/postgrad", response={201: dict})
+def postgrad_create(request: HttpRequest, payload: PostgradIn) -> tuple[int, dict[str, Any]]:
+    r = services.postgrad_create(actor=request.user, **payload.dict())
+    return 201, _postgrad_out(r)
+
+
+@router.get("/postgrad/{pk}")
+def postgrad_get(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _postgrad_out(selectors.postgrad_get(fetched_by=request.user, pk=pk))
+
+
+@router.post("/postgrad/{pk}/decide")
+def postgrad_decide(request: HttpRequest, pk: int, payload: PostgradDecideIn) -> dict[str, Any]:
+    r = selectors.postgrad_get(fetched_by=request.user, pk=pk)
+    return _postgrad_out(services.postgrad_decide(actor=request.user, request=r, approve=payload.approve, decision=payload.decision,
+                                                  version=payload.version))
+
+
+@router.post("/postgrad/{pk}/repayment")
+def postgrad_repayment(request: HttpRequest, pk: int, payload: RepaymentIn) -> dict[str, Any]:
+    r = selectors.postgrad_get(fetched_by=request.user, pk=pk)
+    return _postgrad_out(services.postgrad_repayment(actor=request.user, request=r, case=payload.case, actual_cost=payload.actual_cost,
+                                                     months_served=payload.months_served, exemption=payload.exemption, version=payload.version))
+
+
+# ---------------------------------------------------------------- leaving payments after the 2025 merger
+@router.get("/leaving-payments")
+def leaving_payments(request: HttpRequest, person_id: int, salary: Money, si_months: Annotated[int, Field(ge=0, le=600)], leave_on: dt.date,
+                     decision_on: dt.date | None = None) -> dict[str, Any]:
+    if not services.can_view(request.user):
+        raise errors.REVIEW_FORBIDDEN()
+    return services.leaving_estimate(fetched_by=request.user, person_id=person_id, salary=salary, si_months=si_months, leave_on=leave_on,
+                                     decision_on=decision_on)
+
+
+@router.get("/surplus")
+def surplus(request: HttpRequest, commune: str, on: dt.date, salary: Money | None = None) -> dict[str, Any]:
+    data = selectors.surplus(fetched_by=request.user, commune_code=commune, on=on, salary=salary or None)
+    return {"commune": data["unit"]["code"], "over": data["over"], "total": data["total"],
+            "people": [{k: p[k] for k in ("id", "full_name", "position_name", "office_name", "retirement_date", "months_early", "estimate")}
+                       for p in data["people"]]}
+
+
+# ---------------------------------------------------------------- appointment and nomination proposals
+class ProposalIn(Schema):
+    person_id: int
+    position_code: str
+    proposed_on: dt.date
+    reference: str
+    kind: str = "appointment"
+
+
+class ProposalCloseIn(Schema):
+    outcome: str = ""
+
+
+def _proposal_out(p: Any) -> dict[str, Any]:
+    return {"id": p.pk, "person_id": p.person_id, "position_code": p.position_code, "kind": p.kind, "proposed_on": p.proposed_on,
+            "reference": p.reference, "status": p.status, "closed_on": p.closed_on, "outcome": p.outcome}
+
+
+@router.get("/appointment-proposals")
+def appointment_proposals(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
+    return [_proposal_out(p) for p in selectors.appointment_proposals(fetched_by=request.user, status=status)[:1000]]
+
+
+@router.post("/appointment-proposals", response={201: dict})
+def appointment_proposal_open(request: HttpRequest, payload: ProposalIn) -> tuple[int, dict[str, Any]]:
+    return 201, _proposal_out(services.appointment_proposal_open(actor=request.user, **payload.dict()))
+
+
+@router.post("/appointment-proposals/{pk}/close")
+def appointment_proposal_close(request: HttpRequest, pk: int, payload: ProposalCloseIn) -> dict[str, Any]:
+    p = selectors.appointment_proposal_get(fetched_by=request.user, pk=pk)
+    return _proposal_out(services.appointment_proposal_close(actor=request.user, proposal=p, outcome=payload.outcome))

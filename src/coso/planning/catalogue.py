@@ -38,7 +38,10 @@ COURSE_KINDS: dict[str, dict[str, str]] = {
     "ngoai_ngu_bac2": {"name": "Ngoại ngữ bậc 2", "standard": "foreign_language", "level": "bac2"},
     "ngoai_ngu_bac3": {"name": "Ngoại ngữ bậc 3", "standard": "foreign_language", "level": "bac3"},
     "dai_hoc": {"name": "Đại học (vừa làm vừa học)", "standard": "degree_level", "level": "dai_hoc"},
+    # Mandatory programmes of a post (rule planning.training.mandatory_programmes): "standard" programme, "level" the programme's code.
+    "lanh_dao_cap_phong": {"name": "Bồi dưỡng lãnh đạo, quản lý cấp phòng (4 tuần)", "standard": "programme", "level": "lanh_dao_cap_phong"},
 }
+PROGRAMME = "programme"
 
 
 def term_label(code: str) -> str:

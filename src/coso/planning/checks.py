@@ -26,8 +26,10 @@ class PlanningRules:
         self.min_evaluation = str(v("planning.review.min_evaluation", "hoan_thanh"))
         self.young_under = int(v("planning.structure.young_age_under", 40))
         minority = v("planning.structure.minority_target")
+        science = v("planning.structure.science_target", 0)
+        self.science_fields = list((v("planning.structure.science_fields", {}) or {}).get("fields", []))
         self.targets = {"young": v("planning.structure.young_target"), "women": v("planning.structure.women_target"),
-                        "minority": minority or None}  # 0: no national share, the province sets its own
+                        "minority": minority or None, "science": science or None}  # 0: no national share, the province sets its own
 
 
 def assess(profile: dict[str, Any], *, target: str, term: str, r: PlanningRules, target_name: str = "") -> list[dict[str, Any]]:

@@ -118,3 +118,85 @@ class TrainingPlan(TenantModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class PostgradRequest(TenantModel):
+    """A request to send a civil servant to postgraduate training (Nghị định 171/2025/NĐ-CP from 1/7/2025, Nghị định 101/2017 before),
+    with each condition checked, the service commitment and, if the person later repays, the amount."""
+
+    class Level(models.TextChoices):
+        MASTER = "thac_si", _("Thạc sĩ")
+        DOCTOR = "tien_si", _("Tiến sĩ")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Đã lập, chờ quyết định")
+        APPROVED = "approved", _("Đã cử đi học")
+        REJECTED = "rejected", _("Không cử đi học")
+
+    class RepayCase(models.TextChoices):
+        DROPPED = "dropped", _("Tự ý bỏ học, thôi việc trong thời gian đào tạo")
+        DISMISSED = "dismissed", _("Bị kỷ luật buộc thôi việc")
+        NO_DEGREE = "no_degree", _("Không được cấp văn bằng")
+        LEFT_EARLY = "left_early", _("Thôi việc khi chưa phục vụ đủ thời gian cam kết")
+
+    class Exemption(models.TextChoices):
+        NONE = "", _("Không")
+        ILLNESS = "illness", _("Ốm đau, thiên tai, dịch bệnh (có xác nhận) nên không hoàn thành khóa học")
+        TRANSFER = "transfer", _("Được điều động, luân chuyển, biệt phái sang cơ quan khác trong hệ thống chính trị")
+
+    person = models.ForeignKey("workforce.Person", on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("trình độ"), max_length=10, choices=Level.choices)
+    field = models.CharField(_("chuyên ngành"), max_length=30)
+    field_note = models.CharField(_("giải trình chuyên ngành phù hợp vị trí việc làm"), max_length=500, blank=True, default="")
+    institution = models.CharField(_("cơ sở đào tạo"), max_length=200)
+    starts_on = models.DateField(_("ngày bắt đầu khóa học"))
+    ends_on = models.DateField(_("ngày kết thúc khóa học"))
+    cost = models.PositiveBigIntegerField(_("kinh phí dự kiến (đồng)"))
+    checks = models.JSONField(_("kết quả kiểm tra điều kiện"), default=list)
+    eligible = models.BooleanField(_("đủ điều kiện"), default=False)
+    rule_source = models.JSONField(default=dict)
+    training_months = models.PositiveIntegerField(_("thời gian đào tạo (tháng)"))
+    commitment_months = models.PositiveIntegerField(_("thời gian cam kết phục vụ (tháng)"))
+    commitment_end = models.DateField(_("cam kết phục vụ đến ngày"))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    decision = models.CharField(_("quyết định"), max_length=120, blank=True, default="")
+    repay_case = models.CharField(_("trường hợp đền bù"), max_length=12, choices=RepayCase.choices, blank=True, default="")
+    exemption = models.CharField(_("trường hợp không phải đền bù"), max_length=10, choices=Exemption.choices, blank=True, default="")
+    actual_cost = models.PositiveBigIntegerField(_("chi phí thực tế F (đồng)"), null=True, blank=True)
+    months_served = models.PositiveIntegerField(_("thời gian đã phục vụ T2 (tháng)"), null=True, blank=True)
+    repay_amount = models.PositiveBigIntegerField(_("số tiền phải đền bù S (đồng)"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="planning_postgrad_dates")]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} {self.field} ({self.person_id})"
+
+
+class AppointmentProposal(TenantModel):
+    """An appointment or election-nomination proposal for a person and a post. While it is open the person cannot be entered in
+    the planning list of that post (Quy định 377-QĐ/TW: planning is not done at the same time as an appointment proposal)."""
+
+    class Kind(models.TextChoices):
+        APPOINTMENT = "appointment", _("Đề nghị bổ nhiệm")
+        NOMINATION = "nomination", _("Giới thiệu ứng cử")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang xem xét")
+        CLOSED = "closed", _("Đã kết thúc")
+
+    person = models.ForeignKey("workforce.Person", on_delete=models.PROTECT, related_name="+")
+    position_code = models.CharField(_("chức danh đề nghị"), max_length=30)
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices, default=Kind.APPOINTMENT)
+    proposed_on = models.DateField(_("ngày đề nghị"))
+    reference = models.CharField(_("văn bản đề nghị"), max_length=120)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    closed_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    outcome = models.CharField(_("kết quả"), max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["-proposed_on", "-id"]

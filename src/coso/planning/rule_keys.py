@@ -8,6 +8,7 @@ Thông tư 36/2018/TT-BTC.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,7 @@ class CourseCosts(TableModel):
     ngoai_ngu_bac2: int = Field(ge=0, title=gettext_noop("Ngoại ngữ bậc 2 (đồng/người)"))
     ngoai_ngu_bac3: int = Field(ge=0, title=gettext_noop("Ngoại ngữ bậc 3 (đồng/người)"))
     dai_hoc: int = Field(ge=0, title=gettext_noop("Đại học (đồng/người)"))
+    lanh_dao_cap_phong: int = Field(default=0, ge=0, title=gettext_noop("Bồi dưỡng lãnh đạo, quản lý cấp phòng (đồng/người)"))
 
 
 class Priority(TableModel):
@@ -93,3 +95,87 @@ declare("planning.training.courses_per_person", ValueType.INTEGER, _("Số khóa
 declare("planning.training.priority", ValueType.TABLE, _("Trọng số ưu tiên trong kế hoạch đào tạo"), unit="table", schema=table(Priority),
         scopes=NATIONAL_PROVINCE, default_source="Nghị định 171/2025/NĐ-CP, Điều 2; Quy định 377-QĐ/TW (đào tạo theo quy hoạch)",
         description=_("Mỗi thiếu hụt tiêu chuẩn được khép lại có giá trị bằng trọng số của người: người trong quy hoạch, lãnh đạo, người khác."))
+
+
+# ---------------------------------------------------------------- postgraduate training (Decree 171/2025 Ch. II; Decree 101/2017 before)
+class PostgradConditions(TableModel):
+    min_service_years: int = Field(ge=0, le=20, title=gettext_noop("Thời gian công tác tối thiểu (năm)"))
+    good_years: int = Field(ge=0, le=10, title=gettext_noop("Số năm liên tục liền kề xếp loại hoàn thành tốt trở lên"))
+    max_age: int = Field(ge=20, le=65, title=gettext_noop("Tuổi tối đa khi được cử đi đào tạo sau đại học lần đầu"))
+    commitment_multiple: int = Field(ge=1, le=10, title=gettext_noop("Thời gian cam kết phục vụ (số lần thời gian đào tạo)"))
+
+
+declare("planning.postgrad.conditions", ValueType.TABLE, _("Điều kiện cử đi đào tạo sau đại học và thời gian cam kết phục vụ"), unit="table",
+        schema=table(PostgradConditions), scopes=("national",),
+        default_source="Nghị định 171/2025/NĐ-CP (từ 01/7/2025); Nghị định 101/2017/NĐ-CP (trước đó)",
+        description=_("Công chức được cử đi đào tạo sau đại học phải đủ thời gian công tác, có các năm liền kề xếp loại hoàn thành tốt nhiệm vụ "
+                      "trở lên, không quá tuổi tối đa khi bắt đầu khóa học, chuyên ngành phù hợp vị trí việc làm; cam kết phục vụ ít nhất "
+                      "số lần thời gian đào tạo."))
+
+
+# ---------------------------------------------------------------- leaving payments after the 2025 merger (Decree 178/2024, amended by Decree 67/2025)
+class EarlyRetirement(TableModel):
+    min_months_early: int = Field(ge=0, le=120, title=gettext_noop("Nghỉ sớm tối thiểu (tháng)"))
+    max_months_early: int = Field(ge=0, le=120, title=gettext_noop("Nghỉ sớm tối đa (tháng)"))
+    first_window_months: int = Field(ge=0, le=60, title=gettext_noop("Thời hạn đầu kể từ quyết định sắp xếp (tháng)"))
+    factor_first: Decimal = Field(ge=0, le=10, title=gettext_noop("Trợ cấp mỗi tháng nghỉ sớm, nghỉ trong thời hạn đầu (tháng lương)"))
+    factor_later: Decimal = Field(ge=0, le=10, title=gettext_noop("Trợ cấp mỗi tháng nghỉ sớm, nghỉ sau thời hạn đầu (tháng lương)"))
+    months_per_year_early: Decimal = Field(ge=0, le=24, title=gettext_noop("Trợ cấp mỗi năm nghỉ sớm (tháng lương)"))
+    base_si_years: int = Field(ge=0, le=40, title=gettext_noop("Số năm đóng bảo hiểm xã hội đầu tiên (năm)"))
+    base_months: Decimal = Field(ge=0, le=24, title=gettext_noop("Trợ cấp cho số năm đóng bảo hiểm đầu tiên (tháng lương)"))
+    months_per_extra_year: Decimal = Field(ge=0, le=12, title=gettext_noop("Trợ cấp mỗi năm đóng bảo hiểm còn lại (tháng lương)"))
+    half_year_max_odd_months: int = Field(ge=0, le=11, title=gettext_noop("Số tháng lẻ tối đa tính là nửa năm"))
+
+
+class Resignation(TableModel):
+    first_window_months: int = Field(ge=0, le=60, title=gettext_noop("Thời hạn đầu kể từ quyết định sắp xếp (tháng)"))
+    factor_first: Decimal = Field(ge=0, le=10, title=gettext_noop("Trợ cấp mỗi tháng đến tuổi nghỉ hưu, nghỉ trong thời hạn đầu (tháng lương)"))
+    factor_later: Decimal = Field(ge=0, le=10, title=gettext_noop("Trợ cấp mỗi tháng đến tuổi nghỉ hưu, nghỉ sau thời hạn đầu (tháng lương)"))
+    max_months: int = Field(ge=0, le=120, title=gettext_noop("Số tháng tính trợ cấp tối đa"))
+    months_per_si_year: Decimal = Field(ge=0, le=12, title=gettext_noop("Trợ cấp mỗi năm đóng bảo hiểm xã hội (tháng lương)"))
+    job_search_months: Decimal = Field(ge=0, le=24, title=gettext_noop("Trợ cấp tìm việc làm (tháng lương)"))
+    half_year_max_odd_months: int = Field(ge=0, le=11, title=gettext_noop("Số tháng lẻ tối đa tính là nửa năm"))
+
+
+ND178 = "Nghị định 178/2024/NĐ-CP, sửa đổi, bổ sung bởi Nghị định 67/2025/NĐ-CP"
+declare("planning.leaving.early_retirement", ValueType.TABLE, _("Chính sách nghỉ hưu trước tuổi khi sắp xếp tổ chức bộ máy"), unit="table",
+        schema=table(EarlyRetirement), scopes=("national",), default_source=ND178,
+        description=_("Nghỉ hưu trước tuổi trong khoảng số tháng nghỉ sớm quy định: trợ cấp một lần cho số tháng nghỉ sớm (hệ số theo thời điểm "
+                      "nghỉ kể từ quyết định sắp xếp), trợ cấp theo số năm nghỉ sớm và theo số năm đóng bảo hiểm xã hội."))
+declare("planning.leaving.resignation", ValueType.TABLE, _("Chính sách nghỉ thôi việc khi sắp xếp tổ chức bộ máy"), unit="table",
+        schema=table(Resignation), scopes=("national",), default_source=ND178,
+        description=_("Nghỉ thôi việc: trợ cấp theo số tháng đến tuổi nghỉ hưu (tối đa), theo số năm đóng bảo hiểm xã hội và trợ cấp tìm việc làm."))
+
+
+class MandatoryProgrammes(TableModel):
+    positions: dict[str, list[str]] = Field(title=gettext_noop("Chương trình bồi dưỡng bắt buộc theo chức danh (mã chức danh → mã chương trình)"))
+
+
+class TransitionPriority(TableModel):
+    deadline: dt.date = Field(title=gettext_noop("Hạn chuẩn hóa tiêu chuẩn"))
+    window_months: int = Field(ge=0, le=120, title=gettext_noop("Ưu tiên trong số tháng trước hạn"))
+    bonus: int = Field(ge=0, le=100, title=gettext_noop("Trọng số cộng thêm"))
+
+
+declare("planning.training.mandatory_programmes", ValueType.TABLE, _("Chương trình bồi dưỡng bắt buộc theo chức danh"), unit="table",
+        schema=table(MandatoryProgrammes), scopes=NATIONAL_PROVINCE,
+        default_source="Nghị định 171/2025/NĐ-CP (chương trình bồi dưỡng lãnh đạo, quản lý cấp phòng và tương đương: 4 tuần)",
+        description=_("Người giữ hoặc được quy hoạch vào chức danh chưa học chương trình bắt buộc của chức danh có nhu cầu đào tạo; "
+                      "học xong, hồ sơ ghi nhận và nhu cầu được khép lại."))
+declare("planning.training.transition_priority", ValueType.TABLE, _("Ưu tiên người sắp hết hạn chuẩn hóa tiêu chuẩn"), unit="table",
+        schema=table(TransitionPriority), scopes=NATIONAL_PROVINCE,
+        default_source="Nghị định 33/2023/NĐ-CP (cán bộ, công chức chưa đạt chuẩn có 5 năm, đến 01/8/2028)",
+        description=_("Thiếu hụt tiêu chuẩn của chức danh đang giữ được cộng trọng số khi năm kế hoạch bắt đầu trong số tháng này trước hạn "
+                      "chuẩn hóa: người sắp hết hạn được ưu tiên."))
+
+
+class ScienceFields(TableModel):
+    fields: list[str] = Field(title=gettext_noop("Chuyên ngành được tính là khoa học, công nghệ (mã chuyên ngành)"))
+
+
+declare("planning.structure.science_fields", ValueType.TABLE, _("Chuyên ngành khoa học, công nghệ trong cơ cấu quy hoạch"), unit="table",
+        schema=table(ScienceFields), scopes=NATIONAL_PROVINCE, default_source="Quy định 377-QĐ/TW (cơ cấu: cán bộ có trình độ khoa học, công nghệ)",
+        description=_("Người có bằng chuyên môn thuộc các chuyên ngành này được tính vào tỷ lệ cán bộ khoa học, công nghệ của danh sách quy hoạch."))
+declare("planning.structure.science_target", ValueType.PERCENT, _("Tỷ lệ cán bộ khoa học, công nghệ trong quy hoạch (mục tiêu)"),
+        unit="percent", default_source="Quy định 377-QĐ/TW: tỷ lệ hợp lý (tỉnh quy định)", minimum=Decimal(0), maximum=Decimal(100),
+        scopes=NATIONAL_PROVINCE)

@@ -115,13 +115,16 @@ def gap_issues(gaps: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def structure(members: Iterable[Mapping[str, Any]], *, on: dt.date, young_under: int) -> dict[str, Any]:
-    """Shares of young (age at ``on`` below ``young_under``), women and ethnic minority, and the age tiers (5 years apart)."""
+def structure(members: Iterable[Mapping[str, Any]], *, on: dt.date, young_under: int, science_fields: Iterable[str] = ()) -> dict[str, Any]:
+    """Shares of young (age at ``on`` below ``young_under``), women, ethnic minority and science-and-technology qualified (a degree
+    in one of ``science_fields``), and the age tiers (5 years apart)."""
     rows = list(members)
     n = len(rows)
     young = sum(1 for m in rows if _age(m["birth_date"], on) < young_under)
     women = sum(1 for m in rows if m["gender"] == "female")
     minority = sum(1 for m in rows if m["is_ethnic_minority"])
+    fields = set(science_fields)
+    science = sum(1 for m in rows if m.get("degree_field") in fields and m.get("degree_level", "none") != "none")
     tiers = {f"<{young_under}": 0, f"{young_under}–{young_under + 4}": 0, f"{young_under + 5}–{young_under + 9}": 0, f"≥{young_under + 10}": 0}
     for m in rows:
         a = _age(m["birth_date"], on)
@@ -132,7 +135,7 @@ def structure(members: Iterable[Mapping[str, Any]], *, on: dt.date, young_under:
         return round(100 * k / n, 1) if n else None
 
     return {"count": n, "young": young, "young_share": share(young), "women": women, "women_share": share(women), "minority": minority,
-            "minority_share": share(minority), "tiers": tiers}
+            "minority_share": share(minority), "science": science, "science_share": share(science), "tiers": tiers}
 
 
 def _age(birth: dt.date, on: dt.date) -> int:

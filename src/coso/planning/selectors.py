@@ -12,7 +12,7 @@ from django.utils import timezone
 from coso.core.scoping import get_scoped_or_404, scoped
 from coso.planning import catalogue, checks
 from coso.planning import rules as prules
-from coso.planning.models import Candidate, Course, PlanningList, RemovalProposal, TrainingPlan
+from coso.planning.models import AppointmentProposal, Candidate, Course, PlanningList, PostgradRequest, RemovalProposal, TrainingPlan
 from coso.planning.services import can_view, position_name
 from coso.workforce import selectors as wf
 
@@ -73,12 +73,14 @@ def suggestions(plist: PlanningList, *, r: checks.PlanningRules, exclude: set[in
 
 
 def structure_with_targets(members: list[dict[str, Any]], *, r: checks.PlanningRules, on: dt.date) -> dict[str, Any]:
-    s = prules.structure(members, on=on, young_under=r.young_under)
+    s = prules.structure(members, on=on, young_under=r.young_under, science_fields=r.science_fields)
     s["lines"] = [
         {"key": "young", "label": f"Cán bộ trẻ (dưới {r.young_under} tuổi)", "count": s["young"], "share": s["young_share"], "target": r.targets["young"]},
         {"key": "women", "label": "Cán bộ nữ", "count": s["women"], "share": s["women_share"], "target": r.targets["women"]},
         {"key": "minority", "label": "Cán bộ người dân tộc thiểu số", "count": s["minority"], "share": s["minority_share"],
          "target": r.targets["minority"]},
+        {"key": "science", "label": "Cán bộ có trình độ khoa học, công nghệ", "count": s["science"], "share": s["science_share"],
+         "target": r.targets["science"]},
     ]
     for line in s["lines"]:
         line["below"] = line["target"] is not None and line["share"] is not None and line["share"] < float(line["target"])
@@ -156,3 +158,49 @@ def planned_posts(person_ids: Any, *, on: dt.date) -> dict[int, list[dict[str, A
             out[pid].append({"candidate_id": cid, "list_id": lid, "position_code": pos, "rank": catalogue.RANKS.get(pos, 0), "term": term,
                              "level": level, "commune_code": commune, "entered_on": entered, "decision": decision})
     return out
+
+
+def postgrad_requests(*, fetched_by: Any, status: str = "") -> QuerySet[PostgradRequest]:
+    _require(fetched_by)
+    qs = scoped(PostgradRequest.objects.select_related("person"), fetched_by)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def postgrad_get(*, fetched_by: Any, pk: int) -> PostgradRequest:
+    _require(fetched_by)
+    return get_scoped_or_404(PostgradRequest.objects.select_related("person"), fetched_by, pk=pk)
+
+
+def surplus(*, fetched_by: Any, commune_code: str, on: dt.date, salary: int | None, si_from_service: bool = True) -> dict[str, Any]:
+    """The surplus people of a commune (offices over quota) with an estimate of each one's early-retirement or leaving payment,
+    at a monthly salary the officer assumes, leaving on ``on``; social-insurance months are estimated from the service start."""
+    from coso.planning import payments
+    from coso.planning.rules import months_between
+
+    _require(fetched_by)
+    data = wf.surplus_people(fetched_by=fetched_by, commune_code=commune_code, on=on)
+    rows = []
+    for p in data["people"]:
+        months_early = months_between(on, p["retirement_date"])
+        row = {**p, "months_early": months_early, "estimate": None}
+        if salary:
+            si = months_between(p["started_on"], on) if p["started_on"] and si_from_service else 0
+            est = payments.estimate(salary=salary, birth_retirement=p["retirement_date"], leave_on=on, si_months=max(si, 0), decision_on=None,
+                                    province_code=p["province_code"])
+            best = est["early"] if est["early"]["eligible"] else est["resignation"]
+            row["estimate"] = {"kind": "early" if est["early"]["eligible"] else "resignation", "total": best["total"], "si_months": max(si, 0)}
+        rows.append(row)
+    return {**data, "people": rows, "total": sum(r["estimate"]["total"] for r in rows if r["estimate"])}
+
+
+def appointment_proposals(*, fetched_by: Any, status: str = "") -> QuerySet[AppointmentProposal]:
+    _require(fetched_by)
+    qs = scoped(AppointmentProposal.objects.all(), fetched_by)
+    return qs.filter(status=status) if status else qs
+
+
+def appointment_proposal_get(*, fetched_by: Any, pk: int) -> AppointmentProposal:
+    _require(fetched_by)
+    return get_scoped_or_404(AppointmentProposal.objects.all(), fetched_by, pk=pk)

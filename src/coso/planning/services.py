@@ -14,8 +14,8 @@ from django.utils import timezone
 from coso.accounts.roles import Role
 from coso.core.audit import audit_log, audited_create, audited_update
 from coso.core.scoping import can_see_unit
-from coso.planning import catalogue, checks, errors
-from coso.planning.models import Candidate, CandidateEvent, Course, PlanningList, RemovalProposal, TrainingPlan
+from coso.planning import catalogue, checks, errors, payments, postgrad
+from coso.planning.models import AppointmentProposal, Candidate, CandidateEvent, Course, PlanningList, PostgradRequest, RemovalProposal, TrainingPlan
 from coso.workforce import selectors as wf
 
 EDIT_ROLES = frozenset({Role.COMMUNE_HOME_AFFAIRS, Role.COMMUNE_LEADER, Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})
@@ -86,6 +86,10 @@ def candidate_add(*, actor: Any, planning_list: PlanningList, person_id: int, en
         raise errors.ALREADY_PLANNED(name=person["full_name"])
     if active.filter(planning_list=plist).count() >= r.max_per_position:
         raise errors.LIST_FULL(max=r.max_per_position, details={"max": r.max_per_position})
+    proposal = AppointmentProposal.objects.filter(person_id=person_id, position_code=plist.position_code, status=AppointmentProposal.Status.OPEN).first()
+    if proposal is not None:
+        raise errors.OPEN_PROPOSAL(name=person["full_name"], kind=proposal.get_kind_display().lower(), ref=proposal.reference,
+                                   details={"proposal": proposal.pk})
     same_level = active.filter(person_id=person_id, planning_list__term=plist.term, planning_list__level=plist.level).count()
     if same_level >= r.max_positions:
         raise errors.TOO_MANY_POSITIONS(max=r.max_positions, name=person["full_name"], count=same_level, details={"max": r.max_positions})
@@ -166,6 +170,7 @@ def review_run(*, on: dt.date, actor: Any = None, province_code: str = "", commu
     for target, group in by_target.items():
         ids = [c.person_id for c in group]
         profiles = wf.planning_profiles(ids, on=on, targets=dict.fromkeys(ids, target))
+        flagged: list[tuple[Candidate, list[dict[str, Any]]]] = []
         for c in group:
             if c.pk in existing:
                 counts["already"] += 1
@@ -173,17 +178,38 @@ def review_run(*, on: dt.date, actor: Any = None, province_code: str = "", commu
             r = rules_cache.get(c.province_code) or rules_cache.setdefault(c.province_code, checks.PlanningRules(on, c.province_code))
             issues = checks.blocking(checks.assess(profiles[c.person_id], target=target, term=c.planning_list.term, r=r,
                                                    target_name=position_name(target)))
-            if not issues:
-                continue
-            with transaction.atomic():
-                prop = RemovalProposal.objects.create(candidate=c, review_on=on, year=on.year, reasons=issues, province_code=c.province_code,
-                                                      commune_code=c.commune_code)
-                audit_log(actor=actor, action="action", obj=prop, verb="planning.review_propose", after={"reasons": [i["text"] for i in issues]},
-                          province_code=c.province_code, commune_code=c.commune_code)
-                _event(c, on=on, kind="proposed", text="Rà soát năm {}: đề xuất đưa ra khỏi quy hoạch ({}).".format(
-                    on.year, "; ".join(i["text"] for i in issues)), actor=actor)
-            counts["proposed"] += 1
+            if issues:
+                flagged.append((c, issues))
+        for i in range(0, len(flagged), 2000):
+            _propose(flagged[i:i + 2000], on=on, actor=actor)
+        counts["proposed"] += len(flagged)
     return counts
+
+
+def _propose(flagged: list[tuple[Candidate, list[dict[str, Any]]]], *, on: dt.date, actor: Any) -> None:
+    """Write the proposals of a batch, their history lines and audit entries in one transaction (bulk inserts)."""
+    from coso.core.models import AuditLog
+
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    actor_name = ((getattr(actor, "display_name", "") or getattr(actor, "username", "")) if authenticated else "anonymous")[:200]
+    event_actor = (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else "Coso"
+    with transaction.atomic():
+        props = RemovalProposal.objects.bulk_create(
+            [RemovalProposal(candidate=c, review_on=on, year=on.year, reasons=issues, province_code=c.province_code, commune_code=c.commune_code)
+             for c, issues in flagged], batch_size=1000)
+        if any(p.pk is None for p in props):  # backends that do not return ids from bulk inserts
+            ids = dict(RemovalProposal.objects.filter(candidate__in=[c for c, _ in flagged], year=on.year).values_list("candidate_id", "id"))
+            for p in props:
+                p.pk = ids[p.candidate_id]
+        CandidateEvent.objects.bulk_create(
+            [CandidateEvent(candidate=c, on=on, kind="proposed", actor_name=event_actor,
+                            text="Rà soát năm {}: đề xuất đưa ra khỏi quy hoạch ({}).".format(on.year, "; ".join(i["text"] for i in issues))[:1000])
+             for c, issues in flagged], batch_size=1000)
+        AuditLog.objects.bulk_create(
+            [AuditLog(actor=actor if authenticated else None, actor_name=actor_name, province_code=p.province_code, commune_code=p.commune_code,
+                      action="action", verb="planning.review_propose", object_type=RemovalProposal._meta.label, object_id=str(p.pk),
+                      object_repr=str(p)[:300], after={"reasons": [i["text"] for i in issues]})
+             for p, (_c, issues) in zip(props, flagged, strict=True)], batch_size=1000)
 
 
 @transaction.atomic
@@ -287,3 +313,145 @@ def attendance_complete(*, actor: Any, plan: TrainingPlan, person_id: int, cours
     locked.save(update_fields=["result"])
     audit_log(actor=actor, action="action", obj=locked, verb="planning.attendance_complete", after={"person": person_id, "course": course_id})
     return out
+
+
+# ---------------------------------------------------------------- postgraduate training (Decree 171/2025; Decree 101/2017 before)
+def _postgrad_rule(starts_on: dt.date) -> Any:
+    from coso.rules.lookup import book
+
+    ref = book().get(postgrad.KEY, starts_on)
+    if ref is None:
+        raise errors.POSTGRAD_NO_RULE(day=starts_on.strftime("%d/%m/%Y"))
+    return ref
+
+
+def postgrad_assess(*, fetched_by: Any, person_id: int, field: str, field_note: str, starts_on: dt.date, ends_on: dt.date) -> dict[str, Any]:
+    """The conditions checked for a person and a course (nothing written): each check, the commitment, the rule applied."""
+    from coso.workforce import rules as wf_rules
+
+    if ends_on <= starts_on:
+        raise errors.POSTGRAD_DATES()
+    ref = _postgrad_rule(starts_on)
+    profile = wf.postgrad_profile(fetched_by=fetched_by, pk=person_id, on=starts_on)
+    checks_ = postgrad.check_conditions(profile, field=field, field_note=field_note, starts_on=starts_on, rule=ref.value,
+                                        field_names=wf_rules.DEGREE_FIELDS)
+    return {"profile": profile, "checks": checks_, "eligible": all(c["ok"] for c in checks_),
+            **postgrad.commitment(starts_on=starts_on, ends_on=ends_on, rule=ref.value),
+            "rule": {"key": ref.key, "document": ref.source_document, "article": ref.source_article, "confidence": ref.confidence,
+                     "valid_from": ref.valid_from.isoformat(), "value": dict(ref.value)}}
+
+
+@transaction.atomic
+def postgrad_create(*, actor: Any, person_id: int, level: str, field: str, institution: str, starts_on: dt.date, ends_on: dt.date, cost: int,
+                    field_note: str = "") -> PostgradRequest:
+    """Record a request with every condition checked (a request that fails a condition is kept, shown, and cannot be approved)."""
+    from coso.workforce import rules as wf_rules
+
+    unit = wf.person_unit(fetched_by=actor, pk=person_id)
+    require_edit(actor, province_code=unit["province_code"], commune_code=unit["commune_code"])
+    if level not in PostgradRequest.Level.values:
+        raise errors.POSTGRAD_LEVEL()
+    if field not in wf_rules.DEGREE_FIELDS:
+        raise errors.POSTGRAD_FIELD()
+    if not (institution or "").strip():
+        raise errors.POSTGRAD_INSTITUTION()
+    if cost < 0:
+        raise errors.POSTGRAD_COST()
+    a = postgrad_assess(fetched_by=actor, person_id=person_id, field=field, field_note=field_note or "", starts_on=starts_on, ends_on=ends_on)
+    req = PostgradRequest(person_id=person_id, level=level, field=field, field_note=(field_note or "").strip()[:500], institution=institution.strip()[:200],
+                          starts_on=starts_on, ends_on=ends_on, cost=cost, checks=a["checks"], eligible=a["eligible"], rule_source=a["rule"],
+                          training_months=a["training_months"], commitment_months=a["commitment_months"], commitment_end=a["commitment_end"],
+                          province_code=unit["province_code"], commune_code=unit["commune_code"], created_by=actor)
+    return audited_create(req, actor=actor, verb="planning.postgrad_create")
+
+
+def _postgrad_lock(request: PostgradRequest, version: int | None) -> PostgradRequest:
+    locked = PostgradRequest.objects.select_for_update().get(pk=request.pk)
+    if version is not None and locked.version != version:
+        raise errors.POSTGRAD_CONFLICT(details={"version": locked.version})
+    return locked
+
+
+@transaction.atomic
+def postgrad_decide(*, actor: Any, request: PostgradRequest, approve: bool, decision: str, version: int | None = None) -> PostgradRequest:
+    req = _postgrad_lock(request, version)
+    require_edit(actor, province_code=req.province_code, commune_code=req.commune_code)
+    if req.status != PostgradRequest.Status.SUBMITTED:
+        raise errors.POSTGRAD_DECIDED()
+    if not (decision or "").strip():
+        raise errors.DECISION_REQUIRED()
+    if approve and not req.eligible:
+        failed = [c["label"] for c in req.checks if not c["ok"]]
+        raise errors.POSTGRAD_NOT_ELIGIBLE(reasons="; ".join(failed), details={"checks": req.checks})
+    return audited_update(req, actor=actor, verb="planning.postgrad_decide",
+                          changes={"status": PostgradRequest.Status.APPROVED if approve else PostgradRequest.Status.REJECTED,
+                                   "decision": decision.strip()[:120], "version": req.version + 1})
+
+
+@transaction.atomic
+def postgrad_repayment(*, actor: Any, request: PostgradRequest, case: str, actual_cost: int, months_served: int, exemption: str = "",
+                       version: int | None = None) -> PostgradRequest:
+    """Record what a person who did not keep the commitment repays: S = F, or S = F / T1 × (T1 − T2), or nothing when exempt."""
+    req = _postgrad_lock(request, version)
+    require_edit(actor, province_code=req.province_code, commune_code=req.commune_code)
+    if req.status != PostgradRequest.Status.APPROVED:
+        raise errors.POSTGRAD_NOT_APPROVED()
+    if case not in PostgradRequest.RepayCase.values:
+        raise errors.POSTGRAD_CASE()
+    if exemption not in PostgradRequest.Exemption.values:
+        raise errors.POSTGRAD_CASE(field="exemption")
+    if actual_cost < 0:
+        raise errors.POSTGRAD_COST(field="actual_cost")
+    if not 0 <= months_served <= req.commitment_months:
+        raise errors.POSTGRAD_SERVED(max=req.commitment_months)
+    out = postgrad.repayment(case=case, cost=actual_cost, commitment_months=req.commitment_months, months_served=months_served, exemption=exemption)
+    return audited_update(req, actor=actor, verb="planning.postgrad_repayment", reason=out["formula"],
+                          changes={"repay_case": case, "exemption": exemption, "actual_cost": actual_cost, "months_served": months_served,
+                                   "repay_amount": out["amount"], "version": req.version + 1})
+
+
+# ---------------------------------------------------------------- leaving payments after the 2025 merger (Decree 178/2024, Decree 67/2025)
+def leaving_estimate(*, fetched_by: Any, person_id: int, salary: int, si_months: int, leave_on: dt.date,
+                     decision_on: dt.date | None = None) -> dict[str, Any]:
+    """Early-retirement and leaving-the-service payments for a person of the register (a computation; nothing is written)."""
+    from coso.rules.lookup import book
+
+    if salary <= 0:
+        raise errors.LEAVING_SALARY()
+    if not 0 <= si_months <= 600:
+        raise errors.LEAVING_SI()
+    if book().get(payments.EARLY_KEY, leave_on) is None or book().get(payments.RESIGN_KEY, leave_on) is None:
+        raise errors.LEAVING_NO_RULE(day=leave_on.strftime("%d/%m/%Y"))
+    profile = wf.postgrad_profile(fetched_by=fetched_by, pk=person_id, on=leave_on)
+    out = payments.estimate(salary=salary, birth_retirement=profile["retirement_date"], leave_on=leave_on, si_months=si_months,
+                            decision_on=decision_on, province_code=profile["province_code"])
+    return {**out, "person": {k: profile[k] for k in ("id", "full_name", "birth_date", "gender", "position_name", "commune_code")}}
+
+
+# ---------------------------------------------------------------- appointment and nomination proposals (block planning for the same post)
+@transaction.atomic
+def appointment_proposal_open(*, actor: Any, person_id: int, position_code: str, proposed_on: dt.date, reference: str,
+                              kind: str = "appointment") -> AppointmentProposal:
+    unit = wf.person_unit(fetched_by=actor, pk=person_id)
+    require_edit(actor, province_code=unit["province_code"], commune_code=unit["commune_code"])
+    if kind not in AppointmentProposal.Kind.values:
+        raise errors.PROPOSAL_KIND()
+    if position_code not in catalogue.RANKS:
+        raise errors.NOT_PLANNABLE()
+    if not (reference or "").strip():
+        raise errors.PROPOSAL_REFERENCE()
+    if proposed_on > timezone.localdate():
+        raise errors.PROPOSAL_DATE()
+    prop = AppointmentProposal(person_id=person_id, position_code=position_code, kind=kind, proposed_on=proposed_on, reference=reference.strip()[:120],
+                               province_code=unit["province_code"], commune_code=unit["commune_code"])
+    return audited_create(prop, actor=actor, verb="planning.appointment_proposal_open")
+
+
+@transaction.atomic
+def appointment_proposal_close(*, actor: Any, proposal: AppointmentProposal, outcome: str = "") -> AppointmentProposal:
+    prop = AppointmentProposal.objects.select_for_update().get(pk=proposal.pk)
+    require_edit(actor, province_code=prop.province_code, commune_code=prop.commune_code)
+    if prop.status != AppointmentProposal.Status.OPEN:
+        raise errors.PROPOSAL_CLOSED()
+    return audited_update(prop, actor=actor, verb="planning.appointment_proposal_close",
+                          changes={"status": AppointmentProposal.Status.CLOSED, "closed_on": timezone.localdate(), "outcome": (outcome or "").strip()[:300]})

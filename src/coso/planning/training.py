@@ -20,7 +20,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
-from coso.planning.catalogue import COURSE_KINDS, RANKS
+from coso.planning.catalogue import COURSE_KINDS, PROGRAMME, RANKS
 from coso.workforce import rules as wrules
 
 TRAINABLE = {"political_theory", "state_management", "it", "foreign_language", "degree_level"}
@@ -41,6 +41,9 @@ def needs_and_courses(*, province_code: str, commune_code: str = "", year: int, 
 
     on = dt.date(year, 1, 1)
     priority = rule("planning.training.priority", on=on, province_code=province_code)
+    programmes = rule("planning.training.mandatory_programmes", on=on, province_code=province_code, default={"positions": {}})["positions"]
+    transition = rule("planning.training.transition_priority", on=on, province_code=province_code, default=None)
+    bonus = transition_bonus(transition, on)
     ids = set(wf.active_people_ids(province_code=province_code, commune_code=commune_code, on=on))
     cq = Candidate.objects.filter(status=Candidate.Status.ACTIVE, province_code=province_code)
     if commune_code:
@@ -67,13 +70,51 @@ def needs_and_courses(*, province_code: str, commune_code: str = "", year: int, 
                 if old is None or _rank(g["standard"], g["required_code"]) > _rank(g["standard"], old["required_code"]):
                     best[g["standard"]] = {**g, "source": source}
         for g in best.values():
+            extra = bonus if g["source"] == "current" and p["kind"] in TRANSITION_KINDS else 0
             gaps.append({"person": pid, "standard": g["standard"], "required_code": g["required_code"], "text": g["text"],
-                         "source": g["source"], "weight": int(priority[role])})
+                         "source": g["source"], "weight": int(priority[role]) + extra, "transition": bool(extra),
+                         "deadline": str(transition["deadline"])[:10] if extra else ""})
+        gaps += programme_gaps(pid, p, targets.get(pid, ""), programmes, weight=int(priority[role]))
     cq2 = Course.objects.filter(province_code=province_code, year=year)
     cq2 = cq2.filter(Q(commune_code="") | Q(commune_code=commune_code)) if commune_code else cq2
     courses = [{"id": c.pk, "name": c.name, "kind": c.kind, "standard": COURSE_KINDS[c.kind]["standard"], "level": COURSE_KINDS[c.kind]["level"],
                 "seats": c.seats, "cost": int(c.cost_per_person)} for c in cq2]
     return {"people": people, "gaps": gaps, "courses": courses}
+
+
+TRANSITION_KINDS = ("cadre", "civil_servant")
+
+
+def transition_bonus(transition: Any, on: dt.date) -> int:
+    """Extra weight of a gap against the post held when the plan's year starts within the window before the standards deadline
+    (Nghị định 33/2023: 1/8/2028): people whose deadline is near come first."""
+    if not transition:
+        return 0
+    deadline = transition["deadline"]
+    if isinstance(deadline, str):
+        deadline = dt.date.fromisoformat(deadline)
+    from coso.planning.rules import months_between
+
+    left = months_between(on, deadline)
+    return int(transition["bonus"]) if 0 <= left <= int(transition["window_months"]) else 0
+
+
+def programme_gaps(pid: int, p: dict[str, Any], target: str, programmes: dict[str, list[str]], *, weight: int) -> list[dict[str, Any]]:
+    """The mandatory programmes of the post held (and of the post planned) that the person has not completed."""
+    from coso.workforce.policy import position_name
+
+    done = set(p.get("programmes") or [])
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for source, post in (("current", p["position_code"]), ("target", target)):
+        for code in programmes.get(post, []) if post else []:
+            if code in done or code in seen:
+                continue
+            seen.add(code)
+            name = next((k["name"] for k in COURSE_KINDS.values() if k["standard"] == PROGRAMME and k["level"] == code), code)
+            out.append({"person": pid, "standard": PROGRAMME, "required_code": code, "source": source, "weight": weight, "transition": False,
+                        "deadline": "", "text": f"Chưa học chương trình bắt buộc “{name}” của chức danh {position_name(post)}"})
+    return out
 
 
 def pairs_of(gaps: list[dict[str, Any]], courses: list[dict[str, Any]]) -> list[tuple[int, int]]:
@@ -83,6 +124,9 @@ def pairs_of(gaps: list[dict[str, Any]], courses: list[dict[str, Any]]) -> list[
         by_std[c["standard"]].append(j)
     out = []
     for i, g in enumerate(gaps):
+        if g["standard"] == PROGRAMME:  # a programme is closed by that programme only
+            out += [(i, j) for j in by_std.get(PROGRAMME, []) if courses[j]["level"] == g["required_code"]]
+            continue
         need = _rank(g["standard"], g["required_code"])
         out += [(i, j) for j in by_std.get(g["standard"], []) if _rank(g["standard"], courses[j]["level"]) >= need]
     return out
@@ -201,6 +245,8 @@ def describe(chosen: list[tuple[int, int]], data: dict[str, Any], seconds: float
         g, c = gaps[i], courses[j]
         p = people[g["person"]]
         why = ROLE_WHY[p["role"]].format(target=position_name(p["target"]) if p["target"] else "")
+        if g.get("transition"):
+            why += "; hạn chuẩn hóa tiêu chuẩn {}".format(dt.date.fromisoformat(g["deadline"]).strftime("%d/%m/%Y"))
         rows.append({"person": g["person"], "name": p["name"], "position": p["position"], "commune": p["commune"], "course": c["id"],
                      "course_name": c["name"], "cost": c["cost"], "gap": g["text"], "weight": g["weight"], "why": why,
                      "against": "chức danh quy hoạch" if g["source"] == "target" else "chức danh đang giữ"})

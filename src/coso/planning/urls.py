@@ -9,4 +9,8 @@ urlpatterns = [
     path("ra-soat/", views.review, name="review"),
     path("dao-tao/", views.training, name="training"),
     path("dao-tao/ke-hoach/<int:pk>/", views.plan_detail, name="plan"),
+    path("sau-dai-hoc/", views.postgrad_list, name="postgrad_list"),
+    path("sau-dai-hoc/<int:pk>/", views.postgrad_detail, name="postgrad"),
+    path("nghi-viec/", views.leaving, name="leaving"),
+    path("doi-du/", views.surplus, name="surplus"),
 ]

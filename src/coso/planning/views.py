@@ -217,3 +217,101 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [{**row, "done": (row["person"], row["course"]) in done} for row in plan.result.get("milp", {}).get("rows", [])]
     return render(request, "planning/plan.html", {"plan": plan, "r": plan.result, "rows": rows, "today": timezone.localdate(),
                                                   "can_edit": user.is_superuser or user.role in services.EDIT_ROLES})
+
+
+# ---------------------------------------------------------------- postgraduate training requests
+def _can_edit(user: Any) -> bool:
+    return bool(user.is_superuser or user.role in services.EDIT_ROLES)
+
+
+@login_required
+def postgrad_list(request: HttpRequest) -> HttpResponse:
+    from coso.core.errors import apply_to_form
+    from coso.planning.forms import PostgradForm
+    from coso.workforce import rules as wf_rules
+
+    _require(request)
+    user: Any = request.user
+    people = wf.person_choices(fetched_by=user)
+    form = PostgradForm(request.POST or None, people=people, fields=wf_rules.DEGREE_FIELDS.items())
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            req = services.postgrad_create(actor=user, person_id=d["person"], level=d["level"], field=d["field"], institution=d["institution"],
+                                           starts_on=d["starts_on"], ends_on=d["ends_on"], cost=d["cost"], field_note=d["field_note"])
+        except ApplicationError as exc:
+            apply_to_form(form, exc)
+        else:
+            return redirect("planning:postgrad", pk=req.pk)
+    return render(request, "planning/postgrad_list.html", {"form": form, "rows": selectors.postgrad_requests(fetched_by=user)[:200],
+                                                            "can_edit": _can_edit(user)})
+
+
+@login_required
+def postgrad_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from coso.core.errors import apply_to_form
+    from coso.planning.forms import DecideForm, RepaymentForm
+
+    _require(request)
+    user: Any = request.user
+    req = selectors.postgrad_get(fetched_by=user, pk=pk)
+    action = request.POST.get("action", "")
+    decide = DecideForm(request.POST if action == "decide" else None, initial={"version": req.version})
+    repay = RepaymentForm(request.POST if action == "repay" else None, initial={"version": req.version})
+    if action == "decide" and decide.is_valid():
+        try:
+            services.postgrad_decide(actor=user, request=req, approve=decide.cleaned_data["approve"], decision=decide.cleaned_data["decision"],
+                                     version=decide.cleaned_data["version"])
+        except ApplicationError as exc:
+            apply_to_form(decide, exc)
+        else:
+            return redirect("planning:postgrad", pk=req.pk)
+    elif action == "repay" and repay.is_valid():
+        d = repay.cleaned_data
+        try:
+            services.postgrad_repayment(actor=user, request=req, case=d["case"], exemption=d["exemption"] or "", actual_cost=d["actual_cost"],
+                                        months_served=d["months_served"], version=d["version"])
+        except ApplicationError as exc:
+            apply_to_form(repay, exc)
+        else:
+            return redirect("planning:postgrad", pk=req.pk)
+    from coso.workforce import rules as wf_rules
+
+    return render(request, "planning/postgrad.html", {"req": req, "decide": decide, "repay": repay, "can_edit": _can_edit(user),
+                                                       "field_name": wf_rules.DEGREE_FIELDS.get(req.field, req.field)})
+
+
+# ---------------------------------------------------------------- leaving payments after the 2025 merger
+@login_required
+def leaving(request: HttpRequest) -> HttpResponse:
+    from coso.core.errors import apply_to_form
+    from coso.planning.forms import LeavingForm
+
+    _require(request)
+    user: Any = request.user
+    form = LeavingForm(request.GET or None, people=wf.person_choices(fetched_by=user))
+    result = None
+    if request.GET and form.is_valid():
+        d = form.cleaned_data
+        try:
+            result = services.leaving_estimate(fetched_by=user, person_id=d["person"], salary=d["salary"], si_months=d["si_months"],
+                                               leave_on=d["leave_on"], decision_on=d["decision_on"])
+        except ApplicationError as exc:
+            apply_to_form(form, exc)
+    return render(request, "planning/leaving.html", {"form": form, "r": result})
+
+
+@login_required
+def surplus(request: HttpRequest) -> HttpResponse:
+    from coso.planning.forms import SurplusForm
+
+    _require(request)
+    user: Any = request.user
+    communes = _communes(user)
+    initial = {"on": timezone.localdate().strftime("%d/%m/%Y"), "commune": user.commune_code or (communes[0].code if communes else "")}
+    form = SurplusForm(request.GET or None, communes=communes, initial=initial)
+    data = None
+    if request.GET and form.is_valid():
+        d = form.cleaned_data
+        data = selectors.surplus(fetched_by=user, commune_code=d["commune"], on=d["on"], salary=d["salary"])
+    return render(request, "planning/surplus.html", {"form": form, "data": data})

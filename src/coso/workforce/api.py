@@ -250,3 +250,47 @@ def import_dossiers(request: HttpRequest, pk: int):
     services.import_dossier_items(actor=request.user, evaluation=ev)
     ev.refresh_from_db()
     return _ev_out(ev)
+
+
+class PersonPatch(Schema):
+    version: int
+    full_name: str | None = None
+    birth_date: dt.date | None = None
+    gender: str | None = None
+    ethnicity: str | None = None
+    citizen_id: str | None = None
+    party_member: bool | None = None
+    party_joined_on: dt.date | None = None
+    started_on: dt.date | None = None
+    general_education: str | None = None
+    degree_level: str | None = None
+    degree_field: str | None = None
+    political_theory: str | None = None
+    state_management: str | None = None
+    it: str | None = None
+    foreign_language: str | None = None
+
+
+@router.patch("/people/{pk}", response=PersonOut)
+def person_update(request: AuthedHttpRequest, pk: int, payload: PersonPatch):
+    p = selectors.person_get(fetched_by=request.user, pk=pk)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    p = services.person_update(actor=request.user, person=p, version=version, **changes)
+    return _person_out(p, request.user)
+
+
+class PositionIn(Schema):
+    version: int
+    position_code: str
+    started_on: dt.date
+    ended_on: dt.date | None = None
+    decision: str = ""
+    unit_name: str = ""
+
+
+@router.post("/people/{pk}/positions", response={201: dict})
+def position_add(request: AuthedHttpRequest, pk: int, payload: PositionIn):
+    p = selectors.person_get(fetched_by=request.user, pk=pk)
+    h = services.position_add(actor=request.user, person=p, **payload.dict())
+    return Status(201, {"id": h.pk, "position_code": h.position_code, "started_on": h.started_on, "ended_on": h.ended_on})

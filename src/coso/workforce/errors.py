@@ -38,6 +38,17 @@ INVALID_ITEM = ErrorCode("invalid-item", _("Điểm phải dương; số lần k
 EVALUATION_RULE_MISSING = ErrorCode("evaluation-rule-missing", _("Chưa có quy định đánh giá, xếp loại chất lượng áp dụng cho năm %(year)s."))
 INVALID_TRAINING = ErrorCode("invalid-training", _("Loại văn bằng, chứng chỉ không hợp lệ."))
 TRAINING_IN_FUTURE = ErrorCode("future-date", _("Ngày hoàn thành không được sau ngày hôm nay."))
-POSITION_UNKNOWN = ErrorCode("position-unknown", _("Chức vụ/chức danh không có trong danh mục của đơn vị."), field="position_code")
 POSITION_CHANGE_FUTURE = ErrorCode("invalid-date", _("Ngày có hiệu lực của quyết định chưa đến: hồ sơ chỉ được cập nhật từ ngày đó."), field="effective_on")
 POSITION_HISTORY_LATER = ErrorCode("position-history-later", _("Hồ sơ đã có chức vụ từ ngày %(day)s, sau ngày có hiệu lực; không ghi đè quá trình công tác."), status=409)
+NAME_REQUIRED = ErrorCode("invalid-name", _("Cần ghi họ và tên."), field="full_name")
+BIRTH_DATE_INVALID = ErrorCode("invalid-birth-date", _("Ngày sinh không hợp lệ: người làm việc phải đủ %(min)s tuổi và không quá %(max)s tuổi."),
+                               field="birth_date")
+PARTY_DATE_INVALID = ErrorCode("invalid-party-date", _("Ngày vào Đảng phải sau ngày sinh, không sau hôm nay, và chỉ ghi khi là đảng viên."),
+                               field="party_joined_on")
+STARTED_ON_INVALID = ErrorCode("invalid-started-on", _("Ngày bắt đầu công tác phải sau ngày sinh và không sau hôm nay."), field="started_on")
+LEVEL_INVALID = ErrorCode("invalid-level", _("Trình độ “%(value)s” không có trong danh mục."))
+GENDER_INVALID = ErrorCode("invalid-gender", _("Chọn giới tính."), field="gender")
+FIELD_NOT_EDITABLE = ErrorCode("not-editable", _("Không sửa được mục “%(field)s” ở đây."))
+POSITION_UNKNOWN = ErrorCode("unknown-position", _("Chức vụ, chức danh không có trong danh mục của xã."), field="position_code")
+POSITION_DATES = ErrorCode("invalid-dates", _("Ngày kết thúc phải từ ngày bắt đầu trở đi; ngày bắt đầu không sau hôm nay."), field="ended_on")
+POSITION_BEFORE_CURRENT = ErrorCode("invalid-dates", _("Ngày nhận chức vụ mới phải sau ngày bắt đầu chức vụ hiện tại (%(day)s)."), field="started_on")

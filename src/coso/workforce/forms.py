@@ -59,3 +59,44 @@ class AssessForm(forms.Form):
         if not leader:
             del self.fields["degradation"]
             del self.fields["leader_corruption"]
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def _level_choices(key: str) -> list[tuple[str, str]]:
+    return list(rules.LEVEL_LABELS[key].items())
+
+
+class PersonEditForm(forms.Form):
+    """Identity and qualifications of a register entry (the service checks the rules and names the field of each error)."""
+
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
+    birth_date = forms.DateField(label=_("Ngày sinh (dd/mm/yyyy)"), input_formats=DATE_FORMATS)
+    gender = forms.ChoiceField(label=_("Giới tính"), choices=[("male", _("Nam")), ("female", _("Nữ"))])
+    ethnicity = forms.CharField(label=_("Dân tộc"), max_length=40, required=False)
+    citizen_id = forms.CharField(label=_("Số CCCD (12 chữ số)"), max_length=12, required=False)
+    party_member = forms.BooleanField(label=_("Đảng viên"), required=False)
+    party_joined_on = forms.DateField(label=_("Ngày vào Đảng (dd/mm/yyyy)"), input_formats=DATE_FORMATS, required=False)
+    started_on = forms.DateField(label=_("Ngày bắt đầu công tác (dd/mm/yyyy)"), input_formats=DATE_FORMATS, required=False)
+    general_education = forms.ChoiceField(label=_("Giáo dục phổ thông"), choices=_level_choices("general_education"))
+    degree_level = forms.ChoiceField(label=_("Trình độ chuyên môn"), choices=_level_choices("degree_level"))
+    degree_field = forms.ChoiceField(label=_("Chuyên ngành"), choices=[("", "—"), *rules.DEGREE_FIELDS.items()], required=False)
+    political_theory = forms.ChoiceField(label=_("Lý luận chính trị"), choices=_level_choices("political_theory"))
+    state_management = forms.ChoiceField(label=_("Quản lý nhà nước"), choices=_level_choices("state_management"))
+    it = forms.ChoiceField(label=_("Tin học"), choices=_level_choices("it"))
+    foreign_language = forms.ChoiceField(label=_("Ngoại ngữ"), choices=_level_choices("foreign_language"))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PositionAddForm(forms.Form):
+    position_code = forms.ChoiceField(label=_("Chức vụ, chức danh"))
+    started_on = forms.DateField(label=_("Từ ngày (dd/mm/yyyy)"), input_formats=DATE_FORMATS)
+    ended_on = forms.DateField(label=_("Đến ngày (để trống nếu là chức vụ hiện tại)"), input_formats=DATE_FORMATS, required=False)
+    decision = forms.CharField(label=_("Quyết định (số, ngày)"), max_length=100, required=False)
+    unit_name = forms.CharField(label=_("Đơn vị"), max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, positions=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["position_code"].choices = list(positions)

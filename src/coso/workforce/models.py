@@ -136,6 +136,8 @@ class Training(TenantModel):
     started_on = models.DateField(_("từ ngày"), null=True, blank=True)
     ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
     certificate = models.CharField(_("văn bằng, chứng chỉ"), max_length=100, blank=True, default="")
+    programme = models.CharField(_("chương trình bồi dưỡng bắt buộc"), max_length=40, blank=True, default="",
+                                 help_text=_("Mã chương trình theo chức danh (ví dụ lãnh đạo, quản lý cấp phòng) khi khóa học là chương trình bắt buộc."))
 
     class Meta:
         ordering = ["-ended_on", "-id"]

@@ -241,3 +241,10 @@ declare("workforce.evaluation.excellent_quota.*", ValueType.PERCENT, _("Tỷ l�
 declare("workforce.retirement.notice_months", ValueType.INTEGER, _("Thông báo nghỉ hưu trước"), unit="months", minimum=Decimal(1), maximum=Decimal(24),
         default_source="Luật Cán bộ, công chức 2008, Điều 60; Nghị định 135/2020/NĐ-CP",
         description=_("Số tháng trước ngày nghỉ hưu mà cơ quan thông báo cho người sắp nghỉ hưu và chuẩn bị người thay thế."))
+
+declare("workforce.register.min_age", ValueType.INTEGER, _("Tuổi tối thiểu của người trong danh sách cán bộ, công chức"), unit="years",
+        scopes=NATIONAL, default_source="Luật Cán bộ, công chức (điều kiện đăng ký dự tuyển: đủ 18 tuổi trở lên)", minimum=Decimal(15),
+        maximum=Decimal(30), description=_("Sửa hồ sơ: ngày sinh cho tuổi dưới mức này bị từ chối."))
+declare("workforce.register.max_age", ValueType.INTEGER, _("Tuổi tối đa chấp nhận khi sửa hồ sơ"), unit="years", scopes=NATIONAL,
+        default_source="Giới hạn kiểm tra dữ liệu của Coso (không phải quy định pháp luật)", minimum=Decimal(60), maximum=Decimal(100),
+        description=_("Ngày sinh cho tuổi cao hơn mức này được coi là nhập sai."))

@@ -14,7 +14,7 @@ from coso.accounts.roles import Role
 from coso.core.scoping import get_scoped_or_404, scoped
 from coso.core.search import search_filter
 from coso.workforce import rules
-from coso.workforce.models import Evaluation, Person, PositionHolding, StaffingQuota
+from coso.workforce.models import Evaluation, Person, PositionHolding, StaffingQuota, Training
 from coso.workforce.policy import Policy, evaluation_rule, position_name
 
 SEARCH_KIND = "workforce.person"
@@ -362,7 +362,7 @@ def planning_profiles(ids: Any, *, on: dt.date, targets: Mapping[int, str] | Non
 
     Per person: name, sex, ethnic minority, kind, position held and whether it is a leader post, unit,
     birth and retirement dates (Decree 135/2020 roadmap in force on ``on``), the disciplines decided by
-    ``on``, approved evaluation levels by year, and the standards gaps against the position held
+    ``on``, the mandatory programmes completed by ``on`` (codes), approved evaluation levels by year, and the standards gaps against the position held
     (``gaps_current``) and, when ``targets`` names a position for the person, against that position
     (``gaps_target``). Four queries whatever the number of people.
     """
@@ -377,7 +377,7 @@ def planning_profiles(ids: Any, *, on: dt.date, targets: Mapping[int, str] | Non
     out: dict[int, dict[str, Any]] = {}
     for i in range(0, len(ids), 5000):
         for row in Person.objects.filter(pk__in=ids[i:i + 5000]).values(*fields):
-            out[row["id"]] = {**row, "disciplines": [], "evaluations": {}}
+            out[row["id"]] = {**row, "disciplines": [], "evaluations": {}, "programmes": []}
     if not out:
         return out
     communes = {p["commune_code"] for p in out.values()}
@@ -388,6 +388,8 @@ def planning_profiles(ids: Any, *, on: dt.date, targets: Mapping[int, str] | Non
                 "person_id", "form", "decided_on", "valid_until"):
             out[pid]["disciplines"].append({"form": form, "form_label": rules.DISCIPLINE_FORMS.get(form, form), "decided_on": decided,
                                             "valid_until": until})
+        for pid, code in Training.objects.filter(person_id__in=chunk, ended_on__lte=on).exclude(programme="").values_list("person_id", "programme"):
+            out[pid]["programmes"].append(code)
         for pid, year, level in Evaluation.objects.filter(person_id__in=chunk, status=Evaluation.Status.APPROVED).values_list(
                 "person_id", "year", "level"):
             out[pid]["evaluations"][year] = level
@@ -510,3 +512,51 @@ def position_catalogue(province_code: str = "", commune_code: str = "", on: dt.d
 def office_catalogue() -> dict[str, dict[str, Any]]:
     """The commune offices (cơ quan, bộ phận): {code: {name, regime, source}}."""
     return rules.offices()
+
+
+def postgrad_profile(*, fetched_by: Any, pk: int, on: dt.date) -> dict[str, Any]:
+    """What a postgraduate-training request needs of a person the user may see (404 otherwise): the planning profile
+    (service start, birth date, approved evaluation levels by year, position) and the degree fields the position
+    held on ``on`` requires (empty when its standard names none)."""
+    unit = person_unit(fetched_by=fetched_by, pk=pk)
+    policy = Policy(on)
+    p = planning_profiles([unit["id"]], on=on, policy=policy)[unit["id"]]
+    req = policy.standard(p["position_code"], p["kind"], p["province_code"], "") or {}
+    return {**p, "degree_fields": list(req.get("degree_fields") or []),
+            "degree_field_names": [rules.DEGREE_FIELDS.get(f, f) for f in req.get("degree_fields") or []]}
+
+
+def surplus_people(*, fetched_by: Any, commune_code: str, on: dt.date) -> dict[str, Any]:
+    """The offices of a commune with more cadres and civil servants in post than their quota on ``on``, and the people
+    in them (closest to retirement first): the people a reorganisation may ask to retire early or leave."""
+    from coso.units.models import AdministrativeUnit
+
+    units = scoped(AdministrativeUnit.objects.filter(level="commune", code=commune_code), fetched_by, commune_field="code")
+    unit = units.values("code", "name", "kind", "classification", "population", "area_km2", "province_code").first()
+    if unit is None or not can_use_register(fetched_by):
+        from django.http import Http404
+
+        raise Http404
+    qs = Person.objects.filter(active_q(on), commune_code=commune_code, kind__in=[Person.Kind.CADRE, Person.Kind.CIVIL_SERVANT])
+    people: list[dict[str, Any]] = [dict(r) for r in qs.values("id", "full_name", "birth_date", "gender", "kind", "position_code", "office_code",
+                                                                "province_code", "started_on")]
+    offices: dict[str, int] = {}
+    kinds: dict[str, int] = {}
+    for p in people:
+        offices[p["office_code"]] = offices.get(p["office_code"], 0) + 1
+        kinds[p["kind"]] = kinds.get(p["kind"], 0) + 1
+    policy = Policy(on)
+    quota = quota_for(dict(unit), on=on, offices=offices, kinds=kinds, policy=policy)
+    office_names = {code: rules.offices().get(code, {}).get("name", code) for code in offices}
+    over = {line["office"]: line for line in quota["lines"] if line["diff"] > 0}
+    whole_unit = "Cán bộ, công chức" in over  # Decree 33 regime: one quota for the whole unit
+    rows = []
+    for p in people:
+        name = office_names.get(p["office_code"], p["office_code"])
+        if whole_unit or name in over:
+            p["office_name"] = name
+            p["position_name"] = position_name(p["position_code"], p["province_code"])
+            p["retirement_date"] = policy.retirement_date(p["birth_date"], p["gender"])
+            rows.append(p)
+    rows.sort(key=lambda r: (r["retirement_date"], r["full_name"]))
+    return {"unit": unit, "quota": quota, "over": list(over.values()), "people": rows}

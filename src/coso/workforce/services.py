@@ -348,22 +348,96 @@ def person_create(*, actor: Any, **fields: Any) -> Person:
     return person
 
 
+EDITABLE_FIELDS = ("full_name", "birth_date", "gender", "ethnicity", "citizen_id", "party_member", "party_joined_on", "started_on",
+                   "general_education", "degree_level", "degree_field", "political_theory", "state_management", "it", "foreign_language",
+                   "transition_end_date")
+
+
+def _validate_person(p: Person, today: dt.date) -> None:
+    """Identity and qualification rules of an edited person (each error names its field)."""
+    from coso.rules.lookup import rule
+
+    if not nfc(p.full_name or "").strip():
+        raise workforce_errors.NAME_REQUIRED()
+    if p.gender not in Person.Gender.values:
+        raise workforce_errors.GENDER_INVALID()
+    lo, hi = int(rule("workforce.register.min_age", on=today)), int(rule("workforce.register.max_age", on=today))
+    age = today.year - p.birth_date.year - ((today.month, today.day) < (p.birth_date.month, p.birth_date.day))
+    if not lo <= age <= hi:
+        raise workforce_errors.BIRTH_DATE_INVALID(min=lo, max=hi)
+    if p.party_joined_on and (not p.party_member or p.party_joined_on <= p.birth_date or p.party_joined_on > today):
+        raise workforce_errors.PARTY_DATE_INVALID()
+    if p.started_on and (p.started_on <= p.birth_date or p.started_on > today):
+        raise workforce_errors.STARTED_ON_INVALID()
+    for key, levels in rules.LEVELS.items():
+        if key in ("general_education", "degree_level", "political_theory", "state_management", "it", "foreign_language") and getattr(p, key) not in levels:
+            raise workforce_errors.LEVEL_INVALID(value=getattr(p, key), field=key)
+    if p.degree_field and p.degree_field not in rules.DEGREE_FIELDS:
+        raise workforce_errors.LEVEL_INVALID(value=p.degree_field, field="degree_field")
+
+
 @transaction.atomic
 def person_update(*, actor: Any, person: Person, version: int, **changes: Any) -> Person:
+    """Edit a person's identity and qualifications (the register's edit page and API): scoped, validated, versioned, audited."""
     require_roles(actor, *REGISTER_EDIT_ROLES)
     locked = Person.objects.select_for_update().get(pk=person.pk)
+    if not can_see_unit(actor, province_code=locked.province_code, commune_code=locked.commune_code):
+        raise workforce_errors.OUT_OF_SCOPE()
     if locked.version != version:
         raise workforce_errors.PERSON_UPDATE_CONFLICT(details={"version": locked.version})
+    for key in changes:
+        if key not in EDITABLE_FIELDS:
+            raise workforce_errors.FIELD_NOT_EDITABLE(field=key)
+    if "full_name" in changes:
+        changes["full_name"] = nfc(changes["full_name"] or "").strip()
+    if "ethnicity" in changes:
+        changes["ethnicity"] = nfc(changes["ethnicity"] or "").strip() or "Kinh"
     new_cccd = changes.get("citizen_id")
     if new_cccd and new_cccd != locked.citizen_id:
         problem = cccd_problem(actor, new_cccd)
         if problem is not None:
             raise ApplicationError(problem[1] + ".", code=problem[0], details={"fields": {"citizen_id": [problem[1]]}})
+    candidate = Person(**{f: changes.get(f, getattr(locked, f)) for f in EDITABLE_FIELDS})
+    _validate_person(candidate, timezone.localdate())
     changes["version"] = locked.version + 1
-    audited_update(locked, actor=actor, changes=changes)
+    audited_update(locked, actor=actor, changes=changes, verb="workforce.person_update")
     search_index_set(kind=SEARCH_KIND, object_id=locked.pk, texts=[locked.full_name, locked.citizen_id],
                      province_code=locked.province_code, commune_code=locked.commune_code)
     return locked
+
+
+@transaction.atomic
+def position_add(*, actor: Any, person: Person, version: int, position_code: str, started_on: dt.date, ended_on: dt.date | None = None,
+                 decision: str = "", unit_name: str = "") -> PositionHolding:
+    """Add a line to a person's position history. Without an end date it is the position now held: the open line ends the day
+    before, and the register's current position changes. Scoped, versioned, audited."""
+    require_roles(actor, *REGISTER_EDIT_ROLES)
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if not can_see_unit(actor, province_code=locked.province_code, commune_code=locked.commune_code):
+        raise workforce_errors.OUT_OF_SCOPE()
+    if locked.version != version:
+        raise workforce_errors.PERSON_UPDATE_CONFLICT(details={"version": locked.version})
+    if position_code not in positions_for(locked.province_code, locked.commune_code):
+        raise workforce_errors.POSITION_UNKNOWN()
+    today = timezone.localdate()
+    if started_on > today or started_on <= locked.birth_date or (ended_on is not None and ended_on < started_on):
+        raise workforce_errors.POSITION_DATES()
+    office = office_of(position_code, locked.province_code)
+    holding = PositionHolding(person=locked, position_code=position_code, office_code=office, started_on=started_on, ended_on=ended_on,
+                              decision=nfc(decision or "").strip()[:100], unit_name=nfc(unit_name or "").strip()[:200],
+                              province_code=locked.province_code, commune_code=locked.commune_code)
+    if ended_on is None:
+        current = PositionHolding.objects.select_for_update().filter(person=locked, ended_on__isnull=True).order_by("-started_on").first()
+        if current is not None:
+            if started_on <= current.started_on:
+                raise workforce_errors.POSITION_BEFORE_CURRENT(day=format_date(current.started_on))
+            audited_update(current, actor=actor, verb="workforce.position_end", changes={"ended_on": started_on - dt.timedelta(days=1)})
+        audited_update(locked, actor=actor, verb="workforce.position_change",
+                       changes={"position_code": position_code, "office_code": office, "version": locked.version + 1})
+    else:
+        audited_update(locked, actor=actor, verb="workforce.position_history", changes={"version": locked.version + 1})
+    audited_create(holding, actor=actor, verb="workforce.position_add")
+    return holding
 
 
 @transaction.atomic
@@ -386,6 +460,7 @@ def discipline_add(*, actor: Any, person: Person, form: str, decided_on: dt.date
     return audited_create(d, actor=actor)  # type: ignore[return-value]
 
 
+PROGRAMME = "programme"  # a mandatory fostering programme of a post (Nghị định 171/2025/NĐ-CP), recorded by its code, no qualification level
 TRAINING_KINDS = {"political_theory": "political", "state_management": "state_management", "it": "it", "foreign_language": "language",
                   "degree_level": "degree"}
 
@@ -394,21 +469,29 @@ TRAINING_KINDS = {"political_theory": "political", "state_management": "state_ma
 def training_completed(*, actor: Any, person_id: int, standard: str, level: str, name: str, ended_on: dt.date, started_on: dt.date | None = None,
                        institution: str = "", certificate: str = "") -> dict[str, Any]:
     """Record a completed course (a Training row) and raise the person's qualification to ``level`` when it is higher,
-    so that the next standards review sees the gap closed. Used by the training plan of ``coso.planning``."""
+    so that the next standards review sees the gap closed. With ``standard="programme"`` the course is a mandatory
+    programme of a post, recorded under its code ``level``. Used by the training plan of ``coso.planning``."""
     require_roles(actor, *REGISTER_EDIT_ROLES, Role.COMMUNE_LEADER, Role.PROVINCE_ADMIN)
     person = Person.objects.select_for_update().filter(pk=person_id).first()
     if person is None or not can_see_unit(actor, province_code=person.province_code, commune_code=person.commune_code):
         from django.http import Http404
 
         raise Http404
-    if standard not in TRAINING_KINDS or level not in rules.LEVELS[standard]:
+    programme = standard == PROGRAMME
+    if programme:
+        if not level or len(level) > 40:
+            raise workforce_errors.INVALID_TRAINING()
+    elif standard not in TRAINING_KINDS or level not in rules.LEVELS[standard]:
         raise workforce_errors.INVALID_TRAINING()
     if ended_on > timezone.localdate():
         raise workforce_errors.TRAINING_IN_FUTURE()
-    t = Training(person=person, kind=TRAINING_KINDS[standard], name=nfc(name)[:200], institution=nfc(institution)[:200], started_on=started_on,
-                 ended_on=ended_on, certificate=nfc(certificate)[:100], province_code=person.province_code, commune_code=person.commune_code)
+    t = Training(person=person, kind=Training.Kind.REFRESHER if programme else TRAINING_KINDS[standard], name=nfc(name)[:200],
+                 institution=nfc(institution)[:200], started_on=started_on, ended_on=ended_on, certificate=nfc(certificate)[:100],
+                 programme=level if programme else "", province_code=person.province_code, commune_code=person.commune_code)
     t.full_clean()
     audited_create(t, actor=actor, verb="workforce.training_completed")
+    if programme:
+        return {"training_id": t.pk, "raised": False}
     raised = rules.LEVELS[standard].index(level) > rules.LEVELS[standard].index(getattr(person, standard) or "none")
     if raised:
         audited_update(person, actor=actor, verb="workforce.qualification_raised", changes={standard: level, "version": person.version + 1})

@@ -6,6 +6,7 @@ app_name = "workforce"
 urlpatterns = [
     path("", views.people, name="people"),
     path("nguoi/<int:pk>/", views.person_detail, name="person"),
+    path("nguoi/<int:pk>/sua/", views.person_edit, name="person_edit"),
     path("nhap/", views.import_page, name="import"),
     path("nhap/mau.xlsx", views.import_template, name="import_template"),
     path("ra-soat/", views.review_page, name="review"),

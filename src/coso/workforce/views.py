@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from coso.core.exceptions import ApplicationError
@@ -107,6 +108,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "evaluations": person.evaluations.all(), "retirement": retirement, "kind_label": rules.KINDS.get(person.kind, ""),
         "labels": rules.LEVEL_LABELS, "fields": rules.DEGREE_FIELDS,
         "past_retirement": in_office and retirement <= on, "retirement_source": roadmap.source_text if roadmap else "",
+        "can_edit": request.user.is_superuser or getattr(request.user, "role", "") in services.REGISTER_EDIT_ROLES,
     })
 
 
@@ -286,3 +288,40 @@ def evaluation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 __all__ = ["Evaluation"]
+
+
+@login_required
+def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Edit a person's identity, qualifications and position history (home-affairs officers of the person's unit)."""
+    from coso.core.errors import apply_to_form
+    from coso.workforce.forms import PersonEditForm, PositionAddForm
+
+    person = selectors.person_get(fetched_by=request.user, pk=pk)
+    if not (request.user.is_superuser or request.user.role in services.REGISTER_EDIT_ROLES):
+        raise Http404
+    action = request.POST.get("action", "")
+    initial = {f: getattr(person, f) for f in services.EDITABLE_FIELDS if f != "transition_end_date"}
+    initial["version"] = person.version
+    positions = [(code, p.get("name", code)) for code, p in positions_for(person.province_code, person.commune_code).items()]
+    form = PersonEditForm(request.POST if action == "person" else None, initial=initial)
+    pform = PositionAddForm(request.POST if action == "position" else None, initial={"version": person.version}, positions=positions, prefix="pos")
+    if action == "person" and form.is_valid():
+        d = dict(form.cleaned_data)
+        version = d.pop("version")
+        try:
+            services.person_update(actor=request.user, person=person, version=version, **d)
+        except ApplicationError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, gettext("Đã lưu hồ sơ."))
+            return redirect("workforce:person", pk=person.pk)
+    elif action == "position" and pform.is_valid():
+        d = dict(pform.cleaned_data)
+        try:
+            services.position_add(actor=request.user, person=person, **d)
+        except ApplicationError as exc:
+            apply_to_form(pform, exc)
+        else:
+            messages.success(request, gettext("Đã thêm quá trình công tác."))
+            return redirect("workforce:person_edit", pk=person.pk)
+    return render(request, "workforce/person_edit.html", {"person": person, "form": form, "pform": pform, "positions": person.positions.all()})

@@ -46,6 +46,7 @@ def test_province_sees_the_communes_list_with_flags(login, users, setup, commune
     codes = {x["full_name"]: [i["code"] for i in x["issues"]] for x in data["candidates"]}
     assert "discipline" in codes["Phạm Thị Dung"]
     assert data["structure"]["women"] == 1
+    assert "science" in {line["key"] for line in data["structure"]["lines"]} and "Cán bộ có trình độ khoa học, công nghệ" in page.text
 
 
 def test_forms_refuse_bad_input_without_500(login, users, setup, commune):

@@ -90,3 +90,14 @@ def test_structure_shares():
     s = rules.structure(members, on=D(2030, 7, 1), young_under=40)
     assert (s["young"], s["women"], s["minority"]) == (0, 2, 1)  # born 1990 is 40 on 1/7/2030: not under 40
     assert s["women_share"] == 50.0 and sum(s["tiers"].values()) == 4
+
+
+def test_science_and_technology_share():
+    members = [{"birth_date": D(1990, 1, 1), "gender": "male", "is_ethnic_minority": False, "degree_field": "cntt", "degree_level": "dai_hoc"},
+               {"birth_date": D(1985, 1, 1), "gender": "male", "is_ethnic_minority": False, "degree_field": "luat", "degree_level": "dai_hoc"},
+               {"birth_date": D(1985, 1, 1), "gender": "male", "is_ethnic_minority": False, "degree_field": "xay_dung", "degree_level": "none"}]
+    fields = shipped_book().value("planning.structure.science_fields", D(2025, 10, 8))["fields"]
+    s = rules.structure(members, on=D(2030, 7, 1), young_under=40, science_fields=fields)
+    assert s["science"] == 1 and s["science_share"] == 33.3
+    assert shipped_book().value("planning.structure.science_fields", D(2025, 10, 7), default=None) is None  # Quy định 377-QĐ/TW from 8/10/2025
+    assert shipped_book().value("planning.structure.science_target", D(2026, 1, 1)) == 0  # no national share: the province sets it

@@ -1,0 +1,77 @@
+"""Leaving payments after the 2025 merger through the doors a home-affairs officer uses: the calculator page and API for a person
+in the register, and the list of a commune's surplus people with their estimate."""
+
+import pytest
+
+from coso.planning.tests.helpers import D, person
+from coso.workforce.models import StaffingQuota
+
+
+@pytest.fixture
+def surplus_office(commune):
+    """Two people in the office of the People's Committee where the province assigned one post."""
+    a = person(commune, full_name="Đỗ Văn Sớm", birth_date=D(1966, 3, 10), started_on=D(2004, 1, 1))
+    b = person(commune, full_name="Lý Thị Trẻ", gender="female", birth_date=D(1990, 1, 1), started_on=D(2015, 1, 1))
+    StaffingQuota.objects.create(office_code=a.office_code, number=1, valid_from=D(2025, 7, 1), province_code=commune.province_code,
+                                 commune_code=commune.code)
+    return a, b
+
+
+@pytest.mark.django_db
+def test_calculator_page_for_a_person(login, users, surplus_office):
+    older, _ = surplus_office
+    c = login(users["home_affairs"])
+    res = c.get("/quy-hoach/nghi-viec/", {"person": older.pk, "salary": "15356250", "si_months": str(22 * 12), "leave_on": "01/07/2026",
+                                          "decision_on": "01/03/2026"})
+    html = res.content.decode()
+    assert res.status_code == 200
+    assert 'id="early-total"' in html or 'id="early-not"' in html
+    assert 'id="resignation-total"' in html
+    assert "Nghị định 178/2024/NĐ-CP" in html
+
+
+@pytest.mark.django_db
+def test_calculator_bad_input_is_shown_by_field(login, users, surplus_office):
+    older, _ = surplus_office
+    c = login(users["home_affairs"])
+    res = c.get("/quy-hoach/nghi-viec/", {"person": older.pk, "salary": "0", "si_months": "10", "leave_on": "31/02/2026"})
+    assert res.status_code == 200
+    html = res.content.decode()
+    assert 'id="id_salary_error"' in html and 'id="id_leave_on_error"' in html
+
+
+@pytest.mark.django_db
+def test_api_estimate_matches_the_worked_example(login, users, commune):
+    # Retires (Decree 135/2020) on a date 30 months after leaving: the Ministry's example, 48.5 months of salary.
+    from coso.workforce.policy import retirement_date
+
+    p = person(commune, full_name="Hồ Văn Mẫu", birth_date=D(1966, 6, 15))
+    retire = retirement_date(p.birth_date, p.gender)
+    from coso.planning.rules import add_months
+
+    leave = add_months(retire, -30)
+    c = login(users["home_affairs"])
+    res = c.get("/api/v1/planning/leaving-payments", {"person_id": p.pk, "salary": 15356250, "si_months": 22 * 12, "leave_on": leave.isoformat(),
+                                                      "decision_on": add_months(leave, -2).isoformat()})
+    assert res.status_code == 200, res.content
+    assert res.json()["early"]["total"] == 744_778_125
+    res = c.get("/api/v1/planning/leaving-payments", {"person_id": p.pk, "salary": 0, "si_months": 1, "leave_on": leave.isoformat()})
+    assert res.status_code in (400, 422)
+    assert login(users["other_leader"]).get("/api/v1/planning/leaving-payments", {
+        "person_id": p.pk, "salary": 1, "si_months": 1, "leave_on": leave.isoformat()}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_surplus_list_with_estimates(login, users, commune, surplus_office):
+    older, younger = surplus_office
+    c = login(users["home_affairs"])
+    res = c.get("/api/v1/planning/surplus", {"commune": commune.code, "on": "2026-07-01", "salary": 12000000})
+    assert res.status_code == 200, res.content
+    data = res.json()
+    ids = [p["id"] for p in data["people"]]
+    assert ids[:2] == [older.pk, younger.pk]  # closest to retirement first
+    assert all(p["estimate"]["total"] > 0 for p in data["people"])
+    assert data["total"] == sum(p["estimate"]["total"] for p in data["people"])
+    page = c.get("/quy-hoach/doi-du/", {"commune": commune.code, "on": "01/07/2026", "salary": "12000000"}).content.decode()
+    assert f'data-person="{older.pk}"' in page and 'id="surplus-total"' in page
+    assert login(users["other_leader"]).get("/api/v1/planning/surplus", {"commune": commune.code, "on": "2026-07-01"}).status_code == 404
