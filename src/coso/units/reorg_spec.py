@@ -150,7 +150,7 @@ def touched(kind: str, spec: dict[str, Any]) -> tuple[set[str], set[int]]:
 
 def plan_for(r: Reorganisation, *, new_village_id: int | None = None) -> MovePlan:
     spec = r.spec
-    common = {"province_code": r.province_code, "effective_on": r.effective_on, "reference": f"{r.decision_number} ({r.get_kind_display()})",
+    common: dict[str, Any] = {"province_code": r.province_code, "effective_on": r.effective_on, "reference": f"{r.decision_number} ({r.get_kind_display()})",
               "reorganisation_id": r.pk}
     if r.kind == Reorganisation.Kind.VILLAGE_MERGE:
         target = spec.get("target_village") or new_village_id or NEW_VILLAGE

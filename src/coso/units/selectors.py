@@ -150,8 +150,8 @@ def reorganisation_preview(*, province_code: str, kind: str, spec: dict[str, Any
     warnings: list[str] = []
     if kind == Reorganisation.Kind.VILLAGE_MERGE:
         villages = list(Village.objects.filter(pk__in=[*spec["sources"], *([spec["target_village"]] if spec["target_village"] else [])]))
-        target = next((v for v in villages if v.pk == spec["target_village"]), None)
-        name = target.name if target else spec["new_name"]
+        kept = next((v for v in villages if v.pk == spec["target_village"]), None)
+        name = kept.name if kept else spec["new_name"]
         units.append({"key": f"village:{spec['target_village'] or reorg_spec.NEW_VILLAGE}", "name": name, "kind": "village",
                       "households": sum(v.households for v in villages), "population": sum(v.population for v in villages),
                       "merged": [v.name for v in villages if v.pk in spec["sources"]], "warnings": []})

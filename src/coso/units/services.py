@@ -705,7 +705,7 @@ def _reorg_busy(*, province_code: str, kind: str, spec: dict[str, Any], exclude_
     from coso.units.reorg_spec import touched
 
     codes, villages = touched(kind, spec)
-    pending = Reorganisation.objects.filter(province_code=province_code, status=Reorganisation.Status.SCHEDULED).exclude(pk=exclude_pk)
+    pending = Reorganisation.objects.filter(province_code=province_code, status=Reorganisation.Status.SCHEDULED).exclude(pk=exclude_pk or 0)
     for other in pending:
         o_codes, o_villages = touched(other.kind, other.spec)
         village_commune = {str(v.commune_code) for v in Village.objects.filter(pk__in=villages)} if villages else set()
@@ -717,8 +717,10 @@ def _reorg_busy(*, province_code: str, kind: str, spec: dict[str, Any], exclude_
 
 
 def reorganisation_schedule(*, actor: Any, province_code: str, kind: str, decision_number: str, decision_date: Any, effective_on: Any,
-                            title: str, spec: dict[str, Any], issuer: str = "", today: Any = None) -> Any:
-    """Record a decided reorganisation, with the preview of what will move; it is applied on ``effective_on`` by the job."""
+                            title: str, spec: dict[str, Any], issuer: str = "", today: Any = None, dry_run: bool = False) -> Any:
+    """Record a decided reorganisation, with the preview of what will move; it is applied on ``effective_on`` by the job.
+
+    ``dry_run``: check everything and return the preview (a dict) without recording anything (the wizard's "Xem trước")."""
     import datetime as dt
 
     from django.utils import timezone
@@ -744,6 +746,8 @@ def reorganisation_schedule(*, actor: Any, province_code: str, kind: str, decisi
     with transaction.atomic():
         clean = clean_spec(province_code=province_code, kind=kind, spec=spec)
         _reorg_busy(province_code=province_code, kind=kind, spec=clean)
+        if dry_run:
+            return reorganisation_preview(province_code=province_code, kind=kind, spec=clean, effective_on=effective_on, decision_number=number)
         r = Reorganisation(province_code=province_code, kind=kind, decision_number=number, decision_date=decision_date,
                            effective_on=effective_on, title=title, issuer=nfc(str(issuer or "")).strip()[:200], spec=clean,
                            created_by=actor)
@@ -801,7 +805,6 @@ def _end_unit(unit: AdministrativeUnit, *, effective_on: Any, actor: Any, reason
 
 def _move_villages(plan: Any, *, actor: Any) -> dict[str, int]:
     """The units app's own mover: villages change commune (a name already used in the target gets the old commune's name added)."""
-    from coso.units.reorg import move_by_commune
 
     names = {c.code: c.name for c in AdministrativeUnit.all_objects.filter(code__in=[*plan.commune_map, *plan.commune_map.values(),
                                                                                     *plan.village_commune.values()], valid_to__isnull=True)}
@@ -971,7 +974,7 @@ def _reorg_failed(reorganisation_id: int, *, actor: Any, message: str) -> None:
     from coso.units.models import Reorganisation
 
     with transaction.atomic():
-        r = Reorganisation.objects.select_for_update().get(pk=reorganisation_id)
+        r = Reorganisation.objects.select_for_update().get(pk=int(reorganisation_id))
         audited_update(r, actor=actor, changes={"status": Reorganisation.Status.FAILED, "error": message[:2000], "version": r.version + 1},
                        verb="reorganisation_failed", reason=message[:500])
 
