@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 import pytest
 import time_machine
-from django.utils import timezone
 
 from coso.core.exceptions import ApplicationError
 from coso.core.models import AuditLog

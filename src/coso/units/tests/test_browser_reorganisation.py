@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
+
+import pytest
 
 from coso.units.tests import reorg_helpers as h
 
