@@ -68,8 +68,13 @@ def commune_get(*, fetched_by: Any, code: str) -> AdministrativeUnit:
     return obj
 
 
-def village_list(*, fetched_by: Any, commune_code: str = "", kind: str = "", query: str = "") -> QuerySet[Village]:
+def village_list(*, fetched_by: Any, commune_code: str = "", kind: str = "", query: str = "", include_ended: bool = False) -> QuerySet[Village]:
+    """Villages in the user's scope; those ended by a reorganisation (``valid_to`` reached) only with ``include_ended``."""
     qs = scoped(Village.objects.select_related("commune"), fetched_by)
+    if not include_ended:
+        from django.utils import timezone
+
+        qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=timezone.localdate()))
     if commune_code:
         qs = qs.filter(commune_code=commune_code)
     if kind:

@@ -60,6 +60,11 @@ def test_village_merge_preview_cancel_and_apply(users, commune):  # type: ignore
     fb.refresh_from_db()
     closed.refresh_from_db()
     assert fb.village_id == merged.pk and closed.village_id == b.pk  # history stays with the old village
+    from coso.units.selectors import village_list
+
+    listed = {v.name for v in village_list(fetched_by=users["province_admin"], commune_code=commune.code)}
+    assert listed == {"Tổ dân phố Hòa Bình", "Tổ dân phố 3"}
+    assert len(village_list(fetched_by=users["province_admin"], commune_code=commune.code, include_ended=True)) == 4
     move = AuditLog.objects.get(verb="reorganisation_move", object_type="feedback.Feedback")
     assert move.after["ids"] == [fb.pk] and move.before["village"] == a.pk
     # Idempotent: a second run finds nothing to do.
