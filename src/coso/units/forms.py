@@ -91,7 +91,8 @@ class ReorganisationForm(forms.Form):
     sources = forms.MultipleChoiceField(label=_("Thôn, tổ dân phố sáp nhập"), choices=[], required=False, widget=forms.CheckboxSelectMultiple)
     target_village = forms.ChoiceField(label=_("Sáp nhập vào thôn, tổ dân phố (để trống: lập thôn mới)"), choices=[], required=False)
     new_name = forms.CharField(label=_("Tên đơn vị mới"), max_length=200, required=False)
-    new_kind = forms.ChoiceField(label=_("Loại thôn, tổ dân phố mới"), choices=Village.Kind.choices, required=False)
+    new_kind = forms.ChoiceField(label=_("Loại thôn, tổ dân phố mới"), choices=[("", _("Như đơn vị sáp nhập đầu tiên")), *Village.Kind.choices],
+                                 required=False)
     # Commune merge
     source_communes = forms.MultipleChoiceField(label=_("Các xã, phường sáp nhập"), choices=[], required=False, widget=forms.CheckboxSelectMultiple)
     target = forms.ChoiceField(label=_("Xã, phường nhận (giữ mã)"), choices=[], required=False)

@@ -88,3 +88,28 @@ def test_api_preview_schedule_cancel(users, commune, login):  # type: ignore[no-
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
     other = login(users["province_home_affairs"])
     assert other.post("/api/v1/units/reorganisations", payload, content_type="application/json").status_code == 403
+
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 0), tick=False)
+def test_wizard_commune_merge_and_split(users, commune, other_commune, login):  # type: ignore[no-untyped-def]
+    h.village(other_commune, "Tổ dân phố 1")
+    north, south = h.village(commune, "Khu phố Bắc"), h.village(commune, "Khu phố Nam")
+    h.feedback(commune, south)
+    c = login(users["province_admin"])
+    common = {"decision_number": "1685/NQ-UBTVQH15", "decision_date": "2026-02-20", "effective_on": "2026-07-01", "title": "Sắp xếp"}
+    r = c.post("/units/reorganisations/new/", {**common, "kind": "commune_merge", "source_communes": [other_commune.code],
+                                               "target": commune.code, "category": "other", "action": "preview"})
+    body = r.content.decode()
+    assert "Những gì sẽ chuyển" in body and "Phường Tân Định" in body
+    assert "chưa có số liệu dân số hoặc diện tích" in body  # the fixture communes have no area
+    r = c.post("/units/reorganisations/new/", {
+        **common, "kind": "commune_split", "source": commune.code, "action": "schedule",
+        "targets": f"{commune.code}; Phường Sài Gòn; phuong; 40000; 6\n26999; Phường Bến Thành; phuong; 9000; 3,2",
+        "village_targets": "Khu phố Nam; 26999"})
+    assert r.status_code == 302, r.content.decode()[:3000]
+    obj = Reorganisation.objects.get(kind="commune_split")
+    assert obj.spec["villages"] == {str(north.pk): commune.code, str(south.pk): "26999"}
+    assert any("Phường Bến Thành" in w for w in obj.preview["warnings"])
+    r = c.post("/units/reorganisations/new/", {**common, "kind": "commune_split", "source": commune.code, "action": "preview",
+                                               "targets": "26999; Phường Bến Thành"})
+    assert "Chia tách cần ít nhất hai đơn vị" in r.content.decode()
