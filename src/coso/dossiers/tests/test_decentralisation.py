@@ -112,3 +112,26 @@ def test_api(users, commune, version, login):  # type: ignore[no-untyped-def]
         assert len(c.get("/api/v1/procedures/decentralisations").json()["items"]) == 1
         other = login(users["province_home_affairs"])
         assert other.post("/api/v1/procedures/decentralisations", payload, content_type="application/json").status_code == 403
+
+
+def test_page(users, commune, version, login):  # type: ignore[no-untyped-def]
+    procedure = _provincial(version)
+    c = login(users["province_admin"])
+    with _at(dt.date(2026, 4, 20)):
+        page = c.get("/procedures/manage/phan-cap/")
+        assert page.status_code == 200 and procedure.code in page.content.decode()
+        r = c.post("/procedures/manage/phan-cap/", {"action": "create", "province_code": "79", "procedure": procedure.code,
+                                                   "valid_from": "2026-04-20", "decision_number": "30/2026/QĐ-UBND", "decision_date": "2026-04-15"})
+        assert r.status_code == 200 and "Ngày áp dụng phải sau hôm nay" in r.content.decode()
+        r = c.post("/procedures/manage/phan-cap/", {"action": "create", "province_code": "79", "procedure": procedure.code,
+                                                   "valid_from": "2026-05-04", "decision_number": "30/2026/QĐ-UBND", "decision_date": "2026-04-15"})
+        assert r.status_code == 302
+        from coso.procedures.models import Decentralisation
+
+        row = Decentralisation.objects.get()
+        r = c.post("/procedures/manage/phan-cap/", {"action": "end", "pk": row.pk, "valid_to": "2026-08-01"})
+        assert r.status_code == 302
+        row.refresh_from_db()
+        assert row.valid_to == dt.date(2026, 8, 1)
+        assert "30/2026/QĐ-UBND" in c.get("/procedures/manage/phan-cap/").content.decode()
+    assert login(users["province_home_affairs"]).get("/procedures/manage/phan-cap/").status_code == 404
