@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coso.accounts.models import User
 from coso.units.reorg import MovePlan, count_by_commune, move_by_commune, register_mover
+from coso.units.selectors import commune_ids
 
 
 def _active() -> Any:
@@ -20,7 +21,10 @@ def count(plan: MovePlan) -> dict[str, int]:
 
 
 def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
-    return move_by_commune(_active(), plan, actor=actor)
+    ids = commune_ids(set(plan.commune_map.values()) | set(plan.village_commune.values()))
+    # Staff accounts point at their unit too; residents' accounts have no unit.
+    return move_by_commune(_active(), plan, actor=actor,
+                           after_move=lambda chunk, src, target: User.objects.filter(pk__in=chunk, unit__isnull=False).update(unit_id=ids[target]))
 
 
 register_mover("accounts.users", label=_("Tài khoản người dùng của xã"), order=15, count=count, move=move)

@@ -152,7 +152,7 @@ def test_commune_merge_moves_open_records_and_keeps_history(users, commune, othe
     fb_closed.refresh_from_db()
     assert fb.commune_code == commune.code and fb_closed.commune_code == other_commune.code
     users["other_leader"].refresh_from_db()
-    assert users["other_leader"].commune_code == commune.code
+    assert users["other_leader"].commune_code == commune.code and users["other_leader"].unit_id == commune.pk
     from coso.units import lineage
 
     assert lineage.successor_codes(other_commune.code, effective_on=EFFECTIVE) == [commune.code]
