@@ -777,11 +777,12 @@ def reorganisation_cancel(*, actor: Any, reorganisation_id: int, reason: str, ve
         if r is None:
             raise NotFoundError()
         _reorg_actor(actor, r.province_code)
-        if r.status != Reorganisation.Status.SCHEDULED:
+        if r.status not in (Reorganisation.Status.SCHEDULED, Reorganisation.Status.FAILED):
             raise errors.REORG_NOT_SCHEDULED()
         if version is not None and version != r.version:
             raise errors.REORG_VERSION()
-        if today >= r.effective_on:
+        # A failed one moved nothing (its transaction rolled back): it may be cancelled at any time, then entered again.
+        if r.status == Reorganisation.Status.SCHEDULED and today >= r.effective_on:
             raise errors.REORG_TOO_LATE(day=format_date(r.effective_on))
         if not reason:
             raise errors.REORG_CANCEL_REASON()

@@ -291,4 +291,4 @@ def reorganisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     return render(request, "units/reorganisation_detail.html", {
         "r": r, "preview": r.preview, "form": form,
-        "can_cancel": can_edit and r.status == r.Status.SCHEDULED and timezone.localdate() < r.effective_on})
+        "can_cancel": can_edit and (r.status == r.Status.FAILED or (r.status == r.Status.SCHEDULED and timezone.localdate() < r.effective_on))})

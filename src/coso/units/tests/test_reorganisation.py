@@ -212,3 +212,6 @@ def test_failure_rolls_back_and_is_recorded(users, commune, other_commune, monke
     assert r.status == Reorganisation.Status.FAILED and "disk full" in r.error
     assert staff.commune_code == other_commune.code
     assert AdministrativeUnit.objects.filter(code=other_commune.code).exists()
+    # A failed one can be cancelled (nothing moved) and the decision entered again.
+    services.reorganisation_cancel(actor=users["province_admin"], reorganisation_id=r.pk, reason="Sửa lỗi dữ liệu", today=EFFECTIVE)
+    assert _schedule(users, Reorganisation.Kind.COMMUNE_MERGE, {"sources": [other_commune.code], "target": commune.code}).status == "scheduled"
