@@ -215,3 +215,60 @@ def test_failure_rolls_back_and_is_recorded(users, commune, other_commune, monke
     # A failed one can be cancelled (nothing moved) and the decision entered again.
     services.reorganisation_cancel(actor=users["province_admin"], reorganisation_id=r.pk, reason="Sửa lỗi dữ liệu", today=EFFECTIVE)
     assert _schedule(users, Reorganisation.Kind.COMMUNE_MERGE, {"sources": [other_commune.code], "target": commune.code}).status == "scheduled"
+
+
+def test_every_app_moves_its_records_and_nothing_is_lost(users, commune, other_commune):  # type: ignore[no-untyped-def]
+    """A merge touching every registered mover: open dossiers, tasks and the commune's directives, planning lists (merged into
+    the target's list of the same term and position), funding organisations (a duplicate stays, inactive) and lines."""
+    from coso.dossiers.tests.conftest import make_procedure
+    from coso.funding.models import FundDistribution, Organisation
+    from coso.planning.models import Candidate, PlanningList
+    from coso.tasks.models import Directive, Task
+
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0), tick=False):
+        from coso.dossiers import services as dossiers
+
+        version = make_procedure()
+        applicant = dossiers.Applicant(name="Lê Văn Tám", phone="0909123456")
+        dossier = dossiers.receive_at_counter(actor=users["other_onestop"], commune=other_commune, applicant=applicant,
+                                              procedure_version=version, documents=["Tờ khai đăng ký khai sinh"])
+    directive = Directive.objects.create(number="5/KH-UBND", issued_on=dt.date(2026, 1, 5), issuer="UBND xã", level="commune",
+                                         summary="Kế hoạch", province_code="79", commune_code=other_commune.code)
+    open_task = Task.objects.create(directive=directive, title="Rà soát", lead_unit="UBND", assigned_on=dt.date(2026, 1, 5),
+                                    due_on=dt.date(2026, 6, 30), effective_due=dt.date(2026, 6, 30), province_code="79",
+                                    commune_code=other_commune.code)
+    done_task = Task.objects.create(directive=directive, title="Báo cáo", lead_unit="UBND", assigned_on=dt.date(2026, 1, 5),
+                                    due_on=dt.date(2026, 2, 1), effective_due=dt.date(2026, 2, 1), province_code="79",
+                                    commune_code=other_commune.code, state="completed", completed_on=dt.date(2026, 1, 30))
+    target_list = PlanningList.objects.create(province_code="79", commune_code=commune.code, term="2025-2030", position_code="chu_tich")
+    old_list = PlanningList.objects.create(province_code="79", commune_code=other_commune.code, term="2025-2030", position_code="chu_tich")
+    own_list = PlanningList.objects.create(province_code="79", commune_code=other_commune.code, term="2025-2030", position_code="pho_chu_tich")
+    cand = Candidate.objects.create(province_code="79", commune_code=other_commune.code, planning_list=old_list, person=h.person(other_commune),
+                                    entered_on=dt.date(2025, 9, 1), decision="1/QĐ")
+    Organisation.objects.create(province_code="79", commune_code=commune.code, commune=commune, kind="mttq", name="MTTQ Sài Gòn")
+    dup = Organisation.objects.create(province_code="79", commune_code=other_commune.code, commune=other_commune, kind="mttq", name="MTTQ Tân Định")
+    farmers = Organisation.objects.create(province_code="79", commune_code=other_commune.code, commune=other_commune, kind="nong_dan",
+                                          name="Hội Nông dân Tân Định")
+    future = FundDistribution.objects.create(province_code="79", commune_code=other_commune.code, commune=other_commune, kind="commune_pt",
+                                             month=dt.date(2026, 4, 1), fund=100, total=100)
+    past = FundDistribution.objects.create(province_code="79", commune_code=other_commune.code, commune=other_commune, kind="commune_pt",
+                                           month=dt.date(2026, 3, 1), fund=100, total=100)
+    r = _schedule(users, Reorganisation.Kind.COMMUNE_MERGE, {"sources": [other_commune.code], "target": commune.code})
+    totals = {m["key"]: m["total"] for m in r.preview["movers"]}
+    assert totals["dossiers.open"] == 1 and totals["tasks.open"] == 1 and totals["planning.lists"] == 2
+    assert totals["funding.lines"] == 3  # two active organisations and one distribution from April
+    services.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
+    for obj in (dossier, open_task, done_task, directive, cand, old_list, own_list, dup, farmers, future, past):
+        obj.refresh_from_db()
+    assert dossier.commune_code == commune.code
+    assert (open_task.commune_code, done_task.commune_code, directive.commune_code) == (commune.code, other_commune.code, commune.code)
+    assert cand.planning_list_id == target_list.pk and cand.commune_code == commune.code
+    assert old_list.commune_code == other_commune.code and not old_list.candidates.exists()  # kept, empty, as history
+    assert own_list.commune_code == commune.code
+    assert (dup.active, dup.commune_code) == (False, other_commune.code)
+    assert (farmers.commune_code, farmers.commune_id) == (commune.code, commune.pk)
+    assert (future.commune_code, past.commune_code) == (commune.code, other_commune.code)
+    moved_ids = set()
+    for entry in AuditLog.objects.filter(verb="reorganisation_move", object_type="dossiers.Dossier"):
+        moved_ids |= set(entry.after["ids"])
+    assert moved_ids == {dossier.pk}
