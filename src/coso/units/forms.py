@@ -97,11 +97,12 @@ class ReorganisationForm(forms.Form):
     source_communes = forms.MultipleChoiceField(label=_("Các xã, phường sáp nhập"), choices=[], required=False, widget=forms.CheckboxSelectMultiple)
     target = forms.ChoiceField(label=_("Xã, phường nhận (giữ mã)"), choices=[], required=False)
     category = forms.ChoiceField(label=_("Nhóm tiêu chuẩn"), required=False, choices=[
-        ("other", _("Xã khác")), ("mountain", _("Xã miền núi, vùng cao")), ("island", _("Xã hải đảo"))])
+        ("other", _("Xã khác")), ("mountain", _("Xã miền núi, vùng cao")), ("island", _("Xã hải đảo")),
+        ("red_river_delta", _("Xã vùng đồng bằng sông Hồng")), ("coastal_difficult", _("Xã ven biển, bãi ngang đặc biệt khó khăn"))])
     # Commune split
     source = forms.ChoiceField(label=_("Xã, phường chia tách"), choices=[], required=False)
     targets = forms.CharField(label=_("Đơn vị sau chia tách"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("Mỗi dòng: mã; tên; loại (xa/phuong); dân số; diện tích km²; nhóm (other/mountain/island). "
+                              help_text=_("Mỗi dòng: mã; tên; loại (xa/phuong); dân số; diện tích km²; nhóm (other/mountain/island/red_river_delta/coastal_difficult). "
                                           "Dòng đầu là đơn vị kế thừa chính. Giữ mã xã cũ nếu xã cũ tiếp tục tồn tại."))
     village_targets = forms.CharField(label=_("Thôn, tổ dân phố chuyển sang đơn vị mới"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                       help_text=_("Mỗi dòng: tên thôn; mã đơn vị nhận. Thôn không ghi ở đây thuộc đơn vị kế thừa chính."))

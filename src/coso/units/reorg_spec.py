@@ -22,7 +22,7 @@ from coso.units import errors
 from coso.units.models import AdministrativeUnit, Reorganisation, Village
 from coso.units.reorg import MovePlan
 
-CATEGORIES = ("mountain", "island", "other")
+CATEGORIES = ("mountain", "island", "other", "red_river_delta", "coastal_difficult")
 NEW_VILLAGE = -1  # placeholder id of a village created on the effective date (preview only)
 _CODE_RE = re.compile(r"^\d{5}$")
 
@@ -167,17 +167,25 @@ def standard_warnings(*, name: str, kind: str, population: int | None, area_km2:
     from django.utils.translation import gettext as _g
 
     ward = kind == AdministrativeUnit.Kind.PHUONG
-    pop_key = "units.standard.ward.population" if ward else f"units.standard.commune.population.{category}"
-    area_key = "units.standard.ward.area" if ward else f"units.standard.commune.area.{category}"
+    base = category if category in ("mountain", "island", "other") else "other"
+    pop_key = "units.standard.ward.population" if ward else f"units.standard.commune.population.{base}"
+    area_key = "units.standard.ward.area" if ward else f"units.standard.commune.area.{base}"
     min_pop = rule(pop_key, on=day, default=None)
     min_area = rule(area_key, on=day, default=None)
+    # One reduction per standard: the Red River Delta's communes on area, specially difficult coastal communes on population.
+    if not ward and category == "red_river_delta" and min_area is not None:
+        pct = rule("units.standard.red_river_delta.area_percent", on=day, default=None)
+        min_area = Decimal(str(min_area)) * Decimal(str(pct)) / 100 if pct is not None else min_area
+    if not ward and category == "coastal_difficult" and min_pop is not None:
+        pct = rule("units.standard.coastal_difficult.population_percent", on=day, default=None)
+        min_pop = int(Decimal(str(min_pop)) * Decimal(str(pct)) / 100) if pct is not None else min_pop
     out: list[str] = []
     if min_pop is not None and population is not None and population < int(min_pop):
         out.append(_g("%(name)s: dân số %(value)s người, thấp hơn tiêu chuẩn %(min)s người (Nghị quyết 112/2025/UBTVQH15).")
                    % {"name": name, "value": f"{population:,}".replace(",", "."), "min": f"{int(min_pop):,}".replace(",", ".")})
     if min_area is not None and area_km2 is not None and Decimal(area_km2) < Decimal(str(min_area)):
         out.append(_g("%(name)s: diện tích %(value)s km², thấp hơn tiêu chuẩn %(min)s km² (Nghị quyết 112/2025/UBTVQH15).")
-                   % {"name": name, "value": str(area_km2).replace(".", ","), "min": str(min_area).replace(".", ",")})
+                   % {"name": name, "value": str(area_km2).replace(".", ","), "min": format(Decimal(str(min_area)).normalize(), "f").replace(".", ",")})
     if min_pop is not None and (population is None or area_km2 is None):
         out.append(_g("%(name)s: chưa có số liệu dân số hoặc diện tích để đối chiếu tiêu chuẩn.") % {"name": name})
     return out

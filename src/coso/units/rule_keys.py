@@ -63,3 +63,13 @@ declare(
     maximum=Decimal(100),
     scopes=("national",),
 )
+declare(
+    "units.standard.coastal_difficult.population_percent",
+    ValueType.PERCENT,
+    _("Tiêu chuẩn dân số của xã ven biển, bãi ngang đặc biệt khó khăn (tỷ lệ so với mức chung)"),
+    description=_("Chỉ áp dụng một mức giảm cho mỗi tiêu chuẩn."),
+    default_source=NQ112,
+    minimum=Decimal(0),
+    maximum=Decimal(100),
+    scopes=("national",),
+)

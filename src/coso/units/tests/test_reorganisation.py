@@ -188,6 +188,11 @@ def test_unit_standards_are_dated_rules(users, commune, other_commune):  # type:
     assert len(standard_warnings(**args, day=dt.date(2026, 1, 1))) == 1  # 12.000 < 16.000
     assert standard_warnings(**{**args, "category": "mountain"}, day=dt.date(2026, 1, 1)) == [
         "Xã A: diện tích 50 km², thấp hơn tiêu chuẩn 100 km² (Nghị quyết 112/2025/UBTVQH15)."]
+    # One reduction: Red River Delta communes need 70 % of the area (21 km²), specially difficult coastal ones 50 % of the population.
+    assert standard_warnings(**{**args, "area_km2": Decimal(22), "population": 20000, "category": "red_river_delta"}, day=dt.date(2026, 1, 1)) == []
+    assert standard_warnings(**{**args, "area_km2": Decimal(20), "population": 20000, "category": "red_river_delta"}, day=dt.date(2026, 1, 1)) == [
+        "Xã A: diện tích 20 km², thấp hơn tiêu chuẩn 21 km² (Nghị quyết 112/2025/UBTVQH15)."]
+    assert standard_warnings(**{**args, "population": 8000, "category": "coastal_difficult"}, day=dt.date(2026, 1, 1)) == []
     from coso.rules.testing import set_rule
 
     set_rule("units.standard.commune.population.other", 10000, valid_from=dt.date(2026, 6, 1))
