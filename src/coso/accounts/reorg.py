@@ -22,9 +22,12 @@ def count(plan: MovePlan) -> dict[str, int]:
 
 def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
     ids = commune_ids(set(plan.commune_map.values()) | set(plan.village_commune.values()))
-    # Staff accounts point at their unit too; residents' accounts have no unit.
-    return move_by_commune(_active(), plan, actor=actor,
-                           after_move=lambda chunk, src, target: User.objects.filter(pk__in=chunk, unit__isnull=False).update(unit_id=ids[target]))
+
+    def units(chunk: list[Any], src: str, target: str) -> None:
+        # Staff accounts point at their unit too; residents' accounts have no unit.
+        User.objects.filter(pk__in=chunk, unit__isnull=False).update(unit_id=ids[target])
+
+    return move_by_commune(_active(), plan, actor=actor, after_move=units)
 
 
 register_mover("accounts.users", label=_("Tài khoản người dùng của xã"), order=15, count=count, move=move)
