@@ -45,6 +45,8 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Nhiệm vụ được giao"), "tasks:list", frozenset(COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
     (_("Báo cáo nhiệm vụ"), "tasks:report", frozenset(COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
     (_("Đơn vị hành chính"), "units:list", ALL_STAFF),
+    (_("Sắp xếp đơn vị"), "units:reorganisation_list", frozenset(PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
+    (_("Phân cấp thủ tục"), "procedures:decentralisations", frozenset(ADMIN_ROLES)),
     (_("Lịch làm việc"), "workcalendar:overrides", frozenset(ADMIN_ROLES)),
     (_("Căn cứ pháp lý"), "rules:index", ALL_STAFF),
     (_("Nhật ký thao tác"), "core:audit", frozenset(ADMIN_ROLES)),

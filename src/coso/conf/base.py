@@ -356,6 +356,7 @@ COSO_DEMO_MODULES = [
     "coso.planning.demo",
     "coso.assignments.demo",
     "coso.tasks.demo",
+    "coso.units.demo_reorg",  # a pending village merger: its preview counts the records of the modules above
     "coso.indices.demo",  # last: builds the rollups from the other modules' demo data
 ]
 

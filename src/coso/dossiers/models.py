@@ -58,6 +58,10 @@ class Dossier(TenantModel):
     close_due_date = models.DateField(_("đóng hồ sơ nếu chưa bổ sung sau ngày"), null=True, blank=True)
     # Identifier of the body the code was issued for (Decree 118/2025 Art. 28: the competent body).
     agency_code = models.CharField(_("mã định danh cơ quan"), max_length=40, blank=True, default="")
+    # Which level decides the dossier, fixed when it is received: the procedure's level, or the commune when the province
+    # handed the procedure to its communes from a date on or before receipt (phân cấp, procedures.Decentralisation).
+    deciding_level = models.CharField(_("cấp quyết định"), max_length=20, blank=True, default="",
+                                      choices=[("commune", _("Cấp xã")), ("province", _("Cấp tỉnh"))])
     finished_at = models.DateTimeField(_("thời điểm kết thúc xử lý"), null=True, blank=True)
     returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
     timeliness = models.CharField(_("tiến độ"), max_length=10, choices=Timeliness.choices, blank=True, default="")

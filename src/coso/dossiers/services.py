@@ -163,12 +163,20 @@ def agency_code_for(commune: Any, version: Any = None, day: dt.date | None = Non
     """The identifier that heads a dossier code. Before 1/7/2025 the receiving body's (Decree 61/2018 Art. 26); from then the
     competent processing body's (Decree 118/2025 Art. 28): the province's for a provincial procedure received at a commune."""
     mode = rule("onestop.code.agency", on=day, province_code=commune.province_code, commune_code=commune.code, default="receiving") if day else "receiving"
-    if mode == "competent" and version is not None and getattr(version.procedure, "decision_level", "commune") == "province":
+    if mode == "competent" and version is not None and day is not None and deciding_level_for(commune, version, day) == "province":
         from coso.units.models import AdministrativeUnit
 
         province = AdministrativeUnit.objects.filter(code=commune.province_code, level="province").first()
         return _unit_agency_code(province) or f"H{commune.province_code}".upper()
     return _unit_agency_code(commune)
+
+
+def deciding_level_for(commune: Any, version: Any, day: dt.date) -> str:
+    """The level that decides a dossier of ``version`` received on ``day``: the catalogue's, or the commune's when the
+    province handed the procedure to its communes from a date on or before ``day`` (phân cấp)."""
+    from coso.procedures.selectors import deciding_level
+
+    return deciding_level(version.procedure, commune.province_code, day)
 
 
 def take_code(agency_code: str, day: dt.date) -> str:
@@ -390,7 +398,7 @@ def receive_at_counter(
         agency = agency_code_for(commune, version, timezone.localdate(now))
         code = take_code(agency, timezone.localdate(now))
         dossier = Dossier(
-            code=code, agency_code=agency, procedure_version=version, province_code=commune.province_code, commune_code=commune.code,
+            code=code, agency_code=agency, deciding_level=deciding_level_for(commune, version, timezone.localdate(now)), procedure_version=version, province_code=commune.province_code, commune_code=commune.code,
             applicant_name=applicant.name, applicant_name_folded=fold(applicant.name), applicant_phone=applicant.phone,
             applicant_email=applicant.email, applicant_citizen_id=applicant.citizen_id, applicant_address=applicant.address,
             zalo_opt_in=applicant.zalo_opt_in, channel=channel, note=nfc(note), submitted_at=now, status=Status.RECEIVED,
@@ -438,7 +446,7 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
         agency = agency_code_for(commune, version, timezone.localdate(now))
         code = take_code(agency, timezone.localdate(now))
         dossier = Dossier(
-            code=code, agency_code=agency, procedure_version=version, province_code=commune.province_code, commune_code=commune.code,
+            code=code, agency_code=agency, deciding_level=deciding_level_for(commune, version, timezone.localdate(now)), procedure_version=version, province_code=commune.province_code, commune_code=commune.code,
             applicant_name=applicant.name, applicant_name_folded=fold(applicant.name), applicant_phone=applicant.phone,
             applicant_email=applicant.email, applicant_citizen_id=applicant.citizen_id, applicant_address=applicant.address,
             zalo_opt_in=applicant.zalo_opt_in, owner=actor, channel=channel, note=nfc(note), submitted_at=now,

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -217,6 +217,67 @@ def put_steps(request: HttpRequest, version_id: int, payload: StepsIn):  # type:
 # ---- public reads
 
 
+# ---------------------------------------------------------------- phân cấp (province administrators)
+class DecentralisationIn(Schema):
+    procedure_code: str = Field(max_length=40)
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    decision_number: str = Field(max_length=60)
+    decision_date: dt.date
+    note: str = Field("", max_length=500)
+    province_code: str = Field("", max_length=8, description="System administrators only; others act in their own province.")
+
+
+class DecentralisationOut(Schema):
+    id: int
+    procedure_code: str
+    province_code: str
+    level: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    decision_number: str
+    decision_date: dt.date
+
+    @staticmethod
+    def resolve_procedure_code(obj: Any) -> str:
+        return str(obj.procedure.code)
+
+
+class DecentralisationEnd(Schema):
+    valid_to: dt.date
+    reason: str = Field("", max_length=500)
+
+
+@router.get("/decentralisations", response=list[DecentralisationOut], summary="Procedures the province handed to its communes (phân cấp)")
+@paginate
+def list_decentralisations(request: HttpRequest, procedure_code: str = ""):  # type: ignore[no-untyped-def]
+    from .selectors import decentralisation_list
+
+    return decentralisation_list(fetched_by=request.user, procedure_code=procedure_code)
+
+
+@router.post("/decentralisations", response={201: DecentralisationOut, **ERRORS},
+             summary="Hand a provincial procedure's decision to the communes from a date")
+def create_decentralisation(request: HttpRequest, payload: DecentralisationIn):  # type: ignore[no-untyped-def]
+    from ninja import Status
+
+    data = payload.dict()
+    procedure = procedure_get(code=data.pop("procedure_code"))
+    province_code = getattr(request.user, "province_code", "") or data.pop("province_code")
+    data.pop("province_code", None)
+    return Status(201, services.decentralisation_create(actor=request.user, procedure=procedure, province_code=province_code, **data))
+
+
+@router.post("/decentralisations/{int:pk}/end", response={200: DecentralisationOut, **ERRORS}, summary="End a decentralisation from a future date")
+def end_decentralisation(request: HttpRequest, pk: int, payload: DecentralisationEnd):  # type: ignore[no-untyped-def]
+    from .selectors import decentralisation_list
+
+    row = decentralisation_list(fetched_by=request.user).filter(pk=pk).first()
+    if row is None:
+        raise NotFoundError()
+    return services.decentralisation_end(actor=request.user, decentralisation_id=row.pk, valid_to=payload.valid_to, reason=payload.reason)
+
+
 @router.get("/", response=list[ProcedureSummaryOut], auth=None, summary="Procedures with the version in force on a date (public)")
 @paginate
 def list_procedures(request: HttpRequest, q: str = "", field: str = "", online: Online | None = None,  # type: ignore[no-untyped-def]
@@ -286,3 +347,4 @@ def _create_version(request: HttpRequest, p: Procedure, payload: VersionIn) -> P
     rules = {k: v for k, v in data.items() if v is not None or k == "cutoff_time"}
     return services.version_create(actor=request.user, procedure=p, valid_from=valid_from, province_code=province_code,
                                    steps=steps, reason=reason, **rules)
+

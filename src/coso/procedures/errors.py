@@ -34,3 +34,12 @@ STEP_INVALID = ErrorCode("invalid-steps", _("%(message)s"))
 STEPS_INVALID = ErrorCode("invalid-steps", _("Các bước xử lý chưa hợp lệ: %(messages)s"))
 FIELDS_NOT_EDITABLE = ErrorCode("invalid-fields", _("Trường không được phép sửa: %(fields)s"))
 FIELDS_INVALID = ErrorCode("invalid-fields", _("Trường không hợp lệ: %(fields)s"))
+
+# Phân cấp (decentralisation of a provincial procedure's decision to communes)
+DECENTRALISE_FORBIDDEN = ErrorCode("decentralise-forbidden", _("Chỉ quản trị hệ thống tỉnh mới được phân cấp thủ tục của tỉnh mình."), status=403)
+DECENTRALISE_LEVEL = ErrorCode("decentralise-level", _("Chỉ phân cấp được thủ tục thuộc thẩm quyền cấp tỉnh."), field="procedure")
+DECENTRALISE_FROM = ErrorCode("decentralise-from", _("Ngày áp dụng phải sau hôm nay (không sửa quá khứ)."), field="valid_from")
+DECENTRALISE_TO = ErrorCode("decentralise-to", _("Ngày kết thúc phải sau hôm nay và sau ngày áp dụng."), field="valid_to")
+DECENTRALISE_DECISION = ErrorCode("decentralise-decision", _("Nhập số và ngày ban hành quyết định phân cấp (không sau hôm nay)."),
+                                  field="decision_number")
+DECENTRALISE_OVERLAP = ErrorCode("decentralise-overlap", _("Thủ tục đã được phân cấp trong khoảng thời gian này (từ %(day)s)."), status=409)

@@ -123,3 +123,20 @@ class StepsForm(forms.Form):
             return parse_steps(self.cleaned_data.get("steps")) or []
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from exc
+
+
+class DecentralisationForm(forms.Form):
+    """Phân cấp: hand a provincial procedure's decision to the communes from a date."""
+
+    province_code = forms.ChoiceField(label=_("Tỉnh"), choices=[])
+    procedure = forms.ChoiceField(label=_("Thủ tục cấp tỉnh"), choices=[])
+    valid_from = forms.DateField(label=_("Xã quyết định hồ sơ tiếp nhận từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(label=_("Đến ngày (để trống: không thời hạn)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    decision_number = forms.CharField(label=_("Số quyết định phân cấp"), max_length=60)
+    decision_date = forms.DateField(label=_("Ngày ban hành"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+
+    def __init__(self, *args, provinces=(), procedures=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["province_code"].choices = list(provinces)
+        self.fields["procedure"].choices = [(p.code, f"{p.name} ({p.code})") for p in procedures]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -131,3 +132,33 @@ class ProcedureStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
+
+
+class Decentralisation(models.Model):
+    """Phân cấp: a province hands the decision of one of its procedures to the communes from a date, by its own decision.
+
+    Dossiers received from ``valid_from`` (until ``valid_to``, exclusive) are decided by the commune that receives them;
+    dossiers received before keep the province as deciding body. The past is never rewritten: a period starts in the future
+    and is ended from a future date."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="decentralisations", verbose_name=_("thủ tục"))
+    province_code = models.CharField(_("mã tỉnh"), max_length=8, db_index=True)
+    level = models.CharField(_("cấp quyết định"), max_length=20, choices=Procedure.Level.choices, default=Procedure.Level.COMMUNE)
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    valid_to = models.DateField(_("đến ngày (không kể)"), null=True, blank=True)
+    decision_number = models.CharField(_("số quyết định phân cấp"), max_length=60)
+    decision_date = models.DateField(_("ngày ban hành"))
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["province_code", "procedure_id", "valid_from"]
+        verbose_name = _("phân cấp thẩm quyền giải quyết")
+        verbose_name_plural = _("phân cấp thẩm quyền giải quyết")
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")), name="decentralisation_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} → {self.level} ({self.province_code}, {self.valid_from})"

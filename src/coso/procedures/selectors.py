@@ -106,3 +106,32 @@ def procedure_versions(*, procedure: Procedure, province_code: str | None = None
     if province_code is not None:
         qs = qs.filter(province_code__in={"", province_code})
     return qs
+
+
+def deciding_level(procedure: Procedure, province_code: str, day: dt.date) -> str:
+    """Which level decides ``procedure`` for dossiers received on ``day`` in ``province_code``: the catalogue's level,
+    unless the province handed a provincial procedure to its communes for that day (phân cấp, ``Decentralisation``)."""
+    from coso.procedures.models import Decentralisation
+
+    if procedure.decision_level != Procedure.Level.PROVINCE or not province_code:
+        return str(procedure.decision_level)
+    row = (Decentralisation.objects.filter(procedure=procedure, province_code=province_code, valid_from__lte=day)
+           .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day)).order_by("-valid_from").first())
+    return row.level if row is not None else str(procedure.decision_level)
+
+
+def decentralisation_list(*, fetched_by: Any, procedure_code: str = "") -> QuerySet[Any]:
+    """The province's decentralisations (system administrators: all); others see none."""
+    from coso.procedures.models import Decentralisation
+
+    user = fetched_by
+    qs = Decentralisation.objects.select_related("procedure")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if not (user.is_superuser or user.is_system_admin):
+        if not (user.is_province_staff and user.province_code):
+            return qs.none()
+        qs = qs.filter(province_code=user.province_code)
+    if procedure_code:
+        qs = qs.filter(procedure__code=procedure_code)
+    return qs.order_by("procedure__code", "valid_from")

@@ -857,3 +857,57 @@ def version_snapshot(version: ProcedureVersion) -> dict[str, Any]:
 
 def iter_codes(rows: Iterable[dict[str, Any]]) -> list[str]:
     return [str(r.get("code") or r.get(HEADER["code"]) or "") for r in rows]
+
+
+# ---------------------------------------------------------------- phân cấp (decentralisation to communes)
+def _decentralise_actor(actor: Any, province_code: str) -> None:
+    ok = actor is not None and getattr(actor, "is_authenticated", False) and actor.is_active and (
+        actor.is_superuser or actor.role == Role.SYSTEM_ADMIN or (actor.role == Role.PROVINCE_ADMIN and actor.province_code == province_code))
+    if not ok or not province_code:
+        raise procedures_errors.DECENTRALISE_FORBIDDEN()
+
+
+def decentralisation_create(*, actor: Any, procedure: Procedure, province_code: str, valid_from: dt.date, decision_number: str,
+                            decision_date: dt.date, valid_to: dt.date | None = None, note: str = "", today: dt.date | None = None) -> Any:
+    """Hand the decision of a provincial procedure to the province's communes from ``valid_from`` (dated, audited, scoped)."""
+    from coso.core.text import format_date
+
+    from .models import Decentralisation
+
+    _decentralise_actor(actor, province_code)
+    today = today or timezone.localdate()
+    if procedure.decision_level != Procedure.Level.PROVINCE:
+        raise procedures_errors.DECENTRALISE_LEVEL()
+    if not isinstance(valid_from, dt.date) or valid_from <= today:
+        raise procedures_errors.DECENTRALISE_FROM()
+    if valid_to is not None and valid_to <= valid_from:
+        raise procedures_errors.DECENTRALISE_TO()
+    number = nfc(str(decision_number or "")).strip()
+    if not number or len(number) > 60 or not isinstance(decision_date, dt.date) or decision_date > today:
+        raise procedures_errors.DECENTRALISE_DECISION()
+    with transaction.atomic():
+        Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
+        for other in Decentralisation.objects.filter(procedure=procedure, province_code=province_code):
+            if (other.valid_to is None or other.valid_to > valid_from) and (valid_to is None or valid_to > other.valid_from):
+                raise procedures_errors.DECENTRALISE_OVERLAP(day=format_date(other.valid_from))
+        row = Decentralisation(procedure=procedure, province_code=province_code, level=Procedure.Level.COMMUNE, valid_from=valid_from,
+                               valid_to=valid_to, decision_number=number, decision_date=decision_date, note=nfc(note)[:500], created_by=actor)
+        audited_create(row, actor=actor, verb="procedure_decentralise", reason=number)
+    return row
+
+
+def decentralisation_end(*, actor: Any, decentralisation_id: int, valid_to: dt.date, reason: str = "", today: dt.date | None = None) -> Any:
+    """The communes stop deciding from ``valid_to`` (a future date): dossiers received from then go back to the province."""
+    from coso.core.exceptions import NotFoundError
+
+    from .models import Decentralisation
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        row = Decentralisation.objects.select_for_update().filter(pk=decentralisation_id).first()
+        if row is None:
+            raise NotFoundError()
+        _decentralise_actor(actor, row.province_code)
+        if not isinstance(valid_to, dt.date) or valid_to <= today or valid_to <= row.valid_from or (row.valid_to is not None and row.valid_to <= today):
+            raise procedures_errors.DECENTRALISE_TO()
+        return audited_update(row, actor=actor, changes={"valid_to": valid_to}, verb="procedure_decentralise_end", reason=nfc(reason)[:500])

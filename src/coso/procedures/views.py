@@ -203,3 +203,41 @@ def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     response = HttpResponse(services.catalogue_excel_bytes(province_code=province), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="danh-muc-tthc-{stamp}.xlsx"'
     return response
+
+
+# --------------------------------------------------------------------------- phân cấp
+@login_required
+def decentralisation_view(request: HttpRequest) -> HttpResponse:
+    """Province administrators hand provincial procedures' decisions to their communes from a date, and end them."""
+    from .forms import DecentralisationForm
+    from .models import Procedure
+    from .selectors import decentralisation_list
+
+    _admin_only(request)
+    user = request.user
+    provinces = [(c, n) for c, n in _province_choices(user) if c]
+    procedures = Procedure.objects.filter(decision_level=Procedure.Level.PROVINCE, is_active=True).order_by("name")
+    form = DecentralisationForm(request.POST if request.POST.get("action") == "create" else None, provinces=provinces, procedures=procedures,
+                                initial={"province_code": getattr(user, "province_code", "")})
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "end":
+                end = dt.date.fromisoformat(request.POST.get("valid_to", "")) if request.POST.get("valid_to") else None
+                services.decentralisation_end(actor=user, decentralisation_id=int(request.POST.get("pk") or 0), valid_to=end,  # type: ignore[arg-type]
+                                              reason=request.POST.get("reason", ""))
+                messages.success(request, _("Đã đặt ngày kết thúc phân cấp."))
+                return redirect("procedures:decentralisations")
+            if form.is_valid():
+                d = form.cleaned_data
+                services.decentralisation_create(actor=user, procedure=procedure_get(code=d["procedure"]), province_code=d["province_code"],
+                                                 valid_from=d["valid_from"], valid_to=d["valid_to"], decision_number=d["decision_number"],
+                                                 decision_date=d["decision_date"], note=d["note"])
+                messages.success(request, _("Đã phân cấp thủ tục cho cấp xã."))
+                return redirect("procedures:decentralisations")
+        except (ApplicationError, ValueError) as exc:
+            if isinstance(exc, ApplicationError):
+                apply_to_form(form, exc, summary=True)
+            else:
+                messages.error(request, _("Ngày không hợp lệ."))
+    rows = decentralisation_list(fetched_by=user)
+    return render(request, "procedures/decentralisations.html", {"form": form, "rows": rows, "today": timezone.localdate()})

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
@@ -295,3 +296,79 @@ def legacy_unit(request: HttpRequest, level: Literal["province", "district", "co
         "district": {"code": district.code, "name": district.name} if district else None,
         "valid_to": unit.valid_to.isoformat() if unit.valid_to else None, "successors": successors,
     }
+
+
+# ---------------------------------------------------------------- reorganisations (province administrators)
+ReorgKind = Literal["village_merge", "commune_merge", "commune_split"]
+
+
+class ReorganisationIn(Schema):
+    kind: ReorgKind
+    decision_number: str = Field(max_length=60)
+    decision_date: dt.date
+    effective_on: dt.date
+    title: str = Field(max_length=300)
+    issuer: str = Field("", max_length=200)
+    province_code: str = Field("", max_length=8, description="System administrators only; others act in their own province.")
+    spec: dict = Field(description="What the decision changes; shapes in coso.units.reorg_spec.")
+
+
+class ReorganisationOut(Schema):
+    id: int
+    province_code: str
+    kind: str
+    decision_number: str
+    decision_date: dt.date
+    effective_on: dt.date
+    title: str
+    status: str
+    spec: dict
+    preview: dict
+    result: dict
+    error: str
+    version: int
+
+
+class CancelIn(Schema):
+    reason: str = Field(max_length=500)
+    version: int | None = None
+
+
+def _reorg_args(request: HttpRequest, payload: ReorganisationIn) -> dict:
+    data = payload.dict()
+    province_code = request.user.province_code or data.pop("province_code")  # type: ignore[union-attr]
+    data.pop("province_code", None)
+    return {"actor": request.user, "province_code": province_code, **data}
+
+
+@router.post("/reorganisations/preview", response={200: dict, **ERRORS}, summary="Preview what a reorganisation would move (records nothing)")
+def preview_reorganisation(request: HttpRequest, payload: ReorganisationIn) -> dict:
+    return services.reorganisation_schedule(**_reorg_args(request, payload), dry_run=True)  # type: ignore[no-any-return]
+
+
+@router.post("/reorganisations", response={201: ReorganisationOut, **ERRORS}, summary="Schedule a reorganisation (applied on its effective date)")
+def schedule_reorganisation(request: HttpRequest, payload: ReorganisationIn):  # type: ignore[no-untyped-def]
+    return Status(201, services.reorganisation_schedule(**_reorg_args(request, payload)))
+
+
+@router.get("/reorganisations", response=list[ReorganisationOut], summary="Reorganisations of the caller's province")
+@paginate
+def list_reorganisations(request: HttpRequest, status: str = ""):  # type: ignore[no-untyped-def]
+    from coso.units.selectors import reorganisation_list
+
+    return reorganisation_list(fetched_by=request.user, status=status)
+
+
+@router.get("/reorganisations/{int:pk}", response={200: ReorganisationOut, **ERRORS}, summary="One reorganisation")
+def get_reorganisation(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    from coso.units.selectors import reorganisation_get
+
+    return reorganisation_get(fetched_by=request.user, pk=pk)
+
+
+@router.post("/reorganisations/{int:pk}/cancel", response={200: ReorganisationOut, **ERRORS}, summary="Cancel before the effective date")
+def cancel_reorganisation(request: HttpRequest, pk: int, payload: CancelIn):  # type: ignore[no-untyped-def]
+    from coso.units.selectors import reorganisation_get
+
+    r = reorganisation_get(fetched_by=request.user, pk=pk)
+    return services.reorganisation_cancel(actor=request.user, reorganisation_id=r.pk, reason=payload.reason, version=payload.version)

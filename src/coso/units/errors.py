@@ -17,3 +17,33 @@ IMPORT_CONFLICT = ErrorCode("import-conflict", _("Xã %(commune)s vừa có thê
 FILE_TOO_LARGE = ErrorCode("file-too-large", _("Tệp lớn hơn %(size)s MB."))
 ADDRESS_TOO_LONG = ErrorCode("address-too-long", _("Địa chỉ dài quá 300 ký tự."), field="address")
 ADDRESS_REQUIRED = ErrorCode("address-required", _("Nhập địa chỉ cũ, ví dụ: “xã Tân Thông Hội, huyện Củ Chi, TP Hồ Chí Minh”."), field="address")
+
+# Reorganisation wizard
+REORG_FORBIDDEN = ErrorCode("reorg-forbidden", _("Chỉ quản trị hệ thống tỉnh mới được sắp xếp đơn vị hành chính, thôn, tổ dân phố của tỉnh mình."),
+                            status=403)
+REORG_KIND = ErrorCode("reorg-kind", _("Chọn loại sắp xếp: sáp nhập thôn, tổ dân phố; sáp nhập xã; chia tách xã."), field="kind")
+REORG_DECISION_NUMBER = ErrorCode("reorg-decision-number", _("Nhập số quyết định, nghị quyết sắp xếp."), field="decision_number")
+REORG_DECISION_DATE = ErrorCode("reorg-decision-date", _("Ngày ban hành phải có và không sau hôm nay."), field="decision_date")
+REORG_EFFECTIVE_DATE = ErrorCode("reorg-effective-date", _("Ngày có hiệu lực phải sau hôm nay và không trước ngày ban hành."),
+                                 field="effective_on")
+REORG_TITLE = ErrorCode("reorg-title", _("Nhập nội dung sắp xếp (tối đa 300 ký tự)."), field="title")
+REORG_COMMUNE = ErrorCode("reorg-commune", _("Xã, phường “%(code)s” không thuộc tỉnh hoặc đã hết hiệu lực."), field="commune")
+REORG_VILLAGES = ErrorCode("reorg-villages", _("Chọn ít nhất hai thôn, tổ dân phố đang hoạt động của cùng một xã (hoặc một thôn và thôn nhận)."),
+                           field="sources")
+REORG_TARGET_VILLAGE = ErrorCode("reorg-target-village", _("Thôn, tổ dân phố nhận phải thuộc cùng xã và không nằm trong danh sách sáp nhập."),
+                                 field="target_village")
+REORG_NEW_NAME = ErrorCode("reorg-new-name", _("Nhập tên thôn, tổ dân phố mới (hoặc chọn thôn nhận)."), field="new_name")
+REORG_NAME_TAKEN = ErrorCode("reorg-name-taken", _("Xã đã có thôn, tổ dân phố tên “%(name)s”."), status=409, field="new_name")
+REORG_SOURCES = ErrorCode("reorg-sources", _("Chọn ít nhất một xã, phường khác xã nhận để sáp nhập."), field="sources")
+REORG_TARGETS = ErrorCode("reorg-targets", _("Chia tách cần ít nhất hai đơn vị sau chia tách, mỗi đơn vị có mã, tên, dân số và diện tích."),
+                          field="targets")
+REORG_TARGET_CODE = ErrorCode("reorg-target-code", _("Mã “%(code)s” đã là mã của một xã, phường đang hoạt động khác."), status=409,
+                              field="targets")
+REORG_VILLAGE_TARGET = ErrorCode("reorg-village-target", _("Thôn “%(name)s” phải được giao cho một đơn vị sau chia tách."), field="villages")
+REORG_BUSY = ErrorCode("reorg-busy", _("Đơn vị “%(name)s” đã có trong một phương án sắp xếp khác đang chờ hiệu lực (%(number)s)."),
+                       status=409)
+REORG_NOT_SCHEDULED = ErrorCode("reorg-not-scheduled", _("Phương án sắp xếp không còn ở trạng thái chờ hiệu lực."), status=409)
+REORG_TOO_LATE = ErrorCode("reorg-too-late", _("Chỉ hủy được trước ngày có hiệu lực (%(day)s)."), status=409)
+REORG_NOT_DUE = ErrorCode("reorg-not-due", _("Chưa đến ngày có hiệu lực (%(day)s)."), status=409)
+REORG_CANCEL_REASON = ErrorCode("reorg-cancel-reason", _("Nhập lý do hủy."), field="reason")
+REORG_VERSION = ErrorCode("reorg-version", _("Phương án vừa được người khác thay đổi. Tải lại trang."), status=409)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -192,3 +193,51 @@ class Village(TenantModel):
     @property
     def is_urban_group(self) -> bool:
         return self.kind in (self.Kind.TO_DAN_PHO, self.Kind.KHU_PHO)
+
+
+class Reorganisation(models.Model):
+    """A decided future reorganisation of a province's units (village merge, commune merge or split).
+
+    Entered by the province administrator with the decision; previewed, scheduled, applied on the effective
+    date by the job ``reorganisations_apply`` (each app moves its own records: ``coso.units.reorg``), or
+    cancelled before then. ``spec`` holds what the decision says, ``preview`` the counts shown when it was
+    scheduled, ``result`` what was moved.
+    """
+
+    class Kind(models.TextChoices):
+        VILLAGE_MERGE = "village_merge", _("Sáp nhập thôn, tổ dân phố")
+        COMMUNE_MERGE = "commune_merge", _("Sáp nhập xã, phường")
+        COMMUNE_SPLIT = "commune_split", _("Chia tách xã, phường")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Chờ đến ngày hiệu lực")
+        APPLIED = "applied", _("Đã thực hiện")
+        CANCELLED = "cancelled", _("Đã hủy")
+        FAILED = "failed", _("Lỗi khi thực hiện")
+
+    province_code = models.CharField(_("mã tỉnh"), max_length=8, db_index=True)
+    kind = models.CharField(_("loại sắp xếp"), max_length=20, choices=Kind.choices)
+    decision_number = models.CharField(_("số quyết định, nghị quyết"), max_length=60)
+    decision_date = models.DateField(_("ngày ban hành"))
+    effective_on = models.DateField(_("ngày có hiệu lực"), db_index=True)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True, default="")
+    title = models.CharField(_("nội dung"), max_length=300)
+    spec = models.JSONField(default=dict, blank=True)
+    preview = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.SCHEDULED, db_index=True)
+    error = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(_("lý do hủy"), max_length=500, blank=True, default="")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = _("sắp xếp đơn vị")
+        verbose_name_plural = _("sắp xếp đơn vị")
+
+    def __str__(self) -> str:
+        return f"{self.decision_number}: {self.title}"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -67,8 +68,13 @@ def commune_get(*, fetched_by: Any, code: str) -> AdministrativeUnit:
     return obj
 
 
-def village_list(*, fetched_by: Any, commune_code: str = "", kind: str = "", query: str = "") -> QuerySet[Village]:
+def village_list(*, fetched_by: Any, commune_code: str = "", kind: str = "", query: str = "", include_ended: bool = False) -> QuerySet[Village]:
+    """Villages in the user's scope; those ended by a reorganisation (``valid_to`` reached) only with ``include_ended``."""
     qs = scoped(Village.objects.select_related("commune"), fetched_by)
+    if not include_ended:
+        from django.utils import timezone
+
+        qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=timezone.localdate()))
     if commune_code:
         qs = qs.filter(commune_code=commune_code)
     if kind:
@@ -84,3 +90,106 @@ def village_get(*, fetched_by: Any, pk: Any) -> Village:
 
 def is_public_unit_reader(user: Any) -> bool:
     return user is None or not getattr(user, "is_authenticated", False) or user.role == Role.CITIZEN
+
+
+# ---------------------------------------------------------------- reorganisations (sắp xếp đơn vị)
+def can_reorganise(user: Any, province_code: str) -> bool:
+    """Province administrators of the province (and system administrators) enter reorganisations."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+        return True
+    return user.role == Role.PROVINCE_ADMIN and bool(user.province_code) and user.province_code == province_code
+
+
+def reorganisation_list(*, fetched_by: Any, status: str = "") -> QuerySet[Any]:
+    from coso.units.models import Reorganisation
+
+    user = fetched_by
+    qs = Reorganisation.objects.all()
+    if not is_staff_user(user):
+        return qs.none()
+    if not (user.is_superuser or user.role == Role.SYSTEM_ADMIN):
+        if user.role not in PROVINCE_ROLES or not user.province_code:
+            return qs.none()
+        qs = qs.filter(province_code=user.province_code)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-effective_on", "-id")
+
+
+def reorganisation_get(*, fetched_by: Any, pk: Any) -> Any:
+    obj = reorganisation_list(fetched_by=fetched_by).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _unit_names(codes: set[str], province_code: str, spec: dict[str, Any]) -> dict[str, str]:
+    names = dict(AdministrativeUnit.objects.filter(code__in=codes, province_code=province_code).values_list("code", "name"))
+    for t in spec.get("targets") or []:
+        names.setdefault(t["code"], t["name"])
+    return names
+
+
+def reorganisation_preview(*, province_code: str, kind: str, spec: dict[str, Any], effective_on: Any, reorganisation_id: int | None = None,
+                           decision_number: str = "") -> dict[str, Any]:
+    """What would move (per app and per target unit), the resulting units and their standards warnings.
+
+    ``spec`` must already be checked (``reorg_spec.clean_spec``). Each app counts its own records through its
+    registered mover (``coso.units.reorg``)."""
+    from coso.units import reorg, reorg_spec
+    from coso.units.models import Reorganisation
+
+    r = Reorganisation(pk=reorganisation_id, province_code=province_code, kind=kind, spec=spec, effective_on=effective_on,
+                       decision_number=decision_number)
+    plan = reorg_spec.plan_for(r)
+    rows = []
+    totals: dict[str, int] = {}
+    for mover in reorg.movers():
+        counts = mover.count(plan)
+        for target, n in counts.items():
+            totals[target] = totals.get(target, 0) + n
+        rows.append({"key": mover.key, "label": str(mover.label), "counts": counts, "total": sum(counts.values())})
+    units: list[dict[str, Any]] = []
+    warnings: list[str] = []
+    if kind == Reorganisation.Kind.VILLAGE_MERGE:
+        villages = list(Village.objects.filter(pk__in=[*spec["sources"], *([spec["target_village"]] if spec["target_village"] else [])]))
+        kept = next((v for v in villages if v.pk == spec["target_village"]), None)
+        name = kept.name if kept else spec["new_name"]
+        units.append({"key": f"village:{spec['target_village'] or reorg_spec.NEW_VILLAGE}", "name": name, "kind": "village",
+                      "households": sum(v.households for v in villages), "population": sum(v.population for v in villages),
+                      "merged": [v.name for v in villages if v.pk in spec["sources"]], "warnings": []})
+    elif kind == Reorganisation.Kind.COMMUNE_MERGE:
+        communes = list(AdministrativeUnit.objects.filter(province_code=province_code, code__in=[*spec["sources"], spec["target"]]))
+        target_unit = next(c for c in communes if c.code == spec["target"])
+        pops = [c.population for c in communes]
+        areas = [c.area_km2 for c in communes]
+        population = sum(p for p in pops if p is not None) if all(p is not None for p in pops) else None
+        area = sum((a for a in areas if a is not None), Decimal(0)) if all(a is not None for a in areas) else None
+        name = spec["new_name"] or target_unit.name
+        w = reorg_spec.standard_warnings(name=name, kind=target_unit.kind, population=population, area_km2=area, category=spec["category"],
+                                         day=effective_on)
+        units.append({"key": target_unit.code, "name": name, "kind": target_unit.kind, "population": population,
+                      "area_km2": area, "merged": [c.name for c in communes if c.code != target_unit.code], "warnings": w})
+        warnings += w
+    else:
+        for t in spec["targets"]:
+            area = Decimal(t["area_km2"])
+            w = reorg_spec.standard_warnings(name=t["name"], kind=t["kind"], population=t["population"], area_km2=area, category=t["category"],
+                                             day=effective_on)
+            n_villages = sum(1 for v in spec["villages"].values() if v == t["code"])
+            units.append({"key": t["code"], "name": t["name"], "kind": t["kind"], "population": t["population"], "area_km2": area,
+                          "villages": n_villages, "new": not t["existing"], "warnings": w})
+            warnings += w
+    names = _unit_names({k for k in totals if not k.startswith("village:")}, province_code, spec)
+    for u in units:
+        names.setdefault(u["key"], u["name"])
+    targets = [{"key": k, "name": names.get(k, k), "total": n} for k, n in sorted(totals.items())]
+    return {"movers": rows, "targets": targets, "target_names": names, "units": units, "warnings": warnings,
+            "total": sum(totals.values())}
+
+
+def commune_ids(codes: Any) -> dict[str, int]:
+    """Primary keys of the communes in force with these codes (for apps whose rows keep a foreign key to the commune)."""
+    return dict(AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, code__in=list(codes)).values_list("code", "pk"))

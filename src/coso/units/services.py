@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -16,12 +17,14 @@ import vietnam_provinces as vp
 from coso.accounts.roles import PROVINCE_ROLES, Role
 from coso.core.audit import audit_log, audited_create, audited_delete, audited_update, diff, snapshot
 from coso.core.excel import read_rows, workbook_bytes
-from coso.core.exceptions import NotFoundError, PermissionDeniedError
+from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from coso.core.models import AuditLog
 from coso.core.scoping import can_see_unit
 from coso.core.text import fold, nfc
 from coso.units import errors
 from coso.units.models import TWO_LEVEL_START, AdministrativeUnit, Village
+
+logger = logging.getLogger(__name__)
 
 VILLAGE_EDITOR_ROLES = frozenset(
     {Role.COMMUNE_LEADER, Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN}
@@ -688,3 +691,306 @@ def villages_export_bytes(villages: Iterable[Village]) -> bytes:
         for v in villages
     ]
     return workbook_bytes([{"title": "Thôn, tổ dân phố", "headers": IMPORT_HEADERS, "rows": rows, "widths": [10, 32, 14, 10, 10, 18, 20, 16]}])
+
+
+# ---------------------------------------------------------------- reorganisations (sắp xếp đơn vị)
+def _reorg_actor(actor: Any, province_code: str) -> None:
+    from coso.units.selectors import can_reorganise
+
+    if not can_reorganise(actor, province_code):
+        raise errors.REORG_FORBIDDEN()
+
+
+def _reorg_busy(*, province_code: str, kind: str, spec: dict[str, Any], exclude_pk: int | None = None) -> None:
+    from coso.units.models import Reorganisation
+    from coso.units.reorg_spec import touched
+
+    codes, villages = touched(kind, spec)
+    pending = Reorganisation.objects.filter(province_code=province_code, status=Reorganisation.Status.SCHEDULED).exclude(pk=exclude_pk or 0)
+    for other in pending:
+        o_codes, o_villages = touched(other.kind, other.spec)
+        village_commune = {str(v.commune_code) for v in Village.objects.filter(pk__in=villages)} if villages else set()
+        o_village_commune = {str(v.commune_code) for v in Village.objects.filter(pk__in=o_villages)} if o_villages else set()
+        clash = (codes & o_codes) or (villages & o_villages) or (codes & o_village_commune) or (o_codes & village_commune)
+        if clash:
+            name = ", ".join(sorted(str(c) for c in clash))
+            raise errors.REORG_BUSY(name=name, number=other.decision_number)
+
+
+def reorganisation_schedule(*, actor: Any, province_code: str, kind: str, decision_number: str, decision_date: Any, effective_on: Any,
+                            title: str, spec: dict[str, Any], issuer: str = "", today: Any = None, dry_run: bool = False) -> Any:
+    """Record a decided reorganisation, with the preview of what will move; it is applied on ``effective_on`` by the job.
+
+    ``dry_run``: check everything and return the preview (a dict) without recording anything (the wizard's "Xem trước")."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from coso.units.models import Reorganisation
+    from coso.units.reorg_spec import clean_spec
+    from coso.units.selectors import reorganisation_preview
+
+    _reorg_actor(actor, province_code)
+    today = today or timezone.localdate()
+    if kind not in Reorganisation.Kind.values:
+        raise errors.REORG_KIND()
+    number = nfc(str(decision_number or "")).strip()
+    if not number or len(number) > 60:
+        raise errors.REORG_DECISION_NUMBER()
+    if not isinstance(decision_date, dt.date) or decision_date > today:
+        raise errors.REORG_DECISION_DATE()
+    if not isinstance(effective_on, dt.date) or effective_on <= today or effective_on < decision_date:
+        raise errors.REORG_EFFECTIVE_DATE()
+    title = nfc(str(title or "")).strip()
+    if not title or len(title) > 300:
+        raise errors.REORG_TITLE()
+    with transaction.atomic():
+        clean = clean_spec(province_code=province_code, kind=kind, spec=spec)
+        _reorg_busy(province_code=province_code, kind=kind, spec=clean)
+        if dry_run:
+            return reorganisation_preview(province_code=province_code, kind=kind, spec=clean, effective_on=effective_on, decision_number=number)
+        r = Reorganisation(province_code=province_code, kind=kind, decision_number=number, decision_date=decision_date,
+                           effective_on=effective_on, title=title, issuer=nfc(str(issuer or "")).strip()[:200], spec=clean,
+                           created_by=actor)
+        audited_create(r, actor=actor, verb="reorganisation_schedule", reason=number)
+        r.preview = _jsonable_preview(reorganisation_preview(province_code=province_code, kind=kind, spec=clean, effective_on=effective_on,
+                                                             reorganisation_id=r.pk, decision_number=number))
+        r.save(update_fields=["preview"])
+    return r
+
+
+def _jsonable_preview(p: dict[str, Any]) -> dict[str, Any]:
+    from coso.core.audit import _jsonable
+
+    return _jsonable(p)  # type: ignore[no-any-return]
+
+
+def reorganisation_cancel(*, actor: Any, reorganisation_id: int, reason: str, version: int | None = None, today: Any = None) -> Any:
+    from django.utils import timezone
+
+    from coso.core.text import format_date
+    from coso.units.models import Reorganisation
+
+    today = today or timezone.localdate()
+    reason = nfc(str(reason or "")).strip()
+    with transaction.atomic():
+        r = Reorganisation.objects.select_for_update().filter(pk=reorganisation_id).first()
+        if r is None:
+            raise NotFoundError()
+        _reorg_actor(actor, r.province_code)
+        if r.status not in (Reorganisation.Status.SCHEDULED, Reorganisation.Status.FAILED):
+            raise errors.REORG_NOT_SCHEDULED()
+        if version is not None and version != r.version:
+            raise errors.REORG_VERSION()
+        # A failed one moved nothing (its transaction rolled back): it may be cancelled at any time, then entered again.
+        if r.status == Reorganisation.Status.SCHEDULED and today >= r.effective_on:
+            raise errors.REORG_TOO_LATE(day=format_date(r.effective_on))
+        if not reason:
+            raise errors.REORG_CANCEL_REASON()
+        return audited_update(r, actor=actor, changes={"status": Reorganisation.Status.CANCELLED, "cancelled_at": timezone.now(),
+                                                       "cancel_reason": reason[:500], "version": r.version + 1},
+                              verb="reorganisation_cancel", reason=reason)
+
+
+def _new_commune(spec_target: dict[str, Any], *, province_code: str, effective_on: Any, actor: Any) -> AdministrativeUnit:
+    province = AdministrativeUnit.objects.filter(code=province_code, level=AdministrativeUnit.Level.PROVINCE).first()
+    unit = AdministrativeUnit(code=spec_target["code"], name=spec_target["name"], name_folded=fold(spec_target["name"]),
+                              level=AdministrativeUnit.Level.COMMUNE, kind=spec_target["kind"], parent=province, province_code=province_code,
+                              valid_from=effective_on, population=spec_target["population"], area_km2=Decimal(spec_target["area_km2"]),
+                              agency_code=f"H{province_code}.{spec_target['code']}".upper())
+    return audited_create(unit, actor=actor, verb="reorganisation_unit_create")
+
+
+def _end_unit(unit: AdministrativeUnit, *, effective_on: Any, actor: Any, reason: str) -> None:
+    audited_update(unit, actor=actor, changes={"valid_to": effective_on}, verb="reorganisation_unit_end", reason=reason)
+
+
+def _move_villages(plan: Any, *, actor: Any) -> dict[str, int]:
+    """The units app's own mover: villages change commune (a name already used in the target gets the old commune's name added)."""
+
+    names = {c.code: c.name for c in AdministrativeUnit.all_objects.filter(code__in=[*plan.commune_map, *plan.commune_map.values(),
+                                                                                    *plan.village_commune.values()], valid_to__isnull=True)}
+    qs = Village.objects.filter(valid_to__isnull=True)
+    # Rename clashes first, so the unique (commune, name) holds after the move.
+    for src in plan.commune_map:
+        for v in qs.filter(commune_code=src):
+            target = plan.village_commune.get(v.pk, plan.commune_map[src])
+            if target != src and Village.objects.filter(commune_code=target, name__iexact=v.name).exclude(pk=v.pk).exists():
+                new_name = f"{v.name} ({names.get(src, src)})"[:200]
+                audited_update(v, actor=actor, changes={"name": new_name, "name_folded": fold(new_name)}, verb="reorganisation_village_rename",
+                               reason=plan.reference)
+    units = {c.code: c.pk for c in AdministrativeUnit.objects.filter(code__in=set(plan.commune_map.values()) | set(plan.village_commune.values()))}
+    return _move_villages_split(qs, plan, actor=actor, units=units)
+
+
+def _move_villages_split(qs: Any, plan: Any, *, actor: Any, units: dict[str, int]) -> dict[str, int]:
+    from collections import defaultdict
+
+    from coso.units.reorg import _audit_move
+
+    out: dict[str, int] = defaultdict(int)
+    for src in plan.commune_map:
+        by_target: dict[str, list[int]] = defaultdict(list)
+        for pk in qs.filter(commune_code=src).values_list("pk", flat=True):
+            target = plan.village_commune.get(pk, plan.commune_map[src])
+            if target != src:
+                by_target[target].append(pk)
+        for target, ids in by_target.items():
+            Village.objects.filter(pk__in=ids).update(commune_code=target, commune_id=units[target])
+            _audit_move(actor=actor, plan=plan, object_type=Village._meta.label, ids=ids, before={"commune_code": src},
+                        after={"commune_code": target}, commune_code=target)
+            out[target] += len(ids)
+    return dict(out)
+
+
+def _count_villages(plan: Any) -> dict[str, int]:
+    from collections import defaultdict
+
+    out: dict[str, int] = defaultdict(int)
+    if plan.village_map:
+        for new in set(plan.village_map.values()):
+            out[f"village:{new}"] += sum(1 for v in plan.village_map.values() if v == new)
+        return dict(out)
+    for src, default in plan.commune_map.items():
+        for pk in Village.objects.filter(commune_code=src, valid_to__isnull=True).values_list("pk", flat=True):
+            target = plan.village_commune.get(pk, default)
+            if target != src:
+                out[target] += 1
+    return dict(out)
+
+
+def register_units_movers() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from coso.units.reorg import register_mover
+
+    register_mover("units.villages", label=_("Thôn, tổ dân phố"), order=0, count=_count_villages,
+                   move=lambda plan, *, actor: _move_villages(plan, actor=actor) if not plan.village_map else {})
+
+
+def reorganisation_apply(*, reorganisation_id: int, actor: Any = None, today: Any = None) -> Any:
+    """Apply a scheduled reorganisation on (or after) its effective date, in one transaction; every app moves its own records.
+
+    Idempotent: an applied or cancelled reorganisation is left as it is. A failure rolls everything back and is recorded."""
+    from django.utils import timezone
+
+    from coso.core.text import format_date
+    from coso.units.models import Reorganisation, UnitSuccession
+    from coso.units.reorg import movers
+    from coso.units.reorg_spec import clean_spec, plan_for
+
+    today = today or timezone.localdate()
+    try:
+        with transaction.atomic():
+            r = Reorganisation.objects.select_for_update().filter(pk=reorganisation_id).first()
+            if r is None:
+                raise NotFoundError()
+            if actor is not None:
+                _reorg_actor(actor, r.province_code)
+            else:
+                actor = r.created_by  # applied by the job: the administrator who scheduled it answers for it
+            if r.status != Reorganisation.Status.SCHEDULED:
+                raise errors.REORG_NOT_SCHEDULED()
+            if today < r.effective_on:
+                raise errors.REORG_NOT_DUE(day=format_date(r.effective_on))
+            spec = clean_spec(province_code=r.province_code, kind=r.kind, spec=r.spec)  # units may have changed since scheduling
+            reason = f"{r.decision_number}: {r.title}"
+            result: dict[str, Any] = {"movers": {}, "created": [], "ended": []}
+            new_village_id = None
+            if r.kind == Reorganisation.Kind.VILLAGE_MERGE:
+                commune = AdministrativeUnit.objects.get(code=spec["commune"])
+                sources = list(Village.objects.select_for_update().filter(pk__in=spec["sources"]))
+                if spec["target_village"]:
+                    target = Village.objects.select_for_update().get(pk=spec["target_village"])
+                    audited_update(target, actor=actor, changes={
+                        "households": target.households + sum(v.households for v in sources),
+                        "population": target.population + sum(v.population for v in sources)}, verb="reorganisation_village_merge", reason=reason)
+                else:
+                    target = audited_create(Village(
+                        commune=commune, province_code=commune.province_code, commune_code=commune.code, name=spec["new_name"],
+                        name_folded=fold(spec["new_name"]), kind=spec["new_kind"], households=sum(v.households for v in sources),
+                        population=sum(v.population for v in sources), is_border_or_island=any(v.is_border_or_island for v in sources),
+                        is_security_hotspot=any(v.is_security_hotspot for v in sources), valid_from=r.effective_on), actor=actor,
+                        verb="reorganisation_village_create", reason=reason)
+                    result["created"].append(f"village:{target.pk}")
+                new_village_id = target.pk
+                plan = plan_for(r, new_village_id=new_village_id)
+                for m in movers():
+                    result["movers"][m.key] = m.move(plan, actor=actor)
+                for v in sources:
+                    audited_update(v, actor=actor, changes={"valid_to": r.effective_on}, verb="reorganisation_village_end", reason=reason)
+                    result["ended"].append(f"village:{v.pk}")
+            else:
+                r.spec = spec
+                if r.kind == Reorganisation.Kind.COMMUNE_SPLIT:
+                    for t in spec["targets"]:
+                        if not t["existing"]:
+                            _new_commune(t, province_code=r.province_code, effective_on=r.effective_on, actor=actor)
+                            result["created"].append(t["code"])
+                plan = plan_for(r)
+                for m in movers():
+                    result["movers"][m.key] = m.move(plan, actor=actor)
+                if r.kind == Reorganisation.Kind.COMMUNE_MERGE:
+                    target_unit = AdministrativeUnit.objects.get(code=spec["target"])
+                    if spec["new_name"] and spec["new_name"] != target_unit.name:
+                        audited_update(target_unit, actor=actor, changes={"name": spec["new_name"], "name_folded": fold(spec["new_name"])},
+                                       verb="reorganisation_unit_rename", reason=reason)
+                    for code in spec["sources"]:
+                        src = AdministrativeUnit.objects.get(code=code)
+                        _end_unit(src, effective_on=r.effective_on, actor=actor, reason=reason)
+                        result["ended"].append(code)
+                        audited_create(UnitSuccession(predecessor=src, successor=target_unit, kind=UnitSuccession.Kind.MERGE,
+                                                      effective_on=r.effective_on, legal_basis=reason[:200], decision_number=r.decision_number,
+                                                      decision_date=r.decision_date, is_primary=True, source="reorganisation"), actor=actor)
+                else:
+                    src = AdministrativeUnit.objects.get(code=spec["source"])
+                    codes = [t["code"] for t in spec["targets"]]
+                    continues = spec["source"] in codes
+                    if not continues:
+                        _end_unit(src, effective_on=r.effective_on, actor=actor, reason=reason)
+                        result["ended"].append(src.code)
+                    for code in codes:
+                        if code == spec["source"]:
+                            continue
+                        successor = AdministrativeUnit.objects.get(code=code)
+                        audited_create(UnitSuccession(predecessor=src, successor=successor, kind=UnitSuccession.Kind.SPLIT,
+                                                      effective_on=r.effective_on, legal_basis=reason[:200], decision_number=r.decision_number,
+                                                      decision_date=r.decision_date, is_primary=(code == spec["primary"] and not continues),
+                                                      source="reorganisation"), actor=actor)
+            audited_update(r, actor=actor, changes={"status": Reorganisation.Status.APPLIED, "applied_at": timezone.now(), "result": result,
+                                                    "spec": spec, "version": r.version + 1, "error": ""},
+                           verb="reorganisation_apply", reason=reason)
+            return r
+    except ApplicationError as exc:
+        if exc.code in ("reorg-not-scheduled", "reorg-not-due", "reorg-forbidden", "not-found"):
+            raise
+        _reorg_failed(reorganisation_id, actor=actor, message=f"{exc.code}: {exc.message}")
+        raise
+    except Exception as exc:
+        logger.exception("reorganisation %s failed", reorganisation_id)
+        _reorg_failed(reorganisation_id, actor=actor, message=f"{type(exc).__name__}: {exc}")
+        raise
+
+
+def _reorg_failed(reorganisation_id: int, *, actor: Any, message: str) -> None:
+    from coso.units.models import Reorganisation
+
+    with transaction.atomic():
+        r = Reorganisation.objects.select_for_update().get(pk=int(reorganisation_id))
+        audited_update(r, actor=actor, changes={"status": Reorganisation.Status.FAILED, "error": message[:2000], "version": r.version + 1},
+                       verb="reorganisation_failed", reason=message[:500])
+
+
+def reorganisations_apply_due(*, today: Any) -> dict[str, int]:
+    """The job: apply every scheduled reorganisation whose effective date has come (each in its own transaction)."""
+    from coso.units.models import Reorganisation
+
+    done = failed = 0
+    for pk in Reorganisation.objects.filter(status=Reorganisation.Status.SCHEDULED, effective_on__lte=today).order_by("effective_on", "pk") \
+            .values_list("pk", flat=True):
+        try:
+            reorganisation_apply(reorganisation_id=pk, today=today)
+            done += 1
+        except Exception:  # recorded on the reorganisation (status failed, error); the others still run
+            failed += 1
+    return {"applied": done, "failed": failed}

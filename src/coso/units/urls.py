@@ -13,6 +13,9 @@ urlpatterns = [
     path("villages/import/", views.village_import, name="village_import"),
     path("villages/import/template.xlsx", views.village_template, name="village_template"),
     path("villages/<int:pk>/edit/", views.village_edit, name="village_edit"),
+    path("reorganisations/", views.reorganisation_list_view, name="reorganisation_list"),
+    path("reorganisations/new/", views.reorganisation_new, name="reorganisation_new"),
+    path("reorganisations/<int:pk>/", views.reorganisation_detail, name="reorganisation_detail"),
     path("convert/", views.convert_address, name="convert"),
     path("convert/suggest/", views.convert_suggest, name="convert_suggest"),
 ]

@@ -201,3 +201,94 @@ def convert_suggest(request: HttpRequest) -> HttpResponse:
         pks = dict(AdministrativeUnit.objects.filter(code__in=[c.code for c in result.candidates]).values_list("code", "pk"))
     return render(request, "units/partials/_convert_result.html", {"address": address, "result": result, "error": error, "pks": pks,
                                                                     "pick": True})
+
+
+# ---------------------------------------------------------------- reorganisation wizard
+def _reorg_field_errors(form: Any, exc: ApplicationError) -> None:
+    """Map spec errors of the service onto the wizard's fields (the service names spec fields)."""
+    fields = {"sources": "sources", "target_village": "target_village", "new_name": "new_name", "commune": "commune",
+              "targets": "targets", "villages": "village_targets"}
+    kind = form.cleaned_data.get("kind") if hasattr(form, "cleaned_data") else ""
+    if kind == "commune_merge":
+        fields.update({"sources": "source_communes", "commune": "source_communes"})
+    if kind == "commune_split":
+        fields.update({"commune": "source"})
+    names = (exc.details.get("fields") or {}) if exc.details else {}
+    for name in names:
+        target = fields.get(name, name)
+        if target in form.fields:
+            form.add_error(target, exc.message)
+            return
+    form.add_error(None, exc.message)
+
+
+@login_required
+def reorganisation_list_view(request: HttpRequest) -> HttpResponse:
+    from coso.units.selectors import can_reorganise, reorganisation_list
+
+    _staff_only(request)
+    items = reorganisation_list(fetched_by=request.user)
+    return render(request, "units/reorganisation_list.html", {
+        "items": items[:200], "can_create": can_reorganise(request.user, getattr(request.user, "province_code", "") or "")})
+
+
+@login_required
+def reorganisation_new(request: HttpRequest) -> HttpResponse:
+    from coso.units.forms import ReorganisationForm
+    from coso.units.models import Village
+    from coso.units.selectors import can_reorganise
+
+    province_code = getattr(request.user, "province_code", "") or request.GET.get("province", "")
+    if not can_reorganise(request.user, province_code):
+        return render(request, "errors/403.html", status=403)
+    communes = list(AdministrativeUnit.objects.filter(level="commune", province_code=province_code).order_by("name"))
+    data = request.POST if request.method == "POST" else None
+    kind = (data or request.GET).get("kind") or "village_merge"
+    commune_code = (data or request.GET).get("commune") or (data or request.GET).get("source") or ""
+    villages = list(Village.objects.filter(commune_code=commune_code, province_code=province_code, valid_to__isnull=True).order_by("name")) \
+        if commune_code else []
+    form = ReorganisationForm(data, communes=communes, villages=villages, initial={"kind": kind, "commune": commune_code, "source": commune_code})
+    preview = None
+    if data is not None and form.is_valid():
+        d = form.cleaned_data
+        args = {"actor": request.user, "province_code": province_code, "kind": d["kind"], "decision_number": d["decision_number"],
+                "decision_date": d["decision_date"], "effective_on": d["effective_on"], "title": d["title"], "issuer": d.get("issuer", ""),
+                "spec": form.spec()}
+        try:
+            if request.POST.get("action") == "schedule":
+                r = services.reorganisation_schedule(**args)
+                messages.success(request, _("Đã lên lịch sắp xếp; hệ thống sẽ thực hiện vào ngày có hiệu lực."))
+                return redirect("units:reorganisation_detail", pk=r.pk)
+            preview = services.reorganisation_schedule(**args, dry_run=True)
+        except ApplicationError as exc:
+            _reorg_field_errors(form, exc)
+    return render(request, "units/reorganisation_form.html", {
+        "form": form, "kind": kind, "preview": preview, "commune_code": commune_code, "villages": villages})
+
+
+@login_required
+def reorganisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from coso.units.forms import ReorganisationCancelForm
+    from coso.units.selectors import can_reorganise, reorganisation_get
+
+    _staff_only(request)
+    r = reorganisation_get(fetched_by=request.user, pk=pk)
+    can_edit = can_reorganise(request.user, r.province_code)
+    form = ReorganisationCancelForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit:
+            return render(request, "errors/403.html", status=403)
+        if form.is_valid():
+            try:
+                services.reorganisation_cancel(actor=request.user, reorganisation_id=r.pk, reason=form.cleaned_data["reason"],
+                                               version=int(request.POST.get("version") or 0) or None)
+            except ApplicationError as exc:
+                apply_to_form(form, exc, summary=True)
+            else:
+                messages.success(request, _("Đã hủy phương án sắp xếp."))
+                return redirect("units:reorganisation_detail", pk=r.pk)
+    from django.utils import timezone
+
+    return render(request, "units/reorganisation_detail.html", {
+        "r": r, "preview": r.preview, "form": form,
+        "can_cancel": can_edit and (r.status == r.Status.FAILED or (r.status == r.Status.SCHEDULED and timezone.localdate() < r.effective_on))})

@@ -1,0 +1,26 @@
+"""Reorganisation mover of citizen feedback: feedback still being handled follows its village (or the commune that
+takes over); answered and closed feedback stays where it was. Registered with ``coso.units.reorg``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from coso.feedback.models import Feedback
+from coso.units.reorg import MovePlan, count_by_commune, move_by_commune, register_mover
+
+
+def _open() -> Any:
+    return Feedback.objects.filter(status__in=Feedback.OPEN_STATUSES)
+
+
+def count(plan: MovePlan) -> dict[str, int]:
+    return count_by_commune(_open(), plan, village_field="village")
+
+
+def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
+    return move_by_commune(_open(), plan, actor=actor, village_field="village")
+
+
+register_mover("feedback.open", label=_("Phản ánh, kiến nghị đang xử lý"), order=30, count=count, move=move)

@@ -1,0 +1,48 @@
+"""Reorganisation mover of cadre planning: a commune's planning lists move to the commune that takes over. When
+that commune already has a list for the same term and position, the candidates join it and the old list stays
+(empty) as history. Registered with ``coso.units.reorg``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from coso.planning.models import Candidate, PlanningList, RemovalProposal
+from coso.units.reorg import MovePlan, _audit_move, count_by_commune, move_by_commune, move_dependents, register_mover
+
+
+def count(plan: MovePlan) -> dict[str, int]:
+    return count_by_commune(PlanningList.objects.all(), plan)
+
+
+def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
+    moved: dict[str, int] = {}
+    merged: set[int] = set()
+    for src, target in plan.commune_map.items():
+        if src == target:
+            continue
+        existing = {(pl.term, pl.position_code): pl for pl in PlanningList.objects.filter(commune_code=target)}
+        for pl in PlanningList.objects.filter(commune_code=src):
+            into = existing.get((pl.term, pl.position_code))
+            if into is None:
+                continue
+            merged.add(pl.pk)
+            ids = list(Candidate.objects.filter(planning_list=pl).values_list("pk", flat=True))
+            Candidate.objects.filter(pk__in=ids).update(planning_list=into, commune_code=target)
+            _audit_move(actor=actor, plan=plan, object_type=Candidate._meta.label, ids=ids, before={"planning_list_id": pl.pk, "commune_code": src},
+                        after={"planning_list_id": into.pk, "commune_code": target}, commune_code=target)
+            move_dependents(RemovalProposal, parent_field="candidate", parent_ids=ids, src=src, target=target, plan=plan, actor=actor)
+            moved[target] = moved.get(target, 0) + 1
+
+    def dependents(ids: list[Any], src: str, target: str) -> None:
+        cand = list(Candidate.objects.filter(planning_list_id__in=ids).values_list("pk", flat=True))
+        move_dependents(Candidate, parent_field="planning_list", parent_ids=ids, src=src, target=target, plan=plan, actor=actor)
+        move_dependents(RemovalProposal, parent_field="candidate", parent_ids=cand, src=src, target=target, plan=plan, actor=actor)
+
+    for k, n in move_by_commune(PlanningList.objects.exclude(pk__in=merged), plan, actor=actor, after_move=dependents).items():
+        moved[k] = moved.get(k, 0) + n
+    return moved
+
+
+register_mover("planning.lists", label=_("Danh sách quy hoạch cán bộ"), order=50, count=count, move=move)
