@@ -5,6 +5,7 @@ import io
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 import pytest
 import time_machine
@@ -361,7 +362,7 @@ def test_public_search_is_accent_insensitive_and_filters(submit, users, cats, ot
     assert not sel.feedback_public_list(commune_code=other_commune.code).exists()
     assert not sel.feedback_public_list(status="answered").exists()
     assert list(sel.feedback_public_list(status="processing")) == [fb]
-    today = fb.published_at.date()
+    today = timezone.localdate(fb.published_at)  # the filters are days of the local calendar
     assert list(sel.feedback_public_list(date_from=today, date_to=today)) == [fb]
     assert not sel.feedback_public_list(date_from=today + dt.timedelta(days=2)).exists()
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 import pytest
 import time_machine
 
@@ -22,7 +24,7 @@ def test_province_admin_changes_the_answer_deadline_in_a_browser(desktop_page, u
     page = desktop_page
     blogin(page, "province_admin")
     page.goto(page.base + f"/quy-dinh/{KEY}/")
-    today = dt.date.today()
+    today = timezone.localdate()
     monday = today + dt.timedelta(days=7 - today.weekday())
     page.fill("#id_value", "10")
     page.fill("#id_valid_from", monday.isoformat())
