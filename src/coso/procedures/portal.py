@@ -172,7 +172,7 @@ def _documents(checklist: list[dict[str, Any]], *, crawl_flags: bool = False) ->
         case = _text(item.get("case_name"))
         if case:
             name = f"{case}: {name}"
-        key = fold(name)
+        key = re.sub(r"\s+", " ", name).casefold()  # not fold(): “điểm đ” and “điểm d” are different cases
         if key in seen:
             continue
         seen.add(key)
