@@ -114,6 +114,39 @@ def test_rebuild_then_check_matches_and_drift_is_reported(november):
     assert services.rollups_check() == []
 
 
+def test_records_count_on_their_local_day_around_midnight(commune, make_dossier):
+    """The set-based rebuild computes the local day in the database: 23:30 and 00:30 (UTC+7) fall on their own days."""
+    from zoneinfo import ZoneInfo
+
+    vn = ZoneInfo("Asia/Ho_Chi_Minh")
+    late_evening = make_dossier(commune, received=dt.date(2026, 11, 30))
+    after_midnight = make_dossier(commune, received=dt.date(2026, 12, 1))
+    type(late_evening).objects.filter(pk=late_evening.pk).update(received_at=dt.datetime(2026, 11, 30, 23, 30, tzinfo=vn))
+    type(after_midnight).objects.filter(pk=after_midnight.pk).update(received_at=dt.datetime(2026, 12, 1, 0, 30, tzinfo=vn))
+    services.rollups_rebuild()
+    days = set(IndexRollup.objects.filter(commune_code=commune.code, indicator="3.3").values_list("day", "denominator"))
+    assert days == {(dt.date(2026, 11, 30), 1), (dt.date(2026, 12, 1), 1)}
+    assert services.rollups_check() == []
+
+
+def test_rebuild_counts_an_old_commune_under_its_successor_in_the_new_province(commune, make_dossier):
+    """Set-based rebuild: a row's province is the current commune's, not the old record's (old province 80 merged into 79)."""
+    from django.apps import apps
+
+    Unit = apps.get_model("units", "AdministrativeUnit")
+    Succession = apps.get_model("units", "UnitSuccession")
+    old = Unit.all_objects.create(
+        code="27700", name="Xã cũ", level="commune", kind="xa", province_code="80", valid_from=None, valid_to=dt.date(2025, 7, 1)
+    )
+    Succession.objects.create(predecessor=old, successor=commune, effective_on=dt.date(2025, 7, 1), is_primary=True)
+    make_dossier(old, received=dt.date(2025, 6, 2), finished=dt.date(2025, 6, 3), timeliness="on_time")
+    services.rollups_rebuild()
+    assert set(IndexRollup.objects.values_list("commune_code", "province_code").distinct()) == {(commune.code, commune.province_code)}
+    f = selectors.province_card(commune.province_code, periods.month(2025, 6)).indicator("2.1")
+    assert (f.numerator, f.denominator) == (1, 1)
+    assert services.rollups_check() == []
+
+
 def test_refresh_counts_only_what_changed_and_is_idempotent(november, commune, make_dossier):
     services.rollups_rebuild()
     assert services.rollups_refresh() >= 0
