@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Sum
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+from coso.indices.cache import NATIONAL, cached
 from coso.indices.engine import Facts, Scorecard, Totals, scorecard, totals
 from coso.indices.models import IndexRollup, ProvinceRollup
 from coso.indices.periods import Period
@@ -54,18 +55,33 @@ def facts_national(period: Period) -> Facts:
     }
 
 
+def _span(period: Period) -> tuple[str, str]:
+    return period.start.isoformat(), period.end.isoformat()
+
+
 def commune_card(commune_code: str, province_code: str, period: Period) -> Scorecard:
-    facts = _grouped(_in_period(period).filter(commune_code=commune_code), "commune_code").get(commune_code, {})
+    # The facts are cached (plain numbers); the scorecard is scored here, its labels translated when shown.
+    facts = cached(
+        "commune_facts",
+        province_code,
+        (commune_code, *_span(period)),
+        lambda: _grouped(_in_period(period).filter(commune_code=commune_code), "commune_code").get(commune_code, {}),
+    )
     return scorecard(facts, on=period.end, province_code=province_code, commune_code=commune_code)
 
 
 def province_card(province_code: str, period: Period) -> Scorecard:
-    facts = _grouped(_provinces_in(period).filter(province_code=province_code), "province_code").get(province_code, {})
+    facts = cached(
+        "province_facts",
+        province_code,
+        _span(period),
+        lambda: _grouped(_provinces_in(period).filter(province_code=province_code), "province_code").get(province_code, {}),
+    )
     return scorecard(facts, on=period.end, province_code=province_code)
 
 
 def national_card(period: Period) -> Scorecard:
-    return scorecard(facts_national(period), on=period.end)
+    return scorecard(cached("national_facts", NATIONAL, _span(period), lambda: facts_national(period)), on=period.end)
 
 
 @dataclass
@@ -142,6 +158,10 @@ def _ranking(units: list[tuple[str, str, str]], facts: dict[str, Facts], prev_fa
 
 
 def commune_ranking(province_code: str, period: Period) -> list[RankRow]:
+    return cached("commune_ranking", province_code, _span(period), lambda: _commune_ranking(province_code, period))
+
+
+def _commune_ranking(province_code: str, period: Period) -> list[RankRow]:
     from coso.units.models import AdministrativeUnit
 
     units = [
@@ -152,6 +172,10 @@ def commune_ranking(province_code: str, period: Period) -> list[RankRow]:
 
 
 def province_ranking(period: Period) -> list[RankRow]:
+    return cached("province_ranking", NATIONAL, _span(period), lambda: _province_ranking(period))
+
+
+def _province_ranking(period: Period) -> list[RankRow]:
     from coso.units.models import AdministrativeUnit
 
     units = [(c, n, c) for c, n in AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE).values_list("code", "name")]
@@ -197,8 +221,35 @@ def province_strengths(province_code: str, period: Period, viewer: Any, codes: l
     return strengths(codes, province_code=province_code, period=period, viewer=viewer, facts=facts)
 
 
+STRENGTH_TTL = 120  # seconds: the composite's inputs from other apps (tasks, workforce…) bump no generation
+
+
+def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None) -> dict[str, Any]:
+    """:func:`province_strengths` for the dashboard pages: cached for the viewer for at most ``STRENGTH_TTL`` seconds
+    (and never past a change of the province's rollups or of the rule book)."""
+    from django.utils import translation
+
+    from coso.indices.strength import plain
+
+    def compute() -> dict[str, Any]:
+        return {code: plain(s) for code, s in province_strengths(province_code, period, viewer, codes).items()}
+
+    # Labels are stored translated (unpickling lazy translations is slow): the language is part of the key.
+    parts = (getattr(viewer, "pk", None), ",".join(codes) if codes is not None else "*", translation.get_language(), *_span(period))
+    return cached("strengths", province_code, parts, compute, timeout=STRENGTH_TTL)
+
+
 def monthly_trend(period: Period, *, commune_code: str = "", province_code: str = "", months: int = 12) -> dict[str, list[Any]]:
     """Score out of 100 per month for the ``months`` months ending with the period's last month (one query)."""
+    return cached(
+        "trend",
+        province_code or NATIONAL,
+        (commune_code, months, *_span(period)),
+        lambda: _monthly_trend(period, commune_code=commune_code, province_code=province_code, months=months),
+    )
+
+
+def _monthly_trend(period: Period, *, commune_code: str, province_code: str, months: int) -> dict[str, list[Any]]:
     from coso.indices.engine import totals
     from coso.indices.periods import month
 
@@ -225,3 +276,28 @@ def monthly_trend(period: Period, *, commune_code: str = "", province_code: str 
         for p in spans
     ]
     return {"labels": [f"{p.start:%m/%Y}" for p in spans], "scores": scores}
+
+
+# ---------------------------------------------------------------- what waits for an officer
+def queue_counts(user: Any) -> dict[str, int]:
+    """Dossiers waiting for ``user`` (personally or for their role), near the deadline and overdue, and feedback
+    overdue, in their unit (the dossier and feedback selectors, scoped). Cached until the commune's records change."""
+    from django.utils import timezone
+
+    from coso.indices.cache import cached_queue
+
+    def compute() -> dict[str, int]:
+        from coso.dossiers.selectors import inbox
+        from coso.feedback.selectors import feedback_list
+
+        box = inbox(fetched_by=user)
+        return {
+            "mine": box.mine.count(),
+            "near": box.near.count(),
+            "overdue": box.overdue.count(),
+            "intake": box.intake.count() if box.intake is not None else 0,
+            "feedback_overdue": feedback_list(fetched_by=user, tab="overdue").count(),
+        }
+
+    parts = (user.pk, user.role, user.province_code, timezone.localdate().isoformat())
+    return cached_queue(user.commune_code or "", parts, compute)

@@ -20,6 +20,7 @@ from coso.core.audit import audit_log
 from coso.core.models import AuditLog
 from coso.dossiers import selectors as dossier_selectors
 from coso.feedback import selectors as feedback_selectors
+from coso.indices import cache as figures_cache
 from coso.indices import sql
 from coso.indices.models import IndexRollup, ProvinceRollup, RollupState
 
@@ -52,6 +53,7 @@ def rollups_rebuild(*, actor: Any = None) -> int:
         n = IndexRollup.objects.count()
         sql.sum_provinces()
         state.rebuilt_at = state.refreshed_at = started
+        figures_cache.bump(everything=True)
         state.save(update_fields=["rebuilt_at", "refreshed_at"])
         audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=state, verb="indices_rebuild", after={"rows": n})
     return n
@@ -93,17 +95,19 @@ def refresh_keys(keys: Iterable[tuple[str, dt.date]], *, today: dt.date | None =
             touched |= set(span.values_list("province_code", flat=True).distinct())
             for province in touched:
                 sql.sum_provinces(province, first, last)
+            figures_cache.bump(touched)
     return len(by_unit)
 
 
-def refresh_records(*, dossier_ids: list[int], feedback_ids: list[int]) -> int:
-    """Re-count the (commune, day) pairs of the given records (the event-driven update)."""
-    keys: set[tuple[str, dt.date]] = set()
+def refresh_records(*, dossier_ids: list[int], feedback_ids: list[int], keys: Iterable[tuple[str, str]] = ()) -> int:
+    """Re-count the (commune, day) pairs of the given records (the event-driven update), and ``keys``
+    ((commune, ISO day) pairs the records counted on before a change)."""
+    pairs: set[tuple[str, dt.date]] = {(unit, dt.date.fromisoformat(day)) for unit, day in keys}
     if dossier_ids:
-        keys |= dossier_selectors.index_dirty_keys(pks=list(dossier_ids))
+        pairs |= dossier_selectors.index_dirty_keys(pks=list(dossier_ids))
     if feedback_ids:
-        keys |= feedback_selectors.index_dirty_keys(pks=list(feedback_ids))
-    return refresh_keys(keys)
+        pairs |= feedback_selectors.index_dirty_keys(pks=list(feedback_ids))
+    return refresh_keys(pairs)
 
 
 @dataclass

@@ -100,13 +100,13 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
         ctx["ranked_count"] = sum(1 for r in ranking if r.rank is not None)
         if user.role == Role.COMMUNE_LEADER:
             ctx["todo"] = _todo(user)
-        ctx["strength"] = selectors.province_strengths(unit.province_code, period, user, [unit.code])[unit.code]
-        ctx["previous_strength"] = selectors.province_strengths(unit.province_code, prev, user, [unit.code])[unit.code]
+        ctx["strength"] = selectors.dashboard_strengths(unit.province_code, period, user, [unit.code])[unit.code]
+        ctx["previous_strength"] = selectors.dashboard_strengths(unit.province_code, prev, user, [unit.code])[unit.code]
     elif level == "province":
         unit = _unit(province_code, "province")
         card = selectors.province_card(unit.code, period)
         ranking = selectors.commune_ranking(unit.code, period)
-        csi = selectors.province_strengths(unit.code, period, user)
+        csi = selectors.dashboard_strengths(unit.code, period, user)
         for r in ranking:
             r.strength = csi.get(r.code)
         if request.GET.get("sort") == "csi":
@@ -169,16 +169,9 @@ def _xlsx(ctx: dict[str, Any]) -> HttpResponse:
 
 def _todo(user: Any) -> dict[str, Any]:
     """What waits for a commune leader today (counts link to the lists behind them)."""
-    from coso.dossiers.selectors import inbox
-    from coso.feedback.selectors import feedback_list
-
-    box = inbox(fetched_by=user)
     inbox_url = reverse("dossiers:inbox")
     return {
-        "mine": box.mine.count(),
-        "near": box.near.count(),
-        "overdue": box.overdue.count(),
-        "feedback_overdue": feedback_list(fetched_by=user, tab="overdue").count(),
+        **selectors.queue_counts(user),
         "mine_url": inbox_url + "?tab=mine",
         "near_url": inbox_url + "?tab=near",
         "overdue_url": inbox_url + "?tab=overdue",

@@ -279,3 +279,93 @@ def test_monthly_trend_for_a_commune_and_the_country(november, commune, make_dos
     nov = selectors.commune_card(commune.code, commune.province_code, NOV).score100
     assert trend["scores"][-1] == nov and trend["scores"][0] is None
     assert selectors.monthly_trend(NOV)["scores"][-1] == selectors.national_card(NOV).score100
+
+
+# ---------------------------------------------------------------- bulk updates (no post_save)
+def test_a_bulk_update_moving_a_dossier_to_another_day_keeps_the_rollups_right(november, commune, django_capture_on_commit_callbacks):
+    """QuerySet.update() sends no post_save: the manager announces it, the old day and the new one are re-counted."""
+    from django.apps import apps
+
+    services.rollups_rebuild()
+    late = november[3]  # finished 20/11, late
+    with django_capture_on_commit_callbacks(execute=True):
+        n = apps.get_model("dossiers", "Dossier").objects.filter(pk=late.pk).update(finished_at=at(dt.date(2026, 12, 2)), timeliness="on_time")
+    assert n == 1
+    nov = selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1")
+    dec = selectors.commune_card(commune.code, commune.province_code, periods.month(2026, 12)).indicator("2.1")
+    assert (nov.numerator, nov.denominator) == (3, 3)
+    assert (dec.numerator, dec.denominator) == (1, 1)
+    assert selectors.province_card(commune.province_code, NOV).indicator("2.1").denominator == 3 + 2
+    assert services.rollups_check() == []
+
+
+def test_bulk_updates_of_ratings_attachments_and_feedback_keep_the_rollups_right(november, commune, django_capture_on_commit_callbacks):
+    from django.apps import apps
+
+    services.rollups_rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        apps.get_model("dossiers", "DossierRating").objects.filter(dossier__commune_code=commune.code).update(level="very_satisfied")
+        apps.get_model("dossiers", "DossierAttachment").objects.filter(dossier=november[0], kind="result").update(kind="input")
+        apps.get_model("feedback", "Feedback").objects.filter(commune_code=commune.code).update(late=False, rating="")
+    card = selectors.commune_card(commune.code, commune.province_code, NOV)
+    assert (card.indicator("5.4").numerator, card.indicator("5.4").denominator) == (3, 4)  # no "not satisfied" left; 1 late
+    assert (card.indicator("4.1").numerator, card.indicator("4.1").denominator) == (0, 3)
+    assert (card.indicator("5.2").numerator, card.indicator("5.2").denominator) == (2, 2)
+    assert (card.indicator("5.3").numerator, card.indicator("5.3").denominator) == (2, 2)
+    assert services.rollups_check() == []
+
+
+def test_a_bulk_update_is_stamped_so_the_periodic_refresh_sees_it_without_the_event(november, commune, settings):
+    from django.apps import apps
+
+    settings.COSO_INDICES_LIVE = False
+    services.rollups_refresh()  # first run: rebuild
+    apps.get_model("dossiers", "Dossier").objects.filter(pk=november[1].pk).update(timeliness="late")
+    assert services.rollups_check() != []  # stale until the job runs
+    services.rollups_refresh()
+    f = selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1")
+    assert (f.numerator, f.denominator) == (2, 4)
+    assert services.rollups_check() == []
+
+
+def test_a_deleted_dossier_leaves_the_rollups(november, commune, django_capture_on_commit_callbacks):
+    services.rollups_rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        november[3].delete()
+    f = selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1")
+    assert (f.numerator, f.denominator) == (3, 3)
+    assert services.rollups_check() == []
+
+
+# ---------------------------------------------------------------- cached figures
+def test_cached_figures_follow_events_rebuilds_and_rules(november, commune, other_commune, make_dossier, django_capture_on_commit_callbacks):
+    from coso.rules.testing import set_rule
+
+    services.rollups_rebuild()
+    before = selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1")
+    ranking = {r.code: r for r in selectors.commune_ranking(commune.province_code, NOV)}
+    assert (before.numerator, before.denominator) == (3, 4)
+    assert ranking[other_commune.code].rank == 1
+    with django_capture_on_commit_callbacks(execute=True):  # an event re-counts the commune: the cached figures go
+        make_dossier(commune, received=dt.date(2026, 11, 12), finished=dt.date(2026, 11, 13), timeliness="on_time")
+    after = selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1")
+    assert (after.numerator, after.denominator) == (4, 5)
+    assert selectors.province_card(commune.province_code, NOV).indicator("2.1").denominator == 5 + 2
+    assert selectors.national_card(NOV).indicator("2.1").denominator == 5 + 2
+    # A rule change scores the cached facts again.
+    set_rule("indices.d766.full_at.i2_1", 75, valid_from=dt.date(2026, 11, 1), province_code=commune.province_code)
+    assert selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1").points == 20
+    # A rebuild (e.g. after a manual repair) invalidates everything.
+    IndexRollup.objects.filter(commune_code=commune.code).delete()
+    services.rollups_rebuild()
+    assert selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1").denominator == 5
+
+
+def test_queue_counts_follow_the_communes_dossiers(users, commune, make_dossier, django_capture_on_commit_callbacks):
+    leader = users["leader"]
+    start = selectors.queue_counts(leader)
+    d = make_dossier(commune, received=dt.date(2026, 11, 2))  # open, overdue by now
+    type(d).objects.filter(pk=d.pk).update(waiting_role="commune_leader", due_date=dt.date(2020, 1, 2))
+    counts = selectors.queue_counts(leader)
+    assert counts["mine"] == start["mine"] + 1
+    assert counts["overdue"] == start["overdue"] + 1
