@@ -8,6 +8,7 @@ from coso.core.excel import workbook_bytes
 from coso.indices.engine import Scorecard
 from coso.indices.periods import Period
 
+SOURCES = {"dossier": "Hồ sơ một cửa", "feedback": "Phản ánh, kiến nghị", "catalogue": "Danh mục thủ tục hành chính"}
 STATUS = {"ok": "", "na": "Không phát sinh (N/A)", "no_data": "Không có dữ liệu (Coso chưa ghi nhận)"}
 
 
@@ -75,7 +76,7 @@ def index_xlsx(*, unit_name: str, period: Period, card: Scorecard, ranking: list
                     str(i.formula),
                     i.max_points,
                     i.full_at,
-                    {"dossier": "Hồ sơ một cửa", "feedback": "Phản ánh, kiến nghị"}.get(i.source, "Không có"),
+                    SOURCES.get(i.source, "Không có"),
                 ]
                 for g in card.groups
                 for i in g.indicators

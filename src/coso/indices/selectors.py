@@ -59,6 +59,37 @@ def _span(period: Period) -> tuple[str, str]:
     return period.start.isoformat(), period.end.isoformat()
 
 
+# ---------------------------------------------------------------- indicators the procedure catalogue feeds (1.3, 3.1)
+def _province_codes() -> list[str]:
+    from coso.units.models import AdministrativeUnit
+
+    return list(AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE).order_by("code").values_list("code", flat=True))
+
+
+def catalogue_facts(day: Any, province_codes: list[str]) -> dict[str, Facts]:
+    """{province: {"1.3": …, "3.1": …}} from the catalogue in force on ``day`` (``procedures.selectors``); cached until
+    the catalogue changes (an edit of a procedure bumps every generation, ``signals.py``)."""
+    from coso.procedures.selectors import index_catalogue_facts
+
+    codes = sorted(set(province_codes))
+    return cached(
+        "catalogue", NATIONAL, (day.isoformat(), ",".join(codes)), lambda: index_catalogue_facts(day=day, province_codes=codes)
+    )
+
+
+def _with_catalogue(facts: Facts, catalogue: Facts) -> Facts:
+    return {**facts, **catalogue}
+
+
+def _national_catalogue(day: Any) -> Facts:
+    out: dict[str, tuple[int, int]] = {}
+    for facts in catalogue_facts(day, _province_codes()).values():
+        for code, (n, d) in facts.items():
+            a, b = out.get(code, (0, 0))
+            out[code] = (a + n, b + d)
+    return out
+
+
 def commune_card(commune_code: str, province_code: str, period: Period) -> Scorecard:
     # The facts are cached (plain numbers); the scorecard is scored here, its labels translated when shown.
     facts = cached(
@@ -67,6 +98,7 @@ def commune_card(commune_code: str, province_code: str, period: Period) -> Score
         (commune_code, *_span(period)),
         lambda: _grouped(_in_period(period).filter(commune_code=commune_code), "commune_code").get(commune_code, {}),
     )
+    facts = _with_catalogue(facts, catalogue_facts(period.end, [province_code]).get(province_code, {}))
     return scorecard(facts, on=period.end, province_code=province_code, commune_code=commune_code)
 
 
@@ -77,11 +109,13 @@ def province_card(province_code: str, period: Period) -> Scorecard:
         _span(period),
         lambda: _grouped(_provinces_in(period).filter(province_code=province_code), "province_code").get(province_code, {}),
     )
+    facts = _with_catalogue(facts, catalogue_facts(period.end, [province_code]).get(province_code, {}))
     return scorecard(facts, on=period.end, province_code=province_code)
 
 
 def national_card(period: Period) -> Scorecard:
-    return scorecard(cached("national_facts", NATIONAL, _span(period), lambda: facts_national(period)), on=period.end)
+    facts = cached("national_facts", NATIONAL, _span(period), lambda: facts_national(period))
+    return scorecard(_with_catalogue(facts, _national_catalogue(period.end)), on=period.end)
 
 
 @dataclass
@@ -142,6 +176,12 @@ def _rank(rows: list[RankRow]) -> dict[str, tuple[int | None, float | None]]:
 def _ranking(units: list[tuple[str, str, str]], facts: dict[str, Facts], prev_facts: dict[str, Facts], period: Period) -> list[RankRow]:
     """``units``: (code, name, province_code) of the units to rank."""
     prev = period.previous()
+    # The catalogue's figures (1.3, 3.1) count for a unit with records in the period: a unit where nothing
+    # happened is not ranked on its catalogue alone (it would reach full marks doing nothing).
+    provinces = sorted({prov for _c, _n, prov in units})
+    cat_now, cat_prev = catalogue_facts(period.end, provinces), catalogue_facts(prev.end, provinces)
+    facts = {code: _with_catalogue(f, cat_now.get(prov, {})) if (f := facts.get(code)) else {} for code, _n, prov in units}
+    prev_facts = {code: _with_catalogue(f, cat_prev.get(prov, {})) if (f := prev_facts.get(code)) else {} for code, _n, prov in units}
     rows = [
         RankRow(code, name, totals(facts.get(code, {}), on=period.end, province_code=prov, commune_code=code if code != prov else ""))
         for code, name, prov in units
@@ -218,6 +258,8 @@ def province_strengths(province_code: str, period: Period, viewer: Any, codes: l
         facts = facts_by_commune(period, province_code)
     else:  # only the communes asked for (a commune's dashboard)
         facts = _grouped(_in_period(period).filter(commune_code__in=codes), "commune_code")
+    catalogue = catalogue_facts(period.end, [province_code]).get(province_code, {})
+    facts = {code: _with_catalogue(f, catalogue) for code, f in facts.items() if f}
     return strengths(codes, province_code=province_code, period=period, viewer=viewer, facts=facts)
 
 
@@ -271,10 +313,14 @@ def _monthly_trend(period: Period, *, commune_code: str, province_code: str, mon
         key = (r["day"].year, r["day"].month)
         n, d = by_month[key].get(r["indicator"], (0, 0))
         by_month[key][r["indicator"]] = (n + r["numerator"], d + r["denominator"])
-    scores = [
-        totals(by_month.get((p.start.year, p.start.month), {}), on=p.end, province_code=province_code, commune_code=commune_code).score100
-        for p in spans
-    ]
+    def month_facts(p: Period) -> Facts:
+        facts = by_month.get((p.start.year, p.start.month), {})
+        if not facts:
+            return facts
+        catalogue = catalogue_facts(p.end, [province_code]).get(province_code, {}) if province_code else _national_catalogue(p.end)
+        return _with_catalogue(facts, catalogue)
+
+    scores = [totals(month_facts(p), on=p.end, province_code=province_code, commune_code=commune_code).score100 for p in spans]
     return {"labels": [f"{p.start:%m/%Y}" for p in spans], "scores": scores}
 
 

@@ -123,7 +123,20 @@ def _row_deleted(sender: Any, instance: Any, using: str | None = None, **kwargs:
         transaction.on_commit(lambda: _enqueue([pk], []), using=using)
 
 
+def _catalogue_changed(sender: Any, **kwargs: Any) -> None:
+    """A procedure, version or step changed: figures 1.3 and 3.1 (and every score using them) are computed again."""
+    from coso.indices.cache import bump
+
+    try:
+        bump(everything=True)
+    except Exception:  # noqa: BLE001 -- never fail the catalogue edit over a cache
+        logger.exception("indices: figures cache not invalidated after a catalogue change")
+
+
 def connect() -> None:
+    for label in ("procedures.Procedure", "procedures.ProcedureVersion", "procedures.ProcedureStep"):
+        post_save.connect(_catalogue_changed, sender=label, dispatch_uid=f"indices-catalogue-{label}")
+        post_delete.connect(_catalogue_changed, sender=label, dispatch_uid=f"indices-catalogue-del-{label}")
     post_save.connect(_dossier_saved, sender="dossiers.Dossier", dispatch_uid="indices-dossier")
     post_save.connect(_dossier_saved, sender="dossiers.DossierRating", dispatch_uid="indices-dossier-rating")
     post_save.connect(_dossier_saved, sender="dossiers.DossierAttachment", dispatch_uid="indices-dossier-attachment")

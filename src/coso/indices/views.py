@@ -136,7 +136,7 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     if ctx.get("drill"):
         for g in ctx["card"].groups:
             for i in g.indicators:
-                if i.status == "ok":
+                if i.status == "ok" and i.source in ("dossier", "feedback"):
                     i.drill_url = _drill_url(ctx["unit"].code, period, i.code)
     if asked_commune and level == "commune":
         ctx["keep"] = {"commune": commune_code}
@@ -187,7 +187,7 @@ def records(request: AuthedHttpRequest) -> HttpResponse:
         return _error(request, error)
     code = request.GET.get("indicator", "")
     indicator = INDICATOR_BY_CODE.get(code)
-    if indicator is None or not indicator.fed:
+    if indicator is None or not indicator.from_records:
         return _error(request, "Chỉ số không hợp lệ hoặc chưa có dữ liệu trong Coso.")
     commune_code = request.GET.get("commune", "").strip()
     from coso.units.models import AdministrativeUnit

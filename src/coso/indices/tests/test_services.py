@@ -75,11 +75,16 @@ def test_commune_figures_match_the_hand_count(november, commune):
     assert (f["4.1"].numerator, f["4.1"].denominator, f["4.1"].rate, f["4.1"].points) == (1, 3, 33.33, 1.33)
     assert (f["5.2"].numerator, f["5.2"].denominator, f["5.2"].points) == (1, 2, 2.5)
     assert (f["5.3"].numerator, f["5.3"].denominator, f["5.3"].points) == (0, 2, 0.0)
-    assert card.fed_max == 47
-    assert card.points == pytest.approx(15 + 3.33 + 2 + 5.62 + 1.33 + 2.5, abs=0.02)
+    # The catalogue (the fixture's one procedure: online, no applicant recorded): 1.3 = 0/1 → 0/4; 3.1 = 1/1 → 4/4.
+    assert (card.indicator("1.3").numerator, card.indicator("1.3").denominator, card.indicator("1.3").points) == (0, 1, 0.0)
+    assert (card.indicator("3.1").numerator, card.indicator("3.1").denominator, card.indicator("3.1").points) == (1, 1, 4.0)
+    assert card.fed_max == 47 + 8
+    assert card.points == pytest.approx(15 + 3.33 + 2 + 5.62 + 1.33 + 2.5 + 4, abs=0.02)
     assert card.indicator("3.5").status == "no_data"
-    # Another month has nothing: N/A, not zero.
-    assert selectors.commune_card(commune.code, commune.province_code, periods.month(2026, 10)).score100 is None
+    assert card.indicator("1.1").status == card.indicator("1.4").status == card.indicator("3.2").status == "no_data"
+    # Another month has no records: its record indicators are N/A, not zero (the catalogue's still show).
+    october = selectors.commune_card(commune.code, commune.province_code, periods.month(2026, 10))
+    assert october.indicator("2.1").status == "na" and october.fed_max == 8
 
 
 def test_province_and_national_figures_are_sums_of_the_communes(november, commune, other_commune):
@@ -369,3 +374,55 @@ def test_queue_counts_follow_the_communes_dossiers(users, commune, make_dossier,
     counts = selectors.queue_counts(leader)
     assert counts["mine"] == start["mine"] + 1
     assert counts["overdue"] == start["overdue"] + 1
+
+
+# ---------------------------------------------------------------- indicators the procedure catalogue feeds
+def test_catalogue_indicators_match_the_hand_count(commune, foreign_commune, make_dossier, users, login):
+    """Commune procedures in force on the period's last day, the province's own versions first.
+
+    National: A complete + online; B no steps, not online; C complete, not online (79 has its own online
+    version from 1/11/2026); D ended 1/10/2026; E a province-level procedure; F inactive; G the fixture's
+    procedure (online, no applicant recorded: not complete).
+    Province 79 in November: 1.3 = 2/4 (A, C) = 50 % → 2 of 4 (full at 100 %); 3.1 = 3/4 (A, C, G) = 75 % → 75 × 4 ÷ 80 = 3.75.
+    In October (C not yet online in 79): 3.1 = 2/4. Province 01 (national versions): 3.1 = 2/4 = 50 % → 50 × 4 ÷ 80 = 2.5.
+    """
+    from decimal import Decimal
+
+    from coso.accounts.roles import Role
+    from coso.procedures.models import Procedure, ProcedureStep, ProcedureVersion
+
+    docs = [{"name": "Tờ khai", "copies": 1, "required": True}]
+
+    def proc(code: str, *, online: str = "full", steps: bool = True, applicant: str = "Công dân", level: str = "commune", active: bool = True,
+             valid_to: dt.date | None = None) -> Procedure:
+        p = Procedure.objects.create(code=code, name=f"Thủ tục {code}", field="Hộ tịch", decision_level=level, is_active=active)
+        v = ProcedureVersion.objects.create(
+            procedure=p, valid_from=dt.date(2020, 1, 1), valid_to=valid_to, time_limit=Decimal(3), required_documents=docs, online=online,
+            applicant=applicant,
+        )
+        if steps:
+            ProcedureStep.objects.create(version=v, order=1, name="Tiếp nhận", role=Role.ONESTOP_OFFICER, share_percent=100)
+        return p
+
+    proc("A")
+    proc("B", online="none", steps=False)
+    c = proc("C", online="none")
+    own = ProcedureVersion.objects.create(
+        procedure=c, province_code="79", valid_from=dt.date(2026, 11, 1), time_limit=Decimal(3), required_documents=docs, online="partial",
+        applicant="Công dân",
+    )
+    ProcedureStep.objects.create(version=own, order=1, name="Tiếp nhận", role=Role.ONESTOP_OFFICER, share_percent=100)
+    proc("D", valid_to=dt.date(2026, 10, 1))
+    proc("E", level="province")
+    proc("F", active=False)
+    make_dossier(commune, received=dt.date(2026, 11, 2))  # the fixture's procedure, without an applicant: not complete
+    nov = selectors.commune_card(commune.code, "79", NOV)
+    assert (nov.indicator("1.3").numerator, nov.indicator("1.3").denominator, nov.indicator("1.3").points) == (2, 4, 2.0)
+    assert (nov.indicator("3.1").numerator, nov.indicator("3.1").denominator, nov.indicator("3.1").points) == (3, 4, 3.75)
+    oct_ = selectors.commune_card(commune.code, "79", periods.month(2026, 10))
+    assert (oct_.indicator("3.1").numerator, oct_.indicator("3.1").denominator) == (2, 4)
+    other = selectors.province_card(foreign_commune.province_code, NOV).indicator("3.1")
+    assert (other.numerator, other.denominator, other.rate, other.points) == (2, 4, 50.0, 2.5)
+    # No drill-down to records for a catalogue figure: the records page refuses it.
+    r = login(users["leader"]).get(f"/chi-so/ho-so/?commune={commune.code}&indicator=3.1&period=2026-11")
+    assert r.status_code == 400
