@@ -142,9 +142,10 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
         ctx["keep"] = {"commune": commune_code}
     elif asked_province and level == "province":
         ctx["keep"] = {"province": province_code}
-    if request.GET.get("format") == "xlsx":
-        return _xlsx(ctx)
+    if request.GET.get("format") in ("xlsx", "pdf"):
+        return _export(ctx, request.GET["format"])
     ctx["xlsx_url"] = "?" + urlencode({**request.GET.dict(), "format": "xlsx"})
+    ctx["pdf_url"] = "?" + urlencode({**request.GET.dict(), "format": "pdf"})
     unit = ctx.get("unit")
     ctx["trend"] = selectors.monthly_trend(
         period,
@@ -154,16 +155,20 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "indices/dashboard.html", ctx)
 
 
-def _xlsx(ctx: dict[str, Any]) -> HttpResponse:
-    from coso.indices.documents import index_xlsx
+def _export(ctx: dict[str, Any], fmt: str) -> HttpResponse:
+    """The index report as Excel (``xlsx``) or PDF (``pdf``), with the definitions of the figures."""
+    from coso.indices.documents import index_pdf, index_xlsx
 
     unit, period = ctx.get("unit"), ctx["period"]
     label = "Xếp hạng xã, phường" if ctx.get("ranking_level") == "commune" else "Xếp hạng tỉnh, thành phố"
-    body = index_xlsx(unit_name=unit.name if unit else "Toàn quốc", period=period, card=ctx["card"], ranking=ctx.get("ranking"), ranking_label=label)
-    resp = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = (
-        f'attachment; filename="chi-so-766-{unit.code if unit else "toan-quoc"}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"'
-    )
+    kwargs = {"unit_name": unit.name if unit else "Toàn quốc", "period": period, "card": ctx["card"], "ranking": ctx.get("ranking"), "ranking_label": label}
+    name = f"chi-so-766-{unit.code if unit else 'toan-quoc'}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    if fmt == "pdf":
+        resp = HttpResponse(index_pdf(**kwargs), content_type="application/pdf")
+        resp["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+        return resp
+    resp = HttpResponse(index_xlsx(**kwargs), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return resp
 
 
@@ -270,7 +275,8 @@ def public(request: HttpRequest) -> HttpResponse:
             chart=_group_chart(card),
             ranking_chart=_ranking_chart(ranking),
         )
-    if request.GET.get("format") == "xlsx":
-        return _xlsx(ctx)
+    if request.GET.get("format") in ("xlsx", "pdf"):
+        return _export(ctx, request.GET["format"])
     ctx["xlsx_url"] = "?" + urlencode({**request.GET.dict(), "format": "xlsx"})
+    ctx["pdf_url"] = "?" + urlencode({**request.GET.dict(), "format": "pdf"})
     return render(request, "indices/public.html", ctx)

@@ -134,3 +134,17 @@ def test_excel_export_with_definitions(built, users, login, client, province):
     assert any(isinstance(v, str) and v.startswith("2.1 ") for v in cells)
     r = client.get(f"/chi-so/cong-khai/?{NOV}&province={province.code}&format=xlsx")
     assert load_workbook(io.BytesIO(r.content)).sheetnames == ["Chỉ số", "Xếp hạng", "Định nghĩa"]
+
+
+def test_pdf_export_with_definitions(built, users, login, client, province):
+    from coso.dossiers.tests.pdftext import extract_text
+
+    r = login(users["leader"]).get(f"/chi-so/?{NOV}&format=pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF")
+    text = " ".join(extract_text(r.content).split())
+    assert "CHỈ SỐ PHỤC VỤ NGƯỜI DÂN" in text and "Quyết định 766/QĐ-TTg" in text
+    assert "ĐỊNH NGHĨA CÁC CHỈ SỐ" in text and "Không có dữ liệu" in text
+    page = login(users["leader"]).get(f"/chi-so/?{NOV}").content.decode()
+    assert 'id="index-pdf"' in page and "format=pdf" in page
+    r = client.get(f"/chi-so/cong-khai/?{NOV}&province={province.code}&format=pdf")
+    assert r.status_code == 200 and "Xếp hạng xã, phường" in " ".join(extract_text(r.content).split())
