@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from coso.accounts.roles import PROVINCE_ROLES, Role
 from coso.core.exceptions import ApplicationError
@@ -170,6 +171,41 @@ def _export(ctx: dict[str, Any], fmt: str) -> HttpResponse:
     resp = HttpResponse(index_xlsx(**kwargs), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return resp
+
+
+CLERK_ROLES = frozenset({Role.ONESTOP_OFFICER})
+
+
+@login_required
+def clerk_home(request: AuthedHttpRequest) -> HttpResponse:
+    """The one-stop clerk's home page: their queue today (waiting for them, to receive, near the deadline, overdue,
+    feedback overdue), each number linking to the list behind it; the commune's figures of the month beside."""
+    user = request.user
+    if user.is_superuser and user.role not in CLERK_ROLES:  # administrators see every menu item: no queue of their own
+        return render(request, "indices/clerk_home.html", {"tiles": [], "unit": None})
+    if user.role not in CLERK_ROLES or not user.commune_code:
+        raise Http404
+    inbox_url = reverse("dossiers:inbox")
+    counts = selectors.queue_counts(user)
+    tiles = [
+        ("mine", _("Hồ sơ chờ tôi xử lý"), counts["mine"], inbox_url + "?tab=mine"),
+        ("intake", _("Hồ sơ chờ tiếp nhận, chuyển xử lý"), counts["intake"], inbox_url + "?tab=intake"),
+        ("near", _("Hồ sơ sắp đến hạn"), counts["near"], inbox_url + "?tab=near"),
+        ("overdue", _("Hồ sơ quá hạn"), counts["overdue"], inbox_url + "?tab=overdue"),
+        ("feedback", _("Phản ánh quá hạn"), counts["feedback_overdue"], reverse("feedback:moderation") + "?tab=overdue"),
+    ]
+    today = periods.current_month()
+    unit = _unit(user.commune_code, "commune")
+    card = selectors.commune_card(unit.code, unit.province_code, today)
+    figures = [card.indicator(code) for code in ("2.1", "3.3", "4.2", "5.4")]
+    for f in figures:
+        if f.status == "ok" and selectors.can_view_records(user, province_code=unit.province_code, commune_code=unit.code):
+            f.drill_url = _drill_url(unit.code, today, f.code)
+    return render(
+        request,
+        "indices/clerk_home.html",
+        {"tiles": tiles, "unit": unit, "period": today, "figures": figures, "stats_url": reverse("dossiers:stats")},
+    )
 
 
 def _todo(user: Any) -> dict[str, Any]:
