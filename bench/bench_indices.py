@@ -146,6 +146,8 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     today = ctx["today"]
     period = periods.date_range(today - dt.timedelta(days=364), today)
 
+    from coso.indices import cache as figures_cache
+
     def from_rollups() -> Any:
         return selectors.national_card(period), selectors.province_ranking(period)
 
@@ -154,10 +156,12 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         for f in services.collect_facts(day_from=period.start, day_to=period.end, by_day=False):
             a, b = facts.get(f["indicator"], (0, 0))
             facts[f["indicator"]] = (a + f["numerator"], b + f["denominator"])
-        return engine.scorecard(facts, on=period.end)
+        # The catalogue's indicators (1.3, 3.1) are not dossier facts: the same ones on both sides.
+        return engine.scorecard({**facts, **selectors.national_catalogue_facts(period.end)}, on=period.end)
 
     times_r, times_s = [], []
     for _ in range(3):
+        figures_cache.bump(everything=True)  # measured without the figures cache (what the first reader pays)
         t = time.perf_counter()
         card, _ranking = from_rollups()
         times_r.append(time.perf_counter() - t)
@@ -172,7 +176,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             "unit": "s",
             "baseline": "same national figures by a full scan of the dossier table",
             "baseline_value": min(times_s),
-            "note": f"goal < 1 s; figures identical: {same}; the baseline does not even rank the provinces",
+            "note": f"goal < 1 s; figures identical: {same}; figures cache emptied before each run; the baseline does not rank the provinces",
         }
     )
 
@@ -204,8 +208,6 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         }
     )
     # The same page when nothing is cached: every rollup generation and the commune's queue bumped before each request.
-    from coso.indices import cache as figures_cache
-
     lat_c = []
     for _ in range(10):
         figures_cache.bump(everything=True)

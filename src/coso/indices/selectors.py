@@ -77,11 +77,21 @@ def catalogue_facts(day: Any, province_codes: list[str]) -> dict[str, Facts]:
     )
 
 
+def catalogue_facts_on(days: list[Any], province_codes: list[str]) -> dict[Any, dict[str, Facts]]:
+    """:func:`catalogue_facts` for several days with one query (a trend)."""
+    from coso.procedures.selectors import index_catalogue_facts_on
+
+    codes = sorted(set(province_codes))
+    key = (",".join(d.isoformat() for d in days), ",".join(codes))
+    return cached("catalogue_on", NATIONAL, key, lambda: index_catalogue_facts_on(days=list(days), province_codes=codes))
+
+
 def _with_catalogue(facts: Facts, catalogue: Facts) -> Facts:
     return {**facts, **catalogue}
 
 
-def _national_catalogue(day: Any) -> Facts:
+def national_catalogue_facts(day: Any) -> Facts:
+    """The catalogue facts of every province summed (the national figure)."""
     out: dict[str, tuple[int, int]] = {}
     for facts in catalogue_facts(day, _province_codes()).values():
         for code, (n, d) in facts.items():
@@ -115,7 +125,7 @@ def province_card(province_code: str, period: Period) -> Scorecard:
 
 def national_card(period: Period) -> Scorecard:
     facts = cached("national_facts", NATIONAL, _span(period), lambda: facts_national(period))
-    return scorecard(_with_catalogue(facts, _national_catalogue(period.end)), on=period.end)
+    return scorecard(_with_catalogue(facts, national_catalogue_facts(period.end)), on=period.end)
 
 
 @dataclass
@@ -313,11 +323,18 @@ def _monthly_trend(period: Period, *, commune_code: str, province_code: str, mon
         key = (r["day"].year, r["day"].month)
         n, d = by_month[key].get(r["indicator"], (0, 0))
         by_month[key][r["indicator"]] = (n + r["numerator"], d + r["denominator"])
+    provinces = [province_code] if province_code else _province_codes()
+    by_day = catalogue_facts_on([p.end for p in spans], provinces)
+
     def month_facts(p: Period) -> Facts:
         facts = by_month.get((p.start.year, p.start.month), {})
         if not facts:
             return facts
-        catalogue = catalogue_facts(p.end, [province_code]).get(province_code, {}) if province_code else _national_catalogue(p.end)
+        catalogue: dict[str, tuple[int, int]] = {}
+        for province_facts in by_day[p.end].values():
+            for code, (n, d) in province_facts.items():
+                a, b = catalogue.get(code, (0, 0))
+                catalogue[code] = (a + n, b + d)
         return _with_catalogue(facts, catalogue)
 
     scores = [totals(month_facts(p), on=p.end, province_code=province_code, commune_code=commune_code).score100 for p in spans]

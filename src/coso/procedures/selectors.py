@@ -110,6 +110,11 @@ def procedure_versions(*, procedure: Procedure, province_code: str | None = None
 
 # ---------------------------------------------------------------- Decision 766/QĐ-TTg facts (for coso.indices)
 def index_catalogue_facts(*, day: dt.date, province_codes: list[str]) -> dict[str, dict[str, tuple[int, int]]]:
+    """See :func:`index_catalogue_facts_on` (one day)."""
+    return index_catalogue_facts_on(days=[day], province_codes=province_codes)[day]
+
+
+def index_catalogue_facts_on(*, days: list[dt.date], province_codes: list[str]) -> dict[dt.date, dict[str, dict[str, tuple[int, int]]]]:
     """Indicators the catalogue feeds, per province (``""``: national rules only), for the communes' procedures
     (``decision_level`` commune, active, with a version in force on ``day``; a province's own version wins):
 
@@ -118,14 +123,16 @@ def index_catalogue_facts(*, day: dt.date, province_codes: list[str]) -> dict[st
       applicant) ÷ procedures published;
     - 3.1 procedures offering an online public service (partial or full process) ÷ procedures.
 
-    Returns {province_code: {"1.3": (numerator, denominator), "3.1": (numerator, denominator)}}.
+    Returns {day: {province_code: {"1.3": (numerator, denominator), "3.1": (numerator, denominator)}}}, for
+    several days with one query (a 12-month trend).
     """
     from coso.rules.lookup import select_in_force
 
     codes = sorted(set(province_codes))
+    first, last = min(days), max(days)
     versions = (
-        ProcedureVersion.objects.filter(_live(day), procedure__is_active=True, procedure__decision_level=Procedure.Level.COMMUNE,
-                                        province_code__in={"", *codes})
+        ProcedureVersion.objects.filter(Q(valid_from__lte=last) & (Q(valid_to__isnull=True) | Q(valid_to__gt=first)), procedure__is_active=True,
+                                        procedure__decision_level=Procedure.Level.COMMUNE, province_code__in={"", *codes})
         .annotate(n_steps=Exists(ProcedureStep.objects.filter(version=OuterRef("pk"))))
         .values("id", "procedure_id", "procedure__name", "province_code", "valid_from", "valid_to", "online", "time_limit", "time_unit",
                 "applicant", "required_documents", "n_steps")
@@ -134,17 +141,20 @@ def index_catalogue_facts(*, day: dt.date, province_codes: list[str]) -> dict[st
     for values in versions:
         row: dict[str, Any] = dict(values)
         by_procedure.setdefault(row["procedure_id"], []).append(_VersionRow(row))
-    out: dict[str, dict[str, tuple[int, int]]] = {}
-    for province in codes:
-        total = complete = online = 0
-        for rows in by_procedure.values():
-            found = select_in_force(rows, day, province)
-            if found is None:
-                continue
-            total += 1
-            complete += found.complete
-            online += found.online != ProcedureVersion.Online.NONE
-        out[province] = {"1.3": (complete, total), "3.1": (online, total)}
+    out: dict[dt.date, dict[str, dict[str, tuple[int, int]]]] = {}
+    for day in sorted(set(days)):
+        per_province: dict[str, dict[str, tuple[int, int]]] = {}
+        for province in codes:
+            total = complete = online = 0
+            for rows in by_procedure.values():
+                found = select_in_force(rows, day, province)
+                if found is None:
+                    continue
+                total += 1
+                complete += found.complete
+                online += found.online != ProcedureVersion.Online.NONE
+            per_province[province] = {"1.3": (complete, total), "3.1": (online, total)}
+        out[day] = per_province
     return out
 
 
