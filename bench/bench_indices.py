@@ -7,8 +7,10 @@ Data: N dossiers (full 1,000,000; quick 20,000) spread over every commune in for
    the dossier table (the selectors' scan, grouped by commune), then scored.
 2. Full rollup rebuild (manage.py rebuild_indices without the check). Baseline: one sequential scan of
    the dossier table (SELECT count(*), sum(length(code)), max(finished_at) …). Goal ≤ 3 × the scan.
-3. The commune leader's dashboard page (GET /chi-so/, this month), p95 of 20 requests. Baseline: the
-   one-stop statistics page of the same commune and month (GET /dossiers/stats/), same run.
+3. The commune leader's dashboard page (GET /chi-so/, this month), p95 of 20 requests (figures cached until
+   the rollups change, see ``coso.indices.cache``), and p95 of 10 requests each after every generation was
+   bumped (cache miss). Baseline: the one-stop statistics page of the same commune and month
+   (GET /dossiers/stats/), same run.
 """
 
 from __future__ import annotations
@@ -144,6 +146,8 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     today = ctx["today"]
     period = periods.date_range(today - dt.timedelta(days=364), today)
 
+    from coso.indices import cache as figures_cache
+
     def from_rollups() -> Any:
         return selectors.national_card(period), selectors.province_ranking(period)
 
@@ -152,10 +156,12 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         for f in services.collect_facts(day_from=period.start, day_to=period.end, by_day=False):
             a, b = facts.get(f["indicator"], (0, 0))
             facts[f["indicator"]] = (a + f["numerator"], b + f["denominator"])
-        return engine.scorecard(facts, on=period.end)
+        # The catalogue's indicators (1.3, 3.1) are not dossier facts: the same ones on both sides.
+        return engine.scorecard({**facts, **selectors.national_catalogue_facts(period.end)}, on=period.end)
 
     times_r, times_s = [], []
     for _ in range(3):
+        figures_cache.bump(everything=True)  # measured without the figures cache (what the first reader pays)
         t = time.perf_counter()
         card, _ranking = from_rollups()
         times_r.append(time.perf_counter() - t)
@@ -170,7 +176,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             "unit": "s",
             "baseline": "same national figures by a full scan of the dossier table",
             "baseline_value": min(times_s),
-            "note": f"goal < 1 s; figures identical: {same}; the baseline does not even rank the provinces",
+            "note": f"goal < 1 s; figures identical: {same}; figures cache emptied before each run; the baseline does not rank the provinces",
         }
     )
 
@@ -198,7 +204,25 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             "unit": "ms",
             "baseline": "one-stop statistics page of the same commune and month (p95)",
             "baseline_value": _pct(lat_s, 95),
-            "note": "goal < 150 ms; 20 requests each after one warm-up, same run",
+            "note": "goal < 150 ms; 20 requests each after one warm-up (figures and queue counts served from the cache), same run",
+        }
+    )
+    # The same page when nothing is cached: every rollup generation and the commune's queue bumped before each request.
+    lat_c = []
+    for _ in range(10):
+        figures_cache.bump(everything=True)
+        figures_cache.bump_queue([ctx["busy"]])
+        t = time.perf_counter()
+        c.get(f"/chi-so/?period={month}", secure=True)
+        lat_c.append((time.perf_counter() - t) * 1000)
+    rows.append(
+        {
+            "benchmark": f"indices: commune leader's dashboard p95 after the rollups changed (cache miss), {n:,} dossiers",
+            "value": _pct(lat_c, 95),
+            "unit": "ms",
+            "baseline": "one-stop statistics page of the same commune and month (p95)",
+            "baseline_value": _pct(lat_s, 95),
+            "note": "10 requests, each after a bump of every generation (what the first reader after an event pays)",
         }
     )
     with transaction.atomic():

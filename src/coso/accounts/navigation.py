@@ -22,6 +22,7 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Tra cứu hồ sơ"), "dossiers:lookup", None),
     (_("Tra cứu địa chỉ cũ"), "units:convert", None),
     (_("Hồ sơ của tôi"), "dossiers:my", frozenset({Role.CITIZEN})),
+    (_("Việc cần xử lý hôm nay"), "indices:clerk_home", frozenset({Role.ONESTOP_OFFICER})),
     (_("Hồ sơ cần xử lý"), "dossiers:inbox", frozenset(COMMUNE_ROLES)),
     (_("Thống kê một cửa"), "dossiers:stats", ALL_STAFF),
     (_("Chỉ số phục vụ (766)"), "indices:dashboard", frozenset({Role.COMMUNE_LEADER} | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +18,36 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ChangeSignallingQuerySet(models.QuerySet):
+    """A queryset whose bulk writes are announced (``coso.core.signals.records_changed_in_bulk``) and stamped.
+
+    ``update()`` sets ``updated_at`` (when the model has one and the caller did not) so that jobs looking
+    for records changed since their last run see the rows, and, when anyone listens, sends the ids of the
+    records touched *before* changing them, in the same transaction. (``bulk_create()`` is not announced: it
+    stamps ``updated_at`` itself, and new rows have no earlier state to undo.)
+    ``record_field``: the field holding the record's id (``"pk"``, or ``"dossier_id"`` for a dossier's rows).
+    """
+
+    record_field = "pk"
+
+    def _announce(self, pks: list[Any]) -> None:
+        from coso.core.signals import records_changed_in_bulk
+
+        if pks:
+            records_changed_in_bulk.send(sender=self.model, pks=pks, using=self.db)
+
+    def update(self, **kwargs: Any) -> int:
+        from coso.core.signals import records_changed_in_bulk
+
+        if "updated_at" not in kwargs and any(f.name == "updated_at" for f in self.model._meta.concrete_fields):
+            kwargs["updated_at"] = timezone.now()
+        if not records_changed_in_bulk.has_listeners(self.model):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            self._announce(sorted(set(self.order_by().values_list(self.record_field, flat=True))))
+            return super().update(**kwargs)
 
 
 class AuditLog(models.Model):

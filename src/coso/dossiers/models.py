@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from coso.core.models import TenantModel
+from coso.core.models import ChangeSignallingQuerySet, TenantModel
 from coso.dossiers.constants import Channel, RatingChannel, Satisfaction, Status, Timeliness
 
 
@@ -23,6 +23,12 @@ class DossierCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_code} {self.day}: {self.last}"
+
+
+class DossierRowQuerySet(ChangeSignallingQuerySet):
+    """Rows of a dossier (attachments, rating): bulk writes are announced with the dossier's id."""
+
+    record_field = "dossier_id"
 
 
 class Dossier(TenantModel):
@@ -77,6 +83,8 @@ class Dossier(TenantModel):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ChangeSignallingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -205,6 +213,8 @@ class DossierAttachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DossierRowQuerySet.as_manager()
+
     class Meta:
         ordering = ["dossier", "id"]
 
@@ -242,6 +252,8 @@ class DossierRating(TenantModel):
     officer_ids = models.JSONField(default=list, blank=True)
     rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     rated_at = models.DateTimeField(db_index=True)
+
+    objects = DossierRowQuerySet.as_manager()
 
     class Meta:
         ordering = ["-rated_at"]

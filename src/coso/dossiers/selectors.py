@@ -289,11 +289,13 @@ def _index_unit_filter(qs: QuerySet, units: list[str] | None) -> QuerySet:
     return qs.filter(where).filter(unit_code__in=list(units))
 
 
-def index_facts(*, day_from: dt.date | None = None, day_to: dt.date | None = None, units: list[str] | None = None,
-                by_day: bool = True) -> list[dict[str, Any]]:
-    """Decision 766/QĐ-TTg facts from dossiers, unscoped (the caller publishes only aggregates).
+def index_fact_queries(*, day_from: dt.date | None = None, day_to: dt.date | None = None, units: list[str] | None = None,
+                       by_day: bool = True) -> list[tuple[QuerySet, dict[str, tuple[str, str]]]]:
+    """The Decision 766/QĐ-TTg facts from dossiers as grouped queries, unscoped (the caller publishes only aggregates).
 
-    Returns rows {unit_code, province_code, day (None unless by_day), indicator, numerator, denominator}:
+    Each item is (values query with columns ``unit_code``, ``prov``, ``day`` (with ``by_day``) and counts,
+    {indicator: (numerator column, denominator column)}), so that a caller may run it or insert it
+    set-based (``INSERT … SELECT``) without reading the rows:
     - 3.3 received online ÷ received (day of receipt);
     - 4.2 received with the dossier's components attached as files ÷ received (day of receipt);
     - 2.1 finished early or on time ÷ finished (day processing ended: result ready, refused, stopped, withdrawn);
@@ -301,16 +303,12 @@ def index_facts(*, day_from: dt.date | None = None, day_to: dt.date | None = Non
     - 5.4 finished neither late nor rated "not satisfied" ÷ finished (100 % − late rate − dislike rate).
     """
     from django.db.models import Exists, Max, OuterRef
-    from django.db.models.functions import TruncDate
 
+    from coso.core.dbfunctions import LocalDate
     from coso.dossiers.models import DossierAttachment
 
-    tz = timezone.get_current_timezone()
-    out: list[dict[str, Any]] = []
     base = Dossier.objects.all()
-
-    def keys(field: str) -> list[str]:
-        return ["unit_code", "day"] if by_day else ["unit_code"]
+    keys = ["unit_code", "day"] if by_day else ["unit_code"]
 
     # By day of receipt.
     qs = _index_unit_filter(base.filter(received_at__isnull=False), units)
@@ -318,16 +316,12 @@ def index_facts(*, day_from: dt.date | None = None, day_to: dt.date | None = Non
         a, b = period_bounds(day_from or dt.date(1900, 1, 1), day_to or dt.date(9999, 12, 30))
         qs = qs.filter(received_at__gte=a, received_at__lt=b)
     if by_day:
-        qs = qs.annotate(day=TruncDate("received_at", tzinfo=tz))
+        qs = qs.annotate(day=LocalDate("received_at"))
     has_input = Exists(DossierAttachment.objects.filter(dossier=OuterRef("pk"), kind=DossierAttachment.Kind.INPUT))
-    rows = qs.values(*keys("received_at")).annotate(
+    received = qs.values(*keys).annotate(
         received=Count("id"), online=Count("id", filter=Q(channel=Channel.ONLINE)),
         digitised=Count("id", filter=Q(has_input)), prov=Max("province_code"),
     ).order_by()
-    for r in rows:
-        common = {"unit_code": r["unit_code"], "province_code": r["prov"], "day": r.get("day")}
-        out.append({**common, "indicator": "3.3", "numerator": r["online"], "denominator": r["received"]})
-        out.append({**common, "indicator": "4.2", "numerator": r["digitised"], "denominator": r["received"]})
 
     # By day processing ended.
     qs = _index_unit_filter(base.filter(finished_at__isnull=False), units)
@@ -335,22 +329,37 @@ def index_facts(*, day_from: dt.date | None = None, day_to: dt.date | None = Non
         a, b = period_bounds(day_from or dt.date(1900, 1, 1), day_to or dt.date(9999, 12, 30))
         qs = qs.filter(finished_at__gte=a, finished_at__lt=b)
     if by_day:
-        qs = qs.annotate(day=TruncDate("finished_at", tzinfo=tz))
+        qs = qs.annotate(day=LocalDate("finished_at"))
     has_result = Exists(DossierAttachment.objects.filter(dossier=OuterRef("pk"), kind=DossierAttachment.Kind.RESULT))
     timed = ~Q(timeliness="")
     ok = Q(timeliness__in=[Timeliness.EARLY, Timeliness.ON_TIME])
     with_result = Q(status__in=[Status.RESULT_READY, Status.RETURNED])
     disliked = Q(rating__level=Satisfaction.UNSATISFIED)
-    rows = qs.values(*keys("finished_at")).annotate(
+    finished = qs.values(*keys).annotate(
         finished=Count("id", filter=timed), ok=Count("id", filter=ok), satisfied=Count("id", filter=ok & ~disliked),
         results=Count("id", filter=with_result), e_results=Count("id", filter=with_result & Q(has_result)), prov=Max("province_code"),
     ).order_by()
-    for r in rows:
-        common = {"unit_code": r["unit_code"], "province_code": r["prov"], "day": r.get("day")}
-        out.append({**common, "indicator": "2.1", "numerator": r["ok"], "denominator": r["finished"]})
-        out.append({**common, "indicator": "4.1", "numerator": r["e_results"], "denominator": r["results"]})
-        out.append({**common, "indicator": "5.4", "numerator": r["satisfied"], "denominator": r["finished"]})
+    return [
+        (received, {"3.3": ("online", "received"), "4.2": ("digitised", "received")}),
+        (finished, {"2.1": ("ok", "finished"), "4.1": ("e_results", "results"), "5.4": ("satisfied", "finished")}),
+    ]
+
+
+def run_fact_queries(queries: list[tuple[QuerySet, dict[str, tuple[str, str]]]]) -> list[dict[str, Any]]:
+    """Rows {unit_code, province_code, day (None unless by day), indicator, numerator, denominator} of fact queries."""
+    out: list[dict[str, Any]] = []
+    for qs, indicators in queries:
+        for r in qs:
+            common = {"unit_code": r["unit_code"], "province_code": r["prov"], "day": r.get("day")}
+            for code, (num, den) in indicators.items():
+                out.append({**common, "indicator": code, "numerator": r[num], "denominator": r[den]})
     return out
+
+
+def index_facts(*, day_from: dt.date | None = None, day_to: dt.date | None = None, units: list[str] | None = None,
+                by_day: bool = True) -> list[dict[str, Any]]:
+    """The rows of :func:`index_fact_queries` (see there for the formulas)."""
+    return run_fact_queries(index_fact_queries(day_from=day_from, day_to=day_to, units=units, by_day=by_day))
 
 
 def index_dirty_keys(*, since: dt.datetime | None = None, pks: list[int] | None = None) -> set[tuple[str, dt.date]]:

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from coso.core.models import TenantModel
+from coso.core.models import ChangeSignallingQuerySet, TenantModel
 
 
 class FeedbackCategory(models.Model):
@@ -152,6 +152,8 @@ class Feedback(TenantModel):
     rated_at = models.DateTimeField(null=True, blank=True)
     officer_rating = models.PositiveSmallIntegerField(_("đánh giá cán bộ (1–5)"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+
+    objects = ChangeSignallingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

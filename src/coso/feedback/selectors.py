@@ -271,15 +271,18 @@ def rule_change_impact(key: str, province_code: str, commune_code: str, valid_fr
 
 # --------------------------------------------------------------------------- Decision 766 facts (for coso.indices)
 
-def index_facts(*, day_from: dt.date | None = None, day_to: dt.date | None = None, units: list[str] | None = None,
-                by_day: bool = True, today: dt.date | None = None) -> list[dict[str, Any]]:
-    """Indicators 5.2 and 5.3 per current commune (and local day of submission when ``by_day``), unscoped.
+def index_fact_queries(*, day_from: dt.date | None = None, day_to: dt.date | None = None, units: list[str] | None = None,
+                       by_day: bool = True, today: dt.date | None = None) -> list[tuple[QuerySet, dict[str, tuple[str, str]]]]:
+    """Indicators 5.2 and 5.3 per current commune (and local day of submission when ``by_day``) as one grouped
+    query, unscoped: (values query with ``unit_code``, ``prov``, ``day`` and counts, {indicator: (numerator
+    column, denominator column)}).
 
     Same formulas as :func:`commune_stats`: 5.2 = (all − late) ÷ all; 5.3 = (all − rated not useful,
-    re-raised or late) ÷ all. Rows {unit_code, province_code, day, indicator, numerator, denominator}.
+    re-raised or late) ÷ all.
     """
-    from django.db.models import Max
-    from django.db.models.functions import TruncDate
+    from django.db.models import F, Max
+
+    from coso.core.dbfunctions import LocalDate
 
     today = today or timezone.localdate()
     qs = Feedback.objects.annotate(unit_code=current_code_expression("commune_code", "submitted_at"))
@@ -296,16 +299,28 @@ def index_facts(*, day_from: dt.date | None = None, day_to: dt.date | None = Non
         qs = qs.filter(submitted_at__lt=_start_of(day_to + dt.timedelta(days=1)))
     keys = ["unit_code"]
     if by_day:
-        qs = qs.annotate(day=TruncDate("submitted_at", tzinfo=timezone.get_current_timezone()))
+        qs = qs.annotate(day=LocalDate("submitted_at"))
         keys.append("day")
     late = late_q(today)
     unsatisfied = late | Q(rating__in=[Feedback.Rating.NOT_USEFUL, Feedback.Rating.RERAISED])
+    grouped = (
+        qs.values(*keys)
+        .annotate(n=Count("id"), n_late=Count("id", filter=late), n_unsat=Count("id", filter=unsatisfied), prov=Max("province_code"))
+        .annotate(n_on_time=F("n") - F("n_late"), n_sat=F("n") - F("n_unsat"))
+        .order_by()
+    )
+    return [(grouped, {"5.2": ("n_on_time", "n"), "5.3": ("n_sat", "n")})]
+
+
+def index_facts(*, day_from: dt.date | None = None, day_to: dt.date | None = None, units: list[str] | None = None,
+                by_day: bool = True, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Rows {unit_code, province_code, day, indicator, numerator, denominator} of :func:`index_fact_queries`."""
     out: list[dict[str, Any]] = []
-    for r in qs.values(*keys).annotate(n=Count("id"), n_late=Count("id", filter=late), n_unsat=Count("id", filter=unsatisfied),
-                                       prov=Max("province_code")).order_by():
-        common = {"unit_code": r["unit_code"], "province_code": r["prov"], "day": r.get("day")}
-        out.append({**common, "indicator": "5.2", "numerator": r["n"] - r["n_late"], "denominator": r["n"]})
-        out.append({**common, "indicator": "5.3", "numerator": r["n"] - r["n_unsat"], "denominator": r["n"]})
+    for qs, indicators in index_fact_queries(day_from=day_from, day_to=day_to, units=units, by_day=by_day, today=today):
+        for r in qs:
+            common = {"unit_code": r["unit_code"], "province_code": r["prov"], "day": r.get("day")}
+            for code, (num, den) in indicators.items():
+                out.append({**common, "indicator": code, "numerator": r[num], "denominator": r[den]})
     return out
 
 

@@ -75,7 +75,7 @@ def records(
 ) -> dict[str, Any]:  # noqa: A002 -- the query parameter's name
     p = _period(period, start, end)
     ind = INDICATOR_BY_CODE.get(indicator)
-    if ind is None or not ind.fed:
+    if ind is None or not ind.from_records:
         raise errors.BAD_INDICATOR()
     unit = _unit(commune, "commune")
     if not selectors.can_view_records(request.user, province_code=unit.province_code, commune_code=unit.code):

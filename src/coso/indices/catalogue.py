@@ -25,7 +25,8 @@ class Indicator:
     group: str
     label: Promise
     formula: Promise
-    # "dossier" / "feedback": fed from Coso's records; "" = Coso has no data for it ("no data", never zero).
+    # "dossier" / "feedback": fed from Coso's records (rollups); "catalogue": from the procedure catalogue in force
+    # on the period's last day; "" = Coso has no data for it ("no data", never zero).
     source: str = ""
     missed_label: Promise | str = ""
 
@@ -36,6 +37,11 @@ class Indicator:
     @property
     def fed(self) -> bool:
         return bool(self.source)
+
+    @property
+    def from_records(self) -> bool:
+        """Fed by dossiers or feedback (rolled up by day, with a drill-down to the records)."""
+        return self.source in ("dossier", "feedback")
 
 
 # The six groups the national public-service portal publishes.
@@ -57,7 +63,17 @@ INDICATORS: tuple[Indicator, ...] = (
         _("TTHC được cập nhật, công khai đúng hạn trên CSDL quốc gia"),
         _("TTHC công khai trong 5 ngày làm việc kể từ quyết định công bố ÷ TTHC phải công khai"),
     ),
-    Indicator("1.3", "publicity", _("TTHC công khai đầy đủ các bộ phận tạo thành"), _("TTHC công khai đầy đủ ÷ TTHC công khai")),
+    Indicator(
+        "1.3",
+        "publicity",
+        _("TTHC công khai đầy đủ các bộ phận tạo thành"),
+        _(
+            "TTHC cấp xã công khai đủ tên, trình tự, thành phần và số lượng hồ sơ, thời hạn, đối tượng thực hiện "
+            "(Nghị định 63/2010/NĐ-CP, Điều 8 khoản 2) ÷ TTHC cấp xã đang công khai"
+        ),
+        "catalogue",
+        _("thủ tục công khai chưa đủ bộ phận"),
+    ),
     Indicator("1.4", "publicity", _("Hồ sơ đồng bộ lên Cổng Dịch vụ công quốc gia"), _("Hồ sơ đã đồng bộ ÷ hồ sơ tiếp nhận trong kỳ")),
     Indicator(
         "2.1",
@@ -67,7 +83,14 @@ INDICATORS: tuple[Indicator, ...] = (
         "dossier",
         _("hồ sơ trễ hạn"),
     ),
-    Indicator("3.1", "online", _("TTHC cung cấp dịch vụ công trực tuyến"), _("TTHC có DVC trực tuyến ÷ TTHC thuộc thẩm quyền")),
+    Indicator(
+        "3.1",
+        "online",
+        _("TTHC cung cấp dịch vụ công trực tuyến"),
+        _("TTHC cấp xã có DVC trực tuyến một phần hoặc toàn trình ÷ TTHC cấp xã thuộc thẩm quyền"),
+        "catalogue",
+        _("thủ tục chưa có DVC trực tuyến"),
+    ),
     Indicator("3.2", "online", _("DVC trực tuyến có phát sinh hồ sơ"), _("DVC trực tuyến có hồ sơ ÷ DVC trực tuyến")),
     Indicator(
         "3.3",
@@ -126,6 +149,7 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 INDICATOR_BY_CODE = {i.code: i for i in INDICATORS}
 FED_CODES = tuple(i.code for i in INDICATORS if i.fed)
+RECORD_CODES = tuple(i.code for i in INDICATORS if i.from_records)
 
 
 def indicators_of(group: str) -> list[Indicator]:

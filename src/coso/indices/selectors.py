@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Sum
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+from coso.indices.cache import NATIONAL, cached
 from coso.indices.engine import Facts, Scorecard, Totals, scorecard, totals
 from coso.indices.models import IndexRollup, ProvinceRollup
 from coso.indices.periods import Period
@@ -54,18 +55,77 @@ def facts_national(period: Period) -> Facts:
     }
 
 
+def _span(period: Period) -> tuple[str, str]:
+    return period.start.isoformat(), period.end.isoformat()
+
+
+# ---------------------------------------------------------------- indicators the procedure catalogue feeds (1.3, 3.1)
+def _province_codes() -> list[str]:
+    from coso.units.models import AdministrativeUnit
+
+    return list(AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE).order_by("code").values_list("code", flat=True))
+
+
+def catalogue_facts(day: Any, province_codes: list[str]) -> dict[str, Facts]:
+    """{province: {"1.3": …, "3.1": …}} from the catalogue in force on ``day`` (``procedures.selectors``); cached until
+    the catalogue changes (an edit of a procedure bumps every generation, ``signals.py``)."""
+    from coso.procedures.selectors import index_catalogue_facts
+
+    codes = sorted(set(province_codes))
+    return cached(
+        "catalogue", NATIONAL, (day.isoformat(), ",".join(codes)), lambda: index_catalogue_facts(day=day, province_codes=codes)
+    )
+
+
+def catalogue_facts_on(days: list[Any], province_codes: list[str]) -> dict[Any, dict[str, Facts]]:
+    """:func:`catalogue_facts` for several days with one query (a trend)."""
+    from coso.procedures.selectors import index_catalogue_facts_on
+
+    codes = sorted(set(province_codes))
+    key = (",".join(d.isoformat() for d in days), ",".join(codes))
+    return cached("catalogue_on", NATIONAL, key, lambda: index_catalogue_facts_on(days=list(days), province_codes=codes))
+
+
+def _with_catalogue(facts: Facts, catalogue: Facts) -> Facts:
+    return {**facts, **catalogue}
+
+
+def national_catalogue_facts(day: Any) -> Facts:
+    """The catalogue facts of every province summed (the national figure)."""
+    out: dict[str, tuple[int, int]] = {}
+    for facts in catalogue_facts(day, _province_codes()).values():
+        for code, (n, d) in facts.items():
+            a, b = out.get(code, (0, 0))
+            out[code] = (a + n, b + d)
+    return out
+
+
 def commune_card(commune_code: str, province_code: str, period: Period) -> Scorecard:
-    facts = _grouped(_in_period(period).filter(commune_code=commune_code), "commune_code").get(commune_code, {})
+    # The facts are cached (plain numbers); the scorecard is scored here, its labels translated when shown.
+    facts = cached(
+        "commune_facts",
+        province_code,
+        (commune_code, *_span(period)),
+        lambda: _grouped(_in_period(period).filter(commune_code=commune_code), "commune_code").get(commune_code, {}),
+    )
+    facts = _with_catalogue(facts, catalogue_facts(period.end, [province_code]).get(province_code, {}))
     return scorecard(facts, on=period.end, province_code=province_code, commune_code=commune_code)
 
 
 def province_card(province_code: str, period: Period) -> Scorecard:
-    facts = _grouped(_provinces_in(period).filter(province_code=province_code), "province_code").get(province_code, {})
+    facts = cached(
+        "province_facts",
+        province_code,
+        _span(period),
+        lambda: _grouped(_provinces_in(period).filter(province_code=province_code), "province_code").get(province_code, {}),
+    )
+    facts = _with_catalogue(facts, catalogue_facts(period.end, [province_code]).get(province_code, {}))
     return scorecard(facts, on=period.end, province_code=province_code)
 
 
 def national_card(period: Period) -> Scorecard:
-    return scorecard(facts_national(period), on=period.end)
+    facts = cached("national_facts", NATIONAL, _span(period), lambda: facts_national(period))
+    return scorecard(_with_catalogue(facts, national_catalogue_facts(period.end)), on=period.end)
 
 
 @dataclass
@@ -126,6 +186,12 @@ def _rank(rows: list[RankRow]) -> dict[str, tuple[int | None, float | None]]:
 def _ranking(units: list[tuple[str, str, str]], facts: dict[str, Facts], prev_facts: dict[str, Facts], period: Period) -> list[RankRow]:
     """``units``: (code, name, province_code) of the units to rank."""
     prev = period.previous()
+    # The catalogue's figures (1.3, 3.1) count for a unit with records in the period: a unit where nothing
+    # happened is not ranked on its catalogue alone (it would reach full marks doing nothing).
+    provinces = sorted({prov for _c, _n, prov in units})
+    cat_now, cat_prev = catalogue_facts(period.end, provinces), catalogue_facts(prev.end, provinces)
+    facts = {code: _with_catalogue(f, cat_now.get(prov, {})) if (f := facts.get(code)) else {} for code, _n, prov in units}
+    prev_facts = {code: _with_catalogue(f, cat_prev.get(prov, {})) if (f := prev_facts.get(code)) else {} for code, _n, prov in units}
     rows = [
         RankRow(code, name, totals(facts.get(code, {}), on=period.end, province_code=prov, commune_code=code if code != prov else ""))
         for code, name, prov in units
@@ -142,6 +208,10 @@ def _ranking(units: list[tuple[str, str, str]], facts: dict[str, Facts], prev_fa
 
 
 def commune_ranking(province_code: str, period: Period) -> list[RankRow]:
+    return cached("commune_ranking", province_code, _span(period), lambda: _commune_ranking(province_code, period))
+
+
+def _commune_ranking(province_code: str, period: Period) -> list[RankRow]:
     from coso.units.models import AdministrativeUnit
 
     units = [
@@ -152,6 +222,10 @@ def commune_ranking(province_code: str, period: Period) -> list[RankRow]:
 
 
 def province_ranking(period: Period) -> list[RankRow]:
+    return cached("province_ranking", NATIONAL, _span(period), lambda: _province_ranking(period))
+
+
+def _province_ranking(period: Period) -> list[RankRow]:
     from coso.units.models import AdministrativeUnit
 
     units = [(c, n, c) for c, n in AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE).values_list("code", "name")]
@@ -194,11 +268,40 @@ def province_strengths(province_code: str, period: Period, viewer: Any, codes: l
         facts = facts_by_commune(period, province_code)
     else:  # only the communes asked for (a commune's dashboard)
         facts = _grouped(_in_period(period).filter(commune_code__in=codes), "commune_code")
+    catalogue = catalogue_facts(period.end, [province_code]).get(province_code, {})
+    facts = {code: _with_catalogue(f, catalogue) for code, f in facts.items() if f}
     return strengths(codes, province_code=province_code, period=period, viewer=viewer, facts=facts)
+
+
+STRENGTH_TTL = 120  # seconds: the composite's inputs from other apps (tasks, workforce…) bump no generation
+
+
+def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None) -> dict[str, Any]:
+    """:func:`province_strengths` for the dashboard pages: cached for the viewer for at most ``STRENGTH_TTL`` seconds
+    (and never past a change of the province's rollups or of the rule book)."""
+    from django.utils import translation
+
+    from coso.indices.strength import plain
+
+    def compute() -> dict[str, Any]:
+        return {code: plain(s) for code, s in province_strengths(province_code, period, viewer, codes).items()}
+
+    # Labels are stored translated (unpickling lazy translations is slow): the language is part of the key.
+    parts = (getattr(viewer, "pk", None), ",".join(codes) if codes is not None else "*", translation.get_language(), *_span(period))
+    return cached("strengths", province_code, parts, compute, timeout=STRENGTH_TTL)
 
 
 def monthly_trend(period: Period, *, commune_code: str = "", province_code: str = "", months: int = 12) -> dict[str, list[Any]]:
     """Score out of 100 per month for the ``months`` months ending with the period's last month (one query)."""
+    return cached(
+        "trend",
+        province_code or NATIONAL,
+        (commune_code, months, *_span(period)),
+        lambda: _monthly_trend(period, commune_code=commune_code, province_code=province_code, months=months),
+    )
+
+
+def _monthly_trend(period: Period, *, commune_code: str, province_code: str, months: int) -> dict[str, list[Any]]:
     from coso.indices.engine import totals
     from coso.indices.periods import month
 
@@ -220,8 +323,44 @@ def monthly_trend(period: Period, *, commune_code: str = "", province_code: str 
         key = (r["day"].year, r["day"].month)
         n, d = by_month[key].get(r["indicator"], (0, 0))
         by_month[key][r["indicator"]] = (n + r["numerator"], d + r["denominator"])
-    scores = [
-        totals(by_month.get((p.start.year, p.start.month), {}), on=p.end, province_code=province_code, commune_code=commune_code).score100
-        for p in spans
-    ]
+    provinces = [province_code] if province_code else _province_codes()
+    by_day = catalogue_facts_on([p.end for p in spans], provinces)
+
+    def month_facts(p: Period) -> Facts:
+        facts = by_month.get((p.start.year, p.start.month), {})
+        if not facts:
+            return facts
+        catalogue: dict[str, tuple[int, int]] = {}
+        for province_facts in by_day[p.end].values():
+            for code, (n, d) in province_facts.items():
+                a, b = catalogue.get(code, (0, 0))
+                catalogue[code] = (a + n, b + d)
+        return _with_catalogue(facts, catalogue)
+
+    scores = [totals(month_facts(p), on=p.end, province_code=province_code, commune_code=commune_code).score100 for p in spans]
     return {"labels": [f"{p.start:%m/%Y}" for p in spans], "scores": scores}
+
+
+# ---------------------------------------------------------------- what waits for an officer
+def queue_counts(user: Any) -> dict[str, int]:
+    """Dossiers waiting for ``user`` (personally or for their role), near the deadline and overdue, and feedback
+    overdue, in their unit (the dossier and feedback selectors, scoped). Cached until the commune's records change."""
+    from django.utils import timezone
+
+    from coso.indices.cache import cached_queue
+
+    def compute() -> dict[str, int]:
+        from coso.dossiers.selectors import inbox
+        from coso.feedback.selectors import feedback_list
+
+        box = inbox(fetched_by=user)
+        return {
+            "mine": box.mine.count(),
+            "near": box.near.count(),
+            "overdue": box.overdue.count(),
+            "intake": box.intake.count() if box.intake is not None else 0,
+            "feedback_overdue": feedback_list(fetched_by=user, tab="overdue").count(),
+        }
+
+    parts = (user.pk, user.role, user.province_code, timezone.localdate().isoformat())
+    return cached_queue(user.commune_code or "", parts, compute)

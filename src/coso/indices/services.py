@@ -1,7 +1,8 @@
 """Writes of the indices app: the rollups (rebuild from scratch, incremental refresh) and their check.
 
-Dossier and feedback records are read only through ``coso.dossiers.selectors.index_facts`` /
-``coso.feedback.selectors.index_facts`` (and their ``index_dirty_keys``).
+Dossier and feedback records are read only through ``coso.dossiers.selectors`` / ``coso.feedback.selectors``
+(``index_fact_queries`` for the set-based writes in ``sql.py``, ``index_facts`` for the full recount of the
+check, ``index_dirty_keys``).
 """
 
 from __future__ import annotations
@@ -10,88 +11,36 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from coso.core.audit import audit_log
 from coso.core.models import AuditLog
 from coso.dossiers import selectors as dossier_selectors
 from coso.feedback import selectors as feedback_selectors
+from coso.indices import cache as figures_cache
+from coso.indices import sql
 from coso.indices.models import IndexRollup, ProvinceRollup, RollupState
 
-BATCH = 500  # rows per INSERT (6 parameters each: within SQLite's and PostgreSQL's limits)
 # Records saved while a refresh runs are seen by the next one: start it a little before the last.
 OVERLAP = dt.timedelta(minutes=2)
 
 
 def collect_facts(**kwargs: Any) -> list[dict[str, Any]]:
-    """Every fact from both sources (``day_from``, ``day_to``, ``units``, ``by_day``)."""
+    """Every fact from both sources, read row by row (``day_from``, ``day_to``, ``units``, ``by_day``): the full recount."""
     return [*dossier_selectors.index_facts(**kwargs), *feedback_selectors.index_facts(**kwargs)]
 
 
-def _province_map() -> dict[str, str]:
-    from coso.units.models import AdministrativeUnit
-
-    return dict(AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE).values_list("code", "province_code"))
-
-
-def _rows(facts: Iterable[dict[str, Any]], provinces: dict[str, str]) -> Iterable[tuple[Any, ...]]:
-    for f in facts:
-        if not f["denominator"]:
-            continue
-        unit = f["unit_code"] or ""
-        yield (unit, provinces.get(unit) or f["province_code"] or "", f["day"], f["indicator"], f["numerator"], f["denominator"])
+def fact_queries(*, today: dt.date | None = None, **kwargs: Any) -> list[sql.FactQuery]:
+    """The grouped queries of both sources (by day), for a set-based insert."""
+    return [*dossier_selectors.index_fact_queries(**kwargs), *feedback_selectors.index_fact_queries(today=today, **kwargs)]
 
 
 def _state() -> RollupState:
     state, _ = RollupState.objects.select_for_update().get_or_create(name="d766")
     return state
-
-
-def _insert(rows: Iterable[tuple[Any, ...]]) -> int:
-    """Multi-row inserts into the app's own table (the ORM's per-object work dominated the rebuild)."""
-    conn = connections[router.db_for_write(IndexRollup)]
-    # The table name is the model's, quoted; every value is a parameter.
-    table = conn.ops.quote_name(IndexRollup._meta.db_table)
-    head = f"INSERT INTO {table} (commune_code, province_code, day, indicator, numerator, denominator) VALUES "  # noqa: S608
-    n = 0
-    with conn.cursor() as cur:
-        for chunk in _chunks(rows, BATCH):
-            cur.execute(head + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk)), [v for row in chunk for v in row])
-            n += len(chunk)
-    return n
-
-
-def _sum_provinces(province_code: str | None = None, first: dt.date | None = None, last: dt.date | None = None) -> None:
-    """(Re)write the province rollups from the commune rollups (all, or one province over a span of days)."""
-    conn = connections[router.db_for_write(IndexRollup)]
-    qn = conn.ops.quote_name
-    src, dst = qn(IndexRollup._meta.db_table), qn(ProvinceRollup._meta.db_table)
-    where, params = "", cast(list[Any], [])
-    target = ProvinceRollup.objects.all()
-    if province_code is not None and first is not None and last is not None:
-        where, params = " WHERE province_code = %s AND day >= %s AND day <= %s", [province_code, first, last]
-        target = target.filter(province_code=province_code, day__gte=first, day__lte=last)
-    target.delete()
-    with conn.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {dst} (province_code, day, indicator, numerator, denominator) "  # noqa: S608 -- model tables, quoted; values are parameters
-            f"SELECT province_code, day, indicator, SUM(numerator), SUM(denominator) FROM {src}{where} GROUP BY province_code, day, indicator",
-            params,
-        )
-
-
-def _chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterable[list[tuple[Any, ...]]]:
-    chunk: list[tuple[Any, ...]] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def rollups_rebuild(*, actor: Any = None) -> int:
@@ -100,9 +49,11 @@ def rollups_rebuild(*, actor: Any = None) -> int:
     with transaction.atomic():
         state = _state()
         IndexRollup.objects.all().delete()
-        n = _insert(_rows(collect_facts(by_day=True), _province_map()))
-        _sum_provinces()
+        sql.insert_facts(fact_queries(by_day=True))
+        n = IndexRollup.objects.count()
+        sql.sum_provinces()
         state.rebuilt_at = state.refreshed_at = started
+        figures_cache.bump(everything=True)
         state.save(update_fields=["rebuilt_at", "refreshed_at"])
         audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=state, verb="indices_rebuild", after={"rows": n})
     return n
@@ -134,33 +85,29 @@ def refresh_keys(keys: Iterable[tuple[str, dt.date]], *, today: dt.date | None =
         by_unit[unit].append(day)
     if not by_unit:
         return 0
-    provinces = _province_map()
     with transaction.atomic():
         for unit, days in by_unit.items():
             first, last = min(days), max(days)
-            facts = [
-                *dossier_selectors.index_facts(day_from=first, day_to=last, units=[unit]),
-                *feedback_selectors.index_facts(day_from=first, day_to=last, units=[unit], today=today),
-            ]
-            touched = set(
-                IndexRollup.objects.filter(commune_code=unit, day__gte=first, day__lte=last).values_list("province_code", flat=True).distinct()
-            )
-            IndexRollup.objects.filter(commune_code=unit, day__gte=first, day__lte=last).delete()
-            rows = list(_rows(facts, provinces))
-            _insert(rows)
-            for province in touched | {r[1] for r in rows}:
-                _sum_provinces(province, first, last)
+            span = IndexRollup.objects.filter(commune_code=unit, day__gte=first, day__lte=last)
+            touched = set(span.values_list("province_code", flat=True).distinct())
+            span.delete()
+            sql.insert_facts(fact_queries(day_from=first, day_to=last, units=[unit], today=today))
+            touched |= set(span.values_list("province_code", flat=True).distinct())
+            for province in touched:
+                sql.sum_provinces(province, first, last)
+            figures_cache.bump(touched)
     return len(by_unit)
 
 
-def refresh_records(*, dossier_ids: list[int], feedback_ids: list[int]) -> int:
-    """Re-count the (commune, day) pairs of the given records (the event-driven update)."""
-    keys: set[tuple[str, dt.date]] = set()
+def refresh_records(*, dossier_ids: list[int], feedback_ids: list[int], keys: Iterable[tuple[str, str]] = ()) -> int:
+    """Re-count the (commune, day) pairs of the given records (the event-driven update), and ``keys``
+    ((commune, ISO day) pairs the records counted on before a change)."""
+    pairs: set[tuple[str, dt.date]] = {(unit, dt.date.fromisoformat(day)) for unit, day in keys}
     if dossier_ids:
-        keys |= dossier_selectors.index_dirty_keys(pks=list(dossier_ids))
+        pairs |= dossier_selectors.index_dirty_keys(pks=list(dossier_ids))
     if feedback_ids:
-        keys |= feedback_selectors.index_dirty_keys(pks=list(feedback_ids))
-    return refresh_keys(keys)
+        pairs |= feedback_selectors.index_dirty_keys(pks=list(feedback_ids))
+    return refresh_keys(pairs)
 
 
 @dataclass

@@ -210,6 +210,15 @@ class Strength:
         }
 
 
+def plain(strength: Strength) -> Strength:
+    """The same composite with its labels translated now (plain strings: cheap to cache)."""
+    for p in strength.pillars:
+        p.label = str(p.label)
+        for i in p.inputs:
+            i.label, i.source = str(i.label), str(i.source)
+    return strength
+
+
 def _band(csi: float | None, on: dt.date, province_code: str) -> str:
     if csi is None:
         return ""

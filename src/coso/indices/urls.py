@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("ho-so/", views.records, name="records"),
     path("cong-khai/", views.public, name="public"),
+    path("viec-cua-toi/", views.clerk_home, name="clerk_home"),
 ]

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from coso.accounts.roles import PROVINCE_ROLES, Role
 from coso.core.exceptions import ApplicationError
@@ -100,13 +101,13 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
         ctx["ranked_count"] = sum(1 for r in ranking if r.rank is not None)
         if user.role == Role.COMMUNE_LEADER:
             ctx["todo"] = _todo(user)
-        ctx["strength"] = selectors.province_strengths(unit.province_code, period, user, [unit.code])[unit.code]
-        ctx["previous_strength"] = selectors.province_strengths(unit.province_code, prev, user, [unit.code])[unit.code]
+        ctx["strength"] = selectors.dashboard_strengths(unit.province_code, period, user, [unit.code])[unit.code]
+        ctx["previous_strength"] = selectors.dashboard_strengths(unit.province_code, prev, user, [unit.code])[unit.code]
     elif level == "province":
         unit = _unit(province_code, "province")
         card = selectors.province_card(unit.code, period)
         ranking = selectors.commune_ranking(unit.code, period)
-        csi = selectors.province_strengths(unit.code, period, user)
+        csi = selectors.dashboard_strengths(unit.code, period, user)
         for r in ranking:
             r.strength = csi.get(r.code)
         if request.GET.get("sort") == "csi":
@@ -136,15 +137,16 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     if ctx.get("drill"):
         for g in ctx["card"].groups:
             for i in g.indicators:
-                if i.status == "ok":
+                if i.status == "ok" and i.source in ("dossier", "feedback"):
                     i.drill_url = _drill_url(ctx["unit"].code, period, i.code)
     if asked_commune and level == "commune":
         ctx["keep"] = {"commune": commune_code}
     elif asked_province and level == "province":
         ctx["keep"] = {"province": province_code}
-    if request.GET.get("format") == "xlsx":
-        return _xlsx(ctx)
+    if request.GET.get("format") in ("xlsx", "pdf"):
+        return _export(ctx, request.GET["format"])
     ctx["xlsx_url"] = "?" + urlencode({**request.GET.dict(), "format": "xlsx"})
+    ctx["pdf_url"] = "?" + urlencode({**request.GET.dict(), "format": "pdf"})
     unit = ctx.get("unit")
     ctx["trend"] = selectors.monthly_trend(
         period,
@@ -154,31 +156,63 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "indices/dashboard.html", ctx)
 
 
-def _xlsx(ctx: dict[str, Any]) -> HttpResponse:
-    from coso.indices.documents import index_xlsx
+def _export(ctx: dict[str, Any], fmt: str) -> HttpResponse:
+    """The index report as Excel (``xlsx``) or PDF (``pdf``), with the definitions of the figures."""
+    from coso.indices.documents import index_pdf, index_xlsx
 
     unit, period = ctx.get("unit"), ctx["period"]
     label = "Xếp hạng xã, phường" if ctx.get("ranking_level") == "commune" else "Xếp hạng tỉnh, thành phố"
-    body = index_xlsx(unit_name=unit.name if unit else "Toàn quốc", period=period, card=ctx["card"], ranking=ctx.get("ranking"), ranking_label=label)
-    resp = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = (
-        f'attachment; filename="chi-so-766-{unit.code if unit else "toan-quoc"}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"'
-    )
+    kwargs = {"unit_name": unit.name if unit else "Toàn quốc", "period": period, "card": ctx["card"], "ranking": ctx.get("ranking"), "ranking_label": label}
+    name = f"chi-so-766-{unit.code if unit else 'toan-quoc'}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    if fmt == "pdf":
+        resp = HttpResponse(index_pdf(**kwargs), content_type="application/pdf")
+        resp["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+        return resp
+    resp = HttpResponse(index_xlsx(**kwargs), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return resp
+
+
+CLERK_ROLES = frozenset({Role.ONESTOP_OFFICER})
+
+
+@login_required
+def clerk_home(request: AuthedHttpRequest) -> HttpResponse:
+    """The one-stop clerk's home page: their queue today (waiting for them, to receive, near the deadline, overdue,
+    feedback overdue), each number linking to the list behind it; the commune's figures of the month beside."""
+    user = request.user
+    if user.is_superuser and user.role not in CLERK_ROLES:  # administrators see every menu item: no queue of their own
+        return render(request, "indices/clerk_home.html", {"tiles": [], "unit": None})
+    if user.role not in CLERK_ROLES or not user.commune_code:
+        raise Http404
+    inbox_url = reverse("dossiers:inbox")
+    counts = selectors.queue_counts(user)
+    tiles = [
+        ("mine", _("Hồ sơ chờ tôi xử lý"), counts["mine"], inbox_url + "?tab=mine"),
+        ("intake", _("Hồ sơ chờ tiếp nhận, chuyển xử lý"), counts["intake"], inbox_url + "?tab=intake"),
+        ("near", _("Hồ sơ sắp đến hạn"), counts["near"], inbox_url + "?tab=near"),
+        ("overdue", _("Hồ sơ quá hạn"), counts["overdue"], inbox_url + "?tab=overdue"),
+        ("feedback", _("Phản ánh quá hạn"), counts["feedback_overdue"], reverse("feedback:moderation") + "?tab=overdue"),
+    ]
+    today = periods.current_month()
+    unit = _unit(user.commune_code, "commune")
+    card = selectors.commune_card(unit.code, unit.province_code, today)
+    figures = [card.indicator(code) for code in ("2.1", "3.3", "4.2", "5.4")]
+    for f in figures:
+        if f.status == "ok" and selectors.can_view_records(user, province_code=unit.province_code, commune_code=unit.code):
+            f.drill_url = _drill_url(unit.code, today, f.code)
+    return render(
+        request,
+        "indices/clerk_home.html",
+        {"tiles": tiles, "unit": unit, "period": today, "figures": figures, "stats_url": reverse("dossiers:stats")},
+    )
 
 
 def _todo(user: Any) -> dict[str, Any]:
     """What waits for a commune leader today (counts link to the lists behind them)."""
-    from coso.dossiers.selectors import inbox
-    from coso.feedback.selectors import feedback_list
-
-    box = inbox(fetched_by=user)
     inbox_url = reverse("dossiers:inbox")
     return {
-        "mine": box.mine.count(),
-        "near": box.near.count(),
-        "overdue": box.overdue.count(),
-        "feedback_overdue": feedback_list(fetched_by=user, tab="overdue").count(),
+        **selectors.queue_counts(user),
         "mine_url": inbox_url + "?tab=mine",
         "near_url": inbox_url + "?tab=near",
         "overdue_url": inbox_url + "?tab=overdue",
@@ -194,7 +228,7 @@ def records(request: AuthedHttpRequest) -> HttpResponse:
         return _error(request, error)
     code = request.GET.get("indicator", "")
     indicator = INDICATOR_BY_CODE.get(code)
-    if indicator is None or not indicator.fed:
+    if indicator is None or not indicator.from_records:
         return _error(request, "Chỉ số không hợp lệ hoặc chưa có dữ liệu trong Coso.")
     commune_code = request.GET.get("commune", "").strip()
     from coso.units.models import AdministrativeUnit
@@ -277,7 +311,8 @@ def public(request: HttpRequest) -> HttpResponse:
             chart=_group_chart(card),
             ranking_chart=_ranking_chart(ranking),
         )
-    if request.GET.get("format") == "xlsx":
-        return _xlsx(ctx)
+    if request.GET.get("format") in ("xlsx", "pdf"):
+        return _export(ctx, request.GET["format"])
     ctx["xlsx_url"] = "?" + urlencode({**request.GET.dict(), "format": "xlsx"})
+    ctx["pdf_url"] = "?" + urlencode({**request.GET.dict(), "format": "pdf"})
     return render(request, "indices/public.html", ctx)

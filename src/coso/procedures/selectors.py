@@ -135,3 +135,64 @@ def decentralisation_list(*, fetched_by: Any, procedure_code: str = "") -> Query
     if procedure_code:
         qs = qs.filter(procedure__code=procedure_code)
     return qs.order_by("procedure__code", "valid_from")
+
+
+# ---------------------------------------------------------------- Decision 766/QĐ-TTg facts (for coso.indices)
+def index_catalogue_facts(*, day: dt.date, province_codes: list[str]) -> dict[str, dict[str, tuple[int, int]]]:
+    """See :func:`index_catalogue_facts_on` (one day)."""
+    return index_catalogue_facts_on(days=[day], province_codes=province_codes)[day]
+
+
+def index_catalogue_facts_on(*, days: list[dt.date], province_codes: list[str]) -> dict[dt.date, dict[str, dict[str, tuple[int, int]]]]:
+    """Indicators the catalogue feeds, per province (``""``: national rules only), for the communes' procedures
+    (``decision_level`` commune, active, with a version in force on ``day``; a province's own version wins):
+
+    - 1.3 procedures published with every part Decree 63/2010/NĐ-CP Art. 8(2) asks for that the catalogue
+      records (name, processing steps, dossier components with their number of copies, time limit,
+      applicant) ÷ procedures published;
+    - 3.1 procedures offering an online public service (partial or full process) ÷ procedures.
+
+    Returns {day: {province_code: {"1.3": (numerator, denominator), "3.1": (numerator, denominator)}}}, for
+    several days with one query (a 12-month trend).
+    """
+    from coso.rules.lookup import select_in_force
+
+    codes = sorted(set(province_codes))
+    first, last = min(days), max(days)
+    versions = (
+        ProcedureVersion.objects.filter(Q(valid_from__lte=last) & (Q(valid_to__isnull=True) | Q(valid_to__gt=first)), procedure__is_active=True,
+                                        procedure__decision_level=Procedure.Level.COMMUNE, province_code__in={"", *codes})
+        .annotate(n_steps=Exists(ProcedureStep.objects.filter(version=OuterRef("pk"))))
+        .values("id", "procedure_id", "procedure__name", "province_code", "valid_from", "valid_to", "online", "time_limit", "time_unit",
+                "applicant", "required_documents", "n_steps")
+    )
+    by_procedure: dict[int, list[Any]] = {}
+    for values in versions:
+        row: dict[str, Any] = dict(values)
+        by_procedure.setdefault(row["procedure_id"], []).append(_VersionRow(row))
+    out: dict[dt.date, dict[str, dict[str, tuple[int, int]]]] = {}
+    for day in sorted(set(days)):
+        per_province: dict[str, dict[str, tuple[int, int]]] = {}
+        for province in codes:
+            total = complete = online = 0
+            for rows in by_procedure.values():
+                found = select_in_force(rows, day, province)
+                if found is None:
+                    continue
+                total += 1
+                complete += found.complete
+                online += found.online != ProcedureVersion.Online.NONE
+            per_province[province] = {"1.3": (complete, total), "3.1": (online, total)}
+        out[day] = per_province
+    return out
+
+
+class _VersionRow:
+    """A version's values as ``select_in_force`` reads them, with what indicator 1.3 checks."""
+
+    def __init__(self, v: dict[str, Any]):
+        self.province_code, self.valid_from, self.valid_to, self.online = v["province_code"], v["valid_from"], v["valid_to"], v["online"]
+        documents = v["required_documents"] or []
+        has_documents = bool(documents) and all(isinstance(d, dict) and str(d.get("name", "")).strip() for d in documents)
+        has_time = v["time_unit"] == ProcedureVersion.TimeUnit.SAME_DAY or (v["time_limit"] or 0) > 0
+        self.complete = int(bool(str(v["procedure__name"]).strip() and v["n_steps"] and has_documents and has_time and str(v["applicant"]).strip()))

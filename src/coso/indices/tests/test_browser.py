@@ -41,3 +41,20 @@ def test_anonymous_visitor_sees_the_public_ranking(page, november, commune, othe
     assert rows.count() == 2 and other_commune.name in rows.nth(0).inner_text()
     page.wait_for_function("document.getElementById('ranking-chart').width > 0")
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+
+
+def test_clerk_opens_the_home_page_and_follows_the_overdue_number(page, blogin, users, commune, make_dossier):
+    import datetime as dt
+
+    d = make_dossier(commune, received=dt.date(2026, 11, 3))
+    type(d).objects.filter(pk=d.pk).update(waiting_role="onestop_officer", due_date=dt.date(2020, 1, 2))
+    errors = _errors(page)
+    blogin(page, "onestop")
+    page.goto(page.base + "/")
+    page.click("a.tile[href='/chi-so/viec-cua-toi/']")
+    page.wait_for_selector("#queue")
+    assert page.inner_text("#queue-overdue") == "1"
+    page.click("#queue-overdue")
+    page.wait_for_url("**/dossiers/inbox/?tab=overdue")
+    assert d.code in page.content()
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors

@@ -134,3 +134,53 @@ def test_excel_export_with_definitions(built, users, login, client, province):
     assert any(isinstance(v, str) and v.startswith("2.1 ") for v in cells)
     r = client.get(f"/chi-so/cong-khai/?{NOV}&province={province.code}&format=xlsx")
     assert load_workbook(io.BytesIO(r.content)).sheetnames == ["Chỉ số", "Xếp hạng", "Định nghĩa"]
+
+
+def test_pdf_export_with_definitions(built, users, login, client, province):
+    from coso.dossiers.tests.pdftext import extract_text
+
+    r = login(users["leader"]).get(f"/chi-so/?{NOV}&format=pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF")
+    text = " ".join(extract_text(r.content).split())
+    assert "CHỈ SỐ PHỤC VỤ NGƯỜI DÂN" in text and "Quyết định 766/QĐ-TTg" in text
+    assert "ĐỊNH NGHĨA CÁC CHỈ SỐ" in text and "Không có dữ liệu" in text
+    page = login(users["leader"]).get(f"/chi-so/?{NOV}").content.decode()
+    assert 'id="index-pdf"' in page and "format=pdf" in page
+    r = client.get(f"/chi-so/cong-khai/?{NOV}&province={province.code}&format=pdf")
+    assert r.status_code == 200 and "Xếp hạng xã, phường" in " ".join(extract_text(r.content).split())
+
+
+# ---------------------------------------------------------------- the one-stop clerk's home page
+def test_clerk_home_shows_the_queue_with_links_to_the_lists(users, login, commune, make_dossier):
+    import datetime as dt
+    import re
+
+    Dossier = type(make_dossier(commune, received=dt.date(2026, 11, 2)))
+    waiting = make_dossier(commune, received=dt.date(2026, 11, 3))
+    Dossier.objects.filter(pk=waiting.pk).update(waiting_role="onestop_officer", due_date=dt.date(2020, 1, 2))
+    mine = Dossier.objects.filter(commune_code=commune.code, is_open=True, waiting_role="onestop_officer", assignee__isnull=True).count()
+    c = login(users["onestop"])
+    r = c.get("/chi-so/viec-cua-toi/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert re.search(rf'href="/dossiers/inbox/\?tab=mine" id="queue-mine">{mine}<', html), html
+    assert re.search(r'href="/dossiers/inbox/\?tab=overdue" id="queue-overdue">[1-9]', html)
+    assert 'id="queue-near"' in html and 'id="queue-intake"' in html
+    assert re.search(r'href="[^"]*moderation/\?tab=overdue" id="queue-feedback">0<', html)
+    # The numbers are the lists' own: the inbox tab behind "mine" lists the dossier waiting for the clerk.
+    assert waiting.code in c.get("/dossiers/inbox/?tab=overdue").content.decode()
+    # The clerk's page is in the menu, first after the home page.
+    home = c.get("/").content.decode()
+    assert home.index("/chi-so/viec-cua-toi/") < home.index("/dossiers/inbox/")
+
+
+def test_clerk_home_is_for_one_stop_clerks_only(users, login):
+    for who in ("citizen", "leader", "specialist", "province_home_affairs"):
+        assert login(users[who]).get("/chi-so/viec-cua-toi/").status_code == 404, who
+    assert login(users["other_onestop"]).get("/chi-so/viec-cua-toi/").status_code == 200
+    from conftest import verify_session
+
+    admin = login(users["sysadmin"])
+    verify_session(admin, users["sysadmin"])
+    r = admin.get("/chi-so/viec-cua-toi/")  # administrators see every menu item: a notice, no queue
+    assert r.status_code == 200 and 'id="queue"' not in r.content.decode()

@@ -75,11 +75,16 @@ def test_commune_figures_match_the_hand_count(november, commune):
     assert (f["4.1"].numerator, f["4.1"].denominator, f["4.1"].rate, f["4.1"].points) == (1, 3, 33.33, 1.33)
     assert (f["5.2"].numerator, f["5.2"].denominator, f["5.2"].points) == (1, 2, 2.5)
     assert (f["5.3"].numerator, f["5.3"].denominator, f["5.3"].points) == (0, 2, 0.0)
-    assert card.fed_max == 47
-    assert card.points == pytest.approx(15 + 3.33 + 2 + 5.62 + 1.33 + 2.5, abs=0.02)
+    # The catalogue (the fixture's one procedure: online, no applicant recorded): 1.3 = 0/1 → 0/4; 3.1 = 1/1 → 4/4.
+    assert (card.indicator("1.3").numerator, card.indicator("1.3").denominator, card.indicator("1.3").points) == (0, 1, 0.0)
+    assert (card.indicator("3.1").numerator, card.indicator("3.1").denominator, card.indicator("3.1").points) == (1, 1, 4.0)
+    assert card.fed_max == 47 + 8
+    assert card.points == pytest.approx(15 + 3.33 + 2 + 5.62 + 1.33 + 2.5 + 4, abs=0.02)
     assert card.indicator("3.5").status == "no_data"
-    # Another month has nothing: N/A, not zero.
-    assert selectors.commune_card(commune.code, commune.province_code, periods.month(2026, 10)).score100 is None
+    assert card.indicator("1.1").status == card.indicator("1.4").status == card.indicator("3.2").status == "no_data"
+    # Another month has no records: its record indicators are N/A, not zero (the catalogue's still show).
+    october = selectors.commune_card(commune.code, commune.province_code, periods.month(2026, 10))
+    assert october.indicator("2.1").status == "na" and october.fed_max == 8
 
 
 def test_province_and_national_figures_are_sums_of_the_communes(november, commune, other_commune):
@@ -111,6 +116,39 @@ def test_rebuild_then_check_matches_and_drift_is_reported(november):
     with pytest.raises(CommandError):
         call_command("rebuild_indices", "--check")
     call_command("rebuild_indices")  # rebuilds and verifies
+    assert services.rollups_check() == []
+
+
+def test_records_count_on_their_local_day_around_midnight(commune, make_dossier):
+    """The set-based rebuild computes the local day in the database: 23:30 and 00:30 (UTC+7) fall on their own days."""
+    from zoneinfo import ZoneInfo
+
+    vn = ZoneInfo("Asia/Ho_Chi_Minh")
+    late_evening = make_dossier(commune, received=dt.date(2026, 11, 30))
+    after_midnight = make_dossier(commune, received=dt.date(2026, 12, 1))
+    type(late_evening).objects.filter(pk=late_evening.pk).update(received_at=dt.datetime(2026, 11, 30, 23, 30, tzinfo=vn))
+    type(after_midnight).objects.filter(pk=after_midnight.pk).update(received_at=dt.datetime(2026, 12, 1, 0, 30, tzinfo=vn))
+    services.rollups_rebuild()
+    days = set(IndexRollup.objects.filter(commune_code=commune.code, indicator="3.3").values_list("day", "denominator"))
+    assert days == {(dt.date(2026, 11, 30), 1), (dt.date(2026, 12, 1), 1)}
+    assert services.rollups_check() == []
+
+
+def test_rebuild_counts_an_old_commune_under_its_successor_in_the_new_province(commune, make_dossier):
+    """Set-based rebuild: a row's province is the current commune's, not the old record's (old province 80 merged into 79)."""
+    from django.apps import apps
+
+    Unit = apps.get_model("units", "AdministrativeUnit")
+    Succession = apps.get_model("units", "UnitSuccession")
+    old = Unit.all_objects.create(
+        code="27700", name="Xã cũ", level="commune", kind="xa", province_code="80", valid_from=None, valid_to=dt.date(2025, 7, 1)
+    )
+    Succession.objects.create(predecessor=old, successor=commune, effective_on=dt.date(2025, 7, 1), is_primary=True)
+    make_dossier(old, received=dt.date(2025, 6, 2), finished=dt.date(2025, 6, 3), timeliness="on_time")
+    services.rollups_rebuild()
+    assert set(IndexRollup.objects.values_list("commune_code", "province_code").distinct()) == {(commune.code, commune.province_code)}
+    f = selectors.province_card(commune.province_code, periods.month(2025, 6)).indicator("2.1")
+    assert (f.numerator, f.denominator) == (1, 1)
     assert services.rollups_check() == []
 
 
@@ -246,3 +284,145 @@ def test_monthly_trend_for_a_commune_and_the_country(november, commune, make_dos
     nov = selectors.commune_card(commune.code, commune.province_code, NOV).score100
     assert trend["scores"][-1] == nov and trend["scores"][0] is None
     assert selectors.monthly_trend(NOV)["scores"][-1] == selectors.national_card(NOV).score100
+
+
+# ---------------------------------------------------------------- bulk updates (no post_save)
+def test_a_bulk_update_moving_a_dossier_to_another_day_keeps_the_rollups_right(november, commune, django_capture_on_commit_callbacks):
+    """QuerySet.update() sends no post_save: the manager announces it, the old day and the new one are re-counted."""
+    from django.apps import apps
+
+    services.rollups_rebuild()
+    late = november[3]  # finished 20/11, late
+    with django_capture_on_commit_callbacks(execute=True):
+        n = apps.get_model("dossiers", "Dossier").objects.filter(pk=late.pk).update(finished_at=at(dt.date(2026, 12, 2)), timeliness="on_time")
+    assert n == 1
+    nov = selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1")
+    dec = selectors.commune_card(commune.code, commune.province_code, periods.month(2026, 12)).indicator("2.1")
+    assert (nov.numerator, nov.denominator) == (3, 3)
+    assert (dec.numerator, dec.denominator) == (1, 1)
+    assert selectors.province_card(commune.province_code, NOV).indicator("2.1").denominator == 3 + 2
+    assert services.rollups_check() == []
+
+
+def test_bulk_updates_of_ratings_attachments_and_feedback_keep_the_rollups_right(november, commune, django_capture_on_commit_callbacks):
+    from django.apps import apps
+
+    services.rollups_rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        apps.get_model("dossiers", "DossierRating").objects.filter(dossier__commune_code=commune.code).update(level="very_satisfied")
+        apps.get_model("dossiers", "DossierAttachment").objects.filter(dossier=november[0], kind="result").update(kind="input")
+        apps.get_model("feedback", "Feedback").objects.filter(commune_code=commune.code).update(late=False, rating="")
+    card = selectors.commune_card(commune.code, commune.province_code, NOV)
+    assert (card.indicator("5.4").numerator, card.indicator("5.4").denominator) == (3, 4)  # no "not satisfied" left; 1 late
+    assert (card.indicator("4.1").numerator, card.indicator("4.1").denominator) == (0, 3)
+    assert (card.indicator("5.2").numerator, card.indicator("5.2").denominator) == (2, 2)
+    assert (card.indicator("5.3").numerator, card.indicator("5.3").denominator) == (2, 2)
+    assert services.rollups_check() == []
+
+
+def test_a_bulk_update_is_stamped_so_the_periodic_refresh_sees_it_without_the_event(november, commune, settings):
+    from django.apps import apps
+
+    settings.COSO_INDICES_LIVE = False
+    services.rollups_refresh()  # first run: rebuild
+    apps.get_model("dossiers", "Dossier").objects.filter(pk=november[1].pk).update(timeliness="late")
+    assert services.rollups_check() != []  # stale until the job runs
+    services.rollups_refresh()
+    f = selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1")
+    assert (f.numerator, f.denominator) == (2, 4)
+    assert services.rollups_check() == []
+
+
+def test_a_deleted_dossier_leaves_the_rollups(november, commune, django_capture_on_commit_callbacks):
+    services.rollups_rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        november[3].delete()
+    f = selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1")
+    assert (f.numerator, f.denominator) == (3, 3)
+    assert services.rollups_check() == []
+
+
+# ---------------------------------------------------------------- cached figures
+def test_cached_figures_follow_events_rebuilds_and_rules(november, commune, other_commune, make_dossier, django_capture_on_commit_callbacks):
+    from coso.rules.testing import set_rule
+
+    services.rollups_rebuild()
+    before = selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1")
+    ranking = {r.code: r for r in selectors.commune_ranking(commune.province_code, NOV)}
+    assert (before.numerator, before.denominator) == (3, 4)
+    assert ranking[other_commune.code].rank == 1
+    with django_capture_on_commit_callbacks(execute=True):  # an event re-counts the commune: the cached figures go
+        make_dossier(commune, received=dt.date(2026, 11, 12), finished=dt.date(2026, 11, 13), timeliness="on_time")
+    after = selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1")
+    assert (after.numerator, after.denominator) == (4, 5)
+    assert selectors.province_card(commune.province_code, NOV).indicator("2.1").denominator == 5 + 2
+    assert selectors.national_card(NOV).indicator("2.1").denominator == 5 + 2
+    # A rule change scores the cached facts again.
+    set_rule("indices.d766.full_at.i2_1", 75, valid_from=dt.date(2026, 11, 1), province_code=commune.province_code)
+    assert selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1").points == 20
+    # A rebuild (e.g. after a manual repair) invalidates everything.
+    IndexRollup.objects.filter(commune_code=commune.code).delete()
+    services.rollups_rebuild()
+    assert selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1").denominator == 5
+
+
+def test_queue_counts_follow_the_communes_dossiers(users, commune, make_dossier, django_capture_on_commit_callbacks):
+    leader = users["leader"]
+    start = selectors.queue_counts(leader)
+    d = make_dossier(commune, received=dt.date(2026, 11, 2))  # open, overdue by now
+    type(d).objects.filter(pk=d.pk).update(waiting_role="commune_leader", due_date=dt.date(2020, 1, 2))
+    counts = selectors.queue_counts(leader)
+    assert counts["mine"] == start["mine"] + 1
+    assert counts["overdue"] == start["overdue"] + 1
+
+
+# ---------------------------------------------------------------- indicators the procedure catalogue feeds
+def test_catalogue_indicators_match_the_hand_count(commune, foreign_commune, make_dossier, users, login):
+    """Commune procedures in force on the period's last day, the province's own versions first.
+
+    National: A complete + online; B no steps, not online; C complete, not online (79 has its own online
+    version from 1/11/2026); D ended 1/10/2026; E a province-level procedure; F inactive; G the fixture's
+    procedure (online, no applicant recorded: not complete).
+    Province 79 in November: 1.3 = 2/4 (A, C) = 50 % → 2 of 4 (full at 100 %); 3.1 = 3/4 (A, C, G) = 75 % → 75 × 4 ÷ 80 = 3.75.
+    In October (C not yet online in 79): 3.1 = 2/4. Province 01 (national versions): 3.1 = 2/4 = 50 % → 50 × 4 ÷ 80 = 2.5.
+    """
+    from decimal import Decimal
+
+    from coso.accounts.roles import Role
+    from coso.procedures.models import Procedure, ProcedureStep, ProcedureVersion
+
+    docs = [{"name": "Tờ khai", "copies": 1, "required": True}]
+
+    def proc(code: str, *, online: str = "full", steps: bool = True, applicant: str = "Công dân", level: str = "commune", active: bool = True,
+             valid_to: dt.date | None = None) -> Procedure:
+        p = Procedure.objects.create(code=code, name=f"Thủ tục {code}", field="Hộ tịch", decision_level=level, is_active=active)
+        v = ProcedureVersion.objects.create(
+            procedure=p, valid_from=dt.date(2020, 1, 1), valid_to=valid_to, time_limit=Decimal(3), required_documents=docs, online=online,
+            applicant=applicant,
+        )
+        if steps:
+            ProcedureStep.objects.create(version=v, order=1, name="Tiếp nhận", role=Role.ONESTOP_OFFICER, share_percent=100)
+        return p
+
+    proc("A")
+    proc("B", online="none", steps=False)
+    c = proc("C", online="none")
+    own = ProcedureVersion.objects.create(
+        procedure=c, province_code="79", valid_from=dt.date(2026, 11, 1), time_limit=Decimal(3), required_documents=docs, online="partial",
+        applicant="Công dân",
+    )
+    ProcedureStep.objects.create(version=own, order=1, name="Tiếp nhận", role=Role.ONESTOP_OFFICER, share_percent=100)
+    proc("D", valid_to=dt.date(2026, 10, 1))
+    proc("E", level="province")
+    proc("F", active=False)
+    make_dossier(commune, received=dt.date(2026, 11, 2))  # the fixture's procedure, without an applicant: not complete
+    nov = selectors.commune_card(commune.code, "79", NOV)
+    assert (nov.indicator("1.3").numerator, nov.indicator("1.3").denominator, nov.indicator("1.3").points) == (2, 4, 2.0)
+    assert (nov.indicator("3.1").numerator, nov.indicator("3.1").denominator, nov.indicator("3.1").points) == (3, 4, 3.75)
+    oct_ = selectors.commune_card(commune.code, "79", periods.month(2026, 10))
+    assert (oct_.indicator("3.1").numerator, oct_.indicator("3.1").denominator) == (2, 4)
+    other = selectors.province_card(foreign_commune.province_code, NOV).indicator("3.1")
+    assert (other.numerator, other.denominator, other.rate, other.points) == (2, 4, 50.0, 2.5)
+    # No drill-down to records for a catalogue figure: the records page refuses it.
+    r = login(users["leader"]).get(f"/chi-so/ho-so/?commune={commune.code}&indicator=3.1&period=2026-11")
+    assert r.status_code == 400

@@ -1,0 +1,47 @@
+"""Database functions shared by the apps.
+
+``LocalDate``: the local calendar day of a timestamp in the current time zone, like ``TruncDate(..., tzinfo=...)``
+but computed by SQLite itself when the zone keeps one UTC offset (Asia/Ho_Chi_Minh: +07:00, no daylight saving
+since 1975). Django's SQLite ``TruncDate`` calls back into Python for every row, which dominated the 766 rollup
+rebuild. PostgreSQL and zones with daylight saving use ``TruncDate`` unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from typing import Any
+
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+# Instants at which a zone's offset is compared: a zone that has the same offset at all of them (winter and
+# summer, 1990 to 2060) is taken as fixed over the years Coso's records cover.
+_PROBES = tuple(dt.datetime(y, m, 15, 12, tzinfo=dt.UTC) for y in (1990, 2000, 2010, 2020, 2025, 2030, 2040, 2060) for m in (1, 7))
+
+
+@cache
+def fixed_offset_minutes(zone_name: str) -> int | None:
+    """The zone's UTC offset in minutes when it never changes over the probed years; None otherwise."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(zone_name)
+    offsets = {p.astimezone(zone).utcoffset() for p in _PROBES}
+    if len(offsets) != 1:
+        return None
+    (offset,) = offsets
+    return int(offset.total_seconds() // 60) if offset is not None else None
+
+
+class LocalDate(TruncDate):
+    """Local date of a timestamp field in the current time zone (see the module docstring)."""
+
+    def __init__(self, expression: Any, **extra: Any) -> None:
+        super().__init__(expression, tzinfo=timezone.get_current_timezone(), **extra)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        minutes = fixed_offset_minutes(str(self.get_tzname() or "UTC"))
+        if minutes is None or not connection.settings_dict.get("USE_TZ", True):
+            return self.as_sql(compiler, connection, **extra_context)
+        sql, params = compiler.compile(self.lhs)
+        return f"date({sql}, %s)", (*params, f"{minutes:+d} minutes")
