@@ -352,7 +352,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if not ((lat and long) or address or address_id):
         raise Open311Error(400, "A location is required: lat and long, address_string or address_id.")
     attrs = _attributes(post)
-    from coso.units.models import AdministrativeUnit, Village
+    from coso.units.models import AdministrativeUnit
+    from coso.units.selectors import villages_in_force
 
     commune_code = str(attrs.get("COMMUNE") or "").strip() or (address_id if address_id.isdigit() else "") or user.commune_code
     commune = AdministrativeUnit.objects.filter(level="commune", code=commune_code).first() if commune_code else None
@@ -364,7 +365,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if attrs.get("VILLAGE"):
         from coso.core.text import fold
 
-        village = Village.objects.filter(commune=commune, name_folded=fold(str(attrs["VILLAGE"]))).first()
+        village = villages_in_force(commune_code=commune.code).filter(name_folded=fold(str(attrs["VILLAGE"]))).first()
         if village is None:
             address = ", ".join(p for p in [address, str(attrs["VILLAGE"])] if p)
     name = " ".join(p for p in [(post.get("first_name") or "").strip(), (post.get("last_name") or "").strip()] if p)

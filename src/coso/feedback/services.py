@@ -273,6 +273,8 @@ def feedback_submit(
         fields["commune"] = ["Vui lòng chọn xã, phường."]
     if village is not None and commune is not None and village.commune_id != commune.pk:
         fields["village"] = ["Thôn, tổ dân phố không thuộc xã đã chọn."]
+    elif village is not None and not _village_in_force(village):
+        fields["village"] = ["Thôn, tổ dân phố này không còn hiệu lực (đã sắp xếp lại); vui lòng chọn thôn, tổ dân phố hiện nay."]
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     if anonymous and category is not None and not category.allow_anonymous:
         fields["anonymous"] = ["Lĩnh vực này không nhận phản ánh ẩn danh."]
@@ -816,3 +818,10 @@ def reporter_key_for(request: Any) -> str:
     if not request.session.session_key:
         request.session.save()
     return "s:" + fold(request.session.session_key)
+
+
+def _village_in_force(village: Any) -> bool:
+    """A village ended by a reorganisation (or created by one, before its effective date) takes no new feedback."""
+    today = timezone.localdate()
+    valid_from, valid_to = getattr(village, "valid_from", None), getattr(village, "valid_to", None)
+    return (valid_from is None or valid_from <= today) and (valid_to is None or today < valid_to)

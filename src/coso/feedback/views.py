@@ -24,6 +24,7 @@ from coso.feedback import forms as f
 from coso.feedback import selectors as sel
 from coso.feedback import services as svc
 from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory
+from coso.units import selectors as unit_selectors
 
 
 def _apply_error(form: Any, exc: ApplicationError) -> None:
@@ -69,18 +70,13 @@ def submit_view(request: HttpRequest) -> HttpResponse:
                                  % {"code": fb.code, "due": fb.answer_due.strftime("%d/%m/%Y")})
                 return redirect(reverse("feedback:detail", args=[fb.pk]) + f"?key={fb.access_key}")
         if form.data.get("commune"):
-            from coso.units.models import Village
-
-            villages = list(Village.objects.filter(commune__code=form.data.get("commune")).order_by("name"))
+            villages = list(unit_selectors.villages_in_force(commune_code=str(form.data.get("commune"))))
     return render(request, "feedback/submit.html", {"form": form, "ask_accents": ask_accents, "villages": villages,
                                                      "selected_village": form.data.get("village", "")})
 
 
 def villages_partial(request: HttpRequest) -> HttpResponse:
-    from coso.units.models import Village
-
-    code = request.GET.get("commune", "")
-    villages = Village.objects.filter(commune__code=code).order_by("name") if code else Village.objects.none()
+    villages = unit_selectors.villages_in_force(commune_code=request.GET.get("commune", ""))
     return render(request, "feedback/partials/_village_options.html", {"villages": villages})
 
 

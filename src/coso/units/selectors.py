@@ -84,6 +84,18 @@ def village_list(*, fetched_by: Any, commune_code: str = "", kind: str = "", que
     return qs.order_by("commune_code", "name", "pk")
 
 
+def villages_in_force(*, commune_code: str, on: Any = None) -> QuerySet[Village]:
+    """The villages of a commune in force on ``on`` (today by default), for public choices such as feedback and
+    Open311: a village ended by a merger is no longer offered, one created by it only from its effective date."""
+    from django.utils import timezone
+
+    day = on or timezone.localdate()
+    if not commune_code:
+        return Village.objects.none()
+    return (Village.objects.filter(commune_code=commune_code, valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day)).order_by("name", "pk"))
+
+
 def village_get(*, fetched_by: Any, pk: Any) -> Village:
     return get_scoped_or_404(Village.objects.select_related("commune"), fetched_by, pk=pk)  # type: ignore[return-value]
 

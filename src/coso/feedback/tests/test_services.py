@@ -5,6 +5,7 @@ import io
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 import pytest
@@ -232,6 +233,29 @@ def test_village_must_belong_to_commune(submit, users, other_commune):
     with pytest.raises(ApplicationError) as exc:
         submit(actor=users["citizen"], village=v)
     assert "village" in exc.value.details["fields"]
+
+
+def test_village_ended_by_a_merger_takes_no_new_feedback(submit, users, commune, client):
+    """A village merged into another (valid_to reached) is neither offered nor accepted; its successor is offered
+    only from its effective date."""
+    from coso.units.models import Village
+
+    today = timezone.localdate()
+    ended = Village.objects.create(commune=commune, name="Ấp Cũ", name_folded="ap cu", kind="thon", province_code=commune.province_code,
+                                   commune_code=commune.code, valid_from=dt.date(2025, 7, 1), valid_to=today)
+    future = Village.objects.create(commune=commune, name="Ấp Mới", name_folded="ap moi", kind="thon", province_code=commune.province_code,
+                                    commune_code=commune.code, valid_from=today + dt.timedelta(days=30))
+    with pytest.raises(ApplicationError):
+        submit(actor=users["citizen"], village=future)
+    current = Village.objects.create(commune=commune, name="Ấp Hiện Nay", name_folded="ap hien nay", kind="thon",
+                                     province_code=commune.province_code, commune_code=commune.code)
+    with pytest.raises(ApplicationError) as exc:
+        submit(actor=users["citizen"], village=ended)
+    assert "không còn hiệu lực" in exc.value.details["fields"]["village"][0]
+    assert not Feedback.objects.filter(village=ended).exists()
+    assert submit(actor=users["citizen"], village=current).village == current
+    options = client.get(reverse("feedback:villages"), {"commune": commune.code}).content.decode()
+    assert "Ấp Hiện Nay" in options and "Ấp Cũ" not in options and "Ấp Mới" not in options
 
 
 def test_bad_location_refused(submit, users):
