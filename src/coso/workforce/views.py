@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from coso.core.exceptions import ApplicationError
 from coso.core.masking import log_personal_read, mask_citizen_id
+from coso.core.paging import COUNT_CAP, CappedPaginator
 from coso.core.types import AuthedHttpRequest
 from coso.rules.lookup import book
 from coso.workforce import exports, rules, selectors, services
@@ -65,6 +66,9 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
             "gender": g.get("gender", ""), "retiring_within": int(retiring) if retiring in ("1", "3", "5") else None}
 
 
+PEOPLE_PER_PAGE = 50
+
+
 @login_required
 def people(request: AuthedHttpRequest) -> HttpResponse:
     _require_register(request)
@@ -75,7 +79,8 @@ def people(request: AuthedHttpRequest) -> HttpResponse:
         resp = HttpResponse(data, content_type=XLSX)
         resp["Content-Disposition"] = 'attachment; filename="danh-sach-can-bo.xlsx"'
         return resp
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # a text query counts its matches only up to COUNT_CAP ("hơn 1.000 người")
+    page = CappedPaginator(qs, PEOPLE_PER_PAGE, cap=COUNT_CAP if filters["q"] else None).get_page(request.GET.get("page"))
     communes = _communes(request.user)
     names = {c.code: c.name for c in communes}
     today = timezone.localdate()
