@@ -13,11 +13,15 @@ from coso.core.models import SearchEntry
 from coso.core.text import tokens
 
 
-def search_index_set(*, kind: str, object_id: int, texts: Iterable[str | None], province_code: str = "", commune_code: str = "") -> None:
-    """Replace the indexed words of one object."""
+def search_index_set(*, kind: str, object_id: int, texts: Iterable[str | None], province_code: str = "", commune_code: str = "",
+                     new: bool = False) -> None:
+    """Replace the indexed words of one object (``new``: an object just created, which has none yet).
+
+    Inside the caller's transaction (no savepoint of its own: a failure rolls the caller back)."""
     words = sorted({t[:64] for text in texts for t in tokens(text)})
-    with transaction.atomic():
-        SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
+    with transaction.atomic(savepoint=False):
+        if not new:
+            SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
         SearchEntry.objects.bulk_create(
             [SearchEntry(kind=kind, object_id=object_id, token=w, province_code=province_code, commune_code=commune_code) for w in words]
         )
