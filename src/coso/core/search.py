@@ -48,7 +48,7 @@ def search_index_remove(*, kind: str, object_id: int) -> None:
     SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
 
 
-def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: str = "pk") -> models.QuerySet:
+def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: str = "pk", for_capped_page: bool = False) -> models.QuerySet:
     """Narrow ``queryset`` to objects whose indexed words match every word of ``query``.
 
     Each query word of two or more letters matches indexed words that start with it ("duc"
@@ -56,7 +56,9 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
     that "o" or "a" does not match most of the index.
     An empty query leaves the queryset unchanged.
 
-    When every word is common (more than ``COMMON_WORD`` index entries each) and, for several words, so are the objects having them all (see :func:`_dense`),
+    ``for_capped_page``: the caller shows one page and counts up to a cap (coso.core.paging),
+    nothing more (no exact count, aggregate or export of every match). Then, when every word is
+    common (more than ``COMMON_WORD`` index entries each) and, for several words, so are the objects having them all (see :func:`_dense`),
     each word becomes an EXISTS probe of the queryset's own rows: the database walks the list
     in its own order and stops at the page (and at a capped count, see coso.core.paging)
     instead of first gathering the tens of thousands of matches.
@@ -75,7 +77,7 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
         return queryset.filter(**{f"{field}__in": _word_entries(kind, words[0]).values("object_id")})
     counted = _counted_words(kind, words)
     ordered = [w for _, _, w in counted]
-    if counted[0][0] > COMMON_WORD and (len(words) == 1 or _dense(kind, ordered)):
+    if for_capped_page and counted[0][0] > COMMON_WORD and (len(words) == 1 or _dense(kind, ordered)):
         for w in ordered:
             queryset = queryset.filter(models.Exists(_word_entries(kind, w).filter(object_id=models.OuterRef(field))))
         return queryset

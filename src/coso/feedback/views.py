@@ -237,7 +237,8 @@ def moderation_view(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "pending")
     if tab not in dict(TABS):
         tab = "pending"
-    qs = sel.feedback_list(fetched_by=request.user, tab=tab, query=request.GET.get("q", ""), category_code=request.GET.get("category", ""))
+    qs = sel.feedback_list(fetched_by=request.user, tab=tab, query=request.GET.get("q", ""), category_code=request.GET.get("category", ""),
+                           for_capped_page=True)
     page = CappedPaginator(qs, 30, cap=COUNT_CAP if request.GET.get("q", "") else None).get_page(request.GET.get("page"))
     return render(request, "feedback/moderation.html", {
         "page": page, "tab": tab, "tabs": [(k, _(v)) for k, v in TABS], "q": request.GET.get("q", ""),

@@ -73,8 +73,10 @@ PEOPLE_PER_PAGE = 50
 def people(request: AuthedHttpRequest) -> HttpResponse:
     _require_register(request)
     filters = _filters(request)
-    qs = selectors.person_list(fetched_by=request.user, **filters)
-    if request.GET.get("format") == "xlsx":
+    export = request.GET.get("format") == "xlsx"
+    # the page counts up to COUNT_CAP: a common word is probed from the list's rows (not for the export of every match)
+    qs = selectors.person_list(fetched_by=request.user, **filters, for_capped_page=bool(filters["q"]) and not export)
+    if export:
         data = services.export_bytes(qs.iterator(chunk_size=2000), user=request.user)
         resp = HttpResponse(data, content_type=XLSX)
         resp["Content-Disposition"] = 'attachment; filename="danh-sach-can-bo.xlsx"'

@@ -77,7 +77,7 @@ def test_common_words_probe_the_list_with_the_same_results(users, monkeypatch, c
     qs = User.objects.all()
 
     def find(q: str, field: str = "pk") -> list[str]:
-        return sorted(search_filter(qs, kind="test.common", query=q, field=field).values_list("full_name", flat=True))
+        return sorted(search_filter(qs, kind="test.common", query=q, field=field, for_capped_page=True).values_list("full_name", flat=True))
 
     for key, full_name in names.items():
         users[key].full_name = full_name
@@ -88,5 +88,5 @@ def test_common_words_probe_the_list_with_the_same_results(users, monkeypatch, c
     assert find("thi") == ["Lê Thị Thu", "Nguyễn Thị A"]
     assert find("an nguyen") == ["Nguyễn Văn Anh"]
     assert find("le van") == [] and find("zzz") == []
-    assert capped_count(search_filter(qs, kind="test.common", query="nguyen"), 2) == (2, True)
-    assert capped_count(search_filter(qs, kind="test.common", query="nguyen van"), 2) == (2, False)
+    assert capped_count(search_filter(qs, kind="test.common", query="nguyen", for_capped_page=True), 2) == (2, True)
+    assert capped_count(search_filter(qs, kind="test.common", query="nguyen van", for_capped_page=True), 2) == (2, False)
