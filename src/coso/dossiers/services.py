@@ -200,11 +200,17 @@ def _version_for(procedure_version: Any = None, *, procedure: Any = None, provin
 
 def _copy_steps(dossier: Dossier, version: Any) -> list[DossierStep]:
     """Copy the version's steps (the dossier keeps them) with each step's due date (per-step SLA)."""
+    steps = _new_steps(dossier, version)
+    DossierStep.objects.bulk_create(steps)
+    return steps
+
+
+def _new_steps(dossier: Dossier, version: Any) -> list[DossierStep]:
+    """The steps _copy_steps writes, not yet saved (the dossier may not be saved yet either)."""
     configured = list(version.steps.order_by("order").values_list("order", "name", "role", "share_percent"))
     rows = configured or default_steps(dossier.province_code, dossier.commune_code, timezone.localdate(dossier.received_at) if dossier.received_at else None)
     steps = [DossierStep(dossier=dossier, order=i + 1, name=name, role=role, share_percent=share) for i, (_o, name, role, share) in enumerate(rows)]
     _step_due_dates(dossier, steps)
-    DossierStep.objects.bulk_create(steps)
     return steps
 
 
@@ -290,11 +296,11 @@ def _save_files(dossier: Dossier, files: list[tuple[str, att.PreparedFile]], *, 
         )
 
 
-def _index(dossier: Dossier) -> None:
+def _index(dossier: Dossier, *, new: bool = False) -> None:
     search_index_set(
         kind="dossier", object_id=dossier.pk,
         texts=[dossier.code, dossier.applicant_name, dossier.applicant_phone, dossier.applicant_citizen_id],
-        province_code=dossier.province_code, commune_code=dossier.commune_code,
+        province_code=dossier.province_code, commune_code=dossier.commune_code, new=new,
     )
 
 
@@ -408,16 +414,17 @@ def receive_at_counter(
         dossier.forward_due_at = forward_deadline(now, province_code=commune.province_code, commune_code=commune.code)
         dossier.current_step = 1
         _clean(dossier)
-        dossier.save()
-        steps = _copy_steps(dossier, version)
+        # routed from its steps before the first save: one INSERT, no UPDATE after it
+        steps = _new_steps(dossier, version)
         _route(dossier, steps)
-        dossier.save(update_fields=["waiting_role", "current_step_name", "is_open"])
+        dossier.save()
+        DossierStep.objects.bulk_create(steps)
         _save_files(dossier, prepared, actor=actor, kind=DossierAttachment.Kind.INPUT, stored=stored)
         assert dossier.due_date is not None  # set by _set_clock above
         _event(dossier, actor=actor, action=Action.RECEIVE, from_status="", from_step=None, at=now,
                data={"documents": sorted(provided), "papers": papers, "due_date": dossier.due_date.isoformat()})
         audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=dossier, after=snapshot(dossier), verb="dossier-receive")
-        _index(dossier)
+        _index(dossier, new=True)
         _notify_status(dossier)
     return dossier
 
@@ -462,7 +469,7 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
         _save_files(dossier, prepared, actor=actor, kind=DossierAttachment.Kind.INPUT, stored=stored)
         _event(dossier, actor=actor, action=Action.SUBMIT_ONLINE, from_status="", from_step=None, at=now)
         audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=dossier, after=snapshot(dossier), verb="dossier-submit-online")
-        _index(dossier)
+        _index(dossier, new=True)
         _notify_status(dossier)
     return dossier
 
@@ -506,8 +513,13 @@ def _check_actor(dossier: Dossier, actor: Any, action: str) -> None:
     _check_scope(dossier, actor)
     if not actor.is_superuser and actor.role not in rule.roles and _delegation_for(dossier, actor, action) is None:
         raise dossiers_errors.CHECK_ACTOR_FORBIDDEN(label=Action(action).label)
-    if rule.step_role and not actor.is_superuser and actor.role != Role.COMMUNE_LEADER and actor.role != dossier.waiting_role:
+    if _not_this_step(dossier, actor, rule):
         raise dossiers_errors.CHECK_ACTOR_FORBIDDEN_2()
+
+
+def _not_this_step(dossier: Dossier, actor: Any, rule: Any) -> bool:
+    """The action belongs to the step's role, and the dossier waits for another role."""
+    return bool(rule.step_role) and not actor.is_superuser and actor.role != Role.COMMUNE_LEADER and actor.role != dossier.waiting_role
 
 
 def _current_state(dossier: Dossier) -> dict[str, Any]:
@@ -563,14 +575,16 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
                                         "signing_block": delegation.signing_block()}
         handler = _HANDLERS[action]
         result = handler(dossier, actor=actor, now=now, reason=reason, data=data, files=prepared, stored=stored)
+        steps = None
         if isinstance(result, dict):
             event_data.update(result.get("event", {}))
             notify_extra = result.get("notify", "")
+            steps = result.get("steps")  # the dossier's steps, when the handler has read them
         if rule.target is not None:
             dossier.status = rule.target
         if dossier.status in FINISHED_STATUSES and dossier.finished_at is None:
             _finish(dossier, now)
-        _route(dossier)
+        _route(dossier, steps)
         dossier.version += 1
         dossier.save()
         _event(dossier, actor=actor, action=action, from_status=from_status, from_step=from_step, reason=reason, data=event_data, at=now,
@@ -617,7 +631,7 @@ def _h_forward(d: Dossier, *, actor: Any, now: dt.datetime, data: dict, **_: Any
         flags = {"forward_late": True, "forward_due_at": d.forward_due_at.isoformat()}
     d.current_step = nxt.order
     d.assignee = _pick_assignee(d, data.get("assignee_id"), nxt.role)
-    return {"event": {"step": nxt.name, "assignee_id": d.assignee_id, **flags}}
+    return {"event": {"step": nxt.name, "assignee_id": d.assignee_id, **flags}, "steps": steps}
 
 
 def _pick_assignee(d: Dossier, assignee_id: Any, role: str) -> Any:
@@ -854,6 +868,9 @@ def allowed_actions(dossier: Dossier, user: Any) -> list[str]:
     out = []
     for action, transition in ACTIONS.items():
         if dossier.status not in transition.sources:
+            continue
+        # refused anyway: skip the checks that read the database (delegations)
+        if getattr(user, "is_authenticated", False) and _not_this_step(dossier, user, transition):
             continue
         try:
             _check_actor(dossier, user, action)

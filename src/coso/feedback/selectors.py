@@ -119,7 +119,7 @@ def feedback_get_for_viewer(*, pk: int, user: Any, access_key: str = "") -> tupl
     raise Http404
 
 
-def feedback_list(*, fetched_by: Any, tab: str = "pending", query: str = "", category_code: str = "") -> QuerySet:
+def feedback_list(*, fetched_by: Any, tab: str = "pending", query: str = "", category_code: str = "", for_capped_page: bool = False) -> QuerySet:
     """The moderation and handling queue, scoped to the user's unit."""
     qs = scoped(Feedback.objects.all(), fetched_by, owner_field="submitter")
     today = timezone.localdate()
@@ -141,7 +141,7 @@ def feedback_list(*, fetched_by: Any, tab: str = "pending", query: str = "", cat
     if category_code:
         qs = qs.filter(category__code=category_code)
     if query:
-        qs = search_filter(qs, kind=SEARCH_KIND, query=query)
+        qs = search_filter(qs, kind=SEARCH_KIND, query=query, for_capped_page=for_capped_page)
     order = ["answer_due", "id"] if tab in ("pending", "handling", "overdue") else ["-submitted_at", "-id"]
     return qs.select_related("category", "assigned_to").order_by(*order)
 

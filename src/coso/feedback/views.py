@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from coso.core.errors import apply_to_form
 from coso.core.exceptions import ApplicationError
+from coso.core.paging import COUNT_CAP, CappedPaginator
 from coso.core.types import AuthedHttpRequest
 from coso.feedback import errors
 from coso.feedback import forms as f
@@ -177,7 +178,7 @@ def public_list_view(request: HttpRequest) -> HttpResponse:
     filters = {"query": d.get("q", ""), "commune_code": d.get("commune", ""), "category_code": d.get("category", ""),
                "status": d.get("status", ""), "date_from": d.get("date_from"), "date_to": d.get("date_to")}
     qs = sel.feedback_public_list(**filters)
-    page = Paginator(qs, 20, allow_empty_first_page=True).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 20, cap=COUNT_CAP if filters["query"] else None, allow_empty_first_page=True).get_page(request.GET.get("page"))
     stats = sel.public_commune_stats(**filters)  # all published items of the filter, not only this page's
     from coso.units.models import AdministrativeUnit
 
@@ -232,8 +233,9 @@ def moderation_view(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "pending")
     if tab not in dict(TABS):
         tab = "pending"
-    qs = sel.feedback_list(fetched_by=request.user, tab=tab, query=request.GET.get("q", ""), category_code=request.GET.get("category", ""))
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    qs = sel.feedback_list(fetched_by=request.user, tab=tab, query=request.GET.get("q", ""), category_code=request.GET.get("category", ""),
+                           for_capped_page=True)
+    page = CappedPaginator(qs, 30, cap=COUNT_CAP if request.GET.get("q", "") else None).get_page(request.GET.get("page"))
     return render(request, "feedback/moderation.html", {
         "page": page, "tab": tab, "tabs": [(k, _(v)) for k, v in TABS], "q": request.GET.get("q", ""),
         "categories": FeedbackCategory.objects.filter(is_active=True), "category": request.GET.get("category", ""),

@@ -33,7 +33,8 @@ def active_q(on: dt.date) -> Q:
 
 
 def person_list(*, fetched_by: Any, q: str = "", commune: str = "", kind: str = "", position: str = "", gender: str = "",
-                retiring_within: int | None = None, include_inactive: bool = False, on: dt.date | None = None) -> QuerySet[Person]:
+                retiring_within: int | None = None, include_inactive: bool = False, on: dt.date | None = None,
+                for_capped_page: bool = False) -> QuerySet[Person]:
     on = on or timezone.localdate()
     if not can_use_register(fetched_by):
         return Person.objects.none()
@@ -49,7 +50,7 @@ def person_list(*, fetched_by: Any, q: str = "", commune: str = "", kind: str = 
     if gender:
         qs = qs.filter(gender=gender)
     if q:
-        qs = search_filter(qs, kind=SEARCH_KIND, query=q)
+        qs = search_filter(qs, kind=SEARCH_KIND, query=q, for_capped_page=for_capped_page and not retiring_within)
     if retiring_within:
         policy = Policy(on)
         horizon = rules.add_months(on, 12 * retiring_within)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from coso.core.exceptions import ApplicationError
 from coso.core.masking import log_personal_read, mask_citizen_id
+from coso.core.paging import COUNT_CAP, CappedPaginator
 from coso.core.types import AuthedHttpRequest
 from coso.rules.lookup import book
 from coso.workforce import exports, rules, selectors, services
@@ -66,17 +67,23 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
             "gender": g.get("gender", ""), "retiring_within": int(retiring) if retiring in ("1", "3", "5") else None}
 
 
+PEOPLE_PER_PAGE = 50
+
+
 @login_required
 def people(request: AuthedHttpRequest) -> HttpResponse:
     _require_register(request)
     filters = _filters(request)
-    qs = selectors.person_list(fetched_by=request.user, **filters)
-    if request.GET.get("format") == "xlsx":
+    export = request.GET.get("format") == "xlsx"
+    # the page counts up to COUNT_CAP: a common word is probed from the list's rows (not for the export of every match)
+    qs = selectors.person_list(fetched_by=request.user, **filters, for_capped_page=bool(filters["q"]) and not export)
+    if export:
         data = services.export_bytes(qs.iterator(chunk_size=2000), user=request.user)
         resp = HttpResponse(data, content_type=XLSX)
         resp["Content-Disposition"] = 'attachment; filename="danh-sach-can-bo.xlsx"'
         return resp
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # a text query counts its matches only up to COUNT_CAP ("hơn 1.000 người")
+    page = CappedPaginator(qs, PEOPLE_PER_PAGE, cap=COUNT_CAP if filters["q"] else None).get_page(request.GET.get("page"))
     communes = _communes(request.user)
     names = {c.code: c.name for c in communes}
     today = timezone.localdate()

@@ -145,6 +145,22 @@ def test_public_list_and_detail(client, users, submit, cats):
     assert client.get(reverse("feedback:public_list"), {"date_from": "không phải ngày"}).status_code == 200
 
 
+def test_public_search_counts_up_to_a_cap(client, users, submit, monkeypatch):
+    """A text query counts at most COUNT_CAP published items ("Hơn 2 phản ánh"), still paging through all of them."""
+    from coso.feedback import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    for i in range(25):  # two pages of 20
+        svc.feedback_publish(feedback=submit(actor=users["citizen"], title=f"Đèn đường hỏng số {i}"), actor=users["onestop"])
+    page1 = client.get(reverse("feedback:public_list"), {"q": "den duong"})
+    body = page1.content.decode()
+    assert page1.status_code == 200 and "Hơn 20 phản ánh" in body and "Trang 1/hơn 1" in body
+    page2 = client.get(reverse("feedback:public_list"), {"q": "den duong", "page": 2})
+    assert "Trang 2/2" in page2.content.decode()
+    assert len(page1.context["page"]) + len(page2.context["page"]) == 25
+    assert "25 phản ánh" in client.get(reverse("feedback:public_list")).content.decode()  # no text query: exact
+
+
 def test_assign_from_manage_page(login, users, submit):
     fb = submit(actor=users["citizen"])
     c = login(users["leader"])

@@ -197,3 +197,30 @@ def test_api_create_and_error_shape(users, commune, login):
 
     resp = client.post("/api/v1/workforce/import", {"file": SimpleUploadedFile("a.xlsx", xlsx([row(citizen_id="x")]))})
     assert resp.status_code == 400 and resp.json()["code"] == "import-invalid" and resp.json()["details"]["rows"][0]["column"] == "Số CCCD"
+
+
+def test_search_page_counts_up_to_a_cap_and_still_pages_through_everything(users, commune, login, monkeypatch):
+    """A text query counts at most COUNT_CAP matches ("Hơn 3 người"); every match is still reachable page by page."""
+    from coso.workforce import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    monkeypatch.setattr(views, "PEOPLE_PER_PAGE", 2)
+    names = ["Nguyễn Văn An", "Nguyễn Văn Bình", "Nguyễn Thị Cúc", "Nguyễn Văn Dũng", "Nguyễn Văn Em", "Trần Văn Giang"]
+    for i, name in enumerate(names):
+        services.person_create(actor=users["home_affairs"], full_name=name, birth_date=dt.date(1985, 1, 1), gender="male", kind="civil_servant",
+                               position_code="cv_vp", citizen_id=f"0790850001{i:02d}", province_code="79", commune_code="26734")
+    client = login(users["home_affairs"])
+    body = client.get("/workforce/?q=nguyen").content.decode()
+    assert "Hơn 3 người" in body
+    seen = []
+    for number in range(1, 4):
+        resp = client.get(f"/workforce/?q=nguyen&page={number}")
+        assert resp.status_code == 200
+        seen += [p.full_name for p in resp.context["page"]]
+    assert sorted(seen) == sorted(n for n in names if n.startswith("Nguyễn"))
+    assert "Trang 1/hơn 1" in body
+    assert "Trang 3/3" in client.get("/workforce/?q=nguyen&page=3").content.decode()  # the last page: the count is exact again
+    exact = client.get("/workforce/?q=tran").content.decode()
+    assert "1 người" in exact and "Hơn" not in exact
+    plain = client.get("/workforce/").content.decode()  # no text query: an exact count
+    assert "6 người" in plain and "Hơn" not in plain and "Trang 1/3" in plain

@@ -1,0 +1,92 @@
+"""Capped counts of long search results ("hơn 1.000"): counts, pages and the EXISTS strategy."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coso.core.paging import CappedPaginator, capped_count
+
+
+class _Rows(list):  # a list the paginator slices and counts like a queryset
+    pass
+
+
+@given(n=st.integers(0, 130), cap=st.integers(1, 60), per_page=st.integers(1, 25), asked=st.integers(-3, 12))
+@settings(max_examples=300, deadline=None)
+def test_capped_paginator_shows_the_same_rows_as_an_exact_one(n, cap, per_page, asked):
+    from django.core.paginator import Paginator
+
+    rows = list(range(n))
+    exact = Paginator(rows, per_page).get_page(asked)
+    capped_paginator = CappedPaginator(rows, per_page, cap=cap)
+    page = capped_paginator.get_page(asked)
+    wanted = asked
+    # the page asked for is shown whenever it exists, with exactly the rows of an exact paginator
+    if wanted >= 1 and (wanted - 1) * per_page < n:
+        assert page.number == wanted and list(page) == rows[(wanted - 1) * per_page: wanted * per_page]
+    if capped_paginator.capped:
+        # honest: more than `limit` rows exist, and the next page is always offered
+        assert n > capped_paginator.limit >= cap and (page.has_next() or asked < 1)
+        assert capped_paginator.pages_more_than * per_page <= capped_paginator.limit < n
+    else:
+        assert capped_paginator.count == n and page.number == exact.number and list(page) == list(exact)
+    assert list(page) == rows[(page.number - 1) * per_page: page.number * per_page]
+
+
+def test_capped_count_and_garbage_page_numbers():
+    assert capped_count(list(range(5)), 10) == (5, False)
+    assert capped_count(list(range(10)), 10) == (10, False)
+    assert capped_count(list(range(11)), 10) == (10, True)
+    for garbage in ("abc", None, "", "9" * 400):
+        paginator = CappedPaginator(list(range(100)), 10, cap=20)
+        page = paginator.get_page(garbage)
+        assert page.number in (1, 10) and paginator.count in (21, 100)
+    exact = CappedPaginator(list(range(100)), 10, cap=None)
+    assert exact.get_page(1).paginator.count == 100 and not exact.capped
+
+
+@pytest.mark.django_db
+def test_capped_count_of_a_queryset_ignores_its_order(users):
+    from coso.accounts.models import User
+
+    total = User.objects.count()
+    assert capped_count(User.objects.order_by("-username"), total + 5) == (total, False)
+    assert capped_count(User.objects.order_by("-username"), 2) == (2, True)
+    paginator = CappedPaginator(User.objects.order_by("username"), 1, cap=2)
+    page = paginator.get_page(1)
+    assert paginator.capped and paginator.limit_text == "2" and page.has_next()
+    assert list(page) == [User.objects.order_by("username").first()]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("common_word", "dense_share"), [(40_000, 0.25), (0, 0.25), (0, -1.0), (0, 2.0), (1, 0.5)])
+def test_common_words_probe_the_list_with_the_same_results(users, monkeypatch, common_word, dense_share):
+    """Whatever counts as a common word (COMMON_WORD) or a dense combination (DENSE_SHARE),
+    probing the list's own rows (EXISTS) finds what the index intersection finds."""
+    from coso.accounts.models import User
+    from coso.core import search
+    from coso.core.search import search_filter, search_index_set
+
+    monkeypatch.setattr(search, "COMMON_WORD", common_word)
+    monkeypatch.setattr(search, "DENSE_SHARE", dense_share)
+    names = {"onestop": "Nguyễn Văn Đức", "specialist": "Nguyễn Thị A", "leader": "Nguyễn Văn Anh", "finance": "Lê Thị Thu"}
+    for key, full_name in names.items():
+        search_index_set(kind="test.common", object_id=users[key].pk, texts=[full_name])
+    qs = User.objects.all()
+
+    def find(q: str, field: str = "pk") -> list[str]:
+        return sorted(search_filter(qs, kind="test.common", query=q, field=field, for_capped_page=True).values_list("full_name", flat=True))
+
+    for key, full_name in names.items():
+        users[key].full_name = full_name
+        users[key].save(update_fields=["full_name"])
+    assert find("nguyen") == ["Nguyễn Thị A", "Nguyễn Văn Anh", "Nguyễn Văn Đức"]
+    assert find("nguyen van") == ["Nguyễn Văn Anh", "Nguyễn Văn Đức"] == find("nguyen van", field="id")
+    assert find("nguyen a") == ["Nguyễn Thị A"]
+    assert find("thi") == ["Lê Thị Thu", "Nguyễn Thị A"]
+    assert find("an nguyen") == ["Nguyễn Văn Anh"]
+    assert find("le van") == [] and find("zzz") == []
+    assert capped_count(search_filter(qs, kind="test.common", query="nguyen", for_capped_page=True), 2) == (2, True)
+    assert capped_count(search_filter(qs, kind="test.common", query="nguyen van", for_capped_page=True), 2) == (2, False)
