@@ -42,6 +42,8 @@ ALLOWED = {
     ("procedures/selectors.py", "dated lookup outside the rule book"),
     # Quotas the province assigned to each commune and office by decision (records, not a precedence of rules).
     ("workforce/selectors.py", "dated lookup outside the rule book"),
+    # Villages in force on a day: a village's own lifetime from a reorganisation decision, not a rule.
+    ("units/selectors.py", "dated lookup outside the rule book"),
 }
 
 
