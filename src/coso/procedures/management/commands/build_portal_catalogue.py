@@ -49,6 +49,32 @@ VETTED: dict[str, str | list[str]] = {
     "340": "1.001653",
     "341": "1.001776",
     "356": "2.002492",
+    # rows the portal now publishes under one code with sibling procedures (cooperatives: tổ hợp tác, hợp tác
+    # xã and their branches share one record per action), or under the commune's wording of a former district one
+    "89": "1.003434",
+    "107": "1.012694",
+    "109": "1.007919",
+    "120": "2.001627",
+    "190": "2.002638",
+    "193": "2.002641",
+    "195": "2.002643",
+    "196": "2.002643",
+    "197": "2.002643",
+    "198": "2.002123",
+    "199": "2.002648",
+    "201": "2.002648",
+    "203": "2.002123",
+    "209": "2.002641",
+    "210": "2.002638",
+    "217": "2.000575",
+    "222": "3.000410",
+    "301": "1.013227",
+    "302": "1.013228",
+    # district planning procedures of the city's list, published since the 2024 planning law as the commune's
+    # urban and rural planning procedures
+    "303": "1.014159",
+    "304": "1.014155",
+    "305": "1.014157",
 }
 UNCONFIRMED = "đã nhập, thời hạn chưa xác nhận (I)"
 
