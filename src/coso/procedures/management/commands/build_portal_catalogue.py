@@ -75,6 +75,9 @@ VETTED: dict[str, str | list[str]] = {
     "303": "1.014159",
     "304": "1.014155",
     "305": "1.014157",
+    # education procedures the portal republished under Decree 66/2026 (the city's wording predates it)
+    "30": "1.014996",
+    "31": "1.014997",
 }
 UNCONFIRMED = "đã nhập, thời hạn chưa xác nhận (I)"
 
