@@ -78,6 +78,11 @@ VETTED: dict[str, str | list[str]] = {
     # education procedures the portal republished under Decree 66/2026 (the city's wording predates it)
     "30": "1.014996",
     "31": "1.014997",
+    # market infrastructure handed over by the former district now by the commune; protection orders (domestic
+    # violence) under the portal's wording
+    "17": "1.012568",
+    "288": "1.012084",
+    "289": "1.012085",
 }
 UNCONFIRMED = "đã nhập, thời hạn chưa xác nhận (I)"
 
