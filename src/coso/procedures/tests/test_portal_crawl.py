@@ -25,7 +25,11 @@ pytestmark = pytest.mark.django_db
 SAMPLE = Path(__file__).parent / "data" / "portal-api-crawl-sample.jsonl"
 EXTRACTS = portal.DATA_DIR / "portal-api-extracts.jsonl"
 TODAY = dt.date(2026, 8, 1)
-UNITS = {"ngày làm việc": ProcedureVersion.TimeUnit.WORKING_DAYS, "ngày": ProcedureVersion.TimeUnit.CALENDAR_DAYS}
+UNITS = {
+    "ngày làm việc": ProcedureVersion.TimeUnit.WORKING_DAYS,
+    "ngày": ProcedureVersion.TimeUnit.CALENDAR_DAYS,
+    "giờ": ProcedureVersion.TimeUnit.WORKING_HOURS,
+}
 
 
 def _sample():

@@ -49,6 +49,40 @@ VETTED: dict[str, str | list[str]] = {
     "340": "1.001653",
     "341": "1.001776",
     "356": "2.002492",
+    # rows the portal now publishes under one code with sibling procedures (cooperatives: tổ hợp tác, hợp tác
+    # xã and their branches share one record per action), or under the commune's wording of a former district one
+    "89": "1.003434",
+    "107": "1.012694",
+    "109": "1.007919",
+    "120": "2.001627",
+    "190": "2.002638",
+    "193": "2.002641",
+    "195": "2.002643",
+    "196": "2.002643",
+    "197": "2.002643",
+    "198": "2.002123",
+    "199": "2.002648",
+    "201": "2.002648",
+    "203": "2.002123",
+    "209": "2.002641",
+    "210": "2.002638",
+    "217": "2.000575",
+    "222": "3.000410",
+    "301": "1.013227",
+    "302": "1.013228",
+    # district planning procedures of the city's list, published since the 2024 planning law as the commune's
+    # urban and rural planning procedures
+    "303": "1.014159",
+    "304": "1.014155",
+    "305": "1.014157",
+    # education procedures the portal republished under Decree 66/2026 (the city's wording predates it)
+    "30": "1.014996",
+    "31": "1.014997",
+    # market infrastructure handed over by the former district now by the commune; protection orders (domestic
+    # violence) under the portal's wording
+    "17": "1.012568",
+    "288": "1.012084",
+    "289": "1.012085",
 }
 UNCONFIRMED = "đã nhập, thời hạn chưa xác nhận (I)"
 
@@ -137,7 +171,8 @@ class Command(BaseCommand):
             f"Nguồn giá trị: {options['repo']}@{options['commit'][:8]} (bản thu thập trang năm 2026) và các bản ghi API trong",
             "`portal-api-extracts.jsonl` (3-hWnG/intern-amazing-group_7@a27ed4e Database/staging/procedures.jsonl).",
             f"Bản thu thập trang không có thư mục của Bộ Nội vụ, Bộ Y tế, Bộ Giáo dục và Đào tạo, Bộ Văn hóa, Thể thao và Du lịch…; {len(extra)} bản ghi",
-            "của các bộ này được chép từ bản thu thập API (đọc từng trang của tệp 17 MB), phần còn lại chưa có nguồn.",
+            "của các bộ này được chép từ bản thu thập API (đọc từng trang của tệp 17 MB), phần còn lại chưa có nguồn: bản thu thập API",
+            "cũng chỉ có một phần Cổng (không có các thủ tục về hội, người có uy tín, điểm cung cấp dịch vụ trò chơi điện tử công cộng…).",
             "Thời hạn Cổng ghi không có đơn vị (hoặc chia nhiều giai đoạn) được nhập với độ tin cậy I và ghi chú; không đoán đơn vị.",
             "",
             "| Trạng thái | Số dòng |",
