@@ -36,23 +36,11 @@ REFUSAL_REASONS = ["Không thuộc thẩm quyền giải quyết của UBND cấ
 
 
 def fast_insert(objs: list[Any], batch: int = 5000) -> None:
-    """INSERT many new rows with one prepared statement (executemany): no per-row SQL compilation.
+    """INSERT many new rows with one prepared statement (coso.core.bulk.insert_rows): the big child tables of the demo
+    (events, steps, index words)."""
+    from coso.core.bulk import insert_rows
 
-    Values are prepared exactly as the ORM would store them (``get_db_prep_save``); the primary
-    key is left to the database. Used for the big child tables of the demo (events, steps, index words).
-    """
-    if not objs:
-        return
-    from django.db import connection
-
-    model = type(objs[0])
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"INSERT INTO {model._meta.db_table} ({cols}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - names from model metadata
-    with connection.cursor() as cur:
-        for i in range(0, len(objs), batch):
-            rows = [[f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in objs[i:i + batch]]
-            cur.executemany(sql, rows)
+    insert_rows(objs, batch=batch)
 
 
 def _index_words(rows: list[tuple[int, list[str], str, str]]) -> None:
