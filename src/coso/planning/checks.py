@@ -32,8 +32,10 @@ class PlanningRules:
                         "minority": minority or None, "science": science or None}  # 0: no national share, the province sets its own
 
 
-def assess(profile: dict[str, Any], *, target: str, term: str, r: PlanningRules, target_name: str = "") -> list[dict[str, Any]]:
-    """Every issue of ``profile`` (from ``workforce.selectors.planning_profiles`` with the target) for the post and term."""
+def assess(profile: dict[str, Any], *, target: str, term: str, r: PlanningRules, target_name: str = "",
+           gaps: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Every issue of ``profile`` (from ``workforce.selectors.planning_profiles`` with the target) for the post and term;
+    ``gaps``: the standards gaps against the target when the profile carries several (``gaps_by_target``)."""
     on = r.on
     out: list[dict[str, Any]] = []
     if profile.get("left_on") and profile["left_on"] <= on:
@@ -44,7 +46,7 @@ def assess(profile: dict[str, Any], *, target: str, term: str, r: PlanningRules,
                              preferred_terms=r.preferred_terms, first_appointment_months=r.first_months)
     out += prules.discipline_issues(profile["disciplines"], on=on, wait=r.wait)
     out += prules.evaluation_issues(profile["evaluations"], year=on.year - 1, minimum=r.min_evaluation)
-    out += prules.gap_issues(profile.get("gaps_target", []))
+    out += prules.gap_issues(profile.get("gaps_target", []) if gaps is None else gaps)
     return out
 
 

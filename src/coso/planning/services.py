@@ -152,64 +152,67 @@ def review_run(*, on: dt.date, actor: Any = None, province_code: str = "", commu
 
     Reasons: over the planning age, a discipline waiting period, the last evaluation below the
     minimum, a standard no longer met, no longer in office. One proposal per candidate and year;
-    nobody is removed here.
+    nobody is removed here. A national run reads each person once (with the gaps against each post
+    they are planned for) and writes the proposals, their history lines and audit entries in batches.
     """
-    qs = Candidate.objects.filter(status=Candidate.Status.ACTIVE).select_related("planning_list")
+    qs = Candidate.objects.filter(status=Candidate.Status.ACTIVE)
+    done = RemovalProposal.objects.filter(year=on.year)
     if province_code:
-        qs = qs.filter(province_code=province_code)
+        qs, done = qs.filter(province_code=province_code), done.filter(province_code=province_code)
     if commune_code:
-        qs = qs.filter(commune_code=commune_code)
-    cands = list(qs)
+        qs, done = qs.filter(commune_code=commune_code), done.filter(commune_code=commune_code)
+    cands = list(qs.order_by("id").values_list("id", "person_id", "province_code", "commune_code", "planning_list__position_code",
+                                               "planning_list__term"))
     counts = {"checked": len(cands), "proposed": 0, "already": 0}
+    existing = set(done.values_list("candidate_id", flat=True))
+    target_sets: dict[int, set[str]] = {}
+    for _pk, person_id, _p, _c, target, _t in cands:
+        target_sets.setdefault(person_id, set()).add(target)
+    profiles = wf.planning_profiles(list(target_sets), on=on, target_sets=target_sets, current_gaps=False)
     rules_cache: dict[str, checks.PlanningRules] = {}
-    # One target per person per call (profiles differ by target): group the candidates by position.
-    by_target: dict[str, list[Candidate]] = {}
-    for c in cands:
-        by_target.setdefault(c.planning_list.position_code, []).append(c)
-    existing = set(RemovalProposal.objects.filter(candidate__in=cands, year=on.year).values_list("candidate_id", flat=True))
-    for target, group in by_target.items():
-        ids = [c.person_id for c in group]
-        profiles = wf.planning_profiles(ids, on=on, targets=dict.fromkeys(ids, target))
-        flagged: list[tuple[Candidate, list[dict[str, Any]]]] = []
-        for c in group:
-            if c.pk in existing:
-                counts["already"] += 1
-                continue
-            r = rules_cache.get(c.province_code) or rules_cache.setdefault(c.province_code, checks.PlanningRules(on, c.province_code))
-            issues = checks.blocking(checks.assess(profiles[c.person_id], target=target, term=c.planning_list.term, r=r,
-                                                   target_name=position_name(target)))
-            if issues:
-                flagged.append((c, issues))
-        for i in range(0, len(flagged), 2000):
-            _propose(flagged[i:i + 2000], on=on, actor=actor)
-        counts["proposed"] += len(flagged)
+    names: dict[str, str] = {}
+    flagged: list[tuple[tuple[int, str, str], list[dict[str, Any]]]] = []
+    for pk, person_id, prov, commune, target, term in cands:
+        if pk in existing:
+            counts["already"] += 1
+            continue
+        r = rules_cache.get(prov) or rules_cache.setdefault(prov, checks.PlanningRules(on, prov))
+        name = names.get(target) or names.setdefault(target, position_name(target))
+        profile = profiles[person_id]
+        issues = checks.blocking(checks.assess(profile, target=target, term=term, r=r, target_name=name,
+                                               gaps=profile["gaps_by_target"][target]))
+        if issues:
+            flagged.append(((pk, prov, commune), issues))
+    for i in range(0, len(flagged), 5000):
+        _propose(flagged[i:i + 5000], on=on, actor=actor)
+    counts["proposed"] = len(flagged)
     return counts
 
 
-def _propose(flagged: list[tuple[Candidate, list[dict[str, Any]]]], *, on: dt.date, actor: Any) -> None:
-    """Write the proposals of a batch, their history lines and audit entries in one transaction (bulk inserts)."""
+def _propose(flagged: list[tuple[tuple[int, str, str], list[dict[str, Any]]]], *, on: dt.date, actor: Any) -> None:
+    """Write the proposals of a batch ((candidate id, province, commune), issues), their history lines and audit entries
+    in one transaction (one prepared INSERT per table)."""
+    from coso.core.bulk import insert_values
     from coso.core.models import AuditLog
 
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     actor_name = ((getattr(actor, "display_name", "") or getattr(actor, "username", "")) if authenticated else "anonymous")[:200]
     event_actor = (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else "Coso"
+    label = RemovalProposal._meta.label
     with transaction.atomic():
-        props = RemovalProposal.objects.bulk_create(
-            [RemovalProposal(candidate=c, review_on=on, year=on.year, reasons=issues, province_code=c.province_code, commune_code=c.commune_code)
-             for c, issues in flagged], batch_size=1000)
-        if any(p.pk is None for p in props):  # backends that do not return ids from bulk inserts
-            ids = dict(RemovalProposal.objects.filter(candidate__in=[c for c, _ in flagged], year=on.year).values_list("candidate_id", "id"))
-            for p in props:
-                p.pk = ids[p.candidate_id]
-        CandidateEvent.objects.bulk_create(
-            [CandidateEvent(candidate=c, on=on, kind="proposed", actor_name=event_actor,
-                            text="Rà soát năm {}: đề xuất đưa ra khỏi quy hoạch ({}).".format(on.year, "; ".join(i["text"] for i in issues))[:1000])
-             for c, issues in flagged], batch_size=1000)
-        AuditLog.objects.bulk_create(
-            [AuditLog(actor=actor if authenticated else None, actor_name=actor_name, province_code=p.province_code, commune_code=p.commune_code,
-                      action="action", verb="planning.review_propose", object_type=RemovalProposal._meta.label, object_id=str(p.pk),
-                      object_repr=str(p)[:300], after={"reasons": [i["text"] for i in issues]})
-             for p, (_c, issues) in zip(props, flagged, strict=True)], batch_size=1000)
+        insert_values(RemovalProposal, ({"candidate_id": pk, "review_on": on, "year": on.year, "reasons": issues, "province_code": prov,
+                                         "commune_code": commune} for (pk, prov, commune), issues in flagged))
+        ids = dict(RemovalProposal.objects.filter(year=on.year, candidate_id__in=[pk for (pk, _p, _c), _i in flagged])
+                   .values_list("candidate_id", "id"))
+        insert_values(CandidateEvent, ({"candidate_id": pk, "on": on, "kind": "proposed", "actor_name": event_actor,
+                                        "text": "Rà soát năm {}: đề xuất đưa ra khỏi quy hoạch ({}).".format(
+                                            on.year, "; ".join(i["text"] for i in issues))[:1000]}
+                                       for (pk, _p, _c), issues in flagged))
+        insert_values(AuditLog, ({"actor_id": actor.pk if authenticated else None, "actor_name": actor_name, "province_code": prov,
+                                  "commune_code": commune, "action": "action", "verb": "planning.review_propose", "object_type": label,
+                                  "object_id": str(ids[pk]), "object_repr": f"RemovalProposal object ({ids[pk]})",
+                                  "after": {"reasons": [i["text"] for i in issues]}}
+                                 for (pk, prov, commune), issues in flagged))
 
 
 @transaction.atomic

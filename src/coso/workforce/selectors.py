@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from coso.accounts.roles import Role
+from coso.core.dbfunctions import IdsIn
 from coso.core.scoping import get_scoped_or_404, scoped
 from coso.core.search import search_filter
 from coso.workforce import rules
@@ -358,14 +359,17 @@ def _gap_out(gap: dict[str, str]) -> dict[str, str]:
     return {**gap, "text": rules.gap_text(gap), "required_code": codes.get(gap["required"], "")}
 
 
-def planning_profiles(ids: Any, *, on: dt.date, targets: Mapping[int, str] | None = None, policy: Policy | None = None) -> dict[int, dict[str, Any]]:
+def planning_profiles(ids: Any, *, on: dt.date, targets: Mapping[int, str] | None = None, policy: Policy | None = None,
+                      target_sets: Mapping[int, Iterable[str]] | None = None, current_gaps: bool = True) -> dict[int, dict[str, Any]]:
     """What planning and training need to know of people, as plain values (no model object leaves this app).
 
     Per person: name, sex, ethnic minority, kind, position held and whether it is a leader post, unit,
     birth and retirement dates (Decree 135/2020 roadmap in force on ``on``), the disciplines decided by
     ``on``, the mandatory programmes completed by ``on`` (codes), approved evaluation levels by year, and the standards gaps against the position held
     (``gaps_current``) and, when ``targets`` names a position for the person, against that position
-    (``gaps_target``). Four queries whatever the number of people.
+    (``gaps_target``). ``target_sets`` names several positions per person (a candidate planned for up to three):
+    their gaps come as ``gaps_by_target`` {position: gaps}. ``current_gaps=False`` skips the gaps against the position
+    held (the yearly review does not need them). Four queries whatever the number of people.
     """
     from coso.units.models import AdministrativeUnit
     from coso.workforce.models import Discipline
@@ -373,43 +377,62 @@ def planning_profiles(ids: Any, *, on: dt.date, targets: Mapping[int, str] | Non
     ids = list(ids)
     policy = policy or Policy(on)
     targets = targets or {}
+    target_sets = target_sets or {}
     fields = ("id", "full_name", "birth_date", "gender", "is_ethnic_minority", "kind", "position_code", "province_code", "commune_code",
               "started_on", "left_on", "transition_end_date", *QUAL_FIELDS)
     out: dict[int, dict[str, Any]] = {}
-    for i in range(0, len(ids), 5000):
-        for row in Person.objects.filter(pk__in=ids[i:i + 5000]).values(*fields):
-            out[row["id"]] = {**row, "disciplines": [], "evaluations": {}, "programmes": []}
+    for row in Person.objects.filter(IdsIn("id", ids)).order_by().values(*fields):
+        out[row["id"]] = {**row, "disciplines": [], "evaluations": {}, "programmes": []}
     if not out:
         return out
     communes = {p["commune_code"] for p in out.values()}
     difficult = set(AdministrativeUnit.objects.filter(code__in=list(communes), is_difficult_area=True).values_list("code", flat=True))
-    for i in range(0, len(ids), 5000):
-        chunk = ids[i:i + 5000]
-        for pid, form, decided, until in Discipline.objects.filter(person_id__in=chunk, decided_on__lte=on).values_list(
-                "person_id", "form", "decided_on", "valid_until"):
-            out[pid]["disciplines"].append({"form": form, "form_label": rules.DISCIPLINE_FORMS.get(form, form), "decided_on": decided,
-                                            "valid_until": until})
-        for pid, code in Training.objects.filter(person_id__in=chunk, ended_on__lte=on).exclude(programme="").values_list("person_id", "programme"):
-            out[pid]["programmes"].append(code)
-        for pid, year, level in Evaluation.objects.filter(person_id__in=chunk, status=Evaluation.Status.APPROVED).values_list(
-                "person_id", "year", "level"):
-            out[pid]["evaluations"][year] = level
+    for pid, form, decided, until in Discipline.objects.filter(IdsIn("person_id", ids), decided_on__lte=on).order_by().values_list(
+            "person_id", "form", "decided_on", "valid_until"):
+        out[pid]["disciplines"].append({"form": form, "form_label": rules.DISCIPLINE_FORMS.get(form, form), "decided_on": decided,
+                                        "valid_until": until})
+    for pid, code in Training.objects.filter(IdsIn("person_id", ids), ended_on__lte=on).exclude(programme="").order_by().values_list("person_id", "programme"):
+        out[pid]["programmes"].append(code)
+    for pid, year, level in Evaluation.objects.filter(IdsIn("person_id", ids), status=Evaluation.Status.APPROVED).order_by("year").values_list(
+            "person_id", "year", "level"):
+        out[pid]["evaluations"][year] = level
     catalogue = rules.positions()
+    own_communes = policy.own_standard_communes()
+    memo: dict[tuple[Any, ...], list[dict[str, str]]] = {}
+
+    def gaps(quals: dict[str, Any], req: dict[str, Any] | None) -> list[dict[str, str]]:
+        """Gaps depend only on the requirement, the qualification codes and, when an age is required, the age:
+        people who share them share the (read-only) gap entries."""
+        if not req:
+            return []
+        age = rules.age_on(quals["birth_date"], on) if req.get("age_min") and quals.get("birth_date") else None
+        key = (id(req), age, *(quals[k] for k in QUAL_FIELDS))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = [_gap_out(g) for g in rules.check_standards(quals, req, on)]
+        return list(found)
+
     for pid, p in out.items():
         p["retirement_date"] = policy.retirement_date(p["birth_date"], p["gender"])
         p["position_name"] = position_name(p["position_code"], p["province_code"])
         p["leader"] = bool(catalogue.get(p["position_code"], {}).get("leader"))
         quals = {k: p[k] for k in ("birth_date", *QUAL_FIELDS)}
         hard = p["commune_code"] in difficult
-        own = p["commune_code"] if p["commune_code"] in policy.own_standard_communes() else ""
-        req = policy.standard(p["position_code"], p["kind"], p["province_code"], own, difficult_area=hard)
-        p["gaps_current"] = [_gap_out(g) for g in rules.check_standards(quals, req, on)]
+        own = p["commune_code"] if p["commune_code"] in own_communes else ""
+        if current_gaps:
+            req = policy.standard(p["position_code"], p["kind"], p["province_code"], own, difficult_area=hard)
+            p["gaps_current"] = gaps(quals, req)
         target = targets.get(pid)
         if target:
             kind = catalogue.get(target, {}).get("kind", "civil_servant")
             treq = policy.standard(target, kind, p["province_code"], own, difficult_area=hard)
-            p["gaps_target"] = [_gap_out(g) for g in rules.check_standards(quals, treq, on)]
+            p["gaps_target"] = gaps(quals, treq)
             p["target_has_standard"] = treq is not None
+        if pid in target_sets:
+            p["gaps_by_target"] = {}
+            for t in target_sets[pid]:
+                treq = policy.standard(t, catalogue.get(t, {}).get("kind", "civil_servant"), p["province_code"], own, difficult_area=hard)
+                p["gaps_by_target"][t] = gaps(quals, treq)
     return out
 
 
