@@ -399,14 +399,20 @@ def planning_profiles(ids: Any, *, on: dt.date, targets: Mapping[int, str] | Non
     catalogue = rules.positions()
     own_communes = policy.own_standard_communes()
     memo: dict[tuple[Any, ...], list[dict[str, str]]] = {}
+    asked: dict[int, tuple[str, ...]] = {}
 
     def gaps(quals: dict[str, Any], req: dict[str, Any] | None) -> list[dict[str, str]]:
-        """Gaps depend only on the requirement, the qualification codes and, when an age is required, the age:
+        """Gaps depend only on the requirement, the qualifications it asks for and, when an age is required, the age:
         people who share them share the (read-only) gap entries."""
         if not req:
             return []
+        fields = asked.get(id(req))
+        if fields is None:
+            fields = asked[id(req)] = tuple(k for k in QUAL_FIELDS if req.get(k) or (k == "degree_field" and req.get("degree_fields")))
+            if "degree_field" in fields and "degree_level" not in fields:
+                fields += ("degree_level",)
         age = rules.age_on(quals["birth_date"], on) if req.get("age_min") and quals.get("birth_date") else None
-        key = (id(req), age, *(quals[k] for k in QUAL_FIELDS))
+        key = (id(req), age, *(quals[k] for k in fields))
         found = memo.get(key)
         if found is None:
             found = memo[key] = [_gap_out(g) for g in rules.check_standards(quals, req, on)]
