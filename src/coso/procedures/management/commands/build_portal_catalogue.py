@@ -83,6 +83,8 @@ VETTED: dict[str, str | list[str]] = {
     "17": "1.012568",
     "288": "1.012084",
     "289": "1.012085",
+    # sports clubs: the city's row names the portal's procedure without "thể dục" (recognised by the commune chairman)
+    "287": "2.000794",
 }
 UNCONFIRMED = "đã nhập, thời hạn chưa xác nhận (I)"
 
