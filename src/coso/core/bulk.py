@@ -39,7 +39,8 @@ _AS_IS = frozenset({"CharField", "TextField", "SlugField", "EmailField", "Intege
 def insert_values(model: Any, rows: Iterable[Mapping[str, Any]], *, batch: int = 5000) -> int:
     """INSERT one row per mapping {attname: value} (``candidate_id``, not ``candidate``) without building model instances;
     fields a row leaves out get their default (``auto_now``/``auto_now_add``: the time of the call). For batch jobs that
-    write tens of thousands of rows; returns the number inserted."""
+    write tens of thousands of rows; returns the number inserted. PostgreSQL streams the rows with COPY, other
+    databases run one prepared INSERT per batch (``executemany``)."""
     from django.utils import timezone
 
     connection = connections[router.db_for_write(model)]
@@ -55,12 +56,21 @@ def insert_values(model: Any, rows: Iterable[Mapping[str, Any]], *, batch: int =
     cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({cols}) VALUES ({marks})"  # noqa: S608 - names from model metadata
+    prepared = ([(row[att] if as_is else f.get_db_prep_save(row[att], connection)) if att in row else default
+                 for att, as_is, f, default in plan] for row in rows)
+    if connection.vendor == "postgresql":  # COPY: one round trip for the whole stream instead of one INSERT per row
+        copy_sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({cols}) FROM STDIN"
+        count = 0
+        with connection.cursor() as cur, cur.cursor.copy(copy_sql) as copy:
+            for values in prepared:
+                copy.write_row(values)
+                count += 1
+        return count
     count = 0
     chunk: list[list[Any]] = []
     with connection.cursor() as cur:
-        for row in rows:
-            chunk.append([(row[att] if as_is else f.get_db_prep_save(row[att], connection)) if att in row else default
-                          for att, as_is, f, default in plan])
+        for values in prepared:
+            chunk.append(values)
             if len(chunk) >= batch:
                 cur.executemany(sql, chunk)
                 count += len(chunk)

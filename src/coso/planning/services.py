@@ -193,6 +193,7 @@ def _propose(flagged: list[tuple[tuple[int, str, str], list[dict[str, Any]]]], *
     """Write the proposals of a batch ((candidate id, province, commune), issues), their history lines and audit entries
     in one transaction (one prepared INSERT per table)."""
     from coso.core.bulk import insert_values
+    from coso.core.dbfunctions import IdsIn
     from coso.core.models import AuditLog
 
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
@@ -202,7 +203,7 @@ def _propose(flagged: list[tuple[tuple[int, str, str], list[dict[str, Any]]]], *
     with transaction.atomic():
         insert_values(RemovalProposal, ({"candidate_id": pk, "review_on": on, "year": on.year, "reasons": issues, "province_code": prov,
                                          "commune_code": commune} for (pk, prov, commune), issues in flagged))
-        ids = dict(RemovalProposal.objects.filter(year=on.year, candidate_id__in=[pk for (pk, _p, _c), _i in flagged])
+        ids = dict(RemovalProposal.objects.filter(IdsIn("candidate_id", [pk for (pk, _p, _c), _i in flagged]), year=on.year).order_by()
                    .values_list("candidate_id", "id"))
         insert_values(CandidateEvent, ({"candidate_id": pk, "on": on, "kind": "proposed", "actor_name": event_actor,
                                         "text": "Rà soát năm {}: đề xuất đưa ra khỏi quy hoạch ({}).".format(
