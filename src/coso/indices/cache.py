@@ -32,11 +32,18 @@ def _key(province_code: str) -> str:
 
 
 def _incr(key: str) -> None:
-    cache.add(key, 0, timeout=None)
+    """Add one to a generation counter: one increment when it exists (every write of a dossier or feedback item bumps
+    one), created on first use."""
     try:
         cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=None)
+        return
+    except ValueError:  # not there yet (or evicted)
+        pass
+    if not cache.add(key, 1, timeout=None):  # another process created it meanwhile
+        try:
+            cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.set(key, 1, timeout=None)
 
 
 def _bump_now(provinces: Iterable[str], everything: bool) -> None:
