@@ -97,14 +97,15 @@ def _queue_key(commune_code: str) -> str:
 
 
 def bump_queue(commune_codes: Iterable[str]) -> None:
-    """Dossiers or feedback of these communes changed: their officers' queue counts are counted again."""
+    """Dossiers or feedback of these communes changed: their officers' queue counts are counted again, once the change
+    is committed (a count cached before then carries the old generation and is not read again; a bump inside the
+    transaction would not be seen by other processes before the commit anyway, nor would the data)."""
     codes = [c for c in set(commune_codes) if c]
 
     def run() -> None:
         for c in codes:
             _incr(_queue_key(c))
 
-    run()
     transaction.on_commit(run)
 
 

@@ -369,8 +369,10 @@ def test_cached_figures_follow_events_rebuilds_and_rules(november, commune, othe
 def test_queue_counts_follow_the_communes_dossiers(users, commune, make_dossier, django_capture_on_commit_callbacks):
     leader = users["leader"]
     start = selectors.queue_counts(leader)
-    d = make_dossier(commune, received=dt.date(2026, 11, 2))  # open, overdue by now
-    type(d).objects.filter(pk=d.pk).update(waiting_role="commune_leader", due_date=dt.date(2020, 1, 2))
+    with django_capture_on_commit_callbacks(execute=True):  # the counts are counted again once the change commits
+        d = make_dossier(commune, received=dt.date(2026, 11, 2))  # open, overdue by now
+        type(d).objects.filter(pk=d.pk).update(waiting_role="commune_leader", due_date=dt.date(2020, 1, 2))
+        assert selectors.queue_counts(leader) == start  # not committed yet: the cached counts stand
     counts = selectors.queue_counts(leader)
     assert counts["mine"] == start["mine"] + 1
     assert counts["overdue"] == start["overdue"] + 1
