@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from coso.accounts.roles import Role
+from coso.core.bulk import insert_rows
 from coso.core.demo import DemoContext, random_citizen_id, random_person, random_phone, squeeze_before
 from coso.core.text import fold
 from coso.dossiers import deadlines
@@ -35,20 +36,12 @@ REFUSAL_REASONS = ["Không thuộc thẩm quyền giải quyết của UBND cấ
                    "Nội dung yêu cầu trái quy định của pháp luật"]
 
 
-def fast_insert(objs: list[Any], batch: int = 5000) -> None:
-    """INSERT many new rows with one prepared statement (coso.core.bulk.insert_rows): the big child tables of the demo
-    (events, steps, index words)."""
-    from coso.core.bulk import insert_rows
-
-    insert_rows(objs, batch=batch)
-
-
 def _index_words(rows: list[tuple[int, list[str], str, str]]) -> None:
     """The dossier search words (same words as coso.core.search.search_index_bulk), inserted fast."""
     from coso.core.models import SearchEntry
     from coso.core.text import tokens
 
-    fast_insert([SearchEntry(kind="dossier", object_id=pk, token=w, province_code=p, commune_code=c)
+    insert_rows([SearchEntry(kind="dossier", object_id=pk, token=w, province_code=p, commune_code=c)
                  for pk, texts, p, c in rows for w in sorted({t[:64] for text in texts for t in tokens(text)})])
 
 
@@ -189,8 +182,8 @@ def _build_commune(ctx: DemoContext, commune: Any, rng: random.Random, versions:
     apologies.sort(key=lambda a: a.issued_at)
     for i, a in enumerate(apologies, start=1):
         a.number = i
-    fast_insert(events)
-    fast_insert(steps)
+    insert_rows(events)
+    insert_rows(steps)
     DossierApology.objects.bulk_create(apologies, batch_size=2000)
     DossierRating.objects.bulk_create(ratings, batch_size=2000)
 
