@@ -43,7 +43,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
         name = field.attname
         if fields is not None and field.name not in fields and name not in fields:
             continue
-        if field.name in SENSITIVE_FIELDS:
+        if field.name in SENSITIVE_FIELDS or field.generated:  # a generated column repeats what its sources say
             continue
         data[name] = _jsonable(getattr(obj, name))
     return data

@@ -42,7 +42,7 @@ def _write(model: Any, connection: Any, fields: list[Any], prepared: Iterable[li
 
 
 def _target(model: Any) -> tuple[Any, list[Any]]:
-    return connections[router.db_for_write(model)], [f for f in model._meta.concrete_fields if not f.primary_key]
+    return connections[router.db_for_write(model)], [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]  # the database fills generated columns
 
 
 def insert_rows(objs: Sequence[Any], *, batch: int = 5000) -> int:

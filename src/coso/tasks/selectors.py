@@ -11,10 +11,11 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Func, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+from coso.core.dbfunctions import NotIndexed, day_number
 from coso.core.scoping import NOTHING, get_scoped_or_404, scoped
 from coso.rules import book
 from coso.tasks import status as st
@@ -170,63 +171,60 @@ def _figures(rows: Any, *, on: dt.date, counts: bool, method: str, key: str = "c
     return out
 
 
-class DayNumber(Func):
-    """A date as a whole number of days (differences of two are days between them), on SQLite and PostgreSQL."""
-
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="CAST(julianday(%(expressions)s) - 2451544.5 AS INTEGER)", **extra)
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="(%(expressions)s - DATE '2000-01-01')", **extra)
+# A period at least this long is read in commune order (most of the province's tasks: grouping needs no sort); a shorter
+# one by its range of assignment days (a small share of them, then sorted by commune).
+LONG_PERIOD_DAYS = 62
 
 
-def _day_number(d: dt.date) -> int:
-    return (d - dt.date(2000, 1, 1)).days
+def _aggregate(qs: QuerySet[Task], *, start: dt.date, end: dt.date, on: dt.date, province_code: str, method: str) -> dict[str, st.Figures]:
+    """Counts per commune of each official status, and the days overdue, in one query grouped by commune over an index
+    that holds every column it reads, as whole day numbers (``Task.*_day``, kept by the database). The tests are those
+    of ``status.official_status`` in its order, each written as a filtered count:
 
-
-def status_case(*, on: dt.date, province_code: str = "") -> Case:
-    """The official status of each row as one SQL CASE expression (same order of tests as ``status.official_status``)."""
+    - not yet assigned: ``assigned_day > on`` (only when the period ends after the day looked at);
+    - stopped / completed: closed (completed or cancelled, ``closed_day``) on or before ``on``, by state;
+    - completed late: completed by ``on`` after the deadline; completed on time = completed − late;
+    - overdue: the deadline is before ``on`` and the task was not closed by then (and is assigned by then);
+    - within term: the rest.
+    """
     counts, _m = rule_values(on, province_code)
-    due = "effective_due" if counts else "due_on"
-    return Case(
-        When(assigned_on__gt=on, then=Value(st.NOT_YET)),
-        When(state=Task.State.CANCELLED, cancelled_on__lte=on, then=Value(st.STOPPED)),
-        When(state=Task.State.COMPLETED, completed_on__lte=on, completed_on__gt=F(due), then=Value(st.LATE)),
-        When(state=Task.State.COMPLETED, completed_on__lte=on, then=Value(st.ON_TIME)),
-        When(**{f"{due}__lt": on}, then=Value(st.OVERDUE)),
-        default=Value(st.IN_TERM),
-        output_field=CharField(),
-    )
-
-
-def _aggregate(qs: QuerySet[Task], *, on: dt.date, province_code: str, method: str) -> dict[str, st.Figures]:
-    """Counts per commune and official status, and the days overdue, in one grouped query (status as a CASE expression;
-    an index covers the columns it reads)."""
-    from django.db import connection
-
-    counts, _m = rule_values(on, province_code)
-    due = "effective_due" if counts else "due_on"
-    in_sql = connection.vendor in ("sqlite", "postgresql")
-    agg: dict[str, Any] = {"n": Count("id")}
-    if in_sql:
-        agg["done_days"] = Sum(DayNumber(F("completed_on")))
-        agg["due_days"] = Sum(DayNumber(F(due)))
+    due = "effective_due_day" if counts else "due_day"
+    o = day_number(on)
+    started = Q(assigned_day__lte=o) if end > on else Q()
+    closed = Q(closed_day__lte=o) & started
+    agg: dict[str, Any] = {
+        "n": Count("id"),
+        "stopped": Count("id", filter=closed & Q(state=Task.State.CANCELLED)),
+        "done": Count("id", filter=closed & Q(state=Task.State.COMPLETED)),
+        "late": Count("id", filter=closed & Q(**{"closed_day__gt": F(due)}) & Q(state=Task.State.COMPLETED)),
+        "late_days": Sum(F("closed_day") - F(due), filter=closed & Q(**{"closed_day__gt": F(due)}) & Q(state=Task.State.COMPLETED)),
+        "overdue": Count("id", filter=Q(**{f"{due}__lt": o}) & (Q(closed_day__isnull=True) | Q(closed_day__gt=o)) & started),
+        "overdue_due": Sum(F(due), filter=Q(**{f"{due}__lt": o}) & (Q(closed_day__isnull=True) | Q(closed_day__gt=o)) & started),
+    }
+    if end > on:
+        agg["not_yet"] = Count("id", filter=Q(assigned_day__gt=o))
+    first, last = day_number(start), day_number(end)
+    if (end - start).days + 1 >= LONG_PERIOD_DAYS:
+        qs = qs.alias(assigned=NotIndexed(F("assigned_day"))).filter(assigned__gte=first, assigned__lte=last)
+    else:
+        qs = qs.filter(assigned_day__gte=first, assigned_day__lte=last)
     out: dict[str, st.Figures] = defaultdict(lambda: st.Figures(method=method))
-    rows: Any = qs.order_by().annotate(official=status_case(on=on, province_code=province_code)).values("commune_code", "official").annotate(**agg)
+    rows: Any = qs.order_by().values("commune_code").annotate(**agg)
     for row in rows:
         f = out[row["commune_code"]]
-        f.add(row["official"], row["n"])
-        if in_sql and row["official"] == st.LATE:
-            f.days_overdue_total += (row["done_days"] or 0) - (row["due_days"] or 0)
-        elif in_sql and row["official"] == st.OVERDUE:
-            f.days_overdue_total += row["n"] * _day_number(on) - (row["due_days"] or 0)
-    if not in_sql:  # other databases: read the late and overdue tasks (a minority) row by row
-        late = qs.filter(status_q(st.LATE, on=on, province_code=province_code) | status_q(st.OVERDUE, on=on, province_code=province_code))
-        for code, deadline, completed_on, state in late.values_list("commune_code", due, "completed_on", "state").iterator(chunk_size=5000):
-            finished = completed_on if state == Task.State.COMPLETED and completed_on is not None and completed_on <= on else None
-            out[code].days_overdue_total += ((finished or on) - deadline).days
+        not_yet = row.get("not_yet", 0)
+        late, done = row["late"], row["done"]
+        for status, n in (
+            (st.NOT_YET, not_yet),
+            (st.STOPPED, row["stopped"]),
+            (st.LATE, late),
+            (st.ON_TIME, done - late),
+            (st.OVERDUE, row["overdue"]),
+            (st.IN_TERM, row["n"] - not_yet - row["stopped"] - done - row["overdue"]),
+        ):
+            if n:
+                f.add(status, n)
+        f.days_overdue_total += (row["late_days"] or 0) + row["overdue"] * o - (row["overdue_due"] or 0)
     return out
 
 
@@ -234,16 +232,17 @@ def task_report_figures(*, fetched_by: Any, start: dt.date, end: dt.date, provin
     """Tasks assigned in [start, end], each with its status on ``end`` (today if the period is not over): one row per commune
     and the total. ``engine="python"`` computes every task's status with ``status.official_status`` (the reference the
     grouped query is tested against, and the benchmark's baseline)."""
-    qs = scoped(Task.objects.all(), fetched_by).filter(assigned_on__gte=start, assigned_on__lte=end)
+    qs = scoped(Task.objects.all(), fetched_by)
     province_code = province_code or getattr(fetched_by, "province_code", "") or ""
     if province_code:
         qs = qs.filter(province_code=province_code)
     on = min(end, timezone.localdate())  # a period not over yet is looked at today (the future is not known)
     counts, method = rule_values(on, province_code)
     if engine == "python":
-        per = _figures(qs.values(*_VALUES).iterator(chunk_size=5000), on=on, counts=counts, method=method)
+        rows = qs.filter(assigned_on__gte=start, assigned_on__lte=end).values(*_VALUES)
+        per = _figures(rows.iterator(chunk_size=5000), on=on, counts=counts, method=method)
     else:
-        per = _aggregate(qs, on=on, province_code=province_code, method=method)
+        per = _aggregate(qs, start=start, end=end, on=on, province_code=province_code, method=method)
     names = dict(AdministrativeUnit.all_objects.filter(level="commune", code__in=list(per)).order_by("valid_from").values_list("code", "name"))
     rows = []
     total = st.Figures(label="Tổng cộng", method=method)

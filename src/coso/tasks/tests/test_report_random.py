@@ -1,4 +1,4 @@
-"""The province report's grouped query (the official status as a SQL CASE) gives exactly the figures of the status
+"""The province report's grouped query (each official status a filtered count over day numbers) gives exactly the figures of the status
 function applied task by task, on random tasks with every edge: assigned after the day looked at, completed or
 cancelled after it, completed on the deadline, extended deadlines, both readings of an approved extension, short and
 long periods."""

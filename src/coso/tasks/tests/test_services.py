@@ -315,3 +315,19 @@ def test_completing_closes_a_pending_extension_request(users, two_tasks, commune
     assert AuditLog.objects.filter(verb="task_extension_close", object_id=str(ext.pk)).exists()
     with pytest.raises(ConflictError):
         services.extension_decide(actor=users["province_home_affairs"], extension=ext, approve=True)
+
+
+def test_day_numbers_follow_the_dates_through_services_and_stay_out_of_the_audit(users, two_tasks, commune, other_commune, today):
+    """The report's day numbers are kept by the database from the dates on every write (completion, stop, extension)."""
+    from coso.core.dbfunctions import day_number
+
+    done, stopped = sorted(two_tasks, key=lambda t: t.commune_code != commune.code)
+    assert Task.objects.filter(pk=done.pk).values_list("closed_day", flat=True).get() is None
+    services.task_report(actor=users["specialist"], task=done, kind="result", content="Hoàn thành")
+    services.task_cancel(actor=users["province_home_affairs"], task=stopped, reason="Văn bản được thay thế")
+    rows = {r["pk"]: r for r in Task.objects.filter(pk__in=[done.pk, stopped.pk]).values("pk", "assigned_day", "due_day", "effective_due_day", "closed_day")}
+    assert rows[done.pk] == {"pk": done.pk, "assigned_day": day_number(done.assigned_on), "due_day": day_number(done.due_on),
+                             "effective_due_day": day_number(done.effective_due), "closed_day": day_number(TODAY)}
+    assert rows[stopped.pk]["closed_day"] == day_number(TODAY)
+    entries = AuditLog.objects.filter(object_id=str(done.pk)).exclude(after=None)
+    assert entries.exists() and not any("closed_day" in (e.after or {}) for e in entries)
