@@ -6,8 +6,8 @@ bulk_create, then ANALYZE (PostgreSQL: VACUUM ANALYZE, as autovacuum leaves a ta
 under 200 ms.
 
 Measured: ``coso.tasks.selectors.task_report_figures`` for the year 2025 (all tasks) and for one month, as a province
-officer (Coso: one grouped query, the official status as a SQL CASE, counts and days overdue per commune and status,
-over a covering index). Baseline, same run, same data: the same report computed task by task in Python with
+officer (Coso: one query grouped by commune, each official status a filtered count over the stored day numbers, read
+in commune order for the year and by the range of assignment days for the month). Baseline, same run, same data: the same report computed task by task in Python with
 ``status.official_status`` (``engine="python"``), which every row must reach.
 """
 
