@@ -308,11 +308,11 @@ def build_inbox_data(size: int, version_id: int) -> None:
     INSERT INTO dossiers_dossier (code, procedure_version_id, province_code, commune_code, applicant_name, applicant_name_folded, applicant_phone,
         applicant_email, applicant_citizen_id, applicant_address, zalo_opt_in, channel, note, submitted_at, received_at, start_date, due_at, due_date,
         near_date, original_due_date, paused_working_days, supplement_count, timeliness, status, is_open, current_step, current_step_name,
-        waiting_role, version, created_at, updated_at, agency_code)
+        waiting_role, version, created_at, updated_at, agency_code, deciding_level)
     WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {size})
     SELECT 'BENCHINBOX-' || i, {version_id}, '99', {commune}, 'Nguyen Van ' || i, 'nguyen van ' || i, '09' || (10000000 + i),
         '', '', '', {'false' if pg else '0'}, 'counter', '', {ts(age)}, {ts(age)}, {start}, {ts(f"{age} - 6")}, {due}, {near}, {due}, 0, 0,
-        CASE WHEN {open_} THEN '' ELSE 'on_time' END, {status}, {open_}, CASE WHEN {open_} THEN 1 + i % 3 ELSE 4 END, 'Bước', {role}, 1, {ts(age)}, {ts(age)}, 'BENCH'
+        CASE WHEN {open_} THEN '' ELSE 'on_time' END, {status}, {open_}, CASE WHEN {open_} THEN 1 + i % 3 ELSE 4 END, 'Bước', {role}, 1, {ts(age)}, {ts(age)}, 'BENCH', ''
     FROM s
     """
     with connection.cursor() as cur:
