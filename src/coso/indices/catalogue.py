@@ -44,6 +44,11 @@ class Indicator:
         """Fed by dossiers or feedback (rolled up by day, with a drill-down to the records)."""
         return self.source in ("dossier", "feedback")
 
+    @property
+    def drillable(self) -> bool:
+        """A figure with a list behind it: the records, or for 3.2 the online procedures with their online dossiers."""
+        return self.from_records or self.source == "usage"
+
 
 # The six groups the national public-service portal publishes.
 GROUPS: tuple[Group, ...] = (

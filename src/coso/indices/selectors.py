@@ -348,6 +348,18 @@ def dashboard_scope(user: Any) -> tuple[str, str, str]:
     return "commune", user.province_code or "", user.commune_code or ""
 
 
+def usage_procedures(*, viewer: Any, commune_code: str, province_code: str, period: Period, missed: bool = True) -> list[dict[str, Any]]:
+    """The list behind a commune's 3.2 (drill-down): the online procedures of the catalogue in force on the period's
+    last day, each with the online dossiers the commune received for it in the period (counted through the dossier
+    selector, scoped to ``viewer``); ``missed``: only those without any (the ones counting against the figure)."""
+    from coso.dossiers.selectors import index_usage_counts
+    from coso.procedures.selectors import index_online_procedures
+
+    counts = index_usage_counts(fetched_by=viewer, commune_code=commune_code, start=period.start, end=period.end)
+    rows = [{**p, "dossiers": counts.get(p["code"], 0)} for p in index_online_procedures(day=period.end, province_code=province_code)]
+    return [r for r in rows if not r["dossiers"]] if missed else rows
+
+
 # ---------------------------------------------------------------- commune-strength index
 def province_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None) -> dict[str, Any]:
     """The commune-strength index of the province's communes (or of ``codes``), with every part."""

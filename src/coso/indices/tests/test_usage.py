@@ -1,5 +1,5 @@
 """Indicator 3.2 (online services that received a dossier) against the hand-counted ``usage`` fixture: the usage
-rollups (rebuild, events, check), the figures per commune, province and country for any period."""
+rollups (rebuild, events, check), the figures per commune, province and country for any period, the drill-down."""
 
 from __future__ import annotations
 
@@ -133,3 +133,32 @@ def test_api_scorecard_shows_3_2_at_every_level(usage, client, commune, province
     assert fig("level=national") == (4, 6, 66.67, 2.67, "ok", "usage")
     r = client.get(f"/api/v1/indices/scorecard?level=commune&code={commune.code}&start=2026-11-01&end=2026-11-10").json()
     assert {i["code"]: i for g in r["groups"] for i in g["indicators"]}["3.2"]["numerator"] == 1
+
+
+def test_leader_drills_from_3_2_into_the_online_procedures(usage, users, login, commune):
+    services.rollups_rebuild()
+    c = login(users["leader"])
+    html = c.get("/chi-so/?period=2026-11").content.decode()
+    url = f"/chi-so/ho-so/?commune={commune.code}&amp;indicator=3.2&amp;period=2026-11"
+    assert url in html
+    r = c.get(url.replace("&amp;", "&"))
+    body = r.content.decode()
+    assert r.status_code == 200 and "1 DVC trực tuyến chưa phát sinh hồ sơ" in body
+    assert "2.000002" in body and "1.001193" not in body and "2.000001" not in body and "2.000003" not in body
+    body = c.get(url.replace("&amp;", "&") + "&all=1").content.decode()
+    assert all(code in body for code in ("1.001193", "2.000001", "2.000002")) and "2.000003" not in body
+    assert 'href="/procedures/2.000001/"' in body
+
+
+def test_3_2_records_api_is_scoped(usage, client, users, login, commune):
+    services.rollups_rebuild()
+    url = f"/api/v1/indices/records?commune={commune.code}&indicator=3.2&period=2026-11"
+    assert client.get(url).status_code == 401
+    r = login(users["leader"]).get(url + "&all=true")
+    data = r.json()
+    assert r.status_code == 200 and data["count"] == 3 and data["source"] == "usage"
+    assert {i["code"]: i["dossiers"] for i in data["items"]} == {"1.001193": 1, "2.000001": 2, "2.000002": 0}
+    assert [i["code"] for i in login(users["leader"]).get(url).json()["items"]] == ["2.000002"]
+    assert login(users["other_leader"]).get(url).status_code == 404
+    assert login(users["other_leader"]).get(f"/chi-so/ho-so/?commune={commune.code}&indicator=3.2&period=2026-11").status_code == 404
+    assert login(users["province_home_affairs"]).get(url).json()["count"] == 1
