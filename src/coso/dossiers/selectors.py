@@ -268,7 +268,7 @@ def finished_statuses() -> frozenset[str]:
 
 
 # ---------------------------------------------------------------- Decision 766 index facts (for coso.indices)
-# The indices app reads dossiers only through these two functions. A "fact" is one indicator's
+# The indices app reads dossiers only through these functions. A "fact" is one indicator's
 # numerator and denominator for one current commune (records of old communes dated before 1/7/2025
 # count under the successor) and, with ``by_day``, one local day.
 INDEX_FACTS_BY_RECEIPT = ("3.3", "4.2")
@@ -360,6 +360,49 @@ def index_facts(*, day_from: dt.date | None = None, day_to: dt.date | None = Non
                 by_day: bool = True) -> list[dict[str, Any]]:
     """The rows of :func:`index_fact_queries` (see there for the formulas)."""
     return run_fact_queries(index_fact_queries(day_from=day_from, day_to=day_to, units=units, by_day=by_day))
+
+
+def index_usage_query(*, day_from: dt.date | None = None, day_to: dt.date | None = None, units: list[str] | None = None,
+                      by_day: bool = True) -> QuerySet:
+    """Dossiers received online, per current commune, procedure and (with ``by_day``) local day of receipt: what
+    indicator 3.2 (online services that received a dossier) is counted from. Unscoped (the caller publishes only
+    aggregates). A values query with columns ``unit_code``, ``prov``, ``day``, ``procedure_code`` and ``dossiers``,
+    to run or to insert set-based. "Online" is the channel indicator 3.3 counts (the national portal)."""
+    from django.db.models import Max
+
+    from coso.core.dbfunctions import LocalDate
+
+    qs = _index_unit_filter(Dossier.objects.filter(received_at__isnull=False, channel=Channel.ONLINE), units)
+    if day_from or day_to:
+        a, b = period_bounds(day_from or dt.date(1900, 1, 1), day_to or dt.date(9999, 12, 30))
+        qs = qs.filter(received_at__gte=a, received_at__lt=b)
+    keys = ["unit_code", "procedure_code"]
+    if by_day:
+        qs = qs.annotate(day=LocalDate("received_at"))
+        keys.append("day")
+    qs = qs.annotate(procedure_code=F("procedure_version__procedure__code"))
+    return qs.values(*keys).annotate(dossiers=Count("id"), prov=Max("province_code")).order_by()
+
+
+def index_usage(*, day_from: dt.date | None = None, day_to: dt.date | None = None, units: list[str] | None = None,
+                by_day: bool = True) -> list[dict[str, Any]]:
+    """The rows of :func:`index_usage_query`: {unit_code, province_code, day (None unless by day), procedure_code, dossiers}."""
+    return [
+        {"unit_code": r["unit_code"], "province_code": r["prov"], "day": r.get("day"), "procedure_code": r["procedure_code"], "dossiers": r["dossiers"]}
+        for r in index_usage_query(day_from=day_from, day_to=day_to, units=units, by_day=by_day)
+    ]
+
+
+def index_usage_counts(*, fetched_by: Any, commune_code: str, start: dt.date, end: dt.date) -> dict[str, int]:
+    """{procedure code: dossiers received online in the period} of a commune (and its predecessors), scoped to the
+    viewer: the figures beside the procedures behind indicator 3.2 (drill-down)."""
+    from coso.units.lineage import commune_with_predecessors_q
+
+    a, b = period_bounds(start, end)
+    qs = (scoped(Dossier.objects.all(), fetched_by).filter(commune_with_predecessors_q(commune_code))
+          .filter(channel=Channel.ONLINE, received_at__gte=a, received_at__lt=b))
+    rows = qs.values("procedure_version__procedure__code").annotate(n=Count("id")).order_by()
+    return {r["procedure_version__procedure__code"]: r["n"] for r in rows}
 
 
 def index_dirty_keys(*, since: dt.datetime | None = None, pks: list[int] | None = None) -> set[tuple[str, dt.date]]:

@@ -26,7 +26,8 @@ class Indicator:
     label: Promise
     formula: Promise
     # "dossier" / "feedback": fed from Coso's records (rollups); "catalogue": from the procedure catalogue in force
-    # on the period's last day; "" = Coso has no data for it ("no data", never zero).
+    # on the period's last day; "usage": the catalogue's online procedures against the usage rollups (online dossiers
+    # per procedure and day); "" = Coso has no data for it ("no data", never zero).
     source: str = ""
     missed_label: Promise | str = ""
 
@@ -42,6 +43,11 @@ class Indicator:
     def from_records(self) -> bool:
         """Fed by dossiers or feedback (rolled up by day, with a drill-down to the records)."""
         return self.source in ("dossier", "feedback")
+
+    @property
+    def drillable(self) -> bool:
+        """A figure with a list behind it: the records, or for 3.2 the online procedures with their online dossiers."""
+        return self.from_records or self.source == "usage"
 
 
 # The six groups the national public-service portal publishes.
@@ -91,7 +97,17 @@ INDICATORS: tuple[Indicator, ...] = (
         "catalogue",
         _("thủ tục chưa có DVC trực tuyến"),
     ),
-    Indicator("3.2", "online", _("DVC trực tuyến có phát sinh hồ sơ"), _("DVC trực tuyến có hồ sơ ÷ DVC trực tuyến")),
+    Indicator(
+        "3.2",
+        "online",
+        _("DVC trực tuyến có phát sinh hồ sơ"),
+        _(
+            "TTHC cấp xã có DVC trực tuyến (một phần hoặc toàn trình) đã tiếp nhận ít nhất một hồ sơ trực tuyến trong kỳ "
+            "÷ TTHC cấp xã có DVC trực tuyến"
+        ),
+        "usage",
+        _("DVC trực tuyến chưa phát sinh hồ sơ"),
+    ),
     Indicator(
         "3.3",
         "online",

@@ -8,7 +8,12 @@ from coso.core.excel import workbook_bytes
 from coso.indices.engine import Scorecard
 from coso.indices.periods import Period
 
-SOURCES = {"dossier": "Hồ sơ một cửa", "feedback": "Phản ánh, kiến nghị", "catalogue": "Danh mục thủ tục hành chính"}
+SOURCES = {
+    "dossier": "Hồ sơ một cửa",
+    "feedback": "Phản ánh, kiến nghị",
+    "catalogue": "Danh mục thủ tục hành chính",
+    "usage": "Danh mục thủ tục hành chính, hồ sơ trực tuyến",
+}
 STATUS = {"ok": "", "na": "Không phát sinh (N/A)", "no_data": "Không có dữ liệu (Coso chưa ghi nhận)"}
 
 

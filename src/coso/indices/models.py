@@ -63,3 +63,46 @@ class ProvinceRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province_code} {self.day} {self.indicator}: {self.numerator}/{self.denominator}"
+
+
+class UsageRollup(models.Model):
+    """Dossiers received online for one procedure in one commune on one day (indicator 3.2).
+
+    The numerator of 3.2 (online services that received at least one dossier in the period) is a count of
+    distinct procedures, which does not add up over days or communes: it is counted at read time from these
+    rows (a commune's) or from :class:`ProvinceUsageRollup` (a province's, the country's). Written only by
+    ``coso.indices.services`` with the other rollups, in the same transactions.
+    """
+
+    commune_code = models.CharField(_("xã"), max_length=8)
+    province_code = models.CharField(_("tỉnh"), max_length=8)
+    day = models.DateField(_("ngày"))
+    procedure_code = models.CharField(_("mã thủ tục"), max_length=40)
+    dossiers = models.PositiveIntegerField(_("hồ sơ trực tuyến"), default=0)
+
+    class Meta:
+        verbose_name = _("hồ sơ trực tuyến theo thủ tục, ngày")
+        verbose_name_plural = _("hồ sơ trực tuyến theo thủ tục, ngày")
+        constraints = [models.UniqueConstraint(fields=["commune_code", "day", "procedure_code"], name="index_usage_unique")]
+        indexes = [models.Index(fields=["province_code", "day"], name="index_usage_prov_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.commune_code} {self.day} {self.procedure_code}: {self.dossiers}"
+
+
+class ProvinceUsageRollup(models.Model):
+    """The usage rollups summed per province × day × procedure (a province's and the national 3.2 read these)."""
+
+    province_code = models.CharField(_("tỉnh"), max_length=8)
+    day = models.DateField(_("ngày"))
+    procedure_code = models.CharField(_("mã thủ tục"), max_length=40)
+    dossiers = models.PositiveIntegerField(_("hồ sơ trực tuyến"), default=0)
+
+    class Meta:
+        verbose_name = _("hồ sơ trực tuyến cấp tỉnh theo thủ tục, ngày")
+        verbose_name_plural = _("hồ sơ trực tuyến cấp tỉnh theo thủ tục, ngày")
+        constraints = [models.UniqueConstraint(fields=["province_code", "day", "procedure_code"], name="index_prov_usage_unique")]
+        indexes = [models.Index(fields=["day", "province_code"], name="index_prov_usage_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.province_code} {self.day} {self.procedure_code}: {self.dossiers}"

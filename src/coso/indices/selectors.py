@@ -1,5 +1,10 @@
 """Reads of the indices app: scorecards and rankings from the rollups, and who may see what.
 
+Indicator 3.2 (online services that received a dossier) is a count of distinct procedures over the period:
+it is counted at read time from the usage rollups (a commune's ``UsageRollup`` rows, a province's or the
+country's ``ProvinceUsageRollup`` rows) against the online procedures of the catalogue in force on the
+period's last day, never from the dossier table.
+
 The 766 figures (scorecards, rankings) are published data: anyone may read them, as on the national
 portal. The records behind a figure (drill-down) are not: they go through the dossier and feedback
 selectors, scoped to the viewer.
@@ -8,15 +13,17 @@ selectors, scoped to the viewer.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.indices.cache import NATIONAL, cached
 from coso.indices.engine import Facts, Scorecard, Totals, scorecard, totals
-from coso.indices.models import IndexRollup, ProvinceRollup
+from coso.indices.models import IndexRollup, ProvinceRollup, ProvinceUsageRollup, UsageRollup
 from coso.indices.periods import Period
 
 LEADER_ROLES = frozenset({Role.COMMUNE_LEADER, Role.SYSTEM_ADMIN} | PROVINCE_ROLES)
@@ -90,10 +97,69 @@ def _with_catalogue(facts: Facts, catalogue: Facts) -> Facts:
     return {**facts, **catalogue}
 
 
-def national_catalogue_facts(day: Any) -> Facts:
-    """The catalogue facts of every province summed (the national figure)."""
+# ---------------------------------------------------------------- indicator 3.2 (usage rollups × the catalogue's online procedures)
+def online_procedures(day: Any, province_codes: list[str]) -> dict[str, frozenset[str]]:
+    """{province: codes of the communes' procedures offering an online service} in the catalogue in force on ``day``
+    (``procedures.selectors``); cached until the catalogue changes, like :func:`catalogue_facts`."""
+    return online_procedures_on([day], province_codes)[day]
+
+
+def online_procedures_on(days: list[Any], province_codes: list[str]) -> dict[Any, dict[str, frozenset[str]]]:
+    """:func:`online_procedures` for several days with one query (a trend)."""
+    from coso.procedures.selectors import index_online_procedures_on
+
+    codes = sorted(set(province_codes))
+    key = (",".join(d.isoformat() for d in days), ",".join(codes))
+    return cached("online_on", NATIONAL, key, lambda: index_online_procedures_on(days=list(days), province_codes=codes))
+
+
+def used_procedures(period: Period, *, level: str, province_code: str = "", commune_code: str = "") -> dict[str, set[str]]:
+    """{unit: codes of the procedures that received at least one online dossier in the period}, from the usage
+    rollups: ``level`` "commune" (one commune, or every commune of ``province_code``) or "province" (one province,
+    or every one)."""
+    qs: Any
+    if level == "commune":
+        qs, field = UsageRollup.objects.filter(day__gte=period.start, day__lte=period.end), "commune_code"
+        if commune_code:
+            qs = qs.filter(commune_code=commune_code)
+    else:
+        qs, field = ProvinceUsageRollup.objects.filter(day__gte=period.start, day__lte=period.end), "province_code"
+    if province_code:
+        qs = qs.filter(province_code=province_code)
+    out: dict[str, set[str]] = defaultdict(set)
+    for unit, procedure in qs.values_list(field, "procedure_code").distinct().order_by():
+        out[unit].add(procedure)
+    return dict(out)
+
+
+def usage_fact(used: Iterable[str], online: frozenset[str]) -> tuple[int, int]:
+    """3.2 of one unit: (online procedures that received an online dossier, online procedures). A dossier of a procedure
+    that is not (or no longer) offered online does not count."""
+    return len(online.intersection(used)), len(online)
+
+
+def _commune_extra(commune_code: str, province_code: str, period: Period) -> Facts:
+    """The catalogue's figures (1.3, 3.1) and 3.2 of a commune."""
+    used = cached(
+        "commune_used",
+        province_code,
+        (commune_code, *_span(period)),
+        lambda: used_procedures(period, level="commune", commune_code=commune_code).get(commune_code, set()),
+    )
+    online = online_procedures(period.end, [province_code]).get(province_code, frozenset())
+    return {**catalogue_facts(period.end, [province_code]).get(province_code, {}), "3.2": usage_fact(used, online)}
+
+
+def national_catalogue_facts(day: Any, used: dict[str, set[str]] | None = None) -> Facts:
+    """The catalogue facts of every province summed (the national figure); with ``used`` (procedures with online dossiers
+    per province), 3.2 summed over the provinces likewise."""
+    provinces = _province_codes()
     out: dict[str, tuple[int, int]] = {}
-    for facts in catalogue_facts(day, _province_codes()).values():
+    per_province = catalogue_facts(day, provinces)
+    if used is not None:
+        online = online_procedures(day, provinces)
+        per_province = {p: {**per_province.get(p, {}), "3.2": usage_fact(used.get(p, set()), online.get(p, frozenset()))} for p in provinces}
+    for facts in per_province.values():
         for code, (n, d) in facts.items():
             a, b = out.get(code, (0, 0))
             out[code] = (a + n, b + d)
@@ -108,7 +174,7 @@ def commune_card(commune_code: str, province_code: str, period: Period) -> Score
         (commune_code, *_span(period)),
         lambda: _grouped(_in_period(period).filter(commune_code=commune_code), "commune_code").get(commune_code, {}),
     )
-    facts = _with_catalogue(facts, catalogue_facts(period.end, [province_code]).get(province_code, {}))
+    facts = _with_catalogue(facts, _commune_extra(commune_code, province_code, period))
     return scorecard(facts, on=period.end, province_code=province_code, commune_code=commune_code)
 
 
@@ -119,13 +185,21 @@ def province_card(province_code: str, period: Period) -> Scorecard:
         _span(period),
         lambda: _grouped(_provinces_in(period).filter(province_code=province_code), "province_code").get(province_code, {}),
     )
-    facts = _with_catalogue(facts, catalogue_facts(period.end, [province_code]).get(province_code, {}))
-    return scorecard(facts, on=period.end, province_code=province_code)
+    used = cached(
+        "province_used",
+        province_code,
+        _span(period),
+        lambda: used_procedures(period, level="province", province_code=province_code).get(province_code, set()),
+    )
+    online = online_procedures(period.end, [province_code]).get(province_code, frozenset())
+    extra = {**catalogue_facts(period.end, [province_code]).get(province_code, {}), "3.2": usage_fact(used, online)}
+    return scorecard(_with_catalogue(facts, extra), on=period.end, province_code=province_code)
 
 
 def national_card(period: Period) -> Scorecard:
     facts = cached("national_facts", NATIONAL, _span(period), lambda: facts_national(period))
-    return scorecard(_with_catalogue(facts, national_catalogue_facts(period.end)), on=period.end)
+    used = cached("national_used", NATIONAL, _span(period), lambda: used_procedures(period, level="province"))
+    return scorecard(_with_catalogue(facts, national_catalogue_facts(period.end, used)), on=period.end)
 
 
 @dataclass
@@ -183,15 +257,29 @@ def _rank(rows: list[RankRow]) -> dict[str, tuple[int | None, float | None]]:
     return out
 
 
-def _ranking(units: list[tuple[str, str, str]], facts: dict[str, Facts], prev_facts: dict[str, Facts], period: Period) -> list[RankRow]:
-    """``units``: (code, name, province_code) of the units to rank."""
+def _ranking(
+    units: list[tuple[str, str, str]],
+    facts: dict[str, Facts],
+    prev_facts: dict[str, Facts],
+    period: Period,
+    used: tuple[dict[str, set[str]], dict[str, set[str]]] = ({}, {}),
+) -> list[RankRow]:
+    """``units``: (code, name, province_code) of the units to rank; ``used``: the procedures with online dossiers per
+    unit in the period and in the previous one (3.2)."""
     prev = period.previous()
-    # The catalogue's figures (1.3, 3.1) count for a unit with records in the period: a unit where nothing
+    # The catalogue's figures (1.3, 3.1) and 3.2 count for a unit with records in the period: a unit where nothing
     # happened is not ranked on its catalogue alone (it would reach full marks doing nothing).
     provinces = sorted({prov for _c, _n, prov in units})
-    cat_now, cat_prev = catalogue_facts(period.end, provinces), catalogue_facts(prev.end, provinces)
-    facts = {code: _with_catalogue(f, cat_now.get(prov, {})) if (f := facts.get(code)) else {} for code, _n, prov in units}
-    prev_facts = {code: _with_catalogue(f, cat_prev.get(prov, {})) if (f := prev_facts.get(code)) else {} for code, _n, prov in units}
+
+    def extra(day: Any, used_in: dict[str, set[str]]) -> dict[str, Facts]:
+        catalogue, online = catalogue_facts(day, provinces), online_procedures(day, provinces)
+        return {
+            code: {**catalogue.get(prov, {}), "3.2": usage_fact(used_in.get(code, set()), online.get(prov, frozenset()))} for code, _n, prov in units
+        }
+
+    cat_now, cat_prev = extra(period.end, used[0]), extra(prev.end, used[1])
+    facts = {code: _with_catalogue(f, cat_now[code]) if (f := facts.get(code)) else {} for code, _n, prov in units}
+    prev_facts = {code: _with_catalogue(f, cat_prev[code]) if (f := prev_facts.get(code)) else {} for code, _n, prov in units}
     rows = [
         RankRow(code, name, totals(facts.get(code, {}), on=period.end, province_code=prov, commune_code=code if code != prov else ""))
         for code, name, prov in units
@@ -218,7 +306,11 @@ def _commune_ranking(province_code: str, period: Period) -> list[RankRow]:
         (c, n, province_code)
         for c, n in AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, province_code=province_code).values_list("code", "name")
     ]
-    return _ranking(units, facts_by_commune(period, province_code), facts_by_commune(period.previous(), province_code), period)
+    used = (
+        used_procedures(period, level="commune", province_code=province_code),
+        used_procedures(period.previous(), level="commune", province_code=province_code),
+    )
+    return _ranking(units, facts_by_commune(period, province_code), facts_by_commune(period.previous(), province_code), period, used)
 
 
 def province_ranking(period: Period) -> list[RankRow]:
@@ -229,7 +321,8 @@ def _province_ranking(period: Period) -> list[RankRow]:
     from coso.units.models import AdministrativeUnit
 
     units = [(c, n, c) for c, n in AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE).values_list("code", "name")]
-    return _ranking(units, facts_by_province(period), facts_by_province(period.previous()), period)
+    used = (used_procedures(period, level="province"), used_procedures(period.previous(), level="province"))
+    return _ranking(units, facts_by_province(period), facts_by_province(period.previous()), period, used)
 
 
 # ---------------------------------------------------------------- who sees what
@@ -255,6 +348,18 @@ def dashboard_scope(user: Any) -> tuple[str, str, str]:
     return "commune", user.province_code or "", user.commune_code or ""
 
 
+def usage_procedures(*, viewer: Any, commune_code: str, province_code: str, period: Period, missed: bool = True) -> list[dict[str, Any]]:
+    """The list behind a commune's 3.2 (drill-down): the online procedures of the catalogue in force on the period's
+    last day, each with the online dossiers the commune received for it in the period (counted through the dossier
+    selector, scoped to ``viewer``); ``missed``: only those without any (the ones counting against the figure)."""
+    from coso.dossiers.selectors import index_usage_counts
+    from coso.procedures.selectors import index_online_procedures
+
+    counts = index_usage_counts(fetched_by=viewer, commune_code=commune_code, start=period.start, end=period.end)
+    rows = [{**p, "dossiers": counts.get(p["code"], 0)} for p in index_online_procedures(day=period.end, province_code=province_code)]
+    return [r for r in rows if not r["dossiers"]] if missed else rows
+
+
 # ---------------------------------------------------------------- commune-strength index
 def province_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None) -> dict[str, Any]:
     """The commune-strength index of the province's communes (or of ``codes``), with every part."""
@@ -266,10 +371,13 @@ def province_strengths(province_code: str, period: Period, viewer: Any, codes: l
             AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, province_code=province_code).values_list("code", flat=True)
         )
         facts = facts_by_commune(period, province_code)
+        used = used_procedures(period, level="commune", province_code=province_code)
     else:  # only the communes asked for (a commune's dashboard)
         facts = _grouped(_in_period(period).filter(commune_code__in=codes), "commune_code")
+        used = {code: used_procedures(period, level="commune", commune_code=code).get(code, set()) for code in codes}
     catalogue = catalogue_facts(period.end, [province_code]).get(province_code, {})
-    facts = {code: _with_catalogue(f, catalogue) for code, f in facts.items() if f}
+    online = online_procedures(period.end, [province_code]).get(province_code, frozenset())
+    facts = {code: _with_catalogue(f, {**catalogue, "3.2": usage_fact(used.get(code, set()), online)}) for code, f in facts.items() if f}
     return strengths(codes, province_code=province_code, period=period, viewer=viewer, facts=facts)
 
 
@@ -323,19 +431,41 @@ def _monthly_trend(period: Period, *, commune_code: str, province_code: str, mon
         key = (r["day"].year, r["day"].month)
         n, d = by_month[key].get(r["indicator"], (0, 0))
         by_month[key][r["indicator"]] = (n + r["numerator"], d + r["denominator"])
-    provinces = [province_code] if province_code else _province_codes()
-    by_day = catalogue_facts_on([p.end for p in spans], provinces)
+    home = province_code
+    if commune_code and not home:  # a commune's trend: its own province's catalogue
+        from coso.units.models import AdministrativeUnit
+
+        home = AdministrativeUnit.objects.filter(code=commune_code).values_list("province_code", flat=True).first() or ""
+    provinces = [home] if home else _province_codes()
+    ends = [p.end for p in spans]
+    by_day, online_by_day = catalogue_facts_on(ends, provinces), online_procedures_on(ends, provinces)
+    # 3.2 per month: the procedures with online dossiers per unit (the commune, or each province) and month.
+    uqs: Any
+    if commune_code:
+        uqs, field = UsageRollup.objects.filter(commune_code=commune_code), "commune_code"
+    else:
+        uqs, field = ProvinceUsageRollup.objects.all(), "province_code"
+        if province_code:
+            uqs = uqs.filter(province_code=province_code)
+    used_by_month: dict[tuple[int, int], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    months_used = uqs.filter(day__gte=whole.start, day__lte=whole.end).annotate(month=TruncMonth("day"))
+    for unit, first_day, procedure in months_used.values_list(field, "month", "procedure_code").distinct().order_by():
+        used_by_month[(first_day.year, first_day.month)][unit].add(procedure)
 
     def month_facts(p: Period) -> Facts:
         facts = by_month.get((p.start.year, p.start.month), {})
         if not facts:
             return facts
-        catalogue: dict[str, tuple[int, int]] = {}
-        for province_facts in by_day[p.end].values():
-            for code, (n, d) in province_facts.items():
-                a, b = catalogue.get(code, (0, 0))
-                catalogue[code] = (a + n, b + d)
-        return _with_catalogue(facts, catalogue)
+        used = used_by_month.get((p.start.year, p.start.month), {})
+        online = online_by_day[p.end]
+        extra: dict[str, tuple[int, int]] = {}
+        for province, province_facts in by_day[p.end].items():
+            unit = commune_code or province
+            fact32 = usage_fact(used.get(unit, set()), online.get(province, frozenset()))
+            for code, (n, d) in {**province_facts, "3.2": fact32}.items():
+                a, b = extra.get(code, (0, 0))
+                extra[code] = (a + n, b + d)
+        return _with_catalogue(facts, extra)
 
     scores = [totals(month_facts(p), on=p.end, province_code=province_code, commune_code=commune_code).score100 for p in spans]
     return {"labels": [f"{p.start:%m/%Y}" for p in spans], "scores": scores}

@@ -2,7 +2,8 @@
 
 Dossier and feedback records are read only through ``coso.dossiers.selectors`` / ``coso.feedback.selectors``
 (``index_fact_queries`` for the set-based writes in ``sql.py``, ``index_facts`` for the full recount of the
-check, ``index_dirty_keys``).
+check, ``index_dirty_keys``); the usage rollups of indicator 3.2 through ``dossiers.selectors.index_usage_query``
+(written) and ``index_usage`` (the check), on the same (commune, day) pairs and in the same transactions.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from coso.dossiers import selectors as dossier_selectors
 from coso.feedback import selectors as feedback_selectors
 from coso.indices import cache as figures_cache
 from coso.indices import sql
-from coso.indices.models import IndexRollup, ProvinceRollup, RollupState
+from coso.indices.models import IndexRollup, ProvinceRollup, ProvinceUsageRollup, RollupState, UsageRollup
 
 # Records saved while a refresh runs are seen by the next one: start it a little before the last.
 OVERLAP = dt.timedelta(minutes=2)
@@ -49,13 +50,21 @@ def rollups_rebuild(*, actor: Any = None) -> int:
     with transaction.atomic():
         state = _state()
         IndexRollup.objects.all().delete()
+        UsageRollup.objects.all().delete()
         sql.insert_facts(fact_queries(by_day=True))
+        sql.insert_usage(dossier_selectors.index_usage_query(by_day=True))
         n = IndexRollup.objects.count()
         sql.sum_provinces()
         state.rebuilt_at = state.refreshed_at = started
         figures_cache.bump(everything=True)
         state.save(update_fields=["rebuilt_at", "refreshed_at"])
-        audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=state, verb="indices_rebuild", after={"rows": n})
+        audit_log(
+            actor=actor,
+            action=AuditLog.Action.ACTION,
+            obj=state,
+            verb="indices_rebuild",
+            after={"rows": n, "usage_rows": UsageRollup.objects.count()},
+        )
     return n
 
 
@@ -89,10 +98,13 @@ def refresh_keys(keys: Iterable[tuple[str, dt.date]], *, today: dt.date | None =
         for unit, days in by_unit.items():
             first, last = min(days), max(days)
             span = IndexRollup.objects.filter(commune_code=unit, day__gte=first, day__lte=last)
-            touched = set(span.values_list("province_code", flat=True).distinct())
+            usage = UsageRollup.objects.filter(commune_code=unit, day__gte=first, day__lte=last)
+            touched = set(span.values_list("province_code", flat=True).distinct()) | set(usage.values_list("province_code", flat=True).distinct())
             span.delete()
+            usage.delete()
             sql.insert_facts(fact_queries(day_from=first, day_to=last, units=[unit], today=today))
-            touched |= set(span.values_list("province_code", flat=True).distinct())
+            sql.insert_usage(dossier_selectors.index_usage_query(day_from=first, day_to=last, units=[unit]))
+            touched |= set(span.values_list("province_code", flat=True).distinct()) | set(usage.values_list("province_code", flat=True).distinct())
             for province in touched:
                 sql.sum_provinces(province, first, last)
             figures_cache.bump(touched)
@@ -146,4 +158,29 @@ def rollups_check() -> list[Mismatch]:
         a, b = stored.get(key, (0, 0)), fresh.get(key, (0, 0))
         if a != b:
             out.append(Mismatch(key[0], key[1], a, b))
+    return out + _usage_check()
+
+
+def _usage_check() -> list[Mismatch]:
+    """The usage rollups of 3.2: every (commune, procedure) total against a full recount, and every (province, procedure)
+    total against the communes' (a mismatch's counts are online dossiers, shown as n/n)."""
+    from django.db.models import Sum
+
+    def totals(qs: Any, unit: str) -> dict[tuple[str, str], int]:
+        return {(r[unit], r["procedure_code"]): int(r["n"]) for r in qs.values(unit, "procedure_code").annotate(n=Sum("dossiers")).order_by()}
+
+    stored = totals(UsageRollup.objects.all(), "commune_code")
+    fresh: dict[tuple[str, str], int] = defaultdict(int)
+    for r in dossier_selectors.index_usage(by_day=False):
+        fresh[(r["unit_code"] or "", r["procedure_code"])] += r["dossiers"]
+    by_province, provinces = totals(UsageRollup.objects.all(), "province_code"), totals(ProvinceUsageRollup.objects.all(), "province_code")
+    out = []
+    for key in sorted(set(by_province) | set(provinces)):
+        a, b = provinces.get(key, 0), by_province.get(key, 0)
+        if a != b:
+            out.append(Mismatch("province " + key[0], f"3.2 {key[1]}", (a, a), (b, b)))
+    for key in sorted(set(stored) | set(fresh)):
+        a, b = stored.get(key, 0), fresh.get(key, 0)
+        if a != b:
+            out.append(Mismatch(key[0], f"3.2 {key[1]}", (a, a), (b, b)))
     return out

@@ -124,7 +124,7 @@ def _row_deleted(sender: Any, instance: Any, using: str | None = None, **kwargs:
 
 
 def _catalogue_changed(sender: Any, **kwargs: Any) -> None:
-    """A procedure, version or step changed: figures 1.3 and 3.1 (and every score using them) are computed again."""
+    """A procedure, version or step changed: figures 1.3, 3.1 and 3.2 (and every score using them) are computed again."""
     from coso.indices.cache import bump
 
     try:

@@ -4,7 +4,8 @@ The grouped queries come from the dossier and feedback selectors (``index_fact_q
 querysets compiled for the database in use (SQLite or PostgreSQL), so no row of a record is read into
 Python. Each query is grouped once (a common table expression) and gives one row per indicator it feeds;
 the province is the current commune's (records of old communes dated before 1/7/2025 count under the
-successor, whose province may be another).
+successor, whose province may be another). The usage rollups of indicator 3.2 (online dossiers per commune,
+procedure and day) are written the same way from ``dossiers.selectors.index_usage_query``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, cast
 from django.db import connections, router
 from django.db.models import QuerySet
 
-from coso.indices.models import IndexRollup, ProvinceRollup
+from coso.indices.models import IndexRollup, ProvinceRollup, ProvinceUsageRollup, UsageRollup
 
 FactQuery = tuple[QuerySet, dict[str, tuple[str, str]]]
 
@@ -54,20 +55,45 @@ def insert_facts(queries: list[FactQuery]) -> None:
             )
 
 
-def sum_provinces(province_code: str | None = None, first: dt.date | None = None, last: dt.date | None = None) -> None:
-    """(Re)write the province rollups from the commune rollups (all, or one province over a span of days)."""
+def insert_usage(qs: QuerySet) -> None:
+    """Insert the rows of a usage query (``unit_code``, ``prov``, ``day``, ``procedure_code``, ``dossiers``) into the
+    commune usage rollups."""
     conn = _connection()
     qn = conn.ops.quote_name
-    src, dst = qn(IndexRollup._meta.db_table), qn(ProvinceRollup._meta.db_table)
-    where, params = "", cast(list[Any], [])
-    target = ProvinceRollup.objects.all()
-    if province_code is not None and first is not None and last is not None:
-        where, params = " WHERE province_code = %s AND day >= %s AND day <= %s", [province_code, first, last]
-        target = target.filter(province_code=province_code, day__gte=first, day__lte=last)
-    target.delete()
+    table = qn(UsageRollup._meta.db_table)
+    usql, uparams = _communes().query.sql_with_params()
+    fsql, fparams = qs.query.sql_with_params()
     with conn.cursor() as cur:
         cur.execute(
-            f"INSERT INTO {dst} (province_code, day, indicator, numerator, denominator) "  # noqa: S608 -- model tables, quoted; values are parameters
-            f"SELECT province_code, day, indicator, SUM(numerator), SUM(denominator) FROM {src}{where} GROUP BY province_code, day, indicator",
-            params,
+            f"WITH g AS ({fsql}), u AS ({usql}) "  # noqa: S608 -- model tables and column names, quoted; every value is a parameter
+            f"INSERT INTO {table} (commune_code, province_code, day, procedure_code, dossiers) "
+            f"SELECT f.{qn('unit_code')}, COALESCE(u.{qn('province_code')}, f.{qn('prov')}, ''), f.{qn('day')}, f.{qn('procedure_code')}, "
+            f"f.{qn('dossiers')} FROM g f LEFT JOIN u ON u.{qn('code')} = f.{qn('unit_code')} WHERE f.{qn('dossiers')} > 0",
+            [*fparams, *uparams],
         )
+
+
+def sum_provinces(province_code: str | None = None, first: dt.date | None = None, last: dt.date | None = None) -> None:
+    """(Re)write the province rollups and usage rollups from the communes' (all, or one province over a span of days)."""
+    conn = _connection()
+    qn = conn.ops.quote_name
+    where, params = "", cast(list[Any], [])
+    span = province_code is not None and first is not None and last is not None
+    if span:
+        where, params = " WHERE province_code = %s AND day >= %s AND day <= %s", [province_code, first, last]
+    for source, target, key, values in (
+        (IndexRollup, ProvinceRollup, "indicator", ("numerator", "denominator")),
+        (UsageRollup, ProvinceUsageRollup, "procedure_code", ("dossiers",)),
+    ):
+        rows = target.objects.all()
+        if span:
+            rows = rows.filter(province_code=province_code, day__gte=first, day__lte=last)
+        rows.delete()
+        src, dst = qn(source._meta.db_table), qn(target._meta.db_table)
+        sums = ", ".join(f"SUM({v})" for v in values)
+        with conn.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO {dst} (province_code, day, {key}, {', '.join(values)}) "  # noqa: S608 -- model tables, quoted; values are parameters
+                f"SELECT province_code, day, {key}, {sums} FROM {src}{where} GROUP BY province_code, day, {key}",
+                params,
+            )

@@ -137,7 +137,7 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     if ctx.get("drill"):
         for g in ctx["card"].groups:
             for i in g.indicators:
-                if i.status == "ok" and i.source in ("dossier", "feedback"):
+                if i.status == "ok" and INDICATOR_BY_CODE[i.code].drillable:
                     i.drill_url = _drill_url(ctx["unit"].code, period, i.code)
     if asked_commune and level == "commune":
         ctx["keep"] = {"commune": commune_code}
@@ -222,13 +222,14 @@ def _todo(user: Any) -> dict[str, Any]:
 
 @login_required
 def records(request: AuthedHttpRequest) -> HttpResponse:
-    """The dossiers (or feedback) behind one commune's figure: by default those counting against it (``?all=1``: all)."""
+    """The dossiers (or feedback; for 3.2 the online procedures) behind one commune's figure: by default those counting
+    against it (``?all=1``: all)."""
     period, error = _period_or_error(request)
     if period is None:
         return _error(request, error)
     code = request.GET.get("indicator", "")
     indicator = INDICATOR_BY_CODE.get(code)
-    if indicator is None or not indicator.from_records:
+    if indicator is None or not indicator.drillable:
         return _error(request, "Chỉ số không hợp lệ hoặc chưa có dữ liệu trong Coso.")
     commune_code = request.GET.get("commune", "").strip()
     from coso.units.models import AdministrativeUnit
@@ -237,7 +238,10 @@ def records(request: AuthedHttpRequest) -> HttpResponse:
     if unit is None or not selectors.can_view_records(request.user, province_code=unit.province_code, commune_code=unit.code):
         raise Http404
     missed = request.GET.get("all", "") != "1"
-    if indicator.source == "dossier":
+    qs: Any
+    if indicator.source == "usage":
+        qs = selectors.usage_procedures(viewer=request.user, commune_code=unit.code, province_code=unit.province_code, period=period, missed=missed)
+    elif indicator.source == "dossier":
         from coso.dossiers.selectors import index_dossiers
 
         qs = index_dossiers(fetched_by=request.user, commune_code=unit.code, indicator=code, start=period.start, end=period.end, missed=missed)

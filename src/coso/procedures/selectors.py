@@ -155,6 +155,40 @@ def index_catalogue_facts_on(*, days: list[dt.date], province_codes: list[str]) 
     Returns {day: {province_code: {"1.3": (numerator, denominator), "3.1": (numerator, denominator)}}}, for
     several days with one query (a 12-month trend).
     """
+    out: dict[dt.date, dict[str, dict[str, tuple[int, int]]]] = {}
+    for day, per_province in _commune_catalogue_on(days, province_codes).items():
+        out[day] = {}
+        for province, rows in per_province.items():
+            complete = sum(r.complete for r in rows)
+            online = sum(r.online != ProcedureVersion.Online.NONE for r in rows)
+            out[day][province] = {"1.3": (complete, len(rows)), "3.1": (online, len(rows))}
+    return out
+
+
+def index_online_procedures_on(*, days: list[dt.date], province_codes: list[str]) -> dict[dt.date, dict[str, frozenset[str]]]:
+    """The codes of the communes' procedures offering an online public service (partial or full process) in the
+    catalogue in force on each day, per province (the denominator of indicator 3.2, the numerator of 3.1; same
+    selection as :func:`index_catalogue_facts_on`). {day: {province_code: frozenset of procedure codes}}."""
+    return {
+        day: {province: frozenset(r.code for r in rows if r.online != ProcedureVersion.Online.NONE) for province, rows in per_province.items()}
+        for day, per_province in _commune_catalogue_on(days, province_codes).items()
+    }
+
+
+def index_online_procedures(*, day: dt.date, province_code: str) -> list[dict[str, str]]:
+    """The communes' online procedures in force on ``day`` for ``province_code`` (code, name, online level label),
+    in code order: the list behind the denominator of indicator 3.2 (public catalogue data)."""
+    rows = _commune_catalogue_on([day], [province_code])[day][province_code]
+    labels = dict(ProcedureVersion.Online.choices)
+    return sorted(
+        ({"code": r.code, "name": r.name, "online": r.online, "online_label": str(labels.get(r.online, r.online))}
+         for r in rows if r.online != ProcedureVersion.Online.NONE),
+        key=lambda r: r["code"],
+    )
+
+
+def _commune_catalogue_on(days: list[dt.date], province_codes: list[str]) -> dict[dt.date, dict[str, list[_VersionRow]]]:
+    """{day: {province: the version in force of each commune procedure}} with one query (see :func:`index_catalogue_facts_on`)."""
     from coso.rules.lookup import select_in_force
 
     codes = sorted(set(province_codes))
@@ -163,26 +197,19 @@ def index_catalogue_facts_on(*, days: list[dt.date], province_codes: list[str]) 
         ProcedureVersion.objects.filter(Q(valid_from__lte=last) & (Q(valid_to__isnull=True) | Q(valid_to__gt=first)), procedure__is_active=True,
                                         procedure__decision_level=Procedure.Level.COMMUNE, province_code__in={"", *codes})
         .annotate(n_steps=Exists(ProcedureStep.objects.filter(version=OuterRef("pk"))))
-        .values("id", "procedure_id", "procedure__name", "province_code", "valid_from", "valid_to", "online", "time_limit", "time_unit",
-                "applicant", "required_documents", "n_steps")
+        .values("id", "procedure_id", "procedure__code", "procedure__name", "province_code", "valid_from", "valid_to", "online", "time_limit",
+                "time_unit", "applicant", "required_documents", "n_steps")
     )
-    by_procedure: dict[int, list[Any]] = {}
+    by_procedure: dict[int, list[_VersionRow]] = {}
     for values in versions:
         row: dict[str, Any] = dict(values)
         by_procedure.setdefault(row["procedure_id"], []).append(_VersionRow(row))
-    out: dict[dt.date, dict[str, dict[str, tuple[int, int]]]] = {}
+    out: dict[dt.date, dict[str, list[_VersionRow]]] = {}
     for day in sorted(set(days)):
-        per_province: dict[str, dict[str, tuple[int, int]]] = {}
+        per_province: dict[str, list[_VersionRow]] = {}
         for province in codes:
-            total = complete = online = 0
-            for rows in by_procedure.values():
-                found = select_in_force(rows, day, province)
-                if found is None:
-                    continue
-                total += 1
-                complete += found.complete
-                online += found.online != ProcedureVersion.Online.NONE
-            per_province[province] = {"1.3": (complete, total), "3.1": (online, total)}
+            found = (select_in_force(rows, day, province) for rows in by_procedure.values())
+            per_province[province] = [r for r in found if r is not None]
         out[day] = per_province
     return out
 
@@ -192,6 +219,7 @@ class _VersionRow:
 
     def __init__(self, v: dict[str, Any]):
         self.province_code, self.valid_from, self.valid_to, self.online = v["province_code"], v["valid_from"], v["valid_to"], v["online"]
+        self.code, self.name = v["procedure__code"], v["procedure__name"]
         documents = v["required_documents"] or []
         has_documents = bool(documents) and all(isinstance(d, dict) and str(d.get("name", "")).strip() for d in documents)
         has_time = v["time_unit"] == ProcedureVersion.TimeUnit.SAME_DAY or (v["time_limit"] or 0) > 0

@@ -38,7 +38,7 @@ def version(db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def make_dossier(version):  # type: ignore[no-untyped-def]
     """make_dossier(commune, received=date, finished=date|None, timeliness="", channel="counter", inputs=True,
-    result_file=False, rating="")."""
+    result_file=False, rating="", procedure_version=None (the fixture's procedure))."""
     Dossier = apps.get_model("dossiers", "Dossier")
     Attachment = apps.get_model("dossiers", "DossierAttachment")
     Rating = apps.get_model("dossiers", "DossierRating")
@@ -54,13 +54,14 @@ def make_dossier(version):  # type: ignore[no-untyped-def]
         result_file: bool = False,
         rating: str = "",
         status: str | None = None,
+        procedure_version: Any = None,
     ) -> Any:
         n = next(_seq)
         if status is None:
             status = "returned" if finished else "processing"
         d = Dossier.objects.create(
             code=f"T{commune.code}.{n:06d}",
-            procedure_version=version,
+            procedure_version=procedure_version or version,
             applicant_name="Nguyễn Văn A",
             applicant_phone="0909000111",
             channel=channel,
@@ -147,3 +148,34 @@ def november(commune, other_commune, make_dossier, make_feedback):  # type: igno
     make_feedback(commune, submitted=dt.date(2026, 11, 3), late=True)
     make_feedback(commune, submitted=dt.date(2026, 11, 4), rating="not_useful")
     return d
+
+
+@pytest.fixture
+def usage(commune, other_commune, foreign_commune, version, make_dossier):  # type: ignore[no-untyped-def]
+    """Hand-counted indicator 3.2 (online services that received an online dossier). The communes' procedures:
+    A = the fixture's 1.001193 (online, full process), B = 2.000001 (online, partial), C = 2.000002 (online, full),
+    D = 2.000003 (not online): 3 online services in every province.
+
+    ``commune`` in November: A online 3/11; B online 20/11 twice; C online 15/10 (outside the period) and at the
+    counter 5/11 (paper); D at the counter 4/11 and "online" 6/11 (not an online service: not counted).
+    → 3.2 = {A, B} ÷ {A, B, C} = 2/3 = 66.67 % → 66.67 × 4 ÷ 100 = 2.67 points.
+    1–10/11: {A} = 1/3; Q4 2026: {A, B, C} = 3/3.  ``other_commune``: C online 9/11 → 1/3.
+    Province 79 in November: {A, B, C} = 3/3.  ``foreign_commune`` (province 01): A online 12/11 → 1/3.
+    National in November: (3 + 1) ÷ (3 + 3) = 66.67 %.
+    """
+    from coso.dossiers.tests.conftest import make_procedure
+
+    b = make_procedure("2.000001", "Đăng ký kết hôn", online="partial")
+    c = make_procedure("2.000002", "Đăng ký khai tử", online="full")
+    d = make_procedure("2.000003", "Chứng thực bản sao", online="none")
+    online = {"channel": "online"}
+    make_dossier(commune, received=dt.date(2026, 11, 3), **online)
+    make_dossier(commune, received=dt.date(2026, 11, 20), procedure_version=b, **online)
+    make_dossier(commune, received=dt.date(2026, 11, 20), procedure_version=b, **online)
+    make_dossier(commune, received=dt.date(2026, 10, 15), procedure_version=c, **online)
+    make_dossier(commune, received=dt.date(2026, 11, 5), procedure_version=c)
+    make_dossier(commune, received=dt.date(2026, 11, 4), procedure_version=d)
+    make_dossier(commune, received=dt.date(2026, 11, 6), procedure_version=d, **online)
+    make_dossier(other_commune, received=dt.date(2026, 11, 9), procedure_version=c, **online)
+    make_dossier(foreign_commune, received=dt.date(2026, 11, 12), **online)
+    return {"A": version, "B": b, "C": c, "D": d}

@@ -78,13 +78,16 @@ def test_commune_figures_match_the_hand_count(november, commune):
     # The catalogue (the fixture's one procedure: online, no applicant recorded): 1.3 = 0/1 → 0/4; 3.1 = 1/1 → 4/4.
     assert (card.indicator("1.3").numerator, card.indicator("1.3").denominator, card.indicator("1.3").points) == (0, 1, 0.0)
     assert (card.indicator("3.1").numerator, card.indicator("3.1").denominator, card.indicator("3.1").points) == (1, 1, 4.0)
-    assert card.fed_max == 47 + 8
-    assert card.points == pytest.approx(15 + 3.33 + 2 + 5.62 + 1.33 + 2.5 + 4, abs=0.02)
+    # 3.2: the one online procedure received a dossier online in November: 1/1 → 4/4.
+    assert (card.indicator("3.2").numerator, card.indicator("3.2").denominator, card.indicator("3.2").points) == (1, 1, 4.0)
+    assert card.fed_max == 47 + 12
+    assert card.points == pytest.approx(15 + 3.33 + 2 + 5.62 + 1.33 + 2.5 + 4 + 4, abs=0.02)
     assert card.indicator("3.5").status == "no_data"
-    assert card.indicator("1.1").status == card.indicator("1.4").status == card.indicator("3.2").status == "no_data"
-    # Another month has no records: its record indicators are N/A, not zero (the catalogue's still show).
+    assert card.indicator("1.1").status == card.indicator("1.4").status == "no_data"
+    # Another month has no records: its record indicators are N/A, not zero (the catalogue's still show; 3.2 = 0/1).
     october = selectors.commune_card(commune.code, commune.province_code, periods.month(2026, 10))
-    assert october.indicator("2.1").status == "na" and october.fed_max == 8
+    assert october.indicator("2.1").status == "na" and october.fed_max == 12
+    assert (october.indicator("3.2").numerator, october.indicator("3.2").denominator, october.indicator("3.2").points) == (0, 1, 0.0)
 
 
 def test_province_and_national_figures_are_sums_of_the_communes(november, commune, other_commune):

@@ -16,7 +16,7 @@ def test_composite_from_its_parts_with_coverage(november, commune, users):
     services.rollups_rebuild()
     s = selectors.province_strengths(commune.province_code, NOV, users["leader"], [commune.code])[commune.code]
     pillars = {p.key: p for p in s.pillars}
-    service = round((29.78 + 4) * 100 / 55, 2)  # with the catalogue's 1.3 (0/4) and 3.1 (4/4)
+    service = round((29.78 + 4 + 4) * 100 / 59, 2)  # with the catalogue's 1.3 (0/4) and 3.1 (4/4), and 3.2 (1/1: 4/4)
     assert pillars["service"].score == pytest.approx(service, abs=0.05)
     assert pillars["satisfaction"].score == pytest.approx(round((2.5 + 0 + 3.33) * 100 / 13, 2), abs=0.05)
     assert pillars["satisfaction"].coverage == 50.0  # the survey input has no data
