@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from coso.funding.engine import CATEGORIES, ORG_LABELS, Period, allocate_commune, family_segments
+from coso.funding.engine import CATEGORIES, ORG_LABELS, Period, allocate_commune
 from coso.funding.rule_keys import ASSOCIATION_NAMES
 from coso.funding.rules import Change, RuleBook
 
@@ -71,7 +71,6 @@ def compare(*, province_code: str, period: Period, scenarios: list[Any], inputs_
     recipients: dict[str, Row] = {}
     cats = {k: Row(k, label, "", [0] * n) for k, label in CATEGORIES}
     # One pass over the data; each commune is computed under every scenario while its rows are in memory.
-    segs = [family_segments(period, b) for b in books]
     for commune, vills, organisations in inputs_factory():
         org_key = {}
         for org in organisations:
@@ -85,7 +84,7 @@ def compare(*, province_code: str, period: Period, scenarios: list[Any], inputs_
         if row is None:
             row = communes[commune.code] = Row(commune.code, commune.name, "", [0] * n)
         for i, book in enumerate(books):
-            res = allocate_commune(book, period, commune, vills, organisations, detail=False, segs=segs[i])
+            res = allocate_commune(book, period, commune, vills, organisations, detail=False)
             for ln in res.lines:
                 amount = ln.amount
                 row.values[i] += amount

@@ -2,7 +2,10 @@
 
 Computation is month by month with the rule in force on the first day of each month. Consecutive months
 of the same calendar year with the same rules are computed together (a *segment*), which gives the same
-result as computing each month and adding, only faster.
+result as computing each month and adding, only faster. The rules of each segment are resolved once per scope (the
+province, or a commune with rules of its own), and recipients whose inputs lead to the same lines under those rules
+(same kind, rate, Ban CTMT steps, months of activity…) share one computation, a *template*, that each recipient
+receives with its own id, name and notes.
 
 Rounding (the one documented point):
 - a monthly amount "coefficient × base salary" is rounded half-up to whole đồng per month, then multiplied by
@@ -271,36 +274,66 @@ def _cls(classification: str) -> tuple[str, str]:
     return "III", "chưa phân loại: tính như loại III"
 
 
-class _Acc:
-    """Accumulates segment results into one line per (recipient, item)."""
+class _Entry:
+    """One line of a recipient, before it gets the recipient's id and name: the months it covers, its amount and, with
+    ``detail``, its formula terms and rules. ``first`` is the month group that brought it (it orders the lines),
+    ``groups`` the month groups that add to it (a village's notes depend on the rule of each)."""
+
+    __slots__ = ("item", "category", "label", "amount", "months", "parts", "rules", "note", "note_kind", "first", "groups")
+
+    def __init__(self, item: str, category: str, label: str, first: int, detail: bool, note_kind: str):
+        self.item, self.category, self.label = item, category, label
+        self.amount = 0
+        self.months = 0
+        self.parts: list[list] | None = [] if detail else None
+        self.rules: dict[tuple, RuleRef] | None = {} if detail else None
+        self.note = ""
+        self.note_kind = note_kind
+        self.first = first
+        self.groups: list[int] = []
+
+
+class _Template:
+    """The lines of one kind of recipient (same rules, same inputs that matter), month group by month group: computed once,
+    then given to every recipient alike. Consecutive groups at the same rate merge into one formula term."""
+
+    __slots__ = ("detail", "entries", "late")
 
     def __init__(self, detail: bool):
         self.detail = detail
-        self.lines: dict[tuple, Line] = {}
+        self.entries: dict[str, _Entry] = {}
+        self.late = False  # a line first appears after the first month group: lines are put back in month-group order
 
-    def add(self, kind: str, rid: int, rname: str, item: str, category: str, label: str, amount: int, months: int,
-            formula: tuple[str, str] | None, rules: Iterable[RuleRef | None], note: str = "") -> None:
-        k = (kind, rid, item)
-        ln = self.lines.get(k)
-        if ln is None:
-            ln = self.lines[k] = Line(kind, rid, rname, item, category, label)
-            if self.detail:
-                ln.formula_parts = []
-                ln.rules = {}
-        ln.amount += amount
-        ln.months += months
+    def add(self, group: int, item: str, category: str, label: str, amount: int, months: int,
+            formula: tuple[str, str] | None, rules: Iterable[RuleRef | None], note: str = "", note_kind: str = "") -> None:
+        e = self.entries.get(item)
+        if e is None:
+            e = self.entries[item] = _Entry(item, category, label, group, self.detail, note_kind)
+            self.late = self.late or group > 0
+        e.amount += amount
+        e.months += months
+        if not e.groups or e.groups[-1] != group:
+            e.groups.append(group)
         if self.detail:
             if formula:
-                parts = ln.formula_parts
+                parts = e.parts
+                assert parts is not None
                 if parts and parts[-1][0] == formula[0] and parts[-1][1] == formula[1]:
                     parts[-1][2] += months  # same rate in consecutive segments: one term
                 else:
-                    parts.append([formula[0], formula[1], months])  # type: ignore[union-attr]
+                    parts.append([formula[0], formula[1], months])
+            assert e.rules is not None
             for r in rules:
                 if r is not None:
-                    ln.rules.setdefault((r.key, r.valid_from, r.province_code), r)  # type: ignore[union-attr]
-            if note and note not in ln.note:
-                ln.note = f"{ln.note}; {note}" if ln.note else note
+                    e.rules.setdefault((r.key, r.valid_from, r.province_code), r)
+            if note and note not in e.note:
+                e.note = f"{e.note}; {note}" if e.note else note
+
+    def lines(self, kind: str, rid: int, rname: str) -> list[Line]:
+        if self.detail:
+            return [Line(kind, rid, rname, e.item, e.category, e.label, e.amount, e.months, [p[:] for p in e.parts or ()], dict(e.rules or {}), e.note)
+                    for e in self.entries.values()]
+        return [Line(kind, rid, rname, e.item, e.category, e.label, e.amount, e.months) for e in self.entries.values()]
 
 
 def _active_range(months: list[dt.date], valid_from: dt.date | None, valid_to: dt.date | None) -> tuple[int, int] | None:
@@ -311,153 +344,320 @@ def _active_range(months: list[dt.date], valid_from: dt.date | None, valid_to: d
     return (idx[0], idx[-1]) if idx else None
 
 
-def allocate_commune(
-    book: RuleBook, period: Period, commune: CommuneInfo, villages: list[VillageInfo], orgs: list[OrgInfo],
-    *, detail: bool = True, segs: tuple[list[list[dt.date]], list[list[dt.date]]] | None = None,
-) -> CommuneResult:
-    """One commune's lines. ``segs`` = (segments for commune/organisation rules, segments for village rules)."""
-    acc = _Acc(detail)
-    cls, cls_note = _cls(commune.classification)
-    cc = commune.code
-    if segs is None or cc in book.communes_with_rules:
-        segs = family_segments(period, book, cc)
-    commune_segs, village_segs = segs
-    for seg in commune_segs:
-        day = seg[0]
-        base_ref = book.get(BASE_SALARY, day, cc)
-        base = base_ref.value if base_ref is not None else None
-        rng = _active_range(seg, commune.valid_from, commune.valid_to)
-        if rng is None:
-            continue
-        c_months = seg[rng[0]: rng[1] + 1]
-        n_c = len(c_months)
-        m1, m2 = c_months[0].month, c_months[-1].month
+Ranges = tuple[tuple[int, int] | None, ...]
 
-        # 1. Commune part-time worker fund (ends with the transition: no rule → no line).
-        pt_ref = book.get(f"funding.commune_pt.coef.{cls}", day, cc)
-        if pt_ref is not None and base is not None:
+
+class _VillageGroup:
+    """The village rules of one month group, resolved once for a scope (not per commune or village)."""
+
+    def __init__(self, book: RuleBook, cc: str, months: list[dt.date], detail: bool):
+        self.months, self.detail = months, detail
+        day = self.day = months[0]
+        self.base_ref = base_ref = book.get(BASE_SALARY, day, cc)
+        self.missing = ""
+        self.funded = False
+        self.ct_base: RuleRef | None = None
+        self.ct_thr_i: int | None = None
+        self.t_thon = self.t_tdp = 0
+        self.ct_step_h_i = 1
+        if base_ref is None:  # no village line in this month group
+            return
+        base = base_ref.value
+        hi = self.hi = book.get("funding.village.coef.high", day, cc)
+        lo = self.lo = book.get("funding.village.coef.low", day, cc)
+        self.titles_ref = book.get("funding.village.titles", day, cc)
+        self.titles = _titles(self.titles_ref, base, detail)
+        thr_thon = self.thr_thon = book.get("funding.village.threshold.thon", day, cc)
+        thr_tdp = self.thr_tdp = book.get("funding.village.threshold.tdp", day, cc)
+        act = self.act = book.get("funding.village.activist.coef", day, cc)
+        act_n_ref = book.get("funding.village.activist.count", day, cc)
+        self.ct_base = book.get("funding.ctmt.base", day, cc)
+        ct_thr = self.ct_thr = book.get("funding.ctmt.threshold", day, cc)
+        ct_step_h = book.get("funding.ctmt.step_households", day, cc)
+        ct_step = self.ct_step = book.get("funding.ctmt.step_amount", day, cc)
+        self.ct_add = book.get("funding.ctmt.difficult_addon", day, cc)  # applies in communes of difficult areas
+        self.funded = bool(self.titles) or (hi is not None and lo is not None)
+        if self.funded and (thr_thon is None or thr_tdp is None):  # the household thresholds are rules too: no fallback in code
+            self.missing = "funding.village.threshold.thon" if thr_thon is None else "funding.village.threshold.tdp"
+        self.t_thon = int(thr_thon.value) if thr_thon is not None else 0  # counts of households
+        self.t_tdp = int(thr_tdp.value) if thr_tdp is not None else 0
+        self.hi_month = rnd(hi.value * base) if hi else 0
+        self.lo_month = rnd(lo.value * base) if lo else 0
+        self.act_n = act_n = int(act_n_ref.value) if act_n_ref is not None else 1
+        self.act_month = rnd(act.value * base) * act_n if act else 0
+        self.hi_f = (f"{fmt_coef(hi.value)} × {fmt_money(base)}", "m") if detail and hi else None
+        self.lo_f = (f"{fmt_coef(lo.value)} × {fmt_money(base)}", "m") if detail and lo else None
+        self.act_f = None
+        if detail and act:
+            self.act_f = (f"{act_n} người × {fmt_coef(act.value)} × {fmt_money(base)}" if act_n != 1 else f"{fmt_coef(act.value)} × {fmt_money(base)}", "m")
+        self.act_rules = (act, act_n_ref, base_ref)
+        self.ct_thr_i = int(ct_thr.value) if ct_thr is not None and ct_step is not None and ct_step_h is not None else None
+        self.ct_step_h_i = int(ct_step_h.value) if ct_step_h is not None else 1
+
+    def ctmt(self, difficult: bool, steps: int) -> tuple[Decimal | int, tuple[str, str] | None]:
+        """The annual Ban CTMT norm of a village with ``steps`` steps above the threshold, and its formula."""
+        ct_base, ct_step = self.ct_base, self.ct_step
+        ct_add = self.ct_add if difficult else None
+        assert ct_base is not None
+        annual: Decimal | int = ct_base.value + (steps * ct_step.value if steps and ct_step is not None else 0) + (ct_add.value if ct_add else 0)
+        annual = int(annual) if annual == int(annual) else annual
+        formula = None
+        if self.detail:
+            parts = [fmt_money(ct_base.value)]
+            if steps and ct_step is not None:  # steps > 0 only when ct_step is set
+                parts.append(f"{steps} × {fmt_money(ct_step.value)}")
+            if ct_add:
+                parts.append(f"{fmt_money(ct_add.value)} vùng khó khăn")
+            inner = " + ".join(parts)
+            formula = ("(" + inner + ")" if len(parts) > 1 else inner, "y")
+        return annual, formula
+
+
+class _Plan:
+    """A scope's rules for a period (the province, or a commune with rules of its own), resolved once per month group,
+    and the templates of its recipients. Kept on the rule book (which never changes) for the period."""
+
+    def __init__(self, book: RuleBook, period: Period, cc: str, detail: bool):
+        self.book, self.cc, self.detail = book, cc, detail
+        commune_segs, village_segs = family_segments(period, book, cc)
+        self.commune_segs = commune_segs
+        self.commune_bases = [book.get(BASE_SALARY, seg[0], cc) for seg in commune_segs]
+        self.village_groups = [_VillageGroup(book, cc, seg, detail) for seg in village_segs]
+        self.first_day = commune_segs[0][0]
+        self.full_c: Ranges = tuple((0, len(seg) - 1) for seg in commune_segs)
+        self.full_v: Ranges = tuple((0, len(seg) - 1) for seg in village_segs)
+        self.templates: dict[tuple, _Template] = {}
+        self.village_templates: dict[tuple, dict[tuple, _Template]] = {}
+
+    def commune_ranges(self, c: CommuneInfo) -> tuple[Ranges, Ranges]:
+        if (c.valid_from is None or c.valid_from <= self.first_day) and c.valid_to is None:
+            return self.full_c, self.full_v
+        return (tuple(_active_range(seg, c.valid_from, c.valid_to) for seg in self.commune_segs),
+                tuple(_active_range(g.months, c.valid_from, c.valid_to) for g in self.village_groups))
+
+    def commune_template(self, classification: str, extra_n: int, ranges: Ranges) -> _Template:
+        key = ("commune", classification, extra_n, ranges)
+        t = self.templates.get(key)
+        if t is None:
+            t = self.templates[key] = self._commune_template(classification, extra_n, ranges)
+        return t
+
+    def _commune_template(self, classification: str, extra_n_in: int, ranges: Ranges) -> _Template:
+        """1. Commune part-time worker fund (ends with the transition: no rule → no line)."""
+        book, cc, detail = self.book, self.cc, self.detail
+        cls, cls_note = _cls(classification)
+        t = _Template(detail)
+        for g, seg in enumerate(self.commune_segs):
+            rng = ranges[g]
+            base_ref = self.commune_bases[g]
+            if rng is None or base_ref is None:
+                continue
+            base, day, n_c = base_ref.value, seg[0], rng[1] - rng[0] + 1
+            pt_ref = book.get(f"funding.commune_pt.coef.{cls}", day, cc)
+            if pt_ref is None:
+                continue
             extra_ref = book.get("funding.commune_pt.extra_worker_coef", day, cc)
-            extra_n = commune.extra_pt_workers if extra_ref is not None else 0
+            extra_n = extra_n_in if extra_ref is not None else 0
             coef = pt_ref.value + (extra_ref.value * extra_n if extra_ref is not None else 0)
             monthly = rnd(coef * base)
             formula = None
             if detail:
                 inner = fmt_coef(pt_ref.value) + (f" + {extra_n} × {fmt_coef(extra_ref.value)}" if extra_n and extra_ref is not None else "")
                 formula = (f"{'(' + inner + ')' if extra_n else inner} × {fmt_money(base)}", "m")
-            acc.add("commune", commune.id, f"Quỹ phụ cấp NHĐKCT {commune.name}", "commune_pt", "commune_pt",
-                    "Quỹ phụ cấp người hoạt động không chuyên trách cấp xã", monthly * n_c, n_c, formula,
-                    (pt_ref, extra_ref if extra_n else None, base_ref), cls_note)
+            t.add(g, "commune_pt", "commune_pt", "Quỹ phụ cấp người hoạt động không chuyên trách cấp xã", monthly * n_c, n_c, formula,
+                  (pt_ref, extra_ref if extra_n else None, base_ref), cls_note)
+        return t
 
-        # 2. Organisations: MTTQ campaign + operating norms, socio-political organisations, associations.
-        for org in orgs:
-            if org.kind == "association":
-                refs = [("association_grant", "associations", "Hỗ trợ hội đặc thù", book.get(f"funding.association.{org.association_code}", day, cc))]
+    def org_template(self, org: OrgInfo, classification: str, difficult: bool, ranges: Ranges) -> _Template:
+        is_assoc = org.kind == "association"
+        key = ("org", org.kind, org.association_code if is_assoc else "", classification, difficult and org.kind == "mttq", ranges)
+        t = self.templates.get(key)
+        if t is None:
+            t = self.templates[key] = self._org_template(org.kind, org.association_code, classification, difficult, ranges)
+        return t
+
+    def _org_template(self, kind: str, association_code: str, classification: str, difficult: bool, ranges: Ranges) -> _Template:
+        """2. Organisations: MTTQ campaign + operating norms, socio-political organisations, associations."""
+        book, cc = self.book, self.cc
+        cls, cls_note = _cls(classification)
+        t = _Template(self.detail)
+        for g, seg in enumerate(self.commune_segs):
+            rng = ranges[g]
+            if rng is None:
+                continue
+            day, n_c, m1, m2 = seg[0], rng[1] - rng[0] + 1, seg[rng[0]].month, seg[rng[1]].month
+            if kind == "association":
+                refs = [("association_grant", "associations", "Hỗ trợ hội đặc thù", book.get(f"funding.association.{association_code}", day, cc))]
             else:
-                cat = "mttq" if org.kind == "mttq" else "orgs"
-                refs = [("org_operating", cat, "Khoán kinh phí hoạt động", book.get(f"funding.org.{org.kind}.{cls}", day, cc))]
-                if org.kind == "mttq":
-                    key = "funding.mttq_campaign.commune_difficult" if commune.is_difficult_area else "funding.mttq_campaign.commune"
+                cat = "mttq" if kind == "mttq" else "orgs"
+                refs = [("org_operating", cat, "Khoán kinh phí hoạt động", book.get(f"funding.org.{kind}.{cls}", day, cc))]
+                if kind == "mttq":
+                    key = "funding.mttq_campaign.commune_difficult" if difficult else "funding.mttq_campaign.commune"
                     refs.append(("mttq_campaign", "mttq", "Kinh phí Cuộc vận động “Toàn dân đoàn kết…”", book.get(key, day, cc)))
             for item, cat, label, ref in refs:
                 if ref is None:
                     continue
                 amount = annual_share(ref.value, m1, m2)
-                formula = (fmt_money(ref.value), "y") if detail else None
-                acc.add("organisation", org.id, org.name, item, cat, label, amount, n_c, formula, (ref,), cls_note if item == "org_operating" else "")
+                formula = (fmt_money(ref.value), "y") if self.detail else None
+                t.add(g, item, cat, label, amount, n_c, formula, (ref,), cls_note if item == "org_operating" else "")
+        return t
 
-    # 3. Villages: allowance fund (a lump fund, or each paid title when the province pays titles), activist support,
-    # Front work committee (Ban CTMT).
-    for seg in village_segs:
-        day = seg[0]
-        base_ref = book.get(BASE_SALARY, day, cc)
-        if base_ref is None:
-            continue
-        base = base_ref.value
-        rng = _active_range(seg, commune.valid_from, commune.valid_to)
-        if rng is None:
-            continue
-        hi = book.get("funding.village.coef.high", day, cc)
-        lo = book.get("funding.village.coef.low", day, cc)
-        titles_ref = book.get("funding.village.titles", day, cc)
-        titles = _titles(titles_ref, base, detail)
-        thr_thon = book.get("funding.village.threshold.thon", day, cc)
-        thr_tdp = book.get("funding.village.threshold.tdp", day, cc)
-        act = book.get("funding.village.activist.coef", day, cc)
-        act_n_ref = book.get("funding.village.activist.count", day, cc)
-        ct_base = book.get("funding.ctmt.base", day, cc)
-        ct_thr = book.get("funding.ctmt.threshold", day, cc)
-        ct_step_h = book.get("funding.ctmt.step_households", day, cc)
-        ct_step = book.get("funding.ctmt.step_amount", day, cc)
-        ct_add = book.get("funding.ctmt.difficult_addon", day, cc) if commune.is_difficult_area else None
-        funded = bool(titles) or (hi is not None and lo is not None)
-        if funded and (thr_thon is None or thr_tdp is None):  # the household thresholds are rules too: no fallback in code
-            raise RuleMissingError("funding.village.threshold.thon" if thr_thon is None else "funding.village.threshold.tdp", day)
-        t_thon = int(thr_thon.value) if thr_thon is not None else 0  # counts of households
-        t_tdp = int(thr_tdp.value) if thr_tdp is not None else 0
-        hi_month = rnd(hi.value * base) if hi else 0
-        lo_month = rnd(lo.value * base) if lo else 0
-        act_n = int(act_n_ref.value) if act_n_ref is not None else 1
-        act_month = rnd(act.value * base) * act_n if act else 0
-        commune_high = commune.is_border_or_island or commune.is_security_hotspot
-        # Per-segment constants (formula texts, Ban CTMT amounts by number of steps) computed once, not per village.
-        hi_f = (f"{fmt_coef(hi.value)} × {fmt_money(base)}", "m") if detail and hi else None
-        lo_f = (f"{fmt_coef(lo.value)} × {fmt_money(base)}", "m") if detail and lo else None
-        act_f = None
-        if detail and act:
-            act_f = (f"{act_n} người × {fmt_coef(act.value)} × {fmt_money(base)}" if act_n != 1 else f"{fmt_coef(act.value)} × {fmt_money(base)}", "m")
-        act_rules = (act, act_n_ref, base_ref)
-        ct_thr_i = int(ct_thr.value) if ct_thr is not None and ct_step is not None and ct_step_h is not None else None
-        ct_step_h_i = int(ct_step_h.value) if ct_step_h is not None else 1
-        ct_cache: dict[int, tuple[Decimal | int, tuple[str, str] | None]] = {}
-        for v in villages:
-            vr = rng if (v.valid_from is None or v.valid_from <= seg[0]) and v.valid_to is None else _active_range(seg, v.valid_from, v.valid_to)
+    def village_template(self, difficult: bool, ranges: Ranges, is_thon: bool, sig: tuple) -> _Template:
+        """3. Villages: allowance fund (a lump fund, or each paid title when the province pays titles), activist support,
+        Front work committee (Ban CTMT). ``sig`` holds, per month group, whether the village gets the high rate and its
+        number of Ban CTMT steps."""
+        t = _Template(self.detail)
+        detail = self.detail
+        for g, vg in enumerate(self.village_groups):
+            vr = ranges[g]
             if vr is None:
                 continue
-            lo_i, hi_i = max(vr[0], rng[0]), min(vr[1], rng[1])
-            if lo_i > hi_i:
-                continue
+            lo_i, hi_i = vr
             n = hi_i - lo_i + 1
-            vm1, vm2 = seg[lo_i].month, seg[hi_i].month
-            is_thon = v.kind in THON_KINDS
-            if funded:
-                high = (
-                    (is_thon and v.households >= t_thon) or (not is_thon and v.households >= t_tdp) or commune_high
-                    or v.is_border_or_island or v.is_security_hotspot or (not is_thon and v.converted_from_thon)
-                )
-                thr_ref = thr_thon if is_thon else thr_tdp
-                note = _village_reason(v, is_thon, high, t_thon, t_tdp, commune) if detail else ""
-                if titles:
-                    for code, label, m_hi, m_lo, f_hi, f_lo in titles:
-                        acc.add("village", v.id, v.name, f"village_title.{code}", "village_fund", label, (m_hi if high else m_lo) * n, n,
-                                f_hi if high else f_lo, (titles_ref, thr_ref, base_ref), note)
+            vm1, vm2 = vg.months[lo_i].month, vg.months[hi_i].month
+            high, steps = sig[g]
+            if vg.funded:
+                thr_ref = vg.thr_thon if is_thon else vg.thr_tdp
+                if vg.titles:
+                    for code, label, m_hi, m_lo, f_hi, f_lo in vg.titles:
+                        t.add(g, f"village_title.{code}", "village_fund", label, (m_hi if high else m_lo) * n, n,
+                              f_hi if high else f_lo, (vg.titles_ref, thr_ref, vg.base_ref), note_kind="reason")
                 else:
-                    ref = hi if high else lo
-                    acc.add("village", v.id, v.name, "village_fund", "village_fund", "Quỹ phụ cấp thôn, tổ dân phố",
-                            (hi_month if high else lo_month) * n, n, (hi_f if high else lo_f) if detail else None, (ref, thr_ref, base_ref), note)
-            if act is not None and act_n:
-                acc.add("village", v.id, v.name, "village_activist", "village_activist", "Hỗ trợ người trực tiếp tham gia hoạt động ở thôn",
-                        act_month * n, n, act_f, act_rules)
-            if ct_base is not None:
-                steps = (v.households - ct_thr_i) // ct_step_h_i + 1 if ct_thr_i is not None and v.households >= ct_thr_i else 0
-                cached = ct_cache.get(steps)
-                if cached is None:
-                    annual: Decimal | int = ct_base.value + (steps * ct_step.value if steps and ct_step is not None else 0) + (ct_add.value if ct_add else 0)
-                    annual = int(annual) if annual == int(annual) else annual
-                    formula = None
-                    if detail:
-                        parts = [fmt_money(ct_base.value)]
-                        if steps and ct_step is not None:  # steps > 0 only when ct_step is set
-                            parts.append(f"{steps} × {fmt_money(ct_step.value)}")
-                        if ct_add:
-                            parts.append(f"{fmt_money(ct_add.value)} vùng khó khăn")
-                        inner = " + ".join(parts)
-                        formula = ("(" + inner + ")" if len(parts) > 1 else inner, "y")
-                    cached = ct_cache[steps] = (annual, formula)
-                annual, formula = cached
-                acc.add("village", v.id, v.name, "ctmt", "ctmt", "Kinh phí Ban công tác Mặt trận khu dân cư",
-                        annual_share(annual, vm1, vm2), n, formula, (ct_base, ct_thr if steps else None, ct_step if steps else None, ct_add),
-                        f"{v.households} hộ" if detail else "")
-    return CommuneResult(commune, list(acc.lines.values()))
+                    ref = vg.hi if high else vg.lo
+                    t.add(g, "village_fund", "village_fund", "Quỹ phụ cấp thôn, tổ dân phố", (vg.hi_month if high else vg.lo_month) * n, n,
+                          (vg.hi_f if high else vg.lo_f) if detail else None, (ref, thr_ref, vg.base_ref), note_kind="reason")
+            if vg.act is not None and vg.act_n:
+                t.add(g, "village_activist", "village_activist", "Hỗ trợ người trực tiếp tham gia hoạt động ở thôn",
+                      vg.act_month * n, n, vg.act_f, vg.act_rules)
+            if vg.ct_base is not None:
+                annual, formula = vg.ctmt(difficult, steps)
+                t.add(g, "ctmt", "ctmt", "Kinh phí Ban công tác Mặt trận khu dân cư", annual_share(annual, vm1, vm2), n, formula,
+                      (vg.ct_base, vg.ct_thr if steps else None, vg.ct_step if steps else None, vg.ct_add if difficult else None), note_kind="households")
+        return t
+
+
+def _plan(book: RuleBook, period: Period, commune_code: str, detail: bool) -> _Plan:
+    scope = commune_code if commune_code in book.communes_with_rules else ""
+    key = ("funding.engine.plan", period, scope, detail)
+    plan = book.derived.get(key)
+    if plan is None:
+        plan = book.derived[key] = _Plan(book, period, scope, detail)
+    return plan
+
+
+def _in_order(lines: list[Line], recipients: list[tuple[int, _Template]]) -> list[Line]:
+    """Lines in the order of a month-group-by-month-group computation: a line that first appears in a later month group
+    comes after every line of the earlier ones (recipients are in order within each group)."""
+    keyed = []
+    for r, (start, t) in enumerate(recipients):
+        for j, e in enumerate(t.entries.values()):
+            keyed.append(((e.first, r, j), lines[start + j]))
+    keyed.sort(key=lambda x: x[0])
+    return [ln for _, ln in keyed]
+
+
+def allocate_commune(
+    book: RuleBook, period: Period, commune: CommuneInfo, villages: list[VillageInfo], orgs: list[OrgInfo], *, detail: bool = True,
+) -> CommuneResult:
+    """One commune's lines. Recipients are told apart by their ids (distinct within a commune)."""
+    plan = _plan(book, period, commune.code, detail)
+    c_ranges, v_ranges = plan.commune_ranges(commune)
+    classification, difficult = commune.classification, commune.is_difficult_area
+
+    # Commune and organisation lines.
+    lines: list[Line] = []
+    recipients: list[tuple[int, _Template]] = []
+    late = False
+    t = plan.commune_template(classification, commune.extra_pt_workers, c_ranges)
+    if t.entries:
+        recipients.append((len(lines), t))
+        lines += t.lines("commune", commune.id, f"Quỹ phụ cấp NHĐKCT {commune.name}")
+        late = t.late
+    for org in orgs:
+        t = plan.org_template(org, classification, difficult, c_ranges)
+        if t.entries:
+            recipients.append((len(lines), t))
+            lines += t.lines("organisation", org.id, org.name)
+            late = late or t.late
+    if late:
+        lines = _in_order(lines, recipients)
+
+    # Village lines.
+    groups = plan.village_groups
+    eff = tuple(r if g.base_ref is not None else None for r, g in zip(v_ranges, groups, strict=True))
+    for r, g in zip(eff, groups, strict=True):
+        if r is not None and g.missing:
+            raise RuleMissingError(g.missing, g.day)
+    if not villages or not any(eff):
+        return CommuneResult(commune, lines)
+    commune_high = commune.is_border_or_island or commune.is_security_hotspot
+    params = [(i, g.funded, g.t_thon, g.t_tdp, g.ct_base is not None and g.ct_thr_i is not None, g.ct_thr_i or 0, g.ct_step_h_i)
+              for i, g in enumerate(groups)]
+    first_day = groups[0].months[0]
+    shared = plan.village_templates.setdefault((difficult, eff), {})
+    v_lines: list[Line] = []
+    v_recipients: list[tuple[int, _Template]] = []
+    late = False
+    for v in villages:
+        hh = v.households
+        is_thon = v.kind in THON_KINDS
+        if v.valid_to is None and (v.valid_from is None or v.valid_from <= first_day):
+            ranges, cache = eff, shared
+        else:
+            ranges = _village_ranges(groups, eff, v)
+            cache = plan.village_templates.setdefault((difficult, ranges), {})
+        flag = commune_high or v.is_border_or_island or v.is_security_hotspot or (not is_thon and v.converted_from_thon)
+        sig = tuple(
+            (bool(flag or hh >= (t_thon if is_thon else t_tdp)) if funded else False,
+             (hh - ct_thr) // ct_step_h + 1 if has_steps and hh >= ct_thr else 0) if ranges[i] is not None else None
+            for i, funded, t_thon, t_tdp, has_steps, ct_thr, ct_step_h in params
+        )
+        key = (is_thon, sig)
+        vt = cache.get(key)
+        if vt is None:
+            vt = cache[key] = plan.village_template(difficult, ranges, is_thon, sig)
+        if not vt.entries:
+            continue
+        v_recipients.append((len(v_lines), vt))
+        new = vt.lines("village", v.id, v.name)
+        if detail:
+            _village_notes(new, vt, v, is_thon, sig, groups, commune)
+        v_lines += new
+        late = late or vt.late
+    if late:
+        v_lines = _in_order(v_lines, v_recipients)
+    return CommuneResult(commune, lines + v_lines)
+
+
+def _village_ranges(groups: list[_VillageGroup], eff: Ranges, v: VillageInfo) -> Ranges:
+    """Per month group, the months (first, last) in which both the village and its commune are active."""
+    out: list[tuple[int, int] | None] = []
+    for g, rng in zip(groups, eff, strict=True):
+        vr = _active_range(g.months, v.valid_from, v.valid_to) if rng is not None else None
+        if vr is None or rng is None:
+            out.append(None)
+            continue
+        lo_i, hi_i = max(vr[0], rng[0]), min(vr[1], rng[1])
+        out.append((lo_i, hi_i) if lo_i <= hi_i else None)
+    return tuple(out)
+
+
+def _village_notes(lines: list[Line], t: _Template, v: VillageInfo, is_thon: bool, sig: tuple, groups: list[_VillageGroup], c: CommuneInfo) -> None:
+    """A village's notes: why it gets the high or normal rate under each month group's thresholds; its households for Ban CTMT."""
+    reasons: dict[int, str] = {}
+    for ln, e in zip(lines, t.entries.values(), strict=True):
+        if e.note_kind == "households":
+            ln.note = f"{v.households} hộ"
+        elif e.note_kind == "reason":
+            note = ""
+            for g in e.groups:
+                text = reasons.get(g)
+                if text is None:
+                    vg = groups[g]
+                    text = reasons[g] = _village_reason(v, is_thon, sig[g][0], vg.t_thon, vg.t_tdp, c)
+                if text and text not in note:
+                    note = f"{note}; {text}" if note else text
+            ln.note = note
 
 
 def _village_reason(v: VillageInfo, is_thon: bool, high: bool, t_thon: int, t_tdp: int, c: CommuneInfo) -> str:
@@ -497,6 +697,5 @@ def family_segments(period: Period, book: RuleBook, commune_code: str = "") -> t
 def allocate(
     book: RuleBook, period: Period, communes: Iterable[tuple[CommuneInfo, list[VillageInfo], list[OrgInfo]]], *, detail: bool = True
 ) -> Iterator[CommuneResult]:
-    segs = family_segments(period, book)
     for commune, villages, orgs in communes:
-        yield allocate_commune(book, period, commune, villages, orgs, detail=detail, segs=segs)
+        yield allocate_commune(book, period, commune, villages, orgs, detail=detail)

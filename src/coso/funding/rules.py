@@ -187,6 +187,8 @@ class RuleBook:
                 if r.commune_code and r.province_code == province_code:
                     self.communes_with_rules.add(r.commune_code)
         self._memo: dict[tuple[str, dt.date, str], RuleRef | None] = {}
+        # What the engine derives from these rules (month groups, resolved rules, recipient templates): the book never changes.
+        self.derived: dict[tuple, Any] = {}
 
     @classmethod
     def load(cls, province_code: str, changes: Iterable[Change] = ()) -> RuleBook:

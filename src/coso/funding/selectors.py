@@ -6,10 +6,13 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import Http404
 
 from coso.accounts.roles import Role
+from coso.core.dbfunctions import IdsIn
 from coso.core.scoping import can_see_unit, get_scoped_or_404, require_roles, scoped
 from coso.funding.engine import Allocation, CommuneInfo, CommuneResult, OrgInfo, Period, VillageInfo, allocate
 from coso.funding.models import Organisation, Scenario
@@ -78,6 +81,19 @@ def _commune_info(row: dict) -> CommuneInfo:
     return CommuneInfo(**row, extra_pt_workers=extra)
 
 
+def _rows(qs: QuerySet) -> list[tuple]:
+    """The rows of a ``values_list`` query straight from the cursor, without Django's per-value converters (a
+    national allocation reads some 64,000 villages). Both drivers return dates as dates (Django registers the sqlite3
+    converter); SQLite returns booleans as 0/1: callers make them booleans."""
+    try:
+        sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    except EmptyResultSet:
+        return []
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def commune_inputs(communes: QuerySet, *, batch: int = 400) -> Iterator[tuple[CommuneInfo, list[VillageInfo], list[OrgInfo]]]:
     """Stream (commune, villages, organisations) in batches of communes (bounded memory at national scale)."""
     rows = list(communes.order_by("code").values(*COMMUNE_FIELDS))
@@ -85,11 +101,13 @@ def commune_inputs(communes: QuerySet, *, batch: int = 400) -> Iterator[tuple[Co
         chunk = [_commune_info(dict(r)) for r in rows[i: i + batch]]
         ids = [c.id for c in chunk]
         villages: dict[int, list[VillageInfo]] = {cid: [] for cid in ids}
-        for v in Village.objects.filter(commune_id__in=ids).order_by("commune_id", "name").values_list(*VILLAGE_FIELDS):
-            villages[v[1]].append(VillageInfo(*v))
+        vqs = Village.objects.filter(IdsIn("commune_id", ids)).order_by("commune_id", "name").values_list(*VILLAGE_FIELDS)
+        for vid, cid, name, kind, households, border, hotspot, converted, valid_from, valid_to in _rows(vqs):
+            villages[cid].append(VillageInfo(vid, cid, name, kind, households, bool(border), bool(hotspot), bool(converted), valid_from, valid_to))
         orgs: dict[int, list[OrgInfo]] = {cid: [] for cid in ids}
-        for o in (Organisation.objects.filter(commune_id__in=ids, active=True).order_by("commune_id", "kind", "name")
-                  .values_list("id", "commune_id", "kind", "name", "association_code")):
+        oqs = (Organisation.objects.filter(IdsIn("commune_id", ids), active=True).order_by("commune_id", "kind", "name")
+               .values_list("id", "commune_id", "kind", "name", "association_code"))
+        for o in _rows(oqs):
             orgs[o[1]].append(OrgInfo(*o))
         for c in chunk:
             yield c, villages[c.id], sorted(orgs[c.id], key=lambda o: (ORG_ORDER.get(o.kind, 9), o.name))
