@@ -2,7 +2,8 @@
 
 Every write of the rollups bumps a generation: the province's (an event or the periodic refresh re-counted
 some of its communes), the national one ``*`` (any province changed), and the base one (a full rebuild).
-A cached figure's key holds the generations it depends on and a signature of the rule-book rows that score
+Figures drawn from the procedure catalogue alone are kept under a generation of their own (``CATALOGUE``), which only
+a catalogue change (or a full rebuild) bumps. A cached figure's key holds the generations it depends on and a signature of the rule-book rows that score
 it, so a figure is never served after its data or its rules changed; nothing waits for a timeout. The
 cache is Django's default (the database table, or Redis with REDIS_URL): shared by every process.
 
@@ -22,6 +23,9 @@ from django.db import transaction
 T = TypeVar("T")
 BASE = "indices:gen"
 NATIONAL = "*"
+# Figures drawn from the procedure catalogue only (1.3, 3.1 and the online procedures of 3.2): their own generation,
+# bumped when the catalogue changes (``signals.py``), not by the records' events, which do not change them.
+CATALOGUE = "catalogue"
 TIMEOUT = 24 * 3600  # an entry nobody asks for again leaves the cache after a day
 
 _SIGNATURE: dict[str, Any] = {"book": None, "value": ""}
@@ -60,6 +64,13 @@ def bump(provinces: Iterable[str] = (), *, everything: bool = False) -> None:
     provinces = list(provinces)
     _bump_now(provinces, everything)
     transaction.on_commit(lambda: _bump_now(provinces, everything))
+
+
+def bump_catalogue() -> None:
+    """The procedure catalogue changed: the figures drawn from it, and every score using them (all generations)."""
+    _incr(_key(CATALOGUE))
+    bump(everything=True)
+    transaction.on_commit(lambda: _incr(_key(CATALOGUE)))
 
 
 def rules_signature() -> str:

@@ -21,7 +21,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
-from coso.indices.cache import NATIONAL, cached
+from coso.indices.cache import CATALOGUE, NATIONAL, cached
 from coso.indices.engine import Facts, Scorecard, Totals, scorecard, totals
 from coso.indices.models import IndexRollup, ProvinceRollup, ProvinceUsageRollup, UsageRollup
 from coso.indices.periods import Period
@@ -75,13 +75,12 @@ def _province_codes() -> list[str]:
 
 def catalogue_facts(day: Any, province_codes: list[str]) -> dict[str, Facts]:
     """{province: {"1.3": …, "3.1": …}} from the catalogue in force on ``day`` (``procedures.selectors``); cached until
-    the catalogue changes (an edit of a procedure bumps every generation, ``signals.py``)."""
+    the catalogue changes (an edit of a procedure bumps the catalogue's generation, ``cache.bump_catalogue``), not when
+    records change."""
     from coso.procedures.selectors import index_catalogue_facts
 
     codes = sorted(set(province_codes))
-    return cached(
-        "catalogue", NATIONAL, (day.isoformat(), ",".join(codes)), lambda: index_catalogue_facts(day=day, province_codes=codes)
-    )
+    return cached("catalogue", CATALOGUE, (day.isoformat(), ",".join(codes)), lambda: index_catalogue_facts(day=day, province_codes=codes))
 
 
 def catalogue_facts_on(days: list[Any], province_codes: list[str]) -> dict[Any, dict[str, Facts]]:
@@ -90,7 +89,7 @@ def catalogue_facts_on(days: list[Any], province_codes: list[str]) -> dict[Any, 
 
     codes = sorted(set(province_codes))
     key = (",".join(d.isoformat() for d in days), ",".join(codes))
-    return cached("catalogue_on", NATIONAL, key, lambda: index_catalogue_facts_on(days=list(days), province_codes=codes))
+    return cached("catalogue_on", CATALOGUE, key, lambda: index_catalogue_facts_on(days=list(days), province_codes=codes))
 
 
 def _with_catalogue(facts: Facts, catalogue: Facts) -> Facts:
@@ -110,7 +109,7 @@ def online_procedures_on(days: list[Any], province_codes: list[str]) -> dict[Any
 
     codes = sorted(set(province_codes))
     key = (",".join(d.isoformat() for d in days), ",".join(codes))
-    return cached("online_on", NATIONAL, key, lambda: index_online_procedures_on(days=list(days), province_codes=codes))
+    return cached("online_on", CATALOGUE, key, lambda: index_online_procedures_on(days=list(days), province_codes=codes))
 
 
 def used_procedures(period: Period, *, level: str, province_code: str = "", commune_code: str = "") -> dict[str, set[str]]:

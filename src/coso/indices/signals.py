@@ -125,10 +125,10 @@ def _row_deleted(sender: Any, instance: Any, using: str | None = None, **kwargs:
 
 def _catalogue_changed(sender: Any, **kwargs: Any) -> None:
     """A procedure, version or step changed: figures 1.3, 3.1 and 3.2 (and every score using them) are computed again."""
-    from coso.indices.cache import bump
+    from coso.indices.cache import bump_catalogue
 
     try:
-        bump(everything=True)
+        bump_catalogue()
     except Exception:  # noqa: BLE001 -- never fail the catalogue edit over a cache
         logger.exception("indices: figures cache not invalidated after a catalogue change")
 

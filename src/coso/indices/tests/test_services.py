@@ -431,3 +431,30 @@ def test_catalogue_indicators_match_the_hand_count(commune, foreign_commune, mak
     # No drill-down to records for a catalogue figure: the records page refuses it.
     r = login(users["leader"]).get(f"/chi-so/ho-so/?commune={commune.code}&indicator=3.1&period=2026-11")
     assert r.status_code == 400
+
+
+def test_catalogue_figures_are_cached_apart_from_the_records(november, commune, make_dossier, django_capture_on_commit_callbacks, monkeypatch):
+    """A dossier event invalidates the province's figures but not those drawn from the procedure catalogue (1.3, 3.1 and
+    the online procedures of 3.2), which a catalogue edit invalidates."""
+    from coso.procedures import selectors as procedure_selectors
+    from coso.procedures.models import ProcedureVersion
+
+    services.rollups_rebuild()
+    calls: list[int] = []
+    real = procedure_selectors._commune_catalogue_on
+    monkeypatch.setattr(procedure_selectors, "_commune_catalogue_on", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = selectors.commune_card(commune.code, commune.province_code, NOV)
+    read = len(calls)
+    assert read > 0 and first.indicator("3.1").denominator > 0
+    with django_capture_on_commit_callbacks(execute=True):
+        make_dossier(commune, received=dt.date(2026, 11, 12), finished=dt.date(2026, 11, 13), timeliness="on_time")
+    after_event = selectors.commune_card(commune.code, commune.province_code, NOV)
+    assert after_event.indicator("2.1").denominator == first.indicator("2.1").denominator + 1  # the records' figures follow
+    assert len(calls) == read  # the catalogue was not read again
+    online = first.indicator("3.1").numerator
+    with django_capture_on_commit_callbacks(execute=True):
+        for v in ProcedureVersion.objects.exclude(online="none"):
+            v.online = "none"
+            v.save()
+    edited = selectors.commune_card(commune.code, commune.province_code, NOV)
+    assert len(calls) > read and online > 0 and edited.indicator("3.1").numerator == 0
