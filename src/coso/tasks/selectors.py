@@ -192,17 +192,18 @@ def _aggregate(qs: QuerySet[Task], *, start: dt.date, end: dt.date, on: dt.date,
     o = day_number(on)
     started = Q(assigned_day__lte=o) if end > on else Q()
     closed = Q(closed_day__lte=o) & started
+    # COUNT(1), not COUNT(id): the index gives every column the count needs.
     agg: dict[str, Any] = {
-        "n": Count("id"),
-        "stopped": Count("id", filter=closed & Q(state=Task.State.CANCELLED)),
-        "done": Count("id", filter=closed & Q(state=Task.State.COMPLETED)),
-        "late": Count("id", filter=closed & Q(**{"closed_day__gt": F(due)}) & Q(state=Task.State.COMPLETED)),
+        "n": Count("*"),
+        "stopped": Count(Value(1), filter=closed & Q(state=Task.State.CANCELLED)),
+        "done": Count(Value(1), filter=closed & Q(state=Task.State.COMPLETED)),
+        "late": Count(Value(1), filter=closed & Q(**{"closed_day__gt": F(due)}) & Q(state=Task.State.COMPLETED)),
         "late_days": Sum(F("closed_day") - F(due), filter=closed & Q(**{"closed_day__gt": F(due)}) & Q(state=Task.State.COMPLETED)),
-        "overdue": Count("id", filter=Q(**{f"{due}__lt": o}) & (Q(closed_day__isnull=True) | Q(closed_day__gt=o)) & started),
+        "overdue": Count(Value(1), filter=Q(**{f"{due}__lt": o}) & (Q(closed_day__isnull=True) | Q(closed_day__gt=o)) & started),
         "overdue_due": Sum(F(due), filter=Q(**{f"{due}__lt": o}) & (Q(closed_day__isnull=True) | Q(closed_day__gt=o)) & started),
     }
     if end > on:
-        agg["not_yet"] = Count("id", filter=Q(assigned_day__gt=o))
+        agg["not_yet"] = Count(Value(1), filter=Q(assigned_day__gt=o))
     first, last = day_number(start), day_number(end)
     if (end - start).days + 1 >= LONG_PERIOD_DAYS:
         qs = qs.alias(assigned=NotIndexed(F("assigned_day"))).filter(assigned__gte=first, assigned__lte=last)
