@@ -85,17 +85,91 @@ VETTED: dict[str, str | list[str]] = {
     "289": "1.012085",
     # sports clubs: the city's row names the portal's procedure without "thể dục" (recognised by the commune chairman)
     "287": "2.000794",
+    # religious groups: the portal's commune records carry "(CẤP XÃ)" in the name (API crawl, Decree 95/2023)
+    "25": "1.012585",
+    "26": "1.012584",
+    # grassroots mediation: the city's list keeps the old names ("bầu"); the portal publishes the same commune step
+    # as the chairman's recognition of the mediator / team leader elected by the village (Law 35/2013/QH13 Art. 8-9;
+    # the dossier is the election minutes)
+    "268": "1.002211",
+    "270": "2.000950",
 }
 UNCONFIRMED = "đã nhập, thời hạn chưa xác nhận (I)"
-# Rows left unsourced after the API crawl was read around the record the crawl repository's matching report
-# gives them: why no record ships (shown in COVERAGE.md's note column).
+# Why each row of the city's list still ships no record (COVERAGE.md's note column; every row "không có trong bản
+# thu thập" has one, a test checks it). "Báo cáo ghép" is the crawl repository's own matching of the 363 names
+# (Database/BAO_CAO_GHEP_363_XA.md): it gives a code only for the rows it marks "review" or as a duplicate; "absent"
+# means the portal's own search returned nothing. Codes named below were read in the crawls, not guessed.
+_ABSENT = "Báo cáo ghép xếp “absent” (tìm trên Cổng không có kết quả); bản thu thập trang cũng không có."
+_NO_CODE = "Báo cáo ghép ghi khớp tên nhưng không ghi mã; "
+_NO_MOIT = "thủ tục của Bộ Công Thương, bản thu thập trang không có bộ này; mã chưa xác định nên chưa tra được bản thu thập API."
+_NO_MOET = "thủ tục của Bộ GD&ĐT, bản thu thập trang không có bộ này; dãy mã giáo dục cấp xã 1.012963–1.012975 của bản thu thập API không có thủ tục này."
+_NO_MOHA = "thủ tục của Bộ Nội vụ, bản thu thập trang không có bộ này; mã chưa xác định nên chưa tra được bản thu thập API."
+_NO_ASSOC = "bản thu thập API không có thủ tục về hội, quỹ (đã đọc, xem phần đầu); bản thu thập trang không có Bộ Nội vụ."
+_NO_GAME = "bản thu thập API không có thủ tục điểm trò chơi điện tử công cộng (đã đọc, xem phần đầu); bản thu thập trang không có Bộ VHTTDL."
+_NO_INSPECT = "thủ tục của Thanh tra Chính phủ, bản thu thập trang không có; mã chưa xác định nên chưa tra được bản thu thập API."
 UNSOURCED_NOTES: dict[str, str] = {
+    **{n: _ABSENT + " Giấy phép kinh doanh có điều kiện của Bộ Công Thương (rượu, thuốc lá, LPG chai)."
+       for n in ("1", "2", "3", "4", "5", "6", "9", "13", "14", "15")},
+    "7": "Báo cáo ghép đề xuất 2.000362 (review): giấy phép kinh doanh cho tổ chức kinh tế có vốn đầu tư nước ngoài, không phải bán lẻ thuốc lá.",
+    "8": "Báo cáo ghép đề xuất 2.000218 (review): sửa đổi giấy phép sản xuất sản phẩm thuốc lá, không phải bán lẻ.",
+    "10": _NO_CODE + _NO_MOIT,
+    "11": _NO_CODE + _NO_MOIT,
+    "16": _ABSENT,
+    "27": "Bản thu thập API không có: dãy 1.012583–1.012592 đã đọc chỉ có 1.012584, 1.012585, 1.012590–1.012592 ở cấp xã (không có chuyển địa điểm sang xã khác).",
+    "28": _NO_CODE + "bản thu thập API không có thủ tục về người có uy tín (đã đọc, xem phần đầu); bản thu thập trang không có Bộ Dân tộc và Tôn giáo.",
+    "29": _NO_CODE + "bản thu thập API không có thủ tục về người có uy tín (đã đọc, xem phần đầu); bản thu thập trang không có Bộ Dân tộc và Tôn giáo.",
     "32": "Bản thu thập API có 2.002854 (chuyển trường và tiếp nhận học sinh) ở cấp “Cơ quan khác” (hiệu trưởng quyết định), không phải cấp xã.",
     "33": "Bản thu thập API có 2.002854 (chuyển trường và tiếp nhận học sinh) ở cấp “Cơ quan khác” (hiệu trưởng quyết định), không phải cấp xã.",
     "34": "Bản thu thập API có 2.002855 (tiếp nhận học sinh Việt Nam từ nước ngoài về nước, mọi cấp học) ở cấp “Cơ quan khác”, không phải cấp xã.",
     "35": "Bản thu thập API có 2.002856 (tiếp nhận học sinh người nước ngoài, mọi cấp học) ở cấp “Cơ quan khác”, không phải cấp xã.",
+    "36": _NO_CODE + "thủ tục của Bộ GD&ĐT, bản thu thập trang không có bộ này; mã chưa xác định nên chưa tra được bản thu thập API.",
+    **{n: _NO_CODE + _NO_MOET for n in ("37", "38", "39", "44", "46", "52", "64", "65")},
+    "40": "Báo cáo ghép trỏ dòng này (tên trùng) vào 2.002894 mà không ghi tên Cổng của mã; mã không có trong bản thu thập trang, chưa đối chiếu được tên: không ghép.",
+    "41": "Báo cáo ghép đề xuất 1.012974 (review): giải thể cơ sở giáo dục mầm non độc lập (đã nhập ở dòng 67), không phải trường mầm non.",
+    "45": "Báo cáo ghép đề xuất 5.003847 (review): cho phép trường phổ thông dân tộc nội trú hoạt động trở lại (mã riêng của một tỉnh), không phải trường tiểu học.",
+    "50": "Báo cáo ghép trỏ vào 1.012965: cho phép hoạt động giáo dục (đã nhập ở dòng 48), không phải hoạt động giáo dục trở lại.",
+    "54": "Báo cáo ghép đề xuất 1.012971 (review): thành lập cơ sở GDMN độc lập (dòng 53); bản thu thập API đi thẳng từ 1.012971 sang 1.012973, không có thủ tục này.",
+    "58": _NO_CODE + "thủ tục của Bộ GD&ĐT, bản thu thập trang không có bộ này; bản thu thập API chỉ cho 1.008950, 1.008951 của Nghị định 105/2020 (dòng 57, 59).",
+    "63": _ABSENT + " Gần nhất là 1.012969 (thành lập trung tâm học tập cộng đồng), thủ tục khác.",
+    "66": _ABSENT,
+    "68": _NO_CODE + "thủ tục của Bộ GD&ĐT (văn bằng, chứng chỉ), bản thu thập trang không có bộ này; 2.000908 (cấp bản sao từ sổ gốc, Bộ Tư pháp) là thủ tục khác.",
+    "69": _NO_CODE + "thủ tục của Bộ GD&ĐT (văn bằng, chứng chỉ), bản thu thập trang không có bộ này; mã chưa xác định nên chưa tra được bản thu thập API.",
     "70": "Mã 1.008951 mà báo cáo ghép của bản thu thập gán cho dòng này là thủ tục hỗ trợ giáo viên mầm non (dòng 57).",
+    "71": "Báo cáo ghép đề xuất 1.014313 (review): hỗ trợ kinh phí cơ sở GDMN độc lập do UBND tỉnh Thanh Hóa công bố riêng, không phải chuyển đổi.",
     "72": "Bản thu thập API có 1.003702 nhưng thời hạn theo hình thức nộp là 0, không đơn vị (chỉ có trong phần mô tả): không nhập.",
+    "73": "Bản thu thập API chỉ có 1.008148 (cơ sở GDNN công lập thuộc Bộ…, cấp Bộ), bản ghi kế tiếp là 1.008648: không có thủ tục cho cơ sở tư thục, có vốn nước ngoài.",
+    "74": "Bản thu thập API chỉ có 1.008148 (cơ sở GDNN công lập thuộc Bộ…, cấp Bộ), bản ghi kế tiếp là 1.008648: không có thủ tục cho cơ sở công lập trực thuộc cấp xã.",
+    "103": "Báo cáo ghép đề xuất 3.000439 (review): giao khu vực biển (đã nhập ở dòng 102), không phải gia hạn.",
+    "110": "Bản thu thập trang có 1.012922 (kiểm tra hiện trường rừng trồng bị thiệt hại, cấp xã) nhưng Cổng ghi 1 ngày làm việc, trái với 03 ngày làm việc trong trình tự của chính thủ tục: chưa nhập.",
+    "112": _ABSENT,
+    "115": _ABSENT,
+    "118": "Báo cáo ghép xếp “absent”; bản thu thập trang có 1.014848 (phương án bảo vệ công trình thủy lợi, Nghị định 40/2026), khác căn cứ và đối tượng (đập, hồ chứa): không ghép.",
+    "126": _ABSENT,
+    **{n: _NO_CODE + _NO_MOHA for n in ("130", "131", "132", "133", "134", "139", "152", "180", "181", "182", "184", "185", "186")},
+    "140": _ABSENT,
+    "141": _ABSENT,
+    "142": _ABSENT + " Gần nhất là “Thủ tục tặng, truy tặng Huy chương Thanh niên xung phong vẻ vang” (0,768) nhưng báo cáo không ghi mã; Bộ Nội vụ.",
+    **{n: _NO_CODE + _NO_ASSOC for n in ("145", "146", "147", "148", "150", "153", "154", "155", "156", "157", "158", "159")},
+    "149": "Báo cáo ghép đề xuất 1.013707 (chia, tách, sáp nhập, hợp nhất hội; review): mã không có trong bản thu thập trang; " + _NO_ASSOC,
+    "151": "Báo cáo ghép đề xuất 1.013709 (cho phép hội hoạt động trở lại; review), dòng của Thành phố ghi “của Bộ Nội vụ”; " + _NO_ASSOC,
+    "223": "Báo cáo ghép đề xuất 6.006764 (review): giao quản lý tài sản kết cấu hạ tầng đường thủy nội địa (mã địa phương), không phải thủy lợi.",
+    "224": _ABSENT,
+    "263": _ABSENT + " Bản thu thập trang của Bộ Tư pháp không có khai sinh cho trẻ sinh ra do mang thai hộ.",
+    "284": "Báo cáo ghép trỏ vào 2.001406: chứng thực văn bản phân chia di sản (đã nhập ở dòng 283); bản thu thập trang của Bộ Tư pháp không có văn bản khai nhận di sản.",
+    **{n: _NO_CODE + _NO_GAME for n in ("290", "291", "292")},
+    "293": "Báo cáo ghép trỏ vào 1.013792; mã không có trong bản thu thập trang; " + _NO_GAME,
+    "317": _ABSENT,
+    "335": _ABSENT + " Thủ tục của Bộ Y tế (giấy chứng sinh).",
+    "336": _ABSENT,
+    "337": _ABSENT + " Thủ tục đặc thù do UBND Thành phố công bố, không có trên Cổng quốc gia.",
+    "344": _ABSENT,
+    "355": _NO_CODE + _NO_INSPECT,
+    "357": _NO_CODE + _NO_INSPECT,
+    "358": _ABSENT,
+    "359": "Báo cáo ghép đề xuất 1.007674 (review): khai thuế thu nhập cá nhân từ chuyển nhượng bất động sản, không phải kê khai tài sản, thu nhập.",
+    "360": _ABSENT,
+    "361": _NO_CODE + _NO_INSPECT,
+    "363": _NO_CODE + "bản thu thập trang của Bộ Tư pháp chỉ có liên thông khai sinh (2.000986, 2.001023), không có liên thông khai tử; mã chưa xác định.",
 }
 
 
@@ -170,7 +244,8 @@ class Command(BaseCommand):
             counts[status] = counts.get(status, 0) + 1
             name = row["name"].replace("|", "/")
             shown = ", ".join(codes) if vetted and len(codes) > 1 else (codes[0] if codes else "")
-            lines.append(f"| {row['stt']} | {name[:120]} | {shown} | {status} | {note[:160].replace('|', '/')} |")
+            shown_note = note if row["stt"] in UNSOURCED_NOTES and not codes else note[:160]
+            lines.append(f"| {row['stt']} | {name[:120]} | {shown} | {status} | {shown_note.replace('|', '/')} |")
         out = portal.SHIPPED_FILE
         with out.open("w", encoding="utf-8") as fh:
             for code in sorted(shipped):
@@ -186,6 +261,8 @@ class Command(BaseCommand):
             "của các bộ này được chép từ bản thu thập API (đọc từng trang của tệp 17 MB), phần còn lại chưa có nguồn: bản thu thập API",
             "cũng chỉ có một phần Cổng (không có các thủ tục về hội, người có uy tín, điểm cung cấp dịch vụ trò chơi điện tử công cộng…).",
             "Thời hạn Cổng ghi không có đơn vị (hoặc chia nhiều giai đoạn) được nhập với độ tin cậy I và ghi chú; không đoán đơn vị.",
+            "Mỗi dòng chưa có nguồn ghi lý do ở cột Ghi chú; “báo cáo ghép” là Database/BAO_CAO_GHEP_363_XA.md của kho bản thu thập API",
+            "(mức exact/high không kèm mã; review và tên trùng kèm mã đề xuất; absent: tìm trên Cổng không có).",
             "",
             "| Trạng thái | Số dòng |",
             "|---|---|",
