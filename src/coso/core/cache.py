@@ -5,14 +5,21 @@ count the same event at once both write the same number. Rate limits (login, pub
 count every attempt whichever process serves it: here ``incr`` reads the row with a lock
 (SELECT … FOR UPDATE on PostgreSQL; SQLite takes its write lock when the transaction begins) and
 writes the new value in the same transaction. Redis (REDIS_URL) increments atomically by itself.
+
+``set_many`` writes every entry in one transaction with one upsert statement (Django's writes them one by
+one, each with its own count of the table, look-up and transaction): a page that computed ten figures
+stores them in four queries instead of fifty.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import pickle
 from typing import Any
 
+from django.conf import settings
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.db import connections, models, router, transaction
 from django.utils.timezone import now as tz_now
@@ -44,3 +51,35 @@ class DatabaseCache(DjangoDatabaseCache):
             encoded = base64.b64encode(pickle.dumps(new, self.pickle_protocol)).decode("latin1")
             cursor.execute(f"UPDATE {table} SET {qn('value')} = %s WHERE {qn('cache_key')} = %s", [encoded, key])  # noqa: S608
         return int(new)
+
+    def set_many(self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> list[Any]:
+        if len(data) < 2:
+            return super().set_many(data, timeout=timeout, version=version)  # type: ignore[no-any-return]
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        if connection.vendor not in ("sqlite", "postgresql"):  # no INSERT … ON CONFLICT: Django's way
+            return super().set_many(data, timeout=timeout, version=version)  # type: ignore[no-any-return]
+        seconds = self.get_backend_timeout(timeout)
+        if seconds is None:
+            expires = dt.datetime.max  # noqa: DTZ901 - as Django writes "never expires"
+        else:
+            expires = dt.datetime.fromtimestamp(seconds, tz=dt.UTC if settings.USE_TZ else None)
+        expires_db = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
+        rows = [
+            (self.make_and_validate_key(key, version=version), base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1"), expires_db)
+            for key, value in data.items()
+        ]
+        qn = connection.ops.quote_name
+        table = qn(self._table)  # type: ignore[attr-defined]  # set by BaseDatabaseCache.__init__
+        key_col, value_col, expires_col = qn("cache_key"), qn("value"), qn("expires")
+        with transaction.atomic(using=db), connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - quoted name
+            num = cursor.fetchone()[0]
+            if num > self._max_entries:
+                self._cull(db, cursor, tz_now().replace(microsecond=0), num)  # type: ignore[attr-defined]
+            cursor.executemany(
+                f"INSERT INTO {table} ({key_col}, {value_col}, {expires_col}) VALUES (%s, %s, %s) "  # noqa: S608 - quoted names
+                f"ON CONFLICT ({key_col}) DO UPDATE SET {value_col} = excluded.{value_col}, {expires_col} = excluded.{expires_col}",
+                rows,
+            )
+        return []

@@ -63,39 +63,61 @@ def _waiting_for(user: Any) -> Q:
     return Q(assignee=user) | Q(assignee__isnull=True, waiting_role=user.role)
 
 
+def _inbox_filters(fetched_by: Any, *, near_days: int | None, warn_days: int) -> tuple[QuerySet, dict[str, Q | None], dt.date]:
+    """The open dossiers of the officer's unit and the condition of each inbox list over them (None: every one)."""
+    today = timezone.localdate()
+    base = scoped(dossier_qs(), fetched_by).filter(is_open=True)
+    role = getattr(fetched_by, "role", None)
+    mine = _waiting_for(fetched_by) if role in COMMUNE_ROLES or role == Role.COMMUNE_LEADER else None
+    running = ~Q(status__in=[Status.SUPPLEMENT_REQUESTED, Status.ONLINE_SUBMITTED])
+    if near_days is not None:
+        limit_day = cal.add_working_days(today, max(0, int(near_days)))
+        near = running & Q(due_date__gte=today, due_date__lte=limit_day)
+    else:
+        near = running & Q(due_date__gte=today, near_date__lte=today)
+    warn_limit = cal.add_working_days(today, max(1, warn_days))
+    intake = (
+        Q(status=Status.ONLINE_SUBMITTED, answer_due_at__isnull=False)
+        | Q(status=Status.RECEIVED, current_step=1, forward_due_at__isnull=False)
+        | Q(status=Status.SUPPLEMENT_REQUESTED, close_due_date__lt=today)
+    )
+    return base, {
+        "mine": mine,
+        "near": near,
+        "overdue": running & Q(due_date__lt=today),
+        "warnings": running & Q(due_date__gt=today, due_date__lte=warn_limit, apology_due_date__isnull=True),
+        "intake": intake,
+    }, today
+
+
 def inbox(*, fetched_by: Any, query: str = "", near_days: int | None = None, warn_days: int = 2, limit: int | None = None) -> Inbox:
     """What waits for the officer (personally or for their role), near the deadline, overdue.
 
     ``near_days``: near = due within N working days; by default the last 40 % of the time limit.
     """
-    today = timezone.localdate()
-    base = scoped(dossier_qs(), fetched_by).filter(is_open=True)
-    if getattr(fetched_by, "role", None) in COMMUNE_ROLES and fetched_by.role != Role.COMMUNE_LEADER or getattr(fetched_by, "role", None) == Role.COMMUNE_LEADER:
-        mine = base.filter(_waiting_for(fetched_by))
-    else:
-        mine = base
+    base, where, today = _inbox_filters(fetched_by, near_days=near_days, warn_days=warn_days)
+    mine = base if where["mine"] is None else base.filter(where["mine"])
     if query.strip():
         mine = search_filter(scoped(dossier_qs(), fetched_by), kind="dossier", query=query)
-    running = base.exclude(status__in=[Status.SUPPLEMENT_REQUESTED, Status.ONLINE_SUBMITTED])
-    if near_days is not None:
-        limit_day = cal.add_working_days(today, max(0, int(near_days)))
-        near = running.filter(due_date__gte=today, due_date__lte=limit_day)
-    else:
-        near = running.filter(due_date__gte=today, near_date__lte=today)
-    overdue = running.filter(due_date__lt=today)
-    warn_limit = cal.add_working_days(today, max(1, warn_days))
-    warnings = running.filter(due_date__gt=today, due_date__lte=warn_limit, apology_due_date__isnull=True)
     order = ["due_date", "id"]
-    lists = [q.order_by(*order) for q in (mine, near, overdue, warnings)]
-    intake = base.filter(
-        Q(status=Status.ONLINE_SUBMITTED, answer_due_at__isnull=False)
-        | Q(status=Status.RECEIVED, current_step=1, forward_due_at__isnull=False)
-        | Q(status=Status.SUPPLEMENT_REQUESTED, close_due_date__lt=today)
-    ).annotate(intake_due=Coalesce("answer_due_at", "forward_due_at")).order_by(F("intake_due").asc(nulls_first=True), "id")
+    lists = [q.order_by(*order) for q in (mine, base.filter(where["near"]), base.filter(where["overdue"]), base.filter(where["warnings"]))]
+    intake = (
+        base.filter(where["intake"])
+        .annotate(intake_due=Coalesce("answer_due_at", "forward_due_at"))
+        .order_by(F("intake_due").asc(nulls_first=True), "id")
+    )
     if limit is not None:
         lists = [q[:limit] for q in lists]
         intake = intake[:limit]
     return Inbox(mine=lists[0], near=lists[1], overdue=lists[2], warnings=lists[3], today=today, intake=intake)
+
+
+def inbox_counts(*, fetched_by: Any) -> dict[str, int]:
+    """How many dossiers each list of :func:`inbox` holds (mine, near, overdue, warnings, intake): one pass over the
+    unit's open dossiers instead of a count per list."""
+    base, where, _today = _inbox_filters(fetched_by, near_days=None, warn_days=2)
+    counts = {name: Count("pk", filter=q) if q is not None else Count("pk") for name, q in where.items()}
+    return {name: int(n or 0) for name, n in base.order_by().aggregate(**counts).items()}
 
 
 def public_lookup(*, code: str, phone_suffix: str) -> Dossier | None:

@@ -10,6 +10,7 @@ from ninja import Router
 
 from coso.core.types import AuthedHttpRequest
 from coso.indices import errors, periods, selectors
+from coso.indices.cache import page_of_figures
 from coso.indices.catalogue import INDICATOR_BY_CODE
 
 router = Router(tags=["indices"])
@@ -29,6 +30,7 @@ def _unit(code: str, level: str) -> Any:
 
 
 @router.get("/scorecard", auth=None, summary="Decision 766 index of a commune, a province or the country (published figures)")
+@page_of_figures
 def scorecard(request: HttpRequest, level: str = "national", code: str = "", period: str = "", start: str = "", end: str = "") -> dict[str, Any]:
     p = _period(period, start, end)
     if level == "commune":
@@ -54,6 +56,7 @@ def scorecard(request: HttpRequest, level: str = "national", code: str = "", per
 
 
 @router.get("/ranking", auth=None, summary="Communes of a province (province=…) or provinces ranked, with the change against the previous period")
+@page_of_figures
 def ranking(request: HttpRequest, province: str = "", period: str = "", start: str = "", end: str = "") -> dict[str, Any]:
     p = _period(period, start, end)
     rows = selectors.commune_ranking(_unit(province, "province").code, p) if province else selectors.province_ranking(p)
@@ -108,6 +111,7 @@ def records(
 
 
 @router.get("/strength", summary="Commune-strength index of a commune, with its pillars, inputs and coverage (scoped)")
+@page_of_figures
 def strength(request: AuthedHttpRequest, commune: str, period: str = "", start: str = "", end: str = "") -> dict[str, Any]:
     p = _period(period, start, end)
     unit = _unit(commune, "commune")

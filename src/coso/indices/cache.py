@@ -9,12 +9,22 @@ cache is Django's default (the database table, or Redis with REDIS_URL): shared 
 
 An officer's queue counts (what waits for them, near deadline, overdue) are cached the same way under a
 per-commune generation that every dossier or feedback write of the commune bumps (``signals.py``).
+
+A page that shows many figures reads them inside :func:`one_page`: the generations are read once, a figure asked
+for twice (the catalogue's, asked by every card) is fetched or computed once, and the figures computed are written
+to the cache together when the page is done (one transaction on the database cache, see ``coso.core.cache``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
-from collections.abc import Callable, Iterable
+import pickle
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.core.cache import cache
@@ -50,20 +60,39 @@ def _incr(key: str) -> None:
             cache.set(key, 1, timeout=None)
 
 
-def _bump_now(provinces: Iterable[str], everything: bool) -> None:
+def _month_key(province_code: str, year: int, month: int) -> str:
+    return f"{BASE}:{province_code}:{year:04d}-{month:02d}"
+
+
+def _months(first: dt.date, last: dt.date) -> Iterator[tuple[int, int]]:
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        yield year, month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _bump_now(provinces: Iterable[str], everything: bool, days: tuple[dt.date, dt.date] | None) -> None:
     if everything:
         _incr(BASE)
         return
     for p in {*provinces, NATIONAL}:
-        _incr(_key(p))
+        if days is None:
+            _incr(_key(p))
+        else:
+            for year, month in _months(*days):
+                _incr(_month_key(p, year, month))
 
 
-def bump(provinces: Iterable[str] = (), *, everything: bool = False) -> None:
+def bump(provinces: Iterable[str] = (), *, days: tuple[dt.date, dt.date] | None = None, everything: bool = False) -> None:
     """The rollups of ``provinces`` (or all, ``everything``) changed: now, and again when the transaction commits
-    (a reader between the two would have cached figures read before the commit)."""
+    (a reader between the two would have cached figures read before the commit).
+
+    ``days`` (first, last): only the rollups of those days changed, so only the figures whose period shares a month
+    with them are computed again (a dossier event today leaves last month's figures cached); without it, every figure
+    of the provinces."""
     provinces = list(provinces)
-    _bump_now(provinces, everything)
-    transaction.on_commit(lambda: _bump_now(provinces, everything))
+    _bump_now(provinces, everything, days)
+    transaction.on_commit(lambda: _bump_now(provinces, everything, days))
 
 
 def bump_catalogue() -> None:
@@ -86,16 +115,97 @@ def rules_signature() -> str:
     return str(_SIGNATURE["value"])
 
 
-def cached(kind: str, province_code: str, parts: Iterable[Any], compute: Callable[[], T], *, timeout: int = TIMEOUT) -> T:
-    """``compute()`` cached under the current generations of ``province_code`` ("*": national) and the rule signature."""
-    gens = cache.get_many([BASE, _key(province_code)])
-    raw = "|".join(map(str, (kind, province_code, gens.get(BASE, 0), gens.get(_key(province_code), 0), rules_signature(), *parts)))
+@dataclass
+class _Page:
+    """What one page has read and computed so far (see :func:`one_page`)."""
+
+    generations: dict[str, Any] = field(default_factory=dict)
+    seen: dict[str, bytes] = field(default_factory=dict)  # key -> the figure pickled when fetched or computed
+    pending: dict[int, dict[str, bytes]] = field(default_factory=dict)  # timeout -> figures to write
+    signature: str = ""  # of the rule book, read once
+
+
+_PAGE: ContextVar[_Page | None] = ContextVar("coso_indices_page", default=None)
+
+
+@contextmanager
+def one_page() -> Iterator[None]:
+    """Figures read inside share one reading of the generations and one write of what was computed (at the end,
+    unless the page failed). Pages and API answers that show many figures read them inside it."""
+    page = _Page()
+    token = _PAGE.set(page)
+    try:
+        yield
+    finally:
+        _PAGE.reset(token)
+    for timeout, entries in page.pending.items():
+        cache.set_many({k: pickle.loads(v) for k, v in entries.items()}, timeout=timeout)  # noqa: S301 - pickled here
+
+
+def page_of_figures(view: Callable[..., T]) -> Callable[..., T]:
+    """A view (page or API answer) whose figures are read inside :func:`one_page`."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> T:
+        with one_page():
+            return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _generations(keys: list[str]) -> dict[str, Any]:
+    page = _PAGE.get()
+    if page is None:
+        return cache.get_many(keys)  # type: ignore[no-any-return]
+    missing = [k for k in keys if k not in page.generations]
+    if missing:
+        found = cache.get_many(missing)
+        page.generations.update({k: found.get(k, 0) for k in missing})
+    return {k: page.generations[k] for k in keys}
+
+
+def cached(
+    kind: str,
+    province_code: str,
+    parts: Iterable[Any],
+    compute: Callable[[], T],
+    *,
+    spans: Iterable[Any] = (),
+    timeout: int = TIMEOUT,
+) -> T:
+    """``compute()`` cached under the current generations of ``province_code`` ("*": national) and the rule signature.
+
+    ``spans``: the periods (anything with ``start`` and ``end`` dates) whose rollups the figure reads; the generations
+    of their months are part of the key (see :func:`bump`)."""
+    months = sorted({m for span in spans for m in _months(span.start, span.end)})
+    keys = [BASE, _key(province_code), *(_month_key(province_code, y, m) for y, m in months)]
+    gens = _generations(keys)
+    page = _PAGE.get()
+    if page is None:
+        signature = rules_signature()
+    else:
+        signature = page.signature = page.signature or rules_signature()
+    raw = "|".join(map(str, (kind, province_code, *(gens.get(k, 0) for k in keys), signature, *parts)))
     key = f"indices:fig:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+    return _fetch_or_compute(key, compute, timeout)
+
+
+def _fetch_or_compute(key: str, compute: Callable[[], T], timeout: int) -> T:
+    page = _PAGE.get()
+    if page is not None and key in page.seen:
+        return pickle.loads(page.seen[key])  # type: ignore[no-any-return]  # noqa: S301 - a fresh copy, as from the cache
     found = cache.get(key)
     if found is not None:
+        if page is not None:
+            page.seen[key] = pickle.dumps(found)
         return found  # type: ignore[no-any-return]
     value = compute()
-    cache.set(key, value, timeout=timeout)
+    if page is None:
+        cache.set(key, value, timeout=timeout)
+    else:
+        # pickled now: what the caller later does with ``value`` does not reach the cache
+        page.seen[key] = frozen = pickle.dumps(value)
+        page.pending.setdefault(timeout, {})[key] = frozen
     return value
 
 
@@ -125,9 +235,4 @@ def cached_queue(commune_code: str, parts: Iterable[Any], compute: Callable[[], 
     gen = cache.get(_queue_key(commune_code), 0)
     raw = "|".join(map(str, ("queue", commune_code, gen, *parts)))
     key = f"indices:q:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
-    found = cache.get(key)
-    if found is not None:
-        return found  # type: ignore[no-any-return]
-    value = compute()
-    cache.set(key, value, timeout=QUEUE_TTL)
-    return value
+    return _fetch_or_compute(key, compute, QUEUE_TTL)

@@ -137,14 +137,20 @@ def usage_fact(used: Iterable[str], online: frozenset[str]) -> tuple[int, int]:
     return len(online.intersection(used)), len(online)
 
 
-def _commune_extra(commune_code: str, province_code: str, period: Period) -> Facts:
-    """The catalogue's figures (1.3, 3.1) and 3.2 of a commune."""
-    used = cached(
+def _commune_used(commune_code: str, province_code: str, period: Period) -> set[str]:
+    """The procedures with an online dossier in the commune over the period (cached)."""
+    return cached(
         "commune_used",
         province_code,
         (commune_code, *_span(period)),
         lambda: used_procedures(period, level="commune", commune_code=commune_code).get(commune_code, set()),
+        spans=[period],
     )
+
+
+def _commune_extra(commune_code: str, province_code: str, period: Period) -> Facts:
+    """The catalogue's figures (1.3, 3.1) and 3.2 of a commune."""
+    used = _commune_used(commune_code, province_code, period)
     online = online_procedures(period.end, [province_code]).get(province_code, frozenset())
     return {**catalogue_facts(period.end, [province_code]).get(province_code, {}), "3.2": usage_fact(used, online)}
 
@@ -165,15 +171,20 @@ def national_catalogue_facts(day: Any, used: dict[str, set[str]] | None = None) 
     return out
 
 
-def commune_card(commune_code: str, province_code: str, period: Period) -> Scorecard:
-    # The facts are cached (plain numbers); the scorecard is scored here, its labels translated when shown.
-    facts = cached(
+def _commune_facts(commune_code: str, province_code: str, period: Period) -> Facts:
+    """A commune's rollup facts over the period (cached: plain numbers)."""
+    return cached(
         "commune_facts",
         province_code,
         (commune_code, *_span(period)),
         lambda: _grouped(_in_period(period).filter(commune_code=commune_code), "commune_code").get(commune_code, {}),
+        spans=[period],
     )
-    facts = _with_catalogue(facts, _commune_extra(commune_code, province_code, period))
+
+
+def commune_card(commune_code: str, province_code: str, period: Period) -> Scorecard:
+    # The facts are cached (plain numbers); the scorecard is scored here, its labels translated when shown.
+    facts = _with_catalogue(_commune_facts(commune_code, province_code, period), _commune_extra(commune_code, province_code, period))
     return scorecard(facts, on=period.end, province_code=province_code, commune_code=commune_code)
 
 
@@ -183,12 +194,14 @@ def province_card(province_code: str, period: Period) -> Scorecard:
         province_code,
         _span(period),
         lambda: _grouped(_provinces_in(period).filter(province_code=province_code), "province_code").get(province_code, {}),
+        spans=[period],
     )
     used = cached(
         "province_used",
         province_code,
         _span(period),
         lambda: used_procedures(period, level="province", province_code=province_code).get(province_code, set()),
+        spans=[period],
     )
     online = online_procedures(period.end, [province_code]).get(province_code, frozenset())
     extra = {**catalogue_facts(period.end, [province_code]).get(province_code, {}), "3.2": usage_fact(used, online)}
@@ -196,8 +209,8 @@ def province_card(province_code: str, period: Period) -> Scorecard:
 
 
 def national_card(period: Period) -> Scorecard:
-    facts = cached("national_facts", NATIONAL, _span(period), lambda: facts_national(period))
-    used = cached("national_used", NATIONAL, _span(period), lambda: used_procedures(period, level="province"))
+    facts = cached("national_facts", NATIONAL, _span(period), lambda: facts_national(period), spans=[period])
+    used = cached("national_used", NATIONAL, _span(period), lambda: used_procedures(period, level="province"), spans=[period])
     return scorecard(_with_catalogue(facts, national_catalogue_facts(period.end, used)), on=period.end)
 
 
@@ -256,72 +269,75 @@ def _rank(rows: list[RankRow]) -> dict[str, tuple[int | None, float | None]]:
     return out
 
 
-def _ranking(
-    units: list[tuple[str, str, str]],
-    facts: dict[str, Facts],
-    prev_facts: dict[str, Facts],
-    period: Period,
-    used: tuple[dict[str, set[str]], dict[str, set[str]]] = ({}, {}),
-) -> list[RankRow]:
-    """``units``: (code, name, province_code) of the units to rank; ``used``: the procedures with online dossiers per
-    unit in the period and in the previous one (3.2)."""
-    prev = period.previous()
+def _rows(units: list[tuple[str, str, str]], facts: dict[str, Facts], period: Period, used: dict[str, set[str]]) -> list[RankRow]:
+    """The units' totals over one period. ``units``: (code, name, province_code); ``used``: the procedures with online
+    dossiers per unit in the period (3.2)."""
     # The catalogue's figures (1.3, 3.1) and 3.2 count for a unit with records in the period: a unit where nothing
     # happened is not ranked on its catalogue alone (it would reach full marks doing nothing).
     provinces = sorted({prov for _c, _n, prov in units})
+    catalogue, online = catalogue_facts(period.end, provinces), online_procedures(period.end, provinces)
+    rows = []
+    for code, name, prov in units:
+        f = facts.get(code)
+        if f:
+            f = _with_catalogue(f, {**catalogue.get(prov, {}), "3.2": usage_fact(used.get(code, set()), online.get(prov, frozenset()))})
+        rows.append(RankRow(code, name, totals(f or {}, on=period.end, province_code=prov, commune_code=code if code != prov else "")))
+    return rows
 
-    def extra(day: Any, used_in: dict[str, set[str]]) -> dict[str, Facts]:
-        catalogue, online = catalogue_facts(day, provinces), online_procedures(day, provinces)
-        return {
-            code: {**catalogue.get(prov, {}), "3.2": usage_fact(used_in.get(code, set()), online.get(prov, frozenset()))} for code, _n, prov in units
-        }
 
-    cat_now, cat_prev = extra(period.end, used[0]), extra(prev.end, used[1])
-    facts = {code: _with_catalogue(f, cat_now[code]) if (f := facts.get(code)) else {} for code, _n, prov in units}
-    prev_facts = {code: _with_catalogue(f, cat_prev[code]) if (f := prev_facts.get(code)) else {} for code, _n, prov in units}
-    rows = [
-        RankRow(code, name, totals(facts.get(code, {}), on=period.end, province_code=prov, commune_code=code if code != prov else ""))
-        for code, name, prov in units
-    ]
-    prev_rows = [
-        RankRow(code, name, totals(prev_facts.get(code, {}), on=prev.end, province_code=prov, commune_code=code if code != prov else ""))
-        for code, name, prov in units
-    ]
-    now, before = _rank(rows), _rank(prev_rows)
+def _ranking(rows: list[RankRow], before: dict[str, tuple[int | None, float | None]]) -> list[RankRow]:
+    """``rows`` ranked, with their rank and score in the previous period (``before``, see :func:`_rank`)."""
+    now = _rank(rows)
     for r in rows:
         r.rank = now[r.code][0]
-        r.previous_rank, r.previous_score = before[r.code]
+        r.previous_rank, r.previous_score = before.get(r.code, (None, None))
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.code))
 
 
-def commune_ranking(province_code: str, period: Period) -> list[RankRow]:
-    return cached("commune_ranking", province_code, _span(period), lambda: _commune_ranking(province_code, period))
-
-
-def _commune_ranking(province_code: str, period: Period) -> list[RankRow]:
+def _commune_units(province_code: str) -> list[tuple[str, str, str]]:
     from coso.units.models import AdministrativeUnit
 
-    units = [
+    return [
         (c, n, province_code)
         for c, n in AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, province_code=province_code).values_list("code", "name")
     ]
-    used = (
-        used_procedures(period, level="commune", province_code=province_code),
-        used_procedures(period.previous(), level="commune", province_code=province_code),
-    )
-    return _ranking(units, facts_by_commune(period, province_code), facts_by_commune(period.previous(), province_code), period, used)
+
+
+def _province_units() -> list[tuple[str, str, str]]:
+    from coso.units.models import AdministrativeUnit
+
+    return [(c, n, c) for c, n in AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE).values_list("code", "name")]
+
+
+def _commune_rows(province_code: str, period: Period) -> list[RankRow]:
+    used = used_procedures(period, level="commune", province_code=province_code)
+    return _rows(_commune_units(province_code), facts_by_commune(period, province_code), period, used)
+
+
+def _province_rows(period: Period) -> list[RankRow]:
+    return _rows(_province_units(), facts_by_province(period), period, used_procedures(period, level="province"))
+
+
+def commune_ranking(province_code: str, period: Period) -> list[RankRow]:
+    """The province's communes ranked over the period, with the change against the previous one (whose ranks are
+    cached apart: an event of this month leaves them as they are)."""
+    prev = period.previous()
+
+    def compute() -> list[RankRow]:
+        before = cached("commune_ranks", province_code, _span(prev), lambda: _rank(_commune_rows(province_code, prev)), spans=[prev])
+        return _ranking(_commune_rows(province_code, period), before)
+
+    return cached("commune_ranking", province_code, _span(period), compute, spans=[period, prev])
 
 
 def province_ranking(period: Period) -> list[RankRow]:
-    return cached("province_ranking", NATIONAL, _span(period), lambda: _province_ranking(period))
+    prev = period.previous()
 
+    def compute() -> list[RankRow]:
+        before = cached("province_ranks", NATIONAL, _span(prev), lambda: _rank(_province_rows(prev)), spans=[prev])
+        return _ranking(_province_rows(period), before)
 
-def _province_ranking(period: Period) -> list[RankRow]:
-    from coso.units.models import AdministrativeUnit
-
-    units = [(c, n, c) for c, n in AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE).values_list("code", "name")]
-    used = (used_procedures(period, level="province"), used_procedures(period.previous(), level="province"))
-    return _ranking(units, facts_by_province(period), facts_by_province(period.previous()), period, used)
+    return cached("province_ranking", NATIONAL, _span(period), compute, spans=[period, prev])
 
 
 # ---------------------------------------------------------------- who sees what
@@ -371,9 +387,9 @@ def province_strengths(province_code: str, period: Period, viewer: Any, codes: l
         )
         facts = facts_by_commune(period, province_code)
         used = used_procedures(period, level="commune", province_code=province_code)
-    else:  # only the communes asked for (a commune's dashboard)
-        facts = _grouped(_in_period(period).filter(commune_code__in=codes), "commune_code")
-        used = {code: used_procedures(period, level="commune", commune_code=code).get(code, set()) for code in codes}
+    else:  # only the communes asked for (a commune's dashboard): the same cached facts as the commune's card
+        facts = {code: _commune_facts(code, province_code, period) for code in codes}
+        used = {code: _commune_used(code, province_code, period) for code in codes}
     catalogue = catalogue_facts(period.end, [province_code]).get(province_code, {})
     online = online_procedures(period.end, [province_code]).get(province_code, frozenset())
     facts = {code: _with_catalogue(f, {**catalogue, "3.2": usage_fact(used.get(code, set()), online)}) for code, f in facts.items() if f}
@@ -395,27 +411,40 @@ def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: 
 
     # Labels are stored translated (unpickling lazy translations is slow): the language is part of the key.
     parts = (getattr(viewer, "pk", None), ",".join(codes) if codes is not None else "*", translation.get_language(), *_span(period))
-    return cached("strengths", province_code, parts, compute, timeout=STRENGTH_TTL)
+    return cached("strengths", province_code, parts, compute, spans=[period], timeout=STRENGTH_TTL)
 
 
 def monthly_trend(period: Period, *, commune_code: str = "", province_code: str = "", months: int = 12) -> dict[str, list[Any]]:
-    """Score out of 100 per month for the ``months`` months ending with the period's last month (one query)."""
-    return cached(
-        "trend",
-        province_code or NATIONAL,
-        (commune_code, months, *_span(period)),
-        lambda: _monthly_trend(period, commune_code=commune_code, province_code=province_code, months=months),
-    )
-
-
-def _monthly_trend(period: Period, *, commune_code: str, province_code: str, months: int) -> dict[str, list[Any]]:
-    from coso.indices.engine import totals
+    """Score out of 100 per month for the ``months`` months ending with the period's last month. The months before the
+    last are cached apart: an event of this month re-counts this month only."""
     from coso.indices.periods import month
 
     last = month(period.end.year, period.end.month)
     spans = [last]
     for _ in range(months - 1):
         spans.insert(0, spans[0].previous())
+    unit = province_code or NATIONAL
+
+    def compute() -> dict[str, list[Any]]:
+        past: list[Any] = []
+        if len(spans) > 1:
+            past = cached(
+                "trend_past",
+                unit,
+                (commune_code, *(_span(p) for p in spans[:-1])),
+                lambda: _monthly_scores(spans[:-1], commune_code=commune_code, province_code=province_code),
+                spans=spans[:-1],
+            )
+        scores = [*past, *_monthly_scores(spans[-1:], commune_code=commune_code, province_code=province_code)]
+        return {"labels": [f"{p.start:%m/%Y}" for p in spans], "scores": scores}
+
+    return cached("trend", unit, (commune_code, months, *_span(period)), compute, spans=spans)
+
+
+def _monthly_scores(spans: list[Period], *, commune_code: str, province_code: str) -> list[Any]:
+    """Score out of 100 of each month of ``spans`` (consecutive whole months), from one read of the rollups."""
+    from coso.indices.engine import totals
+
     whole = Period("range", spans[0].start, spans[-1].end)
     qs: Any
     if commune_code:
@@ -466,8 +495,7 @@ def _monthly_trend(period: Period, *, commune_code: str, province_code: str, mon
                 extra[code] = (a + n, b + d)
         return _with_catalogue(facts, extra)
 
-    scores = [totals(month_facts(p), on=p.end, province_code=province_code, commune_code=commune_code).score100 for p in spans]
-    return {"labels": [f"{p.start:%m/%Y}" for p in spans], "scores": scores}
+    return [totals(month_facts(p), on=p.end, province_code=province_code, commune_code=commune_code).score100 for p in spans]
 
 
 # ---------------------------------------------------------------- what waits for an officer
@@ -479,15 +507,15 @@ def queue_counts(user: Any) -> dict[str, int]:
     from coso.indices.cache import cached_queue
 
     def compute() -> dict[str, int]:
-        from coso.dossiers.selectors import inbox
+        from coso.dossiers.selectors import inbox_counts
         from coso.feedback.selectors import feedback_list
 
-        box = inbox(fetched_by=user)
+        counts = inbox_counts(fetched_by=user)
         return {
-            "mine": box.mine.count(),
-            "near": box.near.count(),
-            "overdue": box.overdue.count(),
-            "intake": box.intake.count() if box.intake is not None else 0,
+            "mine": counts["mine"],
+            "near": counts["near"],
+            "overdue": counts["overdue"],
+            "intake": counts["intake"],
             "feedback_overdue": feedback_list(fetched_by=user, tab="overdue").count(),
         }
 

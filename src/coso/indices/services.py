@@ -107,7 +107,7 @@ def refresh_keys(keys: Iterable[tuple[str, dt.date]], *, today: dt.date | None =
             touched |= set(span.values_list("province_code", flat=True).distinct()) | set(usage.values_list("province_code", flat=True).distinct())
             for province in touched:
                 sql.sum_provinces(province, first, last)
-            figures_cache.bump(touched)
+            figures_cache.bump(touched, days=(first, last))
     return len(by_unit)
 
 

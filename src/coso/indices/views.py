@@ -16,6 +16,7 @@ from coso.accounts.roles import PROVINCE_ROLES, Role
 from coso.core.exceptions import ApplicationError
 from coso.core.types import AuthedHttpRequest
 from coso.indices import periods, selectors
+from coso.indices.cache import page_of_figures
 from coso.indices.catalogue import GROUPS, INDICATOR_BY_CODE
 from coso.indices.engine import Scorecard
 from coso.indices.periods import Period
@@ -64,6 +65,7 @@ def _drill_url(commune_code: str, period: Period, code: str) -> str:
 
 
 @login_required
+@page_of_figures
 def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     """Commune leader: own commune against the province and last period. Province roles: the province and its
     communes ranked (``?commune=`` opens one). System administrators: the provinces ranked (``?province=``)."""
@@ -177,6 +179,7 @@ CLERK_ROLES = frozenset({Role.ONESTOP_OFFICER})
 
 
 @login_required
+@page_of_figures
 def clerk_home(request: AuthedHttpRequest) -> HttpResponse:
     """The one-stop clerk's home page: their queue today (waiting for them, to receive, near the deadline, overdue,
     feedback overdue), each number linking to the list behind it; the commune's figures of the month beside."""
@@ -271,6 +274,7 @@ def records(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+@page_of_figures
 def public(request: HttpRequest) -> HttpResponse:
     """The published index: provinces ranked nationally; ``?province=`` its communes ranked; ``?commune=`` one commune."""
     period, error = _period_or_error(request)

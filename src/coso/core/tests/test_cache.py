@@ -138,3 +138,23 @@ def test_rate_limits_work_on_redis(redis_url, settings):
         assert sorted(seen) == list(range(1, 21))
     finally:
         caches["default"].clear()
+
+
+@pytest.mark.django_db
+def test_set_many_writes_new_and_existing_entries_with_their_timeout():
+    import datetime as dt
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    import time_machine
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        cache.set("many:a", "old", timeout=600)
+        assert cache.set_many({"many:a": {"n": 1}, "many:b": [1, 2], "many:c": None}, timeout=60) == []
+        assert cache.get_many(["many:a", "many:b", "many:c", "many:d"]) == {"many:a": {"n": 1}, "many:b": [1, 2], "many:c": None}
+        cache.set_many({"many:forever": 1, "many:also": 2}, timeout=None)
+        traveller.shift(dt.timedelta(seconds=61))
+        assert cache.get("many:a") is None and cache.get("many:b") is None
+        assert cache.get_many(["many:forever", "many:also"]) == {"many:forever": 1, "many:also": 2}

@@ -151,5 +151,6 @@ def test_inbox_lists_intake_deadlines(users, commune, version, receive, login):
         assert paper.code in page and online.code in page
     with time_machine.travel(at(2025, 8, 20, 9), tick=False):
         assert waiting in selectors.inbox(fetched_by=users["onestop"]).intake
+        assert selectors.inbox_counts(fetched_by=users["onestop"])["intake"] == 3
         r = login(users["onestop"]).get("/api/v1/dossiers/inbox")
         assert r.status_code == 200 and r.json()["counts"]["intake"] == 3

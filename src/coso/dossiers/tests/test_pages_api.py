@@ -182,6 +182,15 @@ def test_register_and_stats_exports(login, users, receive):
     assert login(users["citizen"]).get("/dossiers/stats/").status_code == 404
 
 
+def _assert_counts_match_lists(users):
+    """The one-pass counts (leader's home page) equal the sizes of the inbox lists, for every officer."""
+    for user in users.values():
+        if getattr(user, "commune_code", "") or getattr(user, "province_code", ""):
+            box = selectors.inbox(fetched_by=user)
+            lists = {"mine": box.mine, "near": box.near, "overdue": box.overdue, "warnings": box.warnings, "intake": box.intake}
+            assert selectors.inbox_counts(fetched_by=user) == {k: q.count() for k, q in lists.items()}, user.username
+
+
 def test_inbox_page_near_overdue_warning(login, users, receive):
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, tzinfo=TZ), tick=False):
         d = receive(name="Hồ Thị Ánh")
@@ -193,9 +202,11 @@ def test_inbox_page_near_overdue_warning(login, users, receive):
         assert d.code in r.content.decode()
         r = c.get("/dossiers/inbox/", {"q": "ho thi anh"})
         assert d.code in r.content.decode()
+        _assert_counts_match_lists(users)
     with time_machine.travel(dt.datetime(2026, 3, 9, 9, tzinfo=TZ), tick=False):
         box = selectors.inbox(fetched_by=users["onestop"])
         assert d in box.overdue and d not in box.warnings
+        _assert_counts_match_lists(users)
     assert login(users["citizen"]).get("/dossiers/inbox/").status_code == 404
 
 

@@ -458,3 +458,58 @@ def test_catalogue_figures_are_cached_apart_from_the_records(november, commune, 
             v.save()
     edited = selectors.commune_card(commune.code, commune.province_code, NOV)
     assert len(calls) > read and online > 0 and edited.indicator("3.1").numerator == 0
+
+
+def test_an_event_recounts_only_the_figures_of_its_months(november, commune, other_commune, make_dossier, django_capture_on_commit_callbacks,
+                                                          monkeypatch):
+    """The figures of a month whose rollups an event did not touch stay cached (read no rollup again); those of the
+    months it touched follow it: the commune's card, the province's and the country's, the ranking and its change
+    against the previous month, the trend."""
+    services.rollups_rebuild()
+    DEC = periods.month(2026, 12)
+    reads: list[str] = []
+    real = selectors._grouped
+    monkeypatch.setattr(selectors, "_grouped", lambda qs, field: reads.append(field) or real(qs, field))
+
+    def figures(period: periods.Period) -> tuple[int, int, int, int | None]:
+        card = selectors.commune_card(commune.code, commune.province_code, period).indicator("2.1")
+        ranking = {r.code: r for r in selectors.commune_ranking(commune.province_code, period)}
+        province = selectors.province_card(commune.province_code, period).indicator("2.1")
+        return card.denominator, province.denominator, selectors.national_card(period).indicator("2.1").denominator, ranking[commune.code].rank
+
+    nov, dec = figures(NOV), figures(DEC)
+    trend = selectors.monthly_trend(DEC, commune_code=commune.code)
+    assert nov == (4, 6, 6, 2) and dec[:3] == (0, 0, 0)
+    reads.clear()
+    with django_capture_on_commit_callbacks(execute=True):  # a December event: November's figures stay cached
+        make_dossier(commune, received=dt.date(2026, 12, 1), finished=dt.date(2026, 12, 2), timeliness="on_time")
+    assert figures(NOV) == nov and reads == []
+    assert figures(DEC)[:3] == (1, 1, 1) and reads
+    dec_ranking = {r.code: r for r in selectors.commune_ranking(commune.province_code, DEC)}
+    assert dec_ranking[commune.code].previous_rank == 2  # November's rank, from its own cached ranks
+    assert selectors.monthly_trend(DEC, commune_code=commune.code)["scores"][:-1] == trend["scores"][:-1]
+    reads.clear()
+    with django_capture_on_commit_callbacks(execute=True):  # received in November, finished in December: both months
+        make_dossier(commune, received=dt.date(2026, 11, 20), finished=dt.date(2026, 12, 3), timeliness="late")
+    assert figures(NOV)[:3] == (4, 6, 6) and reads  # November re-read (its receipts changed; 2.1 counts finished ones)
+    assert figures(DEC)[:3] == (2, 2, 2)
+    new_trend = selectors.monthly_trend(DEC, commune_code=commune.code)
+    assert new_trend["scores"][-1] != trend["scores"][-1]
+
+
+def test_one_page_reads_each_figure_once_and_writes_them_together(november, commune, django_assert_max_num_queries):
+    """Inside one page, a figure asked twice is computed once, and what was computed reaches the cache at the end: a
+    second page finds everything cached."""
+    from coso.indices import cache as figures_cache
+
+    services.rollups_rebuild()
+    with figures_cache.one_page():
+        first = selectors.commune_card(commune.code, commune.province_code, NOV)
+        again = selectors.commune_card(commune.code, commune.province_code, NOV)
+        assert again is not first and again.points == first.points  # a fresh copy, as from the cache
+        ranking = selectors.commune_ranking(commune.province_code, NOV)
+        ranking[0].strength = "changed by the page"  # what a page does with a figure does not reach the cache
+    with django_assert_max_num_queries(10), figures_cache.one_page():  # only cache reads (7 figures, 3 generation reads)
+        card = selectors.commune_card(commune.code, commune.province_code, NOV)
+        cached_ranking = selectors.commune_ranking(commune.province_code, NOV)
+    assert card.points == first.points and cached_ranking[0].strength is None
