@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from coso.funding.engine import CATEGORIES, ORG_LABELS, Period, allocate_commune
+from coso.funding.engine import CATEGORIES, ORG_LABELS, Period, allocate_commune, cyclic_gc_paused
 from coso.funding.rule_keys import ASSOCIATION_NAMES
 from coso.funding.rules import Change, RuleBook
 
@@ -70,37 +70,39 @@ def compare(*, province_code: str, period: Period, scenarios: list[Any], inputs_
     orgs: dict[str, Row] = {}
     recipients: dict[str, Row] = {}
     cats = {k: Row(k, label, "", [0] * n) for k, label in CATEGORIES}
+    # The recipients' rows by kind and id (``villages`` is the village kind's), in ``recipients`` under "kind:id" too.
+    rows_by_kind: dict[str, dict[int, Row]] = {"commune": {}, "organisation": {}, "village": villages}
     # One pass over the data; each commune is computed under every scenario while its rows are in memory.
-    for commune, vills, organisations in inputs_factory():
-        org_key = {}
-        for org in organisations:
-            key = org.kind if org.kind != "association" else f"association.{org.association_code}"
-            org_key[org.id] = key
-            if key not in orgs:
-                # A kind of organisation, summed over the province: named by its kind, never by one commune's organisation.
-                label = ORG_LABELS.get(org.kind, org.kind) if org.kind != "association" else ASSOCIATION_NAMES.get(org.association_code, _association_label(org.name))
-                orgs[key] = Row(key, label, "", [0] * n)
-        row = communes.get(commune.code)
-        if row is None:
-            row = communes[commune.code] = Row(commune.code, commune.name, "", [0] * n)
-        for i, book in enumerate(books):
-            res = allocate_commune(book, period, commune, vills, organisations, detail=False)
-            for ln in res.lines:
-                amount = ln.amount
-                row.values[i] += amount
-                result.totals[i] += amount
-                cats[ln.category].values[i] += amount
-                rk = ln.recipient_key
-                rec = recipients.get(rk)
-                if rec is None:
-                    rec = recipients[rk] = Row(rk, ln.recipient_name, commune.name, [0] * n)
-                rec.values[i] += amount
-                if ln.recipient_kind == "village":
-                    vr = villages.get(ln.recipient_id)
-                    if vr is None:
-                        vr = villages[ln.recipient_id] = rec
-                elif ln.recipient_kind == "organisation":
-                    orgs[org_key[ln.recipient_id]].values[i] += amount
+    with cyclic_gc_paused():
+        for commune, vills, organisations in inputs_factory():
+            org_key = {}
+            for org in organisations:
+                key = org.kind if org.kind != "association" else f"association.{org.association_code}"
+                org_key[org.id] = key
+                if key not in orgs:
+                    # A kind of organisation, summed over the province: named by its kind, never by one commune's organisation.
+                    label = ORG_LABELS.get(org.kind, org.kind) if org.kind != "association" else ASSOCIATION_NAMES.get(org.association_code, _association_label(org.name))
+                    orgs[key] = Row(key, label, "", [0] * n)
+            row = communes.get(commune.code)
+            if row is None:
+                row = communes[commune.code] = Row(commune.code, commune.name, "", [0] * n)
+            for i, book in enumerate(books):
+                res = allocate_commune(book, period, commune, vills, organisations, detail=False)
+                # Recipient by recipient (each one's template holds its total and its amount per category), not line by line.
+                for kind, rid, name, t, _ in res.recipients():
+                    amount = t.amount
+                    row.values[i] += amount
+                    result.totals[i] += amount
+                    for category, part in t.by_category:
+                        cats[category].values[i] += part
+                    by_id = rows_by_kind[kind]
+                    rec = by_id.get(rid)
+                    if rec is None:
+                        rk = f"{kind}:{rid}"
+                        rec = by_id[rid] = recipients[rk] = Row(rk, name, commune.name, [0] * n)
+                    rec.values[i] += amount
+                    if kind == "organisation":
+                        orgs[org_key[rid]].values[i] += amount
     result.categories = list(cats.values())
     result.communes = list(communes.values())
     result.villages = list(villages.values())

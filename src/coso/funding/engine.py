@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
+import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -68,6 +71,34 @@ def fmt_coef(value: Decimal) -> str:
     if "." not in text:
         text += ".0"
     return text.replace(".", ",")
+
+
+# ----------------------------------------------------------------------------- the garbage collector
+
+_gc_lock = threading.Lock()
+_gc_pause = {"depth": 0, "resume": False}
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for the block (an allocation at province or national scale).
+
+    The engine makes some hundreds of thousands of small objects (inputs, lines, result rows) that form no reference
+    cycles: reference counting frees them, but their very number sets off collections that each walk every object
+    the process holds, which took more time than the computation. Blocks may overlap (threads): the collector is back on,
+    as it was, when the last one ends, also on an exception; cycles made meanwhile are collected then as usual."""
+    with _gc_lock:
+        if _gc_pause["depth"] == 0:
+            _gc_pause["resume"] = gc.isenabled()
+            gc.disable()
+        _gc_pause["depth"] += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pause["depth"] -= 1
+            if _gc_pause["depth"] == 0 and _gc_pause["resume"]:
+                gc.enable()
 
 
 # ----------------------------------------------------------------------------- periods
@@ -198,23 +229,16 @@ class Line:
     item_label: str
     amount: int = 0
     months: int = 0
-    formula_parts: list[list] | None = None  # only with detail=True: [prefix, "m"|"y", months]
-    rules: dict[tuple, RuleRef] | None = None
+    formula: str = ""  # only with detail=True, e.g. "4,5 × 2.340.000 đ × 6 tháng + 4,5 × 2.530.000 đ × 6 tháng"
+    rules: tuple[RuleRef, ...] = ()  # only with detail=True: the rules applied, each once (shared by the recipients of one template)
     note: str = ""
-
-    @property
-    def formula(self) -> str:
-        parts = []
-        for prefix, kind, n in self.formula_parts or ():
-            parts.append(f"{prefix} × {n} tháng" if kind == "m" else f"{prefix}/năm × {n}/12 tháng")
-        return " + ".join(parts)
 
     @property
     def recipient_key(self) -> str:
         return f"{self.recipient_kind}:{self.recipient_id}"
 
     def rule_list(self) -> list[RuleRef]:
-        return list(self.rules.values()) if self.rules else []
+        return list(self.rules)
 
     def as_dict(self) -> dict:
         return {
@@ -224,19 +248,42 @@ class Line:
         }
 
 
-@dataclass
 class CommuneResult:
-    commune: CommuneInfo
-    lines: list[Line]
+    """One commune's allocation: its recipients, each with the computed template of its lines.
+
+    Figures come from the templates; the lines (one object per recipient and item) are built when first read, so a
+    caller that only needs figures (a province's table, a scenario comparison) does not build them. With ``detail`` the
+    engine reads them at once: they carry the formulas and rules that were asked for."""
+
+    __slots__ = ("commune", "_blocks", "_lines")
+
+    def __init__(self, commune: CommuneInfo, *blocks: _Recipients):
+        self.commune = commune
+        self._blocks = blocks  # the commune and its organisations, then the villages
+        self._lines: list[Line] | None = None
+
+    @property
+    def lines(self) -> list[Line]:
+        if self._lines is None:
+            self._lines = [ln for block in self._blocks for ln in block.lines()]
+        return self._lines
+
+    def recipients(self) -> Iterator[tuple[str, int, str, _Template, list[str] | None]]:
+        """(kind, id, name, template, notes) of each recipient with lines, in the order of its first line (a template's
+        ``amount`` and ``by_category`` are the recipient's figures)."""
+        for block in self._blocks:
+            yield from block.in_order()
 
     @property
     def total(self) -> int:
-        return sum(ln.amount for ln in self.lines)
+        return sum(m[3].amount for block in self._blocks for m in block.members)
 
     def by_category(self) -> dict[str, int]:
         out = {k: 0 for k, _ in CATEGORIES}
-        for ln in self.lines:
-            out[ln.category] += ln.amount
+        for block in self._blocks:
+            for m in block.members:
+                for category, amount in m[3].by_category:
+                    out[category] += amount
         return out
 
     def by_recipient(self) -> dict[str, int]:
@@ -295,14 +342,25 @@ class _Entry:
 
 class _Template:
     """The lines of one kind of recipient (same rules, same inputs that matter), month group by month group: computed once,
-    then given to every recipient alike. Consecutive groups at the same rate merge into one formula term."""
+    then given to every recipient alike. Consecutive groups at the same rate merge into one formula term.
 
-    __slots__ = ("detail", "entries", "late")
+    Once complete, ``seal()`` fixes what every recipient shares: the total, the amount per category, and each line's
+    fields (with ``detail``, its formula text and rules), so that giving the lines to a recipient only adds its id and name."""
+
+    __slots__ = ("detail", "entries", "late", "amount", "by_category", "first", "firsts", "rows", "note_plan")
 
     def __init__(self, detail: bool):
         self.detail = detail
         self.entries: dict[str, _Entry] = {}
         self.late = False  # a line first appears after the first month group: lines are put back in month-group order
+        self.amount = 0
+        self.by_category: tuple[tuple[str, int], ...] = ()
+        self.first = 0  # the month group of the first line
+        self.firsts: tuple[int, ...] = ()  # per line, the month group that brought it
+        self.rows: tuple[tuple, ...] = ()  # (item, category, label, amount, months, formula, rules, note) per line
+        # A village template with detail, per line: (note kind, the distinct (high rate, thôn threshold, TDP threshold) of its month
+        # groups, the line's own note): what the village's notes depend on besides the village.
+        self.note_plan: tuple[tuple[str, tuple[tuple[bool, int, int], ...], str], ...] = ()
 
     def add(self, group: int, item: str, category: str, label: str, amount: int, months: int,
             formula: tuple[str, str] | None, rules: Iterable[RuleRef | None], note: str = "", note_kind: str = "") -> None:
@@ -329,11 +387,68 @@ class _Template:
             if note and note not in e.note:
                 e.note = f"{e.note}; {note}" if e.note else note
 
+    def seal(self) -> _Template:
+        by_category: dict[str, int] = {}
+        rows = []
+        for e in self.entries.values():
+            by_category[e.category] = by_category.get(e.category, 0) + e.amount
+            formula = " + ".join(f"{prefix} × {n} tháng" if kind == "m" else f"{prefix}/năm × {n}/12 tháng" for prefix, kind, n in e.parts or ())
+            rows.append((e.item, e.category, e.label, e.amount, e.months, formula, tuple(e.rules.values()) if e.rules else (), e.note))
+        self.amount = sum(by_category.values())
+        self.by_category = tuple(by_category.items())
+        self.firsts = tuple(e.first for e in self.entries.values())
+        self.first = min(self.firsts, default=0)
+        self.rows = tuple(rows)
+        return self
+
     def lines(self, kind: str, rid: int, rname: str) -> list[Line]:
-        if self.detail:
-            return [Line(kind, rid, rname, e.item, e.category, e.label, e.amount, e.months, [p[:] for p in e.parts or ()], dict(e.rules or {}), e.note)
-                    for e in self.entries.values()]
-        return [Line(kind, rid, rname, e.item, e.category, e.label, e.amount, e.months) for e in self.entries.values()]
+        return [Line(kind, rid, rname, item, category, label, amount, months, formula, rules, note)
+                for item, category, label, amount, months, formula, rules, note in self.rows]
+
+    def lines_with_notes(self, kind: str, rid: int, rname: str, notes: list[str]) -> list[Line]:
+        return [Line(kind, rid, rname, item, category, label, amount, months, formula, rules, note)
+                for (item, category, label, amount, months, formula, rules, _), note in zip(self.rows, notes, strict=True)]
+
+
+class _Recipients:
+    """A block of a commune's lines (the commune and its organisations, or its villages): each recipient with lines, in
+    input order, as (kind, id, name, template, notes); ``notes`` are a village's own notes (with ``detail``), else None.
+    ``late``: a line first appears after the first month group, so the block's lines go in month-group order."""
+
+    __slots__ = ("members", "late")
+
+    def __init__(self) -> None:
+        self.members: list[tuple[str, int, str, _Template, list[str] | None]] = []
+        self.late = False
+
+    def add(self, kind: str, rid: int, name: str, t: _Template, notes: list[str] | None = None) -> None:
+        self.members.append((kind, rid, name, t, notes))
+        if t.late:
+            self.late = True
+
+    def in_order(self) -> list[tuple[str, int, str, _Template, list[str] | None]]:
+        """The recipients in the order of their first line."""
+        if not self.late:
+            return self.members
+        order = sorted(range(len(self.members)), key=lambda r: (self.members[r][3].first, r))
+        return [self.members[r] for r in order]
+
+    def lines(self) -> list[Line]:
+        """The block's lines in the order of a month-group-by-month-group computation: a line that first appears in a
+        later month group comes after every line of the earlier ones (recipients are in order within each group)."""
+        lines: list[Line] = []
+        for kind, rid, name, t, notes in self.members:
+            lines += t.lines(kind, rid, name) if notes is None else t.lines_with_notes(kind, rid, name, notes)
+        if not self.late:
+            return lines
+        keyed = []
+        i = 0
+        for r, (_, _, _, t, _) in enumerate(self.members):
+            for j, first in enumerate(t.firsts):
+                keyed.append(((first, r, j), lines[i]))
+                i += 1
+        keyed.sort(key=lambda x: x[0])
+        return [ln for _, ln in keyed]
 
 
 def _active_range(months: list[dt.date], valid_from: dt.date | None, valid_to: dt.date | None) -> tuple[int, int] | None:
@@ -428,6 +543,11 @@ class _Plan:
         self.full_v: Ranges = tuple((0, len(seg) - 1) for seg in village_segs)
         self.templates: dict[tuple, _Template] = {}
         self.village_templates: dict[tuple, dict[tuple, _Template]] = {}
+        # Villages active over the whole period: (difficult area, ranges) → (thôn or not, households, high-rate flag) → template.
+        self.village_by_facts: dict[tuple, dict[tuple, _Template]] = {}
+        # Per month group, what decides a village's rate and Ban CTMT steps.
+        self.village_params = [(i, g.funded, g.t_thon, g.t_tdp, g.ct_base is not None and g.ct_thr_i is not None, g.ct_thr_i or 0, g.ct_step_h_i)
+                               for i, g in enumerate(self.village_groups)]
 
     def commune_ranges(self, c: CommuneInfo) -> tuple[Ranges, Ranges]:
         if (c.valid_from is None or c.valid_from <= self.first_day) and c.valid_to is None:
@@ -466,7 +586,7 @@ class _Plan:
                 formula = (f"{'(' + inner + ')' if extra_n else inner} × {fmt_money(base)}", "m")
             t.add(g, "commune_pt", "commune_pt", "Quỹ phụ cấp người hoạt động không chuyên trách cấp xã", monthly * n_c, n_c, formula,
                   (pt_ref, extra_ref if extra_n else None, base_ref), cls_note)
-        return t
+        return t.seal()
 
     def org_template(self, org: OrgInfo, classification: str, difficult: bool, ranges: Ranges) -> _Template:
         is_assoc = org.kind == "association"
@@ -500,7 +620,7 @@ class _Plan:
                 amount = annual_share(ref.value, m1, m2)
                 formula = (fmt_money(ref.value), "y") if self.detail else None
                 t.add(g, item, cat, label, amount, n_c, formula, (ref,), cls_note if item == "org_operating" else "")
-        return t
+        return t.seal()
 
     def village_template(self, difficult: bool, ranges: Ranges, is_thon: bool, sig: tuple) -> _Template:
         """3. Villages: allowance fund (a lump fund, or each paid title when the province pays titles), activist support,
@@ -533,7 +653,30 @@ class _Plan:
                 annual, formula = vg.ctmt(difficult, steps)
                 t.add(g, "ctmt", "ctmt", "Kinh phí Ban công tác Mặt trận khu dân cư", annual_share(annual, vm1, vm2), n, formula,
                       (vg.ct_base, vg.ct_thr if steps else None, vg.ct_step if steps else None, vg.ct_add if difficult else None), note_kind="households")
-        return t
+        if detail:
+            groups = self.village_groups
+            t.note_plan = tuple((e.note_kind, tuple(dict.fromkeys((sig[g][0], groups[g].t_thon, groups[g].t_tdp) for g in e.groups)), e.note)
+                                for e in t.entries.values())
+        return t.seal()
+
+    def village_signature(self, ranges: Ranges, is_thon: bool, households: int, flag: bool) -> tuple:
+        """Per month group of ``ranges``, whether a village gets the high rate and its number of Ban CTMT steps."""
+        hh = households
+        return tuple(
+            (bool(flag or hh >= (t_thon if is_thon else t_tdp)) if funded else False,
+             (hh - ct_thr) // ct_step_h + 1 if has_steps and hh >= ct_thr else 0) if ranges[i] is not None else None
+            for i, funded, t_thon, t_tdp, has_steps, ct_thr, ct_step_h in self.village_params
+        )
+
+    def village_template_for(self, difficult: bool, ranges: Ranges, is_thon: bool, households: int, flag: bool) -> _Template:
+        """The template of a village: shared by the villages whose facts give the same rates and steps (its ``sig``)."""
+        sig = self.village_signature(ranges, is_thon, households, flag)
+        cache = self.village_templates.setdefault((difficult, ranges), {})
+        key = (is_thon, sig)
+        vt = cache.get(key)
+        if vt is None:
+            vt = cache[key] = self.village_template(difficult, ranges, is_thon, sig)
+        return vt
 
 
 def _plan(book: RuleBook, period: Period, commune_code: str, detail: bool) -> _Plan:
@@ -545,17 +688,6 @@ def _plan(book: RuleBook, period: Period, commune_code: str, detail: bool) -> _P
     return plan
 
 
-def _in_order(lines: list[Line], recipients: list[tuple[int, _Template]]) -> list[Line]:
-    """Lines in the order of a month-group-by-month-group computation: a line that first appears in a later month group
-    comes after every line of the earlier ones (recipients are in order within each group)."""
-    keyed = []
-    for r, (start, t) in enumerate(recipients):
-        for j, e in enumerate(t.entries.values()):
-            keyed.append(((e.first, r, j), lines[start + j]))
-    keyed.sort(key=lambda x: x[0])
-    return [ln for _, ln in keyed]
-
-
 def allocate_commune(
     book: RuleBook, period: Period, commune: CommuneInfo, villages: list[VillageInfo], orgs: list[OrgInfo], *, detail: bool = True,
 ) -> CommuneResult:
@@ -565,22 +697,14 @@ def allocate_commune(
     classification, difficult = commune.classification, commune.is_difficult_area
 
     # Commune and organisation lines.
-    lines: list[Line] = []
-    recipients: list[tuple[int, _Template]] = []
-    late = False
+    block = _Recipients()
     t = plan.commune_template(classification, commune.extra_pt_workers, c_ranges)
     if t.entries:
-        recipients.append((len(lines), t))
-        lines += t.lines("commune", commune.id, f"Quỹ phụ cấp NHĐKCT {commune.name}")
-        late = t.late
+        block.add("commune", commune.id, f"Quỹ phụ cấp NHĐKCT {commune.name}", t)
     for org in orgs:
         t = plan.org_template(org, classification, difficult, c_ranges)
         if t.entries:
-            recipients.append((len(lines), t))
-            lines += t.lines("organisation", org.id, org.name)
-            late = late or t.late
-    if late:
-        lines = _in_order(lines, recipients)
+            block.add("organisation", org.id, org.name, t)
 
     # Village lines.
     groups = plan.village_groups
@@ -589,44 +713,34 @@ def allocate_commune(
         if r is not None and g.missing:
             raise RuleMissingError(g.missing, g.day)
     if not villages or not any(eff):
-        return CommuneResult(commune, lines)
+        return _result(commune, detail, block)
     commune_high = commune.is_border_or_island or commune.is_security_hotspot
-    params = [(i, g.funded, g.t_thon, g.t_tdp, g.ct_base is not None and g.ct_thr_i is not None, g.ct_thr_i or 0, g.ct_step_h_i)
-              for i, g in enumerate(groups)]
     first_day = groups[0].months[0]
-    shared = plan.village_templates.setdefault((difficult, eff), {})
-    v_lines: list[Line] = []
-    v_recipients: list[tuple[int, _Template]] = []
-    late = False
+    by_facts = plan.village_by_facts.get((difficult, eff))
+    if by_facts is None:
+        by_facts = plan.village_by_facts[(difficult, eff)] = {}
+    v_block = _Recipients()
     for v in villages:
         hh = v.households
         is_thon = v.kind in THON_KINDS
-        if v.valid_to is None and (v.valid_from is None or v.valid_from <= first_day):
-            ranges, cache = eff, shared
-        else:
-            ranges = _village_ranges(groups, eff, v)
-            cache = plan.village_templates.setdefault((difficult, ranges), {})
         flag = commune_high or v.is_border_or_island or v.is_security_hotspot or (not is_thon and v.converted_from_thon)
-        sig = tuple(
-            (bool(flag or hh >= (t_thon if is_thon else t_tdp)) if funded else False,
-             (hh - ct_thr) // ct_step_h + 1 if has_steps and hh >= ct_thr else 0) if ranges[i] is not None else None
-            for i, funded, t_thon, t_tdp, has_steps, ct_thr, ct_step_h in params
-        )
-        key = (is_thon, sig)
-        vt = cache.get(key)
-        if vt is None:
-            vt = cache[key] = plan.village_template(difficult, ranges, is_thon, sig)
-        if not vt.entries:
-            continue
-        v_recipients.append((len(v_lines), vt))
-        new = vt.lines("village", v.id, v.name)
-        if detail:
-            _village_notes(new, vt, v, is_thon, sig, groups, commune)
-        v_lines += new
-        late = late or vt.late
-    if late:
-        v_lines = _in_order(v_lines, v_recipients)
-    return CommuneResult(commune, lines + v_lines)
+        if v.valid_to is None and (v.valid_from is None or v.valid_from <= first_day):  # active whenever its commune is
+            facts = (is_thon, hh, flag)
+            vt = by_facts.get(facts)
+            if vt is None:
+                vt = by_facts[facts] = plan.village_template_for(difficult, eff, is_thon, hh, flag)
+        else:
+            vt = plan.village_template_for(difficult, _village_ranges(groups, eff, v), is_thon, hh, flag)
+        if vt.entries:
+            v_block.add("village", v.id, v.name, vt, _village_notes(vt, v, is_thon, commune) if detail else None)
+    return _result(commune, detail, block, v_block)
+
+
+def _result(commune: CommuneInfo, detail: bool, *blocks: _Recipients) -> CommuneResult:
+    res = CommuneResult(commune, *blocks)
+    if detail:
+        res.lines  # noqa: B018 -- the formulas and rules were asked for: the lines are built now
+    return res
 
 
 def _village_ranges(groups: list[_VillageGroup], eff: Ranges, v: VillageInfo) -> Ranges:
@@ -642,37 +756,46 @@ def _village_ranges(groups: list[_VillageGroup], eff: Ranges, v: VillageInfo) ->
     return tuple(out)
 
 
-def _village_notes(lines: list[Line], t: _Template, v: VillageInfo, is_thon: bool, sig: tuple, groups: list[_VillageGroup], c: CommuneInfo) -> None:
-    """A village's notes: why it gets the high or normal rate under each month group's thresholds; its households for Ban CTMT."""
-    reasons: dict[int, str] = {}
-    for ln, e in zip(lines, t.entries.values(), strict=True):
-        if e.note_kind == "households":
-            ln.note = f"{v.households} hộ"
-        elif e.note_kind == "reason":
-            note = ""
-            for g in e.groups:
-                text = reasons.get(g)
-                if text is None:
-                    vg = groups[g]
-                    text = reasons[g] = _village_reason(v, is_thon, sig[g][0], vg.t_thon, vg.t_tdp, c)
-                if text and text not in note:
-                    note = f"{note}; {text}" if note else text
-            ln.note = note
+def _village_notes(t: _Template, v: VillageInfo, is_thon: bool, c: CommuneInfo) -> list[str]:
+    """A village's notes, line by line: why it gets the high or normal rate under the thresholds of each month group of the
+    line (month groups with the same rate and thresholds give the same reason); its households for Ban CTMT."""
+    hh = v.households
+    border = c.is_border_or_island or v.is_border_or_island
+    hotspot = c.is_security_hotspot or v.is_security_hotspot
+    converted = not is_thon and v.converted_from_thon
+    by_params: dict[tuple, str] = {}  # lines over the same month groups (a province's titles) have the same reason
+    notes = []
+    for note_kind, params, own in t.note_plan:
+        if note_kind == "households":
+            notes.append(f"{hh} hộ")
+        elif note_kind == "reason":
+            note = by_params.get(params)
+            if note is None:
+                note = ""
+                for high, t_thon, t_tdp in params:
+                    text = _village_reason(hh, is_thon, high, t_thon, t_tdp, border, hotspot, converted)
+                    if text and text not in note:
+                        note = f"{note}; {text}" if note else text
+                by_params[params] = note
+            notes.append(note)
+        else:
+            notes.append(own)
+    return notes
 
 
-def _village_reason(v: VillageInfo, is_thon: bool, high: bool, t_thon: int, t_tdp: int, c: CommuneInfo) -> str:
+def _village_reason(households: int, is_thon: bool, high: bool, t_thon: int, t_tdp: int, border: bool, hotspot: bool, converted: bool) -> str:
     kind = "thôn" if is_thon else "tổ dân phố"
     thr = int(t_thon if is_thon else t_tdp)
     if not high:
-        return f"{kind} {v.households} hộ < {thr}: mức thường"
+        return f"{kind} {households} hộ < {thr}: mức thường"
     reasons = []
-    if v.households >= thr:
-        reasons.append(f"{kind} {v.households} hộ ≥ {thr}")
-    if c.is_border_or_island or v.is_border_or_island:
+    if households >= thr:
+        reasons.append(f"{kind} {households} hộ ≥ {thr}")
+    if border:
         reasons.append("xã biên giới/hải đảo")
-    if c.is_security_hotspot or v.is_security_hotspot:
+    if hotspot:
         reasons.append("trọng điểm an ninh trật tự")
-    if not is_thon and v.converted_from_thon:
+    if converted:
         reasons.append(f"thôn ≥{t_thon} hộ chuyển thành tổ dân phố")
     return "mức cao: " + ", ".join(reasons)
 

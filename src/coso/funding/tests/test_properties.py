@@ -85,3 +85,48 @@ def test_annual_share_integer_path_equals_decimal_rounding(a, m1, span):  # type
     m2 = min(12, m1 + span)
     exact = (Decimal(a) * m2 / 12).quantize(Decimal(1), ROUND_HALF_UP) - (Decimal(a) * (m1 - 1) / 12).quantize(Decimal(1), ROUND_HALF_UP)
     assert annual_share(a, m1, m2) == exact == annual_share(Decimal(a) + Decimal("0.0"), m1, m2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(c=communes, vs=villages, period=st.sampled_from(["2025", "2025-Q3", "2026", "2026-Q2", "2026-06", "2027"]), detail=st.booleans())
+def test_figures_from_templates_equal_the_lines(c, vs, period, detail):  # type: ignore[no-untyped-def]
+    """A commune's total, categories and recipients (read from the templates) are those of its lines, in line order."""
+    res = allocate_commune(RuleBook("79", index=BOOK), Period.parse(period), c, vs, ORGS, detail=detail)
+    assert res.total == sum(ln.amount for ln in res.lines)
+    by_category = {k: 0 for k in res.by_category()}
+    for ln in res.lines:
+        by_category[ln.category] += ln.amount
+    assert res.by_category() == by_category
+    recipients = [(kind, rid, name, t.amount) for kind, rid, name, t, _ in res.recipients()]
+    by_recipient = res.by_recipient()
+    assert [f"{kind}:{rid}" for kind, rid, _, _ in recipients] == list(by_recipient)
+    assert [amount for _, _, _, amount in recipients] == list(by_recipient.values())
+    names = {ln.recipient_key: ln.recipient_name for ln in res.lines}
+    assert [name for _, _, name, _ in recipients] == [names[k] for k in by_recipient]
+
+
+def test_cyclic_gc_paused_and_restored():  # type: ignore[no-untyped-def]
+    import gc
+
+    from coso.funding.engine import cyclic_gc_paused
+
+    assert gc.isenabled()
+    with cyclic_gc_paused():
+        assert not gc.isenabled()
+        with cyclic_gc_paused():  # nested (or another thread's) block: still paused when it ends
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    try:
+        with cyclic_gc_paused():
+            raise ValueError
+    except ValueError:
+        pass
+    assert gc.isenabled()
+    gc.disable()  # a process that had it off keeps it off
+    try:
+        with cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
