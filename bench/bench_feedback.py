@@ -1,15 +1,19 @@
 """Feedback at national scale: public listing and search latency, Open311 query throughput.
 
 Data: coso.feedback.demo.generate (deterministic) spread over every commune loaded by
-``load_units``: 1,000,000 items (quick: 5,000), inserted with executemany together with the
-search-index words. Events are not generated (the measured paths do not read them).
+``load_units``: 1,000,000 items (quick: 5,000; COSO_BENCH_FEEDBACK_SIZE sets another size:
+about 40 index entries per item, so 200,000 items take some 15 minutes to build on SQLite),
+inserted with executemany together with the search-index entries, whose words are then counted
+(coso.core.search.search_stats_refresh, as the nightly job does). Events are not generated
+(the measured paths do not read them).
 
 Measured (each timing = count of matches + first page, as the public list page does):
 - listing: public list, page 1 (20 rows), for a random commune / a category / no filter;
   Coso = the selector over its composite indexes; baseline = the very same SQL with index use
   turned off (SQLite ``NOT INDEXED``; PostgreSQL ``enable_indexscan/bitmapscan/indexonlyscan=off``).
 - search: accent-insensitive query through coso.core.search (word index), counted up to
-  1,000 as the public page does with a text query ("hơn 1.000"); baseline = the unindexed scan
+  1,000 as the public page does with a text query ("hơn 1.000", ``for_capped_page``: common
+  words are probed from the list's own rows in its order); baseline = the unindexed scan
   ``title||text LIKE '%word%'`` for every (accented) word over public rows (exact count).
   The same searches with an exact count are reported beside it.
 - Open311: GET /open311/v2/requests.json (last 90 days, page_size 100) through the full Django
@@ -42,9 +46,10 @@ def build(size: int, *, seed: int = 2026) -> int:
     """Insert ``size`` feedback items (idempotent for a given size)."""
     from django.utils import timezone
 
+    from coso.core.search import search_stats_refresh
     from coso.feedback import demo
     from coso.feedback.models import Feedback, FeedbackCategory
-    from coso.feedback.services import load_defaults
+    from coso.feedback.services import SEARCH_KIND, load_defaults
     from coso.units.models import AdministrativeUnit
 
     load_defaults()
@@ -69,6 +74,7 @@ def build(size: int, *, seed: int = 2026) -> int:
     if batch:
         done += demo.insert(batch, events=False)
     demo.reset_sequences(Feedback)
+    search_stats_refresh(kind=SEARCH_KIND)  # demo.insert writes the index entries itself
     from django.db import connection
 
     with connection.cursor() as cur:
@@ -110,7 +116,7 @@ def _run_coso_search(query: str) -> None:
     from coso.core.paging import capped_count
     from coso.feedback.selectors import feedback_public_list
 
-    qs = feedback_public_list(query=query)
+    qs = feedback_public_list(query=query, for_capped_page=True)
     capped_count(qs)
     list(qs[:PAGE])
 

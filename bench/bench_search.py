@@ -2,7 +2,11 @@
 
 Data: N person names from coso.core.demo.random_person (deterministic), stored in a plain
 table ``bench_person(id, full_name, name_folded)`` created here with raw SQL (no model is added
-to the project), and indexed with coso.core.search.search_index_bulk into core.SearchEntry.
+to the project), and indexed with coso.core.search.search_index_bulk into core.SearchEntry
+(each entry with the person's words, " duc nguyen van ") and core.SearchWordCount (the entries
+of each word, which choose the plan: the rarest word leads, a common word walks the list).
+BENCH_SEARCH_SIZE sets the number of people (quick: 5,000; else 1,000,000: 5–10 minutes to build
+on SQLite, 10–15 on PostgreSQL), BENCH_SEARCH_REPEATS the runs of each query (5).
 
 One "search" = what a list page with a text query does: count the matches up to 1,000
 (coso.core.paging.capped_count: "hơn 1.000" beyond) and fetch the first page (50 rows,

@@ -95,17 +95,23 @@ class SearchEntry(models.Model):
 
     A query word matches by prefix with a range condition on (kind, token), which both
     SQLite and PostgreSQL answer from the index instead of scanning the table.
+    ``words``: every word of the object, " "-separated with a space before and after
+    (" duc nguyen van "), when they fit in ``coso.core.search.WORDS_MAX`` characters (names,
+    codes, titles), else empty. It is the last column of the (kind, token) index, so that a
+    search of several words reads the rarest word's entries and checks the others in the
+    index itself, without a probe per entry.
     """
 
     kind = models.CharField(max_length=40)
     object_id = models.BigIntegerField()
     token = models.CharField(max_length=64)
+    words = models.CharField(max_length=200, blank=True, default="")
     province_code = models.CharField(max_length=8, blank=True, default="")
     commune_code = models.CharField(max_length=8, blank=True, default="")
 
     class Meta:
         indexes = [
-            models.Index(fields=["kind", "token", "object_id"], name="search_kind_token_idx"),
+            models.Index(fields=["kind", "token", "object_id", "words"], name="search_kind_token_words_idx"),
             # removal by object, and the probe "has this object a word in [w, upper)?" of a
             # several-word search, answered from the index alone
             models.Index(fields=["kind", "object_id", "token"], name="search_kind_object_token_idx"),
@@ -113,6 +119,28 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}#{self.object_id}:{self.token}"
+
+
+class SearchWordCount(models.Model):
+    """How many index entries (SearchEntry) each word of a kind has: statistics that choose how a
+    search runs (which word leads, whether the list is walked), never what it finds.
+
+    Added to by ``search_index_bulk`` and recounted by ``search_stats_refresh`` (the nightly
+    job "search_stats", and after a bulk load that writes entries itself); the entries that
+    ``search_index_set`` and ``search_index_remove`` write in between are not counted, as
+    a database's own statistics lag behind its rows. A query word no count covers is counted
+    in the index instead.
+    """
+
+    kind = models.CharField(max_length=40)
+    token = models.CharField(max_length=64)
+    entries = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "token"], name="search_word_count_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.token} ×{self.entries}"
 
 
 class DemoMarker(models.Model):

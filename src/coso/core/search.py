@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 
-from django.db import connections, models, transaction
+from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import RawSQL
 
-from coso.core.models import SearchEntry
+from coso.core.models import SearchEntry, SearchWordCount
 from coso.core.text import tokens
+
+
+def search_words(texts: Iterable[str | None]) -> list[str]:
+    """The indexed words of an object's texts: folded, cut at 64 letters, sorted, once each."""
+    return sorted({t[:64] for text in texts for t in tokens(text)})
+
+
+def stored_words(words: list[str]) -> str:
+    """The ``SearchEntry.words`` of an object with these words (see :func:`search_words`):
+    " duc nguyen van " when that fits in ``WORDS_MAX`` characters, else ""."""
+    joined = f" {' '.join(words)} "
+    return joined if len(joined) <= WORDS_MAX else ""
+
+
+def search_entries(*, kind: str, object_id: int, texts: Iterable[str | None], province_code: str = "", commune_code: str = "") -> list[SearchEntry]:
+    """The unsaved index entries of one object (for writers that insert rows themselves)."""
+    words = search_words(texts)
+    stored = stored_words(words)
+    return [SearchEntry(kind=kind, object_id=object_id, token=w, words=stored, province_code=province_code, commune_code=commune_code)
+            for w in words]
 
 
 def search_index_set(*, kind: str, object_id: int, texts: Iterable[str | None], province_code: str = "", commune_code: str = "",
@@ -18,22 +39,25 @@ def search_index_set(*, kind: str, object_id: int, texts: Iterable[str | None], 
     """Replace the indexed words of one object (``new``: an object just created, which has none yet).
 
     Inside the caller's transaction (no savepoint of its own: a failure rolls the caller back)."""
-    words = sorted({t[:64] for text in texts for t in tokens(text)})
     with transaction.atomic(savepoint=False):
         if not new:
             SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
         SearchEntry.objects.bulk_create(
-            [SearchEntry(kind=kind, object_id=object_id, token=w, province_code=province_code, commune_code=commune_code) for w in words]
-        )
+            search_entries(kind=kind, object_id=object_id, texts=texts, province_code=province_code, commune_code=commune_code))
 
 
 def search_index_bulk(*, kind: str, rows: Iterable[tuple[int, Iterable[str | None], str, str]], batch_size: int = 5000) -> int:
-    """Add words for many new objects at once: rows of (object_id, texts, province_code, commune_code)."""
+    """Add words for many new objects at once: rows of (object_id, texts, province_code, commune_code).
+    Their words are added to the counts (SearchWordCount)."""
     buffer: list[SearchEntry] = []
+    counts: Counter[str] = Counter()
     count = 0
     for object_id, texts, province_code, commune_code in rows:
-        for w in sorted({t[:64] for text in texts for t in tokens(text)}):
-            buffer.append(SearchEntry(kind=kind, object_id=object_id, token=w, province_code=province_code, commune_code=commune_code))
+        entries = search_entries(kind=kind, object_id=object_id, texts=texts, province_code=province_code, commune_code=commune_code)
+        buffer.extend(entries)
+        counts.update(e.token for e in entries)
+        if entries:
+            counts[OBJECTS] += 1
         if len(buffer) >= batch_size:
             SearchEntry.objects.bulk_create(buffer)
             count += len(buffer)
@@ -41,7 +65,45 @@ def search_index_bulk(*, kind: str, rows: Iterable[tuple[int, Iterable[str | Non
     if buffer:
         SearchEntry.objects.bulk_create(buffer)
         count += len(buffer)
+    _add_counts(kind, counts)
     return count
+
+
+def _add_counts(kind: str, counts: Counter[str]) -> None:
+    if not counts:
+        return
+    db = router.db_for_write(SearchWordCount)
+    table = connections[db].ops.quote_name(SearchWordCount._meta.db_table)
+    with connections[db].cursor() as cur:
+        cur.executemany(
+            f"INSERT INTO {table} (kind, token, entries) VALUES (%s, %s, %s)"  # noqa: S608 - the table name is the model's
+            f" ON CONFLICT (kind, token) DO UPDATE SET entries = {table}.entries + excluded.entries",
+            [(kind, token, n) for token, n in sorted(counts.items())],
+        )
+
+
+# The SearchWordCount row of this "word" (no token is empty) counts the objects of a kind.
+OBJECTS = ""
+
+
+def search_stats_refresh(*, kind: str | None = None) -> int:
+    """Recount the index entries of every word (of ``kind``, or of every kind) into
+    SearchWordCount, and the objects of each kind (word ``OBJECTS``); returns the number of rows written."""
+    db = router.db_for_write(SearchWordCount)
+    entries = SearchEntry.objects.using(db).all()
+    stats = SearchWordCount.objects.using(db).all()
+    if kind is not None:
+        entries, stats = entries.filter(kind=kind), stats.filter(kind=kind)
+    words = entries.values("kind", "token").annotate(n=models.Count("*")).order_by()
+    objects = entries.values("kind").annotate(token=models.Value(OBJECTS), n=models.Count("object_id", distinct=True)).values("kind", "token", "n").order_by()
+    table = connections[db].ops.quote_name(SearchWordCount._meta.db_table)
+    written = 0
+    with transaction.atomic(using=db), connections[db].cursor() as cur:
+        stats.delete()
+        for select, params in (words.query.sql_with_params(), objects.query.sql_with_params()):
+            cur.execute(f"INSERT INTO {table} (kind, token, entries) {select}", params)  # noqa: S608 - SQL built by the ORM
+            written += int(cur.rowcount)
+    return written
 
 
 def search_index_remove(*, kind: str, object_id: int) -> None:
@@ -58,15 +120,16 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
 
     ``for_capped_page``: the caller shows one page and counts up to a cap (coso.core.paging),
     nothing more (no exact count, aggregate or export of every match). Then, when every word is
-    common (more than ``COMMON_WORD`` index entries each) and, for several words, so are the objects having them all (see :func:`_dense`),
+    common (more index entries each than ``COMMON_SHARE`` of the kind's objects, see
+    :func:`_rarest_first`) and, for several words, so are the objects having them all (see :func:`_dense`),
     each word becomes an EXISTS probe of the queryset's own rows: the database walks the list
     in its own order and stops at the page (and at a capped count, see coso.core.paging)
     instead of first gathering the tens of thousands of matches.
     Otherwise one word becomes a single ``IN (SELECT object_id …)`` subquery, and several
-    words are intersected inside the index first, in one query run now (see
-    :func:`_intersection`): when at most ``ID_LIST_LIMIT`` objects match every word (the usual
-    case for a name), the queryset is filtered by that list of ids, so that counting and paging
-    it no longer repeat the intersection; otherwise by the intersection as a subquery.
+    words are matched inside the index first, in one query run now (see :func:`_matching`):
+    when at most ``ID_LIST_LIMIT`` objects match every word (the usual case for a name), the
+    queryset is filtered by that list of ids, so that counting and paging it no longer repeat
+    the search of the index; otherwise by that search as a subquery.
     """
     words = _query_words(query)
     if not words:
@@ -75,39 +138,42 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
         # PostgreSQL plans the subquery as a semi-join by its statistics: with a page or a
         # capped count it walks the list and probes when the word is common, by itself
         return queryset.filter(**{f"{field}__in": _word_entries(kind, words[0]).values("object_id")})
-    counted = _counted_words(kind, words)
-    ordered = [w for _, _, w in counted]
-    if for_capped_page and counted[0][0] > COMMON_WORD and (len(words) == 1 or _dense(kind, ordered)):
-        for w in ordered:
+    ordered, common = _rarest_first(kind, words)
+    if for_capped_page and ordered[0][0] > common and (len(words) == 1 or _dense(kind, ordered)):
+        for _, w in ordered:
             queryset = queryset.filter(models.Exists(_word_entries(kind, w).filter(object_id=models.OuterRef(field))))
         return queryset
     if len(words) == 1:
         return queryset.filter(**{f"{field}__in": _word_entries(kind, words[0]).values("object_id")})
-    matching = _intersection(kind, counted)
+    matching = _matching(kind, [w for _, w in ordered], vendor=connections[queryset.db].vendor)
     ids = list(dict.fromkeys(matching.values_list("object_id", flat=True)[: ID_LIST_LIMIT + 1]))
     if len(ids) <= ID_LIST_LIMIT:
         return queryset.filter(**{f"{field}__in": _id_list(connections[queryset.db], ids)})
     return queryset.filter(**{f"{field}__in": matching})
 
 
-# Measured at 1,000,000 names: "nguyen van" (76,000 ids) takes 175 ms on SQLite and 179 ms on
+# Measured at 1,000,000 names: "nguyen van duc" (76,000 ids) takes 175 ms on SQLite and 179 ms on
 # PostgreSQL with this limit, 455 and 395 ms with a limit of 20,000 (the subquery runs twice).
 ID_LIST_LIMIT = 100_000
 
-# The words of a query are counted in the index up to this many entries each.
+# The words stored beside each entry (SearchEntry.words) up to this many characters.
+WORDS_MAX = 200
+# The first word of a query is counted in the index up to this many entries, each further one
+# up to the rarest so far (it only has to be known whether it is rarer).
 ESTIMATE_CAP = 200_000
-# An EXISTS probe per entry of the rarest word costs about this many entries read by an
-# INTERSECT (measured at 1,000,000 names on SQLite and PostgreSQL: 3–6).
-PROBE_COST = 5
-# A word with more index entries than this is common: gathering its matches costs more than
-# walking the list and probing each row (measured at 1,000,000 names on SQLite: a word with
-# 30,000 entries is faster gathered, 11 ms against 20 ms probed for a page and a count capped
-# at 1,000; one with 66,000 faster probed, 10 ms against 37 ms).
+# A word with more index entries than this share of the kind's objects is common: gathering
+# its matches costs more than walking the list and probing each row (measured at 1,000,000
+# names on SQLite: a word with 30,000 entries is faster gathered, 11 ms against 20 ms probed
+# for a page and a count capped at 1,000; one with 66,000 faster probed, 10 ms against 37 ms).
+# Walking stops after about cap ÷ share rows whatever the size of the list, gathering grows
+# with it: the share holds for other sizes. Without counts (SearchWordCount), more entries than
+# COMMON_WORD.
+COMMON_SHARE = 0.04
 COMMON_WORD = 40_000
 # Several common words: their objects are probed from the list's rows when more than this share
 # of a sample of the rarest word's entries have every word (so that, in a list of 1,000,000,
 # some 10,000 or more objects match: "nguyen van" 22,000, "nguyen thi" 19,000, and not
-# "tran thi" 6,900 or "pham minh" 3,800, which the index intersects faster).
+# "tran thi" 6,900 or "pham minh" 3,800, which the index matches faster).
 SAMPLE = 1000
 DENSE_SHARE = 0.25
 
@@ -116,60 +182,86 @@ def _count(kind: str, word: str, cap: int) -> int:
     return int(_word_entries(kind, word).values_list("object_id")[:cap].count())
 
 
-def _counted_words(kind: str, words: list[str]) -> list[tuple[int, int, str]]:
-    """(entries, position, word) of every word, rarest first, each counted up to
-    ``ESTIMATE_CAP`` (a single word: up to ``COMMON_WORD`` + 1, all it needs), or only up to
-    the rarest's + 1 once probing from the rarest is chosen (see :func:`_intersection`)."""
+def _rarest_first(kind: str, words: list[str]) -> tuple[list[tuple[int, str]], int]:
+    """(entries, word) of every word, rarest first, and the number of entries above which a
+    word is common. From the counts of SearchWordCount when they cover every word, else
+    counted in the index: there the first word counted (the last of the query: in a name the
+    given name is usually the rarest) is counted up to ``ESTIMATE_CAP`` entries (a single
+    word: up to the common number + 1, all it needs), each further one only up to the rarest
+    so far + 1. Ties keep the query's order from its end."""
+    known = _known_counts(kind, [*words, OBJECTS])
+    objects = known.pop()
+    common = int(COMMON_SHARE * objects) if objects else COMMON_WORD
     counted: list[tuple[int, int, str]] = []
-    total = 0
-    driven = False
-    # last word first: in a name the given name is usually the rarest
     for i, w in enumerate(reversed(words)):
-        # once probing is chosen, a later word only needs counting up to the rarest so far
-        cap = counted[0][0] + 1 if driven else (COMMON_WORD + 1 if len(words) == 1 else max(ESTIMATE_CAP, COMMON_WORD + 1))
-        n = _count(kind, w, cap)
+        if all(known):
+            n = known[len(words) - 1 - i]
+        else:
+            n = _count(kind, w, counted[0][0] + 1 if counted else (common + 1 if len(words) == 1 else max(ESTIMATE_CAP, common + 1)))
         counted.append((n, i, w))
         counted.sort()
-        total += n
-        driven = driven or total > PROBE_COST * counted[0][0]
-    return counted
+    return [(n, w) for n, _, w in counted], common
 
 
-def _probes(counted: list[tuple[int, int, str]]) -> bool:
-    """Probe from the rarest word rather than INTERSECT (see :func:`_intersection`)?"""
-    return sum(n for n, _, _ in counted) > PROBE_COST * min(n for n, _, _ in counted)
+def _known_counts(kind: str, words: list[str]) -> list[int]:
+    """The entries of each word by SearchWordCount (0 where no count covers it): a range of
+    the (kind, token) index per word."""
+    stats = SearchWordCount.objects.filter(kind=kind)
+    return [int(stats.filter(_token_q(w)).aggregate(n=models.Sum("entries"))["n"] or 0) for w in words]
 
 
-def _dense(kind: str, ordered: list[str]) -> bool:
+def _dense(kind: str, ordered: list[tuple[int, str]]) -> bool:
     """Do more than ``DENSE_SHARE`` of a sample of the first word's entries (the first
     ``SAMPLE`` in the index) have every other word too? Then, the words being common, their
     objects are common enough for a list to find its page by probing its own rows."""
-    head = _word_entries(kind, ordered[0]).values("pk")[:SAMPLE]
-    sample = SearchEntry.objects.filter(pk__in=head)
-    for w in ordered[1:]:
-        sample = sample.filter(models.Exists(_word_entries(kind, w).filter(object_id=models.OuterRef("object_id"))))
+    words = [w for _, w in ordered]
+    head = _word_entries(kind, words[0]).values("pk")[:SAMPLE]
+    sample = SearchEntry.objects.filter(pk__in=head).filter(_other_words_q(kind, words[1:]))
     return int(sample.count()) > DENSE_SHARE * SAMPLE
 
 
-def _intersection(kind: str, counted: list[tuple[int, int, str]]) -> models.QuerySet:
-    """Object ids (possibly repeated) matching every word of ``counted`` (see _counted_words).
+def _matching(kind: str, ordered: list[str], *, vendor: str = "") -> models.QuerySet:
+    """Object ids (possibly repeated) matching every word of ``ordered`` (rarest first): the
+    entries of the rarest word whose object has every other word (see :func:`_other_words_q`),
+    so that the work follows the rarest word ("nguyen van duc" over 1,000,000 names: the 57,000
+    entries of "duc", each checked in the index, instead of the 495,000 of all three words).
 
-    When one word is much more common than the rarest (more entries in all than
-    ``PROBE_COST`` × the rarest's), the entries of the rarest word are kept when their object
-    also has an entry for every other word (EXISTS probes on the (kind, object_id, token)
-    index, rarer words first): the work follows the rarest word ("nguyen van duc" over
-    1,000,000 names: 57,000 driving entries instead of 495,000 read and intersected).
-    Otherwise the words' entries are intersected (INTERSECT), which is cheaper when every
-    word is about as rare.
-    """
-    ordered = [w for _, _, w in counted]
-    if not _probes(counted):
-        subqueries = [_word_entries(kind, w).values("object_id") for w in ordered]
-        return subqueries[0].intersection(*subqueries[1:])
-    matching = _word_entries(kind, ordered[0])
-    for w in ordered[1:]:
-        matching = matching.filter(models.Exists(_word_entries(kind, w).filter(object_id=models.OuterRef("object_id"))))
-    return matching.values("object_id")
+    On PostgreSQL the entries with their words stored and those without are two queries
+    joined by UNION ALL: a probe per entry in the same filter would be estimated for every
+    entry even where the stored words answer, and so large an estimate brings JIT
+    compilation (hundreds of milliseconds) to a query of ten; alone, the entries without
+    words become a semi-join planned by their own statistics."""
+    entries = _word_entries(kind, ordered[0])
+    rest = ordered[1:]
+    if not rest:
+        return entries.values("object_id")
+    if vendor != "postgresql":
+        return entries.filter(_other_words_q(kind, rest)).values("object_id")
+    stored = entries.filter(_stored_words_q(rest)).values("object_id")
+    probed = entries.filter(words="")
+    for w in rest:
+        probed = probed.filter(object_id__in=_word_entries(kind, w).values("object_id"))
+    return stored.union(probed.values("object_id"), all=True)
+
+
+def _other_words_q(kind: str, words: list[str]) -> models.Q:
+    """The entry's object has every one of ``words``: checked in the entry's own words when
+    they are stored (read with the entry from the (kind, token) index), else by probes."""
+    return _stored_words_q(words) | (models.Q(words="") & _probes_q(kind, words))
+
+
+def _stored_words_q(words: list[str]) -> models.Q:
+    """The entry's stored words (SearchEntry.words) include every one of ``words``."""
+    q = models.Q()
+    for w in words:
+        q &= models.Q(words__contains=f" {w} " if len(w) < 2 else f" {w}")
+    return q
+
+
+def _probes_q(kind: str, words: list[str]) -> models.Q:
+    """The entry's object has an entry for every one of ``words`` (an EXISTS probe each on the
+    (kind, object_id, token) index)."""
+    return models.Q(*(models.Exists(_word_entries(kind, w).filter(object_id=models.OuterRef("object_id"))) for w in words))
 
 
 def _query_words(query: str) -> list[str]:
@@ -181,11 +273,16 @@ def _query_words(query: str) -> list[str]:
 
 def _word_entries(kind: str, word: str) -> models.QuerySet:
     """Index entries matching one query word: by prefix, or exactly for a one-letter word."""
+    return SearchEntry.objects.filter(_token_q(word), kind=kind)
+
+
+def _token_q(word: str) -> models.Q:
+    """The tokens one query word matches: those starting with it, or only itself when it has
+    one letter (a range of the (kind, token) indexes)."""
     if len(word) < 2:
-        return SearchEntry.objects.filter(kind=kind, token=word)
-    entries = SearchEntry.objects.filter(kind=kind, token__gte=word)
+        return models.Q(token=word)
     upper = prefix_upper_bound(word)
-    return entries.filter(token__lt=upper) if upper else entries
+    return models.Q(token__gte=word, token__lt=upper) if upper else models.Q(token__gte=word)
 
 
 def _id_list(connection: BaseDatabaseWrapper, ids: list[int]) -> RawSQL | list[int]:

@@ -37,12 +37,11 @@ REFUSAL_REASONS = ["Không thuộc thẩm quyền giải quyết của UBND cấ
 
 
 def _index_words(rows: list[tuple[int, list[str], str, str]]) -> None:
-    """The dossier search words (same words as coso.core.search.search_index_bulk), inserted fast."""
-    from coso.core.models import SearchEntry
-    from coso.core.text import tokens
+    """The dossier search entries (those of coso.core.search.search_index_bulk), inserted fast."""
+    from coso.core.search import search_entries, search_stats_refresh
 
-    insert_rows([SearchEntry(kind="dossier", object_id=pk, token=w, province_code=p, commune_code=c)
-                 for pk, texts, p, c in rows for w in sorted({t[:64] for text in texts for t in tokens(text)})])
+    insert_rows([e for pk, texts, p, c in rows for e in search_entries(kind="dossier", object_id=pk, texts=texts, province_code=p, commune_code=c)])
+    search_stats_refresh(kind="dossier")
 
 
 def _ensure_procedures(ctx: DemoContext) -> list[Any]:

@@ -49,9 +49,12 @@ def feedback_public_list(
     status: str = "",
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    for_capped_page: bool = False,
 ) -> QuerySet:
+    """The public list, newest first. ``for_capped_page``: the caller shows a page and counts up
+    to a cap (coso.core.paging), as the public page does with a text query (see search_filter)."""
     qs = public_filtered(query=query, province_code=province_code, commune_code=commune_code, category_code=category_code,
-                         status=status, date_from=date_from, date_to=date_to)
+                         status=status, date_from=date_from, date_to=date_to, for_capped_page=for_capped_page)
     # No JOIN: with one, SQLite picks the category index and sorts every public row (2 s at 1M rows).
     return qs.prefetch_related("category").order_by("-published_at", "-id")
 
@@ -65,8 +68,10 @@ def public_filtered(
     status: str = "",
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    for_capped_page: bool = False,
 ) -> QuerySet:
-    """The published items matching the public filter, unordered (for listing and for aggregates)."""
+    """The published items matching the public filter, unordered (for listing and for aggregates;
+    ``for_capped_page`` only for a page with a capped count, see search_filter)."""
     qs = public_qs()
     if province_code:
         qs = qs.filter(province_code=province_code)
@@ -81,7 +86,7 @@ def public_filtered(
     if date_to:
         qs = qs.filter(published_at__lt=_start_of(date_to + dt.timedelta(days=1)))
     if query:
-        qs = search_filter(qs, kind=SEARCH_KIND, query=query)
+        qs = search_filter(qs, kind=SEARCH_KIND, query=query, for_capped_page=for_capped_page)
     return qs
 
 

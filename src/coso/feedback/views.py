@@ -177,7 +177,7 @@ def public_list_view(request: HttpRequest) -> HttpResponse:
     d = form.cleaned_data if form.is_valid() else {}
     filters = {"query": d.get("q", ""), "commune_code": d.get("commune", ""), "category_code": d.get("category", ""),
                "status": d.get("status", ""), "date_from": d.get("date_from"), "date_to": d.get("date_to")}
-    qs = sel.feedback_public_list(**filters)
+    qs = sel.feedback_public_list(**filters, for_capped_page=bool(filters["query"]))
     page = CappedPaginator(qs, 20, cap=COUNT_CAP if filters["query"] else None, allow_empty_first_page=True).get_page(request.GET.get("page"))
     stats = sel.public_commune_stats(**filters)  # all published items of the filter, not only this page's
     from coso.units.models import AdministrativeUnit

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coso.core.demo import FAMILY_NAMES, FEMALE_GIVEN, FEMALE_MIDDLE, MALE_GIVEN, MALE_MIDDLE
-from coso.core.search import prefix_upper_bound, search_filter, search_index_set
+from coso.core.search import prefix_upper_bound, search_filter, search_index_set, search_stats_refresh
 from coso.core.text import fold, name_sort_key, nfc, split_name, tokens
 
 FAMILIES = [f for f, _w in FAMILY_NAMES]
@@ -110,21 +110,26 @@ def test_search_without_diacritics_finds_vietnamese_names(users):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("id_list_limit", [20_000, 1, 0])
-@pytest.mark.parametrize("probe_cost", [0, 10**9])
-def test_search_several_words_by_id_list_or_by_subquery(users, monkeypatch, id_list_limit, probe_cost):
-    """Several words are intersected in the index: a short result becomes a list of ids, a
-    long one (over ID_LIST_LIMIT) a subquery; by probes from the rarest word (PROBE_COST 0)
-    or by INTERSECT (a huge PROBE_COST); all give the same answer."""
+@pytest.mark.parametrize("words_max", [200, 0])
+@pytest.mark.parametrize("stats", [False, True])
+def test_search_several_words_by_id_list_or_by_subquery(users, monkeypatch, id_list_limit, words_max, stats):
+    """Several words are matched in the index: a short result becomes a list of ids, a
+    long one (over ID_LIST_LIMIT) a subquery; the other words checked in the rarest word's
+    entries (their object's words stored, WORDS_MAX 200) or by probes (not stored, 0); all
+    give the same answer, whether the words are counted in the index or read from
+    SearchWordCount (stats)."""
     from coso.accounts.models import User
     from coso.core import search
 
     monkeypatch.setattr(search, "ID_LIST_LIMIT", id_list_limit)
-    monkeypatch.setattr(search, "PROBE_COST", probe_cost)
+    monkeypatch.setattr(search, "WORDS_MAX", words_max)
     names = {"onestop": "Nguyễn Văn Đức", "specialist": "Nguyễn Thị A", "leader": "Nguyễn Văn Anh", "finance": "Lê Thị Thu"}
     for key, full_name in names.items():
         users[key].full_name = full_name
         users[key].save(update_fields=["full_name"])
         search_index_set(kind="test.person2", object_id=users[key].pk, texts=[full_name])
+    if stats:
+        search_stats_refresh(kind="test.person2")
     qs = User.objects.all()
 
     def find(q, field="pk"):  # type: ignore[no-untyped-def]
@@ -141,8 +146,9 @@ def test_search_several_words_by_id_list_or_by_subquery(users, monkeypatch, id_l
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("id_list_limit", [20_000, 0])
-@pytest.mark.parametrize(("probe_cost", "cap"), [(0, 200_000), (0, 1), (5, 200_000), (10**9, 200_000)])
-def test_search_starts_from_the_rarest_word_and_counts_each_object_once(users, monkeypatch, id_list_limit, probe_cost, cap):
+@pytest.mark.parametrize(("words_max", "cap", "stats"), [(200, 200_000, False), (200, 1, False), (0, 200_000, False), (0, 1, False),
+                                                       (12, 200_000, False), (200, 1, True), (12, 1, True)])
+def test_search_starts_from_the_rarest_word_and_counts_each_object_once(users, monkeypatch, id_list_limit, words_max, cap, stats):
     """The rarest word ("ng": 2 entries of one person) drives the probes; its two entries
     for the same person still give that person once, by id list and by subquery, whatever
     the strategy and however little of the words was counted."""
@@ -150,11 +156,13 @@ def test_search_starts_from_the_rarest_word_and_counts_each_object_once(users, m
     from coso.core import search
 
     monkeypatch.setattr(search, "ID_LIST_LIMIT", id_list_limit)
-    monkeypatch.setattr(search, "PROBE_COST", probe_cost)
+    monkeypatch.setattr(search, "WORDS_MAX", words_max)  # 12: " an ngoc nguyen " is not stored, the others are
     monkeypatch.setattr(search, "ESTIMATE_CAP", cap)
     names = {"onestop": "Nguyễn Ngọc An", "specialist": "Lê An", "leader": "Trần An", "finance": "Lê Ánh"}
     for key, full_name in names.items():
         search_index_set(kind="test.person3", object_id=users[key].pk, texts=[full_name])
+    if stats:
+        search_stats_refresh(kind="test.person3")
     qs = User.objects.all()
     for q in ("ng an", "an ng", "an ngo ng"):
         found = search_filter(qs, kind="test.person3", query=q)
@@ -162,6 +170,53 @@ def test_search_starts_from_the_rarest_word_and_counts_each_object_once(users, m
         assert found.count() == 1
     assert sorted(search_filter(qs, kind="test.person3", query="le a").values_list("pk", flat=True)) == []
     assert sorted(search_filter(qs, kind="test.person3", query="le an").values_list("pk", flat=True)) == sorted([users["specialist"].pk, users["finance"].pk])
+
+
+@pytest.mark.django_db
+def test_search_words_are_stored_beside_each_entry_when_short_and_counted_by_kind(users, monkeypatch):
+    """Each entry carries its object's words (" an ngoc nguyen ") when they fit in WORDS_MAX;
+    search_index_bulk adds to the counts what search_stats_refresh recounts; counts left
+    stale by later writes change no result."""
+    from coso.accounts.models import User
+    from coso.core import search
+    from coso.core.models import SearchEntry, SearchWordCount
+
+    monkeypatch.setattr(search, "WORDS_MAX", 20)
+    long_text = "Đèn chiếu sáng hẻm 42 Lê Lợi bị hỏng"
+    rows = [(users["onestop"].pk, ["Nguyễn Ngọc An"], "79", ""), (users["leader"].pk, ["Trần An", None], "79", ""),
+            (users["finance"].pk, [long_text], "79", "")]
+    assert search.search_index_bulk(kind="test.bulk", rows=rows) == 3 + 2 + 9
+    words = dict(SearchEntry.objects.filter(kind="test.bulk").values_list("object_id", "words").distinct())
+    assert words == {users["onestop"].pk: " an ngoc nguyen ", users["leader"].pk: " an tran ", users["finance"].pk: ""}
+    counted = set(SearchWordCount.objects.filter(kind="test.bulk").values_list("token", "entries"))
+    assert ("an", 2) in counted and ("", 3) in counted and ("nguyen", 1) in counted
+    assert search.search_stats_refresh(kind="test.bulk") == len(counted)
+    assert set(SearchWordCount.objects.filter(kind="test.bulk").values_list("token", "entries")) == counted
+
+    qs = User.objects.all()
+
+    def find(q: str) -> list[int]:
+        return sorted(search_filter(qs, kind="test.bulk", query=q).values_list("pk", flat=True))
+
+    assert find("an ng") == [users["onestop"].pk] and find("den hem le") == [users["finance"].pk]
+    # after the counts: one person renamed, one removed, one added; the counts are stale
+    search_index_set(kind="test.bulk", object_id=users["onestop"].pk, texts=["Lê Văn An"])
+    search.search_index_remove(kind="test.bulk", object_id=users["leader"].pk)
+    search_index_set(kind="test.bulk", object_id=users["specialist"].pk, texts=["Đặng Ngọc Ánh"], new=True)
+    assert find("an ng") == [users["specialist"].pk] and find("an") == sorted([users["onestop"].pk, users["specialist"].pk])
+    assert find("ngoc a") == [] and find("ngoc anh") == [users["specialist"].pk] and find("le hem") == [users["finance"].pk]
+
+
+@pytest.mark.django_db
+def test_nightly_job_recounts_the_search_words():
+    from coso.core.models import SearchWordCount
+    from coso.jobs.services import run_periodic
+
+    search_index_set(kind="test.job", object_id=1, texts=["Nguyễn An"], new=True)
+    search_index_set(kind="test.job", object_id=2, texts=["An"], new=True)
+    run = run_periodic("search_stats")
+    assert run.status == "ok" and run.result["words"] >= 3
+    assert set(SearchWordCount.objects.filter(kind="test.job").values_list("token", "entries")) == {("an", 2), ("nguyen", 1), ("", 2)}
 
 
 @pytest.mark.parametrize(("word", "upper"), [("duc", "dud"), ("anz", "ao"), ("a9", "aa"), ("zz", ""), ("x", "y"), ("9", "a")])

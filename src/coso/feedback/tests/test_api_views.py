@@ -145,11 +145,18 @@ def test_public_list_and_detail(client, users, submit, cats):
     assert client.get(reverse("feedback:public_list"), {"date_from": "không phải ngày"}).status_code == 200
 
 
-def test_public_search_counts_up_to_a_cap(client, users, submit, monkeypatch):
-    """A text query counts at most COUNT_CAP published items ("Hơn 2 phản ánh"), still paging through all of them."""
+@pytest.mark.parametrize("probed", [False, True])
+def test_public_search_counts_up_to_a_cap(client, users, submit, monkeypatch, probed):
+    """A text query counts at most COUNT_CAP published items ("Hơn 2 phản ánh"), still paging through all of them;
+    the same when its words count as common and the list is walked in its order and probed (coso.core.search)."""
+    from coso.core import search
     from coso.feedback import views
 
     monkeypatch.setattr(views, "COUNT_CAP", 2)
+    if probed:
+        monkeypatch.setattr(search, "COMMON_WORD", 0)
+        monkeypatch.setattr(search, "COMMON_SHARE", 0.0)
+        monkeypatch.setattr(search, "DENSE_SHARE", -1.0)
     for i in range(25):  # two pages of 20
         svc.feedback_publish(feedback=submit(actor=users["citizen"], title=f"Đèn đường hỏng số {i}"), actor=users["onestop"])
     page1 = client.get(reverse("feedback:public_list"), {"q": "den duong"})
