@@ -61,7 +61,7 @@ class DossierRowQuerySet(ChangeSignallingQuerySet):
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
-            sync_row_flags([o.dossier_id for o in created])
+            sync_row_flags([getattr(o, "dossier_id", None) for o in created])
         return created
 
 
@@ -84,11 +84,10 @@ class DossierRow(models.Model):
         return out
 
     def _sync_dossier(self) -> None:
-        dossier_id = self.dossier_id  # type: ignore[attr-defined]
+        dossier_id = getattr(self, "dossier_id", None)
         sync_row_flags([dossier_id])
-        field = type(self)._meta.get_field("dossier")
-        if field.is_cached(self):  # type: ignore[attr-defined]
-            dossier = field.get_cached_value(self)  # type: ignore[attr-defined]
+        dossier = self._state.fields_cache.get("dossier")  # the instance the row was given or has read, if any
+        if dossier is not None and dossier_id is not None:
             flags = Dossier._base_manager.filter(pk=dossier_id).values(*ROW_FLAGS).first() or {}
             for name, value in flags.items():
                 setattr(dossier, name, value)

@@ -7,7 +7,6 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 # Indicator → (numerator column, denominator column) of the rollups: one column per count the record sources give
 # (``dossiers.selectors`` / ``feedback.selectors.index_fact_queries``), shared by the indicators over the same records.
 INDICATOR_COLUMNS: dict[str, tuple[str, str]] = {
@@ -33,7 +32,7 @@ def facts_of(counts: Any) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _numerators_within_denominators(prefix: str) -> list[models.CheckConstraint]:
+def _numerators_within_denominators(prefix: str) -> list[models.BaseConstraint]:
     return [
         models.CheckConstraint(condition=models.Q(**{f"{num}__lte": models.F(den)}), name=f"{prefix}_{num}_le_{den}")
         for num, den in dict(INDICATOR_COLUMNS.values()).items()
@@ -68,12 +67,14 @@ class RollupCounts(models.Model):
 class IndexRollup(RollupCounts):
     """The counts behind the indicators for one commune on one day (the day the record counts on): one row per
     commune and day with records, whatever the indicators (one row per indicator would write several times as many
-    rows as there are records, the day grain being that fine).
+    rows as there are records, the day grain being that fine), identified by the commune and the day (no other key to
+    keep up to date on every write).
 
     Written only by ``coso.indices.services`` (rebuild, refresh); province and national figures are
     sums of these rows, never a scan of the dossier table.
     """
 
+    pk = models.CompositePrimaryKey("commune_code", "day")
     commune_code = models.CharField(_("xã"), max_length=8)
     province_code = models.CharField(_("tỉnh"), max_length=8)
     day = models.DateField(_("ngày"))
@@ -81,10 +82,7 @@ class IndexRollup(RollupCounts):
     class Meta:
         verbose_name = _("số liệu chỉ số theo ngày")
         verbose_name_plural = _("số liệu chỉ số theo ngày")
-        constraints = [
-            models.UniqueConstraint(fields=["commune_code", "day"], name="index_rollup_unique"),
-            *_numerators_within_denominators("index_rollup"),
-        ]
+        constraints = _numerators_within_denominators("index_rollup")
         indexes = [
             models.Index(fields=["province_code", "day"], name="index_rollup_prov_day_idx"),
         ]
@@ -107,13 +105,13 @@ class RollupState(models.Model):
 class ProvinceRollup(RollupCounts):
     """The commune rollups summed per province × day (national figures and province rankings read these)."""
 
+    pk = models.CompositePrimaryKey("province_code", "day")
     province_code = models.CharField(_("tỉnh"), max_length=8)
     day = models.DateField(_("ngày"))
 
     class Meta:
         verbose_name = _("số liệu chỉ số cấp tỉnh theo ngày")
         verbose_name_plural = _("số liệu chỉ số cấp tỉnh theo ngày")
-        constraints = [models.UniqueConstraint(fields=["province_code", "day"], name="index_prov_rollup_unique")]
         indexes = [models.Index(fields=["day", "province_code"], name="index_prov_rollup_day_idx")]
 
     def __str__(self) -> str:

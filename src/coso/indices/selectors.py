@@ -426,8 +426,8 @@ def _monthly_trend(period: Period, *, commune_code: str, province_code: str, mon
     else:
         qs = ProvinceRollup.objects.all()
     by_month: dict[tuple[int, int], Facts] = defaultdict(dict)
-    months = qs.filter(day__gte=whole.start, day__lte=whole.end).annotate(month=TruncMonth("day"))
-    for r in months.values("month").annotate(**_sums()).order_by():
+    per_month = qs.filter(day__gte=whole.start, day__lte=whole.end).annotate(month=TruncMonth("day"))
+    for r in per_month.values("month").annotate(**_sums()).order_by():
         by_month[(r["month"].year, r["month"].month)] = facts_of(r)
     home = province_code
     if commune_code and not home:  # a commune's trend: its own province's catalogue

@@ -49,9 +49,11 @@ def rollups_rebuild(*, actor: Any = None) -> int:
     started = timezone.now()
     with transaction.atomic():
         state = _state()
+        sql.tune_for_rebuild()
         sql.clear()
-        sql.insert_facts(fact_queries(by_day=True))
-        sql.insert_usage(dossier_selectors.index_usage_query(by_day=True))
+        with sql.indexes_built_after(IndexRollup), sql.indexes_built_after(UsageRollup):
+            sql.insert_facts(fact_queries(by_day=True))
+            sql.insert_usage(dossier_selectors.index_usage_query(by_day=True))
         n = IndexRollup.objects.count()
         sql.sum_provinces()
         state.rebuilt_at = state.refreshed_at = started
