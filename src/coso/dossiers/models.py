@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coso.core.models import ChangeSignallingQuerySet, TenantModel
@@ -26,9 +31,66 @@ class DossierCounter(models.Model):
 
 
 class DossierRowQuerySet(ChangeSignallingQuerySet):
-    """Rows of a dossier (attachments, rating): bulk writes are announced with the dossier's id."""
+    """Rows of a dossier (attachments, rating): bulk writes are announced with the dossier's id, and the flags the
+    dossier keeps of its rows (:data:`ROW_FLAGS`) are set again from the rows after a bulk write that may change them
+    (``bulk_create``, ``update`` of the kind, level or dossier, ``delete``)."""
 
     record_field = "dossier_id"
+    flag_fields = frozenset({"kind", "level", "dossier", "dossier_id"})
+
+    def _dossier_ids(self) -> set[int]:
+        return set(self.order_by().values_list("dossier_id", flat=True))
+
+    def update(self, **kwargs: Any) -> int:
+        if not self.flag_fields & kwargs.keys():
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            ids = self._dossier_ids()
+            n = super().update(**kwargs)
+            moved_to = kwargs.get("dossier_id", kwargs.get("dossier"))
+            sync_row_flags([*ids, getattr(moved_to, "pk", moved_to)])
+        return n
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(using=self.db):
+            ids = self._dossier_ids()
+            out = super().delete()
+            sync_row_flags(ids)
+        return out
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            sync_row_flags([getattr(o, "dossier_id", None) for o in created])
+        return created
+
+
+class DossierRow(models.Model):
+    """A row of a dossier (attachment, rating) whose saves and deletions set the dossier's :data:`ROW_FLAGS` again
+    (and on the dossier instance the row holds, so that a later ``save()`` of it keeps them)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            self._sync_dossier()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(using=kwargs.get("using")):
+            out = super().delete(*args, **kwargs)
+            self._sync_dossier()
+        return out
+
+    def _sync_dossier(self) -> None:
+        dossier_id = getattr(self, "dossier_id", None)
+        sync_row_flags([dossier_id])
+        dossier = self._state.fields_cache.get("dossier")  # the instance the row was given or has read, if any
+        if dossier is not None and dossier_id is not None:
+            flags = Dossier._base_manager.filter(pk=dossier_id).values(*ROW_FLAGS).first() or {}
+            for name, value in flags.items():
+                setattr(dossier, name, value)
 
 
 class Dossier(TenantModel):
@@ -81,6 +143,14 @@ class Dossier(TenantModel):
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_dossiers")
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="received_dossiers")
     version = models.PositiveIntegerField(default=1)
+    # What the dossier's own rows say, kept on the dossier so that the Decision 766 figures are counted without probing
+    # the attachment and rating tables for every dossier (``selectors.index_fact_queries``). Written only by
+    # :func:`sync_row_flags`, which every write of those rows calls (``DossierRow``, ``DossierRowQuerySet``).
+    # (Defaults in the database too: rows inserted in bulk by raw SQL have no files and no rating.)
+    has_input_files = models.BooleanField(_("có thành phần hồ sơ điện tử"), default=False, db_default=False, editable=False)
+    has_result_file = models.BooleanField(_("có tệp kết quả điện tử"), default=False, db_default=False, editable=False)
+    rating_level = models.CharField(_("mức độ hài lòng"), max_length=20, choices=Satisfaction.choices, blank=True, default="", db_default="",
+                                    editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -197,7 +267,7 @@ def _upload_to(instance: DossierAttachment, filename: str) -> str:
     return f"dossiers/{instance.dossier.commune_code or 'x'}/{instance.dossier_id}/{filename}"
 
 
-class DossierAttachment(models.Model):
+class DossierAttachment(DossierRow):
     class Kind(models.TextChoices):
         INPUT = "input", _("Thành phần hồ sơ")
         SUPPLEMENT = "supplement", _("Hồ sơ bổ sung")
@@ -241,7 +311,7 @@ class DossierApology(TenantModel):
         return f"{self.number:03d}/PXL"
 
 
-class DossierRating(TenantModel):
+class DossierRating(TenantModel, DossierRow):
     """Citizen satisfaction after the result is returned; ``officer_ids`` are the officers who handled it."""
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
@@ -260,3 +330,27 @@ class DossierRating(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.level}"
+
+
+# The dossier's fields that say what its rows are (see ``Dossier.has_input_files``).
+ROW_FLAGS = ("has_input_files", "has_result_file", "rating_level")
+
+
+def row_flag_expressions() -> dict[str, Any]:
+    """{flag: expression computing it from the dossier's rows}, for an update or an annotation of dossiers."""
+    files = DossierAttachment._base_manager.filter(dossier=OuterRef("pk"))
+    return {
+        "has_input_files": Exists(files.filter(kind=DossierAttachment.Kind.INPUT)),
+        "has_result_file": Exists(files.filter(kind=DossierAttachment.Kind.RESULT)),
+        "rating_level": Coalesce(Subquery(DossierRating._base_manager.filter(dossier=OuterRef("pk")).values("level")[:1]), Value("")),
+    }
+
+
+def sync_row_flags(dossier_ids: Iterable[int | None]) -> None:
+    """Set :data:`ROW_FLAGS` of the dossiers from their rows (and stamp ``updated_at``, so that jobs looking for dossiers
+    changed since their last run see them). A plain update: the row write that calls it is announced already."""
+    from coso.core.dbfunctions import IdsIn
+
+    ids = sorted({i for i in dossier_ids if i is not None})
+    if ids:
+        Dossier._base_manager.filter(IdsIn("id", ids)).update(**row_flag_expressions(), updated_at=timezone.now())

@@ -312,7 +312,7 @@ def _index_unit_filter(qs: QuerySet, units: list[str] | None) -> QuerySet:
 
 
 def index_fact_queries(*, day_from: dt.date | None = None, day_to: dt.date | None = None, units: list[str] | None = None,
-                       by_day: bool = True) -> list[tuple[QuerySet, dict[str, tuple[str, str]]]]:
+                       by_day: bool = True, from_rows: bool = False) -> list[tuple[QuerySet, dict[str, tuple[str, str]]]]:
     """The Decision 766/QĐ-TTg facts from dossiers as grouped queries, unscoped (the caller publishes only aggregates).
 
     Each item is (values query with columns ``unit_code``, ``prov``, ``day`` (with ``by_day``) and counts,
@@ -323,13 +323,22 @@ def index_fact_queries(*, day_from: dt.date | None = None, day_to: dt.date | Non
     - 2.1 finished early or on time ÷ finished (day processing ended: result ready, refused, stopped, withdrawn);
     - 4.1 finished with a result carrying an electronic result file ÷ finished with a result;
     - 5.4 finished neither late nor rated "not satisfied" ÷ finished (100 % − late rate − dislike rate).
+
+    Files and ratings are read from the flags the dossier keeps of its rows (``Dossier.has_input_files``,
+    ``has_result_file``, ``rating_level``); with ``from_rows`` from the attachment and rating rows themselves (the full
+    recount that checks the rollups, and so the flags too).
     """
-    from django.db.models import Exists, Max, OuterRef
+    from django.db.models import Max
 
     from coso.core.dbfunctions import LocalDate
-    from coso.dossiers.models import DossierAttachment
+    from coso.dossiers.models import row_flag_expressions
 
     base = Dossier.objects.all()
+    if from_rows:
+        base = base.alias(**{f"{name}_rows": expression for name, expression in row_flag_expressions().items()})
+    has_input = Q(has_input_files_rows=True) if from_rows else Q(has_input_files=True)
+    has_result = Q(has_result_file_rows=True) if from_rows else Q(has_result_file=True)
+    disliked = Q(rating_level_rows=Satisfaction.UNSATISFIED) if from_rows else Q(rating_level=Satisfaction.UNSATISFIED)
     keys = ["unit_code", "day"] if by_day else ["unit_code"]
 
     # By day of receipt.
@@ -339,10 +348,9 @@ def index_fact_queries(*, day_from: dt.date | None = None, day_to: dt.date | Non
         qs = qs.filter(received_at__gte=a, received_at__lt=b)
     if by_day:
         qs = qs.annotate(day=LocalDate("received_at"))
-    has_input = Exists(DossierAttachment.objects.filter(dossier=OuterRef("pk"), kind=DossierAttachment.Kind.INPUT))
     received = qs.values(*keys).annotate(
         received=Count("id"), online=Count("id", filter=Q(channel=Channel.ONLINE)),
-        digitised=Count("id", filter=Q(has_input)), prov=Max("province_code"),
+        digitised=Count("id", filter=has_input), prov=Max("province_code"),
     ).order_by()
 
     # By day processing ended.
@@ -352,14 +360,12 @@ def index_fact_queries(*, day_from: dt.date | None = None, day_to: dt.date | Non
         qs = qs.filter(finished_at__gte=a, finished_at__lt=b)
     if by_day:
         qs = qs.annotate(day=LocalDate("finished_at"))
-    has_result = Exists(DossierAttachment.objects.filter(dossier=OuterRef("pk"), kind=DossierAttachment.Kind.RESULT))
     timed = ~Q(timeliness="")
     ok = Q(timeliness__in=[Timeliness.EARLY, Timeliness.ON_TIME])
     with_result = Q(status__in=[Status.RESULT_READY, Status.RETURNED])
-    disliked = Q(rating__level=Satisfaction.UNSATISFIED)
     finished = qs.values(*keys).annotate(
         finished=Count("id", filter=timed), ok=Count("id", filter=ok), satisfied=Count("id", filter=ok & ~disliked),
-        results=Count("id", filter=with_result), e_results=Count("id", filter=with_result & Q(has_result)), prov=Max("province_code"),
+        results=Count("id", filter=with_result), e_results=Count("id", filter=with_result & has_result), prov=Max("province_code"),
     ).order_by()
     return [
         (received, {"3.3": ("online", "received"), "4.2": ("digitised", "received")}),
@@ -380,8 +386,9 @@ def run_fact_queries(queries: list[tuple[QuerySet, dict[str, tuple[str, str]]]])
 
 def index_facts(*, day_from: dt.date | None = None, day_to: dt.date | None = None, units: list[str] | None = None,
                 by_day: bool = True) -> list[dict[str, Any]]:
-    """The rows of :func:`index_fact_queries` (see there for the formulas)."""
-    return run_fact_queries(index_fact_queries(day_from=day_from, day_to=day_to, units=units, by_day=by_day))
+    """The rows of :func:`index_fact_queries` (see there for the formulas), counted from the attachment and rating rows
+    themselves (``from_rows``): the full recount the rollups are checked against."""
+    return run_fact_queries(index_fact_queries(day_from=day_from, day_to=day_to, units=units, by_day=by_day, from_rows=True))
 
 
 def index_usage_query(*, day_from: dt.date | None = None, day_to: dt.date | None = None, units: list[str] | None = None,

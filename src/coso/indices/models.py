@@ -1,38 +1,94 @@
-"""Rollups of the Decision 766 facts: one row per current commune × local day × indicator."""
+"""Rollups of the Decision 766 facts: one row per current commune × local day, a column per count behind the indicators."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Indicator → (numerator column, denominator column) of the rollups: one column per count the record sources give
+# (``dossiers.selectors`` / ``feedback.selectors.index_fact_queries``), shared by the indicators over the same records.
+INDICATOR_COLUMNS: dict[str, tuple[str, str]] = {
+    "3.3": ("received_online", "received"),
+    "4.2": ("received_with_files", "received"),
+    "2.1": ("finished_on_time", "finished"),
+    "5.4": ("finished_satisfied", "finished"),
+    "4.1": ("results_electronic", "results"),
+    "5.2": ("feedback_on_time", "feedback"),
+    "5.3": ("feedback_satisfied", "feedback"),
+}
+COUNT_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys(column for pair in INDICATOR_COLUMNS.values() for column in pair))
 
-class IndexRollup(models.Model):
-    """Numerator and denominator of one indicator for one commune on one day (the day the record counts on).
+
+def facts_of(counts: Any) -> dict[str, tuple[int, int]]:
+    """{indicator: (numerator, denominator)} of a rollup row or of summed columns (a mapping); an indicator whose
+    denominator is 0 is left out (not measured)."""
+    out = {}
+    for code, (num, den) in INDICATOR_COLUMNS.items():
+        d = int(counts.get(den) or 0)
+        if d:
+            out[code] = (int(counts.get(num) or 0), d)
+    return out
+
+
+def _numerators_within_denominators(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(condition=models.Q(**{f"{num}__lte": models.F(den)}), name=f"{prefix}_{num}_le_{den}")
+        for num, den in dict(INDICATOR_COLUMNS.values()).items()
+    ]
+
+
+class RollupCounts(models.Model):
+    """The counts behind the indicators for one unit and one day (see :data:`INDICATOR_COLUMNS`)."""
+
+    # Dossiers on their local day of receipt.
+    received = models.PositiveIntegerField(_("hồ sơ tiếp nhận"), default=0)
+    received_online = models.PositiveIntegerField(_("tiếp nhận trực tuyến"), default=0)
+    received_with_files = models.PositiveIntegerField(_("tiếp nhận có thành phần hồ sơ điện tử"), default=0)
+    # Dossiers on the local day processing ended.
+    finished = models.PositiveIntegerField(_("hồ sơ đã giải quyết"), default=0)
+    finished_on_time = models.PositiveIntegerField(_("giải quyết đúng hạn, trước hạn"), default=0)
+    finished_satisfied = models.PositiveIntegerField(_("không trễ hạn, không bị đánh giá không hài lòng"), default=0)
+    results = models.PositiveIntegerField(_("hồ sơ có kết quả"), default=0)
+    results_electronic = models.PositiveIntegerField(_("kết quả có tệp điện tử"), default=0)
+    # Feedback on its local day of submission.
+    feedback = models.PositiveIntegerField(_("phản ánh, kiến nghị"), default=0)
+    feedback_on_time = models.PositiveIntegerField(_("phản ánh xử lý đúng hạn"), default=0)
+    feedback_satisfied = models.PositiveIntegerField(_("phản ánh được hài lòng"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def facts(self) -> dict[str, tuple[int, int]]:
+        return facts_of({c: getattr(self, c) for c in COUNT_COLUMNS})
+
+
+class IndexRollup(RollupCounts):
+    """The counts behind the indicators for one commune on one day (the day the record counts on): one row per
+    commune and day with records, whatever the indicators (one row per indicator would write several times as many
+    rows as there are records, the day grain being that fine), identified by the commune and the day (no other key to
+    keep up to date on every write).
 
     Written only by ``coso.indices.services`` (rebuild, refresh); province and national figures are
     sums of these rows, never a scan of the dossier table.
     """
 
+    pk = models.CompositePrimaryKey("commune_code", "day")
     commune_code = models.CharField(_("xã"), max_length=8)
     province_code = models.CharField(_("tỉnh"), max_length=8)
     day = models.DateField(_("ngày"))
-    indicator = models.CharField(_("chỉ số"), max_length=8)
-    numerator = models.PositiveIntegerField(default=0)
-    denominator = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("số liệu chỉ số theo ngày")
         verbose_name_plural = _("số liệu chỉ số theo ngày")
-        constraints = [
-            models.UniqueConstraint(fields=["commune_code", "day", "indicator"], name="index_rollup_unique"),
-            models.CheckConstraint(condition=models.Q(numerator__lte=models.F("denominator")), name="index_rollup_num_le_den"),
-        ]
+        constraints = _numerators_within_denominators("index_rollup")
         indexes = [
             models.Index(fields=["province_code", "day"], name="index_rollup_prov_day_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.commune_code} {self.day} {self.indicator}: {self.numerator}/{self.denominator}"
+        return f"{self.commune_code} {self.day}: {self.facts()}"
 
 
 class RollupState(models.Model):
@@ -46,23 +102,20 @@ class RollupState(models.Model):
         return f"{self.name}: {self.refreshed_at}"
 
 
-class ProvinceRollup(models.Model):
-    """The commune rollups summed per province × day × indicator (national figures and province rankings read these)."""
+class ProvinceRollup(RollupCounts):
+    """The commune rollups summed per province × day (national figures and province rankings read these)."""
 
+    pk = models.CompositePrimaryKey("province_code", "day")
     province_code = models.CharField(_("tỉnh"), max_length=8)
     day = models.DateField(_("ngày"))
-    indicator = models.CharField(_("chỉ số"), max_length=8)
-    numerator = models.PositiveIntegerField(default=0)
-    denominator = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("số liệu chỉ số cấp tỉnh theo ngày")
         verbose_name_plural = _("số liệu chỉ số cấp tỉnh theo ngày")
-        constraints = [models.UniqueConstraint(fields=["province_code", "day", "indicator"], name="index_prov_rollup_unique")]
-        indexes = [models.Index(fields=["day", "province_code", "indicator"], name="index_prov_rollup_day_idx")]
+        indexes = [models.Index(fields=["day", "province_code"], name="index_prov_rollup_day_idx")]
 
     def __str__(self) -> str:
-        return f"{self.province_code} {self.day} {self.indicator}: {self.numerator}/{self.denominator}"
+        return f"{self.province_code} {self.day}: {self.facts()}"
 
 
 class UsageRollup(models.Model):

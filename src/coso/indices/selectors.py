@@ -23,16 +23,20 @@ from django.db.models.functions import TruncMonth
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.indices.cache import CATALOGUE, NATIONAL, cached
 from coso.indices.engine import Facts, Scorecard, Totals, scorecard, totals
-from coso.indices.models import IndexRollup, ProvinceRollup, ProvinceUsageRollup, UsageRollup
+from coso.indices.models import COUNT_COLUMNS, IndexRollup, ProvinceRollup, ProvinceUsageRollup, UsageRollup, facts_of
 from coso.indices.periods import Period
 
 LEADER_ROLES = frozenset({Role.COMMUNE_LEADER, Role.SYSTEM_ADMIN} | PROVINCE_ROLES)
 
 
+def _sums() -> dict[str, Sum]:
+    return {c: Sum(c) for c in COUNT_COLUMNS}
+
+
 def _grouped(qs: Any, field: str) -> dict[str, Facts]:
     out: dict[str, Facts] = defaultdict(dict)
-    for r in qs.values(field, "indicator").annotate(n=Sum("numerator"), d=Sum("denominator")).order_by():
-        out[r[field]][r["indicator"]] = (int(r["n"] or 0), int(r["d"] or 0))
+    for r in qs.values(field).annotate(**_sums()).order_by():
+        out[r[field]].update(facts_of(r))
     return out
 
 
@@ -56,10 +60,7 @@ def facts_by_province(period: Period) -> dict[str, Facts]:
 
 
 def facts_national(period: Period) -> Facts:
-    return {
-        r["indicator"]: (int(r["n"] or 0), int(r["d"] or 0))
-        for r in _provinces_in(period).values("indicator").annotate(n=Sum("numerator"), d=Sum("denominator")).order_by()
-    }
+    return facts_of(_provinces_in(period).aggregate(**_sums()))
 
 
 def _span(period: Period) -> tuple[str, str]:
@@ -454,11 +455,9 @@ def _monthly_scores(spans: list[Period], *, commune_code: str, province_code: st
     else:
         qs = ProvinceRollup.objects.all()
     by_month: dict[tuple[int, int], Facts] = defaultdict(dict)
-    rows = qs.filter(day__gte=whole.start, day__lte=whole.end).values("day", "indicator", "numerator", "denominator")
-    for r in rows.iterator():
-        key = (r["day"].year, r["day"].month)
-        n, d = by_month[key].get(r["indicator"], (0, 0))
-        by_month[key][r["indicator"]] = (n + r["numerator"], d + r["denominator"])
+    per_month = qs.filter(day__gte=whole.start, day__lte=whole.end).annotate(month=TruncMonth("day"))
+    for r in per_month.values("month").annotate(**_sums()).order_by():
+        by_month[(r["month"].year, r["month"].month)] = facts_of(r)
     home = province_code
     if commune_code and not home:  # a commune's trend: its own province's catalogue
         from coso.units.models import AdministrativeUnit

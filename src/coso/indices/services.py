@@ -23,7 +23,7 @@ from coso.dossiers import selectors as dossier_selectors
 from coso.feedback import selectors as feedback_selectors
 from coso.indices import cache as figures_cache
 from coso.indices import sql
-from coso.indices.models import IndexRollup, ProvinceRollup, ProvinceUsageRollup, RollupState, UsageRollup
+from coso.indices.models import COUNT_COLUMNS, IndexRollup, ProvinceRollup, ProvinceUsageRollup, RollupState, UsageRollup, facts_of
 
 # Records saved while a refresh runs are seen by the next one: start it a little before the last.
 OVERLAP = dt.timedelta(minutes=2)
@@ -49,10 +49,11 @@ def rollups_rebuild(*, actor: Any = None) -> int:
     started = timezone.now()
     with transaction.atomic():
         state = _state()
-        IndexRollup.objects.all().delete()
-        UsageRollup.objects.all().delete()
-        sql.insert_facts(fact_queries(by_day=True))
-        sql.insert_usage(dossier_selectors.index_usage_query(by_day=True))
+        sql.tune_for_rebuild()
+        sql.clear()
+        with sql.indexes_built_after(IndexRollup), sql.indexes_built_after(UsageRollup):
+            sql.insert_facts(fact_queries(by_day=True))
+            sql.insert_usage(dossier_selectors.index_usage_query(by_day=True))
         n = IndexRollup.objects.count()
         sql.sum_provinces()
         state.rebuilt_at = state.refreshed_at = started
@@ -132,25 +133,13 @@ class Mismatch:
 
 def rollups_check() -> list[Mismatch]:
     """Compare every (commune, indicator) total of the rollups with a full recomputation from the records."""
-    from django.db.models import Sum
-
-    stored: dict[tuple[str, str], tuple[int, int]] = {
-        (r["commune_code"], r["indicator"]): (r["n"], r["d"])
-        for r in IndexRollup.objects.values("commune_code", "indicator").annotate(n=Sum("numerator"), d=Sum("denominator")).order_by()
-    }
+    stored = _totals(IndexRollup.objects.all(), "commune_code")
     fresh: dict[tuple[str, str], tuple[int, int]] = {}
     for f in collect_facts(by_day=False):
         if f["denominator"]:
             fresh[(f["unit_code"] or "", f["indicator"])] = (f["numerator"], f["denominator"])
     out = []
-    by_province: dict[tuple[str, str], tuple[int, int]] = {
-        (r["province_code"], r["indicator"]): (r["n"], r["d"])
-        for r in IndexRollup.objects.values("province_code", "indicator").annotate(n=Sum("numerator"), d=Sum("denominator")).order_by()
-    }
-    provinces = {
-        (r["province_code"], r["indicator"]): (r["n"], r["d"])
-        for r in ProvinceRollup.objects.values("province_code", "indicator").annotate(n=Sum("numerator"), d=Sum("denominator")).order_by()
-    }
+    by_province, provinces = _totals(IndexRollup.objects.all(), "province_code"), _totals(ProvinceRollup.objects.all(), "province_code")
     for key in sorted(set(by_province) | set(provinces)):
         if by_province.get(key, (0, 0)) != provinces.get(key, (0, 0)):
             out.append(Mismatch("province " + key[0], key[1], provinces.get(key, (0, 0)), by_province.get(key, (0, 0))))
@@ -159,6 +148,17 @@ def rollups_check() -> list[Mismatch]:
         if a != b:
             out.append(Mismatch(key[0], key[1], a, b))
     return out + _usage_check()
+
+
+def _totals(qs: Any, unit: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """{(unit, indicator): (numerator, denominator)} summed over the days of rollup rows."""
+    from django.db.models import Sum
+
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    for r in qs.values(unit).annotate(**{c: Sum(c) for c in COUNT_COLUMNS}).order_by():
+        for indicator, fact in facts_of(r).items():
+            out[(r[unit], indicator)] = fact
+    return out
 
 
 def _usage_check() -> list[Mismatch]:
