@@ -10,8 +10,15 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+# Property-based tests judge behaviour, never speed: no per-example deadline and no "input generation is slow" check,
+# which fail on a loaded machine (CI shares its machine) although every example passes.
+hypothesis_settings.register_profile("coso", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("coso")
 
 
 @pytest.fixture(autouse=True)

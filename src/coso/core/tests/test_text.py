@@ -60,7 +60,7 @@ def test_sort_key_is_digits_only_and_distinct_for_distinct_names(batch):
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(batch=st.lists(names, min_size=2, max_size=40, unique=True))
 def test_database_order_on_stored_key_matches_python(sort_probe_table, batch):
     with connection.cursor() as cur:

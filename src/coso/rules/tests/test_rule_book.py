@@ -193,7 +193,7 @@ def test_cache_sees_another_process_change_at_the_next_request(province, monkeyp
 DAYS = st.integers(0, 400).map(lambda n: dt.date(2026, 1, 1) + dt.timedelta(days=n))
 
 
-@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(changes=st.lists(st.tuples(DAYS, st.one_of(st.none(), st.integers(1, 120)), st.integers(1, 60)), min_size=1, max_size=6),
        probes=st.lists(DAYS, min_size=5, max_size=15))
 def test_changes_never_overlap_and_lookup_matches_a_model(province, changes, probes):
