@@ -21,6 +21,7 @@ import datetime as dt
 import functools
 import hashlib
 import pickle
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -45,19 +46,41 @@ def _key(province_code: str) -> str:
     return f"{BASE}:{province_code}"
 
 
+def _fresh() -> int:
+    """A generation no counter has had before: the clock in nanoseconds. A counter that left the cache (culled by the
+    database cache past its ``MAX_ENTRIES``, evicted by Redis under memory pressure) starts again from here, above any
+    value it had (each value is its start plus the bumps since, fewer than the nanoseconds since), so the figures
+    cached under its old values are never read again. Starting again from 0 or 1 would serve them."""
+    return time.time_ns()
+
+
 def _incr(key: str) -> None:
     """Add one to a generation counter: one increment when it exists (every write of a dossier or feedback item bumps
-    one), created on first use."""
+    one), created at a fresh value (:func:`_fresh`) when it does not."""
     try:
         cache.incr(key)
         return
     except ValueError:  # not there yet (or evicted)
         pass
-    if not cache.add(key, 1, timeout=None):  # another process created it meanwhile
+    if not cache.add(key, _fresh(), timeout=None):  # another process created it meanwhile
         try:
             cache.incr(key)
         except ValueError:  # evicted between add and incr
-            cache.set(key, 1, timeout=None)
+            cache.set(key, _fresh(), timeout=None)
+
+
+def _read_generations(keys: list[str]) -> dict[str, Any]:
+    """The current value of each generation counter; a missing one (never bumped, or evicted) is created at a fresh value
+    first, so that no figure is ever cached under a value that a counter read as missing would give again."""
+    found: dict[str, Any] = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    if missing:
+        for k in missing:
+            cache.add(k, _fresh(), timeout=None)
+        found.update(cache.get_many(missing))
+        for k in missing:  # a cache that keeps nothing (dummy): a value of its own, so nothing cached is read again
+            found.setdefault(k, _fresh())
+    return found
 
 
 def _month_key(province_code: str, year: int, month: int) -> str:
@@ -156,11 +179,10 @@ def page_of_figures(view: Callable[..., T]) -> Callable[..., T]:
 def _generations(keys: list[str]) -> dict[str, Any]:
     page = _PAGE.get()
     if page is None:
-        return cache.get_many(keys)  # type: ignore[no-any-return]
+        return _read_generations(keys)
     missing = [k for k in keys if k not in page.generations]
     if missing:
-        found = cache.get_many(missing)
-        page.generations.update({k: found.get(k, 0) for k in missing})
+        page.generations.update(_read_generations(missing))
     return {k: page.generations[k] for k in keys}
 
 
@@ -185,7 +207,7 @@ def cached(
         signature = rules_signature()
     else:
         signature = page.signature = page.signature or rules_signature()
-    raw = "|".join(map(str, (kind, province_code, *(gens.get(k, 0) for k in keys), signature, *parts)))
+    raw = "|".join(map(str, (kind, province_code, *(gens[k] for k in keys), signature, *parts)))
     key = f"indices:fig:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
     return _fetch_or_compute(key, compute, timeout)
 
@@ -232,7 +254,7 @@ def bump_queue(commune_codes: Iterable[str]) -> None:
 
 def cached_queue(commune_code: str, parts: Iterable[Any], compute: Callable[[], T]) -> T:
     """``compute()`` (an officer's queue counts) cached until the commune's records change (or ``QUEUE_TTL``)."""
-    gen = cache.get(_queue_key(commune_code), 0)
+    gen = _read_generations([_queue_key(commune_code)])[_queue_key(commune_code)]
     raw = "|".join(map(str, ("queue", commune_code, gen, *parts)))
     key = f"indices:q:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
     return _fetch_or_compute(key, compute, QUEUE_TTL)

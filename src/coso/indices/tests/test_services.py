@@ -513,3 +513,26 @@ def test_one_page_reads_each_figure_once_and_writes_them_together(november, comm
         card = selectors.commune_card(commune.code, commune.province_code, NOV)
         cached_ranking = selectors.commune_ranking(commune.province_code, NOV)
     assert card.points == first.points and cached_ranking[0].strength is None
+
+
+def test_figures_cached_before_a_generation_counter_was_evicted_are_not_served(november, commune, make_dossier, django_capture_on_commit_callbacks):
+    """A generation counter can leave the cache (the database cache culls entries past MAX_ENTRIES, Redis evicts under
+    memory pressure): created again, it must not come back to a value figures were cached under, or they would be
+    served although the records changed since."""
+    from django.core.cache import cache
+
+    from coso.indices import cache as figures_cache
+
+    services.rollups_rebuild()
+    stale = selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1")
+    counters = [figures_cache.BASE, figures_cache._key(commune.province_code), figures_cache._month_key(commune.province_code, 2026, 11)]
+    for _ in range(2):
+        for key in counters:
+            cache.delete(key)  # evicted
+        with django_capture_on_commit_callbacks(execute=True):
+            make_dossier(commune, received=dt.date(2026, 11, 12), finished=dt.date(2026, 11, 13), timeliness="on_time")
+        for key in counters:
+            cache.delete(key)  # evicted again after the event's bump
+        fresh = selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1")
+        assert fresh.denominator == stale.denominator + 1
+        stale = fresh
