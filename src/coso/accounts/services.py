@@ -529,12 +529,15 @@ def totp_qr_data_uri(device: TOTPDevice) -> str:
     return str(segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2))
 
 
+RECOVERY_CODE_LENGTH = 10
+
+
 def _new_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="Mã khôi phục", confirmed=True)
     codes = []
     for _i in range(settings.COSO_RECOVERY_CODES):
-        raw = secrets.token_hex(5)  # 10 hex characters, 40 bits each
+        raw = secrets.token_hex(RECOVERY_CODE_LENGTH // 2)  # 10 hex characters, 40 bits each
         codes.append(f"{raw[:5]}-{raw[5:]}")
         StaticToken.objects.create(device=device, token=raw)
     return codes
@@ -571,13 +574,16 @@ def otp_verify(*, user: User, token: str) -> Any:
     token = _digits(token)
     if not token:
         return None
-    if token.isdigit():
+    recovery = token.replace("-", "").lower()
+    # A recovery code is 10 hex characters (see _new_recovery_codes), a TOTP code 6 digits: by its length, since about
+    # one recovery code in a hundred is digits only and, typed without its dash, would otherwise be taken for a TOTP code.
+    if token.isdigit() and len(recovery) != RECOVERY_CODE_LENGTH:
         device = totp_device(user)
         return verify_token(user, device.persistent_id, token) if device is not None else None
     static = StaticDevice.objects.filter(user=user, confirmed=True).first()
     if static is None:
         return None
-    return verify_token(user, static.persistent_id, token.replace("-", "").lower())
+    return verify_token(user, static.persistent_id, recovery)
 
 
 @transaction.atomic

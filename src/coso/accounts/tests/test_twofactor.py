@@ -73,6 +73,19 @@ def test_a_code_is_used_once(users):
     assert r.status_code == 200 and not _signed_in(c2)
 
 
+def test_a_recovery_code_of_digits_only_is_still_a_recovery_code(users, monkeypatch):
+    """About one recovery code in a hundred is all digits: typed without its dash it must not be taken for an app code."""
+    from coso.accounts import services
+
+    admin = users["province_admin"]
+    monkeypatch.setattr(services.secrets, "token_hex", lambda n: "0123456789"[: 2 * n])
+    codes = services._new_recovery_codes(admin)
+    assert codes[0] == "01234-56789"
+    c = Client()
+    c.post(LOGIN, {"username": "province_admin", "password": PASSWORD})
+    assert c.post(VERIFY, {"token": "0123456789"}).status_code == 302 and _signed_in(c)
+
+
 def test_too_many_wrong_codes_restart_the_sign_in(users):
     c = Client()
     c.post(LOGIN, {"username": "province_admin", "password": PASSWORD})
