@@ -145,7 +145,9 @@ UNSOURCED_NOTES: dict[str, str] = {
     "115": _ABSENT,
     "118": "Báo cáo ghép xếp “absent”; bản thu thập trang có 1.014848 (phương án bảo vệ công trình thủy lợi, Nghị định 40/2026), khác căn cứ và đối tượng (đập, hồ chứa): không ghép.",
     "126": _ABSENT,
-    **{n: _NO_CODE + _NO_MOHA for n in ("130", "131", "132", "133", "134", "139", "152", "180", "181", "182", "184", "185", "186")},
+    **{n: _NO_CODE + _NO_MOHA for n in ("130", "152", "180", "181", "182", "184", "185", "186")},
+    "134": "Bản thu thập API có 1.013749 (cùng tên, Quyết định 639/QĐ-BNV ngày 19/6/2025, cấp Xã/Phường, Tỉnh) nhưng thời hạn theo "
+           "hình thức nộp là 0, không đơn vị (bản ghi dịch vụ trực tuyến ghi “1”): không nhập.",
     "140": _ABSENT,
     "141": _ABSENT,
     "142": _ABSENT + " Gần nhất là “Thủ tục tặng, truy tặng Huy chương Thanh niên xung phong vẻ vang” (0,768) nhưng báo cáo không ghi mã; Bộ Nội vụ.",
