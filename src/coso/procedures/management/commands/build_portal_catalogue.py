@@ -93,6 +93,13 @@ VETTED: dict[str, str | list[str]] = {
     # the dossier is the election minutes)
     "268": "1.002211",
     "270": "2.000950",
+    # kindergartens: the portal republished the commune's kindergarten procedures under 1181/QĐ-BGDĐT (14/5/2026)
+    # naming them “nhà trẻ, trường mẫu giáo, trường mầm non” (the city's rows keep the older order; row 41 is the
+    # dissolution asked by the founders, the only dissolution the record describes)
+    "37": "2.002891",
+    "38": "2.002894",
+    "39": "2.002892",
+    "41": "2.002893",
 }
 UNCONFIRMED = "đã nhập, thời hạn chưa xác nhận (I)"
 # Why each row of the city's list still ships no record (COVERAGE.md's note column; every row "không có trong bản
@@ -145,9 +152,9 @@ UNSOURCED_NOTES: dict[str, str] = {
     "34": "Bản thu thập API có 2.002855 (tiếp nhận học sinh Việt Nam từ nước ngoài về nước, mọi cấp học) ở cấp “Cơ quan khác”, không phải cấp xã.",
     "35": "Bản thu thập API có 2.002856 (tiếp nhận học sinh người nước ngoài, mọi cấp học) ở cấp “Cơ quan khác”, không phải cấp xã.",
     "36": _NO_CODE + "thủ tục của Bộ GD&ĐT, bản thu thập trang không có bộ này; mã chưa xác định nên chưa tra được bản thu thập API.",
-    **{n: _NO_CODE + _NO_MOET for n in ("37", "38", "39", "44", "46", "52")},
-    "40": "Báo cáo ghép trỏ dòng này (tên trùng) vào 2.002894 mà không ghi tên Cổng của mã; mã không có trong bản thu thập trang, chưa đối chiếu được tên: không ghép.",
-    "41": "Báo cáo ghép đề xuất 1.012974 (review): giải thể cơ sở giáo dục mầm non độc lập (đã nhập ở dòng 67), không phải trường mầm non.",
+    **{n: _NO_CODE + _NO_MOET for n in ("44", "46", "52")},
+    "40": "Báo cáo ghép trỏ dòng này (tên trùng) vào 2.002894; bản thu thập API cho thấy 2.002894 là cho phép hoạt động giáo dục "
+          "(đã nhập ở dòng 38), không phải hoạt động giáo dục trở lại: không ghép.",
     "45": "Báo cáo ghép đề xuất 5.003847 (review): cho phép trường phổ thông dân tộc nội trú hoạt động trở lại (mã riêng của một tỉnh), không phải trường tiểu học.",
     "50": "Báo cáo ghép trỏ vào 1.012965: cho phép hoạt động giáo dục (đã nhập ở dòng 48), không phải hoạt động giáo dục trở lại.",
     "54": "Báo cáo ghép đề xuất 1.012971 (review): thành lập cơ sở GDMN độc lập (dòng 53); bản thu thập API đi thẳng từ 1.012971 sang 1.012973, không có thủ tục này.",
@@ -200,8 +207,9 @@ UNSOURCED_NOTES: dict[str, str] = {
     "361": _NO_CODE + f"mã chưa xác định: các mã cấp xã của {_HP3626} "
            "là 2.001909, 2.001801, 2.002409, 2.002396, không có thủ tục thực hiện việc giải trình.",
     "363": "Mã Cổng 2.002622 cùng tên đã bị bãi bỏ, thay bằng 2.002913 “Liên thông điện tử: đăng ký khai tử, xóa đăng ký thường trú, "
-           "giải quyết mai táng phí, tử tuất” (Quyết định 3582/QĐ-UBND ngày 08/9/2026 của UBND TP. Hải Phòng); bản thu thập trang "
-           "của Bộ Tư pháp chỉ có liên thông khai sinh (2.000986, 2.001023); bản thu thập API chưa đọc tới hai mã này." + _NO_VALUES,
+           "giải quyết mai táng phí, tử tuất” (Quyết định 3582/QĐ-UBND ngày 08/9/2026 của UBND TP. Hải Phòng). Bản thu thập API có "
+           "2.002913 (Bộ Tư pháp, cấp Xã/Phường, chỉ nộp trực tuyến) nhưng thời hạn chung để trống: thời hạn chỉ có trong trình tự, "
+           "theo từng khâu (khai tử 24 giờ, xóa thường trú 01 ngày làm việc, mai táng phí, tử tuất theo cơ quan giải quyết): không nhập.",
 }
 
 
