@@ -167,7 +167,9 @@ UNSOURCED_NOTES: dict[str, str] = {
     "71": "Báo cáo ghép đề xuất 1.014313 (review): hỗ trợ kinh phí cơ sở GDMN độc lập do UBND tỉnh Thanh Hóa công bố riêng, không phải chuyển đổi.",
     "72": "Bản thu thập API có 1.003702 nhưng thời hạn theo hình thức nộp là 0, không đơn vị (chỉ có trong phần mô tả): không nhập.",
     "73": "Bản thu thập API chỉ có 1.008148 (cơ sở GDNN công lập thuộc Bộ…, cấp Bộ), bản ghi kế tiếp là 1.008648: không có thủ tục cho cơ sở tư thục, có vốn nước ngoài.",
-    "74": "Bản thu thập API chỉ có 1.008148 (cơ sở GDNN công lập thuộc Bộ…, cấp Bộ), bản ghi kế tiếp là 1.008648: không có thủ tục cho cơ sở công lập trực thuộc cấp xã.",
+    "74": "Bản thu thập API có 2.002284 (chính sách nội trú tại cơ sở GDNN công lập trực thuộc xã, cấp Xã/Phường, 683/QĐ-BGDĐT "
+          "ngày 13/3/2025) nhưng thời hạn của hình thức nộp trực tiếp là 0, không đơn vị (30 ngày làm việc chỉ ghi ở thời hạn chung "
+          "và dịch vụ trực tuyến của bản ghi; mô tả ghi thẩm định 03 ngày làm việc): không nhập.",
     "103": "Báo cáo ghép đề xuất 3.000439 (review): giao khu vực biển (đã nhập ở dòng 102), không phải gia hạn.",
     "110": "Bản thu thập trang có 1.012922 (kiểm tra hiện trường rừng trồng bị thiệt hại, cấp xã) nhưng Cổng ghi 1 ngày làm việc, trái với 03 ngày làm việc trong trình tự của chính thủ tục: chưa nhập.",
     "112": _ABSENT,
