@@ -110,7 +110,6 @@ _ABSENT = "Báo cáo ghép xếp “absent” (tìm trên Cổng không có kế
 _NO_CODE = "Báo cáo ghép ghi khớp tên nhưng không ghi mã; "
 _NO_MOIT = "thủ tục của Bộ Công Thương, bản thu thập trang không có bộ này; mã chưa xác định nên chưa tra được bản thu thập API."
 _NO_MOET = "thủ tục của Bộ GD&ĐT, bản thu thập trang không có bộ này; dãy mã giáo dục cấp xã 1.012963–1.012975 của bản thu thập API không có thủ tục này."
-_NO_MOHA = "thủ tục của Bộ Nội vụ, bản thu thập trang không có bộ này; mã chưa xác định nên chưa tra được bản thu thập API."
 _NO_INSPECT = "thủ tục của Thanh tra Chính phủ, bản thu thập trang không có; mã chưa xác định nên chưa tra được bản thu thập API."
 # Codes found later in lists that name them (not in either crawl, so no time or fee to ship): the list of commune
 # procedures posted by the People's Committee of Vĩnh Bảo commune, Hải Phòng (public repository
@@ -134,6 +133,16 @@ _ASSOC_CODES = {
     "158": ("1.013716", "hợp nhất, sáp nhập, chia, tách quỹ"),
     "159": ("1.013717", "quỹ tự giải thể"),
 }
+# The Vĩnh Bảo list also names codes for rows below, but it holds codes that do not exist (1.000124 for death
+# registration, whose code is 1.000656): such a code is only reported, as unverified.
+_VB_UNVERIFIED = ("; danh mục niêm yết của UBND xã Vĩnh Bảo, TP. Hải Phòng (kho hongdienvbhp/BangNiemYetVinhBao) ghi mã {code} "
+                  "nhưng chưa đối chiếu được (danh mục này có cả mã không có thật, như 1.000124 cho đăng ký khai tử, mã đúng "
+                  "1.000656); bản thu thập API chưa đọc tới mã này.")
+_MOHA_SEARCHED = ("thủ tục của Bộ Nội vụ, bản thu thập trang không có bộ này; bản thu thập API quanh các thủ tục người có công của "
+                  "Quyết định 639/QĐ-BNV (đã đọc 1.013726–1.013751) không có thủ tục này; phần đã đọc của danh mục niêm yết "
+                  "của xã Vĩnh Bảo (Hải Phòng) không ghi: mã chưa xác định.")
+_TNXP_SEARCHED = (" Tìm cụm “thanh niên xung phong đã hoàn thành nhiệm vụ trong” trong mã nguồn công khai chỉ thấy mã riêng "
+                  "của một tỉnh (3.000579, theo nghị quyết HĐND).")
 _GAME_CODES = {"290": ("1.013792", "cấp"), "291": ("1.013793", "sửa đổi, bổ sung"), "292": ("1.013794", "gia hạn"), "293": ("1.013795", "cấp lại")}
 UNSOURCED_NOTES: dict[str, str] = {
     **{n: _ABSENT + " Giấy phép kinh doanh có điều kiện của Bộ Công Thương (rượu, thuốc lá, LPG chai)."
@@ -151,18 +160,18 @@ UNSOURCED_NOTES: dict[str, str] = {
     "33": "Bản thu thập API có 2.002854 (chuyển trường và tiếp nhận học sinh) ở cấp “Cơ quan khác” (hiệu trưởng quyết định), không phải cấp xã.",
     "34": "Bản thu thập API có 2.002855 (tiếp nhận học sinh Việt Nam từ nước ngoài về nước, mọi cấp học) ở cấp “Cơ quan khác”, không phải cấp xã.",
     "35": "Bản thu thập API có 2.002856 (tiếp nhận học sinh người nước ngoài, mọi cấp học) ở cấp “Cơ quan khác”, không phải cấp xã.",
-    "36": _NO_CODE + "thủ tục của Bộ GD&ĐT, bản thu thập trang không có bộ này; mã chưa xác định nên chưa tra được bản thu thập API.",
-    **{n: _NO_CODE + _NO_MOET for n in ("44", "46", "52")},
+    "36": _NO_CODE + "thủ tục của Bộ GD&ĐT, bản thu thập trang không có bộ này; mã chưa xác định" + _VB_UNVERIFIED.format(code="3.000182"),
+    **{n: _NO_CODE + _NO_MOET[:-1] + _VB_UNVERIFIED.format(code=c) for n, c in (("44", "1.004563"), ("46", "1.001639"), ("52", "1.008725"))},
     "40": "Báo cáo ghép trỏ dòng này (tên trùng) vào 2.002894; bản thu thập API cho thấy 2.002894 là cho phép hoạt động giáo dục "
           "(đã nhập ở dòng 38), không phải hoạt động giáo dục trở lại: không ghép.",
     "45": "Báo cáo ghép đề xuất 5.003847 (review): cho phép trường phổ thông dân tộc nội trú hoạt động trở lại (mã riêng của một tỉnh), không phải trường tiểu học.",
     "50": "Báo cáo ghép trỏ vào 1.012965: cho phép hoạt động giáo dục (đã nhập ở dòng 48), không phải hoạt động giáo dục trở lại.",
     "54": "Báo cáo ghép đề xuất 1.012971 (review): thành lập cơ sở GDMN độc lập (dòng 53); bản thu thập API đi thẳng từ 1.012971 sang 1.012973, không có thủ tục này.",
-    "58": _NO_CODE + "thủ tục của Bộ GD&ĐT, bản thu thập trang không có bộ này; bản thu thập API chỉ cho 1.008950, 1.008951 của Nghị định 105/2020 (dòng 57, 59).",
+    "58": _NO_CODE + "thủ tục của Bộ GD&ĐT, bản thu thập trang không có bộ này; bản thu thập API chỉ cho 1.008950, 1.008951 của Nghị định 105/2020 (dòng 57, 59)" + _VB_UNVERIFIED.format(code="1.001622"),
     "63": _ABSENT + " Gần nhất là 1.012969 (thành lập trung tâm học tập cộng đồng), thủ tục khác.",
     "66": _ABSENT,
-    "68": _NO_CODE + "thủ tục của Bộ GD&ĐT (văn bằng, chứng chỉ), bản thu thập trang không có bộ này; 2.000908 (cấp bản sao từ sổ gốc, Bộ Tư pháp) là thủ tục khác.",
-    "69": _NO_CODE + "thủ tục của Bộ GD&ĐT (văn bằng, chứng chỉ), bản thu thập trang không có bộ này; mã chưa xác định nên chưa tra được bản thu thập API.",
+    "68": _NO_CODE + "thủ tục của Bộ GD&ĐT (văn bằng, chứng chỉ), bản thu thập trang không có bộ này; 2.000908 (cấp bản sao từ sổ gốc, Bộ Tư pháp) là thủ tục khác" + _VB_UNVERIFIED.format(code="3.000467"),
+    "69": _NO_CODE + "thủ tục của Bộ GD&ĐT (văn bằng, chứng chỉ), bản thu thập trang không có bộ này; mã chưa xác định" + _VB_UNVERIFIED.format(code="3.000468"),
     "70": "Mã 1.008951 mà báo cáo ghép của bản thu thập gán cho dòng này là thủ tục hỗ trợ giáo viên mầm non (dòng 57).",
     "71": "Báo cáo ghép đề xuất 1.014313 (review): hỗ trợ kinh phí cơ sở GDMN độc lập do UBND tỉnh Thanh Hóa công bố riêng, không phải chuyển đổi.",
     "72": "Bản thu thập API có 1.003702 nhưng thời hạn theo hình thức nộp là 0, không đơn vị (chỉ có trong phần mô tả): không nhập.",
@@ -176,7 +185,8 @@ UNSOURCED_NOTES: dict[str, str] = {
     "115": _ABSENT,
     "118": "Báo cáo ghép xếp “absent”; bản thu thập trang có 1.014848 (phương án bảo vệ công trình thủy lợi, Nghị định 40/2026), khác căn cứ và đối tượng (đập, hồ chứa): không ghép.",
     "126": _ABSENT,
-    **{n: _NO_CODE + _NO_MOHA for n in ("130", "180", "181", "182", "184", "185", "186")},
+    **{n: _NO_CODE + _MOHA_SEARCHED for n in ("130", "180", "184", "185", "186")},
+    **{n: _NO_CODE + _MOHA_SEARCHED + _TNXP_SEARCHED for n in ("181", "182")},
     "134": "Bản thu thập API có 1.013749 (cùng tên, Quyết định 639/QĐ-BNV ngày 19/6/2025, cấp Xã/Phường, Tỉnh) nhưng thời hạn theo "
            "hình thức nộp là 0, không đơn vị (bản ghi dịch vụ trực tuyến ghi “1”): không nhập.",
     "140": _ABSENT,
