@@ -148,17 +148,20 @@ def test_shipped_values_equal_the_api_extracts():
         assert rec["code"] in shipped, rec["code"]
         v = Procedure.objects.get(code=rec["code"]).version_on(TODAY)
         # a counter method listed in several phases ships its longest phase (the first listed when their
-        # units differ), marked I (unconfirmed)
+        # units differ), marked I (unconfirmed); a time the record gives no unit anywhere (the portal's bare "1")
+        # ships its number with the catalogue's default unit, marked I
         phases = [m for m in rec["methods"] if m["submission_method"] == "Trực tiếp"]
         several = len({(m["processing_time_qty"], m["processing_time_unit"]) for m in phases}) > 1
         one_unit = len({m["processing_time_unit"] for m in phases}) == 1
         counter = max(phases, key=lambda m: m["processing_time_qty"]) if one_unit else phases[0]
+        unitless = not any(m["processing_time_unit"] for m in rec["methods"])
         assert float(v.time_limit) == counter["processing_time_qty"], rec["code"]
-        assert v.time_unit == UNITS[counter["processing_time_unit"]], rec["code"]
+        assert v.time_unit == (ProcedureVersion.TimeUnit.WORKING_DAYS if unitless else UNITS[counter["processing_time_unit"]]), rec["code"]
         assert v.fee == next((f["amount_value"] for f in rec["fees"] if f["submission_method"] == "Trực tiếp"), 0), rec["code"]
         assert len(v.required_documents) == len({(d.get("case_name", ""), d["name"]) for d in rec["checklist"]}), rec["code"]
         assert rec["decision_number"] in v.source and rec["confidence"] == "C-3p", rec["code"]
-        assert v.confidence == ("I" if several else "C-3p"), rec["code"]
+        assert v.confidence == ("I" if several or unitless else "C-3p"), rec["code"]
+        assert v.needs_confirmation == (unitless or several), rec["code"]
     ceremony = Procedure.objects.get(code="1.013797").version_on(TODAY)
     assert (ceremony.time_limit, ceremony.time_unit) == (25, ProcedureVersion.TimeUnit.CALENDAR_DAYS)
     school = Procedure.objects.get(code="1.012964").version_on(TODAY)
@@ -171,6 +174,6 @@ def test_every_unsourced_row_of_the_city_list_says_why():
 
     row = re.compile(r"^\| (\d+) \| .* \| không có trong bản thu thập \| (.*) \|$")
     notes = {m.group(1): m.group(2).strip() for m in map(row.match, (portal.DATA_DIR / "COVERAGE.md").read_text(encoding="utf-8").splitlines()) if m}
-    assert len(notes) >= 100
+    assert len(notes) >= 50  # the table parsed (98 rows had no record when this was written)
     assert [n for n, note in notes.items() if not note] == []
     assert set(notes) == set(UNSOURCED_NOTES)

@@ -93,6 +93,13 @@ VETTED: dict[str, str | list[str]] = {
     # the dossier is the election minutes)
     "268": "1.002211",
     "270": "2.000950",
+    # kindergartens: the portal republished the commune's kindergarten procedures under 1181/QĐ-BGDĐT (14/5/2026)
+    # naming them “nhà trẻ, trường mẫu giáo, trường mầm non” (the city's rows keep the older order; row 41 is the
+    # dissolution asked by the founders, the only dissolution the record describes)
+    "37": "2.002891",
+    "38": "2.002894",
+    "39": "2.002892",
+    "41": "2.002893",
 }
 UNCONFIRMED = "đã nhập, thời hạn chưa xác nhận (I)"
 # Why each row of the city's list still ships no record (COVERAGE.md's note column; every row "không có trong bản
@@ -103,10 +110,40 @@ _ABSENT = "Báo cáo ghép xếp “absent” (tìm trên Cổng không có kế
 _NO_CODE = "Báo cáo ghép ghi khớp tên nhưng không ghi mã; "
 _NO_MOIT = "thủ tục của Bộ Công Thương, bản thu thập trang không có bộ này; mã chưa xác định nên chưa tra được bản thu thập API."
 _NO_MOET = "thủ tục của Bộ GD&ĐT, bản thu thập trang không có bộ này; dãy mã giáo dục cấp xã 1.012963–1.012975 của bản thu thập API không có thủ tục này."
-_NO_MOHA = "thủ tục của Bộ Nội vụ, bản thu thập trang không có bộ này; mã chưa xác định nên chưa tra được bản thu thập API."
-_NO_ASSOC = "bản thu thập API không có thủ tục về hội, quỹ (đã đọc, xem phần đầu); bản thu thập trang không có Bộ Nội vụ."
-_NO_GAME = "bản thu thập API không có thủ tục điểm trò chơi điện tử công cộng (đã đọc, xem phần đầu); bản thu thập trang không có Bộ VHTTDL."
 _NO_INSPECT = "thủ tục của Thanh tra Chính phủ, bản thu thập trang không có; mã chưa xác định nên chưa tra được bản thu thập API."
+# Codes found later in lists that name them (not in either crawl, so no time or fee to ship): the list of commune
+# procedures posted by the People's Committee of Vĩnh Bảo commune, Hải Phòng (public repository
+# hongdienvbhp/BangNiemYetVinhBao), and the decisions of the Hải Phòng People's Committee it cites.
+_VB = "theo danh mục TTHC cấp xã niêm yết của UBND xã Vĩnh Bảo, TP. Hải Phòng (kho công khai hongdienvbhp/BangNiemYetVinhBao)"
+_NO_VALUES = " Chưa có thời hạn, phí từ nguồn nên chưa nhập."
+_ASSOC_GAP = ("; bản thu thập API không có bản ghi: đã đọc, sau 1.013695 là 1.013726, 1.013730 (không có 1.013702–1.013717)."
+              + _NO_VALUES)
+_GAME_GAP = "; bản thu thập API không có bản ghi: đã đọc, sau 1.013791 là 1.013796 (không có 1.013792–1.013795)." + _NO_VALUES
+_HP3626 = "Quyết định 3626/QĐ-UBND ngày 10/9/2026 của UBND TP. Hải Phòng (danh mục TTHC lĩnh vực thanh tra, cấp xã)"
+_ASSOC_CODES = {
+    "147": ("1.013704", "báo cáo tổ chức đại hội của hội"),
+    "148": ("1.013706", "thông báo kết quả đại hội, phê duyệt đổi tên, điều lệ hội"),
+    "150": ("1.013708", "hội tự giải thể"),
+    "152": ("1.013710", "hỗ trợ chi phí y tế và thu nhập bị mất cho người tham gia hoạt động chữ thập đỏ bị tai nạn"),
+    "153": ("1.013711", "cấp giấy phép thành lập và công nhận điều lệ quỹ"),
+    "154": ("1.013712", "công nhận quỹ đủ điều kiện hoạt động và thành viên Hội đồng quản lý quỹ"),
+    "155": ("1.013713", "công nhận điều lệ (sửa đổi, bổ sung) quỹ; đổi tên quỹ"),
+    "156": ("1.013714", "cấp lại giấy phép thành lập và công nhận điều lệ quỹ"),
+    "157": ("1.013715", "cho phép quỹ hoạt động trở lại"),
+    "158": ("1.013716", "hợp nhất, sáp nhập, chia, tách quỹ"),
+    "159": ("1.013717", "quỹ tự giải thể"),
+}
+# The Vĩnh Bảo list also names codes for rows below, but it holds codes that do not exist (1.000124 for death
+# registration, whose code is 1.000656): such a code is only reported, as unverified.
+_VB_UNVERIFIED = ("; danh mục niêm yết của UBND xã Vĩnh Bảo, TP. Hải Phòng (kho hongdienvbhp/BangNiemYetVinhBao) ghi mã {code} "
+                  "nhưng chưa đối chiếu được (danh mục này có cả mã không có thật, như 1.000124 cho đăng ký khai tử, mã đúng "
+                  "1.000656); bản thu thập API chưa đọc tới mã này.")
+_MOHA_SEARCHED = ("thủ tục của Bộ Nội vụ, bản thu thập trang không có bộ này; bản thu thập API quanh các thủ tục người có công của "
+                  "Quyết định 639/QĐ-BNV (đã đọc 1.013726–1.013751) không có thủ tục này; phần đã đọc của danh mục niêm yết "
+                  "của xã Vĩnh Bảo (Hải Phòng) không ghi: mã chưa xác định.")
+_TNXP_SEARCHED = (" Tìm cụm “thanh niên xung phong đã hoàn thành nhiệm vụ trong” trong mã nguồn công khai chỉ thấy mã riêng "
+                  "của một tỉnh (3.000579, theo nghị quyết HĐND).")
+_GAME_CODES = {"290": ("1.013792", "cấp"), "291": ("1.013793", "sửa đổi, bổ sung"), "292": ("1.013794", "gia hạn"), "293": ("1.013795", "cấp lại")}
 UNSOURCED_NOTES: dict[str, str] = {
     **{n: _ABSENT + " Giấy phép kinh doanh có điều kiện của Bộ Công Thương (rượu, thuốc lá, LPG chai)."
        for n in ("1", "2", "3", "4", "5", "6", "9", "13", "14", "15")},
@@ -116,60 +153,75 @@ UNSOURCED_NOTES: dict[str, str] = {
     "11": _NO_CODE + _NO_MOIT,
     "16": _ABSENT,
     "27": "Bản thu thập API không có: dãy 1.012583–1.012592 đã đọc chỉ có 1.012584, 1.012585, 1.012590–1.012592 ở cấp xã (không có chuyển địa điểm sang xã khác).",
-    "28": _NO_CODE + "bản thu thập API không có thủ tục về người có uy tín (đã đọc, xem phần đầu); bản thu thập trang không có Bộ Dân tộc và Tôn giáo.",
-    "29": _NO_CODE + "bản thu thập API không có thủ tục về người có uy tín (đã đọc, xem phần đầu); bản thu thập trang không có Bộ Dân tộc và Tôn giáo.",
+    **{n: f"Mã Cổng {c} {_VB}; bộ kiểm thử của kho bản thu thập API cũng dùng mã này. Bản thu thập API không có bản ghi: "
+          "đã đọc, sau 1.012091 là 1.012169, 1.012286; bản thu thập trang không có Bộ Dân tộc và Tôn giáo." + _NO_VALUES
+       for n, c in (("28", "1.012222"), ("29", "1.012223"))},
     "32": "Bản thu thập API có 2.002854 (chuyển trường và tiếp nhận học sinh) ở cấp “Cơ quan khác” (hiệu trưởng quyết định), không phải cấp xã.",
     "33": "Bản thu thập API có 2.002854 (chuyển trường và tiếp nhận học sinh) ở cấp “Cơ quan khác” (hiệu trưởng quyết định), không phải cấp xã.",
     "34": "Bản thu thập API có 2.002855 (tiếp nhận học sinh Việt Nam từ nước ngoài về nước, mọi cấp học) ở cấp “Cơ quan khác”, không phải cấp xã.",
     "35": "Bản thu thập API có 2.002856 (tiếp nhận học sinh người nước ngoài, mọi cấp học) ở cấp “Cơ quan khác”, không phải cấp xã.",
-    "36": _NO_CODE + "thủ tục của Bộ GD&ĐT, bản thu thập trang không có bộ này; mã chưa xác định nên chưa tra được bản thu thập API.",
-    **{n: _NO_CODE + _NO_MOET for n in ("37", "38", "39", "44", "46", "52", "64", "65")},
-    "40": "Báo cáo ghép trỏ dòng này (tên trùng) vào 2.002894 mà không ghi tên Cổng của mã; mã không có trong bản thu thập trang, chưa đối chiếu được tên: không ghép.",
-    "41": "Báo cáo ghép đề xuất 1.012974 (review): giải thể cơ sở giáo dục mầm non độc lập (đã nhập ở dòng 67), không phải trường mầm non.",
+    "36": _NO_CODE + "thủ tục của Bộ GD&ĐT, bản thu thập trang không có bộ này; mã chưa xác định" + _VB_UNVERIFIED.format(code="3.000182"),
+    **{n: _NO_CODE + _NO_MOET[:-1] + _VB_UNVERIFIED.format(code=c) for n, c in (("44", "1.004563"), ("46", "1.001639"), ("52", "1.008725"))},
+    "40": "Báo cáo ghép trỏ dòng này (tên trùng) vào 2.002894; bản thu thập API cho thấy 2.002894 là cho phép hoạt động giáo dục "
+          "(đã nhập ở dòng 38), không phải hoạt động giáo dục trở lại: không ghép.",
     "45": "Báo cáo ghép đề xuất 5.003847 (review): cho phép trường phổ thông dân tộc nội trú hoạt động trở lại (mã riêng của một tỉnh), không phải trường tiểu học.",
     "50": "Báo cáo ghép trỏ vào 1.012965: cho phép hoạt động giáo dục (đã nhập ở dòng 48), không phải hoạt động giáo dục trở lại.",
     "54": "Báo cáo ghép đề xuất 1.012971 (review): thành lập cơ sở GDMN độc lập (dòng 53); bản thu thập API đi thẳng từ 1.012971 sang 1.012973, không có thủ tục này.",
-    "58": _NO_CODE + "thủ tục của Bộ GD&ĐT, bản thu thập trang không có bộ này; bản thu thập API chỉ cho 1.008950, 1.008951 của Nghị định 105/2020 (dòng 57, 59).",
+    "58": _NO_CODE + "thủ tục của Bộ GD&ĐT, bản thu thập trang không có bộ này; bản thu thập API chỉ cho 1.008950, 1.008951 của Nghị định 105/2020 (dòng 57, 59)" + _VB_UNVERIFIED.format(code="1.001622"),
     "63": _ABSENT + " Gần nhất là 1.012969 (thành lập trung tâm học tập cộng đồng), thủ tục khác.",
     "66": _ABSENT,
-    "68": _NO_CODE + "thủ tục của Bộ GD&ĐT (văn bằng, chứng chỉ), bản thu thập trang không có bộ này; 2.000908 (cấp bản sao từ sổ gốc, Bộ Tư pháp) là thủ tục khác.",
-    "69": _NO_CODE + "thủ tục của Bộ GD&ĐT (văn bằng, chứng chỉ), bản thu thập trang không có bộ này; mã chưa xác định nên chưa tra được bản thu thập API.",
+    "68": _NO_CODE + "thủ tục của Bộ GD&ĐT (văn bằng, chứng chỉ), bản thu thập trang không có bộ này; 2.000908 (cấp bản sao từ sổ gốc, Bộ Tư pháp) là thủ tục khác" + _VB_UNVERIFIED.format(code="3.000467"),
+    "69": _NO_CODE + "thủ tục của Bộ GD&ĐT (văn bằng, chứng chỉ), bản thu thập trang không có bộ này; mã chưa xác định" + _VB_UNVERIFIED.format(code="3.000468"),
     "70": "Mã 1.008951 mà báo cáo ghép của bản thu thập gán cho dòng này là thủ tục hỗ trợ giáo viên mầm non (dòng 57).",
     "71": "Báo cáo ghép đề xuất 1.014313 (review): hỗ trợ kinh phí cơ sở GDMN độc lập do UBND tỉnh Thanh Hóa công bố riêng, không phải chuyển đổi.",
     "72": "Bản thu thập API có 1.003702 nhưng thời hạn theo hình thức nộp là 0, không đơn vị (chỉ có trong phần mô tả): không nhập.",
     "73": "Bản thu thập API chỉ có 1.008148 (cơ sở GDNN công lập thuộc Bộ…, cấp Bộ), bản ghi kế tiếp là 1.008648: không có thủ tục cho cơ sở tư thục, có vốn nước ngoài.",
-    "74": "Bản thu thập API chỉ có 1.008148 (cơ sở GDNN công lập thuộc Bộ…, cấp Bộ), bản ghi kế tiếp là 1.008648: không có thủ tục cho cơ sở công lập trực thuộc cấp xã.",
+    "74": "Bản thu thập API có 2.002284 (chính sách nội trú tại cơ sở GDNN công lập trực thuộc xã, cấp Xã/Phường, 683/QĐ-BGDĐT "
+          "ngày 13/3/2025) nhưng thời hạn của hình thức nộp trực tiếp là 0, không đơn vị (30 ngày làm việc chỉ ghi ở thời hạn chung "
+          "và dịch vụ trực tuyến của bản ghi; mô tả ghi thẩm định 03 ngày làm việc): không nhập.",
     "103": "Báo cáo ghép đề xuất 3.000439 (review): giao khu vực biển (đã nhập ở dòng 102), không phải gia hạn.",
     "110": "Bản thu thập trang có 1.012922 (kiểm tra hiện trường rừng trồng bị thiệt hại, cấp xã) nhưng Cổng ghi 1 ngày làm việc, trái với 03 ngày làm việc trong trình tự của chính thủ tục: chưa nhập.",
     "112": _ABSENT,
     "115": _ABSENT,
     "118": "Báo cáo ghép xếp “absent”; bản thu thập trang có 1.014848 (phương án bảo vệ công trình thủy lợi, Nghị định 40/2026), khác căn cứ và đối tượng (đập, hồ chứa): không ghép.",
     "126": _ABSENT,
-    **{n: _NO_CODE + _NO_MOHA for n in ("130", "131", "132", "133", "134", "139", "152", "180", "181", "182", "184", "185", "186")},
+    **{n: _NO_CODE + _MOHA_SEARCHED for n in ("130", "180", "184", "185", "186")},
+    **{n: _NO_CODE + _MOHA_SEARCHED + _TNXP_SEARCHED for n in ("181", "182")},
+    "134": "Bản thu thập API có 1.013749 (cùng tên, Quyết định 639/QĐ-BNV ngày 19/6/2025, cấp Xã/Phường, Tỉnh) nhưng thời hạn theo "
+           "hình thức nộp là 0, không đơn vị (bản ghi dịch vụ trực tuyến ghi “1”): không nhập.",
     "140": _ABSENT,
     "141": _ABSENT,
     "142": _ABSENT + " Gần nhất là “Thủ tục tặng, truy tặng Huy chương Thanh niên xung phong vẻ vang” (0,768) nhưng báo cáo không ghi mã; Bộ Nội vụ.",
-    **{n: _NO_CODE + _NO_ASSOC for n in ("145", "146", "147", "148", "150", "153", "154", "155", "156", "157", "158", "159")},
-    "149": "Báo cáo ghép đề xuất 1.013707 (chia, tách, sáp nhập, hợp nhất hội; review): mã không có trong bản thu thập trang; " + _NO_ASSOC,
-    "151": "Báo cáo ghép đề xuất 1.013709 (cho phép hội hoạt động trở lại; review), dòng của Thành phố ghi “của Bộ Nội vụ”; " + _NO_ASSOC,
+    **{n: f"Mã Cổng {c} ({what}) {_VB}" + _ASSOC_GAP for n, (c, what) in _ASSOC_CODES.items()},
+    "145": "Mã Cổng 1.013702 trong danh mục TTHC Bộ Nội vụ do UBND TP. Hải Phòng công khai (4/2026), trang Cổng "
+           "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bfb-1b5c-7417-b2be-9deaf8580018" + _ASSOC_GAP,
+    "146": "Mã Cổng 1.013703 trong danh mục TTHC Bộ Nội vụ do UBND TP. Hải Phòng công khai (4/2026), trang Cổng "
+           "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bfb-1b5e-74c5-be8d-c902d128672d" + _ASSOC_GAP,
+    "149": f"Mã Cổng 1.013707 (báo cáo ghép đề xuất cùng mã) {_VB}" + _ASSOC_GAP,
+    "151": f"Mã Cổng 1.013709 (báo cáo ghép đề xuất cùng mã; dòng của Thành phố ghi “của Bộ Nội vụ”) {_VB}" + _ASSOC_GAP,
     "223": "Báo cáo ghép đề xuất 6.006764 (review): giao quản lý tài sản kết cấu hạ tầng đường thủy nội địa (mã địa phương), không phải thủy lợi.",
     "224": _ABSENT,
     "263": _ABSENT + " Bản thu thập trang của Bộ Tư pháp không có khai sinh cho trẻ sinh ra do mang thai hộ.",
     "284": "Báo cáo ghép trỏ vào 2.001406: chứng thực văn bản phân chia di sản (đã nhập ở dòng 283); bản thu thập trang của Bộ Tư pháp không có văn bản khai nhận di sản.",
-    **{n: _NO_CODE + _NO_GAME for n in ("290", "291", "292")},
-    "293": "Báo cáo ghép trỏ vào 1.013792; mã không có trong bản thu thập trang; " + _NO_GAME,
+    **{n: f"Mã Cổng {c} ({what} giấy chứng nhận) {_VB}" + _GAME_GAP for n, (c, what) in _GAME_CODES.items()},
     "317": _ABSENT,
     "335": _ABSENT + " Thủ tục của Bộ Y tế (giấy chứng sinh).",
     "336": _ABSENT,
     "337": _ABSENT + " Thủ tục đặc thù do UBND Thành phố công bố, không có trên Cổng quốc gia.",
     "344": _ABSENT,
-    "355": _NO_CODE + _NO_INSPECT,
-    "357": _NO_CODE + _NO_INSPECT,
+    "355": f"Mã Cổng 2.001909 (Thủ tục tiếp công dân tại cấp xã) theo {_HP3626}; bản thu thập trang không có Thanh tra Chính phủ; "
+           "bản thu thập API chưa đọc tới mã này." + _NO_VALUES,
+    "357": f"Mã Cổng 2.002396 (Giải quyết tố cáo cấp xã) theo {_HP3626}; bản thu thập trang không có Thanh tra Chính phủ; "
+           "bản thu thập API chưa đọc tới mã này." + _NO_VALUES,
     "358": _ABSENT,
     "359": "Báo cáo ghép đề xuất 1.007674 (review): khai thuế thu nhập cá nhân từ chuyển nhượng bất động sản, không phải kê khai tài sản, thu nhập.",
     "360": _ABSENT,
-    "361": _NO_CODE + _NO_INSPECT,
-    "363": _NO_CODE + "bản thu thập trang của Bộ Tư pháp chỉ có liên thông khai sinh (2.000986, 2.001023), không có liên thông khai tử; mã chưa xác định.",
+    "361": _NO_CODE + f"mã chưa xác định: các mã cấp xã của {_HP3626} "
+           "là 2.001909, 2.001801, 2.002409, 2.002396, không có thủ tục thực hiện việc giải trình.",
+    "363": "Mã Cổng 2.002622 cùng tên đã bị bãi bỏ, thay bằng 2.002913 “Liên thông điện tử: đăng ký khai tử, xóa đăng ký thường trú, "
+           "giải quyết mai táng phí, tử tuất” (Quyết định 3582/QĐ-UBND ngày 08/9/2026 của UBND TP. Hải Phòng). Bản thu thập API có "
+           "2.002913 (Bộ Tư pháp, cấp Xã/Phường, chỉ nộp trực tuyến) nhưng thời hạn chung để trống: thời hạn chỉ có trong trình tự, "
+           "theo từng khâu (khai tử 24 giờ, xóa thường trú 01 ngày làm việc, mai táng phí, tử tuất theo cơ quan giải quyết): không nhập.",
 }
 
 
