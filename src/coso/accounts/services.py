@@ -861,13 +861,16 @@ def delegation_active(user: Any, action: str, on: dt.date, procedure_code: str |
     someone who lacks the role, and to record in whose name a leader signs."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    candidates = (Delegation.objects.select_related("delegator", "delegate")
-                  .filter(delegate=user, starts_on__lte=on, ends_on__gte=on, commune_code=user.commune_code)
-                  .order_by("starts_on", "id"))
-    for d in candidates:
-        if not d.covers(on) or action not in d.actions or not d.delegator.is_active:
+    # Asked for every dossier an officer opens (its allowed actions) and nearly always empty: the candidates are read
+    # with the few columns the checks need, the delegation itself (with both users) only once one matches.
+    fields = ("id", "starts_on", "ends_on", "revoked_on", "actions", "procedure_codes")
+    candidates = (Delegation.objects.filter(delegate=user, starts_on__lte=on, ends_on__gte=on, commune_code=user.commune_code)
+                  .order_by("starts_on", "id").values(*fields, "delegator__is_active"))
+    for row in candidates:
+        d = Delegation(**{f: row[f] for f in fields})
+        if not d.covers(on) or action not in d.actions or not row["delegator__is_active"]:
             continue
         if d.procedure_codes and (procedure_code is None or procedure_code not in d.procedure_codes):
             continue
-        return d
+        return Delegation.objects.select_related("delegator", "delegate").get(pk=d.pk)
     return None

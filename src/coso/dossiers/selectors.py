@@ -30,6 +30,12 @@ def dossier_get(*, fetched_by: Any, pk: Any) -> Dossier:
     return get_scoped_or_404(dossier_qs(), fetched_by, scope=SCOPE, pk=pk)
 
 
+def dossier_detail(*, fetched_by: Any, pk: Any) -> Dossier:
+    """dossier_get for the API's detail answer, which carries the assignee's id only: without the join on the
+    assignee's account (the ``assignee`` attribute still loads on first use)."""
+    return get_scoped_or_404(Dossier.objects.select_related("procedure_version__procedure"), fetched_by, scope=SCOPE, pk=pk)
+
+
 def dossier_list(*, fetched_by: Any, query: str = "", status: str = "", procedure_code: str = "") -> QuerySet:
     qs = scoped(dossier_qs(), fetched_by, **SCOPE)
     if status:

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from coso.accounts.roles import Role
@@ -181,10 +181,25 @@ def deciding_level_for(commune: Any, version: Any, day: dt.date) -> str:
 
 def take_code(agency_code: str, day: dt.date) -> str:
     """``<agency>-YYMMDD-XXXX``: the counter row is locked until the surrounding transaction ends."""
-    counter, _ = DossierCounter.objects.select_for_update().get_or_create(agency_code=agency_code, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{agency_code}-{day:%y%m%d}-{counter.last:04d}"
+    connection = connections[router.db_for_write(DossierCounter)]
+    if connection.vendor in ("postgresql", "sqlite"):
+        # One statement (every intake takes a code): the upsert creates or increments the row and holds its
+        # lock until the transaction ends, as the SELECT … FOR UPDATE and UPDATE it replaces did.
+        qn = connection.ops.quote_name
+        table, agency_col, day_col, last_col = (qn(n) for n in (DossierCounter._meta.db_table, "agency_code", "day", "last"))
+        with connection.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO {table} ({agency_col}, {day_col}, {last_col}) VALUES (%s, %s, 1) "  # noqa: S608 - quoted names, bound values
+                f"ON CONFLICT ({agency_col}, {day_col}) DO UPDATE SET {last_col} = {table}.{last_col} + 1 RETURNING {last_col}",
+                [agency_code, connection.ops.adapt_datefield_value(day)],
+            )
+            last = cur.fetchone()[0]
+    else:
+        counter, _ = DossierCounter.objects.select_for_update().get_or_create(agency_code=agency_code, day=day)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        last = counter.last
+    return f"{agency_code}-{day:%y%m%d}-{last:04d}"
 
 
 def _version_for(procedure_version: Any = None, *, procedure: Any = None, province_code: str, day: dt.date) -> Any:
@@ -552,7 +567,9 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
     prepared = prepare_files(files)
     with att.StoredFiles() as stored, transaction.atomic():
         try:
-            dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+            # The procedure comes with the locked row (only the dossier's row is locked): the delegation check and
+            # the answer read it, each would otherwise ask for it again.
+            dossier = Dossier.objects.select_for_update(of=("self",)).select_related("procedure_version__procedure").get(pk=dossier_id)
         except (Dossier.DoesNotExist, ValueError, TypeError):
             raise NotFoundError() from None
         # Scope first (another unit's dossier is a 404), then the version: whoever lost a race sees

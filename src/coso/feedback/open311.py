@@ -195,12 +195,12 @@ def service_definition(cat: FeedbackCategory) -> dict[str, Any]:
     }
 
 
-def _status(fb: Feedback) -> str:
+def _status(fb: Any) -> str:
     return "closed" if fb.status in CLOSED_STATUSES else "open"
 
 
-def _status_notes(fb: Feedback) -> str:
-    label = str(Feedback.Status(fb.status).label)
+def _status_notes(fb: Any, labels: dict[str, str] | None = None, today: dt.date | None = None) -> str:
+    label = labels[fb.status] if labels is not None and fb.status in labels else str(Feedback.Status(fb.status).label)
     if fb.status == Feedback.Status.CLOSED and fb.answer_text:
         return f"{label}. {fb.answer_text}"
     if fb.status == Feedback.Status.REJECTED:
@@ -210,29 +210,90 @@ def _status_notes(fb: Feedback) -> str:
     if fb.status == Feedback.Status.FORWARDED:  # GeoReport has only open/closed: where it went is in the notes
         day = f" ngày {timezone.localtime(fb.forwarded_at):%d/%m/%Y}" if fb.forwarded_at else ""
         return f"{label}: {fb.forward_target_name}{day}. Lý do: {fb.forward_reason}"
-    late = " Quá hạn." if fb.is_overdue() else ""
+    late = " Quá hạn." if fb.is_overdue(today) else ""
     return f"{label}.{late}"
 
 
-def request_dict(fb: Feedback, request: HttpRequest, communes: dict[str, str], *, extensions: bool, full: bool) -> dict[str, Any]:
+class _Page:
+    """What every row of one answer shares, worked out once per request rather than once per row (a page
+    has up to 1,000 rows): the time zone, today, the status labels in the active language, due datetimes."""
+
+    def __init__(self) -> None:
+        self.tz = timezone.get_current_timezone()
+        self.today = timezone.localdate()
+        self.labels = {s.value: str(s.label) for s in Feedback.Status}
+        self._due: dict[dt.date, str | None] = {}
+
+    def when(self, value: dt.datetime | None) -> str | None:
+        return value.astimezone(self.tz).isoformat(timespec="seconds") if value else None  # as _dt: aware values from the database
+
+    def due(self, day: dt.date | None) -> str | None:
+        if day not in self._due:
+            self._due[day] = _due(day)  # type: ignore[index]  # None is a valid key too
+        return self._due[day]  # type: ignore[index]
+
+
+class _Category:
+    __slots__ = ("code", "name")
+
+    def __init__(self, name: str, code: str) -> None:
+        self.name, self.code = name, code
+
+
+class _ListRow:
+    """The columns of one feedback item that a list answer reads, from a ``values()`` row: a page of 100 (up to
+    1,000) items is rendered without building model instances for the item, its category and its village.
+    ``is_open`` and ``is_overdue`` are the model's own code."""
+
+    FIELDS = ("id", "status", "answer_text", "reject_reason", "info_request", "forwarded_at", "forward_target_name", "forward_reason",
+              "late", "answer_due", "category__name", "category__code", "text", "is_public", "hidden", "province_code", "commune_code",
+              "submitted_at", "closed_at", "updated_at", "address", "village_id", "village__name", "village__kind", "lat", "long",
+              "media_url", "submitter_id", "first_photo_id")
+    __slots__ = (*(f for f in FIELDS if "__" not in f), "category", "village")
+    id: int
+    village_id: int | None
+    OPEN_STATUSES = Feedback.OPEN_STATUSES
+    is_open = Feedback.is_open
+    is_overdue = Feedback.is_overdue
+
+    def __init__(self, row: dict[str, Any], villages: dict[tuple[str, str], str]) -> None:
+        for f in self.__slots__[:-2]:
+            setattr(self, f, row[f])
+        self.category = _Category(row["category__name"], row["category__code"])
+        self.village = ""
+        if self.village_id is not None:
+            key = (row["village__kind"], row["village__name"])
+            if key not in villages:
+                from coso.units.models import Village
+
+                villages[key] = str(Village(kind=key[0], name=key[1]))
+            self.village = villages[key]
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def request_dict(fb: Any, request: HttpRequest, communes: dict[str, str], *, extensions: bool, full: bool, page: _Page | None = None) -> dict[str, Any]:
     if extensions or not hasattr(fb, "first_photo_id"):
         photo_ids = [a.pk for a in fb.attachments.all() if a.is_image and not a.hidden]
     else:  # list queries: only the first photo, from a subquery (no prefetch)
         photo_ids = [fb.first_photo_id] if fb.first_photo_id else []
     photos = [request.build_absolute_uri(reverse("feedback:attachment", args=[pk])) for pk in photo_ids]
     address = fb.address or ", ".join(p for p in [str(fb.village) if fb.village_id else "", communes.get(fb.commune_code, "")] if p)
+    as_dt, due = (page.when, page.due) if page is not None else (_dt, _due)
     item: dict[str, Any] = {
         "service_request_id": str(fb.pk),
         "status": _status(fb),
-        "status_notes": _status_notes(fb),
+        "status_notes": _status_notes(fb, page.labels, page.today) if page is not None else _status_notes(fb),
         "service_name": fb.category.name,
         "service_code": fb.category.code,
         "description": fb.text if (full or (fb.is_public and not fb.hidden)) else None,
         "agency_responsible": f"UBND {communes.get(fb.commune_code, fb.commune_code)}",
         "service_notice": f"Hạn xử lý {fb.answer_due:%d/%m/%Y}." if fb.status not in CLOSED_STATUSES else None,
-        "requested_datetime": _dt(fb.submitted_at),
-        "updated_datetime": _dt(fb.closed_at if fb.status in CLOSED_STATUSES and fb.closed_at else fb.updated_at),
-        "expected_datetime": None if fb.status == Feedback.Status.FORWARDED else _due(fb.answer_due),
+        "requested_datetime": as_dt(fb.submitted_at),
+        "updated_datetime": as_dt(fb.closed_at if fb.status in CLOSED_STATUSES and fb.closed_at else fb.updated_at),
+        "expected_datetime": None if fb.status == Feedback.Status.FORWARDED else due(fb.answer_due),
         "address": address,
         "address_id": None,
         "zipcode": None,
@@ -269,7 +330,7 @@ def _visible(user: Any) -> Q:
     return q
 
 
-def _full_view(fb: Feedback, user: Any) -> bool:
+def _full_view(fb: Any, user: Any) -> bool:
     return user is not None and (fb.submitter_id == user.pk or (user.is_staff_role and can_see_unit(user, province_code=fb.province_code, commune_code=fb.commune_code)))
 
 
@@ -397,7 +458,7 @@ def _base_qs() -> QuerySet:
     ).defer("flag_words")
 
 
-def _communes_map(items: list[Feedback]) -> dict[str, str]:
+def _communes_map(items: list[Any]) -> dict[str, str]:
     from coso.units.models import AdministrativeUnit
 
     codes = {f.commune_code for f in items}
@@ -444,16 +505,19 @@ def _query(request: HttpRequest, fmt: str) -> HttpResponse:
     page = _int_param(params, "page", 1, 1, 1_000_000)
     offset = (page - 1) * page_size
     qs = qs.order_by("-submitted_at", "-id")
+    items: list[Any]
     if not extensions:
         from django.db.models import OuterRef, Subquery
 
         first_photo = FeedbackAttachment.objects.filter(feedback=OuterRef("pk"), is_image=True, hidden=False).order_by("id").values("id")[:1]
-        qs = qs.select_related("category", "village").annotate(first_photo_id=Subquery(first_photo)).defer("flag_words", "access_key")
+        rows = qs.annotate(first_photo_id=Subquery(first_photo)).values(*_ListRow.FIELDS)[offset:offset + page_size]
+        villages: dict[tuple[str, str], str] = {}
+        items = [_ListRow(r, villages) for r in rows]
     else:
-        qs = qs.select_related("category", "village").prefetch_related("attachments", "events")
-    items = list(qs[offset:offset + page_size])
+        items = list(qs.select_related("category", "village").prefetch_related("attachments", "events")[offset:offset + page_size])
     communes = _communes_map(items)
-    data = [request_dict(f, request, communes, extensions=extensions, full=_full_view(f, user)) for f in items]
+    page_ctx = _Page()
+    data = [request_dict(f, request, communes, extensions=extensions, full=_full_view(f, user), page=page_ctx) for f in items]
     return render(data, fmt, root="service_requests")
 
 
