@@ -132,6 +132,13 @@ DATABASE_REPLICA_URL = config(
 )
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT compilation for the application's queries: they are short (a page, a capped
+        # count), but over tables of a million rows their estimated cost passes jit_above_cost,
+        # and compiling then takes longer than running them (e.g. a search count).
+        _options = _db.setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 # Routing reads to the replica is switched on by the presence of the replica (tests switch it per test).
 COSO_READ_REPLICA = bool(DATABASE_REPLICA_URL)
 DATABASE_ROUTERS = ["coso.core.dbrouter.ReplicaRouter"]
