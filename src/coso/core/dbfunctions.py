@@ -64,12 +64,23 @@ class IdsIn(Func):
         super().__init__(expression)
         self.ids = [int(i) for i in ids]
 
+    @staticmethod
+    def param(vendor: str, ids: Iterable[Any]) -> Any:
+        """The one parameter that carries ``ids`` on ``vendor`` (PostgreSQL, SQLite), whose SQL text does not depend on
+        the ids: a query compiled once can be run again for other ids by putting this in place of its parameter."""
+        ids = [int(i) for i in ids]
+        if vendor == "postgresql":
+            return ids
+        if vendor == "sqlite":
+            return json.dumps(ids)
+        raise NotImplementedError(vendor)
+
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
         lhs, params = compiler.compile(self.source_expressions[0])
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", (*params, self.ids)  # noqa: S608 - lhs is a compiled column, the ids a parameter
+            return f"{lhs} = ANY(%s)", (*params, self.param("postgresql", self.ids))  # noqa: S608 - lhs is a compiled column, the ids a parameter
         if connection.vendor == "sqlite":
-            return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(self.ids))  # noqa: S608 - as above
+            return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, self.param("sqlite", self.ids))  # noqa: S608 - as above
         if not self.ids:
             return "1 = 0", tuple(params)
         return f"{lhs} IN ({', '.join(['%s'] * len(self.ids))})", (*params, *self.ids)  # noqa: S608 - as above

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
-from django.db.models import QuerySet
+from django.db import connections, router
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from coso.accounts.roles import Role
@@ -89,6 +89,40 @@ def _rows(qs: QuerySet) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _village_rows(ids: list[int]) -> QuerySet:
+    return Village.objects.filter(IdsIn("commune_id", ids)).order_by("commune_id", "name").values_list(*VILLAGE_FIELDS)
+
+
+def _org_rows(ids: list[int]) -> QuerySet:
+    return (Organisation.objects.filter(IdsIn("commune_id", ids), active=True).order_by("commune_id", "kind", "name")
+            .values_list("id", "commune_id", "kind", "name", "association_code"))
+
+
+_IDS_SENTINEL = -20_250_701  # no row has this id: it only marks the parameter that carries the ids
+_compiled_reads: dict[tuple[str, str, Any], tuple[str, tuple, int]] = {}
+
+
+def _rows_for_ids(model: type[Model], query: Any, ids: list[int]) -> list[tuple]:
+    """The rows of ``query(ids)``, its SQL compiled once per database and run again with the ids of each batch: building
+    and compiling the village and organisation querysets took a fifth of the time of reading them. Other databases
+    compile every time (their SQL lists the ids)."""
+    db = router.db_for_read(model)
+    vendor = connections[db].vendor
+    if vendor not in ("postgresql", "sqlite"):
+        return _rows(query(ids))
+    key = (db, vendor, query)
+    compiled = _compiled_reads.get(key)
+    if compiled is None:
+        qs = query([_IDS_SENTINEL])
+        sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+        marker = IdsIn.param(vendor, [_IDS_SENTINEL])
+        compiled = _compiled_reads[key] = (sql, tuple(params), [i for i, p in enumerate(params) if p == marker][0])
+    sql, params, at = compiled
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, (*params[:at], IdsIn.param(vendor, ids), *params[at + 1:]))
+        return cursor.fetchall()
+
+
 def commune_inputs(communes: QuerySet, *, batch: int = 400) -> Iterator[tuple[CommuneInfo, list[VillageInfo], list[OrgInfo]]]:
     """Stream (commune, villages, organisations) in batches of communes (bounded memory at national scale)."""
     rows = _rows(communes.order_by("code").values_list(*COMMUNE_FIELDS))
@@ -97,13 +131,10 @@ def commune_inputs(communes: QuerySet, *, batch: int = 400) -> Iterator[tuple[Co
                  for cid, code, name, province_code, classification, border, difficult, hotspot, valid_from, valid_to, extra in rows[i: i + batch]]
         ids = [c.id for c in chunk]
         villages: dict[int, list[VillageInfo]] = {cid: [] for cid in ids}
-        vqs = Village.objects.filter(IdsIn("commune_id", ids)).order_by("commune_id", "name").values_list(*VILLAGE_FIELDS)
-        for vid, cid, name, kind, households, border, hotspot, converted, valid_from, valid_to in _rows(vqs):
+        for vid, cid, name, kind, households, border, hotspot, converted, valid_from, valid_to in _rows_for_ids(Village, _village_rows, ids):
             villages[cid].append(VillageInfo(vid, cid, name, kind, households, bool(border), bool(hotspot), bool(converted), valid_from, valid_to))
         orgs: dict[int, list[OrgInfo]] = {cid: [] for cid in ids}
-        oqs = (Organisation.objects.filter(IdsIn("commune_id", ids), active=True).order_by("commune_id", "kind", "name")
-               .values_list("id", "commune_id", "kind", "name", "association_code"))
-        for o in _rows(oqs):
+        for o in _rows_for_ids(Organisation, _org_rows, ids):
             orgs[o[1]].append(OrgInfo(*o))
         for c in chunk:
             yield c, villages[c.id], sorted(orgs[c.id], key=lambda o: (ORG_ORDER.get(o.kind, 9), o.name))

@@ -155,3 +155,18 @@ def test_rule_change_says_what_it_meets(users, old_commune, make_village):
     assert any("1 bảng phân phối quỹ đã lưu từ tháng 02/2027" in w for w in result.warnings)
     assert any("từ tháng sau" in w for w in result.warnings)
     assert FundDistribution.objects.get(village=v).fund == round(Decimal("4.5") * 2_530_000)  # kept as saved
+
+
+def test_commune_inputs_batches_read_each_communes_own_villages_and_organisations(old_commune, other_commune, make_village):
+    """The village and organisation reads are compiled once and run again for each batch: every batch gets its own rows."""
+    services.organisations_ensure(actor=None, commune=old_commune)
+    services.organisations_ensure(actor=None, commune=other_commune)
+    make_village(old_commune, "Thôn B", 200)
+    make_village(old_commune, "Thôn A", 300)
+    make_village(other_commune, "Thôn C", 400)
+    qs = AdministrativeUnit.objects.filter(pk__in=[old_commune.pk, other_commune.pk])
+    for batch in (1, 400):
+        got = {c.code: ([v.name for v in vs], sorted(o.commune_id for o in orgs)) for c, vs, orgs in commune_inputs(qs, batch=batch)}
+        assert got[old_commune.code][0] == ["Thôn A", "Thôn B"] and got[other_commune.code][0] == ["Thôn C"]
+        assert set(got[old_commune.code][1]) == {old_commune.pk} and set(got[other_commune.code][1]) == {other_commune.pk}
+        assert len(got[old_commune.code][1]) == len(got[other_commune.code][1]) == 5  # the Front and the four organisations
