@@ -37,59 +37,48 @@ class DatabaseCache(DjangoDatabaseCache):
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         qn = connection.ops.quote_name
-        table = qn(self._table)  # type: ignore[attr-defined]  # set by BaseDatabaseCache.__init__
-        expression = models.Expression(output_field=models.DateTimeField())
-        converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
         with connection.cursor() as cursor:
             for _ in range(self.INCR_ATTEMPTS):
-                cursor.execute(
-                    f"SELECT {qn('value')}, {qn('expires')} FROM {table} WHERE {qn('cache_key')} = %s", [key]  # noqa: S608 - names quoted, value bound
-                )
-                row = cursor.fetchone()
-                if row is None:
-                    raise ValueError(f"Key '{key}' not found")
-                value, expires = row
-                for converter in converters:
-                    expires = converter(expires, expression, connection)
-                if expires < tz_now():
-                    raise ValueError(f"Key '{key}' not found")
-                stored = connection.ops.process_clob(value)
-                current = pickle.loads(base64.b64decode(stored.encode()))  # noqa: S301 - our own table
-                new = current + delta
+                stored, new = self._read_added(cursor, connection, key, delta)
                 encoded = base64.b64encode(pickle.dumps(new, self.pickle_protocol)).decode("latin1")
                 cursor.execute(
-                    f"UPDATE {table} SET {qn('value')} = %s WHERE {qn('cache_key')} = %s AND {qn('value')} = %s",  # noqa: S608
+                    f"UPDATE {self._qtable(connection)} SET {qn('value')} = %s WHERE {qn('cache_key')} = %s AND {qn('value')} = %s",  # noqa: S608
                     [encoded, key, stored],
                 )
                 if cursor.rowcount == 1:
                     return int(new)
         # Still losing after many attempts (a very hot key): queue behind the others under the row lock.
-        return self._incr_locked(key, delta, connection, db)
+        with transaction.atomic(using=db), connection.cursor() as cursor:
+            _stored, new = self._read_added(cursor, connection, key, delta, lock=connection.features.has_select_for_update)
+            encoded = base64.b64encode(pickle.dumps(new, self.pickle_protocol)).decode("latin1")
+            cursor.execute(f"UPDATE {self._qtable(connection)} SET {qn('value')} = %s WHERE {qn('cache_key')} = %s", [encoded, key])  # noqa: S608
+        return int(new)
 
     INCR_ATTEMPTS = 20
 
-    def _incr_locked(self, key: str, delta: int, connection: Any, db: str) -> int:
+    def _qtable(self, connection: Any) -> str:
+        return str(connection.ops.quote_name(self._table))  # type: ignore[attr-defined]  # set by BaseDatabaseCache.__init__
+
+    def _read_added(self, cursor: Any, connection: Any, key: str, delta: int, *, lock: bool = False) -> tuple[str, Any]:
+        """The stored (encoded) value of ``key`` and that value plus ``delta``; ValueError when missing or expired.
+        ``lock``: read with SELECT … FOR UPDATE (inside the caller's transaction)."""
         qn = connection.ops.quote_name
-        table = qn(self._table)  # type: ignore[attr-defined]
-        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-        with transaction.atomic(using=db), connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {qn('value')}, {qn('expires')} FROM {table} WHERE {qn('cache_key')} = %s{lock}", [key]  # noqa: S608 - names quoted, value bound
-            )
-            row = cursor.fetchone()
-            if row is None:
-                raise ValueError(f"Key '{key}' not found")
-            value, expires = row
-            expression = models.Expression(output_field=models.DateTimeField())
-            for converter in connection.ops.get_db_converters(expression) + expression.get_db_converters(connection):
-                expires = converter(expires, expression, connection)
-            if expires < tz_now():
-                raise ValueError(f"Key '{key}' not found")
-            current = pickle.loads(base64.b64decode(connection.ops.process_clob(value).encode()))  # noqa: S301 - our own table
-            new = current + delta
-            encoded = base64.b64encode(pickle.dumps(new, self.pickle_protocol)).decode("latin1")
-            cursor.execute(f"UPDATE {table} SET {qn('value')} = %s WHERE {qn('cache_key')} = %s", [encoded, key])  # noqa: S608
-        return int(new)
+        cursor.execute(
+            f"SELECT {qn('value')}, {qn('expires')} FROM {self._qtable(connection)} WHERE {qn('cache_key')} = %s"  # noqa: S608 - names quoted
+            + (" FOR UPDATE" if lock else ""),
+            [key],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            raise ValueError(f"Key '{key}' not found")
+        value, expires = row
+        expression = models.Expression(output_field=models.DateTimeField())
+        for converter in connection.ops.get_db_converters(expression) + expression.get_db_converters(connection):
+            expires = converter(expires, expression, connection)
+        if expires < tz_now():
+            raise ValueError(f"Key '{key}' not found")
+        stored = connection.ops.process_clob(value)
+        return stored, pickle.loads(base64.b64decode(stored.encode())) + delta  # noqa: S301 - our own table
 
     def set_many(self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> list[Any]:
         if len(data) < 2:

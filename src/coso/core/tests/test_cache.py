@@ -158,3 +158,21 @@ def test_set_many_writes_new_and_existing_entries_with_their_timeout():
         traveller.shift(dt.timedelta(seconds=61))
         assert cache.get("many:a") is None and cache.get("many:b") is None
         assert cache.get_many(["many:forever", "many:also"]) == {"many:forever": 1, "many:also": 2}
+
+
+@pytest.mark.django_db
+def test_incr_compare_and_set_and_its_locked_fallback(monkeypatch):
+    """An increment writes only where the row still holds the value read; after many lost rounds it reads under the
+    row lock. Either way it adds exactly once, and a missing or expired key is refused."""
+    from django.core.cache import cache
+
+    from coso.core.cache import DatabaseCache
+
+    cache.set("incr:n", 5, timeout=600)
+    assert cache.incr("incr:n") == 6
+    monkeypatch.setattr(DatabaseCache, "INCR_ATTEMPTS", 0)  # straight to the locked read
+    assert cache.incr("incr:n", 10) == 16 and cache.get("incr:n") == 16
+    cache.set("incr:gone", 1, timeout=-1)
+    for key in ("incr:missing", "incr:gone"):
+        with pytest.raises(ValueError):
+            cache.incr(key)
