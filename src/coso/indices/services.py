@@ -51,8 +51,8 @@ def rollups_rebuild(*, actor: Any = None) -> int:
         state = _state()
         sql.tune_for_rebuild()
         sql.clear()
-        with sql.indexes_built_after(IndexRollup), sql.indexes_built_after(UsageRollup):
-            sql.insert_facts(fact_queries(by_day=True))
+        with sql.indexes_built_after(IndexRollup, primary_key=True), sql.indexes_built_after(UsageRollup):
+            sql.insert_facts_into_empty(fact_queries(by_day=True))
             sql.insert_usage(dossier_selectors.index_usage_query(by_day=True))
         n = IndexRollup.objects.count()
         sql.sum_provinces()
