@@ -6,8 +6,9 @@ Data, generated in SQL (no Python loop): N dossiers over the 3,321 communes in f
 (a large ward), received over the last 365 days, 3 % still open, the rest finished (10 % late, 10 % early), 30 % online;
 applicants' names drawn from common Vietnamese family, middle and given names; no attachments (the recount behind
 the 766 check reads the attachment rows, which are not generated); each dossier's name words in the
-search index (core.SearchEntry, kind "dossier", and the word counts), as the intake service writes them. Then
-ANALYZE, as autovacuum would.
+search index (core.SearchEntry, kind "dossier", and the word counts), as the intake service writes them; the two tables'
+secondary indexes and constraints dropped during the load and built after it, as a bulk load does. Then ANALYZE, as
+autovacuum would.
 
 Measured, each beside a baseline from the same run:
 1. Officer inbox of the busy commune (coso.dossiers.selectors.inbox: the four tab counts and the first 50 rows), p95 of
@@ -28,6 +29,8 @@ import datetime as dt
 import os
 import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -49,6 +52,33 @@ def _pct(values: list[float], p: float) -> float:
 
 def _array(words: list[str]) -> str:
     return "ARRAY[" + ", ".join(f"'{w}'" for w in words) + "]"
+
+
+@contextmanager
+def _indexes_built_after(*tables: str) -> Iterator[None]:
+    """A bulk load's usual order: drop the tables' secondary indexes, unique and foreign-key constraints, load, then build
+    them again (one sorted build each instead of maintaining them row by row: several times faster at 10,000,000)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('u', 'f')", [list(tables)])
+        constraints = cur.fetchall()
+        cur.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i WHERE indrelid = ANY(%s::regclass[]) "
+            "AND NOT indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)", [list(tables)])
+        indexes = cur.fetchall()
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checks deferred so far run now (no table with pending checks is altered)
+        for table, name, _definition in constraints:
+            cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            cur.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cur:
+        cur.execute("SET maintenance_work_mem = '512MB'")
+        for _name, definition in indexes:
+            cur.execute(definition)
+        for table, name, definition in constraints:
+            cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
 
 def _build(n: int) -> dict[str, Any]:
@@ -78,7 +108,7 @@ def _build(n: int) -> dict[str, Any]:
     province_officer = user("province", Role.PROVINCE_ADMIN, "")
     today = timezone.localdate()
     base = today.isoformat()
-    with connection.cursor() as cur:
+    with _indexes_built_after("dossiers_dossier", "core_searchentry"), connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS bench_nat_communes")
         cur.execute(
             "CREATE TEMP TABLE bench_nat_communes AS SELECT (row_number() OVER (ORDER BY code)) - 1 AS i, code, province_code "
@@ -119,6 +149,7 @@ def _build(n: int) -> dict[str, Any]:
             WHERE d.agency_code = 'NAT'
             """
         )
+    with connection.cursor() as cur:
         cur.execute("ANALYZE")
     search_stats_refresh(kind="dossier")
     rng = random.Random(10)
