@@ -6,7 +6,8 @@ Data: N dossiers (full 1,000,000; quick 20,000) spread over every commune in for
    period) read from the rollups. Baseline, same run: the same figures by a full recomputation from
    the dossier table (the selectors' scan, grouped by commune), then scored.
 2. Full rollup rebuild (manage.py rebuild_indices without the check). Baseline: one sequential scan of
-   the dossier table (SELECT count(*), sum(length(code)), max(finished_at) …). Goal ≤ 3 × the scan.
+   the dossier table (SELECT count(*), sum(length(code)), max(finished_at) …). Goal ≤ 3 × the scan. A second row
+   sets the same rebuild beside every dossier row read once by the application (the columns the rebuild needs).
 3. The commune leader's dashboard page (GET /chi-so/, this month), p95 of 20 requests (figures cached until
    the rollups change, see ``coso.indices.cache``), and p95 of 10 requests each after a cache miss: after a
    dossier event of the commune (the event's re-count of the commune's rollups, which bumps the generations of
@@ -114,6 +115,20 @@ def _scan_seconds() -> float:
         return time.perf_counter() - t
 
 
+def _read_rows_seconds() -> float:
+    """Every dossier row read once by the application: the columns a rebuild needs (commune, dates, channel, outcome,
+    flags), fetched in batches. A second reference beside the in-database scan (which returns one row)."""
+    with connection.cursor() as cur:
+        t = time.perf_counter()
+        cur.execute(
+            "SELECT commune_code, province_code, submitted_at, received_at, finished_at, channel, timeliness, status, "
+            "has_input_files, has_result_file, rating_level FROM dossiers_dossier"
+        )
+        while cur.fetchmany(10_000):
+            pass
+        return time.perf_counter() - t
+
+
 def run(quick: bool = False) -> list[dict[str, Any]]:
     import os
 
@@ -141,6 +156,16 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             "baseline": "one sequential scan of the dossier table",
             "baseline_value": scan,
             "note": f"{written:,} rollup rows; goal ≤ 3 × scan; data generated in {gen:.1f} s",
+        }
+    )
+    rows.append(
+        {
+            "benchmark": f"indices: full rollup rebuild, {n:,} dossiers (against the rows read once)",
+            "value": rebuild,
+            "unit": "s",
+            "baseline": "every dossier row read once by the application (the rebuild's columns)",
+            "baseline_value": min(_read_rows_seconds() for _ in range(2)),
+            "note": "the same rebuild; a reference, not the goal's baseline",
         }
     )
 

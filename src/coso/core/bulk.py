@@ -78,3 +78,20 @@ def insert_values(model: Any, rows: Iterable[Mapping[str, Any]], *, batch: int =
     prepared = ([(row[att] if as_is else f.get_db_prep_save(row[att], connection)) if att in row else default
                  for att, as_is, f, default in plan] for row in rows)
     return _write(model, connection, fields, prepared, batch)
+
+
+def refresh_statistics(*models: Any, using: str | None = None) -> None:
+    """After a bulk load or a rebuild, bring the query planner's statistics of these tables (all tables when none is
+    given) up to date on PostgreSQL (``ANALYZE``): a server that runs with autovacuum off, or before autovacuum gets to
+    it, would otherwise plan the first queries on the new rows from the empty table's statistics (the national funding
+    benchmark read up to twice as slowly without them). Runs inside the caller's transaction (it samples the rows written in it).
+    SQLite keeps no statistics unless asked and its plans here are tuned without them: nothing is done there."""
+    connection = connections[using or (router.db_for_write(models[0]) if models else "default")]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cur:
+        if not models:
+            cur.execute("ANALYZE")
+            return
+        for model in models:
+            cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

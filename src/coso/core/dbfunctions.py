@@ -1,9 +1,11 @@
 """Database functions shared by the apps.
 
 ``LocalDate``: the local calendar day of a timestamp in the current time zone, like ``TruncDate(..., tzinfo=...)``
-but computed by SQLite itself when the zone keeps one UTC offset (Asia/Ho_Chi_Minh: +07:00, no daylight saving
+but computed with the zone's fixed UTC offset when it keeps one (Asia/Ho_Chi_Minh: +07:00, no daylight saving
 since 1975). Django's SQLite ``TruncDate`` calls back into Python for every row, which dominated the 766 rollup
-rebuild. PostgreSQL and zones with daylight saving use ``TruncDate`` unchanged.
+rebuild; on PostgreSQL ``AT TIME ZONE 'Asia/Ho_Chi_Minh'`` looks the zone's rules up for every row, about 1 µs each,
+half the time of grouping a million dossiers by commune and day, where ``AT TIME ZONE INTERVAL '+07:00'`` costs
+next to nothing. Zones with daylight saving use ``TruncDate`` unchanged.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from django.db.models import BooleanField, Func, IntegerField
+from django.db.models import BooleanField, CharField, Func, IntegerField
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -48,6 +50,29 @@ class LocalDate(TruncDate):
             return self.as_sql(compiler, connection, **extra_context)
         sql, params = compiler.compile(self.lhs)
         return f"date({sql}, %s)", (*params, f"{minutes:+d} minutes")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        minutes = fixed_offset_minutes(str(self.get_tzname() or "UTC"))
+        if minutes is None or not connection.settings_dict.get("USE_TZ", True):
+            return self.as_sql(compiler, connection, **extra_context)
+        sql, params = compiler.compile(self.lhs)
+        # An interval east of UTC is positive (unlike a POSIX zone string such as '+07', which PostgreSQL reads as west).
+        return f"(({sql}) AT TIME ZONE %s::interval)::date", (*params, f"{minutes} minutes")
+
+
+class ByteOrder(Func):
+    """A text expression compared byte by byte (``COLLATE "C"`` on PostgreSQL; SQLite's default already is): for keys
+    that are codes (digits), grouped or sorted by the million in the national rollups, where the database's linguistic
+    collation only costs time (a third of grouping a million dossiers by commune and day) and orders codes the same."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        return compiler.compile(self.source_expressions[0])
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f'({sql}) COLLATE "C"', params
 
 
 class IdsIn(Func):

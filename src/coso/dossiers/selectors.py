@@ -304,7 +304,9 @@ INDEX_FACTS_BY_FINISH = ("2.1", "4.1", "5.4")
 
 
 def _index_unit_filter(qs: QuerySet, units: list[str] | None) -> QuerySet:
-    qs = qs.annotate(unit_code=current_code_expression("commune_code", "submitted_at"))
+    from coso.core.dbfunctions import ByteOrder
+
+    qs = qs.annotate(unit_code=ByteOrder(current_code_expression("commune_code", "submitted_at")))
     if units is None:
         return qs
     from coso.units.lineage import commune_with_predecessors_q

@@ -287,10 +287,10 @@ def index_fact_queries(*, day_from: dt.date | None = None, day_to: dt.date | Non
     """
     from django.db.models import F, Max
 
-    from coso.core.dbfunctions import LocalDate
+    from coso.core.dbfunctions import ByteOrder, LocalDate
 
     today = today or timezone.localdate()
-    qs = Feedback.objects.annotate(unit_code=current_code_expression("commune_code", "submitted_at"))
+    qs = Feedback.objects.annotate(unit_code=ByteOrder(current_code_expression("commune_code", "submitted_at")))
     if units is not None:
         from coso.units.lineage import commune_with_predecessors_q
 

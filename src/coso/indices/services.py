@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coso.core.audit import audit_log
+from coso.core.bulk import refresh_statistics
 from coso.core.models import AuditLog
 from coso.dossiers import selectors as dossier_selectors
 from coso.feedback import selectors as feedback_selectors
@@ -51,11 +52,12 @@ def rollups_rebuild(*, actor: Any = None) -> int:
         state = _state()
         sql.tune_for_rebuild()
         sql.clear()
-        with sql.indexes_built_after(IndexRollup), sql.indexes_built_after(UsageRollup):
-            sql.insert_facts(fact_queries(by_day=True))
+        with sql.indexes_built_after(IndexRollup, primary_key=True), sql.indexes_built_after(UsageRollup):
+            sql.insert_facts_into_empty(fact_queries(by_day=True))
             sql.insert_usage(dossier_selectors.index_usage_query(by_day=True))
         n = IndexRollup.objects.count()
         sql.sum_provinces()
+        refresh_statistics(IndexRollup, ProvinceRollup, UsageRollup, ProvinceUsageRollup)
         state.rebuilt_at = state.refreshed_at = started
         figures_cache.bump(everything=True)
         state.save(update_fields=["rebuilt_at", "refreshed_at"])

@@ -39,8 +39,8 @@ def insert_facts(queries: list[FactQuery]) -> None:
 
     A query's indicators give the rollup columns it fills (``INDICATOR_COLUMNS``); a (commune, day) another query has
     written already gets these columns added to its row (``ON CONFLICT`` on the rollups' key), so that each commune and
-    day is one row. (Adding the queries' rows up in one statement instead, ``UNION ALL`` then ``GROUP BY``, measured no
-    faster on PostgreSQL and slower on SQLite.) Grouped rows whose denominators are all 0 are skipped."""
+    day is one row (the incremental refresh; a full rebuild writes into the emptied table with
+    :func:`insert_facts_into_empty`). Grouped rows whose denominators are all 0 are skipped."""
     conn = _connection()
     qn = conn.ops.quote_name
     table = qn(IndexRollup._meta.db_table)
@@ -64,6 +64,58 @@ def insert_facts(queries: list[FactQuery]) -> None:
                 f"ON CONFLICT (commune_code, day) DO UPDATE SET {added}",
                 [*fparams, *uparams],
             )
+
+
+def insert_facts_into_empty(queries: list[FactQuery]) -> None:
+    """Insert the facts of grouped queries (by day) into the emptied commune rollups (a full rebuild) in one statement on
+    PostgreSQL: the queries' rows joined on (commune, day) with ``FULL JOIN``, so that each commune and day is written once, without
+    the ``ON CONFLICT`` look-up of :func:`insert_facts` (a speculative insertion per row, most of a rebuild's writing
+    time). The columns a query feeds are added up where several queries feed the same one. Grouped rows whose
+    denominators are all 0 are skipped, as in :func:`insert_facts`."""
+    conn = _connection()
+    if conn.vendor != "postgresql" or len(queries) < 2:
+        # SQLite joins the grouped queries row by row (no hash join): each query's insert into the (commune, day) key is
+        # faster there.
+        insert_facts(queries)
+        return
+    qn = conn.ops.quote_name
+    table = qn(IndexRollup._meta.db_table)
+    ctes: list[str] = []
+    params: list[Any] = []
+    sources: dict[str, list[str]] = {}  # rollup column → the grouped columns that feed it
+    for i, (qs, indicators) in enumerate(queries):
+        fsql, fparams = qs.query.sql_with_params()
+        counted = " OR ".join(f"f.{qn(den)} > 0" for den in sorted({den for _num, den in indicators.values()}))
+        ctes.append(f"g{i} AS (SELECT * FROM ({fsql}) f WHERE {counted})")  # noqa: S608 -- compiled queryset and quoted columns
+        params += fparams
+        for code, (num, den) in indicators.items():
+            target_num, target_den = INDICATOR_COLUMNS[code]
+            for target, column in ((target_num, num), (target_den, den)):
+                fed = f"COALESCE(g{i}.{qn(column)}, 0)"
+                if fed not in sources.setdefault(target, []):
+                    sources[target].append(fed)
+    usql, uparams = _communes().query.sql_with_params()
+    ctes.append(f"u AS ({usql})")
+    params += uparams
+
+    def first_of(column: str, count: int) -> str:
+        found = [f"g{j}.{qn(column)}" for j in range(count)]
+        return found[0] if count == 1 else f"COALESCE({', '.join(found)})"
+
+    joined = "g0"
+    for i in range(1, len(queries)):
+        joined += f" FULL JOIN g{i} ON g{i}.{qn('unit_code')} = {first_of('unit_code', i)} AND g{i}.{qn('day')} = {first_of('day', i)}"
+    unit, day = first_of("unit_code", len(queries)), first_of("day", len(queries))
+    provinces = ", ".join(f"g{j}.{qn('prov')}" for j in range(len(queries)))
+    values = ", ".join(" + ".join(sources[c]) if c in sources else "0" for c in COUNT_COLUMNS)
+    with conn.cursor() as cur:
+        cur.execute(
+            f"WITH {', '.join(ctes)} "  # noqa: S608 -- model tables and column names, quoted; every value is a parameter
+            f"INSERT INTO {table} (commune_code, province_code, day, {', '.join(qn(c) for c in COUNT_COLUMNS)}) "
+            f"SELECT {unit}, COALESCE(u.{qn('province_code')}, {provinces}, ''), {day}, {values} "
+            f"FROM {joined} LEFT JOIN u ON u.{qn('code')} = {unit}",
+            params,
+        )
 
 
 def insert_usage(qs: QuerySet) -> None:
@@ -110,9 +162,9 @@ def clear() -> None:
 
 
 @contextmanager
-def indexes_built_after(model: Any) -> Iterator[None]:
+def indexes_built_after(model: Any, *, primary_key: bool = False) -> Iterator[None]:
     """Within a rebuild that emptied the table (``clear``), drop the model's secondary indexes (and, on PostgreSQL, its
-    unique constraints) and build them again once the rows are in: one sorted build costs a fraction of keeping them up
+    unique constraints, and with ``primary_key`` its primary key) and build them again once the rows are in: one sorted build costs a fraction of keeping them up
     to date row by row. A duplicate key then fails when the constraint is added back (and the rebuild is rolled back).
     Both databases change their schema within the transaction: other connections see the old rows and indexes until
     the commit (SQLite), or wait for it (PostgreSQL, whose ``TRUNCATE`` locked the table)."""
@@ -120,15 +172,22 @@ def indexes_built_after(model: Any) -> Iterator[None]:
     qn = conn.ops.quote_name
     editor = conn.schema_editor()  # only to write the CREATE statements
     parts: list[tuple[Any, str]] = [(index, f"DROP INDEX {qn(index.name)}") for index in model._meta.indexes]
-    if conn.vendor == "postgresql":  # SQLite keeps unique constraints in the table's own definition
+    if conn.vendor == "postgresql":  # SQLite keeps unique constraints and the primary key in the table's own definition
         table = qn(model._meta.db_table)
         parts += [(c, f"ALTER TABLE {table} DROP CONSTRAINT {qn(c.name)}") for c in model._meta.constraints if isinstance(c, UniqueConstraint)]
+        if primary_key:
+            with conn.cursor() as cur:
+                found = conn.introspection.get_constraints(cur, model._meta.db_table)
+            for name, c in found.items():
+                if c["primary_key"]:
+                    columns = ", ".join(qn(col) for col in c["columns"])
+                    parts.append((f"ALTER TABLE {table} ADD CONSTRAINT {qn(name)} PRIMARY KEY ({columns})", f"ALTER TABLE {table} DROP CONSTRAINT {qn(name)}"))
     with conn.cursor() as cur:
         for _part, drop in parts:
             cur.execute(drop)
         yield
         for part, _drop in parts:
-            cur.execute(str(part.create_sql(model, editor)))
+            cur.execute(part if isinstance(part, str) else str(part.create_sql(model, editor)))
 
 
 def sum_provinces(province_code: str | None = None, first: dt.date | None = None, last: dt.date | None = None) -> None:

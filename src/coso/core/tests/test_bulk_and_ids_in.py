@@ -46,3 +46,21 @@ def test_ids_in_selects_exactly_the_listed_ids_even_beyond_the_variable_limit():
     assert qs.filter(IdsIn("object_id", (str(i) for i in (7, 8)))).count() == 2  # whole numbers as text are accepted
     with pytest.raises(ValueError):
         IdsIn("object_id", ["1 OR 1=1"])
+
+
+def test_refresh_statistics_after_a_bulk_load():
+    """PostgreSQL: the table's planner statistics count the rows just written (in the same transaction); SQLite: no
+    statistics table is created (its plans are tuned without one)."""
+    from django.db import connection
+
+    from coso.core.bulk import refresh_statistics
+
+    insert_rows([SearchEntry(kind="stats", object_id=i, token=f"w{i % 7}") for i in range(2_000)])
+    refresh_statistics(SearchEntry)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [SearchEntry._meta.db_table])
+            assert cur.fetchone()[0] >= 2_000
+        else:
+            cur.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            assert cur.fetchone()[0] == 0

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from coso.core.bulk import refresh_statistics
 from coso.core.demo import DemoContext
 from coso.core.models import DemoMarker
 from coso.units.models import AdministrativeUnit
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 module.build(ctx)
                 DemoMarker.objects.get_or_create(module=path, scale=scale, province_code=province.code)
+        refresh_statistics()  # the planner's statistics of every table the builders filled
         if ctx.accounts:
             self.stdout.write(f"\nTài khoản demo (mật khẩu: {settings.COSO_DEMO_PASSWORD}):")
             for label, username, unit in ctx.accounts:

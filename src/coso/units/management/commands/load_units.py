@@ -2,7 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from coso.core.bulk import refresh_statistics
 from coso.core.progress import ProgressBar
+from coso.units.models import AdministrativeUnit, UnitSuccession
 from coso.units.services import units_import_lineage_2025, units_import_official
 
 
@@ -26,6 +28,7 @@ class Command(BaseCommand):
             f"(tạo mới {result['created']}, cập nhật {result['updated']})."
         )
         if options.get("skip_lineage"):
+            refresh_statistics(AdministrativeUnit)
             return
         started = time.monotonic()
         bar = ProgressBar("Đơn vị trước 1/7/2025", stream=self.stdout)
@@ -41,3 +44,4 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING(f"{lineage['skipped']} quan hệ không khớp được với xã hiện hành ({lineage['unmatched']} xã mới không khớp tên).")
             )
+        refresh_statistics(AdministrativeUnit, UnitSuccession)
