@@ -377,9 +377,10 @@ def usage_procedures(*, viewer: Any, commune_code: str, province_code: str, peri
 
 
 # ---------------------------------------------------------------- commune-strength index
-def province_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None) -> dict[str, Any]:
-    """The commune-strength index of the province's communes (or of ``codes``), with every part."""
-    from coso.indices.strength import strengths
+def province_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None, outside: Any = None) -> dict[str, Any]:
+    """The commune-strength index of the province's communes (or of ``codes``), with every part. ``outside``: how the
+    other apps' inputs are read (default :func:`coso.indices.strength.outside_values`)."""
+    from coso.indices.strength import outside_values, strengths
     from coso.units.models import AdministrativeUnit
 
     if codes is None:
@@ -394,7 +395,7 @@ def province_strengths(province_code: str, period: Period, viewer: Any, codes: l
     catalogue = catalogue_facts(period.end, [province_code]).get(province_code, {})
     online = online_procedures(period.end, [province_code]).get(province_code, frozenset())
     facts = {code: _with_catalogue(f, {**catalogue, "3.2": usage_fact(used.get(code, set()), online)}) for code, f in facts.items() if f}
-    return strengths(codes, province_code=province_code, period=period, viewer=viewer, facts=facts)
+    return strengths(codes, province_code=province_code, period=period, viewer=viewer, facts=facts, outside=outside or outside_values)
 
 
 STRENGTH_TTL = 120  # seconds: the composite's inputs from other apps (tasks, workforce…) bump no generation
@@ -402,17 +403,23 @@ STRENGTH_TTL = 120  # seconds: the composite's inputs from other apps (tasks, wo
 
 def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None) -> dict[str, Any]:
     """:func:`province_strengths` for the dashboard pages: cached for the viewer for at most ``STRENGTH_TTL`` seconds
-    (and never past a change of the province's rollups or of the rule book)."""
+    (and never past a change of the province's rollups or of the rule book). The other apps' inputs (tasks,
+    workforce…) are cached apart for the same ``STRENGTH_TTL``, not under the rollups' month generations, which
+    they do not read: an event re-scores the composite from the 766 facts without reading them again."""
     from django.utils import translation
 
-    from coso.indices.strength import plain
+    from coso.indices.strength import InputContext, Values, outside_values, plain
+
+    who = (getattr(viewer, "pk", None), ",".join(codes) if codes is not None else "*", *_span(period))
+
+    def outside(ctx: InputContext) -> Values:
+        return cached("strength_inputs", province_code, who, lambda: outside_values(ctx), timeout=STRENGTH_TTL)
 
     def compute() -> dict[str, Any]:
-        return {code: plain(s) for code, s in province_strengths(province_code, period, viewer, codes).items()}
+        return {code: plain(s) for code, s in province_strengths(province_code, period, viewer, codes, outside).items()}
 
     # Labels are stored translated (unpickling lazy translations is slow): the language is part of the key.
-    parts = (getattr(viewer, "pk", None), ",".join(codes) if codes is not None else "*", translation.get_language(), *_span(period))
-    return cached("strengths", province_code, parts, compute, spans=[period], timeout=STRENGTH_TTL)
+    return cached("strengths", province_code, (*who, translation.get_language()), compute, spans=[period], timeout=STRENGTH_TTL)
 
 
 def monthly_trend(period: Period, *, commune_code: str = "", province_code: str = "", months: int = 12) -> dict[str, list[Any]]:
