@@ -161,8 +161,12 @@ def one_page() -> Iterator[None]:
         yield
     finally:
         _PAGE.reset(token)
-    for timeout, entries in page.pending.items():
-        cache.set_many({k: pickle.loads(v) for k, v in entries.items()}, timeout=timeout)  # noqa: S301 - pickled here
+    groups = {timeout: {k: pickle.loads(v) for k, v in entries.items()} for timeout, entries in page.pending.items()}  # noqa: S301 - pickled here
+    if hasattr(cache, "set_many_timeouts"):  # the database cache: every lifetime in one transaction
+        cache.set_many_timeouts(groups)
+    else:
+        for timeout, entries in groups.items():
+            cache.set_many(entries, timeout=timeout)
 
 
 def page_of_figures(view: Callable[..., T]) -> Callable[..., T]:
