@@ -74,23 +74,26 @@ def _province_codes() -> list[str]:
     return list(AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE).order_by("code").values_list("code", flat=True))
 
 
-def catalogue_facts(day: Any, province_codes: list[str]) -> dict[str, Facts]:
-    """{province: {"1.3": …, "3.1": …}} from the catalogue in force on ``day`` (``procedures.selectors``); cached until
-    the catalogue changes (an edit of a procedure bumps the catalogue's generation, ``cache.bump_catalogue``), not when
-    records change."""
-    from coso.procedures.selectors import index_catalogue_facts
+def _catalogue_on(days: list[Any], province_codes: list[str]) -> tuple[dict[Any, dict[str, Facts]], dict[Any, dict[str, frozenset[str]]]]:
+    """The catalogue's facts and online procedures on each of ``days`` (``procedures.selectors``), from one query and
+    one cached entry: cached until the catalogue changes (an edit of a procedure bumps the catalogue's generation,
+    ``cache.bump_catalogue``), not when records change."""
+    from coso.procedures.selectors import index_catalogue_figures_on
 
     codes = sorted(set(province_codes))
-    return cached("catalogue", CATALOGUE, (day.isoformat(), ",".join(codes)), lambda: index_catalogue_facts(day=day, province_codes=codes))
+    ordered = sorted(set(days))
+    key = (",".join(d.isoformat() for d in ordered), ",".join(codes))
+    return cached("catalogue_figures", CATALOGUE, key, lambda: index_catalogue_figures_on(days=ordered, province_codes=codes))
+
+
+def catalogue_facts(day: Any, province_codes: list[str]) -> dict[str, Facts]:
+    """{province: {"1.3": …, "3.1": …}} from the catalogue in force on ``day`` (cached, see :func:`_catalogue_on`)."""
+    return catalogue_facts_on([day], province_codes)[day]
 
 
 def catalogue_facts_on(days: list[Any], province_codes: list[str]) -> dict[Any, dict[str, Facts]]:
     """:func:`catalogue_facts` for several days with one query (a trend)."""
-    from coso.procedures.selectors import index_catalogue_facts_on
-
-    codes = sorted(set(province_codes))
-    key = (",".join(d.isoformat() for d in days), ",".join(codes))
-    return cached("catalogue_on", CATALOGUE, key, lambda: index_catalogue_facts_on(days=list(days), province_codes=codes))
+    return _catalogue_on(days, province_codes)[0]
 
 
 def _with_catalogue(facts: Facts, catalogue: Facts) -> Facts:
@@ -105,12 +108,9 @@ def online_procedures(day: Any, province_codes: list[str]) -> dict[str, frozense
 
 
 def online_procedures_on(days: list[Any], province_codes: list[str]) -> dict[Any, dict[str, frozenset[str]]]:
-    """:func:`online_procedures` for several days with one query (a trend)."""
-    from coso.procedures.selectors import index_online_procedures_on
-
-    codes = sorted(set(province_codes))
-    key = (",".join(d.isoformat() for d in days), ",".join(codes))
-    return cached("online_on", CATALOGUE, key, lambda: index_online_procedures_on(days=list(days), province_codes=codes))
+    """:func:`online_procedures` for several days with one query (a trend; the same cached entry as
+    :func:`catalogue_facts_on`)."""
+    return _catalogue_on(days, province_codes)[1]
 
 
 def used_procedures(period: Period, *, level: str, province_code: str = "", commune_code: str = "") -> dict[str, set[str]]:
