@@ -278,6 +278,18 @@ def cached(
     return _fetch_or_compute(key, compute, timeout)
 
 
+def cached_for(kind: str, parts: Iterable[Any], compute: Callable[[], T], *, timeout: int) -> T:
+    """``compute()`` cached for ``timeout`` seconds only, under no generation: for what the rollups, the catalogue and
+    the rule book do not feed (the strength index's inputs from other apps), so that neither an event nor a full
+    rebuild computes it again before its time."""
+    texts = tuple(map(str, parts))
+    key = _entry_key("ttl", kind, "", (), {}, None, texts)
+    page = _PAGE.get()
+    if page is not None:
+        page.asked[key] = ("ttl", kind, "", (), texts)
+    return _fetch_or_compute(key, compute, timeout)
+
+
 def _fetch_or_compute(key: str, compute: Callable[[], T], timeout: int) -> T:
     page = _PAGE.get()
     if page is not None and key in page.seen:

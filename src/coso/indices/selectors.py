@@ -21,7 +21,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
-from coso.indices.cache import CATALOGUE, NATIONAL, cached
+from coso.indices.cache import CATALOGUE, NATIONAL, cached, cached_for
 from coso.indices.engine import Facts, Scorecard, Totals, scorecard, totals
 from coso.indices.models import COUNT_COLUMNS, IndexRollup, ProvinceRollup, ProvinceUsageRollup, UsageRollup, facts_of
 from coso.indices.periods import Period
@@ -404,8 +404,9 @@ STRENGTH_TTL = 120  # seconds: the composite's inputs from other apps (tasks, wo
 def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None) -> dict[str, Any]:
     """:func:`province_strengths` for the dashboard pages: cached for the viewer for at most ``STRENGTH_TTL`` seconds
     (and never past a change of the province's rollups or of the rule book). The other apps' inputs (tasks,
-    workforce…) are cached apart for the same ``STRENGTH_TTL``, not under the rollups' month generations, which
-    they do not read: an event re-scores the composite from the 766 facts without reading them again."""
+    workforce…) are cached apart for the same ``STRENGTH_TTL``, under none of the rollups' or the catalogue's
+    generations, which they do not read: an event or a rebuild re-scores the composite from the 766 facts without
+    reading them again."""
     from django.utils import translation
 
     from coso.indices.strength import InputContext, Values, outside_values, plain
@@ -413,7 +414,7 @@ def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: 
     who = (getattr(viewer, "pk", None), ",".join(codes) if codes is not None else "*", *_span(period))
 
     def outside(ctx: InputContext) -> Values:
-        return cached("strength_inputs", province_code, who, lambda: outside_values(ctx), timeout=STRENGTH_TTL)
+        return cached_for("strength_inputs", (province_code, *who), lambda: outside_values(ctx), timeout=STRENGTH_TTL)
 
     def compute() -> dict[str, Any]:
         return {code: plain(s) for code, s in province_strengths(province_code, period, viewer, codes, outside).items()}
