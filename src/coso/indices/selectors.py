@@ -436,16 +436,19 @@ def monthly_trend(period: Period, *, commune_code: str = "", province_code: str 
 
     def compute() -> dict[str, list[Any]]:
         past: list[Any] = []
+        read_with_past: list[Any] = []  # the last month's score, when the past months had to be read too
+
+        def past_scores() -> list[Any]:
+            # Every month in one read (each month's score depends on that month's rows only): the past is cached
+            # under the past months' generations, the last month is used here.
+            scores = _monthly_scores(spans, commune_code=commune_code, province_code=province_code)
+            read_with_past.append(scores[-1])
+            return scores[:-1]
+
         if len(spans) > 1:
-            past = cached(
-                "trend_past",
-                unit,
-                (commune_code, *(_span(p) for p in spans[:-1])),
-                lambda: _monthly_scores(spans[:-1], commune_code=commune_code, province_code=province_code),
-                spans=spans[:-1],
-            )
-        scores = [*past, *_monthly_scores(spans[-1:], commune_code=commune_code, province_code=province_code)]
-        return {"labels": [f"{p.start:%m/%Y}" for p in spans], "scores": scores}
+            past = cached("trend_past", unit, (commune_code, *(_span(p) for p in spans[:-1])), past_scores, spans=spans[:-1])
+        last = read_with_past or _monthly_scores(spans[-1:], commune_code=commune_code, province_code=province_code)
+        return {"labels": [f"{p.start:%m/%Y}" for p in spans], "scores": [*past, *last]}
 
     return cached("trend", unit, (commune_code, months, *_span(period)), compute, spans=spans)
 
