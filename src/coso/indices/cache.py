@@ -229,9 +229,9 @@ def page_of_figures(view: Callable[..., T]) -> Callable[..., T]:
     def wrapped(*args: Any, **kwargs: Any) -> T:
         from django.utils import translation
 
-        request = args[0] if args else None
+        request: Any = args[0] if args else None
         name = ""
-        if hasattr(request, "get_full_path"):
+        if request is not None and hasattr(request, "get_full_path"):
             user = getattr(request, "user", None)
             name = "|".join(map(str, (view.__module__, view.__qualname__, request.get_full_path(), getattr(user, "pk", None), translation.get_language())))
         with one_page(name):
