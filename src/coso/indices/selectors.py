@@ -12,6 +12,7 @@ selectors, scoped to the viewer.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -75,15 +76,31 @@ def _province_codes() -> list[str]:
 
 
 def _catalogue_on(days: list[Any], province_codes: list[str]) -> tuple[dict[Any, dict[str, Facts]], dict[Any, dict[str, frozenset[str]]]]:
-    """The catalogue's facts and online procedures on each of ``days`` (``procedures.selectors``), from one query and
-    one cached entry: cached until the catalogue changes (an edit of a procedure bumps the catalogue's generation,
-    ``cache.bump_catalogue``), not when records change."""
+    """The catalogue's facts and online procedures on each of ``days`` (``procedures.selectors``), cached per day until
+    the catalogue changes (an edit of a procedure bumps the catalogue's generation, ``cache.bump_catalogue``), not when
+    records change. The days not cached are read together, in one query."""
     from coso.procedures.selectors import index_catalogue_figures_on
 
     codes = sorted(set(province_codes))
-    ordered = sorted(set(days))
-    key = (",".join(d.isoformat() for d in ordered), ",".join(codes))
-    return cached("catalogue_figures", CATALOGUE, key, lambda: index_catalogue_figures_on(days=ordered, province_codes=codes))
+    wanted = sorted(set(days))
+    read: dict[Any, tuple[dict[str, Facts], dict[str, frozenset[str]]]] = {}
+
+    def compute(day: Any) -> tuple[dict[str, Facts], dict[str, frozenset[str]]]:
+        if day not in read:  # the first day missing: every day asked for not read yet, in one query
+            todo = [d for d in wanted if d not in read]
+            facts, online = index_catalogue_figures_on(days=todo, province_codes=codes)
+            read.update({d: (facts[d], online[d]) for d in todo})
+        return read[day]
+
+    per_day = {d: cached("catalogue_day", CATALOGUE, (d.isoformat(), ",".join(codes)), functools.partial(compute, d)) for d in wanted}
+    return {d: v[0] for d, v in per_day.items()}, {d: v[1] for d, v in per_day.items()}
+
+
+def read_catalogue_ahead(period: Period, province_code: str, months: int = 12) -> None:
+    """Read (or find cached) the catalogue of every day a dashboard of ``period`` shows: the period's last day, the
+    previous period's, the month ends of the trend; one query for all the days missing instead of one per card."""
+    days = {period.end, period.previous().end, *(p.end for p in _trend_spans(period, months))}
+    _catalogue_on(sorted(days), [province_code])
 
 
 def catalogue_facts(day: Any, province_codes: list[str]) -> dict[str, Facts]:
@@ -423,15 +440,20 @@ def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: 
     return cached("strengths", province_code, (*who, translation.get_language()), compute, spans=[period], timeout=STRENGTH_TTL)
 
 
+def _trend_spans(period: Period, months: int) -> list[Period]:
+    """The ``months`` whole months ending with the period's last month, oldest first."""
+    from coso.indices.periods import month
+
+    spans = [month(period.end.year, period.end.month)]
+    for _ in range(months - 1):
+        spans.insert(0, spans[0].previous())
+    return spans
+
+
 def monthly_trend(period: Period, *, commune_code: str = "", province_code: str = "", months: int = 12) -> dict[str, list[Any]]:
     """Score out of 100 per month for the ``months`` months ending with the period's last month. The months before the
     last are cached apart: an event of this month re-counts this month only."""
-    from coso.indices.periods import month
-
-    last = month(period.end.year, period.end.month)
-    spans = [last]
-    for _ in range(months - 1):
-        spans.insert(0, spans[0].previous())
+    spans = _trend_spans(period, months)
     unit = province_code or NATIONAL
 
     def compute() -> dict[str, list[Any]]:
