@@ -9,7 +9,8 @@ Redis (REDIS_URL) increments atomically by itself.
 
 ``set_many`` writes every entry in one transaction with one upsert statement (Django's writes them one by
 one, each with its own count of the table, look-up and transaction): a page that computed ten figures
-stores them in four queries instead of fifty.
+stores them in four queries instead of fifty. ``set_many_timeouts`` does the same for entries of several
+lifetimes at once.
 """
 
 from __future__ import annotations
@@ -83,20 +84,32 @@ class DatabaseCache(DjangoDatabaseCache):
     def set_many(self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> list[Any]:
         if len(data) < 2:
             return super().set_many(data, timeout=timeout, version=version)  # type: ignore[no-any-return]
+        return self.set_many_timeouts({timeout: data}, version=version)
+
+    def set_many_timeouts(self, groups: dict[Any, dict[Any, Any]], version: int | None = None) -> list[Any]:
+        """``set_many`` of several groups of entries, each with its own timeout ({timeout: {key: value}}), in one
+        transaction with one count of the table and one upsert statement (a page that caches figures, counts and
+        parts with different lifetimes writes them together)."""
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         if connection.vendor not in ("sqlite", "postgresql"):  # no INSERT … ON CONFLICT: Django's way
-            return super().set_many(data, timeout=timeout, version=version)  # type: ignore[no-any-return]
-        seconds = self.get_backend_timeout(timeout)
-        if seconds is None:
-            expires = dt.datetime.max  # noqa: DTZ901 - as Django writes "never expires"
-        else:
-            expires = dt.datetime.fromtimestamp(seconds, tz=dt.UTC if settings.USE_TZ else None)
-        expires_db = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
-        rows = [
-            (self.make_and_validate_key(key, version=version), base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1"), expires_db)
-            for key, value in data.items()
-        ]
+            for timeout, data in groups.items():
+                super().set_many(data, timeout=timeout, version=version)
+            return []
+        rows = []
+        for timeout, data in groups.items():
+            seconds = self.get_backend_timeout(timeout)
+            if seconds is None:
+                expires = dt.datetime.max  # noqa: DTZ901 - as Django writes "never expires"
+            else:
+                expires = dt.datetime.fromtimestamp(seconds, tz=dt.UTC if settings.USE_TZ else None)
+            expires_db = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
+            rows += [
+                (self.make_and_validate_key(key, version=version), base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1"), expires_db)
+                for key, value in data.items()
+            ]
+        if not rows:
+            return []
         qn = connection.ops.quote_name
         table = qn(self._table)  # type: ignore[attr-defined]  # set by BaseDatabaseCache.__init__
         key_col, value_col, expires_col = qn("cache_key"), qn("value"), qn("expires")

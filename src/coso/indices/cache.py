@@ -146,23 +146,80 @@ class _Page:
     seen: dict[str, bytes] = field(default_factory=dict)  # key -> the figure pickled when fetched or computed
     pending: dict[int, dict[str, bytes]] = field(default_factory=dict)  # timeout -> figures to write
     signature: str = ""  # of the rule book, read once
+    # What the page asked for (see :func:`_prefetch`): the figures read ahead in one query, those found missing, and
+    # the recipe of every figure asked for, kept as the page's manifest for the next time it is shown.
+    prefetched: dict[str, Any] = field(default_factory=dict)
+    absent: set[str] = field(default_factory=set)
+    asked: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # key -> recipe
+    manifest_key: str = ""
+    manifest: tuple[tuple[Any, ...], ...] | None = None  # as read from the cache
 
 
 _PAGE: ContextVar[_Page | None] = ContextVar("coso_indices_page", default=None)
 
 
 @contextmanager
-def one_page() -> Iterator[None]:
+def one_page(manifest: str = "") -> Iterator[None]:
     """Figures read inside share one reading of the generations and one write of what was computed (at the end,
-    unless the page failed). Pages and API answers that show many figures read them inside it."""
+    unless the page failed). Pages and API answers that show many figures read them inside it.
+
+    ``manifest``: a name for the page (its address and viewer): the figures it asked for are remembered under it (their
+    recipes: kind, unit, parts, generations, never their values), and the next time it is shown they are read ahead
+    with their current generations in two queries instead of one query each (see :func:`_prefetch`)."""
     page = _Page()
     token = _PAGE.set(page)
     try:
+        if manifest:
+            _prefetch(page, manifest)
         yield
     finally:
         _PAGE.reset(token)
-    for timeout, entries in page.pending.items():
-        cache.set_many({k: pickle.loads(v) for k, v in entries.items()}, timeout=timeout)  # noqa: S301 - pickled here
+    groups = {timeout: {k: pickle.loads(v) for k, v in entries.items()} for timeout, entries in page.pending.items()}  # noqa: S301 - pickled here
+    if page.manifest_key:
+        # Kept: what was asked this time, and what was read ahead and found (a figure of a part the page did not need
+        # to open, e.g. computed inside a cached one); a recipe neither asked nor found is dropped.
+        kept = [r for k, r in _recipes(page.manifest or (), page.generations, page.signature) if k not in page.asked and k in page.prefetched]
+        recipes = (*page.asked.values(), *kept)
+        if page.manifest is None or set(recipes) != set(page.manifest):
+            groups.setdefault(TIMEOUT, {})[page.manifest_key] = recipes
+    if not groups:
+        return
+    if hasattr(cache, "set_many_timeouts"):  # the database cache: every lifetime in one transaction
+        cache.set_many_timeouts(groups)
+    else:
+        for timeout, entries in groups.items():
+            cache.set_many(entries, timeout=timeout)
+
+
+def _recipes(recipes: Iterable[tuple[Any, ...]], generations: dict[str, Any], signature: str) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """(cache key, recipe) of the recipes whose generations are all known."""
+    for recipe in recipes:
+        ns, kind, unit, keys, parts = recipe
+        if all(k in generations for k in keys):
+            yield _entry_key(ns, kind, unit, keys, generations, signature if ns == "fig" else None, parts), recipe
+
+
+def _prefetch(page: _Page, manifest: str) -> None:
+    """Read ahead the figures the page asked for last time: the manifest, then every generation they depend on (one
+    query), then every figure at its current generations (one query). A figure is found only under the generations it
+    was computed at, so nothing read ahead is staler than what :func:`cached` would read."""
+    page.manifest_key = f"indices:page:{hashlib.sha256(manifest.encode()).hexdigest()[:40]}"
+    found = cache.get(page.manifest_key)
+    if not isinstance(found, tuple):
+        return
+    page.manifest = found
+    page.signature = rules_signature()
+    keys = sorted({k for _ns, _kind, _unit, gen_keys, _parts in found for k in gen_keys})
+    page.generations.update(_read_generations(keys))
+    wanted = dict(_recipes(found, page.generations, page.signature))
+    if wanted:
+        page.prefetched = cache.get_many(list(wanted))
+        page.absent = set(wanted) - set(page.prefetched)
+
+
+def _entry_key(ns: str, kind: str, unit: str, keys: Iterable[str], generations: dict[str, Any], signature: str | None, parts: Iterable[str]) -> str:
+    pieces = (kind, unit, *(generations[k] for k in keys), *(() if signature is None else (signature,)), *parts)
+    return f"indices:{ns}:{hashlib.sha256('|'.join(map(str, pieces)).encode()).hexdigest()[:40]}"
 
 
 def page_of_figures(view: Callable[..., T]) -> Callable[..., T]:
@@ -170,7 +227,14 @@ def page_of_figures(view: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> T:
-        with one_page():
+        from django.utils import translation
+
+        request: Any = args[0] if args else None
+        name = ""
+        if request is not None and hasattr(request, "get_full_path"):
+            user = getattr(request, "user", None)
+            name = "|".join(map(str, (view.__module__, view.__qualname__, request.get_full_path(), getattr(user, "pk", None), translation.get_language())))
+        with one_page(name):
             return view(*args, **kwargs)
 
     return wrapped
@@ -207,8 +271,22 @@ def cached(
         signature = rules_signature()
     else:
         signature = page.signature = page.signature or rules_signature()
-    raw = "|".join(map(str, (kind, province_code, *(gens[k] for k in keys), signature, *parts)))
-    key = f"indices:fig:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+    texts = tuple(map(str, parts))
+    key = _entry_key("fig", kind, province_code, keys, gens, signature, texts)
+    if page is not None:
+        page.asked[key] = ("fig", kind, province_code, tuple(keys), texts)
+    return _fetch_or_compute(key, compute, timeout)
+
+
+def cached_for(kind: str, parts: Iterable[Any], compute: Callable[[], T], *, timeout: int) -> T:
+    """``compute()`` cached for ``timeout`` seconds only, under no generation: for what the rollups, the catalogue and
+    the rule book do not feed (the strength index's inputs from other apps), so that neither an event nor a full
+    rebuild computes it again before its time."""
+    texts = tuple(map(str, parts))
+    key = _entry_key("ttl", kind, "", (), {}, None, texts)
+    page = _PAGE.get()
+    if page is not None:
+        page.asked[key] = ("ttl", kind, "", (), texts)
     return _fetch_or_compute(key, compute, timeout)
 
 
@@ -216,7 +294,12 @@ def _fetch_or_compute(key: str, compute: Callable[[], T], timeout: int) -> T:
     page = _PAGE.get()
     if page is not None and key in page.seen:
         return pickle.loads(page.seen[key])  # type: ignore[no-any-return]  # noqa: S301 - a fresh copy, as from the cache
-    found = cache.get(key)
+    if page is not None and key in page.prefetched:
+        found = page.prefetched[key]
+    elif page is not None and key in page.absent:
+        found = None
+    else:
+        found = cache.get(key)
     if found is not None:
         if page is not None:
             page.seen[key] = pickle.dumps(found)
@@ -254,7 +337,11 @@ def bump_queue(commune_codes: Iterable[str]) -> None:
 
 def cached_queue(commune_code: str, parts: Iterable[Any], compute: Callable[[], T]) -> T:
     """``compute()`` (an officer's queue counts) cached until the commune's records change (or ``QUEUE_TTL``)."""
-    gen = _read_generations([_queue_key(commune_code)])[_queue_key(commune_code)]
-    raw = "|".join(map(str, ("queue", commune_code, gen, *parts)))
-    key = f"indices:q:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+    keys = [_queue_key(commune_code)]
+    gens = _generations(keys)
+    texts = tuple(map(str, parts))
+    key = _entry_key("q", "queue", commune_code, keys, gens, None, texts)
+    page = _PAGE.get()
+    if page is not None:
+        page.asked[key] = ("q", "queue", commune_code, tuple(keys), texts)
     return _fetch_or_compute(key, compute, QUEUE_TTL)

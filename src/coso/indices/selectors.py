@@ -12,6 +12,7 @@ selectors, scoped to the viewer.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
-from coso.indices.cache import CATALOGUE, NATIONAL, cached
+from coso.indices.cache import CATALOGUE, NATIONAL, cached, cached_for
 from coso.indices.engine import Facts, Scorecard, Totals, scorecard, totals
 from coso.indices.models import COUNT_COLUMNS, IndexRollup, ProvinceRollup, ProvinceUsageRollup, UsageRollup, facts_of
 from coso.indices.periods import Period
@@ -74,23 +75,42 @@ def _province_codes() -> list[str]:
     return list(AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE).order_by("code").values_list("code", flat=True))
 
 
-def catalogue_facts(day: Any, province_codes: list[str]) -> dict[str, Facts]:
-    """{province: {"1.3": …, "3.1": …}} from the catalogue in force on ``day`` (``procedures.selectors``); cached until
+def _catalogue_on(days: list[Any], province_codes: list[str]) -> tuple[dict[Any, dict[str, Facts]], dict[Any, dict[str, frozenset[str]]]]:
+    """The catalogue's facts and online procedures on each of ``days`` (``procedures.selectors``), cached per day until
     the catalogue changes (an edit of a procedure bumps the catalogue's generation, ``cache.bump_catalogue``), not when
-    records change."""
-    from coso.procedures.selectors import index_catalogue_facts
+    records change. The days not cached are read together, in one query."""
+    from coso.procedures.selectors import index_catalogue_figures_on
 
     codes = sorted(set(province_codes))
-    return cached("catalogue", CATALOGUE, (day.isoformat(), ",".join(codes)), lambda: index_catalogue_facts(day=day, province_codes=codes))
+    wanted = sorted(set(days))
+    read: dict[Any, tuple[dict[str, Facts], dict[str, frozenset[str]]]] = {}
+
+    def compute(day: Any) -> tuple[dict[str, Facts], dict[str, frozenset[str]]]:
+        if day not in read:  # the first day missing: every day asked for not read yet, in one query
+            todo = [d for d in wanted if d not in read]
+            facts, online = index_catalogue_figures_on(days=todo, province_codes=codes)
+            read.update({d: (facts[d], online[d]) for d in todo})
+        return read[day]
+
+    per_day = {d: cached("catalogue_day", CATALOGUE, (d.isoformat(), ",".join(codes)), functools.partial(compute, d)) for d in wanted}
+    return {d: v[0] for d, v in per_day.items()}, {d: v[1] for d, v in per_day.items()}
+
+
+def read_catalogue_ahead(period: Period, province_code: str, months: int = 12) -> None:
+    """Read (or find cached) the catalogue of every day a dashboard of ``period`` shows: the period's last day, the
+    previous period's, the month ends of the trend; one query for all the days missing instead of one per card."""
+    days = {period.end, period.previous().end, *(p.end for p in _trend_spans(period, months))}
+    _catalogue_on(sorted(days), [province_code])
+
+
+def catalogue_facts(day: Any, province_codes: list[str]) -> dict[str, Facts]:
+    """{province: {"1.3": …, "3.1": …}} from the catalogue in force on ``day`` (cached, see :func:`_catalogue_on`)."""
+    return catalogue_facts_on([day], province_codes)[day]
 
 
 def catalogue_facts_on(days: list[Any], province_codes: list[str]) -> dict[Any, dict[str, Facts]]:
     """:func:`catalogue_facts` for several days with one query (a trend)."""
-    from coso.procedures.selectors import index_catalogue_facts_on
-
-    codes = sorted(set(province_codes))
-    key = (",".join(d.isoformat() for d in days), ",".join(codes))
-    return cached("catalogue_on", CATALOGUE, key, lambda: index_catalogue_facts_on(days=list(days), province_codes=codes))
+    return _catalogue_on(days, province_codes)[0]
 
 
 def _with_catalogue(facts: Facts, catalogue: Facts) -> Facts:
@@ -105,12 +125,9 @@ def online_procedures(day: Any, province_codes: list[str]) -> dict[str, frozense
 
 
 def online_procedures_on(days: list[Any], province_codes: list[str]) -> dict[Any, dict[str, frozenset[str]]]:
-    """:func:`online_procedures` for several days with one query (a trend)."""
-    from coso.procedures.selectors import index_online_procedures_on
-
-    codes = sorted(set(province_codes))
-    key = (",".join(d.isoformat() for d in days), ",".join(codes))
-    return cached("online_on", CATALOGUE, key, lambda: index_online_procedures_on(days=list(days), province_codes=codes))
+    """:func:`online_procedures` for several days with one query (a trend; the same cached entry as
+    :func:`catalogue_facts_on`)."""
+    return _catalogue_on(days, province_codes)[1]
 
 
 def used_procedures(period: Period, *, level: str, province_code: str = "", commune_code: str = "") -> dict[str, set[str]]:
@@ -377,9 +394,10 @@ def usage_procedures(*, viewer: Any, commune_code: str, province_code: str, peri
 
 
 # ---------------------------------------------------------------- commune-strength index
-def province_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None) -> dict[str, Any]:
-    """The commune-strength index of the province's communes (or of ``codes``), with every part."""
-    from coso.indices.strength import strengths
+def province_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None, outside: Any = None) -> dict[str, Any]:
+    """The commune-strength index of the province's communes (or of ``codes``), with every part. ``outside``: how the
+    other apps' inputs are read (default :func:`coso.indices.strength.outside_values`)."""
+    from coso.indices.strength import outside_values, strengths
     from coso.units.models import AdministrativeUnit
 
     if codes is None:
@@ -394,7 +412,7 @@ def province_strengths(province_code: str, period: Period, viewer: Any, codes: l
     catalogue = catalogue_facts(period.end, [province_code]).get(province_code, {})
     online = online_procedures(period.end, [province_code]).get(province_code, frozenset())
     facts = {code: _with_catalogue(f, {**catalogue, "3.2": usage_fact(used.get(code, set()), online)}) for code, f in facts.items() if f}
-    return strengths(codes, province_code=province_code, period=period, viewer=viewer, facts=facts)
+    return strengths(codes, province_code=province_code, period=period, viewer=viewer, facts=facts, outside=outside or outside_values)
 
 
 STRENGTH_TTL = 120  # seconds: the composite's inputs from other apps (tasks, workforce…) bump no generation
@@ -402,42 +420,57 @@ STRENGTH_TTL = 120  # seconds: the composite's inputs from other apps (tasks, wo
 
 def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None) -> dict[str, Any]:
     """:func:`province_strengths` for the dashboard pages: cached for the viewer for at most ``STRENGTH_TTL`` seconds
-    (and never past a change of the province's rollups or of the rule book)."""
+    (and never past a change of the province's rollups or of the rule book). The other apps' inputs (tasks,
+    workforce…) are cached apart for the same ``STRENGTH_TTL``, under none of the rollups' or the catalogue's
+    generations, which they do not read: an event or a rebuild re-scores the composite from the 766 facts without
+    reading them again."""
     from django.utils import translation
 
-    from coso.indices.strength import plain
+    from coso.indices.strength import InputContext, Values, outside_values, plain
+
+    who = (getattr(viewer, "pk", None), ",".join(codes) if codes is not None else "*", *_span(period))
+
+    def outside(ctx: InputContext) -> Values:
+        return cached_for("strength_inputs", (province_code, *who), lambda: outside_values(ctx), timeout=STRENGTH_TTL)
 
     def compute() -> dict[str, Any]:
-        return {code: plain(s) for code, s in province_strengths(province_code, period, viewer, codes).items()}
+        return {code: plain(s) for code, s in province_strengths(province_code, period, viewer, codes, outside).items()}
 
     # Labels are stored translated (unpickling lazy translations is slow): the language is part of the key.
-    parts = (getattr(viewer, "pk", None), ",".join(codes) if codes is not None else "*", translation.get_language(), *_span(period))
-    return cached("strengths", province_code, parts, compute, spans=[period], timeout=STRENGTH_TTL)
+    return cached("strengths", province_code, (*who, translation.get_language()), compute, spans=[period], timeout=STRENGTH_TTL)
+
+
+def _trend_spans(period: Period, months: int) -> list[Period]:
+    """The ``months`` whole months ending with the period's last month, oldest first."""
+    from coso.indices.periods import month
+
+    spans = [month(period.end.year, period.end.month)]
+    for _ in range(months - 1):
+        spans.insert(0, spans[0].previous())
+    return spans
 
 
 def monthly_trend(period: Period, *, commune_code: str = "", province_code: str = "", months: int = 12) -> dict[str, list[Any]]:
     """Score out of 100 per month for the ``months`` months ending with the period's last month. The months before the
     last are cached apart: an event of this month re-counts this month only."""
-    from coso.indices.periods import month
-
-    last = month(period.end.year, period.end.month)
-    spans = [last]
-    for _ in range(months - 1):
-        spans.insert(0, spans[0].previous())
+    spans = _trend_spans(period, months)
     unit = province_code or NATIONAL
 
     def compute() -> dict[str, list[Any]]:
         past: list[Any] = []
+        read_with_past: list[Any] = []  # the last month's score, when the past months had to be read too
+
+        def past_scores() -> list[Any]:
+            # Every month in one read (each month's score depends on that month's rows only): the past is cached
+            # under the past months' generations, the last month is used here.
+            scores = _monthly_scores(spans, commune_code=commune_code, province_code=province_code)
+            read_with_past.append(scores[-1])
+            return scores[:-1]
+
         if len(spans) > 1:
-            past = cached(
-                "trend_past",
-                unit,
-                (commune_code, *(_span(p) for p in spans[:-1])),
-                lambda: _monthly_scores(spans[:-1], commune_code=commune_code, province_code=province_code),
-                spans=spans[:-1],
-            )
-        scores = [*past, *_monthly_scores(spans[-1:], commune_code=commune_code, province_code=province_code)]
-        return {"labels": [f"{p.start:%m/%Y}" for p in spans], "scores": scores}
+            past = cached("trend_past", unit, (commune_code, *(_span(p) for p in spans[:-1])), past_scores, spans=spans[:-1])
+        last = read_with_past or _monthly_scores(spans[-1:], commune_code=commune_code, province_code=province_code)
+        return {"labels": [f"{p.start:%m/%Y}" for p in spans], "scores": [*past, *last]}
 
     return cached("trend", unit, (commune_code, months, *_span(period)), compute, spans=spans)
 

@@ -60,16 +60,22 @@ class Input:
     label: Promise | str
     source: Promise | str
     provider: Provider | None = None  # None: the capability does not exist yet ("no data")
+    # True: computed from the 766 facts given (``ctx.facts``) alone, so computed again with them; False (an input from
+    # another app): read through ``strengths(outside=...)``, which a caller may cache apart from the 766 figures.
+    from_facts: bool = False
 
 
 INPUTS: dict[str, Input] = {}
 
 
-def register_input(key: str, *, pillar: str, label: Promise | str, source: Promise | str, provider: Provider | None) -> None:
-    """Add (or replace, e.g. when a capability lands) an input of a pillar."""
+def register_input(
+    key: str, *, pillar: str, label: Promise | str, source: Promise | str, provider: Provider | None, from_facts: bool = False
+) -> None:
+    """Add (or replace, e.g. when a capability lands) an input of a pillar. ``from_facts``: the provider reads nothing
+    but ``ctx.facts`` (the 766 figures)."""
     if pillar not in {p.key for p in PILLARS}:
         raise ValueError(f"unknown pillar {pillar!r}")
-    INPUTS[key] = Input(key, pillar, label, source, provider)
+    INPUTS[key] = Input(key, pillar, label, source, provider, from_facts)
 
 
 # ---------------------------------------------------------------- built-in inputs
@@ -105,14 +111,14 @@ def _workforce_standards(ctx: InputContext) -> dict[str, float | None]:
 
 
 register_input(
-    "service.d766", pillar="service", label=_("Chỉ số 766 của UBND xã (điểm quy đổi /100)"), source=_("Quyết định 766/QĐ-TTg"), provider=_d766_total
+    "service.d766", pillar="service", label=_("Chỉ số 766 của UBND xã (điểm quy đổi /100)"), source=_("Quyết định 766/QĐ-TTg"), provider=_d766_total, from_facts=True
 )
 register_input(
     "satisfaction.d766_group5",
     pillar="satisfaction",
     label=_("Nhóm 5 — Mức độ hài lòng (÷ điểm đo được × 100)"),
     source=_("Quyết định 766/QĐ-TTg, nhóm 5"),
-    provider=_d766_group5,
+    provider=_d766_group5, from_facts=True
 )
 register_input(
     "satisfaction.survey",
@@ -142,7 +148,7 @@ register_input(
     pillar="feedback",
     label=_("Phản ánh, kiến nghị xử lý đúng hạn (chỉ số 5.2)"),
     source=_("Quyết định 766/QĐ-TTg, chỉ số 5.2"),
-    provider=_d766_5_2,
+    provider=_d766_5_2, from_facts=True
 )
 register_input(
     "feedback.legal_access", pillar="feedback", label=_("Đạt chuẩn tiếp cận pháp luật"), source=_("Quyết định 27/2025/QĐ-TTg"), provider=None
@@ -229,12 +235,35 @@ def _band(csi: float | None, on: dt.date, province_code: str) -> str:
     return "D"
 
 
-def strengths(codes: list[str], *, province_code: str, period: Period, viewer: Any, facts: dict[str, Facts]) -> dict[str, Strength]:
-    """The composite for each commune in ``codes`` (all of one province), with its parts."""
+Values = dict[str, dict[str, float | None]]  # input key -> {commune code: value}
+
+
+def outside_values(ctx: InputContext) -> Values:
+    """The values of the inputs that other apps provide (not computed from the 766 facts)."""
+    return {inp.key: inp.provider(ctx) for inp in INPUTS.values() if inp.provider is not None and not inp.from_facts}
+
+
+def strengths(
+    codes: list[str],
+    *,
+    province_code: str,
+    period: Period,
+    viewer: Any,
+    facts: dict[str, Facts],
+    outside: Callable[[InputContext], Values] = outside_values,
+) -> dict[str, Strength]:
+    """The composite for each commune in ``codes`` (all of one province), with its parts. ``outside``: how the values of
+    the other apps' inputs are read (:func:`outside_values`, or a cached reading of it)."""
     ctx = InputContext(list(codes), province_code, period, viewer, facts)
-    values: dict[str, dict[str, float | None]] = {}
+    others = outside(ctx)
+    values: Values = {}
     for inp in INPUTS.values():
-        values[inp.key] = inp.provider(ctx) if inp.provider is not None else {}
+        if inp.provider is None:
+            values[inp.key] = {}
+        elif inp.from_facts:
+            values[inp.key] = inp.provider(ctx)
+        else:
+            values[inp.key] = others.get(inp.key, {})
     b = book()
     weights = {p.key: float(b.value(f"indices.csi.weight.{p.key}", period.end, province_code, "", 0)) for p in PILLARS}
     out: dict[str, Strength] = {}

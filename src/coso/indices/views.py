@@ -88,6 +88,7 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"period": period, "previous": prev, "level": level, "groups": GROUPS}
     if level == "commune":
         unit = _unit(commune_code, "commune")
+        selectors.read_catalogue_ahead(period, unit.province_code)  # every card and the trend use it: one read
         card = selectors.commune_card(unit.code, unit.province_code, period)
         province = selectors.province_card(unit.province_code, period)
         ctx.update(

@@ -155,8 +155,12 @@ def index_catalogue_facts_on(*, days: list[dt.date], province_codes: list[str]) 
     Returns {day: {province_code: {"1.3": (numerator, denominator), "3.1": (numerator, denominator)}}}, for
     several days with one query (a 12-month trend).
     """
+    return _catalogue_facts(_commune_catalogue_on(days, province_codes))
+
+
+def _catalogue_facts(by_day: dict[dt.date, dict[str, list[_VersionRow]]]) -> dict[dt.date, dict[str, dict[str, tuple[int, int]]]]:
     out: dict[dt.date, dict[str, dict[str, tuple[int, int]]]] = {}
-    for day, per_province in _commune_catalogue_on(days, province_codes).items():
+    for day, per_province in by_day.items():
         out[day] = {}
         for province, rows in per_province.items():
             complete = sum(r.complete for r in rows)
@@ -169,10 +173,23 @@ def index_online_procedures_on(*, days: list[dt.date], province_codes: list[str]
     """The codes of the communes' procedures offering an online public service (partial or full process) in the
     catalogue in force on each day, per province (the denominator of indicator 3.2, the numerator of 3.1; same
     selection as :func:`index_catalogue_facts_on`). {day: {province_code: frozenset of procedure codes}}."""
+    return _online_procedures(_commune_catalogue_on(days, province_codes))
+
+
+def _online_procedures(by_day: dict[dt.date, dict[str, list[_VersionRow]]]) -> dict[dt.date, dict[str, frozenset[str]]]:
     return {
         day: {province: frozenset(r.code for r in rows if r.online != ProcedureVersion.Online.NONE) for province, rows in per_province.items()}
-        for day, per_province in _commune_catalogue_on(days, province_codes).items()
+        for day, per_province in by_day.items()
     }
+
+
+def index_catalogue_figures_on(
+    *, days: list[dt.date], province_codes: list[str]
+) -> tuple[dict[dt.date, dict[str, dict[str, tuple[int, int]]]], dict[dt.date, dict[str, frozenset[str]]]]:
+    """:func:`index_catalogue_facts_on` and :func:`index_online_procedures_on` together, from one query (a page that
+    shows both reads the catalogue once)."""
+    by_day = _commune_catalogue_on(days, province_codes)
+    return _catalogue_facts(by_day), _online_procedures(by_day)
 
 
 def index_online_procedures(*, day: dt.date, province_code: str) -> list[dict[str, str]]:

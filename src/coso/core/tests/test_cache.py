@@ -161,6 +161,30 @@ def test_set_many_writes_new_and_existing_entries_with_their_timeout():
 
 
 @pytest.mark.django_db
+def test_set_many_timeouts_writes_every_group_with_its_own_timeout_in_one_transaction():
+    import datetime as dt
+
+    from django.core.cache import cache
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    import time_machine
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        cache.set("groups:a", "old", timeout=600)
+        with CaptureQueriesContext(connection) as queries:
+            assert cache.set_many_timeouts({30: {"groups:a": 1}, 120: {"groups:b": [2], "groups:c": None}, None: {"groups:d": 4}}) == []
+        assert sum(1 for q in queries.captured_queries if "COUNT(*)" in q["sql"]) == 1
+        assert cache.get_many(["groups:a", "groups:b", "groups:c", "groups:d"]) == {"groups:a": 1, "groups:b": [2], "groups:c": None, "groups:d": 4}
+        traveller.shift(dt.timedelta(seconds=31))
+        assert cache.get("groups:a") is None and cache.get("groups:b") == [2]
+        traveller.shift(dt.timedelta(seconds=90))
+        assert cache.get("groups:b") is None and cache.get("groups:d") == 4
+        assert cache.set_many_timeouts({60: {}}) == []
+
+
+@pytest.mark.django_db
 def test_incr_compare_and_set_and_its_locked_fallback(monkeypatch):
     """An increment writes only where the row still holds the value read; after many lost rounds it reads under the
     row lock. Either way it adds exactly once, and a missing or expired key is refused."""

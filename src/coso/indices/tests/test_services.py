@@ -536,3 +536,39 @@ def test_figures_cached_before_a_generation_counter_was_evicted_are_not_served(n
         fresh = selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1")
         assert fresh.denominator == stale.denominator + 1
         stale = fresh
+
+
+def test_a_page_shown_again_reads_its_figures_ahead_and_never_a_stale_one(november, commune, make_dossier, django_capture_on_commit_callbacks):
+    """A named page remembers what it asked for: shown again, its generations and figures are read ahead in a few
+    queries, whatever the number of figures; after an event, the figures read ahead are those of the new generations
+    (the event's figure is computed again, never served from before)."""
+    import hashlib
+
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from coso.indices import cache as figures_cache
+
+    services.rollups_rebuild()
+
+    def page() -> tuple[int, int | None, int]:
+        with figures_cache.one_page("test page"):
+            card = selectors.commune_card(commune.code, commune.province_code, NOV).indicator("2.1")
+            ranking = {r.code: r.rank for r in selectors.commune_ranking(commune.province_code, NOV)}
+            province = selectors.province_card(commune.province_code, NOV).indicator("2.1")
+        return card.denominator, ranking[commune.code], province.denominator
+
+    first = page()
+    page()  # the manifest now lists every figure, the inner ones too
+    with CaptureQueriesContext(connection) as queries:
+        assert page() == first
+    cache_reads = [q["sql"] for q in queries.captured_queries if "coso_cache" in q["sql"]]
+    assert len(cache_reads) == 3  # the manifest, every generation, every figure
+    assert all(q.lstrip().startswith("SELECT") for q in cache_reads)  # nothing computed, nothing written
+    with django_capture_on_commit_callbacks(execute=True):
+        make_dossier(commune, received=dt.date(2026, 11, 12), finished=dt.date(2026, 11, 13), timeliness="on_time")
+    after = page()
+    assert after[0] == first[0] + 1 and after[2] == first[2] + 1
+    cache.delete(f"indices:page:{hashlib.sha256(b'test page').hexdigest()[:40]}")  # manifest gone: read one by one
+    assert page() == after
