@@ -116,10 +116,35 @@ _NO_INSPECT = "thủ tục của Thanh tra Chính phủ, bản thu thập trang 
 # hongdienvbhp/BangNiemYetVinhBao), and the decisions of the Hải Phòng People's Committee it cites.
 _VB = "theo danh mục TTHC cấp xã niêm yết của UBND xã Vĩnh Bảo, TP. Hải Phòng (kho công khai hongdienvbhp/BangNiemYetVinhBao)"
 _NO_VALUES = " Chưa có thời hạn, phí từ nguồn nên chưa nhập."
-_ASSOC_GAP = ("; bản thu thập API không có bản ghi: đã đọc, sau 1.013695 là 1.013726, 1.013730 (không có 1.013702–1.013717)."
-              + _NO_VALUES)
-_GAME_GAP = "; bản thu thập API không có bản ghi: đã đọc, sau 1.013791 là 1.013796 (không có 1.013792–1.013795)." + _NO_VALUES
+# The Vĩnh Bảo repository read again (3/12/2026): its copies of the Hải Phòng decisions are Git LFS pointers whose
+# content is not stored, so no decision text could be read; the times it transcribes (text it extracted from those
+# PDFs, or its copy of portal pages) are a third party's and could not be checked against the decisions: not shipped.
+# Its current list (data/master-data-audit.csv, 29/9/2026) names several of these procedures under other codes, taken
+# from the Hải Phòng Home Affairs department's list of procedures done regardless of administrative boundary
+# (26/11/2025); the API crawl holds none of those codes either.
+_VB_MASTER = "Danh mục hiện hành của kho hongdienvbhp/BangNiemYetVinhBao (data/master-data-audit.csv, 29/9/2026)"
+_VB_PDF = ("tệp PDF của quyết định trong kho đó chỉ là con trỏ Git LFS, không kèm nội dung, nên chưa đọc được văn bản chính "
+           "thức để đối chiếu")
+_SNV_NONGEO = "danh mục TTHC thực hiện không phụ thuộc địa giới hành chính của Sở Nội vụ Hải Phòng (26/11/2025)"
+_ALT_READ = "bản thu thập API cũng không có mã đó (đã đọc: sau 1.012910 là 1.012944, 1.012953; sau 1.013005 là 1.013061)"
+_ASSOC_READ = "; bản thu thập API không có bản ghi: đã đọc, sau 1.013695 là 1.013726, 1.013730 (không có 1.013702–1.013717)."
+_GAME_GAP = ("; bản thu thập API không có bản ghi: đã đọc, sau 1.013791 là 1.013796 (không có 1.013792–1.013795). "
+             f"{_VB_MASTER} không ghi các mã này (sau 1.013790 là 1.013809)." + _NO_VALUES)
 _HP3626 = "Quyết định 3626/QĐ-UBND ngày 10/9/2026 của UBND TP. Hải Phòng (danh mục TTHC lĩnh vực thanh tra, cấp xã)"
+# Rows 146-159: the code the current Vĩnh Bảo list gives the same procedure (by name), if any.
+_ASSOC_ALT = {"146": "1.012929", "147": "1.012942", "148": "1.012943", "149": "1.012945", "150": "1.012946", "151": "1.012948",
+              "153": "1.013017", "154": "1.013018", "155": "1.013019", "156": "1.013020", "157": "1.013021", "158": "1.013022",
+              "159": "1.013023"}
+
+
+def _assoc_alt(row: str, code: str) -> str:
+    alt = _ASSOC_ALT.get(row)
+    if not alt:
+        return f" {_VB_MASTER} không ghi mã {code}."
+    return (f" {_VB_MASTER} không ghi mã {code}; ở đó thủ tục này mang mã {alt} theo {_SNV_NONGEO}, không kèm thời hạn, "
+            f"phí; {_ALT_READ}.")
+
+
 _ASSOC_CODES = {
     "147": ("1.013704", "báo cáo tổ chức đại hội của hội"),
     "148": ("1.013706", "thông báo kết quả đại hội, phê duyệt đổi tên, điều lệ hội"),
@@ -154,7 +179,8 @@ UNSOURCED_NOTES: dict[str, str] = {
     "16": _ABSENT,
     "27": "Bản thu thập API không có: dãy 1.012583–1.012592 đã đọc chỉ có 1.012584, 1.012585, 1.012590–1.012592 ở cấp xã (không có chuyển địa điểm sang xã khác).",
     **{n: f"Mã Cổng {c} {_VB}; bộ kiểm thử của kho bản thu thập API cũng dùng mã này. Bản thu thập API không có bản ghi: "
-          "đã đọc, sau 1.012091 là 1.012169, 1.012286; bản thu thập trang không có Bộ Dân tộc và Tôn giáo." + _NO_VALUES
+          "đã đọc, sau 1.012091 là 1.012169, 1.012286; bản thu thập trang không có Bộ Dân tộc và Tôn giáo. "
+          f"{_VB_MASTER} không ghi hai mã này." + _NO_VALUES
        for n, c in (("28", "1.012222"), ("29", "1.012223"))},
     "32": "Bản thu thập API có 2.002854 (chuyển trường và tiếp nhận học sinh) ở cấp “Cơ quan khác” (hiệu trưởng quyết định), không phải cấp xã.",
     "33": "Bản thu thập API có 2.002854 (chuyển trường và tiếp nhận học sinh) ở cấp “Cơ quan khác” (hiệu trưởng quyết định), không phải cấp xã.",
@@ -188,17 +214,24 @@ UNSOURCED_NOTES: dict[str, str] = {
     **{n: _NO_CODE + _MOHA_SEARCHED for n in ("130", "180", "184", "185", "186")},
     **{n: _NO_CODE + _MOHA_SEARCHED + _TNXP_SEARCHED for n in ("181", "182")},
     "134": "Bản thu thập API có 1.013749 (cùng tên, Quyết định 639/QĐ-BNV ngày 19/6/2025, cấp Xã/Phường, Tỉnh) nhưng thời hạn theo "
-           "hình thức nộp là 0, không đơn vị (bản ghi dịch vụ trực tuyến ghi “1”): không nhập.",
+           "hình thức nộp là 0, không đơn vị (bản ghi dịch vụ trực tuyến ghi “1”): không nhập. "
+           f"{_VB_MASTER} không ghi mã này, nên cũng không có thời hạn nào khác để đối chiếu.",
     "140": _ABSENT,
     "141": _ABSENT,
     "142": _ABSENT + " Gần nhất là “Thủ tục tặng, truy tặng Huy chương Thanh niên xung phong vẻ vang” (0,768) nhưng báo cáo không ghi mã; Bộ Nội vụ.",
-    **{n: f"Mã Cổng {c} ({what}) {_VB}" + _ASSOC_GAP for n, (c, what) in _ASSOC_CODES.items()},
+    **{n: f"Mã Cổng {c} ({what}) {_VB}" + _ASSOC_READ + _assoc_alt(n, c) + _NO_VALUES for n, (c, what) in _ASSOC_CODES.items()},
     "145": "Mã Cổng 1.013702 trong danh mục TTHC Bộ Nội vụ do UBND TP. Hải Phòng công khai (4/2026), trang Cổng "
-           "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bfb-1b5c-7417-b2be-9deaf8580018" + _ASSOC_GAP,
+           "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bfb-1b5c-7417-b2be-9deaf8580018" + _ASSOC_READ
+           + " Kho hongdienvbhp/BangNiemYetVinhBao chép trang Cổng này (bản chụp 23/6/2026, data/tthc-guidance-enrichment.json): "
+           "30 ngày làm việc, lệ phí 0; đó là bản chép của bên thứ ba, không có văn bản quyết định để đối chiếu nên chưa nhập.",
     "146": "Mã Cổng 1.013703 trong danh mục TTHC Bộ Nội vụ do UBND TP. Hải Phòng công khai (4/2026), trang Cổng "
-           "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bfb-1b5e-74c5-be8d-c902d128672d" + _ASSOC_GAP,
-    "149": f"Mã Cổng 1.013707 (báo cáo ghép đề xuất cùng mã) {_VB}" + _ASSOC_GAP,
-    "151": f"Mã Cổng 1.013709 (báo cáo ghép đề xuất cùng mã; dòng của Thành phố ghi “của Bộ Nội vụ”) {_VB}" + _ASSOC_GAP,
+           "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bfb-1b5e-74c5-be8d-c902d128672d" + _ASSOC_READ
+           + " Kho hongdienvbhp/BangNiemYetVinhBao chép trang Cổng này (bản chụp 23/6/2026, data/tthc-guidance-enrichment.json): "
+           "60 ngày làm việc, lệ phí 0; đó là bản chép của bên thứ ba, không có văn bản quyết định để đối chiếu nên chưa nhập. "
+           f"Danh mục của kho còn ghi thủ tục thành lập hội mã 1.012929 theo {_SNV_NONGEO}, không kèm thời hạn, phí; {_ALT_READ}.",
+    "149": f"Mã Cổng 1.013707 (báo cáo ghép đề xuất cùng mã) {_VB}" + _ASSOC_READ + _assoc_alt("149", "1.013707") + _NO_VALUES,
+    "151": f"Mã Cổng 1.013709 (báo cáo ghép đề xuất cùng mã; dòng của Thành phố ghi “của Bộ Nội vụ”) {_VB}" + _ASSOC_READ
+           + _assoc_alt("151", "1.013709") + _NO_VALUES,
     "223": "Báo cáo ghép đề xuất 6.006764 (review): giao quản lý tài sản kết cấu hạ tầng đường thủy nội địa (mã địa phương), không phải thủy lợi.",
     "224": _ABSENT,
     "263": _ABSENT + " Bản thu thập trang của Bộ Tư pháp không có khai sinh cho trẻ sinh ra do mang thai hộ.",
@@ -210,9 +243,15 @@ UNSOURCED_NOTES: dict[str, str] = {
     "337": _ABSENT + " Thủ tục đặc thù do UBND Thành phố công bố, không có trên Cổng quốc gia.",
     "344": _ABSENT,
     "355": f"Mã Cổng 2.001909 (Thủ tục tiếp công dân tại cấp xã) theo {_HP3626}; bản thu thập trang không có Thanh tra Chính phủ; "
-           "bản thu thập API chưa đọc tới mã này." + _NO_VALUES,
+           "bản thu thập API không có mã này (đã đọc: sau 2.001895 là 2.001921). Thời hạn chỉ có trong đoạn văn bản mà kho "
+           "hongdienvbhp/BangNiemYetVinhBao tự trích từ PDF của Quyết định 3626 (data/source-audit/city-updates-current.json, "
+           "trang 6: trả lời trong 10 ngày làm việc kể từ ngày tiếp nhận nội dung khiếu nại, tố cáo, kiến nghị, phản ánh; cột phí "
+           f"ghi “Không quy định”), nhưng {_VB_PDF}: không nhập.",
     "357": f"Mã Cổng 2.002396 (Giải quyết tố cáo cấp xã) theo {_HP3626}; bản thu thập trang không có Thanh tra Chính phủ; "
-           "bản thu thập API chưa đọc tới mã này." + _NO_VALUES,
+           "bản thu thập API không có mã này (đã đọc: sau 2.002363 là 2.002516). Thời hạn chỉ có trong đoạn văn bản mà kho "
+           "hongdienvbhp/BangNiemYetVinhBao tự trích từ PDF của Quyết định 3626 (data/source-audit/city-updates-current.json, "
+           "trang 7: không quá 30 ngày kể từ ngày thụ lý tố cáo, vụ việc phức tạp gia hạn một lần không quá 30 ngày, đặc biệt phức "
+           f"tạp gia hạn thêm; cột phí ghi “Không quy định”), nhưng {_VB_PDF}; thời hạn lại chia theo mức phức tạp: không nhập.",
     "358": _ABSENT,
     "359": "Báo cáo ghép đề xuất 1.007674 (review): khai thuế thu nhập cá nhân từ chuyển nhượng bất động sản, không phải kê khai tài sản, thu nhập.",
     "360": _ABSENT,
@@ -221,7 +260,10 @@ UNSOURCED_NOTES: dict[str, str] = {
     "363": "Mã Cổng 2.002622 cùng tên đã bị bãi bỏ, thay bằng 2.002913 “Liên thông điện tử: đăng ký khai tử, xóa đăng ký thường trú, "
            "giải quyết mai táng phí, tử tuất” (Quyết định 3582/QĐ-UBND ngày 08/9/2026 của UBND TP. Hải Phòng). Bản thu thập API có "
            "2.002913 (Bộ Tư pháp, cấp Xã/Phường, chỉ nộp trực tuyến) nhưng thời hạn chung để trống: thời hạn chỉ có trong trình tự, "
-           "theo từng khâu (khai tử 24 giờ, xóa thường trú 01 ngày làm việc, mai táng phí, tử tuất theo cơ quan giải quyết): không nhập.",
+           "theo từng khâu (khai tử 24 giờ, xóa thường trú 01 ngày làm việc, mai táng phí, tử tuất theo cơ quan giải quyết): không nhập. "
+           "Đoạn trích PDF Quyết định 3582 của kho hongdienvbhp/BangNiemYetVinhBao (data/source-audit/city-updates-current.json, "
+           "trang 4) cũng chỉ ghi thời hạn theo từng nhóm (người có công không quá 18 ngày làm việc; bảo trợ xã hội không quá 06 "
+           f"ngày làm việc, 11 ngày làm việc với người từ đủ 80 tuổi…), không có thời hạn chung; {_VB_PDF}.",
 }
 
 
@@ -313,6 +355,9 @@ class Command(BaseCommand):
             "của các bộ này được chép từ bản thu thập API (đọc từng trang của tệp 17 MB), phần còn lại chưa có nguồn: bản thu thập API",
             "cũng chỉ có một phần Cổng (không có các thủ tục về hội, người có uy tín, điểm cung cấp dịch vụ trò chơi điện tử công cộng…).",
             "Thời hạn Cổng ghi không có đơn vị (hoặc chia nhiều giai đoạn) được nhập với độ tin cậy I và ghi chú; không đoán đơn vị.",
+            "Kho hongdienvbhp/BangNiemYetVinhBao (danh mục TTHC của xã Vĩnh Bảo, TP. Hải Phòng) cho mã và số, ngày quyết định của",
+            "UBND TP. Hải Phòng; tệp PDF quyết định trong kho là con trỏ Git LFS không kèm nội dung, nên các thời hạn kho tự trích",
+            "hoặc chép lại (bên thứ ba) không được nhập khi chưa đối chiếu được với văn bản quyết định (xem Ghi chú từng dòng).",
             "Mỗi dòng chưa có nguồn ghi lý do ở cột Ghi chú; “báo cáo ghép” là Database/BAO_CAO_GHEP_363_XA.md của kho bản thu thập API",
             "(mức exact/high không kèm mã; review và tên trùng kèm mã đề xuất; absent: tìm trên Cổng không có).",
             "",
