@@ -44,20 +44,22 @@ class LocalDate(TruncDate):
     def __init__(self, expression: Any, **extra: Any) -> None:
         super().__init__(expression, tzinfo=timezone.get_current_timezone(), **extra)
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        minutes = fixed_offset_minutes(str(self.get_tzname() or "UTC"))
-        if minutes is None or not connection.settings_dict.get("USE_TZ", True):
-            return self.as_sql(compiler, connection, **extra_context)
-        sql, params = compiler.compile(self.lhs)
-        return f"date({sql}, %s)", (*params, f"{minutes:+d} minutes")
+    # (SQL template, offset parameter) per database, for a zone with a fixed offset of ``minutes`` east of UTC. On
+    # PostgreSQL an interval east of UTC is positive (unlike a POSIX zone string such as '+07', which it reads as west).
+    FIXED_OFFSET = {
+        "sqlite": ("date({sql}, %s)", "{minutes:+d} minutes"),
+        "postgresql": ("(({sql}) AT TIME ZONE %s::interval)::date", "{minutes} minutes"),
+    }
 
-    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+    def _fixed_offset(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         minutes = fixed_offset_minutes(str(self.get_tzname() or "UTC"))
         if minutes is None or not connection.settings_dict.get("USE_TZ", True):
             return self.as_sql(compiler, connection, **extra_context)
+        template, offset = self.FIXED_OFFSET[connection.vendor]
         sql, params = compiler.compile(self.lhs)
-        # An interval east of UTC is positive (unlike a POSIX zone string such as '+07', which PostgreSQL reads as west).
-        return f"(({sql}) AT TIME ZONE %s::interval)::date", (*params, f"{minutes} minutes")
+        return template.format(sql=sql), (*params, offset.format(minutes=minutes))
+
+    as_sqlite = as_postgresql = _fixed_offset
 
 
 class ByteOrder(Func):

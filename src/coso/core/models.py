@@ -112,6 +112,9 @@ class SearchEntry(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["kind", "token", "object_id", "words"], name="search_kind_token_words_idx"),
+            # the same within a unit: a province's entries of a word, and a commune's among them
+            # read in the index (a search by an officer, or a public list filtered by unit)
+            models.Index(fields=["kind", "province_code", "token", "commune_code", "object_id", "words"], name="search_unit_token_words_idx"),
             # removal by object, and the probe "has this object a word in [w, upper)?" of a
             # several-word search, answered from the index alone
             models.Index(fields=["kind", "object_id", "token"], name="search_kind_object_token_idx"),

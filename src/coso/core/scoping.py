@@ -16,7 +16,7 @@ core does not import accounts.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, cast
+from typing import Any, TypedDict, TypeVar, cast
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -46,6 +46,25 @@ def scope_q(
     if user.is_citizen and owner_field:
         return Q(**{owner_field: user})
     return NOTHING
+
+
+class Unit(TypedDict, total=False):
+    province_code: str
+    commune_code: str
+
+
+def scope_unit(user: Any) -> Unit:
+    """The unit :func:`scope_q` limits a staff user's rows to, as ``province_code`` / ``commune_code``
+    values (for coso.core.search.search_filter); empty when the rows are not one unit's (a system
+    administrator, a citizen's own rows) or when the user sees nothing."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active or user.is_system_admin:
+        return {}
+    if user.is_province_staff:
+        return {"province_code": user.province_code} if user.province_code else {}
+    if user.is_commune_staff and user.commune_code:
+        # a commune officer's province is their commune's (both come from their unit)
+        return {"province_code": user.province_code or "", "commune_code": user.commune_code}
+    return {}
 
 
 def scoped(queryset: QuerySet[_M], user: Any, **kwargs: Any) -> QuerySet[_M]:

@@ -107,12 +107,27 @@ def search_stats_refresh(*, kind: str | None = None) -> int:
     return written
 
 
+def search_index_move(*, kind: str, object_ids: Iterable[int], commune_code: str, province_code: str | None = None) -> int:
+    """Objects moved to another unit without being re-indexed (a reorganisation moves them by
+    ``UPDATE``): their entries take the new unit, so that a search within it (see
+    :func:`search_filter`) finds them there. Returns the number of entries changed."""
+    unit = {"commune_code": commune_code} if province_code is None else {"commune_code": commune_code, "province_code": province_code}
+    return int(SearchEntry.objects.filter(kind=kind, object_id__in=list(object_ids)).update(**unit))
+
+
 def search_index_remove(*, kind: str, object_id: int) -> None:
     SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
 
 
-def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: str = "pk", for_capped_page: bool = False) -> models.QuerySet:
+def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: str = "pk", for_capped_page: bool = False,
+                  province_code: str = "", commune_code: str = "") -> models.QuerySet:
     """Narrow ``queryset`` to objects whose indexed words match every word of ``query``.
+
+    ``province_code`` / ``commune_code``: the unit ``queryset`` is already limited to (the
+    user's scope, or the list's own filter), as the entries of its objects carry it
+    (SearchEntry.province_code, commune_code): the index is then read only within that unit
+    (the (kind, province_code, token, commune_code) index), not across the country. A narrower
+    scope than the queryset's would drop matches; a wider one (or none) only costs time.
 
     Each query word of two or more letters matches indexed words that start with it ("duc"
     finds "Đức", "nguy" finds "Nguyễn"); a one-letter word matches only that whole word, so
@@ -135,18 +150,19 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
     words = _query_words(query)
     if not words:
         return queryset
+    scope = _scope(province_code, commune_code)
     if len(words) == 1 and connections[queryset.db].vendor == "postgresql":
         # PostgreSQL plans the subquery as a semi-join by its statistics: with a page or a
         # capped count it walks the list and probes when the word is common, by itself
-        return queryset.filter(**{f"{field}__in": _word_entries(kind, words[0]).values("object_id")})
-    ordered, common = _rarest_first(kind, words)
-    if for_capped_page and ordered[0][0] > common and (len(words) == 1 or _dense(kind, ordered)):
+        return queryset.filter(**{f"{field}__in": _word_entries(kind, words[0], scope).values("object_id")})
+    ordered, common = _rarest_first(kind, words, scope)
+    if for_capped_page and ordered[0][0] > common and (len(words) == 1 or _dense(kind, ordered, scope)):
         for _, w in ordered:
             queryset = queryset.filter(models.Exists(_word_entries(kind, w).filter(object_id=models.OuterRef(field))))
         return queryset
     if len(words) == 1:
-        return queryset.filter(**{f"{field}__in": _word_entries(kind, words[0]).values("object_id")})
-    matching = _matching(kind, [w for _, w in ordered])
+        return queryset.filter(**{f"{field}__in": _word_entries(kind, words[0], scope).values("object_id")})
+    matching = _matching(kind, [w for _, w in ordered], scope)
     ids = list(dict.fromkeys(matching.values_list("object_id", flat=True)[: ID_LIST_LIMIT + 1]))
     if len(ids) <= ID_LIST_LIMIT:
         return queryset.filter(_in_ids(connections[queryset.db], field, ids))
@@ -179,11 +195,18 @@ SAMPLE = 1000
 DENSE_SHARE = 0.25
 
 
-def _count(kind: str, word: str, cap: int) -> int:
-    return int(_word_entries(kind, word).values_list("object_id")[:cap].count())
+def _scope(province_code: str, commune_code: str) -> dict[str, str]:
+    """The filter of the entries within a unit: by province first (the index's order), the
+    commune inside it. A commune alone (a user without a province) filters the entries read."""
+    scope = {"province_code": province_code} if province_code else {}
+    return {**scope, "commune_code": commune_code} if commune_code else scope
 
 
-def _rarest_first(kind: str, words: list[str]) -> tuple[list[tuple[int, str]], int]:
+def _count(kind: str, word: str, cap: int, scope: dict[str, str]) -> int:
+    return int(_word_entries(kind, word, scope).values_list("object_id")[:cap].count())
+
+
+def _rarest_first(kind: str, words: list[str], scope: dict[str, str] | None = None) -> tuple[list[tuple[int, str]], int]:
     """(entries, word) of every word, rarest first, and the number of entries above which a
     word is common. From the counts of SearchWordCount when they cover every word, else
     counted in the index: there the first word counted (the last of the query: in a name the
@@ -198,7 +221,8 @@ def _rarest_first(kind: str, words: list[str]) -> tuple[list[tuple[int, str]], i
         if all(known):
             n = known[len(words) - 1 - i]
         else:
-            n = _count(kind, w, counted[0][0] + 1 if counted else (common + 1 if len(words) == 1 else max(ESTIMATE_CAP, common + 1)))
+            n = _count(kind, w, counted[0][0] + 1 if counted else (common + 1 if len(words) == 1 else max(ESTIMATE_CAP, common + 1)),
+                       scope or {})
         counted.append((n, i, w))
         counted.sort()
     return [(n, w) for n, _, w in counted], common
@@ -216,21 +240,21 @@ def _known_counts(kind: str, words: list[str]) -> list[int]:
     return [int(sums[f"n{i}"] or 0) for i in range(len(words))]
 
 
-def _dense(kind: str, ordered: list[tuple[int, str]]) -> bool:
+def _dense(kind: str, ordered: list[tuple[int, str]], scope: dict[str, str] | None = None) -> bool:
     """Do more than ``DENSE_SHARE`` of a sample of the first word's entries (the first
     ``SAMPLE`` in the index) have every other word too? Then, the words being common, their
     objects are common enough for a list to find its page by probing its own rows."""
     words = [w for _, w in ordered]
     # read from the (kind, token, object_id, words) index alone: its stored words answer
-    head = list(_word_entries(kind, words[0]).values_list("words", flat=True)[:SAMPLE])
+    head = list(_word_entries(kind, words[0], scope).values_list("words", flat=True)[:SAMPLE])
     if all(head):
         needles = [f" {w} " if len(w) < 2 else f" {w}" for w in words[1:]]
         return sum(all(n in stored for n in needles) for stored in head) > DENSE_SHARE * SAMPLE
-    sample = SearchEntry.objects.filter(pk__in=_word_entries(kind, words[0]).values("pk")[:SAMPLE]).filter(_other_words_q(kind, words[1:]))
+    sample = SearchEntry.objects.filter(pk__in=_word_entries(kind, words[0], scope).values("pk")[:SAMPLE]).filter(_other_words_q(kind, words[1:]))
     return int(sample.count()) > DENSE_SHARE * SAMPLE
 
 
-def _matching(kind: str, ordered: list[str]) -> models.QuerySet:
+def _matching(kind: str, ordered: list[str], scope: dict[str, str] | None = None) -> models.QuerySet:
     """Object ids (possibly repeated) matching every word of ``ordered`` (rarest first): the
     entries of the rarest word whose object has every other word (see :func:`_other_words_q`),
     so that the work follows the rarest word ("nguyen van duc" over 1,000,000 names: the 57,000
@@ -239,7 +263,7 @@ def _matching(kind: str, ordered: list[str]) -> models.QuerySet:
     One scan of those entries on every database (PostgreSQL's connections compile no JIT,
     see settings: the probe estimated for every entry made the plan's cost high enough for
     it); the probes run only for entries without stored words."""
-    entries = _word_entries(kind, ordered[0])
+    entries = _word_entries(kind, ordered[0], scope)
     rest = ordered[1:]
     if not rest:
         return entries.values("object_id")
@@ -275,9 +299,10 @@ def _query_words(query: str) -> list[str]:
     return [w for w in words if len(w) < 2 or not any(o != w and o.startswith(w) for o in words)]
 
 
-def _word_entries(kind: str, word: str) -> models.QuerySet:
-    """Index entries matching one query word: by prefix, or exactly for a one-letter word."""
-    return SearchEntry.objects.filter(_token_q(word), kind=kind)
+def _word_entries(kind: str, word: str, scope: dict[str, str] | None = None) -> models.QuerySet:
+    """Index entries matching one query word: by prefix, or exactly for a one-letter word;
+    within ``scope`` (see :func:`_scope`) when given."""
+    return SearchEntry.objects.filter(_token_q(word), kind=kind, **(scope or {}))
 
 
 def _token_q(word: str) -> models.Q:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from coso.core.search import search_index_move
 from coso.dossiers.models import Dossier, DossierApology, DossierRating
 from coso.units.reorg import MovePlan, count_by_commune, move_by_commune, move_dependents, register_mover
 
@@ -19,6 +20,7 @@ def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
     def dependents(ids: list[Any], src: str, target: str) -> None:
         for model in (DossierApology, DossierRating):
             move_dependents(model, parent_field="dossier", parent_ids=ids, src=src, target=target, plan=plan, actor=actor)
+        search_index_move(kind="dossier", object_ids=ids, commune_code=target)
 
     return move_by_commune(Dossier.objects.filter(is_open=True), plan, actor=actor, after_move=dependents)
 

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from coso.accounts.roles import COMMUNE_ROLES, Role
-from coso.core.scoping import get_scoped_or_404, scoped
+from coso.core.scoping import get_scoped_or_404, scope_unit, scoped
 from coso.core.search import search_filter
 from coso.dossiers import errors
 from coso.dossiers.constants import FINISHED_STATUSES, Channel, Satisfaction, Status, Timeliness
@@ -43,7 +43,7 @@ def dossier_list(*, fetched_by: Any, query: str = "", status: str = "", procedur
     if procedure_code:
         qs = qs.filter(procedure_version__procedure__code=procedure_code)
     if query.strip():
-        qs = search_filter(qs, kind="dossier", query=query)
+        qs = search_filter(qs, kind="dossier", query=query, **scope_unit(fetched_by))
     return qs
 
 
@@ -104,7 +104,7 @@ def inbox(*, fetched_by: Any, query: str = "", near_days: int | None = None, war
     base, where, today = _inbox_filters(fetched_by, near_days=near_days, warn_days=warn_days)
     mine = base if where["mine"] is None else base.filter(where["mine"])
     if query.strip():
-        mine = search_filter(scoped(dossier_qs(), fetched_by), kind="dossier", query=query)
+        mine = search_filter(scoped(dossier_qs(), fetched_by), kind="dossier", query=query, **scope_unit(fetched_by))
     order = ["due_date", "id"]
     lists = [q.order_by(*order) for q in (mine, base.filter(where["near"]), base.filter(where["overdue"]), base.filter(where["warnings"]))]
     intake = (

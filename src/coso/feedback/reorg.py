@@ -7,7 +7,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from coso.core.search import search_index_move
 from coso.feedback.models import Feedback
+from coso.feedback.services import SEARCH_KIND
 from coso.units.reorg import MovePlan, count_by_commune, move_by_commune, register_mover
 
 
@@ -20,7 +22,10 @@ def count(plan: MovePlan) -> dict[str, int]:
 
 
 def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
-    return move_by_commune(_open(), plan, actor=actor, village_field="village")
+    def index(ids: list[Any], src: str, target: str) -> None:
+        search_index_move(kind=SEARCH_KIND, object_ids=ids, commune_code=target)
+
+    return move_by_commune(_open(), plan, actor=actor, village_field="village", after_move=index)
 
 
 register_mover("feedback.open", label=_("Phản ánh, kiến nghị đang xử lý"), order=30, count=count, move=move)

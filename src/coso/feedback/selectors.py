@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
-from coso.core.scoping import get_scoped_or_404, scoped
+from coso.core.scoping import get_scoped_or_404, scope_unit, scoped
 from coso.core.search import search_filter
 from coso.core.security import same_secret
 from coso.feedback.models import Feedback, FeedbackCategory, FeedbackEvent, ResponseTemplate
@@ -86,7 +86,7 @@ def public_filtered(
     if date_to:
         qs = qs.filter(published_at__lt=_start_of(date_to + dt.timedelta(days=1)))
     if query:
-        qs = search_filter(qs, kind=SEARCH_KIND, query=query, for_capped_page=for_capped_page)
+        qs = search_filter(qs, kind=SEARCH_KIND, query=query, for_capped_page=for_capped_page, province_code=province_code, commune_code=commune_code)
     return qs
 
 
@@ -146,7 +146,7 @@ def feedback_list(*, fetched_by: Any, tab: str = "pending", query: str = "", cat
     if category_code:
         qs = qs.filter(category__code=category_code)
     if query:
-        qs = search_filter(qs, kind=SEARCH_KIND, query=query, for_capped_page=for_capped_page)
+        qs = search_filter(qs, kind=SEARCH_KIND, query=query, for_capped_page=for_capped_page, **scope_unit(fetched_by))
     order = ["answer_due", "id"] if tab in ("pending", "handling", "overdue") else ["-submitted_at", "-id"]
     return qs.select_related("category", "assigned_to").order_by(*order)
 

@@ -9,8 +9,10 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from coso.core.search import search_index_move
 from coso.units.reorg import MovePlan, count_by_commune, move_by_commune, move_dependents, register_mover
 from coso.workforce.models import Discipline, Evaluation, Person, PositionHolding, Training, WorkItem
+from coso.workforce.services import SEARCH_KIND
 
 _DEPENDENTS = (PositionHolding, Training, Discipline, Evaluation, WorkItem)
 
@@ -27,6 +29,7 @@ def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
     def dependents(ids: list[Any], src: str, target: str) -> None:
         for model in _DEPENDENTS:
             move_dependents(model, parent_field="person", parent_ids=ids, src=src, target=target, plan=plan, actor=actor)
+        search_index_move(kind=SEARCH_KIND, object_ids=ids, commune_code=target)
 
     return move_by_commune(_in_post(), plan, actor=actor, after_move=dependents)
 

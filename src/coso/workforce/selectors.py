@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from coso.accounts.roles import Role
 from coso.core.dbfunctions import IdsIn
-from coso.core.scoping import get_scoped_or_404, scoped
+from coso.core.scoping import get_scoped_or_404, scope_unit, scoped
 from coso.core.search import search_filter
 from coso.workforce import rules
 from coso.workforce.models import Evaluation, Person, PositionHolding, StaffingQuota, Training
@@ -51,7 +51,10 @@ def person_list(*, fetched_by: Any, q: str = "", commune: str = "", kind: str = 
     if gender:
         qs = qs.filter(gender=gender)
     if q:
-        qs = search_filter(qs, kind=SEARCH_KIND, query=q, for_capped_page=for_capped_page and not retiring_within)
+        unit = scope_unit(fetched_by)
+        if commune:
+            unit["commune_code"] = commune
+        qs = search_filter(qs, kind=SEARCH_KIND, query=q, for_capped_page=for_capped_page and not retiring_within, **unit)
     if retiring_within:
         policy = Policy(on)
         horizon = rules.add_months(on, 12 * retiring_within)

@@ -18,10 +18,10 @@ def test_national_bench_runs_on_postgresql_and_is_skipped_on_sqlite(commune, oth
     if connection.vendor != "postgresql":
         assert rows == []
         return
-    assert [r["unit"] for r in rows] == ["ms", "ms", "ms", "s", "s"]
+    assert [r["unit"] for r in rows] == ["ms", "ms", "ms", "ms", "s", "s"]
     for r in rows:
         assert set(r) >= {"benchmark", "value", "unit", "baseline", "baseline_value", "note"} and not math.isnan(r["value"])
     assert "same rows: True" in rows[0]["note"]
     assert "not found: 0" in rows[1]["note"]
-    assert "same results as the scan: True" in rows[2]["note"]
-    assert "figures identical: True" in rows[4]["note"]
+    assert "same results as the scan: True" in rows[2]["note"] and "same results as the scan: True" in rows[3]["note"]
+    assert "figures identical: True" in rows[5]["note"]

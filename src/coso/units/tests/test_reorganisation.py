@@ -277,3 +277,40 @@ def test_every_app_moves_its_records_and_nothing_is_lost(users, commune, other_c
     for entry in AuditLog.objects.filter(verb="reorganisation_move", object_type="dossiers.Dossier"):
         moved_ids |= set(entry.after["ids"])
     assert moved_ids == {dossier.pk}
+
+
+def test_moved_records_are_found_by_name_in_their_new_commune(users, make_user, commune, other_commune):  # type: ignore[no-untyped-def]
+    """A search within a unit reads the search index by unit: the records a merge moves are found by the target commune's
+    officers, for dossiers, people and feedback."""
+    from coso.accounts.roles import Role
+    from coso.dossiers import selectors as dossier_selectors
+    from coso.dossiers import services as dossiers
+    from coso.dossiers.tests.conftest import make_procedure
+    from coso.feedback import selectors as feedback_selectors
+    from coso.feedback import services as feedback
+    from coso.feedback.models import FeedbackCategory
+    from coso.workforce import selectors as workforce_selectors
+    from coso.workforce import services as workforce
+
+    other_home_affairs = make_user("other_home_affairs", Role.COMMUNE_HOME_AFFAIRS, other_commune)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0), tick=False):
+        dossier = dossiers.receive_at_counter(actor=users["other_onestop"], commune=other_commune, procedure_version=make_procedure(),
+                                              applicant=dossiers.Applicant(name="Lê Văn Tám", phone="0909123456"),
+                                              documents=["Tờ khai đăng ký khai sinh"])
+        item = feedback.feedback_submit(actor=None, category=FeedbackCategory.objects.first(), commune=other_commune, title="Đèn đường hỏng",
+                                        text="Đèn đường hẻm Tám Danh hỏng đã lâu", contact_name="Lê Văn Tám", contact_phone="0909123456")
+    person = workforce.person_create(actor=other_home_affairs, province_code="79", commune_code=other_commune.code,
+                                     full_name="Phạm Thị Tám", birth_date=dt.date(1985, 1, 1), gender="female", kind="civil_servant")
+
+    def found(user):  # type: ignore[no-untyped-def]
+        return (set(dossier_selectors.dossier_list(fetched_by=user, query="tam").values_list("pk", flat=True)),
+                set(feedback_selectors.feedback_list(fetched_by=user, tab="pending", query="tam").values_list("pk", flat=True)),
+                set(workforce_selectors.person_list(fetched_by=user, q="tam").values_list("pk", flat=True)))
+
+    moved = ({dossier.pk}, {item.pk}, {person.pk})
+    assert found(users["other_onestop"])[:2] == moved[:2] and found(other_home_affairs)[2] == moved[2]
+    assert found(users["onestop"])[:2] == (set(), set()) and found(users["home_affairs"])[2] == set()
+    r = _schedule(users, Reorganisation.Kind.COMMUNE_MERGE, {"sources": [other_commune.code], "target": commune.code})
+    services.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
+    assert found(users["onestop"])[:2] == moved[:2] and found(users["home_affairs"])[2] == moved[2]
+    assert found(users["province_admin"])[:2] == moved[:2]
