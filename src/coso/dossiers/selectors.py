@@ -75,12 +75,14 @@ def _inbox_filters(fetched_by: Any, *, near_days: int | None, warn_days: int) ->
     base = scoped(dossier_qs(), fetched_by).filter(is_open=True)
     role = getattr(fetched_by, "role", None)
     mine = _waiting_for(fetched_by) if role in COMMUNE_ROLES or role == Role.COMMUNE_LEADER else None
+    # The date conditions come before the status one: most open dossiers fail them, and the database then skips the
+    # text comparison (a count evaluates every list's condition on every open dossier of the unit, see inbox_counts).
     running = ~Q(status__in=[Status.SUPPLEMENT_REQUESTED, Status.ONLINE_SUBMITTED])
     if near_days is not None:
         limit_day = cal.add_working_days(today, max(0, int(near_days)))
-        near = running & Q(due_date__gte=today, due_date__lte=limit_day)
+        near = Q(due_date__gte=today) & Q(due_date__lte=limit_day) & running
     else:
-        near = running & Q(due_date__gte=today, near_date__lte=today)
+        near = Q(due_date__gte=today) & Q(near_date__lte=today) & running
     warn_limit = cal.add_working_days(today, max(1, warn_days))
     intake = (
         Q(status=Status.ONLINE_SUBMITTED, answer_due_at__isnull=False)
@@ -90,8 +92,8 @@ def _inbox_filters(fetched_by: Any, *, near_days: int | None, warn_days: int) ->
     return base, {
         "mine": mine,
         "near": near,
-        "overdue": running & Q(due_date__lt=today),
-        "warnings": running & Q(due_date__gt=today, due_date__lte=warn_limit, apology_due_date__isnull=True),
+        "overdue": Q(due_date__lt=today) & running,
+        "warnings": Q(due_date__gt=today) & Q(due_date__lte=warn_limit) & Q(apology_due_date__isnull=True) & running,
         "intake": intake,
     }, today
 
