@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, Func, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Length
 from django.http import Http404
 from django.utils import timezone
@@ -160,12 +161,16 @@ def index_catalogue_facts_on(*, days: list[dt.date], province_codes: list[str]) 
 
 def _catalogue_facts(by_day: dict[dt.date, dict[str, list[_VersionRow]]]) -> dict[dt.date, dict[str, dict[str, tuple[int, int]]]]:
     out: dict[dt.date, dict[str, dict[str, tuple[int, int]]]] = {}
+    done: dict[int, dict[str, dict[str, tuple[int, int]]]] = {}  # days of one catalogue share its figures
     for day, per_province in by_day.items():
-        out[day] = {}
-        for province, rows in per_province.items():
-            complete = sum(r.complete for r in rows)
-            online = sum(r.online != ProcedureVersion.Online.NONE for r in rows)
-            out[day][province] = {"1.3": (complete, len(rows)), "3.1": (online, len(rows))}
+        if id(per_province) not in done:
+            figures = {}
+            for province, rows in per_province.items():
+                complete = sum(r.complete for r in rows)
+                online = sum(r.online != ProcedureVersion.Online.NONE for r in rows)
+                figures[province] = {"1.3": (complete, len(rows)), "3.1": (online, len(rows))}
+            done[id(per_province)] = figures
+        out[day] = {province: dict(f) for province, f in done[id(per_province)].items()}
     return out
 
 
@@ -177,10 +182,15 @@ def index_online_procedures_on(*, days: list[dt.date], province_codes: list[str]
 
 
 def _online_procedures(by_day: dict[dt.date, dict[str, list[_VersionRow]]]) -> dict[dt.date, dict[str, frozenset[str]]]:
-    return {
-        day: {province: frozenset(r.code for r in rows if r.online != ProcedureVersion.Online.NONE) for province, rows in per_province.items()}
-        for day, per_province in by_day.items()
-    }
+    done: dict[int, dict[str, frozenset[str]]] = {}  # days of one catalogue share its codes
+    out: dict[dt.date, dict[str, frozenset[str]]] = {}
+    for day, per_province in by_day.items():
+        if id(per_province) not in done:
+            done[id(per_province)] = {
+                province: frozenset(r.code for r in rows if r.online != ProcedureVersion.Online.NONE) for province, rows in per_province.items()
+            }
+        out[day] = dict(done[id(per_province)])
+    return out
 
 
 def index_catalogue_figures_on(
@@ -213,22 +223,60 @@ def _commune_catalogue_on(days: list[dt.date], province_codes: list[str]) -> dic
     versions = (
         ProcedureVersion.objects.filter(Q(valid_from__lte=last) & (Q(valid_to__isnull=True) | Q(valid_to__gt=first)), procedure__is_active=True,
                                         procedure__decision_level=Procedure.Level.COMMUNE, province_code__in={"", *codes})
-        .annotate(n_steps=Exists(ProcedureStep.objects.filter(version=OuterRef("pk"))))
+        .annotate(n_steps=Exists(ProcedureStep.objects.filter(version=OuterRef("pk"))), documents_named=_DocumentsNamed("required_documents"))
         .values("id", "procedure_id", "procedure__code", "procedure__name", "province_code", "valid_from", "valid_to", "online", "time_limit",
-                "time_unit", "applicant", "required_documents", "n_steps")
+                "time_unit", "applicant", "documents_named", "n_steps")
+        .order_by("pk")
     )
     by_procedure: dict[int, list[_VersionRow]] = {}
     for values in versions:
         row: dict[str, Any] = dict(values)
         by_procedure.setdefault(row["procedure_id"], []).append(_VersionRow(row))
+    # A version is in force on a day by comparing the day with its dates only, so the days between two consecutive
+    # dates of the versions read (an "epoch") have the same catalogue: it is selected once per epoch, not per day, and
+    # the days of one epoch share the same object (a 12-month trend over an unchanged catalogue selects once).
+    edges = sorted({r.valid_from for rows in by_procedure.values() for r in rows} | {r.valid_to for rows in by_procedure.values() for r in rows if r.valid_to})
+    per_epoch: dict[int, dict[str, list[_VersionRow]]] = {}
     out: dict[dt.date, dict[str, list[_VersionRow]]] = {}
     for day in sorted(set(days)):
-        per_province: dict[str, list[_VersionRow]] = {}
-        for province in codes:
-            found = (select_in_force(rows, day, province) for rows in by_procedure.values())
-            per_province[province] = [r for r in found if r is not None]
-        out[day] = per_province
+        epoch = bisect.bisect_right(edges, day)
+        if epoch not in per_epoch:
+            per_province: dict[str, list[_VersionRow]] = {}
+            for province in codes:
+                found = (select_in_force(rows, day, province) for rows in by_procedure.values())
+                per_province[province] = [r for r in found if r is not None]
+            per_epoch[epoch] = per_province
+        out[day] = per_epoch[epoch]
     return out
+
+
+class _DocumentsNamed(Func):
+    """Whether a version's dossier components (``required_documents``, a JSON list) are listed: a non-empty list whose
+    every item is an object with a name holding a visible character (what indicator 1.3 checks of them). Checked by the
+    database, so that reading the catalogue of a province does not fetch and decode every version's list."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        raise NotImplementedError(f"_DocumentsNamed: no SQL for {connection.vendor}")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"(CASE WHEN json_type({sql}) = 'array' AND json_array_length({sql}) > 0 THEN NOT EXISTS (SELECT 1 FROM json_each({sql}) e "  # noqa: S608 -- the column's compiled SQL, no value
+            "WHERE e.type <> 'object' OR trim(COALESCE(json_extract(e.value, '$.name'), ''), ' ' || char(9, 10, 11, 12, 13, 160)) = '') "
+            "ELSE 0 END)",
+            (*params, *params, *params),
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"(CASE WHEN jsonb_typeof({sql}) = 'array' AND jsonb_array_length({sql}) > 0 THEN NOT EXISTS (SELECT 1 FROM "  # noqa: S608 -- the column's compiled SQL, no value
+            f"jsonb_array_elements({sql}) e(v) WHERE jsonb_typeof(e.v) <> 'object' "
+            "OR btrim(COALESCE(e.v ->> 'name', ''), E' \\t\\n\\x0B\\f\\r\\u00a0') = '') ELSE false END)",
+            (*params, *params, *params),
+        )
 
 
 class _VersionRow:
@@ -237,7 +285,6 @@ class _VersionRow:
     def __init__(self, v: dict[str, Any]):
         self.province_code, self.valid_from, self.valid_to, self.online = v["province_code"], v["valid_from"], v["valid_to"], v["online"]
         self.code, self.name = v["procedure__code"], v["procedure__name"]
-        documents = v["required_documents"] or []
-        has_documents = bool(documents) and all(isinstance(d, dict) and str(d.get("name", "")).strip() for d in documents)
+        has_documents = bool(v["documents_named"])
         has_time = v["time_unit"] == ProcedureVersion.TimeUnit.SAME_DAY or (v["time_limit"] or 0) > 0
         self.complete = int(bool(str(v["procedure__name"]).strip() and v["n_steps"] and has_documents and has_time and str(v["applicant"]).strip()))

@@ -46,6 +46,27 @@ def test_list_uses_province_override(catalogue, users, province):
     assert current_version(p79, "79").province_code == "79"
 
 
+def test_catalogue_figures_of_many_days_match_each_day_read_alone(catalogue, users, province, other_province):
+    """The trend reads the catalogue of many days at once and selects it once per span between version dates: every
+    day must get what reading that day alone gives, on both sides of each version date (province and national)."""
+    from coso.procedures.selectors import index_catalogue_figures_on
+
+    proc = Procedure.objects.get(code="2.000884")
+    services.version_create(actor=users["province_admin"], procedure=proc, valid_from=dt.date(2026, 3, 1), province_code="79", online="partial")
+    services.version_create(actor=None, procedure=Procedure.objects.get(code="1.004873"), valid_from=dt.date(2026, 7, 1), online="none")
+    services.version_create(actor=None, procedure=proc, valid_from=dt.date(2026, 9, 15), online="full")
+    edges = [dt.date(2026, 3, 1), dt.date(2026, 7, 1), dt.date(2026, 9, 15)]
+    days = sorted({*(e + dt.timedelta(days=k) for e in edges for k in (-1, 0, 1)), dt.date(2025, 12, 31), dt.date(2026, 12, 31)})
+    together = index_catalogue_figures_on(days=days, province_codes=["79", "01"])
+    for day in days:
+        assert ({day: together[0][day]}, {day: together[1][day]}) == index_catalogue_figures_on(days=[day], province_codes=["79", "01"])
+    online_79 = together[1]
+    assert "2.000884" not in online_79[dt.date(2026, 2, 28)]["79"] and "2.000884" in online_79[dt.date(2026, 3, 1)]["79"]
+    assert "2.000884" not in online_79[dt.date(2026, 9, 14)]["01"] and "2.000884" in online_79[dt.date(2026, 9, 15)]["01"]
+    assert "1.004873" in online_79[dt.date(2026, 6, 30)]["01"] and "1.004873" not in online_79[dt.date(2026, 7, 1)]["01"]
+    assert together[0][dt.date(2026, 6, 30)]["01"]["3.1"][0] == together[0][dt.date(2026, 7, 1)]["01"]["3.1"][0] + 1
+
+
 def test_time_limit_labels(catalogue):
     today = dt.date(2026, 11, 27)
     assert Procedure.objects.get(code="1.004873").version_on(today).time_limit_label == "3 ngày làm việc"
@@ -159,3 +180,34 @@ def test_admin_steps_form_on_future_version(login, users, catalogue):
     assert "100%" in r.content.decode()
     assert future.steps.count() == 2
     assert login(users["leader"]).post(url, {"steps": "A | specialist | 100"}).status_code == 404
+
+
+def test_indicator_1_3_reads_the_dossier_components_in_the_database(db):
+    """1.3 counts a version's dossier components as listed only when every item is an object with a visible name; the
+    database checks it (SQLite ``json_each``, PostgreSQL ``jsonb_array_elements``), so each case runs on both."""
+    from coso.accounts.roles import Role
+    from coso.procedures.models import ProcedureStep, ProcedureVersion
+    from coso.procedures.selectors import _commune_catalogue_on, index_catalogue_facts_on
+
+    cases = {
+        "OK1": [{"name": "Tờ khai", "copies": 1, "required": True}],
+        "OK2": [{"name": "A"}, {"name": "B", "copies": 2}],
+        "OK3": [{"name": "v"}],  # a letter that a badly escaped trim would eat
+        "OK4": [{"name": 5}],
+        "EMPTY": [],
+        "BLANK": [{"name": "  "}],
+        "WS": [{"name": "\u00a0\t\n"}],
+        "NONAME": [{"copies": 1}],
+        "NULL": [{"name": None}],
+        "MIXED": [{"name": "A"}, "Bản sao"],
+        "OBJECT": {"name": "A"},
+    }
+    for code, documents in cases.items():
+        p = Procedure.objects.create(code=code, name=f"Thủ tục {code}", field="Hộ tịch", decision_level="commune")
+        v = ProcedureVersion.objects.create(procedure=p, valid_from=dt.date(2020, 1, 1), time_limit=Decimal(3), required_documents=documents,
+                                            applicant="Công dân")
+        ProcedureStep.objects.create(version=v, order=1, name="Tiếp nhận", role=Role.ONESTOP_OFFICER, share_percent=100)
+    day = dt.date(2026, 6, 1)
+    complete = {r.code: r.complete for r in _commune_catalogue_on([day], ["79"])[day]["79"]}
+    assert complete == {code: int(code.startswith("OK")) for code in cases}
+    assert index_catalogue_facts_on(days=[day], province_codes=["79"])[day]["79"]["1.3"] == (4, len(cases))
