@@ -15,6 +15,8 @@ from typing import Any
 from coso.indices.catalogue import GROUPS, INDICATORS, Indicator
 from coso.rules import book
 
+GROUP_KEYS = tuple(g.key for g in GROUPS)
+
 Facts = dict[str, tuple[int, int]]  # indicator code → (numerator, denominator)
 
 
@@ -116,7 +118,7 @@ def _num(value: Any) -> float:
 
 
 # Schemes read from one rule-book snapshot (the snapshot is kept here, so a new one is never mistaken for it).
-_CACHE: dict[str, Any] = {"book": None, "scopes": frozenset(), "schemes": {}}
+_CACHE: dict[str, Any] = {"book": None, "scopes": frozenset(), "schemes": {}, "plans": {}}
 
 
 def _scheme(on: dt.date, province_code: str, commune_code: str) -> dict[str, float]:
@@ -127,10 +129,10 @@ def _scheme(on: dt.date, province_code: str, commune_code: str) -> dict[str, flo
     b = book()
     if _CACHE["book"] is not b:
         scopes = frozenset((r.province_code, r.commune_code) for k in b.keys("indices.d766.") for r in b.rows(k))
-        _CACHE.update(book=b, scopes=scopes, schemes={})
+        _CACHE.update(book=b, scopes=scopes, provinces=frozenset(p for p, _c in scopes), schemes={}, plans={})
     scopes, schemes = _CACHE["scopes"], _CACHE["schemes"]
     commune = commune_code if (province_code, commune_code) in scopes else ""
-    province = province_code if any(p == province_code for p, _ in scopes) else ""
+    province = province_code if province_code in _CACHE["provinces"] else ""
     cache_key = (on, province, commune)
     found = schemes.get(cache_key)
     if found is not None:
@@ -181,24 +183,32 @@ class Totals:
         return round(self.points * 100 / self.fed_max, 2) if self.fed_max else None
 
 
+def _plan(on: dt.date, province_code: str, commune_code: str) -> tuple[tuple[str, str, float, float], ...]:
+    """(code, group, points, full at) of each indicator Coso feeds, from the unit's scheme: what :func:`totals` walks
+    for each of the hundreds of units of a ranking, built once per scheme."""
+    scheme = _scheme(on, province_code, commune_code)
+    plans: dict[int, Any] = _CACHE["plans"]
+    found = plans.get(id(scheme))
+    if found is None or found[0] is not scheme:
+        steps = tuple((ind.code, ind.group, scheme[f"points.{ind.slug}"], scheme[f"full_at.{ind.slug}"]) for ind in INDICATORS if ind.fed)
+        found = plans[id(scheme)] = (scheme, steps)
+    return found[1]  # type: ignore[no-any-return]
+
+
 def totals(facts: Facts, *, on: dt.date, province_code: str = "", commune_code: str = "") -> Totals:
     """The same sums as :func:`scorecard` without building every figure (rankings of hundreds of units)."""
-    scheme = _scheme(on, province_code, commune_code)
-    groups: dict[str, float] = {g.key: 0.0 for g in GROUPS}
-    group_fed: dict[str, float] = {g.key: 0.0 for g in GROUPS}
+    groups: dict[str, float] = dict.fromkeys(GROUP_KEYS, 0.0)
+    group_fed: dict[str, float] = dict.fromkeys(GROUP_KEYS, 0.0)
     points = fed = 0.0
-    for ind in INDICATORS:
-        if not ind.fed:
+    for code, group, max_points, full_at in _plan(on, province_code, commune_code):
+        num, den = facts.get(code, (0, 0))
+        if not den:
             continue
-        num, den = facts.get(ind.code, (0, 0))
-        r = rate(num, den)
-        if r is None:
-            continue
-        p = points_for(r, scheme[f"points.{ind.slug}"], scheme[f"full_at.{ind.slug}"])
-        groups[ind.group] += p
+        p = points_for(round(num * 100 / den, 2), max_points, full_at)  # the rate as :func:`rate` gives it
+        groups[group] += p
         points += p
-        fed += scheme[f"points.{ind.slug}"]
-        group_fed[ind.group] += scheme[f"points.{ind.slug}"]
+        fed += max_points
+        group_fed[group] += max_points
     return Totals(round(points, 2), round(fed, 2), {k: round(v, 2) for k, v in groups.items()}, group_fed)
 
 

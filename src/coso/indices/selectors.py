@@ -327,9 +327,9 @@ def _province_units() -> list[tuple[str, str, str]]:
     return [(c, n, c) for c, n in AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.PROVINCE).values_list("code", "name")]
 
 
-def _commune_rows(province_code: str, period: Period) -> list[RankRow]:
+def _commune_rows(province_code: str, period: Period, units: list[tuple[str, str, str]] | None = None) -> list[RankRow]:
     used = used_procedures(period, level="commune", province_code=province_code)
-    return _rows(_commune_units(province_code), facts_by_commune(period, province_code), period, used)
+    return _rows(units if units is not None else _commune_units(province_code), facts_by_commune(period, province_code), period, used)
 
 
 def _province_rows(period: Period) -> list[RankRow]:
@@ -342,8 +342,9 @@ def commune_ranking(province_code: str, period: Period) -> list[RankRow]:
     prev = period.previous()
 
     def compute() -> list[RankRow]:
-        before = cached("commune_ranks", province_code, _span(prev), lambda: _rank(_commune_rows(province_code, prev)), spans=[prev])
-        return _ranking(_commune_rows(province_code, period), before)
+        units = _commune_units(province_code)  # read once for both periods
+        before = cached("commune_ranks", province_code, _span(prev), lambda: _rank(_commune_rows(province_code, prev, units)), spans=[prev])
+        return _ranking(_commune_rows(province_code, period, units), before)
 
     return cached("commune_ranking", province_code, _span(period), compute, spans=[period, prev])
 

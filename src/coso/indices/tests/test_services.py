@@ -34,6 +34,24 @@ def test_points_grow_with_the_rate(a, b):
     assert engine.points_for(lo, 6, 90) <= engine.points_for(hi, 6, 90)
 
 
+_FACT = st.tuples(st.integers(0, 500), st.integers(0, 500)).map(lambda nd: (min(nd), max(nd)))
+
+
+@given(facts=st.dictionaries(st.sampled_from([i.code for i in engine.INDICATORS] + ["9.9"]), _FACT), province=st.sampled_from(["", "79", "01"]))
+def test_ranking_totals_are_the_scorecards_sums(facts, province):
+    """A ranking scores each unit with ``totals`` (no figure objects); it must give the scorecard's points, measured
+    maximum and group points for any facts, under the national scheme and a province's own thresholds."""
+    from coso.rules import book
+    from coso.rules.testing import set_rule
+
+    if book().value("indices.d766.full_at.i2_1", dt.date(2026, 11, 30), "79", "", 100) != 75:  # once: examples share the database
+        set_rule("indices.d766.full_at.i2_1", 75, valid_from=dt.date(2026, 1, 1), province_code="79")
+    card = engine.scorecard(facts, on=dt.date(2026, 11, 30), province_code=province)
+    t = engine.totals(facts, on=dt.date(2026, 11, 30), province_code=province)
+    assert (t.points, t.fed_max, t.score100) == (card.points, card.fed_max, card.score100)
+    assert t.groups == {g.key: g.points for g in card.groups}
+
+
 def test_periods_parse_and_previous():
     assert periods.parse({"period": "2026-11"}) == NOV
     assert periods.parse({"period": "2026-Q1"}).end == dt.date(2026, 3, 31)
