@@ -5,8 +5,10 @@
 
 A separate database is (re)created for every run: the SQLite file var/bench.sqlite3 by default,
 or, with --postgres URL, a database of its own (default name "coso_bench") on that server.
-It is migrated and loaded with the administrative units, then each module's
-``run(quick=...)`` is called. A module that raises is reported as an error row.
+It is migrated and loaded with the administrative units, the process settles as a web process does on
+start-up (``coso.core.process.settle``: every view imported, the start-up objects frozen out of the garbage
+collector's walks), then each module's ``run(quick=...)`` is called. A module that raises is reported as an
+error row.
 
 Module interface (see CONTRIBUTING.md): ``run(quick: bool = False) -> list[dict]`` where each dict
 has benchmark, value, unit, baseline, baseline_value, note. ``quick=True`` uses small sizes.
@@ -315,6 +317,9 @@ def main(argv: list[str] | None = None) -> int:
 
     log(f"Preparing the benchmark database ({'PostgreSQL ' + args.db_name if args.postgres else url}) …")
     prepare_database(verbose=False)
+    from coso.core.process import settle
+
+    settle()  # as each web process does on start-up (coso.wsgi): the pages measured here are served in this process
     rows = run_modules(modules, quick=args.quick, log=log)
     info = machine_info()
     print(report(rows, info, quick=args.quick, seconds=time.perf_counter() - started))
