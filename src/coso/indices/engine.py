@@ -121,22 +121,29 @@ def _num(value: Any) -> float:
 _CACHE: dict[str, Any] = {"book": None, "scopes": frozenset(), "schemes": {}, "plans": {}}
 
 
+def _scheme_key(on: dt.date, province_code: str, commune_code: str) -> tuple[Any, tuple[dt.date, str, str]]:
+    """The rule book, and the key of the unit's scheme on ``on``: (day, province, commune), with the province and the
+    commune blank where the rule book has no ``indices.d766.*`` value of their own (they share the wider scheme)."""
+    b = book()
+    if _CACHE["book"] is not b:
+        scopes = frozenset((r.province_code, r.commune_code) for k in b.keys("indices.d766.") for r in b.rows(k))
+        _CACHE.update(book=b, scopes=scopes, provinces=frozenset(p for p, _c in scopes), schemes={}, plans={})
+    commune = commune_code if (province_code, commune_code) in _CACHE["scopes"] else ""
+    province = province_code if province_code in _CACHE["provinces"] else ""
+    return b, (on, province, commune)
+
+
 def _scheme(on: dt.date, province_code: str, commune_code: str) -> dict[str, float]:
     """Every ``indices.d766.*`` value in force on ``on`` for the unit, read once per rule-book snapshot.
 
     Units without values of their own share the province's (or the national) scheme, so that ranking
     a province's communes reads the rule book once, not once per commune."""
-    b = book()
-    if _CACHE["book"] is not b:
-        scopes = frozenset((r.province_code, r.commune_code) for k in b.keys("indices.d766.") for r in b.rows(k))
-        _CACHE.update(book=b, scopes=scopes, provinces=frozenset(p for p, _c in scopes), schemes={}, plans={})
-    scopes, schemes = _CACHE["scopes"], _CACHE["schemes"]
-    commune = commune_code if (province_code, commune_code) in scopes else ""
-    province = province_code if province_code in _CACHE["provinces"] else ""
-    cache_key = (on, province, commune)
+    b, cache_key = _scheme_key(on, province_code, commune_code)
+    schemes = _CACHE["schemes"]
     found = schemes.get(cache_key)
     if found is not None:
-        return found
+        return found  # type: ignore[no-any-return]
+    _on, province, commune = cache_key
     out: dict[str, float] = {}
     for g in GROUPS:
         out[f"group_max.{g.key}"] = _num(b.value(f"indices.d766.group_max.{g.key}", on, province, commune, 0))
@@ -186,13 +193,12 @@ class Totals:
 def _plan(on: dt.date, province_code: str, commune_code: str) -> tuple[tuple[str, str, float, float], ...]:
     """(code, group, points, full at) of each indicator Coso feeds, from the unit's scheme: what :func:`totals` walks
     for each of the hundreds of units of a ranking, built once per scheme."""
-    scheme = _scheme(on, province_code, commune_code)
-    plans: dict[int, Any] = _CACHE["plans"]
-    found = plans.get(id(scheme))
-    if found is None or found[0] is not scheme:
-        steps = tuple((ind.code, ind.group, scheme[f"points.{ind.slug}"], scheme[f"full_at.{ind.slug}"]) for ind in INDICATORS if ind.fed)
-        found = plans[id(scheme)] = (scheme, steps)
-    return found[1]  # type: ignore[no-any-return]
+    _b, key = _scheme_key(on, province_code, commune_code)
+    plans = _CACHE["plans"]
+    if key not in plans:
+        scheme = _scheme(on, province_code, commune_code)
+        plans[key] = tuple((ind.code, ind.group, scheme[f"points.{ind.slug}"], scheme[f"full_at.{ind.slug}"]) for ind in INDICATORS if ind.fed)
+    return plans[key]  # type: ignore[no-any-return]
 
 
 def totals(facts: Facts, *, on: dt.date, province_code: str = "", commune_code: str = "") -> Totals:
@@ -201,10 +207,10 @@ def totals(facts: Facts, *, on: dt.date, province_code: str = "", commune_code: 
     group_fed: dict[str, float] = dict.fromkeys(GROUP_KEYS, 0.0)
     points = fed = 0.0
     for code, group, max_points, full_at in _plan(on, province_code, commune_code):
-        num, den = facts.get(code, (0, 0))
-        if not den:
+        r = rate(*facts.get(code, (0, 0)))
+        if r is None:
             continue
-        p = points_for(round(num * 100 / den, 2), max_points, full_at)  # the rate as :func:`rate` gives it
+        p = points_for(r, max_points, full_at)
         groups[group] += p
         points += p
         fed += max_points
