@@ -161,16 +161,12 @@ def index_catalogue_facts_on(*, days: list[dt.date], province_codes: list[str]) 
 
 def _catalogue_facts(by_day: dict[dt.date, dict[str, list[_VersionRow]]]) -> dict[dt.date, dict[str, dict[str, tuple[int, int]]]]:
     out: dict[dt.date, dict[str, dict[str, tuple[int, int]]]] = {}
-    done: dict[int, dict[str, dict[str, tuple[int, int]]]] = {}  # days of one catalogue share its figures
     for day, per_province in by_day.items():
-        if id(per_province) not in done:
-            figures = {}
-            for province, rows in per_province.items():
-                complete = sum(r.complete for r in rows)
-                online = sum(r.online != ProcedureVersion.Online.NONE for r in rows)
-                figures[province] = {"1.3": (complete, len(rows)), "3.1": (online, len(rows))}
-            done[id(per_province)] = figures
-        out[day] = {province: dict(f) for province, f in done[id(per_province)].items()}
+        out[day] = {}
+        for province, rows in per_province.items():
+            complete = sum(r.complete for r in rows)
+            online = sum(r.online != ProcedureVersion.Online.NONE for r in rows)
+            out[day][province] = {"1.3": (complete, len(rows)), "3.1": (online, len(rows))}
     return out
 
 
@@ -182,15 +178,10 @@ def index_online_procedures_on(*, days: list[dt.date], province_codes: list[str]
 
 
 def _online_procedures(by_day: dict[dt.date, dict[str, list[_VersionRow]]]) -> dict[dt.date, dict[str, frozenset[str]]]:
-    done: dict[int, dict[str, frozenset[str]]] = {}  # days of one catalogue share its codes
-    out: dict[dt.date, dict[str, frozenset[str]]] = {}
-    for day, per_province in by_day.items():
-        if id(per_province) not in done:
-            done[id(per_province)] = {
-                province: frozenset(r.code for r in rows if r.online != ProcedureVersion.Online.NONE) for province, rows in per_province.items()
-            }
-        out[day] = dict(done[id(per_province)])
-    return out
+    return {
+        day: {province: frozenset(r.code for r in rows if r.online != ProcedureVersion.Online.NONE) for province, rows in per_province.items()}
+        for day, per_province in by_day.items()
+    }
 
 
 def index_catalogue_figures_on(
@@ -233,8 +224,8 @@ def _commune_catalogue_on(days: list[dt.date], province_codes: list[str]) -> dic
         row: dict[str, Any] = dict(values)
         by_procedure.setdefault(row["procedure_id"], []).append(_VersionRow(row))
     # A version is in force on a day by comparing the day with its dates only, so the days between two consecutive
-    # dates of the versions read (an "epoch") have the same catalogue: it is selected once per epoch, not per day, and
-    # the days of one epoch share the same object (a 12-month trend over an unchanged catalogue selects once).
+    # dates of the versions read (an "epoch") have the same catalogue: it is selected once per epoch, not per day (a
+    # 12-month trend over an unchanged catalogue selects once).
     edges = sorted({r.valid_from for rows in by_procedure.values() for r in rows} | {r.valid_to for rows in by_procedure.values() for r in rows if r.valid_to})
     per_epoch: dict[int, dict[str, list[_VersionRow]]] = {}
     out: dict[dt.date, dict[str, list[_VersionRow]]] = {}
