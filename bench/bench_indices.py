@@ -287,5 +287,6 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             }
         )
     with transaction.atomic():
-        apps.get_model("indices", "IndexRollup").objects.all().delete()
+        for name in ("IndexRollup", "MonthRollup"):
+            apps.get_model("indices", name).objects.all().delete()
     return rows

@@ -159,3 +159,46 @@ class ProvinceUsageRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province_code} {self.day} {self.procedure_code}: {self.dossiers}"
+
+
+class MonthRollup(RollupCounts):
+    """The commune rollups summed per commune × calendar month (``month``: its first day).
+
+    A ranking of a province's communes over whole months reads these rows (one per commune and month) instead of every
+    day row; a period that starts or ends inside a month adds the day rows of those edges. Written only by
+    ``coso.indices.services``, from the day rows, in the same transactions.
+    """
+
+    pk = models.CompositePrimaryKey("commune_code", "month", "province_code")
+    commune_code = models.CharField(_("xã"), max_length=8)
+    province_code = models.CharField(_("tỉnh"), max_length=8)
+    month = models.DateField(_("tháng"))
+
+    class Meta:
+        verbose_name = _("số liệu chỉ số theo tháng")
+        verbose_name_plural = _("số liệu chỉ số theo tháng")
+        constraints = _numerators_within_denominators("index_month")
+        indexes = [models.Index(fields=["province_code", "month"], name="index_month_prov_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.commune_code} {self.month:%m/%Y}: {self.facts()}"
+
+
+class UsageMonthRollup(models.Model):
+    """The usage rollups of 3.2 summed per commune × calendar month × procedure (``month``: its first day), read like
+    :class:`MonthRollup`."""
+
+    pk = models.CompositePrimaryKey("commune_code", "month", "procedure_code", "province_code")
+    commune_code = models.CharField(_("xã"), max_length=8)
+    province_code = models.CharField(_("tỉnh"), max_length=8)
+    month = models.DateField(_("tháng"))
+    procedure_code = models.CharField(_("mã thủ tục"), max_length=40)
+    dossiers = models.PositiveIntegerField(_("hồ sơ trực tuyến"), default=0)
+
+    class Meta:
+        verbose_name = _("hồ sơ trực tuyến theo thủ tục, tháng")
+        verbose_name_plural = _("hồ sơ trực tuyến theo thủ tục, tháng")
+        indexes = [models.Index(fields=["province_code", "month"], name="index_usage_month_prov_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.commune_code} {self.month:%m/%Y} {self.procedure_code}: {self.dossiers}"

@@ -57,6 +57,24 @@ class Period:
         length = (self.end - self.start).days + 1
         return Period("range", self.start - dt.timedelta(days=length), self.start - dt.timedelta(days=1))
 
+    def whole_months(self) -> tuple[tuple[dt.date, dt.date] | None, list[tuple[dt.date, dt.date]]]:
+        """The calendar months wholly inside the period (the first days of the first and the last of them, or None) and
+        the spans of days outside them (none, one or two; the whole period when no month fits in it)."""
+        first = self.start if self.start.day == 1 else _month_end(self.start) + dt.timedelta(days=1)
+        end = self.end if self.end == _month_end(self.end) else self.end.replace(day=1) - dt.timedelta(days=1)
+        if first > end:
+            return None, [(self.start, self.end)]
+        edges = []
+        if self.start < first:
+            edges.append((self.start, first - dt.timedelta(days=1)))
+        if end < self.end:
+            edges.append((end + dt.timedelta(days=1), self.end))
+        return (first, end.replace(day=1)), edges
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
 
 def _shift_month(y: int, m: int, delta: int) -> tuple[int, int]:
     idx = y * 12 + (m - 1) + delta
@@ -87,8 +105,6 @@ def date_range(start: dt.date, end: dt.date) -> Period:
 def current_month(today: dt.date | None = None) -> Period:
     today = today or timezone.localdate()
     return month(today.year, today.month)
-
-
 
 
 def parse(params: Any, today: dt.date | None = None) -> Period:

@@ -18,13 +18,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.indices.cache import CATALOGUE, NATIONAL, cached, cached_for
 from coso.indices.engine import Facts, Scorecard, Totals, scorecard, totals
-from coso.indices.models import COUNT_COLUMNS, IndexRollup, ProvinceRollup, ProvinceUsageRollup, UsageRollup, facts_of
+from coso.indices.models import (
+    COUNT_COLUMNS,
+    IndexRollup,
+    MonthRollup,
+    ProvinceRollup,
+    ProvinceUsageRollup,
+    UsageMonthRollup,
+    UsageRollup,
+    facts_of,
+)
 from coso.indices.periods import Period
 
 LEADER_ROLES = frozenset({Role.COMMUNE_LEADER, Role.SYSTEM_ADMIN} | PROVINCE_ROLES)
@@ -41,15 +50,34 @@ def _grouped(qs: Any, field: str) -> dict[str, Facts]:
     return out
 
 
-def _in_period(period: Period) -> Any:
-    return IndexRollup.objects.filter(day__gte=period.start, day__lte=period.end)
+def _commune_sources(period: Period, day_model: Any, month_model: Any, **filters: Any) -> list[Any]:
+    """The rows of the communes' rollups over the period: the month rows (``month_model``) of the calendar months wholly
+    inside it, the day rows (``day_model``) of the days around them (a period that starts or ends inside a month)."""
+    months, edges = period.whole_months()
+    out = []
+    if months:
+        out.append(month_model.objects.filter(month__gte=months[0], month__lte=months[1], **filters))
+    if edges:
+        days = Q()
+        for first, last in edges:
+            days |= Q(day__gte=first, day__lte=last)
+        out.append(day_model.objects.filter(days, **filters))
+    return out
+
+
+def _commune_grouped(period: Period, **filters: Any) -> dict[str, Facts]:
+    """{commune: facts} over the period, summed from the month and day rollups (:func:`_commune_sources`)."""
+    counts: dict[str, dict[str, int]] = {}
+    for qs in _commune_sources(period, IndexRollup, MonthRollup, **filters):
+        for r in qs.values("commune_code").annotate(**_sums()).order_by():
+            acc = counts.setdefault(r["commune_code"], dict.fromkeys(COUNT_COLUMNS, 0))
+            for c in COUNT_COLUMNS:
+                acc[c] += int(r[c] or 0)
+    return {code: facts_of(c) for code, c in counts.items()}
 
 
 def facts_by_commune(period: Period, province_code: str = "") -> dict[str, Facts]:
-    qs = _in_period(period)
-    if province_code:
-        qs = qs.filter(province_code=province_code)
-    return _grouped(qs, "commune_code")
+    return _commune_grouped(period, **({"province_code": province_code} if province_code else {}))
 
 
 def _provinces_in(period: Period) -> Any:
@@ -134,18 +162,18 @@ def used_procedures(period: Period, *, level: str, province_code: str = "", comm
     """{unit: codes of the procedures that received at least one online dossier in the period}, from the usage
     rollups: ``level`` "commune" (one commune, or every commune of ``province_code``) or "province" (one province,
     or every one)."""
-    qs: Any
+    sources: list[Any]
+    filters = {"province_code": province_code} if province_code else {}
     if level == "commune":
-        qs, field = UsageRollup.objects.filter(day__gte=period.start, day__lte=period.end), "commune_code"
         if commune_code:
-            qs = qs.filter(commune_code=commune_code)
+            filters["commune_code"] = commune_code
+        sources, field = _commune_sources(period, UsageRollup, UsageMonthRollup, **filters), "commune_code"
     else:
-        qs, field = ProvinceUsageRollup.objects.filter(day__gte=period.start, day__lte=period.end), "province_code"
-    if province_code:
-        qs = qs.filter(province_code=province_code)
+        sources, field = [ProvinceUsageRollup.objects.filter(day__gte=period.start, day__lte=period.end, **filters)], "province_code"
     out: dict[str, set[str]] = defaultdict(set)
-    for unit, procedure in qs.values_list(field, "procedure_code").distinct().order_by():
-        out[unit].add(procedure)
+    for qs in sources:
+        for unit, procedure in qs.values_list(field, "procedure_code").distinct().order_by():
+            out[unit].add(procedure)
     return dict(out)
 
 
@@ -195,7 +223,7 @@ def _commune_facts(commune_code: str, province_code: str, period: Period) -> Fac
         "commune_facts",
         province_code,
         (commune_code, *_span(period)),
-        lambda: _grouped(_in_period(period).filter(commune_code=commune_code), "commune_code").get(commune_code, {}),
+        lambda: _commune_grouped(period, commune_code=commune_code).get(commune_code, {}),
         spans=[period],
     )
 
@@ -482,14 +510,12 @@ def _monthly_scores(spans: list[Period], *, commune_code: str, province_code: st
 
     whole = Period("range", spans[0].start, spans[-1].end)
     qs: Any
-    if commune_code:
-        qs = IndexRollup.objects.filter(commune_code=commune_code)
-    elif province_code:
-        qs = ProvinceRollup.objects.filter(province_code=province_code)
+    if commune_code:  # the commune's month rollups (the spans are whole months)
+        per_month = MonthRollup.objects.filter(commune_code=commune_code, month__gte=whole.start, month__lte=whole.end)
     else:
-        qs = ProvinceRollup.objects.all()
+        qs = ProvinceRollup.objects.filter(province_code=province_code) if province_code else ProvinceRollup.objects.all()
+        per_month = qs.filter(day__gte=whole.start, day__lte=whole.end).annotate(month=TruncMonth("day"))
     by_month: dict[tuple[int, int], Facts] = defaultdict(dict)
-    per_month = qs.filter(day__gte=whole.start, day__lte=whole.end).annotate(month=TruncMonth("day"))
     for r in per_month.values("month").annotate(**_sums()).order_by():
         by_month[(r["month"].year, r["month"].month)] = facts_of(r)
     home = province_code
@@ -501,15 +527,13 @@ def _monthly_scores(spans: list[Period], *, commune_code: str, province_code: st
     ends = [p.end for p in spans]
     by_day, online_by_day = catalogue_facts_on(ends, provinces), online_procedures_on(ends, provinces)
     # 3.2 per month: the procedures with online dossiers per unit (the commune, or each province) and month.
-    uqs: Any
+    months_used: Any
     if commune_code:
-        uqs, field = UsageRollup.objects.filter(commune_code=commune_code), "commune_code"
+        months_used, field = UsageMonthRollup.objects.filter(commune_code=commune_code, month__gte=whole.start, month__lte=whole.end), "commune_code"
     else:
-        uqs, field = ProvinceUsageRollup.objects.all(), "province_code"
-        if province_code:
-            uqs = uqs.filter(province_code=province_code)
+        uqs = ProvinceUsageRollup.objects.filter(province_code=province_code) if province_code else ProvinceUsageRollup.objects.all()
+        months_used, field = uqs.filter(day__gte=whole.start, day__lte=whole.end).annotate(month=TruncMonth("day")), "province_code"
     used_by_month: dict[tuple[int, int], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    months_used = uqs.filter(day__gte=whole.start, day__lte=whole.end).annotate(month=TruncMonth("day"))
     for unit, first_day, procedure in months_used.values_list(field, "month", "procedure_code").distinct().order_by():
         used_by_month[(first_day.year, first_day.month)][unit].add(procedure)
 

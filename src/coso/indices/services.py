@@ -24,7 +24,17 @@ from coso.dossiers import selectors as dossier_selectors
 from coso.feedback import selectors as feedback_selectors
 from coso.indices import cache as figures_cache
 from coso.indices import sql
-from coso.indices.models import COUNT_COLUMNS, IndexRollup, ProvinceRollup, ProvinceUsageRollup, RollupState, UsageRollup, facts_of
+from coso.indices.models import (
+    COUNT_COLUMNS,
+    IndexRollup,
+    MonthRollup,
+    ProvinceRollup,
+    ProvinceUsageRollup,
+    RollupState,
+    UsageMonthRollup,
+    UsageRollup,
+    facts_of,
+)
 
 # Records saved while a refresh runs are seen by the next one: start it a little before the last.
 OVERLAP = dt.timedelta(minutes=2)
@@ -57,7 +67,8 @@ def rollups_rebuild(*, actor: Any = None) -> int:
             sql.insert_usage(dossier_selectors.index_usage_query(by_day=True))
         n = IndexRollup.objects.count()
         sql.sum_provinces()
-        refresh_statistics(IndexRollup, ProvinceRollup, UsageRollup, ProvinceUsageRollup)
+        sql.sum_months()
+        refresh_statistics(IndexRollup, ProvinceRollup, UsageRollup, ProvinceUsageRollup, MonthRollup, UsageMonthRollup)
         state.rebuilt_at = state.refreshed_at = started
         figures_cache.bump(everything=True)
         state.save(update_fields=["rebuilt_at", "refreshed_at"])
@@ -110,6 +121,7 @@ def refresh_keys(keys: Iterable[tuple[str, dt.date]], *, today: dt.date | None =
             touched |= set(span.values_list("province_code", flat=True).distinct()) | set(usage.values_list("province_code", flat=True).distinct())
             for province in touched:
                 sql.sum_provinces(province, first, last)
+            sql.sum_months(unit, first, last)
             figures_cache.bump(touched, days=(first, last))
     return len(by_unit)
 
@@ -149,7 +161,7 @@ def rollups_check() -> list[Mismatch]:
         a, b = stored.get(key, (0, 0)), fresh.get(key, (0, 0))
         if a != b:
             out.append(Mismatch(key[0], key[1], a, b))
-    return out + _usage_check()
+    return out + _usage_check() + _month_check()
 
 
 def _totals(qs: Any, unit: str) -> dict[tuple[str, str], tuple[int, int]]:
@@ -185,4 +197,34 @@ def _usage_check() -> list[Mismatch]:
         a, b = stored.get(key, 0), fresh.get(key, 0)
         if a != b:
             out.append(Mismatch(key[0], f"3.2 {key[1]}", (a, a), (b, b)))
+    return out
+
+
+def _month_check() -> list[Mismatch]:
+    """The month rollups against the sums of the day rows they are written from (a mismatch names the commune and the
+    month; a usage month's counts are online dossiers, shown as n/n)."""
+    from django.db.models import Sum
+    from django.db.models.functions import TruncMonth
+
+    def sums(qs: Any, keys: tuple[str, ...], values: tuple[str, ...]) -> dict[tuple[Any, ...], dict[str, Any]]:
+        return {tuple(r[k] for k in (*keys, "month")): r for r in qs.values(*keys, "month").annotate(**{v: Sum(v) for v in values}).order_by()}
+
+    out = []
+    index_keys, usage_keys = ("commune_code", "province_code"), ("commune_code", "province_code", "procedure_code")
+    for months, days, keys, values in (
+        (MonthRollup.objects.all(), IndexRollup.objects.annotate(month=TruncMonth("day")), index_keys, COUNT_COLUMNS),
+        (UsageMonthRollup.objects.all(), UsageRollup.objects.annotate(month=TruncMonth("day")), usage_keys, ("dossiers",)),
+    ):
+        stored, fresh = sums(months, keys, values), sums(days, keys, values)
+        for key in sorted(set(stored) | set(fresh), key=str):
+            unit = f"{key[0]} {key[-1]:%m/%Y}"
+            if values == ("dossiers",):
+                a, b = int((stored.get(key) or {}).get("dossiers") or 0), int((fresh.get(key) or {}).get("dossiers") or 0)
+                if a != b:
+                    out.append(Mismatch(unit, f"3.2 {key[2]}", (a, a), (b, b)))
+                continue
+            a_facts, b_facts = facts_of(stored.get(key) or {}), facts_of(fresh.get(key) or {})
+            for indicator in sorted(set(a_facts) | set(b_facts)):
+                if a_facts.get(indicator, (0, 0)) != b_facts.get(indicator, (0, 0)):
+                    out.append(Mismatch(unit, indicator, a_facts.get(indicator, (0, 0)), b_facts.get(indicator, (0, 0))))
     return out

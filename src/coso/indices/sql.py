@@ -11,15 +11,26 @@ procedure and day) are written the same way from ``dossiers.selectors.index_usag
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
 from django.db import connections, router
-from django.db.models import QuerySet, UniqueConstraint
+from django.db.models import QuerySet, Sum, UniqueConstraint
+from django.db.models.functions import TruncMonth
 
-from coso.indices.models import COUNT_COLUMNS, INDICATOR_COLUMNS, IndexRollup, ProvinceRollup, ProvinceUsageRollup, UsageRollup
+from coso.indices.models import (
+    COUNT_COLUMNS,
+    INDICATOR_COLUMNS,
+    IndexRollup,
+    MonthRollup,
+    ProvinceRollup,
+    ProvinceUsageRollup,
+    UsageMonthRollup,
+    UsageRollup,
+)
 
 FactQuery = tuple[QuerySet, dict[str, tuple[str, str]]]
 
@@ -152,7 +163,7 @@ def clear() -> None:
     and an index still holding the deleted rows' entries would be checked for every new row of the same (commune, day);
     the tables are locked until the rebuild commits (readers wait for it instead of reading the old figures)."""
     conn = _connection()
-    models = (IndexRollup, ProvinceRollup, UsageRollup, ProvinceUsageRollup)
+    models = (IndexRollup, ProvinceRollup, UsageRollup, ProvinceUsageRollup, MonthRollup, UsageMonthRollup)
     if conn.vendor == "postgresql":
         with conn.cursor() as cur:
             cur.execute("TRUNCATE " + ", ".join(conn.ops.quote_name(m._meta.db_table) for m in models))
@@ -181,7 +192,9 @@ def indexes_built_after(model: Any, *, primary_key: bool = False) -> Iterator[No
             for name, c in found.items():
                 if c["primary_key"]:
                     columns = ", ".join(qn(col) for col in c["columns"])
-                    parts.append((f"ALTER TABLE {table} ADD CONSTRAINT {qn(name)} PRIMARY KEY ({columns})", f"ALTER TABLE {table} DROP CONSTRAINT {qn(name)}"))
+                    parts.append(
+                        (f"ALTER TABLE {table} ADD CONSTRAINT {qn(name)} PRIMARY KEY ({columns})", f"ALTER TABLE {table} DROP CONSTRAINT {qn(name)}")
+                    )
     with conn.cursor() as cur:
         for _part, drop in parts:
             cur.execute(drop)
@@ -213,4 +226,32 @@ def sum_provinces(province_code: str | None = None, first: dt.date | None = None
                 f"INSERT INTO {dst} ({group}, {', '.join(qn(v) for v in values)}) "  # noqa: S608 -- model tables, quoted; values are parameters
                 f"SELECT {group}, {', '.join(f'SUM({qn(v)})' for v in values)} FROM {src}{where} GROUP BY {group}",
                 params,
+            )
+
+
+def sum_months(commune_code: str | None = None, first: dt.date | None = None, last: dt.date | None = None) -> None:
+    """(Re)write the month rollups and usage month rollups from the communes' day rows: all of them, or one commune's
+    over the calendar months that hold the days ``first`` to ``last``."""
+    conn = _connection()
+    qn = conn.ops.quote_name
+    days: dict[str, Any] = {}
+    months: dict[str, Any] = {}
+    if commune_code is not None and first is not None and last is not None:
+        start, end = first.replace(day=1), last.replace(day=calendar.monthrange(last.year, last.month)[1])
+        days = {"commune_code": commune_code, "day__gte": start, "day__lte": end}
+        months = {"commune_code": commune_code, "month__gte": start, "month__lte": end}
+    for source, target, keys, values in (
+        (IndexRollup, MonthRollup, ("commune_code", "province_code"), COUNT_COLUMNS),
+        (UsageRollup, UsageMonthRollup, ("commune_code", "province_code", "procedure_code"), ("dossiers",)),
+    ):
+        target.objects.filter(**months).delete()
+        grouped = (
+            source.objects.filter(**days).annotate(month=TruncMonth("day")).values(*keys, "month").annotate(**{v: Sum(v) for v in values}).order_by()
+        )
+        fsql, fparams = grouped.query.sql_with_params()
+        columns = ", ".join(qn(c) for c in (*keys, "month", *values))
+        with conn.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO {qn(target._meta.db_table)} ({columns}) SELECT {columns} FROM ({fsql}) g",  # noqa: S608 -- model tables and columns, quoted; values are parameters
+                fparams,
             )

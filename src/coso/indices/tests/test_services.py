@@ -590,3 +590,106 @@ def test_a_page_shown_again_reads_its_figures_ahead_and_never_a_stale_one(novemb
     assert after[0] == first[0] + 1 and after[2] == first[2] + 1
     cache.delete(f"indices:page:{hashlib.sha256(b'test page').hexdigest()[:40]}")  # manifest gone: read one by one
     assert page() == after
+
+
+# ---------------------------------------------------------------- month rollups
+@given(start=st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)), length=st.integers(0, 400))
+def test_whole_months_and_the_days_around_them_cover_a_period_once(start, length):
+    p = periods.Period("range", start, start + dt.timedelta(days=length))
+    months, edges = p.whole_months()
+    covered: list[dt.date] = []
+    if months is not None:
+        first, last = months
+        assert first.day == 1 and last.day == 1 and first <= last
+        covered += [first + dt.timedelta(days=i) for i in range((periods._month_end(last) - first).days + 1)]
+    if months is None:  # no whole month inside: the period read by day
+        assert edges == [(p.start, p.end)]
+    for a, b in edges:
+        assert a <= b
+        if months is not None:  # an edge lies inside one month and is never a whole one read by day
+            assert (a.year, a.month) == (b.year, b.month) and not (a.day == 1 and b == periods._month_end(b))
+        covered += [a + dt.timedelta(days=i) for i in range((b - a).days + 1)]
+    assert sorted(covered) == [p.start + dt.timedelta(days=i) for i in range(length + 1)]
+    assert len(covered) == len(set(covered))
+
+
+@pytest.fixture
+def across_months(commune, other_commune, make_dossier):  # type: ignore[no-untyped-def]
+    """Dossiers on both sides of the month ends of October, November and December 2026, in two communes."""
+    days = [(10, 1), (10, 15), (10, 31), (11, 1), (11, 2), (11, 15), (11, 30), (12, 1), (12, 10), (12, 31)]
+    for i, (m, d) in enumerate(days):
+        received = dt.date(2026, m, d)
+        finished = received + dt.timedelta(days=i % 3)
+        make_dossier(commune, received=received, finished=finished, timeliness="late" if i % 4 == 0 else "on_time", channel="online" if i % 2 else "counter")
+        if i % 3 == 0:
+            make_dossier(other_commune, received=received, finished=finished, timeliness="on_time", channel="online")
+    services.rollups_rebuild()
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (dt.date(2026, 11, 1), dt.date(2026, 11, 30)),  # a month: month rows only
+        (dt.date(2026, 10, 1), dt.date(2026, 12, 31)),  # a quarter
+        (dt.date(2026, 10, 15), dt.date(2026, 12, 10)),  # both edges inside a month, November whole
+        (dt.date(2026, 11, 2), dt.date(2026, 11, 29)),  # no whole month: day rows only
+        (dt.date(2026, 10, 31), dt.date(2026, 11, 1)),  # two days across a month end
+        (dt.date(2026, 10, 2), dt.date(2026, 11, 30)),  # ends on a month end
+    ],
+)
+def test_commune_figures_over_any_period_are_the_sums_of_the_day_rows(across_months, commune, other_commune, start, end):
+    from django.db.models import Sum
+
+    from coso.indices.models import COUNT_COLUMNS, UsageRollup, facts_of
+
+    p = periods.Period("range", start, end)
+    days = IndexRollup.objects.filter(day__gte=start, day__lte=end, province_code=commune.province_code)
+    expected = {r["commune_code"]: facts_of(r) for r in days.values("commune_code").annotate(**{c: Sum(c) for c in COUNT_COLUMNS}).order_by()}
+    assert expected  # the fixture has records in every period asked
+    assert selectors.facts_by_commune(p, commune.province_code) == expected
+    assert selectors._commune_facts(commune.code, commune.province_code, p) == expected[commune.code]
+    used: dict[str, set[str]] = {}
+    for code, procedure in UsageRollup.objects.filter(day__gte=start, day__lte=end).values_list("commune_code", "procedure_code"):
+        used.setdefault(code, set()).add(procedure)
+    assert selectors.used_procedures(p, level="commune", province_code=commune.province_code) == used
+    ranking = selectors.commune_ranking(commune.province_code, p)
+    assert {r.code for r in ranking if r.score is not None} == set(expected)
+
+
+def test_events_keep_the_month_rollups(across_months, commune, make_dossier, django_capture_on_commit_callbacks):
+    from coso.indices.models import MonthRollup
+
+    nov = MonthRollup.objects.get(commune_code=commune.code, month=dt.date(2026, 11, 1))
+    with django_capture_on_commit_callbacks(execute=True):  # an event re-counts the commune's days, then its months
+        d = make_dossier(commune, received=dt.date(2026, 11, 30), finished=dt.date(2026, 12, 1), timeliness="on_time")
+    nov.refresh_from_db()
+    dec = MonthRollup.objects.get(commune_code=commune.code, month=dt.date(2026, 12, 1))
+    assert nov.received == 4 + 1
+    assert services.rollups_check() == []
+    with django_capture_on_commit_callbacks(execute=True):  # deleted: both months count without it again
+        d.delete()
+    nov.refresh_from_db()
+    assert nov.received == 4
+    assert MonthRollup.objects.get(commune_code=commune.code, month=dt.date(2026, 12, 1)).finished == dec.finished - 1
+    assert services.rollups_check() == []
+
+
+def test_month_rollups_drift_is_reported_and_the_migration_fills_them(across_months, commune):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from coso.indices.models import MonthRollup, UsageMonthRollup
+
+    MonthRollup.objects.filter(commune_code=commune.code, month=dt.date(2026, 11, 1)).update(received=99, received_online=0, received_with_files=0)
+    drift = services.rollups_check()
+    assert {m.commune_code for m in drift} == {f"{commune.code} 11/2026"}
+    assert {m.indicator for m in drift} == {"3.3", "4.2"}
+    # Databases migrated before the month rollups get them from their day rows.
+    MonthRollup.objects.all().delete()
+    UsageMonthRollup.objects.all().delete()
+    migration = importlib.import_module("coso.indices.migrations.0004_month_rollups")
+    migration.fill_months(apps, type("Editor", (), {"connection": connection})())
+    assert MonthRollup.objects.count() > 0 and UsageMonthRollup.objects.count() > 0
+    assert services.rollups_check() == []
