@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from coso.accounts.roles import ADMIN_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, Role
@@ -59,15 +60,36 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
 ]
 
 
+# The menu's addresses per URL configuration and script prefix: ``reverse()`` of some thirty names on every page
+# costs more than the rest of the menu. Keyed by what reverse() depends on: a changed configuration reads them again.
+_URLS: dict[tuple[Any, ...], dict[str, str | None]] = {}
+
+
+def _urls() -> dict[str, str | None]:
+    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+    found = _URLS.get(key)
+    if found is None:
+        found = {}
+        for _label, url_name, _roles in MENU:
+            try:
+                found[url_name] = reverse(url_name)
+            except NoReverseMatch:
+                found[url_name] = None  # the app has not built this page yet
+        if len(_URLS) > 16:  # a handful of prefixes in practice; never grow without bound
+            _URLS.clear()
+        _URLS[key] = found
+    return found
+
+
 def menu_for(user: Any) -> list[dict[str, str]]:
     items = []
     authenticated = user is not None and getattr(user, "is_authenticated", False)
+    urls = _urls()
     for label, url_name, roles in MENU:
         if roles is not None and not (authenticated and (user.is_superuser or user.role in roles)):
             continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue  # the app has not built this page yet
+        url = urls.get(url_name)
+        if url is None:
+            continue
         items.append({"label": str(label), "url": url})
     return items
