@@ -67,12 +67,15 @@ def _commune_sources(period: Period, day_model: Any, month_model: Any, **filters
 
 def _commune_grouped(period: Period, **filters: Any) -> dict[str, Facts]:
     """{commune: facts} over the period, summed from the month and day rollups (:func:`_commune_sources`)."""
-    counts: dict[str, dict[str, int]] = {}
+    counts: dict[str, dict[str, Any]] = {}
     for qs in _commune_sources(period, IndexRollup, MonthRollup, **filters):
         for r in qs.values("commune_code").annotate(**_sums()).order_by():
-            acc = counts.setdefault(r["commune_code"], dict.fromkeys(COUNT_COLUMNS, 0))
+            acc = counts.get(r["commune_code"])
+            if acc is None:  # the commune's first rows (the only ones when the period is whole months)
+                counts[r["commune_code"]] = r
+                continue
             for c in COUNT_COLUMNS:
-                acc[c] += int(r[c] or 0)
+                acc[c] = (acc[c] or 0) + (r[c] or 0)
     return {code: facts_of(c) for code, c in counts.items()}
 
 
