@@ -109,8 +109,10 @@ def refresh_keys(keys: Iterable[tuple[str, dt.date]], *, today: dt.date | None =
     if not by_unit:
         return 0
     with transaction.atomic():
-        for unit, days in by_unit.items():
+        for unit in sorted(by_unit):  # one order in every transaction: two re-counts never wait for each other's locks in turn
+            days = by_unit[unit]
             first, last = min(days), max(days)
+            sql.lock_commune(unit)
             span = IndexRollup.objects.filter(commune_code=unit, day__gte=first, day__lte=last)
             usage = UsageRollup.objects.filter(commune_code=unit, day__gte=first, day__lte=last)
             touched = set(span.values_list("province_code", flat=True).distinct()) | set(usage.values_list("province_code", flat=True).distinct())

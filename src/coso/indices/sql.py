@@ -45,6 +45,24 @@ def _communes() -> QuerySet:
     return AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE).values("code", "province_code").order_by()
 
 
+# The first key of the advisory locks of :func:`lock_commune` (the second is the commune code's hash): no other lock of
+# the application uses this one.
+RECOUNT_LOCK = 766
+
+
+def lock_commune(commune_code: str) -> None:
+    """Within the caller's transaction, wait until no other transaction is re-counting the same commune (on PostgreSQL a
+    transaction-level advisory lock on the commune's code, released at commit or rollback). Two re-counts of a commune
+    side by side (two event tasks, or one and the periodic refresh) would otherwise each delete only the rows committed
+    before it started, and the second one's insert would add its counts onto the rows the first had just written. SQLite
+    lets one transaction write at a time: nothing to do there."""
+    conn = _connection()
+    if conn.vendor != "postgresql":
+        return
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [RECOUNT_LOCK, commune_code])
+
+
 def insert_facts(queries: list[FactQuery]) -> None:
     """Insert the facts of grouped queries (by day) into the commune rollups, one statement per query.
 
