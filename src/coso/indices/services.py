@@ -108,24 +108,37 @@ def refresh_keys(keys: Iterable[tuple[str, dt.date]], *, today: dt.date | None =
         by_unit[unit].append(day)
     if not by_unit:
         return 0
+    home = sql.home_provinces(list(by_unit))
     with transaction.atomic():
-        for unit in sorted(by_unit):  # one order in every transaction: two re-counts never wait for each other's locks in turn
+        # Every re-count takes the locks of the provinces whose rollups it writes, and of the commune, before it reads
+        # them (``sql.lock_units``): two re-counts of one commune, or of two communes of one province, run one after
+        # the other. Communes in the order of their province, so that two re-counts take the provinces in one order.
+        for unit in sorted(by_unit, key=lambda u: (home.get(u, ""), u)):
             days = by_unit[unit]
             first, last = min(days), max(days)
-            sql.lock_commune(unit)
             span = IndexRollup.objects.filter(commune_code=unit, day__gte=first, day__lte=last)
             usage = UsageRollup.objects.filter(commune_code=unit, day__gte=first, day__lte=last)
-            touched = set(span.values_list("province_code", flat=True).distinct()) | set(usage.values_list("province_code", flat=True).distinct())
+            if unit in home:  # the province before the commune: no re-count holds a commune while it waits for its province
+                sql.lock_units(home[unit])
+            sql.lock_units(unit)
+            touched = _provinces_of(span, usage)
+            sql.lock_units(*touched)  # an old commune's rows may carry another province (rare)
             span.delete()
             usage.delete()
             sql.insert_facts(fact_queries(day_from=first, day_to=last, units=[unit], today=today))
             sql.insert_usage(dossier_selectors.index_usage_query(day_from=first, day_to=last, units=[unit]))
-            touched |= set(span.values_list("province_code", flat=True).distinct()) | set(usage.values_list("province_code", flat=True).distinct())
+            touched |= _provinces_of(span, usage)
+            sql.lock_units(*touched)  # a commune no longer in the register counts under its records' province
             for province in touched:
                 sql.sum_provinces(province, first, last)
             sql.sum_months(unit, first, last)
             figures_cache.bump(touched, days=(first, last))
     return len(by_unit)
+
+
+def _provinces_of(*rows: Any) -> set[str]:
+    """The provinces the rollup rows of these querysets carry."""
+    return {p for qs in rows for p in qs.values_list("province_code", flat=True).distinct()}
 
 
 def refresh_records(*, dossier_ids: list[int], feedback_ids: list[int], keys: Iterable[tuple[str, str]] = ()) -> int:

@@ -45,22 +45,29 @@ def _communes() -> QuerySet:
     return AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE).values("code", "province_code").order_by()
 
 
-# The first key of the advisory locks of :func:`lock_commune` (the second is the commune code's hash): no other lock of
-# the application uses this one.
+# The first key of the advisory locks of :func:`lock_units` (the second is the unit code's hash): no other lock of the
+# application uses this one.
 RECOUNT_LOCK = 766
 
 
-def lock_commune(commune_code: str) -> None:
-    """Within the caller's transaction, wait until no other transaction is re-counting the same commune (on PostgreSQL a
-    transaction-level advisory lock on the commune's code, released at commit or rollback). Two re-counts of a commune
-    side by side (two event tasks, or one and the periodic refresh) would otherwise each delete only the rows committed
-    before it started, and the second one's insert would add its counts onto the rows the first had just written. SQLite
-    lets one transaction write at a time: nothing to do there."""
+def lock_units(*codes: str) -> None:
+    """Within the caller's transaction, wait until no other transaction holds the re-count lock of any of these units
+    (communes and provinces), and hold them until commit or rollback: on PostgreSQL a transaction-level advisory lock
+    per code, taken in code order. Two re-counts side by side (two event tasks, or one and the periodic refresh) would
+    otherwise each delete only the rows committed before they began: the second would add its counts of a commune onto
+    the first's, or fail on the province rows the first had just written. SQLite lets one transaction write at a time:
+    nothing to do there. A lock already held is taken again at no cost."""
     conn = _connection()
-    if conn.vendor != "postgresql":
+    if conn.vendor != "postgresql" or not codes:
         return
     with conn.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [RECOUNT_LOCK, commune_code])
+        for code in sorted(set(codes)):
+            cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [RECOUNT_LOCK, code])
+
+
+def home_provinces(commune_codes: list[str]) -> dict[str, str]:
+    """{commune: its current province} of the communes in the register (a code no longer there is left out)."""
+    return dict(_communes().filter(code__in=commune_codes).values_list("code", "province_code"))
 
 
 def insert_facts(queries: list[FactQuery]) -> None:
