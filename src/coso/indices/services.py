@@ -224,22 +224,21 @@ def _month_check() -> list[Mismatch]:
     def sums(qs: Any, keys: tuple[str, ...], values: tuple[str, ...]) -> dict[tuple[Any, ...], dict[str, Any]]:
         return {tuple(r[k] for k in (*keys, "month")): r for r in qs.values(*keys, "month").annotate(**{v: Sum(v) for v in values}).order_by()}
 
+    def unit(key: tuple[Any, ...]) -> str:
+        return f"{key[0]} {key[-1]:%m/%Y}"
+
     out = []
-    index_keys, usage_keys = ("commune_code", "province_code"), ("commune_code", "province_code", "procedure_code")
-    for months, days, keys, values in (
-        (MonthRollup.objects.all(), IndexRollup.objects.annotate(month=TruncMonth("day")), index_keys, COUNT_COLUMNS),
-        (UsageMonthRollup.objects.all(), UsageRollup.objects.annotate(month=TruncMonth("day")), usage_keys, ("dossiers",)),
-    ):
-        stored, fresh = sums(months, keys, values), sums(days, keys, values)
-        for key in sorted(set(stored) | set(fresh), key=str):
-            unit = f"{key[0]} {key[-1]:%m/%Y}"
-            if values == ("dossiers",):
-                a, b = int((stored.get(key) or {}).get("dossiers") or 0), int((fresh.get(key) or {}).get("dossiers") or 0)
-                if a != b:
-                    out.append(Mismatch(unit, f"3.2 {key[2]}", (a, a), (b, b)))
-                continue
-            a_facts, b_facts = facts_of(stored.get(key) or {}), facts_of(fresh.get(key) or {})
-            for indicator in sorted(set(a_facts) | set(b_facts)):
-                if a_facts.get(indicator, (0, 0)) != b_facts.get(indicator, (0, 0)):
-                    out.append(Mismatch(unit, indicator, a_facts.get(indicator, (0, 0)), b_facts.get(indicator, (0, 0))))
+    index_keys = ("commune_code", "province_code")
+    stored = sums(MonthRollup.objects.all(), index_keys, COUNT_COLUMNS)
+    fresh = sums(IndexRollup.objects.annotate(month=TruncMonth("day")), index_keys, COUNT_COLUMNS)
+    for key in sorted(set(stored) | set(fresh), key=str):
+        a, b = facts_of(stored.get(key, {})), facts_of(fresh.get(key, {}))
+        out += [Mismatch(unit(key), code, a.get(code, (0, 0)), b.get(code, (0, 0))) for code in sorted(set(a) | set(b)) if a.get(code) != b.get(code)]
+    usage_keys = ("commune_code", "province_code", "procedure_code")
+    stored = sums(UsageMonthRollup.objects.all(), usage_keys, ("dossiers",))
+    fresh = sums(UsageRollup.objects.annotate(month=TruncMonth("day")), usage_keys, ("dossiers",))
+    for key in sorted(set(stored) | set(fresh), key=str):
+        n, m = int(stored.get(key, {}).get("dossiers") or 0), int(fresh.get(key, {}).get("dossiers") or 0)
+        if n != m:
+            out.append(Mismatch(unit(key), f"3.2 {key[2]}", (n, n), (m, m)))
     return out
