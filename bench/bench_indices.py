@@ -9,11 +9,13 @@ Data: N dossiers (full 1,000,000; quick 20,000) spread over every commune in for
    the dossier table (SELECT count(*), sum(length(code)), max(finished_at) …). Goal ≤ 3 × the scan. A second row
    sets the same rebuild beside every dossier row read once by the application (the columns the rebuild needs).
 3. The commune leader's dashboard page (GET /chi-so/, this month), p95 of 20 requests (figures cached until
-   the rollups change, see ``coso.indices.cache``), and p95 of 10 requests each after a cache miss: after a
+   the rollups change, see ``coso.indices.cache``), and p95 of 20 requests each after a cache miss: after a
    dossier event of the commune (the event's re-count of the commune's rollups, which bumps the generations of
    the months it touched, and the commune's queue bumped), for a dossier received this month and for one received
-   last month and finished today, and after every generation was bumped (a full rebuild or a catalogue change). Baseline: the one-stop statistics page of the same commune and month
-   (GET /dossiers/stats/), same run.
+   last month and finished today, and after every generation was bumped (a full rebuild or a catalogue change).
+   The last case is measured again on last month's page: "this month" holds as many days as the date of the run,
+   a whole past month does not vary from run to run. Baseline: the one-stop statistics page of the same commune
+   and this month (GET /dossiers/stats/), same run.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 from django.db import connection, transaction
 
 PREFIX = "IDX"
+MISSES = 20  # requests per cache-miss case: a p95 of 10 is the slowest but one
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -256,26 +259,34 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     this_month = busy.filter(received_at__date__gte=today.replace(day=1)).values_list("pk", flat=True).first()
     last_month_start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     last_month = busy.filter(received_at__date__gte=last_month_start, received_at__date__lt=today.replace(day=1)).values_list("pk", flat=True).first()
+    # (c) The same full miss on last month's page: a whole month, read from the month rollups. "This month" holds as many
+    # days as the date of the run, so its figures vary from run to run; a whole past month does not.
+    past = last_month_start.strftime("%Y-%m")
     cases = (
-        ("after an event on a dossier received this month", "event", this_month),
-        ("after an event on a dossier received last month", "event", last_month),
-        ("after a full rebuild (every generation)", "everything", None),
+        ("after an event on a dossier received this month", "event", this_month, month),
+        ("after an event on a dossier received last month", "event", last_month, month),
+        ("after a full rebuild (every generation)", "everything", None, month),
+        (f"of last month ({past}, a whole month) after a full rebuild", "everything", None, past),
     )
-    for label, kind, pk in cases:
+    for label, kind, pk, period in cases:
         if kind == "event" and pk is None:
             continue
         if kind == "event" and pk == last_month:  # finished today: its receipt day (last month) and today both change
             Dossier.objects.filter(pk=pk).update(finished_at=timezone.now(), timeliness="on_time", status="returned", is_open=False)
+        if period != month:
+            c.get(f"/chi-so/?period={period}", secure=True)  # warm-up, as for this month's page: not measured
         lat_c = []
-        for _ in range(10):
+        for _ in range(MISSES):
             if kind == "everything":
                 figures_cache.bump_catalogue()
             else:
                 services.refresh_records(dossier_ids=[pk], feedback_ids=[])
             figures_cache.bump_queue([ctx["busy"]])
             t = time.perf_counter()
-            c.get(f"/chi-so/?period={month}", secure=True)
+            r = c.get(f"/chi-so/?period={period}", secure=True)
             lat_c.append((time.perf_counter() - t) * 1000)
+            if r.status_code != 200:
+                raise RuntimeError(f"dashboard answered {r.status_code}")
         rows.append(
             {
                 "benchmark": f"indices: commune leader's dashboard p95 {label} (cache miss), {n:,} dossiers",
@@ -283,7 +294,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                 "unit": "ms",
                 "baseline": "one-stop statistics page of the same commune and month (p95)",
                 "baseline_value": _pct(lat_s, 95),
-                "note": "goal < 150 ms; 10 requests, each after the event's re-count (or the bump)" + ("; what the first reader after an event pays" if kind == "event" else ""),
+                "note": f"goal < 150 ms; {MISSES} requests, each after the event's re-count (or the bump); p50 {_pct(lat_c, 50):.1f} ms" + ("; what the first reader after an event pays" if kind == "event" else ""),
             }
         )
     with transaction.atomic():
