@@ -40,7 +40,8 @@ class Procedure(models.Model):
         """The version in force on ``day``: a province's own version wins over the national one (the rule book's precedence)."""
         from coso.rules.lookup import select_in_force
 
-        return select_in_force(self.versions.filter(province_code__in={"", province_code}), day, province_code)
+        # unordered: the precedence does not depend on the rows' order (and the default order joins the procedure)
+        return select_in_force(self.versions.filter(province_code__in={"", province_code}).order_by(), day, province_code)
 
 
 class ProcedureVersion(models.Model):
