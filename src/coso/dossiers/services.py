@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from coso.accounts.roles import Role
 from coso.core import attachments as att
+from coso.core import locks
 from coso.core.audit import audit_log, snapshot
 from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from coso.core.models import AuditLog
@@ -789,6 +790,9 @@ def _h_apology(d: Dossier, *, actor: Any, now: dt.datetime, reason: str, data: d
         raise dossiers_errors.H_APOLOGY_INVALID_DATE_2(details={"fields": {"new_date": ["Phải sau ngày hẹn hiện tại."]}})
     if not cal.is_working_day(new_date, province_code=p):
         raise dossiers_errors.H_APOLOGY_INVALID_DATE_3(details={"fields": {"new_date": ["Không phải ngày làm việc."]}})
+    # Numbered per commune and year: only one apology of the commune counts its number at a time (the dossier's own row
+    # lock does not cover another dossier's apology), so that two side by side never take the same one.
+    locks.lock(DossierApology, "dossiers.apology_number", d.commune_code)
     number = DossierApology.objects.filter(commune_code=d.commune_code, issued_at__year=now.year).count() + 1
     ap = DossierApology(
         dossier=d, number=number, old_due_date=d.due_date, new_due_date=new_date, reason=reason, issued_by=actor, issued_at=now,
