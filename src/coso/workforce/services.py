@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from coso.accounts.roles import Role
+from coso.core import locks
 from coso.core.audit import audit_log, audited_create, audited_update, snapshot
 from coso.core.excel import read_rows, safe_row, workbook_bytes
 from coso.core.exceptions import ApplicationError, PermissionDeniedError
@@ -717,6 +718,9 @@ def approve(*, actor: Any, evaluations: list[Evaluation], versions: dict[int, in
         if ev.status != Evaluation.Status.LEADER_ASSESSED or not ev.level:
             raise workforce_errors.APPROVE_WRONG_STATUS(full_name=ev.person.full_name)
     (commune_code, year), = agencies
+    # The quota counts the agency's approved evaluations, which the rows locked above do not cover: one approval of the
+    # agency and year at a time, so that two side by side cannot each count without the other's.
+    locks.lock(Evaluation, "workforce.evaluation_approve", f"{commune_code}:{year}")
     quota_check(commune_code=commune_code, year=year, adding=locked)
     now = timezone.now()
     on_behalf_of = delegation.capacity() if delegation is not None else ""
