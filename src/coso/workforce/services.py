@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -591,7 +591,14 @@ def evaluation_open(*, actor: Any, person: Person, year: int) -> Evaluation:
     if existing:
         return existing
     ev = Evaluation(person=person, year=year, regime=_rule_of(year, person)["regime"], province_code=person.province_code, commune_code=person.commune_code)
-    audited_create(ev, actor=actor, verb="evaluation-open")
+    try:
+        with transaction.atomic():
+            audited_create(ev, actor=actor, verb="evaluation-open")
+    except IntegrityError:
+        existing = Evaluation.objects.filter(person=person, year=year).first()
+        if existing is None:
+            raise
+        return existing  # opened meanwhile by a concurrent request (a double click)
     _step(ev, actor, "open")
     return ev
 

@@ -1,4 +1,5 @@
-"""Concurrency on PostgreSQL: two approvals of one agency side by side keep the excellence quota."""
+"""Concurrency on PostgreSQL: two approvals of one agency side by side keep the excellence quota, and an evaluation opened
+twice at once (a double click) is opened once, without an error."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from coso.core.exceptions import ApplicationError
 from coso.workforce import services
 from coso.workforce.models import Evaluation
 
+from .helpers import person
 from .test_evaluation import _assessed
 
 pytestmark = [
@@ -79,3 +81,14 @@ def test_two_approvals_of_one_agency_side_by_side_keep_the_excellence_quota(user
     assert isinstance(errors[0], ApplicationError)
     assert Evaluation.objects.filter(commune_code=commune.code, status="approved", level="xuat_sac").count() == 1
 
+
+def test_one_evaluation_opened_twice_at_once_is_opened_once(users, commune, monkeypatch):
+    p = person(commune, full_name="Nguyễn Văn Hai Lần")
+    results, errors, _waited = _side_by_side(
+        monkeypatch, services, "_step",
+        lambda: services.evaluation_open(actor=users["home_affairs"], person=p, year=2026),
+        lambda: services.evaluation_open(actor=users["home_affairs"], person=p, year=2026),
+    )
+    assert not errors, errors
+    assert len(results) == 2 and results[0].pk == results[1].pk
+    assert Evaluation.objects.filter(person=p, year=2026).count() == 1
