@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -171,18 +171,29 @@ def scenario_create(*, actor: Any, name: str, changes: list[dict], description: 
     if Scenario.objects.filter(province_code=code, name=name).exists():
         raise funding_errors.SCENARIO_NAME_TAKEN(details={"fields": {"name": ["Tên đã dùng."]}})
     cleaned = _clean_changes(changes, code)
-    with transaction.atomic():
-        sc = audited_create(Scenario(province_code=code, name=name, description=description, created_by=actor), actor=actor, verb="funding-scenario-created")
-        for ch in cleaned:
-            ScenarioChange.objects.create(scenario=sc, **ch)
-        audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=sc, verb="funding-scenario-changes",
-                  after={"changes": [{**c, "value": str(c["value"])} for c in cleaned]})
+    try:
+        with transaction.atomic():
+            sc = audited_create(Scenario(province_code=code, name=name, description=description, created_by=actor), actor=actor, verb="funding-scenario-created")
+            for ch in cleaned:
+                ScenarioChange.objects.create(scenario=sc, **ch)
+            audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=sc, verb="funding-scenario-changes",
+                      after={"changes": [{**c, "value": str(c["value"])} for c in cleaned]})
+    except IntegrityError:  # the same name created meanwhile by a concurrent request (a double click)
+        raise funding_errors.SCENARIO_NAME_TAKEN(details={"fields": {"name": ["Tên đã dùng."]}}) from None
     return sc
 
 
 def scenario_update(*, actor: Any, scenario: Scenario, version: int, name: str | None = None, description: str | None = None,
                     changes: list[dict] | None = None) -> Scenario:
     require_roles(actor, *WRITE_ROLES)
+    try:
+        return _scenario_update(actor=actor, scenario=scenario, version=version, name=name, description=description, changes=changes)
+    except IntegrityError:  # renamed meanwhile to the same name by a concurrent request
+        raise funding_errors.SCENARIO_NAME_TAKEN(details={"fields": {"name": ["Tên đã dùng."]}}) from None
+
+
+def _scenario_update(*, actor: Any, scenario: Scenario, version: int, name: str | None, description: str | None,
+                     changes: list[dict] | None) -> Scenario:
     with transaction.atomic():
         sc = Scenario.objects.select_for_update().get(pk=scenario.pk)
         if sc.version != version:

@@ -40,3 +40,71 @@ def test_concurrent_adoption_one_wins(users):
         t.join()
     assert sorted(outcomes) == ["conflict", "ok"]
     assert Rule.objects.filter(province_code="79", key="funding.village.coef.low").count() == 1
+
+
+def _side_by_side(monkeypatch, owner, name, first, second):  # type: ignore[no-untyped-def]
+    """Run ``first`` in one thread, held right after ``owner.name`` returned (before its commit), and meanwhile ``second``
+    in another. Returns the results and the errors raised."""
+    inside, release = threading.Event(), threading.Event()
+    real = getattr(owner, name)
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        out = real(*args, **kwargs)
+        if threading.current_thread().name == "first":
+            inside.set()
+            release.wait(10)
+        return out
+
+    monkeypatch.setattr(owner, name, held)
+    results: list = []
+    errors: list[BaseException] = []
+
+    def run(target):  # type: ignore[no-untyped-def]
+        try:
+            results.append(target())
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    one = threading.Thread(target=run, args=(first,), name="first")
+    one.start()
+    assert inside.wait(10)
+    two = threading.Thread(target=run, args=(second,), name="second")
+    two.start()
+    two.join(0.5)
+    release.set()
+    one.join(10)
+    two.join(10)
+    return results, errors
+
+
+CHANGES = [{"key": "funding.village.coef.low", "mode": "set", "value": "5.0"}]
+
+
+def test_one_scenario_name_created_twice_at_once(users, monkeypatch):
+    """A double click on "create": the second request is told the name is taken (409), not a database error."""
+    from coso.funding.models import Scenario
+
+    def create():  # type: ignore[no-untyped-def]
+        return services.scenario_create(actor=users["province_finance"], name="Thôn 5,0", changes=CHANGES)
+
+    _results, errors = _side_by_side(monkeypatch, services, "audit_log", create, create)
+    assert [getattr(e, "code", e) for e in errors] == ["scenario-name-taken"]
+    assert isinstance(errors[0], ConflictError)
+    assert Scenario.objects.filter(province_code="79", name="Thôn 5,0").count() == 1
+
+
+def test_two_scenarios_renamed_to_one_name_at_once(users, monkeypatch):
+    from coso.funding.models import Scenario
+
+    a = services.scenario_create(actor=users["province_finance"], name="A", changes=CHANGES)
+    b = services.scenario_create(actor=users["province_finance"], name="B", changes=CHANGES)
+
+    def rename(sc):  # type: ignore[no-untyped-def]
+        return lambda: services.scenario_update(actor=users["province_finance"], scenario=sc, version=sc.version, name="C")
+
+    _results, errors = _side_by_side(monkeypatch, services, "audited_update", rename(a), rename(b))
+    assert [getattr(e, "code", e) for e in errors] == ["scenario-name-taken"]
+    assert sorted(Scenario.objects.values_list("name", flat=True)) == ["B", "C"]
+
