@@ -223,10 +223,13 @@ def _scenario_update(*, actor: Any, scenario: Scenario, version: int, name: str 
 
 def scenario_delete(*, actor: Any, scenario: Scenario) -> None:
     require_roles(actor, *WRITE_ROLES)
-    if scenario.status == Scenario.Status.ADOPTED:
-        raise funding_errors.SCENARIO_ADOPTED()
     with transaction.atomic():
-        audited_delete(scenario, actor=actor, verb="funding-scenario-deleted")
+        sc = Scenario.objects.select_for_update().filter(pk=scenario.pk).first()  # not adopted meanwhile
+        if sc is None:
+            return
+        if sc.status == Scenario.Status.ADOPTED:
+            raise funding_errors.SCENARIO_ADOPTED()
+        audited_delete(sc, actor=actor, verb="funding-scenario-deleted")
 
 
 def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, source: str) -> list[Rule]:

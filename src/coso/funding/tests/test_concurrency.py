@@ -108,3 +108,17 @@ def test_two_scenarios_renamed_to_one_name_at_once(users, monkeypatch):
     assert [getattr(e, "code", e) for e in errors] == ["scenario-name-taken"]
     assert sorted(Scenario.objects.values_list("name", flat=True)) == ["B", "C"]
 
+
+def test_scenario_deleted_while_it_is_adopted(users, monkeypatch):
+    """The adopted scenario stays in history: a deletion that started before the adoption committed is refused."""
+    from coso.funding.models import Scenario
+
+    sc = services.scenario_create(actor=users["province_finance"], name="Thôn 5,0", changes=CHANGES)
+    _results, errors = _side_by_side(
+        monkeypatch, services, "funding_rule_set",
+        lambda: services.scenario_adopt(actor=users["province_finance"], scenario=sc, effective_from=dt.date(2027, 1, 1), source="NQ"),
+        lambda: services.scenario_delete(actor=users["province_admin"], scenario=sc),
+    )
+    assert [getattr(e, "code", e) for e in errors] == ["scenario-adopted"]
+    assert Scenario.objects.get(pk=sc.pk).status == Scenario.Status.ADOPTED
+
