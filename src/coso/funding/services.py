@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from coso.core import locks
 from coso.core.audit import audit_log, audited_create, audited_delete, audited_update
 from coso.core.models import AuditLog
 from coso.core.scoping import require_roles
@@ -115,6 +116,9 @@ def commune_profile_set(*, actor: Any, commune: AdministrativeUnit, extra_pt_wor
     if extra_pt_workers < 0:
         raise funding_errors.COMMUNE_PROFILE_SET_INVALID_NUMBER()
     with transaction.atomic():
+        # The row may not exist yet (nothing to lock): one save of the commune's profile at a time, so that two first
+        # saves side by side (a double click) do not both create it.
+        locks.lock(CommuneProfile, "funding.commune_profile", commune.code)
         profile = CommuneProfile.objects.select_for_update().filter(commune=commune).first()
         if profile is None:
             return audited_create(CommuneProfile(commune=commune, province_code=commune.province_code, commune_code=commune.code,

@@ -1,4 +1,5 @@
-"""Two officers adopting the same scenario at once: one wins, the other gets a conflict (PostgreSQL row locks)."""
+"""Concurrency on PostgreSQL: two officers adopting the same scenario at once (one wins, the other gets a conflict), a
+scenario name or a commune's first profile saved twice at once, a scenario deleted while it is adopted."""
 
 from __future__ import annotations
 
@@ -122,3 +123,14 @@ def test_scenario_deleted_while_it_is_adopted(users, monkeypatch):
     assert [getattr(e, "code", e) for e in errors] == ["scenario-adopted"]
     assert Scenario.objects.get(pk=sc.pk).status == Scenario.Status.ADOPTED
 
+
+def test_commune_profile_set_twice_at_once_the_first_time(users, commune, monkeypatch):
+    """A double click on the commune's first profile: both saves succeed, one profile, the later value."""
+    from coso.funding.models import CommuneProfile
+
+    def set_to(n):  # type: ignore[no-untyped-def]
+        return lambda: services.commune_profile_set(actor=users["province_finance"], commune=commune, extra_pt_workers=n)
+
+    _results, errors = _side_by_side(monkeypatch, services, "audited_create", set_to(2), set_to(3))
+    assert not errors, errors
+    assert list(CommuneProfile.objects.filter(commune=commune).values_list("extra_pt_workers", flat=True)) == [3]
