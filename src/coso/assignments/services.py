@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from coso.assignments import errors, selectors
 from coso.assignments.models import Decision, Origin, RotationExemption
+from coso.core import locks
 from coso.core.audit import audit_log, audited_create, audited_update
 from coso.core.models import AuditLog
 from coso.core.scoping import can_see_unit
@@ -150,6 +151,9 @@ def origin_set(*, actor: Any, person_id: int, birth_commune_code: str = "", othe
     birth = (birth_commune_code or "").strip()
     if birth and not birth.isdigit():
         raise errors.INVALID_COMMUNE_CODE()
+    # The row may not exist yet (nothing to lock): one save of the person's origin at a time, so that two first saves
+    # side by side (a double click) do not both create it.
+    locks.lock(Origin, "assignments.origin", str(person["id"]))
     existing = Origin.objects.select_for_update().filter(person_id=person["id"]).first()
     if existing is None:
         o = Origin(person_id=person["id"], birth_commune_code=birth, other_years=years, note=nfc(note)[:300],
