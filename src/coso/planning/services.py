@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coso.accounts.roles import Role
@@ -59,7 +59,11 @@ def list_create(*, actor: Any, commune_code: str, term: str, position_code: str,
     plist = PlanningList(province_code=unit.province_code, commune_code=unit.code, term=term, position_code=position_code,
                          level=catalogue.LEVEL, note=note[:300])
     plist.full_clean()
-    return audited_create(plist, actor=actor, verb="planning.list_create")
+    try:
+        with transaction.atomic():
+            return audited_create(plist, actor=actor, verb="planning.list_create")
+    except IntegrityError:  # created meanwhile by a concurrent request (a double click)
+        raise errors.LIST_EXISTS(position=position_name(position_code), term=catalogue.term_label(term)) from None
 
 
 def _event(candidate: Candidate, *, on: dt.date, kind: str, text: str, actor: Any) -> None:
