@@ -11,6 +11,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex
 
+from coso.core import locks
 from coso.core.models import SearchEntry, SearchWordCount
 from coso.core.text import tokens
 
@@ -70,12 +71,18 @@ def search_index_bulk(*, kind: str, rows: Iterable[tuple[int, Iterable[str | Non
     return count
 
 
+# The lock (coso.core.locks) that a recount of the word counts and the counts added by a bulk load take: one at a time, so
+# that a recount neither counts a load's entries that the load then adds again, nor fails on the words it has just added.
+COUNTS_LOCK = ("core.search_word_counts", "all")
+
+
 def _add_counts(kind: str, counts: Counter[str]) -> None:
     if not counts:
         return
     db = router.db_for_write(SearchWordCount)
     table = connections[db].ops.quote_name(SearchWordCount._meta.db_table)
-    with connections[db].cursor() as cur:
+    with transaction.atomic(using=db), connections[db].cursor() as cur:
+        locks.lock(SearchWordCount, *COUNTS_LOCK)  # held until the load commits (its entries with it)
         cur.executemany(
             f"INSERT INTO {table} (kind, token, entries) VALUES (%s, %s, %s)"  # noqa: S608 - the table name is the model's
             f" ON CONFLICT (kind, token) DO UPDATE SET entries = {table}.entries + excluded.entries",
@@ -100,6 +107,7 @@ def search_stats_refresh(*, kind: str | None = None) -> int:
     table = connections[db].ops.quote_name(SearchWordCount._meta.db_table)
     written = 0
     with transaction.atomic(using=db), connections[db].cursor() as cur:
+        locks.lock(SearchWordCount, *COUNTS_LOCK)  # taken before the delete and the counts read their rows
         stats.delete()
         for select, params in (words.query.sql_with_params(), objects.query.sql_with_params()):
             cur.execute(f"INSERT INTO {table} (kind, token, entries) {select}", params)  # noqa: S608 - SQL built by the ORM
