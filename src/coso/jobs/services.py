@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from coso.core import locks
 from coso.core.audit import audit_log
 from coso.core.exceptions import ApplicationError
 from coso.core.files import delete_quietly, save_bytes
@@ -173,12 +174,15 @@ def export_request(*, actor: Any, kind: str, params: dict[str, Any]) -> ExportJo
     from coso.jobs.tasks import run_export_task
 
     prepared = export_prepare(user=actor, kind=kind, params=params)
-    same = (ExportJob.objects.filter(requested_by=actor, kind=kind, params=prepared.params,
-                                     status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING])
-            .order_by("-created_at").first())
-    if same is not None:
-        return same
     with transaction.atomic():
+        # One request of the user's at a time looks for the same export and queues it: two at once (a double click)
+        # would otherwise both find none and queue two.
+        locks.lock(ExportJob, "jobs.export_request", str(actor.pk))
+        same = (ExportJob.objects.filter(requested_by=actor, kind=kind, params=prepared.params,
+                                         status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING])
+                .order_by("-created_at").first())
+        if same is not None:
+            return same
         job = ExportJob.objects.create(kind=kind, title=prepared.title[:300], params=prepared.params, requested_by=actor,
                                        province_code=prepared.province_code, commune_code=prepared.commune_code)
         audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=job, verb="export_request", after={"kind": kind, "params": prepared.params})
