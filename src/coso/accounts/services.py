@@ -35,6 +35,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from coso.accounts import errors as accounts_errors
 from coso.accounts.models import Delegation, SignupCode, User
 from coso.accounts.roles import ADMIN_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, STAFF_ROLES, Role
+from coso.core import locks
 from coso.core.audit import audit_log, audited_create, audited_update
 from coso.core.excel import read_rows, workbook_bytes
 from coso.core.exceptions import ApplicationError, NotFoundError
@@ -821,6 +822,9 @@ def delegation_create(*, actor: Any, delegate: User, kind: str, actions: list[st
         delegate_title = delegate_title.strip() or "Phó Chủ tịch"
     elif not delegate_title.strip():
         raise accounts_errors.DELEGATION_CREATE_VALIDATION_ERROR(details={"fields": {"delegate_title": [_("Bắt buộc.")]}})
+    # One of the leader's delegations at a time is checked against the others and created: two at once (a double click)
+    # would otherwise each miss the other.
+    locks.lock(Delegation, "accounts.delegation", str(actor.pk))
     other = _overlapping(actor, actions, codes, starts_on, ends_on)
     if other is not None:
         raise accounts_errors.DELEGATION_OVERLAP(name=other.delegate.display_name, a=other.starts_on.strftime("%d/%m/%Y"), b=other.last_day.strftime("%d/%m/%Y"), details={"delegation": other.pk})
