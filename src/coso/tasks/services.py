@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core import attachments as att
+from coso.core import locks
 from coso.core.audit import AuditLog, audit_log, audited_create, audited_update, snapshot
 from coso.core.exceptions import ApplicationError
 from coso.core.notify import notify
@@ -95,6 +96,9 @@ def directive_create(
     prepared = att.prepare_one(file, allowed=DIRECTIVE_FILE_KINDS) if file is not None else None
     commune_code = actor.commune_code if _is_commune_staff(actor) else ""
     with att.StoredFiles() as stored, transaction.atomic():
+        # No unique constraint (the number is compared without case): one registration of a unit's directive of a day at
+        # a time, so that two at once (a double click) do not both find none.
+        locks.lock(Directive, "tasks.directive", f"{actor.province_code}:{commune_code}:{issued_on.isoformat()}")
         if Directive.objects.filter(
             province_code=actor.province_code, commune_code=commune_code, number__iexact=number, issued_on=issued_on
         ).exists():
