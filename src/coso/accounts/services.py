@@ -269,6 +269,9 @@ def staff_update(*, actor: Any, user: User, **changes: Any) -> User:
 
 
 def _keep_one_system_admin(target: User) -> None:
+    # One such change at a time: two administrators deactivating (or demoting) each other at once would each still see
+    # the other active, and leave nobody.
+    locks.lock(User, "accounts.system_admins", "all")
     others = User.objects.filter(is_active=True).filter(role=Role.SYSTEM_ADMIN).exclude(pk=target.pk).exists()
     if not others:
         raise accounts_errors.LAST_SYSTEM_ADMIN()

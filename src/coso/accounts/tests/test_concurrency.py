@@ -1,5 +1,5 @@
-"""Concurrency on PostgreSQL: a delegation created twice at once (a double click) is created once; the second is refused
-as overlapping the first."""
+"""Concurrency on PostgreSQL: a delegation created twice at once (a double click) is created once, the second refused as
+overlapping the first; the last two system administrators deactivating each other at once leave one."""
 
 from __future__ import annotations
 
@@ -32,3 +32,17 @@ def test_one_delegation_created_twice_at_once(users, make_user, commune, monkeyp
     _results, errors, _waited = side_by_side(monkeypatch, services, "audited_create", create, create)
     assert [getattr(e, "code", e) for e in errors] == ["delegation-overlap"]
     assert Delegation.objects.filter(delegator=users["leader"]).count() == 1
+
+
+def test_the_last_two_system_administrators_deactivating_each_other_at_once(users, make_user, monkeypatch):
+    """One of them stays: the second deactivation counts the first one's, and is refused as leaving nobody."""
+    from coso.accounts.models import User
+
+    a, b = users["sysadmin"], make_user("quantri2", Role.SYSTEM_ADMIN)
+    _results, errors, _waited = side_by_side(
+        monkeypatch, services, "_keep_one_system_admin",
+        lambda: services.staff_deactivate(actor=a, user=b, reason="Nghỉ việc"),
+        lambda: services.staff_deactivate(actor=b, user=a, reason="Nghỉ việc"),
+    )
+    assert [getattr(e, "code", e) for e in errors] == ["last-system-admin"]
+    assert User.objects.filter(role=Role.SYSTEM_ADMIN, is_active=True).count() == 1
