@@ -12,6 +12,7 @@ import pytest
 import time_machine
 
 from coso.core.exceptions import ConflictError
+from coso.core.tests.threads import side_by_side
 from coso.dossiers import services
 from coso.dossiers.models import Dossier, DossierApology, DossierEvent
 
@@ -122,44 +123,20 @@ def test_two_apologies_of_one_commune_side_by_side_get_two_numbers(users, commun
     """Mẫu 04 is numbered per commune and year (the count of its apologies so far, plus one). Two officers apologising for
     two dossiers at once each lock only their own dossier: the second must still wait for the first's number, not take
     the same one."""
+
     def at(day: int) -> dt.datetime:
         return timezone.make_aware(dt.datetime(2026, 3, day, 9))
 
     with time_machine.travel(at(2), tick=False):
         dossiers = [services.receive_at_counter(actor=users["onestop"], commune=commune, applicant=services.Applicant(name=f"Lê Văn {i}", phone="0909000111"),
                                                 procedure_version=version, documents=["Tờ khai đăng ký khai sinh"]) for i in range(2)]
-    inside, release = threading.Event(), threading.Event()
-    real = DossierApology.full_clean
 
-    def held(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        real(self, *args, **kwargs)
-        if threading.current_thread().name == "first":  # holds its number, uncommitted
-            inside.set()
-            release.wait(10)
+    def apologise(d: Dossier):  # type: ignore[no-untyped-def]
+        return lambda: services.perform(actor=users["specialist"], dossier_id=d.pk, action="apology", expected_version=d.version,
+                                        reason="Chờ xác minh thông tin", data={"new_date": "2026-03-10"})
 
-    monkeypatch.setattr(DossierApology, "full_clean", held)
-    errors: list[BaseException] = []
-
-    def apologise(d: Dossier) -> None:
-        try:
-            services.perform(actor=users["specialist"], dossier_id=d.pk, action="apology", expected_version=d.version,
-                             reason="Chờ xác minh thông tin", data={"new_date": "2026-03-10"})
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    with time_machine.travel(at(4), tick=False):
-        first = threading.Thread(target=apologise, args=(dossiers[0],), name="first")
-        first.start()
-        assert inside.wait(10)
-        second = threading.Thread(target=apologise, args=(dossiers[1],), name="second")
-        second.start()
-        second.join(0.5)
-        waited = second.is_alive()
-        release.set()
-        first.join(10)
-        second.join(10)
+    with time_machine.travel(at(4), tick=False):  # the first is held once its apology is numbered, before its commit
+        _results, errors, waited = side_by_side(monkeypatch, DossierApology, "full_clean", apologise(dossiers[0]), apologise(dossiers[1]))
     assert waited  # the second apology waits for the first one's number to be committed
     assert not errors, errors
     assert sorted(DossierApology.objects.filter(commune_code=commune.code).values_list("number", flat=True)) == [1, 2]

@@ -11,6 +11,7 @@ from django.db import connection, connections
 import pytest
 
 from coso.core.exceptions import ConflictError
+from coso.core.tests.threads import side_by_side
 from coso.funding import services
 from coso.rules.models import Rule
 
@@ -43,43 +44,6 @@ def test_concurrent_adoption_one_wins(users):
     assert Rule.objects.filter(province_code="79", key="funding.village.coef.low").count() == 1
 
 
-def _side_by_side(monkeypatch, owner, name, first, second):  # type: ignore[no-untyped-def]
-    """Run ``first`` in one thread, held right after ``owner.name`` returned (before its commit), and meanwhile ``second``
-    in another. Returns the results and the errors raised."""
-    inside, release = threading.Event(), threading.Event()
-    real = getattr(owner, name)
-
-    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
-        out = real(*args, **kwargs)
-        if threading.current_thread().name == "first":
-            inside.set()
-            release.wait(10)
-        return out
-
-    monkeypatch.setattr(owner, name, held)
-    results: list = []
-    errors: list[BaseException] = []
-
-    def run(target):  # type: ignore[no-untyped-def]
-        try:
-            results.append(target())
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    one = threading.Thread(target=run, args=(first,), name="first")
-    one.start()
-    assert inside.wait(10)
-    two = threading.Thread(target=run, args=(second,), name="second")
-    two.start()
-    two.join(0.5)
-    release.set()
-    one.join(10)
-    two.join(10)
-    return results, errors
-
-
 CHANGES = [{"key": "funding.village.coef.low", "mode": "set", "value": "5.0"}]
 
 
@@ -90,7 +54,7 @@ def test_one_scenario_name_created_twice_at_once(users, monkeypatch):
     def create():  # type: ignore[no-untyped-def]
         return services.scenario_create(actor=users["province_finance"], name="Thôn 5,0", changes=CHANGES)
 
-    _results, errors = _side_by_side(monkeypatch, services, "audit_log", create, create)
+    _results, errors, _waited = side_by_side(monkeypatch, services, "audit_log", create, create)
     assert [getattr(e, "code", e) for e in errors] == ["scenario-name-taken"]
     assert isinstance(errors[0], ConflictError)
     assert Scenario.objects.filter(province_code="79", name="Thôn 5,0").count() == 1
@@ -105,7 +69,7 @@ def test_two_scenarios_renamed_to_one_name_at_once(users, monkeypatch):
     def rename(sc):  # type: ignore[no-untyped-def]
         return lambda: services.scenario_update(actor=users["province_finance"], scenario=sc, version=sc.version, name="C")
 
-    _results, errors = _side_by_side(monkeypatch, services, "audited_update", rename(a), rename(b))
+    _results, errors, _waited = side_by_side(monkeypatch, services, "audited_update", rename(a), rename(b))
     assert [getattr(e, "code", e) for e in errors] == ["scenario-name-taken"]
     assert sorted(Scenario.objects.values_list("name", flat=True)) == ["B", "C"]
 
@@ -115,7 +79,7 @@ def test_scenario_deleted_while_it_is_adopted(users, monkeypatch):
     from coso.funding.models import Scenario
 
     sc = services.scenario_create(actor=users["province_finance"], name="Thôn 5,0", changes=CHANGES)
-    _results, errors = _side_by_side(
+    _results, errors, _waited = side_by_side(
         monkeypatch, services, "funding_rule_set",
         lambda: services.scenario_adopt(actor=users["province_finance"], scenario=sc, effective_from=dt.date(2027, 1, 1), source="NQ"),
         lambda: services.scenario_delete(actor=users["province_admin"], scenario=sc),
@@ -131,6 +95,6 @@ def test_commune_profile_set_twice_at_once_the_first_time(users, commune, monkey
     def set_to(n):  # type: ignore[no-untyped-def]
         return lambda: services.commune_profile_set(actor=users["province_finance"], commune=commune, extra_pt_workers=n)
 
-    _results, errors = _side_by_side(monkeypatch, services, "audited_create", set_to(2), set_to(3))
+    _results, errors, _waited = side_by_side(monkeypatch, services, "audited_create", set_to(2), set_to(3))
     assert not errors, errors
     assert list(CommuneProfile.objects.filter(commune=commune).values_list("extra_pt_workers", flat=True)) == [3]

@@ -3,16 +3,14 @@ twice at once (a double click) is opened once, without an error."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
-from django.db import connection, connections
+from django.db import connection
 
 import pytest
 
 from coso.core.exceptions import ApplicationError
+from coso.core.tests.threads import side_by_side
 from coso.workforce import services
 from coso.workforce.models import Evaluation
 
@@ -25,45 +23,6 @@ pytestmark = [
 ]
 
 
-def _side_by_side(monkeypatch: Any, owner: Any, name: str, first: Callable[[], Any], second: Callable[[], Any]) -> tuple[list[Any], list[BaseException], bool]:
-    """Run ``first`` in one thread, held right after ``owner.name`` returned (before its commit), and meanwhile ``second``
-    in another. Returns the results, the errors raised and whether the second was still waiting half a second after it
-    started."""
-    inside, release = threading.Event(), threading.Event()
-    real = getattr(owner, name)
-
-    def held(*args: Any, **kwargs: Any) -> Any:
-        out = real(*args, **kwargs)
-        if threading.current_thread().name == "first":
-            inside.set()
-            release.wait(10)
-        return out
-
-    monkeypatch.setattr(owner, name, held)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run(target: Callable[[], Any]) -> None:
-        try:
-            results.append(target())
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    one = threading.Thread(target=run, args=(first,), name="first")
-    one.start()
-    assert inside.wait(10)
-    two = threading.Thread(target=run, args=(second,), name="second")
-    two.start()
-    two.join(0.5)
-    waited = two.is_alive()
-    release.set()
-    one.join(10)
-    two.join(10)
-    return results, errors, waited
-
-
 def test_two_approvals_of_one_agency_side_by_side_keep_the_excellence_quota(users, commune, monkeypatch):
     """5 good evaluations approved allow 1 excellent one (20%). Two leaders approving one excellent evaluation each at the
     same moment lock only their own rows: the second must count the first's approval, not approve a second one."""
@@ -71,7 +30,7 @@ def test_two_approvals_of_one_agency_side_by_side_keep_the_excellence_quota(user
     services.approve(actor=users["leader"], evaluations=goods)
     excellent = [_assessed(users, commune, name=f"Giỏi {i}", general=Decimal(25)) for i in range(2)]
     assert all(e.level == "xuat_sac" for e in excellent)
-    _results, errors, waited = _side_by_side(
+    _results, errors, waited = side_by_side(
         monkeypatch, services, "quota_check",
         lambda: services.approve(actor=users["leader"], evaluations=[excellent[0]]),
         lambda: services.approve(actor=users["province_home_affairs"], evaluations=[excellent[1]]),
@@ -84,7 +43,7 @@ def test_two_approvals_of_one_agency_side_by_side_keep_the_excellence_quota(user
 
 def test_one_evaluation_opened_twice_at_once_is_opened_once(users, commune, monkeypatch):
     p = person(commune, full_name="Nguyễn Văn Hai Lần")
-    results, errors, _waited = _side_by_side(
+    results, errors, _waited = side_by_side(
         monkeypatch, services, "_step",
         lambda: services.evaluation_open(actor=users["home_affairs"], person=p, year=2026),
         lambda: services.evaluation_open(actor=users["home_affairs"], person=p, year=2026),
