@@ -445,6 +445,7 @@ def village_update(*, actor: Any, village: Village, **changes: Any) -> Village:
         changes["name"] = nfc(changes["name"])
         changes["name_folded"] = fold(changes["name"])
     with transaction.atomic():
+        AdministrativeUnit.objects.select_for_update().filter(pk=commune.pk).first()  # serialise name checks per commune
         village = Village.objects.select_for_update().get(pk=village.pk)
         _check_village_rules(
             commune=commune,
