@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coso.accounts.roles import ADMIN_ROLES, Role
@@ -191,13 +191,16 @@ def procedure_create(*, actor: Any, code: str, name: str, field: str, decision_l
 
         raise procedures_errors.PROCEDURE_CREATE_FORBIDDEN()
     code = nfc(code)
-    with transaction.atomic():
-        if Procedure.objects.filter(code=code).exists():
-            raise procedures_errors.PROCEDURE_EXISTS(code=code)
-        p = Procedure(code=code, name=nfc(name), name_folded=fold(name)[:500], field=nfc(field), decision_level=decision_level,
-                      code_verified=code_verified, code_note=nfc(code_note), is_active=is_active)
-        audited_create(p, actor=actor, verb="procedure_create")
-        _reindex(p)
+    try:
+        with transaction.atomic():
+            if Procedure.objects.filter(code=code).exists():
+                raise procedures_errors.PROCEDURE_EXISTS(code=code)
+            p = Procedure(code=code, name=nfc(name), name_folded=fold(name)[:500], field=nfc(field), decision_level=decision_level,
+                          code_verified=code_verified, code_note=nfc(code_note), is_active=is_active)
+            audited_create(p, actor=actor, verb="procedure_create")
+            _reindex(p)
+    except IntegrityError:  # the same code created meanwhile by a concurrent request (a double click)
+        raise procedures_errors.PROCEDURE_EXISTS(code=code) from None
     return p
 
 
