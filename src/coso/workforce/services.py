@@ -70,6 +70,13 @@ def cccd_problem(actor: Any, cccd: str, *, owner: tuple[str, str] | None = None)
     return "invalid-cccd", str(CCCD_UNUSABLE)
 
 
+def _lock_cccd(cccd: str) -> None:
+    """One check and write of a CCCD at a time (inside the caller's transaction), so that two people given the same one at
+    once (a double click) are refused by :func:`cccd_problem`, not by the unique constraint."""
+    if cccd:
+        locks.lock(Person, "workforce.cccd", cccd)
+
+
 def _code_lookup(choices: dict[str, str]) -> dict[str, str]:
     out = {}
     for code, label in choices.items():
@@ -334,6 +341,7 @@ def person_create(*, actor: Any, **fields: Any) -> Person:
     require_roles(actor, *REGISTER_EDIT_ROLES)
     if not can_see_unit(actor, province_code=fields.get("province_code", ""), commune_code=fields.get("commune_code", "")):
         raise workforce_errors.OUT_OF_SCOPE()
+    _lock_cccd(fields.get("citizen_id") or "")
     problem = cccd_problem(actor, fields.get("citizen_id") or "")
     if problem is not None:
         raise ApplicationError(problem[1] + ".", code=problem[0], details={"fields": {"citizen_id": [problem[1]]}})
@@ -395,6 +403,7 @@ def person_update(*, actor: Any, person: Person, version: int, **changes: Any) -
         changes["ethnicity"] = nfc(changes["ethnicity"] or "").strip() or "Kinh"
     new_cccd = changes.get("citizen_id")
     if new_cccd and new_cccd != locked.citizen_id:
+        _lock_cccd(new_cccd)
         problem = cccd_problem(actor, new_cccd)
         if problem is not None:
             raise ApplicationError(problem[1] + ".", code=problem[0], details={"fields": {"citizen_id": [problem[1]]}})

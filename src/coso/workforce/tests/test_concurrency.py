@@ -1,5 +1,5 @@
-"""Concurrency on PostgreSQL: two approvals of one agency side by side keep the excellence quota, and an evaluation opened
-twice at once (a double click) is opened once, without an error."""
+"""Concurrency on PostgreSQL: two approvals of one agency side by side keep the excellence quota; an evaluation opened, or
+a CCCD entered, twice at once (a double click) is opened or entered once, without a database error."""
 
 from __future__ import annotations
 
@@ -51,3 +51,19 @@ def test_one_evaluation_opened_twice_at_once_is_opened_once(users, commune, monk
     assert not errors, errors
     assert len(results) == 2 and results[0].pk == results[1].pk
     assert Evaluation.objects.filter(person=p, year=2026).count() == 1
+
+
+def test_one_citizen_id_entered_twice_at_once(users, commune, monkeypatch):
+    """A double click on "add person": the second is told the CCCD is already in the register, not a database error."""
+    import datetime as dt
+
+    from coso.workforce.models import Person
+
+    def create():  # type: ignore[no-untyped-def]
+        return services.person_create(actor=users["home_affairs"], full_name="Nguyễn Văn Đức", birth_date=dt.date(1985, 1, 1), gender="male",
+                                      kind="civil_servant", position_code="cv_vp", citizen_id="079085000001", province_code="79",
+                                      commune_code=commune.code)
+
+    _results, errors, _waited = side_by_side(monkeypatch, services, "audited_create", create, create)
+    assert [getattr(e, "code", e) for e in errors] == ["duplicate-cccd"]
+    assert Person.objects.filter(citizen_id="079085000001").count() == 1
