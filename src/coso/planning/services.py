@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coso.accounts.roles import Role
+from coso.core import locks
 from coso.core.audit import audit_log, audited_create, audited_update
 from coso.core.scoping import can_see_unit
 from coso.planning import catalogue, checks, errors, payments, postgrad
@@ -85,6 +86,9 @@ def candidate_add(*, actor: Any, planning_list: PlanningList, person_id: int, en
     if entered_on > timezone.localdate():
         raise errors.FUTURE_DATE()
     r = checks.PlanningRules(entered_on, plist.province_code, plist.commune_code)
+    # The list's lock covers its own candidates; the person's positions in other lists are counted under the person's
+    # lock, so that two additions of one person to two lists at once cannot both pass the limit.
+    locks.lock(Candidate, "planning.candidate_person", str(person_id))
     active = Candidate.objects.filter(status=Candidate.Status.ACTIVE)
     if active.filter(planning_list=plist, person_id=person_id).exists():
         raise errors.ALREADY_PLANNED(name=person["full_name"])
