@@ -233,6 +233,8 @@ def staff_create(*, actor: Any, username: str, full_name: str, role: str, unit: 
     Returns the user and ``{"channels": [...], "link": str | None}`` (the link only when no channel
     could deliver it, so that the administrator hands it over)."""
     _require_manager(actor)
+    # One check and creation of a user name at a time: two at once (a double click) would both find it free.
+    locks.lock(User, "accounts.username", str(username or "").strip().lower())
     data = {"username": username, "full_name": full_name, "role": role, "unit": unit, "email": email, "phone": phone, "citizen_id": citizen_id}
     _raise_fields(_validate_new(actor, data))
     user = audited_create(_build_user(data), actor=actor, verb="staff_create")

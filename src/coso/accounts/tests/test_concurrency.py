@@ -1,5 +1,5 @@
-"""Concurrency on PostgreSQL: a delegation created twice at once (a double click) is created once, the second refused as
-overlapping the first; the last two system administrators deactivating each other at once leave one."""
+"""Concurrency on PostgreSQL: a delegation or a staff account created twice at once (a double click) is created once, the
+second refused with a clear error; the last two system administrators deactivating each other at once leave one."""
 
 from __future__ import annotations
 
@@ -46,3 +46,16 @@ def test_the_last_two_system_administrators_deactivating_each_other_at_once(user
     )
     assert [getattr(e, "code", e) for e in errors] == ["last-system-admin"]
     assert User.objects.filter(role=Role.SYSTEM_ADMIN, is_active=True).count() == 1
+
+
+def test_one_staff_username_created_twice_at_once(users, commune, monkeypatch):
+    """A double click on "create account": the second is told the user name is taken, not a database error."""
+    from coso.accounts.models import User
+
+    def create():  # type: ignore[no-untyped-def]
+        return services.staff_create(actor=users["sysadmin"], username="binh.lt", full_name="Lê Thị Bình", role=Role.SPECIALIST, unit=commune)
+
+    _results, errors, _waited = side_by_side(monkeypatch, services, "audited_create", create, create)
+    assert [getattr(e, "code", e) for e in errors] == ["validation-error"]
+    assert "username" in errors[0].details["fields"]  # type: ignore[attr-defined]
+    assert User.objects.filter(username="binh.lt").count() == 1
