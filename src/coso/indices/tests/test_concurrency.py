@@ -3,12 +3,11 @@ commune or of two communes of one province, count every record once and neither 
 
 from __future__ import annotations
 
-import threading
-
-from django.db import connection, connections
+from django.db import connection
 
 import pytest
 
+from coso.core.tests.threads import side_by_side
 from coso.indices import services, sql
 from coso.indices.models import IndexRollup, MonthRollup
 
@@ -18,40 +17,15 @@ pytestmark = [
 ]
 
 
+def _recount(codes: list[str]) -> None:
+    services.refresh_keys(set(IndexRollup.objects.filter(commune_code__in=codes).values_list("commune_code", "day")))
+
+
 def _side_by_side(monkeypatch, first_codes: list[str], second_codes: list[str]) -> tuple[list[BaseException], bool]:  # type: ignore[no-untyped-def]
     """Re-count the rollup days of ``first_codes`` in one thread, held once it has written its rows (before its commit),
     and meanwhile those of ``second_codes`` in another. Returns the errors raised and whether the second re-count was
     still waiting half a second after it started."""
-    inside, release = threading.Event(), threading.Event()
-    real = sql.sum_months
-
-    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
-        real(*args, **kwargs)
-        if threading.current_thread().name == "first":
-            inside.set()
-            release.wait(10)
-
-    monkeypatch.setattr(sql, "sum_months", held)
-    errors: list[BaseException] = []
-
-    def recount(codes: list[str]) -> None:
-        try:
-            services.refresh_keys(set(IndexRollup.objects.filter(commune_code__in=codes).values_list("commune_code", "day")))
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    first = threading.Thread(target=recount, args=(first_codes,), name="first")
-    first.start()
-    assert inside.wait(10)
-    second = threading.Thread(target=recount, args=(second_codes,), name="second")
-    second.start()
-    second.join(0.5)
-    waited = second.is_alive()
-    release.set()
-    first.join(10)
-    second.join(10)
+    _results, errors, waited = side_by_side(monkeypatch, sql, "sum_months", lambda: _recount(first_codes), lambda: _recount(second_codes))
     return errors, waited
 
 
