@@ -156,17 +156,29 @@ def _rate(lat: list[float], wall: float) -> float:
     return len(lat) / wall if wall else 0.0
 
 
+def _pair(what: str, unit: str, baseline: str, http: tuple[Any, ...], raw: tuple[Any, ...], setting: str, goal: str = "") -> list[dict]:
+    """The throughput and p95 rows of one measurement: HTTP and raw SQL, each (latencies, wall time, errors, …)."""
+    (lat_h, wall_h, err_h), (lat_r, wall_r, err_r) = http[:3], raw[:3]
+    note = f"{setting}; errors http={len(err_h)} raw={len(err_r)}" + (f"; first error: {err_h[0]!r:.120}" if err_h else "")
+    return [
+        {"benchmark": f"serving: {what}, throughput", "value": _rate(lat_h, wall_h), "unit": unit, "baseline": baseline,
+         "baseline_value": _rate(lat_r, wall_r), "note": note},
+        {"benchmark": f"serving: {what}, p95", "value": _pct(lat_h, 95), "unit": "ms", "baseline": "raw SQL p95", "baseline_value": _pct(lat_r, 95),
+         "note": f"{goal}p50 {_pct(lat_h, 50):.1f} ms (raw {_pct(lat_r, 50):.1f} ms)"},
+    ]
+
+
 def run(quick: bool = False) -> list[dict]:
     from django.db import connection
 
-    from bench import bench_dossiers as raw
+    from bench import bench_dossiers as base
 
     vendor = connection.vendor
     k = 2 if quick else 4
     per = 10 if quick else 100
     per16 = 4 if quick else 16
     rounds = 2
-    ctx = raw._setup()
+    ctx = base._setup()
     code = ctx["version"].procedure.code
     headers = signed_in_headers(ctx["onestop"])
     server = Server()
@@ -176,35 +188,20 @@ def run(quick: bool = False) -> list[dict]:
         env = f"{vendor}, gunicorn {server.workers} sync workers, {os.cpu_count()} CPUs shared with the database and the clients"
         # Warm-up, not measured: as many clients as workers, so that each worker loads its code and working-day calendar.
         http_intake(server.port, headers, code, server.workers, 4, "warm")
-        (lat_h, wall_h, err_h, created), (lat_r, wall_r, err_r, raw_ids) = raw._alternate(
-            rounds, lambda r: http_intake(server.port, headers, code, k, per // rounds, f"a{r}"), lambda r: raw.raw_intake(ctx, k, per // rounds))
-        note = f"{env}; {k} clients × {per}; errors http={len(err_h)} raw={len(err_r)}" + (f"; first error: {err_h[0]!r:.120}" if err_h else "")
-        rows += [
-            {"benchmark": "serving: intake through gunicorn, throughput", "value": _rate(lat_h, wall_h), "unit": "dossiers/s",
-             "baseline": "raw SQL, same writes, same threads", "baseline_value": _rate(lat_r, wall_r), "note": note},
-            {"benchmark": "serving: intake through gunicorn, p95", "value": _pct(lat_h, 95), "unit": "ms", "baseline": "raw SQL p95",
-             "baseline_value": _pct(lat_r, 95), "note": f"p50 {_pct(lat_h, 50):.1f} ms (raw {_pct(lat_r, 50):.1f} ms)"},
-        ]
+        http, raw = base._alternate(rounds, lambda r: http_intake(server.port, headers, code, k, per // rounds, f"a{r}"),
+                                    lambda r: base.raw_intake(ctx, k, per // rounds))
+        rows += _pair("intake through gunicorn", "dossiers/s", "raw SQL, same writes, same threads", http, raw, f"{env}; {k} clients × {per}")
+        created, raw_ids = http[3], raw[3]
         half_h, half_r = (len(created) + 1) // 2, (len(raw_ids) + 1) // 2
-        (lat_h, wall_h, err_h, _), (lat_r, wall_r, err_r, _) = raw._alternate(
-            rounds, lambda r: http_forward(server.port, headers, k, created[r * half_h:(r + 1) * half_h]),
-            lambda r: raw.raw_forward(ctx, k, raw_ids[r * half_r:(r + 1) * half_r]))
-        note = f"{env}; {k} clients; forward with version check; errors http={len(err_h)} raw={len(err_r)}" + (f"; first error: {err_h[0]!r:.120}" if err_h else "")
-        rows += [
-            {"benchmark": "serving: transitions through gunicorn, throughput", "value": _rate(lat_h, wall_h), "unit": "actions/s",
-             "baseline": "raw SQL UPDATE…WHERE version + event + audit", "baseline_value": _rate(lat_r, wall_r), "note": note},
-            {"benchmark": "serving: transitions through gunicorn, p95", "value": _pct(lat_h, 95), "unit": "ms", "baseline": "raw SQL p95",
-             "baseline_value": _pct(lat_r, 95), "note": f"p50 {_pct(lat_h, 50):.1f} ms (raw {_pct(lat_r, 50):.1f} ms)"},
-        ]
-        (lat_h, wall_h, err_h, created16), (lat_r, wall_r, err_r, _) = raw._alternate(
-            rounds, lambda r: http_intake(server.port, headers, code, 16, per16 // rounds, f"b{r}"), lambda r: raw.raw_intake(ctx, 16, per16 // rounds))
-        note = f"{env}; 16 clients × {per16}; errors http={len(err_h)} raw={len(err_r)}" + (f"; first error: {err_h[0]!r:.120}" if err_h else "")
-        rows += [
-            {"benchmark": "serving: intake through gunicorn, 16 clients, throughput", "value": _rate(lat_h, wall_h), "unit": "dossiers/s",
-             "baseline": "raw SQL, same writes, 16 threads", "baseline_value": _rate(lat_r, wall_r), "note": note},
-            {"benchmark": "serving: intake through gunicorn, 16 clients, p95", "value": _pct(lat_h, 95), "unit": "ms", "baseline": "raw SQL p95",
-             "baseline_value": _pct(lat_r, 95), "note": f"goal < 50 ms; p50 {_pct(lat_h, 50):.1f} ms (raw {_pct(lat_r, 50):.1f} ms)"},
-        ]
+        http, raw = base._alternate(rounds, lambda r: http_forward(server.port, headers, k, created[r * half_h:(r + 1) * half_h]),
+                                    lambda r: base.raw_forward(ctx, k, raw_ids[r * half_r:(r + 1) * half_r]))
+        rows += _pair("transitions through gunicorn", "actions/s", "raw SQL UPDATE…WHERE version + event + audit", http, raw,
+                      f"{env}; {k} clients; forward with version check")
+        http, raw = base._alternate(rounds, lambda r: http_intake(server.port, headers, code, 16, per16 // rounds, f"b{r}"),
+                                    lambda r: base.raw_intake(ctx, 16, per16 // rounds))
+        rows += _pair("intake through gunicorn, 16 clients", "dossiers/s", "raw SQL, same writes, 16 threads", http, raw,
+                      f"{env}; 16 clients × {per16}", goal="goal < 50 ms; ")
+        created16 = http[3]
         ids = [pk for pk, _ in created + created16] * (1 if quick else 2)
         lat_h, lat_r = [], []
         for pk in ids:
@@ -214,7 +211,7 @@ def run(quick: bool = False) -> list[dict]:
             if status != 200:
                 raise RuntimeError(f"read answered {status}: {body[:200]!r}")
             t = time.perf_counter()
-            raw.raw_read(pk)
+            base.raw_read(pk)
             lat_r.append((time.perf_counter() - t) * 1000)
         rows.append({"benchmark": "serving: read GET /api/v1/dossiers/{id} through gunicorn", "value": 1000 * len(lat_h) / sum(lat_h), "unit": "req/s",
                      "baseline": "raw SQL (2 queries) + json.dumps", "baseline_value": 1000 * len(lat_r) / sum(lat_r),
