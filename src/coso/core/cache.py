@@ -7,10 +7,12 @@ row still holds the value it read (compare-and-set, read again when another proc
 many lost rounds reads the row with a lock (SELECT … FOR UPDATE) and writes in the same transaction.
 Redis (REDIS_URL) increments atomically by itself.
 
-``set_many`` writes every entry in one transaction with one upsert statement (Django's writes them one by
-one, each with its own count of the table, look-up and transaction): a page that computed ten figures
-stores them in four queries instead of fifty. ``set_many_timeouts`` does the same for entries of several
-lifetimes at once.
+``set`` writes with one upsert statement, ``set_many`` with one upsert in one transaction. Django writes each entry
+in a transaction of its own, with a count of the whole table, a look-up, then an update or an insert: five round
+trips, and a count that grows with the table. ``set_many_timeouts`` writes entries of several lifetimes at once.
+The table is counted (and culled past ``MAX_ENTRIES``, as Django does) once every ``CULL_EVERY`` writes of a backend
+instance (one per thread) instead of at each write, so between two counts it may pass ``MAX_ENTRIES`` by that many
+entries per thread.
 """
 
 from __future__ import annotations
@@ -81,15 +83,25 @@ class DatabaseCache(DjangoDatabaseCache):
         stored = connection.ops.process_clob(value)
         return stored, pickle.loads(base64.b64decode(stored.encode())) + delta  # noqa: S301 - our own table
 
+    # Writes of a backend instance (one per thread) between two counts of the table (see above).
+    CULL_EVERY = 100
+
+    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
+        self.set_many_timeouts({timeout: {key: value}}, version=version)
+
     def set_many(self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> list[Any]:
-        if len(data) < 2:
-            return super().set_many(data, timeout=timeout, version=version)  # type: ignore[no-any-return]
         return self.set_many_timeouts({timeout: data}, version=version)
 
+    def _cull_due(self) -> bool:
+        """True once every ``CULL_EVERY`` calls (the first call included)."""
+        writes = getattr(self, "_writes", 0)
+        self._writes = writes + 1
+        return writes % self.CULL_EVERY == 0
+
     def set_many_timeouts(self, groups: dict[Any, dict[Any, Any]], version: int | None = None) -> list[Any]:
-        """``set_many`` of several groups of entries, each with its own timeout ({timeout: {key: value}}), in one
-        transaction with one count of the table and one upsert statement (a page that caches figures, counts and
-        parts with different lifetimes writes them together)."""
+        """``set_many`` of several groups of entries, each with its own timeout ({timeout: {key: value}}), with one
+        upsert statement (a page that caches figures, counts and parts with different lifetimes writes them together);
+        when a count of the table is due, the count, the cull and the upsert in one transaction."""
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         if connection.vendor not in ("sqlite", "postgresql"):  # no INSERT … ON CONFLICT: Django's way
@@ -113,14 +125,18 @@ class DatabaseCache(DjangoDatabaseCache):
         qn = connection.ops.quote_name
         table = qn(self._table)  # type: ignore[attr-defined]  # set by BaseDatabaseCache.__init__
         key_col, value_col, expires_col = qn("cache_key"), qn("value"), qn("expires")
+        upsert = (f"INSERT INTO {table} ({key_col}, {value_col}, {expires_col}) VALUES (%s, %s, %s) "  # noqa: S608 - quoted names
+                  f"ON CONFLICT ({key_col}) DO UPDATE SET {value_col} = excluded.{value_col}, {expires_col} = excluded.{expires_col}")
+        cull = self._cull_due()
+        if len(rows) == 1 and not cull:
+            with connection.cursor() as cursor:  # one statement, atomic by itself: no transaction around it
+                cursor.execute(upsert, rows[0])
+            return []
         with transaction.atomic(using=db), connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - quoted name
-            num = cursor.fetchone()[0]
-            if num > self._max_entries:
-                self._cull(db, cursor, tz_now().replace(microsecond=0), num)  # type: ignore[attr-defined]
-            cursor.executemany(
-                f"INSERT INTO {table} ({key_col}, {value_col}, {expires_col}) VALUES (%s, %s, %s) "  # noqa: S608 - quoted names
-                f"ON CONFLICT ({key_col}) DO UPDATE SET {value_col} = excluded.{value_col}, {expires_col} = excluded.{expires_col}",
-                rows,
-            )
+            if cull:
+                cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - quoted name
+                num = cursor.fetchone()[0]
+                if num > self._max_entries:
+                    self._cull(db, cursor, tz_now().replace(microsecond=0), num)  # type: ignore[attr-defined]
+            cursor.executemany(upsert, rows)
         return []

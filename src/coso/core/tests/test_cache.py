@@ -161,7 +161,7 @@ def test_set_many_writes_new_and_existing_entries_with_their_timeout():
 
 
 @pytest.mark.django_db
-def test_set_many_timeouts_writes_every_group_with_its_own_timeout_in_one_transaction():
+def test_set_many_timeouts_writes_every_group_with_its_own_timeout_in_one_transaction(monkeypatch):
     import datetime as dt
 
     from django.core.cache import cache
@@ -170,6 +170,9 @@ def test_set_many_timeouts_writes_every_group_with_its_own_timeout_in_one_transa
 
     import time_machine
 
+    from coso.core.cache import DatabaseCache
+
+    monkeypatch.setattr(DatabaseCache, "CULL_EVERY", 1)  # the table counted at every write, as a due count does
     start = timezone.now()
     with time_machine.travel(start, tick=False) as traveller:
         cache.set("groups:a", "old", timeout=600)
@@ -200,3 +203,35 @@ def test_incr_compare_and_set_and_its_locked_fallback(monkeypatch):
     for key in ("incr:missing", "incr:gone"):
         with pytest.raises(ValueError):
             cache.incr(key)
+
+
+@pytest.mark.django_db
+def test_set_is_one_statement_and_the_table_is_counted_once_every_cull_every_writes(monkeypatch):
+    """A write that is not due to count the table is one upsert (Django's: a transaction of a count, a look-up and a
+    write); once every ``CULL_EVERY`` writes the table is counted and culled past ``MAX_ENTRIES``, so it never holds
+    more than ``MAX_ENTRIES`` plus ``CULL_EVERY`` entries."""
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    from coso.core.cache import DatabaseCache
+
+    monkeypatch.setattr(DatabaseCache, "CULL_EVERY", 4)
+    small = DatabaseCache("coso_cache", {"OPTIONS": {"MAX_ENTRIES": 6, "CULL_FREQUENCY": 2}})
+    small.clear()
+    db = connections["default"]
+    small.set("cull:0", 0)  # the first write of the instance counts the table
+    sizes = []
+    for i in range(1, 40):
+        with CaptureQueriesContext(db) as queries:
+            small.set(f"cull:{i}", i, timeout=600)
+        writes = [q["sql"] for q in queries.captured_queries if "coso_cache" in q["sql"]]
+        counted = any("COUNT(*)" in q for q in writes)
+        assert counted == (i % 4 == 0), (i, writes)
+        if not counted:
+            assert len(writes) == 1 and "ON CONFLICT" in writes[0] and not any(q["sql"] in ("BEGIN", "COMMIT") for q in queries.captured_queries)
+        sizes.append(sum(1 for j in range(i + 1) if small.has_key(f"cull:{j}")))
+    assert max(sizes) <= 6 + 4
+    assert small.get("cull:39") == 39  # the last write is kept
+    small.set("cull:39", "new")
+    assert small.get("cull:39") == "new"
+    small.clear()
