@@ -47,26 +47,18 @@ def _key(province_code: str) -> str:
 
 
 def _fresh() -> int:
-    """A generation no counter has had before: the clock in nanoseconds. A counter that left the cache (culled by the
-    database cache past its ``MAX_ENTRIES``, evicted by Redis under memory pressure) starts again from here, above any
-    value it had (each value is its start plus the bumps since, fewer than the nanoseconds since), so the figures
-    cached under its old values are never read again. Starting again from 0 or 1 would serve them."""
+    """A generation no counter has had before: the clock in nanoseconds. Every bump writes a fresh value, and so does a
+    counter created again after it left the cache (culled by the database cache past its ``MAX_ENTRIES``, evicted by
+    Redis under memory pressure): the figures cached under its old values are never read again. Starting again from 0
+    or 1 would serve them."""
     return time.time_ns()
 
 
-def _incr(key: str) -> None:
-    """Add one to a generation counter: one increment when it exists (every write of a dossier or feedback item bumps
-    one), created at a fresh value (:func:`_fresh`) when it does not."""
-    try:
-        cache.incr(key)
-        return
-    except ValueError:  # not there yet (or evicted)
-        pass
-    if not cache.add(key, _fresh(), timeout=None):  # another process created it meanwhile
-        try:
-            cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, _fresh(), timeout=None)
+def _renew(key: str) -> None:
+    """Bump a generation counter: one write of a fresh value (:func:`_fresh`), whether the counter exists or not. Every
+    write of a dossier or feedback item bumps one. Two bumps at once both leave a value that differs from every value
+    before them, which is all a generation needs; an increment cost a read and a write on the database cache."""
+    cache.set(key, _fresh(), timeout=None)
 
 
 def _read_generations(keys: list[str]) -> dict[str, Any]:
@@ -96,14 +88,14 @@ def _months(first: dt.date, last: dt.date) -> Iterator[tuple[int, int]]:
 
 def _bump_now(provinces: Iterable[str], everything: bool, days: tuple[dt.date, dt.date] | None) -> None:
     if everything:
-        _incr(BASE)
+        _renew(BASE)
         return
     for p in {*provinces, NATIONAL}:
         if days is None:
-            _incr(_key(p))
+            _renew(_key(p))
         else:
             for year, month in _months(*days):
-                _incr(_month_key(p, year, month))
+                _renew(_month_key(p, year, month))
 
 
 def bump(provinces: Iterable[str] = (), *, days: tuple[dt.date, dt.date] | None = None, everything: bool = False) -> None:
@@ -120,9 +112,9 @@ def bump(provinces: Iterable[str] = (), *, days: tuple[dt.date, dt.date] | None 
 
 def bump_catalogue() -> None:
     """The procedure catalogue changed: the figures drawn from it, and every score using them (all generations)."""
-    _incr(_key(CATALOGUE))
+    _renew(_key(CATALOGUE))
     bump(everything=True)
-    transaction.on_commit(lambda: _incr(_key(CATALOGUE)))
+    transaction.on_commit(lambda: _renew(_key(CATALOGUE)))
 
 
 def rules_signature() -> str:
@@ -330,7 +322,7 @@ def bump_queue(commune_codes: Iterable[str]) -> None:
 
     def run() -> None:
         for c in codes:
-            _incr(_queue_key(c))
+            _renew(_queue_key(c))
 
     transaction.on_commit(run)
 
