@@ -21,6 +21,7 @@ from django.db import connections, router
 from django.db.models import QuerySet, Sum, UniqueConstraint
 from django.db.models.functions import TruncMonth
 
+from coso.core import locks
 from coso.indices.models import (
     COUNT_COLUMNS,
     INDICATOR_COLUMNS,
@@ -45,24 +46,14 @@ def _communes() -> QuerySet:
     return AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE).values("code", "province_code").order_by()
 
 
-# The first key of the advisory locks of :func:`lock_units` (the second is the unit code's hash): no other lock of the
-# application uses this one.
-RECOUNT_LOCK = 766
-
-
 def lock_units(*codes: str) -> None:
     """Within the caller's transaction, wait until no other transaction holds the re-count lock of any of these units
-    (communes and provinces), and hold them until commit or rollback: on PostgreSQL a transaction-level advisory lock
-    per code, taken in code order. Two re-counts side by side (two event tasks, or one and the periodic refresh) would
+    (communes and provinces), and hold them until commit or rollback (``coso.core.locks``: an advisory lock per code on
+    PostgreSQL, taken in code order). Two re-counts side by side (two event tasks, or one and the periodic refresh) would
     otherwise each delete only the rows committed before they began: the second would add its counts of a commune onto
     the first's, or fail on the province rows the first had just written. SQLite lets one transaction write at a time:
     nothing to do there. A lock already held is taken again at no cost."""
-    conn = _connection()
-    if conn.vendor != "postgresql" or not codes:
-        return
-    with conn.cursor() as cur:
-        for code in sorted(set(codes)):
-            cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [RECOUNT_LOCK, code])
+    locks.lock(IndexRollup, "indices.recount", *codes)
 
 
 def home_provinces(commune_codes: list[str]) -> dict[str, str]:
