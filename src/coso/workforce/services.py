@@ -247,7 +247,11 @@ def import_people(*, actor: Any, data: bytes) -> int:
         except ValidationError as exc:  # a rule the row checks above missed: still a row error, never a 500
             rows = _row_errors(exc, d["_row"], d)
             raise workforce_errors.IMPORT_PEOPLE_IMPORT_INVALID(value=d['_row'], value2=rows[0]['reason'], details={"rows": rows}) from None
-        p.save()  # save() computes folded and sort keys; ids are needed for positions and search
+        try:
+            p.save()  # save() computes folded and sort keys; ids are needed for positions and search
+        except IntegrityError:  # the CCCD (the one unique rule) was given meanwhile to a person added by hand
+            rows = [{"row": d["_row"], "column": HEADER["citizen_id"], "value": p.citizen_id, "reason": str(CCCD_UNUSABLE)}]
+            raise workforce_errors.IMPORT_PEOPLE_IMPORT_INVALID(value=d["_row"], value2=rows[0]["reason"], details={"rows": rows}) from None
         people.append(p)
     PositionHolding.objects.bulk_create([
         PositionHolding(person=p, position_code=p.position_code, office_code=p.office_code, started_on=p.started_on or timezone.localdate(),

@@ -49,6 +49,26 @@ def test_import_bad_file_changes_nothing_and_lists_every_error(users, commune):
     assert Person.objects.count() == 1  # nothing imported
 
 
+def test_import_whose_cccd_is_taken_meanwhile_changes_nothing_and_names_the_row(users, commune, monkeypatch):
+    """A person added by hand with a CCCD of the file, after the file was checked and before its rows are written (the
+    import of a large file takes a while): the import is refused with the row's error, not a database error, and
+    writes nothing."""
+    real = services.validate_rows
+
+    def checked_then_taken(records, *, actor):  # type: ignore[no-untyped-def]
+        out = real(records, actor=actor)
+        person(commune, citizen_id="079190005678")
+        return out
+
+    monkeypatch.setattr(services, "validate_rows", checked_then_taken)
+    before = Person.objects.count()
+    with pytest.raises(ApplicationError) as exc:
+        services.import_people(actor=users["province_home_affairs"], data=xlsx([row(), row(full_name="Lê Thị Hoa", citizen_id="079190005678")]))
+    assert exc.value.code == "import-invalid"
+    assert [(e["row"], e["column"], e["value"]) for e in exc.value.details["rows"]] == [(3, "Số CCCD", "079190005678")]
+    assert Person.objects.count() == before  # nothing imported (the hand-made person was in the same test transaction)
+
+
 def test_import_refuses_other_commune_for_commune_officer(users, commune, other_commune):
     with pytest.raises(ApplicationError) as exc:
         services.import_people(actor=users["home_affairs"], data=xlsx([row(commune_code="26737")]))
