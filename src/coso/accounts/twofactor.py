@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from django.contrib.auth import BACKEND_SESSION_KEY, login
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from coso.accounts.models import User
@@ -29,6 +30,8 @@ def pending_user(request: HttpRequest) -> User | None:
     data = request.session.get(PENDING_KEY)
     if not data or time.time() - data.get("at", 0) > PENDING_SECONDS:
         return None
+    if (cache.get(_attempts_key(data)) or 0) >= MAX_ATTEMPTS:
+        return None  # abandoned by another request of the same sign-in (see count_failure)
     return User.objects.filter(pk=data["user"], is_active=True).first()
 
 
@@ -36,11 +39,27 @@ def next_url(request: HttpRequest) -> str:
     return str((request.session.get(PENDING_KEY) or {}).get("next") or "")
 
 
+def _attempts_key(data: dict[str, Any]) -> str:
+    """The shared cache key counting the wrong codes of one pending sign-in (its user and start)."""
+    return f"coso:2fa-attempts:{data.get('user')}:{data.get('at')}"
+
+
 def count_failure(request: HttpRequest) -> bool:
-    """Record a wrong code; True when the pending sign-in is abandoned (too many wrong codes)."""
+    """Record a wrong code; True when the pending sign-in is abandoned (too many wrong codes).
+
+    Counted in the shared cache, one atomic increment per wrong code, not in the session: requests of one
+    session sent at once each read the session before the others save it, so a count kept there loses
+    their failures (and a request that saves the session last brings an abandoned sign-in back)."""
     data = request.session.get(PENDING_KEY) or {}
-    data["attempts"] = int(data.get("attempts", 0)) + 1
-    if data["attempts"] >= MAX_ATTEMPTS:
+    key = _attempts_key(data)
+    cache.add(key, 0, timeout=PENDING_SECONDS + 60)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between the two calls: this is the first failure counted again
+        cache.set(key, 1, timeout=PENDING_SECONDS + 60)
+        attempts = 1
+    data["attempts"] = attempts
+    if attempts >= MAX_ATTEMPTS:
         clear(request)
         return True
     request.session[PENDING_KEY] = data

@@ -225,3 +225,40 @@ def test_required_roles():
     assert services.otp_required_for(User(role=Role.PROVINCE_ADMIN)) and services.otp_required_for(User(role=Role.SYSTEM_ADMIN))
     assert not services.otp_required_for(User(role=Role.COMMUNE_LEADER))
     assert services.otp_allowed_for(User(role=Role.COMMUNE_LEADER)) and not services.otp_allowed_for(User(role=Role.CITIZEN))
+
+
+def _wrong_codes(c: Client, user, times: int) -> list:  # type: ignore[no-untyped-def]
+    answers = []
+    for _ in range(times):
+        # django-otp's own per-device delay after a failure is not what is tested here
+        TOTPDevice.objects.filter(user=user).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+        answers.append(c.post(VERIFY, {"token": "000000"}))
+    return answers
+
+
+def test_five_wrong_codes_abandon_the_sign_in(users):
+    c = Client()
+    c.post(LOGIN, {"username": "province_admin", "password": PASSWORD})
+    answers = _wrong_codes(c, users["province_admin"], 5)
+    assert [r.status_code for r in answers] == [200, 200, 200, 200, 302]
+    assert answers[-1]["Location"] == LOGIN
+    # the right code no longer signs in: the password step starts again
+    r = c.post(VERIFY, {"token": otp_token(users["province_admin"])})
+    assert r.status_code == 302 and r["Location"] == LOGIN and not _signed_in(c)
+
+
+def test_wrong_codes_sent_at_once_are_all_counted(users, monkeypatch):
+    """Requests of one session sent at once each read the session before any other saves it: emulated by
+    not saving it after the wrong codes. Each failure still counts, and the fifth abandons the sign-in for
+    every request of that session."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    c = Client()
+    c.post(LOGIN, {"username": "province_admin", "password": PASSWORD})
+    monkeypatch.setattr(SessionStore, "save", lambda self, must_create=False: None)
+    answers = _wrong_codes(c, users["province_admin"], 5)
+    assert [r.status_code for r in answers] == [200, 200, 200, 200, 302]
+    monkeypatch.undo()
+    assert "coso_2fa_pending" in c.session  # the session as the requests found it (none was saved)...
+    r = c.post(VERIFY, {"token": otp_token(users["province_admin"])})
+    assert r.status_code == 302 and r["Location"] == LOGIN and not _signed_in(c)  # ...but its sign-in is over
