@@ -22,7 +22,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -206,10 +206,28 @@ def _validate_new(actor: Any, data: dict[str, Any], taken: set[str] | None = Non
     if not USERNAME_RE.match(username):
         errors["username"] = [_("Tên đăng nhập gồm 3–150 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang.")]
     elif User.objects.filter(username__iexact=username).exists() or (taken is not None and username in taken):
-        errors["username"] = [_("Tên đăng nhập đã được dùng.")]
+        errors["username"] = [_username_taken()]
     _clean_contact(data, errors)
     errors.update({k: v for k, v in _check_role_unit(actor, data.get("role", ""), data.get("unit")).items() if k not in errors})
     return errors
+
+
+def _username_taken() -> str:
+    return _("Tên đăng nhập đã được dùng.")
+
+
+def _create_unless_taken(user: User, *, actor: Any, verb: str) -> User | None:
+    """``audited_create`` of a new account whose user name the caller found free; None (and nothing written) when another
+    request created that name meanwhile, after the caller's checks (refused by ``full_clean``) or between ``full_clean``
+    and the INSERT (the unique index). The write runs in a savepoint, so that on PostgreSQL the caller's transaction
+    stays usable after the IntegrityError."""
+    try:
+        with transaction.atomic():
+            return audited_create(user, actor=actor, verb=verb)
+    except (IntegrityError, ValidationError):
+        if User.objects.filter(username__iexact=user.username).exists():
+            return None
+        raise
 
 
 def _build_user(data: dict[str, Any]) -> User:
@@ -396,7 +414,7 @@ def staff_bulk_from_register(*, actor: Any, commune_code: str, person_ids: Itera
     if missing:
         raise accounts_errors.PEOPLE_UNAVAILABLE(details={"ids": missing})
     taken: set[str] = set()
-    out = []
+    created = []
     for pk in ids:
         person = people[pk]
         data = {"username": suggest_username(person.full_name, taken), "full_name": person.full_name,
@@ -406,10 +424,14 @@ def staff_bulk_from_register(*, actor: Any, commune_code: str, person_ids: Itera
             raise accounts_errors.STAFF_BULK_FROM_REGISTER_VALIDATION_ERROR(name=person.full_name, msg=next(iter(errors.values()))[0], details={"person": pk, "fields": errors})
         if data["citizen_id"] and User.objects.filter(citizen_id=data["citizen_id"]).exclude(role=Role.CITIZEN).exists():
             raise accounts_errors.DUPLICATE_CCCD(name=person.full_name, details={"person": pk})
-        user = audited_create(_build_user(data), actor=actor, verb="staff_create_from_register")
+        user = _create_unless_taken(_build_user(data), actor=actor, verb="staff_create_from_register")
+        if user is None:  # the suggested name was given meanwhile to an account created by another request
+            errors = {"username": [_username_taken()]}
+            raise accounts_errors.STAFF_BULK_FROM_REGISTER_VALIDATION_ERROR(name=person.full_name, msg=errors["username"][0], details={"person": pk, "fields": errors})
         person_link_user(actor=actor, person=person, user=user)
-        out.append({"user": user, "person_id": pk, **_send_link(user, new=True)})
-    return out
+        created.append((pk, user))
+    # The links go out once every account is written: a batch refused half-way sends nothing.
+    return [{"user": user, "person_id": pk, **_send_link(user, new=True)} for pk, user in created]
 
 
 IMPORT_COLUMNS = ["Tên đăng nhập", "Họ và tên", "Vai trò", "Mã đơn vị", "Thư điện tử", "Số điện thoại", "Số CCCD"]
@@ -480,13 +502,20 @@ def staff_import(*, actor: Any, data: bytes) -> list[dict[str, Any]]:
             for m in msgs:
                 errors.append({"row": row, "column": column, "value": values.get(fieldname, ""), "message": str(m)})
         taken.add(item["username"])
-        prepared.append(item)
+        prepared.append({**item, "_row": row, "_typed": values["username"]})
     if errors:
         raise accounts_errors.IMPORT_ERRORS(n=len(errors), details={"rows": errors})
-    out = []
+    users = []
     for item in prepared:
-        user = audited_create(_build_user(item), actor=actor, verb="staff_import")
-        out.append({"user": user, **_send_link(user, new=True)})
+        user = _create_unless_taken(_build_user(item), actor=actor, verb="staff_import")
+        if user is None:  # the name was given meanwhile to an account created by another request: the row's error
+            errors.append({"row": item["_row"], "column": field_columns["username"], "value": item["_typed"], "message": _username_taken()})
+        else:
+            users.append(user)
+    if errors:
+        raise accounts_errors.IMPORT_ERRORS(n=len(errors), details={"rows": errors})
+    # The links go out once every account is written: a file refused half-way sends nothing.
+    out = [{"user": user, **_send_link(user, new=True)} for user in users]
     audit_log(actor=actor, action=AuditLog.Action.ACTION, object_type="accounts.User", verb="staff_import_file",
               after={"created": [r["user"].username for r in out]})
     return out

@@ -254,6 +254,45 @@ def test_bulk_from_register_links_people_and_suggests_roles(users, commune, othe
         services.staff_bulk_from_register(actor=admin, commune_code="00004", person_ids=[d.pk])
 
 
+def _taken_meanwhile(monkeypatch, moment: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Another request creates an account named ``username`` once the service has found the name free, after the
+    service's own checks and before that account is written. ``after-checks``: the uniqueness check of ``full_clean``
+    sees it; ``before-insert``: that check too ran before the other account was committed, and only the unique index
+    stops the INSERT. It runs in the test's transaction, so the service's rollback takes it away too."""
+    real_build = services._build_user
+
+    def build(data):  # type: ignore[no-untyped-def]
+        if data["username"] == username and not User.objects.filter(username=username).exists():
+            User.objects.create(username=username, full_name="Người khác", role=Role.CITIZEN)
+        return real_build(data)
+
+    monkeypatch.setattr(services, "_build_user", build)
+    if moment == "before-insert":
+        real_unique = User.validate_unique
+
+        def validate_unique(self, exclude=None):  # type: ignore[no-untyped-def]
+            real_unique(self, exclude={*(exclude or ()), "username"} if self.username == username else exclude)
+
+        monkeypatch.setattr(User, "validate_unique", validate_unique)
+
+
+@pytest.mark.parametrize("moment", ["after-checks", "before-insert"])
+def test_bulk_from_register_whose_name_is_taken_meanwhile_changes_nothing_and_names_the_person(users, commune, monkeypatch, moment):
+    """The suggested user name given to another account while the batch is written: the person's error (the one a name
+    already taken gets), not a database error, and nothing is created, linked or sent."""
+    a = _person(commune, "Nguyễn Văn An", "cv_ttphc")
+    b = _person(commune, "Trần Thị Bích", "tc_kt")
+    _taken_meanwhile(monkeypatch, moment, "bich.tt")
+    with pytest.raises(ApplicationError) as exc:
+        services.staff_bulk_from_register(actor=users["province_admin"], commune_code=commune.code, person_ids=[a.pk, b.pk])
+    assert exc.value.code == "validation-error" and exc.value.message == "Trần Thị Bích: Tên đăng nhập đã được dùng."
+    assert exc.value.details == {"person": b.pk, "fields": {"username": ["Tên đăng nhập đã được dùng."]}}
+    assert not User.objects.filter(username__in=["an.nv", "bich.tt"]).exists()
+    a.refresh_from_db()
+    assert a.user is None and not AuditLog.objects.filter(verb__in=["staff_create_from_register", "person_link_user"]).exists()
+    assert mail.outbox == [] and MemoryBackend.outbox == []
+
+
 def test_bulk_from_register_page(users, commune, login):
     p = _person(commune, "Võ Thị Hoa", "cv_ttphc")
     c = login(users["province_admin"])
@@ -310,6 +349,25 @@ def test_import_is_all_or_nothing_with_row_and_column(users, commune, foreign_co
     with pytest.raises(ApplicationError) as exc:
         services.staff_import(actor=users["province_admin"], data=b"not excel")
     assert exc.value.code == "invalid-excel"
+
+
+@pytest.mark.parametrize("moment", ["after-checks", "before-insert"])
+def test_import_whose_name_is_taken_meanwhile_changes_nothing_and_names_the_row(users, commune, province, monkeypatch, moment):
+    """A user name of the file given to another account after the file was checked (a large file takes a while): the
+    row's error (the one a name already taken gets), not a database error, and nothing is created or sent."""
+    data = _xlsx([
+        ["hoa.nt", "Nguyễn Thị Hoa", "Cán bộ một cửa", commune.code, "hoa@example.vn", "", ""],
+        ["Tuan.LM", "Lê Minh Tuấn", "province_finance", province.code, "", "0912000999", ""],
+        ["khoa.pv", "Phạm Văn Khoa", "chuyen vien xu ly", commune.code, "", "", ""],
+    ])
+    _taken_meanwhile(monkeypatch, moment, "tuan.lm")
+    with pytest.raises(ApplicationError) as exc:
+        services.staff_import(actor=users["province_admin"], data=data)
+    assert exc.value.code == "import-errors"
+    assert exc.value.details["rows"] == [{"row": 3, "column": "Tên đăng nhập", "value": "Tuan.LM", "message": "Tên đăng nhập đã được dùng."}]
+    assert not User.objects.filter(username__in=["hoa.nt", "tuan.lm", "khoa.pv"]).exists()
+    assert not AuditLog.objects.filter(verb__in=["staff_import", "staff_import_file"]).exists()
+    assert mail.outbox == [] and MemoryBackend.outbox == []
 
 
 def test_import_page_template_and_errors(users, commune, login):
