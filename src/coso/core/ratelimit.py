@@ -2,7 +2,10 @@
 
 The counters live in Django's default cache: the database (table ``coso_cache``) by default, Redis
 when REDIS_URL is set. A window starts with the first event and lasts ``seconds``; ``hit`` counts
-atomically, so parallel requests can never all see "below the limit".
+atomically, so parallel requests can never all see "below the limit". A window is started with ``add``, which
+writes only where the key is missing or expired in one step on every backend (Redis SET NX, the lock of the
+in-memory cache, one upsert statement in ``coso.core.cache``), and counted with ``incr``, never written over:
+two requests restarting an ended window at once are both counted in the new one.
 """
 
 from __future__ import annotations

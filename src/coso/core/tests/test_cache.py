@@ -235,3 +235,76 @@ def test_set_is_one_statement_and_the_table_is_counted_once_every_cull_every_wri
     small.set("cull:39", "new")
     assert small.get("cull:39") == "new"
     small.clear()
+
+
+@pytest.mark.django_db
+def test_add_writes_only_where_the_key_is_missing_or_expired():
+    from django.core.cache import cache
+
+    assert cache.add("add:k", "first", timeout=600) is True
+    assert cache.add("add:k", "second", timeout=600) is False and cache.get("add:k") == "first"
+    cache.set("add:gone", "old", timeout=-1)
+    assert cache.add("add:gone", "new", timeout=600) is True and cache.get("add:gone") == "new"
+    assert cache.add("add:forever", 1, timeout=None) is True and cache.add("add:forever", 2, timeout=None) is False
+    assert cache.get("add:forever") == 1
+
+
+def _window_ended(scope: str, subject: str) -> None:
+    """A window of ``scope``/``subject`` that counted 7 events and has ended: its row is still in the table."""
+    from django.core.cache import cache
+
+    cache.set(ratelimit.cache_key(scope, subject), 7, timeout=-1)
+
+
+@pytest.mark.django_db
+def test_a_window_restarted_by_two_requests_at_once_counts_both(monkeypatch):
+    """Two requests count the first event after a window ended, the second one's whole ``hit`` running while the first
+    one starts the new window: each gets its own number. With Django's ``add`` (a SELECT, then an UPDATE of the
+    expired row) the second ran between the first one's read and its write, and the first put the count back to 0
+    after the second had counted: both got 1. Here the first one's ``add`` is one statement, and the second runs right
+    after it."""
+    from django.core.cache import caches
+
+    _window_ended("restart", "k")
+    backend = caches["default"]
+    real_add = backend.add
+    state = {"first_adding": False, "second_done": False}
+    seen: list[int] = []
+
+    def add(*args, **kwargs):  # type: ignore[no-untyped-def]
+        state["first_adding"] = not state["second_done"]
+        try:
+            return real_add(*args, **kwargs)
+        finally:
+            state["first_adding"] = False
+
+    def second_after_the_first_read_the_window(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        out = execute(sql, params, many, context)
+        if state["first_adding"] and "coso_cache" in sql and "expires" in sql and "COUNT(*)" not in sql:
+            state["first_adding"], state["second_done"] = False, True
+            seen.append(ratelimit.hit("restart", "k", seconds=60))
+        return out
+
+    monkeypatch.setattr(backend, "add", add)
+    with connection.execute_wrapper(second_after_the_first_read_the_window):
+        seen.append(ratelimit.hit("restart", "k", seconds=60))
+    assert state["second_done"]
+    assert sorted(seen) == [1, 2] and ratelimit.count("restart", "k") == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="thread concurrency needs PostgreSQL (SQLite serialises writers)")
+def test_a_window_restarted_by_two_processes_at_once_counts_both(monkeypatch):
+    """The same on two connections: the first request is held in its ``add`` before it writes (with Django's, after it
+    read the ended window), the second counts meanwhile; both are counted in the new window."""
+    from coso.core.tests.threads import side_by_side
+
+    _window_ended("restart", "k")
+    ops = type(connection.ops)  # the first call to it in ``add`` comes right before the write
+
+    def hit() -> int:
+        return ratelimit.hit("restart", "k", seconds=60)
+
+    results, errors, _waited = side_by_side(monkeypatch, ops, "adapt_datetimefield_value", hit, hit)
+    assert errors == []
+    assert sorted(results) == [1, 2] and ratelimit.count("restart", "k") == 2
