@@ -35,7 +35,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from coso.accounts import errors as accounts_errors
 from coso.accounts.models import Delegation, SignupCode, User
 from coso.accounts.roles import ADMIN_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, STAFF_ROLES, Role
-from coso.core import locks
+from coso.core import locks, ratelimit
 from coso.core.audit import audit_log, audited_create, audited_update
 from coso.core.excel import read_rows, workbook_bytes
 from coso.core.exceptions import ApplicationError, NotFoundError
@@ -673,15 +673,9 @@ def _digest(value: str) -> str:
 
 
 def _rate(key: str, limit: int, window: int) -> None:
-    """Count one event under ``key`` in the shared cache; refuse beyond ``limit`` per ``window`` seconds."""
-    if cache.add(key, 1, window):
-        return
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return
-    if count > limit:
+    """Count one event under ``key`` in the shared cache (``coso.core.ratelimit``: a window is started with ``add`` and
+    every event counted with ``incr``, never written over); refuse beyond ``limit`` per ``window`` seconds."""
+    if ratelimit.hit("accounts", key, seconds=window) > limit:
         raise accounts_errors.RATE_LIMITED(details={"retry_after": window})
 
 

@@ -129,6 +129,43 @@ def test_rate_limits_per_destination_and_per_ip(users, client):
         assert r.status_code == 429 and r.json()["code"] == "rate-limited" and r.json()["details"]["retry_after"] == 60
 
 
+@pytest.mark.parametrize("backend", ["database", "locmem"])
+def test_a_rate_window_ending_between_two_requests_counts_both(settings, monkeypatch, backend):
+    """A request whose hour ended between its look at the window and its count, and another one that started the new
+    window meanwhile: both are counted in it. The first one used to write the count back to 1 over the other's, so a
+    third request in that hour passed a limit of 2."""
+    from django.core.cache import caches
+
+    if backend == "locmem":
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rate-window"}}
+    store = caches["default"]
+    store.clear()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        services._rate("coso:test:window", 2, 3600)
+        real_incr = store.incr
+        state = {"first": True}
+
+        def incr(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if not state["first"]:
+                return real_incr(*args, **kwargs)
+            state["first"] = False
+            traveller.shift(dt.timedelta(seconds=3601))  # the hour ends after the first request found its window
+            try:
+                return real_incr(*args, **kwargs)
+            except ValueError:
+                services._rate("coso:test:window", 2, 3600)  # the second request starts the new hour meanwhile
+                raise
+
+        monkeypatch.setattr(store, "incr", incr)
+        services._rate("coso:test:window", 2, 3600)
+        assert not state["first"]
+        with pytest.raises(ApplicationError) as exc:
+            services._rate("coso:test:window", 2, 3600)  # the third in the new hour
+        assert exc.value.code == "rate-limited"
+    store.clear()
+
+
 @pytest.mark.parametrize("contact", ["", "12345", "abc@", "0812 34"])
 def test_bad_contacts_are_refused(contact, client):
     with pytest.raises(ApplicationError) as exc:
