@@ -27,10 +27,24 @@ def hit(scope: str, subject: str, *, seconds: int) -> int:
     for _attempt in range(3):
         cache.add(key, 0, timeout=seconds)
         try:
-            return int(cache.incr(key))
+            n = int(cache.incr(key))
         except ValueError:  # the window ended between add and incr: start a new one
             continue
-    return int(cache.incr(key))
+        if n == 1:
+            _expire(key, seconds)
+        return n
+    n = int(cache.incr(key))
+    if n == 1:
+        _expire(key, seconds)
+    return n
+
+
+def _expire(key: str, seconds: int) -> None:
+    """Give the window its lifetime again when its first event was counted. Redis (Django's ``RedisCache.incr``)
+    checks that the key exists, then increments it: when the key expires in between, the increment creates it
+    anew without an expiry, and that subject would stay counted for ever (a login locked out until an
+    administrator resets it). Elsewhere the window's key already has this lifetime."""
+    cache.touch(key, timeout=seconds)
 
 
 def count(scope: str, subject: str) -> int:

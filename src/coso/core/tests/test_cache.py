@@ -308,3 +308,31 @@ def test_a_window_restarted_by_two_processes_at_once_counts_both(monkeypatch):
     results, errors, _waited = side_by_side(monkeypatch, ops, "adapt_datetimefield_value", hit, hit)
     assert errors == []
     assert sorted(results) == [1, 2] and ratelimit.count("restart", "k") == 2
+
+
+@pytest.mark.django_db
+def test_a_window_recreated_by_redis_incr_still_expires(redis_url, settings, monkeypatch):
+    """Django's RedisCache.incr checks that the key exists, then increments it; a key that expires in between is
+    created anew by INCR without an expiry. The window must still end (else the subject stays counted for ever)."""
+    from django.core.cache.backends.redis import RedisCacheClient
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    caches["default"].clear()
+    original = RedisCacheClient.incr
+
+    def incr_after_expiry(self, key, delta):  # type: ignore[no-untyped-def]
+        client = self.get_client(key, write=True)
+        if not client.exists(key):
+            raise ValueError(f"Key {key!r} not found.")
+        client.delete(key)  # the window's lifetime ends right after the check
+        return client.incr(key, delta)
+
+    try:
+        monkeypatch.setattr(RedisCacheClient, "incr", incr_after_expiry)
+        assert ratelimit.hit("r", "expiring", seconds=60) == 1
+        monkeypatch.setattr(RedisCacheClient, "incr", original)
+        key = caches["default"].make_and_validate_key(ratelimit.cache_key("r", "expiring"))
+        ttl = caches["default"]._cache.get_client(key).ttl(key)
+        assert 0 < ttl <= 60, ttl
+    finally:
+        caches["default"].clear()
