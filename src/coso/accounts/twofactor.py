@@ -12,14 +12,15 @@ import time
 from typing import Any
 
 from django.contrib.auth import BACKEND_SESSION_KEY, login
-from django.core.cache import cache
 from django.http import HttpRequest
 
 from coso.accounts.models import User
+from coso.core import ratelimit
 
 PENDING_KEY = "coso_2fa_pending"
 PENDING_SECONDS = 300
 MAX_ATTEMPTS = 5
+ATTEMPTS_SCOPE = "accounts.2fa"
 
 
 def start(request: HttpRequest, user: User, *, backend: str, next_url: str = "") -> None:
@@ -30,7 +31,7 @@ def pending_user(request: HttpRequest) -> User | None:
     data = request.session.get(PENDING_KEY)
     if not data or time.time() - data.get("at", 0) > PENDING_SECONDS:
         return None
-    if (cache.get(_attempts_key(data)) or 0) >= MAX_ATTEMPTS:
+    if ratelimit.count(ATTEMPTS_SCOPE, _attempts_subject(data)) >= MAX_ATTEMPTS:
         return None  # abandoned by another request of the same sign-in (see count_failure)
     return User.objects.filter(pk=data["user"], is_active=True).first()
 
@@ -39,25 +40,19 @@ def next_url(request: HttpRequest) -> str:
     return str((request.session.get(PENDING_KEY) or {}).get("next") or "")
 
 
-def _attempts_key(data: dict[str, Any]) -> str:
-    """The shared cache key counting the wrong codes of one pending sign-in (its user and start)."""
-    return f"coso:2fa-attempts:{data.get('user')}:{data.get('at')}"
+def _attempts_subject(data: dict[str, Any]) -> str:
+    """What the wrong codes of one pending sign-in are counted under (coso.core.ratelimit): its user and start."""
+    return f"{data.get('user')}:{data.get('at')}"
 
 
 def count_failure(request: HttpRequest) -> bool:
     """Record a wrong code; True when the pending sign-in is abandoned (too many wrong codes).
 
-    Counted in the shared cache, one atomic increment per wrong code, not in the session: requests of one
+    Counted in the shared cache (coso.core.ratelimit), one atomic increment per wrong code, not in the session: requests of one
     session sent at once each read the session before the others save it, so a count kept there loses
     their failures (and a request that saves the session last brings an abandoned sign-in back)."""
     data = request.session.get(PENDING_KEY) or {}
-    key = _attempts_key(data)
-    cache.add(key, 0, timeout=PENDING_SECONDS + 60)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between the two calls: this is the first failure counted again
-        cache.set(key, 1, timeout=PENDING_SECONDS + 60)
-        attempts = 1
+    attempts = ratelimit.hit(ATTEMPTS_SCOPE, _attempts_subject(data), seconds=PENDING_SECONDS + 60)
     data["attempts"] = attempts
     if attempts >= MAX_ATTEMPTS:
         clear(request)
