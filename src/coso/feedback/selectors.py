@@ -82,9 +82,9 @@ def public_filtered(
     if status in PUBLIC_STATUSES:
         qs = qs.filter(status__in=PUBLIC_STATUSES[status])
     if date_from:
-        qs = qs.filter(published_at__gte=_start_of(date_from))
+        qs = qs.filter(_on_or_after("published_at", date_from))
     if date_to:
-        qs = qs.filter(published_at__lt=_start_of(date_to + dt.timedelta(days=1)))
+        qs = qs.filter(_on_or_before("published_at", date_to))
     if query:
         qs = search_filter(qs, kind=SEARCH_KIND, query=query, for_capped_page=for_capped_page, province_code=province_code, commune_code=commune_code)
     return qs
@@ -97,6 +97,18 @@ def public_commune_stats(**filters: Any) -> list[dict[str, Any]]:
 
 def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _on_or_after(field: str, day: dt.date) -> Q:
+    """Rows of ``field`` (a timestamp) on the local ``day`` or later. The first representable day has no day before
+    it to fall out of (and its start is before year 1 in UTC, which SQLite cannot store): every row."""
+    return Q() if day <= dt.date.min else Q(**{f"{field}__gte": _start_of(day)})
+
+
+def _on_or_before(field: str, day: dt.date) -> Q:
+    """Rows of ``field`` (a timestamp) on the local ``day`` or earlier: before the start of the next day. The last
+    representable day (31/12/9999, which a date filter accepts) has no next day: every row."""
+    return Q() if day >= dt.date.max else Q(**{f"{field}__lt": _start_of(day + dt.timedelta(days=1))})
 
 
 def feedback_get_public(*, pk: int) -> Feedback:
@@ -197,9 +209,9 @@ def commune_stats(*, province_code: str = "", commune_codes: list[str] | None = 
     if commune_codes:
         qs = qs.filter(commune_code__in=commune_codes)
     if date_from:
-        qs = qs.filter(submitted_at__gte=_start_of(date_from))
+        qs = qs.filter(_on_or_after("submitted_at", date_from))
     if date_to:
-        qs = qs.filter(submitted_at__lt=_start_of(date_to + dt.timedelta(days=1)))
+        qs = qs.filter(_on_or_before("submitted_at", date_to))
     late = late_q(today)
     unsatisfied = late | Q(rating__in=[Feedback.Rating.NOT_USEFUL, Feedback.Rating.RERAISED])
     # Feedback sent before 1/7/2025 to an old commune counts under the current commune.
@@ -299,9 +311,9 @@ def index_fact_queries(*, day_from: dt.date | None = None, day_to: dt.date | Non
             where |= commune_with_predecessors_q(unit)
         qs = qs.filter(where).filter(unit_code__in=list(units))
     if day_from:
-        qs = qs.filter(submitted_at__gte=_start_of(day_from))
+        qs = qs.filter(_on_or_after("submitted_at", day_from))
     if day_to:
-        qs = qs.filter(submitted_at__lt=_start_of(day_to + dt.timedelta(days=1)))
+        qs = qs.filter(_on_or_before("submitted_at", day_to))
     keys = ["unit_code"]
     if by_day:
         qs = qs.annotate(day=LocalDate("submitted_at"))
@@ -349,8 +361,7 @@ def index_feedback(*, fetched_by: Any, commune_code: str, indicator: str, start:
     if indicator not in ("5.2", "5.3"):
         return Feedback.objects.none()
     qs = scoped(Feedback.objects.select_related("category"), fetched_by, owner_field="submitter")
-    qs = qs.filter(commune_with_predecessors_q(commune_code), submitted_at__gte=_start_of(start),
-                   submitted_at__lt=_start_of(end + dt.timedelta(days=1)))
+    qs = qs.filter(commune_with_predecessors_q(commune_code), _on_or_after("submitted_at", start), _on_or_before("submitted_at", end))
     if missed:
         late = late_q()
         qs = qs.filter(late if indicator == "5.2" else late | Q(rating__in=[Feedback.Rating.NOT_USEFUL, Feedback.Rating.RERAISED]))

@@ -145,6 +145,23 @@ def test_public_list_and_detail(client, users, submit, cats):
     assert client.get(reverse("feedback:public_list"), {"date_from": "không phải ngày"}).status_code == 200
 
 
+def test_public_filter_accepts_the_first_and_last_representable_days(client, users, submit, cats):
+    """A date filter takes 01/01/0001 to 31/12/9999: the day after the last one (the end of the range) does not
+    exist and the start of the first one is before year 1 in UTC. Both pages and the API answer with every item
+    instead of a 500 (page) or a refusal (API)."""
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"], title="Cây đổ chắn đường", text="Cây xanh đổ chắn ngang đường Đức Thắng."),
+                              actor=users["onestop"])
+    for dates in ({"date_to": "31/12/9999"}, {"date_from": "01/01/0001"}, {"date_from": "0001-01-01", "date_to": "9999-12-31"}):
+        r = client.get(reverse("feedback:public_list"), dates)
+        assert r.status_code == 200 and r.context["form"].is_valid(), dates
+        assert [f.pk for f in r.context["page"]] == [fb.pk], dates
+    for path in ("public", "stats"):
+        r = client.get(f"{API}/{path}", {"date_from": "0001-01-01", "date_to": "9999-12-31"})
+        assert r.status_code == 200, r.content
+    assert client.get(f"{API}/public", {"date_to": "9999-12-31"}).json()["count"] == 1
+    assert client.get(f"{API}/public", {"date_from": "9999-12-31"}).json()["count"] == 0
+
+
 @pytest.mark.parametrize("probed", [False, True])
 def test_public_search_counts_up_to_a_cap(client, users, submit, monkeypatch, probed):
     """A text query counts at most COUNT_CAP published items ("Hơn 2 phản ánh"), still paging through all of them;
