@@ -7,13 +7,17 @@ that an impossible value is refused with 422 and the one error shape (never a 50
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from ninja import Query
 from pydantic import Field
 
 # Years a commune works with: records back to 1900, plans up to 2200 (datetime.date needs 1–9999).
-Year = Annotated[int, Field(ge=1900, le=2200)]
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+# The same span as days, for a date a computation starts from (a review date): dates near 9999 have no years after them.
+FIRST_DAY, LAST_DAY = dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31)
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 Month = Annotated[int, Field(ge=1, le=12)]
 Quarter = Annotated[int, Field(ge=1, le=4)]
 # A span of working days in a filter ("due within N working days"): at most one year's worth.
@@ -28,7 +32,7 @@ SmallCount = Annotated[int, Field(ge=0, le=2**31 - 1)]
 # signature is not resolvable under ``@paginate``, whose wrapper lives in another module, so the
 # bounds are given on the parameter itself.)
 def year_query(default: Any = ..., **kwargs: Any) -> Any:
-    return Query(default, ge=1900, le=2200, **kwargs)
+    return Query(default, ge=FIRST_YEAR, le=LAST_YEAR, **kwargs)
 
 
 def month_query(default: Any = ..., **kwargs: Any) -> Any:

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from coso.core.errors import ErrorCode
 
 INVALID_DATE = ErrorCode("invalid-date", _("Ngày rà soát phải theo định dạng dd/mm/yyyy."))
+REVIEW_DATE_OUT_OF_RANGE = ErrorCode("invalid-date", _("Ngày rà soát phải từ %(first)s đến %(last)s."), field="on")
+EVALUATION_YEAR_OUT_OF_RANGE = ErrorCode("invalid-year", _("Năm đánh giá phải từ %(first)s đến %(last)s."), field="year")
 PREPARE_FORBIDDEN = ErrorCode("forbidden", _("Bạn không có quyền xuất báo cáo rà soát đội ngũ."), status=403)
 INVALID_FORMAT = ErrorCode("invalid-format", _("Định dạng phải là pdf hoặc xlsx."))
 PREPARE_NOT_FOUND = ErrorCode("not-found", _("Không tìm thấy xã/phường."), status=404)

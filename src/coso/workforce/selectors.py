@@ -151,6 +151,16 @@ def _drill_down(qs: QuerySet[Person], policy: Policy, *, commune: str, standard:
     return out
 
 
+def check_review_date(on: dt.date) -> None:
+    """A review counts retirements up to five years after its date: a date past 2200 (e.g. 31/12/9999, which a date
+    field accepts) has no such years. Refused with the app's error, as any date outside the years Coso works with."""
+    from coso.core.params import FIRST_DAY, LAST_DAY
+    from coso.workforce import errors
+
+    if not FIRST_DAY <= on <= LAST_DAY:
+        raise errors.REVIEW_DATE_OUT_OF_RANGE(first=FIRST_DAY.strftime("%d/%m/%Y"), last=LAST_DAY.strftime("%d/%m/%Y"))
+
+
 def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", standard: str = "", people_limit: int = 500,
            queryset: QuerySet[Person] | None = None) -> dict[str, Any]:
     """The standards and quota review of every active person in scope, by commune and for the province.
@@ -167,6 +177,7 @@ def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", sta
     from coso.workforce.review_sql import Review
 
     on = on or timezone.localdate()
+    check_review_date(on)
     qs = queryset if queryset is not None else scoped(Person.objects.all(), fetched_by)
     qs = qs.filter(active_q(on))
     units_qs = scoped(AdministrativeUnit.objects.filter(level="commune"), fetched_by, commune_field="code") if queryset is None else AdministrativeUnit.objects.filter(level="commune")

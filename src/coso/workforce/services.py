@@ -19,6 +19,7 @@ from coso.core.audit import audit_log, audited_create, audited_update, snapshot
 from coso.core.excel import read_rows, safe_row, workbook_bytes
 from coso.core.exceptions import ApplicationError, PermissionDeniedError
 from coso.core.models import AuditLog
+from coso.core.params import FIRST_YEAR, LAST_YEAR
 from coso.core.scoping import can_see_unit, require_roles
 from coso.core.search import search_index_bulk, search_index_set
 from coso.core.text import fold, format_date, nfc
@@ -600,6 +601,8 @@ def _lock(evaluation: Evaluation, version: int | None) -> Evaluation:
 def evaluation_open(*, actor: Any, person: Person, year: int) -> Evaluation:
     if not (person.user_id == actor.pk or actor.is_superuser or actor.role in (*REGISTER_EDIT_ROLES, Role.COMMUNE_LEADER)):
         raise PermissionDeniedError()
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # the rule book is read on 1 January of the year: a date needs 1–9999
+        raise workforce_errors.EVALUATION_YEAR_OUT_OF_RANGE(first=FIRST_YEAR, last=LAST_YEAR)
     existing = Evaluation.objects.filter(person=person, year=year).first()
     if existing:
         return existing

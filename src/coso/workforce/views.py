@@ -36,9 +36,16 @@ def _on(request: HttpRequest) -> dt.date:
     raw = request.GET.get("on", "")
     if raw:
         try:
-            return services.parse_vn_date(raw)
+            on = services.parse_vn_date(raw)
         except ValueError:
             messages.error(request, "Ngày rà soát phải theo định dạng dd/mm/yyyy; đang dùng ngày hôm nay.")
+        else:
+            try:
+                selectors.check_review_date(on)
+            except ApplicationError as exc:
+                messages.error(request, f"{exc.message} {gettext('Đang dùng ngày hôm nay.')}")
+            else:
+                return on
     return timezone.localdate()
 
 

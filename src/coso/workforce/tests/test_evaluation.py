@@ -188,6 +188,21 @@ def test_dossier_evidence_guarded_and_imported(users, commune, monkeypatch):
     assert exc.value.code == "no-user"
 
 
+def test_evaluation_year_beyond_what_a_date_holds_is_refused_and_opens_nothing(users, commune, login):
+    """The evaluation rules are read on 1 January of the year: a year past what a date holds (99999999999999999999, 2147483648)
+    answered 500 on the page. The service refuses any year outside 1900–2200 with invalid-year; nothing is opened."""
+    p = person(commune)
+    client = login(users["home_affairs"])
+    for year in ("99999999999999999999", "-99999999999999999999", "2147483648", "10000", "0", "2201"):
+        resp = client.post(f"/workforce/danh-gia/mo/{p.pk}/", {"year": year}, follow=True)
+        assert resp.status_code == 200, year
+        assert "Năm" in " ".join(str(m) for m in resp.context["messages"]), year
+    with pytest.raises(ApplicationError) as exc:
+        services.evaluation_open(actor=users["home_affairs"], person=p, year=2**63)
+    assert exc.value.code == "invalid-year" and "1900" in exc.value.message
+    assert not Evaluation.objects.exists() and not AuditLog.objects.filter(object_type="workforce.Evaluation").exists()
+
+
 def test_evaluation_pages_and_api(users, commune, other_commune, login):
     p = person(commune, user=users["specialist"])
     client = login(users["specialist"])

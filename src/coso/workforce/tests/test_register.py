@@ -187,6 +187,28 @@ def test_review_pages_excel_pdf(users, commune, login):
     assert client.get("/workforce/ra-soat/?on=99/99/9999").status_code == 200
 
 
+def test_review_date_past_the_years_coso_works_with_is_refused_not_a_500(users, commune, login):
+    """A review counts retirements up to five years after its date: 31/12/9999 (a valid date) has no such years and
+    answered 500 on the page, its exports and the API. The page now says so and reviews today; the API refuses it."""
+    from coso.accounts.models import ApiToken
+
+    person(commune)
+    client = login(users["province_home_affairs"])
+    for on in ("31/12/9999", "31/12/2201", "31/12/1899"):
+        resp = client.get("/workforce/ra-soat/", {"on": on})
+        assert resp.status_code == 200, on
+        assert resp.context["on"] == dt.date.today() and "Ngày rà soát phải từ 01/01/1900 đến 31/12/2200" in resp.content.decode()
+    assert client.get("/workforce/ra-soat/bao-cao.xlsx", {"on": "31/12/9999"}).status_code == 200
+    assert client.get("/workforce/ra-soat/bao-cao.pdf", {"on": "31/12/9999"}).status_code == 200
+    token = ApiToken.issue(user=users["province_home_affairs"], name="t")[1]
+    for on in ("9999-12-31", "0001-01-01"):
+        resp = client.get("/api/v1/workforce/review", {"on": on}, HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert resp.status_code == 400 and resp.json()["code"] == "invalid-date" and "on" in resp.json()["details"]["fields"], resp.content
+    assert client.get("/api/v1/workforce/review", {"on": "2200-12-31"}, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    with pytest.raises(ApplicationError):
+        selectors.review(fetched_by=users["province_home_affairs"], on=dt.date.max)
+
+
 def test_import_page_lists_errors(users, commune, login):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
