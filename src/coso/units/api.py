@@ -46,7 +46,7 @@ class CommuneOut(UnitOut):
 
 class CommunePatch(Schema):
     classification: Classification | None = None
-    population: int | None = Field(None, ge=0)
+    population: int | None = Field(None, ge=0, le=2_000_000_000)
     area_km2: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
     is_border_or_island: bool | None = None
     is_difficult_area: bool | None = None

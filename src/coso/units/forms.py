@@ -1,10 +1,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from coso.core.text import nfc
 from coso.units.models import AdministrativeUnit, Village
+
+# Households and inhabitants of a unit: the API's bound (a PostgreSQL integer column holds up to 2,147,483,647). These
+# forms leave the model's own checks to the service, so they state the bound themselves.
+MAX_COUNT = 2_000_000_000
 
 
 class CommuneFilterForm(forms.Form):
@@ -17,10 +22,13 @@ class CommuneFilterForm(forms.Form):
 
 
 class CommuneAttributesForm(forms.ModelForm):
+    population = forms.IntegerField(label=capfirst(AdministrativeUnit._meta.get_field("population").verbose_name), min_value=0, max_value=MAX_COUNT,
+                                    required=False)
+
     class Meta:
         model = AdministrativeUnit
         fields = ["classification", "population", "area_km2", "is_border_or_island", "is_difficult_area", "is_security_hotspot", "agency_code"]
-        widgets = {"population": forms.NumberInput(attrs={"min": 0}), "area_km2": forms.NumberInput(attrs={"min": 0, "step": "0.01"})}
+        widgets = {"area_km2": forms.NumberInput(attrs={"min": 0, "step": "0.01"})}
 
     def clean_area_km2(self):  # type: ignore[no-untyped-def]
         value = self.cleaned_data.get("area_km2")
@@ -35,11 +43,12 @@ class CommuneAttributesForm(forms.ModelForm):
 
 class VillageForm(forms.ModelForm):
     commune = forms.ModelChoiceField(label=_("Xã, phường, đặc khu"), queryset=AdministrativeUnit.objects.none())
+    households = forms.IntegerField(label=capfirst(Village._meta.get_field("households").verbose_name), min_value=0, max_value=MAX_COUNT)
+    population = forms.IntegerField(label=capfirst(Village._meta.get_field("population").verbose_name), min_value=0, max_value=MAX_COUNT)
 
     class Meta:
         model = Village
         fields = ["commune", "name", "kind", "households", "population", "is_border_or_island", "is_security_hotspot", "converted_from_thon"]
-        widgets = {"households": forms.NumberInput(attrs={"min": 0}), "population": forms.NumberInput(attrs={"min": 0})}
 
     def __init__(self, *args, communes=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -81,6 +81,26 @@ def test_village_create_edit_pages(login, users, commune):
     assert Village.objects.count() == 1
 
 
+@pytest.mark.parametrize("count", ["2147483648", "99999999999999999999", "9223372036854775808"])
+def test_counts_past_an_integer_column_are_form_errors_not_a_500(login, users, commune, village, count):
+    """Households and inhabitants beyond what the database column holds reached the model's check inside the service
+    and answered 500 (village create/edit, commune edit). The forms now refuse them next to the field (the API's bound)."""
+    from coso.core.models import AuditLog
+
+    logged = AuditLog.objects.filter(object_type__in=["units.Village", "units.AdministrativeUnit"]).count()
+    c = login(users["home_affairs"])
+    r = c.post(reverse("units:village_create"), {"commune": commune.pk, "name": "Tổ 9", "kind": "to_dan_pho", "households": count, "population": count})
+    assert r.status_code == 200 and set(r.context["form"].errors) == {"households", "population"}
+    r = c.post(reverse("units:village_edit", args=[village.pk]), {"name": "Khu phố 1", "kind": "khu_pho", "households": count, "population": "1"})
+    assert r.status_code == 200 and set(r.context["form"].errors) == {"households"}
+    r = login(users["province_admin"]).post(reverse("units:commune_edit", args=["26734"]), {"classification": "I", "population": count})
+    assert r.status_code == 200 and set(r.context["form"].errors) == {"population"}
+    village.refresh_from_db()
+    commune.refresh_from_db()
+    assert (village.households, commune.population, Village.objects.count()) == (10, 50000, 1)
+    assert AuditLog.objects.filter(object_type__in=["units.Village", "units.AdministrativeUnit"]).count() == logged
+
+
 def test_village_pages_scoped(login, users, village):
     assert login(users["other_leader"]).get(reverse("units:village_edit", args=[village.pk])).status_code == 404
     r = login(users["other_leader"]).post(reverse("units:village_edit", args=[village.pk]), {"name": "Hack", "kind": "thon", "households": 1, "population": 1})
