@@ -7,6 +7,7 @@ from coso.core.errors import ErrorCode
 FORBIDDEN = ErrorCode("forbidden", _("Bạn không có quyền bố trí, bổ nhiệm cán bộ của đơn vị này."), status=403)
 UNIT_NOT_FOUND = ErrorCode("not-found", _("Không tìm thấy xã/phường trong phạm vi quản lý của bạn."), status=404)
 INVALID_COMMUNE_CODE = ErrorCode("invalid-commune", _("Mã xã/phường chỉ gồm chữ số."), field="birth_commune_code")
+COMMUNE_CODE_TOO_LONG = ErrorCode("invalid-commune", _("Mã xã/phường có tối đa %(max)s chữ số."), field="birth_commune_code")
 POSITION_UNKNOWN = ErrorCode("position-unknown", _("Chức vụ/chức danh không có trong danh mục của đơn vị."), field="position_code")
 NO_VACANCY = ErrorCode("no-vacancy", _("“%(position)s” của %(commune)s không còn vị trí trống vào ngày %(day)s."), status=409)
 NOT_ELIGIBLE = ErrorCode("not-eligible", _("Không đủ điều kiện bổ nhiệm: %(reasons)s"))

@@ -151,6 +151,9 @@ def origin_set(*, actor: Any, person_id: int, birth_commune_code: str = "", othe
     birth = (birth_commune_code or "").strip()
     if birth and not birth.isdigit():
         raise errors.INVALID_COMMUNE_CODE()
+    longest = Origin._meta.get_field("birth_commune_code").max_length or 10
+    if len(birth) > longest:
+        raise errors.COMMUNE_CODE_TOO_LONG(max=longest)
     # The row may not exist yet (nothing to lock): one save of the person's origin at a time, so that two first saves
     # side by side (a double click) do not both create it.
     locks.lock(Origin, "assignments.origin", str(person["id"]))
