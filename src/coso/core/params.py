@@ -25,7 +25,8 @@ WorkingDays = Annotated[int, Field(ge=0, le=366)]
 # A span of calendar years in a filter (e.g. "retiring within N years").
 Years = Annotated[int, Field(ge=0, le=100)]
 # Any other count or identifier a client sends: what a PostgreSQL integer column holds.
-SmallCount = Annotated[int, Field(ge=0, le=2**31 - 1)]
+INT_MAX = 2**31 - 1
+SmallCount = Annotated[int, Field(ge=0, le=INT_MAX)]
 
 
 # The same bounds for query parameters of view functions. (An ``Annotated`` alias in a view's

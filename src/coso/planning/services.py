@@ -10,10 +10,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from coso.accounts.roles import Role
 from coso.core import locks
 from coso.core.audit import audit_log, audited_create, audited_update
+from coso.core.params import INT_MAX
 from coso.core.scoping import can_see_unit
 from coso.planning import catalogue, checks, errors, payments, postgrad
 from coso.planning.models import AppointmentProposal, Candidate, CandidateEvent, Course, PlanningList, PostgradRequest, RemovalProposal, TrainingPlan
@@ -267,6 +269,9 @@ def course_create(*, actor: Any, province_code: str, commune_code: str = "", kin
         raise errors.INVALID_KIND()
     if seats < 1 or duration_days < 1:
         raise errors.INVALID_COURSE()
+    for value, label in ((seats, gettext("Số chỗ")), (duration_days, gettext("Thời gian"))):
+        if value > INT_MAX:  # what the integer column holds
+            raise errors.OUT_OF_RANGE(label=label)
     if cost_per_person is None:
         costs = rule("planning.training.cost_per_person", on=dt.date(year, 1, 1), province_code=province_code)
         cost_per_person = int(costs[kind])
@@ -290,6 +295,8 @@ def plan_build(*, actor: Any, province_code: str, commune_code: str = "", year: 
     limit = per_person_limit or int(rule("planning.training.courses_per_person", on=on, province_code=province_code))
     if limit < 1:
         raise errors.INVALID_LIMIT()
+    if limit > INT_MAX:  # what the integer column holds (PostgreSQL refuses more when the plan is saved)
+        raise errors.OUT_OF_RANGE(label=gettext("Số khóa tối đa một người"), field="limit")
     data = training.needs_and_courses(province_code=province_code, commune_code=commune_code, year=year, excluded=set(excluded or []))
     result = training.compare(data, budget=budget, per_person_limit=limit, pinned=pinned or [])
     plan = TrainingPlan(province_code=province_code, commune_code=commune_code, year=year, budget=budget, per_person_limit=limit, result=result,

@@ -65,6 +65,23 @@ def test_forms_refuse_bad_input_without_500(login, users, setup, commune):
     assert r.status_code == 200
 
 
+@pytest.mark.parametrize("field", ["seats", "duration_days", "limit"])
+def test_training_numbers_past_an_integer_column_are_refused_not_a_500(login, users, setup, field):
+    """Seats, days and the courses-per-person limit above what an integer column holds (2147483648, up to the page's 10^15)
+    answered 500: the course reached the model's check, the plan the database itself (PostgreSQL). Refused, nothing saved."""
+    from coso.core.models import AuditLog
+    from coso.planning.models import Course, TrainingPlan
+
+    c = login(users["home_affairs"])
+    course = {"action": "course", "kind": "tin_hoc_co_ban", "year": "2027", "duration_days": "5", "seats": "10"}
+    plan = {"action": "plan", "year": "2027", "budget": "50000000"}
+    body = {**(plan if field == "limit" else course), field: "2147483648"}
+    r = c.post("/quy-hoach/dao-tao/", body)
+    assert r.status_code == 200 and "nằm ngoài phạm vi cho phép" in r.text
+    assert not Course.objects.exists() and not TrainingPlan.objects.exists()
+    assert not AuditLog.objects.filter(object_type__in=["planning.Course", "planning.TrainingPlan"]).exists()
+
+
 def test_api_add_refusal_and_review(login, users, setup, commune):
     pl, _other, _p = setup
     c = login(users["home_affairs"])
