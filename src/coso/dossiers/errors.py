@@ -33,6 +33,7 @@ APOLOGY_ONCE = ErrorCode("apology-once", _("Hồ sơ đã được hẹn lại n
 APOLOGY_TOO_LATE = ErrorCode("apology-too-late", _("Phiếu xin lỗi phải được phát hành trước ngày hẹn trả (%(value)s)."))
 H_APOLOGY_INVALID_DATE_2 = ErrorCode("invalid-date", _("Ngày hẹn mới phải sau ngày hẹn hiện tại."))
 H_APOLOGY_INVALID_DATE_3 = ErrorCode("invalid-date", _("Ngày hẹn mới phải là ngày làm việc."))
+APOLOGY_DATE_OUTSIDE_CALENDAR = ErrorCode("invalid-date", _("Ngày hẹn mới phải nằm trong lịch làm việc (các năm %(first)s–%(last)s)."), field="new_date")
 INVALID_LEVEL = ErrorCode("invalid-level", _("Vui lòng chọn mức độ hài lòng."))
 INVALID_COPIES = ErrorCode("invalid-copies", _("Số bản của “%(value)s” phải từ 1 đến %(max_copies)s."))
 PERFORM_CONFLICT = ErrorCode("conflict", _("Hồ sơ vừa được người khác cập nhật (trạng thái hiện tại: %(label)s). Vui lòng tải lại trang và kiểm tra trước khi thao tác."), status=409)

@@ -788,6 +788,9 @@ def _h_apology(d: Dossier, *, actor: Any, now: dt.datetime, reason: str, data: d
         raise dossiers_errors.APOLOGY_TOO_LATE(value=d.due_date.strftime('%d/%m/%Y') if d.due_date else '—', details={"due_date": d.due_date.isoformat() if d.due_date else None})
     if new_date <= d.due_date:
         raise dossiers_errors.H_APOLOGY_INVALID_DATE_2(details={"fields": {"new_date": ["Phải sau ngày hẹn hiện tại."]}})
+    calendar = cal.get_calendar(p)
+    if not calendar.first_year <= new_date.year <= calendar.last_year:  # e.g. 31/12/9999: no calendar to tell a working day
+        raise dossiers_errors.APOLOGY_DATE_OUTSIDE_CALENDAR(first=calendar.first_year, last=calendar.last_year)
     if not cal.is_working_day(new_date, province_code=p):
         raise dossiers_errors.H_APOLOGY_INVALID_DATE_3(details={"fields": {"new_date": ["Không phải ngày làm việc."]}})
     # Numbered per commune and year: only one apology of the commune counts its number at a time (the dossier's own row

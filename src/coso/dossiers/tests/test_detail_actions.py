@@ -70,6 +70,24 @@ def test_ending_actions_ask_for_a_tick_and_nothing_changes_without_it(login, use
     assert r.status_code == 302 and Dossier.objects.get(pk=d.pk).status == Status.REFUSED
 
 
+def test_apology_date_outside_the_calendar_is_refused_not_a_500(login, users, receive):
+    """A new appointment date past the working-day calendar (31/12/9999) could not be judged a working day and
+    answered 500 on the page and the API. Refused with invalid-date next to the date; nothing recorded."""
+    from coso.accounts.models import ApiToken
+    from coso.dossiers.models import DossierApology
+
+    d = receive()
+    c = login(users["specialist"])
+    r = c.post(f"/dossiers/{d.pk}/act/apology/", {"version": d.version, "reason": "Chờ xác minh", "new_date": "9999-12-31"})
+    assert r.status_code == 400 and "Ngày hẹn mới phải nằm trong lịch làm việc" in r.content.decode()
+    token = ApiToken.issue(user=users["specialist"], name="t")[1]
+    r = c.post(f"/api/v1/dossiers/{d.pk}/actions/apology", {"version": d.version, "reason": "Chờ xác minh", "new_date": "9999-12-31"},
+               content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert r.status_code == 400 and r.json()["code"] == "invalid-date" and "new_date" in r.json()["details"]["fields"], r.content
+    after = Dossier.objects.get(pk=d.pk)
+    assert (after.version, after.apology_due_date) == (d.version, None) and not DossierApology.objects.exists()
+
+
 def test_public_lookup_in_supplement_says_what_to_bring(client, users, receive):
     d = receive()
     act(
