@@ -43,6 +43,7 @@ POSTGRAD_LEVEL = ErrorCode("invalid-level", _("Chọn trình độ thạc sĩ ho
 POSTGRAD_FIELD = ErrorCode("invalid-field", _("Chọn chuyên ngành trong danh mục."), field="field")
 POSTGRAD_INSTITUTION = ErrorCode("institution-required", _("Cần ghi cơ sở đào tạo."), field="institution")
 POSTGRAD_DATES = ErrorCode("invalid-dates", _("Ngày kết thúc khóa học phải sau ngày bắt đầu."), field="ends_on")
+POSTGRAD_DATES_RANGE = ErrorCode("invalid-dates", _("Ngày bắt đầu và kết thúc khóa học phải trong các năm %(first)s–%(last)s."), field="ends_on")
 POSTGRAD_COST = ErrorCode("invalid-cost", _("Kinh phí phải là số đồng không âm."), field="cost")
 POSTGRAD_NO_RULE = ErrorCode("no-rule", _("Chưa có quy định về đào tạo sau đại học áp dụng cho ngày %(day)s."), field="starts_on")
 POSTGRAD_NOT_ELIGIBLE = ErrorCode("not-eligible", _("Không cử đi học được: chưa đủ điều kiện (%(reasons)s)."))

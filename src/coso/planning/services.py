@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from coso.accounts.roles import Role
 from coso.core import locks
 from coso.core.audit import audit_log, audited_create, audited_update
-from coso.core.params import INT_MAX
+from coso.core.params import FIRST_DAY, FIRST_YEAR, INT_MAX, LAST_DAY, LAST_YEAR
 from coso.core.scoping import can_see_unit
 from coso.planning import catalogue, checks, errors, payments, postgrad
 from coso.planning.models import AppointmentProposal, Candidate, CandidateEvent, Course, PlanningList, PostgradRequest, RemovalProposal, TrainingPlan
@@ -350,6 +350,8 @@ def postgrad_assess(*, fetched_by: Any, person_id: int, field: str, field_note: 
 
     if ends_on <= starts_on:
         raise errors.POSTGRAD_DATES()
+    if starts_on < FIRST_DAY or ends_on > LAST_DAY:  # the commitment runs years past the end: 31/12/9999 has none after it
+        raise errors.POSTGRAD_DATES_RANGE(first=FIRST_YEAR, last=LAST_YEAR)
     ref = _postgrad_rule(starts_on)
     profile = wf.postgrad_profile(fetched_by=fetched_by, pk=person_id, on=starts_on)
     checks_ = postgrad.check_conditions(profile, field=field, field_note=field_note, starts_on=starts_on, rule=ref.value,

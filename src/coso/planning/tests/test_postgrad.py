@@ -193,6 +193,14 @@ def test_pages(login, users, staff):
                                              "starts_on": "01/09/2026", "ends_on": "01/08/2026", "cost": "1000"})
     assert res.status_code == 200 and "Ngày kết thúc khóa học phải sau ngày bắt đầu." in res.content.decode()
     assert PostgradRequest.objects.count() == 0
+    # A course ending on 31/12/9999 has no months after it for the service commitment: it answered 500 (page and API).
+    res = c.post("/quy-hoach/sau-dai-hoc/", {"person": staff.pk, "level": "thac_si", "field": "hanh_chinh", "institution": "Học viện",
+                                             "starts_on": "01/09/2026", "ends_on": "31/12/9999", "cost": "1000", "field_note": "Phù hợp"})
+    assert res.status_code == 200 and "phải trong các năm 1900–2200" in res.content.decode()
+    res = c.post("/api/v1/planning/postgrad", {"person_id": staff.pk, "level": "thac_si", "field": "hanh_chinh", "institution": "X",
+                                              "starts_on": "2026-09-01", "ends_on": "9999-12-31", "cost": 1}, content_type="application/json")
+    assert res.status_code == 400 and res.json()["code"] == "invalid-dates" and "ends_on" in res.json()["details"]["fields"]
+    assert PostgradRequest.objects.count() == 0
     res = c.post("/quy-hoach/sau-dai-hoc/", {"person": staff.pk, "level": "thac_si", "field": "hanh_chinh", "institution": "Học viện",
                                              "starts_on": "01/09/2026", "ends_on": "01/09/2028", "cost": "1000", "field_note": "Phù hợp"})
     assert res.status_code == 302
