@@ -194,7 +194,11 @@ def get_commune(request: HttpRequest, code: str) -> AdministrativeUnit:
 @router.patch("/communes/{code}", response={200: CommuneOut, **ERRORS}, summary="Edit a commune's attributes (province / system admins)")
 def update_commune(request: HttpRequest, code: str, payload: CommunePatch) -> AdministrativeUnit:
     commune = commune_get(fetched_by=request.user, code=code)
-    return services.commune_update_attributes(actor=request.user, commune=commune, **payload.dict(exclude_unset=True))
+    # null clears the population, the area and the agency code; the classification and the flags cannot be empty: null
+    # leaves them as they are, as for villages (a null classification reached the database and answered 500).
+    clearable = {"population", "area_km2", "agency_code"}
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k in clearable}
+    return services.commune_update_attributes(actor=request.user, commune=commune, **changes)
 
 
 @router.get("/villages", response=list[VillageOut], summary="Villages and residential groups in the caller's scope")

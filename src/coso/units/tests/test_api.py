@@ -66,6 +66,15 @@ def test_commune_attributes_api(login, users, commune):
     r = login(users["province_admin"]).patch(f"{API}/communes/26734", {"population": -1, "classification": "IV"}, content_type="application/json")
     body = _shape(r, 422)
     assert set(body["details"]["fields"]) == {"population", "classification"}
+    # null for the classification reached the NOT NULL column and answered 500: it leaves the value as it is (as for villages),
+    # as it does for the flags; population and area may be cleared with null.
+    for field in ("classification", "is_border_or_island", "is_difficult_area", "is_security_hotspot"):
+        r = login(users["province_admin"]).patch(f"{API}/communes/26734", {field: None}, content_type="application/json")
+        assert r.status_code == 200 and r.json()["classification"] == "II", (field, r.content)
+    r = login(users["province_admin"]).patch(f"{API}/communes/26734", {"population": 10**10}, content_type="application/json")
+    assert _shape(r, 422)["details"]["fields"].keys() == {"population"}
+    r = login(users["province_admin"]).patch(f"{API}/communes/26734", {"population": None}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["population"] is None
 
 
 @pytest.mark.parametrize(
