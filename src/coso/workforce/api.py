@@ -271,11 +271,17 @@ class PersonPatch(Schema):
     foreign_language: str | None = None
 
 
+PERSON_CLEARABLE = {"party_joined_on", "started_on"}
+
+
 @router.patch("/people/{pk}", response=PersonOut)
 def person_update(request: AuthedHttpRequest, pk: int, payload: PersonPatch):
     p = selectors.person_get(fetched_by=request.user, pk=pk)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
+    # null clears the dates a person may not have; any other field cannot be empty, and null leaves it as it is (as the
+    # other PATCH endpoints do): a null birth date, CCCD or degree field reached the database and answered 500.
+    changes = {k: v for k, v in changes.items() if v is not None or k in PERSON_CLEARABLE}
     p = services.person_update(actor=request.user, person=p, version=version, **changes)
     return _person_out(p, request.user)
 
