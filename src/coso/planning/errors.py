@@ -46,6 +46,7 @@ POSTGRAD_DATES = ErrorCode("invalid-dates", _("Ngày kết thúc khóa học ph�
 POSTGRAD_DATES_RANGE = ErrorCode("invalid-dates", _("Ngày bắt đầu và kết thúc khóa học phải trong các năm %(first)s–%(last)s."), field="ends_on")
 POSTGRAD_COST = ErrorCode("invalid-cost", _("Kinh phí phải là số đồng không âm."), field="cost")
 POSTGRAD_NO_RULE = ErrorCode("no-rule", _("Chưa có quy định về đào tạo sau đại học áp dụng cho ngày %(day)s."), field="starts_on")
+TRAINING_NO_RULE = ErrorCode("no-rule", _("Chưa có quy định về đào tạo, bồi dưỡng áp dụng cho năm %(year)s."), field="year")
 POSTGRAD_NOT_ELIGIBLE = ErrorCode("not-eligible", _("Không cử đi học được: chưa đủ điều kiện (%(reasons)s)."))
 POSTGRAD_DECIDED = ErrorCode("already-decided", _("Đề nghị này đã được quyết định."), status=409)
 POSTGRAD_NOT_APPROVED = ErrorCode("not-approved", _("Chỉ tính đền bù cho người đã được cử đi học."))

@@ -261,7 +261,7 @@ def _check_year(year: int) -> None:
 def course_create(*, actor: Any, province_code: str, commune_code: str = "", kind: str, name: str, year: int, duration_days: int, seats: int,
                   cost_per_person: int | None = None, starts_on: dt.date | None = None) -> Course:
     from coso.planning.catalogue import COURSE_KINDS
-    from coso.rules.lookup import rule
+    from coso.rules.lookup import RuleMissingError, rule
 
     require_edit(actor, province_code=province_code, commune_code=commune_code)
     _check_year(year)
@@ -273,7 +273,10 @@ def course_create(*, actor: Any, province_code: str, commune_code: str = "", kin
         if value > INT_MAX:  # what the integer column holds
             raise errors.OUT_OF_RANGE(label=label)
     if cost_per_person is None:
-        costs = rule("planning.training.cost_per_person", on=dt.date(year, 1, 1), province_code=province_code)
+        try:
+            costs = rule("planning.training.cost_per_person", on=dt.date(year, 1, 1), province_code=province_code)
+        except RuleMissingError:
+            raise errors.TRAINING_NO_RULE(year=year) from None
         cost_per_person = int(costs[kind])
     course = Course(province_code=province_code, commune_code=commune_code, kind=kind, name=(name or COURSE_KINDS[kind]["name"])[:200], year=year,
                     duration_days=duration_days, seats=seats, cost_per_person=cost_per_person, starts_on=starts_on)
@@ -285,19 +288,22 @@ def plan_build(*, actor: Any, province_code: str, commune_code: str = "", year: 
                pinned: list[tuple[int, int]] | None = None, excluded: list[int] | None = None) -> TrainingPlan:
     """Build the year's training plan of a province (or one commune) with the MILP optimiser and the greedy baseline."""
     from coso.planning import training
-    from coso.rules.lookup import rule
+    from coso.rules.lookup import RuleMissingError, rule
 
     require_edit(actor, province_code=province_code, commune_code=commune_code)
     _check_year(year)
     if budget < 0:
         raise errors.INVALID_BUDGET()
     on = dt.date(year, 1, 1)
-    limit = per_person_limit or int(rule("planning.training.courses_per_person", on=on, province_code=province_code))
-    if limit < 1:
-        raise errors.INVALID_LIMIT()
-    if limit > INT_MAX:  # what the integer column holds (PostgreSQL refuses more when the plan is saved)
-        raise errors.OUT_OF_RANGE(label=gettext("Số khóa tối đa một người"), field="limit")
-    data = training.needs_and_courses(province_code=province_code, commune_code=commune_code, year=year, excluded=set(excluded or []))
+    try:  # the training rules start with Decree 171/2025 (1/7/2025): a year before them has no plan
+        limit = per_person_limit or int(rule("planning.training.courses_per_person", on=on, province_code=province_code))
+        if limit < 1:
+            raise errors.INVALID_LIMIT()
+        if limit > INT_MAX:  # what the integer column holds (PostgreSQL refuses more when the plan is saved)
+            raise errors.OUT_OF_RANGE(label=gettext("Số khóa tối đa một người"), field="limit")
+        data = training.needs_and_courses(province_code=province_code, commune_code=commune_code, year=year, excluded=set(excluded or []))
+    except RuleMissingError:
+        raise errors.TRAINING_NO_RULE(year=year) from None
     result = training.compare(data, budget=budget, per_person_limit=limit, pinned=pinned or [])
     plan = TrainingPlan(province_code=province_code, commune_code=commune_code, year=year, budget=budget, per_person_limit=limit, result=result,
                         created_by=actor)

@@ -82,6 +82,21 @@ def test_training_numbers_past_an_integer_column_are_refused_not_a_500(login, us
     assert not AuditLog.objects.filter(object_type__in=["planning.Course", "planning.TrainingPlan"]).exists()
 
 
+def test_training_year_before_the_training_rules_is_refused_not_a_503(login, users, setup):
+    """The training rules start on 1/7/2025 (Decree 171/2025): a plan or a course for 2025 (an accepted year) read them on
+    1 January, found none and answered 503 "rule-missing". Refused with no-rule on the year; nothing saved."""
+    from coso.planning.models import Course, TrainingPlan
+
+    c = login(users["home_affairs"])
+    r = c.post("/api/v1/planning/training-plans", json.dumps({"year": 2025, "budget": 150}), content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "no-rule" and "year" in r.json()["details"]["fields"], r.content
+    r = c.post("/quy-hoach/dao-tao/", {"action": "plan", "year": "2025", "budget": "50000000"})
+    assert r.status_code == 200 and "Chưa có quy định về đào tạo, bồi dưỡng áp dụng cho năm 2025" in r.text
+    r = c.post("/quy-hoach/dao-tao/", {"action": "course", "kind": "tin_hoc_co_ban", "year": "2025", "duration_days": "5", "seats": "10"})
+    assert r.status_code == 200 and "năm 2025" in r.text
+    assert not Course.objects.exists() and not TrainingPlan.objects.exists()
+
+
 def test_api_add_refusal_and_review(login, users, setup, commune):
     pl, _other, _p = setup
     c = login(users["home_affairs"])
