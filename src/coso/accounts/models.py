@@ -65,6 +65,13 @@ class User(AbstractUser):
         """May see full personal identifiers (CCCD); others see them masked (Decree 13/2023)."""
         return self.role in PERSONAL_DATA_ROLES or self.is_superuser
 
+    @property
+    def home_url(self) -> str:
+        """Where "/" takes this user: their role's home page, or "" for the list of pages (``navigation.home_for``)."""
+        from coso.accounts.navigation import home_for
+
+        return home_for(self)
+
     def has_role(self, *roles: str) -> bool:
         return self.is_superuser or self.role in roles
 

@@ -81,6 +81,30 @@ def _urls() -> dict[str, str | None]:
     return found
 
 
+# The home page of a role whose work starts from figures and a queue: "/" opens it instead of the list of pages (the
+# menu keeps every page). A commune leader sees what waits for them and how the commune stands; a province officer the
+# communes ranked; a one-stop clerk their queue. Other roles (citizens, specialists, home-affairs and finance officers)
+# keep the list of their pages.
+HOME: dict[str, str] = {
+    Role.COMMUNE_LEADER: "indices:dashboard",
+    Role.ONESTOP_OFFICER: "indices:clerk_home",
+    **{role: "indices:dashboard" for role in PROVINCE_ROLES},
+    Role.SYSTEM_ADMIN: "indices:dashboard",
+}
+# Roles whose home page is about their own commune or province: without one they keep the list of pages.
+_COMMUNE_HOMES = frozenset({Role.COMMUNE_LEADER, Role.ONESTOP_OFFICER})
+
+
+def home_for(user: Any) -> str:
+    """The address of ``user``'s home page (see ``HOME``), or "" for the list of pages."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    name = HOME.get(user.role) or ("indices:dashboard" if user.is_superuser else "")
+    if not name or (user.role in _COMMUNE_HOMES and not user.commune_code) or (user.role in PROVINCE_ROLES and not user.province_code):
+        return ""
+    return _urls().get(name) or ""
+
+
 def menu_for(user: Any) -> list[dict[str, str]]:
     items = []
     authenticated = user is not None and getattr(user, "is_authenticated", False)

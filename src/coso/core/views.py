@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from coso.core.audit_display import field_changes
 from coso.core.models import AuditLog
@@ -13,6 +13,11 @@ from coso.core.selectors import audit_list
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The public front page, or a signed-in user's home page: their role's (the user model says where), else the list
+    of the pages they may open."""
+    target = getattr(request.user, "home_url", "") if request.user.is_authenticated else ""
+    if target and target != request.path:
+        return redirect(target)
     return render(request, "core/home.html", {})
 
 

@@ -213,14 +213,26 @@ def clerk_home(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _todo(user: Any) -> dict[str, Any]:
-    """What waits for a commune leader today (counts link to the lists behind them)."""
+    """What waits for a commune leader today (counts link to the lists behind them): dossiers and feedback, and what
+    the workforce review asks of them (staff below standard, retirements within a year or overdue, quota places short)."""
+    from coso.workforce.selectors import commune_staff_todo
+
     inbox_url = reverse("dossiers:inbox")
+    staff = commune_staff_todo(fetched_by=user, commune_code=user.commune_code)
+    if staff is not None:
+        review_url = reverse("workforce:review") + "?" + urlencode({"commune": user.commune_code})
+        staff.update(
+            review_url=review_url,
+            retiring_url=reverse("workforce:people") + "?" + urlencode({"commune": user.commune_code, "retiring": 1}),
+            retired_url=review_url + "#retired-table",
+        )
     return {
         **selectors.queue_counts(user),
         "mine_url": inbox_url + "?tab=mine",
         "near_url": inbox_url + "?tab=near",
         "overdue_url": inbox_url + "?tab=overdue",
         "feedback_url": reverse("feedback:moderation") + "?tab=overdue",
+        "staff": staff,
     }
 
 

@@ -201,6 +201,27 @@ def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", sta
             "regime_labels": rules.REGIME_LABELS}
 
 
+def commune_staff_todo(*, fetched_by: Any, commune_code: str, on: dt.date | None = None) -> dict[str, Any] | None:
+    """What the standards and quota review of a commune asks of its leader today: the staff below the standards of
+    their position, those retiring within a year, those past their retirement date still in office, and the places
+    short of the quota (when a quota applies). None when ``fetched_by`` may not open the register or the commune has
+    nobody active. The figures are the review's own (:func:`review`), so each number opens the list behind it there."""
+    if not can_use_register(fetched_by):
+        return None
+    data = review(fetched_by=fetched_by, on=on, people_limit=0)
+    row = next((c for c in data["communes"] if c["code"] == commune_code), None)
+    if row is None:
+        return None
+    quota = row.get("quota") or {}
+    return {
+        "staff": row["staff"],
+        "below_standard": row["staff"] - row["compliant"],
+        "retiring_within_year": row["retire"]["1"],
+        "retired": row["retired"],
+        "quota_short": max(0, -quota["diff"]) if quota.get("rule") else None,
+    }
+
+
 def retired_people(qs: QuerySet[Person], policy: Policy, *, limit: int = 500) -> list[dict[str, Any]]:
     """The people of ``qs`` (active on the policy's date) whose retirement date is on or before it: still in office
     past retirement age, which needs a decision (retirement, or a recorded extension)."""

@@ -48,7 +48,7 @@ def test_session_writes_still_need_the_csrf_token(users, version):
     # A wrong token does not bypass it either: the session is used, with its CSRF check.
     r = c.post("/api/v1/dossiers/intake", _intake(version, "Phạm Minh Tuấn"), content_type="application/json", HTTP_AUTHORIZATION="Bearer coso_wrong")
     assert r.status_code == 403 and not Dossier.objects.exists()
-    c.get("/")  # the page sets the CSRF cookie
+    c.get("/", follow=True)  # the page sets the CSRF cookie
     r = c.post("/api/v1/dossiers/intake", _intake(version, "Phạm Minh Tuấn"), content_type="application/json",
                HTTP_X_CSRFTOKEN=c.cookies["csrftoken"].value)
     assert r.status_code == 201, r.content

@@ -20,6 +20,8 @@ def test_leader_clicks_on_time_figure_and_lands_on_late_dossiers(page, blogin, u
     services.rollups_rebuild()
     errors = _errors(page)
     blogin(page, "leader")
+    # signing in opens the leader's home page: what waits for them today, and the commune's figures
+    assert page.url == page.base + "/chi-so/" and page.is_visible("#todo") and page.is_visible("#scorecard")
     page.goto(page.base + "/chi-so/?period=2026-11")
     page.wait_for_selector("#scorecard")
     assert "75,0 %" in page.inner_text("#ind-21")  # Vietnamese number format
@@ -49,10 +51,9 @@ def test_clerk_opens_the_home_page_and_follows_the_overdue_number(page, blogin, 
     d = make_dossier(commune, received=dt.date(2026, 11, 3))
     type(d).objects.filter(pk=d.pk).update(waiting_role="onestop_officer", due_date=dt.date(2020, 1, 2))
     errors = _errors(page)
-    blogin(page, "onestop")
-    page.goto(page.base + "/")
-    page.click("a.tile[href='/chi-so/viec-cua-toi/']")
+    blogin(page, "onestop")  # signing in opens the clerk's home page
     page.wait_for_selector("#queue")
+    assert page.url == page.base + "/chi-so/viec-cua-toi/"
     assert page.inner_text("#queue-overdue") == "1"
     page.click("#queue-overdue")
     page.wait_for_url("**/dossiers/inbox/?tab=overdue")

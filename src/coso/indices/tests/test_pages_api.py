@@ -170,7 +170,7 @@ def test_clerk_home_shows_the_queue_with_links_to_the_lists(users, login, commun
     # The numbers are the lists' own: the inbox tab behind "mine" lists the dossier waiting for the clerk.
     assert waiting.code in c.get("/dossiers/inbox/?tab=overdue").content.decode()
     # The clerk's page is in the menu, first after the home page.
-    home = c.get("/").content.decode()
+    home = c.get("/", follow=True).content.decode()
     assert home.index("/chi-so/viec-cua-toi/") < home.index("/dossiers/inbox/")
 
 

@@ -11,18 +11,18 @@ pytestmark = pytest.mark.django_db
 
 def test_setlang_english_then_home_shows_english_menu(login, users):
     c = login(users["province_admin"])
-    html_vi = c.get("/").content.decode()
+    html_vi = c.get("/", follow=True).content.decode()
     assert "Trang chủ" in html_vi and "Đăng xuất" in html_vi
     r = c.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert r.status_code == 302
-    html = c.get("/").content.decode()
+    html = c.get("/", follow=True).content.decode()
     assert '<html lang="en">' in html
     for text in ("Home", "Administrative units", "Working calendar", "Audit log", "Log out", "Province system administrator", "Skip to main content"):
         assert text in html, text
     assert "Đăng xuất" not in html and "Trang chủ" not in html
     # and back to Vietnamese
     c.post("/i18n/setlang/", {"language": "vi", "next": "/"})
-    assert "Trang chủ" in c.get("/").content.decode()
+    assert "Trang chủ" in c.get("/", follow=True).content.decode()
 
 
 def test_anonymous_english_home(client):

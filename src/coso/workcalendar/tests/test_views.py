@@ -19,7 +19,7 @@ def test_admins_see_the_calendar(login, users, who):
     html = r.content.decode()
     assert "Ngày Văn hóa Việt Nam" in html and "Tháng 11/2026" in html
     # the menu links the page
-    assert 'href="/calendar/"' in c.get("/").content.decode()
+    assert 'href="/calendar/"' in c.get("/", follow=True).content.decode()
 
 
 @pytest.mark.parametrize("who", ["onestop", "leader", "province_home_affairs", "citizen"])
