@@ -137,6 +137,8 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
             ranking_chart=_ranking_chart(ranking),
             ranking_level="province",
         )
+    if level != "commune":
+        ctx["behind"] = _behind(ctx["ranking"], period, "commune" if level == "province" else "province")
     if ctx.get("drill"):
         for g in ctx["card"].groups:
             for i in g.indicators:
@@ -157,6 +159,17 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
         province_code=(unit.province_code if unit else "") if level != "national" else "",
     )
     return render(request, "indices/dashboard.html", ctx)
+
+
+# How many of the units ranked last a province officer (or a system administrator) sees first.
+BEHIND = 10
+
+
+def _behind(ranking: list[Any], period: Period, key: str) -> list[tuple[Any, str]]:
+    """The units that fall behind: the ``BEHIND`` lowest scores of the period (ties by code), each with the address of
+    its own dashboard (``key``: "commune" or "province"). Units without a score are in the ranking, not here."""
+    scored = sorted((r for r in ranking if r.score is not None), key=lambda r: (r.score, r.code))[:BEHIND]
+    return [(r, "?" + urlencode({key: r.code, **period.query()})) for r in scored]
 
 
 def _export(ctx: dict[str, Any], fmt: str) -> HttpResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from coso.indices import services
@@ -54,11 +56,27 @@ def test_province_officer_ranks_communes_and_opens_one(built, users, login, comm
     r = c.get(f"/chi-so/?{NOV}")
     html = r.content.decode()
     assert r.status_code == 200 and 'id="ranking"' in html and 'id="ranking-chart-data"' in html
-    assert html.index(other_commune.name) < html.index(commune.name)  # 100 % on time ranks first
+    ranked = html.split('id="ranking"', 1)[1]
+    assert ranked.index(other_commune.name) < ranked.index(commune.name)  # 100 % on time ranks first
     r = c.get(f"/chi-so/?{NOV}&commune={commune.code}")
     assert r.status_code == 200 and "/chi-so/ho-so/?commune=26734" in r.content.decode()
     assert c.get(f"/chi-so/?{NOV}&commune={foreign_commune.code}").status_code == 404
     assert c.get(f"/chi-so/ho-so/?commune={foreign_commune.code}&indicator=2.1&{NOV}").status_code == 404
+
+
+def test_province_officer_sees_the_communes_that_fall_behind_first(built, users, login, commune, other_commune):
+    from coso.indices import periods, selectors
+
+    html = login(users["province_home_affairs"]).get(f"/chi-so/?{NOV}").content.decode()
+    behind = html.split('id="behind"', 1)[1].split("</table>", 1)[0]
+    ranking = selectors.commune_ranking(commune.province_code, periods.month(2026, 11))
+    scored = sorted((r for r in ranking if r.score is not None), key=lambda r: (r.score, r.code))
+    assert scored and [r.code for r in scored[:10]] == re.findall(r'data-code="(\d+)"', behind)
+    assert html.index('id="behind"') < html.index('id="scorecard"')  # before the figures, on a phone too
+    assert f'href="?commune={commune.code}&amp;period=2026-11"' in behind
+    assert 'href="#ranking"' in html
+    # a commune leader's page has no such list: their own figures come first
+    assert 'id="behind"' not in login(users["leader"]).get(f"/chi-so/?{NOV}").content.decode()
 
 
 def test_citizens_and_officers_without_a_leader_role_have_no_dashboard(built, users, login):
