@@ -28,6 +28,7 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Thống kê một cửa"), "dossiers:stats", ALL_STAFF),
     (_("Chỉ số phục vụ (766)"), "indices:dashboard", frozenset({Role.COMMUNE_LEADER} | PROVINCE_ROLES | {Role.SYSTEM_ADMIN})),
     (_("Chỉ số công khai"), "indices:public", None),
+    (_("Số liệu tỉnh nhập cho chỉ số"), "indices:province_figures", frozenset({Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN})),
     (_("Phản ánh, kiến nghị"), "feedback:public_list", None),
     (_("Kiểm duyệt phản ánh"), "feedback:moderation", ALL_STAFF),
     (_("Đội ngũ CBCC"), "workforce:people", WORKFORCE_REGISTER),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -202,3 +203,30 @@ class UsageMonthRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune_code} {self.month:%m/%Y} {self.procedure_code}: {self.dossiers}"
+
+
+class ProvinceFigure(models.Model):
+    """A yearly figure of a commune that the province measures outside Coso and enters with the document publishing it:
+    an input of the commune-strength index (``strength.PROVINCE_FIGURES``: the SIPAS survey, the legal-access standard,
+    the commune PAR index). One value per commune, input and year; a correction replaces it (audited)."""
+
+    province_code = models.CharField(_("mã tỉnh"), max_length=8)
+    commune_code = models.CharField(_("mã xã"), max_length=8)
+    key = models.CharField(_("đầu vào"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    value = models.DecimalField(_("giá trị"), max_digits=5, decimal_places=2)
+    document = models.CharField(_("văn bản công bố"), max_length=200)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("số liệu tỉnh nhập cho chỉ số năng lực")
+        verbose_name_plural = _("số liệu tỉnh nhập cho chỉ số năng lực")
+        constraints = [
+            models.UniqueConstraint(fields=["commune_code", "key", "year"], name="index_province_figure_unique"),
+            models.CheckConstraint(condition=models.Q(value__gte=0, value__lte=100), name="index_province_figure_0_100"),
+        ]
+        indexes = [models.Index(fields=["province_code", "key", "year"], name="index_province_figure_prov_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.commune_code} {self.year}: {self.value}"

@@ -581,3 +581,26 @@ def queue_counts(user: Any) -> dict[str, int]:
 
     parts = (user.pk, user.role, user.province_code, timezone.localdate().isoformat())
     return cached_queue(user.commune_code or "", parts, compute)
+
+
+# ---------------------------------------------------------------- figures the province enters (strength index inputs)
+def province_figure_values(key: str, *, codes: Iterable[str], province_code: str, year: int) -> dict[str, float | None]:
+    """{commune code: the figure ``key`` of ``year``, else of the year before, or None} (see ``strength.PROVINCE_FIGURES``)."""
+    from coso.indices.models import ProvinceFigure
+
+    codes = list(codes)
+    out: dict[str, float | None] = dict.fromkeys(codes)
+    rows = (ProvinceFigure.objects.filter(province_code=province_code, key=key, commune_code__in=codes, year__in=(year - 1, year))
+            .order_by("year").values_list("commune_code", "value"))
+    for code, value in rows:  # the later year last: it wins
+        out[code] = float(value)
+    return out
+
+
+def province_figures(*, province_code: str, key: str, year: int) -> dict[str, dict[str, Any]]:
+    """{commune code: {value, document, updated_at}} of one input and year in a province (the entry page)."""
+    from coso.indices.models import ProvinceFigure
+
+    return {code: {"value": value, "document": document, "updated_at": updated}
+            for code, value, document, updated in ProvinceFigure.objects.filter(province_code=province_code, key=key, year=year)
+            .values_list("commune_code", "value", "document", "updated_at")}

@@ -4,6 +4,8 @@ Dossier and feedback records are read only through ``coso.dossiers.selectors`` /
 (``index_fact_queries`` for the set-based writes in ``sql.py``, ``index_facts`` for the full recount of the
 check, ``index_dirty_keys``); the usage rollups of indicator 3.2 through ``dossiers.selectors.index_usage_query``
 (written) and ``index_usage`` (the check), on the same (commune, day) pairs and in the same transactions.
+
+Also the yearly figures a province enters for the commune-strength index (``province_figures_save``).
 """
 
 from __future__ import annotations
@@ -12,13 +14,18 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from coso.core.audit import audit_log
+from coso.accounts.roles import Role
+from coso.core import locks
+from coso.core.audit import audit_log, audited_create, audited_delete, audited_update
 from coso.core.bulk import refresh_statistics
+from coso.core.exceptions import ApplicationError, PermissionDeniedError
 from coso.core.models import AuditLog
 from coso.dossiers import selectors as dossier_selectors
 from coso.feedback import selectors as feedback_selectors
@@ -242,3 +249,87 @@ def _month_check() -> list[Mismatch]:
         if n != m:
             out.append(Mismatch(unit(key), f"3.2 {key[2]}", (n, n), (m, m)))
     return out
+
+
+# ---------------------------------------------------------------- figures the province enters (strength index inputs)
+# Who enters them: the province's home-affairs department (PAR, legal access, SIPAS are its work) and its administrators.
+PROVINCE_FIGURE_ROLES = frozenset({Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN})
+# The oldest year a figure may be entered for (the commune-strength index starts with the two-level government).
+PROVINCE_FIGURE_FIRST_YEAR = 2020
+
+
+def can_enter_province_figures(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.role in PROVINCE_FIGURE_ROLES and user.province_code)
+
+
+def _figure_value(raw: str, kind: str) -> Decimal | None:
+    """The value typed for a commune ("" → none; "85,5" and "85.5" both read), or ValueError with the reason."""
+    text = raw.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_("Giá trị phải là một số từ 0 đến 100.")) from None
+    if not value.is_finite() or not 0 <= value <= 100:
+        raise ValueError(_("Giá trị phải là một số từ 0 đến 100."))
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError(_("Giá trị có tối đa 2 chữ số thập phân."))
+    if kind == "pass" and value not in (0, 100):
+        raise ValueError(_("Chọn Đạt hoặc Chưa đạt."))
+    return value.quantize(Decimal("0.01"))
+
+
+def province_figures_save(*, actor: Any, key: str, year: int, document: str, values: dict[str, str]) -> int:
+    """Enter one input's figures of a year for communes of the actor's province: ``values`` {commune code: typed value}
+    ("" removes a figure entered before). Every value is checked first; any error refuses the whole entry with the
+    reason per commune (``details["rows"]``) and saves nothing. Each figure created, changed or removed is audited.
+    Returns the number of figures changed."""
+    from coso.indices.models import ProvinceFigure
+    from coso.indices.strength import PROVINCE_FIGURES
+    from coso.units.selectors import unit_list
+
+    if not can_enter_province_figures(actor):
+        raise PermissionDeniedError(_("Chỉ Sở Nội vụ hoặc quản trị tỉnh nhập số liệu này."))
+    kind = PROVINCE_FIGURES.get(key)
+    if kind is None:
+        raise ApplicationError(_("Đầu vào không có trong danh mục số liệu tỉnh nhập."), code="province-figure-unknown")
+    if not PROVINCE_FIGURE_FIRST_YEAR <= year <= timezone.localdate().year:
+        raise ApplicationError(_("Năm phải từ %(first)s đến năm nay.") % {"first": PROVINCE_FIGURE_FIRST_YEAR}, code="province-figure-year")
+    document = " ".join(document.split())
+    if not document or len(document) > 200:
+        raise ApplicationError(_("Ghi số, ngày của văn bản công bố số liệu (tối đa 200 ký tự)."), code="province-figure-document",
+                               details={"fields": {"document": ["required"]}})
+    communes = set(unit_list(fetched_by=actor, level="commune", province_code=actor.province_code).values_list("code", flat=True))
+    parsed: dict[str, Decimal | None] = {}
+    row_errors: dict[str, str] = {}
+    for code, raw in values.items():
+        if code not in communes:
+            row_errors[code] = str(_("Xã, phường không thuộc tỉnh."))
+            continue
+        try:
+            parsed[code] = _figure_value(str(raw), kind)
+        except ValueError as exc:
+            row_errors[code] = str(exc)
+    if row_errors:
+        raise ApplicationError(_("Chưa lưu: %(n)s ô có lỗi, xem từng dòng.") % {"n": len(row_errors)}, code="province-figure-rows",
+                               details={"rows": row_errors})
+    changed = 0
+    with transaction.atomic():
+        locks.lock(ProvinceFigure, "indices.province_figures", actor.province_code)  # two entries of the province at once: one after the other
+        existing = {f.commune_code: f for f in ProvinceFigure.objects.select_for_update().filter(
+            province_code=actor.province_code, key=key, year=year, commune_code__in=list(parsed))}
+        for code, value in sorted(parsed.items()):
+            found = existing.get(code)
+            if value is None:
+                if found is not None:
+                    audited_delete(found, actor=actor, verb="province_figure_removed")
+                    changed += 1
+            elif found is None:
+                audited_create(ProvinceFigure(province_code=actor.province_code, commune_code=code, key=key, year=year, value=value,
+                                              document=document, updated_by=actor), actor=actor, verb="province_figure_entered")
+                changed += 1
+            elif found.value != value or found.document != document:
+                audited_update(found, actor=actor, changes={"value": value, "document": document, "updated_by": actor}, verb="province_figure_corrected")
+                changed += 1
+    return changed

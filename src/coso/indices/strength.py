@@ -120,12 +120,28 @@ register_input(
     source=_("Quyết định 766/QĐ-TTg, nhóm 5"),
     provider=_d766_group5, from_facts=True
 )
+# Inputs the province measures outside Coso and enters each year with the document that publishes them (page
+# "/chi-so/so-lieu-tinh/", ``services.province_figures_save``): "percent" a figure from 0 to 100, "pass" a standard met
+# (100) or not (0). The value of a period is the figure of its last day's year, else of the year before (a yearly
+# index is published the following year); an older one is not used.
+PROVINCE_FIGURES: dict[str, str] = {"satisfaction.survey": "percent", "feedback.legal_access": "pass", "reform.par": "percent"}
+
+
+def _province_figure(key: str) -> Provider:
+    def provider(ctx: InputContext) -> dict[str, float | None]:
+        from coso.indices.selectors import province_figure_values
+
+        return province_figure_values(key, codes=ctx.codes, province_code=ctx.province_code, year=ctx.period.end.year)
+
+    return provider
+
+
 register_input(
     "satisfaction.survey",
     pillar="satisfaction",
     label=_("Khảo sát sự hài lòng theo 5 yếu tố SIPAS"),
     source=_("Quyết định 1001/QĐ-BNV"),
-    provider=None,
+    provider=_province_figure("satisfaction.survey"),
 )
 register_input(
     "tasks.on_time", pillar="tasks", label=_("Nhiệm vụ cấp trên giao hoàn thành đúng hạn"), source=_("Theo dõi nhiệm vụ được giao"), provider=None
@@ -151,14 +167,15 @@ register_input(
     provider=_d766_5_2, from_facts=True
 )
 register_input(
-    "feedback.legal_access", pillar="feedback", label=_("Đạt chuẩn tiếp cận pháp luật"), source=_("Quyết định 27/2025/QĐ-TTg"), provider=None
+    "feedback.legal_access", pillar="feedback", label=_("Đạt chuẩn tiếp cận pháp luật"), source=_("Quyết định 27/2025/QĐ-TTg"),
+    provider=_province_figure("feedback.legal_access"),
 )
 register_input(
     "reform.par",
     pillar="reform",
     label=_("Chỉ số cải cách hành chính cấp xã của tỉnh"),
     source=_("Quyết định 876/QĐ-BNV; quyết định của UBND tỉnh"),
-    provider=None,
+    provider=_province_figure("reform.par"),
 )
 
 

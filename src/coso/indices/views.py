@@ -350,3 +350,54 @@ def public(request: HttpRequest) -> HttpResponse:
     ctx["xlsx_url"] = "?" + urlencode({**request.GET.dict(), "format": "xlsx"})
     ctx["pdf_url"] = "?" + urlencode({**request.GET.dict(), "format": "pdf"})
     return render(request, "indices/public.html", ctx)
+
+
+@login_required
+def province_figures(request: AuthedHttpRequest) -> HttpResponse:
+    """The province's home-affairs department enters the yearly figures of its communes that Coso does not measure
+    (SIPAS survey, legal-access standard, commune PAR index) with the document publishing them: inputs of the
+    commune-strength index. ``?key=&year=`` chooses the input and year; the form saves all of the province's communes
+    at once, or nothing with the reason on each line."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils import timezone
+
+    from coso.indices import services
+    from coso.indices.strength import INPUTS, PROVINCE_FIGURES
+    from coso.units.selectors import unit_list
+
+    user = request.user
+    if user.is_superuser and not services.can_enter_province_figures(user):  # administrators see every menu item
+        return render(request, "indices/province_figures.html", {"rows": None})
+    if not services.can_enter_province_figures(user):
+        raise Http404
+    this_year = timezone.localdate().year
+    years = list(range(this_year, services.PROVINCE_FIGURE_FIRST_YEAR - 1, -1))
+    source = request.POST if request.method == "POST" else request.GET
+    key = source.get("key", "")
+    key = key if key in PROVINCE_FIGURES else next(iter(PROVINCE_FIGURES))
+    year_text = source.get("year", "")
+    year = int(year_text) if year_text.isdigit() and int(year_text) in years else this_year - 1
+    communes = list(unit_list(fetched_by=user, level="commune", province_code=user.province_code).values_list("code", "name"))
+    saved = selectors.province_figures(province_code=user.province_code, key=key, year=year)
+    typed = {code: (f"{saved[code]['value']:.2f}".rstrip("0").rstrip(".") if code in saved else "") for code, _ in communes}
+    document = next((f["document"] for f in saved.values()), "")
+    row_errors: dict[str, str] = {}
+    error = ""
+    if request.method == "POST":
+        typed = {code: request.POST.get(f"v-{code}", "")[:20] for code, _ in communes}
+        document = request.POST.get("document", "")[:300]
+        try:
+            changed = services.province_figures_save(actor=user, key=key, year=year, document=document, values=typed)
+        except ApplicationError as exc:
+            error, row_errors = exc.message, exc.details.get("rows", {})
+        else:
+            messages.success(request, _("Đã lưu %(n)s số liệu.") % {"n": changed})
+            return redirect(reverse("indices:province_figures") + "?" + urlencode({"key": key, "year": str(year)}))
+    rows = [{"code": code, "name": name, "value": typed.get(code, ""), "error": row_errors.get(code, ""),
+             "updated_at": saved.get(code, {}).get("updated_at")} for code, name in communes]
+    return render(request, "indices/province_figures.html", {
+        "inputs": [(k, INPUTS[k].label, INPUTS[k].source) for k in PROVINCE_FIGURES], "key": key, "kind": PROVINCE_FIGURES[key],
+        "label": INPUTS[key].label, "source": INPUTS[key].source, "years": years, "year": year, "rows": rows, "document": document,
+        "error": error, "filled": sum(1 for code, _ in communes if code in saved),
+    }, status=400 if error else 200)

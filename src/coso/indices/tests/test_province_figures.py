@@ -1,0 +1,119 @@
+"""Figures the province enters for the commune-strength index (SIPAS survey, legal-access standard, commune PAR index):
+the page, the service's all-or-nothing checks and audit, and the inputs they feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from coso.core.exceptions import ApplicationError, PermissionDeniedError
+from coso.core.models import AuditLog
+from coso.indices import services
+from coso.indices.models import ProvinceFigure
+from coso.indices.periods import Period
+from coso.indices.strength import INPUTS, InputContext
+
+pytestmark = pytest.mark.django_db
+URL = "/chi-so/so-lieu-tinh/"
+
+
+def _values(key, communes, year):  # type: ignore[no-untyped-def]
+    ctx = InputContext(codes=[c.code for c in communes], province_code=communes[0].province_code,
+                       period=Period("year", dt.date(year, 1, 1), dt.date(year, 12, 31)), viewer=None, facts={})
+    return INPUTS[key].provider(ctx)
+
+
+def test_the_province_enters_par_figures_and_the_index_reads_them(users, login, commune, other_commune):
+    c = login(users["province_home_affairs"])
+    r = c.get(URL + "?key=reform.par&year=2025")
+    html = r.content.decode()
+    assert r.status_code == 200 and f'name="v-{commune.code}"' in html and f'name="v-{other_commune.code}"' in html
+    r = c.post(URL, {"key": "reform.par", "year": "2025", "document": "Quyết định 123/QĐ-UBND ngày 15/3/2026",
+                     f"v-{commune.code}": "85,5", f"v-{other_commune.code}": "72"})
+    assert r.status_code == 302 and r["Location"] == URL + "?key=reform.par&year=2025"
+    assert {f.commune_code: f.value for f in ProvinceFigure.objects.all()} == {commune.code: Decimal("85.50"), other_commune.code: Decimal("72.00")}
+    assert AuditLog.objects.filter(verb="province_figure_entered").count() == 2
+    assert 'value="85.5"' in c.get(URL + "?key=reform.par&year=2025").content.decode()
+    # the year of the period, else the year before; an older figure is not used
+    assert _values("reform.par", [commune, other_commune], 2025) == {commune.code: 85.5, other_commune.code: 72.0}
+    assert _values("reform.par", [commune], 2026) == {commune.code: 85.5}
+    assert _values("reform.par", [commune], 2027) == {commune.code: None}
+    assert _values("reform.par", [commune], 2024) == {commune.code: None}
+    # a correction replaces the value (audited); an empty box removes it
+    r = c.post(URL, {"key": "reform.par", "year": "2025", "document": "Quyết định 123/QĐ-UBND ngày 15/3/2026",
+                     f"v-{commune.code}": "86", f"v-{other_commune.code}": ""})
+    assert r.status_code == 302
+    assert {f.commune_code: f.value for f in ProvinceFigure.objects.all()} == {commune.code: Decimal("86.00")}
+    assert AuditLog.objects.filter(verb="province_figure_corrected").count() == 1
+    assert AuditLog.objects.filter(verb="province_figure_removed").count() == 1
+
+
+def test_legal_access_is_met_or_not(users, commune):
+    services.province_figures_save(actor=users["province_admin"], key="feedback.legal_access", year=2025, document="QĐ 5/QĐ-UBND",
+                                   values={commune.code: "100"})
+    assert _values("feedback.legal_access", [commune], 2025) == {commune.code: 100.0}
+    with pytest.raises(ApplicationError) as err:
+        services.province_figures_save(actor=users["province_admin"], key="feedback.legal_access", year=2025, document="QĐ 5/QĐ-UBND",
+                                       values={commune.code: "55"})
+    assert err.value.details["rows"] == {commune.code: "Chọn Đạt hoặc Chưa đạt."}
+
+
+@pytest.mark.parametrize("typed", ["abc", "-1", "100.01", "1e309", "NaN", "Infinity", "12.345", "18446744073709551617"])
+def test_a_bad_value_refuses_the_whole_entry_with_the_line_and_saves_nothing(users, login, commune, other_commune, typed):
+    c = login(users["province_home_affairs"])
+    before = AuditLog.objects.count()
+    r = c.post(URL, {"key": "reform.par", "year": "2025", "document": "QĐ 1/QĐ-UBND", f"v-{commune.code}": "90", f"v-{other_commune.code}": typed})
+    html = r.content.decode()
+    assert r.status_code == 400 and 'id="figures-error"' in html and f'id="err-{other_commune.code}"' in html
+    assert "Chưa lưu: 1 ô có lỗi" in html and f'value="{typed}"' in html  # what was typed is kept for correction
+    assert not ProvinceFigure.objects.exists() and AuditLog.objects.count() == before
+
+
+def test_entry_checks(users, commune, foreign_commune):
+    actor = users["province_home_affairs"]
+    ok = {"key": "reform.par", "year": 2025, "document": "QĐ 1/QĐ-UBND"}
+    with pytest.raises(ApplicationError, match="Năm phải từ"):
+        services.province_figures_save(actor=actor, **{**ok, "year": dt.date.today().year + 1}, values={commune.code: "50"})
+    with pytest.raises(ApplicationError, match="văn bản công bố"):
+        services.province_figures_save(actor=actor, **{**ok, "document": "  "}, values={commune.code: "50"})
+    with pytest.raises(ApplicationError, match="danh mục"):
+        services.province_figures_save(actor=actor, **{**ok, "key": "tasks.on_time"}, values={commune.code: "50"})
+    # another province's commune is refused on its line
+    with pytest.raises(ApplicationError) as err:
+        services.province_figures_save(actor=actor, **ok, values={commune.code: "50", foreign_commune.code: "60"})
+    assert list(err.value.details["rows"]) == [foreign_commune.code]
+    for who in ("leader", "province_finance", "citizen"):
+        with pytest.raises(PermissionDeniedError):
+            services.province_figures_save(actor=users[who], **ok, values={commune.code: "50"})
+    assert not ProvinceFigure.objects.exists()
+
+
+def test_who_opens_the_page(users, login):
+    from conftest import verify_session
+
+    for who in ("leader", "home_affairs", "province_finance", "citizen"):
+        assert login(users[who]).get(URL).status_code == 404, who
+    admin = login(users["sysadmin"])
+    verify_session(admin, users["sysadmin"])
+    r = admin.get(URL)  # system administrators see every menu item: a notice, no form
+    assert r.status_code == 200 and 'id="figures-notice"' in r.content.decode() and "figures-form" not in r.content.decode()
+    assert 'href="/chi-so/so-lieu-tinh/"' in login(users["province_home_affairs"]).get("/chi-so/").content.decode()  # in the menu
+
+
+def test_bad_key_and_year_in_the_address_fall_back(users, login):
+    c = login(users["province_home_affairs"])
+    for query in ("?key=nope&year=abc", "?year=99999999999999999999", "?key=reform&year=-1"):
+        r = c.get(URL + query)
+        assert r.status_code == 200, query
+        assert 'value="satisfaction.survey" selected' in r.content.decode()
+    assert c.get(URL + "?key=%00").status_code == 400  # a NUL byte: refused before the view, as on every page
+
+
+def test_the_leaders_strength_index_shows_the_entered_figure(users, login, commune):
+    services.province_figures_save(actor=users["province_home_affairs"], key="reform.par", year=2026, document="QĐ 9/QĐ-UBND",
+                                   values={commune.code: "77.25"})
+    html = login(users["leader"]).get("/chi-so/?period=2026-06").content.decode()
+    row = html.split('id="strength"', 1)[1].split("Chỉ số cải cách hành chính cấp xã của tỉnh", 1)[1].split("</tr>", 1)[0]
+    assert "77,25" in row or "77.25" in row, row
