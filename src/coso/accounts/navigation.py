@@ -84,16 +84,17 @@ def _urls() -> dict[str, str | None]:
 
 # The home page of a role whose work starts from figures and a queue: "/" opens it instead of the list of pages (the
 # menu keeps every page). A commune leader sees what waits for them and how the commune stands; a province officer the
-# communes ranked; a one-stop clerk their queue. Other roles (citizens, specialists, home-affairs and finance officers)
-# keep the list of their pages.
+# communes ranked; a one-stop clerk their queue and a specialist the dossiers waiting for them. Other roles (citizens,
+# home-affairs and finance officers) keep the list of their pages.
 HOME: dict[str, str] = {
     Role.COMMUNE_LEADER: "indices:dashboard",
     Role.ONESTOP_OFFICER: "indices:clerk_home",
+    Role.SPECIALIST: "dossiers:inbox",
     **{role: "indices:dashboard" for role in PROVINCE_ROLES},
     Role.SYSTEM_ADMIN: "indices:dashboard",
 }
 # Roles whose home page is about their own commune or province: without one they keep the list of pages.
-_COMMUNE_HOMES = frozenset({Role.COMMUNE_LEADER, Role.ONESTOP_OFFICER})
+_COMMUNE_HOMES = frozenset({Role.COMMUNE_LEADER, Role.ONESTOP_OFFICER, Role.SPECIALIST})
 
 
 def home_for(user: Any) -> str:
