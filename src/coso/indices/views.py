@@ -226,11 +226,15 @@ def clerk_home(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _todo(user: Any) -> dict[str, Any]:
-    """What waits for a commune leader today (counts link to the lists behind them): dossiers and feedback, and what
-    the workforce review asks of them (staff below standard, retirements within a year or overdue, quota places short)."""
+    """What waits for a commune leader today (counts link to the lists behind them): dossiers, feedback and tasks from
+    the levels above, and what the workforce review asks of them (staff below standard, retirements within a year or
+    overdue, quota places short)."""
+    from coso.tasks import status as task_status
+    from coso.tasks.selectors import open_task_counts
     from coso.workforce.selectors import commune_staff_todo
 
     inbox_url = reverse("dossiers:inbox")
+    tasks_url = reverse("tasks:list")
     staff = commune_staff_todo(fetched_by=user, commune_code=user.commune_code)
     if staff is not None:
         review_url = reverse("workforce:review") + "?" + urlencode({"commune": user.commune_code})
@@ -246,6 +250,9 @@ def _todo(user: Any) -> dict[str, Any]:
         "overdue_url": inbox_url + "?tab=overdue",
         "feedback_url": reverse("feedback:moderation") + "?tab=overdue",
         "staff": staff,
+        "tasks": open_task_counts(fetched_by=user),
+        "tasks_overdue_url": tasks_url + "?" + urlencode({"status": task_status.OVERDUE}),
+        "tasks_in_term_url": tasks_url + "?" + urlencode({"status": task_status.IN_TERM}),
     }
 
 

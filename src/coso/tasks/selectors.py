@@ -106,6 +106,16 @@ def task_list(
     return qs.order_by(open_first, "effective_due", "id")
 
 
+def open_task_counts(*, fetched_by: Any, on: dt.date | None = None) -> dict[str, int]:
+    """Tasks of the user's unit still open on ``on``: overdue and within their term, as the task list filters them
+    (``task_list(status=...)``), for a leader's home page."""
+    on = on or timezone.localdate()
+    qs = scoped(Task.objects.all(), fetched_by).order_by()
+    province = getattr(fetched_by, "province_code", "")
+    return qs.aggregate(overdue=Count("pk", filter=status_q(st.OVERDUE, on=on, province_code=province)),
+                        in_term=Count("pk", filter=status_q(st.IN_TERM, on=on, province_code=province)))
+
+
 def status_q(status: str, *, on: dt.date, province_code: str = "") -> Q:
     """The official status as a database condition (same rule as ``status.official_status``)."""
     counts, _m = rule_values(on, province_code)

@@ -95,3 +95,26 @@ def test_leader_sees_staff_gaps_and_retirements_and_opens_the_lists_behind_them(
 def test_leader_of_a_commune_without_staff_sees_no_staff_figures(users, login):
     html = login(users["leader"]).get("/chi-so/").content.decode()
     assert 'id="todo-mine"' in html and 'id="todo-retiring"' not in html and 'id="todo-below-standard"' not in html
+
+
+def test_leader_sees_the_tasks_overdue_and_in_term_and_opens_their_lists(users, login, commune, other_commune):
+    from coso.tasks import services as task_services
+    from coso.tasks.models import Task
+    from coso.tasks.tests.test_services import _bulk
+
+    with time_machine.travel(dt.datetime(2017, 1, 3, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False):
+        d = task_services.directive_create(actor=users["province_admin"], number="3/BC", issued_on=dt.date(2017, 1, 2), issuer="UBND tỉnh",
+                                           level="province", summary="Kế hoạch")
+    Task.objects.bulk_create(
+        _bulk(d, commune.code, 2, state="open", due=dt.date(2020, 6, 30))  # overdue
+        + _bulk(d, commune.code, 1, state="open", due=dt.date(2099, 6, 30))  # in its term
+        + _bulk(d, commune.code, 1, state="completed", due=dt.date(2020, 6, 30), completed=dt.date(2020, 6, 1))
+        + _bulk(d, other_commune.code, 3, state="open", due=dt.date(2020, 6, 30))  # another commune's: never counted
+    )
+    c = login(users["leader"])
+    html = c.get("/chi-so/").content.decode()
+    assert (_value(html, "todo-tasks-overdue"), _value(html, "todo-tasks-in-term")) == (2, 1)
+    for element_id, n in (("todo-tasks-overdue", 2), ("todo-tasks-in-term", 1)):
+        url = re.search(rf'href="([^"]+)" id="{element_id}"', html).group(1).replace("&amp;", "&")  # type: ignore[union-attr]
+        listed = c.get(url).content.decode().split('id="task-table"', 1)[1].split("</table>", 1)[0]
+        assert listed.count("data-commune=") == n, url
