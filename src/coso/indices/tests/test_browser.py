@@ -59,3 +59,19 @@ def test_clerk_opens_the_home_page_and_follows_the_overdue_number(page, blogin, 
     page.wait_for_url("**/dossiers/inbox/?tab=overdue")
     assert d.code in page.content()
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+
+
+def test_the_dashboard_prints_its_figures_without_the_menu_and_controls(page, blogin, users, november, commune):
+    services.rollups_rebuild()
+    blogin(page, "province_home_affairs")
+    page.goto(page.base + "/chi-so/?period=2026-11")
+    page.wait_for_selector("#ranking")
+    page.emulate_media(media="print")
+    for hidden in ("#site-nav", "#period-form", "#index-xlsx", ".user-box", ".site-footer"):
+        assert not page.is_visible(hidden), hidden
+    for shown in ("h1", "#behind", "#scorecard", "#ranking", "#groups-chart"):
+        assert page.is_visible(shown), shown
+    # tables print whole: no scroll box cuts the ranking
+    assert page.evaluate("getComputedStyle(document.querySelector('#ranking').closest('.table-wrap')).overflowX") == "visible"
+    page.emulate_media(media="screen")
+    assert page.is_visible("#period-form")
