@@ -6,8 +6,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
-from ninja import Router
+from ninja import Query, Router, Schema
 
+from coso.core.params import FIRST_YEAR, LAST_YEAR
 from coso.core.types import AuthedHttpRequest
 from coso.indices import errors, periods, selectors
 from coso.indices.cache import page_of_figures
@@ -118,3 +119,34 @@ def strength(request: AuthedHttpRequest, commune: str, period: str = "", start: 
     if not selectors.can_view_records(request.user, province_code=unit.province_code, commune_code=unit.code):
         raise Http404
     return selectors.province_strengths(unit.province_code, p, request.user, [unit.code])[unit.code].as_dict()
+
+
+class ProvinceFiguresIn(Schema):
+    key: str
+    year: int
+    document: str
+    values: dict[str, str]  # commune code → value as typed ("" removes a figure entered before)
+
+
+@router.get("/province-figures", summary="Figures the caller's province entered for the commune-strength index (one input, one year)")
+def province_figures(request: AuthedHttpRequest, key: str, year: int = Query(..., ge=FIRST_YEAR, le=LAST_YEAR)) -> dict[str, Any]:
+    from coso.indices import services
+    from coso.indices.strength import PROVINCE_FIGURES
+
+    if not services.can_enter_province_figures(request.user):
+        raise Http404
+    if key not in PROVINCE_FIGURES:
+        raise errors.UNKNOWN_PROVINCE_FIGURE()
+    found = selectors.province_figures(province_code=request.user.province_code, key=key, year=year)
+    return {"key": key, "year": year, "province": request.user.province_code,
+            "figures": [{"commune": code, "value": float(f["value"]), "document": f["document"]} for code, f in sorted(found.items())]}
+
+
+@router.put("/province-figures", summary="Enter one input's figures of a year for communes of the caller's province (all or nothing)")
+def province_figures_put(request: AuthedHttpRequest, body: ProvinceFiguresIn) -> dict[str, Any]:
+    from coso.indices import services
+
+    if not services.can_enter_province_figures(request.user):
+        raise Http404
+    changed = services.province_figures_save(actor=request.user, key=body.key, year=body.year, document=body.document, values=body.values)
+    return {"changed": changed}

@@ -9,3 +9,8 @@ BAD_LEVEL = ErrorCode("bad-level", _("Cấp không hợp lệ (commune, province
 BAD_PERIOD = ErrorCode("bad-period", _("Ngày kết thúc phải sau ngày bắt đầu."))
 DATE_RANGE_BAD_PERIOD = ErrorCode("bad-period", _("Khoảng thời gian tối đa 3 năm."))
 BAD_PERIOD = ErrorCode("bad-period", _("Kỳ báo cáo không hợp lệ (ví dụ: 2026-11, 2026-Q4, 2026 hoặc ngày bắt đầu và kết thúc)."))
+PROVINCE_FIGURE_FORBIDDEN = ErrorCode("province-figure-forbidden", _("Chỉ Sở Nội vụ hoặc quản trị tỉnh nhập số liệu này."), status=403)
+UNKNOWN_PROVINCE_FIGURE = ErrorCode("province-figure-unknown", _("Đầu vào không có trong danh mục số liệu tỉnh nhập."), field="key")
+PROVINCE_FIGURE_YEAR = ErrorCode("province-figure-year", _("Năm phải từ %(first)s đến năm nay."), field="year")
+PROVINCE_FIGURE_DOCUMENT = ErrorCode("province-figure-document", _("Ghi số, ngày của văn bản công bố số liệu (tối đa 200 ký tự)."), field="document")
+PROVINCE_FIGURE_ROWS = ErrorCode("province-figure-rows", _("Chưa lưu: %(n)s ô có lỗi, xem từng dòng."))

@@ -25,12 +25,11 @@ from coso.accounts.roles import Role
 from coso.core import locks
 from coso.core.audit import audit_log, audited_create, audited_delete, audited_update
 from coso.core.bulk import refresh_statistics
-from coso.core.exceptions import ApplicationError, PermissionDeniedError
 from coso.core.models import AuditLog
 from coso.dossiers import selectors as dossier_selectors
 from coso.feedback import selectors as feedback_selectors
 from coso.indices import cache as figures_cache
-from coso.indices import sql
+from coso.indices import errors, sql
 from coso.indices.models import (
     COUNT_COLUMNS,
     IndexRollup,
@@ -290,16 +289,15 @@ def province_figures_save(*, actor: Any, key: str, year: int, document: str, val
     from coso.units.selectors import unit_list
 
     if not can_enter_province_figures(actor):
-        raise PermissionDeniedError(_("Chỉ Sở Nội vụ hoặc quản trị tỉnh nhập số liệu này."))
+        raise errors.PROVINCE_FIGURE_FORBIDDEN()
     kind = PROVINCE_FIGURES.get(key)
     if kind is None:
-        raise ApplicationError(_("Đầu vào không có trong danh mục số liệu tỉnh nhập."), code="province-figure-unknown")
+        raise errors.UNKNOWN_PROVINCE_FIGURE()
     if not PROVINCE_FIGURE_FIRST_YEAR <= year <= timezone.localdate().year:
-        raise ApplicationError(_("Năm phải từ %(first)s đến năm nay.") % {"first": PROVINCE_FIGURE_FIRST_YEAR}, code="province-figure-year")
+        raise errors.PROVINCE_FIGURE_YEAR(first=PROVINCE_FIGURE_FIRST_YEAR)
     document = " ".join(document.split())
     if not document or len(document) > 200:
-        raise ApplicationError(_("Ghi số, ngày của văn bản công bố số liệu (tối đa 200 ký tự)."), code="province-figure-document",
-                               details={"fields": {"document": ["required"]}})
+        raise errors.PROVINCE_FIGURE_DOCUMENT()
     communes = set(unit_list(fetched_by=actor, level="commune", province_code=actor.province_code).values_list("code", flat=True))
     parsed: dict[str, Decimal | None] = {}
     row_errors: dict[str, str] = {}
@@ -312,8 +310,7 @@ def province_figures_save(*, actor: Any, key: str, year: int, document: str, val
         except ValueError as exc:
             row_errors[code] = str(exc)
     if row_errors:
-        raise ApplicationError(_("Chưa lưu: %(n)s ô có lỗi, xem từng dòng.") % {"n": len(row_errors)}, code="province-figure-rows",
-                               details={"rows": row_errors})
+        raise errors.PROVINCE_FIGURE_ROWS(n=len(row_errors), details={"rows": row_errors})
     changed = 0
     with transaction.atomic():
         locks.lock(ProvinceFigure, "indices.province_figures", actor.province_code)  # two entries of the province at once: one after the other

@@ -117,3 +117,23 @@ def test_the_leaders_strength_index_shows_the_entered_figure(users, login, commu
     html = login(users["leader"]).get("/chi-so/?period=2026-06").content.decode()
     row = html.split('id="strength"', 1)[1].split("Chỉ số cải cách hành chính cấp xã của tỉnh", 1)[1].split("</tr>", 1)[0]
     assert "77,25" in row or "77.25" in row, row
+
+
+def test_the_api_reads_and_enters_figures_with_the_one_error_shape(users, login, commune, other_commune, foreign_commune):
+    c = login(users["province_home_affairs"])
+    url = "/api/v1/indices/province-figures"
+    body = {"key": "reform.par", "year": 2025, "document": "QĐ 123/QĐ-UBND", "values": {commune.code: "81.25", other_commune.code: "70"}}
+    r = c.put(url, body, content_type="application/json")
+    assert r.status_code == 200 and r.json() == {"changed": 2}
+    r = c.get(url, {"key": "reform.par", "year": 2025})
+    assert r.json()["figures"] == [{"commune": commune.code, "value": 81.25, "document": "QĐ 123/QĐ-UBND"},
+                                   {"commune": other_commune.code, "value": 70.0, "document": "QĐ 123/QĐ-UBND"}]
+    # all or nothing: one bad line (another province's commune) refuses the whole entry, with the reason per line
+    r = c.put(url, {**body, "values": {commune.code: "10", foreign_commune.code: "20"}}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "province-figure-rows"
+    assert set(r.json()) == {"code", "message", "details"} and list(r.json()["details"]["rows"]) == [foreign_commune.code]
+    assert ProvinceFigure.objects.get(commune_code=commune.code).value == Decimal("81.25")
+    for bad in ({"key": "x"}, {"year": 99999}):
+        assert c.get(url, {"key": "reform.par", "year": 2025, **bad}).status_code in (400, 422)
+    assert login(users["leader"]).get(url, {"key": "reform.par", "year": 2025}).status_code == 404
+    assert login(users["leader"]).put(url, body, content_type="application/json").status_code == 404
