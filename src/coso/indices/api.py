@@ -125,7 +125,7 @@ class ProvinceFiguresIn(Schema):
     key: str
     year: int
     document: str
-    values: dict[str, str]  # commune code → value as typed ("" removes a figure entered before)
+    values: dict[str, str | float | None]  # commune code → value (a number, or as typed: "85,5"); "" or null removes a figure
 
 
 @router.get("/province-figures", summary="Figures the caller's province entered for the commune-strength index (one input, one year)")

@@ -279,7 +279,7 @@ def _figure_value(raw: str, kind: str) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
-def province_figures_save(*, actor: Any, key: str, year: int, document: str, values: dict[str, str]) -> int:
+def province_figures_save(*, actor: Any, key: str, year: int, document: str, values: dict[str, Any]) -> int:
     """Enter one input's figures of a year for communes of the actor's province: ``values`` {commune code: typed value}
     ("" removes a figure entered before). Every value is checked first; any error refuses the whole entry with the
     reason per commune (``details["rows"]``) and saves nothing. Each figure created, changed or removed is audited.
@@ -306,7 +306,7 @@ def province_figures_save(*, actor: Any, key: str, year: int, document: str, val
             row_errors[code] = str(_("Xã, phường không thuộc tỉnh."))
             continue
         try:
-            parsed[code] = _figure_value(str(raw), kind)
+            parsed[code] = _figure_value("" if raw is None else str(raw), kind)
         except ValueError as exc:
             row_errors[code] = str(exc)
     if row_errors:

@@ -384,7 +384,7 @@ def province_figures(request: AuthedHttpRequest) -> HttpResponse:
     key = source.get("key", "")
     key = key if key in PROVINCE_FIGURES else next(iter(PROVINCE_FIGURES))
     year_text = source.get("year", "")
-    year = int(year_text) if year_text.isdigit() and int(year_text) in years else this_year - 1
+    year = int(year_text) if year_text.isascii() and year_text.isdigit() and len(year_text) == 4 and int(year_text) in years else this_year - 1
     communes = list(unit_list(fetched_by=user, level="commune", province_code=user.province_code).values_list("code", "name"))
     saved = selectors.province_figures(province_code=user.province_code, key=key, year=year)
     typed = {code: (f"{saved[code]['value']:.2f}".rstrip("0").rstrip(".") if code in saved else "") for code, _ in communes}
@@ -401,8 +401,7 @@ def province_figures(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu %(n)s số liệu.") % {"n": changed})
             return redirect(reverse("indices:province_figures") + "?" + urlencode({"key": key, "year": str(year)}))
-    rows = [{"code": code, "name": name, "value": typed.get(code, ""), "error": row_errors.get(code, ""),
-             "updated_at": saved.get(code, {}).get("updated_at")} for code, name in communes]
+    rows = [{"code": code, "name": name, "value": typed.get(code, ""), "error": row_errors.get(code, "")} for code, name in communes]
     return render(request, "indices/province_figures.html", {
         "inputs": [(k, INPUTS[k].label, INPUTS[k].source) for k in PROVINCE_FIGURES], "key": key, "kind": PROVINCE_FIGURES[key],
         "label": INPUTS[key].label, "source": INPUTS[key].source, "years": years, "year": year, "rows": rows, "document": document,

@@ -104,7 +104,7 @@ def test_who_opens_the_page(users, login):
 
 def test_bad_key_and_year_in_the_address_fall_back(users, login):
     c = login(users["province_home_affairs"])
-    for query in ("?key=nope&year=abc", "?year=99999999999999999999", "?key=reform&year=-1"):
+    for query in ("?key=nope&year=abc", "?year=99999999999999999999", "?key=reform&year=-1", "?year=%C2%B2", "?year=%D9%A2%D9%A0%D9%A2%D9%A5"):
         r = c.get(URL + query)
         assert r.status_code == 200, query
         assert 'value="satisfaction.survey" selected' in r.content.decode()
@@ -122,7 +122,7 @@ def test_the_leaders_strength_index_shows_the_entered_figure(users, login, commu
 def test_the_api_reads_and_enters_figures_with_the_one_error_shape(users, login, commune, other_commune, foreign_commune):
     c = login(users["province_home_affairs"])
     url = "/api/v1/indices/province-figures"
-    body = {"key": "reform.par", "year": 2025, "document": "QĐ 123/QĐ-UBND", "values": {commune.code: "81.25", other_commune.code: "70"}}
+    body = {"key": "reform.par", "year": 2025, "document": "QĐ 123/QĐ-UBND", "values": {commune.code: "81,25", other_commune.code: 70}}
     r = c.put(url, body, content_type="application/json")
     assert r.status_code == 200 and r.json() == {"changed": 2}
     r = c.get(url, {"key": "reform.par", "year": 2025})
