@@ -14,3 +14,4 @@ UNKNOWN_PROVINCE_FIGURE = ErrorCode("province-figure-unknown", _("Đầu vào kh
 PROVINCE_FIGURE_YEAR = ErrorCode("province-figure-year", _("Năm phải từ %(first)s đến năm nay."), field="year")
 PROVINCE_FIGURE_DOCUMENT = ErrorCode("province-figure-document", _("Ghi số, ngày của văn bản công bố số liệu (tối đa 200 ký tự)."), field="document")
 PROVINCE_FIGURE_ROWS = ErrorCode("province-figure-rows", _("Chưa lưu: %(n)s ô có lỗi, xem từng dòng."))
+PROVINCE_FIGURE_FILE = ErrorCode("province-figure-file", _("Chọn một tệp Excel (.xlsx) không quá 5 MB."), field="file")

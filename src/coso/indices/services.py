@@ -330,3 +330,48 @@ def province_figures_save(*, actor: Any, key: str, year: int, document: str, val
                 audited_update(found, actor=actor, changes={"value": value, "document": document, "updated_by": actor}, verb="province_figure_corrected")
                 changed += 1
     return changed
+
+
+# The columns of the province figures' Excel file: the template lists every commune of the province with its figure.
+FIGURE_CODE, FIGURE_NAME, FIGURE_VALUE = "Mã xã", "Tên xã, phường", "Giá trị"
+FIGURE_MAX_ROWS = 5000
+COMMUNE_CODE_DIGITS = 5  # a commune code read back as a number by a spreadsheet loses its leading zeros ("00004" → 4)
+
+
+def province_figures_template(*, actor: Any, key: str, year: int) -> bytes:
+    """The Excel file to fill: every commune of the actor's province, its code and name, and the figure entered so far."""
+    from coso.core.excel import workbook_bytes
+    from coso.indices.selectors import province_figures
+    from coso.units.selectors import unit_list
+
+    if not can_enter_province_figures(actor):
+        raise errors.PROVINCE_FIGURE_FORBIDDEN()
+    saved = province_figures(province_code=actor.province_code, key=key, year=year)
+    rows = [[code, name, float(saved[code]["value"]) if code in saved else None]
+            for code, name in unit_list(fetched_by=actor, level="commune", province_code=actor.province_code).values_list("code", "name")]
+    return workbook_bytes([{"title": "So lieu", "headers": [FIGURE_CODE, FIGURE_NAME, FIGURE_VALUE], "rows": rows, "widths": [10, 40, 12]}])
+
+
+def province_figures_import(*, actor: Any, key: str, year: int, document: str, data: bytes) -> int:
+    """:func:`province_figures_save` from an Excel file (columns "Mã xã" and "Giá trị", as in the template): a blank value
+    removes a figure entered before, a commune listed twice refuses the file. All or nothing, like the page."""
+    from coso.core.excel import clean_text, read_rows
+
+    if not can_enter_province_figures(actor):
+        raise errors.PROVINCE_FIGURE_FORBIDDEN()
+    records = read_rows(data, expected_headers=(FIGURE_CODE, FIGURE_VALUE), max_rows=FIGURE_MAX_ROWS)
+    values: dict[str, Any] = {}
+    repeated: dict[str, str] = {}
+    for record in records:
+        raw_code = record.get(FIGURE_CODE)
+        if isinstance(raw_code, int | float) and not isinstance(raw_code, bool) and float(raw_code).is_integer() and 0 <= raw_code < 10**8:
+            code = str(int(raw_code)).zfill(COMMUNE_CODE_DIGITS)
+        else:
+            code = "" if raw_code is None else clean_text(raw_code).strip()
+        raw = record.get(FIGURE_VALUE)
+        if code in values:
+            repeated[code] = str(_("Xã, phường có hai dòng (dòng %(row)s).") % {"row": record["_row"]})
+        values[code] = "" if raw is None else str(raw)
+    if repeated:
+        raise errors.PROVINCE_FIGURE_ROWS(n=len(repeated), details={"rows": repeated})
+    return province_figures_save(actor=actor, key=key, year=year, document=document, values=values)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from coso.accounts.roles import PROVINCE_ROLES, Role
 from coso.core.exceptions import ApplicationError
 from coso.core.types import AuthedHttpRequest
-from coso.indices import periods, selectors
+from coso.indices import errors, periods, selectors
 from coso.indices.cache import page_of_figures
 from coso.indices.catalogue import GROUPS, INDICATOR_BY_CODE
 from coso.indices.engine import Scorecard
@@ -359,6 +359,10 @@ def public(request: HttpRequest) -> HttpResponse:
     return render(request, "indices/public.html", ctx)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FIGURES_FILE_BYTES = 5 * 1024 * 1024  # a province's communes fit in a few kilobytes
+
+
 @login_required
 def province_figures(request: AuthedHttpRequest) -> HttpResponse:
     """The province's home-affairs department enters the yearly figures of its communes that Coso does not measure
@@ -389,20 +393,36 @@ def province_figures(request: AuthedHttpRequest) -> HttpResponse:
     saved = selectors.province_figures(province_code=user.province_code, key=key, year=year)
     typed = {code: (f"{saved[code]['value']:.2f}".rstrip("0").rstrip(".") if code in saved else "") for code, _ in communes}
     document = next((f["document"] for f in saved.values()), "")
+    if request.GET.get("format") == "xlsx":
+        resp = HttpResponse(services.province_figures_template(actor=user, key=key, year=year), content_type=XLSX)
+        resp["Content-Disposition"] = f'attachment; filename="so-lieu-{key.replace(".", "-")}-{year}.xlsx"'
+        return resp
     row_errors: dict[str, str] = {}
     error = ""
+    importing = request.method == "POST" and request.POST.get("action") == "import"
     if request.method == "POST":
-        typed = {code: request.POST.get(f"v-{code}", "")[:20] for code, _ in communes}
         document = request.POST.get("document", "")[:300]
         try:
-            changed = services.province_figures_save(actor=user, key=key, year=year, document=document, values=typed)
+            if importing:
+                upload = request.FILES.get("file")
+                if upload is None or (upload.size or 0) > FIGURES_FILE_BYTES or not (upload.name or "").lower().endswith(".xlsx"):
+                    raise errors.PROVINCE_FIGURE_FILE()
+                changed = services.province_figures_import(actor=user, key=key, year=year, document=document, data=upload.read())
+            else:
+                typed = {code: request.POST.get(f"v-{code}", "")[:20] for code, _ in communes}
+                changed = services.province_figures_save(actor=user, key=key, year=year, document=document, values=typed)
         except ApplicationError as exc:
             error, row_errors = exc.message, exc.details.get("rows", {})
+            if not isinstance(row_errors, dict):  # a file the reader refused: its reason is the message
+                row_errors = {}
         else:
             messages.success(request, _("Đã lưu %(n)s số liệu.") % {"n": changed})
             return redirect(reverse("indices:province_figures") + "?" + urlencode({"key": key, "year": str(year)}))
     rows = [{"code": code, "name": name, "value": typed.get(code, ""), "error": row_errors.get(code, "")} for code, name in communes]
+    names = dict(communes)
     return render(request, "indices/province_figures.html", {
+        "importing": importing, "file_errors": [(code, names.get(code, ""), msg) for code, msg in row_errors.items()] if importing else [],
+        "template_url": "?" + urlencode({"key": key, "year": str(year), "format": "xlsx"}),
         "inputs": [(k, INPUTS[k].label, INPUTS[k].source) for k in PROVINCE_FIGURES], "key": key, "kind": PROVINCE_FIGURES[key],
         "label": INPUTS[key].label, "source": INPUTS[key].source, "years": years, "year": year, "rows": rows, "document": document,
         "error": error, "filled": sum(1 for code, _ in communes if code in saved),

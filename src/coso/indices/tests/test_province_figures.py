@@ -137,3 +137,56 @@ def test_the_api_reads_and_enters_figures_with_the_one_error_shape(users, login,
         assert c.get(url, {"key": "reform.par", "year": 2025, **bad}).status_code in (400, 422)
     assert login(users["leader"]).get(url, {"key": "reform.par", "year": 2025}).status_code == 404
     assert login(users["leader"]).put(url, body, content_type="application/json").status_code == 404
+
+
+def _xlsx(rows):  # type: ignore[no-untyped-def]
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_the_template_round_trip_and_an_import_with_a_bad_line(users, login, commune, other_commune, foreign_commune):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from openpyxl import load_workbook
+
+    c = login(users["province_home_affairs"])
+    services.province_figures_save(actor=users["province_home_affairs"], key="reform.par", year=2025, document="QĐ 1/QĐ-UBND",
+                                   values={commune.code: "60"})
+    r = c.get(URL + "?key=reform.par&year=2025&format=xlsx")
+    assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment")
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["Mã xã", "Tên xã, phường", "Giá trị"]
+    assert [commune.code, commune.name, 60] in rows and [other_commune.code, other_commune.name, None] in rows
+
+    def upload(table):  # type: ignore[no-untyped-def]
+        return c.post(URL, {"key": "reform.par", "year": "2025", "action": "import", "document": "QĐ 2/QĐ-UBND",
+                            "file": SimpleUploadedFile("par.xlsx", _xlsx(table))})
+
+    # a line of another province refuses the file: nothing changes, the line is named
+    r = upload([["Mã xã", "Giá trị"], [commune.code, 75], [foreign_commune.code, 80]])
+    assert r.status_code == 400 and 'id="file-errors"' in r.content.decode() and foreign_commune.code in r.content.decode()
+    assert ProvinceFigure.objects.get(commune_code=commune.code).value == Decimal("60.00")
+    # a code read back as a number (leading zeros lost) is read as the commune's code; a blank value removes a figure
+    r = upload([["Mã xã", "Giá trị"], [int(other_commune.code), 81.5], [commune.code, None]])
+    assert r.status_code == 302
+    assert {f.commune_code: f.value for f in ProvinceFigure.objects.all()} == {other_commune.code: Decimal("81.50")}
+    # not an Excel file, or a commune twice: refused with the reason
+    r = c.post(URL, {"key": "reform.par", "year": "2025", "action": "import", "document": "QĐ 2/QĐ-UBND",
+                     "file": SimpleUploadedFile("par.csv", b"a,b")})
+    assert r.status_code == 400 and "Chọn một tệp Excel" in r.content.decode()
+    r = upload([["Mã xã", "Giá trị"], [commune.code, 70], [commune.code, 71]])
+    assert r.status_code == 400 and "có hai dòng" in r.content.decode()
+    r = upload([["Xã", "Điểm"], [commune.code, 70]])
+    assert r.status_code == 400 and ProvinceFigure.objects.count() == 1
