@@ -75,3 +75,31 @@ def test_the_dashboard_prints_its_figures_without_the_menu_and_controls(page, bl
     assert page.evaluate("getComputedStyle(document.querySelector('#ranking').closest('.table-wrap')).overflowX") == "visible"
     page.emulate_media(media="screen")
     assert page.is_visible("#period-form")
+
+
+def test_province_officer_enters_par_figures_and_the_leader_sees_them_in_the_strength_index(page, blogin, users, commune, other_commune):
+    from coso.indices.models import ProvinceFigure
+
+    errors = _errors(page)
+    blogin(page, "province_home_affairs")
+    page.goto(page.base + "/chi-so/so-lieu-tinh/")
+    page.select_option("#pf-key", "reform.par")
+    page.select_option("#pf-year", "2026")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_selector("#figures-form")
+    page.fill("#pf-document", "Quyết định 45/QĐ-UBND ngày 20/11/2026")
+    page.fill(f"#v-{commune.code}", "88,5")
+    page.fill(f"#v-{other_commune.code}", "abc")
+    page.click("#figures-form button[type=submit]")
+    assert page.inner_text(f"#err-{other_commune.code}") == "Giá trị phải là một số từ 0 đến 100."  # nothing saved
+    assert page.input_value(f"#v-{commune.code}") == "88,5" and not ProvinceFigure.objects.exists()
+    page.fill(f"#v-{other_commune.code}", "70")
+    page.click("#figures-form button[type=submit]")
+    page.wait_for_selector(".msg-success")
+    assert page.input_value(f"#v-{commune.code}") == "88.5"
+    page.context.clear_cookies()
+    blogin(page, "leader")
+    page.goto(page.base + "/chi-so/?period=2026-11")
+    row = page.locator("#strength tr", has_text="Chỉ số cải cách hành chính cấp xã của tỉnh")
+    assert "88,5" in row.inner_text()
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
