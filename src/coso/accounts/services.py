@@ -41,6 +41,7 @@ from coso.core.excel import read_rows, workbook_bytes
 from coso.core.exceptions import ApplicationError, NotFoundError
 from coso.core.models import AuditLog
 from coso.core.notify import notify
+from coso.core.params import INT_MAX
 from coso.core.text import fold, nfc
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@+-]{2,149}$")
@@ -409,7 +410,8 @@ def staff_bulk_from_register(*, actor: Any, commune_code: str, person_ids: Itera
     ids = sorted({int(i) for i in person_ids})
     if not ids:
         raise accounts_errors.NOTHING_SELECTED()
-    people = {p.pk: p for p in people_for_accounts(fetched_by=actor, commune_code=commune_code, ids=ids)}
+    # An id past what the id column holds is nobody's (and would fail in the database): it is reported as unavailable.
+    people = {p.pk: p for p in people_for_accounts(fetched_by=actor, commune_code=commune_code, ids=[i for i in ids if 0 < i <= INT_MAX])}
     missing = [i for i in ids if i not in people]
     if missing:
         raise accounts_errors.PEOPLE_UNAVAILABLE(details={"ids": missing})
