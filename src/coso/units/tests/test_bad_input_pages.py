@@ -36,3 +36,23 @@ def test_cancelling_a_reorganisation_with_a_version_that_is_not_one_is_refused(u
     assert c.post(f"/units/reorganisations/{obj.pk}/", {"reason": "HĐND tỉnh hoãn", "version": obj.version}).status_code == 302
     obj.refresh_from_db()
     assert obj.status == Reorganisation.Status.CANCELLED
+
+
+@pytest.mark.parametrize(("households", "message"), [("²", "Phải là số nguyên không âm."), ("1²", "Phải là số nguyên không âm."),
+                                                     ("9" * 5000, "Số quá lớn."), ("1." + ".".join(["000"] * 1500), "Số quá lớn."),
+                                                     ("0" * 30 + "12", None)])
+def test_village_import_reads_counts_only_from_decimal_digits(users, commune, login, households, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coso.units.models import Village
+    from coso.units.tests.helpers import xlsx
+
+    c = login(users["province_admin"])
+    audit = AuditLog.objects.count()
+    data = xlsx([["26734", "Khu phố 9", "Khu phố", households, "30", "", "", ""]])
+    r = c.post("/units/villages/import/", {"file": SimpleUploadedFile("thon.xlsx", data)})
+    if message is None:  # leading zeros: still the number they write
+        assert r.status_code == 302 and Village.objects.get(name="Khu phố 9").households == 12
+        return
+    assert r.status_code == 200 and message in html.unescape(r.content.decode())
+    assert not Village.objects.filter(name="Khu phố 9").exists() and AuditLog.objects.count() == audit
