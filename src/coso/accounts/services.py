@@ -149,11 +149,18 @@ def normalize_phone(value: str) -> str:
     return digits
 
 
+# What the account's columns hold: a longer value is refused on its field, not by full_clean() at the write.
+FULL_NAME_MAX = User._meta.get_field("full_name").max_length or 200
+EMAIL_MAX = User._meta.get_field("email").max_length or 254
+
+
 def _clean_contact(data: dict[str, Any], errors: dict[str, list[str]]) -> None:
     if data.get("email"):
         data["email"] = data["email"].strip().lower()
         try:
             validate_email(data["email"])
+            if len(data["email"]) > EMAIL_MAX:  # validate_email lets up to 320 characters through
+                raise ValidationError("too long")
         except ValidationError:
             errors.setdefault("email", []).append(_("Địa chỉ thư điện tử không hợp lệ."))
     if data.get("phone"):
@@ -168,6 +175,8 @@ def _clean_contact(data: dict[str, Any], errors: dict[str, list[str]]) -> None:
         data["full_name"] = nfc(str(data["full_name"] or "").strip())
         if not data["full_name"]:
             errors.setdefault("full_name", []).append(_("Nhập họ và tên."))
+        elif len(data["full_name"]) > FULL_NAME_MAX:
+            errors.setdefault("full_name", []).append(_("Họ và tên tối đa %(n)s ký tự.") % {"n": FULL_NAME_MAX})
 
 
 def _raise_fields(errors: dict[str, list[str]]) -> None:
