@@ -41,6 +41,7 @@ from coso.core.excel import read_rows, workbook_bytes
 from coso.core.exceptions import ApplicationError, NotFoundError
 from coso.core.models import AuditLog
 from coso.core.notify import notify
+from coso.core.params import INT_MAX
 from coso.core.text import fold, nfc
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@+-]{2,149}$")
@@ -148,11 +149,18 @@ def normalize_phone(value: str) -> str:
     return digits
 
 
+# What the account's columns hold: a longer value is refused on its field, not by full_clean() at the write.
+FULL_NAME_MAX = User._meta.get_field("full_name").max_length or 200
+EMAIL_MAX = User._meta.get_field("email").max_length or 254
+
+
 def _clean_contact(data: dict[str, Any], errors: dict[str, list[str]]) -> None:
     if data.get("email"):
         data["email"] = data["email"].strip().lower()
         try:
             validate_email(data["email"])
+            if len(data["email"]) > EMAIL_MAX:  # validate_email lets up to 320 characters through
+                raise ValidationError("too long")
         except ValidationError:
             errors.setdefault("email", []).append(_("Địa chỉ thư điện tử không hợp lệ."))
     if data.get("phone"):
@@ -167,6 +175,8 @@ def _clean_contact(data: dict[str, Any], errors: dict[str, list[str]]) -> None:
         data["full_name"] = nfc(str(data["full_name"] or "").strip())
         if not data["full_name"]:
             errors.setdefault("full_name", []).append(_("Nhập họ và tên."))
+        elif len(data["full_name"]) > FULL_NAME_MAX:
+            errors.setdefault("full_name", []).append(_("Họ và tên tối đa %(n)s ký tự.") % {"n": FULL_NAME_MAX})
 
 
 def _raise_fields(errors: dict[str, list[str]]) -> None:
@@ -409,7 +419,8 @@ def staff_bulk_from_register(*, actor: Any, commune_code: str, person_ids: Itera
     ids = sorted({int(i) for i in person_ids})
     if not ids:
         raise accounts_errors.NOTHING_SELECTED()
-    people = {p.pk: p for p in people_for_accounts(fetched_by=actor, commune_code=commune_code, ids=ids)}
+    # An id past what the id column holds is nobody's (and would fail in the database): it is reported as unavailable.
+    people = {p.pk: p for p in people_for_accounts(fetched_by=actor, commune_code=commune_code, ids=[i for i in ids if 0 < i <= INT_MAX])}
     missing = [i for i in ids if i not in people]
     if missing:
         raise accounts_errors.PEOPLE_UNAVAILABLE(details={"ids": missing})

@@ -46,3 +46,15 @@ def working_days_query(default: Any = ..., **kwargs: Any) -> Any:
 
 def years_query(default: Any = ..., **kwargs: Any) -> Any:
     return Query(default, ge=0, le=100, **kwargs)
+
+
+# The same span for a date typed in a page's form (Django form field validator): a date outside it is refused on its
+# field with one message, before a computation (day after, a year earlier, the working-day calendar) runs off the end of
+# datetime.date or of the calendar.
+def validate_day(value: dt.date) -> None:
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext
+
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValidationError(gettext("Ngày phải trong khoảng %(first)s–%(last)s."), code="date-out-of-range",
+                              params={"first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")})

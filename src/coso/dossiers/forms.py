@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coso.core.attachments import size_validator
+from coso.core.params import validate_day
 from coso.dossiers.constants import CRITERION_SCORES, RATING_CRITERIA, Channel, Satisfaction
 from coso.units.models import AdministrativeUnit
 
@@ -118,8 +119,10 @@ class RatingForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("Từ ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("Đến ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(label=_("Từ ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"], validators=[validate_day],
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("Đến ngày"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"], validators=[validate_day],
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     group = forms.ChoiceField(label=_("Chi tiết theo"), required=False, choices=[("procedure", _("Thủ tục")), ("commune", _("Xã/phường"))])
     procedure = forms.CharField(label=_("Mã thủ tục"), required=False)
 

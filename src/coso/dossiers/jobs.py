@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from huey import crontab
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.dossiers import errors
 from coso.dossiers.constants import Status
 from coso.jobs.registry import ExportFile, Prepared, export_kind, periodic_job
@@ -74,9 +75,12 @@ def _date(value: Any, name: str) -> dt.date:
     text = str(value or "").strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            day = dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        if not FIRST_DAY <= day <= LAST_DAY:  # 31/12/9999 has no day after it to end the period with
+            raise errors.DATE_OUT_OF_RANGE(first=FIRST_DAY.strftime("%d/%m/%Y"), last=LAST_DAY.strftime("%d/%m/%Y"), details={"field": name})
+        return day
     raise errors.INVALID_DATE(value=text or '(trống)', details={"field": name})
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from coso.core.errors import apply_to_form
 from coso.core.exceptions import ApplicationError
 from coso.core.paging import COUNT_CAP, CappedPaginator
+from coso.core.params import INT_MAX
 from coso.core.types import AuthedHttpRequest
 from coso.feedback import errors
 from coso.feedback import forms as f
@@ -276,6 +277,12 @@ def _commune_staff(commune_code: str) -> list[Any]:
     return list(User.objects.filter(is_active=True, commune_code=commune_code, role__in=COMMUNE_ROLES).order_by("full_name"))
 
 
+def _id(value: str) -> int | None:
+    """A row id sent by a form: ASCII digits within what an id column holds (``"²".isdigit()`` is true, but int() refuses
+    it; a number past the column's range fails in the database), else None."""
+    return int(value) if value.isascii() and value.isdigit() and int(value) <= INT_MAX else None
+
+
 @login_required
 @require_POST
 def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -299,7 +306,7 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             redact_form = f.RedactForm(p)
             redact_form.is_valid()
             phrases = [x for x in (redact_form.cleaned_data.get("phrases") or "").splitlines() if x.strip()]
-            ids = [int(x) for x in p.getlist("attachment") if x.isdigit()]
+            ids = [i for i in map(_id, p.getlist("attachment")) if i is not None]
             svc.feedback_redact(feedback=fb, actor=user, phrases=phrases, patterns=bool(redact_form.cleaned_data.get("patterns")),
                                 attachment_ids=ids, remove_contact=bool(redact_form.cleaned_data.get("remove_contact")))
             messages.success(request, _("Đã ẩn thông tin cá nhân."))
@@ -324,8 +331,8 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "assign":
             from coso.accounts.models import User
 
-            assignee_pk = p.get("assignee") or ""
-            assignee = User.objects.filter(pk=assignee_pk).first() if assignee_pk.isdigit() else None
+            assignee_pk = _id(p.get("assignee") or "")
+            assignee = User.objects.filter(pk=assignee_pk).first() if assignee_pk is not None else None
             svc.feedback_assign(feedback=fb, actor=user, assignee=assignee)
             messages.success(request, _("Đã giao người xử lý."))
         elif action == "forward":

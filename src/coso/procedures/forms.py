@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coso.core.params import INT_MAX, validate_day
+
 from .models import ProcedureVersion
 from .services import CONFIDENCE_VALUES, documents_to_text, parse_documents, parse_steps, steps_to_text
 
@@ -140,3 +142,12 @@ class DecentralisationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["province_code"].choices = list(provinces)
         self.fields["procedure"].choices = [(p.code, f"{p.name} ({p.code})") for p in procedures]
+
+
+class DecentralisationEndForm(forms.Form):
+    """The row form that ends a decentralisation from a date (the list's "Đặt ngày kết thúc")."""
+
+    pk = forms.IntegerField(min_value=1, max_value=INT_MAX)
+    valid_to = forms.DateField(label=_("Kết thúc từ ngày"), validators=[validate_day],
+                               error_messages={"required": _("Hãy chọn ngày."), "invalid": _("Ngày không hợp lệ.")})
+    reason = forms.CharField(required=False)

@@ -65,7 +65,7 @@ class RuleChangeForm(forms.Form):
         if t == ValueType.TABLE:
             try:
                 return json.loads(raw)
-            except json.JSONDecodeError:
+            except (ValueError, RecursionError):  # also a number of more than 4,300 digits, and nesting deeper than Python recurses
                 raise forms.ValidationError(_("Bảng giá trị không phải JSON hợp lệ.")) from None
         if t == ValueType.BOOLEAN:
             return raw == "true"

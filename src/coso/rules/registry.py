@@ -13,6 +13,7 @@ covers a family of keys whose last parts are data (e.g. ``funding.association.*`
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -72,6 +73,16 @@ class RuleValueError(ValueError):
     """A value that does not fit its declaration (message in Vietnamese)."""
 
 
+# A number a rule holds: up to 18 digits before and after the decimal point (money in đồng, coefficients, percentages).
+# 1e999999999 is a finite Decimal whose integer or plain text would take gigabytes to build.
+MAX_DIGITS = 18
+
+
+def _check_digits(value: Decimal) -> None:
+    if value and (value.adjusted() >= MAX_DIGITS or value.as_tuple().exponent < -MAX_DIGITS):  # type: ignore[operator]
+        raise RuleValueError(_("Giá trị có quá nhiều chữ số (tối đa %(n)s chữ số phần nguyên và %(n)s chữ số thập phân).") % {"n": MAX_DIGITS})
+
+
 @dataclass(frozen=True)
 class RuleKey:
     key: str
@@ -114,8 +125,9 @@ class RuleKey:
                 if isinstance(raw, bool) or raw is None:
                     raise RuleValueError(_("Giá trị phải là số nguyên."))
                 value: Any = Decimal(str(raw))
-                if value != value.to_integral_value():
+                if not value.is_finite() or value != value.to_integral_value():
                     raise RuleValueError(_("Giá trị phải là số nguyên."))
+                _check_digits(value)
                 value = int(value)
             elif t in (ValueType.DECIMAL, ValueType.PERCENT, ValueType.MONEY):
                 if isinstance(raw, bool) or raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -123,6 +135,7 @@ class RuleKey:
                 value = Decimal(str(raw).strip().replace(",", ".")) if isinstance(raw, str) else Decimal(str(raw))
                 if not value.is_finite():
                     raise RuleValueError(_("Giá trị phải là một số."))
+                _check_digits(value)
                 if t == ValueType.MONEY and value != value.to_integral_value():
                     raise RuleValueError(_("Số tiền phải là số đồng nguyên."))
                 if t == ValueType.PERCENT and not (0 <= value <= 100):
@@ -168,6 +181,11 @@ class RuleKey:
     def to_json(self, value: Any) -> Any:
         """Python → the JSON stored (decimals as strings, so that no digit is lost)."""
         value = self.to_python(value)
+        if self.type == ValueType.TABLE:
+            try:
+                json.dumps(value, allow_nan=False, default=str)
+            except ValueError:  # NaN, Infinity (1e999 parses as one): not JSON, and PostgreSQL refuses to store them
+                raise RuleValueError(_("Bảng giá trị chỉ được chứa số hữu hạn (không có NaN, Infinity).")) from None
         if isinstance(value, Decimal):
             text = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
             if "." in text:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from coso.core.params import INT_MAX
 from coso.core.text import nfc
 from coso.units.models import AdministrativeUnit, Village
 
@@ -160,3 +161,6 @@ class ReorganisationForm(forms.Form):
 
 class ReorganisationCancelForm(forms.Form):
     reason = forms.CharField(label=_("Lý do hủy"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    # The version the page showed (optimistic concurrency); a value that is not one is refused here, not at int().
+    version = forms.IntegerField(required=False, min_value=0, max_value=INT_MAX, widget=forms.HiddenInput,
+                                 error_messages={k: _("Phương án vừa được người khác thay đổi. Tải lại trang.") for k in ("invalid", "min_value", "max_value")})

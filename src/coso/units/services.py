@@ -519,11 +519,13 @@ def _parse_count(value: Any) -> int | None:
     if isinstance(value, float):
         return int(value) if value.is_integer() and value >= 0 else None
     text = nfc(str(value))
-    if text.isdigit():
-        return int(text)
     if _THOUSANDS.match(text):
-        return int(re.sub(r"[.\s]", "", text))
-    return None
+        text = re.sub(r"[.\s]", "", text)
+    if not text.isdecimal():  # not isdigit(): "²" is a digit that int() refuses
+        return None
+    # A number of more than 20 digits is as much too large as its first 20 (and int() refuses more than 4,300 digits).
+    digits = text.lstrip("0") or "0"
+    return int(digits[:20])
 
 
 def _parse_flag(value: Any) -> bool | None:

@@ -281,7 +281,7 @@ def reorganisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.reorganisation_cancel(actor=request.user, reorganisation_id=r.pk, reason=form.cleaned_data["reason"],
-                                               version=int(request.POST.get("version") or 0) or None)
+                                               version=form.cleaned_data["version"] or None)
             except ApplicationError as exc:
                 apply_to_form(form, exc, summary=True)
             else:

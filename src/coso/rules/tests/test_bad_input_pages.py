@@ -1,0 +1,53 @@
+"""Bad input on the “Căn cứ pháp lý” pages: a clear error on the form (Vietnamese), never a 500, nothing changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pytest
+import time_machine
+
+from coso.core.models import AuditLog
+from coso.rules.models import Rule
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+DIGITS = "Giá trị có quá nhiều chữ số (tối đa 18 chữ số phần nguyên và 18 chữ số thập phân)."
+NOT_JSON = "Bảng giá trị không phải JSON hợp lệ."
+NOT_FINITE = "Bảng giá trị chỉ được chứa số hữu hạn (không có NaN, Infinity)."
+# Its numbers have a lower bound only: Infinity passes the table's own checks.
+UNIT_STANDARDS = '{"population_standard": {"phuong": %s, "xa": 8000}, "area_standard_km2": {"phuong": 5.5, "xa": 30}}'
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("feedback.attachments.max_count", "Infinity", "Giá trị phải là số nguyên."),
+    ("feedback.attachments.max_count", "-Infinity", "Giá trị phải là số nguyên."),
+    ("feedback.attachments.max_count", "1e999999999", DIGITS),  # an integer of a billion digits: refused before it is built
+    ("funding.commune_pt.extra_worker_coef", "1e9999999", DIGITS),
+    ("funding.commune_pt.extra_worker_coef", "1e-9999999", DIGITS),
+    ("funding.ctmt.base", "1e999999999", DIGITS),
+    ("onestop.near_deadline_percent", "1e-999999999", DIGITS),
+    ("assignments.fit.weights", "1" * 10000, NOT_JSON),  # past Python's 4,300-digit limit for int()
+    ("assignments.fit.weights", "[" * 19000, NOT_JSON),  # deeper than Python recurses
+    ("workforce.quota.unit_standards", UNIT_STANDARDS % "1e999", NOT_FINITE),  # a float too large parses as Infinity
+    ("workforce.quota.unit_standards", UNIT_STANDARDS % "Infinity", NOT_FINITE),
+])
+def test_a_rule_value_that_is_no_number_a_rule_holds_is_refused_on_the_form(login, users, province, key, value, message):
+    c = login(users["province_admin"])
+    rules, audit = Rule.objects.count(), AuditLog.objects.count()
+    with time_machine.travel(NOW, tick=False):
+        r = c.post(f"/quy-dinh/{key}/", {"value": value, "valid_from": "2026-12-07", "reason": "Nghị quyết của HĐND tỉnh"})
+    assert r.status_code == 400
+    assert message in html.unescape(r.content.decode())
+    assert Rule.objects.count() == rules and not Rule.objects.filter(origin="edited").exists() and AuditLog.objects.count() == audit
+
+
+def test_the_api_refuses_a_table_with_infinity_too(login, users, province):
+    c = login(users["province_admin"])
+    body = '{"key": "workforce.quota.unit_standards", "value": %s, "valid_from": "2026-12-07", "reason": "x"}' % (UNIT_STANDARDS % "Infinity")
+    with time_machine.travel(NOW, tick=False):
+        r = c.post("/api/v1/rules/changes", body, content_type="application/json")
+    assert r.status_code == 400 and r.json()["message"] == NOT_FINITE
+    assert not Rule.objects.filter(origin="edited").exists()
