@@ -19,6 +19,7 @@ from coso.core.masking import log_personal_read, mask_citizen_id
 from coso.core.paging import COUNT_CAP, CappedPaginator
 from coso.core.types import AuthedHttpRequest
 from coso.rules.lookup import book
+from coso.workforce import errors as workforce_errors
 from coso.workforce import exports, rules, selectors, services
 from coso.workforce.forms import AssessForm, ImportForm, WorkItemForm
 from coso.workforce.models import Evaluation, Person
@@ -280,7 +281,11 @@ def evaluation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, "Đã lưu đánh giá.")
                     return redirect("workforce:evaluation", pk=ev.pk)
             elif action == "approve":
-                services.approve(actor=request.user, evaluations=[ev], versions={ev.pk: int(request.POST.get("version", "0") or 0)})
+                try:
+                    version = int(request.POST.get("version", "0") or 0)
+                except ValueError:  # not the version the page was given (a tampered form): as stale as an old one
+                    raise workforce_errors.LOCK_CONFLICT() from None
+                services.approve(actor=request.user, evaluations=[ev], versions={ev.pk: version})
                 messages.success(request, "Đã phê duyệt.")
                 return redirect("workforce:evaluation", pk=ev.pk)
             elif action == "dossiers":
