@@ -203,6 +203,9 @@ def evaluations(request: AuthedHttpRequest) -> HttpResponse:
         year = timezone.localdate().year
     year = min(max(year, 2020), 2100)
     commune = request.GET.get("commune", "") or (request.user.commune_code or "")
+    communes = _communes(request.user)
+    if commune and commune not in {c.code for c in communes}:  # another unit's evaluations (and its agency's levels): not found
+        raise Http404
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
         evs = [selectors.evaluation_get(fetched_by=request.user, pk=i) for i in ids]
@@ -225,7 +228,7 @@ def evaluations(request: AuthedHttpRequest) -> HttpResponse:
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     return render(request, "workforce/evaluations.html", {
         "evaluations": page, "page": page, "filters": request.GET, "year": year, "commune": commune, "rule": evaluation_rule(year, province_code=request.user.province_code or "", commune_code=commune), "without": without, "own": own,
-        "agency": selectors.agency_levels(commune_code=commune, year=year) if commune else None, "communes": _communes(request.user),
+        "agency": selectors.agency_levels(commune_code=commune, year=year) if commune else None, "communes": communes,
         "can_approve": request.user.is_superuser or request.user.role in services.LEADER_ROLES, "level_names": rules.LEVEL_NAMES,
     })
 

@@ -51,3 +51,25 @@ def test_approve_with_the_current_version_still_approves(users, assessed):
     assert r.status_code == 302
     assessed.refresh_from_db()
     assert assessed.status == Evaluation.Status.APPROVED
+
+
+@pytest.mark.parametrize("role", ["home_affairs", "leader", "specialist", "citizen", "other_leader"])
+def test_evaluations_of_a_commune_outside_the_users_unit_are_404(users, commune, other_commune, role):
+    """?commune= of another unit printed that commune's approved evaluation levels (the agency quota line)."""
+    target = other_commune if role != "other_leader" else commune
+    p = person(target, full_name="Lê Văn Cường")
+    Evaluation.objects.create(person=p, year=2026, level="tot", status="approved", province_code=p.province_code, commune_code=p.commune_code)
+    c = _client(users[role])
+    r = c.get(f"/workforce/danh-gia/?year=2026&commune={target.code}")
+    assert r.status_code == 404 and 'id="agency-quota"' not in r.content.decode()
+    assert c.post(f"/workforce/danh-gia/?year=2026&commune={target.code}", {"ids": "999999", "year": "2026", "commune": target.code}).status_code == 404
+
+
+def test_evaluations_of_the_users_own_commune_and_of_the_province_still_open(users, commune, other_commune):
+    p = person(other_commune, full_name="Lê Văn Cường")
+    Evaluation.objects.create(person=p, year=2026, level="tot", status="approved", province_code=p.province_code, commune_code=p.commune_code)
+    r = _client(users["province_home_affairs"]).get(f"/workforce/danh-gia/?year=2026&commune={other_commune.code}")
+    assert r.status_code == 200 and 'id="agency-quota"' in r.content.decode()
+    assert _client(users["home_affairs"]).get(f"/workforce/danh-gia/?year=2026&commune={commune.code}").status_code == 200
+    assert _client(users["home_affairs"]).get("/workforce/danh-gia/?year=2026").status_code == 200
+    assert _client(users["specialist"]).get(f"/workforce/danh-gia/?year=2026&commune={commune.code}").status_code == 200
