@@ -330,6 +330,8 @@ def village_fund_distribute(*, actor: Any, village_id: Any, month: dt.date, coef
     """Record the split of a village's monthly fund; refuses a split above the fund (and says by how much)."""
     require_roles(actor, *DISTRIBUTE_ROLES)
     preview = village_distribution_preview(fetched_by=actor, village_id=village_id, month=month, coefficients=coefficients)
+    if not preview["lines"]:  # every coefficient left empty: a distribution of nothing is not recorded
+        raise funding_errors.NOTHING_TO_DISTRIBUTE()
     _refuse_if_over(preview["fund"], preview["lines"], what=str(gettext_lazy("quỹ phụ cấp của thôn")))
     v = preview["village"]
     with transaction.atomic():
