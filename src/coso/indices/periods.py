@@ -97,7 +97,7 @@ def year(y: int) -> Period:
 
 def date_range(start: dt.date, end: dt.date) -> Period:
     if end < start:
-        raise errors.BAD_PERIOD()
+        raise errors.END_BEFORE_START()
     if (end - start).days + 1 > MAX_DAYS:
         raise errors.DATE_RANGE_BAD_PERIOD()
     return Period("range", start, end)

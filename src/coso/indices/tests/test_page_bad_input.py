@@ -47,3 +47,12 @@ def test_a_period_before_the_task_rules_has_no_task_figure_not_a_500(users, logi
     assert c.get(f"/chi-so/?{query}").status_code == 200
     if role != "leader":
         assert c.get(f"/chi-so/?{query}&commune={commune.code}").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["start=2026-11-10&end=2026-11-01", "start=2026-01-01&end=2025-12-31"])
+def test_a_reversed_date_range_says_so(users, login, query):
+    """The message of a reversed range was shadowed by the general one (two error codes of the same name)."""
+    for r in (Client().get(f"/chi-so/cong-khai/?{query}"), login(users["leader"]).get(f"/chi-so/?{query}")):
+        assert r.status_code == 400 and "Ngày kết thúc phải sau ngày bắt đầu." in r.content.decode()
+    r = Client().get(f"/api/v1/indices/scorecard?{query}")
+    assert r.status_code == 400 and r.json()["message"] == "Ngày kết thúc phải sau ngày bắt đầu."
