@@ -39,3 +39,34 @@ def test_the_api_refuses_it_with_the_error_shape(login, users, village):
 def test_one_coefficient_is_enough_to_distribute(login, users, village):
     r = login(users["finance"]).post(f"/funding/villages/{village.pk}/distribution/", {"month": "2025-03", "bi_thu": "1", "truong_thon": "", "truong_ban_ctmt": ""})
     assert r.status_code == 302 and FundDistribution.objects.count() == 1
+
+
+@pytest.mark.parametrize(("key", "mode", "value"), [
+    ("funding.village.coef.low", "set", "99999999999999.9999"),
+    ("funding.village.coef.low", "percent", "99999999999999"),
+    ("funding.village.coef.low", "add", "-99999999999999"),
+    ("funding.org.mttq.*", "set", "99999999999999.9999"),
+    ("salary.base", "add", "99999999999999"),
+])
+def test_a_scenario_taking_a_norm_outside_its_bounds_is_refused(login, users, village, key, mode, value):
+    """Such a scenario was saved; then the scenario list and the comparison computed funds beyond the precision of the
+    engine's arithmetic (decimal.InvalidOperation) and answered 500 for everyone. Refused with the declaration's bounds."""
+    from coso.funding.models import Scenario
+
+    c = login(users["province_finance"])
+    r = c.post("/funding/scenarios/", {"name": "Kịch bản lớn", "key_0": key, "mode_0": mode, "value_0": value})
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert "Giá trị không được vượt quá" in body or "Giá trị phải từ" in body
+    assert not Scenario.objects.exists() and not AuditLog.objects.filter(verb="funding-scenario-created").exists()
+    assert c.get("/funding/scenarios/").status_code == 200
+
+
+def test_a_scenario_within_the_bounds_is_saved_and_compared(login, users, village):
+    from coso.funding.models import Scenario
+
+    c = login(users["province_finance"])
+    r = c.post("/funding/scenarios/", {"name": "MTTQ 20", "key_0": "funding.org.mttq.*", "mode_0": "percent", "value_0": "20"})
+    assert r.status_code == 302
+    sc = Scenario.objects.get()
+    assert c.get(f"/funding/scenarios/compare/?s={sc.pk}&period=2025").status_code == 200
