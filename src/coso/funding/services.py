@@ -128,10 +128,32 @@ def commune_profile_set(*, actor: Any, commune: AdministrativeUnit, extra_pt_wor
 
 # ----------------------------------------------------------------------------- scenarios
 
+def _out_of_bounds(key: str, mode: str, value: Decimal, refs: list[Any]) -> str:
+    """Why the change would take a rule it matches (its value in force today) outside the bounds its declaration allows,
+    or "": the engine computes every fund with the values (a norm of 10^14 đồng leaves the precision of its arithmetic)."""
+    import fnmatch
+
+    from django.utils.translation import gettext
+
+    change = ScenarioChange(key=key, mode=mode, value=value)
+    for ref in refs:
+        if ref.key != key and not fnmatch.fnmatchcase(ref.key, key):
+            continue
+        d = declaration(ref.key)
+        result = change.apply(Decimal(ref.value))
+        if d.minimum is not None and result < d.minimum:
+            return gettext("Giá trị phải từ %(min)s trở lên.") % {"min": d.minimum}
+        if d.maximum is not None and result > d.maximum:
+            return gettext("Giá trị không được vượt quá %(max)s.") % {"max": d.maximum}
+    return ""
+
+
 def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
     import fnmatch
 
-    keys = set(RuleBook.load(province_code).rule_keys())
+    book = RuleBook.load(province_code)
+    keys = set(book.rule_keys())
+    refs = [r for r in book.in_force(timezone.localdate()) if isinstance(r.value, (int, Decimal)) and not isinstance(r.value, bool)]
     errors: dict[str, list[str]] = {}
     out = []
     for i, ch in enumerate(changes):
@@ -157,6 +179,10 @@ def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
             continue
         if mode == "percent" and value <= -100:
             errors[f"changes.{i}.value"] = ["Không thể giảm từ 100% trở lên."]
+            continue
+        problem = _out_of_bounds(key, mode, value, refs)
+        if problem:
+            errors[f"changes.{i}.value"] = [problem]
             continue
         out.append({"key": key, "mode": mode, "value": value})
     if errors:
@@ -330,6 +356,8 @@ def village_fund_distribute(*, actor: Any, village_id: Any, month: dt.date, coef
     """Record the split of a village's monthly fund; refuses a split above the fund (and says by how much)."""
     require_roles(actor, *DISTRIBUTE_ROLES)
     preview = village_distribution_preview(fetched_by=actor, village_id=village_id, month=month, coefficients=coefficients)
+    if not preview["lines"]:  # every coefficient left empty: a distribution of nothing is not recorded
+        raise funding_errors.NOTHING_TO_DISTRIBUTE()
     _refuse_if_over(preview["fund"], preview["lines"], what=str(gettext_lazy("quỹ phụ cấp của thôn")))
     v = preview["village"]
     with transaction.atomic():

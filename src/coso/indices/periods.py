@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from coso.core.params import FIRST_DAY, FIRST_YEAR, LAST_DAY, LAST_YEAR
 from coso.indices import errors
 
 MAX_DAYS = 3 * 366
@@ -96,7 +97,7 @@ def year(y: int) -> Period:
 
 def date_range(start: dt.date, end: dt.date) -> Period:
     if end < start:
-        raise errors.BAD_PERIOD()
+        raise errors.END_BEFORE_START()
     if (end - start).days + 1 > MAX_DAYS:
         raise errors.DATE_RANGE_BAD_PERIOD()
     return Period("range", start, end)
@@ -108,7 +109,16 @@ def current_month(today: dt.date | None = None) -> Period:
 
 
 def parse(params: Any, today: dt.date | None = None) -> Period:
-    """From ?period=2026-11 | 2026-Q4 | 2026, or ?start=YYYY-MM-DD&end=YYYY-MM-DD; default: this month."""
+    """From ?period=2026-11 | 2026-Q4 | 2026, or ?start=YYYY-MM-DD&end=YYYY-MM-DD; default: this month. A period outside
+    the years a commune works with (``coso.core.params``) is refused, and so is one whose previous period (the comparison
+    of every page) starts before them: year 0 and the day after 31/12/9999 do not exist."""
+    period = _parse(params, today)
+    if period.end > LAST_DAY or period.start.year <= FIRST_YEAR or period.previous().start < FIRST_DAY:
+        raise errors.PERIOD_OUT_OF_RANGE(first=FIRST_YEAR + 1, last=LAST_YEAR)
+    return period
+
+
+def _parse(params: Any, today: dt.date | None) -> Period:
     raw = (params.get("period") or "").strip()
     start, end = (params.get("start") or "").strip(), (params.get("end") or "").strip()
     try:

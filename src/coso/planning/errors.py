@@ -17,6 +17,7 @@ DECISION_REQUIRED = ErrorCode("decision-required", _("Cần ghi số, ngày quy�
 REMOVAL_DECISION_REQUIRED = ErrorCode("decision-required", _("Cần ghi quyết định và lý do đưa ra khỏi quy hoạch."), field="decision")
 PROPOSAL_DECISION_REQUIRED = ErrorCode("decision-required", _("Cần ghi số, ngày quyết định đưa ra khỏi quy hoạch."), field="decision")
 FUTURE_DATE = ErrorCode("future-date", _("Ngày vào quy hoạch không được sau ngày hôm nay."), field="entered_on")
+PLANNING_NO_RULE = ErrorCode("no-rule", _("Chưa có quy định về quy hoạch cán bộ áp dụng cho ngày %(day)s."), field="entered_on")
 ALREADY_PLANNED = ErrorCode("already-planned", _("%(name)s đã có trong danh sách quy hoạch này."), status=409)
 LIST_FULL = ErrorCode("list-full", _("Mỗi chức danh quy hoạch không quá %(max)s người: danh sách đã đủ."))
 TOO_MANY_POSITIONS = ErrorCode("too-many-positions", _("Mỗi người quy hoạch không quá %(max)s chức danh cùng cấp: %(name)s đã có %(count)s."))

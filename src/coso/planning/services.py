@@ -87,6 +87,11 @@ def candidate_add(*, actor: Any, planning_list: PlanningList, person_id: int, en
         raise errors.DECISION_REQUIRED()
     if entered_on > timezone.localdate():
         raise errors.FUTURE_DATE()
+    from coso.rules.lookup import book
+
+    # the planning rules start with Regulation 50-QĐ/TW (27/12/2021): an earlier date has no limits to check against
+    if book().get("planning.candidates.max_per_position", entered_on, plist.province_code, plist.commune_code) is None:
+        raise errors.PLANNING_NO_RULE(day=entered_on.strftime("%d/%m/%Y"))
     r = checks.PlanningRules(entered_on, plist.province_code, plist.commune_code)
     # The list's lock covers its own candidates; the person's positions in other lists are counted under the person's
     # lock, so that two additions of one person to two lists at once cannot both pass the limit.

@@ -11,9 +11,13 @@ from django.utils.translation import gettext_lazy as _
 def on_time_provider(ctx: Any) -> dict[str, float | None]:
     if ctx.viewer is None:
         return {}
+    from coso.rules.lookup import RuleMissingError
     from coso.tasks.selectors import commune_task_figures
 
-    figures = commune_task_figures(fetched_by=ctx.viewer, start=ctx.period.start, end=ctx.period.end)
+    try:
+        figures = commune_task_figures(fetched_by=ctx.viewer, start=ctx.period.start, end=ctx.period.end)
+    except RuleMissingError:  # a period before the task rules (10/9/2014) has no deadline rule to count against: no figure
+        return dict.fromkeys(ctx.codes)
     out: dict[str, float | None] = {}
     for code in ctx.codes:
         row = figures.get(code) or {}

@@ -210,7 +210,14 @@ def _post_action(request: AuthedHttpRequest, pk: int, form_cls: Any, form_key: s
             messages.success(request, done)
             return redirect("tasks:task", pk=task.pk)
     task.refresh_from_db()
-    return render(request, "tasks/task.html", _task_context(request, task, **{form_key: form}), status=400)
+    ctx = _task_context(request, task)
+    if ctx[form_key] is None:  # the form is no longer offered (the extension was decided, the task closed): its errors as messages
+        for errs in form.errors.values():
+            for e in errs:
+                messages.error(request, e)
+    else:
+        ctx[form_key] = form
+    return render(request, "tasks/task.html", ctx, status=400)
 
 
 @login_required

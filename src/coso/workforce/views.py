@@ -19,6 +19,7 @@ from coso.core.masking import log_personal_read, mask_citizen_id
 from coso.core.paging import COUNT_CAP, CappedPaginator
 from coso.core.types import AuthedHttpRequest
 from coso.rules.lookup import book
+from coso.workforce import errors as workforce_errors
 from coso.workforce import exports, rules, selectors, services
 from coso.workforce.forms import AssessForm, ImportForm, WorkItemForm
 from coso.workforce.models import Evaluation, Person
@@ -202,6 +203,9 @@ def evaluations(request: AuthedHttpRequest) -> HttpResponse:
         year = timezone.localdate().year
     year = min(max(year, 2020), 2100)
     commune = request.GET.get("commune", "") or (request.user.commune_code or "")
+    communes = _communes(request.user)
+    if commune and commune not in {c.code for c in communes}:  # another unit's evaluations (and its agency's levels): not found
+        raise Http404
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
         evs = [selectors.evaluation_get(fetched_by=request.user, pk=i) for i in ids]
@@ -224,7 +228,7 @@ def evaluations(request: AuthedHttpRequest) -> HttpResponse:
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     return render(request, "workforce/evaluations.html", {
         "evaluations": page, "page": page, "filters": request.GET, "year": year, "commune": commune, "rule": evaluation_rule(year, province_code=request.user.province_code or "", commune_code=commune), "without": without, "own": own,
-        "agency": selectors.agency_levels(commune_code=commune, year=year) if commune else None, "communes": _communes(request.user),
+        "agency": selectors.agency_levels(commune_code=commune, year=year) if commune else None, "communes": communes,
         "can_approve": request.user.is_superuser or request.user.role in services.LEADER_ROLES, "level_names": rules.LEVEL_NAMES,
     })
 
@@ -280,7 +284,11 @@ def evaluation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, "Đã lưu đánh giá.")
                     return redirect("workforce:evaluation", pk=ev.pk)
             elif action == "approve":
-                services.approve(actor=request.user, evaluations=[ev], versions={ev.pk: int(request.POST.get("version", "0") or 0)})
+                try:
+                    version = int(request.POST.get("version", "0") or 0)
+                except ValueError:  # not the version the page was given (a tampered form): as stale as an old one
+                    raise workforce_errors.LOCK_CONFLICT() from None
+                services.approve(actor=request.user, evaluations=[ev], versions={ev.pk: version})
                 messages.success(request, "Đã phê duyệt.")
                 return redirect("workforce:evaluation", pk=ev.pk)
             elif action == "dossiers":

@@ -1,0 +1,43 @@
+"""Pages of the planning app on bad input: a clear error, never a 500, and nothing written."""
+
+from __future__ import annotations
+
+import pytest
+
+from coso.core.models import AuditLog
+from coso.planning import services
+from coso.planning.models import Candidate
+from coso.planning.tests.helpers import D, person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plist(users, commune):  # type: ignore[no-untyped-def]
+    return services.list_create(actor=users["home_affairs"], commune_code=commune.code, term="2030-2035", position_code="ct_ubnd")
+
+
+@pytest.mark.parametrize("entered_on", ["01/01/0001", "31/12/1899", "15/06/2020", "26/12/2021"])
+def test_entering_a_candidate_before_the_planning_rules_is_refused_not_a_500(login, users, commune, plist, entered_on):
+    """A date before Regulation 50-QĐ/TW (27/12/2021) found no planning limits and answered 500 (int of None)."""
+    p = person(commune, full_name="Phạm Thị Dung", gender="female", birth_date=D(1990, 2, 2))
+    r = login(users["home_affairs"]).post(f"/quy-hoach/danh-sach/{plist.pk}/",
+                                          {"action": "add", "person": str(p.pk), "entered_on": entered_on, "decision": "QĐ 3-QĐ/ĐU"})
+    assert r.status_code == 200
+    assert "Chưa có quy định về quy hoạch cán bộ áp dụng cho ngày" in r.text
+    assert not Candidate.objects.exists() and not AuditLog.objects.filter(verb="planning.candidate_add").exists()
+
+
+def test_api_refuses_the_same_date_with_the_error_shape(login, users, commune, plist):
+    p = person(commune, full_name="Phạm Thị Dung", gender="female", birth_date=D(1990, 2, 2))
+    r = login(users["home_affairs"]).post(f"/api/v1/planning/lists/{plist.pk}/candidates",
+                                          {"person_id": p.pk, "entered_on": "0001-01-01", "decision": "QĐ 3"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "no-rule"
+    assert not Candidate.objects.exists()
+
+
+def test_the_first_day_of_the_planning_rules_is_accepted(login, users, commune, plist):
+    p = person(commune, full_name="Phạm Thị Dung", gender="female", birth_date=D(1990, 2, 2))
+    r = login(users["home_affairs"]).post(f"/quy-hoach/danh-sach/{plist.pk}/",
+                                          {"action": "add", "person": str(p.pk), "entered_on": "27/12/2021", "decision": "QĐ 3-QĐ/ĐU"})
+    assert r.status_code == 302 and Candidate.objects.filter(planning_list=plist, person_id=p.pk).exists()
