@@ -2,7 +2,8 @@
 
 For national batch jobs (the yearly planning review writes tens of thousands of proposals, history lines and audit
 entries) and demo data. Values are prepared exactly as the ORM stores them (``pre_save`` then ``get_db_prep_save``,
-so ``auto_now_add`` and defaults apply); the primary key is left to the database and not read back. Like
+so ``auto_now_add`` and defaults apply); an auto-increment primary key is left to the database and not read back
+(another primary key is written as given). Like
 ``bulk_create``, no signal is sent and ``save()`` is not called.
 """
 
@@ -42,7 +43,7 @@ def _write(model: Any, connection: Any, fields: list[Any], prepared: Iterable[li
 
 
 def _target(model: Any) -> tuple[Any, list[Any]]:
-    return connections[router.db_for_write(model)], [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]  # the database fills generated columns
+    return connections[router.db_for_write(model)], [f for f in model._meta.concrete_fields if f is not model._meta.auto_field and not f.generated]  # the database fills generated columns
 
 
 def insert_rows(objs: Sequence[Any], *, batch: int = 5000) -> int:
