@@ -3,7 +3,7 @@
 Data: coso.feedback.demo.generate (deterministic) spread over every commune loaded by
 ``load_units``: 1,000,000 items (quick: 5,000; COSO_BENCH_FEEDBACK_SIZE sets another size:
 about 40 index entries per item, so 200,000 items take some 15 minutes to build on SQLite),
-inserted with executemany together with the search-index entries, whose words are then counted
+inserted with executemany together with the search-index entries and documents, whose words are then counted
 (coso.core.search.search_stats_refresh, as the nightly job does). Events are not generated
 (the measured paths do not read them).
 
@@ -11,9 +11,10 @@ Measured (each timing = count of matches + first page, as the public list page d
 - listing: public list, page 1 (20 rows), for a random commune / a category / no filter;
   Coso = the selector over its composite indexes; baseline = the very same SQL with index use
   turned off (SQLite ``NOT INDEXED``; PostgreSQL ``enable_indexscan/bitmapscan/indexonlyscan=off``).
-- search: accent-insensitive query through coso.core.search (word index), counted up to
-  1,000 as the public page does with a text query ("hơn 1.000", ``for_capped_page``: common
-  words are probed from the list's own rows in its order); baseline = the unindexed scan
+- search: accent-insensitive query through coso.core.search (one word: the word index, a
+  common word probed from the list's own rows in its order; several words: the full-text
+  index), counted up to 1,000 as the public page does with a text query ("hơn 1.000",
+  ``for_capped_page``); baseline = the unindexed scan
   ``title||text LIKE '%word%'`` for every (accented) word over public rows (exact count).
   The same searches with an exact count are reported beside it.
 - Open311: GET /open311/v2/requests.json (last 90 days, page_size 100) through the full Django
@@ -78,6 +79,8 @@ def build(size: int, *, seed: int = 2026) -> int:
     from django.db import connection
 
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            cur.execute("VACUUM ANALYZE core_searchdocument")  # what autovacuum does after a load: merges the GIN pending list
         cur.execute("ANALYZE")
     return done
 

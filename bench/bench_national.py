@@ -87,7 +87,7 @@ def _build(n: int) -> dict[str, Any]:
 
     from coso.accounts.models import User
     from coso.accounts.roles import Role
-    from coso.core.search import search_stats_refresh
+    from coso.core.search import OBJECT_BITS, kind_number, search_stats_refresh
     from coso.procedures.models import Procedure, ProcedureVersion
     from coso.units.models import AdministrativeUnit
 
@@ -108,7 +108,7 @@ def _build(n: int) -> dict[str, Any]:
     province_officer = user("province", Role.PROVINCE_ADMIN, "")
     today = timezone.localdate()
     base = today.isoformat()
-    with _indexes_built_after("dossiers_dossier", "core_searchentry"), connection.cursor() as cur:
+    with _indexes_built_after("dossiers_dossier", "core_searchentry", "core_searchdocument"), connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS bench_nat_communes")
         cur.execute(
             "CREATE TEMP TABLE bench_nat_communes AS SELECT (row_number() OVER (ORDER BY code)) - 1 AS i, code, province_code "
@@ -143,11 +143,19 @@ def _build(n: int) -> dict[str, Any]:
         )
         cur.execute(
             """
-            INSERT INTO core_searchentry (kind, object_id, token, words, province_code, commune_code)
-            SELECT 'dossier', d.id, w.token, ' ' || d.applicant_name_folded || ' ', d.province_code, d.commune_code
+            INSERT INTO core_searchentry (kind, object_id, token, province_code, commune_code)
+            SELECT 'dossier', d.id, w.token, d.province_code, d.commune_code
             FROM dossiers_dossier d, LATERAL (SELECT DISTINCT token FROM unnest(string_to_array(d.applicant_name_folded, ' ')) AS token) w
             WHERE d.agency_code = 'NAT'
             """
+        )
+        cur.execute(  # the full-text documents the same words make (coso.core.search.search_document)
+            f"""
+            INSERT INTO core_searchdocument (id, kind, object_id, terms)
+            SELECT {kind_number('dossier') << OBJECT_BITS} + d.id, 'dossier', d.id,
+                   '_p' || d.province_code || ' _c' || d.commune_code || ' ' || d.applicant_name_folded
+            FROM dossiers_dossier d WHERE d.agency_code = 'NAT'
+            """  # noqa: S608 -- integers computed here
         )
     with connection.cursor() as cur:
         cur.execute("ANALYZE")

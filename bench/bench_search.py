@@ -3,8 +3,9 @@
 Data: N person names from coso.core.demo.random_person (deterministic), stored in a plain
 table ``bench_person(id, full_name, name_folded)`` created here with raw SQL (no model is added
 to the project), and indexed with coso.core.search.search_index_bulk into core.SearchEntry
-(each entry with the person's words, " duc nguyen van ") and core.SearchWordCount (the entries
-of each word, which choose the plan: the rarest word leads, a common word walks the list).
+(one row per word: a one-word search; core.SearchWordCount, the entries of each word, decides
+whether a common word walks the list) and core.SearchDocument (one row per person: the
+full-text index of a search of several words, FTS5 on SQLite, GIN on PostgreSQL).
 BENCH_SEARCH_SIZE sets the number of people (quick: 5,000; else 1,000,000: 5–10 minutes to build
 on SQLite, 10–15 on PostgreSQL), BENCH_SEARCH_REPEATS the runs of each query (5).
 
@@ -99,6 +100,7 @@ def build(size: int, *, seed: int = 2026) -> None:
             # that index-only scans on core_searchentry need no heap fetches
             cur.execute(f"VACUUM ANALYZE {TABLE}")
             cur.execute("VACUUM ANALYZE core_searchentry")
+            cur.execute("VACUUM ANALYZE core_searchdocument")  # also merges the GIN index's pending list
         else:
             cur.execute("ANALYZE")
 

@@ -94,34 +94,52 @@ class SearchEntry(models.Model):
     """Folded word index for accent-insensitive search: one row per (object, word).
 
     A query word matches by prefix with a range condition on (kind, token), which both
-    SQLite and PostgreSQL answer from the index instead of scanning the table.
-    ``words``: every word of the object, " "-separated with a space before and after
-    (" duc nguyen van "), when they fit in ``coso.core.search.WORDS_MAX`` characters (names,
-    codes, titles), else empty. It is the last column of the (kind, token) index, so that a
-    search of several words reads the rarest word's entries and checks the others in the
-    index itself, without a probe per entry.
+    SQLite and PostgreSQL answer from the index instead of scanning the table, in object order.
+    A search of one word reads it; a search of several reads the full-text index
+    (SearchDocument), which every writer of these entries keeps beside them.
     """
 
     kind = models.CharField(max_length=40)
     object_id = models.BigIntegerField()
     token = models.CharField(max_length=64)
-    words = models.CharField(max_length=200, blank=True, default="")
     province_code = models.CharField(max_length=8, blank=True, default="")
     commune_code = models.CharField(max_length=8, blank=True, default="")
 
     class Meta:
         indexes = [
-            models.Index(fields=["kind", "token", "object_id", "words"], name="search_kind_token_words_idx"),
+            models.Index(fields=["kind", "token", "object_id"], name="search_kind_token_idx"),
             # the same within a unit: a province's entries of a word, and a commune's among them
             # read in the index (a search by an officer, or a public list filtered by unit)
-            models.Index(fields=["kind", "province_code", "token", "commune_code", "object_id", "words"], name="search_unit_token_words_idx"),
+            models.Index(fields=["kind", "province_code", "token", "commune_code", "object_id"], name="search_unit_token_idx"),
             # removal by object, and the probe "has this object a word in [w, upper)?" of a
-            # several-word search, answered from the index alone
+            # common word's walk of a list, answered from the index alone
             models.Index(fields=["kind", "object_id", "token"], name="search_kind_object_token_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind}#{self.object_id}:{self.token}"
+
+
+class SearchDocument(models.Model):
+    """Full-text index for searches of several words: one row per indexed object, its words in one text.
+
+    ``id``: the object's key in the index (``coso.core.search.document_key``: a number of the kind in the high bits,
+    the object's id in the low ones), so that the index answers with object ids without reading this table.
+    ``terms``: the unit tokens ("_p…" province, "_c…" commune, which a user's query can never produce: folded words
+    have only [0-9a-z]) then the object's folded words (coso.core.search.search_words), space-separated.
+    SQLite indexes ``terms`` in an FTS5 table kept by triggers (core_searchdocument_fts, with prefix indexes so that a
+    query word matches by prefix without merging every matching word's list; a kind is a range of its keys);
+    PostgreSQL in a GIN index of the terms each after the kind's number (coso.core.search.POSTGRES_VECTOR), prefix
+    matches by ``:*``. Created by migration 0009.
+    """
+
+    id = models.BigIntegerField(primary_key=True)
+    kind = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    terms = models.TextField()
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.object_id}"
 
 
 class SearchWordCount(models.Model):

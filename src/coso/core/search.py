@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
+import zlib
 from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import StrIndex
 
 from coso.core import locks
-from coso.core.models import SearchEntry, SearchWordCount
+from coso.core.models import SearchDocument, SearchEntry, SearchWordCount
 from coso.core.text import tokens
 
 
@@ -21,19 +22,49 @@ def search_words(texts: Iterable[str | None]) -> list[str]:
     return sorted({t[:64] for text in texts for t in tokens(text)})
 
 
-def stored_words(words: list[str]) -> str:
-    """The ``SearchEntry.words`` of an object with these words (see :func:`search_words`):
-    " duc nguyen van " when that fits in ``WORDS_MAX`` characters, else ""."""
-    joined = f" {' '.join(words)} "
-    return joined if len(joined) <= WORDS_MAX else ""
-
-
 def search_entries(*, kind: str, object_id: int, texts: Iterable[str | None], province_code: str = "", commune_code: str = "") -> list[SearchEntry]:
     """The unsaved index entries of one object (for writers that insert rows themselves)."""
-    words = search_words(texts)
-    stored = stored_words(words)
-    return [SearchEntry(kind=kind, object_id=object_id, token=w, words=stored, province_code=province_code, commune_code=commune_code)
-            for w in words]
+    return [SearchEntry(kind=kind, object_id=object_id, token=w, province_code=province_code, commune_code=commune_code)
+            for w in search_words(texts)]
+
+
+# A document's key (SearchDocument.id): the kind's number above the object's id, so that the full-text index answers
+# with object ids, and a kind's documents are one range of keys (SQLite's FTS5 reads only that range).
+OBJECT_BITS = 40
+KIND_BITS = 22
+
+
+def kind_number(kind: str) -> int:
+    """A kind's number in document keys (stable: a checksum of its name; the project's kinds differ, see its test)."""
+    return zlib.crc32(kind.encode()) & ((1 << KIND_BITS) - 1)
+
+
+def document_key(kind: str, object_id: int) -> int:
+    if not 0 <= object_id < 1 << OBJECT_BITS:
+        raise ValueError(f"object id out of the search index's range: {object_id}")
+    return (kind_number(kind) << OBJECT_BITS) | object_id
+
+
+def unit_terms(province_code: str = "", commune_code: str = "") -> list[str]:
+    """The tokens of a document's unit ("_p…", "_c…"): a query word never has "_"."""
+    return ([f"_p{province_code}"] if province_code else []) + ([f"_c{commune_code}"] if commune_code else [])
+
+
+def search_document(*, kind: str, object_id: int, texts: Iterable[str | None], province_code: str = "",
+                    commune_code: str = "", words: list[str] | None = None) -> SearchDocument | None:
+    """The unsaved full-text document of one object (None without a word: no query can match it)."""
+    words = search_words(texts) if words is None else words
+    if not words:
+        return None
+    return SearchDocument(id=document_key(kind, object_id), kind=kind, object_id=object_id,
+                          terms=" ".join(unit_terms(province_code, commune_code) + words))
+
+
+def search_documents(*, kind: str, rows: Iterable[tuple[int, Iterable[str | None], str, str]]) -> list[SearchDocument]:
+    """The unsaved documents of rows of (object_id, texts, province_code, commune_code), for writers that insert rows
+    themselves (with the entries of :func:`search_entries`)."""
+    docs = (search_document(kind=kind, object_id=pk, texts=texts, province_code=p, commune_code=c) for pk, texts, p, c in rows)
+    return [d for d in docs if d is not None]
 
 
 def search_index_set(*, kind: str, object_id: int, texts: Iterable[str | None], province_code: str = "", commune_code: str = "",
@@ -41,31 +72,43 @@ def search_index_set(*, kind: str, object_id: int, texts: Iterable[str | None], 
     """Replace the indexed words of one object (``new``: an object just created, which has none yet).
 
     Inside the caller's transaction (no savepoint of its own: a failure rolls the caller back)."""
+    words = search_words(texts)
     with transaction.atomic(savepoint=False):
         if not new:
             SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
+            SearchDocument.objects.filter(pk=document_key(kind, object_id)).delete()
         SearchEntry.objects.bulk_create(
-            search_entries(kind=kind, object_id=object_id, texts=texts, province_code=province_code, commune_code=commune_code))
+            [SearchEntry(kind=kind, object_id=object_id, token=w, province_code=province_code, commune_code=commune_code) for w in words])
+        document = search_document(kind=kind, object_id=object_id, texts=(), province_code=province_code, commune_code=commune_code,
+                                   words=words)
+        if document is not None:
+            document.save(force_insert=True)
 
 
 def search_index_bulk(*, kind: str, rows: Iterable[tuple[int, Iterable[str | None], str, str]], batch_size: int = 5000) -> int:
     """Add words for many new objects at once: rows of (object_id, texts, province_code, commune_code).
     Their words are added to the counts (SearchWordCount)."""
     buffer: list[SearchEntry] = []
+    documents: list[SearchDocument] = []
     counts: Counter[str] = Counter()
     count = 0
     for object_id, texts, province_code, commune_code in rows:
-        entries = search_entries(kind=kind, object_id=object_id, texts=texts, province_code=province_code, commune_code=commune_code)
-        buffer.extend(entries)
-        counts.update(e.token for e in entries)
-        if entries:
+        words = search_words(texts)
+        buffer.extend(SearchEntry(kind=kind, object_id=object_id, token=w, province_code=province_code, commune_code=commune_code)
+                      for w in words)
+        counts.update(words)
+        if words:
             counts[OBJECTS] += 1
+            documents.append(SearchDocument(id=document_key(kind, object_id), kind=kind, object_id=object_id,
+                                            terms=" ".join(unit_terms(province_code, commune_code) + words)))
         if len(buffer) >= batch_size:
             SearchEntry.objects.bulk_create(buffer)
+            SearchDocument.objects.bulk_create(documents)
             count += len(buffer)
-            buffer = []
-    if buffer:
+            buffer, documents = [], []
+    if buffer or documents:
         SearchEntry.objects.bulk_create(buffer)
+        SearchDocument.objects.bulk_create(documents)
         count += len(buffer)
     _add_counts(kind, counts)
     return count
@@ -120,11 +163,22 @@ def search_index_move(*, kind: str, object_ids: Iterable[int], commune_code: str
     ``UPDATE``): their entries take the new unit, so that a search within it (see
     :func:`search_filter`) finds them there. Returns the number of entries changed."""
     unit = {"commune_code": commune_code} if province_code is None else {"commune_code": commune_code, "province_code": province_code}
-    return int(SearchEntry.objects.filter(kind=kind, object_id__in=list(object_ids)).update(**unit))
+    ids = list(object_ids)
+    changed = int(SearchEntry.objects.filter(kind=kind, object_id__in=ids).update(**unit))
+    for start in range(0, len(ids), 5000):
+        documents = list(SearchDocument.objects.filter(pk__in=[document_key(kind, i) for i in ids[start:start + 5000]]))
+        for d in documents:
+            terms = d.terms.split(" ")
+            old_province = next((t[2:] for t in terms if t.startswith("_p")), "")
+            words = [t for t in terms if not t.startswith("_")]
+            d.terms = " ".join(unit_terms(old_province if province_code is None else province_code, commune_code) + words)
+        SearchDocument.objects.bulk_update(documents, ["terms"], batch_size=1000)
+    return changed
 
 
 def search_index_remove(*, kind: str, object_id: int) -> None:
     SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
+    SearchDocument.objects.filter(pk=document_key(kind, object_id)).delete()
 
 
 def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: str = "pk", for_capped_page: bool = False,
@@ -132,60 +186,80 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
     """Narrow ``queryset`` to objects whose indexed words match every word of ``query``.
 
     ``province_code`` / ``commune_code``: the unit ``queryset`` is already limited to (the
-    user's scope, or the list's own filter), as the entries of its objects carry it
-    (SearchEntry.province_code, commune_code): the index is then read only within that unit
-    (the (kind, province_code, token, commune_code) index), not across the country. A narrower
-    scope than the queryset's would drop matches; a wider one (or none) only costs time.
+    user's scope, or the list's own filter), as the index carries each object's unit: the index
+    is then read only within that unit, not across the country. A narrower scope than the
+    queryset's would drop matches; a wider one (or none) only costs time.
 
     Each query word of two or more letters matches indexed words that start with it ("duc"
     finds "Đức", "nguy" finds "Nguyễn"); a one-letter word matches only that whole word, so
     that "o" or "a" does not match most of the index.
     An empty query leaves the queryset unchanged.
 
-    ``for_capped_page``: the caller shows one page and counts up to a cap (coso.core.paging),
-    nothing more (no exact count, aggregate or export of every match). Then, when every word is
-    common (more index entries each than ``COMMON_SHARE`` of the kind's objects, see
-    :func:`_rarest_first`) and, for several words, so are the objects having them all (see :func:`_dense`),
-    each word becomes an EXISTS probe of the queryset's own rows: the database walks the list
-    in its own order and stops at the page (and at a capped count, see coso.core.paging)
+    One word is read from the word index (SearchEntry), whose entries of a word are in object
+    order. ``for_capped_page``: the caller shows one page and counts up to a cap
+    (coso.core.paging), nothing more (no exact count, aggregate or export of every match).
+    Then, when the word is common (see :func:`_is_common`), it becomes an EXISTS probe of the queryset's own rows:
+    the database walks the list in its own order and stops at the page (and at a capped count)
     instead of first gathering the tens of thousands of matches.
-    Otherwise one word becomes a single ``IN (SELECT object_id …)`` subquery, and several
-    words are matched inside the index first, in one query run now (see :func:`_matching`):
-    when at most ``ID_LIST_LIMIT`` objects match every word (the usual case for a name), the
-    queryset is filtered by that list of ids, so that counting and paging it no longer repeat
-    the search of the index; otherwise by that search as a subquery.
+
+    Several words are matched in the full-text index (SearchDocument: FTS5 on SQLite, GIN on
+    PostgreSQL), which intersects the words' lists itself, in one query run now: when at most
+    ``ID_LIST_LIMIT`` objects match (the usual case), the queryset is filtered by that list of
+    ids, so that counting and paging it do not repeat the search; otherwise by the same search
+    as a subquery.
     """
     words = _query_words(query)
     if not words:
         return queryset
     scope = _scope(province_code, commune_code)
-    if len(words) == 1 and connections[queryset.db].vendor == "postgresql":
+    connection = connections[queryset.db]
+    if len(words) > 1:
+        sql, params = _documents_sql(connection, kind, words, province_code, commune_code)
+        with connection.cursor() as cur:
+            cur.execute(f"{sql} LIMIT {ID_LIST_LIMIT + 1}", params)  # noqa: S608 - built from quoted tokens, see _documents_sql
+            ids = [row[0] for row in cur.fetchall()]
+        if not ids:
+            return queryset.none()
+        if len(ids) <= ID_LIST_LIMIT:
+            return queryset.filter(_in_ids(connection, field, ids))
+        return queryset.filter(**{f"{field}__in": RawSQL(sql, params)})  # noqa: S611 - see _documents_sql
+    if connection.vendor == "postgresql":
         # PostgreSQL plans the subquery as a semi-join by its statistics: with a page or a
         # capped count it walks the list and probes when the word is common, by itself
         return queryset.filter(**{f"{field}__in": _word_entries(kind, words[0], scope).values("object_id")})
-    ordered, common = _rarest_first(kind, words, scope)
-    if for_capped_page and ordered[0][0] > common and (len(words) == 1 or _dense(kind, ordered, scope)):
-        for _, w in ordered:
-            queryset = queryset.filter(models.Exists(_word_entries(kind, w).filter(object_id=models.OuterRef(field))))
-        return queryset
-    if len(words) == 1:
-        return queryset.filter(**{f"{field}__in": _word_entries(kind, words[0], scope).values("object_id")})
-    matching = _matching(kind, [w for _, w in ordered], scope)
-    ids = list(dict.fromkeys(matching.values_list("object_id", flat=True)[: ID_LIST_LIMIT + 1]))
-    if len(ids) <= ID_LIST_LIMIT:
-        return queryset.filter(_in_ids(connections[queryset.db], field, ids))
-    return queryset.filter(**{f"{field}__in": matching})
+    if for_capped_page and _is_common(kind, words[0], scope):
+        return queryset.filter(models.Exists(_word_entries(kind, words[0]).filter(object_id=models.OuterRef(field))))
+    return queryset.filter(**{f"{field}__in": _word_entries(kind, words[0], scope).values("object_id")})
+
+
+FULLTEXT_TABLE = "core_searchdocument_fts"
+# PostgreSQL: the indexed vector of a document, each term after its kind's number ("3331493.nguyen"), so that a kind's
+# terms are apart in the GIN index (no list of every document of a kind to intersect). The index of migration 0009 is
+# on this very expression (the planner uses it only for the same text).
+POSTGRES_VECTOR = "array_to_tsvector(string_to_array((id >> 40)::text || '.' || replace(terms, ' ', ' ' || (id >> 40)::text || '.'), ' '))"
+_TOKEN = re.compile(r"[0-9a-z]+")
+
+
+def _documents_sql(connection: BaseDatabaseWrapper, kind: str, words: list[str], province_code: str, commune_code: str) -> tuple[str, list]:
+    """SQL selecting the ids of the objects of ``kind`` whose document has every query word (by prefix, one letter
+    exactly) and the unit's tokens. Words are folded tokens ([0-9a-z] only) and unit codes are checked to be so too
+    (else left out: a wider search), so they are quoted in the full-text query as they are."""
+    unit = [t for t in unit_terms(province_code, commune_code) if _TOKEN.fullmatch(t[2:])]
+    number = kind_number(kind)
+    if connection.vendor == "postgresql":
+        query = " & ".join([f"'{number}.{t}'" for t in unit] + [f"'{number}.{w}'" if len(w) < 2 else f"'{number}.{w}':*" for w in words])
+        table = connection.ops.quote_name(SearchDocument._meta.db_table)
+        return f"SELECT object_id FROM {table} WHERE {POSTGRES_VECTOR} @@ %s::tsquery", [query]  # noqa: S608 - constant SQL
+    query = " AND ".join([f'"{t}"' for t in unit] + [f'"{w}"' if len(w) < 2 else f'"{w}"*' for w in words])
+    low = number << OBJECT_BITS
+    return (f"SELECT rowid - {low} FROM {FULLTEXT_TABLE} WHERE {FULLTEXT_TABLE} MATCH %s AND rowid >= {low} "  # noqa: S608
+            f"AND rowid < {low + (1 << OBJECT_BITS)}", [query])
 
 
 # Measured at 1,000,000 names: "nguyen van duc" (76,000 ids) takes 175 ms on SQLite and 179 ms on
 # PostgreSQL with this limit, 455 and 395 ms with a limit of 20,000 (the subquery runs twice).
 ID_LIST_LIMIT = 100_000
 
-# The words stored beside each entry (SearchEntry.words) up to this many characters.
-WORDS_MAX = 200
-# The first word of a query is counted in the index up to this many entries, each further one
-# up to the rarest so far (it only has to be known whether it is rarer).
-ESTIMATE_CAP = 200_000
 # A word with more index entries than this share of the kind's objects is common: gathering
 # its matches costs more than walking the list and probing each row (measured at 1,000,000
 # names on SQLite: a word with 30,000 entries is faster gathered, 11 ms against 20 ms probed
@@ -195,12 +269,6 @@ ESTIMATE_CAP = 200_000
 # COMMON_WORD.
 COMMON_SHARE = 0.04
 COMMON_WORD = 40_000
-# Several common words: their objects are probed from the list's rows when more than this share
-# of a sample of the rarest word's entries have every word (so that, in a list of 1,000,000,
-# some 10,000 or more objects match: "nguyen van" 22,000, "nguyen thi" 19,000, and not
-# "tran thi" 6,900 or "pham minh" 3,800, which the index matches faster).
-SAMPLE = 1000
-DENSE_SHARE = 0.25
 
 
 def _scope(province_code: str, commune_code: str) -> dict[str, str]:
@@ -214,26 +282,13 @@ def _count(kind: str, word: str, cap: int, scope: dict[str, str]) -> int:
     return int(_word_entries(kind, word, scope).values_list("object_id")[:cap].count())
 
 
-def _rarest_first(kind: str, words: list[str], scope: dict[str, str] | None = None) -> tuple[list[tuple[int, str]], int]:
-    """(entries, word) of every word, rarest first, and the number of entries above which a
-    word is common. From the counts of SearchWordCount when they cover every word, else
-    counted in the index: there the first word counted (the last of the query: in a name the
-    given name is usually the rarest) is counted up to ``ESTIMATE_CAP`` entries (a single
-    word: up to the common number + 1, all it needs), each further one only up to the rarest
-    so far + 1. Ties keep the query's order from its end."""
-    known = _known_counts(kind, [*words, OBJECTS])
-    objects = known.pop()
+def _is_common(kind: str, word: str, scope: dict[str, str]) -> bool:
+    """Has ``word`` more entries than ``COMMON_SHARE`` of the kind's objects (``COMMON_WORD``
+    without counts)? From the counts of SearchWordCount when they cover the word, else
+    counted in the index up to the common number + 1 (all it needs)."""
+    entries, objects = _known_counts(kind, [word, OBJECTS])
     common = int(COMMON_SHARE * objects) if objects else COMMON_WORD
-    counted: list[tuple[int, int, str]] = []
-    for i, w in enumerate(reversed(words)):
-        if all(known):
-            n = known[len(words) - 1 - i]
-        else:
-            n = _count(kind, w, counted[0][0] + 1 if counted else (common + 1 if len(words) == 1 else max(ESTIMATE_CAP, common + 1)),
-                       scope or {})
-        counted.append((n, i, w))
-        counted.sort()
-    return [(n, w) for n, _, w in counted], common
+    return (entries or _count(kind, word, common + 1, scope)) > common
 
 
 def _known_counts(kind: str, words: list[str]) -> list[int]:
@@ -246,58 +301,6 @@ def _known_counts(kind: str, words: list[str]) -> list[int]:
     sums = SearchWordCount.objects.filter(any_word, kind=kind).aggregate(
         **{f"n{i}": models.Sum("entries", filter=_token_q(w)) for i, w in enumerate(words)})
     return [int(sums[f"n{i}"] or 0) for i in range(len(words))]
-
-
-def _dense(kind: str, ordered: list[tuple[int, str]], scope: dict[str, str] | None = None) -> bool:
-    """Do more than ``DENSE_SHARE`` of a sample of the first word's entries (the first
-    ``SAMPLE`` in the index) have every other word too? Then, the words being common, their
-    objects are common enough for a list to find its page by probing its own rows."""
-    words = [w for _, w in ordered]
-    # read from the (kind, token, object_id, words) index alone: its stored words answer
-    head = list(_word_entries(kind, words[0], scope).values_list("words", flat=True)[:SAMPLE])
-    if all(head):
-        needles = [f" {w} " if len(w) < 2 else f" {w}" for w in words[1:]]
-        return sum(all(n in stored for n in needles) for stored in head) > DENSE_SHARE * SAMPLE
-    sample = SearchEntry.objects.filter(pk__in=_word_entries(kind, words[0], scope).values("pk")[:SAMPLE]).filter(_other_words_q(kind, words[1:]))
-    return int(sample.count()) > DENSE_SHARE * SAMPLE
-
-
-def _matching(kind: str, ordered: list[str], scope: dict[str, str] | None = None) -> models.QuerySet:
-    """Object ids (possibly repeated) matching every word of ``ordered`` (rarest first): the
-    entries of the rarest word whose object has every other word (see :func:`_other_words_q`),
-    so that the work follows the rarest word ("nguyen van duc" over 1,000,000 names: the 57,000
-    entries of "duc", each checked in the index, instead of the 495,000 of all three words).
-
-    One scan of those entries on every database (PostgreSQL's connections compile no JIT,
-    see settings: the probe estimated for every entry made the plan's cost high enough for
-    it); the probes run only for entries without stored words."""
-    entries = _word_entries(kind, ordered[0], scope)
-    rest = ordered[1:]
-    if not rest:
-        return entries.values("object_id")
-    return entries.filter(_other_words_q(kind, rest)).values("object_id")
-
-
-def _other_words_q(kind: str, words: list[str]) -> models.Q:
-    """The entry's object has every one of ``words``: checked in the entry's own words when
-    they are stored (read with the entry from the (kind, token) index), else by probes."""
-    return _stored_words_q(words) | (models.Q(words="") & _probes_q(kind, words))
-
-
-def _stored_words_q(words: list[str]) -> models.Q:
-    """The entry's stored words (SearchEntry.words) include every one of ``words``."""
-    q = models.Q()
-    for w in words:
-        # INSTR / STRPOS: the same test as LIKE '% w%' (stored words have no wildcard
-        # characters), about twice as fast over the tens of thousands of entries of a word
-        q &= models.Q(models.lookups.GreaterThan(StrIndex("words", models.Value(f" {w} " if len(w) < 2 else f" {w}")), 0))
-    return q
-
-
-def _probes_q(kind: str, words: list[str]) -> models.Q:
-    """The entry's object has an entry for every one of ``words`` (an EXISTS probe each on the
-    (kind, object_id, token) index)."""
-    return models.Q(*(models.Exists(_word_entries(kind, w).filter(object_id=models.OuterRef("object_id"))) for w in words))
 
 
 def _query_words(query: str) -> list[str]:

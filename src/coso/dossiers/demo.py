@@ -38,9 +38,10 @@ REFUSAL_REASONS = ["Không thuộc thẩm quyền giải quyết của UBND cấ
 
 def _index_words(rows: list[tuple[int, list[str], str, str]]) -> None:
     """The dossier search entries (those of coso.core.search.search_index_bulk), inserted fast."""
-    from coso.core.search import search_entries, search_stats_refresh
+    from coso.core.search import search_documents, search_entries, search_stats_refresh
 
     insert_rows([e for pk, texts, p, c in rows for e in search_entries(kind="dossier", object_id=pk, texts=texts, province_code=p, commune_code=c)])
+    insert_rows(search_documents(kind="dossier", rows=rows))
     search_stats_refresh(kind="dossier")
 
 

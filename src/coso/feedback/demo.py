@@ -20,9 +20,10 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from coso.core.bulk import insert_rows
 from coso.core.demo import STREETS, DemoContext, random_person, random_phone, squeeze_before
 from coso.core.models import SearchEntry
-from coso.core.search import search_entries, search_stats_refresh
+from coso.core.search import search_documents, search_entries, search_stats_refresh
 from coso.feedback.models import Feedback, FeedbackCategory, FeedbackEvent
 from coso.feedback.services import SEARCH_KIND, FeedbackRules, load_defaults, rule_for
 from coso.workcalendar.services import get_calendar
@@ -283,20 +284,20 @@ def reset_sequences(*models_: Any) -> None:
             cur.execute(sql)
 
 
-def index_rows(items: list[Feedback]) -> list[tuple[str, int, str, str, str, str]]:
+def index_rows(items: list[Feedback]) -> list[tuple[str, int, str, str, str]]:
     """Rows of the core search index (the entries of coso.core.search.search_index_set)."""
-    return [(e.kind, e.object_id, e.token, e.words, e.province_code, e.commune_code)
+    return [(e.kind, e.object_id, e.token, e.province_code, e.commune_code)
             for fb in items
             for e in search_entries(kind=SEARCH_KIND, object_id=fb.pk, texts=(fb.code, fb.title, fb.text, fb.answer_text),
                                     province_code=fb.province_code, commune_code=fb.commune_code)]
 
 
-def raw_index(rows: list[tuple[str, int, str, str, str, str]]) -> None:
+def raw_index(rows: list[tuple[str, int, str, str, str]]) -> None:
     from django.db import connection
 
     q = connection.ops.quote_name
-    sql = (f"INSERT INTO {q(SearchEntry._meta.db_table)} ({q('kind')}, {q('object_id')}, {q('token')}, {q('words')}, {q('province_code')}, "  # noqa: S608
-           f"{q('commune_code')}) VALUES (%s, %s, %s, %s, %s, %s)")
+    sql = (f"INSERT INTO {q(SearchEntry._meta.db_table)} ({q('kind')}, {q('object_id')}, {q('token')}, {q('province_code')}, "  # noqa: S608
+           f"{q('commune_code')}) VALUES (%s, %s, %s, %s, %s)")
     with connection.cursor() as cur:
         cur.executemany(sql, rows)
 
@@ -315,6 +316,8 @@ def insert(pairs: list[tuple[Feedback, list[FeedbackEvent]]], *, index: bool = T
             raw_insert(FeedbackEvent, evs)
         if index:
             raw_index(index_rows(items))
+            insert_rows(search_documents(kind=SEARCH_KIND, rows=((fb.pk, (fb.code, fb.title, fb.text, fb.answer_text), fb.province_code,
+                                                                  fb.commune_code) for fb in items)))
     return len(items)
 
 

@@ -110,19 +110,15 @@ def test_search_without_diacritics_finds_vietnamese_names(users):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("id_list_limit", [20_000, 1, 0])
-@pytest.mark.parametrize("words_max", [200, 0])
 @pytest.mark.parametrize("stats", [False, True])
-def test_search_several_words_by_id_list_or_by_subquery(users, monkeypatch, id_list_limit, words_max, stats):
-    """Several words are matched in the index: a short result becomes a list of ids, a
-    long one (over ID_LIST_LIMIT) a subquery; the other words checked in the rarest word's
-    entries (their object's words stored, WORDS_MAX 200) or by probes (not stored, 0); all
-    give the same answer, whether the words are counted in the index or read from
-    SearchWordCount (stats)."""
+def test_search_several_words_by_id_list_or_by_subquery(users, monkeypatch, id_list_limit, stats):
+    """Several words are matched in the full-text index: a short result becomes a list of ids,
+    a long one (over ID_LIST_LIMIT) a subquery; both give the same answer, with or without the
+    word counts (stats), which only the one-word search reads."""
     from coso.accounts.models import User
     from coso.core import search
 
     monkeypatch.setattr(search, "ID_LIST_LIMIT", id_list_limit)
-    monkeypatch.setattr(search, "WORDS_MAX", words_max)
     names = {"onestop": "Nguyễn Văn Đức", "specialist": "Nguyễn Thị A", "leader": "Nguyễn Văn Anh", "finance": "Lê Thị Thu"}
     for key, full_name in names.items():
         users[key].full_name = full_name
@@ -146,18 +142,14 @@ def test_search_several_words_by_id_list_or_by_subquery(users, monkeypatch, id_l
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("id_list_limit", [20_000, 0])
-@pytest.mark.parametrize(("words_max", "cap", "stats"), [(200, 200_000, False), (200, 1, False), (0, 200_000, False), (0, 1, False),
-                                                       (12, 200_000, False), (200, 1, True), (12, 1, True)])
-def test_search_starts_from_the_rarest_word_and_counts_each_object_once(users, monkeypatch, id_list_limit, words_max, cap, stats):
-    """The rarest word ("ng": 2 entries of one person) drives the probes; its two entries
-    for the same person still give that person once, by id list and by subquery, whatever
-    the strategy and however little of the words was counted."""
+@pytest.mark.parametrize("stats", [False, True])
+def test_search_counts_each_object_once(users, monkeypatch, id_list_limit, stats):
+    """A query word that matches two words of one person ("ng": Nguyễn and Ngọc) still gives
+    that person once, by id list and by subquery."""
     from coso.accounts.models import User
     from coso.core import search
 
     monkeypatch.setattr(search, "ID_LIST_LIMIT", id_list_limit)
-    monkeypatch.setattr(search, "WORDS_MAX", words_max)  # 12: " an ngoc nguyen " is not stored, the others are
-    monkeypatch.setattr(search, "ESTIMATE_CAP", cap)
     names = {"onestop": "Nguyễn Ngọc An", "specialist": "Lê An", "leader": "Trần An", "finance": "Lê Ánh"}
     for key, full_name in names.items():
         search_index_set(kind="test.person3", object_id=users[key].pk, texts=[full_name])
@@ -173,21 +165,17 @@ def test_search_starts_from_the_rarest_word_and_counts_each_object_once(users, m
 
 
 @pytest.mark.django_db
-def test_search_words_are_stored_beside_each_entry_when_short_and_counted_by_kind(users, monkeypatch):
-    """Each entry carries its object's words (" an ngoc nguyen ") when they fit in WORDS_MAX;
-    search_index_bulk adds to the counts what search_stats_refresh recounts; counts left
+def test_search_words_are_counted_by_kind(users):
+    """search_index_bulk adds to the counts what search_stats_refresh recounts; counts left
     stale by later writes change no result."""
     from coso.accounts.models import User
     from coso.core import search
-    from coso.core.models import SearchEntry, SearchWordCount
+    from coso.core.models import SearchWordCount
 
-    monkeypatch.setattr(search, "WORDS_MAX", 20)
     long_text = "Đèn chiếu sáng hẻm 42 Lê Lợi bị hỏng"
     rows = [(users["onestop"].pk, ["Nguyễn Ngọc An"], "79", ""), (users["leader"].pk, ["Trần An", None], "79", ""),
             (users["finance"].pk, [long_text], "79", "")]
     assert search.search_index_bulk(kind="test.bulk", rows=rows) == 3 + 2 + 9
-    words = dict(SearchEntry.objects.filter(kind="test.bulk").values_list("object_id", "words").distinct())
-    assert words == {users["onestop"].pk: " an ngoc nguyen ", users["leader"].pk: " an tran ", users["finance"].pk: ""}
     counted = set(SearchWordCount.objects.filter(kind="test.bulk").values_list("token", "entries"))
     assert ("an", 2) in counted and ("", 3) in counted and ("nguyen", 1) in counted
     assert search.search_stats_refresh(kind="test.bulk") == len(counted)

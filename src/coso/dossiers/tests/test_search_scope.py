@@ -50,15 +50,22 @@ def test_each_user_finds_their_units_dossiers(users, received, query):  # type: 
     assert [d.pk for d in inbox.mine] == [ids["own"]]
 
 
-def test_an_officers_search_reads_the_index_of_their_unit_only(users, received):  # type: ignore[no-untyped-def]
-    """The index entries read carry the unit's codes: the search costs what the unit holds, not what the country holds."""
+def test_an_officers_search_reads_the_index_of_their_unit_only(users, received, commune):  # type: ignore[no-untyped-def]
+    """The index entries read carry the unit's codes: the search costs what the unit holds, not what the country holds.
+    One word reads the word index by the unit's columns, several the full-text index with the unit's tokens."""
     with CaptureQueriesContext(connection) as ctx:
-        assert _found(users["onestop"], "nguyen van duc") == {received["own"].pk}
+        assert _found(users["onestop"], "Đức") == {received["own"].pk}
     entry_reads = [q["sql"] for q in ctx.captured_queries if "core_searchentry" in q["sql"]]
     assert entry_reads and all('"province_code"' in sql and '"commune_code"' in sql for sql in entry_reads)
+    unit = (f"_p{commune.province_code}", f"_c{commune.code}")
+    with CaptureQueriesContext(connection) as ctx:
+        assert _found(users["onestop"], "nguyen van duc") == {received["own"].pk}
+    document_reads = [q["sql"] for q in ctx.captured_queries if "searchdocument" in q["sql"]]
+    assert document_reads and all(unit[0] in sql and unit[1] in sql for sql in document_reads)
     with CaptureQueriesContext(connection) as ctx:
         _found(users["sysadmin"], "nguyen van duc")
-    assert not any('"core_searchentry"."province_code"' in q["sql"] for q in ctx.captured_queries)
+    document_reads = [q["sql"] for q in ctx.captured_queries if "searchdocument" in q["sql"]]
+    assert document_reads and not any(unit[0] in sql for sql in document_reads)
 
 
 @pytest.mark.parametrize("module", ["coso.dossiers.migrations.0007_search_entry_units", "coso.feedback.migrations.0006_search_entry_units",
