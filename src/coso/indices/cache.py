@@ -110,6 +110,23 @@ def bump(provinces: Iterable[str] = (), *, days: tuple[dt.date, dt.date] | None 
     transaction.on_commit(lambda: _bump_now(provinces, everything, days))
 
 
+def _inputs_key(province_code: str) -> str:
+    return f"{BASE}:inputs:{province_code}"
+
+
+def bump_inputs(province_code: str) -> None:
+    """Figures the province entered for its communes' strength index changed (``ProvinceFigure``): the strength
+    figures cached for the province's communes are computed again, now and when the transaction commits."""
+    _renew(_inputs_key(province_code))
+    transaction.on_commit(lambda: _renew(_inputs_key(province_code)))
+
+
+def inputs_generation(province_code: str) -> Any:
+    """The generation of the province's entered figures (see :func:`bump_inputs`), for the keys of cached strength
+    figures."""
+    return _read_generations([_inputs_key(province_code)])[_inputs_key(province_code)]
+
+
 def bump_catalogue() -> None:
     """The procedure catalogue changed: the figures drawn from it, and every score using them (all generations)."""
     _renew(_key(CATALOGUE))

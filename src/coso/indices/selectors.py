@@ -455,12 +455,14 @@ def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: 
     (and never past a change of the province's rollups or of the rule book). The other apps' inputs (tasks,
     workforce…) are cached apart for the same ``STRENGTH_TTL``, under none of the rollups' or the catalogue's
     generations, which they do not read: an event or a rebuild re-scores the composite from the 766 facts without
-    reading them again."""
+    reading them again. The figures the province enters itself (``ProvinceFigure``) have a generation of their own
+    (:func:`coso.indices.cache.bump_inputs`): a figure entered shows at once."""
     from django.utils import translation
 
+    from coso.indices.cache import inputs_generation
     from coso.indices.strength import InputContext, Values, outside_values, plain
 
-    who = (getattr(viewer, "pk", None), ",".join(codes) if codes is not None else "*", *_span(period))
+    who = (getattr(viewer, "pk", None), ",".join(codes) if codes is not None else "*", *_span(period), inputs_generation(province_code))
 
     def outside(ctx: InputContext) -> Values:
         return cached_for("strength_inputs", (province_code, *who), lambda: outside_values(ctx), timeout=STRENGTH_TTL)

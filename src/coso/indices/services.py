@@ -329,6 +329,8 @@ def province_figures_save(*, actor: Any, key: str, year: int, document: str, val
             elif found.value != value or found.document != document:
                 audited_update(found, actor=actor, changes={"value": value, "document": document, "updated_by": actor}, verb="province_figure_corrected")
                 changed += 1
+        if changed:
+            figures_cache.bump_inputs(actor.province_code)
     return changed
 
 

@@ -119,6 +119,23 @@ def test_the_leaders_strength_index_shows_the_entered_figure(users, login, commu
     assert "77,25" in row or "77.25" in row, row
 
 
+def test_a_figure_entered_or_corrected_shows_at_once_on_pages_already_cached(users, login, commune):
+    """The leader's page is cached (strength inputs for up to STRENGTH_TTL): a figure the province enters or corrects
+    after it was shown still shows on the next view, by the province figures' own generation."""
+    leader = login(users["leader"])
+
+    def shown() -> str:
+        html = leader.get("/chi-so/?period=2026-06").content.decode()
+        return html.split('id="strength"', 1)[1].split("Chỉ số cải cách hành chính cấp xã của tỉnh", 1)[1].split("</tr>", 1)[0]
+
+    before = shown()
+    assert "77,25" not in before and shown() == before  # the second view from the cache
+    for value, text in (("77.25", "77,25"), ("64", "64")):
+        services.province_figures_save(actor=users["province_home_affairs"], key="reform.par", year=2026, document="QĐ 9/QĐ-UBND",
+                                       values={commune.code: value})
+        assert text in shown()
+
+
 def test_the_api_reads_and_enters_figures_with_the_one_error_shape(users, login, commune, other_commune, foreign_commune):
     c = login(users["province_home_affairs"])
     url = "/api/v1/indices/province-figures"
