@@ -13,6 +13,7 @@ from django.http import Http404
 
 from coso.accounts.roles import Role
 from coso.core.dbfunctions import IdsIn
+from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.core.scoping import can_see_unit, get_scoped_or_404, require_roles, scoped
 from coso.funding.engine import Allocation, CommuneInfo, CommuneResult, OrgInfo, Period, VillageInfo, allocate, cyclic_gc_paused
 from coso.funding.models import Organisation, Scenario
@@ -24,6 +25,15 @@ PROVINCE_ROLES = (Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN)
 # Province finance and administrators edit rules and scenarios; commune finance distributes its own funds.
 WRITE_ROLES = PROVINCE_ROLES
 DISTRIBUTE_ROLES = (Role.COMMUNE_FINANCE, Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN)
+
+
+def check_day(value: dt.date | None, field: str) -> None:
+    """Refuse a date outside the days the project works with (1/1/1900–31/12/2200, ``coso.core.params``) on its field:
+    a norm or an adoption dated 31/12/9999 would be kept in the rule book, a distribution of 12/9999 saved."""
+    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        from coso.funding import errors
+
+        raise errors.DATE_OUT_OF_RANGE(first=FIRST_DAY.strftime("%d/%m/%Y"), last=LAST_DAY.strftime("%d/%m/%Y"), field=field)
 
 
 def require_reader(user: Any) -> None:
@@ -179,6 +189,7 @@ def allocation_get(
 
 def rules_in_force(*, fetched_by: Any, day: dt.date, province_code: str | None = None) -> tuple[str, RuleBook]:
     require_reader(fetched_by)
+    check_day(day, "date")
     code = province_code or fetched_by.province_code
     if not is_province_user(fetched_by):
         code = fetched_by.province_code

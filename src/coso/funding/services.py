@@ -19,7 +19,7 @@ from coso.funding.engine import fmt_coef, fmt_money, rnd
 from coso.funding.models import CommuneProfile, FundDistribution, Organisation, Scenario, ScenarioChange
 from coso.funding.rule_keys import ASSOCIATION_NAMES
 from coso.funding.rules import BASE_SALARY, Change, RuleBook
-from coso.funding.selectors import DISTRIBUTE_ROLES, WRITE_ROLES, commune_get, province_for, village_get
+from coso.funding.selectors import DISTRIBUTE_ROLES, WRITE_ROLES, check_day, commune_get, province_for, village_get
 from coso.rules.lookup import RuleMissingError
 from coso.rules.models import Confidence, Rule
 from coso.rules.registry import ValueType, declaration
@@ -72,6 +72,8 @@ def funding_rule_set(
         raise funding_errors.UNKNOWN_NORM(key=key, details={"fields": {"key": [key]}})
     if not (source or "").strip():
         raise funding_errors.SOURCE_REQUIRED(details={"fields": {"source": ["Bắt buộc."]}})
+    check_day(valid_from, "valid_from")
+    check_day(valid_to, "valid_to")
     book = RuleBook.load(code)
     current = book.get(key, valid_from)
     if current is None and key not in book.rule_keys():
@@ -270,6 +272,7 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
     require_roles(actor, *WRITE_ROLES)
     if not (source or "").strip():
         raise funding_errors.SCENARIO_ADOPT_SOURCE_REQUIRED(details={"fields": {"source": ["Bắt buộc."]}})
+    check_day(effective_from, "effective_from")
     with transaction.atomic():
         sc = Scenario.objects.select_for_update().get(pk=scenario.pk)
         if sc.status == Scenario.Status.ADOPTED:
@@ -303,6 +306,7 @@ def _refuse_if_over(fund: int, lines: list[dict], *, what: str) -> None:
 def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.date, coefficients: dict[str, Any] | None = None) -> dict:
     """The village fund of ``month`` and its split among the (at most 3) paid positions with the province's coefficients."""
     village = village_get(fetched_by=fetched_by, pk=village_id)
+    check_day(month, "month")
     from coso.funding.engine import Period
     from coso.funding.selectors import allocation_compute
 
@@ -371,6 +375,7 @@ def commune_pt_fund_distribute(*, actor: Any, commune_code: str, month: dt.date,
     """Split the commune part-time fund among workers [{name, title, coefficient}]; refuses more than the fund."""
     require_roles(actor, *DISTRIBUTE_ROLES)
     commune = commune_get(fetched_by=actor, code=commune_code)
+    check_day(month, "month")
     from coso.funding.engine import Period
     from coso.funding.selectors import allocation_compute
 

@@ -151,7 +151,11 @@ def rules_view(request: AuthedHttpRequest) -> HttpResponse:
     selectors.require_reader(user)
     try:
         day = dt.date.fromisoformat(request.GET.get("date") or "")
+        selectors.check_day(day, "date")
     except ValueError:
+        day = timezone.localdate()
+    except ApplicationError as exc:  # 31/12/9999: the rules of today, and why
+        messages.error(request, exc.message)
         day = timezone.localdate()
     code, book = selectors.rules_in_force(fetched_by=user, day=day)
     refs = book.in_force(day)
