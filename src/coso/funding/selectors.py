@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -17,7 +17,7 @@ from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.core.scoping import can_see_unit, get_scoped_or_404, require_roles, scoped
 from coso.funding.engine import Allocation, CommuneInfo, CommuneResult, OrgInfo, Period, VillageInfo, allocate, cyclic_gc_paused
 from coso.funding.models import Organisation, Scenario
-from coso.funding.rules import Change, RuleBook, RuleRef
+from coso.funding.rules import Change, RuleBook, RuleRef, bounds_problem, numeric_refs
 from coso.units.models import AdministrativeUnit, Village
 
 READ_ROLES = (Role.COMMUNE_FINANCE, Role.COMMUNE_LEADER, Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN)
@@ -211,14 +211,42 @@ def rule_history(*, fetched_by: Any, province_code: str, key: str | None = None)
     return out
 
 
-def scenario_list(*, fetched_by: Any) -> QuerySet:
+def scenario_bound_problems(scenarios: Iterable[Scenario], *, on: dt.date | None = None) -> dict[int, list[str]]:
+    """{scenario id: one line per change that takes a rule it matches (in force on ``on``, today by default) outside the
+    bounds its declaration allows} for the scenarios that have such a change (saved before 28dc017, when nothing
+    checked them). The engine cannot compute funds with such values: such a scenario is listed with the lines, left out
+    of comparisons and never adopted."""
+    from django.utils import timezone
+
+    day = on or timezone.localdate()
+    refs: dict[str, list[RuleRef]] = {}
+    out: dict[int, list[str]] = {}
+    for sc in scenarios:
+        if sc.province_code not in refs:
+            refs[sc.province_code] = numeric_refs(RuleBook.load(sc.province_code).in_force(day))
+        for ch in sc.changes.all():
+            problem = bounds_problem(ch.key, ch.mode, ch.value, refs[sc.province_code])
+            if problem:
+                out.setdefault(sc.pk, []).append(f"{ch.label} — {problem}")
+    return out
+
+
+def _flagged(scenarios: list[Scenario]) -> list[Scenario]:
+    """Each scenario with ``bound_problems`` (see :func:`scenario_bound_problems`; [] when its values are within bounds)."""
+    problems = scenario_bound_problems(scenarios)
+    for sc in scenarios:
+        sc.bound_problems = problems.get(sc.pk, [])
+    return scenarios
+
+
+def scenario_list(*, fetched_by: Any) -> list[Scenario]:
     require_roles(fetched_by, *PROVINCE_ROLES)
-    return scoped(Scenario.objects.all(), fetched_by).prefetch_related("changes")
+    return _flagged(list(scoped(Scenario.objects.all(), fetched_by).prefetch_related("changes")))
 
 
 def scenario_get(*, fetched_by: Any, pk: Any) -> Scenario:
     require_roles(fetched_by, *PROVINCE_ROLES)
-    return get_scoped_or_404(Scenario.objects.prefetch_related("changes"), fetched_by, pk=pk)
+    return _flagged([get_scoped_or_404(Scenario.objects.prefetch_related("changes"), fetched_by, pk=pk)])[0]
 
 
 def rule_change_impact(key: str, province_code: str, commune_code: str, valid_from: dt.date) -> list[str]:

@@ -241,6 +241,10 @@ def compare_view(request: HttpRequest) -> HttpResponse:
     if len({sc.province_code for sc in chosen}) > 1:
         messages.error(request, _("Chỉ so sánh các kịch bản của cùng một tỉnh."))
         chosen = [sc for sc in chosen if sc.province_code == chosen[0].province_code]
+    for sc in [sc for sc in chosen if sc.bound_problems]:  # saved before the bounds were checked: the engine cannot compute it
+        messages.error(request, _("Kịch bản “%(name)s” có định mức ngoài giới hạn cho phép nên không được đưa vào so sánh: %(problems)s. "
+                                  "Hãy sửa hoặc xoá kịch bản.") % {"name": sc.name, "problems": "; ".join(sc.bound_problems)})
+        chosen.remove(sc)
     if chosen:
         code = chosen[0].province_code
     cmp = None
