@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from coso.accounts.roles import COMMUNE_ROLES, Role
+from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.core.scoping import get_scoped_or_404, scope_unit, scoped
 from coso.core.search import search_filter
 from coso.dossiers import errors
@@ -197,8 +198,18 @@ def apology_warnings(*, fetched_by: Any, days: int = 2) -> QuerySet:
 
 # ---------------------------------------------------------------- statistics
 def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The instants [start 00:00, the day after end 00:00) in local time, for ``received_at >= a and received_at < b``.
+
+    Safe for any date (an open-ended caller passes date.min or date.max): both ends are kept within the days the
+    project works with (``coso.core.params``: 1/1/1900 to 31/12/2200, nothing is dated outside them), so that the day
+    after 31/12/9999 is never computed and the midnight of 1/1/0001 is never taken to UTC. A period wholly outside that
+    span gives an empty range (a == b); within it, the range is the period's own.
+    """
+    lo, hi = FIRST_DAY, LAST_DAY + dt.timedelta(days=1)
+    first = min(max(start, lo), hi)
+    after = hi if end >= LAST_DAY else max(end + dt.timedelta(days=1), lo)
     tz = timezone.get_current_timezone()
-    return (dt.datetime.combine(start, dt.time.min, tzinfo=tz), dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    return (dt.datetime.combine(first, dt.time.min, tzinfo=tz), dt.datetime.combine(max(after, first), dt.time.min, tzinfo=tz))
 
 
 def _scoped_stats(fetched_by: Any, commune_code: str = "") -> QuerySet:

@@ -87,6 +87,7 @@ class ScenarioOut(Schema):
     version: int
     province_code: str
     changes: list[ChangeOut]
+    bound_problems: list[str] = Field(default=[], description="Changes taking a rule outside its declared bounds (saved before they were checked)")
 
 
 class AdoptIn(Schema):
@@ -131,7 +132,8 @@ class AllocationFilter(Schema):
 def _scenario_out(sc: Scenario) -> dict[str, Any]:
     return {"id": sc.pk, "name": sc.name, "description": sc.description, "status": sc.status, "adopted_from": sc.adopted_from,
             "version": sc.version, "province_code": sc.province_code,
-            "changes": [{"key": c.key, "mode": c.mode, "value": str(c.value.normalize())} for c in sc.changes.all()]}
+            "changes": [{"key": c.key, "mode": c.mode, "value": str(c.value.normalize())} for c in sc.changes.all()],
+            "bound_problems": getattr(sc, "bound_problems", [])}
 
 
 def _period(text: str) -> Period:
@@ -228,6 +230,10 @@ def _compare(request: HttpRequest, ids: list[int], period: str):  # type: ignore
     chosen = [selectors.scenario_get(fetched_by=request.user, pk=i) for i in ids]
     if len({sc.province_code for sc in chosen}) > 1:
         raise errors.SCENARIOS_OF_DIFFERENT_PROVINCES()
+    for sc in chosen:
+        if sc.bound_problems:
+            raise errors.SCENARIO_OUT_OF_BOUNDS(name=sc.name, problems="; ".join(sc.bound_problems),
+                                                details={"scenario": sc.pk, "problems": sc.bound_problems})
     code = chosen[0].province_code
     qs = AdministrativeUnit.objects.filter(level="commune", province_code=code)
     return compare(province_code=code, period=_period(period), scenarios=[None, *chosen], inputs_factory=lambda: selectors.commune_inputs(qs))

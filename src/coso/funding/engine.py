@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from coso.core.params import FIRST_YEAR, LAST_YEAR
 from coso.funding import errors
 from coso.funding.rules import BASE_SALARY, COMMUNE_PREFIXES, VILLAGE_PREFIXES, RuleBook, RuleRef
 from coso.rules.lookup import RuleMissingError
@@ -117,17 +118,21 @@ class Period:
         try:
             if len(t) == 4:
                 y = int(t)
-                return cls(dt.date(y, 1, 1), 12, f"Năm {y}")
-            if "-Q" in t:
+                period = cls(dt.date(y, 1, 1), 12, f"Năm {y}")
+            elif "-Q" in t:
                 ys, q = t.split("-Q")
                 qi = int(q)
                 if not 1 <= qi <= 4:
                     raise ValueError
-                return cls(dt.date(int(ys), 3 * qi - 2, 1), 3, f"Quý {qi}/{int(ys)}")
-            ys, m = t.split("-")
-            return cls(dt.date(int(ys), int(m), 1), 1, f"Tháng {int(m):02d}/{int(ys)}")
+                period = cls(dt.date(int(ys), 3 * qi - 2, 1), 3, f"Quý {qi}/{int(ys)}")
+            else:
+                ys, m = t.split("-")
+                period = cls(dt.date(int(ys), int(m), 1), 1, f"Tháng {int(m):02d}/{int(ys)}")
         except (ValueError, TypeError):
             raise errors.INVALID_PERIOD(details={"fields": {"period": [text]}}) from None
+        if not FIRST_YEAR <= period.start.year <= LAST_YEAR:  # the years the project works with (no funds in 9999 or 0001)
+            raise errors.PERIOD_OUT_OF_RANGE(first=FIRST_YEAR, last=LAST_YEAR, field="period")
+        return period
 
     @property
     def code(self) -> str:

@@ -31,3 +31,6 @@ EXPORT_ALLOCATION_INVALID_FORMAT = ErrorCode("invalid-format", _("Định dạng
 INVALID_SCENARIO_COUNT = ErrorCode("invalid-scenario-count", _("Chọn từ 1 đến %(max_scenarios)s kịch bản."))
 SCENARIOS_OF_DIFFERENT_PROVINCES = ErrorCode("scenarios-of-different-provinces", _("Chỉ so sánh các kịch bản của cùng một tỉnh."))
 UNKNOWN_POSITION = ErrorCode("unknown-position", _("Chức danh không hưởng phụ cấp từ quỹ thôn: %(positions)s"))
+DATE_OUT_OF_RANGE = ErrorCode("invalid-date", _("Ngày phải trong khoảng %(first)s–%(last)s."))
+PERIOD_OUT_OF_RANGE = ErrorCode("invalid-period", _("Kỳ phải trong các năm %(first)s–%(last)s."))
+SCENARIO_OUT_OF_BOUNDS = ErrorCode("scenario-out-of-bounds", _("Kịch bản “%(name)s” có định mức ngoài giới hạn cho phép (%(problems)s); hãy sửa hoặc xoá kịch bản."))

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from coso.core.params import validate_day
 from coso.funding.models import ScenarioChange
 
 GROUP_PATTERNS = [
@@ -72,16 +73,16 @@ class ScenarioForm(forms.Form):
 
 
 class AdoptForm(forms.Form):
-    effective_from = forms.DateField(label=_("Áp dụng từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(label=_("Áp dụng từ ngày"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_day])
     source = forms.CharField(label=_("Căn cứ (số nghị quyết HĐND / quyết định)"), max_length=300)
 
 
 class NormForm(forms.Form):
     key = forms.ChoiceField(label=_("Định mức"))
     value = forms.DecimalField(label=_("Giá trị mới"), min_value=0, max_digits=18, decimal_places=4)
-    valid_from = forms.DateField(label=_("Hiệu lực từ"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("Hiệu lực từ"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_day])
     valid_to = forms.DateField(
-        label=_("Hết hiệu lực từ ngày (không bắt buộc)"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Hết hiệu lực từ ngày (không bắt buộc)"), required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_day],
         help_text=_("Ví dụ: tỉnh kéo dài hoặc rút ngắn quỹ phụ cấp NHĐKCT cấp xã. Để trống: theo quy định chung."),
     )
     source = forms.CharField(label=_("Căn cứ (số, ngày nghị quyết HĐND tỉnh, điều khoản)"), max_length=300)
@@ -99,7 +100,8 @@ class NormForm(forms.Form):
 
 
 class VillageDistributionForm(forms.Form):
-    month = forms.DateField(label=_("Tháng"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"])
+    month = forms.DateField(label=_("Tháng"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"],
+                            validators=[validate_day])
     bi_thu = forms.DecimalField(label=_("Hệ số Bí thư chi bộ"), required=False, min_value=0, max_digits=6, decimal_places=3)
     truong_thon = forms.DecimalField(label=_("Hệ số Trưởng thôn/Tổ trưởng TDP"), required=False, min_value=0, max_digits=6, decimal_places=3)
     truong_ban_ctmt = forms.DecimalField(label=_("Hệ số Trưởng Ban công tác Mặt trận"), required=False, min_value=0, max_digits=6, decimal_places=3)
@@ -110,7 +112,8 @@ class VillageDistributionForm(forms.Form):
 
 
 class CommunePtDistributionForm(forms.Form):
-    month = forms.DateField(label=_("Tháng"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"])
+    month = forms.DateField(label=_("Tháng"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"],
+                            validators=[validate_day])
     workers = forms.CharField(
         label=_("Người hưởng (mỗi dòng: Họ tên | Chức danh | Hệ số)"), widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Để trống hệ số để dùng hệ số mặc định do tỉnh quy định."),

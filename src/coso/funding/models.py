@@ -6,7 +6,8 @@ Every number of the funding rules lives in the rule book (``coso.rules``): keys 
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -70,6 +71,10 @@ class Scenario(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
+    # Set by the selectors that fetch scenarios (coso.funding.selectors.scenario_bound_problems): one line per change
+    # taking a rule outside its declared bounds ([] for a sound scenario).
+    bound_problems: list[str]
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("kịch bản")
@@ -78,6 +83,21 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ScenarioChangeManager(models.Manager):
+    """Reads ``value`` as stored, whatever it is.
+
+    SQLite keeps decimals as floating point: a value past the column's 18 digits (10^14, saved before the scenario pages
+    checked the rules' bounds) reads back with 19, and Django's reading of the column (rounded to 4 places within 18
+    digits) raised InvalidOperation, so that every page listing the scenario answered 500. The column is read through
+    an expression instead (never rounded by Django) and rounded here to its 4 places without a limit on the digits;
+    ``coso.funding.selectors.scenario_bound_problems`` then flags the value.
+    """
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().defer("value").annotate(
+            stored_value=models.ExpressionWrapper(models.F("value"), output_field=models.DecimalField()))
 
 
 class ScenarioChange(models.Model):
@@ -93,8 +113,22 @@ class ScenarioChange(models.Model):
     mode = models.CharField(_("cách thay đổi"), max_length=10, choices=Mode.choices)
     value = models.DecimalField(_("giá trị"), max_digits=18, decimal_places=4)
 
+    objects = ScenarioChangeManager()
+
     class Meta:
         ordering = ["scenario_id", "id"]
+
+    @property
+    def stored_value(self) -> Decimal:
+        return self.value
+
+    @stored_value.setter
+    def stored_value(self, raw: Any) -> None:
+        """The manager's reading of the column (see ScenarioChangeManager): the value, to the column's decimal places."""
+        if raw is None:
+            return
+        places = Decimal(1).scaleb(-self._meta.get_field("value").decimal_places)  # type: ignore[union-attr]
+        self.value = Decimal(raw).quantize(places, context=Context(prec=60))
 
     def __str__(self) -> str:
         return f"{self.key} {self.mode} {self.value}"

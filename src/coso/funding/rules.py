@@ -147,6 +147,34 @@ class Change:
         return {"set": f"kịch bản: đặt {v}", "percent": f"kịch bản: {'+' if self.value >= 0 else ''}{v}%"}.get(self.mode, f"kịch bản: +{v}")
 
 
+def numeric_refs(refs: Iterable[RuleRef]) -> list[RuleRef]:
+    """The rules a scenario change can act on: numbers (tables and flags are not changed by scenarios)."""
+    return [r for r in refs if isinstance(r.value, (int, Decimal)) and not isinstance(r.value, bool)]
+
+
+def bounds_problem(key: str, mode: str, value: Decimal, refs: Iterable[RuleRef]) -> str:
+    """Why the change would take a rule it matches (among ``refs``, e.g. the rules in force today) outside the bounds its
+    declaration allows, or "": the engine computes every fund with the values (a norm of 10^14 đồng leaves the
+    precision of its arithmetic)."""
+    from django.utils.translation import gettext
+
+    from coso.rules.registry import declaration
+
+    if not Decimal(value).is_finite():
+        return gettext("Giá trị phải là số.")
+    change = Change(key, mode, Decimal(value))
+    for ref in refs:
+        if not change.matches(ref.key):
+            continue
+        d = declaration(ref.key)
+        result = change.apply(Decimal(ref.value))
+        if d.minimum is not None and result < d.minimum:
+            return gettext("Giá trị phải từ %(min)s trở lên.") % {"min": d.minimum}
+        if d.maximum is not None and result > d.maximum:
+            return gettext("Giá trị không được vượt quá %(max)s.") % {"max": d.maximum}
+    return ""
+
+
 def change_label(key: str, mode: str, value: Decimal) -> str:
     """A scenario change for people: “Khoán kinh phí hoạt động UB MTTQ (mọi loại xã): tăng 20 %”."""
     from coso.funding.forms import pattern_label

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -13,10 +13,11 @@ from django.http import Http404
 
 from coso.accounts.roles import Role
 from coso.core.dbfunctions import IdsIn
+from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.core.scoping import can_see_unit, get_scoped_or_404, require_roles, scoped
 from coso.funding.engine import Allocation, CommuneInfo, CommuneResult, OrgInfo, Period, VillageInfo, allocate, cyclic_gc_paused
 from coso.funding.models import Organisation, Scenario
-from coso.funding.rules import Change, RuleBook, RuleRef
+from coso.funding.rules import Change, RuleBook, RuleRef, bounds_problem, numeric_refs
 from coso.units.models import AdministrativeUnit, Village
 
 READ_ROLES = (Role.COMMUNE_FINANCE, Role.COMMUNE_LEADER, Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN)
@@ -24,6 +25,15 @@ PROVINCE_ROLES = (Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN)
 # Province finance and administrators edit rules and scenarios; commune finance distributes its own funds.
 WRITE_ROLES = PROVINCE_ROLES
 DISTRIBUTE_ROLES = (Role.COMMUNE_FINANCE, Role.PROVINCE_FINANCE, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN)
+
+
+def check_day(value: dt.date | None, field: str) -> None:
+    """Refuse a date outside the days the project works with (1/1/1900–31/12/2200, ``coso.core.params``) on its field:
+    a norm or an adoption dated 31/12/9999 would be kept in the rule book, a distribution of 12/9999 saved."""
+    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        from coso.funding import errors
+
+        raise errors.DATE_OUT_OF_RANGE(first=FIRST_DAY.strftime("%d/%m/%Y"), last=LAST_DAY.strftime("%d/%m/%Y"), field=field)
 
 
 def require_reader(user: Any) -> None:
@@ -179,6 +189,7 @@ def allocation_get(
 
 def rules_in_force(*, fetched_by: Any, day: dt.date, province_code: str | None = None) -> tuple[str, RuleBook]:
     require_reader(fetched_by)
+    check_day(day, "date")
     code = province_code or fetched_by.province_code
     if not is_province_user(fetched_by):
         code = fetched_by.province_code
@@ -200,14 +211,42 @@ def rule_history(*, fetched_by: Any, province_code: str, key: str | None = None)
     return out
 
 
-def scenario_list(*, fetched_by: Any) -> QuerySet:
+def scenario_bound_problems(scenarios: Iterable[Scenario], *, on: dt.date | None = None) -> dict[int, list[str]]:
+    """{scenario id: one line per change that takes a rule it matches (in force on ``on``, today by default) outside the
+    bounds its declaration allows} for the scenarios that have such a change (saved before 28dc017, when nothing
+    checked them). The engine cannot compute funds with such values: such a scenario is listed with the lines, left out
+    of comparisons and never adopted."""
+    from django.utils import timezone
+
+    day = on or timezone.localdate()
+    refs: dict[str, list[RuleRef]] = {}
+    out: dict[int, list[str]] = {}
+    for sc in scenarios:
+        if sc.province_code not in refs:
+            refs[sc.province_code] = numeric_refs(RuleBook.load(sc.province_code).in_force(day))
+        for ch in sc.changes.all():
+            problem = bounds_problem(ch.key, ch.mode, ch.value, refs[sc.province_code])
+            if problem:
+                out.setdefault(sc.pk, []).append(f"{ch.label} — {problem}")
+    return out
+
+
+def _flagged(scenarios: list[Scenario]) -> list[Scenario]:
+    """Each scenario with ``bound_problems`` (see :func:`scenario_bound_problems`; [] when its values are within bounds)."""
+    problems = scenario_bound_problems(scenarios)
+    for sc in scenarios:
+        sc.bound_problems = problems.get(sc.pk, [])
+    return scenarios
+
+
+def scenario_list(*, fetched_by: Any) -> list[Scenario]:
     require_roles(fetched_by, *PROVINCE_ROLES)
-    return scoped(Scenario.objects.all(), fetched_by).prefetch_related("changes")
+    return _flagged(list(scoped(Scenario.objects.all(), fetched_by).prefetch_related("changes")))
 
 
 def scenario_get(*, fetched_by: Any, pk: Any) -> Scenario:
     require_roles(fetched_by, *PROVINCE_ROLES)
-    return get_scoped_or_404(Scenario.objects.prefetch_related("changes"), fetched_by, pk=pk)
+    return _flagged([get_scoped_or_404(Scenario.objects.prefetch_related("changes"), fetched_by, pk=pk)])[0]
 
 
 def rule_change_impact(key: str, province_code: str, commune_code: str, valid_from: dt.date) -> list[str]:

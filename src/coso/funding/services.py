@@ -18,8 +18,8 @@ from coso.funding import errors as funding_errors
 from coso.funding.engine import fmt_coef, fmt_money, rnd
 from coso.funding.models import CommuneProfile, FundDistribution, Organisation, Scenario, ScenarioChange
 from coso.funding.rule_keys import ASSOCIATION_NAMES
-from coso.funding.rules import BASE_SALARY, Change, RuleBook
-from coso.funding.selectors import DISTRIBUTE_ROLES, WRITE_ROLES, commune_get, province_for, village_get
+from coso.funding.rules import BASE_SALARY, Change, RuleBook, bounds_problem, numeric_refs
+from coso.funding.selectors import DISTRIBUTE_ROLES, WRITE_ROLES, check_day, commune_get, province_for, scenario_bound_problems, village_get
 from coso.rules.lookup import RuleMissingError
 from coso.rules.models import Confidence, Rule
 from coso.rules.registry import ValueType, declaration
@@ -72,6 +72,8 @@ def funding_rule_set(
         raise funding_errors.UNKNOWN_NORM(key=key, details={"fields": {"key": [key]}})
     if not (source or "").strip():
         raise funding_errors.SOURCE_REQUIRED(details={"fields": {"source": ["Bắt buộc."]}})
+    check_day(valid_from, "valid_from")
+    check_day(valid_to, "valid_to")
     book = RuleBook.load(code)
     current = book.get(key, valid_from)
     if current is None and key not in book.rule_keys():
@@ -128,32 +130,12 @@ def commune_profile_set(*, actor: Any, commune: AdministrativeUnit, extra_pt_wor
 
 # ----------------------------------------------------------------------------- scenarios
 
-def _out_of_bounds(key: str, mode: str, value: Decimal, refs: list[Any]) -> str:
-    """Why the change would take a rule it matches (its value in force today) outside the bounds its declaration allows,
-    or "": the engine computes every fund with the values (a norm of 10^14 đồng leaves the precision of its arithmetic)."""
-    import fnmatch
-
-    from django.utils.translation import gettext
-
-    change = ScenarioChange(key=key, mode=mode, value=value)
-    for ref in refs:
-        if ref.key != key and not fnmatch.fnmatchcase(ref.key, key):
-            continue
-        d = declaration(ref.key)
-        result = change.apply(Decimal(ref.value))
-        if d.minimum is not None and result < d.minimum:
-            return gettext("Giá trị phải từ %(min)s trở lên.") % {"min": d.minimum}
-        if d.maximum is not None and result > d.maximum:
-            return gettext("Giá trị không được vượt quá %(max)s.") % {"max": d.maximum}
-    return ""
-
-
 def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
     import fnmatch
 
     book = RuleBook.load(province_code)
     keys = set(book.rule_keys())
-    refs = [r for r in book.in_force(timezone.localdate()) if isinstance(r.value, (int, Decimal)) and not isinstance(r.value, bool)]
+    refs = numeric_refs(book.in_force(timezone.localdate()))
     errors: dict[str, list[str]] = {}
     out = []
     for i, ch in enumerate(changes):
@@ -180,7 +162,7 @@ def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
         if mode == "percent" and value <= -100:
             errors[f"changes.{i}.value"] = ["Không thể giảm từ 100% trở lên."]
             continue
-        problem = _out_of_bounds(key, mode, value, refs)
+        problem = bounds_problem(key, mode, value, refs)
         if problem:
             errors[f"changes.{i}.value"] = [problem]
             continue
@@ -270,6 +252,7 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
     require_roles(actor, *WRITE_ROLES)
     if not (source or "").strip():
         raise funding_errors.SCENARIO_ADOPT_SOURCE_REQUIRED(details={"fields": {"source": ["Bắt buộc."]}})
+    check_day(effective_from, "effective_from")
     with transaction.atomic():
         sc = Scenario.objects.select_for_update().get(pk=scenario.pk)
         if sc.status == Scenario.Status.ADOPTED:
@@ -277,6 +260,9 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
         changes = list(sc.changes.all())
         if not changes:
             raise funding_errors.SCENARIO_EMPTY()
+        problems = scenario_bound_problems([sc], on=effective_from).get(sc.pk)
+        if problems:  # saved before the changes were checked against the bounds: the rule book would refuse them anyway
+            raise funding_errors.SCENARIO_OUT_OF_BOUNDS(name=sc.name, problems="; ".join(problems), details={"problems": problems})
         changed = RuleBook.load(sc.province_code, [Change(c.key, c.mode, c.value) for c in changes])
         created = []
         for ref in changed.in_force(effective_from):
@@ -303,6 +289,7 @@ def _refuse_if_over(fund: int, lines: list[dict], *, what: str) -> None:
 def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.date, coefficients: dict[str, Any] | None = None) -> dict:
     """The village fund of ``month`` and its split among the (at most 3) paid positions with the province's coefficients."""
     village = village_get(fetched_by=fetched_by, pk=village_id)
+    check_day(month, "month")
     from coso.funding.engine import Period
     from coso.funding.selectors import allocation_compute
 
@@ -371,6 +358,7 @@ def commune_pt_fund_distribute(*, actor: Any, commune_code: str, month: dt.date,
     """Split the commune part-time fund among workers [{name, title, coefficient}]; refuses more than the fund."""
     require_roles(actor, *DISTRIBUTE_ROLES)
     commune = commune_get(fetched_by=actor, code=commune_code)
+    check_day(month, "month")
     from coso.funding.engine import Period
     from coso.funding.selectors import allocation_compute
 

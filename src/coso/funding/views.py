@@ -151,7 +151,11 @@ def rules_view(request: AuthedHttpRequest) -> HttpResponse:
     selectors.require_reader(user)
     try:
         day = dt.date.fromisoformat(request.GET.get("date") or "")
+        selectors.check_day(day, "date")
     except ValueError:
+        day = timezone.localdate()
+    except ApplicationError as exc:  # 31/12/9999: the rules of today, and why
+        messages.error(request, exc.message)
         day = timezone.localdate()
     code, book = selectors.rules_in_force(fetched_by=user, day=day)
     refs = book.in_force(day)
@@ -237,6 +241,10 @@ def compare_view(request: HttpRequest) -> HttpResponse:
     if len({sc.province_code for sc in chosen}) > 1:
         messages.error(request, _("Chỉ so sánh các kịch bản của cùng một tỉnh."))
         chosen = [sc for sc in chosen if sc.province_code == chosen[0].province_code]
+    for sc in [sc for sc in chosen if sc.bound_problems]:  # saved before the bounds were checked: the engine cannot compute it
+        messages.error(request, _("Kịch bản “%(name)s” có định mức ngoài giới hạn cho phép nên không được đưa vào so sánh: %(problems)s. "
+                                  "Hãy sửa hoặc xoá kịch bản.") % {"name": sc.name, "problems": "; ".join(sc.bound_problems)})
+        chosen.remove(sc)
     if chosen:
         code = chosen[0].province_code
     cmp = None

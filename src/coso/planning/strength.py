@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
@@ -71,20 +72,21 @@ def training_completion(*, codes: list[str], province_code: str, on: dt.date) ->
     return {c: (round(sum(held[c]) * 100 / len(held[c]), 2) if held.get(c) else None) for c in codes}
 
 
-def planning_provider(ctx: Any) -> dict[str, float | None]:
+def _provided(ctx: Any, figure: Callable[..., dict[str, float | None]]) -> dict[str, float | None]:
+    """``figure`` for the communes of ``ctx`` on the day looked at, for a viewer who may see planning; no value otherwise."""
     from coso.planning.services import can_view
 
     if ctx.viewer is None or not can_view(ctx.viewer):
         return {}
-    return planning_coverage(codes=list(ctx.codes), province_code=ctx.province_code, on=_day(ctx))
+    return figure(codes=list(ctx.codes), province_code=ctx.province_code, on=_day(ctx))
+
+
+def planning_provider(ctx: Any) -> dict[str, float | None]:
+    return _provided(ctx, planning_coverage)
 
 
 def training_provider(ctx: Any) -> dict[str, float | None]:
-    from coso.planning.services import can_view
-
-    if ctx.viewer is None or not can_view(ctx.viewer):
-        return {}
-    return training_completion(codes=list(ctx.codes), province_code=ctx.province_code, on=_day(ctx))
+    return _provided(ctx, training_completion)
 
 
 def register() -> None:
