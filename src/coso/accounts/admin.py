@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -54,6 +55,11 @@ class ApiTokenAdmin(SystemAdminOnly, admin.ModelAdmin):
     list_filter = ("revoked",)
     exclude = ("token_hash",)
 
+
+# Coso grants nothing through Django's groups and permissions (roles do: coso.accounts.roles), and
+# Django's Group admin created, renamed and deleted groups without an audit entry: it is not offered.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 
 # django-otp registers its device models; device changes go through the audited 2FA pages instead.
 for _model_path in ("django_otp.plugins.otp_totp.models.TOTPDevice", "django_otp.plugins.otp_static.models.StaticDevice"):
