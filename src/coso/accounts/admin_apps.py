@@ -24,6 +24,14 @@ class CosoAdminSite(AdminSite):
         target = request.GET.get("next") or reverse("admin:index")
         return HttpResponseRedirect(reverse("accounts:login") + "?" + urlencode({"next": target}))
 
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """Django admin's own form changed the password with no audit entry. A password is set only
+        through the one-time link ("Quên mật khẩu": `password_reset_request`, then `password_set`, both audited)."""
+        return HttpResponseRedirect(reverse("accounts:forgot"))
+
+    def password_change_done(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        return HttpResponseRedirect(reverse("accounts:forgot"))
+
 
 class CosoAdminConfig(AdminConfig):
     """Django admin with Coso's admin site (system administrators with two-factor sign-in only)."""

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 
 import pytest
 
-from coso.accounts.models import ApiToken
+from coso.accounts.models import ApiToken, User
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +93,19 @@ def test_no_admin_writes_outside_the_audited_services(sysadmin_client, users):  
     assert c.post(f"/admin/auth/group/{group.pk}/delete/", {"post": "yes"}).status_code == 404
     assert c.post("/admin/auth/group/", {"action": "delete_selected", "_selected_action": [HUGE, "abc"], "post": "yes"}).status_code == 404
     assert list(Group.objects.values_list("name", flat=True)) == ["g"]
+
+
+def test_admin_password_form_changes_nothing(sysadmin_client, users):  # type: ignore[no-untyped-def]
+    """Before: /admin/password_change/ changed a system administrator's password with no audit entry."""
+    from coso.core.models import AuditLog
+
+    entries = AuditLog.objects.count()
+    new = "Zx-very-new-2026!"
+    r = sysadmin_client.post("/admin/password_change/", {"old_password": "pw-Coso-2026!", "new_password1": new, "new_password2": new})
+    assert r.status_code == 302 and r["Location"] == "/accounts/password/forgot/"
+    assert sysadmin_client.get("/admin/password_change/")["Location"] == "/accounts/password/forgot/"
+    assert sysadmin_client.get("/admin/password_change/done/")["Location"] == "/accounts/password/forgot/"
+    assert sysadmin_client.get("/accounts/password/forgot/").status_code == 200
+    admin_user = User.objects.get(pk=users["sysadmin"].pk)
+    assert admin_user.check_password("pw-Coso-2026!") and not admin_user.check_password(new)
+    assert AuditLog.objects.count() == entries
