@@ -109,3 +109,27 @@ def test_admin_password_form_changes_nothing(sysadmin_client, users):  # type: i
     admin_user = User.objects.get(pk=users["sysadmin"].pk)
     assert admin_user.check_password("pw-Coso-2026!") and not admin_user.check_password(new)
     assert AuditLog.objects.count() == entries
+
+
+@pytest.mark.parametrize("key", ["citizen", "onestop", "leader", "province_home_affairs", "province_admin"])
+def test_only_system_administrators_reach_the_admin(users, login, key):  # type: ignore[no-untyped-def]
+    """Before: a signed-in officer (any role but system administrator) was sent from /admin/ to the sign-in
+    page, which sent them straight back to /admin/ (a redirect loop in the browser). Even with Django's
+    is_staff flag set, a commune officer or province administrator does not reach it."""
+    user = users[key]
+    User.objects.filter(pk=user.pk).update(is_staff=True)
+    c = login(User.objects.get(pk=user.pk))
+    for url in ("/admin/", "/admin/accounts/user/", f"/admin/accounts/user/{users['onestop'].pk}/change/",
+                "/admin/accounts/apitoken/", "/admin/login/?next=/admin/", "/admin/password_change/"):
+        assert c.get(url).status_code == 404, (key, url)
+    assert c.post("/admin/logout/").status_code == 404
+
+
+def test_admin_sign_in_goes_through_the_two_step_form(client, users):  # type: ignore[no-untyped-def]
+    r = client.get("/admin/accounts/user/")
+    assert r.status_code == 302 and r["Location"].startswith("/admin/login/")
+    r = client.get(r["Location"])
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+    client.force_login(users["sysadmin"])  # password only, no second factor yet
+    r = client.get("/admin/accounts/user/")
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/2fa/")
