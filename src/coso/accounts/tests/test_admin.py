@@ -133,3 +133,49 @@ def test_admin_sign_in_goes_through_the_two_step_form(client, users):  # type: i
     client.force_login(users["sysadmin"])  # password only, no second factor yet
     r = client.get("/admin/accounts/user/")
     assert r.status_code == 302 and r["Location"].startswith("/accounts/2fa/")
+
+
+def test_admin_rows_cannot_be_changed_or_deleted(sysadmin_client, users):  # type: ignore[no-untyped-def]
+    """Users and API tokens change only through the audited staff-account pages and services: the admin
+    shows them read-only to a superuser, and its forms and bulk delete change nothing."""
+    from coso.core.models import AuditLog
+
+    c = sysadmin_client
+    target = users["onestop"]
+    token = ApiToken.objects.get(user=target)
+    entries = AuditLog.objects.count()
+    for url, data in [
+        (f"/admin/accounts/user/{target.pk}/change/", {"username": target.username, "role": "system_admin", "is_superuser": "on",
+                                                       "full_name": "x" * 5000, "unit": "9" * 20, "date_joined_0": "9999-12-31"}),
+        (f"/admin/accounts/user/{target.pk}/delete/", {"post": "yes"}),
+        ("/admin/accounts/user/add/", {"username": "intruder", "role": "system_admin"}),
+        (f"/admin/accounts/apitoken/{token.pk}/change/", {"name": "x", "revoked": "on", "user": users["sysadmin"].pk}),
+        (f"/admin/accounts/apitoken/{token.pk}/delete/", {"post": "yes"}),
+        ("/admin/accounts/apitoken/add/", {"name": "x", "user": users["sysadmin"].pk}),
+    ]:
+        assert c.post(url, data).status_code == 403, url
+    for url, pk in (("/admin/accounts/user/", target.pk), ("/admin/accounts/apitoken/", token.pk)):
+        for ids in ([str(pk)], [HUGE, "abc"]):
+            r = c.post(url, {"action": "delete_selected", "_selected_action": ids, "post": "yes"})
+            assert r.status_code in (200, 302), (url, ids, r.status_code)
+        assert c.get(f"{url}{pk}/change/").status_code == 200
+    target.refresh_from_db()
+    token.refresh_from_db()
+    assert (target.role, target.is_superuser, target.full_name) == ("onestop_officer", False, "onestop")
+    assert (token.name, token.revoked, token.user_id) == ("Cổng dịch vụ công", False, target.pk)
+    assert not User.objects.filter(username="intruder").exists() and ApiToken.objects.count() == 1
+    assert AuditLog.objects.count() == entries
+
+
+def test_every_registered_admin_is_read_only(rf, users):  # type: ignore[no-untyped-def]
+    """A model registered in Django admin by any app is read-only, even for a superuser: writes go through
+    the services, which check the rules and write the audit log (CONTRIBUTING.md)."""
+    request = rf.get("/admin/")
+    request.user = users["sysadmin"]
+    assert admin.site._registry
+    for model, model_admin in admin.site._registry.items():
+        assert model_admin.has_view_permission(request), model
+        assert not model_admin.has_add_permission(request), model
+        assert not model_admin.has_change_permission(request), model
+        assert not model_admin.has_delete_permission(request), model
+        assert "delete_selected" not in model_admin.get_actions(request), model
