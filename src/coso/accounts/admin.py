@@ -6,6 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.filters import SimpleListFilter
+from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.auth.models import Group
+from django.db import models
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -29,6 +33,32 @@ class SystemAdminOnly:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        """Filter a list only through its own filters. Django admin otherwise takes any lookup on the
+        model's fields from the query string: ``?password__startswith=`` read password hashes out of
+        excluded fields, and ``?name__regex=(``, ``?last_login__year=1`` or ``?unit_id=<20 digits>``
+        answered 500. Any other lookup is refused with a 400 (DisallowedModelAdminLookup)."""
+        return lookup in self.filter_parameters(request)
+
+    def filter_parameters(self, request: HttpRequest | None) -> set[str]:
+        """The query-string parameters the list filters of this admin read (see Django's FieldListFilter
+        subclasses: the field itself, ``__exact``/``__isnull``, a relation by its target field, a date range)."""
+        model_admin: Any = self
+        list_filter = model_admin.get_list_filter(request) if request is not None else model_admin.list_filter
+        params: set[str] = set()
+        for item in list_filter:
+            if isinstance(item, type) and issubclass(item, SimpleListFilter):
+                params.add(str(item.parameter_name))
+                continue
+            path = item[0] if isinstance(item, (list, tuple)) else item
+            field = get_fields_from_path(model_admin.model, path)[-1]
+            params |= {path, f"{path}__exact", f"{path}__isnull"}
+            if field.is_relation:
+                params.add(f"{path}__{field.target_field.name}__exact")
+            if isinstance(field, models.DateField):
+                params |= {f"{path}__gte", f"{path}__lt"}
+        return params
 
 
 @admin.register(User)
@@ -54,6 +84,11 @@ class ApiTokenAdmin(SystemAdminOnly, admin.ModelAdmin):
     list_filter = ("revoked",)
     exclude = ("token_hash",)
 
+
+# Coso grants nothing through Django's groups and permissions (roles do: coso.accounts.roles), and
+# Django's Group admin created, renamed and deleted groups without an audit entry: it is not offered.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 
 # django-otp registers its device models; device changes go through the audited 2FA pages instead.
 for _model_path in ("django_otp.plugins.otp_totp.models.TOTPDevice", "django_otp.plugins.otp_static.models.StaticDevice"):
