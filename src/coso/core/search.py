@@ -214,7 +214,10 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
     scope = _scope(province_code, commune_code)
     connection = connections[queryset.db]
     if len(words) > 1:
-        sql, params = _documents_sql(connection, kind, words, province_code, commune_code)
+        found = _documents_sql(connection, kind, words, province_code, commune_code)
+        if found is None:
+            return queryset.none()
+        sql, params = found
         with connection.cursor() as cur:
             cur.execute(f"{sql} LIMIT {ID_LIST_LIMIT + 1}", params)  # noqa: S608 - built from quoted tokens, see _documents_sql
             ids = [row[0] for row in cur.fetchall()]
@@ -240,20 +243,53 @@ POSTGRES_VECTOR = "array_to_tsvector(string_to_array((id >> 40)::text || '.' || 
 _TOKEN = re.compile(r"[0-9a-z]+")
 
 
-def _documents_sql(connection: BaseDatabaseWrapper, kind: str, words: list[str], province_code: str, commune_code: str) -> tuple[str, list]:
+def _documents_sql(connection: BaseDatabaseWrapper, kind: str, words: list[str], province_code: str,
+                   commune_code: str) -> tuple[str, list] | None:
     """SQL selecting the ids of the objects of ``kind`` whose document has every query word (by prefix, one letter
-    exactly) and the unit's tokens. Words are folded tokens ([0-9a-z] only) and unit codes are checked to be so too
-    (else left out: a wider search), so they are quoted in the full-text query as they are."""
+    exactly) and the unit's tokens; None when a word matches no indexed word at all. Words are folded tokens
+    ([0-9a-z] only) and unit codes are checked to be so too (else left out: a wider search), so they are quoted in
+    the full-text query as they are."""
     unit = [t for t in unit_terms(province_code, commune_code) if _TOKEN.fullmatch(t[2:])]
     number = kind_number(kind)
     if connection.vendor == "postgresql":
-        query = " & ".join([f"'{number}.{t}'" for t in unit] + [f"'{number}.{w}'" if len(w) < 2 else f"'{number}.{w}':*" for w in words])
+        terms = [f"'{number}.{t}'" for t in unit]
+        for w in words:
+            lexemes = [w] if len(w) < 2 else _indexed_words(connection, kind, w)
+            if lexemes is None:  # too many words start with it: GIN's own prefix match
+                terms.append(f"'{number}.{w}':*")
+            elif not lexemes:
+                return None
+            else:
+                terms.append("(" + " | ".join(f"'{number}.{x}'" for x in lexemes) + ")")
+        query = " & ".join(terms)
         table = connection.ops.quote_name(SearchDocument._meta.db_table)
         return f"SELECT object_id FROM {table} WHERE {POSTGRES_VECTOR} @@ %s::tsquery", [query]  # noqa: S608 - constant SQL
     query = " AND ".join([f'"{t}"' for t in unit] + [f'"{w}"' if len(w) < 2 else f'"{w}"*' for w in words])
     low = number << OBJECT_BITS
     return (f"SELECT rowid - {low} FROM {FULLTEXT_TABLE} WHERE {FULLTEXT_TABLE} MATCH %s AND rowid >= {low} "  # noqa: S608
             f"AND rowid < {low + (1 << OBJECT_BITS)}", [query])
+
+
+# A query word is looked for as the indexed words it starts (PostgreSQL) when they are at most this many.
+EXPAND_MAX = 64
+
+
+def _indexed_words(connection: BaseDatabaseWrapper, kind: str, word: str) -> list[str] | None:
+    """The indexed words of ``kind`` that start with ``word`` (PostgreSQL), read from the word index one after the
+    other (a skip over its (kind, token) index: one probe per distinct word); None past ``EXPAND_MAX``. GIN matches a
+    prefix by gathering every matching word's documents into a bitmap first, where exact words are intersected as
+    they are read: about twice as fast for a name of three words at 1,000,000 documents."""
+    table = connection.ops.quote_name(SearchEntry._meta.db_table)
+    upper = prefix_upper_bound(word)
+    below = " AND e.token < %s" if upper else ""
+    bound = [upper] if upper else []
+    sql = (f"WITH RECURSIVE w(token) AS ((SELECT e.token FROM {table} e WHERE e.kind = %s AND e.token >= %s{below} "  # noqa: S608
+           f"ORDER BY e.token LIMIT 1) UNION ALL SELECT (SELECT e.token FROM {table} e WHERE e.kind = %s AND e.token > w.token{below} "
+           f"ORDER BY e.token LIMIT 1) FROM w WHERE w.token IS NOT NULL) SELECT token FROM w WHERE token IS NOT NULL LIMIT {EXPAND_MAX + 1}")
+    with connection.cursor() as cur:
+        cur.execute(sql, [kind, word, *bound, kind, *bound])
+        found = [row[0] for row in cur.fetchall()]
+    return None if len(found) > EXPAND_MAX else found
 
 
 # Measured at 1,000,000 names: "nguyen van duc" (76,000 ids) takes 175 ms on SQLite and 179 ms on

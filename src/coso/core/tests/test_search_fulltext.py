@@ -29,7 +29,11 @@ def _find(qs, kind: str, q: str, **scope: str) -> list[int]:
 
 
 @pytest.mark.django_db
-def test_several_words_match_by_prefix_one_letter_exactly_and_long_words_whole(people):
+@pytest.mark.parametrize("expand_max", [64, 1, 0])
+def test_several_words_match_by_prefix_one_letter_exactly_and_long_words_whole(people, monkeypatch, expand_max):
+    """The same answers whether PostgreSQL looks for a query word as the indexed words it starts (EXPAND_MAX) or by
+    the index's own prefix match (past EXPAND_MAX)."""
+    monkeypatch.setattr(search, "EXPAND_MAX", expand_max)
     ids, qs = people
     texts = {"onestop": ["Nguyễn Văn Đức", "079123456789"], "specialist": ["Nguyễn Thị A"], "leader": ["Nguyễn Văn Anh", "079123999999"],
              "finance": ["Lê Thị Thu Nguyệt"]}
