@@ -17,6 +17,7 @@ SQLITE = [
     f"CREATE TRIGGER core_searchdocument_au AFTER UPDATE ON core_searchdocument BEGIN "
     f"INSERT INTO {FTS}({FTS}, rowid, terms) VALUES ('delete', old.id, old.terms); "
     f"INSERT INTO {FTS}(rowid, terms) VALUES (new.id, new.terms); END",
+    f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')",  # the documents filled before the index
 ]
 SQLITE_DROP = ["DROP TRIGGER IF EXISTS core_searchdocument_au", "DROP TRIGGER IF EXISTS core_searchdocument_ad",
                "DROP TRIGGER IF EXISTS core_searchdocument_ai", f"DROP TABLE IF EXISTS {FTS}"]
@@ -92,6 +93,7 @@ class Migration(migrations.Migration):
                 ('terms', models.TextField()),
             ],
         ),
-        migrations.RunPython(create_index, drop_index),
+        # filled first, then indexed: one build instead of maintaining the index row by row
         migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunPython(create_index, drop_index),
     ]
