@@ -97,10 +97,11 @@ def search_index_bulk(*, kind: str, rows: Iterable[tuple[int, Iterable[str | Non
         buffer.extend(SearchEntry(kind=kind, object_id=object_id, token=w, province_code=province_code, commune_code=commune_code)
                       for w in words)
         counts.update(words)
-        if words:
+        document = search_document(kind=kind, object_id=object_id, texts=(), province_code=province_code, commune_code=commune_code,
+                                   words=words)
+        if document is not None:
             counts[OBJECTS] += 1
-            documents.append(SearchDocument(id=document_key(kind, object_id), kind=kind, object_id=object_id,
-                                            terms=" ".join(unit_terms(province_code, commune_code) + words)))
+            documents.append(document)
         if len(buffer) >= batch_size:
             SearchEntry.objects.bulk_create(buffer)
             SearchDocument.objects.bulk_create(documents)
