@@ -34,3 +34,6 @@ UNKNOWN_POSITION = ErrorCode("unknown-position", _("Chức danh không hưởng 
 DATE_OUT_OF_RANGE = ErrorCode("invalid-date", _("Ngày phải trong khoảng %(first)s–%(last)s."))
 PERIOD_OUT_OF_RANGE = ErrorCode("invalid-period", _("Kỳ phải trong các năm %(first)s–%(last)s."))
 SCENARIO_OUT_OF_BOUNDS = ErrorCode("scenario-out-of-bounds", _("Kịch bản “%(name)s” có định mức ngoài giới hạn cho phép (%(problems)s); hãy sửa hoặc xoá kịch bản."))
+SCENARIO_ADOPT_PAST = ErrorCode("rule-past", _("Không được sửa quá khứ: ngày hiệu lực phải từ hôm nay (%(today)s) trở đi."), field="effective_from")
+SCENARIO_CHANGES_NO_RULE = ErrorCode("scenario-changes-no-rule", _("Kịch bản “%(name)s” không thay đổi định mức nào có hiệu lực ngày %(date)s: áp dụng sẽ không tạo định mức mới nào. Hãy chọn ngày khác hoặc sửa kịch bản."), field="effective_from")
+SCENARIO_ONLY_BASE_SALARY = ErrorCode("scenario-changes-no-rule", _("Kịch bản “%(name)s” chỉ thay đổi mức lương cơ sở, là quy định chung toàn quốc mà tỉnh không áp dụng được: kịch bản này chỉ dùng để tính thử."))

@@ -247,12 +247,17 @@ def scenario_delete(*, actor: Any, scenario: Scenario) -> None:
 def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, source: str) -> list[Rule]:
     """Make the scenario the province's rules from ``effective_from``: one new province rule per changed key.
 
-    The rows in force before stay in history (closed the day before); the national values are untouched.
+    The rows in force before stay in history (closed the day before); the national values are untouched. A scenario
+    that would give no rule a new value on that day (it only tests the national base salary, or none of the rules it
+    changes is in force then) is refused and stays a draft: adopting it would record a decision that changed nothing.
     """
     require_roles(actor, *WRITE_ROLES)
     if not (source or "").strip():
         raise funding_errors.SCENARIO_ADOPT_SOURCE_REQUIRED(details={"fields": {"source": ["Bắt buộc."]}})
     check_day(effective_from, "effective_from")
+    today = timezone.localdate()
+    if effective_from < today:  # the rule book never rewrites the past (rule_change would refuse every rule anyway)
+        raise funding_errors.SCENARIO_ADOPT_PAST(today=today.strftime("%d/%m/%Y"))
     with transaction.atomic():
         sc = Scenario.objects.select_for_update().get(pk=scenario.pk)
         if sc.status == Scenario.Status.ADOPTED:
@@ -264,10 +269,14 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
         if problems:  # saved before the changes were checked against the bounds: the rule book would refuse them anyway
             raise funding_errors.SCENARIO_OUT_OF_BOUNDS(name=sc.name, problems="; ".join(problems), details={"problems": problems})
         changed = RuleBook.load(sc.province_code, [Change(c.key, c.mode, c.value) for c in changes])
+        # The base salary is national: a scenario may test it, never adopt it.
+        adopted = [ref for ref in changed.in_force(effective_from) if ref.original_value is not None and ref.key != BASE_SALARY]
+        if not adopted:
+            if all(c.key == BASE_SALARY for c in changes):
+                raise funding_errors.SCENARIO_ONLY_BASE_SALARY(name=sc.name)
+            raise funding_errors.SCENARIO_CHANGES_NO_RULE(name=sc.name, date=effective_from.strftime("%d/%m/%Y"))
         created = []
-        for ref in changed.in_force(effective_from):
-            if ref.original_value is None or ref.key == BASE_SALARY:
-                continue  # the base salary is national: a scenario may test it, never adopt it
+        for ref in adopted:
             created.append(funding_rule_set(
                 actor=actor, key=ref.key, value=ref.value, valid_from=effective_from, province_code=sc.province_code, source=source.strip(),
                 reason=f"Áp dụng kịch bản “{sc.name}” (trước: {ref.display_original})", origin=Rule.Origin.SCENARIO,

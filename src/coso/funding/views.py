@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coso.core.errors import apply_to_form
 from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from coso.core.types import AuthedHttpRequest
 from coso.funding import selectors, services
@@ -221,7 +222,7 @@ def scenario_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                     "n": len(rows), "d": adopt.cleaned_data["effective_from"].strftime("%d/%m/%Y")})
                 return redirect("funding:scenario", pk=sc.pk)
         except ApplicationError as exc:
-            adopt.add_error(None, exc.message)
+            apply_to_form(adopt, exc)
     book = RuleBook.load(sc.province_code, selectors.scenario_changes(sc))
     changed = [r for r in book.in_force(timezone.localdate()) if r.original_value is not None]
     return render(request, "funding/scenario_detail.html", {"scenario": sc, "adopt": adopt, "changed": changed})

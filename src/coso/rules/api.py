@@ -121,7 +121,7 @@ def _rule(key: str, decl: Any, ref: RuleRef | None) -> dict[str, Any]:
             "unit": decl.unit, "default_source": decl.default_source, "in_force": _ref(ref)}
 
 
-@router.get("/", response={200: list[RuleInForceOut], 403: ErrorOut, 404: ErrorOut}, summary="Every rule with its value in force on a date for a scope")
+@router.get("/", response={200: list[RuleInForceOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Every rule with its value in force on a date for a scope")
 def list_rules(request: HttpRequest, on: dt.date | None = None, module: str | None = Query(None, max_length=40),  # type: ignore[no-untyped-def]
                province_code: str | None = Query(None, max_length=8), commune_code: str | None = Query(None, max_length=8)):
     cat = selectors.rule_catalogue(fetched_by=request.user, on=on or timezone.localdate(), province_code=province_code,
@@ -129,7 +129,7 @@ def list_rules(request: HttpRequest, on: dt.date | None = None, module: str | No
     return [_rule(line.key, line.declaration, line.ref) for m in cat for line in m["rules"]]
 
 
-@router.get("/diff", response={200: list[DiffOut], 403: ErrorOut, 404: ErrorOut}, summary="What changes between two dates for a scope")
+@router.get("/diff", response={200: list[DiffOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="What changes between two dates for a scope")
 def diff(request: HttpRequest, date_from: dt.date, date_to: dt.date, province_code: str | None = Query(None, max_length=8),  # type: ignore[no-untyped-def]
          commune_code: str | None = Query(None, max_length=8)):
     rows = selectors.rule_diff(fetched_by=request.user, date_from=date_from, date_to=date_to, province_code=province_code, commune_code=commune_code)
@@ -158,7 +158,7 @@ def withdraw(request: HttpRequest, rule_id: int, reason: str = Query(..., min_le
     return Status(204, None)
 
 
-@router.get("/{key}", response={200: RuleInForceDetailOut, 403: ErrorOut, 404: ErrorOut}, summary="One rule: value on a date and its history")
+@router.get("/{key}", response={200: RuleInForceDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="One rule: value on a date and its history")
 def get_rule(request: HttpRequest, key: str, on: dt.date | None = None, province_code: str | None = Query(None, max_length=8),  # type: ignore[no-untyped-def]
              commune_code: str | None = Query(None, max_length=8)):
     data = selectors.rule_detail(fetched_by=request.user, key=key, on=on or timezone.localdate(), province_code=province_code, commune_code=commune_code)

@@ -20,3 +20,4 @@ RULE_WITHDRAW_RULE_REASON_REQUIRED = ErrorCode("rule-reason-required", _("Cần 
 RULE_UNKNOWN_KEY = ErrorCode("rule-unknown-key", _("Mã quy định “%(key)s” chưa được khai báo."))
 RULE_WITHDRAW_NOT_FOUND = ErrorCode("not-found", _("Không tìm thấy quy định."), status=404)
 RULE_WITHDRAW_RULE_PAST = ErrorCode("rule-past", _("Giá trị này đã có hiệu lực; không được xoá quá khứ. Hãy đặt giá trị mới từ một ngày tới."))
+RULE_DATE_OUT_OF_RANGE = ErrorCode("invalid-date", _("Ngày phải trong khoảng %(first)s–%(last)s."))

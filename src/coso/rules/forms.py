@@ -7,20 +7,24 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coso.core.params import validate_day
 from coso.rules.registry import RuleKey, ValueType
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class DateForm(forms.Form):
-    on = forms.DateField(label=_("Xem quy định áp dụng ngày"), required=False, widget=DATE_WIDGET)
+    on = forms.DateField(label=_("Xem quy định áp dụng ngày"), required=False, widget=DATE_WIDGET, validators=[validate_day],
+                         error_messages={"invalid": _("Ngày không hợp lệ.")})
     province = forms.CharField(label=_("Mã tỉnh"), required=False, max_length=8)
     commune = forms.CharField(label=_("Mã xã"), required=False, max_length=8)
 
 
 class DiffForm(forms.Form):
-    date_from = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET, error_messages={"required": _("Hãy chọn ngày."), "invalid": _("Ngày không hợp lệ.")})
-    date_to = forms.DateField(label=_("Đến ngày"), widget=DATE_WIDGET, error_messages={"required": _("Hãy chọn ngày."), "invalid": _("Ngày không hợp lệ.")})
+    date_from = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET, validators=[validate_day],
+                                error_messages={"required": _("Hãy chọn ngày."), "invalid": _("Ngày không hợp lệ.")})
+    date_to = forms.DateField(label=_("Đến ngày"), widget=DATE_WIDGET, validators=[validate_day],
+                              error_messages={"required": _("Hãy chọn ngày."), "invalid": _("Ngày không hợp lệ.")})
     province = forms.CharField(label=_("Mã tỉnh"), required=False, max_length=8)
 
 
@@ -28,9 +32,9 @@ class RuleChangeForm(forms.Form):
     """A new value of one rule for the user's unit from a date."""
 
     value = forms.CharField(label=_("Giá trị mới"), max_length=20000)
-    valid_from = forms.DateField(label=_("Áp dụng từ ngày"), widget=DATE_WIDGET,
+    valid_from = forms.DateField(label=_("Áp dụng từ ngày"), widget=DATE_WIDGET, validators=[validate_day],
                                  error_messages={"required": _("Hãy chọn ngày bắt đầu áp dụng."), "invalid": _("Ngày không hợp lệ.")})
-    valid_to = forms.DateField(label=_("Áp dụng đến hết ngày trước ngày (không bắt buộc)"), required=False, widget=DATE_WIDGET,
+    valid_to = forms.DateField(label=_("Áp dụng đến hết ngày trước ngày (không bắt buộc)"), required=False, widget=DATE_WIDGET, validators=[validate_day],
                                help_text=_("Để trống nếu áp dụng cho đến khi có quy định khác."), error_messages={"invalid": _("Ngày không hợp lệ.")})
     reason = forms.CharField(label=_("Lý do thay đổi"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": _("Hãy ghi lý do thay đổi.")})

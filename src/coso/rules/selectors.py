@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, STAFF_ROLES, Role
 from coso.core.exceptions import NotFoundError, PermissionDeniedError
+from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.rules.lookup import RuleRef, book
 from coso.rules.models import Rule
 from coso.rules.registry import RuleKey, declaration, declarations, module_label, modules
@@ -17,6 +18,15 @@ from coso.rules.registry import RuleKey, declaration, declarations, module_label
 
 def _is_sysadmin(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False) or getattr(user, "role", "") == Role.SYSTEM_ADMIN)
+
+
+def check_day(value: dt.date | None, field: str) -> None:
+    """Refuse a date outside the days the project works with (1/1/1900–31/12/2200, ``coso.core.params``) on its field:
+    a value in force from 31/12/9999 would be kept in the rule book, a rule book read on 1/1/0001 means nothing."""
+    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        from coso.rules import errors
+
+        raise errors.RULE_DATE_OUT_OF_RANGE(first=FIRST_DAY.strftime("%d/%m/%Y"), last=LAST_DAY.strftime("%d/%m/%Y"), field=field)
 
 
 def require_reader(user: Any) -> None:
@@ -84,6 +94,7 @@ def rule_catalogue(*, fetched_by: Any, on: dt.date, province_code: str | None = 
                    module: str | None = None) -> list[dict[str, Any]]:
     """Modules with their rules and the value in force on ``on`` for the scope."""
     p, c = viewer_scope(fetched_by, province_code, commune_code)
+    check_day(on, "on")
     b = book()
     out = []
     for mod in modules():
@@ -100,6 +111,7 @@ def rule_catalogue(*, fetched_by: Any, on: dt.date, province_code: str | None = 
 
 def rule_detail(*, fetched_by: Any, key: str, on: dt.date, province_code: str | None = None, commune_code: str | None = None) -> dict[str, Any]:
     p, c = viewer_scope(fetched_by, province_code, commune_code)
+    check_day(on, "on")
     try:
         decl = declaration(key)
     except KeyError:
@@ -125,6 +137,8 @@ def rule_diff(*, fetched_by: Any, date_from: dt.date, date_to: dt.date, province
               commune_code: str | None = None) -> list[dict[str, Any]]:
     """Rules whose value (or applicable row) on ``date_to`` differs from the one on ``date_from`` for the scope."""
     p, c = viewer_scope(fetched_by, province_code, commune_code)
+    check_day(date_from, "date_from")
+    check_day(date_to, "date_to")
     b = book()
     out = []
     for key in b.keys(""):

@@ -24,10 +24,12 @@ from coso.accounts.roles import Role
 from coso.core.audit import audit_log, snapshot
 from coso.core.exceptions import ApplicationError
 from coso.core.models import AuditLog
+from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.core.text import nfc
 from coso.rules import errors, lookup
 from coso.rules.models import Confidence, Rule, RuleBookState, Scope
 from coso.rules.registry import RuleKey, RuleValueError, declaration
+from coso.rules.selectors import check_day
 
 
 @dataclass
@@ -136,6 +138,8 @@ def rule_change(
         raise errors.RULE_REASON_REQUIRED(details={"fields": {"reason": [_("Bắt buộc.")]}})
     if not isinstance(valid_from, dt.date):
         raise errors.RULE_BAD_DATE(details={"fields": {"valid_from": [_("Ngày không hợp lệ.")]}})
+    check_day(valid_from, "valid_from")  # 31/12/9999 or 1/1/0001: outside the days the project works with
+    check_day(valid_to, "valid_to")
     today = timezone.localdate()
     if valid_from < today and not allow_past:
         raise errors.RULE_PAST(today=today.strftime("%d/%m/%Y"), details={"fields": {"valid_from": [_("Ngày hiệu lực đã qua.")]}})
@@ -271,10 +275,14 @@ def _prepare(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         scope = _scope_of(province, commune)
         if scope not in decl.scopes:
             raise ValueError(f"{r.get('_file')}: {key} cannot be set for scope {scope}")
+        valid_from = dt.date.fromisoformat(r["valid_from"])
+        valid_to = dt.date.fromisoformat(r["valid_to"]) if r.get("valid_to") else None
+        for day in (valid_from, valid_to):
+            if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+                raise ValueError(f"{r.get('_file')}: {key} dated {day}, outside {FIRST_DAY}–{LAST_DAY}")
         prepared.append({
             "key": key, "province_code": province, "commune_code": commune, "scope": scope,
-            "valid_from": dt.date.fromisoformat(r["valid_from"]),
-            "valid_to": dt.date.fromisoformat(r["valid_to"]) if r.get("valid_to") else None,
+            "valid_from": valid_from, "valid_to": valid_to,
             "value": decl.to_json(r["value"]),
             "source_document": source.get("document", "") or decl.default_source, "source_article": source.get("article", ""),
             "source_url": source.get("url", ""), "confidence": r.get("confidence", "C"), "note": r.get("note", ""),

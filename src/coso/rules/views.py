@@ -24,10 +24,13 @@ from coso.rules.models import Confidence, Rule
 
 def _scope_args(request: HttpRequest) -> tuple[dt.date, str | None, str | None]:
     form = DateForm(request.GET or None)
-    if request.GET and form.is_valid():
-        d = form.cleaned_data
-        return d["on"] or timezone.localdate(), d["province"] or None, d["commune"] or None
-    return timezone.localdate(), None, None
+    if not request.GET:
+        return timezone.localdate(), None, None
+    form.is_valid()
+    for message in form.errors.get("on", []):  # 31/12/9999, 1/1/0001 or no date: the rules of today, and why
+        messages.error(request, str(message))
+    d = form.cleaned_data
+    return d.get("on") or timezone.localdate(), d.get("province") or None, d.get("commune") or None
 
 
 def _error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
