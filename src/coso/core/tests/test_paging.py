@@ -61,16 +61,18 @@ def test_capped_count_of_a_queryset_ignores_its_order(users):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("common_word", "stats"), [(40_000, False), (0, False), (1, False), (40_000, True), (0, True)])
-def test_common_words_probe_the_list_with_the_same_results(users, monkeypatch, common_word, stats):
-    """Whatever counts as a common word (COMMON_WORD), probing the list's own rows (EXISTS)
-    finds what the index finds; several words, from the full-text index, agree with it."""
+@pytest.mark.parametrize(("common_word", "stats", "walk_density"), [(40_000, False, 0.15), (0, False, 0.15), (1, False, 0.15), (40_000, True, 0.15),
+                                                                 (0, True, 0.15), (0, True, -1.0), (0, True, 2.0)])
+def test_common_words_probe_the_list_with_the_same_results(users, monkeypatch, common_word, stats, walk_density):
+    """Whatever counts as a common word (COMMON_WORD) or as dense (WALK_DENSITY: several words
+    walked or gathered), probing the list's own rows (EXISTS) finds what the index finds."""
     from coso.accounts.models import User
     from coso.core import search
     from coso.core.search import search_filter, search_index_set
 
     monkeypatch.setattr(search, "COMMON_WORD", common_word)  # without counts
     monkeypatch.setattr(search, "COMMON_SHARE", 0.04 if common_word else 0.0)  # with counts (SearchWordCount: stats)
+    monkeypatch.setattr(search, "WALK_DENSITY", walk_density)
     names = {"onestop": "Nguyễn Văn Đức", "specialist": "Nguyễn Thị A", "leader": "Nguyễn Văn Anh", "finance": "Lê Thị Thu"}
     for key, full_name in names.items():
         search_index_set(kind="test.common", object_id=users[key].pk, texts=[full_name])
@@ -92,3 +94,5 @@ def test_common_words_probe_the_list_with_the_same_results(users, monkeypatch, c
     assert find("le van") == [] and find("zzz") == []
     assert capped_count(search_filter(qs, kind="test.common", query="nguyen", for_capped_page=True), 2) == (2, True)
     assert capped_count(search_filter(qs, kind="test.common", query="nguyen van", for_capped_page=True), 2) == (2, False)
+    walked = "EXISTS" in str(search_filter(qs, kind="test.common", query="nguyen van", for_capped_page=True).query)
+    assert walked == (stats and not common_word and walk_density < 0.5)  # two of the four documents match
