@@ -55,7 +55,7 @@ class SystemAdminOnly:
             field = get_fields_from_path(model_admin.model, path)[-1]
             params |= {path, f"{path}__exact", f"{path}__isnull"}
             if field.is_relation:
-                params.add(f"{path}__{field.target_field.name}__exact")
+                params.add(f"{path}__{field.target_field.name}__exact")  # type: ignore[attr-defined]
             if isinstance(field, models.DateField):
                 params |= {f"{path}__gte", f"{path}__lt"}
         return params

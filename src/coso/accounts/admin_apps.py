@@ -28,7 +28,7 @@ class CosoAdminSite(AdminSite):
         user: Any = request.user
         return bool(user.is_active and user.is_authenticated and user.is_system_admin and user.is_verified())
 
-    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:  # type: ignore[override]
         """Someone signed in who is not a system administrator gets a 404, like any page their role may not
         open. Sending them to the sign-in page (Django's way) looped: the sign-in page sends a signed-in
         user straight back to ``next``."""
@@ -45,12 +45,12 @@ class CosoAdminSite(AdminSite):
         target = request.GET.get("next") or reverse("admin:index")
         return HttpResponseRedirect(reverse("accounts:login") + "?" + urlencode({"next": target}))
 
-    def password_change(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:  # type: ignore[override]
         """Django admin's own form changed the password with no audit entry. A password is set only
         through the one-time link ("Quên mật khẩu": `password_reset_request`, then `password_set`, both audited)."""
         return HttpResponseRedirect(reverse("accounts:forgot"))
 
-    def password_change_done(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    def password_change_done(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:  # type: ignore[override]
         return HttpResponseRedirect(reverse("accounts:forgot"))
 
 
