@@ -218,12 +218,18 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
         text = _fulltext_query(connection, kind, words, province_code, commune_code)
         if text is None:
             return queryset.none()
-        if for_capped_page and _dense(connection, kind, words, text, scope):
+        dense_at = _dense_at(kind, words, scope) if for_capped_page else None
+        postgresql = connection.vendor == "postgresql"
+        if dense_at is not None and postgresql and _sampled_density(connection, kind, text) > WALK_DENSITY:
             return _walk(queryset, kind, words, field)
         sql, params = _documents_sql(connection, kind, text)
+        # SQLite's full-text index gives the ids in key order and stops at the limit: the gather tells the density itself
+        limit = ID_LIST_LIMIT if dense_at is None or postgresql else min(ID_LIST_LIMIT, dense_at)
         with connection.cursor() as cur:
-            cur.execute(f"{sql} LIMIT {ID_LIST_LIMIT + 1}", params)  # noqa: S608 - built from quoted tokens, see _fulltext_query
+            cur.execute(f"{sql} LIMIT {limit + 1}", params)  # noqa: S608 - built from quoted tokens, see _fulltext_query
             ids = [row[0] for row in cur.fetchall()]
+        if len(ids) > limit and limit < ID_LIST_LIMIT:
+            return _walk(queryset, kind, words, field)
         if not ids:
             return queryset.none()
         if len(ids) <= ID_LIST_LIMIT:
@@ -284,7 +290,8 @@ def _documents_sql(connection: BaseDatabaseWrapper, kind: str, text: str) -> tup
 
 # Several words on a capped page: the list is walked in its order and each row probed in the word index (one probe per
 # word), instead of gathering the matches from the documents, when more than WALK_DENSITY of the kind's objects match
-# (estimated from SAMPLE documents spread over the kind's) in a kind of more than COMMON_WORD objects. Measured at
+# (SQLite: the gather stops there; PostgreSQL: estimated from SAMPLE documents spread over the kind's) in a kind of more
+# than COMMON_WORD objects whose words are all common. Measured at
 # 1,000,000 feedback items on PostgreSQL: "o ga" (23 % match) walked in 20–40 ms against 800 ms gathered; at 5–7 %,
 # walking took from 60 ms ("thuong tru") to 1,000 ms ("lan chiem via he", the words of one category's name, which the
 # list holds unevenly), gathering 190–250 ms whatever the words: below WALK_DENSITY the steady cost is kept.
@@ -293,50 +300,35 @@ SAMPLE_PARTS = 20
 WALK_DENSITY = 0.15
 
 
-def _dense(connection: BaseDatabaseWrapper, kind: str, words: list[str], text: str, scope: dict[str, str]) -> bool:
-    """Do so many objects match that walking the list beats gathering them (see ``WALK_DENSITY``)? Sampled only when
-    every word is common (see :func:`_is_common`)."""
+def _dense_at(kind: str, words: list[str], scope: dict[str, str]) -> int | None:
+    """The number of matches above which a capped page walks its list (``WALK_DENSITY`` of the kind's objects), when
+    the kind has more than ``COMMON_WORD`` objects and every word is common (see :func:`_is_common`); else None."""
     *entries, objects = _known_counts(kind, [*words, OBJECTS])
     if objects <= COMMON_WORD:
-        return False
+        return None
     common = int(COMMON_SHARE * objects)
     if not all((n or _count(kind, w, common + 1, scope)) > common for w, n in zip(words, entries, strict=True)):
-        return False
-    hits, sampled = _sample(connection, kind, text)
-    return bool(sampled) and hits / sampled > WALK_DENSITY
+        return None
+    return max(0, int(WALK_DENSITY * objects))
 
 
-def _sample(connection: BaseDatabaseWrapper, kind: str, text: str) -> tuple[int, int]:
-    """(matching, read) among about ``SAMPLE`` documents of the kind: ``SAMPLE_PARTS`` runs of consecutive keys spread
-    evenly over the kind's keys (the first documents alone are one period's and one unit's)."""
+def _sampled_density(connection: BaseDatabaseWrapper, kind: str, text: str) -> float:
+    """The share of documents matching ``text`` among about ``SAMPLE`` of the kind's (PostgreSQL, whose GIN index
+    cannot stop at a limit): ``SAMPLE_PARTS`` runs of consecutive keys spread evenly over the kind's keys (the first
+    documents alone are one period's and one unit's)."""
     low, high = _key_range(kind)
     table = connection.ops.quote_name(SearchDocument._meta.db_table)
-    per = SAMPLE // SAMPLE_PARTS
     with connection.cursor() as cur:
         cur.execute(f"SELECT max(id) FROM {table} WHERE id >= %s AND id < %s", [low, high])  # noqa: S608 - the model's table
         last = cur.fetchone()[0]
         if last is None:
-            return 0, 0
+            return 0.0
         step = max(1, (last - low + 1) // SAMPLE_PARTS)
-        if connection.vendor == "postgresql":
-            cur.execute(f"SELECT count(*) FILTER (WHERE {POSTGRES_VECTOR} @@ %s::tsquery), count(*) FROM generate_series(0, {SAMPLE_PARTS - 1}) g, "  # noqa: S608
-                        f"LATERAL (SELECT id, terms FROM {table} WHERE id >= %s + g * %s AND id < %s ORDER BY id LIMIT {per}) s",
-                        [text, low, step, high])
-            hits, read = cur.fetchone()
-            return int(hits), int(read)
-        hits = read = 0
-        for part in range(SAMPLE_PARTS):
-            start = low + part * step
-            cur.execute(f"SELECT max(id), count(*) FROM (SELECT id FROM {table} WHERE id >= %s AND id < %s ORDER BY id LIMIT {per})",  # noqa: S608
-                        [start, high])
-            end, n = cur.fetchone()
-            if not n:
-                continue
-            cur.execute(f"SELECT count(*) FROM {FULLTEXT_TABLE} WHERE {FULLTEXT_TABLE} MATCH %s AND rowid >= %s AND rowid <= %s",  # noqa: S608
-                        [text, start, end])
-            hits += cur.fetchone()[0]
-            read += n
-        return hits, read
+        cur.execute(f"SELECT count(*) FILTER (WHERE {POSTGRES_VECTOR} @@ %s::tsquery), count(*) FROM generate_series(0, {SAMPLE_PARTS - 1}) g, "  # noqa: S608
+                    f"LATERAL (SELECT id, terms FROM {table} WHERE id >= %s + g * %s AND id < %s ORDER BY id LIMIT {SAMPLE // SAMPLE_PARTS}) s",
+                    [text, low, step, high])
+        hits, read = cur.fetchone()
+    return int(hits) / int(read) if read else 0.0
 
 
 def _walk(queryset: models.QuerySet, kind: str, words: list[str], field: str) -> models.QuerySet:
