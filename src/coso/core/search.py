@@ -207,7 +207,8 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
     PostgreSQL), which intersects the words' lists itself, in one query run now: when at most
     ``ID_LIST_LIMIT`` objects match (the usual case), the queryset is filtered by that list of
     ids, so that counting and paging it do not repeat the search; otherwise by the same search
-    as a subquery.
+    as a subquery. On a capped page whose words are all common and match densely (see
+    ``WALK_DENSITY``), the list is walked and probed per word instead, as for one common word.
     """
     words = _query_words(query)
     if not words:
