@@ -447,16 +447,20 @@ def province_strengths(province_code: str, period: Period, viewer: Any, codes: l
     return strengths(codes, province_code=province_code, period=period, viewer=viewer, facts=facts, outside=outside or outside_values)
 
 
-STRENGTH_TTL = 120  # seconds: the composite's inputs from other apps (tasks, workforce…) bump no generation
+# seconds: the composite's inputs from other apps (tasks, workforce, planning) are cached under the generation their
+# rows' writes bump (``signals.py``); the limit catches what sends no signal (a bulk update) and what changes with the
+# day alone (a task falling overdue).
+STRENGTH_TTL = 120
 
 
 def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None) -> dict[str, Any]:
     """:func:`province_strengths` for the dashboard pages: cached for the viewer for at most ``STRENGTH_TTL`` seconds
     (and never past a change of the province's rollups or of the rule book). The other apps' inputs (tasks,
-    workforce…) are cached apart for the same ``STRENGTH_TTL``, under none of the rollups' or the catalogue's
+    workforce, planning) are cached apart for the same ``STRENGTH_TTL``, under none of the rollups' or the catalogue's
     generations, which they do not read: an event or a rebuild re-scores the composite from the 766 facts without
-    reading them again. The figures the province enters itself (``ProvinceFigure``) have a generation of their own
-    (:func:`coso.indices.cache.bump_inputs`): a figure entered shows at once."""
+    reading them again. They are cached under the province's inputs generation instead
+    (:func:`coso.indices.cache.bump_inputs`), which every write of those apps' rows in the province bumps, and so do
+    the figures the province enters itself (``ProvinceFigure``): a change shows on the next view."""
     from django.utils import translation
 
     from coso.indices.cache import inputs_generation

@@ -8,6 +8,10 @@ the pairs they count on after it. Deletions likewise (``pre_delete`` / ``post_de
 
 The periodic job (``indices_rollups``) re-counts whatever changed since its last run anyway, so a
 lost event only delays a figure until then. Senders are named by label: no model of another app is imported.
+
+The commune-strength index also reads other apps (tasks, workforce, planning: ``STRENGTH_INPUT_APPS``): a row of
+theirs saved or deleted bumps the generation of its province's strength inputs (``cache.bump_inputs``), so the index
+shows it on the next view; their bulk writes without signals are caught by the inputs' time limit (``STRENGTH_TTL``).
 """
 
 from __future__ import annotations
@@ -133,7 +137,55 @@ def _catalogue_changed(sender: Any, **kwargs: Any) -> None:
         logger.exception("indices: figures cache not invalidated after a catalogue change")
 
 
+# Apps whose rows feed the commune-strength index's inputs (see ``strength.py`` and each app's ``indices_inputs``).
+STRENGTH_INPUT_APPS = ("tasks", "workforce", "planning")
+
+
+def _province_of(instance: Any) -> str | None:
+    """The province of a row of an input app: its own ``province_code``, else that of the row it belongs to (a task's
+    report, a candidate's event); None when it has neither (or the row it belonged to is gone: its own deletion
+    bumped the province)."""
+    code = getattr(instance, "province_code", None)
+    if code is not None:
+        return str(code)
+    for f in instance._meta.concrete_fields:
+        if f.is_relation and f.many_to_one and hasattr(f.related_model, "province_code") and getattr(instance, f.attname, None) is not None:
+            try:
+                return str(getattr(instance, f.name).province_code)
+            except Exception:  # noqa: BLE001 -- deleted with it (cascade): nothing left to bump for
+                return None
+    return None
+
+
+def _strength_input_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A row feeding the strength index's inputs changed: the province's strength figures are computed again."""
+    from coso.indices.cache import bump_inputs
+
+    if kwargs.get("raw"):  # fixtures loaded as they are
+        return
+    code = _province_of(instance)
+    if code is None:
+        return
+    try:
+        bump_inputs(code)
+    except Exception:  # noqa: BLE001 -- never fail the user's action over a cache
+        logger.exception("indices: strength inputs cache not invalidated")
+
+
+def _connect_strength_inputs() -> None:
+    from django.apps import apps
+
+    for label in STRENGTH_INPUT_APPS:
+        if not apps.is_installed(f"coso.{label}"):
+            continue
+        for model in apps.get_app_config(label).get_models():
+            uid = f"indices-inputs-{model._meta.label}"
+            post_save.connect(_strength_input_changed, sender=model, dispatch_uid=uid)
+            post_delete.connect(_strength_input_changed, sender=model, dispatch_uid=f"{uid}-del")
+
+
 def connect() -> None:
+    _connect_strength_inputs()
     for label in ("procedures.Procedure", "procedures.ProcedureVersion", "procedures.ProcedureStep"):
         post_save.connect(_catalogue_changed, sender=label, dispatch_uid=f"indices-catalogue-{label}")
         post_delete.connect(_catalogue_changed, sender=label, dispatch_uid=f"indices-catalogue-del-{label}")
