@@ -83,3 +83,20 @@ def delegate_choices(*, fetched_by: Any) -> QuerySet[User]:
         return User.objects.none()
     return (User.objects.filter(is_active=True, commune_code=fetched_by.commune_code, role__in=COMMUNE_ROLES)
             .exclude(pk=fetched_by.pk).order_by("full_name", "username"))
+
+
+def province_reader(province_code: str) -> User:
+    """A read-only principal that sees one province as its home-affairs department does, for figures that are shown
+    only as aggregates over the province's communes (the province's average of the commune-strength index beside a
+    commune's own: ``coso.indices.selectors.strength_comparison``). Never saved, it cannot sign in or write: writes
+    are audited under a saved actor, and its ``pk`` is None. Whatever reads with it must not show any other unit's rows
+    or figures one by one."""
+    reader = User(username="", role=Role.PROVINCE_HOME_AFFAIRS, province_code=province_code, is_active=True)
+    reader.set_unusable_password()
+    reader.is_aggregate_reader = True  # type: ignore[attr-defined]
+    reader.save = _read_only  # type: ignore[method-assign]
+    return reader
+
+
+def _read_only(*args: Any, **kwargs: Any) -> None:
+    raise RuntimeError("province_reader() is a read-only principal and is never saved")

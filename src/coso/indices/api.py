@@ -118,7 +118,9 @@ def strength(request: AuthedHttpRequest, commune: str, period: str = "", start: 
     unit = _unit(commune, "commune")
     if not selectors.can_view_records(request.user, province_code=unit.province_code, commune_code=unit.code):
         raise Http404
-    return selectors.province_strengths(unit.province_code, p, request.user, [unit.code])[unit.code].as_dict()
+    out = selectors.province_strengths(unit.province_code, p, request.user, [unit.code])[unit.code].as_dict()
+    out["province"] = selectors.strength_comparison(unit.province_code, p, unit.code).as_dict()
+    return out
 
 
 class ProvinceFiguresIn(Schema):

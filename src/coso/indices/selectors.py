@@ -466,7 +466,8 @@ def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: 
     from coso.indices.cache import inputs_generation
     from coso.indices.strength import InputContext, Values, outside_values, plain
 
-    who = (getattr(viewer, "pk", None), ",".join(codes) if codes is not None else "*", *_span(period), inputs_generation(province_code))
+    reader = "province-reader" if getattr(viewer, "is_aggregate_reader", False) else getattr(viewer, "pk", None)
+    who = (reader, ",".join(codes) if codes is not None else "*", *_span(period), inputs_generation(province_code))
 
     def outside(ctx: InputContext) -> Values:
         return cached_for("strength_inputs", (province_code, *who), lambda: outside_values(ctx), timeout=STRENGTH_TTL)
@@ -476,6 +477,61 @@ def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: 
 
     # Labels are stored translated (unpickling lazy translations is slow): the language is part of the key.
     return cached("strengths", province_code, (*who, translation.get_language()), compute, spans=[period], timeout=STRENGTH_TTL)
+
+
+# The province's average is shown beside a commune's index only over at least this many communes with a figure: with
+# fewer, the average and the commune's own figure would tell another commune's figure.
+COMPARISON_MIN_COMMUNES = 3
+
+
+@dataclass
+class StrengthComparison:
+    """A commune's commune-strength index against its province's communes, as aggregates only: the average composite
+    and the average of each pillar over the communes that have one, the number of those communes, and the commune's
+    rank among them (equal composites share a rank). Averages over fewer than ``COMPARISON_MIN_COMMUNES`` communes are
+    withheld (None, with ``withheld`` set)."""
+
+    communes: int  # in the province
+    scored: int  # with a composite
+    csi: float | None
+    pillars: dict[str, float | None]
+    pillar_counts: dict[str, int]
+    rank: int | None
+    withheld: bool
+    min_communes: int = COMPARISON_MIN_COMMUNES
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"communes": self.communes, "scored": self.scored, "csi": self.csi, "pillars": self.pillars, "pillar_communes": self.pillar_counts,
+                "rank": self.rank, "withheld": self.withheld, "min_communes": self.min_communes}
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if len(values) >= COMPARISON_MIN_COMMUNES else None
+
+
+def strength_comparison(province_code: str, period: Period, commune_code: str) -> StrengthComparison:
+    """The commune's standing among the province's communes on the commune-strength index (see
+    :class:`StrengthComparison`). Every commune is scored with the same inputs, read as the province's department reads
+    them (``accounts.selectors.province_reader``), whoever looks: only the averages and the commune's own rank leave
+    this function, never another commune's figure."""
+    from coso.accounts.selectors import province_reader
+
+    every = dashboard_strengths(province_code, period, province_reader(province_code))
+    scored = [s.csi for s in every.values() if s.csi is not None]
+    own = every.get(commune_code)
+    rank = 1 + sum(1 for csi in scored if csi > own.csi) if own is not None and own.csi is not None else None
+    pillars: dict[str, list[float]] = defaultdict(list)
+    for s in every.values():
+        for p in s.pillars:
+            if p.score is not None:
+                pillars[p.key].append(p.score)
+    from coso.indices.strength import PILLARS
+
+    csi_mean = _mean(scored)
+    return StrengthComparison(
+        communes=len(every), scored=len(scored), csi=csi_mean, pillars={p.key: _mean(pillars[p.key]) for p in PILLARS},
+        pillar_counts={p.key: len(pillars[p.key]) for p in PILLARS}, rank=rank, withheld=csi_mean is None and bool(scored),
+    )
 
 
 def _trend_spans(period: Period, months: int) -> list[Period]:

@@ -106,6 +106,7 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
             ctx["todo"] = _todo(user)
         ctx["strength"] = selectors.dashboard_strengths(unit.province_code, period, user, [unit.code])[unit.code]
         ctx["previous_strength"] = selectors.dashboard_strengths(unit.province_code, prev, user, [unit.code])[unit.code]
+        ctx["strength_province"] = selectors.strength_comparison(unit.province_code, period, unit.code)
     elif level == "province":
         unit = _unit(province_code, "province")
         card = selectors.province_card(unit.code, period)

@@ -102,4 +102,7 @@ def test_province_officer_enters_par_figures_and_the_leader_sees_them_in_the_str
     page.goto(page.base + "/chi-so/?period=2026-11")
     row = page.locator("#strength tr", has_text="Chỉ số cải cách hành chính cấp xã của tỉnh")
     assert "88,5" in row.inner_text()
+    # Against the province: two communes have a figure, so the averages would tell the other commune's: withheld.
+    assert "cần ít nhất 3 xã để công bố bình quân" in page.inner_text("#csi-province")
+    assert page.inner_text("[data-province-pillar=reform]") == "—" and "70" not in page.inner_text("#strength")
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors

@@ -75,3 +75,95 @@ def test_strength_api_is_scoped(november, commune, users, login, client):
     assert data["csi"] is not None and {p["key"] for p in data["pillars"]} >= {"service", "tasks"}
     assert login(users["other_leader"]).get(url).status_code == 404
     assert client.logout() is None
+
+
+# ---------------------------------------------------------------- against the province
+def _only_tasks_weighted(province_code: str) -> None:
+    """Every pillar but the task pillar weighs 0 in the province from November 2026: a composite is its task value."""
+    from coso.indices.strength import PILLARS
+    from coso.rules.testing import set_rule
+
+    for p in PILLARS:
+        if p.key != "tasks":
+            set_rule(f"indices.csi.weight.{p.key}", 0, valid_from=dt.date(2026, 11, 1), province_code=province_code)
+
+
+@pytest.fixture
+def task_values():  # type: ignore[no-untyped-def]
+    """task_values({commune code: value}): the task input reads these values (any viewer who sees the commune)."""
+    from coso.indices import strength
+
+    saved = dict(strength.INPUTS)
+    values: dict[str, float | None] = {}
+
+    def provider(ctx):  # type: ignore[no-untyped-def]
+        from coso.core.scoping import can_see_unit
+
+        return {c: values.get(c) for c in ctx.codes if can_see_unit(ctx.viewer, province_code=ctx.province_code, commune_code=c)}
+
+    strength.register_input("tasks.on_time", pillar="tasks", label="Nhiệm vụ đúng hạn", source="Theo dõi nhiệm vụ", provider=provider)
+
+    def set_values(v: dict[str, float | None]) -> None:
+        values.clear()
+        values.update(v)
+
+    yield set_values
+    strength.INPUTS.clear()
+    strength.INPUTS.update(saved)
+
+
+@pytest.fixture
+def third_commune(province):  # type: ignore[no-untyped-def]
+    from conftest import _commune
+
+    return _commune(province, "26740", "Phường Bến Thành")
+
+
+def test_leader_sees_the_province_average_and_rank_not_other_communes(november, commune, other_commune, third_commune, users, login, task_values):
+    _only_tasks_weighted(commune.province_code)
+    task_values({commune.code: 60.0, other_commune.code: 90.0, third_commune.code: 30.0})
+    services.rollups_rebuild()
+    c = selectors.strength_comparison(commune.province_code, NOV, commune.code)
+    # Every commune scored as the province reads it, whoever asks; only averages and the commune's own rank come out.
+    assert (c.communes, c.scored, c.csi, c.rank, c.withheld) == (3, 3, 60.0, 2, False)
+    assert c.pillars["tasks"] == 60.0 and c.pillar_counts["tasks"] == 3
+    # The 766 service pillar has figures for the two communes with dossiers only: its average is withheld too.
+    assert c.pillars["service"] is None and c.pillar_counts["service"] == 2
+    html = login(users["leader"]).get("/chi-so/?period=2026-11").content.decode()
+    assert 'id="csi-province-value">60,0<' in html and 'id="csi-rank">2/3<' in html
+    assert ">90,0<" not in html and ">30,0<" not in html  # the other communes' figures are not shown
+    data = login(users["leader"]).get(f"/api/v1/indices/strength?commune={commune.code}&period=2026-11").json()
+    assert data["csi"] == 60.0 and data["province"]["csi"] == 60.0 and data["province"]["rank"] == 2 and data["province"]["scored"] == 3
+    # The other communes' leader sees the same average and their own rank.
+    assert selectors.strength_comparison(commune.province_code, NOV, other_commune.code).rank == 1
+
+
+def test_province_average_is_withheld_over_too_few_communes(november, commune, other_commune, users, login, task_values):
+    _only_tasks_weighted(commune.province_code)
+    task_values({commune.code: 60.0, other_commune.code: 90.0})  # the average would tell the other commune's 90
+    services.rollups_rebuild()
+    c = selectors.strength_comparison(commune.province_code, NOV, commune.code)
+    assert (c.scored, c.csi, c.rank, c.withheld) == (2, None, 2, True)
+    assert c.pillars["tasks"] is None and c.pillar_counts["tasks"] == 2
+    html = login(users["leader"]).get("/chi-so/?period=2026-11").content.decode()
+    assert "cần ít nhất 3 xã để công bố bình quân" in html and ">90,0<" not in html and ">75,0<" not in html
+
+
+def test_equal_composites_share_a_rank(november, commune, other_commune, third_commune, task_values):
+    _only_tasks_weighted(commune.province_code)
+    task_values({commune.code: 70.0, other_commune.code: 70.0, third_commune.code: None})
+    services.rollups_rebuild()
+    third = selectors.strength_comparison(commune.province_code, NOV, third_commune.code)
+    assert selectors.strength_comparison(commune.province_code, NOV, commune.code).rank == 1
+    assert selectors.strength_comparison(commune.province_code, NOV, other_commune.code).rank == 1
+    assert third.rank is None  # no composite: not ranked
+
+
+def test_province_reader_cannot_sign_in_or_be_saved(province):
+    from coso.accounts.selectors import province_reader
+
+    reader = province_reader(province.code)
+    assert reader.pk is None and not reader.has_usable_password() and reader.is_province_staff
+    assert reader.province_code == province.code and not reader.is_system_admin
+    with pytest.raises(RuntimeError):
+        reader.save()
