@@ -451,6 +451,9 @@ def province_strengths(province_code: str, period: Period, viewer: Any, codes: l
 # rows' writes bump (``signals.py``); the limit catches what sends no signal (a bulk update) and what changes with the
 # day alone (a task falling overdue).
 STRENGTH_TTL = 120
+# seconds: the other apps' inputs of every commune of a province, read for the province's averages beside a commune's
+# index (``strength_comparison``); the commune's own figures follow STRENGTH_TTL and the generations.
+COMPARISON_TTL = 600
 
 
 def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None) -> dict[str, Any]:
@@ -466,17 +469,23 @@ def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: 
     from coso.indices.cache import inputs_generation
     from coso.indices.strength import InputContext, Values, outside_values, plain
 
-    reader = "province-reader" if getattr(viewer, "is_aggregate_reader", False) else getattr(viewer, "pk", None)
-    who = (reader, ",".join(codes) if codes is not None else "*", *_span(period), inputs_generation(province_code))
+    if getattr(viewer, "is_aggregate_reader", False):
+        # the province's averages (``strength_comparison``): every commune's inputs, read again at most every
+        # COMPARISON_TTL, not after each write in the province (a leader's view would pay the whole province's reading)
+        who: tuple[Any, ...] = ("province-reader", ",".join(codes) if codes is not None else "*", *_span(period))
+        ttl = COMPARISON_TTL
+    else:
+        who = (getattr(viewer, "pk", None), ",".join(codes) if codes is not None else "*", *_span(period), inputs_generation(province_code))
+        ttl = STRENGTH_TTL
 
     def outside(ctx: InputContext) -> Values:
-        return cached_for("strength_inputs", (province_code, *who), lambda: outside_values(ctx), timeout=STRENGTH_TTL)
+        return cached_for("strength_inputs", (province_code, *who), lambda: outside_values(ctx), timeout=ttl)
 
     def compute() -> dict[str, Any]:
         return {code: plain(s) for code, s in province_strengths(province_code, period, viewer, codes, outside).items()}
 
     # Labels are stored translated (unpickling lazy translations is slow): the language is part of the key.
-    return cached("strengths", province_code, (*who, translation.get_language()), compute, spans=[period], timeout=STRENGTH_TTL)
+    return cached("strengths", province_code, (*who, translation.get_language()), compute, spans=[period], timeout=ttl)
 
 
 # The province's average is shown beside a commune's index only over at least this many communes with a figure: with
@@ -513,7 +522,9 @@ def strength_comparison(province_code: str, period: Period, commune_code: str) -
     """The commune's standing among the province's communes on the commune-strength index (see
     :class:`StrengthComparison`). Every commune is scored with the same inputs, read as the province's department reads
     them (``accounts.selectors.province_reader``), whoever looks: only the averages and the commune's own rank leave
-    this function, never another commune's figure."""
+    this function, never another commune's figure. The other apps' inputs behind them are read again at most every
+    ``COMPARISON_TTL`` seconds (a write in another commune does not make the next leader's page read the whole province
+    again); the 766 facts, as soon as the rollups change."""
     from coso.accounts.selectors import province_reader
 
     every = dashboard_strengths(province_code, period, province_reader(province_code))
