@@ -40,6 +40,26 @@ def _fresh_calendar(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(services, "REFRESH_SECONDS", 0)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The test databases, and on the stand-in read replica (created from the models, without migrations: see
+    ``coso.conf.test``) the full-text index of the search documents that migration core 0009 creates on the primary:
+    a real replica is a copy of the primary and has it, so a search routed to it must find it here too."""
+    import importlib
+
+    from django.db import connections
+
+    if "replica" not in connections:
+        return
+    conn = connections["replica"]
+    if conn.settings_dict["NAME"] != conn.creation._get_test_db_name():  # no test asked for the replica: not created
+        return
+    migration = importlib.import_module("coso.core.migrations.0009_search_document")
+    with django_db_blocker.unblock(), conn.cursor() as cur:
+        for statement in migration.POSTGRES if conn.vendor == "postgresql" else migration.SQLITE:
+            cur.execute(statement)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache(request, django_db_blocker):  # type: ignore[no-untyped-def]
     """Rate-limit counters live in the database cache table: the rollback of an ordinary test removes

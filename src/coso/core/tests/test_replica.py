@@ -146,3 +146,26 @@ def test_the_workforce_dashboard_counts_what_the_replica_holds(settings, users, 
     assert staff(c.get("/workforce/ra-soat/").content.decode()) == "0"
     settings.COSO_READ_REPLICA = True
     assert staff(c.get("/workforce/ra-soat/").content.decode()) == "3"
+
+
+def test_a_search_of_several_words_reads_the_replicas_full_text_index(client, settings, two_copies, commune):
+    """The stand-in replica has the full-text index a real one copies from the primary: a search of several words on a
+    page that reads from it answers from the replica's documents (and of one word, from its word index)."""
+    from coso.core.models import SearchEntry
+    from coso.core.search import search_document, search_entries
+    from coso.feedback.models import Feedback
+    from coso.feedback.services import SEARCH_KIND
+
+    for db in ("default", "replica"):
+        fb = Feedback.objects.using(db).get()
+        texts = [fb.title, fb.text]
+        unit = {"province_code": fb.province_code, "commune_code": fb.commune_code}
+        search_document(kind=SEARCH_KIND, object_id=fb.pk, texts=texts, **unit).save(using=db)
+        SearchEntry.objects.using(db).bulk_create(search_entries(kind=SEARCH_KIND, object_id=fb.pk, texts=texts, **unit))
+    settings.COSO_READ_REPLICA = True
+    for query in ("ban sao", "ban ghi tren", "sao"):
+        html = client.get("/feedback/", {"q": query}).content.decode()
+        assert "Bản ghi trên bản sao" in html and "máy chính" not in html, query
+    assert "Bản ghi" not in client.get("/feedback/", {"q": "may chinh"}).content.decode()
+    settings.COSO_READ_REPLICA = False
+    assert "Bản ghi trên máy chính" in client.get("/feedback/", {"q": "may chinh"}).content.decode()
