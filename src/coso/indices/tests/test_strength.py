@@ -167,3 +167,20 @@ def test_province_reader_cannot_sign_in_or_be_saved(province):
     assert reader.province_code == province.code and not reader.is_system_admin
     with pytest.raises(RuntimeError):
         reader.save()
+
+
+def test_rows_of_the_input_apps_bump_their_province_and_others_nothing():
+    """The province a row of the tasks, workforce or planning app belongs to: its own, or that of the row it hangs from
+    (an extension's task); every model of those apps is listened to."""
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    from coso.indices.signals import STRENGTH_INPUT_APPS, _province_of
+
+    Task, Extension = apps.get_model("tasks", "Task"), apps.get_model("tasks", "Extension")
+    assert _province_of(Task(province_code="79")) == "79"
+    assert _province_of(Extension(task=Task(pk=1, province_code="01"))) == "01"
+    assert _province_of(Extension()) is None  # not attached to a task: nothing to bump
+    for label in STRENGTH_INPUT_APPS:
+        for model in apps.get_app_config(label).get_models():
+            assert post_save.has_listeners(model) and post_delete.has_listeners(model), model
