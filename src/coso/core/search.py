@@ -433,7 +433,10 @@ def _token_q(word: str) -> models.Q:
 class _AnyOf(models.Func):
     """``field = ANY(%s::bigint[])`` (PostgreSQL): a list of ids as one parameter. Unlike
     ``IN (SELECT unnest(...))``, an index scan of the field answers it in the field's order
-    (a page ordered by it reads only its rows instead of walking the list to find them)."""
+    (a page ordered by it reads only its rows instead of walking the list to find them).
+    The parameter is the array's text ("{1,2,3}"), which the server parses: adapting a Python list
+    of 65,000 ids cost the client 50–90 ms per query (a capped page runs two), the text a few ms
+    (measured at 1,000,000 feedback items: search p95 297 → 229 ms)."""
 
     arg_joiner = " = ANY("
     template = "%(expressions)s::bigint[])"
@@ -443,7 +446,8 @@ class _AnyOf(models.Func):
 def _in_ids(connection: BaseDatabaseWrapper, field: str, ids: list[int]) -> models.Q:
     """``field`` is one of ``ids``."""
     if connection.vendor == "postgresql":
-        return models.Q(_AnyOf(models.F(field), models.Value(ids, output_field=models.Field())))
+        text = "{" + ",".join(str(int(i)) for i in ids) + "}"
+        return models.Q(_AnyOf(models.F(field), models.Value(text, output_field=models.TextField())))
     return models.Q(**{f"{field}__in": _id_list(connection, ids)})
 
 
