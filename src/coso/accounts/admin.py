@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from coso.accounts.models import ApiToken, User
+from coso.core.masking import log_personal_read, mask_citizen_id
 
 
 class SystemAdminOnly:
@@ -68,8 +69,25 @@ class UserAdmin(SystemAdminOnly, admin.ModelAdmin):
     search_fields = ("username", "full_name", "email", "phone")
     list_select_related = ("unit",)
     ordering = ("username",)
-    exclude = ("password", "groups", "user_permissions")
+    # The CCCD is shown masked unless the reader's role sees personal data, and a full one is a logged read
+    # (Decree 13/2023), as on the staff-account pages.
+    exclude = ("password", "groups", "user_permissions", "citizen_id")
     show_full_result_count = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        def citizen_id(user: User) -> str:
+            return mask_citizen_id(user.citizen_id, request.user) or "—"
+
+        citizen_id.short_description = _("số CCCD")  # type: ignore[attr-defined]
+        return (*super().get_readonly_fields(request, obj), citizen_id)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200 and getattr(request.user, "sees_personal_data", False):
+            target = self.get_object(request, object_id)
+            if target is not None and target.citizen_id:
+                log_personal_read(user=request.user, obj=target, reason="admin")
+        return response
 
     @admin.display(description=_("Quản lý"))
     def manage(self, obj: User) -> str:
