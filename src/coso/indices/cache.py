@@ -115,16 +115,43 @@ def _inputs_key(province_code: str) -> str:
 
 
 def bump_inputs(province_code: str) -> None:
-    """Figures the province entered for its communes' strength index changed (``ProvinceFigure``): the strength
-    figures cached for the province's communes are computed again, now and when the transaction commits."""
-    _renew(_inputs_key(province_code))
-    transaction.on_commit(lambda: _renew(_inputs_key(province_code)))
+    """The strength index's inputs of the province changed (figures it entered, ``ProvinceFigure``, or a row of the
+    apps the index reads, see ``coso.indices.signals``): the strength figures cached for the province's communes are
+    computed again, when the transaction commits and, within it, on its next read of the generation.
+
+    Once per province and transaction: a service saving a hundred rows of one province renews the generation once at
+    the commit, not twice per row. Whether this transaction has its commit hook already is told by its own hooks (a
+    hook of a rolled-back transaction or savepoint is gone with it, so the next write adds it again). Within the
+    transaction the change is only noted: :func:`inputs_generation` renews the generation before this transaction
+    reads it, so that it never reads figures cached before its own writes."""
+    key = _inputs_key(province_code)
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        _renew(key)
+        return
+    conn.__dict__.setdefault("coso_inputs_written", set()).add(key)
+    hooks: dict[str, Callable[[], None]] = conn.__dict__.setdefault("coso_inputs_hooks", {})
+    hook = hooks.get(key)
+    if hook is None or not any(h is hook for _ids, h, *_rest in conn.run_on_commit):
+        hook = functools.partial(_inputs_committed, conn, key)
+        hooks[key] = hook
+        transaction.on_commit(hook)
+
+
+def _inputs_committed(conn: Any, key: str) -> None:
+    conn.__dict__.get("coso_inputs_written", set()).discard(key)
+    _renew(key)
 
 
 def inputs_generation(province_code: str) -> Any:
-    """The generation of the province's entered figures (see :func:`bump_inputs`), for the keys of cached strength
-    figures."""
-    return _read_generations([_inputs_key(province_code)])[_inputs_key(province_code)]
+    """The generation of the province's strength inputs (see :func:`bump_inputs`), for the keys of cached strength
+    figures; renewed first when this connection's transaction has written them since it last read it."""
+    key = _inputs_key(province_code)
+    written = transaction.get_connection().__dict__.get("coso_inputs_written")
+    if written and key in written:
+        written.discard(key)
+        _renew(key)
+    return _read_generations([key])[key]
 
 
 def bump_catalogue() -> None:

@@ -184,3 +184,42 @@ def test_rows_of_the_input_apps_bump_their_province_and_others_nothing():
     for label in STRENGTH_INPUT_APPS:
         for model in apps.get_app_config(label).get_models():
             assert post_save.has_listeners(model) and post_delete.has_listeners(model), model
+
+
+def test_inputs_bumped_once_per_province_and_transaction(monkeypatch, django_capture_on_commit_callbacks):
+    """A service writing many rows of one province in a transaction renews its inputs' generation once, at the commit
+    (before: twice per row); the transaction's own reads see a generation renewed after its writes; a write undone
+    with its savepoint is noted again by the next write."""
+    from django.db import transaction
+
+    from coso.indices import cache
+
+    calls: list[str] = []
+    real = cache._renew
+    monkeypatch.setattr(cache, "_renew", lambda key: (calls.append(key), real(key))[1])
+    k79, k01, k48 = cache._inputs_key("79"), cache._inputs_key("01"), cache._inputs_key("48")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for _ in range(3):
+            cache.bump_inputs("79")
+            cache.bump_inputs("01")
+        assert calls == []
+    assert calls == [k79, k01]
+    before = cache.inputs_generation("79")
+    assert calls == [k79, k01]  # committed: nothing to renew on reading
+
+    calls.clear()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        cache.bump_inputs("48")
+        first = cache.inputs_generation("48")
+        assert cache.inputs_generation("48") == first  # read again without a write in between: the same
+        cache.bump_inputs("48")
+        assert cache.inputs_generation("48") != first
+        try:
+            with transaction.atomic():
+                cache.bump_inputs("48")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        cache.bump_inputs("48")
+    assert calls == [k48, k48, k48]  # two reads after writes, one commit
+    assert cache.inputs_generation("79") == before
