@@ -248,8 +248,9 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
     """Make the scenario the province's rules from ``effective_from``: one new province rule per changed key.
 
     The rows in force before stay in history (closed the day before); the national values are untouched. A scenario
-    that would give no rule a new value on that day (it only tests the national base salary, or none of the rules it
-    changes is in force then) is refused and stays a draft: adopting it would record a decision that changed nothing.
+    that would give no rule a new value on that day (it only tests the national base salary, none of the rules it
+    changes is in force then, or its changes keep every value, "+0 %") is refused and stays a draft: adopting it would
+    record a decision that changed nothing.
     """
     require_roles(actor, *WRITE_ROLES)
     if not (source or "").strip():
@@ -269,8 +270,10 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
         if problems:  # saved before the changes were checked against the bounds: the rule book would refuse them anyway
             raise funding_errors.SCENARIO_OUT_OF_BOUNDS(name=sc.name, problems="; ".join(problems), details={"problems": problems})
         changed = RuleBook.load(sc.province_code, [Change(c.key, c.mode, c.value) for c in changes])
-        # The base salary is national: a scenario may test it, never adopt it.
-        adopted = [ref for ref in changed.in_force(effective_from) if ref.original_value is not None and ref.key != BASE_SALARY]
+        # The base salary is national: a scenario may test it, never adopt it. A change that leaves a value as it is
+        # ("+0 %") gives that rule no new row: it would record a decision that changed nothing.
+        adopted = [ref for ref in changed.in_force(effective_from)
+                   if ref.original_value is not None and ref.key != BASE_SALARY and ref.value != ref.original_value]
         if not adopted:
             if all(c.key == BASE_SALARY for c in changes):
                 raise funding_errors.SCENARIO_ONLY_BASE_SALARY(name=sc.name)

@@ -109,3 +109,25 @@ def test_today_is_not_the_past(users):
     sc = _scenario(users, [{"key": "funding.org.mttq.*", "mode": "percent", "value": "10"}])
     rows = services.scenario_adopt(actor=users["province_finance"], scenario=sc, effective_from=NOW.date(), source="NQ 9/2026")
     assert {r.valid_from for r in rows} == {NOW.date()}
+
+
+@pytest.mark.parametrize("change", [
+    {"key": "funding.org.mttq.*", "mode": "percent", "value": "0"},
+    {"key": "funding.village.coef.low", "mode": "add", "value": "0"},
+], ids=["plus-0-percent", "add-0"])
+def test_a_change_that_keeps_every_value_adopts_nothing(users, change):
+    """Before: "+0 %" adopted a province rule with the value already in force for every rule it matched (a decision
+    that changed nothing, in the rule book's history). Now such a change is left out; alone, it is refused."""
+    sc = _scenario(users, [change])
+    before = Rule.objects.filter(province_code="79").count()
+    with pytest.raises(ApplicationError) as exc:
+        services.scenario_adopt(actor=users["province_finance"], scenario=sc, effective_from=NEXT_YEAR, source="NQ 9/2026")
+    assert exc.value.code == "scenario-changes-no-rule" and exc.value.message == DATE_MESSAGE
+    assert _nothing_adopted(sc, before)
+
+
+def test_only_the_rules_given_a_new_value_are_adopted(users):
+    sc = _scenario(users, [{"key": "funding.org.mttq.*", "mode": "percent", "value": "0"},
+                           {"key": "funding.village.coef.low", "mode": "set", "value": "5"}])
+    rows = services.scenario_adopt(actor=users["province_finance"], scenario=sc, effective_from=NEXT_YEAR, source="NQ 9/2026")
+    assert [r.key for r in rows] == ["funding.village.coef.low"]
