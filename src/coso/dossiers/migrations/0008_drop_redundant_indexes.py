@@ -17,12 +17,27 @@ DROPPED = [
     "dossiers_dossier_owner_id_21952ae7",
     "dossiers_dossier_assignee_id_127f79ea",
 ]
-CREATED = {
-    "dossiers_dossier_province_code_405b0a03": "province_code",
-    "dossiers_dossier_commune_code_0d2ccde8": "commune_code",
-    "dossiers_dossier_owner_id_21952ae7": "owner_id",
-    "dossiers_dossier_assignee_id_127f79ea": "assignee_id",
+CREATED = {  # the reverse: each index as Django made it (the pattern copies on PostgreSQL only)
+    "dossiers_dossier_province_code_405b0a03": ("province_code", ""),
+    "dossiers_dossier_province_code_405b0a03_like": ("province_code", "varchar_pattern_ops"),
+    "dossiers_dossier_commune_code_0d2ccde8": ("commune_code", ""),
+    "dossiers_dossier_commune_code_0d2ccde8_like": ("commune_code", "varchar_pattern_ops"),
+    "dossiers_dossier_owner_id_21952ae7": ("owner_id", ""),
+    "dossiers_dossier_assignee_id_127f79ea": ("assignee_id", ""),
 }
+
+
+def drop(apps, schema_editor):  # type: ignore[no-untyped-def]
+    for name in DROPPED:
+        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+
+def create_again(apps, schema_editor):  # type: ignore[no-untyped-def]
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    for name, (column, opclass) in CREATED.items():
+        if opclass and not postgresql:
+            continue
+        schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "dossiers_dossier" ("{column}" {opclass})'.replace(" )", ")"))
 
 
 class Migration(migrations.Migration):
@@ -35,10 +50,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             database_operations=[
-                migrations.RunSQL(
-                    [f'DROP INDEX IF EXISTS "{name}"' for name in DROPPED],
-                    [f'CREATE INDEX IF NOT EXISTS "{name}" ON "dossiers_dossier" ("{column}")' for name, column in CREATED.items()],
-                ),
+                migrations.RunPython(drop, create_again),
             ],
             state_operations=[
                 migrations.AlterField(
