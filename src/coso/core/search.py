@@ -452,11 +452,10 @@ class _AnyOf(models.Func):
 
 
 def _in_ids(connection: BaseDatabaseWrapper, field: str, ids: list[int] | str) -> models.Q:
-    """``field`` is one of ``ids``: a list, or on PostgreSQL the array's text ("{1,2,3}")."""
-    if connection.vendor == "postgresql":
-        text = ids if isinstance(ids, str) else "{" + ",".join(str(int(i)) for i in ids) + "}"
-        return models.Q(_AnyOf(models.F(field), models.Value(text, output_field=models.TextField())))
-    assert isinstance(ids, list)
+    """``field`` is one of ``ids``: on PostgreSQL the array's text as the gather returned it ("{1,2,3}"), a list on
+    SQLite."""
+    if isinstance(ids, str):
+        return models.Q(_AnyOf(models.F(field), models.Value(ids, output_field=models.TextField())))
     return models.Q(**{f"{field}__in": _id_list(connection, ids)})
 
 
