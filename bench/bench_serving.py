@@ -18,6 +18,9 @@ the HTTP rounds (both see the same load). Everything (web workers, PostgreSQL, t
 4. Read: one client, GET /api/v1/dossiers/{id}, alternating with the raw-SQL read.
 5. The same read against the floor of any signed-in request through the same server (``GET /api/v1/core/me``): the
    raw-SQL baselines leave out HTTP, the worker process, the session and the user, which every request pays.
+6. The transitions of 2 against the floor of a signed-in POST through the same server, the same clients: a forward
+   without its version, which the API refuses at validation (after the session, the user and the CSRF check, before
+   any dossier is read), right after the transitions.
 """
 
 from __future__ import annotations
@@ -189,6 +192,29 @@ def _floor(port: int, headers: dict[str, str], ids: list[int], env: str) -> dict
             "note": f"{env}; one client, {len(ids)} reads alternating with the floor's; p50 {_pct(lat_read, 50):.1f} ms (floor {_pct(lat_me, 50):.1f} ms)"}
 
 
+def _post_floor(port: int, headers: dict[str, str], k: int, per_client: int, pk: int, transitions: tuple[Any, ...], env: str) -> dict:
+    """The transitions' rate against the cheapest signed-in POST through the same server (see the module's 6.)."""
+    from bench.bench_dossiers import _threads
+
+    statuses: set[int] = set()
+
+    def work(i: int, lat: list[float]) -> None:
+        for _ in range(per_client):
+            t = time.perf_counter()
+            status, body = request(port, "POST", f"/api/v1/dossiers/{pk}/actions/forward", headers=headers, body=b"{}")
+            lat.append((time.perf_counter() - t) * 1000)
+            if not 400 <= status < 500:
+                raise RuntimeError(f"the refused forward answered {status}: {body[:200]!r}")
+            statuses.add(status)
+
+    lat_f, wall_f, errors = _threads(k, work)
+    lat_t, wall_t = transitions[0], transitions[1]
+    return {"benchmark": "serving: transitions through gunicorn, against a signed-in POST floor", "value": _rate(lat_t, wall_t),
+            "unit": "actions/s", "baseline": "POST refused at validation, same server and clients", "baseline_value": _rate(lat_f, wall_f),
+            "note": f"{env}; {k} clients × {per_client}, answered {sorted(statuses)}; errors {len(errors)}; "
+                    f"p50 {_pct(lat_t, 50):.1f} ms (floor {_pct(lat_f, 50):.1f} ms)"}
+
+
 def run(quick: bool = False) -> list[dict]:
     from django.db import connection
 
@@ -218,6 +244,7 @@ def run(quick: bool = False) -> list[dict]:
                                     lambda r: base.raw_forward(ctx, k, raw_ids[r * half_r:(r + 1) * half_r]))
         rows += _pair("transitions through gunicorn", "actions/s", "raw SQL UPDATE…WHERE version + event + audit", http, raw,
                       f"{env}; {k} clients; forward with version check")
+        rows.append(_post_floor(server.port, headers, k, per // 2, created[0][0], http, env))
         http, raw = base._alternate(rounds, lambda r: http_intake(server.port, headers, code, 16, per16 // rounds, f"b{r}"),
                                     lambda r: base.raw_intake(ctx, 16, per16 // rounds))
         rows += _pair("intake through gunicorn, 16 clients", "dossiers/s", "raw SQL, same writes, 16 threads", http, raw,
