@@ -33,10 +33,15 @@ def allocation_rows(alloc: Allocation) -> tuple[list[str], list[list]]:
 def detail_rows(alloc: Allocation) -> tuple[list[str], list[list]]:
     headers = ["STT", "Đơn vị nhận", "Nội dung", "Cách tính", "Căn cứ pháp lý", "Số tháng", "Số tiền (đ)"]
     rows: list[list] = []
+    bases: dict[tuple, str] = {}  # the same rules stand behind many lines (a province has tens of thousands of lines)
     for ci, c in enumerate(alloc.communes, start=1):
         rows.append([_roman(ci), c.commune.name.upper(), "", "", "", "", c.total])
         for li, ln in enumerate(c.lines, start=1):
-            rows.append([f"{ci}.{li}", ln.recipient_name, ln.item_label + (f" ({ln.note})" if ln.note else ""), ln.formula, _rule_text(ln), ln.months, ln.amount])
+            cited = tuple((r.key, r.source, r.change_note) for r in ln.rule_list())  # what _rule_text writes of each rule
+            basis = bases.get(cited)
+            if basis is None:
+                basis = bases[cited] = _rule_text(ln)
+            rows.append([f"{ci}.{li}", ln.recipient_name, ln.item_label + (f" ({ln.note})" if ln.note else ""), ln.formula, basis, ln.months, ln.amount])
     rows.append(["", "TỔNG CỘNG", "", "", "", "", alloc.total])
     return headers, rows
 
