@@ -10,7 +10,10 @@ autovacuum off would otherwise plan every read without statistics).
 Measured, for the year 2026 (which crosses the end of the commune part-time fund on 31/5/2026):
 1. national allocation: ``selectors.allocation_compute`` for every province, month by month with the rule of each
    month, totals only (``detail=False``) and with formulas (``detail=True``);
-2. four-scenario comparison: ``compare.compare`` (current rules + 4 scenarios) for every province.
+2. four-scenario comparison: ``compare.compare`` (current rules + 4 scenarios) for every province;
+3. the province funding Excel export (export kind ``funding.allocation_xlsx``: the work its job runs, the allocation with
+   formulas and the workbook) for the province with the most communes (quick: one commune), against the same
+   allocation without the workbook. Goal: under 2 s of work.
 Baseline in the same run: the same totals computed with numpy (rules resolved per month and per scope with rules of its
 own — the national rules, Ho Chi Minh City's paid village titles, Côn Đảo's — recipients as arrays, integer arithmetic
 for the cumulative rounding of annual norms), including reading the rows from the database. Both read the rule book.
@@ -292,6 +295,43 @@ def _numpy_group(arrays: dict[str, Any], book: Any, cc: str, cmask: Any) -> int:
     return total
 
 
+def coso_export(quick: bool) -> tuple[float, float, str]:
+    """Seconds of the Excel export's work and of the same allocation alone, and what was exported (see 3. above)."""
+    from django.db.models import Count
+
+    from coso.accounts.models import User
+    from coso.accounts.roles import Role
+    from coso.funding.engine import Period
+    from coso.funding.jobs import AllocationExport
+    from coso.funding.selectors import allocation_get
+    from coso.units.models import AdministrativeUnit
+
+    if quick:
+        commune = _communes(quick)[0]
+        province_code, commune_code = commune.province_code, commune.code
+    else:
+        largest = AdministrativeUnit.objects.filter(level="commune").values("province_code").annotate(n=Count("id")).order_by("-n", "province_code")[0]
+        province_code, commune_code = largest["province_code"], ""
+    province = AdministrativeUnit.objects.get(code=province_code, level="province")
+    user, _ = User.objects.get_or_create(username="bench-funding-province", defaults={
+        "role": Role.PROVINCE_FINANCE, "unit": province, "province_code": province_code, "full_name": "Bench province finance"})
+    if user.province_code != province_code:
+        user.province_code, user.unit = province_code, province
+        user.save(update_fields=["province_code", "unit"])
+    export = AllocationExport()
+    prepared = export.prepare(user, {"format": "xlsx", "period": str(YEAR), "province": province_code, "commune": commune_code})
+
+    def allocation() -> Any:
+        return allocation_get(fetched_by=user, period=Period.parse(str(YEAR)), province_code=province_code, commune_code=commune_code or None,
+                              detail=True)
+
+    allocation()  # warm-up: both timings below find the rules and units read once already
+    out, t_export = _timed(lambda: export.build(user, prepared.params, lambda _pct: None))
+    alloc, t_alloc = _timed(allocation)
+    what = (f"commune {commune_code}" if commune_code else f"province {province_code}, {len(alloc.communes)} xã") + f", {len(out.data) // 1024} KB"
+    return t_export, t_alloc, what
+
+
 # ----------------------------------------------------------------------------- run
 
 def _timed(fn: Any) -> tuple[Any, float]:
@@ -313,6 +353,7 @@ def run(quick: bool = False) -> list[dict]:
     np_cmp, t_np_cmp = _timed(lambda: [numpy_total(arrays, [])] + [numpy_total(arrays, _changes(s)) for _, s in SCENARIOS])
     if cmp_totals != np_cmp:
         raise AssertionError(f"scenario totals differ: engine {cmp_totals}, numpy {np_cmp}")
+    t_export, t_alloc, exported = coso_export(quick)
     money = f"{fast_total:,}".replace(",", ".")
     return [
         {"benchmark": "funding: national allocation of a year (totals)", "value": t_fast, "unit": "s", "baseline": "numpy (incl. DB read)",
@@ -322,6 +363,8 @@ def run(quick: bool = False) -> list[dict]:
         {"benchmark": "funding: four-scenario comparison (5 rule sets)", "value": t_cmp, "unit": "s", "baseline": "numpy ×5 (arrays loaded)",
          "baseline_value": t_np_cmp, "note": "diffs per commune/village/organisation; totals equal numpy: "
          + ", ".join(f"{(t - cmp_totals[0]) / 1e9:+.1f} tỷ" for t in cmp_totals[1:])},
+        {"benchmark": "funding: province allocation Excel export, the job's work", "value": t_export, "unit": "s",
+         "baseline": "the same allocation with formulas, no workbook", "baseline_value": t_alloc, "note": f"{exported}; goal < 2 s"},
         {"benchmark": "funding: data set-up (villages, organisations)", "value": setup_s, "unit": "s", "baseline": "", "baseline_value": float("nan"),
          "note": f"villages created {sizes['villages_created']}, organisations created {sizes['orgs_created']}"},
     ]
