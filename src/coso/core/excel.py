@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import time
 import zipfile
@@ -99,12 +100,12 @@ def workbook_bytes(sheets: Sequence[dict[str, Any]]) -> bytes:
     body = {kind: wb.add_format({**_BODY, **({"num_format": number} if number else {})})
             for kind, number in (("text", ""), ("money", MONEY_FORMAT), ("percent", PERCENT_FORMAT), ("date", DATE_FORMAT))}
     quoted = wb.add_format({**_BODY, "quote_prefix": True})
-    plain_heading_quoted = wb.add_format({**_HEADING, "quote_prefix": True})
+    heading_quoted = wb.add_format({**_HEADING, "quote_prefix": True})
     for spec in sheets:
         ws = wb.add_worksheet(str(spec["title"])[:31])
         row = 0
         for line in spec.get("heading", []):
-            _write(ws, row, 0, line, heading_fmt, plain_heading_quoted)
+            _write(ws, row, 0, line, heading_fmt, heading_quoted)
             row += 1
         if spec.get("heading"):
             row += 1
@@ -136,10 +137,11 @@ def workbook_bytes(sheets: Sequence[dict[str, Any]]) -> bytes:
 
 def _write(ws: Any, row: int, col: int, value: Any, fmt: Any, quoted: Any) -> None:
     """One cell of ``workbook_bytes``: a string as text (``quoted``: its format with the quote-prefix flag, for a
-    string that starts like a formula), a number or a date as itself, nothing (or "") as a blank cell with its borders."""
+    string that starts like a formula), a number or a date as itself, nothing (or "", or a float that is not a number)
+    as a blank cell with its borders."""
     if isinstance(value, Promise):
         value = str(value)
-    if value is None or (isinstance(value, str) and not value):
+    if value is None or (isinstance(value, str) and not value) or (isinstance(value, float) and not math.isfinite(value)):
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, str):
         text = clean_text(value)

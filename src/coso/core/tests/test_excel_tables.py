@@ -38,3 +38,10 @@ def test_a_table_keeps_its_layout_and_cell_formats():
     assert [int(ws.column_dimensions[c].width) for c in "ABCDE"] == [6, 30, 10, 12, 18]
     detail = wb["Chi tiết"]
     assert detail["A1"].value == "A" and detail.freeze_panes == "A2" and detail["A2"].font.name == "Times New Roman"
+
+
+def test_a_float_that_is_not_a_number_leaves_its_cell_empty_and_the_export_whole():
+    data = workbook_bytes([{"title": "T", "headers": ["Tỷ lệ"], "rows": [[float("nan")], [float("inf")], [0.5]], "percent_cols": [0]}])
+    ws = load_workbook(io.BytesIO(data))["T"]
+    assert [ws.cell(row=r, column=1).value for r in (2, 3, 4)] == [None, None, 0.5]
+    assert ws.cell(row=2, column=1).border.top.style == "thin"
