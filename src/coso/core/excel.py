@@ -37,6 +37,11 @@ PERCENT_FORMAT = "0.0%"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula: its first character after spaces is a trigger."""
+    return text.lstrip(" ")[:1] in FORMULA_TRIGGERS
+
+
 def clean_text(value: Any) -> str:
     """A string for a cell: control characters that .xlsx cannot hold are dropped."""
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
@@ -52,7 +57,7 @@ def set_value(cell: Cell | WriteOnlyCell, value: Any) -> Cell | WriteOnlyCell:
         text = clean_text(value)
         cell.value = text
         cell.data_type = "s"  # openpyxl turns "=..." into a formula; force a plain string
-        if text.lstrip(" ")[:1] in FORMULA_TRIGGERS:
+        if looks_like_formula(text):
             cell.quotePrefix = True
         return cell
     cell.value = value
@@ -66,7 +71,7 @@ def text_cell(ws: Any, value: Any) -> Any:
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, str):
-        if value.lstrip(" ")[:1] in FORMULA_TRIGGERS or ILLEGAL_CHARACTERS_RE.search(value):
+        if looks_like_formula(value) or ILLEGAL_CHARACTERS_RE.search(value):
             return set_value(WriteOnlyCell(ws), value)
         return value
     if isinstance(value, Decimal):
@@ -145,7 +150,7 @@ def _write(ws: Any, row: int, col: int, value: Any, fmt: Any, quoted: Any) -> No
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, str):
         text = clean_text(value)
-        ws.write_string(row, col, text, quoted if text.lstrip(" ")[:1] in FORMULA_TRIGGERS else fmt)
+        ws.write_string(row, col, text, quoted if looks_like_formula(text) else fmt)
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, fmt)
     elif isinstance(value, (int, float, Decimal)):
