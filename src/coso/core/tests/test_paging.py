@@ -96,3 +96,51 @@ def test_common_words_probe_the_list_with_the_same_results(users, monkeypatch, c
     assert capped_count(search_filter(qs, kind="test.common", query="nguyen van", for_capped_page=True), 2) == (2, False)
     walked = "EXISTS" in str(search_filter(qs, kind="test.common", query="nguyen van", for_capped_page=True).query)
     assert walked == (stats and not common_word and walk_density < 0.5)  # two of the four documents match
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("density", [0.0, 2.0])
+def test_a_sampled_capped_page_counts_from_the_sample_and_probes_the_page(users, monkeypatch, density):
+    """Several words on a capped page with more matches than PAGE_SAMPLE (PostgreSQL): a count capped within the
+    sample's rows in the list is answered from the sample, a page in the list's order and an exact count probe each
+    row's document; too sparse (PAGE_PROBE_DENSITY) or too little of the sample in the list, every match is gathered.
+    Whichever way, the same rows and counts as the search without a cap (SQLite walks instead)."""
+    from django.db import connection
+
+    from coso.accounts.models import User
+    from coso.core import search
+    from coso.core.search import search_filter, search_index_set
+
+    monkeypatch.setattr(search, "PAGE_SAMPLE", 1)
+    monkeypatch.setattr(search, "COUNT_CAP", 1)
+    monkeypatch.setattr(search, "PAGE_PROBE_DENSITY", density)
+    names = {"onestop": "Nguyễn Văn Đức", "specialist": "Nguyễn Thị A", "leader": "Nguyễn Văn Anh", "finance": "Lê Văn Thu"}
+    for key, full_name in names.items():
+        users[key].full_name = full_name
+        users[key].save(update_fields=["full_name"])
+        search_index_set(kind="test.sample", object_id=users[key].pk, texts=[full_name])
+    everyone = User.objects.all()
+
+    def capped(qs):
+        return search_filter(qs, kind="test.sample", query="nguyen van", for_capped_page=True)
+
+    def exact(qs):
+        return search_filter(qs, kind="test.sample", query="nguyen van")
+
+    for qs in (everyone, everyone.exclude(pk=users["leader"].pk)):
+        page = capped(qs).order_by("-full_name")
+        assert list(page.values_list("full_name", flat=True)) == list(exact(qs).order_by("-full_name").values_list("full_name", flat=True))
+        assert capped(qs).count() == exact(qs).count()
+        assert capped_count(capped(qs), 1) == capped_count(exact(qs), 1)
+        assert capped(qs).exists()
+    assert list(capped(everyone).order_by("-full_name").values_list("full_name", flat=True)) == ["Nguyễn Văn Đức", "Nguyễn Văn Anh"]
+    assert capped_count(capped(everyone), 1) == (1, True)
+    assert capped_count(capped(everyone.exclude(pk=users["leader"].pk)), 1) == (1, False)
+    if connection.vendor == "postgresql":
+        sampled = density == 0.0
+        counted = str(capped(everyone).order_by()[:2].query)
+        paged = str(capped(everyone).order_by("-full_name")[:20].query)
+        assert "ANY(" in counted and "core_searchdocument" not in counted  # from the sample, or from every match gathered
+        assert ("core_searchdocument" in paged) == sampled
+        # one of the two matches left out of the list: the sample cannot answer a capped count, every match is gathered
+        assert "core_searchdocument" not in str(capped(everyone.exclude(pk=users["leader"].pk)).order_by("-full_name").query)
