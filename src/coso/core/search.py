@@ -226,7 +226,8 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
             return queryset.none()
         dense_at = _dense_at(kind, words, scope) if for_capped_page else None
         postgresql = connection.vendor == "postgresql"
-        if dense_at is not None and postgresql and _sampled_density(connection, kind, text) > WALK_DENSITY:
+        density = _sampled_density(connection, kind, text) if dense_at is not None and postgresql else None
+        if density is not None and density > WALK_DENSITY:
             return _walk(queryset, kind, words, field)
         sql, params = _documents_sql(connection, kind, text)
         # SQLite's full-text index gives the ids in key order and stops at the limit: the gather tells the density itself
@@ -237,7 +238,7 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
         if found > limit and limit < ID_LIST_LIMIT:
             if not postgresql:
                 return _walk(queryset, kind, words, field)
-            probed = _probed_page(queryset, connection, kind, text, field, ids)
+            probed = _probed_page(queryset, connection, kind, text, field, ids, density)
             if probed is not None:
                 return probed
             found, ids = _gather(connection, sql, params, ID_LIST_LIMIT)
@@ -281,10 +282,11 @@ PAGE_PROBE_DENSITY = 0.02
 
 
 def _probed_page(queryset: models.QuerySet, connection: BaseDatabaseWrapper, kind: str, text: str, field: str,
-                 ids: list[int] | str) -> models.QuerySet | None:
+                 ids: list[int] | str, density: float | None = None) -> models.QuerySet | None:
     """``queryset`` narrowed for a capped page with a sample of its matches (``ids``, see ``PAGE_SAMPLE``), or None
-    when the matches are too sparse to walk the list for a page or too few of the sample are in the list."""
-    if _sampled_density(connection, kind, text) < PAGE_PROBE_DENSITY:
+    when the matches are too sparse to walk the list for a page or too few of the sample are in the list.
+    ``density``: the sampled share of documents matching, when already known."""
+    if (_sampled_density(connection, kind, text) if density is None else density) < PAGE_PROBE_DENSITY:
         return None
     in_list = int(queryset.filter(_in_ids(connection, field, ids)).order_by().count())
     if in_list <= COUNT_CAP:  # too few of the sample in the list to answer a capped count
