@@ -226,7 +226,7 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
             return queryset.none()
         dense_at = _dense_at(kind, words, scope) if for_capped_page else None
         postgresql = connection.vendor == "postgresql"
-        density = _sampled_density(connection, kind, text) if dense_at is not None and postgresql else None
+        density = _query_density(connection, kind, text) if dense_at is not None and postgresql else None
         if density is not None and density > WALK_DENSITY:
             return _walk(queryset, kind, words, field)
         sql, params = _documents_sql(connection, kind, text)
@@ -274,7 +274,7 @@ def _gather(connection: BaseDatabaseWrapper, sql: str, params: list, limit: int)
 # A capped page of several words on PostgreSQL, where the GIN index answers with every match and reading each match's
 # row of the document table is most of a search's time (1,000,000 feedback items, 60,000 matches: 17 ms in the index,
 # 120 ms reading 28,000 pages of the table): the matches are gathered up to PAGE_SAMPLE. When there are more, and
-# they are at least PAGE_PROBE_DENSITY of the kind's documents (sampled, see _sampled_density), the page walks the list in its
+# they are at least PAGE_PROBE_DENSITY of the kind's documents (sampled, see _query_density), the page walks the list in its
 # own order and probes each row's document (a page of 20 at 5 % reads about 400 rows: 6–8 ms), and the capped count
 # takes the sample's rows that are in the list (see _SampleOrProbe).
 PAGE_SAMPLE = 2 * (COUNT_CAP + 1)
@@ -285,8 +285,8 @@ def _probed_page(queryset: models.QuerySet, connection: BaseDatabaseWrapper, kin
                  ids: list[int] | str, density: float | None = None) -> models.QuerySet | None:
     """``queryset`` narrowed for a capped page with a sample of its matches (``ids``, see ``PAGE_SAMPLE``), or None
     when the matches are too sparse to walk the list for a page or too few of the sample are in the list.
-    ``density``: the sampled share of documents matching, when already known."""
-    if (_sampled_density(connection, kind, text) if density is None else density) < PAGE_PROBE_DENSITY:
+    ``density``: the query's sampled density (:func:`_query_density`), when already known."""
+    if (_query_density(connection, kind, text) if density is None else density) < PAGE_PROBE_DENSITY:
         return None
     in_list = int(queryset.filter(_in_ids(connection, field, ids)).order_by().count())
     if in_list <= COUNT_CAP:  # too few of the sample in the list to answer a capped count
@@ -413,6 +413,27 @@ def _sampled_density(connection: BaseDatabaseWrapper, kind: str, text: str) -> f
                     [text, low, step, high])
         hits, read = cur.fetchone()
     return int(hits) / int(read) if read else 0.0
+
+
+# The newest documents of a kind sampled on their own: lists are mostly read newest first, and a word of old objects
+# only (a category no longer used) can be common over all the keys and absent from the last ones.
+RECENT = 500
+
+
+def _query_density(connection: BaseDatabaseWrapper, kind: str, text: str) -> float:
+    """The lower of the share of documents matching ``text`` sampled over the kind's keys (see
+    :func:`_sampled_density`) and among its ``RECENT`` newest: a walk of a list newest first finds its page at the
+    recent share, a count walking it in any order at the overall one."""
+    overall = _sampled_density(connection, kind, text)
+    if not overall:
+        return 0.0
+    low, high = _key_range(kind)
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT count(*) FILTER (WHERE {POSTGRES_VECTOR} @@ %s::tsquery), count(*) FROM "  # noqa: S608 - the model's table
+                    f"(SELECT id, terms FROM {table} WHERE id >= %s AND id < %s ORDER BY id DESC LIMIT {RECENT}) s", [text, low, high])
+        hits, read = cur.fetchone()
+    return min(overall, int(hits) / int(read)) if read else overall
 
 
 def _walk(queryset: models.QuerySet, kind: str, words: list[str], field: str) -> models.QuerySet:

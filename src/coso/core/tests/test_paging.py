@@ -144,3 +144,29 @@ def test_a_sampled_capped_page_counts_from_the_sample_and_probes_the_page(users,
         assert ("core_searchdocument" in paged) == sampled
         # one of the two matches left out of the list: the sample cannot answer a capped count, every match is gathered
         assert "core_searchdocument" not in str(capped(everyone.exclude(pk=users["leader"].pk)).order_by("-full_name").query)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("recent", "probed"), [(2, False), (4, True)])
+def test_a_query_absent_from_the_newest_documents_is_gathered_not_walked(users, monkeypatch, recent, probed):
+    """A list read newest first would walk all of itself for a page of a query that only old objects match: the
+    density that chooses the walk is the lower of the overall sample and of the RECENT newest documents (PostgreSQL);
+    whichever way the search runs, the same rows."""
+    from django.db import connection
+
+    from coso.accounts.models import User
+    from coso.core import search
+    from coso.core.search import search_filter, search_index_set
+
+    monkeypatch.setattr(search, "PAGE_SAMPLE", 1)
+    monkeypatch.setattr(search, "COUNT_CAP", 1)
+    monkeypatch.setattr(search, "PAGE_PROBE_DENSITY", 0.3)
+    monkeypatch.setattr(search, "RECENT", recent)
+    oldest_first = sorted((users[k] for k in ("onestop", "specialist", "leader", "finance")), key=lambda u: u.pk)
+    for user, name in zip(oldest_first, ["Nguyễn Văn Đức", "Nguyễn Văn Anh", "Lê Thị Thu", "Trần Thị B"], strict=True):
+        search_index_set(kind="test.recent", object_id=user.pk, texts=[name])
+    qs = search_filter(User.objects.all(), kind="test.recent", query="nguyen van", for_capped_page=True).order_by("-pk")
+    assert list(qs) == [oldest_first[1], oldest_first[0]]
+    assert capped_count(qs, 1) == (1, True)
+    if connection.vendor == "postgresql":
+        assert ("core_searchdocument" in str(qs.all()[:20].query)) == probed
