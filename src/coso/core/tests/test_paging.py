@@ -170,3 +170,32 @@ def test_a_query_absent_from_the_newest_documents_is_gathered_not_walked(users, 
     assert capped_count(qs, 1) == (1, True)
     if connection.vendor == "postgresql":
         assert ("core_searchdocument" in str(qs.all()[:20].query)) == probed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("probe_density", [0.0, 2.0])
+def test_sqlite_walks_the_list_for_a_page_of_many_matches(users, monkeypatch, probe_density):
+    """SQLite, a capped page whose words are common and match at least PAGE_PROBE_DENSITY of the documents: the list
+    is walked in its order and each row looked up in the gathered ids (``+id IN``), not read from the ids and sorted;
+    the same rows and counts either way (on PostgreSQL the sample and the probe do this, see above)."""
+    from django.db import connection
+
+    from coso.accounts.models import User
+    from coso.core import search
+    from coso.core.search import search_filter, search_index_set
+
+    monkeypatch.setattr(search, "COMMON_WORD", 0)
+    monkeypatch.setattr(search, "COMMON_SHARE", 0.0)
+    monkeypatch.setattr(search, "WALK_DENSITY", 2.0)  # never the per-word walk
+    monkeypatch.setattr(search, "PAGE_PROBE_DENSITY", probe_density)
+    names = {"onestop": "Nguyễn Văn Đức", "specialist": "Nguyễn Thị A", "leader": "Nguyễn Văn Anh", "finance": "Lê Văn Thu"}
+    for key, full_name in names.items():
+        users[key].full_name = full_name
+        users[key].save(update_fields=["full_name"])
+        search_index_set(kind="test.walked", object_id=users[key].pk, texts=[full_name])
+    search.search_stats_refresh(kind="test.walked")
+    qs = search_filter(User.objects.all(), kind="test.walked", query="nguyen van", for_capped_page=True).order_by("-full_name")
+    assert list(qs.values_list("full_name", flat=True)) == ["Nguyễn Văn Đức", "Nguyễn Văn Anh"]
+    assert capped_count(qs, 1) == (1, True) and capped_count(qs, 2) == (2, False) and qs.count() == 2
+    if connection.vendor == "sqlite":
+        assert ('+"accounts_user"."id" IN' in str(qs.query)) == (probe_density == 0.0)
