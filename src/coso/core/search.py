@@ -295,25 +295,33 @@ def _probed_page(queryset: models.QuerySet, connection: BaseDatabaseWrapper, kin
     return queryset.filter(_SampleOrProbe(models.F(field), ids=ids, rows=in_list, kind=kind, text=text))
 
 
-class _SampleOrProbe(models.Expression):
-    """The row's object matches (PostgreSQL): for a query that asks for at most ``rows`` rows in no order (a count
-    capped at most there, ``exists()``), the row is one of the sample ``ids`` of matches, ``rows`` of which are in the
-    list (any rows that match are a right answer to such a query); for any other (a page in the list's order, an
-    exact count), the row's own document is read and matched (a scalar subquery, which the planner keeps as a probe
-    per row walked instead of gathering every match)."""
+class _ColumnCondition(models.Expression):
+    """A condition on one column of the queryset's rows, written by the subclass's ``as_sql``."""
 
     conditional = True
     output_field = models.BooleanField()
 
-    def __init__(self, column: models.F, *, ids: str | list[int], rows: int, kind: str, text: str) -> None:
+    def __init__(self, column: models.F) -> None:
         super().__init__()
-        self.column, self.ids, self.rows, self.kind, self.text = column, ids, rows, kind, text
+        self.column = column
 
     def get_source_expressions(self) -> list[Any]:
         return [self.column]
 
     def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         (self.column,) = exprs
+
+
+class _SampleOrProbe(_ColumnCondition):
+    """The row's object matches (PostgreSQL): for a query that asks for at most ``rows`` rows in no order (a count
+    capped at most there, ``exists()``), the row is one of the sample ``ids`` of matches, ``rows`` of which are in the
+    list (any rows that match are a right answer to such a query); for any other (a page in the list's order, an
+    exact count), the row's own document is read and matched (a scalar subquery, which the planner keeps as a probe
+    per row walked instead of gathering every match)."""
+
+    def __init__(self, column: models.F, *, ids: str | list[int], rows: int, kind: str, text: str) -> None:
+        super().__init__(column)
+        self.ids, self.rows, self.kind, self.text = ids, rows, kind, text
 
     def as_sql(self, compiler, connection):  # noqa: ANN001, ANN201 - Django's signature
         column, params = compiler.compile(self.column)
@@ -463,24 +471,15 @@ def _fulltext_hits(cur: Any, text: str, first: int, top: int) -> int:
     return int(cur.fetchone()[0])
 
 
-class _WalkedIn(models.Expression):
+class _WalkedIn(_ColumnCondition):
     """SQLite: ``+field IN (SELECT value FROM json_each(ids))``. The unary plus keeps the planner from reading the list
     of ids first (a lookup and a sort per match: 70–90 ms for a page of 60,000 matches at 1,000,000 feedback items):
     it walks the list's own index in the page's order and looks each row up in the ids, which for dense matches stops
     after a few hundred rows."""
 
-    conditional = True
-    output_field = models.BooleanField()
-
     def __init__(self, column: models.F, ids: str) -> None:
-        super().__init__()
-        self.column, self.ids = column, ids
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.column]
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        (self.column,) = exprs
+        super().__init__(column)
+        self.ids = ids
 
     def as_sql(self, compiler, connection):  # noqa: ANN001, ANN201 - Django's signature
         column, params = compiler.compile(self.column)
