@@ -14,7 +14,8 @@ Measured (each timing = count of matches + first page, as the public list page d
 - search: accent-insensitive query through coso.core.search (one word: the word index, a
   common word probed from the list's own rows in its order; several words: the full-text
   index, which on PostgreSQL, past a sample of 2,002 matches, counts from the sample and
-  leaves the page to a walk of the list probing each row's document), counted up to 1,000 as the public page does with a text query ("hơn 1.000",
+  leaves the page to a walk of the list probing each row's document, and on SQLite, for
+  dense matches, walks the list looking each row up in the matches), counted up to 1,000 as the public page does with a text query ("hơn 1.000",
   ``for_capped_page``); baseline = the unindexed scan
   ``title||text LIKE '%word%'`` for every (accented) word over public rows (exact count).
   The same searches with an exact count are reported beside it.
