@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "coso.core.public_url.PublicUrlMiddleware",
     "coso.core.middleware.NoStoreForAuthenticatedMiddleware",
     "coso.core.dbrouter.ReplicaMiddleware",
+    "coso.core.middleware.ApplicationErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "coso.urls"

@@ -17,6 +17,28 @@ class NoStoreForAuthenticatedMiddleware:
         return response
 
 
+class ApplicationErrorPageMiddleware:
+    """An ``ApplicationError`` that a page's view lets escape is shown as what it is: its message on the error page
+    with its status (a date before a rule applies: 400; another unit's record: the 404 page), never the 500 page.
+    Views that show the error inside their own form still catch it themselves; the JSON API answers it in its own
+    shape before it gets here (django-ninja's handler), and Open311 in its error list."""
+
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request):  # type: ignore[no-untyped-def]
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):  # type: ignore[no-untyped-def]
+        from coso.core.exceptions import ApplicationError
+
+        if not isinstance(exception, ApplicationError):
+            return None
+        from coso.core.views import application_error
+
+        return application_error(request, exception)
+
+
 class RejectNullCharactersMiddleware:
     """Refuse unreadable request bodies and NUL characters with a 400, before any view runs.
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -8,8 +9,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from coso.core.audit_display import field_changes
+from coso.core.exceptions import ApplicationError
 from coso.core.models import AuditLog
 from coso.core.selectors import audit_list
+
+logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -73,6 +77,20 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         _api_error(request, 400, "bad-request", "Yêu cầu không hợp lệ.")
         or _open311_error(request, 400, "Invalid request (unreadable body or NUL characters).")
         or render(request, "errors/400.html", status=400)
+    )
+
+
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    """The answer to an ApplicationError that reached no handler of its own (``ApplicationErrorPageMiddleware``)."""
+    logger.info("Application error on %s: %s (%s)", request.path, exc.code, exc.status)
+    if exc.status == 404:
+        return page_not_found(request)
+    if exc.status == 403:
+        return permission_denied(request)
+    return (
+        _api_error(request, exc.status, exc.code, exc.message)
+        or _open311_error(request, exc.status, exc.message)
+        or render(request, "errors/400.html", {"message": exc.message, "status": exc.status}, status=exc.status)
     )
 
 

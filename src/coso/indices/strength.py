@@ -102,10 +102,14 @@ def _workforce_standards(ctx: InputContext) -> dict[str, float | None]:
         return {}
     from django.utils import timezone
 
+    from coso.rules.lookup import RuleMissingError
     from coso.workforce.selectors import review
 
     on = min(ctx.period.end, timezone.localdate())
-    data = review(fetched_by=ctx.viewer, on=on, people_limit=0)
+    try:
+        data = review(fetched_by=ctx.viewer, on=on, people_limit=0)
+    except RuleMissingError:  # a period before the review's rules (the retirement roadmap of 2021): no figure
+        return dict.fromkeys(ctx.codes)
     by_code = {row["code"]: row.get("compliance_rate") for row in data["communes"]}
     return {c: (round(by_code[c] * 100, 2) if by_code.get(c) is not None else None) for c in ctx.codes}
 

@@ -31,14 +31,29 @@ _MISSING: Any = object()
 
 
 class RuleMissingError(ApplicationError):
-    """No row of a declared rule covers the date (the rule book was not loaded: ``manage.py load_rules``)."""
+    """No row of a declared rule covers the date.
+
+    Two causes, told apart by ``first_from`` (the earliest day any row of the rule applies to the scope):
+    - the date comes before the rule's first row (a report asked for 2000, before the rule existed): the date is the
+      problem, 400, and the message says from when the rule applies;
+    - no row at all, or a gap after the first one: the rule book is not loaded (``manage.py load_rules``) or is
+      incomplete, which the administrator must fix, 503.
+    """
 
     status = 503
 
-    def __init__(self, key: str, on: dt.date):
+    def __init__(self, key: str, on: dt.date, first_from: dt.date | None = None):
+        details = {"key": key, "on": on.isoformat()}
+        if first_from is not None and on < first_from:
+            super().__init__(
+                f"Quy định “{key}” áp dụng từ ngày {first_from:%d/%m/%Y}: không có số liệu cho ngày {on:%d/%m/%Y}. "
+                "Hãy chọn ngày hoặc kỳ từ ngày đó trở đi.",
+                code="rule-missing", details={**details, "first_from": first_from.isoformat()}, status=400,
+            )
+            return
         super().__init__(
             f"Chưa có quy định “{key}” áp dụng cho ngày {on:%d/%m/%Y}. Quản trị viên cần nạp bộ quy định (manage.py load_rules).",
-            code="rule-missing", details={"key": key, "on": on.isoformat()},
+            code="rule-missing", details=details,
         )
 
 
@@ -141,8 +156,7 @@ class RuleIndex:
     def ref(self, key: str, on: dt.date, province_code: str = "", commune_code: str = "") -> RuleRef:
         found = self.get(key, on, province_code, commune_code)
         if found is None:
-            declaration(key)  # KeyError for an undeclared key, before "missing"
-            raise RuleMissingError(key, on)
+            raise self.missing(key, on, province_code, commune_code)
         return found
 
     def value(self, key: str, on: dt.date, province_code: str = "", commune_code: str = "", default: Any = _MISSING) -> Any:
@@ -150,9 +164,16 @@ class RuleIndex:
         if found is None:
             if default is not _MISSING:
                 return default
-            declaration(key)
-            raise RuleMissingError(key, on)
+            raise self.missing(key, on, province_code, commune_code)
         return found.value
+
+    def missing(self, key: str, on: dt.date, province_code: str = "", commune_code: str = "") -> RuleMissingError:
+        """The error for a lookup that found nothing, with the first day the rule applies to the scope (if any row
+        does): a date before it is the caller's, a gap after it the rule book's. KeyError for an undeclared key."""
+        declaration(key)
+        scopes = [("", "")] + ([(province_code, "")] if province_code else []) + ([(province_code, commune_code)] if province_code and commune_code else [])
+        starts = [self._starts[(key, *codes)][0] for codes in scopes if (key, *codes) in self._starts]
+        return RuleMissingError(key, on, min(starts) if starts else None)
 
     # ------------------------------------------------------------------ bulk and browsing
     def keys(self, prefix: str = "") -> list[str]:

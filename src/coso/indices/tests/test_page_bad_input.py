@@ -56,3 +56,21 @@ def test_a_reversed_date_range_says_so(users, login, query):
         assert r.status_code == 400 and "Ngày kết thúc phải sau ngày bắt đầu." in r.content.decode()
     r = Client().get(f"/api/v1/indices/scorecard?{query}")
     assert r.status_code == 400 and r.json()["message"] == "Ngày kết thúc phải sau ngày bắt đầu."
+
+
+def test_a_period_before_the_workforce_rules_leaves_that_input_without_data(users, login, commune):
+    """The leader's page of January 2000 scored the workforce pillar from the staff review, whose retirement rule
+    starts in 2021: the rule book's "no rule for that day" reached the page as a 500. The input has no figure
+    then; the staff review page itself says from when its rule applies (400), and so does the strength API."""
+    import datetime as dt
+
+    from coso.workforce.tests.helpers import person
+
+    person(commune, birth_date=dt.date(1960, 1, 1), started_on=dt.date(1985, 1, 1))
+    leader = login(users["leader"])
+    assert leader.get("/chi-so/?period=2000-01").status_code == 200
+    r = leader.get(f"/workforce/ra-soat/?commune={commune.code}&on=01/01/2000")
+    assert r.status_code == 400
+    assert "áp dụng từ ngày" in r.content.decode()
+    r = leader.get(f"/api/v1/indices/strength?commune={commune.code}&period=2000")
+    assert r.status_code == 200, r.content
