@@ -54,13 +54,18 @@ class GroupFigure:
     fed_max: float = 0.0
     indicators: list[IndicatorFigure] = field(default_factory=list)
 
+    @property
+    def measured_points(self) -> float | None:
+        """The group's points, or None when none of its indicators could be measured: "no data", never 0."""
+        return self.points if self.fed_max else None
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
             "number": self.number,
             "label": str(self.label),
             "max_points": self.max_points,
-            "points": self.points,
+            "points": self.measured_points,
             "fed_max": self.fed_max,
             "indicators": [i.as_dict() for i in self.indicators],
         }
@@ -188,6 +193,11 @@ class Totals:
     @property
     def score100(self) -> float | None:
         return round(self.points * 100 / self.fed_max, 2) if self.fed_max else None
+
+    @property
+    def measured_groups(self) -> dict[str, float | None]:
+        """Points per group, None for a group none of whose indicators could be measured ("no data", never 0)."""
+        return {k: (v if self.group_fed.get(k) else None) for k, v in self.groups.items()}
 
 
 def _plan(on: dt.date, province_code: str, commune_code: str) -> tuple[tuple[str, str, float, float], ...]:

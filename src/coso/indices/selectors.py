@@ -302,7 +302,7 @@ class RankRow:
             "previous_score": self.previous_score,
             "score_change": self.score_change,
             "rank_change": self.rank_change,
-            "groups": self.card.groups,
+            "groups": self.card.measured_groups,
         }
 
 

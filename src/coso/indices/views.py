@@ -45,12 +45,12 @@ def _error(request: HttpRequest, message: str) -> HttpResponse:
 def _group_chart(card: Scorecard, compare: Scorecard | None = None, compare_label: str = "") -> dict[str, Any]:
     data: dict[str, Any] = {
         "labels": [f"{g.number}. {g.label}" for g in card.groups],
-        "points": [g.points for g in card.groups],
+        "points": [g.measured_points for g in card.groups],  # None: no data, a gap in the chart, not a bar at 0
         "fed_max": [g.fed_max for g in card.groups],
         "max": [g.max_points for g in card.groups],
     }
     if compare is not None:
-        data["compare"] = [g.points for g in compare.groups]
+        data["compare"] = [g.measured_points for g in compare.groups]
         data["compare_label"] = compare_label
     return data
 

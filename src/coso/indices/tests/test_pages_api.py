@@ -118,8 +118,13 @@ def test_api_scorecard_and_ranking_are_public(built, client, commune, province):
     ind = {i["code"]: i for g in data["groups"] for i in g["indicators"]}
     assert (ind["2.1"]["numerator"], ind["2.1"]["denominator"], ind["2.1"]["points"]) == (3, 4, 15.0)
     assert ind["1.1"]["status"] == "no_data" and ind["1.1"]["points"] is None
+    # A group none of whose indicators could be measured has no points (null), never 0 (it was 0.0 in the API and the chart).
+    unmeasured = {g["key"] for g in data["groups"] if not g["fed_max"]}
+    assert unmeasured and all(g["points"] is None for g in data["groups"] if g["key"] in unmeasured)
+    assert all(isinstance(g["points"], float) for g in data["groups"] if g["key"] not in unmeasured)
     r = client.get(f"/api/v1/indices/ranking?province={province.code}&{NOV}")
     assert r.status_code == 200 and [row["rank"] for row in r.json()["rows"]] == [1, 2]
+    assert all(row["groups"][key] is None for row in r.json()["rows"] for key in unmeasured)
     assert client.get(f"/api/v1/indices/scorecard?{NOV}").json()["name"] == "Toàn quốc"
 
 
