@@ -218,8 +218,15 @@ def commune_staff_todo(*, fetched_by: Any, commune_code: str, on: dt.date | None
         "below_standard": row["staff"] - row["compliant"],
         "retiring_within_year": row["retire"]["1"],
         "retired": row["retired"],
-        "quota_short": max(0, -quota["diff"]) if quota.get("rule") else None,
+        "quota_short": _places_short(quota) if quota.get("rule") else None,
     }
+
+
+def _places_short(quota: dict[str, Any]) -> int:
+    """Places to fill: the shortfall of each office against its quota, added up. The commune's net difference let an
+    office over its quota hide another's shortfall (+1 here and −1 there showed 0). The part-time line is a ceiling,
+    not places to fill."""
+    return sum(max(0, -line["diff"]) for line in quota["lines"] if not line["office"].startswith("Không chuyên trách"))
 
 
 def retired_people(qs: QuerySet[Person], policy: Policy, *, limit: int = 500) -> list[dict[str, Any]]:

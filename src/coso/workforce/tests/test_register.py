@@ -266,3 +266,23 @@ def test_search_page_counts_up_to_a_cap_and_still_pages_through_everything(users
     assert "1 người" in exact and "Hơn" not in exact
     plain = client.get("/workforce/").content.decode()  # no text query: an exact count
     assert "6 người" in plain and "Hơn" not in plain and "Trang 1/3" in plain
+
+
+def test_leaders_places_short_add_up_each_offices_shortfall(users, commune):
+    """An office over its quota does not hide another office's shortfall on the leader's page: the tile showed the
+    commune's net difference (0 with +2 in one office and −2 in another)."""
+    from coso.workforce import rules
+    from coso.workforce.models import StaffingQuota
+
+    on = dt.date(2026, 6, 1)
+    other = sorted(o for o in rules.offices() if o != "vp_hdnd_ubnd")[0]
+    for office in rules.offices():
+        number = {"vp_hdnd_ubnd": 1, other: 2}.get(office, 0)
+        StaffingQuota.objects.create(office_code=office, number=number, valid_from=dt.date(2025, 7, 1), province_code=commune.province_code,
+                                     commune_code=commune.code)
+    for name in ("Một", "Hai", "Ba"):
+        person(commune, full_name=f"Công Chức {name}", position_code="cv_vp")
+    todo = selectors.commune_staff_todo(fetched_by=users["leader"], commune_code=commune.code, on=on)
+    review_row = selectors.review(fetched_by=users["leader"], on=on)["communes"][0]
+    assert review_row["quota"]["diff"] == 0  # 3 people for 1 + 2 places
+    assert todo is not None and todo["quota_short"] == 2
