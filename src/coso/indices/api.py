@@ -75,7 +75,8 @@ def ranking(request: HttpRequest, province: str = "", period: str = "", start: s
 
 @router.get("/records", summary="Codes of the dossiers or feedback (3.2: online procedures) behind a commune's figure (scoped to the caller)")
 def records(
-    request: AuthedHttpRequest, commune: str, indicator: str, period: str = "", start: str = "", end: str = "", all: bool = False, limit: int = 200
+    request: AuthedHttpRequest, commune: str, indicator: str, period: str = "", start: str = "", end: str = "", all: bool = False,
+    limit: int = Query(200, ge=1, le=1000),
 ) -> dict[str, Any]:  # noqa: A002 -- the query parameter's name
     p = _period(period, start, end)
     ind = INDICATOR_BY_CODE.get(indicator)
@@ -84,7 +85,6 @@ def records(
     unit = _unit(commune, "commune")
     if not selectors.can_view_records(request.user, province_code=unit.province_code, commune_code=unit.code):
         raise Http404
-    limit = max(1, min(int(limit), 1000))
     if ind.source == "usage":
         rows = selectors.usage_procedures(viewer=request.user, commune_code=unit.code, province_code=unit.province_code, period=p, missed=not all)
         return {

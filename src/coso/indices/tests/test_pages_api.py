@@ -142,6 +142,10 @@ def test_api_records_are_scoped(built, client, users, login, commune):
     assert r.status_code == 200 and r.json()["count"] == 1
     assert login(users["other_leader"]).get(url).status_code == 404
     assert login(users["leader"]).get(url.replace("2.1", "3.5")).status_code == 400
+    # A limit outside 1–1,000 is refused with the error shape (limit=-5 answered one item as if it were 1).
+    for bad in ("-5", "0", "1001", "abc"):
+        r = login(users["leader"]).get(f"{url}&limit={bad}")
+        assert r.status_code == 422 and set(r.json()) == {"code", "message", "details"}, (bad, r.content)
 
 
 def test_excel_export_with_definitions(built, users, login, client, province):
