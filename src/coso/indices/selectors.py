@@ -428,9 +428,19 @@ def usage_procedures(*, viewer: Any, commune_code: str, province_code: str, peri
 # ---------------------------------------------------------------- commune-strength index
 def province_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None, outside: Any = None) -> dict[str, Any]:
     """The commune-strength index of the province's communes (or of ``codes``), with every part. ``outside``: how the
-    other apps' inputs are read (default :func:`coso.indices.strength.outside_values`)."""
+    other apps' inputs are read (default :func:`coso.indices.strength.outside_values`).
+
+    The composite is the commune's figure, the same for whoever may see it (the caller has checked ``viewer`` may):
+    the other apps' inputs are read as the province's home-affairs department reads them
+    (``accounts.selectors.province_reader``), not with the viewer's own rights. Read with the viewer's, a province
+    finance officer, who may not open the training or planning registers, got those inputs as "no data", other
+    pillar scores and another composite and rank than the department and the commune's leader."""
+    from coso.accounts.selectors import province_reader
     from coso.indices.strength import outside_values, strengths
     from coso.units.models import AdministrativeUnit
+
+    if not getattr(viewer, "is_aggregate_reader", False):
+        viewer = province_reader(province_code)
 
     if codes is None:
         codes = list(
@@ -457,7 +467,7 @@ COMPARISON_TTL = 600
 
 
 def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: list[str] | None = None) -> dict[str, Any]:
-    """:func:`province_strengths` for the dashboard pages: cached for the viewer for at most ``STRENGTH_TTL`` seconds
+    """:func:`province_strengths` for the dashboard pages: cached for at most ``STRENGTH_TTL`` seconds
     (and never past a change of the province's rollups or of the rule book). The other apps' inputs (tasks,
     workforce, planning) are cached apart for the same ``STRENGTH_TTL``, under none of the rollups' or the catalogue's
     generations, which they do not read: an event or a rebuild re-scores the composite from the 766 facts without
@@ -474,8 +484,8 @@ def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: 
         # COMPARISON_TTL, not after each write in the province (a leader's view would pay the whole province's reading)
         who: tuple[Any, ...] = ("province-reader", ",".join(codes) if codes is not None else "*", *_span(period))
         ttl = COMPARISON_TTL
-    else:
-        who = (getattr(viewer, "pk", None), ",".join(codes) if codes is not None else "*", *_span(period), inputs_generation(province_code))
+    else:  # the same figures for every viewer (see province_strengths): cached for all of them
+        who = ("department", ",".join(codes) if codes is not None else "*", *_span(period), inputs_generation(province_code))
         ttl = STRENGTH_TTL
 
     def outside(ctx: InputContext) -> Values:

@@ -223,3 +223,30 @@ def test_inputs_bumped_once_per_province_and_transaction(monkeypatch, django_cap
         cache.bump_inputs("48")
     assert calls == [k48, k48, k48]  # two reads after writes, one commit
     assert cache.inputs_generation("79") == before
+
+
+def test_the_composite_is_the_same_for_every_viewer_who_may_see_it(november, commune, users, login):
+    """An input that another app gives only to viewers who may open its register (planning's training and planning
+    coverage: the province's home-affairs department, the commune's leader) was read with the viewer's rights: a
+    province finance officer got it as "no data", and another composite and rank for the same commune and month."""
+    from coso.accounts.roles import Role
+    from coso.indices import strength
+
+    services.rollups_rebuild()
+    saved = dict(strength.INPUTS)
+
+    def home_affairs_only(ctx):  # type: ignore[no-untyped-def]
+        return {c: 40.0 for c in ctx.codes} if ctx.viewer is not None and ctx.viewer.role == Role.PROVINCE_HOME_AFFAIRS else {}
+
+    try:
+        strength.register_input("tasks.on_time", pillar="tasks", label="Nhiệm vụ đúng hạn", source="Theo dõi nhiệm vụ", provider=home_affairs_only)
+        url = f"/api/v1/indices/strength?commune={commune.code}&period=2026-11"
+        seen = {}
+        for who in ("leader", "province_home_affairs", "province_finance"):
+            data = login(users[who]).get(url).json()
+            seen[who] = (data["csi"], {p["key"]: p["score"] for p in data["pillars"]})
+        assert seen["leader"][1]["tasks"] == 40.0
+        assert seen["province_finance"] == seen["province_home_affairs"] == seen["leader"]
+    finally:
+        strength.INPUTS.clear()
+        strength.INPUTS.update(saved)
