@@ -309,6 +309,15 @@ def records(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @page_of_figures
+def _standing(ranking: list[selectors.RankRow], code: str) -> dict[str, Any] | None:
+    """A unit's place in its published ranking (the commune among its province's, the province among all), with the
+    change against the previous period, as the ranking table shows it."""
+    row = next((r for r in ranking if r.code == code), None)
+    if row is None:
+        return None
+    return {"row": row, "ranked": sum(1 for r in ranking if r.rank is not None), "moved": abs(row.rank_change or 0)}
+
+
 def public(request: HttpRequest) -> HttpResponse:
     """The published index: provinces ranked nationally; ``?province=`` its communes ranked; ``?commune=`` one commune."""
     period, error = _period_or_error(request)
@@ -326,6 +335,7 @@ def public(request: HttpRequest) -> HttpResponse:
             chart=_group_chart(card),
             province_unit=_unit(unit.province_code, "province"),
             keep={"commune": unit.code},
+            standing=_standing(selectors.commune_ranking(unit.province_code, period), unit.code),
         )
     elif province_code:
         unit = _unit(province_code, "province")
@@ -335,6 +345,7 @@ def public(request: HttpRequest) -> HttpResponse:
             level="province",
             unit=unit,
             card=card,
+            standing=_standing(selectors.province_ranking(period), unit.code),
             ranking=ranking,
             ranking_level="commune",
             chart=_group_chart(card),

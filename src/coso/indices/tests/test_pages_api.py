@@ -96,6 +96,21 @@ def test_public_page_shows_rankings_without_sign_in(built, client, commune, prov
     assert client.get("/chi-so/cong-khai/?province=99").status_code == 404
 
 
+def test_public_commune_and_province_pages_show_their_place_and_its_change(built, client, commune, province):
+    """The public page of one commune (or province) showed its scorecard only: no rank, no change against the
+    previous period, which only the ranking table of the level above had."""
+    from coso.indices import periods, selectors
+
+    nov = periods.month(2026, 11)
+    row = next(r for r in selectors.commune_ranking(province.code, nov) if r.code == commune.code)
+    ranked = sum(1 for r in selectors.commune_ranking(province.code, nov) if r.rank is not None)
+    html = client.get(f"/chi-so/cong-khai/?{NOV}&commune={commune.code}").content.decode()
+    assert 'id="standing"' in html and "Xếp hạng trong tỉnh" in html and f"{row.rank}/{ranked}" in html
+    assert "Hạng kỳ trước" in html and "Điểm kỳ trước" in html
+    html = client.get(f"/chi-so/cong-khai/?{NOV}&province={province.code}").content.decode()
+    assert 'id="standing"' in html and "Xếp hạng toàn quốc" in html
+
+
 @pytest.mark.parametrize("query", ["period=2026-13", "period=abc", "start=2026-11-10&end=2026-11-01", "start=x&end=y"])
 def test_bad_period_is_a_clear_vietnamese_error(built, client, users, login, query):
     r = client.get(f"/chi-so/cong-khai/?{query}")
