@@ -22,6 +22,7 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from coso.accounts.models import ApiToken
 from coso.core.exceptions import ApplicationError
+from coso.core.validation import vietnamese_message
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def _ninja_validation(request, exc: NinjaValidationError):  # type: ignore[no-un
     fields: dict[str, list[str]] = {}
     for item in exc.errors:
         loc = ".".join(str(p) for p in item.get("loc", []) if p not in ("body", "query", "path", "form", "payload"))
-        fields.setdefault(loc or "__all__", []).append(str(item.get("msg", "invalid")))
+        fields.setdefault(loc or "__all__", []).append(vietnamese_message(item))
     return error(request, 422, "validation-error", "Dữ liệu gửi lên không hợp lệ.", {"fields": fields})
 
 

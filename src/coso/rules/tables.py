@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 from pydantic_core import PydanticCustomError
 
+from coso.core.validation import vietnamese_message
+
 
 class TableModel(BaseModel):
     """Base of table schemas: unknown fields are refused (a misspelt field is an error, not ignored)."""
@@ -24,42 +26,7 @@ class TableModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def _message(err: Any) -> str:  # noqa: C901, PLR0911 -- one branch per pydantic error type reads best
-    kind = err.get("type", "")
-    ctx = err.get("ctx") or {}
-    if kind == "missing":
-        return _("thiếu giá trị bắt buộc")
-    if kind == "extra_forbidden":
-        return _("không có mục này trong bảng")
-    if kind in ("int_type", "int_parsing", "int_from_float", "int_parsing_size"):
-        return _("phải là số nguyên")
-    if kind in ("float_type", "float_parsing", "decimal_type", "decimal_parsing", "finite_number"):
-        return _("phải là một số")
-    if kind in ("bool_type", "bool_parsing"):
-        return _("phải là có/không (true/false)")
-    if kind in ("string_type", "string_unicode"):
-        return _("phải là văn bản")
-    if kind in ("list_type", "tuple_type", "set_type"):
-        return _("phải là một danh sách")
-    if kind in ("dict_type", "model_type", "model_attributes_type", "mapping_type"):
-        return _("phải là một bảng (các mục có tên)")
-    if kind == "greater_than_equal":
-        return _("phải từ %(n)s trở lên") % {"n": ctx.get("ge")}
-    if kind == "greater_than":
-        return _("phải lớn hơn %(n)s") % {"n": ctx.get("gt")}
-    if kind == "less_than_equal":
-        return _("không được vượt quá %(n)s") % {"n": ctx.get("le")}
-    if kind == "less_than":
-        return _("phải nhỏ hơn %(n)s") % {"n": ctx.get("lt")}
-    if kind == "literal_error":
-        return _("phải là một trong các mã: %(codes)s") % {"codes": ctx.get("expected", "")}
-    if kind == "too_short":
-        return _("cần ít nhất %(n)s mục") % {"n": ctx.get("min_length")}
-    if kind == "too_long":
-        return _("nhiều nhất %(n)s mục") % {"n": ctx.get("max_length")}
-    if kind in ("value_error", "assertion_error") and ctx.get("error") is not None:
-        return str(ctx["error"])
-    return str(err.get("msg", ""))
+_message = vietnamese_message  # the rule book's table errors read as the API's 422 details do
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:

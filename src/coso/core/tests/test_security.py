@@ -111,6 +111,10 @@ def test_api_error_shapes(client, login, users):
     shape(r, r.status_code)
     r = c.post("/api/v1/units/villages", '{"commune_code": ["x"], "name": {"a": 1}, "kind": null}', content_type="application/json")
     assert shape(r, 422)["details"]["fields"]
+    # Each field's reason reads in Vietnamese, as the message does (it was pydantic's English: "Input should be a valid integer").
+    assert shape(c.get("/api/v1/units/villages?limit=abc"), 422)["details"]["fields"] == {"limit": ["phải là số nguyên"]}
+    fields = shape(c.post("/api/v1/units/villages", "{}", content_type="application/json"), 422)["details"]["fields"]
+    assert fields and all(reasons == ["thiếu giá trị bắt buộc"] for reasons in fields.values()), fields
 
 
 @pytest.mark.django_db
