@@ -8,6 +8,7 @@ that an impossible value is refused with 422 and the one error shape (never a 50
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from ninja import Query
@@ -58,3 +59,15 @@ def validate_day(value: dt.date) -> None:
     if not FIRST_DAY <= value <= LAST_DAY:
         raise ValidationError(gettext("Ngày phải trong khoảng %(first)s–%(last)s."), code="date-out-of-range",
                               params={"first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")})
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+def iso_day(text: str) -> dt.date:
+    """A day written YYYY-MM-DD in ASCII digits; ValueError otherwise. ``date.fromisoformat`` alone also reads
+    "20261201", "2026-W49" (a week) and full-width or other scripts' digits, which no form sends and which then
+    showed as another period than the one typed."""
+    if not _ISO_DAY.fullmatch(text):
+        raise ValueError(f"not a YYYY-MM-DD day: {text!r}")
+    return dt.date.fromisoformat(text)

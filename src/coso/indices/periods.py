@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from coso.core.params import FIRST_DAY, FIRST_YEAR, LAST_DAY, LAST_YEAR
+from coso.core.params import FIRST_DAY, FIRST_YEAR, LAST_DAY, LAST_YEAR, iso_day
 from coso.indices import errors
 
 MAX_DAYS = 3 * 366
@@ -123,14 +123,14 @@ def _parse(params: Any, today: dt.date | None) -> Period:
     start, end = (params.get("start") or "").strip(), (params.get("end") or "").strip()
     try:
         if start or end:
-            return date_range(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+            return date_range(iso_day(start), iso_day(end))
         if not raw:
             return current_month(today)
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", raw):
+        if m := re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", raw):
             return month(int(m[1]), int(m[2]))
-        if m := re.fullmatch(r"(\d{4})-[Qq]([1-4])", raw):
+        if m := re.fullmatch(r"([0-9]{4})-[Qq]([1-4])", raw):
             return quarter(int(m[1]), int(m[2]))
-        if m := re.fullmatch(r"(\d{4})", raw):
+        if m := re.fullmatch(r"([0-9]{4})", raw):
             return year(int(m[1]))
     except ValueError:
         pass

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from coso.core.exceptions import ApplicationError
+from coso.core.params import iso_day
 from coso.planning import catalogue, errors, selectors, services
 from coso.workforce import selectors as wf
 
@@ -24,7 +25,7 @@ def _require(request: HttpRequest) -> None:
 def parse_date(raw: str) -> dt.date:
     raw = (raw or "").strip()
     try:
-        return dt.date.fromisoformat(raw)
+        return iso_day(raw)
     except ValueError:
         pass
     from coso.workforce.services import parse_vn_date

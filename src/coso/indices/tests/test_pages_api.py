@@ -111,7 +111,9 @@ def test_public_commune_and_province_pages_show_their_place_and_its_change(built
     assert 'id="standing"' in html and "Xếp hạng toàn quốc" in html
 
 
-@pytest.mark.parametrize("query", ["period=2026-13", "period=abc", "start=2026-11-10&end=2026-11-01", "start=x&end=y"])
+@pytest.mark.parametrize("query", ["period=2026-13", "period=abc", "start=2026-11-10&end=2026-11-01", "start=x&end=y",
+                                   # read as other periods than the ones typed: compact days, ISO weeks, full-width digits
+                                   "start=20261101&end=20261130", "start=2026-W45&end=2026-W48", "period=２０２６", "period=２０２６-11"])
 def test_bad_period_is_a_clear_vietnamese_error(built, client, users, login, query):
     r = client.get(f"/chi-so/cong-khai/?{query}")
     html = r.content.decode()
