@@ -272,6 +272,7 @@ class RankRow:
     previous_score: float | None = None
     previous_rank: int | None = None
     strength: Any = None  # the commune-strength index, where the page shows it
+    strength_rank: int | None = None  # the commune's rank by that index in the province, where the page shows it
 
     @property
     def score(self) -> float | None:

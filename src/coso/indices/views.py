@@ -55,6 +55,21 @@ def _group_chart(card: Scorecard, compare: Scorecard | None = None, compare_labe
     return data
 
 
+def _strength_ranks(rows: list[selectors.RankRow]) -> dict[str, int]:
+    """Each commune's rank by its commune-strength composite (highest first; equal composites share a rank)."""
+    scored = sorted((r.strength.csi for r in rows if r.strength is not None and r.strength.csi is not None), reverse=True)
+    first = {}
+    for i, value in enumerate(scored, 1):
+        first.setdefault(value, i)
+    return {r.code: first[r.strength.csi] for r in rows if r.strength is not None and r.strength.csi is not None}
+
+
+def _strength_chart(rows: list[selectors.RankRow]) -> dict[str, Any]:
+    """The ranking chart by the commune-strength composite (the ranking sorted by it)."""
+    ranked = [r for r in rows if r.strength is not None and r.strength.csi is not None]
+    return {"labels": [r.name for r in ranked], "scores": [r.strength.csi for r in ranked], "label": str(_("Chỉ số năng lực (/100)"))}
+
+
 def _ranking_chart(rows: list[selectors.RankRow]) -> dict[str, Any]:
     ranked = [r for r in rows if r.score is not None]
     return {"labels": [r.name for r in ranked], "scores": [r.score for r in ranked]}
@@ -114,7 +129,11 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
         csi = selectors.dashboard_strengths(unit.code, period, user)
         for r in ranking:
             r.strength = csi.get(r.code)
-        if request.GET.get("sort") == "csi":
+        strength_ranks = _strength_ranks(ranking)
+        for r in ranking:
+            r.strength_rank = strength_ranks.get(r.code)
+        by_csi = request.GET.get("sort") == "csi"
+        if by_csi:
             ranking.sort(key=lambda r: (r.strength is None or r.strength.csi is None, -(r.strength.csi or 0) if r.strength else 0, r.code))
         ctx.update(
             unit=unit,
@@ -122,8 +141,9 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
             previous_card=selectors.province_card(unit.code, prev),
             ranking=ranking,
             show_csi=True,
+            sorted_by_csi=by_csi,
             chart=_group_chart(card),
-            ranking_chart=_ranking_chart(ranking),
+            ranking_chart=_strength_chart(ranking) if by_csi else _ranking_chart(ranking),
             ranking_level="commune",
         )
     else:

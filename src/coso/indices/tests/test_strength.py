@@ -68,6 +68,25 @@ def test_dashboard_shows_strength_and_province_sorts_by_it(november, commune, ot
     assert r.status_code == 200 and 'id="sort-csi"' in r.content.decode()
 
 
+def test_province_ranking_by_strength_shows_each_communes_strength_rank_and_chart(november, commune, other_commune, users, login):
+    """Sorted by the strength index, the ranking showed only the 766 rank and the 766 chart."""
+    import json
+    import re
+
+    services.rollups_rebuild()
+    page = html = login(users["province_home_affairs"]).get("/chi-so/?period=2026-11&sort=csi").content.decode()
+    expected = selectors.dashboard_strengths(commune.province_code, NOV, users["province_home_affairs"])
+    scored = sorted(((s.csi, code) for code, s in expected.items() if s.csi is not None), key=lambda t: (-t[0], t[1]))
+    assert scored, "the fixture's communes have a composite"
+    html = html[html.index('<table id="ranking">'):]
+    rows = re.findall(r'<tr data-code="(\w+)">.*?</tr>', html, flags=re.S)
+    assert rows[: len(scored)] == [code for _csi, code in scored]
+    ranks = dict(re.findall(r'<tr data-code="(\w+)">.*?class="csi-rank"[^>]*>#(\d+)<', html, flags=re.S))
+    assert ranks[scored[0][1]] == "1"
+    chart = json.loads(re.search(r'<script id="ranking-chart-data" type="application/json">(.*?)</script>', page, flags=re.S)[1])
+    assert chart["scores"] == [csi for csi, _code in scored]
+
+
 def test_strength_api_is_scoped(november, commune, users, login, client):
     services.rollups_rebuild()
     url = f"/api/v1/indices/strength?commune={commune.code}&period=2026-11"

@@ -32,7 +32,7 @@ document.addEventListener("DOMContentLoaded", function () {
     rc.parentNode.style.height = Math.max(200, r.labels.length * 22) + "px";
     new Chart(rc, {
       type: "bar",
-      data: { labels: r.labels, datasets: [{ label: "Điểm quy đổi (/100)", data: r.scores, backgroundColor: "#2da44e" }] },
+      data: { labels: r.labels, datasets: [{ label: r.label || "Điểm quy đổi (/100)", data: r.scores, backgroundColor: "#2da44e" }] },
       options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false, scales: { x: { min: 0, max: 100 } } }
     });
   }
