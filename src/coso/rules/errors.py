@@ -18,6 +18,8 @@ RULE_BAD_PERIOD = ErrorCode("rule-bad-period", _("Ngày hết hiệu lực phả
 RULE_BAD_CONFIDENCE = ErrorCode("rule-bad-confidence", _("Độ tin cậy không hợp lệ."))
 RULE_WITHDRAW_RULE_REASON_REQUIRED = ErrorCode("rule-reason-required", _("Cần ghi lý do."))
 RULE_UNKNOWN_KEY = ErrorCode("rule-unknown-key", _("Mã quy định “%(key)s” chưa được khai báo."))
+RULE_FAMILY_KEY = ErrorCode("rule-unknown-key", _("“%(key)s” là một nhóm quy định, không phải một quy định; hãy chọn một quy định cụ thể trong nhóm."))
+RULE_COMMUNE_OUTSIDE_PROVINCE = ErrorCode("rule-bad-scope", _("Xã, phường không thuộc tỉnh."), field="commune_code")
 RULE_WITHDRAW_NOT_FOUND = ErrorCode("not-found", _("Không tìm thấy quy định."), status=404)
 RULE_WITHDRAW_RULE_PAST = ErrorCode("rule-past", _("Giá trị này đã có hiệu lực; không được xoá quá khứ. Hãy đặt giá trị mới từ một ngày tới."))
 RULE_DATE_OUT_OF_RANGE = ErrorCode("invalid-date", _("Ngày phải trong khoảng %(first)s–%(last)s."))

@@ -116,7 +116,7 @@ def rule_detail(*, fetched_by: Any, key: str, on: dt.date, province_code: str | 
         decl = declaration(key)
     except KeyError:
         raise NotFoundError() from None
-    if decl.is_family and key == decl.key:
+    if not decl.accepts(key):  # a family's own key, or a member its module does not know
         raise NotFoundError()
     return {"key": key, "declaration": decl, "ref": book().get(key, on, p, c), "province_code": p, "commune_code": c,
             "history": rule_history(fetched_by=fetched_by, key=key, province_code=p, commune_code=c)}
