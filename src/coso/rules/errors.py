@@ -22,4 +22,5 @@ RULE_FAMILY_KEY = ErrorCode("rule-unknown-key", _("“%(key)s” là một nhóm
 RULE_COMMUNE_OUTSIDE_PROVINCE = ErrorCode("rule-bad-scope", _("Xã, phường không thuộc tỉnh."), field="commune_code")
 RULE_WITHDRAW_NOT_FOUND = ErrorCode("not-found", _("Không tìm thấy quy định."), status=404)
 RULE_WITHDRAW_RULE_PAST = ErrorCode("rule-past", _("Giá trị này đã có hiệu lực; không được xoá quá khứ. Hãy đặt giá trị mới từ một ngày tới."))
+RULE_DIFF_BAD_PERIOD = ErrorCode("invalid-period", _("“Từ ngày” phải trước hoặc bằng “Đến ngày”."), field="date_from")
 RULE_DATE_OUT_OF_RANGE = ErrorCode("invalid-date", _("Ngày phải trong khoảng %(first)s–%(last)s."))

@@ -139,6 +139,10 @@ def rule_diff(*, fetched_by: Any, date_from: dt.date, date_to: dt.date, province
     p, c = viewer_scope(fetched_by, province_code, commune_code)
     check_day(date_from, "date_from")
     check_day(date_to, "date_to")
+    if date_from > date_to:
+        from coso.rules import errors
+
+        raise errors.RULE_DIFF_BAD_PERIOD(details={"date_from": date_from.isoformat(), "date_to": date_to.isoformat()})
     b = book()
     out = []
     for key in b.keys(""):

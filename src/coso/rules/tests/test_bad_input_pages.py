@@ -103,3 +103,16 @@ def test_the_form_of_a_system_administrator_refuses_a_commune_of_another_provinc
         r = c.post(url, {"value": "30", "valid_from": "2026-12-07", "reason": "Quyết định của UBND tỉnh"})
     assert r.status_code == 400 and "Xã, phường không thuộc tỉnh." in html.unescape(r.content.decode())
     assert not Rule.objects.filter(origin="edited").exists()
+
+
+def test_the_history_filter_refuses_a_start_after_the_end(login, users, province):
+    c = login(users["province_home_affairs"])
+    r = c.get("/quy-dinh/thay-doi/", {"date_from": "2027-01-01", "date_to": "2026-01-01"})
+    assert r.status_code == 400 and "“Từ ngày” phải trước hoặc bằng “Đến ngày”." in html.unescape(r.content.decode())
+    r = c.get("/api/v1/rules/diff", {"date_from": "2027-01-01", "date_to": "2026-01-01"})
+    assert r.status_code == 400 and set(r.json()) == {"code", "message", "details"}
+    assert r.json()["code"] == "invalid-period" and r.json()["message"] == "“Từ ngày” phải trước hoặc bằng “Đến ngày”."
+    assert r.json()["details"]["fields"] == {"date_from": ["“Từ ngày” phải trước hoặc bằng “Đến ngày”."]}
+    # One day against itself is no error (nothing changes).
+    assert c.get("/quy-dinh/thay-doi/", {"date_from": "2026-01-01", "date_to": "2026-01-01"}).status_code == 200
+    assert c.get("/api/v1/rules/diff", {"date_from": "2026-01-01", "date_to": "2026-01-01"}).json() == []
