@@ -11,10 +11,14 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from coso.accounts.roles import Role
 from coso.rules.registry import ValueType, declare
 
 D766 = "Quyết định 766/QĐ-TTg"
 CSI_BANDS = ("a", "b", "c")
+# The province's home-affairs department ranks its communes by the strength index and sets its weights and bands with
+# the province's administrators (for their own province: coso.rules.services checks the scope).
+CSI_EDITORS = frozenset({Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})
 
 
 # The members of each family: the groups and indicators of the 766 catalogue, the strength pillars, the bands.
@@ -83,6 +87,7 @@ declare(
     minimum=Decimal(0),
     maximum=Decimal(100),
     members="coso.indices.rule_keys.csi_pillars",
+    editors=CSI_EDITORS,
 )
 declare(
     "indices.csi.band.*",
@@ -94,4 +99,5 @@ declare(
     minimum=Decimal(0),
     maximum=Decimal(100),
     members="coso.indices.rule_keys.csi_bands",
+    editors=CSI_EDITORS,
 )
