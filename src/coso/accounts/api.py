@@ -14,6 +14,7 @@ from pydantic import Field
 from coso.accounts import errors, services
 from coso.accounts.models import Delegation, User
 from coso.accounts.selectors import delegate_choices, delegation_get, delegation_list, staff_get, staff_list
+from coso.core.security import audit_ip
 from coso.core.types import AuthedHttpRequest
 
 router = Router(tags=["accounts"])
@@ -220,17 +221,23 @@ def staff_import_template(request: AuthedHttpRequest) -> HttpResponse:
     return response
 
 
+def _ip(request: HttpRequest) -> str:
+    """The client's address as the sign-up pages take it (``client_ip``: the one the reverse proxy reports when BEHIND_PROXY),
+    for the rate limits and the audit log."""
+    return audit_ip(request) or ""
+
+
 @router.post("/signup/code", auth=None, response={201: SignupCodeOut, 400: ErrorOut, 429: ErrorOut, 503: ErrorOut},
              summary="Citizens: send a verification code to a phone or e-mail (rate-limited)")
 def signup_code(request: HttpRequest, payload: SignupCodeIn) -> Any:
-    record = services.signup_send_code(contact=payload.contact, ip=str(request.META.get("REMOTE_ADDR") or ""))
+    record = services.signup_send_code(contact=payload.contact, ip=_ip(request))
     return Status(201, {"channel": record.channel, "destination": record.destination, "expires_at": record.expires_at})
 
 
 @router.post("/signup", auth=None, response={201: CitizenOut, 400: ErrorOut}, summary="Citizens: create the account with the code")
 def signup(request: HttpRequest, payload: SignupIn) -> Any:
     user = services.signup_complete(contact=payload.contact, code=payload.code, full_name=payload.full_name, password=payload.password,
-                                    ip=str(request.META.get("REMOTE_ADDR") or ""))
+                                    ip=_ip(request))
     return Status(201, {"id": user.pk, "username": user.username, "full_name": user.full_name, "role": user.role})
 
 

@@ -6,13 +6,43 @@ from which an indicator earns its full points (below it: rate × points ÷ thres
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from coso.accounts.roles import Role
 from coso.rules.registry import ValueType, declare
 
 D766 = "Quyết định 766/QĐ-TTg"
+CSI_BANDS = ("a", "b", "c")
+# The province's home-affairs department ranks its communes by the strength index and sets its weights and bands with
+# the province's administrators (for their own province: coso.rules.services checks the scope).
+CSI_EDITORS = frozenset({Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})
+
+
+# The members of each family: the groups and indicators of the 766 catalogue, the strength pillars, the bands.
+def d766_groups() -> Iterable[str]:
+    from coso.indices.catalogue import GROUPS
+
+    return [g.key for g in GROUPS]
+
+
+def d766_indicators() -> Iterable[str]:
+    from coso.indices.catalogue import INDICATORS
+
+    return [i.slug for i in INDICATORS]
+
+
+def csi_pillars() -> Iterable[str]:
+    from coso.indices.strength import PILLARS
+
+    return [p.key for p in PILLARS]
+
+
+def csi_bands() -> Iterable[str]:
+    return CSI_BANDS
+
 
 declare(
     "indices.d766.group_max.*",
@@ -23,6 +53,7 @@ declare(
     default_source=D766,
     minimum=Decimal(0),
     maximum=Decimal(100),
+    members="coso.indices.rule_keys.d766_groups",
 )
 declare(
     "indices.d766.points.*",
@@ -33,6 +64,7 @@ declare(
     default_source=D766,
     minimum=Decimal(0),
     maximum=Decimal(100),
+    members="coso.indices.rule_keys.d766_indicators",
 )
 declare(
     "indices.d766.full_at.*",
@@ -42,6 +74,7 @@ declare(
     default_source=D766,
     minimum=Decimal(1),
     maximum=Decimal(100),
+    members="coso.indices.rule_keys.d766_indicators",
 )
 
 # Commune-strength index: pillar weights and bands (no national text sets a commune composite; provinces do).
@@ -53,6 +86,8 @@ declare(
     default_source="Quyết định 876/QĐ-BNV; quyết định của UBND tỉnh về chỉ số cấp xã",
     minimum=Decimal(0),
     maximum=Decimal(100),
+    members="coso.indices.rule_keys.csi_pillars",
+    editors=CSI_EDITORS,
 )
 declare(
     "indices.csi.band.*",
@@ -63,4 +98,6 @@ declare(
     default_source="Quyết định 876/QĐ-BNV",
     minimum=Decimal(0),
     maximum=Decimal(100),
+    members="coso.indices.rule_keys.csi_bands",
+    editors=CSI_EDITORS,
 )

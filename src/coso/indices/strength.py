@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coso.indices.engine import Facts, rate, totals
 from coso.indices.periods import Period
+from coso.indices.rule_keys import CSI_BANDS
 from coso.rules import book
 
 
@@ -250,7 +251,7 @@ def _band(csi: float | None, on: dt.date, province_code: str) -> str:
     if csi is None:
         return ""
     b = book()
-    for band in ("a", "b", "c"):
+    for band in CSI_BANDS:
         if csi >= float(b.value(f"indices.csi.band.{band}", on, province_code, "", 0)):
             return band.upper()
     return "D"

@@ -7,7 +7,9 @@ app's ``data/rules.json`` and edited by provinces from a date. The declaration i
 the "Căn cứ pháp lý" pages list every declared key with its values.
 
 Keys are dotted (``feedback.deadline.answer_days``). A declaration whose key ends with ``.*``
-covers a family of keys whose last parts are data (e.g. ``funding.association.*``).
+covers a family of keys whose last parts are data (e.g. ``funding.association.*``); ``members=`` names
+the function that lists the last parts the family accepts (e.g. the strength-index pillars), so that a
+value is never set for a member the module does not know. The family's own key (``….*``) is never a rule.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from coso.accounts.roles import Role
@@ -100,6 +103,9 @@ class RuleKey:
     # Dotted path of ``impact(key, province_code, commune_code, valid_from) -> list[str]``: what a change from
     # that date would meet (e.g. deadlines already computed, which are kept as they are).
     impact: str = ""
+    # Families only: dotted path of ``members() -> Iterable[str]``, the last parts the family accepts
+    # (``indices.csi.weight.*``: the strength pillars). Without it, any last part is accepted.
+    members: str = ""
     module: str = field(default="")
 
     @property
@@ -111,6 +117,15 @@ class RuleKey:
             return key == self.key
         prefix = self.key[:-1]
         return key.startswith(prefix) and len(key) > len(prefix)
+
+    def accepts(self, key: str) -> bool:
+        """Whether ``key`` names one rule of this declaration: never the family's own key (``….*``), and for a family
+        that lists its members, one of them."""
+        if "*" in key or not KEY_RE.match(key) or not self.matches(key):
+            return False
+        if not (self.is_family and self.members):
+            return True
+        return key[len(self.key) - 1:] in {str(m) for m in import_string(self.members)()}
 
     @property
     def unit_label(self) -> str:
@@ -233,6 +248,8 @@ def declare(key: str, type: ValueType | str, label: Promise | str, **kwargs: Any
     if not KEY_RE.match(key):
         raise ValueError(f"Bad rule key {key!r}: dotted lower-case words, optionally ending in '.*'")
     module = kwargs.pop("module", "") or key.split(".", 1)[0]
+    if kwargs.get("members") and not key.endswith(".*"):
+        raise ValueError(f"Rule key {key!r}: only a family ('….*') lists its members")
     decl = RuleKey(key=key, type=ValueType(type), label=label, module=module, **kwargs)
     existing = _REGISTRY.get(key)
     if existing is not None and existing != decl:

@@ -116,7 +116,7 @@ def rule_detail(*, fetched_by: Any, key: str, on: dt.date, province_code: str | 
         decl = declaration(key)
     except KeyError:
         raise NotFoundError() from None
-    if decl.is_family and key == decl.key:
+    if not decl.accepts(key):  # a family's own key, or a member its module does not know
         raise NotFoundError()
     return {"key": key, "declaration": decl, "ref": book().get(key, on, p, c), "province_code": p, "commune_code": c,
             "history": rule_history(fetched_by=fetched_by, key=key, province_code=p, commune_code=c)}
@@ -139,6 +139,10 @@ def rule_diff(*, fetched_by: Any, date_from: dt.date, date_to: dt.date, province
     p, c = viewer_scope(fetched_by, province_code, commune_code)
     check_day(date_from, "date_from")
     check_day(date_to, "date_to")
+    if date_from > date_to:
+        from coso.rules import errors
+
+        raise errors.RULE_DIFF_BAD_PERIOD(details={"date_from": date_from.isoformat(), "date_to": date_to.isoformat()})
     b = book()
     out = []
     for key in b.keys(""):

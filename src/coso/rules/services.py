@@ -68,6 +68,24 @@ def _declared(key: str) -> RuleKey:
         raise errors.RULE_UNKNOWN_KEY(key=key, details={"key": key}) from None
 
 
+def _concrete(key: str) -> RuleKey:
+    """The declaration of a key that names one rule: a family's own key (``….*``) and a member the family does not list are refused."""
+    decl = _declared(key)
+    if not decl.accepts(key):
+        if "*" in key:
+            raise errors.RULE_FAMILY_KEY(key=key, details={"key": key})
+        raise errors.RULE_UNKNOWN_KEY(key=key, details={"key": key})
+    return decl
+
+
+def _check_commune(province_code: str, commune_code: str) -> None:
+    """A commune's own value is kept for a commune of the rule's province (and never for another unit)."""
+    from coso.units.selectors import unit_list
+
+    if not unit_list(fetched_by=None, level="commune", province_code=province_code).filter(code=commune_code).exists():
+        raise errors.RULE_COMMUNE_OUTSIDE_PROVINCE(details={"commune_code": commune_code})
+
+
 def _check_editor(actor: Any, decl: RuleKey, province_code: str, commune_code: str) -> None:
     if actor is None:  # system: loaders and data migrations
         return
@@ -125,7 +143,7 @@ def rule_change(
     that starts on or after ``valid_from`` is an overlap and refuses the change. Past dates are never
     rewritten: ``valid_from`` must not be before today (``allow_past`` only for the data loader).
     """
-    decl = _declared(key)
+    decl = _concrete(key)
     province_code, commune_code = (province_code or "").strip(), (commune_code or "").strip()
     if commune_code and not province_code:
         raise errors.RULE_BAD_SCOPE()
@@ -133,6 +151,8 @@ def rule_change(
     if scope not in decl.scopes:
         raise errors.RULE_CHANGE_RULE_BAD_SCOPE(details={"fields": {"scope": [_("Phạm vi không được phép.")]}})
     _check_editor(actor, decl, province_code, commune_code)
+    if commune_code:
+        _check_commune(province_code, commune_code)
     reason = nfc(reason or "").strip()
     if not reason:
         raise errors.RULE_REASON_REQUIRED(details={"fields": {"reason": [_("Bắt buộc.")]}})

@@ -123,11 +123,13 @@ def diff(request: HttpRequest) -> HttpResponse:
         try:
             rows = selectors.rule_diff(fetched_by=request.user, date_from=d["date_from"], date_to=d["date_to"], province_code=d["province"] or None)
         except ApplicationError as exc:
-            return _error_page(request, exc)
+            if exc.status in (403, 404):
+                return _error_page(request, exc)
+            apply_to_form(form, exc, summary=False)  # e.g. a start after the end: next to its field
     else:
         try:
             selectors.require_reader(request.user)
         except ApplicationError:
             return page_not_found(request)
-    status = 400 if request.GET and not form.is_valid() else 200
+    status = 400 if request.GET and form.errors else 200
     return render(request, "rules/diff.html", {"form": form, "rows": rows}, status=status)

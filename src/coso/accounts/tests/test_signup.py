@@ -129,6 +129,26 @@ def test_rate_limits_per_destination_and_per_ip(users, client):
         assert r.status_code == 429 and r.json()["code"] == "rate-limited" and r.json()["details"]["retry_after"] == 60
 
 
+def test_the_api_counts_each_client_behind_the_proxy_apart(settings, client):
+    """Behind the reverse proxy REMOTE_ADDR is the proxy: the API takes the client's address as the pages do (the last one
+    the proxy appended to X-Forwarded-For; what the client wrote before it is not believed), one rate bucket per citizen."""
+    settings.BEHIND_PROXY = True
+    settings.COSO_SIGNUP_MAX_PER_IP_HOUR = 2
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+
+    def send(contact: str, forwarded: str) -> int:
+        return client.post("/api/v1/accounts/signup/code", {"contact": contact}, content_type="application/json",
+                           HTTP_X_FORWARDED_FOR=forwarded, **proxy).status_code
+
+    assert [send(f"09660001{i:02d}", "203.0.113.7") for i in range(3)] == [201, 201, 429]
+    assert send("0966000200", "203.0.113.8") == 201  # another citizen: their own bucket
+    assert send("0966000201", "198.51.100.1, 203.0.113.7") == 429  # a forged first address does not make a new bucket
+    r = client.post("/api/v1/accounts/signup", {"contact": "0966000200", "code": _sms_code(), "full_name": "Trần Văn Bình",
+                                                "password": GOOD_PASSWORD}, content_type="application/json", HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy)
+    assert r.status_code == 201
+    assert AuditLog.objects.get(verb="citizen_signup_verified").ip == "203.0.113.8"
+
+
 @pytest.mark.parametrize("backend", ["database", "locmem"])
 def test_a_rate_window_ending_between_two_requests_counts_both(settings, monkeypatch, backend):
     """A request whose hour ended between its look at the window and its count, and another one that started the new

@@ -269,3 +269,45 @@ def test_the_composite_is_the_same_for_every_viewer_who_may_see_it(november, com
     finally:
         strength.INPUTS.clear()
         strength.INPUTS.update(saved)
+
+
+def test_province_home_affairs_changes_a_weight_of_their_province_from_next_month(november, commune, other_province, users, login):
+    """The province's home-affairs officer ranks the communes, gives a pillar a new weight for the province from next month
+    (API) and a band a new threshold (page); next month's composite uses it, November's keeps the old one."""
+    import time_machine
+
+    from coso.rules.models import Rule
+
+    services.rollups_rebuild()
+    api = "/api/v1/rules/changes"
+    change = {"key": "indices.csi.weight.service", "value": 0, "valid_from": "2026-12-01", "reason": "Quyết định của UBND tỉnh về chỉ số cấp xã"}
+    c = login(users["province_home_affairs"])
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False):
+        assert c.get("/chi-so/?period=2026-11&sort=csi").status_code == 200
+        # Not another province, not the national value, not another module's rule.
+        assert c.post(api, change | {"province_code": other_province.code}, content_type="application/json").status_code == 403
+        assert c.post(api, change | {"province_code": ""}, content_type="application/json").status_code == 403
+        r = c.post(api, change | {"key": "feedback.deadline.answer_days", "value": 10}, content_type="application/json")
+        assert r.status_code == 403 and set(r.json()) == {"code", "message", "details"}
+        assert c.post("/quy-dinh/feedback.deadline.answer_days/", {"value": "10", "valid_from": "2026-12-01", "reason": "x"}).status_code == 404
+        r = c.post(api, change, content_type="application/json")
+        assert r.status_code == 201, r.content
+        assert r.json()["rule"]["province_code"] == commune.province_code and r.json()["rule"]["commune_code"] == ""
+        page = c.get("/quy-dinh/indices.csi.band.a/")
+        assert page.status_code == 200 and "Lưu giá trị mới" in page.content.decode()
+        r = c.post("/quy-dinh/indices.csi.band.a/", {"value": "85", "valid_from": "2026-12-01", "reason": "Quyết định của UBND tỉnh"})
+        assert r.status_code == 302
+        # Commune roles still read only.
+        c = login(users["home_affairs"])
+        assert c.post(api, change | {"valid_from": "2027-01-01"}, content_type="application/json").status_code == 403
+        assert c.post("/quy-dinh/indices.csi.band.a/", {"value": "80", "valid_from": "2027-01-01", "reason": "x"}).status_code == 404
+    assert set(Rule.objects.filter(origin="edited").values_list("key", "province_code", "commune_code")) == {
+        ("indices.csi.weight.service", commune.province_code, ""), ("indices.csi.band.a", commune.province_code, "")}
+    c = login(users["province_home_affairs"])
+    weights = {}
+    for period in ("2026-11", "2026-12"):
+        data = c.get(f"/api/v1/indices/strength?commune={commune.code}&period={period}").json()
+        weights[period] = {p["key"]: p["weight"] for p in data["pillars"]}["service"]
+    assert weights == {"2026-11": 30, "2026-12": 0}
+    dec = selectors.province_strengths(commune.province_code, periods.month(2026, 12), users["province_home_affairs"], [commune.code])
+    assert {p.key: p.weight for p in dec[commune.code].pillars}["service"] == 0

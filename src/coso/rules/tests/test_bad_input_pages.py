@@ -51,3 +51,68 @@ def test_the_api_refuses_a_table_with_infinity_too(login, users, province):
         r = c.post("/api/v1/rules/changes", body, content_type="application/json")
     assert r.status_code == 400 and r.json()["message"] == NOT_FINITE
     assert not Rule.objects.filter(origin="edited").exists()
+
+
+@pytest.mark.parametrize(("change", "status", "code", "message"), [
+    # A member its module does not define (the strength pillars are coso.indices.strength.PILLARS).
+    ({"key": "indices.csi.weight.zzz"}, 400, "rule-unknown-key", "Mã quy định “indices.csi.weight.zzz” chưa được khai báo."),
+    ({"key": "indices.csi.band.z"}, 400, "rule-unknown-key", "Mã quy định “indices.csi.band.z” chưa được khai báo."),
+    ({"key": "indices.d766.points.i9_9"}, 400, "rule-unknown-key", "Mã quy định “indices.d766.points.i9_9” chưa được khai báo."),
+    # The family's own key is no rule.
+    ({"key": "indices.csi.weight.*"}, 400, "rule-unknown-key", "“indices.csi.weight.*” là một nhóm quy định"),
+    ({"key": "funding.association.*"}, 400, "rule-unknown-key", "“funding.association.*” là một nhóm quy định"),
+    # A commune of Hà Nội for a rule of Hồ Chí Minh City, and a code that is no commune.
+    ({"commune_code": "00004"}, 400, "rule-bad-scope", "Xã, phường không thuộc tỉnh."),
+    ({"commune_code": "79"}, 400, "rule-bad-scope", "Xã, phường không thuộc tỉnh."),
+])
+def test_the_api_refuses_a_key_that_is_no_rule_and_a_commune_of_another_province(login, users, province, foreign_commune, change, status, code,
+                                                                                  message):
+    c = login(users["province_admin"])
+    body = {"key": "indices.csi.weight.satisfaction", "value": 30, "valid_from": "2026-12-07", "reason": "Quyết định của UBND tỉnh"} | change
+    rules, audit = Rule.objects.count(), AuditLog.objects.count()
+    with time_machine.travel(NOW, tick=False):
+        r = c.post("/api/v1/rules/changes", body, content_type="application/json")
+    assert r.status_code == status, r.content
+    assert set(r.json()) == {"code", "message", "details"} and r.json()["code"] == code and message in r.json()["message"]
+    assert Rule.objects.count() == rules and AuditLog.objects.count() == audit
+
+
+def test_a_real_pillar_and_a_commune_of_the_province_are_accepted(login, users, province, commune):
+    c = login(users["province_admin"])
+    body = {"key": "indices.csi.weight.satisfaction", "value": 30, "valid_from": "2026-12-07", "reason": "Quyết định của UBND tỉnh"}
+    with time_machine.travel(NOW, tick=False):
+        assert c.post("/api/v1/rules/changes", body, content_type="application/json").status_code == 201
+        r = c.post("/api/v1/rules/changes", body | {"commune_code": commune.code}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["rule"]["commune_code"] == commune.code and r.json()["rule"]["province_code"] == province.code
+
+
+@pytest.mark.parametrize("key", ["indices.csi.weight.zzz", "indices.csi.weight.*"])
+def test_the_page_of_a_key_that_is_no_rule_is_not_found(login, users, province, key):
+    c = login(users["province_admin"])
+    with time_machine.travel(NOW, tick=False):
+        assert c.get(f"/quy-dinh/{key}/").status_code == 404
+        r = c.post(f"/quy-dinh/{key}/", {"value": "30", "valid_from": "2026-12-07", "reason": "Quyết định của UBND tỉnh"})
+    assert r.status_code == 404
+    assert not Rule.objects.filter(origin="edited").exists()
+
+
+def test_the_form_of_a_system_administrator_refuses_a_commune_of_another_province(login, users, province, foreign_commune):
+    c = login(users["sysadmin"])
+    url = f"/quy-dinh/indices.csi.weight.satisfaction/?province={province.code}&commune={foreign_commune.code}"
+    with time_machine.travel(NOW, tick=False):
+        r = c.post(url, {"value": "30", "valid_from": "2026-12-07", "reason": "Quyết định của UBND tỉnh"})
+    assert r.status_code == 400 and "Xã, phường không thuộc tỉnh." in html.unescape(r.content.decode())
+    assert not Rule.objects.filter(origin="edited").exists()
+
+
+def test_the_history_filter_refuses_a_start_after_the_end(login, users, province):
+    c = login(users["province_home_affairs"])
+    r = c.get("/quy-dinh/thay-doi/", {"date_from": "2027-01-01", "date_to": "2026-01-01"})
+    assert r.status_code == 400 and "“Từ ngày” phải trước hoặc bằng “Đến ngày”." in html.unescape(r.content.decode())
+    r = c.get("/api/v1/rules/diff", {"date_from": "2027-01-01", "date_to": "2026-01-01"})
+    assert r.status_code == 400 and set(r.json()) == {"code", "message", "details"}
+    assert r.json()["code"] == "invalid-period" and r.json()["message"] == "“Từ ngày” phải trước hoặc bằng “Đến ngày”."
+    assert r.json()["details"]["fields"] == {"date_from": ["“Từ ngày” phải trước hoặc bằng “Đến ngày”."]}
+    # One day against itself is no error (nothing changes).
+    assert c.get("/quy-dinh/thay-doi/", {"date_from": "2026-01-01", "date_to": "2026-01-01"}).status_code == 200
+    assert c.get("/api/v1/rules/diff", {"date_from": "2026-01-01", "date_to": "2026-01-01"}).json() == []
