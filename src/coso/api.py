@@ -92,7 +92,11 @@ def error(request: HttpRequest, status: int, code: str, message: str, details: d
 
 @api.exception_handler(ApplicationError)
 def _application_error(request, exc: ApplicationError):  # type: ignore[no-untyped-def]
-    return error(request, exc.status, exc.code, exc.message, exc.details)
+    response = error(request, exc.status, exc.code, exc.message, exc.details)
+    retry_after = exc.details.get("retry_after") if exc.status in (429, 503) else None
+    if isinstance(retry_after, int | float) and retry_after > 0:
+        response["Retry-After"] = str(int(retry_after))  # RFC 9110 §10.2.3: clients wait this many seconds
+    return response
 
 
 @api.exception_handler(DjangoValidationError)

@@ -127,6 +127,7 @@ def test_rate_limits_per_destination_and_per_ip(users, client):
             services.signup_send_code(contact="0955000199", ip="10.0.0.9")
         r = client.post("/api/v1/accounts/signup/code", {"contact": "0944000111"}, content_type="application/json")
         assert r.status_code == 429 and r.json()["code"] == "rate-limited" and r.json()["details"]["retry_after"] == 60
+        assert r["Retry-After"] == "60"  # the header clients and proxies read, as well as the body's figure
 
 
 def test_the_api_counts_each_client_behind_the_proxy_apart(settings, client):
