@@ -114,8 +114,12 @@ def export_file_for_download(*, fetched_by: Any, pk: Any) -> ExportJob:
     personal data: names, phone numbers — Decree 13/2023/NĐ-CP on personal data protection)."""
     from coso.core.masking import log_personal_read
 
+    from django.utils import timezone
+
     job = export_get(fetched_by=fetched_by, pk=pk)
     if job.status != ExportJob.Status.DONE or not export_may_download(fetched_by=fetched_by, job=job):
         raise Http404
+    if job.expires_at is not None and job.expires_at <= timezone.now():
+        raise Http404  # past its keeping time: gone, even before the periodic job (``exports_expire``) deletes the file
     log_personal_read(user=fetched_by, obj=job, reason=f"Tải tệp xuất {job.filename}")
     return job

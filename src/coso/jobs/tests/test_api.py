@@ -28,6 +28,24 @@ def test_export_through_the_api(login, users, settings, tmp_path):
     assert other.get(body["file_url"]).status_code == 404
 
 
+def test_a_file_past_its_keeping_time_is_not_served_before_the_cleanup_runs(login, users, settings, tmp_path):
+    """The download checked only that the export was done: a file was served until the periodic clean-up (every
+    15 minutes) deleted it, after the time the page said it was kept to."""
+    import datetime as dt
+
+    import time_machine
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    c = login(users["onestop"])
+    body = c.post("/api/v1/jobs/exports", {"kind": "dossiers.register", "params": PARAMS}, content_type="application/json").json()
+    job = ExportJob.objects.get(pk=body["id"])
+    assert job.expires_at is not None
+    with time_machine.travel(job.expires_at + dt.timedelta(seconds=1)):
+        assert login(users["onestop"]).get(body["file_url"]).status_code == 404
+        assert login(users["onestop"]).get(f"/jobs/exports/{job.pk}/download/").status_code == 404
+    assert login(users["onestop"]).get(body["file_url"]).status_code == 200
+
+
 def test_bad_requests_get_the_error_shape_and_create_nothing(login, users):
     c = login(users["onestop"])
     r = c.post("/api/v1/jobs/exports", {"kind": "dossiers.register", "params": {**PARAMS, "start": "2026-05-01"}}, content_type="application/json")
