@@ -148,17 +148,31 @@ def _due(day: dt.date | None) -> str | None:
     return timezone.make_aware(dt.datetime.combine(day, OFFICE_END)).isoformat(timespec="seconds")
 
 
+def _bad_w3c(name: str) -> Open311Error:
+    return Open311Error(400, f"{name} must be a W3C datetime, e.g. 2026-01-01T00:00:00Z.")
+
+
 def _parse_w3c(value: str, name: str) -> dt.datetime:
+    """A well-formed but impossible date (2026-02-30, 25:61, +99:00) or one the database cannot hold (before
+    0001-01-01 or after 9999-12-31 in UTC) is the client's error, as a malformed one."""
     value = value.strip().replace(" ", "+") if "T" in value else value.strip()
-    parsed = parse_datetime(value) if "T" in value else None
-    if parsed is None:
-        try:
+    try:
+        parsed = parse_datetime(value) if "T" in value else None
+        if parsed is None:
             parsed = dt.datetime.combine(dt.date.fromisoformat(value), dt.time.min)
-        except ValueError:
-            raise Open311Error(400, f"{name} must be a W3C datetime, e.g. 2026-01-01T00:00:00Z.")
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        return parsed.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        raise _bad_w3c(name)
+
+
+def _shift(value: dt.datetime, days: int, name: str) -> dt.datetime:
+    """The default end (or start) of a range given by one date: past year 9999 (or before year 1), the date was wrong."""
+    try:
+        return value + dt.timedelta(days=days)
+    except OverflowError:
+        raise _bad_w3c(name)
 
 
 def _api_user(raw: str | None) -> Any:
@@ -488,9 +502,9 @@ def _query(request: HttpRequest, fmt: str) -> HttpResponse:
         if not start and not end:
             start = timezone.now() - dt.timedelta(days=MAX_RANGE_DAYS)
         elif start and not end:
-            end = start + dt.timedelta(days=MAX_RANGE_DAYS)
+            end = _shift(start, MAX_RANGE_DAYS, "start_date")
         elif end and not start:
-            start = end - dt.timedelta(days=MAX_RANGE_DAYS)
+            start = _shift(end, -MAX_RANGE_DAYS, "end_date")
         qs = qs.filter(submitted_at__gte=start)
         if end:
             qs = qs.filter(submitted_at__lte=end)

@@ -216,3 +216,28 @@ def test_media_url_points_to_checked_attachment_view(client, cats, users, submit
     assert client.get(listed["media_url"]).status_code == 200
     [ext] = js(client.get(f"{BASE}/requests.json", {"extensions": "true"}))
     assert ext["extended_attributes"]["photos"] == [listed["media_url"]]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("params", [
+    {"start_date": "2026-13-45T00:00:00Z"}, {"start_date": "2026-02-30T10:00:00"}, {"start_date": "2026-01-01T25:61:00Z"},
+    {"start_date": "2026-10-01T00:00:00+99:00"}, {"start_date": "9999-12-31"}, {"start_date": "9999-12-31T23:00:00Z"},
+    {"end_date": "0001-01-02"}, {"end_date": "0001-01-01T00:00:00Z"}, {"end_date": "2026-02-30"},
+])
+def test_impossible_or_extreme_dates_are_400(client, cats, params, fmt):
+    r = client.get(f"{BASE}/requests.{fmt}", params)
+    assert r.status_code == 400, r.content
+    name = next(iter(params))
+    if fmt == "json":
+        assert js(r) == [{"code": 400, "description": f"{name} must be a W3C datetime, e.g. 2026-01-01T00:00:00Z."}]
+    else:
+        assert xml(r).find("error/description").text.startswith(f"{name} must be a W3C datetime")
+
+
+def test_dates_the_database_cannot_hold_are_400_with_both_ends(client, cats):
+    r = client.get(f"{BASE}/requests.json", {"start_date": "0001-01-01T00:00:00+09:00", "end_date": "0001-01-02T00:00:00+09:00"})
+    assert r.status_code == 400 and js(r)[0]["description"].startswith("start_date must be a W3C datetime")
+    r = client.get(f"{BASE}/requests.json", {"start_date": "9999-12-31T00:00:00Z", "end_date": "9999-12-31T20:00:00-05:00"})
+    assert r.status_code == 400 and js(r)[0]["description"].startswith("end_date must be a W3C datetime")
+    ok = client.get(f"{BASE}/requests.json", {"start_date": "0001-01-01T00:00:00Z", "end_date": "0001-01-02T00:00:00Z"})
+    assert ok.status_code == 200 and js(ok) == []
