@@ -45,6 +45,7 @@ MAX_RANGE_DAYS = 90
 DEFAULT_LIMIT = 1000
 CLOSED_STATUSES = (Feedback.Status.CLOSED, Feedback.Status.REJECTED, Feedback.Status.FORWARDED)
 OFFICE_END = dt.time(17, 0)
+MAX_ID = 2**63 - 1  # a BigAutoField: a longer service_request_id is no request's, and must not reach the database
 
 
 class Open311Error(Exception):
@@ -487,7 +488,7 @@ def _query(request: HttpRequest, fmt: str) -> HttpResponse:
     qs = Feedback.objects.filter(_visible(user))
     ids = [i.strip() for i in (params.get("service_request_id") or "").split(",") if i.strip()]
     if ids:
-        qs = qs.filter(pk__in=[int(i) for i in ids if i.isdigit()])
+        qs = qs.filter(pk__in=[int(i) for i in ids if re.fullmatch(r"[0-9]{1,19}", i) and int(i) <= MAX_ID])  # others match nothing
     else:
         codes = [c.strip() for c in (params.get("service_code") or "").split(",") if c.strip()]
         if codes:

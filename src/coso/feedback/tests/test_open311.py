@@ -241,3 +241,16 @@ def test_dates_the_database_cannot_hold_are_400_with_both_ends(client, cats):
     assert r.status_code == 400 and js(r)[0]["description"].startswith("end_date must be a W3C datetime")
     ok = client.get(f"{BASE}/requests.json", {"start_date": "0001-01-01T00:00:00Z", "end_date": "0001-01-02T00:00:00Z"})
     assert ok.status_code == 200 and js(ok) == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("extensions", ["", "true"])
+def test_service_request_ids_beyond_64_bits_match_nothing(client, cats, users, submit, fmt, extensions):
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    huge = "99999999999999999999999"
+    for ids in (huge, "9223372036854775808", f"{huge},{fb.pk}", "²", "-1"):
+        r = client.get(f"{BASE}/requests.{fmt}", {"service_request_id": ids, "extensions": extensions})
+        assert r.status_code == 200, r.content
+        got = [i["service_request_id"] for i in js(r)] if fmt == "json" else [e.text for e in xml(r).findall("request/service_request_id")]
+        assert got == ([str(fb.pk)] if str(fb.pk) in ids.split(",") else [])
+    assert client.get(f"{BASE}/requests/{huge}.{fmt}").status_code == 404
