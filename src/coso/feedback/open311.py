@@ -22,6 +22,8 @@ from urllib.parse import urlparse
 from xml.etree import ElementTree as ET  # noqa: S405 - used to build XML, never to parse input
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -34,6 +36,7 @@ from coso.accounts.models import ApiToken
 from coso.core import public_url
 from coso.core.exceptions import ApplicationError
 from coso.core.scoping import can_see_unit, scope_q
+from coso.core.text import nfc
 from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory
 from coso.feedback.services import feedback_submit
 
@@ -409,6 +412,29 @@ def _attributes(post: Any) -> dict[str, Any]:
     return attrs
 
 
+def _limit(field: str) -> int:
+    return getattr(Feedback._meta.get_field(field), "max_length", None) or 0
+
+
+def _fits(value: str, field: str, name: str) -> str:
+    """A value longer than its column is refused, never cut: measured as the service stores it (NFC, spaces folded)."""
+    limit = _limit(field)
+    if len(nfc(value)) > limit:
+        raise Open311Error(400, f"{name} must be at most {limit} characters.")
+    return value
+
+
+def _email(value: str) -> str:
+    if not value:
+        return value
+    _fits(value, "contact_email", "email")
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise Open311Error(400, "email must be a valid email address, e.g. name@example.vn.")
+    return value
+
+
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     post = request.POST
     user = _api_user(post.get("api_key") or request.GET.get("api_key"))
@@ -423,7 +449,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(404, f"service_code '{code}' not found.")
     lat = (post.get("lat") or "").strip()
     long = (post.get("long") or post.get("lon") or "").strip()
-    address = (post.get("address_string") or "").strip()
+    address = _fits((post.get("address_string") or "").strip(), "address", "address_string")
     address_id = (post.get("address_id") or "").strip()
     if not ((lat and long) or address or address_id):
         raise Open311Error(400, "A location is required: lat and long, address_string or address_id.")
@@ -443,9 +469,14 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
 
         village = villages_in_force(commune_code=commune.code).filter(name_folded=fold(str(attrs["VILLAGE"]))).first()
         if village is None:
-            address = ", ".join(p for p in [address, str(attrs["VILLAGE"])] if p)
+            address = _fits(", ".join(p for p in [address, str(attrs["VILLAGE"])] if p), "address", "address_string with attribute[VILLAGE]")
     name = " ".join(p for p in [(post.get("first_name") or "").strip(), (post.get("last_name") or "").strip()] if p)
-    email, phone = (post.get("email") or "").strip(), (post.get("phone") or "").strip()
+    _fits(name, "contact_name", "first_name with last_name")
+    email, phone = _email((post.get("email") or "").strip()), (post.get("phone") or "").strip()
+    title = _fits(str(attrs.get("TITLE") or ""), "title", "attribute[TITLE]")
+    media_url = _fits((post.get("media_url") or "").strip(), "media_url", "media_url")
+    if not address and address_id and not address_id.isdigit():  # a commune code is the commune; another id is kept as the address
+        address = _fits(f"address_id {address_id}", "address", "address_id")
     anonymous = _truthy(attrs.get("ANONYMOUS")) or not (email or phone)
     description = (post.get("description") or "").strip()
     if not description:
@@ -454,11 +485,11 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, "description must be plain text (no HTML).")
     try:
         fb = feedback_submit(
-            actor=user, category=cat, commune=commune, village=village, text=description, title=str(attrs.get("TITLE") or ""),
-            lat=lat or None, long=long or None, address=address or (f"address_id {address_id}" if address_id and not address_id.isdigit() else ""),
+            actor=user, category=cat, commune=commune, village=village, text=description, title=title,
+            lat=lat or None, long=long or None, address=address,
             anonymous=anonymous, contact_name="" if anonymous else name, contact_phone="" if anonymous else phone,
             contact_email="" if anonymous else email, confirm_unaccented=True, channel=Feedback.Channel.OPEN311,
-            media_url=(post.get("media_url") or "").strip() if (post.get("media_url") or "").startswith(("http://", "https://")) else "",
+            media_url=media_url if media_url.startswith(("http://", "https://")) else "",
         )
     except ApplicationError as exc:
         raise Open311Error(400, exc.message)

@@ -254,3 +254,43 @@ def test_service_request_ids_beyond_64_bits_match_nothing(client, cats, users, s
         got = [i["service_request_id"] for i in js(r)] if fmt == "json" else [e.text for e in xml(r).findall("request/service_request_id")]
         assert got == ([str(fb.pk)] if str(fb.pk) in ids.split(",") else [])
     assert client.get(f"{BASE}/requests/{huge}.{fmt}").status_code == 404
+
+
+def _create_params(api_key, commune, **extra):  # type: ignore[no-untyped-def]
+    params = {"api_key": api_key, "service_code": "MT", "lat": "10.7", "long": "106.7", "description": "Rác thải ùn ứ đầu hẻm.",
+              "attribute[COMMUNE]": commune.code, "first_name": "Lan", "phone": "0909123456"}
+    params.update(extra)
+    return params
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize(("field", "value"), [
+    ("email", "notanemail"), ("email", "a@b"), ("email", "lan@@example.vn"), ("email", "a" * 250 + "@example.vn"),
+    ("address_string", "Hẻm " * 1250), ("address_string", "x" * 301),
+    ("media_url", "https://example.vn/" + "a" * 4981), ("attribute[TITLE]", "Ổ gà " * 1000), ("attribute[TITLE]", "x" * 201),
+    ("first_name", "Lan " * 100),
+])
+def test_create_refuses_an_invalid_or_too_long_field_and_writes_nothing(client, cats, commune, api_key, field, value, fmt):
+    before = Feedback.objects.count()
+    r = client.post(f"{BASE}/requests.{fmt}", _create_params(api_key, commune, **{field: value}))
+    assert r.status_code == 400, r.content
+    description = js(r)[0]["description"] if fmt == "json" else xml(r).find("error/description").text
+    assert description.startswith(field), description
+    assert Feedback.objects.count() == before
+
+
+def test_create_refuses_an_address_made_too_long_by_its_village(client, cats, commune, api_key):
+    for extra in ({"address_string": "x" * 290, "attribute[VILLAGE]": "Thôn không có thật"}, {"address_id": "k" * 295, "lat": "", "long": ""}):
+        r = client.post(f"{BASE}/requests.json", _create_params(api_key, commune, **extra))
+        assert r.status_code == 400 and "300" in js(r)[0]["description"], r.content
+    assert not Feedback.objects.exists()
+
+
+def test_create_keeps_fields_at_their_limits_whole(client, cats, commune, api_key):
+    email = "a" * 240 + "@example.vn"
+    url = "https://example.vn/" + "a" * 181
+    r = client.post(f"{BASE}/requests.json", _create_params(api_key, commune, email=email, address_string="đ" * 300, media_url=url,
+                                                            **{"attribute[TITLE]": "Ổ" * 200}))
+    assert r.status_code == 200, r.content
+    fb = Feedback.objects.get(pk=int(js(r)[0]["service_request_id"]))
+    assert (fb.contact_email, fb.address, fb.media_url, fb.title) == (email, "đ" * 300, url, "Ổ" * 200)
