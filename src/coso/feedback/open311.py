@@ -23,7 +23,7 @@ from xml.etree import ElementTree as ET  # noqa: S405 - used to build XML, never
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -435,6 +435,17 @@ def _email(value: str) -> str:
     return value
 
 
+def _media_url(value: str) -> str:
+    if not value:
+        return value
+    _fits(value, "media_url", "media_url")
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise Open311Error(400, "media_url must be an http(s) URL, e.g. https://example.vn/photo.jpg.")
+    return value
+
+
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     post = request.POST
     user = _api_user(post.get("api_key") or request.GET.get("api_key"))
@@ -474,7 +485,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     _fits(name, "contact_name", "first_name with last_name")
     email, phone = _email((post.get("email") or "").strip()), (post.get("phone") or "").strip()
     title = _fits(str(attrs.get("TITLE") or ""), "title", "attribute[TITLE]")
-    media_url = _fits((post.get("media_url") or "").strip(), "media_url", "media_url")
+    media_url = _media_url((post.get("media_url") or "").strip())
     if not address and address_id and not address_id.isdigit():  # a commune code is the commune; another id is kept as the address
         address = _fits(f"address_id {address_id}", "address", "address_id")
     anonymous = _truthy(attrs.get("ANONYMOUS")) or not (email or phone)
@@ -489,7 +500,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             lat=lat or None, long=long or None, address=address,
             anonymous=anonymous, contact_name="" if anonymous else name, contact_phone="" if anonymous else phone,
             contact_email="" if anonymous else email, confirm_unaccented=True, channel=Feedback.Channel.OPEN311,
-            media_url=media_url if media_url.startswith(("http://", "https://")) else "",
+            media_url=media_url,
         )
     except ApplicationError as exc:
         raise Open311Error(400, exc.message)

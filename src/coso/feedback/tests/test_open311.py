@@ -294,3 +294,16 @@ def test_create_keeps_fields_at_their_limits_whole(client, cats, commune, api_ke
     assert r.status_code == 200, r.content
     fb = Feedback.objects.get(pk=int(js(r)[0]["service_request_id"]))
     assert (fb.contact_email, fb.address, fb.media_url, fb.title) == (email, "đ" * 300, url, "Ổ" * 200)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_create_refuses_a_media_url_that_is_not_an_http_url(client, cats, commune, api_key, fmt):
+    for url in ("http://", "https://exa mple.vn/a.jpg", "ftp://example.vn/a.jpg", "javascript:alert(1)", "example.vn/a.jpg", "http://[::1"):
+        r = client.post(f"{BASE}/requests.{fmt}", _create_params(api_key, commune, media_url=url))
+        assert r.status_code == 400, (url, r.content)
+        description = js(r)[0]["description"] if fmt == "json" else xml(r).find("error/description").text
+        assert description.startswith("media_url must be an http(s) URL"), description
+    assert not Feedback.objects.exists()
+    r = client.post(f"{BASE}/requests.{fmt}", _create_params(api_key, commune, media_url="https://ảnh.example.vn/ổ-gà.jpg?x=1"))
+    assert r.status_code == 200, r.content
+    assert Feedback.objects.get().media_url == "https://ảnh.example.vn/ổ-gà.jpg?x=1"
