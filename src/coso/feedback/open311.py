@@ -102,11 +102,16 @@ def error_response(fmt: str, exc: Open311Error) -> HttpResponse:
 
 
 def open311_view(methods: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """HEAD is answered as GET (Django drops the body); another method gets Open311's error with an ``Allow`` header."""
+    allowed = (*methods, "HEAD") if "GET" in methods else methods
+
     def wrap(fn):  # type: ignore[no-untyped-def]
         def inner(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
+            if request.method not in allowed:
+                response = error_response(fmt, Open311Error(400, f"Method {request.method} not supported on this resource.", code=405))
+                response["Allow"] = ", ".join(allowed)
+                return response
             try:
-                if request.method not in methods:
-                    raise Open311Error(400, f"Method {request.method} not supported on this resource.", code=405)
                 return fn(request, fmt, **kwargs)
             except Open311Error as exc:
                 return error_response(fmt, exc)

@@ -307,3 +307,21 @@ def test_create_refuses_a_media_url_that_is_not_an_http_url(client, cats, commun
     r = client.post(f"{BASE}/requests.{fmt}", _create_params(api_key, commune, media_url="https://ảnh.example.vn/ổ-gà.jpg?x=1"))
     assert r.status_code == 200, r.content
     assert Feedback.objects.get().media_url == "https://ảnh.example.vn/ổ-gà.jpg?x=1"
+
+
+def test_head_answers_like_get_and_other_methods_name_the_allowed_ones(client, cats, users, submit):
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    for fmt in ("json", "xml"):
+        for path in ("/open311/discovery", f"{BASE}/discovery", f"{BASE}/services", f"{BASE}/services/MT", f"{BASE}/requests",
+                     f"{BASE}/requests/{fb.pk}"):
+            got, head = client.get(f"{path}.{fmt}"), client.head(f"{path}.{fmt}")
+            assert got.status_code == head.status_code == 200 and got.content and head.content == b"", path
+            assert head["Content-Type"] == got["Content-Type"]
+        assert client.head(f"{BASE}/requests/999999.{fmt}").status_code == 404
+        assert client.head(f"{BASE}/requests.{fmt}", {"start_date": "2026-02-30T10:00:00"}).status_code == 400
+    for method, path, allowed in (("put", "requests", {"GET", "HEAD", "POST"}), ("delete", f"requests/{fb.pk}", {"GET", "HEAD"}),
+                                  ("post", "services", {"GET", "HEAD"}), ("options", "discovery", {"GET", "HEAD"})):
+        r = getattr(client, method)(f"{BASE}/{path}.json")
+        assert r.status_code == 400 and js(r) == [{"code": 405, "description": f"Method {method.upper()} not supported on this resource."}]
+        assert set(r["Allow"].split(", ")) == allowed, (method, path)
+    assert Feedback.objects.count() == 1
