@@ -3,6 +3,7 @@
 /healthz answers 200 while the process can answer at all (it touches nothing else).
 /readyz checks what a request needs: the database (and the replica when configured), the cache,
 the file storage and the job queue; 200 when all answer, 503 with the failing checks otherwise.
+Both answer GET and HEAD (load balancers probe with HEAD: the same status without the body).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -64,13 +65,13 @@ def checks() -> dict[str, Callable[[], None]]:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
-@require_GET
+@require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
     results: dict[str, dict[str, object]] = {}
     ok = True

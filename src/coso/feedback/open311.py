@@ -23,6 +23,8 @@ from urllib.parse import urlparse
 from xml.etree import ElementTree as ET  # noqa: S405 - used to build XML, never to parse input
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -35,6 +37,7 @@ from coso.accounts.models import ApiToken
 from coso.core import public_url
 from coso.core.exceptions import ApplicationError
 from coso.core.scoping import can_see_unit, scope_q
+from coso.core.text import nfc
 from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory
 from coso.feedback.services import feedback_submit
 
@@ -46,6 +49,7 @@ MAX_RANGE_DAYS = 90
 DEFAULT_LIMIT = 1000
 CLOSED_STATUSES = (Feedback.Status.CLOSED, Feedback.Status.REJECTED, Feedback.Status.FORWARDED)
 OFFICE_END = dt.time(17, 0)
+MAX_ID = 2**63 - 1  # a BigAutoField: a longer service_request_id is no request's, and must not reach the database
 
 
 class Open311Error(Exception):
@@ -99,11 +103,16 @@ def error_response(fmt: str, exc: Open311Error) -> HttpResponse:
 
 
 def open311_view(methods: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """HEAD is answered as GET (Django drops the body); another method gets Open311's error with an ``Allow`` header."""
+    allowed = (*methods, "HEAD") if "GET" in methods else methods
+
     def wrap(fn):  # type: ignore[no-untyped-def]
         def inner(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
+            if request.method not in allowed:
+                response = error_response(fmt, Open311Error(400, f"Method {request.method} not supported on this resource.", code=405))
+                response["Allow"] = ", ".join(allowed)
+                return response
             try:
-                if request.method not in methods:
-                    raise Open311Error(400, f"Method {request.method} not supported on this resource.", code=405)
                 return fn(request, fmt, **kwargs)
             except Open311Error as exc:
                 return error_response(fmt, exc)
@@ -149,17 +158,31 @@ def _due(day: dt.date | None) -> str | None:
     return timezone.make_aware(dt.datetime.combine(day, OFFICE_END)).isoformat(timespec="seconds")
 
 
+def _bad_w3c(name: str) -> Open311Error:
+    return Open311Error(400, f"{name} must be a W3C datetime, e.g. 2026-01-01T00:00:00Z.")
+
+
 def _parse_w3c(value: str, name: str) -> dt.datetime:
+    """A well-formed but impossible date (2026-02-30, 25:61, +99:00) or one the database cannot hold (before
+    0001-01-01 or after 9999-12-31 in UTC) is the client's error, as a malformed one."""
     value = value.strip().replace(" ", "+") if "T" in value else value.strip()
-    parsed = parse_datetime(value) if "T" in value else None
-    if parsed is None:
-        try:
+    try:
+        parsed = parse_datetime(value) if "T" in value else None
+        if parsed is None:
             parsed = dt.datetime.combine(dt.date.fromisoformat(value), dt.time.min)
-        except ValueError:
-            raise Open311Error(400, f"{name} must be a W3C datetime, e.g. 2026-01-01T00:00:00Z.")
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        return parsed.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        raise _bad_w3c(name)
+
+
+def _shift(value: dt.datetime, days: int, name: str) -> dt.datetime:
+    """The default end (or start) of a range given by one date: past year 9999 (or before year 1), the date was wrong."""
+    try:
+        return value + dt.timedelta(days=days)
+    except OverflowError:
+        raise _bad_w3c(name)
 
 
 def _api_user(raw: str | None) -> Any:
@@ -395,6 +418,40 @@ def _attributes(post: Any) -> dict[str, Any]:
     return attrs
 
 
+def _limit(field: str) -> int:
+    return getattr(Feedback._meta.get_field(field), "max_length", None) or 0
+
+
+def _fits(value: str, field: str, name: str) -> str:
+    """A value longer than its column is refused, never cut: measured as the service stores it (NFC, spaces folded)."""
+    limit = _limit(field)
+    if len(nfc(value)) > limit:
+        raise Open311Error(400, f"{name} must be at most {limit} characters.")
+    return value
+
+
+def _email(value: str) -> str:
+    if not value:
+        return value
+    _fits(value, "contact_email", "email")
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise Open311Error(400, "email must be a valid email address, e.g. name@example.vn.")
+    return value
+
+
+def _media_url(value: str) -> str:
+    if not value:
+        return value
+    _fits(value, "media_url", "media_url")
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise Open311Error(400, "media_url must be an http(s) URL, e.g. https://example.vn/photo.jpg.")
+    return value
+
+
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     post = request.POST
     user = _api_user(post.get("api_key") or request.GET.get("api_key"))
@@ -409,7 +466,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(404, f"service_code '{code}' not found.")
     lat = (post.get("lat") or "").strip()
     long = (post.get("long") or post.get("lon") or "").strip()
-    address = (post.get("address_string") or "").strip()
+    address = _fits((post.get("address_string") or "").strip(), "address", "address_string")
     address_id = (post.get("address_id") or "").strip()
     if not ((lat and long) or address or address_id):
         raise Open311Error(400, "A location is required: lat and long, address_string or address_id.")
@@ -429,9 +486,14 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
 
         village = villages_in_force(commune_code=commune.code).filter(name_folded=fold(str(attrs["VILLAGE"]))).first()
         if village is None:
-            address = ", ".join(p for p in [address, str(attrs["VILLAGE"])] if p)
+            address = _fits(", ".join(p for p in [address, str(attrs["VILLAGE"])] if p), "address", "address_string with attribute[VILLAGE]")
     name = " ".join(p for p in [(post.get("first_name") or "").strip(), (post.get("last_name") or "").strip()] if p)
-    email, phone = (post.get("email") or "").strip(), (post.get("phone") or "").strip()
+    _fits(name, "contact_name", "first_name with last_name")
+    email, phone = _email((post.get("email") or "").strip()), (post.get("phone") or "").strip()
+    title = _fits(str(attrs.get("TITLE") or ""), "title", "attribute[TITLE]")
+    media_url = _media_url((post.get("media_url") or "").strip())
+    if not address and address_id and not address_id.isdigit():  # a commune code is the commune; another id is kept as the address
+        address = _fits(f"address_id {address_id}", "address", "address_id")
     anonymous = _truthy(attrs.get("ANONYMOUS")) or not (email or phone)
     description = (post.get("description") or "").strip()
     if not description:
@@ -440,11 +502,11 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, "description must be plain text (no HTML).")
     try:
         fb = feedback_submit(
-            actor=user, category=cat, commune=commune, village=village, text=description, title=str(attrs.get("TITLE") or ""),
-            lat=lat or None, long=long or None, address=address or (f"address_id {address_id}" if address_id and not address_id.isdigit() else ""),
+            actor=user, category=cat, commune=commune, village=village, text=description, title=title,
+            lat=lat or None, long=long or None, address=address,
             anonymous=anonymous, contact_name="" if anonymous else name, contact_phone="" if anonymous else phone,
             contact_email="" if anonymous else email, confirm_unaccented=True, channel=Feedback.Channel.OPEN311,
-            media_url=(post.get("media_url") or "").strip() if (post.get("media_url") or "").startswith(("http://", "https://")) else "",
+            media_url=media_url,
         )
     except ApplicationError as exc:
         raise Open311Error(400, exc.message)
@@ -485,7 +547,7 @@ def _query(request: HttpRequest, fmt: str) -> HttpResponse:
     qs = (Feedback.objects.all() if extensions else _list_template()).filter(_visible(user))
     ids = [i.strip() for i in (params.get("service_request_id") or "").split(",") if i.strip()]
     if ids:
-        qs = qs.filter(pk__in=[int(i) for i in ids if i.isdigit()])
+        qs = qs.filter(pk__in=[int(i) for i in ids if re.fullmatch(r"[0-9]{1,19}", i) and int(i) <= MAX_ID])  # others match nothing
     else:
         codes = [c.strip() for c in (params.get("service_code") or "").split(",") if c.strip()]
         if codes:
@@ -500,9 +562,9 @@ def _query(request: HttpRequest, fmt: str) -> HttpResponse:
         if not start and not end:
             start = timezone.now() - dt.timedelta(days=MAX_RANGE_DAYS)
         elif start and not end:
-            end = start + dt.timedelta(days=MAX_RANGE_DAYS)
+            end = _shift(start, MAX_RANGE_DAYS, "start_date")
         elif end and not start:
-            start = end - dt.timedelta(days=MAX_RANGE_DAYS)
+            start = _shift(end, -MAX_RANGE_DAYS, "end_date")
         qs = qs.filter(submitted_at__gte=start)
         if end:
             qs = qs.filter(submitted_at__lte=end)

@@ -41,6 +41,20 @@ def test_readyz_reports_a_failing_dependency_with_503(client, monkeypatch):
     assert body["checks"]["database"]["ok"]
 
 
+@pytest.mark.django_db
+def test_load_balancers_may_probe_with_head(client, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = str(tmp_path)
+    for path in ("/healthz", "/readyz"):
+        r = client.head(path)
+        assert r.status_code == 200 and r.content == b"" and r["Content-Type"] == "application/json", path
+        assert "no-store" in r["Cache-Control"] or "no-cache" in r["Cache-Control"]
+        r = client.post(path)
+        assert r.status_code == 405 and set(r["Allow"].split(", ")) == {"GET", "HEAD"}
+    monkeypatch.setattr(health, "check_queue", lambda: 1 / 0)
+    r = client.head("/readyz")
+    assert r.status_code == 503 and r.content == b""
+
+
 def test_health_endpoints_are_exempt_from_https_redirect(settings):
     import re
 

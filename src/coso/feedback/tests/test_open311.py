@@ -216,3 +216,112 @@ def test_media_url_points_to_checked_attachment_view(client, cats, users, submit
     assert client.get(listed["media_url"]).status_code == 200
     [ext] = js(client.get(f"{BASE}/requests.json", {"extensions": "true"}))
     assert ext["extended_attributes"]["photos"] == [listed["media_url"]]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("params", [
+    {"start_date": "2026-13-45T00:00:00Z"}, {"start_date": "2026-02-30T10:00:00"}, {"start_date": "2026-01-01T25:61:00Z"},
+    {"start_date": "2026-10-01T00:00:00+99:00"}, {"start_date": "9999-12-31"}, {"start_date": "9999-12-31T23:00:00Z"},
+    {"end_date": "0001-01-02"}, {"end_date": "0001-01-01T00:00:00Z"}, {"end_date": "2026-02-30"},
+])
+def test_impossible_or_extreme_dates_are_400(client, cats, params, fmt):
+    r = client.get(f"{BASE}/requests.{fmt}", params)
+    assert r.status_code == 400, r.content
+    name = next(iter(params))
+    if fmt == "json":
+        assert js(r) == [{"code": 400, "description": f"{name} must be a W3C datetime, e.g. 2026-01-01T00:00:00Z."}]
+    else:
+        assert xml(r).find("error/description").text.startswith(f"{name} must be a W3C datetime")
+
+
+def test_dates_the_database_cannot_hold_are_400_with_both_ends(client, cats):
+    r = client.get(f"{BASE}/requests.json", {"start_date": "0001-01-01T00:00:00+09:00", "end_date": "0001-01-02T00:00:00+09:00"})
+    assert r.status_code == 400 and js(r)[0]["description"].startswith("start_date must be a W3C datetime")
+    r = client.get(f"{BASE}/requests.json", {"start_date": "9999-12-31T00:00:00Z", "end_date": "9999-12-31T20:00:00-05:00"})
+    assert r.status_code == 400 and js(r)[0]["description"].startswith("end_date must be a W3C datetime")
+    ok = client.get(f"{BASE}/requests.json", {"start_date": "0001-01-01T00:00:00Z", "end_date": "0001-01-02T00:00:00Z"})
+    assert ok.status_code == 200 and js(ok) == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("extensions", ["", "true"])
+def test_service_request_ids_beyond_64_bits_match_nothing(client, cats, users, submit, fmt, extensions):
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    huge = "99999999999999999999999"
+    for ids in (huge, "9223372036854775808", f"{huge},{fb.pk}", "²", "-1"):
+        r = client.get(f"{BASE}/requests.{fmt}", {"service_request_id": ids, "extensions": extensions})
+        assert r.status_code == 200, r.content
+        got = [i["service_request_id"] for i in js(r)] if fmt == "json" else [e.text for e in xml(r).findall("request/service_request_id")]
+        assert got == ([str(fb.pk)] if str(fb.pk) in ids.split(",") else [])
+    assert client.get(f"{BASE}/requests/{huge}.{fmt}").status_code == 404
+
+
+def _create_params(api_key, commune, **extra):  # type: ignore[no-untyped-def]
+    params = {"api_key": api_key, "service_code": "MT", "lat": "10.7", "long": "106.7", "description": "Rác thải ùn ứ đầu hẻm.",
+              "attribute[COMMUNE]": commune.code, "first_name": "Lan", "phone": "0909123456"}
+    params.update(extra)
+    return params
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize(("field", "value"), [
+    ("email", "notanemail"), ("email", "a@b"), ("email", "lan@@example.vn"), ("email", "a" * 250 + "@example.vn"),
+    ("address_string", "Hẻm " * 1250), ("address_string", "x" * 301),
+    ("media_url", "https://example.vn/" + "a" * 4981), ("attribute[TITLE]", "Ổ gà " * 1000), ("attribute[TITLE]", "x" * 201),
+    ("first_name", "Lan " * 100),
+])
+def test_create_refuses_an_invalid_or_too_long_field_and_writes_nothing(client, cats, commune, api_key, field, value, fmt):
+    before = Feedback.objects.count()
+    r = client.post(f"{BASE}/requests.{fmt}", _create_params(api_key, commune, **{field: value}))
+    assert r.status_code == 400, r.content
+    description = js(r)[0]["description"] if fmt == "json" else xml(r).find("error/description").text
+    assert description.startswith(field), description
+    assert Feedback.objects.count() == before
+
+
+def test_create_refuses_an_address_made_too_long_by_its_village(client, cats, commune, api_key):
+    for extra in ({"address_string": "x" * 290, "attribute[VILLAGE]": "Thôn không có thật"}, {"address_id": "k" * 295, "lat": "", "long": ""}):
+        r = client.post(f"{BASE}/requests.json", _create_params(api_key, commune, **extra))
+        assert r.status_code == 400 and "300" in js(r)[0]["description"], r.content
+    assert not Feedback.objects.exists()
+
+
+def test_create_keeps_fields_at_their_limits_whole(client, cats, commune, api_key):
+    email = "a" * 240 + "@example.vn"
+    url = "https://example.vn/" + "a" * 181
+    r = client.post(f"{BASE}/requests.json", _create_params(api_key, commune, email=email, address_string="đ" * 300, media_url=url,
+                                                            **{"attribute[TITLE]": "Ổ" * 200}))
+    assert r.status_code == 200, r.content
+    fb = Feedback.objects.get(pk=int(js(r)[0]["service_request_id"]))
+    assert (fb.contact_email, fb.address, fb.media_url, fb.title) == (email, "đ" * 300, url, "Ổ" * 200)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_create_refuses_a_media_url_that_is_not_an_http_url(client, cats, commune, api_key, fmt):
+    for url in ("http://", "https://exa mple.vn/a.jpg", "ftp://example.vn/a.jpg", "javascript:alert(1)", "example.vn/a.jpg", "http://[::1"):
+        r = client.post(f"{BASE}/requests.{fmt}", _create_params(api_key, commune, media_url=url))
+        assert r.status_code == 400, (url, r.content)
+        description = js(r)[0]["description"] if fmt == "json" else xml(r).find("error/description").text
+        assert description.startswith("media_url must be an http(s) URL"), description
+    assert not Feedback.objects.exists()
+    r = client.post(f"{BASE}/requests.{fmt}", _create_params(api_key, commune, media_url="https://ảnh.example.vn/ổ-gà.jpg?x=1"))
+    assert r.status_code == 200, r.content
+    assert Feedback.objects.get().media_url == "https://ảnh.example.vn/ổ-gà.jpg?x=1"
+
+
+def test_head_answers_like_get_and_other_methods_name_the_allowed_ones(client, cats, users, submit):
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    for fmt in ("json", "xml"):
+        for path in ("/open311/discovery", f"{BASE}/discovery", f"{BASE}/services", f"{BASE}/services/MT", f"{BASE}/requests",
+                     f"{BASE}/requests/{fb.pk}"):
+            got, head = client.get(f"{path}.{fmt}"), client.head(f"{path}.{fmt}")
+            assert got.status_code == head.status_code == 200 and got.content and head.content == b"", path
+            assert head["Content-Type"] == got["Content-Type"]
+        assert client.head(f"{BASE}/requests/999999.{fmt}").status_code == 404
+        assert client.head(f"{BASE}/requests.{fmt}", {"start_date": "2026-02-30T10:00:00"}).status_code == 400
+    for method, path, allowed in (("put", "requests", {"GET", "HEAD", "POST"}), ("delete", f"requests/{fb.pk}", {"GET", "HEAD"}),
+                                  ("post", "services", {"GET", "HEAD"}), ("options", "discovery", {"GET", "HEAD"})):
+        r = getattr(client, method)(f"{BASE}/{path}.json")
+        assert r.status_code == 400 and js(r) == [{"code": 405, "description": f"Method {method.upper()} not supported on this resource."}]
+        assert set(r["Allow"].split(", ")) == allowed, (method, path)
+    assert Feedback.objects.count() == 1
