@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import json
 import typing
 from typing import Any, TypeVar
 
@@ -18,6 +17,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
+from coso.core import json_input
 from coso.core.exceptions import NotFoundError
 from coso.core.params import working_days_query
 from coso.core.security import client_ip
@@ -208,8 +208,8 @@ def _submission(request: HttpRequest, schema: type[TSchema]) -> tuple[TSchema, l
         files = [(names[i] if i < len(names) and names[i].strip() else f"Tệp {i + 1}", f) for i, f in enumerate(uploads)]
     else:
         try:
-            raw = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
+            raw = json_input.loads(request.body or b"{}")
+        except ValueError:  # malformed, not UTF-8, or nested too deeply
             raise errors.SUBMISSION_INVALID_JSON() from None
         if not isinstance(raw, dict):
             raise errors.INVALID_JSON()
