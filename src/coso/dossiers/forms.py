@@ -101,7 +101,7 @@ class LookupForm(forms.Form):
 
     def clean_phone(self) -> str:
         value = self.cleaned_data["phone"]
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise forms.ValidationError(_("Nhập đúng 4 chữ số cuối của số điện thoại."))
         return value
 

@@ -50,8 +50,10 @@ from coso.dossiers.models import Dossier, DossierApology, DossierAttachment, Dos
 from coso.rules.lookup import rule
 from coso.workcalendar import services as cal
 
-PHONE_RE = re.compile(r"^(0|\+84)\d{9,10}$")
-CCCD_RE = re.compile(r"^\d{12}$")
+# ASCII digits only: \d would let full-width or Arabic-Indic digits through, stored as typed, that no search by
+# the number nor any account linking would ever find.
+PHONE_RE = re.compile(r"^(0|\+84)[0-9]{9,10}\Z")
+CCCD_RE = re.compile(r"^[0-9]{12}\Z")
 MAX_FILES = 30  # files in one submission or action (each within COSO_MAX_ATTACHMENT_BYTES)
 
 

@@ -24,3 +24,38 @@ def test_a_json_body_nested_too_deeply_is_refused_as_invalid_json(login, users, 
     assert r.status_code == 400, r.content
     assert r.json()["code"] == "invalid-json" and r.json()["message"] == "Nội dung gửi lên không phải JSON hợp lệ."
     _nothing_written()
+
+
+# ---------------------------------------------------------------- CCCD and phone: ASCII digits only
+def _intake(version, **kw) -> dict:  # type: ignore[no-untyped-def]
+    return {"procedure_code": version.procedure.code, "applicant_name": "Phạm Minh Tuấn", "applicant_phone": "0912345678",
+            "documents": ["Tờ khai đăng ký khai sinh"], **kw}
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("applicant_citizen_id", "０７４２０１００１２３４"),  # full-width
+    ("applicant_citizen_id", "٠٧٤٢٠١٠٠١٢٣٤"),  # Arabic-Indic
+    ("applicant_citizen_id", "۰۷۴۲۰۱۰۰۱۲۳۴"),  # Extended Arabic-Indic (Persian)
+    ("applicant_phone", "0９１２３４５６７８"),
+    ("applicant_phone", "+84९१२३४५६७८"),  # Devanagari
+])
+def test_intake_refuses_a_cccd_or_phone_written_with_other_digits_than_ascii(login, users, version, field, value):
+    c = login(users["onestop"])
+    r = c.post("/api/v1/dossiers/intake", _intake(version, **{field: value}), content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "invalid-applicant" and field in r.json()["details"]["fields"]
+    _nothing_written()
+    ok = c.post("/api/v1/dossiers/intake", _intake(version, applicant_citizen_id="074201001234", applicant_phone="0912 345 678"),
+                content_type="application/json")
+    assert ok.status_code == 201, ok.content
+    assert Dossier.objects.get().applicant_citizen_id == "074201001234"
+
+
+def test_the_intake_page_refuses_a_full_width_cccd(login, users, version):
+    r = login(users["onestop"]).post(f"/dossiers/intake/?procedure={version.procedure.code}", {
+        "procedure": version.procedure.code, "applicant_name": "Lê Văn An", "applicant_phone": "0909000111", "channel": "counter", "doc_0": "on",
+        "applicant_citizen_id": "０７４２０１００１２３４",
+    })
+    assert r.status_code == 400
+    assert "Số CCCD phải gồm đúng 12 chữ số." in r.content.decode()
+    _nothing_written()
