@@ -389,6 +389,10 @@ def forms_list(request: HttpRequest, dossier_id: int):  # type: ignore[no-untype
     return [{"kind": k, "number": numbers[k][0], "title": numbers[k][1], "label": label} for k, label in documents.available_forms(d)]
 
 
+FORM_NOT_AVAILABLE = {"supplement": errors.FORM_PDF_NOT_FOUND_4, "refusal": errors.FORM_PDF_NOT_FOUND_5, "apology": errors.FORM_PDF_NOT_FOUND_2,
+                      "stop": errors.FORM_PDF_NOT_FOUND_3, "receipt": errors.FORM_PDF_NOT_FOUND_6, "control": errors.FORM_PDF_NOT_FOUND_6}
+
+
 @router.get("/{int:dossier_id}/forms/{kind}.pdf",
             summary="Forms as PDF: receipt, supplement, refusal, apology, stop (Circular 03/2025 only), control — numbered by the dossier's regime")
 def form_pdf(request: HttpRequest, dossier_id: int, kind: str):  # type: ignore[no-untyped-def]
@@ -397,10 +401,8 @@ def form_pdf(request: HttpRequest, dossier_id: int, kind: str):  # type: ignore[
     d = selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
     if kind not in documents.form_set(d):
         raise errors.FORM_PDF_NOT_FOUND()
-    if kind == "apology" and not documents.form_available(kind, d):
-        raise errors.FORM_PDF_NOT_FOUND_2()
-    if kind == "stop" and not documents.form_available(kind, d):
-        raise errors.FORM_PDF_NOT_FOUND_3()
+    if not documents.form_available(kind, d):  # the forms GET /{id}/forms lists, and only those
+        raise FORM_NOT_AVAILABLE[kind]()
     resp = HttpResponse(documents.form_pdf(kind, d), content_type="application/pdf")
     resp["Content-Disposition"] = f'inline; filename="mau{documents.form_number(kind, d)}-{d.code}.pdf"'
     return resp

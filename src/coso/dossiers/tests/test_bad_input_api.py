@@ -59,3 +59,24 @@ def test_the_intake_page_refuses_a_full_width_cccd(login, users, version):
     assert r.status_code == 400
     assert "Số CCCD phải gồm đúng 12 chữ số." in r.content.decode()
     _nothing_written()
+
+
+# ---------------------------------------------------------------- forms print only for the dossiers they apply to
+def test_refusal_and_supplement_forms_print_only_when_they_apply_page_and_api(login, users, commune, version):
+    from coso.dossiers.tests.factories import DossierFactory
+
+    returned = DossierFactory(staff=users, commune=commune, procedure_version=version, returned=True)
+    supplemented = DossierFactory(staff=users, commune=commune, procedure_version=version, supplemented=True)
+    c = login(users["onestop"])
+    listed = {f["kind"] for f in c.get(f"/api/v1/dossiers/{returned.pk}/forms").json()}
+    assert listed == {"receipt", "control"}
+    for kind in ("refusal", "supplement"):
+        assert c.get(f"/dossiers/{returned.pk}/forms/{kind}.pdf").status_code == 404
+        r = c.get(f"/api/v1/dossiers/{returned.pk}/forms/{kind}.pdf")
+        assert r.status_code == 404 and r.json()["code"] == "not-found", (kind, r.content[:200])
+    for kind in sorted(listed):
+        assert c.get(f"/api/v1/dossiers/{returned.pk}/forms/{kind}.pdf").status_code == 200
+    assert {f["kind"] for f in c.get(f"/api/v1/dossiers/{supplemented.pk}/forms").json()} == {"receipt", "supplement", "control"}
+    assert c.get(f"/dossiers/{supplemented.pk}/forms/supplement.pdf").status_code == 200
+    assert c.get(f"/api/v1/dossiers/{supplemented.pk}/forms/supplement.pdf").status_code == 200
+    assert c.get(f"/api/v1/dossiers/{supplemented.pk}/forms/refusal.pdf").status_code == 404
