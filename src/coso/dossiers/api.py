@@ -328,6 +328,8 @@ def inbox(request: HttpRequest, q: str = "", near_days: int | None = working_day
 
 @router.get("/stats", summary="Statistics for a period (commune or province scope)")
 def stats(request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None, group: str = "procedure", procedure: str = "", commune: str = ""):  # type: ignore[no-untyped-def]
+    if not selectors.reads_reports(request.user):
+        raise errors.STATS_FORBIDDEN()
     end = end or timezone.localdate()
     start = start or end - dt.timedelta(days=364)
     if start > end:
@@ -342,6 +344,10 @@ def stats(request: HttpRequest, start: dt.date | None = None, end: dt.date | Non
 def register(request: AuthedHttpRequest, fmt: str, start: dt.date, end: dt.date):  # type: ignore[no-untyped-def]
     if fmt not in ("pdf", "xlsx"):
         raise NotFoundError()
+    if not selectors.reads_reports(request.user):
+        raise errors.PREPARE_FORBIDDEN()
+    if start > end:
+        raise errors.INVALID_PERIOD(details={"fields": {"start": ["Sau ngày kết thúc."]}})
     rows = selectors.register_rows(fetched_by=request.user, start=start, end=end)
     label = request.user.commune_code or request.user.province_code
     if fmt == "pdf":

@@ -6,6 +6,7 @@ from coso.core.errors import ErrorCode
 
 INVALID_DATE = ErrorCode("invalid-date", _("Ngày không hợp lệ: %(value)s."))
 DATE_OUT_OF_RANGE = ErrorCode("invalid-date", _("Ngày phải trong khoảng %(first)s–%(last)s."))
+STATS_FORBIDDEN = ErrorCode("forbidden", _("Bạn không có quyền xem thống kê hồ sơ."), status=403)
 PREPARE_FORBIDDEN = ErrorCode("forbidden", _("Bạn không có quyền xuất sổ theo dõi hồ sơ."), status=403)
 INVALID_FORMAT = ErrorCode("invalid-format", _("Định dạng phải là pdf hoặc xlsx."))
 INVALID_PERIOD = ErrorCode("invalid-period", _("Ngày bắt đầu phải trước ngày kết thúc."))

@@ -80,3 +80,24 @@ def test_refusal_and_supplement_forms_print_only_when_they_apply_page_and_api(lo
     assert c.get(f"/dossiers/{supplemented.pk}/forms/supplement.pdf").status_code == 200
     assert c.get(f"/api/v1/dossiers/{supplemented.pk}/forms/supplement.pdf").status_code == 200
     assert c.get(f"/api/v1/dossiers/{supplemented.pk}/forms/refusal.pdf").status_code == 404
+
+
+# ---------------------------------------------------------------- register and statistics: a period in order, staff only
+@pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
+def test_the_register_refuses_a_reversed_period_like_the_statistics(login, users, receive, fmt):
+    receive()
+    c = login(users["onestop"])
+    stats = c.get("/api/v1/dossiers/stats", {"start": "2026-12-31", "end": "2026-01-01"})
+    r = c.get(f"/api/v1/dossiers/register.{fmt}", {"start": "2026-12-31", "end": "2026-01-01"})
+    assert stats.status_code == r.status_code == 400
+    assert r.json()["code"] == stats.json()["code"] == "invalid-period"
+    assert c.get(f"/api/v1/dossiers/register.{fmt}", {"start": "2026-01-01", "end": "2026-12-31"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/dossiers/register.xlsx", "/api/v1/dossiers/register.pdf", "/api/v1/dossiers/stats"])
+def test_a_citizen_may_not_read_the_register_nor_the_statistics(login, users, receive, path):
+    receive()
+    r = login(users["citizen"]).get(path, {"start": "2026-01-01", "end": "2026-12-31"})
+    assert r.status_code == 403, r.content[:200]
+    assert r.json()["code"] == "forbidden"
+    assert login(users["leader"]).get(path, {"start": "2026-01-01", "end": "2026-12-31"}).status_code == 200
