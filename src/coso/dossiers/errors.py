@@ -56,6 +56,7 @@ FORM_PDF_NOT_FOUND_3 = ErrorCode("not-found", _("Hồ sơ chưa dừng giải qu
 FORM_PDF_NOT_FOUND_4 = ErrorCode("not-found", _("Hồ sơ chưa có yêu cầu bổ sung, hoàn thiện."), status=404)
 FORM_PDF_NOT_FOUND_5 = ErrorCode("not-found", _("Hồ sơ không bị từ chối tiếp nhận, giải quyết."), status=404)
 FORM_PDF_NOT_FOUND_6 = ErrorCode("not-found", _("Biểu mẫu này không áp dụng cho hồ sơ."), status=404)
+TEXT_TOO_LONG = ErrorCode("too-long", _("%(label)s dài quá %(max_length)s ký tự."))
 INVALID_CHARACTERS = ErrorCode("invalid-characters", _("Dữ liệu có ký tự không hợp lệ (NUL)."))
 INVALID_JSON = ErrorCode("invalid-json", _("Nội dung gửi lên phải là một đối tượng JSON."))
 INVALID_FILE = ErrorCode("invalid-file", _("Tệp «%(value)s» không phải base64 hợp lệ."))

@@ -101,3 +101,45 @@ def test_a_citizen_may_not_read_the_register_nor_the_statistics(login, users, re
     assert r.status_code == 403, r.content[:200]
     assert r.json()["code"] == "forbidden"
     assert login(users["leader"]).get(path, {"start": "2026-01-01", "end": "2026-12-31"}).status_code == 200
+
+
+# ---------------------------------------------------------------- free text: at most 4,000 characters
+def test_an_intake_note_longer_than_4000_characters_is_refused_api_and_page(login, users, version):
+    c = login(users["onestop"])
+    for note in ("x" * 4001, "x" * 12_000_000):  # just past the limit, and 12 MB
+        r = c.post("/api/v1/dossiers/intake", _intake(version, note=note), content_type="application/json")
+        assert r.status_code == 400, r.content[:300]
+        assert r.json()["code"] == "too-long" and r.json()["message"] == "Ghi chú dài quá 4.000 ký tự."
+        assert r.json()["details"]["fields"] == {"note": ["Ghi chú dài quá 4.000 ký tự."]}
+        _nothing_written()
+    page = c.post(f"/dossiers/intake/?procedure={version.procedure.code}", {
+        "procedure": version.procedure.code, "applicant_name": "Lê Văn An", "applicant_phone": "0909000111", "channel": "counter", "doc_0": "on",
+        "note": "x" * 200_000,
+    })
+    html = page.content.decode()
+    assert page.status_code == 400 and 'maxlength="4000"' in html
+    assert "Giá trị này chỉ có tối đa 4000 kí tự (hiện có 200000)" in html
+    _nothing_written()
+    assert c.post("/api/v1/dossiers/intake", _intake(version, note="x" * 4000), content_type="application/json").status_code == 201
+
+
+def test_a_reason_or_a_rating_comment_longer_than_4000_characters_is_refused(login, users, commune, version):
+    from coso.dossiers.models import DossierRating
+    from coso.dossiers.tests.factories import DossierFactory
+
+    open_one = DossierFactory(staff=users, commune=commune, procedure_version=version)
+    c = login(users["onestop"])
+    r = c.post(f"/api/v1/dossiers/{open_one.pk}/actions/request_supplement", {"version": open_one.version, "reason": "Thiếu giấy " * 500},
+               content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "too-long" and "reason" in r.json()["details"]["fields"]
+    page = c.post(f"/dossiers/{open_one.pk}/act/request_supplement/", {"version": open_one.version, "reason": "x" * 4001})
+    assert page.status_code == 400 and "tối đa 4000 kí tự" in page.content.decode()
+    fresh = Dossier.objects.get(pk=open_one.pk)
+    assert (fresh.version, fresh.status, fresh.events.count()) == (open_one.version, open_one.status, open_one.events.count())
+
+    returned = DossierFactory(staff=users, commune=commune, procedure_version=version, returned=True)
+    r = c.post(f"/api/v1/dossiers/{returned.pk}/rating", {"level": "satisfied", "comment": "y" * 100_000}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "too-long" and r.json()["details"]["fields"] == {"comment": ["Ý kiến dài quá 4.000 ký tự."]}
+    assert not DossierRating.objects.exists()
+    r = c.post(f"/api/v1/dossiers/{returned.pk}/rating", {"level": "satisfied", "comment": "y" * 4000}, content_type="application/json")
+    assert r.status_code == 201 and len(DossierRating.objects.get().comment) == 4000
