@@ -48,7 +48,7 @@ class ExternalIdentityBackend(BaseBackend):
             claims = self.verify(request, **credentials)
         except NotImplementedError:
             return None
-        if claims is None or not claims.citizen_id.isdigit() or len(claims.citizen_id) != 12:
+        if claims is None or not (claims.citizen_id.isascii() and claims.citizen_id.isdigit()) or len(claims.citizen_id) != 12:
             return None
         return self.user_for(claims)
 

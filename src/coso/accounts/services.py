@@ -45,8 +45,8 @@ from coso.core.params import INT_MAX
 from coso.core.text import fold, nfc
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@+-]{2,149}$")
-PHONE_RE = re.compile(r"^0\d{9}$")
-CITIZEN_ID_RE = re.compile(r"^\d{12}$")
+PHONE_RE = re.compile(r"^0[0-9]{9}\Z")  # ASCII digits: \d also takes full-width and other scripts' digits
+CITIZEN_ID_RE = re.compile(r"^[0-9]{12}\Z")
 EDITABLE_FIELDS = ("full_name", "email", "phone", "citizen_id", "role", "unit")
 
 # Which account role a person of the workforce register gets by default, from their position

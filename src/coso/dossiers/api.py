@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import json
 import typing
 from typing import Any, TypeVar
 
@@ -18,6 +17,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
+from coso.core import json_input
 from coso.core.exceptions import NotFoundError
 from coso.core.params import working_days_query
 from coso.core.security import client_ip
@@ -208,8 +208,8 @@ def _submission(request: HttpRequest, schema: type[TSchema]) -> tuple[TSchema, l
         files = [(names[i] if i < len(names) and names[i].strip() else f"Tệp {i + 1}", f) for i, f in enumerate(uploads)]
     else:
         try:
-            raw = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
+            raw = json_input.loads(request.body or b"{}")
+        except ValueError:  # malformed, not UTF-8, or nested too deeply
             raise errors.SUBMISSION_INVALID_JSON() from None
         if not isinstance(raw, dict):
             raise errors.INVALID_JSON()
@@ -328,6 +328,8 @@ def inbox(request: HttpRequest, q: str = "", near_days: int | None = working_day
 
 @router.get("/stats", summary="Statistics for a period (commune or province scope)")
 def stats(request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None, group: str = "procedure", procedure: str = "", commune: str = ""):  # type: ignore[no-untyped-def]
+    if not selectors.reads_reports(request.user):
+        raise errors.STATS_FORBIDDEN()
     end = end or timezone.localdate()
     start = start or end - dt.timedelta(days=364)
     if start > end:
@@ -342,6 +344,10 @@ def stats(request: HttpRequest, start: dt.date | None = None, end: dt.date | Non
 def register(request: AuthedHttpRequest, fmt: str, start: dt.date, end: dt.date):  # type: ignore[no-untyped-def]
     if fmt not in ("pdf", "xlsx"):
         raise NotFoundError()
+    if not selectors.reads_reports(request.user):
+        raise errors.PREPARE_FORBIDDEN()
+    if start > end:
+        raise errors.INVALID_PERIOD(details={"fields": {"start": ["Sau ngày kết thúc."]}})
     rows = selectors.register_rows(fetched_by=request.user, start=start, end=end)
     label = request.user.commune_code or request.user.province_code
     if fmt == "pdf":
@@ -389,6 +395,10 @@ def forms_list(request: HttpRequest, dossier_id: int):  # type: ignore[no-untype
     return [{"kind": k, "number": numbers[k][0], "title": numbers[k][1], "label": label} for k, label in documents.available_forms(d)]
 
 
+FORM_NOT_AVAILABLE = {"supplement": errors.FORM_PDF_NOT_FOUND_4, "refusal": errors.FORM_PDF_NOT_FOUND_5, "apology": errors.FORM_PDF_NOT_FOUND_2,
+                      "stop": errors.FORM_PDF_NOT_FOUND_3, "receipt": errors.FORM_PDF_NOT_FOUND_6, "control": errors.FORM_PDF_NOT_FOUND_6}
+
+
 @router.get("/{int:dossier_id}/forms/{kind}.pdf",
             summary="Forms as PDF: receipt, supplement, refusal, apology, stop (Circular 03/2025 only), control — numbered by the dossier's regime")
 def form_pdf(request: HttpRequest, dossier_id: int, kind: str):  # type: ignore[no-untyped-def]
@@ -397,10 +407,8 @@ def form_pdf(request: HttpRequest, dossier_id: int, kind: str):  # type: ignore[
     d = selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
     if kind not in documents.form_set(d):
         raise errors.FORM_PDF_NOT_FOUND()
-    if kind == "apology" and not documents.form_available(kind, d):
-        raise errors.FORM_PDF_NOT_FOUND_2()
-    if kind == "stop" and not documents.form_available(kind, d):
-        raise errors.FORM_PDF_NOT_FOUND_3()
+    if not documents.form_available(kind, d):  # the forms GET /{id}/forms lists, and only those
+        raise FORM_NOT_AVAILABLE[kind]()
     resp = HttpResponse(documents.form_pdf(kind, d), content_type="application/pdf")
     resp["Content-Disposition"] = f'inline; filename="mau{documents.form_number(kind, d)}-{d.code}.pdf"'
     return resp

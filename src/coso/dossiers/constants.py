@@ -160,3 +160,4 @@ WAITING_ROLE_BY_STATUS: dict[str, str] = {
 ALLOWED_ATTACHMENT_KINDS = frozenset({"pdf", "jpg", "png", "webp", "gif", "bmp", "tif", "docx", "odt"})
 
 PHONE_SUFFIX_DIGITS = 4
+MAX_FREE_TEXT = 4000  # characters of a note, a reason or a rating comment (as a feedback or a task report)

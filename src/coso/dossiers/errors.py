@@ -6,6 +6,7 @@ from coso.core.errors import ErrorCode
 
 INVALID_DATE = ErrorCode("invalid-date", _("Ngày không hợp lệ: %(value)s."))
 DATE_OUT_OF_RANGE = ErrorCode("invalid-date", _("Ngày phải trong khoảng %(first)s–%(last)s."))
+STATS_FORBIDDEN = ErrorCode("forbidden", _("Bạn không có quyền xem thống kê hồ sơ."), status=403)
 PREPARE_FORBIDDEN = ErrorCode("forbidden", _("Bạn không có quyền xuất sổ theo dõi hồ sơ."), status=403)
 INVALID_FORMAT = ErrorCode("invalid-format", _("Định dạng phải là pdf hoặc xlsx."))
 INVALID_PERIOD = ErrorCode("invalid-period", _("Ngày bắt đầu phải trước ngày kết thúc."))
@@ -52,6 +53,10 @@ LOOKUP_NOT_FOUND = ErrorCode("not-found", _("Không tìm thấy hồ sơ khớp 
 FORM_PDF_NOT_FOUND = ErrorCode("not-found", _("Biểu mẫu này không áp dụng cho hồ sơ tiếp nhận trước ngày 01/7/2025."), status=404)
 FORM_PDF_NOT_FOUND_2 = ErrorCode("not-found", _("Hồ sơ chưa có văn bản xin lỗi."), status=404)
 FORM_PDF_NOT_FOUND_3 = ErrorCode("not-found", _("Hồ sơ chưa dừng giải quyết."), status=404)
+FORM_PDF_NOT_FOUND_4 = ErrorCode("not-found", _("Hồ sơ chưa có yêu cầu bổ sung, hoàn thiện."), status=404)
+FORM_PDF_NOT_FOUND_5 = ErrorCode("not-found", _("Hồ sơ không bị từ chối tiếp nhận, giải quyết."), status=404)
+FORM_PDF_NOT_FOUND_6 = ErrorCode("not-found", _("Biểu mẫu này không áp dụng cho hồ sơ."), status=404)
+TEXT_TOO_LONG = ErrorCode("too-long", _("%(label)s dài quá %(max_length)s ký tự."))
 INVALID_CHARACTERS = ErrorCode("invalid-characters", _("Dữ liệu có ký tự không hợp lệ (NUL)."))
 INVALID_JSON = ErrorCode("invalid-json", _("Nội dung gửi lên phải là một đối tượng JSON."))
 INVALID_FILE = ErrorCode("invalid-file", _("Tệp «%(value)s» không phải base64 hợp lệ."))

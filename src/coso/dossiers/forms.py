@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coso.core.attachments import size_validator
 from coso.core.params import validate_day
-from coso.dossiers.constants import CRITERION_SCORES, RATING_CRITERIA, Channel, Satisfaction
+from coso.dossiers.constants import CRITERION_SCORES, MAX_FREE_TEXT, RATING_CRITERIA, Channel, Satisfaction
 from coso.units.models import AdministrativeUnit
 
 
@@ -25,7 +25,7 @@ class ApplicantForm(forms.Form):
     applicant_citizen_id = forms.CharField(label=_("Số CCCD"), max_length=12, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
     zalo_opt_in = forms.BooleanField(label=_("Nhận thông báo qua Zalo"), required=False)
-    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=MAX_FREE_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self):  # type: ignore[no-untyped-def]
         """The service's checks of the applicant (phone, e-mail, CCCD) run here too, so that one submission
@@ -88,7 +88,7 @@ class OnlineSubmitForm(ApplicantForm):
 
 class ActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Lý do / ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Lý do / ghi chú"), required=False, max_length=MAX_FREE_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
     new_date = forms.DateField(label=_("Ngày hẹn trả mới"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     documents = forms.CharField(label=_("Giấy tờ cần bổ sung (mỗi dòng một loại)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     assignee_id = forms.IntegerField(required=False)
@@ -101,14 +101,14 @@ class LookupForm(forms.Form):
 
     def clean_phone(self) -> str:
         value = self.cleaned_data["phone"]
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise forms.ValidationError(_("Nhập đúng 4 chữ số cuối của số điện thoại."))
         return value
 
 
 class RatingForm(forms.Form):
     level = forms.ChoiceField(label=_("Mức độ hài lòng chung"), choices=Satisfaction.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Ý kiến khác"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label=_("Ý kiến khác"), required=False, max_length=MAX_FREE_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, criteria=None, **kwargs):  # type: ignore[no-untyped-def]
         """``criteria``: (key, label) of the dossier's regime (coso.dossiers.services.rating_criteria)."""

@@ -10,7 +10,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from coso.accounts.roles import COMMUNE_ROLES, Role
+from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.core.scoping import get_scoped_or_404, scope_unit, scoped
 from coso.core.search import search_filter
@@ -210,6 +210,13 @@ def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
     after = hi if end >= LAST_DAY else max(end + dt.timedelta(days=1), lo)
     tz = timezone.get_current_timezone()
     return (dt.datetime.combine(first, dt.time.min, tzinfo=tz), dt.datetime.combine(max(after, first), dt.time.min, tzinfo=tz))
+
+
+def reads_reports(user: Any) -> bool:
+    """Whether ``user`` may read the statistics and the register of dossiers: staff of a commune or a province, and
+    system administrators (the pages answer 404 to anyone else, the API 403). A citizen's scope would only
+    ever give an empty report."""
+    return bool(user.is_authenticated and (user.is_superuser or user.role in COMMUNE_ROLES or user.role in PROVINCE_ROLES or user.role == Role.SYSTEM_ADMIN))
 
 
 def _scoped_stats(fetched_by: Any, commune_code: str = "") -> QuerySet:

@@ -35,6 +35,7 @@ from coso.dossiers.constants import (
     ACTIONS,
     ALLOWED_ATTACHMENT_KINDS,
     FINISHED_STATUSES,
+    MAX_FREE_TEXT,
     ONLINE_CHANNELS,
     PAPER_CHANNELS,
     RATING_CRITERIA,
@@ -50,8 +51,10 @@ from coso.dossiers.models import Dossier, DossierApology, DossierAttachment, Dos
 from coso.rules.lookup import rule
 from coso.workcalendar import services as cal
 
-PHONE_RE = re.compile(r"^(0|\+84)\d{9,10}$")
-CCCD_RE = re.compile(r"^\d{12}$")
+# ASCII digits only: \d would let full-width or Arabic-Indic digits through, stored as typed, that no search by
+# the number nor any account linking would ever find.
+PHONE_RE = re.compile(r"^(0|\+84)[0-9]{9,10}\Z")
+CCCD_RE = re.compile(r"^[0-9]{12}\Z")
 MAX_FILES = 30  # files in one submission or action (each within COSO_MAX_ATTACHMENT_BYTES)
 
 
@@ -106,6 +109,14 @@ def clean_applicant(data: Applicant) -> Applicant:
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], code="invalid-applicant", details={"fields": errors})
     return Applicant(name=name, phone=phone, email=email, citizen_id=cccd, address=nfc(data.address)[:300], zalo_opt_in=data.zalo_opt_in)
+
+
+def free_text(value: str, *, field: str, label: str) -> str:
+    """A note, a reason or a comment in NFC, refused beyond MAX_FREE_TEXT characters (before anything is written)."""
+    text = nfc(value or "")
+    if len(text) > MAX_FREE_TEXT:
+        raise dossiers_errors.TEXT_TOO_LONG(label=label, max_length=f"{MAX_FREE_TEXT:,}".replace(",", "."), field=field)
+    return text
 
 
 def prepare_files(files: list[tuple[str, Any]] | None) -> list[tuple[str, att.PreparedFile]]:
@@ -406,6 +417,7 @@ def receive_at_counter(
     if channel not in PAPER_CHANNELS:
         raise dossiers_errors.INVALID_CHANNEL(details={"fields": {"channel": ["Không hợp lệ."]}})
     applicant = clean_applicant(applicant)
+    note = free_text(note, field="note", label="Ghi chú")
     now = received_at or timezone.now()
     version = _version_for(procedure_version, procedure=procedure, province_code=commune.province_code, day=timezone.localdate(now))
     files = files or []
@@ -423,7 +435,7 @@ def receive_at_counter(
             code=code, agency_code=agency, deciding_level=deciding_level_for(commune, version, timezone.localdate(now)), procedure_version=version, province_code=commune.province_code, commune_code=commune.code,
             applicant_name=applicant.name, applicant_name_folded=fold(applicant.name), applicant_phone=applicant.phone,
             applicant_email=applicant.email, applicant_citizen_id=applicant.citizen_id, applicant_address=applicant.address,
-            zalo_opt_in=applicant.zalo_opt_in, channel=channel, note=nfc(note), submitted_at=now, status=Status.RECEIVED,
+            zalo_opt_in=applicant.zalo_opt_in, channel=channel, note=note, submitted_at=now, status=Status.RECEIVED,
             received_by=actor if getattr(actor, "pk", None) else None, owner=owner,
         )
         _set_clock(dossier, version, now)
@@ -454,6 +466,7 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
     if commune is None or getattr(commune, "level", "") != "commune":
         raise dossiers_errors.NO_COMMUNE(details={"fields": {"commune": ["Bắt buộc."]}})
     applicant = clean_applicant(applicant)
+    note = free_text(note, field="note", label="Ghi chú")
     now = timezone.now()
     if channel not in ONLINE_CHANNELS or channel not in allowed_channels(timezone.localdate(now), commune.province_code, commune.code):
         raise dossiers_errors.SUBMIT_ONLINE_INVALID_CHANNEL(details={"fields": {"channel": ["Không hợp lệ."]}})
@@ -472,7 +485,7 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
             code=code, agency_code=agency, deciding_level=deciding_level_for(commune, version, timezone.localdate(now)), procedure_version=version, province_code=commune.province_code, commune_code=commune.code,
             applicant_name=applicant.name, applicant_name_folded=fold(applicant.name), applicant_phone=applicant.phone,
             applicant_email=applicant.email, applicant_citizen_id=applicant.citizen_id, applicant_address=applicant.address,
-            zalo_opt_in=applicant.zalo_opt_in, owner=actor, channel=channel, note=nfc(note), submitted_at=now,
+            zalo_opt_in=applicant.zalo_opt_in, owner=actor, channel=channel, note=note, submitted_at=now,
             status=Status.ONLINE_SUBMITTED,
         )
         hours = int(rule("onestop.online.answer_working_hours", on=timezone.localdate(now), province_code=commune.province_code, commune_code=commune.code, default=0))
@@ -559,7 +572,7 @@ def _delegation_for(dossier: Dossier, actor: Any, action: str) -> Any:
 def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int | None, reason: str = "", data: dict | None = None, files: list[tuple[str, Any]] | None = None) -> Dossier:
     """Apply one workflow action. Bad input or an illegal transition raises and changes nothing."""
     data = data or {}
-    reason = nfc(reason)
+    reason = free_text(reason, field="reason", label="Lý do")
     rule = ACTIONS.get(action)
     if rule is None:
         raise dossiers_errors.UNKNOWN_ACTION()
@@ -926,6 +939,7 @@ def rating_channels(d: Dossier) -> list[str]:
 def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = None, comment: str = "", channel: str = "") -> DossierRating:
     if level not in Satisfaction.values:
         raise dossiers_errors.INVALID_LEVEL(details={"fields": {"level": ["Bắt buộc."]}})
+    comment = free_text(comment, field="comment", label="Ý kiến")
     with transaction.atomic():
         try:
             d = Dossier.objects.select_for_update().get(pk=dossier_id)
@@ -962,7 +976,7 @@ def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = Non
             d.events.filter(actor__isnull=False, actor_role__in=list(STAFF_ACTORS)).values_list("actor_id", flat=True)
         ))
         r = DossierRating(
-            dossier=d, level=level, criteria=clean, channel=channel, comment=nfc(comment)[:2000], officer_ids=officer_ids, rated_by=actor, rated_at=timezone.now(),
+            dossier=d, level=level, criteria=clean, channel=channel, comment=comment, officer_ids=officer_ids, rated_by=actor, rated_at=timezone.now(),
             province_code=d.province_code, commune_code=d.commune_code,
         )
         r.full_clean()

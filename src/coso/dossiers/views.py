@@ -338,7 +338,7 @@ def form_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in documents.FORMS:
         raise Http404
     d = selectors.dossier_get(fetched_by=request.user, pk=pk)
-    if kind not in documents.form_set(d) or (kind in ("apology", "stop") and not documents.form_available(kind, d)):
+    if kind not in documents.form_set(d) or not documents.form_available(kind, d):  # the forms the detail page lists
         raise Http404
     pdf = documents.form_pdf(kind, d)
     resp = HttpResponse(pdf, content_type="application/pdf")

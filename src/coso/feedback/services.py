@@ -287,7 +287,7 @@ def feedback_submit(
             fields["contact_name"] = ["Vui lòng nhập họ tên, hoặc chọn gửi ẩn danh."]
         if not (contact_phone or contact_email) and channel != Feedback.Channel.OPEN311:
             fields["contact_phone"] = ["Vui lòng nhập số điện thoại hoặc thư điện tử, hoặc chọn gửi ẩn danh."]
-    if contact_phone and not re.fullmatch(r"\+?\d[\d .-]{7,18}", contact_phone.strip()):
+    if contact_phone and not re.fullmatch(r"\+?[0-9][0-9 .-]{7,18}", contact_phone.strip()):
         fields["contact_phone"] = ["Số điện thoại không hợp lệ."]
     if fields:
         first = next(iter(fields.values()))[0]

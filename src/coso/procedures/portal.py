@@ -40,6 +40,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from coso.core import json_input
 from coso.core.text import fold, nfc
 from coso.procedures import errors as procedures_errors
 
@@ -392,23 +393,26 @@ def read_records(data: bytes | str) -> list[Any]:
         raise procedures_errors.PORTAL_ROWS_IMPORT_EMPTY(details={"rows": []})
     if text.startswith("["):
         try:
-            parsed = json.loads(text)
+            parsed = json_input.loads(text)
         except json.JSONDecodeError as exc:
             raise procedures_errors.READ_RECORDS_INVALID_JSON_2(lineno=exc.lineno) from exc
         return list(parsed)
     if text.startswith("{") and "\n" not in text.rstrip():
-        parsed = json.loads(text)
+        try:
+            parsed = json_input.loads(text)
+        except json.JSONDecodeError as exc:
+            raise procedures_errors.READ_RECORDS_INVALID_JSON_2(lineno=exc.lineno) from exc
         return list(parsed.get("procedures") or [parsed]) if isinstance(parsed, dict) else [parsed]
     records = []
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            records.append(json.loads(line))
+            records.append(json_input.loads(line))
         except json.JSONDecodeError as exc:
             if n == 1 and line.strip().startswith("{"):
                 try:  # a pretty-printed single object or {"procedures": [...]}
-                    parsed = json.loads(text)
+                    parsed = json_input.loads(text)
                     return list(parsed.get("procedures") or [parsed]) if isinstance(parsed, dict) else [parsed]
                 except json.JSONDecodeError:
                     pass

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coso.accounts.roles import ADMIN_ROLES, Role
+from coso.core import json_input
 from coso.core.audit import audit_log, audited_create, audited_update, snapshot
 from coso.core.exceptions import ApplicationError
 from coso.core.models import AuditLog
@@ -838,7 +839,7 @@ def rows_from_upload(name: str, data: bytes) -> list[dict[str, Any]]:
     """Read an uploaded catalogue file (.xlsx or .json) into raw rows with ``_row`` numbers."""
     if name.lower().endswith(".json"):
         try:
-            parsed = json.loads(data.decode("utf-8-sig"))
+            parsed = json_input.loads(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise procedures_errors.ROWS_FROM_UPLOAD_INVALID_JSON() from exc
         items = parsed.get("procedures") if isinstance(parsed, dict) else parsed

@@ -46,7 +46,7 @@ HEADER = dict(COLUMNS)
 EXPORT_COMMUNE_NAME = "Tên xã/phường"  # export only (the import reads "Mã xã")
 REQUIRED_HEADERS = [HEADER[k] for k in ("full_name", "birth_date", "gender", "citizen_id", "kind", "position_code")]
 _DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_CCCD_RE = re.compile(r"^\d{12}$")
+_CCCD_RE = re.compile(r"^[0-9]{12}\Z")  # ASCII digits: \d also takes full-width and other scripts' digits
 # One answer for a malformed CCCD and for one registered in a unit the user may not see: telling the
 # two apart would confirm that someone with that CCCD works in another commune (an existence oracle).
 CCCD_UNUSABLE = gettext_lazy("Số CCCD không hợp lệ hoặc không dùng được cho hồ sơ này (kiểm tra lại 12 chữ số; nếu đúng, liên hệ cơ quan nội vụ cấp tỉnh)")

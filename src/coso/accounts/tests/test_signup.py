@@ -244,3 +244,13 @@ def test_pages_in_english(users, login, client):
     assert "Staff accounts" in body and "Create from the workforce register" in body
     body = c.get("/accounts/security/").content.decode()
     assert "Account security" in body and "Create new recovery codes" in body
+
+
+@pytest.mark.parametrize("contact", ["０９１２３４５６７８", "0٩١٢٣٤٥٦٧٨", "0९१२३४५६७८"])
+def test_a_phone_written_with_other_digits_than_ascii_is_refused(contact, client):
+    r = client.post("/api/v1/accounts/signup/code", {"contact": contact}, content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "validation-error" and "contact" in r.json()["details"]["fields"]
+    r = client.post("/accounts/register/", {"contact": contact})
+    assert r.status_code == 200 and "has-error" in r.content.decode()
+    assert not SignupCode.objects.exists() and not MemoryBackend.outbox

@@ -102,3 +102,16 @@ def test_create_procedure_via_api(login, users, db):
     r = c.put(f"{API}/9.000001", json.dumps({"name": "Thủ tục mới đổi tên"}), content_type="application/json")
     assert r.status_code == 200 and r.json()["name"] == "Thủ tục mới đổi tên"
     assert c.get(f"{API}/", {"q": "thu tuc moi doi ten"}).json()["count"] == 1
+
+
+def test_import_of_a_json_file_nested_too_deeply_is_refused_as_invalid_json(login, users, catalogue):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coso.procedures.models import ProcedureVersion
+
+    before = ProcedureVersion.objects.count()
+    c = login(users["sysadmin"])
+    r = c.post(f"{API}/import", {"file": SimpleUploadedFile("c.json", b"[" * 1000 + b"]" * 1000), "effective_from": "2027-01-01"})
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "invalid-json"
+    assert ProcedureVersion.objects.count() == before

@@ -245,3 +245,16 @@ def test_province_admin_uploads_portal_data_on_the_import_page(login, users):
         reverse("procedures:import"), {"source_format": "portal", "effective_from": "2027-01-01", "file": SimpleUploadedFile("cong.xlsx", b"x")}
     )
     assert r.status_code == 200 and "phải là tệp .json hoặc .jsonl" in r.content.decode()
+
+
+@pytest.mark.parametrize("body", [b"[" * 1000 + b"]" * 1000, b"{" + b'"a":[' * 1000 + b"]" * 1000 + b"}", b'{"code": "1.004873",'])
+def test_portal_data_nested_too_deeply_or_broken_on_one_line_is_refused_on_the_import_page(login, users, body):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    load_procedures()
+    before = ProcedureVersion.objects.count()
+    r = login(users["province_admin"]).post(
+        reverse("procedures:import"), {"source_format": "portal", "effective_from": "2027-01-01", "file": SimpleUploadedFile("cong.json", body)}
+    )
+    assert r.status_code == 200 and "Tệp JSON không hợp lệ" in r.content.decode()
+    assert ProcedureVersion.objects.count() == before

@@ -1,0 +1,145 @@
+"""Bad input to the one-stop shop's API and pages, found by exploratory testing: each is refused in the one JSON
+error shape (or on the form) and leaves nothing behind."""
+
+from __future__ import annotations
+
+import pytest
+
+from coso.core.models import AuditLog
+from coso.dossiers.models import Dossier, DossierEvent
+
+pytestmark = pytest.mark.django_db
+
+DEEP = b"[" * 1000 + b"]" * 1000  # nested deeper than Python's json recurses
+
+
+def _nothing_written() -> None:
+    assert Dossier.objects.count() == 0 and DossierEvent.objects.count() == 0
+    assert not AuditLog.objects.filter(verb__startswith="dossier-").exists()
+
+
+@pytest.mark.parametrize(("who", "path"), [("onestop", "/api/v1/dossiers/intake"), ("citizen", "/api/v1/dossiers/online")])
+def test_a_json_body_nested_too_deeply_is_refused_as_invalid_json(login, users, version, who, path):
+    r = login(users[who]).post(path, DEEP, content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "invalid-json" and r.json()["message"] == "Nội dung gửi lên không phải JSON hợp lệ."
+    _nothing_written()
+
+
+# ---------------------------------------------------------------- CCCD and phone: ASCII digits only
+def _intake(version, **kw) -> dict:  # type: ignore[no-untyped-def]
+    return {"procedure_code": version.procedure.code, "applicant_name": "Phạm Minh Tuấn", "applicant_phone": "0912345678",
+            "documents": ["Tờ khai đăng ký khai sinh"], **kw}
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("applicant_citizen_id", "０７４２０１００１２３４"),  # full-width
+    ("applicant_citizen_id", "٠٧٤٢٠١٠٠١٢٣٤"),  # Arabic-Indic
+    ("applicant_citizen_id", "۰۷۴۲۰۱۰۰۱۲۳۴"),  # Extended Arabic-Indic (Persian)
+    ("applicant_phone", "0９１２３４５６７８"),
+    ("applicant_phone", "+84९१२३४५६७८"),  # Devanagari
+])
+def test_intake_refuses_a_cccd_or_phone_written_with_other_digits_than_ascii(login, users, version, field, value):
+    c = login(users["onestop"])
+    r = c.post("/api/v1/dossiers/intake", _intake(version, **{field: value}), content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "invalid-applicant" and field in r.json()["details"]["fields"]
+    _nothing_written()
+    ok = c.post("/api/v1/dossiers/intake", _intake(version, applicant_citizen_id="074201001234", applicant_phone="0912 345 678"),
+                content_type="application/json")
+    assert ok.status_code == 201, ok.content
+    assert Dossier.objects.get().applicant_citizen_id == "074201001234"
+
+
+def test_the_intake_page_refuses_a_full_width_cccd(login, users, version):
+    r = login(users["onestop"]).post(f"/dossiers/intake/?procedure={version.procedure.code}", {
+        "procedure": version.procedure.code, "applicant_name": "Lê Văn An", "applicant_phone": "0909000111", "channel": "counter", "doc_0": "on",
+        "applicant_citizen_id": "０７４２０１００１２３４",
+    })
+    assert r.status_code == 400
+    assert "Số CCCD phải gồm đúng 12 chữ số." in r.content.decode()
+    _nothing_written()
+
+
+# ---------------------------------------------------------------- forms print only for the dossiers they apply to
+def test_refusal_and_supplement_forms_print_only_when_they_apply_page_and_api(login, users, commune, version):
+    from coso.dossiers.tests.factories import DossierFactory
+
+    returned = DossierFactory(staff=users, commune=commune, procedure_version=version, returned=True)
+    supplemented = DossierFactory(staff=users, commune=commune, procedure_version=version, supplemented=True)
+    c = login(users["onestop"])
+    listed = {f["kind"] for f in c.get(f"/api/v1/dossiers/{returned.pk}/forms").json()}
+    assert listed == {"receipt", "control"}
+    for kind in ("refusal", "supplement"):
+        assert c.get(f"/dossiers/{returned.pk}/forms/{kind}.pdf").status_code == 404
+        r = c.get(f"/api/v1/dossiers/{returned.pk}/forms/{kind}.pdf")
+        assert r.status_code == 404 and r.json()["code"] == "not-found", (kind, r.content[:200])
+    for kind in sorted(listed):
+        assert c.get(f"/api/v1/dossiers/{returned.pk}/forms/{kind}.pdf").status_code == 200
+    assert {f["kind"] for f in c.get(f"/api/v1/dossiers/{supplemented.pk}/forms").json()} == {"receipt", "supplement", "control"}
+    assert c.get(f"/dossiers/{supplemented.pk}/forms/supplement.pdf").status_code == 200
+    assert c.get(f"/api/v1/dossiers/{supplemented.pk}/forms/supplement.pdf").status_code == 200
+    assert c.get(f"/api/v1/dossiers/{supplemented.pk}/forms/refusal.pdf").status_code == 404
+
+
+# ---------------------------------------------------------------- register and statistics: a period in order, staff only
+@pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
+def test_the_register_refuses_a_reversed_period_like_the_statistics(login, users, receive, fmt):
+    receive()
+    c = login(users["onestop"])
+    stats = c.get("/api/v1/dossiers/stats", {"start": "2026-12-31", "end": "2026-01-01"})
+    r = c.get(f"/api/v1/dossiers/register.{fmt}", {"start": "2026-12-31", "end": "2026-01-01"})
+    assert stats.status_code == r.status_code == 400
+    assert r.json()["code"] == stats.json()["code"] == "invalid-period"
+    assert c.get(f"/api/v1/dossiers/register.{fmt}", {"start": "2026-01-01", "end": "2026-12-31"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/dossiers/register.xlsx", "/api/v1/dossiers/register.pdf", "/api/v1/dossiers/stats"])
+def test_a_citizen_may_not_read_the_register_nor_the_statistics(login, users, receive, path):
+    receive()
+    r = login(users["citizen"]).get(path, {"start": "2026-01-01", "end": "2026-12-31"})
+    assert r.status_code == 403, r.content[:200]
+    assert r.json()["code"] == "forbidden"
+    assert login(users["leader"]).get(path, {"start": "2026-01-01", "end": "2026-12-31"}).status_code == 200
+
+
+# ---------------------------------------------------------------- free text: at most 4,000 characters
+def test_an_intake_note_longer_than_4000_characters_is_refused_api_and_page(login, users, version):
+    c = login(users["onestop"])
+    for note in ("x" * 4001, "x" * 12_000_000):  # just past the limit, and 12 MB
+        r = c.post("/api/v1/dossiers/intake", _intake(version, note=note), content_type="application/json")
+        assert r.status_code == 400, r.content[:300]
+        assert r.json()["code"] == "too-long" and r.json()["message"] == "Ghi chú dài quá 4.000 ký tự."
+        assert r.json()["details"]["fields"] == {"note": ["Ghi chú dài quá 4.000 ký tự."]}
+        _nothing_written()
+    page = c.post(f"/dossiers/intake/?procedure={version.procedure.code}", {
+        "procedure": version.procedure.code, "applicant_name": "Lê Văn An", "applicant_phone": "0909000111", "channel": "counter", "doc_0": "on",
+        "note": "x" * 200_000,
+    })
+    html = page.content.decode()
+    assert page.status_code == 400 and 'maxlength="4000"' in html
+    assert "Giá trị này chỉ có tối đa 4000 kí tự (hiện có 200000)" in html
+    _nothing_written()
+    assert c.post("/api/v1/dossiers/intake", _intake(version, note="x" * 4000), content_type="application/json").status_code == 201
+
+
+def test_a_reason_or_a_rating_comment_longer_than_4000_characters_is_refused(login, users, commune, version):
+    from coso.dossiers.models import DossierRating
+    from coso.dossiers.tests.factories import DossierFactory
+
+    open_one = DossierFactory(staff=users, commune=commune, procedure_version=version)
+    c = login(users["onestop"])
+    r = c.post(f"/api/v1/dossiers/{open_one.pk}/actions/request_supplement", {"version": open_one.version, "reason": "Thiếu giấy " * 500},
+               content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "too-long" and "reason" in r.json()["details"]["fields"]
+    page = c.post(f"/dossiers/{open_one.pk}/act/request_supplement/", {"version": open_one.version, "reason": "x" * 4001})
+    assert page.status_code == 400 and "tối đa 4000 kí tự" in page.content.decode()
+    fresh = Dossier.objects.get(pk=open_one.pk)
+    assert (fresh.version, fresh.status, fresh.events.count()) == (open_one.version, open_one.status, open_one.events.count())
+
+    returned = DossierFactory(staff=users, commune=commune, procedure_version=version, returned=True)
+    r = c.post(f"/api/v1/dossiers/{returned.pk}/rating", {"level": "satisfied", "comment": "y" * 100_000}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "too-long" and r.json()["details"]["fields"] == {"comment": ["Ý kiến dài quá 4.000 ký tự."]}
+    assert not DossierRating.objects.exists()
+    r = c.post(f"/api/v1/dossiers/{returned.pk}/rating", {"level": "satisfied", "comment": "y" * 4000}, content_type="application/json")
+    assert r.status_code == 201 and len(DossierRating.objects.get().comment) == 4000
