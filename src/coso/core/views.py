@@ -86,7 +86,7 @@ def application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespon
     if exc.status == 404:
         return page_not_found(request)
     if exc.status == 403:
-        return permission_denied(request)
+        return _api_error(request, 403, exc.code, exc.message) or render(request, "errors/403.html", {"message": exc.message}, status=403)
     return (
         _api_error(request, exc.status, exc.code, exc.message)
         or _open311_error(request, exc.status, exc.message)

@@ -60,6 +60,7 @@ TEXT_TOO_LONG = ErrorCode("too-long", _("%(label)s dài quá %(max_length)s ký 
 INVALID_CHARACTERS = ErrorCode("invalid-characters", _("Dữ liệu có ký tự không hợp lệ (NUL)."))
 INVALID_JSON = ErrorCode("invalid-json", _("Nội dung gửi lên phải là một đối tượng JSON."))
 INVALID_FILE = ErrorCode("invalid-file", _("Tệp «%(value)s» không phải base64 hợp lệ."))
+SEARCH_BY_CITIZEN_ID = ErrorCode("citizen-id-search", _("Chỉ cán bộ được xem số định danh cá nhân mới tra cứu hồ sơ theo số CCCD/CMND. Hãy tra theo mã hồ sơ, họ tên hoặc số điện thoại."), status=403)
 SUBMISSION_INVALID_JSON = ErrorCode("invalid-json", _("Nội dung gửi lên không phải JSON hợp lệ."))
 INCOMPLETE_AT_COUNTER = ErrorCode("incomplete-dossier", _("Hồ sơ chưa đủ thành phần: %(papers)s. Hãy đánh dấu các giấy tờ đã nhận, hoặc hướng dẫn công dân bổ sung một lần (Mẫu 02) trước khi tiếp nhận."))
 INCOMPLETE_ONLINE = ErrorCode("incomplete-dossier", _("Thiếu tệp đính kèm: %(papers)s."))

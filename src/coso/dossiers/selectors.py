@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,8 +45,23 @@ def dossier_list(*, fetched_by: Any, query: str = "", status: str = "", procedur
     if procedure_code:
         qs = qs.filter(procedure_version__procedure__code=procedure_code)
     if query.strip():
+        _check_search_terms(fetched_by, query)
         qs = search_filter(qs, kind="dossier", query=query, **scope_unit(fetched_by))
     return qs
+
+
+# A citizen id as typed in a search: 12 digits (CCCD), 9 (the old CMND), or 11 (a CCCD's first digits). Phone numbers
+# (10 digits) and dossier codes stay searchable for everyone.
+_IDENTITY_NUMBER = re.compile(r"[0-9]{9}|[0-9]{11,12}", re.ASCII)
+
+
+def _check_search_terms(fetched_by: Any, query: str) -> None:
+    """Who sees citizen ids masked (Decree 13/2023: ``User.sees_personal_data``) may not search by one: the list would
+    confirm which applicant a number belongs to, the full number the page hides from them."""
+    if getattr(fetched_by, "sees_personal_data", False):
+        return
+    if any(_IDENTITY_NUMBER.fullmatch(term) for term in query.split()):
+        raise errors.SEARCH_BY_CITIZEN_ID()
 
 
 def my_dossiers(*, fetched_by: Any) -> QuerySet:
@@ -107,6 +123,7 @@ def inbox(*, fetched_by: Any, query: str = "", near_days: int | None = None, war
     base, where, today = _inbox_filters(fetched_by, near_days=near_days, warn_days=warn_days)
     mine = base if where["mine"] is None else base.filter(where["mine"])
     if query.strip():
+        _check_search_terms(fetched_by, query)
         mine = search_filter(scoped(dossier_qs(), fetched_by), kind="dossier", query=query, **scope_unit(fetched_by))
     order = ["due_date", "id"]
     lists = [q.order_by(*order) for q in (mine, base.filter(where["near"]), base.filter(where["overdue"]), base.filter(where["warnings"]))]

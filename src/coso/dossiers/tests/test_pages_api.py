@@ -251,3 +251,21 @@ def test_province_stats_by_commune(login, users, receive, other_commune):
     assert body["total"]["received"] == 2 and {row["commune_code"] for row in body["rows"]} == {"26734", "26737"}
     r = login(users["leader"]).get("/api/v1/dossiers/stats")
     assert r.json()["total"]["received"] == 1
+
+
+def test_who_sees_citizen_ids_masked_cannot_search_by_one(login, users, version):
+    """A finance officer sees the CCCD masked on the dossier, yet searching the list by the full number found it: the
+    list confirmed whose number it was (Decree 13/2023)."""
+    c = login(users["onestop"])
+    r = c.post("/api/v1/dossiers/intake", {"procedure_code": version.procedure.code, "applicant_name": "Phạm Minh Tuấn", "applicant_phone": "0912345678",
+                                           "applicant_citizen_id": "079123456789", "documents": ["Tờ khai đăng ký khai sinh"]},
+               content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert c.get("/api/v1/dossiers/?q=079123456789").json()["count"] == 1
+    for who in ("finance", "province_finance"):
+        f = login(users[who])
+        for q in ("079123456789", "07912345678", "123456789", "Tuấn 079123456789"):
+            r = f.get(f"/api/v1/dossiers/?q={q}")
+            assert r.status_code == 403 and r.json()["code"] == "citizen-id-search", (who, q, r.content)
+        assert f.get("/api/v1/dossiers/?q=0912345678").status_code == 200  # the phone and the name stay searchable
+        assert f.get("/api/v1/dossiers/?q=pham minh tuan").status_code == 200
