@@ -219,8 +219,8 @@ def service_definition(cat: FeedbackCategory) -> dict[str, Any]:
     }
 
 
-def _status(fb: Any) -> str:
-    return "closed" if fb.status in CLOSED_STATUSES else "open"
+def _notice(day: dt.date) -> str:
+    return f"Hạn xử lý {day:%d/%m/%Y}."
 
 
 def _status_notes(fb: Any, labels: dict[str, str] | None = None, today: dt.date | None = None) -> str:
@@ -247,9 +247,15 @@ class _Page:
         self.today = timezone.localdate()
         self.labels = {s.value: str(s.label) for s in Feedback.Status}
         self._due: dict[dt.date, str | None] = {}
+        self._notice: dict[dt.date, str] = {}
 
     def when(self, value: dt.datetime | None) -> str | None:
         return value.astimezone(self.tz).isoformat(timespec="seconds") if value else None  # as _dt: aware values from the database
+
+    def notice(self, day: dt.date) -> str:
+        if day not in self._notice:
+            self._notice[day] = _notice(day)
+        return self._notice[day]
 
     def due(self, day: dt.date | None) -> str | None:
         if day not in self._due:
@@ -272,7 +278,7 @@ class _ListRow:
     FIELDS = ("id", "status", "answer_text", "reject_reason", "info_request", "forwarded_at", "forward_target_name", "forward_reason",
               "late", "answer_due", "category__name", "category__code", "text", "is_public", "hidden", "province_code", "commune_code",
               "submitted_at", "closed_at", "updated_at", "address", "village_id", "village__name", "village__kind", "lat", "long",
-              "media_url", "submitter_id", "first_photo_id")
+              "media_url", "submitter_id", "first_photo_id", "commune_name")
     __slots__ = (*(f for f in FIELDS if "__" not in f), "category", "village")
     id: int
     village_id: int | None
@@ -306,17 +312,18 @@ def request_dict(fb: Any, request: HttpRequest, communes: dict[str, str], *, ext
     photos = [request.build_absolute_uri(reverse("feedback:attachment", args=[pk])) for pk in photo_ids]
     address = fb.address or ", ".join(p for p in [str(fb.village) if fb.village_id else "", communes.get(fb.commune_code, "")] if p)
     as_dt, due = (page.when, page.due) if page is not None else (_dt, _due)
+    closed = fb.status in CLOSED_STATUSES
     item: dict[str, Any] = {
         "service_request_id": str(fb.pk),
-        "status": _status(fb),
+        "status": "closed" if closed else "open",
         "status_notes": _status_notes(fb, page.labels, page.today) if page is not None else _status_notes(fb),
         "service_name": fb.category.name,
         "service_code": fb.category.code,
         "description": fb.text if (full or (fb.is_public and not fb.hidden)) else None,
         "agency_responsible": f"UBND {communes.get(fb.commune_code, fb.commune_code)}",
-        "service_notice": f"Hạn xử lý {fb.answer_due:%d/%m/%Y}." if fb.status not in CLOSED_STATUSES else None,
+        "service_notice": None if closed else (page.notice(fb.answer_due) if page is not None else _notice(fb.answer_due)),
         "requested_datetime": as_dt(fb.submitted_at),
-        "updated_datetime": as_dt(fb.closed_at if fb.status in CLOSED_STATUSES and fb.closed_at else fb.updated_at),
+        "updated_datetime": as_dt(fb.closed_at if closed and fb.closed_at else fb.updated_at),
         "expected_datetime": None if fb.status == Feedback.Status.FORWARDED else due(fb.answer_due),
         "address": address,
         "address_id": None,
@@ -529,14 +536,18 @@ def _communes_map(items: list[Any]) -> dict[str, str]:
 
 
 @functools.cache
-def _list_template() -> QuerySet:
+def _list_template(*, public: bool = False) -> QuerySet:
     """What a list answer reads (``_ListRow.FIELDS``) with each item's first photo (a subquery, no prefetch), built
     once per process: a request filters, orders and slices a copy of it. Building the annotation and the 29 columns
     again for every request cost about as much as running the query itself."""
     from django.db.models import OuterRef, Subquery
 
+    from coso.units.models import AdministrativeUnit
+
     first_photo = FeedbackAttachment.objects.filter(feedback=OuterRef("pk"), is_image=True, hidden=False).order_by("id").values("id")[:1]
-    return Feedback.objects.annotate(first_photo_id=Subquery(first_photo)).values(*_ListRow.FIELDS)
+    commune_name = AdministrativeUnit.objects.filter(code=OuterRef("commune_code")).values("name")[:1]
+    qs = Feedback.objects.annotate(first_photo_id=Subquery(first_photo), commune_name=Subquery(commune_name)).values(*_ListRow.FIELDS)
+    return qs.filter(_visible(None)) if public else qs  # public: what anyone may read (no api_key)
 
 
 def _query(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -544,7 +555,10 @@ def _query(request: HttpRequest, fmt: str) -> HttpResponse:
     check_jurisdiction(params)
     user = _api_user(params.get("api_key"))
     extensions = _truthy(params.get("extensions"))
-    qs = (Feedback.objects.all() if extensions else _list_template()).filter(_visible(user))
+    if extensions:
+        qs = Feedback.objects.filter(_visible(user))
+    else:
+        qs = _list_template(public=True) if user is None else _list_template().filter(_visible(user))
     ids = [i.strip() for i in (params.get("service_request_id") or "").split(",") if i.strip()]
     if ids:
         qs = qs.filter(pk__in=[int(i) for i in ids if re.fullmatch(r"[0-9]{1,19}", i) and int(i) <= MAX_ID])  # others match nothing
@@ -585,7 +599,7 @@ def _query(request: HttpRequest, fmt: str) -> HttpResponse:
         items = [_ListRow(r, villages) for r in qs[offset:offset + page_size]]
     else:
         items = list(qs.select_related("category", "village").prefetch_related("attachments", "events")[offset:offset + page_size])
-    communes = _communes_map(items)
+    communes = {f.commune_code: f.commune_name for f in items if f.commune_name} if not extensions else _communes_map(items)
     page_ctx = _Page()
     data = [request_dict(f, request, communes, extensions=extensions, full=_full_view(f, user), page=page_ctx) for f in items]
     return render(data, fmt, root="service_requests")
