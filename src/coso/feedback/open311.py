@@ -555,6 +555,7 @@ def _query(request: HttpRequest, fmt: str) -> HttpResponse:
     check_jurisdiction(params)
     user = _api_user(params.get("api_key"))
     extensions = _truthy(params.get("extensions"))
+    qs: QuerySet[Any, Any]
     if extensions:
         qs = Feedback.objects.filter(_visible(user))
     else:
@@ -596,7 +597,7 @@ def _query(request: HttpRequest, fmt: str) -> HttpResponse:
     items: list[Any]
     if not extensions:
         villages: dict[tuple[str, str], str] = {}
-        items = [_ListRow(r, villages) for r in qs[offset:offset + page_size]]
+        items = [_ListRow(r, villages) for r in qs[offset:offset + page_size]]  # type: ignore[arg-type]  # values() rows are dicts
     else:
         items = list(qs.select_related("category", "village").prefetch_related("attachments", "events")[offset:offset + page_size])
     communes = {f.commune_code: f.commune_name for f in items if f.commune_name} if not extensions else _communes_map(items)

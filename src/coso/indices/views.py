@@ -58,7 +58,7 @@ def _group_chart(card: Scorecard, compare: Scorecard | None = None, compare_labe
 def _strength_ranks(rows: list[selectors.RankRow]) -> dict[str, int]:
     """Each commune's rank by its commune-strength composite (highest first; equal composites share a rank)."""
     scored = sorted((r.strength.csi for r in rows if r.strength is not None and r.strength.csi is not None), reverse=True)
-    first = {}
+    first: dict[float, int] = {}
     for i, value in enumerate(scored, 1):
         first.setdefault(value, i)
     return {r.code: first[r.strength.csi] for r in rows if r.strength is not None and r.strength.csi is not None}

@@ -112,9 +112,9 @@ def export_may_download(*, fetched_by: Any, job: ExportJob) -> bool:
 def export_file_for_download(*, fetched_by: Any, pk: Any) -> ExportJob:
     """The finished export whose file the user may take now; the download is recorded (exports carry
     personal data: names, phone numbers — Decree 13/2023/NĐ-CP on personal data protection)."""
-    from coso.core.masking import log_personal_read
-
     from django.utils import timezone
+
+    from coso.core.masking import log_personal_read
 
     job = export_get(fetched_by=fetched_by, pk=pk)
     if job.status != ExportJob.Status.DONE or not export_may_download(fetched_by=fetched_by, job=job):
