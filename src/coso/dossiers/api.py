@@ -346,8 +346,7 @@ def register(request: AuthedHttpRequest, fmt: str, start: dt.date, end: dt.date)
         raise NotFoundError()
     if not selectors.reads_reports(request.user):
         raise errors.PREPARE_FORBIDDEN()
-    if start > end:
-        raise errors.INVALID_PERIOD(details={"fields": {"start": ["Sau ngày kết thúc."]}})
+    selectors.check_register_period(start, end)
     rows = selectors.register_rows(fetched_by=request.user, start=start, end=end)
     label = request.user.commune_code or request.user.province_code
     if fmt == "pdf":

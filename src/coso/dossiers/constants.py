@@ -161,3 +161,6 @@ ALLOWED_ATTACHMENT_KINDS = frozenset({"pdf", "jpg", "png", "webp", "gif", "bmp",
 
 PHONE_SUFFIX_DIGITS = 4
 MAX_FREE_TEXT = 4000  # characters of a note, a reason or a rating comment (as a feedback or a task report)
+
+# A register covers at most three years (the page, the API and the export job alike).
+REGISTER_MAX_DAYS = 3 * 366

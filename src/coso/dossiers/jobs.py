@@ -95,10 +95,7 @@ class RegisterExport:
         if fmt not in ("pdf", "xlsx"):
             raise errors.INVALID_FORMAT()
         start, end = _date(params.get("start"), "start"), _date(params.get("end"), "end")
-        if start > end:
-            raise errors.INVALID_PERIOD()
-        if (end - start).days > 3 * 366:
-            raise errors.PREPARE_INVALID_PERIOD()
+        selectors.check_register_period(start, end)
         n = selectors.register_rows(fetched_by=user, start=start, end=end).count()
         if n > REGISTER_MAX_ROWS:
             raise errors.TOO_MANY_ROWS(details={"rows": n, "max": REGISTER_MAX_ROWS})

@@ -16,7 +16,7 @@ from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.core.scoping import get_scoped_or_404, scope_unit, scoped
 from coso.core.search import search_filter
 from coso.dossiers import errors
-from coso.dossiers.constants import FINISHED_STATUSES, Channel, Satisfaction, Status, Timeliness
+from coso.dossiers.constants import FINISHED_STATUSES, REGISTER_MAX_DAYS, Channel, Satisfaction, Status, Timeliness
 from coso.dossiers.models import Dossier, DossierApology, DossierEvent, DossierRating
 from coso.units.lineage import current_code_expression
 from coso.workcalendar import services as cal
@@ -319,6 +319,14 @@ def officer_dossier_stats(user_ids: list[int], period: tuple[dt.date, dt.date]) 
         else:
             row["late"] += 1
     return out
+
+
+def check_register_period(start: dt.date, end: dt.date) -> None:
+    """The register's period: the start on or before the end, at most three years."""
+    if start > end:
+        raise errors.INVALID_PERIOD(details={"fields": {"start": ["Sau ngày kết thúc."]}})
+    if (end - start).days > REGISTER_MAX_DAYS:
+        raise errors.PREPARE_INVALID_PERIOD(details={"fields": {"start": ["Khoảng thời gian tối đa 3 năm."]}})
 
 
 def register_rows(*, fetched_by: Any, start: dt.date, end: dt.date, commune_code: str = "") -> QuerySet:

@@ -92,6 +92,9 @@ def test_the_register_refuses_a_reversed_period_like_the_statistics(login, users
     assert stats.status_code == r.status_code == 400
     assert r.json()["code"] == stats.json()["code"] == "invalid-period"
     assert c.get(f"/api/v1/dossiers/register.{fmt}", {"start": "2026-01-01", "end": "2026-12-31"}).status_code == 200
+    # At most three years, as the register page and the export job allow (the API had no limit).
+    r = c.get(f"/api/v1/dossiers/register.{fmt}", {"start": "2020-01-01", "end": "2026-12-31"})
+    assert r.status_code == 400 and r.json()["code"] == "invalid-period" and "3 năm" in r.json()["message"]
 
 
 @pytest.mark.parametrize("path", ["/api/v1/dossiers/register.xlsx", "/api/v1/dossiers/register.pdf", "/api/v1/dossiers/stats"])
