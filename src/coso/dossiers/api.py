@@ -70,7 +70,7 @@ class OnlineIn(ApplicantIn):
 class ActionIn(Schema):
     version: int
     reason: str = ""
-    new_date: dt.date | None = None
+    new_date: str | None = pydantic.Field(None, max_length=10, description="The apology's new date: YYYY-MM-DD or dd/mm/yyyy, as the page takes it")
     documents: list[str] = []
     assignee_id: int | None = None
     to_step: int | None = None

@@ -103,3 +103,25 @@ def test_public_lookup_in_supplement_says_what_to_bring(client, users, receive):
     assert "Giấy chứng sinh (bản chính)" in section and "Giấy xác nhận cư trú" in section and "Bản sao chưa chứng thực" in section
     act(d, users["onestop"], "receive_supplement")
     assert 'id="lookup-supplement"' not in client.get("/dossiers/lookup/", {"code": d.code, "phone": "3456"}).content.decode()
+
+
+def test_the_api_takes_the_apologys_new_date_as_the_message_asks(login, users, commune, version):
+    """The refusal asks for the new date as dd/mm/yyyy (and the page takes it so), but the API accepted only
+    YYYY-MM-DD and answered a dd/mm/yyyy date with 422."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    import time_machine
+
+    from coso.dossiers import services
+
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 3, 2, 9)), tick=False):
+        d = services.receive_at_counter(actor=users["onestop"], commune=commune, applicant=services.Applicant(name="Lê Văn A", phone="0909000111"),
+                                        procedure_version=version, documents=["Tờ khai đăng ký khai sinh"])
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 3, 4, 9)), tick=False):
+        c = login(users["specialist"])
+        r = c.post(f"/api/v1/dossiers/{d.pk}/actions/apology", {"version": d.version, "reason": "Chờ xác minh", "new_date": "10/03/2026"},
+                   content_type="application/json")
+        assert r.status_code == 200, r.content
+    assert Dossier.objects.get(pk=d.pk).apology_due_date == dt.date(2026, 3, 10)
