@@ -204,10 +204,12 @@ def _commune_extra(commune_code: str, province_code: str, period: Period) -> Fac
     return {**catalogue_facts(period.end, [province_code]).get(province_code, {}), "3.2": usage_fact(used, online)}
 
 
-def national_catalogue_facts(day: Any, used: dict[str, set[str]] | None = None) -> Facts:
-    """The catalogue facts of every province summed (the national figure); with ``used`` (procedures with online dossiers
-    per province), 3.2 summed over the provinces likewise."""
-    provinces = _province_codes()
+def national_catalogue_facts(day: Any, used: dict[str, set[str]] | None = None, provinces: list[str] | None = None) -> Facts:
+    """The catalogue facts of the provinces summed (the national figure); with ``used`` (procedures with online dossiers
+    per province), 3.2 summed over the provinces likewise. ``provinces``: those with records in the period (default:
+    every province)."""
+    if provinces is None:
+        provinces = _province_codes()
     out: dict[str, tuple[int, int]] = {}
     per_province = catalogue_facts(day, provinces)
     if used is not None:
@@ -258,9 +260,14 @@ def province_card(province_code: str, period: Period) -> Scorecard:
 
 
 def national_card(period: Period) -> Scorecard:
+    """The national figure: the records of every province, and the catalogue's figures (1.3, 3.1, 3.2) of the provinces
+    with records in the period, as a ranking scores each province (a province where nothing was recorded, one not
+    using Coso yet, is not scored on its catalogue alone, nor does it weigh on the country's)."""
     facts = cached("national_facts", NATIONAL, _span(period), lambda: facts_national(period), spans=[period])
     used = cached("national_used", NATIONAL, _span(period), lambda: used_procedures(period, level="province"), spans=[period])
-    return scorecard(_with_catalogue(facts, national_catalogue_facts(period.end, used)), on=period.end)
+    active = cached("national_active", NATIONAL, _span(period), lambda: sorted(p for p, f in facts_by_province(period).items() if f), spans=[period])
+    # With no records anywhere, the catalogue of every province (as a unit's card shows its catalogue in a quiet month).
+    return scorecard(_with_catalogue(facts, national_catalogue_facts(period.end, used, active or None)), on=period.end)
 
 
 @dataclass
@@ -605,6 +612,13 @@ def _monthly_scores(spans: list[Period], *, commune_code: str, province_code: st
     by_month: dict[tuple[int, int], Facts] = defaultdict(dict)
     for r in per_month.values("month").annotate(**_sums()).order_by():
         by_month[(r["month"].year, r["month"].month)] = facts_of(r)
+    # The country's months: the catalogue of the provinces with records in the month only (as ``national_card``).
+    active: dict[tuple[int, int], set[str]] | None = None
+    if not commune_code and not province_code:
+        active = defaultdict(set)
+        for r in per_month.values("month", "province_code").annotate(**_sums()).order_by():
+            if facts_of(r):
+                active[(r["month"].year, r["month"].month)].add(r["province_code"])
     home = province_code
     if commune_code and not home:  # a commune's trend: its own province's catalogue
         from coso.units.models import AdministrativeUnit
@@ -632,6 +646,8 @@ def _monthly_scores(spans: list[Period], *, commune_code: str, province_code: st
         online = online_by_day[p.end]
         extra: dict[str, tuple[int, int]] = {}
         for province, province_facts in by_day[p.end].items():
+            if active is not None and province not in active.get((p.start.year, p.start.month), set()):
+                continue
             unit = commune_code or province
             fact32 = usage_fact(used.get(unit, set()), online.get(province, frozenset()))
             for code, (n, d) in {**province_facts, "3.2": fact32}.items():

@@ -693,3 +693,16 @@ def test_month_rollups_drift_is_reported_and_the_migration_fills_them(across_mon
     migration.fill_months(apps, type("Editor", (), {"connection": connection})())
     assert MonthRollup.objects.count() > 0 and UsageMonthRollup.objects.count() > 0
     assert services.rollups_check() == []
+
+
+def test_a_province_without_records_does_not_weigh_on_the_national_figure(november, commune, foreign_commune):
+    """The country's figure counted every province's catalogue (1.3, 3.1, the online procedures of 3.2) while the
+    ranking leaves out a province where nothing was recorded: with one province on Coso, the national score came out
+    below that province's own."""
+    services.rollups_rebuild()
+    national, province = selectors.national_card(NOV), selectors.province_card(commune.province_code, NOV)
+    for code in ("1.3", "3.1", "3.2", "2.1"):
+        n, p = national.indicator(code), province.indicator(code)
+        assert (n.numerator, n.denominator) == (p.numerator, p.denominator), code
+    assert national.score100 == province.score100
+    assert selectors.monthly_trend(NOV)["scores"][-1] == national.score100
