@@ -6,6 +6,7 @@ from which an indicator earns its full points (below it: rate × points ÷ thres
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -44,6 +45,27 @@ def csi_bands() -> Iterable[str]:
     return CSI_BANDS
 
 
+def period_impact(key: str, province_code: str, commune_code: str, valid_from: dt.date) -> list[str]:
+    """A period (month, quarter, year) is scored with the rules in force on its last day: a value from the middle of a
+    period applies to the whole of it, its days before ``valid_from`` included. Said when the value is saved."""
+    from django.utils.translation import gettext as _
+
+    day = valid_from.strftime("%d/%m/%Y")
+    if valid_from.day != 1:
+        return [_("Chỉ số của một kỳ được tính theo quy định có hiệu lực vào ngày cuối kỳ: giá trị từ ngày %(day)s áp dụng cho cả tháng "
+                  "%(month)s, kể cả những ngày trước đó, và cho cả quý, cả năm chứa ngày này. Để bắt đầu từ kỳ sau, hãy chọn ngày đầu tháng.")
+                % {"day": day, "month": valid_from.strftime("%m/%Y")}]
+    if valid_from.month != 1:
+        return [_("Chỉ số của một kỳ được tính theo quy định có hiệu lực vào ngày cuối kỳ: giá trị từ ngày %(day)s áp dụng cho cả năm %(year)s"
+                  "%(quarter)s, kể cả những tháng trước đó.")
+                % {"day": day, "year": valid_from.year,
+                   "quarter": "" if valid_from.month in (4, 7, 10) else _(" và cả quý %(q)s") % {"q": (valid_from.month - 1) // 3 + 1}}]
+    return []
+
+
+_PERIOD_IMPACT = "coso.indices.rule_keys.period_impact"
+
+
 declare(
     "indices.d766.group_max.*",
     ValueType.INTEGER,
@@ -54,6 +76,7 @@ declare(
     minimum=Decimal(0),
     maximum=Decimal(100),
     members="coso.indices.rule_keys.d766_groups",
+    impact=_PERIOD_IMPACT,
 )
 declare(
     "indices.d766.points.*",
@@ -65,6 +88,7 @@ declare(
     minimum=Decimal(0),
     maximum=Decimal(100),
     members="coso.indices.rule_keys.d766_indicators",
+    impact=_PERIOD_IMPACT,
 )
 declare(
     "indices.d766.full_at.*",
@@ -75,6 +99,7 @@ declare(
     minimum=Decimal(1),
     maximum=Decimal(100),
     members="coso.indices.rule_keys.d766_indicators",
+    impact=_PERIOD_IMPACT,
 )
 
 # Commune-strength index: pillar weights and bands (no national text sets a commune composite; provinces do).
@@ -88,6 +113,7 @@ declare(
     maximum=Decimal(100),
     members="coso.indices.rule_keys.csi_pillars",
     editors=CSI_EDITORS,
+    impact=_PERIOD_IMPACT,
 )
 declare(
     "indices.csi.band.*",
@@ -100,4 +126,5 @@ declare(
     maximum=Decimal(100),
     members="coso.indices.rule_keys.csi_bands",
     editors=CSI_EDITORS,
+    impact=_PERIOD_IMPACT,
 )

@@ -311,3 +311,22 @@ def test_province_home_affairs_changes_a_weight_of_their_province_from_next_mont
     assert weights == {"2026-11": 30, "2026-12": 0}
     dec = selectors.province_strengths(commune.province_code, periods.month(2026, 12), users["province_home_affairs"], [commune.code])
     assert {p.key: p.weight for p in dec[commune.code].pillars}["service"] == 0
+
+
+def test_a_weight_from_the_middle_of_a_month_says_it_applies_to_the_whole_month(november, commune, users, login):
+    """A period is scored with the rules of its last day: a weight from 5/12 rewrote the whole of December, days already
+    past included, and nothing said so. The change is still saved (a province may mean it); the answer says what it does."""
+    import time_machine
+
+    api = "/api/v1/rules/changes"
+    c = login(users["province_home_affairs"])
+    with time_machine.travel(dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False):
+        r = c.post(api, {"key": "indices.csi.weight.service", "value": 40, "valid_from": "2026-12-05", "reason": "Quyết định của UBND tỉnh"},
+                   content_type="application/json")
+        assert r.status_code == 201, r.content
+        assert any("cả tháng 12/2026" in w for w in r.json()["warnings"]), r.json()["warnings"]
+        r = c.post(api, {"key": "indices.csi.weight.tasks", "value": 20, "valid_from": "2027-01-01", "reason": "Quyết định của UBND tỉnh"},
+                   content_type="application/json")
+        assert r.status_code == 201 and r.json()["warnings"] == []  # from the first day of a year: no period is split
+        r = c.post("/quy-dinh/indices.csi.band.a/", {"value": "85", "valid_from": "2027-02-01", "reason": "Quyết định của UBND tỉnh"}, follow=True)
+        assert "cả năm 2027 và cả quý 1" in r.content.decode()
