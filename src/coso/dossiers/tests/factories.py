@@ -26,6 +26,30 @@ def _act(dossier: Any, user: Any, action: str, **kw: Any) -> Any:
     return services.perform(actor=user, dossier_id=dossier.pk, action=action, expected_version=dossier.version, **kw)
 
 
+def _staff_of_a_commune() -> dict[str, Any]:
+    """Without ``staff``: the one-stop officer, specialist and leader of the first commune that has all three (the
+    all-routes scoping test creates one object of each factory without arguments)."""
+    from coso.accounts.models import User
+    from coso.accounts.roles import Role
+
+    roles = {"onestop": Role.ONESTOP_OFFICER, "specialist": Role.SPECIALIST, "leader": Role.COMMUNE_LEADER}
+    for commune_code in User.objects.filter(role=Role.ONESTOP_OFFICER).exclude(commune_code="").order_by("id").values_list("commune_code", flat=True):
+        found = {k: User.objects.filter(role=r, commune_code=commune_code, is_active=True).order_by("id").first() for k, r in roles.items()}
+        if all(found.values()):
+            return found
+    raise LookupError("no commune with a one-stop officer, a specialist and a leader")
+
+
+def _factory_procedure() -> Any:
+    """Without ``procedure_version``: a birth registration of three working days with its four steps (made once)."""
+    from coso.procedures.models import ProcedureVersion
+
+    from .conftest import make_procedure
+
+    existing = ProcedureVersion.objects.filter(procedure__code="F.000001").first()
+    return existing or make_procedure(code="F.000001")
+
+
 class DossierFactory(factory.Factory):
     class Meta:
         model = dict  # built through services.receive_at_counter in _create
@@ -50,7 +74,8 @@ class DossierFactory(factory.Factory):
     def _create(cls, model_class: Any, **kw: Any) -> Any:
         from coso.dossiers import services
 
-        staff = kw["staff"]
+        staff = kw["staff"] or _staff_of_a_commune()
+        kw["procedure_version"] = kw["procedure_version"] or _factory_procedure()
         with time_machine.travel(kw["received_at"], tick=False):
             d = services.receive_at_counter(
                 actor=staff["onestop"], commune=kw["commune"] or staff["onestop"].unit, procedure_version=kw["procedure_version"],
