@@ -239,11 +239,15 @@ def _aggregate(qs: QuerySet[Task], *, start: dt.date, end: dt.date, on: dt.date,
     return out
 
 
-def task_report_figures(*, fetched_by: Any, start: dt.date, end: dt.date, province_code: str = "", engine: str = "sql") -> dict[str, Any]:
+def task_report_figures(*, fetched_by: Any, start: dt.date, end: dt.date, province_code: str = "", engine: str = "sql",
+                        from_above: bool = False) -> dict[str, Any]:
     """Tasks assigned in [start, end], each with its status on ``end`` (today if the period is not over): one row per commune
     and the total. ``engine="python"`` computes every task's status with ``status.official_status`` (the reference the
-    grouped query is tested against, and the benchmark's baseline)."""
+    grouped query is tested against, and the benchmark's baseline). ``from_above``: only the tasks of directives of the
+    levels above the commune (not the commune's own directives)."""
     qs = scoped(Task.objects.all(), fetched_by)
+    if from_above:
+        qs = qs.exclude(directive__level=Directive.Level.COMMUNE)
     province_code = province_code or getattr(fetched_by, "province_code", "") or ""
     if province_code:
         qs = qs.filter(province_code=province_code)
@@ -267,8 +271,9 @@ def task_report_figures(*, fetched_by: Any, start: dt.date, end: dt.date, provin
 def commune_task_figures(*, fetched_by: Any, start: dt.date, end: dt.date) -> dict[str, dict[str, Any]]:
     """For the indices' task-execution pillar: {commune_code: {completed_on_time, completed_late, open_in_term, open_overdue,
     stopped, total, completed, due, completion_rate, overdue_rate, on_time_share, days_overdue_total}} for tasks assigned in
-    [start, end] looked at on ``end`` (the user's scope)."""
-    data = task_report_figures(fetched_by=fetched_by, start=start, end=end)
+    [start, end] looked at on ``end`` (the user's scope). The pillar measures the tasks the levels above assigned: a
+    commune's own directives are left out."""
+    data = task_report_figures(fetched_by=fetched_by, start=start, end=end, from_above=True)
     return {f.code: f.as_dict() for f in data["rows"]}
 
 

@@ -28,6 +28,13 @@ def test_task_pillar_is_fed_by_the_tasks_app(users, commune, other_commune, on_d
     values = INPUTS["tasks.on_time"].provider(ctx)
     # 3 completed on time of 4 due (3 completed + 1 overdue not completed); nothing assigned to the other commune
     assert values == {commune.code: 75.0, other_commune.code: None}
+    # The pillar counts what the levels above assigned: the commune's own directive (2 tasks overdue) is left out of it.
+    with on_day(dt.date(2017, 1, 3)):
+        own = services.directive_create(
+            actor=users["province_admin"], number="7/UBND", issued_on=dt.date(2017, 1, 2), issuer="UBND phường", level="commune", summary="K"
+        )
+    Task.objects.bulk_create(_bulk(own, commune.code, 2, state="open", due=dt.date(2017, 3, 31)))
+    assert INPUTS["tasks.on_time"].provider(ctx) == {commune.code: 75.0, other_commune.code: None}
 
 
 def test_a_task_saved_shows_at_once_in_the_cached_strength_index(users, commune, on_day):
