@@ -59,11 +59,12 @@ def _stored(key: str, value: Decimal) -> Any:
 
 def funding_rule_set(
     *, actor: Any, key: str, value: Any, valid_from: dt.date, source: str, province_code: str | None = None, reason: str = "",
-    valid_to: dt.date | None = None, origin: str = Rule.Origin.EDITED, note: str = "",
+    valid_to: dt.date | None = None, origin: str = Rule.Origin.EDITED, note: str = "", commune_code: str = "",
 ) -> Rule:
-    """Give a province its own value for a funding rule from ``valid_from``, through the rule book.
+    """Give a province (or, with ``commune_code``, one of its communes) its own value for a funding rule from
+    ``valid_from``, through the rule book.
 
-    The province's value in force before is closed (kept in history). Without ``valid_to`` the new value ends where
+    The value of that scope in force before is closed (kept in history). Without ``valid_to`` the new value ends where
     the national rule in force ends (e.g. the commune part-time fund after 31/5/2026).
     """
     require_roles(actor, *WRITE_ROLES)
@@ -75,7 +76,7 @@ def funding_rule_set(
     check_day(valid_from, "valid_from")
     check_day(valid_to, "valid_to")
     book = RuleBook.load(code)
-    current = book.get(key, valid_from)
+    current = book.get(key, valid_from, commune_code)
     if current is None and key not in book.rule_keys():
         raise funding_errors.UNKNOWN_NORM(key=key, details={"fields": {"key": [key]}})
     number = _dec(value, "value")
@@ -85,7 +86,8 @@ def funding_rule_set(
         valid_to = current.valid_to
     result = rule_change(
         actor=actor, key=key, value=_stored(key, number), valid_from=valid_from, valid_to=valid_to, reason=reason or source,
-        province_code=code, source_document=source.strip(), confidence=Confidence.PROVINCE, origin=origin, note=note,
+        province_code=code, commune_code=commune_code, source_document=source.strip(), confidence=Confidence.PROVINCE, origin=origin,
+        note=note,
     )
     return result.rule
 
@@ -135,7 +137,8 @@ def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
 
     book = RuleBook.load(province_code)
     keys = set(book.rule_keys())
-    refs = numeric_refs(book.in_force(timezone.localdate()))
+    today = timezone.localdate()
+    refs = numeric_refs(book.in_force(today) + book.commune_rows_in_force(today))  # a change acts on the communes' own rows too
     errors: dict[str, list[str]] = {}
     out = []
     for i, ch in enumerate(changes):
@@ -245,7 +248,8 @@ def scenario_delete(*, actor: Any, scenario: Scenario) -> None:
 
 
 def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, source: str) -> list[Rule]:
-    """Make the scenario the province's rules from ``effective_from``: one new province rule per changed key.
+    """Make the scenario the province's rules from ``effective_from``: one new province rule per changed key, and one new
+    commune rule per changed row of the province's communes' own (see below).
 
     The rows in force before stay in history (closed the day before); the national values are untouched. A scenario
     that would give no rule a new value on that day (it only tests the national base salary, none of the rules it
@@ -272,7 +276,12 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
         changed = RuleBook.load(sc.province_code, [Change(c.key, c.mode, c.value) for c in changes])
         # The base salary is national: a scenario may test it, never adopt it. A change that leaves a value as it is
         # ("+0 %") gives that rule no new row: it would record a decision that changed nothing.
-        adopted = [ref for ref in changed.in_force(effective_from)
+        # A change acts on every row of the rule in the province, a commune's own row included (Côn Đảo's 1.7 × activist
+        # support beside the city's 1.0 ×), as the comparison computes it: "+10 %" decided for the province raises every
+        # commune's support by 10 %, and a commune with a rule of its own (an island special zone paid more) must not be
+        # the one left out because its own row wins over the province's. Adoption therefore writes the commune's row too,
+        # so that the allocation after adoption is exactly what the comparison showed.
+        adopted = [ref for ref in changed.in_force(effective_from) + changed.commune_rows_in_force(effective_from)
                    if ref.original_value is not None and ref.key != BASE_SALARY and ref.value != ref.original_value]
         if not adopted:
             if all(c.key == BASE_SALARY for c in changes):
@@ -284,6 +293,8 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
                 actor=actor, key=ref.key, value=ref.value, valid_from=effective_from, province_code=sc.province_code, source=source.strip(),
                 reason=f"Áp dụng kịch bản “{sc.name}” (trước: {ref.display_original})", origin=Rule.Origin.SCENARIO,
                 note=f"Kịch bản “{sc.name}”: {ref.change_note}",
+                # A commune's row keeps its own end (the province's row ends where the national one does).
+                commune_code=ref.commune_code, valid_to=ref.valid_to if ref.commune_code else None,
             ))
         audited_update(sc, actor=actor, changes={"status": Scenario.Status.ADOPTED, "adopted_from": effective_from,
                                                   "adopted_at": timezone.now(), "version": sc.version + 1}, verb="funding-scenario-adopted")
