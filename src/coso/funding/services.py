@@ -132,6 +132,17 @@ def commune_profile_set(*, actor: Any, commune: AdministrativeUnit, extra_pt_wor
 
 # ----------------------------------------------------------------------------- scenarios
 
+def _decimal_places(value: Decimal) -> int:
+    """How many decimals ``value`` needs (trailing zeros do not count: 1.50000 needs 1, 1E-30 needs 30)."""
+    _, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0:
+        return 0
+    significant = "".join(map(str, digits)).rstrip("0")
+    if not significant:  # zero, however written
+        return 0
+    return max(0, -(exponent + len(digits) - len(significant)))
+
+
 def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
     import fnmatch
 
@@ -139,6 +150,7 @@ def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
     keys = set(book.rule_keys())
     today = timezone.localdate()
     refs = numeric_refs(book.in_force(today) + book.commune_rows_in_force(today))  # a change acts on the communes' own rows too
+    places = ScenarioChange._meta.get_field("value").decimal_places  # type: ignore[union-attr]
     errors: dict[str, list[str]] = {}
     out = []
     for i, ch in enumerate(changes):
@@ -158,6 +170,10 @@ def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
                 raise InvalidOperation
         except (InvalidOperation, ValueError, TypeError):
             errors[f"changes.{i}.value"] = ["Giá trị phải là số."]
+            continue
+        if _decimal_places(value) > places:
+            # The column keeps ``places`` decimals: more would be cut silently (0.0000001 stored as 0, wiping a norm out).
+            errors[f"changes.{i}.value"] = [funding_errors.SCENARIO_VALUE_TOO_PRECISE(max=places).message]
             continue
         if mode == "set" and value < 0:
             errors[f"changes.{i}.value"] = ["Giá trị không được âm."]
