@@ -325,6 +325,24 @@ def _refuse_if_over(fund: int, lines: list[dict], *, what: str) -> None:
         raise funding_errors.DISTRIBUTION_EXCEEDS_FUND(fmt_money=fmt_money(total), what=what, fmt_money2=fmt_money(fund), fmt_money3=fmt_money(total - fund), details={"fund": fund, "requested": total, "excess": total - fund, "lines": lines})
 
 
+def _village_coefficients(coefficients: dict[str, Any] | None) -> dict[str, Decimal]:
+    """The coefficients given for the village's paid positions ({position: coefficient}, empty ones left out), checked:
+    known positions, numbers, not negative."""
+    coefficients = coefficients or {}
+    unknown = [k for k in coefficients if k not in dict(VILLAGE_POSITIONS)]
+    if unknown:
+        raise funding_errors.UNKNOWN_POSITION(positions=", ".join(unknown), details={"positions": unknown})
+    out = {}
+    for code, _label in VILLAGE_POSITIONS:
+        if coefficients.get(code) in (None, ""):
+            continue
+        coef = _dec(coefficients[code], code)
+        if coef < 0:
+            raise funding_errors.VILLAGE_DISTRIBUTION_PREVIEW_INVALID_NUMBER(details={"fields": {code: ["Không được âm."]}})
+        out[code] = coef
+    return out
+
+
 def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.date, coefficients: dict[str, Any] | None = None) -> dict:
     """The village fund of ``month`` and its split among the (at most 3) paid positions with the province's coefficients."""
     village = village_get(fetched_by=fetched_by, pk=village_id)
@@ -333,6 +351,7 @@ def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.
     from coso.funding.selectors import allocation_compute
 
     month = month.replace(day=1)
+    given = _village_coefficients(coefficients)
     alloc = allocation_compute(province_code=village.province_code, period=Period(month, 1, ""), commune_codes=[village.commune_code])
     own = [ln for c in alloc.communes for ln in c.lines if ln.recipient_kind == "village" and ln.recipient_id == village.pk]
     titles = [ln for ln in own if ln.item.startswith("village_title.")]
@@ -341,6 +360,16 @@ def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.
         tlines = [{"position": ln.item.split(".", 1)[1], "label": ln.item_label, "coefficient": "", "amount": ln.amount, "formula": ln.formula}
                   for ln in titles]
         fund = sum(ln.amount for ln in titles)
+        if given:
+            # Coefficients sent anyway are checked as for a lump fund (above: known positions, numbers, not negative; here:
+            # a split within the fund) rather than ignored: a split of 10^9 × base salary is an error, never recorded.
+            base = RuleBook.load(village.province_code).value(BASE_SALARY, month, commune_code=village.commune_code)
+            if base is None:
+                raise RuleMissingError(BASE_SALARY, month)
+            labels = dict(VILLAGE_POSITIONS)
+            _refuse_if_over(fund, [{"position": code, "label": labels[code], "coefficient": str(coef), "amount": rnd(coef * base),
+                                    "formula": f"{fmt_coef(coef)} × {fmt_money(base)}"} for code, coef in given.items()],
+                            what=str(gettext_lazy("quỹ phụ cấp của thôn")))
         return {"village": village, "month": month, "fund": fund, "fund_formula": " + ".join(ln.formula for ln in titles), "tier": "",
                 "lines": tlines, "total": fund, "remaining": 0, "by_title": True}
     line = next((ln for ln in own if ln.item == "village_fund"), None)
@@ -353,22 +382,17 @@ def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.
         raise RuleMissingError(BASE_SALARY, month)
     max_positions = int(book.value("funding.village.max_positions", month, commune_code=village.commune_code) or 0)
     coefficients = coefficients or {}
-    unknown = [k for k in coefficients if k not in dict(VILLAGE_POSITIONS)]
-    if unknown:
-        raise funding_errors.UNKNOWN_POSITION(positions=", ".join(unknown), details={"positions": unknown})
     lines: list[dict[str, Any]] = []
     for code, label in VILLAGE_POSITIONS:
         coef: Decimal | None
         if code in coefficients:
-            if coefficients[code] in (None, ""):
+            coef = given.get(code)
+            if coef is None:  # left empty: the position is not paid
                 continue
-            coef = _dec(coefficients[code], code)
         else:
             coef = book.value(f"funding.village.position.{code}.{tier}", month, commune_code=village.commune_code)
             if coef is None:
                 continue
-        if coef < 0:
-            raise funding_errors.VILLAGE_DISTRIBUTION_PREVIEW_INVALID_NUMBER(details={"fields": {code: ["Không được âm."]}})
         lines.append({"position": code, "label": label, "coefficient": str(coef), "amount": rnd(coef * base),
                       "formula": f"{fmt_coef(coef)} × {fmt_money(base)}"})
     if len(lines) > max_positions:
