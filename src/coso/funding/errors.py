@@ -11,6 +11,8 @@ SOURCE_REQUIRED = ErrorCode("source-required", _("Cần ghi căn cứ (văn bả
 NEGATIVE_VALUE = ErrorCode("negative-value", _("Giá trị không được âm."))
 COMMUNE_PROFILE_SET_INVALID_NUMBER = ErrorCode("invalid-number", _("Số người tăng thêm không được âm."))
 INVALID_SCENARIO_CHANGE = ErrorCode("invalid-scenario-change", _("Thay đổi định mức không hợp lệ: %(first)s"))
+# The scenario form's own message (Django's DecimalField, in Vietnamese): the API says the same of the same value.
+SCENARIO_VALUE_TOO_PRECISE = ErrorCode("invalid-scenario-change", _("Hãy chắc chắn rằng không có nhiều hơn %(max)s chữ số thập phân."))
 NAME_REQUIRED = ErrorCode("name-required", _("Cần đặt tên kịch bản."))
 SCENARIO_NAME_TAKEN = ErrorCode("scenario-name-taken", _("Đã có kịch bản trùng tên."), status=409)
 SCENARIO_ADOPTED = ErrorCode("scenario-adopted", _("Kịch bản đã áp dụng được giữ lại trong lịch sử, không xoá được."))

@@ -292,6 +292,18 @@ class RuleBook:
                 out.append(ref)
         return out
 
+    def commune_rows_in_force(self, day: dt.date) -> list[RuleRef]:
+        """The rows of the province's communes' own (``commune_code`` set) in force on ``day``, with the scenario's changes:
+        the engine computes such a commune with its own row, so a scenario change acts on that row as on the province's."""
+        out = []
+        keys = self.index.keys("funding.")
+        for commune_code in sorted(self.communes_with_rules):
+            for key in keys:
+                ref = self.get(key, day, commune_code)
+                if ref is not None and ref.commune_code == commune_code:
+                    out.append(ref)
+        return out
+
 
 def read_qd68() -> dict[str, Any]:
     return json.loads(QD68_FILE.read_text(encoding="utf-8"))

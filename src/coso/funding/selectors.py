@@ -223,7 +223,8 @@ def scenario_bound_problems(scenarios: Iterable[Scenario], *, on: dt.date | None
     out: dict[int, list[str]] = {}
     for sc in scenarios:
         if sc.province_code not in refs:
-            refs[sc.province_code] = numeric_refs(RuleBook.load(sc.province_code).in_force(day))
+            book = RuleBook.load(sc.province_code)
+            refs[sc.province_code] = numeric_refs(book.in_force(day) + book.commune_rows_in_force(day))  # the communes' own rows too
         for ch in sc.changes.all():
             problem = bounds_problem(ch.key, ch.mode, ch.value, refs[sc.province_code])
             if problem:

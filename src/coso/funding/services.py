@@ -59,11 +59,12 @@ def _stored(key: str, value: Decimal) -> Any:
 
 def funding_rule_set(
     *, actor: Any, key: str, value: Any, valid_from: dt.date, source: str, province_code: str | None = None, reason: str = "",
-    valid_to: dt.date | None = None, origin: str = Rule.Origin.EDITED, note: str = "",
+    valid_to: dt.date | None = None, origin: str = Rule.Origin.EDITED, note: str = "", commune_code: str = "",
 ) -> Rule:
-    """Give a province its own value for a funding rule from ``valid_from``, through the rule book.
+    """Give a province (or, with ``commune_code``, one of its communes) its own value for a funding rule from
+    ``valid_from``, through the rule book.
 
-    The province's value in force before is closed (kept in history). Without ``valid_to`` the new value ends where
+    The value of that scope in force before is closed (kept in history). Without ``valid_to`` the new value ends where
     the national rule in force ends (e.g. the commune part-time fund after 31/5/2026).
     """
     require_roles(actor, *WRITE_ROLES)
@@ -75,7 +76,7 @@ def funding_rule_set(
     check_day(valid_from, "valid_from")
     check_day(valid_to, "valid_to")
     book = RuleBook.load(code)
-    current = book.get(key, valid_from)
+    current = book.get(key, valid_from, commune_code)
     if current is None and key not in book.rule_keys():
         raise funding_errors.UNKNOWN_NORM(key=key, details={"fields": {"key": [key]}})
     number = _dec(value, "value")
@@ -85,7 +86,8 @@ def funding_rule_set(
         valid_to = current.valid_to
     result = rule_change(
         actor=actor, key=key, value=_stored(key, number), valid_from=valid_from, valid_to=valid_to, reason=reason or source,
-        province_code=code, source_document=source.strip(), confidence=Confidence.PROVINCE, origin=origin, note=note,
+        province_code=code, commune_code=commune_code, source_document=source.strip(), confidence=Confidence.PROVINCE, origin=origin,
+        note=note,
     )
     return result.rule
 
@@ -130,12 +132,25 @@ def commune_profile_set(*, actor: Any, commune: AdministrativeUnit, extra_pt_wor
 
 # ----------------------------------------------------------------------------- scenarios
 
+def _decimal_places(value: Decimal) -> int:
+    """How many decimals ``value`` needs (trailing zeros do not count: 1.50000 needs 1, 1E-30 needs 30)."""
+    _, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0:
+        return 0
+    significant = "".join(map(str, digits)).rstrip("0")
+    if not significant:  # zero, however written
+        return 0
+    return max(0, -(exponent + len(digits) - len(significant)))
+
+
 def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
     import fnmatch
 
     book = RuleBook.load(province_code)
     keys = set(book.rule_keys())
-    refs = numeric_refs(book.in_force(timezone.localdate()))
+    today = timezone.localdate()
+    refs = numeric_refs(book.in_force(today) + book.commune_rows_in_force(today))  # a change acts on the communes' own rows too
+    places = ScenarioChange._meta.get_field("value").decimal_places  # type: ignore[union-attr]
     errors: dict[str, list[str]] = {}
     out = []
     for i, ch in enumerate(changes):
@@ -155,6 +170,10 @@ def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
                 raise InvalidOperation
         except (InvalidOperation, ValueError, TypeError):
             errors[f"changes.{i}.value"] = ["Giá trị phải là số."]
+            continue
+        if _decimal_places(value) > places:
+            # The column keeps ``places`` decimals: more would be cut silently (0.0000001 stored as 0, wiping a norm out).
+            errors[f"changes.{i}.value"] = [funding_errors.SCENARIO_VALUE_TOO_PRECISE(max=places).message]
             continue
         if mode == "set" and value < 0:
             errors[f"changes.{i}.value"] = ["Giá trị không được âm."]
@@ -245,7 +264,8 @@ def scenario_delete(*, actor: Any, scenario: Scenario) -> None:
 
 
 def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, source: str) -> list[Rule]:
-    """Make the scenario the province's rules from ``effective_from``: one new province rule per changed key.
+    """Make the scenario the province's rules from ``effective_from``: one new province rule per changed key, and one new
+    commune rule per changed row of the province's communes' own (see below).
 
     The rows in force before stay in history (closed the day before); the national values are untouched. A scenario
     that would give no rule a new value on that day (it only tests the national base salary, none of the rules it
@@ -272,7 +292,12 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
         changed = RuleBook.load(sc.province_code, [Change(c.key, c.mode, c.value) for c in changes])
         # The base salary is national: a scenario may test it, never adopt it. A change that leaves a value as it is
         # ("+0 %") gives that rule no new row: it would record a decision that changed nothing.
-        adopted = [ref for ref in changed.in_force(effective_from)
+        # A change acts on every row of the rule in the province, a commune's own row included (Côn Đảo's 1.7 × activist
+        # support beside the city's 1.0 ×), as the comparison computes it: "+10 %" decided for the province raises every
+        # commune's support by 10 %, and a commune with a rule of its own (an island special zone paid more) must not be
+        # the one left out because its own row wins over the province's. Adoption therefore writes the commune's row too,
+        # so that the allocation after adoption is exactly what the comparison showed.
+        adopted = [ref for ref in changed.in_force(effective_from) + changed.commune_rows_in_force(effective_from)
                    if ref.original_value is not None and ref.key != BASE_SALARY and ref.value != ref.original_value]
         if not adopted:
             if all(c.key == BASE_SALARY for c in changes):
@@ -284,6 +309,8 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
                 actor=actor, key=ref.key, value=ref.value, valid_from=effective_from, province_code=sc.province_code, source=source.strip(),
                 reason=f"Áp dụng kịch bản “{sc.name}” (trước: {ref.display_original})", origin=Rule.Origin.SCENARIO,
                 note=f"Kịch bản “{sc.name}”: {ref.change_note}",
+                # A commune's row keeps its own end (the province's row ends where the national one does).
+                commune_code=ref.commune_code, valid_to=ref.valid_to if ref.commune_code else None,
             ))
         audited_update(sc, actor=actor, changes={"status": Scenario.Status.ADOPTED, "adopted_from": effective_from,
                                                   "adopted_at": timezone.now(), "version": sc.version + 1}, verb="funding-scenario-adopted")
@@ -298,6 +325,24 @@ def _refuse_if_over(fund: int, lines: list[dict], *, what: str) -> None:
         raise funding_errors.DISTRIBUTION_EXCEEDS_FUND(fmt_money=fmt_money(total), what=what, fmt_money2=fmt_money(fund), fmt_money3=fmt_money(total - fund), details={"fund": fund, "requested": total, "excess": total - fund, "lines": lines})
 
 
+def _village_coefficients(coefficients: dict[str, Any] | None) -> dict[str, Decimal]:
+    """The coefficients given for the village's paid positions ({position: coefficient}, empty ones left out), checked:
+    known positions, numbers, not negative."""
+    coefficients = coefficients or {}
+    unknown = [k for k in coefficients if k not in dict(VILLAGE_POSITIONS)]
+    if unknown:
+        raise funding_errors.UNKNOWN_POSITION(positions=", ".join(unknown), details={"positions": unknown})
+    out = {}
+    for code, _label in VILLAGE_POSITIONS:
+        if coefficients.get(code) in (None, ""):
+            continue
+        coef = _dec(coefficients[code], code)
+        if coef < 0:
+            raise funding_errors.VILLAGE_DISTRIBUTION_PREVIEW_INVALID_NUMBER(details={"fields": {code: ["Không được âm."]}})
+        out[code] = coef
+    return out
+
+
 def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.date, coefficients: dict[str, Any] | None = None) -> dict:
     """The village fund of ``month`` and its split among the (at most 3) paid positions with the province's coefficients."""
     village = village_get(fetched_by=fetched_by, pk=village_id)
@@ -306,6 +351,7 @@ def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.
     from coso.funding.selectors import allocation_compute
 
     month = month.replace(day=1)
+    given = _village_coefficients(coefficients)
     alloc = allocation_compute(province_code=village.province_code, period=Period(month, 1, ""), commune_codes=[village.commune_code])
     own = [ln for c in alloc.communes for ln in c.lines if ln.recipient_kind == "village" and ln.recipient_id == village.pk]
     titles = [ln for ln in own if ln.item.startswith("village_title.")]
@@ -314,6 +360,16 @@ def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.
         tlines = [{"position": ln.item.split(".", 1)[1], "label": ln.item_label, "coefficient": "", "amount": ln.amount, "formula": ln.formula}
                   for ln in titles]
         fund = sum(ln.amount for ln in titles)
+        if given:
+            # Coefficients sent anyway are checked as for a lump fund (above: known positions, numbers, not negative; here:
+            # a split within the fund) rather than ignored: a split of 10^9 × base salary is an error, never recorded.
+            base = RuleBook.load(village.province_code).value(BASE_SALARY, month, commune_code=village.commune_code)
+            if base is None:
+                raise RuleMissingError(BASE_SALARY, month)
+            labels = dict(VILLAGE_POSITIONS)
+            _refuse_if_over(fund, [{"position": code, "label": labels[code], "coefficient": str(coef), "amount": rnd(coef * base),
+                                    "formula": f"{fmt_coef(coef)} × {fmt_money(base)}"} for code, coef in given.items()],
+                            what=str(gettext_lazy("quỹ phụ cấp của thôn")))
         return {"village": village, "month": month, "fund": fund, "fund_formula": " + ".join(ln.formula for ln in titles), "tier": "",
                 "lines": tlines, "total": fund, "remaining": 0, "by_title": True}
     line = next((ln for ln in own if ln.item == "village_fund"), None)
@@ -326,22 +382,17 @@ def village_distribution_preview(*, fetched_by: Any, village_id: Any, month: dt.
         raise RuleMissingError(BASE_SALARY, month)
     max_positions = int(book.value("funding.village.max_positions", month, commune_code=village.commune_code) or 0)
     coefficients = coefficients or {}
-    unknown = [k for k in coefficients if k not in dict(VILLAGE_POSITIONS)]
-    if unknown:
-        raise funding_errors.UNKNOWN_POSITION(positions=", ".join(unknown), details={"positions": unknown})
     lines: list[dict[str, Any]] = []
     for code, label in VILLAGE_POSITIONS:
         coef: Decimal | None
         if code in coefficients:
-            if coefficients[code] in (None, ""):
+            coef = given.get(code)
+            if coef is None:  # left empty: the position is not paid
                 continue
-            coef = _dec(coefficients[code], code)
         else:
             coef = book.value(f"funding.village.position.{code}.{tier}", month, commune_code=village.commune_code)
             if coef is None:
                 continue
-        if coef < 0:
-            raise funding_errors.VILLAGE_DISTRIBUTION_PREVIEW_INVALID_NUMBER(details={"fields": {code: ["Không được âm."]}})
         lines.append({"position": code, "label": label, "coefficient": str(coef), "amount": rnd(coef * base),
                       "formula": f"{fmt_coef(coef)} × {fmt_money(base)}"})
     if len(lines) > max_positions:
