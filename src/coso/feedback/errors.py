@@ -43,3 +43,4 @@ FEEDBACK_FORWARD_FEEDBACK_CLOSED = ErrorCode("feedback-closed", _("Phản ánh �
 NOT_PUBLIC = ErrorCode("not-public", _("Phản ánh này không hiển thị công khai."))
 INVALID_ACTION = ErrorCode("invalid-action", _("Thao tác không hợp lệ."))
 MANAGE_ACTION_VALIDATION_ERROR = ErrorCode("validation-error", _("Chưa chuyển được: %(error)s"))
+TOO_MANY_REPORTS = ErrorCode("too-many-reports", _("Bạn đã báo vi phạm quá nhiều lần. Vui lòng thử lại sau một giờ."), status=429)

@@ -15,16 +15,18 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core import attachments as att
+from coso.core import ratelimit
 from coso.core.audit import audit_log, snapshot
 from coso.core.exceptions import ApplicationError, PermissionDeniedError
 from coso.core.models import AuditLog
 from coso.core.notify import notify
 from coso.core.search import search_index_set
 from coso.core.security import same_secret
-from coso.core.text import fold, looks_unaccented_vietnamese, nfc, tokens
+from coso.core.text import looks_unaccented_vietnamese, nfc, tokens
 from coso.feedback import errors
 from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory, FeedbackEvent, FeedbackReport, ResponseTemplate
 from coso.rules.lookup import book
@@ -483,10 +485,32 @@ def feedback_reject(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
     return fb
 
 
-def feedback_report(*, feedback: Feedback, reporter_key: str, reason: str = "") -> Feedback:
-    """A public report; at the threshold (default 3) the feedback is hidden and moderators are told."""
-    if not reporter_key:
+# Reports one client address may send in a window, all items together (coso.core.ratelimit): enough for a shared
+# connection (an office, a school), too few to hide items at will.
+REPORTS_PER_ADDRESS = 10
+REPORT_WINDOW_SECONDS = 3600
+
+
+def report_address_hash(address: str) -> str:
+    """What a report keeps of the client's address: a hash keyed with the site's secret (an address is personal data,
+    and an unkeyed hash of an IPv4 address is undone by trying them all)."""
+    return salted_hmac("coso.feedback.report", address, algorithm="sha256").hexdigest()[:40]
+
+
+def feedback_report(*, feedback: Feedback, address: str, actor: Any = None, reason: str = "") -> Feedback:
+    """A public report; at the threshold (default 3) the feedback is hidden and moderators are told.
+
+    A reporter is the signed-in user, else the client's address (``coso.core.security.client_ip``), never the browser
+    session, which a visitor renews for free: one report per reporter and item. Automatic hiding counts reports from
+    distinct addresses, and an address may send ``REPORTS_PER_ADDRESS`` reports an hour (429 beyond).
+    """
+    if not address:
         raise errors.FEEDBACK_REPORT_INVALID()
+    address_hash = report_address_hash(address)
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    reporter_key = f"u:{actor.pk}" if authenticated else f"a:{address_hash}"
+    if ratelimit.hit("feedback-report", address_hash, seconds=REPORT_WINDOW_SECONDS) > REPORTS_PER_ADDRESS:
+        raise errors.TOO_MANY_REPORTS(details={"retry_after": REPORT_WINDOW_SECONDS})
     threshold = auto_hide_threshold(feedback.province_code, commune_code=feedback.commune_code)
     auto_hidden = False
     try:
@@ -494,13 +518,15 @@ def feedback_report(*, feedback: Feedback, reporter_key: str, reason: str = "") 
             fb = _lock(feedback)
             if not fb.is_public or fb.hidden:
                 raise errors.NOT_PUBLIC()
-            FeedbackReport.objects.create(feedback=fb, reporter_key=reporter_key[:64], reason=nfc(reason)[:300])
-            count = FeedbackReport.objects.filter(feedback=fb).count()
+            FeedbackReport.objects.create(feedback=fb, reporter_key=reporter_key, address_hash=address_hash, reason=nfc(reason)[:300])
+            reports = FeedbackReport.objects.filter(feedback=fb)
+            count = reports.count()
+            addresses = reports.values("address_hash").distinct().count()
             fb.report_count = count
             fields = ["report_count"]
             _event(fb, actor=None, kind=FeedbackEvent.Kind.REPORT, note=nfc(reason)[:300])
-            if count >= threshold:
-                fb.hidden, fb.hidden_reason = True, f"Tự động ẩn sau {count} lượt báo vi phạm."
+            if addresses >= threshold:
+                fb.hidden, fb.hidden_reason = True, f"Tự động ẩn sau {addresses} lượt báo vi phạm."
                 fields += ["hidden", "hidden_reason"]
                 auto_hidden = True
             _save(fb, fields)
@@ -808,16 +834,6 @@ def feedback_escalate_forwarding(*, today: dt.date | None = None, actor: Any = N
                         f"có thẩm quyền là {fb.forward_due:%d/%m/%Y} (Nghị định 20/2008/NĐ-CP, Điều 9).",
                    subject="Phản ánh quá hạn chuyển", email=leader.email, phone=leader.phone)
     return count
-
-
-def reporter_key_for(request: Any) -> str:
-    """One report per logged-in user, or per browser session for anonymous visitors."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return f"u:{user.pk}"
-    if not request.session.session_key:
-        request.session.save()
-    return "s:" + fold(request.session.session_key)
 
 
 def _village_in_force(village: Any) -> bool:

@@ -20,6 +20,7 @@ from coso.core.errors import apply_to_form
 from coso.core.exceptions import ApplicationError
 from coso.core.paging import COUNT_CAP, CappedPaginator
 from coso.core.params import INT_MAX
+from coso.core.security import client_ip
 from coso.core.types import AuthedHttpRequest
 from coso.feedback import errors
 from coso.feedback import forms as f
@@ -157,10 +158,14 @@ def supplement_view(request: HttpRequest, pk: int) -> HttpResponse:
 def report_view(request: HttpRequest, pk: int) -> HttpResponse:
     fb = sel.feedback_get_public(pk=pk)
     try:
-        svc.feedback_report(feedback=fb, reporter_key=svc.reporter_key_for(request), reason=request.POST.get("reason", ""))
+        svc.feedback_report(feedback=fb, actor=request.user, address=client_ip(request), reason=request.POST.get("reason", ""))
         messages.success(request, _("Cảm ơn bạn. Người kiểm duyệt sẽ xem lại phản ánh này."))
     except ApplicationError as exc:
         messages.error(request, exc.message)
+        if exc.status == 429:  # too many reports from this address: say so on the item's page, with the status
+            response = detail_view(request, pk)
+            response.status_code = 429
+            return response
     fb.refresh_from_db()
     if fb.hidden:
         return redirect("feedback:public_list")

@@ -62,16 +62,95 @@ def test_api_moderation_answer_rating_listing(client, login, cats, users, submit
     assert client.get(f"{API}/categories").status_code == 200
 
 
-def test_api_report_auto_hide(client, cats, users, submit):
+def test_api_report_auto_hide_needs_distinct_addresses(client, cats, users, submit):
     from django.test import Client
 
     fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
-    for _ in range(3):
-        r = Client().post(f"{API}/{fb.pk}/report", {"reason": "xúc phạm"}, content_type="application/json")
+    for i in range(3):
+        r = Client(REMOTE_ADDR=f"203.0.113.{i + 1}").post(f"{API}/{fb.pk}/report", {"reason": "xúc phạm"}, content_type="application/json")
         assert r.status_code == 200
     fb.refresh_from_db()
-    assert fb.hidden
+    assert fb.hidden and fb.report_count == 3
+    assert not fb.reports.filter(address_hash__contains="203.0.113").exists()  # a hash is stored, not the address
     assert client.get(f"{API}/public/{fb.pk}").status_code == 404
+
+
+def test_api_report_new_session_is_not_a_new_reporter(client, cats, users, submit):
+    """Cookie-less calls from one address (a new session each) are one reporter: the item stays published."""
+    from django.test import Client
+
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    assert Client().post(f"{API}/{fb.pk}/report", {"reason": "spam"}, content_type="application/json").status_code == 200
+    fb.refresh_from_db()
+    version = fb.version
+    for _ in range(3):
+        r = Client().post(f"{API}/{fb.pk}/report", {"reason": "spam"}, content_type="application/json")
+        assert r.status_code == 409 and r.json()["code"] == "already-reported"
+    fb.refresh_from_db()
+    assert not fb.hidden and fb.report_count == 1 and fb.version == version and fb.reports.count() == 1
+    assert fb.events.filter(kind="report").count() == 1
+    assert client.get(f"{API}/public/{fb.pk}").status_code == 200
+
+
+def test_api_report_signed_in_user_once_per_item_and_one_address_cannot_hide(client, login, cats, users, submit):
+    """A signed-in user reports once per item, whatever the address; reports of several users behind one address count
+    once towards automatic hiding."""
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    c = login(users["citizen"])
+    c.defaults["REMOTE_ADDR"] = "203.0.113.7"
+    assert c.post(f"{API}/{fb.pk}/report", {}, content_type="application/json").status_code == 200
+    c.defaults["REMOTE_ADDR"] = "203.0.113.8"
+    assert c.post(f"{API}/{fb.pk}/report", {}, content_type="application/json").status_code == 409
+    for name in ("onestop", "leader"):
+        c = login(users[name])
+        c.defaults["REMOTE_ADDR"] = "203.0.113.7"
+        assert c.post(f"{API}/{fb.pk}/report", {}, content_type="application/json").status_code == 200
+    fb.refresh_from_db()
+    assert fb.report_count == 3 and not fb.hidden
+
+
+def test_api_report_rate_limited_per_address(client, cats, users, submit, settings):
+    from django.test import Client
+
+    settings.BEHIND_PROXY = True  # the address is the proxy's last entry of X-Forwarded-For, not what the client wrote
+    items = [svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+             for _ in range(svc.REPORTS_PER_ADDRESS + 1)]
+    for i, fb in enumerate(items[:-1]):
+        r = Client(HTTP_X_FORWARDED_FOR=f"10.9.9.{i}, 198.51.100.4").post(f"{API}/{fb.pk}/report", {}, content_type="application/json")
+        assert r.status_code == 200
+    last = items[-1]
+    r = Client(HTTP_X_FORWARDED_FOR="10.9.9.99, 198.51.100.4").post(f"{API}/{last.pk}/report", {}, content_type="application/json")
+    assert r.status_code == 429 and r.json()["code"] == "too-many-reports" and "quá nhiều lần" in r.json()["message"]
+    assert r["Retry-After"] == str(svc.REPORT_WINDOW_SECONDS)
+    last.refresh_from_db()
+    assert last.report_count == 0 and not last.reports.exists() and not last.events.filter(kind="report").exists()
+    r = Client(HTTP_X_FORWARDED_FOR="198.51.100.5").post(f"{API}/{last.pk}/report", {}, content_type="application/json")
+    assert r.status_code == 200  # another address is not limited
+
+
+def test_report_page_fresh_sessions_from_one_address_do_not_hide(cats, users, submit):
+    from django.test import Client
+
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    url = reverse("feedback:report", args=[fb.pk])
+    for _ in range(3):
+        assert Client().post(url, {"reason": "spam"}).status_code == 302
+    fb.refresh_from_db()
+    assert not fb.hidden and fb.report_count == 1
+    assert Client().get(reverse("feedback:detail", args=[fb.pk])).status_code == 200
+
+
+def test_report_page_rate_limited_answers_429(cats, users, submit, monkeypatch):
+    from django.test import Client
+
+    monkeypatch.setattr(svc, "REPORTS_PER_ADDRESS", 1)
+    a = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    b = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    assert Client().post(reverse("feedback:report", args=[a.pk])).status_code == 302
+    r = Client().post(reverse("feedback:report", args=[b.pk]))
+    assert r.status_code == 429 and "Bạn đã báo vi phạm quá nhiều lần" in r.content.decode()
+    b.refresh_from_db()
+    assert b.report_count == 0 and not b.reports.exists()
 
 
 # --------------------------------------------------------------------------- pages
