@@ -659,7 +659,13 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
             fb.answer_due, fb.publish_due = add_working_days(start, rule.answer_days, province_code=fb.province_code), None
             fields += ["status", "closed_at", "answer_published_at", "answer_due", "publish_due"]
         _save(fb, fields)
-        _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=True, note=f"Người gửi đánh giá: {label}. {nfc(comment)}".strip())
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=True, note=f"Người gửi đánh giá: {label}.")
+        comment = nfc(comment)
+        if comment:
+            # Not public. The feedback text is published only once a moderator has read it: redact_text removes phone
+            # numbers, e-mails and ID numbers by pattern, but a name or an insult only when a moderator names it, and
+            # flagged_words only flags. A rating comment has no moderation step, so it stays with the staff (history).
+            _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=False, note=comment)
         _audit(fb, actor=actor, verb="feedback_rate", before=before)
     return fb
 

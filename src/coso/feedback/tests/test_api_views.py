@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -151,6 +153,27 @@ def test_report_page_rate_limited_answers_429(cats, users, submit, monkeypatch):
     assert r.status_code == 429 and "Bạn đã báo vi phạm quá nhiều lần" in r.content.decode()
     b.refresh_from_db()
     assert b.report_count == 0 and not b.reports.exists()
+
+
+def test_api_rating_comment_is_not_published(client, login, cats, users, submit):
+    """The sender's comment reaches no public page, API or Open311 answer (no moderator reads it first); staff see it."""
+    from django.test import Client
+
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    svc.feedback_answer(feedback=fb, actor=users["onestop"], text="Đã thu gom rác.")
+    comment = "Gọi tôi 0987654321, Trần Thị B, đồ ngu"
+    r = Client().post(f"{API}/{fb.pk}/rate", {"rating": "not_useful", "comment": comment, "access_key": fb.access_key},
+                      content_type="application/json")
+    assert r.status_code == 200, r.content
+    responses = [Client().get(reverse("feedback:detail", args=[fb.pk])), Client().get(f"{API}/public/{fb.pk}"),
+                 Client().get(f"/open311/v2/requests/{fb.pk}.json", {"extensions": "true"})]
+    assert [x.status_code for x in responses] == [200, 200, 200]
+    public = [responses[0].content.decode()] + [json.dumps(x.json(), ensure_ascii=False) for x in responses[1:]]
+    assert "Người gửi đánh giá" in public[0] and "Người gửi đánh giá" in public[2]
+    for page in public:
+        assert "0987654321" not in page and "Trần Thị B" not in page and "đồ ngu" not in page
+    staff = login(users["onestop"]).get(reverse("feedback:manage", args=[fb.pk])).content.decode()
+    assert "Trần Thị B" in staff
 
 
 # --------------------------------------------------------------------------- pages
