@@ -180,7 +180,10 @@ def mine_view(request: HttpRequest) -> HttpResponse:
 
 def public_list_view(request: HttpRequest) -> HttpResponse:
     form = f.PublicFilterForm(request.GET or None)
-    d = form.cleaned_data if form.is_valid() else {}
+    d: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # an invalid filter shows its error and is left out; the valid ones (and the search) still apply
+        d = form.cleaned_data
     filters = {"query": d.get("q", ""), "commune_code": d.get("commune", ""), "category_code": d.get("category", ""),
                "status": d.get("status", ""), "date_from": d.get("date_from"), "date_to": d.get("date_to")}
     qs = sel.feedback_public_list(**filters, for_capped_page=bool(filters["query"]))

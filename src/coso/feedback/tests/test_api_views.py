@@ -247,6 +247,22 @@ def test_public_list_and_detail(client, users, submit, cats):
     assert client.get(reverse("feedback:public_list"), {"date_from": "không phải ngày"}).status_code == 200
 
 
+def test_public_list_invalid_filter_keeps_the_search_and_the_valid_filters(client, users, submit, cats):
+    """One invalid filter shows its error, and the list is still the one of the search and of the other filters, never
+    every item under a search box that says otherwise."""
+    hit = svc.feedback_publish(feedback=submit(actor=users["citizen"], title="Đèn đường Yersin hỏng", text="Đèn đường Yersin hỏng nhiều ngày."),
+                               actor=users["onestop"])
+    svc.feedback_publish(feedback=submit(actor=users["citizen"], title="Cây đổ chắn đường", text="Cây xanh đổ chắn ngang đường Đức Thắng."),
+                         actor=users["onestop"])
+    for bad in ({"date_from": "30/02/2026"}, {"status": "bogus"}, {"category": "NOPE"}):
+        r = client.get(reverse("feedback:public_list"), {"q": "yersin", **bad})
+        assert r.status_code == 200 and list(r.context["form"].errors) == list(bad), bad
+        assert [x.pk for x in r.context["page"]] == [hit.pk], bad
+        assert "Cây đổ chắn đường" not in r.content.decode(), bad
+    r = client.get(reverse("feedback:public_list"), {"q": "yersin", "date_from": "30/02/2026", "status": "answered"})
+    assert [x.pk for x in r.context["page"]] == []  # the valid status filter applies too
+
+
 def test_public_filter_accepts_the_first_and_last_representable_days(client, users, submit, cats):
     """A date filter takes 01/01/0001 to 31/12/9999: the day after the last one (the end of the range) does not
     exist and the start of the first one is before year 1 in UTC. Both pages and the API answer with every item
