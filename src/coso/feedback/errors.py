@@ -44,3 +44,8 @@ NOT_PUBLIC = ErrorCode("not-public", _("Phản ánh này không hiển thị cô
 INVALID_ACTION = ErrorCode("invalid-action", _("Thao tác không hợp lệ."))
 MANAGE_ACTION_VALIDATION_ERROR = ErrorCode("validation-error", _("Chưa chuyển được: %(error)s"))
 TOO_MANY_REPORTS = ErrorCode("too-many-reports", _("Bạn đã báo vi phạm quá nhiều lần. Vui lòng thử lại sau một giờ."), status=429)
+FEEDBACK_TITLE_TOO_LONG = ErrorCode("validation-error", _("Tiêu đề tối đa %(max)s ký tự."))
+FEEDBACK_ANSWER_TOO_LONG = ErrorCode("validation-error", _("Nội dung trả lời tối đa %(max)s ký tự."))
+FEEDBACK_INFO_REQUEST_TOO_LONG = ErrorCode("validation-error", _("Thông tin cần bổ sung tối đa %(max)s ký tự."))
+FEEDBACK_REASON_TOO_LONG = ErrorCode("validation-error", _("Lý do tối đa %(max)s ký tự."))
+FEEDBACK_RATE_COMMENT_TOO_LONG = ErrorCode("validation-error", _("Ý kiến thêm tối đa %(max)s ký tự."))

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.formats import number_format
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core import attachments as att
@@ -35,6 +36,14 @@ from coso.workcalendar.services import add_working_days, effective_start
 DATA_DIR = Path(__file__).parent / "data"
 SEARCH_KIND = "feedback"
 REDACTED = "[đã ẩn]"
+# Longest texts, in characters, the services take (the pages' forms and the API alike): over them, a refusal, nothing cut.
+TITLE_MAX = 200
+TEXT_MAX = 4000
+ANSWER_MAX = 4000
+INFO_REQUEST_MAX = 2000
+REASON_MAX = 2000  # rejection and forwarding reasons: sent to the sender
+HIDE_REASON_MAX = 300
+RATE_COMMENT_MAX = 500
 # Who may moderate and handle feedback (finance officers only read).
 HANDLER_ROLES = frozenset((COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN}) - {Role.COMMUNE_FINANCE, Role.PROVINCE_FINANCE})
 
@@ -141,6 +150,12 @@ def _audit(fb: Feedback, *, actor: Any, verb: str, before: dict | None = None, r
 def _reindex(fb: Feedback) -> None:
     search_index_set(kind=SEARCH_KIND, object_id=fb.pk, texts=[fb.code, fb.title, fb.text, fb.answer_text],
                      province_code=fb.province_code, commune_code=fb.commune_code)
+
+
+def _too_long(error: Any, text: str, limit: int, field: str) -> None:
+    """Refuse ``text`` longer than ``limit`` characters with ``error`` on ``field``."""
+    if len(text) > limit:
+        raise error(max=number_format(limit, force_grouping=True), field=field)
 
 
 def _local_date(value: dt.datetime) -> dt.date:
@@ -267,8 +282,10 @@ def feedback_submit(
     fields: dict[str, list[str]] = {}
     if not text:
         fields["text"] = ["Vui lòng nhập nội dung phản ánh."]
-    elif len(text) > 4000:
+    elif len(text) > TEXT_MAX:
         fields["text"] = ["Nội dung tối đa 4.000 ký tự."]
+    if len(title) > TITLE_MAX:
+        fields["title"] = [str(errors.FEEDBACK_TITLE_TOO_LONG.message) % {"max": number_format(TITLE_MAX, force_grouping=True)}]
     if category is None or not category.is_active:
         fields["category"] = ["Vui lòng chọn lĩnh vực."]
     if commune is None or getattr(commune, "level", "") != "commune":
@@ -373,12 +390,13 @@ def feedback_edit(*, feedback: Feedback, actor: Any, title: str, text: str, note
     title, text = nfc(title), nfc(text)
     if not text or not title:
         raise errors.FEEDBACK_EDIT_VALIDATION_ERROR(details={"fields": {"text" if not text else "title": ["Bắt buộc."]}})
+    _too_long(errors.FEEDBACK_TITLE_TOO_LONG, title, TITLE_MAX, "title")
     with transaction.atomic():
         fb = _lock(feedback, version)
         before = snapshot(fb)
         if fb.title == title and fb.text == text:
             return fb
-        fb.title, fb.text = title[:200], text
+        fb.title, fb.text = title, text
         _save(fb, ["title", "text"])
         _event(fb, actor=actor, kind=kind, note=note, title=fb.title, text=fb.text)
         _reindex(fb)
@@ -439,10 +457,11 @@ def feedback_hide(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
     reason = nfc(reason)
     if not reason:
         raise errors.FEEDBACK_HIDE_VALIDATION_ERROR(details={"fields": {"reason": ["Bắt buộc."]}})
+    _too_long(errors.FEEDBACK_REASON_TOO_LONG, reason, HIDE_REASON_MAX, "reason")
     with transaction.atomic():
         fb = _lock(feedback)
         before = snapshot(fb)
-        fb.hidden, fb.hidden_reason = True, reason[:300]
+        fb.hidden, fb.hidden_reason = True, reason
         _save(fb, ["hidden", "hidden_reason"])
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.HIDE, note=reason)
         _audit(fb, actor=actor, verb="feedback_hide", before=before, reason=reason)
@@ -470,6 +489,7 @@ def feedback_reject(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
     reason = nfc(reason)
     if not reason:
         raise errors.FEEDBACK_REJECT_VALIDATION_ERROR(details={"fields": {"reason": ["Bắt buộc."]}})
+    _too_long(errors.FEEDBACK_REASON_TOO_LONG, reason, REASON_MAX, "reason")
     with transaction.atomic():
         fb = _lock(feedback)
         if not fb.is_open:
@@ -562,6 +582,7 @@ def feedback_request_info(*, feedback: Feedback, actor: Any, message: str) -> Fe
     message = nfc(message)
     if not message:
         raise errors.FEEDBACK_REQUEST_INFO_VALIDATION_ERROR(details={"fields": {"message": ["Bắt buộc."]}})
+    _too_long(errors.FEEDBACK_INFO_REQUEST_TOO_LONG, message, INFO_REQUEST_MAX, "message")
     with transaction.atomic():
         fb = _lock(feedback)
         if fb.status not in (Feedback.Status.PENDING, Feedback.Status.PROCESSING):
@@ -582,6 +603,7 @@ def feedback_answer(*, feedback: Feedback, actor: Any, text: str, publish: bool 
     text = nfc(text)
     if not text:
         raise errors.FEEDBACK_ANSWER_VALIDATION_ERROR(details={"fields": {"text": ["Bắt buộc."]}})
+    _too_long(errors.FEEDBACK_ANSWER_TOO_LONG, text, ANSWER_MAX, "text")
     with transaction.atomic():
         fb = _lock(feedback, version)
         if not fb.is_open:
@@ -636,6 +658,8 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
         raise errors.FEEDBACK_RATE_VALIDATION_ERROR(details={"fields": {"rating": ["Không hợp lệ."]}})
     if officer_rating is not None and not (1 <= int(officer_rating) <= 5):
         raise errors.FEEDBACK_RATE_VALIDATION_ERROR_2(details={"fields": {"officer_rating": ["Từ 1 đến 5."]}})
+    comment = nfc(comment)
+    _too_long(errors.FEEDBACK_RATE_COMMENT_TOO_LONG, comment, RATE_COMMENT_MAX, "comment")
     with transaction.atomic():
         fb = _lock(feedback)
         _check_sender(fb, actor, access_key)
@@ -660,7 +684,6 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
             fields += ["status", "closed_at", "answer_published_at", "answer_due", "publish_due"]
         _save(fb, fields)
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=True, note=f"Người gửi đánh giá: {label}.")
-        comment = nfc(comment)
         if comment:
             # Not public. The feedback text is published only once a moderator has read it: redact_text removes phone
             # numbers, e-mails and ID numbers by pattern, but a name or an insult only when a moderator names it, and
@@ -776,6 +799,7 @@ def feedback_forward(*, feedback: Feedback, actor: Any, target: str, reason: str
     reason = nfc(reason or "")
     if not reason:
         raise errors.FEEDBACK_FORWARD_VALIDATION_ERROR(details={"fields": {"reason": ["Bắt buộc."]}})
+    _too_long(errors.FEEDBACK_REASON_TOO_LONG, reason, REASON_MAX, "reason")
     copy = None
     with transaction.atomic():
         fb = _lock(feedback, version)

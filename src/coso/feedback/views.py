@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -128,8 +129,14 @@ def _back(fb: Feedback, key: str) -> HttpResponse:
 def rate_view(request: HttpRequest, pk: int) -> HttpResponse:
     fb, _mode, key = _viewer(request, pk)
     form = f.RateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Vui lòng chọn mức đánh giá."))
+    if not form.is_valid():  # the message of the first field in error: a rating chosen is not "choose a rating"
+        if "rating" in form.errors:
+            exc = errors.FEEDBACK_RATE_VALIDATION_ERROR()
+        elif "officer_rating" in form.errors:  # a score outside 1–5, or not in ASCII digits
+            exc = errors.FEEDBACK_RATE_VALIDATION_ERROR_2()
+        else:
+            exc = errors.FEEDBACK_RATE_COMMENT_TOO_LONG(max=number_format(svc.RATE_COMMENT_MAX, force_grouping=True))
+        messages.error(request, exc.message)
         return _back(fb, key)
     try:
         svc.feedback_rate(feedback=fb, actor=request.user, access_key=key, rating=form.cleaned_data["rating"],

@@ -317,3 +317,67 @@ def test_assign_from_manage_page(login, users, submit):
     c.post(reverse("feedback:action", args=[fb.pk, "assign"]), {"assignee": "x"})
     fb.refresh_from_db()
     assert fb.assigned_to == users["onestop"]
+
+
+# --------------------------------------------------------------------------- length limits and rating messages
+
+def _closed(users, submit):  # type: ignore[no-untyped-def]
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    return svc.feedback_answer(feedback=fb, actor=users["onestop"], text="Đã thu gom rác.")
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"rating": "useful", "officer_rating": "9"}, "Điểm cán bộ từ 1 đến 5."),
+    ({"rating": "useful", "officer_rating": "٥"}, "Điểm cán bộ từ 1 đến 5."),  # Arabic-Indic five
+    ({"rating": "useful", "comment": "a" * 501}, "Ý kiến thêm tối đa 500 ký tự."),
+    ({"rating": "bogus"}, "Vui lòng chọn mức đánh giá."),
+])
+def test_rate_page_says_what_is_wrong(client, users, submit, cats, data, message):
+    fb = _closed(users, submit)
+    version = fb.version
+    r = client.post(reverse("feedback:rate", args=[fb.pk]), {**data, "key": fb.access_key}, follow=True)
+    page = r.content.decode()
+    assert message in page
+    if message != "Vui lòng chọn mức đánh giá.":
+        assert "Vui lòng chọn mức đánh giá." not in page
+    fb.refresh_from_db()
+    assert fb.rating == "" and fb.officer_rating is None and fb.version == version and not fb.events.filter(kind="rate").exists()
+
+
+def test_api_refuses_texts_over_the_forms_limits(client, login, cats, commune, users, submit):
+    """The API is held to the pages' limits (one constant each): over them a 400 naming the limit, nothing written or cut."""
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    c = login(users["onestop"])
+    cases = [
+        (f"{API}/{fb.pk}/answer", {"text": "a" * (svc.ANSWER_MAX + 1)}, "4.000"),
+        (f"{API}/{fb.pk}/moderate", {"action": "request_info", "reason": "a" * (svc.INFO_REQUEST_MAX + 1)}, "2.000"),
+        (f"{API}/{fb.pk}/moderate", {"action": "reject", "reason": "a" * 5000}, "2.000"),
+        (f"{API}/{fb.pk}/moderate", {"action": "hide", "reason": "a" * (svc.HIDE_REASON_MAX + 1)}, "300"),
+        (f"{API}/{fb.pk}/moderate", {"action": "edit", "title": "a" * (svc.TITLE_MAX + 1), "text": fb.text}, "200"),
+        (f"{API}/{fb.pk}/moderate", {"action": "forward", "target": "external", "target_name": "Sở Y tế",
+                                     "reason": "a" * (svc.REASON_MAX + 1)}, "2.000"),
+    ]
+    for url, payload, limit in cases:
+        before = Feedback.objects.filter(pk=fb.pk).values().get()
+        events = fb.events.count()
+        r = c.post(url, payload, content_type="application/json")
+        assert r.status_code == 400 and r.json()["code"] == "validation-error" and limit in r.json()["message"], (payload, r.content)
+        assert Feedback.objects.filter(pk=fb.pk).values().get() == before and fb.events.count() == events, payload
+    assert c.post(f"{API}/{fb.pk}/moderate", {"action": "hide", "reason": "a" * svc.HIDE_REASON_MAX},
+                  content_type="application/json").status_code == 200  # at the limit: taken whole
+    fb.refresh_from_db()
+    assert fb.hidden_reason == "a" * svc.HIDE_REASON_MAX
+
+    count = Feedback.objects.count()
+    r = client.post(f"{API}/", {"category": "MT", "commune": commune.code, "title": "Tiêu đề " * 40, "text": "Cống thoát nước bị tắc.",
+                                "anonymous": "true"})
+    assert r.status_code == 400 and "title" in r.json()["details"]["fields"] and "200" in r.json()["message"]
+    assert Feedback.objects.count() == count
+
+    closed = _closed(users, submit)
+    version = closed.version
+    r = client.post(f"{API}/{closed.pk}/rate", {"rating": "useful", "comment": "a" * (svc.RATE_COMMENT_MAX + 1),
+                                                "access_key": closed.access_key}, content_type="application/json")
+    assert r.status_code == 400 and "500" in r.json()["message"]
+    closed.refresh_from_db()
+    assert closed.rating == "" and closed.version == version
