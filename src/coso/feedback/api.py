@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from coso.accounts.backends import public_api_caller
+from coso.core.security import client_ip
 from coso.core.types import AuthedHttpRequest
 from coso.feedback import errors
 from coso.feedback import selectors as sel
@@ -338,8 +339,8 @@ def rate_feedback(request: HttpRequest, feedback_id: int, payload: RateIn):  # t
                              comment=payload.comment, access_key=payload.access_key)
 
 
-@router.post("/{int:feedback_id}/report", response=FeedbackPublicOut, auth=None)  # public report
+@router.post("/{int:feedback_id}/report", response=FeedbackPublicOut, auth=None)  # public report; one per user or client address, rate-limited (429)
 def report_feedback(request: HttpRequest, feedback_id: int, payload: ReportIn):  # type: ignore[no-untyped-def]
-    public_api_caller(request)
+    actor = public_api_caller(request)
     fb = sel.feedback_get_public(pk=feedback_id)
-    return svc.feedback_report(feedback=fb, reporter_key=svc.reporter_key_for(request), reason=payload.reason)
+    return svc.feedback_report(feedback=fb, actor=actor, address=client_ip(request), reason=payload.reason)

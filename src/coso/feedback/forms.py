@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coso.feedback import services as svc
 from coso.feedback.models import Feedback, FeedbackCategory
 
 
@@ -27,8 +28,8 @@ class SubmitForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=FeedbackCategory.objects.filter(is_active=True), empty_label=_("— Chọn lĩnh vực —"))
     commune: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Xã, phường"), queryset=None, empty_label=_("— Chọn xã, phường —"), to_field_name="code")
     village = forms.IntegerField(label=_("Thôn, tổ dân phố"), required=False, widget=forms.Select(choices=[("", "—")]))
-    title = forms.CharField(label=_("Tiêu đề (không bắt buộc)"), max_length=200, required=False)
-    text = forms.CharField(label=_("Nội dung phản ánh, kiến nghị"), max_length=4000,
+    title = forms.CharField(label=_("Tiêu đề (không bắt buộc)"), max_length=svc.TITLE_MAX, required=False)
+    text = forms.CharField(label=_("Nội dung phản ánh, kiến nghị"), max_length=svc.TEXT_MAX,
                            widget=forms.Textarea(attrs={"rows": 6, "lang": "vi"}),
                            help_text=_("Vui lòng gõ tiếng Việt có dấu. Tối đa 4.000 ký tự."))
     address = forms.CharField(label=_("Địa chỉ, vị trí cụ thể"), max_length=300, required=False)
@@ -51,12 +52,12 @@ class SubmitForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Lý do"), max_length=svc.REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class EditForm(forms.Form):
-    title = forms.CharField(label=_("Tiêu đề"), max_length=200)
-    text = forms.CharField(label=_("Nội dung"), max_length=4000, widget=forms.Textarea(attrs={"rows": 8}))
+    title = forms.CharField(label=_("Tiêu đề"), max_length=svc.TITLE_MAX)
+    text = forms.CharField(label=_("Nội dung"), max_length=svc.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 8}))
     note = forms.CharField(label=_("Ghi chú biên tập"), max_length=300, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -68,12 +69,12 @@ class RedactForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    text = forms.CharField(label=_("Nội dung trả lời"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(label=_("Nội dung trả lời"), max_length=svc.ANSWER_MAX, widget=forms.Textarea(attrs={"rows": 6}))
     publish = forms.BooleanField(label=_("Công khai trả lời ngay"), required=False, initial=True)
 
 
 class InfoForm(forms.Form):
-    message = forms.CharField(label=_("Thông tin cần bổ sung"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    message = forms.CharField(label=_("Thông tin cần bổ sung"), max_length=svc.INFO_REQUEST_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 DEPARTMENT_SUGGESTIONS = [  # suggestions only: the officer types the competent department's name
@@ -92,7 +93,7 @@ class ForwardForm(forms.Form):
     target_name = forms.CharField(label=_("Tên sở, ngành hoặc cơ quan có thẩm quyền"), max_length=250, required=False,
                                   widget=forms.TextInput(attrs={"list": "forward-body-names", "autocomplete": "off"}),
                                   help_text=_("Bắt buộc khi chuyển đến sở, ngành của tỉnh hoặc cơ quan khác."))
-    reason = forms.CharField(label=_("Lý do không thuộc thẩm quyền (gửi cho người phản ánh)"), max_length=2000,
+    reason = forms.CharField(label=_("Lý do không thuộc thẩm quyền (gửi cho người phản ánh)"), max_length=svc.REASON_MAX,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, province_code: str = "", exclude_commune: str = "", **kwargs):  # type: ignore[no-untyped-def]
@@ -112,7 +113,7 @@ class RateForm(forms.Form):
     officer_rating = forms.TypedChoiceField(label=_("Đánh giá cán bộ xử lý"), required=False, coerce=int, empty_value=None,
                                             choices=[("", "—"), (5, "5 – Rất hài lòng"), (4, "4 – Hài lòng"), (3, "3 – Bình thường"),
                                                      (2, "2 – Chưa hài lòng"), (1, "1 – Không hài lòng")])
-    comment = forms.CharField(label=_("Ý kiến thêm"), max_length=500, required=False)
+    comment = forms.CharField(label=_("Ý kiến thêm"), max_length=svc.RATE_COMMENT_MAX, required=False)
 
 
 class SupplementForm(forms.Form):

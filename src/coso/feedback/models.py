@@ -232,10 +232,15 @@ class FeedbackEvent(models.Model):
 
 
 class FeedbackReport(models.Model):
-    """A public "report this" click; one per user or browser session."""
+    """A public "report this" click: one per reporter (the signed-in user, else the client's address) and item.
+
+    ``address_hash`` is a keyed hash of the client's address (never the address itself): automatic hiding counts
+    distinct addresses, which a visitor cannot renew for free the way a new browser session is.
+    """
 
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="reports")
     reporter_key = models.CharField(max_length=64)
+    address_hash = models.CharField(max_length=64, blank=True, default="")
     reason = models.CharField(max_length=300, blank=True, default="")
     at = models.DateTimeField(auto_now_add=True)
 

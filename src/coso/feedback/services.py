@@ -15,16 +15,19 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.formats import number_format
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core import attachments as att
+from coso.core import ratelimit
 from coso.core.audit import audit_log, snapshot
 from coso.core.exceptions import ApplicationError, PermissionDeniedError
 from coso.core.models import AuditLog
 from coso.core.notify import notify
 from coso.core.search import search_index_set
 from coso.core.security import same_secret
-from coso.core.text import fold, looks_unaccented_vietnamese, nfc, tokens
+from coso.core.text import looks_unaccented_vietnamese, nfc, tokens
 from coso.feedback import errors
 from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory, FeedbackEvent, FeedbackReport, ResponseTemplate
 from coso.rules.lookup import book
@@ -33,6 +36,14 @@ from coso.workcalendar.services import add_working_days, effective_start
 DATA_DIR = Path(__file__).parent / "data"
 SEARCH_KIND = "feedback"
 REDACTED = "[đã ẩn]"
+# Longest texts, in characters, the services take (the pages' forms and the API alike): over them, a refusal, nothing cut.
+TITLE_MAX = 200
+TEXT_MAX = 4000
+ANSWER_MAX = 4000
+INFO_REQUEST_MAX = 2000
+REASON_MAX = 2000  # rejection and forwarding reasons: sent to the sender
+HIDE_REASON_MAX = 300
+RATE_COMMENT_MAX = 500
 # Who may moderate and handle feedback (finance officers only read).
 HANDLER_ROLES = frozenset((COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN}) - {Role.COMMUNE_FINANCE, Role.PROVINCE_FINANCE})
 
@@ -139,6 +150,12 @@ def _audit(fb: Feedback, *, actor: Any, verb: str, before: dict | None = None, r
 def _reindex(fb: Feedback) -> None:
     search_index_set(kind=SEARCH_KIND, object_id=fb.pk, texts=[fb.code, fb.title, fb.text, fb.answer_text],
                      province_code=fb.province_code, commune_code=fb.commune_code)
+
+
+def _too_long(error: Any, text: str, limit: int, field: str) -> None:
+    """Refuse ``text`` longer than ``limit`` characters with ``error`` on ``field``."""
+    if len(text) > limit:
+        raise error(max=number_format(limit, force_grouping=True), field=field)
 
 
 def _local_date(value: dt.datetime) -> dt.date:
@@ -265,8 +282,10 @@ def feedback_submit(
     fields: dict[str, list[str]] = {}
     if not text:
         fields["text"] = ["Vui lòng nhập nội dung phản ánh."]
-    elif len(text) > 4000:
+    elif len(text) > TEXT_MAX:
         fields["text"] = ["Nội dung tối đa 4.000 ký tự."]
+    if len(title) > TITLE_MAX:
+        fields["title"] = [str(errors.FEEDBACK_TITLE_TOO_LONG.message) % {"max": number_format(TITLE_MAX, force_grouping=True)}]
     if category is None or not category.is_active:
         fields["category"] = ["Vui lòng chọn lĩnh vực."]
     if commune is None or getattr(commune, "level", "") != "commune":
@@ -371,12 +390,13 @@ def feedback_edit(*, feedback: Feedback, actor: Any, title: str, text: str, note
     title, text = nfc(title), nfc(text)
     if not text or not title:
         raise errors.FEEDBACK_EDIT_VALIDATION_ERROR(details={"fields": {"text" if not text else "title": ["Bắt buộc."]}})
+    _too_long(errors.FEEDBACK_TITLE_TOO_LONG, title, TITLE_MAX, "title")
     with transaction.atomic():
         fb = _lock(feedback, version)
         before = snapshot(fb)
         if fb.title == title and fb.text == text:
             return fb
-        fb.title, fb.text = title[:200], text
+        fb.title, fb.text = title, text
         _save(fb, ["title", "text"])
         _event(fb, actor=actor, kind=kind, note=note, title=fb.title, text=fb.text)
         _reindex(fb)
@@ -437,10 +457,11 @@ def feedback_hide(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
     reason = nfc(reason)
     if not reason:
         raise errors.FEEDBACK_HIDE_VALIDATION_ERROR(details={"fields": {"reason": ["Bắt buộc."]}})
+    _too_long(errors.FEEDBACK_REASON_TOO_LONG, reason, HIDE_REASON_MAX, "reason")
     with transaction.atomic():
         fb = _lock(feedback)
         before = snapshot(fb)
-        fb.hidden, fb.hidden_reason = True, reason[:300]
+        fb.hidden, fb.hidden_reason = True, reason
         _save(fb, ["hidden", "hidden_reason"])
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.HIDE, note=reason)
         _audit(fb, actor=actor, verb="feedback_hide", before=before, reason=reason)
@@ -468,6 +489,7 @@ def feedback_reject(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
     reason = nfc(reason)
     if not reason:
         raise errors.FEEDBACK_REJECT_VALIDATION_ERROR(details={"fields": {"reason": ["Bắt buộc."]}})
+    _too_long(errors.FEEDBACK_REASON_TOO_LONG, reason, REASON_MAX, "reason")
     with transaction.atomic():
         fb = _lock(feedback)
         if not fb.is_open:
@@ -483,10 +505,32 @@ def feedback_reject(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
     return fb
 
 
-def feedback_report(*, feedback: Feedback, reporter_key: str, reason: str = "") -> Feedback:
-    """A public report; at the threshold (default 3) the feedback is hidden and moderators are told."""
-    if not reporter_key:
+# Reports one client address may send in a window, all items together (coso.core.ratelimit): enough for a shared
+# connection (an office, a school), too few to hide items at will.
+REPORTS_PER_ADDRESS = 10
+REPORT_WINDOW_SECONDS = 3600
+
+
+def report_address_hash(address: str) -> str:
+    """What a report keeps of the client's address: a hash keyed with the site's secret (an address is personal data,
+    and an unkeyed hash of an IPv4 address is undone by trying them all)."""
+    return salted_hmac("coso.feedback.report", address, algorithm="sha256").hexdigest()[:40]
+
+
+def feedback_report(*, feedback: Feedback, address: str, actor: Any = None, reason: str = "") -> Feedback:
+    """A public report; at the threshold (default 3) the feedback is hidden and moderators are told.
+
+    A reporter is the signed-in user, else the client's address (``coso.core.security.client_ip``), never the browser
+    session, which a visitor renews for free: one report per reporter and item. Automatic hiding counts reports from
+    distinct addresses, and an address may send ``REPORTS_PER_ADDRESS`` reports an hour (429 beyond).
+    """
+    if not address:
         raise errors.FEEDBACK_REPORT_INVALID()
+    address_hash = report_address_hash(address)
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    reporter_key = f"u:{actor.pk}" if authenticated else f"a:{address_hash}"
+    if ratelimit.hit("feedback-report", address_hash, seconds=REPORT_WINDOW_SECONDS) > REPORTS_PER_ADDRESS:
+        raise errors.TOO_MANY_REPORTS(details={"retry_after": REPORT_WINDOW_SECONDS})
     threshold = auto_hide_threshold(feedback.province_code, commune_code=feedback.commune_code)
     auto_hidden = False
     try:
@@ -494,13 +538,15 @@ def feedback_report(*, feedback: Feedback, reporter_key: str, reason: str = "") 
             fb = _lock(feedback)
             if not fb.is_public or fb.hidden:
                 raise errors.NOT_PUBLIC()
-            FeedbackReport.objects.create(feedback=fb, reporter_key=reporter_key[:64], reason=nfc(reason)[:300])
-            count = FeedbackReport.objects.filter(feedback=fb).count()
+            FeedbackReport.objects.create(feedback=fb, reporter_key=reporter_key, address_hash=address_hash, reason=nfc(reason)[:300])
+            reports = FeedbackReport.objects.filter(feedback=fb)
+            count = reports.count()
+            addresses = reports.values("address_hash").distinct().count()
             fb.report_count = count
             fields = ["report_count"]
             _event(fb, actor=None, kind=FeedbackEvent.Kind.REPORT, note=nfc(reason)[:300])
-            if count >= threshold:
-                fb.hidden, fb.hidden_reason = True, f"Tự động ẩn sau {count} lượt báo vi phạm."
+            if addresses >= threshold:
+                fb.hidden, fb.hidden_reason = True, f"Tự động ẩn sau {addresses} lượt báo vi phạm."
                 fields += ["hidden", "hidden_reason"]
                 auto_hidden = True
             _save(fb, fields)
@@ -536,6 +582,7 @@ def feedback_request_info(*, feedback: Feedback, actor: Any, message: str) -> Fe
     message = nfc(message)
     if not message:
         raise errors.FEEDBACK_REQUEST_INFO_VALIDATION_ERROR(details={"fields": {"message": ["Bắt buộc."]}})
+    _too_long(errors.FEEDBACK_INFO_REQUEST_TOO_LONG, message, INFO_REQUEST_MAX, "message")
     with transaction.atomic():
         fb = _lock(feedback)
         if fb.status not in (Feedback.Status.PENDING, Feedback.Status.PROCESSING):
@@ -556,6 +603,7 @@ def feedback_answer(*, feedback: Feedback, actor: Any, text: str, publish: bool 
     text = nfc(text)
     if not text:
         raise errors.FEEDBACK_ANSWER_VALIDATION_ERROR(details={"fields": {"text": ["Bắt buộc."]}})
+    _too_long(errors.FEEDBACK_ANSWER_TOO_LONG, text, ANSWER_MAX, "text")
     with transaction.atomic():
         fb = _lock(feedback, version)
         if not fb.is_open:
@@ -610,6 +658,8 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
         raise errors.FEEDBACK_RATE_VALIDATION_ERROR(details={"fields": {"rating": ["Không hợp lệ."]}})
     if officer_rating is not None and not (1 <= int(officer_rating) <= 5):
         raise errors.FEEDBACK_RATE_VALIDATION_ERROR_2(details={"fields": {"officer_rating": ["Từ 1 đến 5."]}})
+    comment = nfc(comment)
+    _too_long(errors.FEEDBACK_RATE_COMMENT_TOO_LONG, comment, RATE_COMMENT_MAX, "comment")
     with transaction.atomic():
         fb = _lock(feedback)
         _check_sender(fb, actor, access_key)
@@ -633,7 +683,12 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
             fb.answer_due, fb.publish_due = add_working_days(start, rule.answer_days, province_code=fb.province_code), None
             fields += ["status", "closed_at", "answer_published_at", "answer_due", "publish_due"]
         _save(fb, fields)
-        _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=True, note=f"Người gửi đánh giá: {label}. {nfc(comment)}".strip())
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=True, note=f"Người gửi đánh giá: {label}.")
+        if comment:
+            # Not public. The feedback text is published only once a moderator has read it: redact_text removes phone
+            # numbers, e-mails and ID numbers by pattern, but a name or an insult only when a moderator names it, and
+            # flagged_words only flags. A rating comment has no moderation step, so it stays with the staff (history).
+            _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=False, note=comment)
         _audit(fb, actor=actor, verb="feedback_rate", before=before)
     return fb
 
@@ -744,6 +799,7 @@ def feedback_forward(*, feedback: Feedback, actor: Any, target: str, reason: str
     reason = nfc(reason or "")
     if not reason:
         raise errors.FEEDBACK_FORWARD_VALIDATION_ERROR(details={"fields": {"reason": ["Bắt buộc."]}})
+    _too_long(errors.FEEDBACK_REASON_TOO_LONG, reason, REASON_MAX, "reason")
     copy = None
     with transaction.atomic():
         fb = _lock(feedback, version)
@@ -808,16 +864,6 @@ def feedback_escalate_forwarding(*, today: dt.date | None = None, actor: Any = N
                         f"có thẩm quyền là {fb.forward_due:%d/%m/%Y} (Nghị định 20/2008/NĐ-CP, Điều 9).",
                    subject="Phản ánh quá hạn chuyển", email=leader.email, phone=leader.phone)
     return count
-
-
-def reporter_key_for(request: Any) -> str:
-    """One report per logged-in user, or per browser session for anonymous visitors."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return f"u:{user.pk}"
-    if not request.session.session_key:
-        request.session.save()
-    return "s:" + fold(request.session.session_key)
 
 
 def _village_in_force(village: Any) -> bool:

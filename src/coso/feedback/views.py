@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from coso.core.errors import apply_to_form
 from coso.core.exceptions import ApplicationError
 from coso.core.paging import COUNT_CAP, CappedPaginator
 from coso.core.params import INT_MAX
+from coso.core.security import client_ip
 from coso.core.types import AuthedHttpRequest
 from coso.feedback import errors
 from coso.feedback import forms as f
@@ -127,8 +129,14 @@ def _back(fb: Feedback, key: str) -> HttpResponse:
 def rate_view(request: HttpRequest, pk: int) -> HttpResponse:
     fb, _mode, key = _viewer(request, pk)
     form = f.RateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Vui lòng chọn mức đánh giá."))
+    if not form.is_valid():  # the message of the first field in error: a rating chosen is not "choose a rating"
+        if "rating" in form.errors:
+            exc = errors.FEEDBACK_RATE_VALIDATION_ERROR()
+        elif "officer_rating" in form.errors:  # a score outside 1–5, or not in ASCII digits
+            exc = errors.FEEDBACK_RATE_VALIDATION_ERROR_2()
+        else:
+            exc = errors.FEEDBACK_RATE_COMMENT_TOO_LONG(max=number_format(svc.RATE_COMMENT_MAX, force_grouping=True))
+        messages.error(request, exc.message)
         return _back(fb, key)
     try:
         svc.feedback_rate(feedback=fb, actor=request.user, access_key=key, rating=form.cleaned_data["rating"],
@@ -157,10 +165,14 @@ def supplement_view(request: HttpRequest, pk: int) -> HttpResponse:
 def report_view(request: HttpRequest, pk: int) -> HttpResponse:
     fb = sel.feedback_get_public(pk=pk)
     try:
-        svc.feedback_report(feedback=fb, reporter_key=svc.reporter_key_for(request), reason=request.POST.get("reason", ""))
+        svc.feedback_report(feedback=fb, actor=request.user, address=client_ip(request), reason=request.POST.get("reason", ""))
         messages.success(request, _("Cảm ơn bạn. Người kiểm duyệt sẽ xem lại phản ánh này."))
     except ApplicationError as exc:
         messages.error(request, exc.message)
+        if exc.status == 429:  # too many reports from this address: say so on the item's page, with the status
+            response = detail_view(request, pk)
+            response.status_code = 429
+            return response
     fb.refresh_from_db()
     if fb.hidden:
         return redirect("feedback:public_list")
@@ -175,7 +187,10 @@ def mine_view(request: HttpRequest) -> HttpResponse:
 
 def public_list_view(request: HttpRequest) -> HttpResponse:
     form = f.PublicFilterForm(request.GET or None)
-    d = form.cleaned_data if form.is_valid() else {}
+    d: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # an invalid filter shows its error and is left out; the valid ones (and the search) still apply
+        d = form.cleaned_data
     filters = {"query": d.get("q", ""), "commune_code": d.get("commune", ""), "category_code": d.get("category", ""),
                "status": d.get("status", ""), "date_from": d.get("date_from"), "date_to": d.get("date_to")}
     qs = sel.feedback_public_list(**filters, for_capped_page=bool(filters["query"]))

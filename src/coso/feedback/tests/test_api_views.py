@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -62,16 +64,116 @@ def test_api_moderation_answer_rating_listing(client, login, cats, users, submit
     assert client.get(f"{API}/categories").status_code == 200
 
 
-def test_api_report_auto_hide(client, cats, users, submit):
+def test_api_report_auto_hide_needs_distinct_addresses(client, cats, users, submit):
     from django.test import Client
 
     fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
-    for _ in range(3):
-        r = Client().post(f"{API}/{fb.pk}/report", {"reason": "xúc phạm"}, content_type="application/json")
+    for i in range(3):
+        r = Client(REMOTE_ADDR=f"203.0.113.{i + 1}").post(f"{API}/{fb.pk}/report", {"reason": "xúc phạm"}, content_type="application/json")
         assert r.status_code == 200
     fb.refresh_from_db()
-    assert fb.hidden
+    assert fb.hidden and fb.report_count == 3
+    assert not fb.reports.filter(address_hash__contains="203.0.113").exists()  # a hash is stored, not the address
     assert client.get(f"{API}/public/{fb.pk}").status_code == 404
+
+
+def test_api_report_new_session_is_not_a_new_reporter(client, cats, users, submit):
+    """Cookie-less calls from one address (a new session each) are one reporter: the item stays published."""
+    from django.test import Client
+
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    assert Client().post(f"{API}/{fb.pk}/report", {"reason": "spam"}, content_type="application/json").status_code == 200
+    fb.refresh_from_db()
+    version = fb.version
+    for _ in range(3):
+        r = Client().post(f"{API}/{fb.pk}/report", {"reason": "spam"}, content_type="application/json")
+        assert r.status_code == 409 and r.json()["code"] == "already-reported"
+    fb.refresh_from_db()
+    assert not fb.hidden and fb.report_count == 1 and fb.version == version and fb.reports.count() == 1
+    assert fb.events.filter(kind="report").count() == 1
+    assert client.get(f"{API}/public/{fb.pk}").status_code == 200
+
+
+def test_api_report_signed_in_user_once_per_item_and_one_address_cannot_hide(client, login, cats, users, submit):
+    """A signed-in user reports once per item, whatever the address; reports of several users behind one address count
+    once towards automatic hiding."""
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    c = login(users["citizen"])
+    c.defaults["REMOTE_ADDR"] = "203.0.113.7"
+    assert c.post(f"{API}/{fb.pk}/report", {}, content_type="application/json").status_code == 200
+    c.defaults["REMOTE_ADDR"] = "203.0.113.8"
+    assert c.post(f"{API}/{fb.pk}/report", {}, content_type="application/json").status_code == 409
+    for name in ("onestop", "leader"):
+        c = login(users[name])
+        c.defaults["REMOTE_ADDR"] = "203.0.113.7"
+        assert c.post(f"{API}/{fb.pk}/report", {}, content_type="application/json").status_code == 200
+    fb.refresh_from_db()
+    assert fb.report_count == 3 and not fb.hidden
+
+
+def test_api_report_rate_limited_per_address(client, cats, users, submit, settings):
+    from django.test import Client
+
+    settings.BEHIND_PROXY = True  # the address is the proxy's last entry of X-Forwarded-For, not what the client wrote
+    items = [svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+             for _ in range(svc.REPORTS_PER_ADDRESS + 1)]
+    for i, fb in enumerate(items[:-1]):
+        r = Client(HTTP_X_FORWARDED_FOR=f"10.9.9.{i}, 198.51.100.4").post(f"{API}/{fb.pk}/report", {}, content_type="application/json")
+        assert r.status_code == 200
+    last = items[-1]
+    r = Client(HTTP_X_FORWARDED_FOR="10.9.9.99, 198.51.100.4").post(f"{API}/{last.pk}/report", {}, content_type="application/json")
+    assert r.status_code == 429 and r.json()["code"] == "too-many-reports" and "quá nhiều lần" in r.json()["message"]
+    assert r["Retry-After"] == str(svc.REPORT_WINDOW_SECONDS)
+    last.refresh_from_db()
+    assert last.report_count == 0 and not last.reports.exists() and not last.events.filter(kind="report").exists()
+    r = Client(HTTP_X_FORWARDED_FOR="198.51.100.5").post(f"{API}/{last.pk}/report", {}, content_type="application/json")
+    assert r.status_code == 200  # another address is not limited
+
+
+def test_report_page_fresh_sessions_from_one_address_do_not_hide(cats, users, submit):
+    from django.test import Client
+
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    url = reverse("feedback:report", args=[fb.pk])
+    for _ in range(3):
+        assert Client().post(url, {"reason": "spam"}).status_code == 302
+    fb.refresh_from_db()
+    assert not fb.hidden and fb.report_count == 1
+    assert Client().get(reverse("feedback:detail", args=[fb.pk])).status_code == 200
+
+
+def test_report_page_rate_limited_answers_429(cats, users, submit, monkeypatch):
+    from django.test import Client
+
+    monkeypatch.setattr(svc, "REPORTS_PER_ADDRESS", 1)
+    a = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    b = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    assert Client().post(reverse("feedback:report", args=[a.pk])).status_code == 302
+    r = Client().post(reverse("feedback:report", args=[b.pk]))
+    assert r.status_code == 429 and "Bạn đã báo vi phạm quá nhiều lần" in r.content.decode()
+    b.refresh_from_db()
+    assert b.report_count == 0 and not b.reports.exists()
+
+
+def test_api_rating_comment_is_not_published(client, login, cats, users, submit):
+    """The sender's comment reaches no public page, API or Open311 answer (no moderator reads it first); staff see it."""
+    from django.test import Client
+
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    svc.feedback_answer(feedback=fb, actor=users["onestop"], text="Đã thu gom rác.")
+    comment = "Gọi tôi 0987654321, Trần Thị B, đồ ngu"
+    r = Client().post(f"{API}/{fb.pk}/rate", {"rating": "not_useful", "comment": comment, "access_key": fb.access_key},
+                      content_type="application/json")
+    assert r.status_code == 200, r.content
+    responses = [Client().get(reverse("feedback:detail", args=[fb.pk])), Client().get(f"{API}/public/{fb.pk}"),
+                 Client().get(f"/open311/v2/requests/{fb.pk}.json", {"extensions": "true"})]
+    assert [x.status_code for x in responses] == [200, 200, 200]
+    public = [responses[0].content.decode()] + [json.dumps(x.json(), ensure_ascii=False) for x in responses[1:]]
+    assert "Người gửi đánh giá" in public[0] and "Người gửi đánh giá" in public[2]
+    for page in public:
+        assert "0987654321" not in page and "Trần Thị B" not in page and "đồ ngu" not in page
+    staff = login(users["onestop"]).get(reverse("feedback:manage", args=[fb.pk])).content.decode()
+    assert "Trần Thị B" in staff
 
 
 # --------------------------------------------------------------------------- pages
@@ -145,6 +247,22 @@ def test_public_list_and_detail(client, users, submit, cats):
     assert client.get(reverse("feedback:public_list"), {"date_from": "không phải ngày"}).status_code == 200
 
 
+def test_public_list_invalid_filter_keeps_the_search_and_the_valid_filters(client, users, submit, cats):
+    """One invalid filter shows its error, and the list is still the one of the search and of the other filters, never
+    every item under a search box that says otherwise."""
+    hit = svc.feedback_publish(feedback=submit(actor=users["citizen"], title="Đèn đường Yersin hỏng", text="Đèn đường Yersin hỏng nhiều ngày."),
+                               actor=users["onestop"])
+    svc.feedback_publish(feedback=submit(actor=users["citizen"], title="Cây đổ chắn đường", text="Cây xanh đổ chắn ngang đường Đức Thắng."),
+                         actor=users["onestop"])
+    for bad in ({"date_from": "30/02/2026"}, {"status": "bogus"}, {"category": "NOPE"}):
+        r = client.get(reverse("feedback:public_list"), {"q": "yersin", **bad})
+        assert r.status_code == 200 and list(r.context["form"].errors) == list(bad), bad
+        assert [x.pk for x in r.context["page"]] == [hit.pk], bad
+        assert "Cây đổ chắn đường" not in r.content.decode(), bad
+    r = client.get(reverse("feedback:public_list"), {"q": "yersin", "date_from": "30/02/2026", "status": "answered"})
+    assert [x.pk for x in r.context["page"]] == []  # the valid status filter applies too
+
+
 def test_public_filter_accepts_the_first_and_last_representable_days(client, users, submit, cats):
     """A date filter takes 01/01/0001 to 31/12/9999: the day after the last one (the end of the range) does not
     exist and the start of the first one is before year 1 in UTC. Both pages and the API answer with every item
@@ -199,3 +317,67 @@ def test_assign_from_manage_page(login, users, submit):
     c.post(reverse("feedback:action", args=[fb.pk, "assign"]), {"assignee": "x"})
     fb.refresh_from_db()
     assert fb.assigned_to == users["onestop"]
+
+
+# --------------------------------------------------------------------------- length limits and rating messages
+
+def _closed(users, submit):  # type: ignore[no-untyped-def]
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    return svc.feedback_answer(feedback=fb, actor=users["onestop"], text="Đã thu gom rác.")
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"rating": "useful", "officer_rating": "9"}, "Điểm cán bộ từ 1 đến 5."),
+    ({"rating": "useful", "officer_rating": "٥"}, "Điểm cán bộ từ 1 đến 5."),  # Arabic-Indic five
+    ({"rating": "useful", "comment": "a" * 501}, "Ý kiến thêm tối đa 500 ký tự."),
+    ({"rating": "bogus"}, "Vui lòng chọn mức đánh giá."),
+])
+def test_rate_page_says_what_is_wrong(client, users, submit, cats, data, message):
+    fb = _closed(users, submit)
+    version = fb.version
+    r = client.post(reverse("feedback:rate", args=[fb.pk]), {**data, "key": fb.access_key}, follow=True)
+    page = r.content.decode()
+    assert message in page
+    if message != "Vui lòng chọn mức đánh giá.":
+        assert "Vui lòng chọn mức đánh giá." not in page
+    fb.refresh_from_db()
+    assert fb.rating == "" and fb.officer_rating is None and fb.version == version and not fb.events.filter(kind="rate").exists()
+
+
+def test_api_refuses_texts_over_the_forms_limits(client, login, cats, commune, users, submit):
+    """The API is held to the pages' limits (one constant each): over them a 400 naming the limit, nothing written or cut."""
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    c = login(users["onestop"])
+    cases = [
+        (f"{API}/{fb.pk}/answer", {"text": "a" * (svc.ANSWER_MAX + 1)}, "4.000"),
+        (f"{API}/{fb.pk}/moderate", {"action": "request_info", "reason": "a" * (svc.INFO_REQUEST_MAX + 1)}, "2.000"),
+        (f"{API}/{fb.pk}/moderate", {"action": "reject", "reason": "a" * 5000}, "2.000"),
+        (f"{API}/{fb.pk}/moderate", {"action": "hide", "reason": "a" * (svc.HIDE_REASON_MAX + 1)}, "300"),
+        (f"{API}/{fb.pk}/moderate", {"action": "edit", "title": "a" * (svc.TITLE_MAX + 1), "text": fb.text}, "200"),
+        (f"{API}/{fb.pk}/moderate", {"action": "forward", "target": "external", "target_name": "Sở Y tế",
+                                     "reason": "a" * (svc.REASON_MAX + 1)}, "2.000"),
+    ]
+    for url, payload, limit in cases:
+        before = Feedback.objects.filter(pk=fb.pk).values().get()
+        events = fb.events.count()
+        r = c.post(url, payload, content_type="application/json")
+        assert r.status_code == 400 and r.json()["code"] == "validation-error" and limit in r.json()["message"], (payload, r.content)
+        assert Feedback.objects.filter(pk=fb.pk).values().get() == before and fb.events.count() == events, payload
+    assert c.post(f"{API}/{fb.pk}/moderate", {"action": "hide", "reason": "a" * svc.HIDE_REASON_MAX},
+                  content_type="application/json").status_code == 200  # at the limit: taken whole
+    fb.refresh_from_db()
+    assert fb.hidden_reason == "a" * svc.HIDE_REASON_MAX
+
+    count = Feedback.objects.count()
+    r = client.post(f"{API}/", {"category": "MT", "commune": commune.code, "title": "Tiêu đề " * 40, "text": "Cống thoát nước bị tắc.",
+                                "anonymous": "true"})
+    assert r.status_code == 400 and "title" in r.json()["details"]["fields"] and "200" in r.json()["message"]
+    assert Feedback.objects.count() == count
+
+    closed = _closed(users, submit)
+    version = closed.version
+    r = client.post(f"{API}/{closed.pk}/rate", {"rating": "useful", "comment": "a" * (svc.RATE_COMMENT_MAX + 1),
+                                                "access_key": closed.access_key}, content_type="application/json")
+    assert r.status_code == 400 and "500" in r.json()["message"]
+    closed.refresh_from_db()
+    assert closed.rating == "" and closed.version == version

@@ -180,13 +180,13 @@ def test_auto_hide_after_three_reports_notifies_moderators(submit, users):
     users["onestop"].phone = "0900000001"
     users["onestop"].save()
     fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
-    svc.feedback_report(feedback=fb, reporter_key="s:a", reason="spam")
+    svc.feedback_report(feedback=fb, address="203.0.113.1", reason="spam")
     with pytest.raises(ConflictError):
-        svc.feedback_report(feedback=fb, reporter_key="s:a")
-    svc.feedback_report(feedback=fb, reporter_key="s:b")
+        svc.feedback_report(feedback=fb, address="203.0.113.1")
+    svc.feedback_report(feedback=fb, address="203.0.113.2")
     fb.refresh_from_db()
     assert not fb.hidden and fb.report_count == 2
-    svc.feedback_report(feedback=fb, reporter_key="s:c")
+    svc.feedback_report(feedback=fb, address="203.0.113.3")
     fb.refresh_from_db()
     assert fb.hidden and fb.report_count == 3
     assert not sel.feedback_public_list().filter(pk=fb.pk).exists()
@@ -200,7 +200,7 @@ def test_auto_hide_after_three_reports_notifies_moderators(submit, users):
 def test_auto_hide_threshold_is_a_rule(submit, users, province):
     set_rule("feedback.moderation.auto_hide_reports", 1, valid_from=dt.date(2020, 1, 1), province_code=province.code)
     fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
-    svc.feedback_report(feedback=fb, reporter_key="u:1")
+    svc.feedback_report(feedback=fb, address="203.0.113.1")
     fb.refresh_from_db()
     assert fb.hidden
 
