@@ -720,6 +720,23 @@ def _reorg_busy(*, province_code: str, kind: str, spec: dict[str, Any], exclude_
             raise errors.REORG_BUSY(name=name, number=other.decision_number)
 
 
+def _reorg_name_pending(*, province_code: str, kind: str, spec: dict[str, Any]) -> None:
+    """A village merger may not create the name another pending merger of the commune creates on its date (the second
+    one would then fail on its effective day: a commune has one village of a name)."""
+    from coso.units.models import Reorganisation
+
+    new_name = spec.get("new_name") or ""
+    if kind != Reorganisation.Kind.VILLAGE_MERGE or spec.get("target_village") or not new_name:
+        return
+    pending = Reorganisation.objects.filter(province_code=province_code, kind=Reorganisation.Kind.VILLAGE_MERGE,
+                                            status=Reorganisation.Status.SCHEDULED)
+    for other in pending:
+        other_name = str(other.spec.get("new_name") or "")
+        if (str(other.spec.get("commune")) == spec["commune"] and not other.spec.get("target_village")
+                and other_name.casefold() == new_name.casefold()):
+            raise errors.REORG_NAME_TAKEN(name=new_name)
+
+
 def reorganisation_schedule(*, actor: Any, province_code: str, kind: str, decision_number: str, decision_date: Any, effective_on: Any,
                             title: str, spec: dict[str, Any], issuer: str = "", today: Any = None, dry_run: bool = False) -> Any:
     """Record a decided reorganisation, with the preview of what will move; it is applied on ``effective_on`` by the job.
@@ -750,6 +767,7 @@ def reorganisation_schedule(*, actor: Any, province_code: str, kind: str, decisi
     with transaction.atomic():
         clean = clean_spec(province_code=province_code, kind=kind, spec=spec)
         _reorg_busy(province_code=province_code, kind=kind, spec=clean)
+        _reorg_name_pending(province_code=province_code, kind=kind, spec=clean)
         if dry_run:
             return reorganisation_preview(province_code=province_code, kind=kind, spec=clean, effective_on=effective_on, decision_number=number)
         r = Reorganisation(province_code=province_code, kind=kind, decision_number=number, decision_date=decision_date,

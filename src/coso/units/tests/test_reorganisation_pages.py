@@ -113,3 +113,27 @@ def test_wizard_commune_merge_and_split(users, commune, other_commune, login):  
     r = c.post("/units/reorganisations/new/", {**common, "kind": "commune_split", "source": commune.code, "action": "preview",
                                                "targets": "26999; Phường Bến Thành"})
     assert "Chia tách cần ít nhất hai đơn vị" in r.content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 0), tick=False)
+def test_api_refuses_a_new_name_another_pending_merger_creates(users, commune, login):  # type: ignore[no-untyped-def]
+    a, b, c_, d = (h.village(commune, n) for n in ("Tổ dân phố 1", "Tổ dân phố 2", "Tổ dân phố 3", "Tổ dân phố 4"))
+    c = login(users["province_admin"])
+    first = {"kind": "village_merge", "decision_number": "12/NQ-HĐND", "decision_date": "2026-02-20", "effective_on": "2026-04-01",
+             "title": "Sáp nhập", "spec": h.spec_village_merge(commune, [a, b], new_name="Khu phố Đoàn Kết")}
+    r = c.post("/api/v1/units/reorganisations", first, content_type="application/json")
+    assert r.status_code == 201, r.content
+    # The same name, written in another case, by a later merger of other villages of the commune: refused, preview too.
+    second = {**first, "decision_number": "13/NQ-HĐND", "effective_on": "2026-05-01",
+              "spec": h.spec_village_merge(commune, [c_, d], new_name="khu phố đoàn kết")}
+    for url in ("/api/v1/units/reorganisations", "/api/v1/units/reorganisations/preview"):
+        r = c.post(url, second, content_type="application/json")
+        assert r.status_code == 409 and r.json()["code"] == "reorg-name-taken", r.content
+        assert r.json()["message"] == "Xã đã có thôn, tổ dân phố tên “khu phố đoàn kết”."
+    assert Reorganisation.objects.count() == 1
+    # Once the first is cancelled, the name is free again.
+    r = c.post(f"/api/v1/units/reorganisations/{Reorganisation.objects.get().pk}/cancel", {"reason": "Hoãn"}, content_type="application/json")
+    assert r.status_code == 200
+    r = c.post("/api/v1/units/reorganisations", second, content_type="application/json")
+    assert r.status_code == 201, r.content
+
