@@ -714,10 +714,16 @@ def _reorg_busy(*, province_code: str, kind: str, spec: dict[str, Any], exclude_
         o_codes, o_villages = touched(other.kind, other.spec)
         village_commune = {str(v.commune_code) for v in Village.objects.filter(pk__in=villages)} if villages else set()
         o_village_commune = {str(v.commune_code) for v in Village.objects.filter(pk__in=o_villages)} if o_villages else set()
-        clash = (codes & o_codes) or (villages & o_villages) or (codes & o_village_commune) or (o_codes & village_commune)
-        if clash:
-            name = ", ".join(sorted(str(c) for c in clash))
-            raise errors.REORG_BUSY(name=name, number=other.decision_number)
+        clash_codes = (codes & o_codes) or (codes & o_village_commune) or (o_codes & village_commune)
+        clash_villages = villages & o_villages
+        if clash_villages or clash_codes:
+            # Named as the administrator knows them (a village's or a commune's name, not its id).
+            if clash_villages:
+                names = [v.name for v in Village.objects.filter(pk__in=clash_villages)]
+            else:
+                units = {u.code: u.name for u in AdministrativeUnit.objects.filter(code__in=clash_codes)}
+                names = [units.get(c, c) for c in clash_codes]
+            raise errors.REORG_BUSY(name=", ".join(sorted(names)), number=other.decision_number)
 
 
 def _reorg_name_pending(*, province_code: str, kind: str, spec: dict[str, Any]) -> None:

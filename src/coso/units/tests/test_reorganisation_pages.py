@@ -137,3 +137,16 @@ def test_api_refuses_a_new_name_another_pending_merger_creates(users, commune, l
     r = c.post("/api/v1/units/reorganisations", second, content_type="application/json")
     assert r.status_code == 201, r.content
 
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 0), tick=False)
+def test_api_busy_names_the_village_not_its_id(users, commune, login):  # type: ignore[no-untyped-def]
+    a, b, c_ = h.village(commune, "Tổ dân phố 1"), h.village(commune, "Tổ dân phố 2"), h.village(commune, "Tổ dân phố 3")
+    c = login(users["province_admin"])
+    payload = {"kind": "village_merge", "decision_number": "12/NQ-HĐND", "decision_date": "2026-02-20", "effective_on": "2026-04-01",
+               "title": "Sáp nhập", "spec": h.spec_village_merge(commune, [a, b])}
+    assert c.post("/api/v1/units/reorganisations", payload, content_type="application/json").status_code == 201
+    r = c.post("/api/v1/units/reorganisations", {**payload, "spec": h.spec_village_merge(commune, [b, c_], new_name="Tổ mới")},
+               content_type="application/json")
+    assert r.status_code == 409 and r.json()["code"] == "reorg-busy"
+    assert r.json()["message"] == "Đơn vị “Tổ dân phố 2” đã có trong một phương án sắp xếp khác đang chờ hiệu lực (12/NQ-HĐND)."
+    assert Reorganisation.objects.count() == 1
