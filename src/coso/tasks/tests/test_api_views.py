@@ -210,3 +210,23 @@ def test_pages_hidden_from_citizens_and_anonymous(client, login, users, two_task
 def test_menu_links(login, users):
     html = login(users["leader"]).get("/nhiem-vu/").content.decode()
     assert 'href="/nhiem-vu/"' in html and 'href="/nhiem-vu/bao-cao/"' in html
+
+
+def test_api_refuses_dates_beyond_the_project_span(login, users, two_tasks, commune, today):
+    """A deadline or an extension to 9999-12-31 was accepted; the project's dates end with 2200 (coso.core.params)."""
+    prov = login(users["province_home_affairs"])
+    mine = next(t for t in two_tasks if t.commune_code == commune.code)
+    before = Task.objects.count()
+    r = _json(prov, f"{API}/directives/{mine.directive_id}/tasks",
+              {"title": "Rà soát", "commune_codes": [commune.code], "assigned_on": TODAY, "due_on": "9999-12-31"})
+    assert r.status_code == 400 and r.json()["code"] == "date-out-of-range", r.content
+    assert r.json()["details"]["fields"] == {"due_on": ["Ngày phải trong khoảng 01/01/1900–31/12/2200."]}
+    assert Task.objects.count() == before
+    r = _json(prov, f"{API}/directives/{mine.directive_id}/tasks",
+              {"title": "Rà soát", "commune_codes": [commune.code], "assigned_on": TODAY, "due_on": "2200-12-31"})
+    assert r.status_code == 201, r.content
+    com = login(users["specialist"])
+    r = _json(com, f"{API}/{mine.pk}/extensions", {"new_due": "9999-12-31", "reason": "Chờ phối hợp"})
+    assert r.status_code == 400 and r.json()["code"] == "date-out-of-range", r.content
+    assert not Extension.objects.exists()
+
