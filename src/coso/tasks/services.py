@@ -252,6 +252,8 @@ def extension_request(*, actor: Any, task: Task, new_due: dt.date, reason: str) 
             raise errors.EXTENSION_REQUEST_TASK_CLOSED()
         if new_due is None or new_due <= t.effective_due:
             raise errors.NEW_DUE_NOT_LATER(due=f"{t.effective_due:%d/%m/%Y}")
+        if new_due < _today():  # a deadline already passed extends nothing
+            raise errors.NEW_DUE_PASSED(due=f"{new_due:%d/%m/%Y}")
         if new_due > LAST_DAY:
             raise errors.NEW_DUE_OUT_OF_RANGE(**_day_bounds())
         if t.extensions.filter(status=Extension.Status.PENDING).exists():
@@ -285,6 +287,8 @@ def extension_decide(*, actor: Any, extension: Extension, approve: bool, reason:
         t = _locked(task, None)
         if t.state != Task.State.OPEN:
             raise errors.EXTENSION_DECIDE_TASK_CLOSED()
+        if approve and ext.new_due < _today():  # requested in time, decided after the day asked for: it can only be refused
+            raise errors.NEW_DUE_PASSED(due=f"{ext.new_due:%d/%m/%Y}")
         status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
         audited_update(
             ext,
