@@ -26,6 +26,8 @@ REORG_DECISION_NUMBER = ErrorCode("reorg-decision-number", _("Nhập số quyế
 REORG_DECISION_DATE = ErrorCode("reorg-decision-date", _("Ngày ban hành phải có và không sau hôm nay."), field="decision_date")
 REORG_EFFECTIVE_DATE = ErrorCode("reorg-effective-date", _("Ngày có hiệu lực phải sau hôm nay và không trước ngày ban hành."),
                                  field="effective_on")
+REORG_EFFECTIVE_OUT_OF_RANGE = ErrorCode("date-out-of-range", _("Ngày phải trong khoảng %(first)s–%(last)s."), field="effective_on")
+REORG_DECISION_OUT_OF_RANGE = ErrorCode("date-out-of-range", _("Ngày phải trong khoảng %(first)s–%(last)s."), field="decision_date")
 REORG_TITLE = ErrorCode("reorg-title", _("Nhập nội dung sắp xếp (tối đa 300 ký tự)."), field="title")
 REORG_COMMUNE = ErrorCode("reorg-commune", _("Xã, phường “%(code)s” không thuộc tỉnh hoặc đã hết hiệu lực."), field="commune")
 REORG_VILLAGES = ErrorCode("reorg-villages", _("Chọn ít nhất hai thôn, tổ dân phố đang hoạt động của cùng một xã (hoặc một thôn và thôn nhận)."),

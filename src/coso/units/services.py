@@ -19,6 +19,7 @@ from coso.core.audit import audit_log, audited_create, audited_delete, audited_u
 from coso.core.excel import read_rows, workbook_bytes
 from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from coso.core.models import AuditLog
+from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.core.scoping import can_see_unit
 from coso.core.text import fold, nfc
 from coso.units import errors
@@ -767,6 +768,12 @@ def reorganisation_schedule(*, actor: Any, province_code: str, kind: str, decisi
         raise errors.REORG_DECISION_DATE()
     if not isinstance(effective_on, dt.date) or effective_on <= today or effective_on < decision_date:
         raise errors.REORG_EFFECTIVE_DATE()
+    # The project's span of dates (coso.core.params): what moves on the day is dated from it, successions and lineage read it.
+    bounds: dict[str, Any] = {"first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")}
+    if decision_date < FIRST_DAY:
+        raise errors.REORG_DECISION_OUT_OF_RANGE(**bounds)
+    if effective_on > LAST_DAY:
+        raise errors.REORG_EFFECTIVE_OUT_OF_RANGE(**bounds)
     title = nfc(str(title or "")).strip()
     if not title or len(title) > 300:
         raise errors.REORG_TITLE()

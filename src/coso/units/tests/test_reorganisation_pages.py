@@ -150,3 +150,20 @@ def test_api_busy_names_the_village_not_its_id(users, commune, login):  # type: 
     assert r.status_code == 409 and r.json()["code"] == "reorg-busy"
     assert r.json()["message"] == "Đơn vị “Tổ dân phố 2” đã có trong một phương án sắp xếp khác đang chờ hiệu lực (12/NQ-HĐND)."
     assert Reorganisation.objects.count() == 1
+
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 0), tick=False)
+def test_api_refuses_dates_beyond_the_project_span(users, commune, login):  # type: ignore[no-untyped-def]
+    a, b = h.village(commune, "Tổ dân phố 1"), h.village(commune, "Tổ dân phố 2")
+    c = login(users["province_admin"])
+    payload = {"kind": "village_merge", "decision_number": "12/NQ-HĐND", "decision_date": "2026-02-20", "effective_on": "9999-01-01",
+               "title": "Sáp nhập", "spec": h.spec_village_merge(commune, [a, b])}
+    for url in ("/api/v1/units/reorganisations/preview", "/api/v1/units/reorganisations"):
+        r = c.post(url, payload, content_type="application/json")
+        assert r.status_code == 400 and r.json()["code"] == "date-out-of-range", r.content
+        assert r.json()["details"]["fields"] == {"effective_on": ["Ngày phải trong khoảng 01/01/1900–31/12/2200."]}
+    r = c.post("/api/v1/units/reorganisations", {**payload, "decision_date": "1800-01-01"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["details"]["fields"] == {"decision_date": ["Ngày phải trong khoảng 01/01/1900–31/12/2200."]}
+    assert not Reorganisation.objects.exists()
+    r = c.post("/api/v1/units/reorganisations", {**payload, "effective_on": "2200-12-31"}, content_type="application/json")
+    assert r.status_code == 201, r.content
