@@ -35,6 +35,8 @@ REORG_VILLAGES = ErrorCode("reorg-villages", _("Chọn ít nhất hai thôn, t�
 REORG_TARGET_VILLAGE = ErrorCode("reorg-target-village", _("Thôn, tổ dân phố nhận phải thuộc cùng xã và không nằm trong danh sách sáp nhập."),
                                  field="target_village")
 REORG_NEW_NAME = ErrorCode("reorg-new-name", _("Nhập tên thôn, tổ dân phố mới (hoặc chọn thôn nhận)."), field="new_name")
+REORG_NAME_TOO_LONG = ErrorCode("too-long", _("Tên dài quá 200 ký tự."), field="new_name")
+REORG_TARGET_NAME_TOO_LONG = ErrorCode("too-long", _("Tên dài quá 200 ký tự."), field="targets")
 REORG_NAME_TAKEN = ErrorCode("reorg-name-taken", _("Xã đã có thôn, tổ dân phố tên “%(name)s”."), status=409, field="new_name")
 REORG_SOURCES = ErrorCode("reorg-sources", _("Chọn ít nhất một xã, phường khác xã nhận để sáp nhập."), field="sources")
 REORG_TARGETS = ErrorCode("reorg-targets", _("Chia tách cần ít nhất hai đơn vị sau chia tách, mỗi đơn vị có mã, tên, dân số và diện tích."),

@@ -167,3 +167,24 @@ def test_api_refuses_dates_beyond_the_project_span(users, commune, login):  # ty
     assert not Reorganisation.objects.exists()
     r = c.post("/api/v1/units/reorganisations", {**payload, "effective_on": "2200-12-31"}, content_type="application/json")
     assert r.status_code == 201, r.content
+
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 0), tick=False)
+def test_api_refuses_an_overlong_new_name_not_cut(users, commune, login):  # type: ignore[no-untyped-def]
+    a, b = h.village(commune, "Tổ dân phố 1"), h.village(commune, "Tổ dân phố 2")
+    c = login(users["province_admin"])
+    payload = {"kind": "village_merge", "decision_number": "12/NQ-HĐND", "decision_date": "2026-02-20", "effective_on": "2026-04-01",
+               "title": "Sáp nhập", "spec": h.spec_village_merge(commune, [a, b], new_name="T" * 100_000)}
+    for url in ("/api/v1/units/reorganisations/preview", "/api/v1/units/reorganisations"):
+        r = c.post(url, payload, content_type="application/json")
+        assert r.status_code == 400 and r.json()["code"] == "too-long", r.content
+        assert r.json()["details"]["fields"] == {"new_name": ["Tên dài quá 200 ký tự."]}
+    r = c.post("/api/v1/units/reorganisations", {**payload, "kind": "commune_merge", "spec": {"sources": ["26737"], "target": commune.code,
+                                                                                             "new_name": "P" * 201}},
+               content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "too-long", r.content
+    assert not Reorganisation.objects.exists()
+    r = c.post("/api/v1/units/reorganisations", {**payload, "spec": h.spec_village_merge(commune, [a, b], new_name="T" * 200)},
+               content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert Reorganisation.objects.get().spec["new_name"] == "T" * 200
