@@ -41,7 +41,7 @@ from coso.core.excel import read_rows, workbook_bytes
 from coso.core.exceptions import ApplicationError, NotFoundError
 from coso.core.models import AuditLog
 from coso.core.notify import notify
-from coso.core.params import INT_MAX
+from coso.core.params import FIRST_DAY, INT_MAX, LAST_DAY
 from coso.core.text import fold, nfc
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@+-]{2,149}$")
@@ -847,6 +847,12 @@ def delegation_create(*, actor: Any, delegate: User, kind: str, actions: list[st
             errors["ends_on"] = [_("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")]
         if starts_on < today:
             errors["starts_on"] = [_("Không ủy quyền lùi ngày (bắt đầu trước hôm nay).")]
+        # The project's span of dates (coso.core.params): a delegation "until 9999" is no date range.
+        out_of_range = _("Ngày phải trong khoảng %(first)s–%(last)s.") % {"first": FIRST_DAY.strftime("%d/%m/%Y"),
+                                                                          "last": LAST_DAY.strftime("%d/%m/%Y")}
+        for field, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+            if day > LAST_DAY:
+                errors.setdefault(field, [out_of_range])
     if codes and Delegation.Action.DOSSIER_APPROVE not in actions:
         errors["procedure_codes"] = [_("Danh sách thủ tục chỉ dùng cho việc phê duyệt hồ sơ.")]
     elif codes:

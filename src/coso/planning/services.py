@@ -50,6 +50,15 @@ def position_name(code: str) -> str:
 
 
 @transaction.atomic
+def _within(text: str, model: Any, field: str) -> str:
+    """``text`` when it fits the model field; refused with the field's name and limit otherwise (never stored cut)."""
+    f = model._meta.get_field(field)
+    if len(text) > f.max_length:
+        label = str(f.verbose_name)
+        raise errors.TEXT_TOO_LONG(label=label[:1].upper() + label[1:], max_length=f.max_length, field=field)
+    return text
+
+
 def list_create(*, actor: Any, commune_code: str, term: str, position_code: str, note: str = "") -> PlanningList:
     unit = _unit(commune_code)
     require_edit(actor, province_code=unit.province_code, commune_code=unit.code)
@@ -60,7 +69,7 @@ def list_create(*, actor: Any, commune_code: str, term: str, position_code: str,
     if PlanningList.objects.filter(commune_code=unit.code, term=term, position_code=position_code).exists():
         raise errors.LIST_EXISTS(position=position_name(position_code), term=catalogue.term_label(term))
     plist = PlanningList(province_code=unit.province_code, commune_code=unit.code, term=term, position_code=position_code,
-                         level=catalogue.LEVEL, note=note[:300])
+                         level=catalogue.LEVEL, note=_within(note, PlanningList, "note"))
     plist.full_clean()
     try:
         with transaction.atomic():
@@ -82,7 +91,9 @@ def candidate_add(*, actor: Any, planning_list: PlanningList, person_id: int, en
     person = wf.person_unit(fetched_by=actor, pk=person_id)
     if person["province_code"] != plist.province_code:
         raise errors.OTHER_PROVINCE()
-    decision = (decision or "").strip()
+    if person["commune_code"] != plist.commune_code:  # a commune's list plans the commune's own people
+        raise errors.OTHER_COMMUNE(name=person["full_name"])
+    decision = _within((decision or "").strip(), Candidate, "decision")
     if not decision:
         raise errors.DECISION_REQUIRED()
     if entered_on > timezone.localdate():
@@ -113,7 +124,7 @@ def candidate_add(*, actor: Any, planning_list: PlanningList, person_id: int, en
     blocks = checks.blocking(issues)
     if blocks:
         raise errors.NOT_ELIGIBLE(reasons=" ".join(i["text"] for i in blocks), details={"issues": blocks})
-    cand = Candidate(planning_list=plist, person_id=person_id, entered_on=entered_on, decision=decision[:120],
+    cand = Candidate(planning_list=plist, person_id=person_id, entered_on=entered_on, decision=decision,
                      province_code=plist.province_code, commune_code=plist.commune_code,
                      warnings=[{k: v for k, v in i.items() if k in ("code", "text")} for i in issues])
     cand.full_clean()

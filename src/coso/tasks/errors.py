@@ -38,3 +38,6 @@ BAD_ASSIGNEE = ErrorCode("invalid", _("Người được giao phải là cán b�
 BAD_REPORT_KIND = ErrorCode("invalid", _("Loại báo cáo không hợp lệ."), field="kind")
 BAD_PROGRESS = ErrorCode("invalid", _("Tiến độ phải từ 0 đến 100 phần trăm."), field="progress")
 NEW_DUE_NOT_LATER = ErrorCode("invalid", _("Thời hạn đề nghị phải sau thời hạn hiện tại (%(due)s)."), field="new_due")
+DUE_OUT_OF_RANGE = ErrorCode("date-out-of-range", _("Ngày phải trong khoảng %(first)s–%(last)s."), field="due_on")
+NEW_DUE_OUT_OF_RANGE = ErrorCode("date-out-of-range", _("Ngày phải trong khoảng %(first)s–%(last)s."), field="new_due")
+NEW_DUE_PASSED = ErrorCode("invalid", _("Thời hạn đề nghị (%(due)s) đã qua: chỉ gia hạn đến hôm nay hoặc một ngày sau."), field="new_due")

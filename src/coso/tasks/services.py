@@ -19,6 +19,7 @@ from coso.core import locks
 from coso.core.audit import AuditLog, audit_log, audited_create, audited_update, snapshot
 from coso.core.exceptions import ApplicationError
 from coso.core.notify import notify
+from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.core.text import nfc
 from coso.tasks import errors
 from coso.tasks.models import Directive, Extension, Task, TaskAttachment, TaskReport
@@ -36,6 +37,10 @@ def _text(value: Any, field: str, label: Any, *, max_length: int, required: bool
     if len(text) > max_length:
         raise errors.FIELD_TOO_LONG(label=str(label)[:1].upper() + str(label)[1:], max_length=max_length, field=field)
     return text
+
+
+def _day_bounds() -> dict[str, Any]:
+    return {"first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")}
 
 
 def _is_province_staff(user: Any) -> bool:
@@ -148,6 +153,8 @@ def tasks_assign(
         raise errors.ASSIGNED_BEFORE_ISSUE()
     if due_on is None or due_on < assigned_on:
         raise errors.DUE_BEFORE_ASSIGNED()
+    if due_on > LAST_DAY:  # the project's span of dates (coso.core.params): reminders and reports count days up to it
+        raise errors.DUE_OUT_OF_RANGE(**_day_bounds())
     codes = list(dict.fromkeys(str(c).strip() for c in commune_codes if str(c).strip()))
     if not codes:
         raise errors.NO_COMMUNE()
@@ -245,6 +252,10 @@ def extension_request(*, actor: Any, task: Task, new_due: dt.date, reason: str) 
             raise errors.EXTENSION_REQUEST_TASK_CLOSED()
         if new_due is None or new_due <= t.effective_due:
             raise errors.NEW_DUE_NOT_LATER(due=f"{t.effective_due:%d/%m/%Y}")
+        if new_due < _today():  # a deadline already passed extends nothing
+            raise errors.NEW_DUE_PASSED(due=f"{new_due:%d/%m/%Y}")
+        if new_due > LAST_DAY:
+            raise errors.NEW_DUE_OUT_OF_RANGE(**_day_bounds())
         if t.extensions.filter(status=Extension.Status.PENDING).exists():
             raise errors.EXTENSION_PENDING()
         ext = Extension(task=t, current_due=t.effective_due, new_due=new_due, reason=reason, requested_by=actor, requested_on=_today())
@@ -276,6 +287,8 @@ def extension_decide(*, actor: Any, extension: Extension, approve: bool, reason:
         t = _locked(task, None)
         if t.state != Task.State.OPEN:
             raise errors.EXTENSION_DECIDE_TASK_CLOSED()
+        if approve and ext.new_due < _today():  # requested in time, decided after the day asked for: it can only be refused
+            raise errors.NEW_DUE_PASSED(due=f"{ext.new_due:%d/%m/%Y}")
         status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
         audited_update(
             ext,

@@ -26,6 +26,8 @@ REORG_DECISION_NUMBER = ErrorCode("reorg-decision-number", _("Nhập số quyế
 REORG_DECISION_DATE = ErrorCode("reorg-decision-date", _("Ngày ban hành phải có và không sau hôm nay."), field="decision_date")
 REORG_EFFECTIVE_DATE = ErrorCode("reorg-effective-date", _("Ngày có hiệu lực phải sau hôm nay và không trước ngày ban hành."),
                                  field="effective_on")
+REORG_EFFECTIVE_OUT_OF_RANGE = ErrorCode("date-out-of-range", _("Ngày phải trong khoảng %(first)s–%(last)s."), field="effective_on")
+REORG_DECISION_OUT_OF_RANGE = ErrorCode("date-out-of-range", _("Ngày phải trong khoảng %(first)s–%(last)s."), field="decision_date")
 REORG_TITLE = ErrorCode("reorg-title", _("Nhập nội dung sắp xếp (tối đa 300 ký tự)."), field="title")
 REORG_COMMUNE = ErrorCode("reorg-commune", _("Xã, phường “%(code)s” không thuộc tỉnh hoặc đã hết hiệu lực."), field="commune")
 REORG_VILLAGES = ErrorCode("reorg-villages", _("Chọn ít nhất hai thôn, tổ dân phố đang hoạt động của cùng một xã (hoặc một thôn và thôn nhận)."),
@@ -33,6 +35,8 @@ REORG_VILLAGES = ErrorCode("reorg-villages", _("Chọn ít nhất hai thôn, t�
 REORG_TARGET_VILLAGE = ErrorCode("reorg-target-village", _("Thôn, tổ dân phố nhận phải thuộc cùng xã và không nằm trong danh sách sáp nhập."),
                                  field="target_village")
 REORG_NEW_NAME = ErrorCode("reorg-new-name", _("Nhập tên thôn, tổ dân phố mới (hoặc chọn thôn nhận)."), field="new_name")
+REORG_NAME_TOO_LONG = ErrorCode("too-long", _("Tên dài quá 200 ký tự."), field="new_name")
+REORG_TARGET_NAME_TOO_LONG = ErrorCode("too-long", _("Tên dài quá 200 ký tự."), field="targets")
 REORG_NAME_TAKEN = ErrorCode("reorg-name-taken", _("Xã đã có thôn, tổ dân phố tên “%(name)s”."), status=409, field="new_name")
 REORG_SOURCES = ErrorCode("reorg-sources", _("Chọn ít nhất một xã, phường khác xã nhận để sáp nhập."), field="sources")
 REORG_TARGETS = ErrorCode("reorg-targets", _("Chia tách cần ít nhất hai đơn vị sau chia tách, mỗi đơn vị có mã, tên, dân số và diện tích."),

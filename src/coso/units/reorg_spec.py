@@ -52,6 +52,17 @@ def _dec(value: Any) -> Decimal | None:
     return d if d.is_finite() and d >= 0 else None
 
 
+NAME_MAX = 200  # AdministrativeUnit.name, Village.name
+
+
+def _name(value: Any, error: Any = errors.REORG_NAME_TOO_LONG) -> str:
+    """A name the decision gives, refused when longer than the name field (never stored cut)."""
+    name = nfc(str(value or "")).strip()
+    if len(name) > NAME_MAX:
+        raise error()
+    return name
+
+
 def clean_spec(*, province_code: str, kind: str, spec: dict[str, Any]) -> dict[str, Any]:
     """Check ``spec`` against the units in force; return it normalised (raise ApplicationError otherwise)."""
     if kind == Reorganisation.Kind.VILLAGE_MERGE:
@@ -73,7 +84,7 @@ def _clean_village_merge(province_code: str, spec: dict[str, Any]) -> dict[str, 
     villages = {v.pk: v for v in Village.objects.filter(commune=commune, pk__in=source_ids, valid_to__isnull=True)}
     target_raw = spec.get("target_village")
     target_id = _int(target_raw) if target_raw not in (None, "", 0, "0") else None
-    new_name = nfc(str(spec.get("new_name") or "")).strip()[:200]
+    new_name = _name(spec.get("new_name"))
     if len(villages) != len(source_ids) or not source_ids:
         raise errors.REORG_VILLAGES()
     if target_id is not None:
@@ -100,7 +111,7 @@ def _clean_commune_merge(province_code: str, spec: dict[str, Any]) -> dict[str, 
         raise errors.REORG_SOURCES()
     _communes(province_code, [*sources, target])
     category = spec.get("category") if spec.get("category") in CATEGORIES else "other"
-    return {"sources": sources, "target": target, "new_name": nfc(str(spec.get("new_name") or "")).strip()[:200], "category": category}
+    return {"sources": sources, "target": target, "new_name": _name(spec.get("new_name")), "category": category}
 
 
 def _clean_commune_split(province_code: str, spec: dict[str, Any]) -> dict[str, Any]:
@@ -110,7 +121,7 @@ def _clean_commune_split(province_code: str, spec: dict[str, Any]) -> dict[str, 
     seen: set[str] = set()
     for raw in spec.get("targets") or []:
         code = str(raw.get("code") or "").strip()
-        name = nfc(str(raw.get("name") or "")).strip()[:200]
+        name = _name(raw.get("name"), errors.REORG_TARGET_NAME_TOO_LONG)
         population, area = _int(raw.get("population")), _dec(raw.get("area_km2"))
         if not _CODE_RE.match(code) or code in seen or not name or population is None or area is None:
             raise errors.REORG_TARGETS()

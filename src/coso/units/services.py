@@ -19,6 +19,7 @@ from coso.core.audit import audit_log, audited_create, audited_delete, audited_u
 from coso.core.excel import read_rows, workbook_bytes
 from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from coso.core.models import AuditLog
+from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.core.scoping import can_see_unit
 from coso.core.text import fold, nfc
 from coso.units import errors
@@ -714,10 +715,33 @@ def _reorg_busy(*, province_code: str, kind: str, spec: dict[str, Any], exclude_
         o_codes, o_villages = touched(other.kind, other.spec)
         village_commune = {str(v.commune_code) for v in Village.objects.filter(pk__in=villages)} if villages else set()
         o_village_commune = {str(v.commune_code) for v in Village.objects.filter(pk__in=o_villages)} if o_villages else set()
-        clash = (codes & o_codes) or (villages & o_villages) or (codes & o_village_commune) or (o_codes & village_commune)
-        if clash:
-            name = ", ".join(sorted(str(c) for c in clash))
-            raise errors.REORG_BUSY(name=name, number=other.decision_number)
+        clash_codes = (codes & o_codes) or (codes & o_village_commune) or (o_codes & village_commune)
+        clash_villages = villages & o_villages
+        if clash_villages or clash_codes:
+            # Named as the administrator knows them (a village's or a commune's name, not its id).
+            if clash_villages:
+                names = [v.name for v in Village.objects.filter(pk__in=clash_villages)]
+            else:
+                units = {u.code: u.name for u in AdministrativeUnit.objects.filter(code__in=clash_codes)}
+                names = [units.get(c, c) for c in clash_codes]
+            raise errors.REORG_BUSY(name=", ".join(sorted(names)), number=other.decision_number)
+
+
+def _reorg_name_pending(*, province_code: str, kind: str, spec: dict[str, Any]) -> None:
+    """A village merger may not create the name another pending merger of the commune creates on its date (the second
+    one would then fail on its effective day: a commune has one village of a name)."""
+    from coso.units.models import Reorganisation
+
+    new_name = spec.get("new_name") or ""
+    if kind != Reorganisation.Kind.VILLAGE_MERGE or spec.get("target_village") or not new_name:
+        return
+    pending = Reorganisation.objects.filter(province_code=province_code, kind=Reorganisation.Kind.VILLAGE_MERGE,
+                                            status=Reorganisation.Status.SCHEDULED)
+    for other in pending:
+        other_name = str(other.spec.get("new_name") or "")
+        if (str(other.spec.get("commune")) == spec["commune"] and not other.spec.get("target_village")
+                and other_name.casefold() == new_name.casefold()):
+            raise errors.REORG_NAME_TAKEN(name=new_name)
 
 
 def reorganisation_schedule(*, actor: Any, province_code: str, kind: str, decision_number: str, decision_date: Any, effective_on: Any,
@@ -744,12 +768,19 @@ def reorganisation_schedule(*, actor: Any, province_code: str, kind: str, decisi
         raise errors.REORG_DECISION_DATE()
     if not isinstance(effective_on, dt.date) or effective_on <= today or effective_on < decision_date:
         raise errors.REORG_EFFECTIVE_DATE()
+    # The project's span of dates (coso.core.params): what moves on the day is dated from it, successions and lineage read it.
+    bounds: dict[str, Any] = {"first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")}
+    if decision_date < FIRST_DAY:
+        raise errors.REORG_DECISION_OUT_OF_RANGE(**bounds)
+    if effective_on > LAST_DAY:
+        raise errors.REORG_EFFECTIVE_OUT_OF_RANGE(**bounds)
     title = nfc(str(title or "")).strip()
     if not title or len(title) > 300:
         raise errors.REORG_TITLE()
     with transaction.atomic():
         clean = clean_spec(province_code=province_code, kind=kind, spec=spec)
         _reorg_busy(province_code=province_code, kind=kind, spec=clean)
+        _reorg_name_pending(province_code=province_code, kind=kind, spec=clean)
         if dry_run:
             return reorganisation_preview(province_code=province_code, kind=kind, spec=clean, effective_on=effective_on, decision_number=number)
         r = Reorganisation(province_code=province_code, kind=kind, decision_number=number, decision_date=decision_date,

@@ -200,3 +200,19 @@ def test_delegation_pages_in_english(users, login):
     c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = c.get("/accounts/delegations/new/").content.decode()
     assert "New delegation" in body and "Approve and sign administrative-procedure dossiers" in body
+
+
+def test_api_refuses_dates_beyond_the_project_span(users, deputy, travel, login):
+    """A delegation from 9999-01-01 to 9999-12-31 was accepted; the project's dates end with 2200 (coso.core.params)."""
+    c = login(users["leader"])
+    r = c.post("/api/v1/accounts/delegations", {"delegate_id": deputy.pk, "kind": "kt", "actions": [APPROVE], "starts_on": "9999-01-01",
+                                                "ends_on": "9999-12-31"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["details"]["fields"] == {"starts_on": ["Ngày phải trong khoảng 01/01/1900–31/12/2200."],
+                                                                      "ends_on": ["Ngày phải trong khoảng 01/01/1900–31/12/2200."]}
+    r = c.post("/api/v1/accounts/delegations", {"delegate_id": deputy.pk, "kind": "kt", "actions": [APPROVE], "starts_on": "2026-12-07",
+                                                "ends_on": "9999-12-31"}, content_type="application/json")
+    assert r.status_code == 400 and list(r.json()["details"]["fields"]) == ["ends_on"]
+    assert not Delegation.objects.exists() and not AuditLog.objects.filter(verb="delegation_create").exists()
+    r = c.post("/api/v1/accounts/delegations", {"delegate_id": deputy.pk, "kind": "kt", "actions": [APPROVE], "starts_on": "2026-12-07",
+                                                "ends_on": "2200-12-31"}, content_type="application/json")
+    assert r.status_code == 201, r.content

@@ -210,3 +210,51 @@ def test_pages_hidden_from_citizens_and_anonymous(client, login, users, two_task
 def test_menu_links(login, users):
     html = login(users["leader"]).get("/nhiem-vu/").content.decode()
     assert 'href="/nhiem-vu/"' in html and 'href="/nhiem-vu/bao-cao/"' in html
+
+
+def test_api_refuses_dates_beyond_the_project_span(login, users, two_tasks, commune, today):
+    """A deadline or an extension to 9999-12-31 was accepted; the project's dates end with 2200 (coso.core.params)."""
+    prov = login(users["province_home_affairs"])
+    mine = next(t for t in two_tasks if t.commune_code == commune.code)
+    before = Task.objects.count()
+    r = _json(prov, f"{API}/directives/{mine.directive_id}/tasks",
+              {"title": "Rà soát", "commune_codes": [commune.code], "assigned_on": TODAY, "due_on": "9999-12-31"})
+    assert r.status_code == 400 and r.json()["code"] == "date-out-of-range", r.content
+    assert r.json()["details"]["fields"] == {"due_on": ["Ngày phải trong khoảng 01/01/1900–31/12/2200."]}
+    assert Task.objects.count() == before
+    r = _json(prov, f"{API}/directives/{mine.directive_id}/tasks",
+              {"title": "Rà soát", "commune_codes": [commune.code], "assigned_on": TODAY, "due_on": "2200-12-31"})
+    assert r.status_code == 201, r.content
+    com = login(users["specialist"])
+    r = _json(com, f"{API}/{mine.pk}/extensions", {"new_due": "9999-12-31", "reason": "Chờ phối hợp"})
+    assert r.status_code == 400 and r.json()["code"] == "date-out-of-range", r.content
+    assert not Extension.objects.exists()
+
+
+def test_api_refuses_an_extension_to_a_day_already_passed(login, users, directive, commune, on_day):
+    """Task due 03/12, extension to 04/12 asked on 05/12: refused; one asked in time and decided too late is refused too."""
+    from coso.tasks.services import tasks_assign
+
+    with on_day(dt.date(2026, 12, 1)):
+        task = tasks_assign(actor=users["province_home_affairs"], directive=directive, title="Rà soát", commune_codes=[commune.code],
+                            assigned_on=dt.date(2026, 12, 1), due_on=dt.date(2026, 12, 3))[0]
+        com = login(users["specialist"])
+        r = _json(com, f"{API}/{task.pk}/extensions", {"new_due": "2026-12-04", "reason": "Chờ phối hợp"})
+        assert r.status_code == 201, r.content
+        ext_id = r.json()["id"]
+    with on_day(dt.date(2026, 12, 5)):
+        prov = login(users["province_home_affairs"])
+        r = _json(prov, f"{API}/{task.pk}/extensions/{ext_id}/decision", {"approve": True, "reason": "Đồng ý"})
+        assert r.status_code == 400 and r.json()["code"] == "invalid", r.content
+        assert r.json()["message"] == "Thời hạn đề nghị (04/12/2026) đã qua: chỉ gia hạn đến hôm nay hoặc một ngày sau."
+        task.refresh_from_db()
+        assert task.effective_due == dt.date(2026, 12, 3) and Extension.objects.get().status == "pending"
+        r = _json(prov, f"{API}/{task.pk}/extensions/{ext_id}/decision", {"approve": False, "reason": "Quá hạn"})
+        assert r.status_code == 200 and r.json()["status"] == "refused"
+        com = login(users["specialist"])
+        r = _json(com, f"{API}/{task.pk}/extensions", {"new_due": "2026-12-04", "reason": "Chờ phối hợp"})
+        assert r.status_code == 400 and r.json()["details"]["fields"] == {
+            "new_due": ["Thời hạn đề nghị (04/12/2026) đã qua: chỉ gia hạn đến hôm nay hoặc một ngày sau."]}
+        assert Extension.objects.count() == 1
+        r = _json(com, f"{API}/{task.pk}/extensions", {"new_due": "2026-12-05", "reason": "Chờ phối hợp"})
+        assert r.status_code == 201, r.content

@@ -113,3 +113,78 @@ def test_wizard_commune_merge_and_split(users, commune, other_commune, login):  
     r = c.post("/units/reorganisations/new/", {**common, "kind": "commune_split", "source": commune.code, "action": "preview",
                                                "targets": "26999; Phường Bến Thành"})
     assert "Chia tách cần ít nhất hai đơn vị" in r.content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 0), tick=False)
+def test_api_refuses_a_new_name_another_pending_merger_creates(users, commune, login):  # type: ignore[no-untyped-def]
+    a, b, c_, d = (h.village(commune, n) for n in ("Tổ dân phố 1", "Tổ dân phố 2", "Tổ dân phố 3", "Tổ dân phố 4"))
+    c = login(users["province_admin"])
+    first = {"kind": "village_merge", "decision_number": "12/NQ-HĐND", "decision_date": "2026-02-20", "effective_on": "2026-04-01",
+             "title": "Sáp nhập", "spec": h.spec_village_merge(commune, [a, b], new_name="Khu phố Đoàn Kết")}
+    r = c.post("/api/v1/units/reorganisations", first, content_type="application/json")
+    assert r.status_code == 201, r.content
+    # The same name, written in another case, by a later merger of other villages of the commune: refused, preview too.
+    second = {**first, "decision_number": "13/NQ-HĐND", "effective_on": "2026-05-01",
+              "spec": h.spec_village_merge(commune, [c_, d], new_name="khu phố đoàn kết")}
+    for url in ("/api/v1/units/reorganisations", "/api/v1/units/reorganisations/preview"):
+        r = c.post(url, second, content_type="application/json")
+        assert r.status_code == 409 and r.json()["code"] == "reorg-name-taken", r.content
+        assert r.json()["message"] == "Xã đã có thôn, tổ dân phố tên “khu phố đoàn kết”."
+    assert Reorganisation.objects.count() == 1
+    # Once the first is cancelled, the name is free again.
+    r = c.post(f"/api/v1/units/reorganisations/{Reorganisation.objects.get().pk}/cancel", {"reason": "Hoãn"}, content_type="application/json")
+    assert r.status_code == 200
+    r = c.post("/api/v1/units/reorganisations", second, content_type="application/json")
+    assert r.status_code == 201, r.content
+
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 0), tick=False)
+def test_api_busy_names_the_village_not_its_id(users, commune, login):  # type: ignore[no-untyped-def]
+    a, b, c_ = h.village(commune, "Tổ dân phố 1"), h.village(commune, "Tổ dân phố 2"), h.village(commune, "Tổ dân phố 3")
+    c = login(users["province_admin"])
+    payload = {"kind": "village_merge", "decision_number": "12/NQ-HĐND", "decision_date": "2026-02-20", "effective_on": "2026-04-01",
+               "title": "Sáp nhập", "spec": h.spec_village_merge(commune, [a, b])}
+    assert c.post("/api/v1/units/reorganisations", payload, content_type="application/json").status_code == 201
+    r = c.post("/api/v1/units/reorganisations", {**payload, "spec": h.spec_village_merge(commune, [b, c_], new_name="Tổ mới")},
+               content_type="application/json")
+    assert r.status_code == 409 and r.json()["code"] == "reorg-busy"
+    assert r.json()["message"] == "Đơn vị “Tổ dân phố 2” đã có trong một phương án sắp xếp khác đang chờ hiệu lực (12/NQ-HĐND)."
+    assert Reorganisation.objects.count() == 1
+
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 0), tick=False)
+def test_api_refuses_dates_beyond_the_project_span(users, commune, login):  # type: ignore[no-untyped-def]
+    a, b = h.village(commune, "Tổ dân phố 1"), h.village(commune, "Tổ dân phố 2")
+    c = login(users["province_admin"])
+    payload = {"kind": "village_merge", "decision_number": "12/NQ-HĐND", "decision_date": "2026-02-20", "effective_on": "9999-01-01",
+               "title": "Sáp nhập", "spec": h.spec_village_merge(commune, [a, b])}
+    for url in ("/api/v1/units/reorganisations/preview", "/api/v1/units/reorganisations"):
+        r = c.post(url, payload, content_type="application/json")
+        assert r.status_code == 400 and r.json()["code"] == "date-out-of-range", r.content
+        assert r.json()["details"]["fields"] == {"effective_on": ["Ngày phải trong khoảng 01/01/1900–31/12/2200."]}
+    r = c.post("/api/v1/units/reorganisations", {**payload, "decision_date": "1800-01-01"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["details"]["fields"] == {"decision_date": ["Ngày phải trong khoảng 01/01/1900–31/12/2200."]}
+    assert not Reorganisation.objects.exists()
+    r = c.post("/api/v1/units/reorganisations", {**payload, "effective_on": "2200-12-31"}, content_type="application/json")
+    assert r.status_code == 201, r.content
+
+
+@time_machine.travel(dt.datetime(2026, 3, 2, 9, 0), tick=False)
+def test_api_refuses_an_overlong_new_name_not_cut(users, commune, login):  # type: ignore[no-untyped-def]
+    a, b = h.village(commune, "Tổ dân phố 1"), h.village(commune, "Tổ dân phố 2")
+    c = login(users["province_admin"])
+    payload = {"kind": "village_merge", "decision_number": "12/NQ-HĐND", "decision_date": "2026-02-20", "effective_on": "2026-04-01",
+               "title": "Sáp nhập", "spec": h.spec_village_merge(commune, [a, b], new_name="T" * 100_000)}
+    for url in ("/api/v1/units/reorganisations/preview", "/api/v1/units/reorganisations"):
+        r = c.post(url, payload, content_type="application/json")
+        assert r.status_code == 400 and r.json()["code"] == "too-long", r.content
+        assert r.json()["details"]["fields"] == {"new_name": ["Tên dài quá 200 ký tự."]}
+    r = c.post("/api/v1/units/reorganisations", {**payload, "kind": "commune_merge", "spec": {"sources": ["26737"], "target": commune.code,
+                                                                                             "new_name": "P" * 201}},
+               content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "too-long", r.content
+    assert not Reorganisation.objects.exists()
+    r = c.post("/api/v1/units/reorganisations", {**payload, "spec": h.spec_village_merge(commune, [a, b], new_name="T" * 200)},
+               content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert Reorganisation.objects.get().spec["new_name"] == "T" * 200
