@@ -728,7 +728,9 @@ def approve(*, actor: Any, evaluations: list[Evaluation], versions: dict[int, in
     """Approve one or several assessed evaluations of one agency and year, checking the quota on the whole batch."""
     if not evaluations:
         raise workforce_errors.NOTHING_SELECTED()
-    locked = [_lock(e, (versions or {}).get(e.pk)) for e in evaluations]
+    # An id repeated in one request is one evaluation: counted once by the quota, approved once.
+    unique = list({e.pk: e for e in evaluations}.values())
+    locked = [_lock(e, (versions or {}).get(e.pk)) for e in unique]
     agencies = {(e.commune_code, e.year) for e in locked}
     if len(agencies) > 1:
         raise workforce_errors.MIXED_AGENCIES()
