@@ -346,11 +346,14 @@ def person_create(*, actor: Any, **fields: Any) -> Person:
     require_roles(actor, *REGISTER_EDIT_ROLES)
     if not can_see_unit(actor, province_code=fields.get("province_code", ""), commune_code=fields.get("commune_code", "")):
         raise workforce_errors.OUT_OF_SCOPE()
+    fields["full_name"] = nfc(fields.get("full_name") or "").strip()
+    fields["ethnicity"] = nfc(fields.get("ethnicity") or "").strip() or "Kinh"
+    person = Person(**fields)
+    validate_person(person, today=timezone.localdate(), positions=positions_for(person.province_code, person.commune_code))
     _lock_cccd(fields.get("citizen_id") or "")
     problem = cccd_problem(actor, fields.get("citizen_id") or "")
     if problem is not None:
         raise ApplicationError(problem[1] + ".", code=problem[0], details={"fields": {"citizen_id": [problem[1]]}})
-    person = Person(**fields)
     person.office_code = office_of(person.position_code, person.province_code)
     audited_create(person, actor=actor)
     if person.position_code:
@@ -367,12 +370,17 @@ EDITABLE_FIELDS = ("full_name", "birth_date", "gender", "ethnicity", "citizen_id
                    "transition_end_date")
 
 
-def _validate_person(p: Person, today: dt.date) -> None:
-    """Identity and qualification rules of an edited person (each error names its field)."""
+def validate_person(p: Person, *, today: dt.date, positions: dict[str, dict[str, Any]] | None = None) -> None:
+    """Identity and qualification rules of a person, created (API, Excel import) or edited (each error names its field).
+
+    With ``positions`` (those of the person's unit) the kind and the position are checked too: a new person's."""
     from coso.rules.lookup import rule
 
-    if not nfc(p.full_name or "").strip():
+    name = nfc(p.full_name or "").strip()
+    if not name:
         raise workforce_errors.NAME_REQUIRED()
+    if len(name) > 120 or any(ch.isdigit() for ch in name):
+        raise workforce_errors.NAME_INVALID()
     if p.gender not in Person.Gender.values:
         raise workforce_errors.GENDER_INVALID()
     lo, hi = int(rule("workforce.register.min_age", on=today)), int(rule("workforce.register.max_age", on=today))
@@ -383,11 +391,20 @@ def _validate_person(p: Person, today: dt.date) -> None:
         raise workforce_errors.PARTY_DATE_INVALID()
     if p.started_on and (p.started_on <= p.birth_date or p.started_on > today):
         raise workforce_errors.STARTED_ON_INVALID()
+    if p.transition_end_date and (p.transition_end_date <= p.birth_date or (p.started_on and p.transition_end_date < p.started_on)):
+        raise workforce_errors.TRANSITION_END_INVALID()
     for key, levels in rules.LEVELS.items():
         if key in ("general_education", "degree_level", "political_theory", "state_management", "it", "foreign_language") and getattr(p, key) not in levels:
             raise workforce_errors.LEVEL_INVALID(value=getattr(p, key), field=key)
     if p.degree_field and p.degree_field not in rules.DEGREE_FIELDS:
         raise workforce_errors.LEVEL_INVALID(value=p.degree_field, field="degree_field")
+    if positions is not None:
+        if p.kind not in Person.Kind.values:
+            raise workforce_errors.KIND_INVALID()
+        if p.position_code and p.position_code not in positions:
+            raise workforce_errors.POSITION_UNKNOWN()
+        if p.position_code and positions[p.position_code]["kind"] != p.kind:
+            raise workforce_errors.POSITION_KIND_MISMATCH(kind=rules.KINDS.get(positions[p.position_code]["kind"], positions[p.position_code]["kind"]))
 
 
 @transaction.atomic
@@ -413,7 +430,7 @@ def person_update(*, actor: Any, person: Person, version: int, **changes: Any) -
         if problem is not None:
             raise ApplicationError(problem[1] + ".", code=problem[0], details={"fields": {"citizen_id": [problem[1]]}})
     candidate = Person(**{f: changes.get(f, getattr(locked, f)) for f in EDITABLE_FIELDS})
-    _validate_person(candidate, timezone.localdate())
+    validate_person(candidate, today=timezone.localdate())
     changes["version"] = locked.version + 1
     audited_update(locked, actor=actor, changes=changes, verb="workforce.person_update")
     search_index_set(kind=SEARCH_KIND, object_id=locked.pk, texts=[locked.full_name, locked.citizen_id],
