@@ -163,8 +163,6 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
             except ValueError as exc:
                 err(key, str(exc), raw)
                 data[key] = None
-        if data.get("birth_date") and not (dt.date(1940, 1, 1) <= data["birth_date"] <= today - dt.timedelta(days=365 * 15)):
-            err("birth_date", gettext("Ngày sinh không hợp lý (phải từ 1940 và đủ 15 tuổi)"), format_date(data["birth_date"]))
         for key in ("gender", "kind", "general_education", "degree_level", "degree_field", "political_theory", "state_management", "it", "foreign_language"):
             raw = _cell(record, key)
             if not raw:
@@ -210,6 +208,15 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
         data["party_member"] = fold(_cell(record, "party_member")) in ("x", "co", "1", "true", "dang vien")
         data["_row"] = row
         flagged = {e["column"] for e in errors if e["row"] == row}
+        if not flagged:  # the rules of a person created or edited by hand (age, dates, name), once the columns read
+            try:
+                validate_person(Person(**{k: v for k, v in data.items() if not k.startswith("_")}), today=today, positions=positions)
+            except ApplicationError as exc:
+                for key in exc.details.get("fields") or [""]:
+                    value = data.get(key)
+                    errors.append({"row": row, "column": HEADER.get(key, ""), "reason": exc.message,
+                                   "value": format_date(value) if isinstance(value, dt.date) else "" if value is None else str(value)})
+                flagged = {e["column"] for e in errors if e["row"] == row}
         for key, value in data.items():
             limit = _max_lengths().get(key)
             if limit and isinstance(value, str) and len(value) > limit and HEADER.get(key) not in flagged:

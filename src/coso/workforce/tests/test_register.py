@@ -332,3 +332,26 @@ def test_api_create_keeps_a_valid_person_and_its_trimmed_name(users, commune, lo
     assert resp.status_code == 400 and resp.json()["code"] == "invalid-name"
     p.refresh_from_db()
     assert p.full_name == "Võ Thị Lan" and p.version == 1
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC), tick=False)
+@pytest.mark.parametrize(("changes", "column", "code"), [
+    ({"started_on": "01/01/2099"}, "Ngày bắt đầu", "Ngày bắt đầu công tác phải sau ngày sinh"),
+    ({"started_on": "01/01/1980"}, "Ngày bắt đầu", "Ngày bắt đầu công tác phải sau ngày sinh"),
+    ({"birth_date": "01/01/2010"}, "Ngày sinh", "Ngày sinh không hợp lệ"),  # 16 years old: editing needs 18
+    ({"birth_date": "01/01/1940"}, "Ngày sinh", "Ngày sinh không hợp lệ"),
+    ({"transition_end_date": "01/01/1900"}, "Ngày kết thúc chuyển tiếp", "Ngày kết thúc chuyển tiếp phải sau ngày sinh"),
+])
+def test_import_applies_the_person_rules_per_row_and_imports_nothing(users, commune, login, changes, column, code):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(users["home_affairs"])
+    data = xlsx([row(), row(citizen_id="079085009999", **changes)])
+    resp = client.post("/api/v1/workforce/import", {"file": SimpleUploadedFile("a.xlsx", data)})
+    assert resp.status_code == 400 and resp.json()["code"] == "import-invalid"
+    rows = resp.json()["details"]["rows"]
+    assert [(r["row"], r["column"]) for r in rows] == [(3, column)] and code in rows[0]["reason"]
+    assert not Person.objects.exists() and not PositionHolding.objects.exists()
+    assert not AuditLog.objects.filter(object_type="workforce.Person").exists()
+    resp = client.post("/api/v1/workforce/import", {"file": SimpleUploadedFile("a.xlsx", xlsx([row(), row(citizen_id="079085009999")]))})
+    assert resp.status_code == 201 and resp.json()["imported"] == 2
