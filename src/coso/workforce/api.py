@@ -102,8 +102,8 @@ def people(request: HttpRequest, q: str = "", commune: str = "", kind: str = "",
 @router.get("/people/{pk}", response=PersonDetailOut)
 def person(request: HttpRequest, pk: int, on: dt.date | None = None):
     p = selectors.person_get(fetched_by=request.user, pk=pk)
+    review = selectors.person_review(p, on=on)  # a date out of range is refused before the read is logged
     log_personal_read(user=request.user, obj=p, reason="API")
-    review = selectors.person_review(p, on=on)
     return {**_person_out(p, request.user), **{k: getattr(p, k) for k in selectors.QUAL_FIELDS}, "gaps": review["gaps"], "rule_set": review["rule_set"],
             "regime": review["regime"], "placed": review["placed"]}
 

@@ -132,3 +132,16 @@ def test_api_edit(login, users, commune):
     assert (p.birth_date, p.full_name, p.degree_field, p.gender) == (dt.date(1988, 5, 6), "Trần Thị Bình", "hanh_chinh", "female")
     res = c.patch(f"/api/v1/workforce/people/{p.pk}", {"version": p.version, "started_on": None}, content_type="application/json")
     assert res.status_code == 200 and Person.objects.get(pk=p.pk).started_on is None
+
+
+@pytest.mark.django_db
+def test_api_person_review_date_out_of_range_is_refused_and_logs_no_read(login, users, commune):
+    p = person(commune)
+    c = login(users["home_affairs"])
+    for day in ("1800-01-01", "9999-12-31"):
+        res = c.get(f"/api/v1/workforce/people/{p.pk}?on={day}")
+        assert res.status_code == 400 and res.json()["code"] == "invalid-date", day
+        assert res.json()["message"] == c.get(f"/api/v1/workforce/review?on={day}").json()["message"]
+    assert not AuditLog.objects.filter(action=AuditLog.Action.VIEW, object_type="workforce.Person").exists()
+    assert c.get(f"/api/v1/workforce/people/{p.pk}?on=2026-01-01").status_code == 200
+    assert AuditLog.objects.filter(action=AuditLog.Action.VIEW, object_type="workforce.Person").count() == 1
