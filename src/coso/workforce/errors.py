@@ -56,7 +56,7 @@ POSITION_KIND_MISMATCH = ErrorCode("position-kind-mismatch", _("Chức vụ, ch�
                                    field="position_code")
 LEVEL_INVALID = ErrorCode("invalid-level", _("Trình độ “%(value)s” không có trong danh mục."))
 GENDER_INVALID = ErrorCode("invalid-gender", _("Chọn giới tính."), field="gender")
-FIELD_NOT_EDITABLE = ErrorCode("not-editable", _("Không sửa được mục “%(field)s” ở đây."))
+FIELD_NOT_EDITABLE = ErrorCode("not-editable", _("Không sửa được mục “%(name)s” ở đây."))
 POSITION_UNKNOWN = ErrorCode("unknown-position", _("Chức vụ, chức danh không có trong danh mục của xã."), field="position_code")
 POSITION_DATES = ErrorCode("invalid-dates", _("Ngày kết thúc phải từ ngày bắt đầu trở đi; ngày bắt đầu không sau hôm nay."), field="ended_on")
 POSITION_BEFORE_CURRENT = ErrorCode("invalid-dates", _("Ngày nhận chức vụ mới phải sau ngày bắt đầu chức vụ hiện tại (%(day)s)."), field="started_on")

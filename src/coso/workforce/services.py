@@ -425,7 +425,7 @@ def person_update(*, actor: Any, person: Person, version: int, **changes: Any) -
         raise workforce_errors.PERSON_UPDATE_CONFLICT(details={"version": locked.version})
     for key in changes:
         if key not in EDITABLE_FIELDS:
-            raise workforce_errors.FIELD_NOT_EDITABLE(field=key)
+            raise workforce_errors.FIELD_NOT_EDITABLE(name=key, field=key)
     if "full_name" in changes:
         changes["full_name"] = nfc(changes["full_name"] or "").strip()
     if "ethnicity" in changes:
