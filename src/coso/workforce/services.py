@@ -614,6 +614,14 @@ def recompute(evaluation: Evaluation) -> dict[str, Any]:
     return out
 
 
+COMMENT_MAX_LENGTH = 4000  # the self and leader comments, as the evaluation page's form limits them
+
+
+def _check_comment(comment: str) -> None:
+    if len(comment or "") > COMMENT_MAX_LENGTH:
+        raise workforce_errors.COMMENT_TOO_LONG(max=COMMENT_MAX_LENGTH)
+
+
 def _lock(evaluation: Evaluation, version: int | None) -> Evaluation:
     locked = Evaluation.objects.select_for_update().select_related("person").get(pk=evaluation.pk)
     if version is not None and locked.version != version:
@@ -669,6 +677,7 @@ def self_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: st
         raise workforce_errors.SELF_ASSESS_FORBIDDEN()
     if ev.status not in (Evaluation.Status.DRAFT, Evaluation.Status.SELF_ASSESSED):
         raise workforce_errors.WRONG_STATUS()
+    _check_comment(comment)
     rule = _rule_of(ev.year, ev.person)
     if rule["regime"] == "nd335":
         if general_score is None or not (0 <= general_score <= rule["general_max"]):
@@ -698,6 +707,7 @@ def leader_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: 
         raise workforce_errors.LEADER_ASSESS_FORBIDDEN()
     if ev.status not in (Evaluation.Status.SELF_ASSESSED, Evaluation.Status.LEADER_ASSESSED):
         raise workforce_errors.LEADER_ASSESS_WRONG_STATUS()
+    _check_comment(comment)
     rule = _rule_of(ev.year, ev.person)
     changes: dict[str, Any] = {"leader_comment": nfc(comment), "degradation": degradation, "leader_corruption": leader_corruption,
                                "status": Evaluation.Status.LEADER_ASSESSED, "version": ev.version + 1}

@@ -271,3 +271,28 @@ def test_the_list_page_approves_a_repeated_id_once(users, commune, login):
     assert resp.status_code == 200 and "Đã phê duyệt 2 phiếu." in resp.content.decode()
     assert [g.steps.filter(step="approved").count() for g in goods] == [1, 1]
     assert AuditLog.objects.filter(verb="approve").count() == 2
+
+
+def test_a_comment_longer_than_the_page_allows_is_refused_and_changes_nothing(users, commune, login):
+    p = person(commune, full_name="Người dài")
+    ev = services.evaluation_open(actor=users["home_affairs"], person=p, year=2026)
+    services.work_item_add(actor=users["home_affairs"], evaluation=ev, title="Việc", points=1, month=1)
+    ev.refresh_from_db()
+    home = login(users["home_affairs"])
+    resp = home.post(f"/api/v1/workforce/evaluations/{ev.pk}/self", {"version": ev.version, "general_score": "20", "comment": "x" * 4001},
+                     content_type="application/json")
+    assert resp.status_code == 400 and resp.json()["code"] == "comment-too-long" and "comment" in resp.json()["details"]["fields"]
+    resp = home.post(f"/api/v1/workforce/evaluations/{ev.pk}/self", {"version": ev.version, "general_score": "20", "comment": "x" * 4000},
+                     content_type="application/json")
+    assert resp.status_code == 200
+    ev.refresh_from_db()
+    leader = login(users["leader"])
+    before = (ev.version, ev.status, ev.leader_comment, ev.steps.count(), AuditLog.objects.count())
+    resp = leader.post(f"/api/v1/workforce/evaluations/{ev.pk}/leader", {"version": ev.version, "general_score": "20", "comment": "x" * 10_000},
+                       content_type="application/json")
+    assert resp.status_code == 400 and resp.json()["code"] == "comment-too-long" and "4000" in resp.json()["message"]
+    ev.refresh_from_db()
+    assert (ev.version, ev.status, ev.leader_comment, ev.steps.count(), AuditLog.objects.count()) == before
+    resp = leader.post(f"/api/v1/workforce/evaluations/{ev.pk}/leader", {"version": ev.version, "general_score": "20", "comment": "x" * 4000},
+                       content_type="application/json")
+    assert resp.status_code == 200 and resp.json()["status"] == "leader_assessed"
