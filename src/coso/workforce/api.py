@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -102,8 +103,8 @@ def people(request: HttpRequest, q: str = "", commune: str = "", kind: str = "",
 @router.get("/people/{pk}", response=PersonDetailOut)
 def person(request: HttpRequest, pk: int, on: dt.date | None = None):
     p = selectors.person_get(fetched_by=request.user, pk=pk)
+    review = selectors.person_review(p, on=on)  # a date out of range is refused before the read is logged
     log_personal_read(user=request.user, obj=p, reason="API")
-    review = selectors.person_review(p, on=on)
     return {**_person_out(p, request.user), **{k: getattr(p, k) for k in selectors.QUAL_FIELDS}, "gaps": review["gaps"], "rule_set": review["rule_set"],
             "regime": review["regime"], "placed": review["placed"]}
 
@@ -269,9 +270,19 @@ class PersonPatch(Schema):
     state_management: str | None = None
     it: str | None = None
     foreign_language: str | None = None
+    transition_end_date: dt.date | None = None
 
 
-PERSON_CLEARABLE = {"party_joined_on", "started_on"}
+PERSON_CLEARABLE = {"party_joined_on", "started_on", "transition_end_date"}
+
+
+def _body_keys(request: HttpRequest) -> set[str]:
+    """The keys of a JSON object body (the schema drops those it does not declare)."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return set()
+    return set(body) if isinstance(body, dict) else set()
 
 
 @router.patch("/people/{pk}", response=PersonOut)
@@ -282,6 +293,8 @@ def person_update(request: AuthedHttpRequest, pk: int, payload: PersonPatch):
     # null clears the dates a person may not have; any other field cannot be empty, and null leaves it as it is (as the
     # other PATCH endpoints do): a null birth date, CCCD or degree field reached the database and answered 500.
     changes = {k: v for k, v in changes.items() if v is not None or k in PERSON_CLEARABLE}
+    # A field the schema does not declare (position_code, commune_code…) is not ignored: the service refuses it (not-editable).
+    changes.update(dict.fromkeys(_body_keys(request) - set(PersonPatch.model_fields)))
     p = services.person_update(actor=request.user, person=p, version=version, **changes)
     return _person_out(p, request.user)
 

@@ -27,6 +27,7 @@ MIXED_AGENCIES = ErrorCode("mixed-agencies", _("Chỉ phê duyệt các phiếu 
 NO_USER = ErrorCode("no-user", _("Người này chưa gắn với tài khoản nên không lấy được số liệu một cửa."))
 INVALID_SCORE = ErrorCode("invalid-score", _("Điểm tiêu chí chung phải từ 0 đến %(value)s."))
 INVALID_LEVEL = ErrorCode("invalid-level", _("Chọn mức tự xếp loại."))
+COMMENT_TOO_LONG = ErrorCode("comment-too-long", _("Nhận xét tối đa %(max)s ký tự."), field="comment")
 LEADER_ASSESS_INVALID_LEVEL = ErrorCode("invalid-level", _("Chọn mức xếp loại."))
 EXCELLENCE_QUOTA_EXCEEDED = ErrorCode("excellence-quota-exceeded", _("Vượt tỷ lệ “Hoàn thành xuất sắc”: %(value)s người xuất sắc trong khi tối đa %(value2)s (= %(value3)s%% của %(value4)s người “Hoàn thành tốt”); thừa %(value5)s người. Nguồn: %(value6)s"))
 APPROVE_WRONG_STATUS = ErrorCode("wrong-status", _("Phiếu của %(full_name)s chưa được lãnh đạo đánh giá."))
@@ -43,14 +44,20 @@ TRAINING_IN_FUTURE = ErrorCode("future-date", _("Ngày hoàn thành không đư�
 POSITION_CHANGE_FUTURE = ErrorCode("invalid-date", _("Ngày có hiệu lực của quyết định chưa đến: hồ sơ chỉ được cập nhật từ ngày đó."), field="effective_on")
 POSITION_HISTORY_LATER = ErrorCode("position-history-later", _("Hồ sơ đã có chức vụ từ ngày %(day)s, sau ngày có hiệu lực; không ghi đè quá trình công tác."), status=409)
 NAME_REQUIRED = ErrorCode("invalid-name", _("Cần ghi họ và tên."), field="full_name")
+NAME_INVALID = ErrorCode("invalid-name", _("Họ và tên không hợp lệ: không được có chữ số, tối đa 120 ký tự."), field="full_name")
 BIRTH_DATE_INVALID = ErrorCode("invalid-birth-date", _("Ngày sinh không hợp lệ: người làm việc phải đủ %(min)s tuổi và không quá %(max)s tuổi."),
                                field="birth_date")
 PARTY_DATE_INVALID = ErrorCode("invalid-party-date", _("Ngày vào Đảng phải sau ngày sinh, không sau hôm nay, và chỉ ghi khi là đảng viên."),
                                field="party_joined_on")
 STARTED_ON_INVALID = ErrorCode("invalid-started-on", _("Ngày bắt đầu công tác phải sau ngày sinh và không sau hôm nay."), field="started_on")
+TRANSITION_END_INVALID = ErrorCode("invalid-transition-end-date", _("Ngày kết thúc chuyển tiếp phải sau ngày sinh và không trước ngày bắt đầu công tác."),
+                                   field="transition_end_date")
+KIND_INVALID = ErrorCode("invalid-kind", _("Loại cán bộ, công chức không có trong danh mục."), field="kind")
+POSITION_KIND_MISMATCH = ErrorCode("position-kind-mismatch", _("Chức vụ, chức danh này thuộc loại “%(kind)s”, không khớp loại đã chọn."),
+                                   field="position_code")
 LEVEL_INVALID = ErrorCode("invalid-level", _("Trình độ “%(value)s” không có trong danh mục."))
 GENDER_INVALID = ErrorCode("invalid-gender", _("Chọn giới tính."), field="gender")
-FIELD_NOT_EDITABLE = ErrorCode("not-editable", _("Không sửa được mục “%(field)s” ở đây."))
+FIELD_NOT_EDITABLE = ErrorCode("not-editable", _("Không sửa được mục “%(name)s” ở đây."))
 POSITION_UNKNOWN = ErrorCode("unknown-position", _("Chức vụ, chức danh không có trong danh mục của xã."), field="position_code")
 POSITION_DATES = ErrorCode("invalid-dates", _("Ngày kết thúc phải từ ngày bắt đầu trở đi; ngày bắt đầu không sau hôm nay."), field="ended_on")
 POSITION_BEFORE_CURRENT = ErrorCode("invalid-dates", _("Ngày nhận chức vụ mới phải sau ngày bắt đầu chức vụ hiện tại (%(day)s)."), field="started_on")

@@ -88,6 +88,8 @@ def people_for_accounts(*, fetched_by: Any, commune_code: str, ids: list[int] | 
 def person_review(person: Person, *, on: dt.date | None = None) -> dict[str, Any]:
     from coso.units.models import AdministrativeUnit
 
+    if on is not None:
+        check_review_date(on)
     on = on or timezone.localdate()
     unit = AdministrativeUnit.objects.filter(code=person.commune_code).first()
     position = person.position_code

@@ -163,8 +163,6 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
             except ValueError as exc:
                 err(key, str(exc), raw)
                 data[key] = None
-        if data.get("birth_date") and not (dt.date(1940, 1, 1) <= data["birth_date"] <= today - dt.timedelta(days=365 * 15)):
-            err("birth_date", gettext("Ngày sinh không hợp lý (phải từ 1940 và đủ 15 tuổi)"), format_date(data["birth_date"]))
         for key in ("gender", "kind", "general_education", "degree_level", "degree_field", "political_theory", "state_management", "it", "foreign_language"):
             raw = _cell(record, key)
             if not raw:
@@ -210,6 +208,15 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
         data["party_member"] = fold(_cell(record, "party_member")) in ("x", "co", "1", "true", "dang vien")
         data["_row"] = row
         flagged = {e["column"] for e in errors if e["row"] == row}
+        if not flagged:  # the rules of a person created or edited by hand (age, dates, name), once the columns read
+            try:
+                validate_person(Person(**{k: v for k, v in data.items() if not k.startswith("_")}), today=today, positions=positions)
+            except ApplicationError as exc:
+                for key in exc.details.get("fields") or [""]:
+                    value = data.get(key)
+                    errors.append({"row": row, "column": HEADER.get(key, ""), "reason": exc.message,
+                                   "value": format_date(value) if isinstance(value, dt.date) else "" if value is None else str(value)})
+                flagged = {e["column"] for e in errors if e["row"] == row}
         for key, value in data.items():
             limit = _max_lengths().get(key)
             if limit and isinstance(value, str) and len(value) > limit and HEADER.get(key) not in flagged:
@@ -346,11 +353,14 @@ def person_create(*, actor: Any, **fields: Any) -> Person:
     require_roles(actor, *REGISTER_EDIT_ROLES)
     if not can_see_unit(actor, province_code=fields.get("province_code", ""), commune_code=fields.get("commune_code", "")):
         raise workforce_errors.OUT_OF_SCOPE()
+    fields["full_name"] = nfc(fields.get("full_name") or "").strip()
+    fields["ethnicity"] = nfc(fields.get("ethnicity") or "").strip() or "Kinh"
+    person = Person(**fields)
+    validate_person(person, today=timezone.localdate(), positions=positions_for(person.province_code, person.commune_code))
     _lock_cccd(fields.get("citizen_id") or "")
     problem = cccd_problem(actor, fields.get("citizen_id") or "")
     if problem is not None:
         raise ApplicationError(problem[1] + ".", code=problem[0], details={"fields": {"citizen_id": [problem[1]]}})
-    person = Person(**fields)
     person.office_code = office_of(person.position_code, person.province_code)
     audited_create(person, actor=actor)
     if person.position_code:
@@ -367,12 +377,17 @@ EDITABLE_FIELDS = ("full_name", "birth_date", "gender", "ethnicity", "citizen_id
                    "transition_end_date")
 
 
-def _validate_person(p: Person, today: dt.date) -> None:
-    """Identity and qualification rules of an edited person (each error names its field)."""
+def validate_person(p: Person, *, today: dt.date, positions: dict[str, dict[str, Any]] | None = None) -> None:
+    """Identity and qualification rules of a person, created (API, Excel import) or edited (each error names its field).
+
+    With ``positions`` (those of the person's unit) the kind and the position are checked too: a new person's."""
     from coso.rules.lookup import rule
 
-    if not nfc(p.full_name or "").strip():
+    name = nfc(p.full_name or "").strip()
+    if not name:
         raise workforce_errors.NAME_REQUIRED()
+    if len(name) > 120 or any(ch.isdigit() for ch in name):
+        raise workforce_errors.NAME_INVALID()
     if p.gender not in Person.Gender.values:
         raise workforce_errors.GENDER_INVALID()
     lo, hi = int(rule("workforce.register.min_age", on=today)), int(rule("workforce.register.max_age", on=today))
@@ -383,11 +398,20 @@ def _validate_person(p: Person, today: dt.date) -> None:
         raise workforce_errors.PARTY_DATE_INVALID()
     if p.started_on and (p.started_on <= p.birth_date or p.started_on > today):
         raise workforce_errors.STARTED_ON_INVALID()
+    if p.transition_end_date and (p.transition_end_date <= p.birth_date or (p.started_on and p.transition_end_date < p.started_on)):
+        raise workforce_errors.TRANSITION_END_INVALID()
     for key, levels in rules.LEVELS.items():
         if key in ("general_education", "degree_level", "political_theory", "state_management", "it", "foreign_language") and getattr(p, key) not in levels:
             raise workforce_errors.LEVEL_INVALID(value=getattr(p, key), field=key)
     if p.degree_field and p.degree_field not in rules.DEGREE_FIELDS:
         raise workforce_errors.LEVEL_INVALID(value=p.degree_field, field="degree_field")
+    if positions is not None:
+        if p.kind not in Person.Kind.values:
+            raise workforce_errors.KIND_INVALID()
+        if p.position_code and p.position_code not in positions:
+            raise workforce_errors.POSITION_UNKNOWN()
+        if p.position_code and positions[p.position_code]["kind"] != p.kind:
+            raise workforce_errors.POSITION_KIND_MISMATCH(kind=rules.KINDS.get(positions[p.position_code]["kind"], positions[p.position_code]["kind"]))
 
 
 @transaction.atomic
@@ -401,7 +425,7 @@ def person_update(*, actor: Any, person: Person, version: int, **changes: Any) -
         raise workforce_errors.PERSON_UPDATE_CONFLICT(details={"version": locked.version})
     for key in changes:
         if key not in EDITABLE_FIELDS:
-            raise workforce_errors.FIELD_NOT_EDITABLE(field=key)
+            raise workforce_errors.FIELD_NOT_EDITABLE(name=key, field=key)
     if "full_name" in changes:
         changes["full_name"] = nfc(changes["full_name"] or "").strip()
     if "ethnicity" in changes:
@@ -413,7 +437,7 @@ def person_update(*, actor: Any, person: Person, version: int, **changes: Any) -
         if problem is not None:
             raise ApplicationError(problem[1] + ".", code=problem[0], details={"fields": {"citizen_id": [problem[1]]}})
     candidate = Person(**{f: changes.get(f, getattr(locked, f)) for f in EDITABLE_FIELDS})
-    _validate_person(candidate, timezone.localdate())
+    validate_person(candidate, today=timezone.localdate())
     changes["version"] = locked.version + 1
     audited_update(locked, actor=actor, changes=changes, verb="workforce.person_update")
     search_index_set(kind=SEARCH_KIND, object_id=locked.pk, texts=[locked.full_name, locked.citizen_id],
@@ -590,6 +614,14 @@ def recompute(evaluation: Evaluation) -> dict[str, Any]:
     return out
 
 
+COMMENT_MAX_LENGTH = 4000  # the self and leader comments, as the evaluation page's form limits them
+
+
+def _check_comment(comment: str) -> None:
+    if len(comment or "") > COMMENT_MAX_LENGTH:
+        raise workforce_errors.COMMENT_TOO_LONG(max=COMMENT_MAX_LENGTH)
+
+
 def _lock(evaluation: Evaluation, version: int | None) -> Evaluation:
     locked = Evaluation.objects.select_for_update().select_related("person").get(pk=evaluation.pk)
     if version is not None and locked.version != version:
@@ -645,6 +677,7 @@ def self_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: st
         raise workforce_errors.SELF_ASSESS_FORBIDDEN()
     if ev.status not in (Evaluation.Status.DRAFT, Evaluation.Status.SELF_ASSESSED):
         raise workforce_errors.WRONG_STATUS()
+    _check_comment(comment)
     rule = _rule_of(ev.year, ev.person)
     if rule["regime"] == "nd335":
         if general_score is None or not (0 <= general_score <= rule["general_max"]):
@@ -674,6 +707,7 @@ def leader_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: 
         raise workforce_errors.LEADER_ASSESS_FORBIDDEN()
     if ev.status not in (Evaluation.Status.SELF_ASSESSED, Evaluation.Status.LEADER_ASSESSED):
         raise workforce_errors.LEADER_ASSESS_WRONG_STATUS()
+    _check_comment(comment)
     rule = _rule_of(ev.year, ev.person)
     changes: dict[str, Any] = {"leader_comment": nfc(comment), "degradation": degradation, "leader_corruption": leader_corruption,
                                "status": Evaluation.Status.LEADER_ASSESSED, "version": ev.version + 1}
@@ -728,7 +762,9 @@ def approve(*, actor: Any, evaluations: list[Evaluation], versions: dict[int, in
     """Approve one or several assessed evaluations of one agency and year, checking the quota on the whole batch."""
     if not evaluations:
         raise workforce_errors.NOTHING_SELECTED()
-    locked = [_lock(e, (versions or {}).get(e.pk)) for e in evaluations]
+    # An id repeated in one request is one evaluation: counted once by the quota, approved once.
+    unique = list({e.pk: e for e in evaluations}.values())
+    locked = [_lock(e, (versions or {}).get(e.pk)) for e in unique]
     agencies = {(e.commune_code, e.year) for e in locked}
     if len(agencies) > 1:
         raise workforce_errors.MIXED_AGENCIES()

@@ -210,13 +210,13 @@ def evaluations(request: AuthedHttpRequest) -> HttpResponse:
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
         evs = [selectors.evaluation_get(fetched_by=request.user, pk=i) for i in ids]
         try:
-            services.approve(actor=request.user, evaluations=evs)
+            approved = services.approve(actor=request.user, evaluations=evs)
         except ApplicationError as exc:
             messages.error(request, exc.message)
             if exc.details.get("candidates"):
                 messages.error(request, "Người được đề nghị xuất sắc: " + ", ".join(exc.details["candidates"]))
         else:
-            messages.success(request, f"Đã phê duyệt {len(evs)} phiếu.")
+            messages.success(request, f"Đã phê duyệt {len(approved)} phiếu.")
         return redirect(f"{request.path}?year={year}&commune={commune}")
     qs = selectors.evaluation_list(fetched_by=request.user, year=year, commune=commune if selectors.can_use_register(request.user) else "",
                                    status=request.GET.get("status", ""))

@@ -242,3 +242,57 @@ def test_2026_cadres_use_levels_and_their_own_quota_group(users, commune):
     with pytest.raises(ApplicationError) as exc:
         services.approve(actor=users["sysadmin"], evaluations=[ev])
     assert exc.value.details["rule"] == "nd90" and exc.value.details["basis"] == 0
+
+
+def test_an_id_repeated_in_one_approval_counts_and_approves_once(users, commune, login):
+    good = _assessed(users, commune, name="Tốt", general=Decimal(10))
+    ex = _assessed(users, commune, name="Giỏi", general=Decimal(25))
+    assert (good.level, ex.level) == ("tot", "xuat_sac")
+    api = login(users["leader"])
+    resp = api.post("/api/v1/workforce/evaluations/approve", {"ids": [good.pk] * 5 + [ex.pk]}, content_type="application/json")
+    assert resp.status_code == 400 and resp.json()["code"] == "excellence-quota-exceeded"  # 1 excellent > floor(0.2·1) = 0
+    assert resp.json()["details"]["basis"] == 1
+    resp = api.post("/api/v1/workforce/evaluations/approve", {"ids": [ex.pk, ex.pk]}, content_type="application/json")
+    assert resp.status_code == 400 and "1 người xuất sắc" in resp.json()["message"]
+    assert not Evaluation.objects.filter(status="approved").exists()
+    assert not AuditLog.objects.filter(verb="approve").exists() and not good.steps.filter(step="approved").exists()
+    resp = api.post("/api/v1/workforce/evaluations/approve", {"ids": [good.pk, good.pk, good.pk]}, content_type="application/json")
+    assert resp.status_code == 200 and [e["id"] for e in resp.json()] == [good.pk]
+    assert good.steps.filter(step="approved").count() == 1 and AuditLog.objects.filter(verb="approve").count() == 1
+    before = good.version
+    good.refresh_from_db()
+    assert good.status == "approved" and good.version == before + 1
+
+
+def test_the_list_page_approves_a_repeated_id_once(users, commune, login):
+    goods = [_assessed(users, commune, name=f"Tốt {i}", general=Decimal(10)) for i in range(2)]
+    page = login(users["leader"])
+    resp = page.post("/workforce/danh-gia/?year=2026", {"ids": [str(goods[0].pk)] * 4 + [str(goods[1].pk)]}, follow=True)
+    assert resp.status_code == 200 and "Đã phê duyệt 2 phiếu." in resp.content.decode()
+    assert [g.steps.filter(step="approved").count() for g in goods] == [1, 1]
+    assert AuditLog.objects.filter(verb="approve").count() == 2
+
+
+def test_a_comment_longer_than_the_page_allows_is_refused_and_changes_nothing(users, commune, login):
+    p = person(commune, full_name="Người dài")
+    ev = services.evaluation_open(actor=users["home_affairs"], person=p, year=2026)
+    services.work_item_add(actor=users["home_affairs"], evaluation=ev, title="Việc", points=1, month=1)
+    ev.refresh_from_db()
+    home = login(users["home_affairs"])
+    resp = home.post(f"/api/v1/workforce/evaluations/{ev.pk}/self", {"version": ev.version, "general_score": "20", "comment": "x" * 4001},
+                     content_type="application/json")
+    assert resp.status_code == 400 and resp.json()["code"] == "comment-too-long" and "comment" in resp.json()["details"]["fields"]
+    resp = home.post(f"/api/v1/workforce/evaluations/{ev.pk}/self", {"version": ev.version, "general_score": "20", "comment": "x" * 4000},
+                     content_type="application/json")
+    assert resp.status_code == 200
+    ev.refresh_from_db()
+    leader = login(users["leader"])
+    before = (ev.version, ev.status, ev.leader_comment, ev.steps.count(), AuditLog.objects.count())
+    resp = leader.post(f"/api/v1/workforce/evaluations/{ev.pk}/leader", {"version": ev.version, "general_score": "20", "comment": "x" * 10_000},
+                       content_type="application/json")
+    assert resp.status_code == 400 and resp.json()["code"] == "comment-too-long" and "4000" in resp.json()["message"]
+    ev.refresh_from_db()
+    assert (ev.version, ev.status, ev.leader_comment, ev.steps.count(), AuditLog.objects.count()) == before
+    resp = leader.post(f"/api/v1/workforce/evaluations/{ev.pk}/leader", {"version": ev.version, "general_score": "20", "comment": "x" * 4000},
+                       content_type="application/json")
+    assert resp.status_code == 200 and resp.json()["status"] == "leader_assessed"

@@ -132,3 +132,41 @@ def test_api_edit(login, users, commune):
     assert (p.birth_date, p.full_name, p.degree_field, p.gender) == (dt.date(1988, 5, 6), "Trần Thị Bình", "hanh_chinh", "female")
     res = c.patch(f"/api/v1/workforce/people/{p.pk}", {"version": p.version, "started_on": None}, content_type="application/json")
     assert res.status_code == 200 and Person.objects.get(pk=p.pk).started_on is None
+
+
+@pytest.mark.django_db
+def test_api_person_review_date_out_of_range_is_refused_and_logs_no_read(login, users, commune):
+    p = person(commune)
+    c = login(users["home_affairs"])
+    for day in ("1800-01-01", "9999-12-31"):
+        res = c.get(f"/api/v1/workforce/people/{p.pk}?on={day}")
+        assert res.status_code == 400 and res.json()["code"] == "invalid-date", day
+        assert res.json()["message"] == c.get(f"/api/v1/workforce/review?on={day}").json()["message"]
+    assert not AuditLog.objects.filter(action=AuditLog.Action.VIEW, object_type="workforce.Person").exists()
+    assert c.get(f"/api/v1/workforce/people/{p.pk}?on=2026-01-01").status_code == 200
+    assert AuditLog.objects.filter(action=AuditLog.Action.VIEW, object_type="workforce.Person").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["position_code", "commune_code", "kind", "user_id"])
+def test_api_edit_of_a_field_that_cannot_be_changed_is_refused_and_changes_nothing(login, users, commune, field):
+    p = person(commune)
+    c = login(users["home_affairs"])
+    res = c.patch(f"/api/v1/workforce/people/{p.pk}", {"version": 1, "ethnicity": "Khmer", field: "ct_ubnd"}, content_type="application/json")
+    assert res.status_code == 400 and res.json()["code"] == "not-editable"
+    assert f"“{field}”" in res.json()["message"] and field in res.json()["details"]["fields"]
+    p.refresh_from_db()
+    assert (p.version, p.ethnicity, p.position_code, p.commune_code, p.kind) == (1, "Kinh", "cv_vp", commune.code, "civil_servant")
+    assert not AuditLog.objects.filter(verb="workforce.person_update").exists()
+
+
+@pytest.mark.django_db
+def test_api_edit_sets_and_clears_the_transition_end_date(login, users, commune):
+    p = person(commune, kind="commune_part_time", position_code="")
+    c = login(users["home_affairs"])
+    res = c.patch(f"/api/v1/workforce/people/{p.pk}", {"version": 1, "transition_end_date": "2026-05-31"}, content_type="application/json")
+    assert res.status_code == 200 and Person.objects.get(pk=p.pk).transition_end_date == D(2026, 5, 31)
+    res = c.patch(f"/api/v1/workforce/people/{p.pk}", {"version": 2, "transition_end_date": "1900-01-01"}, content_type="application/json")
+    assert res.status_code == 400 and res.json()["code"] == "invalid-transition-end-date"
+    res = c.patch(f"/api/v1/workforce/people/{p.pk}", {"version": 2, "transition_end_date": None}, content_type="application/json")
+    assert res.status_code == 200 and Person.objects.get(pk=p.pk).transition_end_date is None

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 
 from coso.core.exceptions import ApplicationError
@@ -286,3 +287,71 @@ def test_leaders_places_short_add_up_each_offices_shortfall(users, commune):
     review_row = selectors.review(fetched_by=users["leader"], on=on)["communes"][0]
     assert review_row["quota"]["diff"] == 0  # 3 people for 1 + 2 places
     assert todo is not None and todo["quota_short"] == 2
+
+
+CREATE = {"full_name": "Võ Thị Lan", "birth_date": "1991-04-05", "gender": "female", "kind": "civil_servant", "position_code": "cv_vp",
+          "started_on": "2015-03-01"}
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC), tick=False)
+@pytest.mark.parametrize(("changes", "code", "field"), [
+    ({"birth_date": "2030-01-01"}, "invalid-birth-date", "birth_date"),
+    ({"birth_date": "2020-01-01"}, "invalid-birth-date", "birth_date"),
+    ({"birth_date": "1900-01-01"}, "invalid-birth-date", "birth_date"),
+    ({"full_name": "   "}, "invalid-name", "full_name"),
+    ({"full_name": "Nguyen 123"}, "invalid-name", "full_name"),
+    ({"kind": "cadre"}, "position-kind-mismatch", "position_code"),
+    ({"kind": "nope"}, "invalid-kind", "kind"),
+    ({"gender": "x"}, "invalid-gender", "gender"),
+    ({"it": "nope"}, "invalid-level", None),
+    ({"started_on": "2099-01-01"}, "invalid-started-on", "started_on"),
+    ({"started_on": "1990-01-01"}, "invalid-started-on", "started_on"),
+    ({"transition_end_date": "1900-01-01"}, "invalid-transition-end-date", "transition_end_date"),
+    ({"transition_end_date": "2014-12-31"}, "invalid-transition-end-date", "transition_end_date"),
+])
+def test_api_create_applies_the_edit_rules_and_creates_nothing_when_refused(users, commune, login, changes, code, field):
+    client = login(users["home_affairs"])
+    resp = client.post("/api/v1/workforce/people", {**CREATE, **changes}, content_type="application/json")
+    assert resp.status_code == 400 and resp.json()["code"] == code
+    if field:
+        assert field in resp.json()["details"]["fields"]
+    assert not Person.objects.exists() and not PositionHolding.objects.exists()
+    assert not AuditLog.objects.filter(object_type="workforce.Person").exists()
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC), tick=False)
+def test_api_create_keeps_a_valid_person_and_its_trimmed_name(users, commune, login):
+    client = login(users["home_affairs"])
+    resp = client.post("/api/v1/workforce/people", {**CREATE, "full_name": "  Võ Thị Lan ", "kind": "cadre", "position_code": "ct_ubnd",
+                                                    "transition_end_date": "2026-05-31"}, content_type="application/json")
+    assert resp.status_code == 201 and resp.json()["full_name"] == "Võ Thị Lan"
+    p = Person.objects.get()
+    assert p.full_name == "Võ Thị Lan" and p.kind == "cadre" and p.version == 1
+    # Editing applies the same name rule.
+    resp = client.patch(f"/api/v1/workforce/people/{p.pk}", {"version": 1, "full_name": "Nguyen 123"}, content_type="application/json")
+    assert resp.status_code == 400 and resp.json()["code"] == "invalid-name"
+    p.refresh_from_db()
+    assert p.full_name == "Võ Thị Lan" and p.version == 1
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC), tick=False)
+@pytest.mark.parametrize(("changes", "column", "code"), [
+    ({"started_on": "01/01/2099"}, "Ngày bắt đầu", "Ngày bắt đầu công tác phải sau ngày sinh"),
+    ({"started_on": "01/01/1980"}, "Ngày bắt đầu", "Ngày bắt đầu công tác phải sau ngày sinh"),
+    ({"birth_date": "01/01/2010"}, "Ngày sinh", "Ngày sinh không hợp lệ"),  # 16 years old: editing needs 18
+    ({"birth_date": "01/01/1940"}, "Ngày sinh", "Ngày sinh không hợp lệ"),
+    ({"transition_end_date": "01/01/1900"}, "Ngày kết thúc chuyển tiếp", "Ngày kết thúc chuyển tiếp phải sau ngày sinh"),
+])
+def test_import_applies_the_person_rules_per_row_and_imports_nothing(users, commune, login, changes, column, code):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(users["home_affairs"])
+    data = xlsx([row(), row(citizen_id="079085009999", **changes)])
+    resp = client.post("/api/v1/workforce/import", {"file": SimpleUploadedFile("a.xlsx", data)})
+    assert resp.status_code == 400 and resp.json()["code"] == "import-invalid"
+    rows = resp.json()["details"]["rows"]
+    assert [(r["row"], r["column"]) for r in rows] == [(3, column)] and code in rows[0]["reason"]
+    assert not Person.objects.exists() and not PositionHolding.objects.exists()
+    assert not AuditLog.objects.filter(object_type="workforce.Person").exists()
+    resp = client.post("/api/v1/workforce/import", {"file": SimpleUploadedFile("a.xlsx", xlsx([row(), row(citizen_id="079085009999")]))})
+    assert resp.status_code == 201 and resp.json()["imported"] == 2
