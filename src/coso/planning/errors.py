@@ -13,8 +13,6 @@ INVALID_TERM = ErrorCode("invalid-term", _("Nhiệm kỳ không hợp lệ (ch�
 NOT_PLANNABLE = ErrorCode("not-plannable", _("Chức danh này không thuộc diện quy hoạch lãnh đạo, quản lý cấp xã."), field="position")
 LIST_EXISTS = ErrorCode("list-exists", _("Đã có danh sách quy hoạch “%(position)s” %(term)s của đơn vị này."), status=409)
 OTHER_PROVINCE = ErrorCode("other-province", _("Người này không thuộc tỉnh của danh sách quy hoạch."), field="person")
-OTHER_COMMUNE = ErrorCode("other-commune", _("%(name)s không thuộc xã, phường của danh sách quy hoạch: chỉ quy hoạch người của đơn vị."),
-                          field="person")
 TEXT_TOO_LONG = ErrorCode("too-long", _("%(label)s dài quá %(max_length)s ký tự."))
 DECISION_REQUIRED = ErrorCode("decision-required", _("Cần ghi số, ngày quyết định phê duyệt quy hoạch."), field="decision")
 REMOVAL_DECISION_REQUIRED = ErrorCode("decision-required", _("Cần ghi quyết định và lý do đưa ra khỏi quy hoạch."), field="decision")

@@ -91,8 +91,6 @@ def candidate_add(*, actor: Any, planning_list: PlanningList, person_id: int, en
     person = wf.person_unit(fetched_by=actor, pk=person_id)
     if person["province_code"] != plist.province_code:
         raise errors.OTHER_PROVINCE()
-    if person["commune_code"] != plist.commune_code:  # a commune's list plans the commune's own people
-        raise errors.OTHER_COMMUNE(name=person["full_name"])
     decision = _within((decision or "").strip(), Candidate, "decision")
     if not decision:
         raise errors.DECISION_REQUIRED()

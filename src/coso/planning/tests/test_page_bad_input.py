@@ -43,22 +43,6 @@ def test_the_first_day_of_the_planning_rules_is_accepted(login, users, commune, 
     assert r.status_code == 302 and Candidate.objects.filter(planning_list=plist, person_id=p.pk).exists()
 
 
-def test_a_person_of_another_commune_is_not_planned_in_this_commune(login, users, commune, other_commune, plist):
-    """The province officer sees both communes' people; a list of one commune took a person of the other (201)."""
-    stranger = person(other_commune, full_name="Phạm Thị Dung", gender="female", birth_date=D(1990, 2, 2))
-    r = login(users["province_home_affairs"]).post(f"/api/v1/planning/lists/{plist.pk}/candidates",
-                                                   {"person_id": stranger.pk, "entered_on": "2026-01-05", "decision": "QĐ 3"},
-                                                   content_type="application/json")
-    assert r.status_code == 400 and r.json()["code"] == "other-commune", r.content
-    assert r.json()["message"] == "Phạm Thị Dung không thuộc xã, phường của danh sách quy hoạch: chỉ quy hoạch người của đơn vị."
-    assert not Candidate.objects.exists() and not AuditLog.objects.filter(verb="planning.candidate_add").exists()
-    own = person(commune, full_name="Lê Thị Hoa", gender="female", birth_date=D(1990, 2, 2))
-    r = login(users["province_home_affairs"]).post(f"/api/v1/planning/lists/{plist.pk}/candidates",
-                                                   {"person_id": own.pk, "entered_on": "2026-01-05", "decision": "QĐ 3"},
-                                                   content_type="application/json")
-    assert r.status_code == 201, r.content
-
-
 def test_overlong_note_and_decision_are_refused_not_cut(login, users, commune, plist):
     """A list note of 100,000 characters was stored cut to 300, a candidate's decision of 500 cut to 120."""
     c = login(users["home_affairs"])
