@@ -12,7 +12,7 @@ import fnmatch
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, overload
 
@@ -147,6 +147,21 @@ class Change:
         return {"set": f"kịch bản: đặt {v}", "percent": f"kịch bản: {'+' if self.value >= 0 else ''}{v}%"}.get(self.mode, f"kịch bản: +{v}")
 
 
+def stored_value(key: str, value: Any) -> Any:
+    """``value`` as the rule book stores the rule ``key``: whole đồng for money, a whole number for counts (rounded half
+    up), other numbers as they are. A scenario's changed value is computed with it, so that the comparison uses the value
+    its adoption writes ("+19.92 %" of a 500-household threshold is 600 households in both, not 599.6 in one)."""
+    from coso.rules.registry import ValueType, declaration
+
+    if isinstance(value, (list, dict, bool)):
+        return value
+    t = declaration(key).type
+    if t in (ValueType.MONEY, ValueType.INTEGER):
+        whole = Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        return int(whole) if t == ValueType.INTEGER else whole
+    return value
+
+
 def numeric_refs(refs: Iterable[RuleRef]) -> list[RuleRef]:
     """The rules a scenario change can act on: numbers (tables and flags are not changed by scenarios)."""
     return [r for r in refs if isinstance(r.value, (int, Decimal)) and not isinstance(r.value, bool)]
@@ -167,7 +182,7 @@ def bounds_problem(key: str, mode: str, value: Decimal, refs: Iterable[RuleRef])
         if not change.matches(ref.key):
             continue
         d = declaration(ref.key)
-        result = change.apply(Decimal(ref.value))
+        result = Decimal(stored_value(ref.key, change.apply(Decimal(ref.value))))
         if d.minimum is not None and result < d.minimum:
             return gettext("Giá trị phải từ %(min)s trở lên.") % {"min": d.minimum}
         if d.maximum is not None and result > d.maximum:
@@ -247,6 +262,7 @@ class RuleBook:
                 notes.append(ch.note())
         if not notes:
             return out
+        value = stored_value(out.key, value)
         return RuleRef(**{**out.__dict__, "value": value, "original_value": out.value, "change_note": "; ".join(notes)})
 
     def get(self, key: str, day: dt.date, commune_code: str = "") -> RuleRef | None:

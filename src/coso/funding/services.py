@@ -18,11 +18,10 @@ from coso.funding import errors as funding_errors
 from coso.funding.engine import fmt_coef, fmt_money, rnd
 from coso.funding.models import CommuneProfile, FundDistribution, Organisation, Scenario, ScenarioChange
 from coso.funding.rule_keys import ASSOCIATION_NAMES
-from coso.funding.rules import BASE_SALARY, Change, RuleBook, bounds_problem, numeric_refs
+from coso.funding.rules import BASE_SALARY, Change, RuleBook, bounds_problem, numeric_refs, stored_value
 from coso.funding.selectors import DISTRIBUTE_ROLES, WRITE_ROLES, check_day, commune_get, province_for, scenario_bound_problems, village_get
 from coso.rules.lookup import RuleMissingError
 from coso.rules.models import Confidence, Rule
-from coso.rules.registry import ValueType, declaration
 from coso.rules.services import rule_change
 from coso.units.models import AdministrativeUnit
 
@@ -50,11 +49,7 @@ def _dec(value: Any, field: str) -> Decimal:
 
 def _stored(key: str, value: Decimal) -> Any:
     """A value as its declaration stores it: whole đồng for money, a whole number for counts (rounded half up)."""
-    t = declaration(key).type
-    if t in (ValueType.MONEY, ValueType.INTEGER):
-        whole = rnd(Decimal(value))
-        return whole if t == ValueType.INTEGER else Decimal(whole)
-    return value
+    return stored_value(key, Decimal(value))
 
 
 def funding_rule_set(
