@@ -257,7 +257,9 @@ class RuleBook:
         if isinstance(value, (list, dict)):
             return out  # tables (a province's paid titles) are not changed by scenarios
         for ch in self.changes:
-            if ch.matches(out.key):
+            # "Set a new value" sets the province's general level; a commune's own row (an island special zone paid more,
+            # decided for that commune) stays as it is. "+10 %" and "add" move every level, the communes' own included.
+            if ch.matches(out.key) and not (ch.mode == "set" and out.commune_code):
                 value = ch.apply(value)
                 notes.append(ch.note())
         if not notes:

@@ -88,3 +88,32 @@ def test_a_commune_row_taken_out_of_bounds_refuses_the_scenario_and_changes_noth
     assert "Giá trị không được vượt quá 20" in r.json()["message"]
     assert not Scenario.objects.exists() and Rule.objects.count() == rules
     assert not AuditLog.objects.filter(verb__startswith="funding-scenario").exists()
+
+
+def test_setting_a_new_value_sets_the_province_level_and_keeps_a_commune_own_row(login, users, city):
+    """"Set 1.2 ×" for the city is the city's general level: Côn Đảo's own 1.7 × (an island special zone) is not cut to
+    1.2; the comparison shows it kept and adoption writes the city's row only."""
+    c = login(users["province_finance"])
+    r = c.post("/api/v1/funding/scenarios", {"name": "Mức chung 1,2", "changes": [{"key": KEY, "mode": "set", "value": "1.2"}]},
+               content_type="application/json")
+    assert r.status_code == 201, r.content
+    sid = r.json()["id"]
+    r = c.get(f"/api/v1/funding/scenarios/compare?ids={sid}&period=2027")
+    assert r.status_code == 200, r.content
+    promised = {row["key"]: row["values"][1] for row in r.json()["communes"]}
+    before = _totals(c, "2027")
+    assert promised["26732"] == before["26732"] and promised["26734"] > before["26734"]
+
+    r = c.post(f"/api/v1/funding/scenarios/{sid}/adopt", {"effective_from": "2027-01-01", "source": "NQ 9/2026"}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert _totals(c, "2027") == promised
+    new = Rule.objects.filter(key=KEY, province_code="79", valid_from=dt.date(2027, 1, 1))
+    assert [(r.commune_code, Decimal(str(r.value))) for r in new] == [("", Decimal("1.2"))]
+    assert Decimal(str(Rule.objects.get(key=KEY, province_code="79", commune_code="26732", valid_to=None).value)) == Decimal("1.7")
+
+
+def test_the_scenario_form_says_how_a_new_value_meets_a_commune_own_row(login, users, city):
+    c = login(users["province_finance"])
+    r = c.get("/funding/scenarios/")
+    assert r.status_code == 200
+    assert "xã có mức riêng (ví dụ đặc khu) giữ mức riêng" in r.content.decode()
