@@ -72,6 +72,7 @@ _declare(
     minimum=Decimal(0),
     maximum=COEF_MAX,
     description=_("Quỹ phụ cấp hằng tháng của xã, tính bằng hệ số × lương cơ sở, theo loại đơn vị hành chính (I, II, III)."),
+    members="coso.funding.rule_keys.commune_classes",
 )
 _declare(
     "funding.commune_pt.extra_worker_coef",
@@ -164,7 +165,7 @@ _declare(
     maximum=Decimal(20),
     description=_(
         "Hệ số mặc định khi chia quỹ phụ cấp của thôn cho Bí thư chi bộ, Trưởng thôn/Tổ trưởng, Trưởng Ban công tác Mặt trận (mức cao/mức thường)."
-    ),
+    ),    members="coso.funding.rule_keys.village_position_members",
 )
 _declare(
     "funding.village.activist.coef",
@@ -260,6 +261,7 @@ _declare(
     minimum=Decimal(0),
     maximum=MONEY_MAX,
     description=_("Một mã cho mỗi tổ chức và loại xã, ví dụ funding.org.mttq.I."),
+    members="coso.funding.rule_keys.org_members",
 )
 _declare(
     "funding.association.*",
@@ -286,6 +288,24 @@ ASSOCIATION_NAMES = {
 }
 POSITION_NAMES = {"bi_thu": "Bí thư chi bộ", "truong_thon": "Trưởng thôn/Tổ trưởng tổ dân phố", "truong_ban_ctmt": "Trưởng Ban công tác Mặt trận"}
 TIER_NAMES = {"high": "mức cao", "low": "mức thường"}
+# The classes of commune a norm is set for (Resolution 1211/2016/UBTVQH13 classes I–III; the engine pays a special commune as class I).
+COMMUNE_CLASSES = ("I", "II", "III")
+
+
+def commune_classes() -> tuple[str, ...]:
+    """Members of ``funding.commune_pt.coef.*``: one per class of commune."""
+    return COMMUNE_CLASSES
+
+
+def org_members() -> list[str]:
+    """Members of ``funding.org.*``: one per organisation and class of commune (``mttq.I``)."""
+    return [f"{org}.{cls}" for org in ORG_NAMES for cls in COMMUNE_CLASSES]
+
+
+def village_position_members() -> list[str]:
+    """Members of ``funding.village.position.*``: one per paid title of a village and tier (``bi_thu.high``)."""
+    return [f"{code}.{tier}" for code in POSITION_NAMES for tier in TIER_NAMES]
+
 
 
 def label_for(key: str) -> str:
