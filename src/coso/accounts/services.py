@@ -151,6 +151,7 @@ def normalize_phone(value: str) -> str:
 
 # What the account's columns hold: a longer value is refused on its field, not by full_clean() at the write.
 FULL_NAME_MAX = User._meta.get_field("full_name").max_length or 200
+USERNAME_MAX = User._meta.get_field("username").max_length or 150
 EMAIL_MAX = User._meta.get_field("email").max_length or 254
 
 
@@ -700,6 +701,16 @@ def parse_contact(value: str) -> tuple[str, str]:
         except ValidationError:
             pass
         else:
+            # The address becomes the user name: one the user name cannot hold (over 150 characters, or with a character
+            # such as an apostrophe that e-mail allows) is refused here, before a code is sent for an account never made.
+            try:
+                User.username_validator(email)
+                if len(email) > USERNAME_MAX:
+                    raise ValidationError("too long")
+            except ValidationError:
+                message = _("Địa chỉ thư điện tử này không dùng làm tên đăng nhập được (tối đa %(n)s ký tự: chữ, số và . @ + - _); "
+                            "hãy dùng số điện thoại di động.") % {"n": USERNAME_MAX}
+                raise ApplicationError(message, code="validation-error", details={"fields": {"contact": [message]}}) from None
             return SignupCode.Channel.EMAIL, email
     else:
         phone = normalize_phone(value)
@@ -758,6 +769,8 @@ def signup_complete(*, contact: str, code: str, full_name: str, password: str, i
     errors: dict[str, list[str]] = {}
     if not full_name:
         errors["full_name"] = [_("Nhập họ và tên.")]
+    elif len(full_name) > FULL_NAME_MAX:
+        errors["full_name"] = [_("Họ và tên tối đa %(n)s ký tự.") % {"n": FULL_NAME_MAX}]
     try:
         validate_password(password, candidate)
     except ValidationError as exc:

@@ -210,6 +210,12 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_set.html"
     success_url = reverse_lazy("accounts:password_set_done")
 
+    def get_user(self, uidb64):  # type: ignore[no-untyped-def]
+        # A link sent before the account was deactivated dies with it: Django's token does not cover the active flag, and
+        # a password set meanwhile would be the one a later reactivation lets in.
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)
         services.password_set_done(user=form.user, ip=_ip(self.request))

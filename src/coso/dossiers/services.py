@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connections, router, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coso.accounts.roles import Role
 from coso.core import attachments as att
@@ -87,28 +88,39 @@ class Applicant:
     zalo_opt_in: bool = False
 
 
+# What the dossier's columns hold: a longer value is refused on its field, never stored cut.
+APPLICANT_NAME_MAX = Dossier._meta.get_field("applicant_name").max_length or 200
+APPLICANT_EMAIL_MAX = Dossier._meta.get_field("applicant_email").max_length or 254
+APPLICANT_ADDRESS_MAX = Dossier._meta.get_field("applicant_address").max_length or 300
+
+
 def clean_applicant(data: Applicant) -> Applicant:
     errors: dict[str, list[str]] = {}
-    name = nfc(data.name)
+    name = nfc(data.name or "").strip()
     phone = re.sub(r"[\s.\-]", "", data.phone or "")
     email = (data.email or "").strip()
     cccd = (data.citizen_id or "").strip()
+    address = nfc(data.address or "").strip()
     if len(name) < 2:
-        errors["applicant_name"] = ["Vui lòng nhập họ và tên người nộp hồ sơ."]
-    elif len(name) > 200:
-        errors["applicant_name"] = ["Họ và tên quá dài (tối đa 200 ký tự)."]
+        errors["applicant_name"] = [_("Vui lòng nhập họ và tên người nộp hồ sơ.")]
+    elif len(name) > APPLICANT_NAME_MAX:
+        errors["applicant_name"] = [_("Họ và tên quá dài (tối đa %(n)s ký tự).") % {"n": APPLICANT_NAME_MAX}]
     if not PHONE_RE.match(phone):
-        errors["applicant_phone"] = ["Số điện thoại không hợp lệ (10–11 chữ số, bắt đầu bằng 0)."]
+        errors["applicant_phone"] = [_("Số điện thoại không hợp lệ (10–11 chữ số, bắt đầu bằng 0).")]
     if email:
         try:
             validate_email(email)
+            if len(email) > APPLICANT_EMAIL_MAX:  # validate_email lets up to 320 characters through
+                raise ValidationError("too long")
         except ValidationError:
-            errors["applicant_email"] = ["Địa chỉ thư điện tử không hợp lệ."]
+            errors["applicant_email"] = [_("Địa chỉ thư điện tử không hợp lệ.")]
     if cccd and not CCCD_RE.match(cccd):
-        errors["applicant_citizen_id"] = ["Số CCCD phải gồm đúng 12 chữ số."]
+        errors["applicant_citizen_id"] = [_("Số CCCD phải gồm đúng 12 chữ số.")]
+    if len(address) > APPLICANT_ADDRESS_MAX:
+        errors["applicant_address"] = [_("Địa chỉ tối đa %(n)s ký tự.") % {"n": APPLICANT_ADDRESS_MAX}]
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], code="invalid-applicant", details={"fields": errors})
-    return Applicant(name=name, phone=phone, email=email, citizen_id=cccd, address=nfc(data.address)[:300], zalo_opt_in=data.zalo_opt_in)
+    return Applicant(name=name, phone=phone, email=email, citizen_id=cccd, address=address, zalo_opt_in=data.zalo_opt_in)
 
 
 def free_text(value: str, *, field: str, label: str) -> str:
@@ -207,7 +219,7 @@ def take_code(agency_code: str, day: dt.date) -> str:
             )
             last = cur.fetchone()[0]
     else:
-        counter, _ = DossierCounter.objects.select_for_update().get_or_create(agency_code=agency_code, day=day)
+        counter, _created = DossierCounter.objects.select_for_update().get_or_create(agency_code=agency_code, day=day)
         counter.last += 1
         counter.save(update_fields=["last"])
         last = counter.last
@@ -474,7 +486,7 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
     if version.online == "none":
         raise dossiers_errors.NOT_ONLINE()
     files = files or []
-    missing = _missing_required(version, {nfc(n) for n, _ in files})
+    missing = _missing_required(version, {nfc(n) for n, _f in files})
     if missing:
         raise dossiers_errors.INCOMPLETE_ONLINE(papers="; ".join(missing), details={"missing": missing, "fields": {"files": missing}})
     prepared = prepare_files(files)

@@ -44,6 +44,10 @@ INFO_REQUEST_MAX = 2000
 REASON_MAX = 2000  # rejection and forwarding reasons: sent to the sender
 HIDE_REASON_MAX = 300
 RATE_COMMENT_MAX = 500
+# What the columns of the sender's contact and the place hold: a longer value is refused on its field, never stored cut.
+ADDRESS_MAX = Feedback._meta.get_field("address").max_length or 300
+CONTACT_NAME_MAX = Feedback._meta.get_field("contact_name").max_length or 200
+CONTACT_EMAIL_MAX = Feedback._meta.get_field("contact_email").max_length or 254
 # Who may moderate and handle feedback (finance officers only read).
 HANDLER_ROLES = frozenset((COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN}) - {Role.COMMUNE_FINANCE, Role.PROVINCE_FINANCE})
 
@@ -256,6 +260,18 @@ def route(*, category: FeedbackCategory, commune_code: str) -> Any:
             or staff.filter(role=Role.COMMUNE_LEADER).order_by("id").first())
 
 
+def _email_fits(value: str) -> bool:
+    """A valid e-mail address the column holds (validate_email lets up to 320 characters through)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return len(value) <= CONTACT_EMAIL_MAX
+
+
 def feedback_submit(
     *,
     actor: Any,
@@ -308,6 +324,13 @@ def feedback_submit(
             fields["contact_phone"] = ["Vui lòng nhập số điện thoại hoặc thư điện tử, hoặc chọn gửi ẩn danh."]
     if contact_phone and not re.fullmatch(r"\+?[0-9][0-9 .-]{7,18}", contact_phone.strip()):
         fields["contact_phone"] = ["Số điện thoại không hợp lệ."]
+    if len(nfc(address or "")) > ADDRESS_MAX:
+        fields["address"] = [str(errors.FEEDBACK_ADDRESS_TOO_LONG.message) % {"max": ADDRESS_MAX}]
+    if not anonymous:  # an anonymous sender's contact is not kept: nothing to check
+        if len(nfc(contact_name or "")) > CONTACT_NAME_MAX:
+            fields["contact_name"] = [str(errors.FEEDBACK_CONTACT_NAME_TOO_LONG.message) % {"max": CONTACT_NAME_MAX}]
+        if contact_email and not _email_fits(contact_email.strip()):
+            fields["contact_email"] = [str(errors.FEEDBACK_CONTACT_EMAIL_INVALID.message)]
     if fields:
         first = next(iter(fields.values()))[0]
         raise ApplicationError(first, code="validation-error", details={"fields": fields})

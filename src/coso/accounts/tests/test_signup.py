@@ -254,3 +254,34 @@ def test_a_phone_written_with_other_digits_than_ascii_is_refused(contact, client
     r = client.post("/accounts/register/", {"contact": contact})
     assert r.status_code == 200 and "has-error" in r.content.decode()
     assert not SignupCode.objects.exists() and not MemoryBackend.outbox
+
+
+@pytest.mark.parametrize("contact", ["o'neil@example.vn", "a" * 64 + "@" + "b" * 63 + "." + "c" * 40 + ".vn"])
+def test_an_email_the_user_name_cannot_hold_is_refused_before_a_code_is_sent(client, contact):
+    # An apostrophe is allowed in an e-mail address, not in a user name; nor are more than 150 characters. The account
+    # could never be created (a 500 at the second step): the first step says so, and no code goes out.
+    r = client.post("/accounts/register/", {"contact": contact})
+    assert r.status_code == 200 and "has-error" in r.content.decode() and "tên đăng nhập" in r.content.decode()
+    assert not MemoryBackend.outbox and not mail.outbox and not SignupCode.objects.exists()
+    r = client.post("/api/v1/accounts/signup/code", {"contact": contact}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "validation-error" and "contact" in r.json()["details"]["fields"]
+    assert not SignupCode.objects.exists()
+
+
+def test_signup_verify_page_with_a_session_contact_the_user_name_cannot_hold_is_an_error_not_a_500(client):
+    # A code sent before the check above (or a session otherwise holding such an address) ends in a clear error.
+    session = client.session
+    session["coso_signup_contact"] = "o'neil@example.vn"
+    session.save()
+    r = client.post("/accounts/register/verify/", {"code": "123456", "full_name": "Nguyễn Văn An", "password1": GOOD_PASSWORD,
+                                                   "password2": GOOD_PASSWORD})
+    assert r.status_code == 200 and "không dùng làm tên đăng nhập" in r.content.decode()
+    assert not User.objects.filter(role=Role.CITIZEN).exists()
+
+
+def test_signup_full_name_over_the_column_is_refused_by_the_service():
+    services.signup_send_code(contact="0933000999")
+    with pytest.raises(ApplicationError) as exc:
+        services.signup_complete(contact="0933000999", code=_sms_code(), full_name="A" * 201, password=GOOD_PASSWORD)
+    assert exc.value.code == "validation-error" and "full_name" in exc.value.details["fields"]
+    assert not User.objects.filter(username="0933000999").exists()

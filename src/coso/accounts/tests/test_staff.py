@@ -494,3 +494,19 @@ def test_django_admin_user_list_for_system_admins(users, login, client):
     assert r.status_code == 404  # signed in, not a system administrator (test_admin.py)
     r = Client().get("/admin/login/?next=/admin/")
     assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+
+
+def test_a_set_password_link_dies_when_the_account_is_deactivated(users, commune, client):
+    admin = users["province_admin"]
+    user, sent = services.staff_create(actor=admin, username="cuong.dv", full_name="Đỗ Văn Cường", role=Role.SPECIALIST, unit=commune)
+    path = _path(sent["link"])
+    services.staff_deactivate(actor=admin, user=user, reason="Nghỉ việc trước khi nhận tài khoản")
+    r = client.get(path, follow=True)
+    assert r.status_code == 200 and "không còn hiệu lực" in r.content.decode()
+    r = client.post(path.rsplit("/", 2)[0] + "/set-password/", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True)
+    assert "không còn hiệu lực" in r.content.decode()
+    user.refresh_from_db()
+    assert not user.has_usable_password() and not AuditLog.objects.filter(verb="password_set", object_id=str(user.pk)).exists()
+    # Reactivated, the account takes a new link (a reactivation does not bring back the old one's password).
+    services.staff_reactivate(actor=admin, user=user)
+    assert "không còn hiệu lực" not in Client().get(_path(services.password_link(user)), follow=True).content.decode()

@@ -146,3 +146,45 @@ def test_a_reason_or_a_rating_comment_longer_than_4000_characters_is_refused(log
     assert not DossierRating.objects.exists()
     r = c.post(f"/api/v1/dossiers/{returned.pk}/rating", {"level": "satisfied", "comment": "y" * 4000}, content_type="application/json")
     assert r.status_code == 201 and len(DossierRating.objects.get().comment) == 4000
+
+
+# ---------------------------------------------------------------- applicant fields longer than their columns
+LONG_EMAIL = "a" * 64 + "@" + ("b" * 63 + ".") * 3 + "vn"  # a valid address of 259 characters: the column holds 254
+
+
+def _online(version, commune, **kw) -> dict:  # type: ignore[no-untyped-def]
+    import base64
+
+    from coso.dossiers.tests.conftest import PDF_BYTES
+
+    return {"procedure_code": version.procedure.code, "commune_code": commune.code, "applicant_name": "Nguyễn Thị Hoa",
+            "applicant_phone": "0909123456", **kw,
+            "files": [{"document_name": "Tờ khai đăng ký khai sinh", "filename": "tk.pdf", "content_base64": base64.b64encode(PDF_BYTES).decode()}]}
+
+
+@pytest.mark.parametrize(("field", "value"), [("applicant_address", "Đ" * 301), ("applicant_email", LONG_EMAIL), ("applicant_name", "   ")])
+def test_online_api_refuses_an_applicant_field_its_column_cannot_hold_instead_of_cutting_it(login, users, version, commune, field, value):
+    c = login(users["citizen"])
+    r = c.post("/api/v1/dossiers/online", _online(version, commune, **{field: value}), content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "invalid-applicant" and field in r.json()["details"]["fields"]
+    _nothing_written()
+    ok = c.post("/api/v1/dossiers/online", _online(version, commune, applicant_address="Đ" * 300), content_type="application/json")
+    assert ok.status_code == 201, ok.content
+    assert Dossier.objects.get().applicant_address == "Đ" * 300
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("applicant_email", LONG_EMAIL, "Địa chỉ thư điện tử không hợp lệ."),
+    ("applicant_address", "Đ" * 301, "300"),  # the form's own length check
+])
+def test_the_online_submit_page_refuses_an_overlong_applicant_field_on_the_form(login, users, version, commune, field, value, message):
+    from coso.dossiers.tests.conftest import pdf_upload
+
+    c = login(users["citizen"])
+    r = c.post(f"/dossiers/submit/?procedure={version.procedure.code}", {
+        "procedure": version.procedure.code, "commune": commune.pk, "applicant_name": "Nguyễn Thị Hoa", "applicant_phone": "0909123456",
+        "file_0": pdf_upload(), field: value,
+    })
+    assert r.status_code == 400 and message in r.content.decode()
+    _nothing_written()

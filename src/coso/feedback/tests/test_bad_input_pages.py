@@ -44,3 +44,24 @@ def test_redacting_with_an_attachment_id_that_is_not_one_hides_no_file(login, us
     att.refresh_from_db()
     assert att.hidden and FeedbackEvent.objects.filter(feedback=fb, kind=FeedbackEvent.Kind.REDACT).count() == 2
     assert Feedback.objects.count() == 1
+
+
+# ---------------------------------------------------------------- the sender's contact and the place: refused, never stored cut
+LONG_EMAIL = "a" * 64 + "@" + ("b" * 63 + ".") * 3 + "vn"  # a valid address of 259 characters: the column holds 254
+
+
+@pytest.mark.parametrize(("field", "value"), [("address", "Đ" * 301), ("contact_name", "N" * 201), ("contact_email", LONG_EMAIL)])
+def test_the_public_api_refuses_a_contact_or_address_longer_than_its_column(cats, commune, media, field, value):
+    from django.test import Client
+
+    from coso.core.models import AuditLog
+    from coso.feedback.models import Feedback
+
+    data = {"category": "MT", "commune": commune.code, "text": "Rác thải ùn ứ nhiều ngày ở đầu hẻm 12.", "contact_name": "Trần Văn Ba",
+            "contact_phone": "0909000111", field: value}
+    r = Client().post("/api/v1/feedback/", data)
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "validation-error" and field in r.json()["details"]["fields"]
+    assert not Feedback.objects.exists() and not AuditLog.objects.filter(object_type="feedback.Feedback").exists()
+    r = Client().post("/api/v1/feedback/", {**data, field: value[:-5] if field != "contact_email" else "ba@example.vn"})
+    assert r.status_code == 201, r.content
