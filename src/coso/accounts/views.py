@@ -45,6 +45,7 @@ from coso.core.errors import apply_to_form
 from coso.core.exceptions import ApplicationError
 from coso.core.models import AuditLog
 from coso.core.notify import notify
+from coso.core.public_url import absolute
 from coso.core.security import audit_ip, client_ip
 
 UNLOCK_LINK_SECONDS = 3600
@@ -534,7 +535,9 @@ def send_unlock_link(*, username: str, request: HttpRequest) -> list[str]:
         return []
     token = secrets.token_urlsafe(32)
     cache.set(_link_key(token), {"user_id": user.pk, "username": user.username}, timeout=UNLOCK_LINK_SECONDS)
-    link = request.build_absolute_uri(reverse("accounts:unlock_confirm", args=[token]))
+    # the public address, as the password links: a Host header (any name ALLOWED_HOSTS lets through, e.g. a wildcard
+    # behind a proxy) never chooses where the link sent to the account's phone and e-mail points
+    link = absolute(reverse("accounts:unlock_confirm", args=[token]), request)
     text = _("Coso: mở khoá đăng nhập tài khoản %(username)s (dùng một lần, trong 60 phút): %(link)s — Nếu không phải bạn yêu cầu, hãy bỏ qua tin này.") % {
         "username": user.username, "link": link}
     used = notify(text=text, subject=_("Mở khoá đăng nhập Coso"), email=user.email, phone=user.phone)

@@ -182,3 +182,14 @@ def test_a_forged_link_does_nothing(users):
     c = Client()
     assert c.get("/accounts/unlock/khong-phai-ma-that/").status_code == 404
     assert c.post("/accounts/unlock/khong-phai-ma-that/").status_code == 400
+
+
+def test_the_unlock_link_points_at_the_public_address_whatever_the_host_header(users, settings):
+    """The link sent to the account's phone and e-mail is built on COSO_PUBLIC_BASE_URL, as the password links are: a
+    request that reaches the site under another name its ALLOWED_HOSTS accept cannot make it point elsewhere."""
+    settings.COSO_PUBLIC_BASE_URL = "https://dichvucong.example.vn"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".example.org"]
+    MemoryBackend.outbox.clear()
+    r = Client(HTTP_HOST="lure.example.org").post("/accounts/unlock/", {"username": "citizen"})
+    assert r.status_code == 200 and 'id="unlock-sent"' in r.content.decode()
+    assert _unlock_link().startswith("https://dichvucong.example.vn/accounts/unlock/")
