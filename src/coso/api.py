@@ -133,9 +133,18 @@ def _forbidden(request, exc):  # type: ignore[no-untyped-def]
     return error(request, 403, "forbidden", "Bạn không có quyền thực hiện thao tác này.")
 
 
+# django-ninja's own refusals, in English: the ones a client can cause, said in Vietnamese like every other error.
+HTTP_ERROR_MESSAGES = {
+    "Cannot parse request body": "Không đọc được dữ liệu gửi lên (JSON không hợp lệ, hoặc lồng quá sâu, hoặc số quá dài).",
+    "CSRF check Failed": "Thiếu hoặc sai mã chống giả mạo (CSRF); tải lại trang rồi thử lại.",
+}
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):  # type: ignore[no-untyped-def]
-    return error(request, exc.status_code, "http-error", str(exc))
+    text = str(exc)
+    message = next((vi for en, vi in HTTP_ERROR_MESSAGES.items() if text.startswith(en)), text)
+    return error(request, exc.status_code, "http-error", message)
 
 
 @api.exception_handler(RequestDataTooBig)

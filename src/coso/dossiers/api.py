@@ -346,9 +346,14 @@ def register(request: AuthedHttpRequest, fmt: str, start: dt.date, end: dt.date)
         raise NotFoundError()
     if not selectors.reads_reports(request.user):
         raise errors.PREPARE_FORBIDDEN()
+    from coso.dossiers import jobs as register_jobs
+    from coso.dossiers.views import _unit_label
+
     selectors.check_register_period(start, end)
     rows = selectors.register_rows(fetched_by=request.user, start=start, end=end)
-    label = request.user.commune_code or request.user.province_code
+    if rows.count() > register_jobs.REGISTER_MAX_ROWS:  # the page's and the export job's limit: a longer register goes by periods
+        raise errors.TOO_MANY_ROWS(details={"max": register_jobs.REGISTER_MAX_ROWS})
+    label = _unit_label(request.user)  # the unit's name, as on the page's register
     if fmt == "pdf":
         resp = HttpResponse(documents.register_pdf(rows, title_unit=label, start=start, end=end), content_type="application/pdf")
     else:

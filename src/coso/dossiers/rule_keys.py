@@ -8,18 +8,44 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel, field_validator
 
 from coso.rules.registry import ValueType, declare
+from coso.rules.tables import table
 
 
 class Step(BaseModel):
-    order: int = Field(ge=1)
-    name: str = Field(min_length=1, max_length=200)
-    role: str = Field(min_length=1, max_length=32)
-    share_percent: Decimal = Field(ge=0, le=100)
+    order: int = Field(ge=1, title=gettext_noop("Thứ tự"))
+    name: str = Field(min_length=1, max_length=200, title=gettext_noop("Tên bước"))
+    role: str = Field(min_length=1, max_length=32, title=gettext_noop("Vai trò"))
+    share_percent: Decimal = Field(ge=0, le=100, title=gettext_noop("Tỷ lệ thời hạn (%)"))
+
+
+class DefaultSteps(RootModel[list[Step]]):
+    """Steps a dossier goes through: at least one, each order once, each handled by a role that processes dossiers, and
+    shares of the time limit adding up to 100 % (the checks of ``procedures.services.validate_steps``)."""
+
+    @field_validator("root")
+    @classmethod
+    def _followable(cls, steps: list[Step]) -> list[Step]:
+        from coso.procedures.services import STEP_ROLES
+
+        if not steps:
+            raise ValueError(gettext("cần ít nhất một bước xử lý"))
+        orders = [s.order for s in steps]
+        repeated = next((o for o in orders if orders.count(o) > 1), None)
+        if repeated is not None:
+            raise ValueError(gettext("thứ tự %(order)s bị trùng") % {"order": repeated})
+        unknown = next((s.role for s in steps if s.role not in STEP_ROLES), None)
+        if unknown is not None:
+            raise ValueError(gettext("vai trò “%(role)s” không xử lý hồ sơ") % {"role": unknown})
+        total = sum((s.share_percent for s in steps), Decimal(0))
+        if total != 100:
+            raise ValueError(gettext("tổng tỷ lệ thời hạn của các bước phải bằng 100 %% (hiện là %(total)s %%)") % {"total": f"{total.normalize():f}"})
+        return steps
 
 
 declare("onestop.same_day_cutoff", ValueType.TIME, _("Giờ giới hạn tiếp nhận của thủ tục giải quyết trong ngày"), unit="time",
@@ -40,7 +66,7 @@ declare("onestop.apology.max_per_dossier", ValueType.INTEGER, _("Số lần hẹ
 declare("onestop.default_steps", ValueType.TABLE, _("Các bước xử lý mặc định"), unit="table",
         description=_("Các bước xử lý nội bộ và tỷ lệ thời hạn của từng bước, dùng khi phiên bản thủ tục chưa khai báo bước riêng."),
         default_source="Quy trình nội bộ giải quyết thủ tục hành chính (Nghị định 118/2025/NĐ-CP, Điều 35; quy trình do UBND tỉnh ban hành)",
-        schema=list[Step])
+        schema=table(DefaultSteps))
 
 # ---------------------------------------------------------------- Decree 118/2025/NĐ-CP regime (from 1/7/2025)
 REGIMES = (("nd61_2018", _("Nghị định 61/2018/NĐ-CP, Thông tư 01/2018/TT-VPCP")), ("nd118_2025", _("Nghị định 118/2025/NĐ-CP, Thông tư 03/2025/TT-VPCP")))

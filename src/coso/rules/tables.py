@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import BaseModel, ConfigDict, RootModel, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 from pydantic_core import PydanticCustomError
 
 from coso.core.validation import vietnamese_message
@@ -46,6 +46,8 @@ def _where(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     """The error's place, with each field's title: ``Nam › Tuổi nghỉ hưu năm đầu lộ trình (tháng)``."""
     parts: list[str] = []
     current: type[BaseModel] | None = model
+    if issubclass(model, RootModel):  # a list of rows: the place starts inside the rows' model
+        current = _inner_model(model.model_fields["root"].annotation)
     for part in loc:
         if isinstance(part, int):
             parts.append(_("mục %(n)s") % {"n": part + 1})
