@@ -14,7 +14,7 @@ from coso.core.exceptions import ApplicationError
 from coso.core.params import month_query, year_query
 from coso.workcalendar import errors, services
 from coso.workcalendar.calendar import CalendarRangeError
-from coso.workcalendar.selectors import WEEKDAYS_VI, month_days, override_get, override_list, require_override_admin, viewer_province
+from coso.workcalendar.selectors import month_days, override_get, override_list, require_override_admin, viewer_province, weekday_label
 
 router = Router(tags=["calendar"])
 
@@ -100,7 +100,7 @@ def working_days(request: HttpRequest, start: dt.date, n: int = Query(..., ge=-M
         between = services.working_days_between(start, result, province_code=province)
     except CalendarRangeError as exc:
         raise _out_of_range(exc) from None
-    return {"start": start, "n": n, "result": result, "result_weekday": WEEKDAYS_VI[result.weekday()], "working_days_between": between}
+    return {"start": start, "n": n, "result": result, "result_weekday": weekday_label(result), "working_days_between": between}
 
 
 @router.get(

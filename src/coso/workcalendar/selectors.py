@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from coso.accounts.roles import ADMIN_ROLES
 from coso.core.exceptions import PermissionDeniedError
@@ -14,7 +15,12 @@ from coso.workcalendar import errors
 from coso.workcalendar.models import CalendarOverride
 from coso.workcalendar.services import get_calendar
 
-WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+WEEKDAYS = (_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ nhật"))
+
+
+def weekday_label(day: dt.date) -> str:
+    """The day of the week in the reader's language ("Thứ Hai", "Monday")."""
+    return str(WEEKDAYS[day.weekday()])
 
 
 def can_manage_overrides(user: Any) -> bool:
@@ -77,7 +83,7 @@ def month_days(*, year: int, month: int, province_code: str = "") -> list[dict[s
             {
                 "date": d,
                 "weekday": d.weekday(),
-                "weekday_label": WEEKDAYS_VI[d.weekday()],
+                "weekday_label": weekday_label(d),
                 "working": cal.is_working_day(d),
                 "reason": cal.day_reason(d),
                 "origin": cal.day_source(d),

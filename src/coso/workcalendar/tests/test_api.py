@@ -91,3 +91,15 @@ def test_override_admin_only(login, users, who):
     r = c.post(f"{URL}/overrides", {"date": "2027-03-10", "kind": "day_off", "reason": "x"}, content_type="application/json")
     assert r.status_code == 403 and r.json()["code"] == "forbidden"
     assert not CalendarOverride.objects.filter(date=dt.date(2027, 3, 10)).exists()
+
+
+@pytest.mark.parametrize(("language", "monday", "sunday"), [("vi", "Thứ Hai", "Chủ nhật"), ("en", "Monday", "Sunday")])
+def test_the_days_of_the_week_are_named_in_the_readers_language(login, users, language, monday, sunday):
+    c = login(users["onestop"])
+    c.post("/i18n/setlang/", {"language": language, "next": "/"})
+    r = c.get(f"{URL}/working-days", {"start": "2026-02-13", "n": 1})
+    assert r.status_code == 200 and r.json()["result_weekday"] == monday  # 23/02/2026
+    r = c.get(f"{URL}/days", {"year": 2026, "month": 3})
+    assert r.status_code == 200
+    days = {d["date"]: d["weekday_label"] for d in r.json()["days"]}
+    assert days["2026-03-02"] == monday and days["2026-03-01"] == sunday
