@@ -122,12 +122,12 @@ def public_api_caller(request: Any) -> Any:
     The user of a valid API token (Authorization: Bearer … or X-API-Key) first; else the user of
     the browser session, whose write must carry the CSRF token like every session write (otherwise a
     page on another site could submit in the user's name); else an anonymous visitor.
-    Raises PermissionDenied (403) when a session write has no valid CSRF token.
+    Raises the API's CSRF error (403 "csrf-failed") when a session write has no valid CSRF token.
     """
     from django.contrib.auth.models import AnonymousUser
-    from django.core.exceptions import PermissionDenied
 
     from coso.accounts.models import ApiToken
+    from coso.core import errors as core_errors
 
     auth = request.headers.get("Authorization", "")
     raw = auth[7:].strip() if auth[:7].lower() == "bearer " else request.headers.get("X-API-Key", "")
@@ -141,6 +141,6 @@ def public_api_caller(request: Any) -> Any:
         from ninja.utils import check_csrf
 
         if check_csrf(request) is not None:
-            raise PermissionDenied("CSRF")
+            raise core_errors.CSRF_FAILED()
         return user
     return AnonymousUser()
