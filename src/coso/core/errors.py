@@ -96,3 +96,9 @@ CSRF_FAILED = ErrorCode(
     _("Thiếu hoặc sai mã chống giả mạo yêu cầu (CSRF). Tải lại trang rồi thử lại; chương trình gọi API thì gửi kèm mã truy cập (token)."),
     status=403,
 )
+# Coordinates of a place (coso.core.geo).
+COORDINATE_MISSING = ErrorCode("invalid-location", _("Vui lòng nhập cả vĩ độ và kinh độ."))
+COORDINATE_NOT_A_NUMBER = ErrorCode("invalid-location", _("%(label)s (%(name)s) không phải là số."))
+COORDINATE_OUTSIDE_VIETNAM = ErrorCode(
+    "invalid-location", _("Vị trí nằm ngoài Việt Nam: %(label)s (%(name)s) phải từ %(lo)s đến %(hi)s.")
+)
