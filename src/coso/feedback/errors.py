@@ -44,5 +44,6 @@ TOO_MANY_REPORTS = ErrorCode("too-many-reports", _("Bạn đã báo vi phạm qu
 FEEDBACK_TITLE_TOO_LONG = ErrorCode("validation-error", _("Tiêu đề tối đa %(max)s ký tự."))
 FEEDBACK_ANSWER_TOO_LONG = ErrorCode("validation-error", _("Nội dung trả lời tối đa %(max)s ký tự."))
 FEEDBACK_INFO_REQUEST_TOO_LONG = ErrorCode("validation-error", _("Thông tin cần bổ sung tối đa %(max)s ký tự."))
+FEEDBACK_SUPPLEMENT_TOO_LONG = ErrorCode("validation-error", _("Nội dung bổ sung tối đa %(max)s ký tự."))
 FEEDBACK_REASON_TOO_LONG = ErrorCode("validation-error", _("Lý do tối đa %(max)s ký tự."))
 FEEDBACK_RATE_COMMENT_TOO_LONG = ErrorCode("validation-error", _("Ý kiến thêm tối đa %(max)s ký tự."))

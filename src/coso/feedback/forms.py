@@ -118,7 +118,8 @@ class RateForm(forms.Form):
 
 
 class SupplementForm(forms.Form):
-    text = forms.CharField(label=_("Nội dung bổ sung"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    # The length is the service's to check (svc.SUPPLEMENT_MAX, with its own message); the browser is told it too.
+    text = forms.CharField(label=_("Nội dung bổ sung"), widget=forms.Textarea(attrs={"rows": 3, "maxlength": svc.SUPPLEMENT_MAX}))
 
 
 class PublicFilterForm(forms.Form):

@@ -39,6 +39,7 @@ REDACTED = "[đã ẩn]"
 # Longest texts, in characters, the services take (the pages' forms and the API alike): over them, a refusal, nothing cut.
 TITLE_MAX = 200
 TEXT_MAX = 4000
+SUPPLEMENT_MAX = TEXT_MAX  # what the sender adds when asked: as long as the feedback itself may be
 ANSWER_MAX = 4000
 INFO_REQUEST_MAX = 2000
 REASON_MAX = 2000  # rejection and forwarding reasons: sent to the sender
@@ -354,6 +355,7 @@ def feedback_supplement(*, feedback: Feedback, actor: Any, text: str, access_key
     text = nfc(text)
     if not text:
         raise errors.FEEDBACK_SUPPLEMENT_VALIDATION_ERROR(details={"fields": {"text": ["Bắt buộc."]}})
+    _too_long(errors.FEEDBACK_SUPPLEMENT_TOO_LONG, text, SUPPLEMENT_MAX, "text")
     with transaction.atomic():
         fb = _lock(feedback)
         _check_sender(fb, actor, access_key)
