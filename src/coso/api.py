@@ -18,9 +18,14 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.parser import Parser
+from ninja.security import APIKeyHeader, HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+from ninja.utils import check_csrf
 
 from coso.accounts.models import ApiToken
+from coso.core import errors as core_errors
+from coso.core import json_input
 from coso.core.exceptions import ApplicationError
 from coso.core.validation import vietnamese_message
 
@@ -43,6 +48,28 @@ class HeaderToken(APIKeyHeader):
         if user is not None:
             request.user = user
         return user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """django-ninja's session authentication, whose CSRF refusal is the project's error (403 "csrf-failed", in the
+    request's language) instead of ninja's English "CSRF check Failed"."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
+            raise core_errors.CSRF_FAILED()
+        return request.COOKIES.get(self.param_name)
+
+
+class UnreadableBodyError(Exception):
+    """The request body is not JSON (django-ninja wraps it in HttpError(400, "Cannot parse request body"))."""
+
+
+class JsonParser(Parser):
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            return json_input.loads(request.body)
+        except ValueError as exc:  # malformed, not UTF-8, nested too deeply, a number too long
+            raise UnreadableBodyError(str(exc)) from exc
 
 
 LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
@@ -80,7 +107,8 @@ api = CosoAPI(
     urls_namespace="api-v1",
     # Tokens first: a request that carries a valid token is not a browser session and needs no CSRF
     # token. Only when no token matches does the session (cookie) authentication run, with its CSRF check.
-    auth=[BearerToken(), HeaderToken(), django_auth],
+    auth=[BearerToken(), HeaderToken(), SessionAuth()],
+    parser=JsonParser(),
     # The docs page loads Swagger UI from the app's static files; no online validator badge (another origin).
     docs=Swagger(settings={"validatorUrl": None}),
 )
@@ -142,6 +170,8 @@ HTTP_ERROR_MESSAGES = {
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):  # type: ignore[no-untyped-def]
+    if isinstance(exc.__cause__, UnreadableBodyError):  # ninja's "Cannot parse request body"
+        return _application_error(request, core_errors.UNREADABLE_BODY())
     text = str(exc)
     message = next((vi for en, vi in HTTP_ERROR_MESSAGES.items() if text.startswith(en)), text)
     return error(request, exc.status_code, "http-error", message)

@@ -59,6 +59,21 @@ def is_locked(username: str, source: str) -> bool:
     )
 
 
+def lock_seconds(username: str, source: str) -> int:
+    """Seconds until every counter that locks this (account, address) is below its limit again: the login page's
+    Retry-After. At least 1 (asked about a lock that has just ended, the next attempt is simply let through)."""
+    account = account_key(username)
+    window = _window()
+    counters = (
+        (PAIR, _pair(account, source), settings.LOGIN_MAX_FAILURES),
+        (ACCOUNT, account, settings.LOGIN_MAX_FAILURES_PER_ACCOUNT),
+        (SOURCE, source, settings.LOGIN_MAX_FAILURES_PER_SOURCE),
+    )
+    waits = [ratelimit.remaining(scope, subject, seconds=window) for scope, subject, limit in counters
+             if ratelimit.count(scope, subject) >= limit]
+    return max([1, *waits])
+
+
 def unlock(username: str) -> None:
     """Lift every lock on the account (the owner proved they read its e-mail or phone)."""
     account = account_key(username)
@@ -75,7 +90,7 @@ class LockoutModelBackend(ModelBackend):
         pair = _pair(account, source)
         window = _window()
         if is_locked(username, source):
-            return self._locked(request)
+            return self._locked(request, username, source)
         # Reserve this attempt in every counter first: of N parallel attempts only the first ones
         # within the limits reach the password check.
         n_pair = ratelimit.hit(PAIR, pair, seconds=window)
@@ -83,7 +98,7 @@ class LockoutModelBackend(ModelBackend):
         n_source = ratelimit.hit(SOURCE, source, seconds=window)
         if (n_pair > settings.LOGIN_MAX_FAILURES or n_account > settings.LOGIN_MAX_FAILURES_PER_ACCOUNT
                 or n_source > settings.LOGIN_MAX_FAILURES_PER_SOURCE):
-            return self._locked(request)
+            return self._locked(request, username, source)
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is not None:
             # Not a failure: take the reservation back, and forget this address's failures.
@@ -93,9 +108,11 @@ class LockoutModelBackend(ModelBackend):
         return user
 
     @staticmethod
-    def _locked(request: Any) -> None:
+    def _locked(request: Any, username: str, source: str) -> None:
+        """Tell the login page that the attempt was refused by a lock, and for how long (its Retry-After)."""
         if request is not None:
             request.coso_locked = True
+            request.coso_locked_seconds = lock_seconds(username, source)
         return None
 
 
@@ -105,12 +122,12 @@ def public_api_caller(request: Any) -> Any:
     The user of a valid API token (Authorization: Bearer … or X-API-Key) first; else the user of
     the browser session, whose write must carry the CSRF token like every session write (otherwise a
     page on another site could submit in the user's name); else an anonymous visitor.
-    Raises PermissionDenied (403) when a session write has no valid CSRF token.
+    Raises the API's CSRF error (403 "csrf-failed") when a session write has no valid CSRF token.
     """
     from django.contrib.auth.models import AnonymousUser
-    from django.core.exceptions import PermissionDenied
 
     from coso.accounts.models import ApiToken
+    from coso.core import errors as core_errors
 
     auth = request.headers.get("Authorization", "")
     raw = auth[7:].strip() if auth[:7].lower() == "bearer " else request.headers.get("X-API-Key", "")
@@ -124,6 +141,6 @@ def public_api_caller(request: Any) -> Any:
         from ninja.utils import check_csrf
 
         if check_csrf(request) is not None:
-            raise PermissionDenied("CSRF")
+            raise core_errors.CSRF_FAILED()
         return user
     return AnonymousUser()

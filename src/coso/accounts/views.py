@@ -104,6 +104,15 @@ class LoginView(auth_views.LoginView):
             return redirect("accounts:otp_verify" if services.otp_enabled(user) else "accounts:otp_enrol")
         return super().form_valid(form)
 
+    def form_invalid(self, form):  # type: ignore[no-untyped-def]
+        """A locked sign-in answers 429 Too Many Requests with Retry-After (RFC 6585 §4, RFC 9110 §10.2.3): the
+        seconds until the lock ends, the form and its message still shown."""
+        response = super().form_invalid(form)
+        if form.locked:
+            response.status_code = 429
+            response["Retry-After"] = str(getattr(self.request, "coso_locked_seconds", 1))
+        return response
+
 
 def _safe_next(request: HttpRequest, url: str) -> str:
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):

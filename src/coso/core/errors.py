@@ -89,3 +89,16 @@ EXCEL_TOO_MANY_COLUMNS = ErrorCode("excel-too-large", _("Dòng tiêu đề có %
 EXCEL_TOO_MANY_ROWS = ErrorCode("excel-too-large", _("Bảng tính có quá %(max_rows)s dòng (kể cả %(slack)s dòng trống cho phép). Hãy xoá các dòng trống bên dưới dữ liệu rồi lưu lại."))
 EXCEL_TOO_SLOW = ErrorCode("excel-too-large", _("Đọc bảng tính quá %(seconds)s giây; hãy chia tệp nhỏ hơn hoặc xoá các ô trống có định dạng."))
 MISSING_COLUMNS = ErrorCode("missing-columns", _("Thiếu cột: %(columns)s"))
+# The JSON API's own refusals (coso.api), instead of django-ninja's English ones.
+UNREADABLE_BODY = ErrorCode("invalid-json", _("Không đọc được dữ liệu gửi lên: nội dung không phải JSON hợp lệ (mã hoá UTF-8)."))
+CSRF_FAILED = ErrorCode(
+    "csrf-failed",
+    _("Thiếu hoặc sai mã chống giả mạo yêu cầu (CSRF). Tải lại trang rồi thử lại; chương trình gọi API thì gửi kèm mã truy cập (token)."),
+    status=403,
+)
+# Coordinates of a place (coso.core.geo).
+COORDINATE_MISSING = ErrorCode("invalid-location", _("Vui lòng nhập cả vĩ độ và kinh độ."))
+COORDINATE_NOT_A_NUMBER = ErrorCode("invalid-location", _("%(label)s (%(name)s) không phải là số."))
+COORDINATE_OUTSIDE_VIETNAM = ErrorCode(
+    "invalid-location", _("Vị trí nằm ngoài Việt Nam: %(label)s (%(name)s) phải từ %(lo)s đến %(hi)s.")
+)

@@ -6,12 +6,17 @@ atomically, so parallel requests can never all see "below the limit". A window i
 writes only where the key is missing or expired in one step on every backend (Redis SET NX, the lock of the
 in-memory cache, one upsert statement in ``coso.core.cache``), and counted with ``incr``, never written over:
 two requests restarting an ended window at once are both counted in the new one.
+
+When a window starts, its end (a Unix time) is kept beside the count, so that ``remaining`` can tell a client how
+long a lock still lasts (the Retry-After header); Django's cache API has no way to read a key's lifetime.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
+import time
 
 from django.core.cache import cache
 
@@ -43,8 +48,26 @@ def _expire(key: str, seconds: int) -> None:
     """Give the window its lifetime again when its first event was counted. Redis (Django's ``RedisCache.incr``)
     checks that the key exists, then increments it: when the key expires in between, the increment creates it
     anew without an expiry, and that subject would stay counted for ever (a login locked out until an
-    administrator resets it). Elsewhere the window's key already has this lifetime."""
+    administrator resets it). Elsewhere the window's key already has this lifetime. Also note when the window ends
+    (``remaining``)."""
     cache.touch(key, timeout=seconds)
+    cache.set(_end_key(key), time.time() + seconds, timeout=seconds)
+
+
+def _end_key(key: str) -> str:
+    return key + ":end"
+
+
+def remaining(scope: str, subject: str, *, seconds: int) -> int:
+    """Whole seconds until the current window of ``subject`` ends (0 when there is none). ``seconds`` is the
+    window's length, the answer when its end was not noted (a window started before ends were kept)."""
+    key = cache_key(scope, subject)
+    if cache.get(key) is None:
+        return 0
+    end = cache.get(_end_key(key))
+    if end is None:
+        return seconds
+    return max(0, min(seconds, math.ceil(float(end) - time.time())))
 
 
 def count(scope: str, subject: str) -> int:
@@ -59,4 +82,5 @@ def undo(scope: str, subject: str) -> None:
 
 
 def reset(scope: str, subject: str) -> None:
-    cache.delete(cache_key(scope, subject))
+    key = cache_key(scope, subject)
+    cache.delete_many([key, _end_key(key)])

@@ -33,9 +33,10 @@ class SubmitForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 6, "lang": "vi"}),
                            help_text=_("Vui lòng gõ tiếng Việt có dấu. Tối đa 4.000 ký tự."))
     address = forms.CharField(label=_("Địa chỉ, vị trí cụ thể"), max_length=300, required=False)
-    lat = forms.DecimalField(label=_("Vĩ độ"), required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90,
+    # The range (a point in Vietnam) is checked by the service (coso.core.geo.point_in_vietnam), its message put on the field.
+    lat = forms.DecimalField(label=_("Vĩ độ"), required=False, max_digits=9, decimal_places=6,
                              widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
-    long = forms.DecimalField(label=_("Kinh độ"), required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180,
+    long = forms.DecimalField(label=_("Kinh độ"), required=False, max_digits=9, decimal_places=6,
                               widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
     anonymous = forms.BooleanField(label=_("Gửi ẩn danh (không để lại thông tin liên hệ)"), required=False)
     contact_name = forms.CharField(label=_("Họ và tên"), max_length=200, required=False)
@@ -117,7 +118,8 @@ class RateForm(forms.Form):
 
 
 class SupplementForm(forms.Form):
-    text = forms.CharField(label=_("Nội dung bổ sung"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    # The length is the service's to check (svc.SUPPLEMENT_MAX, with its own message); the browser is told it too.
+    text = forms.CharField(label=_("Nội dung bổ sung"), widget=forms.Textarea(attrs={"rows": 3, "maxlength": svc.SUPPLEMENT_MAX}))
 
 
 class PublicFilterForm(forms.Form):

@@ -8,7 +8,6 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from coso.core import attachments as att
 from coso.core import ratelimit
 from coso.core.audit import audit_log, snapshot
 from coso.core.exceptions import ApplicationError, PermissionDeniedError
+from coso.core.geo import point_in_vietnam
 from coso.core.models import AuditLog
 from coso.core.notify import notify
 from coso.core.search import search_index_set
@@ -39,6 +39,7 @@ REDACTED = "[đã ẩn]"
 # Longest texts, in characters, the services take (the pages' forms and the API alike): over them, a refusal, nothing cut.
 TITLE_MAX = 200
 TEXT_MAX = 4000
+SUPPLEMENT_MAX = TEXT_MAX  # what the sender adds when asked: as long as the feedback itself may be
 ANSWER_MAX = 4000
 INFO_REQUEST_MAX = 2000
 REASON_MAX = 2000  # rejection and forwarding reasons: sent to the sender
@@ -216,18 +217,6 @@ def _notify_moderators(fb: Feedback, text: str) -> None:
         notify(text=text, subject=f"Phản ánh {fb.code}", email=user.email, phone=user.phone)
 
 
-def _parse_coord(value: Any, name: str, lo: float, hi: float) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        d = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise errors.PARSE_COORD_INVALID_LOCATION(name=name, details={"fields": {name: ["Không phải số."]}})
-    if not d.is_finite() or not (lo <= float(d) <= hi):
-        raise errors.INVALID_LOCATION(name=name, lo=lo, hi=hi, details={"fields": {name: ["Ngoài khoảng."]}})
-    return d.quantize(Decimal("0.000001"))
-
-
 PHONE_RE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.-]?\d){8,10}(?!\d)")
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 CCCD_RE = re.compile(r"(?<!\d)\d{9}(?:\d{3})?(?!\d)")
@@ -335,10 +324,8 @@ def feedback_submit(
         first = next(iter(fields.values()))[0]
         raise ApplicationError(first, code="validation-error", details={"fields": fields})
     assert category is not None  # a missing category is a field error above
-    lat_d = _parse_coord(lat, "lat", -90, 90)
-    long_d = _parse_coord(long, "long", -180, 180)
-    if (lat_d is None) != (long_d is None):
-        raise errors.FEEDBACK_SUBMIT_INVALID_LOCATION(details={"fields": {"lat": ["Thiếu một toạ độ."]}})
+    point = point_in_vietnam(lat, long)  # every door (page, API, Open311): a point in Vietnam, or none
+    lat_d, long_d = point if point is not None else (None, None)
     if not confirm_unaccented and looks_unaccented_vietnamese(f"{title} {text}"):
         raise errors.UNACCENTED_TEXT(details={"fields": {"text": ["Vui lòng gõ tiếng Việt có dấu."]}})
     now = submitted_at or timezone.now()
@@ -391,6 +378,7 @@ def feedback_supplement(*, feedback: Feedback, actor: Any, text: str, access_key
     text = nfc(text)
     if not text:
         raise errors.FEEDBACK_SUPPLEMENT_VALIDATION_ERROR(details={"fields": {"text": ["Bắt buộc."]}})
+    _too_long(errors.FEEDBACK_SUPPLEMENT_TOO_LONG, text, SUPPLEMENT_MAX, "text")
     with transaction.atomic():
         fb = _lock(feedback)
         _check_sender(fb, actor, access_key)

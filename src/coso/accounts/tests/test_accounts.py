@@ -29,7 +29,8 @@ def test_lockout_after_max_failures_then_unlocks(client, users):
         user = User.objects.get(username="onestop")
         # Even the right password is refused while locked, with the lockout message.
         r = _login(client, PASSWORD)
-        assert r.status_code == 200 and "tạm khoá" in r.content.decode()
+        assert r.status_code == 429 and "tạm khoá" in r.content.decode()
+        assert r["Retry-After"] == str(settings.LOGIN_LOCKOUT_MINUTES * 60)
         assert "_auth_user_id" not in client.session
         assert AuditLog.objects.filter(action="login_failed").count() == settings.LOGIN_MAX_FAILURES
         traveller.shift(dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES, seconds=1))

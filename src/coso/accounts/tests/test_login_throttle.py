@@ -3,6 +3,7 @@ address together, and a one-time unlock link sent by e-mail/SMS."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 
@@ -11,8 +12,10 @@ from django.contrib.auth import authenticate
 from django.core import mail
 from django.db import connection, connections
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 import pytest
+import time_machine
 
 from coso.accounts.models import User
 from coso.core.models import AuditLog
@@ -41,7 +44,7 @@ def test_unknown_user_names_get_the_same_lock_as_real_ones(users):
             seen.append((r.status_code, _lock_message(r)))
         answers[name] = seen
     assert answers["onestop"] == answers["khong-co-ai-ten-nay"]
-    assert answers["onestop"][-1] == (200, True) and answers["onestop"][0] == (200, False)
+    assert answers["onestop"][-1] == (429, True) and answers["onestop"][0] == (200, False)
     _c, r = _login("khong-co-ai-ten-nay", "wrong-password")
     assert _lock_message(r) and 'id="unlock-hint"' in r.content.decode()
 
@@ -50,7 +53,7 @@ def test_case_variants_share_one_counter(users):
     for i in range(settings.LOGIN_MAX_FAILURES):
         _login("OneStop" if i % 2 else "ONESTOP", "wrong-password")
     _c, r = _login("onestop", PASSWORD)
-    assert r.status_code == 200 and _lock_message(r)
+    assert r.status_code == 429 and _lock_message(r)
 
 
 def test_parallel_attempts_never_check_more_passwords_than_the_limit(users, monkeypatch):
@@ -101,7 +104,8 @@ def test_sixteen_parallel_wrong_passwords_check_at_most_the_limit(make_user, mon
         t.start()
     for t in threads:
         t.join()
-    assert codes == [200] * 16
+    # The passwords checked answer "wrong" (200 with the form); the others are refused by the lock (429).
+    assert sorted(codes) == [200] * settings.LOGIN_MAX_FAILURES + [429] * (16 - settings.LOGIN_MAX_FAILURES)
     assert len(checks) == settings.LOGIN_MAX_FAILURES
 
 
@@ -109,7 +113,7 @@ def test_someone_else_cannot_lock_a_user_out(users):
     for _ in range(settings.LOGIN_MAX_FAILURES * 3):
         _login("onestop", "wrong-password", ip="203.0.113.66")
     _c, r = _login("onestop", PASSWORD, ip="203.0.113.66")
-    assert r.status_code == 200 and _lock_message(r)  # the guessing address is locked, even with the right password
+    assert r.status_code == 429 and _lock_message(r)  # the guessing address is locked, even with the right password
     c, r = _login("onestop", PASSWORD, ip="198.51.100.7")  # the user, from their own address
     assert r.status_code == 302 and c.session.get("_auth_user_id") == str(users["onestop"].pk)
 
@@ -122,6 +126,48 @@ def test_password_spraying_from_one_address_is_locked(users, settings):
     assert _lock_message(r)
     _c, r = _login("leader", PASSWORD, ip="198.51.100.8")
     assert r.status_code == 302
+
+
+def test_a_locked_sign_in_answers_429_with_the_seconds_left_then_signs_in_once_it_ends(users):
+    """The lock page: 429 Too Many Requests, Retry-After = seconds until the lock ends, the form and the
+    Vietnamese message still shown; once the lock ends, the right password signs in."""
+    window = settings.LOGIN_LOCKOUT_MINUTES * 60
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for _ in range(settings.LOGIN_MAX_FAILURES):
+            _c, r = _login("onestop", "wrong-password")
+            assert r.status_code == 200 and not r.has_header("Retry-After")
+        _c, r = _login("onestop", PASSWORD)
+        body = r.content.decode()
+        assert r.status_code == 429 and r["Retry-After"] == str(window)
+        assert _lock_message(r) and 'name="username"' in body and 'name="password"' in body and 'id="unlock-hint"' in body
+        traveller.shift(dt.timedelta(seconds=window - 100))
+        _c, r = _login("onestop", PASSWORD)
+        assert r.status_code == 429 and r["Retry-After"] == "100"  # the refused attempt did not extend the lock
+        traveller.shift(dt.timedelta(seconds=101))
+        c, r = _login("onestop", PASSWORD)
+        assert r.status_code == 302 and c.session.get("_auth_user_id") == str(users["onestop"].pk)
+
+
+def test_retry_after_waits_for_every_lock_that_applies(users, settings):
+    """An address that sprayed other accounts, then guessed one: an account it did not guess waits for the
+    address's lock only; the account it guessed waits for the later of the two."""
+    settings.LOGIN_MAX_FAILURES_PER_SOURCE = settings.LOGIN_MAX_FAILURES + 3
+    window = settings.LOGIN_LOCKOUT_MINUTES * 60
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for i in range(3):  # the address's window starts here
+            _login(f"nguoi-{i}", "wrong-password", ip="203.0.113.80")
+        traveller.shift(dt.timedelta(seconds=60))
+        for _ in range(settings.LOGIN_MAX_FAILURES):  # the (onestop, address) window starts here
+            _login("onestop", "wrong-password", ip="203.0.113.80")
+        _c, r = _login("leader", PASSWORD, ip="203.0.113.80")
+        assert r.status_code == 429 and r["Retry-After"] == str(window - 60)
+        _c, r = _login("onestop", PASSWORD, ip="203.0.113.80")
+        assert r.status_code == 429 and r["Retry-After"] == str(window)
+        traveller.shift(dt.timedelta(seconds=window - 59))  # the address's lock has ended, not the pair's
+        c, r = _login("leader", PASSWORD, ip="203.0.113.80")
+        assert r.status_code == 302 and c.session.get("_auth_user_id") == str(users["leader"].pk)
+        _c, r = _login("onestop", PASSWORD, ip="203.0.113.80")
+        assert r.status_code == 429 and r["Retry-After"] == "59"
 
 
 def _unlock_link() -> str:

@@ -42,6 +42,29 @@ def test_counts_expire_with_their_window(settings):
         assert ratelimit.hit("t", "a", seconds=60) == 1
 
 
+@pytest.mark.django_db
+def test_remaining_counts_down_to_the_end_of_the_window():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    import time_machine
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert ratelimit.remaining("w", "a", seconds=60) == 0  # no window
+        ratelimit.hit("w", "a", seconds=60)
+        assert ratelimit.remaining("w", "a", seconds=60) == 60
+        traveller.shift(dt.timedelta(seconds=45))
+        ratelimit.hit("w", "a", seconds=60)  # later events do not extend the window
+        assert ratelimit.remaining("w", "a", seconds=60) == 15
+        traveller.shift(dt.timedelta(seconds=16))
+        assert ratelimit.remaining("w", "a", seconds=60) == 0
+        ratelimit.hit("w", "a", seconds=60)
+        assert ratelimit.remaining("w", "a", seconds=60) == 60
+        ratelimit.reset("w", "a")
+        assert ratelimit.remaining("w", "a", seconds=60) == 0
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="thread concurrency needs PostgreSQL (SQLite serialises writers)")
 def test_parallel_hits_each_get_their_own_number():
@@ -120,8 +143,9 @@ def test_rate_limits_work_on_redis(redis_url, settings):
         assert [ratelimit.hit("r", "k", seconds=60) for _ in range(3)] == [1, 2, 3]
         ratelimit.undo("r", "k")
         assert ratelimit.count("r", "k") == 2
+        assert 59 <= ratelimit.remaining("r", "k", seconds=60) <= 60
         ratelimit.reset("r", "k")
-        assert ratelimit.count("r", "k") == 0
+        assert ratelimit.count("r", "k") == 0 and ratelimit.remaining("r", "k", seconds=60) == 0
         seen: list[int] = []
         lock = threading.Lock()
 

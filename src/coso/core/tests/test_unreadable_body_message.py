@@ -13,5 +13,5 @@ def test_an_unreadable_json_body_is_refused_in_vietnamese(login, users, body):
     r = c.post("/api/v1/rules/changes", body, content_type="application/json")
     assert r.status_code == 400
     data = r.json()
-    assert set(data) == {"code", "message", "details"} and data["code"] == "http-error"
+    assert set(data) == {"code", "message", "details"} and data["code"] == "invalid-json"
     assert "Cannot parse" not in data["message"] and "Không đọc được dữ liệu gửi lên" in data["message"]

@@ -29,7 +29,7 @@ def test_session_submit_needs_the_csrf_token(users, cats, commune, media):
     c = Client(enforce_csrf_checks=True)
     c.force_login(users["citizen"])
     r = c.post(API, _data(commune))
-    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+    assert r.status_code == 403 and r.json()["code"] == "csrf-failed" and "CSRF" in r.json()["message"]
     assert not Feedback.objects.exists()
     c.get("/feedback/submit/")
     r = c.post(API, {**_data(commune), "csrfmiddlewaretoken": c.cookies["csrftoken"].value})
