@@ -114,3 +114,21 @@ def test_person_page_records_origin_and_exemption(login, users, commune, a):
     page = c.get(f"/bo-tri/ung-vien/?commune={commune.code}&position=ct_ubnd")
     assert 'data-rule="exemption" data-status="fail"' in page.text
     assert login(users["leader"]).get(f"/bo-tri/nguoi/{a.pk}/").status_code == 404  # a works in the other commune
+
+
+def test_api_decision_giving_a_cadre_post_to_a_civil_servant_is_refused_and_records_nothing(login, users, commune, other_commune):
+    """The register takes a post only for a person of its kind (workforce position_change): a decision taking effect
+    later is refused when recorded, with the register's message, rather than failing on its effective date."""
+    from coso.core.models import AuditLog
+
+    cs = person(other_commune, full_name="Trần Văn Công", position="tp_kinh_te", since=D(2020, 1, 1))
+    plan(users["province_home_affairs"], commune, cs, "ct_ubnd")
+    c = login(users["province_home_affairs"])
+    body = {"commune_code": commune.code, "position_code": "ct_ubnd", "person_id": cs.pk, "number": "140/QĐ-UBND",
+            "decided_on": "2026-12-01", "effective_on": "2027-01-01"}
+    r = c.post("/api/v1/assignments/decisions", body, content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "position-kind-mismatch" and "“Cán bộ”" in r.json()["message"]
+    assert not Decision.objects.exists() and not AuditLog.objects.filter(verb="assignments.decision_record").exists()
+    cs.refresh_from_db()
+    assert (cs.position_code, cs.kind) == ("tp_kinh_te", "civil_servant")
