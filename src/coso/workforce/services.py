@@ -537,8 +537,15 @@ def training_completed(*, actor: Any, person_id: int, standard: str, level: str,
         raise workforce_errors.INVALID_TRAINING()
     if ended_on > timezone.localdate():
         raise workforce_errors.TRAINING_IN_FUTURE()
-    t = Training(person=person, kind=Training.Kind.REFRESHER if programme else TRAINING_KINDS[standard], name=nfc(name)[:200],
-                 institution=nfc(institution)[:200], started_on=started_on, ended_on=ended_on, certificate=nfc(certificate)[:100],
+    texts = {}
+    for key, value in (("name", name), ("institution", institution), ("certificate", certificate)):
+        f: Any = Training._meta.get_field(key)
+        texts[key] = nfc(value or "").strip()
+        if len(texts[key]) > f.max_length:  # refused, never stored cut
+            label = str(f.verbose_name)
+            raise workforce_errors.TEXT_TOO_LONG(label=label[:1].upper() + label[1:], max_length=f.max_length, field=key)
+    t = Training(person=person, kind=Training.Kind.REFRESHER if programme else TRAINING_KINDS[standard], name=texts["name"],
+                 institution=texts["institution"], started_on=started_on, ended_on=ended_on, certificate=texts["certificate"],
                  programme=level if programme else "", province_code=person.province_code, commune_code=person.commune_code)
     t.full_clean()
     audited_create(t, actor=actor, verb="workforce.training_completed")
