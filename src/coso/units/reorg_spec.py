@@ -151,9 +151,18 @@ def _clean_commune_merge(province_code: str, spec: dict[str, Any]) -> dict[str, 
     sources = sorted({str(c).strip() for c in spec.get("sources") or [] if str(c).strip()} - {target})
     if not sources or not target:
         raise errors.REORG_SOURCES()
-    _communes(province_code, [*sources, target])
+    units = _communes(province_code, [*sources, target])
     category = spec.get("category") if spec.get("category") in CATEGORIES else "other"
-    return {"sources": sources, "target": target, "new_name": _name(spec.get("new_name")), "category": category}
+    new_name = _name(spec.get("new_name"))
+    if new_name:
+        # The target's new name is not another commune's of the province (the merged ones end on the date).
+        key = commune_name_key(new_name, units[target].kind)
+        others = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, province_code=province_code).exclude(
+            code__in=[*sources, target])
+        for name, kind in others.values_list("name", "kind"):
+            if commune_name_key(name, kind) == key:
+                raise errors.REORG_COMMUNE_NAME_TAKEN(name=name, field="new_name")
+    return {"sources": sources, "target": target, "new_name": new_name, "category": category}
 
 
 def _clean_commune_split(province_code: str, spec: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """A commune split may not give a new commune the name of a commune of the province in force, the same name to two of its
-parts, or the name another pending reorganisation gives a commune: refused (as a village merger's name is), preview
-and schedule alike, nothing recorded."""
+parts, or the name another pending reorganisation gives a commune; nor may a commune merger rename its target so:
+refused (as a village merger's name is), preview and schedule alike, nothing recorded."""
 
 from __future__ import annotations
 
@@ -97,3 +97,26 @@ def test_the_wizard_shows_the_refusal_on_the_targets_field(users, commune, other
     body = r.content.decode()
     assert r.status_code == 200 and "Tỉnh đã có xã, phường tên “Phường Tân Định”." in body and 'id="id_targets_error"' in body
     assert not Reorganisation.objects.exists()
+
+
+def test_commune_merger_new_name_is_checked_as_a_split_s(users, commune, other_commune, province, login):  # type: ignore[no-untyped-def]
+    """The target of a commune merger renamed to a commune's name of the province in force, or to a name a pending split
+    gives: refused on the new name field. A merged commune's name (it ends on the date) is free."""
+    third = AdministrativeUnit.objects.create(code="26740", name="Phường Bến Thành", name_folded="phuong ben thanh", level="commune",
+                                              kind="phuong", parent=province, province_code=province.code)
+    c = login(users["province_admin"])
+    merge = {"kind": "commune_merge", "decision_number": "1687/NQ-UBTVQH15", "decision_date": "2026-02-20", "effective_on": "2026-07-01",
+             "title": "Sáp nhập", "spec": {"sources": [other_commune.code], "target": commune.code, "new_name": "bến thành"}}
+    for url in URLS:
+        r = c.post(url, merge, content_type="application/json")
+        assert r.status_code == 409 and r.json()["code"] == "reorg-name-taken", r.content
+        assert r.json()["details"]["fields"] == {"new_name": ["Tỉnh đã có xã, phường tên “Phường Bến Thành”."]}
+    assert not Reorganisation.objects.exists()
+    r = c.post(URLS[1], _payload(third, (third.code, "Phường Bến Thành"), ("26999", "Phường Đa Kao")), content_type="application/json")
+    assert r.status_code == 201, r.content
+    r = c.post(URLS[1], {**merge, "spec": {**merge["spec"], "new_name": "Phường Đa Kao"}}, content_type="application/json")
+    assert r.status_code == 409 and r.json()["details"]["fields"] == {"new_name": [
+        "Tên “Phường Đa Kao” đã được đặt cho một xã, phường trong phương án sắp xếp khác đang chờ hiệu lực (1685/NQ-UBTVQH15)."]}
+    assert Reorganisation.objects.count() == 1
+    r = c.post(URLS[1], {**merge, "spec": {**merge["spec"], "new_name": "Phường Tân Định"}}, content_type="application/json")
+    assert r.status_code == 201, r.content
