@@ -11,6 +11,7 @@ COMMUNE_CODE_TOO_LONG = ErrorCode("invalid-commune", _("Mã xã/phường có t�
 POSITION_UNKNOWN = ErrorCode("position-unknown", _("Chức vụ/chức danh không có trong danh mục của đơn vị."), field="position_code")
 NO_VACANCY = ErrorCode("no-vacancy", _("“%(position)s” của %(commune)s không còn vị trí trống vào ngày %(day)s."), status=409)
 NOT_ELIGIBLE = ErrorCode("not-eligible", _("Không đủ điều kiện bổ nhiệm: %(reasons)s"))
+TEXT_TOO_LONG = ErrorCode("too-long", _("%(label)s dài quá %(max_length)s ký tự."))
 NUMBER_REQUIRED = ErrorCode("number-required", _("Cần ghi số quyết định."), field="number")
 NUMBER_TAKEN = ErrorCode("number-taken", _("Số quyết định %(number)s đã được ghi trong tỉnh."), status=409, field="number")
 DECIDED_FUTURE = ErrorCode("invalid-date", _("Ngày ký quyết định không được sau ngày hôm nay."), field="decided_on")

@@ -30,6 +30,15 @@ def _person(actor: Any, person_id: int) -> dict[str, Any]:
     return wf.person_unit(fetched_by=actor, pk=person_id)
 
 
+def _within(text: str, model: Any, field: str) -> str:
+    """``text`` when it fits the model field; refused with the field's name and limit otherwise (never stored cut)."""
+    f = model._meta.get_field(field)
+    if len(text) > f.max_length:
+        label = str(f.verbose_name)
+        raise errors.TEXT_TOO_LONG(label=label[:1].upper() + label[1:], max_length=f.max_length, field=field)
+    return text
+
+
 @transaction.atomic
 def decision_record(*, actor: Any, commune_code: str, position_code: str, person_id: int, number: str, decided_on: dt.date,
                     effective_on: dt.date, note: str = "") -> Decision:
@@ -42,9 +51,10 @@ def decision_record(*, actor: Any, commune_code: str, position_code: str, person
     require_edit(actor, province_code=unit["province_code"], commune_code=unit["code"])
     # One decision at a time per commune: the vacancy count read below stays true until this transaction ends.
     AdministrativeUnit.objects.select_for_update().filter(code=unit["code"]).values_list("code", flat=True).first()
-    number = nfc((number or "").strip())
+    number = _within(nfc((number or "").strip()), Decision, "number")
     if not number:
         raise errors.NUMBER_REQUIRED()
+    note = _within(nfc((note or "").strip()), Decision, "note")
     today = timezone.localdate()
     if decided_on > today:
         raise errors.DECIDED_FUTURE()
@@ -56,6 +66,9 @@ def decision_record(*, actor: Any, commune_code: str, position_code: str, person
     check = selectors.person_check(fetched_by=actor, person_id=person_id, commune_code=unit["code"], position_code=position_code, on=decided_on)
     if check["holds"]:
         raise errors.ALREADY_HOLDS()
+    # The register takes the post only for a person of its kind (workforce.services.position_change refuses otherwise): a
+    # decision taking effect later is refused now rather than failing on its effective date.
+    wf_services.check_position_kind(person["kind"], wf.position_catalogue(unit["province_code"], unit["code"], effective_on).get(position_code, {}))
     post = _open_post(actor, unit, position_code, effective_on)
     if post is None or post["count"] <= 0:
         name = str(wf.position_catalogue(unit["province_code"], unit["code"]).get(position_code, {}).get("name", position_code))
@@ -64,8 +77,8 @@ def decision_record(*, actor: Any, commune_code: str, position_code: str, person
     if fails:
         raise errors.NOT_ELIGIBLE(reasons=" ".join(f"{c['label']}: {c['reason']}" for c in fails), details={"checks": fails})
     decision = Decision(province_code=unit["province_code"], commune_code=unit["code"], person_id=person["id"], position_code=position_code,
-                        from_position_code=check["from_position_code"], from_commune_code=check["from_commune_code"], number=number[:60],
-                        decided_on=decided_on, effective_on=effective_on, checks=_plain(check["checks"]), note=nfc(note)[:500], created_by=actor)
+                        from_position_code=check["from_position_code"], from_commune_code=check["from_commune_code"], number=number,
+                        decided_on=decided_on, effective_on=effective_on, checks=_plain(check["checks"]), note=note, created_by=actor)
     decision.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
@@ -128,7 +141,8 @@ def exemption_add(*, actor: Any, person_id: int, reason: str, valid_from: dt.dat
         raise errors.INVALID_REASON()
     if valid_to is not None and valid_to < valid_from:
         raise errors.EXEMPTION_DATES()
-    e = RotationExemption(person_id=person["id"], reason=reason, valid_from=valid_from, valid_to=valid_to, note=nfc(note)[:300],
+    note = _within(nfc((note or "").strip()), RotationExemption, "note")
+    e = RotationExemption(person_id=person["id"], reason=reason, valid_from=valid_from, valid_to=valid_to, note=note,
                           province_code=person["province_code"], commune_code=person["commune_code"])
     e.full_clean()
     return audited_create(e, actor=actor, verb="assignments.exemption_add")  # type: ignore[return-value]
@@ -154,14 +168,15 @@ def origin_set(*, actor: Any, person_id: int, birth_commune_code: str = "", othe
     longest = Origin._meta.get_field("birth_commune_code").max_length or 10
     if len(birth) > longest:
         raise errors.COMMUNE_CODE_TOO_LONG(max=longest)
+    note = _within(nfc((note or "").strip()), Origin, "note")
     # The row may not exist yet (nothing to lock): one save of the person's origin at a time, so that two first saves
     # side by side (a double click) do not both create it.
     locks.lock(Origin, "assignments.origin", str(person["id"]))
     existing = Origin.objects.select_for_update().filter(person_id=person["id"]).first()
     if existing is None:
-        o = Origin(person_id=person["id"], birth_commune_code=birth, other_years=years, note=nfc(note)[:300],
+        o = Origin(person_id=person["id"], birth_commune_code=birth, other_years=years, note=note,
                    province_code=person["province_code"], commune_code=person["commune_code"])
         o.full_clean(validate_unique=False)
         return audited_create(o, actor=actor, verb="assignments.origin_set")  # type: ignore[return-value]
     return audited_update(existing, actor=actor, verb="assignments.origin_set",  # type: ignore[return-value]
-                          changes={"birth_commune_code": birth, "other_years": years, "note": nfc(note)[:300]})
+                          changes={"birth_commune_code": birth, "other_years": years, "note": note})

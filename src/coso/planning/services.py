@@ -49,13 +49,13 @@ def position_name(code: str) -> str:
     return name(code)
 
 
-@transaction.atomic
-def _within(text: str, model: Any, field: str) -> str:
-    """``text`` when it fits the model field; refused with the field's name and limit otherwise (never stored cut)."""
+def _within(text: str, model: Any, field: str, *, as_field: str = "") -> str:
+    """``text`` when it fits the model field; refused with the field's name and limit otherwise (never stored cut).
+    ``as_field`` names the input the text came from when it is not the model field's name (the error is shown there)."""
     f = model._meta.get_field(field)
     if len(text) > f.max_length:
         label = str(f.verbose_name)
-        raise errors.TEXT_TOO_LONG(label=label[:1].upper() + label[1:], max_length=f.max_length, field=field)
+        raise errors.TEXT_TOO_LONG(label=label[:1].upper() + label[1:], max_length=f.max_length, field=as_field or field)
     return text
 
 
@@ -137,14 +137,16 @@ def candidate_remove(*, actor: Any, candidate: Candidate, on: dt.date, decision:
     require_edit(actor, province_code=cand.province_code, commune_code=cand.commune_code)
     if cand.status != Candidate.Status.ACTIVE:
         raise errors.ALREADY_REMOVED()
-    if not (decision or "").strip() or not (reason or "").strip():
+    decision, reason = (decision or "").strip(), (reason or "").strip()
+    if not decision or not reason:
         raise errors.REMOVAL_DECISION_REQUIRED()
+    decision = _within(decision, Candidate, "removal_decision", as_field="decision")
+    reason = _within(reason, Candidate, "removal_reason", as_field="reason")
     if on < cand.entered_on or on > timezone.localdate():
         raise errors.REMOVAL_DATE()
-    audited_update(cand, actor=actor, verb="planning.candidate_remove", reason=reason[:500],
-                   changes={"status": Candidate.Status.REMOVED, "removed_on": on, "removal_decision": decision.strip()[:120],
-                            "removal_reason": reason.strip()[:500]})
-    _event(cand, on=on, kind="removed", text=f"Đưa ra khỏi quy hoạch theo {decision.strip()}: {reason.strip()}", actor=actor)
+    audited_update(cand, actor=actor, verb="planning.candidate_remove", reason=reason,
+                   changes={"status": Candidate.Status.REMOVED, "removed_on": on, "removal_decision": decision, "removal_reason": reason})
+    _event(cand, on=on, kind="removed", text=f"Đưa ra khỏi quy hoạch theo {decision}: {reason}", actor=actor)
     return cand
 
 
@@ -246,19 +248,21 @@ def proposal_decide(*, actor: Any, proposal: RemovalProposal, accept: bool, deci
     require_edit(actor, province_code=prop.province_code, commune_code=prop.commune_code)
     if prop.status != RemovalProposal.Status.PENDING:
         raise errors.ALREADY_DECIDED()
+    decision, note = (decision or "").strip(), _within((note or "").strip(), RemovalProposal, "decision_note", as_field="note")
     today = timezone.localdate()
     if accept:
-        if not decision.strip():
+        if not decision:
             raise errors.PROPOSAL_DECISION_REQUIRED()
+        # the reasons are the review's own text (not input): a long list is summed up within the column
         candidate_remove(actor=actor, candidate=prop.candidate, on=today, decision=decision,
                          reason="; ".join(r["text"] for r in prop.reasons)[:500])
-    elif not note.strip():
+    elif not note:
         raise errors.NOTE_REQUIRED()
     else:
-        _event(prop.candidate, on=today, kind="kept", text=f"Giữ lại trong quy hoạch: {note.strip()}", actor=actor)
+        _event(prop.candidate, on=today, kind="kept", text=f"Giữ lại trong quy hoạch: {note}", actor=actor)
     audited_update(prop, actor=actor, verb="planning.proposal_decide",
                    changes={"status": RemovalProposal.Status.ACCEPTED if accept else RemovalProposal.Status.REJECTED, "decided_by": actor,
-                            "decided_at": timezone.now(), "decision_note": (note or decision).strip()[:500]})
+                            "decided_at": timezone.now(), "decision_note": note or decision})
     return prop
 
 
@@ -281,6 +285,7 @@ def course_create(*, actor: Any, province_code: str, commune_code: str = "", kin
     _check_year(year)
     if kind not in COURSE_KINDS:
         raise errors.INVALID_KIND()
+    name = _within((name or "").strip(), Course, "name")
     if seats < 1 or duration_days < 1:
         raise errors.INVALID_COURSE()
     for value, label in ((seats, gettext("Số chỗ")), (duration_days, gettext("Thời gian"))):
@@ -292,7 +297,7 @@ def course_create(*, actor: Any, province_code: str, commune_code: str = "", kin
         except RuleMissingError:
             raise errors.TRAINING_NO_RULE(year=year) from None
         cost_per_person = int(costs[kind])
-    course = Course(province_code=province_code, commune_code=commune_code, kind=kind, name=(name or COURSE_KINDS[kind]["name"])[:200], year=year,
+    course = Course(province_code=province_code, commune_code=commune_code, kind=kind, name=name or COURSE_KINDS[kind]["name"], year=year,
                     duration_days=duration_days, seats=seats, cost_per_person=cost_per_person, starts_on=starts_on)
     course.full_clean()
     return audited_create(course, actor=actor, verb="planning.course_create")
@@ -394,12 +399,14 @@ def postgrad_create(*, actor: Any, person_id: int, level: str, field: str, insti
         raise errors.POSTGRAD_LEVEL()
     if field not in wf_rules.DEGREE_FIELDS:
         raise errors.POSTGRAD_FIELD()
-    if not (institution or "").strip():
+    institution = _within((institution or "").strip(), PostgradRequest, "institution")
+    if not institution:
         raise errors.POSTGRAD_INSTITUTION()
+    field_note = _within((field_note or "").strip(), PostgradRequest, "field_note")
     if cost < 0:
         raise errors.POSTGRAD_COST()
     a = postgrad_assess(fetched_by=actor, person_id=person_id, field=field, field_note=field_note or "", starts_on=starts_on, ends_on=ends_on)
-    req = PostgradRequest(person_id=person_id, level=level, field=field, field_note=(field_note or "").strip()[:500], institution=institution.strip()[:200],
+    req = PostgradRequest(person_id=person_id, level=level, field=field, field_note=field_note, institution=institution,
                           starts_on=starts_on, ends_on=ends_on, cost=cost, checks=a["checks"], eligible=a["eligible"], rule_source=a["rule"],
                           training_months=a["training_months"], commitment_months=a["commitment_months"], commitment_end=a["commitment_end"],
                           province_code=unit["province_code"], commune_code=unit["commune_code"], created_by=actor)
@@ -419,14 +426,15 @@ def postgrad_decide(*, actor: Any, request: PostgradRequest, approve: bool, deci
     require_edit(actor, province_code=req.province_code, commune_code=req.commune_code)
     if req.status != PostgradRequest.Status.SUBMITTED:
         raise errors.POSTGRAD_DECIDED()
-    if not (decision or "").strip():
+    decision = _within((decision or "").strip(), PostgradRequest, "decision")
+    if not decision:
         raise errors.DECISION_REQUIRED()
     if approve and not req.eligible:
         failed = [c["label"] for c in req.checks if not c["ok"]]
         raise errors.POSTGRAD_NOT_ELIGIBLE(reasons="; ".join(failed), details={"checks": req.checks})
     return audited_update(req, actor=actor, verb="planning.postgrad_decide",
                           changes={"status": PostgradRequest.Status.APPROVED if approve else PostgradRequest.Status.REJECTED,
-                                   "decision": decision.strip()[:120], "version": req.version + 1})
+                                   "decision": decision, "version": req.version + 1})
 
 
 @transaction.atomic
@@ -479,11 +487,12 @@ def appointment_proposal_open(*, actor: Any, person_id: int, position_code: str,
         raise errors.PROPOSAL_KIND()
     if position_code not in catalogue.RANKS:
         raise errors.NOT_PLANNABLE()
-    if not (reference or "").strip():
+    reference = _within((reference or "").strip(), AppointmentProposal, "reference")
+    if not reference:
         raise errors.PROPOSAL_REFERENCE()
     if proposed_on > timezone.localdate():
         raise errors.PROPOSAL_DATE()
-    prop = AppointmentProposal(person_id=person_id, position_code=position_code, kind=kind, proposed_on=proposed_on, reference=reference.strip()[:120],
+    prop = AppointmentProposal(person_id=person_id, position_code=position_code, kind=kind, proposed_on=proposed_on, reference=reference,
                                province_code=unit["province_code"], commune_code=unit["commune_code"])
     return audited_create(prop, actor=actor, verb="planning.appointment_proposal_open")
 
@@ -494,5 +503,6 @@ def appointment_proposal_close(*, actor: Any, proposal: AppointmentProposal, out
     require_edit(actor, province_code=prop.province_code, commune_code=prop.commune_code)
     if prop.status != AppointmentProposal.Status.OPEN:
         raise errors.PROPOSAL_CLOSED()
+    outcome = _within((outcome or "").strip(), AppointmentProposal, "outcome")
     return audited_update(prop, actor=actor, verb="planning.appointment_proposal_close",
-                          changes={"status": AppointmentProposal.Status.CLOSED, "closed_on": timezone.localdate(), "outcome": (outcome or "").strip()[:300]})
+                          changes={"status": AppointmentProposal.Status.CLOSED, "closed_on": timezone.localdate(), "outcome": outcome})

@@ -208,7 +208,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.attendance_complete(actor=user, plan=plan, person_id=_int(request.POST.get("person"), "Mã người"),
                                          course_id=_int(request.POST.get("course"), "Mã khóa"), ended_on=parse_date(request.POST.get("ended_on", "")),
-                                         certificate=request.POST.get("certificate", "")[:100])
+                                         certificate=request.POST.get("certificate", ""))
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:

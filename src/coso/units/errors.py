@@ -38,6 +38,10 @@ REORG_NEW_NAME = ErrorCode("reorg-new-name", _("Nhập tên thôn, tổ dân ph�
 REORG_NAME_TOO_LONG = ErrorCode("too-long", _("Tên dài quá 200 ký tự."), field="new_name")
 REORG_TARGET_NAME_TOO_LONG = ErrorCode("too-long", _("Tên dài quá 200 ký tự."), field="targets")
 REORG_NAME_TAKEN = ErrorCode("reorg-name-taken", _("Xã đã có thôn, tổ dân phố tên “%(name)s”."), status=409, field="new_name")
+REORG_COMMUNE_NAME_TAKEN = ErrorCode("reorg-name-taken", _("Tỉnh đã có xã, phường tên “%(name)s”."), status=409, field="targets")
+REORG_SPLIT_NAME_TWICE = ErrorCode("reorg-name-taken", _("Hai đơn vị sau chia tách cùng tên “%(name)s”."), status=409, field="targets")
+REORG_COMMUNE_NAME_PENDING = ErrorCode("reorg-name-taken", _("Tên “%(name)s” đã được đặt cho một xã, phường trong phương án sắp xếp khác đang chờ "
+                                                              "hiệu lực (%(number)s)."), status=409, field="targets")
 REORG_SOURCES = ErrorCode("reorg-sources", _("Chọn ít nhất một xã, phường khác xã nhận để sáp nhập."), field="sources")
 REORG_TARGETS = ErrorCode("reorg-targets", _("Chia tách cần ít nhất hai đơn vị sau chia tách, mỗi đơn vị có mã, tên, dân số và diện tích."),
                           field="targets")

@@ -63,6 +63,48 @@ def _name(value: Any, error: Any = errors.REORG_NAME_TOO_LONG) -> str:
     return name
 
 
+# The word a commune's name starts with for each kind ("Phường Sài Gòn"): a name given without it is compared with it.
+_KIND_WORDS = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu"}
+
+
+def commune_name_key(name: str, kind: str) -> str:
+    """A commune's name as compared for a collision: case and spacing aside, and with its kind's word when it is given
+    without one ("Tân Định" of a ward is "Phường Tân Định")."""
+    text = " ".join(nfc(name or "").split()).casefold()
+    if not any(text.startswith(word + " ") for word in _KIND_WORDS.values()) and kind in _KIND_WORDS:
+        text = f"{_KIND_WORDS[kind]} {text}"
+    return text
+
+
+def new_commune_names(kind: str, spec: dict[str, Any]) -> dict[str, str]:
+    """{name key: name} of the communes a (clean) reorganisation creates or renames on its date: the new units of a split,
+    the new name of a merger's target."""
+    if kind == Reorganisation.Kind.COMMUNE_SPLIT:
+        return {commune_name_key(t["name"], t["kind"]): t["name"] for t in spec["targets"] if not t["existing"]}
+    if kind == Reorganisation.Kind.COMMUNE_MERGE and spec.get("new_name"):
+        target_kind = AdministrativeUnit.objects.filter(code=spec["target"]).values_list("kind", flat=True).first() or ""
+        return {commune_name_key(spec["new_name"], target_kind): spec["new_name"]}
+    return {}
+
+
+def _check_split_names(province_code: str, source_code: str, targets: list[dict[str, Any]]) -> None:
+    """The parts of a split have different names, and a new one does not take the name of a commune of the province in force
+    (the source aside when it ends on the date, no part keeping its code): a province has one commune of a name."""
+    seen: set[str] = set()
+    for t in targets:
+        key = commune_name_key(t["name"], t["kind"])
+        if key in seen:
+            raise errors.REORG_SPLIT_NAME_TWICE(name=t["name"])
+        seen.add(key)
+    new = {commune_name_key(t["name"], t["kind"]): t["name"] for t in targets if not t["existing"]}
+    ending = {source_code} - {t["code"] for t in targets}
+    in_force = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, province_code=province_code).exclude(code__in=ending)
+    for name, kind in in_force.values_list("name", "kind"):
+        key = commune_name_key(name, kind)
+        if key in new:
+            raise errors.REORG_COMMUNE_NAME_TAKEN(name=name)
+
+
 def clean_spec(*, province_code: str, kind: str, spec: dict[str, Any]) -> dict[str, Any]:
     """Check ``spec`` against the units in force; return it normalised (raise ApplicationError otherwise)."""
     if kind == Reorganisation.Kind.VILLAGE_MERGE:
@@ -109,9 +151,18 @@ def _clean_commune_merge(province_code: str, spec: dict[str, Any]) -> dict[str, 
     sources = sorted({str(c).strip() for c in spec.get("sources") or [] if str(c).strip()} - {target})
     if not sources or not target:
         raise errors.REORG_SOURCES()
-    _communes(province_code, [*sources, target])
+    units = _communes(province_code, [*sources, target])
     category = spec.get("category") if spec.get("category") in CATEGORIES else "other"
-    return {"sources": sources, "target": target, "new_name": _name(spec.get("new_name")), "category": category}
+    new_name = _name(spec.get("new_name"))
+    if new_name:
+        # The target's new name is not another commune's of the province (the merged ones end on the date).
+        key = commune_name_key(new_name, units[target].kind)
+        others = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, province_code=province_code).exclude(
+            code__in=[*sources, target])
+        for name, kind in others.values_list("name", "kind"):
+            if commune_name_key(name, kind) == key:
+                raise errors.REORG_COMMUNE_NAME_TAKEN(name=name, field="new_name")
+    return {"sources": sources, "target": target, "new_name": new_name, "category": category}
 
 
 def _clean_commune_split(province_code: str, spec: dict[str, Any]) -> dict[str, Any]:
@@ -135,6 +186,7 @@ def _clean_commune_split(province_code: str, spec: dict[str, Any]) -> dict[str, 
                         "category": raw.get("category") if raw.get("category") in CATEGORIES else "other", "existing": existing is not None})
     if len(targets) < 2:
         raise errors.REORG_TARGETS()
+    _check_split_names(province_code, source_code, targets)
     codes = [t["code"] for t in targets]
     primary = str(spec.get("primary") or "").strip()
     if primary not in codes:

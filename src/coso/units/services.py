@@ -729,9 +729,21 @@ def _reorg_busy(*, province_code: str, kind: str, spec: dict[str, Any], exclude_
 
 def _reorg_name_pending(*, province_code: str, kind: str, spec: dict[str, Any]) -> None:
     """A village merger may not create the name another pending merger of the commune creates on its date (the second
-    one would then fail on its effective day: a commune has one village of a name)."""
+    one would then fail on its effective day: a commune has one village of a name). Likewise a commune split or a
+    commune merger may not give a commune the name another pending split or merger gives one."""
     from coso.units.models import Reorganisation
+    from coso.units.reorg_spec import new_commune_names
 
+    if kind in (Reorganisation.Kind.COMMUNE_SPLIT, Reorganisation.Kind.COMMUNE_MERGE):
+        names = new_commune_names(kind, spec)
+        communes = Reorganisation.objects.filter(province_code=province_code, status=Reorganisation.Status.SCHEDULED,
+                                                 kind__in=[Reorganisation.Kind.COMMUNE_SPLIT, Reorganisation.Kind.COMMUNE_MERGE])
+        for other in communes.order_by("effective_on", "pk"):
+            clash = names.keys() & new_commune_names(other.kind, other.spec).keys()
+            if clash:
+                raise errors.REORG_COMMUNE_NAME_PENDING(name=names[sorted(clash)[0]], number=other.decision_number,
+                                                        field="targets" if kind == Reorganisation.Kind.COMMUNE_SPLIT else "new_name")
+        return
     new_name = spec.get("new_name") or ""
     if kind != Reorganisation.Kind.VILLAGE_MERGE or spec.get("target_village") or not new_name:
         return

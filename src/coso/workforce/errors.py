@@ -27,6 +27,7 @@ MIXED_AGENCIES = ErrorCode("mixed-agencies", _("Chỉ phê duyệt các phiếu 
 NO_USER = ErrorCode("no-user", _("Người này chưa gắn với tài khoản nên không lấy được số liệu một cửa."))
 INVALID_SCORE = ErrorCode("invalid-score", _("Điểm tiêu chí chung phải từ 0 đến %(value)s."))
 INVALID_LEVEL = ErrorCode("invalid-level", _("Chọn mức tự xếp loại."))
+TEXT_TOO_LONG = ErrorCode("too-long", _("%(label)s dài quá %(max_length)s ký tự."))
 COMMENT_TOO_LONG = ErrorCode("comment-too-long", _("Nhận xét tối đa %(max)s ký tự."), field="comment")
 LEADER_ASSESS_INVALID_LEVEL = ErrorCode("invalid-level", _("Chọn mức xếp loại."))
 EXCELLENCE_QUOTA_EXCEEDED = ErrorCode("excellence-quota-exceeded", _("Vượt tỷ lệ “Hoàn thành xuất sắc”: %(value)s người xuất sắc trong khi tối đa %(value2)s (= %(value3)s%% của %(value4)s người “Hoàn thành tốt”); thừa %(value5)s người. Nguồn: %(value6)s"))

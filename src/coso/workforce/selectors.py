@@ -388,13 +388,13 @@ def person_choices(*, fetched_by: Any, commune: str = "", on: dt.date | None = N
 
 
 def person_unit(*, fetched_by: Any, pk: int) -> dict[str, Any]:
-    """The unit of a person the user may see (404 otherwise): {id, full_name, province_code, commune_code}."""
+    """The unit of a person the user may see (404 otherwise): {id, full_name, kind, province_code, commune_code}."""
     p = person_get(fetched_by=fetched_by, pk=pk)
     if not can_use_register(fetched_by):
         from django.http import Http404
 
         raise Http404
-    return {"id": p.pk, "full_name": p.full_name, "province_code": p.province_code, "commune_code": p.commune_code}
+    return {"id": p.pk, "full_name": p.full_name, "kind": p.kind, "province_code": p.province_code, "commune_code": p.commune_code}
 
 
 def _gap_out(gap: dict[str, str]) -> dict[str, str]:

@@ -410,8 +410,16 @@ def validate_person(p: Person, *, today: dt.date, positions: dict[str, dict[str,
             raise workforce_errors.KIND_INVALID()
         if p.position_code and p.position_code not in positions:
             raise workforce_errors.POSITION_UNKNOWN()
-        if p.position_code and positions[p.position_code]["kind"] != p.kind:
-            raise workforce_errors.POSITION_KIND_MISMATCH(kind=rules.KINDS.get(positions[p.position_code]["kind"], positions[p.position_code]["kind"]))
+        if p.position_code:
+            check_position_kind(p.kind, positions[p.position_code])
+
+
+def check_position_kind(kind: str, position: dict[str, Any]) -> None:
+    """A position is held by a person of its kind (the catalogue's kind of each post, Nghị định 33/2023/NĐ-CP, Điều 5): no
+    cadre post for a civil servant or a part-time worker, no civil-servant post for a cadre. Checked when a person is
+    created and when a position is given to a person already in the register (history line, appointment decision)."""
+    if position.get("kind") and position["kind"] != kind:
+        raise workforce_errors.POSITION_KIND_MISMATCH(kind=rules.KINDS.get(position["kind"], position["kind"]))
 
 
 @transaction.atomic
@@ -456,8 +464,13 @@ def position_add(*, actor: Any, person: Person, version: int, position_code: str
         raise workforce_errors.OUT_OF_SCOPE()
     if locked.version != version:
         raise workforce_errors.PERSON_UPDATE_CONFLICT(details={"version": locked.version})
-    if position_code not in positions_for(locked.province_code, locked.commune_code):
+    positions = positions_for(locked.province_code, locked.commune_code)
+    if position_code not in positions:
         raise workforce_errors.POSITION_UNKNOWN()
+    if ended_on is None:
+        # The position now held: the register's current position, so of the person's kind (a past line may be of another
+        # kind: a civil servant elected to a cadre post keeps the civil-servant years in the history).
+        check_position_kind(locked.kind, positions[position_code])
     today = timezone.localdate()
     if started_on > today or started_on <= locked.birth_date or (ended_on is not None and ended_on < started_on):
         raise workforce_errors.POSITION_DATES()
@@ -524,8 +537,15 @@ def training_completed(*, actor: Any, person_id: int, standard: str, level: str,
         raise workforce_errors.INVALID_TRAINING()
     if ended_on > timezone.localdate():
         raise workforce_errors.TRAINING_IN_FUTURE()
-    t = Training(person=person, kind=Training.Kind.REFRESHER if programme else TRAINING_KINDS[standard], name=nfc(name)[:200],
-                 institution=nfc(institution)[:200], started_on=started_on, ended_on=ended_on, certificate=nfc(certificate)[:100],
+    texts = {}
+    for key, value in (("name", name), ("institution", institution), ("certificate", certificate)):
+        f: Any = Training._meta.get_field(key)
+        texts[key] = nfc(value or "").strip()
+        if len(texts[key]) > f.max_length:  # refused, never stored cut
+            label = str(f.verbose_name)
+            raise workforce_errors.TEXT_TOO_LONG(label=label[:1].upper() + label[1:], max_length=f.max_length, field=key)
+    t = Training(person=person, kind=Training.Kind.REFRESHER if programme else TRAINING_KINDS[standard], name=texts["name"],
+                 institution=texts["institution"], started_on=started_on, ended_on=ended_on, certificate=texts["certificate"],
                  programme=level if programme else "", province_code=person.province_code, commune_code=person.commune_code)
     t.full_clean()
     audited_create(t, actor=actor, verb="workforce.training_completed")
@@ -558,8 +578,10 @@ def position_change(*, actor: Any, person_id: int, position_code: str, effective
     unit = AdministrativeUnit.objects.filter(code=commune_code, level="commune").values("code", "province_code").first()
     if unit is None or not can_see_unit(actor, province_code=unit["province_code"], commune_code=unit["code"]):
         raise workforce_errors.OUT_OF_SCOPE()
-    if position_code not in positions_for(unit["province_code"], unit["code"], effective_on):
+    positions = positions_for(unit["province_code"], unit["code"], effective_on)
+    if position_code not in positions:
         raise workforce_errors.POSITION_UNKNOWN()
+    check_position_kind(person.kind, positions[position_code])
     if effective_on > timezone.localdate():
         raise workforce_errors.POSITION_CHANGE_FUTURE()
     later = person.positions.filter(started_on__gte=effective_on).order_by("started_on").first()
