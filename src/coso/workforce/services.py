@@ -453,6 +453,17 @@ def person_update(*, actor: Any, person: Person, version: int, **changes: Any) -
     return locked
 
 
+def _fitting(model: Any, key: str, value: str | None) -> str:
+    """``value`` (normalised, trimmed) when it fits the model's column; refused with the field's name and limit otherwise,
+    never stored cut."""
+    f: Any = model._meta.get_field(key)
+    text = nfc(value or "").strip()
+    if len(text) > f.max_length:
+        label = str(f.verbose_name)
+        raise workforce_errors.TEXT_TOO_LONG(label=label[:1].upper() + label[1:], max_length=f.max_length, field=key)
+    return text
+
+
 @transaction.atomic
 def position_add(*, actor: Any, person: Person, version: int, position_code: str, started_on: dt.date, ended_on: dt.date | None = None,
                  decision: str = "", unit_name: str = "") -> PositionHolding:
@@ -476,7 +487,7 @@ def position_add(*, actor: Any, person: Person, version: int, position_code: str
         raise workforce_errors.POSITION_DATES()
     office = office_of(position_code, locked.province_code)
     holding = PositionHolding(person=locked, position_code=position_code, office_code=office, started_on=started_on, ended_on=ended_on,
-                              decision=nfc(decision or "").strip()[:100], unit_name=nfc(unit_name or "").strip()[:200],
+                              decision=_fitting(PositionHolding, "decision", decision), unit_name=_fitting(PositionHolding, "unit_name", unit_name),
                               province_code=locked.province_code, commune_code=locked.commune_code)
     if ended_on is None:
         current = PositionHolding.objects.select_for_update().filter(person=locked, ended_on__isnull=True).order_by("-started_on").first()
@@ -537,13 +548,7 @@ def training_completed(*, actor: Any, person_id: int, standard: str, level: str,
         raise workforce_errors.INVALID_TRAINING()
     if ended_on > timezone.localdate():
         raise workforce_errors.TRAINING_IN_FUTURE()
-    texts = {}
-    for key, value in (("name", name), ("institution", institution), ("certificate", certificate)):
-        f: Any = Training._meta.get_field(key)
-        texts[key] = nfc(value or "").strip()
-        if len(texts[key]) > f.max_length:  # refused, never stored cut
-            label = str(f.verbose_name)
-            raise workforce_errors.TEXT_TOO_LONG(label=label[:1].upper() + label[1:], max_length=f.max_length, field=key)
+    texts = {key: _fitting(Training, key, value) for key, value in (("name", name), ("institution", institution), ("certificate", certificate))}
     t = Training(person=person, kind=Training.Kind.REFRESHER if programme else TRAINING_KINDS[standard], name=texts["name"],
                  institution=texts["institution"], started_on=started_on, ended_on=ended_on, certificate=texts["certificate"],
                  programme=level if programme else "", province_code=person.province_code, commune_code=person.commune_code)

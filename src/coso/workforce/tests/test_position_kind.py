@@ -104,3 +104,19 @@ def test_position_change_service_refuses_another_kind(users, commune):
                                  decision="QĐ 15/QĐ-UBND")
     assert exc.value.code == "position-kind-mismatch" and exc.value.status == 400
     _unchanged(p)
+
+
+@pytest.mark.parametrize(("field", "limit"), [("decision", 100), ("unit_name", 200)])
+def test_api_overlong_decision_or_unit_is_refused_not_stored_cut(login, users, commune, field, limit):
+    p = _with_history(commune, kind="cadre", position_code="pct_ubnd")
+    res = login(users["home_affairs"]).post(f"/api/v1/workforce/people/{p.pk}/positions",
+                                            {"version": 1, "position_code": "ct_ubnd", "started_on": "2026-05-01", field: "Q" * (limit + 1)},
+                                            content_type="application/json")
+    assert res.status_code == 400, res.content
+    assert res.json()["code"] == "too-long" and field in res.json()["details"]["fields"] and str(limit) in res.json()["message"]
+    _unchanged(p)
+    res = login(users["home_affairs"]).post(f"/api/v1/workforce/people/{p.pk}/positions",
+                                            {"version": 1, "position_code": "ct_ubnd", "started_on": "2026-05-01", field: "Q" * limit},
+                                            content_type="application/json")
+    assert res.status_code == 201, res.content
+    assert getattr(PositionHolding.objects.get(person=p, ended_on=None), field) == "Q" * limit
