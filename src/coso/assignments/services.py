@@ -66,9 +66,6 @@ def decision_record(*, actor: Any, commune_code: str, position_code: str, person
     check = selectors.person_check(fetched_by=actor, person_id=person_id, commune_code=unit["code"], position_code=position_code, on=decided_on)
     if check["holds"]:
         raise errors.ALREADY_HOLDS()
-    # The register takes the post only for a person of its kind (workforce.services.position_change refuses otherwise): a
-    # decision taking effect later is refused now rather than failing on its effective date.
-    wf_services.check_position_kind(person["kind"], wf.position_catalogue(unit["province_code"], unit["code"], effective_on).get(position_code, {}))
     post = _open_post(actor, unit, position_code, effective_on)
     if post is None or post["count"] <= 0:
         name = str(wf.position_catalogue(unit["province_code"], unit["code"]).get(position_code, {}).get("name", position_code))

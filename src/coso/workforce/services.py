@@ -414,6 +414,13 @@ def validate_person(p: Person, *, today: dt.date, positions: dict[str, dict[str,
             check_position_kind(p.kind, positions[p.position_code])
 
 
+def kind_of_post(kind: str, position: dict[str, Any]) -> str:
+    """The person's kind once they hold ``position``: the post's kind (Nghị định 33/2023/NĐ-CP, Điều 5). A civil servant
+    elected to a cadre post becomes a cadre, a cadre given a civil-servant post at the end of a term a civil servant: the
+    decision that gives the post changes the person's status (Luật Cán bộ, công chức 2025)."""
+    return str(position.get("kind") or kind)
+
+
 def check_position_kind(kind: str, position: dict[str, Any]) -> None:
     """A position is held by a person of its kind (the catalogue's kind of each post, Nghị định 33/2023/NĐ-CP, Điều 5): no
     cadre post for a civil servant or a part-time worker, no civil-servant post for a cadre. Checked when a person is
@@ -478,10 +485,6 @@ def position_add(*, actor: Any, person: Person, version: int, position_code: str
     positions = positions_for(locked.province_code, locked.commune_code)
     if position_code not in positions:
         raise workforce_errors.POSITION_UNKNOWN()
-    if ended_on is None:
-        # The position now held: the register's current position, so of the person's kind (a past line may be of another
-        # kind: a civil servant elected to a cadre post keeps the civil-servant years in the history).
-        check_position_kind(locked.kind, positions[position_code])
     today = timezone.localdate()
     if started_on > today or started_on <= locked.birth_date or (ended_on is not None and ended_on < started_on):
         raise workforce_errors.POSITION_DATES()
@@ -495,8 +498,11 @@ def position_add(*, actor: Any, person: Person, version: int, position_code: str
             if started_on <= current.started_on:
                 raise workforce_errors.POSITION_BEFORE_CURRENT(day=format_date(current.started_on))
             audited_update(current, actor=actor, verb="workforce.position_end", changes={"ended_on": started_on - dt.timedelta(days=1)})
+        # The position now held: the register's current position, and the person's kind follows it (a civil servant
+        # elected to a cadre post becomes a cadre; the civil-servant years stay lines of the history).
         audited_update(locked, actor=actor, verb="workforce.position_change",
-                       changes={"position_code": position_code, "office_code": office, "version": locked.version + 1})
+                       changes={"position_code": position_code, "office_code": office, "kind": kind_of_post(locked.kind, positions[position_code]),
+                                "version": locked.version + 1})
     else:
         audited_update(locked, actor=actor, verb="workforce.position_history", changes={"version": locked.version + 1})
     audited_create(holding, actor=actor, verb="workforce.position_add")
@@ -586,7 +592,6 @@ def position_change(*, actor: Any, person_id: int, position_code: str, effective
     positions = positions_for(unit["province_code"], unit["code"], effective_on)
     if position_code not in positions:
         raise workforce_errors.POSITION_UNKNOWN()
-    check_position_kind(person.kind, positions[position_code])
     if effective_on > timezone.localdate():
         raise workforce_errors.POSITION_CHANGE_FUTURE()
     later = person.positions.filter(started_on__gte=effective_on).order_by("started_on").first()
@@ -603,7 +608,7 @@ def position_change(*, actor: Any, person_id: int, position_code: str, effective
     audited_create(holding, actor=actor, verb="workforce.position_start")
     audited_update(person, actor=actor, verb="workforce.position_change", changes={
         "position_code": position_code, "office_code": office, "commune_code": unit["code"], "province_code": unit["province_code"],
-        "version": person.version + 1})
+        "kind": kind_of_post(person.kind, positions[position_code]), "version": person.version + 1})
     search_index_set(kind=SEARCH_KIND, object_id=person.pk, texts=[person.full_name, person.citizen_id],
                      province_code=person.province_code, commune_code=person.commune_code)
     return {"holding_id": holding.pk, "ended": ended}

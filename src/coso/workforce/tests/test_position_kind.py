@@ -1,13 +1,13 @@
-"""A position given to a person already in the register is of the person's kind, as at creation: no cadre post for a
-civil servant or a part-time worker, no civil-servant post for a cadre. Refused with the creation's message (400),
-nothing changed; a past line of the position history may be of another kind."""
+"""A person holds posts of their kind: the register refuses a new person whose post is of another kind, and a post
+given to a person already in the register (the position history's current line, an appointment decision) makes the
+person of the post's kind: a civil servant elected to a cadre post becomes a cadre, the civil-servant years staying
+lines of the history. The register never holds a civil servant on a cadre post."""
 
 import datetime as dt
 
 import pytest
 import time_machine
 
-from coso.core.exceptions import ApplicationError
 from coso.core.models import AuditLog
 from coso.workforce import services
 from coso.workforce.models import Person, PositionHolding
@@ -40,29 +40,23 @@ def _unchanged(p: Person) -> None:
                                                  "workforce.position_start"]).exists()
 
 
-def _creation_message(login, users, **body) -> str:
-    """The message person creation gives for the same mismatch (the register's check, reused)."""
-    create = {"full_name": "Võ Thị Lan", "birth_date": "1991-04-05", "gender": "female", "started_on": "2015-03-01", **body}
-    res = login(users["home_affairs"]).post("/api/v1/workforce/people", create, content_type="application/json")
-    assert res.status_code == 400 and res.json()["code"] == "position-kind-mismatch"
-    return str(res.json()["message"])
-
-
-@pytest.mark.parametrize(("kind", "own", "given"), [
-    ("civil_servant", "cv_vp", "ct_ubnd"),  # a cadre post for a civil servant
-    ("cadre", "pct_ubnd", "cv_kinh_te"),  # a civil-servant post for a cadre
-    ("commune_part_time", "kct_xa", "pct_ubnd"),  # a cadre post for a part-time worker
+@pytest.mark.parametrize(("kind", "own", "given", "post_kind"), [
+    ("civil_servant", "cv_vp", "ct_ubnd", "cadre"),  # a civil servant elected to a cadre post
+    ("cadre", "pct_ubnd", "cv_kinh_te", "civil_servant"),  # a cadre given a civil-servant post at the end of a term
+    ("commune_part_time", "kct_xa", "pct_ubnd", "cadre"),  # a part-time worker elected to a cadre post
 ])
-def test_api_position_of_another_kind_is_refused_with_the_creation_message(login, users, commune, kind, own, given):
+def test_api_position_of_another_kind_makes_the_person_of_that_kind(login, users, commune, kind, own, given, post_kind):
     p = _with_history(commune, kind=kind, position_code=own)
     c = login(users["home_affairs"])
     res = c.post(f"/api/v1/workforce/people/{p.pk}/positions", {"version": 1, "position_code": given, "started_on": "2026-05-01",
                                                                   "decision": "QĐ 15/QĐ-UBND"}, content_type="application/json")
-    assert res.status_code == 400, res.content
-    body = res.json()
-    assert body["code"] == "position-kind-mismatch" and "position_code" in body["details"]["fields"]
-    assert body["message"] == _creation_message(login, users, kind=kind, position_code=given)
-    _unchanged(p)
+    assert res.status_code == 201, res.content
+    p.refresh_from_db()
+    assert (p.position_code, p.kind, p.version) == (given, post_kind, 2) and post_kind != kind
+    entry = AuditLog.objects.get(verb="workforce.position_change", object_id=str(p.pk))
+    assert entry.before["kind"] == kind and entry.after["kind"] == post_kind
+    assert list(PositionHolding.objects.filter(person=p).order_by("started_on").values_list("position_code", "ended_on")) == [
+        (own, D(2026, 4, 30)), (given, None)]
 
 
 def test_api_position_of_the_persons_kind_is_accepted(login, users, commune):
@@ -85,25 +79,23 @@ def test_past_line_of_another_kind_is_kept(login, users, commune):
     assert (p.position_code, p.kind) == ("pct_ubnd", "cadre")
 
 
-def test_page_position_of_another_kind_is_shown_on_the_field_and_changes_nothing(login, users, commune):
-    p = _with_history(commune)
+def test_page_position_of_another_kind_makes_the_person_of_that_kind(login, users, commune):
+    p = _with_history(commune)  # a civil servant
     c = login(users["home_affairs"])
     res = c.post(f"/workforce/nguoi/{p.pk}/sua/", {"action": "position", "pos-position_code": "ct_ubnd", "pos-started_on": "01/05/2026",
                                                    "pos-version": 1})
-    html = res.content.decode()
-    assert res.status_code == 200
-    assert 'id="id_pos-position_code_error"' in html and "không khớp loại đã chọn" in html and "Cán bộ" in html
-    _unchanged(p)
+    assert res.status_code == 302, res.content.decode()[:500]
+    p.refresh_from_db()
+    assert (p.position_code, p.kind) == ("ct_ubnd", "cadre")
 
 
-def test_position_change_service_refuses_another_kind(users, commune):
-    """The appointment door (used by coso.assignments) applies the same check."""
+def test_an_appointment_decision_makes_the_person_of_the_posts_kind(users, commune):
+    """The appointment door (used by coso.assignments) does the same."""
     p = _with_history(commune)
-    with pytest.raises(ApplicationError) as exc:
-        services.position_change(actor=users["home_affairs"], person_id=p.pk, position_code="ct_ubnd", effective_on=D(2026, 5, 1),
-                                 decision="QĐ 15/QĐ-UBND")
-    assert exc.value.code == "position-kind-mismatch" and exc.value.status == 400
-    _unchanged(p)
+    services.position_change(actor=users["home_affairs"], person_id=p.pk, position_code="ct_ubnd", effective_on=D(2026, 5, 1),
+                             decision="QĐ 15/QĐ-UBND")
+    p.refresh_from_db()
+    assert (p.position_code, p.kind, p.version) == ("ct_ubnd", "cadre", 2)
 
 
 @pytest.mark.parametrize(("field", "limit"), [("decision", 100), ("unit_name", 200)])
