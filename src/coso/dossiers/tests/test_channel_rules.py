@@ -136,3 +136,12 @@ def test_the_refusal_reads_in_english():
         rating_channel_codes("portal,zalo")
     assert str(exc.value).startswith("Unknown code(s): “zalo”. Valid codes: form (")
 
+
+def test_the_page_offers_a_text_box_not_a_numeric_keyboard(login, users):
+    import re
+
+    r = login(users["province_admin"]).get(f"/quy-dinh/{FILING}/")
+    assert r.status_code == 200
+    box = re.search(r'<input[^>]*name="value"[^>]*>', r.content.decode())
+    assert box is not None
+    assert 'inputmode="decimal"' not in box.group(0) and f'maxlength="{MAX_TEXT_LENGTH}"' in box.group(0)
