@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pydantic import BaseModel, Field, RootModel, field_validator
 
-from coso.rules.registry import ValueType, declare
+from coso.dossiers.constants import Channel, RatingChannel
+from coso.rules.registry import ValueType, code_list, declare
 from coso.rules.tables import table
 
 
@@ -93,7 +94,19 @@ declare("onestop.paper.forward_cutoff", ValueType.TIME, _("Giờ chuyển hồ s
 declare("onestop.code.agency", ValueType.CHOICE, _("Mã định danh đứng đầu mã hồ sơ"), choices=CODE_AGENCIES,
         description=_("Mã số hồ sơ mang mã định danh của cơ quan tiếp nhận (trước 1/7/2025) hoặc của cơ quan có thẩm quyền giải quyết (từ 1/7/2025)."),
         default_source="Nghị định 118/2025/NĐ-CP, Điều 28")
-declare("onestop.channels", ValueType.TEXT, _("Các cách thức nộp hồ sơ"),
+
+
+def filing_channel_codes(value: str) -> str:
+    """``onestop.channels``: codes of ``Channel`` only (``services.allowed_channels`` drops the others), at least one, each once."""
+    return code_list(value, Channel.choices)
+
+
+def rating_channel_codes(value: str) -> str:
+    """``onestop.rating.channels``: codes of ``RatingChannel`` only (``services.rating_channels`` drops the others), at least one, each once."""
+    return code_list(value, RatingChannel.choices)
+
+
+declare("onestop.channels", ValueType.TEXT, _("Các cách thức nộp hồ sơ"), validator="coso.dossiers.rule_keys.filing_channel_codes",
         description=_("Mã các kênh nộp hồ sơ, cách nhau bởi dấu phẩy (counter: trực tiếp; post: bưu chính; online: Cổng Dịch vụ công quốc gia; vneid: ứng dụng VNeID)."),
         default_source="Nghị định 118/2025/NĐ-CP, Điều 15 (sửa đổi bởi Nghị định 367/2025/NĐ-CP)")
 
@@ -106,7 +119,7 @@ class Criterion(BaseModel):
 declare("onestop.rating.criteria", ValueType.TABLE, _("Tiêu chí đánh giá việc giải quyết thủ tục hành chính"), unit="table",
         description=_("Các tiêu chí người dân, tổ chức đánh giá (mỗi tiêu chí: Tốt / Trung bình / Kém)."),
         default_source="Nghị định 118/2025/NĐ-CP, Điều 33 khoản 1", schema=list[Criterion])
-declare("onestop.rating.channels", ValueType.TEXT, _("Các kênh thu thập đánh giá"),
+declare("onestop.rating.channels", ValueType.TEXT, _("Các kênh thu thập đánh giá"), validator="coso.dossiers.rule_keys.rating_channel_codes",
         description=_("Mã các kênh thu thập đánh giá, cách nhau bởi dấu phẩy (form: phiếu đánh giá; device: thiết bị đánh giá điện tử; portal: đánh giá trực tuyến "
                       "tại Cổng Dịch vụ công quốc gia; camera; box: hòm thư góp ý; survey: điều tra xã hội học; other: hình thức khác)."),
         default_source="Nghị định 118/2025/NĐ-CP, Điều 31 khoản 1")

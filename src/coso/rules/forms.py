@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coso.core.params import validate_day
-from coso.rules.registry import RuleKey, ValueType
+from coso.rules.registry import MAX_TEXT_LENGTH, RuleKey, ValueType
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -60,6 +60,8 @@ class RuleChangeForm(forms.Form):
             field.widget = forms.TimeInput(attrs={"type": "time"})
         elif t == ValueType.DATE:
             field.widget = DATE_WIDGET
+        elif t == ValueType.TEXT:  # words or codes: the ordinary keyboard, not the numeric one
+            field.widget = forms.TextInput(attrs={"maxlength": MAX_TEXT_LENGTH, "spellcheck": "false", "autocapitalize": "none"})
         else:
             field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
 

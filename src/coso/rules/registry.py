@@ -81,6 +81,33 @@ class RuleValueError(ValueError):
 MAX_DIGITS = 18
 
 
+# A text rule is a short value (a list of codes, a phrase), not a document: a new value is refused past this many characters
+# (the value column is JSON without a limit; the longest shipped text value is under 50 characters).
+MAX_TEXT_LENGTH = 1000
+
+
+def code_list(value: str, choices: Iterable[tuple[str, Promise | str]]) -> str:
+    """A comma-separated list of codes of ``choices`` (``"counter,post,online"``): at least one, each once, none unknown.
+
+    Returns the list as it is stored (lower case, no spaces, no empty items); raises RuleValueError naming the codes
+    refused, so that a typo never silently switches off one of the listed ways (readers drop codes they do not know).
+    Use it from a declaration's ``validator=`` function."""
+    known = {str(c): str(label) for c, label in choices}
+    listing = ", ".join(f"{c} ({label})" for c, label in known.items())
+    codes = [c.strip().lower() for c in value.split(",")]
+    codes = [c for c in codes if c]
+    if not codes:
+        raise RuleValueError(_("Hãy nhập ít nhất một mã, cách nhau bởi dấu phẩy. Các mã hợp lệ: %(codes)s.") % {"codes": listing})
+    unknown = list(dict.fromkeys(c for c in codes if c not in known))
+    if unknown:
+        shown = ", ".join(f"“{c[:40]}”" for c in unknown[:10]) + ("…" if len(unknown) > 10 else "")
+        raise RuleValueError(_("Mã không có trong danh sách: %(unknown)s. Các mã hợp lệ: %(codes)s.") % {"unknown": shown, "codes": listing})
+    repeated = list(dict.fromkeys(c for i, c in enumerate(codes) if c in codes[:i]))
+    if repeated:
+        raise RuleValueError(_("Mỗi mã chỉ ghi một lần; mã ghi lặp lại: %(codes)s.") % {"codes": ", ".join(f"“{c}”" for c in repeated)})
+    return ",".join(codes)
+
+
 def _check_digits(value: Decimal) -> None:
     if value and (value.adjusted() >= MAX_DIGITS or value.as_tuple().exponent < -MAX_DIGITS):  # type: ignore[operator]
         raise RuleValueError(_("Giá trị có quá nhiều chữ số (tối đa %(n)s chữ số phần nguyên và %(n)s chữ số thập phân).") % {"n": MAX_DIGITS})
@@ -106,6 +133,11 @@ class RuleKey:
     # Families only: dotted path of ``members() -> Iterable[str]``, the last parts the family accepts
     # (``indices.csi.weight.*``: the strength pillars). Without it, any last part is accepted.
     members: str = ""
+    # Dotted path of ``validator(value) -> value``: the declaring module's own check of a new value (a change, a shipped
+    # row), after the checks of its type; returns the value to store or raises RuleValueError with a Vietnamese message
+    # (e.g. ``coso.dossiers.rule_keys.filing_channel_codes``: a list of known codes, with ``code_list``). Values already
+    # stored are read as they are.
+    validator: str = ""
     module: str = field(default="")
 
     @property
@@ -194,8 +226,12 @@ class RuleKey:
         return value
 
     def to_json(self, value: Any) -> Any:
-        """Python → the JSON stored (decimals as strings, so that no digit is lost)."""
+        """A new value → the JSON stored (decimals as strings, so that no digit is lost); raises RuleValueError."""
         value = self.to_python(value)
+        if self.type == ValueType.TEXT and len(value) > MAX_TEXT_LENGTH:
+            raise RuleValueError(_("Giá trị dài quá %(n)s ký tự.") % {"n": MAX_TEXT_LENGTH})
+        if self.validator:
+            value = import_string(self.validator)(value)
         if self.type == ValueType.TABLE:
             try:
                 json.dumps(value, allow_nan=False, default=str)
