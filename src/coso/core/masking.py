@@ -6,7 +6,8 @@ from typing import Any
 
 
 def mask_citizen_id(value: str | None, user: Any) -> str:
-    """Full CCCD for roles that need it; otherwise only the last 3 digits ("*********123")."""
+    """Full CCCD for roles that need it; otherwise only the last 3 digits ("*********123").
+    ``user=None`` masks for everyone (lists: the full number is shown only on one person's record)."""
     if not value:
         return ""
     if user is not None and getattr(user, "is_authenticated", False) and getattr(user, "sees_personal_data", False):

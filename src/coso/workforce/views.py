@@ -99,6 +99,8 @@ def people(request: AuthedHttpRequest) -> HttpResponse:
     for p in page:
         p.commune_name = names.get(p.commune_code) or _commune_name(p.commune_code)  # type: ignore[attr-defined]
         p.past_retirement = policy.retirement_date(p.birth_date, p.gender) <= today  # type: ignore[attr-defined]
+        # a list shows every CCCD masked, whoever reads it: the full number only on one person's record (Decree 13/2023)
+        p.cccd = mask_citizen_id(p.citizen_id, None)  # type: ignore[attr-defined]
     export_query = request.GET.copy()
     export_query["format"] = "xlsx"
     export_query.pop("page", None)
