@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from coso.core.exceptions import ApplicationError
-from coso.core.masking import log_personal_read, mask_citizen_id
+from coso.core.masking import log_personal_list_read, log_personal_read, mask_citizen_id
 from coso.core.paging import COUNT_CAP, CappedPaginator
 from coso.core.types import AuthedHttpRequest
 from coso.rules.lookup import book
@@ -101,6 +101,10 @@ def people(request: AuthedHttpRequest) -> HttpResponse:
         p.past_retirement = policy.retirement_date(p.birth_date, p.gender) <= today  # type: ignore[attr-defined]
         # a list shows every CCCD masked, whoever reads it: the full number only on one person's record (Decree 13/2023)
         p.cccd = mask_citizen_id(p.citizen_id, None)  # type: ignore[attr-defined]
+    if filters["q"] and selectors.is_citizen_id_search(filters["q"]):
+        # only who sees citizen ids in full gets here (person_list refuses the others): the list confirms whose number it is
+        log_personal_list_read(user=request.user, model=Person, what="Tra cứu sổ cán bộ theo số CCCD", count=page.paginator.count,
+                               filters=filters, ids=[p.pk for p in page], reason="Tra cứu danh sách cán bộ")
     export_query = request.GET.copy()
     export_query["format"] = "xlsx"
     export_query.pop("page", None)

@@ -62,3 +62,37 @@ def test_the_detail_page_and_api_show_the_full_number_and_log_the_read(login, us
     c = login(users["province_admin"])
     assert c.get(f"{API}/{binh.pk}").json()["citizen_id"] == MASKED
     assert CCCD not in c.get(f"/workforce/nguoi/{binh.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("q", [CCCD, "079188", "0791880011", f"Bình {CCCD}", "binh 122"])
+def test_who_sees_citizen_ids_masked_cannot_search_the_register_by_one(login, users, binh, q):
+    """The province administrator sees CCCDs masked, yet the register's search matched a full number (and its first
+    digits, so a number could be read digit after digit): the list confirmed whose number it was."""
+    c = login(users["province_admin"])
+    r = c.get(API, {"q": q})
+    assert r.status_code == 403 and r.json()["code"] == "citizen-id-search", r.content
+    r = c.get(PAGE, {"q": q})
+    assert r.status_code == 403 and "tra cứu sổ cán bộ theo số CCCD" in r.content.decode() and "Bình" not in r.content.decode()
+    r = c.get(PAGE, {"q": q, "format": "xlsx"})
+    assert r.status_code == 403 and r["Content-Type"].startswith("text/html")
+    assert views() == []
+    # the name stays searchable
+    assert [p["full_name"] for p in c.get(API, {"q": "tran thi binh"}).json()["items"]] == ["Trần Thị Bình"]
+    assert "Trần Thị Bình" in c.get(PAGE, {"q": "binh"}).content.decode()
+
+
+def test_who_sees_citizen_ids_may_search_by_one_and_the_search_is_logged(login, users, binh):
+    c = login(users["home_affairs"])
+    body = c.get(PAGE, {"q": CCCD}).content.decode()
+    assert "Trần Thị Bình" in body and "Lê Văn Cường" not in body and f"<td>{MASKED}</td>" in body and f"<td>{CCCD}</td>" not in body
+    [entry] = views()
+    assert entry.object_type == "workforce.Person" and entry.actor_id == users["home_affairs"].pk
+    assert entry.after["count"] == 1 and entry.after["ids"] == [binh.pk] and entry.after["filters"] == {"q": CCCD}
+    rows = c.get(API, {"q": "079188"}).json()["items"]
+    assert [(r["full_name"], r["citizen_id"]) for r in rows] == [("Trần Thị Bình", MASKED)]
+    entry = views()[-1]
+    assert entry.reason == "API" and entry.after["count"] == 1 and entry.after["ids"] == [binh.pk] and entry.after["filters"] == {"q": "079188"}
+    # a search by name reads no citizen id: nothing logged
+    c.get(PAGE, {"q": "binh"})
+    c.get(API, {"q": "binh"})
+    assert len(views()) == 2
