@@ -86,7 +86,8 @@ def people(request: AuthedHttpRequest) -> HttpResponse:
     # the page counts up to COUNT_CAP: a common word is probed from the list's rows (not for the export of every match)
     qs = selectors.person_list(fetched_by=request.user, **filters, for_capped_page=bool(filters["q"]) and not export)
     if export:
-        data = services.export_bytes(qs.iterator(chunk_size=2000), user=request.user)
+        # full CCCDs for who sees them (a re-importable list), logged as one read of the register (Decree 13/2023)
+        data = services.export_bytes(qs.iterator(chunk_size=2000), user=request.user, filters=filters)
         resp = HttpResponse(data, content_type=XLSX)
         resp["Content-Disposition"] = 'attachment; filename="danh-sach-can-bo.xlsx"'
         return resp

@@ -5,8 +5,12 @@ and is then logged once with the number of people and the filter."""
 
 from __future__ import annotations
 
-import pytest
+import io
 
+import pytest
+from openpyxl import load_workbook
+
+from coso.accounts.roles import Role
 from coso.core.models import AuditLog
 from coso.core.search import search_index_set
 from coso.workforce.models import Person
@@ -96,3 +100,30 @@ def test_who_sees_citizen_ids_may_search_by_one_and_the_search_is_logged(login, 
     c.get(PAGE, {"q": "binh"})
     c.get(API, {"q": "binh"})
     assert len(views()) == 2
+
+
+def test_the_export_has_full_cccds_for_who_sees_them_logged_once_with_the_count_and_filter(login, users, binh):
+    c = login(users["home_affairs"])
+    r = c.get(PAGE, {"format": "xlsx", "kind": "civil_servant"})
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    column = [c.value for c in ws[1]].index("Số CCCD") + 1
+    assert sorted(ws.cell(i, column).value for i in (2, 3)) == ["079090003333", CCCD]
+    [entry] = views()
+    assert entry.object_type == "workforce.Person" and entry.actor_id == users["home_affairs"].pk and entry.reason == "Xuất danh sách cán bộ"
+    assert entry.after["count"] == 2 and entry.after["filters"] == {"kind": "civil_servant"} and "2" in entry.object_repr
+    # a search by CCCD exported: the export's one entry names the search
+    r = c.get(PAGE, {"format": "xlsx", "q": CCCD})
+    assert load_workbook(io.BytesIO(r.content)).active.cell(2, column).value == CCCD
+    entry = views()[-1]
+    assert len(views()) == 2 and entry.after["count"] == 1 and entry.after["filters"] == {"q": CCCD}
+
+
+def test_the_export_masks_cccds_for_who_sees_them_masked(login, users, binh, make_user):
+    admin = make_user("quantri2", Role.SYSTEM_ADMIN)  # a system administrator who is not a superuser
+    for user in (users["province_admin"], admin):
+        r = login(user).get(PAGE, {"format": "xlsx"})
+        ws = load_workbook(io.BytesIO(r.content)).active
+        column = [c.value for c in ws[1]].index("Số CCCD") + 1
+        assert sorted(ws.cell(i, column).value for i in (2, 3)) == [MASKED, "*********333"]
+    assert views() == []
