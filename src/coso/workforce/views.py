@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from coso.core.exceptions import ApplicationError
-from coso.core.masking import log_personal_list_read, log_personal_read, mask_citizen_id
+from coso.core.masking import log_personal_list_read, log_personal_read, mask_citizen_id, sees_full_citizen_id
 from coso.core.paging import COUNT_CAP, CappedPaginator
 from coso.core.types import AuthedHttpRequest
 from coso.rules.lookup import book
@@ -331,12 +331,19 @@ def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     initial = {f: getattr(person, f) for f in services.EDITABLE_FIELDS if f != "transition_end_date"}
     initial["version"] = person.version
+    # The form shows the CCCD as the person's record does (Decree 13/2023): in full to who sees citizen ids, that read
+    # logged; masked to the others, for whom the masked number left as it is keeps the stored one.
+    sees_full = sees_full_citizen_id(request.user)
+    if not sees_full:
+        initial["citizen_id"] = mask_citizen_id(person.citizen_id, None)
     positions = [(code, p.get("name", code)) for code, p in positions_for(person.province_code, person.commune_code).items()]
     form = PersonEditForm(request.POST if action == "person" else None, initial=initial)
     pform = PositionAddForm(request.POST if action == "position" else None, initial={"version": person.version}, positions=positions, prefix="pos")
     if action == "person" and form.is_valid():
         d = dict(form.cleaned_data)
         version = d.pop("version")
+        if not sees_full and person.citizen_id and d.get("citizen_id") == initial["citizen_id"]:
+            del d["citizen_id"]  # the masked number sent back as shown: the CCCD is not changed
         try:
             services.person_update(actor=request.user, person=person, version=version, **d)
         except ApplicationError as exc:
@@ -353,4 +360,6 @@ def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, gettext("Đã thêm quá trình công tác."))
             return redirect("workforce:person_edit", pk=person.pk)
+    if sees_full and person.citizen_id and not form.is_bound:
+        log_personal_read(user=request.user, obj=person, reason="Sửa hồ sơ cán bộ")
     return render(request, "workforce/person_edit.html", {"person": person, "form": form, "pform": pform, "positions": person.positions.all()})

@@ -127,3 +127,27 @@ def test_the_export_masks_cccds_for_who_sees_them_masked(login, users, binh, mak
         column = [c.value for c in ws[1]].index("Số CCCD") + 1
         assert sorted(ws.cell(i, column).value for i in (2, 3)) == [MASKED, "*********333"]
     assert views() == []
+
+
+def test_the_edit_page_shows_the_full_number_logged_or_the_masked_one_kept_as_it_is(login, users, binh, make_user):
+    """The edit page printed the full CCCD in its form to every editor, unlogged, also to a system administrator who sees
+    citizen ids masked everywhere else."""
+    c = login(users["home_affairs"])
+    assert f'value="{CCCD}"' in c.get(f"/workforce/nguoi/{binh.pk}/sua/").content.decode()
+    [entry] = views()
+    assert entry.object_id == str(binh.pk) and entry.reason == "Sửa hồ sơ cán bộ"
+
+    admin = make_user("quantri2", Role.SYSTEM_ADMIN)
+    c = login(admin)
+    body = c.get(f"/workforce/nguoi/{binh.pk}/sua/").content.decode()
+    assert CCCD not in body and f'value="{MASKED}"' in body and len(views()) == 1
+    data = {"action": "person", "full_name": "Trần Thị Bình An", "birth_date": "06/05/1988", "gender": "female", "ethnicity": "Kinh",
+            "citizen_id": MASKED, "started_on": "01/01/2020", "general_education": binh.general_education, "degree_level": "dai_hoc",
+            "degree_field": "hanh_chinh", "political_theory": binh.political_theory, "state_management": binh.state_management, "it": "co_ban",
+            "foreign_language": binh.foreign_language, "version": binh.version}
+    assert c.post(f"/workforce/nguoi/{binh.pk}/sua/", data).status_code == 302
+    binh.refresh_from_db()
+    assert (binh.full_name, binh.citizen_id) == ("Trần Thị Bình An", CCCD)  # the masked number sent back changes nothing
+    assert c.post(f"/workforce/nguoi/{binh.pk}/sua/", {**data, "citizen_id": "079188004455", "version": binh.version}).status_code == 302
+    binh.refresh_from_db()
+    assert binh.citizen_id == "079188004455"
