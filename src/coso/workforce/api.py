@@ -13,10 +13,11 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from coso.core.masking import log_personal_read, mask_citizen_id
+from coso.core.masking import log_personal_list_read, log_personal_read, mask_citizen_id
 from coso.core.params import Month, Quarter, SmallCount, Year, year_query, years_query
 from coso.core.types import AuthedHttpRequest
 from coso.workforce import errors, selectors, services
+from coso.workforce.models import Person
 from coso.workforce.policy import positions_for
 
 router = Router(tags=["workforce"])
@@ -39,6 +40,7 @@ class PersonOut(Schema):
 
 
 def _person_out(p, user) -> dict:  # type: ignore[no-untyped-def]
+    """One person; ``user=None`` masks the CCCD for everyone (lists show it masked, whoever reads: Decree 13/2023)."""
     return {"id": p.pk, "full_name": p.full_name, "birth_date": p.birth_date, "gender": p.gender, "ethnicity": p.ethnicity,
             "citizen_id": mask_citizen_id(p.citizen_id, user), "party_member": p.party_member, "kind": p.kind, "position_code": p.position_code,
             "position_name": p.position_name, "office_code": p.office_code, "commune_code": p.commune_code, "retirement_date": p.retirement_date}
@@ -95,9 +97,14 @@ def _require_register(request: HttpRequest) -> None:
 @paginate
 def people(request: HttpRequest, q: str = "", commune: str = "", kind: str = "", position: str = "", gender: str = "", retiring_within: int | None = years_query(None)):
     _require_register(request)
-    qs = selectors.person_list(fetched_by=request.user, q=q, commune=commune, kind=kind, position=position, gender=gender,
-                               retiring_within=retiring_within if retiring_within in (1, 3, 5) else None)
-    return [_person_out(p, request.user) for p in qs[:10_000]]
+    filters = {"q": q, "commune": commune, "kind": kind, "position": position, "gender": gender,
+               "retiring_within": retiring_within if retiring_within in (1, 3, 5) else None}
+    people = list(selectors.person_list(fetched_by=request.user, **filters)[:10_000])  # type: ignore[arg-type]
+    if q and selectors.is_citizen_id_search(q):
+        # only who sees citizen ids in full gets here (person_list refuses the others): the list confirms whose number it is
+        log_personal_list_read(user=request.user, model=Person, what="Tra cứu sổ cán bộ theo số CCCD", count=len(people), filters=filters,
+                               ids=[p.pk for p in people], reason="API")
+    return [_person_out(p, None) for p in people]
 
 
 @router.get("/people/{pk}", response=PersonDetailOut)

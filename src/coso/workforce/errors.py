@@ -62,3 +62,5 @@ FIELD_NOT_EDITABLE = ErrorCode("not-editable", _("Không sửa được mục �
 POSITION_UNKNOWN = ErrorCode("unknown-position", _("Chức vụ, chức danh không có trong danh mục của xã."), field="position_code")
 POSITION_DATES = ErrorCode("invalid-dates", _("Ngày kết thúc phải từ ngày bắt đầu trở đi; ngày bắt đầu không sau hôm nay."), field="ended_on")
 POSITION_BEFORE_CURRENT = ErrorCode("invalid-dates", _("Ngày nhận chức vụ mới phải sau ngày bắt đầu chức vụ hiện tại (%(day)s)."), field="started_on")
+SEARCH_BY_CITIZEN_ID = ErrorCode("citizen-id-search", _("Chỉ cán bộ được xem số định danh cá nhân mới tra cứu sổ cán bộ theo số CCCD. Hãy tra theo họ tên."),
+                                 status=403)

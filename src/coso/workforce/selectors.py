@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from coso.accounts.roles import Role
 from coso.core.dbfunctions import IdsIn
+from coso.core.masking import sees_full_citizen_id
 from coso.core.scoping import get_scoped_or_404, scope_unit, scoped
 from coso.core.search import search_filter
-from coso.workforce import rules
+from coso.core.text import tokens
+from coso.workforce import errors, rules
 from coso.workforce.models import Evaluation, Person, PositionHolding, StaffingQuota, Training
 from coso.workforce.policy import Policy, evaluation_rule, position_name
 
@@ -31,6 +33,19 @@ def can_use_register(user: Any) -> bool:
 def active_q(on: dt.date) -> Q:
     return (Q(left_on__isnull=True) | Q(left_on__gt=on)) & (Q(transition_end_date__isnull=True) | Q(transition_end_date__gt=on)) & Q(
         Q(started_on__isnull=True) | Q(started_on__lte=on))
+
+
+def is_citizen_id_search(q: str) -> bool:
+    """Whether a register search reads citizen ids: the register indexes each person's name and CCCD, and a word of the
+    query with a digit can only match a CCCD (by its first digits, or whole)."""
+    return any(ch.isdigit() for word in tokens(q) for ch in word)
+
+
+def check_search(fetched_by: Any, q: str) -> None:
+    """Who sees citizen ids masked (Decree 13/2023: ``User.sees_personal_data``) may not search the register by one: the
+    list would confirm whose number it is (a whole number, or digit after digit by its first digits)."""
+    if not sees_full_citizen_id(fetched_by) and is_citizen_id_search(q):
+        raise errors.SEARCH_BY_CITIZEN_ID()
 
 
 def person_list(*, fetched_by: Any, q: str = "", commune: str = "", kind: str = "", position: str = "", gender: str = "",
@@ -51,6 +66,7 @@ def person_list(*, fetched_by: Any, q: str = "", commune: str = "", kind: str = 
     if gender:
         qs = qs.filter(gender=gender)
     if q:
+        check_search(fetched_by, q)
         unit = scope_unit(fetched_by)
         if commune:
             unit["commune_code"] = commune

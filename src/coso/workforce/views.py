@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from coso.core.exceptions import ApplicationError
-from coso.core.masking import log_personal_read, mask_citizen_id
+from coso.core.masking import log_personal_list_read, log_personal_read, mask_citizen_id, sees_full_citizen_id
 from coso.core.paging import COUNT_CAP, CappedPaginator
 from coso.core.types import AuthedHttpRequest
 from coso.rules.lookup import book
@@ -86,7 +86,8 @@ def people(request: AuthedHttpRequest) -> HttpResponse:
     # the page counts up to COUNT_CAP: a common word is probed from the list's rows (not for the export of every match)
     qs = selectors.person_list(fetched_by=request.user, **filters, for_capped_page=bool(filters["q"]) and not export)
     if export:
-        data = services.export_bytes(qs.iterator(chunk_size=2000), user=request.user)
+        # full CCCDs for who sees them (a re-importable list), logged as one read of the register (Decree 13/2023)
+        data = services.export_bytes(qs.iterator(chunk_size=2000), user=request.user, filters=filters)
         resp = HttpResponse(data, content_type=XLSX)
         resp["Content-Disposition"] = 'attachment; filename="danh-sach-can-bo.xlsx"'
         return resp
@@ -99,6 +100,12 @@ def people(request: AuthedHttpRequest) -> HttpResponse:
     for p in page:
         p.commune_name = names.get(p.commune_code) or _commune_name(p.commune_code)  # type: ignore[attr-defined]
         p.past_retirement = policy.retirement_date(p.birth_date, p.gender) <= today  # type: ignore[attr-defined]
+        # a list shows every CCCD masked, whoever reads it: the full number only on one person's record (Decree 13/2023)
+        p.cccd = mask_citizen_id(p.citizen_id, None)  # type: ignore[attr-defined]
+    if filters["q"] and selectors.is_citizen_id_search(filters["q"]):
+        # only who sees citizen ids in full gets here (person_list refuses the others): the list confirms whose number it is
+        log_personal_list_read(user=request.user, model=Person, what="Tra cứu sổ cán bộ theo số CCCD", count=page.paginator.count,
+                               filters=filters, ids=[p.pk for p in page], reason="Tra cứu danh sách cán bộ")
     export_query = request.GET.copy()
     export_query["format"] = "xlsx"
     export_query.pop("page", None)
@@ -324,12 +331,19 @@ def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     initial = {f: getattr(person, f) for f in services.EDITABLE_FIELDS if f != "transition_end_date"}
     initial["version"] = person.version
+    # The form shows the CCCD as the person's record does (Decree 13/2023): in full to who sees citizen ids, that read
+    # logged; masked to the others, for whom the masked number left as it is keeps the stored one.
+    sees_full = sees_full_citizen_id(request.user)
+    if not sees_full:
+        initial["citizen_id"] = mask_citizen_id(person.citizen_id, None)
     positions = [(code, p.get("name", code)) for code, p in positions_for(person.province_code, person.commune_code).items()]
     form = PersonEditForm(request.POST if action == "person" else None, initial=initial)
     pform = PositionAddForm(request.POST if action == "position" else None, initial={"version": person.version}, positions=positions, prefix="pos")
     if action == "person" and form.is_valid():
         d = dict(form.cleaned_data)
         version = d.pop("version")
+        if not sees_full and person.citizen_id and d.get("citizen_id") == initial["citizen_id"]:
+            del d["citizen_id"]  # the masked number sent back as shown: the CCCD is not changed
         try:
             services.person_update(actor=request.user, person=person, version=version, **d)
         except ApplicationError as exc:
@@ -346,4 +360,6 @@ def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, gettext("Đã thêm quá trình công tác."))
             return redirect("workforce:person_edit", pk=person.pk)
+    if sees_full and person.citizen_id and not form.is_bound:
+        log_personal_read(user=request.user, obj=person, reason="Sửa hồ sơ cán bộ")
     return render(request, "workforce/person_edit.html", {"person": person, "form": form, "pform": pform, "positions": person.positions.all()})
