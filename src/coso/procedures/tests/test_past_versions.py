@@ -142,3 +142,14 @@ def test_a_person_s_import_without_an_effective_date_refuses_rows_dated_in_the_p
     assert exc.value.code == "import-invalid"
     assert exc.value.details["rows"] == [{"row": 1, "column": "Hiệu lực từ", "message": PAST_MESSAGE}]
     assert _counts() == before
+
+
+def test_an_existing_version_s_start_cannot_be_moved(catalogue, users):
+    """No door moves a version's start: the only edit in place is descriptive text; a new start is a new version (checked above)."""
+    version = Procedure.objects.get(code=XN).versions.get()
+    before = _counts()
+    with pytest.raises(ApplicationError) as exc:
+        services.version_update_text(actor=users["sysadmin"], version=version, valid_from=YESTERDAY)
+    assert exc.value.code == "version-immutable" and "valid_from" in exc.value.details["fields"]
+    version.refresh_from_db()
+    assert version.valid_from != YESTERDAY and _counts() == before
