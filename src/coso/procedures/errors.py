@@ -13,6 +13,8 @@ VERSION_IMMUTABLE = ErrorCode("version-immutable", _("Chỉ được sửa phầ
 IMPORT_EMPTY = ErrorCode("import-empty", _("Tệp không có dòng dữ liệu nào."))
 VERSION_IN_USE = ErrorCode("version-in-use", _("Phiên bản này đã được dùng cho hồ sơ; hãy tạo phiên bản mới với các bước mới."), status=409)
 PROCEDURE_EXISTS = ErrorCode("procedure-exists", _("Mã thủ tục %(code)s đã có trong danh mục."), status=409)
+# The past is never rewritten (as the rule book's ``rule-past``): a person's new version starts today or later.
+VERSION_PAST = ErrorCode("version-past", _("Không được sửa quá khứ: ngày hiệu lực phải từ hôm nay (%(today)s) trở đi."), field="valid_from")
 VERSION_EXISTS = ErrorCode("version-exists", _("Đã có phiên bản bắt đầu từ ngày %(valid_from)s; chọn ngày áp dụng khác."), status=409)
 VERSION_CREATE_VALIDATION_ERROR = ErrorCode("validation-error", _("Chưa nhập thời hạn giải quyết."))
 VERSION_CREATE_VALIDATION_ERROR_2 = ErrorCode("validation-error", _("Thời hạn giải quyết phải lớn hơn 0."))

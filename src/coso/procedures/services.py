@@ -70,6 +70,19 @@ def _is_system(actor: Any) -> bool:
     return actor is None or getattr(actor, "is_superuser", False) or getattr(actor, "role", None) == Role.SYSTEM_ADMIN
 
 
+def _check_not_past(actor: Any, start: Any, field: str = "valid_from") -> None:
+    """A person never rewrites what applied on a past day: a version they create starts today or later.
+
+    Only the loaders of reference data (``actor=None``: ``load_reference``, ``load_procedures``, the demo,
+    ``import_procedures``) may load historical versions, as ``coso.rules.services.rule_change(allow_past=...)``.
+    """
+    if actor is None:
+        return
+    today = timezone.localdate()
+    if isinstance(start, dt.date) and start < today:
+        raise procedures_errors.VERSION_PAST(today=today.strftime("%d/%m/%Y"), field=field)
+
+
 # --------------------------------------------------------------------------- steps
 
 
@@ -262,6 +275,7 @@ def version_create(*, actor: Any, procedure: Procedure, valid_from: dt.date, pro
     if actor is not None:
         _require_admin(actor)
         _check_province_scope(actor, province_code)
+    _check_not_past(actor, valid_from)
     unknown = set(rules) - set(RULE_FIELDS)
     if unknown:
         raise procedures_errors.FIELDS_INVALID(fields=", ".join(sorted(unknown)))
@@ -596,6 +610,7 @@ def catalogue_import(*, actor: Any, rows: list[dict[str, Any]], effective_from: 
     """
     if actor is not None:
         _require_admin(actor)
+    _check_not_past(actor, effective_from, field="effective_from")
     from coso.units.models import AdministrativeUnit
 
     known = set(AdministrativeUnit.objects.filter(level="province").values_list("code", flat=True))
@@ -617,6 +632,8 @@ def catalogue_import(*, actor: Any, rows: list[dict[str, Any]], effective_from: 
         seen.setdefault(key, n)
         if effective_from is None and clean.get("valid_from") is None and not row_errors:
             row_errors.append((HEADER["valid_from"], "Bắt buộc khi không chọn ngày áp dụng."))
+        if effective_from is None and actor is not None and clean.get("valid_from") is not None and clean["valid_from"] < timezone.localdate():
+            row_errors.append((HEADER["valid_from"], f"Không được sửa quá khứ: ngày hiệu lực phải từ hôm nay ({timezone.localdate():%d/%m/%Y}) trở đi."))
         for column, message in row_errors:
             errors.append({"row": n, "column": column, "message": message})
         cleaned.append((n, clean))
@@ -630,7 +647,7 @@ def catalogue_import(*, actor: Any, rows: list[dict[str, Any]], effective_from: 
                 with transaction.atomic():  # a savepoint per row: a failed row never poisons the transaction
                     _apply_row(actor, n, clean, effective_from, result, errors, reason)
             except ApplicationError as exc:
-                errors.append({"row": n, "column": HEADER["valid_from"] if exc.code == "version-exists" else "", "message": exc.message})
+                errors.append({"row": n, "column": HEADER["valid_from"] if exc.code in ("version-exists", "version-past") else "", "message": exc.message})
             except ValidationError as exc:
                 for field, messages in getattr(exc, "message_dict", {"": exc.messages}).items():
                     errors.append({"row": n, "column": HEADER.get(field, field), "message": "; ".join(messages)})

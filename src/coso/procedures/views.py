@@ -178,6 +178,10 @@ def import_view(request: HttpRequest) -> HttpResponse:
                                                    reason=form.cleaned_data["reason"])
         except ApplicationError as exc:
             error = exc
+            for name, field_messages in (exc.details.get("fields") or {}).items():
+                if name in form.fields:  # e.g. a past "Áp dụng thay đổi từ ngày": named next to its field
+                    for message in field_messages:
+                        form.add_error(name, str(message))
         else:
             messages.success(request, _("Đã nhập %(rows)s dòng: %(new)s phiên bản mới, %(same)s dòng không thay đổi, %(proc)s thủ tục mới.") % {
                 "rows": result["rows"], "new": result["versions_created"], "same": result["unchanged"], "proc": result["procedures_created"]})

@@ -1,7 +1,9 @@
 import datetime as dt
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from coso.procedures import services
 from coso.procedures.models import Procedure
@@ -92,6 +94,7 @@ def test_import_endpoint_all_or_nothing(login, users, catalogue):
     assert Procedure.objects.get(code=rows[0]["code"]).version_on(dt.date(2027, 1, 2)).time_limit == 11
 
 
+@time_machine.travel(dt.datetime(2026, 1, 1, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)  # the first version starts today: a person never creates one in the past
 def test_create_procedure_via_api(login, users, db):
     c = login(users["sysadmin"])
     body = {"payload": {"code": "9.000001", "name": "Thủ tục mới", "field": "Khác"},

@@ -10,12 +10,14 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 import pytest
+import time_machine
 
 from coso.core.exceptions import ApplicationError
 from coso.procedures import portal, reference
@@ -124,6 +126,7 @@ def test_import_procedures_command_reads_the_crawl_file(tmp_path, capsys):
     assert not Procedure.objects.filter(code="1.099999").exists()
 
 
+@time_machine.travel(dt.datetime(2026, 1, 1, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)  # the changes apply from today: never from a past day
 def test_system_admin_uploads_the_crawl_file_on_the_import_page(login, users):
     c = login(users["sysadmin"])
     body = SAMPLE.read_bytes()

@@ -1,9 +1,11 @@
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
 import pytest
+import time_machine
 
 from coso.procedures import services
 from coso.procedures.models import Procedure
@@ -35,6 +37,7 @@ def test_search_by_code_field_and_online_filters(catalogue):
     assert "2.000884" in [p.code for p in none]  # chứng thực chữ ký: phải có mặt
 
 
+@time_machine.travel(dt.datetime(2026, 1, 1, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)  # the override starts today: a person never creates one in the past
 def test_list_uses_province_override(catalogue, users, province):
     proc = Procedure.objects.get(code="2.000884")
     services.version_create(actor=users["province_admin"], procedure=proc, valid_from=dt.date(2026, 1, 1), province_code="79", online="partial")
@@ -46,6 +49,7 @@ def test_list_uses_province_override(catalogue, users, province):
     assert current_version(p79, "79").province_code == "79"
 
 
+@time_machine.travel(dt.datetime(2026, 2, 1, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)  # the province's version is created before it starts
 def test_catalogue_figures_of_many_days_match_each_day_read_alone(catalogue, users, province, other_province):
     """The trend reads the catalogue of many days at once and selects it once per span between version dates: every
     day must get what reading that day alone gives, on both sides of each version date (province and national)."""

@@ -2,8 +2,10 @@ import datetime as dt
 import io
 import json
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -18,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 KS = "1.001193"  # đăng ký khai sinh
 XN = "1.004873"  # xác nhận tình trạng hôn nhân (03 ngày làm việc)
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _steps(*shares):
@@ -25,6 +28,7 @@ def _steps(*shares):
     return [{"order": i + 1, "name": f"Bước {i + 1}", "role": roles[i % 4], "share_percent": s} for i, s in enumerate(shares)]
 
 
+@time_machine.travel(dt.datetime(2026, 11, 27, 9, 0, tzinfo=VN), tick=False)  # a person creates versions from today on
 def test_new_version_closes_previous_and_old_dossier_date_keeps_old_version(catalogue, users):
     proc = Procedure.objects.get(code=XN)
     old = proc.version_on(dt.date(2026, 1, 5))
@@ -41,6 +45,7 @@ def test_new_version_closes_previous_and_old_dossier_date_keeps_old_version(cata
     assert AuditLog.objects.filter(verb="procedure_version_close", object_id=str(old.pk)).exists()
 
 
+@time_machine.travel(dt.datetime(2026, 11, 27, 9, 0, tzinfo=VN), tick=False)
 def test_version_inserted_between_two_versions_is_bounded(catalogue, users):
     proc = Procedure.objects.get(code=XN)
     later = services.version_create(actor=users["sysadmin"], procedure=proc, valid_from=dt.date(2027, 1, 1), time_limit=Decimal(2))
@@ -53,6 +58,7 @@ def test_version_inserted_between_two_versions_is_bounded(catalogue, users):
     assert exc.value.code == "version-exists"
 
 
+@time_machine.travel(dt.datetime(2026, 5, 15, 9, 0, tzinfo=VN), tick=False)
 def test_province_override_wins_and_other_provinces_keep_national(catalogue, users, province):
     proc = Procedure.objects.get(code=XN)
     own = services.version_create(actor=users["province_admin"], procedure=proc, valid_from=dt.date(2026, 6, 1), province_code="79", time_limit=Decimal(1))
@@ -157,7 +163,7 @@ def test_import_semantic_error_rolls_back_earlier_rows(catalogue, users):
     rows[0]["time_limit"] = 42
     rows[1]["time_limit"] = 43
     start = dt.date.fromisoformat(rows[1]["valid_from"])  # same start as the current version of row 2 → refused
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(ApplicationError) as exc, time_machine.travel(dt.datetime.combine(start, dt.time(9), tzinfo=VN), tick=False):
         services.catalogue_import(actor=users["sysadmin"], rows=[{**r, "_row": i} for i, r in enumerate(rows[:2], 1)], effective_from=start)
     assert any(e["row"] == 2 for e in exc.value.details["rows"])
     assert Procedure.objects.get(code=rows[0]["code"]).versions.count() == 1  # row 1 rolled back
@@ -219,6 +225,7 @@ def test_bad_upload_types():
     assert exc.value.code == "invalid-excel"
 
 
+@time_machine.travel(dt.datetime(2026, 1, 1, 9, 0, tzinfo=VN), tick=False)  # the first version starts that day
 def test_procedure_create_and_update_are_audited_and_searchable(db, users):
     from coso.procedures.selectors import procedure_list
 
