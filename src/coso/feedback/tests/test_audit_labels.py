@@ -46,3 +46,21 @@ def test_feedback_creation_on_the_audit_page_in_vietnamese_and_in_english(submit
         assert label in labels
     assert not {"Kênh tiếp nhận", "Phiên bản", "Thời điểm cập nhật"} & set(labels)
     assert fb.access_key not in html
+
+
+def test_the_audit_log_does_not_keep_the_senders_access_key(client, cats, commune, media):
+    """The key lets whoever holds it act as the sender (supplement, rate): the append-only audit log must not keep it."""
+    import json
+
+    from coso.core.models import AuditLog
+
+    r = client.post("/api/v1/feedback/", {"category": "MT", "commune": commune.code, "text": "Cống thoát nước bị tắc, nước tràn lên đường.",
+                                          "anonymous": "true"})
+    assert r.status_code == 201, r.content
+    key = r.json()["access_key"]
+    fb = Feedback.objects.get(pk=r.json()["id"])
+    entries = AuditLog.objects.filter(object_type="feedback.Feedback", object_id=str(fb.pk))
+    assert entries.exists()
+    for entry in entries:
+        assert "access_key" not in (entry.after or {}) and "access_key" not in (entry.before or {})
+        assert key not in json.dumps([entry.before, entry.after], ensure_ascii=False)
