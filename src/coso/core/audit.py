@@ -17,7 +17,9 @@ from coso.core.models import AuditLog
 
 _M = TypeVar("_M", bound=models.Model)
 
-SENSITIVE_FIELDS = {"password", "token_hash", "secret"}
+# Never copied into an audit entry (the log is append-only and kept for years): passwords, secrets and hashes of secrets,
+# the key that lets a feedback sender act on the item, who reported an item (account or keyed hash of the address).
+SENSITIVE_FIELDS = {"password", "token_hash", "secret", "access_key", "code_hash", "address_hash", "reporter_key"}
 
 
 def _jsonable(value: Any) -> Any:

@@ -1,5 +1,6 @@
 """The audit log as a person reads it: field labels instead of attribute names, local times and Vietnamese
-dates instead of UTC ISO strings, choice labels instead of codes, "Có/Không" instead of true/false."""
+dates instead of UTC ISO strings, choice labels instead of codes, "Có/Không" instead of true/false; secrets,
+hashes and search columns left out."""
 
 from __future__ import annotations
 
@@ -11,11 +12,201 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from coso.core.audit import SENSITIVE_FIELDS
 
 EMPTY = "—"
 MAX_CHARS = 200
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# Labels of the model fields declared without a verbose_name, by field name. Django would show such a field by its
+# attribute name with spaces ("created at", "is open"): English on a Vietnamese page. Adding verbose_name to the
+# models would need a migration in every app, so the audit display names them here (lowercase like a verbose_name;
+# the display capitalises). A field declared later without a verbose_name must get a label here or be listed in
+# HIDDEN_FIELDS (core/tests/test_audit_display.py checks every model of the project).
+FIELD_LABELS: dict[str, str | Promise] = {
+    "action": _("thao tác"),
+    "actor": _("người thực hiện"),
+    "actor_name": _("tên người thực hiện"),
+    "actor_role": _("vai trò người thực hiện"),
+    "adopted_at": _("thời điểm áp dụng"),
+    "agency_code": _("mã định danh cơ quan"),
+    "answer_published_at": _("thời điểm công khai trả lời"),
+    "answered_at": _("thời điểm trả lời"),
+    "answered_by": _("người trả lời"),
+    "applied_at": _("thời điểm thực hiện"),
+    "approved_at": _("thời điểm phê duyệt"),
+    "assigned_to": _("người được giao xử lý"),
+    "assignee": _("người được giao"),
+    "at": _("thời điểm"),
+    "attempts": _("số lần nhập mã"),
+    "batch": _("đợt giao"),
+    "by_province": _("kết quả theo tỉnh"),
+    "cancelled_at": _("thời điểm hủy"),
+    "candidate": _("người trong quy hoạch"),
+    "category": _("lĩnh vực"),
+    "changed_at": _("thời điểm thay đổi"),
+    "changed_by": _("người thay đổi"),
+    "channel": _("kênh"),
+    "closed_at": _("thời điểm kết thúc"),
+    "codename": _("tên mã"),
+    "comment": _("nhận xét"),
+    "commune": _("xã/phường"),
+    "commune_code": _("mã xã"),
+    "content_type": _("kiểu tệp"),
+    "created_at": _("thời điểm tạo"),
+    "created_by": _("người tạo"),
+    "data": _("dữ liệu kèm theo"),
+    "day": _("ngày"),
+    "decided_at": _("thời điểm quyết định"),
+    "decided_by": _("người quyết định"),
+    "destination": _("nơi nhận mã"),
+    "done_at": _("thời điểm hoàn thành"),
+    "dossier": _("hồ sơ"),
+    "due_date": _("hạn xử lý"),
+    "effective_on": _("ngày có hiệu lực"),
+    "entries": _("số mục"),
+    "error": _("lỗi"),
+    "escalated_at": _("thời điểm báo lãnh đạo"),
+    "evaluation": _("phiếu đánh giá"),
+    "expires_at": _("thời điểm hết hạn"),
+    "feedback": _("phản ánh, kiến nghị"),
+    "file": _("tệp"),
+    "file_content_type": _("kiểu tệp"),
+    "file_name": _("tên tệp"),
+    "finished_at": _("thời điểm kết thúc"),
+    "flag_words": _("từ ngữ cần xem"),
+    "forward_escalated_at": _("thời điểm báo lãnh đạo quá hạn chuyển"),
+    "forward_target_code": _("mã nơi chuyển đến"),
+    "forwarded_at": _("thời điểm chuyển"),
+    "from_status": _("trạng thái trước"),
+    "from_step": _("bước trước"),
+    "fund": _("số tiền quỹ (đồng)"),
+    "handled_by": _("người xử lý"),
+    "handler_role": _("vai trò xử lý"),
+    "hidden_reason": _("lý do ẩn"),
+    "info_due": _("hạn đề nghị bổ sung thông tin"),
+    "info_request": _("nội dung đề nghị bổ sung"),
+    "ip": _("địa chỉ IP"),
+    "is_image": _("là hình ảnh"),
+    "is_open": _("đang mở"),
+    "issued_at": _("thời điểm lập phiếu"),
+    "issued_by": _("người lập phiếu"),
+    "kind": _("loại"),
+    "last": _("số thứ tự đã cấp gần nhất"),
+    "last_used_at": _("lần sử dụng gần nhất"),
+    "legal_basis": _("căn cứ pháp lý"),
+    "level": _("cấp"),
+    "lines": _("chi tiết phân bổ"),
+    "media_url": _("đường dẫn hình ảnh"),
+    "module": _("phân hệ"),
+    "name": _("tên"),
+    "note": _("ghi chú"),
+    "object_id": _("mã đối tượng"),
+    "object_type": _("loại đối tượng"),
+    "officer_ids": _("cán bộ được đánh giá"),
+    "order": _("thứ tự"),
+    "original_name": _("tên tệp gốc"),
+    "owner": _("chủ hồ sơ"),
+    "parent": _("đơn vị cấp trên"),
+    "person": _("cán bộ, công chức"),
+    "planning_list": _("danh sách quy hoạch"),
+    "predecessor": _("đơn vị cũ"),
+    "prefix": _("tiền tố khóa"),
+    "preview": _("số liệu xem trước"),
+    "procedure": _("thủ tục"),
+    "province_code": _("mã tỉnh"),
+    "public": _("công khai"),
+    "publish_due": _("hạn công khai"),
+    "published_at": _("thời điểm công khai"),
+    "rated_at": _("thời điểm đánh giá"),
+    "rated_by": _("người đánh giá"),
+    "reason": _("lý do"),
+    "rebuilt_at": _("thời điểm tính lại toàn bộ"),
+    "received_by": _("người tiếp nhận"),
+    "refreshed_at": _("thời điểm cập nhật số liệu"),
+    "reject_due": _("hạn từ chối tiếp nhận"),
+    "reject_reason": _("lý do từ chối"),
+    "report": _("báo cáo"),
+    "report_count": _("số lượt báo vi phạm"),
+    "reported_by": _("người báo cáo"),
+    "requested_by": _("người đề nghị"),
+    "result": _("kết quả"),
+    "revoked": _("đã thu hồi"),
+    "revoked_by": _("người thu hồi"),
+    "role": _("vai trò thực hiện"),
+    "rule_source": _("căn cứ quy định"),
+    "run": _("lần chạy"),
+    "running_since": _("đang chạy từ"),
+    "scale": _("quy mô"),
+    "scenario": _("kịch bản"),
+    "score": _("điểm đánh giá"),
+    "share_percent": _("tỷ lệ thời hạn (%)"),
+    "size": _("dung lượng (byte)"),
+    "source": _("nguồn"),
+    "source_ref": _("mã tham chiếu nguồn"),
+    "spec": _("nội dung quyết định"),
+    "stamp": _("dấu phiên bản"),
+    "started_at": _("thời điểm bắt đầu"),
+    "status": _("trạng thái"),
+    "step": _("bước"),
+    "submitter": _("tài khoản người gửi"),
+    "successor": _("đơn vị mới"),
+    "task": _("nhiệm vụ"),
+    "text": _("nội dung"),
+    "title": _("tiêu đề"),
+    "to_status": _("trạng thái sau"),
+    "to_step": _("bước sau"),
+    "total": _("tổng số tiền phân bổ (đồng)"),
+    "unit": _("đơn vị"),
+    "updated_at": _("thời điểm cập nhật"),
+    "updated_by": _("người cập nhật"),
+    "uploaded_at": _("thời điểm tải lên"),
+    "uploaded_by": _("người tải lên"),
+    "used_at": _("thời điểm sử dụng"),
+    "user": _("tài khoản"),
+    "valid_from": _("hiệu lực từ ngày"),
+    "valid_to": _("hiệu lực đến ngày"),
+    "version": _("phiên bản"),
+    "village": _("thôn, tổ dân phố"),
+}
+
+# Where one attribute name means something else in one model: (model label, field name) → label.
+MODEL_FIELD_LABELS: dict[tuple[str, str], str | Promise] = {
+    ("procedures.ProcedureStep", "version"): _("phiên bản thủ tục"),
+    ("dossiers.DossierStep", "name"): _("tên bước"),
+    ("dossiers.DossierStep", "due_date"): _("hạn của bước"),
+    ("dossiers.DossierAttachment", "kind"): _("loại tệp"),
+    ("funding.FundDistribution", "kind"): _("loại quỹ"),
+    ("feedback.FeedbackEvent", "kind"): _("loại diễn biến"),
+    ("workforce.EvaluationStep", "level"): _("mức xếp loại"),
+    ("units.UnitSuccession", "kind"): _("hình thức sắp xếp"),
+    ("units.UnitSuccession", "source"): _("nguồn dữ liệu"),
+    ("units.Reorganisation", "result"): _("kết quả thực hiện"),
+    ("planning.TrainingPlan", "result"): _("kết quả lập kế hoạch"),
+    ("feedback.FeedbackReport", "reason"): _("lý do báo vi phạm"),
+    ("feedback.Feedback", "channel"): _("kênh tiếp nhận"),
+    ("accounts.SignupCode", "channel"): _("kênh gửi mã"),
+    ("accounts.Delegation", "revoked_by"): _("người chấm dứt ủy quyền"),
+    ("jobs.ExportJob", "content_type"): _("kiểu tệp xuất"),
+}
+
+# Columns a reader must never see in the audit log, whatever their value: secrets and hashes (an API token's,
+# a sign-up code's, a reporter's address), the key that lets a feedback sender act on the item, who reported an item,
+# and the search columns that only repeat other fields folded or as sort keys. Keys ending in _hash, _folded or
+# _sort_key are left out too.
+HIDDEN_FIELDS = frozenset(SENSITIVE_FIELDS) | {
+    "access_key", "address_hash", "code_hash", "reporter_key", "token_hash",
+    "applicant_name_folded", "name_folded", "name_sort_key",
+    # the search index's own rows (coso.core.search): folded words and documents
+    "terms", "token",
+    # day numbers the database derives from the task's dates (generated columns; snapshots leave them out)
+    "assigned_day", "closed_day", "due_day", "effective_due_day",
+}
+_HIDDEN_SUFFIXES = ("_hash", "_folded", "_sort_key")
 
 
 def _model(object_type: str) -> type[models.Model] | None:
@@ -36,10 +227,26 @@ def _field(model: type[models.Model] | None, key: str) -> models.Field | None:
     return None
 
 
+def has_default_verbose_name(field: models.Field) -> bool:
+    """True when the field was declared without a verbose_name (Django then uses its attribute name)."""
+    return getattr(field, "_verbose_name", None) is None and str(field.verbose_name) == field.name.replace("_", " ")
+
+
+def is_hidden(key: str, field: models.Field | None = None) -> bool:
+    """True for a column the audit display never shows (a secret, a hash, a search column)."""
+    names = {key} if field is None else {key, field.name}
+    return any(n in HIDDEN_FIELDS or n.endswith(_HIDDEN_SUFFIXES) for n in names)
+
+
 def _label(field: models.Field | None, key: str) -> str:
     if field is None:
         return key
-    name = str(field.verbose_name)
+    if has_default_verbose_name(field):
+        model = getattr(field, "model", None)
+        label = model._meta.label if model is not None else ""
+        name = str(MODEL_FIELD_LABELS.get((label, field.name)) or FIELD_LABELS.get(field.name) or field.verbose_name)
+    else:
+        name = str(field.verbose_name)
     return name[:1].upper() + name[1:]
 
 
@@ -86,6 +293,8 @@ def field_changes(entry: Any) -> list[dict[str, str]]:
     rows = []
     for key in keys:
         field = _field(model, key)
+        if key and is_hidden(key, field):
+            continue
         rows.append(
             {
                 "label": _label(field, key) if key else "",
