@@ -19,6 +19,8 @@ from coso.core.models import AuditLog
 from coso.funding.models import Scenario
 from coso.rules.models import Rule
 
+from .scenario_steps import adopt, compared, totals
+
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
@@ -45,30 +47,18 @@ def city(hcmc_rules, province, commune, make_village):  # type: ignore[no-untype
     return {"con_dao": con_dao, "commune": commune}
 
 
-def _totals(client, period: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    r = client.get(f"/api/v1/funding/allocation?period={period}")
-    assert r.status_code == 200, r.content
-    return {c["code"]: c["total"] for c in r.json()["communes"]}
-
-
 @pytest.mark.parametrize("change", [
     {"key": KEY, "mode": "percent", "value": "10"},
     {"key": KEY, "mode": "add", "value": "0.5"},
 ])
 def test_adopting_gives_every_commune_what_the_comparison_showed(login, users, city, change):
     c = login(users["province_finance"])
-    r = c.post("/api/v1/funding/scenarios", {"name": "Tăng hỗ trợ", "changes": [change]}, content_type="application/json")
-    assert r.status_code == 201, r.content
-    sid = r.json()["id"]
-    r = c.get(f"/api/v1/funding/scenarios/compare?ids={sid}&period=2027")
-    assert r.status_code == 200, r.content
-    promised = {row["key"]: row["values"][1] for row in r.json()["communes"]}
-    before = _totals(c, "2027")
+    sid, promised = compared(c, "Tăng hỗ trợ", [change], "2027")
+    before = totals(c, "2027")
     assert promised["26732"] > before["26732"] and promised["26734"] > before["26734"]
 
-    r = c.post(f"/api/v1/funding/scenarios/{sid}/adopt", {"effective_from": "2027-01-01", "source": "NQ 9/2026"}, content_type="application/json")
-    assert r.status_code == 200, r.content
-    assert _totals(c, "2027") == promised
+    adopt(c, sid)
+    assert totals(c, "2027") == promised
     own = Rule.objects.get(key=KEY, province_code="79", commune_code="26732", valid_from=dt.date(2027, 1, 1))
     expected = Decimal("1.87") if change["mode"] == "percent" else Decimal("2.2")
     assert Decimal(str(own.value)) == expected and own.origin == Rule.Origin.SCENARIO and own.valid_to is None
@@ -94,19 +84,12 @@ def test_setting_a_new_value_sets_the_province_level_and_keeps_a_commune_own_row
     """"Set 1.2 ×" for the city is the city's general level: Côn Đảo's own 1.7 × (an island special zone) is not cut to
     1.2; the comparison shows it kept and adoption writes the city's row only."""
     c = login(users["province_finance"])
-    r = c.post("/api/v1/funding/scenarios", {"name": "Mức chung 1,2", "changes": [{"key": KEY, "mode": "set", "value": "1.2"}]},
-               content_type="application/json")
-    assert r.status_code == 201, r.content
-    sid = r.json()["id"]
-    r = c.get(f"/api/v1/funding/scenarios/compare?ids={sid}&period=2027")
-    assert r.status_code == 200, r.content
-    promised = {row["key"]: row["values"][1] for row in r.json()["communes"]}
-    before = _totals(c, "2027")
+    sid, promised = compared(c, "Mức chung 1,2", [{"key": KEY, "mode": "set", "value": "1.2"}], "2027")
+    before = totals(c, "2027")
     assert promised["26732"] == before["26732"] and promised["26734"] > before["26734"]
 
-    r = c.post(f"/api/v1/funding/scenarios/{sid}/adopt", {"effective_from": "2027-01-01", "source": "NQ 9/2026"}, content_type="application/json")
-    assert r.status_code == 200, r.content
-    assert _totals(c, "2027") == promised
+    adopt(c, sid)
+    assert totals(c, "2027") == promised
     new = Rule.objects.filter(key=KEY, province_code="79", valid_from=dt.date(2027, 1, 1))
     assert [(r.commune_code, Decimal(str(r.value))) for r in new] == [("", Decimal("1.2"))]
     assert Decimal(str(Rule.objects.get(key=KEY, province_code="79", commune_code="26732", valid_to=None).value)) == Decimal("1.7")

@@ -17,6 +17,8 @@ import time_machine
 from coso.funding.rules import Change, RuleBook, stored_value
 from coso.rules.models import Rule
 
+from .scenario_steps import adopt, compared, totals
+
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
@@ -39,29 +41,16 @@ def test_a_changed_count_is_a_whole_number_and_money_whole_dong(commune):
     assert stored_value("funding.village.activist.coef", Decimal("1.87")) == Decimal("1.87")
 
 
-def _village_fund(client, period: str) -> int:  # type: ignore[no-untyped-def]
-    r = client.get(f"/api/v1/funding/allocation?period={period}")
-    assert r.status_code == 200, r.content
-    return {c["code"]: c["total"] for c in r.json()["communes"]}
-
-
 def test_the_comparison_and_the_adoption_agree_on_a_rounded_threshold(login, users, province, commune, make_village):
     commune.valid_from = dt.date(2019, 1, 1)
     commune.save()
     make_village(commune, "Khu phố 1", 599, kind="khu_pho")
     make_village(commune, "Khu phố 2", 600, kind="khu_pho")
     c = login(users["province_finance"])
-    r = c.post("/api/v1/funding/scenarios", {"name": "Ngưỡng hộ", "changes": [{"key": KEY, "mode": "percent", "value": "19.92"}]},
-               content_type="application/json")
-    assert r.status_code == 201, r.content
-    sid = r.json()["id"]
-    r = c.get(f"/api/v1/funding/scenarios/compare?ids={sid}&period=2027")
-    assert r.status_code == 200, r.content
-    promised = {row["key"]: row["values"][1] for row in r.json()["communes"]}
-    before = _village_fund(c, "2027")
+    sid, promised = compared(c, "Ngưỡng hộ", [{"key": KEY, "mode": "percent", "value": "19.92"}], "2027")
+    before = totals(c, "2027")
     assert promised[commune.code] < before[commune.code]  # the 599-household khu phố falls to the normal rate
 
-    r = c.post(f"/api/v1/funding/scenarios/{sid}/adopt", {"effective_from": "2027-01-01", "source": "NQ 9/2026"}, content_type="application/json")
-    assert r.status_code == 200, r.content
+    adopt(c, sid)
     assert Rule.objects.get(key=KEY, province_code="79", valid_from=dt.date(2027, 1, 1)).value == 600
-    assert _village_fund(c, "2027") == promised
+    assert totals(c, "2027") == promised
