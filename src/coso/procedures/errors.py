@@ -15,6 +15,12 @@ VERSION_IN_USE = ErrorCode("version-in-use", _("Phiên bản này đã được 
 PROCEDURE_EXISTS = ErrorCode("procedure-exists", _("Mã thủ tục %(code)s đã có trong danh mục."), status=409)
 # The past is never rewritten (as the rule book's ``rule-past``): a person's new version starts today or later.
 VERSION_PAST = ErrorCode("version-past", _("Không được sửa quá khứ: ngày hiệu lực phải từ hôm nay (%(today)s) trở đi."), field="valid_from")
+# Nor are the steps of a version already in force (dossiers filed under it follow them): a new version carries new steps.
+VERSION_STARTED = ErrorCode(
+    "version-started",
+    _("Không được sửa quá khứ: phiên bản này đã áp dụng từ ngày %(valid_from)s nên không được sửa các bước xử lý; "
+      "hãy tạo phiên bản mới áp dụng từ một ngày sau hôm nay (%(today)s) với các bước mới."),
+)
 VERSION_EXISTS = ErrorCode("version-exists", _("Đã có phiên bản bắt đầu từ ngày %(valid_from)s; chọn ngày áp dụng khác."), status=409)
 VERSION_CREATE_VALIDATION_ERROR = ErrorCode("validation-error", _("Chưa nhập thời hạn giải quyết."))
 VERSION_CREATE_VALIDATION_ERROR_2 = ErrorCode("validation-error", _("Thời hạn giải quyết phải lớn hơn 0."))

@@ -164,15 +164,20 @@ def _steps_data(version: ProcedureVersion | None) -> list[dict[str, Any]]:
 def steps_configure(*, actor: Any, version: ProcedureVersion, steps: list[dict[str, Any]]) -> ProcedureVersion:
     """Replace the steps of a version (validated, audited).
 
-    Steps belong to the rules of a version. They may be reconfigured in place only while
-    the version has not started yet; otherwise create a new version.
+    Steps belong to the rules of a version. A person reconfigures them in place only while the version
+    has not started yet (``valid_from`` after today); a version already in force keeps the steps its
+    dossiers follow and the public catalogue showed: new steps need a new version from a future date
+    (``version-started``, as ``version-past`` for a new version's start).
     """
     _require_admin(actor)
     _check_province_scope(actor, version.province_code)
     clean = validate_steps(steps)
     with transaction.atomic():
         version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
-        if version.valid_from <= timezone.localdate() and _version_in_use(version):
+        today = timezone.localdate()
+        if actor is not None and version.valid_from <= today:
+            raise procedures_errors.VERSION_STARTED(valid_from=version.valid_from.strftime("%d/%m/%Y"), today=today.strftime("%d/%m/%Y"))
+        if version.valid_from <= today and _version_in_use(version):
             raise procedures_errors.VERSION_IN_USE()
         before = _steps_data(version)
         _write_steps(version, clean)
