@@ -21,6 +21,9 @@ VERSION_STARTED = ErrorCode(
     _("Không được sửa quá khứ: phiên bản này đã áp dụng từ ngày %(valid_from)s nên không được sửa các bước xử lý; "
       "hãy tạo phiên bản mới áp dụng từ một ngày sau hôm nay (%(today)s) với các bước mới."),
 )
+# Nor are procedures ended on a past day (dossiers filed since would have been filed under an ended version).
+END_PAST = ErrorCode("end-past", _("Không được sửa quá khứ: ngày kết thúc phải từ hôm nay (%(today)s) trở đi."), field="valid_to")
+END_DATE_INVALID = ErrorCode("validation-error", _("Ngày kết thúc “%(value)s” không hợp lệ (dạng YYYY-MM-DD)."), field="valid_to")
 VERSION_EXISTS = ErrorCode("version-exists", _("Đã có phiên bản bắt đầu từ ngày %(valid_from)s; chọn ngày áp dụng khác."), status=409)
 VERSION_CREATE_VALIDATION_ERROR = ErrorCode("validation-error", _("Chưa nhập thời hạn giải quyết."))
 VERSION_CREATE_VALIDATION_ERROR_2 = ErrorCode("validation-error", _("Thời hạn giải quyết phải lớn hơn 0."))

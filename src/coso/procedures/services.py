@@ -761,19 +761,29 @@ def procedures_end(*, actor: Any, items: list[dict[str, Any]], reason: str = "")
     """End procedures on a date (idempotent, audited): close the national versions still open then, mark inactive.
 
     ``items``: [{"code", "valid_to" (ISO date), "reason", "replaced_by"}]. Returns how many procedures changed.
+    A person ends procedures from today on (``end-past``: dossiers filed since a past day were filed under
+    versions then in force); only the loaders (``actor=None``, the shipped ``ended`` list) close them on a past date.
     """
     if actor is not None:
         _require_admin(actor)
         if not _is_system(actor):
 
             raise procedures_errors.PROCEDURES_END_FORBIDDEN()
+    ends: list[dt.date] = []
+    for item in items:  # every date checked before anything is written
+        try:
+            ends.append(dt.date.fromisoformat(str(item["valid_to"])))
+        except (KeyError, TypeError, ValueError):
+            raise procedures_errors.END_DATE_INVALID(value=str(item.get("valid_to") or "")) from None
+    today = timezone.localdate()
+    if actor is not None and any(end < today for end in ends):
+        raise procedures_errors.END_PAST(today=today.strftime("%d/%m/%Y"))
     changed = 0
     with transaction.atomic():
-        for item in items:
+        for item, end in zip(items, ends, strict=True):
             proc = Procedure.objects.select_for_update().filter(code=item["code"]).first()
             if proc is None:
                 continue
-            end = dt.date.fromisoformat(str(item["valid_to"]))
             touched = False
             for v in proc.versions.select_for_update().filter(province_code="", valid_from__lt=end):
                 if v.valid_to is None or v.valid_to > end:

@@ -2,7 +2,10 @@
 
 - the processing steps of a version already in force (``valid_from`` on or before today) are those its dossiers follow
   and the public catalogue showed; they are not replaced in place by any door (service, API, page, import) —
-  new steps come with a new version from a later date (``version-started``)."""
+  new steps come with a new version from a later date (``version-started``);
+- procedures are not ended on a past date (``end-past``).
+
+Loaders of reference data (``actor=None``: ``load_procedures`` with the shipped ``ended`` list) keep closing on past dates."""
 
 import datetime as dt
 import json
@@ -30,6 +33,7 @@ STARTED_MESSAGE = (
     "Không được sửa quá khứ: phiên bản này đã áp dụng từ ngày {start} nên không được sửa các bước xử lý; "
     "hãy tạo phiên bản mới áp dụng từ một ngày sau hôm nay (27/11/2026) với các bước mới."
 )
+END_PAST_MESSAGE = "Không được sửa quá khứ: ngày kết thúc phải từ hôm nay (27/11/2026) trở đi."
 NEW_STEPS = [{"order": 1, "name": "Tiếp nhận", "role": "onestop_officer", "share_percent": 20},
              {"order": 2, "name": "Giải quyết", "role": "specialist", "share_percent": 80}]
 
@@ -139,3 +143,40 @@ def test_import_with_new_steps_makes_a_new_version_and_leaves_the_one_in_force_a
     assert r.status_code == 400 and r.json()["code"] == "import-invalid"
     assert _state() == before
 
+
+# --------------------------------------------------------------------------- ending procedures
+
+
+@pytest.mark.parametrize("end", [YESTERDAY, dt.date(2025, 7, 1)])
+def test_a_person_cannot_end_procedures_on_a_past_date(catalogue, users, end):
+    before = _state()
+    items = [{"code": KS, "valid_to": (TODAY + dt.timedelta(days=30)).isoformat(), "reason": "Thay thế"},
+             {"code": XN, "valid_to": end.isoformat(), "reason": "Bãi bỏ"}]
+    with pytest.raises(ApplicationError) as exc:
+        services.procedures_end(actor=users["sysadmin"], items=items, reason="Quyết định công bố")
+    assert (exc.value.code, exc.value.status, exc.value.message) == ("end-past", 400, END_PAST_MESSAGE)
+    assert exc.value.details["fields"]["valid_to"] == [END_PAST_MESSAGE]
+    assert _state() == before  # not even the item dated in the future
+    assert Procedure.objects.get(code=XN).version_on(end, "") is not None
+
+
+def test_a_person_ends_procedures_from_today_on(catalogue, users):
+    changed = services.procedures_end(actor=users["sysadmin"], items=[{"code": XN, "valid_to": TODAY.isoformat(), "reason": "Bãi bỏ"}])
+    assert changed == 1
+    proc = Procedure.objects.get(code=XN)
+    assert not proc.is_active and proc.version_on(YESTERDAY, "") is not None and proc.version_on(TODAY, "") is None
+
+
+def test_a_person_s_unreadable_end_date_is_refused_in_vietnamese(catalogue, users):
+    before = _state()
+    with pytest.raises(ApplicationError) as exc:
+        services.procedures_end(actor=users["sysadmin"], items=[{"code": XN, "valid_to": "27/11/2026"}])
+    assert exc.value.code == "validation-error" and exc.value.status == 400
+    assert exc.value.message == "Ngày kết thúc “27/11/2026” không hợp lệ (dạng YYYY-MM-DD)."
+    assert _state() == before
+
+
+def test_loaders_still_end_procedures_on_a_past_date(catalogue):
+    assert services.procedures_end(actor=None, items=[{"code": XN, "valid_to": "2025-07-01", "reason": "Bãi bỏ"}], reason="load_procedures") == 1
+    proc = Procedure.objects.get(code=XN)
+    assert not proc.is_active and proc.version_on(dt.date(2025, 7, 1), "") is None
