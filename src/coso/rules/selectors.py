@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from decimal import InvalidOperation
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -13,7 +15,7 @@ from coso.core.exceptions import NotFoundError, PermissionDeniedError
 from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.rules.lookup import RuleRef, book
 from coso.rules.models import Rule
-from coso.rules.registry import RuleKey, declaration, declarations, module_label, modules
+from coso.rules.registry import RuleKey, RuleValueError, declaration, declarations, is_declared, module_label, modules
 
 
 def _is_sysadmin(user: Any) -> bool:
@@ -158,3 +160,86 @@ def rule_diff(*, fetched_by: Any, date_from: dt.date, date_to: dt.date, province
         out.append({"key": key, "declaration": decl, "before": before, "after": after,
                     "value_changed": (before.raw if before else None) != (after.raw if after else None)})
     return sorted(out, key=lambda d: (d["declaration"].module, d["key"]))
+
+
+# ---------------------------------------------------------------- stored values that no longer pass their key's checks
+
+
+@dataclass(frozen=True)
+class StoredValueProblem:
+    """A stored value of the rule book that its key's checks (type, bounds, ``validator=``) refuse today."""
+
+    rule_id: int
+    key: str
+    province_code: str
+    commune_code: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    value: Any
+    message: str
+
+    @property
+    def label(self) -> str:
+        return str(declaration(self.key).label)
+
+    @property
+    def scope_text(self) -> str:
+        return scope_label(self)
+
+    @property
+    def value_text(self) -> str:
+        """The stored JSON as written, shortened for a line of a report or a page."""
+        text = json.dumps(self.value, ensure_ascii=False, default=str)
+        return text if len(text) <= 120 else text[:119] + "…"
+
+
+def value_problem(decl: RuleKey, raw: Any) -> str | None:
+    """Why ``raw`` (a stored JSON value) would be refused as a new value of ``decl`` today, or None when it passes:
+    the checks of its type and bounds, then the declaring module's ``validator=`` (``RuleKey.to_json``)."""
+    try:
+        decl.to_json(raw)
+    except RuleValueError as exc:
+        return str(exc)
+    except (ValueError, TypeError, InvalidOperation, ArithmeticError) as exc:  # a validator's own slip: reported, never a crash
+        return str(exc) or exc.__class__.__name__
+    return None
+
+
+def stored_value_problems(*, province_code: str | None = None) -> list[StoredValueProblem]:
+    """Every stored value (all dates) that no longer passes its key's checks, ordered by scope, key and date.
+
+    ``province_code=None``: the whole rule book (national defaults, every province and commune); a code: the values of
+    that province (its own and its communes'), for its administrator's page. Values stored before a check existed (a
+    ``validator=`` added later, bounds tightened) are read as they are: this lists those that an editor should replace
+    with a new value from a date. Rows of keys no longer declared are never applied and are left out (see
+    :func:`undeclared_stored_keys`)."""
+    rows = Rule.objects.order_by("province_code", "commune_code", "key", "valid_from")
+    if province_code is not None:
+        rows = rows.filter(province_code=province_code)
+    out = []
+    for row in rows.only("pk", "key", "province_code", "commune_code", "valid_from", "valid_to", "value").iterator(chunk_size=2000):
+        try:
+            decl = declaration(row.key)
+        except KeyError:
+            continue
+        message = value_problem(decl, row.value)
+        if message is not None:
+            out.append(StoredValueProblem(rule_id=row.pk, key=row.key, province_code=row.province_code, commune_code=row.commune_code,
+                                          valid_from=row.valid_from, valid_to=row.valid_to, value=row.value, message=message))
+    return out
+
+
+def undeclared_stored_keys() -> list[str]:
+    """Keys of stored rows that no declaration covers any more (kept in the table, never applied)."""
+    keys = Rule.objects.order_by("key").values_list("key", flat=True).distinct()
+    return [k for k in keys if not is_declared(k)]
+
+
+def stored_value_problems_for(user: Any, province_code: str) -> list[StoredValueProblem]:
+    """The problems a rule-book page shows: the stored values of the province its reader administers (a province
+    administrator's own province; a system administrator's chosen province), nothing for anyone else."""
+    if not province_code or not getattr(user, "is_authenticated", False):
+        return []
+    if not (_is_sysadmin(user) or (user.role == Role.PROVINCE_ADMIN and (user.province_code or "") == province_code)):
+        return []
+    return stored_value_problems(province_code=province_code)

@@ -48,6 +48,8 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "rules/index.html", {
         "on": on, "catalogue": catalogue, "province_code": scope[0], "commune_code": scope[1],
         "is_sysadmin": selectors._is_sysadmin(request.user), "confidence": dict(Confidence.choices),
+        # The province's stored values that its key's checks now refuse (e.g. stored before a validator existed).
+        "value_problems": selectors.stored_value_problems_for(request.user, scope[0]),
     })
 
 
