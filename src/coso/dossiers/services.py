@@ -8,6 +8,7 @@ the same transaction, plus a unique constraint as the last line of defence.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -17,7 +18,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connections, router, transaction
+from django.db import connections, models, router, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -581,6 +583,19 @@ def _delegation_for(dossier: Dossier, actor: Any, action: str) -> Any:
     return delegation_active(actor, "dossier_approve", timezone.localdate(), procedure_code=dossier.procedure_version.procedure.code)
 
 
+_STATE_FIELDS = tuple(f.attname for f in Dossier._meta.concrete_fields if not f.primary_key)
+
+
+def _field_state(d: Dossier) -> dict[str, Any]:
+    """The dossier's column values (copies of mutable ones), to tell later which columns an action changed."""
+    return {name: copy.deepcopy(value) if isinstance(value, (dict, list)) else value for name in _STATE_FIELDS
+            for value in (getattr(d, name),)}
+
+
+def _changed_fields(d: Dossier, state: dict[str, Any]) -> list[str]:
+    return [name for name, value in state.items() if getattr(d, name) != value]
+
+
 def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int | None, reason: str = "", data: dict | None = None, files: list[tuple[str, Any]] | None = None) -> Dossier:
     """Apply one workflow action. Bad input or an illegal transition raises and changes nothing."""
     data = data or {}
@@ -617,6 +632,7 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
             event_data["delegation"] = {"id": delegation.pk, "kind": delegation.kind, "delegator": delegation.delegator.display_name,
                                         "signing_block": delegation.signing_block()}
         handler = _HANDLERS[action]
+        state = _field_state(dossier)
         result = handler(dossier, actor=actor, now=now, reason=reason, data=data, files=prepared, stored=stored)
         steps = None
         if isinstance(result, dict):
@@ -629,7 +645,8 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
             _finish(dossier, now)
         _route(dossier, steps)
         dossier.version += 1
-        dossier.save()
+        # Only the columns the action changed (the row is locked: nobody else changed the others).
+        dossier.save(update_fields=[*_changed_fields(dossier, state), "updated_at"])
         _event(dossier, actor=actor, action=action, from_status=from_status, from_step=from_step, reason=reason, data=event_data, at=now,
                on_behalf_of=on_behalf_of)
         after = snapshot(dossier, ["status", "current_step", "due_date", "assignee", "supplement_count", "apology_due_date", "version"])
@@ -667,8 +684,12 @@ def _h_forward(d: Dossier, *, actor: Any, now: dt.datetime, data: dict, **_: Any
     nxt = next((s for s in steps if s.order > d.current_step), None)
     if nxt is None:
         raise dossiers_errors.LAST_STEP()
-    DossierStep.objects.filter(dossier=d, order=d.current_step).update(finished_at=now, handled_by=actor)
-    DossierStep.objects.filter(pk=nxt.pk).update(started_at=now)
+    # One statement closes the current step and opens the next (the dossier's row lock covers both).
+    DossierStep.objects.filter(dossier=d, order__in=[d.current_step, nxt.order]).update(
+        finished_at=Case(When(order=d.current_step, then=Value(now)), default=F("finished_at"), output_field=models.DateTimeField()),
+        handled_by=Case(When(order=d.current_step, then=Value(actor.pk)), default=F("handled_by"), output_field=models.BigIntegerField()),
+        started_at=Case(When(order=nxt.order, then=Value(now)), default=F("started_at"), output_field=models.DateTimeField()),
+    )
     flags = {}
     if d.current_step == 1 and d.forward_due_at is not None and now > d.forward_due_at:
         flags = {"forward_late": True, "forward_due_at": d.forward_due_at.isoformat()}
