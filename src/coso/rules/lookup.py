@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import logging
 import threading
 import time
 from collections.abc import Iterable
@@ -24,7 +25,9 @@ from django.core.signals import request_started
 from django.utils import timezone
 
 from coso.core.exceptions import ApplicationError
-from coso.rules.registry import RuleKey, declaration
+from coso.rules.registry import RuleKey, RuleValueError, declaration
+
+logger = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 5.0
 _MISSING: Any = object()
@@ -105,7 +108,7 @@ class RuleRef:
 def ref_from_row(row: Any) -> RuleRef:
     decl = declaration(row.key)
     return RuleRef(
-        id=row.pk, key=row.key, value=decl.to_python(row.value), raw=row.value, scope=row.scope, province_code=row.province_code,
+        id=row.pk, key=row.key, value=decl.to_python(row.value, bounds=False), raw=row.value, scope=row.scope, province_code=row.province_code,
         commune_code=row.commune_code, valid_from=row.valid_from, valid_to=row.valid_to, source_document=row.source_document,
         source_article=row.source_article, source_url=row.source_url, confidence=row.confidence, note=row.note, origin=row.origin,
     )
@@ -263,6 +266,13 @@ def _build() -> RuleIndex:
             refs.append(ref_from_row(row))
         except KeyError:
             continue  # a row of a key no longer declared is kept in the table but never applied
+        except RuleValueError as exc:
+            # A stored value its key can no longer read (its type changed, a choice removed, a table's columns renamed).
+            # It is left out, so that one row does not stop every lookup of every province: the unit's lookups fall back
+            # to the wider scope or answer "no rule" (RuleMissingError). Logged as an error; ``manage.py rules_check``
+            # and the rule-book page list it.
+            logger.error("rules: stored value left out of the rule book: %s (%s %s/%s from %s, row %s): %s", row.key, row.scope,
+                         row.province_code or "-", row.commune_code or "-", row.valid_from, row.pk, exc)
     return RuleIndex(refs)
 
 

@@ -164,8 +164,12 @@ class RuleKey:
         return str(UNIT_LABELS.get(self.unit, self.unit))
 
     # ------------------------------------------------------------------ values
-    def to_python(self, raw: Any) -> Any:  # noqa: C901 -- one branch per type reads best
-        """The stored JSON value as Python (Decimal, int, time, date, dict…); raises RuleValueError."""
+    def to_python(self, raw: Any, *, bounds: bool = True) -> Any:  # noqa: C901 -- one branch per type reads best
+        """The stored JSON value as Python (Decimal, int, time, date, dict…); raises RuleValueError.
+
+        ``bounds=False`` (the rule book reading stored rows): a number outside the key's minimum and maximum is read as it
+        is. It was inside them when it was recorded; bounds tightened later do not change a value already in force
+        (``manage.py rules_check`` and the rule-book page list it)."""
         t = self.type
         try:
             if t == ValueType.INTEGER:
@@ -218,7 +222,7 @@ class RuleKey:
             if isinstance(exc, RuleValueError):
                 raise
             raise RuleValueError(_("Giá trị không hợp lệ cho kiểu %(type)s.") % {"type": self.type.value}) from exc
-        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        if bounds and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
             if self.minimum is not None and value < self.minimum:
                 raise RuleValueError(_("Giá trị phải từ %(min)s trở lên.") % {"min": self.minimum})
             if self.maximum is not None and value > self.maximum:

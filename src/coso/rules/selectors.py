@@ -177,6 +177,7 @@ class StoredValueProblem:
     valid_to: dt.date | None
     value: Any
     message: str
+    applied: bool = True  # False: the rule book cannot read it at all and leaves it out (lookups use the wider scope)
 
     @property
     def label(self) -> str:
@@ -205,6 +206,15 @@ def value_problem(decl: RuleKey, raw: Any) -> str | None:
     return None
 
 
+def _readable(decl: RuleKey, raw: Any) -> bool:
+    """Whether the rule book reads the stored value (and applies it) despite the problem: see ``lookup.ref_from_row``."""
+    try:
+        decl.to_python(raw, bounds=False)
+    except (ValueError, TypeError, InvalidOperation, ArithmeticError):
+        return False
+    return True
+
+
 def stored_value_problems(*, province_code: str | None = None) -> list[StoredValueProblem]:
     """Every stored value (all dates) that no longer passes its key's checks, ordered by scope, key and date.
 
@@ -225,7 +235,8 @@ def stored_value_problems(*, province_code: str | None = None) -> list[StoredVal
         message = value_problem(decl, row.value)
         if message is not None:
             out.append(StoredValueProblem(rule_id=row.pk, key=row.key, province_code=row.province_code, commune_code=row.commune_code,
-                                          valid_from=row.valid_from, valid_to=row.valid_to, value=row.value, message=message))
+                                          valid_from=row.valid_from, valid_to=row.valid_to, value=row.value, message=message,
+                                          applied=_readable(decl, row.value)))
     return out
 
 

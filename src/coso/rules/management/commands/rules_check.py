@@ -23,7 +23,8 @@ class Command(BaseCommand):
         for p in problems:
             where = f"{p.province_code}/{p.commune_code}" if p.commune_code else (p.province_code or "toàn quốc")
             period = f"từ {p.valid_from:%d/%m/%Y}" + (f" đến trước {p.valid_to:%d/%m/%Y}" if p.valid_to else "")
-            self.stdout.write(f"{where}\t{p.key}\t{period}\t{p.value_text}\t{p.message}")
+            left_out = "" if p.applied else "\tkhông đọc được: không áp dụng (dùng giá trị của phạm vi rộng hơn)"
+            self.stdout.write(f"{where}\t{p.key}\t{period}\t{p.value_text}\t{p.message}{left_out}")
         if province is None:
             undeclared = undeclared_stored_keys()
             if undeclared:
