@@ -5,7 +5,8 @@ Rules (kept deliberately few):
   and only when ``settings.COSO_READ_REPLICA`` is on and a ``replica`` database is configured;
 - every write goes to the primary, and once a request (or job) has written, its later reads go to the
   primary too (a replica may lag: a page must see what it just wrote);
-- sessions and accounts are always read from the primary (a login just written must be seen at once);
+- sessions and accounts are always read from the primary (a login just written must be seen at once), and so is
+  the database cache;
 - outside such a request (jobs, commands, the API's writes, tests) nothing changes: the primary.
 """
 
@@ -20,7 +21,9 @@ from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
 # The rule book is read from the primary: it is small, cached per process, and must never lag a province's change.
-PRIMARY_ONLY_APPS = frozenset({"sessions", "accounts", "auth", "contenttypes", "admin", "jobs", "rules"})
+# So is the database cache ("django_cache"): its generation counters must not lag the writes they announce, and on
+# PostgreSQL its table is unlogged (core migration 0011), which a streaming replica does not hold.
+PRIMARY_ONLY_APPS = frozenset({"sessions", "accounts", "auth", "contenttypes", "admin", "jobs", "rules", "django_cache"})
 
 # (replica allowed for this request, the request has written)
 _state: contextvars.ContextVar[dict[str, bool] | None] = contextvars.ContextVar("coso_replica_state", default=None)
