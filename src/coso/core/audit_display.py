@@ -1,6 +1,7 @@
-"""The audit log as a person reads it: field labels instead of attribute names, local times and Vietnamese
-dates instead of UTC ISO strings, choice labels instead of codes, "Có/Không" instead of true/false; secrets,
-hashes and search columns left out."""
+"""The audit log as a person reads it, in the reader's language: field labels instead of attribute names (also for
+the keys an entry carries that are not model fields), local times and Vietnamese dates instead of UTC ISO strings,
+choice and role labels instead of codes, people's names instead of user ids, "Có/Không" ("Yes/No") instead of
+true/false; secrets, hashes and search columns left out."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -174,6 +176,98 @@ FIELD_LABELS: dict[str, str | Promise] = {
     "village": _("thôn, tổ dân phố"),
 }
 
+# Labels of the keys audit entries carry that are not fields of the object's model (counts, lists and parameters a
+# service records with ``audit_log(after={...})``), by key; a key that is neither a field nor here nor in FIELD_LABELS
+# is shown as it is.
+EXTRA_LABELS: dict[str, str | Promise] = {
+    "area_filled": _("số đơn vị được bổ sung diện tích"),
+    "budget": _("kinh phí (đồng)"),
+    "candidates": _("người trong quy hoạch đã kết thúc"),
+    "changes": _("các thay đổi"),
+    "channels": _("kênh đã gửi"),
+    "count": _("số bản ghi"),
+    "course": _("khóa bồi dưỡng"),
+    "created": _("đã tạo"),
+    "escalated": _("đã báo lãnh đạo"),
+    "files": _("tệp đính kèm"),
+    "filters": _("điều kiện lọc"),
+    "greedy_closed": _("số thiếu hụt được bù (phương án tham lam)"),
+    "handed_over": _("đã trao đường dẫn trực tiếp"),
+    "hidden": _("đã ẩn"),
+    "ids": _("mã các bản ghi"),
+    "items": _("số mục"),
+    "late": _("quá hạn"),
+    "milp_closed": _("số thiếu hụt được bù (phương án tối ưu)"),
+    "params": _("tham số"),
+    "provider": _("nhà cung cấp định danh"),
+    "rows": _("số dòng"),
+    "scope": _("phạm vi"),
+    "steps": _("các bước"),
+    "subject": _("mã định danh bên ngoài"),
+    "successions_created": _("số quan hệ kế thừa được tạo"),
+    "successions_removed": _("số quan hệ kế thừa được xoá"),
+    "successions_updated": _("số quan hệ kế thừa được cập nhật"),
+    "units_created": _("số đơn vị được tạo"),
+    "usage_rows": _("số dòng sử dụng"),
+    "year": _("năm"),
+}
+
+# Keys whose values are role codes (coso.accounts.roles.Role) on models that store them without choices.
+ROLE_KEYS = frozenset({"role", "actor_role", "handler_role", "waiting_role"})
+# Keys whose values are user ids (or lists of them) without being foreign keys to the user model.
+USER_ID_KEYS = frozenset({"officer_ids"})
+
+# Names of the models declared without a verbose_name (Django would name them in English, from the class name), by
+# model label; a model added later without a verbose_name must get one here (core/tests/test_audit_display.py checks).
+MODEL_LABELS: dict[str, str | Promise] = {
+    "core.SearchEntry": _("mục chỉ mục tìm kiếm"),
+    "core.SearchDocument": _("tài liệu chỉ mục tìm kiếm"),
+    "core.SearchWordCount": _("thống kê từ tìm kiếm"),
+    "core.DemoMarker": _("dấu dữ liệu mẫu"),
+    "accounts.ApiToken": _("mã truy cập API"),
+    "accounts.SignupCode": _("mã xác minh đăng ký"),
+    "units.UnitParentLink": _("quan hệ đơn vị cấp trên"),
+    "units.UnitSuccession": _("quan hệ kế thừa đơn vị"),
+    "rules.RuleBookState": _("trạng thái bộ quy định"),
+    "procedures.ProcedureVersion": _("phiên bản thủ tục"),
+    "procedures.ProcedureStep": _("bước thủ tục"),
+    "dossiers.DossierCounter": _("bộ đếm số hồ sơ"),
+    "dossiers.DossierStep": _("bước xử lý hồ sơ"),
+    "dossiers.DossierEvent": _("diễn biến hồ sơ"),
+    "dossiers.DossierAttachment": _("tệp đính kèm hồ sơ"),
+    "dossiers.DossierApology": _("văn bản xin lỗi"),
+    "dossiers.DossierRating": _("đánh giá hồ sơ"),
+    "workforce.PositionHolding": _("quá trình giữ chức vụ"),
+    "workforce.Training": _("quá trình đào tạo, bồi dưỡng"),
+    "workforce.Discipline": _("kỷ luật"),
+    "workforce.StaffingQuota": _("định biên"),
+    "workforce.Evaluation": _("đánh giá, xếp loại"),
+    "workforce.EvaluationStep": _("bước đánh giá"),
+    "workforce.WorkItem": _("nhiệm vụ được giao"),
+    "funding.ScenarioChange": _("thay đổi trong kịch bản"),
+    "funding.FundDistribution": _("phân phối quỹ"),
+    "feedback.ResponseTemplate": _("mẫu trả lời"),
+    "feedback.FeedbackEvent": _("diễn biến phản ánh"),
+    "feedback.FeedbackReport": _("báo vi phạm"),
+    "feedback.FeedbackAttachment": _("tệp đính kèm phản ánh"),
+    "planning.PlanningList": _("danh sách quy hoạch"),
+    "planning.Candidate": _("người trong quy hoạch"),
+    "planning.CandidateEvent": _("diễn biến quy hoạch"),
+    "planning.RemovalProposal": _("đề nghị đưa ra khỏi quy hoạch"),
+    "planning.Course": _("khóa bồi dưỡng"),
+    "planning.TrainingPlan": _("kế hoạch đào tạo, bồi dưỡng"),
+    "planning.PostgradRequest": _("đề nghị đào tạo sau đại học"),
+    "planning.AppointmentProposal": _("đề nghị bổ nhiệm"),
+    "assignments.Decision": _("quyết định điều động, luân chuyển"),
+    "assignments.RotationExemption": _("trường hợp không luân chuyển"),
+    "assignments.Origin": _("quê quán, nơi công tác của cán bộ"),
+    "jobs.JobLock": _("khoá tác vụ"),
+    "indices.RollupState": _("trạng thái tổng hợp chỉ số"),
+    "tasks.TaskReport": _("báo cáo nhiệm vụ"),
+    "tasks.TaskAttachment": _("tệp đính kèm báo cáo"),
+    "tasks.Extension": _("đề nghị gia hạn nhiệm vụ"),
+}
+
 # Where one attribute name means something else in one model: (model label, field name) → label.
 MODEL_FIELD_LABELS: dict[tuple[str, str], str | Promise] = {
     ("procedures.ProcedureStep", "version"): _("phiên bản thủ tục"),
@@ -238,27 +332,69 @@ def is_hidden(key: str, field: models.Field | None = None) -> bool:
     return any(n in HIDDEN_FIELDS or n.endswith(_HIDDEN_SUFFIXES) for n in names)
 
 
+def _capitalised(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
 def _label(field: models.Field | None, key: str) -> str:
     if field is None:
-        return key
+        label = EXTRA_LABELS.get(key) or FIELD_LABELS.get(key)
+        return _capitalised(str(label)) if label is not None else key
     if has_default_verbose_name(field):
         model = getattr(field, "model", None)
         label = model._meta.label if model is not None else ""
         name = str(MODEL_FIELD_LABELS.get((label, field.name)) or FIELD_LABELS.get(field.name) or field.verbose_name)
     else:
         name = str(field.verbose_name)
-    return name[:1].upper() + name[1:]
+    return _capitalised(name)
 
 
-def format_value(value: Any, field: models.Field | None = None) -> str:
+def _is_user_key(key: str, field: models.Field | None) -> bool:
+    if key in USER_ID_KEYS:
+        return True
+    related = getattr(field, "related_model", None) if field is not None and field.is_relation else None
+    return related is not None and related is get_user_model()
+
+
+def _user_ids(value: Any) -> list[int]:
+    values = value if isinstance(value, list) else [value]
+    return [int(v) for v in values if isinstance(v, int) and not isinstance(v, bool) or isinstance(v, str) and v.isdigit()]
+
+
+def users_named(ids: Any) -> dict[int, str]:
+    """{user id: display name} of the users that still exist among ``ids`` (one query)."""
+    wanted = {int(i) for i in ids}
+    if not wanted:
+        return {}
+    return {u.pk: u.display_name for u in get_user_model().objects.filter(pk__in=wanted).only("pk", "full_name", "first_name", "last_name", "username")}
+
+
+def _user_value(value: Any, names: dict[int, str]) -> str:
+    def one(v: Any) -> str:
+        try:
+            return names.get(int(v)) or str(v)  # a user who no longer exists: their id, as recorded
+        except (TypeError, ValueError):
+            return format_value(v)
+
+    if isinstance(value, list):
+        return ", ".join(one(v) for v in value) if value else EMPTY
+    return one(value)
+
+
+def format_value(value: Any, field: models.Field | None = None, *, key: str = "") -> str:
     if value is None or value == "" or value == [] or value == {}:
         return EMPTY
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return str(_("Có") if value else _("Không"))
     if field is not None and field.choices and not isinstance(value, (list, dict)):
         label = dict(field.flatchoices).get(value)  # type: ignore[arg-type]
         if label is not None:
             return str(label)
+    if key in ROLE_KEYS and isinstance(value, str):
+        from coso.accounts.roles import Role
+
+        if value in Role.values:
+            return str(Role(value).label)
     if isinstance(value, str):
         if _ISO_DATETIME.match(value):
             parsed = parse_datetime(value)
@@ -274,22 +410,55 @@ def format_value(value: Any, field: models.Field | None = None) -> str:
     if isinstance(value, list):
         return ", ".join(format_value(v) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {format_value(v)}" for k, v in value.items())
+        return "; ".join(f"{_label(None, str(k))}: {format_value(v, key=str(k))}" for k, v in value.items())
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     return str(value)
 
 
-def field_changes(entry: Any) -> list[dict[str, str]]:
-    """[{label, before, after}] for one audit entry; ``before``/``after`` are "" when the entry has no
-    such side (a creation has no before, a deletion no after)."""
+def object_label(object_type: str) -> str:
+    """What kind of object an entry is about, in the reader's language (the model's name); the code when unknown."""
+    model = _model(object_type or "")
+    if model is None:
+        return object_type
+    label = MODEL_LABELS.get(model._meta.label) or model._meta.verbose_name
+    return _capitalised(str(label))
+
+
+def _sides(entry: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     before, after = entry.before, entry.after
     if before is not None and not isinstance(before, dict):
         before = {"": before}
     if after is not None and not isinstance(after, dict):
         after = {"": after}
+    return before, after
+
+
+def _mentioned_users(entry: Any) -> set[int]:
+    """The user ids an entry's values hold (foreign keys to users, lists of officers)."""
+    model = _model(entry.object_type or "")
+    ids: set[int] = set()
+    for side in _sides(entry):
+        for key, value in (side or {}).items():
+            if key and _is_user_key(key, _field(model, key)):
+                ids.update(_user_ids(value))
+    return ids
+
+
+def field_changes(entry: Any, users: dict[int, str] | None = None) -> list[dict[str, str]]:
+    """[{label, before, after}] for one audit entry; ``before``/``after`` are "" when the entry has no
+    such side (a creation has no before, a deletion no after). ``users``: {id: name} of the users the entry
+    mentions (see :func:`entries_changes`); looked up here when not given."""
+    before, after = _sides(entry)
     keys = list((after or {}).keys()) + [k for k in (before or {}) if k not in (after or {})]
     model = _model(entry.object_type or "")
+    names = users if users is not None else users_named(_mentioned_users(entry))
+
+    def show(value: Any, field: models.Field | None, key: str) -> str:
+        if key and value not in (None, "") and _is_user_key(key, field):
+            return _user_value(value, names)
+        return format_value(value, field, key=key)
+
     rows = []
     for key in keys:
         field = _field(model, key)
@@ -298,8 +467,15 @@ def field_changes(entry: Any) -> list[dict[str, str]]:
         rows.append(
             {
                 "label": _label(field, key) if key else "",
-                "before": format_value(before.get(key), field) if before is not None else "",
-                "after": format_value(after.get(key), field) if after is not None else "",
+                "before": show(before.get(key), field, key) if before is not None else "",
+                "after": show(after.get(key), field, key) if after is not None else "",
             }
         )
     return rows
+
+
+def entries_changes(entries: Any) -> list[list[dict[str, str]]]:
+    """:func:`field_changes` of each entry of a page, the names of the users they mention read in one query."""
+    entries = list(entries)
+    names = users_named(set().union(*(_mentioned_users(e) for e in entries))) if entries else {}
+    return [field_changes(e, names) for e in entries]

@@ -54,6 +54,16 @@ class ErrorCode:
         return ApplicationError(text, code=self.code, details=details, status=self.status)
 
 
+def message_for(code: str) -> str:
+    """The message of an error code in the current language, when the code has one message that takes no
+    parameters (so that a message recorded earlier can be shown again in the reader's language); else ""."""
+    variants = _CATALOGUE.get(code) or []
+    if len(variants) != 1:
+        return ""
+    text = str(variants[0].message)
+    return "" if "%(" in text else text
+
+
 def catalogue() -> list[ErrorCode]:
     return sorted((e for variants in _CATALOGUE.values() for e in variants), key=lambda e: (e.code, str(e.message)))
 

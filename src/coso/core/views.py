@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
-from coso.core.audit_display import field_changes
+from coso.core.audit_display import entries_changes, object_label
 from coso.core.exceptions import ApplicationError
 from coso.core.models import AuditLog
 from coso.core.selectors import audit_list
@@ -39,8 +39,9 @@ def audit(request: HttpRequest) -> HttpResponse:
         date_to=request.GET.get("to", ""),
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    for entry in page:
-        entry.changes = field_changes(entry)  # type: ignore[attr-defined]
+    for entry, changes in zip(page, entries_changes(page), strict=True):
+        entry.changes = changes  # type: ignore[attr-defined]
+        entry.object_label = object_label(entry.object_type)  # type: ignore[attr-defined]
     return render(request, "core/audit.html", {"page": page, "filters": request.GET, "actions": AuditLog.Action.choices})
 
 

@@ -68,6 +68,19 @@ RATING_CRITERIA: list[tuple[str, str | Promise]] = [
 CRITERION_SCORES = [(2, _("Tốt")), (1, _("Trung bình")), (0, _("Kém"))]
 # Since 1/7/2025 the criteria are the nine of Decree 118/2025 Art. 33(1), from the rule book (``onestop.rating.criteria``);
 # RATING_CRITERIA above is the fallback for dossiers the rule book has no row for.
+# The rule book's labels are Vietnamese text; a label as shipped (data/rules.json: these nine, or the twelve above) is shown
+# in the reader's language (``coso.dossiers.services.rating_criteria``), a label a province typed is shown as typed.
+RATING_CRITERIA_118: list[tuple[str, str | Promise]] = [
+    ("time", _("Thời gian trả kết quả giải quyết so với thời hạn quy định")),
+    ("agencies", _("Số lượng cơ quan, đơn vị phải liên hệ để hoàn thiện hồ sơ")),
+    ("contacts", _("Số lần phải liên hệ với nơi tiếp nhận hồ sơ để hoàn thiện hồ sơ")),
+    ("information", _("Tính chính xác, đầy đủ, kịp thời của thông tin thủ tục hành chính được công khai")),
+    ("attitude", _("Thái độ của cán bộ, công chức, viên chức, nhân viên")),
+    ("result_costs", _("Kết quả giải quyết đúng quy định; chi phí, kể cả chi phí ngoài quy định")),
+    ("feedback", _("Thời gian, chất lượng giải trình đối với phản ánh, kiến nghị")),
+    ("online", _("Tiến độ, chất lượng cung cấp dịch vụ công trực tuyến")),
+    ("other", _("Tiêu chí khác")),
+]
 
 
 class RatingChannel(models.TextChoices):

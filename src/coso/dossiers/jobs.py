@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from huey import crontab
@@ -102,9 +103,13 @@ class RegisterExport:
         label = "PDF" if fmt == "pdf" else "Excel"
         from coso.dossiers.documents import register_form
 
-        return Prepared(params={"format": fmt, "start": start.isoformat(), "end": end.isoformat()},
-                        title=f"Sổ theo dõi hồ sơ (Mẫu {register_form(end)[0]}) {start:%d/%m/%Y}–{end:%d/%m/%Y} ({label})",
+        args = {"form": register_form(end)[0], "start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}", "format": label}
+        return Prepared(params={"format": fmt, "start": start.isoformat(), "end": end.isoformat()}, title=self.title(args), title_args=args,
                         province_code=user.province_code or "", commune_code=user.commune_code or "")
+
+    def title(self, args: dict[str, Any]) -> str:
+        """The name of the export in the current language (the file itself is the legal form, in Vietnamese)."""
+        return gettext("Sổ theo dõi hồ sơ (Mẫu %(form)s) %(start)s–%(end)s (%(format)s)") % args
 
     def build(self, user: Any, params: dict[str, Any], progress: Callable[[int], None]) -> ExportFile:
         from coso.dossiers import documents, selectors

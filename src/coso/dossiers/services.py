@@ -961,7 +961,9 @@ def rating_criteria(d: Dossier) -> list[tuple[str, str]]:
     rows = _dossier_rule(d, "onestop.rating.criteria", None)
     if not rows:
         return [(k, str(label)) for k, label in RATING_CRITERIA]
-    return [(str(r["key"]), str(r["label"])) for r in rows]
+    # The shipped labels are in the translation catalogue (constants.RATING_CRITERIA, RATING_CRITERIA_118): shown in the
+    # reader's language; a label a province typed has no entry there and is shown as typed.
+    return [(str(r["key"]), _(label) if (label := str(r["label"])) else label) for r in rows]
 
 
 def rating_channels(d: Dossier) -> list[str]:
@@ -971,8 +973,8 @@ def rating_channels(d: Dossier) -> list[str]:
 
 def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = None, comment: str = "", channel: str = "") -> DossierRating:
     if level not in Satisfaction.values:
-        raise dossiers_errors.INVALID_LEVEL(details={"fields": {"level": ["Bắt buộc."]}})
-    comment = free_text(comment, field="comment", label="Ý kiến")
+        raise dossiers_errors.INVALID_LEVEL(details={"fields": {"level": [_("Bắt buộc.")]}})
+    comment = free_text(comment, field="comment", label=_("Ý kiến"))
     with transaction.atomic():
         try:
             d = Dossier.objects.select_for_update().get(pk=dossier_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coso.funding import errors
@@ -37,8 +38,13 @@ class AllocationExport:
             province = AdministrativeUnit.objects.filter(code=province_code).first()
             unit_name = province.name if province else province_code
         label = "PDF" if fmt == "pdf" else "Excel"
+        args = {"unit": unit_name, "period": period.code, "format": label}
         return Prepared(params={"format": fmt, "period": period.code, "province": province_code, "commune": commune_code},
-                        title=f"Phân bổ kinh phí {unit_name} – {period.code} ({label})", province_code=province_code, commune_code=commune_code)
+                        title=self.title(args), title_args=args, province_code=province_code, commune_code=commune_code)
+
+    def title(self, args: dict[str, Any]) -> str:
+        """The name of the export in the current language (the unit's name as it is written)."""
+        return gettext("Phân bổ kinh phí %(unit)s – %(period)s (%(format)s)") % args
 
     def build(self, user: Any, params: dict[str, Any], progress: Callable[[int], None]) -> ExportFile:
         from coso.funding import selectors

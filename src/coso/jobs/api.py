@@ -48,6 +48,14 @@ class ExportOut(Schema):
     file_url: str | None
 
     @staticmethod
+    def resolve_title(obj: ExportJob) -> str:
+        return obj.display_title
+
+    @staticmethod
+    def resolve_error(obj: ExportJob) -> str:
+        return obj.display_error
+
+    @staticmethod
     def resolve_file_url(obj: ExportJob) -> str | None:
         return reverse("api-v1:jobs_export_file", kwargs={"pk": obj.pk}) if obj.status == ExportJob.Status.DONE else None
 

@@ -9,3 +9,5 @@ RUN_FORBIDDEN = ErrorCode("job-run-forbidden", _("Chỉ quản trị hệ thốn
 EXPORT_KIND_NOT_FOUND = ErrorCode("export-kind-not-found", _("Không có loại xuất tệp này."), status=404)
 EXPORT_KIND_GONE = ErrorCode("export-kind-unsupported", _("Loại xuất tệp không còn được hỗ trợ."))
 INACTIVE_USER = ErrorCode("inactive-user", _("Tài khoản đã bị khoá."))
+EXPORT_FAILED = ErrorCode("export-failed", _("Lỗi hệ thống khi tạo tệp; vui lòng thử lại hoặc báo quản trị."))
+EXPORT_TIMED_OUT = ErrorCode("export-timed-out", _("Quá thời gian chờ; vui lòng yêu cầu lại."))

@@ -103,6 +103,8 @@ class ExportJob(TenantModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("loại"), max_length=60)
     title = models.CharField(_("tên"), max_length=300)
+    # What the kind's ``title(args)`` needs to name the export again in the reader's language (``display_title``).
+    title_args = models.JSONField(_("thông tin tên"), default=dict, blank=True)
     params = models.JSONField(_("tham số"), default=dict)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("người yêu cầu"))
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -112,6 +114,8 @@ class ExportJob(TenantModel):
     content_type = models.CharField(max_length=120, blank=True, default="")
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
     error = models.TextField(_("lỗi"), blank=True, default="")
+    # The error's code (coso.core.errors), so that its message is shown in the reader's language (``display_error``).
+    error_code = models.CharField(_("mã lỗi"), max_length=60, blank=True, default="")
     created_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -133,3 +137,26 @@ class ExportJob(TenantModel):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
+
+    @property
+    def display_title(self) -> str:
+        """The export's name in the reader's language (made again by its kind from ``title_args``); the name stored
+        when it was asked for when the kind cannot (an older job, a kind no longer registered)."""
+        from coso.jobs.registry import EXPORTS
+
+        entry = EXPORTS.get(self.kind)
+        make = getattr(entry.impl, "title", None) if entry is not None else None
+        if make is not None and self.title_args:
+            try:
+                return str(make(dict(self.title_args)))
+            except (KeyError, TypeError, ValueError):
+                pass
+        return self.title
+
+    @property
+    def display_error(self) -> str:
+        """Why the export failed, in the reader's language when the error's message takes no parameters; else
+        the message as it was recorded."""
+        from coso.core.errors import message_for
+
+        return (message_for(self.error_code) if self.error_code else "") or self.error

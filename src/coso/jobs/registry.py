@@ -101,12 +101,16 @@ def _schedule(job: PeriodicJob) -> None:
 # ---------------------------------------------------------------- exports
 @dataclass
 class Prepared:
-    """What ``prepare`` returns: the normalised parameters, a title, and the unit the data belongs to."""
+    """What ``prepare`` returns: the normalised parameters, a title, and the unit the data belongs to.
+
+    ``title_args``: what the kind's ``title(args)`` needs to name the export again in the reader's language (the
+    list of exports shows it so); ``title`` is the name in the language of the request, kept as recorded."""
 
     params: dict[str, Any]
     title: str
     province_code: str = ""
     commune_code: str = ""
+    title_args: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -120,6 +124,8 @@ class ExportKind(Protocol):
     def prepare(self, user: Any, params: dict[str, Any]) -> Prepared: ...
 
     def build(self, user: Any, params: dict[str, Any], progress: Callable[[int], None]) -> ExportFile: ...
+
+    # Optional: ``title(args) -> str`` names an export from its ``Prepared.title_args`` in the current language.
 
 
 @dataclass

@@ -183,7 +183,7 @@ def export_request(*, actor: Any, kind: str, params: dict[str, Any]) -> ExportJo
                 .order_by("-created_at").first())
         if same is not None:
             return same
-        job = ExportJob.objects.create(kind=kind, title=prepared.title[:300], params=prepared.params, requested_by=actor,
+        job = ExportJob.objects.create(kind=kind, title=prepared.title[:300], title_args=prepared.title_args, params=prepared.params, requested_by=actor,
                                        province_code=prepared.province_code, commune_code=prepared.commune_code)
         audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=job, verb="export_request", after={"kind": kind, "params": prepared.params})
         job_id = str(job.pk)
@@ -238,10 +238,10 @@ def export_run(job_id: Any) -> ExportJob | None:
         result: ExportFile = entry.impl.build(user, dict(job.params), _Progress(job.pk))
         stored = save_bytes(f"exports/{timezone.now():%Y/%m/%d}/{job.pk}/{_safe_name(result.filename)}", result.data)
     except ApplicationError as exc:
-        _fail(job, exc.message)
+        _fail(job, exc.message, exc.code)
         logger.warning("export %s refused: %s", job.kind, exc.message, extra=extra)
     except Exception:  # noqa: BLE001 - recorded on the job; the user sees a clear message
-        _fail(job, "Lỗi hệ thống khi tạo tệp; vui lòng thử lại hoặc báo quản trị.")
+        _fail(job, errors.EXPORT_FAILED.message, errors.EXPORT_FAILED.code)
         logger.exception("export %s failed", job.kind, extra=extra)
     else:
         now = timezone.now()
@@ -260,8 +260,9 @@ def _safe_name(filename: str) -> str:
     return f"{slugify(stem) or 'export'}.{slugify(ext)}" if dot else (slugify(filename) or "export")
 
 
-def _fail(job: ExportJob, message: str) -> None:
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now())
+def _fail(job: ExportJob, message: Any, code: str = "") -> None:
+    """Record the failure: its message (in the language of the run) and its code, which shows it in the reader's."""
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=str(message), error_code=code[:60], finished_at=timezone.now())
 
 
 def exports_expire(*, now: dt.datetime | None = None) -> int:
@@ -273,5 +274,5 @@ def exports_expire(*, now: dt.datetime | None = None) -> int:
         count += ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.DONE).update(status=ExportJob.Status.EXPIRED, file_name="")
     # Jobs whose worker died long ago: close them so the user is not left waiting.
     ExportJob.objects.filter(status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING], created_at__lt=now - STALE_AFTER).update(
-        status=ExportJob.Status.FAILED, error="Quá thời gian chờ; vui lòng yêu cầu lại.", finished_at=now)
+        status=ExportJob.Status.FAILED, error=str(errors.EXPORT_TIMED_OUT.message), error_code=errors.EXPORT_TIMED_OUT.code, finished_at=now)
     return count

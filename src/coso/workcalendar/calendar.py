@@ -3,6 +3,10 @@
 Working day = Monday–Friday, minus statutory holidays and substituted days off from the
 `holidays` package (country VN), plus its make-up Saturdays, with administrator
 overrides (extra day off / make-up working day) taking precedence over all of these.
+
+Names of days come in Vietnamese unless a ``language`` is given ("en": the package's English names of the
+statutory holidays and English for the phrases below); the reasons administrators typed for their overrides
+are returned as typed.
 """
 
 from __future__ import annotations
@@ -10,9 +14,32 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
+from django.utils.translation import gettext_noop
+
 import holidays
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()  # datetime64[D] 0 as a date ordinal
+
+
+# Languages of the `holidays` package for the languages of the interface.
+_HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}
+SATURDAY, SUNDAY = gettext_noop("Thứ Bảy"), gettext_noop("Chủ nhật")
+DAY_OFF_ANNOUNCED, WORKING_DAY_ANNOUNCED = gettext_noop("Nghỉ theo thông báo"), gettext_noop("Làm việc theo thông báo")
+MAKEUP_DAY = gettext_noop("Làm bù")
+
+
+def _base_language(language: str | None) -> str:
+    return (language or "vi").split("-")[0].split("_")[0].lower()
+
+
+def _phrase(text: str, language: str) -> str:
+    """One of the phrases above in ``language`` (the translation catalogue; Vietnamese is the text itself)."""
+    if language == "vi":
+        return text
+    from django.utils import translation
+
+    with translation.override(language):
+        return translation.gettext(text)
 
 
 class CalendarRangeError(ValueError):
@@ -37,6 +64,7 @@ class WorkCalendar:
         # Vietnamese names whatever the process locale is (the default follows $LANG).
         vn = holidays.country_holidays("VN", years=years, language="vi")
         self.holidays: dict[dt.date, str] = dict(vn.items())
+        self._holiday_names: dict[str, dict[dt.date, str]] = {"vi": self.holidays}  # other languages: built when first asked
         self.makeup_days: set[dt.date] = {
             d for d in (getattr(vn, "weekend_workdays", set()) or set()) if first_year <= d.year <= last_year
         }
@@ -97,25 +125,43 @@ class WorkCalendar:
             self._check(d)
         return self._after[k] != self._upto[k]
 
-    def day_name(self, d: dt.date) -> str:
-        """Why a day is not worked (holiday name, 'Thứ Bảy', …), or '' for a working day."""
+    def holiday_name(self, d: dt.date, language: str = "vi") -> str:
+        """The name of the statutory holiday (or substituted day off) on ``d`` from the `holidays` package, in
+        ``language`` when the package has it (else Vietnamese); '' when ``d`` is none."""
+        if d not in self.holidays:
+            return ""
+        lang = _base_language(language)
+        names = self._holiday_names.get(lang)
+        if names is None:
+            package_language = _HOLIDAY_LANGUAGES.get(lang)
+            if package_language is None:
+                return self.holidays[d]
+            years = list(range(self.first_year, self.last_year + 1))
+            names = self._holiday_names[lang] = dict(holidays.country_holidays("VN", years=years, language=package_language).items())
+        return names.get(d) or self.holidays[d]
+
+    def day_name(self, d: dt.date, language: str = "vi") -> str:
+        """Why a day is not worked (holiday name, 'Thứ Bảy', …), or '' for a working day; in ``language``
+        except the reason typed for an override."""
         if self.is_working_day(d):
             return ""
+        lang = _base_language(language)
         if d in self.extra_off:
-            return self.reasons.get(d) or "Nghỉ theo thông báo"
+            return self.reasons.get(d) or _phrase(DAY_OFF_ANNOUNCED, lang)
         if d in self.holidays:
-            return self.holidays[d]
-        return "Thứ Bảy" if d.weekday() == 5 else "Chủ nhật"
+            return self.holiday_name(d, lang)
+        return _phrase(SATURDAY if d.weekday() == 5 else SUNDAY, lang)
 
-    def day_reason(self, d: dt.date) -> str:
+    def day_reason(self, d: dt.date, language: str = "vi") -> str:
         """Like :meth:`day_name`, but also explains working days that are unusual
         (a make-up Saturday, an override); '' for an ordinary weekday."""
         if not self.is_working_day(d):
-            return self.day_name(d)
+            return self.day_name(d, language)
+        lang = _base_language(language)
         if d in self.extra_work:
-            return self.reasons.get(d) or "Làm việc theo thông báo"
+            return self.reasons.get(d) or _phrase(WORKING_DAY_ANNOUNCED, lang)
         if d in self.makeup_days:
-            return "Làm bù"
+            return _phrase(MAKEUP_DAY, lang)
         return ""
 
     def day_source(self, d: dt.date) -> str:

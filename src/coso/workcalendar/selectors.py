@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from coso.accounts.roles import ADMIN_ROLES
@@ -85,7 +86,7 @@ def month_days(*, year: int, month: int, province_code: str = "") -> list[dict[s
                 "weekday": d.weekday(),
                 "weekday_label": weekday_label(d),
                 "working": cal.is_working_day(d),
-                "reason": cal.day_reason(d),
+                "reason": cal.day_reason(d, get_language()),
                 "origin": cal.day_source(d),
                 "override": overrides.get(d),
             }

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from coso.core.audit import audited_create, audited_delete, audited_update
 from coso.core.exceptions import ApplicationError
@@ -194,7 +195,7 @@ def _validate_override(*, date: dt.date, kind: str, reason: str, exclude_pk: int
     if not base.covers(date):
         found.append(errors.DATE_NOT_COVERED(first=base.first_year, last=base.last_year))
     elif kind == CalendarOverride.Kind.DAY_OFF and not base.is_working_day(date):
-        found.append(errors.ALREADY_DAY_OFF(date=day, name=base.day_name(date)))
+        found.append(errors.ALREADY_DAY_OFF(date=day, name=base.day_name(date, get_language())))
     elif kind == CalendarOverride.Kind.WORKING_DAY and base.is_working_day(date):
         found.append(errors.ALREADY_WORKING(date=day))
     else:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from huey import crontab
@@ -104,9 +105,15 @@ class ReviewExport:
             if unit is None or not can_see_unit(user, province_code=unit.province_code, commune_code=unit.code):
                 raise errors.PREPARE_NOT_FOUND()
         label = "PDF" if fmt == "pdf" else "Excel"
-        return Prepared(params={"format": fmt, "on": on.isoformat(), "commune": commune},
-                        title=f"Rà soát đội ngũ ngày {format_date(on)}{' – ' + commune if commune else ''} ({label})",
+        args = {"date": format_date(on), "commune": commune, "format": label}
+        return Prepared(params={"format": fmt, "on": on.isoformat(), "commune": commune}, title=self.title(args), title_args=args,
                         province_code=user.province_code or "", commune_code=commune or user.commune_code or "")
+
+    def title(self, args: dict[str, Any]) -> str:
+        """The name of the export in the current language."""
+        if args.get("commune"):
+            return gettext("Rà soát đội ngũ ngày %(date)s – %(commune)s (%(format)s)") % args
+        return gettext("Rà soát đội ngũ ngày %(date)s (%(format)s)") % args
 
     def build(self, user: Any, params: dict[str, Any], progress: Callable[[int], None]) -> ExportFile:
         from coso.workforce import exports

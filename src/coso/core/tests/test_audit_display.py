@@ -89,9 +89,9 @@ def test_every_field_without_verbose_name_has_a_vietnamese_label_or_is_hidden():
 def test_every_label_has_its_english():
     from django.utils import translation
 
-    from coso.core.audit_display import FIELD_LABELS, MODEL_FIELD_LABELS
+    from coso.core.audit_display import EXTRA_LABELS, FIELD_LABELS, MODEL_FIELD_LABELS
 
-    labels = list(FIELD_LABELS.values()) + list(MODEL_FIELD_LABELS.values())
+    labels = list(FIELD_LABELS.values()) + list(MODEL_FIELD_LABELS.values()) + list(EXTRA_LABELS.values())
     with translation.override("vi"):
         vietnamese = [str(label) for label in labels]
     with translation.override("en"):
@@ -129,3 +129,124 @@ def test_secrets_hashes_and_search_columns_are_never_shown():
     text = repr(shown)
     for secret in ("SECRET-KEY-123", "deadbeef", "cafebabe", "nguyen van a", "a|tran", "f00d", "beef"):
         assert secret not in text
+
+
+def _english(c):  # type: ignore[no-untyped-def]
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    return c
+
+
+def test_booleans_follow_the_readers_language(login, users):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert format_value(True) == "Yes" and format_value(False) == "No"
+    audit_log(actor=users["province_admin"], action="update", object_type="dossiers.Dossier", object_id=1,
+              before={"is_open": True}, after={"is_open": False})
+    c = login(users["province_admin"])
+    assert "Có → Không" in c.get("/audit/").content.decode()
+    html = _english(c).get("/audit/").content.decode()
+    assert "Yes → No" in html and "Có → Không" not in html
+
+
+def test_users_are_named_and_roles_labelled_in_the_readers_language(login, users):
+    from coso.accounts.roles import Role
+
+    specialist, leader = users["specialist"], users["leader"]
+    gone = 987654
+    audit_log(actor=users["province_admin"], action="update", object_type="dossiers.Dossier", object_id=1,
+              before={"assignee": gone}, after={"assignee": specialist.pk})
+    audit_log(actor=users["province_admin"], action="create", object_type="dossiers.DossierRating", object_id=1,
+              after={"officer_ids": [leader.pk, gone]})
+    audit_log(actor=users["province_admin"], action="create", object_type="dossiers.DossierStep", object_id=1,
+              after={"role": Role.SPECIALIST, "actor_role": Role.COMMUNE_LEADER})
+    c = login(users["province_admin"])
+    html = c.get("/audit/").content.decode()
+    assert f"{gone} → {specialist.display_name}" in html
+    assert f"{leader.display_name}, {gone}" in html
+    assert str(Role.SPECIALIST.label) in html and ">specialist<" not in html and ": specialist" not in html
+    html = _english(c).get("/audit/").content.decode()
+    from django.utils import translation
+
+    with translation.override("en"):
+        from django.utils.html import escape
+
+        assert escape(str(Role.SPECIALIST.label)) in html and escape(str(Role.COMMUNE_LEADER.label)) in html and "commune_leader" not in html
+    assert f"{gone} → {specialist.display_name}" in html
+
+
+def test_keys_that_are_not_model_fields_get_labels_unknown_ones_stay_raw(login, users):
+    from django.utils import translation
+
+    entry = audit_log(actor=None, action="action", object_type="core.AuditLog", object_id=1,
+                      after={"count": 3, "filters": {"status": "open"}, "ids": [1, 2], "made_up_key": 1})
+    job = audit_log(actor=None, action="action", object_type="planning.TrainingPlan", object_id=1,
+                    after={"year": 2026, "budget": 100, "milp_closed": 4, "greedy_closed": 3})
+    with translation.override("vi"):
+        assert [r["label"] for r in field_changes(entry)] == ["Số bản ghi", "Điều kiện lọc", "Mã các bản ghi", "made_up_key"]
+        assert field_changes(entry)[1]["after"] == "Trạng thái: open"
+    with translation.override("en"):
+        assert [r["label"] for r in field_changes(entry)] == ["Number of records", "Filters", "Record ids", "made_up_key"]
+        labels = [r["label"] for r in field_changes(job)]
+        assert labels[2:] == ["Gaps closed (optimal plan)", "Gaps closed (greedy plan)"] and all(label.isascii() for label in labels)
+    audit_log(actor=users["province_admin"], action="action", object_type="accounts.User", object_id=1,
+              after={"channels": ["email"], "handed_over": True})
+    html = _english(login(users["province_admin"])).get("/audit/").content.decode()
+    assert "Link handed over in person" in html and "handed_over" not in html
+
+
+def test_the_audit_page_reads_user_names_in_one_query(login, users, django_assert_max_num_queries):
+    for u in ("specialist", "leader", "onestop"):
+        audit_log(actor=None, action="update", object_type="dossiers.Dossier", object_id=1, before={"assignee": None}, after={"assignee": users[u].pk})
+    from coso.core.audit_display import entries_changes
+    from coso.core.models import AuditLog
+
+    entries = list(AuditLog.objects.filter(object_type="dossiers.Dossier"))
+    with django_assert_max_num_queries(1):
+        rows = entries_changes(entries)
+    assert {r[0]["after"] for r in rows} == {users[u].display_name for u in ("specialist", "leader", "onestop")}
+
+
+def test_the_object_type_is_named_in_the_readers_language(login, users):
+    audit_log(actor=users["province_admin"], action="update", object_type="units.AdministrativeUnit", object_id=7, after={"population": 2})
+    audit_log(actor=users["province_admin"], action="action", object_type="made.Up", object_id=8, after={"x": 1})
+    c = login(users["province_admin"])
+    from django.utils import translation
+
+    from coso.units.models import AdministrativeUnit
+
+    with translation.override("en"):
+        english = str(AdministrativeUnit._meta.verbose_name)
+    with translation.override("vi"):
+        vietnamese = str(AdministrativeUnit._meta.verbose_name)
+    assert english != vietnamese
+    html = c.get("/audit/").content.decode()
+    assert f">{vietnamese[:1].upper()}{vietnamese[1:]}</span> #7" in html and "made.Up</span> #8" in html
+    html = _english(c).get("/audit/").content.decode()
+    assert f">{english[:1].upper()}{english[1:]}</span> #7" in html
+
+
+def test_every_model_has_a_name_in_both_languages():
+    """A model declared without a verbose_name would be named in English (from its class name) on the Vietnamese page."""
+    from django.apps import apps
+    from django.utils import translation
+
+    from coso.core.audit_display import MODEL_LABELS, object_label
+
+    models = [m for m in apps.get_models() if m.__module__.startswith("coso.")]
+    missing = [m._meta.label for m in models if "verbose_name" not in m._meta.original_attrs and m._meta.label not in MODEL_LABELS]
+    assert missing == []
+    assert set(MODEL_LABELS) <= {m._meta.label for m in models}
+    with translation.override("vi"):
+        vietnamese = [object_label(m._meta.label) for m in models]
+    with translation.override("en"):
+        english = [object_label(m._meta.label) for m in models]
+    assert [vi for vi, en in zip(vietnamese, english, strict=True) if vi == en] == []
+
+
+def test_an_entry_without_a_signed_in_actor_is_not_shown_as_anonymous(login, users):
+    audit_log(actor=None, action="action", object_type="made.Up", object_id=9, after={"x": 1}, province_code=users["province_admin"].province_code)
+    c = login(users["province_admin"])
+    html = c.get("/audit/").content.decode()
+    assert "Hệ thống hoặc người chưa đăng nhập" in html and "<td>anonymous</td>" not in html
+    assert "System or a visitor not signed in" in _english(c).get("/audit/").content.decode()

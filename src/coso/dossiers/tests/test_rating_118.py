@@ -62,3 +62,37 @@ def test_twelve_criteria_before_1_7_2025(receive, users):
     assert len(services.rating_criteria(d)) == 12
     r = services.rate(actor=users["citizen"], dossier_id=d.pk, level="satisfied", criteria={"convenience": 2}, channel="survey")
     assert r.criteria == {"convenience": 2} and r.channel == "survey"
+
+
+def test_criteria_labels_follow_the_readers_language_and_a_provinces_own_labels_stay_as_typed(receive, users, login):
+    from coso.rules.testing import set_rule
+
+    new = _returned(receive, users, dt.date(2025, 8, 4))
+    old = _returned(receive, users, dt.date(2025, 6, 2))
+    c = login(users["citizen"])
+    vi = {k: label for k, label in services.rating_criteria(new)}
+    assert vi["feedback"] == "Thời gian, chất lượng giải trình đối với phản ánh, kiến nghị"
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    for d, key, english in ((new, "feedback", "Time and quality of explanations in answer to feedback and petitions"),
+                            (new, "other", "Other criteria"), (old, "convenience", "Convenience")):
+        labels = {x["key"]: x["label"] for x in c.get(f"/api/v1/dossiers/{d.pk}/rating-criteria").json()["criteria"]}
+        assert labels[key] == english
+        assert all(label.isascii() for label in labels.values()), labels
+        page = c.get(f"/dossiers/{d.pk}/rate/").content.decode()
+        assert english in page
+    assert "Thời gian, chất lượng giải trình" not in c.get(f"/dossiers/{new.pk}/rate/").content.decode()
+    # A province that words its own criteria: shown as the province typed them, in either language.
+    set_rule("onestop.rating.criteria", [{"key": "time", "label": "Thời gian trả kết quả"}, {"key": "home", "label": "Tiêu chí riêng của tỉnh"}],
+             valid_from=dt.date(2025, 7, 1), province_code=new.province_code)
+    labels = [x["label"] for x in c.get(f"/api/v1/dossiers/{new.pk}/rating-criteria").json()["criteria"]]
+    assert labels == ["Thời gian trả kết quả", "Tiêu chí riêng của tỉnh"]
+
+
+def test_rating_errors_in_english_name_the_field_in_english(receive, users, login):
+    d = _returned(receive, users, dt.date(2025, 8, 4))
+    c = login(users["citizen"])
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    r = c.post(f"/api/v1/dossiers/{d.pk}/rating", {"level": "nope"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["details"]["fields"]["level"] == ["Required."]
+    r = c.post(f"/api/v1/dossiers/{d.pk}/rating", {"level": "satisfied", "comment": "x" * 5000}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["message"].startswith("Comment ") and "Ý kiến" not in r.json()["message"]

@@ -166,3 +166,23 @@ def test_a_failing_build_is_shown_not_raised(login, users, data, monkeypatch):
     job = ExportJob.objects.get()
     assert r.status_code == 302 and job.status == ExportJob.Status.FAILED and "Lỗi hệ thống" in job.error
     assert "Không tạo được tệp" in c.get(r["Location"]).content.decode()
+
+
+def test_export_title_and_failure_follow_the_readers_language(login, users, data, monkeypatch):
+    from coso.funding import selectors
+
+    c = login(users["province_finance"])
+    start(c, period="2025", format="xlsx")
+    job = ExportJob.objects.get()
+    assert job.display_title.startswith("Phân bổ kinh phí ") and job.display_title.endswith(" – 2025 (Excel)")
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = c.get(f"/jobs/exports/{job.pk}/").content.decode()
+    assert "Funding allocation " in html and " – 2025 (Excel)" in html and "Phân bổ kinh phí" not in html
+
+    def boom(**kw):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(selectors, "allocation_get", boom)
+    r = start(c, period="2025", format="pdf")
+    html = c.get(r["Location"]).content.decode()
+    assert "The file could not be made: System error while creating the file" in html and "Lỗi hệ thống" not in html

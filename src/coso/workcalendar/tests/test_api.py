@@ -103,3 +103,26 @@ def test_the_days_of_the_week_are_named_in_the_readers_language(login, users, la
     assert r.status_code == 200
     days = {d["date"]: d["weekday_label"] for d in r.json()["days"]}
     assert days["2026-03-02"] == monday and days["2026-03-01"] == sunday
+
+
+def test_holiday_names_follow_the_readers_language_and_typed_reasons_stay_as_typed(login, users):
+    """The names of the statutory holidays come from the `holidays` package in the reader's language; the reason an
+    administrator typed for a province's day off is shown as typed."""
+    admin = login(users["province_admin"])
+    r = admin.post(f"{URL}/overrides", {"date": "2026-11-23", "kind": "day_off", "reason": "Lễ hội Nghinh Ông của tỉnh"},
+                   content_type="application/json")
+    assert r.status_code == 201, r.content
+    for language, culture, makeup, sunday in (("vi", "Ngày Văn hóa Việt Nam", "Làm bù", "Chủ nhật"),
+                                              ("en", "Vietnam Cultural Day", "Make-up working day", "Sunday")):
+        admin.post("/i18n/setlang/", {"language": language, "next": "/"})
+        days = {d["date"]: d["reason"] for d in admin.get(f"{URL}/days", {"year": 2026, "month": 11}).json()["days"]}
+        assert days["2026-11-24"] == culture and days["2026-11-22"] == sunday
+        assert days["2026-11-23"] == "Lễ hội Nghinh Ông của tỉnh"  # typed by the province: kept as typed
+        days = {d["date"]: d["reason"] for d in admin.get(f"{URL}/days", {"year": 2026, "month": 8}).json()["days"]}
+        assert days["2026-08-22"] == makeup
+        html = admin.get("/calendar/", {"year": 2026, "month": 11}).content.decode()
+        assert culture in html and "Lễ hội Nghinh Ông của tỉnh" in html
+    assert "Ngày Văn hóa Việt Nam" not in html and "Làm bù" not in html
+    # An override refused because the day is already a holiday names the holiday in the reader's language.
+    r = admin.post(f"{URL}/overrides", {"date": "2026-09-02", "kind": "day_off", "reason": "x"}, content_type="application/json")
+    assert r.status_code == 400 and "(National Day)" in r.json()["message"]

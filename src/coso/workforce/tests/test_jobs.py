@@ -85,3 +85,13 @@ def test_review_export_job(login, users, people):
 def test_review_page_offers_export_jobs(login, users):
     html = login(users["home_affairs"]).get("/workforce/ra-soat/").content.decode()
     assert 'value="workforce.review"' in html
+
+
+def test_review_export_title_follows_the_readers_language(login, users, people):
+    c = login(users["home_affairs"])
+    c.post("/jobs/exports/start/", {"kind": "workforce.review", "format": "xlsx", "on": "2026-03-02", "commune": "26734"})
+    job = ExportJob.objects.get()
+    assert c.get(f"/api/v1/jobs/exports/{job.pk}").json()["title"] == "Rà soát đội ngũ ngày 02/03/2026 – 26734 (Excel)"
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert c.get(f"/api/v1/jobs/exports/{job.pk}").json()["title"] == "Staff review on 02/03/2026 – 26734 (Excel)"
+    assert "Staff review on 02/03/2026" in c.get("/jobs/exports/").content.decode()
