@@ -431,7 +431,7 @@ def receive_at_counter(
     if channel not in PAPER_CHANNELS:
         raise dossiers_errors.INVALID_CHANNEL(details={"fields": {"channel": ["Không hợp lệ."]}})
     applicant = clean_applicant(applicant)
-    note = free_text(note, field="note", label="Ghi chú")
+    note = free_text(note, field="note", label=_("Ghi chú"))
     now = received_at or timezone.now()
     version = _version_for(procedure_version, procedure=procedure, province_code=commune.province_code, day=timezone.localdate(now))
     files = files or []
@@ -480,7 +480,7 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
     if commune is None or getattr(commune, "level", "") != "commune":
         raise dossiers_errors.NO_COMMUNE(details={"fields": {"commune": ["Bắt buộc."]}})
     applicant = clean_applicant(applicant)
-    note = free_text(note, field="note", label="Ghi chú")
+    note = free_text(note, field="note", label=_("Ghi chú"))
     now = timezone.now()
     if channel not in ONLINE_CHANNELS or channel not in allowed_channels(timezone.localdate(now), commune.province_code, commune.code):
         raise dossiers_errors.SUBMIT_ONLINE_INVALID_CHANNEL(details={"fields": {"channel": ["Không hợp lệ."]}})
@@ -599,7 +599,7 @@ def _changed_fields(d: Dossier, state: dict[str, Any]) -> list[str]:
 def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int | None, reason: str = "", data: dict | None = None, files: list[tuple[str, Any]] | None = None) -> Dossier:
     """Apply one workflow action. Bad input or an illegal transition raises and changes nothing."""
     data = data or {}
-    reason = free_text(reason, field="reason", label="Lý do")
+    reason = free_text(reason, field="reason", label=_("Lý do"))
     rule = ACTIONS.get(action)
     if rule is None:
         raise dossiers_errors.UNKNOWN_ACTION()
