@@ -986,8 +986,15 @@ def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = Non
             if k not in keys or score not in (0, 1, 2):
                 raise dossiers_errors.INVALID_CRITERIA(details={"fields": {k: ["Không hợp lệ."]}})
             clean[k] = score
-        # A citizen rates through the online function; an officer enters a paper form unless told otherwise (Art. 31(1)).
-        channel = channel or (RatingChannel.PORTAL if actor.role == Role.CITIZEN else RatingChannel.FORM)
+        # A citizen rates through the online function, which is the online channel (Decree 118/2025 Art. 31(1)(c)): a
+        # citizen cannot record their rating as a paper form, a device at the counter or a survey. An officer enters a
+        # paper form unless told otherwise, among the rule's channels.
+        if actor.role == Role.CITIZEN:
+            if channel not in ("", RatingChannel.PORTAL):
+                raise dossiers_errors.INVALID_RATING_CHANNEL(details={"fields": {"channel": [
+                    _("Người dân đánh giá trực tuyến: kênh đánh giá là “%(channel)s”.") % {"channel": RatingChannel.PORTAL.label}]}})
+            channel = RatingChannel.PORTAL
+        channel = channel or RatingChannel.FORM
         if channel not in rating_channels(d):
             raise dossiers_errors.INVALID_RATING_CHANNEL(details={"fields": {"channel": ["Không hợp lệ."]}})
         officer_ids = sorted(set(
