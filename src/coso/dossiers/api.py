@@ -397,7 +397,7 @@ def rating(request: HttpRequest, dossier_id: int, payload: RatingIn):  # type: i
 def rating_criteria(request: HttpRequest, dossier_id: int):  # type: ignore[no-untyped-def]
     d = selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
     return {"criteria": [{"key": k, "label": label} for k, label in services.rating_criteria(d)], "scores": [2, 1, 0],
-            "channels": services.rating_channels(d)}
+            "channels": services.rating_channels(d, request.user)}
 
 
 @router.get("/{int:dossier_id}/forms", summary="The forms this dossier has, numbered by its regime (Circular 03/2025 from 1/7/2025, Circular 01/2018 before)")

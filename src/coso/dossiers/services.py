@@ -949,9 +949,14 @@ def rating_criteria(d: Dossier) -> list[tuple[str, str]]:
     return [(str(r["key"]), str(r["label"])) for r in rows]
 
 
-def rating_channels(d: Dossier) -> list[str]:
+def rating_channels(d: Dossier, actor: Any = None) -> list[str]:
+    """The rating channels of the dossier's rule; for a citizen (``actor``), who rates through the online function,
+    the online channel only (see :func:`rate`)."""
     raw = _dossier_rule(d, "onestop.rating.channels", "form,device,portal,box,other")
-    return [c.strip() for c in str(raw).split(",") if c.strip() in RatingChannel.values]
+    channels = [c.strip() for c in str(raw).split(",") if c.strip() in RatingChannel.values]
+    if getattr(actor, "role", None) == Role.CITIZEN:
+        return [c for c in channels if c == RatingChannel.PORTAL]
+    return channels
 
 
 def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = None, comment: str = "", channel: str = "") -> DossierRating:

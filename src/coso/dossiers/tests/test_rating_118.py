@@ -42,7 +42,10 @@ def test_nine_criteria_from_1_7_2025(receive, users, login):
         services.rate(actor=users["citizen"], dossier_id=d.pk, level="satisfied", channel="survey")
     assert e.value.code == "invalid-rating-channel"
     api = c.get(f"/api/v1/dossiers/{d.pk}/rating-criteria").json()
-    assert len(api["criteria"]) == 9 and api["channels"] == ["form", "device", "portal", "camera", "box", "other"]
+    assert len(api["criteria"]) == 9 and api["channels"] == ["portal"]  # a citizen rates online
+    api = login(users["onestop"]).get(f"/api/v1/dossiers/{d.pk}/rating-criteria").json()
+    assert api["channels"] == ["form", "device", "portal", "camera", "box", "other"]
+    c = login(users["citizen"])
     r = c.post(
         f"/api/v1/dossiers/{d.pk}/rating",
         {"level": "very_satisfied", "criteria": {"time": 2, "attitude": 2, "online": 1}},
