@@ -215,9 +215,10 @@ def raw_intake(ctx: dict[str, Any], k: int, per_client: int) -> tuple[list[float
     from django.utils import timezone
 
     from coso.core.models import AuditLog, SearchEntry
-    from coso.core.search import search_document
-    from coso.core.text import fold, tokens
+    from coso.core.search import search_document, search_words
+    from coso.core.text import fold
     from coso.dossiers.models import Dossier, DossierEvent, DossierStep
+    from coso.dossiers.services import index_texts
 
     commune, version = ctx["commune"], ctx["version"]
     agency = f"RAW{commune.agency_code}"
@@ -247,7 +248,7 @@ def raw_intake(ctx: dict[str, Any], k: int, per_client: int) -> tuple[list[float
                 _insert(cur, DossierEvent(dossier_id=pk, at=now, actor_id=ctx["onestop"].pk, actor_name="Bench", action="receive", to_status="received", to_step=1, data={}))
                 _insert(cur, AuditLog(at=now, actor_id=ctx["onestop"].pk, actor_name="Bench", province_code=commune.province_code, commune_code=commune.code,
                                       action="create", verb="dossier-receive", object_type="dossiers.Dossier", object_id=str(pk), object_repr=d.code, after={"code": d.code}))
-                words = sorted({tok for text in (d.code, name, d.applicant_phone, d.applicant_citizen_id) for tok in tokens(text)})
+                words = search_words(index_texts(d.code, name, d.applicant_phone, d.applicant_citizen_id))
                 for w in words:
                     _insert(cur, SearchEntry(kind="dossier", object_id=pk, token=w, province_code=commune.province_code, commune_code=commune.code))
                 _insert(cur, search_document(kind="dossier", object_id=pk, texts=(), province_code=commune.province_code,

@@ -168,7 +168,7 @@ def staff_create(request: AuthedHttpRequest, payload: StaffIn) -> Any:
     return Status(201, {"account": _out(user), **sent})
 
 
-@router.patch("/staff/{int:pk}", response={200: StaffOut, 400: ErrorOut, 404: ErrorOut}, summary="Edit a staff account")
+@router.patch("/staff/{int:pk}", response={200: StaffOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Edit a staff account")
 def staff_patch(request: AuthedHttpRequest, pk: int, payload: StaffPatch) -> Any:
     target = staff_get(fetched_by=request.user, pk=pk)
     changes = payload.dict(exclude_unset=True)
@@ -178,22 +178,22 @@ def staff_patch(request: AuthedHttpRequest, pk: int, payload: StaffPatch) -> Any
     return _out(services.staff_update(actor=request.user, user=target, **changes))
 
 
-@router.post("/staff/{int:pk}/deactivate", response={200: StaffOut, 400: ErrorOut, 404: ErrorOut}, summary="Deactivate (sign-in and tokens stop)")
+@router.post("/staff/{int:pk}/deactivate", response={200: StaffOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Deactivate (sign-in and tokens stop)")
 def staff_deactivate(request: AuthedHttpRequest, pk: int, payload: ReasonIn) -> Any:
     return _out(services.staff_deactivate(actor=request.user, user=staff_get(fetched_by=request.user, pk=pk), reason=payload.reason))
 
 
-@router.post("/staff/{int:pk}/reactivate", response={200: StaffOut, 400: ErrorOut, 404: ErrorOut}, summary="Reactivate")
+@router.post("/staff/{int:pk}/reactivate", response={200: StaffOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Reactivate")
 def staff_reactivate(request: AuthedHttpRequest, pk: int, payload: ReasonIn) -> Any:
     return _out(services.staff_reactivate(actor=request.user, user=staff_get(fetched_by=request.user, pk=pk), reason=payload.reason))
 
 
-@router.post("/staff/{int:pk}/password-reset", response={200: SentOut, 400: ErrorOut, 404: ErrorOut}, summary="Send a one-time set-password link")
+@router.post("/staff/{int:pk}/password-reset", response={200: SentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Send a one-time set-password link")
 def staff_password_reset(request: AuthedHttpRequest, pk: int) -> Any:
     return services.password_reset_send(actor=request.user, user=staff_get(fetched_by=request.user, pk=pk))
 
 
-@router.post("/staff/{int:pk}/otp-reset", response={200: StaffOut, 400: ErrorOut, 404: ErrorOut}, summary="Remove someone's authenticator and recovery codes")
+@router.post("/staff/{int:pk}/otp-reset", response={200: StaffOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Remove someone's authenticator and recovery codes")
 def staff_otp_reset(request: AuthedHttpRequest, pk: int, payload: ReasonIn) -> Any:
     target = staff_get(fetched_by=request.user, pk=pk)
     services.otp_reset(actor=request.user, user=target, reason=payload.reason)

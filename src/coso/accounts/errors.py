@@ -7,6 +7,8 @@ from coso.core.errors import ErrorCode
 CODE_INVALID = ErrorCode("code-invalid", _("Mã xác minh không đúng hoặc đã hết hạn. Hãy yêu cầu mã mới."))
 NOT_AUTHENTICATED = ErrorCode("not-authenticated", _("Bạn cần đăng nhập."), status=403)
 REQUIRE_MANAGER_FORBIDDEN = ErrorCode("forbidden", _("Chỉ quản trị hệ thống tỉnh hoặc quản trị hệ thống được quản lý tài khoản."), status=403)
+ACCOUNT_LEVEL_FORBIDDEN = ErrorCode("forbidden", _("Bạn chỉ quản lý tài khoản cấp dưới trong phạm vi của mình; tài khoản quản trị hệ thống tỉnh do quản trị hệ thống quản lý."), status=403)
+OWN_PASSWORD_FORBIDDEN = ErrorCode("forbidden", _("Mật khẩu của chính bạn được đặt lại tại trang “Quên mật khẩu”, không qua trang quản lý tài khoản."), status=403)
 STAFF_UPDATE_INVALID_FIELDS = ErrorCode("invalid-fields", _("Không sửa được các trường: %(f)s"))
 LAST_SYSTEM_ADMIN = ErrorCode("last-system-admin", _("Đây là quản trị hệ thống cuối cùng đang hoạt động."))
 SELF_DEACTIVATE = ErrorCode("self-deactivate", _("Bạn không tự khoá tài khoản của mình."))

@@ -77,13 +77,40 @@ def _require_manager(actor: Any) -> None:
 
 
 def grantable_roles(actor: Any) -> list[str]:
-    """Staff roles ``actor`` may give. A province administrator can never grant system administration."""
+    """Staff roles ``actor`` may give: those of a lower level than their own (see :func:`outranks`). A province
+    administrator can never grant system administration, nor province administration (another account they would
+    stand level with)."""
     if not can_manage_accounts(actor):
         return []
     roles = [r for r in Role.values if r in STAFF_ROLES]
     if not actor.is_system_admin:
-        roles = [r for r in roles if r != Role.SYSTEM_ADMIN]
+        roles = [r for r in roles if _level(r) < _level(actor.role)]
     return roles
+
+
+def _level(role: str, *, superuser: bool = False) -> int:
+    """An account's level in account management: system administration (national), province administration, the
+    other staff roles."""
+    if superuser or role == Role.SYSTEM_ADMIN:
+        return 2
+    return 1 if role == Role.PROVINCE_ADMIN else 0
+
+
+def outranks(actor: Any, target: User) -> bool:
+    """Whether ``actor``'s level lets them manage ``target``'s account (besides being in their scope, see
+    :func:`can_manage_user`): an administrator manages the accounts of lower roles, so that a province administrator
+    cannot reset the password of, edit or lock another province administrator of the province (and take the account
+    over); only a system administrator manages province administrators, and the system administrators one another (no
+    level above them). Nobody manages an account of a higher level."""
+    if actor.is_system_admin:
+        return True
+    return _level(target.role, superuser=target.is_superuser) < _level(actor.role)
+
+
+def require_outranks(actor: Any, target: User) -> None:
+    """Refuse (403) to manage ``target``'s account unless ``actor`` outranks them (see :func:`outranks`)."""
+    if not outranks(actor, target):
+        raise accounts_errors.ACCOUNT_LEVEL_FORBIDDEN()
 
 
 def manageable_units(actor: Any) -> Any:
@@ -276,6 +303,7 @@ def staff_update(*, actor: Any, user: User, **changes: Any) -> User:
     locked = User.objects.select_for_update().get(pk=user.pk)
     if not can_manage_user(actor, locked):
         raise NotFoundError()
+    require_outranks(actor, locked)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise accounts_errors.STAFF_UPDATE_INVALID_FIELDS(f=", ".join(sorted(unknown)))
@@ -316,6 +344,7 @@ def staff_deactivate(*, actor: Any, user: User, reason: str = "") -> User:
         raise NotFoundError()
     if locked.pk == actor.pk:
         raise accounts_errors.SELF_DEACTIVATE()
+    require_outranks(actor, locked)
     if not locked.is_active:
         raise accounts_errors.ALREADY_INACTIVE()
     if locked.role == Role.SYSTEM_ADMIN:
@@ -329,6 +358,7 @@ def staff_reactivate(*, actor: Any, user: User, reason: str = "") -> User:
     locked = User.objects.select_for_update().get(pk=user.pk)
     if not can_manage_user(actor, locked):
         raise NotFoundError()
+    require_outranks(actor, locked)
     if locked.is_active:
         raise accounts_errors.ALREADY_ACTIVE()
     from coso.accounts.backends import unlock
@@ -346,6 +376,9 @@ def password_reset_send(*, actor: Any, user: User) -> dict[str, Any]:
     _require_manager(actor)
     if not can_manage_user(actor, user):
         raise NotFoundError()
+    if user.pk == actor.pk:
+        raise accounts_errors.OWN_PASSWORD_FORBIDDEN()
+    require_outranks(actor, user)
     if not user.is_active:
         raise accounts_errors.INACTIVE()
     result = _send_link(user, new=False)
@@ -667,6 +700,7 @@ def otp_reset(*, actor: Any, user: User, reason: str = "") -> None:
         raise NotFoundError()
     if user.pk == actor.pk:
         raise accounts_errors.SELF_OTP_RESET()
+    require_outranks(actor, user)
     if not reason.strip():
         raise accounts_errors.OTP_RESET_VALIDATION_ERROR(details={"fields": {"reason": [_("Bắt buộc.")]}})
     removed = TOTPDevice.objects.filter(user=user).count() + StaticDevice.objects.filter(user=user).count()

@@ -343,6 +343,8 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/staff_detail.html", {
         "target": target, "otp_enabled": services.otp_enabled(target), "otp_required": services.otp_required_for(target),
         "deactivate_form": DeactivateForm(), "otp_form": OtpResetForm(), "history": history,
+        # a peer or higher administrator's account (or their own, as a province administrator) is shown, not managed
+        "manageable": services.outranks(request.user, target),
     })
 
 
@@ -350,6 +352,11 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _manager_only(request)
     target = staff_get(fetched_by=request.user, pk=pk)
+    try:
+        services.require_outranks(request.user, target)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:staff_detail", pk=target.pk)
     initial = {"full_name": target.full_name, "role": target.role, "unit": target.unit.code if target.unit else "", "email": target.email,
                "phone": target.phone, "citizen_id": target.citizen_id}
     form = StaffForm(request.POST or None, actor=request.user, editing=True, initial=initial)

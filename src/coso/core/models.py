@@ -126,7 +126,8 @@ class SearchDocument(models.Model):
     ``id``: the object's key in the index (``coso.core.search.document_key``: a number of the kind in the high bits,
     the object's id in the low ones), so that the index answers with object ids without reading this table.
     ``terms``: the unit tokens ("_p…" province, "_c…" commune, which a user's query can never produce: folded words
-    have only [0-9a-z]) then the object's folded words (coso.core.search.search_words), space-separated.
+    have only [0-9a-z]) then the object's folded words (coso.core.search.search_words; a marked word, "_i…" for a
+    citizen id, see coso.core.search.Marked, among them), space-separated.
     SQLite indexes ``terms`` in an FTS5 table kept by triggers (core_searchdocument_fts, with prefix indexes so that a
     query word matches by prefix without merging every matching word's list; a kind is a range of its keys);
     PostgreSQL in a GIN index of the terms each after the kind's number (coso.core.search.POSTGRES_VECTOR), prefix

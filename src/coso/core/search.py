@@ -7,6 +7,7 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, models, router, transaction
@@ -18,13 +19,54 @@ from coso.core.models import SearchDocument, SearchEntry, SearchWordCount
 from coso.core.paging import COUNT_CAP
 from coso.core.text import tokens
 
-
-def search_words(texts: Iterable[str | None]) -> list[str]:
-    """The indexed words of an object's texts: folded, cut at 64 letters, sorted, once each."""
-    return sorted({t[:64] for text in texts for t in tokens(text)})
+# The first character of a marked word (see Marked): never in a query's words, which have only [0-9a-z].
+MARK = "_"
 
 
-def search_entries(*, kind: str, object_id: int, texts: Iterable[str | None], province_code: str = "", commune_code: str = "") -> list[SearchEntry]:
+@dataclass(frozen=True)
+class Marked:
+    """A value indexed under its own marker ("_" and a letter, then the value's folded words run together), apart from
+    the object's plain words: a query word never has "_" (coso.core.text.tokens), so a plain search never matches it,
+    by prefix or whole; only a caller that passes it to :func:`search_filter` as ``marked`` does (e.g. the applicant's
+    citizen id, which only who sees citizen ids in full may search by). ``mark``: one letter, neither "p" nor "c"
+    (the unit tokens of a document, see :func:`unit_terms`)."""
+
+    mark: str
+    value: str
+
+    def __post_init__(self) -> None:
+        if not (len(self.mark) == 1 and self.mark in _WORD_CHARS and self.mark.isalpha() and self.mark not in "pc"):
+            raise ValueError(f"bad search mark: {self.mark!r}")
+
+    @property
+    def token(self) -> str:
+        """The indexed word ("" for a value without a word): cut at 64 letters like the plain words."""
+        word = "".join(tokens(self.value))
+        return f"{MARK}{self.mark}{word}"[:64] if word else ""
+
+
+SearchText = str | Marked | None
+
+
+def marked_citizen_id(value: str | None) -> Marked:
+    """A citizen id (CCCD, or the old CMND) indexed under its marker: a plain search never matches it, not even by
+    its first digits (Decree 13/2023: who sees it masked must not confirm it digit by digit)."""
+    return Marked("i", value or "")
+
+
+def search_words(texts: Iterable[SearchText]) -> list[str]:
+    """The indexed words of an object's texts: folded, cut at 64 letters, sorted, once each; a :class:`Marked` text
+    is one word under its marker."""
+    words: set[str] = set()
+    for text in texts:
+        if isinstance(text, Marked):
+            words.update([text.token] if text.token else [])
+        else:
+            words.update(t[:64] for t in tokens(text))
+    return sorted(words)
+
+
+def search_entries(*, kind: str, object_id: int, texts: Iterable[SearchText], province_code: str = "", commune_code: str = "") -> list[SearchEntry]:
     """The unsaved index entries of one object (for writers that insert rows themselves)."""
     return [SearchEntry(kind=kind, object_id=object_id, token=w, province_code=province_code, commune_code=commune_code)
             for w in search_words(texts)]
@@ -52,7 +94,7 @@ def unit_terms(province_code: str = "", commune_code: str = "") -> list[str]:
     return ([f"_p{province_code}"] if province_code else []) + ([f"_c{commune_code}"] if commune_code else [])
 
 
-def search_document(*, kind: str, object_id: int, texts: Iterable[str | None], province_code: str = "",
+def search_document(*, kind: str, object_id: int, texts: Iterable[SearchText], province_code: str = "",
                     commune_code: str = "", words: list[str] | None = None) -> SearchDocument | None:
     """The unsaved full-text document of one object (None without a word: no query can match it)."""
     words = search_words(texts) if words is None else words
@@ -62,14 +104,14 @@ def search_document(*, kind: str, object_id: int, texts: Iterable[str | None], p
                           terms=" ".join(unit_terms(province_code, commune_code) + words))
 
 
-def search_documents(*, kind: str, rows: Iterable[tuple[int, Iterable[str | None], str, str]]) -> list[SearchDocument]:
+def search_documents(*, kind: str, rows: Iterable[tuple[int, Iterable[SearchText], str, str]]) -> list[SearchDocument]:
     """The unsaved documents of rows of (object_id, texts, province_code, commune_code), for writers that insert rows
     themselves (with the entries of :func:`search_entries`)."""
     docs = (search_document(kind=kind, object_id=pk, texts=texts, province_code=p, commune_code=c) for pk, texts, p, c in rows)
     return [d for d in docs if d is not None]
 
 
-def search_index_set(*, kind: str, object_id: int, texts: Iterable[str | None], province_code: str = "", commune_code: str = "",
+def search_index_set(*, kind: str, object_id: int, texts: Iterable[SearchText], province_code: str = "", commune_code: str = "",
                      new: bool = False) -> None:
     """Replace the indexed words of one object (``new``: an object just created, which has none yet).
 
@@ -87,7 +129,7 @@ def search_index_set(*, kind: str, object_id: int, texts: Iterable[str | None], 
             document.save(force_insert=True)
 
 
-def search_index_bulk(*, kind: str, rows: Iterable[tuple[int, Iterable[str | None], str, str]], batch_size: int = 5000) -> int:
+def search_index_bulk(*, kind: str, rows: Iterable[tuple[int, Iterable[SearchText], str, str]], batch_size: int = 5000) -> int:
     """Add words for many new objects at once: rows of (object_id, texts, province_code, commune_code).
     Their words are added to the counts (SearchWordCount)."""
     buffer: list[SearchEntry] = []
@@ -173,7 +215,7 @@ def search_index_move(*, kind: str, object_ids: Iterable[int], commune_code: str
         for d in documents:
             terms = d.terms.split(" ")
             old_province = next((t[2:] for t in terms if t.startswith("_p")), "")
-            words = [t for t in terms if not t.startswith("_")]
+            words = [t for t in terms if not t.startswith(("_p", "_c"))]  # the marked words (see Marked) kept
             d.terms = " ".join(unit_terms(old_province if province_code is None else province_code, commune_code) + words)
         SearchDocument.objects.bulk_update(documents, ["terms"], batch_size=1000)
     return changed
@@ -185,7 +227,7 @@ def search_index_remove(*, kind: str, object_id: int) -> None:
 
 
 def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: str = "pk", for_capped_page: bool = False,
-                  province_code: str = "", commune_code: str = "") -> models.QuerySet:
+                  province_code: str = "", commune_code: str = "", marked: Sequence[Marked] = ()) -> models.QuerySet:
     """Narrow ``queryset`` to objects whose indexed words match every word of ``query``.
 
     ``province_code`` / ``commune_code``: the unit ``queryset`` is already limited to (the
@@ -197,6 +239,10 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
     finds "Đức", "nguy" finds "Nguyễn"); a one-letter word matches only that whole word, so
     that "o" or "a" does not match most of the index.
     An empty query leaves the queryset unchanged.
+
+    ``marked``: values to match among the words indexed under their marker (see :class:`Marked`), each by prefix
+    like a query word, besides the words of ``query`` (which never match a marked word): the caller decides who
+    may search by them.
 
     One word is read from the word index (SearchEntry), whose entries of a word are in object
     order. ``for_capped_page``: the caller shows one page and counts up to a cap
@@ -215,7 +261,7 @@ def search_filter(queryset: models.QuerySet, *, kind: str, query: str, field: st
     On PostgreSQL, a capped page with more matches than ``PAGE_SAMPLE`` counts from a sample of
     them and probes each row walked for its page (see :class:`_SampleOrProbe`).
     """
-    words = _query_words(query)
+    words = _query_words(query) + list(dict.fromkeys(m.token for m in marked if m.token))
     if not words:
         return queryset
     scope = _scope(province_code, commune_code)
@@ -512,7 +558,9 @@ def _indexed_words(connection: BaseDatabaseWrapper, kind: str, word: str) -> lis
     with connection.cursor() as cur:
         cur.execute(sql, [kind, word, *bound, kind, *bound])
         found = [row[0] for row in cur.fetchall()]
-    return None if len(found) > EXPAND_MAX else found
+    if len(found) > EXPAND_MAX:
+        return None  # GIN's own prefix match: a true prefix, never a marked word of another
+    return [t for t in found if t.startswith(MARK) == word.startswith(MARK)]  # see _token_q
 
 
 # Measured at 1,000,000 names: "nguyen van duc" (76,000 ids) takes 175 ms on SQLite and 179 ms on
@@ -581,7 +629,14 @@ def _token_q(word: str) -> models.Q:
     if len(word) < 2:
         return models.Q(token=word)
     upper = prefix_upper_bound(word)
-    return models.Q(token__gte=word, token__lt=upper) if upper else models.Q(token__gte=word)
+    if not upper:
+        return models.Q(token__gte=word)
+    q = models.Q(token__gte=word, token__lt=upper)
+    if word < MARK < upper:
+        # "9z" → [9z, a): in the binary order of SQLite and of PostgreSQL's C collation, the marked words ("_…", see
+        # Marked) lie between the digits and the letters (linguistic collations put "_" before the digits)
+        q &= ~models.Q(token__startswith=MARK)
+    return q
 
 
 class _AnyOf(models.Func):

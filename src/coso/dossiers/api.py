@@ -19,11 +19,13 @@ from ninja.pagination import paginate
 
 from coso.core import json_input
 from coso.core.exceptions import NotFoundError
+from coso.core.masking import log_personal_list_read
 from coso.core.params import working_days_query
 from coso.core.security import client_ip
 from coso.core.types import AuthedHttpRequest
 from coso.dossiers import documents, errors, selectors, services
 from coso.dossiers.constants import Status
+from coso.dossiers.models import Dossier
 from coso.procedures.models import Procedure
 from coso.units.models import AdministrativeUnit
 
@@ -309,7 +311,13 @@ def lookup(request: HttpRequest, code: str, phone: str):  # type: ignore[no-unty
 @router.get("/", response=list[DossierOut], summary="Dossiers in the caller's scope (search by code, name, phone, CCCD)")
 @paginate
 def list_dossiers(request: HttpRequest, q: str = "", status: str = "", procedure: str = ""):  # type: ignore[no-untyped-def]
-    return selectors.dossier_list(fetched_by=request.user, query=q, status=status, procedure_code=procedure)
+    found = selectors.dossier_list(fetched_by=request.user, query=q, status=status, procedure_code=procedure)
+    if selectors.is_citizen_id_search(request.user, q):
+        # only who sees citizen ids in full gets here (dossier_list refuses the others): the list confirms whose number it is
+        log_personal_list_read(user=request.user, model=Dossier, what="Tra cứu hồ sơ theo số CCCD", count=found.count(),
+                               filters={"q": q, "status": status, "procedure": procedure}, ids=list(found.values_list("pk", flat=True)[:200]),
+                               reason="API")
+    return found
 
 
 @router.get("/mine", response=list[DossierOut], summary="The citizen's own dossiers")
@@ -389,7 +397,7 @@ def rating(request: HttpRequest, dossier_id: int, payload: RatingIn):  # type: i
 def rating_criteria(request: HttpRequest, dossier_id: int):  # type: ignore[no-untyped-def]
     d = selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
     return {"criteria": [{"key": k, "label": label} for k, label in services.rating_criteria(d)], "scores": [2, 1, 0],
-            "channels": services.rating_channels(d)}
+            "channels": services.rating_channels(d, request.user)}
 
 
 @router.get("/{int:dossier_id}/forms", summary="The forms this dossier has, numbered by its regime (Circular 03/2025 from 1/7/2025, Circular 01/2018 before)")

@@ -18,11 +18,12 @@ from django.utils import timezone
 from coso.accounts.roles import Role
 from coso.core.bulk import insert_rows
 from coso.core.demo import DemoContext, random_citizen_id, random_person, random_phone, squeeze_before
+from coso.core.search import SearchText
 from coso.core.text import fold
 from coso.dossiers import deadlines
 from coso.dossiers.constants import Action, Channel, Satisfaction, Status, Timeliness
 from coso.dossiers.models import Dossier, DossierApology, DossierCounter, DossierEvent, DossierRating, DossierStep
-from coso.dossiers.services import agency_code_for, default_steps, near_percent
+from coso.dossiers.services import agency_code_for, default_steps, index_texts, near_percent
 from coso.rules.lookup import rule
 from coso.workcalendar import services as cal
 
@@ -36,7 +37,7 @@ REFUSAL_REASONS = ["Không thuộc thẩm quyền giải quyết của UBND cấ
                    "Nội dung yêu cầu trái quy định của pháp luật"]
 
 
-def _index_words(rows: list[tuple[int, list[str], str, str]]) -> None:
+def _index_words(rows: list[tuple[int, list[SearchText], str, str]]) -> None:
     """The dossier search entries (those of coso.core.search.search_index_bulk), inserted fast."""
     from coso.core.search import search_documents, search_entries, search_stats_refresh
 
@@ -108,7 +109,7 @@ def build(ctx: DemoContext) -> None:
     bar = ctx.progress("Hồ sơ một cửa")
     counters: dict[tuple[str, dt.date], int] = defaultdict(int)
     total_communes = len(ctx.communes)
-    index_rows: list[tuple[int, list[str], str, str]] = []
+    index_rows: list[tuple[int, list[SearchText], str, str]] = []
     for ci, commune in enumerate(ctx.communes):
         per_day = 7.0 if ci < 2 else (0.1 if national else 0.45)
         _build_commune(ctx, commune, rng, versions, weights, steps_of, work_days, today, per_day, staff_by_commune.get(commune.code, {}),
@@ -178,7 +179,7 @@ def _build_commune(ctx: DemoContext, commune: Any, rng: random.Random, versions:
             ratings.append(DossierRating(dossier=d, level=p["rating"], criteria=p["criteria"], officer_ids=sorted(officer_ids), rated_at=p["rated_at"],
                                          rated_by=d.owner, province_code=d.province_code, commune_code=d.commune_code))
         if full_index or d.is_open:
-            index_rows.append((d.pk, [d.code, d.applicant_name, d.applicant_phone, d.applicant_citizen_id], d.province_code, d.commune_code))
+            index_rows.append((d.pk, index_texts(d.code, d.applicant_name, d.applicant_phone, d.applicant_citizen_id), d.province_code, d.commune_code))
     apologies.sort(key=lambda a: a.issued_at)
     for i, a in enumerate(apologies, start=1):
         a.number = i

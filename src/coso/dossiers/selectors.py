@@ -12,9 +12,11 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+from coso.core.masking import sees_full_citizen_id
 from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.core.scoping import get_scoped_or_404, scope_unit, scoped
-from coso.core.search import search_filter
+from coso.core.search import Marked, marked_citizen_id, search_filter
+from coso.core.text import tokens
 from coso.dossiers import errors
 from coso.dossiers.constants import FINISHED_STATUSES, REGISTER_MAX_DAYS, Channel, Satisfaction, Status, Timeliness
 from coso.dossiers.models import Dossier, DossierApology, DossierEvent, DossierRating
@@ -45,8 +47,7 @@ def dossier_list(*, fetched_by: Any, query: str = "", status: str = "", procedur
     if procedure_code:
         qs = qs.filter(procedure_version__procedure__code=procedure_code)
     if query.strip():
-        _check_search_terms(fetched_by, query)
-        qs = search_filter(qs, kind="dossier", query=query, **scope_unit(fetched_by))
+        qs = _search(qs, fetched_by, query)
     return qs
 
 
@@ -55,13 +56,29 @@ def dossier_list(*, fetched_by: Any, query: str = "", status: str = "", procedur
 _IDENTITY_NUMBER = re.compile(r"[0-9]{9}|[0-9]{11,12}", re.ASCII)
 
 
-def _check_search_terms(fetched_by: Any, query: str) -> None:
-    """Who sees citizen ids masked (Decree 13/2023: ``User.sees_personal_data``) may not search by one: the list would
-    confirm which applicant a number belongs to, the full number the page hides from them."""
-    if getattr(fetched_by, "sees_personal_data", False):
-        return
-    if any(_IDENTITY_NUMBER.fullmatch(term) for term in query.split()):
+def _search_terms(fetched_by: Any, query: str) -> tuple[str, list[Marked]]:
+    """(the plain words, the citizen ids) of a search. The index keeps the applicant's citizen id under its own marker
+    (services.index_texts), which a plain word never matches, not even by its first digits: only who sees citizen
+    ids in full (Decree 13/2023: ``User.sees_personal_data``) searches by one, with a word of 9, 11 or 12 digits
+    (matched by prefix). Anyone else is refused such a word: the list would confirm which applicant a number belongs
+    to, the full number the page hides from them."""
+    words = tokens(query)
+    ids = [w for w in words if _IDENTITY_NUMBER.fullmatch(w)]
+    if not ids:
+        return query, []
+    if not sees_full_citizen_id(fetched_by):
         raise errors.SEARCH_BY_CITIZEN_ID()
+    return " ".join(w for w in words if w not in ids), [marked_citizen_id(w) for w in ids]
+
+
+def is_citizen_id_search(fetched_by: Any, query: str) -> bool:
+    """Whether a search reads citizen ids (see _search_terms): the caller logs the read (core.masking.log_personal_list_read)."""
+    return sees_full_citizen_id(fetched_by) and any(_IDENTITY_NUMBER.fullmatch(w) for w in tokens(query))
+
+
+def _search(qs: QuerySet, fetched_by: Any, query: str) -> QuerySet:
+    plain, ids = _search_terms(fetched_by, query)
+    return search_filter(qs, kind="dossier", query=plain, marked=ids, **scope_unit(fetched_by))
 
 
 def my_dossiers(*, fetched_by: Any) -> QuerySet:
@@ -123,8 +140,7 @@ def inbox(*, fetched_by: Any, query: str = "", near_days: int | None = None, war
     base, where, today = _inbox_filters(fetched_by, near_days=near_days, warn_days=warn_days)
     mine = base if where["mine"] is None else base.filter(where["mine"])
     if query.strip():
-        _check_search_terms(fetched_by, query)
-        mine = search_filter(scoped(dossier_qs(), fetched_by), kind="dossier", query=query, **scope_unit(fetched_by))
+        mine = _search(scoped(dossier_qs(), fetched_by), fetched_by, query)
     order = ["due_date", "id"]
     lists = [q.order_by(*order) for q in (mine, base.filter(where["near"]), base.filter(where["overdue"]), base.filter(where["warnings"]))]
     intake = (

@@ -30,7 +30,7 @@ from coso.core.audit import audit_log, snapshot
 from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from coso.core.models import AuditLog
 from coso.core.notify import notify
-from coso.core.search import search_index_set
+from coso.core.search import SearchText, marked_citizen_id, search_index_set
 from coso.core.text import fold, nfc
 from coso.dossiers import deadlines
 from coso.dossiers import errors as dossiers_errors
@@ -337,10 +337,16 @@ def _save_files(dossier: Dossier, files: list[tuple[str, att.PreparedFile]], *, 
         )
 
 
+def index_texts(code: str, applicant_name: str, applicant_phone: str, applicant_citizen_id: str) -> list[SearchText]:
+    """A dossier's indexed texts: the citizen id under its own marker, which only who sees citizen ids in full
+    searches by (see selectors.dossier_list); the code, the name and the phone as plain words."""
+    return [code, applicant_name, applicant_phone, marked_citizen_id(applicant_citizen_id)]
+
+
 def _index(dossier: Dossier, *, new: bool = False) -> None:
     search_index_set(
         kind="dossier", object_id=dossier.pk,
-        texts=[dossier.code, dossier.applicant_name, dossier.applicant_phone, dossier.applicant_citizen_id],
+        texts=index_texts(dossier.code, dossier.applicant_name, dossier.applicant_phone, dossier.applicant_citizen_id),
         province_code=dossier.province_code, commune_code=dossier.commune_code, new=new,
     )
 
@@ -966,9 +972,14 @@ def rating_criteria(d: Dossier) -> list[tuple[str, str]]:
     return [(str(r["key"]), _(label) if (label := str(r["label"])) else label) for r in rows]
 
 
-def rating_channels(d: Dossier) -> list[str]:
+def rating_channels(d: Dossier, actor: Any = None) -> list[str]:
+    """The rating channels of the dossier's rule; for a citizen (``actor``), who rates through the online function,
+    the online channel only (see :func:`rate`)."""
     raw = _dossier_rule(d, "onestop.rating.channels", "form,device,portal,box,other")
-    return [c.strip() for c in str(raw).split(",") if c.strip() in RatingChannel.values]
+    channels = [c.strip() for c in str(raw).split(",") if c.strip() in RatingChannel.values]
+    if getattr(actor, "role", None) == Role.CITIZEN:
+        return [c for c in channels if c == RatingChannel.PORTAL]
+    return channels
 
 
 def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = None, comment: str = "", channel: str = "") -> DossierRating:
@@ -1003,8 +1014,15 @@ def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = Non
             if k not in keys or score not in (0, 1, 2):
                 raise dossiers_errors.INVALID_CRITERIA(details={"fields": {k: ["Không hợp lệ."]}})
             clean[k] = score
-        # A citizen rates through the online function; an officer enters a paper form unless told otherwise (Art. 31(1)).
-        channel = channel or (RatingChannel.PORTAL if actor.role == Role.CITIZEN else RatingChannel.FORM)
+        # A citizen rates through the online function, which is the online channel (Decree 118/2025 Art. 31(1)(c)): a
+        # citizen cannot record their rating as a paper form, a device at the counter or a survey. An officer enters a
+        # paper form unless told otherwise, among the rule's channels.
+        if actor.role == Role.CITIZEN:
+            if channel not in ("", RatingChannel.PORTAL):
+                raise dossiers_errors.INVALID_RATING_CHANNEL(details={"fields": {"channel": [
+                    _("Người dân đánh giá trực tuyến: kênh đánh giá là “%(channel)s”.") % {"channel": RatingChannel.PORTAL.label}]}})
+            channel = RatingChannel.PORTAL
+        channel = channel or RatingChannel.FORM
         if channel not in rating_channels(d):
             raise dossiers_errors.INVALID_RATING_CHANNEL(details={"fields": {"channel": ["Không hợp lệ."]}})
         officer_ids = sorted(set(

@@ -21,13 +21,13 @@ from csp.decorators import csp_replace
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core.exceptions import ApplicationError, ConflictError
-from coso.core.masking import log_personal_read
+from coso.core.masking import log_personal_list_read, log_personal_read
 from coso.core.security import client_ip
 from coso.core.types import AuthedHttpRequest
 from coso.dossiers import documents, selectors, services
 from coso.dossiers.constants import ACTIONS, OPEN_STATUSES, Action, Status, Timeliness
 from coso.dossiers.forms import ActionForm, CounterIntakeForm, LookupForm, OnlineSubmitForm, PeriodForm, RatingForm
-from coso.dossiers.models import DossierAttachment
+from coso.dossiers.models import Dossier, DossierAttachment
 from coso.procedures.models import Procedure
 from coso.units.models import AdministrativeUnit
 
@@ -229,6 +229,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
         tab = "mine"
     counts = {name: getattr(box, name).count() for name in ("mine", "near", "overdue", "warnings", "intake")}
     page = Paginator(getattr(box, tab), 50).get_page(request.GET.get("page"))
+    q = request.GET.get("q", "")
+    if selectors.is_citizen_id_search(request.user, q):
+        # only who sees citizen ids in full gets here (inbox refuses the others): the list confirms whose number it is
+        log_personal_list_read(user=request.user, model=Dossier, what="Tra cứu hồ sơ theo số CCCD", count=counts["mine"], filters={"q": q},
+                               ids=list(box.mine.values_list("pk", flat=True)[:200]), reason="Tra cứu hồ sơ")
     return render(request, "dossiers/inbox.html", {"box": box, "tab": tab, "rows": page, "page": page, "counts": counts,
                                                    "q": request.GET.get("q", ""), "near_days": near_days})
 

@@ -108,7 +108,8 @@ def test_province_admin_is_confined_to_their_province(users, foreign_commune, pr
     # A system administrator may create anywhere, and other system administrators (no unit).
     user, _ = services.staff_create(actor=users["sysadmin"], username="qt2", full_name="Quản trị 2", role=Role.SYSTEM_ADMIN)
     assert user.is_staff and user.unit is None and user.province_code == ""
-    assert services.grantable_roles(admin) == [r for r in services.grantable_roles(users["sysadmin"]) if r != Role.SYSTEM_ADMIN]
+    # nor province administration: only a system administrator manages province administrators
+    assert services.grantable_roles(admin) == [r for r in services.grantable_roles(users["sysadmin"]) if r not in (Role.SYSTEM_ADMIN, Role.PROVINCE_ADMIN)]
     # A province administrator cannot edit or disable a system administrator, nor a foreign account.
     foreign, _ = services.staff_create(actor=users["sysadmin"], username="ha.noi", full_name="Y", role=Role.SPECIALIST, unit=foreign_commune)
     for target in (users["sysadmin"], user, foreign, users["citizen"]):
@@ -138,9 +139,9 @@ def test_edit_role_and_unit_keeps_codes_in_step_and_is_audited(users, province, 
     assert target.commune_code == "" and target.province_code == "79"
     log = AuditLog.objects.filter(verb="staff_update", object_id=str(target.pk)).first()
     assert log.before["role"] == Role.SPECIALIST and log.after["role"] == Role.PROVINCE_FINANCE
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(ApplicationError) as exc:  # their own account is a system administrator's to manage
         services.staff_update(actor=admin, user=admin, role=Role.SPECIALIST, unit=other_commune)
-    assert exc.value.code == "validation-error"
+    assert exc.value.code == "forbidden"
     with pytest.raises(ApplicationError):
         services.staff_update(actor=admin, user=target, is_superuser=True)
 

@@ -9,6 +9,7 @@ import time_machine
 
 from coso.core.exceptions import ApplicationError
 from coso.dossiers import services
+from coso.dossiers.models import Dossier, DossierRating
 from coso.dossiers.tests.conftest import act
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,10 @@ def test_nine_criteria_from_1_7_2025(receive, users, login):
         services.rate(actor=users["citizen"], dossier_id=d.pk, level="satisfied", channel="survey")
     assert e.value.code == "invalid-rating-channel"
     api = c.get(f"/api/v1/dossiers/{d.pk}/rating-criteria").json()
-    assert len(api["criteria"]) == 9 and api["channels"] == ["form", "device", "portal", "camera", "box", "other"]
+    assert len(api["criteria"]) == 9 and api["channels"] == ["portal"]  # a citizen rates online
+    api = login(users["onestop"]).get(f"/api/v1/dossiers/{d.pk}/rating-criteria").json()
+    assert api["channels"] == ["form", "device", "portal", "camera", "box", "other"]
+    c = login(users["citizen"])
     r = c.post(
         f"/api/v1/dossiers/{d.pk}/rating",
         {"level": "very_satisfied", "criteria": {"time": 2, "attitude": 2, "online": 1}},
@@ -60,7 +64,7 @@ def test_officer_enters_a_paper_form_rating(receive, users):
 def test_twelve_criteria_before_1_7_2025(receive, users):
     d = _returned(receive, users, dt.date(2025, 6, 2))
     assert len(services.rating_criteria(d)) == 12
-    r = services.rate(actor=users["citizen"], dossier_id=d.pk, level="satisfied", criteria={"convenience": 2}, channel="survey")
+    r = services.rate(actor=users["onestop"], dossier_id=d.pk, level="satisfied", criteria={"convenience": 2}, channel="survey")
     assert r.criteria == {"convenience": 2} and r.channel == "survey"
 
 
@@ -96,3 +100,27 @@ def test_rating_errors_in_english_name_the_field_in_english(receive, users, logi
     assert r.status_code == 400 and r.json()["details"]["fields"]["level"] == ["Required."]
     r = c.post(f"/api/v1/dossiers/{d.pk}/rating", {"level": "satisfied", "comment": "x" * 5000}, content_type="application/json")
     assert r.status_code == 400 and r.json()["message"].startswith("Comment ") and "Ý kiến" not in r.json()["message"]
+
+@pytest.mark.parametrize("day", [dt.date(2025, 8, 4), dt.date(2025, 6, 2)])
+def test_a_citizen_rating_online_is_recorded_with_the_online_channel(receive, users, login, day):
+    """Art. 31(1): a citizen's own rating goes through the online function; it could be recorded as a paper form, a
+    device at the counter or a survey by sending that channel."""
+    d = _returned(receive, users, day)
+    c = login(users["citizen"])
+    version = Dossier.objects.get(pk=d.pk).version
+    for channel in ("form", "device", "camera", "box", "other", "survey", "nonsense"):
+        r = c.post(f"/api/v1/dossiers/{d.pk}/rating", {"level": "satisfied", "channel": channel}, content_type="application/json")
+        assert r.status_code == 400 and r.json()["code"] == "invalid-rating-channel", (channel, r.content)
+        assert "Đánh giá trực tuyến tại Cổng Dịch vụ công quốc gia" in r.json()["details"]["fields"]["channel"][0]
+    assert not DossierRating.objects.filter(dossier=d).exists() and Dossier.objects.get(pk=d.pk).version == version
+    r = c.post(f"/api/v1/dossiers/{d.pk}/rating", {"level": "satisfied", "channel": "portal"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["channel"] == "portal"
+
+
+def test_an_officer_still_chooses_among_the_rules_channels(receive, users, login):
+    d = _returned(receive, users, dt.date(2025, 8, 4))
+    c = login(users["onestop"])
+    r = c.post(f"/api/v1/dossiers/{d.pk}/rating", {"level": "satisfied", "channel": "survey"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid-rating-channel"
+    r = c.post(f"/api/v1/dossiers/{d.pk}/rating", {"level": "satisfied", "channel": "device"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["channel"] == "device"
