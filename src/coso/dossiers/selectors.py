@@ -51,16 +51,17 @@ def dossier_list(*, fetched_by: Any, query: str = "", status: str = "", procedur
     return qs
 
 
-# A citizen id as typed in a search: 12 digits (CCCD), 9 (the old CMND), or 11 (a CCCD's first digits). Phone numbers
-# (10 digits) and dossier codes stay searchable for everyone.
-_IDENTITY_NUMBER = re.compile(r"[0-9]{9}|[0-9]{11,12}", re.ASCII)
+# A citizen id as typed in a search: 12 digits (CCCD) or 9 (the old CMND). Phone numbers (10 digits for a mobile, 11
+# for a landline: 02x and 8 digits) and dossier codes stay plain words, searchable for everyone: the citizen id is
+# indexed under its own marker, which a plain word never matches, whole or by its first digits.
+_IDENTITY_NUMBER = re.compile(r"[0-9]{9}|[0-9]{12}", re.ASCII)
 
 
 def _search_terms(fetched_by: Any, query: str) -> tuple[str, list[Marked]]:
     """(the plain words, the citizen ids) of a search. The index keeps the applicant's citizen id under its own marker
     (services.index_texts), which a plain word never matches, not even by its first digits: only who sees citizen
-    ids in full (Decree 13/2023: ``User.sees_personal_data``) searches by one, with a word of 9, 11 or 12 digits
-    (matched by prefix). Anyone else is refused such a word: the list would confirm which applicant a number belongs
+    ids in full (Decree 13/2023: ``User.sees_personal_data``) searches by one, with a word of 9 or 12 digits
+    (matched by prefix: 9 digits find an old CMND or a CCCD beginning with them). Anyone else is refused such a word: the list would confirm which applicant a number belongs
     to, the full number the page hides from them."""
     words = tokens(query)
     ids = [w for w in words if _IDENTITY_NUMBER.fullmatch(w)]

@@ -264,8 +264,10 @@ def test_who_sees_citizen_ids_masked_cannot_search_by_one(login, users, version)
     assert c.get("/api/v1/dossiers/?q=079123456789").json()["count"] == 1
     for who in ("finance", "province_finance"):
         f = login(users[who])
-        for q in ("079123456789", "07912345678", "123456789", "Tuấn 079123456789"):
+        for q in ("079123456789", "123456789", "Tuấn 079123456789"):
             r = f.get(f"/api/v1/dossiers/?q={q}")
             assert r.status_code == 403 and r.json()["code"] == "citizen-id-search", (who, q, r.content)
+        # 11 digits: a landline number's length, searched as a plain word, which never matches the citizen id
+        assert f.get("/api/v1/dossiers/?q=07912345678").json()["count"] == 0
         assert f.get("/api/v1/dossiers/?q=0912345678").status_code == 200  # the phone and the name stay searchable
         assert f.get("/api/v1/dossiers/?q=pham minh tuan").status_code == 200
