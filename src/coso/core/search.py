@@ -632,11 +632,12 @@ def _token_q(word: str) -> models.Q:
     if not upper:
         return models.Q(token__gte=word)
     q = models.Q(token__gte=word, token__lt=upper)
-    if word < MARK < upper:
-        # "9z" → [9z, a): in the binary order of SQLite and of PostgreSQL's C collation, the marked words ("_…", see
-        # Marked) lie between the digits and the letters (linguistic collations put "_" before the digits)
-        q &= ~models.Q(token__startswith=MARK)
-    return q
+    # A plain word never matches a marked one ("_…", see Marked), nor a marked word a plain one, whatever the order of
+    # the database's collation: in the binary order (SQLite, PostgreSQL's C collation) "9z" → [9z, a) holds the marked
+    # words, which lie between the digits and the letters; a collation that ignores punctuation (glibc's en_US.UTF-8,
+    # ICU's "shifted") sorts "_i0790…" as "i0790…", inside the range of the plain word "i0790".
+    marked = models.Q(token__startswith=MARK)
+    return q & (marked if word.startswith(MARK) else ~marked)
 
 
 class _AnyOf(models.Func):
