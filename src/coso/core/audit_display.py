@@ -1,7 +1,7 @@
 """The audit log as a person reads it, in the reader's language: field labels instead of attribute names (also for
-the keys an entry carries that are not model fields), local times and Vietnamese dates instead of UTC ISO strings,
-choice and role labels instead of codes, people's names instead of user ids, "Có/Không" ("Yes/No") instead of
-true/false; secrets, hashes and search columns left out."""
+the keys an entry carries that are not model fields), what each action code means, local times and Vietnamese dates
+instead of UTC ISO strings, choice and role labels instead of codes, people's names instead of user ids, "Có/Không"
+("Yes/No") instead of true/false; secrets, hashes and search columns left out."""
 
 from __future__ import annotations
 
@@ -288,6 +288,186 @@ MODEL_FIELD_LABELS: dict[tuple[str, str], str | Promise] = {
     ("jobs.ExportJob", "content_type"): _("kiểu tệp xuất"),
 }
 
+# What an entry's action code (the ``verb`` a service passes to ``audit_log``) means, in the reader's language, by
+# code. The page shows the label and keeps the code beside it (inspectors search by it); a code not here (an old
+# entry's) is shown as it is. A verb written later without a label here fails core/tests/test_audit_display.py, which
+# reads every ``verb=`` of the project's code.
+VERB_LABELS: dict[str, str | Promise] = {
+    # accounts
+    "api_token_issue": _("Cấp mã truy cập API"),
+    "citizen_signup": _("Công dân đăng ký tài khoản"),
+    "citizen_signup_verified": _("Xác minh mã đăng ký của công dân"),
+    "delegation_create": _("Ủy quyền xử lý (KT., TUQ.)"),
+    "delegation_end": _("Chấm dứt ủy quyền"),
+    "external_identity_create": _("Tạo tài khoản công dân từ định danh bên ngoài"),
+    "external_identity_link": _("Liên kết định danh bên ngoài với tài khoản"),
+    "login_unlock": _("Mở khoá đăng nhập bằng đường dẫn"),
+    "login_unlock_link": _("Gửi đường dẫn mở khoá đăng nhập"),
+    "otp_disable": _("Tắt xác thực hai lớp"),
+    "otp_enrol": _("Bật xác thực hai lớp"),
+    "otp_failed": _("Nhập sai mã xác thực hai lớp"),
+    "otp_recovery_codes": _("Tạo lại mã khôi phục"),
+    "otp_reset": _("Gỡ xác thực hai lớp của tài khoản"),
+    "password_reset_request": _("Đề nghị đặt lại mật khẩu"),
+    "password_reset_send": _("Gửi đường dẫn đặt mật khẩu"),
+    "password_set": _("Đặt mật khẩu mới"),
+    "staff_create": _("Tạo tài khoản cán bộ"),
+    "staff_create_from_register": _("Tạo tài khoản cán bộ từ hồ sơ nhân sự"),
+    "staff_deactivate": _("Khoá tài khoản cán bộ"),
+    "staff_import": _("Tạo tài khoản cán bộ từ tệp Excel"),
+    "staff_import_file": _("Nhập tệp Excel tài khoản cán bộ"),
+    "staff_reactivate": _("Mở khoá tài khoản cán bộ"),
+    "staff_update": _("Sửa tài khoản cán bộ"),
+    # assignments
+    "assignments.decision_apply": _("Cập nhật hồ sơ theo quyết định bổ nhiệm có hiệu lực"),
+    "assignments.decision_record": _("Ghi nhận quyết định bổ nhiệm"),
+    "assignments.exemption_add": _("Thêm trường hợp không luân chuyển"),
+    "assignments.origin_set": _("Ghi quê quán, nơi công tác của cán bộ"),
+    "assignments.planning_closed": _("Kết thúc quy hoạch của người được bổ nhiệm"),
+    # dossiers: f"dossier-{action}" for each action of dossiers.constants.ACTIONS, and the codes written directly
+    "dossier-accept": _("Tiếp nhận hồ sơ trực tuyến"),
+    "dossier-apology": _("Xin lỗi và gia hạn giải quyết hồ sơ"),
+    "dossier-approve": _("Phê duyệt, ký hồ sơ"),
+    "dossier-assign": _("Phân công xử lý hồ sơ"),
+    "dossier-close": _("Đóng hồ sơ do không bổ sung"),
+    "dossier-forward": _("Chuyển bước xử lý hồ sơ"),
+    "dossier-rate": _("Đánh giá mức độ hài lòng về hồ sơ"),
+    "dossier-receive": _("Tiếp nhận hồ sơ tại quầy"),
+    "dossier-receive_supplement": _("Nhận hồ sơ bổ sung"),
+    "dossier-refuse": _("Từ chối giải quyết hồ sơ"),
+    "dossier-request_supplement": _("Yêu cầu bổ sung hồ sơ"),
+    "dossier-result_ready": _("Xác nhận hồ sơ đã có kết quả"),
+    "dossier-return_result": _("Trả kết quả hồ sơ"),
+    "dossier-send_back": _("Trả hồ sơ về bước trước"),
+    "dossier-stop": _("Dừng xử lý hồ sơ"),
+    "dossier-submit-online": _("Nộp hồ sơ trực tuyến"),
+    "dossier-withdraw": _("Rút hồ sơ theo đề nghị của công dân"),
+    # feedback
+    "feedback_answer": _("Trả lời phản ánh, kiến nghị"),
+    "feedback_assign": _("Giao xử lý phản ánh"),
+    "feedback_auto_hide": _("Tự động ẩn phản ánh bị báo vi phạm"),
+    "feedback_edit": _("Biên tập nội dung công khai của phản ánh"),
+    "feedback_escalate": _("Báo lãnh đạo phản ánh quá hạn"),
+    "feedback_forward": _("Chuyển phản ánh đến cơ quan có thẩm quyền"),
+    "feedback_forward_escalate": _("Báo lãnh đạo phản ánh quá hạn chuyển"),
+    "feedback_hide": _("Ẩn phản ánh"),
+    "feedback_publish": _("Công khai phản ánh"),
+    "feedback_publish_answer": _("Công khai trả lời phản ánh"),
+    "feedback_rate": _("Người gửi đánh giá trả lời"),
+    "feedback_receive_forward": _("Nhận phản ánh được chuyển đến"),
+    "feedback_redact": _("Che thông tin cá nhân trong phản ánh"),
+    "feedback_reject": _("Từ chối phản ánh"),
+    "feedback_request_info": _("Đề nghị người gửi bổ sung thông tin"),
+    "feedback_submit": _("Gửi phản ánh, kiến nghị"),
+    "feedback_supplement": _("Người gửi bổ sung thông tin"),
+    "feedback_unhide": _("Bỏ ẩn phản ánh"),
+    # funding
+    "funding-commune-pt-distribution": _("Phân phối quỹ phụ cấp người hoạt động không chuyên trách cấp xã"),
+    "funding-organisation-created": _("Tạo tổ chức chính trị - xã hội của xã"),
+    "funding-scenario-adopted": _("Áp dụng kịch bản kinh phí"),
+    "funding-scenario-changes": _("Ghi các thay đổi của kịch bản kinh phí"),
+    "funding-scenario-created": _("Tạo kịch bản kinh phí"),
+    "funding-scenario-deleted": _("Xoá kịch bản kinh phí"),
+    "funding-scenario-updated": _("Sửa kịch bản kinh phí"),
+    "funding-village-distribution": _("Phân phối quỹ phụ cấp thôn, tổ dân phố"),
+    "reorganisation_merge_duplicate": _("Ngừng tổ chức trùng khi sắp xếp đơn vị"),
+    # indices
+    "indices_rebuild": _("Tính lại toàn bộ chỉ số"),
+    "province_figure_corrected": _("Sửa số liệu tỉnh nhập"),
+    "province_figure_entered": _("Nhập số liệu của tỉnh"),
+    "province_figure_removed": _("Xoá số liệu tỉnh nhập"),
+    # jobs
+    "export_request": _("Yêu cầu xuất dữ liệu"),
+    "job_run": _("Chạy tác vụ định kỳ"),
+    # planning
+    "planning.appointment_proposal_close": _("Kết thúc đề nghị bổ nhiệm"),
+    "planning.appointment_proposal_open": _("Lập đề nghị bổ nhiệm"),
+    "planning.attendance_complete": _("Xác nhận hoàn thành khóa bồi dưỡng"),
+    "planning.candidate_add": _("Đưa người vào quy hoạch"),
+    "planning.candidate_remove": _("Đưa người ra khỏi quy hoạch"),
+    "planning.close_on_appointment": _("Kết thúc quy hoạch do đã được bổ nhiệm"),
+    "planning.course_create": _("Tạo khóa bồi dưỡng"),
+    "planning.list_create": _("Lập danh sách quy hoạch"),
+    "planning.plan_build": _("Lập kế hoạch đào tạo, bồi dưỡng"),
+    "planning.postgrad_create": _("Ghi nhận đề nghị đào tạo sau đại học"),
+    "planning.postgrad_decide": _("Quyết định đề nghị đào tạo sau đại học"),
+    "planning.postgrad_repayment": _("Tính chi phí đào tạo phải đền bù"),
+    "planning.proposal_decide": _("Quyết định đề nghị đưa ra khỏi quy hoạch"),
+    "planning.review_propose": _("Rà soát hằng năm: đề xuất đưa ra khỏi quy hoạch"),
+    # procedures
+    "procedure_create": _("Tạo thủ tục hành chính"),
+    "procedure_decentralise": _("Phân cấp thủ tục cho cấp xã"),
+    "procedure_decentralise_end": _("Chấm dứt phân cấp thủ tục"),
+    "procedure_end": _("Ngừng áp dụng thủ tục"),
+    "procedure_import": _("Nhập thủ tục từ danh mục"),
+    "procedure_import_row": _("Nhập phiên bản thủ tục từ danh mục"),
+    "procedure_rename_shipped": _("Sửa tên thủ tục theo danh mục"),
+    "procedure_steps_configure": _("Cấu hình các bước xử lý của thủ tục"),
+    "procedure_update": _("Sửa thông tin thủ tục"),
+    "procedure_version_close": _("Kết thúc phiên bản thủ tục"),
+    "procedure_version_create": _("Tạo phiên bản thủ tục"),
+    "procedure_version_update": _("Sửa phần mô tả của phiên bản thủ tục"),
+    # rules
+    "rule_change": _("Thay đổi giá trị quy định"),
+    "rule_close": _("Kết thúc giá trị quy định trước"),
+    "rule_continue": _("Giá trị trước tiếp tục sau thời hạn thay đổi"),
+    "rule_load": _("Nạp bộ quy định có sẵn"),
+    "rule_reopen": _("Khôi phục giá trị quy định trước"),
+    "rule_withdraw": _("Rút giá trị quy định chưa có hiệu lực"),
+    # tasks
+    "directive_register": _("Ghi nhận văn bản chỉ đạo"),
+    "task_assign": _("Giao nhiệm vụ cho xã"),
+    "task_cancel": _("Huỷ nhiệm vụ"),
+    "task_complete": _("Báo cáo hoàn thành nhiệm vụ"),
+    "task_extension_apply": _("Áp dụng hạn mới của nhiệm vụ"),
+    "task_extension_approve": _("Đồng ý gia hạn nhiệm vụ"),
+    "task_extension_close": _("Kết thúc đề nghị gia hạn chưa xét"),
+    "task_extension_refuse": _("Không đồng ý gia hạn nhiệm vụ"),
+    "task_extension_request": _("Đề nghị gia hạn nhiệm vụ"),
+    "task_progress": _("Báo cáo tiến độ nhiệm vụ"),
+    "task_report": _("Gửi báo cáo nhiệm vụ"),
+    # units
+    "commune_update_attributes": _("Sửa thông tin xã/phường"),
+    "reorganisation_apply": _("Thực hiện sắp xếp đơn vị hành chính"),
+    "reorganisation_cancel": _("Huỷ sắp xếp đơn vị hành chính"),
+    "reorganisation_failed": _("Sắp xếp đơn vị hành chính không thực hiện được"),
+    "reorganisation_move": _("Chuyển dữ liệu sang đơn vị mới khi sắp xếp"),
+    "reorganisation_schedule": _("Lên lịch sắp xếp đơn vị hành chính"),
+    "reorganisation_unit_create": _("Tạo đơn vị mới khi sắp xếp"),
+    "reorganisation_unit_end": _("Kết thúc đơn vị cũ khi sắp xếp"),
+    "reorganisation_unit_rename": _("Đổi tên đơn vị khi sắp xếp"),
+    "reorganisation_village_create": _("Tạo thôn, tổ dân phố khi sắp xếp"),
+    "reorganisation_village_end": _("Kết thúc thôn, tổ dân phố khi sắp xếp"),
+    "reorganisation_village_merge": _("Nhập thôn, tổ dân phố khi sắp xếp"),
+    "reorganisation_village_rename": _("Đổi tên thôn, tổ dân phố trùng tên khi sắp xếp"),
+    "units_import_lineage_2025": _("Nạp đơn vị trước 1/7/2025 và đơn vị kế thừa"),
+    "units_import_official": _("Nạp danh mục tỉnh, xã chính thức"),
+    "village_create": _("Thêm thôn, tổ dân phố"),
+    "village_delete": _("Xoá thôn, tổ dân phố"),
+    "village_import": _("Nhập thôn, tổ dân phố từ tệp Excel"),
+    "village_update": _("Sửa thôn, tổ dân phố"),
+    # workcalendar
+    "load_calendar_overrides": _("Nạp lịch nghỉ lễ, ngày làm bù"),
+    # workforce
+    "approve": _("Phê duyệt kết quả đánh giá, xếp loại"),
+    "evaluation-open": _("Mở phiếu đánh giá, xếp loại"),
+    "import": _("Nhập danh sách cán bộ từ tệp Excel"),
+    "import-dossier-stats": _("Lấy số liệu hồ sơ một cửa vào nhật ký công việc"),
+    "import-dossiers": _("Tính lại đánh giá theo hồ sơ một cửa"),
+    "leader-assess": _("Lãnh đạo đánh giá, xếp loại"),
+    "person_link_user": _("Liên kết hồ sơ nhân sự với tài khoản"),
+    "self-assess": _("Tự đánh giá, xếp loại"),
+    "work-item": _("Ghi nhiệm vụ vào nhật ký công việc"),
+    "workforce.person_update": _("Sửa hồ sơ cán bộ"),
+    "workforce.position_add": _("Thêm quá trình giữ chức vụ"),
+    "workforce.position_change": _("Thay đổi chức vụ hiện giữ"),
+    "workforce.position_end": _("Kết thúc chức vụ đang giữ"),
+    "workforce.position_history": _("Bổ sung quá trình công tác"),
+    "workforce.position_start": _("Bắt đầu giữ chức vụ"),
+    "workforce.qualification_raised": _("Nâng trình độ sau đào tạo"),
+    "workforce.training_completed": _("Ghi nhận hoàn thành đào tạo, bồi dưỡng"),
+}
+
 # Columns a reader must never see in the audit log, whatever their value: secrets and hashes (an API token's,
 # a sign-up code's, a reporter's address), the key that lets a feedback sender act on the item, who reported an item,
 # and the search columns that only repeat other fields folded or as sort keys. Keys ending in _hash, _folded or
@@ -423,6 +603,27 @@ def object_label(object_type: str) -> str:
         return object_type
     label = MODEL_LABELS.get(model._meta.label) or model._meta.verbose_name
     return _capitalised(str(label))
+
+
+def verb_label(verb: str) -> str:
+    """What an entry's action code means, in the reader's language; the code itself when it has no label."""
+    label = VERB_LABELS.get(verb or "")
+    return str(label) if label is not None else (verb or "")
+
+
+def verbs_matching(text: str) -> list[str]:
+    """The action codes whose label, in Vietnamese or in the reader's language, contains ``text`` (without regard to
+    case or accents): the audit page's filter finds "Chuyển bước" as well as the code ``dossier-forward``."""
+    from django.utils import translation
+
+    from coso.core.text import fold
+
+    wanted = fold(text)
+    if not wanted:
+        return []
+    with translation.override("vi"):
+        vietnamese = {code: str(label) for code, label in VERB_LABELS.items()}
+    return sorted(code for code, label in VERB_LABELS.items() if wanted in fold(str(label)) or wanted in fold(vietnamese[code]))
 
 
 def _sides(entry: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:

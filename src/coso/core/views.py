@@ -35,6 +35,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         object_type=request.GET.get("object_type", ""),
         actor=request.GET.get("actor", ""),
         action=request.GET.get("action", ""),
+        verb=request.GET.get("verb", ""),
         date_from=request.GET.get("from", ""),
         date_to=request.GET.get("to", ""),
     )

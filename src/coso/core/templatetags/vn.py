@@ -1,7 +1,9 @@
-"""Vietnamese display filters: {{ amount|money }}, {{ day|vdate }}, {{ cccd|masked:request.user }}."""
+"""Vietnamese display filters: {{ amount|money }}, {{ day|vdate }}, {{ cccd|masked:request.user }},
+{{ entry.verb|verb_label }}."""
 
 from django import template
 
+from coso.core.audit_display import verb_label as _verb_label
 from coso.core.masking import mask_citizen_id
 from coso.core.text import format_date, format_money
 
@@ -28,3 +30,9 @@ def percent(value, digits=1):  # type: ignore[no-untyped-def]
     if value is None:
         return "N/A"
     return f"{float(value):.{int(digits)}f}".replace(".", ",") + " %"
+
+
+@register.filter
+def verb_label(value):  # type: ignore[no-untyped-def]
+    """An audit entry's action code as the reader's language names it (the code when it has no label)."""
+    return _verb_label(value or "")

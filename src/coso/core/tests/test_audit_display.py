@@ -89,9 +89,9 @@ def test_every_field_without_verbose_name_has_a_vietnamese_label_or_is_hidden():
 def test_every_label_has_its_english():
     from django.utils import translation
 
-    from coso.core.audit_display import EXTRA_LABELS, FIELD_LABELS, MODEL_FIELD_LABELS
+    from coso.core.audit_display import EXTRA_LABELS, FIELD_LABELS, MODEL_FIELD_LABELS, VERB_LABELS
 
-    labels = list(FIELD_LABELS.values()) + list(MODEL_FIELD_LABELS.values()) + list(EXTRA_LABELS.values())
+    labels = list(FIELD_LABELS.values()) + list(MODEL_FIELD_LABELS.values()) + list(EXTRA_LABELS.values()) + list(VERB_LABELS.values())
     with translation.override("vi"):
         vietnamese = [str(label) for label in labels]
     with translation.override("en"):
@@ -250,3 +250,171 @@ def test_an_entry_without_a_signed_in_actor_is_not_shown_as_anonymous(login, use
     html = c.get("/audit/").content.decode()
     assert "Hệ thống hoặc người chưa đăng nhập" in html and "<td>anonymous</td>" not in html
     assert "System or a visitor not signed in" in _english(c).get("/audit/").content.decode()
+
+
+
+def _dynamic_verbs() -> dict[str, list[str]]:
+    """The verbs an f-string can make, by the f-string's source. ``dossiers.services.perform`` refuses an action that
+    is not a key of ACTIONS before it writes f"dossier-{action}"."""
+    from coso.dossiers.constants import ACTIONS
+
+    return {"f'dossier-{action}'": [f"dossier-{a}" for a in ACTIONS]}
+
+
+# Calls that read the log by verb rather than write one (the audit page's filter, queries).
+_VERB_READERS = frozenset({"audit_list", "filter", "exclude", "get"})
+
+
+def _scan_verbs(source: str, rel: str, verbs: dict[str, list[str]], problems: list[str]) -> None:
+    """Add to ``verbs`` ({verb: [where]}) every action code ``source`` can write into the audit log: the ``verb=``
+    keyword of any call (audit_log, audited_create/update/delete, an app's own helper) but the readers, a ``"verb"`` key
+    of a dict (rows inserted in bulk) and an assignment to ``.verb``. Literal strings count as they are, both sides of
+    ``a if c else b`` count, an f-string counts as the verbs _dynamic_verbs lists for it; a name counts only as a
+    keyword-only parameter passed on (its callers name the verb themselves, as keywords the scan sees). Anything
+    else goes to ``problems``: the scan could not tell which verbs it makes."""
+    import ast
+
+    dynamic = _dynamic_verbs()
+    tree = ast.parse(source, rel)
+    functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+    def passed_on(name: str, line: int) -> bool:
+        inner = [f for f in functions if f.lineno <= line <= (f.end_lineno or f.lineno)]
+        return bool(inner) and name in {a.arg for a in max(inner, key=lambda f: f.lineno).args.kwonlyargs}
+
+    def collect(value: ast.expr, where: str) -> None:
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            if value.value:
+                verbs.setdefault(value.value, []).append(where)
+        elif isinstance(value, ast.IfExp):
+            collect(value.body, where)
+            collect(value.orelse, where)
+        elif isinstance(value, ast.JoinedStr) and ast.unparse(value) in dynamic:
+            for verb in dynamic[ast.unparse(value)]:
+                verbs.setdefault(verb, []).append(where)
+        elif not (isinstance(value, ast.Name) and passed_on(value.id, value.lineno)):
+            problems.append(f"{where}: {ast.unparse(value)}")
+
+    for node in ast.walk(tree):
+        values: list[ast.expr] = []
+        if isinstance(node, ast.Call):
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if called not in _VERB_READERS:
+                values = [kw.value for kw in node.keywords if kw.arg == "verb"]
+        elif isinstance(node, ast.Dict):
+            values = [v for k, v in zip(node.keys, node.values, strict=True) if isinstance(k, ast.Constant) and k.value == "verb"]
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            values = [node.value for t in targets if isinstance(t, ast.Attribute) and t.attr == "verb"]
+        for value in values:
+            collect(value, f"{rel}:{value.lineno}")
+
+
+def _written_verbs() -> tuple[dict[str, list[str]], list[str]]:
+    """({verb: [where]}, [problems]) over the project's code (src/coso, tests and migrations left out)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]  # src/coso
+    verbs: dict[str, list[str]] = {}
+    problems: list[str] = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(".") or "/tests/" in f"/{rel}" or "/migrations/" in f"/{rel}":
+            continue
+        _scan_verbs(path.read_text(encoding="utf-8"), rel, verbs, problems)
+    return verbs, problems
+
+
+def test_every_verb_the_code_writes_has_a_label():
+    """A service that starts writing a new action code fails here until the code gets a label in VERB_LABELS (and its
+    English in the .po file); a verb the scan cannot read (a variable, a new f-string) must be written so that it can
+    (a literal, a keyword-only parameter passed on) or be expanded in _dynamic_verbs."""
+    from coso.core.audit_display import VERB_LABELS
+
+    verbs, problems = _written_verbs()
+    assert problems == []
+    assert len(verbs) > 100 and {"dossier-forward", "export_request", "procedure_steps_configure", "task_complete", "task_progress"} <= set(verbs)
+    missing = sorted(f"{verb} ({verbs[verb][0]})" for verb in verbs if verb not in VERB_LABELS)
+    assert missing == []
+    assert sorted(set(VERB_LABELS) - set(verbs)) == []  # no label for a code nothing writes (a typo, a verb renamed)
+
+
+def test_the_verb_scan_reads_what_it_can_and_reports_what_it_cannot():
+    """The scan itself: a literal, both sides of a conditional, a dict key, an attribute, a known f-string and a
+    keyword-only parameter passed on are read; a local variable, a positional parameter and an unknown f-string are
+    reported; a filter by verb is not a write."""
+    source = """
+def helper(*, verb):
+    audit_log(verb=verb)
+
+def positional(obj, verb):
+    audited_create(obj, verb=verb)
+
+def f(kind, action):
+    audited_update(x, verb="a" if kind else "b")
+    rows.append({"verb": "c"})
+    entry.verb = "d"
+    name = "e"
+    audit_log(verb=name)
+    audit_log(verb=f"other-{action}")
+    audit_log(verb=f"dossier-{action}")
+    audit_log(verb="")
+    AuditLog.objects.filter(verb="read-only")
+    audit_list(fetched_by=None, verb=request.GET.get("verb", ""))
+"""
+    verbs: dict[str, list[str]] = {}
+    problems: list[str] = []
+    _scan_verbs(source, "x.py", verbs, problems)
+    assert {"a", "b", "c", "d", "dossier-forward", "dossier-send_back"} <= set(verbs) and "read-only" not in verbs and "" not in verbs
+    assert set(verbs) - {"a", "b", "c", "d"} == {v for v in _dynamic_verbs()["f'dossier-{action}'"]}
+    assert sorted(problems) == ["x.py:13: name", "x.py:14: f'other-{action}'", "x.py:6: verb"]
+
+
+def test_the_audit_page_names_each_action_and_keeps_its_code(login, users):
+    from coso.core.audit_display import verb_label
+
+    audit_log(actor=users["province_admin"], action="action", object_type="dossiers.Dossier", object_id=1, verb="dossier-forward")
+    audit_log(actor=users["province_admin"], action="action", object_type="jobs.ExportJob", object_id=2, verb="export_request")
+    audit_log(actor=users["province_admin"], action="update", object_type="made.Up", object_id=3, verb="made_up_verb")
+    c = login(users["province_admin"])
+    html = c.get("/audit/").content.decode()
+    assert "Chuyển bước xử lý hồ sơ" in html and "<code>dossier-forward</code>" in html
+    assert "Yêu cầu xuất dữ liệu" in html and "<code>export_request</code>" in html
+    assert "made_up_verb" in html and "<code>made_up_verb</code>" not in html  # no label: the code once, as it is
+    assert verb_label("made_up_verb") == "made_up_verb" and verb_label("") == ""
+    html = _english(c).get("/audit/").content.decode()
+    assert "Forward a dossier to the next step" in html and "Chuyển bước xử lý hồ sơ" not in html and "<code>dossier-forward</code>" in html
+    assert "Request a data export" in html and "made_up_verb" in html
+
+
+def test_the_audit_page_filters_by_the_code_or_the_label(login, users):
+    admin = users["province_admin"]
+    audit_log(actor=admin, action="action", object_type="dossiers.Dossier", object_id=1, object_repr="HS-FORWARD", verb="dossier-forward")
+    audit_log(actor=admin, action="action", object_type="dossiers.Dossier", object_id=2, object_repr="HS-REFUSE", verb="dossier-refuse")
+    audit_log(actor=admin, action="action", object_type="jobs.ExportJob", object_id=3, object_repr="EXPORT-JOB", verb="export_request")
+    c = login(admin)
+
+    def shown(query: str) -> list[str]:
+        html = c.get("/audit/", {"verb": query}).content.decode()
+        return [r for r in ("HS-FORWARD", "HS-REFUSE", "EXPORT-JOB") if r in html]
+
+    assert shown("") == ["HS-FORWARD", "HS-REFUSE", "EXPORT-JOB"]
+    assert shown("dossier-") == ["HS-FORWARD", "HS-REFUSE"]  # by code, as inspectors search
+    assert shown("export_request") == ["EXPORT-JOB"]
+    assert shown("chuyen buoc") == ["HS-FORWARD"]  # by the Vietnamese label, with or without accents
+    assert shown("Từ chối giải quyết") == ["HS-REFUSE"]
+    assert shown("không có nghiệp vụ này") == []
+    _english(c)
+    assert shown("Forward a dossier") == ["HS-FORWARD"]  # by the reader's language
+    assert shown("xuất dữ liệu") == ["EXPORT-JOB"]  # and still by the Vietnamese
+    html = c.get("/audit/", {"verb": "dossier-"}).content.decode()
+    assert 'name="verb" value="dossier-"' in html
+
+
+def test_the_staff_page_history_names_the_action(login, users):
+    target = users["specialist"]
+    audit_log(actor=users["province_admin"], action="update", obj=target, before={"phone": ""}, after={"phone": "0912"}, verb="staff_update")
+    c = login(users["province_admin"])
+    html = c.get(f"/accounts/staff/{target.pk}/").content.decode()
+    assert "Sửa tài khoản cán bộ" in html and "<code>staff_update</code>" in html
+    assert "Edit a staff account" in _english(c).get(f"/accounts/staff/{target.pk}/").content.decode()
