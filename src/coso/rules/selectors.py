@@ -9,12 +9,13 @@ from decimal import InvalidOperation
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, STAFF_ROLES, Role
 from coso.core.exceptions import NotFoundError, PermissionDeniedError
 from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.rules.lookup import RuleRef, book
-from coso.rules.models import Rule
+from coso.rules.models import Rule, Scope
 from coso.rules.registry import RuleKey, RuleValueError, declaration, declarations, is_declared, module_label, modules
 
 
@@ -76,8 +77,6 @@ class RuleLine:
 
 
 def scope_label(ref: Any) -> str:
-    from django.utils.translation import gettext as _
-
     if getattr(ref, "commune_code", ""):
         return _("Riêng xã %(code)s") % {"code": ref.commune_code}
     if getattr(ref, "province_code", ""):
@@ -227,17 +226,32 @@ def stored_value_problems(*, province_code: str | None = None) -> list[StoredVal
     if province_code is not None:
         rows = rows.filter(province_code=province_code)
     out = []
-    for row in rows.only("pk", "key", "province_code", "commune_code", "valid_from", "valid_to", "value").iterator(chunk_size=2000):
+    for row in rows.only("pk", "key", "scope", "province_code", "commune_code", "valid_from", "valid_to", "value").iterator(chunk_size=2000):
         try:
             decl = declaration(row.key)
         except KeyError:
             continue
-        message = value_problem(decl, row.value)
-        if message is not None:
+        messages = [m for m in (_key_problem(decl, row.key), _scope_problem(decl, row.scope), value_problem(decl, row.value)) if m]
+        if messages:
             out.append(StoredValueProblem(rule_id=row.pk, key=row.key, province_code=row.province_code, commune_code=row.commune_code,
-                                          valid_from=row.valid_from, valid_to=row.valid_to, value=row.value, message=message,
+                                          valid_from=row.valid_from, valid_to=row.valid_to, value=row.value, message=" ".join(messages),
                                           applied=_readable(decl, row.value)))
     return out
+
+
+def _key_problem(decl: RuleKey, key: str) -> str | None:
+    """A key of a family that lists its members (``members=``) which is no longer one of them: nothing reads it."""
+    if decl.accepts(key):
+        return None
+    return _("Mã này không còn là một mục của nhóm quy định “%(family)s”: không phép tính nào đọc giá trị này.") % {"family": decl.key}
+
+
+def _scope_problem(decl: RuleKey, scope: str) -> str | None:
+    """A row of a scope the key no longer allows (``scopes=``): the rule book still applies it to its unit."""
+    if scope in decl.scopes:
+        return None
+    return _("Quy định này không còn cho phép đặt riêng ở phạm vi này (%(scope)s); giá trị vẫn đang được áp dụng.") % {
+        "scope": dict(Scope.choices).get(scope, scope)}
 
 
 def undeclared_stored_keys() -> list[str]:
