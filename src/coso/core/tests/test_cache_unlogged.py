@@ -7,11 +7,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
-from django.test import RequestFactory
 
 import pytest
 
-from coso.core.dbrouter import ReplicaMiddleware, ReplicaRouter, reads_from_replica
+from coso.core.dbrouter import ReplicaRouter, reads_from_replica
+from coso.core.tests.pages import run_in_replica_request
 
 pytestmark = pytest.mark.django_db
 
@@ -45,13 +45,5 @@ def test_cache_reads_stay_on_the_primary_in_a_request_that_reads_the_replica(set
         seen.append((reads_from_replica(), ReplicaRouter().db_for_read(Feedback), ReplicaRouter().db_for_read(cache_model)))
         return HttpResponse("ok")
 
-    request = RequestFactory().get("/feedback/")
-    request.resolver_match = type("M", (), {"view_name": "feedback:public_list"})()
-    mw = ReplicaMiddleware(view)
-
-    def get_response(req):  # type: ignore[no-untyped-def]
-        mw.process_view(req, view, (), {})
-        return view(req)
-
-    ReplicaMiddleware(get_response)(request)
+    run_in_replica_request(view)
     assert seen == [(True, "replica", None)]  # None: the primary ("default")

@@ -14,6 +14,7 @@ from django.utils import timezone
 import pytest
 
 from coso.core.dbrouter import ReplicaMiddleware, reads_from_replica
+from coso.core.tests.pages import run_in_replica_request
 
 pytestmark = pytest.mark.django_db(databases=["default", "replica"])
 
@@ -86,15 +87,7 @@ def test_a_write_sends_the_rest_of_the_request_to_the_primary(settings, two_copi
         assert Feedback.objects.select_for_update().db == "default"
         return HttpResponse("ok")
 
-    request = RequestFactory().get("/feedback/")
-    request.resolver_match = type("M", (), {"view_name": "feedback:public_list"})()
-    mw = ReplicaMiddleware(view)
-
-    def get_response(req):  # type: ignore[no-untyped-def]
-        mw.process_view(req, view, (), {})
-        return view(req)
-
-    ReplicaMiddleware(get_response)(request)
+    run_in_replica_request(view)
     assert seen == [(True, "replica"), (False, "default")]
     # Outside a request (jobs, commands) everything is on the primary.
     assert Feedback.objects.all().db == "default" and not reads_from_replica()

@@ -4,26 +4,12 @@ sender's access key."""
 
 from __future__ import annotations
 
-import re
-
-from django.utils import translation
-
 import pytest
 
+from coso.core.tests.pages import audit_labels, english_defaults
 from coso.feedback.models import Feedback
 
 pytestmark = pytest.mark.django_db
-
-
-def audit_labels(html: str) -> list[str]:
-    table = html.split('id="audit-table"', 1)[1].split("</table>", 1)[0]
-    return re.findall(r"<strong>([^<]*)</strong>", table)
-
-
-def english_defaults(model) -> set[str]:  # type: ignore[no-untyped-def]
-    with translation.override("vi"):
-        names = [f.name for f in model._meta.concrete_fields if str(f.verbose_name) == f.name.replace("_", " ")]
-    return {n.replace("_", " ").capitalize() for n in names} | set(names)
 
 
 def test_feedback_creation_on_the_audit_page_in_vietnamese_and_in_english(submit, login, users):
