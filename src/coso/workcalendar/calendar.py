@@ -12,6 +12,7 @@ are returned as typed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.utils.translation import gettext_noop
@@ -26,6 +27,13 @@ _HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}
 SATURDAY, SUNDAY = gettext_noop("Thứ Bảy"), gettext_noop("Chủ nhật")
 DAY_OFF_ANNOUNCED, WORKING_DAY_ANNOUNCED = gettext_noop("Nghỉ theo thông báo"), gettext_noop("Làm việc theo thông báo")
 MAKEUP_DAY = gettext_noop("Làm bù")
+# The package's US English writes dates month first ("substituted from 08/22/2026"); Coso writes them day first in every
+# language (coso/formats: d/m/Y), as Vietnamese documents do.
+_US_DATE = re.compile(r"\b(\d{2})/(\d{2})/(\d{4})\b")
+
+
+def _day_first(name: str) -> str:
+    return _US_DATE.sub(r"\2/\1/\3", name)
 
 
 def _base_language(language: str | None) -> str:
@@ -137,7 +145,8 @@ class WorkCalendar:
             if package_language is None:
                 return self.holidays[d]
             years = list(range(self.first_year, self.last_year + 1))
-            names = self._holiday_names[lang] = dict(holidays.country_holidays("VN", years=years, language=package_language).items())
+            named = holidays.country_holidays("VN", years=years, language=package_language).items()
+            names = self._holiday_names[lang] = {d: _day_first(n) if package_language == "en_US" else n for d, n in named}
         return names.get(d) or self.holidays[d]
 
     def day_name(self, d: dt.date, language: str = "vi") -> str:

@@ -123,6 +123,13 @@ def test_holiday_names_follow_the_readers_language_and_typed_reasons_stay_as_typ
         html = admin.get("/calendar/", {"year": 2026, "month": 11}).content.decode()
         assert culture in html and "Lễ hội Nghinh Ông của tỉnh" in html
     assert "Ngày Văn hóa Việt Nam" not in html and "Làm bù" not in html
+    # A substituted day off names the day it replaces day first in English too (the package writes 08/22/2026).
+    days = {d["date"]: d["reason"] for d in admin.get(f"{URL}/days", {"year": 2026, "month": 8}).json()["days"]}
+    assert days["2026-08-31"] == "Day off (substituted from 22/08/2026)"
+    admin.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    days = {d["date"]: d["reason"] for d in admin.get(f"{URL}/days", {"year": 2026, "month": 8}).json()["days"]}
+    assert days["2026-08-31"] == "Ngày nghỉ (thay cho ngày 22/08/2026)"
+    admin.post("/i18n/setlang/", {"language": "en", "next": "/"})
     # An override refused because the day is already a holiday names the holiday in the reader's language.
     r = admin.post(f"{URL}/overrides", {"date": "2026-09-02", "kind": "day_off", "reason": "x"}, content_type="application/json")
     assert r.status_code == 400 and "(National Day)" in r.json()["message"]
