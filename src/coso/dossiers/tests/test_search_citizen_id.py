@@ -86,6 +86,26 @@ def test_migration_reindexes_the_citizen_ids_of_existing_dossiers(login, users, 
 
 
 @pytest.mark.django_db
+def test_migration_drops_the_counts_of_the_old_plain_citizen_ids(receive):
+    """The word statistics kept each old plain citizen id (with its count) until the nightly recount: personal data in
+    a table nobody searches. Migration 0010 drops the counts of words no entry has any more, and only those."""
+    from coso.core.models import SearchWordCount
+    from coso.core.search import search_stats_refresh
+
+    d = receive(citizen_id=CCCD, phone="0912345678")
+    search_index_set(kind="dossier", object_id=d.pk, texts=[d.code, d.applicant_name, d.applicant_phone, d.applicant_citizen_id],
+                     province_code=d.province_code, commune_code=d.commune_code)
+    search_stats_refresh(kind="dossier")
+    assert SearchWordCount.objects.filter(kind="dossier", token=CCCD).exists()
+    importlib.import_module("coso.dossiers.migrations.0009_search_citizen_id_marked").forwards(global_apps, None)
+    kept = set(SearchWordCount.objects.filter(kind="dossier").exclude(token=CCCD).values_list("token", "entries"))
+    importlib.import_module("coso.dossiers.migrations.0010_search_counts_without_plain_citizen_ids").forwards(global_apps, None)
+    assert not SearchWordCount.objects.filter(kind="dossier", token=CCCD).exists()
+    assert set(SearchWordCount.objects.filter(kind="dossier").values_list("token", "entries")) == kept  # the rest as counted
+    assert ("", 1) in kept and "0912345678" in {t for t, _ in kept}  # the objects' count and the phone word stay
+
+
+@pytest.mark.django_db
 def test_a_landline_number_of_eleven_digits_finds_its_dossier_for_every_role(login, users, receive):
     d = receive(citizen_id="079090001234", phone="02838123456")
     for who in ("onestop", "finance", "province_finance"):
