@@ -14,6 +14,7 @@ from pydantic import Field
 from coso.accounts import errors, services
 from coso.accounts.models import Delegation, User
 from coso.accounts.selectors import delegate_choices, delegation_get, delegation_list, staff_get, staff_list
+from coso.core import json_input
 from coso.core.security import audit_ip
 from coso.core.types import AuthedHttpRequest
 
@@ -239,6 +240,105 @@ def signup(request: HttpRequest, payload: SignupIn) -> Any:
     user = services.signup_complete(contact=payload.contact, code=payload.code, full_name=payload.full_name, password=payload.password,
                                     ip=_ip(request))
     return Status(201, {"id": user.pk, "username": user.username, "full_name": user.full_name, "role": user.role})
+
+
+# ------------------------------------------------------------------ my account
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    role: str
+    role_label: str
+    unit_code: str | None
+    unit_name: str | None
+    province_code: str
+    commune_code: str
+    email: str
+    phone: str
+    citizen_id_masked: str = Field(..., description="The CCCD number with all but its last 3 digits masked.")
+    editable_fields: list[str] = Field(..., description="What PATCH accepts for this account; any other field is refused.")
+    has_password: bool
+    otp_allowed: bool
+    otp_enabled: bool
+
+    @staticmethod
+    def resolve_role_label(obj: User) -> str:
+        return str(obj.get_role_display())
+
+    @staticmethod
+    def resolve_unit_code(obj: User) -> str | None:
+        return obj.unit.code if obj.unit else None
+
+    @staticmethod
+    def resolve_unit_name(obj: User) -> str | None:
+        return obj.unit.name if obj.unit else None
+
+    @staticmethod
+    def resolve_citizen_id_masked(obj: User) -> str:
+        from coso.core.masking import mask_citizen_id
+
+        return mask_citizen_id(obj.citizen_id, None)
+
+    @staticmethod
+    def resolve_editable_fields(obj: User) -> list[str]:
+        return list(services.profile_fields(obj))
+
+    @staticmethod
+    def resolve_has_password(obj: User) -> bool:
+        return obj.has_usable_password()
+
+    @staticmethod
+    def resolve_otp_allowed(obj: User) -> bool:
+        return services.otp_allowed_for(obj)
+
+    @staticmethod
+    def resolve_otp_enabled(obj: User) -> bool:
+        return services.otp_enabled(obj)
+
+
+class MePatch(Schema):
+    """The fields a person may change (staff: email, phone; citizens also full_name). Any other field sent is refused
+    by the service with 400 ``field-not-editable`` (not ignored)."""
+
+    full_name: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=20)
+
+
+class MyPasswordIn(Schema):
+    old_password: str = Field(..., max_length=128)
+    new_password: str = Field(..., max_length=128)
+
+
+class PasswordChangedOut(Schema):
+    changed: bool
+
+
+@router.get("/me", response=MeOut, summary="My account: the caller's own account")
+def me(request: AuthedHttpRequest) -> Any:
+    return request.user
+
+
+@router.patch("/me", response={200: MeOut, 400: ErrorOut}, summary="Change my own e-mail, phone (and name, for citizens)")
+def me_patch(request: AuthedHttpRequest, payload: MePatch) -> Any:
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    # The schema keeps only its own fields: the others sent (role, unit_code…) go to the service, which refuses them.
+    sent = json_input.loads(request.body)
+    if isinstance(sent, dict):
+        data.update({str(k): v for k, v in sent.items() if k not in MePatch.model_fields})
+    return services.profile_update(user=request.user, data=data)
+
+
+@router.post("/me/password", response={200: PasswordChangedOut, 400: ErrorOut, 429: ErrorOut},
+             summary="Change my own password (current password required; a browser session stays signed in, the others end)")
+def me_password(request: AuthedHttpRequest, payload: MyPasswordIn) -> Any:
+    from django.contrib.auth import SESSION_KEY, update_session_auth_hash
+
+    user = services.password_change(user=request.user, old=payload.old_password, new=payload.new_password, ip=_ip(request))
+    # A browser session signed in as this user keeps going; a token request has no session to keep (none is opened).
+    if request.session.get(SESSION_KEY) == str(user.pk):
+        update_session_auth_hash(request, user)
+    return {"changed": True}
 
 
 # ------------------------------------------------------------------ delegation of authority

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coso.accounts.roles import Role
-from coso.accounts.services import grantable_roles, manageable_units
+from coso.accounts.services import grantable_roles, manageable_units, profile_fields
 
 
 class UnitChoiceField(forms.ChoiceField):
@@ -136,3 +136,38 @@ class DelegationForm(forms.Form):
 
 class DelegationEndForm(forms.Form):
     reason = forms.CharField(label=_("Lý do chấm dứt"), max_length=500)
+
+
+class ProfileForm(forms.Form):
+    """My account: the fields the person changes themself (``services.profile_fields``); the others are only shown."""
+
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.CharField(label=_("Thư điện tử"), max_length=254, required=False,
+                            widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+                            help_text=_("Liên kết đặt lại mật khẩu và thông báo được gửi tới đây."))
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+                            help_text=_("10 chữ số, bắt đầu bằng 0."))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        allowed = profile_fields(user)
+        for name in list(self.fields):
+            if name not in allowed:
+                del self.fields[name]
+
+
+class MyPasswordForm(forms.Form):
+    """Change one's own password while signed in (Django's PasswordChangeForm: the current one, the new one twice); the
+    current password and the validators are checked by ``services.password_change``."""
+
+    old_password = forms.CharField(label=_("Mật khẩu hiện tại"), strip=False,
+                                   widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}))
+    new_password1 = forms.CharField(label=_("Mật khẩu mới"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    new_password2 = forms.CharField(label=_("Nhập lại mật khẩu mới"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password1") and data.get("new_password2") and data["new_password1"] != data["new_password2"]:
+            self.add_error("new_password2", _("Hai mật khẩu không khớp."))
+        return data

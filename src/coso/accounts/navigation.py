@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from coso.accounts.roles import ADMIN_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, Role
 
 ALL_STAFF = COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN}
+SIGNED_IN = frozenset(Role.values)  # every signed-in person, citizens included (not anonymous visitors)
 # The staff register and its review are open to these roles only (coso.workforce.selectors.REGISTER_ROLES);
 # the one-stop officer, the specialist and the finance officers would get a 404 there.
 WORKFORCE_REGISTER = frozenset({Role.COMMUNE_LEADER, Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})
@@ -54,6 +55,7 @@ MENU: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Căn cứ pháp lý"), "rules:index", ALL_STAFF),
     (_("Nhật ký thao tác"), "core:audit", frozenset(ADMIN_ROLES)),
     (_("Tài khoản cán bộ"), "accounts:staff_list", frozenset(ADMIN_ROLES)),
+    (_("Tài khoản của tôi"), "accounts:me", SIGNED_IN),
     (_("Bảo mật tài khoản"), "accounts:security", ALL_STAFF),
     (_("Ủy quyền"), "accounts:delegations", frozenset(COMMUNE_ROLES | ADMIN_ROLES)),
     (_("Tác vụ định kỳ"), "jobs:list", frozenset(ADMIN_ROLES)),

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -413,6 +413,123 @@ def password_set_done(*, user: User, ip: str = "") -> None:
     unlock(user.username)  # the one-time link proved the owner: lift any sign-in lock
     audit_log(actor=user, action=AuditLog.Action.ACTION, obj=user, verb="password_set", ip=ip or None,
               province_code=user.province_code, commune_code=user.commune_code)
+
+
+# ------------------------------------------------------------------ my account (the signed-in person's own)
+# What a person changes on their own account. A staff account is an official record: the name, role, unit and CCCD
+# number are the administrator's (``staff_update``); the person keeps their contact details current. A citizen also
+# corrects their name; the CCCD number is not typed by them here.
+PROFILE_FIELDS_STAFF = ("email", "phone")
+PROFILE_FIELDS_CITIZEN = ("full_name", "email", "phone")
+CHANGE_ATTEMPTS_SCOPE = "password-change"  # rate limit (coso.core.ratelimit) of wrong current passwords, per account
+
+
+def profile_fields(user: Any) -> tuple[str, ...]:
+    """The fields of their own account ``user`` may change (see :func:`profile_update`)."""
+    if user.role == Role.CITIZEN and not user.is_superuser:
+        return PROFILE_FIELDS_CITIZEN
+    return PROFILE_FIELDS_STAFF
+
+
+def _require_signed_in(user: Any) -> None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise accounts_errors.NOT_AUTHENTICATED()
+
+
+def _field_label(name: str) -> str:
+    try:
+        field = User._meta.get_field(name)
+    except FieldDoesNotExist:  # a name that is no column (unit_code, a typo): said as it was sent
+        return name[:50]
+    return str(getattr(field, "verbose_name", name))
+
+
+def _contact_of_another(user: User, field: str, value: str) -> bool:
+    """Whether ``value`` (an e-mail or phone) already names another account: as at sign-up, the address or number signs
+    that account in (citizens' user names are their phone or e-mail) and receives its password links."""
+    others = User.objects.exclude(pk=user.pk)
+    if field == "email":
+        return others.filter(email__iexact=value).exists() or others.filter(username__iexact=value).exists()
+    return others.filter(phone=value).exists() or others.filter(username=value).exists()
+
+
+@transaction.atomic
+def profile_update(*, user: Any, data: dict[str, Any]) -> User:
+    """The signed-in ``user`` changes their own account: e-mail and phone (staff), also the full name (citizens).
+
+    Any other field in ``data`` refuses the whole change (``field-not-editable``, with the fields and those allowed);
+    values are checked and normalised as in the staff form; a citizen cannot take a phone or e-mail of another account.
+    Audited as ``profile_update`` with the person as actor."""
+    _require_signed_in(user)
+    allowed = profile_fields(user)
+    refused = sorted(str(k) for k in data if k not in allowed)
+    if refused:
+        shown = refused[:10]
+        labels = ", ".join(_field_label(k) for k in shown)
+        error = accounts_errors.PROFILE_FIELD_NOT_EDITABLE_CITIZEN if allowed == PROFILE_FIELDS_CITIZEN else accounts_errors.PROFILE_FIELD_NOT_EDITABLE_STAFF
+        raise error(f=labels, details={"fields": {k[:50]: [_("Bạn không tự sửa được trường này.")] for k in shown}, "allowed": list(allowed)})
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    changes = {k: "" if data[k] is None else str(data[k]) for k in allowed if k in data}
+    errors: dict[str, list[str]] = {}
+    _clean_contact(changes, errors)
+    _raise_fields(errors)
+    if locked.role == Role.CITIZEN:
+        for field in ("email", "phone"):
+            value = changes.get(field)
+            if value and value.lower() != (getattr(locked, field) or "").lower() and _contact_of_another(locked, field, value):
+                raise accounts_errors.PROFILE_CONTACT_TAKEN(field=field)
+    updated = audited_update(locked, actor=locked, changes=changes, verb="profile_update")
+    for k in changes:  # the caller's object (request.user) shows the new values too
+        setattr(user, k, getattr(updated, k))
+    return updated
+
+
+def _password_change_window() -> int:
+    return int(settings.LOGIN_LOCKOUT_MINUTES) * 60
+
+
+def password_change(*, user: Any, old: str, new: str, ip: str = "") -> User:
+    """The signed-in ``user`` changes their password: the current one first (Django's PasswordChangeForm), then the new
+    one through AUTH_PASSWORD_VALIDATORS. Wrong current passwords are counted like sign-in failures (LOGIN_MAX_FAILURES
+    per LOGIN_LOCKOUT_MINUTES for the account, shared cache): beyond, even the right one waits (429). Audited as
+    ``password_change`` (a wrong current password as ``password_change_failed``), never with a password.
+
+    The caller keeps its own session (``update_session_auth_hash``); every other session of the account ends at its
+    next request, since Django checks each session against the password hash. API tokens are not affected."""
+    _require_signed_in(user)
+    if not user.has_usable_password():
+        raise accounts_errors.NO_PASSWORD()
+    key, limit, window = str(user.pk), int(settings.LOGIN_MAX_FAILURES), _password_change_window()
+
+    def refuse() -> ApplicationError:
+        wait = max(1, ratelimit.remaining(CHANGE_ATTEMPTS_SCOPE, key, seconds=window))
+        return accounts_errors.PASSWORD_CHANGE_RATE_LIMITED(m=max(1, -(-wait // 60)), details={"retry_after": wait})
+
+    # Not in one transaction: the count of wrong attempts (the database cache) and their audit entry stay when the
+    # change is refused. An attempt is counted before the password is checked, so that parallel attempts cannot check
+    # more passwords than the limit; the right one clears the count.
+    if ratelimit.count(CHANGE_ATTEMPTS_SCOPE, key) >= limit:
+        raise refuse()
+    if ratelimit.hit(CHANGE_ATTEMPTS_SCOPE, key, seconds=window) > limit:
+        raise refuse()
+    if not user.check_password(old or ""):
+        audit_log(actor=user, action=AuditLog.Action.ACTION, obj=user, verb="password_change_failed", ip=ip or None,
+                  province_code=user.province_code, commune_code=user.commune_code)
+        raise accounts_errors.WRONG_PASSWORD()
+    ratelimit.reset(CHANGE_ATTEMPTS_SCOPE, key)
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_password(new or "", user)
+    except ValidationError as exc:
+        errors["new_password"] = [str(m) for m in exc.messages]
+    _raise_fields(errors)
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()  # one change of the account at a time
+        user.set_password(new)
+        user.save(update_fields=["password"])
+        audit_log(actor=user, action=AuditLog.Action.ACTION, obj=user, verb="password_change", ip=ip or None,
+                  province_code=user.province_code, commune_code=user.commune_code)
+    return user
 
 
 # ------------------------------------------------------------------ bulk creation

@@ -28,7 +28,9 @@ from coso.accounts.forms import (
     DelegationForm,
     ForgotForm,
     ImportForm,
+    MyPasswordForm,
     OtpResetForm,
+    ProfileForm,
     RegisterPickForm,
     SignupFinishForm,
     SignupStartForm,
@@ -204,6 +206,58 @@ def security(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/security.html", {
         "form": form, "enabled": services.otp_enabled(user), "required": services.otp_required_for(user), "codes_left": static_left,
     })
+
+
+# ------------------------------------------------------------------ my account
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """“Tài khoản của tôi”: the signed-in person's own account, and the fields they change themself."""
+    from coso.core.masking import mask_citizen_id
+
+    user: Any = request.user
+    allowed = services.profile_fields(user)
+    form = ProfileForm(request.POST or None, user=user, initial={f: getattr(user, f) for f in allowed})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(user=user, data=form.cleaned_data)
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Đã lưu thông tin tài khoản."))
+            return redirect("accounts:me")
+    return render(request, "accounts/me.html", {
+        "form": form, "account": user, "citizen_id": mask_citizen_id(user.citizen_id, None), "is_citizen": "full_name" in allowed,
+        "otp_allowed": services.otp_allowed_for(user), "otp_enabled": services.otp_enabled(user),
+    })
+
+
+@login_required
+def me_password(request: HttpRequest) -> HttpResponse:
+    """Change one's own password while signed in: this session stays, the account's other sessions end."""
+    from django.contrib.auth import update_session_auth_hash
+
+    user: Any = request.user
+    form = MyPasswordForm(request.POST or None)
+    status, retry_after = 200, None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(user=user, old=form.cleaned_data["old_password"], new=form.cleaned_data["new_password1"], ip=_ip(request))
+        except ApplicationError as exc:
+            new_password_errors = (exc.details.get("fields") or {}).get("new_password") or []
+            for message in new_password_errors:  # the validators' messages, under the first new-password box
+                form.add_error("new_password1", message)
+            if not new_password_errors:
+                _apply_error(form, exc)
+            if exc.status == 429:
+                status, retry_after = 429, exc.details.get("retry_after")
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc."))
+            return redirect("accounts:me")
+    response = render(request, "accounts/me_password.html", {"form": form, "has_password": user.has_usable_password()}, status=status)
+    if retry_after:
+        response["Retry-After"] = str(int(retry_after))
+    return response
 
 
 # ------------------------------------------------------------------ passwords

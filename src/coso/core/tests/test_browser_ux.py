@@ -74,7 +74,7 @@ def _seed(users, commune):  # type: ignore[no-untyped-def]
 def _pages(ids: dict) -> dict[str | None, list[str]]:
     return {
         None: ["/", "/procedures/", "/dossiers/lookup/", "/feedback/", "/feedback/submit/", "/accounts/login/", "/units/convert/"],
-        "citizen": ["/dossiers/my/"],
+        "citizen": ["/dossiers/my/", "/accounts/me/"],
         "onestop": ["/dossiers/inbox/", "/dossiers/stats/", "/dossiers/intake/", f"/dossiers/{ids['dossier']}/"],
         "leader": ["/workforce/", "/workforce/ra-soat/", "/workforce/danh-gia/", "/accounts/delegations/"],
         "province_finance": [
@@ -83,7 +83,8 @@ def _pages(ids: dict) -> dict[str | None, list[str]]:
             f"/funding/scenarios/{ids['scenario']}/",
             f"/funding/scenarios/compare/?s={ids['scenario']}&period=2025",
         ],
-        "province_admin": ["/audit/", "/accounts/staff/", "/calendar/", "/quy-dinh/", "/units/", "/accounts/security/"],
+        "province_admin": ["/audit/", "/accounts/staff/", "/calendar/", "/quy-dinh/", "/units/", "/accounts/security/", "/accounts/me/",
+                           "/accounts/me/password/"],
     }
 
 
