@@ -303,6 +303,7 @@ class MePatch(Schema):
     full_name: str | None = Field(None, max_length=200)
     email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=20)
+    current_password: str | None = Field(None, max_length=128, description="Required when the e-mail or phone changes.")
 
 
 class MyPasswordIn(Schema):
@@ -319,14 +320,15 @@ def me(request: AuthedHttpRequest) -> Any:
     return request.user
 
 
-@router.patch("/me", response={200: MeOut, 400: ErrorOut}, summary="Change my own e-mail, phone (and name, for citizens)")
+@router.patch("/me", response={200: MeOut, 400: ErrorOut, 429: ErrorOut},
+              summary="Change my own e-mail, phone (and name, for citizens); a new e-mail or phone needs the current password")
 def me_patch(request: AuthedHttpRequest, payload: MePatch) -> Any:
-    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None and k != "current_password"}
     # The schema keeps only its own fields: the others sent (role, unit_code…) go to the service, which refuses them.
     sent = json_input.loads(request.body)
     if isinstance(sent, dict):
         data.update({str(k): v for k, v in sent.items() if k not in MePatch.model_fields})
-    return services.profile_update(user=request.user, data=data)
+    return services.profile_update(user=request.user, data=data, current_password=payload.current_password, ip=_ip(request))
 
 
 @router.post("/me/password", response={200: PasswordChangedOut, 400: ErrorOut, 429: ErrorOut},

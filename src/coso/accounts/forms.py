@@ -148,12 +148,15 @@ class ProfileForm(forms.Form):
     phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
                             help_text=_("10 chữ số, bắt đầu bằng 0."))
+    current_password = forms.CharField(label=_("Mật khẩu hiện tại"), required=False, strip=False,
+                                       widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                                       help_text=_("Cần khi đổi thư điện tử hoặc số điện thoại."))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         allowed = profile_fields(user)
         for name in list(self.fields):
-            if name not in allowed:
+            if name not in allowed and name != "current_password":
                 del self.fields[name]
 
 

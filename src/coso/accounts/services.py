@@ -453,13 +453,17 @@ def _contact_of_another(user: User, field: str, value: str) -> bool:
     return others.filter(phone=value).exists() or others.filter(username=value).exists()
 
 
-@transaction.atomic
-def profile_update(*, user: Any, data: dict[str, Any]) -> User:
+CONTACT_FIELDS = ("email", "phone")  # where password links and sign-in codes go: changed only with the current password
+
+
+def profile_update(*, user: Any, data: dict[str, Any], current_password: str | None = None, ip: str = "") -> User:
     """The signed-in ``user`` changes their own account: e-mail and phone (staff), also the full name (citizens).
 
     Any other field in ``data`` refuses the whole change (``field-not-editable``, with the fields and those allowed);
     values are checked and normalised as in the staff form; a citizen cannot take a phone or e-mail of another account.
-    Audited as ``profile_update`` with the person as actor."""
+    A new e-mail or phone also needs the account's current password (``current_password``, counted like the password
+    change's attempts): the "Quên mật khẩu" link goes there, so a session left open must not be enough to take the
+    account. The old e-mail and phone are told of the change. Audited as ``profile_update`` with the person as actor."""
     _require_signed_in(user)
     allowed = profile_fields(user)
     refused = sorted(str(k) for k in data if k not in allowed)
@@ -468,24 +472,65 @@ def profile_update(*, user: Any, data: dict[str, Any]) -> User:
         labels = ", ".join(_field_label(k) for k in shown)
         error = accounts_errors.PROFILE_FIELD_NOT_EDITABLE_CITIZEN if allowed == PROFILE_FIELDS_CITIZEN else accounts_errors.PROFILE_FIELD_NOT_EDITABLE_STAFF
         raise error(f=labels, details={"fields": {k[:50]: [_("Bạn không tự sửa được trường này.")] for k in shown}, "allowed": list(allowed)})
-    locked = User.objects.select_for_update().get(pk=user.pk)
     changes = {k: "" if data[k] is None else str(data[k]) for k in allowed if k in data}
     errors: dict[str, list[str]] = {}
     _clean_contact(changes, errors)
     _raise_fields(errors)
-    if locked.role == Role.CITIZEN:
-        for field in ("email", "phone"):
-            value = changes.get(field)
-            if value and value.lower() != (getattr(locked, field) or "").lower() and _contact_of_another(locked, field, value):
-                raise accounts_errors.PROFILE_CONTACT_TAKEN(field=field)
-    updated = audited_update(locked, actor=locked, changes=changes, verb="profile_update")
+    old_contacts = {f: getattr(user, f) or "" for f in CONTACT_FIELDS}
+    new_contacts = [f for f in CONTACT_FIELDS if f in changes and changes[f].lower() != old_contacts[f].lower()]
+    if new_contacts:  # before the transaction: a wrong password's count and audit entry stay
+        if not user.has_usable_password():
+            raise accounts_errors.NO_PASSWORD(field="current_password")
+        _check_current_password(user, current_password, ip=ip, field="current_password")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.role == Role.CITIZEN:
+            for field in new_contacts:
+                if changes[field] and _contact_of_another(locked, field, changes[field]):
+                    raise accounts_errors.PROFILE_CONTACT_TAKEN(field=field)
+        updated = audited_update(locked, actor=locked, changes=changes, verb="profile_update")
+        if new_contacts:
+            transaction.on_commit(lambda: _tell_old_contacts(updated, old_contacts, new_contacts))
     for k in changes:  # the caller's object (request.user) shows the new values too
         setattr(user, k, getattr(updated, k))
     return updated
 
 
+def _tell_old_contacts(user: User, old: dict[str, str], changed: list[str]) -> None:
+    """Tell the old e-mail and phone of an account that its contact details changed (not what they became)."""
+    labels = {"email": _("thư điện tử"), "phone": _("số điện thoại")}
+    what = ", ".join(str(labels[f]) for f in changed)
+    text = _("Coso: %(what)s của tài khoản %(username)s vừa được đổi. Nếu không phải bạn đổi, hãy báo ngay quản trị hệ thống "
+             "hoặc cơ quan đã cấp tài khoản.") % {"what": what, "username": user.username}
+    notify(text=text, subject=_("Coso: thông tin tài khoản đã thay đổi"), email=old["email"], phone=old["phone"])
+
+
 def _password_change_window() -> int:
     return int(settings.LOGIN_LOCKOUT_MINUTES) * 60
+
+
+def _check_current_password(user: Any, password: str | None, *, ip: str, field: str) -> None:
+    """The account's current password, or ``wrong-password`` on ``field``. Wrong ones are counted like sign-in failures
+    (LOGIN_MAX_FAILURES per LOGIN_LOCKOUT_MINUTES for the account, shared cache; the password change and the change of
+    contact details count together): beyond, even the right one waits (429). Each wrong one is audited as
+    ``password_change_failed``. Not in the caller's transaction: the count and the audit entry stay when it refuses."""
+    key, limit, window = str(user.pk), int(settings.LOGIN_MAX_FAILURES), _password_change_window()
+
+    def refuse() -> ApplicationError:
+        wait = max(1, ratelimit.remaining(CHANGE_ATTEMPTS_SCOPE, key, seconds=window))
+        return accounts_errors.PASSWORD_CHANGE_RATE_LIMITED(m=max(1, -(-wait // 60)), details={"retry_after": wait})
+
+    # An attempt is counted before the password is checked, so that parallel attempts cannot check more passwords than
+    # the limit; the right one clears the count.
+    if ratelimit.count(CHANGE_ATTEMPTS_SCOPE, key) >= limit:
+        raise refuse()
+    if ratelimit.hit(CHANGE_ATTEMPTS_SCOPE, key, seconds=window) > limit:
+        raise refuse()
+    if not user.check_password(password or ""):
+        audit_log(actor=user, action=AuditLog.Action.ACTION, obj=user, verb="password_change_failed", ip=ip or None,
+                  province_code=user.province_code, commune_code=user.commune_code)
+        raise accounts_errors.WRONG_PASSWORD(field=field)
+    ratelimit.reset(CHANGE_ATTEMPTS_SCOPE, key)
 
 
 def password_change(*, user: Any, old: str, new: str, ip: str = "") -> User:
@@ -499,24 +544,7 @@ def password_change(*, user: Any, old: str, new: str, ip: str = "") -> User:
     _require_signed_in(user)
     if not user.has_usable_password():
         raise accounts_errors.NO_PASSWORD()
-    key, limit, window = str(user.pk), int(settings.LOGIN_MAX_FAILURES), _password_change_window()
-
-    def refuse() -> ApplicationError:
-        wait = max(1, ratelimit.remaining(CHANGE_ATTEMPTS_SCOPE, key, seconds=window))
-        return accounts_errors.PASSWORD_CHANGE_RATE_LIMITED(m=max(1, -(-wait // 60)), details={"retry_after": wait})
-
-    # Not in one transaction: the count of wrong attempts (the database cache) and their audit entry stay when the
-    # change is refused. An attempt is counted before the password is checked, so that parallel attempts cannot check
-    # more passwords than the limit; the right one clears the count.
-    if ratelimit.count(CHANGE_ATTEMPTS_SCOPE, key) >= limit:
-        raise refuse()
-    if ratelimit.hit(CHANGE_ATTEMPTS_SCOPE, key, seconds=window) > limit:
-        raise refuse()
-    if not user.check_password(old or ""):
-        audit_log(actor=user, action=AuditLog.Action.ACTION, obj=user, verb="password_change_failed", ip=ip or None,
-                  province_code=user.province_code, commune_code=user.commune_code)
-        raise accounts_errors.WRONG_PASSWORD()
-    ratelimit.reset(CHANGE_ATTEMPTS_SCOPE, key)
+    _check_current_password(user, old, ip=ip, field="old_password")
     errors: dict[str, list[str]] = {}
     try:
         validate_password(new or "", user)

@@ -219,7 +219,8 @@ def me(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, user=user, initial={f: getattr(user, f) for f in allowed})
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_update(user=user, data=form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "current_password"}
+            services.profile_update(user=user, data=data, current_password=form.cleaned_data["current_password"], ip=_ip(request))
         except ApplicationError as exc:
             _apply_error(form, exc)
         else:

@@ -309,7 +309,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "otp_recovery_codes": _("Tạo lại mã khôi phục"),
     "otp_reset": _("Gỡ xác thực hai lớp của tài khoản"),
     "password_change": _("Tự đổi mật khẩu"),
-    "password_change_failed": _("Nhập sai mật khẩu hiện tại khi đổi mật khẩu"),
+    "password_change_failed": _("Nhập sai mật khẩu hiện tại (đổi mật khẩu hoặc thông tin liên hệ)"),
     "password_reset_request": _("Đề nghị đặt lại mật khẩu"),
     "password_reset_send": _("Gửi đường dẫn đặt mật khẩu"),
     "password_set": _("Đặt mật khẩu mới"),

@@ -18,6 +18,7 @@ def test_clerk_edits_phone_and_changes_password_on_a_phone(page, users, blogin):
     assert page.locator("#me-username").inner_text() == "onestop"
     assert page.locator("#id_full_name").count() == 0 and page.locator("#me-managed-note").is_visible()
     page.fill("#id_phone", "0912 345 678")
+    page.fill("#id_current_password", "pw-Coso-2026!")  # a new phone or e-mail needs the current password
     page.click("#profile-save")
     page.wait_for_selector(".msg-success")
     assert User.objects.get(username="onestop").phone == "0912345678"

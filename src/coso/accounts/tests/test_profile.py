@@ -33,7 +33,7 @@ def _fresh(user: User) -> User:
 # ------------------------------------------------------------------ service: profile_update
 def test_staff_changes_own_email_and_phone_audited(users):
     clerk = users["onestop"]
-    updated = services.profile_update(user=clerk, data={"email": " An.NV@Example.VN ", "phone": "+84 912 345 678"})
+    updated = services.profile_update(user=clerk, data={"email": " An.NV@Example.VN ", "phone": "+84 912 345 678"}, current_password=PASSWORD)
     assert updated.email == "an.nv@example.vn" and updated.phone == "0912345678"
     stored = _fresh(clerk)
     assert stored.email == "an.nv@example.vn" and stored.phone == "0912345678"
@@ -61,7 +61,8 @@ def test_staff_cannot_change_what_the_administrator_manages(users, field, value)
 
 def test_citizen_changes_name_email_phone_but_not_citizen_id(users):
     citizen = users["citizen"]
-    services.profile_update(user=citizen, data={"full_name": "  Nguyễn Thị Hoa ", "email": "hoa@example.vn", "phone": "0987 654 321"})
+    services.profile_update(user=citizen, data={"full_name": "  Nguyễn Thị Hoa ", "email": "hoa@example.vn", "phone": "0987 654 321"},
+                            current_password=PASSWORD)
     stored = _fresh(citizen)
     assert (stored.full_name, stored.email, stored.phone) == ("Nguyễn Thị Hoa", "hoa@example.vn", "0987654321")
     with pytest.raises(ApplicationError) as err:
@@ -89,7 +90,7 @@ def test_bad_values_are_refused_on_their_field_and_change_nothing(users, data, f
 
 def test_contact_details_can_be_cleared(users):
     citizen = users["citizen"]
-    services.profile_update(user=citizen, data={"email": "", "phone": None})
+    services.profile_update(user=citizen, data={"email": "", "phone": None}, current_password=PASSWORD)
     stored = _fresh(citizen)
     assert stored.email == "" and stored.phone == ""
 
@@ -99,15 +100,15 @@ def test_citizen_cannot_take_another_accounts_phone_or_email(users, make_user):
     password links)."""
     citizen = users["citizen"]
     with pytest.raises(ApplicationError) as err:
-        services.profile_update(user=citizen, data={"phone": "0912 000 111"})  # citizen2's
+        services.profile_update(user=citizen, data={"phone": "0912 000 111"}, current_password=PASSWORD)  # citizen2's
     assert err.value.code == "contact-taken" and "phone" in err.value.details["fields"]
     make_user("0933444555", "citizen")  # a citizen whose user name is that phone number
     with pytest.raises(ApplicationError):
-        services.profile_update(user=citizen, data={"phone": "0933444555"})
+        services.profile_update(user=citizen, data={"phone": "0933444555"}, current_password=PASSWORD)
     users["onestop"].email = "mot.cua@example.vn"
     users["onestop"].save()
     with pytest.raises(ApplicationError) as err:
-        services.profile_update(user=citizen, data={"email": "Mot.Cua@example.vn"})
+        services.profile_update(user=citizen, data={"email": "Mot.Cua@example.vn"}, current_password=PASSWORD)
     assert "email" in err.value.details["fields"]
     assert _fresh(citizen).phone == "0909123456" and _fresh(citizen).email == "c@example.vn"
     # their own current values are not "taken"
@@ -121,9 +122,43 @@ def test_province_admin_edits_own_phone(users):
     admin = users["province_admin"]
     with pytest.raises(ApplicationError):
         services.staff_update(actor=admin, user=admin, phone="0912345678")
-    services.profile_update(user=admin, data={"phone": "0912345678"})
+    services.profile_update(user=admin, data={"phone": "0912345678"}, current_password=PASSWORD)
     assert _fresh(admin).phone == "0912345678"
     assert AuditLog.objects.filter(verb="profile_update", actor=admin, object_id=str(admin.pk)).exists()
+
+
+def test_a_new_email_or_phone_needs_the_current_password_and_the_old_ones_are_told(users, mailoutbox, settings,
+                                                                                    django_capture_on_commit_callbacks):
+    """The "Quên mật khẩu" link goes to the e-mail (or phone): a session left open on a shared office PC must not be enough
+    to point it elsewhere and take the account. The name alone needs no password; the old address hears of a change."""
+    settings.LOGIN_MAX_FAILURES = 2
+    clerk = users["onestop"]
+    clerk.email = "cu@example.vn"
+    clerk.save()
+    for wrong in (None, "sai-mat-khau"):
+        with pytest.raises(ApplicationError) as err:
+            services.profile_update(user=clerk, data={"email": "moi@example.vn"}, current_password=wrong)
+        assert err.value.code == "wrong-password" and "current_password" in err.value.details["fields"]
+    assert _fresh(clerk).email == "cu@example.vn" and not AuditLog.objects.filter(verb="profile_update").exists()
+    assert AuditLog.objects.filter(verb="password_change_failed", actor=clerk).count() == 2
+    with pytest.raises(ApplicationError) as err:  # counted with the password change's attempts: now even the right one waits
+        services.profile_update(user=clerk, data={"email": "moi@example.vn"}, current_password=PASSWORD)
+    assert err.value.status == 429 and _fresh(clerk).email == "cu@example.vn"
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.profile_update(user=clerk, data={"email": "moi@example.vn"}, current_password=PASSWORD)
+    assert _fresh(clerk).email == "moi@example.vn"
+    assert [m.to for m in mailoutbox] == [["cu@example.vn"]] and "onestop" in mailoutbox[0].body and "moi@" not in mailoutbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.profile_update(user=clerk, data={"email": "MOI@example.vn"})  # the same address: no password, nobody told
+    citizen = users["citizen"]
+    services.profile_update(user=citizen, data={"full_name": "Lê Thị Tám"})  # the name alone: no password
+    assert _fresh(citizen).full_name == "Lê Thị Tám" and len(mailoutbox) == 1
+    citizen.set_unusable_password()
+    citizen.save()
+    with pytest.raises(ApplicationError) as err:
+        services.profile_update(user=citizen, data={"phone": "0933000111"}, current_password="")
+    assert err.value.code == "no-password" and _fresh(citizen).phone == "0909123456"
 
 
 def test_anonymous_is_refused():
@@ -218,6 +253,9 @@ def test_api_me_shows_own_account_with_masked_citizen_id(users, login):
 def test_api_patch_uses_the_service_and_its_errors(users, login):
     c = login(users["onestop"])
     r = c.patch("/api/v1/accounts/me", {"phone": "0912 345 678"}, content_type="application/json")
+    assert r.status_code == 400 and _shape(r)["code"] == "wrong-password" and "current_password" in _shape(r)["details"]["fields"]
+    assert _fresh(users["onestop"]).phone == ""
+    r = c.patch("/api/v1/accounts/me", {"phone": "0912 345 678", "current_password": PASSWORD}, content_type="application/json")
     assert r.status_code == 200 and r.json()["phone"] == "0912345678"
     r = c.patch("/api/v1/accounts/me", {"full_name": "Tên Khác", "role": "system_admin"}, content_type="application/json")
     assert r.status_code == 400
@@ -238,7 +276,8 @@ def test_api_citizen_patches_name(users, login):
 
 def test_api_with_a_token(users, client):
     _token, raw = ApiToken.issue(user=users["specialist"], name="x")
-    r = client.patch("/api/v1/accounts/me", {"phone": "0912345678"}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    r = client.patch("/api/v1/accounts/me", {"phone": "0912345678", "current_password": PASSWORD}, content_type="application/json",
+                     HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert r.status_code == 200 and r.json()["username"] == "specialist"
 
 
@@ -288,8 +327,11 @@ def test_staff_page_shows_account_and_edits_phone(users, login):
     assert "Tài khoản của tôi" in html and "onestop" in html and "Cán bộ một cửa" in html and clerk.unit.name in html
     assert "*********789" in html and "079123456789" not in html
     assert 'name="phone"' in html and 'name="email"' in html and 'name="full_name"' not in html
-    assert 'href="/accounts/security/"' in html and 'href="/accounts/me/password/"' in html
-    r = c.post("/accounts/me/", {"phone": "0912 345 678", "email": "", "full_name": "Tên Khác", "role": "system_admin"})
+    assert 'href="/accounts/security/"' in html and 'href="/accounts/me/password/"' in html and 'name="current_password"' in html
+    r = c.post("/accounts/me/", {"phone": "0912 345 678", "email": ""})
+    assert r.status_code == 200 and "Mật khẩu hiện tại không đúng" in r.content.decode() and _fresh(clerk).phone == ""
+    r = c.post("/accounts/me/", {"phone": "0912 345 678", "email": "", "full_name": "Tên Khác", "role": "system_admin",
+                                 "current_password": PASSWORD})
     assert r.status_code == 302 and r["Location"] == "/accounts/me/"
     stored = _fresh(clerk)
     assert stored.phone == "0912345678" and stored.full_name == "onestop" and stored.role == "onestop_officer"
@@ -318,7 +360,7 @@ def test_citizen_page_edits_name(users, login):
 def test_province_admin_page_edits_own_phone(users, login):
     admin = users["province_admin"]
     c = login(admin)
-    r = c.post("/accounts/me/", {"phone": "0987654321", "email": "admin@example.vn"})
+    r = c.post("/accounts/me/", {"phone": "0987654321", "email": "admin@example.vn", "current_password": PASSWORD})
     assert r.status_code == 302
     stored = _fresh(admin)
     assert stored.phone == "0987654321" and stored.email == "admin@example.vn"
