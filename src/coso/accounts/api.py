@@ -243,7 +243,7 @@ def signup(request: HttpRequest, payload: SignupIn) -> Any:
 
 
 # ------------------------------------------------------------------ my account
-class MeOut(Schema):
+class MyAccountOut(Schema):
     id: int
     username: str
     full_name: str
@@ -296,7 +296,7 @@ class MeOut(Schema):
         return services.otp_enabled(obj)
 
 
-class MePatch(Schema):
+class MyAccountPatch(Schema):
     """The fields a person may change (staff: email, phone; citizens also full_name). Any other field sent is refused
     by the service with 400 ``field-not-editable`` (not ignored)."""
 
@@ -315,19 +315,19 @@ class PasswordChangedOut(Schema):
     changed: bool
 
 
-@router.get("/me", response=MeOut, summary="My account: the caller's own account")
+@router.get("/me", response=MyAccountOut, summary="My account: the caller's own account")
 def me(request: AuthedHttpRequest) -> Any:
     return request.user
 
 
-@router.patch("/me", response={200: MeOut, 400: ErrorOut, 429: ErrorOut},
+@router.patch("/me", response={200: MyAccountOut, 400: ErrorOut, 429: ErrorOut},
               summary="Change my own e-mail, phone (and name, for citizens); a new e-mail or phone needs the current password")
-def me_patch(request: AuthedHttpRequest, payload: MePatch) -> Any:
+def me_patch(request: AuthedHttpRequest, payload: MyAccountPatch) -> Any:
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None and k != "current_password"}
     # The schema keeps only its own fields: the others sent (role, unit_code…) go to the service, which refuses them.
     sent = json_input.loads(request.body)
     if isinstance(sent, dict):
-        data.update({str(k): v for k, v in sent.items() if k not in MePatch.model_fields})
+        data.update({str(k): v for k, v in sent.items() if k not in MyAccountPatch.model_fields})
     return services.profile_update(user=request.user, data=data, current_password=payload.current_password, ip=_ip(request))
 
 
