@@ -27,7 +27,9 @@ class ErrorOut(Schema):
     details: dict
 
 
-class StaffOut(Schema):
+class AccountOutBase(Schema):
+    """What every account answer shows (the staff register's rows and the person's own account)."""
+
     id: int
     username: str
     full_name: str
@@ -39,10 +41,8 @@ class StaffOut(Schema):
     commune_code: str
     email: str
     phone: str
-    is_active: bool
     has_password: bool
     otp_enabled: bool
-    last_login: dt.datetime | None
 
     @staticmethod
     def resolve_role_label(obj: User) -> str:
@@ -63,6 +63,11 @@ class StaffOut(Schema):
     @staticmethod
     def resolve_otp_enabled(obj: User) -> bool:
         return services.otp_enabled(obj)
+
+
+class StaffOut(AccountOutBase):
+    is_active: bool
+    last_login: dt.datetime | None
 
 
 class StaffIn(Schema):
@@ -243,35 +248,10 @@ def signup(request: HttpRequest, payload: SignupIn) -> Any:
 
 
 # ------------------------------------------------------------------ my account
-class MyAccountOut(Schema):
-    id: int
-    username: str
-    full_name: str
-    role: str
-    role_label: str
-    unit_code: str | None
-    unit_name: str | None
-    province_code: str
-    commune_code: str
-    email: str
-    phone: str
+class MyAccountOut(AccountOutBase):
     citizen_id_masked: str = Field(..., description="The CCCD number with all but its last 3 digits masked.")
     editable_fields: list[str] = Field(..., description="What PATCH accepts for this account; any other field is refused.")
-    has_password: bool
     otp_allowed: bool
-    otp_enabled: bool
-
-    @staticmethod
-    def resolve_role_label(obj: User) -> str:
-        return str(obj.get_role_display())
-
-    @staticmethod
-    def resolve_unit_code(obj: User) -> str | None:
-        return obj.unit.code if obj.unit else None
-
-    @staticmethod
-    def resolve_unit_name(obj: User) -> str | None:
-        return obj.unit.name if obj.unit else None
 
     @staticmethod
     def resolve_citizen_id_masked(obj: User) -> str:
@@ -284,16 +264,8 @@ class MyAccountOut(Schema):
         return list(services.profile_fields(obj))
 
     @staticmethod
-    def resolve_has_password(obj: User) -> bool:
-        return obj.has_usable_password()
-
-    @staticmethod
     def resolve_otp_allowed(obj: User) -> bool:
         return services.otp_allowed_for(obj)
-
-    @staticmethod
-    def resolve_otp_enabled(obj: User) -> bool:
-        return services.otp_enabled(obj)
 
 
 class MyAccountPatch(Schema):
