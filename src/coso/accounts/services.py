@@ -482,26 +482,60 @@ def profile_update(*, user: Any, data: dict[str, Any], current_password: str | N
         if not user.has_usable_password():
             raise accounts_errors.NO_PASSWORD(field="current_password")
         _check_current_password(user, current_password, ip=ip, field="current_password")
+    old_username = user.username
     with transaction.atomic():
+        if new_contacts and user.role == Role.CITIZEN:
+            # A citizen's phone and e-mail sign in (their user name is one of them): one account takes a value at a time,
+            # here and at sign-up, so that two people taking the same number at once get "contact-taken", not both.
+            values = {changes.get(f, old_contacts[f]) for f in CONTACT_FIELDS}
+            locks.lock(User, "accounts.username", *sorted(v.lower() for v in values if v))
         locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.role == Role.CITIZEN:
             for field in new_contacts:
                 if changes[field] and _contact_of_another(locked, field, changes[field]):
                     raise accounts_errors.PROFILE_CONTACT_TAKEN(field=field)
+            username = _citizen_username_after(locked, old_contacts, changes)
+            if username != locked.username:
+                changes = {**changes, "username": username}
         updated = audited_update(locked, actor=locked, changes=changes, verb="profile_update")
         if new_contacts:
-            transaction.on_commit(lambda: _tell_old_contacts(updated, old_contacts, new_contacts))
+            transaction.on_commit(lambda: _tell_old_contacts(old_username, old_contacts, new_contacts))
     for k in changes:  # the caller's object (request.user) shows the new values too
         setattr(user, k, getattr(updated, k))
     return updated
 
 
-def _tell_old_contacts(user: User, old: dict[str, str], changed: list[str]) -> None:
-    """Tell the old e-mail and phone of an account that its contact details changed (not what they became)."""
+def _citizen_username_after(user: User, old: dict[str, str], changes: dict[str, str]) -> str:
+    """A citizen signs in with the phone or e-mail they signed up with: it is their user name. When that contact changes,
+    the user name follows it: to the new value, or, when it is cleared, to the other contact if there is one. The person
+    signs in with what they have now, and the old number (operators give numbers to new subscribers) is free for its next
+    owner. A user name that is no contact of the account stays, as does one whose successor cannot be a user name (an
+    e-mail over 150 characters or with a character user names refuse) or already is another account's."""
+    current = user.username
+    for field in CONTACT_FIELDS:
+        if field not in changes or not old[field] or current.lower() != old[field].lower():
+            continue
+        other = "phone" if field == "email" else "email"
+        candidate = changes[field] or changes.get(other, old[other])
+        if not candidate or candidate.lower() == current.lower() or len(candidate) > USERNAME_MAX:
+            return current
+        try:
+            User.username_validator(candidate)
+        except ValidationError:
+            return current
+        if User.objects.exclude(pk=user.pk).filter(username__iexact=candidate).exists():
+            return current
+        return candidate
+    return current
+
+
+def _tell_old_contacts(username: str, old: dict[str, str], changed: list[str]) -> None:
+    """Tell the old e-mail and phone of an account that its contact details changed (not what they became: the account is
+    named by its user name before the change, which may have been the old phone or e-mail)."""
     labels = {"email": _("thư điện tử"), "phone": _("số điện thoại")}
     what = ", ".join(str(labels[f]) for f in changed)
     text = _("Coso: %(what)s của tài khoản %(username)s vừa được đổi. Nếu không phải bạn đổi, hãy báo ngay quản trị hệ thống "
-             "hoặc cơ quan đã cấp tài khoản.") % {"what": what, "username": user.username}
+             "hoặc cơ quan đã cấp tài khoản.") % {"what": what, "username": username}
     notify(text=text, subject=_("Coso: thông tin tài khoản đã thay đổi"), email=old["email"], phone=old["phone"])
 
 
@@ -956,6 +990,7 @@ def signup_complete(*, contact: str, code: str, full_name: str, password: str, i
         errors["password"] = [str(m) for m in exc.messages]
     _raise_fields(errors)  # form errors do not use up an attempt
     with transaction.atomic():
+        locks.lock(User, "accounts.username", destination.lower())  # as a citizen taking this contact in "my account"
         record = SignupCode.objects.select_for_update().filter(destination=destination, used_at__isnull=True).order_by("-id").first()
         now = timezone.now()
         if record is None or record.expires_at <= now or record.attempts >= settings.COSO_SIGNUP_CODE_ATTEMPTS:

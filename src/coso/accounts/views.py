@@ -218,13 +218,17 @@ def me(request: HttpRequest) -> HttpResponse:
     allowed = services.profile_fields(user)
     form = ProfileForm(request.POST or None, user=user, initial={f: getattr(user, f) for f in allowed})
     if request.method == "POST" and form.is_valid():
+        old_username = user.username
         try:
             data = {k: v for k, v in form.cleaned_data.items() if k != "current_password"}
             services.profile_update(user=user, data=data, current_password=form.cleaned_data["current_password"], ip=_ip(request))
         except ApplicationError as exc:
             _apply_error(form, exc)
         else:
-            messages.success(request, _("Đã lưu thông tin tài khoản."))
+            if user.username != old_username:
+                messages.success(request, _("Đã lưu thông tin tài khoản. Từ nay bạn đăng nhập bằng %(username)s.") % {"username": user.username})
+            else:
+                messages.success(request, _("Đã lưu thông tin tài khoản."))
             return redirect("accounts:me")
     return render(request, "accounts/me.html", {
         "form": form, "account": user, "citizen_id": mask_citizen_id(user.citizen_id, None), "is_citizen": "full_name" in allowed,

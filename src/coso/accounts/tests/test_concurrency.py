@@ -1,5 +1,6 @@
 """Concurrency on PostgreSQL: a delegation or a staff account created twice at once (a double click) is created once, the
-second refused with a clear error; the last two system administrators deactivating each other at once leave one."""
+second refused with a clear error; the last two system administrators deactivating each other at once leave one; two
+citizens taking the same phone number at once: one has it, the other is told it is taken."""
 
 from __future__ import annotations
 
@@ -59,3 +60,19 @@ def test_one_staff_username_created_twice_at_once(users, commune, monkeypatch):
     assert [getattr(e, "code", e) for e in errors] == ["validation-error"]
     assert "username" in errors[0].details["fields"]  # type: ignore[attr-defined]
     assert User.objects.filter(username="binh.lt").count() == 1
+
+
+def test_two_citizens_taking_one_phone_at_once(make_user, monkeypatch):
+    """The phone signs in (a citizen's user name follows it): without the lock both would pass the check and share it,
+    or the second would hit the user-name constraint (a 500)."""
+    from coso.accounts.models import User
+
+    hoa = make_user("0933444555", Role.CITIZEN, phone="0933444555")
+    lan = make_user("lan@example.vn", Role.CITIZEN, email="lan@example.vn", phone="")
+
+    def take(user):  # type: ignore[no-untyped-def]
+        return lambda: services.profile_update(user=user, data={"phone": "0988777666"}, current_password="pw-Coso-2026!")
+
+    _results, errors, waited = side_by_side(monkeypatch, services, "audited_update", take(hoa), take(lan))
+    assert waited and [getattr(e, "code", e) for e in errors] == ["contact-taken"]
+    assert list(User.objects.filter(phone="0988777666").values_list("username", flat=True)) == ["0988777666"]

@@ -88,6 +88,57 @@ def test_bad_values_are_refused_on_their_field_and_change_nothing(users, data, f
     assert (stored.full_name, stored.email, stored.phone) == (citizen.full_name, citizen.email, citizen.phone)
 
 
+def test_citizen_user_name_follows_the_phone_it_is_and_frees_the_old_number(make_user, mailoutbox, django_capture_on_commit_callbacks):
+    from coso.accounts.roles import Role
+    from coso.core.notify import MemoryBackend
+
+    MemoryBackend.outbox.clear()
+    hoa = make_user("0933444555", Role.CITIZEN, phone="0933444555", email="hoa@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        updated = services.profile_update(user=hoa, data={"phone": "0988 777 666"}, current_password=PASSWORD)
+    assert updated.username == "0988777666" and hoa.username == "0988777666"
+    stored = _fresh(hoa)
+    assert (stored.username, stored.phone) == ("0988777666", "0988777666") and stored.check_password(PASSWORD)
+    log = AuditLog.objects.get(verb="profile_update", object_id=str(hoa.pk))
+    assert log.before["username"] == "0933444555" and log.after["username"] == "0988777666"
+    # The old number and address are told, under the old user name, and never see the new number.
+    told = [m.text for m in MemoryBackend.outbox if m.to == "0933444555"] + [m.body for m in mailoutbox]
+    assert told and all("0933444555" in t and "0988777666" not in t for t in told)
+    # Signing in: the new number works, the old one is no account any more.
+    assert Client().login(username="0988777666", password=PASSWORD)
+    assert not Client().login(username="0933444555", password=PASSWORD)
+    # The old number's next owner can take it.
+    lan = make_user("lan", Role.CITIZEN, phone="0911222333")
+    services.profile_update(user=lan, data={"phone": "0933444555"}, current_password=PASSWORD)
+    assert _fresh(lan).phone == "0933444555" and _fresh(lan).username == "lan"  # "lan" is no contact: it stays
+
+
+def test_citizen_user_name_moves_to_the_other_contact_when_cleared_and_stays_when_none_is_left(make_user):
+    from coso.accounts.roles import Role
+
+    hoa = make_user("hoa@example.vn", Role.CITIZEN, email="hoa@example.vn", phone="0933444555")
+    services.profile_update(user=hoa, data={"email": ""}, current_password=PASSWORD)
+    assert (_fresh(hoa).username, _fresh(hoa).email) == ("0933444555", "")
+    services.profile_update(user=hoa, data={"phone": ""}, current_password=PASSWORD)
+    assert (_fresh(hoa).username, _fresh(hoa).phone) == ("0933444555", "")  # nothing to move to: it stays
+    # Same address in other letter case: nothing changes.
+    tam = make_user("tam@example.vn", Role.CITIZEN, email="tam@example.vn")
+    services.profile_update(user=tam, data={"email": "TAM@Example.vn"})
+    assert _fresh(tam).username == "tam@example.vn"
+    # A new address that cannot be a user name (an apostrophe): the contact changes, the user name stays.
+    services.profile_update(user=tam, data={"email": "o'neil@example.vn"}, current_password=PASSWORD)
+    assert (_fresh(tam).username, _fresh(tam).email) == ("tam@example.vn", "o'neil@example.vn")
+
+
+def test_staff_user_name_never_follows_the_contact(make_user, commune):
+    """A staff user name is given by the administrator, even one that happens to be the person's phone number."""
+    from coso.accounts.roles import Role
+
+    clerk = make_user("0933444555", Role.ONESTOP_OFFICER, commune, phone="0933444555")
+    services.profile_update(user=clerk, data={"phone": "0988777666"}, current_password=PASSWORD)
+    assert (_fresh(clerk).username, _fresh(clerk).phone) == ("0933444555", "0988777666")
+
+
 def test_contact_details_can_be_cleared(users):
     citizen = users["citizen"]
     services.profile_update(user=citizen, data={"email": "", "phone": None}, current_password=PASSWORD)
@@ -355,6 +406,20 @@ def test_citizen_page_edits_name(users, login):
     assert r.status_code == 302
     assert _fresh(users["citizen"]).full_name == "Lê Thị Mai"
     assert "Lê Thị Mai" in c.get("/accounts/me/").content.decode()
+
+
+def test_citizen_page_and_api_say_the_new_user_name(make_user, login):
+    from coso.accounts.roles import Role
+
+    hoa = make_user("0933444555", Role.CITIZEN, phone="0933444555")
+    c = login(hoa)
+    assert 'id="me-citizen-note"' in c.get("/accounts/me/").content.decode()
+    r = c.post("/accounts/me/", {"full_name": "Hoa", "email": "", "phone": "0988 777 666", "current_password": PASSWORD})
+    assert r.status_code == 302
+    html = c.get("/accounts/me/").content.decode()  # still signed in, told how to sign in from now on
+    assert "Từ nay bạn đăng nhập bằng 0988777666" in html and '<dd id="me-username">0988777666</dd>' in html
+    r = c.patch("/api/v1/accounts/me", {"phone": "0977111222", "current_password": PASSWORD}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["username"] == "0977111222" and r.json()["phone"] == "0977111222"
 
 
 def test_province_admin_page_edits_own_phone(users, login):
