@@ -81,10 +81,22 @@ def unlock(username: str) -> None:
     ratelimit.reset(ACCOUNT, account)
 
 
+def sign_in_name(typed: str) -> str:
+    """The user name a person typed, as accounts store it where that is certain: without the spaces around it, and a phone
+    number (a citizen's user name) as its 10 digits from 0 however it was written ("0933 444 555", "0933.444.555",
+    "+84 933 444 555"). Letter case is kept here; the look-up settles it (``LockoutModelBackend._account``)."""
+    from coso.accounts.services import PHONE_RE, normalize_phone
+
+    name = (typed or "").strip()
+    phone = normalize_phone(name)
+    return phone if PHONE_RE.match(phone) else name
+
+
 class LockoutModelBackend(ModelBackend):
     def authenticate(self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any) -> Any:
         if username is None or password is None:
             return None
+        username = sign_in_name(username)  # every way of writing a name counts on its one account below
         account = account_key(username)
         source = client_ip(request) if request is not None else "-"
         pair = _pair(account, source)
@@ -99,13 +111,37 @@ class LockoutModelBackend(ModelBackend):
         if (n_pair > settings.LOGIN_MAX_FAILURES or n_account > settings.LOGIN_MAX_FAILURES_PER_ACCOUNT
                 or n_source > settings.LOGIN_MAX_FAILURES_PER_SOURCE):
             return self._locked(request, username, source)
-        user = super().authenticate(request, username=username, password=password, **kwargs)
+        user = self._password_user(username, password)
         if user is not None:
             # Not a failure: take the reservation back, and forget this address's failures.
             ratelimit.reset(PAIR, pair)
             ratelimit.undo(ACCOUNT, account)
             ratelimit.undo(SOURCE, source)
         return user
+
+    @staticmethod
+    def _account(username: str) -> Any:
+        """The account a typed user name names: the one with exactly that name, else the one with that name in lower case
+        (Coso writes every user name in lower case: staff names, citizens' e-mails; a phone keyboard types "Congdan").
+        One indexed query."""
+        from coso.accounts.models import User
+
+        candidates = {username, username.lower()}
+        found = {u.username: u for u in User._default_manager.filter(username__in=candidates)}
+        return found.get(username) or found.get(username.lower())
+
+    def _password_user(self, username: str, password: str) -> Any:
+        """ModelBackend's check on the account found by ``_account``: the right password of an account that may sign in.
+        With no account the password is hashed anyway, as Django does, so the answer takes as long either way."""
+        from coso.accounts.models import User
+
+        user = self._account(username)
+        if user is None:
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
 
     @staticmethod
     def _locked(request: Any, username: str, source: str) -> None:

@@ -75,7 +75,8 @@ class LoginForm(AuthenticationForm):
         "locked": gettext_lazy("Đăng nhập bị tạm khoá do nhập sai nhiều lần. Vui lòng thử lại sau ít phút, "
                                "hoặc nhận liên kết mở khoá qua e-mail/SMS."),
     }
-    username = forms.CharField(label=gettext_lazy("Tên đăng nhập"), widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
+    username = forms.CharField(label=gettext_lazy("Tên đăng nhập"), widget=forms.TextInput(
+        attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}))
     password = forms.CharField(label=gettext_lazy("Mật khẩu"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
     locked = False
