@@ -83,9 +83,13 @@ class TokenForm(forms.Form):
                             help_text=_("6 chữ số trong ứng dụng xác thực, hoặc một mã khôi phục."))
 
 
+# A box where a user name, phone or e-mail is typed: phones neither capitalise nor "correct" it.
+NAME_BOX = {"autocapitalize": "none", "spellcheck": "false"}
+
+
 class SignupStartForm(forms.Form):
     contact = forms.CharField(label=_("Số điện thoại hoặc thư điện tử"), max_length=254,
-                              widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
+                              widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True, **NAME_BOX}))
 
 
 class SignupFinishForm(forms.Form):
@@ -102,7 +106,8 @@ class SignupFinishForm(forms.Form):
 
 
 class ForgotForm(forms.Form):
-    identifier = forms.CharField(label=_("Tên đăng nhập, thư điện tử hoặc số điện thoại"), max_length=254)
+    identifier = forms.CharField(label=_("Tên đăng nhập, thư điện tử hoặc số điện thoại"), max_length=254,
+                                 widget=forms.TextInput(attrs={"autocomplete": "username", **NAME_BOX}))
 
 
 class DelegationForm(forms.Form):

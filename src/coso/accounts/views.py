@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from coso.accounts import backends, services, twofactor
 from coso.accounts.forms import (
+    NAME_BOX,
     DeactivateForm,
     DelegationEndForm,
     DelegationForm,
@@ -76,7 +77,7 @@ class LoginForm(AuthenticationForm):
                                "hoặc nhận liên kết mở khoá qua e-mail/SMS."),
     }
     username = forms.CharField(label=gettext_lazy("Tên đăng nhập"), widget=forms.TextInput(
-        attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}))
+        attrs={"autofocus": True, "autocomplete": "username", **NAME_BOX}))
     password = forms.CharField(label=gettext_lazy("Mật khẩu"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
     locked = False

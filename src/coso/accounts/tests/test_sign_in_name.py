@@ -75,6 +75,7 @@ def test_sign_in_name():
     assert sign_in_name("0912345") == "0912345" and sign_in_name("") == ""
 
 
-def test_login_box_does_not_capitalise_on_phones(client):
-    html = client.get(LOGIN).content.decode()
+@pytest.mark.parametrize("url", [LOGIN, "/accounts/password/forgot/", "/accounts/register/"])
+def test_name_boxes_do_not_capitalise_on_phones(client, url):
+    html = client.get(url).content.decode()
     assert 'autocapitalize="none"' in html and 'spellcheck="false"' in html
