@@ -315,6 +315,21 @@ def me_password(request: AuthedHttpRequest, payload: MyPasswordIn) -> Any:
     return {"changed": True}
 
 
+class SessionsEndedOut(Schema):
+    ended: bool
+
+
+@router.post("/me/sessions/end-others", response={200: SessionsEndedOut},
+             summary="Sign my account out on every other device (a browser session making the call stays signed in)")
+def me_sessions_end_others(request: AuthedHttpRequest) -> Any:
+    from django.contrib.auth import SESSION_KEY, update_session_auth_hash
+
+    user = services.sessions_end_others(user=request.user, ip=_ip(request))
+    if request.session.get(SESSION_KEY) == str(user.pk):  # with a token there is no session of its own to keep
+        update_session_auth_hash(request, user)
+    return {"ended": True}
+
+
 # ------------------------------------------------------------------ delegation of authority
 class DelegationOut(Schema):
     id: int

@@ -23,10 +23,21 @@ class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=200, blank=True, default="")
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True, default="")
     citizen_id = models.CharField(_("số CCCD"), max_length=12, blank=True, default="")
+    # Raised by "Đăng xuất khỏi các thiết bị khác" (services.sessions_end_others): part of the session hash below.
+    session_epoch = models.PositiveIntegerField(_("lần đăng xuất khỏi các thiết bị khác"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django keeps in each session an HMAC of the password and ends the session at its next request when it no
+        longer matches (a password change). The epoch joins it, so raising the epoch ends every session opened before,
+        whatever the password. At epoch 0 the hash is Django's own, so no session ends when this is deployed."""
+        if not self.session_epoch:
+            return str(super()._get_session_auth_hash(secret=secret))  # type: ignore[misc]
+        return salted_hmac("coso.accounts.User.session_auth_hash", f"{self.password}\n{self.session_epoch}", secret=secret,
+                           algorithm="sha256").hexdigest()
 
     def __str__(self) -> str:
         return self.display_name

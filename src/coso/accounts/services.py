@@ -505,6 +505,22 @@ def profile_update(*, user: Any, data: dict[str, Any], current_password: str | N
     return updated
 
 
+def sessions_end_others(*, user: Any, ip: str = "") -> User:
+    """"Đăng xuất khỏi các thiết bị khác": every session of the account opened before ends at its next request (a PC at
+    the one-stop desk or in a meeting room left signed in), without a password change. The caller keeps its own session
+    when it re-saves the new hash (``update_session_auth_hash``); a call with an API token has none, so all end. API
+    tokens are not sessions and keep working. Audited as ``sessions_end_others``."""
+    _require_signed_in(user)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.session_epoch += 1
+        locked.save(update_fields=["session_epoch"])
+        audit_log(actor=locked, action=AuditLog.Action.ACTION, obj=locked, verb="sessions_end_others", ip=ip or None,
+                  province_code=locked.province_code, commune_code=locked.commune_code)
+    user.session_epoch = locked.session_epoch  # the caller's object (request.user) hashes as the account now does
+    return locked
+
+
 def _citizen_username_after(user: User, old: dict[str, str], changes: dict[str, str]) -> str:
     """A citizen signs in with the phone or e-mail they signed up with: it is their user name. When that contact changes,
     the user name follows it: to the new value, or, when it is cleared, to the other contact if there is one. The person

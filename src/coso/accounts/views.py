@@ -239,6 +239,19 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def me_sessions_end_others(request: HttpRequest) -> HttpResponse:
+    """"Đăng xuất khỏi các thiết bị khác": this session stays, every other session of the account ends."""
+    from django.contrib.auth import update_session_auth_hash
+
+    user: Any = request.user
+    services.sessions_end_others(user=user, ip=_ip(request))
+    update_session_auth_hash(request, user)
+    messages.success(request, _("Đã đăng xuất tài khoản khỏi mọi thiết bị khác. Phiên này vẫn đăng nhập."))
+    return redirect("accounts:me")
+
+
+@login_required
 def me_password(request: HttpRequest) -> HttpResponse:
     """Change one's own password while signed in: this session stays, the account's other sessions end."""
     from django.contrib.auth import update_session_auth_hash

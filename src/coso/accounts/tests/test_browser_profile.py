@@ -1,5 +1,7 @@
 """Browser journey on a phone (360 px): a clerk opens “Tài khoản của tôi” from the header, corrects her phone number,
-changes her password and stays signed in."""
+changes her password and stays signed in, then signs out the desk PC she left signed in."""
+
+from django.test import Client
 
 import pytest
 
@@ -34,4 +36,13 @@ def test_clerk_edits_phone_and_changes_password_on_a_phone(page, users, blogin):
     assert User.objects.get(username="onestop").check_password(NEW_PASSWORD)
     page.goto(page.base + "/accounts/me/password/")  # still signed in
     assert "/accounts/login/" not in page.url and page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    desk = Client()  # the PC at the one-stop desk, left signed in
+    assert desk.login(username="onestop", password=NEW_PASSWORD)
+    assert desk.get("/accounts/me/").status_code == 200
+    page.goto(page.base + "/accounts/me/")
+    page.click("#sessions-end-others")
+    page.wait_for_selector(".msg-success")
+    assert "Đã đăng xuất tài khoản khỏi mọi thiết bị khác" in page.content() and page.locator("#my-account").is_visible()
+    assert desk.get("/accounts/me/").status_code == 302  # signed out there
     assert errors == []

@@ -528,3 +528,74 @@ def test_province_admin_own_staff_page_points_to_my_account(users, login):
     with pytest.raises(ApplicationError) as err:
         services.password_reset_send(actor=admin, user=admin)
     assert "Tài khoản của tôi" in err.value.message
+
+
+# ------------------------------------------------------------------ sign out on every other device
+def _desk(user: User) -> Client:
+    """Another device signed in with the password, as at the one-stop desk."""
+    c = Client()
+    assert c.login(username=user.username, password=PASSWORD)
+    verify_session(c, user)
+    return c
+
+
+def test_ending_other_sessions_keeps_this_one_ends_the_others_and_is_audited(users):
+    clerk = users["onestop"]
+    desk, here = _desk(clerk), _desk(clerk)
+    other_account = _desk(users["specialist"])
+    r = here.post("/accounts/me/sessions/end-others/")
+    assert r.status_code == 302 and r["Location"] == "/accounts/me/"
+    html = here.get("/accounts/me/").content.decode()
+    assert "Đã đăng xuất tài khoản khỏi mọi thiết bị khác" in html
+    r = desk.get("/accounts/me/")
+    assert r.status_code == 302 and "/accounts/login/" in r["Location"]  # the desk PC is signed out
+    assert desk.get("/api/v1/accounts/me").status_code == 401
+    assert other_account.get("/accounts/me/").status_code == 200  # another person's sessions are not touched
+    stored = _fresh(clerk)
+    assert stored.session_epoch == 1 and stored.check_password(PASSWORD)  # no password change
+    log = AuditLog.objects.get(verb="sessions_end_others")
+    assert log.actor_id == clerk.pk and log.object_id == str(clerk.pk)
+    assert _desk(clerk).get("/accounts/me/").status_code == 200  # signing in again works as before
+
+
+def test_ending_other_sessions_needs_post_and_sign_in(users, client):
+    r = client.post("/accounts/me/sessions/end-others/")
+    assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+    c = _desk(users["onestop"])
+    assert c.get("/accounts/me/sessions/end-others/").status_code == 405
+    assert _fresh(users["onestop"]).session_epoch == 0 and not AuditLog.objects.filter(verb="sessions_end_others").exists()
+
+
+def test_a_password_change_still_ends_other_sessions_after_an_epoch(users):
+    clerk = users["onestop"]
+    services.sessions_end_others(user=clerk)
+    desk, here = _desk(clerk), _desk(clerk)
+    r = here.post("/accounts/me/password/", {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert r.status_code == 302
+    assert here.get("/accounts/me/").status_code == 200
+    assert desk.get("/accounts/me/").status_code == 302
+
+
+def test_api_ending_other_sessions(users, client):
+    clerk = users["onestop"]
+    desk, here = _desk(clerk), _desk(clerk)
+    r = here.post("/api/v1/accounts/me/sessions/end-others")
+    assert r.status_code == 200 and r.json() == {"ended": True}
+    assert here.get("/api/v1/accounts/me").status_code == 200 and desk.get("/api/v1/accounts/me").status_code == 401
+    # With an API token: every session ends (the token has none of its own) and the token keeps working.
+    _token, raw = ApiToken.issue(user=clerk, name="x")
+    r = client.post("/api/v1/accounts/me/sessions/end-others", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert r.status_code == 200 and "sessionid" not in r.cookies
+    assert here.get("/api/v1/accounts/me").status_code == 401
+    assert client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    assert client.post("/api/v1/accounts/me/sessions/end-others").status_code == 401  # anonymous
+
+
+def test_epoch_zero_keeps_djangos_own_session_hash(users):
+    """Deploying the epoch signs nobody out: at 0 the hash is the one Django already stored in every session."""
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    clerk = users["onestop"]
+    assert clerk.get_session_auth_hash() == AbstractBaseUser._get_session_auth_hash(clerk)
+    services.sessions_end_others(user=clerk)
+    assert clerk.get_session_auth_hash() != AbstractBaseUser._get_session_auth_hash(clerk)
