@@ -96,6 +96,8 @@ def directive_create(
         raise errors.BAD_LEVEL()
     if issued_on is None or issued_on > today:
         raise errors.ISSUED_IN_FUTURE()
+    if issued_on < FIRST_DAY:  # a year typed short (0026 for 2026): the project's span of dates (coso.core.params)
+        raise errors.ISSUED_OUT_OF_RANGE(**_day_bounds())
     if received_on is not None and (received_on < issued_on or received_on > today):
         raise errors.BAD_RECEIVED_ON()
     prepared = att.prepare_one(file, allowed=DIRECTIVE_FILE_KINDS) if file is not None else None
