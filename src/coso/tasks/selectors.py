@@ -258,7 +258,7 @@ def task_report_figures(*, fetched_by: Any, start: dt.date, end: dt.date, provin
         per = _figures(rows.iterator(chunk_size=5000), on=on, counts=counts, method=method)
     else:
         per = _aggregate(qs, start=start, end=end, on=on, province_code=province_code, method=method)
-    names = dict(AdministrativeUnit.all_objects.filter(level="commune", code__in=list(per)).order_by("valid_from").values_list("code", "name"))
+    names = commune_names(per)
     rows = []
     total = st.Figures(label="Tổng cộng", method=method)
     for code, f in sorted(per.items(), key=lambda kv: names.get(kv[0], kv[0])):
@@ -319,6 +319,14 @@ def person_work_items(*, fetched_by: Any, user_ids: list[int], start: dt.date, e
             }
         )
     return dict(out)
+
+
+def commune_names(codes: Any) -> dict[str, str]:
+    """{code: name} of communes, those since merged or renamed included (the name in force last), for lists of tasks."""
+    codes = {c for c in codes if c}
+    if not codes:
+        return {}
+    return dict(AdministrativeUnit.all_objects.filter(level="commune", code__in=codes).order_by("valid_from").values_list("code", "name"))
 
 
 def communes_for(user: Any) -> QuerySet[AdministrativeUnit]:

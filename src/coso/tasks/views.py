@@ -41,6 +41,29 @@ def _apply_errors(form: Any, exc: ApplicationError) -> None:
         form.add_error(None, str(exc))
 
 
+def _rows(tasks: Any, *, user: Any, on: Any, extension_counts: bool) -> dict[str, Any]:
+    """The rows of a task table with each task's official status on ``on``; a viewer above the commune (a province, the
+    system) also sees each task's commune, since one directive gives the same task to many communes."""
+    tasks = list(tasks)
+    show_commune = not (user.role in COMMUNE_ROLES and user.commune_code)
+    names = selectors.commune_names(t.commune_code for t in tasks) if show_commune else {}
+    rows = []
+    for t in tasks:
+        s = st.official_status(
+            state=t.state,
+            assigned_on=t.assigned_on,
+            due_on=t.due_on,
+            effective_due=t.effective_due,
+            completed_on=t.completed_on,
+            cancelled_on=t.cancelled_on,
+            on=on,
+            extension_counts=extension_counts,
+        )
+        rows.append({"task": t, "status": s, "label": st.LABELS.get(s, ""), "css": st.CSS.get(s, ""),
+                     "commune": names.get(t.commune_code, t.commune_code)})
+    return {"rows": rows, "show_commune": show_commune}
+
+
 def _unit_label(user: Any) -> str:
     code = user.commune_code or user.province_code
     unit = AdministrativeUnit.objects.filter(code=code).first() if code else None
@@ -58,26 +81,13 @@ def task_list(request: AuthedHttpRequest) -> HttpResponse:
     qs = selectors.task_list(fetched_by=request.user, status=status, query=q, on=today, pending_extension=pending)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     counts, _m = selectors.rule_values(today, request.user.province_code)
-    rows = []
-    for t in page.object_list:
-        s = st.official_status(
-            state=t.state,
-            assigned_on=t.assigned_on,
-            due_on=t.due_on,
-            effective_due=t.effective_due,
-            completed_on=t.completed_on,
-            cancelled_on=t.cancelled_on,
-            on=today,
-            extension_counts=counts,
-        )
-        rows.append({"task": t, "status": s, "label": st.LABELS.get(s, ""), "css": st.CSS.get(s, "")})
     return render(
         request,
         "tasks/list.html",
         {
             "form": form,
             "page": page,
-            "rows": rows,
+            **_rows(page.object_list, user=request.user, on=today, extension_counts=counts),
             "can_register": services.can_register(request.user),
             "pending": selectors.pending_extensions(fetched_by=request.user).count(),
             "unit": _unit_label(request.user),
@@ -140,20 +150,8 @@ def directive_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 return redirect("tasks:directive", pk=d.pk)
     today = timezone.localdate()
     counts, _m = selectors.rule_values(today, d.province_code)
-    rows = []
-    for t in selectors.task_list(fetched_by=request.user, directive_id=d.pk):
-        s = st.official_status(
-            state=t.state,
-            assigned_on=t.assigned_on,
-            due_on=t.due_on,
-            effective_due=t.effective_due,
-            completed_on=t.completed_on,
-            cancelled_on=t.cancelled_on,
-            on=today,
-            extension_counts=counts,
-        )
-        rows.append({"task": t, "status": s, "label": st.LABELS.get(s, ""), "css": st.CSS.get(s, "")})
-    return render(request, "tasks/directive.html", {"d": d, "form": form, "rows": rows, "can_manage": can_manage})
+    rows = _rows(selectors.task_list(fetched_by=request.user, directive_id=d.pk), user=request.user, on=today, extension_counts=counts)
+    return render(request, "tasks/directive.html", {"d": d, "form": form, **rows, "can_manage": can_manage})
 
 
 @login_required
@@ -174,6 +172,7 @@ def _task_context(request: AuthedHttpRequest, task: Any, **forms_: Any) -> dict[
     pending = next((e for e in history["extensions"] if e.status == Extension.Status.PENDING), None)
     ctx = {
         "t": task,
+        "commune": selectors.commune_names([task.commune_code]).get(task.commune_code, task.commune_code),
         "status": s,
         "label": st.LABELS.get(s, ""),
         "css": st.CSS.get(s, ""),
