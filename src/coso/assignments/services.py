@@ -14,6 +14,7 @@ from coso.assignments.models import Decision, Origin, RotationExemption
 from coso.core import locks
 from coso.core.audit import audit_log, audited_create, audited_update
 from coso.core.models import AuditLog
+from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.core.scoping import can_see_unit
 from coso.core.text import nfc
 from coso.planning import services as planning_services
@@ -56,6 +57,13 @@ def decision_record(*, actor: Any, commune_code: str, position_code: str, person
         raise errors.NUMBER_REQUIRED()
     note = _within(nfc((note or "").strip()), Decision, "note")
     today = timezone.localdate()
+    # The project's span of dates (coso.core.params): a decision not yet in force holds its post until its effective
+    # date, so a year typed 9999 would keep the post out of every vacancy list.
+    bounds = {"first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")}
+    if decided_on < FIRST_DAY:
+        raise errors.DECIDED_OUT_OF_RANGE(**bounds)
+    if effective_on > LAST_DAY:
+        raise errors.EFFECTIVE_OUT_OF_RANGE(**bounds)
     if decided_on > today:
         raise errors.DECIDED_FUTURE()
     if effective_on < decided_on:
