@@ -35,6 +35,9 @@ DUE_BEFORE_ASSIGNED = ErrorCode("invalid", _("Thời hạn phải từ ngày gia
 NO_COMMUNE = ErrorCode("required", _("Chọn ít nhất một xã, phường nhận nhiệm vụ."), field="communes")
 COMMUNE_DIRECTIVE_SELF_ONLY = ErrorCode("invalid", _("Văn bản của xã chỉ giao nhiệm vụ cho chính xã."), field="communes")
 UNKNOWN_COMMUNE = ErrorCode("unknown-commune", _("Mã xã, phường không thuộc tỉnh: %(codes)s."), field="communes")
+DUPLICATE_TASK = ErrorCode(
+    "duplicate", _("Nhiệm vụ này đã được giao theo văn bản với cùng ngày giao và thời hạn cho: %(communes)s."), field="title"
+)
 BAD_ASSIGNEE = ErrorCode("invalid", _("Người được giao phải là cán bộ của xã nhận nhiệm vụ."), field="assignee")
 BAD_REPORT_KIND = ErrorCode("invalid", _("Loại báo cáo không hợp lệ."), field="kind")
 BAD_PROGRESS = ErrorCode("invalid", _("Tiến độ phải từ 0 đến 100 phần trăm."), field="progress")

@@ -171,6 +171,16 @@ def tasks_assign(
     batch = uuid.uuid4().hex
     created: list[Task] = []
     with transaction.atomic():
+        # The same assignment sent twice (a double click, a client retrying) gives each commune one task: one assignment
+        # under a directive at a time, and a commune that already has this task (same title, date given and deadline)
+        # refuses the batch.
+        locks.lock(Task, "tasks.assign", str(directive.pk))
+        given = set(
+            Task.objects.filter(directive=directive, commune_code__in=codes, title=title, assigned_on=assigned_on, due_on=due_on)
+            .values_list("commune_code", flat=True)
+        )
+        if given:
+            raise errors.DUPLICATE_TASK(communes=", ".join(units[c].name for c in codes if c in given))
         for code in codes:
             task = Task(
                 directive=directive,
