@@ -59,7 +59,7 @@ def decision_record(*, actor: Any, commune_code: str, position_code: str, person
     today = timezone.localdate()
     # The project's span of dates (coso.core.params): a decision not yet in force holds its post until its effective
     # date, so a year typed 9999 would keep the post out of every vacancy list.
-    bounds = {"first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")}
+    bounds: dict[str, Any] = {"first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")}
     if decided_on < FIRST_DAY:
         raise errors.DECIDED_OUT_OF_RANGE(**bounds)
     if effective_on > LAST_DAY:
