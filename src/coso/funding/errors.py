@@ -6,6 +6,7 @@ from coso.core.errors import ErrorCode
 
 INVALID_FORMAT = ErrorCode("invalid-format", _("Định dạng phải là pdf hoặc xlsx."))
 INVALID_NUMBER = ErrorCode("invalid-number", _("Giá trị phải là số."))
+NUMBER_TOO_LARGE = ErrorCode("invalid-number", _("Số quá lớn."))
 UNKNOWN_NORM = ErrorCode("unknown-norm", _("Không có định mức “%(key)s”."))
 SOURCE_REQUIRED = ErrorCode("source-required", _("Cần ghi căn cứ (văn bản, nghị quyết HĐND)."))
 NEGATIVE_VALUE = ErrorCode("negative-value", _("Giá trị không được âm."))

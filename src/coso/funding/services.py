@@ -42,7 +42,19 @@ def _dec(value: Any, field: str) -> Decimal:
         raise funding_errors.INVALID_NUMBER(details={"fields": {field: ["Giá trị phải là số."]}}) from None
     if not d.is_finite():
         raise funding_errors.INVALID_NUMBER(details={"fields": {field: ["Giá trị phải là số."]}})
+    if _too_large(d):
+        raise funding_errors.NUMBER_TOO_LARGE(details={"fields": {field: [str(funding_errors.NUMBER_TOO_LARGE.message)]}})
     return d
+
+
+# Rule and scenario values keep 14 whole digits (18 digits, 4 of them decimals). A number written with a huge exponent
+# (1e999999999) is a finite Decimal, but a coefficient of it times the base salary, or the whole đồng it is rounded to,
+# leaves the 28 digits of the decimal context (Overflow, InvalidOperation: a 500): such a number is refused at once.
+MAX_WHOLE_DIGITS = 14
+
+
+def _too_large(value: Decimal) -> bool:
+    return bool(value) and value.adjusted() >= MAX_WHOLE_DIGITS
 
 
 # ----------------------------------------------------------------------------- province rules
@@ -165,6 +177,9 @@ def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
                 raise InvalidOperation
         except (InvalidOperation, ValueError, TypeError):
             errors[f"changes.{i}.value"] = ["Giá trị phải là số."]
+            continue
+        if _too_large(value):
+            errors[f"changes.{i}.value"] = [str(funding_errors.NUMBER_TOO_LARGE.message)]
             continue
         if _decimal_places(value) > places:
             # The column keeps ``places`` decimals: more would be cut silently (0.0000001 stored as 0, wiping a norm out).
