@@ -70,7 +70,9 @@ def allocation_xlsx(alloc: Allocation, *, unit_name: str) -> bytes:
 
 def allocation_pdf(alloc: Allocation, *, unit_name: str, province_name: str) -> bytes:
     doc = OfficialDocument(
-        title=f"BẢNG PHÂN BỔ KINH PHÍ {alloc.period.label.upper()}", agency_lines=[province_name.upper(), unit_name.upper()],
+        title=f"BẢNG PHÂN BỔ KINH PHÍ {alloc.period.label.upper()}",
+        # A province's table is the province's own: its name once; a commune's names the province, then the commune.
+        agency_lines=[province_name.upper()] + ([unit_name.upper()] if unit_name != province_name else []),
         place_date=vn_date_line(province_name.replace("Thành phố ", "").replace("Tỉnh ", ""), timezone.localdate()),
         subtitle="(Quỹ phụ cấp, kinh phí MTTQ, tổ chức chính trị - xã hội, hội đặc thù, thôn và tổ dân phố)", pagesize=landscape(A4), font_size=11,
     )
