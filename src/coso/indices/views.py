@@ -94,6 +94,8 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     asked_commune, asked_province = request.GET.get("commune", "").strip(), request.GET.get("province", "").strip()
     if level == "national" and asked_province:
         level, province_code = "province", _unit(asked_province, "province").code
+    elif level == "national" and asked_commune:  # a commune opened from a province's ranking: the links name the commune only
+        level, province_code = "province", _unit(asked_commune, "commune").province_code
     if level == "province" and asked_commune:
         unit = _unit(asked_commune, "commune")
         if unit.province_code != province_code:
@@ -322,7 +324,7 @@ def records(request: AuthedHttpRequest) -> HttpResponse:
             "missed_url": reverse("indices:records") + "?" + urlencode(base),
             "back_url": reverse("indices:dashboard")
             + "?"
-            + urlencode({**period.query(), **({"commune": unit.code} if request.user.role in PROVINCE_ROLES else {})}),
+            + urlencode({**period.query(), **({"commune": unit.code} if request.user.role in PROVINCE_ROLES or selectors.dashboard_scope(request.user)[0] == "national" else {})}),
             "page_query": urlencode({**base, **({"all": "1"} if not missed else {})}),
         },
     )
