@@ -7,6 +7,8 @@ from coso.core.errors import ErrorCode
 INVALID_FORMAT = ErrorCode("invalid-format", _("Định dạng phải là pdf hoặc xlsx."))
 INVALID_NUMBER = ErrorCode("invalid-number", _("Giá trị phải là số."))
 NUMBER_TOO_LARGE = ErrorCode("invalid-number", _("Số quá lớn."))
+# The rule book's overlap (rule-overlap), with the norm's name instead of its internal key.
+RULE_OVERLAP = ErrorCode("rule-overlap", _("Định mức “%(label)s” của phạm vi này đã có giá trị từ %(start)s đến %(end)s, trùng thời gian với thay đổi mới. Hãy điều chỉnh hoặc huỷ giá trị đó trước."), status=409)
 UNKNOWN_NORM = ErrorCode("unknown-norm", _("Không có định mức “%(key)s”."))
 SOURCE_REQUIRED = ErrorCode("source-required", _("Cần ghi căn cứ (văn bản, nghị quyết HĐND)."))
 NEGATIVE_VALUE = ErrorCode("negative-value", _("Giá trị không được âm."))

@@ -8,16 +8,17 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from coso.core import locks
 from coso.core.audit import audit_log, audited_create, audited_delete, audited_update
+from coso.core.exceptions import ApplicationError
 from coso.core.models import AuditLog
 from coso.core.scoping import require_roles
 from coso.funding import errors as funding_errors
 from coso.funding.engine import fmt_coef, fmt_money, rnd
 from coso.funding.models import CommuneProfile, FundDistribution, Organisation, Scenario, ScenarioChange
-from coso.funding.rule_keys import ASSOCIATION_NAMES
+from coso.funding.rule_keys import ASSOCIATION_NAMES, label_for
 from coso.funding.rules import BASE_SALARY, Change, RuleBook, bounds_problem, numeric_refs, stored_value
 from coso.funding.selectors import DISTRIBUTE_ROLES, WRITE_ROLES, check_day, commune_get, province_for, scenario_bound_problems, village_get
 from coso.rules.lookup import RuleMissingError
@@ -91,11 +92,21 @@ def funding_rule_set(
         raise funding_errors.NEGATIVE_VALUE(details={"fields": {"value": ["Giá trị không được âm."]}})
     if valid_to is None and current is not None and not current.province_code and current.valid_to:
         valid_to = current.valid_to
-    result = rule_change(
-        actor=actor, key=key, value=_stored(key, number), valid_from=valid_from, valid_to=valid_to, reason=reason or source,
-        province_code=code, commune_code=commune_code, source_document=source.strip(), confidence=Confidence.PROVINCE, origin=origin,
-        note=note,
-    )
+    try:
+        result = rule_change(
+            actor=actor, key=key, value=_stored(key, number), valid_from=valid_from, valid_to=valid_to, reason=reason or source,
+            province_code=code, commune_code=commune_code, source_document=source.strip(), confidence=Confidence.PROVINCE, origin=origin,
+            note=note,
+        )
+    except ApplicationError as exc:
+        if exc.code != "rule-overlap":
+            raise
+        # The rule book names the rule by its key (funding.org.mttq.I); the funding pages name the norm.
+        start, end = exc.details.get("valid_from"), exc.details.get("valid_to")
+        raise funding_errors.RULE_OVERLAP(
+            label=label_for(key), start=dt.date.fromisoformat(start).strftime("%d/%m/%Y") if start else "",
+            end=dt.date.fromisoformat(end).strftime("%d/%m/%Y") if end else gettext("không thời hạn"), details=exc.details,
+        ) from None
     return result.rule
 
 
