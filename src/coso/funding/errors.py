@@ -24,6 +24,7 @@ DISTRIBUTION_EXCEEDS_FUND = ErrorCode("distribution-exceeds-fund", _("Tổng ph�
 NO_FUND = ErrorCode("no-fund", _("Thôn không có quỹ phụ cấp trong tháng này."))
 TOO_MANY_POSITIONS = ErrorCode("too-many-positions", _("Thôn chỉ có tối đa %(max_positions)s chức danh hưởng phụ cấp."))
 NOTHING_TO_DISTRIBUTE = ErrorCode("nothing-to-distribute", _("Chưa có chức danh nào được nhập hệ số: không có gì để phân phối."))
+NO_WORKER = ErrorCode("nothing-to-distribute", _("Nhập ít nhất một người."), field="workers")
 COMMUNE_PT_FUND_DISTRIBUTE_NO_FUND = ErrorCode("no-fund", _("Không còn quỹ phụ cấp người hoạt động không chuyên trách cấp xã trong tháng này (chế độ kết thúc sau 31/5/2026 hoặc theo quyết định của tỉnh)."))
 STALE_SCENARIO = ErrorCode("stale-scenario", _("Kịch bản đã được người khác sửa; hãy tải lại."), status=409)
 SCENARIO_UPDATE_SCENARIO_ADOPTED = ErrorCode("scenario-adopted", _("Kịch bản đã áp dụng, không sửa được."))

@@ -443,6 +443,8 @@ def commune_pt_fund_distribute(*, actor: Any, commune_code: str, month: dt.date,
     require_roles(actor, *DISTRIBUTE_ROLES)
     commune = commune_get(fetched_by=actor, code=commune_code)
     check_day(month, "month")
+    if not workers:  # a split among nobody is not recorded (the page's form asks for one person at least)
+        raise funding_errors.NO_WORKER()
     from coso.funding.engine import Period
     from coso.funding.selectors import allocation_compute
 
