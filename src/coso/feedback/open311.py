@@ -478,11 +478,13 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if not ((lat and long) or address or address_id):
         raise Open311Error(400, "A location is required: lat and long, address_string or address_id.")
     attrs = _attributes(post)
-    from coso.units.models import AdministrativeUnit
     from coso.units.selectors import villages_in_force
 
     commune_code = str(attrs.get("COMMUNE") or "").strip() or (address_id if address_id.isdigit() else "") or user.commune_code
-    commune = AdministrativeUnit.objects.filter(level="commune", code=commune_code).first() if commune_code else None
+    # Only a value the service definition lists (a commune of this jurisdiction): another province's commune has nobody here.
+    commune = _communes().filter(code=commune_code).first() if commune_code else None
+    if commune is None and commune_code:
+        raise Open311Error(400, f"attribute[COMMUNE] '{commune_code}' is not a commune listed in the service definition.")
     if commune is None:
         raise Open311Error(400, "attribute[COMMUNE] is required (a commune code listed in the service definition).")
     if user.is_staff_role and not can_see_unit(user, province_code=commune.province_code, commune_code=commune.code):

@@ -325,3 +325,22 @@ def test_head_answers_like_get_and_other_methods_name_the_allowed_ones(client, c
         assert r.status_code == 400 and js(r) == [{"code": 405, "description": f"Method {method.upper()} not supported on this resource."}]
         assert set(r["Allow"].split(", ")) == allowed, (method, path)
     assert Feedback.objects.count() == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("where", ["attribute[COMMUNE]", "address_id"])
+def test_create_refuses_a_commune_the_service_definition_does_not_list(client, cats, commune, foreign_commune, citizen_key, where, fmt):
+    """COMMUNE is a singlevaluelist of this jurisdiction's communes: a commune of another province is no value of it (nobody
+    here handles it), whatever the key; nothing is filed."""
+    listed = {v["key"] for v in js(client.get(f"{BASE}/services/MT.json"))["attributes"][0]["values"]}
+    assert commune.code in listed and foreign_commune.code not in listed
+    params = {"api_key": citizen_key, "service_code": "MT", "description": "Rác thải ùn ứ đầu hẻm.", "address_string": "Số 1 Điện Biên Phủ",
+              where: foreign_commune.code}
+    r = client.post(f"{BASE}/requests.{fmt}", params)
+    assert r.status_code == 400, r.content
+    description = js(r)[0]["description"] if fmt == "json" else xml(r).find("error/description").text
+    assert description.startswith("attribute[COMMUNE]"), description
+    assert not Feedback.objects.exists()
+    r = client.post(f"{BASE}/requests.{fmt}", {**params, where: commune.code})
+    assert r.status_code == 200, r.content
+    assert Feedback.objects.get().commune_code == commune.code
