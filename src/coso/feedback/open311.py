@@ -480,7 +480,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     attrs = _attributes(post)
     from coso.units.selectors import villages_in_force
 
-    commune_code = str(attrs.get("COMMUNE") or "").strip() or (address_id if address_id.isdigit() else "") or user.commune_code
+    # address_id names the commune only when it is a commune code the service definition lists; any other id is the location.
+    address_is_commune = address_id.isdigit() and _communes().filter(code=address_id).exists()
+    commune_code = str(attrs.get("COMMUNE") or "").strip() or (address_id if address_is_commune else "") or user.commune_code
     # Only a value the service definition lists (a commune of this jurisdiction): another province's commune has nobody here.
     commune = _communes().filter(code=commune_code).first() if commune_code else None
     if commune is None and commune_code:
@@ -501,7 +503,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     email, phone = _email((post.get("email") or "").strip()), (post.get("phone") or "").strip()
     title = _fits(str(attrs.get("TITLE") or ""), "title", "attribute[TITLE]")
     media_url = _media_url((post.get("media_url") or "").strip())
-    if not address and address_id and not address_id.isdigit():  # a commune code is the commune; another id is kept as the address
+    if not address and address_id and not (address_is_commune and address_id == commune.code):  # another id is kept as the address
         address = _fits(f"address_id {address_id}", "address", "address_id")
     anonymous = _truthy(attrs.get("ANONYMOUS")) or not (email or phone)
     description = (post.get("description") or "").strip()

@@ -344,3 +344,23 @@ def test_create_refuses_a_commune_the_service_definition_does_not_list(client, c
     r = client.post(f"{BASE}/requests.{fmt}", {**params, where: commune.code})
     assert r.status_code == 200, r.content
     assert Feedback.objects.get().commune_code == commune.code
+
+
+def test_create_keeps_a_numeric_address_id_that_is_no_commune_as_the_location(client, cats, commune, api_key, citizen_key):
+    """address_id is the client's own address identifier (the spec's example is 545483): only a commune code the service
+    definition lists names the commune; any other id, digits or not, is the item's location, never dropped or refused."""
+    r = client.post(f"{BASE}/requests.json", {"api_key": api_key, "service_code": "MT", "address_id": "545483",
+                                              "description": "Rác thải ùn ứ đầu hẻm."})
+    assert r.status_code == 200, r.content
+    fb = Feedback.objects.get(pk=int(js(r)[0]["service_request_id"]))
+    assert (fb.commune_code, fb.address) == (commune.code, "address_id 545483")  # the key's own commune
+    r = client.post(f"{BASE}/requests.json", {"api_key": citizen_key, "service_code": "MT", "address_id": "545483",
+                                              "attribute[COMMUNE]": commune.code, "description": "Rác thải ùn ứ đầu hẻm."})
+    assert r.status_code == 200, r.content
+    fb = Feedback.objects.get(pk=int(js(r)[0]["service_request_id"]))
+    assert (fb.commune_code, fb.address) == (commune.code, "address_id 545483")
+    r = client.post(f"{BASE}/requests.json", {"api_key": citizen_key, "service_code": "MT", "address_id": commune.code,
+                                              "description": "Rác thải ùn ứ đầu hẻm."})
+    assert r.status_code == 200, r.content
+    fb = Feedback.objects.get(pk=int(js(r)[0]["service_request_id"]))
+    assert (fb.commune_code, fb.address) == (commune.code, "")  # a listed commune's code is the commune itself
