@@ -718,12 +718,15 @@ def feedback_escalate_overdue(*, today: dt.date | None = None, actor: Any = None
                 continue
             fb.escalated, fb.escalated_at, fb.late = True, timezone.now(), True
             _save(fb, ["escalated", "escalated_at", "late"])
+            # An answer not published in time is overdue against its publish deadline, not the answer deadline.
+            unpublished = fb.status == Feedback.Status.ANSWERED and fb.publish_due is not None and fb.publish_due < today
+            what, due = ("quá hạn công khai trả lời", fb.publish_due) if unpublished else ("quá hạn xử lý", fb.answer_due)
             _event(fb, actor=actor, kind=FeedbackEvent.Kind.ESCALATE,
-                   note=f"Quá hạn xử lý ({fb.answer_due:%d/%m/%Y}); đã báo lãnh đạo đơn vị.")
+                   note=f"{what.capitalize()} ({due:%d/%m/%Y}); đã báo lãnh đạo đơn vị.")
             audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=fb, verb="feedback_escalate", after={"escalated": True, "late": True})
             count += 1
         for leader in _staff_of(fb, {Role.COMMUNE_LEADER}):
-            notify(text=f"Coso: phản ánh {fb.code} “{fb.title[:60]}” đã quá hạn xử lý ({fb.answer_due:%d/%m/%Y}).",
+            notify(text=f"Coso: phản ánh {fb.code} “{fb.title[:60]}” đã {what} ({due:%d/%m/%Y}).",
                    subject="Phản ánh quá hạn", email=leader.email, phone=leader.phone)
     return count
 

@@ -111,6 +111,24 @@ def test_escalation_marks_overdue_and_notifies_leader_once(submit, users):
     assert fb.events.filter(kind=FeedbackEvent.Kind.ESCALATE).count() == 1
 
 
+def test_escalation_of_an_unpublished_answer_names_the_publish_deadline(submit, users):
+    """An answer given early but not published within its 2 working days: the leader is told the answer waits for
+    publication since its publish deadline, not that handling is overdue against an answer deadline still ahead."""
+    MemoryBackend.outbox.clear()
+    users["leader"].phone = "0988000111"
+    users["leader"].save()
+    with time_machine.travel(MONDAY, tick=False):
+        fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    with time_machine.travel(dt.datetime(2026, 3, 3, 10, 0, tzinfo=MONDAY.tzinfo), tick=False):
+        fb = svc.feedback_answer(feedback=fb, actor=users["specialist"], text="Đã thu gom.", publish=False)
+    assert (fb.publish_due, fb.answer_due) == (dt.date(2026, 3, 5), dt.date(2026, 3, 23))
+    assert svc.feedback_escalate_overdue(today=dt.date(2026, 3, 6)) == 1
+    [sms] = [m for m in MemoryBackend.outbox if m.to == "0988000111"]
+    assert "công khai" in sms.text and "05/03/2026" in sms.text and "23/03/2026" not in sms.text, sms.text
+    note = fb.events.get(kind=FeedbackEvent.Kind.ESCALATE).note
+    assert "công khai" in note and "05/03/2026" in note and "23/03/2026" not in note, note
+
+
 def test_escalate_management_command(submit, users, capsys):
     from django.core.management import call_command
 
