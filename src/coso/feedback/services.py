@@ -599,8 +599,11 @@ def feedback_request_info(*, feedback: Feedback, actor: Any, message: str) -> Fe
         if fb.status not in (Feedback.Status.PENDING, Feedback.Status.PROCESSING):
             raise errors.INVALID_STATUS()
         before = snapshot(fb)
+        # The portal's 766 formula (indicator 5.2) holds only the first request made before the item is accepted (published)
+        # to the info deadline: "không bao gồm các PAKN bị yêu cầu bổ sung sau khi Tiếp nhận".
+        measured = fb.published_at is None and not fb.events.filter(kind=FeedbackEvent.Kind.INFO).exists()
         fb.status, fb.info_request = Feedback.Status.INFO_REQUESTED, message
-        fb.late = fb.late or timezone.localdate() > fb.info_due
+        fb.late = fb.late or (measured and timezone.localdate() > fb.info_due)
         _save(fb, ["status", "info_request", "late"])
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.INFO, public=True, note=message)
         _audit(fb, actor=actor, verb="feedback_request_info", before=before, reason=message)

@@ -85,6 +85,34 @@ def test_answer_on_time_and_late_and_publish_deadline(submit, users):
     assert late.late and late.status == Feedback.Status.CLOSED
 
 
+def test_only_a_first_request_for_information_before_acceptance_is_held_to_the_info_deadline(submit, users, commune):
+    """QĐ 766 indicator 5.2 (portal formula): "Ngày yêu cầu bổ sung đầu tiên <= Ngày gửi PAKN + 5 ngày làm việc (không bao gồm
+    các PAKN bị yêu cầu bổ sung sau khi Tiếp nhận)". A question asked once the item is accepted (published), or a second
+    question, is not measured: an item answered within its 15 working days stays on time."""
+    at = lambda day: time_machine.travel(dt.datetime(2026, 3, day, 10, 0, tzinfo=MONDAY.tzinfo), tick=False)  # noqa: E731
+    with time_machine.travel(MONDAY, tick=False):
+        accepted = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+        pending = submit(actor=users["citizen"])
+        first_late = submit(actor=users["citizen"])
+        pending = svc.feedback_request_info(feedback=pending, actor=users["onestop"], message="Xin cho biết số nhà cụ thể.")
+        pending = svc.feedback_supplement(feedback=pending, actor=users["citizen"], text="Số nhà 12.")
+    assert accepted.info_due == dt.date(2026, 3, 9)
+    with at(12):  # past the info deadline
+        accepted = svc.feedback_request_info(feedback=accepted, actor=users["specialist"], message="Xin cho biết số nhà cụ thể.")
+        pending = svc.feedback_request_info(feedback=pending, actor=users["onestop"], message="Xin gửi thêm ảnh.")
+        first_late = svc.feedback_request_info(feedback=first_late, actor=users["onestop"], message="Xin cho biết số nhà cụ thể.")
+    assert not accepted.late and not pending.late
+    assert first_late.late  # the first question, before acceptance, after 5 working days: late
+    with at(13):
+        accepted = svc.feedback_supplement(feedback=accepted, actor=users["citizen"], text="Số nhà 12.")
+    with at(16):
+        accepted = svc.feedback_answer(feedback=accepted, actor=users["specialist"], text="Đã thu gom.")
+    assert accepted.status == Feedback.Status.CLOSED and not accepted.late
+    with at(16):
+        [row] = sel.commune_stats(commune_codes=[commune.code])
+    assert (row["total"], row["late"], row["on_time"]) == (3, 1, 2)
+
+
 def test_reject_after_two_working_days_counts_late_and_notifies_sender(submit, users, mailoutbox):
     MemoryBackend.outbox.clear()
     with time_machine.travel(MONDAY, tick=False):
