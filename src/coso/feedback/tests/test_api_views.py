@@ -38,6 +38,20 @@ def test_api_errors_use_standard_shape(client, cats, commune, media):
     assert r.status_code == 400 and "category" in r.json()["details"]["fields"]
 
 
+def test_api_submit_refuses_a_commune_the_submit_page_does_not_offer(client, cats, commune, foreign_commune):
+    """The JSON API takes the communes the submit page and Open311 offer (this province's): another province's commune
+    has nobody here to moderate or answer, so it is a field error and nothing is filed."""
+    from coso.feedback.forms import SubmitForm
+
+    offered = {c.code for c in SubmitForm().fields["commune"].queryset}
+    assert commune.code in offered and foreign_commune.code not in offered
+    data = {"category": "MT", "text": "Cống thoát nước bị tắc, nước tràn lên đường.", "anonymous": "true"}
+    r = client.post(f"{API}/", {**data, "commune": foreign_commune.code})
+    assert r.status_code == 400 and "commune" in r.json()["details"]["fields"], r.content
+    assert not Feedback.objects.exists()
+    assert client.post(f"{API}/", {**data, "commune": commune.code}).status_code == 201
+
+
 def test_api_moderation_answer_rating_listing(client, login, cats, users, submit):
     fb = submit(actor=users["citizen"], text="Đèn chiếu sáng hẻm 5 bị hỏng nhiều tuần.")
     assert client.get(f"{API}/{fb.pk}").status_code == 401
