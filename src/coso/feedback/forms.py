@@ -33,11 +33,10 @@ class SubmitForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 6, "lang": "vi"}),
                            help_text=_("Vui lòng gõ tiếng Việt có dấu. Tối đa 4.000 ký tự."))
     address = forms.CharField(label=_("Địa chỉ, vị trí cụ thể"), max_length=300, required=False)
-    # The range (a point in Vietnam) is checked by the service (coso.core.geo.point_in_vietnam), its message put on the field.
-    lat = forms.DecimalField(label=_("Vĩ độ"), required=False, max_digits=9, decimal_places=6,
-                             widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
-    long = forms.DecimalField(label=_("Kinh độ"), required=False, max_digits=9, decimal_places=6,
-                              widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+    # The range (a point in Vietnam) is checked by the service (coso.core.geo.point_in_vietnam), its message put on the field;
+    # the service rounds to 6 places, so a point copied from a map with more decimals is taken, as the API and Open311 take it.
+    lat = forms.DecimalField(label=_("Vĩ độ"), required=False, widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+    long = forms.DecimalField(label=_("Kinh độ"), required=False, widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
     anonymous = forms.BooleanField(label=_("Gửi ẩn danh (không để lại thông tin liên hệ)"), required=False)
     contact_name = forms.CharField(label=_("Họ và tên"), max_length=200, required=False)
     contact_phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))

@@ -81,3 +81,14 @@ def test_service_checks_every_door(submit, users):
         assert caught.value.code == "invalid-location" and list(caught.value.details["fields"]) == [field], (lat, long)
     assert not Feedback.objects.exists()
     assert submit(actor=users["citizen"], lat=None, long="").lat is None
+
+
+def test_citizen_page_takes_a_precise_point_rounded_like_the_other_doors(client, cats, commune, media):
+    """A point copied from a map comes with 10 to 15 decimals: the page rounds it to 6 places (about 10 cm), as the JSON API
+    and Open311 do, instead of refusing it with a count of digits the sender never chose."""
+    data = {"category": cats["MT"].pk, "commune": commune.code, "text": "Cống thoát nước bị tắc.", "anonymous": "on",
+            "lat": "10.776889123456789", "long": "106.70080612345678"}
+    r = client.post(reverse("feedback:submit"), data)
+    assert r.status_code == 302, r.context["form"].errors if r.context else r
+    fb = Feedback.objects.get()
+    assert (str(fb.lat), str(fb.long)) == ("10.776889", "106.700806")
