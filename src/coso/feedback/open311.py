@@ -62,6 +62,11 @@ class Open311Error(Exception):
 
 # --------------------------------------------------------------------------- rendering
 
+# What XML 1.0 cannot carry (its Char production): a stored text holding one (U+FFFE, U+FFFF are valid UTF-8 a sender may
+# paste, invisible to a moderator) would make the whole document unreadable for every client. JSON keeps them.
+_NOT_XML_CHAR = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _to_xml(parent: ET.Element, key: str, value: Any, item_names: dict[str, str]) -> None:
     el = ET.SubElement(parent, key)
     if value is None:
@@ -76,7 +81,7 @@ def _to_xml(parent: ET.Element, key: str, value: Any, item_names: dict[str, str]
         for v in value:
             _to_xml(el, child, v, item_names)
     else:
-        el.text = str(value)
+        el.text = _NOT_XML_CHAR.sub("", str(value))
 
 
 ITEM_NAMES = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute", "values": "value", "notes": "note",

@@ -364,3 +364,16 @@ def test_create_keeps_a_numeric_address_id_that_is_no_commune_as_the_location(cl
     assert r.status_code == 200, r.content
     fb = Feedback.objects.get(pk=int(js(r)[0]["service_request_id"]))
     assert (fb.commune_code, fb.address) == (commune.code, "")  # a listed commune's code is the commune itself
+
+
+def test_xml_stays_well_formed_with_characters_xml_cannot_carry(client, cats, users, submit):
+    """U+FFFE and U+FFFF are valid UTF-8 a sender can type (or paste) and a moderator cannot see: once published, they must
+    not make requests.xml unreadable for every client. XML 1.0 cannot carry them, so the XML leaves them out; JSON keeps them."""
+    with time_machine.travel(MONDAY, tick=False):
+        fb = svc.feedback_publish(feedback=submit(actor=users["citizen"], text="Rác thải ùn ứ\ufffe đầu hẻm\uffff."), actor=users["onestop"])
+    with time_machine.travel(MONDAY + dt.timedelta(days=1), tick=False):
+        for path in (f"{BASE}/requests.xml", f"{BASE}/requests/{fb.pk}.xml", f"{BASE}/requests.xml?extensions=true"):
+            r = client.get(path)
+            assert r.status_code == 200
+            assert xml(r).find("request/description").text == "Rác thải ùn ứ đầu hẻm.", path
+        assert js(client.get(f"{BASE}/requests/{fb.pk}.json"))[0]["description"] == fb.text
