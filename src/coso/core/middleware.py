@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -39,12 +41,19 @@ class ApplicationErrorPageMiddleware:
         return application_error(request, exception)
 
 
+# Half of a UTF-16 pair escaped in JSON (a high one not followed by a low one, or a low one alone): json.loads makes it a
+# string no text column can hold (the driver cannot encode it, a 500); a whole pair (an emoji) is fine.
+LONE_SURROGATE = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+                            rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
 class RejectNullCharactersMiddleware:
     """Refuse unreadable request bodies and NUL characters with a 400, before any view runs.
 
     - NUL characters in the URL, the query string, JSON bodies and form fields (urlencoded and
       multipart, file contents excepted): PostgreSQL cannot store them (the driver raises, which
-      would be a 500), and no legitimate input contains them.
+      would be a 500), and no legitimate input contains them. Likewise half of a UTF-16 pair escaped
+      in a JSON body (``LONE_SURROGATE``), which no driver can encode.
     - A multipart body the parser cannot read (e.g. ``Content-Type: multipart/form-data`` without a
       boundary): Django refuses it only when a view first reads the form, and the JSON API turned
       that into a 500.
@@ -78,7 +87,7 @@ class RejectNullCharactersMiddleware:
                 body = request.body
             except Exception:  # noqa: BLE001 - too large etc.: let the normal handling answer
                 return False
-            return b"\x00" in body or b"\\u0000" in body
+            return b"\x00" in body or b"\\u0000" in body or LONE_SURROGATE.search(body) is not None
         if request.content_type in cls.FORM_TYPES:
             from django.http.multipartparser import MultiPartParserError
 

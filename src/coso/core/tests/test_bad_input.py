@@ -205,3 +205,22 @@ def test_non_ascii_access_keys_are_just_wrong_keys(feedback, quiet):
         assert c.post(f"/feedback/{feedback.pk}/supplement/", {"key": key, "text": "Bổ sung"}).status_code in (403, 404)
     # The right key still works.
     assert c.get(f"/feedback/{feedback.pk}/", {"key": feedback.access_key}).status_code == 200
+
+
+def test_lone_surrogates_in_json_bodies_are_400_and_change_nothing(users, feedback, quiet):
+    """JSON may escape half of a UTF-16 pair (\\ud800) that no text can hold: the database driver cannot encode it (a
+    500 on the public report door). Refused like NUL, before any view runs; a whole pair (an emoji) is text."""
+    from coso.feedback import services as svc
+    from coso.feedback.models import Feedback
+
+    svc.feedback_publish(feedback=feedback, actor=users["onestop"])
+    c = Client(raise_request_exception=False)
+    for body in ('{"reason": "x\\ud800"}', '{"reason": "\\udc00 y"}', '{"reason": "\\ude00\\ud83d"}'):
+        body_ = api_shape(c.post(f"/api/v1/feedback/{feedback.pk}/report", body, content_type="application/json"), 400)
+        assert body_["code"] == "bad-request", body
+    assert Feedback.objects.get(pk=feedback.pk).report_count == 0
+    staff = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(user=users['onestop'], name='t')[1]}")
+    api_shape(staff.post(f"/api/v1/feedback/{feedback.pk}/answer", '{"text": "Đã xử lý \\ud800"}', content_type="application/json"), 400)
+    assert Feedback.objects.get(pk=feedback.pk).answer_text == ""
+    r = c.post(f"/api/v1/feedback/{feedback.pk}/report", '{"reason": "Sai \\ud83d\\ude00"}', content_type="application/json")
+    assert r.status_code == 200, r.content
