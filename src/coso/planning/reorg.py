@@ -1,6 +1,6 @@
 """Reorganisation mover of cadre planning: a commune's planning lists move to the commune that takes over. When
-that commune already has a list for the same term and position, the candidates join it and the old list stays
-(empty) as history. Registered with ``coso.units.reorg``."""
+that commune already has a list for the same term and position (its own, or one moved from another commune of the same
+merger), the candidates join it and the old list stays (empty) as history. Registered with ``coso.units.reorg``."""
 
 from __future__ import annotations
 
@@ -19,13 +19,18 @@ def count(plan: MovePlan) -> dict[str, int]:
 def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
     moved: dict[str, int] = {}
     merged: set[int] = set()
+    # The lists each target will hold: its own, and those of the sources that move whole (several communes merging into
+    # one may each have a list of the same term and position: the first moves, the next ones join it).
+    existing: dict[str, dict[tuple[str, str], PlanningList]] = {}
     for src, target in plan.commune_map.items():
         if src == target:
             continue
-        existing = {(pl.term, pl.position_code): pl for pl in PlanningList.objects.filter(commune_code=target)}
-        for pl in PlanningList.objects.filter(commune_code=src):
-            into = existing.get((pl.term, pl.position_code))
+        if target not in existing:
+            existing[target] = {(pl.term, pl.position_code): pl for pl in PlanningList.objects.filter(commune_code=target)}
+        for pl in PlanningList.objects.filter(commune_code=src).order_by("pk"):
+            into = existing[target].get((pl.term, pl.position_code))
             if into is None:
+                existing[target][(pl.term, pl.position_code)] = pl
                 continue
             merged.add(pl.pk)
             ids = list(Candidate.objects.filter(planning_list=pl).values_list("pk", flat=True))

@@ -1,0 +1,67 @@
+"""Cadre planning through a commune merger: every source commune's lists reach the target, never two lists of one term
+and position in one commune (the unique rule), and the merger does not fail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from coso.planning.models import Candidate, PlanningList
+from coso.units import services as units
+from coso.units.models import Reorganisation
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 3, 2)
+EFFECTIVE = dt.date(2026, 4, 1)
+
+
+def _merge(users, sources, target):  # type: ignore[no-untyped-def]
+    r = units.reorganisation_schedule(
+        actor=users["province_admin"], province_code="79", kind=Reorganisation.Kind.COMMUNE_MERGE, decision_number="15/NQ-HĐND",
+        decision_date=dt.date(2026, 2, 20), effective_on=EFFECTIVE, title="Sáp nhập",
+        spec={"sources": [s.code for s in sources], "target": target.code}, today=TODAY)
+    units.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
+    return r
+
+
+def _list(commune, position_code="chu_tich"):  # type: ignore[no-untyped-def]
+    return PlanningList.objects.create(province_code="79", commune_code=commune.code, term="2025-2030", position_code=position_code)
+
+
+def _candidate(planning_list, commune, name):  # type: ignore[no-untyped-def]
+    from coso.units.tests import reorg_helpers as h
+
+    return Candidate.objects.create(province_code="79", commune_code=commune.code, planning_list=planning_list,
+                                    person=h.person(commune, name=name), entered_on=dt.date(2025, 9, 1), decision="1/QĐ")
+
+
+def test_two_sources_with_the_same_list_merge_into_one_list_of_the_target(users, province, commune, other_commune):  # type: ignore[no-untyped-def]
+    """Three communes merge into one; two of the merged communes planned for the same post and term, the target did not. Both
+    lists moved to the target as they were: the second broke the unique rule and the whole merger failed."""
+    from conftest import _commune
+
+    third = _commune(province, "26740", "Phường Đa Kao")
+    first_list, second_list = _list(other_commune), _list(third)
+    a = _candidate(first_list, other_commune, "Nguyễn Văn An")
+    b = _candidate(second_list, third, "Trần Thị Bình")
+    r = _merge(users, [other_commune, third], commune)
+    r.refresh_from_db()
+    assert r.status == Reorganisation.Status.APPLIED
+    lists = PlanningList.objects.filter(commune_code=commune.code, term="2025-2030", position_code="chu_tich")
+    assert lists.count() == 1
+    for c in (a, b):
+        c.refresh_from_db()
+        assert (c.planning_list_id, c.commune_code) == (lists.get().pk, commune.code)
+    kept = [pl for pl in (first_list, second_list) if pl.pk != lists.get().pk]
+    assert len(kept) == 1
+    kept[0].refresh_from_db()
+    assert not kept[0].candidates.exists()  # kept, empty, as history in its old commune
+
+
+def test_a_list_only_one_source_has_still_moves_whole(users, province, commune, other_commune):  # type: ignore[no-untyped-def]
+    own = _list(other_commune, "pho_chu_tich")
+    _merge(users, [other_commune], commune)
+    own.refresh_from_db()
+    assert own.commune_code == commune.code
