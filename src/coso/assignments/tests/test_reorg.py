@@ -1,0 +1,45 @@
+"""Appointment decisions through a commune merger: a decision recorded before the merger and not yet in force moves to
+the commune that takes over and is applied there on its date (it stayed with the ended commune and failed every day)."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from coso.assignments import services
+from coso.assignments.models import Decision
+from coso.assignments.tests.helpers import D, person
+from coso.core.models import AuditLog
+from coso.units import services as units
+from coso.units.models import Reorganisation
+
+pytestmark = pytest.mark.django_db
+
+
+def _merge(users, source, target):  # type: ignore[no-untyped-def]
+    r = units.reorganisation_schedule(
+        actor=users["province_admin"], province_code="79", kind=Reorganisation.Kind.COMMUNE_MERGE, decision_number="15/NQ-HĐND",
+        decision_date=dt.date(2026, 2, 20), effective_on=dt.date(2026, 4, 1), title="Sáp nhập",
+        spec={"sources": [source.code], "target": target.code}, today=dt.date(2026, 3, 2))
+    assert {m["key"]: m["total"] for m in r.preview["movers"]}["assignments.pending_decisions"] == 1
+    units.reorganisation_apply(reorganisation_id=r.pk, today=dt.date(2026, 4, 1))
+
+
+def test_a_pending_decision_of_a_merged_commune_moves_and_is_applied_on_its_date(users, commune, other_commune):
+    a = person(other_commune, full_name="Nguyễn Văn An", position="cv_vp", since=D(2018, 1, 1))
+    pending = Decision.objects.create(province_code="79", commune_code=other_commune.code, person=a, position_code="pct_ubnd", number="9/QĐ-UBND",
+                                      decided_on=D(2026, 3, 1), effective_on=D(2026, 5, 1), created_by=users["province_home_affairs"])
+    applied = Decision.objects.create(province_code="79", commune_code=other_commune.code, person=a, position_code="cv_vp", number="1/QĐ-UBND",
+                                      decided_on=D(2018, 1, 1), effective_on=D(2018, 1, 1), status=Decision.Status.APPLIED)
+    _merge(users, other_commune, commune)
+    pending.refresh_from_db()
+    applied.refresh_from_db()
+    assert pending.commune_code == commune.code
+    assert applied.commune_code == other_commune.code  # history stays with the old commune (reached through the lineage)
+    assert AuditLog.objects.filter(verb="reorganisation_move", object_type="assignments.Decision").exists()
+    with time_machine.travel(dt.datetime(2026, 5, 2, 9, 0), tick=False):
+        assert services.apply_due(on=D(2026, 5, 2)) == {"applied": 1, "failed": 0}
+    pending.refresh_from_db()
+    a.refresh_from_db()
+    assert pending.status == Decision.Status.APPLIED
+    assert (a.commune_code, a.position_code) == (commune.code, "pct_ubnd")
