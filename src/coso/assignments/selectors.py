@@ -409,11 +409,13 @@ def decision_get(*, fetched_by: Any, pk: int) -> Decision:
 
 
 def exemptions(*, fetched_by: Any, person_id: int | None = None) -> Any:
+    """The exemptions of the user's unit, or every exemption of one person the user may see (404 otherwise): an exemption
+    follows the person, as the rotation plan reads it, also when a reorganisation moved the person to another commune."""
     _require(fetched_by)
-    qs = scoped(RotationExemption.objects.all(), fetched_by)
     if person_id:
-        qs = qs.filter(person_id=person_id)
-    return qs
+        wf.person_unit(fetched_by=fetched_by, pk=person_id)
+        return RotationExemption.objects.filter(person_id=person_id)
+    return scoped(RotationExemption.objects.all(), fetched_by)
 
 
 def names_of(ids: list[int]) -> dict[int, str]:

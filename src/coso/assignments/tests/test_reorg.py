@@ -1,4 +1,4 @@
-"""Appointment decisions through a commune merger: a decision recorded before the merger and not yet in force moves to
+"""Appointments through a commune merger: a decision recorded before the merger and not yet in force moves to
 the commune that takes over and is applied there on its date (it stayed with the ended commune and failed every day)."""
 
 import datetime as dt
@@ -21,8 +21,8 @@ def _merge(users, source, target):  # type: ignore[no-untyped-def]
         actor=users["province_admin"], province_code="79", kind=Reorganisation.Kind.COMMUNE_MERGE, decision_number="15/NQ-HĐND",
         decision_date=dt.date(2026, 2, 20), effective_on=dt.date(2026, 4, 1), title="Sáp nhập",
         spec={"sources": [source.code], "target": target.code}, today=dt.date(2026, 3, 2))
-    assert {m["key"]: m["total"] for m in r.preview["movers"]}["assignments.pending_decisions"] == 1
     units.reorganisation_apply(reorganisation_id=r.pk, today=dt.date(2026, 4, 1))
+    return r
 
 
 def test_a_pending_decision_of_a_merged_commune_moves_and_is_applied_on_its_date(users, commune, other_commune):
@@ -31,7 +31,8 @@ def test_a_pending_decision_of_a_merged_commune_moves_and_is_applied_on_its_date
                                       decided_on=D(2026, 3, 1), effective_on=D(2026, 5, 1), created_by=users["province_home_affairs"])
     applied = Decision.objects.create(province_code="79", commune_code=other_commune.code, person=a, position_code="cv_vp", number="1/QĐ-UBND",
                                       decided_on=D(2018, 1, 1), effective_on=D(2018, 1, 1), status=Decision.Status.APPLIED)
-    _merge(users, other_commune, commune)
+    r = _merge(users, other_commune, commune)
+    assert {m["key"]: m["total"] for m in r.preview["movers"]}["assignments.pending_decisions"] == 1
     pending.refresh_from_db()
     applied.refresh_from_db()
     assert pending.commune_code == commune.code
@@ -43,3 +44,28 @@ def test_a_pending_decision_of_a_merged_commune_moves_and_is_applied_on_its_date
     a.refresh_from_db()
     assert pending.status == Decision.Status.APPLIED
     assert (a.commune_code, a.position_code) == (commune.code, "pct_ubnd")
+
+
+def _exemptions_table(page) -> str:  # type: ignore[no-untyped-def]
+    html = page.content.decode()
+    start = html.index('id="exemptions-table"')
+    return html[start:html.index("</table>", start)]
+
+
+def test_exemptions_recorded_before_a_merger_stay_on_the_persons_page(login, users, commune, other_commune):
+    """The exemption follows the person (the rotation plan counts it), but the page listed only the rows of the officer's
+    commune: after the merger the table showed none, inviting a second record."""
+    a = person(other_commune, full_name="Nguyễn Văn An", position="pct_ubnd", since=D(2020, 1, 1))
+    services.exemption_add(actor=users["province_home_affairs"], person_id=a.pk, reason="child", valid_from=D(2026, 1, 1), valid_to=D(2028, 1, 1))
+    _merge(users, other_commune, commune)
+    page = login(users["leader"]).get(f"/bo-tri/nguoi/{a.pk}/")
+    assert page.status_code == 200
+    assert "Đang mang thai hoặc nuôi con dưới 36 tháng tuổi" in _exemptions_table(page)
+
+
+def test_a_person_of_another_commune_and_their_exemptions_stay_hidden(login, users, commune, other_commune):
+    a = person(other_commune, full_name="Nguyễn Văn An", position="pct_ubnd", since=D(2020, 1, 1))
+    services.exemption_add(actor=users["province_home_affairs"], person_id=a.pk, reason="child", valid_from=D(2026, 1, 1))
+    assert login(users["leader"]).get(f"/bo-tri/nguoi/{a.pk}/").status_code == 404
+    mine = person(commune, full_name="Trần Thị Bình", position="cv_vp", since=D(2020, 1, 1))
+    assert "—" in _exemptions_table(login(users["leader"]).get(f"/bo-tri/nguoi/{mine.pk}/"))
