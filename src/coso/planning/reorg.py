@@ -1,14 +1,16 @@
 """Reorganisation mover of cadre planning: a commune's planning lists move to the commune that takes over. When
 that commune already has a list for the same term and position (its own, or one moved from another commune of the same
-merger), the candidates join it and the old list stays (empty) as history. Registered with ``coso.units.reorg``."""
+merger), the candidates join it and the old list stays (empty) as history. Open appointment proposals and postgraduate
+requests still under way move as well. Registered with ``coso.units.reorg``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from coso.planning.models import Candidate, PlanningList, RemovalProposal
+from coso.planning.models import AppointmentProposal, Candidate, PlanningList, PostgradRequest, RemovalProposal
 from coso.units.reorg import MovePlan, _audit_move, count_by_commune, move_by_commune, move_dependents, register_mover
 
 
@@ -47,7 +49,17 @@ def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
 
     for k, n in move_by_commune(PlanningList.objects.exclude(pk__in=merged), plan, actor=actor, after_move=dependents).items():
         moved[k] = moved.get(k, 0) + n
+    # What is still under way goes with the commune too (decided or closed ones stay as history): an open proposal (which
+    # blocks the person's planning for that post until closed) and a postgraduate request not decided, or approved and
+    # without a repayment recorded.
+    for qs in _under_way():
+        move_by_commune(qs, plan, actor=actor)
     return moved
+
+
+def _under_way() -> list[Any]:
+    return [AppointmentProposal.objects.filter(status=AppointmentProposal.Status.OPEN),
+            PostgradRequest.objects.filter(Q(status=PostgradRequest.Status.SUBMITTED) | Q(status=PostgradRequest.Status.APPROVED, repay_case=""))]
 
 
 register_mover("planning.lists", label=_("Danh sách quy hoạch cán bộ"), order=50, count=count, move=move)

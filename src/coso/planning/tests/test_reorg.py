@@ -65,3 +65,29 @@ def test_a_list_only_one_source_has_still_moves_whole(users, province, commune, 
     _merge(users, [other_commune], commune)
     own.refresh_from_db()
     assert own.commune_code == commune.code
+
+
+def test_open_proposals_and_pending_postgrad_requests_follow_to_the_commune_that_takes_over(users, login, commune, other_commune):  # type: ignore[no-untyped-def]
+    """They stayed with the ended commune: the officers of the commune that took over could neither see nor close the open
+    proposal (which still blocks the person's planning for that post) nor decide the postgraduate request."""
+    from coso.planning.models import AppointmentProposal, PostgradRequest
+    from coso.units.tests import reorg_helpers as h
+
+    p = h.person(other_commune, name="Nguyễn Văn An")
+    prop = AppointmentProposal.objects.create(person=p, position_code="chu_tich", kind="appointment", proposed_on=dt.date(2026, 2, 1),
+                                              reference="Tờ trình 1/TTr", province_code="79", commune_code=other_commune.code)
+    closed = AppointmentProposal.objects.create(person=p, position_code="pho_chu_tich", kind="appointment", proposed_on=dt.date(2025, 2, 1),
+                                                reference="Tờ trình 2/TTr", status="closed", province_code="79", commune_code=other_commune.code)
+    req = PostgradRequest.objects.create(person=p, level="thac_si", field="luat", institution="Học viện Hành chính", starts_on=dt.date(2026, 9, 1),
+                                         ends_on=dt.date(2028, 9, 1), cost=100_000_000, checks=[], eligible=False, rule_source={},
+                                         training_months=24, commitment_months=72, commitment_end=dt.date(2034, 9, 1),
+                                         province_code="79", commune_code=other_commune.code)
+    _merge(users, [other_commune], commune)
+    for obj in (prop, closed, req):
+        obj.refresh_from_db()
+    assert (prop.commune_code, req.commune_code) == (commune.code, commune.code)
+    assert closed.commune_code == other_commune.code  # history stays
+    c = login(users["home_affairs"])
+    assert c.get(f"/api/v1/planning/postgrad/{req.pk}").status_code == 200
+    r = c.post(f"/api/v1/planning/appointment-proposals/{prop.pk}/close", {"outcome": "Không bổ nhiệm"}, content_type="application/json")
+    assert r.status_code == 200, r.content
