@@ -695,7 +695,11 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
             start = effective_start(now, province_code=fb.province_code)
             fb.status, fb.closed_at, fb.answer_published_at = Feedback.Status.PROCESSING, None, None
             fb.answer_due, fb.publish_due = add_working_days(start, rule.answer_days, province_code=fb.province_code), None
-            fields += ["status", "closed_at", "answer_published_at", "answer_due", "publish_due"]
+            # The leader is told once per deadline: the new answer deadline is escalated on its own when it passes. The
+            # first round's escalation stays in the history (its ESCALATE event) and in the audit log (this entry's
+            # "before" and the feedback_escalate entry). The forwarding mark stays: a re-raised item was accepted.
+            fb.escalated, fb.escalated_at = False, None
+            fields += ["status", "closed_at", "answer_published_at", "answer_due", "publish_due", "escalated", "escalated_at"]
         _save(fb, fields)
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=True, note=f"Người gửi đánh giá: {label}.")
         if comment:
@@ -708,7 +712,8 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
 
 
 def feedback_escalate_overdue(*, today: dt.date | None = None, actor: Any = None) -> int:
-    """Mark overdue feedback late and tell the unit's leader once. Returns how many were escalated."""
+    """Mark overdue feedback late and tell the unit's leader once per deadline (a re-raise clears the mark with its new answer
+    deadline). Returns how many were escalated."""
     today = today or timezone.localdate()
     overdue = Feedback.objects.filter(escalated=False).filter(
         Q(status__in=Feedback.OPEN_STATUSES, answer_due__lt=today) | Q(status=Feedback.Status.ANSWERED, publish_due__lt=today)

@@ -94,3 +94,24 @@ def test_a_province_day_off_skips_reminders_there_only(submit, users, cats, fore
     assert run.by_province["79"] == {"skipped_non_working_day": 1}
     assert run.by_province["01"] == {"overdue_sent": 1}
     assert [r.recipient for r in Reminder.objects.all()] == [officer]
+
+
+def test_escalation_job_tells_the_leader_again_about_a_reraised_item_past_its_new_deadline(fb, users):
+    """Once per deadline: a re-raise sets a new answer deadline, and the job tells the leader when that one passes too.
+    The forwarding escalation is not repeated: the item was accepted (published) in its first round."""
+    from coso.feedback import services as svc
+
+    first = run_periodic("feedback_escalate_overdue", today=fb.answer_due + dt.timedelta(days=1))
+    assert first.result == {"escalated": 1, "forward_escalated": 1}
+    with time_machine.travel(dt.datetime(2026, 3, 25, 9, 0, tzinfo=MONDAY.tzinfo), tick=False):
+        item = svc.feedback_publish(feedback=fb, actor=users["onestop"])
+        item = svc.feedback_answer(feedback=item, actor=users["specialist"], text="Đã thu gom.")
+    with time_machine.travel(dt.datetime(2026, 3, 26, 9, 0, tzinfo=MONDAY.tzinfo), tick=False):
+        item = svc.feedback_rate(feedback=item, actor=users["citizen"], rating="reraised")
+    assert run_periodic("feedback_escalate_overdue", today=item.answer_due).result == {"escalated": 0, "forward_escalated": 0}
+    run = run_periodic("feedback_escalate_overdue", today=item.answer_due + dt.timedelta(days=1))
+    assert run.status == JobRun.Status.OK and run.result == {"escalated": 1, "forward_escalated": 0}
+    assert run.by_province == {"79": {"escalated": 1}}
+    again = run_periodic("feedback_escalate_overdue", today=item.answer_due + dt.timedelta(days=2))
+    assert again.result == {"escalated": 0, "forward_escalated": 0}
+    assert len([m for m in MemoryBackend.outbox if m.to == "0988000111" and "quá hạn xử lý" in m.text]) == 2

@@ -470,3 +470,46 @@ def test_deadline_arithmetic_property(naive, reject_days, info_days, answer_days
     for key, n in (("reject_due", reject_days), ("info_due", info_days), ("answer_due", answer_days)):
         assert is_working_day(due[key])
         assert working_days_between(due["start_date"], due[key]) == n
+
+
+def test_a_reraised_item_is_escalated_again_when_its_new_answer_deadline_passes(submit, users):
+    """Once per deadline: an item escalated in its first round, answered, then raised again by its sender is escalated
+    again when the new answer deadline passes; the first round's escalation stays in the history and the audit log."""
+    from coso.core.models import AuditLog
+
+    MemoryBackend.outbox.clear()
+    users["leader"].phone = "0988000111"
+    users["leader"].save()
+    with time_machine.travel(MONDAY, tick=False):
+        fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    assert svc.feedback_escalate_overdue(today=dt.date(2026, 3, 24)) == 1
+    with time_machine.travel(dt.datetime(2026, 3, 25, 9, 0, tzinfo=MONDAY.tzinfo), tick=False):
+        fb = svc.feedback_answer(feedback=fb, actor=users["specialist"], text="Đã thu gom.")
+    with time_machine.travel(dt.datetime(2026, 3, 26, 9, 0, tzinfo=MONDAY.tzinfo), tick=False):
+        fb = svc.feedback_rate(feedback=fb, actor=users["citizen"], rating="reraised")
+    assert fb.status == Feedback.Status.PROCESSING and fb.answer_due > dt.date(2026, 4, 1)
+    assert not fb.escalated and fb.escalated_at is None
+    # The re-raise's audit entry records the end of the first round's escalation mark.
+    rate = AuditLog.objects.filter(object_id=str(fb.pk), verb="feedback_rate").latest("pk")
+    assert rate.before["escalated"] is True and rate.after["escalated"] is False and rate.before["escalated_at"]
+
+    assert svc.feedback_escalate_overdue(today=fb.answer_due) == 0
+    assert svc.feedback_escalate_overdue(today=fb.answer_due + dt.timedelta(days=1)) == 1
+    assert svc.feedback_escalate_overdue(today=fb.answer_due + dt.timedelta(days=2)) == 0  # idempotent
+    fb.refresh_from_db()
+    assert fb.escalated and fb.late
+    sms = [m.text for m in MemoryBackend.outbox if m.to == "0988000111" and "quá hạn" in m.text]
+    assert len(sms) == 2 and f"{fb.answer_due:%d/%m/%Y}" in sms[1], sms
+    notes = list(fb.events.filter(kind=FeedbackEvent.Kind.ESCALATE).order_by("pk").values_list("note", flat=True))
+    assert len(notes) == 2 and "23/03/2026" in notes[0] and f"{fb.answer_due:%d/%m/%Y}" in notes[1], notes
+    assert AuditLog.objects.filter(object_id=str(fb.pk), verb="feedback_escalate").count() == 2
+
+
+def test_an_item_rated_useful_keeps_its_escalation_mark(submit, users):
+    with time_machine.travel(MONDAY, tick=False):
+        fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    assert svc.feedback_escalate_overdue(today=dt.date(2026, 3, 24)) == 1
+    with time_machine.travel(dt.datetime(2026, 3, 25, 9, 0, tzinfo=MONDAY.tzinfo), tick=False):
+        fb = svc.feedback_answer(feedback=fb, actor=users["specialist"], text="Đã thu gom.")
+        fb = svc.feedback_rate(feedback=fb, actor=users["citizen"], rating="useful")
+    assert fb.escalated and fb.escalated_at is not None
