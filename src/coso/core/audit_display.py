@@ -361,6 +361,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "feedback_receive_forward": _("Nhận phản ánh được chuyển đến"),
     "feedback_redact": _("Che thông tin cá nhân trong phản ánh"),
     "feedback_reject": _("Từ chối phản ánh"),
+    "feedback_report": _("Báo vi phạm phản ánh"),
     "feedback_request_info": _("Đề nghị người gửi bổ sung thông tin"),
     "feedback_submit": _("Gửi phản ánh, kiến nghị"),
     "feedback_supplement": _("Người gửi bổ sung thông tin"),

@@ -549,6 +549,7 @@ def feedback_report(*, feedback: Feedback, address: str, actor: Any = None, reas
             fb = _lock(feedback)
             if not fb.is_public or fb.hidden:
                 raise errors.NOT_PUBLIC()
+            before = snapshot(fb)
             FeedbackReport.objects.create(feedback=fb, reporter_key=reporter_key, address_hash=address_hash, reason=nfc(reason)[:300])
             reports = FeedbackReport.objects.filter(feedback=fb)
             count = reports.count()
@@ -561,6 +562,10 @@ def feedback_report(*, feedback: Feedback, address: str, actor: Any = None, reas
                 fields += ["hidden", "hidden_reason"]
                 auto_hidden = True
             _save(fb, fields)
+            # Audited as the sender's writes are: the signed-in reporter by name, else "anonymous"; neither the client's
+            # address (nor its hash) nor the report's free-text reason goes into the append-only log (they stay with the
+            # report row and the staff-only history).
+            _audit(fb, actor=actor if authenticated else None, verb="feedback_report", before=before)
             if auto_hidden:
                 _event(fb, actor=None, kind=FeedbackEvent.Kind.AUTO_HIDE, note=fb.hidden_reason)
                 audit_log(actor=None, action=AuditLog.Action.ACTION, obj=fb, verb="feedback_auto_hide", after={"hidden": True, "report_count": count})

@@ -169,6 +169,65 @@ def test_report_page_rate_limited_answers_429(cats, users, submit, monkeypatch):
     assert b.report_count == 0 and not b.reports.exists()
 
 
+
+def _report_audits(fb):  # type: ignore[no-untyped-def]
+    from coso.core.models import AuditLog
+
+    return AuditLog.objects.filter(object_type="feedback.Feedback", object_id=str(fb.pk), verb="feedback_report").order_by("pk")
+
+
+def test_api_report_is_audited_without_the_reporters_address_or_reason(client, login, cats, users, submit):
+    """Every write is audited: a public report names the item, the signed-in reporter or "anonymous" as an anonymous
+    submission does, the report count it changed; never the client's address, its hash or the free-text reason."""
+    from django.test import Client
+
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    r = Client(REMOTE_ADDR="203.0.113.41").post(f"{API}/{fb.pk}/report", {"reason": "xúc phạm, gọi 0912345678"},
+                                                content_type="application/json")
+    assert r.status_code == 200
+    [entry] = _report_audits(fb)
+    assert entry.actor_id is None and entry.actor_name == "anonymous" and entry.ip is None
+    assert entry.object_repr.startswith(fb.code) and (entry.province_code, entry.commune_code) == (fb.province_code, fb.commune_code)
+    assert entry.action == "action" and entry.before["report_count"] == 0 and entry.after["report_count"] == 1
+    kept = json.dumps([entry.before, entry.after, entry.reason, entry.object_repr], ensure_ascii=False)
+    report = fb.reports.get()
+    assert "203.0.113.41" not in kept and report.address_hash not in kept and report.reporter_key not in kept
+    assert "0912345678" not in kept and "xúc phạm" not in kept
+
+    c = login(users["citizen2"])
+    c.defaults["REMOTE_ADDR"] = "203.0.113.42"
+    assert c.post(f"{API}/{fb.pk}/report", {}, content_type="application/json").status_code == 200
+    assert [(e.actor_id, e.after["report_count"]) for e in _report_audits(fb)] == [(None, 1), (users["citizen2"].pk, 2)]
+    # A refused report (already reported) writes nothing, so it audits nothing.
+    assert c.post(f"{API}/{fb.pk}/report", {}, content_type="application/json").status_code == 409
+    assert _report_audits(fb).count() == 2
+
+
+def test_report_reaching_the_threshold_audits_the_report_and_the_automatic_hiding(cats, users, submit):
+    from django.test import Client
+
+    from coso.core.models import AuditLog
+
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    for i in range(3):
+        assert Client(REMOTE_ADDR=f"203.0.113.{i + 1}").post(f"{API}/{fb.pk}/report", {}, content_type="application/json").status_code == 200
+    entries = list(_report_audits(fb))
+    assert [e.after["report_count"] for e in entries] == [1, 2, 3]
+    assert entries[-1].after["hidden"] is True and "hidden" not in entries[0].after
+    assert AuditLog.objects.filter(object_id=str(fb.pk), verb="feedback_auto_hide").count() == 1
+
+
+def test_report_page_button_is_audited_and_shown_on_the_audit_page(login, cats, users, submit):
+    from django.test import Client
+
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    assert Client(REMOTE_ADDR="203.0.113.51").post(reverse("feedback:report", args=[fb.pk]), {"reason": "spam"}).status_code == 302
+    [entry] = _report_audits(fb)
+    assert entry.actor_id is None and entry.object_repr.startswith(fb.code) and entry.after["report_count"] == 1
+    html = login(users["province_admin"]).get("/audit/", {"object_type": "feedback.Feedback"}).content.decode()
+    assert "Báo vi phạm phản ánh" in html and fb.code in html and "203.0.113.51" not in html
+
+
 def test_api_rating_comment_is_not_published(client, login, cats, users, submit):
     """The sender's comment reaches no public page, API or Open311 answer (no moderator reads it first); staff see it."""
     from django.test import Client
