@@ -374,6 +374,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "funding-scenario-created": _("Tạo kịch bản kinh phí"),
     "funding-scenario-deleted": _("Xoá kịch bản kinh phí"),
     "funding-scenario-updated": _("Sửa kịch bản kinh phí"),
+    "funding-scenario-unadopted": _("Huỷ áp dụng kịch bản kinh phí"),
     "funding-village-distribution": _("Phân phối quỹ phụ cấp thôn, tổ dân phố"),
     "reorganisation_merge_duplicate": _("Ngừng tổ chức trùng khi sắp xếp đơn vị"),
     # indices

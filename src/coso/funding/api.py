@@ -288,3 +288,11 @@ def adopt_scenario(request: HttpRequest, scenario_id: int, payload: AdoptIn):  #
     sc = selectors.scenario_get(fetched_by=request.user, pk=scenario_id)
     services.scenario_adopt(actor=request.user, scenario=sc, effective_from=payload.effective_from, source=payload.source)
     return _scenario_out(selectors.scenario_get(fetched_by=request.user, pk=scenario_id))
+
+
+@router.post("/scenarios/{scenario_id}/unadopt", response={200: ScenarioOut, **ERRORS},
+             summary="Withdraw a scenario's adoption whose start date is still ahead (its rules are withdrawn; a draft again)")
+def unadopt_scenario(request: HttpRequest, scenario_id: int):  # type: ignore[no-untyped-def]
+    sc = selectors.scenario_get(fetched_by=request.user, pk=scenario_id)
+    services.scenario_unadopt(actor=request.user, scenario=sc)
+    return _scenario_out(selectors.scenario_get(fetched_by=request.user, pk=scenario_id))

@@ -29,6 +29,8 @@ COMMUNE_PT_FUND_DISTRIBUTE_NO_FUND = ErrorCode("no-fund", _("Không còn quỹ p
 STALE_SCENARIO = ErrorCode("stale-scenario", _("Kịch bản đã được người khác sửa; hãy tải lại."), status=409)
 SCENARIO_UPDATE_SCENARIO_ADOPTED = ErrorCode("scenario-adopted", _("Kịch bản đã áp dụng, không sửa được."))
 SCENARIO_ALREADY_ADOPTED = ErrorCode("scenario-already-adopted", _("Kịch bản đã được áp dụng."), status=409)
+SCENARIO_NOT_ADOPTED = ErrorCode("scenario-not-adopted", _("Kịch bản chưa được áp dụng."), status=409)
+SCENARIO_UNADOPT_IN_FORCE = ErrorCode("rule-past", _("Kịch bản đã có hiệu lực từ %(date)s: không được xoá quá khứ. Hãy tạo kịch bản mới hoặc đặt định mức mới từ một ngày tới."))
 SCENARIO_EMPTY = ErrorCode("scenario-empty", _("Kịch bản không thay đổi định mức nào."))
 VILLAGE_DISTRIBUTION_PREVIEW_INVALID_NUMBER = ErrorCode("invalid-number", _("Hệ số không được âm."))
 INVALID_WORKER = ErrorCode("invalid-worker", _("Thiếu họ tên người hưởng."))

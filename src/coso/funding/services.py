@@ -15,6 +15,7 @@ from coso.core.audit import audit_log, audited_create, audited_delete, audited_u
 from coso.core.exceptions import ApplicationError
 from coso.core.models import AuditLog
 from coso.core.scoping import require_roles
+from coso.core.text import nfc
 from coso.funding import errors as funding_errors
 from coso.funding.engine import fmt_coef, fmt_money, rnd
 from coso.funding.models import CommuneProfile, FundDistribution, Organisation, Scenario, ScenarioChange
@@ -23,7 +24,8 @@ from coso.funding.rules import BASE_SALARY, Change, RuleBook, bounds_problem, nu
 from coso.funding.selectors import DISTRIBUTE_ROLES, WRITE_ROLES, check_day, commune_get, province_for, scenario_bound_problems, village_get
 from coso.rules.lookup import RuleMissingError
 from coso.rules.models import Confidence, Rule
-from coso.rules.services import rule_change
+from coso.rules.selectors import scenario_rule_ids
+from coso.rules.services import rule_change, rule_withdraw
 from coso.units.models import AdministrativeUnit
 
 STANDARD_ORGS = [
@@ -329,13 +331,43 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
             created.append(funding_rule_set(
                 actor=actor, key=ref.key, value=ref.value, valid_from=effective_from, province_code=sc.province_code, source=source.strip(),
                 reason=f"Áp dụng kịch bản “{sc.name}” (trước: {ref.display_original})", origin=Rule.Origin.SCENARIO,
-                note=f"Kịch bản “{sc.name}”: {ref.change_note}",
+                note=f"{_adoption_note(sc)} {ref.change_note}",
                 # A commune's row keeps its own end (the province's row ends where the national one does).
                 commune_code=ref.commune_code, valid_to=ref.valid_to if ref.commune_code else None,
             ))
         audited_update(sc, actor=actor, changes={"status": Scenario.Status.ADOPTED, "adopted_from": effective_from,
                                                   "adopted_at": timezone.now(), "version": sc.version + 1}, verb="funding-scenario-adopted")
     return created
+
+
+def _adoption_note(sc: Scenario) -> str:
+    """How the rows an adoption writes begin their note (the rule book finds them by it: see ``scenario_unadopt``)."""
+    return nfc(f"Kịch bản “{sc.name}”:")  # as the rule book stores a note
+
+
+def scenario_unadopt(*, actor: Any, scenario: Scenario, reason: str = "") -> int:
+    """Withdraw the adoption of a scenario whose start date is still ahead: every rule it wrote (the province's and its
+    communes') is withdrawn through the rule book (the values before run on), and the scenario is a draft again, so
+    that it can be corrected, adopted from another day or deleted. Returns how many rules were withdrawn.
+
+    A rule of the adoption is never withdrawn alone (the rule book refuses it, naming the scenario); rules already gone
+    (withdrawn before that refusal existed) are simply not found, and the scenario is still set free.
+    """
+    require_roles(actor, *WRITE_ROLES)
+    today = timezone.localdate()
+    with transaction.atomic():
+        sc = Scenario.objects.select_for_update().get(pk=scenario.pk)
+        if sc.status != Scenario.Status.ADOPTED:
+            raise funding_errors.SCENARIO_NOT_ADOPTED()
+        if sc.adopted_from is not None and sc.adopted_from <= today:
+            raise funding_errors.SCENARIO_UNADOPT_IN_FORCE(date=sc.adopted_from.strftime("%d/%m/%Y"))
+        why = (reason or "").strip() or f"Huỷ áp dụng kịch bản “{sc.name}”"
+        ids = scenario_rule_ids(province_code=sc.province_code, valid_from=sc.adopted_from, note_prefix=_adoption_note(sc)) if sc.adopted_from else []
+        for pk in ids:
+            rule_withdraw(actor=actor, rule_id=pk, reason=why, scenario_adoption=True)
+        audited_update(sc, actor=actor, changes={"status": Scenario.Status.DRAFT, "adopted_from": None, "adopted_at": None,
+                                                  "version": sc.version + 1}, verb="funding-scenario-unadopted", reason=why)
+    return len(ids)
 
 
 # ----------------------------------------------------------------------------- distributions

@@ -215,6 +215,14 @@ def scenario_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 services.scenario_delete(actor=user, scenario=sc)
                 messages.success(request, _("Đã xoá kịch bản."))
                 return redirect("funding:scenarios")
+            if request.POST.get("action") == "unadopt":
+                try:
+                    n = services.scenario_unadopt(actor=user, scenario=sc)
+                except ApplicationError as exc:
+                    messages.error(request, exc.message)
+                else:
+                    messages.success(request, _("Đã huỷ áp dụng kịch bản: %(n)s định mức chưa có hiệu lực được huỷ; kịch bản trở lại dự thảo.") % {"n": n})
+                return redirect("funding:scenario", pk=sc.pk)
             if request.POST.get("action") == "adopt" and adopt.is_valid():
                 rows = services.scenario_adopt(actor=user, scenario=sc, effective_from=adopt.cleaned_data["effective_from"],
                                                source=adopt.cleaned_data["source"])
@@ -225,7 +233,8 @@ def scenario_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             apply_to_form(adopt, exc)
     book = RuleBook.load(sc.province_code, selectors.scenario_changes(sc))
     changed = [r for r in book.in_force(timezone.localdate()) if r.original_value is not None]
-    return render(request, "funding/scenario_detail.html", {"scenario": sc, "adopt": adopt, "changed": changed})
+    unadoptable = sc.status == sc.Status.ADOPTED and (sc.adopted_from is None or sc.adopted_from > timezone.localdate())
+    return render(request, "funding/scenario_detail.html", {"scenario": sc, "adopt": adopt, "changed": changed, "unadoptable": unadoptable})
 
 
 @funding_view

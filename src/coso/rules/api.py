@@ -150,7 +150,7 @@ def change(request: HttpRequest, payload: RuleChangeIn):  # type: ignore[no-unty
     return Status(201, {"rule": _row(result.rule), "warnings": result.warnings})
 
 
-@router.delete("/changes/{rule_id}", response={204: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+@router.delete("/changes/{rule_id}", response={204: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
                summary="Withdraw a value that has not taken effect yet")
 def withdraw(request: HttpRequest, rule_id: int, reason: str = Query(..., min_length=1, max_length=2000)):  # type: ignore[no-untyped-def]
     selectors.require_reader(request.user)

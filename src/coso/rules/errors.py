@@ -21,6 +21,9 @@ RULE_UNKNOWN_KEY = ErrorCode("rule-unknown-key", _("Mã quy định “%(key)s�
 RULE_FAMILY_KEY = ErrorCode("rule-unknown-key", _("“%(key)s” là một nhóm quy định, không phải một quy định; hãy chọn một quy định cụ thể trong nhóm."))
 RULE_COMMUNE_OUTSIDE_PROVINCE = ErrorCode("rule-bad-scope", _("Xã, phường không thuộc tỉnh."), field="commune_code")
 RULE_WITHDRAW_NOT_FOUND = ErrorCode("not-found", _("Không tìm thấy quy định."), status=404)
+# A value written by adopting a funding scenario is withdrawn with the whole adoption, on the scenario's page: withdrawn
+# alone, the scenario still said "adopted from …" and could be neither adopted again nor deleted.
+RULE_WITHDRAW_FROM_SCENARIO = ErrorCode("rule-from-scenario", _("Giá trị này được ghi khi áp dụng kịch bản kinh phí (%(note)s). Hãy huỷ áp dụng kịch bản đó trên trang kịch bản (Kinh phí › Kịch bản): mọi giá trị kịch bản đã ghi được huỷ cùng lúc."), status=409)
 RULE_WITHDRAW_RULE_PAST = ErrorCode("rule-past", _("Giá trị này đã có hiệu lực; không được xoá quá khứ. Hãy đặt giá trị mới từ một ngày tới."))
 RULE_DIFF_BAD_PERIOD = ErrorCode("invalid-period", _("“Từ ngày” phải trước hoặc bằng “Đến ngày”."), field="date_from")
 RULE_DATE_OUT_OF_RANGE = ErrorCode("invalid-date", _("Ngày phải trong khoảng %(first)s–%(last)s."))

@@ -123,6 +123,13 @@ def rule_detail(*, fetched_by: Any, key: str, on: dt.date, province_code: str | 
             "history": rule_history(fetched_by=fetched_by, key=key, province_code=p, commune_code=c)}
 
 
+def scenario_rule_ids(*, province_code: str, valid_from: dt.date, note_prefix: str) -> list[int]:
+    """The rows an adoption of a scenario wrote (origin "scenario"): the province's and its communes' rows starting on
+    ``valid_from`` whose note starts with ``note_prefix`` (the adopting app names its scenario there)."""
+    return list(Rule.objects.filter(origin=Rule.Origin.SCENARIO, province_code=province_code, valid_from=valid_from,
+                                    note__startswith=note_prefix).order_by("pk").values_list("pk", flat=True))
+
+
 def rule_history(*, fetched_by: Any, key: str, province_code: str | None = None, commune_code: str | None = None) -> QuerySet[Rule]:
     """Every period of a rule that applies to the scope: national, the province's and the commune's."""
     p, c = viewer_scope(fetched_by, province_code, commune_code)

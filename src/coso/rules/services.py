@@ -215,8 +215,13 @@ def rule_change(
     return ChangeResult(rule=new, closed=result_closed, continued=continued, warnings=warnings)
 
 
-def rule_withdraw(*, actor: Any, rule_id: int, reason: str) -> None:
-    """Withdraw a value that has not taken effect yet; the value before it runs on as it did before the change."""
+def rule_withdraw(*, actor: Any, rule_id: int, reason: str, scenario_adoption: bool = False) -> None:
+    """Withdraw a value that has not taken effect yet; the value before it runs on as it did before the change.
+
+    A value written by adopting a scenario (origin "scenario") is withdrawn only with the whole adoption, by the scenario's
+    owner (``coso.funding.services.scenario_unadopt`` passes ``scenario_adoption=True``): withdrawn alone, it left the
+    scenario "adopted" with nothing adopted.
+    """
     reason = nfc(reason or "").strip()
     if not reason:
         raise errors.RULE_WITHDRAW_RULE_REASON_REQUIRED(details={"fields": {"reason": [_("Bắt buộc.")]}})
@@ -228,6 +233,8 @@ def rule_withdraw(*, actor: Any, rule_id: int, reason: str) -> None:
         _check_editor(actor, _declared(row.key), row.province_code, row.commune_code)
         if row.valid_from <= timezone.localdate():
             raise errors.RULE_WITHDRAW_RULE_PAST()
+        if row.origin == Rule.Origin.SCENARIO and not scenario_adoption:
+            raise errors.RULE_WITHDRAW_FROM_SCENARIO(note=row.note or row.reason, details={"rule": row.pk})
         previous = (Rule.objects.select_for_update().filter(key=row.key, province_code=row.province_code, commune_code=row.commune_code,
                                                            valid_to=row.valid_from).first())
         if previous is not None:
