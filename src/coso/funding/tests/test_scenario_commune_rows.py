@@ -100,3 +100,17 @@ def test_the_scenario_form_says_how_a_new_value_meets_a_commune_own_row(login, u
     r = c.get("/funding/scenarios/")
     assert r.status_code == 200
     assert "xã có mức riêng (ví dụ đặc khu) giữ mức riêng" in r.content.decode()
+
+
+def test_withdrawing_the_adoption_withdraws_the_communes_rows_too(login, users, city):
+    """The adoption wrote Côn Đảo's own row beside the city's: withdrawing it withdraws both, and 2027 is as before."""
+    c = login(users["province_finance"])
+    sid, _promised = compared(c, "Tăng hỗ trợ", [{"key": KEY, "mode": "percent", "value": "10"}], "2027")
+    before = totals(c, "2027")
+    adopt(c, sid)
+    assert Rule.objects.filter(key=KEY, origin=Rule.Origin.SCENARIO, commune_code="26732").exists()
+    r = c.post(f"/api/v1/funding/scenarios/{sid}/unadopt")
+    assert r.status_code == 200 and r.json()["status"] == Scenario.Status.DRAFT
+    assert not Rule.objects.filter(key=KEY, origin=Rule.Origin.SCENARIO).exists()
+    assert totals(c, "2027") == before
+    assert AuditLog.objects.filter(verb="rule_withdraw").count() == 2
