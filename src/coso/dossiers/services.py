@@ -753,7 +753,9 @@ def _h_request_supplement(d: Dossier, *, now: dt.datetime, data: dict, **_: Any)
         if today > notice_by:
             ev["notice_late"] = True
     close_days = int(_dossier_rule(d, "onestop.supplement.close_after_days", 0))
-    d.close_due_date = today + dt.timedelta(days=close_days) if close_days else None
+    # Calendar days from the day after the notice; a last day that is a weekend or a holiday (Tết) runs to the end of the
+    # next working day, as a calendar-day appointment does: the office is shut, the citizen could not bring the papers.
+    d.close_due_date = cal.next_working_day(today + dt.timedelta(days=close_days), province_code=d.province_code) if close_days else None
     text = "Vui lòng bổ sung hồ sơ theo phiếu yêu cầu (Mẫu 02)."
     if d.close_due_date:
         ev["close_after"] = d.close_due_date.isoformat()

@@ -159,3 +159,26 @@ def test_closed_dossier_cannot_move(receive, users):
         d = act(d, users["onestop"], "close")
         with pytest.raises(ApplicationError):
             act(d, users["onestop"], "receive_supplement")
+
+
+@pytest.mark.parametrize(("notice", "close_after"), [
+    (at(2026, 12, 4), dt.date(2026, 12, 21)),  # Friday + 15 days = Saturday 19/12 → Monday 21/12
+    (at(2027, 1, 22), dt.date(2027, 2, 11)),  # + 15 days = Saturday 6/2/2027, in the Tết break (4–10/2) → Thursday 11/2
+])
+def test_the_supplement_period_ending_on_a_day_off_runs_to_the_next_working_day(receive, users, notice, close_after):
+    """A citizen told "15 days" whose last day is a weekend or Tết keeps the next working day to bring the papers
+    (the period ends at the end of the next working day, as a calendar-day appointment does): the job did not close
+    the dossier on the day off while the office was shut."""
+    with time_machine.travel(notice, tick=False):
+        d = receive()
+        d = act(d, users["onestop"], "request_supplement", reason="Thiếu giấy chứng sinh")
+    assert d.close_due_date == close_after
+    assert d.events.get(action="request_supplement").data["close_after"] == close_after.isoformat()
+    for day in (notice.date() + dt.timedelta(days=16), close_after):
+        with time_machine.travel(at(day.year, day.month, day.day, 6), tick=False):
+            assert run_periodic("dossier_close_unsupplemented", today=day).result == {}
+        d.refresh_from_db()
+        assert d.status == Status.SUPPLEMENT_REQUESTED
+    nxt = close_after + dt.timedelta(days=1)
+    with time_machine.travel(at(nxt.year, nxt.month, nxt.day, 6), tick=False):
+        assert run_periodic("dossier_close_unsupplemented", today=nxt).result == {"closed": 1}
