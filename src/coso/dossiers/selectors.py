@@ -113,12 +113,14 @@ def _inbox_filters(fetched_by: Any, *, near_days: int | None, warn_days: int) ->
     # The date conditions come before the status one: most open dossiers fail them, and the database then skips the
     # text comparison (a count evaluates every list's condition on every open dossier of the unit, see inbox_counts).
     running = ~Q(status__in=[Status.SUPPLEMENT_REQUESTED, Status.ONLINE_SUBMITTED])
+    # The windows count the working days of the officer's province, as the appointments were counted (its own days off).
+    p = getattr(fetched_by, "province_code", "") or ""
     if near_days is not None:
-        limit_day = cal.add_working_days(today, max(0, int(near_days)))
+        limit_day = cal.add_working_days(today, max(0, int(near_days)), province_code=p)
         near = Q(due_date__gte=today) & Q(due_date__lte=limit_day) & running
     else:
         near = Q(due_date__gte=today) & Q(near_date__lte=today) & running
-    warn_limit = cal.add_working_days(today, max(1, warn_days))
+    warn_limit = cal.add_working_days(today, max(1, warn_days), province_code=p)
     intake = (
         Q(status=Status.ONLINE_SUBMITTED, answer_due_at__isnull=False)
         | Q(status=Status.RECEIVED, current_step=1, forward_due_at__isnull=False)

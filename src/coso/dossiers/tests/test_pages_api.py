@@ -271,3 +271,21 @@ def test_who_sees_citizen_ids_masked_cannot_search_by_one(login, users, version)
         assert f.get("/api/v1/dossiers/?q=07912345678").json()["count"] == 0
         assert f.get("/api/v1/dossiers/?q=0912345678").status_code == 200  # the phone and the name stay searchable
         assert f.get("/api/v1/dossiers/?q=pham minh tuan").status_code == 200
+
+
+def test_inbox_warning_and_near_windows_count_the_province_s_working_days(login, users, receive, province):
+    """A province's extra day off (Thursday 5/3/2026) also narrows "due within 2 working days" and ?near_days=2: a dossier
+    due on Friday is two working days away on Tuesday in that province, as its appointment was counted."""
+    from coso.workcalendar import services as cal
+
+    cal.override_create(actor=users["province_admin"], date=dt.date(2026, 3, 5), kind="day_off", reason="Lễ hội của tỉnh", source="QĐ 1/2026/QĐ-UBND")
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, tzinfo=TZ), tick=False):
+        d = receive(name="Hồ Thị Ánh")
+    assert d.due_date == dt.date(2026, 3, 6)  # Tue, Wed, (Thu off) Fri
+    with time_machine.travel(dt.datetime(2026, 3, 3, 9, tzinfo=TZ), tick=False):
+        box = selectors.inbox(fetched_by=users["onestop"])
+        assert d in box.warnings
+        assert d in selectors.inbox(fetched_by=users["onestop"], near_days=2).near
+        assert selectors.inbox_counts(fetched_by=users["onestop"])["warnings"] == 1
+        r = login(users["onestop"]).get("/api/v1/dossiers/inbox", {"near_days": 2})
+        assert [x["code"] for x in r.json()["warnings"]] == [d.code] and [x["code"] for x in r.json()["near"]] == [d.code]
