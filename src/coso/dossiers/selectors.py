@@ -258,7 +258,10 @@ def reads_reports(user: Any) -> bool:
 def _scoped_stats(fetched_by: Any, commune_code: str = "") -> QuerySet:
     qs = scoped(Dossier.objects.all(), fetched_by)
     if commune_code:
-        qs = qs.filter(commune_code=commune_code)
+        # The commune and, before 1/7/2025, the old communes counted under it: the figures of its row grouped by commune.
+        from coso.units.lineage import commune_with_predecessors_q
+
+        qs = qs.filter(commune_with_predecessors_q(commune_code))
     return qs
 
 
