@@ -754,7 +754,8 @@ def _h_request_supplement(d: Dossier, *, now: dt.datetime, data: dict, **_: Any)
             ev["notice_late"] = True
     close_days = int(_dossier_rule(d, "onestop.supplement.close_after_days", 0))
     # Calendar days from the day after the notice; a last day that is a weekend or a holiday (Tết) runs to the end of the
-    # next working day, as a calendar-day appointment does: the office is shut, the citizen could not bring the papers.
+    # next working day (Civil Code 2015 Art. 148(5)), as a calendar-day appointment does: the office is shut, the citizen
+    # could not bring the papers.
     d.close_due_date = cal.next_working_day(today + dt.timedelta(days=close_days), province_code=d.province_code) if close_days else None
     text = "Vui lòng bổ sung hồ sơ theo phiếu yêu cầu (Mẫu 02)."
     if d.close_due_date:
