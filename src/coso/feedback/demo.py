@@ -188,6 +188,7 @@ def generate(
                 elif today > answer_due:
                     fb.late = fb.escalated = True
                     fb.escalated_at = _at(cal.next_working_day(answer_due, include_self=False), rng, 7, 8)
+                    fb.escalated_due = answer_due
                     events.add(kind="escalate", note="Quá hạn xử lý; đã báo lãnh đạo đơn vị.", at=fb.escalated_at)
                 if fb.is_public and rng.random() < 0.02:  # hidden after three public reports
                     fb.hidden, fb.report_count = True, 3

@@ -140,6 +140,8 @@ class Feedback(TenantModel):
     late = models.BooleanField(_("quá hạn"), default=False)
     escalated = models.BooleanField(_("đã báo lãnh đạo"), default=False)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # The deadline the leader was last told about (the answer's, or the publication's once answered): once per deadline.
+    escalated_due = models.DateField(_("hạn đã báo lãnh đạo"), null=True, blank=True)
 
     handler_role = models.CharField(max_length=32, blank=True, default="")
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

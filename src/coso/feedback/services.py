@@ -720,23 +720,27 @@ def feedback_escalate_overdue(*, today: dt.date | None = None, actor: Any = None
     """Mark overdue feedback late and tell the unit's leader once per deadline (a re-raise clears the mark with its new answer
     deadline). Returns how many were escalated."""
     today = today or timezone.localdate()
-    overdue = Feedback.objects.filter(escalated=False).filter(
-        Q(status__in=Feedback.OPEN_STATUSES, answer_due__lt=today) | Q(status=Feedback.Status.ANSWERED, publish_due__lt=today)
+    # Each deadline once: an item escalated for its answer deadline, then answered late and left unpublished, is escalated
+    # again for the publication deadline; a re-raised item for its new answer deadline (escalated_due is the last one told).
+    overdue = Feedback.objects.filter(
+        Q(status__in=Feedback.OPEN_STATUSES, answer_due__lt=today) & ~Q(escalated_due=F("answer_due"))
+        | Q(status=Feedback.Status.ANSWERED, publish_due__lt=today) & ~Q(escalated_due=F("publish_due"))
     )
     count = 0
     for pk in list(overdue.values_list("pk", flat=True)[:10_000]):
         with transaction.atomic():
             fb = Feedback.objects.select_for_update().get(pk=pk)
-            if fb.escalated:
-                continue
-            fb.escalated, fb.escalated_at, fb.late = True, timezone.now(), True
-            _save(fb, ["escalated", "escalated_at", "late"])
             # An answer not published in time is overdue against its publish deadline, not the answer deadline.
-            unpublished = fb.status == Feedback.Status.ANSWERED and fb.publish_due is not None and fb.publish_due < today
+            unpublished = fb.status == Feedback.Status.ANSWERED
             what, due = ("quá hạn công khai trả lời", fb.publish_due) if unpublished else ("quá hạn xử lý", fb.answer_due)
+            if fb.status not in (*Feedback.OPEN_STATUSES, Feedback.Status.ANSWERED) or due is None or due >= today or fb.escalated_due == due:
+                continue  # changed since it was listed, or escalated by a run alongside
+            fb.escalated, fb.escalated_at, fb.escalated_due, fb.late = True, timezone.now(), due, True
+            _save(fb, ["escalated", "escalated_at", "escalated_due", "late"])
             _event(fb, actor=actor, kind=FeedbackEvent.Kind.ESCALATE,
                    note=f"{what.capitalize()} ({due:%d/%m/%Y}); đã báo lãnh đạo đơn vị.")
-            audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=fb, verb="feedback_escalate", after={"escalated": True, "late": True})
+            audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=fb, verb="feedback_escalate",
+                      after={"escalated": True, "escalated_due": due.isoformat(), "late": True})
             count += 1
         for leader in _staff_of(fb, {Role.COMMUNE_LEADER}):
             notify(text=f"Coso: phản ánh {fb.code} “{fb.title[:60]}” đã {what} ({due:%d/%m/%Y}).",

@@ -513,3 +513,50 @@ def test_an_item_rated_useful_keeps_its_escalation_mark(submit, users):
         fb = svc.feedback_answer(feedback=fb, actor=users["specialist"], text="Đã thu gom.")
         fb = svc.feedback_rate(feedback=fb, actor=users["citizen"], rating="useful")
     assert fb.escalated and fb.escalated_at is not None
+
+
+def test_an_item_escalated_for_its_answer_is_escalated_again_for_an_answer_left_unpublished(submit, users):
+    """Once per deadline: escalated when its answer deadline passed, then answered late but not published; when the
+    publication deadline passes as well, the leader is told again, naming that deadline."""
+    from coso.core.models import AuditLog
+
+    MemoryBackend.outbox.clear()
+    users["leader"].phone = "0988000111"
+    users["leader"].save()
+    with time_machine.travel(MONDAY, tick=False):
+        fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    assert svc.feedback_escalate_overdue(today=dt.date(2026, 3, 24)) == 1
+    with time_machine.travel(dt.datetime(2026, 3, 25, 9, 0, tzinfo=MONDAY.tzinfo), tick=False):
+        fb = svc.feedback_answer(feedback=fb, actor=users["specialist"], text="Đã thu gom.", publish=False)
+    assert fb.status == Feedback.Status.ANSWERED and fb.escalated and fb.publish_due > dt.date(2026, 3, 25)
+    assert svc.feedback_escalate_overdue(today=fb.publish_due) == 0
+    assert svc.feedback_escalate_overdue(today=fb.publish_due + dt.timedelta(days=1)) == 1
+    assert svc.feedback_escalate_overdue(today=fb.publish_due + dt.timedelta(days=2)) == 0  # idempotent
+    fb.refresh_from_db()
+    assert fb.escalated_due == fb.publish_due
+    sms = [m.text for m in MemoryBackend.outbox if m.to == "0988000111" and "quá hạn" in m.text]
+    assert len(sms) == 2 and "xử lý" in sms[0] and "công khai" in sms[1] and f"{fb.publish_due:%d/%m/%Y}" in sms[1], sms
+    assert fb.events.filter(kind=FeedbackEvent.Kind.ESCALATE).count() == 2
+    last = AuditLog.objects.filter(object_id=str(fb.pk), verb="feedback_escalate").latest("pk")
+    assert last.after["escalated_due"] == fb.publish_due.isoformat()
+
+
+def test_escalation_marks_written_before_the_deadline_was_kept_are_not_told_again(submit, users):
+    """The migration's fill: items escalated before ``escalated_due`` existed keep their one escalation."""
+    import importlib
+
+    from django.apps import apps
+
+    fill = importlib.import_module("coso.feedback.migrations.0008_escalated_due").fill_escalated_due
+    with time_machine.travel(MONDAY, tick=False):
+        open_item = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+        unpublished = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    with time_machine.travel(dt.datetime(2026, 3, 3, 10, 0, tzinfo=MONDAY.tzinfo), tick=False):
+        unpublished = svc.feedback_answer(feedback=unpublished, actor=users["specialist"], text="Đã thu gom.", publish=False)
+    assert svc.feedback_escalate_overdue(today=dt.date(2026, 3, 24)) == 2
+    Feedback.objects.filter(pk__in=[open_item.pk, unpublished.pk]).update(escalated_due=None)  # as before the field
+    fill(apps, None)
+    open_item.refresh_from_db()
+    unpublished.refresh_from_db()
+    assert (open_item.escalated_due, unpublished.escalated_due) == (open_item.answer_due, unpublished.publish_due)
+    assert svc.feedback_escalate_overdue(today=dt.date(2026, 3, 25)) == 0
