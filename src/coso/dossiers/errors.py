@@ -46,6 +46,7 @@ NOT_RETURNED = ErrorCode("not-returned", _("Chỉ đánh giá được sau khi �
 ALREADY_RATED = ErrorCode("already-rated", _("Hồ sơ này đã được đánh giá."), status=409)
 INVALID_RATING_CHANNEL = ErrorCode("invalid-rating-channel", _("Kênh đánh giá không hợp lệ."))
 INVALID_CRITERIA = ErrorCode("invalid-criteria", _("Tiêu chí đánh giá không hợp lệ."))
+LOOKUP_PHONE = ErrorCode("invalid-phone", _("Nhập đúng 4 chữ số cuối của số điện thoại."), field="phone")
 TOO_MANY_ATTEMPTS = ErrorCode("too-many-attempts", _("Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau một giờ."), status=429)
 UNKNOWN_PROCEDURE = ErrorCode("unknown-procedure", _("Không tìm thấy thủ tục."))
 INTAKE_FORBIDDEN = ErrorCode("forbidden", _("Chỉ cán bộ bộ phận một cửa của xã được tiếp nhận hồ sơ."), status=403)

@@ -191,12 +191,15 @@ def public_lookup_limited(*, code: str, phone_suffix: str, client: str) -> Dossi
     - a code with LOOKUP_MAX_FAILURES_PER_CODE failures in the hour (guessed from many addresses)
       refuses the clients that already failed on it; a citizen who has not is still answered, so
       other people's failures never lock the owner out of their own dossier.
-    Raises ApplicationError 429 (code "too-many-attempts") when refused.
+    Raises ApplicationError 429 (code "too-many-attempts") when refused, and 400 ("invalid-phone") before anything is
+    counted when the phone is not 4 digits (a typing slip, not a guess: the page's form refuses it the same way).
     """
     from django.conf import settings
 
     from coso.core import ratelimit
 
+    if len("".join(ch for ch in (phone_suffix or "") if ch.isdigit())) != 4:
+        raise errors.LOOKUP_PHONE()
     norm = (code or "").strip().upper()[:60]
     pair = f"{norm}\n{client}"
     if ratelimit.count("lookup-client", client) >= settings.LOOKUP_MAX_FAILURES or (

@@ -83,3 +83,16 @@ def test_correct_lookups_are_never_counted(receive, settings):
     for _ in range(settings.LOOKUP_MAX_FAILURES * 2):
         assert _api(d.code, "3456").status_code == 200
     assert _page(d.code, "3456").status_code == 200
+
+
+def test_a_phone_that_is_not_four_digits_is_refused_on_its_field_and_not_counted(receive, settings):
+    """The API, like the page's form, says what is wrong with "12345" or "" instead of answering "not found" and
+    counting it as a failed guess."""
+    d = receive(phone="0909123456")
+    for phone in ["12345", "123", "", "abcd"] * settings.LOOKUP_MAX_FAILURES:
+        r = _api(d.code, phone)
+        assert r.status_code == 400, r.content
+        body = r.json()
+        assert body["code"] == "invalid-phone" and "phone" in body["details"]["fields"] and "4 chữ số" in body["message"], body
+    r = _api(d.code, "3456")
+    assert r.status_code == 200 and r.json()["code"] == d.code
