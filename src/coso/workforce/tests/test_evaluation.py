@@ -296,3 +296,29 @@ def test_a_comment_longer_than_the_page_allows_is_refused_and_changes_nothing(us
     resp = leader.post(f"/api/v1/workforce/evaluations/{ev.pk}/leader", {"version": ev.version, "general_score": "20", "comment": "x" * 4000},
                        content_type="application/json")
     assert resp.status_code == 200 and resp.json()["status"] == "leader_assessed"
+
+
+def test_evaluation_of_a_year_not_yet_come_or_before_the_person_worked_is_refused(users, commune, login):
+    """An evaluation of 2030 opened in 2026 (page and API), or of a year before the person began work, was opened and listed
+    beside the real ones. The service takes the years from the start of work to this year; nothing else is opened."""
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    p = person(commune, started_on=dt.date(2019, 3, 1))
+    client = login(users["home_affairs"])
+    resp = client.post(f"/workforce/danh-gia/mo/{p.pk}/", {"year": str(this_year + 1)}, follow=True)
+    assert resp.status_code == 200
+    assert f"Năm đánh giá phải từ 2019 đến {this_year}." in " ".join(str(m) for m in resp.context["messages"])
+    resp = client.post("/api/v1/workforce/evaluations", {"person_id": p.pk, "year": 2030}, content_type="application/json")
+    assert resp.status_code == 400 and resp.json()["code"] == "invalid-year"
+    assert resp.json()["details"]["fields"]["year"] == [f"Năm đánh giá phải từ 2019 đến {this_year}."]
+    with pytest.raises(ApplicationError) as exc:
+        services.evaluation_open(actor=users["home_affairs"], person=p, year=2018)
+    assert exc.value.code == "invalid-year"
+    # Without a recorded start of work: from the year the person came of working age.
+    q = person(commune, full_name="Lê Văn Cường", birth_date=dt.date(2003, 6, 1), started_on=None)
+    with pytest.raises(ApplicationError):
+        services.evaluation_open(actor=users["home_affairs"], person=q, year=2020)
+    assert not Evaluation.objects.exists() and not AuditLog.objects.filter(object_type="workforce.Evaluation").exists()
+    assert services.evaluation_open(actor=users["home_affairs"], person=q, year=2021).year == 2021
+    assert services.evaluation_open(actor=users["home_affairs"], person=p, year=this_year).year == this_year
