@@ -6,6 +6,8 @@ from coso.core.errors import ErrorCode
 
 VILLAGE_NAME_REQUIRED = ErrorCode("village-name-required", _("Tên thôn, tổ dân phố không được để trống."), field="name")
 VILLAGE_NAME_TAKEN = ErrorCode("village-name-taken", _("Xã/phường đã có thôn, tổ dân phố tên “%(name)s”."), status=409, field="name")
+VILLAGE_HOUSEHOLDS_OVER_POPULATION = ErrorCode("village-households-over-population",
+                                               _("Số hộ (%(households)s) không thể lớn hơn số dân (%(population)s)."), field="households")
 VILLAGE_CONVERSION_KIND = ErrorCode("village-conversion-kind", _("Chỉ tổ dân phố hoặc khu phố mới có thể là đơn vị chuyển từ thôn."),
                                     field="converted_from_thon")
 UNKNOWN_FIELDS = ErrorCode("unknown-fields", _("Trường không được phép: %(fields)s"))

@@ -408,9 +408,12 @@ def _same_name(a: str, b: str) -> bool:
     return nfc(a).casefold() == nfc(b).casefold()
 
 
-def _check_village_rules(*, commune: AdministrativeUnit, name: str, kind: str, converted_from_thon: bool, exclude_pk: int | None = None) -> None:
+def _check_village_rules(*, commune: AdministrativeUnit, name: str, kind: str, converted_from_thon: bool, households: int = 0, population: int = 0,
+                         exclude_pk: int | None = None) -> None:
     if not name:
         raise errors.VILLAGE_NAME_REQUIRED()
+    if households_over_population(households, population):
+        raise errors.VILLAGE_HOUSEHOLDS_OVER_POPULATION(households=households, population=population)
     others = Village.objects.filter(commune=commune)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
@@ -418,6 +421,12 @@ def _check_village_rules(*, commune: AdministrativeUnit, name: str, kind: str, c
         raise errors.VILLAGE_NAME_TAKEN(name=name)
     if converted_from_thon and kind not in (Village.Kind.TO_DAN_PHO, Village.Kind.KHU_PHO):
         raise errors.VILLAGE_CONVERSION_KIND()
+
+
+def households_over_population(households: int | None, population: int | None) -> bool:
+    """More households than people: every household has at least one member. A population of 0 is "not recorded" (the
+    default), and is not compared. A village's households set its class and so its funding (a typed 1000 for 100)."""
+    return bool(population) and (households or 0) > (population or 0)
 
 
 def village_create(*, actor: Any, commune: AdministrativeUnit, **fields: Any) -> Village:
@@ -431,7 +440,8 @@ def village_create(*, actor: Any, commune: AdministrativeUnit, **fields: Any) ->
     village = Village(commune=commune, province_code=commune.province_code, commune_code=commune.code, name_folded=fold(fields["name"]), **fields)
     with transaction.atomic():
         AdministrativeUnit.objects.select_for_update().filter(pk=commune.pk).first()  # serialise name checks per commune
-        _check_village_rules(commune=commune, name=village.name, kind=village.kind, converted_from_thon=village.converted_from_thon)
+        _check_village_rules(commune=commune, name=village.name, kind=village.kind, converted_from_thon=village.converted_from_thon,
+                             households=village.households, population=village.population)
         audited_create(village, actor=actor, verb="village_create")
     return village
 
@@ -453,6 +463,8 @@ def village_update(*, actor: Any, village: Village, **changes: Any) -> Village:
             name=changes.get("name", village.name),
             kind=changes.get("kind", village.kind),
             converted_from_thon=changes.get("converted_from_thon", village.converted_from_thon),
+            households=changes.get("households", village.households),
+            population=changes.get("population", village.population),
             exclude_pk=village.pk,
         )
         audited_update(village, actor=actor, changes=changes, verb="village_update")
@@ -619,6 +631,9 @@ def villages_import(*, actor: Any, data: bytes) -> dict[str, Any]:
                 row_ok = False
         if row_ok and flags[COL_CONVERTED] and kind not in (Village.Kind.TO_DAN_PHO, Village.Kind.KHU_PHO):
             bad(n, COL_CONVERTED, r.get(COL_CONVERTED), _("Chỉ tổ dân phố hoặc khu phố mới có thể là đơn vị chuyển từ thôn."))
+            row_ok = False
+        if len(counts) == 2 and households_over_population(counts[COL_HOUSEHOLDS], counts[COL_POPULATION]):
+            bad(n, COL_HOUSEHOLDS, r.get(COL_HOUSEHOLDS), _("Số hộ không thể lớn hơn số dân."))
             row_ok = False
         if row_ok and commune is not None and kind is not None:
             villages.append(

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 import pytest
 
 from coso.accounts.models import ApiToken
+from coso.core.exceptions import ApplicationError
 from coso.units import services
 from coso.units.models import Village
 from coso.units.tests.helpers import xlsx
@@ -137,3 +138,39 @@ def test_bearer_token_authentication(client, users, village):
     token.revoked = True
     token.save()
     _shape(client.get(f"{API}/villages", HTTP_AUTHORIZATION=f"Bearer {raw}"), 401)
+
+
+def test_more_households_than_people_is_refused_at_every_door(login, users, commune, village):
+    """A village of 1,000 households and 10 people (a typed 1000 for 100) was kept, and its households set its class and
+    funding. Every household has a member: more households than people is refused on the households field (a population
+    of 0 is "not recorded" and is not compared); nothing is written."""
+    from django.urls import reverse
+
+    from coso.core.models import AuditLog
+
+    c = login(users["home_affairs"])
+    before = AuditLog.objects.count()
+    r = c.post(f"{API}/villages", {"commune_code": "26734", "name": "Tổ dân phố 8", "kind": "to_dan_pho", "households": 1000, "population": 10},
+               content_type="application/json")
+    body = _shape(r, 400)
+    assert body["code"] == "village-households-over-population"
+    assert body["details"]["fields"]["households"] == ["Số hộ (1000) không thể lớn hơn số dân (10)."]
+    # The patch is checked against the values it leaves: population 5 under the village's 10 households.
+    assert _shape(c.patch(f"{API}/villages/{village.pk}", {"population": 5}, content_type="application/json"), 400)["code"] == (
+        "village-households-over-population")
+    village.refresh_from_db()
+    assert (village.households, village.population) == (10, 0)
+    # The page's form shows it on its field.
+    r = c.post(reverse("units:village_create"), {"commune": commune.pk, "name": "Tổ dân phố 9", "kind": "to_dan_pho", "households": 50,
+                                                 "population": 20})
+    assert r.status_code == 200 and "Số hộ (50) không thể lớn hơn số dân (20)." in r.content.decode()
+    # The spreadsheet import names the row and the column.
+    with pytest.raises(ApplicationError) as exc:
+        services.villages_import(actor=users["home_affairs"], data=xlsx([["26734", "Tổ dân phố 10", "Tổ dân phố", 300, 120, "", "", ""]]))
+    [row] = exc.value.details["rows"]
+    assert (row["column"], row["message"]) == ("Số hộ", "Số hộ không thể lớn hơn số dân.")
+    assert not Village.objects.filter(name__startswith="Tổ dân phố").exists() and AuditLog.objects.count() == before
+    # Equal counts (a household of one), and households with no population recorded, are kept.
+    assert c.patch(f"{API}/villages/{village.pk}", {"population": 10}, content_type="application/json").status_code == 200
+    assert c.post(f"{API}/villages", {"commune_code": "26734", "name": "Tổ dân phố 11", "kind": "to_dan_pho", "households": 40},
+                  content_type="application/json").status_code == 201
