@@ -218,7 +218,7 @@ def period_report(request: AuthedHttpRequest, kind: str = "month", year: int | N
     here = periods.period_containing(kind, today, cutoff_day=selectors.cutoff_day(today, request.user.province_code))
     year = here.year if year is None else year  # 0 is a wrong year or number, not "the current one"
     number = here.number if number is None else number
-    if not 2000 <= year <= 2100 or not 1 <= number <= periods.MAX_NUMBER[kind]:
+    if not periods.FIRST_YEAR <= year <= periods.LAST_YEAR or not 1 <= number <= periods.MAX_NUMBER[kind]:
         raise errors.PERIOD_REPORT_INVALID_PERIOD()
     p = periods.period(kind, year, number, cutoff_day=selectors.cutoff_day(today, request.user.province_code))
     data = selectors.period_figures(fetched_by=request.user, period=p)

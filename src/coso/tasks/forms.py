@@ -113,8 +113,14 @@ class FilterForm(forms.Form):
 
 class PeriodForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kỳ báo cáo"), choices=list(periods.KINDS.items()))
-    year = forms.IntegerField(label=_("Năm"), min_value=2015, max_value=2100)
+    year = forms.IntegerField(label=_("Năm"), min_value=periods.FIRST_YEAR, max_value=periods.LAST_YEAR)
     number = forms.IntegerField(label=_("Số kỳ (tháng 1–12, quý 1–4, 6 tháng 1–2)"), min_value=1, max_value=12, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # The API answers the same bounds (coso.tasks.periods.FIRST_YEAR, LAST_YEAR); one message for both ends.
+        message = _("Năm báo cáo phải từ %(first)s đến %(last)s.") % {"first": periods.FIRST_YEAR, "last": periods.LAST_YEAR}
+        self.fields["year"].error_messages.update(min_value=message, max_value=message)
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()

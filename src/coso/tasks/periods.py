@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 KINDS = {"month": _("Tháng"), "quarter": _("Quý"), "half": _("6 tháng"), "year": _("Năm")}
 MAX_NUMBER = {"month": 12, "quarter": 4, "half": 2, "year": 1}
+# The years a periodic report may be asked for, on the page and in the API alike: the rules a report reads
+# (coso.tasks.rule_keys) apply from 10/9/2014 (Decision 42/2014/QĐ-TTg), so 2015 is the first whole year.
+FIRST_YEAR, LAST_YEAR = 2015, 2100
 
 
 @dataclass(frozen=True)

@@ -21,3 +21,39 @@ def test_api_report_without_year_and_number_is_the_current_period(login, users, 
     r = login(users["province_home_affairs"]).get(f"{API}/report?kind=month")
     assert r.status_code == 200
     assert r.json()["end"] == f"{TODAY.year}-03-14"
+
+
+# The page and the API accept the same years (coso.tasks.periods.FIRST_YEAR, LAST_YEAR): 2015–2100.
+@pytest.mark.parametrize("year", [2015, 2100])
+def test_api_report_accepts_the_first_and_last_year_the_page_accepts(login, users, today, year):
+    r = login(users["province_home_affairs"]).get(f"{API}/report?kind=year&year={year}&number=1")
+    assert r.status_code == 200, r.content
+    assert r.json()["period"] == f"Năm {year}"
+    assert r.json()["total"]["total"] == 0
+
+
+@pytest.mark.parametrize("year", [2014, 2101])
+def test_api_report_refuses_a_year_outside_the_page_range(login, users, today, year):
+    r = login(users["province_home_affairs"]).get(f"{API}/report?kind=year&year={year}&number=1")
+    assert r.status_code == 400, r.content
+    assert set(r.json()) >= {"code", "message", "details"}
+    assert r.json()["code"] == "invalid-period"
+
+
+@pytest.mark.parametrize("year", [2015, 2100])
+def test_report_page_accepts_the_first_and_last_year_the_api_accepts(login, users, today, year):
+    r = login(users["province_home_affairs"]).get("/nhiem-vu/bao-cao/", {"kind": "year", "year": year, "number": 1})
+    assert r.status_code == 200
+    assert r.context["form"].is_valid(), r.context["form"].errors
+    assert r.context["period"].year == year
+    assert 'id="report-table"' in r.content.decode()
+
+
+@pytest.mark.parametrize("year", [2014, 2101])
+def test_report_page_refuses_a_year_outside_the_api_range_in_vietnamese(login, users, today, year):
+    r = login(users["province_home_affairs"]).get("/nhiem-vu/bao-cao/", {"kind": "year", "year": year, "number": 1})
+    assert r.status_code == 200
+    assert r.context["data"] is None
+    assert r.context["form"].errors["year"] == ["Năm báo cáo phải từ 2015 đến 2100."]
+    assert "Năm báo cáo phải từ 2015 đến 2100." in r.content.decode()
+    assert 'id="report-table"' not in r.content.decode()
