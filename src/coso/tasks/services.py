@@ -20,7 +20,7 @@ from coso.core.audit import AuditLog, audit_log, audited_create, audited_update,
 from coso.core.exceptions import ApplicationError
 from coso.core.notify import notify
 from coso.core.params import FIRST_DAY, LAST_DAY
-from coso.core.text import nfc
+from coso.core.text import fold, nfc
 from coso.tasks import errors
 from coso.tasks.models import Directive, Extension, Task, TaskAttachment, TaskReport
 from coso.units.models import AdministrativeUnit
@@ -106,9 +106,10 @@ def directive_create(
         # No unique constraint (the number is compared without case): one registration of a unit's directive of a day at
         # a time, so that two at once (a double click) do not both find none.
         locks.lock(Directive, "tasks.directive", f"{actor.province_code}:{commune_code}:{issued_on.isoformat()}")
-        if Directive.objects.filter(
-            province_code=actor.province_code, commune_code=commune_code, number__iexact=number, issued_on=issued_on
-        ).exists():
+        # Compared folded in Python over the unit's directives of that day (a handful): SQLite's case-insensitive match
+        # folds ASCII letters only, so "QĐ"/"qđ" or "Chỉ Thị"/"CHỈ THỊ" were two directives there and one on PostgreSQL.
+        same_day = Directive.objects.filter(province_code=actor.province_code, commune_code=commune_code, issued_on=issued_on)
+        if fold(number) in {fold(n) for n in same_day.values_list("number", flat=True)}:
             raise errors.DUPLICATE_DIRECTIVE(number=number, date=f"{issued_on:%d/%m/%Y}")
         d = Directive(
             number=number,
