@@ -85,6 +85,15 @@ def delegate_choices(*, fetched_by: Any) -> QuerySet[User]:
             .exclude(pk=fetched_by.pk).order_by("full_name", "username"))
 
 
+def commune_staff_accounts(*, commune_code: str) -> QuerySet[User]:
+    """Active staff accounts of one commune (for pickers of other apps: a task's officer in charge)."""
+    from coso.accounts.roles import COMMUNE_ROLES
+
+    if not commune_code:
+        return User.objects.none()
+    return User.objects.filter(is_active=True, commune_code=commune_code, role__in=COMMUNE_ROLES).order_by("full_name", "username")
+
+
 def province_reader(province_code: str) -> User:
     """A read-only principal that sees one province as its home-affairs department does, for figures that are shown
     only as aggregates over the province's communes (the province's average of the commune-strength index beside a

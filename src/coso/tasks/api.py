@@ -16,6 +16,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from coso.core.params import SmallCount
 from coso.core.types import AuthedHttpRequest
 from coso.tasks import errors, periods, selectors, services
 from coso.tasks import status as st
@@ -69,10 +70,16 @@ class TaskOut(Schema):
     status: str
     status_label: str
     version: int
+    assignee_id: int | None
+    assignee_name: str
 
     @staticmethod
     def resolve_directive_number(obj: Task) -> str:
         return obj.directive.number
+
+    @staticmethod
+    def resolve_assignee_name(obj: Task) -> str:
+        return obj.assignee.display_name if obj.assignee_id and obj.assignee is not None else ""
 
     @staticmethod
     def resolve_status(obj: Task) -> str:
@@ -91,6 +98,12 @@ class TaskAssignIn(Schema):
     lead_unit: str = ""
     coordinating_units: str = ""
     expected_product: str = ""
+    assignee_id: SmallCount | None = None  # officer in charge: a staff account of the (single) commune
+
+
+class TaskAssigneeIn(Schema):
+    assignee_id: SmallCount | None  # null clears it (reminders then go to the commune's leader)
+    version: int | None = None
 
 
 class ProgressReportIn(Schema):
@@ -198,6 +211,7 @@ def assign_tasks(request: AuthedHttpRequest, directive_id: int, payload: TaskAss
         lead_unit=payload.lead_unit,
         coordinating_units=payload.coordinating_units,
         expected_product=payload.expected_product,
+        assignee=payload.assignee_id,
     )
     return 201, tasks
 
@@ -270,6 +284,12 @@ def decide_extension(request: AuthedHttpRequest, task_id: int, extension_id: int
     if ext is None:
         raise Http404
     return services.extension_decide(actor=request.user, extension=ext, approve=payload.approve, reason=payload.reason)
+
+
+@router.post("/{int:task_id}/assignee", response=TaskOut)
+def set_assignee(request: AuthedHttpRequest, task_id: int, payload: TaskAssigneeIn):  # type: ignore[no-untyped-def]
+    task = selectors.task_get(fetched_by=request.user, pk=task_id)
+    return services.task_set_assignee(actor=request.user, task=task, assignee=payload.assignee_id, version=payload.version)
 
 
 @router.post("/{int:task_id}/cancel", response=TaskOut)

@@ -39,6 +39,10 @@ DUPLICATE_TASK = ErrorCode(
     "duplicate", _("Nhiệm vụ này đã được giao theo văn bản với cùng ngày giao và thời hạn cho: %(communes)s."), field="title"
 )
 BAD_ASSIGNEE = ErrorCode("invalid", _("Người được giao phải là cán bộ của xã nhận nhiệm vụ."), field="assignee")
+TASK_ASSIGNEE_FORBIDDEN = ErrorCode(
+    "forbidden", _("Chỉ đơn vị giao nhiệm vụ hoặc lãnh đạo xã thực hiện được chọn cán bộ chủ trì."), status=403
+)
+TASK_ASSIGNEE_TASK_CLOSED = ErrorCode("task-closed", _("Nhiệm vụ đã hoàn thành hoặc đã dừng, không đổi cán bộ chủ trì."), status=409)
 BAD_REPORT_KIND = ErrorCode("invalid", _("Loại báo cáo không hợp lệ."), field="kind")
 BAD_PROGRESS = ErrorCode("invalid", _("Tiến độ phải từ 0 đến 100 phần trăm."), field="progress")
 NEW_DUE_NOT_LATER = ErrorCode("invalid", _("Thời hạn đề nghị phải sau thời hạn hiện tại (%(due)s)."), field="new_due")

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coso.tasks import periods
+from coso.tasks import errors, periods
 from coso.tasks import status as st
 from coso.tasks.models import Directive, TaskReport
 
@@ -56,6 +56,7 @@ class AssignForm(forms.Form):
     assigned_on = _date(_("Ngày giao"))
     due_on = _date(_("Thời hạn hoàn thành"))
     expected_product = forms.CharField(label=_("Sản phẩm dự kiến"), max_length=500, required=False)
+    assignee = forms.ChoiceField(label=_("Cán bộ chủ trì"), required=False, help_text=_("Để trống: nhắc hạn gửi lãnh đạo xã."))
 
     def __init__(self, *args: Any, communes: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -65,6 +66,10 @@ class AssignForm(forms.Form):
             self.initial.setdefault("assigned_on", timezone.localdate())
         if len(field.choices) <= 1:  # a commune assigns to itself only
             del self.fields["all_communes"]
+        if len(field.choices) == 1:  # one commune: its officer in charge can be named now
+            _assignee_choices(self.fields["assignee"], field.choices[0][0])
+        else:
+            del self.fields["assignee"]
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
@@ -74,6 +79,24 @@ class AssignForm(forms.Form):
         if not data.get("communes") and "communes" not in self.errors:
             self.add_error("communes", _("Chọn ít nhất một xã, phường nhận nhiệm vụ."))
         return data
+
+
+def _assignee_choices(field: Any, commune_code: str) -> None:
+    from coso.tasks.services import assignee_choices
+
+    field.choices = [("", _("— Lãnh đạo xã (chưa giao cán bộ chủ trì)"))] + [
+        (str(u.pk), f"{u.display_name} · {u.get_role_display()}") for u in assignee_choices(commune_code)
+    ]
+    field.error_messages["invalid_choice"] = errors.BAD_ASSIGNEE.message
+
+
+class AssigneeForm(forms.Form):
+    assignee = forms.ChoiceField(label=_("Cán bộ chủ trì"), required=False, help_text=_("Để trống: nhắc hạn gửi lãnh đạo xã."))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, commune_code: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _assignee_choices(self.fields["assignee"], commune_code)
 
 
 class ReportForm(forms.Form):

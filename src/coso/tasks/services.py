@@ -19,7 +19,7 @@ from coso.core import locks
 from coso.core.audit import AuditLog, audit_log, audited_create, audited_update, snapshot
 from coso.core.exceptions import ApplicationError
 from coso.core.notify import notify
-from coso.core.params import FIRST_DAY, LAST_DAY
+from coso.core.params import FIRST_DAY, INT_MAX, LAST_DAY
 from coso.core.text import fold, nfc
 from coso.tasks import errors
 from coso.tasks.models import Directive, Extension, Task, TaskAttachment, TaskReport
@@ -70,6 +70,34 @@ def can_manage_directive(user: Any, directive: Directive) -> bool:
 
 def can_report(user: Any, task: Task) -> bool:
     return _is_commune_staff(user) and task.commune_code == user.commune_code
+
+
+def can_set_assignee(user: Any, task: Task) -> bool:
+    """The unit that assigned the task, or the leader of the commune that carries it out, names its officer in charge."""
+    if can_manage_directive(user, task.directive):
+        return True
+    return _is_commune_staff(user) and task.commune_code == user.commune_code and user.role in LEADER_ROLES
+
+
+def assignee_choices(commune_code: str) -> Any:
+    """Who may be a task's officer in charge: the active staff accounts of the task's own commune."""
+    from coso.accounts.selectors import commune_staff_accounts
+
+    return commune_staff_accounts(commune_code=commune_code)
+
+
+def _assignee(value: Any, commune_code: str) -> Any:
+    """The account named officer in charge (an account or its id), checked against the commune's active staff; None clears."""
+    if value is None or value == "":
+        return None
+    try:
+        pk = int(getattr(value, "pk", value))
+    except (TypeError, ValueError):
+        pk = 0
+    found = assignee_choices(commune_code).filter(pk=pk).first() if 0 < pk <= INT_MAX else None
+    if found is None:
+        raise errors.BAD_ASSIGNEE()
+    return found
 
 
 def _today() -> dt.date:
@@ -167,8 +195,12 @@ def tasks_assign(
     unknown = [c for c in codes if c not in units]
     if unknown:
         raise errors.UNKNOWN_COMMUNE(codes=", ".join(unknown[:10]))
-    if assignee is not None and (len(codes) != 1 or getattr(assignee, "commune_code", "") != codes[0]):
-        raise errors.BAD_ASSIGNEE()
+    if assignee is not None and assignee != "":
+        if len(codes) != 1:
+            raise errors.BAD_ASSIGNEE()
+        assignee = _assignee(assignee, codes[0])
+    else:
+        assignee = None
     batch = uuid.uuid4().hex
     created: list[Task] = []
     with transaction.atomic():
@@ -343,6 +375,26 @@ def task_cancel(*, actor: Any, task: Task, reason: str) -> Task:
             verb="task_cancel",
             reason=reason,
         )
+    task.refresh_from_db()
+    return task
+
+
+def task_set_assignee(*, actor: Any, task: Task, assignee: Any, version: int | None = None) -> Task:
+    """Name (or clear, with None) the officer in charge of an open task: an active staff account of the task's commune.
+    Deadline reminders go to them (``task_reminders_send``)."""
+    if not can_set_assignee(actor, task):
+        raise errors.TASK_ASSIGNEE_FORBIDDEN()
+    with transaction.atomic():
+        t = _locked(task, version)
+        if t.state != Task.State.OPEN:
+            raise errors.TASK_ASSIGNEE_TASK_CLOSED()
+        user = _assignee(assignee, t.commune_code)
+        if (user.pk if user is not None else None) == t.assignee_id:  # nothing changes, nothing is logged
+            task.refresh_from_db()
+            return task
+        audited_update(t, actor=actor, changes={"assignee": user, "version": t.version + 1}, verb="task_assignee")
+    if user is not None:
+        _notify_users([user], f"Coso: anh/chị được giao chủ trì nhiệm vụ “{t.title[:80]}”, hạn {t.effective_due:%d/%m/%Y}.", "Nhiệm vụ được giao")
     task.refresh_from_db()
     return task
 

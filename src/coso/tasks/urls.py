@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/gia-han/", views.task_extension, name="task_extension"),
     path("<int:pk>/quyet-dinh-gia-han/", views.task_decide, name="task_decide"),
     path("<int:pk>/dung/", views.task_cancel, name="task_cancel"),
+    path("<int:pk>/chu-tri/", views.task_assignee, name="task_assignee"),
     path("tep/<int:pk>/", views.attachment, name="attachment"),
     path("bao-cao/", views.report, name="report"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -142,6 +143,7 @@ def directive_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     lead_unit=data["lead_unit"],
                     coordinating_units=data["coordinating_units"],
                     expected_product=data["expected_product"],
+                    assignee=data.get("assignee") or None,
                 )
             except ApplicationError as exc:
                 _apply_errors(form, exc)
@@ -184,6 +186,11 @@ def _task_context(request: AuthedHttpRequest, task: Any, **forms_: Any) -> dict[
         "extension_form": forms.ExtensionForm() if can_report and pending is None else None,
         "decision_form": forms.DecisionForm() if can_manage and pending is not None else None,
         "cancel_form": forms.CancelForm() if can_manage and task.state == task.State.OPEN else None,
+        "assignee_form": (
+            forms.AssigneeForm(initial={"assignee": task.assignee_id or "", "version": task.version}, commune_code=task.commune_code)
+            if services.can_set_assignee(request.user, task) and task.state == task.State.OPEN
+            else None
+        ),
     }
     ctx.update(forms_)
     return ctx
@@ -264,6 +271,17 @@ def task_cancel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         services.task_cancel(actor=request.user, task=task, reason=data["reason"])
 
     return _post_action(request, pk, forms.CancelForm, "cancel_form", act, _("Đã dừng nhiệm vụ."))
+
+
+@login_required
+@require_POST
+def task_assignee(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    def act(task: Any, data: dict[str, Any]) -> None:
+        services.task_set_assignee(actor=request.user, task=task, assignee=data["assignee"] or None, version=data.get("version"))
+
+    commune_code = selectors.task_get(fetched_by=request.user, pk=pk).commune_code
+    form_cls = functools.partial(forms.AssigneeForm, commune_code=commune_code)
+    return _post_action(request, pk, form_cls, "assignee_form", act, _("Đã cập nhật cán bộ chủ trì."))
 
 
 @login_required
