@@ -42,6 +42,7 @@ class RuleOut(Schema):
     confidence: str
     province_code: str
     commune_code: str = ""
+    scope: str = Field(default="national", description="Where the value is set: national | province | commune (the commune's own)")
 
 
 class NormIn(Schema):
@@ -140,11 +141,13 @@ def _period(text: str) -> Period:
     return Period.parse(text or str(timezone.localdate().year))
 
 
-@router.get("/rules", response={200: list[RuleOut], **ERRORS}, summary="Rules in force on a date (province rows over national defaults)")
+@router.get("/rules", response={200: list[RuleOut], **ERRORS},
+            summary="Rules in force on a date (province rows over national defaults; for a commune user, the commune's own rows over both)")
 def list_rules(request: HttpRequest, date: dt.date | None = None, province: str | None = None):  # type: ignore[no-untyped-def]
     day = date or timezone.localdate()
     _, book = selectors.rules_in_force(fetched_by=request.user, day=day, province_code=province)
-    return [{**r.as_dict(), "valid_from": r.valid_from, "valid_to": r.valid_to} for r in book.in_force(day)]
+    refs = book.in_force(day, commune_code=selectors.rules_commune_code(request.user))
+    return [{**r.as_dict(), "valid_from": r.valid_from, "valid_to": r.valid_to} for r in refs]
 
 
 @router.get("/rules/history", response={200: list[RuleOut], **ERRORS})

@@ -63,6 +63,11 @@ class RuleRef:
         return label_for(self.key)
 
     @property
+    def scope(self) -> str:
+        """Where the value is set: "commune" (the commune's own value), "province" or "national"."""
+        return "commune" if self.commune_code else "province" if self.province_code else "national"
+
+    @property
     def scope_label(self) -> str:
         if self.commune_code:
             return f"xã {self.commune_code}"
@@ -111,6 +116,7 @@ class RuleRef:
             "confidence": self.confidence,
             "province_code": self.province_code,
             "commune_code": self.commune_code,
+            "scope": self.scope,
             "original_value": plain(self.original_value),
             "change_note": self.change_note,
         }
@@ -295,17 +301,20 @@ class RuleBook:
             out |= self.index.boundaries(prefix, self.province_code, c)
         return out
 
-    def rule_keys(self) -> list[str]:
+    def rule_keys(self, commune_code: str = "") -> list[str]:
+        """The keys with a national or provincial row (and, given ``commune_code``, a row of that commune's own)."""
         return sorted(
             k
             for k in self.index.keys("funding.") + self.index.keys(BASE_SALARY)
-            if any(r.province_code in ("", self.province_code) and not r.commune_code for r in self.index.rows(k))
+            if any(r.province_code in ("", self.province_code) and r.commune_code in ("", commune_code) for r in self.index.rows(k))
         )
 
-    def in_force(self, day: dt.date) -> list[RuleRef]:
+    def in_force(self, day: dt.date, commune_code: str = "") -> list[RuleRef]:
+        """The rules in force on ``day`` for the province, or for one of its communes (``commune_code``): that commune's
+        own value where it has one (the one its allocation uses), otherwise the province's or the national one."""
         out = []
-        for key in self.rule_keys():
-            ref = self.get(key, day)
+        for key in self.rule_keys(commune_code):
+            ref = self.get(key, day, commune_code)
             if ref is not None:
                 out.append(ref)
         return out

@@ -197,16 +197,23 @@ def rules_in_force(*, fetched_by: Any, day: dt.date, province_code: str | None =
     return code, RuleBook.load(code)
 
 
+def rules_commune_code(user: Any) -> str:
+    """The commune whose rules a user is shown: a commune user's own ("" for province users, who see the province's)."""
+    return "" if is_province_user(user) else (user.commune_code or "")
+
+
 def rule_history(*, fetched_by: Any, province_code: str, key: str | None = None) -> list[RuleRef]:
-    """Every period of the funding rules (or of one key) that applies to the province: national and the province's own rows."""
+    """Every period of the funding rules (or of one key) that applies to the province: national and the province's own
+    rows, and for a commune user their commune's own rows too (never another commune's)."""
     require_reader(fetched_by)
+    commune_code = rules_commune_code(fetched_by)
     book = RuleBook.load(province_code)
     out = []
-    for k in book.rule_keys():
+    for k in book.rule_keys(commune_code):
         if key and k != key:
             continue
         for r in book.index.rows(k):
-            if r.province_code in ("", province_code) and not r.commune_code:
+            if r.province_code in ("", province_code) and r.commune_code in ("", commune_code):
                 out.append(book._wrap(r))
     return out
 

@@ -159,7 +159,8 @@ def rules_view(request: AuthedHttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
         day = timezone.localdate()
     code, book = selectors.rules_in_force(fetched_by=user, day=day)
-    refs = book.in_force(day)
+    commune_code = selectors.rules_commune_code(user)
+    refs = book.in_force(day, commune_code=commune_code)
     can_edit = user.is_superuser or user.role in selectors.WRITE_ROLES
     form = None
     if can_edit:
@@ -177,7 +178,7 @@ def rules_view(request: AuthedHttpRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
     history = selectors.rule_history(fetched_by=user, province_code=code, key=request.GET.get("key")) if request.GET.get("key") else None
     return render(request, "funding/rules.html", {"refs": refs, "day": day, "form": form, "province_code": code, "history": history,
-                                                   "qd68": read_qd68()})
+                                                   "commune_code": commune_code, "qd68": read_qd68()})
 
 
 @funding_view
