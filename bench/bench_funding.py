@@ -98,13 +98,13 @@ def _analyze() -> None:
     compares every row with every listed id, instead of reading the commune index (0.1 s of server time or more each)."""
     from django.db import connection
 
-    from coso.funding.models import CommuneProfile, Organisation
+    from coso.funding.models import ExtraWorkers, Organisation
     from coso.units.models import AdministrativeUnit, Village
 
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cur:
-        for model in (AdministrativeUnit, Village, Organisation, CommuneProfile):
+        for model in (AdministrativeUnit, Village, Organisation, ExtraWorkers):
             cur.execute(f"ANALYZE {model._meta.db_table}")
 
 
@@ -158,7 +158,7 @@ def _rhu(x: Decimal) -> int:
 def load_arrays(quick: bool) -> dict[str, Any]:
     import numpy as np
 
-    from coso.funding.models import CommuneProfile, Organisation
+    from coso.funding.models import ExtraWorkers, Organisation
     from coso.units.models import AdministrativeUnit, Village
 
     cqs = AdministrativeUnit.objects.filter(level="commune")
@@ -168,7 +168,7 @@ def load_arrays(quick: bool) -> dict[str, Any]:
                                 "province_code", "code"))
     idx = {r[0]: i for i, r in enumerate(rows)}
     cls_map = {"special": 0, "I": 0, "II": 1, "III": 2}
-    extra = dict(CommuneProfile.objects.values_list("commune_id", "extra_pt_workers"))
+    extra = dict(ExtraWorkers.objects.order_by("commune_id", "valid_from").values_list("commune_id", "extra_pt_workers"))  # one row each in the demo
     c = {
         "cls": np.array([cls_map.get(r[1], 2) for r in rows], dtype=np.int64),
         "border": np.array([r[2] for r in rows], dtype=bool), "difficult": np.array([r[3] for r in rows], dtype=bool),

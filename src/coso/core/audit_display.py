@@ -368,6 +368,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "feedback_unhide": _("Bỏ ẩn phản ánh"),
     # funding
     "funding-commune-pt-distribution": _("Phân phối quỹ phụ cấp người hoạt động không chuyên trách cấp xã"),
+    "funding-extra-workers-set": _("Đặt số người hoạt động không chuyên trách cấp xã tăng thêm từ một ngày"),
     "funding-organisation-created": _("Tạo tổ chức chính trị - xã hội của xã"),
     "funding-scenario-adopted": _("Áp dụng kịch bản kinh phí"),
     "funding-scenario-changes": _("Ghi các thay đổi của kịch bản kinh phí"),

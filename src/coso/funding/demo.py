@@ -3,13 +3,15 @@ worker counts, and two ready-made scenarios. Villages come from the units demo."
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from coso.core.demo import DemoContext
-from coso.funding.models import CommuneProfile, Organisation, Scenario, ScenarioChange
+from coso.funding.models import ExtraWorkers, Organisation, Scenario, ScenarioChange
 from coso.funding.rule_keys import ASSOCIATION_NAMES
 from coso.funding.services import STANDARD_ORGS
 
+DECREE_33_START = dt.date(2023, 8, 1)
 ASSOCIATIONS = ["nguoi_cao_tuoi", "chu_thap_do", "khuyen_hoc", "bao_tro_nkt", "cuu_tnxp", "nan_nhan_da_cam"]
 SCENARIOS = [
     ("Nâng quỹ thôn lên 5,0", "Quỹ phụ cấp thôn, tổ dân phố mức thường từ 4,5 lên 5,0 × lương cơ sở.", [("funding.village.coef.low", "set", Decimal("5.0"))]),
@@ -24,7 +26,7 @@ def build_organisations(communes, rng, progress=None) -> int:  # type: ignore[no
     done = set(Organisation.objects.filter(commune__in=communes).values_list("commune_id", flat=True).distinct()) if len(communes) < 5000 else set(
         Organisation.objects.values_list("commune_id", flat=True).distinct())
     batch: list[Organisation] = []
-    profiles: list[CommuneProfile] = []
+    profiles: list[ExtraWorkers] = []
     count = 0
     for i, c in enumerate(communes):
         if c.pk in done:
@@ -36,7 +38,10 @@ def build_organisations(communes, rng, progress=None) -> int:  # type: ignore[no
         for code in rng.sample(ASSOCIATIONS, rng.randint(2, 4)):
             batch.append(Organisation(commune=c, province_code=c.province_code, commune_code=c.code, kind=Organisation.Kind.ASSOCIATION,
                                       association_code=code, name=f"{labels.get(code, code)} {c.name}"))
-        profiles.append(CommuneProfile(commune=c, province_code=c.province_code, commune_code=c.code, extra_pt_workers=rng.choice([0, 0, 0, 1, 2])))
+        extra = rng.choice([0, 0, 0, 1, 2])
+        if extra:  # from Decree 33/2023/NĐ-CP (1/8/2023), or the commune's start when later
+            since = max(c.valid_from or DECREE_33_START, DECREE_33_START)
+            profiles.append(ExtraWorkers(commune=c, province_code=c.province_code, commune_code=c.code, valid_from=since, extra_pt_workers=extra))
         if len(batch) >= 5000:
             Organisation.objects.bulk_create(batch, ignore_conflicts=True)
             count += len(batch)
@@ -44,7 +49,7 @@ def build_organisations(communes, rng, progress=None) -> int:  # type: ignore[no
         if progress is not None:
             progress.update(i + 1, len(communes))
     Organisation.objects.bulk_create(batch, ignore_conflicts=True)
-    CommuneProfile.objects.bulk_create(profiles, ignore_conflicts=True, batch_size=2000)
+    ExtraWorkers.objects.bulk_create(profiles, ignore_conflicts=True, batch_size=2000)
     return count + len(batch)
 
 

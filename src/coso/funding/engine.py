@@ -199,6 +199,25 @@ class CommuneInfo:
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     extra_pt_workers: int = 0
+    # The number from dates, (valid_from, number) in date order, each in force until the next (``ExtraWorkers`` rows):
+    # when given, it replaces ``extra_pt_workers`` (0 before the first date).
+    extra_pt_periods: tuple[tuple[dt.date, int], ...] = ()
+
+    def extra_on(self, day: dt.date) -> int:
+        """The number of extra part-time workers in force on ``day``."""
+        if not self.extra_pt_periods:
+            return self.extra_pt_workers
+        n = 0
+        for since, count in self.extra_pt_periods:
+            if since > day:
+                break
+            n = count
+        return n
+
+    def extra_dates(self, period: Period) -> tuple[dt.date, ...]:
+        """The dates inside ``period`` where the number changes (they split its month groups)."""
+        first, last = period.start, month_end(period.month_starts()[-1])
+        return tuple(since for since, _ in self.extra_pt_periods if first < since <= last)
 
 
 @dataclass(slots=True)
@@ -537,9 +556,9 @@ class _Plan:
     """A scope's rules for a period (the province, or a commune with rules of its own), resolved once per month group,
     and the templates of its recipients. Kept on the rule book (which never changes) for the period."""
 
-    def __init__(self, book: RuleBook, period: Period, cc: str, detail: bool):
+    def __init__(self, book: RuleBook, period: Period, cc: str, detail: bool, extra_dates: tuple[dt.date, ...] = ()):
         self.book, self.cc, self.detail = book, cc, detail
-        commune_segs, village_segs = family_segments(period, book, cc)
+        commune_segs, village_segs = family_segments(period, book, cc, extra_dates)
         self.commune_segs = commune_segs
         self.commune_bases = [book.get(BASE_SALARY, seg[0], cc) for seg in commune_segs]
         self.village_groups = [_VillageGroup(book, cc, seg, detail) for seg in village_segs]
@@ -560,15 +579,16 @@ class _Plan:
         return (tuple(_active_range(seg, c.valid_from, c.valid_to) for seg in self.commune_segs),
                 tuple(_active_range(g.months, c.valid_from, c.valid_to) for g in self.village_groups))
 
-    def commune_template(self, classification: str, extra_n: int, ranges: Ranges) -> _Template:
+    def commune_template(self, classification: str, extra_n: tuple[int, ...], ranges: Ranges) -> _Template:
         key = ("commune", classification, extra_n, ranges)
         t = self.templates.get(key)
         if t is None:
             t = self.templates[key] = self._commune_template(classification, extra_n, ranges)
         return t
 
-    def _commune_template(self, classification: str, extra_n_in: int, ranges: Ranges) -> _Template:
-        """1. Commune part-time worker fund (ends with the transition: no rule → no line)."""
+    def _commune_template(self, classification: str, extra_ns: tuple[int, ...], ranges: Ranges) -> _Template:
+        """1. Commune part-time worker fund (ends with the transition: no rule → no line); ``extra_ns``: the number of extra
+        workers in force in each month group."""
         book, cc, detail = self.book, self.cc, self.detail
         cls, cls_note = _cls(classification)
         t = _Template(detail)
@@ -582,7 +602,7 @@ class _Plan:
             if pt_ref is None:
                 continue
             extra_ref = book.get("funding.commune_pt.extra_worker_coef", day, cc)
-            extra_n = extra_n_in if extra_ref is not None else 0
+            extra_n = extra_ns[g] if extra_ref is not None else 0
             coef = pt_ref.value + (extra_ref.value * extra_n if extra_ref is not None else 0)
             monthly = rnd(coef * base)
             formula = None
@@ -684,12 +704,14 @@ class _Plan:
         return vt
 
 
-def _plan(book: RuleBook, period: Period, commune_code: str, detail: bool) -> _Plan:
+def _plan(book: RuleBook, period: Period, commune_code: str, detail: bool, extra_dates: tuple[dt.date, ...] = ()) -> _Plan:
+    """The plan of the commune's scope; a commune whose number of extra workers changes within the period has its month
+    groups split at those dates too (shared with the communes changing on the same dates)."""
     scope = commune_code if commune_code in book.communes_with_rules else ""
-    key = ("funding.engine.plan", period, scope, detail)
+    key = ("funding.engine.plan", period, scope, detail, extra_dates)
     plan = book.derived.get(key)
     if plan is None:
-        plan = book.derived[key] = _Plan(book, period, scope, detail)
+        plan = book.derived[key] = _Plan(book, period, scope, detail, extra_dates)
     return plan
 
 
@@ -697,13 +719,13 @@ def allocate_commune(
     book: RuleBook, period: Period, commune: CommuneInfo, villages: list[VillageInfo], orgs: list[OrgInfo], *, detail: bool = True,
 ) -> CommuneResult:
     """One commune's lines. Recipients are told apart by their ids (distinct within a commune)."""
-    plan = _plan(book, period, commune.code, detail)
+    plan = _plan(book, period, commune.code, detail, commune.extra_dates(period))
     c_ranges, v_ranges = plan.commune_ranges(commune)
     classification, difficult = commune.classification, commune.is_difficult_area
 
     # Commune and organisation lines.
     block = _Recipients()
-    t = plan.commune_template(classification, commune.extra_pt_workers, c_ranges)
+    t = plan.commune_template(classification, tuple(commune.extra_on(seg[0]) for seg in plan.commune_segs), c_ranges)
     if t.entries:
         block.add("commune", commune.id, f"Quỹ phụ cấp NHĐKCT {commune.name}", t)
     for org in orgs:
@@ -816,10 +838,13 @@ def _titles(ref: RuleRef | None, base: Decimal, detail: bool) -> list[tuple[str,
     return out
 
 
-def family_segments(period: Period, book: RuleBook, commune_code: str = "") -> tuple[list[list[dt.date]], list[list[dt.date]]]:
+def family_segments(period: Period, book: RuleBook, commune_code: str = "",
+                    extra_dates: Iterable[dt.date] = ()) -> tuple[list[list[dt.date]], list[list[dt.date]]]:
     """Month groups for commune/organisation rules and, separately, for village rules: a change of one family
-    (e.g. the end of the commune part-time fund) does not split the other's computation."""
-    return (segments(period, book.boundaries(COMMUNE_PREFIXES, commune_code)), segments(period, book.boundaries(VILLAGE_PREFIXES, commune_code)))
+    (e.g. the end of the commune part-time fund) does not split the other's computation. ``extra_dates``: where a
+    commune's number of extra part-time workers changes (a commune fact the commune fund depends on)."""
+    return (segments(period, book.boundaries(COMMUNE_PREFIXES, commune_code) | set(extra_dates)),
+            segments(period, book.boundaries(VILLAGE_PREFIXES, commune_code)))
 
 
 def allocate(

@@ -13,6 +13,7 @@ UNKNOWN_NORM = ErrorCode("unknown-norm", _("Không có định mức “%(key)s�
 SOURCE_REQUIRED = ErrorCode("source-required", _("Cần ghi căn cứ (văn bản, nghị quyết HĐND)."))
 NEGATIVE_VALUE = ErrorCode("negative-value", _("Giá trị không được âm."))
 COMMUNE_PROFILE_SET_INVALID_NUMBER = ErrorCode("invalid-number", _("Số người tăng thêm không được âm."))
+EXTRA_WORKERS_PAST = ErrorCode("date-past", _("Không được sửa quá khứ: ngày áp dụng phải từ hôm nay (%(today)s) trở đi."), field="valid_from")
 INVALID_SCENARIO_CHANGE = ErrorCode("invalid-scenario-change", _("Thay đổi định mức không hợp lệ: %(first)s"))
 # The scenario form's own message (Django's DecimalField, in Vietnamese): the API says the same of the same value.
 SCENARIO_VALUE_TOO_PRECISE = ErrorCode("invalid-scenario-change", _("Hãy chắc chắn rằng không có nhiều hơn %(max)s chữ số thập phân."))

@@ -141,3 +141,5 @@ class CommunePtDistributionForm(forms.Form):
 
 class CommuneProfileForm(forms.Form):
     extra_pt_workers = forms.IntegerField(label=_("Số người hoạt động không chuyên trách cấp xã tăng thêm"), min_value=0, max_value=50)
+    # Left empty: from today. The months before keep the number in force then.
+    valid_from = forms.DateField(label=_("Áp dụng từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_day])

@@ -43,14 +43,23 @@ class Organisation(TenantModel):
         return self.name
 
 
-class CommuneProfile(TenantModel):
-    """Funding attributes of a commune that the unit register does not hold."""
+class ExtraWorkers(TenantModel):
+    """The number of extra part-time workers of a commune, each adding to its fund (Decree 33/2023/NĐ-CP, Art. 34),
+    from a date: each row is in force from ``valid_from`` until the next row of the commune. A month reads the number in
+    force on its first day, as it reads the rules, so a change from a date leaves the months before it as they were."""
 
-    commune = models.OneToOneField("units.AdministrativeUnit", on_delete=models.CASCADE, related_name="funding_profile")
+    commune = models.ForeignKey("units.AdministrativeUnit", on_delete=models.CASCADE, related_name="funding_extra_workers")
+    valid_from = models.DateField(_("áp dụng từ ngày"))
     extra_pt_workers = models.PositiveSmallIntegerField(_("số người hoạt động không chuyên trách tăng thêm"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("người cập nhật"))
+    created_at = models.DateTimeField(_("thời điểm cập nhật"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("hồ sơ kinh phí xã")
+        ordering = ["commune_id", "valid_from"]
+        verbose_name = _("số người hoạt động không chuyên trách tăng thêm của xã")
+        verbose_name_plural = _("số người hoạt động không chuyên trách tăng thêm của xã")
+        constraints = [models.UniqueConstraint(fields=["commune", "valid_from"], name="funding_extra_workers_unique_day")]
 
 
 class Scenario(models.Model):

@@ -16,7 +16,7 @@ from coso.core.dbfunctions import IdsIn
 from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.core.scoping import can_see_unit, get_scoped_or_404, require_roles, scoped
 from coso.funding.engine import Allocation, CommuneInfo, CommuneResult, OrgInfo, Period, VillageInfo, allocate, cyclic_gc_paused
-from coso.funding.models import Organisation, Scenario
+from coso.funding.models import ExtraWorkers, Organisation, Scenario
 from coso.funding.rules import Change, RuleBook, RuleRef, bounds_problem, numeric_refs
 from coso.units.models import AdministrativeUnit, Village
 
@@ -81,7 +81,7 @@ def organisation_get(*, fetched_by: Any, pk: Any) -> Organisation:
 
 ORG_ORDER = {"mttq": 0, "doan": 1, "phu_nu": 2, "nong_dan": 3, "ccb": 4, "association": 5}
 COMMUNE_FIELDS = ("id", "code", "name", "province_code", "classification", "is_border_or_island", "is_difficult_area",
-                  "is_security_hotspot", "valid_from", "valid_to", "funding_profile__extra_pt_workers")
+                  "is_security_hotspot", "valid_from", "valid_to")
 VILLAGE_FIELDS = ("id", "commune_id", "name", "kind", "households", "is_border_or_island", "is_security_hotspot",
                   "converted_from_thon", "valid_from", "valid_to")
 
@@ -101,6 +101,10 @@ def _rows(qs: QuerySet) -> list[tuple]:
 
 def _village_rows(ids: list[int]) -> QuerySet:
     return Village.objects.filter(IdsIn("commune_id", ids)).order_by("commune_id", "name").values_list(*VILLAGE_FIELDS)
+
+
+def _extra_rows(ids: list[int]) -> QuerySet:
+    return ExtraWorkers.objects.filter(IdsIn("commune_id", ids)).order_by("commune_id", "valid_from").values_list("commune_id", "valid_from", "extra_pt_workers")
 
 
 def _org_rows(ids: list[int]) -> QuerySet:
@@ -137,9 +141,14 @@ def commune_inputs(communes: QuerySet, *, batch: int = 400) -> Iterator[tuple[Co
     """Stream (commune, villages, organisations) in batches of communes (bounded memory at national scale)."""
     rows = _rows(communes.order_by("code").values_list(*COMMUNE_FIELDS))
     for i in range(0, len(rows), batch):
-        chunk = [CommuneInfo(cid, code, name, province_code, classification, bool(border), bool(difficult), bool(hotspot), valid_from, valid_to, extra or 0)
-                 for cid, code, name, province_code, classification, border, difficult, hotspot, valid_from, valid_to, extra in rows[i: i + batch]]
+        chunk = [CommuneInfo(cid, code, name, province_code, classification, bool(border), bool(difficult), bool(hotspot), valid_from, valid_to)
+                 for cid, code, name, province_code, classification, border, difficult, hotspot, valid_from, valid_to in rows[i: i + batch]]
         ids = [c.id for c in chunk]
+        extra: dict[int, list[tuple[dt.date, int]]] = {}
+        for cid, since, n in _rows_for_ids(ExtraWorkers, _extra_rows, ids):
+            extra.setdefault(cid, []).append((since, n))
+        for c in chunk:
+            c.extra_pt_periods = tuple(extra.get(c.id, ()))
         villages: dict[int, list[VillageInfo]] = {cid: [] for cid in ids}
         for vid, cid, name, kind, households, border, hotspot, converted, valid_from, valid_to in _rows_for_ids(Village, _village_rows, ids):
             villages[cid].append(VillageInfo(vid, cid, name, kind, households, bool(border), bool(hotspot), bool(converted), valid_from, valid_to))
@@ -148,6 +157,22 @@ def commune_inputs(communes: QuerySet, *, batch: int = 400) -> Iterator[tuple[Co
             orgs[o[1]].append(OrgInfo(*o))
         for c in chunk:
             yield c, villages[c.id], sorted(orgs[c.id], key=lambda o: (ORG_ORDER.get(o.kind, 9), o.name))
+
+
+def extra_workers_history(*, fetched_by: Any, commune: AdministrativeUnit) -> list[ExtraWorkers]:
+    """The commune's numbers of extra part-time workers, each with the date it applies from (oldest first)."""
+    commune_get(fetched_by=fetched_by, code=commune.code)
+    return list(ExtraWorkers.objects.filter(commune=commune).select_related("created_by").order_by("valid_from"))
+
+
+def extra_workers_on(history: list[ExtraWorkers], day: dt.date) -> int:
+    """The number in force on ``day`` among ``history`` (0 before the first date)."""
+    n = 0
+    for row in history:
+        if row.valid_from > day:
+            break
+        n = row.extra_pt_workers
+    return n
 
 
 def scenario_changes(scenario: Scenario | None) -> list[Change]:

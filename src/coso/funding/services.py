@@ -18,7 +18,7 @@ from coso.core.scoping import require_roles
 from coso.core.text import nfc
 from coso.funding import errors as funding_errors
 from coso.funding.engine import fmt_coef, fmt_money, rnd
-from coso.funding.models import CommuneProfile, FundDistribution, Organisation, Scenario, ScenarioChange
+from coso.funding.models import ExtraWorkers, FundDistribution, Organisation, Scenario, ScenarioChange
 from coso.funding.rule_keys import ASSOCIATION_NAMES, label_for
 from coso.funding.rules import BASE_SALARY, Change, RuleBook, bounds_problem, numeric_refs, stored_value
 from coso.funding.selectors import DISTRIBUTE_ROLES, WRITE_ROLES, check_day, commune_get, province_for, scenario_bound_problems, village_get
@@ -134,20 +134,30 @@ def organisations_ensure(*, actor: Any, commune: AdministrativeUnit, association
     return out
 
 
-def commune_profile_set(*, actor: Any, commune: AdministrativeUnit, extra_pt_workers: int) -> CommuneProfile:
+def commune_profile_set(*, actor: Any, commune: AdministrativeUnit, extra_pt_workers: int, valid_from: dt.date | None = None) -> ExtraWorkers:
+    """Set the commune's number of extra part-time workers from ``valid_from`` (today by default) on: the months before
+    keep the number in force then. Never in the past, as for the rules (``coso.rules.services.rule_change``): the
+    allocations already shown for past months do not change. A number from the same day replaces it; one from a later
+    day applies from that day."""
     require_roles(actor, *WRITE_ROLES)
     commune_get(fetched_by=actor, code=commune.code)
     if extra_pt_workers < 0:
         raise funding_errors.COMMUNE_PROFILE_SET_INVALID_NUMBER()
+    today = timezone.localdate()
+    day = valid_from or today
+    check_day(day, "valid_from")
+    if day < today:
+        raise funding_errors.EXTRA_WORKERS_PAST(today=today.strftime("%d/%m/%Y"))
     with transaction.atomic():
-        # The row may not exist yet (nothing to lock): one save of the commune's profile at a time, so that two first
+        # The row may not exist yet (nothing to lock): one save of the commune's number at a time, so that two first
         # saves side by side (a double click) do not both create it.
-        locks.lock(CommuneProfile, "funding.commune_profile", commune.code)
-        profile = CommuneProfile.objects.select_for_update().filter(commune=commune).first()
-        if profile is None:
-            return audited_create(CommuneProfile(commune=commune, province_code=commune.province_code, commune_code=commune.code,
-                                                 extra_pt_workers=extra_pt_workers), actor=actor)
-        return audited_update(profile, actor=actor, changes={"extra_pt_workers": extra_pt_workers})
+        locks.lock(ExtraWorkers, "funding.commune_profile", commune.code)
+        row = ExtraWorkers.objects.select_for_update().filter(commune=commune, valid_from=day).first()
+        if row is None:
+            return audited_create(ExtraWorkers(commune=commune, province_code=commune.province_code, commune_code=commune.code, valid_from=day,
+                                               extra_pt_workers=extra_pt_workers, created_by=actor),
+                                  actor=actor, verb="funding-extra-workers-set")
+        return audited_update(row, actor=actor, changes={"extra_pt_workers": extra_pt_workers}, verb="funding-extra-workers-set")
 
 
 # ----------------------------------------------------------------------------- scenarios

@@ -119,8 +119,10 @@ def allocation_view(request: AuthedHttpRequest) -> HttpResponse:
     else:
         res = alloc.communes[0] if alloc.communes else None
         ctx["result"] = res
-        profile = getattr(commune, "funding_profile", None) if hasattr(commune, "funding_profile") else None
-        ctx["extra_pt_workers"] = profile.extra_pt_workers if profile else 0
+        history = selectors.extra_workers_history(fetched_by=user, commune=commune)
+        ctx["extra_history"] = history
+        ctx["extra_pt_workers"] = selectors.extra_workers_on(history, timezone.localdate())
+        ctx["today"] = timezone.localdate()
         ctx["can_edit_profile"] = user.is_superuser or user.role in selectors.WRITE_ROLES
         lines = res.lines if res else []
         if village is not None:
@@ -336,7 +338,8 @@ def commune_profile_view(request: AuthedHttpRequest, code: str) -> HttpResponse:
     form = CommuneProfileForm(request.POST)
     if form.is_valid():
         try:
-            services.commune_profile_set(actor=user, commune=commune, extra_pt_workers=form.cleaned_data["extra_pt_workers"])
+            services.commune_profile_set(actor=user, commune=commune, extra_pt_workers=form.cleaned_data["extra_pt_workers"],
+                                         valid_from=form.cleaned_data.get("valid_from"))
             messages.success(request, _("Đã cập nhật số người hoạt động không chuyên trách tăng thêm."))
         except ApplicationError as exc:
             messages.error(request, exc.message)

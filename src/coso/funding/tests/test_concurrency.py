@@ -90,11 +90,11 @@ def test_scenario_deleted_while_it_is_adopted(users, monkeypatch):
 
 def test_commune_profile_set_twice_at_once_the_first_time(users, commune, monkeypatch):
     """A double click on the commune's first profile: both saves succeed, one profile, the later value."""
-    from coso.funding.models import CommuneProfile
+    from coso.funding.models import ExtraWorkers
 
     def set_to(n):  # type: ignore[no-untyped-def]
         return lambda: services.commune_profile_set(actor=users["province_finance"], commune=commune, extra_pt_workers=n)
 
     _results, errors, _waited = side_by_side(monkeypatch, services, "audited_create", set_to(2), set_to(3))
     assert not errors, errors
-    assert list(CommuneProfile.objects.filter(commune=commune).values_list("extra_pt_workers", flat=True)) == [3]
+    assert list(ExtraWorkers.objects.filter(commune=commune).values_list("extra_pt_workers", flat=True)) == [3]

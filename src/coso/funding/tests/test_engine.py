@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from coso.funding.engine import Period, annual_share, segments
 from coso.funding.rules import RuleBook
@@ -86,7 +87,8 @@ def test_commune_pt_extra_workers_and_classification(old_commune, users):
 
     old_commune.classification = "III"
     old_commune.save()
-    commune_profile_set(actor=users["province_finance"], commune=old_commune, extra_pt_workers=2)
+    with time_machine.travel(dt.datetime(2024, 12, 20, 9, tzinfo=dt.UTC), tick=False):  # set before 2025, from that day
+        commune_profile_set(actor=users["province_finance"], commune=old_commune, extra_pt_workers=2)
     alloc = allocation_compute(province_code="79", period=Period.parse("2025-Q1"))
     (ln,) = lines_of(alloc, "commune_pt")
     assert ln.amount == (15 * 2_340_000 + 2 * 3_510_000) * 3  # (15.0 + 2 × 1.5) × 2,340,000 × 3

@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 
 from coso.funding import services
@@ -214,7 +215,8 @@ def test_commune_profile_form(login, users, data, old_commune):
     r = login(users["finance"]).post(f"/funding/communes/{old_commune.code}/profile/", {"extra_pt_workers": "2"})
     assert r.status_code == 403
     c = login(users["province_finance"])
-    r = c.post(f"/funding/communes/{old_commune.code}/profile/", {"extra_pt_workers": "2", "period": "2025"})
+    with time_machine.travel(dt.datetime(2024, 12, 20, 9, tzinfo=dt.UTC), tick=False):  # from that day (today)
+        r = c.post(f"/funding/communes/{old_commune.code}/profile/", {"extra_pt_workers": "2", "period": "2025"})
     assert r.status_code == 302
     r = c.get("/api/v1/funding/allocation?period=2025-01&commune=" + old_commune.code)
     assert r.json()["communes"][0]["by_category"]["commune_pt"] == (21 + 2 * 1.5) * 2_340_000
