@@ -1,6 +1,7 @@
 """Reorganisation mover of cadre planning: a commune's planning lists move to the commune that takes over. When
 that commune already has a list for the same term and position (its own, or one moved from another commune of the same
-merger), the candidates join it and the old list stays (empty) as history. Open appointment proposals and postgraduate
+merger), the candidates join it and the old list stays (empty) as history. A person active in both lists keeps one entry
+(the one approved first) and the other is closed as merged, naming the entry kept (``_close_duplicates``). Open appointment proposals and postgraduate
 requests still under way move as well. Registered with ``coso.units.reorg``."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from coso.core.audit import audited_update
 from coso.planning.models import AppointmentProposal, Candidate, PlanningList, PostgradRequest, RemovalProposal
 from coso.units.reorg import MovePlan, _audit_move, count_by_commune, move_by_commune, move_dependents, register_mover
 
@@ -35,6 +37,9 @@ def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
                 existing[target][(pl.term, pl.position_code)] = pl
                 continue
             merged.add(pl.pk)
+            closed = _close_duplicates(pl, into, plan=plan, actor=actor)
+            if closed:
+                moved[f"duplicates_closed:{target}"] = moved.get(f"duplicates_closed:{target}", 0) + closed
             ids = list(Candidate.objects.filter(planning_list=pl).values_list("pk", flat=True))
             Candidate.objects.filter(pk__in=ids).update(planning_list=into, commune_code=target)
             _audit_move(actor=actor, plan=plan, object_type=Candidate._meta.label, ids=ids, before={"planning_list_id": pl.pk, "commune_code": src},
@@ -55,6 +60,31 @@ def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
     for qs in _under_way():
         move_by_commune(qs, plan, actor=actor)
     return moved
+
+
+def _close_duplicates(pl: PlanningList, into: PlanningList, *, plan: MovePlan, actor: Any) -> int:
+    """A person active in both lists (one active entry per person and list): the joined list keeps the entry approved
+    first (earlier date of entry; on the same day the joined list's own) and the other is closed as merged on the
+    effective date under the reorganisation's decision, its reason naming the entry kept. Returns how many were closed."""
+    from coso.planning.services import _event
+
+    theirs = {c.person_id: c for c in Candidate.objects.select_for_update().filter(planning_list=into, status=Candidate.Status.ACTIVE)}
+    n = 0
+    for cand in Candidate.objects.select_for_update().filter(planning_list=pl, status=Candidate.Status.ACTIVE).order_by("pk"):
+        other = theirs.get(cand.person_id)
+        if other is None:
+            continue
+        keep, drop = (cand, other) if cand.entered_on < other.entered_on else (other, cand)
+        reason = (f"Trùng quy hoạch khi sắp xếp đơn vị theo {plan.reference}: giữ mục #{keep.pk} (vào quy hoạch ngày "
+                  f"{keep.entered_on:%d/%m/%Y} theo {keep.decision}) trong danh sách #{into.pk} của xã {into.commune_code}")[:500]
+        on = max(plan.effective_on, drop.entered_on)
+        audited_update(drop, actor=actor, verb="planning.merge_duplicate", reason=reason,
+                       changes={"status": Candidate.Status.REMOVED, "removed_on": on, "removal_decision": plan.reference[:120], "removal_reason": reason})
+        _event(drop, on=on, kind="merged", text=reason + ".", actor=actor)
+        if keep is cand:
+            theirs[cand.person_id] = cand
+        n += 1
+    return n
 
 
 def _under_way() -> list[Any]:

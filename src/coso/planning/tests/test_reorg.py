@@ -91,3 +91,32 @@ def test_open_proposals_and_pending_postgrad_requests_follow_to_the_commune_that
     assert c.get(f"/api/v1/planning/postgrad/{req.pk}").status_code == 200
     r = c.post(f"/api/v1/planning/appointment-proposals/{prop.pk}/close", {"outcome": "Không bổ nhiệm"}, content_type="application/json")
     assert r.status_code == 200, r.content
+
+
+def test_a_person_in_the_same_list_of_two_merging_communes_keeps_one_entry_and_the_merger_goes_through(users, commune, other_commune):  # type: ignore[no-untyped-def]
+    """A person planned for the same post and term in both communes (one active entry per person and list): the merger
+    failed on the unique rule and was rolled back. Now the joined list keeps the entry approved first and the other is
+    closed as merged, naming the list it went to; the merger's result counts it."""
+    from coso.core.models import AuditLog
+    from coso.planning.models import CandidateEvent
+    from coso.units.tests import reorg_helpers as h
+
+    mine, theirs = _list(commune), _list(other_commune)
+    p = h.person(other_commune, name="Nguyễn Văn An")
+    later = Candidate.objects.create(province_code="79", commune_code=commune.code, planning_list=mine, person=p, entered_on=dt.date(2025, 10, 1),
+                                     decision="5/QĐ-ĐU")
+    first = Candidate.objects.create(province_code="79", commune_code=other_commune.code, planning_list=theirs, person=p,
+                                     entered_on=dt.date(2025, 9, 1), decision="1/QĐ-ĐU")
+    r = _merge(users, [other_commune], commune)
+    r.refresh_from_db()
+    assert r.status == Reorganisation.Status.APPLIED, r.error
+    first.refresh_from_db()
+    later.refresh_from_db()
+    assert (first.planning_list_id, first.commune_code, first.status) == (mine.pk, commune.code, Candidate.Status.ACTIVE)
+    assert later.status == Candidate.Status.REMOVED
+    assert later.removed_on == EFFECTIVE and later.removal_decision.startswith("15/NQ-HĐND")
+    assert "1/QĐ-ĐU" in later.removal_reason and f"#{first.pk}" in later.removal_reason
+    assert CandidateEvent.objects.filter(candidate=later, kind="merged").exists()
+    assert AuditLog.objects.filter(verb="planning.merge_duplicate", object_id=str(later.pk)).exists()
+    assert Candidate.objects.filter(planning_list=mine, person=p, status=Candidate.Status.ACTIVE).count() == 1
+    assert r.result["movers"]["planning.lists"][f"duplicates_closed:{commune.code}"] == 1
