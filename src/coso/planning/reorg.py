@@ -1,11 +1,13 @@
 """Reorganisation mover of cadre planning: a commune's planning lists move to the commune that takes over. When
 that commune already has a list for the same term and position (its own, or one moved from another commune of the same
 merger), the candidates join it and the old list stays (empty) as history. A person active in both lists keeps one entry
-(the one approved first) and the other is closed as merged, naming the entry kept (``_close_duplicates``). Open appointment proposals and postgraduate
-requests still under way move as well. Registered with ``coso.units.reorg``."""
+(the one approved first) and the other is closed as merged, naming the entry kept (``_close_duplicates``). Open
+appointment proposals and postgraduate requests still under way move as well (movers ``planning.appointment_proposals``
+and ``planning.postgrad_requests``, so that the preview counts them). Registered with ``coso.units.reorg``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
@@ -54,11 +56,6 @@ def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
 
     for k, n in move_by_commune(PlanningList.objects.exclude(pk__in=merged), plan, actor=actor, after_move=dependents).items():
         moved[k] = moved.get(k, 0) + n
-    # What is still under way goes with the commune too (decided or closed ones stay as history): an open proposal (which
-    # blocks the person's planning for that post until closed) and a postgraduate request not decided, or approved and
-    # without a repayment recorded.
-    for qs in _under_way():
-        move_by_commune(qs, plan, actor=actor)
     return moved
 
 
@@ -87,9 +84,30 @@ def _close_duplicates(pl: PlanningList, into: PlanningList, *, plan: MovePlan, a
     return n
 
 
-def _under_way() -> list[Any]:
-    return [AppointmentProposal.objects.filter(status=AppointmentProposal.Status.OPEN),
-            PostgradRequest.objects.filter(Q(status=PostgradRequest.Status.SUBMITTED) | Q(status=PostgradRequest.Status.APPROVED, repay_case=""))]
+# What is still under way goes with the commune too (decided or closed ones stay as history): an open proposal (which
+# blocks the person's planning for that post until closed) and a postgraduate request not decided, or approved and
+# without a repayment recorded. Each is a mover of its own, so that the preview counts them with the same query the
+# move uses (the preview and the result agree).
+def _open_proposals() -> Any:
+    return AppointmentProposal.objects.filter(status=AppointmentProposal.Status.OPEN)
+
+
+def _postgrad_under_way() -> Any:
+    return PostgradRequest.objects.filter(Q(status=PostgradRequest.Status.SUBMITTED) | Q(status=PostgradRequest.Status.APPROVED, repay_case=""))
+
+
+def _mover_of(records: Callable[[], Any]) -> tuple[Callable[[MovePlan], dict[str, int]], Callable[..., dict[str, int]]]:
+    def count_(plan: MovePlan) -> dict[str, int]:
+        return count_by_commune(records(), plan)
+
+    def move_(plan: MovePlan, *, actor: Any) -> dict[str, int]:
+        return move_by_commune(records(), plan, actor=actor)
+
+    return count_, move_
 
 
 register_mover("planning.lists", label=_("Danh sách quy hoạch cán bộ"), order=50, count=count, move=move)
+_c, _m = _mover_of(_open_proposals)
+register_mover("planning.appointment_proposals", label=_("Đề nghị bổ nhiệm, giới thiệu ứng cử đang xem xét"), order=51, count=_c, move=_m)
+_c, _m = _mover_of(_postgrad_under_way)
+register_mover("planning.postgrad_requests", label=_("Đề nghị cử đi đào tạo sau đại học đang giải quyết"), order=52, count=_c, move=_m)

@@ -120,3 +120,38 @@ def test_a_person_in_the_same_list_of_two_merging_communes_keeps_one_entry_and_t
     assert AuditLog.objects.filter(verb="planning.merge_duplicate", object_id=str(later.pk)).exists()
     assert Candidate.objects.filter(planning_list=mine, person=p, status=Candidate.Status.ACTIVE).count() == 1
     assert r.result["movers"]["planning.lists"][f"duplicates_closed:{commune.code}"] == 1
+
+
+def test_the_preview_counts_the_proposals_and_postgrad_requests_the_merger_then_moves(users, login, commune, other_commune):  # type: ignore[no-untyped-def]
+    """The preview showed only the planning lists; open proposals and postgraduate requests under way moved unannounced.
+    Now each has its row in the preview, with the counts the merger's result then gives."""
+    import time_machine
+
+    from coso.planning.models import AppointmentProposal, PostgradRequest
+    from coso.units.tests import reorg_helpers as h
+
+    p = h.person(other_commune, name="Nguyễn Văn An")
+    _list(other_commune)
+    for i, status in enumerate(["open", "open", "closed"]):
+        AppointmentProposal.objects.create(person=p, position_code="chu_tich", kind="appointment", proposed_on=dt.date(2026, 2, 1),
+                                           reference=f"Tờ trình {i}/TTr", status=status, province_code="79", commune_code=other_commune.code)
+    for status, repay in [("submitted", ""), ("approved", ""), ("approved", "1"), ("rejected", "")]:
+        PostgradRequest.objects.create(person=p, level="thac_si", field="luat", institution="Học viện Hành chính", starts_on=dt.date(2026, 9, 1),
+                                       ends_on=dt.date(2028, 9, 1), cost=100_000_000, checks=[], eligible=False, rule_source={},
+                                       training_months=24, commitment_months=72, commitment_end=dt.date(2034, 9, 1), status=status,
+                                       repay_case=repay, province_code="79", commune_code=other_commune.code)
+    payload = {"kind": "commune_merge", "decision_number": "15/NQ-HĐND", "decision_date": "2026-02-20", "effective_on": "2026-04-01",
+               "title": "Sáp nhập", "spec": {"sources": [other_commune.code], "target": commune.code}}
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0), tick=False):
+        res = login(users["province_admin"]).post("/api/v1/units/reorganisations/preview", payload, content_type="application/json")
+    assert res.status_code == 200, res.content
+    preview = {m["key"]: m["counts"] for m in res.json()["movers"]}
+    labels = {m["key"]: m["label"] for m in res.json()["movers"]}
+    r = _merge(users, [other_commune], commune)
+    r.refresh_from_db()
+    assert preview["planning.appointment_proposals"] == {commune.code: 2} == r.result["movers"]["planning.appointment_proposals"]
+    assert preview["planning.postgrad_requests"] == {commune.code: 2} == r.result["movers"]["planning.postgrad_requests"]
+    assert preview["planning.lists"] == {commune.code: 1} == r.result["movers"]["planning.lists"]
+    assert labels["planning.postgrad_requests"] == "Đề nghị cử đi đào tạo sau đại học đang giải quyết"
+    assert AppointmentProposal.objects.filter(commune_code=commune.code).count() == 2
+    assert PostgradRequest.objects.filter(commune_code=commune.code).count() == 2
