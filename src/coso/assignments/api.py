@@ -50,7 +50,7 @@ class MatchIn(Schema):
 def _decision(d: Any) -> dict[str, Any]:
     return {"id": d.pk, "commune_code": d.commune_code, "position_code": d.position_code, "person_id": d.person_id, "number": d.number,
             "decided_on": d.decided_on, "effective_on": d.effective_on, "status": d.status, "from_position_code": d.from_position_code,
-            "from_commune_code": d.from_commune_code, "checks": d.checks}
+            "from_commune_code": d.from_commune_code, "checks": d.checks, "return_reason": d.return_reason}
 
 
 @router.get("/vacancies")

@@ -21,6 +21,8 @@ class Decision(TenantModel):
     class Status(models.TextChoices):
         PENDING = "pending", _("Chờ đến ngày có hiệu lực")
         APPLIED = "applied", _("Đã cập nhật hồ sơ")
+        # A reorganisation moved it to a commune whose catalogue lacks its post (``reorg.py``): it cannot be applied there.
+        RETURNED = "returned", _("Trả lại, cần quyết định mới")
 
     person = models.ForeignKey("workforce.Person", on_delete=models.PROTECT, related_name="+")
     position_code = models.CharField(_("chức vụ/chức danh bổ nhiệm"), max_length=30)
@@ -32,6 +34,7 @@ class Decision(TenantModel):
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     checks = models.JSONField(_("kết quả kiểm tra điều kiện"), default=list, blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True, default="")
+    return_reason = models.CharField(_("lý do trả lại"), max_length=500, blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)

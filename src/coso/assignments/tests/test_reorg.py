@@ -69,3 +69,36 @@ def test_a_person_of_another_commune_and_their_exemptions_stay_hidden(login, use
     assert login(users["leader"]).get(f"/bo-tri/nguoi/{a.pk}/").status_code == 404
     mine = person(commune, full_name="Trần Thị Bình", position="cv_vp", since=D(2020, 1, 1))
     assert "—" in _exemptions_table(login(users["leader"]).get(f"/bo-tri/nguoi/{mine.pk}/"))
+
+
+def test_a_pending_decision_for_a_post_the_receiving_commune_lacks_is_returned_with_the_reason(users, login, commune, other_commune):
+    """The merged commune had a job position of its own that the commune taking over does not have: the decision moved, stayed
+    pending, and the daily job failed on it every day ("failed" in the job's result), with nothing on the page. A signed
+    decision names its post, so nothing picks another post for it: it moves, is returned to the officers as needing a new
+    decision (status and Vietnamese reason on the decisions page and in the API), no longer holds a vacancy, and the job
+    leaves it alone."""
+    from coso.rules.testing import set_rule
+
+    set_rule("workforce.standards.job_position.cv_du_lich", {"name": "Công chức văn hóa - du lịch", "office": "phong_vhxh",
+                                                               "degree_level": "dai_hoc", "degree_fields": ["van_hoa"]},
+             valid_from=D(2025, 7, 1), province_code="79", commune_code=other_commune.code)
+    a = person(other_commune, full_name="Nguyễn Văn An", position="cv_vp", since=D(2018, 1, 1))
+    d = Decision.objects.create(province_code="79", commune_code=other_commune.code, person=a, position_code="cv_du_lich", number="7/QĐ-UBND",
+                                decided_on=D(2026, 3, 1), effective_on=D(2026, 5, 1), created_by=users["province_home_affairs"])
+    r = _merge(users, other_commune, commune)
+    r.refresh_from_db()
+    assert r.status == Reorganisation.Status.APPLIED, r.error
+    d.refresh_from_db()
+    assert (d.commune_code, d.status) == (commune.code, Decision.Status.RETURNED)
+    assert "Công chức văn hóa - du lịch" in d.return_reason and "quyết định mới" in d.return_reason
+    assert r.result["movers"]["assignments.pending_decisions"] == {commune.code: 1, f"returned:{commune.code}": 1}
+    assert AuditLog.objects.filter(verb="assignments.decision_return", object_id=str(d.pk)).exists()
+    with time_machine.travel(dt.datetime(2026, 5, 2, 9, 0), tick=False):
+        assert services.apply_due(on=D(2026, 5, 2)) == {"applied": 0, "failed": 0}
+        c = login(users["leader"])
+        page = c.get("/bo-tri/quyet-dinh/").content.decode()
+        row = page[page.index(f'data-decision="{d.pk}"'):]
+        row = row[:row.index("</tr>")]
+        assert "Trả lại, cần quyết định mới" in row and "Công chức văn hóa - du lịch" in row
+        body = c.get(f"/api/v1/assignments/decisions/{d.pk}").json()
+        assert body["status"] == "returned" and body["return_reason"] == d.return_reason
