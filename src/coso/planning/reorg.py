@@ -39,7 +39,7 @@ def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
                 existing[target][(pl.term, pl.position_code)] = pl
                 continue
             merged.add(pl.pk)
-            closed = _close_duplicates(pl, into, plan=plan, actor=actor)
+            closed = _close_duplicates(pl, into, target=target, plan=plan, actor=actor)
             if closed:
                 moved[f"duplicates_closed:{target}"] = moved.get(f"duplicates_closed:{target}", 0) + closed
             ids = list(Candidate.objects.filter(planning_list=pl).values_list("pk", flat=True))
@@ -59,10 +59,11 @@ def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
     return moved
 
 
-def _close_duplicates(pl: PlanningList, into: PlanningList, *, plan: MovePlan, actor: Any) -> int:
+def _close_duplicates(pl: PlanningList, into: PlanningList, *, target: str, plan: MovePlan, actor: Any) -> int:
     """A person active in both lists (one active entry per person and list): the joined list keeps the entry approved
     first (earlier date of entry; on the same day the joined list's own) and the other is closed as merged on the
-    effective date under the reorganisation's decision, its reason naming the entry kept. Returns how many were closed."""
+    effective date under the reorganisation's decision, its reason naming the entry kept and the commune ``target`` whose list
+    it is (``into`` may still be another source's list that moves there whole afterwards). Returns how many were closed."""
     from coso.planning.services import _event
 
     theirs = {c.person_id: c for c in Candidate.objects.select_for_update().filter(planning_list=into, status=Candidate.Status.ACTIVE)}
@@ -73,7 +74,7 @@ def _close_duplicates(pl: PlanningList, into: PlanningList, *, plan: MovePlan, a
             continue
         keep, drop = (cand, other) if cand.entered_on < other.entered_on else (other, cand)
         reason = (f"Trùng quy hoạch khi sắp xếp đơn vị theo {plan.reference}: giữ mục #{keep.pk} (vào quy hoạch ngày "
-                  f"{keep.entered_on:%d/%m/%Y} theo {keep.decision}) trong danh sách #{into.pk} của xã {into.commune_code}")[:500]
+                  f"{keep.entered_on:%d/%m/%Y} theo {keep.decision}) trong danh sách #{into.pk} của xã/phường mã {target}")[:500]
         on = max(plan.effective_on, drop.entered_on)
         audited_update(drop, actor=actor, verb="planning.merge_duplicate", reason=reason,
                        changes={"status": Candidate.Status.REMOVED, "removed_on": on, "removal_decision": plan.reference[:120], "removal_reason": reason})

@@ -155,3 +155,28 @@ def test_the_preview_counts_the_proposals_and_postgrad_requests_the_merger_then_
     assert labels["planning.postgrad_requests"] == "Đề nghị cử đi đào tạo sau đại học đang giải quyết"
     assert AppointmentProposal.objects.filter(commune_code=commune.code).count() == 2
     assert PostgradRequest.objects.filter(commune_code=commune.code).count() == 2
+
+
+def test_a_person_in_the_same_list_of_two_merged_communes_the_target_has_no_list(users, province, commune, other_commune):  # type: ignore[no-untyped-def]
+    """Both entries come from merged communes: the first list moves whole and the second joins it; the closed entry names the
+    commune that takes over (the list it went to ends up there), not the commune the first list came from."""
+    from conftest import _commune
+
+    from coso.units.tests import reorg_helpers as h
+
+    third = _commune(province, "26740", "Phường Đa Kao")
+    first_list, second_list = _list(other_commune), _list(third)
+    p = h.person(other_commune, name="Nguyễn Văn An")
+    later = Candidate.objects.create(province_code="79", commune_code=other_commune.code, planning_list=first_list, person=p,
+                                     entered_on=dt.date(2025, 10, 1), decision="5/QĐ-ĐU")
+    first = Candidate.objects.create(province_code="79", commune_code=third.code, planning_list=second_list, person=p, entered_on=dt.date(2025, 9, 1),
+                                     decision="1/QĐ-ĐU")
+    r = _merge(users, [other_commune, third], commune)
+    r.refresh_from_db()
+    assert r.status == Reorganisation.Status.APPLIED, r.error
+    first.refresh_from_db()
+    later.refresh_from_db()
+    assert (first.planning_list_id, first.commune_code, first.status) == (first_list.pk, commune.code, Candidate.Status.ACTIVE)
+    assert (later.planning_list_id, later.commune_code, later.status) == (first_list.pk, commune.code, Candidate.Status.REMOVED)
+    assert f"#{first.pk}" in later.removal_reason and f"mã {commune.code}" in later.removal_reason
+    assert r.result["movers"]["planning.lists"][f"duplicates_closed:{commune.code}"] == 1
