@@ -58,6 +58,9 @@ POSTGRAD_CONFLICT = ErrorCode("conflict", _("Đề nghị đã được người
 LEAVING_SALARY = ErrorCode("invalid-salary", _("Tiền lương tháng phải lớn hơn 0 đồng."), field="salary")
 LEAVING_SI = ErrorCode("invalid-si", _("Số tháng đóng bảo hiểm xã hội phải từ 0 đến 600."), field="si_months")
 LEAVING_NO_RULE = ErrorCode("no-rule", _("Chưa có chính sách nghỉ hưu trước tuổi, nghỉ thôi việc áp dụng cho ngày %(day)s."), field="leave_on")
+LEAVING_BEFORE_DECISION = ErrorCode("leave-before-decision", _("Ngày nghỉ phải từ ngày quyết định sắp xếp (%(day)s) trở đi."), field="leave_on")
+LEAVING_AFTER_RETIREMENT = ErrorCode("leave-after-retirement", _("Ngày nghỉ phải trước ngày nghỉ hưu theo tuổi (%(day)s): từ ngày đó là nghỉ hưu, "
+                                                                 "không phải nghỉ hưu trước tuổi hay nghỉ thôi việc."), field="leave_on")
 OPEN_PROPOSAL = ErrorCode("open-proposal", _("%(name)s đang có %(kind)s vào chức danh này (%(ref)s): chưa đưa vào quy hoạch chức danh này cho "
                                              "đến khi kết thúc xem xét đề nghị."), status=409)
 PROPOSAL_REFERENCE = ErrorCode("reference-required", _("Cần ghi số, ngày văn bản đề nghị."), field="reference")

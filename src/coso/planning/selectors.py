@@ -185,7 +185,11 @@ def surplus(*, fetched_by: Any, commune_code: str, on: dt.date, salary: int | No
     for p in data["people"]:
         months_early = months_between(on, p["retirement_date"])
         row = {**p, "months_early": months_early, "estimate": None}
-        if salary:
+        if salary and p["retirement_date"] and on >= p["retirement_date"]:
+            # At the retirement age on that day: the person retires; neither policy of Decree 178/2024/ND-CP pays anything.
+            si = months_between(p["started_on"], on) if p["started_on"] and si_from_service else 0
+            row["estimate"] = {"kind": "retirement", "total": 0, "si_months": max(si, 0)}
+        elif salary:
             si = months_between(p["started_on"], on) if p["started_on"] and si_from_service else 0
             est = payments.estimate(salary=salary, birth_retirement=p["retirement_date"], leave_on=on, si_months=max(si, 0), decision_on=None,
                                     province_code=p["province_code"])

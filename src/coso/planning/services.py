@@ -471,7 +471,14 @@ def leaving_estimate(*, fetched_by: Any, person_id: int, salary: int, si_months:
         raise errors.LEAVING_SI()
     if book().get(payments.EARLY_KEY, leave_on) is None or book().get(payments.RESIGN_KEY, leave_on) is None:
         raise errors.LEAVING_NO_RULE(day=leave_on.strftime("%d/%m/%Y"))
+    if decision_on is not None and decision_on > leave_on:
+        raise errors.LEAVING_BEFORE_DECISION(day=decision_on.strftime("%d/%m/%Y"))
     profile = wf.postgrad_profile(fetched_by=fetched_by, pk=person_id, on=leave_on)
+    # Both policies are for people who leave before their retirement age (Decree 178/2024/ND-CP, as amended by Decree
+    # 67/2025/ND-CP): on or after the retirement date the person retires. A leaving day past it was answered with a
+    # resignation allowance (social-insurance years and 3 months to look for work) and "-8 months early".
+    if profile["retirement_date"] and leave_on >= profile["retirement_date"]:
+        raise errors.LEAVING_AFTER_RETIREMENT(day=profile["retirement_date"].strftime("%d/%m/%Y"))
     out = payments.estimate(salary=salary, birth_retirement=profile["retirement_date"], leave_on=leave_on, si_months=si_months,
                             decision_on=decision_on, province_code=profile["province_code"])
     return {**out, "person": {k: profile[k] for k in ("id", "full_name", "birth_date", "gender", "position_name", "commune_code")}}

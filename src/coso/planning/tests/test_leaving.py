@@ -75,3 +75,40 @@ def test_surplus_list_with_estimates(login, users, commune, surplus_office):
     page = c.get("/quy-hoach/doi-du/", {"commune": commune.code, "on": "01/07/2026", "salary": "12000000"}).content.decode()
     assert f'data-person="{older.pk}"' in page and 'id="surplus-total"' in page
     assert login(users["other_leader"]).get("/api/v1/planning/surplus", {"commune": commune.code, "on": "2026-07-01"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_leaving_on_or_after_the_retirement_date_or_before_the_decision_is_refused(login, users, commune, surplus_office):
+    """Leaving on or after the retirement date was answered with a resignation allowance (social-insurance years and 3 months
+    to look for work) and "-8 months early"; a leaving day before the reorganisation decision counted as within its first
+    12 months. Both policies of Decree 178/2024 are for people leaving before their retirement age, because of a decision:
+    the calculator refuses both on the leaving day's field, and the surplus list gives a person at retirement age nothing."""
+    import datetime as dt
+
+    from coso.planning.rules import add_months
+    from coso.workforce.policy import retirement_date
+
+    older, younger = surplus_office
+    retire = retirement_date(older.birth_date, older.gender)
+    c = login(users["home_affairs"])
+    url = "/api/v1/planning/leaving-payments"
+    query = {"person_id": older.pk, "salary": 15356250, "si_months": 22 * 12}
+    for leave in (retire, add_months(retire, 8)):
+        res = c.get(url, {**query, "leave_on": leave.isoformat()})
+        assert res.status_code == 400, res.content
+        body = res.json()
+        assert body["code"] == "leave-after-retirement" and list(body["details"]["fields"]) == ["leave_on"]
+        assert retire.strftime("%d/%m/%Y") in body["message"]
+    assert c.get(url, {**query, "leave_on": (retire - dt.timedelta(days=1)).isoformat()}).status_code == 200
+    leave = add_months(retire, -30)
+    res = c.get(url, {**query, "leave_on": leave.isoformat(), "decision_on": add_months(leave, 1).isoformat()})
+    assert res.status_code == 400 and res.json()["code"] == "leave-before-decision"
+    assert c.get(url, {**query, "leave_on": leave.isoformat(), "decision_on": leave.isoformat()}).status_code == 200
+    html = c.get("/quy-hoach/nghi-viec/", {"person": older.pk, "salary": "15356250", "si_months": "264",
+                                          "leave_on": retire.strftime("%d/%m/%Y")}).content.decode()
+    assert 'id="id_leave_on_error"' in html and "Ngày nghỉ phải trước ngày nghỉ hưu theo tuổi" in html
+    # The surplus list on the retirement day: the older person retires, no allowance; the younger one still gets hers.
+    data = c.get("/api/v1/planning/surplus", {"commune": commune.code, "on": retire.isoformat(), "salary": 12000000}).json()
+    by_id = {p["id"]: p["estimate"] for p in data["people"]}
+    assert by_id[older.pk]["kind"] == "retirement" and by_id[older.pk]["total"] == 0
+    assert by_id[younger.pk]["total"] > 0 and data["total"] == by_id[younger.pk]["total"]
