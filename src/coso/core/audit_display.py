@@ -325,6 +325,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     # assignments
     "assignments.decision_apply": _("Cập nhật hồ sơ theo quyết định bổ nhiệm có hiệu lực"),
     "assignments.decision_record": _("Ghi nhận quyết định bổ nhiệm"),
+    "assignments.decision_return": _("Trả lại quyết định bổ nhiệm khi sắp xếp đơn vị (xã nhận không có chức danh)"),
     "assignments.exemption_add": _("Thêm trường hợp không luân chuyển"),
     "assignments.origin_set": _("Ghi quê quán, nơi công tác của cán bộ"),
     "assignments.planning_closed": _("Kết thúc quy hoạch của người được bổ nhiệm"),
@@ -395,6 +396,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "planning.close_on_appointment": _("Kết thúc quy hoạch do đã được bổ nhiệm"),
     "planning.course_create": _("Tạo khóa bồi dưỡng"),
     "planning.list_create": _("Lập danh sách quy hoạch"),
+    "planning.merge_duplicate": _("Đóng quy hoạch trùng người khi sáp nhập xã"),
     "planning.plan_build": _("Lập kế hoạch đào tạo, bồi dưỡng"),
     "planning.postgrad_create": _("Ghi nhận đề nghị đào tạo sau đại học"),
     "planning.postgrad_decide": _("Quyết định đề nghị đào tạo sau đại học"),
@@ -424,6 +426,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     # tasks
     "directive_register": _("Ghi nhận văn bản chỉ đạo"),
     "task_assign": _("Giao nhiệm vụ cho xã"),
+    "task_assignee": _("Giao cán bộ chủ trì nhiệm vụ"),
     "task_cancel": _("Huỷ nhiệm vụ"),
     "task_complete": _("Báo cáo hoàn thành nhiệm vụ"),
     "task_extension_apply": _("Áp dụng hạn mới của nhiệm vụ"),
