@@ -58,6 +58,7 @@ FORM_PDF_NOT_FOUND_4 = ErrorCode("not-found", _("Hồ sơ chưa có yêu cầu b
 FORM_PDF_NOT_FOUND_5 = ErrorCode("not-found", _("Hồ sơ không bị từ chối tiếp nhận, giải quyết."), status=404)
 FORM_PDF_NOT_FOUND_6 = ErrorCode("not-found", _("Biểu mẫu này không áp dụng cho hồ sơ."), status=404)
 TEXT_TOO_LONG = ErrorCode("too-long", _("%(label)s dài quá %(max_length)s ký tự."))
+DOCUMENT_NAME_TOO_LONG = ErrorCode("too-long", _("Tên giấy tờ dài quá %(max_length)s ký tự."), field="document_name")
 INVALID_CHARACTERS = ErrorCode("invalid-characters", _("Dữ liệu có ký tự không hợp lệ (NUL)."))
 INVALID_JSON = ErrorCode("invalid-json", _("Nội dung gửi lên phải là một đối tượng JSON."))
 INVALID_FILE = ErrorCode("invalid-file", _("Tệp «%(value)s» không phải base64 hợp lệ."))

@@ -139,6 +139,10 @@ def prepare_files(files: list[tuple[str, Any]] | None) -> list[tuple[str, att.Pr
     files = [(n, f) for n, f in (files or []) if f is not None]
     if len(files) > MAX_FILES:
         raise dossiers_errors.TOO_MANY_ATTACHMENTS(max_files=MAX_FILES, details={"max": MAX_FILES, "fields": {"files": [f"Tối đa {MAX_FILES} tệp."]}})
+    max_name = DossierAttachment._meta.get_field("document_name").max_length or 300
+    for i, (doc_name, _upload) in enumerate(files):  # a name the column cannot hold is refused, not cut
+        if len(nfc(doc_name or "")) > max_name:
+            raise dossiers_errors.DOCUMENT_NAME_TOO_LONG(max_length=max_name, details={"document": doc_name, "index": i})
     prepared = []
     for doc_name, upload in files:
         try:
@@ -332,7 +336,7 @@ def _save_files(dossier: Dossier, files: list[tuple[str, att.PreparedFile]], *, 
     for doc_name, prepared in files:
         name = stored.save(prepared, folder=folder)
         DossierAttachment.objects.create(
-            dossier=dossier, kind=kind, document_name=nfc(doc_name)[:300] or "Tài liệu", original_name=prepared.original_name,
+            dossier=dossier, kind=kind, document_name=nfc(doc_name) or "Tài liệu", original_name=prepared.original_name,
             file=name, content_type=prepared.content_type, size=prepared.size, uploaded_by=actor if getattr(actor, "pk", None) else None,
         )
 

@@ -188,3 +188,42 @@ def test_the_online_submit_page_refuses_an_overlong_applicant_field_on_the_form(
     })
     assert r.status_code == 400 and message in r.content.decode()
     _nothing_written()
+
+
+# ---------------------------------------------------------------- a document name longer than its column (300)
+def test_online_api_refuses_a_document_name_its_column_cannot_hold_instead_of_cutting_it(login, users, version, commune):
+    c = login(users["citizen"])
+    body = _online(version, commune)
+    body["files"].append({**body["files"][0], "document_name": "Đ" * 301})
+    r = c.post("/api/v1/dossiers/online", body, content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "too-long" and r.json()["details"]["fields"] == {"document_name": ["Tên giấy tờ dài quá 300 ký tự."]}
+    _nothing_written()
+    body["files"][1]["document_name"] = "Đ" * 300
+    ok = c.post("/api/v1/dossiers/online", body, content_type="application/json")
+    assert ok.status_code == 201, ok.content
+    assert Dossier.objects.get().attachments.filter(document_name="Đ" * 300).exists()
+
+
+def test_intake_api_multipart_refuses_an_overlong_document_name(login, users, version):
+    from coso.dossiers.tests.conftest import PDF_BYTES
+    from coso.dossiers.tests.test_hardening import multipart
+
+    body, ctype = multipart(_intake(version, document_names=["Tờ khai " + "x" * 300]), [("files", "tk.pdf", PDF_BYTES)])
+    r = login(users["onestop"]).post("/api/v1/dossiers/intake", body, content_type=ctype)
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "too-long" and "document_name" in r.json()["details"]["fields"]
+    _nothing_written()
+
+
+def test_the_online_submit_page_refuses_an_overlong_document_name_at_its_file(login, users, commune):
+    from coso.dossiers.tests.conftest import make_procedure, pdf_upload
+
+    version = make_procedure(docs=[{"name": "Giấy tờ " + "x" * 300, "copies": 1, "required": True}])
+    r = login(users["citizen"]).post(f"/dossiers/submit/?procedure={version.procedure.code}", {
+        "procedure": version.procedure.code, "commune": commune.pk, "applicant_name": "Nguyễn Thị Hoa", "applicant_phone": "0909123456",
+        "file_0": pdf_upload(),
+    })
+    assert r.status_code == 400 and "Tên giấy tờ dài quá 300 ký tự." in r.content.decode()
+    assert "file_0" in r.context["form"].errors
+    _nothing_written()
