@@ -160,6 +160,7 @@ class PublicStatusOut(Schema):
     submitted_at: dt.datetime
     due_date: dt.date | None
     timeliness: str
+    supplement_due_date: dt.date | None = None  # awaiting a supplement: the last day to supply it (Mẫu 02), else null
     history: list[dict]
 
 
@@ -304,6 +305,7 @@ def lookup(request: HttpRequest, code: str, phone: str):  # type: ignore[no-unty
     return {
         "code": d.code, "status": d.status, "status_label": str(Status(d.status).label), "procedure_name": d.procedure_version.procedure.name,
         "applicant": selectors.masked_name(d.applicant_name), "submitted_at": d.submitted_at, "due_date": d.promised_date, "timeliness": d.timeliness,
+        "supplement_due_date": selectors.supplement_close_date(d),
         "history": [{"at": e["at"].isoformat(), "status": str(e["status"])} for e in selectors.public_events(d)],
     }
 

@@ -224,6 +224,14 @@ def public_events(dossier: Dossier) -> list[dict[str, Any]]:
     return out
 
 
+def supplement_close_date(dossier: Dossier) -> dt.date | None:
+    """For a dossier awaiting a supplement, the last day to supply it (the date Mẫu 02 gives: past it the dossier is
+    closed, Decree 118/2025 Art. 19(5)); None otherwise, or when the regime of its receipt sets no such day."""
+    if dossier.status != Status.SUPPLEMENT_REQUESTED:
+        return None
+    return dossier.close_due_date
+
+
 def masked_name(name: str) -> str:
     parts = name.split()
     if not parts:

@@ -115,7 +115,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
         if dossier.status == Status.SUPPLEMENT_REQUESTED:  # what the citizen must bring (the papers listed on Mẫu 02)
             ev = dossier.events.filter(action=Action.REQUEST_SUPPLEMENT).order_by("-at", "-id").first()
             if ev is not None:
-                ctx["supplement"] = {"documents": [str(x) for x in (ev.data or {}).get("documents") or []], "reason": ev.reason, "at": ev.at}
+                ctx["supplement"] = {"documents": [str(x) for x in (ev.data or {}).get("documents") or []], "reason": ev.reason, "at": ev.at,
+                                     "close_after": selectors.supplement_close_date(dossier)}
     return render(request, "dossiers/lookup.html", ctx, status=status)
 
 

@@ -105,6 +105,31 @@ def test_public_lookup_in_supplement_says_what_to_bring(client, users, receive):
     assert 'id="lookup-supplement"' not in client.get("/dossiers/lookup/", {"code": d.code, "phone": "3456"}).content.decode()
 
 
+def test_public_lookup_page_and_api_give_the_last_day_to_supply_a_supplement(client, users, receive):
+    """The citizen saw what to bring but not by when: the close date Mẫu 02 gives (15 calendar days from the day after
+    the notice, Decree 118/2025 Art. 19(5)) is now on the look-up page and in GET /api/v1/dossiers/lookup."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    import time_machine
+
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 3, 2, 9)), tick=False):
+        d = receive()
+        act(d, users["onestop"], "request_supplement", reason="Bản sao chưa chứng thực", data={"documents": ["Giấy chứng sinh (bản chính)"]})
+    d.refresh_from_db()
+    assert d.close_due_date == dt.date(2026, 3, 17)
+    body = client.get("/dossiers/lookup/", {"code": d.code, "phone": "3456"}).content.decode()
+    section = body[body.index('id="lookup-supplement"') :]
+    assert 'id="lookup-supplement-due"' in section and "Hạn bổ sung" in section and "17/03/2026" in section
+    r = client.get("/api/v1/dossiers/lookup", {"code": d.code, "phone": "3456"})
+    assert r.status_code == 200 and r.json()["status"] == Status.SUPPLEMENT_REQUESTED and r.json()["supplement_due_date"] == "2026-03-17"
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 3, 5, 9)), tick=False):
+        act(d, users["onestop"], "receive_supplement")
+    assert "lookup-supplement-due" not in client.get("/dossiers/lookup/", {"code": d.code, "phone": "3456"}).content.decode()
+    assert client.get("/api/v1/dossiers/lookup", {"code": d.code, "phone": "3456"}).json()["supplement_due_date"] is None
+
+
 def test_the_api_takes_the_apologys_new_date_as_the_message_asks(login, users, commune, version):
     """The refusal asks for the new date as dd/mm/yyyy (and the page takes it so), but the API accepted only
     YYYY-MM-DD and answered a dd/mm/yyyy date with 422."""
