@@ -34,6 +34,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from coso.accounts.models import ApiToken
+from coso.accounts.roles import Role
 from coso.core import public_url
 from coso.core.exceptions import ApplicationError
 from coso.core.scoping import can_see_unit, scope_q
@@ -510,7 +511,10 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     media_url = _media_url((post.get("media_url") or "").strip())
     if not address and address_id and not (address_is_commune and address_id == commune.code):  # another id is kept as the address
         address = _fits(f"address_id {address_id}", "address", "address_id")
-    anonymous = _truthy(attrs.get("ANONYMOUS")) or not (email or phone)
+    # A citizen's own key files under the account (as the JSON submit does for a signed-in citizen): contact taken from the
+    # account, so the citizen is told of the answer; another key (an organisation's, an app's) with no contact files anonymously.
+    own_account = user.role == Role.CITIZEN
+    anonymous = _truthy(attrs.get("ANONYMOUS")) or not (email or phone or own_account)
     description = (post.get("description") or "").strip()
     if not description:
         raise Open311Error(400, "description is required.")

@@ -377,3 +377,34 @@ def test_xml_stays_well_formed_with_characters_xml_cannot_carry(client, cats, us
             assert r.status_code == 200
             assert xml(r).find("request/description").text == "Rác thải ùn ứ đầu hẻm.", path
         assert js(client.get(f"{BASE}/requests/{fb.pk}.json"))[0]["description"] == fb.text
+
+
+def test_a_citizens_own_key_without_contact_files_under_the_account_and_the_citizen_is_told(client, cats, commune, citizen_key, api_key, users,
+                                                                                            mailoutbox):
+    """Filed with a citizen's own key and no email/phone, the item was anonymous: the citizen was never told of the answer.
+    It is now filed under the account (its name, phone and e-mail), as the JSON submit does; a staff/app key keeps anonymity."""
+    from coso.core.notify import MemoryBackend
+
+    MemoryBackend.outbox.clear()
+    with time_machine.travel(MONDAY, tick=False):
+        r = client.post(f"{BASE}/requests.json", {"api_key": citizen_key, "service_code": "MT", "address_string": "Số 1 Điện Biên Phủ",
+                                                  "description": "Rác thải ùn ứ đầu hẻm.", "attribute[COMMUNE]": commune.code})
+    assert r.status_code == 200, r.content
+    fb = Feedback.objects.get(pk=int(js(r)[0]["service_request_id"]))
+    citizen = users["citizen"]
+    assert not fb.anonymous and fb.submitter == citizen
+    assert (fb.contact_phone, fb.contact_email) == (citizen.phone, citizen.email)
+    assert fb.pk in [x["id"] for x in client.get("/api/v1/feedback/", HTTP_AUTHORIZATION=f"Bearer {citizen_key}").json()["items"]]
+    assert [m.to for m in MemoryBackend.outbox if fb.code in m.text] == [citizen.phone]  # the receipt reaches the citizen
+    MemoryBackend.outbox.clear()
+    svc.feedback_publish(feedback=fb, actor=users["onestop"])
+    svc.feedback_answer(feedback=fb, actor=users["specialist"], text="Đã thu gom rác.")
+    assert Feedback.objects.get(pk=fb.pk).status == "closed"
+    assert citizen.phone in [m.to for m in MemoryBackend.outbox] and any(citizen.email in m.to for m in mailoutbox)
+
+    r = client.post(f"{BASE}/requests.json", {"api_key": citizen_key, "service_code": "MT", "address_string": "Số 1 Điện Biên Phủ",
+                                              "description": "Rác thải ùn ứ đầu hẻm.", "attribute[COMMUNE]": commune.code, "attribute[ANONYMOUS]": "true"})
+    assert Feedback.objects.get(pk=int(js(r)[0]["service_request_id"])).anonymous  # asked for: still anonymous
+    r = client.post(f"{BASE}/requests.json", {"api_key": api_key, "service_code": "MT", "address_string": "Số 1 Điện Biên Phủ",
+                                              "description": "Rác thải ùn ứ đầu hẻm.", "attribute[COMMUNE]": commune.code})
+    assert Feedback.objects.get(pk=int(js(r)[0]["service_request_id"])).anonymous  # a staff/app key: unchanged
