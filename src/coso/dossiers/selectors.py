@@ -18,7 +18,7 @@ from coso.core.scoping import get_scoped_or_404, scope_unit, scoped
 from coso.core.search import Marked, marked_citizen_id, search_filter
 from coso.core.text import tokens
 from coso.dossiers import errors
-from coso.dossiers.constants import FINISHED_STATUSES, REGISTER_MAX_DAYS, Channel, Satisfaction, Status, Timeliness
+from coso.dossiers.constants import FINISHED_STATUSES, ONLINE_CHANNELS, REGISTER_MAX_DAYS, Channel, Satisfaction, Status, Timeliness
 from coso.dossiers.models import Dossier, DossierApology, DossierEvent, DossierRating
 from coso.units.lineage import current_code_expression
 from coso.workcalendar import services as cal
@@ -286,7 +286,8 @@ def stats(*, fetched_by: Any, start: dt.date, end: dt.date, commune_code: str = 
     finished_q = Q(finished_at__gte=a, finished_at__lt=b)
     agg = dict(
         received=Count("id", filter=received_q),
-        online=Count("id", filter=received_q & Q(channel=Channel.ONLINE)),
+        # Every online channel (the national portal and VNeID); Decision 766 indicator 3.3 (index_fact_queries) counts the portal's only.
+        online=Count("id", filter=received_q & Q(channel__in=ONLINE_CHANNELS)),
         finished=Count("id", filter=finished_q & ~Q(timeliness="")),
         early=Count("id", filter=finished_q & Q(timeliness=Timeliness.EARLY)),
         on_time=Count("id", filter=finished_q & Q(timeliness=Timeliness.ON_TIME)),

@@ -289,3 +289,31 @@ def test_inbox_warning_and_near_windows_count_the_province_s_working_days(login,
         assert selectors.inbox_counts(fetched_by=users["onestop"])["warnings"] == 1
         r = login(users["onestop"]).get("/api/v1/dossiers/inbox", {"near_days": 2})
         assert [x["code"] for x in r.json()["warnings"]] == [d.code] and [x["code"] for x in r.json()["near"]] == [d.code]
+
+
+def test_stats_online_counts_vneid_too_on_the_page_the_api_and_the_excel_but_766_keeps_the_portal_only(login, users, receive):
+    """The one-stop statistics' "Trực tuyến" left out dossiers received through VNeID; it now counts every online channel
+    (portal + VNeID) on the page, in the API and in the Excel file. Decision 766 indicator 3.3 still counts the portal only."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from coso.dossiers.constants import Channel
+
+    portal, vneid, _counter = receive(), receive(), receive()
+    Dossier.objects.filter(pk=portal.pk).update(channel=Channel.ONLINE)
+    Dossier.objects.filter(pk=vneid.pk).update(channel=Channel.VNEID)
+    c = login(users["leader"])
+    page = c.get("/dossiers/stats/")
+    assert page.status_code == 200
+    total = page.context["data"]["total"]
+    assert (total["received"], total["online"]) == (3, 2) and [r["online"] for r in page.context["data"]["rows"]] == [2]
+    body = c.get("/api/v1/dossiers/stats").json()
+    assert (body["total"]["received"], body["total"]["online"]) == (3, 2) and round(body["total"]["online_share"], 1) == 66.7
+    sheet = load_workbook(io.BytesIO(c.get("/dossiers/stats/", {"format": "xlsx"}).content)).worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(r for r in rows if "Trực tuyến" in r)
+    last = next(r for r in rows if r[0] == "Tổng cộng")
+    assert last[header.index("Trực tuyến")] == 2
+    facts = [f for f in selectors.index_facts(by_day=False) if f["indicator"] == "3.3"]
+    assert sum(f["numerator"] for f in facts) == 1 and sum(f["denominator"] for f in facts) == 3
