@@ -36,3 +36,13 @@ def percent(value, digits=1):  # type: ignore[no-untyped-def]
 def verb_label(value):  # type: ignore[no-untyped-def]
     """An audit entry's action code as the reader's language names it (the code when it has no label)."""
     return _verb_label(value or "")
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number):  # type: ignore[no-untyped-def]
+    """The query string of another page of a list: every parameter of the request, each value of a repeated one kept
+    (``?status=a&status=b``), and ``page`` set to ``number``."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    query["page"] = str(number)
+    return query.urlencode()
