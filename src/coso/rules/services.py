@@ -215,8 +215,10 @@ def rule_change(
     return ChangeResult(rule=new, closed=result_closed, continued=continued, warnings=warnings)
 
 
-def rule_withdraw(*, actor: Any, rule_id: int, reason: str, scenario_adoption: bool = False) -> None:
+def rule_withdraw(*, actor: Any, rule_id: int, reason: str, scenario_adoption: bool = False, key: str | None = None) -> None:
     """Withdraw a value that has not taken effect yet; the value before it runs on as it did before the change.
+
+    ``key``: the rule the caller addresses (the page's URL names it); a value of another rule is not found.
 
     A value written by adopting a scenario (origin "scenario") is withdrawn only with the whole adoption, by the scenario's
     owner (``coso.funding.services.scenario_unadopt`` passes ``scenario_adoption=True``): withdrawn alone, it left the
@@ -228,7 +230,7 @@ def rule_withdraw(*, actor: Any, rule_id: int, reason: str, scenario_adoption: b
     with transaction.atomic():
         state = _lock_book()
         row = Rule.objects.select_for_update().filter(pk=rule_id).first()
-        if row is None:
+        if row is None or (key is not None and row.key != key):
             raise errors.RULE_WITHDRAW_NOT_FOUND()
         _check_editor(actor, _declared(row.key), row.province_code, row.commune_code)
         if row.valid_from <= timezone.localdate():

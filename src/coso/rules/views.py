@@ -106,7 +106,7 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
 def withdraw(request: HttpRequest, key: str, pk: int) -> HttpResponse:
     try:
         selectors.require_reader(request.user)
-        services.rule_withdraw(actor=request.user, rule_id=pk, reason=request.POST.get("reason") or _("Huỷ giá trị chưa có hiệu lực"))
+        services.rule_withdraw(actor=request.user, rule_id=pk, key=key, reason=request.POST.get("reason") or _("Huỷ giá trị chưa có hiệu lực"))
     except ApplicationError as exc:
         if exc.status in (403, 404):
             return page_not_found(request)

@@ -97,3 +97,23 @@ def test_api_list_get_diff_change_withdraw(login, users, province, other_provinc
 def test_api_needs_staff(client, login, users):
     assert client.get(f"{API}/").status_code == 401
     assert login(users["citizen"]).get(f"{API}/").status_code == 403
+
+
+def test_withdraw_page_refuses_a_value_of_another_rule_than_the_one_its_address_names(login, users, province):
+    """/quy-dinh/<key>/<id>/huy/ withdrew the value whatever key the address named (the audit and the messages then
+    named the wrong rule); a value of another rule is now not found (404) and nothing changes."""
+    from coso.core.models import AuditLog
+
+    c = login(users["province_admin"])
+    with time_machine.travel(NOW, tick=False):
+        r = c.post(reverse("rules:detail", args=[KEY]), {"value": "10", "valid_from": "2026-12-14", "reason": "Nghị quyết của HĐND tỉnh"})
+        assert r.status_code == 302
+        row = Rule.objects.get(key=KEY, province_code=province.code, valid_from=dt.date(2026, 12, 14))
+        other = "feedback.deadline.publish_days"
+        audit = AuditLog.objects.count()
+        r = c.post(reverse("rules:withdraw", args=[other, row.pk]), {"reason": "nhầm"})
+        assert r.status_code == 404
+        assert Rule.objects.filter(pk=row.pk).exists() and AuditLog.objects.count() == audit
+        r = c.post(reverse("rules:withdraw", args=[KEY, row.pk]), {"reason": "nhầm"})
+        assert r.status_code == 302 and r["Location"] == reverse("rules:detail", args=[KEY])
+    assert not Rule.objects.filter(pk=row.pk).exists()
