@@ -281,7 +281,9 @@ class DossierAttachment(DossierRow):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INPUT)
-    document_name = models.CharField(_("tên giấy tờ"), max_length=300)
+    # As long as the catalogue's document names (``procedures.services.DOCUMENT_NAME_MAX``): a quarter of the national
+    # portal's component names are longer than 300 characters.
+    document_name = models.CharField(_("tên giấy tờ"), max_length=500)
     file = models.FileField(upload_to=_upload_to, max_length=300)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=120)

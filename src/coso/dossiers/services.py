@@ -139,7 +139,7 @@ def prepare_files(files: list[tuple[str, Any]] | None) -> list[tuple[str, att.Pr
     files = [(n, f) for n, f in (files or []) if f is not None]
     if len(files) > MAX_FILES:
         raise dossiers_errors.TOO_MANY_ATTACHMENTS(max_files=MAX_FILES, details={"max": MAX_FILES, "fields": {"files": [f"Tối đa {MAX_FILES} tệp."]}})
-    max_name = DossierAttachment._meta.get_field("document_name").max_length or 300
+    max_name = DossierAttachment._meta.get_field("document_name").max_length or 500
     for i, (doc_name, _upload) in enumerate(files):  # a name the column cannot hold is refused, not cut
         if len(nfc(doc_name or "")) > max_name:
             raise dossiers_errors.DOCUMENT_NAME_TOO_LONG(max_length=max_name, details={"document": doc_name, "index": i})

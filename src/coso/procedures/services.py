@@ -443,7 +443,20 @@ def documents_to_text(docs: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+# The longest document name the catalogue keeps (the portal's crawl and the API cut or refuse beyond it), and what a
+# dossier's attachment records.
+DOCUMENT_NAME_MAX = 500
+
+
 def parse_documents(value: Any) -> list[dict[str, Any]]:
+    out = _parse_documents(value)
+    for d in out:
+        if len(d["name"]) > DOCUMENT_NAME_MAX:
+            raise ValueError(f"Tên giấy tờ dài quá {DOCUMENT_NAME_MAX} ký tự: “{d['name'][:60]}…”.")
+    return out
+
+
+def _parse_documents(value: Any) -> list[dict[str, Any]]:
     if value in (None, ""):
         return []
     if isinstance(value, list):

@@ -190,26 +190,26 @@ def test_the_online_submit_page_refuses_an_overlong_applicant_field_on_the_form(
     _nothing_written()
 
 
-# ---------------------------------------------------------------- a document name longer than its column (300)
+# ---------------------------------------------------------------- a document name longer than its column (500, the catalogue's)
 def test_online_api_refuses_a_document_name_its_column_cannot_hold_instead_of_cutting_it(login, users, version, commune):
     c = login(users["citizen"])
     body = _online(version, commune)
-    body["files"].append({**body["files"][0], "document_name": "Đ" * 301})
+    body["files"].append({**body["files"][0], "document_name": "Đ" * 501})
     r = c.post("/api/v1/dossiers/online", body, content_type="application/json")
     assert r.status_code == 400, r.content
-    assert r.json()["code"] == "too-long" and r.json()["details"]["fields"] == {"document_name": ["Tên giấy tờ dài quá 300 ký tự."]}
+    assert r.json()["code"] == "too-long" and r.json()["details"]["fields"] == {"document_name": ["Tên giấy tờ dài quá 500 ký tự."]}
     _nothing_written()
-    body["files"][1]["document_name"] = "Đ" * 300
+    body["files"][1]["document_name"] = "Đ" * 500
     ok = c.post("/api/v1/dossiers/online", body, content_type="application/json")
     assert ok.status_code == 201, ok.content
-    assert Dossier.objects.get().attachments.filter(document_name="Đ" * 300).exists()
+    assert Dossier.objects.get().attachments.filter(document_name="Đ" * 500).exists()
 
 
 def test_intake_api_multipart_refuses_an_overlong_document_name(login, users, version):
     from coso.dossiers.tests.conftest import PDF_BYTES
     from coso.dossiers.tests.test_hardening import multipart
 
-    body, ctype = multipart(_intake(version, document_names=["Tờ khai " + "x" * 300]), [("files", "tk.pdf", PDF_BYTES)])
+    body, ctype = multipart(_intake(version, document_names=["Tờ khai " + "x" * 500]), [("files", "tk.pdf", PDF_BYTES)])
     r = login(users["onestop"]).post("/api/v1/dossiers/intake", body, content_type=ctype)
     assert r.status_code == 400, r.content
     assert r.json()["code"] == "too-long" and "document_name" in r.json()["details"]["fields"]
@@ -219,11 +219,31 @@ def test_intake_api_multipart_refuses_an_overlong_document_name(login, users, ve
 def test_the_online_submit_page_refuses_an_overlong_document_name_at_its_file(login, users, commune):
     from coso.dossiers.tests.conftest import make_procedure, pdf_upload
 
-    version = make_procedure(docs=[{"name": "Giấy tờ " + "x" * 300, "copies": 1, "required": True}])
+    version = make_procedure(docs=[{"name": "Giấy tờ " + "x" * 500, "copies": 1, "required": True}])
     r = login(users["citizen"]).post(f"/dossiers/submit/?procedure={version.procedure.code}", {
         "procedure": version.procedure.code, "commune": commune.pk, "applicant_name": "Nguyễn Thị Hoa", "applicant_phone": "0909123456",
         "file_0": pdf_upload(),
     })
-    assert r.status_code == 400 and "Tên giấy tờ dài quá 300 ký tự." in r.content.decode()
+    assert r.status_code == 400 and "Tên giấy tờ dài quá 500 ký tự." in r.content.decode()
     assert "file_0" in r.context["form"].errors
     _nothing_written()
+
+
+def test_a_catalogue_document_name_over_300_characters_is_kept_whole(login, users, commune):
+    """A quarter of the national portal's document names are longer than 300 characters (up to the catalogue's 500). The
+    attachment's column held 300: they were cut, then refused; a citizen could not send such a paper. The column holds
+    the catalogue's names; the catalogue refuses a longer one."""
+    from coso.dossiers.tests.conftest import make_procedure, pdf_upload
+    from coso.procedures.services import DOCUMENT_NAME_MAX, parse_documents
+
+    name = "Bản chính hoặc bản sao có chứng thực giấy tờ chứng minh quan hệ " * 7
+    assert 300 < len(name.strip()) <= DOCUMENT_NAME_MAX
+    version = make_procedure(docs=[{"name": name.strip(), "copies": 1, "required": True}])
+    r = login(users["citizen"]).post(f"/dossiers/submit/?procedure={version.procedure.code}", {
+        "procedure": version.procedure.code, "commune": commune.pk, "applicant_name": "Nguyễn Thị Hoa", "applicant_phone": "0909123456",
+        "file_0": pdf_upload(),
+    })
+    assert r.status_code == 302, r.content.decode()[:500]
+    assert Dossier.objects.get().attachments.get().document_name == name.strip()
+    with pytest.raises(ValueError, match="Tên giấy tờ dài quá 500 ký tự"):
+        parse_documents("x" * 501)
