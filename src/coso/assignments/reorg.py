@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coso.assignments.models import Decision
 from coso.core.audit import audited_update
-from coso.units.reorg import MovePlan, count_by_commune, move_by_commune, register_mover
+from coso.units.reorg import MovePlan, Note, count_by_commune, move_by_commune, register_mover
 from coso.workforce import selectors as wf
 
 
@@ -50,4 +50,5 @@ def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
     return moved
 
 
-register_mover("assignments.pending_decisions", label=_("Quyết định bổ nhiệm chưa đến ngày hiệu lực"), order=55, count=count, move=move)
+register_mover("assignments.pending_decisions", label=_("Quyết định bổ nhiệm chưa đến ngày hiệu lực"), order=55, count=count, move=move,
+               notes={"returned": Note(_("Quyết định trả lại, cần quyết định mới"))})

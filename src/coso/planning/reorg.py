@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coso.core.audit import audited_update
 from coso.planning.models import AppointmentProposal, Candidate, PlanningList, PostgradRequest, RemovalProposal
-from coso.units.reorg import MovePlan, _audit_move, count_by_commune, move_by_commune, move_dependents, register_mover
+from coso.units.reorg import MovePlan, Note, _audit_move, count_by_commune, move_by_commune, move_dependents, register_mover
 
 
 def count(plan: MovePlan) -> dict[str, int]:
@@ -107,7 +107,8 @@ def _mover_of(records: Callable[[], Any]) -> tuple[Callable[[MovePlan], dict[str
     return count_, move_
 
 
-register_mover("planning.lists", label=_("Danh sách quy hoạch cán bộ"), order=50, count=count, move=move)
+register_mover("planning.lists", label=_("Danh sách quy hoạch cán bộ"), order=50, count=count, move=move,
+               notes={"duplicates_closed": Note(_("Hồ sơ quy hoạch trùng người đã đóng"))})
 _c, _m = _mover_of(_open_proposals)
 register_mover("planning.appointment_proposals", label=_("Đề nghị bổ nhiệm, giới thiệu ứng cử đang xem xét"), order=51, count=_c, move=_m)
 _c, _m = _mover_of(_postgrad_under_way)

@@ -15,7 +15,9 @@ moves it::
 
     register_mover("feedback.open", label=_("Phản ánh, kiến nghị đang xử lý"), order=40, count=count, move=move)
 
-Both return ``{target commune code (or "village:<id>"): number of records}``. ``move`` runs inside the
+Both return ``{target commune code (or "village:<id>"): number of records}``. A move may add beside them entries of what
+it did to some of the records it moved (``"<what>:<commune code>"``, e.g. entries closed as duplicates): the mover declares
+each ``<what>`` as a :class:`Note` with its label, so that the reorganisation's page names it. ``move`` runs inside the
 orchestrator's transaction, must be idempotent (a second run finds nothing left to move) and audits what it
 moves: :func:`move_by_commune` writes one audit entry per source, target and chunk with the ids moved, so
 nothing is lost and every move can be traced back.
@@ -61,6 +63,14 @@ Counter = Callable[[MovePlan], dict[str, int]]
 Mover_ = Callable[..., dict[str, int]]
 
 
+@dataclass(frozen=True)
+class Note:
+    """An entry ``"<what>:<commune code>"`` a move adds to its result beside the records it moved (they are counted there
+    already): ``label`` names it on the reorganisation's page."""
+
+    label: Promise | str
+
+
 @dataclass
 class Mover:
     key: str
@@ -68,14 +78,25 @@ class Mover:
     order: int
     count: Counter
     move: Mover_
+    notes: dict[str, Note] = field(default_factory=dict)
 
 
 MOVERS: dict[str, Mover] = {}
 
 
-def register_mover(key: str, *, label: Promise | str, order: int, count: Counter, move: Mover_) -> None:
-    """Register (or replace, on reload) the mover ``key`` (``<app>.<what>``)."""
-    MOVERS[key] = Mover(key, label, order, count, move)
+def register_mover(key: str, *, label: Promise | str, order: int, count: Counter, move: Mover_, notes: dict[str, Note] | None = None) -> None:
+    """Register (or replace, on reload) the mover ``key`` (``<app>.<what>``); ``notes``: the entries its move adds beside what it
+    moved, by ``<what>``."""
+    MOVERS[key] = Mover(key, label, order, count, move, dict(notes or {}))
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """A key of a mover's result: ``("", unit key)`` for records moved to a commune or a village (``"village:<id>"``),
+    ``(what, commune code)`` for a note (``"<what>:<commune code>"``)."""
+    what, sep, code = key.partition(":")
+    if not sep or what == "village":
+        return "", key
+    return what, code
 
 
 def movers() -> list[Mover]:

@@ -202,6 +202,34 @@ def reorganisation_preview(*, province_code: str, kind: str, spec: dict[str, Any
             "total": sum(totals.values())}
 
 
+def reorganisation_result(r: Any) -> list[dict[str, Any]]:
+    """What an applied reorganisation moved, labelled for its page (the API keeps the keys): per mover its label and, per
+    unit that received records, the unit's name and the number; the notes a move adds beside (``<what>:<commune>``, e.g.
+    entries closed as duplicates) with the label its mover declares and the commune's name."""
+    from coso.units import reorg
+
+    result = (r.result or {}).get("movers") or {}
+    registered = {m.key: m for m in reorg.movers()}
+    keys = [reorg.split_key(k) for counts in result.values() for k in counts]
+    names = dict((r.preview or {}).get("target_names") or {})
+    names.update(_unit_names({code for _what, code in keys if not code.startswith("village:")}, r.province_code, r.spec or {}))
+    village_ids = [int(code[8:]) for _what, code in keys if code.startswith("village:") and code[8:].isdigit()]
+    names.update({f"village:{pk}": name for pk, name in Village.objects.filter(pk__in=village_ids).values_list("pk", "name")})
+    rows = []
+    for key, counts in result.items():
+        mover = registered.get(key)
+        moved, notes = [], []
+        for k, n in counts.items():
+            what, code = reorg.split_key(k)
+            note = mover.notes.get(what) if mover and what else None
+            if not what:
+                moved.append({"key": k, "name": names.get(code, code), "count": n})
+            else:
+                notes.append({"key": k, "label": str(note.label) if note else what, "name": names.get(code, code), "count": n})
+        rows.append({"key": key, "label": str(mover.label) if mover else key, "moved": moved, "notes": notes})
+    return rows
+
+
 def commune_ids(codes: Any) -> dict[str, int]:
     """Primary keys of the communes in force with these codes (for apps whose rows keep a foreign key to the commune)."""
     return dict(AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, code__in=list(codes)).values_list("code", "pk"))

@@ -102,3 +102,26 @@ def test_a_pending_decision_for_a_post_the_receiving_commune_lacks_is_returned_w
         assert "Trả lại, cần quyết định mới" in row and "Công chức văn hóa - du lịch" in row
         body = c.get(f"/api/v1/assignments/decisions/{d.pk}").json()
         assert body["status"] == "returned" and body["return_reason"] == d.return_reason
+
+
+def test_the_reorganisation_page_names_the_returned_decisions_with_the_commune(users, login, commune, other_commune):
+    """The page showed the merger's result as raw keys (``returned:26734 → 1``); a commune officer reads a labelled line
+    with the commune's name. The API keeps the keys."""
+    from coso.rules.testing import set_rule
+
+    set_rule("workforce.standards.job_position.cv_du_lich", {"name": "Công chức văn hóa - du lịch", "office": "phong_vhxh",
+                                                               "degree_level": "dai_hoc", "degree_fields": ["van_hoa"]},
+             valid_from=D(2025, 7, 1), province_code="79", commune_code=other_commune.code)
+    a = person(other_commune, full_name="Nguyễn Văn An", position="cv_vp", since=D(2018, 1, 1))
+    Decision.objects.create(province_code="79", commune_code=other_commune.code, person=a, position_code="cv_du_lich", number="7/QĐ-UBND",
+                            decided_on=D(2026, 3, 1), effective_on=D(2026, 5, 1), created_by=users["province_home_affairs"])
+    r = _merge(users, other_commune, commune)
+    c = login(users["province_admin"])
+    page = c.get(f"/units/reorganisations/{r.pk}/").content.decode()
+    result = page[page.index('data-testid="reorg-result"'):]
+    result = result[:result.index("</ul>\n")]
+    assert f"Quyết định trả lại, cần quyết định mới ({commune.name}): 1" in result
+    assert f"Quyết định bổ nhiệm chưa đến ngày hiệu lực: {commune.name} → 1" in result
+    assert "returned:" not in page
+    body = c.get(f"/api/v1/units/reorganisations/{r.pk}").json()
+    assert body["result"]["movers"]["assignments.pending_decisions"] == {commune.code: 1, f"returned:{commune.code}": 1}

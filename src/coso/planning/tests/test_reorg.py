@@ -180,3 +180,26 @@ def test_a_person_in_the_same_list_of_two_merged_communes_the_target_has_no_list
     assert (later.planning_list_id, later.commune_code, later.status) == (first_list.pk, commune.code, Candidate.Status.REMOVED)
     assert f"#{first.pk}" in later.removal_reason and f"mã {commune.code}" in later.removal_reason
     assert r.result["movers"]["planning.lists"][f"duplicates_closed:{commune.code}"] == 1
+
+
+def test_the_reorganisation_page_names_the_closed_duplicate_entries_with_the_commune(users, login, commune, other_commune):  # type: ignore[no-untyped-def]
+    """The page showed the merger's result as raw keys (``duplicates_closed:26734 → 1``); a commune officer reads a labelled
+    line with the commune's name. The API keeps the keys."""
+    from coso.units.tests import reorg_helpers as h
+
+    mine, theirs = _list(commune), _list(other_commune)
+    p = h.person(other_commune, name="Nguyễn Văn An")
+    Candidate.objects.create(province_code="79", commune_code=commune.code, planning_list=mine, person=p, entered_on=dt.date(2025, 10, 1),
+                             decision="5/QĐ-ĐU")
+    Candidate.objects.create(province_code="79", commune_code=other_commune.code, planning_list=theirs, person=p, entered_on=dt.date(2025, 9, 1),
+                             decision="1/QĐ-ĐU")
+    r = _merge(users, [other_commune], commune)
+    c = login(users["province_admin"])
+    page = c.get(f"/units/reorganisations/{r.pk}/").content.decode()
+    result = page[page.index('data-testid="reorg-result"'):]
+    result = result[:result.index("</ul>\n")]
+    assert f"Hồ sơ quy hoạch trùng người đã đóng ({commune.name}): 1" in result
+    assert f"Danh sách quy hoạch cán bộ: {commune.name} → 1" in result
+    assert "duplicates_closed" not in page
+    body = c.get(f"/api/v1/units/reorganisations/{r.pk}").json()
+    assert body["result"]["movers"]["planning.lists"] == {commune.code: 1, f"duplicates_closed:{commune.code}": 1}
