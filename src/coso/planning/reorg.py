@@ -1,7 +1,8 @@
 """Reorganisation mover of cadre planning: a commune's planning lists move to the commune that takes over. When
 that commune already has a list for the same term and position (its own, or one moved from another commune of the same
 merger), the candidates join it and the old list stays (empty) as history. A person active in both lists keeps one entry
-(the one approved first) and the other is closed as merged, naming the entry kept (``_close_duplicates``). Open
+(the one approved first) and the other is closed as merged, naming the entry kept (``_close_duplicates``; the preview
+warns of them with ``count_duplicates``). Open
 appointment proposals and postgraduate requests still under way move as well (movers ``planning.appointment_proposals``
 and ``planning.postgrad_requests``, so that the preview counts them). Registered with ``coso.units.reorg``."""
 
@@ -22,11 +23,11 @@ def count(plan: MovePlan) -> dict[str, int]:
     return count_by_commune(PlanningList.objects.all(), plan)
 
 
-def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
-    moved: dict[str, int] = {}
-    merged: set[int] = set()
-    # The lists each target will hold: its own, and those of the sources that move whole (several communes merging into
-    # one may each have a list of the same term and position: the first moves, the next ones join it).
+def _joins(plan: MovePlan) -> list[tuple[PlanningList, PlanningList, str]]:
+    """The lists that join another one, in the order the move joins them: (source list, list it joins, commune that takes
+    over). The lists each target will hold are its own and those of the sources that move whole (several communes merging
+    into one may each have a list of the same term and position: the first moves, the next ones join it)."""
+    joins: list[tuple[PlanningList, PlanningList, str]] = []
     existing: dict[str, dict[tuple[str, str], PlanningList]] = {}
     for src, target in plan.commune_map.items():
         if src == target:
@@ -38,16 +39,45 @@ def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
             if into is None:
                 existing[target][(pl.term, pl.position_code)] = pl
                 continue
-            merged.add(pl.pk)
-            closed = _close_duplicates(pl, into, target=target, plan=plan, actor=actor)
-            if closed:
-                moved[f"duplicates_closed:{target}"] = moved.get(f"duplicates_closed:{target}", 0) + closed
-            ids = list(Candidate.objects.filter(planning_list=pl).values_list("pk", flat=True))
-            Candidate.objects.filter(pk__in=ids).update(planning_list=into, commune_code=target)
-            _audit_move(actor=actor, plan=plan, object_type=Candidate._meta.label, ids=ids, before={"planning_list_id": pl.pk, "commune_code": src},
-                        after={"planning_list_id": into.pk, "commune_code": target}, commune_code=target)
-            move_dependents(RemovalProposal, parent_field="candidate", parent_ids=ids, src=src, target=target, plan=plan, actor=actor)
-            moved[target] = moved.get(target, 0) + 1
+            joins.append((pl, into, target))
+    return joins
+
+
+def count_duplicates(plan: MovePlan) -> dict[str, int]:
+    """How many entries the move will close as duplicates (``_close_duplicates``), per commune that takes over: a person
+    active in a joining list and in the list it joins (with the entries joined into it before)."""
+    out: dict[str, int] = {}
+    active: dict[int, set[int]] = {}
+    for pl, into, target in _joins(plan):
+        if into.pk not in active:
+            active[into.pk] = _active_persons(into)
+        theirs = _active_persons(pl)
+        n = len(theirs & active[into.pk])
+        active[into.pk] |= theirs
+        if n:
+            out[target] = out.get(target, 0) + n
+    return out
+
+
+def _active_persons(pl: PlanningList) -> set[int]:
+    return set(Candidate.objects.filter(planning_list=pl, status=Candidate.Status.ACTIVE).values_list("person_id", flat=True))
+
+
+def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
+    moved: dict[str, int] = {}
+    merged: set[int] = set()
+    for pl, into, target in _joins(plan):
+        src = pl.commune_code
+        merged.add(pl.pk)
+        closed = _close_duplicates(pl, into, target=target, plan=plan, actor=actor)
+        if closed:
+            moved[f"duplicates_closed:{target}"] = moved.get(f"duplicates_closed:{target}", 0) + closed
+        ids = list(Candidate.objects.filter(planning_list=pl).values_list("pk", flat=True))
+        Candidate.objects.filter(pk__in=ids).update(planning_list=into, commune_code=target)
+        _audit_move(actor=actor, plan=plan, object_type=Candidate._meta.label, ids=ids, before={"planning_list_id": pl.pk, "commune_code": src},
+                    after={"planning_list_id": into.pk, "commune_code": target}, commune_code=target)
+        move_dependents(RemovalProposal, parent_field="candidate", parent_ids=ids, src=src, target=target, plan=plan, actor=actor)
+        moved[target] = moved.get(target, 0) + 1
 
     def dependents(ids: list[Any], src: str, target: str) -> None:
         cand = list(Candidate.objects.filter(planning_list_id__in=ids).values_list("pk", flat=True))
@@ -108,7 +138,8 @@ def _mover_of(records: Callable[[], Any]) -> tuple[Callable[[MovePlan], dict[str
 
 
 register_mover("planning.lists", label=_("Danh sách quy hoạch cán bộ"), order=50, count=count, move=move,
-               notes={"duplicates_closed": Note(_("Hồ sơ quy hoạch trùng người đã đóng"))})
+               notes={"duplicates_closed": Note(_("Hồ sơ quy hoạch trùng người đã đóng"), count=count_duplicates,
+                                                ahead=_("Hồ sơ quy hoạch trùng người sẽ đóng (giữ hồ sơ vào quy hoạch trước)"))})
 _c, _m = _mover_of(_open_proposals)
 register_mover("planning.appointment_proposals", label=_("Đề nghị bổ nhiệm, giới thiệu ứng cử đang xem xét"), order=51, count=_c, move=_m)
 _c, _m = _mover_of(_postgrad_under_way)

@@ -66,9 +66,12 @@ Mover_ = Callable[..., dict[str, int]]
 @dataclass(frozen=True)
 class Note:
     """An entry ``"<what>:<commune code>"`` a move adds to its result beside the records it moved (they are counted there
-    already): ``label`` names it on the reorganisation's page."""
+    already): ``label`` names it on the reorganisation's page. ``count`` (a counter beside the mover, computed by the code its
+    move uses: ``{commune code: number}``) and ``ahead`` (its wording before the fact) warn of it in the preview."""
 
     label: Promise | str
+    count: Counter | None = None
+    ahead: Promise | str = ""
 
 
 @dataclass

@@ -146,7 +146,8 @@ def _unit_names(codes: set[str], province_code: str, spec: dict[str, Any]) -> di
 
 def reorganisation_preview(*, province_code: str, kind: str, spec: dict[str, Any], effective_on: Any, reorganisation_id: int | None = None,
                            decision_number: str = "") -> dict[str, Any]:
-    """What would move (per app and per target unit), the resulting units and their standards warnings.
+    """What would move (per app and per target unit), the resulting units and their standards warnings, and the notes the
+    moves will add (``notes``: e.g. duplicate entries closed, decisions returned; each mover's ``Note.count``).
 
     ``spec`` must already be checked (``reorg_spec.clean_spec``). Each app counts its own records through its
     registered mover (``coso.units.reorg``)."""
@@ -157,12 +158,16 @@ def reorganisation_preview(*, province_code: str, kind: str, spec: dict[str, Any
                        decision_number=decision_number)
     plan = reorg_spec.plan_for(r)
     rows = []
+    notes: list[dict[str, Any]] = []
     totals: dict[str, int] = {}
     for mover in reorg.movers():
         counts = mover.count(plan)
         for target, n in counts.items():
             totals[target] = totals.get(target, 0) + n
         rows.append({"key": mover.key, "label": str(mover.label), "counts": counts, "total": sum(counts.values())})
+        for what, note in mover.notes.items():
+            for code, n in sorted((note.count(plan) if note.count else {}).items()):
+                notes.append({"mover": mover.key, "key": f"{what}:{code}", "commune_code": code, "label": str(note.ahead or note.label), "count": n})
     units: list[dict[str, Any]] = []
     warnings: list[str] = []
     if kind == Reorganisation.Kind.VILLAGE_MERGE:
@@ -194,12 +199,14 @@ def reorganisation_preview(*, province_code: str, kind: str, spec: dict[str, Any
             units.append({"key": t["code"], "name": t["name"], "kind": t["kind"], "population": t["population"], "area_km2": area,
                           "villages": n_villages, "new": not t["existing"], "warnings": w})
             warnings += w
-    names = _unit_names({k for k in totals if not k.startswith("village:")}, province_code, spec)
+    names = _unit_names({k for k in totals if not k.startswith("village:")} | {str(e["commune_code"]) for e in notes}, province_code, spec)
     for u in units:
         names.setdefault(u["key"], u["name"])
     targets = [{"key": k, "name": names.get(k, k), "total": n} for k, n in sorted(totals.items())]
+    for e in notes:
+        e["name"] = names.get(e["commune_code"], e["commune_code"])
     return {"movers": rows, "targets": targets, "target_names": names, "units": units, "warnings": warnings,
-            "total": sum(totals.values())}
+            "notes": notes, "total": sum(totals.values())}
 
 
 def reorganisation_result(r: Any) -> list[dict[str, Any]]:

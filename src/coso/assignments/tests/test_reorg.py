@@ -125,3 +125,40 @@ def test_the_reorganisation_page_names_the_returned_decisions_with_the_commune(u
     assert "returned:" not in page
     body = c.get(f"/api/v1/units/reorganisations/{r.pk}").json()
     assert body["result"]["movers"]["assignments.pending_decisions"] == {commune.code: 1, f"returned:{commune.code}": 1}
+
+
+def test_the_preview_warns_of_the_decisions_the_merger_then_returns(users, login, commune, other_commune):
+    """The preview said nothing of the pending decisions the merger returns (a post the receiving commune's catalogue lacks).
+    Now it warns, page and API, with the figure the merger's result then gives; a decision for a post the receiving commune
+    has moves without a warning."""
+    from coso.rules.testing import set_rule
+
+    set_rule("workforce.standards.job_position.cv_du_lich", {"name": "Công chức văn hóa - du lịch", "office": "phong_vhxh",
+                                                               "degree_level": "dai_hoc", "degree_fields": ["van_hoa"]},
+             valid_from=D(2025, 7, 1), province_code="79", commune_code=other_commune.code)
+    a = person(other_commune, full_name="Nguyễn Văn An", position="cv_vp", since=D(2018, 1, 1))
+    b = person(other_commune, full_name="Trần Thị Bình", position="cv_vp", since=D(2018, 1, 1))
+    for p, post, n in [(a, "cv_du_lich", 7), (b, "cv_du_lich", 8), (b, "pct_ubnd", 9)]:
+        Decision.objects.create(province_code="79", commune_code=other_commune.code, person=p, position_code=post, number=f"{n}/QĐ-UBND",
+                                decided_on=D(2026, 3, 1), effective_on=D(2026, 5, 1), created_by=users["province_home_affairs"])
+    c = login(users["province_admin"])
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0), tick=False):
+        res = c.post("/api/v1/units/reorganisations/preview", {
+            "kind": "commune_merge", "decision_number": "15/NQ-HĐND", "decision_date": "2026-02-20", "effective_on": "2026-04-01",
+            "title": "Sáp nhập", "spec": {"sources": [other_commune.code], "target": commune.code}}, content_type="application/json")
+        page = c.post("/units/reorganisations/new/", {
+            "kind": "commune_merge", "decision_number": "15/NQ-HĐND", "decision_date": "2026-02-20", "effective_on": "2026-04-01",
+            "title": "Sáp nhập", "source_communes": [other_commune.code], "target": commune.code, "category": "other",
+            "action": "preview"}).content.decode()
+    assert res.status_code == 200, res.content
+    [note] = res.json()["notes"]
+    assert (note["mover"], note["key"], note["count"], note["name"]) == ("assignments.pending_decisions", f"returned:{commune.code}", 2, commune.name)
+    notes = page[page.index('data-testid="reorg-notes"'):]
+    assert f"Quyết định bổ nhiệm sẽ trả lại vì xã, phường tiếp nhận không có vị trí trong danh mục; cần quyết định mới ({commune.name}): 2" \
+        in notes[:notes.index("</div>")]
+    r = _merge(users, other_commune, commune)
+    r.refresh_from_db()
+    assert r.status == Reorganisation.Status.APPLIED, r.error
+    assert r.result["movers"]["assignments.pending_decisions"] == {commune.code: 3, note["key"]: note["count"]}
+    assert [n["count"] for n in r.preview["notes"]] == [2]
+    assert Decision.objects.filter(status=Decision.Status.RETURNED).count() == 2

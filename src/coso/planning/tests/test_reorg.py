@@ -203,3 +203,41 @@ def test_the_reorganisation_page_names_the_closed_duplicate_entries_with_the_com
     assert "duplicates_closed" not in page
     body = c.get(f"/api/v1/units/reorganisations/{r.pk}").json()
     assert body["result"]["movers"]["planning.lists"] == {commune.code: 1, f"duplicates_closed:{commune.code}": 1}
+
+
+def test_the_preview_warns_of_the_duplicate_entries_the_merger_then_closes(users, login, province, commune, other_commune):  # type: ignore[no-untyped-def]
+    """The preview said nothing of the entries the merger closes as duplicates (a person in the same list of two merging
+    communes). Now it warns, page and API, with the figure the merger's result then gives; three communes, a person in all
+    three lists and another in two of them: three entries closed."""
+    import time_machine
+    from conftest import _commune
+
+    from coso.units.tests import reorg_helpers as h
+
+    third = _commune(province, "26740", "Phường Đa Kao")
+    lists = {c.code: _list(c) for c in (commune, other_commune, third)}
+    a, b = h.person(other_commune, name="Nguyễn Văn An"), h.person(third, name="Trần Thị Bình")
+    for i, (c, p) in enumerate([(commune, a), (other_commune, a), (third, a), (other_commune, b), (third, b)]):
+        Candidate.objects.create(province_code="79", commune_code=c.code, planning_list=lists[c.code], person=p,
+                                 entered_on=dt.date(2025, 9, 1) + dt.timedelta(days=i), decision=f"{i}/QĐ-ĐU")
+    payload = {"kind": "commune_merge", "decision_number": "15/NQ-HĐND", "decision_date": "2026-02-20", "effective_on": "2026-04-01",
+               "title": "Sáp nhập", "spec": {"sources": [other_commune.code, third.code], "target": commune.code}}
+    c = login(users["province_admin"])
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0), tick=False):
+        res = c.post("/api/v1/units/reorganisations/preview", payload, content_type="application/json")
+        page = c.post("/units/reorganisations/new/", {
+            "kind": "commune_merge", "decision_number": "15/NQ-HĐND", "decision_date": "2026-02-20", "effective_on": "2026-04-01",
+            "title": "Sáp nhập", "source_communes": [other_commune.code, third.code], "target": commune.code, "category": "other",
+            "action": "preview"}).content.decode()
+    assert res.status_code == 200, res.content
+    [note] = res.json()["notes"]
+    assert (note["mover"], note["key"], note["count"], note["name"]) == ("planning.lists", f"duplicates_closed:{commune.code}", 3, commune.name)
+    notes = page[page.index('data-testid="reorg-notes"'):]
+    assert f"Hồ sơ quy hoạch trùng người sẽ đóng (giữ hồ sơ vào quy hoạch trước) ({commune.name}): 3" in notes[:notes.index("</div>")]
+    r = _merge(users, [other_commune, third], commune)
+    r.refresh_from_db()
+    assert r.status == Reorganisation.Status.APPLIED, r.error
+    assert r.result["movers"]["planning.lists"][note["key"]] == note["count"]
+    assert [n["count"] for n in r.preview["notes"]] == [3]
+    assert Candidate.objects.filter(status=Candidate.Status.REMOVED).count() == 3
+    assert Candidate.objects.filter(planning_list=lists[commune.code], status=Candidate.Status.ACTIVE).count() == 2
