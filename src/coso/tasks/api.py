@@ -6,6 +6,8 @@ Errors use the project's one shape {code, message, details}.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +18,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from coso.core.exceptions import ApplicationError
 from coso.core.params import SmallCount
 from coso.core.types import AuthedHttpRequest
 from coso.tasks import errors, periods, selectors, services
@@ -198,10 +201,28 @@ def get_directive(request: AuthedHttpRequest, directive_id: int):  # type: ignor
     return selectors.directive_get(fetched_by=request.user, pk=directive_id)
 
 
+@contextmanager
+def _assignee_as_sent() -> Iterator[None]:
+    """The services name the officer in charge ``assignee`` (the pages' field); the API's body sends ``assignee_id``: an
+    error on it is answered on the field the client sent."""
+    try:
+        yield
+    except ApplicationError as exc:
+        fields = exc.details.get("fields") or {}
+        if "assignee" in fields:
+            fields["assignee_id"] = fields.pop("assignee")
+        raise
+
+
 @router.post("/directives/{int:directive_id}/tasks", response={201: list[TaskOut]})
 def assign_tasks(request: AuthedHttpRequest, directive_id: int, payload: TaskAssignIn):  # type: ignore[no-untyped-def]
     d = selectors.directive_get(fetched_by=request.user, pk=directive_id)
-    tasks = services.tasks_assign(
+    with _assignee_as_sent():
+        return 201, _assign(request, d, payload)
+
+
+def _assign(request: AuthedHttpRequest, d: Directive, payload: TaskAssignIn) -> list[Task]:
+    return services.tasks_assign(
         actor=request.user,
         directive=d,
         title=payload.title,
@@ -213,7 +234,6 @@ def assign_tasks(request: AuthedHttpRequest, directive_id: int, payload: TaskAss
         expected_product=payload.expected_product,
         assignee=payload.assignee_id,
     )
-    return 201, tasks
 
 
 @router.get("/", response=list[TaskOut])
@@ -289,7 +309,8 @@ def decide_extension(request: AuthedHttpRequest, task_id: int, extension_id: int
 @router.post("/{int:task_id}/assignee", response=TaskOut)
 def set_assignee(request: AuthedHttpRequest, task_id: int, payload: TaskAssigneeIn):  # type: ignore[no-untyped-def]
     task = selectors.task_get(fetched_by=request.user, pk=task_id)
-    return services.task_set_assignee(actor=request.user, task=task, assignee=payload.assignee_id, version=payload.version)
+    with _assignee_as_sent():
+        return services.task_set_assignee(actor=request.user, task=task, assignee=payload.assignee_id, version=payload.version)
 
 
 @router.post("/{int:task_id}/cancel", response=TaskOut)

@@ -113,7 +113,7 @@ def test_api_refuses_an_officer_who_is_not_staff_of_the_task_commune(login, user
     assert r.status_code == 400, r.content
     body = r.json()
     assert body["code"] == "invalid"
-    assert body["details"]["fields"]["assignee"] == ["Người được giao phải là cán bộ của xã nhận nhiệm vụ."]
+    assert body["details"]["fields"]["assignee_id"] == ["Người được giao phải là cán bộ của xã nhận nhiệm vụ."]
     assert _state(task) == before
 
 
@@ -149,7 +149,7 @@ def test_api_assigns_a_commune_task_with_its_officer_and_refuses_another_commune
     url = f"{API}/directives/{r.json()['id']}/tasks"
     data = {"title": "Rà soát", "commune_codes": [commune.code], "assigned_on": "2026-02-25", "due_on": "2026-03-20"}
     r = client.post(url, {**data, "assignee_id": users["other_leader"].pk}, content_type="application/json")
-    assert r.status_code == 400 and r.json()["details"]["fields"]["assignee"]
+    assert r.status_code == 400 and r.json()["details"]["fields"] == {"assignee_id": ["Người được giao phải là cán bộ của xã nhận nhiệm vụ."]}
     assert not Task.objects.exists()
     r = client.post(url, {**data, "assignee_id": users["specialist"].pk}, content_type="application/json")
     assert r.status_code == 201, r.content
