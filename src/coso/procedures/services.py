@@ -946,17 +946,29 @@ def decentralisation_create(*, actor: Any, procedure: Procedure, province_code: 
 
 
 def decentralisation_end(*, actor: Any, decentralisation_id: int, valid_to: dt.date, reason: str = "", today: dt.date | None = None) -> Any:
-    """The communes stop deciding from ``valid_to`` (a future date): dossiers received from then go back to the province."""
+    """The communes stop deciding from ``valid_to`` (a future date): dossiers received from then go back to the province.
+
+    An end moved later may not reach into another period of the same procedure in the province (as a new period may not:
+    ``decentralise-overlap``), or ending that other period would leave this one deciding for the communes."""
     from coso.core.exceptions import NotFoundError
+    from coso.core.text import format_date
 
     from .models import Decentralisation
 
     today = today or timezone.localdate()
     with transaction.atomic():
+        found = Decentralisation.objects.filter(pk=decentralisation_id).values_list("procedure_id", flat=True).first()
+        if found is None:
+            raise NotFoundError()
+        Procedure.objects.select_for_update().filter(pk=found).first()  # the lock decentralisation_create takes
         row = Decentralisation.objects.select_for_update().filter(pk=decentralisation_id).first()
         if row is None:
             raise NotFoundError()
         _decentralise_actor(actor, row.province_code)
         if not isinstance(valid_to, dt.date) or valid_to <= today or valid_to <= row.valid_from or (row.valid_to is not None and row.valid_to <= today):
             raise procedures_errors.DECENTRALISE_TO()
+        others = Decentralisation.objects.filter(procedure_id=row.procedure_id, province_code=row.province_code).exclude(pk=row.pk)
+        for other in others.order_by("valid_from"):
+            if (other.valid_to is None or other.valid_to > row.valid_from) and valid_to > other.valid_from:
+                raise procedures_errors.DECENTRALISE_OVERLAP(day=format_date(other.valid_from))
         return audited_update(row, actor=actor, changes={"valid_to": valid_to}, verb="procedure_decentralise_end", reason=nfc(reason)[:500])
