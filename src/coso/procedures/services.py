@@ -284,6 +284,9 @@ def version_create(*, actor: Any, procedure: Procedure, valid_from: dt.date, pro
     unknown = set(rules) - set(RULE_FIELDS)
     if unknown:
         raise procedures_errors.FIELDS_INVALID(fields=", ".join(sorted(unknown)))
+    cutoff = rules.get("cutoff_time")
+    if isinstance(cutoff, dt.time) and cutoff.tzinfo is not None:  # "15:00+07:00" from an API client: the databases take no zone
+        raise procedures_errors.CUTOFF_TIME_ZONE()
     clean_steps = validate_steps(steps) if steps is not None else None
     with transaction.atomic():
         Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
