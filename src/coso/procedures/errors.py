@@ -27,6 +27,7 @@ END_DATE_INVALID = ErrorCode("validation-error", _("Ngày kết thúc “%(value
 VERSION_EXISTS = ErrorCode("version-exists", _("Đã có phiên bản bắt đầu từ ngày %(valid_from)s; chọn ngày áp dụng khác."), status=409)
 VERSION_CREATE_VALIDATION_ERROR = ErrorCode("validation-error", _("Chưa nhập thời hạn giải quyết."))
 VERSION_CREATE_VALIDATION_ERROR_2 = ErrorCode("validation-error", _("Thời hạn giải quyết phải lớn hơn 0."))
+TIME_LIMIT_TOO_LONG = ErrorCode("validation-error", _("Thời hạn giải quyết dài quá: tối đa %(max)s %(unit)s."), field="time_limit")
 # The cut-off time is a local time of day (Asia/Ho_Chi_Minh), as the office hours are.
 CUTOFF_TIME_ZONE = ErrorCode("validation-error", _("Giờ giới hạn tiếp nhận là giờ địa phương (ví dụ 15:00), không kèm múi giờ."),
                              field="cutoff_time")

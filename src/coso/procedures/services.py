@@ -49,6 +49,9 @@ RULE_FIELDS = (
 )
 PROCEDURE_FIELDS = ("name", "field", "decision_level", "code_verified", "code_note", "is_active")
 CONFIDENCE_VALUES = ("", "C", "C-3p", "I", "R")
+# The longest time limit a version may set, per unit: one year (366 days, or 366 working days of 8 office hours). A typo
+# such as 9000 working days would run every appointment off the working-day calendar and refuse each dossier at the counter.
+MAX_TIME_LIMIT = {"working_days": Decimal(366), "calendar_days": Decimal(366), "working_hours": Decimal(366 * 8)}
 
 
 # --------------------------------------------------------------------------- permissions
@@ -311,6 +314,9 @@ def version_create(*, actor: Any, procedure: Procedure, valid_from: dt.date, pro
         _clean_text_fields(version)
         if version.time_unit != ProcedureVersion.TimeUnit.SAME_DAY and version.time_limit <= 0:
             raise procedures_errors.VERSION_CREATE_VALIDATION_ERROR_2(details={"fields": {"time_limit": ["Phải lớn hơn 0."]}})
+        longest = MAX_TIME_LIMIT.get(version.time_unit)
+        if longest is not None and Decimal(str(version.time_limit)) > longest:
+            raise procedures_errors.TIME_LIMIT_TOO_LONG(max=longest, unit=version.get_time_unit_display())
         if previous is not None and (previous.valid_to is None or previous.valid_to > valid_from):
             audited_update(previous, actor=actor, changes={"valid_to": valid_from}, verb="procedure_version_close", reason=reason)
         audited_create(version, actor=actor, verb="procedure_version_create", reason=reason)
@@ -568,6 +574,9 @@ def clean_row(raw: dict[str, Any], *, known_provinces: set[str] | None) -> tuple
                 raise InvalidOperation
             if limit == 0 and clean["time_unit"] != "same_day":
                 err("time_limit", "Thời hạn phải lớn hơn 0.")
+            longest = MAX_TIME_LIMIT.get(clean["time_unit"])
+            if longest is not None and limit > longest:
+                err("time_limit", f"Dài quá: tối đa {longest} {ProcedureVersion.TimeUnit(clean['time_unit']).label}.")
             clean["time_limit"] = limit
         except (InvalidOperation, ValueError):
             err("time_limit", "Phải là số không âm (ví dụ 5 hoặc 0,5).")
