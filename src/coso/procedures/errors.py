@@ -57,4 +57,6 @@ DECENTRALISE_FROM = ErrorCode("decentralise-from", _("Ngày áp dụng phải sa
 DECENTRALISE_TO = ErrorCode("decentralise-to", _("Ngày kết thúc phải sau hôm nay và sau ngày áp dụng."), field="valid_to")
 DECENTRALISE_DECISION = ErrorCode("decentralise-decision", _("Nhập số và ngày ban hành quyết định phân cấp (không sau hôm nay)."),
                                   field="decision_number")
+# Dates of a decision and its period: the span every record of a commune takes (coso.core.params.FIRST_DAY–LAST_DAY).
+DECENTRALISE_DATE_RANGE = ErrorCode("date-out-of-range", _("Ngày phải trong khoảng %(first)s–%(last)s."), field="valid_from")
 DECENTRALISE_OVERLAP = ErrorCode("decentralise-overlap", _("Thủ tục đã được phân cấp trong khoảng thời gian này (từ %(day)s)."), status=409)

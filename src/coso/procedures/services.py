@@ -928,6 +928,15 @@ def _decentralise_actor(actor: Any, province_code: str) -> None:
         raise procedures_errors.DECENTRALISE_FORBIDDEN()
 
 
+def _check_decentralisation_dates(**days: Any) -> None:
+    """Each date given lies in 1900–2200, else ``date-out-of-range`` on its field (a year typed 20267 or 0001)."""
+    from coso.core.params import FIRST_DAY, LAST_DAY
+
+    for name, day in days.items():
+        if isinstance(day, dt.date) and not FIRST_DAY <= day <= LAST_DAY:
+            raise procedures_errors.DECENTRALISE_DATE_RANGE(field=name, first=FIRST_DAY.strftime("%d/%m/%Y"), last=LAST_DAY.strftime("%d/%m/%Y"))
+
+
 def decentralisation_create(*, actor: Any, procedure: Procedure, province_code: str, valid_from: dt.date, decision_number: str,
                             decision_date: dt.date, valid_to: dt.date | None = None, note: str = "", today: dt.date | None = None) -> Any:
     """Hand the decision of a provincial procedure to the province's communes from ``valid_from`` (dated, audited, scoped)."""
@@ -939,6 +948,7 @@ def decentralisation_create(*, actor: Any, procedure: Procedure, province_code: 
     today = today or timezone.localdate()
     if procedure.decision_level != Procedure.Level.PROVINCE:
         raise procedures_errors.DECENTRALISE_LEVEL()
+    _check_decentralisation_dates(valid_from=valid_from, valid_to=valid_to, decision_date=decision_date)
     if not isinstance(valid_from, dt.date) or valid_from <= today:
         raise procedures_errors.DECENTRALISE_FROM()
     if valid_to is not None and valid_to <= valid_from:
@@ -977,6 +987,7 @@ def decentralisation_end(*, actor: Any, decentralisation_id: int, valid_to: dt.d
         if row is None:
             raise NotFoundError()
         _decentralise_actor(actor, row.province_code)
+        _check_decentralisation_dates(valid_to=valid_to)
         if not isinstance(valid_to, dt.date) or valid_to <= today or valid_to <= row.valid_from or (row.valid_to is not None and row.valid_to <= today):
             raise procedures_errors.DECENTRALISE_TO()
         others = Decentralisation.objects.filter(procedure_id=row.procedure_id, province_code=row.province_code).exclude(pk=row.pk)
