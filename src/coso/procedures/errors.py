@@ -44,6 +44,7 @@ READ_RECORDS_INVALID_JSON_2 = ErrorCode("invalid-json", _("Tệp JSON không h�
 READ_RECORDS_INVALID_JSON_3 = ErrorCode("invalid-json", _("Dòng %(n)s: không phải JSON hợp lệ."))
 FILE_TOO_LARGE = ErrorCode("file-too-large", _("Tệp lớn hơn 5 MB."))
 NO_VERSION = ErrorCode("no-version", _("Thủ tục chưa có phiên bản hiệu lực vào ngày này."), status=404)
+PROVINCE_UNKNOWN = ErrorCode("province-unknown", _("Không có tỉnh mã “%(code)s”."), field="province_code")
 PROVINCE_SCOPE = ErrorCode("province-scope", _("Quản trị tỉnh chỉ được tạo phiên bản riêng của tỉnh mình (mã tỉnh %(province)s)."), status=403)
 STEP_INVALID = ErrorCode("invalid-steps", _("%(message)s"))
 STEPS_INVALID = ErrorCode("invalid-steps", _("Các bước xử lý chưa hợp lệ: %(messages)s"))

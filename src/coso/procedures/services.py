@@ -283,6 +283,11 @@ def version_create(*, actor: Any, procedure: Procedure, valid_from: dt.date, pro
     if actor is not None:
         _require_admin(actor)
         _check_province_scope(actor, province_code)
+        if province_code and _is_system(actor):  # a province administrator's own province is checked above
+            from coso.units.selectors import unit_list
+
+            if not unit_list(fetched_by=actor, level="province").filter(code=province_code).exists():
+                raise procedures_errors.PROVINCE_UNKNOWN(code=province_code)
     _check_not_past(actor, valid_from)
     unknown = set(rules) - set(RULE_FIELDS)
     if unknown:
