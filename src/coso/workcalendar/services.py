@@ -166,6 +166,12 @@ def base_calendar() -> WorkCalendar:
     return cal
 
 
+def _is_system_admin(actor: Any) -> bool:
+    from coso.accounts.roles import Role
+
+    return bool(getattr(actor, "is_superuser", False) or getattr(actor, "role", "") == Role.SYSTEM_ADMIN)
+
+
 def override_province_for(actor: Any, province_code: str | None) -> str:
     """The province an administrator's override applies to: system administrators choose (empty: nationwide);
     a province administrator only ever changes the calendar of their own province."""
@@ -217,6 +223,11 @@ def _validate_override(*, date: dt.date, kind: str, reason: str, exclude_pk: int
 def override_create(*, actor: Any, date: dt.date, kind: str, reason: str, source: str = "", province_code: str | None = None) -> CalendarOverride:
     """Add an override (an extra day off, or a make-up working day): nationwide, or for one province only."""
     province_code = override_province_for(actor, province_code)
+    if province_code and actor is not None and _is_system_admin(actor):  # a province administrator's is always their own
+        from coso.units.selectors import unit_list
+
+        if not unit_list(fetched_by=actor, level="province").filter(code=province_code).exists():
+            raise errors.PROVINCE_UNKNOWN(code=province_code)
     reason = (reason or "").strip()
     source = (source or "").strip()
     _validate_override(date=date, kind=kind, reason=reason, province_code=province_code)
