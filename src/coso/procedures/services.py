@@ -950,6 +950,11 @@ def decentralisation_create(*, actor: Any, procedure: Procedure, province_code: 
     from .models import Decentralisation
 
     _decentralise_actor(actor, province_code)
+    if _is_system(actor):  # a province administrator acts in their own province; a system administrator names one that exists
+        from coso.units.selectors import unit_list
+
+        if not unit_list(fetched_by=actor, level="province").filter(code=province_code).exists():
+            raise procedures_errors.PROVINCE_UNKNOWN(code=province_code)
     today = today or timezone.localdate()
     if procedure.decision_level != Procedure.Level.PROVINCE:
         raise procedures_errors.DECENTRALISE_LEVEL()

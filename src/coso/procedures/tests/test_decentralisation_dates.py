@@ -69,3 +69,13 @@ def test_the_page_says_it_on_the_field(login, users, provincial):  # type: ignor
     assert r.status_code == 200
     assert "Ngày phải trong khoảng 01/01/1900–31/12/2200." in html.unescape(r.content.decode())
     assert not Decentralisation.objects.exists()
+
+
+@pytest.mark.parametrize("code", ["97", "zz"])
+def test_a_system_administrator_names_a_province_that_exists(login, users, provincial, code):  # type: ignore[no-untyped-def]
+    c = login(users["sysadmin"])
+    r = c.post(API, json.dumps({**GOOD, "province_code": code}), content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "province-unknown" and r.json()["details"]["fields"] == {"province_code": [f"Không có tỉnh mã “{code}”."]}
+    assert not Decentralisation.objects.exists()
+    assert c.post(API, json.dumps({**GOOD, "province_code": "79"}), content_type="application/json").status_code == 201
