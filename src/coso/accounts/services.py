@@ -1157,10 +1157,14 @@ def delegation_active(user: Any, action: str, on: dt.date, procedure_code: str |
     # with the few columns the checks need, the delegation itself (with both users) only once one matches.
     fields = ("id", "starts_on", "ends_on", "revoked_on", "actions", "procedure_codes")
     candidates = (Delegation.objects.filter(delegate=user, starts_on__lte=on, ends_on__gte=on, commune_code=user.commune_code)
-                  .order_by("starts_on", "id").values(*fields, "delegator__is_active"))
+                  .order_by("starts_on", "id").values(*fields, "delegator__is_active", "delegator__role", "delegator__commune_code"))
     for row in candidates:
         d = Delegation(**{f: row[f] for f in fields})
         if not d.covers(on) or action not in d.actions or not row["delegator__is_active"]:
+            continue
+        # The leader's authority is what is handed over (Decree 30/2020/NĐ-CP, Art. 13): a delegator moved to another
+        # commune or given another role is no longer this commune's leader, and nobody signs in their name any more.
+        if row["delegator__role"] not in DELEGATOR_ROLES or row["delegator__commune_code"] != user.commune_code:
             continue
         if d.procedure_codes and (procedure_code is None or procedure_code not in d.procedure_codes):
             continue

@@ -216,3 +216,18 @@ def test_api_refuses_dates_beyond_the_project_span(users, deputy, travel, login)
     r = c.post("/api/v1/accounts/delegations", {"delegate_id": deputy.pk, "kind": "kt", "actions": [APPROVE], "starts_on": "2026-12-07",
                                                 "ends_on": "2200-12-31"}, content_type="application/json")
     assert r.status_code == 201, r.content
+
+
+def test_a_leader_moved_to_another_commune_or_another_role_no_longer_delegates(users, deputy, travel, other_commune):
+    """The province administrator moves the chair to another commune (or gives the account another role at the end of
+    the term): the account stays active, but its holder is no longer this commune's leader, so the deputy no longer
+    signs "KT. Chủ tịch" in that name."""
+    d = _kt(users, deputy, actions=[APPROVE, EVAL])
+    assert services.delegation_active(deputy, APPROVE, MON) == d
+    services.staff_update(actor=users["province_admin"], user=users["leader"], unit=other_commune)
+    assert services.delegation_active(deputy, APPROVE, MON) is None
+    assert services.delegation_active(deputy, EVAL, MON) is None
+    services.staff_update(actor=users["province_admin"], user=users["leader"], unit=deputy.unit)
+    assert services.delegation_active(deputy, APPROVE, MON) == d  # back in the commune as its leader
+    services.staff_update(actor=users["province_admin"], user=users["leader"], role=Role.SPECIALIST)
+    assert services.delegation_active(deputy, APPROVE, MON) is None
