@@ -246,8 +246,25 @@ def _validate_new(actor: Any, data: dict[str, Any], taken: set[str] | None = Non
     elif User.objects.filter(username__iexact=username).exists() or (taken is not None and username in taken):
         errors["username"] = [_username_taken()]
     _clean_contact(data, errors)
+    if "citizen_id" not in errors and _staff_citizen_id_taken(data.get("citizen_id") or ""):
+        errors["citizen_id"] = [_staff_citizen_id_taken_message()]
     errors.update({k: v for k, v in _check_role_unit(actor, data.get("role", ""), data.get("unit")).items() if k not in errors})
     return errors
+
+
+def _staff_citizen_id_taken(citizen_id: str, *, exclude: int | None = None) -> bool:
+    """Whether another staff account already has this CCCD: one person, one staff account (as the accounts created from
+    the register, and the sign-in through VNeID, which finds a person by CCCD)."""
+    if not citizen_id:
+        return False
+    qs = User.objects.filter(citizen_id=citizen_id).exclude(role=Role.CITIZEN)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return qs.exists()
+
+
+def _staff_citizen_id_taken_message() -> str:
+    return _("Số CCCD đã thuộc một tài khoản cán bộ khác.")
 
 
 def _username_taken() -> str:
@@ -310,6 +327,8 @@ def staff_update(*, actor: Any, user: User, **changes: Any) -> User:
     data = {**{k: getattr(locked, k) for k in EDITABLE_FIELDS}, **changes}
     errors: dict[str, list[str]] = {}
     _clean_contact(data, errors)
+    if "citizen_id" not in errors and data.get("citizen_id") != locked.citizen_id and _staff_citizen_id_taken(data.get("citizen_id") or "", exclude=locked.pk):
+        errors["citizen_id"] = [_staff_citizen_id_taken_message()]
     role_changed = data["role"] != locked.role or data["unit"] != locked.unit
     if role_changed:
         if locked.pk == actor.pk:
@@ -659,11 +678,11 @@ def staff_bulk_from_register(*, actor: Any, commune_code: str, person_ids: Itera
         person = people[pk]
         data = {"username": suggest_username(person.full_name, taken), "full_name": person.full_name,
                 "role": role or suggest_role(person.position_code), "unit": unit, "citizen_id": person.citizen_id}
+        if data["citizen_id"] and _staff_citizen_id_taken(data["citizen_id"]):
+            raise accounts_errors.DUPLICATE_CCCD(name=person.full_name, details={"person": pk})
         errors = _validate_new(actor, data)
         if errors:
             raise accounts_errors.STAFF_BULK_FROM_REGISTER_VALIDATION_ERROR(name=person.full_name, msg=next(iter(errors.values()))[0], details={"person": pk, "fields": errors})
-        if data["citizen_id"] and User.objects.filter(citizen_id=data["citizen_id"]).exclude(role=Role.CITIZEN).exists():
-            raise accounts_errors.DUPLICATE_CCCD(name=person.full_name, details={"person": pk})
         user = _create_unless_taken(_build_user(data), actor=actor, verb="staff_create_from_register")
         if user is None:  # the suggested name was given meanwhile to an account created by another request
             errors = {"username": [_username_taken()]}
@@ -720,6 +739,7 @@ def staff_import(*, actor: Any, data: bytes) -> list[dict[str, Any]]:
     errors: list[dict[str, Any]] = []
     prepared: list[dict[str, Any]] = []
     taken: set[str] = set()
+    seen_cccd: dict[str, int] = {}
     field_columns = {v: k for k, v in _COLUMN_FIELDS.items()}
     for record in records:
         row = record["_row"]
@@ -741,6 +761,13 @@ def staff_import(*, actor: Any, data: bytes) -> list[dict[str, Any]]:
             column = field_columns.get(fieldname, fieldname)
             for m in msgs:
                 errors.append({"row": row, "column": column, "value": values.get(fieldname, ""), "message": str(m)})
+        cccd = item.get("citizen_id") or ""
+        if cccd and "citizen_id" not in row_errors:
+            if cccd in seen_cccd:  # one person twice in the file: two accounts
+                errors.append({"row": row, "column": field_columns["citizen_id"], "value": values["citizen_id"],
+                               "message": _("Trùng số CCCD với dòng %(row)s trong tệp") % {"row": seen_cccd[cccd]}})
+            else:
+                seen_cccd[cccd] = row
         taken.add(item["username"])
         prepared.append({**item, "_row": row, "_typed": values["username"]})
     if errors:

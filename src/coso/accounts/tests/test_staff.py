@@ -511,3 +511,37 @@ def test_a_set_password_link_dies_when_the_account_is_deactivated(users, commune
     # Reactivated, the account takes a new link (a reactivation does not bring back the old one's password).
     services.staff_reactivate(actor=admin, user=user)
     assert "không còn hiệu lực" not in Client().get(_path(services.password_link(user)), follow=True).content.decode()
+
+
+def test_one_person_gets_one_staff_account_by_citizen_id(users, commune, province, login):
+    """The same CCCD twice in an import file, or one that already has a staff account, gave one person two accounts (the
+    accounts made from the register refuse it); each such row is now refused with its row and column, nothing is created,
+    and the form and the API refuse it on the CCCD field."""
+    services.staff_create(actor=users["province_admin"], username="co.san", full_name="Có Sẵn", role=Role.SPECIALIST, unit=commune,
+                          citizen_id="079099000123")
+    data = _xlsx([
+        ["hoa.nt", "Nguyễn Thị Hoa", "Cán bộ một cửa", commune.code, "", "", "079099000777"],
+        ["hoa.nt2", "Nguyễn Thị Hoa", "Cán bộ một cửa", commune.code, "", "", "079099000777"],
+        ["khoa.pv", "Phạm Văn Khoa", "chuyen vien xu ly", commune.code, "", "", "079099000123"],
+    ])
+    before = User.objects.count()
+    with pytest.raises(ApplicationError) as exc:
+        services.staff_import(actor=users["province_admin"], data=data)
+    assert exc.value.code == "import-errors" and User.objects.count() == before
+    errors = {(e["row"], e["column"]): e["message"] for e in exc.value.details["rows"]}
+    assert set(errors) == {(3, "Số CCCD"), (4, "Số CCCD")}
+    assert errors[(3, "Số CCCD")] == "Trùng số CCCD với dòng 2 trong tệp"
+    assert errors[(4, "Số CCCD")] == "Số CCCD đã thuộc một tài khoản cán bộ khác."
+    c = login(users["province_admin"])
+    r = c.post("/api/v1/accounts/staff", {"username": "khoa.pv", "full_name": "Phạm Văn Khoa", "role": "specialist", "unit_code": commune.code,
+                                          "citizen_id": "079099000123"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "validation-error" and "citizen_id" in r.json()["details"]["fields"]
+    assert not User.objects.filter(username="khoa.pv").exists()
+    pk = User.objects.get(username="onestop").pk
+    r = c.patch(f"/api/v1/accounts/staff/{pk}", {"citizen_id": "079099000123"}, content_type="application/json")
+    assert r.status_code == 400 and "citizen_id" in r.json()["details"]["fields"]
+    assert User.objects.get(pk=pk).citizen_id == ""
+    # The account's own number, saved again, is not "another account's".
+    r = c.patch(f"/api/v1/accounts/staff/{User.objects.get(username='co.san').pk}", {"citizen_id": "079099000123", "phone": "0912000555"},
+                content_type="application/json")
+    assert r.status_code == 200, r.content
