@@ -468,6 +468,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "person_link_user": _("Liên kết hồ sơ nhân sự với tài khoản"),
     "self-assess": _("Tự đánh giá, xếp loại"),
     "work-item": _("Ghi nhiệm vụ vào nhật ký công việc"),
+    "workforce.evaluation_transfer": _("Chuyển phiếu đánh giá chưa phê duyệt theo người chuyển công tác"),
     "workforce.person_update": _("Sửa hồ sơ cán bộ"),
     "workforce.position_add": _("Thêm quá trình giữ chức vụ"),
     "workforce.position_change": _("Thay đổi chức vụ hiện giữ"),

@@ -620,7 +620,21 @@ def position_change(*, actor: Any, person_id: int, position_code: str, effective
         "kind": kind_of_post(person.kind, positions[position_code]), "version": person.version + 1})
     search_index_set(kind=SEARCH_KIND, object_id=person.pk, texts=[person.full_name, person.citizen_id],
                      province_code=person.province_code, commune_code=person.commune_code)
+    _evaluations_follow(actor, person)
     return {"holding_id": holding.pk, "ended": ended}
+
+
+def _evaluations_follow(actor: Any, person: Person) -> None:
+    """A person transferred to another unit is evaluated by the agency where they work at the time of the evaluation,
+    with the former agency's opinion (Decree 90/2020/NĐ-CP on evaluation and classification; Decree 335/2025/NĐ-CP): their
+    evaluations not yet approved, and the work log of those years, move to the new unit (its list, its leader, its quota).
+    An approved evaluation stays with the agency that decided it."""
+    moving = (Evaluation.objects.select_for_update().filter(person=person).exclude(status=Evaluation.Status.APPROVED)
+              .exclude(province_code=person.province_code, commune_code=person.commune_code))
+    for ev in moving:
+        audited_update(ev, actor=actor, verb="workforce.evaluation_transfer",
+                       changes={"province_code": person.province_code, "commune_code": person.commune_code, "version": ev.version + 1})
+        WorkItem.objects.filter(person=person, year=ev.year).update(province_code=person.province_code, commune_code=person.commune_code)
 
 
 # ---------------------------------------------------------------- evaluation

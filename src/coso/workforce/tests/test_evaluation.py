@@ -322,3 +322,36 @@ def test_evaluation_of_a_year_not_yet_come_or_before_the_person_worked_is_refuse
     assert not Evaluation.objects.exists() and not AuditLog.objects.filter(object_type="workforce.Evaluation").exists()
     assert services.evaluation_open(actor=users["home_affairs"], person=q, year=2021).year == 2021
     assert services.evaluation_open(actor=users["home_affairs"], person=p, year=this_year).year == this_year
+
+
+def test_an_open_evaluation_follows_a_person_moved_to_another_commune(users, commune, other_commune, login):
+    """A person transferred to another commune before the year's evaluation was approved: the new commune evaluates them
+    (Decree 90/2020/NĐ-CP and Decree 335/2025/NĐ-CP: the agency where the person works at the time of the evaluation,
+    with the former agency's opinion). Their open evaluation stayed with the former commune: the new commune's list did
+    not show it, its "without an evaluation" list left the person out, opening one led to the former commune's (a 404)
+    and the former commune's leader still assessed and approved someone no longer theirs, counted in its quota. The open
+    evaluation and its work log now move with the person; an approved one stays where it was decided."""
+    p = person(commune, full_name="Lê Văn Chuyển")
+    old = services.evaluation_open(actor=users["home_affairs"], person=p, year=2025)
+    old = services.self_assess(actor=users["home_affairs"], evaluation=old, version=old.version, level="tot")
+    old = services.leader_assess(actor=users["leader"], evaluation=old, version=old.version, level="tot")
+    services.approve(actor=users["leader"], evaluations=[old])
+    ev = services.evaluation_open(actor=users["home_affairs"], person=p, year=2026)
+    services.work_item_add(actor=users["home_affairs"], evaluation=ev, title="Việc", points=5, month=1)
+    services.position_change(actor=users["province_home_affairs"], person_id=p.pk, position_code="cv_vp", effective_on=dt.date(2026, 6, 1),
+                             decision="QĐ 20/QĐ-UBND", commune_code=other_commune.code)
+    ev.refresh_from_db()
+    old.refresh_from_db()
+    assert (ev.commune_code, old.commune_code) == (other_commune.code, commune.code)
+    assert set(WorkItem.objects.filter(person=p, year=2026).values_list("commune_code", flat=True)) == {other_commune.code}
+    assert AuditLog.objects.filter(verb="workforce.evaluation_transfer", object_id=str(ev.pk)).exists()
+    new = login(users["other_leader"])
+    assert [e["id"] for e in new.get("/api/v1/workforce/evaluations?year=2026").json()["items"]] == [ev.pk]
+    assert new.get(f"/workforce/danh-gia/{ev.pk}/").status_code == 200
+    assert login(users["leader"]).get(f"/workforce/danh-gia/{ev.pk}/").status_code == 404
+    ev = services.self_assess(actor=users["province_home_affairs"], evaluation=ev, version=ev.version, general_score=Decimal(28))
+    with pytest.raises(ApplicationError) as exc:
+        services.leader_assess(actor=users["leader"], evaluation=ev, version=ev.version, general_score=Decimal(28))
+    assert exc.value.code == "forbidden"
+    ev = services.leader_assess(actor=users["other_leader"], evaluation=ev, version=ev.version, general_score=Decimal(28))
+    assert ev.status == Evaluation.Status.LEADER_ASSESSED
