@@ -729,8 +729,14 @@ def work_item_add(*, actor: Any, evaluation: Evaluation, title: str, points: Dec
                     failed_reviews=failed_reviews, delays=delays, excused=excused, source=source, source_ref=source_ref,
                     province_code=ev.province_code, commune_code=ev.commune_code)
     audited_create(item, actor=actor, verb="work-item")
-    audited_update(ev, actor=actor, verb="work-item", changes={**recompute(ev), "version": ev.version + 1})
+    audited_update(ev, actor=actor, verb="work-item", changes={**recompute(ev), **_back_to_leader(ev), "version": ev.version + 1})
     return item
+
+
+def _back_to_leader(ev: Evaluation) -> dict[str, Any]:
+    """A work log changed after the leader's assessment changes the score and level the leader assessed: the evaluation
+    goes back to the leader, who assesses the new log before it is approved (nobody approves a level never assessed)."""
+    return {"status": Evaluation.Status.SELF_ASSESSED} if ev.status == Evaluation.Status.LEADER_ASSESSED else {}
 
 
 @transaction.atomic
@@ -892,7 +898,7 @@ def import_dossier_items(*, actor: Any, evaluation: Evaluation, today: dt.date |
                                     source=WorkItem.Source.DOSSIERS, source_ref=f"{ev.year}-{month:02d}-{'late' if delayed else 'ok'}",
                                     province_code=ev.province_code, commune_code=ev.commune_code)
             created += 1
-    audited_update(ev, actor=actor, verb="import-dossiers", changes={**recompute(ev), "version": ev.version + 1})
+    audited_update(ev, actor=actor, verb="import-dossiers", changes={**recompute(ev), **_back_to_leader(ev), "version": ev.version + 1})
     audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=ev, verb="import-dossier-stats", after={"items": created})
     return created
 

@@ -355,3 +355,25 @@ def test_an_open_evaluation_follows_a_person_moved_to_another_commune(users, com
     assert exc.value.code == "forbidden"
     ev = services.leader_assess(actor=users["other_leader"], evaluation=ev, version=ev.version, general_score=Decimal(28))
     assert ev.status == Evaluation.Status.LEADER_ASSESSED
+
+
+def test_work_logged_after_the_leader_assessed_goes_back_to_the_leader(users, commune, login):
+    """The person evaluated added work items after the leader's assessment: the score and level rose (63 → 80.5,
+    "hoàn thành" → "tốt") and the leader approved a level they never assessed. A change of the work log after the
+    leader's assessment now sends the evaluation back to the leader, who assesses the new log before approving."""
+    ev = _assessed(users, commune, name="B", items=((10, True, 1, 1),))
+    assert (ev.total_score, ev.level, ev.status) == (Decimal(63), "hoan_thanh", Evaluation.Status.LEADER_ASSESSED)
+    from coso.workforce.models import Person
+
+    Person.objects.filter(pk=ev.person_id).update(user=users["specialist"])
+    r = login(users["specialist"]).post(f"/api/v1/workforce/evaluations/{ev.pk}/items", {"title": "Thêm việc", "points": 10, "month": 2},
+                                        content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["status"] == Evaluation.Status.SELF_ASSESSED
+    ev.refresh_from_db()
+    with pytest.raises(ApplicationError) as exc:
+        services.approve(actor=users["leader"], evaluations=[ev])
+    assert exc.value.code == "wrong-status"
+    ev = services.leader_assess(actor=users["leader"], evaluation=ev, version=ev.version, general_score=Decimal(28))
+    assert ev.total_score == Decimal("80.5") and ev.status == Evaluation.Status.LEADER_ASSESSED
+    assert services.approve(actor=users["leader"], evaluations=[ev])[0].status == Evaluation.Status.APPROVED
