@@ -345,7 +345,8 @@ def public(request: HttpRequest) -> HttpResponse:
     period, error = _period_or_error(request)
     if period is None:
         return _error(request, error)
-    ctx: dict[str, Any] = {"period": period, "previous": period.previous(), "public": True}
+    # the links to the level above keep the period as typed (a date range has no ``?period=``)
+    ctx: dict[str, Any] = {"period": period, "previous": period.previous(), "public": True, "period_qs": urlencode(period.query())}
     commune_code, province_code = request.GET.get("commune", "").strip(), request.GET.get("province", "").strip()
     if commune_code:
         unit = _unit(commune_code, "commune")

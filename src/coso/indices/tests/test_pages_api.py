@@ -228,3 +228,20 @@ def test_clerk_home_is_for_one_stop_clerks_only(users, login):
     verify_session(admin, users["sysadmin"])
     r = admin.get("/chi-so/viec-cua-toi/")  # administrators see every menu item: a notice, no queue
     assert r.status_code == 200 and 'id="queue"' not in r.content.decode()
+
+
+def test_public_page_links_to_the_province_and_the_country_keep_a_date_range(built, client, commune, province):
+    """On the public page of a commune (or a province) read over a date range, the links to its province and to the
+    whole country named the range as ``?period=2026-11-01..2026-11-20``, which no period reads: they opened an error
+    page instead of the same range one level up."""
+    rng = "start=2026-11-01&end=2026-11-20"
+    html = client.get(f"/chi-so/cong-khai/?{rng}&commune={commune.code}").content.decode()
+    links = re.findall(r'href="(\?[^"]*)"', html.split('id="period-form"', 1)[0])
+    assert len(links) == 2 and all("period=" not in u for u in links), links
+    for url in links:
+        r = client.get("/chi-so/cong-khai/" + url.replace("&amp;", "&"))
+        assert r.status_code == 200 and "01/11/2026 – 20/11/2026" in r.content.decode()
+    assert f"?province={province.code}&amp;start=2026-11-01&amp;end=2026-11-20" in html
+    # a month keeps its ?period=
+    html = client.get(f"/chi-so/cong-khai/?{NOV}&commune={commune.code}").content.decode()
+    assert f"?province={province.code}&amp;period=2026-11" in html and 'href="?period=2026-11"' in html
