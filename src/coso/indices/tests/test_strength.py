@@ -330,3 +330,24 @@ def test_a_weight_from_the_middle_of_a_month_says_it_applies_to_the_whole_month(
         assert r.status_code == 201 and r.json()["warnings"] == []  # from the first day of a year: no period is split
         r = c.post("/quy-dinh/indices.csi.band.a/", {"value": "85", "valid_from": "2027-02-01", "reason": "Quyết định của UBND tỉnh"}, follow=True)
         assert "cả năm 2027 và cả quý 1" in r.content.decode()
+
+
+def test_system_administrator_sorting_a_provinces_communes_by_strength_stays_in_that_province(november, commune, other_commune, users, login):
+    """A system administrator who opened a province's communes (``?province=79``) and clicked the "Chỉ số năng lực"
+    column was taken to the national ranking of the provinces, which has no such column: the link dropped the
+    province."""
+    import re
+
+    from conftest import verify_session
+
+    services.rollups_rebuild()
+    admin = login(users["sysadmin"])
+    verify_session(admin, users["sysadmin"])
+    html = admin.get(f"/chi-so/?province={commune.province_code}&period=2026-11").content.decode()
+    link = re.search(r'<a href="([^"]*)" id="sort-csi">', html)[1].replace("&amp;", "&")
+    assert f"province={commune.province_code}" in link and "period=2026-11" in link and "sort=csi" in link
+    r = admin.get("/chi-so/" + link)
+    assert r.status_code == 200 and r.context["level"] == "province" and r.context["sorted_by_csi"]
+    # a province officer's link has nothing to keep
+    html = login(users["province_home_affairs"]).get("/chi-so/?start=2026-11-01&end=2026-11-20").content.decode()
+    assert 'href="?start=2026-11-01&amp;end=2026-11-20&amp;sort=csi" id="sort-csi"' in html
