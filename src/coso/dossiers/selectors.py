@@ -512,10 +512,10 @@ def index_usage(*, day_from: dt.date | None = None, day_to: dt.date | None = Non
 def index_usage_counts(*, fetched_by: Any, commune_code: str, start: dt.date, end: dt.date) -> dict[str, int]:
     """{procedure code: dossiers received online in the period} of a commune (and its predecessors), scoped to the
     viewer: the figures beside the procedures behind indicator 3.2 (drill-down)."""
-    from coso.units.lineage import commune_with_predecessors_q
+    from coso.units.lineage import commune_history_scope_q, commune_with_predecessors_q
 
     a, b = period_bounds(start, end)
-    qs = (scoped(Dossier.objects.all(), fetched_by).filter(commune_with_predecessors_q(commune_code))
+    qs = (Dossier.objects.filter(commune_history_scope_q(fetched_by, commune_code)).filter(commune_with_predecessors_q(commune_code))
           .filter(channel=Channel.ONLINE, received_at__gte=a, received_at__lt=b))
     rows = qs.values("procedure_version__procedure__code").annotate(n=Count("id")).order_by()
     return {r["procedure_version__procedure__code"]: r["n"] for r in rows}
@@ -543,10 +543,11 @@ def index_dossiers(*, fetched_by: Any, commune_code: str, indicator: str, start:
     from django.db.models import Exists, OuterRef
 
     from coso.dossiers.models import DossierAttachment
-    from coso.units.lineage import commune_with_predecessors_q
+    from coso.units.lineage import commune_history_scope_q, commune_with_predecessors_q
 
     a, b = period_bounds(start, end)
-    qs = scoped(dossier_qs(), fetched_by).filter(commune_with_predecessors_q(commune_code))
+    # the commune's history: its predecessors' dossiers before 1/7/2025 count in its figure (``index_fact_queries``)
+    qs = dossier_qs().filter(commune_history_scope_q(fetched_by, commune_code)).filter(commune_with_predecessors_q(commune_code))
     timed = ~Q(timeliness="")
     ok = Q(timeliness__in=[Timeliness.EARLY, Timeliness.ON_TIME])
     with_result = Q(status__in=[Status.RESULT_READY, Status.RETURNED])

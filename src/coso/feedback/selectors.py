@@ -356,11 +356,12 @@ def index_dirty_keys(*, since: dt.datetime | None = None, today: dt.date | None 
 
 def index_feedback(*, fetched_by: Any, commune_code: str, indicator: str, start: dt.date, end: dt.date, missed: bool = True) -> QuerySet:
     """The feedback behind a commune's 5.2 / 5.3 figure, scoped to the viewer (drill-down)."""
-    from coso.units.lineage import commune_with_predecessors_q
+    from coso.units.lineage import commune_history_scope_q, commune_with_predecessors_q
 
     if indicator not in ("5.2", "5.3"):
         return Feedback.objects.none()
-    qs = scoped(Feedback.objects.select_related("category"), fetched_by, owner_field="submitter")
+    # the commune's history: its predecessors' feedback before 1/7/2025 counts in its figure (``index_fact_queries``)
+    qs = Feedback.objects.select_related("category").filter(commune_history_scope_q(fetched_by, commune_code, owner_field="submitter"))
     qs = qs.filter(commune_with_predecessors_q(commune_code), _on_or_after("submitted_at", start), _on_or_before("submitted_at", end))
     if missed:
         late = late_q()

@@ -115,6 +115,20 @@ def commune_with_predecessors_q(current_code: str, code_field: str = "commune_co
     return (Q(**{code_field: current_code}) & ~before) | (Q(**{f"{code_field}__in": old}) & before)
 
 
+def commune_history_scope_q(user: Any, current_code: str, **scope: Any) -> Q:
+    """Who may read a current commune's records with their history (used with :func:`commune_with_predecessors_q`,
+    which limits the rows to that commune's): a user who may see the commune sees its predecessors' records dated
+    before the reorganisation too, which carry the old commune's (and old province's) code and count in its figures;
+    anyone else only what ``coso.core.scoping.scope_q(user, **scope)`` lets them see."""
+    from coso.core.scoping import can_see_unit, scope_q
+
+    province = (AdministrativeUnit.objects.filter(code=current_code, level=AdministrativeUnit.Level.COMMUNE)
+                .values_list("province_code", flat=True).first())
+    if province is not None and getattr(user, "is_active", False) and can_see_unit(user, province_code=province, commune_code=current_code):
+        return Q()
+    return scope_q(user, **scope)
+
+
 def regroup_counts(counts: dict[str, int], *, before_reorganisation: bool) -> dict[str, int]:
     """Add up per-code counts under current codes (for rows already aggregated in Python)."""
     if not before_reorganisation:

@@ -245,3 +245,37 @@ def test_public_page_links_to_the_province_and_the_country_keep_a_date_range(bui
     # a month keeps its ?period=
     html = client.get(f"/chi-so/cong-khai/?{NOV}&commune={commune.code}").content.decode()
     assert f"?province={province.code}&amp;period=2026-11" in html and 'href="?period=2026-11"' in html
+
+
+def test_drill_down_of_a_merged_commune_before_the_merger_lists_its_predecessors_records(commune, make_dossier, make_feedback, users, login):
+    """The 2.1 of a commune formed on 1/7/2025 counts, for June 2025, the dossiers of the old communes merged into it; the
+    drill-down behind the figure showed the leader (and the province) none of them: the list was limited to the rows
+    carrying the commune's own code (and the province's current code), so the count differed from the figure."""
+    import datetime as dt
+
+    from django.apps import apps
+
+    from coso.indices import periods, selectors
+
+    Unit = apps.get_model("units", "AdministrativeUnit")
+    Succession = apps.get_model("units", "UnitSuccession")
+    old = Unit.all_objects.create(
+        code="27700", name="Xã cũ", level="commune", kind="xa", province_code="80", valid_from=None, valid_to=dt.date(2025, 7, 1)
+    )
+    Succession.objects.create(predecessor=old, successor=commune, effective_on=dt.date(2025, 7, 1), is_primary=True)
+    late = make_dossier(old, received=dt.date(2025, 6, 2), finished=dt.date(2025, 6, 20), timeliness="late")
+    make_dossier(old, received=dt.date(2025, 6, 3), finished=dt.date(2025, 6, 4), timeliness="on_time")
+    late_feedback = make_feedback(old, submitted=dt.date(2025, 6, 5), late=True)
+    services.rollups_rebuild()
+    f = selectors.commune_card(commune.code, commune.province_code, periods.month(2025, 6)).indicator("2.1")
+    assert (f.numerator, f.denominator) == (1, 2)
+    for who in ("leader", "province_home_affairs"):
+        c = login(users[who])
+        r = c.get(f"/chi-so/ho-so/?commune={commune.code}&indicator=2.1&period=2025-06")
+        assert r.status_code == 200 and late.code in r.content.decode(), who
+        data = c.get(f"/api/v1/indices/records?commune={commune.code}&indicator=2.1&period=2025-06&all=true").json()
+        assert data["count"] == f.denominator, who
+        r = c.get(f"/chi-so/ho-so/?commune={commune.code}&indicator=5.2&period=2025-06")
+        assert r.status_code == 200 and late_feedback.code in r.content.decode(), who
+    # another commune's leader still sees nothing of them
+    assert login(users["other_leader"]).get(f"/chi-so/ho-so/?commune={commune.code}&indicator=2.1&period=2025-06").status_code == 404
