@@ -347,6 +347,8 @@ class DelegationOut(Schema):
     revoked_on: dt.date | None
     decision_number: str
     signing_block: list[str]
+    account_locked: bool
+    in_force: bool
 
     @staticmethod
     def resolve_delegator(obj: Delegation) -> str:
@@ -359,6 +361,12 @@ class DelegationOut(Schema):
     @staticmethod
     def resolve_signing_block(obj: Delegation) -> list[str]:
         return obj.signing_block()
+
+    @staticmethod
+    def resolve_in_force(obj: Delegation) -> bool:
+        from django.utils import timezone
+
+        return obj.in_force(timezone.localdate())
 
 
 class DelegationIn(Schema):

@@ -203,6 +203,15 @@ class Delegation(TenantModel):
     def covers(self, day: dt.date) -> bool:
         return self.starts_on <= day <= self.last_day
 
+    @property
+    def account_locked(self) -> bool:
+        """The leader's or the delegate's account is locked: nobody signs under it any more
+        (``services.delegation_active`` skips it), whatever its dates."""
+        return not (self.delegator.is_active and self.delegate.is_active)
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.covers(day) and not self.account_locked
+
     def action_labels(self) -> list[str]:
         return [str(self.Action(a).label) for a in self.actions if a in self.Action.values]
 

@@ -60,12 +60,14 @@ def delegation_list(*, fetched_by: Any, state: str = "", on: Any = None) -> Quer
 
     qs = scoped(Delegation.objects.select_related("delegator", "delegate", "revoked_by"), fetched_by)
     on = on or timezone.localdate()
+    # A locked account (delegator or delegate) ends the delegation's effect (services.delegation_active): listed as ended.
+    locked = Q(delegator__is_active=False) | Q(delegate__is_active=False)
     if state == "current":
-        qs = qs.filter(starts_on__lte=on, ends_on__gte=on).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=on))
+        qs = qs.filter(starts_on__lte=on, ends_on__gte=on).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=on)).exclude(locked)
     elif state == "upcoming":
-        qs = qs.filter(starts_on__gt=on).filter(revoked_on__isnull=True)
+        qs = qs.filter(starts_on__gt=on).filter(revoked_on__isnull=True).exclude(locked)
     elif state == "past":
-        qs = qs.filter(Q(ends_on__lt=on) | Q(revoked_on__lte=on))
+        qs = qs.filter(Q(ends_on__lt=on) | Q(revoked_on__lte=on) | locked)
     return qs.order_by("-starts_on", "-id")
 
 

@@ -552,7 +552,7 @@ def delegation_list_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     for d in page:
         d.can_end = (d.delegator_id == user.pk or user.is_system_admin) and d.revoked_on is None and d.ends_on >= today  # type: ignore[attr-defined]
-        d.is_current = d.covers(today)  # type: ignore[attr-defined]
+        d.is_current = d.in_force(today)  # type: ignore[attr-defined]
     return render(request, "accounts/delegations.html", {
         "page": page, "state": state, "can_delegate": services.can_delegate(request.user), "end_form": DelegationEndForm(),
     })

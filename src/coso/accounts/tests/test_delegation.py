@@ -231,3 +231,22 @@ def test_a_leader_moved_to_another_commune_or_another_role_no_longer_delegates(u
     assert services.delegation_active(deputy, APPROVE, MON) == d  # back in the commune as its leader
     services.staff_update(actor=users["province_admin"], user=users["leader"], role=Role.SPECIALIST)
     assert services.delegation_active(deputy, APPROVE, MON) is None
+
+
+@pytest.mark.parametrize("who", ["leader", "deputy"])
+def test_a_delegation_of_a_locked_account_is_not_shown_as_in_force(users, deputy, travel, login, who):
+    """Locking the account of the leader or of the deputy stops the delegation (delegation_active: None), but the list
+    (page and API) still showed it as in force; it now says it no longer applies, like an ended one."""
+    d = _kt(users, deputy)
+    services.staff_deactivate(actor=users["province_admin"], user=users[who] if who == "leader" else deputy, reason="Nghỉ việc")
+    deputy.refresh_from_db()
+    assert services.delegation_active(deputy, APPROVE, MON) is None
+    c = login(users["specialist"])  # the commune's staff read the list
+    rows = c.get("/api/v1/accounts/delegations").json()["items"]
+    assert [(r["id"], r["in_force"], r["account_locked"]) for r in rows] == [(d.pk, False, True)]
+    assert c.get("/api/v1/accounts/delegations?state=current").json()["count"] == 0
+    assert c.get("/api/v1/accounts/delegations?state=upcoming").json()["count"] == 0
+    assert [r["id"] for r in c.get("/api/v1/accounts/delegations?state=past").json()["items"]] == [d.pk]
+    page = c.get("/accounts/delegations/").content.decode()
+    assert "Không còn hiệu lực: tài khoản đã bị khoá" in page and "badge ok" not in page
+    assert "Trịnh Văn Phúc" not in c.get("/accounts/delegations/?state=current").content.decode()
