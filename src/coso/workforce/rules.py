@@ -321,13 +321,19 @@ def classify_335(score: float, rule: dict[str, Any], *, disciplined: bool = Fals
     return "hoan_thanh", []
 
 
+def quota_allowed(levels: Iterable[str], rule: dict[str, Any]) -> int:
+    """How many "excellent" the quota allows for these levels of one group."""
+    q = rule["quota"]
+    return math.floor(q["max_ratio"] * list(levels).count(q["basis"]) + 1e-9)
+
+
 def quota_excess(levels: Iterable[str], rule: dict[str, Any]) -> dict[str, Any] | None:
     """None when the 'excellent' count respects the quota, otherwise the figures of the excess."""
     levels = list(levels)
     q = rule["quota"]
     excellent = levels.count("xuat_sac")
     basis = levels.count(q["basis"])
-    allowed = math.floor(q["max_ratio"] * basis + 1e-9)
+    allowed = quota_allowed(levels, rule)
     if excellent <= allowed:
         return None
     return {"excellent": excellent, "basis": basis, "allowed": allowed, "excess": excellent - allowed, "ratio": q["max_ratio"]}

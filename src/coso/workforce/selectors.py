@@ -359,16 +359,43 @@ def evaluation_get(*, fetched_by: Any, pk: int) -> Evaluation:
     return ev
 
 
-def agency_levels(*, commune_code: str, year: int) -> dict[str, Any]:
-    """Approved and pending levels of an agency, and the quota the rule allows."""
+def quota_groups(*, commune_code: str, year: int, province_code: str, exclude_ids: Iterable[int] = (),
+                 index: Any = None) -> dict[str, dict[str, Any]]:
+    """The agency's evaluations of the year by excellence-quota group: the rule set of each person's kind (civil
+    servants under Decree 335/2025/NĐ-CP, elected cadres under Decree 90/2020/NĐ-CP and 48/2023/NĐ-CP are counted
+    apart). Each group: its ``rule`` and the ``approved`` and ``pending`` levels. The approval's quota check and the
+    evaluation pages read this one function."""
+    out: dict[str, dict[str, Any]] = {}
+    rule_of_kind: dict[str, dict[str, Any]] = {}
+    for lv, status, kind in (Evaluation.objects.filter(commune_code=commune_code, year=year).exclude(pk__in=list(exclude_ids))
+                             .values_list("level", "status", "person__kind")):
+        if kind not in rule_of_kind:
+            rule_of_kind[kind] = evaluation_rule(year, kind, province_code, commune_code, index=index)
+        rule = rule_of_kind[kind]
+        group = out.setdefault(rule["id"], {"rule": rule, "approved": [], "pending": []})
+        if status == Evaluation.Status.APPROVED:
+            group["approved"].append(lv)
+        elif status == Evaluation.Status.LEADER_ASSESSED:
+            group["pending"].append(lv)
+    return out
+
+
+def agency_levels(*, commune_code: str, year: int, kind: str | None = None) -> dict[str, Any]:
+    """Approved and pending levels of an agency, and per quota group the "excellent" count the approved ones allow
+    (``groups``; with ``kind``, only the group of that kind of staff)."""
     from coso.units.models import AdministrativeUnit
 
     province_code = AdministrativeUnit.objects.filter(code=commune_code).values_list("province_code", flat=True).first() or ""
     rule = evaluation_rule(year, province_code=province_code, commune_code=commune_code)
-    approved = Counter(Evaluation.objects.filter(commune_code=commune_code, year=year, status="approved").values_list("level", flat=True))
-    pending = Counter(Evaluation.objects.filter(commune_code=commune_code, year=year, status="leader_assessed").values_list("level", flat=True))
-    allowed = int(rule["quota"]["max_ratio"] * approved.get(rule["quota"]["basis"], 0) + 1e-9)
-    return {"approved": dict(approved), "pending": dict(pending), "allowed_excellent": allowed, "rule": rule}
+    groups = quota_groups(commune_code=commune_code, year=year, province_code=province_code)
+    if kind is not None:
+        own = evaluation_rule(year, kind, province_code, commune_code)
+        groups = {own["id"]: groups.get(own["id"], {"rule": own, "approved": [], "pending": []})}
+    approved = Counter(lv for g in groups.values() for lv in g["approved"])
+    pending = Counter(lv for g in groups.values() for lv in g["pending"])
+    shown = [{"id": gid, "rule": g["rule"], "approved": dict(Counter(g["approved"])), "allowed_excellent": rules.quota_allowed(g["approved"], g["rule"])}
+             for gid, g in sorted(groups.items())]
+    return {"approved": dict(approved), "pending": dict(pending), "groups": shown, "rule": rule}
 
 
 def rule_change_impact(key: str, province_code: str, commune_code: str, valid_from: dt.date) -> list[str]:

@@ -26,7 +26,7 @@ from coso.core.text import fold, format_date, nfc
 from coso.dossiers import selectors as dossier_selectors
 from coso.rules.lookup import RuleIndex, book
 from coso.workforce import errors as workforce_errors
-from coso.workforce import rules
+from coso.workforce import rules, selectors
 from coso.workforce.models import Discipline, Evaluation, EvaluationStep, Person, PositionHolding, Training, WorkItem
 from coso.workforce.policy import evaluation_rule, office_of, position_name, positions_for
 
@@ -808,18 +808,12 @@ def quota_check(*, commune_code: str, year: int, adding: list[Evaluation]) -> No
     groups: dict[str, list[Evaluation]] = {}
     for e in adding:
         groups.setdefault(_rule_of(year, e.person, index)["id"], []).append(e)
-    adding_ids = [e.pk for e in adding]
     province_code = adding[0].province_code if adding else ""
-    regime_of_kind: dict[str, str] = {}
+    counted = selectors.quota_groups(commune_code=commune_code, year=year, province_code=province_code,
+                                     exclude_ids=[e.pk for e in adding], index=index)
     for rule_id, group in groups.items():
         rule = _rule_of(year, group[0].person, index)
-        approved = []
-        for lv, kind in (Evaluation.objects.filter(commune_code=commune_code, year=year, status=Evaluation.Status.APPROVED)
-                         .exclude(pk__in=adding_ids).values_list("level", "person__kind")):
-            if kind not in regime_of_kind:
-                regime_of_kind[kind] = evaluation_rule(year, kind, province_code, commune_code, index=index)["id"]
-            if regime_of_kind[kind] == rule_id:
-                approved.append(lv)
+        approved = counted.get(rule_id, {}).get("approved", [])
         excess = rules.quota_excess(approved + [e.level for e in group], rule)
         if excess:
             names = [e.person.full_name for e in group if e.level == "xuat_sac"]

@@ -312,7 +312,7 @@ def evaluation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "self_form": self_form, "leader_form": leader_form, "is_leader": is_leader, "is_self": ev.person.user_id == request.user.pk,
         "can_self": ev.person.user_id == request.user.pk or request.user.is_superuser or request.user.role in services.REGISTER_EDIT_ROLES,
         "dossiers": ev.person.user_id is not None, "level_names": rules.LEVEL_NAMES,
-        "agency": selectors.agency_levels(commune_code=ev.commune_code, year=ev.year),
+        "agency": selectors.agency_levels(commune_code=ev.commune_code, year=ev.year, kind=ev.person.kind),
     }, status=status)
 
 

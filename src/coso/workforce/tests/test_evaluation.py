@@ -377,3 +377,25 @@ def test_work_logged_after_the_leader_assessed_goes_back_to_the_leader(users, co
     ev = services.leader_assess(actor=users["leader"], evaluation=ev, version=ev.version, general_score=Decimal(28))
     assert ev.total_score == Decimal("80.5") and ev.status == Evaluation.Status.LEADER_ASSESSED
     assert services.approve(actor=users["leader"], evaluations=[ev])[0].status == Evaluation.Status.APPROVED
+
+
+def test_the_evaluations_page_shows_the_quota_of_each_group_the_approval_applies(users, commune, login):
+    """The page counted every approved evaluation of the commune together (5 "tốt" civil servants: 1 "xuất sắc" allowed)
+    while approval counts civil servants (Decree 335/2025) and elected cadres (Decree 90/2020, 48/2023) apart: the cadre
+    group allows none. The page now shows each group's figure, the one approval enforces."""
+    import re
+
+    goods = [_assessed(users, commune, name=f"CC {i}", general=Decimal(10)) for i in range(5)]
+    services.approve(actor=users["leader"], evaluations=goods)
+    p = person(commune, full_name="Phó Chủ tịch", kind="cadre", position_code="pct_ubnd")
+    ev = services.evaluation_open(actor=users["home_affairs"], person=p, year=2026)
+    ev = services.self_assess(actor=users["home_affairs"], evaluation=ev, version=ev.version, level="xuat_sac")
+    ev = services.leader_assess(actor=users["sysadmin"], evaluation=ev, version=ev.version, level="xuat_sac")
+    with pytest.raises(ApplicationError) as exc:
+        services.approve(actor=users["sysadmin"], evaluations=[ev])
+    enforced = exc.value.details["allowed"]
+    body = login(users["leader"]).get(f"/workforce/danh-gia/?year=2026&commune={commune.code}").content.decode()
+    figures = dict(re.findall(r'data-quota-group="(\w+)" data-allowed="(\d+)"', body))
+    assert figures == {"nd335": "1", "nd90": str(enforced)} and enforced == 0
+    body = login(users["leader"]).get(f"/workforce/danh-gia/{ev.pk}/").content.decode()
+    assert re.findall(r'data-quota-group="(\w+)" data-allowed="(\d+)"', body) == [("nd90", "0")]
