@@ -107,6 +107,10 @@ def person_review(person: Person, *, on: dt.date | None = None) -> dict[str, Any
     if on is not None:
         check_review_date(on)
     on = on or timezone.localdate()
+    if person.started_on is not None and person.started_on > on:
+        # Not yet in office on that date: the commune's review leaves them out (active_q), and so does this one.
+        return {"in_office": False, "requirement": None, "rule_set": "", "regime": "", "regime_short": "", "placed": True,
+                "sources": [], "checked": [], "gaps": []}
     unit = AdministrativeUnit.objects.filter(code=person.commune_code).first()
     position = person.position_code
     if on < timezone.localdate():  # a past date is judged with the position held then (as the review does)
@@ -117,7 +121,7 @@ def person_review(person: Person, *, on: dt.date | None = None) -> dict[str, Any
                               difficult_area=bool(unit and unit.is_difficult_area))
     gaps = rules.check_standards(person.qualification_dict(), req, on)
     info = req or {}
-    return {"requirement": req, "rule_set": info.get("_rule_set", ""), "regime": info.get("_regime", ""),
+    return {"in_office": True, "requirement": req, "rule_set": info.get("_rule_set", ""), "regime": info.get("_regime", ""),
             "regime_short": rules.REGIME_SHORT.get(info.get("_regime", ""), ""), "placed": info.get("_placed", True),
             "sources": info.get("_sources", []), "checked": rules.checked_standards(req),
             "gaps": [{**g, "text": rules.gap_text(g)} for g in gaps]}

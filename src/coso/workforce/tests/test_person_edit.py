@@ -170,3 +170,18 @@ def test_api_edit_sets_and_clears_the_transition_end_date(login, users, commune)
     assert res.status_code == 400 and res.json()["code"] == "invalid-transition-end-date"
     res = c.patch(f"/api/v1/workforce/people/{p.pk}", {"version": 2, "transition_end_date": None}, content_type="application/json")
     assert res.status_code == 200 and Person.objects.get(pk=p.pk).transition_end_date is None
+
+
+@pytest.mark.django_db
+def test_person_review_on_a_date_before_they_started_work_says_not_in_office(login, users, commune):
+    """The commune-wide review leaves out who had not started work on the date; one person's review judged them against
+    their current position and listed gaps for a day they were not in office. Page and API now say so, with no gaps."""
+    p = person(commune, full_name="Mới Vào", started_on=dt.date(2026, 3, 1), degree_level="trung_cap")
+    c = login(users["home_affairs"])
+    after = c.get(f"/api/v1/workforce/people/{p.pk}?on=2026-06-01").json()
+    assert after["in_office"] is True and after["gaps"]
+    before = c.get(f"/api/v1/workforce/people/{p.pk}?on=2026-02-01").json()
+    assert before["in_office"] is False and before["gaps"] == []
+    body = c.get(f"/workforce/nguoi/{p.pk}/?on=01/02/2026").content.decode()
+    assert 'id="not-in-office"' in body and 'class="gaps"' not in body
+    assert 'id="not-in-office"' not in c.get(f"/workforce/nguoi/{p.pk}/?on=01/06/2026").content.decode()
