@@ -67,3 +67,4 @@ SUBMISSION_INVALID_JSON = ErrorCode("invalid-json", _("Nội dung gửi lên kh�
 INCOMPLETE_AT_COUNTER = ErrorCode("incomplete-dossier", _("Hồ sơ chưa đủ thành phần: %(papers)s. Hãy đánh dấu các giấy tờ đã nhận, hoặc hướng dẫn công dân bổ sung một lần (Mẫu 02) trước khi tiếp nhận."))
 INCOMPLETE_ONLINE = ErrorCode("incomplete-dossier", _("Thiếu tệp đính kèm: %(papers)s."))
 CLOSE_NOT_DUE = ErrorCode("close-not-due", _("Chưa thể đóng hồ sơ: chưa hết thời hạn hoàn thiện hồ sơ bổ sung%(until)s."))
+DUE_DATE_OUT_OF_RANGE = ErrorCode("due-date-out-of-range", _("Không tính được ngày hẹn trả kết quả: ngày hẹn vượt ra ngoài lịch ngày làm việc của hệ thống. Vui lòng kiểm tra thời hạn giải quyết của thủ tục hoặc liên hệ quản trị hệ thống."))

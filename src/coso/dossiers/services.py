@@ -11,7 +11,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -53,6 +54,7 @@ from coso.dossiers.constants import (
 from coso.dossiers.models import Dossier, DossierApology, DossierAttachment, DossierCounter, DossierEvent, DossierRating, DossierStep
 from coso.rules.lookup import rule
 from coso.workcalendar import services as cal
+from coso.workcalendar.calendar import CalendarRangeError
 
 # ASCII digits only: \d would let full-width or Arabic-Indic digits through, stored as typed, that no search by
 # the number nor any account linking would ever find.
@@ -407,6 +409,17 @@ def forward_deadline(at: dt.datetime, *, province_code: str = "", commune_code: 
 
 
 # ---------------------------------------------------------------- intake
+@contextmanager
+def _clock_in_calendar() -> Iterator[None]:
+    """A due date computed past the working-day calendar's years (a time limit stored before limits over a year were
+    refused, a dossier received at the end of the calendar's last year) is refused, not a 500; the caller's
+    transaction rolls back, so nothing is filed."""
+    try:
+        yield
+    except CalendarRangeError:
+        raise dossiers_errors.DUE_DATE_OUT_OF_RANGE() from None
+
+
 def _clean(dossier: Dossier) -> None:
     """Field validation; uniqueness and check constraints are enforced by the database in the same transaction,
     and the foreign keys come from objects the caller already loaded."""
@@ -452,7 +465,7 @@ def receive_at_counter(
         raise dossiers_errors.INCOMPLETE_AT_COUNTER(papers="; ".join(missing), details={"missing": missing, "fields": {"documents": missing}})
     prepared = prepare_files(files)
     owner = _citizen_account(applicant.citizen_id)
-    with att.StoredFiles() as stored, transaction.atomic():
+    with _clock_in_calendar(), att.StoredFiles() as stored, transaction.atomic():
         agency = agency_code_for(commune, version, timezone.localdate(now))
         code = take_code(agency, timezone.localdate(now))
         dossier = Dossier(
@@ -502,7 +515,7 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
     if missing:
         raise dossiers_errors.INCOMPLETE_ONLINE(papers="; ".join(missing), details={"missing": missing, "fields": {"files": missing}})
     prepared = prepare_files(files)
-    with att.StoredFiles() as stored, transaction.atomic():
+    with _clock_in_calendar(), att.StoredFiles() as stored, transaction.atomic():
         agency = agency_code_for(commune, version, timezone.localdate(now))
         code = take_code(agency, timezone.localdate(now))
         dossier = Dossier(
@@ -616,7 +629,7 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
     if rule.reason_required and len(reason) < 3:
         raise dossiers_errors.REASON_REQUIRED(details={"fields": {"reason": ["Bắt buộc."]}})
     prepared = prepare_files(files)
-    with att.StoredFiles() as stored, transaction.atomic():
+    with _clock_in_calendar(), att.StoredFiles() as stored, transaction.atomic():
         try:
             # The procedure comes with the locked row (only the dossier's row is locked): the delegation check and
             # the answer read it, each would otherwise ask for it again.
