@@ -15,6 +15,8 @@ VERSION_IN_USE = ErrorCode("version-in-use", _("Phiên bản này đã được 
 PROCEDURE_EXISTS = ErrorCode("procedure-exists", _("Mã thủ tục %(code)s đã có trong danh mục."), status=409)
 # The past is never rewritten (as the rule book's ``rule-past``): a person's new version starts today or later.
 VERSION_PAST = ErrorCode("version-past", _("Không được sửa quá khứ: ngày hiệu lực phải từ hôm nay (%(today)s) trở đi."), field="valid_from")
+# A start date within the project's span of dates (coso.core.params), as the forms' validate_day.
+DATE_OUT_OF_RANGE = ErrorCode("invalid-date", _("Ngày phải trong khoảng %(first)s–%(last)s."), field="valid_from")
 # Nor are the steps of a version already in force (dossiers filed under it follow them): a new version carries new steps.
 VERSION_STARTED = ErrorCode(
     "version-started",

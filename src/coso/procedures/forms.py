@@ -35,7 +35,7 @@ class CatalogueImportForm(forms.Form):
         label=_("Chỉ nhập thủ tục cấp xã"), required=False, initial=True,
         help_text=_("Dữ liệu Cổng: bỏ qua bản ghi không có cấp Xã/Phường và thủ tục riêng của một tỉnh."),
     )
-    effective_from = forms.DateField(label=_("Áp dụng thay đổi từ ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+    effective_from = forms.DateField(label=_("Áp dụng thay đổi từ ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"], validators=[validate_day],
                                      help_text=_("Thời hạn, phí, hồ sơ hoặc các bước thay đổi sẽ thành phiên bản mới từ ngày này (dd/mm/yyyy); hồ sơ đã nhận giữ phiên bản cũ."),
                                      widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label=_("Lý do, căn cứ thay đổi"), required=False, max_length=500)
@@ -62,7 +62,7 @@ class CatalogueImportForm(forms.Form):
 class VersionForm(forms.Form):
     """A new version of a procedure's rules, from a date."""
 
-    valid_from = forms.DateField(label=_("Hiệu lực từ ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+    valid_from = forms.DateField(label=_("Hiệu lực từ ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"], validators=[validate_day],
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     province_code = forms.ChoiceField(label=_("Phạm vi"), required=False)
     time_limit = forms.DecimalField(label=_("Thời hạn giải quyết"), min_value=0, max_digits=6, decimal_places=1)

@@ -24,6 +24,7 @@ from coso.core import json_input
 from coso.core.audit import audit_log, audited_create, audited_update, snapshot
 from coso.core.exceptions import ApplicationError
 from coso.core.models import AuditLog
+from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.core.scoping import require_roles
 from coso.core.search import search_index_set
 from coso.core.text import fold, nfc
@@ -84,6 +85,13 @@ def _check_not_past(actor: Any, start: Any, field: str = "valid_from") -> None:
     today = timezone.localdate()
     if isinstance(start, dt.date) and start < today:
         raise procedures_errors.VERSION_PAST(today=today.strftime("%d/%m/%Y"), field=field)
+
+
+def _check_in_range(start: Any, field: str = "valid_from") -> None:
+    """A start date within the project's span of dates (coso.core.params): 31/12/9999, or a year typed 2207 for 2027,
+    would otherwise close the version in force on a day that never comes."""
+    if isinstance(start, dt.date) and not FIRST_DAY <= start <= LAST_DAY:
+        raise procedures_errors.DATE_OUT_OF_RANGE(first=FIRST_DAY.strftime("%d/%m/%Y"), last=LAST_DAY.strftime("%d/%m/%Y"), field=field)
 
 
 # --------------------------------------------------------------------------- steps
@@ -288,6 +296,7 @@ def version_create(*, actor: Any, procedure: Procedure, valid_from: dt.date, pro
 
             if not unit_list(fetched_by=actor, level="province").filter(code=province_code).exists():
                 raise procedures_errors.PROVINCE_UNKNOWN(code=province_code)
+    _check_in_range(valid_from)
     _check_not_past(actor, valid_from)
     unknown = set(rules) - set(RULE_FIELDS)
     if unknown:
@@ -568,6 +577,9 @@ def clean_row(raw: dict[str, Any], *, known_provinces: set[str] | None) -> tuple
             clean["valid_from"] = _parse_date(row["valid_from"])
         except (ValueError, TypeError):
             err("valid_from", "Ngày không hợp lệ (dạng dd/mm/yyyy).")
+        if clean["valid_from"] is not None and not FIRST_DAY <= clean["valid_from"] <= LAST_DAY:
+            err("valid_from", f"Ngày phải trong khoảng {FIRST_DAY:%d/%m/%Y}–{LAST_DAY:%d/%m/%Y}.")
+            clean["valid_from"] = None
     unit = _choice(row.get("time_unit"), _UNIT_WORDS) if row.get("time_unit") not in (None, "") else None
     if row.get("time_unit") not in (None, "") and unit is None:
         err("time_unit", "Phải là một trong: ngày làm việc, giờ làm việc, ngày, trong ngày.")
@@ -645,6 +657,7 @@ def catalogue_import(*, actor: Any, rows: list[dict[str, Any]], effective_from: 
     """
     if actor is not None:
         _require_admin(actor)
+    _check_in_range(effective_from, field="effective_from")
     _check_not_past(actor, effective_from, field="effective_from")
     from coso.units.models import AdministrativeUnit
 
