@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from coso.core.errors import ErrorCode
 
 OVERRIDE_FORBIDDEN = ErrorCode("override-forbidden", _("Bạn chỉ được điều chỉnh lịch làm việc của tỉnh mình."), status=403)
+OVERRIDE_NATIONAL_FORBIDDEN = ErrorCode("override-forbidden", _("Chỉ quản trị hệ thống được điều chỉnh ngày nghỉ, ngày làm việc áp dụng toàn quốc; bạn chỉ điều chỉnh lịch của tỉnh mình."),
+                                        status=403, field="province_code")
 PROVINCE_UNKNOWN = ErrorCode("province-unknown", _("Không có tỉnh mã “%(code)s”."), field="province_code")
 OVERRIDE_EXISTS = ErrorCode("override-exists", _("Ngày %(date)s đã có điều chỉnh; hãy sửa hoặc xoá điều chỉnh đó."), field="date")
 INVALID_OVERRIDE = ErrorCode("invalid-override", _("Điều chỉnh lịch không hợp lệ."))

@@ -180,6 +180,8 @@ def override_province_for(actor: Any, province_code: str | None) -> str:
     if actor is None or getattr(actor, "is_superuser", False) or getattr(actor, "role", "") == Role.SYSTEM_ADMIN:
         return (province_code or "").strip()
     if getattr(actor, "role", "") == Role.PROVINCE_ADMIN and getattr(actor, "province_code", ""):
+        if province_code == "":  # nationwide, asked for explicitly: not quietly turned into the administrator's province
+            raise errors.OVERRIDE_NATIONAL_FORBIDDEN()
         if province_code and province_code != actor.province_code:
             raise errors.OVERRIDE_FORBIDDEN()
         return actor.province_code
