@@ -90,14 +90,17 @@ def _out_of_range(exc: Exception) -> ApplicationError:
 @router.get(
     "/working-days",
     response={200: WorkingDaysOut, 400: ErrorOut, 422: ErrorOut},
-    summary="The n-th working day after start (start not counted; n = 0: start or the next working day)",
+    summary="The n-th working day after start (start not counted; n = 0: start or the next working day; n < 0: before start)",
 )
 def working_days(request: HttpRequest, start: dt.date, n: int = Query(..., ge=-MAX_N, le=MAX_N),  # type: ignore[no-untyped-def]
                  province_code: str | None = Query(None, max_length=8, description="Calendar of this province (default: the caller's)")):
     province = province_code if province_code is not None else viewer_province(request.user)
     try:
         result = services.add_working_days(start, n, province_code=province)
-        between = services.working_days_between(start, result, province_code=province)
+        if n < 0:  # backwards the days gone back are [result, start), as add_working_days counts them (a Saturday's n = -1 is the Friday: -1)
+            between = -services.working_days_between(result - dt.timedelta(days=1), start - dt.timedelta(days=1), province_code=province)
+        else:
+            between = services.working_days_between(start, result, province_code=province)
     except CalendarRangeError as exc:
         raise _out_of_range(exc) from None
     return {"start": start, "n": n, "result": result, "result_weekday": weekday_label(result), "working_days_between": between}

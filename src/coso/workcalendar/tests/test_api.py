@@ -133,3 +133,16 @@ def test_holiday_names_follow_the_readers_language_and_typed_reasons_stay_as_typ
     # An override refused because the day is already a holiday names the holiday in the reader's language.
     r = admin.post(f"{URL}/overrides", {"date": "2026-09-02", "kind": "day_off", "reason": "x"}, content_type="application/json")
     assert r.status_code == 400 and "(National Day)" in r.json()["message"]
+
+
+@pytest.mark.parametrize(("start", "n", "result"), [
+    ("2027-03-13", -1, "2027-03-12"),  # a Saturday: one working day back is the Friday
+    ("2027-03-14", -3, "2027-03-10"),  # a Sunday
+    ("2027-03-10", -1, "2027-03-09"),  # a Wednesday
+    ("2027-03-13", 1, "2027-03-15"),
+])
+def test_working_days_backwards_from_a_day_off_counts_the_days_gone_back(login, users, start, n, result):
+    """From a Saturday with n = -1 the answer was the Friday beside working_days_between 0: the count now agrees with n."""
+    r = login(users["onestop"]).get(f"{URL}/working-days", {"start": start, "n": n})
+    assert r.status_code == 200, r.content
+    assert (r.json()["result"], r.json()["working_days_between"]) == (result, n)
