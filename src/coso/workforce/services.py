@@ -691,11 +691,16 @@ def evaluation_open(*, actor: Any, person: Person, year: int) -> Evaluation:
     if not FIRST_YEAR <= year <= LAST_YEAR:  # the rule book is read on 1 January of the year: a date needs 1–9999
         raise workforce_errors.EVALUATION_YEAR_OUT_OF_RANGE(first=FIRST_YEAR, last=LAST_YEAR)
     # A year is evaluated while or after it is worked (Decree 335/2025/ND-CP evaluates the work of the year, month by month),
-    # and only the years the person worked: from the year they began work (or came of working age, 18, when that is not
-    # recorded) to this year. An evaluation of 2030 opened in 2026, or of a year before the person was born, was kept and
-    # listed beside the real ones.
-    first = max(FIRST_YEAR, person.started_on.year if person.started_on else person.birth_date.year + 18)
+    # and only the years the person worked: from the year they began work (or came of the register's minimum age when that
+    # is not recorded) to this year. An evaluation of 2030 opened in 2026, or of a year before the person was born, was
+    # kept and listed beside the real ones.
     last = timezone.localdate().year
+    if person.started_on:
+        first = max(FIRST_YEAR, person.started_on.year)
+    else:
+        from coso.rules.lookup import rule
+
+        first = max(FIRST_YEAR, person.birth_date.year + int(rule("workforce.register.min_age", on=dt.date(min(year, last), 1, 1))))
     if not first <= year <= last:
         raise workforce_errors.EVALUATION_YEAR_OUT_OF_RANGE(first=first, last=last)
     existing = Evaluation.objects.filter(person=person, year=year).first()
