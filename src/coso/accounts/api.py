@@ -330,6 +330,31 @@ def me_sessions_end_others(request: AuthedHttpRequest) -> Any:
     return {"ended": True}
 
 
+class SessionOut(Schema):
+    id: str
+    current: bool
+    signed_in_at: dt.datetime | None
+    expires_at: dt.datetime
+    browser: str
+    system: str
+    user_agent: str
+    ip: str
+
+
+@router.get("/me/sessions", response=list[SessionOut],
+            summary="Where my account is signed in: its browser sessions (API tokens are not sessions)")
+def me_sessions(request: AuthedHttpRequest) -> Any:
+    from coso.accounts.selectors import sessions_of
+
+    return sessions_of(user=request.user, current_session_key=request.session.session_key or "")
+
+
+@router.post("/me/sessions/{sid}/end", response={200: SessionOut, 400: ErrorOut, 404: ErrorOut},
+             summary="Sign my account out on one device: end one of my other sessions (not the one making the call)")
+def me_session_end(request: AuthedHttpRequest, sid: str) -> Any:
+    return services.session_end(user=request.user, session_id=sid, current_session_key=request.session.session_key or "", ip=_ip(request))
+
+
 # ------------------------------------------------------------------ delegation of authority
 class DelegationOut(Schema):
     id: int

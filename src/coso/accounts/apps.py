@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         user_logged_in.connect(_audit_login, dispatch_uid="coso_audit_login")
+        user_logged_in.connect(_remember_sign_in, dispatch_uid="coso_remember_sign_in")
 
 
 def _audit_login(sender, request, user, **kwargs):  # type: ignore[no-untyped-def]
@@ -18,3 +19,9 @@ def _audit_login(sender, request, user, **kwargs):  # type: ignore[no-untyped-de
     from coso.core.security import audit_ip
 
     audit_log(actor=user, action=AuditLog.Action.LOGIN, obj=user, object_repr=user.username, ip=audit_ip(request))
+
+
+def _remember_sign_in(sender, request, user, **kwargs):  # type: ignore[no-untyped-def]
+    from coso.accounts.sessions import remember_sign_in
+
+    remember_sign_in(request)

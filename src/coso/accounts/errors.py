@@ -53,3 +53,5 @@ PROFILE_CONTACT_TAKEN = ErrorCode("contact-taken", _("Thông tin này đã thu�
 WRONG_PASSWORD = ErrorCode("wrong-password", _("Mật khẩu hiện tại không đúng."), field="old_password")
 NO_PASSWORD = ErrorCode("no-password", _("Tài khoản chưa có mật khẩu. Hãy đặt mật khẩu bằng liên kết “Quên mật khẩu”."), field="old_password")
 PASSWORD_CHANGE_RATE_LIMITED = ErrorCode("rate-limited", _("Nhập sai mật khẩu hiện tại quá nhiều lần. Vui lòng thử lại sau %(m)s phút."), status=429)
+SESSION_NOT_FOUND = ErrorCode("not-found", _("Không tìm thấy phiên đăng nhập này (có thể đã kết thúc)."), status=404)
+SESSION_CURRENT = ErrorCode("session-current", _("Đây là phiên bạn đang dùng. Để kết thúc, hãy bấm “Đăng xuất”."))

@@ -3,8 +3,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -229,3 +231,26 @@ class Delegation(TenantModel):
         """One line for logs and lists: "KT. Chủ tịch Phạm Quốc Dũng"."""
         prefix = "KT." if self.kind == self.Kind.DEPUTY else "TUQ."
         return f"{prefix} {self.delegator_title} {self.delegator.display_name}"
+
+
+class SignInSession(AbstractBaseSession):
+    """A browser session, kept by Django's database session engine (``coso.accounts.sessions``) with who signed in, when
+    and from which device, so that a person can see where their account is signed in and end one device's session ("Phiên
+    đăng nhập" on the account page), as the documented way of extending the database session engine does. The columns
+    are copied from the session's own data at every save; a session before sign-in has no user."""
+
+    user_id = models.BigIntegerField(_("tài khoản"), null=True, blank=True, db_index=True)
+    signed_in_at = models.DateTimeField(_("đăng nhập lúc"), null=True, blank=True)
+    device = models.CharField(_("thiết bị"), max_length=255, blank=True, default="")
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_session"
+        verbose_name = _("phiên đăng nhập")  # type: ignore[assignment]
+        verbose_name_plural = _("phiên đăng nhập")  # type: ignore[assignment]
+
+    @classmethod
+    def get_session_store_class(cls) -> Any:
+        from coso.accounts.sessions import SessionStore
+
+        return SessionStore

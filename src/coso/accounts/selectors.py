@@ -111,3 +111,29 @@ def province_reader(province_code: str) -> User:
 
 def _read_only(*args: Any, **kwargs: Any) -> None:
     raise RuntimeError("province_reader() is a read-only principal and is never saved")
+
+
+def sessions_of(*, user: Any, current_session_key: str = "") -> list[dict[str, Any]]:
+    """The account's signed-in browser sessions, newest sign-in first: where it is signed in now. A session that has
+    expired, or that a password change or "Đăng xuất khỏi các thiết bị khác" ended (its stored hash no longer matches the
+    account's), is not listed: it signs nobody in any more. API tokens are not sessions."""
+    from django.contrib.auth import HASH_SESSION_KEY
+    from django.utils import timezone
+    from django.utils.crypto import constant_time_compare
+
+    from coso.accounts.models import SignInSession
+    from coso.accounts.sessions import SessionStore, device_label, session_id
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    store, current_hash = SessionStore(), user.get_session_auth_hash()
+    rows: list[dict[str, Any]] = []
+    for row in SignInSession.objects.filter(user_id=user.pk, expire_date__gt=timezone.now()):
+        if not constant_time_compare(str(store.decode(row.session_data).get(HASH_SESSION_KEY, "")), current_hash):
+            continue
+        browser, system = device_label(row.device)
+        rows.append({"id": session_id(row.session_key), "signed_in_at": row.signed_in_at, "expires_at": row.expire_date,
+                     "browser": browser, "system": system, "user_agent": row.device, "ip": row.ip or "",
+                     "current": bool(current_session_key) and row.session_key == current_session_key, "_key": row.session_key})
+    rows.sort(key=lambda r: (not r["current"], -(r["signed_in_at"].timestamp() if r["signed_in_at"] else 0)))
+    return rows

@@ -540,6 +540,37 @@ def sessions_end_others(*, user: Any, ip: str = "") -> User:
     return locked
 
 
+def session_end(*, user: Any, session_id: str, current_session_key: str = "", ip: str = "") -> dict[str, Any]:
+    """"Đăng xuất thiết bị này": end one of the account's other sessions (the one-stop desk PC left signed in) at once; its
+    browser is signed out at its next request. Only the account's own sessions, found by the id the list shows; the session
+    making the call is refused (that is "Đăng xuất"). Audited as ``session_end`` with the device and the sign-in time."""
+    from coso.accounts.models import SignInSession
+    from coso.accounts.selectors import sessions_of
+
+    _require_signed_in(user)
+    found = next((s for s in sessions_of(user=user, current_session_key=current_session_key) if s["id"] == session_id), None)
+    if found is None:
+        raise accounts_errors.SESSION_NOT_FOUND()
+    if found["current"]:
+        raise accounts_errors.SESSION_CURRENT()
+    with transaction.atomic():
+        SignInSession.objects.filter(session_key=found["_key"], user_id=user.pk).delete()
+        device = " · ".join(p for p in (found["browser"], found["system"], found["ip"]) if p)
+        audit_log(actor=user, action=AuditLog.Action.ACTION, obj=user, verb="session_end", ip=ip or None,
+                  before={"session": found["id"], "device": device or found["user_agent"][:100],
+                          "signed_in_at": found["signed_in_at"].isoformat() if found["signed_in_at"] else ""},
+                  province_code=user.province_code, commune_code=user.commune_code)
+    return {key: value for key, value in found.items() if not key.startswith("_")}
+
+
+def sessions_clear_expired() -> int:
+    """Delete the expired sessions (what Django's ``clearsessions`` does), returning how many: the daily job's work."""
+    from coso.accounts.models import SignInSession
+
+    deleted, _by_model = SignInSession.objects.filter(expire_date__lt=timezone.now()).delete()
+    return int(deleted)
+
+
 def _citizen_username_after(user: User, old: dict[str, str], changes: dict[str, str]) -> str:
     """A citizen signs in with the phone or e-mail they signed up with: it is their user name. When that contact changes,
     the user name follows it: to the new value, or, when it is cleared, to the other contact if there is one. The person

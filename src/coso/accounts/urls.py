@@ -15,6 +15,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/password/", views.me_password, name="me_password"),
     path("me/sessions/end-others/", views.me_sessions_end_others, name="me_sessions_end_others"),
+    path("me/sessions/<str:sid>/end/", views.me_session_end, name="me_session_end"),
     path("password/<uidb64>/<token>/", views.PasswordSetView.as_view(), name="password_set"),
     path("password/done/", views.password_set_done, name="password_set_done"),
     path("password/forgot/", views.forgot, name="forgot"),

@@ -41,7 +41,7 @@ from coso.accounts.forms import (
 )
 from coso.accounts.models import User
 from coso.accounts.roles import STAFF_ROLES, Role
-from coso.accounts.selectors import delegation_get, delegation_list, staff_get, staff_list
+from coso.accounts.selectors import delegation_get, delegation_list, sessions_of, staff_get, staff_list
 from coso.core import ratelimit
 from coso.core.audit import audit_log
 from coso.core.errors import apply_to_form
@@ -235,6 +235,7 @@ def me(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/me.html", {
         "form": form, "account": user, "citizen_id": mask_citizen_id(user.citizen_id, None), "is_citizen": "full_name" in allowed,
         "otp_allowed": services.otp_allowed_for(user), "otp_enabled": services.otp_enabled(user),
+        "sessions": sessions_of(user=user, current_session_key=request.session.session_key or ""),
     })
 
 
@@ -248,6 +249,21 @@ def me_sessions_end_others(request: HttpRequest) -> HttpResponse:
     services.sessions_end_others(user=user, ip=_ip(request))
     update_session_auth_hash(request, user)
     messages.success(request, _("Đã đăng xuất tài khoản khỏi mọi thiết bị khác. Phiên này vẫn đăng nhập."))
+    return redirect("accounts:me")
+
+
+@login_required
+@require_POST
+def me_session_end(request: HttpRequest, sid: str) -> HttpResponse:
+    """"Đăng xuất thiết bị này": one other session of the account ends at once; this one stays."""
+    user: Any = request.user
+    try:
+        ended = services.session_end(user=user, session_id=sid, current_session_key=request.session.session_key or "", ip=_ip(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        device = " · ".join(p for p in (ended["browser"], ended["system"]) if p) or _("thiết bị không rõ")
+        messages.success(request, _("Đã đăng xuất tài khoản trên %(device)s.") % {"device": device})
     return redirect("accounts:me")
 
 

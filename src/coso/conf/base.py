@@ -226,6 +226,9 @@ COSO_SIGNUP_RESEND_SECONDS = config("COSO_SIGNUP_RESEND_SECONDS", 60, help_text=
 COSO_SIGNUP_MAX_PER_HOUR = config("COSO_SIGNUP_MAX_PER_HOUR", 5, help_text="Verification codes per phone/e-mail per hour.")
 COSO_SIGNUP_MAX_PER_IP_HOUR = config("COSO_SIGNUP_MAX_PER_IP_HOUR", 20, help_text="Verification codes requested from one IP address per hour.")
 
+# Django's database sessions, in a table that also keeps who signed in, when and from which device (the list of a
+# person's sessions on their account page).
+SESSION_ENGINE = "coso.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = config("SESSION_COOKIE_AGE", 8 * 3600, help_text="Session lifetime in seconds (default: one working day).")

@@ -315,6 +315,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "password_set": _("Đặt mật khẩu mới"),
     "profile_update": _("Tự sửa thông tin tài khoản"),
     "sessions_end_others": _("Đăng xuất khỏi các thiết bị khác"),
+    "session_end": _("Đăng xuất một thiết bị"),
     "staff_create": _("Tạo tài khoản cán bộ"),
     "staff_create_from_register": _("Tạo tài khoản cán bộ từ hồ sơ nhân sự"),
     "staff_deactivate": _("Khoá tài khoản cán bộ"),

@@ -15,7 +15,7 @@ from coso.jobs.services import run_periodic
 pytestmark = pytest.mark.django_db
 
 EXPECTED = {"feedback_escalate_overdue", "feedback_deadline_reminders", "dossier_deadline_reminders", "retirement_notices", "exports_expire",
-            "search_stats"}
+            "search_stats", "sessions_clear_expired"}
 
 
 @pytest.fixture

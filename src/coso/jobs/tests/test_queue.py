@@ -107,7 +107,7 @@ def _settings_in_subprocess(**env: str) -> dict:
 def test_settings_choose_the_engines_from_the_environment(tmp_path):
     default = _settings_in_subprocess(COSO_VAR_DIR=str(tmp_path))
     # Sessions live in the database (a cache in front is fine): every web process sees every session.
-    assert default.pop("session") in {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
+    assert default.pop("session") in {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db", "coso.accounts.sessions"}
     assert default == {"huey": "SqliteHuey", "storage": "SqliteStorage", "immediate": False, "default_storage": "django.core.files.storage.FileSystemStorage",
                        "bucket": None, "replica": False, "read_replica": False, "log": "text"}
     scaled = _settings_in_subprocess(COSO_VAR_DIR=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/3", S3_BUCKET="coso-files",

@@ -1,0 +1,77 @@
+"""The session engine (``SESSION_ENGINE``): Django's database engine with the sessions in ``SignInSession``, which keeps
+who signed in, when and from which device beside the session's data. Everything else is Django's: the cookie, the
+signing, the expiry, ``cycle_key`` (the columns follow the data to the new key), ``clearsessions``.
+
+At sign-in (``user_logged_in``) ``remember_sign_in`` writes the time, the device and the address into the session's
+data; ``SessionStore.create_model_instance`` copies them, with the user id Django's login stored, into the columns
+whenever the session is saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.utils import timezone
+
+SIGNED_IN_AT = "coso_signed_in_at"
+DEVICE = "coso_device"
+IP = "coso_ip"
+DEVICE_MAX = 255
+
+
+class SessionStore(DatabaseSessionStore):
+    @classmethod
+    def get_model_class(cls) -> Any:
+        from coso.accounts.models import SignInSession
+
+        return SignInSession
+
+    def create_model_instance(self, data: dict[str, Any]) -> Any:
+        obj: Any = super().create_model_instance(data)
+        try:
+            obj.user_id = int(data[SESSION_KEY])
+        except (KeyError, TypeError, ValueError):
+            obj.user_id = None
+        try:
+            obj.signed_in_at = dt.datetime.fromisoformat(str(data[SIGNED_IN_AT]))
+        except (KeyError, TypeError, ValueError):
+            obj.signed_in_at = None
+        obj.device = str(data.get(DEVICE) or "")[:DEVICE_MAX]
+        obj.ip = data.get(IP) or None
+        return obj
+
+
+def remember_sign_in(request: Any) -> None:
+    """Called at every sign-in with a session (password, password + code, VNeID): the time, the browser's own description
+    of itself (its User-Agent header) and the address, shown to the person in the list of their sessions."""
+    from coso.core.security import audit_ip
+
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    session[SIGNED_IN_AT] = timezone.now().isoformat()
+    session[DEVICE] = str(request.META.get("HTTP_USER_AGENT", ""))[:DEVICE_MAX]
+    session[IP] = audit_ip(request) or ""
+
+
+def session_id(session_key: str) -> str:
+    """What pages and the API call a session: a digest of its key, never the key (which signs a browser in)."""
+    import hashlib
+
+    return hashlib.sha256(f"coso-session:{session_key}".encode()).hexdigest()[:20]
+
+
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("coc_coc_browser", "Cốc Cốc"), ("Zalo", "Zalo"), ("Firefox/", "Firefox"),
+             ("SamsungBrowser", "Samsung Internet"), ("Chrome/", "Chrome"), ("CriOS", "Chrome"), ("Safari/", "Safari"))
+_SYSTEMS = (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Mac OS X", "macOS"),
+            ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+
+
+def device_label(user_agent: str) -> tuple[str, str]:
+    """The browser and the system a User-Agent names, as a person recognises them ("Chrome", "Windows"); "" when it names
+    none (a script, an old browser). Only the common families: the full header is shown beside it."""
+    browser = next((name for token, name in _BROWSERS if token in user_agent), "")
+    system = next((name for token, name in _SYSTEMS if token in user_agent), "")
+    return browser, system
