@@ -109,7 +109,8 @@ def current_month(today: dt.date | None = None) -> Period:
 
 
 def parse(params: Any, today: dt.date | None = None) -> Period:
-    """From ?period=2026-11 | 2026-Q4 | 2026, or ?start=YYYY-MM-DD&end=YYYY-MM-DD; default: this month. A period outside
+    """From ?period=2026-11 | 2026-Q4 | 2026, or ?start=YYYY-MM-DD&end=YYYY-MM-DD (both given: the dates, unless the
+    period form's ``shown`` says the period box was changed); default: this month. A period outside
     the years a commune works with (``coso.core.params``) is refused, and so is one whose previous period (the comparison
     of every page) starts before them: year 0 and the day after 31/12/9999 do not exist."""
     period = _parse(params, today)
@@ -121,6 +122,11 @@ def parse(params: Any, today: dt.date | None = None) -> Period:
 def _parse(params: Any, today: dt.date | None) -> Period:
     raw = (params.get("period") or "").strip()
     start, end = (params.get("start") or "").strip(), (params.get("end") or "").strip()
+    # The period form sends back the period it showed (``shown``) with both boxes: after a date range its dates are
+    # still filled in, so a period typed in the period box (not the one shown) replaces the range; otherwise dates win.
+    shown = (params.get("shown") or "").strip()
+    if raw and (start or end) and shown and raw != shown:
+        start = end = ""
     try:
         if start or end:
             return date_range(iso_day(start), iso_day(end))
