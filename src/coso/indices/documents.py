@@ -17,7 +17,37 @@ SOURCES = {
 STATUS = {"ok": "", "na": "Không phát sinh (N/A)", "no_data": "Không có dữ liệu (Coso chưa ghi nhận)"}
 
 
-def index_xlsx(*, unit_name: str, period: Period, card: Scorecard, ranking: list[Any] | None = None, ranking_label: str = "") -> bytes:
+CSI_HEADERS = ["Chỉ số năng lực", "Loại", "Hạng theo chỉ số năng lực"]
+CSI_FORMULA = (
+    "Chỉ số năng lực xã (đề xuất): điểm trụ cột = bình quân các đầu vào có dữ liệu; chỉ số = Σ trọng số × điểm ÷ Σ trọng số "
+    "các trụ cột có dữ liệu (trụ cột không có dữ liệu không tính); loại theo ngưỡng do tỉnh quy định (trang Căn cứ pháp lý)."
+)
+
+
+def _csi_cells(r: Any, empty: str) -> list[Any]:
+    """The strength columns of a ranking row: the composite, its band and the commune's rank by it."""
+    s = getattr(r, "strength", None)
+    if s is None or s.csi is None:
+        return ["Chưa có dữ liệu", empty, empty]
+    return [s.csi, s.band, getattr(r, "strength_rank", None) or empty]
+
+
+def _csi_definitions(period: Period, province_code: str) -> list[list[Any]]:
+    """Rows (name, value, source) defining the strength index: its pillars' weights and its bands' thresholds."""
+    from coso.indices.strength import definition
+
+    d = definition(period.end, province_code)
+    rows: list[list[Any]] = [[f"Trọng số trụ cột “{label}”", f"{_num(value)} %", source] for label, value, source in d["pillars"]]
+    rows += [[f"Loại {band}", f"từ {_num(value)} điểm", source] for band, value, source in d["bands"]]
+    return rows
+
+
+def index_xlsx(
+    *, unit_name: str, period: Period, card: Scorecard, ranking: list[Any] | None = None, ranking_label: str = "",
+    strength_province: str = "", sorted_by_csi: bool = False,
+) -> bytes:
+    """``strength_province``: the ranking shows the commune-strength index of this province's communes (its column,
+    band, rank by it and its definition are exported too); ``sorted_by_csi``: the rows are ordered by it."""
     heading = [
         f"CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP (QUYẾT ĐỊNH 766/QĐ-TTg) — {unit_name}",
         f"{period.label} ({period.start:%d/%m/%Y} – {period.end:%d/%m/%Y})",
@@ -52,8 +82,9 @@ def index_xlsx(*, unit_name: str, period: Period, card: Scorecard, ranking: list
         sheets.append(
             {
                 "title": "Xếp hạng",
-                "heading": [ranking_label, heading[1]],
-                "headers": ["Hạng", "Đơn vị", "Điểm quy đổi", "Điểm", "Điểm đo được", "Thay đổi điểm", "Hạng kỳ trước"],
+                "heading": [ranking_label + (" — sắp xếp theo chỉ số năng lực xã" if sorted_by_csi else ""), heading[1]],
+                "headers": ["Hạng", "Đơn vị", "Điểm quy đổi", "Điểm", "Điểm đo được", "Thay đổi điểm", "Hạng kỳ trước"]
+                + (CSI_HEADERS if strength_province else []),
                 "rows": [
                     [
                         r.rank or "",
@@ -64,9 +95,10 @@ def index_xlsx(*, unit_name: str, period: Period, card: Scorecard, ranking: list
                         r.score_change if r.score_change is not None else "",
                         r.previous_rank or "",
                     ]
+                    + (_csi_cells(r, "") if strength_province else [])
                     for r in ranking
                 ],
-                "widths": [8, 40, 14, 10, 14, 14, 14],
+                "widths": [8, 40, 14, 10, 14, 14, 14] + ([16, 8, 16] if strength_province else []),
             }
         )
     sheets.append(
@@ -89,6 +121,16 @@ def index_xlsx(*, unit_name: str, period: Period, card: Scorecard, ranking: list
             "widths": [8, 50, 70, 12, 16, 24],
         }
     )
+    if ranking is not None and strength_province:
+        sheets.append(
+            {
+                "title": "Chỉ số năng lực",
+                "heading": ["Định nghĩa chỉ số năng lực xã", CSI_FORMULA],
+                "headers": ["Thành phần", "Giá trị", "Căn cứ"],
+                "rows": _csi_definitions(period, strength_province),
+                "widths": [50, 16, 70],
+            }
+        )
     return workbook_bytes(sheets)
 
 
@@ -99,9 +141,13 @@ def _num(value: Any, suffix: str = "") -> str:
     return text.replace(",", "\u202f").replace(".", ",").replace("\u202f", ".") + suffix
 
 
-def index_pdf(*, unit_name: str, period: Period, card: Scorecard, ranking: list[Any] | None = None, ranking_label: str = "") -> bytes:
+def index_pdf(
+    *, unit_name: str, period: Period, card: Scorecard, ranking: list[Any] | None = None, ranking_label: str = "",
+    strength_province: str = "", sorted_by_csi: bool = False,
+) -> bytes:
     """The index report as an A4 document (national motto header, as the other reports): the score, every indicator
-    with its numerator, denominator, rate and points, the ranking when there is one, and the definitions."""
+    with its numerator, denominator, rate and points, the ranking when there is one (with the commune-strength index
+    when the page shows it, see :func:`index_xlsx`), and the definitions."""
     from django.utils import timezone
 
     from coso.core.pdf import OfficialDocument
@@ -138,9 +184,12 @@ def index_pdf(*, unit_name: str, period: Period, card: Scorecard, ranking: list[
     doc.table(rows, col_widths=[70, 14, 14, 16, 12, 12, 32], align_right_cols=(1, 2, 3, 4, 5))
     if ranking:
         doc.spacer()
-        doc.paragraph(ranking_label, "center_bold")
-        rank_rows: list[list[Any]] = [["Hạng", "Đơn vị", "Điểm quy đổi", "Điểm", "Điểm đo được", "Thay đổi điểm", "Hạng kỳ trước"]]
+        doc.paragraph(ranking_label + (" — sắp xếp theo chỉ số năng lực xã" if sorted_by_csi else ""), "center_bold")
+        rank_rows: list[list[Any]] = [
+            ["Hạng", "Đơn vị", "Điểm quy đổi", "Điểm", "Điểm đo được", "Thay đổi điểm", "Hạng kỳ trước"] + (CSI_HEADERS if strength_province else [])
+        ]
         for r in ranking:
+            csi: list[Any] = _csi_cells(r, "—") if strength_province else []
             rank_rows.append(
                 [
                     r.rank or "—",
@@ -151,8 +200,10 @@ def index_pdf(*, unit_name: str, period: Period, card: Scorecard, ranking: list[
                     _num(r.score_change),
                     r.previous_rank or "—",
                 ]
+                + ([_num(csi[0]) if isinstance(csi[0], float) else csi[0], csi[1], csi[2]] if csi else [])
             )
-        doc.table(rank_rows, col_widths=[12, 60, 20, 16, 20, 20, 20], align_right_cols=(0, 2, 3, 4, 5, 6))
+        widths = [float(w) for w in [12, 60, 20, 16, 20, 20, 20] + ([20, 12, 20] if strength_province else [])]
+        doc.table(rank_rows, col_widths=widths, align_right_cols=(0, 2, 3, 4, 5, 6) + ((7, 9) if strength_province else ()))
     doc.spacer()
     doc.paragraph("ĐỊNH NGHĨA CÁC CHỈ SỐ", "center_bold")
     defs: list[list[Any]] = [["Mã", "Chỉ số", "Công thức", "Tối đa", "Trọn điểm từ", "Nguồn dữ liệu trong Coso"]]
@@ -164,5 +215,10 @@ def index_pdf(*, unit_name: str, period: Period, card: Scorecard, ranking: list[
         "Điểm của một chỉ số: đủ điểm khi tỷ lệ đạt ngưỡng “trọn điểm từ”; dưới ngưỡng, điểm = tỷ lệ × điểm tối đa ÷ ngưỡng. "
         "Điểm tối đa và ngưỡng theo quy định đang áp dụng cho đơn vị vào ngày cuối kỳ (trang Căn cứ pháp lý)."
     )
+    if ranking and strength_province:
+        doc.spacer()
+        doc.paragraph("ĐỊNH NGHĨA CHỈ SỐ NĂNG LỰC XÃ", "center_bold")
+        doc.paragraph(CSI_FORMULA)
+        doc.table([["Thành phần", "Giá trị", "Căn cứ"], *_csi_definitions(period, strength_province)], col_widths=[60, 24, 86], align_right_cols=(1,))
     doc.signature("", "NGƯỜI LẬP BÁO CÁO", "")
     return doc.build()

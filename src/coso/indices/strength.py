@@ -257,6 +257,20 @@ def _band(csi: float | None, on: dt.date, province_code: str) -> str:
     return "D"
 
 
+def definition(on: dt.date, province_code: str) -> dict[str, list[tuple[str, float, str]]]:
+    """How the composite is built in a province on a day, for the exports' definitions: each pillar's weight and each
+    band's threshold (``indices.csi.*`` in the rule book), with their sources."""
+    b = book()
+
+    def rule(key: str) -> tuple[float, str]:
+        ref = b.get(key, on, province_code)
+        return (float(ref.value), ref.source_text) if ref is not None else (0.0, "")
+
+    pillars = [(str(p.label), *rule(f"indices.csi.weight.{p.key}")) for p in PILLARS]
+    bands = [(band.upper(), *rule(f"indices.csi.band.{band}")) for band in CSI_BANDS]
+    return {"pillars": pillars, "bands": bands}
+
+
 Values = dict[str, dict[str, float | None]]  # input key -> {commune code: value}
 
 

@@ -202,6 +202,8 @@ def _export(ctx: dict[str, Any], fmt: str) -> HttpResponse:
     unit, period = ctx.get("unit"), ctx["period"]
     label = "Xếp hạng xã, phường" if ctx.get("ranking_level") == "commune" else "Xếp hạng tỉnh, thành phố"
     kwargs = {"unit_name": unit.name if unit else "Toàn quốc", "period": period, "card": ctx["card"], "ranking": ctx.get("ranking"), "ranking_label": label}
+    if ctx.get("show_csi"):  # the ranking shows the commune-strength index (and may be sorted by it): so does the export
+        kwargs.update(strength_province=ctx["unit"].code, sorted_by_csi=bool(ctx.get("sorted_by_csi")))
     name = f"chi-so-766-{unit.code if unit else 'toan-quoc'}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     if fmt == "pdf":
         resp = HttpResponse(index_pdf(**kwargs), content_type="application/pdf")

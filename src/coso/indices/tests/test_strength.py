@@ -351,3 +351,58 @@ def test_system_administrator_sorting_a_provinces_communes_by_strength_stays_in_
     # a province officer's link has nothing to keep
     html = login(users["province_home_affairs"]).get("/chi-so/?start=2026-11-01&end=2026-11-20").content.decode()
     assert 'href="?start=2026-11-01&amp;end=2026-11-20&amp;sort=csi" id="sort-csi"' in html
+
+
+@pytest.mark.parametrize("sort", ["&sort=csi", ""])
+def test_ranking_exports_show_the_strength_index_the_page_shows(november, commune, other_commune, users, login, sort):
+    """Sorted by the strength index, the Excel and PDF rankings had no strength column: rows in an order nobody could see."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from coso.dossiers.tests.pdftext import extract_text
+
+    services.rollups_rebuild()
+    c = login(users["province_home_affairs"])
+    expected = selectors.dashboard_strengths(commune.province_code, NOV, users["province_home_affairs"])
+    assert expected[commune.code].csi is not None and expected[other_commune.code].csi is not None
+    r = c.get(f"/chi-so/?period=2026-11{sort}&format=xlsx")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["Chỉ số", "Xếp hạng", "Định nghĩa", "Chỉ số năng lực"]
+    rows = [[cell.value for cell in row] for row in wb["Xếp hạng"].iter_rows()]
+    header = next(i for i, row in enumerate(rows) if row[0] == "Hạng")
+    assert rows[header][7:10] == ["Chỉ số năng lực", "Loại", "Hạng theo chỉ số năng lực"]
+    by_code = {code: s for code, s in expected.items()}
+    names = {commune.name: commune.code, other_commune.name: other_commune.code}
+    body = [row for row in rows[header + 1:] if row[1] in names]
+    assert len(body) == 2
+    for row in body:
+        s = by_code[names[row[1]]]
+        assert row[7] == pytest.approx(s.csi) and row[8] == s.band and row[8] in ("A", "B", "C", "D")
+    if sort:
+        values = [row[7] for row in rows[header + 1:] if isinstance(row[7], float)]
+        assert values == sorted(values, reverse=True)
+        assert "sắp xếp theo chỉ số năng lực" in " ".join(str(v) for v in rows[0] if v)
+    defs = " ".join(str(v) for row in wb["Chỉ số năng lực"].iter_rows() for v in (c.value for c in row) if v)
+    assert "Σ trọng số" in defs and "Loại A" in defs and "Quyết định 876/QĐ-BNV" in defs
+
+    r = c.get(f"/chi-so/?period=2026-11{sort}&format=pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    text = " ".join(extract_text(r.content).split())
+    assert "Chỉ số năng lực" in text and "ĐỊNH NGHĨA CHỈ SỐ NĂNG LỰC XÃ" in text and "Loại A" in text
+    s = expected[commune.code]
+    shown = f"{s.csi:,.2f}".rstrip("0").rstrip(".").replace(",", "\u202f").replace(".", ",").replace("\u202f", ".")
+    assert f"{shown} {s.band}" in text
+
+
+def test_a_commune_ranking_without_strength_exports_as_before(november, commune, province, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    services.rollups_rebuild()
+    r = client.get(f"/chi-so/cong-khai/?period=2026-11&province={province.code}&format=xlsx")
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["Chỉ số", "Xếp hạng", "Định nghĩa"]
+    assert all("Chỉ số năng lực" not in str(cell.value) for row in wb["Xếp hạng"].iter_rows() for cell in row)
