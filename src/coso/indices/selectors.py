@@ -148,6 +148,27 @@ def _with_catalogue(facts: Facts, catalogue: Facts) -> Facts:
     return {**facts, **catalogue}
 
 
+def card_facts(records: Facts, catalogue: Facts, online: frozenset[str], used: set[str]) -> Facts:
+    """What a commune's or a province's card (and its month in the trend) scores: the counts of its records and the
+    figures of the catalogue in force on the period's last day (1.3, 3.1; 3.2: ``online`` procedures against those
+    ``used`` online). The catalogue's figures are data of the period even when nothing was recorded in it (a quiet
+    month): the card and the trend both score them, and the indicators fed by the records stay "no data"."""
+    return _with_catalogue(records, {**catalogue, "3.2": usage_fact(used, online)})
+
+
+def _catalogue_sum(catalogue: dict[str, Facts], online: dict[str, frozenset[str]] | None, used: dict[str, set[str]] | None, provinces: Iterable[str]) -> Facts:
+    """The catalogue facts of ``provinces`` summed (and 3.2 with ``used`` per province): the national figure's."""
+    out: dict[str, tuple[int, int]] = {}
+    for p in provinces:
+        facts = catalogue.get(p, {})
+        if used is not None and online is not None:
+            facts = {**facts, "3.2": usage_fact(used.get(p, set()), online.get(p, frozenset()))}
+        for code, (n, d) in facts.items():
+            a, b = out.get(code, (0, 0))
+            out[code] = (a + n, b + d)
+    return out
+
+
 # ---------------------------------------------------------------- indicator 3.2 (usage rollups × the catalogue's online procedures)
 def online_procedures(day: Any, province_codes: list[str]) -> dict[str, frozenset[str]]:
     """{province: codes of the communes' procedures offering an online service} in the catalogue in force on ``day``
@@ -197,29 +218,13 @@ def _commune_used(commune_code: str, province_code: str, period: Period) -> set[
     )
 
 
-def _commune_extra(commune_code: str, province_code: str, period: Period) -> Facts:
-    """The catalogue's figures (1.3, 3.1) and 3.2 of a commune."""
-    used = _commune_used(commune_code, province_code, period)
-    online = online_procedures(period.end, [province_code]).get(province_code, frozenset())
-    return {**catalogue_facts(period.end, [province_code]).get(province_code, {}), "3.2": usage_fact(used, online)}
-
-
 def national_catalogue_facts(day: Any, used: dict[str, set[str]] | None = None, provinces: list[str] | None = None) -> Facts:
     """The catalogue facts of the provinces summed (the national figure); with ``used`` (procedures with online dossiers
     per province), 3.2 summed over the provinces likewise. ``provinces``: those with records in the period (default:
     every province)."""
     if provinces is None:
         provinces = _province_codes()
-    out: dict[str, tuple[int, int]] = {}
-    per_province = catalogue_facts(day, provinces)
-    if used is not None:
-        online = online_procedures(day, provinces)
-        per_province = {p: {**per_province.get(p, {}), "3.2": usage_fact(used.get(p, set()), online.get(p, frozenset()))} for p in provinces}
-    for facts in per_province.values():
-        for code, (n, d) in facts.items():
-            a, b = out.get(code, (0, 0))
-            out[code] = (a + n, b + d)
-    return out
+    return _catalogue_sum(catalogue_facts(day, provinces), online_procedures(day, provinces) if used is not None else None, used, provinces)
 
 
 def _commune_facts(commune_code: str, province_code: str, period: Period) -> Facts:
@@ -235,7 +240,12 @@ def _commune_facts(commune_code: str, province_code: str, period: Period) -> Fac
 
 def commune_card(commune_code: str, province_code: str, period: Period) -> Scorecard:
     # The facts are cached (plain numbers); the scorecard is scored here, its labels translated when shown.
-    facts = _with_catalogue(_commune_facts(commune_code, province_code, period), _commune_extra(commune_code, province_code, period))
+    facts = card_facts(
+        _commune_facts(commune_code, province_code, period),
+        catalogue_facts(period.end, [province_code]).get(province_code, {}),
+        online_procedures(period.end, [province_code]).get(province_code, frozenset()),
+        _commune_used(commune_code, province_code, period),
+    )
     return scorecard(facts, on=period.end, province_code=province_code, commune_code=commune_code)
 
 
@@ -255,8 +265,8 @@ def province_card(province_code: str, period: Period) -> Scorecard:
         spans=[period],
     )
     online = online_procedures(period.end, [province_code]).get(province_code, frozenset())
-    extra = {**catalogue_facts(period.end, [province_code]).get(province_code, {}), "3.2": usage_fact(used, online)}
-    return scorecard(_with_catalogue(facts, extra), on=period.end, province_code=province_code)
+    catalogue = catalogue_facts(period.end, [province_code]).get(province_code, {})
+    return scorecard(card_facts(facts, catalogue, online, used), on=period.end, province_code=province_code)
 
 
 def national_card(period: Period) -> Scorecard:
@@ -639,21 +649,13 @@ def _monthly_scores(spans: list[Period], *, commune_code: str, province_code: st
         used_by_month[(first_day.year, first_day.month)][unit].add(procedure)
 
     def month_facts(p: Period) -> Facts:
-        facts = by_month.get((p.start.year, p.start.month), {})
-        if not facts:
-            return facts
-        used = used_by_month.get((p.start.year, p.start.month), {})
-        online = online_by_day[p.end]
-        extra: dict[str, tuple[int, int]] = {}
-        for province, province_facts in by_day[p.end].items():
-            if active is not None and province not in active.get((p.start.year, p.start.month), set()):
-                continue
-            unit = commune_code or province
-            fact32 = usage_fact(used.get(unit, set()), online.get(province, frozenset()))
-            for code, (n, d) in {**province_facts, "3.2": fact32}.items():
-                a, b = extra.get(code, (0, 0))
-                extra[code] = (a + n, b + d)
-        return _with_catalogue(facts, extra)
+        # Each month as its card scores it (``commune_card``, ``province_card``, ``national_card``): a quiet month
+        # keeps the catalogue's figures, as the card of that month does.
+        key = (p.start.year, p.start.month)
+        facts, used, online, catalogue = by_month.get(key, {}), used_by_month.get(key, {}), online_by_day[p.end], by_day[p.end]
+        if active is None:
+            return card_facts(facts, catalogue.get(home, {}), online.get(home, frozenset()), used.get(commune_code or home, set()))
+        return _with_catalogue(facts, _catalogue_sum(catalogue, online, used, sorted(active.get(key, set())) or provinces))
 
     return [totals(month_facts(p), on=p.end, province_code=province_code, commune_code=commune_code).score100 for p in spans]
 

@@ -303,7 +303,9 @@ def test_monthly_trend_for_a_commune_and_the_country(november, commune, make_dos
     trend = selectors.monthly_trend(NOV, commune_code=commune.code)
     assert trend["labels"][-2:] == ["10/2026", "11/2026"] and len(trend["labels"]) == 12
     nov = selectors.commune_card(commune.code, commune.province_code, NOV).score100
-    assert trend["scores"][-1] == nov and trend["scores"][0] is None
+    assert trend["scores"][-1] == nov
+    # 12/2025, a quiet month: its catalogue's figures, as the card of that month shows them (it said "no data")
+    assert trend["scores"][0] == selectors.commune_card(commune.code, commune.province_code, periods.month(2025, 12)).score100
     assert selectors.monthly_trend(NOV)["scores"][-1] == selectors.national_card(NOV).score100
 
 
