@@ -171,6 +171,8 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
         ctx["keep"] = {"commune": commune_code}
     elif asked_province and level == "province":
         ctx["keep"] = {"province": province_code}
+    if ctx.get("sorted_by_csi"):  # another period keeps the ranking by the strength index
+        ctx["keep"] = {**ctx.get("keep", {}), "sort": "csi"}
     if request.GET.get("format") in ("xlsx", "pdf"):
         return _export(ctx, request.GET["format"])
     ctx["xlsx_url"] = "?" + urlencode({**request.GET.dict(), "format": "xlsx"})

@@ -72,3 +72,16 @@ def test_dates_typed_over_a_shown_period_still_give_the_range(users, login):
 def test_without_the_form_dates_still_win_as_before(client):
     r = client.get("/api/v1/indices/scorecard?period=2026-10&start=2026-11-01&end=2026-11-20")
     assert r.status_code == 200 and r.json()["period"] == "2026-11-01..2026-11-20"
+
+
+def test_another_period_keeps_the_ranking_sorted_by_the_strength_index(users, login):
+    c = login(users["province_home_affairs"])
+    html = c.get("/chi-so/?sort=csi&period=2026-10").content.decode()
+    fields = _form_fields(html)
+    assert fields["sort"] == "csi"  # the period form carries the sort
+    fields["period"] = "2026-09"
+    again = c.get("/chi-so/", fields)
+    assert again.status_code == 200 and again.context["sorted_by_csi"] is True
+    link = re.search(r'id="sort-csi"', again.content.decode())
+    assert link is not None
+    assert c.get("/chi-so/?period=2026-10").context["sorted_by_csi"] is False
