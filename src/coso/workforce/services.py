@@ -17,7 +17,7 @@ from coso.accounts.roles import Role
 from coso.core import locks
 from coso.core.audit import audit_log, audited_create, audited_update, snapshot
 from coso.core.excel import read_rows, safe_row, workbook_bytes
-from coso.core.exceptions import ApplicationError, PermissionDeniedError
+from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from coso.core.models import AuditLog
 from coso.core.params import FIRST_YEAR, LAST_YEAR
 from coso.core.scoping import can_see_unit, require_roles
@@ -677,15 +677,32 @@ def _check_comment(comment: str) -> None:
         raise workforce_errors.COMMENT_TOO_LONG(max=COMMENT_MAX_LENGTH)
 
 
-def _lock(evaluation: Evaluation, version: int | None) -> Evaluation:
+def _lock(evaluation: Evaluation, version: int | None, actor: Any) -> Evaluation:
+    """The evaluation locked for a change by ``actor``: out of the actor's scope it is not found (before any other answer)."""
     locked = Evaluation.objects.select_for_update().select_related("person").get(pk=evaluation.pk)
+    _require_evaluation_scope(actor, locked.person, province_code=locked.province_code, commune_code=locked.commune_code)
     if version is not None and locked.version != version:
         raise workforce_errors.LOCK_CONFLICT(details={"version": locked.version})
     return locked
 
 
+def _require_evaluation_scope(actor: Any, person: Person, *, province_code: str, commune_code: str) -> None:
+    """Refuse (not found, as the pages and the API answer) an actor who may not see this evaluation, whatever the caller
+    fetched first: the same scope as ``selectors.evaluation_get`` / ``person_get`` (the register's users see their unit's,
+    the others only their own)."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise NotFoundError()
+    if selectors.can_use_register(actor):
+        visible = can_see_unit(actor, province_code=province_code, commune_code=commune_code)
+    else:
+        visible = person.user_id == actor.pk
+    if not visible:
+        raise NotFoundError()
+
+
 @transaction.atomic
 def evaluation_open(*, actor: Any, person: Person, year: int) -> Evaluation:
+    _require_evaluation_scope(actor, person, province_code=person.province_code, commune_code=person.commune_code)
     if not (person.user_id == actor.pk or actor.is_superuser or actor.role in (*REGISTER_EDIT_ROLES, Role.COMMUNE_LEADER)):
         raise PermissionDeniedError()
     if not FIRST_YEAR <= year <= LAST_YEAR:  # the rule book is read on 1 January of the year: a date needs 1–9999
@@ -723,7 +740,7 @@ def evaluation_open(*, actor: Any, person: Person, year: int) -> Evaluation:
 def work_item_add(*, actor: Any, evaluation: Evaluation, title: str, points: Decimal | float = 1, month: int | None = None, quarter: int | None = None,
                   completed: bool = True, failed_reviews: int = 0, delays: int = 0, excused: bool = False,
                   source: str = WorkItem.Source.MANUAL, source_ref: str = "") -> WorkItem:
-    ev = _lock(evaluation, None)
+    ev = _lock(evaluation, None, actor)
     if ev.status == Evaluation.Status.APPROVED:
         raise workforce_errors.EVALUATION_CLOSED()
     if not (ev.person.user_id == actor.pk or actor.is_superuser or actor.role in (*REGISTER_EDIT_ROLES, Role.COMMUNE_LEADER)):
@@ -746,7 +763,7 @@ def _back_to_leader(ev: Evaluation) -> dict[str, Any]:
 
 @transaction.atomic
 def self_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: str = "", level: str = "", general_score: Decimal | None = None) -> Evaluation:
-    ev = _lock(evaluation, version)
+    ev = _lock(evaluation, version, actor)
     if not (ev.person.user_id == actor.pk or actor.is_superuser or actor.role in REGISTER_EDIT_ROLES):
         raise workforce_errors.SELF_ASSESS_FORBIDDEN()
     if ev.status not in (Evaluation.Status.DRAFT, Evaluation.Status.SELF_ASSESSED):
@@ -776,7 +793,7 @@ def _leader_can(actor: Any, ev: Evaluation) -> bool:
 @transaction.atomic
 def leader_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: str = "", level: str = "", general_score: Decimal | None = None,
                   degradation: bool = False, leader_corruption: bool = False) -> Evaluation:
-    ev = _lock(evaluation, version)
+    ev = _lock(evaluation, version, actor)
     if not _leader_can(actor, ev):
         raise workforce_errors.LEADER_ASSESS_FORBIDDEN()
     if ev.status not in (Evaluation.Status.SELF_ASSESSED, Evaluation.Status.LEADER_ASSESSED):
@@ -832,7 +849,7 @@ def approve(*, actor: Any, evaluations: list[Evaluation], versions: dict[int, in
         raise workforce_errors.NOTHING_SELECTED()
     # An id repeated in one request is one evaluation: counted once by the quota, approved once.
     unique = list({e.pk: e for e in evaluations}.values())
-    locked = [_lock(e, (versions or {}).get(e.pk)) for e in unique]
+    locked = [_lock(e, (versions or {}).get(e.pk), actor) for e in unique]
     agencies = {(e.commune_code, e.year) for e in locked}
     if len(agencies) > 1:
         raise workforce_errors.MIXED_AGENCIES()
@@ -871,7 +888,7 @@ def _approval_delegation(actor: Any, ev: Evaluation) -> Any:
 def import_dossier_items(*, actor: Any, evaluation: Evaluation, today: dt.date | None = None) -> int:
     """Fill the work log from the one-stop shop without double entry: per month, the dossiers the person
     handled that finished on time (completed items) and late (one delay each, −25%)."""
-    ev = _lock(evaluation, None)
+    ev = _lock(evaluation, None, actor)
     if not (ev.person.user_id == actor.pk or _leader_can(actor, ev) or actor.is_superuser or actor.role in REGISTER_EDIT_ROLES):
         raise PermissionDeniedError()
     if ev.status == Evaluation.Status.APPROVED:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from coso.core.exceptions import ApplicationError, ConflictError, NotFoundError
 from coso.core.models import AuditLog
 from coso.workforce import services
 from coso.workforce.models import Discipline, Evaluation, WorkItem
@@ -78,10 +78,10 @@ def test_workflow_order_versions_and_history(users, commune):
     assert exc.value.code == "invalid-score"
     with pytest.raises(ConflictError):
         services.self_assess(actor=users["home_affairs"], evaluation=ev, version=ev.version + 5, general_score=Decimal(20))
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFoundError):  # not the register's user nor the person: someone else's evaluation is not theirs to see
         services.self_assess(actor=users["finance"], evaluation=ev, version=ev.version, general_score=Decimal(20))
     ev = services.self_assess(actor=users["home_affairs"], evaluation=ev, version=ev.version, general_score=Decimal(20))
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFoundError):  # another commune's evaluation
         services.leader_assess(actor=users["other_leader"], evaluation=ev, version=ev.version, general_score=Decimal(20))
     with pytest.raises(ApplicationError, match="chưa được lãnh đạo"):
         services.approve(actor=users["leader"], evaluations=[ev])
@@ -178,7 +178,7 @@ def test_dossier_evidence_guarded_and_imported(users, commune, monkeypatch):
     assert ev.task_score == Decimal("68.25")
     # Importing again replaces, never doubles.
     services.import_dossier_items(actor=users["onestop"], evaluation=ev, today=dt.date(2026, 11, 27))  # the officer can fetch their own evidence
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFoundError):  # a colleague outside the register: as on the page and the API
         services.import_dossier_items(actor=users["specialist"], evaluation=ev)
     assert WorkItem.objects.filter(person=p, source="dossiers").count() == 3
     q = person(commune, full_name="Không tài khoản")
@@ -352,7 +352,7 @@ def test_an_open_evaluation_follows_a_person_moved_to_another_commune(users, com
     ev = services.self_assess(actor=users["province_home_affairs"], evaluation=ev, version=ev.version, general_score=Decimal(28))
     with pytest.raises(ApplicationError) as exc:
         services.leader_assess(actor=users["leader"], evaluation=ev, version=ev.version, general_score=Decimal(28))
-    assert exc.value.code == "forbidden"
+    assert exc.value.code == "not-found"  # no longer the former commune's: out of its leader's scope
     ev = services.leader_assess(actor=users["other_leader"], evaluation=ev, version=ev.version, general_score=Decimal(28))
     assert ev.status == Evaluation.Status.LEADER_ASSESSED
 
