@@ -246,25 +246,31 @@ def _validate_new(actor: Any, data: dict[str, Any], taken: set[str] | None = Non
     elif User.objects.filter(username__iexact=username).exists() or (taken is not None and username in taken):
         errors["username"] = [_username_taken()]
     _clean_contact(data, errors)
-    if "citizen_id" not in errors and _staff_citizen_id_taken(data.get("citizen_id") or ""):
-        errors["citizen_id"] = [_staff_citizen_id_taken_message()]
+    holder = _staff_citizen_id_taken(data.get("citizen_id") or "") if "citizen_id" not in errors else None
+    if holder is not None:
+        errors["citizen_id"] = [_staff_citizen_id_taken_message(actor, holder)]
     errors.update({k: v for k, v in _check_role_unit(actor, data.get("role", ""), data.get("unit")).items() if k not in errors})
     return errors
 
 
-def _staff_citizen_id_taken(citizen_id: str, *, exclude: int | None = None) -> bool:
-    """Whether another staff account already has this CCCD: one person, one staff account (as the accounts created from
-    the register, and the sign-in through VNeID, which finds a person by CCCD)."""
+def _staff_citizen_id_taken(citizen_id: str, *, exclude: int | None = None) -> User | None:
+    """The other staff account that already has this CCCD, if any: one person, one staff account (as the accounts created
+    from the register, and the sign-in through VNeID, which finds a person by CCCD)."""
     if not citizen_id:
-        return False
+        return None
     qs = User.objects.filter(citizen_id=citizen_id).exclude(role=Role.CITIZEN)
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
-    return qs.exists()
+    return qs.order_by("pk").first()
 
 
-def _staff_citizen_id_taken_message() -> str:
-    return _("Số CCCD đã thuộc một tài khoản cán bộ khác.")
+def _staff_citizen_id_taken_message(actor: Any, holder: User) -> str:
+    """Why the CCCD is refused. Only an account the actor manages is named as such: of one outside the actor's scope (another
+    province's) the answer says no more than that the number cannot be used, as the workforce register answers for a CCCD of
+    another unit, so that the refusal does not confirm that this person has an account elsewhere."""
+    if can_manage_user(actor, holder):
+        return _("Số CCCD đã thuộc một tài khoản cán bộ khác.")
+    return _("Số CCCD không dùng được cho tài khoản này (kiểm tra lại 12 chữ số; nếu đúng, liên hệ quản trị hệ thống).")
 
 
 def _username_taken() -> str:
@@ -327,8 +333,10 @@ def staff_update(*, actor: Any, user: User, **changes: Any) -> User:
     data = {**{k: getattr(locked, k) for k in EDITABLE_FIELDS}, **changes}
     errors: dict[str, list[str]] = {}
     _clean_contact(data, errors)
-    if "citizen_id" not in errors and data.get("citizen_id") != locked.citizen_id and _staff_citizen_id_taken(data.get("citizen_id") or "", exclude=locked.pk):
-        errors["citizen_id"] = [_staff_citizen_id_taken_message()]
+    holder = (_staff_citizen_id_taken(data.get("citizen_id") or "", exclude=locked.pk)
+              if "citizen_id" not in errors and data.get("citizen_id") != locked.citizen_id else None)
+    if holder is not None:
+        errors["citizen_id"] = [_staff_citizen_id_taken_message(actor, holder)]
     role_changed = data["role"] != locked.role or data["unit"] != locked.unit
     if role_changed:
         if locked.pk == actor.pk:
@@ -709,7 +717,8 @@ def staff_bulk_from_register(*, actor: Any, commune_code: str, person_ids: Itera
         person = people[pk]
         data = {"username": suggest_username(person.full_name, taken), "full_name": person.full_name,
                 "role": role or suggest_role(person.position_code), "unit": unit, "citizen_id": person.citizen_id}
-        if data["citizen_id"] and _staff_citizen_id_taken(data["citizen_id"]):
+        holder = _staff_citizen_id_taken(data["citizen_id"]) if data["citizen_id"] else None
+        if holder is not None and can_manage_user(actor, holder):
             raise accounts_errors.DUPLICATE_CCCD(name=person.full_name, details={"person": pk})
         errors = _validate_new(actor, data)
         if errors:
