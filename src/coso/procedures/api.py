@@ -18,7 +18,7 @@ from coso.procedures import errors
 
 from . import services
 from .models import Procedure, ProcedureVersion
-from .selectors import current_version, procedure_get, procedure_list, procedure_versions, province_for
+from .selectors import current_version, procedure_get, procedure_list, procedure_versions, province_for, version_for_admin
 
 router = Router(tags=["procedures"])
 
@@ -207,9 +207,7 @@ def export_catalogue(request: HttpRequest, date: dt.date | None = None, province
 @router.put("/versions/{int:version_id}/steps", response={200: VersionOut, **ERRORS}, summary="Replace the steps of a version that has not started yet")
 def put_steps(request: HttpRequest, version_id: int, payload: StepsIn):  # type: ignore[no-untyped-def]
     _admin(request)
-    version = ProcedureVersion.objects.filter(pk=version_id).first()
-    if version is None:
-        raise NotFoundError()
+    version = version_for_admin(fetched_by=request.user, pk=version_id)  # another province's: 404, as any record out of scope
     version = services.steps_configure(actor=request.user, version=version, steps=[s.dict() for s in payload.steps])
     return _version_out(version)
 

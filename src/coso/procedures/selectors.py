@@ -11,6 +11,7 @@ from django.db.models.functions import Length
 from django.http import Http404
 from django.utils import timezone
 
+from coso.accounts.roles import Role
 from coso.core.search import search_filter
 
 from .models import Procedure, ProcedureStep, ProcedureVersion
@@ -107,6 +108,19 @@ def procedure_versions(*, procedure: Procedure, province_code: str | None = None
     if province_code is not None:
         qs = qs.filter(province_code__in={"", province_code})
     return qs
+
+
+def version_for_admin(*, fetched_by: Any, pk: int) -> ProcedureVersion:
+    """One version as the catalogue's administration pages list it for ``fetched_by``: a system administrator any version,
+    a province administrator the national ones and her own province's. Another province's version is not found (404,
+    as every record outside the user's scope), never a refusal that would confirm it exists."""
+    qs = ProcedureVersion.objects.select_related("procedure")
+    if not (getattr(fetched_by, "is_superuser", False) or getattr(fetched_by, "role", None) == Role.SYSTEM_ADMIN):
+        qs = qs.filter(province_code__in={"", province_for(fetched_by)})
+    try:
+        return qs.get(pk=pk)
+    except (ProcedureVersion.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def deciding_level(procedure: Procedure, province_code: str, day: dt.date) -> str:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from coso.accounts.roles import ADMIN_ROLES, Role
 from coso.core import json_input
 from coso.core.audit import audit_log, audited_create, audited_update, snapshot
-from coso.core.exceptions import ApplicationError
+from coso.core.exceptions import ApplicationError, NotFoundError
 from coso.core.models import AuditLog
 from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.core.scoping import require_roles
@@ -68,6 +68,14 @@ def _check_province_scope(actor: Any, province_code: str) -> None:
         return
     if province_code != (actor.province_code or ""):
         raise procedures_errors.PROVINCE_SCOPE(province=actor.province_code or "?")
+
+
+def _check_version_scope(actor: Any, version: ProcedureVersion) -> None:
+    """A province administrator changes a version she may see: another province's own version is not found (as the
+    pages and the API answer for it), a national one is refused (``province-scope``: she sees it, it is not hers)."""
+    if version.province_code and not _is_system(actor) and version.province_code != (actor.province_code or ""):
+        raise NotFoundError()
+    _check_province_scope(actor, version.province_code)
 
 
 def _is_system(actor: Any) -> bool:
@@ -181,7 +189,7 @@ def steps_configure(*, actor: Any, version: ProcedureVersion, steps: list[dict[s
     (``version-started``, as ``version-past`` for a new version's start).
     """
     _require_admin(actor)
-    _check_province_scope(actor, version.province_code)
+    _check_version_scope(actor, version)
     clean = validate_steps(steps)
     with transaction.atomic():
         version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
@@ -352,7 +360,7 @@ def _clean_text_fields(version: ProcedureVersion) -> None:
 def version_update_text(*, actor: Any, version: ProcedureVersion, **changes: Any) -> ProcedureVersion:
     """Correct descriptive text of a version (notes, sources) without changing its rules' numbers."""
     _require_admin(actor)
-    _check_province_scope(actor, version.province_code)
+    _check_version_scope(actor, version)
     allowed = {"time_limit_note", "fee_note", "legal_basis", "source", "confidence", "applicant", "result_type"}
     unknown = set(changes) - allowed
     if unknown:
@@ -995,7 +1003,6 @@ def decentralisation_end(*, actor: Any, decentralisation_id: int, valid_to: dt.d
 
     An end moved later may not reach into another period of the same procedure in the province (as a new period may not:
     ``decentralise-overlap``), or ending that other period would leave this one deciding for the communes."""
-    from coso.core.exceptions import NotFoundError
     from coso.core.text import format_date
 
     from .models import Decentralisation

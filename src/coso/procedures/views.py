@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,16 @@ from coso.core.types import AuthedHttpRequest
 from . import services
 from .forms import CatalogueImportForm, ProcedureFilterForm, StepsForm, VersionForm
 from .models import ProcedureVersion
-from .selectors import current_version, procedure_fields, procedure_get, procedure_list, procedure_versions, province_for, version_steps
+from .selectors import (
+    current_version,
+    procedure_fields,
+    procedure_get,
+    procedure_list,
+    procedure_versions,
+    province_for,
+    version_for_admin,
+    version_steps,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -142,7 +151,7 @@ def _apply_error(form, exc: ApplicationError) -> None:  # type: ignore[no-untype
 @login_required
 def admin_steps_view(request: HttpRequest, pk: int) -> HttpResponse:
     _admin_only(request)
-    version = get_object_or_404(ProcedureVersion.objects.select_related("procedure"), pk=pk)
+    version = version_for_admin(fetched_by=request.user, pk=pk)  # another province's: 404, as any record out of scope
     if request.method != "POST":
         return redirect("procedures:admin_detail", code=version.procedure.code)
     form = StepsForm(request.POST)
