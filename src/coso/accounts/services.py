@@ -351,7 +351,25 @@ def staff_update(*, actor: Any, user: User, **changes: Any) -> User:
     data.update(province_code=province, commune_code=commune, is_staff=data["role"] == Role.SYSTEM_ADMIN)
     if data["role"] == Role.SYSTEM_ADMIN:
         data["unit"] = None
-    return audited_update(locked, actor=actor, changes=data, verb="staff_update")
+    moved_to = data["unit"] if data["unit"] is not None and data["unit"].level == "commune" and data["unit"] != locked.unit else None
+    updated = audited_update(locked, actor=actor, changes=data, verb="staff_update")
+    if moved_to is not None:
+        _register_follows(actor, updated, moved_to)
+    return updated
+
+
+def _register_follows(actor: Any, user: User, commune: Any) -> None:
+    """The workforce register entry linked to an account moved to another commune moves with it (the same change: the new
+    commune lists the person, the former one no longer does, an open evaluation follows). A transfer the register refuses
+    refuses the account's move on its unit field; the caller's transaction then writes nothing."""
+    from coso.workforce.services import people_follow_account
+
+    try:
+        people_follow_account(actor=actor, user=user, commune_code=commune.code,
+                              decision=f"Chuyển tài khoản {user.username} sang {commune.name}"[:100])
+    except ApplicationError as exc:
+        _raise_fields({"unit": [_("Không chuyển được hồ sơ của người này trong danh sách cán bộ, công chức sang đơn vị mới: %(reason)s")
+                                % {"reason": exc.message}]})
 
 
 def _keep_one_system_admin(target: User) -> None:

@@ -624,6 +624,26 @@ def position_change(*, actor: Any, person_id: int, position_code: str, effective
     return {"holding_id": holding.pk, "ended": ended}
 
 
+@transaction.atomic
+def people_follow_account(*, actor: Any, user: Any, commune_code: str, decision: str, on: dt.date | None = None) -> list[int]:
+    """The register entries linked to a staff account (``person_link_user``) follow the account an administrator moves to
+    another commune (called by the accounts app within its change): each person still in office elsewhere is transferred
+    by :func:`position_change` on ``on`` (today) with the position they hold, so that the new commune lists them, the
+    former one no longer does, and their open evaluations follow. Refused, nothing changed, when a transfer would be (a
+    person outside the actor's scope, a position not in the new commune's list, a position history already from that day).
+    Returns the ids of the people moved."""
+    on = on or timezone.localdate()
+    linked = (Person.objects.filter(user=user).filter(Q(left_on__isnull=True) | Q(left_on__gt=on)).exclude(commune_code=commune_code)
+              .order_by("pk").values_list("pk", "position_code", "province_code", "commune_code"))
+    moved = []
+    for pk, position_code, province_code, former in linked:
+        if not can_see_unit(actor, province_code=province_code, commune_code=former):
+            raise workforce_errors.OUT_OF_SCOPE()
+        position_change(actor=actor, person_id=pk, position_code=position_code, effective_on=on, decision=decision, commune_code=commune_code)
+        moved.append(pk)
+    return moved
+
+
 def _evaluations_follow(actor: Any, person: Person) -> None:
     """A person transferred to another unit is evaluated by the agency where they work at the time of the evaluation,
     with the former agency's opinion (Decree 90/2020/NĐ-CP on evaluation and classification; Decree 335/2025/NĐ-CP): their
