@@ -2,7 +2,8 @@
 
 Selectors for other modules (no double entry):
 - ``commune_task_figures`` — per-commune counts and rates for the task-execution pillar of the indices;
-- ``person_work_items`` — per-person work items (Decree 335/2025 evaluation) in the shape of workforce.WorkItem.
+- ``person_work_items`` — per-person work items (Decree 335/2025 evaluation) in the shape of workforce.WorkItem;
+- ``person_completed_tasks`` — the tasks one officer in charge completed in a year (the evaluation's work log imports them).
 """
 
 from __future__ import annotations
@@ -319,6 +320,52 @@ def person_work_items(*, fetched_by: Any, user_ids: list[int], start: dt.date, e
             }
         )
     return dict(out)
+
+
+def person_completed_tasks(*, fetched_by: Any, user_id: int, year: int, commune_code: str) -> list[dict[str, Any]]:
+    """Work log of the annual evaluation (Decree 335/2025/ND-CP): the tasks of ``commune_code`` completed in ``year`` whose
+    officer in charge (assignee) is account ``user_id``, in order of completion, within the user's scope. Each is judged as the
+    tasks app reports the year (status looked at on 31 December, deadline after approved extensions when the rule
+    ``tasks.extension.counts_on_time`` says so): {"task_id", "source_ref" ("task:<id>"), "title", "assigned_by" (the
+    directive's issuer), "directive_number", "due", "completed_on", "on_time", "status"}. Stopped and open tasks are left out."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    qs = (
+        scoped(Task.objects.select_related("directive"), fetched_by)
+        .filter(assignee_id=user_id, commune_code=commune_code, state=Task.State.COMPLETED, completed_on__gte=start, completed_on__lte=end)
+        .order_by("completed_on", "id")
+    )
+    counts_by_province: dict[str, bool] = {}
+    out: list[dict[str, Any]] = []
+    for t in qs:
+        if t.province_code not in counts_by_province:
+            counts_by_province[t.province_code] = rule_values(end, t.province_code)[0]
+        counts = counts_by_province[t.province_code]
+        s = st.official_status(
+            state=t.state,
+            assigned_on=t.assigned_on,
+            due_on=t.due_on,
+            effective_due=t.effective_due,
+            completed_on=t.completed_on,
+            cancelled_on=t.cancelled_on,
+            on=end,
+            extension_counts=counts,
+        )
+        if s not in (st.ON_TIME, st.LATE):
+            continue
+        out.append(
+            {
+                "task_id": t.pk,
+                "source_ref": f"task:{t.pk}",
+                "title": t.title,
+                "assigned_by": t.directive.issuer,
+                "directive_number": t.directive.number,
+                "due": st.judged_due(t.due_on, t.effective_due, extension_counts=counts),
+                "completed_on": t.completed_on,
+                "on_time": s == st.ON_TIME,
+                "status": s,
+            }
+        )
+    return out
 
 
 def commune_names(codes: Any) -> dict[str, str]:
