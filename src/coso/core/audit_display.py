@@ -465,6 +465,8 @@ VERB_LABELS: dict[str, str | Promise] = {
     "import": _("Nhập danh sách cán bộ từ tệp Excel"),
     "import-dossier-stats": _("Lấy số liệu hồ sơ một cửa vào nhật ký công việc"),
     "import-dossiers": _("Tính lại đánh giá theo hồ sơ một cửa"),
+    "import-task-items": _("Lấy nhiệm vụ được giao đã hoàn thành vào nhật ký công việc"),
+    "import-tasks": _("Tính lại đánh giá theo nhiệm vụ được giao"),
     "leader-assess": _("Lãnh đạo đánh giá, xếp loại"),
     "person_link_user": _("Liên kết hồ sơ nhân sự với tài khoản"),
     "self-assess": _("Tự đánh giá, xếp loại"),

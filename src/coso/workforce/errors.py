@@ -25,6 +25,7 @@ LEADER_ASSESS_WRONG_STATUS = ErrorCode("wrong-status", _("Người được đá
 NOTHING_SELECTED = ErrorCode("nothing-selected", _("Chưa chọn phiếu nào."))
 MIXED_AGENCIES = ErrorCode("mixed-agencies", _("Chỉ phê duyệt các phiếu của cùng một cơ quan và một năm."))
 NO_USER = ErrorCode("no-user", _("Người này chưa gắn với tài khoản nên không lấy được số liệu một cửa."))
+NO_USER_TASKS = ErrorCode("no-user", _("Người này chưa gắn với tài khoản nên không lấy được nhiệm vụ được giao."))
 INVALID_SCORE = ErrorCode("invalid-score", _("Điểm tiêu chí chung phải từ 0 đến %(value)s."))
 INVALID_LEVEL = ErrorCode("invalid-level", _("Chọn mức tự xếp loại."))
 TEXT_TOO_LONG = ErrorCode("too-long", _("%(label)s dài quá %(max_length)s ký tự."))

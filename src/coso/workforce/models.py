@@ -243,6 +243,7 @@ class WorkItem(TenantModel):
     class Source(models.TextChoices):
         MANUAL = "manual", _("Nhập tay")
         DOSSIERS = "dossiers", _("Một cửa (hồ sơ đã giải quyết)")
+        TASKS = "tasks", _("Nhiệm vụ được giao (đã hoàn thành)")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="work_items")
     year = models.PositiveIntegerField(_("năm"))
@@ -256,6 +257,10 @@ class WorkItem(TenantModel):
     excused = models.BooleanField(_("có nguyên nhân khách quan được xác nhận"), default=False)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
     source_ref = models.CharField(max_length=100, blank=True, default="")
+    # A task imported from the tasks module (source "tasks"): who assigned it, its deadline and the day it was completed.
+    assigned_by = models.CharField(_("đơn vị giao"), max_length=200, blank=True, default="")
+    due_on = models.DateField(_("thời hạn"), null=True, blank=True)
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
 
     class Meta:
         ordering = ["year", "month", "quarter", "id"]

@@ -25,6 +25,7 @@ from coso.core.search import search_index_bulk, search_index_set
 from coso.core.text import fold, format_date, nfc
 from coso.dossiers import selectors as dossier_selectors
 from coso.rules.lookup import RuleIndex, book
+from coso.tasks import selectors as task_selectors
 from coso.workforce import errors as workforce_errors
 from coso.workforce import rules, selectors
 from coso.workforce.models import Discipline, Evaluation, EvaluationStep, Person, PositionHolding, Training, WorkItem
@@ -937,6 +938,58 @@ def import_dossier_items(*, actor: Any, evaluation: Evaluation, today: dt.date |
     audited_update(ev, actor=actor, verb="import-dossiers", changes={**recompute(ev), **_back_to_leader(ev), "version": ev.version + 1})
     audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=ev, verb="import-dossier-stats", after={"items": created})
     return created
+
+
+@transaction.atomic
+def import_task_items(*, actor: Any, evaluation: Evaluation) -> int:
+    """Fill the work log (Decree 335/2025/ND-CP: the work items of the year the self-assessment and the leader's assessment rest
+    on) from the tasks module without double entry: one item per task of the evaluation's commune the person completed in the
+    year as officer in charge, in the month it was completed, with the assigning unit, the deadline and the completion date; a
+    task completed late counts one delay (the deduction the one-stop import gives a late dossier). Each task is one item
+    (``source_ref`` "task:<id>"): importing again updates or removes the items, never doubles them, and keeps what was entered on
+    them by hand (failed quality reviews, an excused cause). A changed work log after the leader's assessment sends the
+    evaluation back to the leader. Returns the number of task items in the log."""
+    from django.http import Http404
+
+    ev = _lock(evaluation, None)
+    if ev.person.user_id != actor.pk and not can_see_unit(actor, province_code=ev.province_code, commune_code=ev.commune_code):
+        raise Http404  # another unit's evaluation: as if it did not exist
+    if not (ev.person.user_id == actor.pk or _leader_can(actor, ev) or actor.is_superuser or actor.role in REGISTER_EDIT_ROLES):
+        raise PermissionDeniedError()
+    if ev.status == Evaluation.Status.APPROVED:
+        raise workforce_errors.EVALUATION_CLOSED()
+    if ev.person.user_id is None:
+        raise workforce_errors.NO_USER_TASKS()
+    rows = task_selectors.person_completed_tasks(fetched_by=actor, user_id=ev.person.user_id, year=ev.year, commune_code=ev.commune_code)
+    wanted = {
+        r["source_ref"]: {
+            "title": nfc(r["title"])[:300], "month": r["completed_on"].month, "points": Decimal(1), "completed": True,
+            "delays": 0 if r["on_time"] else 1, "assigned_by": nfc(r["assigned_by"])[:200], "due_on": r["due"],
+            "completed_on": r["completed_on"], "province_code": ev.province_code, "commune_code": ev.commune_code,
+        }
+        for r in rows
+    }
+    existing = {i.source_ref: i for i in WorkItem.objects.filter(person=ev.person, year=ev.year, source=WorkItem.Source.TASKS)}
+    created = updated = removed = 0
+    for ref, old in existing.items():
+        if ref not in wanted:
+            old.delete()
+            removed += 1
+    for ref, fields in wanted.items():
+        item = existing.get(ref)
+        if item is None:
+            WorkItem.objects.create(person=ev.person, year=ev.year, quarter=None, source=WorkItem.Source.TASKS, source_ref=ref, **fields)
+            created += 1
+        elif any(getattr(item, k) != v for k, v in fields.items()):
+            for k, v in fields.items():
+                setattr(item, k, v)
+            item.save()
+            updated += 1
+    if created or updated or removed:  # an import that changes nothing leaves the score, the status and the version alone
+        audited_update(ev, actor=actor, verb="import-tasks", changes={**recompute(ev), **_back_to_leader(ev), "version": ev.version + 1})
+    audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=ev, verb="import-task-items",
+              after={"items": len(wanted), "created": created, "updated": updated, "removed": removed})
+    return len(wanted)
 
 
 __all__ = ["snapshot"]
