@@ -261,6 +261,19 @@ def import_dossiers(request: HttpRequest, pk: int):
     return _ev_out(ev)
 
 
+class TaskImportOut(EvaluationOut):
+    imported: int  # task work items in the log after the import
+
+
+@router.post("/evaluations/{pk}/import-tasks", response=TaskImportOut)
+def import_tasks(request: HttpRequest, pk: int):
+    """The tasks the person completed in the evaluation's year as officer in charge, into the work log (again: no doubles)."""
+    ev = selectors.evaluation_get(fetched_by=request.user, pk=pk)
+    n = services.import_task_items(actor=request.user, evaluation=ev)
+    ev.refresh_from_db()
+    return {**_ev_out(ev), "imported": n}
+
+
 class PersonPatch(Schema):
     version: int
     full_name: str | None = None

@@ -302,6 +302,10 @@ def evaluation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 n = services.import_dossier_items(actor=request.user, evaluation=ev)
                 messages.success(request, f"Đã lấy {n} mục công việc từ một cửa.")
                 return redirect("workforce:evaluation", pk=ev.pk)
+            elif action == "tasks":
+                n = services.import_task_items(actor=request.user, evaluation=ev)
+                messages.success(request, gettext("Đã lấy %(n)s nhiệm vụ đã hoàn thành vào nhật ký công việc.") % {"n": n})
+                return redirect("workforce:evaluation", pk=ev.pk)
             status = 400
         except ApplicationError as exc:
             messages.error(request, exc.message)

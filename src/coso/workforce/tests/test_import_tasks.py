@@ -111,3 +111,46 @@ def test_importing_tasks_without_an_account_or_into_an_approved_evaluation_is_re
         services.import_task_items(actor=users["leader"], evaluation=ev)
     assert exc.value.code == "evaluation-closed"
     assert not WorkItem.objects.exists()
+
+
+def test_import_tasks_api(users, commune, login):
+    _tasks_of_the_year(users, commune)
+    ev = _evaluation(users, commune)
+    url = f"/api/v1/workforce/evaluations/{ev.pk}/import-tasks"
+    client = login(users["specialist"])
+    r = client.post(url)
+    assert r.status_code == 200, r.content
+    assert r.json()["imported"] == 2 and Decimal(str(r.json()["task_score"])) == Decimal("61.25")
+    r = client.post(url)  # again: nothing doubled
+    assert r.status_code == 200 and r.json()["imported"] == 2
+    assert WorkItem.objects.filter(source="tasks").count() == 2
+    # Another commune's leader: the evaluation does not exist for them.
+    r = login(users["other_leader"]).post(url)
+    assert r.status_code == 404 and "code" in r.json()
+    # A one-stop officer of the commune who is not the person evaluated does not see the evaluation: 404, nothing changed.
+    r = login(users["onestop"]).post(url)
+    assert r.status_code == 404 and "code" in r.json()
+    assert WorkItem.objects.filter(source="tasks").count() == 2
+    q = person(commune, full_name="Không tài khoản")
+    ev2 = services.evaluation_open(actor=users["leader"], person=q, year=2026)
+    r = login(users["leader"]).post(f"/api/v1/workforce/evaluations/{ev2.pk}/import-tasks")
+    assert r.status_code == 400 and r.json()["code"] == "no-user" and "nhiệm vụ" in r.json()["message"]
+
+
+def test_import_tasks_page(users, commune, login):
+    _tasks_of_the_year(users, commune)
+    ev = _evaluation(users, commune)
+    url = f"/workforce/danh-gia/{ev.pk}/"
+    client = login(users["leader"])
+    assert 'value="tasks"' in client.get(url).content.decode()
+    resp = client.post(url, {"action": "tasks"}, follow=True)
+    assert resp.status_code == 200
+    assert "Đã lấy 2 nhiệm vụ đã hoàn thành vào nhật ký công việc." in [str(m) for m in resp.context["messages"]]
+    html = resp.content.decode()
+    assert "UBND Thành phố" in html and "10/02/2026" in html and "09/02/2026" in html
+    assert "Đã hoàn thành đúng hạn" in html and "Đã hoàn thành quá hạn" in html
+    assert client.post(url, {"action": "tasks"}).status_code == 302
+    assert WorkItem.objects.filter(source="tasks").count() == 2
+    # Another commune's leader cannot open nor import into it.
+    assert login(users["other_leader"]).post(url, {"action": "tasks"}).status_code == 404
+    assert WorkItem.objects.filter(source="tasks").count() == 2
