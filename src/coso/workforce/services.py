@@ -949,11 +949,7 @@ def import_task_items(*, actor: Any, evaluation: Evaluation) -> int:
     (``source_ref`` "task:<id>"): importing again updates or removes the items, never doubles them, and keeps what was entered on
     them by hand (failed quality reviews, an excused cause). A changed work log after the leader's assessment sends the
     evaluation back to the leader. Returns the number of task items in the log."""
-    from django.http import Http404
-
-    ev = _lock(evaluation, None)
-    if ev.person.user_id != actor.pk and not can_see_unit(actor, province_code=ev.province_code, commune_code=ev.commune_code):
-        raise Http404  # another unit's evaluation: as if it did not exist
+    ev = _lock(evaluation, None, actor)  # another unit's evaluation: not found, as if it did not exist
     if not (ev.person.user_id == actor.pk or _leader_can(actor, ev) or actor.is_superuser or actor.role in REGISTER_EDIT_ROLES):
         raise PermissionDeniedError()
     if ev.status == Evaluation.Status.APPROVED:
