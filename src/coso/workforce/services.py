@@ -918,8 +918,7 @@ def import_dossier_items(*, actor: Any, evaluation: Evaluation, today: dt.date |
         raise workforce_errors.NO_USER()
     today = today or timezone.localdate()
     uid = ev.person.user_id
-    WorkItem.objects.filter(person=ev.person, year=ev.year, source=WorkItem.Source.DOSSIERS).delete()
-    created = 0
+    wanted: dict[str, dict[str, Any]] = {}
     for month in range(1, 13):
         first = dt.date(ev.year, month, 1)
         if first > today:
@@ -930,14 +929,33 @@ def import_dossier_items(*, actor: Any, evaluation: Evaluation, today: dt.date |
         for n, delayed in ((on_time, False), (late, True)):
             if n <= 0:
                 continue
-            WorkItem.objects.create(person=ev.person, year=ev.year, month=month, points=Decimal(n), completed=True, delays=1 if delayed else 0,
-                                    title=f"Giải quyết {n} hồ sơ {'quá hạn' if delayed else 'đúng hạn'} (một cửa) tháng {month}",
-                                    source=WorkItem.Source.DOSSIERS, source_ref=f"{ev.year}-{month:02d}-{'late' if delayed else 'ok'}",
-                                    province_code=ev.province_code, commune_code=ev.commune_code)
-            created += 1
-    audited_update(ev, actor=actor, verb="import-dossiers", changes={**recompute(ev), **_back_to_leader(ev), "version": ev.version + 1})
-    audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=ev, verb="import-dossier-stats", after={"items": created})
-    return created
+            wanted[f"{ev.year}-{month:02d}-{'late' if delayed else 'ok'}"] = {
+                "month": month, "points": Decimal(n), "completed": True, "delays": 1 if delayed else 0,
+                "title": f"Giải quyết {n} hồ sơ {'quá hạn' if delayed else 'đúng hạn'} (một cửa) tháng {month}",
+                "province_code": ev.province_code, "commune_code": ev.commune_code,
+            }
+    # One item per month and on time / late: importing again updates or removes them, never doubles them; an import that
+    # changes nothing leaves the score, the status and the version alone (a leader's assessment is not sent back for it).
+    existing = {i.source_ref: i for i in WorkItem.objects.filter(person=ev.person, year=ev.year, source=WorkItem.Source.DOSSIERS)}
+    changed = 0
+    for ref, old in existing.items():
+        if ref not in wanted:
+            old.delete()
+            changed += 1
+    for ref, fields in wanted.items():
+        item = existing.get(ref)
+        if item is None:
+            WorkItem.objects.create(person=ev.person, year=ev.year, source=WorkItem.Source.DOSSIERS, source_ref=ref, **fields)
+            changed += 1
+        elif any(getattr(item, k) != v for k, v in fields.items()):
+            for k, v in fields.items():
+                setattr(item, k, v)
+            item.save()
+            changed += 1
+    if changed:
+        audited_update(ev, actor=actor, verb="import-dossiers", changes={**recompute(ev), **_back_to_leader(ev), "version": ev.version + 1})
+    audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=ev, verb="import-dossier-stats", after={"items": len(wanted), "changed": changed})
+    return len(wanted)
 
 
 @transaction.atomic

@@ -188,6 +188,35 @@ def test_dossier_evidence_guarded_and_imported(users, commune, monkeypatch):
     assert exc.value.code == "no-user"
 
 
+def test_importing_the_same_dossiers_again_does_not_send_the_leaders_assessment_back(users, commune, monkeypatch):
+    """A re-import that finds the same dossiers changes nothing: the leader's assessment stays, the version too; a month whose
+    figures changed updates its item in place and sends the evaluation back to the leader."""
+    from coso.dossiers import selectors as dossier_selectors
+
+    data = {1: {"handled": 12, "on_time": 10, "late": 2}}
+
+    def officer_dossier_stats(user_ids, period):
+        return {user_ids[0]: data.get(period[0].month, {"handled": 0, "on_time": 0, "late": 0})}
+
+    monkeypatch.setattr(dossier_selectors, "officer_dossier_stats", officer_dossier_stats)
+    p = person(commune, user=users["onestop"])
+    ev = services.evaluation_open(actor=users["leader"], person=p, year=2026)
+    services.import_dossier_items(actor=users["leader"], evaluation=ev, today=dt.date(2026, 11, 27))
+    ev.refresh_from_db()
+    ev = services.self_assess(actor=users["home_affairs"], evaluation=ev, version=ev.version, general_score=Decimal(28), comment="Tự nhận xét")
+    ev = services.leader_assess(actor=users["leader"], evaluation=ev, version=ev.version, general_score=Decimal(28), comment="Đồng ý")
+    ids = set(WorkItem.objects.filter(person=p, source="dossiers").values_list("pk", flat=True))
+    assert services.import_dossier_items(actor=users["onestop"], evaluation=ev, today=dt.date(2026, 11, 27)) == 2
+    again = Evaluation.objects.get(pk=ev.pk)
+    assert again.status == Evaluation.Status.LEADER_ASSESSED and again.version == ev.version and again.task_score == ev.task_score
+    assert set(WorkItem.objects.filter(person=p, source="dossiers").values_list("pk", flat=True)) == ids  # kept, not recreated
+    data[1] = {"handled": 12, "on_time": 11, "late": 1}  # a late dossier found on time after a correction
+    services.import_dossier_items(actor=users["onestop"], evaluation=again, today=dt.date(2026, 11, 27))
+    changed = Evaluation.objects.get(pk=ev.pk)
+    assert changed.status == Evaluation.Status.SELF_ASSESSED and changed.version == ev.version + 1 and changed.task_score > ev.task_score
+    assert WorkItem.objects.filter(person=p, source="dossiers", delays=1).get().points == 1
+
+
 def test_evaluation_year_beyond_what_a_date_holds_is_refused_and_opens_nothing(users, commune, login):
     """The evaluation rules are read on 1 January of the year: a year past what a date holds (99999999999999999999, 2147483648)
     answered 500 on the page. The service refuses any year outside 1900–2200 with invalid-year; nothing is opened."""
