@@ -15,6 +15,7 @@ from coso.accounts import errors, services
 from coso.accounts.models import Delegation, User
 from coso.accounts.selectors import delegate_choices, delegation_get, delegation_list, staff_get, staff_list
 from coso.core import json_input
+from coso.core.exceptions import ApplicationError
 from coso.core.security import audit_ip
 from coso.core.types import AuthedHttpRequest
 
@@ -166,11 +167,23 @@ def staff_show(request: AuthedHttpRequest, pk: int) -> Any:
     return _out(staff_get(fetched_by=request.user, pk=pk))
 
 
+def _unit_errors_as_sent(exc: ApplicationError) -> ApplicationError:
+    """The services name the unit ``unit`` (the form's field); the API's request sends ``unit_code``: an error on the unit
+    is reported under the field the caller sent, so a client can show it beside that field."""
+    fields = exc.details.get("fields")
+    if isinstance(fields, dict) and "unit" in fields:
+        fields["unit_code"] = [*fields.get("unit_code", []), *fields.pop("unit")]
+    return exc
+
+
 @router.post("/staff", response={201: CreatedOut, 400: ErrorOut, 403: ErrorOut}, summary="Create a staff account (set-password link sent)")
 def staff_create(request: AuthedHttpRequest, payload: StaffIn) -> Any:
     data = payload.dict()
     unit = _unit(request.user, data.pop("unit_code"))
-    user, sent = services.staff_create(actor=request.user, unit=unit, **data)
+    try:
+        user, sent = services.staff_create(actor=request.user, unit=unit, **data)
+    except ApplicationError as exc:
+        raise _unit_errors_as_sent(exc) from None
     return Status(201, {"account": _out(user), **sent})
 
 
@@ -181,7 +194,10 @@ def staff_patch(request: AuthedHttpRequest, pk: int, payload: StaffPatch) -> Any
     if "unit_code" in changes:
         changes["unit"] = _unit(request.user, changes.pop("unit_code"))
     changes = {k: v for k, v in changes.items() if v is not None or k == "unit"}
-    return _out(services.staff_update(actor=request.user, user=target, **changes))
+    try:
+        return _out(services.staff_update(actor=request.user, user=target, **changes))
+    except ApplicationError as exc:
+        raise _unit_errors_as_sent(exc) from None
 
 
 @router.post("/staff/{int:pk}/deactivate", response={200: StaffOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Deactivate (sign-in and tokens stop)")

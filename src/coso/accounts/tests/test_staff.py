@@ -425,6 +425,18 @@ def test_api_list_is_scoped_and_create_edit_deactivate(users, commune, foreign_c
     assert r.status_code == 400 and r.json()["code"] == "otp-not-enabled"
 
 
+def test_api_reports_a_unit_the_service_refuses_under_unit_code(users, commune, province, login):
+    """The service names the field ``unit``; the API's caller sent ``unit_code`` and finds the error there."""
+    c = login(users["province_admin"])
+    r = c.post("/api/v1/accounts/staff", {"username": "tinh.sai", "full_name": "X", "role": "commune_leader", "unit_code": province.code},
+               content_type="application/json")
+    assert r.status_code == 400 and list(r.json()["details"]["fields"]) == ["unit_code"]
+    assert "Vai trò cấp xã" in r.json()["details"]["fields"]["unit_code"][0]
+    assert not User.objects.filter(username="tinh.sai").exists()
+    r = c.patch(f"/api/v1/accounts/staff/{users['specialist'].pk}", {"unit_code": province.code}, content_type="application/json")
+    assert r.status_code == 400 and "unit_code" in r.json()["details"]["fields"] and "unit" not in r.json()["details"]["fields"]
+
+
 def test_api_is_closed_to_other_roles(users, login, client):
     assert client.get("/api/v1/accounts/staff").status_code == 401
     c = login(users["leader"])

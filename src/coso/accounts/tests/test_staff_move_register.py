@@ -59,7 +59,7 @@ def test_a_transfer_the_register_refuses_refuses_the_move(users, commune, other_
     before = (AuditLog.objects.count(), list(Person.objects.values_list("pk", "commune_code", "version")))
     r = c.patch(f"/api/v1/accounts/staff/{officer.pk}", {"unit_code": other_commune.code}, content_type="application/json")
     assert r.status_code == 400 and r.json()["code"] == "validation-error", r.content
-    assert "danh sách cán bộ, công chức" in r.json()["details"]["fields"]["unit"][0]
+    assert "danh sách cán bộ, công chức" in r.json()["details"]["fields"]["unit_code"][0]
     with pytest.raises(ApplicationError) as exc:
         services.staff_update(actor=users["province_admin"], user=officer, unit=other_commune)
     assert list(exc.value.details["fields"]) == ["unit"]
