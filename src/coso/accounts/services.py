@@ -358,6 +358,30 @@ def staff_update(*, actor: Any, user: User, **changes: Any) -> User:
     return updated
 
 
+def account_follows_transfer(*, actor: Any, user_id: int, commune_code: str, decision: str = "") -> bool:
+    """A transfer recorded in the workforce register (an appointment or transfer decision applied, Decree 170/2025 on
+    civil servants) moves the person's commune staff account to the new commune, so that they sign in to the commune where
+    they now work, with its queue and data, and the former one's no longer. Called by the register within its change; the
+    decision is the authority, so the actor need not manage accounts. An account at province level, a system
+    administrator, a locked account or one already there is left alone. Audited ``staff_update`` with the decision as
+    the reason. Returns whether the account moved."""
+    from django.http import Http404
+
+    from coso.units.selectors import commune_get
+
+    locked = User.objects.select_for_update().filter(pk=user_id).first()
+    if locked is None or not locked.is_active or locked.role not in COMMUNE_ROLES or locked.commune_code == commune_code:
+        return False
+    try:
+        unit = commune_get(fetched_by=actor, code=commune_code)  # the register already checked the actor's scope
+    except Http404:
+        return False
+    province, commune = _unit_codes(locked.role, unit)
+    audited_update(locked, actor=actor, verb="staff_update", reason=decision,
+                   changes={"unit": unit, "province_code": province, "commune_code": commune})
+    return True
+
+
 def _register_follows(actor: Any, user: User, commune: Any) -> None:
     """The workforce register entry linked to an account moved to another commune moves with it (the same change: the new
     commune lists the person, the former one no longer does, an open evaluation follows). A transfer the register refuses

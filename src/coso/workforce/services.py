@@ -622,6 +622,10 @@ def position_change(*, actor: Any, person_id: int, position_code: str, effective
     search_index_set(kind=SEARCH_KIND, object_id=person.pk, texts=[person.full_name, person.citizen_id],
                      province_code=person.province_code, commune_code=person.commune_code)
     _evaluations_follow(actor, person)
+    if person.user_id is not None:  # the person's staff account works where they work now (a transfer decision)
+        from coso.accounts.services import account_follows_transfer
+
+        account_follows_transfer(actor=actor, user_id=person.user_id, commune_code=unit["code"], decision=nfc(decision)[:100])
     return {"holding_id": holding.pk, "ended": ended}
 
 

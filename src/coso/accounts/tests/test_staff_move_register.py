@@ -76,3 +76,23 @@ def test_an_account_without_register_entry_or_a_person_who_left_moves_alone(user
     users["home_affairs"].refresh_from_db()
     assert gone.commune_code == commune.code
     assert users["home_affairs"].commune_code == other_commune.code
+
+
+def test_a_transfer_decision_in_the_register_moves_the_staff_account(users, commune, other_commune):
+    """The other direction: a transfer applied in the register (as an appointment or transfer decision does) moves the
+    person's commune staff account to the new commune, audited with the decision; an account at province level stays."""
+    officer = users["specialist"]
+    p = person(commune, full_name="Lê Văn Điều", user=officer)
+    wf_services.position_change(actor=users["province_home_affairs"], person_id=p.pk, position_code="cv_vp",
+                                effective_on=timezone.localdate(), decision="QĐ 7/QĐ-UBND", commune_code=other_commune.code)
+    officer.refresh_from_db()
+    assert officer.commune_code == other_commune.code and officer.unit_id == other_commune.pk
+    log = AuditLog.objects.get(verb="staff_update", object_id=str(officer.pk))
+    assert log.reason == "QĐ 7/QĐ-UBND" and log.actor_id == users["province_home_affairs"].pk
+    # a person whose account is a province one: the account stays where it is
+    province_officer = users["province_home_affairs"]
+    q = person(commune, full_name="Trần Tỉnh", user=province_officer)
+    wf_services.position_change(actor=users["province_admin"], person_id=q.pk, position_code="cv_vp",
+                                effective_on=timezone.localdate(), decision="QĐ 8/QĐ-UBND", commune_code=other_commune.code)
+    province_officer.refresh_from_db()
+    assert province_officer.commune_code == "" and not AuditLog.objects.filter(verb="staff_update", object_id=str(province_officer.pk)).exists()
