@@ -404,7 +404,7 @@ def rating_criteria(request: HttpRequest, dossier_id: int):  # type: ignore[no-u
 
 @router.get("/{int:dossier_id}/forms", summary="The forms this dossier has, numbered by its regime (Circular 03/2025 from 1/7/2025, Circular 01/2018 before)")
 def forms_list(request: HttpRequest, dossier_id: int):  # type: ignore[no-untyped-def]
-    d = selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
+    d = selectors.dossier_read(fetched_by=request.user, pk=dossier_id)
     numbers = documents.form_set(d)
     return [{"kind": k, "number": numbers[k][0], "title": numbers[k][1], "label": label} for k, label in documents.available_forms(d)]
 
@@ -418,7 +418,7 @@ FORM_NOT_AVAILABLE = {"supplement": errors.FORM_PDF_NOT_FOUND_4, "refusal": erro
 def form_pdf(request: HttpRequest, dossier_id: int, kind: str):  # type: ignore[no-untyped-def]
     if kind not in documents.FORMS:
         raise NotFoundError()
-    d = selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
+    d = selectors.dossier_read(fetched_by=request.user, pk=dossier_id)
     if kind not in documents.form_set(d):
         raise errors.FORM_PDF_NOT_FOUND()
     if not documents.form_available(kind, d):  # the forms GET /{id}/forms lists, and only those

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
+from django.http import Http404
 from django.utils import timezone
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
@@ -35,9 +36,32 @@ def dossier_get(*, fetched_by: Any, pk: Any) -> Dossier:
 
 
 def dossier_detail(*, fetched_by: Any, pk: Any) -> Dossier:
-    """dossier_get for the API's detail answer, which carries the assignee's id only: without the join on the
+    """dossier_read for the API's detail answer, which carries the assignee's id only: without the join on the
     assignee's account (the ``assignee`` attribute still loads on first use)."""
-    return get_scoped_or_404(Dossier.objects.select_related("procedure_version__procedure"), fetched_by, scope=SCOPE, pk=pk)
+    return dossier_read(fetched_by=fetched_by, pk=pk, queryset=Dossier.objects.select_related("procedure_version__procedure"))
+
+
+def read_scope_q(user: Any) -> Q:
+    """The dossiers ``user`` may read: their unit's (``coso.core.scoping``) and, for a commune's (province's) staff, the
+    dossiers of the old communes merged into it (into one of its communes) submitted before the reorganisation, which
+    the indices and the statistics count under it (``coso.units.lineage.predecessors_read_q``). Acting on a dossier
+    keeps to its own commune (``services._check_scope``)."""
+    from coso.core.scoping import scope_q
+    from coso.units.lineage import predecessors_read_q
+
+    own = scope_q(user, **SCOPE)
+    if not own:  # Q(): everything (a system administrator); Q() | x would be x alone
+        return own
+    return own | predecessors_read_q(user)
+
+
+def dossier_read(*, fetched_by: Any, pk: Any, queryset: QuerySet | None = None) -> Dossier:
+    """One dossier to read (detail page, API GET, its forms and files): :func:`dossier_get` widened to the predecessors'
+    dossiers (:func:`read_scope_q`); anything else answers 404."""
+    try:
+        return (dossier_qs() if queryset is None else queryset).filter(read_scope_q(fetched_by)).get(pk=pk)
+    except (Dossier.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def dossier_list(*, fetched_by: Any, query: str = "", status: str = "", procedure_code: str = "") -> QuerySet:
@@ -267,7 +291,8 @@ def reads_reports(user: Any) -> bool:
 
 
 def _scoped_stats(fetched_by: Any, commune_code: str = "") -> QuerySet:
-    qs = scoped(Dossier.objects.all(), fetched_by)
+    # with the predecessors' dossiers from before 1/7/2025, which the commune's (province's) figures count
+    qs = Dossier.objects.filter(read_scope_q(fetched_by))
     if commune_code:
         # The commune and, before 1/7/2025, the old communes counted under it: the figures of its row grouped by commune.
         from coso.units.lineage import commune_with_predecessors_q

@@ -276,7 +276,7 @@ def _detail_context(request: AuthedHttpRequest, d: Any) -> dict[str, Any]:
     return {
         "d": d, "actions": [(a, _action_label(a), ACTIONS[a].reason_required, irreversible(a)) for a in actions], "events": d.events.order_by("at", "id"),
         "steps": d.steps.order_by("order"), "attachments": d.attachments.all(), "apologies": d.apologies.all(), "assignable": assignable,
-        "forms_available": forms_available, "forms": forms, "can_rate": d.status == Status.RETURNED and not hasattr(d, "rating") and (d.owner_id == request.user.pk or request.user.role == Role.ONESTOP_OFFICER),
+        "forms_available": forms_available, "forms": forms, "can_rate": d.status == Status.RETURNED and not hasattr(d, "rating") and (d.owner_id == request.user.pk or (request.user.role == Role.ONESTOP_OFFICER and d.commune_code == request.user.commune_code)),
         "rating": getattr(d, "rating", None), "staff": _staff(request.user), "Timeliness": Timeliness,
     }
 
@@ -287,7 +287,7 @@ def _action_label(action: str) -> str:
 
 @login_required
 def detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    d = selectors.dossier_get(fetched_by=request.user, pk=pk)
+    d = selectors.dossier_read(fetched_by=request.user, pk=pk)
     if _staff(request.user) and d.applicant_citizen_id:
         log_personal_read(user=request.user, obj=d, reason="dossier-detail")
     ctx = _detail_context(request, d)
@@ -343,7 +343,7 @@ def act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
 def form_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in documents.FORMS:
         raise Http404
-    d = selectors.dossier_get(fetched_by=request.user, pk=pk)
+    d = selectors.dossier_read(fetched_by=request.user, pk=pk)
     if kind not in documents.form_set(d) or not documents.form_available(kind, d):  # the forms the detail page lists
         raise Http404
     pdf = documents.form_pdf(kind, d)
@@ -354,7 +354,7 @@ def form_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 def attachment(request: HttpRequest, pk: int, att_id: int) -> FileResponse:
-    d = selectors.dossier_get(fetched_by=request.user, pk=pk)
+    d = selectors.dossier_read(fetched_by=request.user, pk=pk)
     try:
         att = d.attachments.get(pk=att_id)
     except DossierAttachment.DoesNotExist:

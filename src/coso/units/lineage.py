@@ -11,6 +11,8 @@ Other modules use these selectors instead of reading ``UnitSuccession`` themselv
   commune's code before the reorganisation is counted under the current commune.
 - ``commune_with_predecessors_q(code, ...)``: filter for one current commune's records, including
   the old communes' records from before the reorganisation.
+- ``predecessors_read_q(user)``: the old communes' records (before the reorganisation) the staff of the commune
+  (province) they were merged into may read.
 - ``unit_history(unit)``: the old units a current unit came from (with their districts and provinces).
 - ``convert_old_address(text)``: an old address ("xã X, huyện Y, tỉnh Z") → the current commune(s).
 
@@ -127,6 +129,32 @@ def commune_history_scope_q(user: Any, current_code: str, **scope: Any) -> Q:
     if province is not None and getattr(user, "is_active", False) and can_see_unit(user, province_code=province, commune_code=current_code):
         return Q()
     return scope_q(user, **scope)
+
+
+def predecessors_read_q(user: Any, code_field: str = "commune_code", date_field: str = "submitted_at", *,
+                        effective_on: dt.date = EFFECTIVE_2025) -> Q:
+    """The records a commune's (or a province's) staff may read beside their own unit's: those of the old communes
+    merged into their commune (into a commune of their province), dated before the reorganisation. The new commune takes
+    over the rights, obligations and records of the communes merged into it (Law on Organisation of Local Government
+    2025; the resolutions of the National Assembly Standing Committee on the 2025 rearrangement of commune-level units).
+
+    The old communes are those whose records :func:`commune_with_predecessors_q` (and so the figures of the indices)
+    count under the commune: a divided commune's under its primary successor only. Read access only: acting on such a
+    record stays with the commune whose code it carries. Nothing for anyone else (``Q(pk__in=[])``)."""
+    nothing = Q(pk__in=[])
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return nothing
+    before = Q(**{f"{date_field}__lt": _start_of(effective_on) if date_field.endswith("_at") else effective_on})
+    if getattr(user, "is_commune_staff", False) and user.commune_code:
+        old = predecessor_codes(user.commune_code, effective_on=effective_on, primary_only=True)
+        return Q(**{f"{code_field}__in": old}) & before if old else nothing
+    if getattr(user, "is_province_staff", False) and user.province_code:
+        old_in_province = UnitSuccession.objects.filter(
+            successor__province_code=user.province_code, successor__level=COMMUNE, successor__valid_to__isnull=True,
+            predecessor__level=COMMUNE, effective_on=effective_on, is_primary=True,
+        ).values("predecessor__code")
+        return Q(**{f"{code_field}__in": Subquery(old_in_province)}) & before
+    return nothing
 
 
 def regroup_counts(counts: dict[str, int], *, before_reorganisation: bool) -> dict[str, int]:
