@@ -380,6 +380,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "funding-scenario-unadopted": _("Huỷ áp dụng kịch bản kinh phí"),
     "funding-village-distribution": _("Phân phối quỹ phụ cấp thôn, tổ dân phố"),
     "reorganisation_merge_duplicate": _("Ngừng tổ chức trùng khi sắp xếp đơn vị"),
+    "reorganisation_extra_workers": _("Cộng số người hoạt động không chuyên trách tăng thêm của các xã sáp nhập cho xã tiếp nhận"),
     # indices
     "indices_rebuild": _("Tính lại toàn bộ chỉ số"),
     "province_figure_corrected": _("Sửa số liệu tỉnh nhập"),

@@ -1,6 +1,7 @@
 """Reorganisation mover of funding: the organisations that receive funds and the fund distributions from the
 effective month move to the commune that takes over (a village's lines follow the village). An organisation the
-target already has (same kind and association) is not duplicated: it is marked inactive and stays, audited.
+target already has (same kind and association) is not duplicated: it is marked inactive and stays, audited. From the
+effective date the commune that takes over counts the extra part-time workers of the communes merged into it.
 Registered with ``coso.units.reorg``."""
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from coso.core.audit import audited_update
-from coso.funding.models import FundDistribution, Organisation
-from coso.units.reorg import MovePlan, count_by_commune, move_by_commune, register_mover
+from coso.core.audit import audited_create, audited_update
+from coso.funding.models import ExtraWorkers, FundDistribution, Organisation
+from coso.units.reorg import MovePlan, Note, count_by_commune, move_by_commune, register_mover
 from coso.units.selectors import commune_ids
 
 
@@ -47,3 +48,76 @@ def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
 
 
 register_mover("funding.lines", label=_("Tổ chức nhận kinh phí và dòng phân bổ quỹ từ tháng hiệu lực"), order=40, count=count, move=move)
+
+
+# ---------------------------------------------------------------- extra part-time workers
+def _extra_workers_plan(plan: MovePlan) -> list[tuple[str, int, int, int, int]]:
+    """(target commune code, its id, how many merged communes' numbers it takes over, the extra part-time workers they add,
+    its number from the effective date) for each target whose number from that date is not yet the sum: the numbers in
+    force on the effective date of the communes merged into it, plus its own in force the day before (a number of its own
+    dated the effective date is replaced). Read by the preview and the move alike, so the figures match; a second run
+    finds every target's number already set and does nothing."""
+    if plan.kind != "commune_merge":
+        # A split leaves the divided commune's number where it is (the province sets the new communes' numbers): the same
+        # workers are not counted twice.
+        return []
+    day = plan.effective_on
+    sources: dict[str, list[str]] = {}
+    for src, target in plan.commune_map.items():
+        if src != target:
+            sources.setdefault(target, []).append(src)
+    if not sources:
+        return []
+    ids = commune_ids({*sources, *(s for group in sources.values() for s in group)})
+    in_force: dict[int, int] = {}  # commune id → number in force on ``day``, from rows dated before it
+    on_day: dict[int, int] = {}  # commune id → number of its row dated ``day``
+    rows = ExtraWorkers.objects.filter(commune_id__in=list(ids.values()), valid_from__lte=day).order_by("commune_id", "valid_from")
+    for cid, since, n in rows.values_list("commune_id", "valid_from", "extra_pt_workers"):
+        (on_day if since == day else in_force)[cid] = n
+    out = []
+    for target, group in sorted(sources.items()):
+        numbers = [n for s in group if s in ids and (n := on_day.get(ids[s], in_force.get(ids[s], 0)))]
+        carried = sum(numbers)
+        tid = ids.get(target)
+        if not carried or tid is None:
+            continue
+        total = in_force.get(tid, 0) + carried
+        if on_day.get(tid) != total:
+            out.append((target, tid, len(numbers), carried, total))
+    return out
+
+
+def extra_workers_count(plan: MovePlan) -> dict[str, int]:
+    """{target commune code: the merged communes' numbers it takes over} (records, as the other movers count them)."""
+    return {target: n for target, _tid, n, _carried, _total in _extra_workers_plan(plan)}
+
+
+def extra_workers_added(plan: MovePlan) -> dict[str, int]:
+    """{target commune code: the extra part-time workers the merged communes add to its number} (the note beside)."""
+    return {target: carried for target, _tid, _n, carried, _total in _extra_workers_plan(plan)}
+
+
+def extra_workers_move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
+    """From the effective date the commune that takes over counts the extra part-time workers of the communes merged into it
+    (Decree 33/2023/NĐ-CP, Art. 34, as each commune's number is set in ``coso.funding.services.commune_profile_set``): one
+    number dated the effective date, audited. Written by the reorganisation, which may take effect on a past date (the
+    refusal of past dates is for the officers' changes)."""
+    out: dict[str, int] = {}
+    for target, tid, n, carried, total in _extra_workers_plan(plan):
+        row = ExtraWorkers.objects.select_for_update().filter(commune_id=tid, valid_from=plan.effective_on).first()
+        if row is None:
+            audited_create(ExtraWorkers(commune_id=tid, province_code=plan.province_code, commune_code=target, valid_from=plan.effective_on,
+                                        extra_pt_workers=total, created_by=actor), actor=actor, verb="reorganisation_extra_workers",
+                           reason=plan.reference)
+        else:
+            audited_update(row, actor=actor, changes={"extra_pt_workers": total}, verb="reorganisation_extra_workers", reason=plan.reference)
+        out[target] = n
+        out[f"workers:{target}"] = carried
+    return out
+
+
+register_mover("funding.extra_workers", label=_("Số người hoạt động không chuyên trách tăng thêm của xã bị sáp nhập, cộng vào số của xã tiếp nhận"),
+               order=41, count=extra_workers_count, move=extra_workers_move,
+               notes={"workers": Note(_("Người hoạt động không chuyên trách tăng thêm đã cộng cho xã tiếp nhận từ ngày hiệu lực"),
+                                      count=extra_workers_added,
+                                      ahead=_("Người hoạt động không chuyên trách tăng thêm sẽ cộng cho xã tiếp nhận từ ngày hiệu lực"))})

@@ -48,6 +48,8 @@ class MovePlan:
     village is not listed in ``village_commune``). A code mapped to itself does not move.
     ``village_commune``: village id → commune code, for villages that change commune (a split).
     ``village_map``: old village id → new village id (a village merge; the commune does not change).
+    ``kind``: the reorganisation's kind (``Reorganisation.Kind``: ``"village_merge"``, ``"commune_merge"``,
+    ``"commune_split"``), for a mover that treats them apart; ``""`` when not given.
     """
 
     province_code: str
@@ -57,6 +59,7 @@ class MovePlan:
     commune_map: dict[str, str] = field(default_factory=dict)
     village_commune: dict[int, str] = field(default_factory=dict)
     village_map: dict[int, int] = field(default_factory=dict)
+    kind: str = ""
 
 
 Counter = Callable[[MovePlan], dict[str, int]]
