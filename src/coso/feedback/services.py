@@ -44,6 +44,7 @@ ANSWER_MAX = 4000
 INFO_REQUEST_MAX = 2000
 REASON_MAX = 2000  # rejection and forwarding reasons: sent to the sender
 HIDE_REASON_MAX = 300
+REPORT_REASON_MAX = FeedbackReport._meta.get_field("reason").max_length or 300  # a public report's reason: the page's field
 RATE_COMMENT_MAX = 500
 # What the columns of the sender's contact and the place hold: a longer value is refused on its field, never stored cut.
 ADDRESS_MAX = Feedback._meta.get_field("address").max_length or 300
@@ -537,6 +538,8 @@ def feedback_report(*, feedback: Feedback, address: str, actor: Any = None, reas
     """
     if not address:
         raise errors.FEEDBACK_REPORT_INVALID()
+    reason = nfc(reason)
+    _too_long(errors.FEEDBACK_REASON_TOO_LONG, reason, REPORT_REASON_MAX, "reason")  # refused before the hourly allowance counts it
     address_hash = report_address_hash(address)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     reporter_key = f"u:{actor.pk}" if authenticated else f"a:{address_hash}"
@@ -550,13 +553,13 @@ def feedback_report(*, feedback: Feedback, address: str, actor: Any = None, reas
             if not fb.is_public or fb.hidden:
                 raise errors.NOT_PUBLIC()
             before = snapshot(fb)
-            FeedbackReport.objects.create(feedback=fb, reporter_key=reporter_key, address_hash=address_hash, reason=nfc(reason)[:300])
+            FeedbackReport.objects.create(feedback=fb, reporter_key=reporter_key, address_hash=address_hash, reason=reason)
             reports = FeedbackReport.objects.filter(feedback=fb)
             count = reports.count()
             addresses = reports.values("address_hash").distinct().count()
             fb.report_count = count
             fields = ["report_count"]
-            _event(fb, actor=None, kind=FeedbackEvent.Kind.REPORT, note=nfc(reason)[:300])
+            _event(fb, actor=None, kind=FeedbackEvent.Kind.REPORT, note=reason)
             if addresses >= threshold:
                 fb.hidden, fb.hidden_reason = True, f"Tự động ẩn sau {addresses} lượt báo vi phạm."
                 fields += ["hidden", "hidden_reason"]

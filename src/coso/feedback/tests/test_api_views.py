@@ -454,3 +454,27 @@ def test_api_refuses_texts_over_the_forms_limits(client, login, cats, commune, u
     assert r.status_code == 400 and "500" in r.json()["message"]
     closed.refresh_from_db()
     assert closed.rating == "" and closed.version == version
+
+
+def test_api_report_reason_over_limit_refused_not_cut(client, cats, users, submit):
+    """A report's reason longer than the page's field (300 characters) is refused on its field, never stored cut: nothing
+    is recorded (no report, no count, no history, no audit entry, no hit on the address's hourly allowance)."""
+    from django.test import Client
+
+    from coso.core.models import AuditLog
+
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    version, audits = fb.version, AuditLog.objects.count()
+    c = Client(REMOTE_ADDR="203.0.113.21")
+    r = c.post(f"{API}/{fb.pk}/report", {"reason": "x" * (svc.REPORT_REASON_MAX + 1)}, content_type="application/json")
+    assert r.status_code == 400
+    body = r.json()
+    assert body["code"] == "validation-error" and "300" in body["message"] and "reason" in body["details"]["fields"]
+    fb.refresh_from_db()
+    assert fb.report_count == 0 and fb.version == version and not fb.reports.exists()
+    assert not fb.events.filter(kind="report").exists() and AuditLog.objects.count() == audits
+    for i in range(svc.REPORTS_PER_ADDRESS):  # the refused call took nothing from the allowance
+        other = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+        assert c.post(f"{API}/{other.pk}/report", {}, content_type="application/json").status_code == 200
+    r = c.post(f"{API}/{fb.pk}/report", {"reason": "x" * svc.REPORT_REASON_MAX}, content_type="application/json")
+    assert r.status_code == 429  # the allowance is spent by the ten accepted reports, not the refused one
