@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -335,7 +334,8 @@ def answer_feedback(request: AuthedHttpRequest, feedback_id: int, payload: Answe
 @router.post("/{int:feedback_id}/rate", response=FeedbackPublicOut, auth=None)  # sender: session or access_key
 def rate_feedback(request: HttpRequest, feedback_id: int, payload: RateIn):  # type: ignore[no-untyped-def]
     actor = public_api_caller(request)
-    fb = get_object_or_404(Feedback, pk=feedback_id)
+    # 404 for a caller who may not see the item (as for an id that does not exist), not "only the sender" on an unpublished one
+    fb, _mode = sel.feedback_get_for_viewer(pk=feedback_id, user=actor, access_key=payload.access_key)
     return svc.feedback_rate(feedback=fb, actor=actor, rating=payload.rating, officer_rating=payload.officer_rating,
                              comment=payload.comment, access_key=payload.access_key)
 

@@ -478,3 +478,33 @@ def test_api_report_reason_over_limit_refused_not_cut(client, cats, users, submi
         assert c.post(f"{API}/{other.pk}/report", {}, content_type="application/json").status_code == 200
     r = c.post(f"{API}/{fb.pk}/report", {"reason": "x" * svc.REPORT_REASON_MAX}, content_type="application/json")
     assert r.status_code == 429  # the allowance is spent by the ten accepted reports, not the refused one
+
+
+def test_api_rate_an_item_the_caller_cannot_see_is_404(login, cats, users, submit):
+    """POST /{id}/rate on an item that is not public (awaiting moderation, rejected, hidden) answers a caller who may not see
+    it (no access key or a wrong one, another citizen, another commune's officer) as for an id that does not exist: 404,
+    not the 403 "only the sender" that told them the item exists; its sender still rates it."""
+    from django.test import Client
+
+    pending = submit(actor=users["citizen"])
+    rejected = svc.feedback_reject(feedback=submit(actor=users["citizen"]), actor=users["onestop"], reason="Trùng lặp.")
+    hidden = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    svc.feedback_answer(feedback=hidden, actor=users["onestop"], text="Đã thu gom rác.")
+    hidden = svc.feedback_hide(feedback=hidden, actor=users["onestop"], reason="Lộ thông tin cá nhân.")
+    missing = Feedback.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    body = {"rating": "useful"}
+    assert Client().post(f"{API}/{missing}/rate", body, content_type="application/json").status_code == 404
+    for fb in (pending, rejected, hidden):
+        versions = fb.version
+        callers = [Client(), Client(), login(users["citizen2"]), Client()]
+        callers[-1].force_login(users["other_onestop"])
+        keys = ["", "wrong-key", "", ""]
+        for caller, key in zip(callers, keys, strict=True):
+            r = caller.post(f"{API}/{fb.pk}/rate", {**body, "access_key": key}, content_type="application/json")
+            assert r.status_code == 404, (fb.status, key, r.content)
+        fb.refresh_from_db()
+        assert fb.rating == "" and fb.version == versions
+    r = Client().post(f"{API}/{hidden.pk}/rate", {**body, "access_key": hidden.access_key}, content_type="application/json")
+    assert r.status_code == 200, r.content  # the sender, by the access key
+    r = Client().post(f"{API}/{pending.pk}/rate", {**body, "access_key": pending.access_key}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "not-answered"  # the sender is told why, as before
