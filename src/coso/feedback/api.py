@@ -215,10 +215,17 @@ def create_feedback(request: HttpRequest, payload: Form[SubmitIn], attachments: 
     return 201, fb
 
 
+def _check_period(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    """A range typed the wrong way round is the caller's error, not a range with nothing in it."""
+    if date_from and date_to and date_from > date_to:
+        raise errors.PERIOD_REVERSED()
+
+
 @router.get("/public", response=list[FeedbackPublicOut], auth=None)  # public listing
 @paginate
 def list_public_feedback(request: HttpRequest, q: str = "", commune: str = "", category: str = "", status: str = "",
                          date_from: dt.date | None = None, date_to: dt.date | None = None):  # type: ignore[no-untyped-def]
+    _check_period(date_from, date_to)
     return sel.feedback_public_list(query=q, commune_code=commune, category_code=category, status=status, date_from=date_from, date_to=date_to)
 
 
@@ -230,6 +237,7 @@ def get_public_feedback(request: HttpRequest, feedback_id: int):  # type: ignore
 @router.get("/stats", response=list[CommuneStatOut], auth=None)  # public figures per commune (QĐ 766 5.2/5.3)
 def feedback_stats(request: HttpRequest, province: str = "", commune: str = "", date_from: dt.date | None = None,
                    date_to: dt.date | None = None):  # type: ignore[no-untyped-def]
+    _check_period(date_from, date_to)
     return sel.commune_stats(province_code=province, commune_codes=[commune] if commune else None, date_from=date_from, date_to=date_to)
 
 

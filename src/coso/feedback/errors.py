@@ -50,3 +50,4 @@ FEEDBACK_INFO_REQUEST_TOO_LONG = ErrorCode("validation-error", _("Thông tin c�
 FEEDBACK_SUPPLEMENT_TOO_LONG = ErrorCode("validation-error", _("Nội dung bổ sung tối đa %(max)s ký tự."))
 FEEDBACK_REASON_TOO_LONG = ErrorCode("validation-error", _("Lý do tối đa %(max)s ký tự."))
 FEEDBACK_RATE_COMMENT_TOO_LONG = ErrorCode("validation-error", _("Ý kiến thêm tối đa %(max)s ký tự."))
+PERIOD_REVERSED = ErrorCode("invalid-period", _("“Từ ngày” phải trước hoặc bằng “Đến ngày”."), field="date_from")

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coso.feedback import errors
 from coso.feedback import services as svc
 from coso.feedback.models import Feedback, FeedbackCategory
 
@@ -135,3 +138,9 @@ class PublicFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["commune"].choices = [("", _("Tất cả"))] + [(c.code, c.name) for c in commune_queryset().only("code", "name")]
         self.fields["category"].choices = [("", _("Tất cả"))] + [(c.code, c.name) for c in FeedbackCategory.objects.filter(is_active=True)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_from", errors.PERIOD_REVERSED.message)  # left out, as any invalid filter
+        return data

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+import html
 import json
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -473,7 +475,7 @@ def test_api_report_reason_over_limit_refused_not_cut(client, cats, users, submi
     fb.refresh_from_db()
     assert fb.report_count == 0 and fb.version == version and not fb.reports.exists()
     assert not fb.events.filter(kind="report").exists() and AuditLog.objects.count() == audits
-    for i in range(svc.REPORTS_PER_ADDRESS):  # the refused call took nothing from the allowance
+    for _ in range(svc.REPORTS_PER_ADDRESS):  # the refused call took nothing from the allowance
         other = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
         assert c.post(f"{API}/{other.pk}/report", {}, content_type="application/json").status_code == 200
     r = c.post(f"{API}/{fb.pk}/report", {"reason": "x" * svc.REPORT_REASON_MAX}, content_type="application/json")
@@ -508,3 +510,25 @@ def test_api_rate_an_item_the_caller_cannot_see_is_404(login, cats, users, submi
     assert r.status_code == 200, r.content  # the sender, by the access key
     r = Client().post(f"{API}/{pending.pk}/rate", {**body, "access_key": pending.access_key}, content_type="application/json")
     assert r.status_code == 400 and r.json()["code"] == "not-answered"  # the sender is told why, as before
+
+
+def test_public_filters_refuse_a_start_date_after_the_end_date(client, users, submit, cats):
+    """date_from after date_to (typed the wrong way round) was silently answered with no item and a 766 table of zeros,
+    as if nothing had been published; the API (/public, /stats) refuses it on the date_from field, the public page shows
+    the error on the field and leaves that date out (as for any invalid filter)."""
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"], title="Cây đổ chắn đường", text="Cây xanh đổ chắn ngang đường Đức Thắng."),
+                              actor=users["onestop"])
+    today = fb.published_at.date()
+    later, earlier = (today + dt.timedelta(days=5)).isoformat(), (today - dt.timedelta(days=5)).isoformat()
+    for path in (f"{API}/public", f"{API}/stats"):
+        r = client.get(path, {"date_from": later, "date_to": earlier})
+        assert r.status_code == 400, (path, r.content)
+        body = r.json()
+        assert body["code"] == "invalid-period" and "Từ ngày" in body["message"] and list(body["details"]["fields"]) == ["date_from"]
+        assert client.get(path, {"date_from": earlier, "date_to": later}).status_code == 200
+        assert client.get(path, {"date_from": today.isoformat(), "date_to": today.isoformat()}).status_code == 200  # one day
+    assert client.get(f"{API}/public", {"date_from": earlier, "date_to": later}).json()["count"] == 1
+    r = client.get(reverse("feedback:public_list"), {"date_from": f"{today + dt.timedelta(days=5):%d/%m/%Y}",
+                                                      "date_to": f"{today - dt.timedelta(days=5):%d/%m/%Y}"})
+    assert r.status_code == 200 and list(r.context["form"].errors) == ["date_from"]
+    assert "“Từ ngày” phải trước hoặc bằng “Đến ngày”." in html.unescape(r.content.decode())
