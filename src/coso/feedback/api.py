@@ -226,6 +226,8 @@ def _check_period(date_from: dt.date | None, date_to: dt.date | None) -> None:
 def list_public_feedback(request: HttpRequest, q: str = "", commune: str = "", category: str = "", status: str = "",
                          date_from: dt.date | None = None, date_to: dt.date | None = None):  # type: ignore[no-untyped-def]
     _check_period(date_from, date_to)
+    if status and status not in sel.PUBLIC_STATUSES:  # ignored, it answered every item as if no status were asked
+        raise errors.PUBLIC_STATUS_INVALID(details={"allowed": list(sel.PUBLIC_STATUSES)})
     return sel.feedback_public_list(query=q, commune_code=commune, category_code=category, status=status, date_from=date_from, date_to=date_to)
 
 

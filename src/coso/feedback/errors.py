@@ -51,3 +51,4 @@ FEEDBACK_SUPPLEMENT_TOO_LONG = ErrorCode("validation-error", _("Nội dung bổ 
 FEEDBACK_REASON_TOO_LONG = ErrorCode("validation-error", _("Lý do tối đa %(max)s ký tự."))
 FEEDBACK_RATE_COMMENT_TOO_LONG = ErrorCode("validation-error", _("Ý kiến thêm tối đa %(max)s ký tự."))
 PERIOD_REVERSED = ErrorCode("invalid-period", _("“Từ ngày” phải trước hoặc bằng “Đến ngày”."), field="date_from")
+PUBLIC_STATUS_INVALID = ErrorCode("validation-error", _("Tình trạng không hợp lệ."), field="status")

@@ -532,3 +532,18 @@ def test_public_filters_refuse_a_start_date_after_the_end_date(client, users, su
                                                       "date_to": f"{today - dt.timedelta(days=5):%d/%m/%Y}"})
     assert r.status_code == 200 and list(r.context["form"].errors) == ["date_from"]
     assert "“Từ ngày” phải trước hoặc bằng “Đến ngày”." in html.unescape(r.content.decode())
+
+
+def test_api_public_list_refuses_an_unknown_status(client, users, submit, cats):
+    """GET /public?status=bogus (or the internal "closed", a typo) answered every published item as if no status were
+    asked; it is now refused on the status field, and each public status still filters."""
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    for bad in ("bogus", "closed", "Answered"):
+        r = client.get(f"{API}/public", {"status": bad})
+        assert r.status_code == 400, (bad, r.content)
+        body = r.json()
+        assert body["code"] == "validation-error" and body["message"] == "Tình trạng không hợp lệ."
+        assert list(body["details"]["fields"]) == ["status"]
+    assert [x["id"] for x in client.get(f"{API}/public", {"status": "processing"}).json()["items"]] == [fb.pk]
+    assert client.get(f"{API}/public", {"status": "answered"}).json()["count"] == 0
+    assert client.get(f"{API}/public", {"status": ""}).json()["count"] == 1
