@@ -589,6 +589,8 @@ def feedback_assign(*, feedback: Feedback, actor: Any, assignee: Any) -> Feedbac
         raise errors.INVALID_ASSIGNEE()
     with transaction.atomic():
         fb = _lock(feedback)
+        if not fb.is_open:  # answered, rejected or forwarded: nothing left to handle here (the page offers it only while open)
+            raise errors.FEEDBACK_CLOSED()
         before = snapshot(fb)
         fb.assigned_to = assignee
         _save(fb, ["assigned_to"])

@@ -65,3 +65,30 @@ def test_the_public_api_refuses_a_contact_or_address_longer_than_its_column(cats
     assert not Feedback.objects.exists() and not AuditLog.objects.filter(object_type="feedback.Feedback").exists()
     r = Client().post("/api/v1/feedback/", {**data, field: value[:-5] if field != "contact_email" else "ba@example.vn"})
     assert r.status_code == 201, r.content
+
+
+def test_assigning_a_handler_to_a_finished_item_is_refused(login, users, submit):
+    """The page offers "Giao cho" only while an item is open; a POST to the assign action on an answered, rejected or
+    forwarded item changed its handler (and its version) all the same. Now refused with the closed message, nothing
+    changed, no audit entry."""
+    from coso.feedback import services as svc
+
+    closed = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    closed = svc.feedback_answer(feedback=closed, actor=users["onestop"], text="Đã thu gom rác.")
+    rejected = svc.feedback_reject(feedback=submit(actor=users["citizen"]), actor=users["onestop"], reason="Trùng lặp.")
+    forwarded = svc.feedback_forward(feedback=submit(actor=users["citizen"]), actor=users["onestop"], target="external",
+                                     target_name="Công an tỉnh", reason="Thuộc thẩm quyền công an.")
+    c = login(users["leader"])
+    for fb in (closed, rejected, forwarded):
+        fb.refresh_from_db()
+        assigned, version, audit = fb.assigned_to_id, fb.version, AuditLog.objects.count()
+        r = c.post(reverse("feedback:action", args=[fb.pk, "assign"]), {"assignee": users["home_affairs"].pk})
+        assert r.status_code == 302
+        fb.refresh_from_db()
+        assert fb.assigned_to_id == assigned != users["home_affairs"].pk and fb.version == version, fb.status
+        assert AuditLog.objects.count() == audit
+        assert "Phản ánh đã được xử lý xong." in html.unescape(c.get(r["Location"]).content.decode())
+    open_item = submit(actor=users["citizen"])
+    c.post(reverse("feedback:action", args=[open_item.pk, "assign"]), {"assignee": users["home_affairs"].pk})
+    open_item.refresh_from_db()
+    assert open_item.assigned_to_id == users["home_affairs"].pk
