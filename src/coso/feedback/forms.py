@@ -142,5 +142,5 @@ class PublicFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_from", errors.PERIOD_REVERSED.message)  # left out, as any invalid filter
+            self.add_error("date_from", str(errors.PERIOD_REVERSED.message))  # left out, as any invalid filter
         return data
