@@ -489,6 +489,8 @@ VERB_LABELS: dict[str, str | Promise] = {
 # _sort_key are left out too.
 HIDDEN_FIELDS = frozenset(SENSITIVE_FIELDS) | {
     "access_key", "address_hash", "code_hash", "reporter_key", "token_hash",
+    # a browser session's signed data (coso.accounts.sessions)
+    "session_data",
     "applicant_name_folded", "name_folded", "name_sort_key",
     # the search index's own rows (coso.core.search): folded words and documents
     "terms", "token",
