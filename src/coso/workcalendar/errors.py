@@ -12,6 +12,11 @@ OVERRIDE_EXISTS = ErrorCode("override-exists", _("Ngày %(date)s đã có điề
 INVALID_OVERRIDE = ErrorCode("invalid-override", _("Điều chỉnh lịch không hợp lệ."))
 BAD_KIND = ErrorCode("invalid-override-kind", _("Loại điều chỉnh không hợp lệ."), field="kind")
 REASON_REQUIRED = ErrorCode("override-reason-required", _("Hãy nhập lý do (ví dụ: tên văn bản thông báo nghỉ, làm bù)."), field="reason")
+# The past is never rewritten (as the rule book's ``rule-past`` and the procedures' ``version-past``): a day that has gone
+# by keeps the calendar deadlines and statistics were counted with; only the loaders of official calendars write it.
+OVERRIDE_PAST = ErrorCode("override-past", _("Không được sửa quá khứ: ngày điều chỉnh phải từ hôm nay (%(today)s) trở đi."), field="date")
+OVERRIDE_PAST_LOCKED = ErrorCode("override-past", _("Không được sửa quá khứ: ngày %(date)s đã qua nên điều chỉnh của ngày đó không được sửa hoặc xoá."),
+                                 field="date")
 DATE_NOT_COVERED = ErrorCode("override-date-range", _("Ngày phải nằm trong các năm %(first)s–%(last)s."), field="date")
 ALREADY_DAY_OFF = ErrorCode("override-already-day-off", _("Ngày %(date)s vốn đã là ngày nghỉ (%(name)s); không cần thêm ngày nghỉ."), field="date")
 ALREADY_WORKING = ErrorCode("override-already-working", _("Ngày %(date)s vốn đã là ngày làm việc; không cần thêm ngày làm bù."), field="date")

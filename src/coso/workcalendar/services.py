@@ -190,6 +190,21 @@ def override_province_for(actor: Any, province_code: str | None) -> str:
     raise PermissionDeniedError()
 
 
+def _check_not_past(actor: Any, *, current: dt.date | None = None, new: dt.date | None = None) -> None:
+    """A person never rewrites a day gone by (deadlines and statistics were counted with its calendar): an override
+    they add, change or delete is dated today or later, and a change does not move it to a past day.
+
+    Only the loaders of official calendars (``actor=None``: the migration, ``load_calendar_overrides``) write the past.
+    """
+    if actor is None:
+        return
+    today = timezone.localdate()
+    if current is not None and current < today:
+        raise errors.OVERRIDE_PAST_LOCKED(date=f"{current:%d/%m/%Y}")
+    if new is not None and new < today:
+        raise errors.OVERRIDE_PAST(today=f"{today:%d/%m/%Y}")
+
+
 def _validate_override(*, date: dt.date, kind: str, reason: str, exclude_pk: int | None = None, province_code: str = "") -> None:
     """Every problem of the form at once, each at its field; the code is that of the first problem."""
     # A province's override is checked against the national calendar (with its overrides); a national one against the package.
@@ -232,6 +247,7 @@ def override_create(*, actor: Any, date: dt.date, kind: str, reason: str, source
             raise errors.PROVINCE_UNKNOWN(code=province_code)
     reason = (reason or "").strip()
     source = (source or "").strip()
+    _check_not_past(actor, new=date)
     _validate_override(date=date, kind=kind, reason=reason, province_code=province_code)
     obj = CalendarOverride(date=date, kind=kind, reason=reason, source=source, province_code=province_code,
                            created_by=actor if getattr(actor, "pk", None) else None)
@@ -255,6 +271,7 @@ def override_update(*, actor: Any, override: CalendarOverride, **changes: Any) -
     for key in ("reason", "source"):
         if key in changes:
             changes[key] = (changes[key] or "").strip()
+    _check_not_past(actor, current=override.date, new=changes.get("date"))
     _validate_override(
         date=changes.get("date", override.date),
         kind=changes.get("kind", override.kind),
@@ -277,6 +294,7 @@ def override_delete(*, actor: Any, override: CalendarOverride) -> None:
         from coso.core.exceptions import PermissionDeniedError
 
         raise PermissionDeniedError()
+    _check_not_past(actor, current=override.date)
     with transaction.atomic():
         audited_delete(override, actor=actor)
     calendar_invalidate()

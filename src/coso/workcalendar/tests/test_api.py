@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 
 from coso.workcalendar.models import CalendarOverride
 
@@ -109,8 +110,9 @@ def test_holiday_names_follow_the_readers_language_and_typed_reasons_stay_as_typ
     """The names of the statutory holidays come from the `holidays` package in the reader's language; the reason an
     administrator typed for a province's day off is shown as typed."""
     admin = login(users["province_admin"])
-    r = admin.post(f"{URL}/overrides", {"date": "2026-11-23", "kind": "day_off", "reason": "Lễ hội Nghinh Ông của tỉnh"},
-                   content_type="application/json")
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False):  # announced before the day
+        r = admin.post(f"{URL}/overrides", {"date": "2026-11-23", "kind": "day_off", "reason": "Lễ hội Nghinh Ông của tỉnh"},
+                       content_type="application/json")
     assert r.status_code == 201, r.content
     for language, culture, makeup, sunday in (("vi", "Ngày Văn hóa Việt Nam", "Làm bù", "Chủ nhật"),
                                               ("en", "Vietnam Cultural Day", "Make-up working day", "Sunday")):
@@ -131,7 +133,8 @@ def test_holiday_names_follow_the_readers_language_and_typed_reasons_stay_as_typ
     assert days["2026-08-31"] == "Ngày nghỉ (thay cho ngày 22/08/2026)"
     admin.post("/i18n/setlang/", {"language": "en", "next": "/"})
     # An override refused because the day is already a holiday names the holiday in the reader's language.
-    r = admin.post(f"{URL}/overrides", {"date": "2026-09-02", "kind": "day_off", "reason": "x"}, content_type="application/json")
+    with time_machine.travel(dt.datetime(2026, 8, 3, 9, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False):
+        r = admin.post(f"{URL}/overrides", {"date": "2026-09-02", "kind": "day_off", "reason": "x"}, content_type="application/json")
     assert r.status_code == 400 and "(National Day)" in r.json()["message"]
 
 
