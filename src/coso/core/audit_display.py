@@ -418,6 +418,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "procedure_version_close": _("Kết thúc phiên bản thủ tục"),
     "procedure_version_create": _("Tạo phiên bản thủ tục"),
     "procedure_version_update": _("Sửa phần mô tả của phiên bản thủ tục"),
+    "procedure_version_withdraw": _("Rút phiên bản thủ tục chưa có hiệu lực (thủ tục ngừng áp dụng)"),
     # rules
     "rule_change": _("Thay đổi giá trị quy định"),
     "rule_close": _("Kết thúc giá trị quy định trước"),

@@ -260,7 +260,7 @@ def create_decentralisation(request: HttpRequest, payload: DecentralisationIn): 
     from ninja import Status
 
     data = payload.dict()
-    procedure = procedure_get(code=data.pop("procedure_code"))
+    procedure = procedure_get(code=data.pop("procedure_code"), include_inactive=True)  # an ended one: refused by the service, with why
     province_code = getattr(request.user, "province_code", "") or data.pop("province_code")
     data.pop("province_code", None)
     return Status(201, services.decentralisation_create(actor=request.user, procedure=procedure, province_code=province_code, **data))

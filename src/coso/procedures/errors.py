@@ -25,6 +25,10 @@ VERSION_STARTED = ErrorCode(
 )
 # Nor are procedures ended on a past day (dossiers filed since would have been filed under an ended version).
 END_PAST = ErrorCode("end-past", _("Không được sửa quá khứ: ngày kết thúc phải từ hôm nay (%(today)s) trở đi."), field="valid_to")
+# An ended procedure (``procedures_end``: replaced or abolished) takes no new version and no new phân cấp; an administrator
+# who must revive it makes it active again first.
+PROCEDURE_ENDED = ErrorCode("procedure-ended", _("Thủ tục %(code)s đã ngừng áp dụng: không tạo được phiên bản mới hay phân cấp mới cho thủ tục này."),
+                            field="procedure")
 END_DATE_INVALID = ErrorCode("validation-error", _("Ngày kết thúc “%(value)s” không hợp lệ (dạng YYYY-MM-DD)."), field="valid_to")
 VERSION_EXISTS = ErrorCode("version-exists", _("Đã có phiên bản bắt đầu từ ngày %(valid_from)s; chọn ngày áp dụng khác."), status=409)
 VERSION_CREATE_VALIDATION_ERROR = ErrorCode("validation-error", _("Chưa nhập thời hạn giải quyết."))

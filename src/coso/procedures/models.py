@@ -82,7 +82,8 @@ class ProcedureVersion(models.Model):
     class Meta:
         ordering = ["procedure", "-valid_from"]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")), name="procversion_valid_range"),
+            # valid_to == valid_from: an empty period, a version withdrawn before it took effect (procedures_end), kept as history
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")), name="procversion_valid_range"),
             models.CheckConstraint(condition=Q(time_limit__gte=0), name="procversion_time_limit_nonneg"),
             models.UniqueConstraint(fields=["procedure", "province_code", "valid_from"], name="procversion_unique_start"),
         ]

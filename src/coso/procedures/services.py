@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from coso.accounts.roles import ADMIN_ROLES, Role
@@ -306,6 +307,8 @@ def version_create(*, actor: Any, procedure: Procedure, valid_from: dt.date, pro
                 raise procedures_errors.PROVINCE_UNKNOWN(code=province_code)
     _check_in_range(valid_from)
     _check_not_past(actor, valid_from)
+    if actor is not None and not Procedure.objects.filter(pk=procedure.pk, is_active=True).exists():
+        raise procedures_errors.PROCEDURE_ENDED(code=procedure.code)
     unknown = set(rules) - set(RULE_FIELDS)
     if unknown:
         raise procedures_errors.FIELDS_INVALID(fields=", ".join(sorted(unknown)))
@@ -314,12 +317,15 @@ def version_create(*, actor: Any, procedure: Procedure, valid_from: dt.date, pro
         raise procedures_errors.CUTOFF_TIME_ZONE()
     clean_steps = validate_steps(steps) if steps is not None else None
     with transaction.atomic():
-        Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
+        locked = Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
+        if actor is not None and (locked is None or not locked.is_active):  # ended meanwhile
+            raise procedures_errors.PROCEDURE_ENDED(code=procedure.code)
         scope = procedure.versions.select_for_update().filter(province_code=province_code)
         if scope.filter(valid_from=valid_from).exists():
             raise procedures_errors.VERSION_EXISTS(valid_from=format(valid_from, '%d/%m/%Y'), details={"fields": {"valid_from": ["Trùng ngày bắt đầu của phiên bản khác."]}})
-        previous = scope.filter(valid_from__lt=valid_from).order_by("-valid_from").first()
-        following = scope.filter(valid_from__gt=valid_from).order_by("valid_from").first()
+        in_effect = scope.exclude(valid_to=F("valid_from"))  # a version withdrawn before it took effect bounds nothing
+        previous = in_effect.filter(valid_from__lt=valid_from).order_by("-valid_from").first()
+        following = in_effect.filter(valid_from__gt=valid_from).order_by("valid_from").first()
         template = previous
         if template is None and province_code:
             template = procedure.version_on(valid_from, "") or procedure.versions.filter(province_code="").order_by("-valid_from").first()
@@ -703,7 +709,8 @@ def catalogue_import(*, actor: Any, rows: list[dict[str, Any]], effective_from: 
                 with transaction.atomic():  # a savepoint per row: a failed row never poisons the transaction
                     _apply_row(actor, n, clean, effective_from, result, errors, reason)
             except ApplicationError as exc:
-                errors.append({"row": n, "column": HEADER["valid_from"] if exc.code in ("version-exists", "version-past") else "", "message": exc.message})
+                column = HEADER["valid_from"] if exc.code in ("version-exists", "version-past") else HEADER["code"] if exc.code == "procedure-ended" else ""
+                errors.append({"row": n, "column": column, "message": exc.message})
             except ValidationError as exc:
                 for field, messages in getattr(exc, "message_dict", {"": exc.messages}).items():
                     errors.append({"row": n, "column": HEADER.get(field, field), "message": "; ".join(messages)})
@@ -809,7 +816,8 @@ def load_procedures(*, path: Path | str | None = None, progress: Callable[[int, 
 
 
 def procedures_end(*, actor: Any, items: list[dict[str, Any]], reason: str = "") -> int:
-    """End procedures on a date (idempotent, audited): close the national versions still open then, mark inactive.
+    """End procedures on a date (idempotent, audited): close every version still open then (national and every province's),
+    withdraw the versions that would start on or after it (an empty period: never in force), mark inactive.
 
     ``items``: [{"code", "valid_to" (ISO date), "reason", "replaced_by"}]. Returns how many procedures changed.
     A person ends procedures from today on (``end-past``: dossiers filed since a past day were filed under
@@ -836,9 +844,15 @@ def procedures_end(*, actor: Any, items: list[dict[str, Any]], reason: str = "")
             if proc is None:
                 continue
             touched = False
-            for v in proc.versions.select_for_update().filter(province_code="", valid_from__lt=end):
-                if v.valid_to is None or v.valid_to > end:
-                    audited_update(v, actor=actor, changes={"valid_to": end}, verb="procedure_version_close", reason=reason)
+            # Every version of every scope (national and each province's): one in force on the end date closes then; one that
+            # would start on or after it never takes effect: its period becomes empty (valid_to = valid_from), kept as history.
+            for v in proc.versions.select_for_update().order_by("province_code", "valid_from"):
+                if v.valid_from < end:
+                    if v.valid_to is None or v.valid_to > end:
+                        audited_update(v, actor=actor, changes={"valid_to": end}, verb="procedure_version_close", reason=reason)
+                        touched = True
+                elif v.valid_to != v.valid_from:
+                    audited_update(v, actor=actor, changes={"valid_to": v.valid_from}, verb="procedure_version_withdraw", reason=reason)
                     touched = True
             note = nfc(str(item.get("reason") or ""))
             if item.get("replaced_by"):
@@ -979,6 +993,8 @@ def decentralisation_create(*, actor: Any, procedure: Procedure, province_code: 
     today = today or timezone.localdate()
     if procedure.decision_level != Procedure.Level.PROVINCE:
         raise procedures_errors.DECENTRALISE_LEVEL()
+    if not procedure.is_active:
+        raise procedures_errors.PROCEDURE_ENDED(code=procedure.code)
     _check_decentralisation_dates(valid_from=valid_from, valid_to=valid_to, decision_date=decision_date)
     if not isinstance(valid_from, dt.date) or valid_from <= today:
         raise procedures_errors.DECENTRALISE_FROM()
@@ -988,7 +1004,9 @@ def decentralisation_create(*, actor: Any, procedure: Procedure, province_code: 
     if not number or len(number) > 60 or not isinstance(decision_date, dt.date) or decision_date > today:
         raise procedures_errors.DECENTRALISE_DECISION()
     with transaction.atomic():
-        Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
+        locked = Procedure.objects.select_for_update().filter(pk=procedure.pk).first()
+        if locked is None or not locked.is_active:  # ended (procedures_end), also meanwhile
+            raise procedures_errors.PROCEDURE_ENDED(code=procedure.code)
         for other in Decentralisation.objects.filter(procedure=procedure, province_code=province_code):
             if (other.valid_to is None or other.valid_to > valid_from) and (valid_to is None or valid_to > other.valid_from):
                 raise procedures_errors.DECENTRALISE_OVERLAP(day=format_date(other.valid_from))
