@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +51,26 @@ RULE_FIELDS = (
 )
 PROCEDURE_FIELDS = ("name", "field", "decision_level", "code_verified", "code_note", "is_active")
 CONFIDENCE_VALUES = ("", "C", "C-3p", "I", "R")
-# The longest time limit a version may set, per unit: one year (366 days, or 366 working days of 8 office hours). A typo
-# such as 9000 working days would run every appointment off the working-day calendar and refuse each dossier at the counter.
-MAX_TIME_LIMIT = {"working_days": Decimal(366), "calendar_days": Decimal(366), "working_hours": Decimal(366 * 8)}
+# The longest time limit a version may set: one year, an input bound (not a legal number). A typo such as 9000 working days
+# would run every appointment off the working-day calendar and refuse each dossier at the counter.
+MAX_TIME_LIMIT_DAYS = 366
+
+
+def max_time_limit(time_unit: str, *, province_code: str = "", on: dt.date | None = None) -> Decimal | None:
+    """The longest time limit of ``time_unit`` (None: no bound, "same_day"): 366 days or working days; in working hours,
+    366 working days of the province's office hours on that day (rule ``calendar.office_hours``: 8 hours by default)."""
+    if time_unit in ("working_days", "calendar_days"):
+        return Decimal(MAX_TIME_LIMIT_DAYS)
+    if time_unit == "working_hours":
+        from coso.workcalendar.services import hours_per_day
+
+        return (Decimal(MAX_TIME_LIMIT_DAYS) * Decimal(str(hours_per_day(province_code, on)))).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
+    return None
+
+
+def _limit_text(limit: Decimal) -> str:
+    """2928 → "2928", 2745.5 → "2745,5" (as ``ProcedureVersion.time_limit_label`` writes a time limit)."""
+    return f"{limit:f}".rstrip("0").rstrip(".").replace(".", ",") if "." in f"{limit:f}" else f"{limit:f}"
 
 
 # --------------------------------------------------------------------------- permissions
@@ -342,9 +359,9 @@ def version_create(*, actor: Any, procedure: Procedure, valid_from: dt.date, pro
         _clean_text_fields(version)
         if version.time_unit != ProcedureVersion.TimeUnit.SAME_DAY and version.time_limit <= 0:
             raise procedures_errors.VERSION_CREATE_VALIDATION_ERROR_2(details={"fields": {"time_limit": ["Phải lớn hơn 0."]}})
-        longest = MAX_TIME_LIMIT.get(version.time_unit)
+        longest = max_time_limit(version.time_unit, province_code=province_code, on=valid_from)
         if longest is not None and Decimal(str(version.time_limit)) > longest:
-            raise procedures_errors.TIME_LIMIT_TOO_LONG(max=longest, unit=version.get_time_unit_display())
+            raise procedures_errors.TIME_LIMIT_TOO_LONG(max=_limit_text(longest), unit=version.get_time_unit_display())
         if previous is not None and (previous.valid_to is None or previous.valid_to > valid_from):
             audited_update(previous, actor=actor, changes={"valid_to": valid_from}, verb="procedure_version_close", reason=reason)
         audited_create(version, actor=actor, verb="procedure_version_create", reason=reason)
@@ -605,9 +622,10 @@ def clean_row(raw: dict[str, Any], *, known_provinces: set[str] | None) -> tuple
                 raise InvalidOperation
             if limit == 0 and clean["time_unit"] != "same_day":
                 err("time_limit", "Thời hạn phải lớn hơn 0.")
-            longest = MAX_TIME_LIMIT.get(clean["time_unit"])
+            start = clean.get("valid_from") if isinstance(clean.get("valid_from"), dt.date) else None
+            longest = max_time_limit(clean["time_unit"], province_code=clean.get("province_code") or "", on=start)
             if longest is not None and limit > longest:
-                err("time_limit", f"Dài quá: tối đa {longest} {ProcedureVersion.TimeUnit(clean['time_unit']).label}.")
+                err("time_limit", f"Dài quá: tối đa {_limit_text(longest)} {ProcedureVersion.TimeUnit(clean['time_unit']).label}.")
             clean["time_limit"] = limit
         except (InvalidOperation, ValueError):
             err("time_limit", "Phải là số không âm (ví dụ 5 hoặc 0,5).")

@@ -63,3 +63,29 @@ def test_the_page_says_it_on_the_field(login, users, catalogue):  # type: ignore
     assert r.status_code == 200
     assert "Thời hạn giải quyết dài quá: tối đa 366 ngày làm việc." in html.unescape(r.content.decode())
     assert ProcedureVersion.objects.count() == versions
+
+
+def test_the_bound_in_working_hours_is_a_year_of_the_province_s_office_hours(login, users, catalogue):  # type: ignore[no-untyped-def]
+    """The one-year bound in working hours is 366 working days of the office hours (rule calendar.office_hours), not of a
+    fixed 8 hours: a province whose working day is 7 hours bounds its versions and import rows at 2562 hours, alike."""
+    from coso.rules.testing import set_rule
+
+    set_rule("calendar.office_hours", [["07:30", "11:30"], ["13:00", "16:00"]], valid_from=dt.date(2020, 1, 1), province_code="79")
+    c = login(users["province_admin"])
+    versions, audit = ProcedureVersion.objects.count(), AuditLog.objects.filter(object_type__startswith="procedures.").count()
+    payload = {"valid_from": "2027-03-01", "province_code": "79", "time_limit": 2563, "time_unit": "working_hours"}
+    r = c.post(f"{API}/1.004873/versions", json.dumps(payload), content_type="application/json")
+    assert r.status_code == 400 and r.json()["details"]["fields"]["time_limit"] == ["Thời hạn giải quyết dài quá: tối đa 2562 giờ làm việc."], r.content
+    rows = c.get(f"{API}/export").json()["procedures"]
+    rows = [dict(rows[1], province_code="79", time_limit=2563, time_unit="working_hours")]
+    r = c.post(f"{API}/import", {"file": SimpleUploadedFile("c.json", json.dumps(rows).encode()), "effective_from": "2027-01-01"})
+    assert r.status_code == 400
+    assert r.json()["details"]["rows"] == [{"row": 1, "column": "Thời hạn", "message": "Dài quá: tối đa 2562 giờ làm việc."}]
+    assert ProcedureVersion.objects.count() == versions
+    assert AuditLog.objects.filter(object_type__startswith="procedures.").count() == audit
+    payload["time_limit"] = 2562
+    assert c.post(f"{API}/1.004873/versions", json.dumps(payload), content_type="application/json").status_code == 201
+    # The national bound stays 366 × 8 hours.
+    national = {"valid_from": "2027-03-01", "time_limit": 2929, "time_unit": "working_hours"}
+    r = login(users["sysadmin"]).post(f"{API}/1.004873/versions", json.dumps(national), content_type="application/json")
+    assert r.status_code == 400 and r.json()["message"] == "Thời hạn giải quyết dài quá: tối đa 2928 giờ làm việc."
