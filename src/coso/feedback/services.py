@@ -444,15 +444,17 @@ def feedback_publish(*, feedback: Feedback, actor: Any, title: str | None = None
                      version: int | None = None) -> Feedback:
     """Publish a pending feedback (optionally with an edit first)."""
     _can_handle(actor, feedback)
-    if title is not None and text is not None:
-        feedback = feedback_edit(feedback=feedback, actor=actor, title=title, text=text, note=note, version=version)
-        version = None
-    with transaction.atomic():
+    with transaction.atomic():  # a refused publication keeps no edit either
+        if title is not None and text is not None:
+            feedback = feedback_edit(feedback=feedback, actor=actor, title=title, text=text, note=note, version=version)
+            version = None
         fb = _lock(feedback, version)
         if fb.status != Feedback.Status.PENDING and fb.is_public:
             raise errors.ALREADY_PUBLISHED()
         if fb.status == Feedback.Status.REJECTED:
             raise errors.FEEDBACK_REJECTED()
+        if fb.status == Feedback.Status.FORWARDED:  # the competent body publishes its own copy, not this one as well
+            raise errors.FEEDBACK_FORWARDED_NOT_PUBLISHABLE()
         before = snapshot(fb)
         fb.is_public = True
         fb.published_at = fb.published_at or timezone.now()

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 import pytest
 
+from coso.core.exceptions import ApplicationError
 from coso.core.models import AuditLog
 from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackEvent
 from coso.feedback.tests.conftest import jpeg_with_gps
@@ -92,3 +93,35 @@ def test_assigning_a_handler_to_a_finished_item_is_refused(login, users, submit)
     c.post(reverse("feedback:action", args=[open_item.pk, "assign"]), {"assignee": users["home_affairs"].pk})
     open_item.refresh_from_db()
     assert open_item.assigned_to_id == users["home_affairs"].pk
+
+
+def test_a_forwarded_item_is_not_published(login, users, submit):
+    """An item forwarded before it was published could still be made public ("Lưu và công khai" on the page, the API's
+    publish action), so the original was public beside the competent body's copy. Now refused on every door, the
+    edit sent with it is not kept, nothing is audited, and the page no longer offers the button."""
+    from coso.feedback import services as svc
+
+    fb = svc.feedback_forward(feedback=submit(actor=users["citizen"]), actor=users["onestop"], target="external",
+                              target_name="Công an tỉnh", reason="Thuộc thẩm quyền công an.")
+    fb.refresh_from_db()
+    title, version, audit = fb.title, fb.version, AuditLog.objects.filter(object_type="feedback.Feedback").count()
+    message = "Phản ánh đã được chuyển cơ quan có thẩm quyền nên không công khai tại đây."
+    with pytest.raises(ApplicationError) as exc:
+        svc.feedback_publish(feedback=fb, actor=users["onestop"])
+    assert exc.value.code == "feedback-forwarded" and exc.value.message == message
+    c = login(users["onestop"])
+    page = c.get(reverse("feedback:manage", args=[fb.pk])).content.decode()
+    assert 'id="publish-btn"' not in page
+    r = c.post(reverse("feedback:action", args=[fb.pk, "publish"]), {"title": "Tiêu đề mới", "text": "Nội dung mới.", "version": version})
+    assert r.status_code == 302 and message in html.unescape(c.get(r["Location"]).content.decode())
+    r = c.post(f"/api/v1/feedback/{fb.pk}/moderate", {"action": "publish", "title": "Tiêu đề mới", "text": "Nội dung mới."},
+               content_type="application/json")
+    assert r.status_code == 409 and r.json()["code"] == "feedback-forwarded" and r.json()["message"] == message
+    fb.refresh_from_db()
+    assert not fb.is_public and fb.published_at is None and fb.status == Feedback.Status.FORWARDED
+    assert fb.title == title and fb.version == version
+    assert AuditLog.objects.filter(object_type="feedback.Feedback").count() == audit
+    # An item still open is published as before, with the button.
+    open_item = submit(actor=users["citizen"])
+    assert 'id="publish-btn"' in c.get(reverse("feedback:manage", args=[open_item.pk])).content.decode()
+    assert svc.feedback_publish(feedback=open_item, actor=users["onestop"]).is_public
