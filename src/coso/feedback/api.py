@@ -270,6 +270,8 @@ def _as_seen_by(user: Any, fb: Feedback) -> Any:
             summary="Feedback in the caller's scope (staff: with moderation fields; a citizen: their own, sender's view)")
 @paginate
 def list_feedback(request: HttpRequest, tab: str = "all", q: str = "", category: str = ""):  # type: ignore[no-untyped-def]
+    if tab not in sel.STAFF_TABS:  # ignored, it listed every item as if "all" were asked
+        raise errors.STAFF_TAB_INVALID(details={"allowed": list(sel.STAFF_TABS)})
     return _LazyMap(sel.feedback_list(fetched_by=request.user, tab=tab, query=q, category_code=category), lambda fb: _as_seen_by(request.user, fb))
 
 

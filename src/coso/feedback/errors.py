@@ -53,3 +53,4 @@ FEEDBACK_RATE_COMMENT_TOO_LONG = ErrorCode("validation-error", _("Ý kiến thê
 PERIOD_REVERSED = ErrorCode("invalid-period", _("“Từ ngày” phải trước hoặc bằng “Đến ngày”."), field="date_from")
 PUBLIC_STATUS_INVALID = ErrorCode("validation-error", _("Tình trạng không hợp lệ."), field="status")
 FEEDBACK_FORWARDED_NOT_PUBLISHABLE = ErrorCode("feedback-forwarded", _("Phản ánh đã được chuyển cơ quan có thẩm quyền nên không công khai tại đây."), status=409)
+STAFF_TAB_INVALID = ErrorCode("validation-error", _("Mục danh sách không hợp lệ."), field="tab")

@@ -136,6 +136,10 @@ def feedback_get_for_viewer(*, pk: int, user: Any, access_key: str = "") -> tupl
     raise Http404
 
 
+# The queue's tabs, as feedback_list reads them ("all" is every item of the scope).
+STAFF_TABS = ("pending", "flagged", "handling", "overdue", "forwarded", "hidden", "closed", "all")
+
+
 def feedback_list(*, fetched_by: Any, tab: str = "pending", query: str = "", category_code: str = "", for_capped_page: bool = False) -> QuerySet:
     """The moderation and handling queue, scoped to the user's unit."""
     qs = scoped(Feedback.objects.all(), fetched_by, owner_field="submitter")

@@ -247,7 +247,7 @@ TABS = [("pending", "Chờ kiểm duyệt"), ("flagged", "Gắn cờ / bị báo
 def moderation_view(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     tab = request.GET.get("tab", "pending")
-    if tab not in dict(TABS):
+    if tab not in sel.STAFF_TABS:  # an old or mistyped link opens the default tab
         tab = "pending"
     qs = sel.feedback_list(fetched_by=request.user, tab=tab, query=request.GET.get("q", ""), category_code=request.GET.get("category", ""),
                            for_capped_page=True)

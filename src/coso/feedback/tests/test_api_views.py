@@ -547,3 +547,25 @@ def test_api_public_list_refuses_an_unknown_status(client, users, submit, cats):
     assert [x["id"] for x in client.get(f"{API}/public", {"status": "processing"}).json()["items"]] == [fb.pk]
     assert client.get(f"{API}/public", {"status": "answered"}).json()["count"] == 0
     assert client.get(f"{API}/public", {"status": ""}).json()["count"] == 1
+
+
+def test_api_staff_list_refuses_an_unknown_tab(login, users, submit):
+    """GET /api/v1/feedback/?tab=bogus (a typo, a removed tab) ignored the tab and listed every item of the scope as
+    "all" does; it is now refused on the tab field with the allowed tabs, and the queue page opens its default tab."""
+    from coso.feedback import selectors as sel
+    from coso.feedback.views import TABS
+
+    pending = submit(actor=users["citizen"])
+    handling = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    c = login(users["onestop"])
+    for bad in ("bogus", "Pending", "tất cả"):
+        r = c.get(f"{API}/", {"tab": bad})
+        assert r.status_code == 400, (bad, r.content)
+        body = r.json()
+        assert body["code"] == "validation-error" and body["message"] == "Mục danh sách không hợp lệ."
+        assert list(body["details"]["fields"]) == ["tab"] and body["details"]["allowed"] == list(sel.STAFF_TABS)
+    assert [k for k, _ in TABS] == list(sel.STAFF_TABS)
+    assert [x["id"] for x in c.get(f"{API}/", {"tab": "pending"}).json()["items"]] == [pending.pk]
+    assert {x["id"] for x in c.get(f"{API}/").json()["items"]} == {pending.pk, handling.pk}
+    r = c.get(reverse("feedback:moderation"), {"tab": "bogus"})
+    assert r.status_code == 200 and r.context["tab"] == "pending" and [fb.pk for fb in r.context["page"]] == [pending.pk]
