@@ -54,3 +54,4 @@ PERIOD_REVERSED = ErrorCode("invalid-period", _("“Từ ngày” phải trướ
 PUBLIC_STATUS_INVALID = ErrorCode("validation-error", _("Tình trạng không hợp lệ."), field="status")
 FEEDBACK_FORWARDED_NOT_PUBLISHABLE = ErrorCode("feedback-forwarded", _("Phản ánh đã được chuyển cơ quan có thẩm quyền nên không công khai tại đây."), status=409)
 STAFF_TAB_INVALID = ErrorCode("validation-error", _("Mục danh sách không hợp lệ."), field="tab")
+NOT_HIDDEN = ErrorCode("not-hidden", _("Phản ánh không bị ẩn nên không cần bỏ ẩn."), status=409)

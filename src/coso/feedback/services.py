@@ -486,6 +486,8 @@ def feedback_unhide(*, feedback: Feedback, actor: Any, note: str = "") -> Feedba
     _can_handle(actor, feedback)
     with transaction.atomic():
         fb = _lock(feedback)
+        if not fb.hidden:  # would clear the reports the moderators have yet to look at
+            raise errors.NOT_HIDDEN()
         before = snapshot(fb)
         fb.hidden, fb.hidden_reason = False, ""
         _save(fb, ["hidden", "hidden_reason"])

@@ -125,3 +125,35 @@ def test_a_forwarded_item_is_not_published(login, users, submit):
     open_item = submit(actor=users["citizen"])
     assert 'id="publish-btn"' in c.get(reverse("feedback:manage", args=[open_item.pk])).content.decode()
     assert svc.feedback_publish(feedback=open_item, actor=users["onestop"]).is_public
+
+
+def test_unhiding_an_item_that_is_not_hidden_is_refused(login, users, submit):
+    """Unhiding an item that is not hidden (a stale page, the API's unhide action) deleted its reports, set its report
+    count back to 0 and wrote an audit entry, so the reports awaiting a moderator's look were lost. Now refused on
+    both doors, the reports stay, nothing is audited; a hidden item is still unhidden."""
+    from coso.feedback import services as svc
+    from coso.feedback.models import FeedbackReport
+
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    svc.feedback_report(feedback=fb, address="203.0.113.1", reason="Sai sự thật.")
+    fb.refresh_from_db()
+    assert not fb.hidden and fb.report_count == 1
+    version, audit = fb.version, AuditLog.objects.filter(object_type="feedback.Feedback").count()
+    message = "Phản ánh không bị ẩn nên không cần bỏ ẩn."
+    with pytest.raises(ApplicationError) as exc:
+        svc.feedback_unhide(feedback=fb, actor=users["onestop"])
+    assert exc.value.code == "not-hidden" and exc.value.message == message
+    c = login(users["onestop"])
+    r = c.post(reverse("feedback:action", args=[fb.pk, "unhide"]), {"reason": "Đã xem."})
+    assert r.status_code == 302 and message in html.unescape(c.get(r["Location"]).content.decode())
+    r = c.post(f"/api/v1/feedback/{fb.pk}/moderate", {"action": "unhide", "reason": "Đã xem."}, content_type="application/json")
+    assert r.status_code == 409 and r.json()["code"] == "not-hidden" and r.json()["message"] == message
+    fb.refresh_from_db()
+    assert fb.report_count == 1 and FeedbackReport.objects.filter(feedback=fb).count() == 1 and fb.version == version
+    assert AuditLog.objects.filter(object_type="feedback.Feedback").count() == audit
+    assert not FeedbackEvent.objects.filter(feedback=fb, kind=FeedbackEvent.Kind.UNHIDE).exists()
+    # A hidden item is unhidden as before, its reports cleared.
+    svc.feedback_hide(feedback=fb, actor=users["onestop"], reason="Đang xem xét.")
+    done = svc.feedback_unhide(feedback=fb, actor=users["onestop"], note="Đã xem.")
+    assert not done.hidden and done.report_count == 0 and not FeedbackReport.objects.filter(feedback=fb).exists()
+    assert AuditLog.objects.filter(object_type="feedback.Feedback", verb="feedback_unhide").count() == 1
