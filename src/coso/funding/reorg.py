@@ -71,9 +71,10 @@ def _extra_workers_plan(plan: MovePlan) -> list[tuple[str, int, int, int, int]]:
     ids = commune_ids({*sources, *(s for group in sources.values() for s in group)})
     in_force: dict[int, int] = {}  # commune id → number in force on ``day``, from rows dated before it
     on_day: dict[int, int] = {}  # commune id → number of its row dated ``day``
-    rows = ExtraWorkers.objects.filter(commune_id__in=list(ids.values()), valid_from__lte=day).order_by("commune_id", "valid_from")
+    rows = ExtraWorkers.objects.filter(commune_id__in=list(ids.values())).order_by("commune_id", "valid_from")  # a few rows a commune
     for cid, since, n in rows.values_list("commune_id", "valid_from", "extra_pt_workers"):
-        (on_day if since == day else in_force)[cid] = n
+        if since <= day:
+            (on_day if since == day else in_force)[cid] = n
     out = []
     for target, group in sorted(sources.items()):
         numbers = [n for s in group if s in ids and (n := on_day.get(ids[s], in_force.get(ids[s], 0)))]
