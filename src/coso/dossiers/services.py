@@ -620,7 +620,15 @@ def _changed_fields(d: Dossier, state: dict[str, Any]) -> list[str]:
 
 
 def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int | None, reason: str = "", data: dict | None = None, files: list[tuple[str, Any]] | None = None) -> Dossier:
-    """Apply one workflow action. Bad input or an illegal transition raises and changes nothing."""
+    """Apply one workflow action. Bad input or an illegal transition raises and changes nothing.
+
+    Another unit's (another citizen's) dossier answers 404 whatever else is wrong with the request: the scope is
+    checked before the action, the reason and the files, so that no other answer tells it exists."""
+    try:
+        visible = Dossier.objects.only("commune_code", "owner_id").get(pk=dossier_id)
+    except (Dossier.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError() from None
+    _check_scope(visible, actor)
     data = data or {}
     reason = free_text(reason, field="reason", label=_("Lý do"))
     rule = ACTIONS.get(action)

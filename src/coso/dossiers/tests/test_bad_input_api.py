@@ -247,3 +247,22 @@ def test_a_catalogue_document_name_over_300_characters_is_kept_whole(login, user
     assert Dossier.objects.get().attachments.get().document_name == name.strip()
     with pytest.raises(ValueError, match="Tên giấy tờ dài quá 500 ký tự"):
         parse_documents("x" * 501)
+
+
+def test_an_action_on_another_communes_dossier_is_a_404_even_without_the_required_reason(login, users, commune, other_commune, version):
+    from coso.dossiers.tests.factories import DossierFactory
+
+    theirs = DossierFactory(staff=users, commune=commune, procedure_version=version)
+    c = login(users["other_onestop"])
+    for action, body in [("refuse", {"version": theirs.version, "reason": ""}), ("request_supplement", {"version": theirs.version}),
+                         ("no_such_action", {"version": theirs.version})]:
+        r = c.post(f"/api/v1/dossiers/{theirs.pk}/actions/{action}", body, content_type="application/json")
+        assert r.status_code == 404, (action, r.content)
+        assert r.json()["code"] == login(users["other_onestop"]).post(
+            "/api/v1/dossiers/999999/actions/refuse", {"version": 1, "reason": ""}, content_type="application/json").json()["code"]
+    fresh = Dossier.objects.get(pk=theirs.pk)
+    assert (fresh.version, fresh.status, fresh.events.count()) == (theirs.version, theirs.status, theirs.events.count())
+    # the commune's own officer still gets the reason error
+    r = login(users["onestop"]).post(f"/api/v1/dossiers/{theirs.pk}/actions/refuse", {"version": theirs.version, "reason": ""},
+                                     content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "reason-required"
