@@ -278,7 +278,8 @@ def list_feedback(request: HttpRequest, tab: str = "all", q: str = "", category:
 @router.get("/{int:feedback_id}", response=FeedbackStaffOut | FeedbackSenderOut,
             summary="One feedback item (staff: with moderation fields and draft answer; the sender: sender's view)")
 def get_feedback(request: HttpRequest, feedback_id: int):  # type: ignore[no-untyped-def]
-    return _as_seen_by(request.user, sel.feedback_get(fetched_by=request.user, pk=feedback_id))
+    # the predecessors' items too (read only), as the staff page (``sel.feedback_read``)
+    return _as_seen_by(request.user, sel.feedback_read(fetched_by=request.user, pk=feedback_id))
 
 
 class _LazyMap:

@@ -127,7 +127,7 @@ def feedback_get_for_viewer(*, pk: int, user: Any, access_key: str = "") -> tupl
     fb = Feedback.objects.select_related("category", "village", "submitter").filter(pk=pk).first()
     if fb is None:
         raise Http404
-    if user is not None and user.is_authenticated and user.is_staff_role and scoped(Feedback.objects.filter(pk=pk), user).exists():
+    if user is not None and user.is_authenticated and user.is_staff_role and Feedback.objects.filter(read_scope_q(user), pk=pk).exists():
         return fb, "staff"
     if (user is not None and user.is_authenticated and fb.submitter_id == user.pk) or same_secret(access_key, fb.access_key):
         return fb, "sender"
@@ -170,6 +170,36 @@ def feedback_list(*, fetched_by: Any, tab: str = "pending", query: str = "", cat
 def feedback_get(*, fetched_by: Any, pk: int) -> Feedback:
     return get_scoped_or_404(Feedback.objects.select_related("category", "village", "submitter", "answered_by"), fetched_by,
                              scope={"owner_field": "submitter"}, pk=pk)
+
+
+def read_scope_q(user: Any) -> Q:
+    """The feedback ``user`` may read: their unit's (``coso.core.scoping``) and, for a commune's (province's) staff, the
+    items of the old communes merged into it (into one of its communes) on 1/7/2025, sent before the reorganisation,
+    which the indices 5.2 / 5.3 count under it (``coso.units.lineage.predecessors_read_q``). Moderating and handling an
+    item keeps to its own unit (:func:`feedback_get`)."""
+    from coso.core.scoping import scope_q
+    from coso.units.lineage import predecessors_read_q
+
+    own = scope_q(user, owner_field="submitter")
+    if not own:  # Q(): everything (a system administrator); Q() | x would be x alone
+        return own
+    return own | predecessors_read_q(user, date_field="submitted_at")
+
+
+def feedback_read(*, fetched_by: Any, pk: int) -> Feedback:
+    """One item to read (staff page, API GET): :func:`feedback_get` widened to the predecessors' items
+    (:func:`read_scope_q`); anything else answers 404."""
+    from django.http import Http404
+
+    try:
+        return Feedback.objects.select_related("category", "village", "submitter", "answered_by").filter(read_scope_q(fetched_by)).get(pk=pk)
+    except (Feedback.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def in_own_scope(*, user: Any, feedback: Feedback) -> bool:
+    """Whether ``user`` may act on ``feedback`` (its unit's scope, as :func:`feedback_get`), not only read it."""
+    return scoped(Feedback.objects.filter(pk=feedback.pk), user, owner_field="submitter").exists()
 
 
 def feedback_history(*, feedback: Feedback, moderator: bool) -> QuerySet:

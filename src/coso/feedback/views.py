@@ -261,7 +261,9 @@ def moderation_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def manage_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
-    fb = sel.feedback_get(fetched_by=request.user, pk=pk)
+    # the predecessors' items (before 1/7/2025) are read only: no action offered (manage_action refuses them, 404)
+    fb = sel.feedback_read(fetched_by=request.user, pk=pk)
+    own = sel.in_own_scope(user=request.user, feedback=fb)
     templates = list(sel.templates_for(fb.category))
     ctx = {
         "fb": fb,
@@ -279,7 +281,7 @@ def manage_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "templates": templates,
         "templates_data": {str(t.pk): t.body for t in templates},
         "overdue": fb.is_overdue(),
-        "can_act": request.user.is_superuser or request.user.role in svc.HANDLER_ROLES,
+        "can_act": own and (request.user.is_superuser or request.user.role in svc.HANDLER_ROLES),
         "staff": _commune_staff(fb.commune_code),
     }
     return render(request, "feedback/manage.html", ctx)
