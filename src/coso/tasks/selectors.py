@@ -38,9 +38,11 @@ def cutoff_day(on: dt.date, province_code: str = "") -> int:
     return int(book().value(CUTOFF_KEY, on, province_code, ""))
 
 
-def task_status(task: Task, *, on: dt.date | None = None) -> str:
+def task_status(task: Task, *, on: dt.date | None = None, extension_counts: bool | None = None) -> str:
+    """The task's official status on ``on`` (today); ``extension_counts``: the rule tasks.extension.counts_on_time when the
+    caller has read it already (a list of tasks), else read here."""
     on = on or timezone.localdate()
-    counts, _method = rule_values(on, task.province_code)
+    counts = rule_values(on, task.province_code)[0] if extension_counts is None else extension_counts
     return st.official_status(
         state=task.state,
         assigned_on=task.assigned_on,
@@ -292,16 +294,7 @@ def person_work_items(*, fetched_by: Any, user_ids: list[int], start: dt.date, e
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for t in qs.order_by("effective_due", "id"):
         counts, _m = rule_values(end, t.province_code)
-        s = st.official_status(
-            state=t.state,
-            assigned_on=t.assigned_on,
-            due_on=t.due_on,
-            effective_due=t.effective_due,
-            completed_on=t.completed_on,
-            cancelled_on=t.cancelled_on,
-            on=end,
-            extension_counts=counts,
-        )
+        s = task_status(t, on=end, extension_counts=counts)
         if s == st.IN_TERM:
             continue  # still within its term at the end of the period: evidence for a later period
         assert t.assignee_id is not None
@@ -340,16 +333,7 @@ def person_completed_tasks(*, fetched_by: Any, user_id: int, year: int, commune_
         if t.province_code not in counts_by_province:
             counts_by_province[t.province_code] = rule_values(end, t.province_code)[0]
         counts = counts_by_province[t.province_code]
-        s = st.official_status(
-            state=t.state,
-            assigned_on=t.assigned_on,
-            due_on=t.due_on,
-            effective_due=t.effective_due,
-            completed_on=t.completed_on,
-            cancelled_on=t.cancelled_on,
-            on=end,
-            extension_counts=counts,
-        )
+        s = task_status(t, on=end, extension_counts=counts)
         if s not in (st.ON_TIME, st.LATE):
             continue
         out.append(

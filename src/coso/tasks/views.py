@@ -50,16 +50,7 @@ def _rows(tasks: Any, *, user: Any, on: Any, extension_counts: bool) -> dict[str
     names = selectors.commune_names(t.commune_code for t in tasks) if show_commune else {}
     rows = []
     for t in tasks:
-        s = st.official_status(
-            state=t.state,
-            assigned_on=t.assigned_on,
-            due_on=t.due_on,
-            effective_due=t.effective_due,
-            completed_on=t.completed_on,
-            cancelled_on=t.cancelled_on,
-            on=on,
-            extension_counts=extension_counts,
-        )
+        s = selectors.task_status(t, on=on, extension_counts=extension_counts)
         rows.append({"task": t, "status": s, "label": st.LABELS.get(s, ""), "css": st.CSS.get(s, ""),
                      "commune": names.get(t.commune_code, t.commune_code)})
     return {"rows": rows, "show_commune": show_commune}
