@@ -409,6 +409,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "procedure_create": _("Tạo thủ tục hành chính"),
     "procedure_decentralise": _("Phân cấp thủ tục cho cấp xã"),
     "procedure_decentralise_end": _("Chấm dứt phân cấp thủ tục"),
+    "procedure_decentralise_withdraw": _("Huỷ phân cấp thủ tục chưa có hiệu lực"),
     "procedure_end": _("Ngừng áp dụng thủ tục"),
     "procedure_import": _("Nhập thủ tục từ danh mục"),
     "procedure_import_row": _("Nhập phiên bản thủ tục từ danh mục"),

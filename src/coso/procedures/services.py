@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from coso.accounts.roles import ADMIN_ROLES, Role
 from coso.core import json_input
-from coso.core.audit import audit_log, audited_create, audited_update, snapshot
+from coso.core.audit import audit_log, audited_create, audited_delete, audited_update, snapshot
 from coso.core.exceptions import ApplicationError, NotFoundError
 from coso.core.models import AuditLog
 from coso.core.params import FIRST_DAY, LAST_DAY
@@ -835,7 +835,8 @@ def load_procedures(*, path: Path | str | None = None, progress: Callable[[int, 
 
 def procedures_end(*, actor: Any, items: list[dict[str, Any]], reason: str = "") -> int:
     """End procedures on a date (idempotent, audited): close every version still open then (national and every province's),
-    withdraw the versions that would start on or after it (an empty period: never in force), mark inactive.
+    withdraw the versions that would start on or after it (an empty period: never in force), end the decentralisations
+    running then and withdraw those that would start later, mark inactive.
 
     ``items``: [{"code", "valid_to" (ISO date), "reason", "replaced_by"}]. Returns how many procedures changed.
     A person ends procedures from today on (``end-past``: dossiers filed since a past day were filed under
@@ -855,6 +856,8 @@ def procedures_end(*, actor: Any, items: list[dict[str, Any]], reason: str = "")
     today = timezone.localdate()
     if actor is not None and any(end < today for end in ends):
         raise procedures_errors.END_PAST(today=today.strftime("%d/%m/%Y"))
+    from .models import Decentralisation
+
     changed = 0
     with transaction.atomic():
         for item, end in zip(items, ends, strict=True):
@@ -871,6 +874,16 @@ def procedures_end(*, actor: Any, items: list[dict[str, Any]], reason: str = "")
                         touched = True
                 elif v.valid_to != v.valid_from:
                     audited_update(v, actor=actor, changes={"valid_to": v.valid_from}, verb="procedure_version_withdraw", reason=reason)
+                    touched = True
+            # The communes stop deciding it with it (nothing is decided under a procedure no longer in force): one
+            # running on the end date ends then; one decided to start on or after it never takes effect and is withdrawn.
+            for d in Decentralisation.objects.select_for_update().filter(procedure=proc).order_by("province_code", "valid_from"):
+                if d.valid_from < end:
+                    if d.valid_to is None or d.valid_to > end:
+                        audited_update(d, actor=actor, changes={"valid_to": end}, verb="procedure_decentralise_end", reason=reason)
+                        touched = True
+                else:
+                    audited_delete(d, actor=actor, verb="procedure_decentralise_withdraw", reason=reason)
                     touched = True
             note = nfc(str(item.get("reason") or ""))
             if item.get("replaced_by"):

@@ -2,6 +2,7 @@
 
 - every version still open on the end date closes then, national and every province's; a version that would start on or
   after it never takes effect: its period becomes empty (valid_to = valid_from), kept as history, audited;
+- its phân cấp running on the end date ends then, one that would start later is withdrawn;
 - no new version (service, API, page, import) and no new phân cấp (service, API) is created for it."""
 
 from __future__ import annotations
@@ -119,3 +120,19 @@ def test_no_new_decentralisation_of_an_ended_procedure(login, users, commune):
     r = login(users["province_admin"]).post(f"{API}/decentralisations", json.dumps(body), content_type="application/json")
     assert r.status_code == 400 and r.json()["code"] == "procedure-ended" and r.json()["details"]["fields"]["procedure"] == [message], r.content
     assert _counts() == before
+
+
+def test_ending_ends_the_decentralisations_running_then_and_withdraws_later_ones(users):
+    proc = make_procedure().procedure
+    kw = {"procedure": proc, "level": Procedure.Level.COMMUNE, "decision_number": "12/QĐ-UBND", "decision_date": dt.date(2026, 11, 1)}
+    running = Decentralisation.objects.create(province_code="79", valid_from=dt.date(2026, 12, 10), **kw)
+    ends_before = Decentralisation.objects.create(province_code="01", valid_from=dt.date(2026, 12, 10), valid_to=dt.date(2027, 1, 10), **kw)
+    later = Decentralisation.objects.create(province_code="01", valid_from=dt.date(2027, 3, 1), **kw)
+    assert services.procedures_end(actor=users["sysadmin"], items=[{"code": proc.code, "valid_to": END.isoformat(), "reason": "Bãi bỏ"}]) == 1
+    running.refresh_from_db()
+    ends_before.refresh_from_db()
+    assert running.valid_to == END and ends_before.valid_to == dt.date(2027, 1, 10)  # the communes stop deciding it with it
+    assert not Decentralisation.objects.filter(pk=later.pk).exists()  # never in force: withdrawn, kept in the audit log
+    verbs = sorted(AuditLog.objects.filter(object_type="procedures.Decentralisation").values_list("verb", "object_id"))
+    assert verbs == [("procedure_decentralise_end", str(running.pk)), ("procedure_decentralise_withdraw", str(later.pk))]
+    assert services.procedures_end(actor=users["sysadmin"], items=[{"code": proc.code, "valid_to": END.isoformat(), "reason": "Bãi bỏ"}]) == 0
