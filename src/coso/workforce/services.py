@@ -909,6 +909,29 @@ def _approval_delegation(actor: Any, ev: Evaluation) -> Any:
     return delegation_active(actor, "evaluation_approve", timezone.localdate())
 
 
+def _sync_imported_items(ev: Evaluation, source: str, wanted: dict[str, dict[str, Any]]) -> tuple[int, int, int]:
+    """Make the evaluation year's work items of ``source`` (an import) what ``wanted`` says, one per ``source_ref``: create
+    the new ones, update those whose fields changed (what was entered on them by hand and is not in ``wanted`` stays),
+    delete those no longer wanted. Returns (created, updated, removed); all 0 when the log already matched."""
+    existing = {i.source_ref: i for i in WorkItem.objects.filter(person=ev.person, year=ev.year, source=source)}
+    created = updated = removed = 0
+    for ref, old in existing.items():
+        if ref not in wanted:
+            old.delete()
+            removed += 1
+    for ref, fields in wanted.items():
+        item = existing.get(ref)
+        if item is None:
+            WorkItem.objects.create(person=ev.person, year=ev.year, source=source, source_ref=ref, **fields)
+            created += 1
+        elif any(getattr(item, k) != v for k, v in fields.items()):
+            for k, v in fields.items():
+                setattr(item, k, v)
+            item.save()
+            updated += 1
+    return created, updated, removed
+
+
 @transaction.atomic
 def import_dossier_items(*, actor: Any, evaluation: Evaluation, today: dt.date | None = None) -> int:
     """Fill the work log from the one-stop shop without double entry: per month, the dossiers the person
@@ -940,22 +963,7 @@ def import_dossier_items(*, actor: Any, evaluation: Evaluation, today: dt.date |
             }
     # One item per month and on time / late: importing again updates or removes them, never doubles them; an import that
     # changes nothing leaves the score, the status and the version alone (a leader's assessment is not sent back for it).
-    existing = {i.source_ref: i for i in WorkItem.objects.filter(person=ev.person, year=ev.year, source=WorkItem.Source.DOSSIERS)}
-    changed = 0
-    for ref, old in existing.items():
-        if ref not in wanted:
-            old.delete()
-            changed += 1
-    for ref, fields in wanted.items():
-        item = existing.get(ref)
-        if item is None:
-            WorkItem.objects.create(person=ev.person, year=ev.year, source=WorkItem.Source.DOSSIERS, source_ref=ref, **fields)
-            changed += 1
-        elif any(getattr(item, k) != v for k, v in fields.items()):
-            for k, v in fields.items():
-                setattr(item, k, v)
-            item.save()
-            changed += 1
+    changed = sum(_sync_imported_items(ev, WorkItem.Source.DOSSIERS, wanted))
     if changed:
         audited_update(ev, actor=actor, verb="import-dossiers", changes={**recompute(ev), **_back_to_leader(ev), "version": ev.version + 1})
     audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=ev, verb="import-dossier-stats", after={"items": len(wanted), "changed": changed})
@@ -987,22 +995,7 @@ def import_task_items(*, actor: Any, evaluation: Evaluation) -> int:
         }
         for r in rows
     }
-    existing = {i.source_ref: i for i in WorkItem.objects.filter(person=ev.person, year=ev.year, source=WorkItem.Source.TASKS)}
-    created = updated = removed = 0
-    for ref, old in existing.items():
-        if ref not in wanted:
-            old.delete()
-            removed += 1
-    for ref, fields in wanted.items():
-        item = existing.get(ref)
-        if item is None:
-            WorkItem.objects.create(person=ev.person, year=ev.year, quarter=None, source=WorkItem.Source.TASKS, source_ref=ref, **fields)
-            created += 1
-        elif any(getattr(item, k) != v for k, v in fields.items()):
-            for k, v in fields.items():
-                setattr(item, k, v)
-            item.save()
-            updated += 1
+    created, updated, removed = _sync_imported_items(ev, WorkItem.Source.TASKS, wanted)
     if created or updated or removed:  # an import that changes nothing leaves the score, the status and the version alone
         audited_update(ev, actor=actor, verb="import-tasks", changes={**recompute(ev), **_back_to_leader(ev), "version": ev.version + 1})
     audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=ev, verb="import-task-items",
