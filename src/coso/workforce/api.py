@@ -186,6 +186,34 @@ def evaluations(request: HttpRequest, year: int = year_query(), commune: str = "
     return [_ev_out(e) for e in selectors.evaluation_list(fetched_by=request.user, year=year, commune=commune, status=status)]
 
 
+class WorkItemOut(Schema):
+    id: int
+    month: int | None
+    quarter: int | None
+    title: str
+    points: Decimal
+    completed: bool
+    failed_reviews: int
+    delays: int
+    excused: bool
+    source: str
+    source_ref: str
+    assigned_by: str
+    due_on: dt.date | None
+    completed_on: dt.date | None
+
+
+class EvaluationDetailOut(EvaluationOut):
+    work_items: list[WorkItemOut]
+
+
+@router.get("/evaluations/{int:pk}", response=EvaluationDetailOut,
+            summary="One evaluation with its work log (the items of the year it scores, manual and imported)")
+def evaluation_detail(request: HttpRequest, pk: int):
+    ev = selectors.evaluation_get(fetched_by=request.user, pk=pk)
+    return {**_ev_out(ev), "work_items": list(selectors.evaluation_work_items(ev))}
+
+
 class OpenIn(Schema):
     person_id: int
     year: Year

@@ -17,7 +17,7 @@ from coso.core.scoping import get_scoped_or_404, scope_unit, scoped
 from coso.core.search import search_filter
 from coso.core.text import tokens
 from coso.workforce import errors, rules
-from coso.workforce.models import Evaluation, Person, PositionHolding, StaffingQuota, Training
+from coso.workforce.models import Evaluation, Person, PositionHolding, StaffingQuota, Training, WorkItem
 from coso.workforce.policy import Policy, evaluation_rule, position_name
 
 SEARCH_KIND = "workforce.person"
@@ -361,6 +361,12 @@ def evaluation_get(*, fetched_by: Any, pk: int) -> Evaluation:
     if ev is None:
         raise Http404
     return ev
+
+
+def evaluation_work_items(evaluation: Evaluation) -> Any:
+    """The work log of the evaluation's year (Decree 335/2025): the items it scores, in the order the page shows them.
+    The caller fetched the evaluation in scope (``evaluation_get``)."""
+    return WorkItem.objects.filter(person_id=evaluation.person_id, year=evaluation.year).order_by("year", "month", "quarter", "id")
 
 
 def quota_groups(*, commune_code: str, year: int, province_code: str, exclude_ids: Iterable[int] = (),

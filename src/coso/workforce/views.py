@@ -312,7 +312,7 @@ def evaluation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             status = exc.status if exc.status < 500 else 400
         ev.refresh_from_db()
     return render(request, "workforce/evaluation.html", {
-        "ev": ev, "rule": rule, "items": ev.person.work_items.filter(year=ev.year), "steps": ev.steps.all(), "item_form": item_form,
+        "ev": ev, "rule": rule, "items": selectors.evaluation_work_items(ev), "steps": ev.steps.all(), "item_form": item_form,
         "self_form": self_form, "leader_form": leader_form, "is_leader": is_leader, "is_self": ev.person.user_id == request.user.pk,
         "can_self": ev.person.user_id == request.user.pk or request.user.is_superuser or request.user.role in services.REGISTER_EDIT_ROLES,
         "dossiers": ev.person.user_id is not None, "level_names": rules.LEVEL_NAMES,

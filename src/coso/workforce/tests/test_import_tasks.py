@@ -151,3 +151,25 @@ def test_import_tasks_page(users, commune, login):
     # Another commune's leader cannot open nor import into it.
     assert login(users["other_leader"]).post(url, {"action": "tasks"}).status_code == 404
     assert WorkItem.objects.filter(source="tasks").count() == 2
+
+
+def test_the_api_reads_an_evaluation_with_its_work_log(users, commune, login):
+    """GET /api/v1/workforce/evaluations/{id}: what an import put in the work log, as the page shows it; another commune's
+    evaluation is not found; the person evaluated reads their own."""
+    on_time, late = _tasks_of_the_year(users, commune)
+    ev = _evaluation(users, commune)
+    services.work_item_add(actor=users["home_affairs"], evaluation=ev, title="Soạn báo cáo", points=2, month=1)
+    services.import_task_items(actor=users["leader"], evaluation=ev)
+    r = login(users["leader"]).get(f"/api/v1/workforce/evaluations/{ev.pk}")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["id"] == ev.pk and body["year"] == 2026
+    items = {i["source_ref"] or i["title"]: i for i in body["work_items"]}
+    assert set(items) == {"Soạn báo cáo", f"task:{on_time.pk}", f"task:{late.pk}"}
+    assert items[f"task:{late.pk}"]["delays"] == 1 and items[f"task:{late.pk}"]["assigned_by"] == "UBND phường"
+    assert items[f"task:{late.pk}"]["due_on"] == "2026-03-20" and items[f"task:{late.pk}"]["completed_on"] == "2026-04-01"
+    assert items["Soạn báo cáo"]["source"] == "manual" and items["Soạn báo cáo"]["points"] in ("2", "2.00", 2)
+    assert login(users["specialist"]).get(f"/api/v1/workforce/evaluations/{ev.pk}").status_code == 200  # their own
+    r = login(users["other_leader"]).get(f"/api/v1/workforce/evaluations/{ev.pk}")
+    assert r.status_code == 404 and r.json()["code"] == "not-found"
+    assert login(users["onestop"]).get(f"/api/v1/workforce/evaluations/{ev.pk}").status_code == 404
