@@ -179,3 +179,19 @@ def usage(commune, other_commune, foreign_commune, version, make_dossier):  # ty
     make_dossier(other_commune, received=dt.date(2026, 11, 9), procedure_version=c, **online)
     make_dossier(foreign_commune, received=dt.date(2026, 11, 12), **online)
     return {"A": version, "B": b, "C": c, "D": d}
+
+
+@pytest.fixture
+def merged_units(commune, other_commune):  # type: ignore[no-untyped-def]
+    """The 1/7/2025 lineage the predecessor drill-down tests use: an old commune (old province 80) merged into
+    ``commune``; another old one divided, whose primary successor is ``commune`` and whose other part went to
+    ``other_commune``. Returns (old, divided)."""
+    merger = dt.date(2025, 7, 1)
+    Unit = apps.get_model("units", "AdministrativeUnit")
+    Succession = apps.get_model("units", "UnitSuccession")
+    old = Unit.all_objects.create(code="27700", name="Xã cũ", level="commune", kind="xa", province_code="80", valid_from=None, valid_to=merger)
+    divided = Unit.all_objects.create(code="27701", name="Xã chia", level="commune", kind="xa", province_code="80", valid_from=None, valid_to=merger)
+    Succession.objects.create(predecessor=old, successor=commune, effective_on=merger, is_primary=True)
+    Succession.objects.create(predecessor=divided, successor=commune, effective_on=merger, is_primary=True)
+    Succession.objects.create(predecessor=divided, successor=other_commune, effective_on=merger, is_primary=False)
+    return old, divided

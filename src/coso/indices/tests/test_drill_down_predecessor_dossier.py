@@ -6,25 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.apps import apps
-
 import pytest
 
 pytestmark = pytest.mark.django_db
-MERGER = dt.date(2025, 7, 1)
 
 
 @pytest.fixture
-def merged(commune, other_commune, make_dossier):  # type: ignore[no-untyped-def]
+def merged(merged_units, make_dossier):  # type: ignore[no-untyped-def]
     """An old commune (old province 80) merged into ``commune``; another old one divided, whose primary successor is
     ``commune`` and whose other part went to ``other_commune``; a late dossier of each, June 2025."""
-    Unit = apps.get_model("units", "AdministrativeUnit")
-    Succession = apps.get_model("units", "UnitSuccession")
-    old = Unit.all_objects.create(code="27700", name="Xã cũ", level="commune", kind="xa", province_code="80", valid_from=None, valid_to=MERGER)
-    divided = Unit.all_objects.create(code="27701", name="Xã chia", level="commune", kind="xa", province_code="80", valid_from=None, valid_to=MERGER)
-    Succession.objects.create(predecessor=old, successor=commune, effective_on=MERGER, is_primary=True)
-    Succession.objects.create(predecessor=divided, successor=commune, effective_on=MERGER, is_primary=True)
-    Succession.objects.create(predecessor=divided, successor=other_commune, effective_on=MERGER, is_primary=False)
+    old, divided = merged_units
     late = make_dossier(old, received=dt.date(2025, 6, 2), finished=dt.date(2025, 6, 20), timeliness="late")
     part = make_dossier(divided, received=dt.date(2025, 6, 3), finished=dt.date(2025, 6, 25), timeliness="late")
     return late, part
