@@ -10,6 +10,9 @@ For each route with parameters (an object id or code):
     data (its text values or, for JSON, its id); they may get 404/403/401/405/422 or a
     redirect to the login page; a POST (and, for API operations, every declared write
     method, with an empty JSON body) must neither change nor delete the object;
+  * where the route surely names the object's model, an outsider gets the very answer that a
+    nonexistent object of the same shape gets: a 403, 409 or 422 where a bogus id gets 404
+    would tell them the object exists;
   * nobody, including a system administrator with a bogus id, may get a 500.
 For each route without parameters: GET as every role (and anonymous) never answers 500.
 
@@ -35,7 +38,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 import pytest
@@ -284,10 +287,25 @@ def _value(name: str, conv: str, obj: models.Model | None) -> str:
     return str(obj.pk)
 
 
-def build_url(route: Route, obj: models.Model | None) -> str | None:
+def _bogus_like(value: str) -> str:
+    """A value of the same shape as ``value`` that names nothing: a number for a number, a UUID for a UUID."""
+    if value.isdigit():
+        return str(BOGUS_INT)
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return BOGUS_STR
+    return str(uuid.UUID(int=BOGUS_INT))
+
+
+def build_url(route: Route, obj: models.Model | None, *, bogus: bool = False) -> str | None:
+    """The route's URL naming ``obj`` (bogus values when ``obj`` is None); with ``bogus``, values of the same
+    shape as ``obj``'s that name nothing."""
     url = route.template
     for name, conv in route.params:
         value = _value(name, conv, obj)
+        if bogus:
+            value = _bogus_like(value)
         if conv.startswith("regex:"):
             url = url.replace(f"(?P<{name}>{conv[6:]})", value, 1)
         else:
@@ -296,6 +314,22 @@ def build_url(route: Route, obj: models.Model | None) -> str | None:
     if re.search(r"[()\[\]^$*+?\\<>{}|]", url):
         return None  # an old-style regex we cannot fill
     return "/" + url
+
+
+# Public by design: anyone may read any commune's units and the rule book (laws are public).
+PUBLIC_MODELS = {"units.administrativeunit", "rules.rule"}
+
+
+def _names_it(route: Route, obj: models.Model, url: str) -> bool:
+    """Whether ``url`` surely names ``obj``: the route is about its model and the URL resolves (a code that is
+    not a slug, say, makes a URL Django never routes)."""
+    if obj._meta.label_lower in PUBLIC_MODELS or _model_score(type(obj), route) < 2:
+        return False
+    try:
+        resolve(url.split("?")[0])
+    except Resolver404:
+        return False
+    return True
 
 
 def _is_login_redirect(r: Any) -> bool:
@@ -414,6 +448,7 @@ def test_every_route_is_scoped_and_never_500(world, quiet_logs, capsys):  # type
             counts["unfillable"] += 1
             continue
         baseline: dict[str, str] = {}
+        bogus_status: dict[tuple[str, str, str], int] = {}  # (bogus URL, user, method) -> status
         insiders_and_outsiders = (
             ("sysadmin", users["sysadmin"]), ("anonymous", None), ("nobody", world["nobody"]), ("other_leader", users["other_leader"]),
             ("leader", users["leader"]), ("foreign_admin", world["foreign_admin"]), ("province_admin", users["province_admin"]),
@@ -448,6 +483,16 @@ def test_every_route_is_scoped_and_never_500(world, quiet_logs, capsys):  # type
                     r = _request(client_for(key, user), method, url, api=route.is_api)
                     counts["requests"] += 1
                     why = _leaks(r, obj, baseline.get(key, ""), method, route)
+                    like = build_url(route, obj, bogus=True) if _names_it(route, obj, url) else None
+                    if like is not None and (like, key, method) not in bogus_status:
+                        bogus_status[(like, key, method)] = _request(client_for(key, user), method, like, api=route.is_api).status_code
+                        counts["requests"] += 1
+                        counts["answers compared with a nonexistent object's"] += 1
+                    told = bogus_status.get((like or "", key, method))
+                    if not why and told is not None and r.status_code != told and not (r.status_code in (301, 302, 303, 307, 308) and told in (301, 302, 303, 307, 308)):
+                        # Another unit's object must get the answer a nonexistent one gets: a 403, a 422 or a 409
+                        # where a bogus id gets 404 tells the outsider that the object exists.
+                        why = f"answers {r.status_code} where a nonexistent id answers {told}"
                     if method != "GET" and not why:
                         after = _row(obj)
                         if after != before:
