@@ -4,7 +4,9 @@ Data: N dossiers (full 1,000,000; quick 20,000) spread over every commune in for
 (received, finished with early / on time / late, 30 % online, some rated), bulk-inserted.
 1. National index for 12 months (the national scorecard and the 34-province ranking with the previous
    period) read from the rollups. Baseline, same run: the same figures by a full recomputation from
-   the dossier table (the selectors' scan, grouped by commune), then scored.
+   the dossier table (the selectors' scan, grouped by commune), then scored, with the catalogue's figures of the
+   provinces with records in the period as the national figure takes them; every indicator fed from records or
+   the catalogue is compared, whatever another benchmark left in the shared database.
 2. Full rollup rebuild (manage.py rebuild_indices without the check). Baseline: one sequential scan of
    the dossier table (SELECT count(*), sum(length(code)), max(finished_at) …). Goal ≤ 3 × the scan. A second row
    sets the same rebuild beside every dossier row read once by the application (the columns the rebuild needs), a
@@ -210,18 +212,29 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         return selectors.national_card(period), selectors.province_ranking(period)
 
     def from_scan() -> Any:
+        from coso.dossiers.selectors import index_usage
+        from coso.indices.sql import home_provinces
+
+        scanned_facts = services.collect_facts(day_from=period.start, day_to=period.end, by_day=False)
+        usage = index_usage(day_from=period.start, day_to=period.end, by_day=False)
+        # A record counts in its current commune's province (the rollups' province), in its own where the commune is
+        # not in the register: rows another benchmark left in the shared database (bench_dossiers' inbox dossiers of
+        # made-up communes in province 99) are then counted, and weighed, as the rollups count them.
+        home = home_provinces(sorted({r["unit_code"] for r in [*scanned_facts, *usage]}))
         facts: dict[str, tuple[int, int]] = {}
-        for f in services.collect_facts(day_from=period.start, day_to=period.end, by_day=False):
+        active: set[str] = set()
+        for f in scanned_facts:
             a, b = facts.get(f["indicator"], (0, 0))
             facts[f["indicator"]] = (a + f["numerator"], b + f["denominator"])
+            if f["denominator"]:
+                active.add(home.get(f["unit_code"], f["province_code"] or ""))
         # 3.2: the procedures with online dossiers per province, by the same scan (no usage rollup).
-        from coso.dossiers.selectors import index_usage
-
         used: dict[str, set[str]] = {}
-        for u in index_usage(day_from=period.start, day_to=period.end, by_day=False):
-            used.setdefault(u["province_code"], set()).add(u["procedure_code"])
-        # The catalogue's indicators (1.3, 3.1) are not dossier facts: the same ones on both sides.
-        return engine.scorecard({**facts, **selectors.national_catalogue_facts(period.end, used)}, on=period.end)
+        for u in usage:
+            used.setdefault(home.get(u["unit_code"], u["province_code"] or ""), set()).add(u["procedure_code"])
+        # The catalogue's indicators (1.3, 3.1, and 3.2's online procedures) are not dossier facts: read on both sides
+        # for the provinces with records in the period (all of them when none has any), as the national figure does.
+        return engine.scorecard({**facts, **selectors.national_catalogue_facts(period.end, used, sorted(active) or None)}, on=period.end)
 
     times_r, times_s = [], []
     for _ in range(3):
@@ -232,10 +245,12 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         t = time.perf_counter()
         scanned = from_scan()
         times_s.append(time.perf_counter() - t)
-    same = all(
-        (card.indicator(code).numerator, card.indicator(code).denominator) == (scanned.indicator(code).numerator, scanned.indicator(code).denominator)
-        for code in ("2.1", "3.2", "3.3", "4.1", "4.2", "5.4")
-    ) and card.points == scanned.points
+    differ = [
+        code
+        for code in ("1.3", "2.1", "3.1", "3.2", "3.3", "4.1", "4.2", "5.2", "5.3", "5.4")
+        if (card.indicator(code).numerator, card.indicator(code).denominator) != (scanned.indicator(code).numerator, scanned.indicator(code).denominator)
+    ]
+    same = not differ and card.points == scanned.points
     rows.append(
         {
             "benchmark": "indices: national 766 index, 12 months, + 34-province ranking (rollups)",
@@ -243,7 +258,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             "unit": "s",
             "baseline": "same national figures by a full scan of the dossier table",
             "baseline_value": min(times_s),
-            "note": f"goal < 1 s; figures identical: {same}; figures cache emptied before each run; the baseline does not rank the provinces",
+            "note": f"goal < 1 s; figures identical: {same}{' (' + ', '.join(differ) + ' differ)' if differ else ''}; figures cache emptied before each run; the baseline does not rank the provinces",
         }
     )
 
