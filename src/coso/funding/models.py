@@ -51,6 +51,9 @@ class ExtraWorkers(TenantModel):
     commune = models.ForeignKey("units.AdministrativeUnit", on_delete=models.CASCADE, related_name="funding_extra_workers")
     valid_from = models.DateField(_("áp dụng từ ngày"))
     extra_pt_workers = models.PositiveSmallIntegerField(_("số người hoạt động không chuyên trách tăng thêm"), default=0)
+    # The part of ``extra_pt_workers`` a commune merger added (the merged communes' numbers, ``coso.funding.reorg``), so
+    # that the mover does not add it twice; 0 for a number entered by an officer.
+    merged_workers = models.PositiveSmallIntegerField(_("trong đó của các xã sáp nhập"), default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                    verbose_name=_("người cập nhật"))
     created_at = models.DateTimeField(_("thời điểm cập nhật"), auto_now_add=True)

@@ -1,11 +1,14 @@
 """Reorganisation mover of funding: the organisations that receive funds and the fund distributions from the
 effective month move to the commune that takes over (a village's lines follow the village). An organisation the
 target already has (same kind and association) is not duplicated: it is marked inactive and stays, audited. From the
-effective date the commune that takes over counts the extra part-time workers of the communes merged into it.
+effective date the commune that takes over counts the extra part-time workers of the communes merged into it, on
+that date and on each of its own numbers dated later.
 Registered with ``coso.units.reorg``."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -51,12 +54,26 @@ register_mover("funding.lines", label=_("Tổ chức nhận kinh phí và dòng 
 
 
 # ---------------------------------------------------------------- extra part-time workers
-def _extra_workers_plan(plan: MovePlan) -> list[tuple[str, int, int, int, int]]:
+@dataclass(frozen=True)
+class _Write:
+    """One number of the target commune the merger sets: on the effective date (``row`` None: created) or later."""
+
+    row: ExtraWorkers | None
+    valid_from: dt.date
+    total: int
+    merged: int
+
+
+def _extra_workers_plan(plan: MovePlan) -> list[tuple[str, int, int, int, list[_Write]]]:
     """(target commune code, its id, how many merged communes' numbers it takes over, the extra part-time workers they add,
-    its number from the effective date) for each target whose number from that date is not yet the sum: the numbers in
-    force on the effective date of the communes merged into it, plus its own in force the day before (a number of its own
-    dated the effective date is replaced). Read by the preview and the move alike, so the figures match; a second run
-    finds every target's number already set and does nothing."""
+    the numbers to write) for each target whose numbers from the effective date do not yet hold the merged communes' workers.
+
+    From the effective date the target's number is its own plus the numbers in force that day of the communes merged into
+    it: on the effective date (its own in force the day before, or its own dated that day) and on every later date the
+    target already had a number of its own (entered for it alone, it would otherwise replace the sum from its date). Each
+    row keeps the part it carries (``merged_workers``), so that the figures are not added twice: a second run finds every
+    row holding them and does nothing, and once the merger is carried a number an officer enters later (the whole number,
+    ``merged_workers`` 0) is left as it is. Read by the preview and the move alike, so the figures match."""
     if plan.kind != "commune_merge":
         # A split leaves the divided commune's number where it is (the province sets the new communes' numbers): the same
         # workers are not counted twice.
@@ -71,10 +88,15 @@ def _extra_workers_plan(plan: MovePlan) -> list[tuple[str, int, int, int, int]]:
     ids = commune_ids({*sources, *(s for group in sources.values() for s in group)})
     in_force: dict[int, int] = {}  # commune id → number in force on ``day``, from rows dated before it
     on_day: dict[int, int] = {}  # commune id → number of its row dated ``day``
+    ahead: dict[int, list[ExtraWorkers]] = {}  # commune id → its rows dated ``day`` and later
     rows = ExtraWorkers.objects.filter(commune_id__in=list(ids.values())).order_by("commune_id", "valid_from")  # a few rows a commune
-    for cid, since, n in rows.values_list("commune_id", "valid_from", "extra_pt_workers"):
-        if since <= day:
-            (on_day if since == day else in_force)[cid] = n
+    for row in rows:
+        if row.valid_from < day:
+            in_force[row.commune_id] = row.extra_pt_workers
+        else:
+            ahead.setdefault(row.commune_id, []).append(row)
+            if row.valid_from == day:
+                on_day[row.commune_id] = row.extra_pt_workers
     out = []
     for target, group in sorted(sources.items()):
         numbers = [n for s in group if s in ids and (n := on_day.get(ids[s], in_force.get(ids[s], 0)))]
@@ -82,38 +104,60 @@ def _extra_workers_plan(plan: MovePlan) -> list[tuple[str, int, int, int, int]]:
         tid = ids.get(target)
         if not carried or tid is None:
             continue
-        total = in_force.get(tid, 0) + carried
-        if on_day.get(tid) != total:
-            out.append((target, tid, len(numbers), carried, total))
+        own_rows = ahead.get(tid, [])
+        carried_before = any(r.merged_workers for r in own_rows)  # the merger was carried: a row without a part is whole
+        writes = []
+        if not own_rows or own_rows[0].valid_from != day:
+            writes.append(_Write(None, day, in_force.get(tid, 0) + carried, carried))
+        for r in own_rows:
+            if r.merged_workers == carried or (carried_before and not r.merged_workers):
+                continue
+            writes.append(_Write(r, r.valid_from, r.extra_pt_workers - r.merged_workers + carried, carried))
+        if writes:
+            out.append((target, tid, len(numbers), carried, writes))
     return out
 
 
 def extra_workers_count(plan: MovePlan) -> dict[str, int]:
     """{target commune code: the merged communes' numbers it takes over} (records, as the other movers count them)."""
-    return {target: n for target, _tid, n, _carried, _total in _extra_workers_plan(plan)}
+    return {target: n for target, _tid, n, _carried, _writes in _extra_workers_plan(plan)}
 
 
 def extra_workers_added(plan: MovePlan) -> dict[str, int]:
     """{target commune code: the extra part-time workers the merged communes add to its number} (the note beside)."""
-    return {target: carried for target, _tid, _n, carried, _total in _extra_workers_plan(plan)}
+    return {target: carried for target, _tid, _n, carried, _writes in _extra_workers_plan(plan)}
+
+
+def extra_workers_later(plan: MovePlan) -> dict[str, int]:
+    """{target commune code: its numbers dated after the effective date to which the merged communes' workers are added}."""
+    out = {}
+    for target, _tid, _n, _carried, writes in _extra_workers_plan(plan):
+        if later := sum(1 for w in writes if w.valid_from > plan.effective_on):
+            out[target] = later
+    return out
 
 
 def extra_workers_move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
     """From the effective date the commune that takes over counts the extra part-time workers of the communes merged into it
     (Decree 33/2023/NĐ-CP, Art. 34, as each commune's number is set in ``coso.funding.services.commune_profile_set``): one
-    number dated the effective date, audited. Written by the reorganisation, which may take effect on a past date (the
-    refusal of past dates is for the officers' changes)."""
+    number dated the effective date, and the same workers added to each of its numbers dated later, each write audited.
+    Written by the reorganisation, which may take effect on a past date (the refusal of past dates is for the officers'
+    changes)."""
     out: dict[str, int] = {}
-    for target, tid, n, carried, total in _extra_workers_plan(plan):
-        row = ExtraWorkers.objects.select_for_update().filter(commune_id=tid, valid_from=plan.effective_on).first()
-        if row is None:
-            audited_create(ExtraWorkers(commune_id=tid, province_code=plan.province_code, commune_code=target, valid_from=plan.effective_on,
-                                        extra_pt_workers=total, created_by=actor), actor=actor, verb="reorganisation_extra_workers",
-                           reason=plan.reference)
-        else:
-            audited_update(row, actor=actor, changes={"extra_pt_workers": total}, verb="reorganisation_extra_workers", reason=plan.reference)
+    for target, tid, n, carried, writes in _extra_workers_plan(plan):
+        for w in writes:
+            if w.row is None:
+                audited_create(ExtraWorkers(commune_id=tid, province_code=plan.province_code, commune_code=target, valid_from=w.valid_from,
+                                            extra_pt_workers=w.total, merged_workers=w.merged, created_by=actor),
+                               actor=actor, verb="reorganisation_extra_workers", reason=plan.reference)
+            else:
+                row = ExtraWorkers.objects.select_for_update().get(pk=w.row.pk)
+                audited_update(row, actor=actor, changes={"extra_pt_workers": w.total, "merged_workers": w.merged}, verb="reorganisation_extra_workers",
+                               reason=plan.reference)
         out[target] = n
         out[f"workers:{target}"] = carried
+        if later := sum(1 for w in writes if w.valid_from > plan.effective_on):
+            out[f"later:{target}"] = later
     return out
 
 
@@ -121,4 +165,7 @@ register_mover("funding.extra_workers", label=_("Số người hoạt động kh
                order=41, count=extra_workers_count, move=extra_workers_move,
                notes={"workers": Note(_("Người hoạt động không chuyên trách tăng thêm đã cộng cho xã tiếp nhận từ ngày hiệu lực"),
                                       count=extra_workers_added,
-                                      ahead=_("Người hoạt động không chuyên trách tăng thêm sẽ cộng cho xã tiếp nhận từ ngày hiệu lực"))})
+                                      ahead=_("Người hoạt động không chuyên trách tăng thêm sẽ cộng cho xã tiếp nhận từ ngày hiệu lực")),
+                      "later": Note(_("Số đã đặt cho xã tiếp nhận từ một ngày sau ngày hiệu lực, đã cộng thêm người của các xã sáp nhập"),
+                                    count=extra_workers_later,
+                                    ahead=_("Số đã đặt cho xã tiếp nhận từ một ngày sau ngày hiệu lực, sẽ cộng thêm người của các xã sáp nhập"))})

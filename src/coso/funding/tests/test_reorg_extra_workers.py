@@ -84,3 +84,64 @@ def test_a_split_carries_no_number(users, commune, other_commune):
                      commune_map={other_commune.code: commune.code})
     assert extra_workers_count(split) == {} == extra_workers_move(split, actor=users["province_admin"])
     assert not ExtraWorkers.objects.filter(commune=commune).exists()
+
+
+def test_a_number_the_successor_had_set_for_a_later_date_also_gets_the_merged_communes_workers(users, commune, other_commune):
+    """The successor's number set for itself alone from a date after the effective date replaced the merged sum from that
+    date (its fund lost the merged commune's workers again); the merger now adds them to that number too."""
+    finance = users["province_finance"]
+    _set(finance, commune, 2, dt.date(2025, 10, 1))
+    _set(finance, other_commune, 3, dt.date(2025, 9, 1))
+    # entered on 1/3/2026, before the merger was decided, for the successor alone from 1/6/2026
+    with time_machine.travel(dt.datetime(2026, 3, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False):
+        services.commune_profile_set(actor=finance, commune=commune, extra_pt_workers=4, valid_from=dt.date(2026, 6, 1))
+    r = units.reorganisation_schedule(
+        actor=users["province_admin"], province_code="79", kind=Reorganisation.Kind.COMMUNE_MERGE, decision_number="18/NQ-HĐND",
+        decision_date=dt.date(2026, 2, 20), effective_on=EFFECTIVE, title="Sáp nhập", spec={"sources": [other_commune.code], "target": commune.code},
+        today=dt.date(2026, 3, 2))
+    preview = {m["key"]: m["counts"] for m in r.preview["movers"]}
+    assert preview["funding.extra_workers"] == {commune.code: 1}
+    notes = {n["key"]: n["count"] for n in r.preview["notes"] if n["mover"] == "funding.extra_workers"}
+    assert notes == {f"workers:{commune.code}": 3, f"later:{commune.code}": 1}
+    units.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE + dt.timedelta(days=1))
+    r.refresh_from_db()
+    assert r.status == Reorganisation.Status.APPLIED
+    assert r.result["movers"]["funding.extra_workers"] == {**preview["funding.extra_workers"], **notes}  # preview and result agree
+    history = list(ExtraWorkers.objects.filter(commune=commune).order_by("valid_from"))
+    assert [(x.valid_from, x.extra_pt_workers) for x in history] == [
+        (dt.date(2025, 10, 1), 2), (EFFECTIVE, 5), (dt.date(2026, 6, 1), 7)]
+    assert extra_workers_on(history, EFFECTIVE - dt.timedelta(days=1)) == 2  # before: its own
+    assert extra_workers_on(history, dt.date(2026, 5, 31)) == 5  # 2 of its own + 3 merged
+    assert extra_workers_on(history, dt.date(2026, 7, 1)) == 7  # its later number (4) + 3 merged, not 4 alone
+    entries = AuditLog.objects.filter(verb="reorganisation_extra_workers").order_by("pk")
+    assert [(e.after["extra_pt_workers"], e.commune_code) for e in entries] == [(5, commune.code), (7, commune.code)]
+    assert entries[1].before["extra_pt_workers"] == 4 and entries[1].reason.startswith("18/NQ-HĐND")
+    # a second run finds both numbers holding the merged workers and adds nothing
+    plan = plan_for(r)
+    assert extra_workers_count(plan) == {}
+    assert extra_workers_move(plan, actor=users["province_admin"]) == {}
+    assert list(ExtraWorkers.objects.filter(commune=commune).order_by("valid_from").values_list("extra_pt_workers", flat=True)) == [2, 5, 7]
+    assert AuditLog.objects.filter(verb="reorganisation_extra_workers").count() == 2
+    # a number the officers enter once the merger is carried is the whole number: neither a run nor the funds add to it
+    with time_machine.travel(dt.datetime(2026, 8, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False):
+        services.commune_profile_set(actor=finance, commune=commune, extra_pt_workers=6, valid_from=dt.date(2026, 9, 1))
+    assert extra_workers_move(plan, actor=users["province_admin"]) == {}
+    assert ExtraWorkers.objects.get(commune=commune, valid_from=dt.date(2026, 9, 1)).extra_pt_workers == 6
+
+
+def test_a_number_the_successor_had_set_for_the_effective_date_itself_is_kept_and_the_merged_workers_added(users, commune, other_commune):
+    finance = users["province_finance"]
+    _set(finance, commune, 2, dt.date(2025, 10, 1))
+    _set(finance, other_commune, 3, dt.date(2025, 9, 1))
+    with time_machine.travel(dt.datetime(2026, 3, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False):
+        services.commune_profile_set(actor=finance, commune=commune, extra_pt_workers=4, valid_from=EFFECTIVE)
+    r = units.reorganisation_schedule(
+        actor=users["province_admin"], province_code="79", kind=Reorganisation.Kind.COMMUNE_MERGE, decision_number="19/NQ-HĐND",
+        decision_date=dt.date(2026, 2, 20), effective_on=EFFECTIVE, title="Sáp nhập", spec={"sources": [other_commune.code], "target": commune.code},
+        today=dt.date(2026, 3, 2))
+    notes = {n["key"]: n["count"] for n in r.preview["notes"] if n["mover"] == "funding.extra_workers"}
+    assert notes == {f"workers:{commune.code}": 3}
+    units.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
+    assert list(ExtraWorkers.objects.filter(commune=commune).values_list("valid_from", "extra_pt_workers")) == [
+        (dt.date(2025, 10, 1), 2), (EFFECTIVE, 7)]
+    assert extra_workers_move(plan_for(r), actor=users["province_admin"]) == {}
