@@ -192,7 +192,10 @@ def export_allocation(request: HttpRequest, filters: Query[AllocationFilter], fo
         raise errors.EXPORT_ALLOCATION_INVALID_FORMAT(details={"fields": {"format": [format]}})
     alloc = _allocation(request, filters, detail=True)
     province = AdministrativeUnit.objects.filter(code=alloc.province_code).first()
-    unit = alloc.communes[0].commune.name if filters.commune and alloc.communes else (province.name if province else alloc.province_code)
+    # One commune's table (asked for, or the only one a commune user may see: allocation_get gives them their own) is
+    # headed with the commune's name, as the page's export is; the province's with the province's.
+    one_commune = bool(filters.commune) or not selectors.is_province_user(request.user)
+    unit = alloc.communes[0].commune.name if one_commune and alloc.communes else (province.name if province else alloc.province_code)
     if format == "pdf":
         resp = HttpResponse(allocation_pdf(alloc, unit_name=unit, province_name=province.name if province else ""), content_type="application/pdf")
     else:

@@ -238,3 +238,23 @@ def test_province_extends_commune_pt_fund_on_rules_page(login, users, data, old_
     r = c.get(f"/api/v1/funding/allocation?period=2026&commune={old_commune.code}")
     # Jan–May national rule + Jun–Aug province extension (no extra-worker rule after 31/5); base salary 2,530,000 from July
     assert r.json()["communes"][0]["by_category"]["commune_pt"] == 6 * 21 * 2_340_000 + 2 * 21 * 2_530_000
+
+
+@pytest.mark.parametrize("role", ["finance", "leader"])
+def test_a_commune_users_api_export_is_headed_with_their_commune_as_the_page_export(login, users, data, old_commune, role):
+    """A commune user's GET /api/v1/funding/allocation/export without commune= holds their commune's figures only (as the
+    JSON answer) but was headed with the province's name, as if it were the province's table."""
+    c = login(users[role])
+    api = c.get("/api/v1/funding/allocation/export?format=xlsx&period=2025")
+    page = c.get("/funding/?period=2025&format=xlsx")
+    headings = []
+    for r in (api, page):
+        assert r.status_code == 200
+        sheet = load_workbook(io.BytesIO(r.content))["Tổng hợp"]
+        headings.append(sheet.cell(row=1, column=1).value)
+    assert headings == [old_commune.name.upper()] * 2
+    pdf = c.get("/api/v1/funding/allocation/export?format=pdf&period=2025")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # a province user's export without commune= is the province's, headed with its name
+    r = login(users["province_finance"]).get("/api/v1/funding/allocation/export?format=xlsx&period=2025")
+    assert load_workbook(io.BytesIO(r.content))["Tổng hợp"].cell(row=1, column=1).value == "THÀNH PHỐ HỒ CHÍ MINH"
