@@ -30,6 +30,15 @@ def _unit(code: str, level: str) -> Any:
     return unit
 
 
+def _scoped_commune(request: AuthedHttpRequest, code: str) -> Any:
+    """The commune whose records (or strength index) the caller asks for, if they may see them; else 404, before any other
+    parameter is looked at."""
+    unit = _unit(code, "commune")
+    if not selectors.can_view_records(request.user, province_code=unit.province_code, commune_code=unit.code):
+        raise Http404
+    return unit
+
+
 @router.get("/scorecard", auth=None, summary="Decision 766 index of a commune, a province or the country (published figures)")
 @page_of_figures
 def scorecard(request: HttpRequest, level: str = "national", code: str = "", period: str = "", start: str = "", end: str = "") -> dict[str, Any]:
@@ -78,13 +87,11 @@ def records(
     request: AuthedHttpRequest, commune: str, indicator: str, period: str = "", start: str = "", end: str = "", all: bool = False,
     limit: int = Query(200, ge=1, le=1000),
 ) -> dict[str, Any]:  # noqa: A002 -- the query parameter's name
+    unit = _scoped_commune(request, commune)  # the scope first: another unit's caller learns nothing from a bad period
     p = _period(period, start, end)
     ind = INDICATOR_BY_CODE.get(indicator)
     if ind is None or not ind.drillable:
         raise errors.BAD_INDICATOR()
-    unit = _unit(commune, "commune")
-    if not selectors.can_view_records(request.user, province_code=unit.province_code, commune_code=unit.code):
-        raise Http404
     if ind.source == "usage":
         rows = selectors.usage_procedures(viewer=request.user, commune_code=unit.code, province_code=unit.province_code, period=p, missed=not all)
         return {
@@ -114,10 +121,8 @@ def records(
 @router.get("/strength", summary="Commune-strength index of a commune, with its pillars, inputs and coverage (scoped)")
 @page_of_figures
 def strength(request: AuthedHttpRequest, commune: str, period: str = "", start: str = "", end: str = "") -> dict[str, Any]:
+    unit = _scoped_commune(request, commune)
     p = _period(period, start, end)
-    unit = _unit(commune, "commune")
-    if not selectors.can_view_records(request.user, province_code=unit.province_code, commune_code=unit.code):
-        raise Http404
     out = selectors.province_strengths(unit.province_code, p, request.user, [unit.code])[unit.code].as_dict()
     out["province"] = selectors.strength_comparison(unit.province_code, p, unit.code).as_dict()
     return out

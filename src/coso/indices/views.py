@@ -286,7 +286,13 @@ def _todo(user: Any) -> dict[str, Any]:
 @login_required
 def records(request: AuthedHttpRequest) -> HttpResponse:
     """The dossiers (or feedback; for 3.2 the online procedures) behind one commune's figure: by default those counting
-    against it (``?all=1``: all)."""
+    against it (``?all=1``: all). Another unit's commune is 404 before the period or the indicator is looked at."""
+    commune_code = request.GET.get("commune", "").strip()
+    from coso.units.models import AdministrativeUnit
+
+    unit = AdministrativeUnit.objects.filter(code=commune_code, level=AdministrativeUnit.Level.COMMUNE).first() if commune_code else None
+    if unit is None or not selectors.can_view_records(request.user, province_code=unit.province_code, commune_code=unit.code):
+        raise Http404
     period, error = _period_or_error(request)
     if period is None:
         return _error(request, error)
@@ -294,12 +300,6 @@ def records(request: AuthedHttpRequest) -> HttpResponse:
     indicator = INDICATOR_BY_CODE.get(code)
     if indicator is None or not indicator.drillable:
         return _error(request, "Chỉ số không hợp lệ hoặc chưa có dữ liệu trong Coso.")
-    commune_code = request.GET.get("commune", "").strip()
-    from coso.units.models import AdministrativeUnit
-
-    unit = AdministrativeUnit.objects.filter(code=commune_code, level=AdministrativeUnit.Level.COMMUNE).first() if commune_code else None
-    if unit is None or not selectors.can_view_records(request.user, province_code=unit.province_code, commune_code=unit.code):
-        raise Http404
     missed = request.GET.get("all", "") != "1"
     qs: Any
     if indicator.source == "usage":

@@ -279,3 +279,23 @@ def test_drill_down_of_a_merged_commune_before_the_merger_lists_its_predecessors
         assert r.status_code == 200 and late_feedback.code in r.content.decode(), who
     # another commune's leader still sees nothing of them
     assert login(users["other_leader"]).get(f"/chi-so/ho-so/?commune={commune.code}&indicator=2.1&period=2025-06").status_code == 404
+
+
+@pytest.mark.parametrize("bad", ["period=2026-13", "start=2026-11-30&end=2026-11-01", "period=0001"])
+def test_another_units_caller_gets_404_whatever_the_period_or_the_indicator(built, users, login, commune, bad):
+    """The drill-down (page and API) and the strength API checked the period and the indicator before the caller's scope:
+    another commune's leader asking for this commune's records with a bad period got 400 bad-period (and a bad indicator
+    400), where a good one gets 404; they now get 404 whatever they send, and the commune's own leader still the error."""
+    from django.test import Client
+
+    other, own = Client(), Client()
+    other.force_login(users["other_leader"])
+    own.force_login(users["leader"])
+    for url in (f"/chi-so/ho-so/?commune={commune.code}&indicator=2.1&{bad}", f"/api/v1/indices/records?commune={commune.code}&indicator=2.1&{bad}",
+                f"/api/v1/indices/strength?commune={commune.code}&{bad}"):
+        assert other.get(url).status_code == 404, url
+        assert own.get(url).status_code == 400, url
+    for url in (f"/chi-so/ho-so/?commune={commune.code}&indicator=zzz&{NOV}", f"/api/v1/indices/records?commune={commune.code}&indicator=zzz&{NOV}"):
+        assert other.get(url).status_code == 404, url
+        assert own.get(url).status_code == 400, url
+    assert login(users["province_home_affairs"]).get(f"/api/v1/indices/records?commune={commune.code}&indicator=2.1&{bad}").status_code == 400
