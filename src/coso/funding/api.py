@@ -167,7 +167,19 @@ def set_rule(request: HttpRequest, payload: NormIn):  # type: ignore[no-untyped-
     return 201, {**ref.as_dict(), "valid_from": ref.valid_from, "valid_to": ref.valid_to}
 
 
+def _check_scope(request: HttpRequest, f: AllocationFilter) -> None:
+    """The caller may read funds and see the commune (or the province) asked for, else 403 / 404: checked before the period
+    or the format, so that another unit's caller learns nothing from a bad one."""
+    if f.commune:
+        selectors.commune_get(fetched_by=request.user, code=f.commune)
+    elif selectors.is_province_user(request.user):
+        selectors.province_for(request.user, f.province)
+    else:
+        selectors.require_reader(request.user)
+
+
 def _allocation(request: HttpRequest, f: AllocationFilter, detail: bool):  # type: ignore[no-untyped-def]
+    _check_scope(request, f)
     return selectors.allocation_get(fetched_by=request.user, period=_period(f.period), province_code=f.province, commune_code=f.commune, detail=detail)
 
 
@@ -187,7 +199,7 @@ def get_allocation(request: HttpRequest, filters: Query[AllocationFilter]):  # t
 
 @router.get("/allocation/export", response={200: None, **ERRORS}, summary="Allocation table as Excel (format=xlsx) or PDF (format=pdf)")
 def export_allocation(request: HttpRequest, filters: Query[AllocationFilter], format: str = "xlsx"):  # type: ignore[no-untyped-def]
-
+    _check_scope(request, filters)
     if format not in ("xlsx", "pdf"):
         raise errors.EXPORT_ALLOCATION_INVALID_FORMAT(details={"fields": {"format": [format]}})
     alloc = _allocation(request, filters, detail=True)

@@ -258,3 +258,27 @@ def test_a_commune_users_api_export_is_headed_with_their_commune_as_the_page_exp
     # a province user's export without commune= is the province's, headed with its name
     r = login(users["province_finance"]).get("/api/v1/funding/allocation/export?format=xlsx&period=2025")
     assert load_workbook(io.BytesIO(r.content))["Tổng hợp"].cell(row=1, column=1).value == "THÀNH PHỐ HỒ CHÍ MINH"
+
+
+@pytest.mark.parametrize("bad", ["period=2025-Q9", "period=9999", "format=doc"])
+def test_another_communes_allocation_is_404_whatever_the_period_or_the_format(login, users, data, old_commune, other_commune, foreign_commune, bad):
+    """GET /api/v1/funding/allocation(/export) read the period (and the export its format) before the caller's scope: a
+    commune user asking for another commune with a bad period got 400 invalid-period where a good one gets 404; now 404
+    whatever they send, and their own commune still the error."""
+    from django.test import Client
+
+    cf = Client()
+    cf.force_login(users["finance"])
+    for url in ("/api/v1/funding/allocation", "/api/v1/funding/allocation/export"):
+        if bad == "format=doc" and not url.endswith("export"):
+            continue
+        assert cf.get(f"{url}?commune={other_commune.code}&{bad}").status_code == 404, url
+        r = cf.get(f"{url}?commune={old_commune.code}&{bad}")
+        assert r.status_code == 400 and set(r.json()) == {"code", "message", "details"}, url
+    pf = Client()
+    pf.force_login(users["province_finance"])
+    assert pf.get(f"/api/v1/funding/allocation/export?commune={foreign_commune.code}&{bad}").status_code == 404
+    assert pf.get(f"/api/v1/funding/allocation/export?province={foreign_commune.province_code}&{bad}").status_code == 404
+    citizen = Client()
+    citizen.force_login(users["citizen"])
+    assert citizen.get(f"/api/v1/funding/allocation/export?{bad}").status_code == 403
