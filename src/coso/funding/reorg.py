@@ -27,30 +27,61 @@ def _targets(plan: MovePlan) -> set[str]:
     return set(plan.commune_map.values()) | set(plan.village_commune.values())
 
 
+def _duplicates(plan: MovePlan) -> dict[str, list[int]]:
+    """{target commune code: ids of the merged communes' active organisations it would hold twice}: one of a kind (and
+    association) the target already has, or takes over from another commune merged into it (two communes' Hội Khuyến
+    học merged into a commune without one: the first moves, the second would be a second one, funded twice). They stay
+    with the old commune, inactive. Read by the preview and the move alike."""
+    have: dict[str, set[tuple[str, str]]] = {}
+    out: dict[str, list[int]] = {}
+    for src, target in sorted(plan.commune_map.items()):
+        if src == target:
+            continue
+        if target not in have:
+            have[target] = set(Organisation.objects.filter(commune_code=target).values_list("kind", "association_code"))
+        for pk, kind, association in Organisation.objects.filter(commune_code=src, active=True).order_by("pk").values_list("pk", "kind", "association_code"):
+            if (kind, association) in have[target]:
+                out.setdefault(target, []).append(pk)
+            else:
+                have[target].add((kind, association))
+    return out
+
+
+def _movable_organisations(duplicates: dict[str, list[int]]) -> Any:
+    return Organisation.objects.filter(active=True).exclude(pk__in=[pk for ids in duplicates.values() for pk in ids])
+
+
 def count(plan: MovePlan) -> dict[str, int]:
-    out = count_by_commune(Organisation.objects.filter(active=True), plan)
+    out = count_by_commune(_movable_organisations(_duplicates(plan)), plan)
     for k, n in count_by_commune(_lines(plan), plan, village_field="village").items():
         out[k] = out.get(k, 0) + n
     return out
 
 
+def duplicates_count(plan: MovePlan) -> dict[str, int]:
+    """{target commune code: the merged communes' organisations kept with them, inactive, as duplicates} (the note beside)."""
+    return {target: len(ids) for target, ids in _duplicates(plan).items()}
+
+
 def move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
     ids = commune_ids(_targets(plan))
-    # Organisations the target already has stay with the old commune, inactive.
-    for src, target in plan.commune_map.items():
-        if src == target:
-            continue
-        have = set(Organisation.objects.filter(commune_code=target).values_list("kind", "association_code"))
-        for org in Organisation.objects.filter(commune_code=src, active=True):
-            if (org.kind, org.association_code) in have:
-                audited_update(org, actor=actor, changes={"active": False}, verb="reorganisation_merge_duplicate", reason=plan.reference)
+    # Organisations the target already has (or takes over from another merged commune) stay with the old commune, inactive.
+    duplicates = _duplicates(plan)
+    for pks in duplicates.values():
+        for org in Organisation.objects.select_for_update().filter(pk__in=pks).order_by("pk"):
+            audited_update(org, actor=actor, changes={"active": False}, verb="reorganisation_merge_duplicate", reason=plan.reference)
     moved = move_by_commune(Organisation.objects.filter(active=True), plan, actor=actor, extra=lambda t: {"commune_id": ids[t]})
     for k, n in move_by_commune(_lines(plan), plan, actor=actor, village_field="village", extra=lambda t: {"commune_id": ids[t]}).items():
         moved[k] = moved.get(k, 0) + n
+    for target, pks in duplicates.items():
+        moved[f"duplicates:{target}"] = len(pks)
     return moved
 
 
-register_mover("funding.lines", label=_("Tổ chức nhận kinh phí và dòng phân bổ quỹ từ tháng hiệu lực"), order=40, count=count, move=move)
+register_mover("funding.lines", label=_("Tổ chức nhận kinh phí và dòng phân bổ quỹ từ tháng hiệu lực"), order=40, count=count, move=move,
+               notes={"duplicates": Note(_("Tổ chức trùng với tổ chức của xã tiếp nhận, giữ lại ở xã cũ và ngừng hoạt động"),
+                                         count=duplicates_count,
+                                         ahead=_("Tổ chức trùng với tổ chức của xã tiếp nhận, sẽ giữ lại ở xã cũ và ngừng hoạt động"))})
 
 
 # ---------------------------------------------------------------- extra part-time workers

@@ -261,7 +261,8 @@ def test_every_app_moves_its_records_and_nothing_is_lost(users, commune, other_c
     r = _schedule(users, Reorganisation.Kind.COMMUNE_MERGE, {"sources": [other_commune.code], "target": commune.code})
     totals = {m["key"]: m["total"] for m in r.preview["movers"]}
     assert totals["dossiers.open"] == 1 and totals["tasks.open"] == 1 and totals["planning.lists"] == 2
-    assert totals["funding.lines"] == 3  # two active organisations and one distribution from April
+    assert totals["funding.lines"] == 2  # one organisation (the duplicate stays, inactive: a note) and one distribution from April
+    assert {n["key"]: n["count"] for n in r.preview["notes"] if n["mover"] == "funding.lines"} == {f"duplicates:{commune.code}": 1}
     services.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
     for obj in (dossier, open_task, done_task, directive, cand, old_list, own_list, dup, farmers, future, past):
         obj.refresh_from_db()
