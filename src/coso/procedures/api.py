@@ -49,11 +49,16 @@ class DocumentOut(Schema):
     required: bool = True
 
 
+VersionStatus = Literal["in_force", "upcoming", "ended", "withdrawn"]
+
+
 class VersionOut(Schema):
     id: int
     province_code: str
     valid_from: dt.date
     valid_to: dt.date | None
+    withdrawn: bool = Field(description="Withdrawn before it took effect (the procedure ended first): never in force")
+    status: VersionStatus = Field(description="On today's date: in_force, upcoming, ended, or withdrawn (never in force)")
     time_limit: Decimal
     time_unit: str
     time_limit_label: str
@@ -165,6 +170,7 @@ class ProcedureImportOut(Schema):
 def _version_out(v: ProcedureVersion) -> dict:
     return {
         "id": v.pk, "province_code": v.province_code, "valid_from": v.valid_from, "valid_to": v.valid_to,
+        "withdrawn": v.withdrawn, "status": v.status_on(timezone.localdate()),
         "time_limit": v.time_limit, "time_unit": v.time_unit, "time_limit_label": v.time_limit_label,
         "time_limit_note": v.time_limit_note, "cutoff_time": v.cutoff_time, "fee": v.fee, "fee_note": v.fee_note,
         "required_documents": v.required_documents, "result_type": v.result_type, "online": v.online,

@@ -23,6 +23,9 @@ VERSION_STARTED = ErrorCode(
     _("Không được sửa quá khứ: phiên bản này đã áp dụng từ ngày %(valid_from)s nên không được sửa các bước xử lý; "
       "hãy tạo phiên bản mới áp dụng từ một ngày sau hôm nay (%(today)s) với các bước mới."),
 )
+# A version withdrawn before it took effect (``procedures_end``) is never in force: nothing of it is configured any more.
+VERSION_WITHDRAWN = ErrorCode("version-withdrawn", _("Phiên bản từ ngày %(valid_from)s đã rút trước ngày hiệu lực (thủ tục ngừng áp dụng) nên không "
+                                                     "áp dụng cho hồ sơ nào; không sửa các bước xử lý của phiên bản này."), status=409)
 # Nor are procedures ended on a past day (dossiers filed since would have been filed under an ended version).
 END_PAST = ErrorCode("end-past", _("Không được sửa quá khứ: ngày kết thúc phải từ hôm nay (%(today)s) trở đi."), field="valid_to")
 # An ended procedure (``procedures_end``: replaced or abolished) takes no new version and no new phân cấp; an administrator

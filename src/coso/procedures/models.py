@@ -102,6 +102,21 @@ class ProcedureVersion(models.Model):
         return re.sub(r"\s{2,}", " ", text).strip(" ;,")
 
     @property
+    def withdrawn(self) -> bool:
+        """Withdrawn before it took effect (``procedures_end``): an empty period, never in force, kept as history."""
+        return self.valid_to is not None and self.valid_to == self.valid_from
+
+    def status_on(self, day: dt.date) -> str:
+        """"withdrawn" (never in force), "upcoming", "in_force" or "ended" on ``day``."""
+        if self.withdrawn:
+            return "withdrawn"
+        if self.valid_from > day:
+            return "upcoming"
+        if self.valid_to is not None and self.valid_to <= day:
+            return "ended"
+        return "in_force"
+
+    @property
     def needs_confirmation(self) -> bool:
         return self.confidence in ("I", "R")
 

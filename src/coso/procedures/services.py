@@ -212,6 +212,8 @@ def steps_configure(*, actor: Any, version: ProcedureVersion, steps: list[dict[s
     with transaction.atomic():
         version = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
         today = timezone.localdate()
+        if version.withdrawn:  # never in force: its steps guide no dossier
+            raise procedures_errors.VERSION_WITHDRAWN(valid_from=version.valid_from.strftime("%d/%m/%Y"))
         if actor is not None and version.valid_from <= today:
             raise procedures_errors.VERSION_STARTED(valid_from=version.valid_from.strftime("%d/%m/%Y"), today=today.strftime("%d/%m/%Y"))
         if version.valid_from <= today and _version_in_use(version):

@@ -137,7 +137,8 @@ def admin_detail_view(request: AuthedHttpRequest, code: str) -> HttpResponse:
     for v in versions:
         # template-only attributes set on the fetched rows
         v.steps_text = services.steps_to_text([{"name": s.name, "role": s.role, "share_percent": s.share_percent} for s in v.steps.all()])  # type: ignore[attr-defined]
-        v.editable_steps = v.valid_from > timezone.localdate() and (scope is None or v.province_code == scope)  # type: ignore[attr-defined]
+        v.editable_steps = (v.valid_from > timezone.localdate() and not v.withdrawn  # type: ignore[attr-defined]
+                            and (scope is None or v.province_code == scope))
     return render(request, "procedures/admin_detail.html", {"procedure": procedure, "form": form, "versions": versions, "current": current})
 
 
