@@ -207,6 +207,9 @@ def import_catalogue(request: HttpRequest, file: UploadedFile = File(...), effec
 @router.get("/export", summary="The catalogue in force on a date, in the import format (JSON)")
 def export_catalogue(request: HttpRequest, date: dt.date | None = None, province_code: str | None = None) -> dict:
     _admin(request)
+    own = province_for(request.user)
+    if province_code not in (None, "", own) and not services.is_system_admin(request.user):
+        raise NotFoundError()  # a province administrator exports her province's catalogue, as the page does
     return {"format": "coso.procedures/1", "procedures": services.catalogue_export_rows(day=date, province_code=_province(request, province_code))}
 
 
@@ -329,10 +332,13 @@ def update_procedure(request: HttpRequest, code: str, payload: ProcedurePatch): 
     return _detail_out(p, v)
 
 
-@router.get("/{code}/versions", response={200: list[VersionOut], **ERRORS}, auth=None, summary="All versions of a procedure (history, public)")
+@router.get("/{code}/versions", response={200: list[VersionOut], **ERRORS}, auth=None,
+            summary="The versions of a procedure (history, public): the national ones and one province's own")
 def list_versions(request: HttpRequest, code: str, province_code: str | None = None):  # type: ignore[no-untyped-def]
+    """The national versions and those of ``province_code`` (by default the reader's province; none for an anonymous reader),
+    as ``GET /{code}`` picks among them: never every province's variants at once."""
     p = procedure_get(code=code)
-    return [_version_out(v) for v in procedure_versions(procedure=p, province_code=province_code)]
+    return [_version_out(v) for v in procedure_versions(procedure=p, province_code=_province(request, province_code))]
 
 
 @router.post("/{code}/versions", response={201: VersionOut, **ERRORS}, summary="Create a version from a date; the previous one is closed")

@@ -100,6 +100,11 @@ def _is_system(actor: Any) -> bool:
     return actor is None or getattr(actor, "is_superuser", False) or getattr(actor, "role", None) == Role.SYSTEM_ADMIN
 
 
+def is_system_admin(user: Any) -> bool:
+    """A system administrator (or superuser): the catalogue of every province is in her scope."""
+    return user is not None and _is_system(user)
+
+
 def _check_not_past(actor: Any, start: Any, field: str = "valid_from") -> None:
     """A person never rewrites what applied on a past day: a version they create starts today or later.
 
