@@ -413,6 +413,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "procedure_end": _("Ngừng áp dụng thủ tục"),
     "procedure_import": _("Nhập thủ tục từ danh mục"),
     "procedure_import_row": _("Nhập phiên bản thủ tục từ danh mục"),
+    "procedure_reactivate": _("Áp dụng lại thủ tục đã ngừng áp dụng"),
     "procedure_rename_shipped": _("Sửa tên thủ tục theo danh mục"),
     "procedure_steps_configure": _("Cấu hình các bước xử lý của thủ tục"),
     "procedure_update": _("Sửa thông tin thủ tục"),

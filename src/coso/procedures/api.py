@@ -332,6 +332,22 @@ def update_procedure(request: HttpRequest, code: str, payload: ProcedurePatch): 
     return _detail_out(p, v)
 
 
+class ReactivateIn(Schema):
+    valid_from: dt.date = Field(description="Today or later, on or after the day the procedure ended")
+    reason: str = Field("", max_length=500)
+
+
+@router.post("/{code}/reactivate", response={200: ProcedureDetailOut, **ERRORS},
+             summary="Apply an ended procedure again from a date: its last versions' rules apply again from then (system admin)")
+def reactivate_procedure(request: HttpRequest, code: str, payload: ReactivateIn):  # type: ignore[no-untyped-def]
+    _admin(request)
+    p = procedure_get(code=code, include_inactive=True)
+    p = services.procedure_reactivate(actor=request.user, procedure=p, valid_from=payload.valid_from, reason=payload.reason)
+    v = p.version_on(payload.valid_from, province_for(request.user)) or p.versions.filter(valid_from=payload.valid_from).order_by("province_code").first()
+    assert v is not None  # the reactivation re-opened at least one scope's rules from that day
+    return _detail_out(p, v)
+
+
 @router.get("/{code}/versions", response={200: list[VersionOut], **ERRORS}, auth=None,
             summary="The versions of a procedure (history, public): the national ones and one province's own")
 def list_versions(request: HttpRequest, code: str, province_code: str | None = None):  # type: ignore[no-untyped-def]

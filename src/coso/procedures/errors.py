@@ -70,3 +70,20 @@ DECENTRALISE_DECISION = ErrorCode("decentralise-decision", _("Nhập số và ng
 # Dates of a decision and its period: the span every record of a commune takes (coso.core.params.FIRST_DAY–LAST_DAY).
 DECENTRALISE_DATE_RANGE = ErrorCode("date-out-of-range", _("Ngày phải trong khoảng %(first)s–%(last)s."), field="valid_from")
 DECENTRALISE_OVERLAP = ErrorCode("decentralise-overlap", _("Thủ tục đã được phân cấp trong khoảng thời gian này (từ %(day)s)."), status=409)
+
+# Applying an ended procedure again (``procedure_reactivate``): from a date, with its last versions re-opened from then.
+PROCEDURE_REACTIVATE_FORBIDDEN = ErrorCode("forbidden", _("Chỉ quản trị hệ thống được áp dụng lại thủ tục của danh mục quốc gia."), status=403)
+PROCEDURE_ACTIVE = ErrorCode("procedure-active", _("Thủ tục %(code)s đang áp dụng, không cần áp dụng lại."), status=409)
+REACTIVATE_DATE_MISSING = ErrorCode("validation-error", _("Chọn ngày áp dụng lại thủ tục."), field="valid_from")
+REACTIVATE_BEFORE_END = ErrorCode("reactivate-before-end", _("Thủ tục ngừng áp dụng từ ngày %(end)s: ngày áp dụng lại phải từ ngày đó trở đi."),
+                                  field="valid_from")
+REACTIVATE_DATE_TAKEN = ErrorCode("reactivate-date-taken", _("Ngày %(day)s là ngày bắt đầu của một phiên bản đã rút khi thủ tục ngừng áp dụng; "
+                                                             "chọn ngày áp dụng lại khác."), status=409, field="valid_from")
+REACTIVATE_NO_VERSION = ErrorCode("reactivate-no-version", _("Thủ tục %(code)s chưa từng có phiên bản có hiệu lực nên không có quy định để áp dụng lại."))
+# Made active again without a date (``procedure_update``), an ended procedure would have no version in force.
+REACTIVATE_NEEDS_DATE = ErrorCode(
+    "reactivate-needs-date",
+    _("Thủ tục %(code)s đã ngừng áp dụng và không còn phiên bản nào có hiệu lực: hãy áp dụng lại thủ tục từ một ngày "
+      "(các quy định của phiên bản cuối được áp dụng lại từ ngày đó), không chỉ đánh dấu đang áp dụng."),
+    field="is_active",
+)

@@ -116,6 +116,15 @@ class VersionForm(forms.Form):
             raise forms.ValidationError(str(exc)) from exc
 
 
+class ReactivateForm(forms.Form):
+    """Apply an ended procedure again from a date (system administrators): its last versions' rules apply again from then."""
+
+    valid_from = forms.DateField(label=_("Áp dụng lại từ ngày"), input_formats=["%d/%m/%Y", "%Y-%m-%d"], validators=[validate_day],
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                 help_text=_("Quy định (thời hạn, phí, hồ sơ, các bước) của phiên bản cuối được áp dụng lại từ ngày này."))
+    reason = forms.CharField(label=_("Lý do, căn cứ áp dụng lại"), required=False, max_length=500)
+
+
 class StepsForm(forms.Form):
     steps = forms.CharField(label=_("Các bước xử lý"), widget=forms.Textarea(attrs={"rows": 6}),
                             help_text=_("Mỗi bước một dòng: “Tên bước | vai trò | tỷ lệ %”; tổng tỷ lệ bằng 100."))

@@ -278,11 +278,57 @@ def procedure_update(*, actor: Any, procedure: Procedure, **changes: Any) -> Pro
     clean = {k: nfc(v) if isinstance(v, str) else v for k, v in changes.items()}
     with transaction.atomic():
         procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+        if clean.get("is_active") is True and not procedure.is_active:
+            # its versions were closed when it ended: made active as it is, it would have no version in force
+            raise procedures_errors.REACTIVATE_NEEDS_DATE(code=procedure.code)
         if "name" in clean:
             clean["name_folded"] = fold(clean["name"])[:500]
         audited_update(procedure, actor=actor, changes=clean, verb="procedure_update")
         _reindex(procedure)
     return procedure
+
+
+def procedure_reactivate(*, actor: Any, procedure: Procedure, valid_from: dt.date, reason: str = "") -> Procedure:
+    """Apply an ended procedure again from ``valid_from`` (today or later, on or after the day it ended; audited).
+
+    Ending closed its versions, so being active again alone would leave it with no version in force: dossiers could not
+    be received under it. Each scope (national, each province's) whose last version was closed gets that version's
+    rules and steps again as a new version from ``valid_from`` (a province's own rules come back with it); a scope whose
+    last version is still open keeps it. Its phân cấp stay ended: the province decides again from a future date."""
+    if actor is not None:
+        _require_admin(actor)
+        if not _is_system(actor):
+            raise procedures_errors.PROCEDURE_REACTIVATE_FORBIDDEN()
+    if not isinstance(valid_from, dt.date):
+        raise procedures_errors.REACTIVATE_DATE_MISSING()
+    _check_in_range(valid_from)
+    _check_not_past(actor, valid_from)
+    reason = nfc(str(reason or ""))[:500]
+    with transaction.atomic():
+        proc = Procedure.objects.select_for_update().get(pk=procedure.pk)
+        if proc.is_active:
+            raise procedures_errors.PROCEDURE_ACTIVE(code=proc.code)
+        last: dict[str, ProcedureVersion] = {}  # the last version of each scope that was in force (withdrawn ones never were)
+        for v in proc.versions.select_for_update().exclude(valid_to=F("valid_from")).order_by("province_code", "valid_from"):
+            last[v.province_code] = v
+        if not last:
+            raise procedures_errors.REACTIVATE_NO_VERSION(code=proc.code)
+        ended_on = max((v.valid_to for v in last.values() if v.valid_to is not None), default=None)
+        if ended_on is not None and valid_from < ended_on:
+            raise procedures_errors.REACTIVATE_BEFORE_END(end=ended_on.strftime("%d/%m/%Y"))
+        taken = proc.versions.filter(valid_from=valid_from, province_code__in=[scope for scope, v in last.items() if v.valid_to is not None])
+        if taken.exists():  # a version withdrawn when it ended started that day (one start a day per scope)
+            raise procedures_errors.REACTIVATE_DATE_TAKEN(day=valid_from.strftime("%d/%m/%Y"))
+        proc.is_active = True
+        proc.save(update_fields=["is_active"])
+        audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=proc, verb="procedure_reactivate", reason=reason,
+                  before={"is_active": False}, after={"is_active": True, "valid_from": valid_from.isoformat()})
+        for scope, v in sorted(last.items()):
+            if v.valid_to is None or v.valid_to > valid_from:
+                continue  # still open: nothing to re-open
+            # copies the rules and steps of the version it follows (``v``), as any new version does
+            version_create(actor=actor, procedure=proc, valid_from=valid_from, province_code=scope, reason=reason)
+    return proc
 
 
 # --------------------------------------------------------------------------- versions

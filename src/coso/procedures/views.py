@@ -18,7 +18,7 @@ from coso.core.exceptions import ApplicationError
 from coso.core.types import AuthedHttpRequest
 
 from . import services
-from .forms import CatalogueImportForm, ProcedureFilterForm, StepsForm, VersionForm
+from .forms import CatalogueImportForm, ProcedureFilterForm, ReactivateForm, StepsForm, VersionForm
 from .models import ProcedureVersion
 from .selectors import (
     current_version,
@@ -111,7 +111,25 @@ def admin_detail_view(request: AuthedHttpRequest, code: str) -> HttpResponse:
     scope = None if (user.is_superuser or user.role == Role.SYSTEM_ADMIN) else province
     current = procedure.version_on(timezone.localdate(), province)
     choices = _province_choices(user)
-    if request.method == "POST":
+    is_system = bool(user.is_superuser or user.role == Role.SYSTEM_ADMIN)
+    reactivate_form = None
+    if not procedure.is_active and is_system:
+        reactivate_form = ReactivateForm(request.POST if request.POST.get("action") == "reactivate" else None, prefix="reactivate",
+                                         initial={"valid_from": timezone.localdate()})
+    if request.method == "POST" and request.POST.get("action") == "reactivate":
+        if reactivate_form is None:  # an active procedure, or not a system administrator: nothing to re-open here
+            raise Http404
+        if reactivate_form.is_valid():
+            d = reactivate_form.cleaned_data
+            try:
+                services.procedure_reactivate(actor=user, procedure=procedure, valid_from=d["valid_from"], reason=d["reason"])
+            except ApplicationError as exc:
+                apply_to_form(reactivate_form, exc, summary=False)
+            else:
+                messages.success(request, _("Đã áp dụng lại thủ tục từ ngày %(d)s.") % {"d": d["valid_from"].strftime("%d/%m/%Y")})
+                return redirect("procedures:admin_detail", code=procedure.code)
+        form = VersionForm(initial=VersionForm.initial_from(current), province_choices=choices)
+    elif request.method == "POST":
         form = VersionForm(request.POST, province_choices=choices)
         if form.is_valid():
             d = form.cleaned_data
@@ -139,7 +157,8 @@ def admin_detail_view(request: AuthedHttpRequest, code: str) -> HttpResponse:
         v.steps_text = services.steps_to_text([{"name": s.name, "role": s.role, "share_percent": s.share_percent} for s in v.steps.all()])  # type: ignore[attr-defined]
         v.editable_steps = (v.valid_from > timezone.localdate() and not v.withdrawn  # type: ignore[attr-defined]
                             and (scope is None or v.province_code == scope))
-    return render(request, "procedures/admin_detail.html", {"procedure": procedure, "form": form, "versions": versions, "current": current})
+    return render(request, "procedures/admin_detail.html", {"procedure": procedure, "form": form, "versions": versions, "current": current,
+                                                            "reactivate_form": reactivate_form})
 
 
 def _apply_error(form, exc: ApplicationError) -> None:  # type: ignore[no-untyped-def]
