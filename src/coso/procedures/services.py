@@ -1114,7 +1114,7 @@ def decentralisation_end(*, actor: Any, decentralisation_id: int, valid_to: dt.d
         found = Decentralisation.objects.filter(pk=decentralisation_id).values_list("procedure_id", flat=True).first()
         if found is None:
             raise NotFoundError()
-        Procedure.objects.select_for_update().filter(pk=found).first()  # the lock decentralisation_create takes
+        procedure = Procedure.objects.select_for_update().filter(pk=found).first()  # the lock decentralisation_create takes
         row = Decentralisation.objects.select_for_update().filter(pk=decentralisation_id).first()
         if row is None:
             raise NotFoundError()
@@ -1122,6 +1122,9 @@ def decentralisation_end(*, actor: Any, decentralisation_id: int, valid_to: dt.d
         _check_decentralisation_dates(valid_to=valid_to)
         if not isinstance(valid_to, dt.date) or valid_to <= today or valid_to <= row.valid_from or (row.valid_to is not None and row.valid_to <= today):
             raise procedures_errors.DECENTRALISE_TO()
+        if procedure is not None and not procedure.is_active and (row.valid_to is None or valid_to > row.valid_to):
+            # ending the procedure ended its phân cấp with it: moved later, the communes would decide a procedure no longer in force
+            raise procedures_errors.PROCEDURE_ENDED(code=procedure.code, field="valid_to")
         others = Decentralisation.objects.filter(procedure_id=row.procedure_id, province_code=row.province_code).exclude(pk=row.pk)
         for other in others.order_by("valid_from"):
             if (other.valid_to is None or other.valid_to > row.valid_from) and valid_to > other.valid_from:

@@ -136,3 +136,27 @@ def test_ending_ends_the_decentralisations_running_then_and_withdraws_later_ones
     verbs = sorted(AuditLog.objects.filter(object_type="procedures.Decentralisation").values_list("verb", "object_id"))
     assert verbs == [("procedure_decentralise_end", str(running.pk)), ("procedure_decentralise_withdraw", str(later.pk))]
     assert services.procedures_end(actor=users["sysadmin"], items=[{"code": proc.code, "valid_to": END.isoformat(), "reason": "Bãi bỏ"}]) == 0
+
+
+def test_a_decentralisation_ended_with_its_procedure_is_not_moved_later(login, users, commune):
+    """Ending a procedure ends its phân cấp on the end date: moving that end later (API, page) would have the communes decide
+    a procedure no longer in force, and is refused; moving it earlier still works."""
+    proc = make_procedure(code="2.000001", name="Thủ tục cấp tỉnh").procedure
+    proc.decision_level = "province"
+    proc.save()
+    row = services.decentralisation_create(actor=users["province_admin"], procedure=proc, province_code="79", valid_from=dt.date(2026, 12, 10),
+                                           decision_number="30/2026/QĐ-UBND", decision_date=dt.date(2026, 11, 30))
+    services.procedures_end(actor=users["sysadmin"], items=[{"code": proc.code, "valid_to": END.isoformat(), "reason": "Bãi bỏ"}])
+    row.refresh_from_db()
+    assert row.valid_to == END
+    before = _counts()
+    message = ENDED_MESSAGE.format(code=proc.code)
+    c = login(users["province_admin"])
+    r = c.post(f"{API}/decentralisations/{row.pk}/end", json.dumps({"valid_to": "2027-06-01"}), content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "procedure-ended" and r.json()["details"]["fields"]["valid_to"] == [message], r.content
+    r = c.post(reverse("procedures:decentralisations"), {"action": "end", "pk": row.pk, "valid_to": "2027-06-01"}, follow=True)
+    assert message in r.content.decode()
+    row.refresh_from_db()
+    assert row.valid_to == END and _counts() == before
+    r = c.post(f"{API}/decentralisations/{row.pk}/end", json.dumps({"valid_to": "2027-01-15"}), content_type="application/json")
+    assert r.status_code == 200 and r.json()["valid_to"] == "2027-01-15", r.content
