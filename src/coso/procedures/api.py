@@ -332,6 +332,28 @@ def update_procedure(request: HttpRequest, code: str, payload: ProcedurePatch): 
     return _detail_out(p, v)
 
 
+class EndIn(Schema):
+    valid_to: dt.date = Field(description="Today or later: versions in force then close that day, later ones are withdrawn")
+    reason: str = Field("", max_length=300)
+
+
+class EndOut(Schema):
+    code: str
+    is_active: bool
+    valid_to: dt.date
+
+
+@router.post("/{code}/end", response={200: EndOut, **ERRORS},
+             summary="End a procedure from a date: its versions and phân cấp end then, later ones are withdrawn (system admin)")
+def end_procedure(request: HttpRequest, code: str, payload: EndIn):  # type: ignore[no-untyped-def]
+    _admin(request)
+    p = procedure_get(code=code, include_inactive=True)
+    services.procedures_end(actor=request.user, items=[{"code": p.code, "valid_to": payload.valid_to.isoformat(), "reason": payload.reason}],
+                            reason=payload.reason)
+    p.refresh_from_db()
+    return {"code": p.code, "is_active": p.is_active, "valid_to": payload.valid_to}
+
+
 class ReactivateIn(Schema):
     valid_from: dt.date = Field(description="Today or later, on or after the day the procedure ended")
     reason: str = Field("", max_length=500)

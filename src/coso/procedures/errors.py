@@ -87,3 +87,10 @@ REACTIVATE_NEEDS_DATE = ErrorCode(
       "(các quy định của phiên bản cuối được áp dụng lại từ ngày đó), không chỉ đánh dấu đang áp dụng."),
     field="is_active",
 )
+# Marked inactive without a date (``procedure_update``), a procedure's versions and phân cấp would stay open: it ends from a date.
+END_NEEDS_DATE = ErrorCode(
+    "end-needs-date",
+    _("Hãy ngừng áp dụng thủ tục %(code)s từ một ngày (các phiên bản và phân cấp của thủ tục kết thúc vào ngày đó), "
+      "không chỉ bỏ đánh dấu đang áp dụng."),
+    field="is_active",
+)

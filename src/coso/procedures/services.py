@@ -281,6 +281,9 @@ def procedure_update(*, actor: Any, procedure: Procedure, **changes: Any) -> Pro
         if clean.get("is_active") is True and not procedure.is_active:
             # its versions were closed when it ended: made active as it is, it would have no version in force
             raise procedures_errors.REACTIVATE_NEEDS_DATE(code=procedure.code)
+        if clean.get("is_active") is False and procedure.is_active:
+            # only marked inactive, its versions and phân cấp would stay open (exported, decided) with no end date
+            raise procedures_errors.END_NEEDS_DATE(code=procedure.code)
         if "name" in clean:
             clean["name_folded"] = fold(clean["name"])[:500]
         audited_update(procedure, actor=actor, changes=clean, verb="procedure_update")
@@ -906,6 +909,7 @@ def procedures_end(*, actor: Any, items: list[dict[str, Any]], reason: str = "")
             ends.append(dt.date.fromisoformat(str(item["valid_to"])))
         except (KeyError, TypeError, ValueError):
             raise procedures_errors.END_DATE_INVALID(value=str(item.get("valid_to") or "")) from None
+        _check_in_range(ends[-1], field="valid_to")  # 31/12/9999 would end nothing in any day that comes
     today = timezone.localdate()
     if actor is not None and any(end < today for end in ends):
         raise procedures_errors.END_PAST(today=today.strftime("%d/%m/%Y"))
