@@ -420,10 +420,14 @@ def version_create(*, actor: Any, procedure: Procedure, valid_from: dt.date, pro
             raise procedures_errors.TIME_LIMIT_TOO_LONG(max=_limit_text(longest), unit=version.get_time_unit_display())
         if previous is not None and (previous.valid_to is None or previous.valid_to > valid_from):
             audited_update(previous, actor=actor, changes={"valid_to": valid_from}, verb="procedure_version_close", reason=reason)
-        audited_create(version, actor=actor, verb="procedure_version_create", reason=reason)
+        version.full_clean()
+        version.save()
         if clean_steps is None:
             clean_steps = _steps_data(template) or default_steps()
         _write_steps(version, clean_steps)
+        # the steps belong to the version's rules (dossiers follow them): recorded with it, as steps_configure records a change
+        audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=version, after={**snapshot(version), "steps": clean_steps},
+                  verb="procedure_version_create", reason=reason)
     return version
 
 
