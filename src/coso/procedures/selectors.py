@@ -32,7 +32,8 @@ def province_for(user: Any) -> str:
 def procedure_list(*, fetched_by: Any, query: str = "", field: str = "", online: str = "", day: dt.date | None = None,
                    province_code: str | None = None, include_inactive: bool = False) -> QuerySet[Procedure]:
     """Procedures matching an accent-insensitive ``query`` ("khai sinh" = "khai sinh" without marks), a field
-    and an online level of the version in force on ``day``. Each row carries ``current_versions`` (prefetched
+    and an online level of the version in force on ``day`` (``include_inactive``: ended procedures too, with or without a
+    version in force). Each row carries ``current_versions`` (prefetched
     candidates); use :func:`current_version` to pick the one that applies."""
     day = day or timezone.localdate()
     province_code = province_for(fetched_by) if province_code is None else province_code
@@ -50,6 +51,9 @@ def procedure_list(*, fetched_by: Any, query: str = "", field: str = "", online:
             qs = qs.filter(Exists(own.filter(online=online)) | (~Exists(own) & Exists(national.filter(online=online))))
         else:
             qs = qs.filter(Exists(national.filter(online=online)))
+    elif include_inactive:
+        # the administration's list: also the procedures with no version in force that day (an ended one, to apply it again)
+        qs = qs.filter(Q(is_active=False) | Exists(national) | Exists(own) if own is not None else Q(is_active=False) | Exists(national))
     else:
         qs = qs.filter(Exists(national) | Exists(own) if own is not None else Exists(national))
     candidates = ProcedureVersion.objects.filter(_live(day), province_code__in={"", province_code}).order_by("-valid_from")

@@ -138,3 +138,19 @@ def test_a_province_administrator_is_offered_no_reactivation(login, users, ended
     before = _state(proc)
     assert c.post(url, {"action": "reactivate", "reactivate-valid_from": "15/03/2027"}).status_code == 404
     assert _state(proc) == before
+
+
+def test_the_administration_list_shows_an_ended_procedure_to_apply_it_again(client, login, users):
+    """An ended procedure has no version in force: the administration's list still shows it, marked, with the link to the
+    page where it is applied again; the public list does not."""
+    ended = make_procedure().procedure
+    kept = make_procedure(code="1.000001", name="Thủ tục đang áp dụng").procedure
+    services.procedures_end(actor=None, items=[{"code": ended.code, "valid_to": "2026-06-01", "reason": "Bãi bỏ"}])
+    page = login(users["sysadmin"]).get(reverse("procedures:admin"))
+    rows = [(p.code, v is not None) for p, v in page.context["rows"]]
+    assert sorted(rows) == [(kept.code, True), (ended.code, False)]
+    html = page.content.decode()
+    assert reverse("procedures:admin_detail", args=[ended.code]) in html and "Đã ngừng áp dụng" in html
+    assert "Không có phiên bản đang áp dụng" in html
+    client.logout()
+    assert [p.code for p, _v in client.get(reverse("procedures:list")).context["rows"]] == [kept.code]
