@@ -154,3 +154,15 @@ def test_the_administration_list_shows_an_ended_procedure_to_apply_it_again(clie
     assert "Không có phiên bản đang áp dụng" in html
     client.logout()
     assert [p.code for p, _v in client.get(reverse("procedures:list")).context["rows"]] == [kept.code]
+
+
+def test_a_procedure_only_marked_inactive_with_only_a_provinces_version_applies_again(login, users):
+    """A procedure marked inactive before ending took a date (its versions left open), with only a province's own version:
+    applied again, it keeps that open version and the API answers with it (it answered 500)."""
+    proc = make_procedure().procedure
+    ProcedureVersion.objects.filter(procedure=proc).update(province_code="79")
+    Procedure.objects.filter(pk=proc.pk).update(is_active=False)
+    r = login(users["sysadmin"]).post(f"{API}/{proc.code}/reactivate", json.dumps({"valid_from": AGAIN.isoformat()}), content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert r.json()["is_active"] is True and r.json()["version"]["province_code"] == "79" and r.json()["version"]["valid_to"] is None
+    assert proc.versions.count() == 1
