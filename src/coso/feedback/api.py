@@ -149,7 +149,7 @@ class SubmitOut(Schema):
 
 
 class ModerateIn(Schema):
-    action: str  # publish | edit | redact | hide | unhide | reject | request_info | publish_answer | forward
+    action: str  # publish | edit | redact | hide | unhide | dismiss_reports | reject | request_info | publish_answer | forward
     title: str | None = None
     text: str | None = None
     reason: str = ""
@@ -160,6 +160,11 @@ class ModerateIn(Schema):
     target: str = ""  # forward: commune | province | external
     target_commune: str = ""  # forward to a commune: its code
     target_name: str = ""  # forward to a department or another body: its name
+
+
+class DismissReportsIn(Schema):
+    reason: str = ""  # why the reports are dismissed (staff history and audit entry)
+    version: int | None = None
 
 
 class AnswerIn(Schema):
@@ -326,6 +331,8 @@ def moderate_feedback(request: AuthedHttpRequest, feedback_id: int, payload: Mod
         return svc.feedback_hide(feedback=fb, actor=u, reason=payload.reason)
     if a == "unhide":
         return svc.feedback_unhide(feedback=fb, actor=u, note=payload.reason)
+    if a == "dismiss_reports":
+        return svc.feedback_dismiss_reports(feedback=fb, actor=u, note=payload.reason, version=payload.version)
     if a == "reject":
         return svc.feedback_reject(feedback=fb, actor=u, reason=payload.reason)
     if a == "request_info":
@@ -335,7 +342,14 @@ def moderate_feedback(request: AuthedHttpRequest, feedback_id: int, payload: Mod
     if a == "forward":
         return svc.feedback_forward(feedback=fb, actor=u, target=payload.target, target_commune=payload.target_commune,
                                     target_name=payload.target_name, reason=payload.reason, version=payload.version)
-    raise errors.INVALID_ACTION(details={"allowed": ["publish", "edit", "redact", "hide", "unhide", "reject", "request_info", "publish_answer", "forward"]})
+    raise errors.INVALID_ACTION(details={"allowed": ["publish", "edit", "redact", "hide", "unhide", "dismiss_reports", "reject", "request_info", "publish_answer", "forward"]})
+
+
+@router.post("/{int:feedback_id}/dismiss-reports", response=FeedbackStaffOut,
+             summary="Dismiss the public abuse reports of an item found fine (409 no-reports when there is none)")
+def dismiss_feedback_reports(request: AuthedHttpRequest, feedback_id: int, payload: DismissReportsIn):  # type: ignore[no-untyped-def]
+    fb = _staff_get(request, feedback_id)  # another unit's item: 404, whatever the body
+    return svc.feedback_dismiss_reports(feedback=fb, actor=request.user, note=payload.reason, version=payload.version)
 
 
 @router.post("/{int:feedback_id}/answer", response=FeedbackStaffOut)

@@ -208,6 +208,7 @@ class FeedbackEvent(models.Model):
         ANSWER = "answer", _("Trả lời")
         PUBLISH_ANSWER = "publish_answer", _("Công khai trả lời")
         REPORT = "report", _("Báo vi phạm")
+        DISMISS_REPORTS = "dismiss_reports", _("Bỏ qua báo cáo vi phạm")
         FLAG = "flag", _("Gắn cờ tự động")
         RATE = "rate", _("Đánh giá")
         ESCALATE = "escalate", _("Báo lãnh đạo (quá hạn)")

@@ -499,6 +499,35 @@ def feedback_unhide(*, feedback: Feedback, actor: Any, note: str = "") -> Feedba
     return fb
 
 
+def feedback_dismiss_reports(*, feedback: Feedback, actor: Any, note: str = "", version: int | None = None) -> Feedback:
+    """A moderator who finds a reported item fine dismisses its public reports ("bỏ qua báo cáo vi phạm"): the reports
+    are removed, the report count goes back to 0, so the item leaves the "Gắn cờ / bị báo" queue (unless flagged for its
+    wording) and the automatic hiding counts again from zero. Each report stays in the staff history (its REPORT event)
+    and the count dismissed in the audit entry.
+
+    Refused when there is no report (``no-reports``), and on a hidden item (``feedback-hidden``): one found fine is
+    unhidden, which dismisses its reports as well; one that stays hidden keeps the reports that hid it."""
+    _can_handle(actor, feedback)
+    note = nfc(note or "")
+    _too_long(errors.FEEDBACK_REASON_TOO_LONG, note, HIDE_REASON_MAX, "reason")
+    with transaction.atomic():
+        fb = _lock(feedback, version)
+        reports = FeedbackReport.objects.filter(feedback=fb)
+        count = reports.count()
+        if not count and not fb.report_count:
+            raise errors.NO_REPORTS()
+        if fb.hidden:
+            raise errors.REPORTS_OF_HIDDEN()
+        before = snapshot(fb)
+        reports.delete()
+        fb.report_count = 0
+        _save(fb, ["report_count"])
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.DISMISS_REPORTS,
+               note=f"Bỏ qua {count} báo cáo vi phạm." + (f" {note}" if note else ""))
+        _audit(fb, actor=actor, verb="feedback_dismiss_reports", before=before, reason=note)
+    return fb
+
+
 def feedback_reject(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
     """Refuse the feedback; the reason is sent to the sender."""
     _can_handle(actor, feedback)
