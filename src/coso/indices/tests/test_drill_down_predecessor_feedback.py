@@ -61,3 +61,45 @@ def test_the_successors_own_feedback_after_the_merger_still_offers_the_actions(c
     fb = make_feedback(commune, submitted=dt.date(2025, 8, 4), status="processing")
     page = login(users["leader"]).get(reverse("feedback:manage", args=[fb.pk])).content.decode()
     assert reverse("feedback:action", args=[fb.pk, "hide"]) in page
+
+
+def _attach(fb, *, hidden: bool = False):  # type: ignore[no-untyped-def]
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    Attachment = apps.get_model("feedback", "FeedbackAttachment")
+    name = default_storage.save(f"feedback/2025/06/{fb.code}.pdf", ContentFile(b"%PDF-1.4 bien ban"))
+    return Attachment.objects.create(feedback=fb, file=name, original_name="bien-ban.pdf", content_type="application/pdf",
+                                     size=17, hidden=hidden)
+
+
+def test_the_successor_opens_a_predecessors_feedback_attachments(merged, users, login):
+    """The files of a predecessor's item open for the primary successor's staff and its province (read only, as the
+    staff page lists them, a file a moderator hid included), and the staff page links them."""
+    files = [(_attach(fb), _attach(fb, hidden=True)) for fb in merged]
+    for who in ("leader", "province_home_affairs"):
+        c = login(users[who])
+        for fb, pair in zip(merged, files, strict=True):
+            page = c.get(reverse("feedback:manage", args=[fb.pk])).content.decode()
+            for a in pair:
+                url = reverse("feedback:attachment", args=[a.pk])
+                assert f'href="{url}"' in page, who
+                r = c.get(url)
+                assert r.status_code == 200, (who, fb.code, a.hidden)
+                assert b"".join(r.streaming_content) == b"%PDF-1.4 bien ban"
+
+
+def test_a_commune_that_is_not_the_primary_successor_gets_404_for_the_attachments(merged, users, login, client):
+    """``other_commune`` received part of the divided commune, but that commune's items (and their files) count under its
+    primary successor: 404, as for a file that does not exist; likewise an anonymous visitor (the items are not public)."""
+    files = [a for fb in merged for a in (_attach(fb), _attach(fb, hidden=True))]
+    c = login(users["other_leader"])
+    for a in files:
+        assert c.get(reverse("feedback:attachment", args=[a.pk])).status_code == 404, a.feedback.code
+    for who in ("other_onestop", "citizen"):
+        c = login(users[who])
+        for a in files:
+            assert c.get(reverse("feedback:attachment", args=[a.pk])).status_code == 404, (who, a.feedback.code)
+    client.logout()
+    for a in files:
+        assert client.get(reverse("feedback:attachment", args=[a.pk])).status_code == 404
