@@ -57,3 +57,4 @@ STAFF_TAB_INVALID = ErrorCode("validation-error", _("Mục danh sách không h�
 NOT_HIDDEN = ErrorCode("not-hidden", _("Phản ánh không bị ẩn nên không cần bỏ ẩn."), status=409)
 NO_REPORTS = ErrorCode("no-reports", _("Phản ánh không có báo cáo vi phạm nào để bỏ qua."), status=409)
 REPORTS_OF_HIDDEN = ErrorCode("feedback-hidden", _("Phản ánh đang bị ẩn: nếu phản ánh không vi phạm, hãy bỏ ẩn (các báo cáo vi phạm được bỏ qua cùng lúc)."), status=409)
+ALREADY_HIDDEN = ErrorCode("already-hidden", _("Phản ánh đã bị ẩn."), status=409)

@@ -474,6 +474,8 @@ def feedback_hide(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
     _too_long(errors.FEEDBACK_REASON_TOO_LONG, reason, HIDE_REASON_MAX, "reason")
     with transaction.atomic():
         fb = _lock(feedback)
+        if fb.hidden:  # would replace the reason it was hidden for (the automatic hiding's count of reports among them)
+            raise errors.ALREADY_HIDDEN()
         before = snapshot(fb)
         fb.hidden, fb.hidden_reason = True, reason
         _save(fb, ["hidden", "hidden_reason"])

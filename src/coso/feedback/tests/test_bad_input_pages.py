@@ -157,3 +157,40 @@ def test_unhiding_an_item_that_is_not_hidden_is_refused(login, users, submit):
     done = svc.feedback_unhide(feedback=fb, actor=users["onestop"], note="Đã xem.")
     assert not done.hidden and done.report_count == 0 and not FeedbackReport.objects.filter(feedback=fb).exists()
     assert AuditLog.objects.filter(object_type="feedback.Feedback", verb="feedback_unhide").count() == 1
+
+
+def test_hiding_an_item_already_hidden_is_refused(login, users, submit):
+    """Hiding an item already hidden (a stale page, the API's hide action) replaced the reason it was hidden for, the
+    automatic hiding's "Tự động ẩn sau 3 lượt báo vi phạm." among them, and wrote another event and audit entry. Now
+    refused on every door with already-hidden, the first reason kept, nothing audited; another item is still hidden."""
+    from coso.feedback import services as svc
+
+    fb = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    for n in range(3):
+        svc.feedback_report(feedback=fb, address=f"203.0.113.{n + 1}", reason="Sai sự thật.")
+    fb.refresh_from_db()
+    assert fb.hidden and fb.hidden_reason == "Tự động ẩn sau 3 lượt báo vi phạm."
+    version, audit = fb.version, AuditLog.objects.filter(object_type="feedback.Feedback").count()
+    events = FeedbackEvent.objects.filter(feedback=fb).count()
+    message = "Phản ánh đã bị ẩn."
+    with pytest.raises(ApplicationError) as exc:
+        svc.feedback_hide(feedback=fb, actor=users["onestop"], reason="Trùng lặp.")
+    assert exc.value.code == "already-hidden" and exc.value.status == 409 and exc.value.message == message
+    c = login(users["onestop"])
+    r = c.post(reverse("feedback:action", args=[fb.pk, "hide"]), {"reason": "Trùng lặp."})
+    assert r.status_code == 302 and message in html.unescape(c.get(r["Location"]).content.decode())
+    r = c.post(f"/api/v1/feedback/{fb.pk}/moderate", {"action": "hide", "reason": "Trùng lặp."}, content_type="application/json")
+    assert r.status_code == 409 and r.json()["code"] == "already-hidden" and r.json()["message"] == message
+    # another commune's moderator: 404 as before, whatever the state
+    c = login(users["other_onestop"])
+    r = c.post(f"/api/v1/feedback/{fb.pk}/moderate", {"action": "hide", "reason": ""}, content_type="application/json")
+    assert r.status_code == 404
+    assert c.post(reverse("feedback:action", args=[fb.pk, "hide"]), {"reason": ""}).status_code == 404
+    fb.refresh_from_db()
+    assert fb.hidden_reason == "Tự động ẩn sau 3 lượt báo vi phạm." and fb.version == version
+    assert AuditLog.objects.filter(object_type="feedback.Feedback").count() == audit
+    assert FeedbackEvent.objects.filter(feedback=fb).count() == events
+    # an item not hidden is hidden as before
+    other = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    done = svc.feedback_hide(feedback=other, actor=users["onestop"], reason="Trùng lặp.")
+    assert done.hidden and done.hidden_reason == "Trùng lặp."
