@@ -52,6 +52,8 @@ CONTACT_NAME_MAX = Feedback._meta.get_field("contact_name").max_length or 200
 CONTACT_EMAIL_MAX = Feedback._meta.get_field("contact_email").max_length or 254
 # Who may moderate and handle feedback (finance officers only read).
 HANDLER_ROLES = frozenset((COMMUNE_ROLES | PROVINCE_ROLES | {Role.SYSTEM_ADMIN}) - {Role.COMMUNE_FINANCE, Role.PROVINCE_FINANCE})
+# Whom an item may be assigned to: the commune's staff who may handle it.
+ASSIGNABLE_ROLES = COMMUNE_ROLES & HANDLER_ROLES
 
 
 # --------------------------------------------------------------------------- defaults (data)
@@ -622,6 +624,8 @@ def feedback_assign(*, feedback: Feedback, actor: Any, assignee: Any) -> Feedbac
     _can_handle(actor, feedback)
     if assignee is None or assignee.commune_code != feedback.commune_code or assignee.role not in COMMUNE_ROLES:
         raise errors.INVALID_ASSIGNEE()
+    if not assignee.is_active or assignee.role not in ASSIGNABLE_ROLES:  # they could neither answer nor be reminded usefully
+        raise errors.ASSIGNEE_CANNOT_HANDLE()
     with transaction.atomic():
         fb = _lock(feedback)
         if not fb.is_open:  # answered, rejected or forwarded: nothing left to handle here (the page offers it only while open)

@@ -288,10 +288,10 @@ def manage_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _commune_staff(commune_code: str) -> list[Any]:
+    """Whom "Giao cho" offers: the commune's active staff who may handle feedback (``services.feedback_assign``)."""
     from coso.accounts.models import User
-    from coso.accounts.roles import COMMUNE_ROLES
 
-    return list(User.objects.filter(is_active=True, commune_code=commune_code, role__in=COMMUNE_ROLES).order_by("full_name"))
+    return list(User.objects.filter(is_active=True, commune_code=commune_code, role__in=svc.ASSIGNABLE_ROLES).order_by("full_name"))
 
 
 def _id(value: str) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -194,3 +195,40 @@ def test_hiding_an_item_already_hidden_is_refused(login, users, submit):
     other = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
     done = svc.feedback_hide(feedback=other, actor=users["onestop"], reason="Trùng lặp.")
     assert done.hidden and done.hidden_reason == "Trùng lặp."
+
+
+def test_assigning_an_item_to_someone_who_cannot_handle_it_is_refused(login, users, submit):
+    """'Giao cho' listed the commune's finance officer, who only reads feedback (every handling action answers 403 to
+    them), and took a deactivated account (a stale page): the item then sat with nobody able to answer it while the
+    deadline reminders went to that person. Both are now refused with invalid-assignee, nothing changed or audited,
+    and the page offers only active staff who may handle feedback."""
+    from coso.feedback import services as svc
+
+    fb = submit(actor=users["citizen"])
+    c = login(users["leader"])
+    manage = reverse("feedback:manage", args=[fb.pk])
+
+    def offered() -> set[str]:
+        page = c.get(manage).content.decode()
+        return set(re.findall(r'<option value="(\d+)"', page.split('id="assignee-pick"', 1)[1].split("</select>", 1)[0]))
+
+    assert str(users["finance"].pk) not in offered() and {str(users[w].pk) for w in ("specialist", "home_affairs")} <= offered()
+    users["home_affairs"].is_active = False
+    users["home_affairs"].save(update_fields=["is_active"])
+    assert str(users["home_affairs"].pk) not in offered()
+    message = "Người được giao không xử lý được phản ánh: tài khoản đã ngừng hoạt động, hoặc vai trò không có quyền xử lý phản ánh."
+    assigned, version, audit = fb.assigned_to_id, fb.version, AuditLog.objects.count()
+    for who in ("finance", "home_affairs"):
+        with pytest.raises(ApplicationError) as exc:
+            svc.feedback_assign(feedback=fb, actor=users["leader"], assignee=users[who])
+        assert exc.value.code == "invalid-assignee" and exc.value.message == message, who
+        r = c.post(reverse("feedback:action", args=[fb.pk, "assign"]), {"assignee": users[who].pk})
+        assert r.status_code == 302 and message in html.unescape(c.get(r["Location"]).content.decode()), who
+    fb.refresh_from_db()
+    assert (fb.assigned_to_id, fb.version, AuditLog.objects.count()) == (assigned, version, audit)
+    # another commune's item: 404 before the assignee is looked at
+    c = login(users["other_leader"])
+    assert c.post(reverse("feedback:action", args=[fb.pk, "assign"]), {"assignee": users["finance"].pk}).status_code == 404
+    # an active specialist is assigned as before
+    done = svc.feedback_assign(feedback=fb, actor=users["leader"], assignee=users["specialist"])
+    assert done.assigned_to == users["specialist"]
