@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
@@ -175,6 +176,13 @@ def _http_error(request, exc: HttpError):  # type: ignore[no-untyped-def]
     text = str(exc)
     message = next((vi for en, vi in HTTP_ERROR_MESSAGES.items() if text.startswith(en)), text)
     return error(request, exc.status_code, "http-error", message)
+
+
+@api.exception_handler(RawPostDataException)
+def _form_instead_of_json(request, exc):  # type: ignore[no-untyped-def]
+    # A multipart form sent to an operation that reads a JSON body: the form was read from the stream first (the NUL
+    # check of RejectNullCharactersMiddleware), so the raw body the JSON parser asks for is gone. It is not JSON either way.
+    return _application_error(request, core_errors.UNREADABLE_BODY())
 
 
 @api.exception_handler(RequestDataTooBig)

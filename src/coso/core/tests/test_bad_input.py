@@ -224,3 +224,31 @@ def test_lone_surrogates_in_json_bodies_are_400_and_change_nothing(users, feedba
     assert Feedback.objects.get(pk=feedback.pk).answer_text == ""
     r = c.post(f"/api/v1/feedback/{feedback.pk}/report", '{"reason": "Sai \\ud83d\\ude00"}', content_type="application/json")
     assert r.status_code == 200, r.content
+
+
+def test_a_multipart_form_sent_where_json_is_expected_is_400_on_every_api_write(tokens, users, feedback, quiet):
+    """A well-formed multipart form (``curl -F``) posted to an operation that reads a JSON body answered 500: the
+    middleware's NUL check read the form from the stream, then the JSON parser asked for the raw body Django no longer
+    had. Now 400 invalid-json there (the operations that take a form still read it), and nothing is changed: e.g. a
+    feedback item's moderator posting the answer as a form."""
+    from coso.core.models import AuditLog
+    from coso.feedback.models import Feedback
+
+    for who in (None, "onestop", "province_admin"):
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {tokens[who]}"} if who else {}
+        for method, path in _post_operations():
+            c = Client(raise_request_exception=False)
+            r = getattr(c, method)(_fill(path), {"text": "Đã xử lý.", "action": "hide", "reason": "x"}, **headers)  # multipart
+            assert r.status_code < 500, (who, method, path, r.status_code, r.content[:200])
+            if r.status_code >= 400:
+                api_shape(r, r.status_code)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {tokens['onestop']}"}
+    audit, version = AuditLog.objects.count(), feedback.version
+    for path, data in ((f"/api/v1/feedback/{feedback.pk}/answer", {"text": "Đã xử lý."}),
+                       (f"/api/v1/feedback/{feedback.pk}/moderate", {"action": "hide", "reason": "Trùng lặp."}),
+                       (f"/api/v1/feedback/{feedback.pk}/dismiss-reports", {"reason": "Không vi phạm."})):
+        r = Client(raise_request_exception=False).post(path, data, **headers)
+        assert r.status_code == 400 and api_shape(r, 400)["code"] == "invalid-json", (path, r.content[:200])
+    fresh = Feedback.objects.get(pk=feedback.pk)
+    assert (fresh.version, fresh.status, fresh.hidden, fresh.answer_text) == (version, feedback.status, False, "")
+    assert AuditLog.objects.count() == audit
