@@ -352,6 +352,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "feedback_answer": _("Trả lời phản ánh, kiến nghị"),
     "feedback_assign": _("Giao xử lý phản ánh"),
     "feedback_auto_hide": _("Tự động ẩn phản ánh bị báo vi phạm"),
+    "feedback_clear_flag": _("Bỏ cờ từ ngữ của phản ánh"),
     "feedback_dismiss_reports": _("Bỏ qua báo cáo vi phạm phản ánh"),
     "feedback_edit": _("Biên tập nội dung công khai của phản ánh"),
     "feedback_escalate": _("Báo lãnh đạo phản ánh quá hạn"),

@@ -149,7 +149,7 @@ class SubmitOut(Schema):
 
 
 class ModerateIn(Schema):
-    action: str  # publish | edit | redact | hide | unhide | dismiss_reports | reject | request_info | publish_answer | forward
+    action: str  # publish | edit | redact | hide | unhide | dismiss_reports | clear_flag | reject | request_info | publish_answer | forward
     title: str | None = None
     text: str | None = None
     reason: str = ""
@@ -331,6 +331,8 @@ def moderate_feedback(request: AuthedHttpRequest, feedback_id: int, payload: Mod
         return svc.feedback_hide(feedback=fb, actor=u, reason=payload.reason)
     if a == "unhide":
         return svc.feedback_unhide(feedback=fb, actor=u, note=payload.reason)
+    if a == "clear_flag":
+        return svc.feedback_clear_flag(feedback=fb, actor=u, note=payload.reason, version=payload.version)
     if a == "dismiss_reports":
         return svc.feedback_dismiss_reports(feedback=fb, actor=u, note=payload.reason, version=payload.version)
     if a == "reject":
@@ -342,7 +344,7 @@ def moderate_feedback(request: AuthedHttpRequest, feedback_id: int, payload: Mod
     if a == "forward":
         return svc.feedback_forward(feedback=fb, actor=u, target=payload.target, target_commune=payload.target_commune,
                                     target_name=payload.target_name, reason=payload.reason, version=payload.version)
-    raise errors.INVALID_ACTION(details={"allowed": ["publish", "edit", "redact", "hide", "unhide", "dismiss_reports", "reject", "request_info", "publish_answer", "forward"]})
+    raise errors.INVALID_ACTION(details={"allowed": ["publish", "edit", "redact", "hide", "unhide", "dismiss_reports", "clear_flag", "reject", "request_info", "publish_answer", "forward"]})
 
 
 @router.post("/{int:feedback_id}/dismiss-reports", response=FeedbackStaffOut,

@@ -59,3 +59,4 @@ NO_REPORTS = ErrorCode("no-reports", _("Phản ánh không có báo cáo vi ph�
 REPORTS_OF_HIDDEN = ErrorCode("feedback-hidden", _("Phản ánh đang bị ẩn: nếu phản ánh không vi phạm, hãy bỏ ẩn (các báo cáo vi phạm được bỏ qua cùng lúc)."), status=409)
 ALREADY_HIDDEN = ErrorCode("already-hidden", _("Phản ánh đã bị ẩn."), status=409)
 ASSIGNEE_CANNOT_HANDLE = ErrorCode("invalid-assignee", _("Người được giao không xử lý được phản ánh: tài khoản đã ngừng hoạt động, hoặc vai trò không có quyền xử lý phản ánh."))
+NOT_FLAGGED = ErrorCode("not-flagged", _("Phản ánh không bị gắn cờ từ ngữ nên không cần bỏ cờ."), status=409)

@@ -210,6 +210,7 @@ class FeedbackEvent(models.Model):
         REPORT = "report", _("Báo vi phạm")
         DISMISS_REPORTS = "dismiss_reports", _("Bỏ qua báo cáo vi phạm")
         FLAG = "flag", _("Gắn cờ tự động")
+        UNFLAG = "unflag", _("Bỏ cờ từ ngữ")
         RATE = "rate", _("Đánh giá")
         ESCALATE = "escalate", _("Báo lãnh đạo (quá hạn)")
         SUBMIT = "submit", _("Tiếp nhận")

@@ -532,6 +532,26 @@ def feedback_dismiss_reports(*, feedback: Feedback, actor: Any, note: str = "", 
     return fb
 
 
+def feedback_clear_flag(*, feedback: Feedback, actor: Any, note: str = "", version: int | None = None) -> Feedback:
+    """A moderator who has read the wording an item was flagged for (``flagged_words``) and finds it fine clears the flag
+    ("Bỏ cờ từ ngữ"; FixMyStreet's moderators clear flags): the item leaves the "Gắn cờ / bị báo" tab (unless reported).
+    The words found stay on the item and in the history; ``not-flagged`` (409) when there is no flag."""
+    _can_handle(actor, feedback)
+    note = nfc(note or "")
+    _too_long(errors.FEEDBACK_REASON_TOO_LONG, note, HIDE_REASON_MAX, "reason")
+    with transaction.atomic():
+        fb = _lock(feedback, version)
+        if not fb.flagged:
+            raise errors.NOT_FLAGGED()
+        before = snapshot(fb)
+        fb.flagged = False
+        _save(fb, ["flagged"])
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.UNFLAG,
+               note="Đã xem từ ngữ: " + ", ".join(fb.flag_words) + "." + (f" {note}" if note else ""))
+        _audit(fb, actor=actor, verb="feedback_clear_flag", before=before, reason=note)
+    return fb
+
+
 def feedback_reject(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
     """Refuse the feedback; the reason is sent to the sender."""
     _can_handle(actor, feedback)

@@ -333,6 +333,9 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "unhide":
             svc.feedback_unhide(feedback=fb, actor=user, note=p.get("reason", ""))
             messages.success(request, _("Đã bỏ ẩn phản ánh."))
+        elif action == "clear_flag":
+            svc.feedback_clear_flag(feedback=fb, actor=user, note=p.get("reason", ""), version=_id(p.get("version") or ""))
+            messages.success(request, _("Đã bỏ cờ từ ngữ."))
         elif action == "dismiss_reports":
             svc.feedback_dismiss_reports(feedback=fb, actor=user, note=p.get("reason", ""), version=_id(p.get("version") or ""))
             messages.success(request, _("Đã bỏ qua các báo cáo vi phạm."))
