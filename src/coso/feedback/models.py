@@ -247,6 +247,9 @@ class FeedbackReport(models.Model):
     address_hash = models.CharField(max_length=64, blank=True, default="")
     reason = models.CharField(max_length=300, blank=True, default="")
     at = models.DateTimeField(auto_now_add=True)
+    # Set when a moderator found the item fine (reports dismissed, or the item unhidden): the report no longer counts,
+    # and its reporter cannot report the same item again (one report per reporter and item).
+    dismissed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("bỏ qua lúc"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["feedback", "reporter_key"], name="fb_report_once")]

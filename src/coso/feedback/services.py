@@ -495,7 +495,7 @@ def feedback_unhide(*, feedback: Feedback, actor: Any, note: str = "") -> Feedba
         before = snapshot(fb)
         fb.hidden, fb.hidden_reason = False, ""
         _save(fb, ["hidden", "hidden_reason"])
-        FeedbackReport.objects.filter(feedback=fb).delete()
+        FeedbackReport.objects.filter(feedback=fb, dismissed_at__isnull=True).update(dismissed_at=timezone.now())
         Feedback.objects.filter(pk=fb.pk).update(report_count=0)
         fb.report_count = 0
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.UNHIDE, note=note)
@@ -505,7 +505,8 @@ def feedback_unhide(*, feedback: Feedback, actor: Any, note: str = "") -> Feedba
 
 def feedback_dismiss_reports(*, feedback: Feedback, actor: Any, note: str = "", version: int | None = None) -> Feedback:
     """A moderator who finds a reported item fine dismisses its public reports ("bỏ qua báo cáo vi phạm"): the reports
-    are removed, the report count goes back to 0, so the item leaves the "Gắn cờ / bị báo" queue (unless flagged for its
+    are marked dismissed (kept, so that the same reporters cannot report the item again and hide it once more), the
+    report count goes back to 0, so the item leaves the "Gắn cờ / bị báo" queue (unless flagged for its
     wording) and the automatic hiding counts again from zero. Each report stays in the staff history (its REPORT event)
     and the count dismissed in the audit entry.
 
@@ -516,14 +517,14 @@ def feedback_dismiss_reports(*, feedback: Feedback, actor: Any, note: str = "", 
     _too_long(errors.FEEDBACK_REASON_TOO_LONG, note, HIDE_REASON_MAX, "reason")
     with transaction.atomic():
         fb = _lock(feedback, version)
-        reports = FeedbackReport.objects.filter(feedback=fb)
+        reports = FeedbackReport.objects.filter(feedback=fb, dismissed_at__isnull=True)
         count = reports.count()
         if not count and not fb.report_count:
             raise errors.NO_REPORTS()
         if fb.hidden:
             raise errors.REPORTS_OF_HIDDEN()
         before = snapshot(fb)
-        reports.delete()
+        reports.update(dismissed_at=timezone.now())  # kept: the same reporters cannot report the item again
         fb.report_count = 0
         _save(fb, ["report_count"])
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.DISMISS_REPORTS,
@@ -611,7 +612,7 @@ def feedback_report(*, feedback: Feedback, address: str, actor: Any = None, reas
                 raise errors.NOT_PUBLIC()
             before = snapshot(fb)
             FeedbackReport.objects.create(feedback=fb, reporter_key=reporter_key, address_hash=address_hash, reason=reason)
-            reports = FeedbackReport.objects.filter(feedback=fb)
+            reports = FeedbackReport.objects.filter(feedback=fb, dismissed_at__isnull=True)  # those a moderator dismissed no longer count
             count = reports.count()
             addresses = reports.values("address_hash").distinct().count()
             fb.report_count = count

@@ -153,10 +153,10 @@ def test_unhiding_an_item_that_is_not_hidden_is_refused(login, users, submit):
     assert fb.report_count == 1 and FeedbackReport.objects.filter(feedback=fb).count() == 1 and fb.version == version
     assert AuditLog.objects.filter(object_type="feedback.Feedback").count() == audit
     assert not FeedbackEvent.objects.filter(feedback=fb, kind=FeedbackEvent.Kind.UNHIDE).exists()
-    # A hidden item is unhidden as before, its reports cleared.
+    # A hidden item is unhidden as before, its reports dismissed (kept, no longer counted).
     svc.feedback_hide(feedback=fb, actor=users["onestop"], reason="Đang xem xét.")
     done = svc.feedback_unhide(feedback=fb, actor=users["onestop"], note="Đã xem.")
-    assert not done.hidden and done.report_count == 0 and not FeedbackReport.objects.filter(feedback=fb).exists()
+    assert not done.hidden and done.report_count == 0 and not FeedbackReport.objects.filter(feedback=fb, dismissed_at__isnull=True).exists()
     assert AuditLog.objects.filter(object_type="feedback.Feedback", verb="feedback_unhide").count() == 1
 
 

@@ -47,7 +47,9 @@ def test_a_moderator_dismisses_the_reports_through_the_service(reported, users, 
     fb = svc.feedback_dismiss_reports(feedback=reported, actor=users["onestop"], note="Nội dung đúng sự thật.")
     fb.refresh_from_db()
     assert fb.report_count == 0 and not fb.hidden and fb.is_public and fb.version == version + 1
-    assert not FeedbackReport.objects.filter(feedback=fb).exists()
+    # kept, marked dismissed: none counts any more
+    assert FeedbackReport.objects.filter(feedback=fb).count() == 2
+    assert not FeedbackReport.objects.filter(feedback=fb, dismissed_at__isnull=True).exists()
     assert reported.pk not in _flagged_ids(c)  # out of the "Gắn cờ / bị báo" queue
     event = FeedbackEvent.objects.get(feedback=fb, kind=FeedbackEvent.Kind.DISMISS_REPORTS)
     assert not event.public and event.actor == users["onestop"] and "2 báo cáo" in event.note and "đúng sự thật" in event.note
@@ -55,9 +57,30 @@ def test_a_moderator_dismisses_the_reports_through_the_service(reported, users, 
     assert FeedbackEvent.objects.filter(feedback=fb, kind=FeedbackEvent.Kind.REPORT).count() == 2
     entry = AuditLog.objects.get(object_type="feedback.Feedback", verb="feedback_dismiss_reports")
     assert entry.before["report_count"] == 2 and entry.after["report_count"] == 0 and entry.reason == "Nội dung đúng sự thật."
-    # the automatic hiding counts again from zero: a new report is the first
-    again = svc.feedback_report(feedback=fb, address="203.0.113.1", reason="Lại sai.")
+    # the same reporters cannot report it again (they would hide it again at once, three of them)
+    with pytest.raises(ApplicationError) as exc:
+        svc.feedback_report(feedback=fb, address="203.0.113.1", reason="Lại sai.")
+    assert exc.value.code == "already-reported"
+    fb.refresh_from_db()
+    assert fb.report_count == 0 and not fb.hidden
+    # the automatic hiding counts again from zero: a new reporter's report is the first
+    again = svc.feedback_report(feedback=fb, address="203.0.113.9", reason="Lại sai.")
     assert again.report_count == 1 and not again.hidden
+
+
+def test_dismissed_reporters_cannot_hide_the_item_again(reported, users):
+    """Three reporters hide an item; the moderator unhides it (found fine): the same three cannot hide it again."""
+    svc.feedback_report(feedback=reported, address="203.0.113.3", reason="Sai.")
+    reported.refresh_from_db()
+    assert reported.hidden
+    fb = svc.feedback_unhide(feedback=reported, actor=users["onestop"], note="Đúng sự thật.")
+    for n in (1, 2, 3):
+        with pytest.raises(ApplicationError) as exc:
+            svc.feedback_report(feedback=fb, address=f"203.0.113.{n}", reason="Lại.")
+        assert exc.value.code == "already-reported"
+    fb.refresh_from_db()
+    assert not fb.hidden and fb.report_count == 0
+    assert FeedbackReport.objects.filter(feedback=fb, dismissed_at__isnull=False).count() == 3
 
 
 def test_nothing_to_dismiss_a_hidden_item_and_other_roles_are_refused(reported, submit, users):
