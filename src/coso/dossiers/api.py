@@ -6,6 +6,7 @@ import base64
 import binascii
 import datetime as dt
 import typing
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.files.base import ContentFile
@@ -17,6 +18,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
+from coso.core import errors as core_errors
 from coso.core import json_input
 from coso.core.exceptions import NotFoundError
 from coso.core.masking import log_personal_list_read
@@ -253,6 +255,29 @@ def _body_doc(schema: type[Schema]) -> dict[str, Any]:
     }}}
 
 
+def _json_body_doc(schema: type[Schema]) -> dict[str, Any]:
+    """OpenAPI request body of an endpoint that reads its JSON body itself (:func:`_body_in_scope`)."""
+    json_schema = schema.model_json_schema()
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": _inline_refs(json_schema, json_schema.get("$defs", {}))}}}}
+
+
+def _body_in_scope(request: HttpRequest, schema: type[TSchema], check_scope: Callable[[], None]) -> TSchema:
+    """The JSON body of a request on one dossier, read only once the dossier is known to be the caller's: a body that is
+    not JSON or does not fit ``schema`` first runs ``check_scope`` (another unit's or another citizen's dossier raises 404,
+    as an id that does not exist), then answers the error it has (invalid-json, 422 validation-error). A valid body
+    leaves the scope to the service, which checks it before anything else."""
+    try:
+        raw = json_input.loads(request.body or b"{}")
+    except ValueError:  # malformed, not UTF-8, nested too deeply, a number too long
+        check_scope()
+        raise core_errors.UNREADABLE_BODY() from None
+    try:
+        return schema.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        check_scope()
+        raise NinjaValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]) from None
+
+
 def _procedure(code: str) -> Procedure:
     proc = Procedure.objects.filter(code=code, is_active=True).first()
     if proc is None:
@@ -378,18 +403,22 @@ def get_dossier(request: HttpRequest, dossier_id: int):  # type: ignore[no-untyp
     return _detail(request, selectors.dossier_detail(fetched_by=request.user, pk=dossier_id))
 
 
-@router.post("/{int:dossier_id}/actions/{action}", response=DossierOut, summary="Take a workflow action (409 when someone else acted first)")
-def take_action(request: HttpRequest, dossier_id: int, action: str, payload: ActionIn):  # type: ignore[no-untyped-def]
-    # perform() checks the scope itself: another unit's dossier answers 404 before anything else.
+@router.post("/{int:dossier_id}/actions/{action}", response=DossierOut, openapi_extra=_json_body_doc(ActionIn),
+             summary="Take a workflow action (409 when someone else acted first)")
+def take_action(request: HttpRequest, dossier_id: int, action: str):  # type: ignore[no-untyped-def]
+    # perform() checks the scope itself: another unit's dossier answers 404 before anything else, the body included.
+    payload = _body_in_scope(request, ActionIn, lambda: services.check_scope(actor=request.user, dossier_id=dossier_id))
     data = {"new_date": payload.new_date, "documents": payload.documents, "assignee_id": payload.assignee_id, "to_step": payload.to_step}
     d = services.perform(actor=request.user, dossier_id=dossier_id, action=action, expected_version=payload.version, reason=payload.reason, data=data)
     # The dossier as perform() saved it under its row lock, after its scope check: reading it back would repeat the same row.
     return d
 
 
-@router.post("/{int:dossier_id}/rating", response={201: dict}, summary="Rate the service after the result was returned")
-def rating(request: HttpRequest, dossier_id: int, payload: RatingIn):  # type: ignore[no-untyped-def]
-    selectors.dossier_get(fetched_by=request.user, pk=dossier_id)
+@router.post("/{int:dossier_id}/rating", response={201: dict}, openapi_extra=_json_body_doc(RatingIn),
+             summary="Rate the service after the result was returned")
+def rating(request: HttpRequest, dossier_id: int):  # type: ignore[no-untyped-def]
+    # rate() checks the scope itself: another unit's dossier answers 404 before anything else, the body included.
+    payload = _body_in_scope(request, RatingIn, lambda: services.check_rating_scope(actor=request.user, dossier_id=dossier_id))
     r = services.rate(actor=request.user, dossier_id=dossier_id, level=payload.level, criteria=payload.criteria, comment=payload.comment,
                       channel=payload.channel)
     return 201, {"id": r.pk, "level": r.level, "channel": r.channel, "criteria": r.criteria, "officer_ids": r.officer_ids}

@@ -572,6 +572,29 @@ def _check_scope(dossier: Dossier, actor: Any) -> None:
         raise NotFoundError()
 
 
+def _visible(dossier_id: Any) -> Dossier:
+    try:
+        return Dossier.objects.only("commune_code", "owner_id").get(pk=dossier_id)
+    except (Dossier.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError() from None
+
+
+def check_scope(*, actor: Any, dossier_id: Any) -> None:
+    """404 unless ``actor`` may act on the dossier (:func:`perform`'s scope): checked before any input is read, so that
+    nothing wrong with the input tells that another unit's dossier exists."""
+    _check_scope(_visible(dossier_id), actor)
+
+
+def check_rating_scope(*, actor: Any, dossier_id: Any) -> None:
+    """404 unless the dossier is ``actor``'s own (a citizen) or their commune's (staff): :func:`rate`'s scope, checked
+    before its input."""
+    d = _visible(dossier_id)
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise dossiers_errors.NOT_AUTHENTICATED()
+    if (d.owner_id != actor.pk) if actor.role == Role.CITIZEN else (actor.commune_code != d.commune_code):
+        raise NotFoundError()
+
+
 def _check_actor(dossier: Dossier, actor: Any, action: str) -> None:
     rule = ACTIONS.get(action)
     if rule is None:
@@ -624,11 +647,7 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
 
     Another unit's (another citizen's) dossier answers 404 whatever else is wrong with the request: the scope is
     checked before the action, the reason and the files, so that no other answer tells it exists."""
-    try:
-        visible = Dossier.objects.only("commune_code", "owner_id").get(pk=dossier_id)
-    except (Dossier.DoesNotExist, ValueError, TypeError):
-        raise NotFoundError() from None
-    _check_scope(visible, actor)
+    check_scope(actor=actor, dossier_id=dossier_id)
     data = data or {}
     reason = free_text(reason, field="reason", label=_("Lý do"))
     rule = ACTIONS.get(action)
@@ -1011,6 +1030,7 @@ def rating_channels(d: Dossier, actor: Any = None) -> list[str]:
 
 
 def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = None, comment: str = "", channel: str = "") -> DossierRating:
+    check_rating_scope(actor=actor, dossier_id=dossier_id)  # another unit's dossier: 404 whatever the input
     if level not in Satisfaction.values:
         raise dossiers_errors.INVALID_LEVEL(details={"fields": {"level": [_("Bắt buộc.")]}})
     comment = free_text(comment, field="comment", label=_("Ý kiến"))
