@@ -352,9 +352,13 @@ def staff_update(*, actor: Any, user: User, **changes: Any) -> User:
     if data["role"] == Role.SYSTEM_ADMIN:
         data["unit"] = None
     moved_to = data["unit"] if data["unit"] is not None and data["unit"].level == "commune" and data["unit"] != locked.unit else None
+    # out of the communes, to a province-level unit: the person no longer works in the commune whose register lists them
+    moved_out = data["unit"] if data["unit"] is not None and data["unit"].level != "commune" and locked.commune_code else None
     updated = audited_update(locked, actor=actor, changes=data, verb="staff_update")
     if moved_to is not None:
         _register_follows(actor, updated, moved_to)
+    if moved_out is not None:
+        _register_leaves(actor, updated, moved_out)
     return updated
 
 
@@ -393,6 +397,20 @@ def _register_follows(actor: Any, user: User, commune: Any) -> None:
                               decision=f"Chuyển tài khoản {user.username} sang {commune.name}"[:100])
     except ApplicationError as exc:
         _raise_fields({"unit": [_("Không chuyển được hồ sơ của người này trong danh sách cán bộ, công chức sang đơn vị mới: %(reason)s")
+                                % {"reason": exc.message}]})
+
+
+def _register_leaves(actor: Any, user: User, unit: Any) -> None:
+    """The workforce register entry linked to an account moved from a commune to a province-level unit ends in the same
+    change: transferred out to that unit on this day (the commune's register, quota and review no longer count the person).
+    An end the register refuses refuses the account's move on its unit field; the caller's transaction then writes nothing."""
+    from coso.workforce.services import people_leave_with_account
+
+    try:
+        people_leave_with_account(actor=actor, user=user, unit_name=unit.name,
+                                  decision=f"Chuyển tài khoản {user.username} sang {unit.name}"[:100])
+    except ApplicationError as exc:
+        _raise_fields({"unit": [_("Không kết thúc được hồ sơ của người này trong danh sách cán bộ, công chức của xã: %(reason)s")
                                 % {"reason": exc.message}]})
 
 

@@ -486,6 +486,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "workforce.position_start": _("Bắt đầu giữ chức vụ"),
     "workforce.qualification_raised": _("Nâng trình độ sau đào tạo"),
     "workforce.training_completed": _("Ghi nhận hoàn thành đào tạo, bồi dưỡng"),
+    "workforce.transfer_out": _("Chuyển công tác ra khỏi cấp xã (thôi trong danh sách của xã)"),
 }
 
 # Columns a reader must never see in the audit log, whatever their value: secrets and hashes (an API token's,

@@ -64,8 +64,10 @@ class PersonDetailOut(PersonOut):
     gaps: list[GapOut]
     rule_set: str
     regime: str  # "nd33" (Decree 33/2023 titles) or "job_position" (from 1/7/2025 for civil servants); "" when none applies
-    in_office: bool  # False: not yet started work on the date (no review, as in the commune's review)
+    in_office: bool  # False: not in office on the date, not yet started or already left (no review, as in the commune's review)
     placed: bool  # False: a civil servant not yet placed in a job position (checked against the common standard only)
+    left_on: dt.date | None  # the first day no longer in office in the commune
+    left_to: str  # the unit the person was transferred to, out of the communes ("" when not said)
 
 
 class PersonIn(Schema):
@@ -114,7 +116,7 @@ def person(request: HttpRequest, pk: int, on: dt.date | None = None):
     review = selectors.person_review(p, on=on)  # a date out of range is refused before the read is logged
     log_personal_read(user=request.user, obj=p, reason="API")
     return {**_person_out(p, request.user), **{k: getattr(p, k) for k in selectors.QUAL_FIELDS}, "gaps": review["gaps"], "rule_set": review["rule_set"],
-            "regime": review["regime"], "placed": review["placed"], "in_office": review["in_office"]}
+            "regime": review["regime"], "placed": review["placed"], "in_office": review["in_office"], "left_on": p.left_on, "left_to": p.left_to}
 
 
 @router.post("/people", response={201: PersonOut})

@@ -43,6 +43,8 @@ class Person(TenantModel):
     office_code = models.CharField(_("cơ quan/bộ phận"), max_length=30, blank=True, default="")
     started_on = models.DateField(_("ngày bắt đầu công tác"), null=True, blank=True)
     left_on = models.DateField(_("ngày thôi việc"), null=True, blank=True)
+    left_to = models.CharField(_("chuyển công tác đến"), max_length=200, blank=True, default="",
+                               help_text=_("Đơn vị nhận người này khi chuyển công tác ra khỏi cấp xã (ghi cùng ngày thôi việc)."))
     transition_end_date = models.DateField(_("ngày kết thúc chuyển tiếp"), null=True, blank=True,
                                            help_text=_("Người hoạt động không chuyên trách cấp xã: ngày thôi theo lộ trình (chậm nhất 31/5/2026)."))
     # Current highest qualifications (history in Training; the review reads these columns).

@@ -107,8 +107,10 @@ def person_review(person: Person, *, on: dt.date | None = None) -> dict[str, Any
     if on is not None:
         check_review_date(on)
     on = on or timezone.localdate()
-    if person.started_on is not None and person.started_on > on:
-        # Not yet in office on that date: the commune's review leaves them out (active_q), and so does this one.
+    if ((person.started_on is not None and person.started_on > on) or (person.left_on is not None and person.left_on <= on)
+            or (person.transition_end_date is not None and person.transition_end_date <= on)):
+        # Not in office on that date (not yet started, left or transferred out, past the transition): the commune's
+        # review leaves them out (active_q), and so does this one.
         return {"in_office": False, "requirement": None, "rule_set": "", "regime": "", "regime_short": "", "placed": True,
                 "sources": [], "checked": [], "gaps": []}
     unit = AdministrativeUnit.objects.filter(code=person.commune_code).first()

@@ -649,6 +649,34 @@ def people_follow_account(*, actor: Any, user: Any, commune_code: str, decision:
     return moved
 
 
+@transaction.atomic
+def people_leave_with_account(*, actor: Any, user: Any, unit_name: str, decision: str, on: dt.date | None = None) -> list[int]:
+    """The register entries linked to a staff account an administrator moves out of the communes, to a province-level unit
+    (called by the accounts app within its change): the person no longer works in the commune, whose register, quota and
+    review stop counting them. Each person still in office is transferred out on ``on`` (today): the position held ends
+    the day before (as for a transfer between communes), ``left_on`` is that day and ``left_to`` the receiving unit, audited
+    ``workforce.transfer_out`` with the decision as the reason. Refused, nothing changed, when the actor may not change
+    the person's register (another province) or a position history row starts on or after that day (never overwritten).
+    An evaluation not yet approved stays with the commune, which decides it with the new agency's opinion. Returns the ids
+    of the people transferred out."""
+    on = on or timezone.localdate()
+    unit_name = nfc(unit_name).strip()[: Person._meta.get_field("left_to").max_length]
+    linked = list(Person.objects.select_for_update().filter(user=user).filter(Q(left_on__isnull=True) | Q(left_on__gt=on)).order_by("pk"))
+    moved = []
+    for person in linked:
+        if not can_see_unit(actor, province_code=person.province_code, commune_code=person.commune_code):
+            raise workforce_errors.OUT_OF_SCOPE()
+        later = person.positions.filter(started_on__gte=on).order_by("started_on").first()
+        if later is not None:
+            raise workforce_errors.POSITION_HISTORY_LATER(day=format_date(later.started_on))
+        for holding in person.positions.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on)):
+            audited_update(holding, actor=actor, verb="workforce.position_end", changes={"ended_on": on - dt.timedelta(days=1)})
+        audited_update(person, actor=actor, verb="workforce.transfer_out", reason=nfc(decision)[:100],
+                       changes={"left_on": on, "left_to": unit_name, "version": person.version + 1})
+        moved.append(person.pk)
+    return moved
+
+
 def _evaluations_follow(actor: Any, person: Person) -> None:
     """A person transferred to another unit is evaluated by the agency where they work at the time of the evaluation,
     with the former agency's opinion (Decree 90/2020/NĐ-CP on evaluation and classification; Decree 335/2025/NĐ-CP): their

@@ -96,3 +96,76 @@ def test_a_transfer_decision_in_the_register_moves_the_staff_account(users, comm
                                 effective_on=timezone.localdate(), decision="QĐ 8/QĐ-UBND", commune_code=other_commune.code)
     province_officer.refresh_from_db()
     assert province_officer.commune_code == "" and not AuditLog.objects.filter(verb="staff_update", object_id=str(province_officer.pk)).exists()
+
+
+# ---------------------------------------------------------------- out of the communes, to a province-level unit
+def _held_since_2020(p):  # type: ignore[no-untyped-def]
+    from coso.workforce.models import PositionHolding
+
+    return PositionHolding.objects.create(person=p, position_code=p.position_code, started_on=dt.date(2020, 1, 1), decision="QĐ 3/QĐ-UBND",
+                                          province_code=p.province_code, commune_code=p.commune_code)
+
+
+def test_an_account_moved_to_the_province_ends_the_communes_register_entry(users, commune, province, login):
+    officer = users["specialist"]
+    p = person(commune, full_name="Võ Văn Lên", user=officer)
+    holding = _held_since_2020(p)
+    ev = wf_services.evaluation_open(actor=users["home_affairs"], person=p, year=timezone.localdate().year)
+    assert p.pk in _listed(users["leader"])
+    services.staff_update(actor=users["province_admin"], user=officer, role="province_home_affairs", unit=province)
+    today = timezone.localdate()
+    p.refresh_from_db()
+    holding.refresh_from_db()
+    ev.refresh_from_db()
+    officer.refresh_from_db()
+    assert (officer.province_code, officer.commune_code) == (province.code, "")
+    # the commune no longer lists the person as working there: transferred out to the province today
+    assert (p.left_on, p.left_to, p.commune_code) == (today, province.name, commune.code)
+    assert p.pk not in _listed(users["leader"]) and p.pk not in _listed(users["province_home_affairs"])
+    assert holding.ended_on == today - dt.timedelta(days=1)
+    log = AuditLog.objects.get(verb="workforce.transfer_out", object_id=str(p.pk))
+    assert log.actor_id == users["province_admin"].pk and province.name in log.reason
+    assert AuditLog.objects.filter(verb="workforce.position_end", object_id=str(holding.pk)).exists()
+    # the evaluation not yet approved stays with the commune that decides it
+    assert (ev.commune_code, ev.status) == (commune.code, Evaluation.Status.DRAFT)
+    # the record still opens for the commune, and says where the person went
+    page = login(users["leader"]).get(f"/workforce/nguoi/{p.pk}/")
+    assert page.status_code == 200 and f"Đã chuyển công tác đến {province.name} từ ngày {today:%d/%m/%Y}" in page.content.decode()
+    detail = login(users["home_affairs"]).get(f"/api/v1/workforce/people/{p.pk}").json()
+    assert (detail["left_on"], detail["left_to"], detail["in_office"]) == (today.isoformat(), province.name, False)
+
+
+def test_the_move_to_the_province_through_the_api_ends_the_entry(users, commune, province, login):
+    officer = users["onestop"]
+    p = person(commune, full_name="Đinh Thị Tỉnh", user=officer)
+    r = login(users["province_admin"]).patch(f"/api/v1/accounts/staff/{officer.pk}", {"role": "province_home_affairs", "unit_code": province.code},
+                                              content_type="application/json")
+    assert r.status_code == 200, r.content
+    p.refresh_from_db()
+    assert (p.left_on, p.left_to) == (timezone.localdate(), province.name)
+
+
+def test_an_end_the_register_refuses_refuses_the_move_to_the_province(users, commune, province, login):
+    officer = users["specialist"]
+    p = person(commune, full_name="Phan Văn Ở", user=officer)
+    # a position history row from today already: the register does not overwrite it
+    wf_services.position_change(actor=users["province_home_affairs"], person_id=p.pk, position_code="cv_vp", effective_on=timezone.localdate(),
+                                decision="QĐ 1/QĐ-UBND")
+    c = login(users["province_admin"])
+    before = (AuditLog.objects.count(), list(Person.objects.values_list("pk", "commune_code", "left_on", "left_to", "version")))
+    r = c.patch(f"/api/v1/accounts/staff/{officer.pk}", {"role": "province_home_affairs", "unit_code": province.code},
+                                              content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "validation-error", r.content
+    assert "danh sách cán bộ, công chức của xã" in r.json()["details"]["fields"]["unit_code"][0]
+    officer.refresh_from_db()
+    assert (officer.role, officer.commune_code) == ("specialist", commune.code)
+    assert (AuditLog.objects.count(), list(Person.objects.values_list("pk", "commune_code", "left_on", "left_to", "version"))) == before
+
+
+def test_a_person_who_left_before_is_not_ended_again(users, commune, province):
+    left = timezone.localdate() - dt.timedelta(days=30)
+    gone = person(commune, full_name="Đã Nghỉ Trước", user=users["finance"], left_on=left)
+    services.staff_update(actor=users["province_admin"], user=users["finance"], role="province_finance", unit=province)
+    gone.refresh_from_db()
+    assert (gone.left_on, gone.left_to) == (left, "")
+    assert not AuditLog.objects.filter(verb="workforce.transfer_out").exists()
