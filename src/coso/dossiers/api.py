@@ -338,6 +338,8 @@ def lookup(request: HttpRequest, code: str, phone: str):  # type: ignore[no-unty
 @router.get("/", response=list[DossierOut], summary="Dossiers in the caller's scope (search by code, name, phone, CCCD)")
 @paginate
 def list_dossiers(request: HttpRequest, q: str = "", status: str = "", procedure: str = ""):  # type: ignore[no-untyped-def]
+    if status and status not in Status.values:  # ignored by no dossier matching: an empty list, as if the unit had none
+        raise errors.LIST_STATUS_INVALID(details={"allowed": list(Status.values)})
     found = selectors.dossier_list(fetched_by=request.user, query=q, status=status, procedure_code=procedure)
     if selectors.is_citizen_id_search(request.user, q):
         # only who sees citizen ids in full gets here (dossier_list refuses the others): the list confirms whose number it is
@@ -361,15 +363,20 @@ def inbox(request: HttpRequest, q: str = "", near_days: int | None = working_day
     return {"counts": {k: getattr(box, k).count() for k in names}, **{k: list(getattr(box, k)[:n]) for k in names}}
 
 
+STATS_GROUPS = ("procedure", "commune", "")  # the breakdown of GET /stats: by procedure, by commune, or none ("")
+
+
 @router.get("/stats", summary="Statistics for a period (commune or province scope)")
 def stats(request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None, group: str = "procedure", procedure: str = "", commune: str = ""):  # type: ignore[no-untyped-def]
     if not selectors.reads_reports(request.user):
         raise errors.STATS_FORBIDDEN()
+    if group not in STATS_GROUPS:  # ignored, it answered the totals without any breakdown
+        raise errors.STATS_GROUP_INVALID(details={"allowed": list(STATS_GROUPS)})
     end = end or timezone.localdate()
     start = start or end - dt.timedelta(days=364)
     if start > end:
         raise errors.INVALID_PERIOD(details={"fields": {"start": ["Sau ngày kết thúc."]}})
-    data = selectors.stats(fetched_by=request.user, start=start, end=end, commune_code=commune, procedure_code=procedure, group_by=group if group in ("commune", "procedure") else "")
+    data = selectors.stats(fetched_by=request.user, start=start, end=end, commune_code=commune, procedure_code=procedure, group_by=group)
     data["monthly"] = [{"month": m["m"].strftime("%Y-%m"), "received": m["received"], "ok": m["ok"], "late": m["late"]} for m in data["monthly"] if m["m"]]
     data["start"], data["end"] = start.isoformat(), end.isoformat()
     return data

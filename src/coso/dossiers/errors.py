@@ -68,3 +68,5 @@ INCOMPLETE_AT_COUNTER = ErrorCode("incomplete-dossier", _("Hồ sơ chưa đủ 
 INCOMPLETE_ONLINE = ErrorCode("incomplete-dossier", _("Thiếu tệp đính kèm: %(papers)s."))
 CLOSE_NOT_DUE = ErrorCode("close-not-due", _("Chưa thể đóng hồ sơ: chưa hết thời hạn hoàn thiện hồ sơ bổ sung%(until)s."))
 DUE_DATE_OUT_OF_RANGE = ErrorCode("due-date-out-of-range", _("Không tính được ngày hẹn trả kết quả: ngày hẹn vượt ra ngoài lịch ngày làm việc của hệ thống. Vui lòng kiểm tra thời hạn giải quyết của thủ tục hoặc liên hệ quản trị hệ thống."))
+LIST_STATUS_INVALID = ErrorCode("validation-error", _("Tình trạng không hợp lệ."), field="status")
+STATS_GROUP_INVALID = ErrorCode("validation-error", _("Cách chia bảng thống kê không hợp lệ."), field="group")
