@@ -354,7 +354,10 @@ def staff_update(*, actor: Any, user: User, **changes: Any) -> User:
     moved_to = data["unit"] if data["unit"] is not None and data["unit"].level == "commune" and data["unit"] != locked.unit else None
     # out of the communes, to a province-level unit: the person no longer works in the commune whose register lists them
     moved_out = data["unit"] if data["unit"] is not None and data["unit"].level != "commune" and locked.commune_code else None
+    former = locked.commune_code
     updated = audited_update(locked, actor=actor, changes=data, verb="staff_update")
+    if former and updated.commune_code != former:
+        _dossiers_released(actor, updated, former, reason=f"Chuyển tài khoản {updated.username} khỏi xã"[:100])
     if moved_to is not None:
         _register_follows(actor, updated, moved_to)
     if moved_out is not None:
@@ -381,9 +384,19 @@ def account_follows_transfer(*, actor: Any, user_id: int, commune_code: str, dec
     except Http404:
         return False
     province, commune = _unit_codes(locked.role, unit)
+    former = locked.commune_code
     audited_update(locked, actor=actor, verb="staff_update", reason=decision,
                    changes={"unit": unit, "province_code": province, "commune_code": commune})
+    _dossiers_released(actor, locked, former, reason=decision)
     return True
+
+
+def _dossiers_released(actor: Any, user: User, commune_code: str, *, reason: str) -> None:
+    """The former commune's open dossiers assigned to an account that no longer works there (moved or deactivated) wait
+    again for their step's role in that commune (``coso.dossiers.services.release_assignments``), in the same change."""
+    from coso.dossiers.services import release_assignments
+
+    release_assignments(actor=actor, user=user, commune_code=commune_code, reason=reason)
 
 
 def _register_follows(actor: Any, user: User, commune: Any) -> None:
@@ -436,7 +449,10 @@ def staff_deactivate(*, actor: Any, user: User, reason: str = "") -> User:
         raise accounts_errors.ALREADY_INACTIVE()
     if locked.role == Role.SYSTEM_ADMIN:
         _keep_one_system_admin(locked)
-    return audited_update(locked, actor=actor, changes={"is_active": False}, verb="staff_deactivate", reason=nfc(reason))
+    former = locked.commune_code
+    updated = audited_update(locked, actor=actor, changes={"is_active": False}, verb="staff_deactivate", reason=nfc(reason))
+    _dossiers_released(actor, updated, former, reason=nfc(reason) or f"Khoá tài khoản {updated.username}")
+    return updated
 
 
 @transaction.atomic

@@ -341,6 +341,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "dossier-receive": _("Tiếp nhận hồ sơ tại quầy"),
     "dossier-receive_supplement": _("Nhận hồ sơ bổ sung"),
     "dossier-refuse": _("Từ chối giải quyết hồ sơ"),
+    "dossier-release": _("Bỏ phân công hồ sơ của người không còn công tác tại xã"),
     "dossier-request_supplement": _("Yêu cầu bổ sung hồ sơ"),
     "dossier-result_ready": _("Xác nhận hồ sơ đã có kết quả"),
     "dossier-return_result": _("Trả kết quả hồ sơ"),

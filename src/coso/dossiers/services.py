@@ -968,6 +968,33 @@ def _h_assign(d: Dossier, *, data: dict, **_: Any) -> dict:
     return {"event": {"assignee_id": d.assignee_id}}
 
 
+def release_assignments(*, actor: Any, user: Any, commune_code: str, reason: str) -> list[int]:
+    """The open dossiers of ``commune_code`` assigned to ``user``, who no longer works there (their account moved to another
+    unit, or was deactivated): each assignment is lifted, so that the dossier waits again for the role of its step in the
+    commune's inbox ("Chờ tôi xử lý" of that role's officers), and the deadline reminders go to who works there, not to an
+    account elsewhere. Each dossier under its row lock: version bumped, an ``assign`` event with no assignee, audited
+    ``dossier-release`` with the actor. Called by the accounts app within its change. Returns the ids of the dossiers released."""
+    if not commune_code:
+        return []
+    released = []
+    for pk in list(Dossier.objects.filter(assignee=user, commune_code=commune_code, is_open=True).order_by("pk").values_list("pk", flat=True)):
+        d = Dossier.objects.select_for_update(of=("self",)).filter(pk=pk, assignee=user, is_open=True).first()
+        if d is None:
+            continue
+        before = snapshot(d, ["assignee", "version"])
+        d.assignee = None
+        d.version += 1
+        d.save(update_fields=["assignee", "version", "updated_at"])
+        # The event is the system's (as the closing job's): who moved the account did not handle the dossier, and an
+        # officer's handled dossiers (officer_dossier_stats, the rating's officers) count the events' actors.
+        _event(d, actor=None, action=Action.ASSIGN, from_status=d.status, from_step=d.current_step, reason=reason,
+               data={"assignee_id": None, "released": user.pk})
+        audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=d, before=before, after=snapshot(d, ["assignee", "version"]),
+                  verb="dossier-release", reason=reason)
+        released.append(d.pk)
+    return released
+
+
 _HANDLERS: dict[str, Callable[..., Any]] = {
     Action.ACCEPT: _h_accept,
     Action.FORWARD: _h_forward,
