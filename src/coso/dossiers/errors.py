@@ -70,3 +70,4 @@ CLOSE_NOT_DUE = ErrorCode("close-not-due", _("Chưa thể đóng hồ sơ: chưa
 DUE_DATE_OUT_OF_RANGE = ErrorCode("due-date-out-of-range", _("Không tính được ngày hẹn trả kết quả: ngày hẹn vượt ra ngoài lịch ngày làm việc của hệ thống. Vui lòng kiểm tra thời hạn giải quyết của thủ tục hoặc liên hệ quản trị hệ thống."))
 LIST_STATUS_INVALID = ErrorCode("validation-error", _("Tình trạng không hợp lệ."), field="status")
 STATS_GROUP_INVALID = ErrorCode("validation-error", _("Cách chia bảng thống kê không hợp lệ."), field="group")
+TOO_MANY_PAPERS = ErrorCode("too-many-papers", _("Chỉ được ghi tối đa %(max_papers)s loại giấy tờ."), field="documents")

@@ -360,11 +360,31 @@ def _index(dossier: Dossier, *, new: bool = False) -> None:
 MAX_COPIES = 99
 
 
+MAX_PAPERS = 100  # kinds of papers named on a receipt (Mẫu 01) or a supplement request (Mẫu 02)
+
+
+def _paper_name(value: Any) -> str:
+    """A paper's name as typed at the counter or in a supplement request, in NFC, at most as long as a file's paper name
+    (DossierAttachment.document_name): a longer one is refused before anything is written (it also made a row taller than
+    the page of the form that lists it, whose PDF then failed)."""
+    name = nfc(str(value or ""))
+    max_name = DossierAttachment._meta.get_field("document_name").max_length or 500
+    if len(name) > max_name:
+        raise dossiers_errors.DOCUMENT_NAME_TOO_LONG(max_length=max_name, field="documents", details={"document": name[:80]})
+    return name
+
+
+def _check_paper_count(names: list[Any]) -> None:
+    if len(names) > MAX_PAPERS:
+        raise dossiers_errors.TOO_MANY_PAPERS(max_papers=MAX_PAPERS, details={"max": MAX_PAPERS})
+
+
 def received_papers(version: Any, documents: list[Any] | None) -> list[dict[str, Any]]:
     """The papers ticked at the counter as [{"name", "copies"}], in the procedure's order, then any other.
     Copies default to the number the procedure asks for (1 when it does not say)."""
     asked = {nfc(doc["name"]): doc.get("copies", 1) for doc in (version.required_documents or []) if isinstance(doc, dict) and doc.get("name")}
     given: dict[str, int] = {}
+    _check_paper_count(documents or [])
     for item in documents or []:
         if isinstance(item, dict):
             name, copies = item.get("name", ""), item.get("copies")
@@ -372,7 +392,7 @@ def received_papers(version: Any, documents: list[Any] | None) -> list[dict[str,
             name, copies = (item[0], item[1]) if len(item) > 1 else (item[0], None)
         else:
             name, copies = item, None
-        name = nfc(str(name or ""))
+        name = _paper_name(name)
         if not name:
             continue
         try:
@@ -780,10 +800,12 @@ def _h_send_back(d: Dossier, *, now: dt.datetime, data: dict, **_: Any) -> dict:
 
 
 def _h_request_supplement(d: Dossier, *, now: dt.datetime, data: dict, **_: Any) -> dict:
+    asked = data.get("documents") or []
+    _check_paper_count(asked)
+    docs = [name for x in asked if (name := _paper_name(x))]
     d.supplement_count += 1
     d.paused_at = now
     d.assignee = None
-    docs = [nfc(x) for x in (data.get("documents") or []) if nfc(x)]
     ev: dict[str, Any] = {"documents": docs, "request_no": d.supplement_count}
     received = timezone.localdate(d.received_at) if d.received_at else timezone.localdate(now)
     if d.supplement_count > rule("onestop.supplement.max_requests_on_time", on=received, province_code=d.province_code, commune_code=d.commune_code):
