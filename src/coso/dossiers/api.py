@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from django.core.files.base import ContentFile
 from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.utils import timezone
 
 import pydantic
@@ -268,7 +269,8 @@ def _body_in_scope(request: HttpRequest, schema: type[TSchema], check_scope: Cal
     leaves the scope to the service, which checks it before anything else."""
     try:
         raw = json_input.loads(request.body or b"{}")
-    except ValueError:  # malformed, not UTF-8, nested too deeply, a number too long
+    except (ValueError, RawPostDataException):  # malformed, not UTF-8, nested too deeply, a number too long; or a
+        # multipart form, read from the stream by the NUL check before the body was asked for: not JSON either way
         check_scope()
         raise core_errors.UNREADABLE_BODY() from None
     try:

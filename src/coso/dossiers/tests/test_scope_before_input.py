@@ -18,6 +18,7 @@ DEEP = b"[" * 1000 + b"]" * 1000
 # (door, path under the dossier, body, content type): each body is invalid for its endpoint
 API = "application/json"
 FORM = "form"
+MULTIPART = "multipart"  # a multipart form (curl -F) where a JSON body is read
 BODIES = [
     ("api-action-no-version", "/api/v1/dossiers/{pk}/actions/accept", {}, API),
     ("api-action-version-text", "/api/v1/dossiers/{pk}/actions/forward", {"version": "abc"}, API),
@@ -33,6 +34,8 @@ BODIES = [
     ("api-rating-criteria-text", "/api/v1/dossiers/{pk}/rating", {"level": "satisfied", "criteria": {"a": "x"}}, API),
     ("api-rating-criteria-a-list", "/api/v1/dossiers/{pk}/rating", {"level": "satisfied", "criteria": [1]}, API),
     ("api-rating-malformed-json", "/api/v1/dossiers/{pk}/rating", MALFORMED, API),
+    ("api-action-multipart-form", "/api/v1/dossiers/{pk}/actions/accept", {"version": "1"}, MULTIPART),
+    ("api-rating-multipart-form", "/api/v1/dossiers/{pk}/rating", {"level": "satisfied"}, MULTIPART),
     ("page-act-no-version", "/dossiers/{pk}/act/accept/", {}, FORM),
     ("page-act-version-text", "/dossiers/{pk}/act/forward/", {"version": "abc"}, FORM),
     ("page-rate-no-level", "/dossiers/{pk}/rate/", {}, FORM),
@@ -41,7 +44,7 @@ BODIES = [
 
 
 def _post(client, path, body, content_type):  # type: ignore[no-untyped-def]
-    if content_type == FORM:
+    if content_type in (FORM, MULTIPART):
         return client.post(path, body)
     return client.post(path, body, content_type=content_type)
 
@@ -60,7 +63,7 @@ def test_another_units_dossier_answers_404_before_its_body_is_validated(login, u
     r = _post(c, path.format(pk=theirs.pk), body, content_type)
     missing = _post(c, path.format(pk=999999), body, content_type)
     assert r.status_code == missing.status_code == 404, (r.status_code, r.content[:300])
-    if content_type == API:
+    if content_type in (API, MULTIPART):
         assert r.json() == missing.json() and r.json()["code"] == "not-found", r.content
     fresh = Dossier.objects.get(pk=theirs.pk)
     assert (fresh.version, fresh.events.count(), AuditLog.objects.count()) == before
@@ -76,9 +79,10 @@ def test_the_communes_own_officer_still_gets_the_validation_error(login, users, 
 
 
 @pytest.mark.parametrize("path", ["/api/v1/dossiers/{pk}/actions/accept", "/api/v1/dossiers/{pk}/rating"])
-@pytest.mark.parametrize("body", [MALFORMED, DEEP], ids=["malformed", "nested"])
+@pytest.mark.parametrize("body", [MALFORMED, DEEP, None], ids=["malformed", "nested", "multipart-form"])
 def test_the_communes_own_officer_still_gets_invalid_json(login, users, theirs, path, body):
-    r = login(users["onestop"]).post(path.format(pk=theirs.pk), body, content_type=API)
+    c = login(users["onestop"])
+    r = c.post(path.format(pk=theirs.pk), {"version": "1"}) if body is None else c.post(path.format(pk=theirs.pk), body, content_type=API)
     assert r.status_code == 400 and r.json()["code"] == "invalid-json", r.content
 
 
