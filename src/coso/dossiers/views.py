@@ -158,9 +158,20 @@ def submit(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "dossiers/submit.html", {"form": form, "procedure": proc, "version": version}, status=status)
 
 
+def _can_rate(d: Any, user: Any) -> bool:
+    """Whether ``user`` may rate dossier ``d`` now: returned, not yet rated, by its applicant or, for an applicant at the
+    counter, the commune's one-stop officer (the service refuses anyone else)."""
+    return d.status == Status.RETURNED and not hasattr(d, "rating") and (
+        d.owner_id == user.pk or (user.role == Role.ONESTOP_OFFICER and d.commune_code == user.commune_code))
+
+
 @login_required
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
     d = selectors.dossier_get(fetched_by=request.user, pk=pk)
+    if request.method != "POST" and not _can_rate(d, request.user):
+        # Not returned yet, rated already, or not theirs to rate: no form that could only be refused.
+        messages.info(request, _("Hồ sơ này không có gì để ông/bà đánh giá lúc này."))
+        return redirect("dossiers:detail", pk=d.pk)
     keys = services.rating_criteria(d)
     form = RatingForm(request.POST or None, criteria=keys)
     status = 200
@@ -276,7 +287,7 @@ def _detail_context(request: AuthedHttpRequest, d: Any) -> dict[str, Any]:
     return {
         "d": d, "actions": [(a, _action_label(a), ACTIONS[a].reason_required, irreversible(a)) for a in actions], "events": d.events.order_by("at", "id"),
         "steps": d.steps.order_by("order"), "attachments": d.attachments.all(), "apologies": d.apologies.all(), "assignable": assignable,
-        "forms_available": forms_available, "forms": forms, "can_rate": d.status == Status.RETURNED and not hasattr(d, "rating") and (d.owner_id == request.user.pk or (request.user.role == Role.ONESTOP_OFFICER and d.commune_code == request.user.commune_code)),
+        "forms_available": forms_available, "forms": forms, "can_rate": _can_rate(d, request.user),
         "rating": getattr(d, "rating", None), "staff": _staff(request.user), "Timeliness": Timeliness,
     }
 

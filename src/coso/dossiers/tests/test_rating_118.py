@@ -124,3 +124,26 @@ def test_an_officer_still_chooses_among_the_rules_channels(receive, users, login
     assert r.status_code == 400 and r.json()["code"] == "invalid-rating-channel"
     r = c.post(f"/api/v1/dossiers/{d.pk}/rating", {"level": "satisfied", "channel": "device"}, content_type="application/json")
     assert r.status_code == 201 and r.json()["channel"] == "device"
+
+
+def test_the_rating_page_shows_its_form_only_to_who_may_rate_now(receive, users, login):
+    """The rating page showed its form on GET to anyone who could read the dossier (the leader, the province) and for
+    a dossier not returned yet or rated already, a form the service could only refuse; they now land on the
+    dossier's page with a note, while its applicant (and the one-stop officer, for a paper form) get the form."""
+    d = _returned(receive, users, dt.date(2025, 8, 4))
+    url = f"/dossiers/{d.pk}/rate/"
+    for who in ("leader", "specialist", "province_home_affairs"):
+        r = login(users[who]).get(url)
+        assert r.status_code == 302 and r["Location"] == f"/dossiers/{d.pk}/", (who, r.status_code)
+    for who in ("citizen", "onestop"):
+        r = login(users[who]).get(url)
+        assert r.status_code == 200 and 'name="level"' in r.content.decode(), who
+    services.rate(actor=users["citizen"], dossier_id=d.pk, level="satisfied")
+    c = login(users["citizen"])
+    r = c.get(url)
+    assert r.status_code == 302 and r["Location"] == f"/dossiers/{d.pk}/"
+    assert "không có gì để ông/bà đánh giá" in c.get(r["Location"]).content.decode()
+    running = receive()
+    r = login(users["onestop"]).get(f"/dossiers/{running.pk}/rate/")
+    assert r.status_code == 302
+    assert login(users["other_onestop"]).get(url).status_code == 404  # another commune: as before
