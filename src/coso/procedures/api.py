@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -19,7 +18,7 @@ from coso.procedures import errors
 
 from . import services
 from .models import Procedure, ProcedureVersion
-from .selectors import current_version, procedure_get, procedure_list, procedure_versions, province_for, version_for_admin
+from .selectors import current_version, procedure_get, procedure_list, procedure_versions, province_for, version_for_admin, version_from
 
 router = Router(tags=["procedures"])
 
@@ -366,11 +365,7 @@ def reactivate_procedure(request: HttpRequest, code: str, payload: ReactivateIn)
     _admin(request)
     p = procedure_get(code=code, include_inactive=True)
     p = services.procedure_reactivate(actor=request.user, procedure=p, valid_from=payload.valid_from, reason=payload.reason)
-    day = payload.valid_from
-    # the reader's rules that day; else (a procedure with only provinces' own versions) one scope's, each in force from then
-    v = p.version_on(day, province_for(request.user)) or (
-        p.versions.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day), valid_from__lte=day).order_by("province_code").first()
-        or p.versions.filter(valid_from__gt=day).exclude(valid_to=F("valid_from")).order_by("valid_from", "province_code").first())
+    v = version_from(p, payload.valid_from, province_for(request.user))
     if v is None:
         raise errors.NO_VERSION()
     return _detail_out(p, v)

@@ -6,7 +6,7 @@ import bisect
 import datetime as dt
 from typing import Any
 
-from django.db.models import BooleanField, Exists, Func, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Length
 from django.http import Http404
 from django.utils import timezone
@@ -297,3 +297,16 @@ class _VersionRow:
         has_documents = bool(v["documents_named"])
         has_time = v["time_unit"] == ProcedureVersion.TimeUnit.SAME_DAY or (v["time_limit"] or 0) > 0
         self.complete = int(bool(str(v["procedure__name"]).strip() and v["n_steps"] and has_documents and has_time and str(v["applicant"]).strip()))
+
+
+def version_from(procedure: Procedure, day: dt.date, province_code: str = "") -> ProcedureVersion | None:
+    """The version to show for ``procedure`` from ``day`` (e.g. once it applies again): the one in force for the reader's
+    province that day; else, for a procedure with only provinces' own versions, one province's in force that day, or the
+    first to take effect after it (a withdrawn version never is)."""
+    v = procedure.version_on(day, province_code)
+    if v is not None:
+        return v
+    in_force = procedure.versions.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day), valid_from__lte=day).order_by("province_code").first()
+    if in_force is not None:
+        return in_force
+    return procedure.versions.filter(valid_from__gt=day).exclude(valid_to=F("valid_from")).order_by("valid_from", "province_code").first()
