@@ -386,7 +386,7 @@ _huey_consumer = {
 if REDIS_URL:
     HUEY = {"huey_class": "huey.RedisHuey", "name": "coso", "url": REDIS_URL, "immediate": HUEY_IMMEDIATE, "utc": False, "consumer": _huey_consumer}
 else:
-    HUEY = {"huey_class": "huey.SqliteHuey", "name": "coso", "filename": str(VAR_DIR / "huey.sqlite3"), "immediate": HUEY_IMMEDIATE, "utc": False,
+    HUEY = {"huey_class": "coso.jobs.queue.SqliteQueue", "name": "coso", "filename": str(VAR_DIR / "huey.sqlite3"), "immediate": HUEY_IMMEDIATE, "utc": False,
             "consumer": _huey_consumer}
 # Generated export files are kept this many hours, then deleted by the cleanup job.
 COSO_EXPORT_KEEP_HOURS = config("COSO_EXPORT_KEEP_HOURS", 24, help_text="Hours a generated export file is kept for download before it is deleted.")

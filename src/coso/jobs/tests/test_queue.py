@@ -77,9 +77,21 @@ def _round_trip(huey) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_sqlite_queue_with_a_real_consumer(tmp_path):
-    from huey import SqliteHuey
+    from coso.jobs.queue import SqliteQueue
 
-    _round_trip(SqliteHuey(f"coso-test-{uuid.uuid4().hex[:8]}", filename=str(tmp_path / "huey.sqlite3")))
+    _round_trip(SqliteQueue(f"coso-test-{uuid.uuid4().hex[:8]}", filename=str(tmp_path / "huey.sqlite3")))
+
+
+def test_sqlite_queue_commits_in_wal_without_an_fsync_per_message(tmp_path):
+    """WAL with synchronous=NORMAL: consistent whatever the process does, no disk flush at each enqueue."""
+    from coso.jobs.queue import SqliteQueue
+
+    huey = SqliteQueue(f"coso-test-{uuid.uuid4().hex[:8]}", filename=str(tmp_path / "huey.sqlite3"))
+    conn = huey.storage.conn
+    assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("pragma synchronous").fetchone()[0] == 1  # NORMAL (FULL is 2)
+    huey.storage.enqueue(b"message")
+    assert huey.pending_count() == 1
 
 
 def test_redis_queue_with_a_real_consumer(redis_url):
@@ -108,7 +120,7 @@ def test_settings_choose_the_engines_from_the_environment(tmp_path):
     default = _settings_in_subprocess(COSO_VAR_DIR=str(tmp_path))
     # Sessions live in the database (a cache in front is fine): every web process sees every session.
     assert default.pop("session") in {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db", "coso.accounts.sessions"}
-    assert default == {"huey": "SqliteHuey", "storage": "SqliteStorage", "immediate": False, "default_storage": "django.core.files.storage.FileSystemStorage",
+    assert default == {"huey": "SqliteQueue", "storage": "SqliteQueueStorage", "immediate": False, "default_storage": "django.core.files.storage.FileSystemStorage",
                        "bucket": None, "replica": False, "read_replica": False, "log": "text"}
     scaled = _settings_in_subprocess(COSO_VAR_DIR=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/3", S3_BUCKET="coso-files",
                                      S3_ENDPOINT_URL="http://127.0.0.1:9000", DATABASE_REPLICA_URL=f"sqlite:///{tmp_path}/replica.sqlite3", LOG_FORMAT="json")
