@@ -666,15 +666,22 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
     """Apply one workflow action. Bad input or an illegal transition raises and changes nothing.
 
     Another unit's (another citizen's) dossier answers 404 whatever else is wrong with the request: the scope is
-    checked before the action, the reason and the files, so that no other answer tells it exists."""
-    check_scope(actor=actor, dossier_id=dossier_id)
+    checked before the action, the reason and the files, so that no other answer tells it exists. Input that passes
+    its checks leaves the scope to the locked read below (one read of the row, not two); input that fails them, and
+    files (read before the row is locked), are only looked at once the dossier is known to be the actor's."""
     data = data or {}
-    reason = free_text(reason, field="reason", label=_("Lý do"))
-    rule = ACTIONS.get(action)
-    if rule is None:
-        raise dossiers_errors.UNKNOWN_ACTION()
-    if rule.reason_required and len(reason) < 3:
-        raise dossiers_errors.REASON_REQUIRED(details={"fields": {"reason": ["Bắt buộc."]}})
+    try:
+        reason = free_text(reason, field="reason", label=_("Lý do"))
+        rule = ACTIONS.get(action)
+        if rule is None:
+            raise dossiers_errors.UNKNOWN_ACTION()
+        if rule.reason_required and len(reason) < 3:
+            raise dossiers_errors.REASON_REQUIRED(details={"fields": {"reason": ["Bắt buộc."]}})
+    except Exception:
+        check_scope(actor=actor, dossier_id=dossier_id)  # another unit's dossier: 404, whatever is wrong with the input
+        raise
+    if files:
+        check_scope(actor=actor, dossier_id=dossier_id)
     prepared = prepare_files(files)
     with _clock_in_calendar(), att.StoredFiles() as stored, transaction.atomic():
         try:

@@ -50,3 +50,23 @@ def test_forward_writes_the_steps_once_and_only_changed_columns(client, users, r
     for column in ("applicant_name", "applicant_citizen_id", "code", "due_date", "has_input_files"):
         assert f'"{column}" =' not in written
 
+
+
+def test_forward_reads_the_dossier_row_once(client, users, receive):
+    """The scope is checked on the locked row: no separate read of the dossier before the transaction."""
+    d = receive()
+    client.force_login(users["onestop"])
+    with CaptureQueriesContext(connection) as q:
+        assert _forward(client, d).status_code == 200
+    reads = [x["sql"] for x in q.captured_queries if x["sql"].startswith("SELECT") and 'FROM "dossiers_dossier" ' in x["sql"]]
+    assert len(reads) == 1
+    assert "FOR UPDATE" in reads[0] or not connection.features.has_select_for_update
+
+
+def test_another_communes_dossier_is_not_found_whatever_the_input(client, users, receive):
+    d = receive()
+    client.force_login(users["other_onestop"])
+    for action, body in [("forward", {"version": d.version}), ("bogus", {"version": d.version}), ("refuse", {"version": d.version, "reason": ""}),
+                         ("forward", {"version": d.version, "reason": "x" * 100_000})]:
+        r = client.post(f"/api/v1/dossiers/{d.pk}/actions/{action}", body, content_type="application/json", secure=True)
+        assert r.status_code == 404, (action, r.content)
