@@ -352,16 +352,17 @@ def staff_update(*, actor: Any, user: User, **changes: Any) -> User:
     if data["role"] == Role.SYSTEM_ADMIN:
         data["unit"] = None
     moved_to = data["unit"] if data["unit"] is not None and data["unit"].level == "commune" and data["unit"] != locked.unit else None
-    # out of the communes, to a province-level unit: the person no longer works in the commune whose register lists them
-    moved_out = data["unit"] if data["unit"] is not None and data["unit"].level != "commune" and locked.commune_code else None
+    # out of the communes, to a province-level unit or to system administration (no unit): the person no longer works in
+    # the commune whose register lists them
+    moved_out = bool(locked.commune_code) and (data["unit"] is None or data["unit"].level != "commune")
     former = locked.commune_code
     updated = audited_update(locked, actor=actor, changes=data, verb="staff_update")
     if former and updated.commune_code != former:
         _dossiers_released(actor, updated, former, reason=f"Chuyển tài khoản {updated.username} khỏi xã"[:100])
     if moved_to is not None:
         _register_follows(actor, updated, moved_to)
-    if moved_out is not None:
-        _register_leaves(actor, updated, moved_out)
+    if moved_out:
+        _register_leaves(actor, updated, data["unit"])
     return updated
 
 
@@ -414,16 +415,21 @@ def _register_follows(actor: Any, user: User, commune: Any) -> None:
 
 
 def _register_leaves(actor: Any, user: User, unit: Any) -> None:
-    """The workforce register entry linked to an account moved from a commune to a province-level unit ends in the same
-    change: transferred out to that unit on this day (the commune's register, quota and review no longer count the person).
-    An end the register refuses refuses the account's move on its unit field; the caller's transaction then writes nothing."""
+    """The workforce register entry linked to an account moved from a commune to a province-level unit, or made a system
+    administrator (``unit`` None: no unit, so no receiving unit is recorded), ends in the same change: transferred out on
+    this day (the commune's register, quota and review no longer count the person). An end the register refuses refuses
+    the account's change on its unit field (its role field for a system administrator); the caller's transaction then
+    writes nothing."""
     from coso.workforce.services import people_leave_with_account
 
+    if unit is None:
+        unit_name, field, decision = "", "role", f"Chuyển tài khoản {user.username} thành quản trị hệ thống"
+    else:
+        unit_name, field, decision = unit.name, "unit", f"Chuyển tài khoản {user.username} sang {unit.name}"
     try:
-        people_leave_with_account(actor=actor, user=user, unit_name=unit.name,
-                                  decision=f"Chuyển tài khoản {user.username} sang {unit.name}"[:100])
+        people_leave_with_account(actor=actor, user=user, unit_name=unit_name, decision=decision[:100])
     except ApplicationError as exc:
-        _raise_fields({"unit": [_("Không kết thúc được hồ sơ của người này trong danh sách cán bộ, công chức của xã: %(reason)s")
+        _raise_fields({field: [_("Không kết thúc được hồ sơ của người này trong danh sách cán bộ, công chức của xã: %(reason)s")
                                 % {"reason": exc.message}]})
 
 

@@ -652,7 +652,7 @@ def people_follow_account(*, actor: Any, user: Any, commune_code: str, decision:
 @transaction.atomic
 def people_leave_with_account(*, actor: Any, user: Any, unit_name: str, decision: str, on: dt.date | None = None) -> list[int]:
     """The register entries linked to a staff account an administrator moves out of the communes, to a province-level unit
-    (called by the accounts app within its change): the person no longer works in the commune, whose register, quota and
+    or to system administration (``unit_name`` then "": no receiving unit) (called by the accounts app within its change): the person no longer works in the commune, whose register, quota and
     review stop counting them. Each person still in office is transferred out on ``on`` (today): the position held ends
     the day before (as for a transfer between communes), ``left_on`` is that day and ``left_to`` the receiving unit, audited
     ``workforce.transfer_out`` with the decision as the reason. Refused, nothing changed, when the actor may not change

@@ -169,3 +169,50 @@ def test_a_person_who_left_before_is_not_ended_again(users, commune, province):
     gone.refresh_from_db()
     assert (gone.left_on, gone.left_to) == (left, "")
     assert not AuditLog.objects.filter(verb="workforce.transfer_out").exists()
+
+
+# ---------------------------------------------------------------- out of the communes, to system administration
+def test_an_account_made_system_administrator_ends_the_communes_register_entry(users, commune):
+    officer = users["specialist"]
+    p = person(commune, full_name="Trần Văn Quản", user=officer)
+    holding = _held_since_2020(p)
+    assert p.pk in _listed(users["leader"])
+    services.staff_update(actor=users["sysadmin"], user=officer, role="system_admin", unit=None)
+    today = timezone.localdate()
+    p.refresh_from_db()
+    holding.refresh_from_db()
+    officer.refresh_from_db()
+    assert (officer.role, officer.province_code, officer.commune_code) == ("system_admin", "", "")
+    # no receiving unit to name: left today, nowhere said
+    assert (p.left_on, p.left_to, p.commune_code) == (today, "", commune.code)
+    assert p.pk not in _listed(users["leader"])
+    assert holding.ended_on == today - dt.timedelta(days=1)
+    log = AuditLog.objects.get(verb="workforce.transfer_out", object_id=str(p.pk))
+    assert log.actor_id == users["sysadmin"].pk and "quản trị hệ thống" in log.reason
+
+
+def test_the_change_to_system_administrator_through_the_api_ends_the_entry(users, commune, login):
+    officer = users["onestop"]
+    p = person(commune, full_name="Đặng Thị Hệ", user=officer)
+    r = login(users["sysadmin"]).patch(f"/api/v1/accounts/staff/{officer.pk}", {"role": "system_admin", "unit_code": None},
+                                       content_type="application/json")
+    assert r.status_code == 200, r.content
+    p.refresh_from_db()
+    assert (p.left_on, p.left_to) == (timezone.localdate(), "")
+    detail = login(users["home_affairs"]).get(f"/api/v1/workforce/people/{p.pk}").json()
+    assert (detail["left_on"], detail["in_office"]) == (timezone.localdate().isoformat(), False)
+
+
+def test_an_end_the_register_refuses_refuses_the_change_to_system_administrator(users, commune, login):
+    officer = users["specialist"]
+    p = person(commune, full_name="Phan Văn Giữ", user=officer)
+    wf_services.position_change(actor=users["province_home_affairs"], person_id=p.pk, position_code="cv_vp", effective_on=timezone.localdate(),
+                                decision="QĐ 1/QĐ-UBND")
+    c = login(users["sysadmin"])
+    before = (AuditLog.objects.count(), list(Person.objects.values_list("pk", "commune_code", "left_on", "left_to", "version")))
+    r = c.patch(f"/api/v1/accounts/staff/{officer.pk}", {"role": "system_admin", "unit_code": None}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "validation-error", r.content
+    assert "danh sách cán bộ, công chức của xã" in r.json()["details"]["fields"]["role"][0]
+    officer.refresh_from_db()
+    assert (officer.role, officer.commune_code) == ("specialist", commune.code)
+    assert (AuditLog.objects.count(), list(Person.objects.values_list("pk", "commune_code", "left_on", "left_to", "version"))) == before

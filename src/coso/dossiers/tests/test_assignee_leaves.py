@@ -37,7 +37,7 @@ def _mine(client) -> set[int]:  # type: ignore[no-untyped-def]
     return {row["id"] for row in r.json()["mine"]}
 
 
-@pytest.mark.parametrize("how", ["other_commune", "province", "deactivated"])
+@pytest.mark.parametrize("how", ["other_commune", "province", "system_admin", "deactivated"])
 def test_the_commune_gets_back_the_dossiers_of_an_officer_who_left(users, commune, other_commune, province, make_user, login, assigned, how):
     (d1, d2), done = assigned
     colleague = make_user("specialist2", Role.SPECIALIST, commune)
@@ -47,6 +47,9 @@ def test_the_commune_gets_back_the_dossiers_of_an_officer_who_left(users, commun
         accounts.staff_update(actor=admin, user=officer, unit=other_commune)
     elif how == "province":
         accounts.staff_update(actor=admin, user=officer, role=Role.PROVINCE_HOME_AFFAIRS, unit=province)
+    elif how == "system_admin":  # only a system administrator makes one
+        admin = users["sysadmin"]
+        accounts.staff_update(actor=admin, user=officer, role=Role.SYSTEM_ADMIN, unit=None)
     else:
         accounts.staff_deactivate(actor=admin, user=officer, reason="Nghỉ việc")
     for d in (d1, d2):
