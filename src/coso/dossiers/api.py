@@ -376,8 +376,7 @@ def stats(request: HttpRequest, start: dt.date | None = None, end: dt.date | Non
         raise errors.STATS_GROUP_INVALID(details={"allowed": list(STATS_GROUPS)})
     end = end or timezone.localdate()
     start = start or end - dt.timedelta(days=364)
-    if start > end:
-        raise errors.INVALID_PERIOD(details={"fields": {"start": ["Sau ngày kết thúc."]}})
+    selectors.check_register_period(start, end)  # in order and at most three years, as the register and the stats page
     data = selectors.stats(fetched_by=request.user, start=start, end=end, commune_code=commune, procedure_code=procedure, group_by=group)
     data["monthly"] = [{"month": m["m"].strftime("%Y-%m"), "received": m["received"], "ok": m["ok"], "late": m["late"]} for m in data["monthly"] if m["m"]]
     data["start"], data["end"] = start.isoformat(), end.isoformat()

@@ -3,6 +3,8 @@ error shape (or on the form) and leaves nothing behind."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 import pytest
 
 from coso.core.models import AuditLog
@@ -95,6 +97,29 @@ def test_the_register_refuses_a_reversed_period_like_the_statistics(login, users
     # At most three years, as the register page and the export job allow (the API had no limit).
     r = c.get(f"/api/v1/dossiers/register.{fmt}", {"start": "2020-01-01", "end": "2026-12-31"})
     assert r.status_code == 400 and r.json()["code"] == "invalid-period" and "3 năm" in r.json()["message"]
+
+
+@pytest.mark.parametrize("period", [("0001-01-01", "9999-12-31"), ("2020-01-01", "2026-12-31"), ("0001-01-01", None)])
+def test_the_statistics_cap_a_period_at_three_years_like_the_register(login, users, receive, period):
+    receive()
+    c = login(users["leader"])
+    start, end = period
+    query = {"start": start, **({"end": end} if end else {})}
+    r = c.get("/api/v1/dossiers/stats", query)
+    assert r.status_code == 400, r.content[:300]
+    assert r.json()["code"] == "invalid-period" and "3 năm" in r.json()["message"]
+    assert r.json()["details"]["fields"] == {"start": ["Khoảng thời gian tối đa 3 năm."]}
+    # the same answer as the register's; the statistics page refuses it on its start field (a day outside 1900-2200 already
+    # as out of range, a period within them as too long)
+    register = c.get("/api/v1/dossiers/register.xlsx", {"start": start, "end": end or timezone.localdate().isoformat()})
+    assert register.status_code == 400 and register.json()["code"] == r.json()["code"]
+    page = c.get("/dossiers/stats/", query)
+    assert page.status_code == 200 and "start" in page.context["form"].errors
+    if start == "2020-01-01":
+        assert "Khoảng thời gian tối đa 3 năm." in page.content.decode()
+    # three years exactly is answered
+    ok = c.get("/api/v1/dossiers/stats", {"start": "2023-01-01", "end": "2025-12-31"})
+    assert ok.status_code == 200 and (ok.json()["start"], ok.json()["end"]) == ("2023-01-01", "2025-12-31")
 
 
 @pytest.mark.parametrize("path", ["/api/v1/dossiers/register.xlsx", "/api/v1/dossiers/register.pdf", "/api/v1/dossiers/stats"])
