@@ -2,8 +2,8 @@
 effective month move to the commune that takes over (a village's lines follow the village). An organisation the
 target already has (same kind and association) is not duplicated: it is marked inactive and stays, audited. From the
 effective date the commune that takes over counts the extra part-time workers of the communes merged into it, on
-that date and on each of its own numbers dated later.
-Registered with ``coso.units.reorg``."""
+that date and on each of its own numbers dated later (but those entered once the merger was scheduled, which count them
+already). Registered with ``coso.units.reorg``."""
 
 from __future__ import annotations
 
@@ -95,16 +95,28 @@ class _Write:
     merged: int
 
 
-def _extra_workers_plan(plan: MovePlan) -> list[tuple[str, int, int, int, list[_Write]]]:
+def _entered_knowing(plan: MovePlan, row: ExtraWorkers) -> bool:
+    """Whether the successor's ``row`` (dated on or after the effective date, without a merged part) was entered once the
+    merger was scheduled: set for the commune the merger forms, from a date the merger is in force, it is taken as its whole
+    number, the merged communes' workers already counted (an officer entering a figure for after the merger counts them;
+    adding them again paid them twice)."""
+    return plan.scheduled_at is not None and row.created_at is not None and row.created_at >= plan.scheduled_at
+
+
+def _extra_workers_plan(plan: MovePlan) -> list[tuple[str, int, int, int, list[_Write], int]]:
     """(target commune code, its id, how many merged communes' numbers it takes over, the extra part-time workers they add,
-    the numbers to write) for each target whose numbers from the effective date do not yet hold the merged communes' workers.
+    the numbers to write, how many of its numbers are left as they are since entered after the merger was scheduled) for
+    each target whose numbers from the effective date do not yet hold the merged communes' workers.
 
     From the effective date the target's number is its own plus the numbers in force that day of the communes merged into
     it: on the effective date (its own in force the day before, or its own dated that day) and on every later date the
     target already had a number of its own (entered for it alone, it would otherwise replace the sum from its date). Each
     row keeps the part it carries (``merged_workers``), so that the figures are not added twice: a second run finds every
     row holding them and does nothing, and once the merger is carried a number an officer enters later (the whole number,
-    ``merged_workers`` 0) is left as it is. Read by the preview and the move alike, so the figures match."""
+    ``merged_workers`` 0) is left as it is. So is a number of the target dated on or after the effective date that was
+    entered (or last changed) after the merger was scheduled (``_entered_knowing``): it already counts the merged communes'
+    workers; when it is dated the effective date itself, nothing is written for that day either. Read by the preview and
+    the move alike, so the figures match."""
     if plan.kind != "commune_merge":
         # A split leaves the divided commune's number where it is (the province sets the new communes' numbers): the same
         # workers are not counted twice.
@@ -138,34 +150,44 @@ def _extra_workers_plan(plan: MovePlan) -> list[tuple[str, int, int, int, list[_
         own_rows = ahead.get(tid, [])
         carried_before = any(r.merged_workers for r in own_rows)  # the merger was carried: a row without a part is whole
         writes = []
+        kept = 0
         if not own_rows or own_rows[0].valid_from != day:
             writes.append(_Write(None, day, in_force.get(tid, 0) + carried, carried))
         for r in own_rows:
             if r.merged_workers == carried or (carried_before and not r.merged_workers):
                 continue
+            if not r.merged_workers and _entered_knowing(plan, r):
+                kept += 1
+                continue
             writes.append(_Write(r, r.valid_from, r.extra_pt_workers - r.merged_workers + carried, carried))
-        if writes:
-            out.append((target, tid, len(numbers), carried, writes))
+        if writes or kept:
+            out.append((target, tid, len(numbers) if writes else 0, carried if writes else 0, writes, kept))
     return out
 
 
 def extra_workers_count(plan: MovePlan) -> dict[str, int]:
     """{target commune code: the merged communes' numbers it takes over} (records, as the other movers count them)."""
-    return {target: n for target, _tid, n, _carried, _writes in _extra_workers_plan(plan)}
+    return {target: n for target, _tid, n, _carried, _writes, _kept in _extra_workers_plan(plan) if n}
 
 
 def extra_workers_added(plan: MovePlan) -> dict[str, int]:
     """{target commune code: the extra part-time workers the merged communes add to its number} (the note beside)."""
-    return {target: carried for target, _tid, _n, carried, _writes in _extra_workers_plan(plan)}
+    return {target: carried for target, _tid, _n, carried, _writes, _kept in _extra_workers_plan(plan) if carried}
 
 
 def extra_workers_later(plan: MovePlan) -> dict[str, int]:
     """{target commune code: its numbers dated after the effective date to which the merged communes' workers are added}."""
     out = {}
-    for target, _tid, _n, _carried, writes in _extra_workers_plan(plan):
+    for target, _tid, _n, _carried, writes, _kept in _extra_workers_plan(plan):
         if later := sum(1 for w in writes if w.valid_from > plan.effective_on):
             out[target] = later
     return out
+
+
+def extra_workers_kept(plan: MovePlan) -> dict[str, int]:
+    """{target commune code: its numbers from the effective date on, entered after the merger was scheduled, taken as
+    already counting the merged communes' workers and left as they are}."""
+    return {target: kept for target, _tid, _n, _carried, _writes, kept in _extra_workers_plan(plan) if kept}
 
 
 def extra_workers_move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
@@ -175,7 +197,11 @@ def extra_workers_move(plan: MovePlan, *, actor: Any) -> dict[str, int]:
     Written by the reorganisation, which may take effect on a past date (the refusal of past dates is for the officers'
     changes)."""
     out: dict[str, int] = {}
-    for target, tid, n, carried, writes in _extra_workers_plan(plan):
+    for target, tid, n, carried, writes, kept in _extra_workers_plan(plan):
+        if kept:
+            out[f"kept:{target}"] = kept
+        if not writes:
+            continue
         for w in writes:
             if w.row is None:
                 audited_create(ExtraWorkers(commune_id=tid, province_code=plan.province_code, commune_code=target, valid_from=w.valid_from,
@@ -199,4 +225,9 @@ register_mover("funding.extra_workers", label=_("Số người hoạt động kh
                                       ahead=_("Người hoạt động không chuyên trách tăng thêm sẽ cộng cho xã tiếp nhận từ ngày hiệu lực")),
                       "later": Note(_("Số đã đặt cho xã tiếp nhận từ một ngày sau ngày hiệu lực, đã cộng thêm người của các xã sáp nhập"),
                                     count=extra_workers_later,
-                                    ahead=_("Số đã đặt cho xã tiếp nhận từ một ngày sau ngày hiệu lực, sẽ cộng thêm người của các xã sáp nhập"))})
+                                    ahead=_("Số đã đặt cho xã tiếp nhận từ một ngày sau ngày hiệu lực, sẽ cộng thêm người của các xã sáp nhập")),
+                      "kept": Note(_("Số nhập cho xã tiếp nhận sau khi lên lịch sắp xếp, áp dụng từ ngày hiệu lực trở đi: coi là đã gồm người "
+                                     "của các xã sáp nhập, giữ nguyên"),
+                                   count=extra_workers_kept,
+                                   ahead=_("Số nhập cho xã tiếp nhận sau khi lên lịch sắp xếp, áp dụng từ ngày hiệu lực trở đi: coi là đã gồm "
+                                           "người của các xã sáp nhập, sẽ giữ nguyên"))})

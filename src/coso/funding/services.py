@@ -157,7 +157,10 @@ def commune_profile_set(*, actor: Any, commune: AdministrativeUnit, extra_pt_wor
             return audited_create(ExtraWorkers(commune=commune, province_code=commune.province_code, commune_code=commune.code, valid_from=day,
                                                extra_pt_workers=extra_pt_workers, created_by=actor),
                                   actor=actor, verb="funding-extra-workers-set")
-        return audited_update(row, actor=actor, changes={"extra_pt_workers": extra_pt_workers}, verb="funding-extra-workers-set")
+        # Who changed it and when, as for a new number: a commune merger scheduled before takes a number changed since
+        # then, from its effective date on, as counting the merged communes' workers already (``coso.funding.reorg``).
+        return audited_update(row, actor=actor, changes={"extra_pt_workers": extra_pt_workers, "created_by": actor, "created_at": timezone.now()},
+                              verb="funding-extra-workers-set")
 
 
 # ----------------------------------------------------------------------------- scenarios

@@ -50,6 +50,8 @@ class MovePlan:
     ``village_map``: old village id → new village id (a village merge; the commune does not change).
     ``kind``: the reorganisation's kind (``Reorganisation.Kind``: ``"village_merge"``, ``"commune_merge"``,
     ``"commune_split"``), for a mover that treats them apart; ``""`` when not given.
+    ``scheduled_at``: when the reorganisation was scheduled (None before it is, as in the wizard's preview), for a mover
+    that treats records entered since then, knowing the reorganisation ahead, apart.
     """
 
     province_code: str
@@ -60,6 +62,7 @@ class MovePlan:
     village_commune: dict[int, str] = field(default_factory=dict)
     village_map: dict[int, int] = field(default_factory=dict)
     kind: str = ""
+    scheduled_at: dt.datetime | None = None
 
 
 Counter = Callable[[MovePlan], dict[str, int]]

@@ -214,7 +214,7 @@ def touched(kind: str, spec: dict[str, Any]) -> tuple[set[str], set[int]]:
 def plan_for(r: Reorganisation, *, new_village_id: int | None = None) -> MovePlan:
     spec = r.spec
     common: dict[str, Any] = {"province_code": r.province_code, "effective_on": r.effective_on, "reference": f"{r.decision_number} ({r.get_kind_display()})",
-              "reorganisation_id": r.pk, "kind": str(r.kind)}
+              "reorganisation_id": r.pk, "kind": str(r.kind), "scheduled_at": r.created_at}
     if r.kind == Reorganisation.Kind.VILLAGE_MERGE:
         target = spec.get("target_village") or new_village_id or NEW_VILLAGE
         return MovePlan(**common, village_map={int(v): int(target) for v in spec["sources"]})

@@ -145,3 +145,89 @@ def test_a_number_the_successor_had_set_for_the_effective_date_itself_is_kept_an
     assert list(ExtraWorkers.objects.filter(commune=commune).values_list("valid_from", "extra_pt_workers")) == [
         (dt.date(2025, 10, 1), 2), (EFFECTIVE, 7)]
     assert extra_workers_move(plan_for(r), actor=users["province_admin"]) == {}
+
+
+# ---------------------------------------------------------------- numbers entered after the merger was scheduled
+def _at(day: dt.date):  # type: ignore[no-untyped-def]
+    return time_machine.travel(dt.datetime(day.year, day.month, day.day, 9, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False)
+
+
+def _schedule(users, commune, other_commune, number: str):  # type: ignore[no-untyped-def]
+    with _at(dt.date(2026, 3, 2)):
+        return units.reorganisation_schedule(
+            actor=users["province_admin"], province_code="79", kind=Reorganisation.Kind.COMMUNE_MERGE, decision_number=number,
+            decision_date=dt.date(2026, 2, 20), effective_on=EFFECTIVE, title="Sáp nhập",
+            spec={"sources": [other_commune.code], "target": commune.code}, today=dt.date(2026, 3, 2))
+
+
+def _notes(plan) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    from coso.units import reorg
+
+    mover = next(m for m in reorg.movers() if m.key == "funding.extra_workers")
+    return {f"{what}:{code}": n for what, note in mover.notes.items() for code, n in (note.count(plan) if note.count else {}).items()}
+
+
+def test_a_later_number_entered_after_the_merger_was_scheduled_is_taken_as_counting_the_merged_workers(users, commune, other_commune):
+    """A number for the successor from a date after the merger, entered once the merger was scheduled, already counts the
+    merged commune's workers (the officer enters the successor's figure): the merger added them again, paying them twice."""
+    finance = users["province_finance"]
+    _set(finance, commune, 2, dt.date(2025, 10, 1))
+    _set(finance, other_commune, 3, dt.date(2025, 9, 1))
+    r = _schedule(users, commune, other_commune, "20/NQ-HĐND")
+    with _at(dt.date(2026, 3, 10)):  # 2 of its own + 3 of the merged commune + 4 more from 1/6/2026
+        services.commune_profile_set(actor=finance, commune=commune, extra_pt_workers=9, valid_from=dt.date(2026, 6, 1))
+    plan = plan_for(r)
+    # what the merger will do, read again before the day: the sum on the effective date, the later number left alone
+    assert _notes(plan) == {f"workers:{commune.code}": 3, f"kept:{commune.code}": 1}
+    units.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
+    r.refresh_from_db()
+    assert r.status == Reorganisation.Status.APPLIED
+    assert r.result["movers"]["funding.extra_workers"] == {commune.code: 1, f"workers:{commune.code}": 3, f"kept:{commune.code}": 1}
+    history = list(ExtraWorkers.objects.filter(commune=commune).order_by("valid_from"))
+    assert [(x.valid_from, x.extra_pt_workers, x.merged_workers) for x in history] == [
+        (dt.date(2025, 10, 1), 2, 0), (EFFECTIVE, 5, 3), (dt.date(2026, 6, 1), 9, 0)]
+    assert extra_workers_on(history, dt.date(2026, 7, 1)) == 9  # not 12
+    assert AuditLog.objects.filter(verb="reorganisation_extra_workers").count() == 1
+    from coso.units.selectors import reorganisation_result
+
+    row = next(x for x in reorganisation_result(r) if x["key"] == "funding.extra_workers")
+    assert {n["label"] for n in row["notes"]} >= {
+        "Số nhập cho xã tiếp nhận sau khi lên lịch sắp xếp, áp dụng từ ngày hiệu lực trở đi: coi là đã gồm người của các xã sáp nhập, giữ nguyên"}
+    # a second run writes nothing
+    assert extra_workers_count(plan_for(r)) == {}
+    extra_workers_move(plan_for(r), actor=users["province_admin"])
+    assert [x.extra_pt_workers for x in ExtraWorkers.objects.filter(commune=commune).order_by("valid_from")] == [2, 5, 9]
+    assert AuditLog.objects.filter(verb="reorganisation_extra_workers").count() == 1
+
+
+def test_a_later_number_changed_after_the_merger_was_scheduled_is_left_as_it_is(users, commune, other_commune):
+    finance = users["province_finance"]
+    _set(finance, commune, 2, dt.date(2025, 10, 1))
+    _set(finance, other_commune, 3, dt.date(2025, 9, 1))
+    with _at(dt.date(2026, 3, 1)):  # before the merger was scheduled: for the successor alone
+        services.commune_profile_set(actor=finance, commune=commune, extra_pt_workers=4, valid_from=dt.date(2026, 6, 1))
+    r = _schedule(users, commune, other_commune, "21/NQ-HĐND")
+    assert _notes(plan_for(r)) == {f"workers:{commune.code}": 3, f"later:{commune.code}": 1}
+    with _at(dt.date(2026, 3, 10)):  # changed since, knowing the merger: the merged commune's 3 counted
+        services.commune_profile_set(actor=finance, commune=commune, extra_pt_workers=7,
+                                     valid_from=dt.date(2026, 6, 1))
+    assert _notes(plan_for(r)) == {f"workers:{commune.code}": 3, f"kept:{commune.code}": 1}
+    units.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
+    assert list(ExtraWorkers.objects.filter(commune=commune).order_by("valid_from").values_list("valid_from", "extra_pt_workers")) == [
+        (dt.date(2025, 10, 1), 2), (EFFECTIVE, 5), (dt.date(2026, 6, 1), 7)]
+
+
+def test_a_number_for_the_effective_date_entered_after_the_merger_was_scheduled_is_the_successors_whole_number(users, commune, other_commune):
+    finance = users["province_finance"]
+    _set(finance, commune, 2, dt.date(2025, 10, 1))
+    _set(finance, other_commune, 3, dt.date(2025, 9, 1))
+    r = _schedule(users, commune, other_commune, "22/NQ-HĐND")
+    with _at(dt.date(2026, 3, 10)):
+        services.commune_profile_set(actor=finance, commune=commune, extra_pt_workers=6, valid_from=EFFECTIVE)
+    assert _notes(plan_for(r)) == {f"kept:{commune.code}": 1}
+    units.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
+    r.refresh_from_db()
+    assert r.result["movers"]["funding.extra_workers"] == {f"kept:{commune.code}": 1}
+    assert list(ExtraWorkers.objects.filter(commune=commune).order_by("valid_from").values_list("valid_from", "extra_pt_workers")) == [
+        (dt.date(2025, 10, 1), 2), (EFFECTIVE, 6)]
+    assert not AuditLog.objects.filter(verb="reorganisation_extra_workers").exists()
