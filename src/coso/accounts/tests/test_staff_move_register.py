@@ -216,3 +216,16 @@ def test_an_end_the_register_refuses_refuses_the_change_to_system_administrator(
     officer.refresh_from_db()
     assert (officer.role, officer.commune_code) == ("specialist", commune.code)
     assert (AuditLog.objects.count(), list(Person.objects.values_list("pk", "commune_code", "left_on", "left_to", "version"))) == before
+
+
+def test_the_change_to_system_administrator_on_the_staff_page_ends_the_entry(users, commune, login):
+    officer = users["leader"]
+    p = person(commune, full_name="Lý Văn Trang", user=officer)
+    r = login(users["sysadmin"]).post(f"/accounts/staff/{officer.pk}/edit/", {"full_name": officer.full_name, "role": "system_admin", "unit": "",
+                                                                              "email": officer.email, "phone": officer.phone})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    officer.refresh_from_db()
+    p.refresh_from_db()
+    assert officer.role == "system_admin"
+    assert (p.left_on, p.left_to) == (timezone.localdate(), "")
+    assert AuditLog.objects.filter(verb="workforce.transfer_out", object_id=str(p.pk), actor_id=users["sysadmin"].pk).exists()
