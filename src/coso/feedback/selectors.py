@@ -146,8 +146,8 @@ def feedback_list(*, fetched_by: Any, tab: str = "pending", query: str = "", cat
     today = timezone.localdate()
     if tab == "pending":
         qs = qs.filter(status=Feedback.Status.PENDING)
-    elif tab == "flagged":
-        qs = qs.filter(Q(flagged=True) | Q(report_count__gt=0)).exclude(status=Feedback.Status.REJECTED)
+    elif tab == "flagged":  # visible items to look at: a hidden one is under "hidden" only, whatever reports it still has
+        qs = qs.filter(Q(flagged=True) | Q(report_count__gt=0), hidden=False).exclude(status=Feedback.Status.REJECTED)
     elif tab == "hidden":
         qs = qs.filter(hidden=True)
     elif tab == "handling":
