@@ -60,3 +60,4 @@ REPORTS_OF_HIDDEN = ErrorCode("feedback-hidden", _("Phản ánh đang bị ẩn:
 ALREADY_HIDDEN = ErrorCode("already-hidden", _("Phản ánh đã bị ẩn."), status=409)
 ASSIGNEE_CANNOT_HANDLE = ErrorCode("invalid-assignee", _("Người được giao không xử lý được phản ánh: tài khoản đã ngừng hoạt động, hoặc vai trò không có quyền xử lý phản ánh."))
 NOT_FLAGGED = ErrorCode("not-flagged", _("Phản ánh không bị gắn cờ từ ngữ nên không cần bỏ cờ."), status=409)
+FEEDBACK_NOT_PUBLIC = ErrorCode("feedback-not-public", _("Phản ánh chưa được kiểm duyệt, công khai nên chưa công khai được trả lời: hãy công khai phản ánh trước, hoặc lưu trả lời chưa công khai."), status=409)

@@ -682,7 +682,9 @@ def feedback_request_info(*, feedback: Feedback, actor: Any, message: str) -> Fe
 
 
 def feedback_answer(*, feedback: Feedback, actor: Any, text: str, publish: bool = True, version: int | None = None) -> Feedback:
-    """Record the answer; publish it now (default) or later (publish within the rule's days)."""
+    """Record the answer; publish it now (default) or later (publish within the rule's days). An item not yet published
+    (pending, or asked for information before its moderation) takes an answer kept unpublished only: publishing it is
+    refused with ``feedback-not-public`` (409) until a moderator has published the item."""
     _can_handle(actor, feedback)
     text = nfc(text)
     if not text:
@@ -692,6 +694,8 @@ def feedback_answer(*, feedback: Feedback, actor: Any, text: str, publish: bool 
         fb = _lock(feedback, version)
         if not fb.is_open:
             raise errors.FEEDBACK_ANSWER_FEEDBACK_CLOSED()
+        if publish and not fb.is_public:  # refused before anything is saved: the answer is not kept either
+            raise errors.FEEDBACK_NOT_PUBLIC()
         before = snapshot(fb)
         now = timezone.now()
         today = _local_date(now)
@@ -715,6 +719,8 @@ def feedback_publish_answer(*, feedback: Feedback, actor: Any) -> Feedback:
         fb = _lock(feedback)
         if fb.status != Feedback.Status.ANSWERED:
             raise errors.FEEDBACK_PUBLISH_ANSWER_INVALID_STATUS()
+        if not fb.is_public:  # a "published" answer would close an item nobody can see: the item is published first
+            raise errors.FEEDBACK_NOT_PUBLIC()
         before = snapshot(fb)
         now = timezone.now()
         fb.status, fb.answer_published_at, fb.closed_at = Feedback.Status.CLOSED, now, now

@@ -273,7 +273,8 @@ def manage_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "redact_form": f.RedactForm(),
         "reason_form": f.ReasonForm(),
         "info_form": f.InfoForm(),
-        "answer_form": f.AnswerForm(initial={"text": fb.answer_text}),
+        # an item not yet published takes an answer kept unpublished (feedback_answer refuses to publish it)
+        "answer_form": f.AnswerForm(initial={"text": fb.answer_text, "publish": fb.is_public}),
         "forward_form": f.ForwardForm(province_code=fb.province_code, exclude_commune=fb.commune_code) if fb.is_open else None,
         "department_names": f.DEPARTMENT_SUGGESTIONS,
         "forward_overdue": fb.status in svc.FORWARDABLE and fb.forward_due is not None and not fb.published_at

@@ -79,7 +79,7 @@ def test_answer_on_time_and_late_and_publish_deadline(submit, users):
     assert fb.status == Feedback.Status.CLOSED and fb.late  # answer published after the 2-day publish deadline
 
     with time_machine.travel(MONDAY, tick=False):
-        late = submit(actor=users["citizen"])
+        late = svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
     with time_machine.travel(dt.datetime(2026, 3, 24, 10, 0, tzinfo=MONDAY.tzinfo), tick=False):
         late = svc.feedback_answer(feedback=late, actor=users["specialist"], text="Trả lời muộn.")
     assert late.late and late.status == Feedback.Status.CLOSED
