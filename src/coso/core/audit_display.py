@@ -181,6 +181,7 @@ FIELD_LABELS: dict[str, str | Promise] = {
 # is shown as it is.
 EXTRA_LABELS: dict[str, str | Promise] = {
     "area_filled": _("số đơn vị được bổ sung diện tích"),
+    "attachments_hidden": _("tệp đính kèm đã ẩn"),
     "budget": _("kinh phí (đồng)"),
     "candidates": _("người trong quy hoạch đã kết thúc"),
     "changes": _("các thay đổi"),
@@ -198,6 +199,7 @@ EXTRA_LABELS: dict[str, str | Promise] = {
     "items": _("số mục"),
     "late": _("quá hạn"),
     "milp_closed": _("số thiếu hụt được bù (phương án tối ưu)"),
+    "origin": _("phản ánh gốc"),
     "params": _("tham số"),
     "provider": _("nhà cung cấp định danh"),
     "rows": _("số dòng"),
@@ -360,6 +362,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "feedback_forward": _("Chuyển phản ánh đến cơ quan có thẩm quyền"),
     "feedback_forward_escalate": _("Báo lãnh đạo phản ánh quá hạn chuyển"),
     "feedback_hide": _("Ẩn phản ánh"),
+    "feedback_hide_attachments": _("Ẩn tệp đính kèm của phản ánh được chuyển đến"),
     "feedback_publish": _("Công khai phản ánh"),
     "feedback_publish_answer": _("Công khai trả lời phản ánh"),
     "feedback_rate": _("Người gửi đánh giá trả lời"),

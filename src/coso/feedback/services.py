@@ -145,12 +145,13 @@ def _event(fb: Feedback, *, actor: Any, kind: str, public: bool = False, note: s
     )
 
 
-def _audit(fb: Feedback, *, actor: Any, verb: str, before: dict | None = None, reason: str = "") -> None:
+def _audit(fb: Feedback, *, actor: Any, verb: str, before: dict | None = None, reason: str = "", also: dict | None = None) -> None:
+    """``also``: what changed besides the item's own fields (e.g. the attachments hidden), kept in the entry's "after"."""
     after = snapshot(fb)
     if before is not None:
         keys = [k for k in after if before.get(k) != after.get(k)]
         audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=fb, verb=verb, before={k: before.get(k) for k in keys},
-                  after={k: after[k] for k in keys}, reason=reason)
+                  after={**{k: after[k] for k in keys}, **(also or {})}, reason=reason)
     else:
         audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=fb, verb=verb, after=after, reason=reason)
 
@@ -432,14 +433,39 @@ def feedback_redact(*, feedback: Feedback, actor: Any, phrases: list[str] | None
             fb.contact_name = fb.contact_phone = fb.contact_email = ""
             fields += ["contact_name", "contact_phone", "contact_email"]
         _save(fb, fields)
-        hidden = 0
+        hidden_ids: list[int] = []
         if attachment_ids:
-            hidden = FeedbackAttachment.objects.filter(feedback=fb, pk__in=attachment_ids).update(hidden=True)
+            rows = FeedbackAttachment.objects.filter(feedback=fb, pk__in=attachment_ids, hidden=False)
+            hidden_ids = sorted(rows.values_list("pk", flat=True))
+            names = sorted(set(rows.values_list("file", flat=True)))
+            FeedbackAttachment.objects.filter(pk__in=hidden_ids).update(hidden=True)
+        hidden = len(hidden_ids)
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.REDACT, title=fb.title, text=fb.text,
                note=(note or "Ẩn thông tin cá nhân") + (f"; ẩn {hidden} tệp" if hidden else ""))
         _reindex(fb)
-        _audit(fb, actor=actor, verb="feedback_redact", before=before, reason=note)
+        _audit(fb, actor=actor, verb="feedback_redact", before=before, reason=note, also={"attachments_hidden": hidden_ids} if hidden else None)
+        if hidden:
+            _hide_on_forwarded_copies(fb, names, actor=actor, note=note)
     return fb
+
+
+def _hide_on_forwarded_copies(origin: Feedback, names: list[str], *, actor: Any, note: str) -> None:
+    """The copies made by forwarding ``origin`` (and their own copies) share its stored files: a file hidden on the item it
+    came from is hidden on them too, each copy with its staff history note and its audit entry."""
+    seen, frontier = {origin.pk}, [origin.pk]
+    while frontier:
+        copies = list(Feedback.objects.filter(forwarded_from_id__in=frontier).exclude(pk__in=seen).order_by("pk"))
+        frontier = [c.pk for c in copies]
+        seen.update(frontier)
+        for copy in copies:
+            ids = sorted(FeedbackAttachment.objects.filter(feedback=copy, file__in=names, hidden=False).values_list("pk", flat=True))
+            if not ids:
+                continue
+            FeedbackAttachment.objects.filter(pk__in=ids).update(hidden=True)
+            _event(copy, actor=actor, kind=FeedbackEvent.Kind.REDACT, title=copy.title, text=copy.text,
+                   note=f"Ẩn {len(ids)} tệp đã ẩn ở phản ánh gốc {origin.code}." + (f" {note}" if note else ""))
+            audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=copy, verb="feedback_hide_attachments",
+                      after={"attachments_hidden": ids, "origin": origin.code}, reason=note)
 
 
 def feedback_publish(*, feedback: Feedback, actor: Any, title: str | None = None, text: str | None = None, note: str = "",
