@@ -6,12 +6,10 @@ import base64
 import binascii
 import datetime as dt
 import typing
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.files.base import ContentFile
 from django.http import HttpRequest, HttpResponse
-from django.http.request import RawPostDataException
 from django.utils import timezone
 
 import pydantic
@@ -19,8 +17,8 @@ from ninja import Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
-from coso.core import errors as core_errors
 from coso.core import json_input
+from coso.core.api_body import body_in_scope, inline_refs, json_body_doc
 from coso.core.exceptions import NotFoundError
 from coso.core.masking import log_personal_list_read
 from coso.core.params import working_days_query
@@ -229,21 +227,10 @@ def _submission(request: HttpRequest, schema: type[TSchema]) -> tuple[TSchema, l
     return payload, files
 
 
-def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
-    if isinstance(node, dict):
-        ref = node.get("$ref", "")
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            return _inline_refs(defs[ref.rsplit("/", 1)[-1]], defs)
-        return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
-    if isinstance(node, list):
-        return [_inline_refs(v, defs) for v in node]
-    return node
-
-
 def _body_doc(schema: type[Schema]) -> dict[str, Any]:
     """OpenAPI request body of a submission: the JSON schema, and the same fields as multipart/form-data."""
     json_schema = schema.model_json_schema()
-    json_schema = _inline_refs(json_schema, json_schema.get("$defs", {}))
+    json_schema = inline_refs(json_schema, json_schema.get("$defs", {}))
     form_props = {k: v for k, v in json_schema.get("properties", {}).items() if k != "files"}
     if "documents" in form_props:  # repeated form fields: paper names only
         form_props["documents"] = {"type": "array", "items": {"type": "string"}, "description": "Papers received (repeat the field)."}
@@ -254,30 +241,6 @@ def _body_doc(schema: type[Schema]) -> dict[str, Any]:
         "application/json": {"schema": json_schema},
         "multipart/form-data": {"schema": form_schema, "encoding": {"files": {"contentType": "application/octet-stream"}}},
     }}}
-
-
-def _json_body_doc(schema: type[Schema]) -> dict[str, Any]:
-    """OpenAPI request body of an endpoint that reads its JSON body itself (:func:`_body_in_scope`)."""
-    json_schema = schema.model_json_schema()
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": _inline_refs(json_schema, json_schema.get("$defs", {}))}}}}
-
-
-def _body_in_scope(request: HttpRequest, schema: type[TSchema], check_scope: Callable[[], None]) -> TSchema:
-    """The JSON body of a request on one dossier, read only once the dossier is known to be the caller's: a body that is
-    not JSON or does not fit ``schema`` first runs ``check_scope`` (another unit's or another citizen's dossier raises 404,
-    as an id that does not exist), then answers the error it has (invalid-json, 422 validation-error). A valid body
-    leaves the scope to the service, which checks it before anything else."""
-    try:
-        raw = json_input.loads(request.body or b"{}")
-    except (ValueError, RawPostDataException):  # malformed, not UTF-8, nested too deeply, a number too long; or a
-        # multipart form, read from the stream by the NUL check before the body was asked for: not JSON either way
-        check_scope()
-        raise core_errors.UNREADABLE_BODY() from None
-    try:
-        return schema.model_validate(raw)
-    except pydantic.ValidationError as exc:
-        check_scope()
-        raise NinjaValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]) from None
 
 
 def _procedure(code: str) -> Procedure:
@@ -411,22 +374,22 @@ def get_dossier(request: HttpRequest, dossier_id: int):  # type: ignore[no-untyp
     return _detail(request, selectors.dossier_detail(fetched_by=request.user, pk=dossier_id))
 
 
-@router.post("/{int:dossier_id}/actions/{action}", response=DossierOut, openapi_extra=_json_body_doc(ActionIn),
+@router.post("/{int:dossier_id}/actions/{action}", response=DossierOut, openapi_extra=json_body_doc(ActionIn),
              summary="Take a workflow action (409 when someone else acted first)")
 def take_action(request: HttpRequest, dossier_id: int, action: str):  # type: ignore[no-untyped-def]
     # perform() checks the scope itself: another unit's dossier answers 404 before anything else, the body included.
-    payload = _body_in_scope(request, ActionIn, lambda: services.check_scope(actor=request.user, dossier_id=dossier_id))
+    payload = body_in_scope(request, ActionIn, lambda: services.check_scope(actor=request.user, dossier_id=dossier_id))
     data = {"new_date": payload.new_date, "documents": payload.documents, "assignee_id": payload.assignee_id, "to_step": payload.to_step}
     d = services.perform(actor=request.user, dossier_id=dossier_id, action=action, expected_version=payload.version, reason=payload.reason, data=data)
     # The dossier as perform() saved it under its row lock, after its scope check: reading it back would repeat the same row.
     return d
 
 
-@router.post("/{int:dossier_id}/rating", response={201: dict}, openapi_extra=_json_body_doc(RatingIn),
+@router.post("/{int:dossier_id}/rating", response={201: dict}, openapi_extra=json_body_doc(RatingIn),
              summary="Rate the service after the result was returned")
 def rating(request: HttpRequest, dossier_id: int):  # type: ignore[no-untyped-def]
     # rate() checks the scope itself: another unit's dossier answers 404 before anything else, the body included.
-    payload = _body_in_scope(request, RatingIn, lambda: services.check_rating_scope(actor=request.user, dossier_id=dossier_id))
+    payload = body_in_scope(request, RatingIn, lambda: services.check_rating_scope(actor=request.user, dossier_id=dossier_id))
     r = services.rate(actor=request.user, dossier_id=dossier_id, level=payload.level, criteria=payload.criteria, comment=payload.comment,
                       channel=payload.channel)
     return 201, {"id": r.pk, "level": r.level, "channel": r.channel, "criteria": r.criteria, "officer_ids": r.officer_ids}

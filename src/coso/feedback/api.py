@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from coso.accounts.backends import public_api_caller
+from coso.core.api_body import body_in_scope, json_body_doc, raw_json
 from coso.core.security import client_ip
 from coso.core.types import AuthedHttpRequest
 from coso.feedback import errors
@@ -312,9 +313,10 @@ def _staff_get(request: AuthedHttpRequest, feedback_id: int) -> Feedback:
     return fb
 
 
-@router.post("/{int:feedback_id}/moderate", response=FeedbackStaffOut)
-def moderate_feedback(request: AuthedHttpRequest, feedback_id: int, payload: ModerateIn):  # type: ignore[no-untyped-def]
-
+@router.post("/{int:feedback_id}/moderate", response=FeedbackStaffOut, openapi_extra=json_body_doc(ModerateIn))
+def moderate_feedback(request: AuthedHttpRequest, feedback_id: int):  # type: ignore[no-untyped-def]
+    # the body is read once the item is the caller's: another unit's item answers 404 whatever the body (as a missing one)
+    payload = body_in_scope(request, ModerateIn, lambda: _staff_get(request, feedback_id))
     fb = _staff_get(request, feedback_id)
     u = request.user
     a = payload.action
@@ -348,21 +350,28 @@ def moderate_feedback(request: AuthedHttpRequest, feedback_id: int, payload: Mod
 
 
 @router.post("/{int:feedback_id}/dismiss-reports", response=FeedbackStaffOut,
-             summary="Dismiss the public abuse reports of an item found fine (409 no-reports when there is none)")
-def dismiss_feedback_reports(request: AuthedHttpRequest, feedback_id: int, payload: DismissReportsIn):  # type: ignore[no-untyped-def]
+             summary="Dismiss the public abuse reports of an item found fine (409 no-reports when there is none)",
+             openapi_extra=json_body_doc(DismissReportsIn))
+def dismiss_feedback_reports(request: AuthedHttpRequest, feedback_id: int):  # type: ignore[no-untyped-def]
+    payload = body_in_scope(request, DismissReportsIn, lambda: _staff_get(request, feedback_id))
     fb = _staff_get(request, feedback_id)  # another unit's item: 404, whatever the body
     return svc.feedback_dismiss_reports(feedback=fb, actor=request.user, note=payload.reason, version=payload.version)
 
 
-@router.post("/{int:feedback_id}/answer", response=FeedbackStaffOut)
-def answer_feedback(request: AuthedHttpRequest, feedback_id: int, payload: AnswerIn):  # type: ignore[no-untyped-def]
+@router.post("/{int:feedback_id}/answer", response=FeedbackStaffOut, openapi_extra=json_body_doc(AnswerIn))
+def answer_feedback(request: AuthedHttpRequest, feedback_id: int):  # type: ignore[no-untyped-def]
+    payload = body_in_scope(request, AnswerIn, lambda: _staff_get(request, feedback_id))
     fb = _staff_get(request, feedback_id)
     return svc.feedback_answer(feedback=fb, actor=request.user, text=payload.text, publish=payload.publish, version=payload.version)
 
 
-@router.post("/{int:feedback_id}/rate", response=FeedbackPublicOut, auth=None)  # sender: session or access_key
-def rate_feedback(request: HttpRequest, feedback_id: int, payload: RateIn):  # type: ignore[no-untyped-def]
+@router.post("/{int:feedback_id}/rate", response=FeedbackPublicOut, auth=None, openapi_extra=json_body_doc(RateIn))  # sender: session or access_key
+def rate_feedback(request: HttpRequest, feedback_id: int):  # type: ignore[no-untyped-def]
     actor = public_api_caller(request)
+    raw = raw_json(request)
+    raw_key = raw.get("access_key") if isinstance(raw, dict) else None  # a bad body still proves the sender by its key
+    payload = body_in_scope(request, RateIn, lambda: sel.feedback_get_for_viewer(pk=feedback_id, user=actor,
+                                                                                 access_key=raw_key if isinstance(raw_key, str) else ""))
     # 404 for a caller who may not see the item (as for an id that does not exist), not "only the sender" on an unpublished one
     fb, _mode = sel.feedback_get_for_viewer(pk=feedback_id, user=actor, access_key=payload.access_key)
     return svc.feedback_rate(feedback=fb, actor=actor, rating=payload.rating, officer_rating=payload.officer_rating,
