@@ -406,6 +406,7 @@ def feedback_edit(*, feedback: Feedback, actor: Any, title: str, text: str, note
     if not text or not title:
         raise errors.FEEDBACK_EDIT_VALIDATION_ERROR(details={"fields": {"text" if not text else "title": ["Bắt buộc."]}})
     _too_long(errors.FEEDBACK_TITLE_TOO_LONG, title, TITLE_MAX, "title")
+    _too_long(errors.FEEDBACK_TEXT_TOO_LONG, text, TEXT_MAX, "text")  # as the submission and the page's form: never a longer public text
     with transaction.atomic():
         fb = _lock(feedback, version)
         before = snapshot(fb)
