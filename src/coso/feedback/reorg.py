@@ -1,5 +1,6 @@
 """Reorganisation mover of citizen feedback: feedback still being handled follows its village (or the commune that
-takes over); answered and closed feedback stays where it was. Registered with ``coso.units.reorg``."""
+takes over), an answer still to be published included; feedback closed (answer published), rejected or forwarded stays
+where it was. Registered with ``coso.units.reorg``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from coso.units.reorg import MovePlan, count_by_commune, move_by_commune, regist
 
 
 def _open() -> Any:
-    return Feedback.objects.filter(status__in=Feedback.OPEN_STATUSES)
+    # ANSWERED: the answer waits for its publication, which only the commune's staff can do (and the leader is told when late)
+    return Feedback.objects.filter(status__in=[*Feedback.OPEN_STATUSES, Feedback.Status.ANSWERED])
 
 
 def count(plan: MovePlan) -> dict[str, int]:
