@@ -117,3 +117,30 @@ def test_withdraw_page_refuses_a_value_of_another_rule_than_the_one_its_address_
         r = c.post(reverse("rules:withdraw", args=[KEY, row.pk]), {"reason": "nhầm"})
         assert r.status_code == 302 and r["Location"] == reverse("rules:detail", args=[KEY])
     assert not Rule.objects.filter(pk=row.pk).exists()
+
+
+@pytest.mark.parametrize("who", ["province_admin", "leader"])
+@pytest.mark.parametrize("reason", ["nhầm", " "])
+def test_withdrawing_another_province_s_value_answers_404_as_one_that_does_not_exist(login, users, make_user, other_province, who, reason):
+    """DELETE /api/v1/rules/changes/{id} of another province's coming value answered 403 (“only your province”, and 400 for a
+    blank reason) where an id that does not exist answers 404: it told any staff member that the value exists. It is now
+    not found whatever the reason, and nothing changes."""
+    from coso.accounts.roles import Role
+    from coso.core.models import AuditLog
+
+    with time_machine.travel(NOW, tick=False):
+        theirs = make_user("admin01", Role.PROVINCE_ADMIN, other_province)
+        r = login(theirs).post(f"{API}/changes", {"key": KEY, "value": 12, "valid_from": "2026-12-14", "reason": "Nghị quyết của HĐND"},
+                               content_type="application/json")
+        assert r.status_code == 201, r.content
+        rid = r.json()["rule"]["id"]
+        c = login(users[who])
+        audit = AuditLog.objects.count()
+        missing = c.delete(f"{API}/changes/{rid + 1000}?reason={reason}")
+        other = c.delete(f"{API}/changes/{rid}?reason={reason}")
+        assert missing.status_code == 404
+        assert (other.status_code, other.json()) == (404, missing.json())
+        assert Rule.objects.filter(pk=rid).exists() and AuditLog.objects.count() == audit
+        # Its own administrator still withdraws it; a blank reason is still refused there.
+        assert login(theirs).delete(f"{API}/changes/{rid}?reason=%20").status_code == 400
+        assert login(theirs).delete(f"{API}/changes/{rid}?reason=nhầm").status_code == 204
