@@ -19,6 +19,7 @@ RULE_BAD_CONFIDENCE = ErrorCode("rule-bad-confidence", _("Độ tin cậy không
 RULE_WITHDRAW_RULE_REASON_REQUIRED = ErrorCode("rule-reason-required", _("Cần ghi lý do."))
 RULE_UNKNOWN_KEY = ErrorCode("rule-unknown-key", _("Mã quy định “%(key)s” chưa được khai báo."))
 RULE_FAMILY_KEY = ErrorCode("rule-unknown-key", _("“%(key)s” là một nhóm quy định, không phải một quy định; hãy chọn một quy định cụ thể trong nhóm."))
+RULE_PROVINCE_UNKNOWN = ErrorCode("province-unknown", _("Không có tỉnh mã “%(code)s”."), field="province_code")
 RULE_COMMUNE_OUTSIDE_PROVINCE = ErrorCode("rule-bad-scope", _("Xã, phường không thuộc tỉnh."), field="commune_code")
 RULE_WITHDRAW_NOT_FOUND = ErrorCode("not-found", _("Không tìm thấy quy định."), status=404)
 # A value written by adopting a funding scenario is withdrawn with the whole adoption, on the scenario's page: withdrawn

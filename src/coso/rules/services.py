@@ -78,6 +78,15 @@ def _concrete(key: str) -> RuleKey:
     return decl
 
 
+def _check_province(province_code: str) -> None:
+    """A province's own value is kept for a province in force: a code typed wrong ("97" for "79") stored a value no
+    province reads, while the province meant kept its old one."""
+    from coso.units.selectors import unit_list
+
+    if not unit_list(fetched_by=None, level="province").filter(code=province_code).exists():
+        raise errors.RULE_PROVINCE_UNKNOWN(code=province_code)
+
+
 def _check_commune(province_code: str, commune_code: str) -> None:
     """A commune's own value is kept for a commune of the rule's province (and never for another unit)."""
     from coso.units.selectors import unit_list
@@ -163,6 +172,8 @@ def rule_change(
     if scope not in decl.scopes:
         raise errors.RULE_CHANGE_RULE_BAD_SCOPE(details={"fields": {"scope": [_("Phạm vi không được phép.")]}})
     _check_editor(actor, decl, province_code, commune_code)
+    if province_code and actor is not None:
+        _check_province(province_code)
     if commune_code:
         _check_commune(province_code, commune_code)
     reason = nfc(reason or "").strip()

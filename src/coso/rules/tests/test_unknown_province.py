@@ -1,0 +1,44 @@
+"""A system administrator's value for one province names a province that exists: "97" typed for "79" was kept (and
+audited), the province meant kept its old value and no page showed the stray one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from coso.core.models import AuditLog
+from coso.rules.lookup import rule
+from coso.rules.models import Rule
+
+pytestmark = pytest.mark.django_db
+
+KEY = "feedback.deadline.answer_days"
+NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+API = "/api/v1/rules"
+
+
+@pytest.mark.parametrize("code", ["97", "zz"])
+def test_the_api_refuses_a_value_for_a_province_that_does_not_exist(login, users, province, code):  # type: ignore[no-untyped-def]
+    c = login(users["sysadmin"])
+    rows, audit = Rule.objects.count(), AuditLog.objects.count()
+    with time_machine.travel(NOW, tick=False):
+        r = c.post(f"{API}/changes", {"key": KEY, "value": 10, "valid_from": "2026-12-14", "reason": "Nghị quyết của HĐND tỉnh",
+                                      "province_code": code}, content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "province-unknown"
+    assert r.json()["details"]["fields"] == {"province_code": [f"Không có tỉnh mã “{code}”."]}
+    assert Rule.objects.count() == rows and AuditLog.objects.count() == audit
+
+
+def test_the_page_refuses_a_value_for_a_province_that_does_not_exist(login, users, province):  # type: ignore[no-untyped-def]
+    c = login(users["sysadmin"])
+    rows = Rule.objects.count()
+    with time_machine.travel(NOW, tick=False):
+        r = c.post(f"/quy-dinh/{KEY}/?province=97", {"value": "10", "valid_from": "2026-12-14", "reason": "Nghị quyết của HĐND tỉnh"})
+        assert r.status_code == 400 and "Không có tỉnh mã “97”." in r.content.decode()
+        assert Rule.objects.count() == rows
+        r = c.post(f"/quy-dinh/{KEY}/?province={province.code}", {"value": "10", "valid_from": "2026-12-14", "reason": "Nghị quyết của HĐND tỉnh"})
+        assert r.status_code == 302
+    assert rule(KEY, on=dt.date(2026, 12, 14), unit=province) == 10
