@@ -20,5 +20,8 @@ OVERRIDE_PAST_LOCKED = ErrorCode("override-past", _("Không được sửa quá 
 DATE_NOT_COVERED = ErrorCode("override-date-range", _("Ngày phải nằm trong các năm %(first)s–%(last)s."), field="date")
 ALREADY_DAY_OFF = ErrorCode("override-already-day-off", _("Ngày %(date)s vốn đã là ngày nghỉ (%(name)s); không cần thêm ngày nghỉ."), field="date")
 ALREADY_WORKING = ErrorCode("override-already-working", _("Ngày %(date)s vốn đã là ngày làm việc; không cần thêm ngày làm bù."), field="date")
+# A province moves its own working days around weekends; the public holidays (Labour Code 2019, Article 112) and the days
+# off the Government announces for the whole country are not its to work.
+WORKING_ON_HOLIDAY = ErrorCode("override-working-on-holiday", _("Ngày %(date)s là ngày nghỉ chung của cả nước (%(name)s); tỉnh không đặt ngày này thành ngày làm việc. Ngày làm bù của tỉnh là một ngày nghỉ cuối tuần."), field="date")
 MONTH_OUT_OF_RANGE = ErrorCode("month-out-of-range", _("Tháng phải từ 1 đến 12 và năm trong khoảng %(first)s–%(last)s."), field="month")
 DATE_OUT_OF_RANGE = ErrorCode("date-out-of-range", _("Ngày tính được nằm ngoài lịch (%(first)s–%(last)s)."))

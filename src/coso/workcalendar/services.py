@@ -221,6 +221,8 @@ def _validate_override(*, date: dt.date, kind: str, reason: str, exclude_pk: int
         found.append(errors.ALREADY_DAY_OFF(date=day, name=base.day_name(date, get_language())))
     elif kind == CalendarOverride.Kind.WORKING_DAY and base.is_working_day(date):
         found.append(errors.ALREADY_WORKING(date=day))
+    elif kind == CalendarOverride.Kind.WORKING_DAY and province_code and (date in base.holidays or date in base.extra_off):
+        found.append(errors.WORKING_ON_HOLIDAY(date=day, name=base.day_name(date, get_language())))
     else:
         clash = CalendarOverride.objects.filter(date=date, province_code=province_code)
         if exclude_pk is not None:
