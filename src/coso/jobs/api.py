@@ -56,8 +56,12 @@ class ExportOut(Schema):
         return obj.display_error
 
     @staticmethod
+    def resolve_status(obj: ExportJob) -> str:
+        return obj.current_status
+
+    @staticmethod
     def resolve_file_url(obj: ExportJob) -> str | None:
-        return reverse("api-v1:jobs_export_file", kwargs={"pk": obj.pk}) if obj.status == ExportJob.Status.DONE else None
+        return reverse("api-v1:jobs_export_file", kwargs={"pk": obj.pk}) if obj.current_status == ExportJob.Status.DONE else None
 
 
 class JobOut(Schema):

@@ -139,6 +139,20 @@ class ExportJob(TenantModel):
         return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
 
     @property
+    def current_status(self) -> str:
+        """The status as its reader sees it now: a file past its keeping time is expired (it is no longer served) even
+        before the periodic clean-up (``exports_expire``, every 15 minutes) deletes it and records the status."""
+        from django.utils import timezone
+
+        if self.status == self.Status.DONE and self.expires_at is not None and self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.status
+
+    @property
+    def current_status_label(self) -> str:
+        return str(self.Status(self.current_status).label)
+
+    @property
     def display_title(self) -> str:
         """The export's name in the reader's language (made again by its kind from ``title_args``); the name stored
         when it was asked for when the kind cannot (an older job, a kind no longer registered)."""

@@ -86,7 +86,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
 
 
 def _progress_context(request: HttpRequest, job: ExportJob) -> dict[str, Any]:
-    return {"job": job, "may_download": job.status == ExportJob.Status.DONE and selectors.export_may_download(fetched_by=request.user, job=job)}
+    return {"job": job, "may_download": job.current_status == ExportJob.Status.DONE and selectors.export_may_download(fetched_by=request.user, job=job)}
 
 
 @login_required

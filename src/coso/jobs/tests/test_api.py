@@ -67,3 +67,27 @@ def test_periodic_jobs_for_administrators_only(login, users):
     assert row["last_status"] == "ok" and row["result"] == {"expired": 0}
     assert login(users["province_admin"]).get("/api/v1/jobs/periodic").status_code == 200
     assert login(users["leader"]).get("/api/v1/jobs/periodic").status_code == 404
+
+
+def test_a_file_past_its_keeping_time_is_shown_expired_not_offered_before_the_cleanup_runs(login, users, settings, tmp_path):
+    """Past its keeping time, before the clean-up ran, the export still answered status "done" with a file_url, and its
+    page offered the “Tải tệp” button, both leading to a 404; it is now shown as expired (page, list and API)."""
+    import datetime as dt
+
+    import time_machine
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    c = login(users["onestop"])
+    body = c.post("/api/v1/jobs/exports", {"kind": "dossiers.register", "params": PARAMS}, content_type="application/json").json()
+    job = ExportJob.objects.get(pk=body["id"])
+    with time_machine.travel(job.expires_at + dt.timedelta(seconds=1)):
+        c = login(users["onestop"])
+        r = c.get(f"/api/v1/jobs/exports/{job.pk}").json()
+        assert (r["status"], r["file_url"]) == ("expired", None)
+        assert c.get("/api/v1/jobs/exports").json()["items"][0]["status"] == "expired"
+        html = c.get(f"/jobs/exports/{job.pk}/").content.decode()
+        assert "export-download" not in html and "Tệp đã hết thời gian lưu" in html
+        assert "Đã hết hạn" in c.get("/jobs/exports/").content.decode()
+    assert ExportJob.objects.get(pk=job.pk).status == "done"  # the clean-up still deletes the file and records it
+    r = login(users["onestop"]).get(f"/api/v1/jobs/exports/{job.pk}").json()
+    assert r["status"] == "done" and r["file_url"]
