@@ -27,7 +27,7 @@ from coso.core.types import AuthedHttpRequest
 from coso.dossiers import documents, errors, selectors, services
 from coso.dossiers.constants import Status
 from coso.dossiers.models import Dossier
-from coso.procedures.models import Procedure
+from coso.procedures.selectors import offered_procedure
 from coso.units.models import AdministrativeUnit
 
 router = Router(tags=["dossiers"])
@@ -243,8 +243,9 @@ def _body_doc(schema: type[Schema]) -> dict[str, Any]:
     }}}
 
 
-def _procedure(code: str) -> Procedure:
-    proc = Procedure.objects.filter(code=code, is_active=True).first()
+def _procedure(code: str, province_code: str) -> Any:
+    """The procedure ``code`` offered today in the province (``procedures.selectors.offered``), else ``unknown-procedure``."""
+    proc = offered_procedure(code, on=timezone.localdate(), province_code=province_code)
     if proc is None:
         raise errors.UNKNOWN_PROCEDURE(details={"fields": {"procedure_code": ["Không tồn tại."]}})
     return proc
@@ -269,7 +270,7 @@ def intake(request: HttpRequest):  # type: ignore[no-untyped-def]
     if commune is None:
         raise errors.INTAKE_FORBIDDEN()
     payload, files = _submission(request, IntakeIn)
-    d = services.receive_at_counter(actor=user, commune=commune, applicant=_applicant(payload), procedure=_procedure(payload.procedure_code),
+    d = services.receive_at_counter(actor=user, commune=commune, applicant=_applicant(payload), procedure=_procedure(payload.procedure_code, commune.province_code),
                                     documents=[d if isinstance(d, str) else d.dict() for d in payload.documents], files=files,
                                     channel=payload.channel, note=payload.note)
     # The dossier as the service saved it (in the officer's own commune, checked above): reading it back
@@ -282,7 +283,7 @@ def intake(request: HttpRequest):  # type: ignore[no-untyped-def]
 def online(request: HttpRequest):  # type: ignore[no-untyped-def]
     payload, files = _submission(request, OnlineIn)
     commune = AdministrativeUnit.objects.filter(code=payload.commune_code, level="commune").first()
-    d = services.submit_online(actor=request.user, commune=commune, applicant=_applicant(payload), procedure=_procedure(payload.procedure_code),
+    d = services.submit_online(actor=request.user, commune=commune, applicant=_applicant(payload), procedure=_procedure(payload.procedure_code, commune.province_code if commune is not None else ""),
                                files=files, note=payload.note, channel=payload.channel)
     return 201, selectors.dossier_get(fetched_by=request.user, pk=d.pk)
 

@@ -239,8 +239,10 @@ def _version_for(procedure_version: Any = None, *, procedure: Any = None, provin
         return procedure_version
     if procedure is None:
         raise dossiers_errors.NO_PROCEDURE(details={"fields": {"procedure": ["Bắt buộc."]}})
-    version = procedure.version_on(day, province_code)
-    if version is None or not procedure.is_active:
+    from coso.procedures.selectors import offered_version
+
+    version = offered_version(procedure, on=day, province_code=province_code)  # None: not offered that day (ended, or not yet again)
+    if version is None:
         raise dossiers_errors.NO_PROCEDURE_VERSION(details={"fields": {"procedure": ["Không có hiệu lực."]}})
     return version
 

@@ -28,7 +28,7 @@ from coso.dossiers import documents, selectors, services
 from coso.dossiers.constants import ACTIONS, OPEN_STATUSES, Action, Status, Timeliness
 from coso.dossiers.forms import ActionForm, CounterIntakeForm, LookupForm, OnlineSubmitForm, PeriodForm, RatingForm
 from coso.dossiers.models import Dossier, DossierAttachment
-from coso.procedures.models import Procedure
+from coso.procedures.selectors import offered, offered_procedure, offered_version
 from coso.units.models import AdministrativeUnit
 
 
@@ -36,18 +36,20 @@ def _staff(user: Any) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role in COMMUNE_ROLES or user.role in PROVINCE_ROLES or user.role == Role.SYSTEM_ADMIN)
 
 
-def _procedure_choices(online_only: bool = False) -> list[Any]:
-    qs = Procedure.objects.filter(is_active=True).order_by("field", "name")
-    return list(qs)
+def _procedure_choices(province_code: str) -> list[Any]:
+    """The procedures offered today in the province (``procedures.selectors.offered``): one ended from a later day is still
+    listed until the day before, one applied again from a later day only from then."""
+    return list(offered(on=timezone.localdate(), province_code=province_code).order_by("field", "name"))
 
 
 def _version(code: str, province_code: str) -> Any:
     if not code:
         return None, None
-    proc = Procedure.objects.filter(code=code, is_active=True).first()
+    today = timezone.localdate()
+    proc = offered_procedure(code, on=today, province_code=province_code)
     if proc is None:
         return None, None
-    return proc, proc.version_on(timezone.localdate(), province_code)
+    return proc, offered_version(proc, on=today, province_code=province_code)
 
 
 def _apply_errors(form: Any, exc: ApplicationError) -> None:
@@ -137,7 +139,7 @@ def submit(request: AuthedHttpRequest) -> HttpResponse:
     proc, version = _version(code, province)
     if proc is None:
         today = timezone.localdate()
-        procs = [p for p in _procedure_choices() if getattr(p.version_on(today, province), "online", "none") != "none"]
+        procs = [p for p in _procedure_choices(province) if getattr(p.version_on(today, province), "online", "none") != "none"]
         return render(request, "dossiers/choose_procedure.html", {"procedures": procs, "target": "dossiers:submit", "unknown": bool(code)})
     initial = {"applicant_name": user.full_name, "applicant_phone": user.phone, "applicant_email": user.email, "applicant_citizen_id": user.citizen_id}
     form = OnlineSubmitForm(request.POST or None, request.FILES or None, version=version, province_code=province, initial=initial)
@@ -200,7 +202,7 @@ def intake(request: AuthedHttpRequest) -> HttpResponse:
     code = request.GET.get("procedure", "") or request.POST.get("procedure", "")
     proc, version = _version(code, commune.province_code)
     if proc is None:
-        return render(request, "dossiers/choose_procedure.html", {"procedures": _procedure_choices(), "target": "dossiers:intake", "unknown": bool(code)})
+        return render(request, "dossiers/choose_procedure.html", {"procedures": _procedure_choices(commune.province_code), "target": "dossiers:intake", "unknown": bool(code)})
     form = CounterIntakeForm(request.POST or None, request.FILES or None, version=version)
     status = 200
     if request.method == "POST":

@@ -99,7 +99,8 @@ class ProcedureDetailOut(Schema):
     decision_level: str
     code_verified: bool
     code_note: str
-    is_active: bool
+    is_active: bool = Field(description="False once an end is decided (also from a later day): no new version or phân cấp")
+    ends_on: dt.date | None = Field(description="The day it is no longer applied (it is offered until the day before); null: no end")
     version: VersionOut
 
 
@@ -181,7 +182,7 @@ def _version_out(v: ProcedureVersion) -> dict:
 
 def _detail_out(p: Procedure, v: ProcedureVersion) -> dict:
     return {"code": p.code, "name": p.name, "field": p.field, "decision_level": p.decision_level, "code_verified": p.code_verified,
-            "code_note": p.code_note, "is_active": p.is_active, "version": _version_out(v)}
+            "code_note": p.code_note, "is_active": p.is_active, "ends_on": p.ends_on, "version": _version_out(v)}
 
 
 def _province(request: HttpRequest, province_code: str | None) -> str:
@@ -315,8 +316,9 @@ def create_procedure(request: HttpRequest, payload: ProcedureIn, version: Versio
 
 @router.get("/{code}", response={200: ProcedureDetailOut, **ERRORS}, auth=None, summary="One procedure with the version in force on a date (public)")
 def get_procedure(request: HttpRequest, code: str, date: dt.date | None = None, province_code: str | None = None):  # type: ignore[no-untyped-def]
-    p = procedure_get(code=code)
-    v = p.version_on(date or timezone.localdate(), _province(request, province_code))
+    day, province = date or timezone.localdate(), _province(request, province_code)
+    p = procedure_get(code=code, on=day)  # not ended that day: one ended from a later day still is, until the day before
+    v = p.version_on(day, province)
     if v is None:
         raise errors.NO_VERSION()
     return _detail_out(p, v)
@@ -376,8 +378,9 @@ def reactivate_procedure(request: HttpRequest, code: str, payload: ReactivateIn)
 def list_versions(request: HttpRequest, code: str, province_code: str | None = None):  # type: ignore[no-untyped-def]
     """The national versions and those of ``province_code`` (by default the reader's province; none for an anonymous reader),
     as ``GET /{code}`` picks among them: never every province's variants at once."""
+    province = _province(request, province_code)
     p = procedure_get(code=code)
-    return [_version_out(v) for v in procedure_versions(procedure=p, province_code=_province(request, province_code))]
+    return [_version_out(v) for v in procedure_versions(procedure=p, province_code=province)]
 
 
 @router.post("/{code}/versions", response={201: VersionOut, **ERRORS}, summary="Create a version from a date; the previous one is closed")

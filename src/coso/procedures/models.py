@@ -24,7 +24,13 @@ class Procedure(models.Model):
     name_folded = models.CharField(max_length=500, db_index=True, editable=False, default="")
     field = models.CharField(_("lĩnh vực"), max_length=200, db_index=True)
     decision_level = models.CharField(_("cấp thực hiện"), max_length=20, choices=Level.choices, default=Level.COMMUNE)
+    # False once an end is decided (``services.procedures_end``), also one from a future date: no new version or phân cấp.
+    # Whether the procedure can be used on a day is ``selectors.is_offered`` (a version in force that day, before ``ends_on``).
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    ends_on = models.DateField(
+        _("ngừng áp dụng từ ngày"), null=True, blank=True,
+        help_text=_("Ngày thủ tục ngừng áp dụng (không kể): đến hết ngày trước đó thủ tục vẫn nhận hồ sơ."),
+    )
     code_verified = models.BooleanField(_("mã đã đối chiếu CSDL quốc gia"), default=True)
     code_note = models.CharField(_("ghi chú về mã"), max_length=300, blank=True, default="")
 

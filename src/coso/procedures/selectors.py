@@ -22,6 +22,39 @@ def _live(day: dt.date) -> Q:
     return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
 
 
+def _not_ended(day: dt.date) -> Q:
+    """Procedures with no end decided, or one from a day after ``day`` (``Procedure.ends_on``, exclusive)."""
+    return Q(is_active=True) | Q(ends_on__gt=day)
+
+
+def offered(*, on: dt.date | None = None, province_code: str = "") -> QuerySet[Procedure]:
+    """The procedures that can be used on ``on`` (today by default) in ``province_code`` (``""``: the national rules): not
+    ended that day (an end decided from a later day leaves it offered until the day before) and with a version in force
+    that day, the province's own or the national one (one applied again from a later day is not offered before it).
+    The one answer to "is it offered": the public catalogue, the counter's intake list and every submission read it."""
+    day = on or timezone.localdate()
+    live = ProcedureVersion.objects.filter(_live(day), procedure=OuterRef("pk"), province_code__in={"", province_code})
+    return Procedure.objects.filter(_not_ended(day)).filter(Exists(live))
+
+
+def is_offered(procedure: Procedure, *, on: dt.date | None = None, province_code: str = "") -> bool:
+    """Whether ``procedure`` can be used on ``on`` in ``province_code`` (see :func:`offered`)."""
+    return offered(on=on, province_code=province_code).filter(pk=procedure.pk).exists()
+
+
+def offered_procedure(code: str, *, on: dt.date | None = None, province_code: str = "") -> Procedure | None:
+    """The procedure ``code`` if it can be used on ``on`` in ``province_code`` (see :func:`offered`), else None."""
+    return offered(on=on, province_code=province_code).filter(code=code).first()
+
+
+def offered_version(procedure: Procedure, *, on: dt.date, province_code: str = "") -> ProcedureVersion | None:
+    """The version a dossier received on ``on`` in ``province_code`` is filed under; None when the procedure is not offered
+    that day (ended by then, or applied again only from a later day: no version in force)."""
+    if not (procedure.is_active or (procedure.ends_on is not None and on < procedure.ends_on)):
+        return None
+    return procedure.version_on(on, province_code)
+
+
 def province_for(user: Any) -> str:
     """The province whose own versions a reader sees (her own; anonymous readers see the national rules)."""
     if user is not None and getattr(user, "is_authenticated", False):
@@ -39,7 +72,7 @@ def procedure_list(*, fetched_by: Any, query: str = "", field: str = "", online:
     province_code = province_for(fetched_by) if province_code is None else province_code
     qs = Procedure.objects.all()
     if not include_inactive:
-        qs = qs.filter(is_active=True)
+        qs = qs.filter(_not_ended(day))  # with a version in force that day (below): offered that day
     if query:
         qs = search_filter(qs, kind=SEARCH_KIND, query=query)
     if field:
@@ -78,7 +111,7 @@ def current_version(procedure: Procedure, province_code: str = "") -> ProcedureV
 
 
 def procedure_fields() -> list[str]:
-    return list(Procedure.objects.filter(is_active=True).order_by("field").values_list("field", flat=True).distinct())
+    return list(Procedure.objects.filter(_not_ended(timezone.localdate())).order_by("field").values_list("field", flat=True).distinct())
 
 
 def procedure_codes_exist(codes: Any) -> set[str]:
@@ -86,8 +119,11 @@ def procedure_codes_exist(codes: Any) -> set[str]:
     return set(Procedure.objects.filter(code__in=list(codes)).values_list("code", flat=True))
 
 
-def procedure_get(*, code: str, include_inactive: bool = False) -> Procedure:
-    qs = Procedure.objects.all() if include_inactive else Procedure.objects.filter(is_active=True)
+def procedure_get(*, code: str, include_inactive: bool = False, on: dt.date | None = None) -> Procedure:
+    """The procedure ``code`` not ended on ``on`` (today by default: one ended from a later day still is; the caller picks
+    its version in force, if any, as :func:`offered` does); with ``include_inactive`` (the administration), any procedure
+    of the catalogue. Otherwise 404."""
+    qs = Procedure.objects.all() if include_inactive else Procedure.objects.filter(_not_ended(on or timezone.localdate()))
     try:
         return qs.get(code=code)
     except Procedure.DoesNotExist:

@@ -322,10 +322,13 @@ def procedure_reactivate(*, actor: Any, procedure: Procedure, valid_from: dt.dat
         taken = proc.versions.filter(valid_from=valid_from, province_code__in=[scope for scope, v in last.items() if v.valid_to is not None])
         if taken.exists():  # a version withdrawn when it ended started that day (one start a day per scope)
             raise procedures_errors.REACTIVATE_DATE_TAKEN(day=valid_from.strftime("%d/%m/%Y"))
-        proc.is_active = True
-        proc.save(update_fields=["is_active"])
+        # offered again from ``valid_from`` only: the versions created below are the first in force after the end
+        ended = proc.ends_on
+        proc.is_active, proc.ends_on = True, None
+        proc.save(update_fields=["is_active", "ends_on"])
         audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=proc, verb="procedure_reactivate", reason=reason,
-                  before={"is_active": False}, after={"is_active": True, "valid_from": valid_from.isoformat()})
+                  before={"is_active": False, "ends_on": ended.isoformat() if ended else None},
+                  after={"is_active": True, "ends_on": None, "valid_from": valid_from.isoformat()})
         for scope, v in sorted(last.items()):
             if v.valid_to is None or v.valid_to > valid_from:
                 continue  # still open: nothing to re-open
@@ -896,7 +899,8 @@ def load_procedures(*, path: Path | str | None = None, progress: Callable[[int, 
 def procedures_end(*, actor: Any, items: list[dict[str, Any]], reason: str = "") -> int:
     """End procedures on a date (idempotent, audited): close every version still open then (national and every province's),
     withdraw the versions that would start on or after it (an empty period: never in force), end the decentralisations
-    running then and withdraw those that would start later, mark inactive.
+    running then and withdraw those that would start later, mark it ended from that date (``ends_on``: it stays offered until
+    the day before, ``selectors.offered``).
 
     ``items``: [{"code", "valid_to" (ISO date), "reason", "replaced_by"}]. Returns how many procedures changed.
     A person ends procedures from today on (``end-past``: dossiers filed since a past day were filed under
@@ -949,8 +953,11 @@ def procedures_end(*, actor: Any, items: list[dict[str, Any]], reason: str = "")
             note = nfc(str(item.get("reason") or ""))
             if item.get("replaced_by"):
                 note = f"{note} Thay bằng thủ tục {item['replaced_by']}.".strip()
-            changes = {"is_active": False, "code_note": note[:300]}
-            if proc.is_active or proc.code_note != changes["code_note"]:
+            # It stays offered until the day before ``end`` (selectors.offered: the versions closed above are in force until
+            # then); from the decision on it takes no new version or phân cấp. Ended again, it ends on the earlier day.
+            ends_on = end if proc.is_active or proc.ends_on is None else min(proc.ends_on, end)
+            changes = {"is_active": False, "ends_on": ends_on, "code_note": note[:300]}
+            if proc.is_active or proc.ends_on != ends_on or proc.code_note != changes["code_note"]:
                 audited_update(proc, actor=actor, changes=changes, verb="procedure_end", reason=reason)
                 touched = True
             changed += touched

@@ -54,9 +54,9 @@ def procedure_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def procedure_detail_view(request: HttpRequest, code: str) -> HttpResponse:
-    procedure = procedure_get(code=code)
     province = province_for(request.user)
     today = timezone.localdate()
+    procedure = procedure_get(code=code, on=today)  # not ended today (one ended from a later day still is): offered with a version
     version = procedure.version_on(today, province)
     if version is None:
         raise Http404
@@ -99,7 +99,7 @@ def admin_list_view(request: HttpRequest) -> HttpResponse:
                         online=filters.get("online", ""), province_code=province, include_inactive=True)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [(p, current_version(p, province)) for p in page]
-    return render(request, "procedures/admin_list.html", {"form": form, "page": page, "rows": rows})
+    return render(request, "procedures/admin_list.html", {"form": form, "page": page, "rows": rows, "today": timezone.localdate()})
 
 
 @login_required
@@ -158,7 +158,7 @@ def admin_detail_view(request: AuthedHttpRequest, code: str) -> HttpResponse:
         v.editable_steps = (v.valid_from > timezone.localdate() and not v.withdrawn  # type: ignore[attr-defined]
                             and (scope is None or v.province_code == scope))
     return render(request, "procedures/admin_detail.html", {"procedure": procedure, "form": form, "versions": versions, "current": current,
-                                                            "reactivate_form": reactivate_form})
+                                                            "reactivate_form": reactivate_form, "today": timezone.localdate()})
 
 
 def _apply_error(form, exc: ApplicationError) -> None:  # type: ignore[no-untyped-def]
@@ -258,7 +258,7 @@ def decentralisation_view(request: HttpRequest) -> HttpResponse:
         try:
             if form.is_valid():
                 d = form.cleaned_data
-                services.decentralisation_create(actor=user, procedure=procedure_get(code=d["procedure"]), province_code=d["province_code"],
+                services.decentralisation_create(actor=user, procedure=procedure_get(code=d["procedure"], include_inactive=True), province_code=d["province_code"],
                                                  valid_from=d["valid_from"], valid_to=d["valid_to"], decision_number=d["decision_number"],
                                                  decision_date=d["decision_date"], note=d["note"])
                 messages.success(request, _("Đã phân cấp thủ tục cho cấp xã."))

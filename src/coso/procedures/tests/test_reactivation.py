@@ -116,7 +116,7 @@ def test_the_page_applies_an_ended_procedure_again(login, users, ended):
     url = reverse("procedures:admin_detail", args=[proc.code])
     c = login(users["sysadmin"])
     page = c.get(url).content.decode()
-    assert "Thủ tục đã ngừng áp dụng" in page and 'id="reactivate-form"' in page
+    assert "Ngừng áp dụng từ ngày 01/02/2027: đến hết ngày trước đó thủ tục vẫn nhận hồ sơ" in page and 'id="reactivate-form"' in page  # ended from 1/2/2027: offered until then
     before = _state(proc)
     r = c.post(url, {"action": "reactivate", "reactivate-valid_from": "2027-01-15", "reactivate-reason": "QĐ"})
     assert r.status_code == 200
@@ -126,7 +126,8 @@ def test_the_page_applies_an_ended_procedure_again(login, users, ended):
     assert "Đã áp dụng lại thủ tục từ ngày 15/03/2027." in r.content.decode()
     proc.refresh_from_db()
     assert proc.is_active and _rules(proc.version_on(AGAIN, "")) == _rules(national)
-    assert 'id="reactivate-form"' not in r.content.decode() and "Thủ tục đã ngừng áp dụng" not in r.content.decode()
+    assert 'id="reactivate-form"' not in r.content.decode() and "Ngừng áp dụng từ ngày" not in r.content.decode()
+    assert "Thủ tục đã ngừng áp dụng" not in r.content.decode()
 
 
 def test_a_province_administrator_is_offered_no_reactivation(login, users, ended):
@@ -134,7 +135,7 @@ def test_a_province_administrator_is_offered_no_reactivation(login, users, ended
     url = reverse("procedures:admin_detail", args=[proc.code])
     c = login(users["province_admin"])
     page = c.get(url).content.decode()
-    assert "Thủ tục đã ngừng áp dụng" in page and 'id="reactivate-form"' not in page
+    assert "Ngừng áp dụng từ ngày 01/02/2027: đến hết ngày trước đó thủ tục vẫn nhận hồ sơ" in page and 'id="reactivate-form"' not in page
     before = _state(proc)
     assert c.post(url, {"action": "reactivate", "reactivate-valid_from": "15/03/2027"}).status_code == 404
     assert _state(proc) == before
