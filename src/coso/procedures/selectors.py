@@ -200,7 +200,8 @@ def index_catalogue_facts(*, day: dt.date, province_codes: list[str]) -> dict[st
 
 def index_catalogue_facts_on(*, days: list[dt.date], province_codes: list[str]) -> dict[dt.date, dict[str, dict[str, tuple[int, int]]]]:
     """Indicators the catalogue feeds, per province (``""``: national rules only), for the communes' procedures
-    (``decision_level`` commune, active, with a version in force on ``day``; a province's own version wins):
+    (``decision_level`` commune, offered on ``day`` as :func:`offered` tells: not ended by then and with a version in force
+    on ``day``, a province's own version winning; a past day counts the procedures in force then, also those ended since):
 
     - 1.3 procedures published with every part Decree 63/2010/NĐ-CP Art. 8(2) asks for that the catalogue
       records (name, processing steps, dossier components with their number of copies, time limit,
@@ -266,11 +267,12 @@ def _commune_catalogue_on(days: list[dt.date], province_codes: list[str]) -> dic
     codes = sorted(set(province_codes))
     first, last = min(days), max(days)
     versions = (
-        ProcedureVersion.objects.filter(Q(valid_from__lte=last) & (Q(valid_to__isnull=True) | Q(valid_to__gt=first)), procedure__is_active=True,
+        ProcedureVersion.objects.filter(Q(valid_from__lte=last) & (Q(valid_to__isnull=True) | Q(valid_to__gt=first)),
+                                        Q(procedure__is_active=True) | Q(procedure__ends_on__gt=first),
                                         procedure__decision_level=Procedure.Level.COMMUNE, province_code__in={"", *codes})
         .annotate(n_steps=Exists(ProcedureStep.objects.filter(version=OuterRef("pk"))), documents_named=_DocumentsNamed("required_documents"))
-        .values("id", "procedure_id", "procedure__code", "procedure__name", "province_code", "valid_from", "valid_to", "online", "time_limit",
-                "time_unit", "applicant", "documents_named", "n_steps")
+        .values("id", "procedure_id", "procedure__code", "procedure__name", "procedure__is_active", "procedure__ends_on", "province_code",
+                "valid_from", "valid_to", "online", "time_limit", "time_unit", "applicant", "documents_named", "n_steps")
         .order_by("pk")
     )
     by_procedure: dict[int, list[_VersionRow]] = {}
@@ -280,7 +282,8 @@ def _commune_catalogue_on(days: list[dt.date], province_codes: list[str]) -> dic
     # A version is in force on a day by comparing the day with its dates only, so the days between two consecutive
     # dates of the versions read (an "epoch") have the same catalogue: it is selected once per epoch, not per day (a
     # 12-month trend over an unchanged catalogue selects once).
-    edges = sorted({r.valid_from for rows in by_procedure.values() for r in rows} | {r.valid_to for rows in by_procedure.values() for r in rows if r.valid_to})
+    edges = sorted({r.valid_from for rows in by_procedure.values() for r in rows} | {r.valid_to for rows in by_procedure.values() for r in rows if r.valid_to}
+                   | {r.ends_on for rows in by_procedure.values() for r in rows if r.ends_on})
     per_epoch: dict[int, dict[str, list[_VersionRow]]] = {}
     out: dict[dt.date, dict[str, list[_VersionRow]]] = {}
     for day in sorted(set(days)):
@@ -288,7 +291,7 @@ def _commune_catalogue_on(days: list[dt.date], province_codes: list[str]) -> dic
         if epoch not in per_epoch:
             per_province: dict[str, list[_VersionRow]] = {}
             for province in codes:
-                found = (select_in_force(rows, day, province) for rows in by_procedure.values())
+                found = (select_in_force(rows, day, province) for rows in by_procedure.values() if rows[0].offered_on(day))
                 per_province[province] = [r for r in found if r is not None]
             per_epoch[epoch] = per_province
         out[day] = per_epoch[epoch]
@@ -330,9 +333,14 @@ class _VersionRow:
     def __init__(self, v: dict[str, Any]):
         self.province_code, self.valid_from, self.valid_to, self.online = v["province_code"], v["valid_from"], v["valid_to"], v["online"]
         self.code, self.name = v["procedure__code"], v["procedure__name"]
+        self.active, self.ends_on = v["procedure__is_active"], v["procedure__ends_on"]
         has_documents = bool(v["documents_named"])
         has_time = v["time_unit"] == ProcedureVersion.TimeUnit.SAME_DAY or (v["time_limit"] or 0) > 0
         self.complete = int(bool(str(v["procedure__name"]).strip() and v["n_steps"] and has_documents and has_time and str(v["applicant"]).strip()))
+
+    def offered_on(self, day: dt.date) -> bool:
+        """Its procedure is not ended on ``day`` (as :func:`_not_ended`)."""
+        return bool(self.active or (self.ends_on is not None and day < self.ends_on))
 
 
 def version_from(procedure: Procedure, day: dt.date, province_code: str = "") -> ProcedureVersion | None:
