@@ -167,6 +167,13 @@ def _too_long(error: Any, text: str, limit: int, field: str) -> None:
         raise error(max=number_format(limit, force_grouping=True), field=field)
 
 
+def _moderation_note(note: str | None) -> str:
+    """A moderator's note on an action (the API's ``reason``): refused over the page's note field (``HIDE_REASON_MAX``)."""
+    note = nfc(note or "")
+    _too_long(errors.FEEDBACK_REASON_TOO_LONG, note, HIDE_REASON_MAX, "reason")
+    return note
+
+
 def _local_date(value: dt.datetime) -> dt.date:
     return timezone.localtime(value).date()
 
@@ -402,7 +409,7 @@ def feedback_edit(*, feedback: Feedback, actor: Any, title: str, text: str, note
                   kind: str = FeedbackEvent.Kind.EDIT) -> Feedback:
     """Edit the public wording; the original and every edit stay in the history (moderators only)."""
     _can_handle(actor, feedback)
-    title, text = nfc(title), nfc(text)
+    title, text, note = nfc(title), nfc(text), _moderation_note(note)
     if not text or not title:
         raise errors.FEEDBACK_EDIT_VALIDATION_ERROR(details={"fields": {"text" if not text else "title": ["Bắt buộc."]}})
     _too_long(errors.FEEDBACK_TITLE_TOO_LONG, title, TITLE_MAX, "title")
@@ -424,6 +431,7 @@ def feedback_redact(*, feedback: Feedback, actor: Any, phrases: list[str] | None
                     attachment_ids: list[int] | None = None, remove_contact: bool = False, note: str = "") -> Feedback:
     """Hide personal data in the public text (phones, e-mails, ID numbers, named phrases) and chosen attachments."""
     _can_handle(actor, feedback)
+    note = _moderation_note(note)
     with transaction.atomic():
         fb = _lock(feedback)
         before = snapshot(fb)
@@ -473,6 +481,7 @@ def feedback_publish(*, feedback: Feedback, actor: Any, title: str | None = None
                      version: int | None = None) -> Feedback:
     """Publish a pending feedback (optionally with an edit first)."""
     _can_handle(actor, feedback)
+    note = _moderation_note(note)
     with transaction.atomic():  # a refused publication keeps no edit either
         if title is not None and text is not None:
             feedback = feedback_edit(feedback=feedback, actor=actor, title=title, text=text, note=note, version=version)
@@ -515,6 +524,7 @@ def feedback_hide(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
 
 def feedback_unhide(*, feedback: Feedback, actor: Any, note: str = "") -> Feedback:
     _can_handle(actor, feedback)
+    note = _moderation_note(note)
     with transaction.atomic():
         fb = _lock(feedback)
         if not fb.hidden:  # would clear the reports the moderators have yet to look at
@@ -540,8 +550,7 @@ def feedback_dismiss_reports(*, feedback: Feedback, actor: Any, note: str = "", 
     Refused when there is no report (``no-reports``), and on a hidden item (``feedback-hidden``): one found fine is
     unhidden, which dismisses its reports as well; one that stays hidden keeps the reports that hid it."""
     _can_handle(actor, feedback)
-    note = nfc(note or "")
-    _too_long(errors.FEEDBACK_REASON_TOO_LONG, note, HIDE_REASON_MAX, "reason")
+    note = _moderation_note(note)
     with transaction.atomic():
         fb = _lock(feedback, version)
         reports = FeedbackReport.objects.filter(feedback=fb, dismissed_at__isnull=True)
@@ -565,8 +574,7 @@ def feedback_clear_flag(*, feedback: Feedback, actor: Any, note: str = "", versi
     ("Bỏ cờ từ ngữ"; FixMyStreet's moderators clear flags): the item leaves the "Gắn cờ / bị báo" tab (unless reported).
     The words found stay on the item and in the history; ``not-flagged`` (409) when there is no flag."""
     _can_handle(actor, feedback)
-    note = nfc(note or "")
-    _too_long(errors.FEEDBACK_REASON_TOO_LONG, note, HIDE_REASON_MAX, "reason")
+    note = _moderation_note(note)
     with transaction.atomic():
         fb = _lock(feedback, version)
         if not fb.flagged:
