@@ -40,16 +40,32 @@ def require_reader(user: Any) -> None:
 def viewer_scope(user: Any, province_code: str | None = None, commune_code: str | None = None) -> tuple[str, str]:
     """The scope whose rules a staff member reads: their own unit; system administrators choose any."""
     require_reader(user)
+    commune_code = (commune_code or "").strip()
     if _is_sysadmin(user):
         p = (province_code or "").strip()
-        return p, (commune_code or "").strip() if p else ""
+        if p and commune_code and not _commune_of(p, commune_code):  # else the province's values, read as the commune's
+            from coso.rules import errors
+
+            raise errors.RULE_COMMUNE_OUTSIDE_PROVINCE(details={"commune_code": commune_code})
+        return p, commune_code if p else ""
     own_p = user.province_code or ""
     own_c = user.commune_code or "" if user.role in COMMUNE_ROLES else ""
     if province_code and province_code != own_p:
         raise NotFoundError()
     if user.role in PROVINCE_ROLES:
-        return own_p, (commune_code or "").strip()  # a province reads its communes' own values too
+        if commune_code and not _commune_of(own_p, commune_code):  # another province's commune answers as an unknown code
+            raise NotFoundError()
+        return own_p, commune_code  # a province reads its communes' own values too
+    if commune_code and commune_code != own_c:  # another commune (or none): not the reader's own values, silently
+        raise NotFoundError()
     return own_p, own_c
+
+
+def _commune_of(province_code: str, commune_code: str) -> bool:
+    """Whether ``commune_code`` is a commune of ``province_code``."""
+    from coso.units.selectors import unit_list
+
+    return unit_list(fetched_by=None, level="commune", province_code=province_code).filter(code=commune_code).exists()
 
 
 def can_edit(user: Any, decl: RuleKey, province_code: str, commune_code: str = "") -> bool:
