@@ -93,6 +93,16 @@ def sign_in_name(typed: str) -> str:
 
 
 class LockoutModelBackend(ModelBackend):
+    def get_user(self, user_id: Any) -> Any:
+        """Django's (the account by id, None when it may not sign in), without a query when the session engine read the
+        account with this request's session (``coso.accounts.sessions``)."""
+        from coso.accounts.sessions import loaded_account
+
+        account = loaded_account(user_id)
+        if account is None:
+            return super().get_user(user_id)
+        return account if self.user_can_authenticate(account) else None
+
     def authenticate(self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any) -> Any:
         if username is None or password is None:
             return None

@@ -239,7 +239,11 @@ class SignInSession(AbstractBaseSession):
     đăng nhập" on the account page), as the documented way of extending the database session engine does. The columns
     are copied from the session's own data at every save; a session before sign-in has no user."""
 
-    user_id = models.BigIntegerField(_("tài khoản"), null=True, blank=True, db_index=True)
+    # The account signed in. No foreign-key constraint: a session outlives nothing it points to (signing out or ending
+    # an account deletes or ends the session through Django's own flow), and the column is only read. A relation so
+    # that the session engine reads the session and its account in one query (``SessionStore._get_session_from_db``).
+    user = models.ForeignKey("User", verbose_name=_("tài khoản"), null=True, blank=True,
+                             on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     signed_in_at = models.DateTimeField(_("đăng nhập lúc"), null=True, blank=True)
     device = models.CharField(_("thiết bị"), max_length=255, blank=True, default="")
     ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
