@@ -4,7 +4,9 @@ Every write of the rollups bumps a generation: the province's (an event or the p
 some of its communes), the national one ``*`` (any province changed), and the base one (a full rebuild).
 Figures drawn from the procedure catalogue alone are kept under a generation of their own (``CATALOGUE``), which only
 a catalogue change (or a full rebuild) bumps. A cached figure's key holds the generations it depends on and a signature of the rule-book rows that score
-it, so a figure is never served after its data or its rules changed; nothing waits for a timeout. The
+it, so a figure is never served after its data or its rules changed; nothing waits for a timeout. Every key also holds
+:data:`FIGURES_VERSION`, which a change to how a figure is computed bumps, so a deploy never serves what the previous
+code computed. The
 cache is Django's default (the database table, or Redis with REDIS_URL): shared by every process.
 
 An officer's queue counts (what waits for them, near deadline, overdue) are cached the same way under a
@@ -38,6 +40,12 @@ NATIONAL = "*"
 # bumped when the catalogue changes (``signals.py``), not by the records' events, which do not change them.
 CATALOGUE = "catalogue"
 TIMEOUT = 24 * 3600  # an entry nobody asks for again leaves the cache after a day
+# The version of how the figures are computed, part of every cached entry's key (figures, queue counts, page
+# manifests). Bump it when a change alters how a figure is computed (a new way of counting, a data migration that
+# rewrites what the figures read): after the deploy no entry cached by the previous code is read again. The
+# generations alone would serve them until the data changed (a past period's catalogue figures, until the next
+# catalogue edit).
+FIGURES_VERSION = 1
 
 _SIGNATURE: dict[str, Any] = {"book": None, "value": ""}
 
@@ -235,11 +243,16 @@ def _recipes(recipes: Iterable[tuple[Any, ...]], generations: dict[str, Any], si
             yield _entry_key(ns, kind, unit, keys, generations, signature if ns == "fig" else None, parts), recipe
 
 
+def manifest_key(manifest: str) -> str:
+    """The cache key of the recipes a page named ``manifest`` asked for (see :func:`one_page`)."""
+    return f"indices:page:v{FIGURES_VERSION}:{hashlib.sha256(manifest.encode()).hexdigest()[:40]}"
+
+
 def _prefetch(page: _Page, manifest: str) -> None:
     """Read ahead the figures the page asked for last time: the manifest, then every generation they depend on (one
     query), then every figure at its current generations (one query). A figure is found only under the generations it
     was computed at, so nothing read ahead is staler than what :func:`cached` would read."""
-    page.manifest_key = f"indices:page:{hashlib.sha256(manifest.encode()).hexdigest()[:40]}"
+    page.manifest_key = manifest_key(manifest)
     found = cache.get(page.manifest_key)
     if not isinstance(found, tuple):
         return
@@ -255,7 +268,7 @@ def _prefetch(page: _Page, manifest: str) -> None:
 
 def _entry_key(ns: str, kind: str, unit: str, keys: Iterable[str], generations: dict[str, Any], signature: str | None, parts: Iterable[str]) -> str:
     pieces = (kind, unit, *(generations[k] for k in keys), *(() if signature is None else (signature,)), *parts)
-    return f"indices:{ns}:{hashlib.sha256('|'.join(map(str, pieces)).encode()).hexdigest()[:40]}"
+    return f"indices:{ns}:v{FIGURES_VERSION}:{hashlib.sha256('|'.join(map(str, pieces)).encode()).hexdigest()[:40]}"
 
 
 def page_of_figures(view: Callable[..., T]) -> Callable[..., T]:

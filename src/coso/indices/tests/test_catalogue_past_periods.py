@@ -29,3 +29,21 @@ def test_a_past_period_counts_the_procedures_in_force_then(client, commune):
     assert _figures(client, commune, "2026-11") == {"1.3": (0, 1), "3.1": (0, 1)}  # on 30/11 only the one still applied
     assert [r["code"] for r in index_online_procedures(day=dt.date(2026, 10, 31), province_code=commune.province_code)] == [ended.code]
     assert index_online_procedures(day=dt.date(2026, 11, 30), province_code=commune.province_code) == []
+
+
+def test_figures_cached_before_a_deploy_that_changes_their_computation_are_not_served(client, commune, monkeypatch):
+    """A deploy that changes how a figure is computed (a data migration, a new way of counting) bumps
+    ``cache.FIGURES_VERSION``: the figures cached by the previous code are never read again. Without it, a past
+    period's catalogue figures (only a catalogue edit renews their generation) kept the old counts."""
+    from django.apps import apps
+
+    from coso.indices import cache as figures_cache
+
+    make_procedure(code="1.000001", name="Thủ tục còn áp dụng", online="none")
+    make_procedure(code="1.000002", name="Thủ tục trực tuyến", online="full")
+    assert _figures(client, commune, "2026-10") == {"1.3": (0, 2), "3.1": (1, 2)}  # cached
+    # What a deploy does without a catalogue edit: a migration rewrites rows (a bulk update sends no signal).
+    apps.get_model("procedures", "ProcedureVersion").objects.update(online="none")
+    assert _figures(client, commune, "2026-10") == {"1.3": (0, 2), "3.1": (1, 2)}  # the cached figures stand
+    monkeypatch.setattr(figures_cache, "FIGURES_VERSION", figures_cache.FIGURES_VERSION + 1)  # the deploy bumps it
+    assert _figures(client, commune, "2026-10") == {"1.3": (0, 2), "3.1": (0, 2)}

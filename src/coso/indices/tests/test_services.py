@@ -562,8 +562,6 @@ def test_a_page_shown_again_reads_its_figures_ahead_and_never_a_stale_one(novemb
     """A named page remembers what it asked for: shown again, its generations and figures are read ahead in a few
     queries, whatever the number of figures; after an event, the figures read ahead are those of the new generations
     (the event's figure is computed again, never served from before)."""
-    import hashlib
-
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -590,7 +588,7 @@ def test_a_page_shown_again_reads_its_figures_ahead_and_never_a_stale_one(novemb
         make_dossier(commune, received=dt.date(2026, 11, 12), finished=dt.date(2026, 11, 13), timeliness="on_time")
     after = page()
     assert after[0] == first[0] + 1 and after[2] == first[2] + 1
-    cache.delete(f"indices:page:{hashlib.sha256(b'test page').hexdigest()[:40]}")  # manifest gone: read one by one
+    cache.delete(figures_cache.manifest_key("test page"))  # manifest gone: read one by one
     assert page() == after
 
 
