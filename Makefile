@@ -60,7 +60,7 @@ test-postgres: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
-	DEBUG=0 $(VENV)/bin/mypy src/coso
+	DEBUG=0 $(VENV)/bin/mypy src/coso bench
 	DEBUG=0 SECRET_KEY=x-lint-only-0123456789abcdefghijklmnopqrstuvwxyz-0123456789 $(PY) manage.py makemigrations --check --dry-run
 
 bench: migrate

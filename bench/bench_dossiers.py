@@ -34,6 +34,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, connections, transaction
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Field, Model
 
 PREFIX = "BENCH"
 
@@ -265,17 +267,32 @@ def _alternate(rounds: int, http: Any, raw: Any) -> tuple[tuple[list[float], flo
     return (acc[0][0], acc[0][1], acc[0][2], acc[0][3]), (acc[1][0], acc[1][1], acc[1][2], acc[1][3])
 
 
-def _insert(cur: Any, obj: Any, *, returning: bool = False) -> int | None:
-    """INSERT one model row with plain SQL (values prepared as the ORM would store them)."""
-    fields = [f for f in obj._meta.concrete_fields if not (f.primary_key and getattr(obj, f.attname) is None)]
-    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+def _column(field: Field[Any, Any]) -> str:
+    assert field.column is not None, f"{field} has no column"  # a concrete field always has one
+    return field.column
+
+
+def _insert_sql(obj: Model) -> tuple[str, list[Any]]:
+    """The INSERT of one model row in plain SQL, with its values prepared as the ORM would store them."""
+    meta = obj._meta
+    fields = [f for f in meta.concrete_fields if not (f.primary_key and getattr(obj, f.attname) is None)]
+    cols = ", ".join(connection.ops.quote_name(_column(f)) for f in fields)
     vals = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
-    sql = f"INSERT INTO {obj._meta.db_table} ({cols}) VALUES ({', '.join(['%s'] * len(fields))})"
-    if returning:
-        cur.execute(sql + " RETURNING id", vals)
-        return cur.fetchone()[0]
-    cur.execute(sql, vals)
-    return None
+    return f"INSERT INTO {meta.db_table} ({cols}) VALUES ({', '.join(['%s'] * len(fields))})", vals
+
+
+def _insert(cur: CursorWrapper, obj: Model) -> None:
+    """INSERT one model row with plain SQL."""
+    cur.execute(*_insert_sql(obj))
+
+
+def _insert_returning_id(cur: CursorWrapper, obj: Model) -> int:
+    """INSERT one model row with plain SQL; its new id."""
+    sql, vals = _insert_sql(obj)
+    cur.execute(sql + " RETURNING id", vals)
+    row = cur.fetchone()
+    assert row is not None, "INSERT ... RETURNING gave no row"
+    return int(row[0])
 
 
 def raw_intake(ctx: dict[str, Any], k: int, per_client: int) -> tuple[list[float], float, list[BaseException], list[int]]:
@@ -309,7 +326,7 @@ def raw_intake(ctx: dict[str, Any], k: int, per_client: int) -> tuple[list[float
                             applicant_citizen_id=f"079{i:03d}{j:06d}", submitted_at=now, received_at=now, start_date=day, due_date=day,
                             due_at=now, near_date=day, original_due_date=day, status="received", waiting_role="onestop_officer", current_step=1,
                             current_step_name="Tiếp nhận", created_at=now, updated_at=now)
-                pk = _insert(cur, d, returning=True)
+                pk = _insert_returning_id(cur, d)
                 for order, sname, role, share in steps:
                     _insert(cur, DossierStep(dossier_id=pk, order=order, name=sname, role=role, share_percent=share))
                 _insert(cur, DossierEvent(dossier_id=pk, at=now, actor_id=ctx["onestop"].pk, actor_name="Bench", action="receive", to_status="received", to_step=1, data={}))
@@ -318,8 +335,10 @@ def raw_intake(ctx: dict[str, Any], k: int, per_client: int) -> tuple[list[float
                 words = search_words(index_texts(d.code, name, d.applicant_phone, d.applicant_citizen_id))
                 for w in words:
                     _insert(cur, SearchEntry(kind="dossier", object_id=pk, token=w, province_code=commune.province_code, commune_code=commune.code))
-                _insert(cur, search_document(kind="dossier", object_id=pk, texts=(), province_code=commune.province_code,
-                                             commune_code=commune.code, words=words))
+                document = search_document(kind="dossier", object_id=pk, texts=(), province_code=commune.province_code,
+                                           commune_code=commune.code, words=words)
+                if document is not None:  # as the service does (never None here: the code is a word)
+                    _insert(cur, document)
             lat.append((time.perf_counter() - t) * 1000)
             with lock:
                 ids.append(pk)

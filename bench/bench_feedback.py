@@ -30,7 +30,7 @@ import datetime as dt
 import json
 import random
 import time
-from typing import Any
+from typing import Any, TypedDict
 
 FULL_SIZE = 1_000_000
 QUICK_SIZE = 5_000
@@ -138,12 +138,19 @@ def _time(fn: Any, *args: Any) -> float:
     return (time.perf_counter() - t) * 1000
 
 
-def _listing_cases(rng: random.Random, n: int) -> list[dict[str, str]]:
+class _ListingCase(TypedDict, total=False):
+    """The filters of one public listing (arguments of ``feedback_public_list``)."""
+
+    commune_code: str
+    category_code: str
+
+
+def _listing_cases(rng: random.Random, n: int) -> list[_ListingCase]:
     from coso.feedback.models import Feedback
 
     codes = list(Feedback.objects.values_list("commune_code", flat=True).distinct()[:5000])
     cats = ["MT", "GT", "TT", "DV", "QD", "CB", "KH"]
-    cases = []
+    cases: list[_ListingCase] = []
     for i in range(n):
         kind = i % 3
         if kind == 0:

@@ -312,10 +312,13 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         (f"of last month ({past}, a whole month) after a full rebuild", "everything", None, past),
     )
     for label, kind, pk, period in cases:
-        if kind == "event" and pk is None:
-            continue
-        if kind == "event" and pk == last_month:  # finished today: its receipt day (last month) and today both change
-            Dossier.objects.filter(pk=pk).update(finished_at=timezone.now(), timeliness="on_time", status="returned", is_open=False)
+        event_ids: list[int] = []
+        if kind == "event":
+            if pk is None:
+                continue
+            event_ids = [pk]
+            if pk == last_month:  # finished today: its receipt day (last month) and today both change
+                Dossier.objects.filter(pk=pk).update(finished_at=timezone.now(), timeliness="on_time", status="returned", is_open=False)
         if period != month:
             c.get(f"/chi-so/?period={period}", secure=True)  # warm-up, as for this month's page: not measured
         lat_c = []
@@ -323,7 +326,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             if kind == "everything":
                 figures_cache.bump_catalogue()
             else:
-                services.refresh_records(dossier_ids=[pk], feedback_ids=[])
+                services.refresh_records(dossier_ids=event_ids, feedback_ids=[])
             figures_cache.bump_queue([ctx["busy"]])
             t = time.perf_counter()
             r = c.get(f"/chi-so/?period={period}", secure=True)

@@ -83,7 +83,10 @@ def _addresses(count: int) -> list[str]:
     picked = rng.sample(communes, min(count, len(communes)))
     out = []
     for i, c in enumerate(picked):
-        text = f"{c.name}, {c.parent.name}, {c.parent.parent.name}"
+        district = c.parent
+        province = district.parent if district is not None else None
+        assert district is not None and province is not None, f"{c.code}: a commune before 1/7/2025 has a district and a province"
+        text = f"{c.name}, {district.name}, {province.name}"
         out.append(fold(text) if i % 2 else text)
     return out
 

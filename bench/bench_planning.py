@@ -34,7 +34,7 @@ def generate(people: int, seed: int = 2026) -> tuple[list[dict[str, Any]], list[
         weight = {"candidate": 3, "leader": 2, "staff": 1}[role]
         for std, levels in rng.sample(STANDARDS, rng.choice([1, 1, 2, 2, 3])):
             gaps.append({"person": p, "standard": std, "required_code": rng.choice(levels), "text": std, "source": "current", "weight": weight})
-    courses = []
+    courses: list[dict[str, Any]] = []
     kinds = list(COSTS)
     scale = max(people / 10_000, 0.05)
     for j in range(24):
@@ -42,7 +42,7 @@ def generate(people: int, seed: int = 2026) -> tuple[list[dict[str, Any]], list[
         courses.append({"id": j + 1, "name": COURSE_KINDS[kind]["name"], "kind": kind, "standard": COURSE_KINDS[kind]["standard"],
                         "level": COURSE_KINDS[kind]["level"], "seats": max(2, int(rng.randint(60, 220) * scale)),
                         "cost": int(COSTS[kind] * rng.uniform(0.85, 1.25))})
-    cheapest = {}
+    cheapest: dict[str, int] = {}
     for c in courses:
         cheapest[c["standard"]] = min(cheapest.get(c["standard"], 10**12), c["cost"])
     budget = int(0.4 * sum(cheapest[g["standard"]] for g in gaps))
