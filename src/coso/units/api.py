@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 
@@ -327,10 +327,17 @@ class ReorganisationOut(Schema):
     title: str
     status: str
     spec: dict
-    preview: dict
+    preview: dict = Field(description="What it will move: for one still scheduled, computed from its decision and today's data; "
+                                      "otherwise as announced when it was scheduled.")
     result: dict
     error: str
     version: int
+
+    @staticmethod
+    def resolve_preview(obj: Any) -> dict:
+        from coso.units.selectors import reorganisation_plan_now
+
+        return reorganisation_plan_now(obj)
 
 
 class CancelIn(Schema):

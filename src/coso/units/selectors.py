@@ -145,17 +145,18 @@ def _unit_names(codes: set[str], province_code: str, spec: dict[str, Any]) -> di
 
 
 def reorganisation_preview(*, province_code: str, kind: str, spec: dict[str, Any], effective_on: Any, reorganisation_id: int | None = None,
-                           decision_number: str = "") -> dict[str, Any]:
+                           decision_number: str = "", scheduled_at: Any = None) -> dict[str, Any]:
     """What would move (per app and per target unit), the resulting units and their standards warnings, and the notes the
     moves will add (``notes``: e.g. duplicate entries closed, decisions returned; each mover's ``Note.count``).
 
     ``spec`` must already be checked (``reorg_spec.clean_spec``). Each app counts its own records through its
-    registered mover (``coso.units.reorg``)."""
+    registered mover (``coso.units.reorg``). ``scheduled_at``: when the reorganisation was scheduled (``MovePlan.scheduled_at``:
+    a mover treats records entered since apart), None before it is."""
     from coso.units import reorg, reorg_spec
     from coso.units.models import Reorganisation
 
     r = Reorganisation(pk=reorganisation_id, province_code=province_code, kind=kind, spec=spec, effective_on=effective_on,
-                       decision_number=decision_number)
+                       decision_number=decision_number, created_at=scheduled_at)
     plan = reorg_spec.plan_for(r)
     rows = []
     notes: list[dict[str, Any]] = []
@@ -207,6 +208,29 @@ def reorganisation_preview(*, province_code: str, kind: str, spec: dict[str, Any
         e["name"] = names.get(e["commune_code"], e["commune_code"])
     return {"movers": rows, "targets": targets, "target_names": names, "units": units, "warnings": warnings,
             "notes": notes, "total": sum(totals.values())}
+
+
+def reorganisation_plan_now(r: Any) -> dict[str, Any]:
+    """What a reorganisation will move, for its page and the API. Still scheduled: computed now from its saved decision and
+    today's data, as the movers will see them on the day (a record entered since it was scheduled, e.g. a number the
+    merger will leave as it is, shows; the preview saved at scheduling could not show it). Applied, cancelled or failed
+    (or a decision the units in force no longer allow, which the job will refuse): the preview saved when it was
+    scheduled, what was announced."""
+    from coso.core.audit import _jsonable
+    from coso.core.exceptions import ApplicationError
+    from coso.units.models import Reorganisation
+    from coso.units.reorg_spec import clean_spec
+
+    saved: dict[str, Any] = r.preview or {}
+    if r.status != Reorganisation.Status.SCHEDULED:
+        return saved
+    try:
+        spec = clean_spec(province_code=r.province_code, kind=r.kind, spec=r.spec)
+    except ApplicationError:
+        return saved
+    now = reorganisation_preview(province_code=r.province_code, kind=r.kind, spec=spec, effective_on=r.effective_on, reorganisation_id=r.pk,
+                                 decision_number=r.decision_number, scheduled_at=r.created_at)
+    return _jsonable(now)  # type: ignore[no-any-return]
 
 
 def reorganisation_result(r: Any) -> list[dict[str, Any]]:

@@ -269,7 +269,7 @@ def reorganisation_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def reorganisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from coso.units.forms import ReorganisationCancelForm
-    from coso.units.selectors import can_reorganise, reorganisation_get, reorganisation_result
+    from coso.units.selectors import can_reorganise, reorganisation_get, reorganisation_plan_now, reorganisation_result
 
     _staff_only(request)
     r = reorganisation_get(fetched_by=request.user, pk=pk)
@@ -290,5 +290,5 @@ def reorganisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from django.utils import timezone
 
     return render(request, "units/reorganisation_detail.html", {
-        "r": r, "preview": r.preview, "form": form, "result": reorganisation_result(r),
+        "r": r, "preview": reorganisation_plan_now(r), "form": form, "result": reorganisation_result(r),
         "can_cancel": can_edit and (r.status == r.Status.FAILED or (r.status == r.Status.SCHEDULED and timezone.localdate() < r.effective_on))})

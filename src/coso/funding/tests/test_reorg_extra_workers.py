@@ -231,3 +231,54 @@ def test_a_number_for_the_effective_date_entered_after_the_merger_was_scheduled_
     assert list(ExtraWorkers.objects.filter(commune=commune).order_by("valid_from").values_list("valid_from", "extra_pt_workers")) == [
         (dt.date(2025, 10, 1), 2), (EFFECTIVE, 6)]
     assert not AuditLog.objects.filter(verb="reorganisation_extra_workers").exists()
+
+
+# ---------------------------------------------------------------- the preview of a scheduled merger, read later
+KEPT_AHEAD = ("Số nhập cho xã tiếp nhận sau khi lên lịch sắp xếp, áp dụng từ ngày hiệu lực trở đi: coi là đã gồm người của các xã sáp nhập, "
+              "sẽ giữ nguyên")
+
+
+def test_the_page_and_api_of_a_scheduled_merger_show_a_number_entered_since_as_kept(users, commune, other_commune, login):
+    """The preview was saved when the merger was scheduled: a number the officers entered since for the successor, which
+    the merger will leave as it is, did not show; the page and the API now show the plan as of today."""
+    finance = users["province_finance"]
+    _set(finance, commune, 2, dt.date(2025, 10, 1))
+    _set(finance, other_commune, 3, dt.date(2025, 9, 1))
+    r = _schedule(users, commune, other_commune, "23/NQ-HĐND")
+    with _at(dt.date(2026, 3, 10)):
+        services.commune_profile_set(actor=finance, commune=commune, extra_pt_workers=9, valid_from=dt.date(2026, 6, 1))
+    c = login(users["province_admin"])
+    with _at(dt.date(2026, 3, 11)):
+        body = c.get(f"/api/v1/units/reorganisations/{r.pk}").json()
+        page = c.get(f"/units/reorganisations/{r.pk}/")
+    notes = {n["key"]: (n["count"], n["label"]) for n in body["preview"]["notes"] if n["mover"] == "funding.extra_workers"}
+    assert notes == {f"workers:{commune.code}": (3, "Người hoạt động không chuyên trách tăng thêm sẽ cộng cho xã tiếp nhận từ ngày hiệu lực"),
+                     f"kept:{commune.code}": (1, KEPT_AHEAD)}
+    assert page.status_code == 200 and KEPT_AHEAD in page.content.decode()
+    assert body["status"] == "scheduled" and ExtraWorkers.objects.filter(commune=commune).count() == 2  # read only: nothing written
+    # once applied, the page keeps what was announced and shows the result
+    units.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
+    r.refresh_from_db()
+    assert c.get(f"/api/v1/units/reorganisations/{r.pk}").json()["preview"] == r.preview
+    assert r.result["movers"]["funding.extra_workers"][f"kept:{commune.code}"] == 1
+
+
+def test_a_repeated_run_after_a_kept_number_has_nothing_to_do(users, commune, other_commune):
+    """The successor's number for the effective date, entered once the merger was scheduled, is kept by the merger and
+    reported so, once: a run repeated after the merger was applied has nothing to do (the merged commune has ended) and
+    reports nothing, kept included."""
+    finance = users["province_finance"]
+    _set(finance, commune, 2, dt.date(2025, 10, 1))
+    _set(finance, other_commune, 3, dt.date(2025, 9, 1))
+    r = _schedule(users, commune, other_commune, "24/NQ-HĐND")
+    with _at(dt.date(2026, 3, 10)):
+        services.commune_profile_set(actor=finance, commune=commune, extra_pt_workers=6, valid_from=EFFECTIVE)
+    units.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
+    r.refresh_from_db()
+    assert r.result["movers"]["funding.extra_workers"] == {f"kept:{commune.code}": 1}
+    plan = plan_for(r)
+    assert _notes(plan) == {}
+    assert extra_workers_move(plan, actor=users["province_admin"]) == {}
+    assert list(ExtraWorkers.objects.filter(commune=commune).order_by("valid_from").values_list("valid_from", "extra_pt_workers")) == [
+        (dt.date(2025, 10, 1), 2), (EFFECTIVE, 6)]
+    assert not AuditLog.objects.filter(verb="reorganisation_extra_workers").exists()
