@@ -265,17 +265,17 @@ def run(quick: bool = False) -> list[dict]:
     # Alternating rounds (a shared machine's load falls on both sides alike), the same number of requests each side.
     rounds, k = (4, 10) if quick else (4, 25)
     since = timezone.now() - dt.timedelta(days=90)
-    coso_s = raw_s = 0.0
+    o311_s = raw_s = 0.0
     for _ in range(rounds):
         t = time.perf_counter()
         for _ in range(k):
             client.get(url, params, secure=True)
-        coso_s += time.perf_counter() - t
+        o311_s += time.perf_counter() - t
         t = time.perf_counter()
         for _ in range(k):
             _open311_raw(since, 100)
         raw_s += time.perf_counter() - t
-    coso_rps, raw_rps = rounds * k / coso_s, rounds * k / raw_s
+    coso_rps, raw_rps = rounds * k / o311_s, rounds * k / raw_s
     rows.append({"benchmark": "Open311 GET requests.json", "value": coso_rps, "unit": "req/s",
                  "baseline": "raw SQL + hand json", "baseline_value": raw_rps,
                  "note": f"100 requests/page, last 90 days, full Django stack vs bare query, {rounds} alternating rounds × {k}; {note_db}"})
