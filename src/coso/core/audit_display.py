@@ -374,6 +374,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     "feedback_submit": _("Gửi phản ánh, kiến nghị"),
     "feedback_supplement": _("Người gửi bổ sung thông tin"),
     "feedback_unhide": _("Bỏ ẩn phản ánh"),
+    "feedback_unhide_attachments": _("Hiện lại tệp đính kèm đã ẩn của phản ánh"),
     # funding
     "funding-commune-pt-distribution": _("Phân phối quỹ phụ cấp người hoạt động không chuyên trách cấp xã"),
     "funding-extra-workers-set": _("Đặt số người hoạt động không chuyên trách cấp xã tăng thêm từ một ngày"),

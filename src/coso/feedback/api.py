@@ -150,7 +150,7 @@ class SubmitOut(Schema):
 
 
 class ModerateIn(Schema):
-    action: str  # publish | edit | redact | hide | unhide | dismiss_reports | clear_flag | reject | request_info | publish_answer | forward
+    action: str  # publish | edit | redact | unhide_attachments | hide | unhide | dismiss_reports | clear_flag | reject | request_info | publish_answer | forward
     title: str | None = None
     text: str | None = None
     reason: str = ""
@@ -329,6 +329,8 @@ def moderate_feedback(request: AuthedHttpRequest, feedback_id: int):  # type: ig
     if a == "redact":
         return svc.feedback_redact(feedback=fb, actor=u, phrases=payload.phrases, attachment_ids=payload.attachment_ids,
                                    remove_contact=payload.remove_contact, note=payload.reason)
+    if a == "unhide_attachments":  # show again files hidden by "redact" (attachment_ids)
+        return svc.feedback_unhide_attachments(feedback=fb, actor=u, attachment_ids=payload.attachment_ids, note=payload.reason)
     if a == "hide":
         return svc.feedback_hide(feedback=fb, actor=u, reason=payload.reason)
     if a == "unhide":
@@ -346,7 +348,7 @@ def moderate_feedback(request: AuthedHttpRequest, feedback_id: int):  # type: ig
     if a == "forward":
         return svc.feedback_forward(feedback=fb, actor=u, target=payload.target, target_commune=payload.target_commune,
                                     target_name=payload.target_name, reason=payload.reason, version=payload.version)
-    raise errors.INVALID_ACTION(details={"allowed": ["publish", "edit", "redact", "hide", "unhide", "dismiss_reports", "clear_flag", "reject", "request_info", "publish_answer", "forward"]})
+    raise errors.INVALID_ACTION(details={"allowed": ["publish", "edit", "redact", "unhide_attachments", "hide", "unhide", "dismiss_reports", "clear_flag", "reject", "request_info", "publish_answer", "forward"]})
 
 
 @router.post("/{int:feedback_id}/dismiss-reports", response=FeedbackStaffOut,

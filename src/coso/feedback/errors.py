@@ -62,3 +62,6 @@ ALREADY_HIDDEN = ErrorCode("already-hidden", _("Phản ánh đã bị ẩn."), s
 ASSIGNEE_CANNOT_HANDLE = ErrorCode("invalid-assignee", _("Người được giao không xử lý được phản ánh: tài khoản đã ngừng hoạt động, hoặc vai trò không có quyền xử lý phản ánh."))
 NOT_FLAGGED = ErrorCode("not-flagged", _("Phản ánh không bị gắn cờ từ ngữ nên không cần bỏ cờ."), status=409)
 FEEDBACK_NOT_PUBLIC = ErrorCode("feedback-not-public", _("Phản ánh chưa được kiểm duyệt, công khai nên chưa công khai được trả lời: hãy công khai phản ánh trước, hoặc lưu trả lời chưa công khai."), status=409)
+ATTACHMENT_IDS_REQUIRED = ErrorCode("validation-error", _("Vui lòng chọn tệp cần hiện lại."), field="attachment_ids")
+ATTACHMENT_UNKNOWN = ErrorCode("validation-error", _("Tệp không thuộc phản ánh này."), field="attachment_ids")
+ATTACHMENT_NOT_HIDDEN = ErrorCode("attachment-not-hidden", _("Tệp không bị ẩn nên không cần hiện lại."), status=409)

@@ -201,6 +201,7 @@ class FeedbackEvent(models.Model):
         PUBLISH = "publish", _("Công khai")
         HIDE = "hide", _("Ẩn")
         UNHIDE = "unhide", _("Bỏ ẩn")
+        UNHIDE_ATTACHMENTS = "unhide_attachments", _("Hiện lại tệp")
         AUTO_HIDE = "auto_hide", _("Tự động ẩn")
         REJECT = "reject", _("Từ chối")
         INFO = "info", _("Đề nghị bổ sung")

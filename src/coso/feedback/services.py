@@ -477,6 +477,51 @@ def _hide_on_forwarded_copies(origin: Feedback, names: list[str], *, actor: Any,
                       after={"attachments_hidden": ids, "origin": origin.code}, reason=note)
 
 
+def feedback_unhide_attachments(*, feedback: Feedback, actor: Any, attachment_ids: list[int], note: str = "") -> Feedback:
+    """Show again attachments a moderator hid ("Hiện lại tệp"), on the item and on the copies made by forwarding it, where
+    the same stored file is hidden (as hiding hid it there). A file that is not hidden is refused (409), nothing written."""
+    _can_handle(actor, feedback)
+    note = _moderation_note(note)
+    wanted = sorted(set(attachment_ids or []))
+    if not wanted:
+        raise errors.ATTACHMENT_IDS_REQUIRED()
+    with transaction.atomic():
+        fb = _lock(feedback)
+        rows = list(FeedbackAttachment.objects.select_for_update().filter(feedback=fb, pk__in=wanted).order_by("pk"))
+        if len(rows) != len(wanted):  # another item's file, or none: not this item's
+            raise errors.ATTACHMENT_UNKNOWN(details={"unknown": sorted(set(wanted) - {r.pk for r in rows})})
+        shown = [r for r in rows if not r.hidden]
+        if shown:
+            raise errors.ATTACHMENT_NOT_HIDDEN(details={"not_hidden": [r.pk for r in shown]})
+        names = sorted({r.file.name or "" for r in rows})
+        FeedbackAttachment.objects.filter(pk__in=wanted).update(hidden=False)
+        _save(fb, [])
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.UNHIDE_ATTACHMENTS, note=f"Hiện lại {len(wanted)} tệp." + (f" {note}" if note else ""))
+        audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=fb, verb="feedback_unhide_attachments",
+                  after={"attachments_shown": wanted}, reason=note)
+        _show_on_forwarded_copies(fb, names, actor=actor, note=note)
+    return fb
+
+
+def _show_on_forwarded_copies(origin: Feedback, names: list[str], *, actor: Any, note: str) -> None:
+    """The reverse of ``_hide_on_forwarded_copies``: the copies (and their own copies) sharing a file shown again on
+    ``origin`` show it again too, each with its staff history note and its audit entry."""
+    seen, frontier = {origin.pk}, [origin.pk]
+    while frontier:
+        copies = list(Feedback.objects.filter(forwarded_from_id__in=frontier).exclude(pk__in=seen).order_by("pk"))
+        frontier = [c.pk for c in copies]
+        seen.update(frontier)
+        for copy in copies:
+            ids = sorted(FeedbackAttachment.objects.filter(feedback=copy, file__in=names, hidden=True).values_list("pk", flat=True))
+            if not ids:
+                continue
+            FeedbackAttachment.objects.filter(pk__in=ids).update(hidden=False)
+            _event(copy, actor=actor, kind=FeedbackEvent.Kind.UNHIDE_ATTACHMENTS,
+                   note=f"Hiện lại {len(ids)} tệp đã hiện lại ở phản ánh gốc {origin.code}." + (f" {note}" if note else ""))
+            audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=copy, verb="feedback_unhide_attachments",
+                      after={"attachments_shown": ids, "origin": origin.code}, reason=note)
+
+
 def feedback_publish(*, feedback: Feedback, actor: Any, title: str | None = None, text: str | None = None, note: str = "",
                      version: int | None = None) -> Feedback:
     """Publish a pending feedback (optionally with an edit first)."""

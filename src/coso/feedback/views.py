@@ -328,6 +328,10 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             svc.feedback_redact(feedback=fb, actor=user, phrases=phrases, patterns=bool(redact_form.cleaned_data.get("patterns")),
                                 attachment_ids=ids, remove_contact=bool(redact_form.cleaned_data.get("remove_contact")))
             messages.success(request, _("Đã ẩn thông tin cá nhân."))
+        elif action == "unhide_attachment":
+            ids = [i for i in map(_id, p.getlist("attachment")) if i is not None]
+            svc.feedback_unhide_attachments(feedback=fb, actor=user, attachment_ids=ids, note=p.get("reason", ""))
+            messages.success(request, _("Đã hiện lại tệp."))
         elif action == "hide":
             svc.feedback_hide(feedback=fb, actor=user, reason=p.get("reason", ""))
             messages.success(request, _("Đã ẩn phản ánh."))
