@@ -435,8 +435,11 @@ def feedback_redact(*, feedback: Feedback, actor: Any, phrases: list[str] | None
     with transaction.atomic():
         fb = _lock(feedback)
         before = snapshot(fb)
-        fb.title = redact_text(fb.title, phrases, patterns=patterns)[:200]
+        fb.title = redact_text(fb.title, phrases, patterns=patterns)
         fb.text = redact_text(fb.text, phrases, patterns=patterns)
+        # "[đã ẩn]" is longer than a short phrase: the result is held to the edit's limits (refused, never cut)
+        _too_long(errors.FEEDBACK_TITLE_TOO_LONG, fb.title, TITLE_MAX, "title")
+        _too_long(errors.FEEDBACK_TEXT_TOO_LONG, fb.text, TEXT_MAX, "text")
         fields = ["title", "text"]
         if remove_contact:
             fb.contact_name = fb.contact_phone = fb.contact_email = ""
