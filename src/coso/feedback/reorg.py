@@ -1,6 +1,8 @@
 """Reorganisation mover of citizen feedback: feedback still being handled follows its village (or the commune that
 takes over), an answer still to be published included; feedback closed (answer published), rejected or forwarded stays
-where it was. Registered with ``coso.units.reorg``."""
+where it was (the history of the commune that answered it). A closed item its sender raises again afterwards goes to the
+commune that took over at that moment (``services.feedback_rate``, through the units lineage). Registered with
+``coso.units.reorg``."""
 
 from __future__ import annotations
 

@@ -824,6 +824,23 @@ def _check_sender(fb: Feedback, actor: Any, access_key: str) -> None:
     raise errors.NOT_SENDER()
 
 
+def _reopening_commune(fb: Feedback) -> Any:
+    """Where an item raised again by its sender is handled, when not where it was: a closed item stays under the commune
+    that answered it when that commune is merged away (its answer is that commune's history; the reorganisation moves only
+    the items still being handled), so reopening it moves it to the commune in force that took over, through its village
+    when the village moved to a commune in force (as the reorganisation moves open items), else through the units lineage.
+    None when its commune is still in force (or no successor is known)."""
+    from coso.units import lineage
+
+    village = fb.village
+    if village is not None and _village_in_force(village) and village.commune_code != fb.commune_code:
+        target = lineage.commune_in_force(village.commune_code)
+        if target is not None and target.code == village.commune_code:
+            return target
+    target = lineage.commune_in_force(fb.commune_code)
+    return target if target is not None and target.code != fb.commune_code else None
+
+
 def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating: int | None = None, comment: str = "",
                   access_key: str = "") -> Feedback:
     """The sender rates the answer (useful / not useful / raise it again) and optionally the officer (1–5)."""
@@ -848,7 +865,15 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
         fb.officer_rating = int(officer_rating) if officer_rating else None
         fields = ["rating", "rated_at", "officer_rating"]
         label = Feedback.Rating(rating).label
+        moved_to = None
         if rating == Feedback.Rating.RERAISED:
+            moved_to = _reopening_commune(fb)
+            if moved_to is not None:  # its commune was merged away: the commune that took over handles the new round
+                fb.province_code, fb.commune_code = moved_to.province_code, moved_to.code
+                fields += ["province_code", "commune_code"]
+                if fb.assigned_to_id and getattr(fb.assigned_to, "commune_code", "") != moved_to.code:
+                    fb.assigned_to = None
+                    fields.append("assigned_to")
             today = _local_date(now)
             rule = rule_for(fb.province_code, today, fb.commune_code)
             start = effective_start(now, province_code=fb.province_code)
@@ -860,7 +885,10 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
             fb.escalated, fb.escalated_at = False, None
             fields += ["status", "closed_at", "answer_published_at", "answer_due", "publish_due", "escalated", "escalated_at"]
         _save(fb, fields)
-        _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=True, note=f"Người gửi đánh giá: {label}.")
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=True, note=f"Người gửi đánh giá: {label}."
+               + (f" Phản ánh được chuyển về {moved_to.name} (đơn vị tiếp nhận sau sắp xếp) để xử lý." if moved_to is not None else ""))
+        if moved_to is not None:
+            _reindex(fb)
         if comment:
             # Not public. The feedback text is published only once a moderator has read it: redact_text removes phone
             # numbers, e-mails and ID numbers by pattern, but a name or an insult only when a moderator names it, and

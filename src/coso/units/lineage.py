@@ -4,6 +4,8 @@ Other modules use these selectors instead of reading ``UnitSuccession`` themselv
 
 - ``successor_codes(old_code)``: the current commune code(s) an old commune became, primary first
   (an old commune divided between several new communes has several).
+- ``commune_in_force(code)``: the commune in force that answers for a code's records now (the code's own commune, or the
+  primary successor of an ended one, through later reorganisations too).
 - ``lineage_map()``: {old commune code: primary current code} for every old commune, to regroup
   rows in Python.
 - ``current_code_expression(code_field, date_field)``: the same mapping as a database expression,
@@ -57,6 +59,26 @@ def successor_codes(old_code: str, *, effective_on: dt.date = EFFECTIVE_2025) ->
         .values_list("successor__code", flat=True)
     )
     return list(rows)
+
+
+def commune_in_force(code: str) -> AdministrativeUnit | None:
+    """The commune in force that now answers for records stamped with the commune code ``code``: that commune while it is
+    in force; else, for a commune that ended (merged or divided, in 2025 or by a later reorganisation in the app), its
+    primary successor, followed through the later reorganisations until one in force. None when the code names no
+    commune or an ended commune's successor is not known."""
+    seen: set[str] = set()
+    code = str(code)
+    while code and code not in seen:
+        seen.add(code)
+        current = AdministrativeUnit.objects.filter(level=COMMUNE, code=code).first()
+        if current is not None:
+            return current
+        ended = AdministrativeUnit.all_objects.filter(level=COMMUNE, code=code, valid_to__isnull=False).order_by("-valid_to").first()
+        if ended is None:
+            return None
+        code = (UnitSuccession.objects.filter(predecessor=ended, successor__level=COMMUNE).order_by("-is_primary", "successor__code")
+                .values_list("successor__code", flat=True).first() or "")
+    return None
 
 
 def predecessor_codes(current_code: str, *, effective_on: dt.date = EFFECTIVE_2025, primary_only: bool = False) -> list[str]:

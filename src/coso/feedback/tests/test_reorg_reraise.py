@@ -1,0 +1,106 @@
+"""An item answered by a commune later merged away in the app stays where it was (its answer is that commune's history),
+but before, when its sender raised it again ("Phản ánh lại"), it reopened under the ended commune: nobody handled it,
+the successor's staff could only read it. The reopened item now goes to the commune that took over (the units lineage),
+audited with the re-raise; ratings that do not reopen leave it where it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from coso.core.models import AuditLog
+from coso.feedback import selectors as sel
+from coso.feedback import services as svc
+from coso.feedback.models import Feedback
+from coso.feedback.tests.conftest import VN
+from coso.units import services as units
+from coso.units.models import Reorganisation
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 3, 2)
+EFFECTIVE = dt.date(2026, 4, 1)
+LATER = dt.datetime(2026, 4, 6, 9, 0, tzinfo=VN)
+
+
+@pytest.fixture
+def answered(submit, users, other_commune):  # type: ignore[no-untyped-def]
+    """An item of other_commune, answered and closed there, not yet rated; then other_commune merged into commune."""
+    def make(**kw):  # type: ignore[no-untyped-def]
+        with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=VN), tick=False):
+            fb = submit(actor=users["citizen"], commune=other_commune, text="Đèn đường khu phố 2 hỏng nhiều ngày.", **kw)
+            fb = svc.feedback_publish(feedback=fb, actor=users["other_onestop"])
+            fb = svc.feedback_answer(feedback=fb, actor=users["other_onestop"], text="Đã thay bóng đèn.")
+        assert fb.status == Feedback.Status.CLOSED
+        return fb
+    return make
+
+
+def _merge(users, commune, other_commune):  # type: ignore[no-untyped-def]
+    r = units.reorganisation_schedule(
+        actor=users["province_admin"], province_code=commune.province_code, kind=Reorganisation.Kind.COMMUNE_MERGE,
+        decision_number="15/NQ-HĐND", decision_date=dt.date(2026, 2, 20), effective_on=EFFECTIVE, title="Sáp nhập",
+        spec={"sources": [other_commune.code], "target": commune.code, "new_name": "Phường Sài Gòn Mới", "category": "other"}, today=TODAY)
+    units.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
+
+
+def test_a_reraised_item_of_a_merged_commune_reopens_with_the_commune_that_took_over(answered, users, commune, other_commune):
+    fb, rated = answered(), answered()
+    _merge(users, commune, other_commune)
+    fb.refresh_from_db()
+    assert fb.commune_code == other_commune.code  # closed: history stays where it was
+
+    with time_machine.travel(LATER, tick=False):
+        kept = svc.feedback_rate(feedback=rated, actor=users["citizen"], rating="useful")
+        fb = svc.feedback_rate(feedback=fb, actor=users["citizen"], rating="reraised")
+    kept.refresh_from_db()
+    assert kept.commune_code == other_commune.code  # a rating that does not reopen moves nothing
+    fb.refresh_from_db()
+    assert fb.status == Feedback.Status.PROCESSING
+    assert (fb.province_code, fb.commune_code) == (commune.province_code, commune.code)
+    entry = AuditLog.objects.get(object_type="feedback.Feedback", object_id=str(fb.pk), verb="feedback_rate")
+    assert entry.before["commune_code"] == other_commune.code and entry.after["commune_code"] == commune.code
+    # the successor's staff find it in their queue, search included
+    mine = sel.feedback_list(fetched_by=users["onestop"], tab="all", query="đèn đường")
+    assert fb.pk in set(mine.values_list("pk", flat=True))
+    assert "Phường Sài Gòn Mới" in fb.events.order_by("-pk").first().note  # the sender is told where it went
+
+
+def test_through_the_api_the_successor_answers_the_reraised_item(answered, users, commune, other_commune, login):
+    fb = answered()
+    _merge(users, commune, other_commune)
+    with time_machine.travel(LATER, tick=False):
+        r = login(users["citizen"]).post(f"/api/v1/feedback/{fb.pk}/rate", {"rating": "reraised"}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert r.json()["commune_code"] == commune.code and r.json()["status"] == "processing"
+    staff = login(users["onestop"])
+    r = staff.get(f"/api/v1/feedback/{fb.pk}")
+    assert r.status_code == 200 and r.json()["commune_code"] == commune.code
+    r = staff.post(f"/api/v1/feedback/{fb.pk}/answer", {"text": "Đã kiểm tra lại, thay cả chóa đèn."}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert r.json()["status"] == "closed"
+
+
+def test_a_reraised_item_of_a_commune_in_force_stays_there(answered, users, other_commune):
+    fb = answered()
+    with time_machine.travel(LATER, tick=False):
+        fb = svc.feedback_rate(feedback=fb, actor=users["citizen"], rating="reraised")
+    fb.refresh_from_db()
+    assert fb.commune_code == other_commune.code and fb.status == Feedback.Status.PROCESSING
+
+
+def test_an_item_with_a_village_follows_its_village(answered, users, commune, other_commune):
+    from coso.units.models import Village
+
+    village = Village.objects.create(commune=other_commune, name="Khu phố 2", name_folded="khu pho 2", kind="khu_pho",
+                                     province_code=other_commune.province_code, commune_code=other_commune.code)
+    fb = answered(village=village)
+    _merge(users, commune, other_commune)
+    village.refresh_from_db()
+    assert village.commune_code == commune.code
+    with time_machine.travel(LATER, tick=False):
+        fb = svc.feedback_rate(feedback=fb, actor=users["citizen"], rating="reraised")
+    fb.refresh_from_db()
+    assert fb.commune_code == commune.code and fb.village_id == village.pk
