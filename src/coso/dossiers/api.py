@@ -283,7 +283,10 @@ def intake(request: HttpRequest):  # type: ignore[no-untyped-def]
 def online(request: HttpRequest):  # type: ignore[no-untyped-def]
     payload, files = _submission(request, OnlineIn)
     commune = AdministrativeUnit.objects.filter(code=payload.commune_code, level="commune").first()
-    d = services.submit_online(actor=request.user, commune=commune, applicant=_applicant(payload), procedure=_procedure(payload.procedure_code, commune.province_code if commune is not None else ""),
+    # An unknown or ended commune has no province whose own versions could offer the procedure: the service refuses
+    # the commune first (no-commune), so the procedure is looked up only in a commune in force.
+    procedure = _procedure(payload.procedure_code, commune.province_code) if commune is not None else None
+    d = services.submit_online(actor=request.user, commune=commune, applicant=_applicant(payload), procedure=procedure,
                                files=files, note=payload.note, channel=payload.channel)
     return 201, selectors.dossier_get(fetched_by=request.user, pk=d.pk)
 

@@ -1,0 +1,65 @@
+"""Online submission (POST /api/v1/dossiers/online) to a commune that does not exist or has ended: refused with the
+commune error whatever the procedure, including one that only a province's own version offers."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from coso.core.models import AuditLog
+from coso.dossiers.models import Dossier, DossierEvent
+from coso.dossiers.tests.conftest import PDF_BYTES
+
+pytestmark = pytest.mark.django_db
+
+
+def _province_only_procedure(province_code: str):  # type: ignore[no-untyped-def]
+    """A procedure with no national version: only the province's own one."""
+    from coso.core.text import fold
+    from coso.procedures.models import Procedure, ProcedureVersion
+
+    p = Procedure.objects.create(code="2.000001", name="Thủ tục riêng của tỉnh", name_folded=fold("Thủ tục riêng của tỉnh"), field="Hộ tịch")
+    ProcedureVersion.objects.create(procedure=p, province_code=province_code, valid_from=dt.date(2020, 1, 1), time_limit=Decimal(3),
+                                    time_unit="working_days", required_documents=[], online="full")
+    return p
+
+
+def _ended_commune(province):  # type: ignore[no-untyped-def]
+    from coso.units.models import AdministrativeUnit
+
+    return AdministrativeUnit.all_objects.create(code="26740", name="Phường Bến Nghé", name_folded="phuong ben nghe", level="commune", kind="phuong",
+                                                 parent=province, province_code=province.code, valid_from=None, valid_to=dt.date(2025, 7, 1))
+
+
+def _body(procedure_code: str, commune_code: str) -> dict:
+    return {"procedure_code": procedure_code, "commune_code": commune_code, "applicant_name": "Nguyễn Thị Hoa", "applicant_phone": "0909123456",
+            "files": [{"document_name": "Tờ khai", "filename": "tk.pdf", "content_base64": base64.b64encode(PDF_BYTES).decode()}]}
+
+
+@pytest.mark.parametrize("which", ["unknown", "ended"])
+@pytest.mark.parametrize("procedure", ["national", "province-only"])
+def test_an_unknown_or_ended_commune_is_refused_with_the_commune_error_first(login, users, province, commune, version, which, procedure):
+    code = version.procedure.code if procedure == "national" else _province_only_procedure(province.code).code
+    commune_code = "99999" if which == "unknown" else _ended_commune(province).code
+    r = login(users["citizen"]).post("/api/v1/dossiers/online", _body(code, commune_code), content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "no-commune", r.json()
+    assert Dossier.objects.count() == 0 and DossierEvent.objects.count() == 0
+    assert not AuditLog.objects.filter(verb__startswith="dossier-").exists()
+
+
+def test_the_province_only_procedure_is_accepted_in_a_commune_of_that_province(login, users, province, commune):
+    code = _province_only_procedure(province.code).code
+    r = login(users["citizen"]).post("/api/v1/dossiers/online", _body(code, commune.code), content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert Dossier.objects.get().commune_code == commune.code
+
+
+def test_an_unknown_procedure_in_a_known_commune_is_still_unknown_procedure(login, users, commune, version):
+    r = login(users["citizen"]).post("/api/v1/dossiers/online", _body("9.999999", commune.code), content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "unknown-procedure"
+    assert Dossier.objects.count() == 0
