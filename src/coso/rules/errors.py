@@ -25,6 +25,8 @@ RULE_WITHDRAW_NOT_FOUND = ErrorCode("not-found", _("Không tìm thấy quy đị
 # A value written by adopting a funding scenario is withdrawn with the whole adoption, on the scenario's page: withdrawn
 # alone, the scenario still said "adopted from …" and could be neither adopted again nor deleted.
 RULE_WITHDRAW_FROM_SCENARIO = ErrorCode("rule-from-scenario", _("Giá trị này được ghi khi áp dụng kịch bản kinh phí (%(note)s). Hãy huỷ áp dụng kịch bản đó trên trang kịch bản (Kinh phí › Kịch bản): mọi giá trị kịch bản đã ghi được huỷ cùng lúc."), status=409)
+# A value from the shipped data files is put back by ``load_rules`` at the next deploy: withdrawn, it would come back.
+RULE_WITHDRAW_FROM_DATA = ErrorCode("rule-from-data", _("Giá trị này thuộc dữ liệu phát hành kèm phần mềm, sẽ được nạp lại ở lần cập nhật sau nên không huỷ được. Hãy đặt giá trị mới từ ngày cần áp dụng."), status=409)
 RULE_WITHDRAW_RULE_PAST = ErrorCode("rule-past", _("Giá trị này đã có hiệu lực; không được xoá quá khứ. Hãy đặt giá trị mới từ một ngày tới."))
 RULE_DIFF_BAD_PERIOD = ErrorCode("invalid-period", _("“Từ ngày” phải trước hoặc bằng “Đến ngày”."), field="date_from")
 RULE_DATE_OUT_OF_RANGE = ErrorCode("invalid-date", _("Ngày phải trong khoảng %(first)s–%(last)s."))

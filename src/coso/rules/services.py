@@ -247,6 +247,9 @@ def rule_withdraw(*, actor: Any, rule_id: int, reason: str, scenario_adoption: b
     owner (``coso.funding.services.scenario_unadopt`` passes ``scenario_adoption=True``): withdrawn alone, it left the
     scenario "adopted" with nothing adopted.
 
+    A value from the shipped data files (origin "data") is refused (``rule-from-data``, 409): ``load_rules`` would put
+    it back at the next deploy; a new value from a date replaces it instead.
+
     A value the actor cannot read (another province's, another commune's) is not found, exactly as a value that does
     not exist, whatever the reason given: the scope is checked before the input.
     """
@@ -261,6 +264,8 @@ def rule_withdraw(*, actor: Any, rule_id: int, reason: str, scenario_adoption: b
         _check_editor(actor, _declared(row.key), row.province_code, row.commune_code)
         if row.valid_from <= timezone.localdate():
             raise errors.RULE_WITHDRAW_RULE_PAST()
+        if row.origin == Rule.Origin.DATA:
+            raise errors.RULE_WITHDRAW_FROM_DATA(details={"rule": row.pk})
         if row.origin == Rule.Origin.SCENARIO and not scenario_adoption:
             raise errors.RULE_WITHDRAW_FROM_SCENARIO(note=row.note or row.reason, details={"rule": row.pk})
         previous = (Rule.objects.select_for_update().filter(key=row.key, province_code=row.province_code, commune_code=row.commune_code,
