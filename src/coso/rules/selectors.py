@@ -43,6 +43,10 @@ def viewer_scope(user: Any, province_code: str | None = None, commune_code: str 
     commune_code = (commune_code or "").strip()
     if _is_sysadmin(user):
         p = (province_code or "").strip()
+        if p and not _province_exists(p):  # as saving does: "97" typed for "79" read the national values as if they were 97's
+            from coso.rules import errors
+
+            raise errors.RULE_PROVINCE_UNKNOWN(code=p)
         if p and commune_code and not _commune_of(p, commune_code):  # else the province's values, read as the commune's
             from coso.rules import errors
 
@@ -59,6 +63,13 @@ def viewer_scope(user: Any, province_code: str | None = None, commune_code: str 
     if commune_code and commune_code != own_c:  # another commune (or none): not the reader's own values, silently
         raise NotFoundError()
     return own_p, own_c
+
+
+def _province_exists(province_code: str) -> bool:
+    """Whether ``province_code`` is a province in force."""
+    from coso.units.selectors import unit_list
+
+    return unit_list(fetched_by=None, level="province").filter(code=province_code).exists()
 
 
 def _commune_of(province_code: str, commune_code: str) -> bool:

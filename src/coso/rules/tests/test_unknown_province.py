@@ -42,3 +42,31 @@ def test_the_page_refuses_a_value_for_a_province_that_does_not_exist(login, user
         r = c.post(f"/quy-dinh/{KEY}/?province={province.code}", {"value": "10", "valid_from": "2026-12-14", "reason": "Nghị quyết của HĐND tỉnh"})
         assert r.status_code == 302
     assert rule(KEY, on=dt.date(2026, 12, 14), unit=province) == 10
+
+
+# ---------------------------------------------------------------- reading with a province code that does not exist
+@pytest.mark.parametrize("path", ["/", f"/{KEY}", "/diff?date_from=2026-12-01&date_to=2026-12-31"])
+@pytest.mark.parametrize("code", ["97", "zz"])
+def test_the_api_refuses_to_read_a_province_that_does_not_exist(login, users, province, path, code):  # type: ignore[no-untyped-def]
+    c = login(users["sysadmin"])
+    sep = "&" if "?" in path else "?"
+    r = c.get(f"{API}{path}{sep}province_code={code}")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "province-unknown"
+    assert r.json()["details"]["fields"] == {"province_code": [f"Không có tỉnh mã “{code}”."]}
+    assert c.get(f"{API}{path}{sep}province_code={province.code}").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/quy-dinh/?province=97", f"/quy-dinh/{KEY}/?province=97", "/quy-dinh/thay-doi/?date_from=2026-12-01&date_to=2026-12-31&province=97"])
+def test_the_pages_refuse_to_read_a_province_that_does_not_exist(login, users, province, path):  # type: ignore[no-untyped-def]
+    c = login(users["sysadmin"])
+    r = c.get(path)
+    assert r.status_code == 400
+    assert "Không có tỉnh mã “97”." in r.content.decode()
+    assert c.get(path.replace("province=97", f"province={province.code}")).status_code == 200
+
+
+def test_a_province_user_naming_another_code_still_gets_404(login, users, province):  # type: ignore[no-untyped-def]
+    c = login(users["province_admin"])
+    assert c.get(f"{API}/{KEY}?province_code=97").status_code == 404
+    assert c.get(f"/quy-dinh/{KEY}/?province=97").status_code == 404
