@@ -47,9 +47,10 @@ def _index_words(rows: list[tuple[int, list[SearchText], str, str]]) -> None:
 
 
 def _ensure_procedures(ctx: DemoContext) -> list[Any]:
-    from coso.procedures.models import Procedure
+    """The versions of the procedures offered today in the demo province (``procedures.selectors.offered``), by code."""
+    from coso.procedures import selectors as procedures
 
-    if not Procedure.objects.exists():
+    if not procedures.catalogue_loaded():
         try:
             from coso.procedures.services import load_procedures
         except ImportError:  # the catalogue loader is not there: nothing to build on
@@ -57,8 +58,8 @@ def _ensure_procedures(ctx: DemoContext) -> list[Any]:
         load_procedures()
     today = timezone.localdate()
     versions = []
-    for p in Procedure.objects.filter(is_active=True).order_by("code"):
-        v = p.version_on(today, ctx.province.code)
+    for p in procedures.offered(on=today, province_code=ctx.province.code).order_by("code"):
+        v = procedures.offered_version(p, on=today, province_code=ctx.province.code)
         if v is not None:
             versions.append(v)
     return versions

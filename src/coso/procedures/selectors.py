@@ -114,6 +114,11 @@ def procedure_fields() -> list[str]:
     return list(Procedure.objects.filter(_not_ended(timezone.localdate())).order_by("field").values_list("field", flat=True).distinct())
 
 
+def catalogue_loaded() -> bool:
+    """Whether the catalogue holds any procedure at all (offered or not): an empty one is loaded by the demo builders."""
+    return Procedure.objects.exists()
+
+
 def procedure_codes_exist(codes: Any) -> set[str]:
     """Which of ``codes`` are procedures in the catalogue (active or not)."""
     return set(Procedure.objects.filter(code__in=list(codes)).values_list("code", flat=True))

@@ -37,3 +37,23 @@ def test_demo_builds_consistent_data(province, commune, other_commune, users):
                                     procedure=Dossier.objects.first().procedure_version.procedure, documents=["Tờ khai đăng ký khai sinh"])
     assert d.code not in set(Dossier.objects.exclude(pk=d.pk).values_list("code", flat=True))
     assert last is not None
+
+
+def test_demo_files_dossiers_under_the_procedures_offered_today(province, commune, other_commune, users):
+    """A procedure ended from a later day is still offered until the day before (``procedures.selectors.offered``): the demo
+    files dossiers under it as the counter would; one ended already gets none."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from coso.procedures.models import Procedure
+
+    make_procedure()
+    leaving = make_procedure("1.000656", "Đăng ký kết hôn", time_limit="5").procedure
+    gone = make_procedure("2.000815", "Chứng thực bản sao từ bản chính", time_limit="0", time_unit="same_day").procedure
+    today = timezone.localdate()
+    Procedure.objects.filter(pk=leaving.pk).update(is_active=False, ends_on=today + dt.timedelta(days=30))
+    Procedure.objects.filter(pk=gone.pk).update(is_active=False, ends_on=today)
+    demo.build(DemoContext(province=province, communes=[commune, other_commune], users={"motcua": users["onestop"]}))
+    filed = set(Dossier.objects.values_list("procedure_version__procedure__code", flat=True).distinct())
+    assert filed == {"1.001193", "1.000656"}
