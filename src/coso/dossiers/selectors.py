@@ -43,8 +43,9 @@ def dossier_detail(*, fetched_by: Any, pk: Any) -> Dossier:
 
 def read_scope_q(user: Any) -> Q:
     """The dossiers ``user`` may read: their unit's (``coso.core.scoping``) and, for a commune's (province's) staff, the
-    dossiers of the old communes merged into it (into one of its communes) submitted before the reorganisation, which
-    the indices and the statistics count under it (``coso.units.lineage.predecessors_read_q``). Acting on a dossier
+    dossiers of the old communes merged into it (into one of its communes), on 1/7/2025 or by a later merger, submitted
+    before that reorganisation (``coso.units.lineage.predecessors_read_q``), which its register and statistics count; the
+    indices and the figures by commune count the 1/7/2025 ones under it. Acting on a dossier
     keeps to its own commune (``services._check_scope``)."""
     from coso.core.scoping import scope_q
     from coso.units.lineage import predecessors_read_q

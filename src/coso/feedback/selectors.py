@@ -174,8 +174,8 @@ def feedback_get(*, fetched_by: Any, pk: int) -> Feedback:
 
 def read_scope_q(user: Any) -> Q:
     """The feedback ``user`` may read: their unit's (``coso.core.scoping``) and, for a commune's (province's) staff, the
-    items of the old communes merged into it (into one of its communes) on 1/7/2025, sent before the reorganisation,
-    which the indices 5.2 / 5.3 count under it (``coso.units.lineage.predecessors_read_q``). Moderating and handling an
+    items of the old communes merged into it (into one of its communes), on 1/7/2025 or by a later merger, sent before
+    that reorganisation (``coso.units.lineage.predecessors_read_q``); the indices 5.2 / 5.3 count the 1/7/2025 ones under it. Moderating and handling an
     item keeps to its own unit (:func:`feedback_get`)."""
     from coso.core.scoping import scope_q
     from coso.units.lineage import predecessors_read_q

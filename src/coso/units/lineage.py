@@ -14,7 +14,8 @@ Other modules use these selectors instead of reading ``UnitSuccession`` themselv
 - ``commune_with_predecessors_q(code, ...)``: filter for one current commune's records, including
   the old communes' records from before the reorganisation.
 - ``predecessors_read_q(user)``: the old communes' records (before the reorganisation) the staff of the commune
-  (province) they were merged into may read.
+  (province) they were merged into may read; every recorded succession counts, the 1/7/2025 reorganisation and the
+  province's later mergers and splits, each with its own date (``predecessor_windows(code)``).
 - ``unit_history(unit)``: the old units a current unit came from (with their districts and provinces).
 - ``convert_old_address(text)``: an old address ("xã X, huyện Y, tỉnh Z") → the current commune(s).
 
@@ -153,29 +154,100 @@ def commune_history_scope_q(user: Any, current_code: str, **scope: Any) -> Q:
     return scope_q(user, **scope)
 
 
-def predecessors_read_q(user: Any, code_field: str = "commune_code", date_field: str = "submitted_at", *,
-                        effective_on: dt.date = EFFECTIVE_2025) -> Q:
+@dataclass(frozen=True)
+class RecordWindow:
+    """The records of an old commune another commune took over: those with its ``code`` dated from ``start`` (the day it
+    came into force; None: no limit) to the day before ``end`` (the effective date of the succession)."""
+
+    code: str
+    start: dt.date | None
+    end: dt.date
+
+
+def _day_bound(date_field: str, day: dt.date) -> dt.date | dt.datetime:
+    return _start_of(day) if date_field.endswith("_at") else day
+
+
+def _dated_q(date_field: str, start: dt.date | None, end: dt.date) -> Q:
+    q = Q(**{f"{date_field}__lt": _day_bound(date_field, end)})
+    return q & Q(**{f"{date_field}__gte": _day_bound(date_field, start)}) if start is not None else q
+
+
+MAX_LINEAGE_DEPTH = 20  # successive reorganisations followed back from a commune (one query each); far more than ever recorded
+
+
+def predecessor_windows(current_code: str) -> list[RecordWindow]:
+    """Every old commune whose records the current commune ``current_code`` took over, through every recorded succession:
+    the 1/7/2025 reorganisation and the province's own mergers and splits (``coso.units.services.reorganisation_apply``),
+    one after another (a commune merged on 1/7/2025 into a commune merged again later). Only the primary successions
+    count, as in :func:`commune_with_predecessors_q` (a divided commune's records go with its primary successor).
+
+    Each old commune comes with its own dates: a code may be given again to another commune later, so a record carrying
+    it is the old commune's only when dated while that commune was in force, before the succession. One query per
+    generation of predecessors (an old unit without a start date, as the communes before 1/7/2025, has none before it)."""
+    rows = UnitSuccession.objects.filter(successor__code=str(current_code), successor__level=COMMUNE, successor__valid_to__isnull=True,
+                                         predecessor__level=COMMUNE, is_primary=True)
+    out: list[RecordWindow] = []
+    seen: set[int] = set()
+    for _depth in range(MAX_LINEAGE_DEPTH):
+        frontier: list[int] = []
+        for pk, code, start, end in rows.values_list("predecessor_id", "predecessor__code", "predecessor__valid_from", "effective_on"):
+            if start is not None and start >= end:
+                continue
+            window = RecordWindow(code, start, end)
+            if window not in out:
+                out.append(window)
+            if start is not None and pk not in seen:
+                seen.add(pk)
+                frontier.append(pk)
+        if not frontier:
+            break
+        rows = UnitSuccession.objects.filter(successor_id__in=frontier, predecessor__level=COMMUNE, is_primary=True)
+    return out
+
+
+def windows_q(windows: list[RecordWindow], code_field: str = "commune_code", date_field: str = "submitted_at") -> Q:
+    """The records of ``windows`` (:func:`predecessor_windows`): one condition per distinct pair of dates."""
+    groups: dict[tuple[dt.date | None, dt.date], list[str]] = {}
+    for w in windows:
+        groups.setdefault((w.start, w.end), []).append(w.code)
+    q = Q(pk__in=[])
+    for (start, end), codes in sorted(groups.items(), key=lambda g: (g[0][1], g[0][0] or dt.date.min)):
+        q |= Q(**{f"{code_field}__in": sorted(set(codes))}) & _dated_q(date_field, start, end)
+    return q
+
+
+def predecessors_read_q(user: Any, code_field: str = "commune_code", date_field: str = "submitted_at") -> Q:
     """The records a commune's (or a province's) staff may read beside their own unit's: those of the old communes
     merged into their commune (into a commune of their province), dated before the reorganisation. The new commune takes
     over the rights, obligations and records of the communes merged into it (Law on Organisation of Local Government
-    2025; the resolutions of the National Assembly Standing Committee on the 2025 rearrangement of commune-level units).
+    2025; the resolutions of the National Assembly Standing Committee on the 2025 rearrangement of commune-level units,
+    and the province's decisions on later mergers).
 
-    The old communes are those whose records :func:`commune_with_predecessors_q` (and so the figures of the indices)
-    count under the commune: a divided commune's under its primary successor only. Read access only: acting on such a
-    record stays with the commune whose code it carries. Nothing for anyone else (``Q(pk__in=[])``)."""
+    Every recorded succession counts, each with its own date (:func:`predecessor_windows`): the 1/7/2025 reorganisation
+    and the mergers and splits the province applied in Coso since, one after another. The old communes are those whose
+    records count under the commune's successor as :func:`commune_with_predecessors_q` counts them: a divided commune's
+    under its primary successor only. Read access only: acting on such a record stays with the commune whose code it
+    carries. Nothing for anyone else (``Q(pk__in=[])``)."""
     nothing = Q(pk__in=[])
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return nothing
-    before = Q(**{f"{date_field}__lt": _start_of(effective_on) if date_field.endswith("_at") else effective_on})
     if getattr(user, "is_commune_staff", False) and user.commune_code:
-        old = predecessor_codes(user.commune_code, effective_on=effective_on, primary_only=True)
-        return Q(**{f"{code_field}__in": old}) & before if old else nothing
+        return windows_q(predecessor_windows(user.commune_code), code_field, date_field)
     if getattr(user, "is_province_staff", False) and user.province_code:
-        old_in_province = UnitSuccession.objects.filter(
-            successor__province_code=user.province_code, successor__level=COMMUNE, successor__valid_to__isnull=True,
-            predecessor__level=COMMUNE, effective_on=effective_on, is_primary=True,
-        ).values("predecessor__code")
-        return Q(**{f"{code_field}__in": Subquery(old_in_province)}) & before
+        # The communes of the province, current or ended since (a province's mergers and splits stay within it, so every
+        # chain of successions from a commune of the province ends in one of its communes): one subquery per pair of dates.
+        into_province = UnitSuccession.objects.filter(successor__province_code=user.province_code, successor__level=COMMUNE,
+                                                      predecessor__level=COMMUNE, is_primary=True)
+        q = nothing
+        pairs = into_province.order_by().values_list("predecessor__valid_from", "effective_on").distinct()
+        for start, end in sorted(set(pairs), key=lambda p: (p[1], p[0] or dt.date.min)):
+            if start is not None and start >= end:
+                continue
+            codes = into_province.filter(effective_on=end, **({"predecessor__valid_from": start} if start is not None
+                                                              else {"predecessor__valid_from__isnull": True}))
+            q |= Q(**{f"{code_field}__in": Subquery(codes.values("predecessor__code"))}) & _dated_q(date_field, start, end)
+        return q
     return nothing
 
 
