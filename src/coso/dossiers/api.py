@@ -282,10 +282,13 @@ def intake(request: HttpRequest):  # type: ignore[no-untyped-def]
              summary="Submit a dossier online (citizen); JSON with base64 files, or multipart/form-data")
 def online(request: HttpRequest):  # type: ignore[no-untyped-def]
     payload, files = _submission(request, OnlineIn)
-    commune = AdministrativeUnit.objects.filter(code=payload.commune_code, level="commune").first()
-    # An unknown or ended commune has no province whose own versions could offer the procedure: the service refuses
-    # the commune first (no-commune), so the procedure is looked up only in a commune in force.
-    procedure = _procedure(payload.procedure_code, commune.province_code) if commune is not None else None
+    commune = AdministrativeUnit.objects.filter(code=payload.commune_code.strip(), level="commune").first() if payload.commune_code.strip() else None
+    if commune is None:
+        # An unknown or ended commune has no province whose own versions could offer the procedure: it is refused first
+        # (no-commune), whatever the procedure, on the field the client sent; the role refusal still comes before it.
+        services.check_online_submitter(request.user)
+        raise errors.NO_COMMUNE(details={"fields": {"commune_code": ["Không tồn tại." if payload.commune_code.strip() else "Bắt buộc."]}})
+    procedure = _procedure(payload.procedure_code, commune.province_code)
     d = services.submit_online(actor=request.user, commune=commune, applicant=_applicant(payload), procedure=procedure,
                                files=files, note=payload.note, channel=payload.channel)
     return 201, selectors.dossier_get(fetched_by=request.user, pk=d.pk)

@@ -516,12 +516,17 @@ def receive_at_counter(
     return dossier
 
 
+def check_online_submitter(actor: Any) -> None:
+    """Refuse (403) anyone but a citizen with an account: only citizens submit online, staff receive at the counter."""
+    if getattr(actor, "role", None) != Role.CITIZEN:
+        raise dossiers_errors.SUBMIT_ONLINE_FORBIDDEN()
+
+
 def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_version: Any = None, procedure: Any = None, files: list[tuple[str, Any]] | None = None, note: str = "",
                   channel: str = Channel.ONLINE) -> Dossier:
     """A citizen with an account submits online (national portal, or VNeID where Decree 367/2025 allows it); the code is
     issued now, the clock starts on acceptance, which is due within the working hours of ``onestop.online.answer_working_hours``."""
-    if getattr(actor, "role", None) != Role.CITIZEN:
-        raise dossiers_errors.SUBMIT_ONLINE_FORBIDDEN()
+    check_online_submitter(actor)
     if commune is None or getattr(commune, "level", "") != "commune":
         raise dossiers_errors.NO_COMMUNE(details={"fields": {"commune": ["Bắt buộc."]}})
     applicant = clean_applicant(applicant)

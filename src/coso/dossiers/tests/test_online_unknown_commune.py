@@ -63,3 +63,33 @@ def test_an_unknown_procedure_in_a_known_commune_is_still_unknown_procedure(logi
     assert r.status_code == 400, r.content
     assert r.json()["code"] == "unknown-procedure"
     assert Dossier.objects.count() == 0
+
+
+@pytest.mark.parametrize(("which", "message"), [("unknown", "Không tồn tại."), ("ended", "Không tồn tại."), ("empty", "Bắt buộc."), ("blank", "Bắt buộc.")])
+def test_the_commune_error_names_the_field_the_client_sent(login, users, province, commune, version, which, message):
+    commune_code = {"unknown": "99999", "ended": "", "empty": "", "blank": "   "}[which]
+    if which == "ended":
+        commune_code = _ended_commune(province).code
+    r = login(users["citizen"]).post("/api/v1/dossiers/online", _body(version.procedure.code, commune_code), content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "no-commune"
+    assert r.json()["details"] == {"fields": {"commune_code": [message]}}, r.json()
+    assert Dossier.objects.count() == 0 and not AuditLog.objects.filter(verb__startswith="dossier-").exists()
+
+
+def test_the_online_page_shows_an_unknown_commune_next_to_its_field(login, users, province, commune, version):
+    from coso.dossiers.tests.conftest import pdf_upload
+
+    ended = _ended_commune(province)
+    for value in ("999999999", str(ended.pk), ""):
+        r = login(users["citizen"]).post(f"/dossiers/submit/?procedure={version.procedure.code}", {
+            "procedure": version.procedure.code, "commune": value, "applicant_name": "Nguyễn Thị Hoa", "applicant_phone": "0909123456",
+            "file_0": pdf_upload(),
+        })
+        assert r.status_code == 400, value
+        errors = r.context["form"].errors
+        assert list(errors) == ["commune"], (value, errors)
+        expected = "Trường này là bắt buộc." if not value else "Hãy chọn một lựa chọn hợp lệ. Lựa chọn đó không phải là một trong các lựa chọn khả thi."
+        assert errors["commune"] == [expected], (value, errors)
+        assert expected in r.content.decode()
+    assert Dossier.objects.count() == 0
