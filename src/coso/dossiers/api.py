@@ -281,12 +281,14 @@ def intake(request: HttpRequest):  # type: ignore[no-untyped-def]
 @router.post("/online", response={201: DossierOut}, openapi_extra=_body_doc(OnlineIn),
              summary="Submit a dossier online (citizen); JSON with base64 files, or multipart/form-data")
 def online(request: HttpRequest):  # type: ignore[no-untyped-def]
+    # Who may submit online comes first, whatever the body: a member of staff gets the role refusal, not an error about
+    # a procedure, a commune or a field they could not have submitted anyway.
+    services.check_online_submitter(request.user)
     payload, files = _submission(request, OnlineIn)
     commune = AdministrativeUnit.objects.filter(code=payload.commune_code.strip(), level="commune").first() if payload.commune_code.strip() else None
     if commune is None:
         # An unknown or ended commune has no province whose own versions could offer the procedure: it is refused first
-        # (no-commune), whatever the procedure, on the field the client sent; the role refusal still comes before it.
-        services.check_online_submitter(request.user)
+        # (no-commune), whatever the procedure, on the field the client sent.
         raise errors.NO_COMMUNE(details={"fields": {"commune_code": ["Không tồn tại." if payload.commune_code.strip() else "Bắt buộc."]}})
     procedure = _procedure(payload.procedure_code, commune.province_code)
     d = services.submit_online(actor=request.user, commune=commune, applicant=_applicant(payload), procedure=procedure,
