@@ -68,11 +68,13 @@ def catalogue() -> list[ErrorCode]:
     return sorted((e for variants in _CATALOGUE.values() for e in variants), key=lambda e: (e.code, str(e.message)))
 
 
-def apply_to_form(form: Any, exc: ApplicationError, *, summary: bool = True) -> None:
+def apply_to_form(form: Any, exc: ApplicationError, *, summary: bool = True, field_names: dict[str, str] | None = None) -> None:
     """Put a service error on a Django form: each field message next to its field (when the form has it), and the
-    error's own message at the top (``summary``) or whenever no field could take it."""
+    error's own message at the top (``summary``) or whenever no field could take it. ``field_names`` maps the names a
+    service gives its fields (the API's, e.g. ``province_code``) to the form's (``province``) where they differ."""
     placed = False
     for name, messages in (exc.details.get("fields") or {}).items():
+        name = (field_names or {}).get(name, name)
         if name in form.fields:
             for message in messages:
                 form.add_error(name, str(message))

@@ -127,11 +127,12 @@ def diff(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             if exc.status in (403, 404):
                 return _error_page(request, exc)
-            apply_to_form(form, exc, summary=False)  # e.g. a start after the end: next to its field
+            # e.g. a start after the end, or a province that does not exist: next to its field
+            apply_to_form(form, exc, summary=False, field_names={"province_code": "province"})
     else:
         try:
             selectors.require_reader(request.user)
         except ApplicationError:
             return page_not_found(request)
     status = 400 if request.GET and form.errors else 200
-    return render(request, "rules/diff.html", {"form": form, "rows": rows}, status=status)
+    return render(request, "rules/diff.html", {"form": form, "rows": rows, "is_sysadmin": selectors._is_sysadmin(request.user)}, status=status)

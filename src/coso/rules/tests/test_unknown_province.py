@@ -70,3 +70,18 @@ def test_a_province_user_naming_another_code_still_gets_404(login, users, provin
     c = login(users["province_admin"])
     assert c.get(f"{API}/{KEY}?province_code=97").status_code == 404
     assert c.get(f"/quy-dinh/{KEY}/?province=97").status_code == 404
+
+
+def test_the_diff_page_shows_an_unknown_province_next_to_its_field(login, users, province):  # type: ignore[no-untyped-def]
+    c = login(users["sysadmin"])
+    r = c.get("/quy-dinh/thay-doi/", {"date_from": "2026-12-01", "date_to": "2026-12-31", "province": "97"})
+    assert r.status_code == 400
+    form = r.context["form"]
+    assert form.errors == {"province": ["Không có tỉnh mã “97”."]}, form.errors
+    html = r.content.decode()
+    assert 'id="id_province_error"' in html and 'name="province" value="97"' in html
+    ok = c.get("/quy-dinh/thay-doi/", {"date_from": "2026-12-01", "date_to": "2026-12-31", "province": province.code})
+    assert ok.status_code == 200 and 'name="province"' in ok.content.decode()
+    # a province's staff read their own province's values: no province field to choose another
+    mine = login(users["province_home_affairs"]).get("/quy-dinh/thay-doi/", {"date_from": "2026-12-01", "date_to": "2026-12-31"})
+    assert mine.status_code == 200 and 'name="province"' not in mine.content.decode()
