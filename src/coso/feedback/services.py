@@ -895,6 +895,11 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
             # flagged_words only flags. A rating comment has no moderation step, so it stays with the staff (history).
             _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=False, note=comment)
         _audit(fb, actor=actor, verb="feedback_rate", before=before)
+    if rating == Feedback.Rating.RERAISED:
+        # Back in the queue of the commune that handles it now (the one that took over, when moved): its staff are told,
+        # as of an item forwarded to them. Once: the item is rated only once per answer.
+        _notify_moderators(fb, f"Coso: người gửi đã phản ánh lại {fb.code} “{fb.title[:60]}” sau khi nhận trả lời; "
+                               f"hạn xử lý mới {fb.answer_due:%d/%m/%Y}.")
     return fb
 
 
