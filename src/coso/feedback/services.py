@@ -7,6 +7,7 @@ import functools
 import json
 import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -464,20 +465,25 @@ def feedback_redact(*, feedback: Feedback, actor: Any, phrases: list[str] | None
 def _hide_on_forwarded_copies(origin: Feedback, names: list[str], *, actor: Any, note: str) -> None:
     """The copies made by forwarding ``origin`` (and their own copies) share its stored files: a file hidden on the item it
     came from is hidden on them too, each copy with its staff history note and its audit entry."""
+    for copy in _forwarded_copies(origin):
+        ids = sorted(FeedbackAttachment.objects.filter(feedback=copy, file__in=names, hidden=False).values_list("pk", flat=True))
+        if not ids:
+            continue
+        FeedbackAttachment.objects.filter(pk__in=ids).update(hidden=True)
+        _event(copy, actor=actor, kind=FeedbackEvent.Kind.REDACT, title=copy.title, text=copy.text,
+               note=f"Ẩn {len(ids)} tệp đã ẩn ở phản ánh gốc {origin.code}." + (f" {note}" if note else ""))
+        audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=copy, verb="feedback_hide_attachments",
+                  after={"attachments_hidden": ids, "origin": origin.code}, reason=note)
+
+
+def _forwarded_copies(origin: Feedback) -> Iterator[Feedback]:
+    """The copies made by forwarding ``origin``, then their own copies, generation by generation (one query each)."""
     seen, frontier = {origin.pk}, [origin.pk]
     while frontier:
         copies = list(Feedback.objects.filter(forwarded_from_id__in=frontier).exclude(pk__in=seen).order_by("pk"))
         frontier = [c.pk for c in copies]
         seen.update(frontier)
-        for copy in copies:
-            ids = sorted(FeedbackAttachment.objects.filter(feedback=copy, file__in=names, hidden=False).values_list("pk", flat=True))
-            if not ids:
-                continue
-            FeedbackAttachment.objects.filter(pk__in=ids).update(hidden=True)
-            _event(copy, actor=actor, kind=FeedbackEvent.Kind.REDACT, title=copy.title, text=copy.text,
-                   note=f"Ẩn {len(ids)} tệp đã ẩn ở phản ánh gốc {origin.code}." + (f" {note}" if note else ""))
-            audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=copy, verb="feedback_hide_attachments",
-                      after={"attachments_hidden": ids, "origin": origin.code}, reason=note)
+        yield from copies
 
 
 def feedback_unhide_attachments(*, feedback: Feedback, actor: Any, attachment_ids: list[int], note: str = "") -> Feedback:
@@ -509,20 +515,15 @@ def feedback_unhide_attachments(*, feedback: Feedback, actor: Any, attachment_id
 def _show_on_forwarded_copies(origin: Feedback, names: list[str], *, actor: Any, note: str) -> None:
     """The reverse of ``_hide_on_forwarded_copies``: the copies (and their own copies) sharing a file shown again on
     ``origin`` show it again too, each with its staff history note and its audit entry."""
-    seen, frontier = {origin.pk}, [origin.pk]
-    while frontier:
-        copies = list(Feedback.objects.filter(forwarded_from_id__in=frontier).exclude(pk__in=seen).order_by("pk"))
-        frontier = [c.pk for c in copies]
-        seen.update(frontier)
-        for copy in copies:
-            ids = sorted(FeedbackAttachment.objects.filter(feedback=copy, file__in=names, hidden=True).values_list("pk", flat=True))
-            if not ids:
-                continue
-            FeedbackAttachment.objects.filter(pk__in=ids).update(hidden=False)
-            _event(copy, actor=actor, kind=FeedbackEvent.Kind.UNHIDE_ATTACHMENTS,
-                   note=f"Hiện lại {len(ids)} tệp đã hiện lại ở phản ánh gốc {origin.code}." + (f" {note}" if note else ""))
-            audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=copy, verb="feedback_unhide_attachments",
-                      after={"attachments_shown": ids, "origin": origin.code}, reason=note)
+    for copy in _forwarded_copies(origin):
+        ids = sorted(FeedbackAttachment.objects.filter(feedback=copy, file__in=names, hidden=True).values_list("pk", flat=True))
+        if not ids:
+            continue
+        FeedbackAttachment.objects.filter(pk__in=ids).update(hidden=False)
+        _event(copy, actor=actor, kind=FeedbackEvent.Kind.UNHIDE_ATTACHMENTS,
+               note=f"Hiện lại {len(ids)} tệp đã hiện lại ở phản ánh gốc {origin.code}." + (f" {note}" if note else ""))
+        audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=copy, verb="feedback_unhide_attachments",
+                  after={"attachments_shown": ids, "origin": origin.code}, reason=note)
 
 
 def feedback_publish(*, feedback: Feedback, actor: Any, title: str | None = None, text: str | None = None, note: str = "",
