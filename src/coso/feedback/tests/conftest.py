@@ -64,3 +64,16 @@ def submit(cats, commune):
         return feedback_submit(actor=actor, **args)
 
     return do
+
+
+def forward_to_commune(fb, actor, commune_code):  # type: ignore[no-untyped-def]
+    """Forward ``fb`` to another commune the day after MONDAY; the copy that commune received."""
+    import time_machine
+
+    from coso.feedback import services as svc
+    from coso.feedback.models import Feedback
+
+    with time_machine.travel(MONDAY + dt.timedelta(days=1), tick=False):
+        svc.feedback_forward(feedback=fb, actor=actor, target=Feedback.ForwardTarget.COMMUNE, target_commune=commune_code,
+                             reason="Không thuộc địa bàn.")
+    return fb.forwarded_copies.get()

@@ -4,8 +4,6 @@ published there to anyone. It is now hidden on the copies (and their own copies)
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -15,25 +13,18 @@ import time_machine
 
 from coso.core.models import AuditLog
 from coso.feedback import services as svc
-from coso.feedback.models import Feedback, FeedbackEvent
-from coso.feedback.tests.conftest import MONDAY, jpeg_with_gps
+from coso.feedback.models import FeedbackEvent
+from coso.feedback.tests.conftest import MONDAY, forward_to_commune, jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
-
-
-def _forward(fb, actor, commune_code):  # type: ignore[no-untyped-def]
-    with time_machine.travel(MONDAY + dt.timedelta(days=1), tick=False):
-        svc.feedback_forward(feedback=fb, actor=actor, target=Feedback.ForwardTarget.COMMUNE, target_commune=commune_code,
-                             reason="Không thuộc địa bàn.")
-    return fb.forwarded_copies.get()
 
 
 def test_an_attachment_hidden_on_the_original_is_hidden_on_its_forwarded_copies(submit, users, login, commune, other_commune, media):
     files = [SimpleUploadedFile(n, jpeg_with_gps(size), content_type="image/jpeg") for n, size in (("a.jpg", (64, 48)), ("b.jpg", (48, 64)))]
     with time_machine.travel(MONDAY, tick=False):
         origin = submit(actor=users["citizen"], files=files)
-    copy = _forward(origin, users["onestop"], other_commune.code)
-    again = _forward(copy, users["other_onestop"], commune.code)  # forwarded on, back to the first commune
+    copy = forward_to_commune(origin, users["onestop"], other_commune.code)
+    again = forward_to_commune(copy, users["other_onestop"], commune.code)  # forwarded on, back to the first commune
     svc.feedback_publish(feedback=again, actor=users["onestop"])
     first, second = origin.attachments.order_by("id")
     on_copy = {a.file.name: a for a in copy.attachments.all()}

@@ -4,8 +4,6 @@ that share the file, hidden with it, show it again too. A file that is not hidde
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -17,7 +15,7 @@ from coso.core.exceptions import ApplicationError, ConflictError
 from coso.core.models import AuditLog
 from coso.feedback import services as svc
 from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackEvent
-from coso.feedback.tests.conftest import MONDAY, jpeg_with_gps
+from coso.feedback.tests.conftest import MONDAY, forward_to_commune, jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
 
@@ -101,18 +99,11 @@ def test_a_finance_officer_may_not_show_a_file(item, users):
     assert first.hidden
 
 
-def _forward(fb, actor, commune_code):  # type: ignore[no-untyped-def]
-    with time_machine.travel(MONDAY + dt.timedelta(days=1), tick=False):
-        svc.feedback_forward(feedback=fb, actor=actor, target=Feedback.ForwardTarget.COMMUNE, target_commune=commune_code,
-                             reason="Không thuộc địa bàn.")
-    return fb.forwarded_copies.get()
-
-
 def test_a_file_shown_again_on_the_original_is_shown_again_on_its_forwarded_copies(submit, users, login, commune, other_commune, media):
     with time_machine.travel(MONDAY, tick=False):
         origin = submit(actor=users["citizen"], files=_files())
-    copy = _forward(origin, users["onestop"], other_commune.code)
-    again = _forward(copy, users["other_onestop"], commune.code)
+    copy = forward_to_commune(origin, users["onestop"], other_commune.code)
+    again = forward_to_commune(copy, users["other_onestop"], commune.code)
     first, second = _rows(origin)
     svc.feedback_redact(feedback=origin, actor=users["onestop"], attachment_ids=[first.pk, second.pk], patterns=False)
     on_copy = {a.file.name: a for a in copy.attachments.all()}

@@ -160,6 +160,15 @@ def _schedule(users, commune, other_commune, number: str):  # type: ignore[no-un
             spec={"sources": [other_commune.code], "target": commune.code}, today=dt.date(2026, 3, 2))
 
 
+def _scheduled_merger(users, commune, other_commune, number: str):  # type: ignore[no-untyped-def]
+    """The successor with 2 extra workers from 1/10/2025 and the merged commune with 3 from 1/9/2025, then the merger of
+    the second into the first scheduled on 2/3/2026 (decision ``number``)."""
+    finance = users["province_finance"]
+    _set(finance, commune, 2, dt.date(2025, 10, 1))
+    _set(finance, other_commune, 3, dt.date(2025, 9, 1))
+    return _schedule(users, commune, other_commune, number)
+
+
 def _notes(plan) -> dict[str, int]:  # type: ignore[no-untyped-def]
     from coso.units import reorg
 
@@ -171,9 +180,7 @@ def test_a_later_number_entered_after_the_merger_was_scheduled_is_taken_as_count
     """A number for the successor from a date after the merger, entered once the merger was scheduled, already counts the
     merged commune's workers (the officer enters the successor's figure): the merger added them again, paying them twice."""
     finance = users["province_finance"]
-    _set(finance, commune, 2, dt.date(2025, 10, 1))
-    _set(finance, other_commune, 3, dt.date(2025, 9, 1))
-    r = _schedule(users, commune, other_commune, "20/NQ-HĐND")
+    r = _scheduled_merger(users, commune, other_commune, "20/NQ-HĐND")
     with _at(dt.date(2026, 3, 10)):  # 2 of its own + 3 of the merged commune + 4 more from 1/6/2026
         services.commune_profile_set(actor=finance, commune=commune, extra_pt_workers=9, valid_from=dt.date(2026, 6, 1))
     plan = plan_for(r)
@@ -219,9 +226,7 @@ def test_a_later_number_changed_after_the_merger_was_scheduled_is_left_as_it_is(
 
 def test_a_number_for_the_effective_date_entered_after_the_merger_was_scheduled_is_the_successors_whole_number(users, commune, other_commune):
     finance = users["province_finance"]
-    _set(finance, commune, 2, dt.date(2025, 10, 1))
-    _set(finance, other_commune, 3, dt.date(2025, 9, 1))
-    r = _schedule(users, commune, other_commune, "22/NQ-HĐND")
+    r = _scheduled_merger(users, commune, other_commune, "22/NQ-HĐND")
     with _at(dt.date(2026, 3, 10)):
         services.commune_profile_set(actor=finance, commune=commune, extra_pt_workers=6, valid_from=EFFECTIVE)
     assert _notes(plan_for(r)) == {f"kept:{commune.code}": 1}
@@ -242,9 +247,7 @@ def test_the_page_and_api_of_a_scheduled_merger_show_a_number_entered_since_as_k
     """The preview was saved when the merger was scheduled: a number the officers entered since for the successor, which
     the merger will leave as it is, did not show; the page and the API now show the plan as of today."""
     finance = users["province_finance"]
-    _set(finance, commune, 2, dt.date(2025, 10, 1))
-    _set(finance, other_commune, 3, dt.date(2025, 9, 1))
-    r = _schedule(users, commune, other_commune, "23/NQ-HĐND")
+    r = _scheduled_merger(users, commune, other_commune, "23/NQ-HĐND")
     with _at(dt.date(2026, 3, 10)):
         services.commune_profile_set(actor=finance, commune=commune, extra_pt_workers=9, valid_from=dt.date(2026, 6, 1))
     c = login(users["province_admin"])
@@ -268,9 +271,7 @@ def test_a_repeated_run_after_a_kept_number_has_nothing_to_do(users, commune, ot
     reported so, once: a run repeated after the merger was applied has nothing to do (the merged commune has ended) and
     reports nothing, kept included."""
     finance = users["province_finance"]
-    _set(finance, commune, 2, dt.date(2025, 10, 1))
-    _set(finance, other_commune, 3, dt.date(2025, 9, 1))
-    r = _schedule(users, commune, other_commune, "24/NQ-HĐND")
+    r = _scheduled_merger(users, commune, other_commune, "24/NQ-HĐND")
     with _at(dt.date(2026, 3, 10)):
         services.commune_profile_set(actor=finance, commune=commune, extra_pt_workers=6, valid_from=EFFECTIVE)
     units.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
