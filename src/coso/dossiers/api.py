@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from django.core.files.base import ContentFile
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 import pydantic
 from ninja import Query, Router, Schema
@@ -278,6 +279,22 @@ def intake(request: HttpRequest):  # type: ignore[no-untyped-def]
     return 201, d
 
 
+def _no_commune_details(code: str) -> dict[str, Any]:
+    """The details of the no-commune refusal for ``code``: required, unknown, or (a commune that ended in a reorganisation)
+    the commune in force that now receives its dossiers, so that the client can send the dossier there."""
+    if not code:
+        return {"fields": {"commune_code": ["Bắt buộc."]}}
+    from coso.units.lineage import commune_in_force, ended_on
+
+    ended = ended_on(code)
+    successor = commune_in_force(code) if ended is not None else None
+    if ended is None or successor is None:
+        return {"fields": {"commune_code": ["Không tồn tại."]}}
+    message = _("Đơn vị này đã thôi hoạt động từ ngày %(date)s; hồ sơ nay nộp cho %(name)s (mã %(code)s).") % {
+        "date": ended.strftime("%d/%m/%Y"), "name": successor.name, "code": successor.code}
+    return {"fields": {"commune_code": [str(message)]}, "successor": {"code": successor.code, "name": successor.name}}
+
+
 @router.post("/online", response={201: DossierOut}, openapi_extra=_body_doc(OnlineIn),
              summary="Submit a dossier online (citizen); JSON with base64 files, or multipart/form-data")
 def online(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -289,7 +306,7 @@ def online(request: HttpRequest):  # type: ignore[no-untyped-def]
     if commune is None:
         # An unknown or ended commune has no province whose own versions could offer the procedure: it is refused first
         # (no-commune), whatever the procedure, on the field the client sent.
-        raise errors.NO_COMMUNE(details={"fields": {"commune_code": ["Không tồn tại." if payload.commune_code.strip() else "Bắt buộc."]}})
+        raise errors.NO_COMMUNE(details=_no_commune_details(payload.commune_code.strip()))
     procedure = _procedure(payload.procedure_code, commune.province_code)
     d = services.submit_online(actor=request.user, commune=commune, applicant=_applicant(payload), procedure=procedure,
                                files=files, note=payload.note, channel=payload.channel)

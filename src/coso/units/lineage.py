@@ -4,6 +4,7 @@ Other modules use these selectors instead of reading ``UnitSuccession`` themselv
 
 - ``successor_codes(old_code)``: the current commune code(s) an old commune became, primary first
   (an old commune divided between several new communes has several).
+- ``ended_on(code)``: the day the commune that last carried a code ended, when no commune in force carries it.
 - ``commune_in_force(code)``: the commune in force that answers for a code's records now (the code's own commune, or the
   primary successor of an ended one, through later reorganisations too).
 - ``lineage_map()``: {old commune code: primary current code} for every old commune, to regroup
@@ -80,6 +81,16 @@ def commune_in_force(code: str) -> AdministrativeUnit | None:
         code = (UnitSuccession.objects.filter(predecessor=ended, successor__level=COMMUNE).order_by("-is_primary", "successor__code")
                 .values_list("successor__code", flat=True).first() or "")
     return None
+
+
+def ended_on(code: str) -> dt.date | None:
+    """The day the commune that last carried ``code`` ended (merged or divided), when no commune in force carries it;
+    None when one does or when the code names no commune."""
+    code = str(code)
+    if AdministrativeUnit.objects.filter(level=COMMUNE, code=code).exists():
+        return None
+    return (AdministrativeUnit.all_objects.filter(level=COMMUNE, code=code, valid_to__isnull=False).order_by("-valid_to")
+            .values_list("valid_to", flat=True).first())
 
 
 def predecessor_codes(current_code: str, *, effective_on: dt.date = EFFECTIVE_2025, primary_only: bool = False) -> list[str]:

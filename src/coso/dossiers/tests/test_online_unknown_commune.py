@@ -93,3 +93,24 @@ def test_the_online_page_shows_an_unknown_commune_next_to_its_field(login, users
         assert errors["commune"] == [expected], (value, errors)
         assert expected in r.content.decode()
     assert Dossier.objects.count() == 0
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_commune_merged_away_is_refused_with_the_commune_that_now_receives_its_dossiers(login, users, province, commune, version, lang):
+    """An online client (the national portal, an old form) sending the code of a commune merged on 1/7/2025 learns which
+    commune in force receives its dossiers now; nothing is written."""
+    from coso.units.models import UnitSuccession
+
+    ended = _ended_commune(province)
+    UnitSuccession.objects.create(predecessor=ended, successor=commune, kind=UnitSuccession.Kind.MERGE, effective_on=dt.date(2025, 7, 1))
+    client = login(users["citizen"])
+    client.cookies["django_language"] = lang  # the language the user chose (/i18n/setlang/)
+    r = client.post("/api/v1/dossiers/online", _body(version.procedure.code, ended.code), content_type="application/json")
+    assert r.status_code == 400, r.content
+    body = r.json()
+    assert body["code"] == "no-commune"
+    assert body["details"]["successor"] == {"code": commune.code, "name": commune.name}
+    message = {"vi": f"Đơn vị này đã thôi hoạt động từ ngày 01/07/2025; hồ sơ nay nộp cho {commune.name} (mã {commune.code}).",
+               "en": f"This unit ceased on 01/07/2025; its dossiers are now submitted to {commune.name} (code {commune.code})."}[lang]
+    assert body["details"]["fields"] == {"commune_code": [message]}, body
+    assert Dossier.objects.count() == 0 and not AuditLog.objects.filter(verb__startswith="dossier-").exists()
