@@ -829,8 +829,8 @@ def _reopening_commune(fb: Feedback) -> Any:
     """Where an item raised again by its sender is handled, when not where it was: a closed item stays under the commune
     that answered it when that commune is merged away (its answer is that commune's history; the reorganisation moves only
     the items still being handled), so reopening it moves it to the commune in force that took over, through its village
-    when the village moved to a commune in force (as the reorganisation moves open items), else through the units lineage.
-    None when its commune is still in force (or no successor is known)."""
+    when the village moved to a commune in force (as the reorganisation moves open items), else through the units lineage
+    from the commune that carried the item's code on the day it was sent. None when its commune is still in force (or no successor is known)."""
     from coso.units import lineage
 
     village = fb.village
@@ -838,7 +838,8 @@ def _reopening_commune(fb: Feedback) -> Any:
         target = lineage.commune_in_force(village.commune_code)
         if target is not None and target.code == village.commune_code:
             return target
-    target = lineage.commune_in_force(fb.commune_code)
+    # The commune that carried the item's code when it was sent: the code may have been given to another commune since.
+    target = lineage.commune_in_force(fb.commune_code, on=timezone.localdate(fb.submitted_at))
     return target if target is not None and target.code != fb.commune_code else None
 
 

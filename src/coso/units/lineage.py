@@ -63,23 +63,27 @@ def successor_codes(old_code: str, *, effective_on: dt.date = EFFECTIVE_2025) ->
     return list(rows)
 
 
-def commune_in_force(code: str) -> AdministrativeUnit | None:
-    """The commune in force that now answers for records stamped with the commune code ``code``: that commune while it is
-    in force; else, for a commune that ended (merged or divided, in 2025 or by a later reorganisation in the app), its
-    primary successor, followed through the later reorganisations until one in force. None when the code names no
-    commune or an ended commune's successor is not known."""
-    seen: set[str] = set()
-    code = str(code)
-    while code and code not in seen:
-        seen.add(code)
-        current = AdministrativeUnit.objects.filter(level=COMMUNE, code=code).first()
-        if current is not None:
-            return current
-        ended = AdministrativeUnit.all_objects.filter(level=COMMUNE, code=code, valid_to__isnull=False).order_by("-valid_to").first()
-        if ended is None:
-            return None
-        code = (UnitSuccession.objects.filter(predecessor=ended, successor__level=COMMUNE).order_by("-is_primary", "successor__code")
-                .values_list("successor__code", flat=True).first() or "")
+def commune_in_force(code: str, *, on: dt.date | None = None) -> AdministrativeUnit | None:
+    """The commune in force that now answers for records stamped with the commune code ``code``: the commune that carried
+    the code (on the day ``on``, the record's date, when given: a code may have been given again to another commune since;
+    else the one carrying it now, or the last one that did) while it is in force; else, for a commune that ended (merged or
+    divided, in 2025 or by a later reorganisation in the app), its primary successor, followed through the later
+    reorganisations until one in force. None when the code names no commune or an ended commune's successor is not
+    known."""
+    units = list(AdministrativeUnit.all_objects.filter(level=COMMUNE, code=str(code)))
+    if not units:
+        return None
+    unit = next((u for u in units if u.is_active_on(on)), None) if on is not None else None
+    if unit is None:
+        unit = next((u for u in units if u.valid_to is None), None) or max(units, key=lambda u: u.valid_to or dt.date.max)
+    seen: set[int] = set()
+    while unit is not None and unit.pk not in seen:
+        if unit.valid_to is None:
+            return unit
+        seen.add(unit.pk)
+        step = (UnitSuccession.objects.filter(predecessor=unit, successor__level=COMMUNE).select_related("successor")
+                .order_by("-is_primary", "successor__code").first())
+        unit = step.successor if step is not None else None
     return None
 
 

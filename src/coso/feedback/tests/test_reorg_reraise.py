@@ -104,3 +104,28 @@ def test_an_item_with_a_village_follows_its_village(answered, users, commune, ot
         fb = svc.feedback_rate(feedback=fb, actor=users["citizen"], rating="reraised")
     fb.refresh_from_db()
     assert fb.commune_code == commune.code and fb.village_id == village.pk
+
+
+def test_a_reraised_item_of_an_old_commune_whose_code_another_commune_now_carries_goes_to_its_successor(answered, users, commune,
+                                                                                                         other_commune):
+    """Codes were given again on 1/7/2025: an item sent before that date under a code a commune in force now carries, when
+    that commune is not the old commune's successor, reopens with the old commune's successor, not the new holder."""
+    from coso.units.models import AdministrativeUnit, UnitSuccession
+
+    old = AdministrativeUnit.all_objects.create(code=other_commune.code, name="Phường Cũ", name_folded="phuong cu", level="commune",
+                                                kind="phuong", parent=other_commune.parent, province_code=other_commune.province_code,
+                                                valid_from=None, valid_to=dt.date(2025, 7, 1))
+    UnitSuccession.objects.create(predecessor=old, successor=commune, kind=UnitSuccession.Kind.MERGE, effective_on=dt.date(2025, 7, 1))
+    fb = answered()
+    Feedback.objects.filter(pk=fb.pk).update(submitted_at=dt.datetime(2025, 5, 12, 9, 0, tzinfo=VN))
+    fb.refresh_from_db()
+    with time_machine.travel(LATER, tick=False):
+        svc.feedback_rate(feedback=fb, actor=users["citizen"], rating="reraised")
+    fb.refresh_from_db()
+    assert (fb.commune_code, fb.status) == (commune.code, Feedback.Status.PROCESSING)
+    # an item the commune in force received under the same code stays with it
+    recent = answered()
+    with time_machine.travel(LATER, tick=False):
+        svc.feedback_rate(feedback=recent, actor=users["citizen"], rating="reraised")
+    recent.refresh_from_db()
+    assert recent.commune_code == other_commune.code
