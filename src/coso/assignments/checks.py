@@ -119,26 +119,29 @@ def check_standards(gaps: list[dict[str, Any]], *, target_name: str) -> dict[str
 
 
 def local_status(*, family: set[str], birth_commune: str | None, other_years: dict[str, Any], history: list[dict[str, Any]], on: dt.date,
-                 r: AssignRules, old_family: set[str] | None = None, reform: dt.date | None = None) -> tuple[bool | None, str]:
+                 r: AssignRules, windows: list[tuple[str, dt.date | None, dt.date | None]] | None = None) -> tuple[bool | None, str]:
     """Whether the person is local to a commune under the province's definition: born there (when it counts), or at least
     ``min_years`` lived, studied or worked there (position history plus the years recorded outside it). None when it
-    cannot be told (birthplace not recorded). ``family`` holds the commune's code; with ``old_family`` (the old communes it
-    was formed from) and ``reform`` (1/7/2025), days before the reform count in the old communes and days after in the
-    current one — old codes are reused by new communes, so the day of a record decides what its code means."""
-    everywhere = family | (old_family or set())
+    cannot be told (birthplace not recorded). ``family`` holds the commune's code; with ``windows`` (code, first day or
+    None, day it ended or None: the commune's own code from the day it came into force and each old commune it took over
+    while that commune was in force, ``coso.units.lineage.locality_windows``) a day of the history counts only inside a
+    window of its code — old codes are reused by new communes, so the day of a record decides what its code means."""
+    everywhere = family | {code for code, _start, _end in (windows or [])}
     days = 0
     for h in history:
         if h["started_on"] > on:
             continue
         start, end = h["started_on"], min(h["ended_on"] or on, on)
-        if old_family is None or reform is None:
+        if windows is None:
             if h["commune_code"] in family:
                 days += max(0, (end - start).days + 1)
             continue
-        if h["commune_code"] in old_family and start < reform:
-            days += max(0, (min(end, reform - dt.timedelta(days=1)) - start).days + 1)
-        if h["commune_code"] in family and end >= reform:
-            days += max(0, (end - max(start, reform)).days + 1)
+        for code, w_start, w_end in windows:
+            if h["commune_code"] != code:
+                continue
+            first = max(start, w_start) if w_start is not None else start
+            last = min(end, w_end - dt.timedelta(days=1)) if w_end is not None else end
+            days += max(0, (last - first).days + 1)
     years = days / 365.25 + sum(float(v or 0) for code, v in (other_years or {}).items() if code in everywhere)
     if years >= r.local_years:
         return True, _("Đã sinh sống, công tác tại địa phương %(years)s năm (từ đủ %(min)s năm là người địa phương).") % {

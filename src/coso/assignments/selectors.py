@@ -22,7 +22,7 @@ from coso.assignments.models import Decision, Origin, RotationExemption
 from coso.core.scoping import can_see_unit, get_scoped_or_404, scoped
 from coso.planning import catalogue as planning_catalogue
 from coso.planning import selectors as planning
-from coso.units.lineage import EFFECTIVE_2025
+from coso.units.lineage import locality_windows
 from coso.workforce import selectors as wf
 
 VIEW_ROLES = frozenset({Role.COMMUNE_LEADER, Role.COMMUNE_HOME_AFFAIRS, Role.PROVINCE_HOME_AFFAIRS, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN})
@@ -167,24 +167,16 @@ class Facts:
         self._gaps: dict[tuple[int, str], list[dict[str, Any]]] = {}
         self.cache: dict[tuple[Any, ...], Any] = {}
 
-    def old_family(self, code: str) -> set[str]:
-        key = ("old_family", code)
+    def locality(self, code: str) -> list[tuple[str, dt.date | None, dt.date | None]]:
+        key = ("locality", code)
         if key not in self.cache:
-            self.cache[key] = old_family(code)
+            self.cache[key] = locality_windows(code)
         return self.cache[key]  # type: ignore[no-any-return]
 
     def gaps(self, pairs: list[tuple[int, str]]) -> None:
         missing = [p for p in pairs if p not in self._gaps]
         if missing:
             self._gaps.update(wf.standard_gaps(missing, on=self.on))
-
-
-def old_family(code: str) -> set[str]:
-    """The old communes a commune was formed from on 1/7/2025 (one "locality" with it for the non-local rule); its own code
-    when the lineage has no row for it (a commune that kept its code and boundaries, or lineage data not loaded)."""
-    from coso.units.lineage import predecessor_codes
-
-    return set(predecessor_codes(code)) or {code}
 
 
 def assess(facts: Facts, pid: int, *, commune_code: str, position_code: str, position_name: str, r: checks.AssignRules,
@@ -209,7 +201,7 @@ def assess(facts: Facts, pid: int, *, commune_code: str, position_code: str, pos
     if local is None:
         origin = facts.origins.get(pid) or {}
         local = facts.cache[(pid, commune_code, r.key)] = checks.local_status(
-            family={commune_code}, old_family=facts.old_family(commune_code), reform=EFFECTIVE_2025, birth_commune=origin.get("birth_commune_code") or None, other_years=origin.get("other_years") or {},
+            family={commune_code}, windows=facts.locality(commune_code), birth_commune=origin.get("birth_commune_code") or None, other_years=origin.get("other_years") or {},
             history=facts.history.get(pid, []), on=on, r=r)
     result = [
         checks.check_planning(target=position_code, target_commune=commune_code, entries=entries, ranks=ranks, target_name=position_name),

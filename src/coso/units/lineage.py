@@ -17,6 +17,7 @@ Other modules use these selectors instead of reading ``UnitSuccession`` themselv
 - ``predecessors_read_q(user)``: the old communes' records (before the reorganisation) the staff of the commune
   (province) they were merged into may read; every recorded succession counts, the 1/7/2025 reorganisation and the
   province's later mergers and splits, each with its own date (``predecessor_windows(code)``).
+- ``locality_windows(code)``: a current commune's own code and its predecessors' codes, each with the dates it counts.
 - ``unit_history(unit)``: the old units a current unit came from (with their districts and provinces).
 - ``convert_old_address(text)``: an old address ("xã X, huyện Y, tỉnh Z") → the current commune(s).
 
@@ -191,17 +192,19 @@ def _dated_q(date_field: str, start: dt.date | None, end: dt.date) -> Q:
 MAX_LINEAGE_DEPTH = 20  # successive reorganisations followed back from a commune (one query each); far more than ever recorded
 
 
-def predecessor_windows(current_code: str) -> list[RecordWindow]:
+def predecessor_windows(current_code: str, *, primary_only: bool = True) -> list[RecordWindow]:
     """Every old commune whose records the current commune ``current_code`` took over, through every recorded succession:
     the 1/7/2025 reorganisation and the province's own mergers and splits (``coso.units.services.reorganisation_apply``),
     one after another (a commune merged on 1/7/2025 into a commune merged again later). Only the primary successions
-    count, as in :func:`commune_with_predecessors_q` (a divided commune's records go with its primary successor).
+    count, as in :func:`commune_with_predecessors_q` (a divided commune's records go with its primary successor); with
+    ``primary_only=False`` a divided commune counts for every commune that received part of it.
 
     Each old commune comes with its own dates: a code may be given again to another commune later, so a record carrying
     it is the old commune's only when dated while that commune was in force, before the succession. One query per
     generation of predecessors (an old unit without a start date, as the communes before 1/7/2025, has none before it)."""
+    primary = {"is_primary": True} if primary_only else {}
     rows = UnitSuccession.objects.filter(successor__code=str(current_code), successor__level=COMMUNE, successor__valid_to__isnull=True,
-                                         predecessor__level=COMMUNE, is_primary=True)
+                                         predecessor__level=COMMUNE, **primary)
     out: list[RecordWindow] = []
     seen: set[int] = set()
     for _depth in range(MAX_LINEAGE_DEPTH):
@@ -217,7 +220,7 @@ def predecessor_windows(current_code: str) -> list[RecordWindow]:
                 frontier.append(pk)
         if not frontier:
             break
-        rows = UnitSuccession.objects.filter(successor_id__in=frontier, predecessor__level=COMMUNE, is_primary=True)
+        rows = UnitSuccession.objects.filter(successor_id__in=frontier, predecessor__level=COMMUNE, **primary)
     return out
 
 
@@ -230,6 +233,19 @@ def windows_q(windows: list[RecordWindow], code_field: str = "commune_code", dat
     for (start, end), codes in sorted(groups.items(), key=lambda g: (g[0][1], g[0][0] or dt.date.min)):
         q |= Q(**{f"{code_field}__in": sorted(set(codes))}) & _dated_q(date_field, start, end)
     return q
+
+
+def locality_windows(current_code: str) -> list[tuple[str, dt.date | None, dt.date | None]]:
+    """The pieces of a current commune's locality as (code, first day or None, day it ended or None): its own code from the
+    day the commune came into force, and every old commune it was formed from, wholly or in part (:func:`predecessor_windows`:
+    the 1/7/2025 reorganisation and the province's later mergers and splits) while that commune was in force. A commune with
+    no recorded predecessor (lineage data not loaded) is its own code at any date. A day of a person's history (or a
+    record) carrying one of these codes is in the locality only inside that code's window: a code may be given again."""
+    windows = predecessor_windows(current_code, primary_only=False)
+    if not windows:
+        return [(str(current_code), None, None)]
+    start = AdministrativeUnit.objects.filter(level=COMMUNE, code=str(current_code)).values_list("valid_from", flat=True).first()
+    return [(str(current_code), start, None), *((w.code, w.start, w.end) for w in windows)]
 
 
 def predecessors_read_q(user: Any, code_field: str = "commune_code", date_field: str = "submitted_at") -> Q:

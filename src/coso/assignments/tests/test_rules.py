@@ -109,22 +109,26 @@ def test_rotation_sectors_dated():
     assert R(D(2026, 1, 1)).plan_quarter == 1
 
 
+# "26734" in force from 1/7/2025, formed from the old commune "00100" (in force until 30/6/2025).
+WINDOWS_2025: list[tuple[str, D | None, D | None]] = [("26734", D(2025, 7, 1), None), ("00100", None, D(2025, 7, 1))]
+
+
 def test_local_years_count_old_communes_before_the_merger_only(province):
     on = D(2026, 6, 1)
     r = R(on)
     # Old commune "00100" became part of the current commune "26734" on 1/7/2025; the code "00100" is reused afterwards
     # by another new commune: days there after the merger are not in the locality.
     hist = [{"commune_code": "00100", "started_on": D(2000, 1, 1), "ended_on": None}]
-    local, why = checks.local_status(family={"26734"}, old_family={"00100"}, reform=D(2025, 7, 1), birth_commune="55555", other_years={},
+    local, why = checks.local_status(family={"26734"}, windows=WINDOWS_2025, birth_commune="55555", other_years={},
                                      history=hist, on=on, r=r)
     assert local is True and "25.5" in why  # 1/1/2000 – 30/6/2025
     hist = [{"commune_code": "00100", "started_on": D(2010, 1, 1), "ended_on": None}]
-    local, why = checks.local_status(family={"26734"}, old_family={"00100"}, reform=D(2025, 7, 1), birth_commune="55555", other_years={},
+    local, why = checks.local_status(family={"26734"}, windows=WINDOWS_2025, birth_commune="55555", other_years={},
                                      history=hist, on=on, r=r)
     assert local is False and "15.5" in why
     hist = [{"commune_code": "00100", "started_on": D(2005, 1, 1), "ended_on": D(2025, 6, 30)},
             {"commune_code": "26734", "started_on": D(2025, 7, 1), "ended_on": None}]
-    assert checks.local_status(family={"26734"}, old_family={"00100"}, reform=D(2025, 7, 1), birth_commune="55555", other_years={},
+    assert checks.local_status(family={"26734"}, windows=WINDOWS_2025, birth_commune="55555", other_years={},
                                history=hist, on=on, r=r)[0] is True  # 20.5 + 0.9 years
-    assert checks.local_status(family={"26734"}, old_family={"00100"}, reform=D(2025, 7, 1), birth_commune="00100", other_years={},
+    assert checks.local_status(family={"26734"}, windows=WINDOWS_2025, birth_commune="00100", other_years={},
                                history=[], on=on, r=r)[0] is True  # born in the old commune

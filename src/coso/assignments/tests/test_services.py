@@ -230,3 +230,30 @@ def test_standards_rule_follows_the_province_standard_from_its_date(users, commu
     assert standards(D(2026, 12, 31))["status"] == "pass"
     after = standards(D(2027, 1, 1))
     assert after["status"] == "fail" and "lý luận chính trị" in after["reason"].lower()
+
+
+def test_years_in_a_commune_merged_in_later_count_as_local(users, commune, world):
+    """The locality of a commune is its own code and every old commune it took over, each while in force: the 1/7/2025
+    reorganisation and a later merger the province made (the old commune "00900", merged into "00901" on 1/7/2025, itself
+    merged into the commune on 1/4/2026)."""
+    from coso.units.models import AdministrativeUnit, UnitSuccession
+
+    def unit(code, start, end):  # type: ignore[no-untyped-def]
+        return AdministrativeUnit.all_objects.create(code=code, name=f"Xã {code}", name_folded=f"xa {code}", level="commune", kind="xa",
+                                                     parent=commune.parent, province_code=commune.province_code, valid_from=start, valid_to=end)
+
+    old, middle = unit("00900", None, D(2025, 7, 1)), unit("00901", D(2025, 7, 1), D(2026, 4, 1))
+    UnitSuccession.objects.create(predecessor=old, successor=middle, kind="merge", effective_on=D(2025, 7, 1))
+    UnitSuccession.objects.create(predecessor=middle, successor=commune, kind="merge", effective_on=D(2026, 4, 1))
+    a = world["a"]  # born elsewhere, working in other_commune since 2020: not local
+    pha = users["province_home_affairs"]
+
+    def nonlocal_status():  # type: ignore[no-untyped-def]
+        rows = {r["id"]: r for r in selectors.candidates(fetched_by=pha, commune_code=commune.code, position_code="ct_ubnd")["rows"]}
+        return {c["code"]: c["status"] for c in rows[a.pk]["checks"]}["nonlocal"]
+
+    assert nonlocal_status() == "pass"
+    for code, start, end in (("00900", D(2000, 1, 1), D(2025, 6, 30)), ("00901", D(2025, 7, 1), D(2026, 3, 31))):
+        PositionHolding.objects.create(person=a, position_code="cv_vp", office_code="ubnd", started_on=start, ended_on=end,
+                                       province_code=commune.province_code, commune_code=code)
+    assert nonlocal_status() == "fail"  # 26 years in the locality

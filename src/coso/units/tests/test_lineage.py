@@ -133,6 +133,16 @@ def test_successor_and_predecessor_selectors():
     assert lineage.has_lineage()
 
 
+def test_locality_windows_hold_every_commune_a_commune_was_formed_from_with_its_dates():
+    load_lineage("48")
+    # Phường Hải Vân: its own code from 1/7/2025; Xã Hòa Liên, divided, counts for the part that is not its primary successor too.
+    windows = lineage.locality_windows("20195")
+    assert windows[0] == ("20195", JULY_1, None)
+    assert ("20296", None, JULY_1) in windows
+    assert "20296" not in {w.code for w in lineage.predecessor_windows("20195")}  # its records go with the primary successor
+    assert lineage.locality_windows("99999") == [("99999", None, None)]  # no lineage: the code at any date
+
+
 def test_unit_history_lists_old_units_with_districts_and_provinces():
     load_lineage("48")
     lien_chieu = AdministrativeUnit.objects.get(code="20197")
