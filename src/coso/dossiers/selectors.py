@@ -15,7 +15,7 @@ from django.utils import timezone
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core.masking import sees_full_citizen_id
 from coso.core.params import FIRST_DAY, LAST_DAY
-from coso.core.scoping import get_scoped_or_404, scope_unit, scoped
+from coso.core.scoping import scope_unit
 from coso.core.search import Marked, marked_citizen_id, search_filter
 from coso.core.text import tokens
 from coso.dossiers import errors
@@ -31,8 +31,36 @@ def dossier_qs() -> QuerySet:
     return Dossier.objects.select_related("procedure_version__procedure", "assignee")
 
 
+def own_scope_q(user: Any, **scope: Any) -> Q:
+    """The dossiers of ``user``'s unit (``coso.core.scoping.scope_q``, ``scope`` its fields, by default the citizen's own
+    dossiers): for a commune's staff, without the dossiers of their commune code submitted while an ended commune of another
+    lineage carried it (``coso.units.lineage.not_other_holders_q``), which are another commune's."""
+    from coso.core.scoping import scope_q
+    from coso.units.lineage import not_other_holders_q
+
+    return scope_q(user, **(scope or SCOPE)) & not_other_holders_q(user)
+
+
+def _one_or_404(qs: QuerySet, user: Any, pk: Any) -> Dossier:
+    """One dossier of ``qs`` (already limited to what ``user`` reaches, save the dossiers of other holders of their
+    commune code: checked on the row, ``coso.units.lineage.is_other_holders_record``, a query only for a dossier submitted
+    before their commune came into force); anything else answers 404."""
+    from coso.units.lineage import holder_since_expression, is_other_holders_record
+
+    try:
+        d = qs.annotate(holder_since=holder_since_expression()).get(pk=pk)
+    except (Dossier.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if is_other_holders_record(user, d.commune_code, d.submitted_at, d.holder_since):
+        raise Http404
+    return d
+
+
 def dossier_get(*, fetched_by: Any, pk: Any) -> Dossier:
-    return get_scoped_or_404(dossier_qs(), fetched_by, scope=SCOPE, pk=pk)
+    """One dossier to act on (its unit's, a citizen's own); anything else answers 404."""
+    from coso.core.scoping import scope_q
+
+    return _one_or_404(dossier_qs().filter(scope_q(fetched_by, **SCOPE)), fetched_by, pk)
 
 
 def dossier_detail(*, fetched_by: Any, pk: Any) -> Dossier:
@@ -41,32 +69,28 @@ def dossier_detail(*, fetched_by: Any, pk: Any) -> Dossier:
     return dossier_read(fetched_by=fetched_by, pk=pk, queryset=Dossier.objects.select_related("procedure_version__procedure"))
 
 
-def read_scope_q(user: Any) -> Q:
+def read_scope_q(user: Any, *, other_holders: bool = True) -> Q:
     """The dossiers ``user`` may read: their unit's (``coso.core.scoping``) and, for a commune's (province's) staff, the
     dossiers of the old communes merged into it (into one of its communes), on 1/7/2025 or by a later merger, submitted
     before that reorganisation (``coso.units.lineage.predecessors_read_q``), which its register and statistics count; the
     indices and the figures by commune count the 1/7/2025 ones under it. Acting on a dossier
-    keeps to its own commune (``services._check_scope``)."""
+    keeps to its own commune (``services._check_scope``). The dossiers of their commune code submitted while an ended
+    commune of another lineage carried it are that commune's successor's, not theirs (``coso.units.lineage``); with
+    ``other_holders=False`` the caller checks them on the row (:func:`_one_or_404`)."""
     from coso.core.scoping import scope_q
-    from coso.units.lineage import predecessors_read_q
+    from coso.units.lineage import scope_with_predecessors_q
 
-    own = scope_q(user, **SCOPE)
-    if not own:  # Q(): everything (a system administrator); Q() | x would be x alone
-        return own
-    return own | predecessors_read_q(user)
+    return scope_with_predecessors_q(user, scope_q(user, **SCOPE), other_holders=other_holders)
 
 
 def dossier_read(*, fetched_by: Any, pk: Any, queryset: QuerySet | None = None) -> Dossier:
     """One dossier to read (detail page, API GET, its forms and files): :func:`dossier_get` widened to the predecessors'
     dossiers (:func:`read_scope_q`); anything else answers 404."""
-    try:
-        return (dossier_qs() if queryset is None else queryset).filter(read_scope_q(fetched_by)).get(pk=pk)
-    except (Dossier.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _one_or_404((dossier_qs() if queryset is None else queryset).filter(read_scope_q(fetched_by, other_holders=False)), fetched_by, pk)
 
 
 def dossier_list(*, fetched_by: Any, query: str = "", status: str = "", procedure_code: str = "") -> QuerySet:
-    qs = scoped(dossier_qs(), fetched_by, **SCOPE)
+    qs = dossier_qs().filter(own_scope_q(fetched_by))
     if status:
         qs = qs.filter(status=status)
     if procedure_code:
@@ -132,7 +156,7 @@ def _waiting_for(user: Any) -> Q:
 def _inbox_filters(fetched_by: Any, *, near_days: int | None, warn_days: int) -> tuple[QuerySet, dict[str, Q | None], dt.date]:
     """The open dossiers of the officer's unit and the condition of each inbox list over them (None: every one)."""
     today = timezone.localdate()
-    base = scoped(dossier_qs(), fetched_by).filter(is_open=True)
+    base = dossier_qs().filter(own_scope_q(fetched_by, owner_field=None), is_open=True)
     role = getattr(fetched_by, "role", None)
     mine = _waiting_for(fetched_by) if role in COMMUNE_ROLES or role == Role.COMMUNE_LEADER else None
     # The date conditions come before the status one: most open dossiers fail them, and the database then skips the
@@ -168,7 +192,7 @@ def inbox(*, fetched_by: Any, query: str = "", near_days: int | None = None, war
     base, where, today = _inbox_filters(fetched_by, near_days=near_days, warn_days=warn_days)
     mine = base if where["mine"] is None else base.filter(where["mine"])
     if query.strip():
-        mine = _search(scoped(dossier_qs(), fetched_by), fetched_by, query)
+        mine = _search(dossier_qs().filter(own_scope_q(fetched_by, owner_field=None)), fetched_by, query)
     order = ["due_date", "id"]
     lists = [q.order_by(*order) for q in (mine, base.filter(where["near"]), base.filter(where["overdue"]), base.filter(where["warnings"]))]
     intake = (

@@ -53,6 +53,7 @@ from coso.dossiers.constants import (
 )
 from coso.dossiers.models import Dossier, DossierApology, DossierAttachment, DossierCounter, DossierEvent, DossierRating, DossierStep
 from coso.rules.lookup import rule
+from coso.units import lineage
 from coso.workcalendar import services as cal
 from coso.workcalendar.calendar import CalendarRangeError
 
@@ -595,13 +596,27 @@ def _check_scope(dossier: Dossier, actor: Any) -> None:
     if actor.role == Role.CITIZEN:
         if dossier.owner_id != actor.pk:
             raise NotFoundError()
-    elif not actor.is_superuser and actor.commune_code != dossier.commune_code:
+    elif not actor.is_superuser and (actor.commune_code != dossier.commune_code or _other_holders(dossier, actor)):
         raise NotFoundError()
+
+
+def _other_holders(dossier: Dossier, actor: Any) -> bool:
+    """Whether the dossier, of the actor's commune code, was submitted while an ended commune of another lineage carried
+    that code (``coso.units.lineage.is_other_holders_record``): that commune's successor's, another commune's to the actor.
+    Decided once per dossier read; without a query when the row came with its commune's start
+    (``lineage.holder_since_expression``, as ``holder_since``) and is dated since."""
+    known = dossier.__dict__.get("_other_holders")
+    if known is None:
+        known = lineage.is_other_holders_record(actor, dossier.commune_code, dossier.submitted_at,
+                                                dossier.__dict__.get("holder_since", lineage.UNKNOWN))
+        dossier.__dict__["_other_holders"] = known
+    return bool(known)
 
 
 def _visible(dossier_id: Any) -> Dossier:
     try:
-        return Dossier.objects.only("commune_code", "owner_id").get(pk=dossier_id)
+        return (Dossier.objects.only("commune_code", "owner_id", "submitted_at").annotate(holder_since=lineage.holder_since_expression())
+                .get(pk=dossier_id))
     except (Dossier.DoesNotExist, ValueError, TypeError):
         raise NotFoundError() from None
 
@@ -618,7 +633,7 @@ def check_rating_scope(*, actor: Any, dossier_id: Any) -> None:
     d = _visible(dossier_id)
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise dossiers_errors.NOT_AUTHENTICATED()
-    if (d.owner_id != actor.pk) if actor.role == Role.CITIZEN else (actor.commune_code != d.commune_code):
+    if (d.owner_id != actor.pk) if actor.role == Role.CITIZEN else (actor.commune_code != d.commune_code or _other_holders(d, actor)):
         raise NotFoundError()
 
 
@@ -694,7 +709,8 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
         try:
             # The procedure comes with the locked row (only the dossier's row is locked): the delegation check and
             # the answer read it, each would otherwise ask for it again.
-            dossier = Dossier.objects.select_for_update(of=("self",)).select_related("procedure_version__procedure").get(pk=dossier_id)
+            dossier = (Dossier.objects.select_for_update(of=("self",)).select_related("procedure_version__procedure")
+                       .annotate(holder_since=lineage.holder_since_expression()).get(pk=dossier_id))
         except (Dossier.DoesNotExist, ValueError, TypeError):
             raise NotFoundError() from None
         # Scope first (another unit's dossier is a 404), then the version: whoever lost a race sees
@@ -1099,7 +1115,7 @@ def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = Non
     comment = free_text(comment, field="comment", label=_("Ý kiến"))
     with transaction.atomic():
         try:
-            d = Dossier.objects.select_for_update().get(pk=dossier_id)
+            d = Dossier.objects.select_for_update().annotate(holder_since=lineage.holder_since_expression()).get(pk=dossier_id)
         except (Dossier.DoesNotExist, ValueError, TypeError):
             raise NotFoundError() from None
         if actor is None or not getattr(actor, "is_authenticated", False):
@@ -1107,8 +1123,10 @@ def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = Non
         if actor.role == Role.CITIZEN:
             if d.owner_id != actor.pk:
                 raise NotFoundError()
-        elif actor.role != Role.ONESTOP_OFFICER or actor.commune_code != d.commune_code:
-            raise NotFoundError() if actor.commune_code != d.commune_code else PermissionDeniedError()
+        elif actor.commune_code != d.commune_code or _other_holders(d, actor):
+            raise NotFoundError()
+        elif actor.role != Role.ONESTOP_OFFICER:
+            raise PermissionDeniedError()
         if d.status != Status.RETURNED:
             raise dossiers_errors.NOT_RETURNED()
         if DossierRating.objects.filter(dossier=d).exists():

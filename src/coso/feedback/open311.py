@@ -41,6 +41,7 @@ from coso.core.scoping import can_see_unit, scope_q
 from coso.core.text import nfc
 from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory
 from coso.feedback.services import feedback_submit
+from coso.units.lineage import RecordWindow, is_other_holders_record, not_other_holders_q, other_holders_of
 
 logger = logging.getLogger(__name__)
 
@@ -359,16 +360,19 @@ def request_dict(fb: Any, request: HttpRequest, communes: dict[str, str], *, ext
     return item
 
 
-def _visible(user: Any) -> Q:
+def _visible(user: Any, foreign: list[RecordWindow] | None = None) -> Q:
+    """What ``user`` reads: the published items, their unit's (for a commune's staff, without the items of their commune
+    code sent while an ended commune of another lineage carried it, ``foreign``: ``lineage.other_holders_of``) and their own."""
     q = Q(is_public__in=[True], hidden__in=[False])  # equalities: SQLite can use the (is_public, hidden, …) indexes
     if user is not None:
-        q |= scope_q(user) if user.is_staff_role else Q(pk__in=[])
+        q |= scope_q(user) & not_other_holders_q(user, foreign=foreign) if user.is_staff_role else Q(pk__in=[])
         q |= Q(submitter=user)
     return q
 
 
-def _full_view(fb: Any, user: Any) -> bool:
-    return user is not None and (fb.submitter_id == user.pk or (user.is_staff_role and can_see_unit(user, province_code=fb.province_code, commune_code=fb.commune_code)))
+def _full_view(fb: Any, user: Any, foreign: list[RecordWindow]) -> bool:
+    return user is not None and (fb.submitter_id == user.pk or (user.is_staff_role and can_see_unit(user, province_code=fb.province_code, commune_code=fb.commune_code)
+                                                                and not is_other_holders_record(user, fb.commune_code, fb.submitted_at, foreign=foreign)))
 
 
 def _int_param(params: Any, name: str, default: int, lo: int, hi: int) -> int:
@@ -568,11 +572,12 @@ def _query(request: HttpRequest, fmt: str) -> HttpResponse:
     check_jurisdiction(params)
     user = _api_user(params.get("api_key"))
     extensions = _truthy(params.get("extensions"))
+    foreign = other_holders_of(user)
     qs: QuerySet[Any, Any]
     if extensions:
-        qs = Feedback.objects.filter(_visible(user))
+        qs = Feedback.objects.filter(_visible(user, foreign))
     else:
-        qs = _list_template(public=True) if user is None else _list_template().filter(_visible(user))
+        qs = _list_template(public=True) if user is None else _list_template().filter(_visible(user, foreign))
     ids = [i.strip() for i in (params.get("service_request_id") or "").split(",") if i.strip()]
     if ids:
         qs = qs.filter(pk__in=[int(i) for i in ids if re.fullmatch(r"[0-9]{1,19}", i) and int(i) <= MAX_ID])  # others match nothing
@@ -615,7 +620,7 @@ def _query(request: HttpRequest, fmt: str) -> HttpResponse:
         items = list(qs.select_related("category", "village").prefetch_related("attachments", "events")[offset:offset + page_size])
     communes = {f.commune_code: f.commune_name for f in items if f.commune_name} if not extensions else _communes_map(items)
     page_ctx = _Page()
-    data = [request_dict(f, request, communes, extensions=extensions, full=_full_view(f, user), page=page_ctx) for f in items]
+    data = [request_dict(f, request, communes, extensions=extensions, full=_full_view(f, user, foreign), page=page_ctx) for f in items]
     return render(data, fmt, root="service_requests")
 
 
@@ -624,10 +629,11 @@ def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpRespo
     check_jurisdiction(request.GET)
     user = _api_user(request.GET.get("api_key"))
     lookup = Q(pk=int(request_id)) if request_id.isdigit() else Q(code=request_id)
-    fb = Feedback.objects.filter(_visible(user)).filter(lookup).select_related("category", "village").prefetch_related("attachments", "events").first()
+    foreign = other_holders_of(user)
+    fb = Feedback.objects.filter(_visible(user, foreign)).filter(lookup).select_related("category", "village").prefetch_related("attachments", "events").first()
     if fb is None:
         raise Open311Error(404, f"service_request_id '{request_id}' not found.")
-    data = [request_dict(fb, request, _communes_map([fb]), extensions=_truthy(request.GET.get("extensions")), full=_full_view(fb, user))]
+    data = [request_dict(fb, request, _communes_map([fb]), extensions=_truthy(request.GET.get("extensions")), full=_full_view(fb, user, foreign))]
     return render(data, fmt, root="service_requests")
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
-from coso.core.scoping import get_scoped_or_404, scope_unit, scoped
+from coso.core.scoping import scope_unit
 from coso.core.search import search_filter
 from coso.core.security import same_secret
 from coso.feedback.models import Feedback, FeedbackCategory, FeedbackEvent, ResponseTemplate
@@ -142,7 +142,7 @@ STAFF_TABS = ("pending", "flagged", "handling", "overdue", "forwarded", "hidden"
 
 def feedback_list(*, fetched_by: Any, tab: str = "pending", query: str = "", category_code: str = "", for_capped_page: bool = False) -> QuerySet:
     """The moderation and handling queue, scoped to the user's unit."""
-    qs = scoped(Feedback.objects.all(), fetched_by, owner_field="submitter")
+    qs: QuerySet = Feedback.objects.filter(own_scope_q(fetched_by))
     today = timezone.localdate()
     if tab == "pending":
         qs = qs.filter(status=Feedback.Status.PENDING)
@@ -167,39 +167,76 @@ def feedback_list(*, fetched_by: Any, tab: str = "pending", query: str = "", cat
     return qs.select_related("category", "assigned_to").order_by(*order)
 
 
+def own_scope_q(user: Any) -> Q:
+    """The items of ``user``'s unit (``coso.core.scoping.scope_q``; a citizen's own): for a commune's staff, without the
+    items of their commune code sent while an ended commune of another lineage carried it
+    (``coso.units.lineage.not_other_holders_q``), which are another commune's."""
+    from coso.core.scoping import scope_q
+    from coso.units.lineage import not_other_holders_q
+
+    return scope_q(user, owner_field="submitter") & not_other_holders_q(user)
+
+
+def is_other_holders(user: Any, feedback: Feedback) -> bool:
+    """Whether ``feedback``, of ``user``'s commune code, was sent while an ended commune of another lineage carried that
+    code (``coso.units.lineage.is_other_holders_record``): that commune's successor's, another commune's to ``user``.
+    Decided once per item read; without a query when the item came with its commune's start (``holder_since``, as
+    :func:`feedback_get` reads it) and is dated since."""
+    from coso.units import lineage
+
+    known = feedback.__dict__.get("_other_holders")
+    if known is None:
+        known = lineage.is_other_holders_record(user, feedback.commune_code, feedback.submitted_at,
+                                                feedback.__dict__.get("holder_since", lineage.UNKNOWN))
+        feedback.__dict__["_other_holders"] = known
+    return bool(known)
+
+
+def _one_or_404(qs: QuerySet, user: Any, pk: Any) -> Feedback:
+    from django.http import Http404
+
+    from coso.units.lineage import holder_since_expression
+
+    try:
+        fb = qs.select_related("category", "village", "submitter", "answered_by").annotate(holder_since=holder_since_expression()).get(pk=pk)
+    except (Feedback.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if is_other_holders(user, fb):
+        raise Http404
+    return fb
+
+
 def feedback_get(*, fetched_by: Any, pk: int) -> Feedback:
-    return get_scoped_or_404(Feedback.objects.select_related("category", "village", "submitter", "answered_by"), fetched_by,
-                             scope={"owner_field": "submitter"}, pk=pk)
+    """One item to act on (its unit's; a citizen's own); anything else answers 404."""
+    from coso.core.scoping import scope_q
+
+    return _one_or_404(Feedback.objects.filter(scope_q(fetched_by, owner_field="submitter")), fetched_by, pk)
 
 
-def read_scope_q(user: Any) -> Q:
+def read_scope_q(user: Any, *, other_holders: bool = True) -> Q:
     """The feedback ``user`` may read: their unit's (``coso.core.scoping``) and, for a commune's (province's) staff, the
     items of the old communes merged into it (into one of its communes), on 1/7/2025 or by a later merger, sent before
     that reorganisation (``coso.units.lineage.predecessors_read_q``); the indices 5.2 / 5.3 count the 1/7/2025 ones under it. Moderating and handling an
-    item keeps to its own unit (:func:`feedback_get`)."""
+    item keeps to its own unit (:func:`feedback_get`). The items of their commune code sent while an ended commune of
+    another lineage carried it are that commune's successor's, not theirs (``coso.units.lineage``); with
+    ``other_holders=False`` the caller checks them on the row (:func:`is_other_holders`)."""
     from coso.core.scoping import scope_q
-    from coso.units.lineage import predecessors_read_q
+    from coso.units.lineage import scope_with_predecessors_q
 
-    own = scope_q(user, owner_field="submitter")
-    if not own:  # Q(): everything (a system administrator); Q() | x would be x alone
-        return own
-    return own | predecessors_read_q(user, date_field="submitted_at")
+    return scope_with_predecessors_q(user, scope_q(user, owner_field="submitter"), date_field="submitted_at", other_holders=other_holders)
 
 
 def feedback_read(*, fetched_by: Any, pk: int) -> Feedback:
     """One item to read (staff page, API GET): :func:`feedback_get` widened to the predecessors' items
     (:func:`read_scope_q`); anything else answers 404."""
-    from django.http import Http404
-
-    try:
-        return Feedback.objects.select_related("category", "village", "submitter", "answered_by").filter(read_scope_q(fetched_by)).get(pk=pk)
-    except (Feedback.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _one_or_404(Feedback.objects.filter(read_scope_q(fetched_by, other_holders=False)), fetched_by, pk)
 
 
 def in_own_scope(*, user: Any, feedback: Feedback) -> bool:
     """Whether ``user`` may act on ``feedback`` (its unit's scope, as :func:`feedback_get`), not only read it."""
-    return scoped(Feedback.objects.filter(pk=feedback.pk), user, owner_field="submitter").exists()
+    from coso.core.scoping import scope_q
+
+    return Feedback.objects.filter(scope_q(user, owner_field="submitter"), pk=feedback.pk).exists() and not is_other_holders(user, feedback)
 
 
 def feedback_history(*, feedback: Feedback, moderator: bool) -> QuerySet:

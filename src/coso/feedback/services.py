@@ -202,6 +202,10 @@ def _can_handle(actor: Any, fb: Feedback) -> None:
         raise PermissionDeniedError()
     if not can_see_unit(actor, province_code=fb.province_code, commune_code=fb.commune_code):
         raise PermissionDeniedError()
+    from coso.feedback.selectors import is_other_holders
+
+    if is_other_holders(actor, fb):  # sent while an ended commune of another lineage carried the code: another commune's
+        raise PermissionDeniedError()
 
 
 def _contact(fb: Feedback) -> dict[str, str]:

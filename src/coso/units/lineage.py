@@ -17,6 +17,10 @@ Other modules use these selectors instead of reading ``UnitSuccession`` themselv
 - ``predecessors_read_q(user)``: the old communes' records (before the reorganisation) the staff of the commune
   (province) they were merged into may read; every recorded succession counts, the 1/7/2025 reorganisation and the
   province's later mergers and splits, each with its own date (``predecessor_windows(code)``).
+- ``not_other_holders_q(user)`` / ``is_other_holders_record(user, code, moment)``: a code given again opens nothing
+  (``other_holder_windows(code)``): a record carrying a commune's code, dated while an ended commune of another lineage
+  carried it, is that commune's successor's, and another commune's (404) to the commune holding the code now;
+  ``scope_with_predecessors_q(user, own)`` combines both with ``predecessors_read_q``.
 - ``locality_windows(code)``: a current commune's own code and its predecessors' codes, each with the dates it counts.
 - ``unit_history(unit)``: the old units a current unit came from (with their districts and provinces).
 - ``convert_old_address(text)``: an old address ("xã X, huyện Y, tỉnh Z") → the current commune(s).
@@ -280,6 +284,88 @@ def predecessors_read_q(user: Any, code_field: str = "commune_code", date_field:
             q |= Q(**{f"{code_field}__in": Subquery(codes.values("predecessor__code"))}) & _dated_q(date_field, start, end)
         return q
     return nothing
+
+
+# --- Codes given again -------------------------------------------------------------------------------
+
+def holder_since_expression(code_field: str = "commune_code") -> Subquery:
+    """Database expression: the day the commune now in force with a record's code came into force (None when no commune
+    in force carries it or it has no start date). Annotated on a row loaded anyway, it lets
+    :func:`is_other_holders_record` decide without a query for a record dated since."""
+    return Subquery(AdministrativeUnit.objects.filter(level=COMMUNE, code=OuterRef(code_field)).values("valid_from")[:1])
+
+
+def other_holder_windows(code: str, own: list[RecordWindow] | None = None) -> list[RecordWindow]:
+    """The records carrying the commune code ``code`` that are not the records of the commune now holding it: those dated
+    while an ended commune of another lineage carried the code (an old commune whose primary succession chain does not
+    lead to today's holder, as old 00196 "Phường Hàng Bột", merged into 00190, while today's 00196 is another ward). They
+    belong to that old commune's successor, which reads them through :func:`predecessors_read_q`. ``own``: the holder's
+    :func:`predecessor_windows`, when already read. One query (two when an ended commune carried the code)."""
+    ended = [(start, end) for start, end in AdministrativeUnit.all_objects.filter(level=COMMUNE, code=str(code), valid_to__isnull=False)
+             .values_list("valid_from", "valid_to") if end is not None]
+    if not ended:
+        return []
+    taken = {(w.start, w.end) for w in (predecessor_windows(code) if own is None else own) if w.code == str(code)}
+    return [RecordWindow(str(code), start, end) for start, end in sorted(ended, key=lambda p: (p[1], p[0] or dt.date.min))
+            if (start is None or start < end) and (start, end) not in taken]
+
+
+def _reaches_own_code(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
+                and getattr(user, "is_commune_staff", False) and user.commune_code)
+
+
+def other_holders_of(user: Any) -> list[RecordWindow]:
+    """:func:`other_holder_windows` of a commune's staff's commune code; empty for anyone else."""
+    return other_holder_windows(user.commune_code) if _reaches_own_code(user) else []
+
+
+def not_other_holders_q(user: Any, code_field: str = "commune_code", date_field: str = "submitted_at", *,
+                        own: list[RecordWindow] | None = None, foreign: list[RecordWindow] | None = None) -> Q:
+    """To add (``&``) to ``coso.core.scoping.scope_q(user)`` for dated records: a commune's staff do not reach the
+    records of their commune code dated while an ended commune of another lineage carried it (:func:`other_holder_windows`),
+    which answer 404 to them as another commune's. ``Q()`` (no condition) for anyone else and for a code no other
+    commune carried. ``foreign``: :func:`other_holders_of` the user, when already read."""
+    if not _reaches_own_code(user):
+        return Q()
+    if foreign is None:
+        foreign = other_holder_windows(user.commune_code, own)
+    return ~windows_q(foreign, code_field, date_field) if foreign else Q()
+
+
+def scope_with_predecessors_q(user: Any, own: Q, code_field: str = "commune_code", date_field: str = "submitted_at", *,
+                              other_holders: bool = True) -> Q:
+    """What ``user`` may read of dated records: ``own`` (their unit's, ``coso.core.scoping.scope_q``) without the records
+    of other holders of their commune code (:func:`not_other_holders_q`) and with their predecessors' records
+    (:func:`predecessors_read_q`), reading the commune's windows once. ``other_holders=False`` leaves the first condition
+    to :func:`is_other_holders_record` on the row read (one row: no query for a record dated since the commune came into
+    force)."""
+    if not own:  # Q(): everything (a system administrator); Q() | x would be x alone
+        return own
+    if not _reaches_own_code(user):
+        return own | predecessors_read_q(user, code_field, date_field)
+    windows = predecessor_windows(user.commune_code)
+    if other_holders:
+        own &= not_other_holders_q(user, code_field, date_field, own=windows)
+    return own | windows_q(windows, code_field, date_field)
+
+
+UNKNOWN: Any = object()  # holder_since not read with the row
+
+
+def is_other_holders_record(user: Any, code: str, moment: dt.date | dt.datetime | None, holder_since: Any = UNKNOWN, *,
+                            foreign: list[RecordWindow] | None = None) -> bool:
+    """Whether a record carrying the commune code ``code``, dated ``moment``, is to ``user`` (a commune's staff whose
+    commune holds ``code`` now) another commune's: dated while an ended commune of another lineage carried the code
+    (:func:`other_holder_windows`). ``holder_since``: the start of the commune holding the code, when read with the row
+    (:func:`holder_since_expression`): a record dated since needs no query; ``foreign``: :func:`other_holders_of` the user,
+    when already read (rows of a list)."""
+    if moment is None or not _reaches_own_code(user) or str(code) != user.commune_code:
+        return False
+    day = timezone.localdate(moment) if isinstance(moment, dt.datetime) else moment
+    if holder_since is not UNKNOWN and holder_since is not None and day >= holder_since:
+        return False
+    return any((w.start is None or w.start <= day) and day < w.end for w in (other_holder_windows(code) if foreign is None else foreign))
 
 
 def regroup_counts(counts: dict[str, int], *, before_reorganisation: bool) -> dict[str, int]:
