@@ -49,6 +49,9 @@ REORG_TARGETS = ErrorCode("reorg-targets", _("Chia tách cần ít nhất hai đ
                           field="targets")
 REORG_TARGET_CODE = ErrorCode("reorg-target-code", _("Mã “%(code)s” đã là mã của một xã, phường đang hoạt động khác."), status=409,
                               field="targets")
+REORG_TARGET_CODE_ENDED = ErrorCode("reorg-target-code-ended",
+                                    _("Mã “%(code)s” là mã của %(name)s trước đây, đơn vị không thuộc xã, phường được chia tách: "
+                                      "hồ sơ, phản ánh cũ mang mã này là của đơn vị khác. Chọn mã khác."), status=409, field="targets")
 REORG_VILLAGE_TARGET = ErrorCode("reorg-village-target", _("Thôn “%(name)s” phải được giao cho một đơn vị sau chia tách."), field="villages")
 REORG_BUSY = ErrorCode("reorg-busy", _("Đơn vị “%(name)s” đã có trong một phương án sắp xếp khác đang chờ hiệu lực (%(number)s)."),
                        status=409)

@@ -187,6 +187,7 @@ def _clean_commune_split(province_code: str, spec: dict[str, Any]) -> dict[str, 
     if len(targets) < 2:
         raise errors.REORG_TARGETS()
     _check_split_names(province_code, source_code, targets)
+    _check_split_codes(source_code, targets)
     codes = [t["code"] for t in targets]
     primary = str(spec.get("primary") or "").strip()
     if primary not in codes:
@@ -199,6 +200,23 @@ def _clean_commune_split(province_code: str, spec: dict[str, Any]) -> dict[str, 
             raise errors.REORG_VILLAGE_TARGET(name=v.name)
         villages[str(v.pk)] = target
     return {"source": source_code, "primary": primary, "targets": targets, "villages": villages}
+
+
+def _check_split_codes(source_code: str, targets: list[dict[str, Any]]) -> None:
+    """A new unit's code is no code an ended commune of another lineage carried: its records dated then (dossiers,
+    feedback) are that commune's successor's, and the code would make them look like the new unit's. The codes of the
+    source's own lineage (the communes merged into it, ``coso.units.lineage.predecessor_windows``) stay allowed."""
+    from coso.units.lineage import predecessor_windows
+
+    new = [t["code"] for t in targets if not t["existing"]]
+    ended = list(AdministrativeUnit.all_objects.filter(level=AdministrativeUnit.Level.COMMUNE, code__in=new, valid_to__isnull=False)
+                 .order_by("code", "valid_to").values_list("code", "name", "valid_from", "valid_to"))
+    if not ended:
+        return
+    own = {(w.code, w.start, w.end) for w in predecessor_windows(source_code)}
+    for code, name, start, end in ended:
+        if (code, start, end) not in own:
+            raise errors.REORG_TARGET_CODE_ENDED(code=code, name=name)
 
 
 def touched(kind: str, spec: dict[str, Any]) -> tuple[set[str], set[int]]:

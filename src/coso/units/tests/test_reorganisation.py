@@ -315,3 +315,34 @@ def test_moved_records_are_found_by_name_in_their_new_commune(users, make_user, 
     services.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
     assert found(users["onestop"])[:2] == moved[:2] and found(users["home_affairs"])[2] == moved[2]
     assert found(users["province_admin"])[:2] == moved[:2]
+
+
+def _split_to(commune, code):  # type: ignore[no-untyped-def]
+    return {"source": commune.code, "primary": commune.code, "villages": {},
+            "targets": [{"code": commune.code, "name": "Phường Sài Gòn", "kind": "phuong", "population": 40000, "area_km2": "6"},
+                        {"code": code, "name": "Phường Bến Nghé", "kind": "phuong", "population": 30000, "area_km2": "4"}]}
+
+
+def _ended_commune(code, successor):  # type: ignore[no-untyped-def]
+    old = AdministrativeUnit.all_objects.create(code=code, name="Phường Đa Kao", level="commune", kind="phuong", province_code="79",
+                                                valid_from=None, valid_to=dt.date(2025, 7, 1))
+    UnitSuccession.objects.create(predecessor=old, successor=successor, kind="merge", effective_on=dt.date(2025, 7, 1), is_primary=True)
+
+
+def test_a_split_does_not_give_again_the_code_of_an_ended_commune_of_another_lineage(users, commune, other_commune):  # type: ignore[no-untyped-def]
+    """An old commune merged into ``other_commune`` on 1/7/2025 carried 26999: a new unit split from ``commune`` may not take
+    that code (its old dossiers and feedback would look like the new unit's), through the preview or the schedule."""
+    _ended_commune("26999", other_commune)
+    for dry_run in (True, False):
+        with pytest.raises(ApplicationError) as e:
+            _schedule(users, Reorganisation.Kind.COMMUNE_SPLIT, _split_to(commune, "26999"), dry_run=dry_run)
+        assert e.value.code == "reorg-target-code-ended" and e.value.status == 409
+        assert "26999" in str(e.value) and "Phường Đa Kao" in str(e.value)
+    assert not Reorganisation.objects.exists()
+    assert _schedule(users, Reorganisation.Kind.COMMUNE_SPLIT, _split_to(commune, "26998")).status == Reorganisation.Status.SCHEDULED
+
+
+def test_a_split_may_give_again_the_code_of_a_commune_merged_into_the_source(users, commune):  # type: ignore[no-untyped-def]
+    _ended_commune("26999", commune)
+    r = _schedule(users, Reorganisation.Kind.COMMUNE_SPLIT, _split_to(commune, "26999"))
+    assert r.status == Reorganisation.Status.SCHEDULED
