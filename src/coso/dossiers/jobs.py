@@ -43,6 +43,7 @@ def _recipients(d: Any, *, overdue: bool) -> list[Any]:
 def deadline_reminders(ctx: Any) -> None:
     from coso.dossiers.models import Dossier
     from coso.jobs.services import remind_once
+    from coso.units import lineage
     from coso.workcalendar.services import add_working_days, is_working_day
 
     # The clock does not run while the citizen supplements, nor before an online dossier is received.
@@ -56,7 +57,9 @@ def deadline_reminders(ctx: Any) -> None:
         horizon = add_working_days(ctx.today, settings.COSO_REMINDER_WORKING_DAYS_BEFORE, province_code=province_code)
         mine = running.filter(province_code=province_code)
         for kind, qs in (("near", mine.filter(due_date__gte=ctx.today, due_date__lte=horizon)), ("overdue", mine.filter(due_date__lt=ctx.today))):
-            for d in qs.order_by("due_date", "id").iterator(chunk_size=500):
+            for d in qs.annotate(holder_since=lineage.holder_since_expression()).order_by("due_date", "id").iterator(chunk_size=500):
+                if lineage.belongs_to_another_holder(d.commune_code, d.submitted_at, d.holder_since):
+                    continue  # submitted while an old commune of another lineage carried the code: not the holder's staff's to handle
                 if kind == "near":
                     text = f"Coso: hồ sơ {d.code} ({d.applicant_name}) sắp đến hạn trả kết quả ({d.due_date:%d/%m/%Y})."
                 else:

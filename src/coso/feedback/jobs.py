@@ -49,6 +49,7 @@ def _handlers(fb: Any) -> list[Any]:
 def deadline_reminders(ctx: Any) -> None:
     from coso.feedback.models import Feedback
     from coso.jobs.services import remind_once
+    from coso.units import lineage
     from coso.workcalendar.services import add_working_days, is_working_day
 
     open_items = Feedback.objects.filter(status__in=Feedback.OPEN_STATUSES, hidden=False).select_related("assigned_to")
@@ -60,7 +61,9 @@ def deadline_reminders(ctx: Any) -> None:
         horizon = add_working_days(ctx.today, settings.COSO_REMINDER_WORKING_DAYS_BEFORE, province_code=province_code)
         mine = open_items.filter(province_code=province_code)
         for kind, qs in (("near", mine.filter(answer_due__gte=ctx.today, answer_due__lte=horizon)), ("overdue", mine.filter(answer_due__lt=ctx.today))):
-            for fb in qs.order_by("answer_due", "id").iterator(chunk_size=500):
+            for fb in qs.annotate(holder_since=lineage.holder_since_expression()).order_by("answer_due", "id").iterator(chunk_size=500):
+                if lineage.belongs_to_another_holder(fb.commune_code, fb.submitted_at, fb.holder_since):
+                    continue  # sent while an old commune of another lineage carried the code: not the holder's staff's to handle
                 if kind == "near":
                     text = f"Coso: phản ánh {fb.code} “{fb.title[:60]}” sắp đến hạn xử lý ({fb.answer_due:%d/%m/%Y})."
                 else:

@@ -32,6 +32,7 @@ from coso.core.text import looks_unaccented_vietnamese, nfc, tokens
 from coso.feedback import errors
 from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory, FeedbackEvent, FeedbackReport, ResponseTemplate
 from coso.rules.lookup import book
+from coso.units import lineage
 from coso.workcalendar.services import add_working_days, effective_start
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -223,9 +224,17 @@ def _notify_sender(fb: Feedback, text: str, subject: str) -> None:
 
 
 def _staff_of(fb: Feedback, roles: set[str]) -> list[Any]:
+    """The active staff of the item's commune with one of ``roles``; nobody for an item sent while an old commune of another
+    lineage carried the code (``lineage.belongs_to_another_holder``: not the holder's staff's to handle). Their commune's
+    start comes with them: no query for an item sent since."""
     from coso.accounts.models import User
 
-    return list(User.objects.filter(is_active=True, commune_code=fb.commune_code, role__in=roles))
+    staff = list(User.objects.filter(is_active=True, commune_code=fb.commune_code, role__in=roles).select_related("unit"))
+    since = next((u.unit.valid_from for u in staff if u.unit is not None and u.unit.code == fb.commune_code and u.unit.valid_to is None),
+                 lineage.UNKNOWN)
+    if staff and lineage.belongs_to_another_holder(fb.commune_code, fb.submitted_at, since):
+        return []
+    return staff
 
 
 def _notify_moderators(fb: Feedback, text: str) -> None:
@@ -834,9 +843,8 @@ def _reopening_commune(fb: Feedback) -> Any:
     that answered it when that commune is merged away (its answer is that commune's history; the reorganisation moves only
     the items still being handled), so reopening it moves it to the commune in force that took over, through its village
     when the village moved to a commune in force (as the reorganisation moves open items), else through the units lineage
-    from the commune that carried the item's code on the day it was sent. None when its commune is still in force (or no successor is known)."""
-    from coso.units import lineage
-
+    from the commune that carried the item's code on the day it was sent. None when its commune is still in force (or no
+    successor is known)."""
     village = fb.village
     if village is not None and _village_in_force(village) and village.commune_code != fb.commune_code:
         target = lineage.commune_in_force(village.commune_code)

@@ -356,11 +356,20 @@ UNKNOWN: Any = object()  # holder_since not read with the row
 def is_other_holders_record(user: Any, code: str, moment: dt.date | dt.datetime | None, holder_since: Any = UNKNOWN, *,
                             foreign: list[RecordWindow] | None = None) -> bool:
     """Whether a record carrying the commune code ``code``, dated ``moment``, is to ``user`` (a commune's staff whose
-    commune holds ``code`` now) another commune's: dated while an ended commune of another lineage carried the code
-    (:func:`other_holder_windows`). ``holder_since``: the start of the commune holding the code, when read with the row
-    (:func:`holder_since_expression`): a record dated since needs no query; ``foreign``: :func:`other_holders_of` the user,
-    when already read (rows of a list)."""
-    if moment is None or not _reaches_own_code(user) or str(code) != user.commune_code:
+    commune holds ``code`` now) another commune's: :func:`belongs_to_another_holder`."""
+    if not _reaches_own_code(user) or str(code) != user.commune_code:
+        return False
+    return belongs_to_another_holder(code, moment, holder_since, foreign=foreign)
+
+
+def belongs_to_another_holder(code: str, moment: dt.date | dt.datetime | None, holder_since: Any = UNKNOWN, *,
+                              foreign: list[RecordWindow] | None = None) -> bool:
+    """Whether a record carrying the commune code ``code``, dated ``moment``, is not the record of the commune holding the
+    code now: dated while an ended commune of another lineage carried the code (:func:`other_holder_windows`).
+    ``holder_since``: the start of the commune holding the code, when read with the row (:func:`holder_since_expression`):
+    a record dated since needs no query; ``foreign``: :func:`other_holder_windows` of the code, when already read (rows of
+    a list)."""
+    if moment is None:
         return False
     day = timezone.localdate(moment) if isinstance(moment, dt.datetime) else moment
     if holder_since is not UNKNOWN and holder_since is not None and day >= holder_since:

@@ -156,3 +156,18 @@ def test_a_dossier_submitted_since_costs_no_query_for_the_code_check(users, reus
         assert r.status_code == 200, r.content
     unit_reads += [x["sql"] for x in q.captured_queries if 'FROM "units_administrativeunit"' in x["sql"] and 'FROM "dossiers_' not in x["sql"]]
     assert not [s for s in unit_reads if "valid_to" in s and "IS NOT NULL" in s], unit_reads
+
+
+def test_deadline_reminders_of_the_old_communes_dossier_do_not_go_to_the_commune_holding_the_code(users, reused):
+    from coso.core.notify import MemoryBackend
+    from coso.jobs.services import run_periodic
+
+    old, new = reused
+    for i, name in enumerate(("onestop", "specialist", "leader")):
+        users[name].phone = f"098800011{i}"
+        users[name].save()
+    assert old.due_date == new.due_date
+    MemoryBackend.outbox.clear()
+    run_periodic("dossier_deadline_reminders", today=new.due_date)
+    texts = [m.text for m in MemoryBackend.outbox]
+    assert any(new.code in t for t in texts) and not any(old.code in t for t in texts)

@@ -101,3 +101,20 @@ def test_the_true_successor_holding_the_old_code_keeps_the_items(users, commune,
                content_type="application/json")
     assert r.status_code == 200, r.content
     assert login(users["other_onestop"]).get(f"/api/v1/feedback/{old.pk}").status_code == 404
+
+
+def test_reminders_and_escalations_of_the_old_communes_item_do_not_go_to_the_commune_holding_the_code(users, reused):
+    from coso.core.notify import MemoryBackend
+    from coso.jobs.services import run_periodic
+
+    old, new = reused
+    for name, phone in (("leader", "0988000111"), ("onestop", "0988000222"), ("specialist", "0988000333")):
+        users[name].phone = phone
+        users[name].save()
+    assert old.answer_due == new.answer_due
+    MemoryBackend.outbox.clear()
+    late = new.answer_due + dt.timedelta(days=1)
+    run_periodic("feedback_escalate_overdue", today=late)
+    run_periodic("feedback_deadline_reminders", today=late if late.weekday() < 5 else late + dt.timedelta(days=7 - late.weekday()))
+    texts = [m.text for m in MemoryBackend.outbox]
+    assert any(new.code in t for t in texts) and not any(old.code in t for t in texts), texts
