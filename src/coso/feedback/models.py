@@ -271,6 +271,11 @@ class FeedbackAttachment(models.Model):
     size = models.PositiveIntegerField()
     is_image = models.BooleanField(default=False)
     hidden = models.BooleanField(_("đã ẩn"), default=False)
+    # The item whose hiding hid this file here: the item it was forwarded from (or one before it) when the hiding came down
+    # the chain of forwarded copies, empty when this item's own moderator hid it. Showing the file again on that item shows
+    # it again here; a file hidden here by this item's moderator stays hidden.
+    hidden_by = models.ForeignKey(Feedback, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                  verbose_name=_("ẩn theo phản ánh"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -464,7 +464,7 @@ def feedback_redact(*, feedback: Feedback, actor: Any, phrases: list[str] | None
             rows = FeedbackAttachment.objects.filter(feedback=fb, pk__in=attachment_ids, hidden=False)
             hidden_ids = sorted(rows.values_list("pk", flat=True))
             names = sorted(set(rows.values_list("file", flat=True)))
-            FeedbackAttachment.objects.filter(pk__in=hidden_ids).update(hidden=True)
+            FeedbackAttachment.objects.filter(pk__in=hidden_ids).update(hidden=True, hidden_by=None)  # this item's own decision
         hidden = len(hidden_ids)
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.REDACT, title=fb.title, text=fb.text,
                note=(note or "Ẩn thông tin cá nhân") + (f"; ẩn {hidden} tệp" if hidden else ""))
@@ -477,12 +477,13 @@ def feedback_redact(*, feedback: Feedback, actor: Any, phrases: list[str] | None
 
 def _hide_on_forwarded_copies(origin: Feedback, names: list[str], *, actor: Any, note: str) -> None:
     """The copies made by forwarding ``origin`` (and their own copies) share its stored files: a file hidden on the item it
-    came from is hidden on them too, each copy with its staff history note and its audit entry."""
+    came from is hidden on them too (recorded as hidden by ``origin``), each copy with its staff history note and its audit
+    entry. A copy where the file is already hidden keeps it hidden as it was (its own moderator's decision stays theirs)."""
     for copy in _forwarded_copies(origin):
         ids = sorted(FeedbackAttachment.objects.filter(feedback=copy, file__in=names, hidden=False).values_list("pk", flat=True))
         if not ids:
             continue
-        FeedbackAttachment.objects.filter(pk__in=ids).update(hidden=True)
+        FeedbackAttachment.objects.filter(pk__in=ids).update(hidden=True, hidden_by=origin)
         _event(copy, actor=actor, kind=FeedbackEvent.Kind.REDACT, title=copy.title, text=copy.text,
                note=f"Ẩn {len(ids)} tệp đã ẩn ở phản ánh gốc {origin.code}." + (f" {note}" if note else ""))
         audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=copy, verb="feedback_hide_attachments",
@@ -500,8 +501,9 @@ def _forwarded_copies(origin: Feedback) -> Iterator[Feedback]:
 
 
 def feedback_unhide_attachments(*, feedback: Feedback, actor: Any, attachment_ids: list[int], note: str = "") -> Feedback:
-    """Show again attachments a moderator hid ("Hiện lại tệp"), on the item and on the copies made by forwarding it, where
-    the same stored file is hidden (as hiding hid it there). A file that is not hidden is refused (409), nothing written."""
+    """Show again attachments a moderator hid ("Hiện lại tệp"), on the item and on the copies made by forwarding it where
+    the same stored file was hidden by the same hiding (this item's, or the one that came down the chain to it); a copy
+    whose own moderator hid the file keeps it hidden. A file that is not hidden is refused (409), nothing written."""
     _can_handle(actor, feedback)
     note = _moderation_note(note)
     wanted = sorted(set(attachment_ids or []))
@@ -515,24 +517,29 @@ def feedback_unhide_attachments(*, feedback: Feedback, actor: Any, attachment_id
         shown = [r for r in rows if not r.hidden]
         if shown:
             raise errors.ATTACHMENT_NOT_HIDDEN(details={"not_hidden": [r.pk for r in shown]})
-        names = sorted({r.file.name or "" for r in rows})
-        FeedbackAttachment.objects.filter(pk__in=wanted).update(hidden=False)
+        # each file as hidden by: this item's own hiding, or the item whose hiding came down to it
+        hidings = sorted({(r.file.name or "", r.hidden_by_id or fb.pk) for r in rows})
+        FeedbackAttachment.objects.filter(pk__in=wanted).update(hidden=False, hidden_by=None)
         _save(fb, [])
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.UNHIDE_ATTACHMENTS, note=f"Hiện lại {len(wanted)} tệp." + (f" {note}" if note else ""))
         audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=fb, verb="feedback_unhide_attachments",
                   after={"attachments_shown": wanted}, reason=note)
-        _show_on_forwarded_copies(fb, names, actor=actor, note=note)
+        _show_on_forwarded_copies(fb, hidings, actor=actor, note=note)
     return fb
 
 
-def _show_on_forwarded_copies(origin: Feedback, names: list[str], *, actor: Any, note: str) -> None:
-    """The reverse of ``_hide_on_forwarded_copies``: the copies (and their own copies) sharing a file shown again on
-    ``origin`` show it again too, each with its staff history note and its audit entry."""
+def _show_on_forwarded_copies(origin: Feedback, hidings: list[tuple[str, int]], *, actor: Any, note: str) -> None:
+    """The reverse of ``_hide_on_forwarded_copies``: the copies (and their own copies) where a file shown again on ``origin``
+    was hidden by the same hiding (``hidings``: the file's name and the pk of the item whose hiding hid it) show it again
+    too, each with its staff history note and its audit entry; a file a copy's own moderator hid stays hidden there."""
+    same_hiding = Q()
+    for name, hidden_by in hidings:
+        same_hiding |= Q(file=name, hidden_by_id=hidden_by)
     for copy in _forwarded_copies(origin):
-        ids = sorted(FeedbackAttachment.objects.filter(feedback=copy, file__in=names, hidden=True).values_list("pk", flat=True))
+        ids = sorted(FeedbackAttachment.objects.filter(same_hiding, feedback=copy, hidden=True).values_list("pk", flat=True))
         if not ids:
             continue
-        FeedbackAttachment.objects.filter(pk__in=ids).update(hidden=False)
+        FeedbackAttachment.objects.filter(pk__in=ids).update(hidden=False, hidden_by=None)
         _event(copy, actor=actor, kind=FeedbackEvent.Kind.UNHIDE_ATTACHMENTS,
                note=f"Hiện lại {len(ids)} tệp đã hiện lại ở phản ánh gốc {origin.code}." + (f" {note}" if note else ""))
         audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=copy, verb="feedback_unhide_attachments",
@@ -1007,7 +1014,7 @@ def _receive_forwarded(origin: Feedback, unit: Any, *, actor: Any, now: dt.datet
     copy.save(update_fields=["code"])
     FeedbackAttachment.objects.bulk_create([
         FeedbackAttachment(feedback=copy, file=a.file.name, original_name=a.original_name, content_type=a.content_type, size=a.size,
-                           is_image=a.is_image, hidden=a.hidden)
+                           is_image=a.is_image, hidden=a.hidden, hidden_by_id=(a.hidden_by_id or origin.pk) if a.hidden else None)
         for a in origin.attachments.all()
     ])
     origin_name = _unit_name(origin.commune_code)

@@ -195,3 +195,90 @@ def test_the_audit_label_of_showing_a_file_again():
     from coso.core.audit_display import VERB_LABELS
 
     assert "feedback_unhide_attachments" in VERB_LABELS
+
+
+def test_showing_a_file_again_on_the_original_keeps_it_hidden_where_a_copys_moderator_hid_it(submit, users, login, commune,
+                                                                                               other_commune, media):
+    """A copy's commune hid a file itself (its own decision, its own reason): the original's moderator showing the same
+    file again shows it only where the original's hiding hid it, not on that copy nor on the copies made from it."""
+    with time_machine.travel(MONDAY, tick=False):
+        origin = submit(actor=users["citizen"], files=_files())
+    copy = forward_to_commune(origin, users["onestop"], other_commune.code)
+    again = forward_to_commune(copy, users["other_onestop"], commune.code)
+    first, second = _rows(origin)
+    on_copy = {a.file.name: a for a in copy.attachments.all()}
+    on_again = {a.file.name: a for a in again.attachments.all()}
+    # the copy's commune hides the first file on its copy (hidden on the copy made from it too)...
+    r = login(users["other_onestop"]).post(f"{API}/{copy.pk}/moderate", {"action": "redact", "attachment_ids": [on_copy[first.file.name].pk],
+                                                                         "reason": "Ảnh có biển số xe."}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    # ...then the original's moderator hides both files and shows both again
+    c = login(users["onestop"])
+    r = c.post(f"{API}/{origin.pk}/moderate", {"action": "redact", "attachment_ids": [first.pk, second.pk]}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert all(a.hidden for a in FeedbackAttachment.objects.filter(feedback__in=[copy, again]))
+    r = c.post(f"{API}/{origin.pk}/moderate", {"action": "unhide_attachments", "attachment_ids": [first.pk, second.pk]},
+               content_type="application/json")
+    assert r.status_code == 200, r.content
+
+    for row in (first, second, on_copy[second.file.name], on_again[second.file.name]):
+        row.refresh_from_db()
+        assert not row.hidden, row.file.name
+    for row in (on_copy[first.file.name], on_again[first.file.name]):
+        row.refresh_from_db()
+        assert row.hidden, row.file.name
+    for fb, row in ((copy, on_copy[second.file.name]), (again, on_again[second.file.name])):
+        entry = AuditLog.objects.get(object_type="feedback.Feedback", object_id=str(fb.pk), verb="feedback_unhide_attachments")
+        assert entry.after == {"attachments_shown": [row.pk], "origin": origin.code}
+
+    # the copy's own moderator may still show it again, on its copy and on the copy made from it
+    r = login(users["other_onestop"]).post(f"{API}/{copy.pk}/moderate", {"action": "unhide_attachments",
+                                                                         "attachment_ids": [on_copy[first.file.name].pk]},
+                                           content_type="application/json")
+    assert r.status_code == 200, r.content
+    for row in (on_copy[first.file.name], on_again[first.file.name]):
+        row.refresh_from_db()
+        assert not row.hidden
+
+
+def test_a_file_hidden_before_forwarding_is_shown_again_on_the_copy_with_the_original(submit, users, login, other_commune, media):
+    with time_machine.travel(MONDAY, tick=False):
+        origin = submit(actor=users["citizen"], files=_files())
+    first, _second = _rows(origin)
+    svc.feedback_redact(feedback=origin, actor=users["onestop"], attachment_ids=[first.pk], patterns=False)
+    copy = forward_to_commune(origin, users["onestop"], other_commune.code)
+    on_copy = copy.attachments.get(file=first.file.name)
+    assert on_copy.hidden
+
+    r = login(users["onestop"]).post(f"{API}/{origin.pk}/moderate", {"action": "unhide_attachments", "attachment_ids": [first.pk]},
+                                     content_type="application/json")
+    assert r.status_code == 200, r.content
+    on_copy.refresh_from_db()
+    assert not on_copy.hidden
+
+
+def test_the_migration_records_the_files_hidden_with_the_original_on_existing_copies(submit, users, other_commune, commune, media):
+    """Rows hidden before ``hidden_by`` existed: a copy's file hidden as on the item it came from is recorded as hidden by
+    the first item up the chain that hid it (as the original's showing again used to reach it); one hidden while that item
+    shows it stays the copy's own."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("coso.feedback.migrations.0013_attachment_hidden_by")
+    with time_machine.travel(MONDAY, tick=False):
+        origin = submit(actor=users["citizen"], files=_files())
+    copy = forward_to_commune(origin, users["onestop"], other_commune.code)
+    again = forward_to_commune(copy, users["other_onestop"], commune.code)
+    first, second = _rows(origin)
+    svc.feedback_redact(feedback=copy, actor=users["other_onestop"], attachment_ids=[copy.attachments.get(file=second.file.name).pk],
+                        patterns=False)
+    svc.feedback_redact(feedback=origin, actor=users["onestop"], attachment_ids=[first.pk], patterns=False)
+    expected = dict(FeedbackAttachment.objects.values_list("pk", "hidden_by_id"))
+    assert expected[again.attachments.get(file=first.file.name).pk] == origin.pk
+    assert expected[again.attachments.get(file=second.file.name).pk] == copy.pk
+    FeedbackAttachment.objects.update(hidden_by=None)
+
+    migration.hidden_by_for_existing_copies(apps, None)
+
+    assert dict(FeedbackAttachment.objects.values_list("pk", "hidden_by_id")) == expected
