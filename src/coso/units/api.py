@@ -317,7 +317,10 @@ class ReorganisationIn(Schema):
     spec: dict = Field(description="What the decision changes; shapes in coso.units.reorg_spec.")
 
 
-class ReorganisationOut(Schema):
+class ReorganisationListOut(Schema):
+    """A reorganisation in the list: without its preview, which for one still scheduled is computed again from its decision
+    and today's data (every app's movers counting), so once per reorganisation; ``GET /reorganisations/{id}`` gives it."""
+
     id: int
     province_code: str
     kind: str
@@ -327,11 +330,14 @@ class ReorganisationOut(Schema):
     title: str
     status: str
     spec: dict
-    preview: dict = Field(description="What it will move: for one still scheduled, computed from its decision and today's data; "
-                                      "otherwise as announced when it was scheduled.")
     result: dict
     error: str
     version: int
+
+
+class ReorganisationOut(ReorganisationListOut):
+    preview: dict = Field(description="What it will move: for one still scheduled, computed from its decision and today's data; "
+                                      "otherwise as announced when it was scheduled.")
 
     @staticmethod
     def resolve_preview(obj: Any) -> dict:
@@ -362,7 +368,8 @@ def schedule_reorganisation(request: HttpRequest, payload: ReorganisationIn):  #
     return Status(201, services.reorganisation_schedule(**_reorg_args(request, payload)))
 
 
-@router.get("/reorganisations", response=list[ReorganisationOut], summary="Reorganisations of the caller's province")
+@router.get("/reorganisations", response=list[ReorganisationListOut],
+            summary="Reorganisations of the caller's province (each one's preview: GET /reorganisations/{id})")
 @paginate
 def list_reorganisations(request: HttpRequest, status: str = ""):  # type: ignore[no-untyped-def]
     from coso.units.selectors import reorganisation_list
