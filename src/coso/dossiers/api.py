@@ -28,7 +28,7 @@ from coso.core.types import AuthedHttpRequest
 from coso.dossiers import documents, errors, selectors, services
 from coso.dossiers.constants import Status
 from coso.dossiers.models import Dossier
-from coso.procedures.selectors import offered_procedure
+from coso.procedures.selectors import offered_procedure, offered_version_of
 from coso.units.models import AdministrativeUnit
 
 router = Router(tags=["dossiers"])
@@ -252,6 +252,15 @@ def _procedure(code: str, province_code: str) -> Any:
     return proc
 
 
+def _offered_version(code: str, province_code: str, day: dt.date) -> Any:
+    """The version of the procedure ``code`` offered on ``day`` in the province, read with its procedure in one query
+    (``procedures.selectors.offered_version_of``), else ``unknown-procedure`` as :func:`_procedure`."""
+    version = offered_version_of(code, on=day, province_code=province_code)
+    if version is None:
+        raise errors.UNKNOWN_PROCEDURE(details={"fields": {"procedure_code": ["Không tồn tại."]}})
+    return version
+
+
 def _applicant(p: ApplicantIn) -> services.Applicant:
     return services.Applicant(name=p.applicant_name, phone=p.applicant_phone, email=p.applicant_email, citizen_id=p.applicant_citizen_id,
                               address=p.applicant_address, zalo_opt_in=p.zalo_opt_in)
@@ -271,9 +280,13 @@ def intake(request: HttpRequest):  # type: ignore[no-untyped-def]
     if commune is None:
         raise errors.INTAKE_FORBIDDEN()
     payload, files = _submission(request, IntakeIn)
-    d = services.receive_at_counter(actor=user, commune=commune, applicant=_applicant(payload), procedure=_procedure(payload.procedure_code, commune.province_code),
+    # The receipt's moment is taken here, so that the version is the one in force on the receipt day (the service files
+    # the dossier under it, as it would have looked it up for that day itself).
+    now = timezone.now()
+    version = _offered_version(payload.procedure_code, commune.province_code, timezone.localdate(now))
+    d = services.receive_at_counter(actor=user, commune=commune, applicant=_applicant(payload), procedure_version=version,
                                     documents=[d if isinstance(d, str) else d.dict() for d in payload.documents], files=files,
-                                    channel=payload.channel, note=payload.note)
+                                    channel=payload.channel, note=payload.note, received_at=now)
     # The dossier as the service saved it (in the officer's own commune, checked above): reading it back
     # would only repeat the same row.
     return 201, d

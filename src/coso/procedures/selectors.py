@@ -55,6 +55,23 @@ def offered_version(procedure: Procedure, *, on: dt.date, province_code: str = "
     return procedure.version_on(on, province_code)
 
 
+def offered_version_of(code: str, *, on: dt.date, province_code: str = "") -> ProcedureVersion | None:
+    """:func:`offered_procedure` and :func:`offered_version` in one query: the version (its ``procedure`` loaded with it) a
+    dossier of the procedure ``code`` received on ``on`` in ``province_code`` is filed under, or None when no procedure has
+    that code or it is not offered that day (ended by then, or no version in force: see :func:`offered`)."""
+    candidates = list(ProcedureVersion.objects.select_related("procedure").filter(_live(on), procedure__code=code, province_code__in={"", province_code})
+                      .order_by())
+    if not candidates:
+        return None
+    procedure = candidates[0].procedure
+    if not (procedure.is_active or (procedure.ends_on is not None and on < procedure.ends_on)):
+        return None
+    from coso.rules.lookup import select_in_force
+
+    version: ProcedureVersion | None = select_in_force(candidates, on, province_code)
+    return version
+
+
 def province_for(user: Any) -> str:
     """The province whose own versions a reader sees (her own; anonymous readers see the national rules)."""
     if user is not None and getattr(user, "is_authenticated", False):

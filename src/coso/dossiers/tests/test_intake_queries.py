@@ -1,0 +1,87 @@
+"""What a dossier received at the counter through the API reads: the procedure catalogue once (the version in force with
+its procedure), and nothing more than the intake needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from coso.dossiers.models import Dossier
+
+pytestmark = pytest.mark.django_db
+
+PAPER = "Tờ khai đăng ký khai sinh"
+
+
+def _intake(client, code: str = "1.001193"):  # type: ignore[no-untyped-def]
+    body = {"procedure_code": code, "applicant_name": "Trần Thị Bình", "applicant_phone": "0909123456", "applicant_citizen_id": "079090001234",
+            "documents": [PAPER]}
+    return client.post("/api/v1/dossiers/intake", json.dumps(body), content_type="application/json", secure=True)
+
+
+def _catalogue_reads(queries: list[dict]) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].startswith("SELECT")
+            and ('FROM "procedures_procedure"' in q["sql"] or 'FROM "procedures_procedureversion"' in q["sql"])]
+
+
+def test_intake_reads_the_procedure_and_its_version_in_one_query(client, users, version):
+    client.force_login(users["onestop"])
+    with CaptureQueriesContext(connection) as q:
+        r = _intake(client)
+    assert r.status_code == 201, r.content
+    assert len(_catalogue_reads(q.captured_queries)) == 1
+    d = Dossier.objects.get(pk=r.json()["id"])
+    assert d.procedure_version_id == version.pk
+    assert r.json()["procedure_code"] == "1.001193" and r.json()["procedure_name"] == "Đăng ký khai sinh"
+
+
+def test_intake_files_under_the_provinces_own_version(client, users, version, commune):
+    from coso.procedures.models import ProcedureVersion
+
+    own = ProcedureVersion.objects.create(procedure=version.procedure, province_code=commune.province_code, valid_from=dt.date(2021, 1, 1),
+                                          time_limit=Decimal(5), required_documents=[{"name": PAPER, "copies": 1, "required": True}])
+    ProcedureVersion.objects.create(procedure=version.procedure, province_code="01", valid_from=dt.date(2022, 1, 1), time_limit=Decimal(9))
+    client.force_login(users["onestop"])
+    r = _intake(client)
+    assert r.status_code == 201, r.content
+    assert Dossier.objects.get(pk=r.json()["id"]).procedure_version_id == own.pk
+
+
+@pytest.mark.parametrize("case", ["unknown", "ended", "not-yet", "version-ended"])
+def test_intake_of_a_procedure_not_offered_today_is_refused(client, users, version, case):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    p = version.procedure
+    code = p.code
+    if case == "unknown":
+        code = "9.999999"
+    elif case == "ended":
+        p.is_active, p.ends_on = False, today
+        p.save()
+    elif case == "not-yet":
+        version.valid_from = today + dt.timedelta(days=1)
+        version.save()
+    else:
+        version.valid_to = today
+        version.save()
+    client.force_login(users["onestop"])
+    r = _intake(client, code)
+    assert r.status_code == 400 and r.json()["code"] == "unknown-procedure", r.content
+    assert not Dossier.objects.exists()
+
+
+def test_intake_of_a_procedure_ending_later_is_received(client, users, version):
+    from django.utils import timezone
+
+    p = version.procedure
+    p.is_active, p.ends_on = False, timezone.localdate() + dt.timedelta(days=1)
+    p.save()
+    client.force_login(users["onestop"])
+    assert _intake(client).status_code == 201
