@@ -134,3 +134,28 @@ def test_the_migration_fills_documents_from_the_word_index(people):
     assert _find(qs, "test.ft.e", "le an", province_code="01") == [ids["leader"]]
     assert migration._kind_number("dossier") == kind_number("dossier")
     assert migration.POSTGRES_VECTOR == search.POSTGRES_VECTOR and migration.OBJECT_BITS == search.OBJECT_BITS
+
+
+@pytest.mark.django_db
+def test_an_objects_index_rows_are_the_same_written_in_one_statement_or_in_bulk(people, monkeypatch):
+    """search_index_set writes an object's few words with plain INSERTs (one statement on PostgreSQL) and a longer text
+    through bulk_create: the same entries and document either way, found by the same searches."""
+    ids, qs = people
+    texts = ["Nguyễn Thị Minh Khai", "0909123456", search.marked_citizen_id("079090001234")]
+
+    def rows(kind: str) -> tuple[list[tuple], list[tuple]]:
+        entries = sorted(SearchEntry.objects.filter(kind=kind).values_list("object_id", "token", "province_code", "commune_code"))
+        docs = list(SearchDocument.objects.filter(kind=kind).values_list("object_id", "terms"))
+        return entries, docs
+
+    search_index_set(kind="test.ft.one", object_id=ids["onestop"], texts=texts, province_code="79", commune_code="26734", new=True)
+    monkeypatch.setattr(search, "ONE_STATEMENT_WORDS", 0)
+    search_index_set(kind="test.ft.bulk", object_id=ids["onestop"], texts=texts, province_code="79", commune_code="26734", new=True)
+    one, bulk = rows("test.ft.one"), rows("test.ft.bulk")
+    assert one == bulk and len(one[0]) == 6 and one[1] == [(ids["onestop"], "_p79 _c26734 0909123456 _i079090001234 khai minh nguyen thi")]
+    for kind in ("test.ft.one", "test.ft.bulk"):
+        assert _find(qs, kind, "nguyen khai", province_code="79") == [ids["onestop"]]
+        assert _find(qs, kind, "minh 0909", commune_code="26734") == [ids["onestop"]]
+    monkeypatch.setattr(search, "ONE_STATEMENT_WORDS", 200)
+    search_index_set(kind="test.ft.bulk", object_id=ids["onestop"], texts=["Lê Văn Tám"], province_code="79")  # replaced, not added
+    assert rows("test.ft.bulk")[1] == [(ids["onestop"], "_p79 le tam van")] and _find(qs, "test.ft.bulk", "le tam") == [ids["onestop"]]

@@ -1,5 +1,5 @@
-"""What a dossier received at the counter through the API reads: the procedure catalogue once (the version in force with
-its procedure), and nothing more than the intake needs."""
+"""What a dossier received at the counter through the API reads and writes: the procedure catalogue once (the version in
+force with its procedure), and its search index in one statement on PostgreSQL (two on SQLite)."""
 
 from __future__ import annotations
 
@@ -85,3 +85,15 @@ def test_intake_of_a_procedure_ending_later_is_received(client, users, version):
     p.save()
     client.force_login(users["onestop"])
     assert _intake(client).status_code == 201
+
+
+def test_intake_writes_its_search_index_in_one_statement_on_postgresql(client, users, version):
+    client.force_login(users["onestop"])
+    with CaptureQueriesContext(connection) as q:
+        r = _intake(client)
+    assert r.status_code == 201, r.content
+    writes = [x["sql"] for x in q.captured_queries if '"core_searchentry"' in x["sql"] or '"core_searchdocument"' in x["sql"]]
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 2)
+    client.force_login(users["specialist"])
+    found = client.get("/api/v1/dossiers/", {"q": "tran binh"}, secure=True).json()
+    assert [d["id"] for d in found["items"]] == [r.json()["id"]]
