@@ -6,9 +6,23 @@ from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
+
 from coso.accounts import twofactor
 
 EXEMPT_PREFIXES = ("/static/", "/accounts/logout/", "/accounts/2fa/", "/i18n/", "/favicon.ico", "/api/v1/core/health")
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django-otp's (``request.user.otp_device``, ``is_verified()``), with the device that verified the session read with
+    the session itself (``coso.accounts.sessions``: joined to the session's row) instead of a query on every request;
+    read by django-otp as before when the session engine did not read it."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Any:
+        from coso.accounts.sessions import loaded_device
+
+        found, device = loaded_device(self._normalize_persistent_id(persistent_id))
+        return device if found else super()._device_from_persistent_id(persistent_id)
 
 
 class OtpRequiredMiddleware:

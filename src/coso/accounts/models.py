@@ -247,6 +247,12 @@ class SignInSession(AbstractBaseSession):
     signed_in_at = models.DateTimeField(_("đăng nhập lúc"), null=True, blank=True)
     device = models.CharField(_("thiết bị"), max_length=255, blank=True, default="")
     ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    # The authenticator that verified the session (django-otp's device in the session's data), when it is one, so that the
+    # session engine reads it with the session (``coso.accounts.sessions.loaded_device``) instead of a query on every
+    # request. As ``user``: no constraint (removing a device leaves nothing to update here; a session pointing to a
+    # removed device finds none and is no longer verified), only read.
+    otp_device = models.ForeignKey("otp_totp.TOTPDevice", verbose_name=_("thiết bị xác thực"), null=True, blank=True,
+                                   on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
 
     class Meta(AbstractBaseSession.Meta):
         db_table = "accounts_session"

@@ -18,6 +18,8 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
 
+from django_otp import DEVICE_ID_SESSION_KEY
+
 SIGNED_IN_AT = "coso_signed_in_at"
 DEVICE = "coso_device"
 IP = "coso_ip"
@@ -28,6 +30,9 @@ DEVICE_MAX = 255
 # ``get_user`` (``LockoutModelBackend``): one query instead of two on every signed-in request. Cleared when the request
 # ends (``clear_loaded_account``), and set again, or to None, by every load.
 _LOADED_ACCOUNT: contextvars.ContextVar[Any] = contextvars.ContextVar("coso_session_account", default=None)
+# The same for the authenticator that verified the session (``SignInSession.otp_device``), for the two-factor middleware
+# (``coso.accounts.middleware.OTPMiddleware``): (the column's device id, the device read, None when it no longer exists).
+_LOADED_DEVICE: contextvars.ContextVar[tuple[int, Any] | None] = contextvars.ContextVar("coso_session_otp_device", default=None)
 
 
 def loaded_account(user_id: Any) -> Any:
@@ -39,8 +44,30 @@ def loaded_account(user_id: Any) -> Any:
     return account
 
 
+def _totp_device_id(persistent_id: Any) -> int | None:
+    """The id of the TOTP device django-otp's persistent id (``otp_totp.totpdevice/<id>``) names, None for another kind."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    label, _sep, pk = str(persistent_id or "").rpartition("/")
+    if label != TOTPDevice.model_label() or not pk.isdigit():
+        return None
+    return int(pk)
+
+
+def loaded_device(persistent_id: str) -> tuple[bool, Any]:
+    """``(True, device)`` when the device this persistent id names was read with the current request's session (``device``
+    None: it no longer exists); ``(False, None)`` when it was not read that way (another kind of device, a session saved
+    before the column, a column that disagrees with the data): django-otp reads it itself. django-otp still checks the
+    device's account and that it is confirmed (``OTPMiddleware._finalize_device``)."""
+    loaded = _LOADED_DEVICE.get()
+    if loaded is None or loaded[0] != _totp_device_id(persistent_id):
+        return False, None
+    return True, loaded[1]
+
+
 def clear_loaded_account(**_: Any) -> None:
     _LOADED_ACCOUNT.set(None)
+    _LOADED_DEVICE.set(None)
 
 
 class SessionStore(DatabaseSessionStore):
@@ -51,17 +78,20 @@ class SessionStore(DatabaseSessionStore):
         return SignInSession
 
     def _get_session_from_db(self) -> Any:
-        """Django's read of the session (unexpired, by its key), with the account it belongs to in the same query."""
+        """Django's read of the session (unexpired, by its key), with the account it belongs to and the authenticator that
+        verified it in the same query."""
         _LOADED_ACCOUNT.set(None)
+        _LOADED_DEVICE.set(None)
         model: Any = self.model  # SignInSession (get_model_class)
         try:
-            s = model.objects.select_related("user").get(session_key=self.session_key, expire_date__gt=timezone.now())
+            s = model.objects.select_related("user", "otp_device").get(session_key=self.session_key, expire_date__gt=timezone.now())
         except (model.DoesNotExist, SuspiciousOperation) as e:
             if isinstance(e, SuspiciousOperation):
                 logging.getLogger(f"django.security.{e.__class__.__name__}").warning(str(e))
             self._session_key = None
             return None
         _LOADED_ACCOUNT.set(s.user if s.user_id is not None else None)
+        _LOADED_DEVICE.set((s.otp_device_id, s.otp_device) if s.otp_device_id is not None else None)
         return s
 
     def create_model_instance(self, data: dict[str, Any]) -> Any:
@@ -74,6 +104,7 @@ class SessionStore(DatabaseSessionStore):
             obj.signed_in_at = dt.datetime.fromisoformat(str(data[SIGNED_IN_AT]))
         except (KeyError, TypeError, ValueError):
             obj.signed_in_at = None
+        obj.otp_device_id = _totp_device_id(data.get(DEVICE_ID_SESSION_KEY))
         obj.device = str(data.get(DEVICE) or "")[:DEVICE_MAX]
         obj.ip = data.get(IP) or None
         return obj
