@@ -257,7 +257,10 @@ def _copy_steps(dossier: Dossier, version: Any) -> list[DossierStep]:
 
 def _new_steps(dossier: Dossier, version: Any) -> list[DossierStep]:
     """The steps _copy_steps writes, not yet saved (the dossier may not be saved yet either)."""
-    configured = list(version.steps.order_by("order").values_list("order", "name", "role", "share_percent"))
+    # read with the version when the caller got it from procedures.selectors.offered_version_of (the API's intake)
+    configured = version.__dict__.get("ordered_steps")
+    if configured is None:
+        configured = list(version.steps.order_by("order").values_list("order", "name", "role", "share_percent"))
     rows = configured or default_steps(dossier.province_code, dossier.commune_code, timezone.localdate(dossier.received_at) if dossier.received_at else None)
     steps = [DossierStep(dossier=dossier, order=i + 1, name=name, role=role, share_percent=share) for i, (_o, name, role, share) in enumerate(rows)]
     _step_due_dates(dossier, steps)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -63,6 +64,10 @@ class ProcedureVersion(models.Model):
         NONE = "none", _("Không trực tuyến")
         PARTIAL = "partial", _("Trực tuyến một phần")
         FULL = "full", _("Trực tuyến toàn trình")
+
+    # Not a column: the steps (order, name, role, share_percent) in order, read with the version by
+    # ``selectors.offered_version_of`` (absent on a version read otherwise).
+    ordered_steps: list[tuple[Any, ...]]
 
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions")
     province_code = models.CharField(_("tỉnh (để trống: toàn quốc)"), max_length=8, blank=True, default="")

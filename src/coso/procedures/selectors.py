@@ -55,21 +55,40 @@ def offered_version(procedure: Procedure, *, on: dt.date, province_code: str = "
     return procedure.version_on(on, province_code)
 
 
+STEP_COLUMNS = ("order", "name", "role", "share_percent")
+
+
 def offered_version_of(code: str, *, on: dt.date, province_code: str = "") -> ProcedureVersion | None:
     """:func:`offered_procedure` and :func:`offered_version` in one query: the version (its ``procedure`` loaded with it) a
     dossier of the procedure ``code`` received on ``on`` in ``province_code`` is filed under, or None when no procedure has
-    that code or it is not offered that day (ended by then, or no version in force: see :func:`offered`)."""
-    candidates = list(ProcedureVersion.objects.select_related("procedure").filter(_live(on), procedure__code=code, province_code__in={"", province_code})
-                      .order_by())
-    if not candidates:
+    that code or it is not offered that day (ended by then, or no version in force: see :func:`offered`).
+
+    The version's steps come in the same query (a LEFT JOIN: a version without steps has none), as its ``ordered_steps``:
+    (order, name, role, share_percent) in their order, what ``version.steps.order_by("order").values_list(*STEP_COLUMNS)``
+    reads."""
+    rows = (ProcedureVersion.objects.select_related("procedure").filter(_live(on), procedure__code=code, province_code__in={"", province_code})
+            .annotate(**{f"step_{c}": F(f"steps__{c}") for c in STEP_COLUMNS}).order_by())
+    versions: dict[Any, ProcedureVersion] = {}
+    procedure: Procedure | None = None
+    for row in rows:
+        version = versions.get(row.pk)
+        if version is None:
+            version = versions[row.pk] = row
+            procedure = version.procedure = procedure or row.procedure
+            version.ordered_steps = []
+        step = tuple(getattr(row, f"step_{c}") for c in STEP_COLUMNS)
+        if step[0] is not None:
+            version.ordered_steps.append(step)
+    if procedure is None:
         return None
-    procedure = candidates[0].procedure
     if not (procedure.is_active or (procedure.ends_on is not None and on < procedure.ends_on)):
         return None
     from coso.rules.lookup import select_in_force
 
-    version: ProcedureVersion | None = select_in_force(candidates, on, province_code)
-    return version
+    chosen: ProcedureVersion | None = select_in_force(versions.values(), on, province_code)
+    if chosen is not None:
+        chosen.ordered_steps.sort(key=lambda s: s[0])
+    return chosen
 
 
 def province_for(user: Any) -> str:

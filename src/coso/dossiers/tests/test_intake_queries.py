@@ -1,5 +1,5 @@
 """What a dossier received at the counter through the API reads and writes: the procedure catalogue once (the version in
-force with its procedure), and its search index in one statement on PostgreSQL (two on SQLite)."""
+force with its procedure and its steps), and its search index in one statement on PostgreSQL (two on SQLite)."""
 
 from __future__ import annotations
 
@@ -27,10 +27,10 @@ def _intake(client, code: str = "1.001193"):  # type: ignore[no-untyped-def]
 
 def _catalogue_reads(queries: list[dict]) -> list[str]:
     return [q["sql"] for q in queries if q["sql"].startswith("SELECT")
-            and ('FROM "procedures_procedure"' in q["sql"] or 'FROM "procedures_procedureversion"' in q["sql"])]
+            and any(f'FROM "procedures_{table}"' in q["sql"] for table in ("procedure", "procedureversion", "procedurestep"))]
 
 
-def test_intake_reads_the_procedure_and_its_version_in_one_query(client, users, version):
+def test_intake_reads_the_procedure_its_version_and_its_steps_in_one_query(client, users, version):
     client.force_login(users["onestop"])
     with CaptureQueriesContext(connection) as q:
         r = _intake(client)
@@ -39,18 +39,32 @@ def test_intake_reads_the_procedure_and_its_version_in_one_query(client, users, 
     d = Dossier.objects.get(pk=r.json()["id"])
     assert d.procedure_version_id == version.pk
     assert r.json()["procedure_code"] == "1.001193" and r.json()["procedure_name"] == "Đăng ký khai sinh"
+    assert [(s.order, s.name, s.role, s.share_percent) for s in d.steps.order_by("order")] == [
+        (s.order, s.name, s.role, s.share_percent) for s in version.steps.order_by("order")]
+    assert d.current_step_name == "Tiếp nhận" and d.waiting_role == "onestop_officer"
 
 
 def test_intake_files_under_the_provinces_own_version(client, users, version, commune):
-    from coso.procedures.models import ProcedureVersion
+    from coso.dossiers.services import default_steps
+    from coso.procedures.models import ProcedureStep, ProcedureVersion
 
+    # the province's own version has no steps of its own (the rule book's default steps apply), the national one has four
     own = ProcedureVersion.objects.create(procedure=version.procedure, province_code=commune.province_code, valid_from=dt.date(2021, 1, 1),
                                           time_limit=Decimal(5), required_documents=[{"name": PAPER, "copies": 1, "required": True}])
-    ProcedureVersion.objects.create(procedure=version.procedure, province_code="01", valid_from=dt.date(2022, 1, 1), time_limit=Decimal(9))
+    other = ProcedureVersion.objects.create(procedure=version.procedure, province_code="01", valid_from=dt.date(2022, 1, 1), time_limit=Decimal(9))
+    ProcedureStep.objects.create(version=other, order=1, name="Khác", role="specialist", share_percent=100)
     client.force_login(users["onestop"])
     r = _intake(client)
     assert r.status_code == 201, r.content
-    assert Dossier.objects.get(pk=r.json()["id"]).procedure_version_id == own.pk
+    d = Dossier.objects.get(pk=r.json()["id"])
+    assert d.procedure_version_id == own.pk
+    assert [(s.order, s.name, s.role) for s in d.steps.order_by("order")] == [
+        (i + 1, name, role) for i, (_o, name, role, _share) in enumerate(default_steps(commune.province_code, commune.code))]
+    # and once the province's version has steps, they are the ones copied, in their order
+    for order, name in [(2, "Bước hai"), (1, "Bước một")]:
+        ProcedureStep.objects.create(version=own, order=order, name=name, role="onestop_officer", share_percent=50)
+    d = Dossier.objects.get(pk=_intake(client).json()["id"])
+    assert [(s.order, s.name) for s in d.steps.order_by("order")] == [(1, "Bước một"), (2, "Bước hai")]
 
 
 @pytest.mark.parametrize("case", ["unknown", "ended", "not-yet", "version-ended"])
