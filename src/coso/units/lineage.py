@@ -3,17 +3,18 @@
 Other modules use these selectors instead of reading ``UnitSuccession`` themselves:
 
 - ``successor_codes(old_code)``: the current commune code(s) an old commune became, primary first
-  (an old commune divided between several new communes has several).
+  (an old commune divided between several new communes has several), through later reorganisations too.
 - ``ended_on(code)``: the day the commune that last carried a code ended, when no commune in force carries it.
 - ``commune_in_force(code)``: the commune in force that answers for a code's records now (the code's own commune, or the
   primary successor of an ended one, through later reorganisations too).
-- ``lineage_map()``: {old commune code: primary current code} for every old commune, to regroup
-  rows in Python.
-- ``current_code_expression(code_field, date_field)``: the same mapping as a database expression,
-  for reports that group records by commune code across 1/7/2025: a record stamped with an old
-  commune's code before the reorganisation is counted under the current commune.
+- ``lineage_map()``: {old commune code: primary current code} for every old commune of 1/7/2025, to regroup
+  rows dated before it in Python.
+- ``current_code_expression(code_field, date_field)``: the commune in force a record counts under, as a database
+  expression, for reports that group records by commune code: a record stamped with an ended commune's code, dated
+  while that commune carried it, is counted under the commune that took it over, through every recorded succession
+  (the 1/7/2025 reorganisation and the province's later mergers and splits, one after another).
 - ``commune_with_predecessors_q(code, ...)``: filter for one current commune's records, including
-  the old communes' records from before the reorganisation.
+  its predecessors' records dated while they carried their codes (the same mapping).
 - ``predecessors_read_q(user)``: the old communes' records (before the reorganisation) the staff of the commune
   (province) they were merged into may read; every recorded succession counts, the 1/7/2025 reorganisation and the
   province's later mergers and splits, each with its own date (``predecessor_windows(code)``).
@@ -36,7 +37,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, CharField, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -57,15 +58,30 @@ def successor_codes(old_code: str, *, effective_on: dt.date = EFFECTIVE_2025) ->
     """Current commune codes an old commune (code in force before ``effective_on``) became, primary first.
 
     Empty when the code is not an old commune's. An old commune divided between several new
-    communes returns all of them."""
+    communes returns all of them. A successor that ended since (merged or divided again by a later reorganisation) is
+    followed through its primary successions to the commune in force (:func:`commune_in_force`)."""
     rows = (
         UnitSuccession.objects.filter(
             predecessor__level=COMMUNE, predecessor__code=str(old_code), predecessor__valid_to=effective_on, effective_on=effective_on
         )
         .order_by("-is_primary", "successor__code")
-        .values_list("successor__code", flat=True)
+        .values_list("successor_id", "successor__code", "successor__valid_to")
     )
-    return list(rows)
+    out: list[str] = []
+    for pk, code, valid_to in rows:
+        current = code if valid_to is None else _in_force_from(pk)
+        if current is not None and current not in out:
+            out.append(current)
+    return out
+
+
+def _in_force_from(unit_id: int) -> str | None:
+    """The code of the commune in force an ended commune's records now count under, through its primary successions."""
+    unit = AdministrativeUnit.all_objects.filter(pk=unit_id).first()
+    if unit is None:
+        return None
+    current = commune_in_force(unit.code, on=unit.valid_from or (unit.valid_to - dt.timedelta(days=1) if unit.valid_to else None))
+    return current.code if current is not None else None
 
 
 def commune_in_force(code: str, *, on: dt.date | None = None) -> AdministrativeUnit | None:
@@ -102,23 +118,27 @@ def ended_on(code: str) -> dt.date | None:
             .values_list("valid_to", flat=True).first())
 
 
-def predecessor_codes(current_code: str, *, effective_on: dt.date = EFFECTIVE_2025, primary_only: bool = False) -> list[str]:
-    """Old commune codes that became (part of) a current commune; with ``primary_only``, only those
-    whose records are counted under it (a divided commune counts under its primary successor)."""
-    qs = UnitSuccession.objects.filter(
-        successor__code=str(current_code), successor__valid_to__isnull=True, predecessor__level=COMMUNE, effective_on=effective_on
-    )
-    if primary_only:
-        qs = qs.filter(is_primary=True)
-    return list(qs.order_by("predecessor__code").values_list("predecessor__code", flat=True))
+def predecessor_codes(current_code: str, *, primary_only: bool = False) -> list[str]:
+    """Old commune codes that became (part of) a current commune, through every recorded succession
+    (:func:`predecessor_windows`: the 1/7/2025 reorganisation and the province's later mergers and splits); with
+    ``primary_only``, only those whose records are counted under it (a divided commune counts under its primary
+    successor). Codes only: a record carrying one counts under the commune only when dated inside its window."""
+    return sorted({w.code for w in predecessor_windows(current_code, primary_only=primary_only)})
 
 
 def lineage_map(*, effective_on: dt.date = EFFECTIVE_2025) -> dict[str, str]:
-    """{old commune code: the current commune code its records are counted under}."""
-    return dict(
+    """{old commune code: the current commune code its records (dated before ``effective_on``) are counted under}: the
+    primary successor, followed through the later reorganisations (a successor merged again counts under the commune
+    that took it over)."""
+    mapping = dict(
         UnitSuccession.objects.filter(predecessor__level=COMMUNE, predecessor__valid_to=effective_on, effective_on=effective_on, is_primary=True)
         .values_list("predecessor__code", "successor__code")
     )
+    for target, windows in _later_targets().items():
+        for w in windows:
+            if w.end == effective_on and w.start is None and w.code in mapping:
+                mapping[w.code] = target
+    return mapping
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -134,30 +154,57 @@ def _primary_successor_code(code_field: str, effective_on: dt.date) -> Subquery:
     )
 
 
+def _later_targets() -> dict[str, list[RecordWindow]]:
+    """{code of a commune in force: its :func:`predecessor_windows`} for every commune in force that took over a commune
+    through a succession recorded after 1/7/2025 (the province's mergers and splits in the app): few. One query when
+    there is none."""
+    targets = (UnitSuccession.objects.filter(predecessor__level=COMMUNE, successor__level=COMMUNE, successor__valid_to__isnull=True,
+                                             is_primary=True).exclude(effective_on=EFFECTIVE_2025)
+               .order_by("successor__code").values_list("successor__code", flat=True).distinct())
+    return {code: predecessor_windows(code) for code in targets}
+
+
 def current_code_expression(code_field: str = "commune_code", date_field: str = "submitted_at", *,
                             effective_on: dt.date = EFFECTIVE_2025) -> Combinable:
-    """Database expression: the current commune code a record is counted under.
+    """Database expression: the code of the commune in force a record is counted under.
 
     A record dated before ``effective_on`` whose code is an old commune's → that commune's primary
-    successor; any other record → its own code. Use it in ``.annotate(unit=...).values("unit")``."""
+    successor; any other record → its own code. Then every succession recorded since (the province's mergers and splits
+    in the app, one after another): a record dated while an ended commune carried its code (:func:`predecessor_windows`
+    of the commune in force that took it over) → that commune in force, so a 2025 old commune whose successor was merged
+    again counts under the commune that took the successor over. Use it in ``.annotate(unit=...).values("unit")``.
+
+    The 10,035 old communes of 2025 are one correlated subquery on ``UnitSuccession``; the later successions, few, one
+    condition per commune in force and pair of dates in front of it."""
     when_old = {f"{date_field}__lt": _start_of(effective_on)} if date_field.endswith("_at") else {f"{date_field}__lt": effective_on}
-    return Case(
+    expression: Combinable = Case(
         When(Q(**when_old), then=Coalesce(_primary_successor_code(code_field, effective_on), F(code_field))),
         default=F(code_field),
     )
+    later = [When(windows_q(windows, code_field, date_field), then=Value(code))
+             for code, windows in _later_targets().items() if windows]
+    if later:
+        expression = Case(*later, default=expression, output_field=CharField())
+    return expression
 
 
 def commune_with_predecessors_q(current_code: str, code_field: str = "commune_code", date_field: str = "submitted_at", *,
-                                effective_on: dt.date = EFFECTIVE_2025, primary_only: bool = True) -> Q:
-    """Records of a current commune: its own from ``effective_on`` on, and its predecessors' from before.
+                                primary_only: bool = True) -> Q:
+    """Records of a current commune: its own, and its predecessors' dated while they carried their codes, through every
+    recorded succession (:func:`predecessor_windows`: the 1/7/2025 reorganisation and the province's later mergers and
+    splits, one after another). Its own code dated while an ended commune of another lineage carried it
+    (:func:`other_holder_windows`: a code given again) is not its own.
 
     With ``primary_only`` (the default, consistent with ``current_code_expression``) a divided old
     commune's records count only under its primary successor; otherwise under each successor."""
-    old = predecessor_codes(current_code, effective_on=effective_on, primary_only=primary_only)
-    if not old:
+    windows = predecessor_windows(current_code, primary_only=primary_only)
+    if not windows:
         return Q(**{code_field: current_code})
-    before = Q(**{f"{date_field}__lt": _start_of(effective_on) if date_field.endswith("_at") else effective_on})
-    return (Q(**{code_field: current_code}) & ~before) | (Q(**{f"{code_field}__in": old}) & before)
+    own = Q(**{code_field: current_code})
+    foreign = other_holder_windows(current_code, windows)
+    if foreign:
+        own &= ~windows_q(foreign, code_field, date_field)
+    return own | windows_q(windows, code_field, date_field)
 
 
 def commune_history_scope_q(user: Any, current_code: str, **scope: Any) -> Q:
@@ -378,7 +425,8 @@ def belongs_to_another_holder(code: str, moment: dt.date | dt.datetime | None, h
 
 
 def regroup_counts(counts: dict[str, int], *, before_reorganisation: bool) -> dict[str, int]:
-    """Add up per-code counts under current codes (for rows already aggregated in Python)."""
+    """Add up per-code counts under current codes (for rows already aggregated in Python): with
+    ``before_reorganisation``, counts of records dated before 1/7/2025 (:func:`lineage_map`)."""
     if not before_reorganisation:
         return dict(counts)
     mapping = lineage_map()

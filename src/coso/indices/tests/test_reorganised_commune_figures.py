@@ -1,0 +1,96 @@
+"""The figures of a commune that took over another one in the app (``coso.units.services.reorganisation_apply``): the
+records the merged commune keeps under its code (finished before the merger) count under the commune that took it over
+when dated while the merged commune carried the code, and so do the records of its own 1/7/2025 predecessors; a record
+carrying the code dated outside that window (a code given again) never does."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.apps import apps
+from django.db.models import Count
+
+import pytest
+
+from coso.dossiers import selectors as dossier_selectors
+from coso.units import lineage
+from coso.units import services as units
+from coso.units.models import Reorganisation
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 3, 2)
+EFFECTIVE = dt.date(2026, 4, 1)
+MERGER_2025 = dt.date(2025, 7, 1)
+
+
+def merge(users, commune, other_commune):  # type: ignore[no-untyped-def]
+    """other_commune merged into commune from EFFECTIVE."""
+    r = units.reorganisation_schedule(
+        actor=users["province_admin"], province_code=commune.province_code, kind=Reorganisation.Kind.COMMUNE_MERGE,
+        decision_number="15/NQ-HĐND", decision_date=dt.date(2026, 2, 20), effective_on=EFFECTIVE, title="Sáp nhập",
+        spec={"sources": [other_commune.code], "target": commune.code, "new_name": "", "category": "other"}, today=TODAY)
+    units.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
+
+
+@pytest.fixture
+def history(commune, other_commune, province, make_dossier):  # type: ignore[no-untyped-def]
+    """Before the merger: other_commune (B) formed on 1/7/2025 from the old commune 27700; the old commune that carried
+    B's code 26737 before 1/7/2025 went to a third commune (X, 26740): a code given again. A finished dossier of each
+    and of commune (A)."""
+    Unit = apps.get_model("units", "AdministrativeUnit")
+    Succession = apps.get_model("units", "UnitSuccession")
+    third = Unit.objects.create(code="26740", name="Phường Bến Thành", name_folded="phuong ben thanh", level="commune", kind="phuong",
+                                parent=province, province_code=province.code)
+    old_b = Unit.all_objects.create(code="27700", name="Xã cũ", level="commune", kind="xa", province_code="79", valid_from=None, valid_to=MERGER_2025)
+    old_code_b = Unit.all_objects.create(code=other_commune.code, name="Phường Đa Kao", level="commune", kind="phuong", province_code="79",
+                                         valid_from=None, valid_to=MERGER_2025)
+    Succession.objects.create(predecessor=old_b, successor=other_commune, effective_on=MERGER_2025, is_primary=True)
+    Succession.objects.create(predecessor=old_code_b, successor=third, effective_on=MERGER_2025, is_primary=True)
+    return {
+        "b": make_dossier(other_commune, received=dt.date(2026, 1, 5), finished=dt.date(2026, 1, 12), timeliness="late"),
+        "b_2025": make_dossier(old_b, received=dt.date(2025, 6, 2), finished=dt.date(2025, 6, 20), timeliness="late"),
+        "given_again": make_dossier(old_code_b, received=dt.date(2025, 6, 3), finished=dt.date(2025, 6, 25), timeliness="late"),
+        "a": make_dossier(commune, received=dt.date(2026, 1, 6), finished=dt.date(2026, 1, 7), timeliness="on_time"),
+        "third": third,
+    }
+
+
+def test_statistics_by_commune_count_the_merged_communes_records_under_the_commune_that_took_it_over(history, users, commune, other_commune):
+    merge(users, commune, other_commune)
+    period = {"start": dt.date(2025, 6, 1), "end": dt.date(2026, 3, 31)}
+    rows = {r["commune_code"]: (r["received"], r["late"]) for r in
+            dossier_selectors.stats(fetched_by=users["province_home_affairs"], group_by="commune", **period)["rows"]}
+    # B's dossier and its 1/7/2025 predecessor's under A; the old 26737's under X, never under A
+    assert rows == {commune.code: (3, 2), "26740": (1, 1)}
+    one = dossier_selectors.stats(fetched_by=users["province_home_affairs"], commune_code=commune.code, **period)["total"]
+    assert (one["received"], one["late"]) == (3, 2)
+    mine = dossier_selectors.stats(fetched_by=users["leader"], group_by="commune", **period)["rows"]
+    assert [(r["commune_code"], r["received"]) for r in mine] == [(commune.code, 3)]
+
+
+def test_the_drill_down_lists_the_merged_communes_dossiers(history, users, commune, other_commune, login):
+    merge(users, commune, other_commune)
+    html = login(users["leader"]).get(f"/chi-so/ho-so/?commune={commune.code}&indicator=2.1&period=2026-01").content.decode()
+    assert f'href="/dossiers/{history["b"].pk}/"' in html
+    html = login(users["leader"]).get(f"/chi-so/ho-so/?commune={commune.code}&indicator=2.1&period=2025-06").content.decode()
+    assert f'href="/dossiers/{history["b_2025"].pk}/"' in html
+    assert f'href="/dossiers/{history["given_again"].pk}/"' not in html
+
+
+def test_a_code_is_counted_under_the_commune_that_took_it_over_only_inside_its_window(history, users, commune, other_commune, make_dossier):
+    merge(users, commune, other_commune)
+    Dossier = apps.get_model("dossiers", "Dossier")
+    # a record stamped with B's code after the merger (B no longer carries it): not A's
+    after = make_dossier(other_commune, received=dt.date(2026, 5, 4))
+    counted = dict(Dossier.objects.annotate(unit=lineage.current_code_expression("commune_code", "submitted_at"))
+                   .values("unit").annotate(n=Count("id")).values_list("unit", "n"))
+    assert counted == {commune.code: 3, "26740": 1, other_commune.code: 1}
+    mine = set(Dossier.objects.filter(lineage.commune_with_predecessors_q(commune.code)).values_list("pk", flat=True))
+    assert mine == {history["a"].pk, history["b"].pk, history["b_2025"].pk}
+    assert after.pk not in mine and history["given_again"].pk not in mine
+    assert set(lineage.predecessor_codes(commune.code)) == {other_commune.code, "27700"}
+    assert lineage.successor_codes("27700") == [commune.code]
+    assert lineage.lineage_map()["27700"] == commune.code
+    assert lineage.regroup_counts({"27700": 2, other_commune.code: 1}, before_reorganisation=True) == {commune.code: 2, "26740": 1}
+
