@@ -142,6 +142,45 @@ def refresh_keys(keys: Iterable[tuple[str, dt.date]], *, today: dt.date | None =
     return len(by_unit)
 
 
+def refresh_units(codes: Iterable[str], *, today: dt.date | None = None) -> int:
+    """Re-count every day of the given communes: after a reorganisation, whose lineage moves the history of the communes
+    it ended under the commune that took them over (``coso.units.lineage.current_code_expression``), and whose movers
+    moved open records from one commune to another. Each commune's rows are deleted and written again from its records,
+    then its provinces' and months' sums over the span of days it had or has. Returns the number of communes re-counted."""
+    from django.db.models import Max, Min
+
+    units = sorted(set(codes))
+    if not units:
+        return 0
+    home = sql.home_provinces(units)
+    with transaction.atomic():
+        # the locks in the order of refresh_keys: a province before its communes, communes in the order of their province
+        for unit in sorted(units, key=lambda u: (home.get(u, ""), u)):
+            rows = IndexRollup.objects.filter(commune_code=unit)
+            usage = UsageRollup.objects.filter(commune_code=unit)
+            if unit in home:
+                sql.lock_units(home[unit])
+            sql.lock_units(unit)
+            touched = _provinces_of(rows, usage)
+            sql.lock_units(*touched)
+            days = [d for qs in (rows, usage) for d in qs.aggregate(first=Min("day"), last=Max("day")).values() if d is not None]
+            rows.delete()
+            usage.delete()
+            sql.insert_facts(fact_queries(units=[unit], today=today))
+            sql.insert_usage(dossier_selectors.index_usage_query(units=[unit]))
+            days += [d for qs in (rows, usage) for d in qs.aggregate(first=Min("day"), last=Max("day")).values() if d is not None]
+            if not days:
+                continue
+            first, last = min(days), max(days)
+            touched |= _provinces_of(rows, usage)
+            sql.lock_units(*touched)
+            for province in touched:
+                sql.sum_provinces(province, first, last)
+            sql.sum_months(unit, first, last)
+            figures_cache.bump(touched, days=(first, last))
+    return len(units)
+
+
 def _provinces_of(*rows: Any) -> set[str]:
     """The provinces the rollup rows of these querysets carry."""
     return {p for qs in rows for p in qs.values_list("province_code", flat=True).distinct()}

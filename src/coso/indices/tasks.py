@@ -11,3 +11,11 @@ def refresh_records_task(dossier_ids: list[int], feedback_ids: list[int], keys: 
     from coso.indices.services import refresh_records
 
     return refresh_records(dossier_ids=dossier_ids, feedback_ids=feedback_ids, keys=keys or [])
+
+
+@db_task(name="coso.indices_refresh_units")
+def refresh_units_task(codes: list[str]) -> int:
+    """Re-count every day of the communes ``codes`` (after a reorganisation)."""
+    from coso.indices.services import refresh_units
+
+    return refresh_units(codes)

@@ -99,6 +99,22 @@ def register_mover(key: str, *, label: Promise | str, order: int, count: Counter
     MOVERS[key] = Mover(key, label, order, count, move, dict(notes or {}))
 
 
+AfterApply = Callable[..., None]
+AFTER_APPLY: dict[str, AfterApply] = {}
+
+
+def register_after_apply(key: str, hook: AfterApply) -> None:
+    """Register (or replace, on reload) ``hook(plan, *, actor)``, called by ``reorganisation_apply`` inside its transaction once
+    every mover has run and the successions are recorded (the lineage then says where the ended units' history counts):
+    for an app whose figures are computed from that lineage (the indices' rollups) rather than records to move. Nothing
+    to count in the preview; it may defer its work after commit (``transaction.on_commit``)."""
+    AFTER_APPLY[key] = hook
+
+
+def after_apply_hooks() -> list[AfterApply]:
+    return [AFTER_APPLY[k] for k in sorted(AFTER_APPLY)]
+
+
 def split_key(key: str) -> tuple[str, str]:
     """A key of a mover's result: ``("", unit key)`` for records moved to a commune or a village (``"village:<id>"``),
     ``(what, commune code)`` for a note (``"<what>:<commune code>"``)."""

@@ -937,7 +937,7 @@ def reorganisation_apply(*, reorganisation_id: int, actor: Any = None, today: An
 
     from coso.core.text import format_date
     from coso.units.models import Reorganisation, UnitSuccession
-    from coso.units.reorg import movers
+    from coso.units.reorg import after_apply_hooks, movers
     from coso.units.reorg_spec import clean_spec, plan_for
 
     today = today or timezone.localdate()
@@ -1018,6 +1018,8 @@ def reorganisation_apply(*, reorganisation_id: int, actor: Any = None, today: An
                                                       effective_on=r.effective_on, legal_basis=reason[:200], decision_number=r.decision_number,
                                                       decision_date=r.decision_date, is_primary=(code == spec["primary"] and not continues),
                                                       source="reorganisation"), actor=actor)
+            for hook in after_apply_hooks():
+                hook(plan, actor=actor)
             audited_update(r, actor=actor, changes={"status": Reorganisation.Status.APPLIED, "applied_at": timezone.now(), "result": result,
                                                     "spec": spec, "version": r.version + 1, "error": ""},
                            verb="reorganisation_apply", reason=reason)

@@ -94,3 +94,21 @@ def test_a_code_is_counted_under_the_commune_that_took_it_over_only_inside_its_w
     assert lineage.lineage_map()["27700"] == commune.code
     assert lineage.regroup_counts({"27700": 2, other_commune.code: 1}, before_reorganisation=True) == {commune.code: 2, "26740": 1}
 
+
+def test_the_scorecard_and_the_rebuild_check_follow_the_merger(history, users, commune, other_commune, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from coso.indices import periods, selectors, services
+
+    services.rollups_rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        merge(users, commune, other_commune)
+    january = selectors.commune_card(commune.code, commune.province_code, periods.month(2026, 1)).indicator("2.1")
+    assert (january.numerator, january.denominator) == (1, 2)  # A's on-time dossier and B's late one
+    june = selectors.commune_card(commune.code, commune.province_code, periods.month(2025, 6)).indicator("2.1")
+    assert (june.numerator, june.denominator) == (0, 1)  # B's 1/7/2025 predecessor's; not the old 26737's
+    third = selectors.commune_card("26740", "79", periods.month(2025, 6)).indicator("2.1")
+    assert (third.numerator, third.denominator) == (0, 1)
+    assert selectors.province_card(commune.province_code, periods.month(2026, 1)).indicator("2.1").denominator == 2
+    assert services.rollups_check() == []
+    call_command("rebuild_indices", "--check")  # raises CommandError on a difference
