@@ -91,8 +91,10 @@ def public_filtered(
 
 
 def public_commune_stats(**filters: Any) -> list[dict[str, Any]]:
-    """The 766 table of the public page: every published item of the filter, per commune, whatever the page shown."""
-    return commune_stats(base=public_filtered(**filters))
+    """The 766 table of the public page: every published item of the filter, per commune, whatever the page shown. A
+    commune's figures count its predecessors' items too (``commune_stats``)."""
+    commune = filters.pop("commune_code", "")
+    return commune_stats(base=public_filtered(**filters), commune_codes=[commune] if commune else None)
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -278,15 +280,24 @@ def commune_stats(*, province_code: str = "", commune_codes: list[str] | None = 
     if province_code:
         qs = qs.filter(province_code=province_code)
     if commune_codes:
-        qs = qs.filter(commune_code__in=commune_codes)
+        # each commune with its predecessors' items, dated while they carried their codes (the rows grouped below)
+        from coso.units.lineage import commune_with_predecessors_q
+
+        where = Q(pk__in=[])
+        for code in commune_codes:
+            where |= commune_with_predecessors_q(code)
+        qs = qs.filter(where)
     if date_from:
         qs = qs.filter(_on_or_after("submitted_at", date_from))
     if date_to:
         qs = qs.filter(_on_or_before("submitted_at", date_to))
     late = late_q(today)
     unsatisfied = late | Q(rating__in=[Feedback.Rating.NOT_USEFUL, Feedback.Rating.RERAISED])
-    # Feedback sent before 1/7/2025 to an old commune counts under the current commune.
-    grouped = (qs.annotate(unit_code=current_code_expression("commune_code", "submitted_at")).values("unit_code")
+    # Feedback sent to a commune that ended (on 1/7/2025 or by a later merger) counts under the commune that took it over.
+    qs = qs.annotate(unit_code=current_code_expression("commune_code", "submitted_at"))
+    if commune_codes:
+        qs = qs.filter(unit_code__in=list(commune_codes))
+    grouped = (qs.values("unit_code")
             .annotate(n_total=Count("id"), n_late=Count("id", filter=late),
                                                n_unsatisfied=Count("id", filter=unsatisfied),
                                                n_answered=Count("id", filter=Q(status=Feedback.Status.CLOSED)),
