@@ -96,6 +96,17 @@ def commune_staff_accounts(*, commune_code: str) -> QuerySet[User]:
     return User.objects.filter(is_active=True, commune_code=commune_code, role__in=COMMUNE_ROLES).order_by("full_name", "username")
 
 
+def citizen_account_id(citizen_id: str) -> int | None:
+    """The id of the one active citizen account with this citizen id (CCCD); None when there is none or more than one (a
+    dossier received at the counter then joins nobody's "my dossiers"). Only the id is read."""
+    if not citizen_id:
+        return None
+    from coso.accounts.roles import Role
+
+    ids = list(User.objects.filter(role=Role.CITIZEN, citizen_id=citizen_id, is_active=True).values_list("pk", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None
+
+
 def province_reader(province_code: str) -> User:
     """A read-only principal that sees one province as its home-affairs department does, for figures that are shown
     only as aggregates over the province's communes (the province's average of the commune-strength index beside a

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coso.accounts.roles import Role
+from coso.accounts.selectors import citizen_account_id
 from coso.core import attachments as att
 from coso.core import locks
 from coso.core.audit import audit_log, snapshot
@@ -452,16 +453,6 @@ def _clean(dossier: Dossier) -> None:
     dossier.full_clean(exclude=["procedure_version", "owner", "received_by", "assignee"], validate_unique=False, validate_constraints=False)
 
 
-def _citizen_account(citizen_id: str) -> Any:
-    """A counter dossier joins the citizen's "my dossiers" when the CCCD matches exactly one citizen account."""
-    if not citizen_id:
-        return None
-    from coso.accounts.models import User
-
-    matches = list(User.objects.filter(role=Role.CITIZEN, citizen_id=citizen_id, is_active=True)[:2])
-    return matches[0] if len(matches) == 1 else None
-
-
 def receive_at_counter(
     *, actor: Any, commune: Any, applicant: Applicant, procedure_version: Any = None, procedure: Any = None,
     documents: list[Any] | None = None, files: list[tuple[str, Any]] | None = None, channel: str = Channel.COUNTER,
@@ -490,7 +481,8 @@ def receive_at_counter(
     if missing:
         raise dossiers_errors.INCOMPLETE_AT_COUNTER(papers="; ".join(missing), details={"missing": missing, "fields": {"documents": missing}})
     prepared = prepare_files(files)
-    owner = _citizen_account(applicant.citizen_id)
+    # a counter dossier joins the citizen's "my dossiers" when the CCCD matches exactly one citizen account
+    owner_id = citizen_account_id(applicant.citizen_id)
     with _clock_in_calendar(), att.StoredFiles() as stored, transaction.atomic():
         agency = agency_code_for(commune, version, timezone.localdate(now))
         code = take_code(agency, timezone.localdate(now))
@@ -499,7 +491,7 @@ def receive_at_counter(
             applicant_name=applicant.name, applicant_name_folded=fold(applicant.name), applicant_phone=applicant.phone,
             applicant_email=applicant.email, applicant_citizen_id=applicant.citizen_id, applicant_address=applicant.address,
             zalo_opt_in=applicant.zalo_opt_in, channel=channel, note=note, submitted_at=now, status=Status.RECEIVED,
-            received_by=actor if getattr(actor, "pk", None) else None, owner=owner,
+            received_by=actor if getattr(actor, "pk", None) else None, owner_id=owner_id,
         )
         _set_clock(dossier, version, now)
         dossier.forward_due_at = forward_deadline(now, province_code=commune.province_code, commune_code=commune.code)

@@ -111,3 +111,26 @@ def test_intake_writes_its_search_index_in_one_statement_on_postgresql(client, u
     client.force_login(users["specialist"])
     found = client.get("/api/v1/dossiers/", {"q": "tran binh"}, secure=True).json()
     assert [d["id"] for d in found["items"]] == [r.json()["id"]]
+
+
+def test_a_counter_dossier_joins_the_one_citizen_account_with_its_citizen_id_reading_only_the_id(client, users, version):
+    from coso.accounts.models import User
+
+    citizen = users["citizen"]
+    User.objects.filter(pk=citizen.pk).update(citizen_id="079090001234")
+    client.force_login(users["onestop"])
+    with CaptureQueriesContext(connection) as q:
+        r = _intake(client)
+    assert r.status_code == 201, r.content
+    assert Dossier.objects.get(pk=r.json()["id"]).owner_id == citizen.pk
+    account_reads = [x["sql"] for x in q.captured_queries if x["sql"].startswith("SELECT") and '"citizen_id" =' in x["sql"]
+                     and 'FROM "accounts_user"' in x["sql"]]
+    assert len(account_reads) == 1 and account_reads[0].split(" FROM ")[0] in ('SELECT "accounts_user"."id"', 'SELECT "accounts_user"."id" AS "pk"'), account_reads
+    # shown in the citizen's "my dossiers"
+    client.force_login(citizen)
+    assert r.json()["code"] in client.get("/dossiers/my/", secure=True).content.decode()
+    # two accounts with the same citizen id (or an inactive one): nobody's
+    User.objects.create(username="trung-lap", role="citizen", citizen_id="079090001234")
+    client.force_login(users["onestop"])
+    r = _intake(client)
+    assert Dossier.objects.get(pk=r.json()["id"]).owner_id is None
