@@ -600,12 +600,7 @@ def _other_holders(dossier: Dossier, actor: Any) -> bool:
     that code (``coso.units.lineage.is_other_holders_record``): that commune's successor's, another commune's to the actor.
     Decided once per dossier read; without a query when the row came with its commune's start
     (``lineage.holder_since_expression``, as ``holder_since``) and is dated since."""
-    known = dossier.__dict__.get("_other_holders")
-    if known is None:
-        known = lineage.is_other_holders_record(actor, dossier.commune_code, dossier.submitted_at,
-                                                dossier.__dict__.get("holder_since", lineage.UNKNOWN))
-        dossier.__dict__["_other_holders"] = known
-    return bool(known)
+    return lineage.is_other_holders_row(actor, dossier)
 
 
 def _visible(dossier_id: Any) -> Dossier:

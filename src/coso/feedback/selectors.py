@@ -186,12 +186,7 @@ def is_other_holders(user: Any, feedback: Feedback) -> bool:
     :func:`feedback_get` reads it) and is dated since."""
     from coso.units import lineage
 
-    known = feedback.__dict__.get("_other_holders")
-    if known is None:
-        known = lineage.is_other_holders_record(user, feedback.commune_code, feedback.submitted_at,
-                                                feedback.__dict__.get("holder_since", lineage.UNKNOWN))
-        feedback.__dict__["_other_holders"] = known
-    return bool(known)
+    return lineage.is_other_holders_row(user, feedback)
 
 
 def _one_or_404(qs: QuerySet, user: Any, pk: Any) -> Feedback:

@@ -409,6 +409,17 @@ def is_other_holders_record(user: Any, code: str, moment: dt.date | dt.datetime 
     return belongs_to_another_holder(code, moment, holder_since, foreign=foreign)
 
 
+def is_other_holders_row(user: Any, row: Any) -> bool:
+    """:func:`is_other_holders_record` for a loaded record (its ``commune_code`` and ``submitted_at``, and its commune's start
+    as ``holder_since`` when annotated with :func:`holder_since_expression`), decided once per row: the answer is kept on
+    it for the other checks of the same request."""
+    known = row.__dict__.get("_other_holders")
+    if known is None:
+        known = row.__dict__["_other_holders"] = is_other_holders_record(user, row.commune_code, row.submitted_at,
+                                                                         row.__dict__.get("holder_since", UNKNOWN))
+    return bool(known)
+
+
 def belongs_to_another_holder(code: str, moment: dt.date | dt.datetime | None, holder_since: Any = UNKNOWN, *,
                               foreign: list[RecordWindow] | None = None) -> bool:
     """Whether a record carrying the commune code ``code``, dated ``moment``, is not the record of the commune holding the
