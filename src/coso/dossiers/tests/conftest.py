@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -76,3 +77,15 @@ def act(dossier, user, action, **kw):  # type: ignore[no-untyped-def]
 
 
 __all__ = ["PDF_BYTES", "PNG_BYTES", "act", "io", "make_procedure", "pdf_upload"]
+
+
+def register_codes(client: Any, period: dict[str, str]) -> tuple[str, set[str]]:
+    """(the register page's HTML, the dossier codes of the register sheet from the API) for a period."""
+    from openpyxl import load_workbook
+
+    html = client.get("/dossiers/register/", period)
+    assert html.status_code == 200
+    sheet = client.get("/api/v1/dossiers/register.xlsx", period)
+    assert sheet.status_code == 200
+    cells = {str(c) for row in load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True) for c in row if c is not None}
+    return html.content.decode(), cells

@@ -9,13 +9,12 @@ later to another commune does not open that commune's dossiers."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 import pytest
 import time_machine
 
-from coso.dossiers.tests.conftest import act
+from coso.dossiers.tests.conftest import act, register_codes
 from coso.units import services as units
 from coso.units.models import AdministrativeUnit, Reorganisation, UnitSuccession
 
@@ -72,17 +71,6 @@ def finished(users, other_commune, receive, make_user):  # type: ignore[no-untyp
     return d
 
 
-def _register_codes(client: Any, period: dict[str, str]) -> tuple[str, set[str]]:
-    """(the register page's HTML, the dossier codes of the register sheet from the API) for a period."""
-    from openpyxl import load_workbook
-
-    html = client.get("/dossiers/register/", period)
-    assert html.status_code == 200
-    sheet = client.get("/api/v1/dossiers/register.xlsx", period)
-    assert sheet.status_code == 200
-    cells = {str(c) for row in load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True) for c in row if c is not None}
-    return html.content.decode(), cells
-
 
 def test_the_commune_that_took_over_reads_a_finished_dossier_of_the_merged_commune(users, commune, other_commune, foreign_commune, third,
                                                                                    finished, login, make_user):
@@ -95,7 +83,7 @@ def test_the_commune_that_took_over_reads_a_finished_dossier_of_the_merged_commu
     assert c.get(f"/api/v1/dossiers/{finished.pk}/forms").status_code == 200
     r = c.get(f"/dossiers/{finished.pk}/")
     assert r.status_code == 200 and finished.code in r.content.decode()
-    html, cells = _register_codes(c, MARCH)
+    html, cells = register_codes(c, MARCH)
     assert finished.code in html and finished.code in cells
     assert c.get("/api/v1/dossiers/stats", MARCH).json()["total"]["received"] == 1  # the commune's statistics count it
     # read only: acting on it stays with the commune whose code it carries
@@ -110,7 +98,7 @@ def test_the_commune_that_took_over_reads_a_finished_dossier_of_the_merged_commu
         assert c.get(f"/api/v1/dossiers/{finished.pk}").status_code == 404
         assert c.get(f"/api/v1/dossiers/{finished.pk}/forms").status_code == 404
         assert c.get(f"/dossiers/{finished.pk}/").status_code == 404
-        html, cells = _register_codes(c, MARCH)
+        html, cells = register_codes(c, MARCH)
         assert finished.code not in html and finished.code not in cells
         assert c.get("/api/v1/dossiers/stats", MARCH).json()["total"]["received"] == 0
 
@@ -133,7 +121,7 @@ def test_a_code_given_again_later_opens_only_the_dossiers_dated_before_the_merge
     assert c.get(f"/api/v1/dossiers/{finished.pk}").status_code == 200
     assert c.get(f"/api/v1/dossiers/{later.pk}").status_code == 404
     assert c.get(f"/dossiers/{later.pk}/").status_code == 404
-    html, cells = _register_codes(c, {"start": "2026-03-01", "end": "2026-07-31"})
+    html, cells = register_codes(c, {"start": "2026-03-01", "end": "2026-07-31"})
     assert finished.code in cells and later.code not in cells and later.code not in html
 
 

@@ -7,7 +7,6 @@ commune's dossier (404, as another commune's), in lists, search, inbox, register
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from django.db import connection
@@ -19,6 +18,7 @@ import time_machine
 from coso.core.exceptions import NotFoundError
 from coso.dossiers import services
 from coso.dossiers.models import Dossier
+from coso.dossiers.tests.conftest import register_codes
 from coso.units.models import AdministrativeUnit, UnitSuccession
 
 pytestmark = pytest.mark.django_db
@@ -56,16 +56,6 @@ def reused(users, commune, other_commune, receive):  # type: ignore[no-untyped-d
         new = receive(name="Lê Văn Mới")
     return old, new
 
-
-def _register_codes(client: Any, period: dict[str, str]) -> tuple[str, set[str]]:
-    from openpyxl import load_workbook
-
-    html = client.get("/dossiers/register/", period)
-    assert html.status_code == 200
-    sheet = client.get("/api/v1/dossiers/register.xlsx", period)
-    assert sheet.status_code == 200
-    cells = {str(c) for row in load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True) for c in row if c is not None}
-    return html.content.decode(), cells
 
 
 def _listed(client: Any, **params: str) -> set[str]:
@@ -105,7 +95,7 @@ def test_the_commune_holding_the_code_now_does_not_reach_the_old_communes_dossie
     assert box["counts"]["mine"] == 1
     page = c.get("/dossiers/inbox/").content.decode()
     assert old.code not in page and new.code in page
-    html, cells = _register_codes(c, JUNE_2025)
+    html, cells = register_codes(c, JUNE_2025)
     assert old.code not in html and old.code not in cells
     assert c.get("/api/v1/dossiers/stats", JUNE_2025).json()["total"]["received"] == 0
     assert c.get("/api/v1/dossiers/stats", {"start": "2025-06-01", "end": "2026-12-31"}).json()["total"]["received"] == 1
@@ -117,7 +107,7 @@ def test_the_old_communes_successor_still_reads_it(users, reused, login):
     r = c.get(f"/api/v1/dossiers/{old.pk}")
     assert r.status_code == 200 and r.json()["code"] == old.code
     assert c.get(f"/dossiers/{old.pk}/").status_code == 200
-    html, cells = _register_codes(c, JUNE_2025)
+    html, cells = register_codes(c, JUNE_2025)
     assert old.code in html and old.code in cells
     assert c.get("/api/v1/dossiers/stats", JUNE_2025).json()["total"]["received"] == 1
     # read only, as any predecessor's dossier: acting stays with no commune here
@@ -136,7 +126,7 @@ def test_the_true_successor_holding_the_old_code_keeps_the_dossiers(users, commu
     c = login(users["onestop"])
     assert c.get(f"/api/v1/dossiers/{old.pk}").status_code == 200
     assert _listed(c) == {old.code}
-    html, cells = _register_codes(c, JUNE_2025)
+    html, cells = register_codes(c, JUNE_2025)
     assert old.code in cells
     r = c.post(f"/api/v1/dossiers/{old.pk}/actions/forward", {"version": old.version}, content_type="application/json")
     assert r.status_code == 200, r.content

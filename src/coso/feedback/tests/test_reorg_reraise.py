@@ -15,8 +15,7 @@ from coso.feedback import selectors as sel
 from coso.feedback import services as svc
 from coso.feedback.models import Feedback
 from coso.feedback.tests.conftest import VN
-from coso.units import services as units
-from coso.units.models import Reorganisation
+from coso.units.tests.helpers import merge_communes
 
 pytestmark = pytest.mark.django_db
 
@@ -39,11 +38,8 @@ def answered(submit, users, other_commune):  # type: ignore[no-untyped-def]
 
 
 def _merge(users, commune, other_commune):  # type: ignore[no-untyped-def]
-    r = units.reorganisation_schedule(
-        actor=users["province_admin"], province_code=commune.province_code, kind=Reorganisation.Kind.COMMUNE_MERGE,
-        decision_number="15/NQ-HĐND", decision_date=dt.date(2026, 2, 20), effective_on=EFFECTIVE, title="Sáp nhập",
-        spec={"sources": [other_commune.code], "target": commune.code, "new_name": "Phường Sài Gòn Mới", "category": "other"}, today=TODAY)
-    units.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
+    merge_communes(users["province_admin"], target=commune, sources=[other_commune], effective_on=EFFECTIVE, today=TODAY,
+                   new_name="Phường Sài Gòn Mới")
 
 
 def test_a_reraised_item_of_a_merged_commune_reopens_with_the_commune_that_took_over(answered, users, commune, other_commune):

@@ -14,8 +14,7 @@ import pytest
 
 from coso.dossiers import selectors as dossier_selectors
 from coso.units import lineage
-from coso.units import services as units
-from coso.units.models import Reorganisation
+from coso.units.tests.helpers import merge_communes
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +25,7 @@ MERGER_2025 = dt.date(2025, 7, 1)
 
 def merge(users, commune, other_commune):  # type: ignore[no-untyped-def]
     """other_commune merged into commune from EFFECTIVE."""
-    r = units.reorganisation_schedule(
-        actor=users["province_admin"], province_code=commune.province_code, kind=Reorganisation.Kind.COMMUNE_MERGE,
-        decision_number="15/NQ-HĐND", decision_date=dt.date(2026, 2, 20), effective_on=EFFECTIVE, title="Sáp nhập",
-        spec={"sources": [other_commune.code], "target": commune.code, "new_name": "", "category": "other"}, today=TODAY)
-    units.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
+    merge_communes(users["province_admin"], target=commune, sources=[other_commune], effective_on=EFFECTIVE, today=TODAY)
 
 
 @pytest.fixture

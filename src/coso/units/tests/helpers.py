@@ -28,3 +28,19 @@ def load_lineage(*province_codes: str) -> dict[str, Any]:
 
     units_import_official(province_codes=province_codes)
     return units_import_lineage_2025(province_codes=province_codes)
+
+
+def merge_communes(actor: Any, *, target: Any, sources: list[Any], effective_on: Any, today: Any, new_name: str = "") -> Any:
+    """Schedule (on ``today``) and apply (on ``effective_on``) the merger of the ``sources`` communes into ``target``, which
+    keeps its code (``new_name``: its new name, empty to keep it), through the units services."""
+    import datetime as dt
+
+    from coso.units import services
+    from coso.units.models import Reorganisation
+
+    r = services.reorganisation_schedule(
+        actor=actor, province_code=target.province_code, kind=Reorganisation.Kind.COMMUNE_MERGE, decision_number="15/NQ-HĐND",
+        decision_date=dt.date(2026, 2, 20), effective_on=effective_on, title="Sáp nhập",
+        spec={"sources": [s.code for s in sources], "target": target.code, "new_name": new_name, "category": "other"}, today=today)
+    services.reorganisation_apply(reorganisation_id=r.pk, today=effective_on)
+    return r
