@@ -89,7 +89,8 @@ def rollups_rebuild(*, actor: Any = None) -> int:
 
 
 def rollups_refresh(*, now: dt.datetime | None = None, today: dt.date | None = None) -> int:
-    """Re-count the (commune, day) pairs touched since the last refresh. Idempotent.
+    """Re-count the (commune, day) pairs touched since the last refresh, and every day of the communes of the
+    reorganisations applied since (:func:`refresh_units`). Idempotent.
 
     The first run (no refresh recorded) rebuilds everything. Returns the number of communes re-counted.
     """
@@ -102,6 +103,14 @@ def rollups_refresh(*, now: dt.datetime | None = None, today: dt.date | None = N
         since = state.refreshed_at - OVERLAP
         dirty = dossier_selectors.index_dirty_keys(since=since) | feedback_selectors.index_dirty_keys(since=since, today=today)
         n = refresh_keys(dirty, today=today)
+        # The communes of the reorganisations applied since: their re-count is queued when each is applied
+        # (``indices.reorg``); counted again here, so that one that failed is not left until a full rebuild.
+        from coso.indices.reorg import communes_of
+        from coso.units.selectors import reorganisation_plans_applied_since
+
+        reorganised = {code for plan in reorganisation_plans_applied_since(since) for code in communes_of(plan)}
+        if reorganised:
+            n += refresh_units(reorganised, today=today)
         state.refreshed_at = now
         state.save(update_fields=["refreshed_at"])
     return n

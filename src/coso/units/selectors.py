@@ -264,3 +264,14 @@ def reorganisation_result(r: Any) -> list[dict[str, Any]]:
 def commune_ids(codes: Any) -> dict[str, int]:
     """Primary keys of the communes in force with these codes (for apps whose rows keep a foreign key to the commune)."""
     return dict(AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, code__in=list(codes)).values_list("code", "pk"))
+
+
+def reorganisation_plans_applied_since(since: Any) -> list[Any]:
+    """What the reorganisations applied since ``since`` (a moment) moved where (``coso.units.reorg.MovePlan``, one per
+    reorganisation, in the order they were applied): for an app that re-counts figures after them and must not miss one
+    whose re-count failed (the indices' periodic refresh)."""
+    from coso.units.models import Reorganisation
+    from coso.units.reorg_spec import plan_for
+
+    applied = Reorganisation.objects.filter(status=Reorganisation.Status.APPLIED, applied_at__gte=since).order_by("applied_at", "id")
+    return [plan_for(r) for r in applied]

@@ -107,3 +107,29 @@ def test_the_scorecard_and_the_rebuild_check_follow_the_merger(history, users, c
     assert selectors.province_card(commune.province_code, periods.month(2026, 1)).indicator("2.1").denominator == 2
     assert services.rollups_check() == []
     call_command("rebuild_indices", "--check")  # raises CommandError on a difference
+
+
+def test_the_periodic_refresh_recounts_the_reorganised_communes_when_the_recount_after_the_merger_failed(
+        history, users, commune, other_commune, django_capture_on_commit_callbacks, monkeypatch):
+    from coso.indices import selectors, services, tasks
+
+    def failing(codes):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the queue is down")
+
+    services.rollups_refresh()  # the first run rebuilds everything and records the refresh
+    monkeypatch.setattr(tasks, "refresh_units_task", failing)
+    with django_capture_on_commit_callbacks(execute=True):
+        merge(users, commune, other_commune)  # committed; its re-count failed (logged)
+    assert services.rollups_check() != []
+    january = selectors.commune_card(commune.code, commune.province_code, periods_month(2026, 1)).indicator("2.1")
+    assert (january.numerator, january.denominator) == (1, 1)  # B's late dossier still missing
+    services.rollups_refresh()
+    assert services.rollups_check() == []
+    january = selectors.commune_card(commune.code, commune.province_code, periods_month(2026, 1)).indicator("2.1")
+    assert (january.numerator, january.denominator) == (1, 2)
+
+
+def periods_month(year: int, month: int):  # type: ignore[no-untyped-def]
+    from coso.indices import periods
+
+    return periods.month(year, month)
