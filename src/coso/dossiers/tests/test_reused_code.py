@@ -19,7 +19,7 @@ from coso.core.exceptions import NotFoundError
 from coso.dossiers import services
 from coso.dossiers.models import Dossier
 from coso.dossiers.tests.conftest import register_codes
-from coso.units.models import AdministrativeUnit, UnitSuccession
+from coso.units.tests.helpers import old_commune_merged_into
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +29,6 @@ JUNE_2025 = {"start": "2025-06-01", "end": "2025-06-30"}
 
 def at(y: int, m: int, d: int, h: int = 9) -> dt.datetime:
     return dt.datetime(y, m, d, h, 0, tzinfo=TZ)
-
-
-def _old_commune(code: str, successor: Any) -> AdministrativeUnit:
-    """An old commune with ``code`` that ended on 1/7/2025, merged (primary) into ``successor``."""
-    old = AdministrativeUnit.all_objects.create(code=code, name="Phường Hàng Bột", level="commune", kind="phuong", province_code="79",
-                                                valid_from=None, valid_to=dt.date(2025, 7, 1))
-    UnitSuccession.objects.create(predecessor=old, successor=successor, kind="merge", effective_on=dt.date(2025, 7, 1), is_primary=True)
-    return old
 
 
 def _dated_june_2025(d: Dossier) -> Dossier:
@@ -50,7 +42,7 @@ def _dated_june_2025(d: Dossier) -> Dossier:
 def reused(users, commune, other_commune, receive):  # type: ignore[no-untyped-def]
     """``commune`` holds today the code of an old commune merged into ``other_commune``: an old dossier of that code
     (June 2025) and a new one of ``commune``'s."""
-    _old_commune(commune.code, other_commune)
+    old_commune_merged_into(commune.code, other_commune)
     with time_machine.travel(at(2026, 3, 2), tick=False):
         old = _dated_june_2025(receive(name="Trần Thị Bột"))
         new = receive(name="Lê Văn Mới")
@@ -120,7 +112,7 @@ def test_the_old_communes_successor_still_reads_it(users, reused, login):
 def test_the_true_successor_holding_the_old_code_keeps_the_dossiers(users, commune, other_commune, receive, login):
     """The old commune with the code went (primary) to the commune that holds the code now: its dossiers stay fully
     visible and actionable there, as before."""
-    _old_commune(commune.code, commune)
+    old_commune_merged_into(commune.code, commune)
     with time_machine.travel(at(2026, 3, 2), tick=False):
         old = _dated_june_2025(receive())
     c = login(users["onestop"])

@@ -17,17 +17,11 @@ from coso.core.exceptions import PermissionDeniedError
 from coso.feedback import services as svc
 from coso.feedback.models import Feedback
 from coso.feedback.tests.conftest import MONDAY
-from coso.units.models import AdministrativeUnit, UnitSuccession
+from coso.units.tests.helpers import old_commune_merged_into
 
 pytestmark = pytest.mark.django_db
 
 JUNE_2025 = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
-
-
-def _old_commune(code: str, successor: Any) -> None:
-    old = AdministrativeUnit.all_objects.create(code=code, name="Phường Hàng Bột", level="commune", kind="phuong", province_code="79",
-                                                valid_from=None, valid_to=dt.date(2025, 7, 1))
-    UnitSuccession.objects.create(predecessor=old, successor=successor, kind="merge", effective_on=dt.date(2025, 7, 1), is_primary=True)
 
 
 def _sent_june_2025(fb: Feedback) -> Feedback:
@@ -40,7 +34,7 @@ def _sent_june_2025(fb: Feedback) -> Feedback:
 def reused(commune, other_commune, submit):  # type: ignore[no-untyped-def]
     """``commune`` holds today the code of an old commune merged into ``other_commune``: an item of that code sent in
     June 2025 and a new one of ``commune``'s."""
-    _old_commune(commune.code, other_commune)
+    old_commune_merged_into(commune.code, other_commune)
     with time_machine.travel(MONDAY, tick=False):
         old = _sent_june_2025(submit(title="Đèn hỏng phố Hàng Bột", text="Đèn đường phố Hàng Bột hỏng đã lâu."))
         new = submit(title="Rác ùn ứ đầu hẻm mới")
@@ -91,7 +85,7 @@ def test_the_old_communes_successor_still_reads_it(users, reused, login):
 
 
 def test_the_true_successor_holding_the_old_code_keeps_the_items(users, commune, submit, login):
-    _old_commune(commune.code, commune)
+    old_commune_merged_into(commune.code, commune)
     with time_machine.travel(MONDAY, tick=False):
         old = _sent_june_2025(submit())
     c = login(users["leader"])

@@ -44,3 +44,16 @@ def merge_communes(actor: Any, *, target: Any, sources: list[Any], effective_on:
         spec={"sources": [s.code for s in sources], "target": target.code, "new_name": new_name, "category": "other"}, today=today)
     services.reorganisation_apply(reorganisation_id=r.pk, today=effective_on)
     return r
+
+
+def old_commune_merged_into(code: str, successor: Any, *, name: str = "Phường Hàng Bột") -> Any:
+    """An old commune carrying ``code`` that ended on 1/7/2025, merged (primary) into ``successor``: with ``code`` now
+    carried by another commune, a code given again."""
+    import datetime as dt
+
+    from coso.units.models import AdministrativeUnit, UnitSuccession
+
+    old = AdministrativeUnit.all_objects.create(code=code, name=name, level="commune", kind="phuong", province_code="79",
+                                                valid_from=None, valid_to=dt.date(2025, 7, 1))
+    UnitSuccession.objects.create(predecessor=old, successor=successor, kind="merge", effective_on=dt.date(2025, 7, 1), is_primary=True)
+    return old
