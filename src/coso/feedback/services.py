@@ -22,7 +22,7 @@ from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core import attachments as att
 from coso.core import ratelimit
 from coso.core.audit import audit_log, snapshot
-from coso.core.exceptions import ApplicationError, PermissionDeniedError
+from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from coso.core.geo import point_in_vietnam
 from coso.core.models import AuditLog
 from coso.core.notify import notify
@@ -201,12 +201,13 @@ def _can_handle(actor: Any, fb: Feedback) -> None:
         raise errors.NOT_AUTHENTICATED()
     if not (actor.is_superuser or actor.role in HANDLER_ROLES):
         raise PermissionDeniedError()
+    # Another unit's item does not exist for the actor (404, as for dossiers), whatever the door.
     if not can_see_unit(actor, province_code=fb.province_code, commune_code=fb.commune_code):
-        raise PermissionDeniedError()
+        raise NotFoundError()
     from coso.feedback.selectors import is_other_holders
 
     if is_other_holders(actor, fb):  # sent while an ended commune of another lineage carried the code: another commune's
-        raise PermissionDeniedError()
+        raise NotFoundError()
 
 
 def _contact(fb: Feedback) -> dict[str, str]:

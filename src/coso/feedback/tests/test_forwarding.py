@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from defusedxml import ElementTree as SafeET
 
-from coso.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from coso.core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from coso.core.models import AuditLog
 from coso.core.notify import MemoryBackend
 from coso.feedback import selectors as sel
@@ -78,7 +78,7 @@ def test_forward_to_another_commune_enters_its_moderation_queue(fb, users, other
     assert copy not in sel.feedback_list(fetched_by=users["onestop"], tab="all")
     assert list(sel.feedback_list(fetched_by=users["onestop"], tab="forwarded")) == [done]
     assert done in sel.feedback_list(fetched_by=users["onestop"], tab="closed")
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFoundError):  # the copy is the other commune's: it does not exist for the first one's staff
         svc.feedback_publish(feedback=copy, actor=users["onestop"])
     svc.feedback_publish(feedback=copy, actor=users["other_onestop"])
     # History, audit and notices.
@@ -141,8 +141,8 @@ def test_forward_refusals_change_nothing(fb, users, commune, foreign_commune, ot
         with pytest.raises(ApplicationError) as err:
             forward(fb, users["onestop"], **kw)
         assert err.value.code == code, kw
-    for who in ("other_onestop", "finance", "citizen"):
-        with pytest.raises(PermissionDeniedError):
+    for who, refusal in (("other_onestop", NotFoundError), ("finance", PermissionDeniedError), ("citizen", PermissionDeniedError)):
+        with pytest.raises(refusal):
             forward(fb, users[who], target_commune=other_commune.code)
     fb.refresh_from_db()
     assert fb.status == Feedback.Status.PENDING and Feedback.objects.count() == 1

@@ -13,7 +13,7 @@ import pytest
 import time_machine
 
 from coso.accounts.models import ApiToken
-from coso.core.exceptions import PermissionDeniedError
+from coso.core.exceptions import NotFoundError
 from coso.feedback import services as svc
 from coso.feedback.models import Feedback
 from coso.feedback.tests.conftest import MONDAY
@@ -64,7 +64,7 @@ def test_the_commune_holding_the_code_now_does_not_reach_the_old_communes_item(u
         r = c.post(f"/api/v1/feedback/{old.pk}/{path}", body, content_type="application/json")
         assert r.status_code == 404, (path, r.content)
     assert c.post(f"/feedback/moderation/{old.pk}/reject/", {"reason": "Không thuộc thẩm quyền xử lý."}).status_code == 404
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFoundError):
         svc.feedback_reject(feedback=Feedback.objects.get(pk=old.pk), actor=users["leader"], reason="Không thuộc thẩm quyền xử lý.")
     old.refresh_from_db()
     assert old.status == Feedback.Status.PENDING  # nothing changed
