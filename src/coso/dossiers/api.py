@@ -28,7 +28,7 @@ from coso.core.types import AuthedHttpRequest
 from coso.dossiers import documents, errors, selectors, services
 from coso.dossiers.constants import Status
 from coso.dossiers.models import Dossier
-from coso.procedures.selectors import offered_procedure, offered_version_of
+from coso.procedures.selectors import offered_version_of
 from coso.units.models import AdministrativeUnit
 
 router = Router(tags=["dossiers"])
@@ -244,17 +244,9 @@ def _body_doc(schema: type[Schema]) -> dict[str, Any]:
     }}}
 
 
-def _procedure(code: str, province_code: str) -> Any:
-    """The procedure ``code`` offered today in the province (``procedures.selectors.offered``), else ``unknown-procedure``."""
-    proc = offered_procedure(code, on=timezone.localdate(), province_code=province_code)
-    if proc is None:
-        raise errors.UNKNOWN_PROCEDURE(details={"fields": {"procedure_code": ["Không tồn tại."]}})
-    return proc
-
-
 def _offered_version(code: str, province_code: str, day: dt.date) -> Any:
-    """The version of the procedure ``code`` offered on ``day`` in the province, read with its procedure in one query
-    (``procedures.selectors.offered_version_of``), else ``unknown-procedure`` as :func:`_procedure`."""
+    """The version of the procedure ``code`` offered on ``day`` in the province (``procedures.selectors.offered``), read
+    with its procedure and steps in one query (``procedures.selectors.offered_version_of``), else ``unknown-procedure``."""
     version = offered_version_of(code, on=day, province_code=province_code)
     if version is None:
         raise errors.UNKNOWN_PROCEDURE(details={"fields": {"procedure_code": ["Không tồn tại."]}})
@@ -320,8 +312,8 @@ def online(request: HttpRequest):  # type: ignore[no-untyped-def]
         # An unknown or ended commune has no province whose own versions could offer the procedure: it is refused first
         # (no-commune), whatever the procedure, on the field the client sent.
         raise errors.NO_COMMUNE(details=_no_commune_details(payload.commune_code.strip()))
-    procedure = _procedure(payload.procedure_code, commune.province_code)
-    d = services.submit_online(actor=request.user, commune=commune, applicant=_applicant(payload), procedure=procedure,
+    version = _offered_version(payload.procedure_code, commune.province_code, timezone.localdate())
+    d = services.submit_online(actor=request.user, commune=commune, applicant=_applicant(payload), procedure_version=version,
                                files=files, note=payload.note, channel=payload.channel)
     return 201, selectors.dossier_get(fetched_by=request.user, pk=d.pk)
 

@@ -28,7 +28,7 @@ from coso.dossiers import documents, selectors, services
 from coso.dossiers.constants import ACTIONS, OPEN_STATUSES, Action, Status, Timeliness
 from coso.dossiers.forms import ActionForm, CounterIntakeForm, LookupForm, OnlineSubmitForm, PeriodForm, RatingForm
 from coso.dossiers.models import Dossier, DossierAttachment
-from coso.procedures.selectors import offered, offered_procedure, offered_version
+from coso.procedures.selectors import offered, offered_version_of
 from coso.units.models import AdministrativeUnit
 
 
@@ -45,11 +45,11 @@ def _procedure_choices(province_code: str) -> list[Any]:
 def _version(code: str, province_code: str) -> Any:
     if not code:
         return None, None
-    today = timezone.localdate()
-    proc = offered_procedure(code, on=today, province_code=province_code)
-    if proc is None:
+    # the procedure offered today in the province with its version in force and its steps, in one query
+    version = offered_version_of(code, on=timezone.localdate(), province_code=province_code)
+    if version is None:
         return None, None
-    return proc, offered_version(proc, on=today, province_code=province_code)
+    return version.procedure, version
 
 
 def _apply_errors(form: Any, exc: ApplicationError) -> None:

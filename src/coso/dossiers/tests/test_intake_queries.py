@@ -134,3 +134,35 @@ def test_a_counter_dossier_joins_the_one_citizen_account_with_its_citizen_id_rea
     client.force_login(users["onestop"])
     r = _intake(client)
     assert Dossier.objects.get(pk=r.json()["id"]).owner_id is None
+
+
+def test_online_submission_reads_the_procedure_its_version_and_its_steps_in_one_query(client, users, version, commune):
+    import base64
+
+    from coso.dossiers.tests.conftest import PDF_BYTES
+
+    body = {"procedure_code": version.procedure.code, "commune_code": commune.code, "applicant_name": "Nguyễn Thị Hoa",
+            "applicant_phone": "0909123456",
+            "files": [{"document_name": PAPER, "filename": "tk.pdf", "content_base64": base64.b64encode(PDF_BYTES).decode()}]}
+    client.force_login(users["citizen"])
+    with CaptureQueriesContext(connection) as q:
+        r = client.post("/api/v1/dossiers/online", json.dumps(body), content_type="application/json", secure=True)
+    assert r.status_code == 201, r.content
+    assert len(_catalogue_reads(q.captured_queries)) == 1
+    d = Dossier.objects.get(pk=r.json()["id"])
+    assert d.procedure_version_id == version.pk and d.owner_id == users["citizen"].pk
+    assert [(s.order, s.name, s.role, s.share_percent) for s in d.steps.order_by("order")] == [
+        (s.order, s.name, s.role, s.share_percent) for s in version.steps.order_by("order")]
+
+
+def test_the_intake_page_reads_the_procedure_its_version_and_its_steps_in_one_query(client, users, version):
+    client.force_login(users["onestop"])
+    with CaptureQueriesContext(connection) as q:
+        r = client.post(f"/dossiers/intake/?procedure={version.procedure.code}", {
+            "procedure": version.procedure.code, "applicant_name": "Lê Văn An", "applicant_phone": "0909000111", "channel": "counter",
+            "doc_0": "on"}, secure=True)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    assert len(_catalogue_reads(q.captured_queries)) == 1
+    d = Dossier.objects.get()
+    assert d.procedure_version_id == version.pk and d.applicant_name == "Lê Văn An"
+    assert [(s.order, s.name) for s in d.steps.order_by("order")] == [(s.order, s.name) for s in version.steps.order_by("order")]
