@@ -334,7 +334,8 @@ def rotation(*, fetched_by: Any, year: int, commune: str = "") -> dict[str, Any]
     """The positions on the sector lists with their intervals, the people who hold them and when they are due, and a draft
     plan for the first quarter (rule book: the quarter): each due person not exempt (Art. 38) nor within the retirement
     margin (Art. 39) moves to the same position in another commune of the province, in cycles, so that no commune loses a
-    post; a position held by a single due person in the province is left to a joint plan by the superior (Art. 39)."""
+    post; a position whose due people are all in one commune (or the due people of a commune beyond those the other communes
+    can exchange with) is left to a joint plan by the superior (Art. 39)."""
     _require(fetched_by)
     quarter_end = {1: dt.date(year, 3, 31), 2: dt.date(year, 6, 30), 3: dt.date(year, 9, 30), 4: dt.date(year, 12, 31)}
     units = communes(fetched_by, commune)
@@ -375,12 +376,27 @@ def rotation(*, fetched_by: Any, year: int, commune: str = "") -> dict[str, Any]
                 due_by_position[p["position_code"]].append(row)
         for _position, rows in sorted(due_by_position.items()):
             rows.sort(key=lambda x: (x["commune_code"], x["id"]))
-            if len({x["commune_code"] for x in rows}) < 2:
+            by_commune: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for row in rows:
+                by_commune[row["commune_code"]].append(row)
+            if len(by_commune) < 2:
                 out["joint"] += rows
                 continue
-            for k, row in enumerate(rows):  # a cycle over communes: each takes the post of the next
-                target = next(rows[(k + s) % len(rows)] for s in range(1, len(rows) + 1)
-                              if rows[(k + s) % len(rows)]["commune_code"] != row["commune_code"])
+            # Each person takes the post another one leaves, so that every commune receives as many as it sends. A commune
+            # with more due people than all the others together can exchange only as many (the longest in post first); its
+            # others are left to the superior's joint plan.
+            code, group = max(by_commune.items(), key=lambda item: (len(item[1]), item[0]))
+            others = len(rows) - len(group)
+            if len(group) > others:
+                group.sort(key=lambda x: (-x["months_at_year_end"], x["id"]))
+                out["joint"] += sorted(group[others:], key=lambda x: x["id"])
+                by_commune[code] = group[:others]
+                rows = sorted((x for g in by_commune.values() for x in g), key=lambda x: (x["commune_code"], x["id"]))
+            # The communes' people side by side, each taking the post of the one `shift` places on: no commune holds more
+            # than half of them, so that place is always in another commune.
+            shift = max(len(g) for g in by_commune.values())
+            for k, row in enumerate(rows):
+                target = rows[(k + shift) % len(rows)]
                 out["plan"].append({**row, "to_commune_code": target["commune_code"], "to_commune_name": target["commune_name"], "on": plan_day})
     out["people"].sort(key=lambda x: ({"due": 0, "may": 1, "not_yet": 2}[x["status"]], x["commune_name"], x["full_name"]))
     return out

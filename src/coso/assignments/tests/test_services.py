@@ -257,3 +257,23 @@ def test_years_in_a_commune_merged_in_later_count_as_local(users, commune, world
         PositionHolding.objects.create(person=a, position_code="cv_vp", office_code="ubnd", started_on=start, ended_on=end,
                                        province_code=commune.province_code, commune_code=code)
     assert nonlocal_status() == "fail"  # 26 years in the locality
+
+
+def test_rotation_plan_keeps_each_communes_posts(users, commune, other_commune, login):
+    """Each due person takes the post another one leaves: two due accountants in one commune and one in another used to
+    be sent both to the other commune (and its one to the first), so the first lost a post and the other had two. Only one
+    exchange is possible; the second accountant of the first commune is left to the superior's joint plan (Art. 39)."""
+    pha = users["province_home_affairs"]
+    x1 = person(commune, full_name="Kế Toán Một", position="cv_kinh_te", since=D(2020, 1, 1))
+    x2 = person(commune, full_name="Kế Toán Hai", position="cv_kinh_te", since=D(2021, 1, 1))
+    y = person(other_commune, full_name="Kế Toán Ba", position="cv_kinh_te", since=D(2021, 3, 1))
+    data = selectors.rotation(fetched_by=pha, year=2027)
+    assert {p["id"] for p in data["people"] if p["status"] == "due"} == {x1.pk, x2.pk, y.pk}
+    moves = {p["id"]: (p["commune_code"], p["to_commune_code"]) for p in data["plan"]}
+    leaving = sorted(src for src, _dst in moves.values())
+    arriving = sorted(dst for _src, dst in moves.values())
+    assert leaving == arriving  # every commune receives as many as it sends
+    assert moves == {x1.pk: (commune.code, other_commune.code), y.pk: (other_commune.code, commune.code)}  # the longest in post first
+    assert [p["id"] for p in data["joint"]] == [x2.pk]
+    page = login(pha).get("/bo-tri/luan-chuyen/?year=2027")
+    assert page.status_code == 200 and "không còn người cùng vị trí ở xã khác" in page.text and "Kế Toán Hai" in page.text
