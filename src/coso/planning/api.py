@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
+from coso.core.api_body import body_in_scope, json_body_doc
 from coso.core.params import SmallCount, Year
 from coso.planning import catalogue, errors, selectors, services
 
@@ -96,16 +97,20 @@ def list_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _detail(request, pk)
 
 
-@router.post("/lists/{pk}/candidates", response={201: dict})
-def candidate_add(request: HttpRequest, pk: int, payload: CandidateIn) -> tuple[int, dict[str, Any]]:
+# An endpoint acting on one object reads its body once the object is the caller's (coso.core.api_body): another unit's
+# object answers 404 whatever the body, as one that does not exist, not 422 for a bad body.
+@router.post("/lists/{pk}/candidates", response={201: dict}, openapi_extra=json_body_doc(CandidateIn))
+def candidate_add(request: HttpRequest, pk: int) -> tuple[int, dict[str, Any]]:
+    payload = body_in_scope(request, CandidateIn, lambda: selectors.list_get(fetched_by=request.user, pk=pk))
     pl = selectors.list_get(fetched_by=request.user, pk=pk)
     c = services.candidate_add(actor=request.user, planning_list=pl, person_id=payload.person_id, entered_on=payload.entered_on,
                                decision=payload.decision)
     return 201, {"id": c.pk, "warnings": c.warnings}
 
 
-@router.post("/candidates/{pk}/remove")
-def candidate_remove(request: HttpRequest, pk: int, payload: RemoveIn) -> dict[str, Any]:
+@router.post("/candidates/{pk}/remove", openapi_extra=json_body_doc(RemoveIn))
+def candidate_remove(request: HttpRequest, pk: int) -> dict[str, Any]:
+    payload = body_in_scope(request, RemoveIn, lambda: selectors.candidate_get(fetched_by=request.user, pk=pk))
     c = selectors.candidate_get(fetched_by=request.user, pk=pk)
     c = services.candidate_remove(actor=request.user, candidate=c, on=payload.on, decision=payload.decision, reason=payload.reason)
     return {"id": c.pk, "status": c.status}
@@ -128,8 +133,9 @@ def proposals(request: HttpRequest, status: str = "pending") -> list[dict[str, A
             for p in selectors.proposals(fetched_by=request.user, status=status)[:1000]]
 
 
-@router.post("/proposals/{pk}/decide")
-def proposal_decide(request: HttpRequest, pk: int, payload: DecideIn) -> dict[str, Any]:
+@router.post("/proposals/{pk}/decide", openapi_extra=json_body_doc(DecideIn))
+def proposal_decide(request: HttpRequest, pk: int) -> dict[str, Any]:
+    payload = body_in_scope(request, DecideIn, lambda: selectors.proposal_get(fetched_by=request.user, pk=pk))
     p = selectors.proposal_get(fetched_by=request.user, pk=pk)
     p = services.proposal_decide(actor=request.user, proposal=p, accept=payload.accept, decision=payload.decision, note=payload.note)
     return {"id": p.pk, "status": p.status}
@@ -199,15 +205,17 @@ def postgrad_get(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _postgrad_out(selectors.postgrad_get(fetched_by=request.user, pk=pk))
 
 
-@router.post("/postgrad/{pk}/decide")
-def postgrad_decide(request: HttpRequest, pk: int, payload: PostgradDecideIn) -> dict[str, Any]:
+@router.post("/postgrad/{pk}/decide", openapi_extra=json_body_doc(PostgradDecideIn))
+def postgrad_decide(request: HttpRequest, pk: int) -> dict[str, Any]:
+    payload = body_in_scope(request, PostgradDecideIn, lambda: selectors.postgrad_get(fetched_by=request.user, pk=pk))
     r = selectors.postgrad_get(fetched_by=request.user, pk=pk)
     return _postgrad_out(services.postgrad_decide(actor=request.user, request=r, approve=payload.approve, decision=payload.decision,
                                                   version=payload.version))
 
 
-@router.post("/postgrad/{pk}/repayment")
-def postgrad_repayment(request: HttpRequest, pk: int, payload: RepaymentIn) -> dict[str, Any]:
+@router.post("/postgrad/{pk}/repayment", openapi_extra=json_body_doc(RepaymentIn))
+def postgrad_repayment(request: HttpRequest, pk: int) -> dict[str, Any]:
+    payload = body_in_scope(request, RepaymentIn, lambda: selectors.postgrad_get(fetched_by=request.user, pk=pk))
     r = selectors.postgrad_get(fetched_by=request.user, pk=pk)
     return _postgrad_out(services.postgrad_repayment(actor=request.user, request=r, case=payload.case, actual_cost=payload.actual_cost,
                                                      months_served=payload.months_served, exemption=payload.exemption, version=payload.version))
@@ -259,7 +267,8 @@ def appointment_proposal_open(request: HttpRequest, payload: ProposalIn) -> tupl
     return 201, _proposal_out(services.appointment_proposal_open(actor=request.user, **payload.dict()))
 
 
-@router.post("/appointment-proposals/{pk}/close")
-def appointment_proposal_close(request: HttpRequest, pk: int, payload: ProposalCloseIn) -> dict[str, Any]:
+@router.post("/appointment-proposals/{pk}/close", openapi_extra=json_body_doc(ProposalCloseIn))
+def appointment_proposal_close(request: HttpRequest, pk: int) -> dict[str, Any]:
+    payload = body_in_scope(request, ProposalCloseIn, lambda: selectors.appointment_proposal_get(fetched_by=request.user, pk=pk))
     p = selectors.appointment_proposal_get(fetched_by=request.user, pk=pk)
     return _proposal_out(services.appointment_proposal_close(actor=request.user, proposal=p, outcome=payload.outcome))
