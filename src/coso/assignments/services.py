@@ -154,8 +154,11 @@ def exemption_add(*, actor: Any, person_id: int, reason: str, valid_from: dt.dat
 
 
 @transaction.atomic
-def origin_set(*, actor: Any, person_id: int, birth_commune_code: str = "", other_years: dict[str, Any] | None = None, note: str = "") -> Origin:
-    """Record where a person comes from (birthplace commune, years lived, studied or worked elsewhere) for the non-local rule."""
+def origin_set(*, actor: Any, person_id: int, birth_commune_code: str = "", other_years: dict[str, Any] | None = None, note: str = "",
+               keep_other_years: bool = False) -> Origin:
+    """Record where a person comes from (birthplace commune, years lived, studied or worked elsewhere) for the non-local rule.
+    ``keep_other_years``: ``other_years`` adds to (or changes) the years recorded for other communes instead of replacing
+    them all (the person page's form takes one commune at a time)."""
     person = _person(actor, person_id)
     require_edit(actor, province_code=person["province_code"], commune_code=person["commune_code"])
     years: dict[str, int] = {}
@@ -183,5 +186,7 @@ def origin_set(*, actor: Any, person_id: int, birth_commune_code: str = "", othe
                    province_code=person["province_code"], commune_code=person["commune_code"])
         o.full_clean(validate_unique=False)
         return audited_create(o, actor=actor, verb="assignments.origin_set")  # type: ignore[return-value]
+    if keep_other_years:
+        years = {**(existing.other_years or {}), **years}
     return audited_update(existing, actor=actor, verb="assignments.origin_set",  # type: ignore[return-value]
                           changes={"birth_commune_code": birth, "other_years": years, "note": note})

@@ -160,7 +160,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                 if code or raw:
                     years[code] = raw
                 services.origin_set(actor=user, person_id=pk, birth_commune_code=request.POST.get("birth_commune_code", ""), other_years=years,
-                                    note=request.POST.get("note", ""))
+                                    note=request.POST.get("note", ""), keep_other_years=True)
             else:
                 raw_to = request.POST.get("valid_to", "").strip()
                 services.exemption_add(actor=user, person_id=pk, reason=request.POST.get("reason", ""), valid_from=parse_date(request.POST.get("valid_from")),

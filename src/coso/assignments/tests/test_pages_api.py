@@ -118,6 +118,27 @@ def test_person_page_records_origin_and_exemption(login, users, commune, a):
     assert login(users["leader"]).get(f"/bo-tri/nguoi/{a.pk}/").status_code == 404  # a works in the other commune
 
 
+def test_person_page_adds_years_to_those_recorded(login, users, commune, other_commune, a):
+    """The origin form takes one commune's years at a time and lists those recorded: saving it replaced them all, so the
+    years of a second commune (or a birthplace corrected without years) wiped out those recorded before, and with them
+    the person's local status. The form's years are now added to (or change) those recorded."""
+    from coso.assignments.models import Origin
+
+    c = login(users["province_home_affairs"])
+    assert c.post(f"/bo-tri/nguoi/{a.pk}/", {"action": "origin", "years_commune": commune.code, "years": "12"}).status_code == 302
+    assert c.post(f"/bo-tri/nguoi/{a.pk}/", {"action": "origin", "years_commune": other_commune.code, "years": "3"}).status_code == 302
+    assert Origin.objects.get(person=a).other_years == {commune.code: 12, other_commune.code: 3}
+    assert c.post(f"/bo-tri/nguoi/{a.pk}/", {"action": "origin", "birth_commune_code": "99999", "note": "Sinh ở tỉnh khác"}).status_code == 302
+    assert c.post(f"/bo-tri/nguoi/{a.pk}/", {"action": "origin", "birth_commune_code": "99999", "years_commune": other_commune.code,
+                                             "years": "5"}).status_code == 302
+    o = Origin.objects.get(person=a)
+    assert (o.birth_commune_code, o.other_years) == ("99999", {commune.code: 12, other_commune.code: 5})
+    assert "12 năm" in c.get(f"/bo-tri/nguoi/{a.pk}/").text
+    # The API's PUT still sets the whole record.
+    r = c.put("/api/v1/assignments/origins", {"person_id": a.pk, "other_years": {commune.code: 1}}, content_type="application/json")
+    assert r.status_code == 200 and Origin.objects.get(person=a).other_years == {commune.code: 1}
+
+
 def test_api_decision_giving_a_cadre_post_to_a_civil_servant_makes_them_a_cadre_on_its_day(login, users, commune, other_commune):
     """A civil servant elected chairman: the decision is recorded, and on its effective day the register holds them on the
     post as a cadre (the post's kind), never as a civil servant on a cadre post."""
