@@ -39,6 +39,9 @@ NOT_A_NUMBER = ErrorCode("invalid-number", _("%(label)s phải là số nguyên.
 OUT_OF_RANGE = ErrorCode("invalid-number", _("%(label)s nằm ngoài phạm vi cho phép."))
 INVALID_ACTION = ErrorCode("invalid-action", _("Thao tác không hợp lệ."))
 INVALID_PIN = ErrorCode("invalid-pin", _("Chọn cố định ghi theo dạng mã người:mã khóa, cách nhau bởi dấu phẩy."), field="pinned")
+PIN_NOT_POSSIBLE = ErrorCode("pin-not-possible", _("Không chọn cố định được %(pin)s (mã người:mã khóa): khóa học này không bù đắp thiếu hụt "
+                                                   "tiêu chuẩn nào của người này trong năm và đơn vị của kế hoạch, hoặc người này đã được loại trừ."),
+                             field="pinned")
 NOT_IN_PLAN = ErrorCode("not-in-plan", _("Người này không có trong kế hoạch với khóa học đã chọn."))
 ALREADY_COMPLETED = ErrorCode("already-completed", _("Đã ghi nhận hoàn thành khóa học này."), status=409)
 POSTGRAD_LEVEL = ErrorCode("invalid-level", _("Chọn trình độ thạc sĩ hoặc tiến sĩ."), field="level")

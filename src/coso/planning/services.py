@@ -323,6 +323,11 @@ def plan_build(*, actor: Any, province_code: str, commune_code: str = "", year: 
         data = training.needs_and_courses(province_code=province_code, commune_code=commune_code, year=year, excluded=set(excluded or []))
     except RuleMissingError:
         raise errors.TRAINING_NO_RULE(year=year) from None
+    # A pin is a (person, course) the plan must keep: one that closes none of the person's gaps cannot be kept, and was dropped silently.
+    possible = {(data["gaps"][i]["person"], data["courses"][j]["id"]) for i, j in training.pairs_of(data["gaps"], data["courses"])}
+    for person_id, course_id in pinned or []:
+        if (person_id, course_id) not in possible:
+            raise errors.PIN_NOT_POSSIBLE(pin=f"{person_id}:{course_id}", details={"pin": [person_id, course_id]})
     result = training.compare(data, budget=budget, per_person_limit=limit, pinned=pinned or [])
     plan = TrainingPlan(province_code=province_code, commune_code=commune_code, year=year, budget=budget, per_person_limit=limit, result=result,
                         created_by=actor)

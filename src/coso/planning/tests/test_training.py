@@ -106,3 +106,34 @@ def test_completed_training_closes_the_gap_in_the_register(users, commune, login
     assert "Đã ghi nhận hoàn thành khóa học này" in r.text
     r = c.post(f"/quy-hoach/dao-tao/ke-hoach/{plan.pk}/", {"person": "999", "course": course.pk, "ended_on": "30/10/2026"})
     assert "không có trong kế hoạch" in r.text
+
+
+@pytest.mark.django_db
+def test_a_pin_the_plan_cannot_keep_is_refused_not_dropped(users, commune, login):
+    """A pinned (person, course) where the course closes none of the person's gaps (another year's course, a person with no
+    such gap, or one excluded) was dropped without a word: the plan was saved, listed the pin, and left the person out."""
+    from coso.core.models import AuditLog
+    from coso.planning.models import TrainingPlan
+
+    ha = users["home_affairs"]
+    cand = person(commune, full_name="Người quy hoạch", political_theory="so_cap")
+    done = person(commune, full_name="Đã đủ chuẩn", political_theory="cao_cap")
+    pl = services.list_create(actor=ha, commune_code=commune.code, term="2030-2035", position_code="ct_ubnd")
+    services.candidate_add(actor=ha, planning_list=pl, person_id=cand.pk, entered_on=D(2026, 1, 5), decision="QĐ 2")
+    llct = services.course_create(actor=ha, province_code=commune.province_code, commune_code=commune.code, kind="llct_trung_cap", name="",
+                                  year=2027, duration_days=60, seats=5)
+    later = services.course_create(actor=ha, province_code=commune.province_code, commune_code=commune.code, kind="llct_trung_cap", name="",
+                                   year=2028, duration_days=60, seats=5)
+    c = login(ha)
+    plans, audits = TrainingPlan.objects.count(), AuditLog.objects.count()
+    for pin, excluded in (([done.pk, llct.pk], []), ([cand.pk, later.pk], []), ([cand.pk, 999999], []), ([cand.pk, llct.pk], [cand.pk])):
+        res = c.post("/api/v1/planning/training-plans", {"year": 2027, "budget": 50_000_000, "pinned": [pin], "excluded": excluded},
+                     content_type="application/json")
+        assert res.status_code == 400 and res.json()["code"] == "pin-not-possible", (pin, res.content)
+        assert f"{pin[0]}:{pin[1]}" in res.json()["message"]
+    page = c.post("/quy-hoach/dao-tao/", {"action": "plan", "year": "2027", "budget": "50000000", "pinned": f"{done.pk}:{llct.pk}"})
+    assert page.status_code == 200 and f"{done.pk}:{llct.pk}" in page.text
+    assert TrainingPlan.objects.count() == plans and AuditLog.objects.count() == audits
+    res = c.post("/api/v1/planning/training-plans", {"year": 2027, "budget": 50_000_000, "pinned": [[cand.pk, llct.pk]]},
+                 content_type="application/json")
+    assert res.status_code == 201 and [r["person"] for r in res.json()["milp"]["rows"]] == [cand.pk]
