@@ -56,10 +56,12 @@ def unit_of(user: Any, code: str) -> dict[str, Any]:
     return rows[0]
 
 
-def _pending(codes: list[str], on: dt.date) -> dict[tuple[str, str], list[Decision]]:
-    """Decisions recorded but not yet in force on ``on`` (they hold their post)."""
+def _pending(codes: list[str]) -> dict[tuple[str, str], list[Decision]]:
+    """Decisions recorded but not yet applied to the register (they hold their post on any day): those not yet in force,
+    and those in force that the daily job has not applied yet (a later day asked for, or before the job's run), whose
+    person the register does not show on the post either."""
     out: dict[tuple[str, str], list[Decision]] = defaultdict(list)
-    for d in Decision.objects.filter(commune_code__in=codes, status=Decision.Status.PENDING, effective_on__gt=on).order_by("effective_on"):
+    for d in Decision.objects.filter(commune_code__in=codes, status=Decision.Status.PENDING).order_by("effective_on"):
         out[(d.commune_code, d.position_code)].append(d)
     return out
 
@@ -85,7 +87,7 @@ def vacancies(*, fetched_by: Any, on: dt.date | None = None, commune: str = "") 
         r = checks.AssignRules(on, province_code)
         catalogue = wf.position_catalogue(province_code, "", on)
         staff = wf.incumbents(province_code=province_code, commune_codes=codes, on=on)
-        pending = _pending(codes, on)
+        pending = _pending(codes)
         per_commune: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for p in staff:
             per_commune[p["commune_code"]].append(p)

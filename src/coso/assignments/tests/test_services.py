@@ -147,6 +147,27 @@ def test_future_decision_waits_for_its_day(users, commune, world):
     assert a.position_code == "ct_ubnd"
 
 
+def test_a_decision_not_yet_applied_holds_its_post_after_its_effective_date_too(users, commune, world):
+    """A decision effective on 1/1/2027 holds the chairman's post until the daily job applies it; asked for a later day
+    (a second decision effective on 1/2/2027), the vacancies counted neither the decision (not "not yet in force" on that
+    day) nor its person (not in the register yet), so the one post was given twice and both decisions were applied."""
+    pha, a, d = world["pha"], world["a"], world["d"]
+    services.decision_record(actor=pha, commune_code=commune.code, position_code="ct_ubnd", person_id=a.pk, number="130/QĐ-UBND",
+                             decided_on=D(2026, 12, 1), effective_on=D(2027, 1, 1))
+    later = selectors.vacancies(fetched_by=pha, commune=commune.code, on=D(2027, 2, 1))["communes"][0]
+    post = next(p for p in later["posts"] if p["position_code"] == "ct_ubnd")
+    assert post["count"] == 0 and post["pending"][0]["number"] == "130/QĐ-UBND"
+    plan(pha, commune, d, "ct_hdnd")
+    with pytest.raises(ApplicationError) as exc:
+        services.decision_record(actor=pha, commune_code=commune.code, position_code="ct_ubnd", person_id=d.pk, number="131/QĐ-UBND",
+                                 decided_on=D(2026, 12, 2), effective_on=D(2027, 2, 1))
+    assert exc.value.code == "no-vacancy"
+    assert Decision.objects.count() == 1
+    with time_machine.travel(D(2027, 1, 1), tick=False):
+        assert services.apply_due(on=D(2027, 1, 1)) == {"applied": 1, "failed": 0}
+        assert _post(pha, commune, "ct_ubnd") is None  # held by its appointee from the register now
+
+
 def test_scoping(users, commune, other_commune, world):
     leader2 = users["other_leader"]
     assert [c["code"] for c in selectors.vacancies(fetched_by=leader2)["communes"]] == [other_commune.code]
