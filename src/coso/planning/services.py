@@ -250,12 +250,20 @@ def proposal_decide(*, actor: Any, proposal: RemovalProposal, accept: bool, deci
         raise errors.ALREADY_DECIDED()
     decision, note = (decision or "").strip(), _within((note or "").strip(), RemovalProposal, "decision_note", as_field="note")
     today = timezone.localdate()
+    # The candidate may have left planning since the review (another removal decision, an appointment, a merger): the
+    # proposal is then closed by accepting it, with no second removal; keeping them "in planning" is refused.
+    status = Candidate.objects.select_for_update().filter(pk=prop.candidate_id).values_list("status", flat=True).first()
+    removed = status != Candidate.Status.ACTIVE
+    if removed and not accept:
+        raise errors.ALREADY_REMOVED()
     if accept:
         if not decision:
             raise errors.PROPOSAL_DECISION_REQUIRED()
-        # the reasons are the review's own text (not input): a long list is summed up within the column
-        candidate_remove(actor=actor, candidate=prop.candidate, on=today, decision=decision,
-                         reason="; ".join(r["text"] for r in prop.reasons)[:500])
+        decision = _within(decision, Candidate, "removal_decision", as_field="decision")
+        if not removed:
+            # the reasons are the review's own text (not input): a long list is summed up within the column
+            candidate_remove(actor=actor, candidate=prop.candidate, on=today, decision=decision,
+                             reason="; ".join(r["text"] for r in prop.reasons)[:500])
     elif not note:
         raise errors.NOTE_REQUIRED()
     else:

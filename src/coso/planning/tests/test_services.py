@@ -140,3 +140,28 @@ def test_review_job_runs(users, commune, plist):
     run = run_periodic("planning_review", today=D(2026, 6, 1))
     assert run.status == "ok" and run.result["proposed"] == 1
     assert Candidate.objects.get().status == "active"
+
+
+def test_proposal_of_a_candidate_removed_meanwhile(users, commune, plist, login):
+    """The review proposed a removal; the officer then removed the person by another decision. Keeping them in planning
+    ("rejecting" the proposal) wrote "Giữ lại trong quy hoạch" into the history of a person no longer in it, and accepting
+    answered "already removed", leaving the proposal pending for good. Now keeping is refused and accepting closes the
+    proposal without a second removal."""
+    from django.utils import timezone
+
+    p = person(commune, full_name="Bị kỷ luật")
+    cand = add(users, plist, p)
+    discipline(p, "canh_cao", D(2026, 3, 1))
+    services.review_run(on=D(2026, 6, 1))
+    prop = RemovalProposal.objects.get(candidate=cand)
+    ha = users["home_affairs"]
+    services.candidate_remove(actor=ha, candidate=cand, on=timezone.localdate(), decision="QĐ 10-QĐ/ĐU", reason="Chuyển công tác")
+    res = login(ha).post(f"/api/v1/planning/proposals/{prop.pk}/decide", {"accept": False, "note": "Đã khắc phục"}, content_type="application/json")
+    assert res.status_code == 409 and res.json()["code"] == "already-removed"
+    assert not cand.events.filter(kind="kept").exists() and RemovalProposal.objects.get(pk=prop.pk).status == "pending"
+    services.proposal_decide(actor=ha, proposal=prop, accept=True, decision="QĐ 11-QĐ/ĐU")
+    prop.refresh_from_db()
+    cand.refresh_from_db()
+    assert prop.status == "accepted" and cand.status == "removed" and cand.removal_decision == "QĐ 10-QĐ/ĐU"
+    assert cand.events.filter(kind="removed").count() == 1
+    assert AuditLog.objects.filter(verb="planning.proposal_decide", object_id=str(prop.pk)).exists()
