@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from coso.core.scoping import get_scoped_or_404, scoped
 from coso.planning import catalogue, checks
@@ -75,11 +76,12 @@ def suggestions(plist: PlanningList, *, r: checks.PlanningRules, exclude: set[in
 def structure_with_targets(members: list[dict[str, Any]], *, r: checks.PlanningRules, on: dt.date) -> dict[str, Any]:
     s = prules.structure(members, on=on, young_under=r.young_under, science_fields=r.science_fields)
     s["lines"] = [
-        {"key": "young", "label": f"Cán bộ trẻ (dưới {r.young_under} tuổi)", "count": s["young"], "share": s["young_share"], "target": r.targets["young"]},
-        {"key": "women", "label": "Cán bộ nữ", "count": s["women"], "share": s["women_share"], "target": r.targets["women"]},
-        {"key": "minority", "label": "Cán bộ người dân tộc thiểu số", "count": s["minority"], "share": s["minority_share"],
+        {"key": "young", "label": gettext("Cán bộ trẻ (dưới %(age)s tuổi)") % {"age": r.young_under}, "count": s["young"], "share": s["young_share"],
+         "target": r.targets["young"]},
+        {"key": "women", "label": gettext("Cán bộ nữ"), "count": s["women"], "share": s["women_share"], "target": r.targets["women"]},
+        {"key": "minority", "label": gettext("Cán bộ người dân tộc thiểu số"), "count": s["minority"], "share": s["minority_share"],
          "target": r.targets["minority"]},
-        {"key": "science", "label": "Cán bộ có trình độ khoa học, công nghệ", "count": s["science"], "share": s["science_share"],
+        {"key": "science", "label": gettext("Cán bộ có trình độ khoa học, công nghệ"), "count": s["science"], "share": s["science_share"],
          "target": r.targets["science"]},
     ]
     for line in s["lines"]:

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from coso.core.exceptions import ApplicationError
 from coso.core.params import iso_day
@@ -65,7 +66,7 @@ def lists(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Đã lập danh sách quy hoạch.")
+            messages.success(request, gettext("Đã lập danh sách quy hoạch."))
             return redirect("planning:list", pk=plist.pk)
     term = request.GET.get("term", "")
     commune = request.GET.get("commune", "")
@@ -94,14 +95,14 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "add":
                 services.candidate_add(actor=user, planning_list=plist, person_id=_int(request.POST.get("person"), "Người được quy hoạch"),
                                        entered_on=parse_date(request.POST.get("entered_on", "")), decision=request.POST.get("decision", ""))
-                messages.success(request, "Đã đưa vào danh sách quy hoạch.")
+                messages.success(request, gettext("Đã đưa vào danh sách quy hoạch."))
             elif action == "remove":
                 cand = selectors.candidate_get(fetched_by=user, pk=_int(request.POST.get("candidate"), "Người trong quy hoạch"))
                 if cand.planning_list_id != plist.pk:
                     raise Http404
                 services.candidate_remove(actor=user, candidate=cand, on=parse_date(request.POST.get("on", "")),
                                           decision=request.POST.get("decision", ""), reason=request.POST.get("reason", ""))
-                messages.success(request, "Đã đưa ra khỏi quy hoạch.")
+                messages.success(request, gettext("Đã đưa ra khỏi quy hoạch."))
             else:
                 raise errors.INVALID_ACTION()
         except ApplicationError as exc:
@@ -127,13 +128,13 @@ def review(request: HttpRequest) -> HttpResponse:
                     raise errors.REVIEW_FORBIDDEN()
                 counts = services.review_run(on=timezone.localdate(), actor=user, province_code=user.province_code or "",
                                              commune_code=user.commune_code or "")
-                messages.success(request, f"Đã rà soát {counts['checked']} người trong quy hoạch: {counts['proposed']} đề xuất mới "
-                                          f"đưa ra khỏi quy hoạch chờ quyết định.")
+                messages.success(request, gettext("Đã rà soát %(checked)s người trong quy hoạch: %(proposed)s đề xuất mới đưa ra khỏi quy hoạch "
+                                                  "chờ quyết định.") % {"checked": counts["checked"], "proposed": counts["proposed"]})
             else:
                 prop = selectors.proposal_get(fetched_by=user, pk=_int(request.POST.get("proposal"), "Đề xuất"))
                 services.proposal_decide(actor=user, proposal=prop, accept=request.POST.get("action") == "accept",
                                          decision=request.POST.get("decision", ""), note=request.POST.get("note", ""))
-                messages.success(request, "Đã ghi quyết định.")
+                messages.success(request, gettext("Đã ghi quyết định."))
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
@@ -163,7 +164,7 @@ def training(request: HttpRequest) -> HttpResponse:
                                        seats=_int(request.POST.get("seats"), "Số chỗ"),
                                        cost_per_person=_int(cost_raw, "Chi phí") if cost_raw else None,
                                        starts_on=parse_date(starts) if starts else None)
-                messages.success(request, "Đã thêm khóa học.")
+                messages.success(request, gettext("Đã thêm khóa học."))
                 return redirect("planning:training")
             pinned, excluded = _pins(request.POST.get("pinned", "")), _ids(request.POST.get("excluded", ""))
             plan = services.plan_build(actor=user, province_code=user.province_code or "", commune_code=user.commune_code or "",
@@ -212,7 +213,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Đã ghi nhận hoàn thành; hồ sơ cán bộ đã được cập nhật trình độ.")
+            messages.success(request, gettext("Đã ghi nhận hoàn thành; hồ sơ cán bộ đã được cập nhật trình độ."))
             return redirect("planning:plan", pk=plan.pk)
     done = {(p, c) for p, c in plan.result.get("completed", [])}
     rows = [{**row, "done": (row["person"], row["course"]) in done} for row in plan.result.get("milp", {}).get("rows", [])]

@@ -136,3 +136,20 @@ def test_list_suggests_people_who_meet_every_condition(login, users, setup, comm
     page = login(users["home_affairs"]).get(f"/quy-hoach/danh-sach/{pl.pk}/").text
     suggested = page.split('id="suggestions"')[1].split("</ul>")[0]
     assert f'data-person="{fit.pk}"' in suggested and f'data-person="{unfit.pk}"' not in suggested
+
+
+def test_pages_in_english_show_the_structure_and_confirmations_in_english(login, users, setup, commune):
+    """The structure figures' lines and the confirmations after a save were plain Vietnamese strings, shown as such on the
+    English pages (cookie django_language=en)."""
+    pl, _other, _p = setup
+    c = login(users["home_affairs"])
+    c.cookies["django_language"] = "en"
+    page = c.get(f"/quy-hoach/danh-sach/{pl.pk}/").text
+    assert "Women cadres" in page and "Young cadres (under 40)" in page and "Cán bộ nữ" not in page
+    fit = person(commune, full_name="Võ Văn Đủ", birth_date=D(1990, 9, 9))
+    r = c.post(f"/quy-hoach/danh-sach/{pl.pk}/", {"action": "add", "person": fit.pk, "entered_on": "05/01/2026", "decision": "QĐ 4"}, follow=True)
+    assert "Added to the planning list." in r.text
+    r = c.post("/quy-hoach/ra-soat/", {"action": "run"}, follow=True)
+    assert "Reviewed 2 people in planning: 0 new removal proposals awaiting a decision." in r.text
+    r = c.post("/quy-hoach/dao-tao/", {"action": "course", "kind": "tin_hoc_co_ban", "year": "2027", "duration_days": "5", "seats": "10"}, follow=True)
+    assert "Course added." in r.text
