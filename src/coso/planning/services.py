@@ -363,6 +363,9 @@ def attendance_complete(*, actor: Any, plan: TrainingPlan, person_id: int, cours
     course = Course.objects.filter(pk=course_id).first()
     if course is None:
         raise errors.NOT_IN_PLAN()
+    first_day = course.starts_on or dt.date(course.year, 1, 1)
+    if ended_on < first_day:  # a course cannot be completed before it started
+        raise errors.COMPLETION_BEFORE_START(day=first_day.strftime("%d/%m/%Y"))
     kind = COURSE_KINDS[course.kind]
     out = wf_services.training_completed(actor=actor, person_id=person_id, standard=kind["standard"], level=kind["level"], name=course.name,
                                          ended_on=ended_on, certificate=certificate)

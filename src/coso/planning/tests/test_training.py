@@ -137,3 +137,29 @@ def test_a_pin_the_plan_cannot_keep_is_refused_not_dropped(users, commune, login
     res = c.post("/api/v1/planning/training-plans", {"year": 2027, "budget": 50_000_000, "pinned": [[cand.pk, llct.pk]]},
                  content_type="application/json")
     assert res.status_code == 201 and [r["person"] for r in res.json()["milp"]["rows"]] == [cand.pk]
+
+
+@pytest.mark.django_db
+def test_completion_before_the_course_started_is_refused(users, commune, login):
+    """A course was recorded as completed on a day before it started (before its start date, or before its year): the
+    register got a training that ended before it began and the qualification raised from then. Refused, nothing written."""
+    from coso.core.models import AuditLog
+    from coso.workforce.models import Person, Training
+
+    ha = users["home_affairs"]
+    cand = person(commune, full_name="Người quy hoạch", political_theory="so_cap")
+    pl = services.list_create(actor=ha, commune_code=commune.code, term="2030-2035", position_code="ct_ubnd")
+    services.candidate_add(actor=ha, planning_list=pl, person_id=cand.pk, entered_on=D(2026, 1, 5), decision="QĐ 2")
+    dated = services.course_create(actor=ha, province_code=commune.province_code, commune_code=commune.code, kind="llct_trung_cap", name="",
+                                   year=2026, duration_days=60, seats=5, starts_on=D(2026, 9, 1))
+    plan = services.plan_build(actor=ha, province_code=commune.province_code, commune_code=commune.code, year=2026, budget=50_000_000,
+                               pinned=[(cand.pk, dated.pk)])
+    c = login(ha)
+    audits = AuditLog.objects.count()
+    for ended in ("31/08/2026", "31/12/2025"):
+        r = c.post(f"/quy-hoach/dao-tao/ke-hoach/{plan.pk}/", {"person": cand.pk, "course": dated.pk, "ended_on": ended})
+        assert r.status_code == 200 and "Ngày hoàn thành phải từ ngày bắt đầu khóa học (01/09/2026) trở đi." in r.text, ended
+    assert not Training.objects.exists() and Person.objects.get(pk=cand.pk).political_theory == "so_cap"
+    assert AuditLog.objects.count() == audits and plan.result.get("completed", []) == []
+    r = c.post(f"/quy-hoach/dao-tao/ke-hoach/{plan.pk}/", {"person": cand.pk, "course": dated.pk, "ended_on": "30/10/2026"}, follow=True)
+    assert Person.objects.get(pk=cand.pk).political_theory == "trung_cap"
