@@ -21,6 +21,7 @@ EFFECTIVE_OUT_OF_RANGE = ErrorCode("date-out-of-range", _("Ngày phải trong kh
 INVALID_DATE = ErrorCode("invalid-date", _("Ngày phải theo định dạng dd/mm/yyyy."))
 ALREADY_HOLDS = ErrorCode("already-holds", _("Người này đang giữ chức vụ này tại xã/phường."), status=409)
 INVALID_REASON = ErrorCode("invalid-reason", _("Lý do không thuộc các trường hợp của Điều 38 Nghị định 59/2019/NĐ-CP."), field="reason")
+EXEMPTION_EXISTS = ErrorCode("exemption-exists", _("Đã ghi trường hợp này với cùng thời gian cho người này."), status=409)
 EXEMPTION_DATES = ErrorCode("invalid-date", _("Ngày kết thúc không được trước ngày bắt đầu."), field="valid_to")
 INVALID_YEARS = ErrorCode("invalid-years", _("Số năm phải là số nguyên từ 0 đến 80 cho mỗi xã/phường có mã đúng."), field="other_years")
 INVALID_YEAR = ErrorCode("invalid-year", _("Năm phải từ %(low)s đến %(high)s."), field="year")

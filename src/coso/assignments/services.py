@@ -147,6 +147,10 @@ def exemption_add(*, actor: Any, person_id: int, reason: str, valid_from: dt.dat
     if valid_to is not None and valid_to < valid_from:
         raise errors.EXEMPTION_DATES()
     note = _within(nfc((note or "").strip()), RotationExemption, "note")
+    # The same case and period submitted twice (a double click, a repeated call) is recorded once.
+    locks.lock(RotationExemption, "assignments.exemption", str(person["id"]))
+    if RotationExemption.objects.filter(person_id=person["id"], reason=reason, valid_from=valid_from, valid_to=valid_to).exists():
+        raise errors.EXEMPTION_EXISTS()
     e = RotationExemption(person_id=person["id"], reason=reason, valid_from=valid_from, valid_to=valid_to, note=note,
                           province_code=person["province_code"], commune_code=person["commune_code"])
     e.full_clean()

@@ -158,3 +158,21 @@ def test_api_decision_giving_a_cadre_post_to_a_civil_servant_makes_them_a_cadre_
         services.decision_apply(actor=users["province_home_affairs"], decision=d)
     cs.refresh_from_db()
     assert (cs.position_code, cs.kind, cs.commune_code) == ("ct_ubnd", "cadre", commune.code)
+
+
+def test_the_same_exemption_submitted_twice_is_recorded_once(login, users, a):
+    """A double click (or a repeated API call) recorded the same Art. 38 exemption twice: two identical rows in the
+    person's list and two audit entries. The second is refused (409) and changes nothing; another period is still recorded."""
+    from coso.assignments.models import RotationExemption
+    from coso.core.models import AuditLog
+
+    c = login(users["province_home_affairs"])
+    body = {"person_id": a.pk, "reason": "child", "valid_from": "2026-01-01", "valid_to": "2027-06-30"}
+    assert c.post("/api/v1/assignments/exemptions", body, content_type="application/json").status_code == 201
+    r = c.post("/api/v1/assignments/exemptions", body, content_type="application/json")
+    assert r.status_code == 409 and r.json()["code"] == "exemption-exists"
+    page = c.post(f"/bo-tri/nguoi/{a.pk}/", {"action": "exemption", "reason": "child", "valid_from": "01/01/2026", "valid_to": "30/06/2027"})
+    assert page.status_code == 400 and "Đã ghi trường hợp này" in page.text
+    assert RotationExemption.objects.count() == 1 and AuditLog.objects.filter(verb="assignments.exemption_add").count() == 1
+    later = {**body, "valid_to": "2027-12-31"}
+    assert c.post("/api/v1/assignments/exemptions", later, content_type="application/json").status_code == 201
