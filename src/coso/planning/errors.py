@@ -54,6 +54,8 @@ POSTGRAD_COST = ErrorCode("invalid-cost", _("Kinh phí phải là số đồng k
 POSTGRAD_NO_RULE = ErrorCode("no-rule", _("Chưa có quy định về đào tạo sau đại học áp dụng cho ngày %(day)s."), field="starts_on")
 TRAINING_NO_RULE = ErrorCode("no-rule", _("Chưa có quy định về đào tạo, bồi dưỡng áp dụng cho năm %(year)s."), field="year")
 POSTGRAD_NOT_ELIGIBLE = ErrorCode("not-eligible", _("Không cử đi học được: chưa đủ điều kiện (%(reasons)s)."))
+POSTGRAD_EXISTS = ErrorCode("postgrad-exists", _("Đã có đề nghị cử người này đi học khóa này (cùng trình độ, chuyên ngành, cơ sở đào tạo và "
+                                                 "thời gian)."), status=409)
 POSTGRAD_DECIDED = ErrorCode("already-decided", _("Đề nghị này đã được quyết định."), status=409)
 POSTGRAD_NOT_APPROVED = ErrorCode("not-approved", _("Chỉ tính đền bù cho người đã được cử đi học."))
 POSTGRAD_CASE = ErrorCode("invalid-case", _("Chọn trường hợp phải đền bù."), field="case")

@@ -422,6 +422,11 @@ def postgrad_create(*, actor: Any, person_id: int, level: str, field: str, insti
     if cost < 0:
         raise errors.POSTGRAD_COST()
     a = postgrad_assess(fetched_by=actor, person_id=person_id, field=field, field_note=field_note or "", starts_on=starts_on, ends_on=ends_on)
+    # The same request submitted twice (a double click, a repeated call) is recorded once, unless the first was refused.
+    locks.lock(PostgradRequest, "planning.postgrad_person", str(person_id))
+    if (PostgradRequest.objects.filter(person_id=person_id, level=level, field=field, institution=institution, starts_on=starts_on, ends_on=ends_on)
+            .exclude(status=PostgradRequest.Status.REJECTED).exists()):
+        raise errors.POSTGRAD_EXISTS()
     req = PostgradRequest(person_id=person_id, level=level, field=field, field_note=field_note, institution=institution,
                           starts_on=starts_on, ends_on=ends_on, cost=cost, checks=a["checks"], eligible=a["eligible"], rule_source=a["rule"],
                           training_months=a["training_months"], commitment_months=a["commitment_months"], commitment_end=a["commitment_end"],

@@ -207,3 +207,25 @@ def test_pages(login, users, staff):
     page = c.get(res["Location"]).content.decode()
     assert 'data-check="age"' in page and "72 tháng" in page and "01/09/2034" in page
     assert c.get("/quy-hoach/sau-dai-hoc/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_same_request_submitted_twice_is_recorded_once(login, users, staff):
+    """A double click on the form (or a repeated API call) recorded the same postgraduate request twice (same person, level,
+    field, institution and dates): two requests to decide, each approvable, each with its own commitment. The second is
+    refused while the first is not rejected; nothing is written."""
+    from coso.core.models import AuditLog
+
+    c = login(users["home_affairs"])
+    body = {"person_id": staff.pk, "level": "thac_si", "field": "hanh_chinh", "institution": "Học viện Hành chính Quốc gia",
+            "starts_on": "2026-09-01", "ends_on": "2028-09-01", "cost": 80_000_000, "field_note": "Phù hợp"}
+    assert c.post("/api/v1/planning/postgrad", body, content_type="application/json").status_code == 201
+    r = c.post("/api/v1/planning/postgrad", body, content_type="application/json")
+    assert r.status_code == 409 and r.json()["code"] == "postgrad-exists"
+    page = c.post("/quy-hoach/sau-dai-hoc/", {"person": staff.pk, "level": "thac_si", "field": "hanh_chinh", "institution": "Học viện Hành chính Quốc gia",
+                                              "starts_on": "01/09/2026", "ends_on": "01/09/2028", "cost": "1000", "field_note": "Phù hợp"})
+    assert page.status_code == 200 and "Đã có đề nghị cử người này đi học khóa này" in page.content.decode()
+    assert PostgradRequest.objects.count() == 1 and AuditLog.objects.filter(verb="planning.postgrad_create").count() == 1
+    first = PostgradRequest.objects.get()
+    services.postgrad_decide(actor=users["home_affairs"], request=first, approve=False, decision="CV 5/UBND")
+    assert c.post("/api/v1/planning/postgrad", body, content_type="application/json").status_code == 201  # submitted again after a refusal
