@@ -71,5 +71,6 @@ OPEN_PROPOSAL = ErrorCode("open-proposal", _("%(name)s đang có %(kind)s vào c
                                              "đến khi kết thúc xem xét đề nghị."), status=409)
 PROPOSAL_REFERENCE = ErrorCode("reference-required", _("Cần ghi số, ngày văn bản đề nghị."), field="reference")
 PROPOSAL_KIND = ErrorCode("invalid-kind", _("Loại đề nghị không hợp lệ."), field="kind")
+PROPOSAL_OPEN = ErrorCode("proposal-open", _("Người này đã có đề nghị đang xem xét vào chức danh này (%(ref)s)."), status=409)
 PROPOSAL_CLOSED = ErrorCode("already-closed", _("Đề nghị này đã kết thúc."), status=409)
 PROPOSAL_DATE = ErrorCode("invalid-date", _("Ngày đề nghị không được sau ngày hôm nay."), field="proposed_on")

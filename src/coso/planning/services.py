@@ -520,6 +520,13 @@ def appointment_proposal_open(*, actor: Any, person_id: int, position_code: str,
         raise errors.PROPOSAL_REFERENCE()
     if proposed_on > timezone.localdate():
         raise errors.PROPOSAL_DATE()
+    # One open proposal of a kind per person and post: a second (a repeated call) would keep blocking the planning entry
+    # once the one the officer sees is closed.
+    locks.lock(AppointmentProposal, "planning.appointment_proposal", str(person_id))
+    open_ = AppointmentProposal.objects.filter(person_id=person_id, position_code=position_code, kind=kind,
+                                               status=AppointmentProposal.Status.OPEN).first()
+    if open_ is not None:
+        raise errors.PROPOSAL_OPEN(ref=open_.reference, details={"proposal": open_.pk})
     prop = AppointmentProposal(person_id=person_id, position_code=position_code, kind=kind, proposed_on=proposed_on, reference=reference,
                                province_code=unit["province_code"], commune_code=unit["commune_code"])
     return audited_create(prop, actor=actor, verb="planning.appointment_proposal_open")

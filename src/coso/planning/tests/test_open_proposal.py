@@ -44,3 +44,18 @@ def test_proposal_bad_input(users, commune, login):
     res = c.post("/api/v1/planning/appointment-proposals", {"person_id": p.pk, "position_code": "xx", "proposed_on": "2026-01-05",
                                                             "reference": "TTr 1"}, content_type="application/json")
     assert res.status_code == 400 and res.json()["code"] == "not-plannable"
+
+
+def test_the_same_proposal_opened_twice_is_recorded_once(users, commune, login):
+    """A repeated call opened a second identical proposal (same person, post and kind) beside the open one: closing the one
+    the officer saw left the other blocking the planning entry. The second is refused (409) while the first is open."""
+    p = person(commune, full_name="Ngô Văn Đề", birth_date=D(1988, 2, 2))
+    c = login(users["home_affairs"])
+    body = {"person_id": p.pk, "position_code": "ct_ubnd", "proposed_on": "2026-01-05", "reference": "Tờ trình 7/TTr-UBND"}
+    first = c.post("/api/v1/planning/appointment-proposals", body, content_type="application/json")
+    assert first.status_code == 201
+    again = c.post("/api/v1/planning/appointment-proposals", {**body, "reference": "Tờ trình 8/TTr-UBND"}, content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "proposal-open" and "Tờ trình 7/TTr-UBND" in again.json()["message"]
+    assert AuditLog.objects.filter(verb="planning.appointment_proposal_open").count() == 1
+    assert c.post(f"/api/v1/planning/appointment-proposals/{first.json()['id']}/close", {}, content_type="application/json").status_code == 200
+    assert c.post("/api/v1/planning/appointment-proposals", body, content_type="application/json").status_code == 201
