@@ -20,6 +20,7 @@ from coso.core.audit import AuditLog, audit_log, audited_create, audited_update,
 from coso.core.exceptions import ApplicationError
 from coso.core.notify import notify
 from coso.core.params import FIRST_DAY, INT_MAX, LAST_DAY
+from coso.core.scoping import can_see_unit
 from coso.core.text import fold, nfc
 from coso.tasks import errors
 from coso.tasks.models import Directive, Extension, Task, TaskAttachment, TaskReport
@@ -406,11 +407,23 @@ def as_application_error(exc: ValidationError) -> ApplicationError:
 
 # ---------------------------------------------------------------- reminders
 def _recipients(task: Task) -> list[Any]:
+    """The officer in charge while they are still an active staff account of the task's commune (one moved to another
+    commune or unit no longer carries it and may not read it), else the commune's leaders."""
     from coso.accounts.models import User
 
-    if task.assignee_id and task.assignee is not None and task.assignee.is_active:
-        return [task.assignee]
+    a = task.assignee if task.assignee_id else None
+    if a is not None and a.is_active and a.role in COMMUNE_ROLES and a.commune_code == task.commune_code:
+        return [a]
     return list(User.objects.filter(is_active=True, commune_code=task.commune_code, role=Role.COMMUNE_LEADER))
+
+
+def _assigner(task: Task) -> list[Any]:
+    """The person who assigned the task, told when it is overdue, while they may still see it (not once moved to another
+    unit)."""
+    u = task.created_by
+    if u is None or not u.is_active or not can_see_unit(u, province_code=task.province_code, commune_code=task.commune_code):
+        return []
+    return [u]
 
 
 def task_reminders_send(*, today: dt.date, run: Any = None) -> dict[tuple[str, str], int]:
@@ -441,7 +454,7 @@ def task_reminders_send(*, today: dt.date, run: Any = None) -> dict[tuple[str, s
                     people = _recipients(t)
                 else:
                     text = f"Coso: nhiệm vụ “{t.title[:80]}” (văn bản {t.directive.number}) đã quá hạn ({t.effective_due:%d/%m/%Y}), chưa có báo cáo hoàn thành."
-                    people = _recipients(t) + ([t.created_by] if t.created_by is not None and t.created_by.is_active else [])
+                    people = _recipients(t) + _assigner(t)
                 for user in people:
                     ok = remind_once(
                         key=f"task:{t.pk}:{kind}:{t.effective_due:%Y-%m-%d}",

@@ -60,3 +60,23 @@ def test_completed_and_cancelled_tasks_are_not_reminded(users, two_tasks, commun
     services.task_cancel(actor=users["province_home_affairs"], task=b, reason="thay thế")
     run_periodic("task_deadline_reminders", today=a.due_on + dt.timedelta(days=3))
     assert not Reminder.objects.filter(kind__startswith="task_").exists()
+
+
+def test_an_officer_moved_away_is_not_reminded_the_commune_leader_is(users, two_tasks, commune, other_commune, foreign_commune, today):
+    """The reminders went to the task's officer in charge and to the person who assigned it as long as their account was
+    active, even once moved to another commune or province: they got a task they may no longer read, and the commune's
+    leader, who now answers for it, got nothing."""
+    from coso.accounts import services as accounts
+
+    mine = next(t for t in two_tasks if t.commune_code == commune.code)
+    services.task_set_assignee(actor=users["leader"], task=mine, assignee=users["specialist"].pk)
+    accounts.account_follows_transfer(actor=users["sysadmin"], user_id=users["specialist"].pk, commune_code=other_commune.code)
+    accounts.staff_update(actor=users["sysadmin"], user=users["province_home_affairs"], unit=foreign_commune.parent)
+    day = mine.effective_due + dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    run = run_periodic("task_deadline_reminders", today=day)
+    assert run.status == JobRun.Status.OK
+    reminded = set(Reminder.objects.filter(kind="task_overdue", object_id=str(mine.pk)).values_list("recipient__username", flat=True))
+    assert reminded == {"leader"}
+    assert not Reminder.objects.filter(recipient__in=[users["specialist"], users["province_home_affairs"]]).exists()
