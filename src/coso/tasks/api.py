@@ -1,6 +1,7 @@
 """JSON API of the tasks module (mounted at /api/v1/tasks/). Same services and selectors as the pages.
 
-Errors use the project's one shape {code, message, details}.
+Errors use the project's one shape {code, message, details}. An endpoint acting on one task or directive finds it before
+reading its body (``coso.core.api_body.body_in_scope``): another unit's answers 404 whatever the body, as a missing one.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from typing import Any
 from django.http import Http404
 from django.utils import timezone
 
+import pydantic
 from ninja import File, Form, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from coso.core.api_body import body_in_scope, json_body_doc
 from coso.core.exceptions import ApplicationError
 from coso.core.params import SmallCount
 from coso.core.types import AuthedHttpRequest
@@ -214,9 +218,11 @@ def _assignee_as_sent() -> Iterator[None]:
         raise
 
 
-@router.post("/directives/{int:directive_id}/tasks", response={201: list[TaskOut]})
-def assign_tasks(request: AuthedHttpRequest, directive_id: int, payload: TaskAssignIn):  # type: ignore[no-untyped-def]
+@router.post("/directives/{int:directive_id}/tasks", response={201: list[TaskOut]}, openapi_extra=json_body_doc(TaskAssignIn))
+def assign_tasks(request: AuthedHttpRequest, directive_id: int):  # type: ignore[no-untyped-def]
+    # The body is read once the directive is the caller's: another unit's answers 404 whatever the body (as a missing one).
     d = selectors.directive_get(fetched_by=request.user, pk=directive_id)
+    payload = body_in_scope(request, TaskAssignIn, lambda: d)
     with _assignee_as_sent():
         return 201, _assign(request, d, payload)
 
@@ -271,24 +277,44 @@ def get_task(request: AuthedHttpRequest, task_id: int):  # type: ignore[no-untyp
     return selectors.task_get(fetched_by=request.user, pk=task_id)
 
 
-@router.post("/{int:task_id}/reports", response={201: ProgressReportOut})
-def report_task(request: AuthedHttpRequest, task_id: int, payload: Form[ProgressReportIn], files: File[list[UploadedFile]] = None):  # type: ignore[no-untyped-def, assignment]  # ninja: optional upload list
+def _report_body_doc() -> dict[str, Any]:
+    """OpenAPI request body of a progress report: its fields as multipart/form-data, with repeated ``files`` parts."""
+    schema = ProgressReportIn.model_json_schema()
+    props = {**schema.get("properties", {}), "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}
+    form = {"type": "object", "properties": props, "required": schema.get("required", [])}
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": form}}}}
+
+
+def _report_form(request: AuthedHttpRequest) -> ProgressReportIn:
+    """The report's form fields, read once the task is the caller's (an outsider's bad form is a 404, as a missing task)."""
+    raw: dict[str, Any] = {k: request.POST[k] for k in ProgressReportIn.model_fields if k in request.POST}
+    raw.update({k: None for k in ("progress", "version") if raw.get(k) == ""})  # an empty number field: none given
+    try:
+        return ProgressReportIn.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        raise NinjaValidationError([{**e, "loc": ("form", *e["loc"])} for e in exc.errors(include_url=False)]) from None
+
+
+@router.post("/{int:task_id}/reports", response={201: ProgressReportOut}, openapi_extra=_report_body_doc())
+def report_task(request: AuthedHttpRequest, task_id: int):  # type: ignore[no-untyped-def]
     task = selectors.task_get(fetched_by=request.user, pk=task_id)
+    payload = _report_form(request)
     r = services.task_report(
         actor=request.user,
         task=task,
         kind=payload.kind,
         content=payload.content,
         progress=payload.progress,
-        files=files or [],
+        files=request.FILES.getlist("files"),
         version=payload.version,
     )
     return 201, r
 
 
-@router.post("/{int:task_id}/extensions", response={201: TaskExtensionOut})
-def request_extension(request: AuthedHttpRequest, task_id: int, payload: TaskExtensionIn):  # type: ignore[no-untyped-def]
+@router.post("/{int:task_id}/extensions", response={201: TaskExtensionOut}, openapi_extra=json_body_doc(TaskExtensionIn))
+def request_extension(request: AuthedHttpRequest, task_id: int):  # type: ignore[no-untyped-def]
     task = selectors.task_get(fetched_by=request.user, pk=task_id)
+    payload = body_in_scope(request, TaskExtensionIn, lambda: task)
     return 201, services.extension_request(actor=request.user, task=task, new_due=payload.new_due, reason=payload.reason)
 
 
@@ -297,23 +323,26 @@ def list_extensions(request: AuthedHttpRequest, task_id: int):  # type: ignore[n
     return list(selectors.task_get(fetched_by=request.user, pk=task_id).extensions.all())
 
 
-@router.post("/{int:task_id}/extensions/{int:extension_id}/decision", response=TaskExtensionOut)
-def decide_extension(request: AuthedHttpRequest, task_id: int, extension_id: int, payload: ExtensionDecisionIn):  # type: ignore[no-untyped-def]
+@router.post("/{int:task_id}/extensions/{int:extension_id}/decision", response=TaskExtensionOut, openapi_extra=json_body_doc(ExtensionDecisionIn))
+def decide_extension(request: AuthedHttpRequest, task_id: int, extension_id: int):  # type: ignore[no-untyped-def]
     task = selectors.task_get(fetched_by=request.user, pk=task_id)
     ext = Extension.objects.filter(task=task, pk=extension_id).first()
     if ext is None:
         raise Http404
+    payload = body_in_scope(request, ExtensionDecisionIn, lambda: ext)
     return services.extension_decide(actor=request.user, extension=ext, approve=payload.approve, reason=payload.reason)
 
 
-@router.post("/{int:task_id}/assignee", response=TaskOut)
-def set_assignee(request: AuthedHttpRequest, task_id: int, payload: TaskAssigneeIn):  # type: ignore[no-untyped-def]
+@router.post("/{int:task_id}/assignee", response=TaskOut, openapi_extra=json_body_doc(TaskAssigneeIn))
+def set_assignee(request: AuthedHttpRequest, task_id: int):  # type: ignore[no-untyped-def]
     task = selectors.task_get(fetched_by=request.user, pk=task_id)
+    payload = body_in_scope(request, TaskAssigneeIn, lambda: task)
     with _assignee_as_sent():
         return services.task_set_assignee(actor=request.user, task=task, assignee=payload.assignee_id, version=payload.version)
 
 
-@router.post("/{int:task_id}/cancel", response=TaskOut)
-def cancel_task(request: AuthedHttpRequest, task_id: int, payload: TaskCancelIn):  # type: ignore[no-untyped-def]
+@router.post("/{int:task_id}/cancel", response=TaskOut, openapi_extra=json_body_doc(TaskCancelIn))
+def cancel_task(request: AuthedHttpRequest, task_id: int):  # type: ignore[no-untyped-def]
     task = selectors.task_get(fetched_by=request.user, pk=task_id)
+    payload = body_in_scope(request, TaskCancelIn, lambda: task)
     return services.task_cancel(actor=request.user, task=task, reason=payload.reason)

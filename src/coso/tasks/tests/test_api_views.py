@@ -258,3 +258,34 @@ def test_api_refuses_an_extension_to_a_day_already_passed(login, users, directiv
         assert Extension.objects.count() == 1
         r = _json(com, f"{API}/{task.pk}/extensions", {"new_due": "2026-12-05", "reason": "Chờ phối hợp"})
         assert r.status_code == 201, r.content
+
+
+def test_another_units_task_is_404_whatever_the_body(login, users, two_tasks, commune, other_commune, today):
+    """The endpoints acting on one task declared a typed body, which django-ninja validated before the task's scope was
+    checked: another commune's task with a bad body answered 422 with the body's faults instead of the 404 a missing one
+    gets; the scope is now checked first, and the same bad body on one's own task still gets its 422."""
+    other = next(t for t in two_tasks if t.commune_code == other_commune.code)
+    mine = next(t for t in two_tasks if t.commune_code == commune.code)
+    ext = Extension.objects.create(task=other, current_due=other.effective_due, new_due=other.effective_due + dt.timedelta(days=5),
+                                   reason="x", requested_by=users["other_leader"], requested_on=TODAY)
+    com = login(users["leader"])
+    bad = {"new_due": "x", "assignee_id": "x", "approve": "x", "reason": 7, "title": 1}
+    for path in ("cancel", "extensions", "assignee", f"extensions/{ext.pk}/decision"):
+        r = _json(com, f"{API}/{other.pk}/{path}", bad)
+        assert r.status_code == 404 and r.json()["code"] == "not-found", (path, r.content)
+        if "decision" not in path:
+            assert _json(com, f"{API}/{mine.pk}/{path}", bad).status_code == 422
+    r = com.post(f"{API}/{other.pk}/reports", {"kind": "progress", "content": "x", "progress": "abc"})
+    assert r.status_code == 404 and r.json()["code"] == "not-found"
+    r = com.post(f"{API}/{mine.pk}/reports", {"kind": "progress", "content": "x", "progress": "abc"})
+    assert r.status_code == 422 and "progress" in r.json()["details"]["fields"]
+    foreign = login(users["other_leader"])
+    assert _json(foreign, f"{API}/{mine.pk}/cancel", {}).status_code == 404
+    r = _json(login(users["leader"]), f"{API}/{mine.pk}/cancel", {})
+    assert r.status_code == 422 and "reason" in r.json()["details"]["fields"]
+    r = _json(login(users["other_leader"]), f"{API}/directives/{mine.directive_id}/tasks", {"title": 1})
+    assert r.status_code == 422  # the directive gave the other commune a task too: it may read it
+    citizen = login(users["citizen"])
+    assert _json(citizen, f"{API}/directives/{mine.directive_id}/tasks", {"title": 1}).status_code == 404
+    other.refresh_from_db()
+    assert other.state == Task.State.OPEN and other.version == 1 and not other.reports.exists()
