@@ -15,6 +15,7 @@ from coso.accounts import errors, services
 from coso.accounts.models import Delegation, User
 from coso.accounts.selectors import delegate_choices, delegation_get, delegation_list, staff_get, staff_list
 from coso.core import json_input
+from coso.core.api_body import body_in_scope, json_body_doc
 from coso.core.exceptions import ApplicationError
 from coso.core.security import audit_ip
 from coso.core.types import AuthedHttpRequest
@@ -443,9 +444,13 @@ def delegation_create(request: AuthedHttpRequest, payload: DelegationIn) -> Any:
     return Status(201, services.delegation_create(actor=request.user, delegate=delegate, **data))
 
 
-@router.post("/delegations/{int:pk}/end", response={200: DelegationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="End a delegation early")
-def delegation_end(request: AuthedHttpRequest, pk: int, payload: DelegationEndIn) -> Any:
-    return services.delegation_end(actor=request.user, delegation=delegation_get(fetched_by=request.user, pk=pk), reason=payload.reason, on=payload.on)
+@router.post("/delegations/{int:pk}/end", response={200: DelegationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="End a delegation early",
+             openapi_extra=json_body_doc(DelegationEndIn))
+def delegation_end(request: AuthedHttpRequest, pk: int) -> Any:
+    # The body is read once the delegation is the caller's unit's: another unit's answers 404 whatever the body.
+    delegation = delegation_get(fetched_by=request.user, pk=pk)
+    payload = body_in_scope(request, DelegationEndIn, lambda: delegation)
+    return services.delegation_end(actor=request.user, delegation=delegation, reason=payload.reason, on=payload.on)
 
 
 @router.get("/delegations/active", response={200: DelegationOut | None}, summary="The caller's delegation for an action on a day, if any")

@@ -2,6 +2,7 @@
 deputy (KT.) or to the head of a subordinate unit (TUQ.) for a date range."""
 
 import datetime as dt
+import json
 
 from django.utils import timezone
 
@@ -250,3 +251,20 @@ def test_a_delegation_of_a_locked_account_is_not_shown_as_in_force(users, deputy
     page = c.get("/accounts/delegations/").content.decode()
     assert "Không còn hiệu lực: tài khoản đã bị khoá" in page and "badge ok" not in page
     assert "Trịnh Văn Phúc" not in c.get("/accounts/delegations/?state=current").content.decode()
+
+
+def test_ending_another_communes_delegation_is_404_whatever_the_body(users, deputy, travel, login):
+    """The end endpoint declared a typed body, validated before the delegation's scope was checked: a leader of another
+    commune sending a bad body got a 422 listing its faults instead of the 404 a missing delegation gets."""
+    d = _kt(users, deputy)
+    other = login(users["other_leader"])
+    for body in ({}, {"reason": 7, "on": "x"}, "not json"):
+        data = body if isinstance(body, str) else json.dumps(body)
+        r = other.post(f"/api/v1/accounts/delegations/{d.pk}/end", data, content_type="application/json")
+        assert r.status_code == 404 and r.json()["code"] == "not-found", r.content
+    r = login(users["leader"]).post(f"/api/v1/accounts/delegations/{d.pk}/end", {"on": "x"}, content_type="application/json")
+    assert r.status_code == 422 and set(r.json()["details"]["fields"]) == {"reason", "on"}
+    d.refresh_from_db()
+    assert d.revoked_on is None and not AuditLog.objects.filter(verb="delegation_end").exists()
+    r = login(users["leader"]).post(f"/api/v1/accounts/delegations/{d.pk}/end", {"reason": "Về sớm"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["revoked_on"] == "2026-12-07"
