@@ -260,7 +260,7 @@ def period_report(request: AuthedHttpRequest, kind: str = "month", year: int | N
     number = here.number if number is None else number
     if not periods.FIRST_YEAR <= year <= periods.LAST_YEAR or not 1 <= number <= periods.MAX_NUMBER[kind]:
         raise errors.PERIOD_REPORT_INVALID_PERIOD()
-    p = periods.period(kind, year, number, cutoff_day=selectors.cutoff_day(today, request.user.province_code))
+    p = selectors.report_period(kind, year, number, request.user.province_code)
     data = selectors.period_figures(fetched_by=request.user, period=p)
     return {
         "period": p.label,

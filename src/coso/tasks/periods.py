@@ -50,6 +50,11 @@ def _months(kind: str, number: int) -> tuple[int, int]:
     return 1, 12
 
 
+def last_month(kind: str, number: int) -> int:
+    """The calendar month a period of ``kind`` number ``number`` ends in (its cut-off day is the one in force then)."""
+    return _months(kind, number)[1]
+
+
 def period(kind: str, year: int, number: int, *, cutoff_day: int) -> Period:
     if kind not in MAX_NUMBER:
         raise ValueError(f"unknown period kind {kind!r}")

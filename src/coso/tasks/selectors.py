@@ -19,6 +19,7 @@ from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core.dbfunctions import NotIndexed, day_number
 from coso.core.scoping import NOTHING, get_scoped_or_404, scoped
 from coso.rules import book
+from coso.tasks import periods
 from coso.tasks import status as st
 from coso.tasks.models import Directive, Extension, Task
 from coso.tasks.periods import Period
@@ -35,7 +36,16 @@ def rule_values(on: dt.date, province_code: str = "") -> tuple[bool, str]:
 
 
 def cutoff_day(on: dt.date, province_code: str = "") -> int:
-    return int(book().value(CUTOFF_KEY, on, province_code, ""))
+    """The cut-off day in force on ``on``; 0 (calendar months) before the rule book has one (Decree 09/2019/NĐ-CP)."""
+    return int(book().value(CUTOFF_KEY, on, province_code, "", default=0))
+
+
+def report_period(kind: str, year: int, number: int, province_code: str = "") -> Period:
+    """Period ``number`` of ``kind`` in ``year``, cut with the cut-off day in force in the month it ends (read on that month's
+    first day), not today's: a province changing the rule from a date does not move the bounds, nor the figures, of the
+    periods before it."""
+    end_month = periods.last_month(kind, number)
+    return periods.period(kind, year, number, cutoff_day=cutoff_day(dt.date(year, end_month, 1), province_code))
 
 
 def task_status(task: Task, *, on: dt.date | None = None, extension_counts: bool | None = None) -> str:

@@ -297,8 +297,7 @@ def report(request: AuthedHttpRequest) -> HttpResponse:
     period = None
     if form.is_valid():
         cd = form.cleaned_data
-        cutoff = selectors.cutoff_day(today, request.user.province_code)
-        period = periods.period(cd["kind"], cd["year"], cd["number"], cutoff_day=cutoff)
+        period = selectors.report_period(cd["kind"], cd["year"], cd["number"], request.user.province_code)
         data = selectors.period_figures(fetched_by=request.user, period=period)
         unit = _unit_label(request.user)
         fmt = request.GET.get("format")

@@ -57,3 +57,23 @@ def test_report_page_refuses_a_year_outside_the_api_range_in_vietnamese(login, u
     assert r.context["form"].errors["year"] == ["Năm báo cáo phải từ 2015 đến 2100."]
     assert "Năm báo cáo phải từ 2015 đến 2100." in r.content.decode()
     assert 'id="report-table"' not in r.content.decode()
+
+
+def test_a_past_period_keeps_the_cut_off_day_in_force_then(login, users, on_day):
+    """The report of a period was cut with the cut-off day in force on the day it was asked for: once a province moved
+    to calendar months from 1/7/2026, the report of March 2026 (15/2–14/3 when it was made) came out as 1/3–31/3, and
+    its figures changed. A period's bounds follow the cut-off day in force in its last month."""
+    import datetime as dt
+
+    from coso.rules.testing import set_rule
+
+    set_rule("tasks.report.cutoff_day", 0, valid_from=dt.date(2026, 7, 1), province_code="79")
+    with on_day(dt.date(2026, 8, 3)):
+        c = login(users["province_home_affairs"])
+        march = c.get(f"{API}/report?kind=month&year=2026&number=3").json()
+        assert (march["start"], march["end"]) == ("2026-02-15", "2026-03-14")
+        july = c.get(f"{API}/report?kind=month&year=2026&number=7").json()
+        assert (july["start"], july["end"]) == ("2026-07-01", "2026-07-31")
+        assert c.get(f"{API}/report?kind=month").json()["end"] == "2026-08-31"  # the current period: today's rule
+        page = c.get("/nhiem-vu/bao-cao/", {"kind": "quarter", "year": 2026, "number": 1}).content.decode()
+        assert "15/12/2025" in page and "14/03/2026" in page
