@@ -455,6 +455,7 @@ def task_reminders_send(*, today: dt.date, run: Any = None) -> dict[tuple[str, s
                 else:
                     text = f"Coso: nhiệm vụ “{t.title[:80]}” (văn bản {t.directive.number}) đã quá hạn ({t.effective_due:%d/%m/%Y}), chưa có báo cáo hoàn thành."
                     people = _recipients(t) + _assigner(t)
+                people = list({u.pk: u for u in people}.values())  # the leader who gave their commune's task: reminded once
                 for user in people:
                     ok = remind_once(
                         key=f"task:{t.pk}:{kind}:{t.effective_due:%Y-%m-%d}",

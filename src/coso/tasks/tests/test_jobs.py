@@ -80,3 +80,17 @@ def test_an_officer_moved_away_is_not_reminded_the_commune_leader_is(users, two_
     reminded = set(Reminder.objects.filter(kind="task_overdue", object_id=str(mine.pk)).values_list("recipient__username", flat=True))
     assert reminded == {"leader"}
     assert not Reminder.objects.filter(recipient__in=[users["specialist"], users["province_home_affairs"]]).exists()
+
+
+def test_a_leader_who_assigned_their_communes_task_is_reminded_once_and_counted_once(users, commune, on_day):
+    """A commune leader who registers the commune's own directive and gives the task (no officer in charge) is both its
+    recipient and its assigner: the overdue reminder was tried twice for them, and the first run's record said one of the
+    two had "already been sent" though nothing had been before."""
+    from coso.tasks.tests.helpers import completed_task
+
+    task = completed_task(leader=users["leader"], commune_code=commune.code, title="Tự kiểm tra", assigned=TODAY, due=TODAY,
+                          completed=None, assignee=None)
+    run = run_periodic("task_deadline_reminders", today=TODAY + dt.timedelta(days=1))
+    assert run.status == JobRun.Status.OK
+    assert run.result == {"overdue_sent": 1}
+    assert Reminder.objects.filter(kind="task_overdue", object_id=str(task.pk)).count() == 1
