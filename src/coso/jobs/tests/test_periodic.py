@@ -95,6 +95,16 @@ def test_management_command_runs_a_job(capsys):
     assert "feedback_escalate_overdue" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("day", ["2026-02-30", "30/11/2026", "x"])
+def test_management_command_refuses_a_date_that_is_not_one(day):
+    """``run_job NAME --today 2026-02-30`` ended in a ValueError traceback; it is a command error, and nothing runs."""
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("run_job", "exports_expire", "--today", day)
+    assert not JobRun.objects.exists()
+
+
 # ---------------------------------------------------------------- the page
 def _runs():  # type: ignore[no-untyped-def]
     from django.utils import timezone

@@ -26,7 +26,10 @@ class Command(BaseCommand):
             return
         if options["name"] not in PERIODIC:
             raise CommandError(f"Unknown job {options['name']!r}; see --list.")
-        today = dt.date.fromisoformat(options["today"]) if options.get("today") else None
+        try:
+            today = dt.date.fromisoformat(options["today"]) if options.get("today") else None
+        except ValueError:
+            raise CommandError(f"--today {options['today']!r} is not a date (YYYY-MM-DD).") from None
         run = run_periodic(options["name"], trigger=JobRun.Trigger.COMMAND, today=today)
         self.stdout.write(f"{run.name}: {run.status} {run.result}")
         if run.status == JobRun.Status.FAILED:
