@@ -347,10 +347,12 @@ def extension_decide(*, actor: Any, extension: Extension, approve: bool, reason:
             audited_update(
                 t, actor=actor, changes={"effective_due": max(ext.new_due, t.effective_due), "version": t.version + 1}, verb="task_extension_apply"
             )
-    if ext.requested_by is not None:
+    asker = ext.requested_by
+    # Told while they may still read the task (not once moved to another commune or unit).
+    if asker is not None and can_see_unit(asker, province_code=task.province_code, commune_code=task.commune_code):
         verdict = "được đồng ý" if approve else "không được đồng ý"
         _notify_users(
-            [ext.requested_by],
+            [asker],
             f"Coso: đề nghị gia hạn nhiệm vụ “{task.title[:80]}” đến {ext.new_due:%d/%m/%Y} {verdict}."
             + (f" Lý do: {reason[:200]}" if reason else ""),
             "Gia hạn nhiệm vụ",

@@ -331,3 +331,26 @@ def test_day_numbers_follow_the_dates_through_services_and_stay_out_of_the_audit
     assert rows[stopped.pk]["closed_day"] == day_number(TODAY)
     entries = AuditLog.objects.filter(object_id=str(done.pk)).exclude(after=None)
     assert entries.exists() and not any("closed_day" in (e.after or {}) for e in entries)
+
+
+def test_the_decision_on_an_extension_is_not_sent_to_a_requester_moved_to_another_commune(users, two_tasks, commune, other_commune, today,
+                                                                                            django_capture_on_commit_callbacks):
+    """The decision on an extension was sent to whoever asked for it while their account was active, even once moved to
+    another commune: the task's title and the decision reached someone who may no longer read the task."""
+    from coso.accounts import services as accounts
+    from coso.core.notify import MemoryBackend
+
+    task = next(t for t in two_tasks if t.commune_code == commune.code)
+    for who, phone in (("specialist", "0988000222"), ("leader", "0988000333")):
+        users[who].phone = phone
+        users[who].save()
+    ext = services.extension_request(actor=users["specialist"], task=task, new_due=task.due_on + dt.timedelta(days=7), reason="Chờ số liệu")
+    accounts.account_follows_transfer(actor=users["sysadmin"], user_id=users["specialist"].pk, commune_code=other_commune.code)
+    MemoryBackend.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.extension_decide(actor=users["province_home_affairs"], extension=ext, approve=True)
+    assert not [m for m in MemoryBackend.outbox if m.to == "0988000222"]
+    ext2 = services.extension_request(actor=users["leader"], task=task, new_due=task.due_on + dt.timedelta(days=9), reason="Thêm")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.extension_decide(actor=users["province_home_affairs"], extension=ext2, approve=False, reason="Không")
+    assert [m.to for m in MemoryBackend.outbox] == ["0988000333"]  # one still in the commune is told
