@@ -188,9 +188,13 @@ def staff_create(request: AuthedHttpRequest, payload: StaffIn) -> Any:
     return Status(201, {"account": _out(user), **sent})
 
 
-@router.patch("/staff/{int:pk}", response={200: StaffOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Edit a staff account")
-def staff_patch(request: AuthedHttpRequest, pk: int, payload: StaffPatch) -> Any:
+@router.patch("/staff/{int:pk}", response={200: StaffOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Edit a staff account",
+              openapi_extra=json_body_doc(StaffPatch))
+def staff_patch(request: AuthedHttpRequest, pk: int) -> Any:
+    # The bodies of the endpoints on one account are read once it is one the caller manages: another unit's answers 404
+    # whatever the body, as a missing one (coso.core.api_body).
     target = staff_get(fetched_by=request.user, pk=pk)
+    payload = body_in_scope(request, StaffPatch, lambda: target)
     changes = payload.dict(exclude_unset=True)
     if "unit_code" in changes:
         changes["unit"] = _unit(request.user, changes.pop("unit_code"))
@@ -201,14 +205,20 @@ def staff_patch(request: AuthedHttpRequest, pk: int, payload: StaffPatch) -> Any
         raise _unit_errors_as_sent(exc) from None
 
 
-@router.post("/staff/{int:pk}/deactivate", response={200: StaffOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Deactivate (sign-in and tokens stop)")
-def staff_deactivate(request: AuthedHttpRequest, pk: int, payload: ReasonIn) -> Any:
-    return _out(services.staff_deactivate(actor=request.user, user=staff_get(fetched_by=request.user, pk=pk), reason=payload.reason))
+@router.post("/staff/{int:pk}/deactivate", response={200: StaffOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Deactivate (sign-in and tokens stop)",
+             openapi_extra=json_body_doc(ReasonIn))
+def staff_deactivate(request: AuthedHttpRequest, pk: int) -> Any:
+    target = staff_get(fetched_by=request.user, pk=pk)
+    payload = body_in_scope(request, ReasonIn, lambda: target)
+    return _out(services.staff_deactivate(actor=request.user, user=target, reason=payload.reason))
 
 
-@router.post("/staff/{int:pk}/reactivate", response={200: StaffOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Reactivate")
-def staff_reactivate(request: AuthedHttpRequest, pk: int, payload: ReasonIn) -> Any:
-    return _out(services.staff_reactivate(actor=request.user, user=staff_get(fetched_by=request.user, pk=pk), reason=payload.reason))
+@router.post("/staff/{int:pk}/reactivate", response={200: StaffOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Reactivate",
+             openapi_extra=json_body_doc(ReasonIn))
+def staff_reactivate(request: AuthedHttpRequest, pk: int) -> Any:
+    target = staff_get(fetched_by=request.user, pk=pk)
+    payload = body_in_scope(request, ReasonIn, lambda: target)
+    return _out(services.staff_reactivate(actor=request.user, user=target, reason=payload.reason))
 
 
 @router.post("/staff/{int:pk}/password-reset", response={200: SentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Send a one-time set-password link")
@@ -216,9 +226,11 @@ def staff_password_reset(request: AuthedHttpRequest, pk: int) -> Any:
     return services.password_reset_send(actor=request.user, user=staff_get(fetched_by=request.user, pk=pk))
 
 
-@router.post("/staff/{int:pk}/otp-reset", response={200: StaffOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Remove someone's authenticator and recovery codes")
-def staff_otp_reset(request: AuthedHttpRequest, pk: int, payload: ReasonIn) -> Any:
+@router.post("/staff/{int:pk}/otp-reset", response={200: StaffOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Remove someone's authenticator and recovery codes",
+             openapi_extra=json_body_doc(ReasonIn))
+def staff_otp_reset(request: AuthedHttpRequest, pk: int) -> Any:
     target = staff_get(fetched_by=request.user, pk=pk)
+    payload = body_in_scope(request, ReasonIn, lambda: target)
     services.otp_reset(actor=request.user, user=target, reason=payload.reason)
     return _out(target)
 

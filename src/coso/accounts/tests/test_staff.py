@@ -557,3 +557,21 @@ def test_one_person_gets_one_staff_account_by_citizen_id(users, commune, provinc
     r = c.patch(f"/api/v1/accounts/staff/{User.objects.get(username='co.san').pk}", {"citizen_id": "079099000123", "phone": "0912000555"},
                 content_type="application/json")
     assert r.status_code == 200, r.content
+
+
+def test_api_on_another_provinces_account_is_404_whatever_the_body(users, foreign_commune, login):
+    """The endpoints on one account (edit, deactivate, reactivate, authenticator reset) declared a typed body, validated
+    before the account's scope was checked: a province administrator sending a bad body about another province's account
+    got a 422 listing the body's faults instead of the 404 a missing account gets."""
+    foreign, _ = services.staff_create(actor=users["sysadmin"], username="ha.noi", full_name="HN", role=Role.SPECIALIST, unit=foreign_commune)
+    c = login(users["province_admin"])
+    bad = {"reason": 7, "role": 5, "phone": ["x"]}
+    assert c.patch(f"/api/v1/accounts/staff/{foreign.pk}", bad, content_type="application/json").json()["code"] == "not-found"
+    for action in ("deactivate", "reactivate", "otp-reset"):
+        r = c.post(f"/api/v1/accounts/staff/{foreign.pk}/{action}", bad, content_type="application/json")
+        assert r.status_code == 404 and r.json()["code"] == "not-found", (action, r.content)
+    r = c.post(f"/api/v1/accounts/staff/{users['onestop'].pk}/deactivate", bad, content_type="application/json")
+    assert r.status_code == 422 and "reason" in r.json()["details"]["fields"]  # one's own unit's account: the body's faults
+    foreign.refresh_from_db()
+    users["onestop"].refresh_from_db()
+    assert foreign.is_active and users["onestop"].is_active
