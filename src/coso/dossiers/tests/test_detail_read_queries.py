@@ -1,0 +1,32 @@
+"""What GET /api/v1/dossiers/{id} reads from the database for the reads nearly every request is (the answer itself is
+pinned in test_detail_read_pinned.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from coso.units.tests.helpers import old_commune_merged_into
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client: Any, pk: int) -> list[str]:
+    with CaptureQueriesContext(connection) as q:
+        r = client.get(f"/api/v1/dossiers/{pk}")
+    assert r.status_code == 200, r.content
+    return [x["sql"] for x in q.captured_queries]
+
+
+def test_a_dossier_of_the_readers_own_commune_is_read_without_the_communes_lineage(users, commune, other_commune, receive, login):  # type: ignore[no-untyped-def]
+    """The commune took over old communes (their dossiers readable through it): its own dossier is found in its own
+    scope, without reading which communes it took over."""
+    old_commune_merged_into("00004", commune, name="Xã Cũ")
+    d = receive()
+    for reader in ("onestop", "specialist", "province_home_affairs"):
+        sql = _queries(login(users[reader]), d.pk)
+        assert not [s for s in sql if "units_unitsuccession" in s], reader
