@@ -259,7 +259,7 @@ def _applicant(p: ApplicantIn) -> services.Applicant:
 
 
 def _detail(request: HttpRequest, d: Any) -> Any:
-    d.events_list = list(d.events.order_by("at", "id"))
+    d.events_list = selectors.dossier_events(d)
     d.allowed_list = services.allowed_actions(d, request.user)
     return d
 

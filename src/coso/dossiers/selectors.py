@@ -63,10 +63,32 @@ def dossier_get(*, fetched_by: Any, pk: Any) -> Dossier:
     return _one_or_404(dossier_qs().filter(scope_q(fetched_by, **SCOPE)), fetched_by, pk)
 
 
+# The columns of the API's detail answer (``api.DossierDetailOut``) and those its checks read on the row: the scope and
+# another holder of the code (commune, owner, submission), the allowed actions (status, step, the rule book's scope and
+# receipt day, the dates of an apology and of a closing, the procedure of a delegation). The dossier's other columns
+# (the applicant's citizen id, address and e-mail, the note, the search key...) and the version's are not read.
+DETAIL_FIELDS = (
+    "code", "status", "applicant_name", "applicant_phone", "channel", "submitted_at", "received_at", "due_date", "due_at",
+    "apology_due_date", "current_step", "current_step_name", "waiting_role", "assignee_id", "supplement_count",
+    "paused_working_days", "finished_at", "timeliness", "version", "province_code", "commune_code", "agency_code", "owner_id",
+    "answer_due_at", "forward_due_at", "close_due_date", "procedure_version__procedure__code", "procedure_version__procedure__name",
+)
+
+
 def dossier_detail(*, fetched_by: Any, pk: Any) -> Dossier:
     """dossier_read for the API's detail answer, which carries the assignee's id only: without the join on the
-    assignee's account (the ``assignee`` attribute still loads on first use)."""
-    return dossier_read(fetched_by=fetched_by, pk=pk, queryset=Dossier.objects.select_related("procedure_version__procedure"))
+    assignee's account (the ``assignee`` attribute still loads on first use), and with the columns of the answer
+    and of its checks only (:data:`DETAIL_FIELDS`; any other loads on first use)."""
+    return dossier_read(fetched_by=fetched_by, pk=pk, queryset=Dossier.objects.select_related("procedure_version__procedure").only(*DETAIL_FIELDS))
+
+
+# The columns of an event in the API's detail answer (``api.EventOut``).
+EVENT_FIELDS = ("at", "action", "actor_name", "from_status", "to_status", "reason", "data")
+
+
+def dossier_events(dossier: Dossier) -> list[dict[str, Any]]:
+    """The events of a dossier already read (:func:`dossier_read`), oldest first, as the API's detail answer shows them."""
+    return list(DossierEvent.objects.filter(dossier_id=dossier.pk).order_by("at", "id").values(*EVENT_FIELDS))
 
 
 def read_scope_q(user: Any, *, other_holders: bool = True) -> Q:

@@ -11,6 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 import pytest
 import time_machine
 
@@ -96,3 +99,24 @@ def test_other_units_and_other_citizens_dossiers_answer_404(world, users, login)
         assert r.status_code == 404, (name, reader, r.content)
         assert r.json()["code"] == "not-found"
     assert _read(login, users, "onestop", 10**9).status_code == 404
+
+
+# Columns of a dossier (and of its procedure version) that the detail answer neither shows nor checks.
+UNREAD = ('"applicant_citizen_id"', '"applicant_address"', '"applicant_email"', '"applicant_name_folded"', '"note"', '"near_date"',
+          '"legal_basis"', '"required_documents"', '"fee_note"', '"name_folded"', '"actor_role"', '"from_step"')
+
+
+def test_the_read_loads_the_columns_of_its_answer_only_and_each_row_once(world, users, login):  # type: ignore[no-untyped-def]
+    """Every pinned read (test_detail_read_pinned.py) reads the dossier (with its procedure) in one query and its events
+    in another, loading neither the applicant's other personal data nor the columns the answer leaves out: nothing loaded
+    later one column at a time."""
+    for name, reader, language in READS:
+        client = login(users[reader])
+        client.cookies["django_language"] = language
+        with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as q:
+            assert client.get(f"/api/v1/dossiers/{world[name].pk}").status_code == 200
+        dossier = [x["sql"] for x in q.captured_queries if 'FROM "dossiers_dossier"' in x["sql"]]
+        events = [x["sql"] for x in q.captured_queries if 'FROM "dossiers_dossierevent"' in x["sql"]]
+        assert len(dossier) == (2 if name == "old" else 1) and len(events) == 1, (name, reader, dossier, events)
+        assert not [c for c in UNREAD for s in dossier + events if c in s], (name, reader)
+        assert not [x for x in q.captured_queries if 'FROM "procedures_' in x["sql"]], (name, reader)
