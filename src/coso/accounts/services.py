@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -1296,6 +1297,18 @@ def delegation_end(*, actor: Any, delegation: Delegation, reason: str, on: dt.da
                           verb="delegation_end", reason=nfc(reason.strip()))
 
 
+def _delegation_candidates(user: Any, on: dt.date) -> Any:
+    """The delegations to ``user`` in their commune whose dates include ``on``: those :func:`delegation_active` looks at."""
+    return Delegation.objects.filter(delegate=user, starts_on__lte=on, ends_on__gte=on, commune_code=user.commune_code)
+
+
+def delegation_possible_expression(user: Any, on: dt.date) -> Exists:
+    """Database expression: whether :func:`delegation_active` has any delegation to look at for ``user`` on ``on``. Annotated on
+    a row read anyway (a dossier an officer opens, whose allowed actions ask for a delegation), a false value answers
+    None for that user and day without the function's own query; a true one still goes through the function's checks."""
+    return Exists(_delegation_candidates(user, on))
+
+
 def delegation_active(user: Any, action: str, on: dt.date, procedure_code: str | None = None) -> Delegation | None:
     """The delegation under which ``user`` may do ``action`` on day ``on`` (for a procedure, when the
     delegation lists procedures), or None. Dossier and workforce services call this before refusing
@@ -1305,7 +1318,7 @@ def delegation_active(user: Any, action: str, on: dt.date, procedure_code: str |
     # Asked for every dossier an officer opens (its allowed actions) and nearly always empty: the candidates are read
     # with the few columns the checks need, the delegation itself (with both users) only once one matches.
     fields = ("id", "starts_on", "ends_on", "revoked_on", "actions", "procedure_codes")
-    candidates = (Delegation.objects.filter(delegate=user, starts_on__lte=on, ends_on__gte=on, commune_code=user.commune_code)
+    candidates = (_delegation_candidates(user, on)
                   .order_by("starts_on", "id").values(*fields, "delegator__is_active", "delegator__role", "delegator__commune_code"))
     for row in candidates:
         d = Delegation(**{f: row[f] for f in fields})

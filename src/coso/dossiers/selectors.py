@@ -78,8 +78,21 @@ DETAIL_FIELDS = (
 def dossier_detail(*, fetched_by: Any, pk: Any) -> Dossier:
     """dossier_read for the API's detail answer, which carries the assignee's id only: without the join on the
     assignee's account (the ``assignee`` attribute still loads on first use), and with the columns of the answer
-    and of its checks only (:data:`DETAIL_FIELDS`; any other loads on first use)."""
-    return dossier_read(fetched_by=fetched_by, pk=pk, queryset=Dossier.objects.select_related("procedure_version__procedure").only(*DETAIL_FIELDS))
+    and of its checks only (:data:`DETAIL_FIELDS`; any other loads on first use). For staff, the row comes with whether
+    a delegation to them covers today (``delegation_possible``, for that reader and day: ``delegation_possible_on``)."""
+    qs = Dossier.objects.select_related("procedure_version__procedure").only(*DETAIL_FIELDS)
+    day = timezone.localdate()
+    staff = getattr(fetched_by, "is_authenticated", False) and fetched_by.is_active and fetched_by.role != Role.CITIZEN
+    if staff:
+        # Whether a delegation to the reader could let them approve today, read with the row: their allowed actions skip
+        # the delegations' own query when there is none (``services._delegation_for``).
+        from coso.accounts.services import delegation_possible_expression
+
+        qs = qs.annotate(delegation_possible=delegation_possible_expression(fetched_by, day))
+    d = dossier_read(fetched_by=fetched_by, pk=pk, queryset=qs)
+    if staff:
+        d.__dict__["delegation_possible_on"] = (fetched_by.pk, day)
+    return d
 
 
 # The columns of an event in the API's detail answer (``api.EventOut``).

@@ -658,7 +658,10 @@ def _delegation_for(dossier: Dossier, actor: Any, action: str) -> Any:
         return None
     from coso.accounts.services import delegation_active
 
-    return delegation_active(actor, "dossier_approve", timezone.localdate(), procedure_code=dossier.procedure_version.procedure.code)
+    today = timezone.localdate()
+    if dossier.__dict__.get("delegation_possible_on") == (actor.pk, today) and not dossier.__dict__.get("delegation_possible", True):
+        return None  # read with the dossier (selectors.dossier_detail): no delegation to the actor covers today
+    return delegation_active(actor, "dossier_approve", today, procedure_code=dossier.procedure_version.procedure.code)
 
 
 _STATE_FIELDS = tuple(f.attname for f in Dossier._meta.concrete_fields if not f.primary_key)

@@ -30,3 +30,15 @@ def test_a_dossier_of_the_readers_own_commune_is_read_without_the_communes_linea
     for reader in ("onestop", "specialist", "province_home_affairs"):
         sql = _queries(login(users[reader]), d.pk)
         assert not [s for s in sql if "units_unitsuccession" in s], reader
+
+
+def test_an_officer_without_a_delegation_reads_a_dossier_to_approve_without_a_query_on_delegations(users, receive, login):  # type: ignore[no-untyped-def]
+    """The approval a delegation could allow is among the actions asked for a dossier in progress: whether one covers the
+    reader today comes with the dossier's row; the delegate still gets it (test_detail_read_pinned.py)."""
+    from coso.dossiers.tests.conftest import act
+
+    d = receive()
+    act(d, users["onestop"], "forward")
+    for reader in ("onestop", "specialist"):
+        sql = _queries(login(users[reader]), d.pk)
+        assert not [s for s in sql if '"accounts_delegation"' in s and 'FROM "dossiers_dossier"' not in s], reader
