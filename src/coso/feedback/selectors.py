@@ -372,14 +372,15 @@ def index_fact_queries(*, day_from: dt.date | None = None, day_to: dt.date | Non
     column, denominator column)}).
 
     Same formulas as :func:`commune_stats`: 5.2 = (all − late) ÷ all; 5.3 = (all − rated not useful,
-    re-raised or late) ÷ all.
+    re-raised or late) ÷ all; feedback forwarded to the competent body is not under the commune's authority and is
+    left out.
     """
     from django.db.models import F, Max
 
     from coso.core.dbfunctions import ByteOrder, LocalDate
 
     today = today or timezone.localdate()
-    qs = Feedback.objects.annotate(unit_code=ByteOrder(current_code_expression("commune_code", "submitted_at")))
+    qs = Feedback.objects.exclude(status=Feedback.Status.FORWARDED).annotate(unit_code=ByteOrder(current_code_expression("commune_code", "submitted_at")))
     if units is not None:
         from coso.units.lineage import commune_with_predecessors_q
 
@@ -439,6 +440,7 @@ def index_feedback(*, fetched_by: Any, commune_code: str, indicator: str, start:
         return Feedback.objects.none()
     # the commune's history: its predecessors' feedback before 1/7/2025 counts in its figure (``index_fact_queries``)
     qs = Feedback.objects.select_related("category").filter(commune_history_scope_q(fetched_by, commune_code, owner_field="submitter"))
+    qs = qs.exclude(status=Feedback.Status.FORWARDED)  # not under the commune's authority: not in its figure
     qs = qs.filter(commune_with_predecessors_q(commune_code), _on_or_after("submitted_at", start), _on_or_before("submitted_at", end))
     if missed:
         late = late_q()
