@@ -51,7 +51,7 @@ def index_xlsx(
     heading = [
         f"CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP (QUYẾT ĐỊNH 766/QĐ-TTg) — {unit_name}",
         f"{period.label} ({period.start:%d/%m/%Y} – {period.end:%d/%m/%Y})",
-        f"Điểm: {card.points} / {card.fed_max} điểm đo được; điểm quy đổi: {card.score100 if card.score100 is not None else '—'}/100; "
+        f"Điểm: {_num(card.measured_points)} / {_num(card.fed_max)} điểm đo được; điểm quy đổi: {card.score100 if card.score100 is not None else '—'}/100; "
         f"độ phủ dữ liệu {card.coverage} %",
     ]
     rows: list[list[Any]] = []
@@ -90,7 +90,7 @@ def index_xlsx(
                         r.rank or "",
                         r.name,
                         r.score if r.score is not None else "Chưa có dữ liệu",
-                        r.card.points,
+                        r.card.measured_points if r.card.measured_points is not None else "",
                         r.card.fed_max,
                         r.score_change if r.score_change is not None else "",
                         r.previous_rank or "",
@@ -161,7 +161,7 @@ def index_pdf(
         font_size=11,
     )
     doc.paragraph(
-        f"Điểm đạt: {_num(card.points)} trên {_num(card.fed_max)} điểm đo được (tổng 100 điểm); điểm quy đổi: "
+        f"Điểm đạt: {_num(card.measured_points)} trên {_num(card.fed_max)} điểm đo được (tổng 100 điểm); điểm quy đổi: "
         f"{_num(card.score100)}/100; độ phủ dữ liệu: {_num(card.coverage, ' %')}. Chỉ số Coso chưa ghi nhận được để là "
         "“Không có dữ liệu”, chỉ số không phát sinh trong kỳ để là “N/A”: cả hai không tính là 0 điểm hay điểm tối đa."
     )
@@ -195,7 +195,7 @@ def index_pdf(
                     r.rank or "—",
                     r.name,
                     _num(r.score) if r.score is not None else "Chưa có dữ liệu",
-                    _num(r.card.points),
+                    _num(r.card.measured_points),
                     _num(r.card.fed_max),
                     _num(r.score_change),
                     r.previous_rank or "—",

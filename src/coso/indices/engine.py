@@ -84,6 +84,11 @@ class Scorecard:
         return round(self.points * 100 / self.fed_max, 2) if self.fed_max else None
 
     @property
+    def measured_points(self) -> float | None:
+        """The points earned, or None when nothing could be measured in the period: "no data", never 0."""
+        return self.points if self.fed_max else None
+
+    @property
     def coverage(self) -> float:
         """Share of the 100 points that Coso could measure in the period (percent)."""
         return round(self.fed_max * 100 / self.max_points, 2) if self.max_points else 0.0
@@ -97,7 +102,7 @@ class Scorecard:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "points": self.points,
+            "points": self.measured_points,
             "max_points": self.max_points,
             "fed_max": self.fed_max,
             "score100": self.score100,
@@ -193,6 +198,11 @@ class Totals:
     @property
     def score100(self) -> float | None:
         return round(self.points * 100 / self.fed_max, 2) if self.fed_max else None
+
+    @property
+    def measured_points(self) -> float | None:
+        """The points earned, or None when nothing could be measured ("no data", never 0)."""
+        return self.points if self.fed_max else None
 
     @property
     def measured_groups(self) -> dict[str, float | None]:

@@ -313,7 +313,7 @@ class RankRow:
             "code": self.code,
             "name": self.name,
             "score100": self.score,
-            "points": self.card.points,
+            "points": self.card.measured_points,
             "fed_max": self.card.fed_max,
             "rank": self.rank,
             "previous_rank": self.previous_rank,
