@@ -425,9 +425,11 @@ def province_figures(request: AuthedHttpRequest) -> HttpResponse:
     years = list(range(this_year, services.PROVINCE_FIGURE_FIRST_YEAR - 1, -1))
     source = request.POST if request.method == "POST" else request.GET
     key = source.get("key", "")
-    key = key if key in PROVINCE_FIGURES else next(iter(PROVINCE_FIGURES))
+    key_given = key in PROVINCE_FIGURES
+    key = key if key_given else next(iter(PROVINCE_FIGURES))
     year_text = source.get("year", "")
-    year = int(year_text) if year_text.isascii() and year_text.isdigit() and len(year_text) == 4 and int(year_text) in years else this_year - 1
+    year_given = year_text.isascii() and year_text.isdigit() and len(year_text) == 4 and int(year_text) in years
+    year = int(year_text) if year_given else this_year - 1
     communes = list(unit_list(fetched_by=user, level="commune", province_code=user.province_code).values_list("code", "name"))
     saved = selectors.province_figures(province_code=user.province_code, key=key, year=year)
     typed = {code: (f"{saved[code]['value']:.2f}".rstrip("0").rstrip(".") if code in saved else "") for code, _ in communes}
@@ -442,6 +444,12 @@ def province_figures(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         document = request.POST.get("document", "")[:300]
         try:
+            # An address may fall back to the first input and last year; an entry never does: it would save the figures
+            # under another input or year than the one sent.
+            if not key_given:
+                raise errors.UNKNOWN_PROVINCE_FIGURE()
+            if not year_given:
+                raise errors.PROVINCE_FIGURE_YEAR(first=services.PROVINCE_FIGURE_FIRST_YEAR)
             if importing:
                 upload = request.FILES.get("file")
                 if upload is None or (upload.size or 0) > FIGURES_FILE_BYTES or not (upload.name or "").lower().endswith(".xlsx"):

@@ -207,3 +207,28 @@ def test_the_template_round_trip_and_an_import_with_a_bad_line(users, login, com
     assert r.status_code == 400 and "có hai dòng" in r.content.decode()
     r = upload([["Xã", "Điểm"], [commune.code, 70]])
     assert r.status_code == 400 and ProvinceFigure.objects.count() == 1
+
+
+@pytest.mark.parametrize("sent", [{"key": "reform.parr"}, {"key": ""}, {"year": "1999"}, {"year": "abc"}, {"year": "2031"}, {"year": ""}])
+def test_an_entry_for_an_unknown_input_or_year_is_refused_and_saves_nothing(users, login, commune, sent):
+    """The address falls back to the first input and last year; an entry sent with another input or year than the page's
+    saved its figures under those instead (a SIPAS figure typed for an input that does not exist, a year outside the
+    page's, went into the survey of last year)."""
+    c = login(users["province_home_affairs"])
+    form = {"key": "reform.par", "year": "2025", "document": "Quyết định 123/QĐ-UBND ngày 15/3/2026", f"v-{commune.code}": "85", **sent}
+    r = c.post(URL, form)
+    assert r.status_code == 400 and 'id="figures-error"' in r.content.decode()
+    assert not ProvinceFigure.objects.exists() and not AuditLog.objects.filter(verb="province_figure_entered").exists()
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append([services.FIGURE_CODE, services.FIGURE_NAME, services.FIGURE_VALUE])
+    wb.active.append([commune.code, commune.name, 85])
+    data = BytesIO()
+    wb.save(data)
+    upload = BytesIO(data.getvalue())
+    upload.name = "so-lieu.xlsx"
+    r = c.post(URL, {**form, "action": "import", "file": upload})
+    assert r.status_code == 400 and not ProvinceFigure.objects.exists()
