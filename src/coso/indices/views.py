@@ -283,6 +283,17 @@ def _todo(user: Any) -> dict[str, Any]:
     }
 
 
+def _records_back_url(user: Any, unit: Any, period: Period) -> str:
+    """Where the drill-down's "back to the figures" link leads: the leaders' dashboard for those who have it, the clerk's
+    home page (where their figures are) for a one-stop clerk, the commune's public page for the commune's other staff."""
+    if user.is_superuser or user.role in selectors.LEADER_ROLES:
+        national = selectors.dashboard_scope(user)[0] == "national"
+        return reverse("indices:dashboard") + "?" + urlencode({**period.query(), **({"commune": unit.code} if user.role in PROVINCE_ROLES or national else {})})
+    if user.role in CLERK_ROLES:
+        return reverse("indices:clerk_home")
+    return reverse("indices:public") + "?" + urlencode({**period.query(), "commune": unit.code})
+
+
 @login_required
 def records(request: AuthedHttpRequest) -> HttpResponse:
     """The dossiers (or feedback; for 3.2 the online procedures) behind one commune's figure: by default those counting
@@ -326,9 +337,7 @@ def records(request: AuthedHttpRequest) -> HttpResponse:
             "source": indicator.source,
             "all_url": reverse("indices:records") + "?" + urlencode({**base, "all": "1"}),
             "missed_url": reverse("indices:records") + "?" + urlencode(base),
-            "back_url": reverse("indices:dashboard")
-            + "?"
-            + urlencode({**period.query(), **({"commune": unit.code} if request.user.role in PROVINCE_ROLES or selectors.dashboard_scope(request.user)[0] == "national" else {})}),
+            "back_url": _records_back_url(request.user, unit, period),
             "page_query": urlencode({**base, **({"all": "1"} if not missed else {})}),
         },
     )
