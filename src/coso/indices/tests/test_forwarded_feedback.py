@@ -33,3 +33,27 @@ def test_forwarded_feedback_leaves_the_communes_figures_and_the_list_behind_them
     assert leader.get(f"{base}&indicator=5.2").json()["count"] == 1
     assert leader.get(f"{base}&indicator=5.3").json()["count"] == 1
     assert services.rollups_check() == []
+
+
+def test_the_migration_has_the_next_periodic_refresh_count_the_stored_rollups_again(commune, make_feedback):
+    """Rollups stored before this change still count forwarded items: migration 0006 clears the refresh state, so the next
+    periodic refresh rebuilds everything (as ``manage.py rebuild_indices`` would) and the figures agree with the records."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+    from django.db.models import F
+
+    from coso.indices.models import IndexRollup
+
+    make_feedback(commune, submitted=dt.date(2026, 11, 4), late=True)
+    make_feedback(commune, submitted=dt.date(2026, 11, 5), late=True, status="forwarded")
+    services.rollups_rebuild()
+    # as counted before the change: the forwarded item in the commune's feedback
+    IndexRollup.objects.filter(commune_code=commune.code, feedback__gt=0).update(feedback=F("feedback") + 1)
+    assert services.rollups_check() != []
+    importlib.import_module("coso.indices.migrations.0006_recount_without_forwarded_feedback").recount(
+        apps, SimpleNamespace(connection=connection))
+    assert services.rollups_refresh() == -1  # a full rebuild
+    assert services.rollups_check() == []
