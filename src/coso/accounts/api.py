@@ -402,6 +402,7 @@ class DelegationOut(Schema):
     decision_number: str
     signing_block: list[str]
     account_locked: bool
+    holder_changed: bool
     in_force: bool
 
     @staticmethod

@@ -211,8 +211,31 @@ class Delegation(TenantModel):
         (``services.delegation_active`` skips it), whatever its dates."""
         return not (self.delegator.is_active and self.delegate.is_active)
 
+    # Who may give and who may receive a delegation (Decree 30/2020/NĐ-CP Art. 13): the commune's leader gives it; a
+    # deputy (a leader of the commune's People's Committee) signs "KT.", any of the commune's staff "TUQ.".
+    DELEGATOR_ROLES = frozenset({Role.COMMUNE_LEADER})
+    DELEGATE_ROLES: dict[str, frozenset[Role]] = {Kind.DEPUTY: frozenset({Role.COMMUNE_LEADER}), Kind.AUTHORISED: COMMUNE_ROLES}
+
+    @classmethod
+    def holders_in_post_q(cls) -> models.Q:
+        """Delegations whose leader still leads their commune and whose delegate still holds a role that may receive
+        them there (``holder_changed`` as a query)."""
+        delegate = models.Q()
+        for kind, roles in cls.DELEGATE_ROLES.items():
+            delegate |= models.Q(kind=kind, delegate__role__in=roles)
+        return (models.Q(delegator__role__in=cls.DELEGATOR_ROLES, delegator__commune_code=models.F("commune_code"),
+                         delegate__commune_code=models.F("commune_code")) & delegate)
+
+    @property
+    def holder_changed(self) -> bool:
+        """The leader no longer leads the delegation's commune, or the delegate no longer holds there a role that may
+        receive it (another role, another commune): nobody signs under it any more (``services.delegation_active``)."""
+        return not (self.delegator.role in self.DELEGATOR_ROLES and self.delegator.commune_code == self.commune_code
+                    and self.delegate.role in self.DELEGATE_ROLES.get(self.kind, frozenset())
+                    and self.delegate.commune_code == self.commune_code)
+
     def in_force(self, day: dt.date) -> bool:
-        return self.covers(day) and not self.account_locked
+        return self.covers(day) and not self.account_locked and not self.holder_changed
 
     def action_labels(self) -> list[str]:
         return [str(self.Action(a).label) for a in self.actions if a in self.Action.values]

@@ -60,8 +60,9 @@ def delegation_list(*, fetched_by: Any, state: str = "", on: Any = None) -> Quer
 
     qs = scoped(Delegation.objects.select_related("delegator", "delegate", "revoked_by"), fetched_by)
     on = on or timezone.localdate()
-    # A locked account (delegator or delegate) ends the delegation's effect (services.delegation_active): listed as ended.
-    locked = Q(delegator__is_active=False) | Q(delegate__is_active=False)
+    # A locked account (delegator or delegate), or a leader or a delegate no longer in post (another role, another
+    # commune), ends the delegation's effect (services.delegation_active): listed as ended.
+    locked = Q(delegator__is_active=False) | Q(delegate__is_active=False) | ~Delegation.holders_in_post_q()
     if state == "current":
         qs = qs.filter(starts_on__lte=on, ends_on__gte=on).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=on)).exclude(locked)
     elif state == "upcoming":

@@ -1181,7 +1181,7 @@ def signup_complete(*, contact: str, code: str, full_name: str, password: str, i
 
 
 # ------------------------------------------------------------------ delegation of authority (ủy quyền)
-DELEGATOR_ROLES = frozenset({Role.COMMUNE_LEADER})
+DELEGATOR_ROLES = Delegation.DELEGATOR_ROLES
 
 
 def can_delegate(user: Any) -> bool:
@@ -1317,7 +1317,7 @@ def delegation_active(user: Any, action: str, on: dt.date, procedure_code: str |
         return None
     # Asked for every dossier an officer opens (its allowed actions) and nearly always empty: the candidates are read
     # with the few columns the checks need, the delegation itself (with both users) only once one matches.
-    fields = ("id", "starts_on", "ends_on", "revoked_on", "actions", "procedure_codes")
+    fields = ("id", "kind", "starts_on", "ends_on", "revoked_on", "actions", "procedure_codes")
     candidates = (_delegation_candidates(user, on)
                   .order_by("starts_on", "id").values(*fields, "delegator__is_active", "delegator__role", "delegator__commune_code"))
     for row in candidates:
@@ -1327,6 +1327,10 @@ def delegation_active(user: Any, action: str, on: dt.date, procedure_code: str |
         # The leader's authority is what is handed over (Decree 30/2020/NĐ-CP, Art. 13): a delegator moved to another
         # commune or given another role is no longer this commune's leader, and nobody signs in their name any more.
         if row["delegator__role"] not in DELEGATOR_ROLES or row["delegator__commune_code"] != user.commune_code:
+            continue
+        # Likewise the delegate: a deputy chair given another role no longer signs "KT." (moved to another commune, the
+        # delegation's commune is no longer theirs: not a candidate).
+        if user.role not in Delegation.DELEGATE_ROLES.get(d.kind, frozenset()):
             continue
         if d.procedure_codes and (procedure_code is None or procedure_code not in d.procedure_codes):
             continue

@@ -268,3 +268,37 @@ def test_ending_another_communes_delegation_is_404_whatever_the_body(users, depu
     assert d.revoked_on is None and not AuditLog.objects.filter(verb="delegation_end").exists()
     r = login(users["leader"]).post(f"/api/v1/accounts/delegations/{d.pk}/end", {"reason": "Về sớm"}, content_type="application/json")
     assert r.status_code == 200 and r.json()["revoked_on"] == "2026-12-07"
+
+
+@pytest.mark.parametrize("who,change", [("deputy", "role"), ("deputy", "commune"), ("leader", "role"), ("leader", "commune")])
+def test_a_delegation_stops_when_the_deputy_or_the_leader_leaves_the_post(users, deputy, travel, login, other_commune, who, change):
+    """A deputy chair given another role (or moved to another commune) still signed "KT. Chủ tịch": delegation_active
+    did not re-check the delegate's role. It now stops when the delegate no longer holds a role that may receive it in
+    the delegation's commune, or the leader no longer leads it; the list (page and API) says it no longer applies."""
+    d = _kt(users, deputy)
+    holder = deputy if who == "deputy" else users["leader"]
+    if change == "role":
+        services.staff_update(actor=users["province_admin"], user=holder, role=Role.SPECIALIST)
+    else:
+        services.staff_update(actor=users["province_admin"], user=holder, unit=other_commune)
+    deputy.refresh_from_db()
+    assert services.delegation_active(deputy, APPROVE, MON) is None
+    c = login(users["specialist"])
+    rows = c.get("/api/v1/accounts/delegations").json()["items"]
+    assert [(r["id"], r["in_force"], r["account_locked"], r["holder_changed"]) for r in rows] == [(d.pk, False, False, True)]
+    assert c.get("/api/v1/accounts/delegations?state=current").json()["count"] == 0
+    assert c.get("/api/v1/accounts/delegations?state=upcoming").json()["count"] == 0
+    assert [r["id"] for r in c.get("/api/v1/accounts/delegations?state=past").json()["items"]] == [d.pk]
+    page = c.get("/accounts/delegations/").content.decode()
+    assert "Không còn hiệu lực: người ủy quyền hoặc người được ủy quyền không còn giữ chức vụ" in page and "badge ok" not in page
+
+
+def test_a_delegation_under_authorised_signing_survives_a_change_between_commune_roles(users, travel, login):
+    """TUQ. goes to any commune staff member: a change between commune roles keeps it in force."""
+    d = services.delegation_create(actor=users["leader"], delegate=users["specialist"], kind="tuq", actions=[APPROVE], starts_on=MON,
+                                   ends_on=MON + dt.timedelta(days=6), delegate_title="Chánh Văn phòng", decision_number="5/QĐ-UBND")
+    services.staff_update(actor=users["province_admin"], user=users["specialist"], role=Role.COMMUNE_HOME_AFFAIRS)
+    users["specialist"].refresh_from_db()
+    assert services.delegation_active(users["specialist"], APPROVE, MON) == d
+    rows = login(users["specialist"]).get("/api/v1/accounts/delegations?state=current").json()["items"]
+    assert [(r["id"], r["in_force"], r["holder_changed"]) for r in rows] == [(d.pk, True, False)]
