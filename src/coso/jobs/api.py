@@ -106,7 +106,7 @@ def periodic_list(request: HttpRequest) -> Any:
     out = []
     for s in selectors.periodic_job_status(fetched_by=request.user):
         out.append({"name": s.job.name, "title": str(s.job.title), "schedule": str(s.job.schedule_text),
-                    "last_started_at": s.last.started_at if s.last else None, "last_status": s.last.status if s.last else None,
+                    "last_started_at": s.last.started_at if s.last else None, "last_status": s.last.current_status if s.last else None,
                     "last_ok_at": s.last_ok.started_at if s.last_ok else None, "recent_failures": len(s.failures),
                     "result": selectors.visible_result_raw(s.last, request.user) if s.last else {}})
     return out

@@ -10,4 +10,6 @@ EXPORT_KIND_NOT_FOUND = ErrorCode("export-kind-not-found", _("Không có loại 
 EXPORT_KIND_GONE = ErrorCode("export-kind-unsupported", _("Loại xuất tệp không còn được hỗ trợ."))
 INACTIVE_USER = ErrorCode("inactive-user", _("Tài khoản đã bị khoá."))
 EXPORT_FAILED = ErrorCode("export-failed", _("Lỗi hệ thống khi tạo tệp; vui lòng thử lại hoặc báo quản trị."))
+JOB_RUN_ABANDONED = ErrorCode("job-run-abandoned", _("Bị gián đoạn: lần chạy không kết thúc (tiến trình đã dừng giữa chừng) "
+                                                      "và đã quá thời hạn giữ khoá 6 giờ."))
 EXPORT_TIMED_OUT = ErrorCode("export-timed-out", _("Quá thời gian chờ; vui lòng yêu cầu lại."))

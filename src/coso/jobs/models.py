@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coso.core.models import TenantModel
+
+# A run that holds its lock longer than this is taken to have died (machine lost, process killed): its lock is taken over
+# by the next run, and the run is shown, then recorded by that next run, as interrupted.
+STALE_AFTER = dt.timedelta(hours=6)
 
 
 class JobRun(models.Model):
@@ -20,6 +26,7 @@ class JobRun(models.Model):
         OK = "ok", _("Thành công")
         FAILED = "failed", _("Lỗi")
         SKIPPED = "skipped", _("Bỏ qua (đang chạy ở nơi khác)")
+        ABANDONED = "abandoned", _("Bị gián đoạn")
 
     class Trigger(models.TextChoices):
         SCHEDULE = "schedule", _("Theo lịch")
@@ -53,6 +60,18 @@ class JobRun(models.Model):
         if self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+    @property
+    def current_status(self) -> str:
+        """The status to show: a run still "running" once its lock has expired has died (``STALE_AFTER``), whether or
+        not the next run has recorded it yet."""
+        if self.status == self.Status.RUNNING and self.started_at < timezone.now() - STALE_AFTER:
+            return self.Status.ABANDONED
+        return self.status
+
+    @property
+    def current_status_label(self) -> str:
+        return str(self.Status(self.current_status).label)
 
 
 class JobLock(models.Model):

@@ -54,7 +54,7 @@ def periodic_job_status(*, fetched_by: Any, recent: int = 20) -> list[JobStatus]
         last_ok = next((r for r in runs if r.status == JobRun.Status.OK), None)
         if last_ok is None and last is not None:
             last_ok = JobRun.objects.filter(name=name, status=JobRun.Status.OK).order_by("-started_at", "-id").first()
-        failures = [r for r in runs if r.status == JobRun.Status.FAILED][:5]
+        failures = [r for r in runs if r.current_status in (JobRun.Status.FAILED, JobRun.Status.ABANDONED)][:5]
         out.append(JobStatus(job=job, last=last, last_ok=last_ok, failures=failures, result=job.labelled(_visible_result(last, fetched_by))))
     return out
 

@@ -26,13 +26,12 @@ from coso.core.files import delete_quietly, save_bytes
 from coso.core.models import AuditLog
 from coso.core.notify import notify
 from coso.jobs import errors
-from coso.jobs.models import ExportJob, JobLock, JobRun, Reminder
+from coso.jobs.models import STALE_AFTER, ExportJob, JobLock, JobRun, Reminder
 from coso.jobs.registry import EXPORTS, PERIODIC, ExportFile, Prepared
 
 logger = logging.getLogger("coso.jobs")
 
-# A run that holds its lock longer than this is taken to have died (machine lost, process killed).
-STALE_AFTER = dt.timedelta(hours=6)
+__all__ = ["STALE_AFTER"]  # a run that holds its lock longer than this is taken to have died
 
 _T = TypeVar("_T")
 
@@ -70,6 +69,21 @@ def _release(name: str, run: JobRun) -> None:
     JobLock.objects.filter(name=name, run=run).update(running_since=None)
 
 
+def _record_abandoned(name: str, run: JobRun, actor: Any) -> None:
+    """Record as interrupted the runs of the job still "running" after their lock expired (their worker died): once,
+    when the next run starts, logged and audited like a run's result."""
+    now = timezone.now()
+    message = str(errors.JOB_RUN_ABANDONED.message)
+    stale = JobRun.objects.filter(name=name, status=JobRun.Status.RUNNING, started_at__lt=now - STALE_AFTER).exclude(pk=run.pk)
+    for dead in stale.order_by("started_at", "id"):
+        if not JobRun.objects.filter(pk=dead.pk, status=JobRun.Status.RUNNING).update(status=JobRun.Status.ABANDONED, error=message):
+            continue  # recorded meanwhile by another run
+        logger.warning("job %s: run %s interrupted", name, dead.pk,
+                       extra={"job": name, "run_id": dead.pk, "status": JobRun.Status.ABANDONED, "noticed_by": run.pk})
+        audit_log(actor=actor if getattr(actor, "pk", None) else None, action=AuditLog.Action.ACTION, obj=dead, verb="job_run_abandoned",
+                  before={"status": JobRun.Status.RUNNING}, after={"name": name, "status": JobRun.Status.ABANDONED, "noticed_by": run.pk})
+
+
 def run_periodic(name: str, *, trigger: str = JobRun.Trigger.SCHEDULE, actor: Any = None, today: dt.date | None = None) -> JobRun:
     """Run one registered periodic job now, record the run, and return its record.
 
@@ -82,6 +96,7 @@ def run_periodic(name: str, *, trigger: str = JobRun.Trigger.SCHEDULE, actor: An
     run = JobRun.objects.create(name=name, trigger=trigger, triggered_by=actor if getattr(actor, "pk", None) else None,
                                 host=_host(), started_at=timezone.now())
     extra = {"job": name, "run_id": run.pk, "trigger": trigger}
+    _record_abandoned(name, run, actor)
     if not _acquire(name, run):
         run.status, run.finished_at = JobRun.Status.SKIPPED, timezone.now()
         run.result = {"reason": "already-running"}

@@ -155,3 +155,32 @@ def test_run_now_queues_and_records_who(login, users):
     run = JobRun.objects.get(name="exports_expire")  # immediate mode in tests: already ran
     assert run.trigger == JobRun.Trigger.MANUAL and run.triggered_by == users["sysadmin"] and run.status == JobRun.Status.OK
     assert login(users["sysadmin"]).get("/jobs/periodic/nope/").status_code == 404
+
+
+def test_a_run_whose_worker_died_is_shown_then_recorded_as_interrupted(login, users, caplog):
+    """A run whose worker was killed stayed "Đang chạy" on the page forever (its lock frees itself after 6 hours). Once
+    its lock has expired it is shown as interrupted; the next run of the job records it so (once), audited and logged."""
+    from django.utils import timezone
+
+    from coso.core.models import AuditLog
+
+    now = timezone.now()
+    dead = JobRun.objects.create(name="exports_expire", status=JobRun.Status.RUNNING, started_at=now - dt.timedelta(hours=7))
+    live = JobRun.objects.create(name="retirement_notices", status=JobRun.Status.RUNNING, started_at=now - dt.timedelta(hours=1))
+    JobLock.objects.create(name="exports_expire", running_since=dead.started_at, run=dead)
+    c = login(users["sysadmin"])
+    html = c.get("/jobs/").content.decode()
+    assert html.count("status-abandoned") == 2 and "Bị gián đoạn" in html  # the last run and the failures column
+    assert "Bị gián đoạn" in c.get("/jobs/periodic/exports_expire/").content.decode()
+    assert "Bị gián đoạn" not in c.get("/jobs/periodic/retirement_notices/").content.decode()  # a run of an hour is running
+    rows = {r["name"]: r["last_status"] for r in c.get("/api/v1/jobs/periodic").json()}
+    assert rows["exports_expire"] == "abandoned" and rows["retirement_notices"] == "running"
+    # The next run records it; a second run changes nothing more.
+    caplog.set_level("WARNING", logger="coso.jobs")
+    assert run_periodic("exports_expire", trigger=JobRun.Trigger.MANUAL, actor=users["sysadmin"]).status == JobRun.Status.OK
+    assert run_periodic("exports_expire").status == JobRun.Status.OK
+    dead.refresh_from_db()
+    live.refresh_from_db()
+    assert dead.status == JobRun.Status.ABANDONED and "gián đoạn" in dead.error and live.status == JobRun.Status.RUNNING
+    assert AuditLog.objects.filter(verb="job_run_abandoned", object_id=str(dead.pk)).count() == 1
+    assert caplog.text.count(f"job exports_expire: run {dead.pk} interrupted") == 1
