@@ -73,4 +73,6 @@ PROPOSAL_REFERENCE = ErrorCode("reference-required", _("Cần ghi số, ngày v�
 PROPOSAL_KIND = ErrorCode("invalid-kind", _("Loại đề nghị không hợp lệ."), field="kind")
 PROPOSAL_OPEN = ErrorCode("proposal-open", _("Người này đã có đề nghị đang xem xét vào chức danh này (%(ref)s)."), status=409)
 PROPOSAL_CLOSED = ErrorCode("already-closed", _("Đề nghị này đã kết thúc."), status=409)
+# The project's span of dates (coso.core.params): a day typed short (0001) or "until 9999" gives no meaningful figure.
+DATE_OUT_OF_RANGE = ErrorCode("invalid-date", _("Ngày phải trong khoảng %(first)s–%(last)s."))
 PROPOSAL_DATE = ErrorCode("invalid-date", _("Ngày đề nghị không được sau ngày hôm nay."), field="proposed_on")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coso.core.params import validate_day
 from coso.planning.models import PostgradRequest
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -55,7 +56,7 @@ class LeavingForm(forms.Form):
 
 class SurplusForm(forms.Form):
     commune = forms.ChoiceField(label=_("Xã, phường"))
-    on = forms.DateField(label=_("Ngày nghỉ dự kiến (dd/mm/yyyy)"), input_formats=DATE_FORMATS)
+    on = forms.DateField(label=_("Ngày nghỉ dự kiến (dd/mm/yyyy)"), input_formats=DATE_FORMATS, validators=[validate_day])
     salary = forms.IntegerField(label=_("Tiền lương tháng giả định (đồng)"), min_value=1, max_value=10**10, required=False)
 
     def __init__(self, *args, communes=(), **kwargs):  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from coso.core.scoping import get_scoped_or_404, scoped
 from coso.planning import catalogue, checks
 from coso.planning import rules as prules
 from coso.planning.models import AppointmentProposal, Candidate, Course, PlanningList, PostgradRequest, RemovalProposal, TrainingPlan
-from coso.planning.services import can_view, position_name
+from coso.planning.services import can_view, check_day, position_name
 from coso.workforce import selectors as wf
 
 
@@ -182,7 +182,8 @@ def surplus(*, fetched_by: Any, commune_code: str, on: dt.date, salary: int | No
     from coso.planning.rules import months_between
 
     _require(fetched_by)
-    data = wf.surplus_people(fetched_by=fetched_by, commune_code=commune_code, on=on)
+    data = wf.surplus_people(fetched_by=fetched_by, commune_code=commune_code, on=on)  # another unit's commune: 404 first
+    check_day("on", on)  # 31/12/9999 counted eight thousand years of social insurance
     rows = []
     for p in data["people"]:
         months_early = months_between(on, p["retirement_date"])

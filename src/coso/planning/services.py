@@ -481,11 +481,20 @@ def postgrad_repayment(*, actor: Any, request: PostgradRequest, case: str, actua
 
 
 # ---------------------------------------------------------------- leaving payments after the 2025 merger (Decree 178/2024, Decree 67/2025)
+def check_day(field: str, day: dt.date | None) -> None:
+    """Refuse, on its field, a day outside the project's span of dates (``coso.core.params``)."""
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise errors.DATE_OUT_OF_RANGE(first=FIRST_DAY.strftime("%d/%m/%Y"), last=LAST_DAY.strftime("%d/%m/%Y"), field=field)
+
+
 def leaving_estimate(*, fetched_by: Any, person_id: int, salary: int, si_months: int, leave_on: dt.date,
                      decision_on: dt.date | None = None) -> dict[str, Any]:
     """Early-retirement and leaving-the-service payments for a person of the register (a computation; nothing is written)."""
     from coso.rules.lookup import book
 
+    wf.person_unit(fetched_by=fetched_by, pk=person_id)  # another unit's person: 404 before the input is checked
+    check_day("leave_on", leave_on)
+    check_day("decision_on", decision_on)
     if salary <= 0:
         raise errors.LEAVING_SALARY()
     if not 0 <= si_months <= 600:
@@ -518,6 +527,7 @@ def appointment_proposal_open(*, actor: Any, person_id: int, position_code: str,
     reference = _within((reference or "").strip(), AppointmentProposal, "reference")
     if not reference:
         raise errors.PROPOSAL_REFERENCE()
+    check_day("proposed_on", proposed_on)
     if proposed_on > timezone.localdate():
         raise errors.PROPOSAL_DATE()
     # One open proposal of a kind per person and post: a second (a repeated call) would keep blocking the planning entry

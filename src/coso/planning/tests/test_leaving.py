@@ -112,3 +112,23 @@ def test_leaving_on_or_after_the_retirement_date_or_before_the_decision_is_refus
     by_id = {p["id"]: p["estimate"] for p in data["people"]}
     assert by_id[older.pk]["kind"] == "retirement" and by_id[older.pk]["total"] == 0
     assert by_id[younger.pk]["total"] > 0 and data["total"] == by_id[younger.pk]["total"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_surplus_and_calculator_refuse_a_day_outside_the_project_span(login, users, commune, surplus_office, day):
+    """The surplus list took any day up to 31/12/9999 (social-insurance months of eight thousand years), the calculator a
+    decision dated 1/1/0001: both are refused (400, on the field, in Vietnamese), like every other date of the project."""
+    older, _ = surplus_office
+    c = login(users["home_affairs"])
+    res = c.get("/api/v1/planning/surplus", {"commune": commune.code, "on": day, "salary": 12000000})
+    assert res.status_code == 400 and res.json()["code"] == "invalid-date", res.content
+    assert res.json()["details"]["fields"] == {"on": ["Ngày phải trong khoảng 01/01/1900–31/12/2200."]}
+    page = c.get("/quy-hoach/doi-du/", {"commune": commune.code, "on": "/".join(reversed(day.split("-"))), "salary": "12000000"})
+    assert page.status_code == 200 and "Ngày phải trong khoảng 01/01/1900–31/12/2200." in page.content.decode()
+    res = c.get("/api/v1/planning/leaving-payments", {"person_id": older.pk, "salary": 15356250, "si_months": 22 * 12, "leave_on": "2026-07-01",
+                                                      "decision_on": "0001-01-01"})
+    assert res.status_code == 400 and list(res.json()["details"]["fields"]) == ["decision_on"], res.content
+    other = login(users["other_leader"])  # another unit's commune or person: 404 before the day is looked at
+    assert other.get("/api/v1/planning/surplus", {"commune": commune.code, "on": day}).status_code == 404
+    assert other.get("/api/v1/planning/leaving-payments", {"person_id": older.pk, "salary": 1, "si_months": 1, "leave_on": day}).status_code == 404

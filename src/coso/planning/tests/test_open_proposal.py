@@ -59,3 +59,15 @@ def test_the_same_proposal_opened_twice_is_recorded_once(users, commune, login):
     assert AuditLog.objects.filter(verb="planning.appointment_proposal_open").count() == 1
     assert c.post(f"/api/v1/planning/appointment-proposals/{first.json()['id']}/close", {}, content_type="application/json").status_code == 200
     assert c.post("/api/v1/planning/appointment-proposals", body, content_type="application/json").status_code == 201
+
+
+def test_proposal_dated_outside_the_project_span_is_refused(users, commune, login):
+    """A proposal dated 1/1/0001 was recorded: it is refused on its field, nothing written."""
+    from coso.planning.models import AppointmentProposal
+
+    p = person(commune)
+    res = login(users["home_affairs"]).post("/api/v1/planning/appointment-proposals", {
+        "person_id": p.pk, "position_code": "ct_ubnd", "proposed_on": "0001-01-01", "reference": "TTr 1"}, content_type="application/json")
+    assert res.status_code == 400 and res.json()["code"] == "invalid-date", res.content
+    assert list(res.json()["details"]["fields"]) == ["proposed_on"]
+    assert not AppointmentProposal.objects.exists() and not AuditLog.objects.filter(verb__startswith="planning.appointment_proposal").exists()
