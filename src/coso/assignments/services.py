@@ -144,6 +144,12 @@ def exemption_add(*, actor: Any, person_id: int, reason: str, valid_from: dt.dat
     require_edit(actor, province_code=person["province_code"], commune_code=person["commune_code"])
     if reason not in RotationExemption.Reason.values:
         raise errors.INVALID_REASON()
+    # The project's span of dates (coso.core.params): a year typed short (0001) is no period of an Art. 38 exemption.
+    bounds: dict[str, Any] = {"first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")}
+    if not FIRST_DAY <= valid_from <= LAST_DAY:
+        raise errors.EXEMPTION_FROM_OUT_OF_RANGE(**bounds)
+    if valid_to is not None and not FIRST_DAY <= valid_to <= LAST_DAY:
+        raise errors.EXEMPTION_TO_OUT_OF_RANGE(**bounds)
     if valid_to is not None and valid_to < valid_from:
         raise errors.EXEMPTION_DATES()
     note = _within(nfc((note or "").strip()), RotationExemption, "note")

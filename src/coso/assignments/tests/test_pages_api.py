@@ -176,3 +176,22 @@ def test_the_same_exemption_submitted_twice_is_recorded_once(login, users, a):
     assert RotationExemption.objects.count() == 1 and AuditLog.objects.filter(verb="assignments.exemption_add").count() == 1
     later = {**body, "valid_to": "2027-12-31"}
     assert c.post("/api/v1/assignments/exemptions", later, content_type="application/json").status_code == 201
+
+
+@pytest.mark.parametrize("field,day", [("valid_from", "0001-01-01"), ("valid_to", "9999-12-31")])
+def test_an_exemption_dated_outside_the_project_span_is_refused(login, users, a, field, day):
+    """An Art. 38 exemption from 1/1/0001 (a year typed short) was recorded; it is refused on its field, nothing written,
+    and another unit's person is still 404 whatever the day."""
+    from coso.assignments.models import RotationExemption
+    from coso.core.models import AuditLog
+
+    body = {"person_id": a.pk, "reason": "child", "valid_from": "2026-01-01", field: day}
+    r = login(users["province_home_affairs"]).post("/api/v1/assignments/exemptions", body, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "date-out-of-range", r.content
+    assert r.json()["details"]["fields"] == {field: ["Ngày phải trong khoảng 01/01/1900–31/12/2200."]}
+    page = login(users["province_home_affairs"]).post(f"/bo-tri/nguoi/{a.pk}/", {
+        "action": "exemption", "reason": "child", "valid_from": "01/01/0001" if field == "valid_from" else "01/01/2026",
+        "valid_to": "31/12/9999" if field == "valid_to" else ""})
+    assert page.status_code in (200, 400) and "Ngày phải trong khoảng 01/01/1900–31/12/2200." in page.text
+    assert login(users["leader"]).post("/api/v1/assignments/exemptions", body, content_type="application/json").status_code == 404  # a is in other_commune
+    assert not RotationExemption.objects.exists() and not AuditLog.objects.filter(verb="assignments.exemption_add").exists()
