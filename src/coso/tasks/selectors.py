@@ -112,7 +112,9 @@ def task_list(
     if query:
         qs = qs.filter(Q(title__icontains=query) | Q(directive__number__icontains=query))
     if status:
-        qs = qs.filter(status_q(status, on=on or timezone.localdate(), province_code=getattr(fetched_by, "province_code", "")))
+        # Each task's own province's rule, as its status shown (``task_status``): a system administrator's province (none)
+        # would read the national rule for tasks of a province that changed it.
+        qs = qs.filter(status_q_by_province(status, on=on or timezone.localdate(), tasks=qs))
     if pending_extension:
         qs = qs.filter(pk__in=Extension.objects.filter(status=Extension.Status.PENDING).values("task_id"))
     open_first = Case(When(state=Task.State.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
@@ -124,14 +126,30 @@ def open_task_counts(*, fetched_by: Any, on: dt.date | None = None) -> dict[str,
     (``task_list(status=...)``), for a leader's home page."""
     on = on or timezone.localdate()
     qs = scoped(Task.objects.all(), fetched_by).order_by()
-    province = getattr(fetched_by, "province_code", "")
-    return qs.aggregate(overdue=Count("pk", filter=status_q(st.OVERDUE, on=on, province_code=province)),
-                        in_term=Count("pk", filter=status_q(st.IN_TERM, on=on, province_code=province)))
+    return qs.aggregate(overdue=Count("pk", filter=status_q_by_province(st.OVERDUE, on=on, tasks=qs)),
+                        in_term=Count("pk", filter=status_q_by_province(st.IN_TERM, on=on, tasks=qs)))
 
 
-def status_q(status: str, *, on: dt.date, province_code: str = "") -> Q:
-    """The official status as a database condition (same rule as ``status.official_status``)."""
-    counts, _m = rule_values(on, province_code)
+def status_q_by_province(status: str, *, on: dt.date, tasks: QuerySet[Task]) -> Q:
+    """``status_q`` reading, for each task of ``tasks``, the rule of the task's own province (as ``task_status`` does): the
+    provinces of the tasks are grouped by the value of the rule on ``on``."""
+    provinces = set(tasks.order_by().values_list("province_code", flat=True).distinct())
+    groups: dict[bool, list[str]] = {}
+    for code in sorted(provinces):
+        groups.setdefault(rule_values(on, code)[0], []).append(code)
+    if len(groups) <= 1:
+        counts = next(iter(groups)) if groups else rule_values(on, "")[0]
+        return status_q(status, on=on, extension_counts=counts)
+    q = Q(pk__in=[])
+    for counts, codes in groups.items():
+        q |= Q(province_code__in=codes) & status_q(status, on=on, extension_counts=counts)
+    return q
+
+
+def status_q(status: str, *, on: dt.date, province_code: str = "", extension_counts: bool | None = None) -> Q:
+    """The official status as a database condition (same rule as ``status.official_status``); ``extension_counts``: the
+    rule tasks.extension.counts_on_time when the caller has read it, else the one of ``province_code``."""
+    counts = rule_values(on, province_code)[0] if extension_counts is None else extension_counts
     due = "effective_due" if counts else "due_on"
     assigned = Q(assigned_on__lte=on)
     done = Q(state=Task.State.COMPLETED, completed_on__lte=on)

@@ -42,9 +42,10 @@ def _apply_errors(form: Any, exc: ApplicationError) -> None:
         form.add_error(None, str(exc))
 
 
-def _rows(tasks: Any, *, user: Any, on: Any, extension_counts: bool) -> dict[str, Any]:
+def _rows(tasks: Any, *, user: Any, on: Any, extension_counts: bool | None) -> dict[str, Any]:
     """The rows of a task table with each task's official status on ``on``; a viewer above the commune (a province, the
-    system) also sees each task's commune, since one directive gives the same task to many communes."""
+    system) also sees each task's commune, since one directive gives the same task to many communes.
+    ``extension_counts``: the rule when every task is of one province, read by the caller; None: each task's own."""
     tasks = list(tasks)
     show_commune = not (user.role in COMMUNE_ROLES and user.commune_code)
     names = selectors.commune_names(t.commune_code for t in tasks) if show_commune else {}
@@ -72,14 +73,14 @@ def task_list(request: AuthedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     qs = selectors.task_list(fetched_by=request.user, status=status, query=q, on=today, pending_extension=pending)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    counts, _m = selectors.rule_values(today, request.user.province_code)
     return render(
         request,
         "tasks/list.html",
         {
             "form": form,
             "page": page,
-            **_rows(page.object_list, user=request.user, on=today, extension_counts=counts),
+            # Each task's own province's rule (a system administrator's tasks are of every province), as the filter.
+            **_rows(page.object_list, user=request.user, on=today, extension_counts=None),
             "can_register": services.can_register(request.user),
             "pending": selectors.pending_extensions(fetched_by=request.user).count(),
             "unit": _unit_label(request.user),

@@ -354,3 +354,29 @@ def test_the_decision_on_an_extension_is_not_sent_to_a_requester_moved_to_anothe
     with django_capture_on_commit_callbacks(execute=True):
         services.extension_decide(actor=users["province_home_affairs"], extension=ext2, approve=False, reason="Không")
     assert [m.to for m in MemoryBackend.outbox] == ["0988000333"]  # one still in the commune is told
+
+
+def test_a_system_administrators_status_filter_reads_each_tasks_province_rule(users, two_tasks, commune, on_day, login):
+    """Province 79 no longer counts approved extensions as on time; the national rule still does. A system administrator's
+    filter read the national rule (the viewer's province: none) while the status shown read the task's province: a task
+    done inside its extension was listed under "completed on time" and shown "completed late". Both read the task's."""
+    from conftest import verify_session
+
+    task = next(t for t in two_tasks if t.commune_code == commune.code)
+    with on_day(TODAY):
+        e = services.extension_request(actor=users["specialist"], task=task, new_due=task.due_on + dt.timedelta(days=10), reason="Chờ số liệu")
+        services.extension_decide(actor=users["province_home_affairs"], extension=e, approve=True)
+    with on_day(task.due_on + dt.timedelta(days=3)):
+        services.task_report(actor=users["specialist"], task=task, kind="result", content="Xong")
+    set_rule("tasks.extension.counts_on_time", False, valid_from=dt.date(2020, 1, 1), province_code="79")
+    with on_day(task.due_on + dt.timedelta(days=30)):
+        for who in ("sysadmin", "province_home_affairs"):
+            assert [t.pk for t in selectors.task_list(fetched_by=users[who], status=st.LATE)] == [task.pk]
+            assert not selectors.task_list(fetched_by=users[who], status=st.ON_TIME).filter(pk=task.pk).exists()
+        c = login(users["sysadmin"])
+        verify_session(c, users["sysadmin"])
+        rows = c.get("/api/v1/tasks/", {"status": st.LATE}).json()["items"]
+        assert [(r["id"], r["status"]) for r in rows] == [(task.pk, st.LATE)]
+        assert c.get("/api/v1/tasks/", {"status": st.ON_TIME}).json()["count"] == 0
+        page = c.get("/nhiem-vu/", {"status": st.LATE}).content.decode()
+        assert str(st.LABELS[st.LATE]) in page and str(st.LABELS[st.ON_TIME]) not in page.split("<tbody")[-1]
