@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from coso.core.api_body import body_in_scope, json_body_doc
 from coso.core.masking import log_personal_list_read, log_personal_read, mask_citizen_id
 from coso.core.params import Month, Quarter, SmallCount, Year, year_query, years_query
 from coso.core.types import AuthedHttpRequest
@@ -238,8 +239,11 @@ class ItemIn(Schema):
     excused: bool = False
 
 
-@router.post("/evaluations/{pk}/items", response={201: EvaluationOut})
-def add_item(request: HttpRequest, pk: int, payload: ItemIn):
+# An endpoint acting on one object reads its body once the object is the caller's (coso.core.api_body): another unit's
+# evaluation or person answers 404 whatever the body, as one that does not exist, not 422 for a bad body.
+@router.post("/evaluations/{pk}/items", response={201: EvaluationOut}, openapi_extra=json_body_doc(ItemIn))
+def add_item(request: HttpRequest, pk: int):
+    payload = body_in_scope(request, ItemIn, lambda: selectors.evaluation_get(fetched_by=request.user, pk=pk))
     ev = selectors.evaluation_get(fetched_by=request.user, pk=pk)
     if (payload.month is not None and not 1 <= payload.month <= 12) or (payload.quarter is not None and not 1 <= payload.quarter <= 4):
         raise errors.INVALID_PERIOD()
@@ -259,16 +263,18 @@ class AssessIn(Schema):
     leader_corruption: bool = False
 
 
-@router.post("/evaluations/{pk}/self", response=EvaluationOut)
-def self_assess(request: HttpRequest, pk: int, payload: AssessIn):
+@router.post("/evaluations/{pk}/self", response=EvaluationOut, openapi_extra=json_body_doc(AssessIn))
+def self_assess(request: HttpRequest, pk: int):
+    payload = body_in_scope(request, AssessIn, lambda: selectors.evaluation_get(fetched_by=request.user, pk=pk))
     ev = selectors.evaluation_get(fetched_by=request.user, pk=pk)
     d = payload.dict()
     d.pop("degradation"), d.pop("leader_corruption")
     return _ev_out(services.self_assess(actor=request.user, evaluation=ev, **d))
 
 
-@router.post("/evaluations/{pk}/leader", response=EvaluationOut)
-def leader_assess(request: HttpRequest, pk: int, payload: AssessIn):
+@router.post("/evaluations/{pk}/leader", response=EvaluationOut, openapi_extra=json_body_doc(AssessIn))
+def leader_assess(request: HttpRequest, pk: int):
+    payload = body_in_scope(request, AssessIn, lambda: selectors.evaluation_get(fetched_by=request.user, pk=pk))
     ev = selectors.evaluation_get(fetched_by=request.user, pk=pk)
     return _ev_out(services.leader_assess(actor=request.user, evaluation=ev, **payload.dict()))
 
@@ -336,8 +342,9 @@ def _body_keys(request: HttpRequest) -> set[str]:
     return set(body) if isinstance(body, dict) else set()
 
 
-@router.patch("/people/{pk}", response=PersonOut)
-def person_update(request: AuthedHttpRequest, pk: int, payload: PersonPatch):
+@router.patch("/people/{pk}", response=PersonOut, openapi_extra=json_body_doc(PersonPatch))
+def person_update(request: AuthedHttpRequest, pk: int):
+    payload = body_in_scope(request, PersonPatch, lambda: selectors.person_get(fetched_by=request.user, pk=pk))
     p = selectors.person_get(fetched_by=request.user, pk=pk)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
@@ -359,8 +366,9 @@ class PositionIn(Schema):
     unit_name: str = ""
 
 
-@router.post("/people/{pk}/positions", response={201: dict})
-def position_add(request: AuthedHttpRequest, pk: int, payload: PositionIn):
+@router.post("/people/{pk}/positions", response={201: dict}, openapi_extra=json_body_doc(PositionIn))
+def position_add(request: AuthedHttpRequest, pk: int):
+    payload = body_in_scope(request, PositionIn, lambda: selectors.person_get(fetched_by=request.user, pk=pk))
     p = selectors.person_get(fetched_by=request.user, pk=pk)
     h = services.position_add(actor=request.user, person=p, **payload.dict())
     return Status(201, {"id": h.pk, "position_code": h.position_code, "started_on": h.started_on, "ended_on": h.ended_on})
