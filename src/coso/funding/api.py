@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ninja import Field, Query, Router, Schema
 
+from coso.core.api_body import body_in_scope, json_body_doc
 from coso.core.types import AuthedHttpRequest
 from coso.funding import errors, selectors, services
 from coso.funding.compare import MAX_SCENARIOS, compare
@@ -287,8 +288,11 @@ def get_scenario(request: HttpRequest, scenario_id: int):  # type: ignore[no-unt
     return _scenario_out(selectors.scenario_get(fetched_by=request.user, pk=scenario_id))
 
 
-@router.patch("/scenarios/{scenario_id}", response={200: ScenarioOut, **ERRORS})
-def update_scenario(request: HttpRequest, scenario_id: int, payload: ScenarioPatch):  # type: ignore[no-untyped-def]
+# An endpoint acting on one object reads its body once the object is the caller's (coso.core.api_body): another
+# province's scenario answers 404 whatever the body, as one that does not exist, not 422 for a bad body.
+@router.patch("/scenarios/{scenario_id}", response={200: ScenarioOut, **ERRORS}, openapi_extra=json_body_doc(ScenarioPatch))
+def update_scenario(request: HttpRequest, scenario_id: int):  # type: ignore[no-untyped-def]
+    payload = body_in_scope(request, ScenarioPatch, lambda: selectors.scenario_get(fetched_by=request.user, pk=scenario_id))
     sc = selectors.scenario_get(fetched_by=request.user, pk=scenario_id)
     services.scenario_update(actor=request.user, scenario=sc, version=payload.version, name=payload.name, description=payload.description,
                              changes=[c.dict() for c in payload.changes] if payload.changes is not None else None)
@@ -301,8 +305,10 @@ def delete_scenario(request: HttpRequest, scenario_id: int):  # type: ignore[no-
     return 204, None
 
 
-@router.post("/scenarios/{scenario_id}/adopt", response={200: ScenarioOut, **ERRORS}, summary="Adopt a scenario as the province's rules from a date")
-def adopt_scenario(request: HttpRequest, scenario_id: int, payload: AdoptIn):  # type: ignore[no-untyped-def]
+@router.post("/scenarios/{scenario_id}/adopt", response={200: ScenarioOut, **ERRORS}, summary="Adopt a scenario as the province's rules from a date",
+             openapi_extra=json_body_doc(AdoptIn))
+def adopt_scenario(request: HttpRequest, scenario_id: int):  # type: ignore[no-untyped-def]
+    payload = body_in_scope(request, AdoptIn, lambda: selectors.scenario_get(fetched_by=request.user, pk=scenario_id))
     sc = selectors.scenario_get(fetched_by=request.user, pk=scenario_id)
     services.scenario_adopt(actor=request.user, scenario=sc, effective_from=payload.effective_from, source=payload.source)
     return _scenario_out(selectors.scenario_get(fetched_by=request.user, pk=scenario_id))
