@@ -380,8 +380,11 @@ def rate_feedback(request: HttpRequest, feedback_id: int):  # type: ignore[no-un
                              comment=payload.comment, access_key=payload.access_key)
 
 
-@router.post("/{int:feedback_id}/report", response=FeedbackPublicOut, auth=None)  # public report; one per user or client address, rate-limited (429)
-def report_feedback(request: HttpRequest, feedback_id: int, payload: ReportIn):  # type: ignore[no-untyped-def]
+# public report; one per user or client address, rate-limited (429). Only a published item may be reported: another one
+# (pending, refused, hidden) answers 404 whatever the body, as one that does not exist, not 422 for a bad body.
+@router.post("/{int:feedback_id}/report", response=FeedbackPublicOut, auth=None, openapi_extra=json_body_doc(ReportIn))
+def report_feedback(request: HttpRequest, feedback_id: int):  # type: ignore[no-untyped-def]
     actor = public_api_caller(request)
+    payload = body_in_scope(request, ReportIn, lambda: sel.feedback_get_public(pk=feedback_id))
     fb = sel.feedback_get_public(pk=feedback_id)
     return svc.feedback_report(feedback=fb, actor=actor, address=client_ip(request), reason=payload.reason)

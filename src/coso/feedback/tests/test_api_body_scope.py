@@ -79,3 +79,24 @@ def test_valid_bodies_still_work(item, users, login):
     assert r.status_code == 200
     r = c.post(f"{API}/{item.pk}/moderate", {"action": "hide", "reason": "Kiểm tra."}, content_type="application/json")
     assert r.status_code == 200 and r.json()["hidden"] is True
+
+
+def test_report_a_bad_body_on_an_unpublished_item_is_404_and_on_a_published_one_422(submit, item, client):
+    """Only a published item may be reported: a pending one answers 404 whatever the body, as an id that does not exist
+    (not 422, which told that it existed); a published one with a bad body still answers the body's error."""
+    pending = submit(actor=None, anonymous=True)
+    before, audits = _state(pending), AuditLog.objects.count()
+    for body, content_type in BAD_JSON:
+        r = client.post(f"{API}/{pending.pk}/report", body, content_type=content_type)
+        assert r.status_code == 404, (body, r.status_code, r.content)
+        missing = client.post(f"{API}/987654321/report", body, content_type=content_type)
+        assert (missing.status_code, missing.json()["code"]) == (r.status_code, r.json()["code"])
+    assert _state(pending) == before and AuditLog.objects.count() == audits
+    before = _state(item)
+    r = client.post(f"{API}/{item.pk}/report", BAD_JSON[0][0], content_type="application/json")
+    assert r.status_code == 422 and set(r.json()["details"]["fields"]) == {"reason"}
+    r = client.post(f"{API}/{item.pk}/report", "{not json", content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid-json"
+    assert _state(item) == before
+    r = client.post(f"{API}/{item.pk}/report", {"reason": "Nội dung sai."}, content_type="application/json")
+    assert r.status_code == 200
