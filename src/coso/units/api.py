@@ -10,6 +10,7 @@ from ninja import File, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
+from coso.core.api_body import body_in_scope, json_body_doc
 from coso.units import errors, lineage, services
 from coso.units.models import AdministrativeUnit, Village
 from coso.units.selectors import commune_get, unit_list, village_get, village_list
@@ -191,8 +192,12 @@ def get_commune(request: HttpRequest, code: str) -> AdministrativeUnit:
     return commune_get(fetched_by=request.user, code=code)
 
 
-@router.patch("/communes/{code}", response={200: CommuneOut, **ERRORS}, summary="Edit a commune's attributes (province / system admins)")
-def update_commune(request: HttpRequest, code: str, payload: CommunePatch) -> AdministrativeUnit:
+# An endpoint acting on one object reads its body once the object is the caller's (coso.core.api_body): another unit's
+# commune, village or reorganisation answers 404 whatever the body, as one that does not exist, not 422 for a bad body.
+@router.patch("/communes/{code}", response={200: CommuneOut, **ERRORS}, summary="Edit a commune's attributes (province / system admins)",
+              openapi_extra=json_body_doc(CommunePatch))
+def update_commune(request: HttpRequest, code: str) -> AdministrativeUnit:
+    payload = body_in_scope(request, CommunePatch, lambda: commune_get(fetched_by=request.user, code=code))
     commune = commune_get(fetched_by=request.user, code=code)
     # null clears the population, the area and the agency code; the classification and the flags cannot be empty: null
     # leaves them as they are, as for villages (a null classification reached the database and answered 500).
@@ -219,8 +224,9 @@ def get_village(request: HttpRequest, village_id: int) -> Village:
     return village_get(fetched_by=request.user, pk=village_id)
 
 
-@router.patch("/villages/{int:village_id}", response={200: VillageOut, **ERRORS}, summary="Edit a village")
-def update_village(request: HttpRequest, village_id: int, payload: VillagePatch) -> Village:
+@router.patch("/villages/{int:village_id}", response={200: VillageOut, **ERRORS}, summary="Edit a village", openapi_extra=json_body_doc(VillagePatch))
+def update_village(request: HttpRequest, village_id: int) -> Village:
+    payload = body_in_scope(request, VillagePatch, lambda: village_get(fetched_by=request.user, pk=village_id))
     village = village_get(fetched_by=request.user, pk=village_id)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     return services.village_update(actor=request.user, village=village, **changes)
@@ -384,9 +390,11 @@ def get_reorganisation(request: HttpRequest, pk: int):  # type: ignore[no-untype
     return reorganisation_get(fetched_by=request.user, pk=pk)
 
 
-@router.post("/reorganisations/{int:pk}/cancel", response={200: ReorganisationOut, **ERRORS}, summary="Cancel before the effective date")
-def cancel_reorganisation(request: HttpRequest, pk: int, payload: CancelIn):  # type: ignore[no-untyped-def]
+@router.post("/reorganisations/{int:pk}/cancel", response={200: ReorganisationOut, **ERRORS}, summary="Cancel before the effective date",
+             openapi_extra=json_body_doc(CancelIn))
+def cancel_reorganisation(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     from coso.units.selectors import reorganisation_get
 
+    payload = body_in_scope(request, CancelIn, lambda: reorganisation_get(fetched_by=request.user, pk=pk))
     r = reorganisation_get(fetched_by=request.user, pk=pk)
     return services.reorganisation_cancel(actor=request.user, reorganisation_id=r.pk, reason=payload.reason, version=payload.version)
