@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from coso.core.api_body import body_in_scope, json_body_doc
 from coso.core.exceptions import ApplicationError
 from coso.core.params import month_query, year_query
 from coso.workcalendar import errors, services
@@ -140,12 +141,16 @@ def get_override(request: HttpRequest, override_id: int):  # type: ignore[no-unt
     return override_get(fetched_by=request.user, pk=override_id)
 
 
+# The body is read once the override is the caller's (coso.core.api_body): another province's override answers 404
+# whatever the body, as one that does not exist, not 422 for a bad body.
 @router.patch(
     "/overrides/{override_id}",
     response={200: OverrideOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Change an override (administrators)",
+    openapi_extra=json_body_doc(OverridePatch),
 )
-def update_override(request: HttpRequest, override_id: int, payload: OverridePatch):  # type: ignore[no-untyped-def]
+def update_override(request: HttpRequest, override_id: int):  # type: ignore[no-untyped-def]
+    payload = body_in_scope(request, OverridePatch, lambda: override_get(fetched_by=request.user, pk=override_id))
     obj = override_get(fetched_by=request.user, pk=override_id)
     return services.override_update(actor=request.user, override=obj, **payload.dict(exclude_unset=True))
 
