@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from coso.accounts.roles import ADMIN_ROLES
+from coso.core.api_body import body_in_scope, json_body_doc
 from coso.core.exceptions import NotFoundError
 from coso.core.scoping import require_roles
 from coso.procedures import errors
@@ -276,13 +277,22 @@ def create_decentralisation(request: HttpRequest, payload: DecentralisationIn): 
     return Status(201, services.decentralisation_create(actor=request.user, procedure=procedure, province_code=province_code, **data))
 
 
-@router.post("/decentralisations/{int:pk}/end", response={200: DecentralisationOut, **ERRORS}, summary="End a decentralisation from a future date")
-def end_decentralisation(request: HttpRequest, pk: int, payload: DecentralisationEnd):  # type: ignore[no-untyped-def]
+def _decentralisation_get(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     from .selectors import decentralisation_list
 
     row = decentralisation_list(fetched_by=request.user).filter(pk=pk).first()
     if row is None:
         raise NotFoundError()
+    return row
+
+
+# The body is read once the decentralisation is the caller's (coso.core.api_body): another province's answers 404 whatever
+# the body, as one that does not exist, not 422 for a bad body.
+@router.post("/decentralisations/{int:pk}/end", response={200: DecentralisationOut, **ERRORS}, summary="End a decentralisation from a future date",
+             openapi_extra=json_body_doc(DecentralisationEnd))
+def end_decentralisation(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    payload = body_in_scope(request, DecentralisationEnd, lambda: _decentralisation_get(request, pk))
+    row = _decentralisation_get(request, pk)
     return services.decentralisation_end(actor=request.user, decentralisation_id=row.pk, valid_to=payload.valid_to, reason=payload.reason)
 
 
