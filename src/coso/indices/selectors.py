@@ -510,7 +510,8 @@ def dashboard_strengths(province_code: str, period: Period, viewer: Any, codes: 
         return cached_for("strength_inputs", (province_code, *who), lambda: outside_values(ctx), timeout=ttl)
 
     def compute() -> dict[str, Any]:
-        return {code: plain(s) for code, s in province_strengths(province_code, period, viewer, codes, outside).items()}
+        memo: dict[int, tuple[Any, str]] = {}
+        return {code: plain(s, memo) for code, s in province_strengths(province_code, period, viewer, codes, outside).items()}
 
     # Labels are stored translated (unpickling lazy translations is slow): the language is part of the key.
     return cached("strengths", province_code, (*who, translation.get_language()), compute, spans=[period], timeout=ttl)

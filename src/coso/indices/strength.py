@@ -238,12 +238,25 @@ class Strength:
         }
 
 
-def plain(strength: Strength) -> Strength:
-    """The same composite with its labels translated now (plain strings: cheap to cache)."""
+def plain(strength: Strength, memo: dict[int, tuple[Any, str]] | None = None) -> Strength:
+    """The same composite with its labels translated now (plain strings: cheap to cache). ``memo``, shared by the
+    composites of one province, translates each label once: the labels are the same lazy objects for every commune, and
+    a lazy translation costs a catalogue lookup each time (a province of 120 communes made ~3,500 of them)."""
+    memo = {} if memo is None else memo
+
+    def text(label: Any) -> str:
+        if isinstance(label, str):
+            return label
+        found = memo.get(id(label))
+        if found is None:
+            # the lazy object is kept with its text, so that its id is not given to another object meanwhile
+            found = memo[id(label)] = (label, str(label))
+        return found[1]
+
     for p in strength.pillars:
-        p.label = str(p.label)
+        p.label = text(p.label)
         for i in p.inputs:
-            i.label, i.source = str(i.label), str(i.source)
+            i.label, i.source = text(i.label), text(i.source)
     return strength
 
 

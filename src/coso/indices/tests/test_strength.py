@@ -406,3 +406,43 @@ def test_a_commune_ranking_without_strength_exports_as_before(november, commune,
     wb = load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames == ["Chỉ số", "Xếp hạng", "Định nghĩa"]
     assert all("Chỉ số năng lực" not in str(cell.value) for row in wb["Xếp hạng"].iter_rows() for cell in row)
+
+
+def test_dashboard_strengths_translate_each_label_once_in_the_page_language(november, commune, other_commune, users, monkeypatch):
+    """The composites of a province share their labels: each is translated once per computation (a province of 120
+    communes made ~3,500 catalogue lookups on a cache miss), and in the language of the page."""
+    from django.utils import translation
+
+    from coso.indices import strength
+
+    services.rollups_rebuild()
+    calls: list[str] = []
+    real = strength.plain
+
+    def counting(s, memo=None):
+        calls.append("x")
+        return real(s, memo)
+
+    monkeypatch.setattr(strength, "plain", counting)
+    looked_up: list[str] = []
+    real_gettext = translation._trans.gettext
+
+    def counting_gettext(message):
+        looked_up.append(message)
+        return real_gettext(message)
+
+    monkeypatch.setattr(translation._trans, "gettext", counting_gettext)
+    with translation.override("en"):
+        every = selectors.dashboard_strengths(commune.province_code, NOV, users["province_home_affairs"])
+        # each label translated once for the whole province, not once per commune
+        assert max(looked_up.count(m) for m in set(looked_up)) == 1, [m for m in set(looked_up) if looked_up.count(m) > 1]
+        expected = {i.key: (str(i.label), str(i.source)) for i in strength.INPUTS.values()}
+
+    assert len(every) >= 2 and len(calls) == len(every)
+    first, second = every[commune.code], every[other_commune.code]
+    for s in (first, second):
+        labels = [p.label for p in s.pillars] + [i.label for p in s.pillars for i in p.inputs]
+        assert all(type(x) is str for x in labels)
+    assert [i.label for p in first.pillars for i in p.inputs] == [i.label for p in second.pillars for i in p.inputs]
+    assert {i.key: (i.label, i.source) for p in first.pillars for i in p.inputs}.items() <= expected.items()
+    assert any(label != str(i.label) for i in strength.INPUTS.values() for label, _ in [expected[i.key]])  # English differs
