@@ -126,17 +126,24 @@ def open_task_counts(*, fetched_by: Any, on: dt.date | None = None) -> dict[str,
     (``task_list(status=...)``), for a leader's home page."""
     on = on or timezone.localdate()
     qs = scoped(Task.objects.all(), fetched_by).order_by()
-    return qs.aggregate(overdue=Count("pk", filter=status_q_by_province(st.OVERDUE, on=on, tasks=qs)),
-                        in_term=Count("pk", filter=status_q_by_province(st.IN_TERM, on=on, tasks=qs)))
+    groups = _rule_groups(on, qs)  # the provinces of the tasks read once for both counts
+    return qs.aggregate(overdue=Count("pk", filter=status_q_by_province(st.OVERDUE, on=on, tasks=qs, groups=groups)),
+                        in_term=Count("pk", filter=status_q_by_province(st.IN_TERM, on=on, tasks=qs, groups=groups)))
 
 
-def status_q_by_province(status: str, *, on: dt.date, tasks: QuerySet[Task]) -> Q:
-    """``status_q`` reading, for each task of ``tasks``, the rule of the task's own province (as ``task_status`` does): the
-    provinces of the tasks are grouped by the value of the rule on ``on``."""
-    provinces = set(tasks.order_by().values_list("province_code", flat=True).distinct())
+def _rule_groups(on: dt.date, tasks: QuerySet[Task]) -> dict[bool, list[str]]:
+    """The provinces of ``tasks`` grouped by the value of the rule tasks.extension.counts_on_time on ``on``."""
     groups: dict[bool, list[str]] = {}
-    for code in sorted(provinces):
+    for code in sorted(set(tasks.order_by().values_list("province_code", flat=True).distinct())):
         groups.setdefault(rule_values(on, code)[0], []).append(code)
+    return groups
+
+
+def status_q_by_province(status: str, *, on: dt.date, tasks: QuerySet[Task], groups: dict[bool, list[str]] | None = None) -> Q:
+    """``status_q`` reading, for each task of ``tasks``, the rule of the task's own province (as ``task_status`` does): the
+    provinces of the tasks are grouped by the value of the rule on ``on`` (``groups``: that grouping when the caller has
+    read it for the same tasks and day)."""
+    groups = _rule_groups(on, tasks) if groups is None else groups
     if len(groups) <= 1:
         counts = next(iter(groups)) if groups else rule_values(on, "")[0]
         return status_q(status, on=on, extension_counts=counts)
