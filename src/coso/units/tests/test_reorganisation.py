@@ -260,14 +260,15 @@ def test_every_app_moves_its_records_and_nothing_is_lost(users, commune, other_c
                                            month=dt.date(2026, 3, 1), fund=100, total=100)
     r = _schedule(users, Reorganisation.Kind.COMMUNE_MERGE, {"sources": [other_commune.code], "target": commune.code})
     totals = {m["key"]: m["total"] for m in r.preview["movers"]}
-    assert totals["dossiers.open"] == 1 and totals["tasks.open"] == 1 and totals["planning.lists"] == 2
+    assert totals["dossiers.open"] == 1 and totals["tasks.open"] == 2 and totals["planning.lists"] == 2
     assert totals["funding.lines"] == 2  # one organisation (the duplicate stays, inactive: a note) and one distribution from April
     assert {n["key"]: n["count"] for n in r.preview["notes"] if n["mover"] == "funding.lines"} == {f"duplicates:{commune.code}": 1}
     services.reorganisation_apply(reorganisation_id=r.pk, today=EFFECTIVE)
     for obj in (dossier, open_task, done_task, directive, cand, old_list, own_list, dup, farmers, future, past):
         obj.refresh_from_db()
     assert dossier.commune_code == commune.code
-    assert (open_task.commune_code, done_task.commune_code, directive.commune_code) == (commune.code, other_commune.code, commune.code)
+    # The commune's directive under way moves with all its tasks (tasks/reorg.py).
+    assert (open_task.commune_code, done_task.commune_code, directive.commune_code) == (commune.code, commune.code, commune.code)
     assert cand.planning_list_id == target_list.pk and cand.commune_code == commune.code
     assert old_list.commune_code == other_commune.code and not old_list.candidates.exists()  # kept, empty, as history
     assert own_list.commune_code == commune.code
