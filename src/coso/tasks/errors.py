@@ -15,6 +15,11 @@ TASK_CANCEL_FORBIDDEN = ErrorCode("forbidden", _("Chỉ đơn vị giao nhiệm 
 TASK_CLOSED = ErrorCode("task-closed", _("Nhiệm vụ đã hoàn thành hoặc đã dừng, không nhận thêm báo cáo."), status=409)
 EXTENSION_REQUEST_TASK_CLOSED = ErrorCode("task-closed", _("Nhiệm vụ đã hoàn thành hoặc đã dừng, không thể gia hạn."), status=409)
 EXTENSION_PENDING = ErrorCode("extension-pending", _("Nhiệm vụ đang có đề nghị gia hạn chờ quyết định."), status=409)
+EXTENSION_SELF_APPROVAL = ErrorCode(
+    "extension-self-approval",
+    _("Người đề nghị gia hạn không được tự quyết định đồng ý gia hạn; đề nghị lãnh đạo hoặc cán bộ khác có thẩm quyền quyết định."),
+    status=403,
+)
 EXTENSION_DECIDED = ErrorCode("extension-decided", _("Đề nghị gia hạn này đã được quyết định."), status=409)
 EXTENSION_DECIDE_TASK_CLOSED = ErrorCode("task-closed", _("Nhiệm vụ đã hoàn thành hoặc đã dừng, không thể gia hạn."), status=409)
 TASK_CANCEL_TASK_CLOSED = ErrorCode("task-closed", _("Chỉ dừng, hủy được nhiệm vụ đang thực hiện."), status=409)

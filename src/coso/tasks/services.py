@@ -330,6 +330,10 @@ def extension_decide(*, actor: Any, extension: Extension, approve: bool, reason:
         ext = Extension.objects.select_for_update().get(pk=extension.pk)
         if ext.status != Extension.Status.PENDING:
             raise errors.EXTENSION_DECIDED()
+        # Separation of duties: on a commune's own directive the officer who decides extensions also carries out its
+        # tasks; the request is approved by someone else (refusing, i.e. withdrawing, one's own request is harmless).
+        if approve and ext.requested_by_id is not None and ext.requested_by_id == actor.pk:
+            raise errors.EXTENSION_SELF_APPROVAL()
         t = _locked(task, None)
         if t.state != Task.State.OPEN:
             raise errors.EXTENSION_DECIDE_TASK_CLOSED()
