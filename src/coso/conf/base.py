@@ -390,6 +390,9 @@ else:
             "consumer": _huey_consumer}
 # Generated export files are kept this many hours, then deleted by the cleanup job.
 COSO_EXPORT_KEEP_HOURS = config("COSO_EXPORT_KEEP_HOURS", 24, help_text="Hours a generated export file is kept for download before it is deleted.")
+# A periodic job's run still "running" after this many minutes has died (its worker killed): shown as interrupted, its
+# lock taken over by the next run. A job may declare its own (``periodic_job(..., time_limit=...)``).
+COSO_JOB_TIME_LIMIT_MINUTES = config("COSO_JOB_TIME_LIMIT_MINUTES", 120, help_text="Minutes a periodic job's run may take before it is shown as interrupted and its lock is taken over (a job may declare its own limit).")
 # Deadline reminders: a dossier or feedback item is "near its deadline" this many working days before it.
 COSO_REMINDER_WORKING_DAYS_BEFORE = config("COSO_REMINDER_WORKING_DAYS_BEFORE", 2, help_text="Working days before a dossier or feedback deadline when the handler is reminded.")
 # Retirement notices: Law on Cadres and Civil Servants 2008 Art. 60(2) — the managing agency notifies

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from coso.core.models import TenantModel
 
-# A run that holds its lock longer than this is taken to have died (machine lost, process killed): its lock is taken over
-# by the next run, and the run is shown, then recorded by that next run, as interrupted.
+# A run of a job no longer registered that holds its lock longer than this is taken to have died (machine lost, process
+# killed); a registered job has its own time limit (``coso.jobs.registry.time_limit``): past it its lock is taken over by
+# the next run, and the run is shown, then recorded by that next run, as interrupted. Also how long an export may wait.
 STALE_AFTER = dt.timedelta(hours=6)
 
 
@@ -63,9 +64,11 @@ class JobRun(models.Model):
 
     @property
     def current_status(self) -> str:
-        """The status to show: a run still "running" once its lock has expired has died (``STALE_AFTER``), whether or
-        not the next run has recorded it yet."""
-        if self.status == self.Status.RUNNING and self.started_at < timezone.now() - STALE_AFTER:
+        """The status to show: a run still "running" past its job's time limit has died (``registry.time_limit``), whether
+        or not the next run has recorded it yet."""
+        from coso.jobs.registry import time_limit
+
+        if self.status == self.Status.RUNNING and self.started_at < timezone.now() - time_limit(self.name):
             return self.Status.ABANDONED
         return self.status
 

@@ -26,6 +26,7 @@ An export kind (a long export run as a job, see ``coso.jobs.services.export_requ
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,6 +62,9 @@ class PeriodicJob:
     description: Any = ""
     schedule_text: Any = ""
     result_labels: dict[str, Any] = field(default_factory=dict)  # counter key → label shown on the page
+    # How long a run may take: a run still "running" past it has died (its worker killed, its machine lost): it is shown
+    # as interrupted, its lock is taken over by the next run, which records it so. None: COSO_JOB_TIME_LIMIT_MINUTES.
+    time_limit: dt.timedelta | None = None
 
     def labelled(self, result: dict[str, Any]) -> list[tuple[Any, Any]]:
         return [(self.result_labels.get(k) or COMMON_LABELS.get(k) or k, v) for k, v in result.items()]
@@ -70,20 +74,36 @@ PERIODIC: dict[str, PeriodicJob] = {}
 
 
 def periodic_job(name: str, *, title: Any, schedule: Callable[[Any], bool], description: Any = "", schedule_text: Any = "",
-                 result_labels: dict[str, Any] | None = None) -> Callable:
-    """Register ``func(ctx)`` as a periodic job run on ``schedule`` by the Huey scheduler."""
+                 result_labels: dict[str, Any] | None = None, time_limit: dt.timedelta | None = None) -> Callable:
+    """Register ``func(ctx)`` as a periodic job run on ``schedule`` by the Huey scheduler; ``time_limit``: how long a run
+    may take before it counts as interrupted (default ``COSO_JOB_TIME_LIMIT_MINUTES``)."""
 
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
         if name in PERIODIC and PERIODIC[name].func is not func:
             raise ValueError(f"periodic job {name!r} is registered twice")
         job = PeriodicJob(name=name, title=title, schedule=schedule, func=func, description=description, schedule_text=schedule_text,
-                          result_labels=dict(result_labels or {}))
+                          result_labels=dict(result_labels or {}), time_limit=time_limit)
         if name not in PERIODIC:
             PERIODIC[name] = job
             _schedule(job)
         return func
 
     return decorator
+
+
+def time_limit(name: str) -> dt.timedelta:
+    """How long a run of the job ``name`` may take before it counts as interrupted: the limit the job declares, else
+    ``COSO_JOB_TIME_LIMIT_MINUTES``; a job no longer registered: ``coso.jobs.models.STALE_AFTER``."""
+    from django.conf import settings
+
+    from coso.jobs.models import STALE_AFTER
+
+    job = PERIODIC.get(name)
+    if job is None:
+        return STALE_AFTER
+    if job.time_limit is not None:
+        return job.time_limit
+    return dt.timedelta(minutes=int(settings.COSO_JOB_TIME_LIMIT_MINUTES))
 
 
 def _schedule(job: PeriodicJob) -> None:

@@ -27,7 +27,7 @@ from coso.core.models import AuditLog
 from coso.core.notify import notify
 from coso.jobs import errors
 from coso.jobs.models import STALE_AFTER, ExportJob, JobLock, JobRun, Reminder
-from coso.jobs.registry import EXPORTS, PERIODIC, ExportFile, Prepared
+from coso.jobs.registry import EXPORTS, PERIODIC, ExportFile, Prepared, time_limit
 
 logger = logging.getLogger("coso.jobs")
 
@@ -57,10 +57,11 @@ def _host() -> str:
 
 
 def _acquire(name: str, run: JobRun) -> bool:
-    """Take the job's lock row with one conditional UPDATE (atomic on SQLite and PostgreSQL)."""
+    """Take the job's lock row with one conditional UPDATE (atomic on SQLite and PostgreSQL); the lock of a run past the
+    job's time limit (it died) is taken over."""
     now = timezone.now()
     JobLock.objects.get_or_create(name=name)
-    taken = JobLock.objects.filter(name=name).filter(Q(running_since__isnull=True) | Q(running_since__lt=now - STALE_AFTER)).update(
+    taken = JobLock.objects.filter(name=name).filter(Q(running_since__isnull=True) | Q(running_since__lt=now - time_limit(name))).update(
         running_since=now, run=run)
     return taken == 1
 
@@ -70,11 +71,11 @@ def _release(name: str, run: JobRun) -> None:
 
 
 def _record_abandoned(name: str, run: JobRun, actor: Any) -> None:
-    """Record as interrupted the runs of the job still "running" after their lock expired (their worker died): once,
+    """Record as interrupted the runs of the job still "running" past the job's time limit (their worker died): once,
     when the next run starts, logged and audited like a run's result."""
     now = timezone.now()
     message = str(errors.JOB_RUN_ABANDONED.message)
-    stale = JobRun.objects.filter(name=name, status=JobRun.Status.RUNNING, started_at__lt=now - STALE_AFTER).exclude(pk=run.pk)
+    stale = JobRun.objects.filter(name=name, status=JobRun.Status.RUNNING, started_at__lt=now - time_limit(name)).exclude(pk=run.pk)
     for dead in stale.order_by("started_at", "id"):
         if not JobRun.objects.filter(pk=dead.pk, status=JobRun.Status.RUNNING).update(status=JobRun.Status.ABANDONED, error=message):
             continue  # recorded meanwhile by another run

@@ -1,0 +1,63 @@
+"""A periodic job's time limit: a run still "running" past it has died (its worker was killed, the machine lost). It was
+shown as running until the 6-hour lock expired, whatever the job; each job now declares its limit (default
+``COSO_JOB_TIME_LIMIT_MINUTES``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+import pytest
+import time_machine
+
+from coso.jobs import registry
+from coso.jobs.models import JobLock, JobRun
+from coso.jobs.services import run_periodic
+
+pytestmark = pytest.mark.django_db
+
+START = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def jobs(monkeypatch):  # type: ignore[no-untyped-def]
+    def add(name, **kw):  # type: ignore[no-untyped-def]
+        monkeypatch.setitem(registry.PERIODIC, name, registry.PeriodicJob(name=name, title=name, schedule=lambda d: False,
+                                                                         func=lambda ctx: None, **kw))
+
+    add("quick_job", time_limit=dt.timedelta(minutes=15))
+    add("plain_job")
+    return add
+
+
+def _dead(name):  # type: ignore[no-untyped-def]
+    run = JobRun.objects.create(name=name, status=JobRun.Status.RUNNING, started_at=timezone.now())
+    JobLock.objects.create(name=name, running_since=run.started_at, run=run)
+    return run
+
+
+def test_a_run_past_its_jobs_time_limit_is_interrupted(jobs, settings, login, users):  # type: ignore[no-untyped-def]
+    settings.COSO_JOB_TIME_LIMIT_MINUTES = 90
+    with time_machine.travel(START, tick=False) as traveller:
+        quick, plain = _dead("quick_job"), _dead("plain_job")
+        traveller.shift(dt.timedelta(minutes=14))
+        assert (quick.current_status, plain.current_status) == ("running", "running")
+        assert run_periodic("quick_job").status == JobRun.Status.SKIPPED  # still within its limit: the lock holds
+        traveller.shift(dt.timedelta(minutes=2))  # 16 minutes: past the 15 the job declares
+        assert (quick.current_status, plain.current_status) == ("abandoned", "running")
+        rows = {r["name"]: r["last_status"] for r in login(users["sysadmin"]).get("/api/v1/jobs/periodic").json()}
+        assert rows["quick_job"] != "running"
+        traveller.shift(dt.timedelta(minutes=75))  # 91 minutes: past the default limit of the job that declares none
+        assert plain.current_status == "abandoned"
+        # The next run records them as interrupted and runs (the lock of a dead run is taken over).
+        assert run_periodic("quick_job").status == JobRun.Status.OK
+        assert run_periodic("plain_job").status == JobRun.Status.OK
+    quick.refresh_from_db()
+    plain.refresh_from_db()
+    assert quick.status == plain.status == JobRun.Status.ABANDONED
+
+
+def test_every_registered_job_has_a_time_limit():  # type: ignore[no-untyped-def]
+    for job in registry.PERIODIC.values():
+        assert dt.timedelta(0) < registry.time_limit(job.name) <= dt.timedelta(hours=24)
