@@ -26,7 +26,7 @@ def _audit_login(sender, request, user, **kwargs):  # type: ignore[no-untyped-de
     from coso.core.models import AuditLog
     from coso.core.security import audit_ip
 
-    audit_log(actor=user, action=AuditLog.Action.LOGIN, obj=user, object_repr=user.username, ip=audit_ip(request))
+    audit_log(actor=user, action=AuditLog.Action.LOGIN, obj=user, object_repr=user.username, ip=audit_ip(request), verb="login")
 
 
 def _remember_sign_in(sender, request, user, **kwargs):  # type: ignore[no-untyped-def]

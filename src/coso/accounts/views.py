@@ -89,7 +89,8 @@ class LoginForm(AuthenticationForm):
             if getattr(self.request, "coso_locked", False):
                 self.locked = True
                 raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
-            audit_log(actor=None, action=AuditLog.Action.LOGIN_FAILED, object_type="accounts.User", object_id="", object_repr=self.cleaned_data.get("username", "")[:100])
+            audit_log(actor=None, action=AuditLog.Action.LOGIN_FAILED, object_type="accounts.User", object_id="", object_repr=self.cleaned_data.get("username", "")[:100],
+                      verb="login_failed")
             raise
 
 

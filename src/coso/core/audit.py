@@ -86,7 +86,12 @@ def audit_log(
     on_behalf_of: str = "",
 ) -> AuditLog:
     """``on_behalf_of``: whom the actor acted for under a delegation (e.g. "KT. Chủ tịch Phạm Quốc Dũng");
-    it is kept in the actor's name so that the log shows both people."""
+    it is kept in the actor's name so that the log shows both people.
+
+    ``verb``: what happened (a code with its label in ``core.audit_display.VERB_LABELS``). An entry never has an empty
+    one: a caller that names none (a plain create, update or delete) gets the action's own code (``create``, ``update``,
+    ``login``…), which has a label too."""
+    verb = verb or str(action)
     province, commune = _unit_codes(actor, obj)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     actor_name = (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if authenticated else "anonymous"

@@ -295,6 +295,14 @@ MODEL_FIELD_LABELS: dict[tuple[str, str], str | Promise] = {
 # entry's) is shown as it is. A verb written later without a label here fails core/tests/test_audit_display.py, which
 # reads every ``verb=`` of the project's code.
 VERB_LABELS: dict[str, str | Promise] = {
+    # the actions themselves: the verb of an entry whose service names none (core.audit.audit_log), and of sign-ins
+    "create": _("Tạo"),
+    "update": _("Sửa"),
+    "delete": _("Xoá"),
+    "view": _("Xem dữ liệu cá nhân"),
+    "action": _("Thao tác nghiệp vụ"),
+    "login": _("Đăng nhập"),
+    "login_failed": _("Đăng nhập thất bại"),
     # accounts
     "api_token_issue": _("Cấp mã truy cập API"),
     "citizen_signup": _("Công dân đăng ký tài khoản"),

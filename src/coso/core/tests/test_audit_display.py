@@ -336,7 +336,11 @@ def test_every_verb_the_code_writes_has_a_label():
     assert len(verbs) > 100 and {"dossier-forward", "export_request", "procedure_steps_configure", "task_complete", "task_progress"} <= set(verbs)
     missing = sorted(f"{verb} ({verbs[verb][0]})" for verb in verbs if verb not in VERB_LABELS)
     assert missing == []
-    assert sorted(set(VERB_LABELS) - set(verbs)) == []  # no label for a code nothing writes (a typo, a verb renamed)
+    # No label for a code nothing writes (a typo, a verb renamed); the actions' own codes are what audit_log writes when a
+    # service names no verb.
+    from coso.core.models import AuditLog
+
+    assert sorted(set(VERB_LABELS) - set(verbs) - set(AuditLog.Action.values)) == []
 
 
 def test_the_verb_scan_reads_what_it_can_and_reports_what_it_cannot():

@@ -41,7 +41,7 @@ def urls(o):  # type: ignore[no-untyped-def]
 
 
 def _state():  # type: ignore[no-untyped-def]
-    return (AuditLog.objects.exclude(verb__in=["", "rule_load"]).count(), list(AdministrativeUnit.objects.order_by("pk").values_list("pk", "population")),
+    return (AuditLog.objects.exclude(verb__in=["login", "rule_load"]).count(), list(AdministrativeUnit.objects.order_by("pk").values_list("pk", "population")),
             list(Village.objects.order_by("pk").values_list("pk", "name", "households")), list(Reorganisation.objects.values_list("pk", "status")))
 
 
