@@ -215,9 +215,13 @@ def export_catalogue(request: HttpRequest, date: dt.date | None = None, province
     return {"format": "coso.procedures/1", "procedures": services.catalogue_export_rows(day=date, province_code=_province(request, province_code))}
 
 
-@router.put("/versions/{int:version_id}/steps", response={200: VersionOut, **ERRORS}, summary="Replace the steps of a version that has not started yet")
-def put_steps(request: HttpRequest, version_id: int, payload: StepsIn):  # type: ignore[no-untyped-def]
+# The body is read once the version is the caller's (coso.core.api_body): another province's answers 404 whatever the
+# body, as one that does not exist, not 422 for a bad body.
+@router.put("/versions/{int:version_id}/steps", response={200: VersionOut, **ERRORS}, summary="Replace the steps of a version that has not started yet",
+            openapi_extra=json_body_doc(StepsIn))
+def put_steps(request: HttpRequest, version_id: int):  # type: ignore[no-untyped-def]
     _admin(request)
+    payload = body_in_scope(request, StepsIn, lambda: version_for_admin(fetched_by=request.user, pk=version_id))
     version = version_for_admin(fetched_by=request.user, pk=version_id)  # another province's: 404, as any record out of scope
     version = services.steps_configure(actor=request.user, version=version, steps=[s.dict() for s in payload.steps])
     return _version_out(version)

@@ -20,9 +20,6 @@ ALLOWED = {
     ("coso.procedures.api", "end_procedure"): "public catalogue",
     ("coso.procedures.api", "reactivate_procedure"): "public catalogue",
     ("coso.procedures.api", "create_version"): "public catalogue",
-    # Not fixed yet (scoped objects: another province's answers 422 for a bad body, 404 for a good one). Remove the entry
-    # once the endpoint reads its body with body_in_scope.
-    ("coso.procedures.api", "put_steps"): "TODO: a version of a province",
 }
 
 
