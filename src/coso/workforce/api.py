@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from coso.core.api_body import body_in_scope, json_body_doc
+from coso.core.api_body import body_in_scope, json_body_doc, query_doc, query_in_scope
 from coso.core.masking import log_personal_list_read, log_personal_read, mask_citizen_id
 from coso.core.params import Month, Quarter, SmallCount, Year, year_query, years_query
 from coso.core.types import AuthedHttpRequest
@@ -111,9 +111,16 @@ def people(request: HttpRequest, q: str = "", commune: str = "", kind: str = "",
     return [_person_out(p, None) for p in people]
 
 
-@router.get("/people/{pk}", response=PersonDetailOut)
-def person(request: HttpRequest, pk: int, on: dt.date | None = None):
+class PersonQuery(Schema):
+    on: dt.date | None = None
+
+
+# ``?on=`` is read once the person is the caller's (coso.core.api_body): another commune's person answers 404 whatever
+# the date, as one that does not exist, not 422 for a bad date.
+@router.get("/people/{pk}", response=PersonDetailOut, openapi_extra=query_doc(PersonQuery))
+def person(request: HttpRequest, pk: int):
     p = selectors.person_get(fetched_by=request.user, pk=pk)
+    on = query_in_scope(request, PersonQuery, lambda: p).on
     review = selectors.person_review(p, on=on)  # a date out of range is refused before the read is logged
     log_personal_read(user=request.user, obj=p, reason="API")
     return {**_person_out(p, request.user), **{k: getattr(p, k) for k in selectors.QUAL_FIELDS}, "gaps": review["gaps"], "rule_set": review["rule_set"],

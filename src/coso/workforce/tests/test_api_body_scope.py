@@ -58,3 +58,31 @@ def test_own_object_with_a_bad_body_is_still_422(login, users, objects):
     res = c.patch(f"/api/v1/workforce/people/{objects['person'].pk}", {"version": objects["person"].version, "full_name": "Phạm Thị Dung Mới"},
                   content_type="application/json")
     assert res.status_code == 200 and res.json()["full_name"] == "Phạm Thị Dung Mới"
+
+
+# Query parameters are read the same way: django-ninja validated ``?on=`` before the scope check, so another commune's
+# person with a bad date answered 422 where one that does not exist answers 404.
+BAD_DAYS = ("31/02/2026", "soon", "2026-13-01", "")
+
+
+def test_another_communes_person_is_404_whatever_the_query(login, users, make_user, other_commune, objects):
+    c = login(make_user("other_home_affairs", Role.COMMUNE_HOME_AFFAIRS, other_commune))
+    before = _state()
+    for on in BAD_DAYS:
+        res = c.get(f"/api/v1/workforce/people/{objects['person'].pk}", {"on": on})
+        assert res.status_code == 404 and res.json()["code"] == "not-found", (on, res.status_code, res.content)
+    assert _state() == before
+
+
+def test_own_person_with_a_bad_query_is_still_422(login, users, objects):
+    c = login(users["home_affairs"])
+    before = _state()
+    url = f"/api/v1/workforce/people/{objects['person'].pk}"
+    for on in BAD_DAYS:
+        res = c.get(url, {"on": on})
+        assert res.status_code == 422 and res.json()["code"] == "validation-error", (on, res.status_code, res.content)
+        assert list(res.json()["details"]["fields"]) == ["on"], res.content
+    assert _state() == before  # nothing read, nothing logged
+    res = c.get(url, {"on": "2026-06-30"})
+    assert res.status_code == 200 and res.json()["full_name"] == "Phạm Thị Dung", res.content
+    assert c.get(url).status_code == 200
