@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from coso.core.api_body import query_doc, query_in_scope
 from coso.rules import selectors, services
 from coso.rules.lookup import RuleRef
 
@@ -150,11 +151,18 @@ def change(request: HttpRequest, payload: RuleChangeIn):  # type: ignore[no-unty
     return Status(201, {"rule": _row(result.rule), "warnings": result.warnings})
 
 
-@router.delete("/changes/{rule_id}", response={204: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-               summary="Withdraw a value that has not taken effect yet")
-def withdraw(request: HttpRequest, rule_id: int, reason: str = Query(..., min_length=1, max_length=2000)):  # type: ignore[no-untyped-def]
+class WithdrawQuery(Schema):
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+# ``?reason=`` is read once the value is the caller's (coso.core.api_body): another province's value answers 404 whatever
+# the reason, as one that does not exist, not 422 for a missing or too long reason.
+@router.delete("/changes/{rule_id}", response={204: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+               summary="Withdraw a value that has not taken effect yet", openapi_extra=query_doc(WithdrawQuery))
+def withdraw(request: HttpRequest, rule_id: int):  # type: ignore[no-untyped-def]
     selectors.require_reader(request.user)
-    services.rule_withdraw(actor=request.user, rule_id=rule_id, reason=reason)
+    query = query_in_scope(request, WithdrawQuery, lambda: selectors.stored_value_get(fetched_by=request.user, rule_id=rule_id))
+    services.rule_withdraw(actor=request.user, rule_id=rule_id, reason=query.reason)
     return Status(204, None)
 
 

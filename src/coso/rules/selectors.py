@@ -37,6 +37,29 @@ def require_reader(user: Any) -> None:
         raise PermissionDeniedError()
 
 
+def may_read(actor: Any, row: Rule) -> bool:
+    """Whether ``actor`` reads ``row`` on the rule-book pages (``viewer_scope``): national values, those of
+    their own province and, for a commune's staff, of their own commune only; everything for the system."""
+    if actor is None or getattr(actor, "is_superuser", False) or getattr(actor, "role", "") == Role.SYSTEM_ADMIN:
+        return True
+    if row.province_code and row.province_code != (getattr(actor, "province_code", "") or ""):
+        return False
+    if not row.commune_code or getattr(actor, "role", "") in PROVINCE_ROLES:
+        return True
+    return getattr(actor, "role", "") in COMMUNE_ROLES and row.commune_code == (getattr(actor, "commune_code", "") or "")
+
+
+def stored_value_get(*, fetched_by: Any, rule_id: int) -> Rule:
+    """One stored value of the rule book that ``fetched_by`` reads (:func:`may_read`); another province's or another
+    commune's is not found (404), exactly as an id that does not exist, as ``services.rule_withdraw`` answers."""
+    from coso.rules import errors
+
+    row = Rule.objects.filter(pk=rule_id).first()
+    if row is None or not may_read(fetched_by, row):
+        raise errors.RULE_WITHDRAW_NOT_FOUND()
+    return row
+
+
 def viewer_scope(user: Any, province_code: str | None = None, commune_code: str | None = None) -> tuple[str, str]:
     """The scope whose rules a staff member reads: their own unit; system administrators choose any."""
     require_reader(user)

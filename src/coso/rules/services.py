@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
+from coso.accounts.roles import Role
 from coso.core.audit import audit_log, snapshot
 from coso.core.exceptions import ApplicationError
 from coso.core.models import AuditLog
@@ -29,7 +29,7 @@ from coso.core.text import nfc
 from coso.rules import errors, lookup
 from coso.rules.models import Confidence, Rule, RuleBookState, Scope
 from coso.rules.registry import RuleKey, RuleValueError, declaration
-from coso.rules.selectors import check_day
+from coso.rules.selectors import check_day, may_read
 
 
 @dataclass
@@ -110,18 +110,6 @@ def _check_editor(actor: Any, decl: RuleKey, province_code: str, commune_code: s
     own_commune = getattr(actor, "commune_code", "") or ""
     if own_commune and commune_code != own_commune:
         raise errors.CHECK_EDITOR_RULE_FORBIDDEN_3()
-
-
-def _may_read(actor: Any, row: Rule) -> bool:
-    """Whether ``actor`` reads ``row`` on the rule-book pages (``selectors.viewer_scope``): national values, those of
-    their own province and, for a commune's staff, of their own commune only; everything for the system."""
-    if actor is None or getattr(actor, "is_superuser", False) or getattr(actor, "role", "") == Role.SYSTEM_ADMIN:
-        return True
-    if row.province_code and row.province_code != (getattr(actor, "province_code", "") or ""):
-        return False
-    if not row.commune_code or getattr(actor, "role", "") in PROVINCE_ROLES:
-        return True
-    return getattr(actor, "role", "") in COMMUNE_ROLES and row.commune_code == (getattr(actor, "commune_code", "") or "")
 
 
 def _overlap_error(key: str, other: Rule) -> ApplicationError:
@@ -257,7 +245,7 @@ def rule_withdraw(*, actor: Any, rule_id: int, reason: str, scenario_adoption: b
     with transaction.atomic():
         state = _lock_book()
         row = Rule.objects.select_for_update().filter(pk=rule_id).first()
-        if row is None or (key is not None and row.key != key) or not _may_read(actor, row):
+        if row is None or (key is not None and row.key != key) or not may_read(actor, row):
             raise errors.RULE_WITHDRAW_NOT_FOUND()
         if not reason:
             raise errors.RULE_WITHDRAW_RULE_REASON_REQUIRED(details={"fields": {"reason": [_("Bắt buộc.")]}})

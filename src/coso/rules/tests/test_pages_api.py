@@ -144,3 +144,29 @@ def test_withdrawing_another_province_s_value_answers_404_as_one_that_does_not_e
         # Its own administrator still withdraws it; a blank reason is still refused there.
         assert login(theirs).delete(f"{API}/changes/{rid}?reason=%20").status_code == 400
         assert login(theirs).delete(f"{API}/changes/{rid}?reason=nhầm").status_code == 204
+
+
+@pytest.mark.parametrize("query", ["", "?reason=", "?reason=" + "x" * 2001, "?reason=a&reason="])
+def test_withdrawing_another_province_s_value_with_a_bad_reason_answers_404(login, users, make_user, other_province, query):
+    """The reason is a query parameter that django-ninja validated before the endpoint ran: another province's coming value
+    with no reason, an empty or a too long one answered 422 where an id that does not exist answers 404. The scope is now
+    checked first; its own administrator still gets the 422 validation error, and nothing changes."""
+    from coso.accounts.roles import Role
+    from coso.core.models import AuditLog
+
+    with time_machine.travel(NOW, tick=False):
+        theirs = make_user("admin01", Role.PROVINCE_ADMIN, other_province)
+        r = login(theirs).post(f"{API}/changes", {"key": KEY, "value": 12, "valid_from": "2026-12-14", "reason": "Nghị quyết của HĐND"},
+                               content_type="application/json")
+        assert r.status_code == 201, r.content
+        rid = r.json()["rule"]["id"]
+        def state():  # type: ignore[no-untyped-def]  # the writes' audit entries (not the sign-ins) and the rule book
+            return AuditLog.objects.exclude(verb="").count(), list(Rule.objects.order_by("pk").values_list("pk", "valid_from", "valid_to"))
+
+        before = state()
+        other = login(users["province_admin"]).delete(f"{API}/changes/{rid}{query}")
+        assert (other.status_code, other.json()["code"]) == (404, "not-found"), other.content
+        own = login(theirs).delete(f"{API}/changes/{rid}{query}")
+        assert (own.status_code, own.json()["code"]) == (422, "validation-error"), own.content
+        assert list(own.json()["details"]["fields"]) == ["reason"], own.content
+        assert state() == before
