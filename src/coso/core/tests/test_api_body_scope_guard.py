@@ -2,13 +2,15 @@
 JSON or as a form): django-ninja would validate it before the endpoint's scope check, so another unit's object with a bad
 or non-JSON body would answer 422/400 instead of the 404 an id that does not exist gets, telling an outsider it exists.
 Such an endpoint reads its body with ``coso.core.api_body.body_in_scope`` and documents it with ``json_body_doc``
-(CONTRIBUTING, "API"). The test walks every operation of the API, so endpoints added later are covered."""
+(CONTRIBUTING, "API"). The same holds for typed query parameters (a date, a number, a required or bounded string, which
+django-ninja validates before the view runs too): such an endpoint reads them with ``query_in_scope`` and documents them
+with ``query_doc``. The test walks every operation of the API, so endpoints added later are covered."""
 
 from __future__ import annotations
 
 import re
 
-from ninja.params.models import BodyModel, FormModel
+from ninja.params.models import BodyModel, FormModel, QueryModel
 
 from coso.api import api
 
@@ -23,6 +25,17 @@ ALLOWED = {
 }
 
 
+# (module, function) of the operations on one object allowed to keep typed query parameters, each with why.
+ALLOWED_QUERY = {
+    # The public catalogue of procedures: a procedure's code is no secret, anyone reads it (?date=).
+    ("coso.procedures.api", "get_procedure"): "public catalogue",
+    # A rule key is declared in the code and every staff member reads the whole rule book's list of keys (?on=).
+    ("coso.rules.api", "get_rule"): "rule keys are public declarations",
+    # The path parameter is the file format (pdf, xlsx), not an object of a unit (?start=&end=).
+    ("coso.dossiers.api", "register"): "a format, not an object",
+}
+
+
 def _operations():  # type: ignore[no-untyped-def]
     for prefix, router in api._routers:
         for path, path_view in router.path_operations.items():
@@ -32,6 +45,15 @@ def _operations():  # type: ignore[no-untyped-def]
 
 def _typed_bodies(op) -> list[str]:  # type: ignore[no-untyped-def]
     return [name for model in op.models if issubclass(model, (BodyModel, FormModel)) for name in model.model_fields]
+
+
+def _plain(field) -> bool:  # type: ignore[no-untyped-def]
+    """A query parameter no value fails: an optional string without bounds or pattern."""
+    return field.annotation in (str, str | None) and not field.is_required() and not field.metadata
+
+
+def _typed_queries(op) -> list[str]:  # type: ignore[no-untyped-def]
+    return [name for model in op.models if issubclass(model, QueryModel) for name, f in model.model_fields.items() if not _plain(f)]
 
 
 def test_no_operation_on_one_object_declares_a_typed_body():
@@ -51,3 +73,18 @@ def test_the_allow_list_names_only_operations_that_still_declare_a_typed_body():
     """An endpoint fixed is taken off the list, so that the list stays the list of the exceptions."""
     still = {(op.view_func.__module__, op.view_func.__name__) for _path, op in _operations() if _typed_bodies(op)}
     assert not set(ALLOWED) - still, f"no typed body any more, remove from ALLOWED: {set(ALLOWED) - still}"
+
+
+def test_no_operation_on_one_object_declares_typed_query_parameters():
+    found, seen = [], set()
+    for path, op in _operations():
+        if not re.search(r"{[^}]+}", path):
+            continue
+        key = (op.view_func.__module__, op.view_func.__name__)
+        seen.add(key)
+        if _typed_queries(op) and key not in ALLOWED_QUERY:
+            found.append(f"{'/'.join(op.methods)} {path} ({key[0]}.{key[1]}): {', '.join(_typed_queries(op))}")
+    assert not found, "Read the query with coso.core.api_body.query_in_scope once the object is the caller's:\n" + "\n".join(found)
+    assert not set(ALLOWED_QUERY) - seen, f"allowed operations that no longer exist: {set(ALLOWED_QUERY) - seen}"
+    still = {(op.view_func.__module__, op.view_func.__name__) for _path, op in _operations() if _typed_queries(op)}
+    assert not set(ALLOWED_QUERY) - still, f"no typed query parameter any more, remove from ALLOWED_QUERY: {set(ALLOWED_QUERY) - still}"
