@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from django.http import HttpRequest
 
+import pydantic
 from ninja import Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 
 from coso.core.api_body import body_in_scope, json_body_doc
@@ -16,6 +19,7 @@ from coso.planning import catalogue, errors, selectors, services
 
 router = Router(tags=["planning"])
 Money = Annotated[int, Field(ge=0, le=10**15)]
+TQuery = TypeVar("TQuery", bound=Schema)
 
 
 class ListOut(Schema):
@@ -222,18 +226,53 @@ def postgrad_repayment(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- leaving payments after the 2025 merger
-@router.get("/leaving-payments")
-def leaving_payments(request: HttpRequest, person_id: int, salary: Money, si_months: Annotated[int, Field(ge=0, le=600)], leave_on: dt.date,
-                     decision_on: dt.date | None = None) -> dict[str, Any]:
+class LeavingQuery(Schema):
+    salary: Money
+    si_months: Annotated[int, Field(ge=0, le=600)]
+    leave_on: dt.date
+    decision_on: dt.date | None = None
+
+
+class SurplusQuery(Schema):
+    on: dt.date
+    salary: Money | None = None
+
+
+def query_in_scope(request: HttpRequest, schema: type[TQuery], check_scope: Callable[[], Any], *, exclude: tuple[str, ...]) -> TQuery:
+    """The query parameters of a request on one person or commune (named by a parameter in ``exclude``), read only once it is
+    the caller's: django-ninja validated them before the endpoint ran, so another unit's person with a bad salary or day
+    answered 422 instead of the 404 of one that does not exist. A bad parameter first runs ``check_scope`` (404), then
+    answers the one 422 shape."""
+    raw = {k: v for k, v in request.GET.items() if k not in exclude and v != ""}
+    try:
+        return schema.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        check_scope()
+        raise NinjaValidationError([{**e, "loc": ("query", *e["loc"])} for e in exc.errors(include_url=False)]) from None
+
+
+def _query_doc(schema: type[Schema], *first: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI query parameters of an endpoint that reads them itself (:func:`query_in_scope`)."""
+    js = schema.model_json_schema()
+    required = set(js.get("required", []))
+    return {"parameters": [*first, *({"in": "query", "name": name, "required": name in required, "schema": prop}
+                                     for name, prop in js["properties"].items())]}
+
+
+# ---------------------------------------------------------------- leaving payments after the 2025 merger
+@router.get("/leaving-payments", openapi_extra=_query_doc(LeavingQuery))
+def leaving_payments(request: HttpRequest, person_id: int) -> dict[str, Any]:
     if not services.can_view(request.user):
         raise errors.REVIEW_FORBIDDEN()
-    return services.leaving_estimate(fetched_by=request.user, person_id=person_id, salary=salary, si_months=si_months, leave_on=leave_on,
-                                     decision_on=decision_on)
+    q = query_in_scope(request, LeavingQuery, lambda: services.leaving_scope(fetched_by=request.user, person_id=person_id), exclude=("person_id",))
+    return services.leaving_estimate(fetched_by=request.user, person_id=person_id, salary=q.salary, si_months=q.si_months, leave_on=q.leave_on,
+                                     decision_on=q.decision_on)
 
 
-@router.get("/surplus")
-def surplus(request: HttpRequest, commune: str, on: dt.date, salary: Money | None = None) -> dict[str, Any]:
-    data = selectors.surplus(fetched_by=request.user, commune_code=commune, on=on, salary=salary or None)
+@router.get("/surplus", openapi_extra=_query_doc(SurplusQuery))
+def surplus(request: HttpRequest, commune: str) -> dict[str, Any]:
+    q = query_in_scope(request, SurplusQuery, lambda: selectors.surplus_scope(fetched_by=request.user, commune_code=commune), exclude=("commune",))
+    data = selectors.surplus(fetched_by=request.user, commune_code=commune, on=q.on, salary=q.salary or None)
     return {"commune": data["unit"]["code"], "over": data["over"], "total": data["total"],
             "people": [{k: p[k] for k in ("id", "full_name", "position_name", "office_name", "retirement_date", "months_early", "estimate")}
                        for p in data["people"]]}

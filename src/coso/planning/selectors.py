@@ -175,6 +175,12 @@ def postgrad_get(*, fetched_by: Any, pk: int) -> PostgradRequest:
     return get_scoped_or_404(PostgradRequest.objects.select_related("person"), fetched_by, pk=pk)
 
 
+def surplus_scope(*, fetched_by: Any, commune_code: str) -> None:
+    """404 unless the user may read the surplus list of the commune (checked before any other input is)."""
+    _require(fetched_by)
+    wf.register_commune(fetched_by=fetched_by, commune_code=commune_code)
+
+
 def surplus(*, fetched_by: Any, commune_code: str, on: dt.date, salary: int | None, si_from_service: bool = True) -> dict[str, Any]:
     """The surplus people of a commune (offices over quota) with an estimate of each one's early-retirement or leaving payment,
     at a monthly salary the officer assumes, leaving on ``on``; social-insurance months are estimated from the service start."""

@@ -487,12 +487,17 @@ def check_day(field: str, day: dt.date | None) -> None:
         raise errors.DATE_OUT_OF_RANGE(first=FIRST_DAY.strftime("%d/%m/%Y"), last=LAST_DAY.strftime("%d/%m/%Y"), field=field)
 
 
+def leaving_scope(*, fetched_by: Any, person_id: int) -> None:
+    """404 unless the user may see the person of the leaving-payment calculator (checked before any other input is)."""
+    wf.person_unit(fetched_by=fetched_by, pk=person_id)
+
+
 def leaving_estimate(*, fetched_by: Any, person_id: int, salary: int, si_months: int, leave_on: dt.date,
                      decision_on: dt.date | None = None) -> dict[str, Any]:
     """Early-retirement and leaving-the-service payments for a person of the register (a computation; nothing is written)."""
     from coso.rules.lookup import book
 
-    wf.person_unit(fetched_by=fetched_by, pk=person_id)  # another unit's person: 404 before the input is checked
+    leaving_scope(fetched_by=fetched_by, person_id=person_id)  # another unit's person: 404 before the input is checked
     check_day("leave_on", leave_on)
     check_day("decision_on", decision_on)
     if salary <= 0:

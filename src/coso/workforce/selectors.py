@@ -655,9 +655,9 @@ def postgrad_profile(*, fetched_by: Any, pk: int, on: dt.date) -> dict[str, Any]
             "degree_field_names": [rules.DEGREE_FIELDS.get(f, f) for f in req.get("degree_fields") or []]}
 
 
-def surplus_people(*, fetched_by: Any, commune_code: str, on: dt.date) -> dict[str, Any]:
-    """The offices of a commune with more cadres and civil servants in post than their quota on ``on``, and the people
-    in them (closest to retirement first): the people a reorganisation may ask to retire early or leave."""
+def register_commune(*, fetched_by: Any, commune_code: str) -> dict[str, Any]:
+    """A commune in force whose register the user may read (404 otherwise, as one that does not exist):
+    {code, name, kind, classification, population, area_km2, province_code}."""
     from coso.units.models import AdministrativeUnit
 
     units = scoped(AdministrativeUnit.objects.filter(level="commune", code=commune_code), fetched_by, commune_field="code")
@@ -666,6 +666,13 @@ def surplus_people(*, fetched_by: Any, commune_code: str, on: dt.date) -> dict[s
         from django.http import Http404
 
         raise Http404
+    return dict(unit)
+
+
+def surplus_people(*, fetched_by: Any, commune_code: str, on: dt.date) -> dict[str, Any]:
+    """The offices of a commune with more cadres and civil servants in post than their quota on ``on``, and the people
+    in them (closest to retirement first): the people a reorganisation may ask to retire early or leave."""
+    unit = register_commune(fetched_by=fetched_by, commune_code=commune_code)
     qs = Person.objects.filter(active_q(on), commune_code=commune_code, kind__in=[Person.Kind.CADRE, Person.Kind.CIVIL_SERVANT])
     people: list[dict[str, Any]] = [dict(r) for r in qs.values("id", "full_name", "birth_date", "gender", "kind", "position_code", "office_code",
                                                                 "province_code", "started_on")]
