@@ -195,14 +195,19 @@ def review_run(*, on: dt.date, actor: Any = None, province_code: str = "", commu
     for _pk, person_id, _p, _c, target, _t in cands:
         target_sets.setdefault(person_id, set()).add(target)
     profiles = wf.planning_profiles(list(target_sets), on=on, target_sets=target_sets, current_gaps=False)
-    rules_cache: dict[str, checks.PlanningRules] = {}
+    # The rule values of each candidate's commune (its own over its province's, as candidate_add and the list's flags read
+    # them), from one snapshot of the rule book.
+    from coso.rules.lookup import book
+
+    index = book()
+    rules_cache: dict[tuple[str, str], checks.PlanningRules] = {}
     names: dict[str, str] = {}
     flagged: list[tuple[tuple[int, str, str], list[dict[str, Any]]]] = []
     for pk, person_id, prov, commune, target, term in cands:
         if pk in existing:
             counts["already"] += 1
             continue
-        r = rules_cache.get(prov) or rules_cache.setdefault(prov, checks.PlanningRules(on, prov))
+        r = rules_cache.get((prov, commune)) or rules_cache.setdefault((prov, commune), checks.PlanningRules(on, prov, commune, index=index))
         name = names.get(target) or names.setdefault(target, position_name(target))
         profile = profiles[person_id]
         issues = checks.blocking(checks.assess(profile, target=target, term=term, r=r, target_name=name,

@@ -165,3 +165,27 @@ def test_proposal_of_a_candidate_removed_meanwhile(users, commune, plist, login)
     assert prop.status == "accepted" and cand.status == "removed" and cand.removal_decision == "QĐ 10-QĐ/ĐU"
     assert cand.events.filter(kind="removed").count() == 1
     assert AuditLog.objects.filter(verb="planning.proposal_decide", object_id=str(prop.pk)).exists()
+
+
+def test_review_reads_the_communes_own_rule_values_as_adding_a_candidate_does(users, commune, plist, monkeypatch):
+    """Adding a candidate and the list's flags read the rule values of the list's commune (its own value over the
+    province's); the yearly review read the province's only, so a commune's stricter value refused a new candidate but never
+    proposed the removal of one already in planning. The key is opened to the commune scope here (a province may let its
+    communes set it): the review now reads the same values as adding a candidate."""
+    import dataclasses
+
+    from coso.rules import registry
+    from coso.rules.testing import set_rule
+
+    key = "planning.review.min_evaluation"
+    monkeypatch.setitem(registry._REGISTRY, key, dataclasses.replace(registry.declaration(key), scopes=registry.SCOPES))
+    p = person(commune, full_name="Hoàn thành nhiệm vụ")
+    cand = add(users, plist, p)
+    evaluation(p, 2025, "hoan_thanh")
+    set_rule(key, "tot", valid_from=D(2026, 2, 1), province_code=commune.province_code, commune_code=commune.code)
+    other = services.list_create(actor=users["home_affairs"], commune_code=commune.code, term="2030-2035", position_code="pct_ubnd")
+    with pytest.raises(ApplicationError) as e:
+        add(users, other, p, on=D(2026, 3, 1))
+    assert e.value.code == "not-eligible"
+    counts = services.review_run(on=D(2026, 6, 1))
+    assert counts["proposed"] == 1 and RemovalProposal.objects.get().candidate_id == cand.pk
