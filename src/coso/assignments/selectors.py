@@ -334,7 +334,8 @@ def match(*, fetched_by: Any, keys: list[str], on: dt.date | None = None, ranked
 # ---------------------------------------------------------------- periodic rotation (anti-corruption)
 def rotation(*, fetched_by: Any, year: int, commune: str = "") -> dict[str, Any]:
     """The positions on the sector lists with their intervals, the people who hold them and when they are due, and a draft
-    plan for the first quarter (rule book: the quarter): each due person not exempt (Art. 38) nor within the retirement
+    plan for the first quarter (rule book: the quarter): each person due on the plan's day (months served counted to the
+    day of the move, the last day of that quarter) not exempt (Art. 38) nor within the retirement
     margin (Art. 39) moves to the same position in another commune of the province, in cycles, so that no commune loses a
     post; a position whose due people are all in one commune (or the due people of a commune beyond those the other communes
     can exchange with) is left to a joint plan by the superior (Art. 39)."""
@@ -357,20 +358,21 @@ def rotation(*, fetched_by: Any, year: int, commune: str = "") -> dict[str, Any]
         due_by_position: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for p in staff:
             sector_code, sector = r.sector_of(p["position_code"])  # type: ignore[misc]
-            year_end = dt.date(year, 12, 31)
-            # Counted from the assignment to the position, through the positions of the same list held without a break
+            # Counted on the plan's day, the day the draft plan moves the due people (Thông tư 27/2024/TT-BTC: the plan of
+            # the quarter the rule book names): someone moved that day must have served the interval by then; counting to
+            # 31 December moved people up to nine months before it. Counted from the assignment to the position, through the positions of the same list held without a break
             # (a Decree 33 title and the job position that replaced it on 1/7/2025 are one assignment).
             same = {pos: 0 for pos in sector["positions"]}
             history = [h for h in facts.history.get(p["id"], []) if h["started_on"] <= plan_day]
             since = checks.equivalent_since([h for h in history if h["position_code"] in same] or history, on=plan_day,
                                             ranks=same, fallback=p["started_on"])
-            months = checks.months_between(since, year_end) if since else 0
+            months = checks.months_between(since, plan_day) if since else 0
             exemption = checks.check_exemption(facts.exemptions.get(p["id"], []), on=plan_day)
             retire = checks.check_retirement(retirement_date=facts.profiles[p["id"]]["retirement_date"], on=plan_day, r=r)
             status = "due" if months >= sector["max_months"] else ("may" if months >= sector["min_months"] else "not_yet")
             row = {"id": p["id"], "full_name": p["full_name"], "commune_code": p["commune_code"], "commune_name": names.get(p["commune_code"], ""),
                    "position_code": p["position_code"], "position_name": str(catalogue.get(p["position_code"], {}).get("name", "")),
-                   "sector": sector["name"], "started_on": since, "months_at_year_end": months, "status": status,
+                   "sector": sector["name"], "started_on": since, "months_on_plan_day": months, "status": status,
                    "due_on": checks.add_months(since, sector["max_months"]) if since else None,
                    "checks": [exemption, retire], "blocked": exemption["status"] == checks.FAIL or retire["status"] == checks.FAIL}
             out["people"].append(row)
@@ -390,7 +392,7 @@ def rotation(*, fetched_by: Any, year: int, commune: str = "") -> dict[str, Any]
             code, group = max(by_commune.items(), key=lambda item: (len(item[1]), item[0]))
             others = len(rows) - len(group)
             if len(group) > others:
-                group.sort(key=lambda x: (-x["months_at_year_end"], x["id"]))
+                group.sort(key=lambda x: (-x["months_on_plan_day"], x["id"]))
                 out["joint"] += sorted(group[others:], key=lambda x: x["id"])
                 by_commune[code] = group[:others]
                 rows = sorted((x for g in by_commune.values() for x in g), key=lambda x: (x["commune_code"], x["id"]))

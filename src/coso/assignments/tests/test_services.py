@@ -298,3 +298,21 @@ def test_rotation_plan_keeps_each_communes_posts(users, commune, other_commune, 
     assert [p["id"] for p in data["joint"]] == [x2.pk]
     page = login(pha).get("/bo-tri/luan-chuyen/?year=2027")
     assert page.status_code == 200 and "không còn người cùng vị trí ở xã khác" in page.text and "Kế Toán Hai" in page.text
+
+
+def test_rotation_counts_the_months_served_on_the_day_of_the_move(users, commune, other_commune):
+    """The draft plan moves the due people on the plan's day (the end of the quarter the rule book names: 31/3 for the
+    plan of Thông tư 27/2024/TT-BTC), but the months served were counted to 31 December, so an accountant with 59 months
+    on 31/3 (60 reached in April) was moved as due before serving the interval. Both now use the plan's day: 60 months on
+    31/3/2027 is due and moves, 59 is only past the minimum and stays."""
+    pha = users["province_home_affairs"]
+    on_time = person(commune, full_name="Đủ Sáu Mươi", position="cv_kinh_te", since=D(2022, 3, 31))
+    short = person(commune, full_name="Thiếu Một Tháng", position="cv_kinh_te", since=D(2022, 4, 1))
+    partner = person(other_commune, full_name="Người Đổi", position="cv_kinh_te", since=D(2020, 1, 1))
+    data = selectors.rotation(fetched_by=pha, year=2027)
+    assert data["plan_day"] == D(2027, 3, 31)
+    people = {p["id"]: p for p in data["people"]}
+    assert people[on_time.pk]["months_on_plan_day"] == 60 and people[on_time.pk]["status"] == "due"
+    assert people[short.pk]["months_on_plan_day"] == 59 and people[short.pk]["status"] == "may"
+    planned = {p["id"] for p in data["plan"]}
+    assert planned == {on_time.pk, partner.pk} and all(p["on"] == D(2027, 3, 31) for p in data["plan"])
