@@ -91,7 +91,7 @@ class RemovalProposal(TenantModel):
 
 
 class Course(TenantModel):
-    kind = models.CharField(_("loại khóa"), max_length=30, choices=[(k, v["name"]) for k, v in COURSE_KINDS.items()])
+    kind = models.CharField(_("loại khóa"), max_length=30, choices=[(k, _(v["name"])) for k, v in COURSE_KINDS.items()])
     name = models.CharField(_("tên khóa"), max_length=200)
     year = models.PositiveIntegerField(_("năm"))
     starts_on = models.DateField(_("ngày khai giảng"), null=True, blank=True)
