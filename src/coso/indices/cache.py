@@ -45,7 +45,7 @@ TIMEOUT = 24 * 3600  # an entry nobody asks for again leaves the cache after a d
 # rewrites what the figures read): after the deploy no entry cached by the previous code is read again. The
 # generations alone would serve them until the data changed (a past period's catalogue figures, until the next
 # catalogue edit).
-FIGURES_VERSION = 2
+FIGURES_VERSION = 3
 
 _SIGNATURE: dict[str, Any] = {"book": None, "value": ""}
 

@@ -468,7 +468,8 @@ def planning_profiles(ids: Any, *, on: dt.date, targets: Mapping[int, str] | Non
     (``gaps_current``) and, when ``targets`` names a position for the person, against that position
     (``gaps_target``). ``target_sets`` names several positions per person (a candidate planned for up to three):
     their gaps come as ``gaps_by_target`` {position: gaps}. ``current_gaps=False`` skips the gaps against the position
-    held (the yearly review does not need them). Four queries whatever the number of people.
+    held (the yearly review does not need them). Four queries whatever the number of people (six for a past day, whose
+    position held comes from the position history; the qualifications are always the register's current ones).
     """
     from coso.units.models import AdministrativeUnit
     from coso.workforce.models import Discipline
@@ -484,6 +485,11 @@ def planning_profiles(ids: Any, *, on: dt.date, targets: Mapping[int, str] | Non
         out[row["id"]] = {**row, "disciplines": [], "evaluations": {}, "programmes": []}
     if not out:
         return out
+    if on < timezone.localdate():
+        # A past day (an index period's last day, a term's start): the post held that day from the position history, not
+        # today's. The qualifications are today's: the register keeps no dated history of them (see the README).
+        for pid, held in held_positions(list(out), on=on).items():
+            out[pid]["position_code"] = held["position_code"]
     communes = {p["commune_code"] for p in out.values()}
     difficult = set(AdministrativeUnit.objects.filter(code__in=list(communes), is_difficult_area=True).values_list("code", flat=True))
     for pid, form, decided, until in Discipline.objects.filter(IdsIn("person_id", ids), decided_on__lte=on).order_by().values_list(

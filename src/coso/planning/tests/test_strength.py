@@ -77,3 +77,23 @@ def test_the_leaders_dashboard_shows_the_planning_input_with_its_value(users, lo
     row = table.split("Vị trí lãnh đạo có người trong quy hoạch", 1)[1].split("</tr>", 1)[0]
     assert "9,09" in row or "9.09" in row, row  # 1 of 11 posts
     assert "Chưa có chức năng" not in row
+
+
+def test_mandatory_programmes_count_the_post_held_on_the_periods_last_day(users, commune):
+    """The figure of a past period counted the post each person holds today (the register), not the one held on the period's
+    last day: a head of office moved to a specialist post in August dropped out of June's figure, and a specialist promoted
+    head of office in August, trained in March, counted in June. The position history now gives the post held that day."""
+    from coso.workforce.models import PositionHolding
+
+    ha = users["home_affairs"]
+    moved = person(commune, full_name="Thôi Chánh Văn Phòng", position_code="cv_vp")
+    promoted = person(commune, full_name="Lên Chánh Văn Phòng", position_code="cvp")
+    for p, first, then in ((moved, "cvp", "cv_vp"), (promoted, "cv_vp", "cvp")):
+        PositionHolding.objects.create(person=p, position_code=first, started_on=D(2020, 1, 1), ended_on=D(2026, 7, 31),
+                                       province_code=p.province_code, commune_code=p.commune_code)
+        PositionHolding.objects.create(person=p, position_code=then, started_on=D(2026, 8, 1), province_code=p.province_code,
+                                       commune_code=p.commune_code)
+    training_completed(actor=ha, person_id=promoted.pk, standard="programme", level="lanh_dao_cap_phong",
+                       name="Bồi dưỡng lãnh đạo, quản lý cấp phòng", ended_on=D(2026, 3, 20))
+    # on 30/6 only the one who was head of office then holds such a post, and had not completed it
+    assert INPUTS["workforce.training"].provider(_ctx(users, "province_home_affairs", commune)) == {commune.code: 0.0}
