@@ -304,6 +304,8 @@ def course_create(*, actor: Any, province_code: str, commune_code: str = "", kin
     for value, label in ((seats, gettext("Số chỗ")), (duration_days, gettext("Thời gian"))):
         if value > INT_MAX:  # what the integer column holds
             raise errors.OUT_OF_RANGE(label=label)
+    if starts_on is not None and starts_on.year != year:  # a course of the year's plan starts that year (its completion is checked from it)
+        raise errors.COURSE_START_YEAR(year=year)
     if cost_per_person is None:
         try:
             costs = rule("planning.training.cost_per_person", on=dt.date(year, 1, 1), province_code=province_code)

@@ -153,3 +153,20 @@ def test_pages_in_english_show_the_structure_and_confirmations_in_english(login,
     assert "Reviewed 2 people in planning: 0 new removal proposals awaiting a decision." in r.text
     r = c.post("/quy-hoach/dao-tao/", {"action": "course", "kind": "tin_hoc_co_ban", "year": "2027", "duration_days": "5", "seats": "10"}, follow=True)
     assert "Course added." in r.text
+
+
+@pytest.mark.parametrize("starts", ["01/01/0001", "31/12/9999", "31/12/2026", "01/01/2028"])
+def test_a_course_starting_outside_its_year_is_refused(login, users, setup, starts):
+    """A course of the 2027 plan was saved starting on 1/1/0001, 31/12/9999 or in another year: its completion was then
+    accepted years before the plan (the check "not before the course started" reads that day), or never. Refused on the
+    field, nothing saved; a start within the year is kept."""
+    from coso.core.models import AuditLog
+    from coso.planning.models import Course
+
+    c = login(users["home_affairs"])
+    course = {"action": "course", "kind": "tin_hoc_co_ban", "year": "2027", "duration_days": "5", "seats": "10"}
+    r = c.post("/quy-hoach/dao-tao/", {**course, "starts_on": starts})
+    assert r.status_code == 200 and "Ngày bắt đầu khóa học phải trong năm 2027" in r.text
+    assert not Course.objects.exists() and not AuditLog.objects.filter(object_type="planning.Course").exists()
+    assert c.post("/quy-hoach/dao-tao/", {**course, "starts_on": "01/03/2027"}).status_code == 302
+    assert Course.objects.get().starts_on == D(2027, 3, 1)
