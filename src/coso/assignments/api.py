@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from coso.assignments import selectors, services
+from coso.core.api_body import query_doc, query_in_scope
 from coso.core.params import SmallCount, Year
 
 router = Router(tags=["assignments"])
@@ -58,10 +59,19 @@ def vacancies(request: HttpRequest, commune: Annotated[str, Query(max_length=10)
     return selectors.vacancies(fetched_by=request.user, on=on, commune=commune)
 
 
-@router.get("/candidates")
-def candidates(request: HttpRequest, commune_code: Annotated[str, Query(max_length=10)], position_code: Annotated[str, Query(max_length=30)],
-               on: dt.date | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
-    data = selectors.candidates(fetched_by=request.user, commune_code=commune_code, position_code=position_code, on=on, limit=limit)
+class CandidatesQuery(Schema):
+    position_code: Annotated[str, Field(max_length=30)]
+    on: dt.date | None = None
+    limit: Annotated[int, Field(ge=1, le=500)] = 50
+
+
+# The commune is checked before the other parameters (core.api_body.query_in_scope): another unit's commune answers 404 whatever
+# they are, as one that does not exist.
+@router.get("/candidates", openapi_extra=query_doc(CandidatesQuery))
+def candidates(request: HttpRequest, commune_code: Annotated[str, Query(max_length=10)]) -> dict[str, Any]:
+    q = query_in_scope(request, CandidatesQuery, lambda: selectors.unit_in_scope(fetched_by=request.user, commune_code=commune_code),
+                       exclude=("commune_code",))
+    data = selectors.candidates(fetched_by=request.user, commune_code=commune_code, position_code=q.position_code, on=q.on, limit=q.limit)
     return {k: v for k, v in data.items() if k != "rule_labels"}
 
 

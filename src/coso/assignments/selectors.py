@@ -49,6 +49,12 @@ def communes(user: Any, commune: str = "") -> list[dict[str, Any]]:
     return [dict(u) for u in qs.order_by("name").values("code", "name", "province_code")]
 
 
+def unit_in_scope(*, fetched_by: Any, commune_code: str) -> None:
+    """404 unless the user may work on the commune (checked before any other input is)."""
+    _require(fetched_by)
+    unit_of(fetched_by, commune_code)
+
+
 def unit_of(user: Any, code: str) -> dict[str, Any]:
     rows = communes(user, code) if code else []
     if not rows:

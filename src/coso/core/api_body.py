@@ -93,16 +93,17 @@ def _is_collection(annotation: Any) -> bool:
     return origin in (list, tuple, set, frozenset)
 
 
-def query_in_scope(request: HttpRequest, schema: type[TSchema], check_scope: Callable[[], Any]) -> TSchema:
+def query_in_scope(request: HttpRequest, schema: type[TSchema], check_scope: Callable[[], Any], *, exclude: tuple[str, ...] = ()) -> TSchema:
     """The query parameters of a request on one object, read only once the object is known to be the caller's, as
     :func:`body_in_scope` reads a body: parameters that do not fit ``schema`` (a missing one, a date that is no date) first
     run ``check_scope`` (another unit's object raises 404, as an id that does not exist), then answer 422
     validation-error, each error under its parameter's name. Read as django-ninja reads them: the last value of a
-    repeated parameter, every value of a list field; parameters ``schema`` does not name are ignored."""
+    repeated parameter, every value of a list field; parameters ``schema`` does not name are ignored, and so are those
+    in ``exclude`` (declared by the endpoint itself, e.g. the parameter naming the object)."""
     data: dict[str, Any] = {}
     for name, field in schema.model_fields.items():
         key = field.alias or name
-        if key in request.GET:
+        if key in request.GET and key not in exclude:
             data[key] = request.GET.getlist(key) if _is_collection(field.annotation) else request.GET[key]
     try:
         return schema.model_validate(data)

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 
-import pydantic
 from ninja import Router, Schema
-from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 
-from coso.core.api_body import body_in_scope, json_body_doc
+from coso.core.api_body import body_in_scope, json_body_doc, query_doc, query_in_scope
 from coso.core.params import SmallCount, Year
 from coso.planning import catalogue, errors, selectors, services
 
 router = Router(tags=["planning"])
 Money = Annotated[int, Field(ge=0, le=10**15)]
-TQuery = TypeVar("TQuery", bound=Schema)
 
 
 class ListOut(Schema):
@@ -238,29 +234,7 @@ class SurplusQuery(Schema):
     salary: Money | None = None
 
 
-def query_in_scope(request: HttpRequest, schema: type[TQuery], check_scope: Callable[[], Any], *, exclude: tuple[str, ...]) -> TQuery:
-    """The query parameters of a request on one person or commune (named by a parameter in ``exclude``), read only once it is
-    the caller's: django-ninja validated them before the endpoint ran, so another unit's person with a bad salary or day
-    answered 422 instead of the 404 of one that does not exist. A bad parameter first runs ``check_scope`` (404), then
-    answers the one 422 shape."""
-    raw = {k: v for k, v in request.GET.items() if k not in exclude and v != ""}
-    try:
-        return schema.model_validate(raw)
-    except pydantic.ValidationError as exc:
-        check_scope()
-        raise NinjaValidationError([{**e, "loc": ("query", *e["loc"])} for e in exc.errors(include_url=False)]) from None
-
-
-def _query_doc(schema: type[Schema], *first: dict[str, Any]) -> dict[str, Any]:
-    """OpenAPI query parameters of an endpoint that reads them itself (:func:`query_in_scope`)."""
-    js = schema.model_json_schema()
-    required = set(js.get("required", []))
-    return {"parameters": [*first, *({"in": "query", "name": name, "required": name in required, "schema": prop}
-                                     for name, prop in js["properties"].items())]}
-
-
-# ---------------------------------------------------------------- leaving payments after the 2025 merger
-@router.get("/leaving-payments", openapi_extra=_query_doc(LeavingQuery))
+@router.get("/leaving-payments", openapi_extra=query_doc(LeavingQuery))
 def leaving_payments(request: HttpRequest, person_id: int) -> dict[str, Any]:
     if not services.can_view(request.user):
         raise errors.REVIEW_FORBIDDEN()
@@ -269,7 +243,7 @@ def leaving_payments(request: HttpRequest, person_id: int) -> dict[str, Any]:
                                      decision_on=q.decision_on)
 
 
-@router.get("/surplus", openapi_extra=_query_doc(SurplusQuery))
+@router.get("/surplus", openapi_extra=query_doc(SurplusQuery))
 def surplus(request: HttpRequest, commune: str) -> dict[str, Any]:
     q = query_in_scope(request, SurplusQuery, lambda: selectors.surplus_scope(fetched_by=request.user, commune_code=commune), exclude=("commune",))
     data = selectors.surplus(fetched_by=request.user, commune_code=commune, on=q.on, salary=q.salary or None)
