@@ -425,6 +425,9 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
     return _query(request, fmt)
 
 
+SINGLE_VALUE_ATTRIBUTES = ("COMMUNE", "VILLAGE", "TITLE", "ANONYMOUS")  # every attribute of ``service_definition``
+
+
 def _attributes(post: Any) -> dict[str, Any]:
     attrs: dict[str, Any] = {}
     for key in post:
@@ -432,6 +435,9 @@ def _attributes(post: Any) -> dict[str, Any]:
         if m:
             values = post.getlist(key)
             attrs[m.group(1).upper()] = values if m.group(2) else (values[-1] if values else "")
+    for code in SINGLE_VALUE_ATTRIBUTES:  # the multivaluelist form of one of them is the client's error, not a value to store
+        if isinstance(attrs.get(code), list):
+            raise Open311Error(400, f"attribute[{code}] takes a single value, not a list.")
     return attrs
 
 

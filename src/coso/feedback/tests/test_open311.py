@@ -408,3 +408,18 @@ def test_a_citizens_own_key_without_contact_files_under_the_account_and_the_citi
     r = client.post(f"{BASE}/requests.json", {"api_key": api_key, "service_code": "MT", "address_string": "Số 1 Điện Biên Phủ",
                                               "description": "Rác thải ùn ứ đầu hẻm.", "attribute[COMMUNE]": commune.code})
     assert Feedback.objects.get(pk=int(js(r)[0]["service_request_id"])).anonymous  # a staff/app key: unchanged
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("code", ["ANONYMOUS", "TITLE", "VILLAGE", "COMMUNE"])
+def test_a_single_value_attribute_sent_as_a_list_is_400_and_writes_nothing(client, cats, commune, api_key, code, fmt):
+    """``attribute[ANONYMOUS][]=true`` (the multivaluelist form) answered 500, and ``attribute[TITLE][]=x`` stored the title
+    "['x']": every attribute of the service definition takes one value, so the list form is the client's error."""
+    params = _create_params(api_key, commune, **{f"attribute[{code}][]": commune.code if code == "COMMUNE" else "true"})
+    if code == "COMMUNE":
+        params.pop("attribute[COMMUNE]")
+    r = client.post(f"{BASE}/requests.{fmt}", params)
+    assert r.status_code == 400, r.content
+    description = js(r)[0]["description"] if fmt == "json" else xml(r).find("error/description").text
+    assert description == f"attribute[{code}] takes a single value, not a list."
+    assert not Feedback.objects.exists()
