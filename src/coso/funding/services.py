@@ -67,6 +67,14 @@ def _stored(key: str, value: Decimal) -> Any:
     return stored_value(key, Decimal(value))
 
 
+def _check_source_length(source: str) -> None:
+    """The rule book keeps the source in a column of ``max_length`` characters and cut a longer one silently: refused
+    instead (the page's form has the same limit), measured as the rule book stores it (NFC, stripped)."""
+    limit = Rule._meta.get_field("source_document").max_length or 0
+    if len(nfc(source).strip()) > limit:
+        raise funding_errors.SOURCE_TOO_LONG(max=limit)
+
+
 def funding_rule_set(
     *, actor: Any, key: str, value: Any, valid_from: dt.date, source: str, province_code: str | None = None, reason: str = "",
     valid_to: dt.date | None = None, origin: str = Rule.Origin.EDITED, note: str = "", commune_code: str = "",
@@ -83,6 +91,7 @@ def funding_rule_set(
         raise funding_errors.UNKNOWN_NORM(key=key, details={"fields": {"key": [key]}})
     if not (source or "").strip():
         raise funding_errors.SOURCE_REQUIRED(details={"fields": {"source": ["Bắt buộc."]}})
+    _check_source_length(source)
     check_day(valid_from, "valid_from")
     check_day(valid_to, "valid_to")
     book = RuleBook.load(code)
@@ -311,6 +320,7 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
     require_roles(actor, *WRITE_ROLES)
     if not (source or "").strip():
         raise funding_errors.SCENARIO_ADOPT_SOURCE_REQUIRED(details={"fields": {"source": ["Bắt buộc."]}})
+    _check_source_length(source)
     check_day(effective_from, "effective_from")
     today = timezone.localdate()
     if effective_from < today:  # the rule book never rewrites the past (rule_change would refuse every rule anyway)
