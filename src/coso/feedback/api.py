@@ -207,11 +207,10 @@ def list_categories(request: HttpRequest):  # type: ignore[no-untyped-def]
 @router.post("/", response={201: SubmitOut}, auth=None)  # public: citizens may submit without an account
 def create_feedback(request: HttpRequest, payload: Form[SubmitIn], attachments: File[list[UploadedFile]] = None):  # type: ignore[no-untyped-def, assignment]  # ninja: optional upload list, declared its documented way
     from coso.feedback.forms import commune_queryset
-    from coso.units.models import Village
 
     category = FeedbackCategory.objects.filter(code=payload.category, is_active=True).first()
     commune = commune_queryset().filter(code=payload.commune).first()  # the communes the submit page and Open311 offer
-    village = Village.objects.filter(pk=payload.village_id).first() if payload.village_id else None
+    village = svc.submitted_village(payload.village_id)
     fb = svc.feedback_submit(
         actor=public_api_caller(request), category=category, commune=commune, village=village, text=payload.text, title=payload.title,
         lat=payload.lat, long=payload.long, address=payload.address, anonymous=payload.anonymous, contact_name=payload.contact_name,

@@ -65,3 +65,4 @@ FEEDBACK_NOT_PUBLIC = ErrorCode("feedback-not-public", _("Phản ánh chưa đư
 ATTACHMENT_IDS_REQUIRED = ErrorCode("validation-error", _("Vui lòng chọn tệp cần hiện lại."), field="attachment_ids")
 ATTACHMENT_UNKNOWN = ErrorCode("validation-error", _("Tệp không thuộc phản ánh này."), field="attachment_ids")
 ATTACHMENT_NOT_HIDDEN = ErrorCode("attachment-not-hidden", _("Tệp không bị ẩn nên không cần hiện lại."), status=409)
+FEEDBACK_VILLAGE_UNKNOWN = ErrorCode("validation-error", _("Thôn, tổ dân phố không tồn tại."), field="village")

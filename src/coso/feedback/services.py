@@ -287,6 +287,19 @@ def _email_fits(value: str) -> bool:
     return len(value) <= CONTACT_EMAIL_MAX
 
 
+def submitted_village(village_id: Any) -> Any:
+    """The village a sender named by its id (the API's ``village_id``, the page's select), None when none was named: an
+    id of no village is the sender's error, refused on the field, not dropped (the item filed without the village meant)."""
+    if not village_id:
+        return None
+    from coso.units.models import Village
+
+    village = Village.objects.filter(pk=village_id).first()
+    if village is None:
+        raise errors.FEEDBACK_VILLAGE_UNKNOWN()
+    return village
+
+
 def feedback_submit(
     *,
     actor: Any,

@@ -54,12 +54,9 @@ def submit_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
-            from coso.units.models import Village
-
-            village = Village.objects.filter(pk=d["village"], commune=d["commune"]).first() if d.get("village") else None
             try:
-                fb = svc.feedback_submit(
-                    actor=request.user, category=d["category"], commune=d["commune"], village=village, title=d["title"], text=d["text"],
+                fb = svc.feedback_submit(  # a village of another commune is refused by the service, on the field
+                    actor=request.user, category=d["category"], commune=d["commune"], village=svc.submitted_village(d.get("village")), title=d["title"], text=d["text"],
                     address=d["address"], lat=d["lat"], long=d["long"], anonymous=d["anonymous"], contact_name=d["contact_name"],
                     contact_phone=d["contact_phone"], contact_email=d["contact_email"], files=request.FILES.getlist("attachments"),
                     confirm_unaccented=d["confirm_unaccented"], channel=Feedback.Channel.WEB,
