@@ -60,13 +60,15 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     return resp
 
 
-def _period(request: HttpRequest) -> Period:
+def _period(request: HttpRequest) -> tuple[Period, bool]:
+    """The period asked for and True; for one that is not a period, this year (the page shows it, with the error) and
+    False: an export is then refused, not served with this year's figures under the period asked for."""
     text = request.GET.get("period") or str(timezone.localdate().year)
     try:
-        return Period.parse(text)
+        return Period.parse(text), True
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        return Period.parse(str(timezone.localdate().year))
+        return Period.parse(str(timezone.localdate().year)), False
 
 
 def _period_choices(period: Period) -> list[tuple[str, str]]:
@@ -83,7 +85,7 @@ def _period_choices(period: Period) -> list[tuple[str, str]]:
 def allocation_view(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     selectors.require_reader(user)
-    period = _period(request)
+    period, period_taken = _period(request)
     village = org = None
     commune_code = request.GET.get("commune") or ""
     if request.GET.get("village"):
@@ -105,6 +107,9 @@ def allocation_view(request: AuthedHttpRequest) -> HttpResponse:
     province = AdministrativeUnit.objects.filter(code=province_code).first()
     unit_name = commune.name if commune else (province.name if province else province_code)
     fmt = request.GET.get("format")
+    status = 200
+    if fmt in ("xlsx", "pdf") and not period_taken:  # refused: the page says why
+        fmt, status = None, 400
     if fmt == "xlsx":
         return _download(allocation_xlsx(alloc, unit_name=unit_name), f"phan-bo-kinh-phi-{commune_code or province_code}-{period.code}.xlsx", XLSX)
     if fmt == "pdf":
@@ -145,7 +150,7 @@ def allocation_view(request: AuthedHttpRequest) -> HttpResponse:
         ctx["detail_total"] = sum(ln.amount for ln in ctx.get("lines", []))
     query = {"period": period.code}
     ctx["export_query"] = "&".join(f"{k}={v}" for k, v in {**query, **({"commune": commune.code} if commune else {})}.items())
-    return render(request, "funding/allocation.html", ctx)
+    return render(request, "funding/allocation.html", ctx, status=status)
 
 
 @funding_view
@@ -245,7 +250,8 @@ def compare_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     all_scenarios = list(selectors.scenario_list(fetched_by=user))
     code = selectors.province_for(user)
-    period = _period(request)
+    period, period_taken = _period(request)
+    status = 200
     ids = [i for i in request.GET.getlist("s") if i.isdigit()]
     if len(ids) > MAX_SCENARIOS:
         messages.error(request, _("Chỉ so sánh tối đa %(n)s kịch bản cùng lúc; đã lấy %(n)s kịch bản đầu.") % {"n": MAX_SCENARIOS})
@@ -265,7 +271,9 @@ def compare_view(request: HttpRequest) -> HttpResponse:
     if chosen:
         qs = AdministrativeUnit.objects.filter(level="commune", province_code=code)
         cmp = compare(province_code=code, period=period, scenarios=[None, *chosen], inputs_factory=lambda: selectors.commune_inputs(qs))
-        if request.GET.get("format") == "xlsx":
+        if request.GET.get("format") == "xlsx" and not period_taken:  # refused: the page says why
+            status = 400
+        elif request.GET.get("format") == "xlsx":
             province = AdministrativeUnit.objects.filter(code=code).first()
             return _download(comparison_xlsx(cmp, unit_name=province.name if province else code), f"so-sanh-kich-ban-{period.code}.xlsx", XLSX)
         top = sorted(cmp.communes, key=lambda r: -max(r.diffs or [0]))[:15]
@@ -283,7 +291,7 @@ def compare_view(request: HttpRequest) -> HttpResponse:
         "period_choices": _period_choices(period), "export_query": export_query, "max": MAX_SCENARIOS,
         "changed_villages": changed_villages[:100] if cmp else [], "changed_villages_count": len(changed_villages) if cmp else 0,
         "gainers": cmp.gainers(20) if cmp else [],
-    })
+    }, status=status)
 
 
 @funding_view
