@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from coso.core.errors import apply_to_form
@@ -236,8 +237,10 @@ def _require_staff(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-TABS = [("pending", "Chờ kiểm duyệt"), ("flagged", "Gắn cờ / bị báo"), ("handling", "Đang xử lý"), ("overdue", "Quá hạn"), ("forwarded", "Đã chuyển"),
-        ("hidden", "Đã ẩn"), ("closed", "Đã xong"), ("all", "Tất cả")]
+# Marked for translation (gettext_noop) so that every label is collected; translated when the page is drawn.
+TABS = [("pending", gettext_noop("Chờ kiểm duyệt")), ("flagged", gettext_noop("Gắn cờ / bị báo")), ("handling", gettext_noop("Đang xử lý")),
+        ("overdue", gettext_noop("Quá hạn")), ("forwarded", gettext_noop("Đã chuyển")), ("hidden", gettext_noop("Đã ẩn")),
+        ("closed", gettext_noop("Đã xong")), ("all", gettext_noop("Tất cả"))]
 
 
 @login_required
