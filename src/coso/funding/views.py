@@ -71,13 +71,35 @@ def _period(request: HttpRequest) -> tuple[Period, bool]:
         return Period.parse(str(timezone.localdate().year)), False
 
 
+def _year_text(year: int) -> str:
+    return _("Năm %(year)s") % {"year": year}
+
+
+def _quarter_text(quarter: int, year: int) -> str:
+    return _("Quý %(quarter)s/%(year)s") % {"quarter": quarter, "year": year}
+
+
+def _month_text(month: int, year: int) -> str:
+    return _("Tháng %(month)s/%(year)s") % {"month": f"{month:02d}", "year": year}
+
+
+def period_text(period: Period) -> str:
+    """The period's name in the reader's language (``Period.label`` is the Vietnamese one the official exports print)."""
+    y = period.start.year
+    if period.months == 12:
+        return _year_text(y)
+    if period.months == 3:
+        return _quarter_text((period.start.month + 2) // 3, y)
+    return _month_text(period.start.month, y)
+
+
 def _period_choices(period: Period) -> list[tuple[str, str]]:
     y = period.start.year
     out = []
     for year in range(y - 2, y + 2):
-        out.append((str(year), f"Năm {year}"))
-    out += [(f"{y}-Q{q}", f"Quý {q}/{y}") for q in range(1, 5)]
-    out += [(f"{y}-{m:02d}", f"Tháng {m:02d}/{y}") for m in range(1, 13)]
+        out.append((str(year), _year_text(year)))
+    out += [(f"{y}-Q{q}", _quarter_text(q, y)) for q in range(1, 5)]
+    out += [(f"{y}-{m:02d}", _month_text(m, y)) for m in range(1, 13)]
     return out
 
 
@@ -115,7 +137,7 @@ def allocation_view(request: AuthedHttpRequest) -> HttpResponse:
     if fmt == "pdf":
         return _download(allocation_pdf(alloc, unit_name=unit_name, province_name=province.name if province else ""),
                          f"phan-bo-kinh-phi-{commune_code or province_code}-{period.code}.pdf", "application/pdf")
-    ctx: dict[str, Any] = {"period": period, "period_choices": _period_choices(period), "alloc": alloc, "province": province,
+    ctx: dict[str, Any] = {"period": period, "period_text": period_text(period), "period_choices": _period_choices(period), "alloc": alloc, "province": province,
                            "commune": commune, "village": village, "org": org, "categories": CATEGORIES,
                            "is_province_user": selectors.is_province_user(user)}
     if commune is None:
@@ -287,7 +309,7 @@ def compare_view(request: HttpRequest) -> HttpResponse:
         changed_villages = sorted((r for r in cmp.villages if any(cmp_d != 0 for cmp_d in r.diffs)), key=lambda r: -r.max_gain)
     export_query = "&".join([f"period={period.code}"] + [f"s={i}" for i in ids])
     return render(request, "funding/compare.html", {
-        "all_scenarios": all_scenarios, "ids": [int(i) for i in ids], "cmp": cmp, "chart": chart, "period": period,
+        "all_scenarios": all_scenarios, "ids": [int(i) for i in ids], "cmp": cmp, "chart": chart, "period": period, "period_text": period_text(period),
         "period_choices": _period_choices(period), "export_query": export_query, "max": MAX_SCENARIOS,
         "changed_villages": changed_villages[:100] if cmp else [], "changed_villages_count": len(changed_villages) if cmp else 0,
         "gainers": cmp.gainers(20) if cmp else [],
