@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from coso.core.scoping import scope_unit
@@ -442,7 +442,9 @@ def index_feedback(*, fetched_by: Any, commune_code: str, indicator: str, start:
     qs = Feedback.objects.select_related("category").filter(commune_history_scope_q(fetched_by, commune_code, owner_field="submitter"))
     qs = qs.exclude(status=Feedback.Status.FORWARDED)  # not under the commune's authority: not in its figure
     qs = qs.filter(commune_with_predecessors_q(commune_code), _on_or_after("submitted_at", start), _on_or_before("submitted_at", end))
+    late = late_q()
+    # ``counts_late``: late as the figure counts it (flagged, or open / unpublished past its deadline), not the flag alone
+    qs = qs.annotate(counts_late=Case(When(late, then=Value(True)), default=Value(False), output_field=BooleanField()))
     if missed:
-        late = late_q()
         qs = qs.filter(late if indicator == "5.2" else late | Q(rating__in=[Feedback.Rating.NOT_USEFUL, Feedback.Rating.RERAISED]))
     return qs.order_by("submitted_at", "id")
