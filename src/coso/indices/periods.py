@@ -13,7 +13,7 @@ from django.utils import timezone
 from coso.core.params import FIRST_DAY, FIRST_YEAR, LAST_DAY, LAST_YEAR, iso_day
 from coso.indices import errors
 
-MAX_DAYS = 3 * 366
+MAX_YEARS = 3  # a date range spans at most 3 years by the calendar
 
 
 @dataclass(frozen=True)
@@ -98,9 +98,21 @@ def year(y: int) -> Period:
 def date_range(start: dt.date, end: dt.date) -> Period:
     if end < start:
         raise errors.END_BEFORE_START()
-    if (end - start).days + 1 > MAX_DAYS:
-        raise errors.DATE_RANGE_BAD_PERIOD()
+    last = last_day_of_range(start)
+    if end > last:
+        raise errors.DATE_RANGE_BAD_PERIOD(years=MAX_YEARS, last=f"{last:%d/%m/%Y}")
     return Period("range", start, end)
+
+
+def last_day_of_range(start: dt.date) -> dt.date:
+    """The last day a range from ``start`` may end on: the day before the same date ``MAX_YEARS`` years later (from
+    29/02, the day before 01/03), so that the range spans ``MAX_YEARS`` years by the calendar, not a count of days."""
+    y = start.year + MAX_YEARS
+    if y > dt.MAXYEAR:
+        return dt.date.max
+    if start.month == 2 and start.day == 29 and not calendar.isleap(y):
+        return dt.date(y, 2, 28)
+    return start.replace(year=y) - dt.timedelta(days=1)
 
 
 def current_month(today: dt.date | None = None) -> Period:
