@@ -309,11 +309,17 @@ def can_enter_province_figures(user: Any) -> bool:
     return bool(user and user.is_authenticated and user.role in PROVINCE_FIGURE_ROLES and user.province_code)
 
 
+# The longest value read (spaces around it aside): "100.00" takes 6 characters; a longer one is not a figure typed.
+FIGURE_VALUE_MAX_CHARS = 30
+
+
 def _figure_value(raw: str, kind: str) -> Decimal | None:
     """The value typed for a commune ("" → none; "85,5" and "85.5" both read), or ValueError with the reason."""
     text = raw.strip().replace(",", ".")
     if not text:
         return None
+    if len(text) > FIGURE_VALUE_MAX_CHARS:
+        raise ValueError(_("Giá trị quá dài: nhập một số từ 0 đến 100, tối đa 2 chữ số thập phân."))
     try:
         value = Decimal(text)
     except InvalidOperation:

@@ -451,7 +451,7 @@ def province_figures(request: AuthedHttpRequest) -> HttpResponse:
     error = ""
     importing = request.method == "POST" and request.POST.get("action") == "import"
     if request.method == "POST":
-        document = request.POST.get("document", "")[:300]
+        document = request.POST.get("document", "")  # checked whole by the service (a cut could save another text)
         try:
             # An address may fall back to the first input and last year; an entry never does: it would save the figures
             # under another input or year than the one sent.
@@ -465,7 +465,8 @@ def province_figures(request: AuthedHttpRequest) -> HttpResponse:
                     raise errors.PROVINCE_FIGURE_FILE()
                 changed = services.province_figures_import(actor=user, key=key, year=year, document=document, data=upload.read())
             else:
-                typed = {code: request.POST.get(f"v-{code}", "")[:20] for code, _ in communes}
+                # every value checked whole by the service: a cut of it could read as another figure, or as an empty box
+                typed = {code: request.POST.get(f"v-{code}", "") for code, _ in communes}
                 changed = services.province_figures_save(actor=user, key=key, year=year, document=document, values=typed)
         except ApplicationError as exc:
             error, row_errors = exc.message, exc.details.get("rows", {})
