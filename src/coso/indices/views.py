@@ -343,7 +343,6 @@ def records(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-@page_of_figures
 def _standing(ranking: list[selectors.RankRow], code: str) -> dict[str, Any] | None:
     """A unit's place in its published ranking (the commune among its province's, the province among all), with the
     change against the previous period, as the ranking table shows it."""
@@ -353,8 +352,11 @@ def _standing(ranking: list[selectors.RankRow], code: str) -> dict[str, Any] | N
     return {"row": row, "ranked": sum(1 for r in ranking if r.rank is not None), "moved": abs(row.rank_change or 0)}
 
 
+@page_of_figures
 def public(request: HttpRequest) -> HttpResponse:
-    """The published index: provinces ranked nationally; ``?province=`` its communes ranked; ``?commune=`` one commune."""
+    """The published index: provinces ranked nationally; ``?province=`` its communes ranked; ``?commune=`` one commune.
+    Its figures are the same for every visitor (nothing per viewer is read); ``@page_of_figures`` remembers their recipes
+    (never values) per address, viewer and language."""
     period, error = _period_or_error(request)
     if period is None:
         return _error(request, error)
