@@ -6,7 +6,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
+import pydantic
 from ninja import Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 
 from coso.core.params import FIRST_YEAR, LAST_YEAR
 from coso.core.types import AuthedHttpRequest
@@ -82,12 +84,34 @@ def ranking(request: HttpRequest, province: str = "", period: str = "", start: s
     }
 
 
-@router.get("/records", summary="Codes of the dossiers or feedback (3.2: online procedures) behind a commune's figure (scoped to the caller)")
-def records(
-    request: AuthedHttpRequest, commune: str, indicator: str, period: str = "", start: str = "", end: str = "", all: bool = False,
-    limit: int = Query(200, ge=1, le=1000),
-) -> dict[str, Any]:  # noqa: A002 -- the query parameter's name
-    unit = _scoped_commune(request, commune)  # the scope first: another unit's caller learns nothing from a bad period
+class RecordsOptions(Schema):
+    """The options of ``records``, read once the commune is the caller's (declared, django-ninja would check them before
+    the scope: another unit's commune with a bad ``limit`` would answer 422 instead of 404)."""
+
+    all: bool = False  # the whole denominator, not only the records counting against the figure
+    limit: int = pydantic.Field(200, ge=1, le=1000)
+
+
+def _records_options(request: HttpRequest) -> RecordsOptions:
+    raw = {name: request.GET[name] for name in RecordsOptions.model_fields if name in request.GET}
+    try:
+        return RecordsOptions.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        raise NinjaValidationError([{**e, "loc": ("query", *e["loc"])} for e in exc.errors(include_url=False)]) from None
+
+
+_RECORDS_OPTIONS_DOC = {"parameters": [
+    {"in": "query", "name": "all", "required": False, "schema": {"type": "boolean", "default": False}},
+    {"in": "query", "name": "limit", "required": False, "schema": {"type": "integer", "default": 200, "minimum": 1, "maximum": 1000}},
+]}
+
+
+@router.get("/records", summary="Codes of the dossiers or feedback (3.2: online procedures) behind a commune's figure (scoped to the caller)",
+            openapi_extra=_RECORDS_OPTIONS_DOC)
+def records(request: AuthedHttpRequest, commune: str, indicator: str, period: str = "", start: str = "", end: str = "") -> dict[str, Any]:
+    unit = _scoped_commune(request, commune)  # the scope first: another unit's caller learns nothing from a bad period or option
+    options = _records_options(request)
+    all, limit = options.all, options.limit  # noqa: A001 -- the query parameter's name
     p = _period(period, start, end)
     ind = INDICATOR_BY_CODE.get(indicator)
     if ind is None or not ind.drillable:
