@@ -50,7 +50,7 @@ def index_xlsx(
     band, rank by it and its definition are exported too); ``sorted_by_csi``: the rows are ordered by it."""
     heading = [
         f"CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP (QUYẾT ĐỊNH 766/QĐ-TTg) — {unit_name}",
-        f"{period.label} ({period.start:%d/%m/%Y} – {period.end:%d/%m/%Y})",
+        f"{period.label_vi} ({period.start:%d/%m/%Y} – {period.end:%d/%m/%Y})",
         f"Điểm: {_num(card.measured_points)} / {_num(card.fed_max)} điểm đo được; điểm quy đổi: {card.score100 if card.score100 is not None else '—'}/100; "
         f"độ phủ dữ liệu {card.coverage} %",
     ]
@@ -155,7 +155,7 @@ def index_pdf(
     today = timezone.localdate()
     doc = OfficialDocument(
         title="BÁO CÁO CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP",
-        subtitle=f"Theo Quyết định 766/QĐ-TTg — {unit_name} — {period.label} ({period.start:%d/%m/%Y} – {period.end:%d/%m/%Y})",
+        subtitle=f"Theo Quyết định 766/QĐ-TTg — {unit_name} — {period.label_vi} ({period.start:%d/%m/%Y} – {period.end:%d/%m/%Y})",
         agency_lines=[unit_name.upper()],
         place_date=f"ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
         font_size=11,

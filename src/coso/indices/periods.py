@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from coso.core.params import FIRST_DAY, FIRST_YEAR, LAST_DAY, LAST_YEAR, iso_day
 from coso.indices import errors
@@ -24,13 +25,20 @@ class Period:
 
     @property
     def label(self) -> str:
+        """The period's name in the reader's language (pages)."""
         if self.kind == "month":
-            return f"Tháng {self.start.month:02d}/{self.start.year}"
+            return gettext("Tháng %(month)s/%(year)s") % {"month": f"{self.start.month:02d}", "year": self.start.year}
         if self.kind == "quarter":
-            return f"Quý {(self.start.month - 1) // 3 + 1}/{self.start.year}"
+            return gettext("Quý %(quarter)s/%(year)s") % {"quarter": (self.start.month - 1) // 3 + 1, "year": self.start.year}
         if self.kind == "year":
-            return f"Năm {self.start.year}"
+            return gettext("Năm %(year)s") % {"year": self.start.year}
         return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+
+    @property
+    def label_vi(self) -> str:
+        """The period's name in Vietnamese, whoever reads: the exported report is a Vietnamese document."""
+        with translation.override("vi"):
+            return self.label
 
     @property
     def value(self) -> str:

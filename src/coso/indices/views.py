@@ -113,7 +113,7 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
             card=card,
             previous_card=selectors.commune_card(unit.code, unit.province_code, prev),
             compare=province,
-            chart=_group_chart(card, province, "Bình quân tỉnh"),
+            chart=_group_chart(card, province, str(_("Bình quân tỉnh"))),
             drill=selectors.can_view_records(user, province_code=unit.province_code, commune_code=unit.code),
         )
         ranking = selectors.commune_ranking(unit.province_code, period)

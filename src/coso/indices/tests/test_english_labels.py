@@ -1,0 +1,54 @@
+"""The indices pages in English name the period and the province's average in English (they were Vietnamese whatever
+the language chosen); the exported report stays a Vietnamese document whatever the reader's language."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+from django.utils import translation
+from django.utils.translation import trans_real
+
+import pytest
+from openpyxl import load_workbook
+
+from coso.indices import periods
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def english(tmp_path, settings):  # type: ignore[no-untyped-def]
+    """The English catalogue compiled from the .po as it stands (the committed .mo may lag behind its new entries)."""
+    po = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
+    target = tmp_path / "en" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    subprocess.run(["msgfmt", "-o", str(target / "django.mo"), str(po)], check=True)  # noqa: S603, S607 - a test's own tool
+    settings.LOCALE_PATHS = [str(tmp_path), *settings.LOCALE_PATHS]
+    trans_real._translations = {}
+    trans_real._active = trans_real.Local()
+    yield
+    trans_real._translations = {}
+    trans_real._active = trans_real.Local()
+
+
+def test_period_labels_follow_the_language(english):
+    cases = [(periods.month(2026, 11), "Tháng 11/2026", "Month 11/2026"), (periods.quarter(2026, 4), "Quý 4/2026", "Quarter 4/2026"),
+             (periods.year(2026), "Năm 2026", "Year 2026")]
+    for p, vi, en in cases:
+        with translation.override("vi"):
+            assert p.label == vi
+        with translation.override("en"):
+            assert p.label == en and p.label_vi == vi
+
+
+def test_the_leaders_dashboard_in_english(english, users, login, commune):
+    c = login(users["leader"])
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = c.get("/chi-so/?period=2026-Q4").content.decode()
+    assert "Quarter 4/2026" in html and "Quý 4/2026" not in html
+    assert "Province average" in html and "Bình quân tỉnh" not in html
+    r = c.get("/chi-so/?period=2026-Q4&format=xlsx")
+    sheet = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    assert any("Quý 4/2026" in str(cell.value) for row in sheet.iter_rows(max_row=5) for cell in row)
