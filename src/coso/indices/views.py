@@ -310,7 +310,7 @@ def records(request: AuthedHttpRequest) -> HttpResponse:
     code = request.GET.get("indicator", "")
     indicator = INDICATOR_BY_CODE.get(code)
     if indicator is None or not indicator.drillable:
-        return _error(request, "Chỉ số không hợp lệ hoặc chưa có dữ liệu trong Coso.")
+        return _error(request, str(errors.BAD_INDICATOR.message))
     missed = request.GET.get("all", "") != "1"
     qs: Any
     if indicator.source == "usage":

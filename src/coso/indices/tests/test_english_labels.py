@@ -52,3 +52,11 @@ def test_the_leaders_dashboard_in_english(english, users, login, commune):
     r = c.get("/chi-so/?period=2026-Q4&format=xlsx")
     sheet = load_workbook(io.BytesIO(r.content)).worksheets[0]
     assert any("Quý 4/2026" in str(cell.value) for row in sheet.iter_rows(max_row=5) for cell in row)
+
+
+def test_an_unknown_indicator_in_the_drill_down_says_so_in_english(english, users, login, commune):
+    c = login(users["leader"])
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    r = c.get(f"/chi-so/ho-so/?commune={commune.code}&indicator=9.9&period=2026-11")
+    html = r.content.decode()
+    assert r.status_code == 400 and "The indicator is invalid or has no data in Coso yet." in html and "Chỉ số không hợp lệ" not in html
