@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -9,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +23,21 @@ from coso.indices.cache import page_of_figures
 from coso.indices.catalogue import GROUPS, INDICATOR_BY_CODE
 from coso.indices.engine import Scorecard
 from coso.indices.periods import Period
+
+
+def exports_in_vietnamese(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page whose ``?format=xlsx|pdf`` export is a Vietnamese document whoever reads it: the figures' labels (translated
+    when the scorecard is built, and cached per language) are built in Vietnamese for the export, not in the reader's
+    language, which would mix an English indicator name into a Vietnamese report."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.GET.get("format") in ("xlsx", "pdf"):
+            with translation.override("vi"):
+                return view(request, *args, **kwargs)
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _unit(code: str, level: str) -> Any:
@@ -80,6 +98,7 @@ def _drill_url(commune_code: str, period: Period, code: str) -> str:
 
 
 @login_required
+@exports_in_vietnamese
 @page_of_figures
 def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     """Commune leader: own commune against the province and last period. Province roles: the province and its
@@ -352,6 +371,7 @@ def _standing(ranking: list[selectors.RankRow], code: str) -> dict[str, Any] | N
     return {"row": row, "ranked": sum(1 for r in ranking if r.rank is not None), "moved": abs(row.rank_change or 0)}
 
 
+@exports_in_vietnamese
 @page_of_figures
 def public(request: HttpRequest) -> HttpResponse:
     """The published index: provinces ranked nationally; ``?province=`` its communes ranked; ``?commune=`` one commune.

@@ -60,3 +60,16 @@ def test_an_unknown_indicator_in_the_drill_down_says_so_in_english(english, user
     r = c.get(f"/chi-so/ho-so/?commune={commune.code}&indicator=9.9&period=2026-11")
     html = r.content.decode()
     assert r.status_code == 400 and "The indicator is invalid or has no data in Coso yet." in html and "Chỉ số không hợp lệ" not in html
+
+
+def test_the_exported_report_stays_vietnamese_for_an_english_reader(english, users, login, commune, province):
+    c = login(users["province_home_affairs"])
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Province average" in c.get(f"/chi-so/?commune={commune.code}&period=2026-11").content.decode()  # the page: English
+    for url in ("/chi-so/?period=2026-11&format=xlsx", f"/chi-so/cong-khai/?province={province.code}&period=2026-11&format=xlsx"):
+        r = c.get(url)
+        assert r.status_code == 200
+        texts = [str(cell.value) for ws in load_workbook(io.BytesIO(r.content)).worksheets for row in ws.iter_rows() for cell in row if cell.value]
+        assert "2.1 Hồ sơ xử lý trước hạn, đúng hạn" in texts, url
+        assert not any("2.1 " in t and "Hồ sơ" not in t for t in texts), url
+    assert "Province average" in c.get(f"/chi-so/?commune={commune.code}&period=2026-11").content.decode()  # still English after
