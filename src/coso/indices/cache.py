@@ -224,7 +224,8 @@ def one_page(manifest: str = "") -> Iterator[None]:
         # to open, e.g. computed inside a cached one); a recipe neither asked nor found is dropped.
         kept = [r for k, r in _recipes(page.manifest or (), page.generations, page.signature) if k not in page.asked and k in page.prefetched]
         recipes = (*page.asked.values(), *kept)
-        if page.manifest is None or set(recipes) != set(page.manifest):
+        # A page that read no figure (a bad address answered 400) leaves no manifest: one row per address typed otherwise.
+        if set(recipes) != set(page.manifest or ()):
             groups.setdefault(TIMEOUT, {})[page.manifest_key] = recipes
     if not groups:
         return
