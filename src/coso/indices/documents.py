@@ -51,8 +51,8 @@ def index_xlsx(
     heading = [
         f"CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP (QUYẾT ĐỊNH 766/QĐ-TTg) — {unit_name}",
         f"{period.label_vi} ({period.start:%d/%m/%Y} – {period.end:%d/%m/%Y})",
-        f"Điểm: {_num(card.measured_points)} / {_num(card.fed_max)} điểm đo được; điểm quy đổi: {card.score100 if card.score100 is not None else '—'}/100; "
-        f"độ phủ dữ liệu {card.coverage} %",
+        f"Điểm: {_num(card.measured_points)} / {_num(card.fed_max)} điểm đo được; điểm quy đổi: {_num(card.score100)}/100; "
+        f"độ phủ dữ liệu {_num(card.coverage, ' %')}",
     ]
     rows: list[list[Any]] = []
     for g in card.groups:
