@@ -272,8 +272,20 @@ def _entry_key(ns: str, kind: str, unit: str, keys: Iterable[str], generations: 
     return f"indices:{ns}:v{FIGURES_VERSION}:{hashlib.sha256('|'.join(map(str, pieces)).encode()).hexdigest()[:40]}"
 
 
+# The query parameters the figure pages and answers read: only these name a page's manifest, so an address with other
+# parameters (?utm_source=…, ?x=1, …) shares the manifest of the page it shows instead of writing a row of its own
+# (anyone may open the public pages). A manifest holds recipes, never values: a page that shares another's only reads
+# ahead figures it may not need.
+PAGE_PARAMETERS = ("period", "start", "end", "shown", "level", "code", "province", "commune", "sort", "format", "indicator", "all", "page", "limit")
+
+
+def _page_name(request: Any) -> str:
+    return request.path + "?" + "&".join(f"{k}={request.GET.get(k)}" for k in PAGE_PARAMETERS if k in request.GET)
+
+
 def page_of_figures(view: Callable[..., T]) -> Callable[..., T]:
-    """A view (page or API answer) whose figures are read inside :func:`one_page`."""
+    """A view (page or API answer) whose figures are read inside :func:`one_page`, its manifest named by the view, the
+    address's figure parameters (:data:`PAGE_PARAMETERS`), the viewer and the language."""
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> T:
@@ -281,9 +293,9 @@ def page_of_figures(view: Callable[..., T]) -> Callable[..., T]:
 
         request: Any = args[0] if args else None
         name = ""
-        if request is not None and hasattr(request, "get_full_path"):
+        if request is not None and hasattr(request, "GET"):
             user = getattr(request, "user", None)
-            name = "|".join(map(str, (view.__module__, view.__qualname__, request.get_full_path(), getattr(user, "pk", None), translation.get_language())))
+            name = "|".join(map(str, (view.__module__, view.__qualname__, _page_name(request), getattr(user, "pk", None), translation.get_language())))
         with one_page(name):
             return view(*args, **kwargs)
 

@@ -48,3 +48,15 @@ def test_the_public_page_reads_its_figures_ahead_and_never_a_stale_one(november,
     html = client.get(url).content.decode()
     assert _shown(html) != _shown(first.content)
     assert after["groups"]  # the API and the page read the same new generation
+
+
+def test_parameters_no_figure_page_reads_write_no_manifest_of_their_own(november, province, client):
+    """Anyone may open the public page: an address with parameters the page does not read (?utm_source=…, ?x=1) is the
+    same page and reads the same manifest ahead, instead of leaving a cache row per address typed."""
+    services.rollups_rebuild()
+    url = f"/chi-so/cong-khai/?province={province.code}&period=2026-11"
+    _cache_queries(client, url)
+    _cache_queries(client, url)
+    for junk in ("utm_source=zalo", "x=1", "x=2&y=3"):
+        r, reads = _cache_queries(client, f"{url}&{junk}")
+        assert len(reads) == 3 and all(q.lstrip().startswith("SELECT") for q in reads), (junk, reads)
