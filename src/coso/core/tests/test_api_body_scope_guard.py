@@ -56,15 +56,22 @@ def _typed_queries(op) -> list[str]:  # type: ignore[no-untyped-def]
     return [name for model in op.models if issubclass(model, QueryModel) for name, f in model.model_fields.items() if not _plain(f)]
 
 
-def test_no_operation_on_one_object_declares_a_typed_body():
+def _offenders(typed, allowed) -> tuple[list[str], set[tuple[str, str]]]:  # type: ignore[no-untyped-def]
+    """Operations on one object (a path parameter) for which ``typed(op)`` names parameters, and are not in ``allowed``;
+    and every operation on one object seen."""
     found, seen = [], set()
     for path, op in _operations():
         if not re.search(r"{[^}]+}", path):
             continue
         key = (op.view_func.__module__, op.view_func.__name__)
         seen.add(key)
-        if _typed_bodies(op) and key not in ALLOWED:
-            found.append(f"{'/'.join(op.methods)} {path} ({key[0]}.{key[1]}): {', '.join(_typed_bodies(op))}")
+        if typed(op) and key not in allowed:
+            found.append(f"{'/'.join(op.methods)} {path} ({key[0]}.{key[1]}): {', '.join(typed(op))}")
+    return found, seen
+
+
+def test_no_operation_on_one_object_declares_a_typed_body():
+    found, seen = _offenders(_typed_bodies, ALLOWED)
     assert not found, "Read the body with coso.core.api_body.body_in_scope once the object is the caller's:\n" + "\n".join(found)
     assert not set(ALLOWED) - seen, f"allowed operations that no longer exist: {set(ALLOWED) - seen}"
 
@@ -76,14 +83,7 @@ def test_the_allow_list_names_only_operations_that_still_declare_a_typed_body():
 
 
 def test_no_operation_on_one_object_declares_typed_query_parameters():
-    found, seen = [], set()
-    for path, op in _operations():
-        if not re.search(r"{[^}]+}", path):
-            continue
-        key = (op.view_func.__module__, op.view_func.__name__)
-        seen.add(key)
-        if _typed_queries(op) and key not in ALLOWED_QUERY:
-            found.append(f"{'/'.join(op.methods)} {path} ({key[0]}.{key[1]}): {', '.join(_typed_queries(op))}")
+    found, seen = _offenders(_typed_queries, ALLOWED_QUERY)
     assert not found, "Read the query with coso.core.api_body.query_in_scope once the object is the caller's:\n" + "\n".join(found)
     assert not set(ALLOWED_QUERY) - seen, f"allowed operations that no longer exist: {set(ALLOWED_QUERY) - seen}"
     still = {(op.view_func.__module__, op.view_func.__name__) for _path, op in _operations() if _typed_queries(op)}
