@@ -61,6 +61,20 @@ def validate_day(value: dt.date) -> None:
                               params={"first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")})
 
 
+def last_day_of_years(start: dt.date, years: int) -> dt.date:
+    """The last day of a span of ``years`` years from ``start`` by the calendar: the day before the same date ``years``
+    years later (from 29/02, the day before 01/03), so that 01/01/2024–31/12/2026 is three years and 01/01/2027 is not.
+    A count of days (3 × 366) let a span run a day or two over."""
+    import calendar
+
+    y = start.year + years
+    if y > dt.MAXYEAR:
+        return dt.date.max
+    if start.month == 2 and start.day == 29 and not calendar.isleap(y):
+        return dt.date(y, 2, 28)
+    return start.replace(year=y) - dt.timedelta(days=1)
+
+
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 

@@ -176,4 +176,4 @@ PHONE_SUFFIX_DIGITS = 4
 MAX_FREE_TEXT = 4000  # characters of a note, a reason or a rating comment (as a feedback or a task report)
 
 # A register covers at most three years (the page, the API and the export job alike).
-REGISTER_MAX_DAYS = 3 * 366
+REGISTER_MAX_YEARS = 3  # by the calendar: coso.core.params.last_day_of_years

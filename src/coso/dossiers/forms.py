@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coso.core.attachments import size_validator
-from coso.core.params import validate_day
-from coso.dossiers.constants import CRITERION_SCORES, MAX_FREE_TEXT, RATING_CRITERIA, REGISTER_MAX_DAYS, Channel, Satisfaction
+from coso.core.params import last_day_of_years, validate_day
+from coso.dossiers.constants import CRITERION_SCORES, MAX_FREE_TEXT, RATING_CRITERIA, REGISTER_MAX_YEARS, Channel, Satisfaction
 from coso.units.models import AdministrativeUnit
 
 
@@ -133,6 +133,6 @@ class PeriodForm(forms.Form):
         data["start"] = data.get("start") or (data["end"] - dt.timedelta(days=364))
         if data["start"] > data["end"]:
             self.add_error("start", _("Ngày bắt đầu phải trước ngày kết thúc."))
-        elif (data["end"] - data["start"]).days > REGISTER_MAX_DAYS:
+        elif data["end"] > last_day_of_years(data["start"], REGISTER_MAX_YEARS):
             self.add_error("start", _("Khoảng thời gian tối đa 3 năm."))
         return data

@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core.masking import sees_full_citizen_id
-from coso.core.params import FIRST_DAY, LAST_DAY
+from coso.core.params import FIRST_DAY, LAST_DAY, last_day_of_years
 from coso.core.scoping import scope_unit
 from coso.core.search import Marked, marked_citizen_id, search_filter
 from coso.core.text import tokens
 from coso.dossiers import errors
-from coso.dossiers.constants import FINISHED_STATUSES, ONLINE_CHANNELS, REGISTER_MAX_DAYS, Channel, Satisfaction, Status, Timeliness
+from coso.dossiers.constants import FINISHED_STATUSES, ONLINE_CHANNELS, REGISTER_MAX_YEARS, Channel, Satisfaction, Status, Timeliness
 from coso.dossiers.models import Dossier, DossierApology, DossierEvent, DossierRating
 from coso.units.lineage import current_code_expression
 from coso.workcalendar import services as cal
@@ -456,7 +456,7 @@ def check_register_period(start: dt.date, end: dt.date) -> None:
     """The register's period: the start on or before the end, at most three years."""
     if start > end:
         raise errors.INVALID_PERIOD(details={"fields": {"start": ["Sau ngày kết thúc."]}})
-    if (end - start).days > REGISTER_MAX_DAYS:
+    if end > last_day_of_years(start, REGISTER_MAX_YEARS):
         raise errors.PREPARE_INVALID_PERIOD(details={"fields": {"start": ["Khoảng thời gian tối đa 3 năm."]}})
 
 

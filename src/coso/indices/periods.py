@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from coso.core.params import FIRST_DAY, FIRST_YEAR, LAST_DAY, LAST_YEAR, iso_day
+from coso.core.params import FIRST_DAY, FIRST_YEAR, LAST_DAY, LAST_YEAR, iso_day, last_day_of_years
 from coso.indices import errors
 
 MAX_YEARS = 3  # a date range spans at most 3 years by the calendar
@@ -113,14 +113,8 @@ def date_range(start: dt.date, end: dt.date) -> Period:
 
 
 def last_day_of_range(start: dt.date) -> dt.date:
-    """The last day a range from ``start`` may end on: the day before the same date ``MAX_YEARS`` years later (from
-    29/02, the day before 01/03), so that the range spans ``MAX_YEARS`` years by the calendar, not a count of days."""
-    y = start.year + MAX_YEARS
-    if y > dt.MAXYEAR:
-        return dt.date.max
-    if start.month == 2 and start.day == 29 and not calendar.isleap(y):
-        return dt.date(y, 2, 28)
-    return start.replace(year=y) - dt.timedelta(days=1)
+    """The last day a range from ``start`` may end on: ``MAX_YEARS`` years by the calendar (``core.params.last_day_of_years``)."""
+    return last_day_of_years(start, MAX_YEARS)
 
 
 def current_month(today: dt.date | None = None) -> Period:
