@@ -493,6 +493,12 @@ def village_fund_distribute(*, actor: Any, village_id: Any, month: dt.date, coef
         ), actor=actor, verb="funding-village-distribution")
 
 
+# A split of the commune part-time fund: each worker's name and title as long as a person's name and post are written
+# (the page's and the API's limit alike), and at most this many workers in one split.
+MAX_WORKER_TEXT = 200
+MAX_WORKERS = 500
+
+
 def commune_pt_fund_distribute(*, actor: Any, commune_code: str, month: dt.date, workers: list[dict]) -> FundDistribution:
     """Split the commune part-time fund among workers [{name, title, coefficient}]; refuses more than the fund."""
     require_roles(actor, *DISTRIBUTE_ROLES)
@@ -514,14 +520,20 @@ def commune_pt_fund_distribute(*, actor: Any, commune_code: str, month: dt.date,
         raise RuleMissingError(BASE_SALARY, month)
     default = book.value("funding.commune_pt.position.default", month, Decimal("1.0"), commune_code=commune.code)
     lines: list[dict[str, Any]] = []
+    if len(workers) > MAX_WORKERS:
+        raise funding_errors.INVALID_WORKER(details={"fields": {"workers": [gettext("Tối đa %(n)s người.") % {"n": MAX_WORKERS}]}})
     for i, w in enumerate(workers):
-        name = (w.get("name") or "").strip()
+        name, title = (w.get("name") or "").strip(), (w.get("title") or "").strip()
         if not name:
             raise funding_errors.INVALID_WORKER(details={"fields": {f"workers.{i}.name": ["Bắt buộc."]}})
+        for field, text in (("name", name), ("title", title)):
+            if len(text) > MAX_WORKER_TEXT:
+                raise funding_errors.INVALID_WORKER(details={"fields": {f"workers.{i}.{field}": [
+                    gettext("Tối đa %(n)s ký tự.") % {"n": MAX_WORKER_TEXT}]}})
         coef = _dec(w.get("coefficient", default) if w.get("coefficient") not in (None, "") else default, f"workers.{i}.coefficient")
         if coef < 0:
             raise funding_errors.VILLAGE_DISTRIBUTION_PREVIEW_INVALID_NUMBER(details={"fields": {f"workers.{i}.coefficient": ["Không được âm."]}})
-        lines.append({"name": name, "title": w.get("title", ""), "coefficient": str(coef), "amount": rnd(coef * base),
+        lines.append({"name": name, "title": title, "coefficient": str(coef), "amount": rnd(coef * base),
                       "formula": f"{fmt_coef(coef)} × {fmt_money(base)}"})
     _refuse_if_over(fund, lines, what=str(gettext_lazy("quỹ phụ cấp người hoạt động không chuyên trách của xã")))
     with transaction.atomic():
