@@ -243,7 +243,7 @@ def create_scenario(request: HttpRequest, payload: ScenarioIn):  # type: ignore[
 
 
 def _compare(request: HttpRequest, ids: list[int], period: str):  # type: ignore[no-untyped-def]
-
+    ids = list(dict.fromkeys(ids))  # a scenario named twice (?ids=1&ids=1) is compared once, not as two identical columns
     if not ids or len(ids) > MAX_SCENARIOS:
         raise errors.INVALID_SCENARIO_COUNT(max_scenarios=MAX_SCENARIOS, details={"fields": {"ids": [str(len(ids))]}})
     chosen = [selectors.scenario_get(fetched_by=request.user, pk=i) for i in ids]

@@ -274,7 +274,7 @@ def compare_view(request: HttpRequest) -> HttpResponse:
     code = selectors.province_for(user)
     period, period_taken = _period(request)
     status = 200
-    ids = [i for i in request.GET.getlist("s") if i.isdigit()]
+    ids = list(dict.fromkeys(i for i in request.GET.getlist("s") if i.isdigit()))  # each scenario once, in the order chosen
     if len(ids) > MAX_SCENARIOS:
         messages.error(request, _("Chỉ so sánh tối đa %(n)s kịch bản cùng lúc; đã lấy %(n)s kịch bản đầu.") % {"n": MAX_SCENARIOS})
         ids = ids[:MAX_SCENARIOS]
