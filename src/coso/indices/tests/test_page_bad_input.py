@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.test import Client
+from django.utils import translation
 
 import pytest
+
+from coso.indices import errors
 
 pytestmark = pytest.mark.django_db
 
@@ -53,9 +56,9 @@ def test_a_period_before_the_task_rules_has_no_task_figure_not_a_500(users, logi
 def test_a_reversed_date_range_says_so(users, login, query):
     """The message of a reversed range was shadowed by the general one (two error codes of the same name)."""
     for r in (Client().get(f"/chi-so/cong-khai/?{query}"), login(users["leader"]).get(f"/chi-so/?{query}")):
-        assert r.status_code == 400 and "Ngày kết thúc phải sau ngày bắt đầu." in r.content.decode()
+        assert r.status_code == 400 and "Ngày kết thúc không được trước ngày bắt đầu." in r.content.decode()
     r = Client().get(f"/api/v1/indices/scorecard?{query}")
-    assert r.status_code == 400 and r.json()["message"] == "Ngày kết thúc phải sau ngày bắt đầu."
+    assert r.status_code == 400 and r.json()["message"] == "Ngày kết thúc không được trước ngày bắt đầu."
 
 
 def test_a_period_before_the_workforce_rules_leaves_that_input_without_data(users, login, commune):
@@ -74,3 +77,12 @@ def test_a_period_before_the_workforce_rules_leaves_that_input_without_data(user
     assert "áp dụng từ ngày" in r.content.decode()
     r = leader.get(f"/api/v1/indices/strength?commune={commune.code}&period=2000")
     assert r.status_code == 200, r.content
+
+
+def test_a_range_of_one_day_is_answered_and_the_message_says_not_before(users, login):
+    """A range that starts and ends on the same day is a period (one day): the reversed-range message said the end must be
+    after the start, which a one-day range is not, yet it is answered."""
+    r = Client().get("/api/v1/indices/scorecard?start=2026-11-10&end=2026-11-10")
+    assert r.status_code == 200, r.content[:300]
+    with translation.override("en"):
+        assert str(errors.END_BEFORE_START.message) == "The end date cannot be earlier than the start date."
