@@ -156,10 +156,14 @@ def inputs_generation(province_code: str) -> Any:
     figures; renewed first when this connection's transaction has written them since it last read it."""
     key = _inputs_key(province_code)
     written = transaction.get_connection().__dict__.get("coso_inputs_written")
+    page = _PAGE.get()
     if written and key in written:
         written.discard(key)
         _renew(key)
-    return _read_generations([key])[key]
+        if page is not None:
+            page.generations.pop(key, None)
+    # inside a page, read once with the page's other generations (the dashboard asks for this month's and last month's)
+    return _generations([key])[key]
 
 
 def bump_catalogue() -> None:

@@ -446,3 +446,20 @@ def test_dashboard_strengths_translate_each_label_once_in_the_page_language(nove
     assert [i.label for p in first.pillars for i in p.inputs] == [i.label for p in second.pillars for i in p.inputs]
     assert {i.key: (i.label, i.source) for p in first.pillars for i in p.inputs}.items() <= expected.items()
     assert any(label != str(i.label) for i in strength.INPUTS.values() for label, _ in [expected[i.key]])  # English differs
+
+
+def test_the_leaders_dashboard_reads_the_inputs_generation_once_on_a_miss(november, commune, other_commune, users, login):
+    """The dashboard scores this month and last month: the province's inputs generation is read once for the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from coso.indices import cache as figures_cache
+
+    services.rollups_rebuild()
+    c = login(users["leader"])
+    assert c.get("/chi-so/?period=2026-11").status_code == 200
+    figures_cache.bump_catalogue()
+    with CaptureQueriesContext(connection) as q:
+        assert c.get("/chi-so/?period=2026-11").status_code == 200
+    reads = [x["sql"] for x in q.captured_queries if "coso_cache" in x["sql"] and "gen:inputs" in x["sql"] and x["sql"].lstrip().startswith("SELECT")]
+    assert len(reads) == 1, [x["sql"][:150] for x in q.captured_queries if "coso_cache" in x["sql"]]
