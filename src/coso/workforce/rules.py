@@ -18,6 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext
+
 DATA_DIR = Path(__file__).parent / "data"
 
 # Ordered levels (index = rank). A requirement is met when the person's rank >= the required rank.
@@ -85,7 +87,15 @@ def offices() -> dict[str, dict[str, Any]]:
 
 
 def position_name(code: str) -> str:
-    return positions().get(code, {}).get("name", code)
+    """The position's name in the active language (names listed for translation in position_names.py)."""
+    name = positions().get(code, {}).get("name")
+    return gettext(name) if name else code
+
+
+def office_name(code: str) -> str:
+    """The office's name in the active language (names listed for translation in position_names.py)."""
+    name = offices().get(code, {}).get("name")
+    return gettext(name) if name else code
 
 
 def office_of(position_code: str) -> str:

@@ -332,7 +332,7 @@ def quota_for(unit: dict[str, Any], *, on: dt.date, offices: Mapping[str, int], 
         for office in sorted(set(defaults) | set(assigned) | {o for o in offices if o}):
             quota = assigned.get(office, defaults.get(office, 0))
             staff = offices.get(office, 0)
-            lines.append({"office": rules.offices().get(office, {}).get("name", office), "quota": quota, "staff": staff, "diff": staff - quota,
+            lines.append({"office": rules.office_name(office), "quota": quota, "staff": staff, "diff": staff - quota,
                           "assigned": office in assigned})
     total_quota = sum(line["quota"] for line in lines if not line["office"].startswith("Không chuyên trách"))
     total_staff = sum(line["staff"] for line in lines if not line["office"].startswith("Không chuyên trách"))
@@ -689,7 +689,7 @@ def surplus_people(*, fetched_by: Any, commune_code: str, on: dt.date) -> dict[s
         kinds[p["kind"]] = kinds.get(p["kind"], 0) + 1
     policy = Policy(on)
     quota = quota_for(dict(unit), on=on, offices=offices, kinds=kinds, policy=policy)
-    office_names = {code: rules.offices().get(code, {}).get("name", code) for code in offices}
+    office_names = {code: rules.office_name(code) for code in offices}
     over = {line["office"]: line for line in quota["lines"] if line["diff"] > 0}
     whole_unit = "Cán bộ, công chức" in over  # Decree 33 regime: one quota for the whole unit
     rows = []

@@ -340,7 +340,7 @@ def person_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     sees_full = sees_full_citizen_id(request.user)
     if not sees_full:
         initial["citizen_id"] = mask_citizen_id(person.citizen_id, None)
-    positions = [(code, p.get("name", code)) for code, p in positions_for(person.province_code, person.commune_code).items()]
+    positions = [(code, gettext(p["name"]) if p.get("name") else code) for code, p in positions_for(person.province_code, person.commune_code).items()]
     form = PersonEditForm(request.POST if action == "person" else None, initial=initial)
     pform = PositionAddForm(request.POST if action == "position" else None, initial={"version": person.version}, positions=positions, prefix="pos")
     if action == "person" and form.is_valid():
