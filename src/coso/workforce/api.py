@@ -16,6 +16,7 @@ from ninja.responses import Status
 from coso.core.api_body import body_in_scope, json_body_doc, query_doc, query_in_scope
 from coso.core.masking import log_personal_list_read, log_personal_read, mask_citizen_id
 from coso.core.params import Month, Quarter, SmallCount, Year, year_query, years_query
+from coso.core.scoping import can_see_unit, require_roles
 from coso.core.types import AuthedHttpRequest
 from coso.workforce import errors, selectors, services
 from coso.workforce.models import Person
@@ -131,11 +132,16 @@ def person(request: HttpRequest, pk: int):
 def person_create(request: AuthedHttpRequest, payload: PersonIn):
     from coso.units.models import AdministrativeUnit
 
+    # Who may write, and where, before what is written: the position is checked against the catalogue of the commune named,
+    # which for another province would tell whether that province defined the position.
+    require_roles(request.user, *services.REGISTER_EDIT_ROLES)
     data = payload.dict()
     code = data.pop("commune_code") or request.user.commune_code
     unit = AdministrativeUnit.objects.filter(code=code, level="commune").first()
     if unit is None:
         raise errors.UNKNOWN_COMMUNE(details={"fields": {"commune_code": ["Không tồn tại"]}})
+    if not can_see_unit(request.user, province_code=unit.province_code, commune_code=unit.code):
+        raise errors.OUT_OF_SCOPE()
     if data["position_code"] not in positions_for(unit.province_code, unit.code):
         raise errors.UNKNOWN_POSITION(details={"fields": {"position_code": ["Không có"]}})
     p = services.person_create(actor=request.user, province_code=unit.province_code, commune_code=unit.code, **data)
