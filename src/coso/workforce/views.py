@@ -39,7 +39,7 @@ def _on(request: HttpRequest) -> dt.date:
         try:
             on = services.parse_vn_date(raw)
         except ValueError:
-            messages.error(request, "Ngày rà soát phải theo định dạng dd/mm/yyyy; đang dùng ngày hôm nay.")
+            messages.error(request, gettext("Ngày rà soát phải theo định dạng dd/mm/yyyy; đang dùng ngày hôm nay."))
         else:
             try:
                 selectors.check_review_date(on)
@@ -156,7 +156,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             errors = exc.details.get("rows", [])
             refused = True
         else:
-            messages.success(request, f"Đã nhập {n} người.")
+            messages.success(request, gettext("Đã nhập %(n)s người.") % {"n": n})
             return redirect("workforce:people")
     return render(request, "workforce/import.html", {"form": form, "errors": errors}, status=400 if refused else 200)
 
@@ -221,9 +221,9 @@ def evaluations(request: AuthedHttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, exc.message)
             if exc.details.get("candidates"):
-                messages.error(request, "Người được đề nghị xuất sắc: " + ", ".join(exc.details["candidates"]))
+                messages.error(request, gettext("Người được đề nghị xuất sắc: %(names)s") % {"names": ", ".join(exc.details["candidates"])})
         else:
-            messages.success(request, f"Đã phê duyệt {len(approved)} phiếu.")
+            messages.success(request, gettext("Đã phê duyệt %(n)s phiếu.") % {"n": len(approved)})
         return redirect(f"{request.path}?year={year}&commune={commune}")
     qs = selectors.evaluation_list(fetched_by=request.user, year=year, commune=commune if selectors.can_use_register(request.user) else "",
                                    status=request.GET.get("status", ""))
@@ -272,7 +272,7 @@ def evaluation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 item_form = WorkItemForm(request.POST, prefix="item")
                 if item_form.is_valid():
                     services.work_item_add(actor=request.user, evaluation=ev, **item_form.cleaned_data)
-                    messages.success(request, "Đã thêm công việc.")
+                    messages.success(request, gettext("Đã thêm công việc."))
                     return redirect("workforce:evaluation", pk=ev.pk)
             elif action in ("self", "lead"):
                 form = AssessForm(request.POST, prefix=action, regime=rule["regime"], leader=action == "lead")
@@ -288,7 +288,7 @@ def evaluation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     else:
                         services.leader_assess(actor=request.user, evaluation=ev, degradation=d.get("degradation", False),
                                                leader_corruption=d.get("leader_corruption", False), **kwargs)
-                    messages.success(request, "Đã lưu đánh giá.")
+                    messages.success(request, gettext("Đã lưu đánh giá."))
                     return redirect("workforce:evaluation", pk=ev.pk)
             elif action == "approve":
                 try:
@@ -296,11 +296,11 @@ def evaluation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 except ValueError:  # not the version the page was given (a tampered form): as stale as an old one
                     raise workforce_errors.LOCK_CONFLICT() from None
                 services.approve(actor=request.user, evaluations=[ev], versions={ev.pk: version})
-                messages.success(request, "Đã phê duyệt.")
+                messages.success(request, gettext("Đã phê duyệt."))
                 return redirect("workforce:evaluation", pk=ev.pk)
             elif action == "dossiers":
                 n = services.import_dossier_items(actor=request.user, evaluation=ev)
-                messages.success(request, f"Đã lấy {n} mục công việc từ một cửa.")
+                messages.success(request, gettext("Đã lấy %(n)s mục công việc từ một cửa.") % {"n": n})
                 return redirect("workforce:evaluation", pk=ev.pk)
             elif action == "tasks":
                 n = services.import_task_items(actor=request.user, evaluation=ev)
