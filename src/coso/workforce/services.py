@@ -800,6 +800,8 @@ def work_item_add(*, actor: Any, evaluation: Evaluation, title: str, points: Dec
         raise PermissionDeniedError()
     if not month and not quarter:
         raise workforce_errors.PERIOD_REQUIRED(details={"fields": {"month": ["Cần chọn tháng hoặc quý"]}})
+    if month and quarter and (month - 1) // 3 + 1 != quarter:
+        raise workforce_errors.MONTH_NOT_IN_QUARTER(month=month, quarter=quarter)
     item = WorkItem(person=ev.person, year=ev.year, month=month, quarter=quarter, title=nfc(title), points=Decimal(str(points)), completed=completed,
                     failed_reviews=failed_reviews, delays=delays, excused=excused, source=source, source_ref=source_ref,
                     province_code=ev.province_code, commune_code=ev.commune_code)
