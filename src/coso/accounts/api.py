@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -199,6 +200,10 @@ def staff_patch(request: AuthedHttpRequest, pk: int) -> Any:
     if "unit_code" in changes:
         changes["unit"] = _unit(request.user, changes.pop("unit_code"))
     changes = {k: v for k, v in changes.items() if v is not None or k == "unit"}
+    # A field the schema does not declare (username, is_active, is_superuser…) is not dropped with a 200 that changed nothing:
+    # the service refuses it (invalid-fields).
+    body = json.loads(request.body or b"{}")
+    changes.update(dict.fromkeys(set(body if isinstance(body, dict) else ()) - set(StaffPatch.model_fields)))
     try:
         return _out(services.staff_update(actor=request.user, user=target, **changes))
     except ApplicationError as exc:
