@@ -368,9 +368,12 @@ def stats(request: HttpRequest, start: dt.date | None = None, end: dt.date | Non
         raise errors.STATS_FORBIDDEN()
     if group not in STATS_GROUPS:  # ignored, it answered the totals without any breakdown
         raise errors.STATS_GROUP_INVALID(details={"allowed": list(STATS_GROUPS)})
+    if start is None:
+        selectors.check_period_days(end=end)  # the default start, a year before the end, is computed from it
     end = end or timezone.localdate()
     start = start or end - dt.timedelta(days=364)
     selectors.check_register_period(start, end)  # in order and at most three years, as the register and the stats page
+    selectors.check_period_days(start=start, end=end)
     data = selectors.stats(fetched_by=request.user, start=start, end=end, commune_code=commune, procedure_code=procedure, group_by=group)
     data["monthly"] = [{"month": m["m"].strftime("%Y-%m"), "received": m["received"], "ok": m["ok"], "late": m["late"]} for m in data["monthly"] if m["m"]]
     data["start"], data["end"] = start.isoformat(), end.isoformat()
@@ -387,6 +390,7 @@ def register(request: AuthedHttpRequest, fmt: str, start: dt.date, end: dt.date)
     from coso.dossiers.views import _unit_label
 
     selectors.check_register_period(start, end)
+    selectors.check_period_days(start=start, end=end)
     rows = selectors.register_rows(fetched_by=request.user, start=start, end=end)
     if rows.count() > register_jobs.REGISTER_MAX_ROWS:  # the page's and the export job's limit: a longer register goes by periods
         raise errors.TOO_MANY_ROWS(details={"max": register_jobs.REGISTER_MAX_ROWS})

@@ -460,6 +460,14 @@ def check_register_period(start: dt.date, end: dt.date) -> None:
         raise errors.PREPARE_INVALID_PERIOD(details={"fields": {"start": ["Khoảng thời gian tối đa 3 năm."]}})
 
 
+def check_period_days(**days: dt.date | None) -> None:
+    """Each day of a period within the days the project works with (``coso.core.params``), refused on its field as the
+    pages' forms do (``validate_day``): a year earlier than 1/1/0001 or the day after 31/12/9999 cannot be computed."""
+    for name, day in days.items():
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise errors.DATE_OUT_OF_RANGE(first=FIRST_DAY.strftime("%d/%m/%Y"), last=LAST_DAY.strftime("%d/%m/%Y"), field=name)
+
+
 def register_rows(*, fetched_by: Any, start: dt.date, end: dt.date, commune_code: str = "") -> QuerySet:
     """The register (Mẫu 07 from 1/7/2025, Mẫu 06 before): dossiers received in the period, in code order."""
     a, b = period_bounds(start, end)
