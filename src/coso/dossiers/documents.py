@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from reportlab.platypus import KeepTogether
 
@@ -361,31 +362,35 @@ def register_xlsx(rows: Any, *, title_unit: str, start: dt.date, end: dt.date) -
     }])
 
 
+# The statistics workbook is not a legal form (unlike the register, Mẫu 06/07): it follows the reader's language.
 STAT_COLUMNS = [
-    ("received", "Tiếp nhận"), ("online", "Trực tuyến"), ("finished", "Đã giải quyết"), ("early", "Trước hạn"), ("on_time", "Đúng hạn"),
-    ("late", "Trễ hạn"), ("pending", "Đang giải quyết"), ("supplemented", "Có bổ sung"), ("refused", "Từ chối"), ("avg_days", "TB ngày xử lý"),
-    ("on_time_rate", "Tỷ lệ đúng hạn (%)"), ("online_share", "Tỷ lệ trực tuyến (%)"),
+    ("received", gettext_lazy("Tiếp nhận")), ("online", gettext_lazy("Trực tuyến")), ("finished", gettext_lazy("Đã giải quyết")),
+    ("early", gettext_lazy("Trước hạn")), ("on_time", gettext_lazy("Đúng hạn")), ("late", gettext_lazy("Trễ hạn")),
+    ("pending", gettext_lazy("Đang giải quyết")), ("supplemented", gettext_lazy("Có bổ sung")), ("refused", gettext_lazy("Từ chối")),
+    ("avg_days", gettext_lazy("TB ngày xử lý")), ("on_time_rate", gettext_lazy("Tỷ lệ đúng hạn (%)")),
+    ("online_share", gettext_lazy("Tỷ lệ trực tuyến (%)")),
 ]
 
 
 def stats_xlsx(data: dict[str, Any], *, label: str, group_label: str, group_key: Any) -> bytes:
-    headers = [group_label] + [h for _k, h in STAT_COLUMNS]
+    headers = [str(group_label)] + [str(h) for _k, h in STAT_COLUMNS]
 
     def row(name: str, r: dict[str, Any]) -> list[Any]:
         return [name] + [round(r[k], 2) if isinstance(r.get(k), float) else r.get(k) for k, _h in STAT_COLUMNS]
 
-    rows = [row(group_key(r), r) for r in data["rows"]] + [row("Tổng cộng", data["total"])]
+    rows = [row(group_key(r), r) for r in data["rows"]] + [row(gettext("Tổng cộng"), data["total"])]
     t = data["total"]
     summary = [
-        ["Phiếu xin lỗi", t["apologies"]],
-        ["Rất hài lòng", t["ratings"].get("very_satisfied", 0)],
-        ["Hài lòng", t["ratings"].get("satisfied", 0)],
-        ["Không hài lòng", t["ratings"].get("unsatisfied", 0)],
-        ["Tỷ lệ hài lòng (%)", round(t["satisfaction_rate"], 2) if t["satisfaction_rate"] is not None else None],
+        [gettext("Phiếu xin lỗi"), t["apologies"]],
+        [gettext("Rất hài lòng"), t["ratings"].get("very_satisfied", 0)],
+        [gettext("Hài lòng"), t["ratings"].get("satisfied", 0)],
+        [gettext("Không hài lòng"), t["ratings"].get("unsatisfied", 0)],
+        [gettext("Tỷ lệ hài lòng (%)"), round(t["satisfaction_rate"], 2) if t["satisfaction_rate"] is not None else None],
     ]
+    period = gettext("Từ %(start)s đến %(end)s") % {"start": format_date(data["start"]), "end": format_date(data["end"])}
     return workbook_bytes([
-        {"title": "Thống kê", "heading": [f"THỐNG KÊ HỒ SƠ — {label}", f"Từ {format_date(data['start'])} đến {format_date(data['end'])}"], "headers": headers, "rows": rows},
-        {"title": "Hài lòng", "headers": ["Chỉ tiêu", "Giá trị"], "rows": summary},
+        {"title": gettext("Thống kê"), "heading": [gettext("THỐNG KÊ HỒ SƠ — %(unit)s") % {"unit": label}, period], "headers": headers, "rows": rows},
+        {"title": gettext("Hài lòng"), "headers": [gettext("Chỉ tiêu"), gettext("Giá trị")], "rows": summary},
     ])
 
 

@@ -437,7 +437,7 @@ def stats(request: AuthedHttpRequest) -> HttpResponse:
             r["label"] = r["procedure_version__procedure__name"]
     label = _unit_label(user)
     if request.GET.get("format") == "xlsx" and not form.errors:  # a refused period: the page shows why instead of another period's figures
-        body = documents.stats_xlsx(data, label=label, group_label="Xã/phường" if group == "commune" else "Thủ tục", group_key=lambda r: r["label"])
+        body = documents.stats_xlsx(data, label=label, group_label=_("Xã/phường") if group == "commune" else _("Thủ tục"), group_key=lambda r: r["label"])
         resp = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         resp["Content-Disposition"] = f'attachment; filename="thong-ke-ho-so-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
         return resp
