@@ -310,3 +310,21 @@ def test_a_day_outside_the_calendar_is_refused_on_its_field_api_like_the_page(lo
         assert r.json()["code"] == "invalid-date" and r.json()["details"]["fields"] == expected, r.json()
     page = c.get("/dossiers/stats/", query)
     assert page.status_code == 200 and field in page.context["form"].errors
+
+
+@pytest.mark.parametrize(("params", "field", "message"), [
+    ({"start": "0001-01-01", "end": "2026-03-31"}, "start", "Ngày phải trong khoảng 01/01/1900–31/12/2200."),
+    ({"start": "2026-01-01", "end": "31/12/9999"}, "end", "Ngày phải trong khoảng 01/01/1900–31/12/2200."),
+    ({"start": "2026-01-01", "end": "hôm qua"}, "end", "Ngày không hợp lệ: hôm qua."),
+    ({"start": "", "end": "2026-03-31"}, "start", "Ngày không hợp lệ: (trống)."),
+])
+def test_the_register_export_job_names_a_bad_day_in_the_error_shape(login, users, params, field, message):
+    """The register export refused a bad day with details {"field": "start"}, not the one error shape's
+    {"fields": {"start": [message]}} that clients and forms read a field's error from."""
+    from coso.jobs.models import ExportJob
+
+    r = login(users["onestop"]).post("/api/v1/jobs/exports", {"kind": "dossiers.register", "params": {"format": "xlsx", **params}},
+                                     content_type="application/json")
+    assert r.status_code == 400, r.content[:300]
+    assert r.json()["code"] == "invalid-date" and r.json()["details"]["fields"] == {field: [message]}, r.json()
+    assert not ExportJob.objects.exists()
