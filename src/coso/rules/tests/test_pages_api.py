@@ -119,21 +119,27 @@ def test_withdraw_page_refuses_a_value_of_another_rule_than_the_one_its_address_
     assert not Rule.objects.filter(pk=row.pk).exists()
 
 
+def _coming_value_of_another_province(login, make_user, other_province):  # type: ignore[no-untyped-def]
+    """Another province's administrator and the id of the value they set from a coming day (call inside ``NOW``)."""
+    from coso.accounts.roles import Role
+
+    theirs = make_user("admin01", Role.PROVINCE_ADMIN, other_province)
+    r = login(theirs).post(f"{API}/changes", {"key": KEY, "value": 12, "valid_from": "2026-12-14", "reason": "Nghị quyết của HĐND"},
+                           content_type="application/json")
+    assert r.status_code == 201, r.content
+    return theirs, r.json()["rule"]["id"]
+
+
 @pytest.mark.parametrize("who", ["province_admin", "leader"])
 @pytest.mark.parametrize("reason", ["nhầm", " "])
 def test_withdrawing_another_province_s_value_answers_404_as_one_that_does_not_exist(login, users, make_user, other_province, who, reason):
     """DELETE /api/v1/rules/changes/{id} of another province's coming value answered 403 (“only your province”, and 400 for a
     blank reason) where an id that does not exist answers 404: it told any staff member that the value exists. It is now
     not found whatever the reason, and nothing changes."""
-    from coso.accounts.roles import Role
     from coso.core.models import AuditLog
 
     with time_machine.travel(NOW, tick=False):
-        theirs = make_user("admin01", Role.PROVINCE_ADMIN, other_province)
-        r = login(theirs).post(f"{API}/changes", {"key": KEY, "value": 12, "valid_from": "2026-12-14", "reason": "Nghị quyết của HĐND"},
-                               content_type="application/json")
-        assert r.status_code == 201, r.content
-        rid = r.json()["rule"]["id"]
+        theirs, rid = _coming_value_of_another_province(login, make_user, other_province)
         c = login(users[who])
         audit = AuditLog.objects.count()
         missing = c.delete(f"{API}/changes/{rid + 1000}?reason={reason}")
@@ -151,15 +157,10 @@ def test_withdrawing_another_province_s_value_with_a_bad_reason_answers_404(logi
     """The reason is a query parameter that django-ninja validated before the endpoint ran: another province's coming value
     with no reason, an empty or a too long one answered 422 where an id that does not exist answers 404. The scope is now
     checked first; its own administrator still gets the 422 validation error, and nothing changes."""
-    from coso.accounts.roles import Role
     from coso.core.models import AuditLog
 
     with time_machine.travel(NOW, tick=False):
-        theirs = make_user("admin01", Role.PROVINCE_ADMIN, other_province)
-        r = login(theirs).post(f"{API}/changes", {"key": KEY, "value": 12, "valid_from": "2026-12-14", "reason": "Nghị quyết của HĐND"},
-                               content_type="application/json")
-        assert r.status_code == 201, r.content
-        rid = r.json()["rule"]["id"]
+        theirs, rid = _coming_value_of_another_province(login, make_user, other_province)
         def state():  # type: ignore[no-untyped-def]  # the writes' audit entries (not the sign-ins) and the rule book
             return AuditLog.objects.exclude(verb__in=["", "login"]).count(), list(Rule.objects.order_by("pk").values_list("pk", "valid_from", "valid_to"))
 
