@@ -212,6 +212,10 @@ LOOKUP_MAX_FAILURES_PER_CODE = config(
     "LOOKUP_MAX_FAILURES_PER_CODE", 20,
     help_text="Failed look-ups of one dossier code per hour (all addresses) after which only addresses that have not failed on it may try.",
 )
+INDICES_PUBLIC_RANGES_PER_HOUR = config(
+    "INDICES_PUBLIC_RANGES_PER_HOUR", 60,
+    help_text="Distinct date ranges (not months, quarters or years) one client address may ask of the published 766 index per hour, signed out.",
+)
 # Two-factor sign-in (TOTP, django-otp). Administrators must use it; other staff may.
 COSO_OTP_REQUIRED_ROLES = ["province_admin", "system_admin"]
 OTP_TOTP_ISSUER = config("OTP_TOTP_ISSUER", "Coso", help_text="Issuer name shown in authenticator apps for two-factor sign-in.")

@@ -15,6 +15,7 @@ from coso.core.types import AuthedHttpRequest
 from coso.indices import errors, periods, selectors
 from coso.indices.cache import page_of_figures
 from coso.indices.catalogue import INDICATOR_BY_CODE
+from coso.indices.throttle import check_public_range
 
 router = Router(tags=["indices"])
 
@@ -45,6 +46,7 @@ def _scoped_commune(request: AuthedHttpRequest, code: str) -> Any:
 @page_of_figures
 def scorecard(request: HttpRequest, level: str = "national", code: str = "", period: str = "", start: str = "", end: str = "") -> dict[str, Any]:
     p = _period(period, start, end)
+    check_public_range(request, p)
     if level == "commune":
         unit = _unit(code, "commune")
         card = selectors.commune_card(unit.code, unit.province_code, p)
@@ -71,6 +73,7 @@ def scorecard(request: HttpRequest, level: str = "national", code: str = "", per
 @page_of_figures
 def ranking(request: HttpRequest, province: str = "", period: str = "", start: str = "", end: str = "") -> dict[str, Any]:
     p = _period(period, start, end)
+    check_public_range(request, p)
     rows = selectors.commune_ranking(_unit(province, "province").code, p) if province else selectors.province_ranking(p)
     prev = p.previous()
     return {

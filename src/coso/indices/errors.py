@@ -16,3 +16,4 @@ PROVINCE_FIGURE_YEAR = ErrorCode("province-figure-year", _("Năm phải từ %(f
 PROVINCE_FIGURE_DOCUMENT = ErrorCode("province-figure-document", _("Ghi số, ngày của văn bản công bố số liệu (tối đa 200 ký tự)."), field="document")
 PROVINCE_FIGURE_ROWS = ErrorCode("province-figure-rows", _("Chưa lưu: %(n)s ô có lỗi, xem từng dòng."))
 PROVINCE_FIGURE_FILE = ErrorCode("province-figure-file", _("Chọn một tệp Excel (.xlsx) không quá 5 MB."), field="file")
+TOO_MANY_RANGES = ErrorCode("too-many-ranges", _("Bạn đã xem quá nhiều khoảng thời gian tự chọn trong một giờ. Vui lòng chọn tháng, quý, năm hoặc thử lại sau."), status=429)

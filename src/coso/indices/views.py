@@ -23,6 +23,7 @@ from coso.indices.cache import page_of_figures
 from coso.indices.catalogue import GROUPS, INDICATOR_BY_CODE
 from coso.indices.engine import Scorecard
 from coso.indices.periods import Period
+from coso.indices.throttle import check_public_range
 
 
 def exports_in_vietnamese(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -56,8 +57,8 @@ def _period_or_error(request: HttpRequest) -> tuple[Period | None, str]:
         return None, exc.message
 
 
-def _error(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "indices/error.html", {"message": message}, status=400)
+def _error(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    return render(request, "indices/error.html", {"message": message}, status=status)
 
 
 def _group_chart(card: Scorecard, compare: Scorecard | None = None, compare_label: str = "") -> dict[str, Any]:
@@ -380,6 +381,12 @@ def public(request: HttpRequest) -> HttpResponse:
     period, error = _period_or_error(request)
     if period is None:
         return _error(request, error)
+    try:
+        check_public_range(request, period)
+    except ApplicationError as exc:
+        response = _error(request, exc.message, status=exc.status)
+        response["Retry-After"] = str(exc.details["retry_after"])
+        return response
     # the links to the level above keep the period as typed (a date range has no ``?period=``)
     ctx: dict[str, Any] = {"period": period, "previous": period.previous(), "public": True, "period_qs": urlencode(period.query())}
     commune_code, province_code = request.GET.get("commune", "").strip(), request.GET.get("province", "").strip()
