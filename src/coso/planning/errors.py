@@ -43,6 +43,7 @@ PIN_NOT_POSSIBLE = ErrorCode("pin-not-possible", _("Không chọn cố định �
                                                    "tiêu chuẩn nào của người này trong năm và đơn vị của kế hoạch, hoặc người này đã được loại trừ."),
                              field="pinned")
 NOT_IN_PLAN = ErrorCode("not-in-plan", _("Người này không có trong kế hoạch với khóa học đã chọn."))
+COURSE_EXISTS = ErrorCode("course-exists", _("Đã có khóa học “%(name)s” năm %(year)s cùng loại và ngày khai giảng của đơn vị này."), status=409)
 COURSE_START_YEAR = ErrorCode("invalid-date", _("Ngày bắt đầu khóa học phải trong năm %(year)s của khóa học."), field="starts_on")
 COMPLETION_BEFORE_START = ErrorCode("invalid-date", _("Ngày hoàn thành phải từ ngày bắt đầu khóa học (%(day)s) trở đi."), field="ended_on")
 ALREADY_COMPLETED = ErrorCode("already-completed", _("Đã ghi nhận hoàn thành khóa học này."), status=409)

@@ -315,7 +315,13 @@ def course_create(*, actor: Any, province_code: str, commune_code: str = "", kin
     course = Course(province_code=province_code, commune_code=commune_code, kind=kind, name=name or COURSE_KINDS[kind]["name"], year=year,
                     duration_days=duration_days, seats=seats, cost_per_person=cost_per_person, starts_on=starts_on)
     course.full_clean()
-    return audited_create(course, actor=actor, verb="planning.course_create")
+    with transaction.atomic():
+        # The same course submitted twice (a double click, a repeated call) is recorded once.
+        locks.lock(Course, "planning.course", f"{province_code}:{commune_code}")
+        if Course.objects.filter(province_code=province_code, commune_code=commune_code, kind=kind, name=course.name, year=year,
+                                 starts_on=starts_on).exists():
+            raise errors.COURSE_EXISTS(name=gettext(course.name), year=year)
+        return audited_create(course, actor=actor, verb="planning.course_create")
 
 
 def plan_build(*, actor: Any, province_code: str, commune_code: str = "", year: int, budget: int, per_person_limit: int | None = None,

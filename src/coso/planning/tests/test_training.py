@@ -163,3 +163,28 @@ def test_completion_before_the_course_started_is_refused(users, commune, login):
     assert AuditLog.objects.count() == audits and plan.result.get("completed", []) == []
     r = c.post(f"/quy-hoach/dao-tao/ke-hoach/{plan.pk}/", {"person": cand.pk, "course": dated.pk, "ended_on": "30/10/2026"}, follow=True)
     assert Person.objects.get(pk=cand.pk).political_theory == "trung_cap"
+
+
+@pytest.mark.django_db
+def test_a_course_submitted_twice_is_created_once(users, commune, login):
+    """The course form sent twice (a double click) created two identical courses: the second is refused, nothing is created twice."""
+    from coso.core.exceptions import ConflictError
+    from coso.core.models import AuditLog
+    from coso.planning.models import Course
+
+    ha = users["home_affairs"]
+    kw = {"province_code": commune.province_code, "commune_code": commune.code, "kind": "llct_trung_cap", "name": "", "year": 2027,
+          "duration_days": 60, "seats": 5, "starts_on": D(2027, 3, 1)}
+    services.course_create(actor=ha, **kw)
+    with pytest.raises(ConflictError) as e:
+        services.course_create(actor=ha, **kw)
+    assert e.value.code == "course-exists"
+    services.course_create(actor=ha, **{**kw, "starts_on": D(2027, 9, 1)})  # the same course again later in the year is another course
+    assert Course.objects.count() == 2
+    c = login(ha)
+    form = {"action": "course", "kind": "tin_hoc_co_ban", "name": "Tin học cơ bản", "year": "2027", "duration_days": "5", "seats": "20", "starts_on": ""}
+    c.post("/quy-hoach/dao-tao/", form)
+    r = c.post("/quy-hoach/dao-tao/", form, follow=True)
+    assert r.status_code == 200 and "Đã có khóa học" in r.content.decode()
+    assert Course.objects.filter(kind="tin_hoc_co_ban").count() == 1
+    assert AuditLog.objects.filter(verb="planning.course_create").count() == 3
