@@ -98,8 +98,12 @@ def unit_structure(*, fetched_by: Any, term: str, commune: str = "") -> dict[str
         qs = qs.filter(commune_code=commune)
     ids = sorted(set(qs.values_list("person_id", flat=True)))
     start = catalogue.term_start(term)
+    # One commune's figures are compared with that commune's targets (its own value over the province's), as its lists are.
+    commune = commune or getattr(fetched_by, "commune_code", "") or ""
     province = getattr(fetched_by, "province_code", "") or ""
-    r = checks.PlanningRules(timezone.localdate(), province)
+    if commune and not province:  # a system administrator looking at one commune: the commune's province
+        province = next(iter(Candidate.objects.filter(commune_code=commune).values_list("province_code", flat=True)[:1]), "")
+    r = checks.PlanningRules(timezone.localdate(), province, commune)
     return structure_with_targets(list(wf.planning_profiles(ids, on=start).values()), r=r, on=start)
 
 

@@ -189,3 +189,24 @@ def test_review_reads_the_communes_own_rule_values_as_adding_a_candidate_does(us
     assert e.value.code == "not-eligible"
     counts = services.review_run(on=D(2026, 6, 1))
     assert counts["proposed"] == 1 and RemovalProposal.objects.get().candidate_id == cand.pk
+
+
+def test_unit_structure_reads_the_communes_own_targets(users, commune, plist, monkeypatch):
+    """The structure figures of a commune's planning compare its shares with the commune's own targets when the commune
+    has a value (as the list page and adding a candidate read them); the list of lists read the province's value only."""
+    import dataclasses
+
+    from coso.planning import selectors
+    from coso.rules import registry
+    from coso.rules.testing import set_rule
+
+    key = "planning.structure.women_target"
+    monkeypatch.setitem(registry._REGISTRY, key, dataclasses.replace(registry.declaration(key), scopes=registry.SCOPES))
+    add(users, plist, person(commune, full_name="Nguyễn Thị Hoa", gender="female"))
+    set_rule(key, 40, valid_from=D(2026, 2, 1), province_code=commune.province_code, commune_code=commune.code)
+    for user, code in ((users["home_affairs"], ""), (users["province_home_affairs"], commune.code)):
+        s = selectors.unit_structure(fetched_by=user, term="2030-2035", commune=code)
+        women = next(line for line in s["lines"] if line["key"] == "women")
+        assert float(women["target"]) == 40
+    s = selectors.unit_structure(fetched_by=users["province_home_affairs"], term="2030-2035")
+    assert float(next(line for line in s["lines"] if line["key"] == "women")["target"]) == 25  # the whole province: its own value
