@@ -215,14 +215,16 @@ def review_run(*, on: dt.date, actor: Any = None, province_code: str = "", commu
         if issues:
             flagged.append(((pk, prov, commune), issues))
     for i in range(0, len(flagged), 5000):
-        _propose(flagged[i:i + 5000], on=on, actor=actor)
-    counts["proposed"] = len(flagged)
+        written = _propose(flagged[i:i + 5000], on=on, actor=actor)
+        counts["proposed"] += written
+        counts["already"] += len(flagged[i:i + 5000]) - written
     return counts
 
 
-def _propose(flagged: list[tuple[tuple[int, str, str], list[dict[str, Any]]]], *, on: dt.date, actor: Any) -> None:
+def _propose(flagged: list[tuple[tuple[int, str, str], list[dict[str, Any]]]], *, on: dt.date, actor: Any) -> int:
     """Write the proposals of a batch ((candidate id, province, commune), issues), their history lines and audit entries
-    in one transaction (one prepared INSERT per table)."""
+    in one transaction (one prepared INSERT per table); returns how many were written (a candidate proposed meanwhile
+    by another review running side by side is skipped)."""
     from coso.core.bulk import insert_values
     from coso.core.dbfunctions import IdsIn
     from coso.core.models import AuditLog
@@ -232,6 +234,14 @@ def _propose(flagged: list[tuple[tuple[int, str, str], list[dict[str, Any]]]], *
     event_actor = (getattr(actor, "display_name", "") or getattr(actor, "username", "")) if actor else "Coso"
     label = RemovalProposal._meta.label
     with transaction.atomic():
+        # Another review (a second click, the daily job) may have proposed some of these since they were read: under the
+        # review's lock, the year's proposals are read again and those candidates left out (one proposal a year).
+        locks.lock(RemovalProposal, "planning.review", str(on.year))
+        taken = set(RemovalProposal.objects.filter(IdsIn("candidate_id", [pk for (pk, _p, _c), _i in flagged]), year=on.year)
+                    .values_list("candidate_id", flat=True))
+        flagged = [f for f in flagged if f[0][0] not in taken]
+        if not flagged:
+            return 0
         insert_values(RemovalProposal, ({"candidate_id": pk, "review_on": on, "year": on.year, "reasons": issues, "province_code": prov,
                                          "commune_code": commune} for (pk, prov, commune), issues in flagged))
         ids = dict(RemovalProposal.objects.filter(IdsIn("candidate_id", [pk for (pk, _p, _c), _i in flagged]), year=on.year).order_by()
@@ -245,6 +255,7 @@ def _propose(flagged: list[tuple[tuple[int, str, str], list[dict[str, Any]]]], *
                                   "object_id": str(ids[pk]), "object_repr": f"RemovalProposal object ({ids[pk]})",
                                   "after": {"reasons": [i["text"] for i in issues]}}
                                  for (pk, prov, commune), issues in flagged))
+    return len(flagged)
 
 
 @transaction.atomic

@@ -210,3 +210,29 @@ def test_unit_structure_reads_the_communes_own_targets(users, commune, plist, mo
         assert float(women["target"]) == 40
     s = selectors.unit_structure(fetched_by=users["province_home_affairs"], term="2030-2035")
     assert float(next(line for line in s["lines"] if line["key"] == "women")["target"]) == 25  # the whole province: its own value
+
+
+def test_review_run_twice_at_once_proposes_once(users, commune, plist, monkeypatch):
+    """Two reviews side by side (the "Rà soát" button clicked twice, the daily job while an officer runs it): the second read
+    the year's proposals before the first wrote them, and its insert broke the one-proposal-a-year constraint (a 500). It now
+    skips, under the review's lock, the candidates proposed meanwhile: one proposal, one audit entry."""
+    from coso.core.models import AuditLog
+    from coso.planning import services as svc
+
+    bad = person(commune, full_name="Bị kỷ luật")
+    cand = add(users, plist, bad)
+    discipline(bad, "canh_cao", D(2026, 3, 1))
+    real = svc.wf.planning_profiles
+    calls = []
+
+    def profiles_then_other_review(*args, **kwargs):  # the other review runs whole between this one's read and its write
+        calls.append(1)
+        if len(calls) == 1:
+            assert svc.review_run(on=D(2026, 6, 1), actor=users["province_home_affairs"])["proposed"] == 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(svc.wf, "planning_profiles", profiles_then_other_review)
+    counts = svc.review_run(on=D(2026, 6, 1), actor=users["home_affairs"])
+    assert counts["proposed"] == 0 and counts["already"] == 1
+    assert RemovalProposal.objects.filter(candidate=cand).count() == 1
+    assert AuditLog.objects.filter(verb="planning.review_propose").count() == 1
