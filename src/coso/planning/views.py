@@ -93,11 +93,11 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             if action == "add":
-                services.candidate_add(actor=user, planning_list=plist, person_id=_int(request.POST.get("person"), "Người được quy hoạch"),
+                services.candidate_add(actor=user, planning_list=plist, person_id=_int(request.POST.get("person"), gettext("Người được quy hoạch")),
                                        entered_on=parse_date(request.POST.get("entered_on", "")), decision=request.POST.get("decision", ""))
                 messages.success(request, gettext("Đã đưa vào danh sách quy hoạch."))
             elif action == "remove":
-                cand = selectors.candidate_get(fetched_by=user, pk=_int(request.POST.get("candidate"), "Người trong quy hoạch"))
+                cand = selectors.candidate_get(fetched_by=user, pk=_int(request.POST.get("candidate"), gettext("Người trong quy hoạch")))
                 if cand.planning_list_id != plist.pk:
                     raise Http404
                 services.candidate_remove(actor=user, candidate=cand, on=parse_date(request.POST.get("on", "")),
@@ -131,7 +131,7 @@ def review(request: HttpRequest) -> HttpResponse:
                 messages.success(request, gettext("Đã rà soát %(checked)s người trong quy hoạch: %(proposed)s đề xuất mới đưa ra khỏi quy hoạch "
                                                   "chờ quyết định.") % {"checked": counts["checked"], "proposed": counts["proposed"]})
             else:
-                prop = selectors.proposal_get(fetched_by=user, pk=_int(request.POST.get("proposal"), "Đề xuất"))
+                prop = selectors.proposal_get(fetched_by=user, pk=_int(request.POST.get("proposal"), gettext("Đề xuất")))
                 services.proposal_decide(actor=user, proposal=prop, accept=request.POST.get("action") == "accept",
                                          decision=request.POST.get("decision", ""), note=request.POST.get("note", ""))
                 messages.success(request, gettext("Đã ghi quyết định."))
@@ -160,16 +160,19 @@ def training(request: HttpRequest) -> HttpResponse:
                 starts = request.POST.get("starts_on", "").strip()
                 services.course_create(actor=user, province_code=user.province_code or "", commune_code=user.commune_code or "",
                                        kind=request.POST.get("kind", ""), name=request.POST.get("name", ""),
-                                       year=_int(request.POST.get("year"), "Năm"), duration_days=_int(request.POST.get("duration_days"), "Thời gian"),
-                                       seats=_int(request.POST.get("seats"), "Số chỗ"),
-                                       cost_per_person=_int(cost_raw, "Chi phí") if cost_raw else None,
+                                       year=_int(request.POST.get("year"), gettext("Năm")),
+                                       duration_days=_int(request.POST.get("duration_days"), gettext("Thời gian")),
+                                       seats=_int(request.POST.get("seats"), gettext("Số chỗ")),
+                                       cost_per_person=_int(cost_raw, gettext("Chi phí")) if cost_raw else None,
                                        starts_on=parse_date(starts) if starts else None)
                 messages.success(request, gettext("Đã thêm khóa học."))
                 return redirect("planning:training")
             pinned, excluded = _pins(request.POST.get("pinned", "")), _ids(request.POST.get("excluded", ""))
             plan = services.plan_build(actor=user, province_code=user.province_code or "", commune_code=user.commune_code or "",
-                                       year=_int(request.POST.get("year"), "Năm"), budget=_int(request.POST.get("budget"), "Kinh phí"),
-                                       per_person_limit=_int(request.POST.get("limit"), "Số khóa tối đa") if request.POST.get("limit") else None,
+                                       year=_int(request.POST.get("year"), gettext("Năm")),
+                                       budget=_int(request.POST.get("budget"), gettext("Kinh phí")),
+                                       per_person_limit=(_int(request.POST.get("limit"), gettext("Số khóa tối đa"))
+                                                         if request.POST.get("limit") else None),
                                        pinned=pinned, excluded=excluded)
             return redirect("planning:plan", pk=plan.pk)
         except ApplicationError as exc:
@@ -184,7 +187,7 @@ def _ids(raw: str) -> list[int]:
     out = []
     for part in raw.replace(";", ",").split(","):
         if part.strip():
-            out.append(_int(part, "Mã người loại trừ"))
+            out.append(_int(part, gettext("Mã người loại trừ")))
     return out
 
 
@@ -196,7 +199,7 @@ def _pins(raw: str) -> list[tuple[int, int]]:
         person, sep, course = part.partition(":")
         if not sep:
             raise errors.INVALID_PIN()
-        out.append((_int(person, "Mã người"), _int(course, "Mã khóa")))
+        out.append((_int(person, gettext("Mã người")), _int(course, gettext("Mã khóa"))))
     return out
 
 
@@ -207,8 +210,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(fetched_by=user, pk=pk)
     if request.method == "POST":
         try:
-            services.attendance_complete(actor=user, plan=plan, person_id=_int(request.POST.get("person"), "Mã người"),
-                                         course_id=_int(request.POST.get("course"), "Mã khóa"), ended_on=parse_date(request.POST.get("ended_on", "")),
+            services.attendance_complete(actor=user, plan=plan, person_id=_int(request.POST.get("person"), gettext("Mã người")),
+                                         course_id=_int(request.POST.get("course"), gettext("Mã khóa")),
+                                         ended_on=parse_date(request.POST.get("ended_on", "")),
                                          certificate=request.POST.get("certificate", ""))
         except ApplicationError as exc:
             messages.error(request, exc.message)

@@ -170,3 +170,15 @@ def test_a_course_starting_outside_its_year_is_refused(login, users, setup, star
     assert not Course.objects.exists() and not AuditLog.objects.filter(object_type="planning.Course").exists()
     assert c.post("/quy-hoach/dao-tao/", {**course, "starts_on": "01/03/2027"}).status_code == 302
     assert Course.objects.get().starts_on == D(2027, 3, 1)
+
+
+def test_a_number_refused_on_an_english_page_names_its_field_in_english(login, users):
+    """The training page's numbers refused as not a number or out of range named their field with a Vietnamese literal
+    ("Số chỗ must be a whole number.") on English pages: the field's name is now translated like the message."""
+    c = login(users["home_affairs"])
+    c.cookies["django_language"] = "en"
+    r = c.post("/quy-hoach/dao-tao/", {"action": "course", "kind": "tin_hoc_co_ban", "year": "2027", "duration_days": "5", "seats": "abc"},
+               follow=True)
+    assert "Places must be a whole number." in r.text and "Số chỗ" not in r.text
+    r = c.post("/quy-hoach/dao-tao/", {"year": "năm sau", "budget": "1000"}, follow=True)
+    assert "Year must be a whole number." in r.text
