@@ -19,6 +19,7 @@ import numpy as np
 from coso.accounts.roles import Role
 from coso.assignments import checks, errors, matching
 from coso.assignments.models import Decision, Origin, RotationExemption
+from coso.core.params import FIRST_DAY, LAST_DAY
 from coso.core.scoping import can_see_unit, get_scoped_or_404, scoped
 from coso.planning import catalogue as planning_catalogue
 from coso.planning import selectors as planning
@@ -73,11 +74,19 @@ def _pending(codes: list[str]) -> dict[tuple[str, str], list[Decision]]:
 
 
 # ---------------------------------------------------------------- vacancies
+def check_on(on: dt.date | None) -> None:
+    """Refuse, on its field, a day outside the project's span of dates (``coso.core.params``): a year typed short or long
+    gives figures of no meaning."""
+    if on is not None and not FIRST_DAY <= on <= LAST_DAY:
+        raise errors.DAY_OUT_OF_RANGE(first=FIRST_DAY.strftime("%d/%m/%Y"), last=LAST_DAY.strftime("%d/%m/%Y"))
+
+
 def vacancies(*, fetched_by: Any, on: dt.date | None = None, commune: str = "") -> dict[str, Any]:
     """Per commune: each office's quota (province-assigned or the province default) against the staff in post on ``on``,
     the surplus since the 2025 merger, and the vacant posts — leader posts (slots of the rule book minus holders) and
     the rest of the office quota as civil-servant posts — less the decisions already recorded for them."""
     _require(fetched_by)
+    check_on(on)
     on = on or timezone.localdate()
     units = communes(fetched_by, commune)
     out: dict[str, Any] = {"on": on, "communes": [], "regime": "assigned", "total": Counter()}
@@ -240,8 +249,9 @@ def candidates(*, fetched_by: Any, commune_code: str, position_code: str, on: dt
                facts: Facts | None = None) -> dict[str, Any]:
     """The people ranked for one post: eligible first by fit, then the others by the number of rules failed; every rule shown."""
     _require(fetched_by)
-    on = on or timezone.localdate()
     unit = unit_of(fetched_by, commune_code)
+    check_on(on)
+    on = on or timezone.localdate()
     catalogue = wf.position_catalogue(unit["province_code"], unit["code"], on)
     if position_code not in catalogue:
         raise errors.POSITION_UNKNOWN()
@@ -281,6 +291,7 @@ def match(*, fetched_by: Any, keys: list[str], on: dt.date | None = None, ranked
     """Fill the chosen vacancies at once (one person per post, each person at most one post, every rule respected), exactly,
     beside the greedy baseline and the ranked list of each post."""
     _require(fetched_by)
+    check_on(on)
     on = on or timezone.localdate()
     keys = list(dict.fromkeys(k for k in keys if k))
     if not keys:

@@ -52,6 +52,7 @@ def vacancies(request: HttpRequest) -> HttpResponse:
         raise Http404
     try:
         on = parse_date(request.GET.get("on"), timezone.localdate())
+        selectors.check_on(on)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         on = timezone.localdate()

@@ -53,3 +53,20 @@ def test_page_refuses_a_decision_effective_in_9999(login, users, commune, a):
                {"person": a.pk, "number": "125/QĐ-UBND", "decided_on": "01/12/2026", "effective_on": "31/12/9999"})
     assert r.status_code == 400 and MESSAGE in r.text
     assert not Decision.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "2201-01-01", "9999-12-31"])
+def test_vacancies_and_candidates_on_a_day_outside_1900_2200_are_refused(login, users, commune, foreign_commune, a, day):
+    """The vacancies, the ranked candidates and the matching on 1/1/0001 or 31/12/9999 (a year typed short or long) answered
+    200 with figures of no meaning (no commune at all in year 1); they are refused on the day's field, as the decision's
+    dates are; another province's commune is still 404 whatever the day, and the page shows the message with today's list."""
+    c = login(users["province_home_affairs"])
+    for r in (c.get("/api/v1/assignments/vacancies", {"commune": commune.code, "on": day}),
+              c.get("/api/v1/assignments/candidates", {"commune_code": commune.code, "position_code": "ct_ubnd", "on": day}),
+              c.post("/api/v1/assignments/match", {"keys": [f"{commune.code}:ct_ubnd"], "on": day}, content_type="application/json")):
+        assert r.status_code == 400, r.content
+        assert r.json()["code"] == "date-out-of-range" and r.json()["details"]["fields"] == {"on": [MESSAGE]}
+    r = c.get("/api/v1/assignments/candidates", {"commune_code": foreign_commune.code, "position_code": "ct_ubnd", "on": day})
+    assert r.status_code == 404
+    page = c.get("/bo-tri/", {"commune": commune.code, "on": day})
+    assert page.status_code == 200 and MESSAGE in page.text and f'data-post="{commune.code}:ct_ubnd"' in page.text
