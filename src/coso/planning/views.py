@@ -130,11 +130,13 @@ def review(request: HttpRequest) -> HttpResponse:
                                              commune_code=user.commune_code or "")
                 messages.success(request, gettext("Đã rà soát %(checked)s người trong quy hoạch: %(proposed)s đề xuất mới đưa ra khỏi quy hoạch "
                                                   "chờ quyết định.") % {"checked": counts["checked"], "proposed": counts["proposed"]})
-            else:
+            elif request.POST.get("action") in ("accept", "reject"):
                 prop = selectors.proposal_get(fetched_by=user, pk=_int(request.POST.get("proposal"), gettext("Đề xuất")))
                 services.proposal_decide(actor=user, proposal=prop, accept=request.POST.get("action") == "accept",
                                          decision=request.POST.get("decision", ""), note=request.POST.get("note", ""))
                 messages.success(request, gettext("Đã ghi quyết định."))
+            else:
+                raise errors.INVALID_ACTION()
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
@@ -167,6 +169,8 @@ def training(request: HttpRequest) -> HttpResponse:
                                        starts_on=parse_date(starts) if starts else None)
                 messages.success(request, gettext("Đã thêm khóa học."))
                 return redirect("planning:training")
+            if request.POST.get("action") != "plan":
+                raise errors.INVALID_ACTION()
             pinned, excluded = _pins(request.POST.get("pinned", "")), _ids(request.POST.get("excluded", ""))
             plan = services.plan_build(actor=user, province_code=user.province_code or "", commune_code=user.commune_code or "",
                                        year=_int(request.POST.get("year"), gettext("Năm")),

@@ -180,5 +180,25 @@ def test_a_number_refused_on_an_english_page_names_its_field_in_english(login, u
     r = c.post("/quy-hoach/dao-tao/", {"action": "course", "kind": "tin_hoc_co_ban", "year": "2027", "duration_days": "5", "seats": "abc"},
                follow=True)
     assert "Places must be a whole number." in r.text and "Số chỗ" not in r.text
-    r = c.post("/quy-hoach/dao-tao/", {"year": "năm sau", "budget": "1000"}, follow=True)
+    r = c.post("/quy-hoach/dao-tao/", {"action": "plan", "year": "năm sau", "budget": "1000"}, follow=True)
     assert "Year must be a whole number." in r.text
+
+
+def test_an_action_the_page_does_not_offer_changes_nothing(login, users, setup, commune):
+    """The review page decided a proposal for any action but "accept" (a missing or unknown action kept the person in
+    planning), and the training page built a plan for any action but "course": an action the page does not offer is
+    refused with a message, nothing decided, nothing built."""
+    from coso.planning.models import RemovalProposal, TrainingPlan
+
+    _pl, _other, p = setup
+    discipline(p, "khien_trach", D(2026, 5, 1))
+    services.review_run(on=D(2026, 6, 1))
+    prop = RemovalProposal.objects.get()
+    c = login(users["home_affairs"])
+    for action in ("", "keep", "run "):
+        r = c.post("/quy-hoach/ra-soat/", {"action": action, "proposal": prop.pk, "note": "Đã khắc phục", "decision": "QĐ 1"}, follow=True)
+        assert "Thao tác không hợp lệ." in r.text
+    prop.refresh_from_db()
+    assert prop.status == "pending"
+    r = c.post("/quy-hoach/dao-tao/", {"action": "xoa", "year": "2027", "budget": "1000000"}, follow=True)
+    assert "Thao tác không hợp lệ." in r.text and not TrainingPlan.objects.exists()
