@@ -21,6 +21,7 @@ EFFECTIVE_OUT_OF_RANGE = ErrorCode("date-out-of-range", _("Ngày phải trong kh
 EXEMPTION_FROM_OUT_OF_RANGE = ErrorCode("date-out-of-range", _("Ngày phải trong khoảng %(first)s–%(last)s."), field="valid_from")
 EXEMPTION_TO_OUT_OF_RANGE = ErrorCode("date-out-of-range", _("Ngày phải trong khoảng %(first)s–%(last)s."), field="valid_to")
 DAY_OUT_OF_RANGE = ErrorCode("date-out-of-range", _("Ngày phải trong khoảng %(first)s–%(last)s."), field="on")
+INVALID_ACTION = ErrorCode("invalid-action", _("Thao tác không hợp lệ."))
 INVALID_DATE = ErrorCode("invalid-date", _("Ngày phải theo định dạng dd/mm/yyyy."))
 ALREADY_HOLDS = ErrorCode("already-holds", _("Người này đang giữ chức vụ này tại xã/phường."), status=409)
 INVALID_REASON = ErrorCode("invalid-reason", _("Lý do không thuộc các trường hợp của Điều 38 Nghị định 59/2019/NĐ-CP."), field="reason")

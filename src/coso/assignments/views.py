@@ -162,10 +162,12 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                     years[code] = raw
                 services.origin_set(actor=user, person_id=pk, birth_commune_code=request.POST.get("birth_commune_code", ""), other_years=years,
                                     note=request.POST.get("note", ""), keep_other_years=True)
-            else:
+            elif request.POST.get("action") == "exemption":
                 raw_to = request.POST.get("valid_to", "").strip()
                 services.exemption_add(actor=user, person_id=pk, reason=request.POST.get("reason", ""), valid_from=parse_date(request.POST.get("valid_from")),
                                        valid_to=parse_date(raw_to) if raw_to else None, note=request.POST.get("note", ""))
+            else:
+                raise errors.INVALID_ACTION()
         except ApplicationError as exc:
             error = exc.message
         else:

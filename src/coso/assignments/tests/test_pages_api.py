@@ -195,3 +195,18 @@ def test_an_exemption_dated_outside_the_project_span_is_refused(login, users, a,
     assert page.status_code in (200, 400) and "Ngày phải trong khoảng 01/01/1900–31/12/2200." in page.text
     assert login(users["leader"]).post("/api/v1/assignments/exemptions", body, content_type="application/json").status_code == 404  # a is in other_commune
     assert not RotationExemption.objects.exists() and not AuditLog.objects.filter(verb="assignments.exemption_add").exists()
+
+
+def test_the_person_page_acts_only_on_the_forms_it_offers(login, users, a):
+    """The person page recorded an Art. 38 exemption for any action but "origin" (a missing or unknown action too): an
+    action the page does not offer is refused with a message, nothing written."""
+    from coso.assignments.models import RotationExemption
+    from coso.core.models import AuditLog
+
+    c = login(users["province_home_affairs"])
+    for action in ("", "xoa"):
+        r = c.post(f"/bo-tri/nguoi/{a.pk}/", {"action": action, "reason": "child", "valid_from": "01/01/2026"})
+        assert r.status_code == 400 and "Thao tác không hợp lệ." in r.text
+    assert not RotationExemption.objects.exists() and not AuditLog.objects.filter(verb="assignments.exemption_add").exists()
+    r = c.post(f"/bo-tri/nguoi/{a.pk}/", {"action": "exemption", "reason": "child", "valid_from": "01/01/2026"})
+    assert r.status_code == 302 and RotationExemption.objects.count() == 1
