@@ -75,8 +75,16 @@ def public_filtered(
     qs = public_qs()
     if province_code:
         qs = qs.filter(province_code=province_code)
+    search_commune = commune_code
     if commune_code:
-        qs = qs.filter(commune_code=commune_code)
+        # the commune and the communes merged into it, their items dated while they carried their codes (as its figures)
+        from coso.units.lineage import commune_with_predecessors_q, predecessor_windows
+
+        if predecessor_windows(commune_code):
+            qs = qs.filter(commune_with_predecessors_q(commune_code))
+            search_commune = ""  # the predecessors' items are indexed under their own codes: read the index wider
+        else:
+            qs = qs.filter(commune_code=commune_code)
     if category_code:
         qs = qs.filter(category__code=category_code)
     if status in PUBLIC_STATUSES:
@@ -86,7 +94,8 @@ def public_filtered(
     if date_to:
         qs = qs.filter(_on_or_before("published_at", date_to))
     if query:
-        qs = search_filter(qs, kind=SEARCH_KIND, query=query, for_capped_page=for_capped_page, province_code=province_code, commune_code=commune_code)
+        qs = search_filter(qs, kind=SEARCH_KIND, query=query, for_capped_page=for_capped_page, province_code=province_code,
+                           commune_code=search_commune)
     return qs
 
 
