@@ -379,9 +379,10 @@ def _int_param(params: Any, name: str, default: int, lo: int, hi: int) -> int:
     raw = (params.get(name) or "").strip()
     if not raw:
         return default
-    if not re.fullmatch(r"\d+", raw) or not (lo <= int(raw) <= hi):
+    digits = raw.lstrip("0") or "0"  # more digits than ``hi`` has is out of range (and past 4,300, int() refuses it)
+    if not re.fullmatch(r"\d+", raw) or len(digits) > len(str(hi)) or not (lo <= int(digits) <= hi):
         raise Open311Error(400, f"{name} must be an integer from {lo} to {hi}.")
-    return int(raw)
+    return int(digits)
 
 
 def _truthy(value: str | None) -> bool:
@@ -634,7 +635,9 @@ def _query(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpResponse:
     check_jurisdiction(request.GET)
     user = _api_user(request.GET.get("api_key"))
-    lookup = Q(pk=int(request_id)) if request_id.isdigit() else Q(code=request_id)
+    # an id of more than 19 digits (or past MAX_ID) is no request's, as in the list: never converted nor sent to the database
+    is_id = re.fullmatch(r"[0-9]{1,19}", request_id) is not None and int(request_id) <= MAX_ID
+    lookup = Q(pk=int(request_id)) if is_id else Q(pk__in=[]) if request_id.isdigit() else Q(code=request_id)
     foreign = other_holders_of(user)
     fb = Feedback.objects.filter(_visible(user, foreign)).filter(lookup).select_related("category", "village").prefetch_related("attachments", "events").first()
     if fb is None:

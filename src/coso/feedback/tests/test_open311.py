@@ -423,3 +423,19 @@ def test_a_single_value_attribute_sent_as_a_list_is_400_and_writes_nothing(clien
     description = js(r)[0]["description"] if fmt == "json" else xml(r).find("error/description").text
     assert description == f"attribute[{code}] takes a single value, not a list."
     assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_numbers_longer_than_python_reads_are_400_or_404_never_500(client, cats, users, submit, fmt):
+    """A page, page_size or request id of more than 4,300 digits (Python refuses to convert such a string) answered 500:
+    the paging parameters are now the client's error (400) and such an id matches no request (404), as a long one."""
+    svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"])
+    digits = "9" * 5000
+    for name in ("page", "page_size"):
+        r = client.get(f"{BASE}/requests.{fmt}", {name: digits})
+        assert r.status_code == 400, r.content
+        description = js(r)[0]["description"] if fmt == "json" else xml(r).find("error/description").text
+        assert description.startswith(f"{name} must be an integer from 1 to ")
+    for request_id in (digits, "9" * 25):
+        r = client.get(f"{BASE}/requests/{request_id}.{fmt}")
+        assert r.status_code == 404, r.content
