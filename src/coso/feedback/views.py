@@ -297,8 +297,8 @@ def _commune_staff(commune_code: str) -> list[Any]:
 
 def _id(value: str) -> int | None:
     """A row id sent by a form: ASCII digits within what an id column holds (``"²".isdigit()`` is true, but int() refuses
-    it; a number past the column's range fails in the database), else None."""
-    return int(value) if value.isascii() and value.isdigit() and int(value) <= INT_MAX else None
+    it; a number past the column's range fails in the database; past 4,300 digits int() refuses it), else None."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= len(str(INT_MAX)) and int(value) <= INT_MAX else None
 
 
 @login_required

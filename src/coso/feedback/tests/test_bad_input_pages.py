@@ -17,7 +17,7 @@ from coso.feedback.tests.conftest import jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
 
-NOT_IDS = ["²", "١٢", "18446744073709551617", "2147483648", "-1", "1e3", " 1"]
+NOT_IDS = ["²", "١٢", "18446744073709551617", "2147483648", "-1", "1e3", " 1", "9" * 5000]  # the last: more digits than int() reads
 
 
 @pytest.mark.parametrize("value", NOT_IDS)
