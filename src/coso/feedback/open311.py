@@ -389,6 +389,15 @@ def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes")
 
 
+def _yes_no(value: Any, name: str) -> bool:
+    """A true/false singlevaluelist attribute (its keys, or the usual 1/0, yes/no): another value is the client's error, not
+    "false" (ANONYMOUS: a value misread as "false" would file the sender's name and phone)."""
+    text = str(value or "").strip().lower()
+    if text not in ("", "0", "false", "no", "1", "true", "yes"):
+        raise Open311Error(400, f"{name} must be one of the values listed in the service definition: true, false.")
+    return _truthy(text)
+
+
 # --------------------------------------------------------------------------- views
 
 @open311_view(("GET",))
@@ -525,7 +534,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     # A citizen's own key files under the account (as the JSON submit does for a signed-in citizen): contact taken from the
     # account, so the citizen is told of the answer; another key (an organisation's, an app's) with no contact files anonymously.
     own_account = user.role == Role.CITIZEN
-    anonymous = _truthy(attrs.get("ANONYMOUS")) or not (email or phone or own_account)
+    anonymous = _yes_no(attrs.get("ANONYMOUS"), "attribute[ANONYMOUS]") or not (email or phone or own_account)
     description = (post.get("description") or "").strip()
     if not description:
         raise Open311Error(400, "description is required.")

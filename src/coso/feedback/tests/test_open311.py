@@ -439,3 +439,23 @@ def test_numbers_longer_than_python_reads_are_400_or_404_never_500(client, cats,
     for request_id in (digits, "9" * 25):
         r = client.get(f"{BASE}/requests/{request_id}.{fmt}")
         assert r.status_code == 404, r.content
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("value", ["có", "maybe", "tru", "2"])
+def test_an_anonymous_value_the_definition_does_not_list_is_400_and_writes_nothing(client, cats, commune, api_key, value, fmt):
+    """ANONYMOUS is a singlevaluelist of "true" / "false"; any other value ("có", the Vietnamese name of "true") filed the
+    request with the sender's name and phone, as if "false" had been sent. Now the client's error, nothing written."""
+    r = client.post(f"{BASE}/requests.{fmt}", _create_params(api_key, commune, **{"attribute[ANONYMOUS]": value}))
+    assert r.status_code == 400, r.content
+    description = js(r)[0]["description"] if fmt == "json" else xml(r).find("error/description").text
+    assert description == "attribute[ANONYMOUS] must be one of the values listed in the service definition: true, false."
+    assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize(("value", "anonymous"), [("true", True), ("TRUE", True), ("1", True), ("yes", True), ("false", False),
+                                                  ("0", False), ("no", False), ("", False)])
+def test_the_listed_anonymous_values_are_taken(client, cats, commune, api_key, value, anonymous):
+    r = client.post(f"{BASE}/requests.json", _create_params(api_key, commune, **{"attribute[ANONYMOUS]": value}))
+    assert r.status_code == 200, r.content
+    assert Feedback.objects.get(pk=int(js(r)[0]["service_request_id"])).anonymous is anonymous
