@@ -159,7 +159,10 @@ def _audit(fb: Feedback, *, actor: Any, verb: str, before: dict | None = None, r
 
 
 def _reindex(fb: Feedback) -> None:
-    search_index_set(kind=SEARCH_KIND, object_id=fb.pk, texts=[fb.code, fb.title, fb.text, fb.answer_text],
+    # the answer's words only once it is published (the public search reads this index): a draft, or an answer a re-raise
+    # took back, is shown nowhere public, and a search by its words would tell what it says
+    answer = fb.answer_text if fb.status == Feedback.Status.CLOSED else ""
+    search_index_set(kind=SEARCH_KIND, object_id=fb.pk, texts=[fb.code, fb.title, fb.text, answer],
                      province_code=fb.province_code, commune_code=fb.commune_code)
 
 
@@ -845,6 +848,7 @@ def feedback_publish_answer(*, feedback: Feedback, actor: Any) -> Feedback:
         fb.late = fb.late or (fb.publish_due is not None and _local_date(now) > fb.publish_due)
         _save(fb, ["status", "answer_published_at", "closed_at", "late"])
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.PUBLISH_ANSWER, public=True, text=fb.answer_text, note="Đã công khai trả lời.")
+        _reindex(fb)  # the answer, now public, is searchable
         _audit(fb, actor=actor, verb="feedback_publish_answer", before=before)
     _notify_sender(fb, f"Coso: phản ánh {fb.code} đã có trả lời: {fb.answer_text[:300]}", "Trả lời phản ánh")
     return fb
@@ -922,7 +926,7 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
         _save(fb, fields)
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=True, note=f"Người gửi đánh giá: {label}."
                + (f" Phản ánh được chuyển về {moved_to.name} (đơn vị tiếp nhận sau sắp xếp) để xử lý." if moved_to is not None else ""))
-        if moved_to is not None:
+        if rating == Feedback.Rating.RERAISED:  # reopened: its earlier answer is no longer public (nor searchable); moved, maybe
             _reindex(fb)
         if comment:
             # Not public. The feedback text is published only once a moderator has read it: redact_text removes phone
