@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core import attachments as att
@@ -419,7 +420,7 @@ def feedback_supplement(*, feedback: Feedback, actor: Any, text: str, access_key
     """The sender adds the information requested."""
     text = nfc(text)
     if not text:
-        raise errors.FEEDBACK_SUPPLEMENT_VALIDATION_ERROR(details={"fields": {"text": ["Bắt buộc."]}})
+        raise errors.FEEDBACK_SUPPLEMENT_VALIDATION_ERROR(details={"fields": {"text": [gettext("Bắt buộc.")]}})
     _too_long(errors.FEEDBACK_SUPPLEMENT_TOO_LONG, text, SUPPLEMENT_MAX, "text")
     with transaction.atomic():
         fb = _lock(feedback)
@@ -442,7 +443,7 @@ def feedback_edit(*, feedback: Feedback, actor: Any, title: str, text: str, note
     _can_handle(actor, feedback)
     title, text, note = nfc(title), nfc(text), _moderation_note(note)
     if not text or not title:
-        raise errors.FEEDBACK_EDIT_VALIDATION_ERROR(details={"fields": {"text" if not text else "title": ["Bắt buộc."]}})
+        raise errors.FEEDBACK_EDIT_VALIDATION_ERROR(details={"fields": {"text" if not text else "title": [gettext("Bắt buộc.")]}})
     _too_long(errors.FEEDBACK_TITLE_TOO_LONG, title, TITLE_MAX, "title")
     _too_long(errors.FEEDBACK_TEXT_TOO_LONG, text, TEXT_MAX, "text")  # as the submission and the page's form: never a longer public text
     with transaction.atomic():
@@ -594,7 +595,7 @@ def feedback_hide(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
     _can_handle(actor, feedback)
     reason = nfc(reason)
     if not reason:
-        raise errors.FEEDBACK_HIDE_VALIDATION_ERROR(details={"fields": {"reason": ["Bắt buộc."]}})
+        raise errors.FEEDBACK_HIDE_VALIDATION_ERROR(details={"fields": {"reason": [gettext("Bắt buộc.")]}})
     _too_long(errors.FEEDBACK_REASON_TOO_LONG, reason, HIDE_REASON_MAX, "reason")
     with transaction.atomic():
         fb = _lock(feedback)
@@ -679,7 +680,7 @@ def feedback_reject(*, feedback: Feedback, actor: Any, reason: str) -> Feedback:
     _can_handle(actor, feedback)
     reason = nfc(reason)
     if not reason:
-        raise errors.FEEDBACK_REJECT_VALIDATION_ERROR(details={"fields": {"reason": ["Bắt buộc."]}})
+        raise errors.FEEDBACK_REJECT_VALIDATION_ERROR(details={"fields": {"reason": [gettext("Bắt buộc.")]}})
     _too_long(errors.FEEDBACK_REASON_TOO_LONG, reason, REASON_MAX, "reason")
     with transaction.atomic():
         fb = _lock(feedback)
@@ -783,7 +784,7 @@ def feedback_request_info(*, feedback: Feedback, actor: Any, message: str) -> Fe
     _can_handle(actor, feedback)
     message = nfc(message)
     if not message:
-        raise errors.FEEDBACK_REQUEST_INFO_VALIDATION_ERROR(details={"fields": {"message": ["Bắt buộc."]}})
+        raise errors.FEEDBACK_REQUEST_INFO_VALIDATION_ERROR(details={"fields": {"message": [gettext("Bắt buộc.")]}})
     _too_long(errors.FEEDBACK_INFO_REQUEST_TOO_LONG, message, INFO_REQUEST_MAX, "message")
     with transaction.atomic():
         fb = _lock(feedback)
@@ -809,7 +810,7 @@ def feedback_answer(*, feedback: Feedback, actor: Any, text: str, publish: bool 
     _can_handle(actor, feedback)
     text = nfc(text)
     if not text:
-        raise errors.FEEDBACK_ANSWER_VALIDATION_ERROR(details={"fields": {"text": ["Bắt buộc."]}})
+        raise errors.FEEDBACK_ANSWER_VALIDATION_ERROR(details={"fields": {"text": [gettext("Bắt buộc.")]}})
     _too_long(errors.FEEDBACK_ANSWER_TOO_LONG, text, ANSWER_MAX, "text")
     with transaction.atomic():
         fb = _lock(feedback, version)
@@ -994,7 +995,7 @@ def _forward_target(fb: Feedback, target: str, target_commune: Any, target_name:
         code = getattr(target_commune, "code", target_commune) or ""
         unit = AdministrativeUnit.objects.filter(code=str(code), level=AdministrativeUnit.Level.COMMUNE).first() if code else None
         if unit is None:
-            raise errors.FORWARD_TARGET_VALIDATION_ERROR_2(details={"fields": {"target_commune": ["Bắt buộc."]}})
+            raise errors.FORWARD_TARGET_VALIDATION_ERROR_2(details={"fields": {"target_commune": [gettext("Bắt buộc.")]}})
         if unit.code == fb.commune_code:
             raise errors.FORWARD_SAME_UNIT(details={"fields": {"target_commune": ["Chọn xã, phường khác."]}})
         if unit.province_code != fb.province_code:
@@ -1002,11 +1003,11 @@ def _forward_target(fb: Feedback, target: str, target_commune: Any, target_name:
         return unit.code, unit.name, unit
     if target == Feedback.ForwardTarget.PROVINCE:
         if not target_name:
-            raise errors.FORWARD_TARGET_VALIDATION_ERROR_3(details={"fields": {"target_name": ["Bắt buộc."]}})
+            raise errors.FORWARD_TARGET_VALIDATION_ERROR_3(details={"fields": {"target_name": [gettext("Bắt buộc.")]}})
         return fb.province_code, f"{target_name} ({_unit_name(fb.province_code)})", None
     if target == Feedback.ForwardTarget.EXTERNAL:
         if not target_name:
-            raise errors.FORWARD_TARGET_VALIDATION_ERROR_4(details={"fields": {"target_name": ["Bắt buộc."]}})
+            raise errors.FORWARD_TARGET_VALIDATION_ERROR_4(details={"fields": {"target_name": [gettext("Bắt buộc.")]}})
         return "", target_name, None
     raise errors.FORWARD_TARGET_VALIDATION_ERROR(details={"fields": {"target": ["Không hợp lệ."]}})
 
@@ -1055,7 +1056,7 @@ def feedback_forward(*, feedback: Feedback, actor: Any, target: str, reason: str
     _can_handle(actor, feedback)
     reason = nfc(reason or "")
     if not reason:
-        raise errors.FEEDBACK_FORWARD_VALIDATION_ERROR(details={"fields": {"reason": ["Bắt buộc."]}})
+        raise errors.FEEDBACK_FORWARD_VALIDATION_ERROR(details={"fields": {"reason": [gettext("Bắt buộc.")]}})
     _too_long(errors.FEEDBACK_REASON_TOO_LONG, reason, REASON_MAX, "reason")
     copy = None
     with transaction.atomic():
