@@ -146,7 +146,7 @@ def _unit(actor: Any, code: str | None) -> Any:
         return None
     unit = next((u for u in services.manageable_units(actor) if u.code == code), None)
     if unit is None:
-        raise errors.UNIT_VALIDATION_ERROR(details={"fields": {"unit_code": ["Không có hoặc ngoài phạm vi quản lý."]}})
+        raise errors.UNIT_VALIDATION_ERROR(field="unit_code")
     return unit
 
 
@@ -458,7 +458,7 @@ def delegation_create(request: AuthedHttpRequest, payload: DelegationIn) -> Any:
     data = payload.dict()
     delegate = delegate_choices(fetched_by=request.user).filter(pk=data.pop("delegate_id")).first()
     if delegate is None:
-        raise errors.DELEGATION_CREATE_VALIDATION_ERROR_2(details={"fields": {"delegate_id": ["Không hợp lệ."]}})
+        raise errors.DELEGATION_CREATE_VALIDATION_ERROR_2(field="delegate_id")
     return Status(201, services.delegation_create(actor=request.user, delegate=delegate, **data))
 
 

@@ -139,11 +139,11 @@ def person_create(request: AuthedHttpRequest, payload: PersonIn):
     code = data.pop("commune_code") or request.user.commune_code
     unit = AdministrativeUnit.objects.filter(code=code, level="commune").first()
     if unit is None:
-        raise errors.UNKNOWN_COMMUNE(details={"fields": {"commune_code": ["Không tồn tại"]}})
+        raise errors.UNKNOWN_COMMUNE(field="commune_code")
     if not can_see_unit(request.user, province_code=unit.province_code, commune_code=unit.code):
         raise errors.OUT_OF_SCOPE()
     if data["position_code"] not in positions_for(unit.province_code, unit.code):
-        raise errors.UNKNOWN_POSITION(details={"fields": {"position_code": ["Không có"]}})
+        raise errors.UNKNOWN_POSITION(field="position_code")
     p = services.person_create(actor=request.user, province_code=unit.province_code, commune_code=unit.code, **data)
     return Status(201, _person_out(p, request.user))
 

@@ -799,7 +799,7 @@ def work_item_add(*, actor: Any, evaluation: Evaluation, title: str, points: Dec
     if not (ev.person.user_id == actor.pk or actor.is_superuser or actor.role in (*REGISTER_EDIT_ROLES, Role.COMMUNE_LEADER)):
         raise PermissionDeniedError()
     if not month and not quarter:
-        raise workforce_errors.PERIOD_REQUIRED(details={"fields": {"month": ["Cần chọn tháng hoặc quý"]}})
+        raise workforce_errors.PERIOD_REQUIRED(field="month")
     if month and quarter and (month - 1) // 3 + 1 != quarter:
         raise workforce_errors.MONTH_NOT_IN_QUARTER(month=month, quarter=quarter)
     item = WorkItem(person=ev.person, year=ev.year, month=month, quarter=quarter, title=nfc(title), points=Decimal(str(points)), completed=completed,
@@ -827,9 +827,9 @@ def self_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: st
     rule = _rule_of(ev.year, ev.person)
     if rule["regime"] == "nd335":
         if general_score is None or not (0 <= general_score <= rule["general_max"]):
-            raise workforce_errors.INVALID_SCORE(value=rule['general_max'], details={"fields": {"general_score": [f"Từ 0 đến {rule['general_max']}"]}})
+            raise workforce_errors.INVALID_SCORE(value=rule["general_max"], field="general_score")
     elif level not in rules.LEVEL_NAMES:
-        raise workforce_errors.INVALID_LEVEL(details={"fields": {"level": ["Chọn mức xếp loại"]}})
+        raise workforce_errors.INVALID_LEVEL(field="level")
     audited_update(ev, actor=actor, verb="self-assess", changes={
         "self_comment": nfc(comment), "self_level": level, "self_general_score": general_score, "status": Evaluation.Status.SELF_ASSESSED,
         "version": ev.version + 1, **recompute(ev)})
@@ -859,13 +859,13 @@ def leader_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: 
                                "status": Evaluation.Status.LEADER_ASSESSED, "version": ev.version + 1}
     if rule["regime"] == "nd335":
         if general_score is None or not (0 <= general_score <= rule["general_max"]):
-            raise workforce_errors.INVALID_SCORE(value=rule['general_max'], details={"fields": {"general_score": [f"Từ 0 đến {rule['general_max']}"]}})
+            raise workforce_errors.INVALID_SCORE(value=rule["general_max"], field="general_score")
         ev.general_score, ev.degradation, ev.leader_corruption = general_score, degradation, leader_corruption
         changes["general_score"] = general_score
         changes.update(recompute(ev))
     else:
         if level not in rules.LEVEL_NAMES:
-            raise workforce_errors.LEADER_ASSESS_INVALID_LEVEL(details={"fields": {"level": ["Chọn mức xếp loại"]}})
+            raise workforce_errors.LEADER_ASSESS_INVALID_LEVEL(field="level")
         reasons = []
         if disciplined_in_year(ev.person, ev.year) and level != "khong_hoan_thanh":
             reasons.append("Bị kỷ luật trong năm: không xếp loại từ hoàn thành tốt trở lên")
