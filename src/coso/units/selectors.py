@@ -60,6 +60,14 @@ def commune_list(
     return qs.annotate(village_count=Count("villages")).order_by("code")
 
 
+def commune_in_force(code: str) -> dict[str, str] | None:
+    """The commune in force with this code, as {code, province_code, name}, or None: reference data (public), for the
+    apps that check a commune code they are given before they look at the caller's scope."""
+    found = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, code=str(code or "")).values(
+        "code", "province_code", "name").first()
+    return {"code": found["code"], "province_code": found["province_code"], "name": found["name"]} if found is not None else None
+
+
 def commune_get(*, fetched_by: Any, code: str) -> AdministrativeUnit:
     """One commune in the user's scope; another unit's commune → 404."""
     obj = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, code=str(code)).filter(commune_scope_q(fetched_by)).first()

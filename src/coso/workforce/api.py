@@ -130,21 +130,21 @@ def person(request: HttpRequest, pk: int):
 
 @router.post("/people", response={201: PersonOut})
 def person_create(request: AuthedHttpRequest, payload: PersonIn):
-    from coso.units.models import AdministrativeUnit
+    from coso.units.selectors import commune_in_force
 
     # Who may write, and where, before what is written: the position is checked against the catalogue of the commune named,
     # which for another province would tell whether that province defined the position.
     require_roles(request.user, *services.REGISTER_EDIT_ROLES)
     data = payload.dict()
     code = data.pop("commune_code") or request.user.commune_code
-    unit = AdministrativeUnit.objects.filter(code=code, level="commune").first()
+    unit = commune_in_force(code)
     if unit is None:
         raise errors.UNKNOWN_COMMUNE(field="commune_code")
-    if not can_see_unit(request.user, province_code=unit.province_code, commune_code=unit.code):
+    if not can_see_unit(request.user, province_code=unit["province_code"], commune_code=unit["code"]):
         raise errors.OUT_OF_SCOPE()
-    if data["position_code"] not in positions_for(unit.province_code, unit.code):
+    if data["position_code"] not in positions_for(unit["province_code"], unit["code"]):
         raise errors.UNKNOWN_POSITION(field="position_code")
-    p = services.person_create(actor=request.user, province_code=unit.province_code, commune_code=unit.code, **data)
+    p = services.person_create(actor=request.user, province_code=unit["province_code"], commune_code=unit["code"], **data)
     return Status(201, _person_out(p, request.user))
 
 
