@@ -439,11 +439,11 @@ class DelegationIn(Schema):
     delegator_title: str = Field("", max_length=100)
     delegate_title: str = Field("", max_length=100)
     decision_number: str = Field("", max_length=100)
-    note: str = Field("", max_length=1000)
+    note: str = Field("", max_length=Delegation.NOTE_MAX_LENGTH)
 
 
 class DelegationEndIn(Schema):
-    reason: str = Field(..., max_length=500)
+    reason: str = Field(..., max_length=Delegation.REVOKE_REASON_MAX_LENGTH)
     on: dt.date | None = None
 
 

@@ -40,6 +40,8 @@ ALREADY_EXPIRED = ErrorCode("already-expired", _("Ủy quyền đã hết hạn 
 DELEGATION_END_VALIDATION_ERROR = ErrorCode("validation-error", _("Không chấm dứt lùi ngày: những việc đã làm theo ủy quyền vẫn có giá trị."))
 DELEGATION_END_VALIDATION_ERROR_2 = ErrorCode("validation-error", _("Ngày chấm dứt sau ngày hết hạn của ủy quyền."))
 DELEGATION_END_VALIDATION_ERROR_3 = ErrorCode("validation-error", _("Ghi lý do chấm dứt."))
+DELEGATION_REASON_TOO_LONG = ErrorCode("validation-error", _("Lý do chấm dứt tối đa %(limit_value)s ký tự."), field="reason")
+DELEGATION_NOTE_TOO_LONG = _("Ghi chú tối đa %(limit_value)s ký tự.")  # a field message of delegation_create's validation-error
 STAFF_BULK_FROM_REGISTER_VALIDATION_ERROR = ErrorCode("validation-error", _("%(name)s: %(msg)s"))
 DUPLICATE_CCCD = ErrorCode("duplicate-cccd", _("%(name)s đã có tài khoản cán bộ khác cùng số CCCD."))
 DELEGATION_CREATE_VALIDATION_ERROR = ErrorCode("validation-error", _("Ghi chức vụ của người được ủy quyền (ví dụ: Chánh Văn phòng)."))

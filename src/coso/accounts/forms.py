@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coso.accounts.models import Delegation
 from coso.accounts.roles import Role
 from coso.accounts.services import grantable_roles, manageable_units, profile_fields
 
@@ -123,10 +124,10 @@ class DelegationForm(forms.Form):
                                      help_text=_("Ví dụ: Phó Chủ tịch (KT.), Chánh Văn phòng (TUQ.)."))
     decision_number = forms.CharField(label=_("Số văn bản ủy quyền"), max_length=100, required=False,
                                       help_text=_("Bắt buộc với thừa ủy quyền (TUQ.)."))
-    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=Delegation.NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"max_length": _("Ghi chú tối đa %(limit_value)s ký tự.")})
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any):
-        from coso.accounts.models import Delegation
         from coso.accounts.selectors import delegate_choices
 
         super().__init__(*args, **kwargs)
@@ -140,7 +141,8 @@ class DelegationForm(forms.Form):
 
 
 class DelegationEndForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do chấm dứt"), max_length=500)
+    reason = forms.CharField(label=_("Lý do chấm dứt"), max_length=Delegation.REVOKE_REASON_MAX_LENGTH,
+                             error_messages={"required": _("Ghi lý do chấm dứt."), "max_length": _("Lý do chấm dứt tối đa %(limit_value)s ký tự.")})
 
 
 class ProfileForm(forms.Form):

@@ -169,6 +169,9 @@ class Delegation(TenantModel):
         DOSSIER_APPROVE = "dossier_approve", _("Phê duyệt, ký kết quả hồ sơ thủ tục hành chính")
         EVALUATION_APPROVE = "evaluation_approve", _("Phê duyệt đánh giá, xếp loại cán bộ, công chức")
 
+    NOTE_MAX_LENGTH = 1000  # the note and the reason it was ended: free text, bounded in the service, the API and the forms
+    REVOKE_REASON_MAX_LENGTH = 500
+
     delegator = models.ForeignKey(User, on_delete=models.PROTECT, related_name="delegations_given", verbose_name=_("người ủy quyền"))
     delegate = models.ForeignKey(User, on_delete=models.PROTECT, related_name="delegations_received", verbose_name=_("người được ủy quyền"))
     kind = models.CharField(_("hình thức"), max_length=4, choices=Kind.choices)

@@ -1254,6 +1254,8 @@ def delegation_create(*, actor: Any, delegate: User, kind: str, actions: list[st
         unknown = sorted(set(codes) - procedure_codes_exist(codes))
         if unknown:
             errors["procedure_codes"] = [_("Không có thủ tục mã: %(c)s") % {"c": ", ".join(unknown)}]
+    if len(nfc((note or "").strip())) > Delegation.NOTE_MAX_LENGTH:
+        errors["note"] = [str(accounts_errors.DELEGATION_NOTE_TOO_LONG) % {"limit_value": Delegation.NOTE_MAX_LENGTH}]
     _raise_fields(errors)
     delegator_title = delegator_title.strip() or "Chủ tịch"
     if kind == Delegation.Kind.DEPUTY:
@@ -1293,6 +1295,8 @@ def delegation_end(*, actor: Any, delegation: Delegation, reason: str, on: dt.da
         raise accounts_errors.DELEGATION_END_VALIDATION_ERROR_2(details={"fields": {"on": [_("Quá ngày hết hạn.")]}})
     if not reason.strip():
         raise accounts_errors.DELEGATION_END_VALIDATION_ERROR_3(details={"fields": {"reason": [_("Bắt buộc.")]}})
+    if len(nfc(reason.strip())) > Delegation.REVOKE_REASON_MAX_LENGTH:
+        raise accounts_errors.DELEGATION_REASON_TOO_LONG(limit_value=Delegation.REVOKE_REASON_MAX_LENGTH)
     return audited_update(locked, actor=actor, changes={"revoked_on": on, "revoked_by": actor, "revoke_reason": nfc(reason.strip())},
                           verb="delegation_end", reason=nfc(reason.strip()))
 

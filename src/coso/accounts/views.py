@@ -600,7 +600,7 @@ def delegation_end_view(request: HttpRequest, pk: int) -> HttpResponse:
     delegation = delegation_get(fetched_by=request.user, pk=pk)
     form = DelegationEndForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Ghi lý do chấm dứt."))
+        messages.error(request, str(form.errors["reason"][0]))  # the reason missing, or longer than the limit (which it names)
     else:
         try:
             services.delegation_end(actor=request.user, delegation=delegation, reason=form.cleaned_data["reason"])
