@@ -24,7 +24,9 @@ class WorkItemForm(forms.Form):
                                    choices=[("", "—")] + [(m, str(m)) for m in range(1, 13)])
     quarter = forms.TypedChoiceField(label=_("Quý"), required=False, coerce=int, empty_value=None,
                                      choices=[("", "—")] + [(q, str(q)) for q in range(1, 5)])
-    points = forms.DecimalField(label=_("Điểm quy đổi"), min_value=0.01, max_value=10000, initial=1, decimal_places=2)
+    points = forms.DecimalField(label=_("Điểm quy đổi"), min_value=0.01, max_value=10000, initial=1, decimal_places=2,
+                                error_messages={"max_decimal_places": _("Điểm quy đổi: tối đa %(max)s chữ số thập phân."),
+                                                "max_value": _("Điểm quy đổi không quá %(limit_value)s.")})
     completed = forms.BooleanField(label=_("Đã hoàn thành"), required=False, initial=True)
     failed_reviews = forms.IntegerField(label=_("Số lần không đạt chất lượng"), min_value=0, max_value=10, initial=0)
     delays = forms.IntegerField(label=_("Số lần chậm tiến độ"), min_value=0, max_value=10, initial=0)
@@ -42,7 +44,8 @@ LEVEL_CHOICES = [("", "—")] + list(rules.LEVEL_NAMES.items())
 
 class AssessForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    general_score = forms.DecimalField(label=_("Điểm tiêu chí chung (0–30)"), min_value=0, max_value=30, decimal_places=2, required=False)
+    general_score = forms.DecimalField(label=_("Điểm tiêu chí chung (0–30)"), min_value=0, max_value=30, decimal_places=2, required=False,
+                                       error_messages={"max_decimal_places": _("Điểm tiêu chí chung: tối đa %(max)s chữ số thập phân.")})
     level = forms.ChoiceField(label=_("Xếp loại"), choices=LEVEL_CHOICES, required=False)
     comment = forms.CharField(label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000)
     degradation = forms.BooleanField(label=_("Có kết luận suy thoái, “tự diễn biến”, “tự chuyển hóa”"), required=False)

@@ -789,6 +789,38 @@ def evaluation_open(*, actor: Any, person: Person, year: int) -> Evaluation:
     return ev
 
 
+POINTS_MAX = Decimal(10_000)  # the work item form's bound: a work log's points are a few per item
+
+
+def _kept(value: Decimal, model: Any, field: str) -> Decimal | None:
+    """``value`` with the decimals its column keeps (trailing zeros beyond them dropped), or None when it has more."""
+    kept = value.quantize(Decimal(1).scaleb(-model._meta.get_field(field).decimal_places))
+    return kept if kept == value else None
+
+
+def _points(points: Decimal | float) -> Decimal:
+    """The points of a work item, refused on the field with the number of decimals or the largest value allowed."""
+    value = Decimal(str(points))
+    if not value.is_finite() or value <= 0:
+        raise workforce_errors.INVALID_ITEM(field="points")
+    if value > POINTS_MAX:
+        raise workforce_errors.POINTS_TOO_LARGE(limit_value=POINTS_MAX)
+    kept = _kept(value, WorkItem, "points")
+    if kept is None:
+        raise workforce_errors.POINTS_DECIMALS(max=WorkItem._meta.get_field("points").decimal_places)  # type: ignore[union-attr]
+    return kept
+
+
+def _general_score(score: Decimal | None) -> Decimal | None:
+    """A general criteria score with the decimals its column keeps; more are refused on the field, saying how many."""
+    if score is None or not Decimal(score).is_finite() or abs(Decimal(score)) >= 1000:
+        return score  # none, or out of any range: refused by the range check on the same field
+    kept = _kept(Decimal(score), Evaluation, "general_score")
+    if kept is None:
+        raise workforce_errors.SCORE_DECIMALS(max=Evaluation._meta.get_field("general_score").decimal_places)  # type: ignore[union-attr]
+    return kept
+
+
 @transaction.atomic
 def work_item_add(*, actor: Any, evaluation: Evaluation, title: str, points: Decimal | float = 1, month: int | None = None, quarter: int | None = None,
                   completed: bool = True, failed_reviews: int = 0, delays: int = 0, excused: bool = False,
@@ -802,7 +834,7 @@ def work_item_add(*, actor: Any, evaluation: Evaluation, title: str, points: Dec
         raise workforce_errors.PERIOD_REQUIRED(field="month")
     if month and quarter and (month - 1) // 3 + 1 != quarter:
         raise workforce_errors.MONTH_NOT_IN_QUARTER(month=month, quarter=quarter)
-    item = WorkItem(person=ev.person, year=ev.year, month=month, quarter=quarter, title=nfc(title), points=Decimal(str(points)), completed=completed,
+    item = WorkItem(person=ev.person, year=ev.year, month=month, quarter=quarter, title=nfc(title), points=_points(points), completed=completed,
                     failed_reviews=failed_reviews, delays=delays, excused=excused, source=source, source_ref=source_ref,
                     province_code=ev.province_code, commune_code=ev.commune_code)
     audited_create(item, actor=actor, verb="work-item")
@@ -824,6 +856,7 @@ def self_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: st
     if ev.status not in (Evaluation.Status.DRAFT, Evaluation.Status.SELF_ASSESSED):
         raise workforce_errors.WRONG_STATUS()
     _check_comment(comment)
+    general_score = _general_score(general_score)
     rule = _rule_of(ev.year, ev.person)
     if rule["regime"] == "nd335":
         if general_score is None or not (0 <= general_score <= rule["general_max"]):
@@ -854,6 +887,7 @@ def leader_assess(*, actor: Any, evaluation: Evaluation, version: int, comment: 
     if ev.status not in (Evaluation.Status.SELF_ASSESSED, Evaluation.Status.LEADER_ASSESSED):
         raise workforce_errors.LEADER_ASSESS_WRONG_STATUS()
     _check_comment(comment)
+    general_score = _general_score(general_score)
     rule = _rule_of(ev.year, ev.person)
     changes: dict[str, Any] = {"leader_comment": nfc(comment), "degradation": degradation, "leader_corruption": leader_corruption,
                                "status": Evaluation.Status.LEADER_ASSESSED, "version": ev.version + 1}
