@@ -214,7 +214,8 @@ def evaluations(request: AuthedHttpRequest) -> HttpResponse:
     if commune and commune not in {c.code for c in communes}:  # another unit's evaluations (and its agency's levels): not found
         raise Http404
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        # ASCII digits only: str.isdigit() also takes "²" (int() refuses it: a 500) and other scripts' digits ("٣" is 3)
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isascii() and i.isdigit()]
         evs = [selectors.evaluation_get(fetched_by=request.user, pk=i) for i in ids]
         try:
             approved = services.approve(actor=request.user, evaluations=evs)
