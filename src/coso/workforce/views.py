@@ -249,7 +249,7 @@ def evaluation_open(request: HttpRequest, person_pk: int) -> HttpResponse:
         year = int(request.POST.get("year", ""))
         ev = services.evaluation_open(actor=request.user, person=person, year=year)
     except (ValueError, ApplicationError) as exc:
-        messages.error(request, getattr(exc, "message", "Năm không hợp lệ."))
+        messages.error(request, exc.message if isinstance(exc, ApplicationError) else gettext("Năm không hợp lệ."))
         return redirect("workforce:evaluations")
     return redirect("workforce:evaluation", pk=ev.pk)
 
