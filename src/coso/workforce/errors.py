@@ -66,6 +66,7 @@ LEVEL_INVALID = ErrorCode("invalid-level", _("Trình độ “%(value)s” khôn
 GENDER_INVALID = ErrorCode("invalid-gender", _("Chọn giới tính."), field="gender")
 FIELD_NOT_EDITABLE = ErrorCode("not-editable", _("Không sửa được mục “%(name)s” ở đây."))
 POSITION_UNKNOWN = ErrorCode("unknown-position", _("Chức vụ, chức danh không có trong danh mục của xã."), field="position_code")
+POSITION_END_OUT_OF_RANGE = ErrorCode("invalid-dates", _("Ngày phải trong khoảng %(first)s–%(last)s."), field="ended_on")
 POSITION_DATES = ErrorCode("invalid-dates", _("Ngày kết thúc phải từ ngày bắt đầu trở đi; ngày bắt đầu không sau hôm nay."), field="ended_on")
 POSITION_BEFORE_CURRENT = ErrorCode("invalid-dates", _("Ngày nhận chức vụ mới phải sau ngày bắt đầu chức vụ hiện tại (%(day)s)."), field="started_on")
 SEARCH_BY_CITIZEN_ID = ErrorCode("citizen-id-search", _("Chỉ cán bộ được xem số định danh cá nhân mới tra cứu sổ cán bộ theo số CCCD. Hãy tra theo họ tên."),

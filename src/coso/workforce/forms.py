@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coso.core.params import validate_day
 from coso.workforce import rules
 
 
@@ -95,7 +96,8 @@ class PersonEditForm(forms.Form):
 class PositionAddForm(forms.Form):
     position_code = forms.ChoiceField(label=_("Chức vụ, chức danh"))
     started_on = forms.DateField(label=_("Từ ngày (dd/mm/yyyy)"), input_formats=DATE_FORMATS)
-    ended_on = forms.DateField(label=_("Đến ngày (để trống nếu là chức vụ hiện tại)"), input_formats=DATE_FORMATS, required=False)
+    ended_on = forms.DateField(label=_("Đến ngày (để trống nếu là chức vụ hiện tại)"), input_formats=DATE_FORMATS, required=False,
+                               validators=[validate_day])
     decision = forms.CharField(label=_("Quyết định (số, ngày)"), max_length=100, required=False)
     unit_name = forms.CharField(label=_("Đơn vị"), max_length=200, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -19,7 +19,7 @@ from coso.core.audit import audit_log, audited_create, audited_update, snapshot
 from coso.core.excel import read_rows, safe_row, workbook_bytes
 from coso.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from coso.core.models import AuditLog
-from coso.core.params import FIRST_YEAR, LAST_YEAR
+from coso.core.params import FIRST_DAY, FIRST_YEAR, LAST_DAY, LAST_YEAR
 from coso.core.scoping import can_see_unit, require_roles
 from coso.core.search import search_index_bulk, search_index_set
 from coso.core.text import fold, format_date, nfc
@@ -496,6 +496,8 @@ def position_add(*, actor: Any, person: Person, version: int, position_code: str
     if position_code not in positions:
         raise workforce_errors.POSITION_UNKNOWN()
     today = timezone.localdate()
+    if ended_on is not None and not FIRST_DAY <= ended_on <= LAST_DAY:  # the project's span (coso.core.params): no line "until 9999"
+        raise workforce_errors.POSITION_END_OUT_OF_RANGE(first=format_date(FIRST_DAY), last=format_date(LAST_DAY))
     if started_on > today or started_on <= locked.birth_date or (ended_on is not None and ended_on < started_on):
         raise workforce_errors.POSITION_DATES()
     office = office_of(position_code, locked.province_code)
