@@ -91,12 +91,14 @@ def export_list(request: HttpRequest) -> Any:
 
 
 @router.get("/exports/{pk}", response={200: ExportOut, **ERRORS}, summary="One of my export jobs: status and progress (poll it)")
-def export_get(request: HttpRequest, pk: UUID) -> Any:
+def export_get(request: HttpRequest, pk: str) -> Any:
+    # ``pk`` is a plain string: an id that is not a UUID is no job, answered 404 like an unknown one (a typed UUID
+    # parameter answered 422 validation-error).
     return selectors.export_get(fetched_by=request.user, pk=pk)
 
 
 @router.get("/exports/{pk}/file", response={200: None, **ERRORS}, url_name="jobs_export_file", summary="The file of a finished export job")
-def export_file(request: HttpRequest, pk: UUID) -> HttpResponseBase:
+def export_file(request: HttpRequest, pk: str) -> HttpResponseBase:
     job = selectors.export_file_for_download(fetched_by=request.user, pk=pk)
     return serve_file(request, job.file_name, filename=job.filename, content_type=job.content_type, as_attachment=True)
 

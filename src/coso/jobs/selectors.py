@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +88,7 @@ def export_get(*, fetched_by: Any, pk: Any) -> ExportJob:
     if not fetched_by.is_authenticated:
         raise Http404
     try:
+        pk = pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk))  # an id that is not a UUID is no job
         return ExportJob.objects.get(pk=pk, requested_by=fetched_by)
     except (ExportJob.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None

@@ -54,8 +54,18 @@ def test_bad_requests_get_the_error_shape_and_create_nothing(login, users):
     assert r.status_code == 404 and set(r.json()) == {"code", "message", "details"}
     r = login(users["citizen"]).post("/api/v1/jobs/exports", {"kind": "dossiers.register", "params": PARAMS}, content_type="application/json")
     assert r.status_code == 403
-    assert c.get("/api/v1/jobs/exports/not-a-uuid").status_code == 422
     assert not ExportJob.objects.exists()
+
+
+@pytest.mark.parametrize("pk", ["not-a-uuid", "123", "00000000-0000-0000-0000-00000000000g", "7" * 200])
+def test_an_id_that_is_not_a_uuid_is_not_a_job(login, users, pk):
+    """A job id that is not a UUID answered 422 validation-error (ninja's typed path parameter): it is simply not a job,
+    answered 404 in the one error shape like an unknown UUID."""
+    c = login(users["onestop"])
+    for url in (f"/api/v1/jobs/exports/{pk}", f"/api/v1/jobs/exports/{pk}/file"):
+        r = c.get(url)
+        assert r.status_code == 404, (url, r.content)
+        assert r.json()["code"] == "not-found" and set(r.json()) == {"code", "message", "details"}
 
 
 def test_periodic_jobs_for_administrators_only(login, users):
