@@ -66,8 +66,10 @@ def _acquire(name: str, run: JobRun) -> bool:
     return taken == 1
 
 
-def _release(name: str, run: JobRun) -> None:
-    JobLock.objects.filter(name=name, run=run).update(running_since=None)
+def _release(name: str, run: JobRun) -> bool:
+    """Free the job's lock if ``run`` still holds it (its token: the run the lock names). False: the run was overtaken (it
+    went on past the job's time limit and the next run took the lock over), the lock is left to that run."""
+    return JobLock.objects.filter(name=name, run=run).update(running_since=None) == 1
 
 
 def _record_abandoned(name: str, run: JobRun, actor: Any) -> None:
@@ -115,11 +117,25 @@ def run_periodic(name: str, *, trigger: str = JobRun.Trigger.SCHEDULE, actor: An
     else:
         run.status = JobRun.Status.OK
     finally:
-        _release(name, run)
-    run.finished_at = timezone.now()
-    run.result = dict(ctx.counts)
-    run.by_province = {p: dict(c) for p, c in ctx.by_province.items()}
-    run.save(update_fields=["status", "error", "finished_at", "result", "by_province"])
+        # The run records its end only while it still holds the lock: overtaken (the next run took the lock over once
+        # this one went past the job's time limit, and recorded it as interrupted), it records neither a status nor
+        # counts over that record; the release and the record are one transaction, so no takeover falls between them.
+        with transaction.atomic():
+            held = _release(name, run)
+            run.finished_at = timezone.now()
+            if held:
+                run.result = dict(ctx.counts)
+                run.by_province = {p: dict(c) for p, c in ctx.by_province.items()}
+                run.save(update_fields=["status", "error", "finished_at", "result", "by_province"])
+            else:
+                failure = run.error if run.status == JobRun.Status.FAILED else ""
+                run.status = JobRun.Status.ABANDONED
+                run.error = "\n\n".join(filter(None, [str(errors.JOB_RUN_OVERTAKEN.message), failure]))[-20_000:]
+                run.result, run.by_province = {}, {}
+                JobRun.objects.filter(pk=run.pk).update(status=run.status, error=run.error, finished_at=run.finished_at, result={}, by_province={})
+    if not held:
+        logger.warning("job %s: run %s overtaken, its end not recorded (counts %s)", name, run.pk, dict(ctx.counts),
+                       extra={**extra, "status": run.status, "result": dict(ctx.counts)})
     if actor is not None and getattr(actor, "pk", None):
         audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=run, verb="job_run", after={"name": name, "status": run.status})
     logger.info("job %s finished: %s %s", name, run.status, run.result, extra={**extra, "status": run.status, "result": run.result})

@@ -61,3 +61,49 @@ def test_a_run_past_its_jobs_time_limit_is_interrupted(jobs, settings, login, us
 def test_every_registered_job_has_a_time_limit():  # type: ignore[no-untyped-def]
     for job in registry.PERIODIC.values():
         assert dt.timedelta(0) < registry.time_limit(job.name) <= dt.timedelta(hours=24)
+
+
+def test_a_run_overtaken_past_its_time_limit_does_not_record_its_end_over_the_next(monkeypatch):  # type: ignore[no-untyped-def]
+    """A run still working past its job's time limit had its lock taken over by the next run, which recorded it as
+    interrupted; when it ended it then wrote "ok" and its counts over that record, as if it had held the lock to the end.
+    It now checks its lock token (the run the lock names) before it records its end: overtaken, it stays interrupted,
+    its counts are not recorded, and the lock stays with the run that took it over."""
+    seen: dict[str, JobRun] = {}
+
+    def slow(ctx):  # type: ignore[no-untyped-def]
+        ctx.count("sent", 5)
+        if "first" not in seen:
+            seen["first"] = ctx.run
+            traveller.shift(dt.timedelta(minutes=16))  # past the 15 the job declares: the next run takes the lock over
+            seen["second"] = run_periodic("slow_job")
+
+    monkeypatch.setitem(registry.PERIODIC, "slow_job", registry.PeriodicJob(name="slow_job", title="slow_job", schedule=lambda d: False,
+                                                                            func=slow, time_limit=dt.timedelta(minutes=15)))
+    with time_machine.travel(START, tick=False) as traveller:
+        first = run_periodic("slow_job")
+    second = seen["second"]
+    assert second.status == JobRun.Status.OK and second.pk != first.pk
+    first.refresh_from_db()
+    assert first.status == JobRun.Status.ABANDONED and first.result == {} and first.finished_at is not None
+    second.refresh_from_db()
+    assert second.status == JobRun.Status.OK and second.result == {"sent": 5}
+    lock = JobLock.objects.get(name="slow_job")
+    assert lock.run_id == second.pk and lock.running_since is None
+    # The next run finds the job free and runs.
+    assert run_periodic("slow_job").status == JobRun.Status.OK
+
+
+def test_a_run_overtaken_without_being_recorded_yet_still_does_not_record_its_end(monkeypatch):  # type: ignore[no-untyped-def]
+    """The lock token decides, not the run's status: a run whose lock another run holds (taken over a moment after the
+    run was started, before the interrupted runs were recorded) does not write "ok" either."""
+    def overtaken(ctx):  # type: ignore[no-untyped-def]
+        other = JobRun.objects.create(name="taken_job", status=JobRun.Status.RUNNING, started_at=timezone.now())
+        JobLock.objects.filter(name="taken_job").update(run=other, running_since=other.started_at)
+        ctx.count("sent", 3)
+
+    monkeypatch.setitem(registry.PERIODIC, "taken_job", registry.PeriodicJob(name="taken_job", title="taken_job", schedule=lambda d: False,
+                                                                             func=overtaken))
+    run = run_periodic("taken_job")
+    run.refresh_from_db()
+    assert run.status == JobRun.Status.ABANDONED and run.result == {}
+    assert JobLock.objects.get(name="taken_job").running_since is not None  # still held by the run that took it over
