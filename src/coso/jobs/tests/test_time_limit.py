@@ -107,3 +107,17 @@ def test_a_run_overtaken_without_being_recorded_yet_still_does_not_record_its_en
     run.refresh_from_db()
     assert run.status == JobRun.Status.ABANDONED and run.result == {}
     assert JobLock.objects.get(name="taken_job").running_since is not None  # still held by the run that took it over
+
+
+def test_an_interrupted_run_is_explained_by_its_jobs_time_limit_not_six_hours(jobs):  # type: ignore[no-untyped-def]
+    """A run recorded as interrupted said its "6-hour lock" had expired, whatever its job's time limit (15 minutes
+    here); it now says that its job's time limit has passed."""
+    from coso.jobs import errors
+
+    with time_machine.travel(START, tick=False) as traveller:
+        dead = _dead("quick_job")
+        traveller.shift(dt.timedelta(minutes=16))
+        run_periodic("quick_job")
+    dead.refresh_from_db()
+    assert dead.status == JobRun.Status.ABANDONED and dead.error == str(errors.JOB_RUN_ABANDONED.message)
+    assert "6 giờ" not in dead.error and "thời hạn của tác vụ" in dead.error
