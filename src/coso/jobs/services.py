@@ -104,6 +104,8 @@ def run_periodic(name: str, *, trigger: str = JobRun.Trigger.SCHEDULE, actor: An
         run.status, run.finished_at = JobRun.Status.SKIPPED, timezone.now()
         run.result = {"reason": "already-running"}
         run.save(update_fields=["status", "finished_at", "result"])
+        if getattr(actor, "pk", None):  # an administrator's act is audited whether or not the job could run
+            audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=run, verb="job_run", after={"name": name, "status": run.status})
         logger.info("job %s skipped: already running", name, extra=extra)
         return run
     logger.info("job %s started", name, extra=extra)

@@ -121,3 +121,15 @@ def test_an_interrupted_run_is_explained_by_its_jobs_time_limit_not_six_hours(jo
     dead.refresh_from_db()
     assert dead.status == JobRun.Status.ABANDONED and dead.error == str(errors.JOB_RUN_ABANDONED.message)
     assert "6 giờ" not in dead.error and "thời hạn của tác vụ" in dead.error
+
+
+def test_a_manual_run_skipped_while_the_job_runs_is_audited(jobs, users):  # type: ignore[no-untyped-def]
+    """A system administrator's run was audited only when it ran: one skipped because the job was running elsewhere
+    left no audit entry of the administrator's act; it is now audited with its status (skipped)."""
+    from coso.core.models import AuditLog
+
+    _dead("quick_job")  # still within its time limit: the lock holds
+    run = run_periodic("quick_job", trigger=JobRun.Trigger.MANUAL, actor=users["sysadmin"])
+    assert run.status == JobRun.Status.SKIPPED
+    entry = AuditLog.objects.get(verb="job_run", object_id=str(run.pk))
+    assert entry.actor_id == users["sysadmin"].pk and entry.after == {"name": "quick_job", "status": "skipped"}
