@@ -42,9 +42,9 @@ def _dec(value: Any, field: str) -> Decimal:
     try:
         d = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
-        raise funding_errors.INVALID_NUMBER(details={"fields": {field: ["Giá trị phải là số."]}}) from None
+        raise funding_errors.INVALID_NUMBER(details={"fields": {field: [gettext("Giá trị phải là số.")]}}) from None
     if not d.is_finite():
-        raise funding_errors.INVALID_NUMBER(details={"fields": {field: ["Giá trị phải là số."]}})
+        raise funding_errors.INVALID_NUMBER(details={"fields": {field: [gettext("Giá trị phải là số.")]}})
     if _too_large(d):
         raise funding_errors.NUMBER_TOO_LARGE(details={"fields": {field: [str(funding_errors.NUMBER_TOO_LARGE.message)]}})
     return d
@@ -88,19 +88,19 @@ def funding_rule_set(
     require_roles(actor, *WRITE_ROLES)
     code = province_for(actor, province_code)
     if not (key.startswith("funding.") or key == BASE_SALARY):
-        raise funding_errors.UNKNOWN_NORM(key=key, details={"fields": {"key": [key]}})
+        raise funding_errors.UNKNOWN_NORM(key=key, field="key")
     if not (source or "").strip():
-        raise funding_errors.SOURCE_REQUIRED(details={"fields": {"source": ["Bắt buộc."]}})
+        raise funding_errors.SOURCE_REQUIRED(details={"fields": {"source": [gettext("Bắt buộc.")]}})
     _check_source_length(source)
     check_day(valid_from, "valid_from")
     check_day(valid_to, "valid_to")
     book = RuleBook.load(code)
     current = book.get(key, valid_from, commune_code)
     if current is None and key not in book.rule_keys():
-        raise funding_errors.UNKNOWN_NORM(key=key, details={"fields": {"key": [key]}})
+        raise funding_errors.UNKNOWN_NORM(key=key, field="key")
     number = _dec(value, "value")
     if number < 0:
-        raise funding_errors.NEGATIVE_VALUE(details={"fields": {"value": ["Giá trị không được âm."]}})
+        raise funding_errors.NEGATIVE_VALUE(details={"fields": {"value": [gettext("Giá trị không được âm.")]}})
     if valid_to is None and current is not None and not current.province_code and current.valid_to:
         valid_to = current.valid_to
     try:
@@ -201,17 +201,17 @@ def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
         if not key:
             continue
         if mode not in ScenarioChange.Mode.values:
-            errors[f"changes.{i}.mode"] = ["Cách thay đổi không hợp lệ."]
+            errors[f"changes.{i}.mode"] = [gettext("Cách thay đổi không hợp lệ.")]
             continue
         if not any(k == key or fnmatch.fnmatchcase(k, key) for k in keys):
-            errors[f"changes.{i}.key"] = [f"Không có định mức “{key}”."]
+            errors[f"changes.{i}.key"] = [gettext("Không có định mức “%(key)s”.") % {"key": key}]
             continue
         try:
             value = Decimal(str(ch.get("value")))
             if not value.is_finite():
                 raise InvalidOperation
         except (InvalidOperation, ValueError, TypeError):
-            errors[f"changes.{i}.value"] = ["Giá trị phải là số."]
+            errors[f"changes.{i}.value"] = [gettext("Giá trị phải là số.")]
             continue
         if _too_large(value):
             errors[f"changes.{i}.value"] = [str(funding_errors.NUMBER_TOO_LARGE.message)]
@@ -221,10 +221,10 @@ def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
             errors[f"changes.{i}.value"] = [funding_errors.SCENARIO_VALUE_TOO_PRECISE(max=places).message]
             continue
         if mode == "set" and value < 0:
-            errors[f"changes.{i}.value"] = ["Giá trị không được âm."]
+            errors[f"changes.{i}.value"] = [gettext("Giá trị không được âm.")]
             continue
         if mode == "percent" and value <= -100:
-            errors[f"changes.{i}.value"] = ["Không thể giảm từ 100% trở lên."]
+            errors[f"changes.{i}.value"] = [gettext("Không thể giảm từ 100% trở lên.")]
             continue
         problem = bounds_problem(key, mode, value, refs)
         if problem:
@@ -243,9 +243,9 @@ def scenario_create(*, actor: Any, name: str, changes: list[dict], description: 
     code = province_for(actor, province_code)
     name = (name or "").strip()
     if not name:
-        raise funding_errors.NAME_REQUIRED(details={"fields": {"name": ["Bắt buộc."]}})
+        raise funding_errors.NAME_REQUIRED(details={"fields": {"name": [gettext("Bắt buộc.")]}})
     if Scenario.objects.filter(province_code=code, name=name).exists():
-        raise funding_errors.SCENARIO_NAME_TAKEN(details={"fields": {"name": ["Tên đã dùng."]}})
+        raise funding_errors.SCENARIO_NAME_TAKEN(details={"fields": {"name": [gettext("Tên đã dùng.")]}})
     cleaned = _clean_changes(changes, code)
     try:
         with transaction.atomic():
@@ -255,7 +255,7 @@ def scenario_create(*, actor: Any, name: str, changes: list[dict], description: 
             audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=sc, verb="funding-scenario-changes",
                       after={"changes": [{**c, "value": str(c["value"])} for c in cleaned]})
     except IntegrityError:  # the same name created meanwhile by a concurrent request (a double click)
-        raise funding_errors.SCENARIO_NAME_TAKEN(details={"fields": {"name": ["Tên đã dùng."]}}) from None
+        raise funding_errors.SCENARIO_NAME_TAKEN(details={"fields": {"name": [gettext("Tên đã dùng.")]}}) from None
     return sc
 
 
@@ -265,7 +265,7 @@ def scenario_update(*, actor: Any, scenario: Scenario, version: int, name: str |
     try:
         return _scenario_update(actor=actor, scenario=scenario, version=version, name=name, description=description, changes=changes)
     except IntegrityError:  # renamed meanwhile to the same name by a concurrent request
-        raise funding_errors.SCENARIO_NAME_TAKEN(details={"fields": {"name": ["Tên đã dùng."]}}) from None
+        raise funding_errors.SCENARIO_NAME_TAKEN(details={"fields": {"name": [gettext("Tên đã dùng.")]}}) from None
 
 
 def _scenario_update(*, actor: Any, scenario: Scenario, version: int, name: str | None, description: str | None,
@@ -280,9 +280,9 @@ def _scenario_update(*, actor: Any, scenario: Scenario, version: int, name: str 
         if name is not None:
             name = name.strip()
             if not name:
-                raise funding_errors.NAME_REQUIRED(details={"fields": {"name": ["Bắt buộc."]}})
+                raise funding_errors.NAME_REQUIRED(details={"fields": {"name": [gettext("Bắt buộc.")]}})
             if Scenario.objects.filter(province_code=sc.province_code, name=name).exclude(pk=sc.pk).exists():
-                raise funding_errors.SCENARIO_NAME_TAKEN(details={"fields": {"name": ["Tên đã dùng."]}})
+                raise funding_errors.SCENARIO_NAME_TAKEN(details={"fields": {"name": [gettext("Tên đã dùng.")]}})
             upd["name"] = name
         if description is not None:
             upd["description"] = description
@@ -319,7 +319,7 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
     """
     require_roles(actor, *WRITE_ROLES)
     if not (source or "").strip():
-        raise funding_errors.SCENARIO_ADOPT_SOURCE_REQUIRED(details={"fields": {"source": ["Bắt buộc."]}})
+        raise funding_errors.SCENARIO_ADOPT_SOURCE_REQUIRED(details={"fields": {"source": [gettext("Bắt buộc.")]}})
     _check_source_length(source)
     check_day(effective_from, "effective_from")
     today = timezone.localdate()
@@ -414,7 +414,7 @@ def _village_coefficients(coefficients: dict[str, Any] | None) -> dict[str, Deci
             continue
         coef = _dec(coefficients[code], code)
         if coef < 0:
-            raise funding_errors.VILLAGE_DISTRIBUTION_PREVIEW_INVALID_NUMBER(details={"fields": {code: ["Không được âm."]}})
+            raise funding_errors.VILLAGE_DISTRIBUTION_PREVIEW_INVALID_NUMBER(details={"fields": {code: [gettext("Không được âm.")]}})
         out[code] = coef
     return out
 
@@ -525,14 +525,14 @@ def commune_pt_fund_distribute(*, actor: Any, commune_code: str, month: dt.date,
     for i, w in enumerate(workers):
         name, title = (w.get("name") or "").strip(), (w.get("title") or "").strip()
         if not name:
-            raise funding_errors.INVALID_WORKER(details={"fields": {f"workers.{i}.name": ["Bắt buộc."]}})
+            raise funding_errors.INVALID_WORKER(details={"fields": {f"workers.{i}.name": [gettext("Bắt buộc.")]}})
         for field, text in (("name", name), ("title", title)):
             if len(text) > MAX_WORKER_TEXT:
                 raise funding_errors.INVALID_WORKER(details={"fields": {f"workers.{i}.{field}": [
                     gettext("Tối đa %(n)s ký tự.") % {"n": MAX_WORKER_TEXT}]}})
         coef = _dec(w.get("coefficient", default) if w.get("coefficient") not in (None, "") else default, f"workers.{i}.coefficient")
         if coef < 0:
-            raise funding_errors.VILLAGE_DISTRIBUTION_PREVIEW_INVALID_NUMBER(details={"fields": {f"workers.{i}.coefficient": ["Không được âm."]}})
+            raise funding_errors.VILLAGE_DISTRIBUTION_PREVIEW_INVALID_NUMBER(details={"fields": {f"workers.{i}.coefficient": [gettext("Không được âm.")]}})
         lines.append({"name": name, "title": title, "coefficient": str(coef), "amount": rnd(coef * base),
                       "formula": f"{fmt_coef(coef)} × {fmt_money(base)}"})
     _refuse_if_over(fund, lines, what=str(gettext_lazy("quỹ phụ cấp người hoạt động không chuyên trách của xã")))
