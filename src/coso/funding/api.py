@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from ninja import Field, Query, Router, Schema
+from pydantic import PlainValidator, WithJsonSchema
 
 from coso.core.api_body import body_in_scope, json_body_doc
 from coso.core.types import AuthedHttpRequest
@@ -46,9 +46,14 @@ class RuleOut(Schema):
     scope: str = Field(default="national", description="Where the value is set: national | province | commune (the commune's own)")
 
 
+# A number as sent, text or a JSON number (anything else too): the service reads it (coso.funding.numbers.plain_decimal), so that "1e5", "NaN" or
+# "-0" is refused on its field with the service's message, as on the pages, rather than first made a Decimal here.
+NumberIn = Annotated[Any, PlainValidator(lambda value: value), WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}]})]
+
+
 class NormIn(Schema):
     key: str
-    value: Decimal
+    value: NumberIn
     valid_from: dt.date
     valid_to: dt.date | None = None
     source: str
@@ -58,7 +63,7 @@ class NormIn(Schema):
 class ChangeIn(Schema):
     key: str
     mode: str = "set"
-    value: Decimal
+    value: NumberIn
 
 
 class ChangeOut(Schema):
@@ -100,13 +105,13 @@ class AdoptIn(Schema):
 class VillageDistributionIn(Schema):
     village_id: int
     month: dt.date
-    coefficients: dict[str, Decimal | None] | None = None
+    coefficients: dict[str, NumberIn | None] | None = None
 
 
 class WorkerIn(Schema):
     name: str
     title: str = ""
-    coefficient: Decimal | None = None
+    coefficient: NumberIn | None = None
 
 
 class CommuneDistributionIn(Schema):

@@ -6,6 +6,8 @@ from coso.core.errors import ErrorCode
 
 INVALID_FORMAT = ErrorCode("invalid-format", _("Định dạng phải là pdf hoặc xlsx."))
 INVALID_NUMBER = ErrorCode("invalid-number", _("Giá trị phải là số."))
+# A number written in exponent notation ("1E-10", "1e5"), NaN, Infinity or -0 (coso.funding.numbers).
+NOT_PLAIN_NUMBER = ErrorCode("invalid-number", _("Giá trị phải là số thập phân viết thông thường (ví dụ 1.25): không viết dạng lũy thừa như 1E-10, không NaN, Infinity hay -0."))
 NUMBER_TOO_LARGE = ErrorCode("invalid-number", _("Số quá lớn."))
 # The rule book's overlap (rule-overlap), with the norm's name instead of its internal key.
 RULE_OVERLAP = ErrorCode("rule-overlap", _("Định mức “%(label)s” của phạm vi này đã có giá trị từ %(start)s đến %(end)s, trùng thời gian với thay đổi mới. Hãy điều chỉnh hoặc huỷ giá trị đó trước."), status=409)

@@ -6,7 +6,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from coso.core.params import validate_day
+from coso.funding.errors import NOT_PLAIN_NUMBER
 from coso.funding.models import ScenarioChange
+from coso.funding.numbers import NotPlainNumberError, plain_decimal, written_otherwise
 
 GROUP_PATTERNS = [
     ("funding.village.coef.*", _("Quỹ phụ cấp thôn/TDP (cả hai mức)")),
@@ -21,6 +23,15 @@ GROUP_PATTERNS = [
     ("funding.association.*", _("Hỗ trợ mọi hội đặc thù")),
 ]
 CHANGE_ROWS = 5
+
+
+class PlainDecimalField(forms.DecimalField):
+    """A DecimalField that takes a plain decimal only: not "1e5", "1E-10", "NaN", "Infinity" or "-0" (Django reads them)."""
+
+    def to_python(self, value):  # type: ignore[no-untyped-def]
+        if isinstance(value, str) and written_otherwise(value):
+            raise forms.ValidationError(str(NOT_PLAIN_NUMBER.message), code="invalid")
+        return super().to_python(value)
 
 
 def pattern_label(key: str) -> str:
@@ -49,7 +60,7 @@ class ScenarioForm(forms.Form):
         for i in range(CHANGE_ROWS):
             self.fields[f"key_{i}"] = forms.ChoiceField(label=_("Định mức %(n)s") % {"n": i + 1}, choices=keys, required=False)
             self.fields[f"mode_{i}"] = forms.ChoiceField(label=_("Cách thay đổi %(n)s") % {"n": i + 1}, choices=ScenarioChange.Mode.choices, required=False)
-            self.fields[f"value_{i}"] = forms.DecimalField(label=_("Giá trị %(n)s") % {"n": i + 1}, required=False, max_digits=18, decimal_places=4)
+            self.fields[f"value_{i}"] = PlainDecimalField(label=_("Giá trị %(n)s") % {"n": i + 1}, required=False, max_digits=18, decimal_places=4)
 
     def change_rows(self):  # type: ignore[no-untyped-def]
         return [(self[f"key_{i}"], self[f"mode_{i}"], self[f"value_{i}"]) for i in range(CHANGE_ROWS)]
@@ -79,7 +90,7 @@ class AdoptForm(forms.Form):
 
 class NormForm(forms.Form):
     key = forms.ChoiceField(label=_("Định mức"))
-    value = forms.DecimalField(label=_("Giá trị mới"), min_value=0, max_digits=18, decimal_places=4)
+    value = PlainDecimalField(label=_("Giá trị mới"), min_value=0, max_digits=18, decimal_places=4)
     valid_from = forms.DateField(label=_("Hiệu lực từ"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_day])
     valid_to = forms.DateField(
         label=_("Hết hiệu lực từ ngày (không bắt buộc)"), required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_day],
@@ -102,9 +113,9 @@ class NormForm(forms.Form):
 class VillageDistributionForm(forms.Form):
     month = forms.DateField(label=_("Tháng"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m", "%Y-%m-%d"],
                             validators=[validate_day])
-    bi_thu = forms.DecimalField(label=_("Hệ số Bí thư chi bộ"), required=False, min_value=0, max_digits=6, decimal_places=3)
-    truong_thon = forms.DecimalField(label=_("Hệ số Trưởng thôn/Tổ trưởng TDP"), required=False, min_value=0, max_digits=6, decimal_places=3)
-    truong_ban_ctmt = forms.DecimalField(label=_("Hệ số Trưởng Ban công tác Mặt trận"), required=False, min_value=0, max_digits=6, decimal_places=3)
+    bi_thu = PlainDecimalField(label=_("Hệ số Bí thư chi bộ"), required=False, min_value=0, max_digits=6, decimal_places=3)
+    truong_thon = PlainDecimalField(label=_("Hệ số Trưởng thôn/Tổ trưởng TDP"), required=False, min_value=0, max_digits=6, decimal_places=3)
+    truong_ban_ctmt = PlainDecimalField(label=_("Hệ số Trưởng Ban công tác Mặt trận"), required=False, min_value=0, max_digits=6, decimal_places=3)
 
     @staticmethod
     def default_month() -> str:
@@ -130,7 +141,9 @@ class CommunePtDistributionForm(forms.Form):
             coef = parts[2].replace(",", ".") if len(parts) > 2 and parts[2] else None
             if coef is not None:
                 try:
-                    float(coef)
+                    plain_decimal(coef)
+                except NotPlainNumberError:
+                    raise forms.ValidationError(_("Dòng %(n)s: %(message)s") % {"n": n, "message": NOT_PLAIN_NUMBER.message}) from None
                 except ValueError:
                     raise forms.ValidationError(_("Dòng %(n)s: hệ số “%(v)s” không phải là số.") % {"n": n, "v": parts[2]}) from None
             out.append({"name": parts[0], "title": parts[1] if len(parts) > 1 else "", "coefficient": coef})

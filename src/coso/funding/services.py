@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,6 +19,7 @@ from coso.core.text import nfc
 from coso.funding import errors as funding_errors
 from coso.funding.engine import fmt_coef, fmt_money, rnd
 from coso.funding.models import ExtraWorkers, FundDistribution, Organisation, Scenario, ScenarioChange
+from coso.funding.numbers import NotPlainNumberError, plain_decimal
 from coso.funding.rule_keys import ASSOCIATION_NAMES, label_for
 from coso.funding.rules import BASE_SALARY, Change, RuleBook, bounds_problem, numeric_refs, stored_value
 from coso.funding.selectors import DISTRIBUTE_ROLES, WRITE_ROLES, check_day, commune_get, province_for, scenario_bound_problems, village_get
@@ -40,11 +41,11 @@ VILLAGE_POSITIONS = [("bi_thu", "Bí thư chi bộ"), ("truong_thon", "Trưởng
 
 def _dec(value: Any, field: str) -> Decimal:
     try:
-        d = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise funding_errors.INVALID_NUMBER(details={"fields": {field: [gettext("Giá trị phải là số.")]}}) from None
-    if not d.is_finite():
-        raise funding_errors.INVALID_NUMBER(details={"fields": {field: [gettext("Giá trị phải là số.")]}})
+        d = plain_decimal(value)  # never "1e5", "NaN", "-0"
+    except NotPlainNumberError:
+        raise funding_errors.NOT_PLAIN_NUMBER(field=field) from None
+    except ValueError as exc:
+        raise funding_errors.INVALID_NUMBER(details={"fields": {field: [str(exc)]}}) from None
     if _too_large(d):
         raise funding_errors.NUMBER_TOO_LARGE(details={"fields": {field: [str(funding_errors.NUMBER_TOO_LARGE.message)]}})
     return d
@@ -207,11 +208,9 @@ def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
             errors[f"changes.{i}.key"] = [gettext("Không có định mức “%(key)s”.") % {"key": key}]
             continue
         try:
-            value = Decimal(str(ch.get("value")))
-            if not value.is_finite():
-                raise InvalidOperation
-        except (InvalidOperation, ValueError, TypeError):
-            errors[f"changes.{i}.value"] = [gettext("Giá trị phải là số.")]
+            value = plain_decimal(ch.get("value"))  # never "1E-10", "NaN", "-0"
+        except ValueError as exc:
+            errors[f"changes.{i}.value"] = [str(exc)]
             continue
         if _too_large(value):
             errors[f"changes.{i}.value"] = [str(funding_errors.NUMBER_TOO_LARGE.message)]

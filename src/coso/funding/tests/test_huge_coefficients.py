@@ -13,7 +13,8 @@ from coso.rules.models import Rule
 
 pytestmark = pytest.mark.django_db
 
-TOO_LARGE = ["1e22", "1e999999999", "-1e999999999", "1" + "0" * 14]
+# Written in exponent notation ("1e22", "1e999999999") they are refused before, as not plain decimals (test_plain_numbers).
+TOO_LARGE = ["1" + "0" * 22, "1" + "0" * 999, "-1" + "0" * 999, "1" + "0" * 14]
 MESSAGE = "Số quá lớn."
 
 

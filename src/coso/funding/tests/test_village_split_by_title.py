@@ -27,7 +27,7 @@ def village(hcmc_rules, commune, make_village):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(("coefficients", "code"), [
-    ({"bi_thu": "1e9"}, "distribution-exceeds-fund"),
+    ({"bi_thu": "1000000000"}, "distribution-exceeds-fund"),
     ({"bi_thu": "3", "truong_thon": "3", "truong_ban_ctmt": "3"}, "distribution-exceeds-fund"),  # 9 × base, the fund 6 ×
     ({"bi_thu": "-1"}, "invalid-number"),
     ({"zzz": "1"}, "unknown-position"),
