@@ -16,6 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, overload
 
+from django.utils.translation import gettext, gettext_lazy
+
 from coso.funding.rule_keys import label_for
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -24,17 +26,17 @@ BASE_SALARY = "salary.base"
 # Rule families of the engine: a change in one does not split the months of the other.
 COMMUNE_PREFIXES = ("funding.commune_pt.", "funding.org.", "funding.mttq_campaign.", "funding.association.", BASE_SALARY)
 VILLAGE_PREFIXES = ("funding.village.", "funding.ctmt.", BASE_SALARY)
+# Shown on the pages in the reader's language (rendered when shown, not when the module is loaded).
 UNIT_LABELS = {
-    "vnd_month": "đ/tháng",
-    "vnd_year": "đ/năm",
-    "vnd": "đ",
-    "coef": "× lương cơ sở/tháng",
-    "count": "số lượng",
-    "households": "hộ",
-    "people": "người",
-    "table": "bảng",
+    "vnd_month": gettext_lazy("đ/tháng"),
+    "vnd_year": gettext_lazy("đ/năm"),
+    "vnd": gettext_lazy("đ"),
+    "coef": gettext_lazy("× lương cơ sở/tháng"),
+    "count": gettext_lazy("số lượng"),
+    "households": gettext_lazy("hộ"),
+    "people": gettext_lazy("người"),
+    "table": gettext_lazy("bảng"),
 }
-SCOPE_LABELS = {"national": "toàn quốc", "province": "tỉnh", "commune": "xã"}
 
 
 @dataclass(frozen=True)
@@ -70,12 +72,12 @@ class RuleRef:
     @property
     def scope_label(self) -> str:
         if self.commune_code:
-            return f"xã {self.commune_code}"
-        return f"tỉnh {self.province_code}" if self.province_code else "toàn quốc"
+            return gettext("xã %(code)s") % {"code": self.commune_code}
+        return gettext("tỉnh %(code)s") % {"code": self.province_code} if self.province_code else gettext("toàn quốc")
 
     @property
     def unit_label(self) -> str:
-        return UNIT_LABELS.get(self.unit, self.unit)
+        return str(UNIT_LABELS.get(self.unit, self.unit))
 
     @staticmethod
     def format_value(value: Any, unit: str) -> str:
@@ -86,8 +88,8 @@ class RuleRef:
             return "—"
         v = Decimal(value).normalize()
         if unit in ("vnd", "vnd_month", "vnd_year"):
-            text = f"{int(v):,}".replace(",", ".") + " đ" if v == int(v) else str(v).replace(".", ",") + " đ"
-            return text + ("/tháng" if unit == "vnd_month" else "/năm" if unit == "vnd_year" else "")
+            text = f"{int(v):,}".replace(",", ".") if v == int(v) else str(v).replace(".", ",")
+            return f"{text} {UNIT_LABELS[unit]}"  # 2.340.000 đ/tháng
         if unit == "coef":
             return _coef(v) + " ×"
         text = format(v, "f").replace(".", ",")

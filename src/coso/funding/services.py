@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from coso.core import locks
@@ -350,9 +350,11 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
             raise funding_errors.SCENARIO_CHANGES_NO_RULE(name=sc.name, date=effective_from.strftime("%d/%m/%Y"))
         created = []
         for ref in adopted:
+            with translation.override("vi"):  # the rule book's record, in Vietnamese whatever the reader's language
+                before = ref.display_original
             created.append(funding_rule_set(
                 actor=actor, key=ref.key, value=ref.value, valid_from=effective_from, province_code=sc.province_code, source=source.strip(),
-                reason=f"Áp dụng kịch bản “{sc.name}” (trước: {ref.display_original})", origin=Rule.Origin.SCENARIO,
+                reason=f"Áp dụng kịch bản “{sc.name}” (trước: {before})", origin=Rule.Origin.SCENARIO,
                 note=f"{_adoption_note(sc)} {ref.change_note}",
                 # A commune's row keeps its own end (the province's row ends where the national one does).
                 commune_code=ref.commune_code, valid_to=ref.valid_to if ref.commune_code else None,
