@@ -36,3 +36,30 @@ def test_a_draft_answer_is_not_searchable_until_published(client, submit, users)
     fb.refresh_from_db()
     assert fb.status == Feedback.Status.PROCESSING
     assert _found(client, "khoaithanh") == []
+
+
+def test_the_migration_drops_the_draft_words_indexed_before_the_fix(client, submit, users):
+    """Items indexed before the fix keep their draft answer's words until reindexed: migration 0014 reindexes the items
+    not closed that carry an answer, and leaves the others' entries as they are."""
+    import importlib
+
+    from django.apps import apps as global_apps
+
+    from coso.core.models import SearchDocument, SearchEntry
+    from coso.core.search import document_key, search_index_set
+
+    draft = svc.feedback_answer(feedback=svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"]),
+                                actor=users["onestop"], text=DRAFT, publish=False)
+    closed = svc.feedback_publish_answer(feedback=svc.feedback_answer(
+        feedback=svc.feedback_publish(feedback=submit(actor=users["citizen"]), actor=users["onestop"]),
+        actor=users["onestop"], text="Đã vá xong, đơn vị Khoaithanh.", publish=False), actor=users["onestop"])
+    # indexed as before the fix: the answer's words whatever the status
+    search_index_set(kind="feedback", object_id=draft.pk, texts=[draft.code, draft.title, draft.text, draft.answer_text],
+                     province_code=draft.province_code, commune_code=draft.commune_code)
+    assert _found(client, "khoaithanh") == [closed.pk, draft.pk] or _found(client, "khoaithanh") == [draft.pk, closed.pk]
+    kept = sorted(SearchEntry.objects.filter(kind="feedback", object_id=closed.pk).values_list("token", flat=True))
+    importlib.import_module("coso.feedback.migrations.0014_search_without_draft_answers").forwards(global_apps, None)
+    assert _found(client, "khoaithanh") == [closed.pk]
+    assert _found(client, "hem") and draft.pk in _found(client, "hem")  # the draft item's own words still find it
+    assert sorted(SearchEntry.objects.filter(kind="feedback", object_id=closed.pk).values_list("token", flat=True)) == kept
+    assert "khoaithanh" not in SearchDocument.objects.get(pk=document_key("feedback", draft.pk)).terms.split()
