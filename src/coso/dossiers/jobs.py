@@ -97,7 +97,7 @@ class RegisterExport:
             raise errors.PREPARE_FORBIDDEN()
         fmt = params.get("format") or "pdf"
         if fmt not in ("pdf", "xlsx"):
-            raise errors.INVALID_FORMAT()
+            raise errors.INVALID_FORMAT(field="format")
         start, end = _date(params.get("start"), "start"), _date(params.get("end"), "end")
         selectors.check_register_period(start, end)
         n = selectors.register_rows(fetched_by=user, start=start, end=end).count()

@@ -23,7 +23,7 @@ class AllocationExport:
         selectors.require_reader(user)
         fmt = params.get("format") or "xlsx"
         if fmt not in ("pdf", "xlsx"):
-            raise errors.INVALID_FORMAT()
+            raise errors.INVALID_FORMAT(field="format")
         period = Period.parse(str(params.get("period") or ""))
         commune_code = str(params.get("commune") or "")
         if not selectors.is_province_user(user):

@@ -82,7 +82,7 @@ def _on(value: Any) -> dt.date:
     try:
         return parse_vn_date(value)
     except ValueError as exc:
-        raise errors.INVALID_DATE() from exc
+        raise errors.INVALID_DATE(field="on") from exc
 
 
 @export_kind("workforce.review", title=_("Rà soát đội ngũ theo tiêu chuẩn (PDF/Excel)"))
@@ -95,7 +95,7 @@ class ReviewExport:
             raise errors.PREPARE_FORBIDDEN()
         fmt = params.get("format") or "xlsx"
         if fmt not in ("pdf", "xlsx"):
-            raise errors.INVALID_FORMAT()
+            raise errors.INVALID_FORMAT(field="format")
         on = _on(params.get("on"))
         commune = str(params.get("commune") or "") if fmt == "xlsx" else ""
         if commune:

@@ -101,3 +101,18 @@ def test_a_file_past_its_keeping_time_is_shown_expired_not_offered_before_the_cl
     assert ExportJob.objects.get(pk=job.pk).status == "done"  # the clean-up still deletes the file and records it
     r = login(users["onestop"]).get(f"/api/v1/jobs/exports/{job.pk}").json()
     assert r["status"] == "done" and r["file_url"]
+
+
+@pytest.mark.parametrize(("who", "kind", "params", "field"), [
+    ("onestop", "dossiers.register", {**PARAMS, "format": "docx"}, "format"),
+    ("home_affairs", "workforce.review", {"format": "csv"}, "format"),
+    ("home_affairs", "workforce.review", {"format": "xlsx", "on": "31/02/2026"}, "on"),
+    ("province_finance", "funding.allocation", {"format": "html", "period": "2026"}, "format"),
+])
+def test_a_refused_export_parameter_is_named(login, users, who, kind, params, field):
+    """A bad format (or review day) was refused with empty details: the error now names the parameter, and no job is made."""
+    c = login(users[who])
+    r = c.post("/api/v1/jobs/exports", {"kind": kind, "params": params}, content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert list(r.json()["details"]["fields"]) == [field]
+    assert not ExportJob.objects.exists()
