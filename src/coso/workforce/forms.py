@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coso.core.params import validate_day
@@ -45,18 +47,25 @@ LEVEL_CHOICES = [("", "—")] + list(rules.LEVEL_NAMES.items())
 
 class AssessForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    general_score = forms.DecimalField(label=_("Điểm tiêu chí chung (0–30)"), min_value=0, max_value=30, decimal_places=2, required=False,
+    # the maximum is the rule book's (``workforce.evaluation.points`` general_max, Decree 335/2025): set in __init__
+    general_score = forms.DecimalField(label=_("Điểm tiêu chí chung"), min_value=0, decimal_places=2, required=False,
                                        error_messages={"max_decimal_places": _("Điểm tiêu chí chung: tối đa %(max)s chữ số thập phân.")})
     level = forms.ChoiceField(label=_("Xếp loại"), choices=LEVEL_CHOICES, required=False)
     comment = forms.CharField(label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000)
     degradation = forms.BooleanField(label=_("Có kết luận suy thoái, “tự diễn biến”, “tự chuyển hóa”"), required=False)
     leader_corruption = forms.BooleanField(label=_("Để xảy ra tham nhũng, lãng phí trong đơn vị phụ trách"), required=False)
 
-    def __init__(self, *args, regime: str = "nd335", leader: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, regime: str = "nd335", leader: bool = False, general_max: int | None = None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         if regime == "nd335":
             del self.fields["level"]
-            self.fields["general_score"].required = True
+            field = self.fields["general_score"]
+            field.required = True
+            if general_max is not None:
+                field.label = gettext("Điểm tiêu chí chung (0–%(max)s)") % {"max": general_max}
+                field.max_value = general_max  # type: ignore[attr-defined]  # a DecimalField
+                field.validators.append(MaxValueValidator(general_max))
+                field.widget.attrs["max"] = general_max
         else:
             del self.fields["general_score"]
             self.fields["level"].required = True

@@ -260,9 +260,9 @@ def evaluation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     rule = evaluation_rule(ev.year, ev.person.kind, ev.province_code, ev.commune_code)
     is_leader = request.user.is_superuser or request.user.role in services.LEADER_ROLES
     item_form = WorkItemForm(prefix="item")
-    self_form = AssessForm(prefix="self", regime=rule["regime"], initial={"version": ev.version, "general_score": ev.self_general_score,
+    self_form = AssessForm(prefix="self", regime=rule["regime"], general_max=rule.get("general_max"), initial={"version": ev.version, "general_score": ev.self_general_score,
                                                                            "level": ev.self_level, "comment": ev.self_comment})
-    leader_form = AssessForm(prefix="lead", regime=rule["regime"], leader=True, initial={
+    leader_form = AssessForm(prefix="lead", regime=rule["regime"], general_max=rule.get("general_max"), leader=True, initial={
         "version": ev.version, "general_score": ev.general_score, "level": ev.level, "comment": ev.leader_comment,
         "degradation": ev.degradation, "leader_corruption": ev.leader_corruption})
     status = 200
@@ -276,7 +276,7 @@ def evaluation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, gettext("Đã thêm công việc."))
                     return redirect("workforce:evaluation", pk=ev.pk)
             elif action in ("self", "lead"):
-                form = AssessForm(request.POST, prefix=action, regime=rule["regime"], leader=action == "lead")
+                form = AssessForm(request.POST, prefix=action, regime=rule["regime"], general_max=rule.get("general_max"), leader=action == "lead")
                 if action == "self":
                     self_form = form
                 else:

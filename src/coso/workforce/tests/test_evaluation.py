@@ -428,3 +428,32 @@ def test_the_evaluations_page_shows_the_quota_of_each_group_the_approval_applies
     assert figures == {"nd335": "1", "nd90": str(enforced)} and enforced == 0
     body = login(users["leader"]).get(f"/workforce/danh-gia/{ev.pk}/").content.decode()
     assert re.findall(r'data-quota-group="(\w+)" data-allowed="(\d+)"', body) == [("nd90", "0")]
+
+
+def test_the_assessment_form_takes_its_maximum_from_the_rule_book(users, commune, login):
+    """The page's general-criteria score field was fixed at 0–30 in the form, while the service reads the maximum from
+    the rule book (``workforce.evaluation.points``): a changed maximum was refused on the page (or a score over it let
+    through to the service). The form now takes the rule's maximum, in its label and its bound."""
+    import time_machine
+
+    from coso.rules.services import rule_change
+
+    rule_change(actor=users["sysadmin"], key="workforce.evaluation.points", value={"general_max": 40, "task_max": 60},
+                valid_from=dt.date(2027, 1, 1), reason="Thử mức điểm khác", source_document="Văn bản thử")
+    p = person(commune, user=users["specialist"])
+    with time_machine.travel(dt.datetime(2027, 3, 2, 9, 0), tick=False):
+        client = login(users["specialist"])
+        assert client.post(f"/workforce/danh-gia/mo/{p.pk}/", {"year": "2027"}).status_code == 302
+        ev = Evaluation.objects.get()
+        page = client.get(f"/workforce/danh-gia/{ev.pk}/").content.decode()
+        assert "(0–40)" in page and "(0–30)" not in page
+        resp = client.post(f"/workforce/danh-gia/{ev.pk}/", {"action": "self", "self-version": str(ev.version),
+                                                              "self-general_score": "41", "self-comment": "Tốt"})
+        assert resp.status_code == 400
+        ev.refresh_from_db()
+        assert ev.self_general_score is None
+        resp = client.post(f"/workforce/danh-gia/{ev.pk}/", {"action": "self", "self-version": str(ev.version),
+                                                              "self-general_score": "35", "self-comment": "Tốt"})
+        assert resp.status_code == 302, resp.content.decode()[:500]
+        ev.refresh_from_db()
+        assert ev.self_general_score == Decimal(35)
