@@ -200,7 +200,9 @@ def _clean_changes(changes: list[dict], province_code: str) -> list[dict]:
         key = (ch.get("key") or "").strip()
         mode = ch.get("mode") or "set"
         if not key:
-            continue
+            if str(ch.get("value") if ch.get("value") is not None else "").strip():  # a value for no norm: not dropped silently
+                errors[f"changes.{i}.key"] = [gettext("Chọn định mức cần thay đổi.")]
+            continue  # an empty line (the page's blank rows)
         if mode not in ScenarioChange.Mode.values:
             errors[f"changes.{i}.mode"] = [gettext("Cách thay đổi không hợp lệ.")]
             continue

@@ -112,3 +112,17 @@ def test_a_value_outside_the_rules_bounds_is_refused_on_its_field(login, users, 
     assert r.status_code == 400, r.content
     assert list(r.json()["details"].get("fields", {})) == ["value"], r.json()
     assert _no_funding_writes()
+
+
+def test_a_change_with_a_value_and_no_norm_is_refused_not_dropped(login, users, commune):
+    """A change with an empty key and a value was silently left out: the scenario was created without it. It is refused on
+    its key now; an empty line (no key, no value: the page's blank rows) is still skipped."""
+    c = login(users["province_finance"])
+    r = _post(c, "/api/v1/funding/scenarios", {"name": "Thiếu khóa", "changes": [{"key": "", "mode": "set", "value": "2"}]})
+    assert r.status_code == 400, r.content
+    assert list(r.json()["details"]["fields"]) == ["changes.0.key"]
+    assert _no_funding_writes()
+    r = _post(c, "/api/v1/funding/scenarios", {"name": "Dòng trống", "changes": [{"key": "", "mode": "set", "value": ""},
+                                                                                 {"key": KEY, "mode": "set", "value": "1.5"}]})
+    assert r.status_code in (200, 201), r.content
+    assert list(ScenarioChange.objects.values_list("key", flat=True)) == [KEY]
