@@ -404,6 +404,7 @@ VERB_LABELS: dict[str, str | Promise] = {
     # jobs
     "export_request": _("Yêu cầu xuất dữ liệu"),
     "job_run": _("Chạy tác vụ định kỳ"),
+    "job_run_requested": _("Yêu cầu chạy tác vụ định kỳ"),
     "job_run_abandoned": _("Ghi nhận tác vụ định kỳ bị gián đoạn"),
     # planning
     "planning.appointment_proposal_close": _("Kết thúc đề nghị bổ nhiệm"),

@@ -153,6 +153,9 @@ def request_periodic_run(*, actor: Any, name: str) -> None:
         raise errors.RUN_FORBIDDEN()
     if name not in PERIODIC:
         raise errors.JOB_NOT_FOUND(details={"name": name})
+    # the request itself is audited: the run is audited by the worker, but a queued message can be lost
+    audit_log(actor=actor, action=AuditLog.Action.ACTION, object_type="jobs.PeriodicJob", object_id=name, object_repr=name,
+              verb="job_run_requested", after={"name": name})
     _after_commit(lambda: run_periodic_task(name, JobRun.Trigger.MANUAL, actor.pk))
 
 

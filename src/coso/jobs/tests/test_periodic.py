@@ -155,6 +155,11 @@ def test_run_now_queues_and_records_who(login, users):
     run = JobRun.objects.get(name="exports_expire")  # immediate mode in tests: already ran
     assert run.trigger == JobRun.Trigger.MANUAL and run.triggered_by == users["sysadmin"] and run.status == JobRun.Status.OK
     assert login(users["sysadmin"]).get("/jobs/periodic/nope/").status_code == 404
+    # the request is audited itself (the run is audited by the worker, but a queued message can be lost)
+    from coso.core.models import AuditLog
+
+    asked = AuditLog.objects.get(verb="job_run_requested")
+    assert asked.actor_id == users["sysadmin"].pk and asked.object_id == "exports_expire" and asked.at <= run.started_at
 
 
 def test_a_run_whose_worker_died_is_shown_then_recorded_as_interrupted(login, users, caplog):
