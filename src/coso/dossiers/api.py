@@ -72,7 +72,8 @@ class OnlineIn(ApplicantIn):
 
 
 class ActionIn(Schema):
-    version: int
+    # A JSON integer only: lax parsing read "1", " 1", "1.0", 1.0 and true as the version 1 (optimistic locking).
+    version: pydantic.StrictInt = pydantic.Field(description="The dossier's version as last read (a JSON integer)")
     reason: str = ""
     new_date: str | None = pydantic.Field(None, max_length=10, description="The apology's new date: YYYY-MM-DD or dd/mm/yyyy, as the page takes it")
     documents: list[str] = []
