@@ -68,26 +68,35 @@ class RejectNullCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):  # type: ignore[no-untyped-def]
-        if self._refuse(request):
+        refused = self._refuse(request)
+        if refused is not None:
             from coso.core.views import bad_request
 
-            return bad_request(request)
+            return bad_request(request, field=refused)
         return self.get_response(request)
 
     @classmethod
-    def _refuse(cls, request) -> bool:  # type: ignore[no-untyped-def]
-        from urllib.parse import unquote
+    def _refuse(cls, request) -> str | None:  # type: ignore[no-untyped-def]
+        """None when the request may go on; else the name of the field that holds the bad character (a query
+        parameter, a form field, a JSON member as ``a.b.0``), or "" when no field can be named (the path, a key, an
+        unreadable body)."""
+        from urllib.parse import parse_qsl, unquote
 
-        if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
-            return True
+        if "\x00" in request.path:
+            return ""
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in unquote(query):
+            return _named(((k, v) for k, v in parse_qsl(query, keep_blank_values=True)), "\x00")
         if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
-            return False
+            return None
         if request.content_type == "application/json":
             try:
                 body = request.body
             except Exception:  # noqa: BLE001 - too large etc.: let the normal handling answer
-                return False
-            return b"\x00" in body or b"\\u0000" in body or LONE_SURROGATE.search(body) is not None
+                return None
+            if b"\x00" in body or b"\\u0000" in body or LONE_SURROGATE.search(body) is not None:
+                return _json_field(body)
+            return None
         if request.content_type in cls.FORM_TYPES:
             from django.http.multipartparser import MultiPartParserError
 
@@ -95,15 +104,55 @@ class RejectNullCharactersMiddleware:
                 form = request.POST if request.method == "POST" else None
                 files = request.FILES if request.method == "POST" else None
             except MultiPartParserError:
-                return True
+                return ""
             except Exception:  # noqa: BLE001 - too large etc.: let the normal handling answer
-                return False
+                return None
             if form is not None:
                 if any("\x00" in key or any("\x00" in v for v in values) for key, values in form.lists()):
-                    return True
+                    return _named(((k, v) for k, values in form.lists() for v in values), "\x00")
                 if files is not None and any("\x00" in key or any("\x00" in (f.name or "") for f in fs) for key, fs in files.lists()):
-                    return True
-        return False
+                    return _named(((k, f.name or "") for k, fs in files.lists() for f in fs), "\x00")
+        return None
+
+
+def _bad_text(text: str) -> bool:
+    """A NUL character or half of a UTF-16 pair (which JSON can escape and no text column can hold)."""
+    return "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _named(pairs, bad: str) -> str:  # type: ignore[no-untyped-def]
+    """The name of the first field whose value holds ``bad``; "" when only a name (a key) holds it."""
+    for key, value in pairs:
+        if bad in key:
+            return ""
+        if bad in value:
+            return key
+    return ""
+
+
+def _json_field(body: bytes) -> str:
+    """The path (``reason``, ``documents.1``, ``files.0.filename``) of the first member of a JSON body whose text holds
+    a NUL or half of a UTF-16 pair, as the API names a field in a validation error; "" when it cannot be told (a
+    malformed body, the bad character in a key)."""
+    import json
+
+    try:
+        data = json.loads(body, strict=False)  # strict=False: a raw NUL byte inside a string is read, to be named
+    except (ValueError, RecursionError):
+        return ""
+    stack: list[tuple[tuple[str, ...], object]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            if _bad_text(node):
+                return ".".join(path)
+        elif isinstance(node, dict):
+            if any(_bad_text(k) for k in node):
+                return ""
+            stack.extend(reversed([((*path, k), v) for k, v in node.items()]))
+        elif isinstance(node, list):
+            stack.extend(reversed([((*path, str(i)), v) for i, v in enumerate(node)]))
+    return ""
 
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from coso.core.audit_display import entries_changes, object_label
 from coso.core.exceptions import ApplicationError
@@ -46,11 +47,11 @@ def audit(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit.html", {"page": page, "filters": request.GET, "actions": AuditLog.Action.choices})
 
 
-def _api_error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse | None:
+def _api_error(request: HttpRequest, status: int, code: str, message: str, details: dict[str, Any] | None = None) -> HttpResponse | None:
     """Paths under /api/ that no operation answers still get the API's error shape."""
     if not request.path.startswith("/api/"):
         return None
-    return JsonResponse({"code": code, "message": message, "details": {}}, status=status, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse({"code": code, "message": message, "details": details or {}}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def _open311_error(request: HttpRequest, status: int, description: str) -> HttpResponse | None:
@@ -74,11 +75,21 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return _api_error(request, 403, "forbidden", "Bạn không có quyền thực hiện thao tác này.") or render(request, "errors/403.html", status=403)
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def bad_request(request: HttpRequest, exception: Exception | None = None, *, field: str = "") -> HttpResponse:
+    """The 400 answer; ``field`` names the field that holds a NUL character or half of a UTF-16 pair
+    (``RejectNullCharactersMiddleware``), in the API's ``details.fields``, Open311's description and the page's text."""
+    if not field:
+        return (
+            _api_error(request, 400, "bad-request", gettext("Yêu cầu không hợp lệ."))
+            or _open311_error(request, 400, "Invalid request (unreadable body or NUL characters).")
+            or render(request, "errors/400.html", status=400)
+        )
+    message = gettext("Trường “%(field)s” chứa ký tự không hợp lệ (ký tự NUL hoặc nửa cặp UTF-16).") % {"field": field}
+    details = {"fields": {field: [gettext("Chứa ký tự không hợp lệ (ký tự NUL hoặc nửa cặp UTF-16).")]}}
     return (
-        _api_error(request, 400, "bad-request", "Yêu cầu không hợp lệ.")
-        or _open311_error(request, 400, "Invalid request (unreadable body or NUL characters).")
-        or render(request, "errors/400.html", status=400)
+        _api_error(request, 400, "bad-request", message, details)
+        or _open311_error(request, 400, f"Invalid request: a NUL character or half of a UTF-16 pair in the field {field!r}.")
+        or render(request, "errors/400.html", {"message": message}, status=400)
     )
 
 
