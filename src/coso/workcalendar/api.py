@@ -83,9 +83,11 @@ class OverridePatch(Schema):
     source: str | None = Field(None, max_length=500)
 
 
-def _out_of_range(exc: Exception) -> ApplicationError:
-    cal = services.get_calendar()
-    return errors.DATE_OUT_OF_RANGE(first=cal.first_year, last=cal.last_year, details={"error": str(exc)})
+def _out_of_range(start: dt.date, province_code: str) -> ApplicationError:
+    """The error on the field at fault: ``start`` when the calendar does not cover it, else ``n`` (the count runs off)."""
+    cal = services.get_calendar(province_code)
+    code = errors.DATE_OUT_OF_RANGE if cal.covers(start) else errors.START_OUT_OF_RANGE
+    return code(first=cal.first_year, last=cal.last_year)
 
 
 @router.get(
@@ -102,8 +104,8 @@ def working_days(request: HttpRequest, start: dt.date, n: int = Query(..., ge=-M
             between = -services.working_days_between(result - dt.timedelta(days=1), start - dt.timedelta(days=1), province_code=province)
         else:
             between = services.working_days_between(start, result, province_code=province)
-    except CalendarRangeError as exc:
-        raise _out_of_range(exc) from None
+    except CalendarRangeError:
+        raise _out_of_range(start, province) from None
     return {"start": start, "n": n, "result": result, "result_weekday": weekday_label(result), "working_days_between": between}
 
 

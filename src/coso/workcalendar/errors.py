@@ -24,4 +24,6 @@ ALREADY_WORKING = ErrorCode("override-already-working", _("Ngày %(date)s vốn 
 # off the Government announces for the whole country are not its to work.
 WORKING_ON_HOLIDAY = ErrorCode("override-working-on-holiday", _("Ngày %(date)s là ngày nghỉ chung của cả nước (%(name)s); tỉnh không đặt ngày này thành ngày làm việc. Ngày làm bù của tỉnh là một ngày nghỉ cuối tuần."), field="date")
 MONTH_OUT_OF_RANGE = ErrorCode("month-out-of-range", _("Tháng phải từ 1 đến 12 và năm trong khoảng %(first)s–%(last)s."), field="month")
-DATE_OUT_OF_RANGE = ErrorCode("date-out-of-range", _("Ngày tính được nằm ngoài lịch (%(first)s–%(last)s)."))
+# The working-day arithmetic of the API: a start the calendar does not cover, or an offset n that runs off it.
+START_OUT_OF_RANGE = ErrorCode("date-out-of-range", _("Ngày bắt đầu phải nằm trong lịch (các năm %(first)s–%(last)s)."), field="start")
+DATE_OUT_OF_RANGE = ErrorCode("date-out-of-range", _("Ngày tính được nằm ngoài lịch (%(first)s–%(last)s)."), field="n")

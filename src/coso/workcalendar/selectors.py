@@ -68,7 +68,8 @@ def override_get(*, fetched_by: Any, pk: int) -> CalendarOverride:
 def check_month(year: int, month: int) -> None:
     cal = get_calendar()
     if not (1 <= month <= 12) or not (cal.first_year <= year <= cal.last_year):
-        raise errors.MONTH_OUT_OF_RANGE(first=cal.first_year, last=cal.last_year)
+        # on the field at fault: the month when it is no month, else the year the calendar does not cover
+        raise errors.MONTH_OUT_OF_RANGE(first=cal.first_year, last=cal.last_year, field="month" if not 1 <= month <= 12 else "year")
 
 
 def month_days(*, year: int, month: int, province_code: str = "") -> list[dict[str, Any]]:
