@@ -85,7 +85,7 @@ def _date(value: Any, name: str) -> dt.date:
         if not FIRST_DAY <= day <= LAST_DAY:  # 31/12/9999 has no day after it to end the period with
             raise errors.DATE_OUT_OF_RANGE(first=FIRST_DAY.strftime("%d/%m/%Y"), last=LAST_DAY.strftime("%d/%m/%Y"), field=name)
         return day
-    raise errors.INVALID_DATE(value=text or "(trống)", field=name)
+    raise errors.INVALID_DATE(value=text or gettext("(trống)"), field=name)
 
 
 @export_kind("dossiers.register", title=_("Sổ theo dõi hồ sơ"))
