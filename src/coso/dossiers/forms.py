@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import cast
 
 from django import forms
@@ -86,8 +87,18 @@ class OnlineSubmitForm(ApplicantForm):
         self.order_fields(["commune"])
 
 
+class StrictIntegerField(forms.IntegerField):
+    """An integer written as one (digits, an optional minus): IntegerField also takes "1.0", " 1" and "+1"."""
+
+    def to_python(self, value):  # type: ignore[no-untyped-def]
+        if isinstance(value, str) and value not in self.empty_values and re.fullmatch(r"-?[0-9]+", value) is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class ActionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # the dossier's version as the page read it (optimistic locking): an integer and nothing else, as the API's
+    version = StrictIntegerField(label=_("Phiên bản hồ sơ"), widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Lý do / ghi chú"), required=False, max_length=MAX_FREE_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
     new_date = forms.DateField(label=_("Ngày hẹn trả mới"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     documents = forms.CharField(label=_("Giấy tờ cần bổ sung (mỗi dòng một loại)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -60,3 +60,15 @@ def test_a_version_beyond_any_column_is_a_conflict_or_refused_never_a_500(login,
     r = c.post(f"/api/v1/dossiers/{dossier.pk}/actions/forward", {"version": huge}, content_type="application/json")
     assert r.status_code in (409, 422), (r.status_code, r.content)
     assert _state(dossier) == before
+
+
+@pytest.mark.parametrize("bad", ["1.0", " 1", "1 ", "+1", "1.000"])
+def test_the_page_action_form_refuses_a_version_that_is_not_an_integer_naming_it(login, users, dossier, bad):
+    c = login(users["onestop"])
+    before = _state(dossier)
+    r = c.post(f"/dossiers/{dossier.pk}/act/forward/", {"version": bad})
+    assert r.status_code == 400
+    error = r.context["action_error"]
+    assert "None" not in error and error.startswith("Phiên bản hồ sơ:"), error
+    assert _state(dossier) == before
+    assert c.post(f"/dossiers/{dossier.pk}/act/forward/", {"version": "1"}).status_code == 302
