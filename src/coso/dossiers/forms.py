@@ -102,8 +102,8 @@ class ActionForm(forms.Form):
     reason = forms.CharField(label=_("Lý do / ghi chú"), required=False, max_length=MAX_FREE_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
     new_date = forms.DateField(label=_("Ngày hẹn trả mới"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     documents = forms.CharField(label=_("Giấy tờ cần bổ sung (mỗi dòng một loại)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    assignee_id = forms.IntegerField(required=False)
-    to_step = forms.IntegerField(required=False)
+    assignee_id = forms.IntegerField(label=_("Giao cho (không chọn: cả nhóm vai trò)"), required=False)
+    to_step = forms.IntegerField(label=_("Trả về bước"), required=False)
 
 
 class LookupForm(forms.Form):
