@@ -498,7 +498,9 @@ def position_add(*, actor: Any, person: Person, version: int, position_code: str
     today = timezone.localdate()
     if ended_on is not None and not FIRST_DAY <= ended_on <= LAST_DAY:  # the project's span (coso.core.params): no line "until 9999"
         raise workforce_errors.POSITION_END_OUT_OF_RANGE(first=format_date(FIRST_DAY), last=format_date(LAST_DAY))
-    if started_on > today or started_on <= locked.birth_date or (ended_on is not None and ended_on < started_on):
+    if started_on > today or started_on <= locked.birth_date:
+        raise workforce_errors.POSITION_DATES(field="started_on")  # named on the date that is wrong
+    if ended_on is not None and ended_on < started_on:
         raise workforce_errors.POSITION_DATES()
     office = office_of(position_code, locked.province_code)
     holding = PositionHolding(person=locked, position_code=position_code, office_code=office, started_on=started_on, ended_on=ended_on,

@@ -24,3 +24,15 @@ def test_an_end_date_beyond_the_span_is_refused_on_its_field(users, commune, log
     r = c.post(f"/api/v1/workforce/people/{p.pk}/positions", {"version": p.version, "position_code": "cv_vp", "started_on": "2024-01-01",
                                                                "ended_on": "2200-12-31"}, content_type="application/json")
     assert r.status_code == 201, r.content
+
+
+def test_a_wrong_start_is_refused_on_the_start_and_a_wrong_end_on_the_end(users, commune, login):
+    """The dates error was always reported on ended_on, also when the start was what was wrong (after today, or before
+    the birth date): the form marked the end date the officer had not typed."""
+    p = person(commune)
+    c = login(users["home_affairs"])
+    url = f"/api/v1/workforce/people/{p.pk}/positions"
+    for started, ended, field in (("2999-01-01", None, "started_on"), ("1900-01-01", None, "started_on"), ("2024-05-01", "2024-04-30", "ended_on")):
+        r = c.post(url, {"version": p.version, "position_code": "cv_vp", "started_on": started, "ended_on": ended}, content_type="application/json")
+        assert r.status_code == 400 and list(r.json()["details"]["fields"]) == [field], (started, ended, r.content)
+    assert not PositionHolding.objects.exists()
