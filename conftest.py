@@ -300,3 +300,24 @@ def _fresh_rules(monkeypatch):  # type: ignore[no-untyped-def]
     from coso.rules import lookup
 
     monkeypatch.setattr(lookup, "REFRESH_SECONDS", 0)
+
+
+@pytest.fixture
+def english_catalogue(tmp_path, settings):  # type: ignore[no-untyped-def]
+    """The English catalogue compiled from the .po as it stands (the committed .mo may lag behind its new entries): for
+    tests of new translations."""
+    import subprocess
+    from pathlib import Path
+
+    from django.utils.translation import trans_real
+
+    po = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
+    target = tmp_path / "en" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    subprocess.run(["msgfmt", "-o", str(target / "django.mo"), str(po)], check=True)  # noqa: S603, S607 - a test's own tool
+    settings.LOCALE_PATHS = [str(tmp_path), *settings.LOCALE_PATHS]
+    trans_real._translations = {}
+    trans_real._active = trans_real.Local()
+    yield
+    trans_real._translations = {}
+    trans_real._active = trans_real.Local()

@@ -4,11 +4,8 @@ the language chosen); the exported report stays a Vietnamese document whatever t
 from __future__ import annotations
 
 import io
-import subprocess
-from pathlib import Path
 
 from django.utils import translation
-from django.utils.translation import trans_real
 
 import pytest
 from openpyxl import load_workbook
@@ -18,22 +15,9 @@ from coso.indices import periods
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def english(tmp_path, settings):  # type: ignore[no-untyped-def]
-    """The English catalogue compiled from the .po as it stands (the committed .mo may lag behind its new entries)."""
-    po = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
-    target = tmp_path / "en" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    subprocess.run(["msgfmt", "-o", str(target / "django.mo"), str(po)], check=True)  # noqa: S603, S607 - a test's own tool
-    settings.LOCALE_PATHS = [str(tmp_path), *settings.LOCALE_PATHS]
-    trans_real._translations = {}
-    trans_real._active = trans_real.Local()
-    yield
-    trans_real._translations = {}
-    trans_real._active = trans_real.Local()
 
 
-def test_period_labels_follow_the_language(english):
+def test_period_labels_follow_the_language(english_catalogue):
     cases = [(periods.month(2026, 11), "Tháng 11/2026", "Month 11/2026"), (periods.quarter(2026, 4), "Quý 4/2026", "Quarter 4/2026"),
              (periods.year(2026), "Năm 2026", "Year 2026")]
     for p, vi, en in cases:
@@ -43,7 +27,7 @@ def test_period_labels_follow_the_language(english):
             assert p.label == en and p.label_vi == vi
 
 
-def test_the_leaders_dashboard_in_english(english, users, login, commune):
+def test_the_leaders_dashboard_in_english(english_catalogue, users, login, commune):
     c = login(users["leader"])
     c.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = c.get("/chi-so/?period=2026-Q4").content.decode()
@@ -54,7 +38,7 @@ def test_the_leaders_dashboard_in_english(english, users, login, commune):
     assert any("Quý 4/2026" in str(cell.value) for row in sheet.iter_rows(max_row=5) for cell in row)
 
 
-def test_an_unknown_indicator_in_the_drill_down_says_so_in_english(english, users, login, commune):
+def test_an_unknown_indicator_in_the_drill_down_says_so_in_english(english_catalogue, users, login, commune):
     c = login(users["leader"])
     c.post("/i18n/setlang/", {"language": "en", "next": "/"})
     r = c.get(f"/chi-so/ho-so/?commune={commune.code}&indicator=9.9&period=2026-11")
@@ -62,7 +46,7 @@ def test_an_unknown_indicator_in_the_drill_down_says_so_in_english(english, user
     assert r.status_code == 400 and "The indicator is invalid or has no data in Coso yet." in html and "Chỉ số không hợp lệ" not in html
 
 
-def test_the_exported_report_stays_vietnamese_for_an_english_reader(english, users, login, commune, province):
+def test_the_exported_report_stays_vietnamese_for_an_english_reader(english_catalogue, users, login, commune, province):
     c = login(users["province_home_affairs"])
     c.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Province average" in c.get(f"/chi-so/?commune={commune.code}&period=2026-11").content.decode()  # the page: English

@@ -5,12 +5,7 @@ carries the error's own catalogue message, which follows the reader's language."
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
-
-from django.utils.translation import trans_real
-
-import pytest
 
 from coso.workforce import services
 from coso.workforce.models import Person, WorkItem
@@ -21,19 +16,6 @@ PAYLOAD = {"full_name": "Võ Thị Lan", "birth_date": "1991-04-05", "gender": "
            "citizen_id": ""}
 
 
-@pytest.fixture
-def english(tmp_path, settings):  # type: ignore[no-untyped-def]
-    """The English catalogue compiled from the .po as it stands (the committed .mo may lag behind its new entries)."""
-    po = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
-    target = tmp_path / "en" / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    subprocess.run(["msgfmt", "-o", str(target / "django.mo"), str(po)], check=True)  # noqa: S603, S607 - a test's own tool
-    settings.LOCALE_PATHS = [str(tmp_path), *settings.LOCALE_PATHS]
-    trans_real._translations = {}
-    trans_real._active = trans_real.Local()
-    yield
-    trans_real._translations = {}
-    trans_real._active = trans_real.Local()
 
 
 def _en(client):  # type: ignore[no-untyped-def]
@@ -41,7 +23,7 @@ def _en(client):  # type: ignore[no-untyped-def]
     return client
 
 
-def test_workforce_field_messages_in_english(english, users, commune, login):
+def test_workforce_field_messages_in_english(english_catalogue, users, commune, login):
     ev = services.evaluation_open(actor=users["home_affairs"], person=person(commune), year=2026)
     c = _en(login(users["home_affairs"]))
     r = c.post(f"/api/v1/workforce/evaluations/{ev.pk}/items", {"title": "Báo cáo"}, content_type="application/json")
@@ -66,7 +48,7 @@ def test_no_raw_field_message_is_left_in_the_sources():
         assert '["Không có hoặc ngoài phạm vi quản lý."]' not in text
 
 
-def test_accounts_field_messages_in_english(english, users, commune, foreign_commune, make_user, login):
+def test_accounts_field_messages_in_english(english_catalogue, users, commune, foreign_commune, make_user, login):
     from coso.accounts.models import Delegation
 
     c = _en(login(users["province_admin"]))
