@@ -199,7 +199,12 @@ def _model_score(model: type[models.Model], route: Route) -> int:
     for param, _conv in route.params:
         if name in param.lower().replace("_", ""):
             score = max(score, 3)
-    for segment in re.split(r"[/<>:.]", route.template.lower()):
+    # Only what comes before the last parameter names the object: after it comes a sub-collection of that object
+    # ("people/<pk>/positions" names a person, not one of its positions: a position's id there is a person's id, which
+    # may be the outsider's own person).
+    template = route.template.lower()
+    last = template.rfind("<")
+    for segment in re.split(r"[/<>:.]", template[:last] if last >= 0 else template):
         segment = segment.replace("-", "").replace("_", "")
         if segment and (segment == name or segment.rstrip("s") == name or name.startswith(segment.rstrip("s"))):
             score = max(score, 2)
