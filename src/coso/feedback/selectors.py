@@ -78,13 +78,13 @@ def public_filtered(
     search_commune = commune_code
     if commune_code:
         # the commune and the communes merged into it, their items dated while they carried their codes (as its figures)
-        from coso.units.lineage import commune_with_predecessors_q, predecessor_windows
+        from coso.units.lineage import commune_with_predecessors_q
 
-        if predecessor_windows(commune_code):
-            qs = qs.filter(commune_with_predecessors_q(commune_code))
+        own = Q(commune_code=commune_code)
+        where = commune_with_predecessors_q(commune_code)  # the commune's own code alone when it has no predecessor
+        qs = qs.filter(where)
+        if where != own:
             search_commune = ""  # the predecessors' items are indexed under their own codes: read the index wider
-        else:
-            qs = qs.filter(commune_code=commune_code)
     if category_code:
         qs = qs.filter(category__code=category_code)
     if status in PUBLIC_STATUSES:

@@ -57,3 +57,15 @@ def test_the_public_page_lists_the_predecessors_published_items(client, merged, 
     assert [fb.pk for fb in r.context["page"]] == [merged["shown"].pk]
     r = client.get(reverse("feedback:public_list"), {"commune": commune.code, "q": "yersin"})
     assert [fb.pk for fb in r.context["page"]] == [merged["shown"].pk]
+
+
+def test_the_predecessors_are_read_once(merged, commune):
+    """Choosing the filter and building it read the commune's successions once, not twice."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as q:
+        sel.public_filtered(commune_code=commune.code)
+    reads = [x["sql"] for x in q.captured_queries if "units_unitsuccession" in x["sql"]]
+    first_generation = [sql for sql in reads if "valid_to" in sql]  # the walk starts at the commune in force
+    assert len(first_generation) == 1, reads
