@@ -885,7 +885,8 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
                   access_key: str = "") -> Feedback:
     """The sender rates the answer (useful / not useful / raise it again) and optionally the officer (1–5)."""
     if rating not in Feedback.Rating.values:
-        raise errors.FEEDBACK_RATE_VALIDATION_ERROR(details={"fields": {"rating": ["Không hợp lệ."]}})
+        raise errors.FEEDBACK_RATE_VALIDATION_ERROR(details={"fields": {"rating": [
+            gettext("Mức đánh giá phải là một trong: %(allowed)s.") % {"allowed": ", ".join(Feedback.Rating.values)}]}})
     if officer_rating is not None and not (1 <= int(officer_rating) <= 5):
         raise errors.FEEDBACK_RATE_VALIDATION_ERROR_2(details={"fields": {"officer_rating": ["Từ 1 đến 5."]}})
     comment = nfc(comment)
@@ -1009,7 +1010,8 @@ def _forward_target(fb: Feedback, target: str, target_commune: Any, target_name:
         if not target_name:
             raise errors.FORWARD_TARGET_VALIDATION_ERROR_4(details={"fields": {"target_name": [gettext("Bắt buộc.")]}})
         return "", target_name, None
-    raise errors.FORWARD_TARGET_VALIDATION_ERROR(details={"fields": {"target": ["Không hợp lệ."]}})
+    raise errors.FORWARD_TARGET_VALIDATION_ERROR(details={"fields": {"target": [
+        gettext("Nơi chuyển đến phải là một trong: %(allowed)s.") % {"allowed": ", ".join(Feedback.ForwardTarget.values)}]}})
 
 
 def _receive_forwarded(origin: Feedback, unit: Any, *, actor: Any, now: dt.datetime, reason: str) -> Feedback:
