@@ -31,6 +31,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
 from coso.accounts.models import ApiToken
@@ -210,24 +211,28 @@ def service_dict(cat: FeedbackCategory) -> dict[str, Any]:
 
 
 def service_definition(cat: FeedbackCategory) -> dict[str, Any]:
+    """In the request's language (Vietnamese unless the caller chose another)."""
     communes = [{"key": c.code, "name": c.name} for c in _communes().order_by("code").only("code", "name")]
     return {
         "service_code": cat.code,
         "attributes": [
-            {"variable": True, "code": "COMMUNE", "datatype": "singlevaluelist", "required": True, "datatype_description": "Mã xã, phường (mã đơn vị hành chính).",
-             "order": 1, "description": "Xã, phường nơi phát sinh phản ánh", "values": communes},
-            {"variable": True, "code": "VILLAGE", "datatype": "string", "required": False, "datatype_description": "Tên thôn, ấp, tổ dân phố, khu phố.",
-             "order": 2, "description": "Thôn, tổ dân phố", "values": []},
+            {"variable": True, "code": "COMMUNE", "datatype": "singlevaluelist", "required": True,
+             "datatype_description": gettext("Mã xã, phường (mã đơn vị hành chính)."),
+             "order": 1, "description": gettext("Xã, phường nơi phát sinh phản ánh"), "values": communes},
+            {"variable": True, "code": "VILLAGE", "datatype": "string", "required": False,
+             "datatype_description": gettext("Tên thôn, ấp, tổ dân phố, khu phố."),
+             "order": 2, "description": gettext("Thôn, tổ dân phố nơi phát sinh phản ánh"), "values": []},
             {"variable": True, "code": "TITLE", "datatype": "string", "required": False, "datatype_description": None,
-             "order": 3, "description": "Tiêu đề ngắn", "values": []},
+             "order": 3, "description": gettext("Tiêu đề ngắn"), "values": []},
             {"variable": True, "code": "ANONYMOUS", "datatype": "singlevaluelist", "required": False, "datatype_description": None,
-             "order": 4, "description": "Gửi ẩn danh", "values": [{"key": "false", "name": "Không"}, {"key": "true", "name": "Có"}]},
+             "order": 4, "description": gettext("Gửi ẩn danh"),
+             "values": [{"key": "false", "name": gettext("Không")}, {"key": "true", "name": gettext("Có")}]},
         ],
     }
 
 
 def _notice(day: dt.date) -> str:
-    return f"Hạn xử lý {day:%d/%m/%Y}."
+    return gettext("Hạn xử lý %(date)s.") % {"date": f"{day:%d/%m/%Y}"}
 
 
 def _status_notes(fb: Any, labels: dict[str, str] | None = None, today: dt.date | None = None) -> str:
@@ -239,9 +244,12 @@ def _status_notes(fb: Any, labels: dict[str, str] | None = None, today: dt.date 
     if fb.status == Feedback.Status.INFO_REQUESTED:
         return f"{label}. {fb.info_request}"
     if fb.status == Feedback.Status.FORWARDED:  # GeoReport has only open/closed: where it went is in the notes
-        day = f" ngày {timezone.localtime(fb.forwarded_at):%d/%m/%Y}" if fb.forwarded_at else ""
-        return f"{label}: {fb.forward_target_name}{day}. Lý do: {fb.forward_reason}"
-    late = " Quá hạn." if fb.is_overdue(today) else ""
+        where = {"status": label, "target": fb.forward_target_name, "reason": fb.forward_reason}
+        if fb.forwarded_at:
+            return gettext("%(status)s: %(target)s ngày %(date)s. Lý do: %(reason)s") % {
+                **where, "date": f"{timezone.localtime(fb.forwarded_at):%d/%m/%Y}"}
+        return gettext("%(status)s: %(target)s. Lý do: %(reason)s") % where
+    late = " " + gettext("Quá hạn.") if fb.is_overdue(today) else ""
     return f"{label}.{late}"
 
 
@@ -341,17 +349,17 @@ def request_dict(fb: Any, request: HttpRequest, communes: dict[str, str], *, ext
     }
     if extensions:
         item["attributes"] = [
-            {"label": "Mã phản ánh", "name": "code", "value": fb.code, "code": "CODE"},
-            {"label": "Xã, phường", "name": "commune", "value": fb.commune_code, "code": "COMMUNE"},
-            {"label": "Tình trạng chi tiết", "name": "internal_status", "value": fb.status, "code": "STATUS"},
-            {"label": "Quá hạn", "name": "late", "value": "true" if fb.is_overdue() else "false", "code": "LATE"},
-            {"label": "Đánh giá của người gửi", "name": "rating", "value": fb.rating or None, "code": "RATING"},
+            {"label": gettext("Mã phản ánh"), "name": "code", "value": fb.code, "code": "CODE"},
+            {"label": gettext("Xã, phường"), "name": "commune", "value": fb.commune_code, "code": "COMMUNE"},
+            {"label": gettext("Tình trạng chi tiết"), "name": "internal_status", "value": fb.status, "code": "STATUS"},
+            {"label": gettext("Quá hạn"), "name": "late", "value": "true" if fb.is_overdue() else "false", "code": "LATE"},
+            {"label": gettext("Đánh giá của người gửi"), "name": "rating", "value": fb.rating or None, "code": "RATING"},
         ]
         if fb.status == Feedback.Status.FORWARDED:
             copy_id = next((c.pk for c in fb.forwarded_copies.all()), None)
             item["attributes"] += [
-                {"label": "Chuyển đến", "name": "forwarded_to", "value": fb.forward_target_name, "code": "FORWARDED_TO"},
-                {"label": "Mã phản ánh tại nơi nhận", "name": "forwarded_request_id", "value": str(copy_id) if copy_id else None,
+                {"label": gettext("Đã chuyển đến"), "name": "forwarded_to", "value": fb.forward_target_name, "code": "FORWARDED_TO"},
+                {"label": gettext("Mã phản ánh tại nơi nhận"), "name": "forwarded_request_id", "value": str(copy_id) if copy_id else None,
                  "code": "FORWARDED_REQUEST_ID"},
             ]
         item["extended_attributes"] = {"channel": fb.channel, "photos": photos}
@@ -405,8 +413,8 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     base = request.build_absolute_uri(reverse("open311:discovery", args=["json"])).rsplit("/", 1)[0]
     data = {
         "changeset": CHANGESET,
-        "contact": "Trung tâm Phục vụ hành chính công / UBND xã, phường. Coso — phản ánh, kiến nghị.",
-        "key_service": "Quản trị hệ thống tỉnh cấp api_key (mã tích hợp) cho từng ứng dụng; liên hệ quản trị tỉnh.",
+        "contact": gettext("Trung tâm Phục vụ hành chính công / UBND xã, phường. Coso — phản ánh, kiến nghị."),
+        "key_service": gettext("Quản trị hệ thống tỉnh cấp api_key (mã tích hợp) cho từng ứng dụng; liên hệ quản trị tỉnh."),
         "endpoints": [{"specification": SPEC_URL, "url": base, "changeset": CHANGESET, "type": "production",
                        "formats": ["text/xml", "application/json"]}],
     }
@@ -550,7 +558,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     except ApplicationError as exc:
         raise Open311Error(400, exc.message)
-    data = [{"service_request_id": str(fb.pk), "service_notice": f"Đã tiếp nhận, mã {fb.code}. Hạn xử lý {fb.answer_due:%d/%m/%Y}.",
+    data = [{"service_request_id": str(fb.pk), "service_notice": gettext("Đã tiếp nhận, mã %(code)s. Hạn xử lý %(date)s.") % {
+                 "code": fb.code, "date": f"{fb.answer_due:%d/%m/%Y}"},
              "account_id": None}]
     return render(data, fmt, root="service_requests")
 
