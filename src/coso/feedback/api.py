@@ -124,6 +124,10 @@ class FeedbackStaffOut(FeedbackPublicOut):
     def resolve_answer_text(obj: Feedback) -> str | None:
         return obj.answer_text or None
 
+    @staticmethod
+    def resolve_hidden_reason(obj: Feedback) -> str:
+        return obj.hidden_reason_display
+
 
 class SubmitIn(Schema):
     category: str

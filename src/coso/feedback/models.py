@@ -181,6 +181,13 @@ class Feedback(TenantModel):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    @property
+    def hidden_reason_display(self) -> str:
+        """Why it is hidden, in the reader's language (the automatic hiding's reason is the system's; a moderator's, as typed)."""
+        from coso.feedback.notes import display
+
+        return display(self.hidden_reason)
+
     def is_overdue(self, today: dt.date | None = None) -> bool:
         from django.utils import timezone
 
@@ -228,6 +235,13 @@ class FeedbackEvent(models.Model):
     note = models.TextField(blank=True, default="")
     title = models.CharField(max_length=200, blank=True, default="")
     text = models.TextField(blank=True, default="")
+
+    @property
+    def display_note(self) -> str:
+        """The note in the reader's language: one the system wrote is translated, words a person typed are shown as typed."""
+        from coso.feedback.notes import display
+
+        return display(self.note)
 
     class Meta:
         ordering = ["at", "id"]

@@ -363,7 +363,7 @@ def request_dict(fb: Any, request: HttpRequest, communes: dict[str, str], *, ext
                  "code": "FORWARDED_REQUEST_ID"},
             ]
         item["extended_attributes"] = {"channel": fb.channel, "photos": photos}
-        item["notes"] = [{"datetime": _dt(e.at), "description": e.note, "type": e.kind}
+        item["notes"] = [{"datetime": _dt(e.at), "description": e.display_note, "type": e.kind}
                          for e in fb.events.all() if e.public]
     return item
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.formats import number_format
 from django.utils.translation import gettext
@@ -30,7 +30,7 @@ from coso.core.notify import notify
 from coso.core.search import search_index_set
 from coso.core.security import same_secret
 from coso.core.text import looks_unaccented_vietnamese, nfc, tokens
-from coso.feedback import errors
+from coso.feedback import errors, notes
 from coso.feedback.models import Feedback, FeedbackAttachment, FeedbackCategory, FeedbackEvent, FeedbackReport, ResponseTemplate
 from coso.rules.lookup import book
 from coso.units import lineage
@@ -403,10 +403,10 @@ def feedback_submit(
                 stored.append(name)
                 FeedbackAttachment.objects.create(feedback=fb, file=name, original_name=p.original_name, content_type=p.content_type,
                                                   size=len(p.data), is_image=p.is_image)
-            _event(fb, actor=actor, kind=FeedbackEvent.Kind.SUBMIT, public=True, note="Đã tiếp nhận phản ánh, chờ kiểm duyệt.")
+            _event(fb, actor=actor, kind=FeedbackEvent.Kind.SUBMIT, public=True, note=notes.SUBMITTED)
             _event(fb, actor=actor, kind=FeedbackEvent.Kind.ORIGINAL, title=fb.title, text=fb.text)
             if flags:
-                _event(fb, actor=None, kind=FeedbackEvent.Kind.FLAG, note="Từ ngữ cần xem: " + ", ".join(flags))
+                _event(fb, actor=None, kind=FeedbackEvent.Kind.FLAG, note=notes.write(notes.FLAGGED, words=", ".join(flags)))
             _reindex(fb)
             _audit(fb, actor=actor, verb="feedback_submit")
     except Exception:
@@ -430,7 +430,7 @@ def feedback_supplement(*, feedback: Feedback, actor: Any, text: str, access_key
         before = snapshot(fb)
         fb.status = Feedback.Status.PROCESSING if fb.published_at else Feedback.Status.PENDING
         _save(fb, ["status"])
-        _event(fb, actor=actor, kind=FeedbackEvent.Kind.SUPPLEMENT, text=text, note="Công dân đã bổ sung thông tin.", public=True)
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.SUPPLEMENT, text=text, note=notes.SUPPLEMENTED, public=True)
         _audit(fb, actor=actor, verb="feedback_supplement", before=before)
     return fb
 
@@ -485,7 +485,7 @@ def feedback_redact(*, feedback: Feedback, actor: Any, phrases: list[str] | None
             FeedbackAttachment.objects.filter(pk__in=hidden_ids).update(hidden=True, hidden_by=None)  # this item's own decision
         hidden = len(hidden_ids)
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.REDACT, title=fb.title, text=fb.text,
-               note=(note or "Ẩn thông tin cá nhân") + (f"; ẩn {hidden} tệp" if hidden else ""))
+               note=notes.write(notes.REDACTED_FILES, note=note or notes.REDACTED, count=hidden) if hidden else (note or notes.REDACTED))
         _reindex(fb)
         _audit(fb, actor=actor, verb="feedback_redact", before=before, reason=note, also={"attachments_hidden": hidden_ids} if hidden else None)
         if hidden:
@@ -503,7 +503,7 @@ def _hide_on_forwarded_copies(origin: Feedback, names: list[str], *, actor: Any,
             continue
         FeedbackAttachment.objects.filter(pk__in=ids).update(hidden=True, hidden_by=origin)
         _event(copy, actor=actor, kind=FeedbackEvent.Kind.REDACT, title=copy.title, text=copy.text,
-               note=f"Ẩn {len(ids)} tệp đã ẩn ở phản ánh gốc {origin.code}." + (f" {note}" if note else ""))
+               note=notes.write(notes.COPY_FILES_HIDDEN, note=note, count=len(ids), code=origin.code))
         audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=copy, verb="feedback_hide_attachments",
                   after={"attachments_hidden": ids, "origin": origin.code}, reason=note)
 
@@ -539,7 +539,7 @@ def feedback_unhide_attachments(*, feedback: Feedback, actor: Any, attachment_id
         hidings = sorted({(r.file.name or "", r.hidden_by_id or fb.pk) for r in rows})
         FeedbackAttachment.objects.filter(pk__in=wanted).update(hidden=False, hidden_by=None)
         _save(fb, [])
-        _event(fb, actor=actor, kind=FeedbackEvent.Kind.UNHIDE_ATTACHMENTS, note=f"Hiện lại {len(wanted)} tệp." + (f" {note}" if note else ""))
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.UNHIDE_ATTACHMENTS, note=notes.write(notes.FILES_SHOWN, note=note, count=len(wanted)))
         audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=fb, verb="feedback_unhide_attachments",
                   after={"attachments_shown": wanted}, reason=note)
         _show_on_forwarded_copies(fb, hidings, actor=actor, note=note)
@@ -559,7 +559,7 @@ def _show_on_forwarded_copies(origin: Feedback, hidings: list[tuple[str, int]], 
             continue
         FeedbackAttachment.objects.filter(pk__in=ids).update(hidden=False, hidden_by=None)
         _event(copy, actor=actor, kind=FeedbackEvent.Kind.UNHIDE_ATTACHMENTS,
-               note=f"Hiện lại {len(ids)} tệp đã hiện lại ở phản ánh gốc {origin.code}." + (f" {note}" if note else ""))
+               note=notes.write(notes.COPY_FILES_SHOWN, note=note, count=len(ids), code=origin.code))
         audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=copy, verb="feedback_unhide_attachments",
                   after={"attachments_shown": ids, "origin": origin.code}, reason=note)
 
@@ -586,7 +586,7 @@ def feedback_publish(*, feedback: Feedback, actor: Any, title: str | None = None
         if fb.status == Feedback.Status.PENDING:
             fb.status = Feedback.Status.PROCESSING
         _save(fb, ["is_public", "published_at", "status"])
-        _event(fb, actor=actor, kind=FeedbackEvent.Kind.PUBLISH, public=True, note="Phản ánh đã được kiểm duyệt và công khai.")
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.PUBLISH, public=True, note=notes.PUBLISHED)
         _audit(fb, actor=actor, verb="feedback_publish", before=before, reason=note)
     return fb
 
@@ -651,7 +651,7 @@ def feedback_dismiss_reports(*, feedback: Feedback, actor: Any, note: str = "", 
         fb.report_count = 0
         _save(fb, ["report_count"])
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.DISMISS_REPORTS,
-               note=f"Bỏ qua {count} báo cáo vi phạm." + (f" {note}" if note else ""))
+               note=notes.write(notes.REPORTS_DISMISSED, note=note, count=count))
         _audit(fb, actor=actor, verb="feedback_dismiss_reports", before=before, reason=note)
     return fb
 
@@ -670,7 +670,7 @@ def feedback_clear_flag(*, feedback: Feedback, actor: Any, note: str = "", versi
         fb.flagged = False
         _save(fb, ["flagged"])
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.UNFLAG,
-               note="Đã xem từ ngữ: " + ", ".join(fb.flag_words) + "." + (f" {note}" if note else ""))
+               note=notes.write(notes.FLAG_CLEARED, note=note, words=", ".join(fb.flag_words)))
         _audit(fb, actor=actor, verb="feedback_clear_flag", before=before, reason=note)
     return fb
 
@@ -741,7 +741,7 @@ def feedback_report(*, feedback: Feedback, address: str, actor: Any = None, reas
             fields = ["report_count"]
             _event(fb, actor=None, kind=FeedbackEvent.Kind.REPORT, note=reason)
             if addresses >= threshold:
-                fb.hidden, fb.hidden_reason = True, f"Tự động ẩn sau {addresses} lượt báo vi phạm."
+                fb.hidden, fb.hidden_reason = True, notes.write(notes.AUTO_HIDDEN, count=addresses)
                 fields += ["hidden", "hidden_reason"]
                 auto_hidden = True
             _save(fb, fields)
@@ -827,7 +827,7 @@ def feedback_answer(*, feedback: Feedback, actor: Any, text: str, publish: bool 
         fb.status = Feedback.Status.ANSWERED
         fb.late = fb.late or today > fb.answer_due
         _save(fb, ["answer_text", "answered_at", "answered_by", "publish_due", "status", "late"])
-        _event(fb, actor=actor, kind=FeedbackEvent.Kind.ANSWER, public=False, text=text, note="Đã có nội dung trả lời.")
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.ANSWER, public=False, text=text, note=notes.ANSWERED)
         _reindex(fb)
         _audit(fb, actor=actor, verb="feedback_answer", before=before)
     if publish:
@@ -848,7 +848,7 @@ def feedback_publish_answer(*, feedback: Feedback, actor: Any) -> Feedback:
         fb.status, fb.answer_published_at, fb.closed_at = Feedback.Status.CLOSED, now, now
         fb.late = fb.late or (fb.publish_due is not None and _local_date(now) > fb.publish_due)
         _save(fb, ["status", "answer_published_at", "closed_at", "late"])
-        _event(fb, actor=actor, kind=FeedbackEvent.Kind.PUBLISH_ANSWER, public=True, text=fb.answer_text, note="Đã công khai trả lời.")
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.PUBLISH_ANSWER, public=True, text=fb.answer_text, note=notes.ANSWER_PUBLISHED)
         _reindex(fb)  # the answer, now public, is searchable
         _audit(fb, actor=actor, verb="feedback_publish_answer", before=before)
     _notify_sender(fb, f"Coso: phản ánh {fb.code} đã có trả lời: {fb.answer_text[:300]}", "Trả lời phản ánh")
@@ -905,7 +905,8 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
         fb.rating, fb.rated_at = rating, now
         fb.officer_rating = int(officer_rating) if officer_rating else None
         fields = ["rating", "rated_at", "officer_rating"]
-        label = Feedback.Rating(rating).label
+        with translation.override("vi"):  # stored in the catalogue's source language, shown translated (notes.display)
+            label = str(Feedback.Rating(rating).label)
         moved_to = None
         if rating == Feedback.Rating.RERAISED:
             moved_to = _reopening_commune(fb)
@@ -926,8 +927,8 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
             fb.escalated, fb.escalated_at = False, None
             fields += ["status", "closed_at", "answer_published_at", "answer_due", "publish_due", "escalated", "escalated_at"]
         _save(fb, fields)
-        _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=True, note=f"Người gửi đánh giá: {label}."
-               + (f" Phản ánh được chuyển về {moved_to.name} (đơn vị tiếp nhận sau sắp xếp) để xử lý." if moved_to is not None else ""))
+        _event(fb, actor=actor, kind=FeedbackEvent.Kind.RATE, public=True, note=notes.write(notes.RATED_MOVED, rating=label, unit=moved_to.name) if moved_to is not None
+               else notes.write(notes.RATED, rating=label))
         if rating == Feedback.Rating.RERAISED:  # reopened: its earlier answer is no longer public (nor searchable); moved, maybe
             _reindex(fb)
         if comment:
@@ -961,12 +962,13 @@ def feedback_escalate_overdue(*, today: dt.date | None = None, actor: Any = None
             # An answer not published in time is overdue against its publish deadline, not the answer deadline.
             unpublished = fb.status == Feedback.Status.ANSWERED
             what, due = ("quá hạn công khai trả lời", fb.publish_due) if unpublished else ("quá hạn xử lý", fb.answer_due)
+            template = notes.OVERDUE_PUBLICATION if unpublished else notes.OVERDUE_ANSWER
             if fb.status not in (*Feedback.OPEN_STATUSES, Feedback.Status.ANSWERED) or due is None or due >= today or fb.escalated_due == due:
                 continue  # changed since it was listed, or escalated by a run alongside
             fb.escalated, fb.escalated_at, fb.escalated_due, fb.late = True, timezone.now(), due, True
             _save(fb, ["escalated", "escalated_at", "escalated_due", "late"])
             _event(fb, actor=actor, kind=FeedbackEvent.Kind.ESCALATE,
-                   note=f"{what.capitalize()} ({due:%d/%m/%Y}); đã báo lãnh đạo đơn vị.")
+                   note=notes.write(template, date=f"{due:%d/%m/%Y}"))
             audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=fb, verb="feedback_escalate",
                       after={"escalated": True, "escalated_due": due.isoformat(), "late": True})
             count += 1
@@ -1040,7 +1042,7 @@ def _receive_forwarded(origin: Feedback, unit: Any, *, actor: Any, now: dt.datet
     ])
     origin_name = _unit_name(origin.commune_code)
     _event(copy, actor=actor, kind=FeedbackEvent.Kind.RECEIVE_FORWARD, public=True,
-           note=f"Nhận từ UBND {origin_name} (phản ánh {origin.code}), chuyển vì không thuộc thẩm quyền. Lý do: {reason}")
+           note=notes.write(notes.RECEIVED, unit=origin_name, code=origin.code, reason=reason))
     _event(copy, actor=actor, kind=FeedbackEvent.Kind.ORIGINAL, title=copy.title, text=copy.text)
     _reindex(copy)
     _audit(copy, actor=actor, verb="feedback_receive_forward", reason=reason)
@@ -1079,9 +1081,8 @@ def feedback_forward(*, feedback: Feedback, actor: Any, target: str, reason: str
                    "forward_reason", "forward_due", "late"])
         if unit is not None:
             copy = _receive_forwarded(fb, unit, actor=actor, now=now, reason=reason)
-        note = f"Không thuộc thẩm quyền của UBND {_unit_name(fb.commune_code)}; đã chuyển đến {name}. Lý do: {reason}"
-        if copy is not None:
-            note += f" Mã phản ánh tại nơi nhận: {copy.code}."
+        where = {"unit": _unit_name(fb.commune_code), "target": name, "reason": reason}
+        note = notes.write(notes.FORWARDED_COPY, copy=copy.code, **where) if copy is not None else notes.write(notes.FORWARDED, **where)
         _event(fb, actor=actor, kind=FeedbackEvent.Kind.FORWARD, public=True, note=note)
         _audit(fb, actor=actor, verb="feedback_forward", before=before, reason=reason)
     text = f"Coso: phản ánh {fb.code} không thuộc thẩm quyền của UBND {_unit_name(fb.commune_code)}, đã được chuyển đến {name} " \
@@ -1115,7 +1116,7 @@ def feedback_escalate_forwarding(*, today: dt.date | None = None, actor: Any = N
             fb.forward_escalated_at = timezone.now()
             _save(fb, ["forward_escalated_at"])
             _event(fb, actor=actor, kind=FeedbackEvent.Kind.FORWARD_ESCALATE,
-                   note=f"Chưa phân loại sau hạn chuyển cơ quan có thẩm quyền ({fb.forward_due:%d/%m/%Y}); đã báo lãnh đạo đơn vị.")
+                   note=notes.write(notes.FORWARD_OVERDUE, date=f"{fb.forward_due:%d/%m/%Y}"))
             audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=fb, verb="feedback_forward_escalate",
                       after={"forward_escalated_at": fb.forward_escalated_at.isoformat()})
             count += 1
