@@ -329,33 +329,33 @@ def feedback_submit(
     title = nfc(title)
     fields: dict[str, list[str]] = {}
     if not text:
-        fields["text"] = ["Vui lòng nhập nội dung phản ánh."]
+        fields["text"] = [gettext("Vui lòng nhập nội dung phản ánh.")]
     elif len(text) > TEXT_MAX:
-        fields["text"] = ["Nội dung tối đa 4.000 ký tự."]
+        fields["text"] = [str(errors.FEEDBACK_TEXT_TOO_LONG.message) % {"max": number_format(TEXT_MAX, force_grouping=True)}]
     if len(title) > TITLE_MAX:
         fields["title"] = [str(errors.FEEDBACK_TITLE_TOO_LONG.message) % {"max": number_format(TITLE_MAX, force_grouping=True)}]
     if category is None or not category.is_active:
-        fields["category"] = ["Vui lòng chọn lĩnh vực."]
+        fields["category"] = [gettext("Vui lòng chọn lĩnh vực.")]
     if commune is None or getattr(commune, "level", "") != "commune":
-        fields["commune"] = ["Vui lòng chọn xã, phường."]
+        fields["commune"] = [gettext("Vui lòng chọn xã, phường.")]
     if village is not None and commune is not None and village.commune_id != commune.pk:
-        fields["village"] = ["Thôn, tổ dân phố không thuộc xã đã chọn."]
+        fields["village"] = [gettext("Thôn, tổ dân phố không thuộc xã đã chọn.")]
     elif village is not None and not _village_in_force(village):
-        fields["village"] = ["Thôn, tổ dân phố này không còn hiệu lực (đã sắp xếp lại); vui lòng chọn thôn, tổ dân phố hiện nay."]
+        fields["village"] = [gettext("Thôn, tổ dân phố này không còn hiệu lực (đã sắp xếp lại); vui lòng chọn thôn, tổ dân phố hiện nay.")]
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     if anonymous and category is not None and not category.allow_anonymous:
-        fields["anonymous"] = ["Lĩnh vực này không nhận phản ánh ẩn danh."]
+        fields["anonymous"] = [gettext("Lĩnh vực này không nhận phản ánh ẩn danh.")]
     if not anonymous:
         if authenticated and actor.role == Role.CITIZEN:
             contact_name = contact_name or actor.display_name
             contact_phone = contact_phone or actor.phone
             contact_email = contact_email or actor.email
         if not nfc(contact_name) and channel != Feedback.Channel.OPEN311:
-            fields["contact_name"] = ["Vui lòng nhập họ tên, hoặc chọn gửi ẩn danh."]
+            fields["contact_name"] = [gettext("Vui lòng nhập họ tên, hoặc chọn gửi ẩn danh.")]
         if not (contact_phone or contact_email) and channel != Feedback.Channel.OPEN311:
-            fields["contact_phone"] = ["Vui lòng nhập số điện thoại hoặc thư điện tử, hoặc chọn gửi ẩn danh."]
+            fields["contact_phone"] = [gettext("Vui lòng nhập số điện thoại hoặc thư điện tử, hoặc chọn gửi ẩn danh.")]
     if contact_phone and not re.fullmatch(r"\+?[0-9][0-9 .-]{7,18}", contact_phone.strip()):
-        fields["contact_phone"] = ["Số điện thoại không hợp lệ."]
+        fields["contact_phone"] = [gettext("Số điện thoại không hợp lệ.")]
     if len(nfc(address or "")) > ADDRESS_MAX:
         fields["address"] = [str(errors.FEEDBACK_ADDRESS_TOO_LONG.message) % {"max": ADDRESS_MAX}]
     if not anonymous:  # an anonymous sender's contact is not kept: nothing to check
@@ -370,7 +370,7 @@ def feedback_submit(
     point = point_in_vietnam(lat, long)  # every door (page, API, Open311): a point in Vietnam, or none
     lat_d, long_d = point if point is not None else (None, None)
     if not confirm_unaccented and looks_unaccented_vietnamese(f"{title} {text}"):
-        raise errors.UNACCENTED_TEXT(details={"fields": {"text": ["Vui lòng gõ tiếng Việt có dấu."]}})
+        raise errors.UNACCENTED_TEXT(details={"fields": {"text": [gettext("Vui lòng gõ tiếng Việt có dấu.")]}})
     now = submitted_at or timezone.now()
     rule = rule_for(commune.province_code, _local_date(now), commune.code)
     prepared = att.prepare_attachments(files or [], max_files=rule.max_attachments)  # raises before anything is stored
@@ -888,7 +888,7 @@ def feedback_rate(*, feedback: Feedback, actor: Any, rating: str, officer_rating
         raise errors.FEEDBACK_RATE_VALIDATION_ERROR(details={"fields": {"rating": [
             gettext("Mức đánh giá phải là một trong: %(allowed)s.") % {"allowed": ", ".join(Feedback.Rating.values)}]}})
     if officer_rating is not None and not (1 <= int(officer_rating) <= 5):
-        raise errors.FEEDBACK_RATE_VALIDATION_ERROR_2(details={"fields": {"officer_rating": ["Từ 1 đến 5."]}})
+        raise errors.FEEDBACK_RATE_VALIDATION_ERROR_2(details={"fields": {"officer_rating": [gettext("Từ 1 đến 5.")]}})
     comment = nfc(comment)
     _too_long(errors.FEEDBACK_RATE_COMMENT_TOO_LONG, comment, RATE_COMMENT_MAX, "comment")
     with transaction.atomic():
@@ -1000,9 +1000,9 @@ def _forward_target(fb: Feedback, target: str, target_commune: Any, target_name:
         if unit is None:
             raise errors.FORWARD_TARGET_VALIDATION_ERROR_2(details={"fields": {"target_commune": [gettext("Bắt buộc.")]}})
         if unit.code == fb.commune_code:
-            raise errors.FORWARD_SAME_UNIT(details={"fields": {"target_commune": ["Chọn xã, phường khác."]}})
+            raise errors.FORWARD_SAME_UNIT(details={"fields": {"target_commune": [gettext("Chọn xã, phường khác.")]}})
         if unit.province_code != fb.province_code:
-            raise errors.FORWARD_OTHER_PROVINCE(details={"fields": {"target_commune": ["Ngoài tỉnh."]}})
+            raise errors.FORWARD_OTHER_PROVINCE(details={"fields": {"target_commune": [gettext("Ngoài tỉnh.")]}})
         return unit.code, unit.name, unit
     if target == Feedback.ForwardTarget.PROVINCE:
         if not target_name:
