@@ -207,7 +207,7 @@ def get_allocation(request: HttpRequest, filters: Query[AllocationFilter]):  # t
 def export_allocation(request: HttpRequest, filters: Query[AllocationFilter], format: str = "xlsx"):  # type: ignore[no-untyped-def]
     _check_scope(request, filters)
     if format not in ("xlsx", "pdf"):
-        raise errors.EXPORT_ALLOCATION_INVALID_FORMAT(details={"fields": {"format": [format]}})
+        raise errors.EXPORT_ALLOCATION_INVALID_FORMAT(field="format")
     alloc = _allocation(request, filters, detail=True)
     province = AdministrativeUnit.objects.filter(code=alloc.province_code).first()
     # One commune's table (asked for, or the only one a commune user may see: allocation_get gives them their own) is
@@ -250,7 +250,7 @@ def create_scenario(request: HttpRequest, payload: ScenarioIn):  # type: ignore[
 def _compare(request: HttpRequest, ids: list[int], period: str):  # type: ignore[no-untyped-def]
     ids = list(dict.fromkeys(ids))  # a scenario named twice (?ids=1&ids=1) is compared once, not as two identical columns
     if not ids or len(ids) > MAX_SCENARIOS:
-        raise errors.INVALID_SCENARIO_COUNT(max_scenarios=MAX_SCENARIOS, details={"fields": {"ids": [str(len(ids))]}})
+        raise errors.INVALID_SCENARIO_COUNT(max_scenarios=MAX_SCENARIOS, field="ids")
     chosen = [selectors.scenario_get(fetched_by=request.user, pk=i) for i in ids]
     if len({sc.province_code for sc in chosen}) > 1:
         raise errors.SCENARIOS_OF_DIFFERENT_PROVINCES()

@@ -129,7 +129,7 @@ class Period:
                 ys, m = t.split("-")
                 period = cls(dt.date(int(ys), int(m), 1), 1, f"Tháng {int(m):02d}/{int(ys)}")
         except (ValueError, TypeError):
-            raise errors.INVALID_PERIOD(details={"fields": {"period": [text]}}) from None
+            raise errors.INVALID_PERIOD(field="period") from None
         if not FIRST_YEAR <= period.start.year <= LAST_YEAR:  # the years the project works with (no funds in 9999 or 0001)
             raise errors.PERIOD_OUT_OF_RANGE(first=FIRST_YEAR, last=LAST_YEAR, field="period")
         return period
