@@ -408,16 +408,20 @@ def _village_coefficients(coefficients: dict[str, Any] | None) -> dict[str, Deci
     """The coefficients given for the village's paid positions ({position: coefficient}, empty ones left out), checked:
     known positions, numbers, not negative."""
     coefficients = coefficients or {}
-    unknown = [k for k in coefficients if k not in dict(VILLAGE_POSITIONS)]
+    unknown = [str(k) for k in coefficients if k not in dict(VILLAGE_POSITIONS)]
     if unknown:
-        raise funding_errors.UNKNOWN_POSITION(positions=", ".join(unknown), details={"positions": unknown})
+        # Each on the field that carries it (the API's coefficients.<position>), saying which positions are paid.
+        why = gettext("Chức danh không hưởng phụ cấp từ quỹ thôn. Các chức danh được nhập hệ số: %(known)s.") % {
+            "known": ", ".join(code for code, _label in VILLAGE_POSITIONS)}
+        raise funding_errors.UNKNOWN_POSITION(positions=", ".join(unknown), details={
+            "positions": unknown, "fields": {f"coefficients.{k}": [why] for k in unknown}})
     out = {}
     for code, _label in VILLAGE_POSITIONS:
         if coefficients.get(code) in (None, ""):
             continue
-        coef = _dec(coefficients[code], code)
+        coef = _dec(coefficients[code], f"coefficients.{code}")
         if coef < 0:
-            raise funding_errors.VILLAGE_DISTRIBUTION_PREVIEW_INVALID_NUMBER(details={"fields": {code: [gettext("Không được âm.")]}})
+            raise funding_errors.VILLAGE_DISTRIBUTION_PREVIEW_INVALID_NUMBER(details={"fields": {f"coefficients.{code}": [gettext("Không được âm.")]}})
         out[code] = coef
     return out
 
