@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ninja import Field, Query, Router, Schema
 from pydantic import PlainValidator, WithJsonSchema
@@ -200,7 +200,7 @@ def get_allocation(request: HttpRequest, filters: Query[AllocationFilter]):  # t
             item["lines"] = [ln.as_dict() for ln in c.lines]
         communes.append(item)
     return {"period": alloc.period.code, "period_label": alloc.period.label, "province_code": alloc.province_code, "total": alloc.total,
-            "by_category": alloc.by_category(), "categories": dict(CATEGORIES), "communes": communes}
+            "by_category": alloc.by_category(), "categories": {k: str(label) for k, label in CATEGORIES}, "communes": communes}
 
 
 @router.get("/allocation/export", response={200: None, **ERRORS}, summary="Allocation table as Excel (format=xlsx) or PDF (format=pdf)")
@@ -208,7 +208,9 @@ def export_allocation(request: HttpRequest, filters: Query[AllocationFilter], fo
     _check_scope(request, filters)
     if format not in ("xlsx", "pdf"):
         raise errors.EXPORT_ALLOCATION_INVALID_FORMAT(field="format")
-    alloc = _allocation(request, filters, detail=True)
+    _period(filters.period)  # a bad period is refused in the reader's language
+    with translation.override("vi"):  # the official table: Vietnamese layout, lines' texts in Vietnamese too
+        alloc = _allocation(request, filters, detail=True)
     province = AdministrativeUnit.objects.filter(code=alloc.province_code).first()
     # One commune's table (asked for, or the only one a commune user may see: allocation_get gives them their own) is
     # headed with the commune's name, as the page's export is; the province's with the province's.
@@ -247,7 +249,7 @@ def create_scenario(request: HttpRequest, payload: ScenarioIn):  # type: ignore[
     return 201, _scenario_out(selectors.scenario_get(fetched_by=request.user, pk=sc.pk))
 
 
-def _compare(request: HttpRequest, ids: list[int], period: str):  # type: ignore[no-untyped-def]
+def _compare(request: HttpRequest, ids: list[int], period: str, language: str | None = None):  # type: ignore[no-untyped-def]
     ids = list(dict.fromkeys(ids))  # a scenario named twice (?ids=1&ids=1) is compared once, not as two identical columns
     if not ids or len(ids) > MAX_SCENARIOS:
         raise errors.INVALID_SCENARIO_COUNT(max_scenarios=MAX_SCENARIOS, field="ids")
@@ -260,7 +262,9 @@ def _compare(request: HttpRequest, ids: list[int], period: str):  # type: ignore
                                                 details={"scenario": sc.pk, "problems": sc.bound_problems})
     code = chosen[0].province_code
     qs = AdministrativeUnit.objects.filter(level="commune", province_code=code)
-    return compare(province_code=code, period=_period(period), scenarios=[None, *chosen], inputs_factory=lambda: selectors.commune_inputs(qs))
+    the_period = _period(period)
+    with translation.override(language or translation.get_language()):
+        return compare(province_code=code, period=the_period, scenarios=[None, *chosen], inputs_factory=lambda: selectors.commune_inputs(qs))
 
 
 @router.get("/scenarios/compare", response={200: dict, **ERRORS}, summary="Current rules beside up to four scenarios")
@@ -280,7 +284,7 @@ def compare_scenarios(request: HttpRequest, ids: list[int] = Query(...), period:
 
 @router.get("/scenarios/compare/export", response={200: None, **ERRORS}, summary="Comparison as Excel")
 def export_comparison(request: HttpRequest, ids: list[int] = Query(...), period: str = ""):  # type: ignore[no-untyped-def]  # noqa: B008
-    cmp = _compare(request, ids, period)
+    cmp = _compare(request, ids, period, language="vi")  # the official table: Vietnamese layout and names
     province = AdministrativeUnit.objects.filter(code=cmp.province_code).first()
     resp = HttpResponse(comparison_xlsx(cmp, unit_name=province.name if province else cmp.province_code),
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 from coso.funding.engine import CATEGORIES, ORG_LABELS, Period, allocate_commune, cyclic_gc_paused
 from coso.funding.rule_keys import ASSOCIATION_NAMES
 from coso.funding.rules import Change, RuleBook
@@ -62,14 +64,14 @@ def compare(*, province_code: str, period: Period, scenarios: list[Any], inputs_
             continue
         changes = [Change(c.key, c.mode, c.value) for c in sc.changes.all()] if sc is not None else []
         books.append(RuleBook.load(province_code, changes))
-        columns.append({"id": sc.pk if sc else None, "name": sc.name if sc else "Quy định hiện hành"})
+        columns.append({"id": sc.pk if sc else None, "name": sc.name if sc else gettext("Quy định hiện hành")})
     n = len(books)
     result = Comparison(period=period, province_code=province_code, columns=columns, totals=[0] * n)
     communes: dict[str, Row] = {}
     villages: dict[int, Row] = {}
     orgs: dict[str, Row] = {}
     recipients: dict[str, Row] = {}
-    cats = {k: Row(k, label, "", [0] * n) for k, label in CATEGORIES}
+    cats = {k: Row(k, str(label), "", [0] * n) for k, label in CATEGORIES}
     # The recipients' rows by kind and id (``villages`` is the village kind's), in ``recipients`` under "kind:id" too.
     rows_by_kind: dict[str, dict[int, Row]] = {"commune": {}, "organisation": {}, "village": villages}
     # One pass over the data; each commune is computed under every scenario while its rows are in memory.
@@ -81,7 +83,7 @@ def compare(*, province_code: str, period: Period, scenarios: list[Any], inputs_
                 org_key[org.id] = key
                 if key not in orgs:
                     # A kind of organisation, summed over the province: named by its kind, never by one commune's organisation.
-                    label = ORG_LABELS.get(org.kind, org.kind) if org.kind != "association" else ASSOCIATION_NAMES.get(org.association_code, _association_label(org.name))
+                    label = str(ORG_LABELS.get(org.kind, org.kind)) if org.kind != "association" else ASSOCIATION_NAMES.get(org.association_code, _association_label(org.name))
                     orgs[key] = Row(key, label, "", [0] * n)
             row = communes.get(commune.code)
             if row is None:

@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import get_language, gettext, gettext_lazy
+
 from coso.core.params import FIRST_YEAR, LAST_YEAR
 from coso.funding import errors
 from coso.funding.rules import BASE_SALARY, COMMUNE_PREFIXES, VILLAGE_PREFIXES, RuleBook, RuleRef
@@ -36,17 +38,20 @@ ONE = Decimal(1)
 TWELVE = Decimal(12)
 THON_KINDS = frozenset({"thon", "ap", "ban"})
 
+# The texts of the lines (labels, formulas, notes) are made in the language active when the engine runs (the reader's on
+# the pages and the API, Vietnamese for the official exports): a plan and its templates are kept per language.
 CATEGORIES = [
-    ("commune_pt", "Quỹ phụ cấp NHĐKCT cấp xã"),
-    ("village_fund", "Quỹ phụ cấp thôn, TDP"),
-    ("village_activist", "Hỗ trợ người hoạt động ở thôn, TDP"),
-    ("mttq", "UB MTTQ xã"),
-    ("ctmt", "Ban công tác Mặt trận khu dân cư"),
-    ("orgs", "Tổ chức chính trị - xã hội"),
-    ("associations", "Hội đặc thù"),
+    ("commune_pt", gettext_lazy("Quỹ phụ cấp NHĐKCT cấp xã")),
+    ("village_fund", gettext_lazy("Quỹ phụ cấp thôn, TDP")),
+    ("village_activist", gettext_lazy("Hỗ trợ người hoạt động ở thôn, TDP")),
+    ("mttq", gettext_lazy("UB MTTQ xã")),
+    ("ctmt", gettext_lazy("Ban công tác Mặt trận khu dân cư")),
+    ("orgs", gettext_lazy("Tổ chức chính trị - xã hội")),
+    ("associations", gettext_lazy("Hội đặc thù")),
 ]
 CATEGORY_LABELS = dict(CATEGORIES)
-ORG_LABELS = {"mttq": "UB MTTQ", "doan": "Đoàn TN", "phu_nu": "Hội LHPN", "nong_dan": "Hội Nông dân", "ccb": "Hội CCB", "association": "Hội đặc thù"}
+ORG_LABELS = {"mttq": gettext_lazy("UB MTTQ"), "doan": gettext_lazy("Đoàn TN"), "phu_nu": gettext_lazy("Hội LHPN"),
+              "nong_dan": gettext_lazy("Hội Nông dân"), "ccb": gettext_lazy("Hội CCB"), "association": gettext_lazy("Hội đặc thù")}
 
 
 def rnd(x: Decimal) -> int:
@@ -339,10 +344,10 @@ class Allocation:
 
 def _cls(classification: str) -> tuple[str, str]:
     if classification in ("special", "I"):
-        return "I", "" if classification == "I" else "xã loại đặc biệt tính như loại I"
+        return "I", "" if classification == "I" else gettext("xã loại đặc biệt tính như loại I")
     if classification in ("II", "III"):
         return classification, ""
-    return "III", "chưa phân loại: tính như loại III"
+    return "III", gettext("chưa phân loại: tính như loại III")
 
 
 class _Entry:
@@ -412,11 +417,12 @@ class _Template:
                 e.note = f"{e.note}; {note}" if e.note else note
 
     def seal(self) -> _Template:
+        per_month, per_year = (gettext("%(rate)s × %(n)s tháng"), gettext("%(rate)s/năm × %(n)s/12 tháng")) if self.detail else ("", "")
         by_category: dict[str, int] = {}
         rows = []
         for e in self.entries.values():
             by_category[e.category] = by_category.get(e.category, 0) + e.amount
-            formula = " + ".join(f"{prefix} × {n} tháng" if kind == "m" else f"{prefix}/năm × {n}/12 tháng" for prefix, kind, n in e.parts or ())
+            formula = " + ".join((per_month if kind == "m" else per_year) % {"rate": prefix, "n": n} for prefix, kind, n in e.parts or ())
             rows.append((e.item, e.category, e.label, e.amount, e.months, formula, tuple(e.rules.values()) if e.rules else (), e.note))
         self.amount = sum(by_category.values())
         self.by_category = tuple(by_category.items())
@@ -528,7 +534,8 @@ class _VillageGroup:
         self.lo_f = (f"{fmt_coef(lo.value)} × {fmt_money(base)}", "m") if detail and lo else None
         self.act_f = None
         if detail and act:
-            self.act_f = (f"{act_n} người × {fmt_coef(act.value)} × {fmt_money(base)}" if act_n != 1 else f"{fmt_coef(act.value)} × {fmt_money(base)}", "m")
+            rate = f"{fmt_coef(act.value)} × {fmt_money(base)}"
+            self.act_f = (gettext("%(n)s người × %(rate)s") % {"n": act_n, "rate": rate} if act_n != 1 else rate, "m")
         self.act_rules = (act, act_n_ref, base_ref)
         self.ct_thr_i = int(ct_thr.value) if ct_thr is not None and ct_step is not None and ct_step_h is not None else None
         self.ct_step_h_i = int(ct_step_h.value) if ct_step_h is not None else 1
@@ -546,7 +553,7 @@ class _VillageGroup:
             if steps and ct_step is not None:  # steps > 0 only when ct_step is set
                 parts.append(f"{steps} × {fmt_money(ct_step.value)}")
             if ct_add:
-                parts.append(f"{fmt_money(ct_add.value)} vùng khó khăn")
+                parts.append(gettext("%(amount)s vùng khó khăn") % {"amount": fmt_money(ct_add.value)})
             inner = " + ".join(parts)
             formula = ("(" + inner + ")" if len(parts) > 1 else inner, "y")
         return annual, formula
@@ -609,7 +616,7 @@ class _Plan:
             if detail:
                 inner = fmt_coef(pt_ref.value) + (f" + {extra_n} × {fmt_coef(extra_ref.value)}" if extra_n and extra_ref is not None else "")
                 formula = (f"{'(' + inner + ')' if extra_n else inner} × {fmt_money(base)}", "m")
-            t.add(g, "commune_pt", "commune_pt", "Quỹ phụ cấp người hoạt động không chuyên trách cấp xã", monthly * n_c, n_c, formula,
+            t.add(g, "commune_pt", "commune_pt", gettext("Quỹ phụ cấp người hoạt động không chuyên trách cấp xã"), monthly * n_c, n_c, formula,
                   (pt_ref, extra_ref if extra_n else None, base_ref), cls_note)
         return t.seal()
 
@@ -632,13 +639,13 @@ class _Plan:
                 continue
             day, n_c, m1, m2 = seg[0], rng[1] - rng[0] + 1, seg[rng[0]].month, seg[rng[1]].month
             if kind == "association":
-                refs = [("association_grant", "associations", "Hỗ trợ hội đặc thù", book.get(f"funding.association.{association_code}", day, cc))]
+                refs = [("association_grant", "associations", gettext("Hỗ trợ hội đặc thù"), book.get(f"funding.association.{association_code}", day, cc))]
             else:
                 cat = "mttq" if kind == "mttq" else "orgs"
-                refs = [("org_operating", cat, "Khoán kinh phí hoạt động", book.get(f"funding.org.{kind}.{cls}", day, cc))]
+                refs = [("org_operating", cat, gettext("Khoán kinh phí hoạt động"), book.get(f"funding.org.{kind}.{cls}", day, cc))]
                 if kind == "mttq":
                     key = "funding.mttq_campaign.commune_difficult" if difficult else "funding.mttq_campaign.commune"
-                    refs.append(("mttq_campaign", "mttq", "Kinh phí Cuộc vận động “Toàn dân đoàn kết…”", book.get(key, day, cc)))
+                    refs.append(("mttq_campaign", "mttq", gettext("Kinh phí Cuộc vận động “Toàn dân đoàn kết…”"), book.get(key, day, cc)))
             for item, cat, label, ref in refs:
                 if ref is None:
                     continue
@@ -653,6 +660,8 @@ class _Plan:
         number of Ban CTMT steps."""
         t = _Template(self.detail)
         detail = self.detail
+        fund_label, act_label, ct_label = (gettext("Quỹ phụ cấp thôn, tổ dân phố"), gettext("Hỗ trợ người trực tiếp tham gia hoạt động ở thôn"),
+                                           gettext("Kinh phí Ban công tác Mặt trận khu dân cư"))
         for g, vg in enumerate(self.village_groups):
             vr = ranges[g]
             if vr is None:
@@ -669,14 +678,14 @@ class _Plan:
                               f_hi if high else f_lo, (vg.titles_ref, thr_ref, vg.base_ref), note_kind="reason")
                 else:
                     ref = vg.hi if high else vg.lo
-                    t.add(g, "village_fund", "village_fund", "Quỹ phụ cấp thôn, tổ dân phố", (vg.hi_month if high else vg.lo_month) * n, n,
+                    t.add(g, "village_fund", "village_fund", fund_label, (vg.hi_month if high else vg.lo_month) * n, n,
                           (vg.hi_f if high else vg.lo_f) if detail else None, (ref, thr_ref, vg.base_ref), note_kind="reason")
             if vg.act is not None and vg.act_n:
-                t.add(g, "village_activist", "village_activist", "Hỗ trợ người trực tiếp tham gia hoạt động ở thôn",
+                t.add(g, "village_activist", "village_activist", act_label,
                       vg.act_month * n, n, vg.act_f, vg.act_rules)
             if vg.ct_base is not None:
                 annual, formula = vg.ctmt(difficult, steps)
-                t.add(g, "ctmt", "ctmt", "Kinh phí Ban công tác Mặt trận khu dân cư", annual_share(annual, vm1, vm2), n, formula,
+                t.add(g, "ctmt", "ctmt", ct_label, annual_share(annual, vm1, vm2), n, formula,
                       (vg.ct_base, vg.ct_thr if steps else None, vg.ct_step if steps else None, vg.ct_add if difficult else None), note_kind="households")
         if detail:
             groups = self.village_groups
@@ -708,7 +717,7 @@ def _plan(book: RuleBook, period: Period, commune_code: str, detail: bool, extra
     """The plan of the commune's scope; a commune whose number of extra workers changes within the period has its month
     groups split at those dates too (shared with the communes changing on the same dates)."""
     scope = commune_code if commune_code in book.communes_with_rules else ""
-    key = ("funding.engine.plan", period, scope, detail, extra_dates)
+    key = ("funding.engine.plan", period, scope, detail, extra_dates, get_language())  # its texts are in that language
     plan = book.derived.get(key)
     if plan is None:
         plan = book.derived[key] = _Plan(book, period, scope, detail, extra_dates)
@@ -727,7 +736,7 @@ def allocate_commune(
     block = _Recipients()
     t = plan.commune_template(classification, tuple(commune.extra_on(seg[0]) for seg in plan.commune_segs), c_ranges)
     if t.entries:
-        block.add("commune", commune.id, f"Quỹ phụ cấp NHĐKCT {commune.name}", t)
+        block.add("commune", commune.id, gettext("Quỹ phụ cấp NHĐKCT %(commune)s") % {"commune": commune.name}, t)
     for org in orgs:
         t = plan.org_template(org, classification, difficult, c_ranges)
         if t.entries:
@@ -794,7 +803,7 @@ def _village_notes(t: _Template, v: VillageInfo, is_thon: bool, c: CommuneInfo) 
     notes = []
     for note_kind, params, own in t.note_plan:
         if note_kind == "households":
-            notes.append(f"{hh} hộ")
+            notes.append(gettext("%(n)s hộ") % {"n": hh})
         elif note_kind == "reason":
             note = by_params.get(params)
             if note is None:
@@ -811,20 +820,20 @@ def _village_notes(t: _Template, v: VillageInfo, is_thon: bool, c: CommuneInfo) 
 
 
 def _village_reason(households: int, is_thon: bool, high: bool, t_thon: int, t_tdp: int, border: bool, hotspot: bool, converted: bool) -> str:
-    kind = "thôn" if is_thon else "tổ dân phố"
     thr = int(t_thon if is_thon else t_tdp)
+    facts = {"n": households, "threshold": thr}
     if not high:
-        return f"{kind} {households} hộ < {thr}: mức thường"
+        return (gettext("thôn %(n)s hộ < %(threshold)s: mức thường") if is_thon else gettext("tổ dân phố %(n)s hộ < %(threshold)s: mức thường")) % facts
     reasons = []
     if households >= thr:
-        reasons.append(f"{kind} {households} hộ ≥ {thr}")
+        reasons.append((gettext("thôn %(n)s hộ ≥ %(threshold)s") if is_thon else gettext("tổ dân phố %(n)s hộ ≥ %(threshold)s")) % facts)
     if border:
-        reasons.append("xã biên giới/hải đảo")
+        reasons.append(gettext("xã biên giới/hải đảo"))
     if hotspot:
-        reasons.append("trọng điểm an ninh trật tự")
+        reasons.append(gettext("trọng điểm an ninh trật tự"))
     if converted:
-        reasons.append(f"thôn ≥{t_thon} hộ chuyển thành tổ dân phố")
-    return "mức cao: " + ", ".join(reasons)
+        reasons.append(gettext("thôn ≥%(threshold)s hộ chuyển thành tổ dân phố") % {"threshold": t_thon})
+    return gettext("mức cao: %(reasons)s") % {"reasons": ", ".join(reasons)}
 
 
 def _titles(ref: RuleRef | None, base: Decimal, detail: bool) -> list[tuple[str, str, int, int, tuple[str, str] | None, tuple[str, str] | None]]:

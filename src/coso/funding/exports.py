@@ -20,7 +20,7 @@ def _rule_text(ln) -> str:  # type: ignore[no-untyped-def]
 
 def allocation_rows(alloc: Allocation) -> tuple[list[str], list[list]]:
     """Summary by commune: STT, commune, classification, one column per category, total."""
-    headers = ["STT", "Đơn vị", "Phân loại"] + [label for _, label in CATEGORIES] + ["Tổng cộng"]
+    headers = ["STT", "Đơn vị", "Phân loại"] + [str(label) for _, label in CATEGORIES] + ["Tổng cộng"]
     rows: list[list] = []
     for i, c in enumerate(alloc.communes, start=1):
         cats = c.by_category()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -55,8 +56,9 @@ class AllocationExport:
         period = Period.parse(params["period"])
         province_code, commune_code = params["province"], params["commune"]
         progress(5)
-        alloc = selectors.allocation_get(fetched_by=user, period=period, province_code=province_code, commune_code=commune_code or None,
-                                         detail=bool(commune_code) or params["format"] == "xlsx")
+        with translation.override("vi"):  # the official table: Vietnamese layout, lines' texts in Vietnamese too
+            alloc = selectors.allocation_get(fetched_by=user, period=period, province_code=province_code, commune_code=commune_code or None,
+                                             detail=bool(commune_code) or params["format"] == "xlsx")
         progress(60)
         province = AdministrativeUnit.objects.filter(code=province_code).first()
         commune = AdministrativeUnit.objects.filter(code=commune_code).first() if commune_code else None

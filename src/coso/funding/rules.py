@@ -129,7 +129,7 @@ def _coef(value: Any) -> str:
     return (text if "." in text else text + ".0").replace(".", ",")
 
 
-CHANGE_MODE_LABELS = {"set": "đặt giá trị mới", "percent": "tăng/giảm theo %", "add": "cộng thêm"}
+CHANGE_MODE_LABELS = {"set": gettext_lazy("đặt giá trị mới"), "percent": gettext_lazy("tăng/giảm theo %"), "add": gettext_lazy("cộng thêm")}
 
 
 @dataclass(frozen=True)
@@ -151,8 +151,13 @@ class Change:
         return Decimal(value) + Decimal(self.value)
 
     def note(self) -> str:
+        """The change as the rules it changed show it, in the active language (an adoption records it in Vietnamese)."""
         v = format(Decimal(self.value).normalize(), "f")
-        return {"set": f"kịch bản: đặt {v}", "percent": f"kịch bản: {'+' if self.value >= 0 else ''}{v}%"}.get(self.mode, f"kịch bản: +{v}")
+        if self.mode == "set":
+            return gettext("kịch bản: đặt %(value)s") % {"value": v}
+        if self.mode == "percent":
+            return gettext("kịch bản: %(value)s%%") % {"value": f"{'+' if self.value >= 0 else ''}{v}"}
+        return gettext("kịch bản: +%(value)s") % {"value": v}
 
 
 def stored_value(key: str, value: Any) -> Any:
@@ -205,11 +210,12 @@ def change_label(key: str, mode: str, value: Decimal) -> str:
     what = pattern_label(key)
     v = Decimal(value).normalize()
     if mode == "percent":
-        return f"{what}: {'tăng' if v >= 0 else 'giảm'} {format(abs(v), 'f').replace('.', ',')} %"
+        pct = format(abs(v), "f").replace(".", ",")
+        return (gettext("%(what)s: tăng %(value)s %%") if v >= 0 else gettext("%(what)s: giảm %(value)s %%")) % {"what": what, "value": pct}
     unit = _unit_of(key)
     if mode == "add":
-        return f"{what}: cộng thêm {RuleRef.format_value(v, unit)}"
-    return f"{what}: đặt {RuleRef.format_value(v, unit)}"
+        return gettext("%(what)s: cộng thêm %(value)s") % {"what": what, "value": RuleRef.format_value(v, unit)}
+    return gettext("%(what)s: đặt %(value)s") % {"what": what, "value": RuleRef.format_value(v, unit)}
 
 
 def _unit_of(key: str) -> str:

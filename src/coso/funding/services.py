@@ -344,8 +344,9 @@ def scenario_adopt(*, actor: Any, scenario: Scenario, effective_from: dt.date, s
         # commune's support by 10 %, and a commune with a rule of its own (an island special zone paid more) must not be
         # the one left out because its own row wins over the province's. Adoption therefore writes the commune's row too,
         # so that the allocation after adoption is exactly what the comparison showed.
-        adopted = [ref for ref in changed.in_force(effective_from) + changed.commune_rows_in_force(effective_from)
-                   if ref.original_value is not None and ref.key != BASE_SALARY and ref.value != ref.original_value]
+        with translation.override("vi"):  # the notes of the changes the rule book records, in Vietnamese whatever the reader's language
+            adopted = [ref for ref in changed.in_force(effective_from) + changed.commune_rows_in_force(effective_from)
+                       if ref.original_value is not None and ref.key != BASE_SALARY and ref.value != ref.original_value]
         if not adopted:
             if all(c.key == BASE_SALARY for c in changes):
                 raise funding_errors.SCENARIO_ONLY_BASE_SALARY(name=sc.name)
@@ -492,6 +493,9 @@ def village_fund_distribute(*, actor: Any, village_id: Any, month: dt.date, coef
     if not preview["lines"]:  # every coefficient left empty: a distribution of nothing is not recorded
         raise funding_errors.NOTHING_TO_DISTRIBUTE()
     _refuse_if_over(preview["fund"], preview["lines"], what=str(gettext_lazy("quỹ phụ cấp của thôn")))
+    if translation.get_language() != "vi":  # the split is recorded as the province's papers write it (the lines' formulas), in Vietnamese
+        with translation.override("vi"):
+            preview = village_distribution_preview(fetched_by=actor, village_id=village_id, month=month, coefficients=coefficients)
     v = preview["village"]
     with transaction.atomic():
         return audited_create(FundDistribution(

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coso.core.errors import apply_to_form
@@ -124,14 +124,17 @@ def allocation_view(request: AuthedHttpRequest) -> HttpResponse:
         province_code = commune.province_code
     else:
         commune = None
-    alloc = selectors.allocation_get(fetched_by=user, period=period, province_code=province_code, commune_code=commune_code or None,
-                                     detail=commune is not None or request.GET.get("format") == "xlsx")
-    province = AdministrativeUnit.objects.filter(code=province_code).first()
-    unit_name = commune.name if commune else (province.name if province else province_code)
     fmt = request.GET.get("format")
     status = 200
     if fmt in ("xlsx", "pdf") and not period_taken:  # refused: the page says why
         fmt, status = None, 400
+    # The lines' texts (labels, formulas, notes) in the reader's language on the page, in Vietnamese in the official exports
+    # (their headings and columns are the finance department's Vietnamese layout).
+    with translation.override("vi" if fmt in ("xlsx", "pdf") else translation.get_language()):
+        alloc = selectors.allocation_get(fetched_by=user, period=period, province_code=province_code, commune_code=commune_code or None,
+                                         detail=commune is not None or fmt == "xlsx")
+    province = AdministrativeUnit.objects.filter(code=province_code).first()
+    unit_name = commune.name if commune else (province.name if province else province_code)
     if fmt == "xlsx":
         return _download(allocation_xlsx(alloc, unit_name=unit_name), f"phan-bo-kinh-phi-{commune_code or province_code}-{period.code}.xlsx", XLSX)
     if fmt == "pdf":
@@ -292,7 +295,9 @@ def compare_view(request: HttpRequest) -> HttpResponse:
     chart = None
     if chosen:
         qs = AdministrativeUnit.objects.filter(level="commune", province_code=code)
-        cmp = compare(province_code=code, period=period, scenarios=[None, *chosen], inputs_factory=lambda: selectors.commune_inputs(qs))
+        exporting = request.GET.get("format") == "xlsx" and period_taken
+        with translation.override("vi" if exporting else translation.get_language()):  # the official export is Vietnamese
+            cmp = compare(province_code=code, period=period, scenarios=[None, *chosen], inputs_factory=lambda: selectors.commune_inputs(qs))
         if request.GET.get("format") == "xlsx" and not period_taken:  # refused: the page says why
             status = 400
         elif request.GET.get("format") == "xlsx":
