@@ -68,6 +68,43 @@ def commune_in_force(code: str) -> dict[str, str] | None:
     return {"code": found["code"], "province_code": found["province_code"], "name": found["name"]} if found is not None else None
 
 
+COMMUNE_FACTS = ("code", "name", "kind", "classification", "population", "area_km2", "is_difficult_area", "province_code")
+
+
+def communes_in_force_facts(codes: Any = None) -> dict[str, dict[str, Any]]:
+    """The communes in force (all of them, or those among ``codes``) by code, each as {code, name, kind, classification,
+    population, area_km2, is_difficult_area, province_code}: reference data (public), for the apps that weigh a commune's
+    size or area (standards, quotas) without reading this app's models."""
+    qs = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE)
+    if codes is not None:
+        qs = qs.filter(code__in=[str(c) for c in codes if c])
+    return {u["code"]: u for u in qs.values(*COMMUNE_FACTS)}
+
+
+def communes_in_scope(*, fetched_by: Any, code: str | None = None) -> list[dict[str, Any]]:
+    """The communes in force a staff user's rows are scoped to (``coso.core.scoping``: system administrators all, province
+    staff their province's, commune staff their own, nobody else any), ordered by name, each as in
+    :func:`communes_in_force_facts`; with ``code`` only that commune (an empty list when it is not in the user's scope)."""
+    qs = scoped(AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE), fetched_by, commune_field="code")
+    if code is not None:
+        qs = qs.filter(code=str(code))
+    return list(qs.order_by("name").values(*COMMUNE_FACTS))
+
+
+def difficult_area_codes(codes: Any) -> set[str]:
+    """Those of ``codes`` that are communes in force in an extremely difficult area (reference data, public)."""
+    return set(AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, code__in=[str(c) for c in codes if c],
+                                                 is_difficult_area=True).values_list("code", flat=True))
+
+
+def unit_latest_name(code: str) -> str | None:
+    """The name of the unit with this code, the latest to hold it when units that ended are included (a record of a commune
+    merged on 1/7/2025 still shows its commune's name), or None when no unit ever had the code."""
+    found: str | None = (AdministrativeUnit.all_objects.filter(code=str(code or "")).order_by("-valid_from")
+                         .values_list("name", flat=True).first())
+    return found
+
+
 def commune_get(*, fetched_by: Any, code: str) -> AdministrativeUnit:
     """One commune in the user's scope; another unit's commune → 404."""
     obj = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE, code=str(code)).filter(commune_scope_q(fetched_by)).first()

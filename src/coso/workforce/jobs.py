@@ -99,10 +99,10 @@ class ReviewExport:
         on = _on(params.get("on"))
         commune = str(params.get("commune") or "") if fmt == "xlsx" else ""
         if commune:
-            from coso.units.models import AdministrativeUnit
+            from coso.units.selectors import commune_in_force
 
-            unit = AdministrativeUnit.objects.filter(code=commune, level="commune").first()
-            if unit is None or not can_see_unit(user, province_code=unit.province_code, commune_code=unit.code):
+            unit = commune_in_force(commune)
+            if unit is None or not can_see_unit(user, province_code=unit["province_code"], commune_code=unit["code"]):
                 raise errors.PREPARE_NOT_FOUND()
         label = "PDF" if fmt == "pdf" else "Excel"
         args = {"date": format_date(on), "commune": commune, "format": label}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -102,7 +102,7 @@ def people_for_accounts(*, fetched_by: Any, commune_code: str, ids: list[int] | 
 
 
 def person_review(person: Person, *, on: dt.date | None = None) -> dict[str, Any]:
-    from coso.units.models import AdministrativeUnit
+    from coso.units.selectors import difficult_area_codes
 
     if on is not None:
         check_review_date(on)
@@ -113,14 +113,13 @@ def person_review(person: Person, *, on: dt.date | None = None) -> dict[str, Any
         # review leaves them out (active_q), and so does this one.
         return {"in_office": False, "requirement": None, "rule_set": "", "regime": "", "regime_short": "", "placed": True,
                 "sources": [], "checked": [], "gaps": []}
-    unit = AdministrativeUnit.objects.filter(code=person.commune_code).first()
     position = person.position_code
     if on < timezone.localdate():  # a past date is judged with the position held then (as the review does)
         held = (person.positions.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
                 .order_by("started_on", "id").values_list("position_code", flat=True).last())
         position = held or position
     req = Policy(on).standard(position, person.kind, person.province_code, person.commune_code,
-                              difficult_area=bool(unit and unit.is_difficult_area))
+                              difficult_area=person.commune_code in difficult_area_codes([person.commune_code]))
     gaps = rules.check_standards(person.qualification_dict(), req, on)
     info = req or {}
     return {"in_office": True, "requirement": req, "rule_set": info.get("_rule_set", ""), "regime": info.get("_regime", ""),
@@ -197,15 +196,14 @@ def review(*, fetched_by: Any, on: dt.date | None = None, commune: str = "", sta
     positions). With ``commune`` (and ``standard``) the people failing are listed with their exact
     gaps (drill-down).
     """
-    from coso.units.models import AdministrativeUnit
+    from coso.units.selectors import communes_in_force_facts, communes_in_scope
     from coso.workforce.review_sql import Review
 
     on = on or timezone.localdate()
     check_review_date(on)
     qs = queryset if queryset is not None else scoped(Person.objects.all(), fetched_by)
     qs = qs.filter(active_q(on))
-    units_qs = scoped(AdministrativeUnit.objects.filter(level="commune"), fetched_by, commune_field="code") if queryset is None else AdministrativeUnit.objects.filter(level="commune")
-    units = cast(dict[str, dict[str, Any]], {u["code"]: u for u in units_qs.values("code", "name", "kind", "classification", "population", "area_km2", "is_difficult_area", "province_code")})
+    units = {u["code"]: u for u in communes_in_scope(fetched_by=fetched_by)} if queryset is None else communes_in_force_facts()
     policy = Policy(on)
     held = on < timezone.localdate() - dt.timedelta(days=1)  # a past date is judged with the position held then
     difficult = [code for code, u in units.items() if u.get("is_difficult_area")]
@@ -395,9 +393,10 @@ def quota_groups(*, commune_code: str, year: int, province_code: str, exclude_id
 def agency_levels(*, commune_code: str, year: int, kind: str | None = None) -> dict[str, Any]:
     """Approved and pending levels of an agency, and per quota group the "excellent" count the approved ones allow
     (``groups``; with ``kind``, only the group of that kind of staff)."""
-    from coso.units.models import AdministrativeUnit
+    from coso.units.selectors import commune_in_force
 
-    province_code = AdministrativeUnit.objects.filter(code=commune_code).values_list("province_code", flat=True).first() or ""
+    unit = commune_in_force(commune_code)
+    province_code = unit["province_code"] if unit is not None else ""
     rule = evaluation_rule(year, province_code=province_code, commune_code=commune_code)
     groups = quota_groups(commune_code=commune_code, year=year, province_code=province_code)
     if kind is not None:
@@ -471,7 +470,7 @@ def planning_profiles(ids: Any, *, on: dt.date, targets: Mapping[int, str] | Non
     held (the yearly review does not need them). Four queries whatever the number of people (six for a past day, whose
     position held comes from the position history; the qualifications are always the register's current ones).
     """
-    from coso.units.models import AdministrativeUnit
+    from coso.units.selectors import difficult_area_codes
     from coso.workforce.models import Discipline
 
     ids = list(ids)
@@ -491,7 +490,7 @@ def planning_profiles(ids: Any, *, on: dt.date, targets: Mapping[int, str] | Non
         for pid, held in held_positions(list(out), on=on).items():
             out[pid]["position_code"] = held["position_code"]
     communes = {p["commune_code"] for p in out.values()}
-    difficult = set(AdministrativeUnit.objects.filter(code__in=list(communes), is_difficult_area=True).values_list("code", flat=True))
+    difficult = difficult_area_codes(communes)
     for pid, form, decided, until in Discipline.objects.filter(IdsIn("person_id", ids), decided_on__lte=on).order_by().values_list(
             "person_id", "form", "decided_on", "valid_until"):
         out[pid]["disciplines"].append({"form": form, "form_label": rules.DISCIPLINE_FORMS.get(form, form), "decided_on": decided,
@@ -600,7 +599,7 @@ def standard_gaps(pairs: Any, *, on: dt.date, policy: Policy | None = None) -> d
     """The standards gaps of each (person id, position code) pair against that position's standards in force on ``on``
     (the review's own requirement: kind, province, commune standards, difficult area). A position with no standard
     in force gives no gap. Two queries whatever the number of pairs."""
-    from coso.units.models import AdministrativeUnit
+    from coso.units.selectors import difficult_area_codes
 
     pairs = list(pairs)
     policy = policy or Policy(on)
@@ -609,8 +608,7 @@ def standard_gaps(pairs: Any, *, on: dt.date, policy: Policy | None = None) -> d
     for i in range(0, len(ids), 5000):
         for row in Person.objects.filter(pk__in=ids[i:i + 5000]).values("id", "province_code", "commune_code", "birth_date", *QUAL_FIELDS):
             people[row["id"]] = row
-    difficult = set(AdministrativeUnit.objects.filter(code__in=list({p["commune_code"] for p in people.values()}), is_difficult_area=True)
-                    .values_list("code", flat=True))
+    difficult = difficult_area_codes({p["commune_code"] for p in people.values()})
     catalogue = rules.positions()
     own = policy.own_standard_communes()
     out: dict[tuple[int, str], list[dict[str, str]]] = {}
@@ -664,15 +662,15 @@ def postgrad_profile(*, fetched_by: Any, pk: int, on: dt.date) -> dict[str, Any]
 def register_commune(*, fetched_by: Any, commune_code: str) -> dict[str, Any]:
     """A commune in force whose register the user may read (404 otherwise, as one that does not exist):
     {code, name, kind, classification, population, area_km2, province_code}."""
-    from coso.units.models import AdministrativeUnit
+    from coso.units.selectors import communes_in_scope
 
-    units = scoped(AdministrativeUnit.objects.filter(level="commune", code=commune_code), fetched_by, commune_field="code")
-    unit = units.values("code", "name", "kind", "classification", "population", "area_km2", "province_code").first()
+    found = communes_in_scope(fetched_by=fetched_by, code=commune_code)
+    unit = found[0] if found else None
     if unit is None or not can_use_register(fetched_by):
         from django.http import Http404
 
         raise Http404
-    return dict(unit)
+    return {k: unit[k] for k in ("code", "name", "kind", "classification", "population", "area_km2", "province_code")}
 
 
 def surplus_people(*, fetched_by: Any, commune_code: str, on: dt.date) -> dict[str, Any]:

@@ -127,7 +127,7 @@ def _cell(record: dict[str, Any], key: str) -> str:
 
 def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(clean rows, errors). Each error: {row, column, value, reason}. Checks every row, stops at none."""
-    from coso.units.models import AdministrativeUnit
+    from coso.units.selectors import communes_in_force_facts
 
     today = today or timezone.localdate()
     errors: list[dict[str, Any]] = []
@@ -136,7 +136,7 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
     cccds = [_cell(r, "citizen_id") for r in records]
     existing = {c: (prov, com) for c, prov, com in
                 Person.objects.filter(citizen_id__in=[c for c in cccds if c]).values_list("citizen_id", "province_code", "commune_code")}
-    communes = {u.code: u for u in AdministrativeUnit.objects.filter(level="commune", code__in={_cell(r, "commune_code") for r in records} | {actor.commune_code or ""})}
+    communes = communes_in_force_facts({_cell(r, "commune_code") for r in records} | {actor.commune_code or ""})
     positions_of: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}  # per unit: the catalogue and the unit's own job positions
 
     for record in records:
@@ -187,7 +187,7 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
         pos = _cell(record, "position_code")
         commune_code = _cell(record, "commune_code") or (actor.commune_code or "")
         unit = communes.get(commune_code)
-        scope = (unit.province_code, unit.code) if unit is not None else (actor.province_code or "", "")
+        scope = (unit["province_code"], unit["code"]) if unit is not None else (actor.province_code or "", "")
         if scope not in positions_of:
             positions_of[scope] = positions_for(*scope)
         positions = positions_of[scope]
@@ -201,10 +201,10 @@ def validate_rows(records: list[dict[str, Any]], *, actor: Any, today: dt.date |
         data["position_code"] = pos
         if unit is None:
             err("commune_code", gettext("Mã xã không tồn tại"), commune_code)
-        elif not can_see_unit(actor, province_code=unit.province_code, commune_code=unit.code):
+        elif not can_see_unit(actor, province_code=unit["province_code"], commune_code=unit["code"]):
             err("commune_code", gettext("Xã ngoài phạm vi quản lý của bạn"), commune_code)
         else:
-            data["commune_code"], data["province_code"] = unit.code, unit.province_code
+            data["commune_code"], data["province_code"] = unit["code"], unit["province_code"]
         data["ethnicity"] = _cell(record, "ethnicity") or "Kinh"
         data["party_member"] = fold(_cell(record, "party_member")) in ("x", "co", "1", "true", "dang vien")
         data["_row"] = row
@@ -312,7 +312,7 @@ def export_bytes(people: Any, *, user: Any, filters: dict[str, Any] | None = Non
 
     from coso.core.excel import DATE_FORMAT
     from coso.core.masking import log_personal_list_read, mask_citizen_id, sees_full_citizen_id
-    from coso.units.models import AdministrativeUnit
+    from coso.units.selectors import commune_in_force
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Danh sách")
@@ -338,7 +338,8 @@ def export_bytes(people: Any, *, user: Any, filters: dict[str, Any] | None = Non
     for p in people:
         count += 1
         if p.commune_code not in names:
-            names[p.commune_code] = AdministrativeUnit.objects.filter(code=p.commune_code).values_list("name", flat=True).first() or ""
+            unit = commune_in_force(p.commune_code)
+            names[p.commune_code] = unit["name"] if unit is not None else ""
         key = (p.position_code, p.province_code)
         if key not in position_names:
             position_names[key] = position_name(p.position_code, p.province_code) or p.position_code
@@ -593,14 +594,14 @@ def position_change(*, actor: Any, person_id: int, position_code: str, effective
     appointment decisions of ``coso.assignments``."""
     from django.http import Http404
 
-    from coso.units.models import AdministrativeUnit
+    from coso.units.selectors import commune_in_force
 
     require_roles(actor, *REGISTER_EDIT_ROLES, Role.COMMUNE_LEADER, Role.PROVINCE_ADMIN)
     person = Person.objects.select_for_update().filter(pk=person_id).first()
     if person is None or not can_see_unit(actor, province_code=person.province_code, commune_code=person.commune_code):
         raise Http404
     commune_code = commune_code or person.commune_code
-    unit = AdministrativeUnit.objects.filter(code=commune_code, level="commune").values("code", "province_code").first()
+    unit = commune_in_force(commune_code)
     if unit is None or not can_see_unit(actor, province_code=unit["province_code"], commune_code=unit["code"]):
         raise workforce_errors.OUT_OF_SCOPE()
     positions = positions_for(unit["province_code"], unit["code"], effective_on)

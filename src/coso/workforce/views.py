@@ -50,17 +50,16 @@ def _on(request: HttpRequest) -> dt.date:
     return timezone.localdate()
 
 
-def _communes(user: Any) -> list[Any]:
-    from coso.core.scoping import scoped
-    from coso.units.models import AdministrativeUnit
+def _communes(user: Any) -> list[dict[str, Any]]:
+    from coso.units.selectors import communes_in_scope
 
-    return list(scoped(AdministrativeUnit.objects.filter(level="commune"), user, commune_field="code").order_by("name").only("code", "name"))
+    return communes_in_scope(fetched_by=user)
 
 
 def _commune_name(code: str) -> str:
-    from coso.units.models import AdministrativeUnit
+    from coso.units.selectors import unit_latest_name
 
-    return AdministrativeUnit.all_objects.filter(code=code).order_by("-valid_from").values_list("name", flat=True).first() or code
+    return unit_latest_name(code) or code
 
 
 def _percent(rate: float | None) -> float | None:
@@ -94,7 +93,7 @@ def people(request: AuthedHttpRequest) -> HttpResponse:
     # a text query counts its matches only up to COUNT_CAP ("hơn 1.000 người")
     page = CappedPaginator(qs, PEOPLE_PER_PAGE, cap=COUNT_CAP if filters["q"] else None).get_page(request.GET.get("page"))
     communes = _communes(request.user)
-    names = {c.code: c.name for c in communes}
+    names = {c["code"]: c["name"] for c in communes}
     today = timezone.localdate()
     policy = Policy(today)
     for p in page:
@@ -211,7 +210,7 @@ def evaluations(request: AuthedHttpRequest) -> HttpResponse:
     year = min(max(year, 2020), 2100)
     commune = request.GET.get("commune", "") or (request.user.commune_code or "")
     communes = _communes(request.user)
-    if commune and commune not in {c.code for c in communes}:  # another unit's evaluations (and its agency's levels): not found
+    if commune and commune not in {c["code"] for c in communes}:  # another unit's evaluations (and its agency's levels): not found
         raise Http404
     if request.method == "POST":
         # ASCII digits only: str.isdigit() also takes "²" (int() refuses it: a 500) and other scripts' digits ("٣" is 3)
