@@ -502,6 +502,9 @@ VERB_LABELS: dict[str, str | Promise] = {
     "workforce.qualification_raised": _("Nâng trình độ sau đào tạo"),
     "workforce.training_completed": _("Ghi nhận hoàn thành đào tạo, bồi dưỡng"),
     "workforce.transfer_out": _("Chuyển công tác ra khỏi cấp xã (thôi trong danh sách của xã)"),
+    "workforce.work_item_import": _("Thêm vào nhật ký công việc khi lấy số liệu hồ sơ, nhiệm vụ"),
+    "workforce.work_item_import_remove": _("Bỏ khỏi nhật ký công việc khi lấy lại số liệu hồ sơ, nhiệm vụ"),
+    "workforce.work_item_import_update": _("Cập nhật nhật ký công việc khi lấy lại số liệu hồ sơ, nhiệm vụ"),
 }
 
 # Columns a reader must never see in the audit log, whatever their value: secrets and hashes (an API token's,

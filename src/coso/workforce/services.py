@@ -978,25 +978,33 @@ def _approval_delegation(actor: Any, ev: Evaluation) -> Any:
     return delegation_active(actor, "evaluation_approve", timezone.localdate())
 
 
-def _sync_imported_items(ev: Evaluation, source: str, wanted: dict[str, dict[str, Any]]) -> tuple[int, int, int]:
+def _sync_imported_items(ev: Evaluation, source: str, wanted: dict[str, dict[str, Any]], *, actor: Any) -> tuple[int, int, int]:
     """Make the evaluation year's work items of ``source`` (an import) what ``wanted`` says, one per ``source_ref``: create
     the new ones, update those whose fields changed (what was entered on them by hand and is not in ``wanted`` stays),
-    delete those no longer wanted. Returns (created, updated, removed); all 0 when the log already matched."""
+    delete those no longer wanted. Each item created, changed or deleted has its own audit entry by ``actor``. Returns
+    (created, updated, removed); all 0 when the log already matched."""
+    from coso.core.audit import diff
+
     existing = {i.source_ref: i for i in WorkItem.objects.filter(person=ev.person, year=ev.year, source=source)}
     created = updated = removed = 0
     for ref, old in existing.items():
         if ref not in wanted:
+            audit_log(actor=actor, action=AuditLog.Action.DELETE, obj=old, object_id=old.pk, before=snapshot(old), verb="workforce.work_item_import_remove")
             old.delete()
             removed += 1
     for ref, fields in wanted.items():
         item = existing.get(ref)
         if item is None:
-            WorkItem.objects.create(person=ev.person, year=ev.year, source=source, source_ref=ref, **fields)
+            item = WorkItem.objects.create(person=ev.person, year=ev.year, source=source, source_ref=ref, **fields)
+            audit_log(actor=actor, action=AuditLog.Action.CREATE, obj=item, after=snapshot(item), verb="workforce.work_item_import")
             created += 1
-        elif any(getattr(item, k) != v for k, v in fields.items()):
-            for k, v in fields.items():
+        elif changed := {k: v for k, v in fields.items() if getattr(item, k) != v}:
+            before = snapshot(item)
+            for k, v in changed.items():
                 setattr(item, k, v)
             item.save()
+            b, a = diff(before, snapshot(item))
+            audit_log(actor=actor, action=AuditLog.Action.UPDATE, obj=item, before=b, after=a, verb="workforce.work_item_import_update")
             updated += 1
     return created, updated, removed
 
@@ -1032,7 +1040,7 @@ def import_dossier_items(*, actor: Any, evaluation: Evaluation, today: dt.date |
             }
     # One item per month and on time / late: importing again updates or removes them, never doubles them; an import that
     # changes nothing leaves the score, the status and the version alone (a leader's assessment is not sent back for it).
-    changed = sum(_sync_imported_items(ev, WorkItem.Source.DOSSIERS, wanted))
+    changed = sum(_sync_imported_items(ev, WorkItem.Source.DOSSIERS, wanted, actor=actor))
     if changed:
         audited_update(ev, actor=actor, verb="import-dossiers", changes={**recompute(ev), **_back_to_leader(ev), "version": ev.version + 1})
     audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=ev, verb="import-dossier-stats", after={"items": len(wanted), "changed": changed})
@@ -1064,7 +1072,7 @@ def import_task_items(*, actor: Any, evaluation: Evaluation) -> int:
         }
         for r in rows
     }
-    created, updated, removed = _sync_imported_items(ev, WorkItem.Source.TASKS, wanted)
+    created, updated, removed = _sync_imported_items(ev, WorkItem.Source.TASKS, wanted, actor=actor)
     if created or updated or removed:  # an import that changes nothing leaves the score, the status and the version alone
         audited_update(ev, actor=actor, verb="import-tasks", changes={**recompute(ev), **_back_to_leader(ev), "version": ev.version + 1})
     audit_log(actor=actor, action=AuditLog.Action.ACTION, obj=ev, verb="import-task-items",
