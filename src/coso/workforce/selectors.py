@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from coso.accounts.roles import Role
 from coso.core.dbfunctions import IdsIn
@@ -248,7 +249,7 @@ def _places_short(quota: dict[str, Any]) -> int:
     """Places to fill: the shortfall of each office against its quota, added up. The commune's net difference let an
     office over its quota hide another's shortfall (+1 here and −1 there showed 0). The part-time line is a ceiling,
     not places to fill."""
-    return sum(max(0, -line["diff"]) for line in quota["lines"] if not line["office"].startswith("Không chuyên trách"))
+    return sum(max(0, -line["diff"]) for line in quota["lines"] if line["key"] != QUOTA_PART_TIME)
 
 
 def retired_people(qs: QuerySet[Person], policy: Policy, *, limit: int = 500) -> list[dict[str, Any]]:
@@ -309,9 +310,16 @@ def assigned_quotas(codes: Any, on: dt.date) -> dict[str, dict[str, int]]:
     return out
 
 
+# The keys of the quota lines that are not an office's (whose key is the office code): the Decree 33/2023 quota of the whole
+# unit's cadres and civil servants, and its ceiling of part-time workers (a ceiling, not places to fill).
+QUOTA_WHOLE_UNIT = "cadres_civil_servants"
+QUOTA_PART_TIME = "part_time"
+
+
 def quota_for(unit: dict[str, Any], *, on: dt.date, offices: Mapping[str, int], kinds: Mapping[str, int], assigned: dict[str, int] | None = None,
               policy: Policy | None = None) -> dict[str, Any]:
-    """Staff against quota: Decree 33 totals before 1/7/2025, province-assigned office quotas after."""
+    """Staff against quota: Decree 33 totals before 1/7/2025, province-assigned office quotas after. Each line has a ``key``
+    (the office code, or :data:`QUOTA_WHOLE_UNIT` / :data:`QUOTA_PART_TIME`) and ``office``, its label in the active language."""
     rule = (policy if policy is not None and policy.on == on else Policy(on)).quota(unit.get("province_code", ""))
     if rule is None:
         return {"rule": None, "lines": []}
@@ -320,8 +328,10 @@ def quota_for(unit: dict[str, Any], *, on: dt.date, offices: Mapping[str, int], 
         q = rules.decree33_quota(rule["rule"], rule["standards"], unit_kind=unit.get("kind", "xa"), classification=unit.get("classification", ""),
                                  population=unit.get("population"), area_km2=unit.get("area_km2"))
         staff = kinds.get("cadre", 0) + kinds.get("civil_servant", 0)
-        lines.append({"office": "Cán bộ, công chức", "quota": q["total"], "staff": staff, "diff": staff - q["total"]})
-        lines.append({"office": "Không chuyên trách cấp xã (tối đa)", "quota": q["part_time_max"], "staff": kinds.get("commune_part_time", 0),
+        lines.append({"key": QUOTA_WHOLE_UNIT, "office": gettext("Cán bộ, công chức"), "quota": q["total"], "staff": staff,
+                      "diff": staff - q["total"]})
+        lines.append({"key": QUOTA_PART_TIME, "office": gettext("Không chuyên trách cấp xã (tối đa)"), "quota": q["part_time_max"],
+                      "staff": kinds.get("commune_part_time", 0),
                       "diff": kinds.get("commune_part_time", 0) - q["part_time_max"]})
     else:
         if assigned is None:
@@ -330,10 +340,10 @@ def quota_for(unit: dict[str, Any], *, on: dt.date, offices: Mapping[str, int], 
         for office in sorted(set(defaults) | set(assigned) | {o for o in offices if o}):
             quota = assigned.get(office, defaults.get(office, 0))
             staff = offices.get(office, 0)
-            lines.append({"office": rules.office_name(office), "quota": quota, "staff": staff, "diff": staff - quota,
+            lines.append({"key": office, "office": rules.office_name(office), "quota": quota, "staff": staff, "diff": staff - quota,
                           "assigned": office in assigned})
-    total_quota = sum(line["quota"] for line in lines if not line["office"].startswith("Không chuyên trách"))
-    total_staff = sum(line["staff"] for line in lines if not line["office"].startswith("Không chuyên trách"))
+    total_quota = sum(line["quota"] for line in lines if line["key"] != QUOTA_PART_TIME)
+    total_staff = sum(line["staff"] for line in lines if line["key"] != QUOTA_PART_TIME)
     return {"rule": rule["id"], "label": rule["label"], "source": rule["source"], "lines": lines, "total_quota": total_quota,
             "total_staff": total_staff, "diff": total_staff - total_quota}
 
@@ -688,12 +698,12 @@ def surplus_people(*, fetched_by: Any, commune_code: str, on: dt.date) -> dict[s
     policy = Policy(on)
     quota = quota_for(dict(unit), on=on, offices=offices, kinds=kinds, policy=policy)
     office_names = {code: rules.office_name(code) for code in offices}
-    over = {line["office"]: line for line in quota["lines"] if line["diff"] > 0}
-    whole_unit = "Cán bộ, công chức" in over  # Decree 33 regime: one quota for the whole unit
+    over = {line["key"]: line for line in quota["lines"] if line["diff"] > 0}
+    whole_unit = QUOTA_WHOLE_UNIT in over  # Decree 33 regime: one quota for the whole unit
     rows = []
     for p in people:
         name = office_names.get(p["office_code"], p["office_code"])
-        if whole_unit or name in over:
+        if whole_unit or p["office_code"] in over:
             p["office_name"] = name
             p["position_name"] = position_name(p["position_code"], p["province_code"])
             p["retirement_date"] = policy.retirement_date(p["birth_date"], p["gender"])
