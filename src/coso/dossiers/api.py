@@ -250,7 +250,7 @@ def _offered_version(code: str, province_code: str, day: dt.date) -> Any:
     with its procedure and steps in one query (``procedures.selectors.offered_version_of``), else ``unknown-procedure``."""
     version = offered_version_of(code, on=day, province_code=province_code)
     if version is None:
-        raise errors.UNKNOWN_PROCEDURE(details={"fields": {"procedure_code": ["Không tồn tại."]}})
+        raise errors.UNKNOWN_PROCEDURE(details={"fields": {"procedure_code": [_("Không tồn tại.")]}})
     return version
 
 
@@ -289,13 +289,13 @@ def _no_commune_details(code: str) -> dict[str, Any]:
     """The details of the no-commune refusal for ``code``: required, unknown, or (a commune that ended in a reorganisation)
     the commune in force that now receives its dossiers, so that the client can send the dossier there."""
     if not code:
-        return {"fields": {"commune_code": ["Bắt buộc."]}}
+        return {"fields": {"commune_code": [_("Bắt buộc.")]}}
     from coso.units.lineage import commune_in_force, ended_on
 
     ended = ended_on(code)
     successor = commune_in_force(code) if ended is not None else None
     if ended is None or successor is None:
-        return {"fields": {"commune_code": ["Không tồn tại."]}}
+        return {"fields": {"commune_code": [_("Không tồn tại.")]}}
     message = _("Đơn vị này đã thôi hoạt động từ ngày %(date)s; hồ sơ nay nộp cho %(name)s (mã %(code)s).") % {
         "date": ended.strftime("%d/%m/%Y"), "name": successor.name, "code": successor.code}
     return {"fields": {"commune_code": [str(message)]}, "successor": {"code": successor.code, "name": successor.name}}

@@ -11,6 +11,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from coso.accounts.roles import COMMUNE_ROLES, PROVINCE_ROLES, Role
 from coso.core.masking import sees_full_citizen_id
@@ -455,9 +456,9 @@ def officer_dossier_stats(user_ids: list[int], period: tuple[dt.date, dt.date]) 
 def check_register_period(start: dt.date, end: dt.date) -> None:
     """The register's period: the start on or before the end, at most three years."""
     if start > end:
-        raise errors.INVALID_PERIOD(details={"fields": {"start": ["Sau ngày kết thúc."]}})
+        raise errors.INVALID_PERIOD(details={"fields": {"start": [_("Phải trước hoặc bằng ngày kết thúc.")]}})
     if end > last_day_of_years(start, REGISTER_MAX_YEARS):
-        raise errors.PREPARE_INVALID_PERIOD(details={"fields": {"start": ["Khoảng thời gian tối đa 3 năm."]}})
+        raise errors.PREPARE_INVALID_PERIOD(details={"fields": {"start": [_("Khoảng thời gian tối đa %(years)s năm.") % {"years": REGISTER_MAX_YEARS}]}})
 
 
 def check_period_days(**days: dt.date | None) -> None:

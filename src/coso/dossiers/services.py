@@ -187,6 +187,11 @@ def allowed_channels(day: dt.date, province_code: str = "", commune_code: str = 
 
 
 # ---------------------------------------------------------------- helpers
+def _channel_list(codes: Any, choices: Any) -> str:
+    """The channels a field accepts, for its error message: "code (label)", in the order of their choices."""
+    return "; ".join(f"{c} ({c.label})" for c in choices if c in set(codes))
+
+
 def _unit_agency_code(unit: Any) -> str:
     if unit is None:
         return ""
@@ -240,12 +245,12 @@ def _version_for(procedure_version: Any = None, *, procedure: Any = None, provin
     if procedure_version is not None:
         return procedure_version
     if procedure is None:
-        raise dossiers_errors.NO_PROCEDURE(details={"fields": {"procedure": ["Bắt buộc."]}})
+        raise dossiers_errors.NO_PROCEDURE(details={"fields": {"procedure": [_("Bắt buộc.")]}})
     from coso.procedures.selectors import offered_version
 
     version = offered_version(procedure, on=day, province_code=province_code)  # None: not offered that day (ended, or not yet again)
     if version is None:
-        raise dossiers_errors.NO_PROCEDURE_VERSION(details={"fields": {"procedure": ["Không có hiệu lực."]}})
+        raise dossiers_errors.NO_PROCEDURE_VERSION(details={"fields": {"procedure": [_("Thủ tục không có phiên bản được áp dụng vào ngày này.")]}})
     return version
 
 
@@ -469,7 +474,8 @@ def receive_at_counter(
     if not actor.is_superuser and actor.commune_code != commune.code:
         raise dossiers_errors.RECEIVE_AT_COUNTER_FORBIDDEN_2()
     if channel not in PAPER_CHANNELS:
-        raise dossiers_errors.INVALID_CHANNEL(details={"fields": {"channel": ["Không hợp lệ."]}})
+        raise dossiers_errors.INVALID_CHANNEL(details={"fields": {"channel": [
+            _("Kênh nộp tại Bộ phận Một cửa là một trong: %(channels)s.") % {"channels": _channel_list(PAPER_CHANNELS, Channel)}]}})
     applicant = clean_applicant(applicant)
     note = free_text(note, field="note", label=_("Ghi chú"))
     now = received_at or timezone.now()
@@ -524,12 +530,15 @@ def submit_online(*, actor: Any, commune: Any, applicant: Applicant, procedure_v
     issued now, the clock starts on acceptance, which is due within the working hours of ``onestop.online.answer_working_hours``."""
     check_online_submitter(actor)
     if commune is None or getattr(commune, "level", "") != "commune":
-        raise dossiers_errors.NO_COMMUNE(details={"fields": {"commune": ["Bắt buộc."]}})
+        raise dossiers_errors.NO_COMMUNE(details={"fields": {"commune": [_("Bắt buộc.")]}})
     applicant = clean_applicant(applicant)
     note = free_text(note, field="note", label=_("Ghi chú"))
     now = timezone.now()
     if channel not in ONLINE_CHANNELS or channel not in allowed_channels(timezone.localdate(now), commune.province_code, commune.code):
-        raise dossiers_errors.SUBMIT_ONLINE_INVALID_CHANNEL(details={"fields": {"channel": ["Không hợp lệ."]}})
+        offered = [c for c in allowed_channels(timezone.localdate(now), commune.province_code, commune.code) if c in ONLINE_CHANNELS]
+        raise dossiers_errors.SUBMIT_ONLINE_INVALID_CHANNEL(details={"fields": {"channel": [
+            _("Kênh nộp trực tuyến đang áp dụng tại xã/phường này: %(channels)s.") % {"channels": _channel_list(offered, Channel)}
+            if offered else _("Xã/phường này chưa áp dụng kênh nộp trực tuyến nào.")]}})
     version = _version_for(procedure_version, procedure=procedure, province_code=commune.province_code, day=timezone.localdate(now))
     if version.online == "none":
         raise dossiers_errors.NOT_ONLINE()
@@ -691,7 +700,7 @@ def perform(*, actor: Any, dossier_id: int, action: str, expected_version: int |
         if rule is None:
             raise dossiers_errors.UNKNOWN_ACTION()
         if rule.reason_required and len(reason) < 3:
-            raise dossiers_errors.REASON_REQUIRED(details={"fields": {"reason": ["Bắt buộc."]}})
+            raise dossiers_errors.REASON_REQUIRED(details={"fields": {"reason": [_("Bắt buộc.")]}})
     except Exception:
         check_scope(actor=actor, dossier_id=dossier_id)  # another unit's dossier: 404, whatever is wrong with the input
         raise
@@ -756,7 +765,7 @@ def _answer_flags(d: Dossier, now: dt.datetime) -> dict:
     return {}
 
 
-def _h_accept(d: Dossier, *, actor: Any, now: dt.datetime, **_: Any) -> dict:
+def _h_accept(d: Dossier, *, actor: Any, now: dt.datetime, **_rest: Any) -> dict:
     flags = _answer_flags(d, now)
     _set_clock(d, d.procedure_version, now)
     d.received_by = actor
@@ -772,7 +781,7 @@ def _steps(d: Dossier) -> list[DossierStep]:
     return list(d.steps.order_by("order"))
 
 
-def _h_forward(d: Dossier, *, actor: Any, now: dt.datetime, data: dict, **_: Any) -> dict:
+def _h_forward(d: Dossier, *, actor: Any, now: dt.datetime, data: dict, **_rest: Any) -> dict:
     steps = _steps(d)
     nxt = next((s for s in steps if s.order > d.current_step), None)
     if nxt is None:
@@ -799,13 +808,15 @@ def _pick_assignee(d: Dossier, assignee_id: Any, role: str) -> Any:
     try:
         user = User.objects.get(pk=int(assignee_id), commune_code=d.commune_code, is_active=True)
     except (User.DoesNotExist, ValueError, TypeError):
-        raise dossiers_errors.PICK_ASSIGNEE_INVALID_ASSIGNEE(details={"fields": {"assignee_id": ["Không hợp lệ."]}}) from None
+        raise dossiers_errors.PICK_ASSIGNEE_INVALID_ASSIGNEE(details={"fields": {"assignee_id": [
+            _("Chọn một cán bộ đang làm việc tại xã/phường của hồ sơ (mã số người dùng).")]}}) from None
     if role and user.role != role and user.role != Role.COMMUNE_LEADER:
-        raise dossiers_errors.INVALID_ASSIGNEE(details={"fields": {"assignee_id": ["Sai vai trò."]}})
+        raise dossiers_errors.INVALID_ASSIGNEE(details={"fields": {"assignee_id": [
+            _("Bước này do “%(role)s” xử lý: chọn người có vai trò đó hoặc lãnh đạo xã.") % {"role": Role(role).label if role in Role.values else role}]}})
     return user
 
 
-def _h_send_back(d: Dossier, *, now: dt.datetime, data: dict, **_: Any) -> dict:
+def _h_send_back(d: Dossier, *, now: dt.datetime, data: dict, **_rest: Any) -> dict:
     steps = _steps(d)
     target = data.get("to_step")
     prev = [s for s in steps if s.order < d.current_step]
@@ -813,16 +824,21 @@ def _h_send_back(d: Dossier, *, now: dt.datetime, data: dict, **_: Any) -> dict:
         raise dossiers_errors.FIRST_STEP()
     chosen = prev[-1]
     if target:
-        found = next((s for s in prev if s.order == int(target)), None)
+        try:
+            wanted = int(target)
+        except (TypeError, ValueError):
+            wanted = None
+        found = next((s for s in prev if s.order == wanted), None)
         if found is None:
-            raise dossiers_errors.INVALID_STEP(details={"fields": {"to_step": ["Không hợp lệ."]}})
+            raise dossiers_errors.INVALID_STEP(details={"fields": {"to_step": [
+                _("Chọn một bước trước bước hiện tại: %(steps)s.") % {"steps": ", ".join(f"{s.order} ({s.name})" for s in prev)}]}})
         chosen = found
     d.current_step = chosen.order
     d.assignee = None
     return {"event": {"step": chosen.name}}
 
 
-def _h_request_supplement(d: Dossier, *, now: dt.datetime, data: dict, **_: Any) -> dict:
+def _h_request_supplement(d: Dossier, *, now: dt.datetime, data: dict, **_rest: Any) -> dict:
     asked = data.get("documents") or []
     _check_paper_count(asked)
     docs = [name for x in asked if (name := _paper_name(x))]
@@ -855,7 +871,7 @@ def _h_request_supplement(d: Dossier, *, now: dt.datetime, data: dict, **_: Any)
     return {"event": ev, "notify": text}
 
 
-def _h_receive_supplement(d: Dossier, *, actor: Any, now: dt.datetime, files: list, stored: att.StoredFiles, **_: Any) -> dict:
+def _h_receive_supplement(d: Dossier, *, actor: Any, now: dt.datetime, files: list, stored: att.StoredFiles, **_rest: Any) -> dict:
     d.close_due_date = None
     if _dossier_rule(d, "onestop.supplement.restart_clock", False):
         # "Thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ" (Decree 118/2025 Art. 19(5); Decree 61/2018 Art. 19(4)).
@@ -887,11 +903,11 @@ def _h_receive_supplement(d: Dossier, *, actor: Any, now: dt.datetime, files: li
     return {"event": {"paused_working_days": days, "due_date": d.due_date.isoformat() if d.due_date else None}}
 
 
-def _h_plain(d: Dossier, **_: Any) -> dict:
+def _h_plain(d: Dossier, **_rest: Any) -> dict:
     return {}
 
 
-def _h_approve(d: Dossier, *, actor: Any, now: dt.datetime, **_: Any) -> dict:
+def _h_approve(d: Dossier, *, actor: Any, now: dt.datetime, **_rest: Any) -> dict:
     DossierStep.objects.filter(dossier=d, order__lte=d.current_step, finished_at__isnull=True).update(finished_at=now, handled_by=actor)
     nxt = d.steps.filter(order__gt=d.current_step).order_by("order").first()
     if nxt is not None:
@@ -902,19 +918,19 @@ def _h_approve(d: Dossier, *, actor: Any, now: dt.datetime, **_: Any) -> dict:
     return {}
 
 
-def _h_result_ready(d: Dossier, *, now: dt.datetime, **_: Any) -> dict:
+def _h_result_ready(d: Dossier, *, now: dt.datetime, **_rest: Any) -> dict:
     d.paused_at = None
     return {}
 
 
-def _h_return(d: Dossier, *, actor: Any, now: dt.datetime, files: list, stored: att.StoredFiles, **_: Any) -> dict:
+def _h_return(d: Dossier, *, actor: Any, now: dt.datetime, files: list, stored: att.StoredFiles, **_rest: Any) -> dict:
     d.returned_at = now
     DossierStep.objects.filter(dossier=d, finished_at__isnull=True).update(finished_at=now, handled_by=actor)
     _save_files(d, files, actor=actor, kind=DossierAttachment.Kind.RESULT, stored=stored)
     return {"notify": "Cảm ơn ông/bà; mời đánh giá mức độ hài lòng."}
 
 
-def _h_apology(d: Dossier, *, actor: Any, now: dt.datetime, reason: str, data: dict, **_: Any) -> dict:
+def _h_apology(d: Dossier, *, actor: Any, now: dt.datetime, reason: str, data: dict, **_rest: Any) -> dict:
     new_date = data.get("new_date")
     if isinstance(new_date, str):
         try:
@@ -922,7 +938,7 @@ def _h_apology(d: Dossier, *, actor: Any, now: dt.datetime, reason: str, data: d
         except ValueError:
             new_date = None
     if not isinstance(new_date, dt.date):
-        raise dossiers_errors.H_APOLOGY_INVALID_DATE(details={"fields": {"new_date": ["Bắt buộc."]}})
+        raise dossiers_errors.H_APOLOGY_INVALID_DATE(details={"fields": {"new_date": [_("Bắt buộc.")]}})
     received = timezone.localdate(d.received_at) if d.received_at else timezone.localdate(now)
     p, c = d.province_code, d.commune_code
     if d.apologies.count() >= rule("onestop.apology.max_per_dossier", on=received, province_code=p, commune_code=c):
@@ -931,12 +947,12 @@ def _h_apology(d: Dossier, *, actor: Any, now: dt.datetime, reason: str, data: d
     if d.due_date is None or not _apology_in_time(d, today):
         raise dossiers_errors.APOLOGY_TOO_LATE(value=d.due_date.strftime('%d/%m/%Y') if d.due_date else '—', details={"due_date": d.due_date.isoformat() if d.due_date else None})
     if new_date <= d.due_date:
-        raise dossiers_errors.H_APOLOGY_INVALID_DATE_2(details={"fields": {"new_date": ["Phải sau ngày hẹn hiện tại."]}})
+        raise dossiers_errors.H_APOLOGY_INVALID_DATE_2(details={"fields": {"new_date": [_("Phải sau ngày hẹn hiện tại.")]}})
     calendar = cal.get_calendar(p)
     if not calendar.first_year <= new_date.year <= calendar.last_year:  # e.g. 31/12/9999: no calendar to tell a working day
         raise dossiers_errors.APOLOGY_DATE_OUTSIDE_CALENDAR(first=calendar.first_year, last=calendar.last_year)
     if not cal.is_working_day(new_date, province_code=p):
-        raise dossiers_errors.H_APOLOGY_INVALID_DATE_3(details={"fields": {"new_date": ["Không phải ngày làm việc."]}})
+        raise dossiers_errors.H_APOLOGY_INVALID_DATE_3(details={"fields": {"new_date": [_("Không phải ngày làm việc.")]}})
     # Numbered per commune and year: only one apology of the commune counts its number at a time (the dossier's own row
     # lock does not cover another dossier's apology), so that two side by side never take the same one.
     locks.lock(DossierApology, "dossiers.apology_number", d.commune_code)
@@ -965,7 +981,7 @@ def close_is_due(d: Dossier, today: dt.date) -> bool:
     return d.status == Status.SUPPLEMENT_REQUESTED and d.close_due_date is not None and today > d.close_due_date
 
 
-def _h_close(d: Dossier, *, now: dt.datetime, **_: Any) -> dict:
+def _h_close(d: Dossier, *, now: dt.datetime, **_rest: Any) -> dict:
     if not close_is_due(d, timezone.localdate(now)):
         raise dossiers_errors.CLOSE_NOT_DUE(until=f" (đến hết ngày {d.close_due_date:%d/%m/%Y})" if d.close_due_date else "",
                                    details={"close_due_date": d.close_due_date.isoformat() if d.close_due_date else None})
@@ -1008,7 +1024,7 @@ def close_unsupplemented(*, today: dt.date, province_code: str | None = None) ->
     return closed
 
 
-def _h_assign(d: Dossier, *, data: dict, **_: Any) -> dict:
+def _h_assign(d: Dossier, *, data: dict, **_rest: Any) -> dict:
     d.assignee = _pick_assignee(d, data.get("assignee_id"), d.waiting_role)
     return {"event": {"assignee_id": d.assignee_id}}
 
@@ -1134,7 +1150,9 @@ def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = Non
             except (TypeError, ValueError):
                 score = -1
             if k not in keys or score not in (0, 1, 2):
-                raise dossiers_errors.INVALID_CRITERIA(details={"fields": {k: ["Không hợp lệ."]}})
+                message = (_("Điểm của tiêu chí là 0, 1 hoặc 2.") if k in keys
+                           else _("Phiếu đánh giá của hồ sơ này không có tiêu chí này; các tiêu chí là: %(keys)s.") % {"keys": ", ".join(sorted(keys))})
+                raise dossiers_errors.INVALID_CRITERIA(details={"fields": {k: [message]}})
             clean[k] = score
         # A citizen rates through the online function, which is the online channel (Decree 118/2025 Art. 31(1)(c)): a
         # citizen cannot record their rating as a paper form, a device at the counter or a survey. An officer enters a
@@ -1146,7 +1164,8 @@ def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = Non
             channel = RatingChannel.PORTAL
         channel = channel or RatingChannel.FORM
         if channel not in rating_channels(d):
-            raise dossiers_errors.INVALID_RATING_CHANNEL(details={"fields": {"channel": ["Không hợp lệ."]}})
+            raise dossiers_errors.INVALID_RATING_CHANNEL(details={"fields": {"channel": [
+                _("Kênh đánh giá của hồ sơ này là một trong: %(channels)s.") % {"channels": _channel_list(rating_channels(d), RatingChannel)}]}})
         officer_ids = sorted(set(
             d.events.filter(actor__isnull=False, actor_role__in=list(STAFF_ACTORS)).values_list("actor_id", flat=True)
         ))
