@@ -15,6 +15,8 @@ from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
@@ -134,7 +136,7 @@ def _django_validation(request, exc: DjangoValidationError):  # type: ignore[no-
         fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
     else:
         fields = {"__all__": [str(m) for m in exc.messages]}
-    first = next(iter(fields.values()))[0] if fields else "Dữ liệu không hợp lệ."
+    first = next(iter(fields.values()))[0] if fields else _("Dữ liệu không hợp lệ.")
     return error(request, 400, "validation-error", first, {"fields": fields})
 
 
@@ -144,28 +146,28 @@ def _ninja_validation(request, exc: NinjaValidationError):  # type: ignore[no-un
     for item in exc.errors:
         loc = ".".join(str(p) for p in item.get("loc", []) if p not in ("body", "query", "path", "form", "payload"))
         fields.setdefault(loc or "__all__", []).append(vietnamese_message(item))
-    return error(request, 422, "validation-error", "Dữ liệu gửi lên không hợp lệ.", {"fields": fields})
+    return error(request, 422, "validation-error", _("Dữ liệu gửi lên không hợp lệ."), {"fields": fields})
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):  # type: ignore[no-untyped-def]
-    return error(request, 401, "not-authenticated", "Bạn cần đăng nhập hoặc gửi mã truy cập (token).")
+    return error(request, 401, "not-authenticated", _("Bạn cần đăng nhập hoặc gửi mã truy cập (token)."))
 
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):  # type: ignore[no-untyped-def]
-    return error(request, 404, "not-found", "Không tìm thấy.")
+    return error(request, 404, "not-found", _("Không tìm thấy."))
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):  # type: ignore[no-untyped-def]
-    return error(request, 403, "forbidden", "Bạn không có quyền thực hiện thao tác này.")
+    return error(request, 403, "forbidden", _("Bạn không có quyền thực hiện thao tác này."))
 
 
 # django-ninja's own refusals, in English: the ones a client can cause, said in Vietnamese like every other error.
 HTTP_ERROR_MESSAGES = {
-    "Cannot parse request body": "Không đọc được dữ liệu gửi lên (JSON không hợp lệ, hoặc lồng quá sâu, hoặc số quá dài).",
-    "CSRF check Failed": "Thiếu hoặc sai mã chống giả mạo (CSRF); tải lại trang rồi thử lại.",
+    "Cannot parse request body": gettext_lazy("Không đọc được dữ liệu gửi lên (JSON không hợp lệ, hoặc lồng quá sâu, hoặc số quá dài)."),
+    "CSRF check Failed": gettext_lazy("Thiếu hoặc sai mã chống giả mạo (CSRF); tải lại trang rồi thử lại."),
 }
 
 
@@ -174,7 +176,7 @@ def _http_error(request, exc: HttpError):  # type: ignore[no-untyped-def]
     if isinstance(exc.__cause__, UnreadableBodyError):  # ninja's "Cannot parse request body"
         return _application_error(request, core_errors.UNREADABLE_BODY())
     text = str(exc)
-    message = next((vi for en, vi in HTTP_ERROR_MESSAGES.items() if text.startswith(en)), text)
+    message = next((str(vi) for en, vi in HTTP_ERROR_MESSAGES.items() if text.startswith(en)), text)
     return error(request, exc.status_code, "http-error", message)
 
 
@@ -191,20 +193,20 @@ def _too_big(request, exc):  # type: ignore[no-untyped-def]
     attachment = settings.COSO_MAX_ATTACHMENT_BYTES
     return error(
         request, 413, "request-too-large",
-        f"Yêu cầu quá lớn (tối đa {limit / 1048576:.0f} MB). Mỗi tệp đính kèm tối đa {attachment / 1048576:.0f} MB; "
-        "gửi tệp dạng multipart/form-data thay vì base64 trong JSON.",
+        _("Yêu cầu quá lớn (tối đa %(limit)s MB). Mỗi tệp đính kèm tối đa %(attachment)s MB; "
+          "gửi tệp dạng multipart/form-data thay vì base64 trong JSON.") % {"limit": f"{limit / 1048576:.0f}", "attachment": f"{attachment / 1048576:.0f}"},
         {"max_bytes": limit, "max_attachment_bytes": attachment},
     )
 
 
 @api.exception_handler(SuspiciousOperation)
 def _suspicious(request, exc):  # type: ignore[no-untyped-def]
-    return error(request, 400, "bad-request", "Yêu cầu không hợp lệ (quá nhiều trường hoặc tệp, hoặc dữ liệu sai định dạng).")
+    return error(request, 400, "bad-request", _("Yêu cầu không hợp lệ (quá nhiều trường hoặc tệp, hoặc dữ liệu sai định dạng)."))
 
 
 @api.exception_handler(MultiPartParserError)
 def _unreadable_body(request, exc):  # type: ignore[no-untyped-def]
-    return error(request, 400, "bad-request", "Không đọc được dữ liệu gửi lên (multipart không hợp lệ).")
+    return error(request, 400, "bad-request", _("Không đọc được dữ liệu gửi lên (multipart không hợp lệ)."))
 
 
 @api.exception_handler(DataError)
@@ -213,13 +215,13 @@ def _out_of_range(request, exc):  # type: ignore[no-untyped-def]
     # A value the database cannot hold (a number past its range, a malformed literal) is bad input
     # that a schema let through: refuse it (nothing was written) and log it so the schema gets fixed.
     logger.warning("Value out of range for the database: %s", exc)
-    return error(request, 400, "invalid-value", "Giá trị gửi lên nằm ngoài phạm vi cho phép.")
+    return error(request, 400, "invalid-value", _("Giá trị gửi lên nằm ngoài phạm vi cho phép."))
 
 
 @api.exception_handler(Exception)
 def _unexpected(request, exc):  # type: ignore[no-untyped-def]
     logger.exception("Unhandled API error")
-    return error(request, 500, "server-error", "Lỗi hệ thống. Thao tác chưa được thực hiện; vui lòng thử lại.")
+    return error(request, 500, "server-error", _("Lỗi hệ thống. Thao tác chưa được thực hiện; vui lòng thử lại."))
 
 
 api.add_router("/core/", "coso.core.api.router")

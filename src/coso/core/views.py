@@ -65,14 +65,14 @@ def _open311_error(request: HttpRequest, status: int, description: str) -> HttpR
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return (
-        _api_error(request, 404, "not-found", "Không tìm thấy.")
+        _api_error(request, 404, "not-found", gettext("Không tìm thấy."))
         or _open311_error(request, 404, "Not found.")
         or render(request, "errors/404.html", status=404)
     )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _api_error(request, 403, "forbidden", "Bạn không có quyền thực hiện thao tác này.") or render(request, "errors/403.html", status=403)
+    return _api_error(request, 403, "forbidden", gettext("Bạn không có quyền thực hiện thao tác này.")) or render(request, "errors/403.html", status=403)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None, *, field: str = "") -> HttpResponse:
@@ -109,7 +109,7 @@ def application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespon
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return (
-        _api_error(request, 500, "server-error", "Lỗi hệ thống. Thao tác chưa được thực hiện; vui lòng thử lại.")
+        _api_error(request, 500, "server-error", gettext("Lỗi hệ thống. Thao tác chưa được thực hiện; vui lòng thử lại."))
         or _open311_error(request, 500, "Internal error; nothing was changed. Please try again.")
         or render(request, "errors/500.html", status=500)
     )
