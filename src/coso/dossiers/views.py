@@ -315,7 +315,7 @@ def act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
     form = ActionForm(request.POST)
     if not form.is_valid():
         ctx = _detail_context(request, d)
-        ctx["action_error"] = "; ".join(f"{form.fields[k].label if k in form.fields else ''}: {v[0]}" for k, v in form.errors.items())
+        ctx["action_error"] = "; ".join(_field_error(form, k, v[0]) for k, v in form.errors.items())
         ctx["failed_action"] = action
         return render(request, "dossiers/detail.html", ctx, status=400)
     if irreversible(action) and request.POST.get("confirm_required") and not request.POST.get("confirm"):
@@ -348,6 +348,14 @@ def act(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
     if _staff(request.user) and action in (Action.RETURN_RESULT, Action.REFUSE, Action.STOP, Action.WITHDRAW, Action.RESULT_READY) and request.user.role != Role.ONESTOP_OFFICER:
         return redirect("dossiers:inbox")
     return redirect("dossiers:detail", pk=d.pk)
+
+
+def _field_error(form: Any, name: str, message: Any) -> str:
+    """"label: message" for a field's error, the field's name when it has no label, the bare message for the form's own."""
+    field = form.fields.get(name)
+    if field is None:
+        return str(message)
+    return f"{field.label or name}: {message}"
 
 
 @login_required
