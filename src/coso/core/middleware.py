@@ -155,13 +155,24 @@ def _json_field(body: bytes) -> str:
     return ""
 
 
+# Paths whose clients are programs: they state their language with Accept-Language (no cookie to set).
+MACHINE_PATH_PREFIXES = ("/api/", "/open311/")
+
+
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
     """The UI is Vietnamese unless the user chose another language (language cookie set by
-    /i18n/setlang/). The browser's Accept-Language is ignored on purpose: commune PCs often run
-    an English Windows, and the working language of the administration is Vietnamese."""
+    /i18n/setlang/). The browser's Accept-Language is ignored on purpose for pages: commune PCs often run
+    an English Windows, and the working language of the administration is Vietnamese. A program calling the
+    JSON API or Open311 without the cookie gets the language its Accept-Language header asks for (Vietnamese
+    when it sends none or one Coso does not speak); the cookie, when set, wins."""
 
     def process_request(self, request):  # type: ignore[no-untyped-def]
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        if chosen in dict(settings.LANGUAGES):
+            language = chosen
+        elif request.path_info.startswith(MACHINE_PATH_PREFIXES) and request.META.get("HTTP_ACCEPT_LANGUAGE"):
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
