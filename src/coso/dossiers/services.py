@@ -142,7 +142,8 @@ def prepare_files(files: list[tuple[str, Any]] | None) -> list[tuple[str, att.Pr
     written; one bad file refuses the whole submission. Returns (document name, cleaned file) pairs."""
     files = [(n, f) for n, f in (files or []) if f is not None]
     if len(files) > MAX_FILES:
-        raise dossiers_errors.TOO_MANY_ATTACHMENTS(max_files=MAX_FILES, details={"max": MAX_FILES, "fields": {"files": [f"Tối đa {MAX_FILES} tệp."]}})
+        raise dossiers_errors.TOO_MANY_ATTACHMENTS(max_files=MAX_FILES, details={"max": MAX_FILES, "fields": {"files": [
+            _("Tối đa %(n)s tệp trong một lần nộp.") % {"n": MAX_FILES}]}})
     max_name = DossierAttachment._meta.get_field("document_name").max_length or 500
     for i, (doc_name, _upload) in enumerate(files):  # a name the column cannot hold is refused, not cut
         if len(nfc(doc_name or "")) > max_name:
