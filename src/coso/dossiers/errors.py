@@ -71,3 +71,8 @@ DUE_DATE_OUT_OF_RANGE = ErrorCode("due-date-out-of-range", _("Không tính đư�
 LIST_STATUS_INVALID = ErrorCode("validation-error", _("Tình trạng không hợp lệ."), field="status")
 STATS_GROUP_INVALID = ErrorCode("validation-error", _("Cách chia bảng thống kê không hợp lệ."), field="group")
 TOO_MANY_PAPERS = ErrorCode("too-many-papers", _("Chỉ được ghi tối đa %(max_papers)s loại giấy tờ."), field="documents")
+INTAKE_COMMUNE_ENDED = ErrorCode(
+    "commune-ended",
+    _("Xã/phường của tài khoản (mã %(code)s) không còn hoạt động: đề nghị quản trị viên cập nhật đơn vị công tác của tài khoản trước khi tiếp nhận hồ sơ."),
+    status=403,
+)

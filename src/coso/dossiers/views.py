@@ -24,12 +24,13 @@ from coso.core.exceptions import ApplicationError, ConflictError
 from coso.core.masking import log_personal_list_read, log_personal_read
 from coso.core.security import client_ip
 from coso.core.types import AuthedHttpRequest
-from coso.dossiers import documents, selectors, services
+from coso.dossiers import documents, errors, selectors, services
 from coso.dossiers.constants import ACTIONS, OPEN_STATUSES, Action, Status, Timeliness
 from coso.dossiers.forms import ActionForm, CounterIntakeForm, LookupForm, OnlineSubmitForm, PeriodForm, RatingForm
 from coso.dossiers.models import Dossier, DossierAttachment
 from coso.procedures.selectors import offered, offered_version_of
 from coso.units.models import AdministrativeUnit
+from coso.units.selectors import commune_get
 
 
 def _staff(user: Any) -> bool:
@@ -198,7 +199,10 @@ def intake(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if user.role != Role.ONESTOP_OFFICER or not user.commune_code:
         raise Http404
-    commune = AdministrativeUnit.objects.get(code=user.commune_code)
+    try:
+        commune = commune_get(fetched_by=user, code=user.commune_code)
+    except Http404:  # the account's commune ended in a reorganisation and the account was not moved yet
+        raise errors.INTAKE_COMMUNE_ENDED(code=user.commune_code) from None
     code = request.GET.get("procedure", "") or request.POST.get("procedure", "")
     proc, version = _version(code, commune.province_code)
     if proc is None:
