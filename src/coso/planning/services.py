@@ -94,6 +94,7 @@ def candidate_add(*, actor: Any, planning_list: PlanningList, person_id: int, en
     decision = _within((decision or "").strip(), Candidate, "decision")
     if not decision:
         raise errors.DECISION_REQUIRED()
+    check_day("entered_on", entered_on)  # year 1 was answered "no planning rule for 01/01/1"
     if entered_on > timezone.localdate():
         raise errors.FUTURE_DATE()
     from coso.rules.lookup import book
