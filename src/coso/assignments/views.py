@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from coso.assignments import checks, errors, selectors, services
 from coso.core.exceptions import ApplicationError
+from coso.core.params import FIRST_YEAR, LAST_YEAR
 
 
 def _require(request: HttpRequest) -> Any:
@@ -116,9 +117,12 @@ def rotation(request: HttpRequest) -> HttpResponse:
     user = _require(request)
     today = timezone.localdate()
     raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today.year
-    if raw and year != (int(raw) if raw.isdigit() else None):
-        messages.error(request, errors.INVALID_YEAR(low=2000, high=2100).message)
+    # the API's span of years (coso.core.params.Year), so that the page and the API take the same years; a year of
+    # thousands of digits is no year either (int() refuses it)
+    asked = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else None
+    year = asked if asked is not None and FIRST_YEAR <= asked <= LAST_YEAR else today.year
+    if raw and year != asked:
+        messages.error(request, errors.INVALID_YEAR(low=FIRST_YEAR, high=LAST_YEAR).message)
     units = selectors.communes(user)
     commune = request.GET.get("commune", "")
     if commune and commune not in {u["code"] for u in units}:

@@ -210,3 +210,20 @@ def test_the_person_page_acts_only_on_the_forms_it_offers(login, users, a):
     assert not RotationExemption.objects.exists() and not AuditLog.objects.filter(verb="assignments.exemption_add").exists()
     r = c.post(f"/bo-tri/nguoi/{a.pk}/", {"action": "exemption", "reason": "child", "valid_from": "01/01/2026"})
     assert r.status_code == 302 and RotationExemption.objects.count() == 1
+
+
+@pytest.mark.parametrize(("year", "accepted"), [("1899", False), ("1900", True), ("1999", True), ("2150", True), ("2200", True), ("2201", False),
+                                                 pytest.param("9" * 5000, False, id="5000-digits")])
+def test_rotation_page_and_api_take_the_same_years(login, users, commune, year, accepted):
+    """The page took the years 2000–2100 (and fell back to this year with an error for 1999 or 2150) where the API took
+    1900–2200: both take the project's span of years, and refuse the rest with the same bounds."""
+    c = login(users["province_home_affairs"])
+    api = c.get(f"/api/v1/assignments/rotation?year={year}")  # (a year of 5,000 digits made the page's int() raise: a 500)
+    page = c.get(f"/bo-tri/luan-chuyen/?year={year}")
+    assert page.status_code == 200
+    if accepted:
+        assert api.status_code == 200 and api.json()["year"] == int(year), api.content
+        assert f"Định kỳ chuyển đổi vị trí công tác {year}" in page.text and "Năm phải từ" not in page.text
+    else:
+        assert api.status_code == 422
+        assert "Năm phải từ 1900 đến 2200." in page.text and f"Định kỳ chuyển đổi vị trí công tác {TODAY.year}" in page.text
