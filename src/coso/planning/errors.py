@@ -78,3 +78,5 @@ PROPOSAL_CLOSED = ErrorCode("already-closed", _("Đề nghị này đã kết th
 # The project's span of dates (coso.core.params): a day typed short (0001) or "until 9999" gives no meaningful figure.
 DATE_OUT_OF_RANGE = ErrorCode("invalid-date", _("Ngày phải trong khoảng %(first)s–%(last)s."))
 PROPOSAL_DATE = ErrorCode("invalid-date", _("Ngày đề nghị không được sau ngày hôm nay."), field="proposed_on")
+TOO_MANY_PINS = ErrorCode("too-many", _("Chọn cố định tối đa %(max)s cặp người:khóa học trong một kế hoạch."), field="pinned")
+TOO_MANY_EXCLUDED = ErrorCode("too-many", _("Loại trừ tối đa %(max)s người trong một kế hoạch."), field="excluded")

@@ -293,6 +293,17 @@ def proposal_decide(*, actor: Any, proposal: RemovalProposal, accept: bool, deci
 
 # ---------------------------------------------------------------- training
 YEARS = (2020, 2100)
+# The most pins (person, course) or excluded people a plan request names: more than a commune's or a province's
+# plan ever sets aside by hand (a commune has some tens of cadres and civil servants); the optimiser is not given more.
+PLAN_MAX_LISTED = 1000
+
+
+def check_plan_lists(*, pinned: int, excluded: int) -> None:
+    """Refuse, on its field, a plan request that pins or excludes more than ``PLAN_MAX_LISTED`` (counts given)."""
+    if pinned > PLAN_MAX_LISTED:
+        raise errors.TOO_MANY_PINS(max=PLAN_MAX_LISTED)
+    if excluded > PLAN_MAX_LISTED:
+        raise errors.TOO_MANY_EXCLUDED(max=PLAN_MAX_LISTED)
 
 
 def _check_year(year: int) -> None:
@@ -343,6 +354,7 @@ def plan_build(*, actor: Any, province_code: str, commune_code: str = "", year: 
     from coso.rules.lookup import RuleMissingError, rule
 
     require_edit(actor, province_code=province_code, commune_code=commune_code)
+    check_plan_lists(pinned=len(pinned or []), excluded=len(excluded or []))
     _check_year(year)
     if budget < 0:
         raise errors.INVALID_BUDGET()

@@ -171,7 +171,9 @@ def training(request: HttpRequest) -> HttpResponse:
                 return redirect("planning:training")
             if request.POST.get("action") != "plan":
                 raise errors.INVALID_ACTION()
-            pinned, excluded = _pins(request.POST.get("pinned", "")), _ids(request.POST.get("excluded", ""))
+            raw_pinned, raw_excluded = _parts(request.POST.get("pinned", "")), _parts(request.POST.get("excluded", ""))
+            services.check_plan_lists(pinned=len(raw_pinned), excluded=len(raw_excluded))  # counted before each is read
+            pinned, excluded = _pins(raw_pinned), _ids(raw_excluded)
             plan = services.plan_build(actor=user, province_code=user.province_code or "", commune_code=user.commune_code or "",
                                        year=_int(request.POST.get("year"), gettext("Năm")),
                                        budget=_int(request.POST.get("budget"), gettext("Kinh phí")),
@@ -187,19 +189,18 @@ def training(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _ids(raw: str) -> list[int]:
-    out = []
-    for part in raw.replace(";", ",").split(","):
-        if part.strip():
-            out.append(_int(part, gettext("Mã người loại trừ")))
-    return out
+def _parts(raw: str) -> list[str]:
+    """The items of a list typed with commas or semicolons (blank ones left out)."""
+    return [part for part in raw.replace(";", ",").split(",") if part.strip()]
 
 
-def _pins(raw: str) -> list[tuple[int, int]]:
+def _ids(parts: list[str]) -> list[int]:
+    return [_int(part, gettext("Mã người loại trừ")) for part in parts]
+
+
+def _pins(parts: list[str]) -> list[tuple[int, int]]:
     out = []
-    for part in raw.replace(";", ",").split(","):
-        if not part.strip():
-            continue
+    for part in parts:
         person, sep, course = part.partition(":")
         if not sep:
             raise errors.INVALID_PIN()

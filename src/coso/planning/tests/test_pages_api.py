@@ -202,3 +202,27 @@ def test_an_action_the_page_does_not_offer_changes_nothing(login, users, setup, 
     assert prop.status == "pending"
     r = c.post("/quy-hoach/dao-tao/", {"action": "xoa", "year": "2027", "budget": "1000000"}, follow=True)
     assert "Thao tác không hợp lệ." in r.text and not TrainingPlan.objects.exists()
+
+
+def test_a_plan_request_takes_at_most_a_thousand_pins_or_exclusions(login, users, commune):
+    """The pinned and excluded lists of a training plan had no bound on their count (hundreds of thousands of ids went to
+    the optimiser): more than 1,000 is refused on its field, in the API and on the page; nothing is saved."""
+    from coso.core.models import AuditLog
+    from coso.planning.models import TrainingPlan
+
+    c = login(users["home_affairs"])
+    many = list(range(1, 1002))
+    r = c.post("/api/v1/planning/training-plans", json.dumps({"year": 2027, "budget": 150, "excluded": many}), content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "too-many", r.content
+    assert r.json()["details"]["fields"] == {"excluded": ["Loại trừ tối đa 1000 người trong một kế hoạch."]}
+    r = c.post("/api/v1/planning/training-plans", json.dumps({"year": 2027, "budget": 150, "pinned": [[i, 1] for i in many]}),
+               content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "too-many", r.content
+    assert r.json()["details"]["fields"] == {"pinned": ["Chọn cố định tối đa 1000 cặp người:khóa học trong một kế hoạch."]}
+    r = c.post("/quy-hoach/dao-tao/", {"action": "plan", "year": "2027", "budget": "150", "excluded": ",".join(map(str, many))})
+    assert r.status_code == 200 and "Loại trừ tối đa 1000 người trong một kế hoạch." in r.text
+    r = c.post("/quy-hoach/dao-tao/", {"action": "plan", "year": "2027", "budget": "150", "pinned": ",".join(f"{i}:1" for i in many)})
+    assert r.status_code == 200 and "Chọn cố định tối đa 1000 cặp người:khóa học trong một kế hoạch." in r.text
+    assert not TrainingPlan.objects.exists() and not AuditLog.objects.filter(verb="planning.plan_build").exists()
+    r = c.post("/api/v1/planning/training-plans", json.dumps({"year": 2027, "budget": 150, "excluded": many[:1000]}), content_type="application/json")
+    assert r.status_code == 201, r.content
