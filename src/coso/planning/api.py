@@ -87,7 +87,7 @@ def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
                         "status": r["candidate"].status, "entered_on": r["candidate"].entered_on, "decision": r["candidate"].decision,
                         "retirement_date": r["person"]["retirement_date"],
                         "issues": [{"code": i["code"], "severity": i["severity"], "text": i["text"]} for i in r["issues"]],
-                        "history": [{"on": e.on, "kind": e.kind, "text": e.text} for e in r["events"]]} for r in d["rows"]],
+                        "history": [{"on": e.on, "kind": e.kind, "text": e.display_text} for e in r["events"]]} for r in d["rows"]],
         "structure": {k: v for k, v in d["structure"].items()},
     }
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from coso.core.demo import DemoContext
 from coso.planning import catalogue, checks
 from coso.planning.models import Candidate, CandidateEvent, Course, PlanningList
+from coso.planning.services import EVENT_ENTERED
 from coso.workforce import selectors as wf
 
 ENTERED = dt.date(2025, 12, 15)
@@ -72,7 +73,8 @@ def build(ctx: DemoContext) -> None:
     Candidate.objects.bulk_create(cands, batch_size=2000)
     created = {(c.planning_list_id, c.person_id): c.pk for c in Candidate.objects.filter(province_code=ctx.province.code)}
     CandidateEvent.objects.bulk_create([CandidateEvent(candidate_id=created[(lists[k].pk, pid)], on=ENTERED, kind="entered",
-                                                       text=f"Vào quy hoạch theo {DECISION}.", actor_name="Ban Thường vụ Đảng ủy") for k, pid, _w in chosen],
+                                                       text=f"Vào quy hoạch theo {DECISION}.", message=EVENT_ENTERED, params={"decision": DECISION},
+                                                       actor_name="Ban Thường vụ Đảng ủy") for k, pid, _w in chosen],
                                        batch_size=2000)
     costs = rule("planning.training.cost_per_person", on=dt.date(today.year, 1, 1), province_code=ctx.province.code)
     Course.objects.bulk_create([Course(province_code=ctx.province.code, kind=kind, name=name, year=today.year, duration_days=days, seats=seats,

@@ -53,12 +53,18 @@ class Candidate(TenantModel):
 
 
 class CandidateEvent(models.Model):
-    """The history of a candidate (shown on the list; the audit log also records every change)."""
+    """The history of a candidate (shown on the list; the audit log also records every change).
+
+    A line the system writes keeps its Vietnamese source sentence (``message``, a msgid) and its parameters, and is
+    shown in the reader's language (``display_text``); ``text`` is the line in Vietnamese as written (the only content of
+    the lines written before messages were kept, shown as they are)."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="events")
     on = models.DateField(_("ngày"))
     kind = models.CharField(_("loại"), max_length=20)
     text = models.CharField(_("nội dung"), max_length=1000)
+    message = models.CharField(_("mẫu nội dung"), max_length=300, blank=True, default="")
+    params = models.JSONField(_("tham số"), default=dict, blank=True)
     actor_name = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
@@ -66,6 +72,15 @@ class CandidateEvent(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def display_text(self) -> str:
+        """The line in the active language (a line written before messages were kept: as written)."""
+        if not self.message:
+            return self.text
+        from coso.planning.services import event_text
+
+        return event_text(self.message, self.params, translate=True) or self.text
 
 
 class RemovalProposal(TenantModel):

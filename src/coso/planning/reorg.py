@@ -94,7 +94,7 @@ def _close_duplicates(pl: PlanningList, into: PlanningList, *, target: str, plan
     first (earlier date of entry; on the same day the joined list's own) and the other is closed as merged on the
     effective date under the reorganisation's decision, its reason naming the entry kept and the commune ``target`` whose list
     it is (``into`` may still be another source's list that moves there whole afterwards). Returns how many were closed."""
-    from coso.planning.services import _event
+    from coso.planning.services import EVENT_MERGED, _event
 
     theirs = {c.person_id: c for c in Candidate.objects.select_for_update().filter(planning_list=into, status=Candidate.Status.ACTIVE)}
     n = 0
@@ -108,7 +108,9 @@ def _close_duplicates(pl: PlanningList, into: PlanningList, *, target: str, plan
         on = max(plan.effective_on, drop.entered_on)
         audited_update(drop, actor=actor, verb="planning.merge_duplicate", reason=reason,
                        changes={"status": Candidate.Status.REMOVED, "removed_on": on, "removal_decision": plan.reference[:120], "removal_reason": reason})
-        _event(drop, on=on, kind="merged", text=reason + ".", actor=actor)
+        _event(drop, on=on, kind="merged", message=EVENT_MERGED, params={
+            "reference": plan.reference, "kept": keep.pk, "entered_on": f"{keep.entered_on:%d/%m/%Y}", "decision": keep.decision, "list": into.pk,
+            "commune": target}, actor=actor)
         if keep is cand:
             theirs[cand.person_id] = cand
         n += 1

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from coso.accounts.roles import Role
 from coso.core import locks
@@ -78,8 +78,41 @@ def list_create(*, actor: Any, commune_code: str, term: str, position_code: str,
         raise errors.LIST_EXISTS(position=position_name(position_code), term=catalogue.term_label(term)) from None
 
 
-def _event(candidate: Candidate, *, on: dt.date, kind: str, text: str, actor: Any) -> None:
-    CandidateEvent.objects.create(candidate=candidate, on=on, kind=kind, text=text[:1000],
+# The history lines the system writes (Vietnamese source sentences, translated when shown). Their parameters are what was
+# typed (a decision, a reason, a note: shown as typed) and, under "position_code", a post shown by its name in the reader's
+# language.
+EVENT_ENTERED = gettext_noop("Vào quy hoạch theo %(decision)s.")
+EVENT_REMOVED = gettext_noop("Đưa ra khỏi quy hoạch theo %(decision)s: %(reason)s")
+EVENT_APPOINTED = gettext_noop("Đã được bổ nhiệm %(position)s theo %(decision)s.")
+EVENT_PROPOSED = gettext_noop("Rà soát năm %(year)s: đề xuất đưa ra khỏi quy hoạch (%(reasons)s).")
+EVENT_KEPT = gettext_noop("Giữ lại trong quy hoạch: %(note)s")
+EVENT_MERGED = gettext_noop("Trùng quy hoạch khi sắp xếp đơn vị theo %(reference)s: giữ mục #%(kept)s (vào quy hoạch ngày %(entered_on)s "
+                            "theo %(decision)s) trong danh sách #%(list)s của xã/phường mã %(commune)s.")
+
+
+def event_text(message: str, params: dict[str, Any], *, translate: bool) -> str:
+    """A history line: ``message`` with its ``params``, in the active language (``translate``) or in Vietnamese as written;
+    "" when the parameters do not fit the sentence."""
+    from django.utils.translation import override
+
+    def render() -> str:
+        values = dict(params)
+        if "position_code" in values:
+            values["position"] = position_name(str(values["position_code"]))
+        return (gettext(message) if translate else message) % values
+
+    try:
+        if translate:
+            return render()
+        with override("vi"):
+            return render()
+    except (KeyError, TypeError, ValueError):
+        return ""
+
+
+def _event(candidate: Candidate, *, on: dt.date, kind: str, message: str, params: dict[str, Any], actor: Any) -> None:
+    CandidateEvent.objects.create(candidate=candidate, on=on, kind=kind, text=event_text(message, params, translate=False)[:1000],
+                                  message=message, params=params,
                                   actor_name=getattr(actor, "display_name", "") or getattr(actor, "username", "") if actor else "Coso")
 
 
@@ -128,7 +161,7 @@ def candidate_add(*, actor: Any, planning_list: PlanningList, person_id: int, en
                      warnings=[{k: v for k, v in i.items() if k in ("code", "text")} for i in issues])
     cand.full_clean()
     audited_create(cand, actor=actor, verb="planning.candidate_add")
-    _event(cand, on=entered_on, kind="entered", text=f"Vào quy hoạch theo {cand.decision}.", actor=actor)
+    _event(cand, on=entered_on, kind="entered", message=EVENT_ENTERED, params={"decision": cand.decision}, actor=actor)
     return cand
 
 
@@ -147,7 +180,7 @@ def candidate_remove(*, actor: Any, candidate: Candidate, on: dt.date, decision:
         raise errors.REMOVAL_DATE()
     audited_update(cand, actor=actor, verb="planning.candidate_remove", reason=reason,
                    changes={"status": Candidate.Status.REMOVED, "removed_on": on, "removal_decision": decision, "removal_reason": reason})
-    _event(cand, on=on, kind="removed", text=f"Đưa ra khỏi quy hoạch theo {decision}: {reason}", actor=actor)
+    _event(cand, on=on, kind="removed", message=EVENT_REMOVED, params={"decision": decision, "reason": reason}, actor=actor)
     return cand
 
 
@@ -168,7 +201,8 @@ def close_on_appointment(*, actor: Any, person_id: int, position_code: str, on: 
         audited_update(cand, actor=actor, verb="planning.close_on_appointment", reason=reason,
                        changes={"status": Candidate.Status.REMOVED, "removed_on": max(on, cand.entered_on), "removal_decision": decision[:120],
                                 "removal_reason": reason})
-        _event(cand, on=max(on, cand.entered_on), kind="appointed", text=reason + ".", actor=actor)
+        _event(cand, on=max(on, cand.entered_on), kind="appointed", message=EVENT_APPOINTED,
+               params={"position_code": position_code, "decision": decision}, actor=actor)
         closed.append(cand.pk)
     return closed
 
@@ -247,10 +281,10 @@ def _propose(flagged: list[tuple[tuple[int, str, str], list[dict[str, Any]]]], *
                                          "commune_code": commune} for (pk, prov, commune), issues in flagged))
         ids = dict(RemovalProposal.objects.filter(IdsIn("candidate_id", [pk for (pk, _p, _c), _i in flagged]), year=on.year).order_by()
                    .values_list("candidate_id", "id"))
-        insert_values(CandidateEvent, ({"candidate_id": pk, "on": on, "kind": "proposed", "actor_name": event_actor,
-                                        "text": "Rà soát năm {}: đề xuất đưa ra khỏi quy hoạch ({}).".format(
-                                            on.year, "; ".join(i["text"] for i in issues))[:1000]}
-                                       for (pk, _p, _c), issues in flagged))
+        insert_values(CandidateEvent, ({"candidate_id": pk, "on": on, "kind": "proposed", "actor_name": event_actor, "message": EVENT_PROPOSED,
+                                        "params": params, "text": event_text(EVENT_PROPOSED, params, translate=False)[:1000]}
+                                       for (pk, _p, _c), issues in flagged
+                                       for params in ({"year": on.year, "reasons": "; ".join(i["text"] for i in issues)},)))
         insert_values(AuditLog, ({"actor_id": actor.pk if authenticated else None, "actor_name": actor_name, "province_code": prov,
                                   "commune_code": commune, "action": "action", "verb": "planning.review_propose", "object_type": label,
                                   "object_id": str(ids[pk]), "object_repr": f"RemovalProposal object ({ids[pk]})",
@@ -284,7 +318,7 @@ def proposal_decide(*, actor: Any, proposal: RemovalProposal, accept: bool, deci
     elif not note:
         raise errors.NOTE_REQUIRED()
     else:
-        _event(prop.candidate, on=today, kind="kept", text=f"Giữ lại trong quy hoạch: {note}", actor=actor)
+        _event(prop.candidate, on=today, kind="kept", message=EVENT_KEPT, params={"note": note}, actor=actor)
     audited_update(prop, actor=actor, verb="planning.proposal_decide",
                    changes={"status": RemovalProposal.Status.ACCEPTED if accept else RemovalProposal.Status.REJECTED, "decided_by": actor,
                             "decided_at": timezone.now(), "decision_note": note or decision})
