@@ -14,6 +14,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 import pydantic
 from ninja import File, Form, Router, Schema
@@ -267,7 +268,7 @@ def period_report(request: AuthedHttpRequest, kind: str = "month", year: int | N
         "start": p.start,
         "end": p.end,
         "extension_counts_on_time": data["extension_counts"],
-        "total": _fig(data["total"]),
+        "total": _fig(data["total"]) | {"label": gettext("Tổng cộng")},  # the documents' total row, in the reader's language
         "rows": [_fig(f) for f in data["rows"]],
     }
 

@@ -46,7 +46,7 @@ def _row(f: Any) -> list[Any]:
 
 def _heading(unit_name: str, period: Period, data: dict[str, Any]) -> list[str]:
     return [
-        f"BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ ĐƯỢC GIAO — {period.label.upper()}",
+        f"BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ ĐƯỢC GIAO — {period.label_vi.upper()}",
         f"Đơn vị: {unit_name}",
         f"Nhiệm vụ giao từ {period.start:%d/%m/%Y} đến {period.end:%d/%m/%Y}; tình trạng tính đến ngày {data['on']:%d/%m/%Y}.",
         "Tỷ lệ tính trên số nhiệm vụ đến hạn (đã hoàn thành + chưa hoàn thành quá hạn)."
@@ -79,7 +79,7 @@ def report_pdf(*, unit_name: str, period: Period, data: dict[str, Any]) -> bytes
         title="BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ ĐƯỢC GIAO",
         agency_lines=[unit_name.upper()],
         place_date=f"ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
-        subtitle=period.label,
+        subtitle=period.label_vi,
         font_size=11,
     )
     for line in _heading(unit_name, period, data)[2:]:

@@ -11,6 +11,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 KINDS = {"month": _("Tháng"), "quarter": _("Quý"), "half": _("6 tháng"), "year": _("Năm")}
@@ -31,13 +33,21 @@ class Period:
 
     @property
     def label(self) -> str:
+        """The period's name in the reader's language (the page, the API)."""
         if self.kind == "month":
-            return f"Tháng {self.number}/{self.year}"
+            return gettext("Tháng %(month)s/%(year)s") % {"month": self.number, "year": self.year}
         if self.kind == "quarter":
-            return f"Quý {['I', 'II', 'III', 'IV'][self.number - 1]} năm {self.year}"
+            return gettext("Quý %(quarter)s năm %(year)s") % {"quarter": ["I", "II", "III", "IV"][self.number - 1], "year": self.year}
         if self.kind == "half":
-            return f"{'6 tháng đầu' if self.number == 1 else '6 tháng cuối'} năm {self.year}"
-        return f"Năm {self.year}"
+            half = gettext("6 tháng đầu năm %(year)s") if self.number == 1 else gettext("6 tháng cuối năm %(year)s")
+            return half % {"year": self.year}
+        return gettext("Năm %(year)s") % {"year": self.year}
+
+    @property
+    def label_vi(self) -> str:
+        """The period's name in Vietnamese, whoever reads: the exported report is a Vietnamese document."""
+        with translation.override("vi"):
+            return self.label
 
 
 def _months(kind: str, number: int) -> tuple[int, int]:
