@@ -16,7 +16,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -118,6 +118,13 @@ def _overlap_error(key: str, other: Rule) -> ApplicationError:
                                       "valid_to": other.valid_to.isoformat() if other.valid_to else None})
 
 
+def _unit_decision() -> str:
+    """The source recorded when the writer names no document: stored, and read by everyone, in Vietnamese (the rule book's
+    language), never in the language the writer happened to read the page in."""
+    with translation.override("vi"):
+        return _("Quyết định của đơn vị (ghi trong lý do)")
+
+
 def impact_of(key: str, province_code: str, commune_code: str, valid_from: dt.date) -> list[str]:
     """What a change from ``valid_from`` would meet, as the declaring module describes it."""
     decl = _declared(key)
@@ -182,7 +189,7 @@ def rule_change(
         raise ApplicationError(str(exc), code="rule-bad-value", details={"fields": {"value": [str(exc)]}}) from None
     if confidence not in Confidence.values:
         raise errors.RULE_BAD_CONFIDENCE()
-    source_document = nfc(source_document or "").strip() or (_("Quyết định của đơn vị (ghi trong lý do)") if actor is not None else decl.default_source)
+    source_document = nfc(source_document or "").strip() or (_unit_decision() if actor is not None else decl.default_source)
 
     with transaction.atomic():
         state = _lock_book()
