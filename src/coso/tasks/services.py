@@ -325,7 +325,7 @@ def extension_decide(*, actor: Any, extension: Extension, approve: bool, reason:
     task = extension.task
     if not can_manage_directive(actor, task.directive):
         raise errors.EXTENSION_DECIDE_FORBIDDEN()
-    reason = _text(reason, "decision_reason", gettext_lazy("lý do"), max_length=2000, required=not approve)
+    reason = _text(reason, "reason", gettext_lazy("lý do"), max_length=2000, required=not approve)
     with transaction.atomic():
         ext = Extension.objects.select_for_update().get(pk=extension.pk)
         if ext.status != Extension.Status.PENDING:
