@@ -206,16 +206,21 @@ def get_directive(request: AuthedHttpRequest, directive_id: int):  # type: ignor
     return selectors.directive_get(fetched_by=request.user, pk=directive_id)
 
 
+# The services name fields as the pages do; the API's bodies name some of them otherwise.
+_SENT_AS = {"assignee": "assignee_id", "communes": "commune_codes"}
+
+
 @contextmanager
-def _assignee_as_sent() -> Iterator[None]:
-    """The services name the officer in charge ``assignee`` (the pages' field); the API's body sends ``assignee_id``: an
-    error on it is answered on the field the client sent."""
+def _fields_as_sent() -> Iterator[None]:
+    """The services name the officer in charge ``assignee`` and the communes ``communes`` (the pages' fields); the API's
+    body sends ``assignee_id`` and ``commune_codes``: an error on them is answered on the field the client sent."""
     try:
         yield
     except ApplicationError as exc:
         fields = exc.details.get("fields") or {}
-        if "assignee" in fields:
-            fields["assignee_id"] = fields.pop("assignee")
+        for page_name, api_name in _SENT_AS.items():
+            if page_name in fields:
+                fields[api_name] = fields.pop(page_name)
         raise
 
 
@@ -224,7 +229,7 @@ def assign_tasks(request: AuthedHttpRequest, directive_id: int):  # type: ignore
     # The body is read once the directive is the caller's: another unit's answers 404 whatever the body (as a missing one).
     d = selectors.directive_get(fetched_by=request.user, pk=directive_id)
     payload = body_in_scope(request, TaskAssignIn, lambda: d)
-    with _assignee_as_sent():
+    with _fields_as_sent():
         return 201, _assign(request, d, payload)
 
 
@@ -338,7 +343,7 @@ def decide_extension(request: AuthedHttpRequest, task_id: int, extension_id: int
 def set_assignee(request: AuthedHttpRequest, task_id: int):  # type: ignore[no-untyped-def]
     task = selectors.task_get(fetched_by=request.user, pk=task_id)
     payload = body_in_scope(request, TaskAssigneeIn, lambda: task)
-    with _assignee_as_sent():
+    with _fields_as_sent():
         return services.task_set_assignee(actor=request.user, task=task, assignee=payload.assignee_id, version=payload.version)
 
 
