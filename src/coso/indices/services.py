@@ -11,6 +11,7 @@ Also the yearly figures a province enters for the commune-strength index (``prov
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -311,6 +312,7 @@ def can_enter_province_figures(user: Any) -> bool:
 
 # The longest value read (spaces around it aside): "100.00" takes 6 characters; a longer one is not a figure typed.
 FIGURE_VALUE_MAX_CHARS = 30
+PLAIN_NUMBER = re.compile(r"[0-9]+\.?[0-9]*|\.[0-9]+", re.ASCII)
 
 
 def _figure_value(raw: str, kind: str) -> Decimal | None:
@@ -320,6 +322,10 @@ def _figure_value(raw: str, kind: str) -> Decimal | None:
         return None
     if len(text) > FIGURE_VALUE_MAX_CHARS:
         raise ValueError(_("Giá trị quá dài: nhập một số từ 0 đến 100, tối đa 2 chữ số thập phân."))
+    # Digits 0-9 and one decimal point only: Decimal also reads "1e1" (10), "٨٥" or "８５" (85) and "7_5", a figure nobody
+    # typed as such.
+    if not PLAIN_NUMBER.fullmatch(text):
+        raise ValueError(_("Giá trị phải là một số từ 0 đến 100."))
     try:
         value = Decimal(text)
     except InvalidOperation:
