@@ -1121,7 +1121,9 @@ def rating_channels(d: Dossier, actor: Any = None) -> list[str]:
 def rate(*, actor: Any, dossier_id: int, level: str, criteria: dict | None = None, comment: str = "", channel: str = "") -> DossierRating:
     check_rating_scope(actor=actor, dossier_id=dossier_id)  # another unit's dossier: 404 whatever the input
     if level not in Satisfaction.values:
-        raise dossiers_errors.INVALID_LEVEL(details={"fields": {"level": [_("Bắt buộc.")]}})
+        message = (_("Mức độ hài lòng là một trong: %(levels)s.") % {"levels": _channel_list(Satisfaction.values, Satisfaction)}
+                   if level else _("Bắt buộc."))
+        raise dossiers_errors.INVALID_LEVEL(details={"fields": {"level": [message]}})
     comment = free_text(comment, field="comment", label=_("Ý kiến"))
     with transaction.atomic():
         try:

@@ -97,6 +97,9 @@ def test_rating_errors_in_english_name_the_field_in_english(receive, users, logi
     c = login(users["citizen"])
     c.post("/i18n/setlang/", {"language": "en", "next": "/"})
     r = c.post(f"/api/v1/dossiers/{d.pk}/rating", {"level": "nope"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["details"]["fields"]["level"] == [
+        "The satisfaction level is one of: very_satisfied (Very satisfied); satisfied (Satisfied); unsatisfied (Dissatisfied)."]
+    r = c.post(f"/api/v1/dossiers/{d.pk}/rating", {"level": ""}, content_type="application/json")
     assert r.status_code == 400 and r.json()["details"]["fields"]["level"] == ["Required."]
     r = c.post(f"/api/v1/dossiers/{d.pk}/rating", {"level": "satisfied", "comment": "x" * 5000}, content_type="application/json")
     assert r.status_code == 400 and r.json()["message"].startswith("Comment ") and "Ý kiến" not in r.json()["message"]
