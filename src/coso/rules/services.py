@@ -165,7 +165,9 @@ def rule_change(
         raise errors.RULE_BAD_SCOPE()
     scope = _scope_of(province_code, commune_code)
     if scope not in decl.scopes:
-        raise errors.RULE_CHANGE_RULE_BAD_SCOPE(details={"fields": {"scope": [_("Phạm vi không được phép.")]}})
+        # On the body's field that sets the scope: the commune's code, or the province's (empty for a national value).
+        raise errors.RULE_CHANGE_RULE_BAD_SCOPE(details={"fields": {"commune_code" if commune_code else "province_code": [
+            _("Phạm vi không được phép.")]}})
     _check_editor(actor, decl, province_code, commune_code)
     if province_code and actor is not None:
         _check_province(province_code)
