@@ -109,7 +109,7 @@ def directive_new(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Đã đăng ký văn bản %(n)s.") % {"n": d.number})
             return redirect("tasks:directive", pk=d.pk)
-    return render(request, "tasks/directive_new.html", {"form": form})
+    return render(request, "tasks/directive_new.html", {"form": form}, status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -145,7 +145,8 @@ def directive_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     counts, _m = selectors.rule_values(today, d.province_code)
     rows = _rows(selectors.task_list(fetched_by=request.user, directive_id=d.pk), user=request.user, on=today, extension_counts=counts)
-    return render(request, "tasks/directive.html", {"d": d, "form": form, **rows, "can_manage": can_manage})
+    return render(request, "tasks/directive.html", {"d": d, "form": form, **rows, "can_manage": can_manage},
+                  status=400 if request.method == "POST" else 200)
 
 
 @login_required

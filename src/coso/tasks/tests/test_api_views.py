@@ -101,7 +101,7 @@ def test_pages_register_assign_report_extend_decide(login, users, commune, other
     prov = login(users["province_home_affairs"])
     assert prov.get("/nhiem-vu/").status_code == 200
     r = prov.post("/nhiem-vu/van-ban/moi/", {"number": "", "issued_on": "2026-03-01", "issuer": "UBND", "level": "province", "summary": "x"})
-    assert r.status_code == 200 and "Vui lòng nhập" in r.content.decode() or "bắt buộc" in r.content.decode()
+    assert r.status_code == 400 and "Vui lòng nhập" in r.content.decode() or "bắt buộc" in r.content.decode()
     r = prov.post(
         "/nhiem-vu/van-ban/moi/",
         {
@@ -113,7 +113,7 @@ def test_pages_register_assign_report_extend_decide(login, users, commune, other
             "file": SimpleUploadedFile("vb.exe", b"MZ\x90\x00"),
         },
     )
-    assert r.status_code == 200 and "không thuộc loại được nhận" in r.content.decode()
+    assert r.status_code == 400 and "không thuộc loại được nhận" in r.content.decode()
     assert not Directive.objects.exists()
     r = prov.post(
         "/nhiem-vu/van-ban/moi/",
@@ -133,14 +133,14 @@ def test_pages_register_assign_report_extend_decide(login, users, commune, other
         f"/nhiem-vu/van-ban/{d.pk}/",
         {"title": "Rà soát", "communes": [commune.code, other_commune.code], "assigned_on": "2026-03-02", "due_on": "2026-02-01"},
     )
-    assert r.status_code == 200 and "Thời hạn phải từ ngày giao" in r.content.decode()
+    assert r.status_code == 400 and "Thời hạn phải từ ngày giao" in r.content.decode()
     r = prov.post(
         f"/nhiem-vu/van-ban/{d.pk}/",
         {"title": "Rà soát", "communes": [commune.code, other_commune.code], "assigned_on": "2026-03-02", "due_on": "2026-03-20"},
     )
     assert r.status_code == 302 and Task.objects.count() == 2
     r = prov.post(f"/nhiem-vu/van-ban/{d.pk}/", {"title": "Báo cáo", "assigned_on": "2026-03-02", "due_on": "2026-03-20"})
-    assert r.status_code == 200 and "Chọn ít nhất một xã" in r.content.decode()
+    assert r.status_code == 400 and "Chọn ít nhất một xã" in r.content.decode()
     r = prov.post(f"/nhiem-vu/van-ban/{d.pk}/", {"title": "Báo cáo", "all_communes": "on", "assigned_on": "2026-03-02", "due_on": "2026-03-20"})
     assert r.status_code == 302 and Task.objects.filter(title="Báo cáo").count() == 2
     task = Task.objects.get(commune_code=commune.code, title="Rà soát")

@@ -29,7 +29,7 @@ def test_page_double_submit_gives_each_commune_one_task(login, users, directive,
     assert client.post(url, data).status_code == 302
     before = AuditLog.objects.count()
     again = client.post(url, data)
-    assert again.status_code == 200
+    assert again.status_code == 400
     errs = again.context["form"].errors["title"]
     assert errs == ["Nhiệm vụ này đã được giao theo văn bản với cùng ngày giao và thời hạn cho: Phường Sài Gòn, Phường Tân Định."]
     assert Task.objects.filter(directive=directive).count() == 2

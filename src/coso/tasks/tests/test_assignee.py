@@ -85,7 +85,7 @@ def test_commune_directive_assigns_with_its_officer_on_the_create_page(login, us
     assert 'name="assignee"' in html
     data = {"title": "Rà soát hộ nghèo", "communes": [commune.code], "assigned_on": "2026-02-25", "due_on": "2026-03-20"}
     r = client.post(url, {**data, "assignee": users["other_onestop"].pk})
-    assert r.status_code == 200 and r.context["form"].errors["assignee"] == ["Người được giao phải là cán bộ của xã nhận nhiệm vụ."]
+    assert r.status_code == 400 and r.context["form"].errors["assignee"] == ["Người được giao phải là cán bộ của xã nhận nhiệm vụ."]
     assert not Task.objects.exists()
     r = client.post(url, {**data, "assignee": users["home_affairs"].pk})
     assert r.status_code == 302

@@ -27,7 +27,7 @@ def test_api_refuses_a_directive_issued_before_1900(login, users, today, issued_
 
 def test_page_refuses_a_directive_issued_in_year_26_on_its_field(login, users, today):
     r = login(users["province_home_affairs"]).post("/nhiem-vu/van-ban/moi/", {**FIELDS, "issued_on": "0026-03-01"})
-    assert r.status_code == 200
+    assert r.status_code == 400
     assert r.context["form"].errors["issued_on"] == ["Ngày phải trong khoảng 01/01/1900–31/12/2200."]
     assert not Directive.objects.exists()
 

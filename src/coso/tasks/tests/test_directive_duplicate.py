@@ -50,7 +50,7 @@ def test_page_refuses_the_same_number_with_vietnamese_capitals_on_its_field(logi
     client = login(users["leader"])
     assert client.post("/nhiem-vu/van-ban/moi/", {**FIELDS, "level": "commune", "number": "03/QĐ-ỦY BAN"}).status_code == 302
     r = client.post("/nhiem-vu/van-ban/moi/", {**FIELDS, "level": "commune", "number": "03/qđ-ủy ban"})
-    assert r.status_code == 200
+    assert r.status_code == 400
     assert r.context["form"].errors["number"] == ["Văn bản số 03/qđ-ủy ban ngày 20/02/2026 đã được đăng ký."]
     assert Directive.objects.count() == 1
 
